@@ -1,0 +1,35 @@
+"""fitwell: Keras's compile → fit → evaluate/predict workflow for PyTorch.
+
+Example:
+    >>> import fitwell
+    >>> model = fitwell.Sequential([fitwell.Input(shape=(4,)), fitwell.layers.Dense(1)])
+    >>> model.compile(optimizer="adam", loss="mse")
+"""
+
+from __future__ import annotations
+
+from fitwell import callbacks, datasets, layers, losses, metrics, optimizers, utils
+from fitwell.errors import FitwellError, NotCompiledError
+from fitwell.history import History
+from fitwell.layers import Input
+from fitwell.model import Model
+from fitwell.sequential import Sequential
+
+__all__ = [
+    "FitwellError",
+    "History",
+    "Input",
+    "Model",
+    "NotCompiledError",
+    "Sequential",
+    "__version__",
+    "callbacks",
+    "datasets",
+    "layers",
+    "losses",
+    "metrics",
+    "optimizers",
+    "utils",
+]
+
+__version__ = "0.1.0"

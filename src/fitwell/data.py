@@ -1,0 +1,553 @@
+"""Turn whatever the user passes as data into batches on the model's device.
+
+Two kinds of source serve `fit`, `evaluate` and `predict`:
+
+- `ArrayData`: in-memory arrays (numpy, torch, pandas, dicts/lists of them).
+  They move to the device once; each epoch draws one index permutation on
+  the device and slices batches from it. No DataLoader, no collation.
+- `IterableData`: a torch `Dataset` or `DataLoader`, or any iterable of ready
+  batches `(x, y)` / `(x, y, sample_weight)` (a `tf.data.Dataset` works:
+  each batch is converted with `numpy.asarray`). Batches move to the
+  device as they arrive.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import types
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+
+__all__ = [
+    "ArrayData",
+    "Batch",
+    "IterableData",
+    "as_data",
+    "class_weight_table",
+    "count_samples",
+    "is_array_like",
+    "split_validation",
+    "to_tensor",
+    "unpack_batch",
+]
+
+DEFAULT_BATCH_SIZE = 32
+
+Structure = Any  # a tensor, or a tuple/dict of tensors
+
+
+@dataclass
+class Batch:
+    """One batch: inputs, targets (or None) and sample weights (or None)."""
+
+    x: Structure
+    y: Structure | None
+    sample_weight: torch.Tensor | None
+    size: int
+
+
+def is_array_like(value: object) -> bool:
+    """Whether `value` is one in-memory array (not a structure of them)."""
+    if isinstance(value, torch.Tensor | np.ndarray):
+        return True
+    module = type(value).__module__
+    if module.startswith("pandas"):
+        return hasattr(value, "to_numpy")
+    return hasattr(value, "__array__") and not isinstance(value, str | bytes)
+
+
+def _is_structure_of_arrays(value: object) -> bool:
+    if isinstance(value, dict):
+        return bool(value) and all(is_array_like(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return bool(value) and all(is_array_like(v) for v in value)
+    return is_array_like(value)
+
+
+def to_tensor(value: Any, *, argument: str) -> torch.Tensor:
+    """Convert one array to a tensor; float64 becomes float32, bool becomes float32.
+
+    Raises:
+        TypeError: For text or object arrays, naming `argument`.
+    """
+    if isinstance(value, torch.Tensor):
+        tensor = value.detach()
+    else:
+        if hasattr(value, "to_numpy") and type(value).__module__.startswith("pandas"):
+            value = value.to_numpy()
+        array = np.asarray(value)
+        if array.dtype.kind in "OUSV":
+            raise TypeError(
+                f"`{argument}` must hold numbers. Received: {argument} with dtype "
+                f"{array.dtype}. Encode text labels as integers first, e.g. "
+                "`labels, y = numpy.unique(y, return_inverse=True)`."
+            )
+        tensor = torch.from_numpy(np.ascontiguousarray(array))
+    if tensor.dtype == torch.float64 or tensor.dtype == torch.bool:
+        tensor = tensor.float()
+    return tensor
+
+
+def to_structure(value: Any, *, argument: str) -> Structure:
+    """Convert an array, or a dict/list/tuple of arrays, to tensors."""
+    if isinstance(value, dict):
+        return {key: to_tensor(v, argument=f"{argument}[{key!r}]") for key, v in value.items()}
+    if isinstance(value, list | tuple) and value and all(is_array_like(v) for v in value):
+        if all(isinstance(v, int | float | np.number) for v in value):
+            return to_tensor(value, argument=argument)
+        return tuple(to_tensor(v, argument=f"{argument}[{i}]") for i, v in enumerate(value))
+    return to_tensor(value, argument=argument)
+
+
+def _leaves(structure: Structure) -> list[torch.Tensor]:
+    if isinstance(structure, dict):
+        return list(structure.values())
+    if isinstance(structure, tuple | list):
+        return list(structure)
+    return [structure]
+
+
+def _map(structure: Structure, fn: Any) -> Structure:
+    if isinstance(structure, dict):
+        return {key: fn(v) for key, v in structure.items()}
+    if isinstance(structure, tuple | list):
+        return tuple(fn(v) for v in structure)
+    return fn(structure)
+
+
+def count_samples(structure: Structure) -> int:
+    """Number of samples (first dimension) in a tensor or structure of tensors."""
+    return int(_leaves(structure)[0].shape[0])
+
+
+def move_to(structure: Structure, device: torch.device) -> Structure:
+    """Move a tensor or structure of tensors to `device`."""
+    return _map(structure, lambda t: t.to(device, non_blocking=True))
+
+
+def unpack_batch(batch: Any) -> tuple[Any, Any, Any]:
+    """Split a ready batch into `(x, y, sample_weight)` as Keras does.
+
+    A tuple (or list) of length 1, 2 or 3 is `(x,)`, `(x, y)` or
+    `(x, y, sample_weight)`; anything else, dicts included, is `x` alone.
+    """
+    if isinstance(batch, list):
+        batch = tuple(batch)
+    if not isinstance(batch, tuple):
+        return batch, None, None
+    if len(batch) == 1:
+        return batch[0], None, None
+    if len(batch) == 2:
+        return batch[0], batch[1], None
+    if len(batch) == 3:
+        return batch
+    raise ValueError(
+        "A data batch must be `x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)`. "
+        f"Received: a tuple of {len(batch)} elements. Pack several inputs into one "
+        "tuple or dict: `((x1, x2), y)`."
+    )
+
+
+def class_weight_table(class_weight: dict, *, device: torch.device) -> torch.Tensor:
+    """A lookup tensor `weight[class_index]`; classes not in the dict weigh 1.0."""
+    try:
+        weights = {int(key): float(value) for key, value in class_weight.items()}
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            "`class_weight` must map integer class indices to weights, e.g. {0: 1.0, 1: 5.0}. "
+            f"Received: class_weight={class_weight!r}"
+        ) from error
+    if any(key < 0 for key in weights):
+        raise ValueError(f"`class_weight` keys must be >= 0. Received: class_weight={class_weight!r}")
+    table = torch.ones(max(weights, default=0) + 1)
+    for key, value in weights.items():
+        table[key] = value
+    return table.to(device)
+
+
+def _class_indices(y: torch.Tensor) -> torch.Tensor:
+    # Keras's rule: one-hot labels use argmax; a trailing axis of 1 is squeezed.
+    if y.dim() > 1 and y.shape[-1] != 1:
+        return y.argmax(dim=-1)
+    if y.dim() > 1:
+        y = y.squeeze(-1)
+    return y.round().long() if y.is_floating_point() else y.long()
+
+
+def weights_from_classes(y: torch.Tensor, table: torch.Tensor) -> torch.Tensor:
+    """Per-sample weights looked up from `class_weight_table` (classes past its end weigh 1)."""
+    indices = _class_indices(y)
+    padded = torch.cat([table, table.new_ones(1)])
+    return padded[indices.clamp(0, len(table))]
+
+
+def split_validation(
+    x: Any, y: Any, sample_weight: Any, fraction: float
+) -> tuple[tuple[Any, Any, Any], tuple[Any, Any, Any]]:
+    """Keep the first part for training and the last `fraction` for validation.
+
+    The split happens before any shuffling, exactly as Keras does it:
+    `split_at = floor(N * (1 - fraction))`.
+    """
+    n = count_samples(x)
+    split_at = int(math.floor(n * (1.0 - fraction)))
+    if split_at == 0 or split_at == n:
+        raise ValueError(
+            f"`validation_split={fraction}` leaves no samples for "
+            f"{'training' if split_at == 0 else 'validation'}: the data has {n} samples. "
+            "Use a split between 1/N and 1 - 1/N, or pass `validation_data`."
+        )
+
+    def head(s: Any) -> Any:
+        return None if s is None else _map(s, lambda t: t[:split_at])
+
+    def tail(s: Any) -> Any:
+        return None if s is None else _map(s, lambda t: t[split_at:])
+
+    return (head(x), head(y), head(sample_weight)), (tail(x), tail(y), tail(sample_weight))
+
+
+class ArrayData:
+    """In-memory data on the device, batched by slicing an index permutation.
+
+    Args:
+        x: Inputs (tensor or structure of tensors), already converted.
+        y: Targets, or None.
+        sample_weight: Per-sample weights, or None.
+        batch_size: Samples per batch; the last batch may be smaller.
+        shuffle: Draw a new permutation every epoch.
+        device: Where the data lives.
+        steps_per_epoch: Batches per epoch when the user set it (Keras then
+            continues one pass over the data across epochs).
+    """
+
+    def __init__(
+        self,
+        x: Structure,
+        y: Structure | None,
+        sample_weight: torch.Tensor | None,
+        *,
+        batch_size: int,
+        shuffle: bool,
+        device: torch.device,
+        steps_per_epoch: int | None = None,
+    ) -> None:
+        self.x = move_to(x, device)
+        self.y = None if y is None else move_to(y, device)
+        self.sample_weight = None if sample_weight is None else sample_weight.to(device)
+        self.num_samples = count_samples(x)
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.device = device
+        self.steps_per_epoch = steps_per_epoch
+        self.num_batches = math.ceil(self.num_samples / batch_size)
+        self.take: int | None = None
+        self._pending: Iterator[Batch] | None = None
+
+    @property
+    def steps(self) -> int:
+        """Batches per epoch."""
+        if self.steps_per_epoch:
+            return self.steps_per_epoch
+        return min(self.take or self.num_batches, self.num_batches)
+
+    def set_class_weights(self, table: torch.Tensor) -> None:
+        """Weight every sample by its class (`class_weight` of `fit`)."""
+        if self.y is None or isinstance(self.y, dict | tuple):
+            raise ValueError(
+                "`class_weight` needs a single array of labels `y`. Received: "
+                f"y of type {type(self.y).__name__}. Use `sample_weight` for several outputs."
+            )
+        self.sample_weight = weights_from_classes(self.y, table)
+
+    def _one_pass(self) -> Iterator[Batch]:
+        n, size = self.num_samples, self.batch_size
+        order = torch.randperm(n, device=self.device) if self.shuffle else None
+        for start in range(0, n, size):
+            stop = min(start + size, n)
+            if order is None:
+                def pick(t: torch.Tensor, a: int = start, b: int = stop) -> torch.Tensor:
+                    return t[a:b]
+            else:
+                index = order[start:stop]
+
+                def pick(t: torch.Tensor, i: torch.Tensor = index) -> torch.Tensor:
+                    return t.index_select(0, i)
+
+            yield Batch(
+                _map(self.x, pick),
+                None if self.y is None else _map(self.y, pick),
+                None if self.sample_weight is None else pick(self.sample_weight),
+                stop - start,
+            )
+
+    def epoch(self) -> Iterator[Batch]:
+        """The batches of one epoch."""
+        yield from _epoch(self)
+
+    def first_batch(self) -> Batch:
+        """The first batch, unshuffled (for building and checks)."""
+        pick = slice(0, min(self.batch_size, self.num_samples))
+        return Batch(
+            _map(self.x, lambda t: t[pick]),
+            None if self.y is None else _map(self.y, lambda t: t[pick]),
+            None if self.sample_weight is None else self.sample_weight[pick],
+            pick.stop,
+        )
+
+
+def _epoch(source: ArrayData | IterableData) -> Iterator[Batch]:
+    if source.steps_per_epoch is not None:
+        yield from _continue_for(source, source.steps_per_epoch)
+    elif source.take is not None:
+        # evaluate(steps=n) and validation_steps restart from the first batch.
+        yield from itertools.islice(source._one_pass(), source.take)
+    else:
+        yield from source._one_pass()
+
+
+def _continue_for(source: ArrayData | IterableData, steps: int) -> Iterator[Batch]:
+    # Keras keeps one iterator across epochs when steps_per_epoch is set, and
+    # ends an epoch early (with a warning) when that iterator runs dry.
+    for _ in range(steps):
+        if source._pending is None:
+            source._pending = source._one_pass()
+        try:
+            yield next(source._pending)
+        except StopIteration:
+            source._pending = None
+            warnings.warn(
+                "Your input ran out of data; the epoch ended early. Make sure the data "
+                "can produce at least `steps_per_epoch * epochs` batches.",
+                stacklevel=4,
+            )
+            return
+
+
+class IterableData:
+    """Batches from a DataLoader, Dataset or any iterable of ready batches.
+
+    Args:
+        source: A re-iterable of batches, or a one-shot iterator/generator
+            (which then needs `steps_per_epoch`).
+        device: Where batches are moved.
+        steps_per_epoch: Batches per epoch, or None for "until exhausted".
+        check_finite: Check each batch's inputs for NaN/Inf on the first
+            pass (on the host, before the batch moves, so no device sync).
+    """
+
+    def __init__(
+        self,
+        source: Iterable,
+        *,
+        device: torch.device,
+        steps_per_epoch: int | None = None,
+        check_finite: bool = True,
+    ) -> None:
+        self.source = source
+        self.device = device
+        self.steps_per_epoch = steps_per_epoch
+        self.one_shot = isinstance(source, types.GeneratorType | Iterator)
+        self.check_finite = check_finite
+        self.take: int | None = None
+        self.class_weights: torch.Tensor | None = None
+        self._first: Any = None
+        self._pending: Iterator[Batch] | None = None
+        self._passes = 0
+        try:
+            self.num_batches: int | None = len(source)  # type: ignore[arg-type]
+        except TypeError:
+            self.num_batches = None
+
+    @property
+    def steps(self) -> int | None:
+        """Batches per epoch, or None when unknown until the data runs out."""
+        if self.steps_per_epoch:
+            return self.steps_per_epoch
+        if self.take is not None:
+            return self.take if self.num_batches is None else min(self.take, self.num_batches)
+        return self.num_batches
+
+    def set_class_weights(self, table: torch.Tensor) -> None:
+        """Weight every sample by its class (`class_weight` of `fit`)."""
+        self.class_weights = table
+
+    def _convert(self, raw: Any, *, checking: bool) -> Batch:
+        x, y, sample_weight = unpack_batch(raw)
+        x = to_structure(x, argument="x")
+        if checking:
+            check_finite(x, argument="x")
+        y = None if y is None else move_to(to_structure(y, argument="y"), self.device)
+        if sample_weight is not None:
+            sample_weight = to_tensor(sample_weight, argument="sample_weight").to(self.device)
+        elif self.class_weights is not None and y is not None:
+            sample_weight = weights_from_classes(y, self.class_weights)
+        return Batch(move_to(x, self.device), y, sample_weight, count_samples(x))
+
+    def _raw(self) -> Iterator[Any]:
+        if self._first is not None:
+            # The batch peeked by first_batch() is replayed, never lost.
+            first, self._first = self._first, None
+            yield first
+            if self.one_shot:
+                yield from self.source
+                return
+            iterator = iter(self.source)
+            next(iterator, None)
+            yield from iterator
+            return
+        yield from self.source
+
+    def _one_pass(self) -> Iterator[Batch]:
+        checking = self.check_finite and self._passes == 0
+        self._passes += 1
+        for raw in self._raw():
+            yield self._convert(raw, checking=checking)
+
+    def epoch(self) -> Iterator[Batch]:
+        """The batches of one epoch."""
+        yield from _epoch(self)
+
+    def first_batch(self) -> Batch:
+        """The first batch (peeked, then replayed by the next epoch)."""
+        if self._first is None:
+            iterator = iter(self.source)
+            try:
+                self._first = next(iterator)
+            except StopIteration:
+                raise ValueError(
+                    "The data produced no batches. Received an empty "
+                    f"{type(self.source).__name__}."
+                ) from None
+        return self._convert(self._first, checking=self.check_finite)
+
+
+def check_finite(structure: Structure, *, argument: str) -> None:
+    """Raise if any floating input holds NaN or Inf (one host read per call)."""
+    for index, tensor in enumerate(_leaves(structure)):
+        if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all()):
+            bad = (~torch.isfinite(tensor)).nonzero()
+            where = tuple(bad[0].tolist())
+            name = argument if len(_leaves(structure)) == 1 else f"{argument}[{index}]"
+            raise ValueError(
+                f"`{name}` contains NaN or Inf values (first at index {where}; "
+                f"{len(bad)} in all). Training on them would turn the weights into NaN. "
+                "Clean or impute the data first, e.g. `numpy.nan_to_num(x)`."
+            )
+
+
+def as_data(
+    x: Any,
+    y: Any = None,
+    sample_weight: Any = None,
+    *,
+    batch_size: int | None,
+    shuffle: bool,
+    device: torch.device,
+    steps_per_epoch: int | None = None,
+    take: int | None = None,
+    argument: str = "x",
+) -> ArrayData | IterableData:
+    """Normalise any supported data into an `ArrayData` or `IterableData`.
+
+    Raises:
+        ValueError: For mismatched lengths, empty data, `y` given with a
+            dataset that already yields targets, and the like.
+    """
+    if x is None:
+        raise ValueError(f"`{argument}` is required. Received: {argument}=None")
+    data = _make_data(x, y, sample_weight, batch_size, shuffle, device, steps_per_epoch, argument)
+    data.take = take
+    return data
+
+
+def _make_data(
+    x: Any,
+    y: Any,
+    sample_weight: Any,
+    batch_size: int | None,
+    shuffle: bool,
+    device: torch.device,
+    steps_per_epoch: int | None,
+    argument: str,
+) -> ArrayData | IterableData:
+    if _is_structure_of_arrays(x):
+        return _array_data(x, y, sample_weight, batch_size, shuffle, device, steps_per_epoch, argument)
+    for name, value in (("y", y), ("sample_weight", sample_weight)):
+        if value is not None:
+            raise ValueError(
+                f"When `{argument}` is a {type(x).__name__}, `{name}` must not be passed: "
+                f"the {type(x).__name__} yields it as part of each batch. Received: {name}="
+                f"{type(value).__name__}"
+            )
+    from torch.utils.data import DataLoader, Dataset, IterableDataset
+
+    if isinstance(x, DataLoader):
+        if batch_size is not None:
+            warnings.warn(
+                f"`batch_size={batch_size}` is ignored: the DataLoader already makes "
+                f"batches of {x.batch_size}.",
+                stacklevel=3,
+            )
+        return IterableData(x, device=device, steps_per_epoch=steps_per_epoch)
+    if isinstance(x, Dataset) and not isinstance(x, IterableDataset) and hasattr(x, "__len__"):
+        loader = DataLoader(x, batch_size=batch_size or DEFAULT_BATCH_SIZE, shuffle=shuffle)
+        return IterableData(loader, device=device, steps_per_epoch=steps_per_epoch)
+    if isinstance(x, Iterable) and not isinstance(x, str | bytes | dict):
+        if batch_size is not None:
+            warnings.warn(
+                f"`batch_size={batch_size}` is ignored: {type(x).__name__} yields ready batches.",
+                stacklevel=3,
+            )
+        return IterableData(x, device=device, steps_per_epoch=steps_per_epoch)
+    raise TypeError(
+        f"Unsupported type for `{argument}`: {type(x).__name__}. Pass numpy arrays, torch "
+        "tensors, pandas objects, a dict/list of arrays, a torch Dataset or DataLoader, "
+        "or an iterable of (x, y) batches."
+    )
+
+
+def _array_data(
+    x: Any,
+    y: Any,
+    sample_weight: Any,
+    batch_size: int | None,
+    shuffle: bool,
+    device: torch.device,
+    steps_per_epoch: int | None,
+    argument: str,
+) -> ArrayData:
+    x = to_structure(x, argument=argument)
+    y = None if y is None else to_structure(y, argument="y")
+    sample_weight = None if sample_weight is None else to_tensor(sample_weight, argument="sample_weight")
+    n = count_samples(x)
+    if n == 0:
+        raise ValueError(f"`{argument}` is empty: it has 0 samples. Pass at least one sample.")
+    for name, structure in ((argument, x), ("y", y), ("sample_weight", sample_weight)):
+        if structure is None:
+            continue
+        sizes = {len(t) for t in _leaves(structure)}
+        if sizes != {n}:
+            raise ValueError(
+                f"`{argument}` and `{name}` must have the same number of samples. "
+                f"Received: {argument} has {n}, {name} has {sorted(sizes)}. Check that "
+                "features and labels come from the same rows."
+            )
+    check_finite(x, argument=argument)
+    if batch_size is None:
+        batch_size = math.ceil(n / steps_per_epoch) if steps_per_epoch else DEFAULT_BATCH_SIZE
+    return ArrayData(
+        x,
+        y,
+        sample_weight,
+        batch_size=batch_size,
+        shuffle=shuffle,
+        device=device,
+        steps_per_epoch=steps_per_epoch,
+    )

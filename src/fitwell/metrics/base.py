@@ -1,0 +1,154 @@
+"""The `Metric` protocol: streaming state on the model's device.
+
+A metric registers its state tensors with `add_state`, accumulates them in
+`update_state` without ever reading them back to the host, and turns them
+into a value in `result()`. `reset_state`, `merge_state` (for several
+processes) and `to(device)` work for every metric through that registry.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from fitwell._naming import snake_case
+
+__all__ = ["MERGE_RULES", "Metric"]
+
+MERGE_RULES = ("sum", "max", "min")
+
+
+class Metric:
+    """Base class of streaming metrics.
+
+    Subclasses call `add_state` in `__init__` for each accumulator and
+    implement `update_state(y_true, y_pred, sample_weight=None)` and
+    `result()`. Set `higher_is_better` so callbacks in `mode="auto"` know
+    which way is up.
+
+    Args:
+        name: Key used in logs. Defaults to the snake_case class name.
+        dtype: Floating dtype of the state. Defaults to float32.
+
+    Example:
+        >>> class Total(Metric):
+        ...     def __init__(self, name=None):
+        ...         super().__init__(name=name)
+        ...         self.add_state("total", torch.tensor(0.0))
+        ...     def update_state(self, y_true, y_pred, sample_weight=None):
+        ...         self.total += y_pred.sum()
+        ...     def result(self):
+        ...         return self.total
+        >>> metric = Total()
+        >>> metric.update_state(None, torch.tensor([1.0, 2.0]))
+        >>> metric.result()
+        tensor(3.)
+    """
+
+    #: True when larger values are better; None when it has no direction.
+    higher_is_better: bool | None = None
+
+    def __init__(self, *, name: str | None = None, dtype: torch.dtype | None = None) -> None:
+        self.name = name or snake_case(type(self).__name__)
+        self.dtype = dtype or torch.float32
+        self._defaults: dict[str, tuple[torch.Tensor, str]] = {}
+        self._device = torch.device("cpu")
+
+    def add_state(self, name: str, default: torch.Tensor, *, merge: str = "sum") -> None:
+        """Register a state tensor; `reset_state` restores it to `default`.
+
+        Args:
+            name: Attribute name of the state.
+            default: Its initial value (copied on every reset).
+            merge: How states of several instances combine: `"sum"`,
+                `"max"` or `"min"`.
+        """
+        if merge not in MERGE_RULES:
+            raise ValueError(f"`merge` must be one of {MERGE_RULES}. Received: merge={merge!r}")
+        default = default.detach().clone()
+        self._defaults[name] = (default, merge)
+        setattr(self, name, default.clone().to(self._device))
+
+    @property
+    def state_names(self) -> list[str]:
+        """Names of the registered state tensors, in registration order."""
+        return list(self._defaults)
+
+    def update_state(
+        self,
+        y_true: torch.Tensor,
+        y_pred: torch.Tensor,
+        sample_weight: torch.Tensor | None = None,
+    ) -> None:
+        """Accumulate one batch. Subclasses implement this."""
+        raise NotImplementedError(f"{type(self).__name__} must implement `update_state`.")
+
+    def result(self) -> torch.Tensor:
+        """Return the value so far as a tensor. Subclasses implement this."""
+        raise NotImplementedError(f"{type(self).__name__} must implement `result`.")
+
+    def reset_state(self) -> None:
+        """Restore every state tensor to its default, on the current device."""
+        for name, (default, _) in self._defaults.items():
+            current = getattr(self, name)
+            if current.shape == default.shape and current.device == self._device:
+                current.copy_(default)
+            else:
+                setattr(self, name, default.clone().to(self._device))
+
+    def merge_state(self, others: list[Metric]) -> None:
+        """Fold the states of other instances of this metric into this one.
+
+        Example:
+            >>> from fitwell.metrics import Mean
+            >>> a, b = Mean(), Mean()
+            >>> a.update_state(torch.tensor([1.0])); b.update_state(torch.tensor([3.0]))
+            >>> a.merge_state([b]); a.result()
+            tensor(2.)
+        """
+        for other in others:
+            if type(other) is not type(self):
+                raise TypeError(
+                    f"{type(self).__name__}.merge_state needs metrics of the same class. "
+                    f"Received: {type(other).__name__}"
+                )
+            for name, (_, rule) in self._defaults.items():
+                mine, theirs = getattr(self, name), getattr(other, name).to(self._device)
+                if rule == "sum":
+                    mine += theirs
+                elif rule == "max":
+                    torch.maximum(mine, theirs, out=mine)
+                else:
+                    torch.minimum(mine, theirs, out=mine)
+
+    def to(self, device: torch.device | str) -> Metric:
+        """Move the state to `device` and return the metric."""
+        self._device = torch.device(device)
+        for name in self._defaults:
+            setattr(self, name, getattr(self, name).to(self._device))
+        return self
+
+    def state_dict(self) -> dict[str, torch.Tensor]:
+        """The state tensors by name (copies on the CPU)."""
+        return {name: getattr(self, name).detach().cpu().clone() for name in self._defaults}
+
+    def load_state_dict(self, state: dict[str, torch.Tensor]) -> None:
+        """Restore state saved by `state_dict`."""
+        for name in self._defaults:
+            setattr(self, name, state[name].to(self._device).clone())
+
+    def __call__(
+        self,
+        y_true: torch.Tensor,
+        y_pred: torch.Tensor,
+        sample_weight: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        """Update with one batch and return the result so far."""
+        self.update_state(y_true, y_pred, sample_weight)
+        return self.result()
+
+    def get_config(self) -> dict:
+        """Return the constructor arguments, as Keras's `get_config`."""
+        return {"name": self.name}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r})"

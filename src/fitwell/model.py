@@ -1,0 +1,492 @@
+"""`Model`: a `torch.nn.Module` with Keras's `compile` → `fit` → `evaluate`/`predict`.
+
+`Model` validates arguments and delegates: data normalisation to `data`,
+loss/metric bookkeeping to `compiled`, the loops to `engine`, progress and
+history to callbacks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from fitwell import data as data_module
+from fitwell import engine
+from fitwell import optimizers as optimizers_module
+from fitwell.callbacks.base import Callback, CallbackList
+from fitwell.callbacks.progbar_logger import ProgbarLogger
+from fitwell.compiled import CompiledState
+from fitwell.errors import NotCompiledError
+from fitwell.history import History
+from fitwell.utils import default_device
+
+__all__ = ["Model"]
+
+VERBOSE_CHOICES = (0, 1, 2, "auto")
+
+
+def _check_positive_int(value: Any, argument: str, *, allow_none: bool = True, minimum: int = 1) -> None:
+    if value is None and allow_none:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise ValueError(f"`{argument}` must be an int >= {minimum}. Received: {argument}={value!r}")
+
+
+def _check_verbose(verbose: Any) -> int:
+    if verbose not in VERBOSE_CHOICES or isinstance(verbose, bool):
+        raise ValueError(f"`verbose` must be one of {VERBOSE_CHOICES}. Received: verbose={verbose!r}")
+    return 1 if verbose == "auto" else int(verbose)
+
+
+class Model(nn.Module):
+    """A torch module that trains the Keras way.
+
+    Three ways in: wrap any module (`Model(module)`), subclass with a
+    `forward`, or stack layers with `Sequential`. Then `compile`, `fit`,
+    `evaluate` and `predict` behave as in Keras (see docs/keras.md for the
+    few deliberate differences).
+
+    Args:
+        module: A module to wrap. Leave out when subclassing.
+
+    Example:
+        >>> import numpy as np, fitwell
+        >>> model = fitwell.Model(torch.nn.Linear(3, 1))
+        >>> model.compile(optimizer="sgd", loss="mse", device="cpu")
+        >>> x, y = np.ones((8, 3), "float32"), np.zeros((8, 1), "float32")
+        >>> history = model.fit(x, y, epochs=2, verbose=0)
+        >>> len(history.history["loss"])
+        2
+    """
+
+    def __init__(self, module: nn.Module | None = None) -> None:
+        super().__init__()
+        if module is not None:
+            if not isinstance(module, nn.Module):
+                raise TypeError(
+                    f"`module` must be a torch.nn.Module. Received: {type(module).__name__}"
+                )
+            self.module = module
+        self.stop_training = False
+        self.history: History | None = None
+        self._compiled: CompiledState | None = None
+        self._user_loss: Any = None
+        self._user_metrics: Any = None
+        self._device: torch.device | None = None
+        self._input_shape: tuple[int, ...] | None = None
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the wrapped module; subclasses define their own `forward`."""
+        if "module" not in self._modules:
+            raise NotImplementedError(
+                f"{type(self).__name__} has no forward(). Subclass fitwell.Model and define "
+                "forward(), or wrap a module: fitwell.Model(my_module)."
+            )
+        return self.module(*args, **kwargs)
+
+    # -- compile ----------------------------------------------------------------
+    def compile(  # type: ignore[override]
+        self,
+        optimizer: Any = "rmsprop",
+        loss: Any = None,
+        metrics: Any = None,
+        *,
+        loss_weights: Any = None,
+        weighted_metrics: Any = None,
+        jit_compile: bool = False,
+        device: str | torch.device = "auto",
+    ) -> None:
+        """Set the loss, optimizer and metrics for training.
+
+        Every call starts a fresh optimizer state (a new `Adam(...)` or the
+        same instance alike: see docs/keras.md). `device="auto"` picks CUDA
+        when present; pass `"cpu"`, `"cuda:1"`… to choose.
+
+        Args:
+            optimizer: A name (`"adam"`) or a fitwell optimizer.
+            loss: A name, a `fitwell.losses.Loss`, a torch loss module or a
+                function `(y_true, y_pred)`; a list/dict for several outputs.
+            metrics: A list of names, `Metric`s or functions (a dict by
+                output for several outputs). Never part of the gradient.
+            loss_weights: Weights of the per-output losses.
+            weighted_metrics: Metrics that also receive sample weights.
+            jit_compile: Compile the steps with `torch.compile`.
+            device: Where to train.
+
+        Raises:
+            ValueError: For unknown names, with the closest known one.
+        """
+        optimizer = optimizers_module.get(optimizer)
+        state = CompiledState(
+            loss=loss,
+            metrics=metrics,
+            weighted_metrics=weighted_metrics,
+            loss_weights=loss_weights,
+            optimizer=optimizer,
+        )
+        self._device = default_device() if device == "auto" else torch.device(device)
+        self.to(self._device)
+        self._compiled = state
+        self._user_loss, self._user_metrics = loss, metrics
+        self.jit_compile = bool(jit_compile)
+        self.stop_training = False
+
+    @property
+    def optimizer(self) -> optimizers_module.Optimizer | None:
+        """The compiled optimizer; `model.optimizer.learning_rate = x` changes the rate in place."""
+        return None if self._compiled is None else self._compiled.optimizer
+
+    @property
+    def loss(self) -> Any:
+        """The loss exactly as passed to `compile` (so it can be passed again)."""
+        return self._user_loss
+
+    @property
+    def metrics(self) -> Any:
+        """The metrics exactly as passed to `compile` (so they can be passed again)."""
+        return self._user_metrics
+
+    @property
+    def metrics_names(self) -> list[str]:
+        """Log names in the order `evaluate` returns them: `["loss", *metrics]`."""
+        return [] if self._compiled is None else self._compiled.names
+
+    @property
+    def device(self) -> torch.device:
+        """The device training runs on."""
+        if self._device is not None:
+            return self._device
+        parameter = next(self.parameters(), None)
+        return parameter.device if parameter is not None else torch.device("cpu")
+
+    def _require_compiled(self, action: str) -> CompiledState:
+        if self._compiled is None:
+            raise NotCompiledError(
+                f"You must call compile() before {action}. Received a model that was never "
+                "compiled. For example: model.compile(optimizer='adam', loss='mse')."
+            )
+        return self._compiled
+
+    # -- fit --------------------------------------------------------------------
+    def fit(
+        self,
+        x: Any = None,
+        y: Any = None,
+        batch_size: int | None = None,
+        epochs: int = 1,
+        verbose: int | str = "auto",
+        callbacks: Sequence[Callback] | None = None,
+        validation_split: float = 0.0,
+        validation_data: Any = None,
+        shuffle: bool = True,
+        class_weight: dict | None = None,
+        sample_weight: Any = None,
+        initial_epoch: int = 0,
+        steps_per_epoch: int | None = None,
+        validation_steps: int | None = None,
+        validation_batch_size: int | None = None,
+        validation_freq: int | list[int] = 1,
+    ) -> History:
+        """Train for `epochs` epochs; returns the `History` (also `model.history`).
+
+        Arguments have Keras's meaning: `epochs` is the index of the last
+        epoch (so `initial_epoch=2, epochs=5` runs epochs 2, 3, 4);
+        `validation_split` holds out the *last* fraction of array data
+        before shuffling; `batch_size` is ignored for data that is already
+        batched. Everything is checked before any weight changes.
+
+        Returns:
+            The `History`: `history.history["val_loss"]` etc., one float per epoch.
+
+        Raises:
+            ValueError: For invalid arguments or data, before training starts.
+        """
+        state = self._require_compiled("fit()")
+        verbose = _check_verbose(verbose)
+        _check_positive_int(batch_size, "batch_size")
+        _check_positive_int(epochs, "epochs", allow_none=False, minimum=0)
+        _check_positive_int(initial_epoch, "initial_epoch", allow_none=False, minimum=0)
+        _check_positive_int(steps_per_epoch, "steps_per_epoch")
+        _check_positive_int(validation_steps, "validation_steps")
+        _check_positive_int(validation_batch_size, "validation_batch_size")
+        _check_validation_freq(validation_freq)
+        if class_weight is not None and sample_weight is not None:
+            raise ValueError(
+                "`class_weight` and `sample_weight` cannot be used together. Received both. "
+                "Fold the class weights into `sample_weight` instead."
+            )
+        if not isinstance(validation_split, int | float) or not 0.0 <= validation_split < 1.0:
+            raise ValueError(
+                f"`validation_split` must be a float in [0, 1). Received: validation_split={validation_split!r}"
+            )
+        if validation_split and validation_data is None:
+            if not data_module._is_structure_of_arrays(x):
+                raise ValueError(
+                    "`validation_split` only works with array data (numpy, torch, pandas). "
+                    f"Received: x of type {type(x).__name__}. Pass `validation_data=` instead."
+                )
+            (x, y, sample_weight), validation_data = data_module.split_validation(
+                data_module.to_structure(x, argument="x"),
+                None if y is None else data_module.to_structure(y, argument="y"),
+                None if sample_weight is None else data_module.to_tensor(sample_weight, argument="sample_weight"),
+                validation_split,
+            )
+        device = self.device
+        train_data = data_module.as_data(
+            x, y, sample_weight, batch_size=batch_size, shuffle=shuffle, device=device,
+            steps_per_epoch=steps_per_epoch,
+        )
+        if isinstance(train_data, data_module.IterableData) and train_data.one_shot:
+            if steps_per_epoch is None and epochs - initial_epoch > 1:
+                raise ValueError(
+                    "A generator can be read only once, so it cannot feed several epochs. "
+                    f"Received: epochs={epochs} without `steps_per_epoch`. Pass steps_per_epoch= "
+                    "(and make the generator endless), or pass a re-iterable such as a DataLoader."
+                )
+        if class_weight is not None:
+            train_data.set_class_weights(data_module.class_weight_table(class_weight, device=device))
+        val_data = self._validation_source(validation_data, validation_batch_size or batch_size, validation_steps)
+        self._build(state, train_data.first_batch(), train_data)
+        history = History()
+        callback_list = self._callback_list(
+            callbacks, history, verbose, {"epochs": epochs, "steps": train_data.steps, "verbose": verbose, "mode": "fit"}
+        )
+        self.stop_training = False
+        engine.fit_loop(
+            self, state, train_data, val_data, epochs=epochs, initial_epoch=initial_epoch,
+            callbacks=callback_list, validation_freq=validation_freq,
+        )
+        self.history = history
+        return history
+
+    def _validation_source(self, validation_data: Any, batch_size: int | None, steps: int | None) -> Any:
+        if validation_data is None:
+            return None
+        device = self.device
+        if isinstance(validation_data, list | tuple) and 1 < len(validation_data) <= 3 and (
+            data_module._is_structure_of_arrays(validation_data[0])
+        ):
+            val_x, val_y, val_weight = data_module.unpack_batch(tuple(validation_data))
+            return data_module.as_data(
+                val_x, val_y, val_weight, batch_size=batch_size, shuffle=False, device=device,
+                take=steps, argument="validation_data",
+            )
+        if isinstance(validation_data, list | tuple):
+            raise ValueError(
+                "`validation_data` must be `(x_val, y_val)`, `(x_val, y_val, sample_weight)`, "
+                f"or a dataset. Received: a {type(validation_data).__name__} of {len(validation_data)} items."
+            )
+        return data_module.as_data(
+            validation_data, batch_size=None, shuffle=False, device=device, take=steps,
+            argument="validation_data",
+        )
+
+    def _callback_list(
+        self, callbacks: Sequence[Callback] | None, history: History | None, verbose: int, params: dict[str, Any]
+    ) -> CallbackList:
+        given = list(callbacks or [])
+        for callback in given:
+            if not isinstance(callback, Callback):
+                raise TypeError(
+                    "Each entry of `callbacks` must be a fitwell.callbacks.Callback. "
+                    f"Received: {callback!r} of type {type(callback).__name__}"
+                )
+        extra: list[Callback] = [history] if history is not None else []
+        if verbose and not any(isinstance(c, ProgbarLogger) for c in given):
+            extra.append(ProgbarLogger(verbose))
+        return CallbackList([*given, *extra], model=self, params=params)
+
+    def _build(self, state: CompiledState, batch: data_module.Batch, source: Any = None) -> None:
+        """Resolve names, build lazy layers, the optimizer and run the first-batch checks."""
+        from fitwell import guards
+
+        x_shape = tuple(getattr(batch.x, "shape", ()))[1:] or None
+        was_training = self.training
+        self.eval()
+        try:
+            with torch.no_grad():
+                y_pred = engine.call_module(self, batch.x)
+        except RuntimeError as error:
+            raise ValueError(
+                f"The model could not run on the data: {error}. Received: x with sample shape "
+                f"{x_shape}. Check that the number of features matches the model's input "
+                "(e.g. the first layer's in_features, or Input(shape=...))."
+            ) from error
+        finally:
+            self.train(was_training)
+        if x_shape is not None:
+            self._input_shape = x_shape
+        if not state.is_built:
+            state.build(batch.y, y_pred)
+            state.to(self.device)
+        if not state.optimizer.is_built:
+            state.optimizer.build(self.parameters())
+        guards.check_first_batch(self, state, batch, y_pred)
+
+    # -- evaluate / predict -----------------------------------------------------
+    def evaluate(
+        self,
+        x: Any = None,
+        y: Any = None,
+        batch_size: int | None = None,
+        verbose: int | str = "auto",
+        sample_weight: Any = None,
+        steps: int | None = None,
+        callbacks: Sequence[Callback] | None = None,
+        return_dict: bool = False,
+    ) -> float | list[float] | dict[str, float]:
+        """Loss and metrics on the given data, in `metrics_names` order.
+
+        Returns:
+            A list `[loss, *metrics]` (a float when there are no metrics), or
+            a dict with `return_dict=True`.
+        """
+        state = self._require_compiled("evaluate()")
+        verbose = _check_verbose(verbose)
+        _check_positive_int(batch_size, "batch_size")
+        _check_positive_int(steps, "steps")
+        data = data_module.as_data(
+            x, y, sample_weight, batch_size=batch_size, shuffle=False, device=self.device, take=steps,
+        )
+        self._build(state, data.first_batch(), data)
+        callback_list = self._callback_list(
+            callbacks, None, verbose, {"epochs": 1, "steps": data.steps, "verbose": verbose, "mode": "evaluate"}
+        )
+        logs = engine.evaluate_loop(self, state, data, callback_list)
+        if return_dict:
+            return logs
+        values = [logs[name] for name in state.names if name in logs]
+        return values[0] if len(values) == 1 else values
+
+    def predict(
+        self,
+        x: Any,
+        batch_size: int | None = None,
+        verbose: int | str = "auto",
+        steps: int | None = None,
+        callbacks: Sequence[Callback] | None = None,
+    ) -> Any:
+        """Outputs for every sample, batched, as numpy (a tuple/dict for several outputs)."""
+        verbose = _check_verbose(verbose)
+        _check_positive_int(batch_size, "batch_size")
+        _check_positive_int(steps, "steps")
+        if self._device is None:
+            self._device = self.device
+        data = data_module.as_data(
+            x, batch_size=batch_size, shuffle=False, device=self.device, take=steps,
+        )
+        callback_list = self._callback_list(
+            callbacks, None, verbose, {"epochs": 1, "steps": data.steps, "verbose": verbose, "mode": "predict"}
+        )
+        return engine.predict_loop(self, data, callback_list)
+
+    # -- single batches -----------------------------------------------------------
+    def train_on_batch(
+        self, x: Any, y: Any = None, sample_weight: Any = None, class_weight: dict | None = None,
+        return_dict: bool = False,
+    ) -> float | list[float] | dict[str, float]:
+        """One update on one batch; returns that batch's loss and metrics."""
+        state = self._require_compiled("train_on_batch()")
+        if class_weight is not None and sample_weight is not None:
+            raise ValueError("`class_weight` and `sample_weight` cannot be used together. Received both.")
+        data = data_module.as_data(x, y, sample_weight, batch_size=None, shuffle=False, device=self.device)
+        batch = data.first_batch() if isinstance(data, data_module.IterableData) else _whole(data)
+        if class_weight is not None:
+            table = data_module.class_weight_table(class_weight, device=self.device)
+            batch.sample_weight = data_module.weights_from_classes(batch.y, table)
+        self._build(state, batch)
+        state.reset()
+        self.train()
+        engine.train_step(self, state, batch, None)
+        return self._batch_result(state, return_dict)
+
+    def test_on_batch(
+        self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False
+    ) -> float | list[float] | dict[str, float]:
+        """Loss and metrics of one batch, without updating the weights."""
+        state = self._require_compiled("test_on_batch()")
+        data = data_module.as_data(x, y, sample_weight, batch_size=None, shuffle=False, device=self.device)
+        batch = data.first_batch() if isinstance(data, data_module.IterableData) else _whole(data)
+        self._build(state, batch)
+        state.reset()
+        self.eval()
+        engine.test_step(self, state, batch)
+        return self._batch_result(state, return_dict)
+
+    def predict_on_batch(self, x: Any) -> Any:
+        """Outputs for one batch, as numpy."""
+        data = data_module.as_data(x, batch_size=None, shuffle=False, device=self.device)
+        batch = _whole(data) if isinstance(data, data_module.ArrayData) else data.first_batch()
+        self.eval()
+        with torch.no_grad():
+            return engine.to_numpy(engine.call_module(self, batch.x))
+
+    @staticmethod
+    def _batch_result(state: CompiledState, return_dict: bool) -> float | list[float] | dict[str, float]:
+        logs = state.results()
+        if return_dict:
+            return logs
+        values = [logs[name] for name in state.names if name in logs]
+        return values[0] if len(values) == 1 else values
+
+    # -- weights ------------------------------------------------------------------
+    def get_weights(self) -> list[np.ndarray]:
+        """Every parameter and buffer as numpy arrays, in `state_dict` order."""
+        return [t.detach().cpu().numpy().copy() for t in self.state_dict().values()]
+
+    def set_weights(self, weights: Sequence[np.ndarray]) -> None:
+        """Load arrays from `get_weights` (same order and shapes)."""
+        state = self.state_dict()
+        if len(weights) != len(state):
+            raise ValueError(
+                f"`set_weights` expected {len(state)} arrays (one per parameter and buffer). "
+                f"Received: {len(weights)} arrays."
+            )
+        for (name, tensor), value in zip(state.items(), weights, strict=True):
+            value = torch.as_tensor(np.asarray(value))
+            if tuple(value.shape) != tuple(tensor.shape):
+                raise ValueError(
+                    f"`set_weights`: {name!r} has shape {tuple(tensor.shape)}. Received an "
+                    f"array of shape {tuple(value.shape)}."
+                )
+        with torch.no_grad():
+            for tensor, value in zip(state.values(), weights, strict=True):
+                tensor.copy_(torch.as_tensor(np.asarray(value)))
+
+    def save_weights(self, filepath: str, overwrite: bool = True) -> None:
+        """Save weights to `.weights.h5` (HDF5) or `.safetensors`, atomically."""
+        from fitwell import saving
+
+        saving.save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath: str, *, strict: bool = True) -> None:
+        """Load weights saved by `save_weights`; never runs code from the file."""
+        from fitwell import saving
+
+        saving.load_weights(self, filepath, strict=strict)
+
+    def summary(self, print_fn: Any = print) -> None:
+        """Print each layer with its output shape and parameter count."""
+        from fitwell import summary
+
+        print_fn(summary.summarize(self))
+
+
+def _whole(data: data_module.ArrayData) -> data_module.Batch:
+    return data_module.Batch(data.x, data.y, data.sample_weight, data.num_samples)
+
+
+def _check_validation_freq(validation_freq: Any) -> None:
+    if isinstance(validation_freq, int) and not isinstance(validation_freq, bool) and validation_freq >= 1:
+        return
+    if isinstance(validation_freq, list | tuple) and all(isinstance(v, int) for v in validation_freq):
+        return
+    raise ValueError(
+        "`validation_freq` must be an int >= 1 (validate every n epochs) or a list of 1-based "
+        f"epoch numbers. Received: validation_freq={validation_freq!r}"
+    )
+
