@@ -125,6 +125,7 @@ class CompiledState:
         self.optimizer = optimizer
         self.heads: list[Head] = []
         self.loss_tracker = RunningMean("loss")
+        self.guards_enabled = True
         self._validate()
 
     # -- compile-time checks ---------------------------------------------------

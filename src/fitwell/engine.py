@@ -100,7 +100,12 @@ def run_train_epoch(model: Model, state: CompiledState, data: Data, callbacks: C
     backward = callbacks.uses("on_backward_end")
     step_index = 0
     after_backward = (lambda: callbacks.call("on_backward_end", step_index)) if backward else None
+    # A resumed run (BackupAndRestore) skips the batches the killed run had
+    # already trained on; they are still drawn so the data order is the same.
+    skip, model._resume_batch = model._resume_batch, 0
     for step_index, batch in enumerate(data.epoch()):
+        if step_index < skip:
+            continue
         if begin:
             callbacks.call("on_train_batch_begin", step_index, {})
         train_step(model, state, batch, after_backward)
@@ -151,6 +156,9 @@ def fit_loop(
     """Epochs of training and validation, with every callback hook."""
     logs: dict[str, float] = {}
     callbacks.call("on_train_begin", {})
+    # BackupAndRestore may set the epoch to resume from in on_train_begin.
+    if model._resume_epoch is not None:
+        initial_epoch, model._resume_epoch = model._resume_epoch, None
     for epoch in range(initial_epoch, epochs):
         state.reset()
         callbacks.call("on_epoch_begin", epoch, {})

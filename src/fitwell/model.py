@@ -78,6 +78,9 @@ class Model(nn.Module):
         self._user_metrics: Any = None
         self._device: torch.device | None = None
         self._input_shape: tuple[int, ...] | None = None
+        # Set by BackupAndRestore to continue a killed run (read once by the loop).
+        self._resume_epoch: int | None = None
+        self._resume_batch = 0
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """Run the wrapped module; subclasses define their own `forward`."""
@@ -99,6 +102,7 @@ class Model(nn.Module):
         weighted_metrics: Any = None,
         jit_compile: bool = False,
         device: str | torch.device = "auto",
+        guards: bool = True,
     ) -> None:
         """Set the loss, optimizer and metrics for training.
 
@@ -116,6 +120,9 @@ class Model(nn.Module):
             weighted_metrics: Metrics that also receive sample weights.
             jit_compile: Compile the steps with `torch.compile`.
             device: Where to train.
+            guards: Check the first batch for the classic mistakes (wrong
+                cross-entropy for the labels, `from_logits` that does not
+                match the last activation, …). `False` silences every guard.
 
         Raises:
             ValueError: For unknown names, with the closest known one.
@@ -130,6 +137,7 @@ class Model(nn.Module):
         )
         self._device = default_device() if device == "auto" else torch.device(device)
         self.to(self._device)
+        state.guards_enabled = bool(guards)
         self._compiled = state
         self._user_loss, self._user_metrics = loss, metrics
         self.jit_compile = bool(jit_compile)
@@ -468,6 +476,18 @@ class Model(nn.Module):
         from fitwell import saving
 
         saving.load_weights(self, filepath, strict=strict)
+
+    def save(self, filepath: str, overwrite: bool = True) -> None:
+        """Save a whole Sequential model (architecture, weights, optimizer) to one file."""
+        from fitwell import saving
+
+        saving.save_model(self, filepath, overwrite=overwrite)
+
+    def find_learning_rate(self, x: Any, y: Any = None, **kwargs: Any) -> Any:
+        """Sweep the learning rate exponentially and suggest one (weights are restored after)."""
+        from fitwell import lr_finder
+
+        return lr_finder.find_learning_rate(self, x, y, **kwargs)
 
     def summary(self, print_fn: Any = print) -> None:
         """Print each layer with its output shape and parameter count."""
