@@ -88,7 +88,10 @@ def to_tensor(value: Any, *, argument: str) -> torch.Tensor:
                 f"{array.dtype}. Encode text labels as integers first, e.g. "
                 "`labels, y = numpy.unique(y, return_inverse=True)`."
             )
-        tensor = torch.from_numpy(np.ascontiguousarray(array))
+        array = np.ascontiguousarray(array)
+        if not array.flags.writeable:  # torch refuses read-only memory (pandas often gives it)
+            array = array.copy()
+        tensor = torch.from_numpy(array)
     if tensor.dtype == torch.float64 or tensor.dtype == torch.bool:
         tensor = tensor.float()
     return tensor

@@ -186,9 +186,10 @@ class GlobalAveragePooling2D(nn.Module):
 class BatchNormalization(nn.Module):
     """Normalises each feature over the batch, with Keras's defaults.
 
-    Keras's `momentum=0.99` is the weight of the old running statistic;
-    torch's momentum is the weight of the new one, so torch gets
-    `1 - momentum`. `epsilon` defaults to Keras's 1e-3.
+    Keras's `momentum=0.99` is the weight of the old running statistic, and
+    the running variance tracks the biased batch variance, both as in Keras
+    (torch's own layer weighs the new statistic and tracks the unbiased
+    variance). `epsilon` defaults to Keras's 1e-3.
 
     Args:
         axis: The feature axis; -1 (channels last) or 1.
@@ -241,14 +242,17 @@ class BatchNormalization(nn.Module):
             x = x.movedim(-1, 1)
         if isinstance(self.running_mean, nn.UninitializedBuffer):
             self.build(x.shape[1])
-        y = F.batch_norm(
-            x,
-            self.running_mean,
-            self.running_var,
-            self.weight,
-            self.bias,
-            training=self.training,
-            momentum=1.0 - self.momentum,
-            eps=self.epsilon,
-        )
+        if not self.training:
+            y = F.batch_norm(
+                x, self.running_mean, self.running_var, self.weight, self.bias, training=False, eps=self.epsilon
+            )
+        else:
+            y = F.batch_norm(x, None, None, self.weight, self.bias, training=True, eps=self.epsilon)
+            # Keras tracks the biased batch variance (torch's kernel would
+            # track the unbiased one), so the statistics are updated here.
+            with torch.no_grad():
+                dims = [d for d in range(x.dim()) if d != 1]
+                variance, mean = torch.var_mean(x, dim=dims, correction=0)
+                self.running_mean.lerp_(mean, 1.0 - self.momentum)
+                self.running_var.lerp_(variance, 1.0 - self.momentum)
         return y.movedim(1, -1) if channels_last else y
