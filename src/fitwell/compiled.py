@@ -126,6 +126,7 @@ class CompiledState:
         self.heads: list[Head] = []
         self.loss_tracker = RunningMean("loss")
         self.guards_enabled = True
+        self.forward_loss: Any = None  # set by Model._build (eager or torch.compile'd)
         self._validate()
 
     # -- compile-time checks ---------------------------------------------------
@@ -218,23 +219,38 @@ class CompiledState:
             metric.to(device)
 
     # -- per step -------------------------------------------------------------
-    def compute_loss(self, y: Any, y_pred: Any, sample_weight: torch.Tensor | None, n: int) -> torch.Tensor:
-        """Total (weighted) loss of one batch; updates the loss trackers."""
+    def loss_values(
+        self, y: Any, y_pred: Any, sample_weight: torch.Tensor | None
+    ) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        """Total (weighted) loss of one batch and each output's unweighted loss; no side effects."""
         total: torch.Tensor | None = None
+        per_head = []
         for head in self.heads:
             if head.loss is None:
                 continue
             value = head.loss(_select(y, head.key), _select(y_pred, head.key), sample_weight)
-            if head.tracker is not None:
-                head.tracker.add(value, n)
-            value = value if head.weight == 1.0 else value * head.weight
-            total = value if total is None else total + value
+            per_head.append(value)
+            weighted = value if head.weight == 1.0 else value * head.weight
+            total = weighted if total is None else total + weighted
         if total is None:
             raise ValueError(
                 "No loss to compute: compile() received no loss for any output. "
                 "Pass one, e.g. model.compile(optimizer='adam', loss='mse')."
             )
+        return total, per_head
+
+    def track_loss(self, total: torch.Tensor, per_head: list[torch.Tensor], n: int) -> None:
+        """Add one batch's losses (from `loss_values`) to the running means."""
         self.loss_tracker.add(total, n)
+        trackers = [h.tracker for h in self.heads if h.loss is not None]
+        for tracker, value in zip(trackers, per_head, strict=True):
+            if tracker is not None:
+                tracker.add(value, n)
+
+    def compute_loss(self, y: Any, y_pred: Any, sample_weight: torch.Tensor | None, n: int) -> torch.Tensor:
+        """Total (weighted) loss of one batch; updates the loss trackers."""
+        total, per_head = self.loss_values(y, y_pred, sample_weight)
+        self.track_loss(total, per_head, n)
         return total
 
     @torch.no_grad()

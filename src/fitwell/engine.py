@@ -74,8 +74,8 @@ class LazyLogs(Mapping[str, float]):
 
 def train_step(model: Model, state: CompiledState, batch: Batch, after_backward: Callable[[], None] | None) -> None:
     """One optimizer update on one batch; updates the loss and metric states."""
-    y_pred = call_module(model, batch.x)
-    loss = state.compute_loss(batch.y, y_pred, batch.sample_weight, batch.size)
+    loss, per_output, y_pred = state.forward_loss(batch.x, batch.y, batch.sample_weight)
+    state.track_loss(loss, per_output, batch.size)
     state.optimizer.zero_grad()
     loss.backward()
     if after_backward is not None:
@@ -87,10 +87,11 @@ def train_step(model: Model, state: CompiledState, batch: Batch, after_backward:
 @torch.no_grad()
 def test_step(model: Model, state: CompiledState, batch: Batch) -> None:
     """Loss and metrics of one batch, without touching the weights."""
-    y_pred = call_module(model, batch.x)
-    if batch.y is not None:
-        state.compute_loss(batch.y, y_pred, batch.sample_weight, batch.size)
-        state.update_metrics(batch.y, y_pred, batch.sample_weight)
+    if batch.y is None:
+        return
+    loss, per_output, y_pred = state.forward_loss(batch.x, batch.y, batch.sample_weight)
+    state.track_loss(loss, per_output, batch.size)
+    state.update_metrics(batch.y, y_pred, batch.sample_weight)
 
 
 def run_train_epoch(model: Model, state: CompiledState, data: Data, callbacks: CallbackList) -> None:

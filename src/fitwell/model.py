@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from fitwell import data as data_module
-from fitwell import engine
+from fitwell import engine, jit
 from fitwell import optimizers as optimizers_module
 from fitwell.callbacks.base import Callback, CallbackList
 from fitwell.callbacks.progbar_logger import ProgbarLogger
@@ -81,6 +81,7 @@ class Model(nn.Module):
         # Set by BackupAndRestore to continue a killed run (read once by the loop).
         self._resume_epoch: int | None = None
         self._resume_batch = 0
+        self.jit_compile = False
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """Run the wrapped module; subclasses define their own `forward`."""
@@ -333,6 +334,8 @@ class Model(nn.Module):
             state.to(self.device)
         if not state.optimizer.is_built:
             state.optimizer.build(self.parameters())
+        if state.forward_loss is None:
+            state.forward_loss = jit.make_forward_loss(self, state, jit_compile=self.jit_compile)
         guards.check_first_batch(self, state, batch, y_pred)
 
     # -- evaluate / predict -----------------------------------------------------
