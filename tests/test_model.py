@@ -39,7 +39,7 @@ def test_history_has_keras_keys_one_value_per_epoch(blobs):
     assert all(len(values) == 3 for values in history.history.values())
     assert all(isinstance(v, float) for v in history.history["val_acc"])
     assert history.epoch == [0, 1, 2]
-    assert history.params == {"epochs": 3, "steps": 8, "verbose": 0, "mode": "fit"}
+    assert history.params == {"epochs": 3, "steps": 8, "verbose": 0}
     assert model.history is history
 
 

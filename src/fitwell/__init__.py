@@ -8,7 +8,7 @@ Example:
 
 from __future__ import annotations
 
-from fitwell import callbacks, datasets, layers, losses, metrics, optimizers, utils
+from fitwell import callbacks, datasets, layers, losses, metrics, mixed_precision, optimizers, utils
 from fitwell.errors import FitwellError, NotCompiledError
 from fitwell.history import History
 from fitwell.layers import Input
@@ -28,6 +28,7 @@ __all__ = [
     "layers",
     "losses",
     "metrics",
+    "mixed_precision",
     "optimizers",
     "utils",
 ]

@@ -40,6 +40,8 @@ class RunningMean:
 
     def add(self, value: torch.Tensor, n: int) -> None:
         """Add one batch's value, weighted by its `n` samples."""
+        if n == 0:  # an empty shard of a distributed batch adds nothing
+            return
         value = value.detach().float()
         if self.total is None:
             self.total = value * n
@@ -127,6 +129,10 @@ class CompiledState:
         self.loss_tracker = RunningMean("loss")
         self.guards_enabled = True
         self.forward_loss: Any = None  # set by Model._build (eager or torch.compile'd)
+        self.train_module: Any = None  # DistributedDataParallel around the model, when distributed
+        self.world_size = 1
+        self.precision: str | None = None  # None, "bf16" or "fp16" (mixed precision)
+        self.grad_scaler: Any = None  # torch.amp.GradScaler for fp16
         self._validate()
 
     # -- compile-time checks ---------------------------------------------------
@@ -284,6 +290,14 @@ class CompiledState:
         for key, metric in getattr(self, "metric_keys", []):
             values[key] = metric.result()
         return values
+
+    def final_results(self) -> dict[str, float]:
+        """Values at the end of an epoch or evaluation, merged across processes when distributed."""
+        if self.world_size > 1:
+            from fitwell.distributed import merge_states
+
+            merge_states(self)
+        return self.results()
 
     def results(self) -> dict[str, float]:
         """Current values as Python floats: one device sync for all of them."""

@@ -50,6 +50,8 @@ class Batch:
     y: Structure | None
     sample_weight: torch.Tensor | None
     size: int
+    #: Samples in the whole (global) batch across processes; equals `size` on one process.
+    global_size: int | None = None
 
 
 def is_array_like(value: object) -> bool:
@@ -251,6 +253,8 @@ class ArrayData:
         self.steps_per_epoch = steps_per_epoch
         self.num_batches = math.ceil(self.num_samples / batch_size)
         self.take: int | None = None
+        #: (rank, world_size) when each process takes a shard of every global batch.
+        self.shard: tuple[int, int] | None = None
         self._pending: Iterator[Batch] | None = None
 
     @property
@@ -269,11 +273,31 @@ class ArrayData:
             )
         self.sample_weight = weights_from_classes(self.y, table)
 
+    def _bounds(self, start: int, stop: int) -> tuple[int, int]:
+        if self.shard is None:
+            return start, stop
+        from fitwell.distributed import local_bounds
+
+        return local_bounds(start, stop, *self.shard)
+
+    def local_positions(self) -> torch.Tensor:
+        """Row indices this process handles in an unshuffled pass (for gathering predictions)."""
+        ranges = [
+            torch.arange(*self._bounds(start, min(start + self.batch_size, self.num_samples)))
+            for start in range(0, self.num_samples, self.batch_size)
+        ]
+        return torch.cat(ranges).to(self.device)
+
     def _one_pass(self) -> Iterator[Batch]:
         n, size = self.num_samples, self.batch_size
         order = torch.randperm(n, device=self.device) if self.shuffle else None
-        for start in range(0, n, size):
-            stop = min(start + size, n)
+        if order is not None and self.shard is not None:
+            from fitwell.distributed import broadcast_permutation
+
+            order = broadcast_permutation(order)
+        for global_start in range(0, n, size):
+            global_stop = min(global_start + size, n)
+            start, stop = self._bounds(global_start, global_stop)
             if order is None:
                 def pick(t: torch.Tensor, a: int = start, b: int = stop) -> torch.Tensor:
                     return t[a:b]
@@ -288,6 +312,7 @@ class ArrayData:
                 None if self.y is None else _map(self.y, pick),
                 None if self.sample_weight is None else pick(self.sample_weight),
                 stop - start,
+                global_stop - global_start,
             )
 
     def epoch(self) -> Iterator[Batch]:
@@ -296,12 +321,12 @@ class ArrayData:
 
     def first_batch(self) -> Batch:
         """The first batch, unshuffled (for building and checks)."""
-        pick = slice(0, min(self.batch_size, self.num_samples))
+        pick = slice(*self._bounds(0, min(self.batch_size, self.num_samples)))
         return Batch(
             _map(self.x, lambda t: t[pick]),
             None if self.y is None else _map(self.y, lambda t: t[pick]),
             None if self.sample_weight is None else self.sample_weight[pick],
-            pick.stop,
+            pick.stop - pick.start,
         )
 
 
@@ -394,24 +419,25 @@ class IterableData:
         return Batch(move_to(x, self.device), y, sample_weight, count_samples(x))
 
     def _raw(self) -> Iterator[Any]:
-        if self._first is not None:
-            # The batch peeked by first_batch() is replayed, never lost.
-            first, self._first = self._first, None
+        first, self._first = self._first, None
+        if first is not None and self.one_shot:
+            # A generator cannot be read again: the batch peeked by
+            # first_batch() is replayed, never lost.
             yield first
-            if self.one_shot:
-                yield from self.source
-                return
-            iterator = iter(self.source)
-            next(iterator, None)
-            yield from iterator
-            return
+        # A re-iterable source starts a fresh pass, so a shuffled DataLoader
+        # still yields exactly one permutation per epoch.
         yield from self.source
 
     def _one_pass(self) -> Iterator[Batch]:
         checking = self.check_finite and self._passes == 0
         self._passes += 1
-        for raw in self._raw():
-            yield self._convert(raw, checking=checking)
+        sampler = getattr(self.source, "batch_sampler", None)
+        for index, raw in enumerate(self._raw()):
+            batch = self._convert(raw, checking=checking)
+            global_sizes = getattr(sampler, "epoch_global_sizes", None)
+            if global_sizes:
+                batch.global_size = global_sizes[index]
+            yield batch
 
     def epoch(self) -> Iterator[Batch]:
         """The batches of one epoch."""
@@ -455,6 +481,7 @@ def as_data(
     device: torch.device,
     steps_per_epoch: int | None = None,
     take: int | None = None,
+    shard: tuple[int, int] | None = None,
     argument: str = "x",
 ) -> ArrayData | IterableData:
     """Normalise any supported data into an `ArrayData` or `IterableData`.
@@ -465,8 +492,10 @@ def as_data(
     """
     if x is None:
         raise ValueError(f"`{argument}` is required. Received: {argument}=None")
-    data = _make_data(x, y, sample_weight, batch_size, shuffle, device, steps_per_epoch, argument)
+    data = _make_data(x, y, sample_weight, batch_size, shuffle, device, steps_per_epoch, argument, shard)
     data.take = take
+    if isinstance(data, ArrayData):
+        data.shard = shard
     return data
 
 
@@ -479,6 +508,7 @@ def _make_data(
     device: torch.device,
     steps_per_epoch: int | None,
     argument: str,
+    shard: tuple[int, int] | None = None,
 ) -> ArrayData | IterableData:
     if _is_structure_of_arrays(x):
         return _array_data(x, y, sample_weight, batch_size, shuffle, device, steps_per_epoch, argument)
@@ -492,6 +522,13 @@ def _make_data(
     from torch.utils.data import DataLoader, Dataset, IterableDataset
 
     if isinstance(x, DataLoader):
+        if shard is not None and not isinstance(x.sampler, torch.utils.data.DistributedSampler):
+            warnings.warn(
+                f"Running on {shard[1]} processes, but the DataLoader for `{argument}` has no "
+                "DistributedSampler, so every process reads all of it. Pass the Dataset itself "
+                "(fitwell then shards it) or give the DataLoader a DistributedSampler.",
+                stacklevel=3,
+            )
         if batch_size is not None:
             warnings.warn(
                 f"`batch_size={batch_size}` is ignored: the DataLoader already makes "
@@ -500,7 +537,15 @@ def _make_data(
             )
         return IterableData(x, device=device, steps_per_epoch=steps_per_epoch)
     if isinstance(x, Dataset) and not isinstance(x, IterableDataset) and hasattr(x, "__len__"):
-        loader = DataLoader(x, batch_size=batch_size or DEFAULT_BATCH_SIZE, shuffle=shuffle)
+        if shard is not None:
+            from fitwell.distributed import ShardedBatchSampler
+
+            sampler = ShardedBatchSampler(
+                len(x), batch_size or DEFAULT_BATCH_SIZE, shuffle=shuffle, rank=shard[0], world_size=shard[1]
+            )
+            loader = DataLoader(x, batch_sampler=sampler)
+        else:
+            loader = DataLoader(x, batch_size=batch_size or DEFAULT_BATCH_SIZE, shuffle=shuffle)
         return IterableData(loader, device=device, steps_per_epoch=steps_per_epoch)
     if isinstance(x, Iterable) and not isinstance(x, str | bytes | dict):
         if batch_size is not None:

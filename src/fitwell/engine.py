@@ -76,12 +76,41 @@ def train_step(model: Model, state: CompiledState, batch: Batch, after_backward:
     """One optimizer update on one batch; updates the loss and metric states."""
     loss, per_output, y_pred = state.forward_loss(batch.x, batch.y, batch.sample_weight)
     state.track_loss(loss, per_output, batch.size)
+    if state.world_size > 1:
+        loss = _share_of_global_loss(loss, batch, state.world_size)
     state.optimizer.zero_grad()
-    loss.backward()
+    if state.grad_scaler is None:
+        loss.backward()
+        if after_backward is not None:
+            after_backward()
+        state.optimizer.step()
+    else:
+        _scaled_update(state, loss, after_backward)
+    state.update_metrics(batch.y, y_pred, batch.sample_weight)
+
+
+def _share_of_global_loss(loss: torch.Tensor, batch: Batch, world_size: int) -> torch.Tensor:
+    # DDP averages gradients over processes. Scaling each process's mean loss
+    # by its share of the global batch makes that average equal the gradient
+    # of the global batch's mean loss, also when shards differ in size.
+    if batch.size == 0:
+        return torch.nan_to_num(loss) * 0.0
+    return loss * (batch.size * world_size / (batch.global_size or batch.size))
+
+
+def _scaled_update(state: CompiledState, loss: torch.Tensor, after_backward: Callable[[], None] | None) -> None:
+    # fp16: scale the loss so small gradients survive, unscale before any
+    # clipping or callback sees them, and skip the update when they overflowed
+    # (this check reads one flag from the device per step).
+    scaler = state.grad_scaler
+    scaler.scale(loss).backward()
+    scaler.unscale_(state.optimizer.torch_optimizer)
     if after_backward is not None:
         after_backward()
-    state.optimizer.step()
-    state.update_metrics(batch.y, y_pred, batch.sample_weight)
+    found_inf = sum(v.item() for v in scaler._found_inf_per_device(state.optimizer.torch_optimizer).values())
+    if not found_inf:
+        state.optimizer.step()
+    scaler.update()
 
 
 @torch.no_grad()
@@ -137,7 +166,7 @@ def evaluate_loop(model: Model, state: CompiledState, data: Data, callbacks: Cal
         test_step(model, state, batch)
         if end:
             callbacks.call("on_test_batch_end", step_index, LazyLogs(state))
-    logs = state.results()
+    logs = state.final_results()
     callbacks.call("on_test_end", logs)
     model.train(was_training)
     return logs
@@ -165,7 +194,7 @@ def fit_loop(
         callbacks.call("on_epoch_begin", epoch, {})
         model.train()
         run_train_epoch(model, state, train_data, callbacks)
-        logs = state.results()
+        logs = state.final_results()
         if val_data is not None and should_validate(epoch, validation_freq):
             val_logs = evaluate_loop(model, state, val_data, callbacks)
             logs.update({f"val_{key}": value for key, value in val_logs.items()})
@@ -179,7 +208,7 @@ def fit_loop(
 
 @torch.no_grad()
 def predict_loop(model: Model, data: Data, callbacks: CallbackList) -> Any:
-    """Outputs for every batch, concatenated and returned as numpy."""
+    """Outputs for every batch, concatenated (tensors on the device)."""
     was_training = model.training
     model.eval()
     outputs: list[Any] = []
@@ -195,7 +224,7 @@ def predict_loop(model: Model, data: Data, callbacks: CallbackList) -> Any:
             callbacks.call("on_predict_batch_end", step_index, {"outputs": output})
     callbacks.call("on_predict_end", {})
     model.train(was_training)
-    return to_numpy(_concatenate(outputs))
+    return _concatenate(outputs)
 
 
 def _concatenate(outputs: list[Any]) -> Any:

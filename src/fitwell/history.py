@@ -31,6 +31,10 @@ class History(Callback):
         self.history: dict[str, list[float]] = {}
         self.epoch: list[int] = []
 
+    def set_params(self, params: dict[str, Any]) -> None:
+        # Keras's History.params holds exactly these three keys.
+        super().set_params({key: params[key] for key in ("verbose", "epochs", "steps") if key in params})
+
     def on_train_begin(self, logs: Logs | None = None) -> None:
         # Keras keeps `history` across fit() calls on one instance and
         # restarts only the epoch list; mirrored so scripts behave the same.

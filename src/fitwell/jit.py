@@ -27,11 +27,26 @@ def _eager_forward_loss(model: Model, state: CompiledState) -> ForwardLoss:
     from fitwell.engine import call_module
 
     def forward_loss(x: Any, y: Any, sample_weight: Any) -> tuple[torch.Tensor, list[torch.Tensor], Any]:
-        y_pred = call_module(model, x)
+        # Training goes through DistributedDataParallel when distributed;
+        # evaluation (no gradients) calls the model itself, on each shard.
+        module = state.train_module if state.train_module is not None and torch.is_grad_enabled() else model
+        y_pred = call_module(module, x)
         total, per_head = state.loss_values(y, y_pred, sample_weight)
         return total, per_head, y_pred
 
-    return forward_loss
+    if state.precision is None:
+        return forward_loss
+    device_type = model.device.type
+    dtype = torch.bfloat16 if state.precision == "bf16" else torch.float16
+
+    def autocast_forward_loss(x: Any, y: Any, sample_weight: Any) -> tuple[torch.Tensor, list[torch.Tensor], Any]:
+        # Layers run in the low precision; losses are computed in float32
+        # (Loss.__call__ casts half-precision outputs up), and the float32
+        # master weights are what the optimizer updates.
+        with torch.autocast(device_type=device_type, dtype=dtype):
+            return forward_loss(x, y, sample_weight)
+
+    return autocast_forward_loss
 
 
 class _CompiledForwardLoss:

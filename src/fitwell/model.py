@@ -15,7 +15,8 @@ import torch
 from torch import nn
 
 from fitwell import data as data_module
-from fitwell import engine, jit
+from fitwell import distributed, engine, jit
+from fitwell import mixed_precision as precision_module
 from fitwell import optimizers as optimizers_module
 from fitwell.callbacks.base import Callback, CallbackList
 from fitwell.callbacks.progbar_logger import ProgbarLogger
@@ -82,6 +83,7 @@ class Model(nn.Module):
         self._resume_epoch: int | None = None
         self._resume_batch = 0
         self.jit_compile = False
+        self._process_group: distributed.ProcessGroup | None = None
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """Run the wrapped module; subclasses define their own `forward`."""
@@ -104,6 +106,8 @@ class Model(nn.Module):
         jit_compile: bool = False,
         device: str | torch.device = "auto",
         guards: bool = True,
+        mixed_precision: str | None = None,
+        strategy: str = "auto",
     ) -> None:
         """Set the loss, optimizer and metrics for training.
 
@@ -124,6 +128,12 @@ class Model(nn.Module):
             guards: Check the first batch for the classic mistakes (wrong
                 cross-entropy for the labels, `from_logits` that does not
                 match the last activation, …). `False` silences every guard.
+            mixed_precision: `"bf16"` or `"fp16"` to run forward and loss
+                under autocast (float32 master weights; fp16 adds a gradient
+                scaler). Defaults to the global policy (float32).
+            strategy: `"auto"` trains data-parallel when launched by torchrun
+                (several processes), `"ddp"` requires it, `"fsdp"` shards
+                parameters, `"none"` never distributes.
 
         Raises:
             ValueError: For unknown names, with the closest known one.
@@ -136,9 +146,19 @@ class Model(nn.Module):
             loss_weights=loss_weights,
             optimizer=optimizer,
         )
-        self._device = default_device() if device == "auto" else torch.device(device)
+        group = distributed.setup(strategy, None if device == "auto" else torch.device(device))
+        if group is not None:
+            self._device = group.device
+            state.world_size = group.world_size
+        else:
+            self._device = default_device() if device == "auto" else torch.device(device)
+        self._process_group = group
+        state.precision = precision_module.resolve(mixed_precision)
+        if state.precision == "fp16":
+            state.grad_scaler = torch.amp.GradScaler(self._device.type)
         self.to(self._device)
         state.guards_enabled = bool(guards)
+        optimizer.reset()  # every compile starts fresh optimizer state, even for the same instance
         self._compiled = state
         self._user_loss, self._user_metrics = loss, metrics
         self.jit_compile = bool(jit_compile)
@@ -247,7 +267,7 @@ class Model(nn.Module):
         device = self.device
         train_data = data_module.as_data(
             x, y, sample_weight, batch_size=batch_size, shuffle=shuffle, device=device,
-            steps_per_epoch=steps_per_epoch,
+            steps_per_epoch=steps_per_epoch, shard=self._shard(),
         )
         if isinstance(train_data, data_module.IterableData) and train_data.one_shot:
             if steps_per_epoch is None and epochs - initial_epoch > 1:
@@ -282,7 +302,7 @@ class Model(nn.Module):
             val_x, val_y, val_weight = data_module.unpack_batch(tuple(validation_data))
             return data_module.as_data(
                 val_x, val_y, val_weight, batch_size=batch_size, shuffle=False, device=device,
-                take=steps, argument="validation_data",
+                take=steps, shard=self._shard(), argument="validation_data",
             )
         if isinstance(validation_data, list | tuple):
             raise ValueError(
@@ -291,8 +311,12 @@ class Model(nn.Module):
             )
         return data_module.as_data(
             validation_data, batch_size=None, shuffle=False, device=device, take=steps,
-            argument="validation_data",
+            shard=self._shard(), argument="validation_data",
         )
+
+    def _shard(self) -> tuple[int, int] | None:
+        group = self._process_group
+        return None if group is None else (group.rank, group.world_size)
 
     def _callback_list(
         self, callbacks: Sequence[Callback] | None, history: History | None, verbose: int, params: dict[str, Any]
@@ -307,7 +331,12 @@ class Model(nn.Module):
         extra: list[Callback] = [history] if history is not None else []
         if verbose and not any(isinstance(c, ProgbarLogger) for c in given):
             extra.append(ProgbarLogger(verbose))
-        return CallbackList([*given, *extra], model=self, params=params)
+        every = [*given, *extra]
+        if not distributed.is_main_process():
+            # Only rank 0 prints and writes files; callbacks that decide run everywhere.
+            every = [c for c in every if not c.main_process_only]
+        # params["callbacks"]: BackupAndRestore saves and restores the others' state.
+        return CallbackList(every, model=self, params={**params, "callbacks": every})
 
     def _build(self, state: CompiledState, batch: data_module.Batch, source: Any = None) -> None:
         """Resolve names, build lazy layers, the optimizer and run the first-batch checks."""
@@ -334,6 +363,8 @@ class Model(nn.Module):
             state.to(self.device)
         if not state.optimizer.is_built:
             state.optimizer.build(self.parameters())
+        if self._process_group is not None and state.train_module is None:
+            state.train_module = distributed.wrap(self, self._process_group)
         if state.forward_loss is None:
             state.forward_loss = jit.make_forward_loss(self, state, jit_compile=self.jit_compile)
         guards.check_first_batch(self, state, batch, y_pred)
@@ -362,6 +393,7 @@ class Model(nn.Module):
         _check_positive_int(steps, "steps")
         data = data_module.as_data(
             x, y, sample_weight, batch_size=batch_size, shuffle=False, device=self.device, take=steps,
+            shard=self._shard(),
         )
         self._build(state, data.first_batch(), data)
         callback_list = self._callback_list(
@@ -387,13 +419,21 @@ class Model(nn.Module):
         _check_positive_int(steps, "steps")
         if self._device is None:
             self._device = self.device
+        shard = self._shard() if steps is None else None
         data = data_module.as_data(
-            x, batch_size=batch_size, shuffle=False, device=self.device, take=steps,
+            x, batch_size=batch_size, shuffle=False, device=self.device, take=steps, shard=shard,
         )
         callback_list = self._callback_list(
             callbacks, None, verbose, {"epochs": 1, "steps": data.steps, "verbose": verbose, "mode": "predict"}
         )
-        return engine.predict_loop(self, data, callback_list)
+        outputs = engine.predict_loop(self, data, callback_list)
+        if shard is not None and isinstance(data, data_module.ArrayData):
+            # Every process returns all rows, in input order.
+            positions = data.local_positions()
+            outputs = data_module._map(
+                outputs, lambda t: distributed.gather_rows(t, positions, data.num_samples)
+            )
+        return engine.to_numpy(outputs)
 
     # -- single batches -----------------------------------------------------------
     def train_on_batch(

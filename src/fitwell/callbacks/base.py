@@ -45,6 +45,10 @@ class Callback:
         ...         print(f"epoch {epoch}: loss={logs['loss']:.3f}")
     """
 
+    #: True for callbacks that only print or write files: under torchrun they
+    #: run on rank 0 alone, while the others (which decide) run everywhere.
+    main_process_only: bool = False
+
     def __init__(self) -> None:
         self.model: Model | None = None
         self.params: dict[str, Any] = {}
@@ -112,6 +116,9 @@ class Callback:
 
 
 def _overrides(callback: Callback, hook: str) -> bool:
+    # A hook set on the instance (LambdaCallback, `cb.on_train_batch_end = fn`) counts too.
+    if hook in vars(callback):
+        return True
     return getattr(type(callback), hook, None) is not getattr(Callback, hook)
 
 

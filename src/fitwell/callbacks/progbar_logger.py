@@ -37,6 +37,8 @@ class ProgbarLogger(Callback):
         file: Where to write. Defaults to standard output.
     """
 
+    main_process_only = True
+
     def __init__(self, verbose: int = 1, *, file: IO[str] | None = None) -> None:
         super().__init__()
         self.verbose = verbose

@@ -1,0 +1,218 @@
+"""Data parallelism through `torch.distributed`, launched by `torchrun`.
+
+fitwell never runs its own engine: processes come from `torchrun`, the
+process group from `torch.distributed`, gradient averaging from
+`DistributedDataParallel` (or `FullyShardedDataParallel`). This module only
+decides the device of each process, shards each global batch, and merges
+loss and metric states so every process sees the same epoch values.
+
+`batch_size` is the **global** batch, as in Keras's data-parallel
+distribution: with 4 processes and `batch_size=256`, each process runs 64
+samples per step. Every process draws the same permutation (rank 0 draws
+it and broadcasts it), and each global batch is cut into contiguous,
+near-equal shards, so the union of the shards is exactly one epoch.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import torch
+import torch.distributed as dist
+
+if TYPE_CHECKING:
+    from fitwell.compiled import CompiledState
+
+__all__ = [
+    "STRATEGIES",
+    "ProcessGroup",
+    "is_main_process",
+    "local_bounds",
+    "merge_states",
+    "setup",
+]
+
+STRATEGIES = ("auto", "ddp", "fsdp", "none")
+
+
+@dataclass(frozen=True)
+class ProcessGroup:
+    """Where this process sits: its rank, the number of processes and its device."""
+
+    rank: int
+    world_size: int
+    device: torch.device
+    strategy: str
+
+
+def _launched_by_torchrun() -> bool:
+    return int(os.environ.get("WORLD_SIZE", "1")) > 1 and "RANK" in os.environ
+
+
+def setup(strategy: str, device: torch.device | None) -> ProcessGroup | None:
+    """Join (or start) the process group when running distributed; None on a single process.
+
+    `"auto"` goes distributed when `torchrun` launched several processes or a
+    process group already exists; `"ddp"`/`"fsdp"` require it; `"none"`
+    never distributes.
+    """
+    if strategy not in STRATEGIES:
+        raise ValueError(f"`strategy` must be one of {STRATEGIES}. Received: strategy={strategy!r}")
+    if strategy == "none":
+        return None
+    running = dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1
+    if not running and not _launched_by_torchrun():
+        if strategy == "auto":
+            return None
+        raise ValueError(
+            f"strategy={strategy!r} needs several processes, but this one runs alone. "
+            "Launch the script with torchrun, e.g. `torchrun --nproc_per_node=2 train.py`."
+        )
+    if not dist.is_initialized():
+        backend = "nccl" if torch.cuda.is_available() else "gloo"
+        dist.init_process_group(backend=backend)
+    rank, world_size = dist.get_rank(), dist.get_world_size()
+    if device is None:
+        if torch.cuda.is_available():
+            local_rank = int(os.environ.get("LOCAL_RANK", rank % torch.cuda.device_count()))
+            device = torch.device("cuda", local_rank)
+            torch.cuda.set_device(device)
+        else:
+            device = torch.device("cpu")
+    return ProcessGroup(rank, world_size, device, "ddp" if strategy == "auto" else strategy)
+
+
+def is_main_process() -> bool:
+    """True on rank 0, and on any process that is not part of a group."""
+    return not (dist.is_available() and dist.is_initialized()) or dist.get_rank() == 0
+
+
+def local_bounds(start: int, stop: int, rank: int, world_size: int) -> tuple[int, int]:
+    """This rank's contiguous share of the global batch `[start, stop)`.
+
+    Example:
+        >>> [local_bounds(0, 10, r, 3) for r in range(3)]
+        [(0, 4), (4, 7), (7, 10)]
+    """
+    quotient, remainder = divmod(stop - start, world_size)
+    begin = start + rank * quotient + min(rank, remainder)
+    return begin, begin + quotient + (1 if rank < remainder else 0)
+
+
+def broadcast_permutation(order: torch.Tensor) -> torch.Tensor:
+    """Make every process use rank 0's permutation."""
+    dist.broadcast(order, src=0)
+    return order
+
+
+def merge_states(state: CompiledState) -> None:
+    """Combine loss and metric states of every process, in place (sum/max/min per state).
+
+    Merging states, not averaging per-process results, gives the true
+    global values: e.g. accuracy is total hits over total samples.
+    """
+    trackers = [state.loss_tracker, *(h.tracker for h in state.heads if h.tracker is not None)]
+    device = next((t.total.device for t in trackers if t.total is not None), torch.device("cpu"))
+    if dist.get_backend() == "nccl":
+        device = torch.device("cuda", torch.cuda.current_device())
+    packed = torch.stack(
+        [
+            value
+            for tracker in trackers
+            for value in (
+                (tracker.total if tracker.total is not None else torch.zeros((), device=device)).to(device),
+                torch.tensor(float(tracker.count), device=device),
+            )
+        ]
+    ).double()
+    dist.all_reduce(packed)
+    for index, tracker in enumerate(trackers):
+        tracker.total = packed[2 * index].float()
+        tracker.count = int(round(float(packed[2 * index + 1])))
+    for _, metric in getattr(state, "metric_keys", []):
+        for name, (_, rule) in metric._defaults.items():
+            tensor = getattr(metric, name)
+            moved = tensor.to(device)
+            op = {"sum": dist.ReduceOp.SUM, "max": dist.ReduceOp.MAX, "min": dist.ReduceOp.MIN}[rule]
+            dist.all_reduce(moved, op=op)
+            setattr(metric, name, moved.to(tensor.device))
+
+
+def gather_rows(local: torch.Tensor, positions: torch.Tensor, total: int) -> torch.Tensor:
+    """Reassemble rows computed on each process into input order, on every process.
+
+    Args:
+        local: This process's output rows.
+        positions: Their row indices in the full input.
+        total: Number of rows in the full input.
+    """
+    world_size = dist.get_world_size()
+    counts = torch.tensor([len(local)], device=local.device)
+    all_counts = [torch.zeros_like(counts) for _ in range(world_size)]
+    dist.all_gather(all_counts, counts)
+    longest = int(max(int(c) for c in all_counts))
+    padded = torch.zeros((longest, *local.shape[1:]), dtype=local.dtype, device=local.device)
+    padded[: len(local)] = local
+    padded_positions = torch.full((longest,), -1, dtype=torch.long, device=local.device)
+    padded_positions[: len(positions)] = positions
+    rows = [torch.zeros_like(padded) for _ in range(world_size)]
+    where = [torch.zeros_like(padded_positions) for _ in range(world_size)]
+    dist.all_gather(rows, padded)
+    dist.all_gather(where, padded_positions)
+    result = torch.zeros((total, *local.shape[1:]), dtype=local.dtype, device=local.device)
+    for part, index in zip(rows, where, strict=True):
+        keep = index >= 0
+        result[index[keep]] = part[keep]
+    return result
+
+
+def wrap(model: torch.nn.Module, group: ProcessGroup) -> Any:
+    """The module the training step calls: DDP (or FSDP) around the model."""
+    device_ids = [group.device.index] if group.device.type == "cuda" else None
+    if group.strategy == "fsdp":
+        from torch.distributed.fsdp import FullyShardedDataParallel
+
+        return FullyShardedDataParallel(model, device_id=group.device if group.device.type == "cuda" else None)
+    from torch.nn.parallel import DistributedDataParallel
+
+    return DistributedDataParallel(model, device_ids=device_ids)
+
+
+class ShardedBatchSampler:
+    """Batches of dataset indices for one process: its shard of every global batch.
+
+    Rank 0 draws the epoch's permutation (from torch's global generator) and
+    broadcasts it, so every process agrees on the order.
+
+    Args:
+        num_samples: Length of the dataset.
+        batch_size: The global batch size.
+        shuffle: Draw a new permutation every epoch.
+        rank: This process's rank.
+        world_size: Number of processes.
+    """
+
+    def __init__(self, num_samples: int, batch_size: int, *, shuffle: bool, rank: int, world_size: int) -> None:
+        self.num_samples = num_samples
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.rank = rank
+        self.world_size = world_size
+        #: Global batch sizes of the pass in progress (the loss is scaled by them).
+        self.epoch_global_sizes: list[int] = []
+
+    def __len__(self) -> int:
+        return -(-self.num_samples // self.batch_size)
+
+    def __iter__(self):  # noqa: ANN204 - an iterator of index lists, as torch expects
+        order = torch.arange(self.num_samples)
+        if self.shuffle:
+            order = broadcast_permutation(torch.randperm(self.num_samples))
+        self.epoch_global_sizes = []
+        for start in range(0, self.num_samples, self.batch_size):
+            stop = min(start + self.batch_size, self.num_samples)
+            self.epoch_global_sizes.append(stop - start)
+            begin, end = local_bounds(start, stop, self.rank, self.world_size)
+            yield order[begin:end].tolist()

@@ -1,0 +1,68 @@
+"""Two processes with Gloo on the CPU give the same training as one process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import importlib.util
+
+SCRIPT = Path(__file__).with_name("train_script.py")
+_spec = importlib.util.spec_from_file_location("fitwell_train_script", SCRIPT)
+train_script = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(train_script)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    single_dir = tmp_path_factory.mktemp("single")
+    single = train_script.train(single_dir)
+    ddp_dir = tmp_path_factory.mktemp("ddp")
+    environment = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(SCRIPT.parents[2] / "src")}
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
+               str(SCRIPT), str(ddp_dir)]
+    completed = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=240)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    ranks = [json.loads((ddp_dir / f"result_rank{r}.json").read_text()) for r in (0, 1)]
+    return single, ranks, single_dir, ddp_dir
+
+
+def test_weights_equal_single_process_training(runs):
+    single, ranks, _, _ = runs
+    for rank in ranks:
+        for name, values in single["weights"].items():
+            np.testing.assert_allclose(rank["weights"][name], values, rtol=1e-5, atol=1e-5, err_msg=name)
+
+
+def test_history_is_global_and_identical_on_every_process(runs):
+    single, ranks, _, _ = runs
+    assert ranks[0]["history"] == ranks[1]["history"]
+    for key, values in single["history"].items():
+        np.testing.assert_allclose(ranks[0]["history"][key], values, rtol=1e-5, err_msg=key)
+
+
+def test_early_stopping_stops_every_process_at_the_same_epoch(runs):
+    single, ranks, _, _ = runs
+    assert ranks[0]["stopped_epoch"] == ranks[1]["stopped_epoch"] == single["stopped_epoch"]
+    assert single["stopped_epoch"] is not None and single["stopped_epoch"] < 11
+
+
+def test_only_rank_zero_writes_files(runs):
+    _, ranks, _, ddp_dir = runs
+    written = sorted(p.name for p in ddp_dir.iterdir() if not p.name.startswith("result_rank"))
+    assert written == ["best.weights.h5", "log.csv"]
+    assert ranks[0]["checkpoint_calls"] == len(ranks[0]["history"]["loss"])
+    assert ranks[1]["checkpoint_calls"] == 0
+
+
+def test_predict_and_evaluate_match_single_process(runs):
+    single, ranks, _, _ = runs
+    for rank in ranks:
+        np.testing.assert_allclose(rank["predictions"], single["predictions"], rtol=1e-5, atol=1e-6)
+        assert rank["evaluation"] == pytest.approx(single["evaluation"], rel=1e-5)
