@@ -5,15 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from conftest import make_classifier
 
 import fitwell
+from conftest import make_classifier
 
 
 @pytest.fixture
 def model():
     model = make_classifier()
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"], device="cpu")
+    model.compile(
+        optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"], device="cpu"
+    )
     return model
 
 
@@ -29,8 +31,14 @@ def assert_unchanged(model, before):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"y": np.zeros(599, dtype=int)}, r"`x` and `y` must have the same number of samples. Received: x has 600, y has \[599\]"),
-        ({"validation_split": 1.0}, r"`validation_split` must be a float in \[0, 1\). Received: validation_split=1.0"),
+        (
+            {"y": np.zeros(599, dtype=int)},
+            r"`x` and `y` must have the same number of samples. Received: x has 600, y has \[599\]",
+        ),
+        (
+            {"validation_split": 1.0},
+            r"`validation_split` must be a float in \[0, 1\). Received: validation_split=1.0",
+        ),
         ({"validation_split": -0.1}, r"validation_split=-0.1"),
         ({"epochs": -1}, r"`epochs` must be an int >= 0. Received: epochs=-1"),
         ({"batch_size": 0}, r"`batch_size` must be an int >= 1. Received: batch_size=0"),
@@ -80,7 +88,9 @@ def test_nan_in_inputs_is_found_before_training(model, blobs):
     x = x.copy()
     x[42, 3] = np.nan
     before = snapshot(model)
-    with pytest.raises(ValueError, match=r"`x` contains NaN or Inf values \(first at index \(42, 3\); 1 in all\)"):
+    with pytest.raises(
+        ValueError, match=r"`x` contains NaN or Inf values \(first at index \(42, 3\); 1 in all\)"
+    ):
         model.fit(x, y, verbose=0)
     assert_unchanged(model, before)
 
@@ -96,9 +106,15 @@ def test_labels_out_of_range_are_caught_before_any_update(model, blobs):
 @pytest.mark.parametrize(
     ("compile_kwargs", "message"),
     [
-        ({"optimizer": "adamm"}, r"Unknown optimizer name for `optimizer`. Received: optimizer='adamm'. Did you mean 'adam'\?"),
+        (
+            {"optimizer": "adamm"},
+            r"Unknown optimizer name for `optimizer`. Received: optimizer='adamm'. Did you mean 'adam'\?",
+        ),
         ({"loss": "sparse_categorical_crossentropyy"}, r"Did you mean 'sparse_categorical_crossentropy'\?"),
-        ({"metrics": ["acuracy"]}, r"Unknown metric name for `metrics`. Received: metrics='acuracy'. Did you mean 'accuracy'\?"),
+        (
+            {"metrics": ["acuracy"]},
+            r"Unknown metric name for `metrics`. Received: metrics='acuracy'. Did you mean 'accuracy'\?",
+        ),
         ({"metrics": "accuracy"}, r"`metrics` must be a list .* Wrap it in a list: metrics=\['accuracy'\]"),
     ],
 )

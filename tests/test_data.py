@@ -8,17 +8,21 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from conftest import make_classifier
 from torch.utils.data import DataLoader, TensorDataset
 
 import fitwell
+from conftest import make_classifier
 from fitwell import data as data_module
 
 
 def compiled(model=None):
     model = model or make_classifier()
-    model.compile(optimizer=fitwell.optimizers.Adam(1e-2), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"], device="cpu")
+    model.compile(
+        optimizer=fitwell.optimizers.Adam(1e-2),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+        device="cpu",
+    )
     return model
 
 
@@ -47,7 +51,9 @@ def test_dataloader_batch_size_is_ignored_with_a_warning(blobs):
     x, y = blobs
     loader = DataLoader(TensorDataset(torch.from_numpy(x), torch.from_numpy(y)), batch_size=100)
     model = compiled()
-    with pytest.warns(UserWarning, match="batch_size=7` is ignored: the DataLoader already makes batches of 100"):
+    with pytest.warns(
+        UserWarning, match="batch_size=7` is ignored: the DataLoader already makes batches of 100"
+    ):
         history = model.fit(loader, batch_size=7, epochs=2, verbose=0)
     assert history.params["steps"] == 6
     assert model.optimizer.iterations == 12
@@ -56,7 +62,9 @@ def test_dataloader_batch_size_is_ignored_with_a_warning(blobs):
 def test_torch_dataset_is_batched_with_batch_size(blobs):
     x, y = blobs
     model = compiled()
-    history = model.fit(TensorDataset(torch.from_numpy(x), torch.from_numpy(y)), batch_size=50, epochs=1, verbose=0)
+    history = model.fit(
+        TensorDataset(torch.from_numpy(x), torch.from_numpy(y)), batch_size=50, epochs=1, verbose=0
+    )
     assert history.params["steps"] == 12
 
 
@@ -109,8 +117,9 @@ def test_dict_inputs_reach_forward_as_keywords(blobs):
             return self.a(left) + self.b(right)
 
     model = TwoInputs()
-    model.compile(optimizer="adam", loss=fitwell.losses.SparseCategoricalCrossentropy(from_logits=True),
-                  device="cpu")
+    model.compile(
+        optimizer="adam", loss=fitwell.losses.SparseCategoricalCrossentropy(from_logits=True), device="cpu"
+    )
     history = model.fit({"left": x[:, :6], "right": x[:, 6:]}, y, epochs=2, verbose=0)
     assert len(history.history["loss"]) == 2
     assert model.predict({"left": x[:, :6], "right": x[:, 6:]}, verbose=0).shape == (600, 3)
@@ -120,7 +129,9 @@ def test_steps_per_epoch_continues_over_array_batches_like_keras():
     # Keras: 5 batches with steps_per_epoch=3 → epoch 1 uses 0-2, epoch 2 uses
     # 3-4 and ends short with a warning, epoch 3 starts over.
     x = np.arange(10, dtype="float32").reshape(10, 1)
-    source = data_module.as_data(x, x, batch_size=2, shuffle=False, device=torch.device("cpu"), steps_per_epoch=3)
+    source = data_module.as_data(
+        x, x, batch_size=2, shuffle=False, device=torch.device("cpu"), steps_per_epoch=3
+    )
     first = [b.x[0, 0].item() for b in source.epoch()]
     with pytest.warns(UserWarning, match="ran out of data"):
         second = [b.x[0, 0].item() for b in source.epoch()]
@@ -156,6 +167,13 @@ def test_validation_steps_restart_from_the_first_batch(blobs, monkeypatch):
         return original(model_, state, batch)
 
     monkeypatch.setattr(fitwell.engine, "test_step", spy)
-    model.fit(x, y, validation_data=(x[:100], y[:100]), validation_batch_size=30, validation_steps=2,
-              epochs=2, verbose=0)
+    model.fit(
+        x,
+        y,
+        validation_data=(x[:100], y[:100]),
+        validation_batch_size=30,
+        validation_steps=2,
+        epochs=2,
+        verbose=0,
+    )
     assert seen == [30, 30, 30, 30]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from conftest import make_classifier
 
 import fitwell
+from conftest import make_classifier
 from fitwell.callbacks.base import CallbackList
 
 SYNCING = ("item", "tolist", "__float__", "__int__", "__bool__", "cpu", "numpy")
@@ -31,8 +31,9 @@ def fit_and_count(monkeypatch, samples: int, *, verbose: int = 0, callbacks=None
     x = rng.normal(size=(samples, 10)).astype("float32")
     y = rng.integers(0, 3, size=samples)
     model = make_classifier()
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-                  device="cpu")
+    model.compile(
+        optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"], device="cpu"
+    )
     model.fit(x[:32], y[:32], epochs=1, verbose=0)  # build once, outside the count
     with monkeypatch.context() as patch:
         counts = count_host_reads(patch)

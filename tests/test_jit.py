@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from conftest import make_classifier
 
 import fitwell
+from conftest import make_classifier
 from fitwell import jit
 
 
@@ -15,8 +15,13 @@ def train(blobs, *, jit_compile: bool):
     x, y = blobs
     fitwell.utils.set_random_seed(0)
     model = make_classifier()
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-                  jit_compile=jit_compile, device="cpu")
+    model.compile(
+        optimizer="adam",
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+        jit_compile=jit_compile,
+        device="cpu",
+    )
     history = model.fit(x, y, epochs=2, batch_size=64, shuffle=False, verbose=0)
     return model, history
 
@@ -39,7 +44,9 @@ def test_a_compiler_failure_warns_once_and_trains_eagerly(blobs, monkeypatch):
 
     monkeypatch.setattr(jit.torch, "compile", broken_compile)
     _, eager = train(blobs, jit_compile=False)
-    with pytest.warns(UserWarning, match=r"could not compile this model \(RuntimeError: backend exploded\)") as caught:
+    with pytest.warns(
+        UserWarning, match=r"could not compile this model \(RuntimeError: backend exploded\)"
+    ) as caught:
         _, fallback = train(blobs, jit_compile=True)
     assert len([w for w in caught if "could not compile" in str(w.message)]) == 1
     assert fallback.history["loss"] == pytest.approx(eager.history["loss"], rel=1e-6)

@@ -18,7 +18,9 @@ def keras_linear(weight: np.ndarray, bias: np.ndarray):
 
 
 def fitwell_linear(weight: np.ndarray, bias: np.ndarray):
-    model = fitwell.Sequential([fitwell.Input(shape=(weight.shape[0],)), fitwell.layers.Dense(weight.shape[1])])
+    model = fitwell.Sequential(
+        [fitwell.Input(shape=(weight.shape[0],)), fitwell.layers.Dense(weight.shape[1])]
+    )
     with torch.no_grad():
         model.layers[0].weight.copy_(torch.from_numpy(weight.T))
         model.layers[0].bias.copy_(torch.from_numpy(bias))
@@ -56,7 +58,9 @@ def test_evaluate_values_and_order_match_keras(regression):
     model = fitwell_linear(weight, bias)
     model.compile(optimizer="sgd", loss="mse", metrics=["mae", "mse"], device="cpu")
     np.testing.assert_allclose(
-        model.evaluate(x, y, batch_size=10, verbose=0), reference.evaluate(x, y, batch_size=10, verbose=0), rtol=1e-6
+        model.evaluate(x, y, batch_size=10, verbose=0),
+        reference.evaluate(x, y, batch_size=10, verbose=0),
+        rtol=1e-6,
     )
 
 
@@ -67,7 +71,9 @@ def test_sample_weighted_loss_matches_keras(regression):
     reference.compile(optimizer="sgd", loss="mse", weighted_metrics=["mae"])
     model = fitwell_linear(weight, bias)
     model.compile(optimizer="sgd", loss="mse", weighted_metrics=["mae"], device="cpu")
-    expected = reference.evaluate(x, y, sample_weight=sample_weight, batch_size=16, verbose=0, return_dict=True)
+    expected = reference.evaluate(
+        x, y, sample_weight=sample_weight, batch_size=16, verbose=0, return_dict=True
+    )
     got = model.evaluate(x, y, sample_weight=sample_weight, batch_size=16, verbose=0, return_dict=True)
     assert got == pytest.approx(expected, rel=1e-5)
 
@@ -89,4 +95,6 @@ def test_history_lengths_with_validation_freq_match_keras(regression):
     model = fitwell_linear(weight, bias)
     model.compile(optimizer="sgd", loss="mse", device="cpu")
     got = model.fit(x, y, epochs=4, validation_split=0.2, validation_freq=2, verbose=0).history
-    assert {k: len(v) for k, v in expected.items()} == {k: len(v) for k, v in got.items() if k != "learning_rate"}
+    assert {k: len(v) for k, v in expected.items()} == {
+        k: len(v) for k, v in got.items() if k != "learning_rate"
+    }

@@ -25,7 +25,9 @@ def test_unknown_activation_suggests_the_closest_name():
         layers.Dense(3, activation="rleu")
 
 
-@pytest.mark.parametrize("name", ["relu", "sigmoid", "softmax", "tanh", "gelu", "linear", "elu", "selu", "swish"])
+@pytest.mark.parametrize(
+    "name", ["relu", "sigmoid", "softmax", "tanh", "gelu", "linear", "elu", "selu", "swish"]
+)
 def test_activations_match_keras(name):
     keras = pytest.importorskip("keras")
     x = np.linspace(-3, 3, 24, dtype="float32").reshape(4, 6)
@@ -80,7 +82,9 @@ def test_batch_normalization_matches_keras_in_training_and_inference():
     expected_var = keras.ops.convert_to_numpy(reference.moving_variance)
     np.testing.assert_allclose(ours.running_var.numpy(), expected_var, rtol=1e-5)
     inference = keras.ops.convert_to_numpy(reference(batch, training=False))
-    np.testing.assert_allclose(ours.eval()(torch.from_numpy(batch)).detach().numpy(), inference, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(
+        ours.eval()(torch.from_numpy(batch)).detach().numpy(), inference, rtol=1e-5, atol=1e-5
+    )
 
 
 def test_embedding_maps_ids_to_vectors():
@@ -101,15 +105,23 @@ def test_sequential_with_input_builds_every_weight_at_construction():
             layers.Dense(10, activation="softmax"),
         ]
     )
-    uninitialized = [p for p in model.parameters() if isinstance(p, torch.nn.parameter.UninitializedParameter)]
+    uninitialized = [
+        p for p in model.parameters() if isinstance(p, torch.nn.parameter.UninitializedParameter)
+    ]
     assert uninitialized == []
     assert sum(p.numel() for p in model.parameters()) == (3 * 3 * 4 + 4) + 8 + (64 + 1) * 10
     assert torch.equal(model.layers[1].running_var, torch.ones(4))  # the build pass did not train BN
 
 
 def test_summary_prints_layers_shapes_and_parameter_counts():
-    model = fitwell.Sequential([fitwell.Input(shape=(784,)), layers.Dense(128, activation="relu"),
-                                layers.Dropout(0.2), layers.Dense(10, activation="softmax")])
+    model = fitwell.Sequential(
+        [
+            fitwell.Input(shape=(784,)),
+            layers.Dense(128, activation="relu"),
+            layers.Dropout(0.2),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
     lines = []
     model.summary(print_fn=lines.append)
     text = lines[0]
@@ -121,8 +133,12 @@ def test_summary_prints_layers_shapes_and_parameter_counts():
 def test_plain_torch_modules_mix_with_fitwell_layers(blobs):
     x, y = blobs
     model = fitwell.Sequential([torch.nn.Linear(10, 16), torch.nn.ReLU(), layers.Dense(3)])
-    model.compile(optimizer=fitwell.optimizers.Adam(1e-2), loss=fitwell.losses.SparseCategoricalCrossentropy(from_logits=True),
-                  metrics=["accuracy"], device="cpu")
+    model.compile(
+        optimizer=fitwell.optimizers.Adam(1e-2),
+        loss=fitwell.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+        device="cpu",
+    )
     history = model.fit(x, y, epochs=8, verbose=0)
     assert history.history["accuracy"][-1] > 0.8
 
@@ -131,13 +147,17 @@ def test_conv_net_on_shipped_digits_learns():
     (x_train, y_train), (x_test, y_test) = fitwell.datasets.load_digits()
     x_train = (x_train[..., None] / 16.0).astype("float32")
     x_test = (x_test[..., None] / 16.0).astype("float32")
-    model = fitwell.Sequential([
-        fitwell.Input(shape=(8, 8, 1)),
-        layers.Conv2D(8, 3, activation="relu", padding="same"),
-        layers.MaxPooling2D(2),
-        layers.Flatten(),
-        layers.Dense(10, activation="softmax"),
-    ])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"], device="cpu")
+    model = fitwell.Sequential(
+        [
+            fitwell.Input(shape=(8, 8, 1)),
+            layers.Conv2D(8, 3, activation="relu", padding="same"),
+            layers.MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
+    model.compile(
+        optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"], device="cpu"
+    )
     model.fit(x_train, y_train, epochs=8, batch_size=32, verbose=0)
     assert model.evaluate(x_test, y_test, verbose=0)[1] > 0.85

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import pytest
 import torch
-from conftest import make_classifier
 
 import fitwell
+from conftest import make_classifier
 
 
 def train(blobs, **compile_kwargs):
     x, y = blobs
     fitwell.utils.set_random_seed(0)
     model = make_classifier()
-    model.compile(optimizer=fitwell.optimizers.Adam(1e-2), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"], device="cpu", **compile_kwargs)
+    model.compile(
+        optimizer=fitwell.optimizers.Adam(1e-2),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+        device="cpu",
+        **compile_kwargs,
+    )
     history = model.fit(x, y, epochs=10, batch_size=32, verbose=0)
     return model, history
 
@@ -30,7 +35,9 @@ def test_bf16_reaches_the_float32_accuracy_band(blobs):
 def test_bf16_really_runs_the_layers_in_bfloat16(blobs):
     x, y = blobs
     model = make_classifier()
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", device="cpu", mixed_precision="bf16")
+    model.compile(
+        optimizer="adam", loss="sparse_categorical_crossentropy", device="cpu", mixed_precision="bf16"
+    )
     seen = []
     model.layers[0].register_forward_hook(lambda module, inputs, output: seen.append(output.dtype))
     model.fit(x[:64], y[:64], epochs=1, verbose=0)

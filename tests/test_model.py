@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from conftest import make_classifier
 
 import fitwell
+from conftest import make_classifier
 
 
 def compiled_classifier(**compile_kwargs):
@@ -113,7 +113,9 @@ def test_recompiling_resets_adam_state_while_assigning_learning_rate_does_not(bl
         assert torch.equal(kept, state["exp_avg"])
     model.fit(x, y, epochs=1, verbose=0)
     assert optimizer.iterations == 38  # same state, carried on
-    model.compile(optimizer=fitwell.optimizers.Adam(3e-4), loss=model.loss, metrics=model.metrics, device="cpu")
+    model.compile(
+        optimizer=fitwell.optimizers.Adam(3e-4), loss=model.loss, metrics=model.metrics, device="cpu"
+    )
     model.fit(x[:32], y[:32], epochs=1, batch_size=32, verbose=0)
     assert model.optimizer.iterations == 1
     steps = [int(s["step"]) for s in model.optimizer.torch_optimizer.state.values()]
@@ -136,7 +138,7 @@ def test_accuracy_resolves_to_binary_for_one_output_unit(binary_data):
     model = fitwell.Sequential([fitwell.Input(shape=(5,)), fitwell.layers.Dense(1, activation="sigmoid")])
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"], device="cpu")
     model.fit(x, y, epochs=1, verbose=0)
-    (key, metric), = model._compiled.metric_keys
+    ((key, metric),) = model._compiled.metric_keys
     assert (key, type(metric).__name__, metric.threshold) == ("accuracy", "BinaryAccuracy", 0.5)
 
 
@@ -253,7 +255,12 @@ def test_multi_output_model_logs_each_output(blobs):
     targets = {"classes": y, "value": x[:, :1]}
     history = model.fit(x, targets, epochs=2, verbose=0)
     assert set(history.history) == {
-        "loss", "classes_loss", "value_loss", "classes_accuracy", "value_mae", "learning_rate",
+        "loss",
+        "classes_loss",
+        "value_loss",
+        "classes_accuracy",
+        "value_mae",
+        "learning_rate",
     }
     total = history.history["classes_loss"][0] + 0.5 * history.history["value_loss"][0]
     assert history.history["loss"][0] == pytest.approx(total, rel=1e-5)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import io
 
-from conftest import make_classifier
-
 import fitwell
+from conftest import make_classifier
 from fitwell.callbacks import ProgbarLogger
 
 
 def compiled():
     model = make_classifier()
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"], device="cpu")
+    model.compile(
+        optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"], device="cpu"
+    )
     return model
 
 
@@ -36,7 +37,9 @@ def test_verbose_two_prints_one_line_per_epoch(blobs, capsys):
 def test_verbose_one_draws_a_bar_per_epoch_with_the_final_values(blobs):
     x, y = blobs
     out = io.StringIO()
-    history = compiled().fit(x, y, epochs=2, batch_size=100, verbose=1, callbacks=[ProgbarLogger(1, file=out)])
+    history = compiled().fit(
+        x, y, epochs=2, batch_size=100, verbose=1, callbacks=[ProgbarLogger(1, file=out)]
+    )
     text = out.getvalue()
     assert "Epoch 1/2" in text and "Epoch 2/2" in text
     assert "6/6" in text

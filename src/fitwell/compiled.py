@@ -154,7 +154,9 @@ class CompiledState:
             for spec in _flatten(specs):
                 if not metrics_module.needs_shapes(spec):
                     metrics_module.get(spec)
-        if self.loss_weights is not None and not isinstance(self.loss_weights, int | float | list | tuple | dict):
+        if self.loss_weights is not None and not isinstance(
+            self.loss_weights, int | float | list | tuple | dict
+        ):
             raise TypeError(
                 "`loss_weights` must be a float, a list or a dict by output. Received: "
                 f"loss_weights={self.loss_weights!r}"

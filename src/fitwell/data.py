@@ -299,6 +299,7 @@ class ArrayData:
             global_stop = min(global_start + size, n)
             start, stop = self._bounds(global_start, global_stop)
             if order is None:
+
                 def pick(t: torch.Tensor, a: int = start, b: int = stop) -> torch.Tensor:
                     return t[a:b]
             else:
@@ -451,8 +452,7 @@ class IterableData:
                 self._first = next(iterator)
             except StopIteration:
                 raise ValueError(
-                    "The data produced no batches. Received an empty "
-                    f"{type(self.source).__name__}."
+                    f"The data produced no batches. Received an empty {type(self.source).__name__}."
                 ) from None
         return self._convert(self._first, checking=self.check_finite)
 

@@ -174,7 +174,9 @@ def wrap(model: torch.nn.Module, group: ProcessGroup) -> Any:
     if group.strategy == "fsdp":
         from torch.distributed.fsdp import FullyShardedDataParallel
 
-        return FullyShardedDataParallel(model, device_id=group.device if group.device.type == "cuda" else None)
+        return FullyShardedDataParallel(
+            model, device_id=group.device if group.device.type == "cuda" else None
+        )
     from torch.nn.parallel import DistributedDataParallel
 
     return DistributedDataParallel(model, device_ids=device_ids)
@@ -194,7 +196,9 @@ class ShardedBatchSampler:
         world_size: Number of processes.
     """
 
-    def __init__(self, num_samples: int, batch_size: int, *, shuffle: bool, rank: int, world_size: int) -> None:
+    def __init__(
+        self, num_samples: int, batch_size: int, *, shuffle: bool, rank: int, world_size: int
+    ) -> None:
         self.num_samples = num_samples
         self.batch_size = batch_size
         self.shuffle = shuffle

@@ -72,7 +72,9 @@ class LazyLogs(Mapping[str, float]):
         return repr(self._computed())
 
 
-def train_step(model: Model, state: CompiledState, batch: Batch, after_backward: Callable[[], None] | None) -> None:
+def train_step(
+    model: Model, state: CompiledState, batch: Batch, after_backward: Callable[[], None] | None
+) -> None:
     """One optimizer update on one batch; updates the loss and metric states."""
     loss, per_output, y_pred = state.forward_loss(batch.x, batch.y, batch.sample_weight)
     state.track_loss(loss, per_output, batch.size)
@@ -98,7 +100,9 @@ def _share_of_global_loss(loss: torch.Tensor, batch: Batch, world_size: int) -> 
     return loss * (batch.size * world_size / (batch.global_size or batch.size))
 
 
-def _scaled_update(state: CompiledState, loss: torch.Tensor, after_backward: Callable[[], None] | None) -> None:
+def _scaled_update(
+    state: CompiledState, loss: torch.Tensor, after_backward: Callable[[], None] | None
+) -> None:
     # fp16: scale the loss so small gradients survive, unscale before any
     # clipping or callback sees them, and skip the update when they overflowed
     # (this check reads one flag from the device per step).
@@ -152,7 +156,9 @@ def should_validate(epoch: int, validation_freq: int | list[int] | tuple[int, ..
     return epoch + 1 in validation_freq
 
 
-def evaluate_loop(model: Model, state: CompiledState, data: Data, callbacks: CallbackList) -> dict[str, float]:
+def evaluate_loop(
+    model: Model, state: CompiledState, data: Data, callbacks: CallbackList
+) -> dict[str, float]:
     """Loss and metrics over `data`, with the `on_test_*` hooks."""
     state.reset()
     was_training = model.training

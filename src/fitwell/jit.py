@@ -39,7 +39,9 @@ def _eager_forward_loss(model: Model, state: CompiledState) -> ForwardLoss:
     device_type = model.device.type
     dtype = torch.bfloat16 if state.precision == "bf16" else torch.float16
 
-    def autocast_forward_loss(x: Any, y: Any, sample_weight: Any) -> tuple[torch.Tensor, list[torch.Tensor], Any]:
+    def autocast_forward_loss(
+        x: Any, y: Any, sample_weight: Any
+    ) -> tuple[torch.Tensor, list[torch.Tensor], Any]:
         # Layers run in the low precision; losses are computed in float32
         # (Loss.__call__ casts half-precision outputs up), and the float32
         # master weights are what the optimizer updates.

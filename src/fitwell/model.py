@@ -68,9 +68,7 @@ class Model(nn.Module):
         super().__init__()
         if module is not None:
             if not isinstance(module, nn.Module):
-                raise TypeError(
-                    f"`module` must be a torch.nn.Module. Received: {type(module).__name__}"
-                )
+                raise TypeError(f"`module` must be a torch.nn.Module. Received: {type(module).__name__}")
             self.module = module
         self.stop_training = False
         self.history: History | None = None
@@ -250,7 +248,8 @@ class Model(nn.Module):
             )
         if not isinstance(validation_split, int | float) or not 0.0 <= validation_split < 1.0:
             raise ValueError(
-                f"`validation_split` must be a float in [0, 1). Received: validation_split={validation_split!r}"
+                "`validation_split` must be a float in [0, 1). "
+                f"Received: validation_split={validation_split!r}"
             )
         if validation_split and validation_data is None:
             if not data_module._is_structure_of_arrays(x):
@@ -261,13 +260,21 @@ class Model(nn.Module):
             (x, y, sample_weight), validation_data = data_module.split_validation(
                 data_module.to_structure(x, argument="x"),
                 None if y is None else data_module.to_structure(y, argument="y"),
-                None if sample_weight is None else data_module.to_tensor(sample_weight, argument="sample_weight"),
+                None
+                if sample_weight is None
+                else data_module.to_tensor(sample_weight, argument="sample_weight"),
                 validation_split,
             )
         device = self.device
         train_data = data_module.as_data(
-            x, y, sample_weight, batch_size=batch_size, shuffle=shuffle, device=device,
-            steps_per_epoch=steps_per_epoch, shard=self._shard(),
+            x,
+            y,
+            sample_weight,
+            batch_size=batch_size,
+            shuffle=shuffle,
+            device=device,
+            steps_per_epoch=steps_per_epoch,
+            shard=self._shard(),
         )
         if isinstance(train_data, data_module.IterableData) and train_data.one_shot:
             if steps_per_epoch is None and epochs - initial_epoch > 1:
@@ -278,16 +285,27 @@ class Model(nn.Module):
                 )
         if class_weight is not None:
             train_data.set_class_weights(data_module.class_weight_table(class_weight, device=device))
-        val_data = self._validation_source(validation_data, validation_batch_size or batch_size, validation_steps)
+        val_data = self._validation_source(
+            validation_data, validation_batch_size or batch_size, validation_steps
+        )
         self._build(state, train_data.first_batch(), train_data)
         history = History()
         callback_list = self._callback_list(
-            callbacks, history, verbose, {"epochs": epochs, "steps": train_data.steps, "verbose": verbose, "mode": "fit"}
+            callbacks,
+            history,
+            verbose,
+            {"epochs": epochs, "steps": train_data.steps, "verbose": verbose, "mode": "fit"},
         )
         self.stop_training = False
         engine.fit_loop(
-            self, state, train_data, val_data, epochs=epochs, initial_epoch=initial_epoch,
-            callbacks=callback_list, validation_freq=validation_freq,
+            self,
+            state,
+            train_data,
+            val_data,
+            epochs=epochs,
+            initial_epoch=initial_epoch,
+            callbacks=callback_list,
+            validation_freq=validation_freq,
         )
         self.history = history
         return history
@@ -296,13 +314,22 @@ class Model(nn.Module):
         if validation_data is None:
             return None
         device = self.device
-        if isinstance(validation_data, list | tuple) and 1 < len(validation_data) <= 3 and (
-            data_module._is_structure_of_arrays(validation_data[0])
+        if (
+            isinstance(validation_data, list | tuple)
+            and 1 < len(validation_data) <= 3
+            and (data_module._is_structure_of_arrays(validation_data[0]))
         ):
             val_x, val_y, val_weight = data_module.unpack_batch(tuple(validation_data))
             return data_module.as_data(
-                val_x, val_y, val_weight, batch_size=batch_size, shuffle=False, device=device,
-                take=steps, shard=self._shard(), argument="validation_data",
+                val_x,
+                val_y,
+                val_weight,
+                batch_size=batch_size,
+                shuffle=False,
+                device=device,
+                take=steps,
+                shard=self._shard(),
+                argument="validation_data",
             )
         if isinstance(validation_data, list | tuple):
             raise ValueError(
@@ -310,8 +337,13 @@ class Model(nn.Module):
                 f"or a dataset. Received: a {type(validation_data).__name__} of {len(validation_data)} items."
             )
         return data_module.as_data(
-            validation_data, batch_size=None, shuffle=False, device=device, take=steps,
-            shard=self._shard(), argument="validation_data",
+            validation_data,
+            batch_size=None,
+            shuffle=False,
+            device=device,
+            take=steps,
+            shard=self._shard(),
+            argument="validation_data",
         )
 
     def _shard(self) -> tuple[int, int] | None:
@@ -319,7 +351,11 @@ class Model(nn.Module):
         return None if group is None else (group.rank, group.world_size)
 
     def _callback_list(
-        self, callbacks: Sequence[Callback] | None, history: History | None, verbose: int, params: dict[str, Any]
+        self,
+        callbacks: Sequence[Callback] | None,
+        history: History | None,
+        verbose: int,
+        params: dict[str, Any],
     ) -> CallbackList:
         given = list(callbacks or [])
         for callback in given:
@@ -392,12 +428,21 @@ class Model(nn.Module):
         _check_positive_int(batch_size, "batch_size")
         _check_positive_int(steps, "steps")
         data = data_module.as_data(
-            x, y, sample_weight, batch_size=batch_size, shuffle=False, device=self.device, take=steps,
+            x,
+            y,
+            sample_weight,
+            batch_size=batch_size,
+            shuffle=False,
+            device=self.device,
+            take=steps,
             shard=self._shard(),
         )
         self._build(state, data.first_batch(), data)
         callback_list = self._callback_list(
-            callbacks, None, verbose, {"epochs": 1, "steps": data.steps, "verbose": verbose, "mode": "evaluate"}
+            callbacks,
+            None,
+            verbose,
+            {"epochs": 1, "steps": data.steps, "verbose": verbose, "mode": "evaluate"},
         )
         logs = engine.evaluate_loop(self, state, data, callback_list)
         if return_dict:
@@ -421,10 +466,18 @@ class Model(nn.Module):
             self._device = self.device
         shard = self._shard() if steps is None else None
         data = data_module.as_data(
-            x, batch_size=batch_size, shuffle=False, device=self.device, take=steps, shard=shard,
+            x,
+            batch_size=batch_size,
+            shuffle=False,
+            device=self.device,
+            take=steps,
+            shard=shard,
         )
         callback_list = self._callback_list(
-            callbacks, None, verbose, {"epochs": 1, "steps": data.steps, "verbose": verbose, "mode": "predict"}
+            callbacks,
+            None,
+            verbose,
+            {"epochs": 1, "steps": data.steps, "verbose": verbose, "mode": "predict"},
         )
         outputs = engine.predict_loop(self, data, callback_list)
         if shard is not None and isinstance(data, data_module.ArrayData):
@@ -437,7 +490,11 @@ class Model(nn.Module):
 
     # -- single batches -----------------------------------------------------------
     def train_on_batch(
-        self, x: Any, y: Any = None, sample_weight: Any = None, class_weight: dict | None = None,
+        self,
+        x: Any,
+        y: Any = None,
+        sample_weight: Any = None,
+        class_weight: dict | None = None,
         return_dict: bool = False,
     ) -> float | list[float] | dict[str, float]:
         """One update on one batch; returns that batch's loss and metrics."""
@@ -552,4 +609,3 @@ def _check_validation_freq(validation_freq: Any) -> None:
         "`validation_freq` must be an int >= 1 (validate every n epochs) or a list of 1-based "
         f"epoch numbers. Received: validation_freq={validation_freq!r}"
     )
-

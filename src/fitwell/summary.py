@@ -63,7 +63,9 @@ def summarize(model: Model) -> str:
                 hook.remove()
             model.train(was_training)
         rows = [(n, t, shapes.get(i, "?"), c) for i, (n, t, _, c) in enumerate(rows)]
-    total = sum(p.numel() for p in model.parameters() if not isinstance(p, nn.parameter.UninitializedParameter))
+    total = sum(
+        p.numel() for p in model.parameters() if not isinstance(p, nn.parameter.UninitializedParameter)
+    )
     trainable = sum(
         p.numel()
         for p in model.parameters()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -10,8 +11,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-import importlib.util
 
 SCRIPT = Path(__file__).with_name("train_script.py")
 _spec = importlib.util.spec_from_file_location("fitwell_train_script", SCRIPT)
@@ -25,8 +24,15 @@ def runs(tmp_path_factory):
     single = train_script.train(single_dir)
     ddp_dir = tmp_path_factory.mktemp("ddp")
     environment = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(SCRIPT.parents[2] / "src")}
-    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
-               str(SCRIPT), str(ddp_dir)]
+    command = [
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--standalone",
+        "--nproc_per_node=2",
+        str(SCRIPT),
+        str(ddp_dir),
+    ]
     completed = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=240)
     assert completed.returncode == 0, completed.stderr[-3000:]
     ranks = [json.loads((ddp_dir / f"result_rank{r}.json").read_text()) for r in (0, 1)]

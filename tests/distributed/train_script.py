@@ -43,8 +43,12 @@ def train(out_dir: Path) -> dict:
             fitwell.layers.Dense(3, activation="softmax"),
         ]
     )
-    model.compile(optimizer=fitwell.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"], device="cpu")
+    model.compile(
+        optimizer=fitwell.optimizers.Adam(0.01),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+        device="cpu",
+    )
     callbacks = [
         fitwell.callbacks.EarlyStopping(monitor="val_loss", patience=1, min_delta=0.05),
         CountingCheckpoint(

@@ -26,7 +26,9 @@ PADDINGS = ("valid", "same")
 def _pair(value: int | tuple[int, int], argument: str) -> tuple[int, int]:
     pair = (value, value) if isinstance(value, int) else tuple(value)
     if len(pair) != 2 or not all(isinstance(v, int) and v > 0 for v in pair):
-        raise ValueError(f"`{argument}` must be a positive int or a pair of them. Received: {argument}={value!r}")
+        raise ValueError(
+            f"`{argument}` must be a positive int or a pair of them. Received: {argument}={value!r}"
+        )
     return pair  # type: ignore[return-value]
 
 
@@ -115,8 +117,12 @@ class Conv2D(nn.Module):
         if isinstance(self.weight, nn.UninitializedParameter):
             self.build(x.shape[1])
         if self.padding == "same":
-            top, bottom = _same_padding(x.shape[2], self.kernel_size[0], self.strides[0], self.dilation_rate[0])
-            left, right = _same_padding(x.shape[3], self.kernel_size[1], self.strides[1], self.dilation_rate[1])
+            top, bottom = _same_padding(
+                x.shape[2], self.kernel_size[0], self.strides[0], self.dilation_rate[0]
+            )
+            left, right = _same_padding(
+                x.shape[3], self.kernel_size[1], self.strides[1], self.dilation_rate[1]
+            )
             if top or bottom or left or right:
                 x = F.pad(x, (left, right, top, bottom))
         y = F.conv2d(x, self.weight, self.bias, self.strides, 0, self.dilation_rate)
@@ -244,7 +250,13 @@ class BatchNormalization(nn.Module):
             self.build(x.shape[1])
         if not self.training:
             y = F.batch_norm(
-                x, self.running_mean, self.running_var, self.weight, self.bias, training=False, eps=self.epsilon
+                x,
+                self.running_mean,
+                self.running_var,
+                self.weight,
+                self.bias,
+                training=False,
+                eps=self.epsilon,
             )
         else:
             y = F.batch_norm(x, None, None, self.weight, self.bias, training=True, eps=self.epsilon)
