@@ -1,128 +1,178 @@
 """Losses with Keras's names, arguments and reductions.
 
 `get(identifier)` turns what a user passes to `compile(loss=...)` into a
-`Loss`: a Keras string name, a `Loss` instance, a `torch.nn` loss module
-(called in torch's `(input, target)` order) or any `fn(y_true, y_pred)`.
+`Loss`: a Keras string name, a `Loss` instance or class, a Keras-style
+config dict, a `torch.nn` loss module (called in torch's `(input, target)`
+order) or any `fn(y_true, y_pred)` returning per-sample values.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
+from typing import Any
 
 import torch
 
 from fitwell.errors import unknown_name_message
 from fitwell.losses import functional
-from fitwell.losses.base import Loss, LossFunctionWrapper
+from fitwell.losses.base import Loss, LossFunctionWrapper, TorchLoss, align_ranks, reduce_weighted
 from fitwell.losses.classification import (
     BinaryCrossentropy,
+    BinaryFocalCrossentropy,
     CategoricalCrossentropy,
+    CategoricalFocalCrossentropy,
     SparseCategoricalCrossentropy,
 )
-from fitwell.losses.regression import MeanAbsoluteError, MeanSquaredError
+from fitwell.losses.functional import (
+    binary_crossentropy,
+    binary_focal_crossentropy,
+    categorical_crossentropy,
+    categorical_focal_crossentropy,
+    categorical_hinge,
+    cosine_similarity,
+    hinge,
+    huber,
+    kl_divergence,
+    log_cosh,
+    mean_absolute_error,
+    mean_absolute_percentage_error,
+    mean_squared_error,
+    mean_squared_logarithmic_error,
+    poisson,
+    sparse_categorical_crossentropy,
+    squared_hinge,
+)
+from fitwell.losses.margin import CategoricalHinge, Hinge, SquaredHinge
+from fitwell.losses.probabilistic import KLDivergence, Poisson
+from fitwell.losses.regression import (
+    CosineSimilarity,
+    Huber,
+    LogCosh,
+    MeanAbsoluteError,
+    MeanAbsolutePercentageError,
+    MeanSquaredError,
+    MeanSquaredLogarithmicError,
+)
 
 __all__ = [
     "BinaryCrossentropy",
+    "BinaryFocalCrossentropy",
     "CategoricalCrossentropy",
+    "CategoricalFocalCrossentropy",
+    "CategoricalHinge",
+    "CosineSimilarity",
+    "Hinge",
+    "Huber",
+    "KLDivergence",
+    "LogCosh",
     "Loss",
     "LossFunctionWrapper",
     "MeanAbsoluteError",
+    "MeanAbsolutePercentageError",
     "MeanSquaredError",
+    "MeanSquaredLogarithmicError",
+    "Poisson",
     "SparseCategoricalCrossentropy",
+    "SquaredHinge",
     "TorchLoss",
+    "align_ranks",
     "binary_crossentropy",
+    "binary_focal_crossentropy",
     "categorical_crossentropy",
+    "categorical_focal_crossentropy",
+    "categorical_hinge",
+    "cosine_similarity",
+    "functional",
     "get",
+    "hinge",
+    "huber",
+    "kl_divergence",
+    "known_names",
+    "log_cosh",
     "mean_absolute_error",
+    "mean_absolute_percentage_error",
     "mean_squared_error",
+    "mean_squared_logarithmic_error",
     "needs_shapes",
+    "poisson",
+    "reduce_weighted",
     "sparse_categorical_crossentropy",
+    "squared_hinge",
 ]
-
-binary_crossentropy = functional.binary_crossentropy
-categorical_crossentropy = functional.categorical_crossentropy
-sparse_categorical_crossentropy = functional.sparse_categorical_crossentropy
-mean_squared_error = functional.mean_squared_error
-mean_absolute_error = functional.mean_absolute_error
-
-
-class TorchLoss(Loss):
-    """A `torch.nn` loss module used as a fitwell loss.
-
-    torch losses take `(input, target)`; fitwell's order is
-    `(y_true, y_pred)`, so the call is swapped here, once. The module's own
-    reduction applies; `sample_weight` needs `reduction="none"` on the module.
-
-    Args:
-        module: The torch loss, e.g. `torch.nn.CrossEntropyLoss()`.
-
-    Example:
-        >>> loss = TorchLoss(torch.nn.MSELoss())
-        >>> loss(torch.zeros(2, 1), torch.ones(2, 1))
-        tensor(1.)
-    """
-
-    def __init__(self, module: torch.nn.Module) -> None:
-        super().__init__(name=getattr(module, "name", None) or "loss")
-        self.module = module
-        self.from_logits = isinstance(
-            module, torch.nn.CrossEntropyLoss | torch.nn.BCEWithLogitsLoss
-        )
-
-    def __call__(
-        self,
-        y_true: torch.Tensor,
-        y_pred: torch.Tensor,
-        sample_weight: torch.Tensor | None = None,
-    ) -> torch.Tensor:
-        values = self.module(y_pred, y_true)
-        if sample_weight is None:
-            return values if values.dim() == 0 else values.mean()
-        if values.dim() == 0:
-            raise ValueError(
-                f"Sample or class weights need per-sample loss values, but "
-                f"{type(self.module).__name__} reduced them already. Create it "
-                f"with reduction='none'. Received: reduction={self.module.reduction!r}"
-            )
-        return super().__call__(y_true, y_pred, sample_weight)
-
-    def call(self, y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor:
-        values = self.module(y_pred, y_true)
-        return values.reshape(len(values), -1).mean(dim=1) if values.dim() > 1 else values
-
 
 _CLASSES: dict[str, type[Loss]] = {
     cls.__name__: cls
     for cls in (
         BinaryCrossentropy,
+        BinaryFocalCrossentropy,
         CategoricalCrossentropy,
+        CategoricalFocalCrossentropy,
         SparseCategoricalCrossentropy,
         MeanSquaredError,
         MeanAbsoluteError,
+        MeanAbsolutePercentageError,
+        MeanSquaredLogarithmicError,
+        Huber,
+        LogCosh,
+        CosineSimilarity,
+        Hinge,
+        SquaredHinge,
+        CategoricalHinge,
+        KLDivergence,
+        Poisson,
     )
 }
-# Function names and Keras aliases map to the class with default arguments;
-# the log key stays the string the user wrote (see `get`).
-_ALIASES: dict[str, type[Loss]] = {
+# Function names and Keras's short aliases map to the class with default
+# arguments; the log key stays the string the user wrote (see `get`).
+_FUNCTION_NAMES: dict[str, type[Loss]] = {
     "binary_crossentropy": BinaryCrossentropy,
-    "bce": BinaryCrossentropy,
+    "binary_focal_crossentropy": BinaryFocalCrossentropy,
     "categorical_crossentropy": CategoricalCrossentropy,
+    "categorical_focal_crossentropy": CategoricalFocalCrossentropy,
     "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
     "mean_squared_error": MeanSquaredError,
-    "mse": MeanSquaredError,
     "mean_absolute_error": MeanAbsoluteError,
+    "mean_absolute_percentage_error": MeanAbsolutePercentageError,
+    "mean_squared_logarithmic_error": MeanSquaredLogarithmicError,
+    "huber": Huber,
+    "log_cosh": LogCosh,
+    "cosine_similarity": CosineSimilarity,
+    "hinge": Hinge,
+    "squared_hinge": SquaredHinge,
+    "categorical_hinge": CategoricalHinge,
+    "kl_divergence": KLDivergence,
+    "poisson": Poisson,
+}
+_SHORT_NAMES: dict[str, type[Loss]] = {
+    "bce": BinaryCrossentropy,
+    "mse": MeanSquaredError,
     "mae": MeanAbsoluteError,
+    "mape": MeanAbsolutePercentageError,
+    "msle": MeanSquaredLogarithmicError,
+    "kld": KLDivergence,
 }
 _SHAPE_DEPENDENT = ("crossentropy", "ce")
 
 
 def known_names() -> list[str]:
-    """Every string `get` accepts."""
-    return [*_CLASSES, *_ALIASES, *_SHAPE_DEPENDENT]
+    """Every string `get` accepts (short names also in upper case, as in Keras).
+
+    Example:
+        >>> "mse" in known_names() and "MSE" in known_names() and "Huber" in known_names()
+        True
+    """
+    short = [*_SHORT_NAMES, *(name.upper() for name in _SHORT_NAMES)]
+    return [*_CLASSES, *_FUNCTION_NAMES, *short, *_SHAPE_DEPENDENT]
 
 
 def needs_shapes(identifier: object) -> bool:
-    """Whether `identifier` can only be resolved once labels and outputs are seen."""
+    """Whether `identifier` can only be resolved once labels and outputs are seen.
+
+    Example:
+        >>> needs_shapes("crossentropy"), needs_shapes("mse")
+        (True, False)
+    """
     return isinstance(identifier, str) and identifier.lower() in _SHAPE_DEPENDENT
 
 
@@ -137,17 +187,51 @@ def _crossentropy_for(y_true: torch.Tensor, y_pred: torch.Tensor) -> type[Loss]:
     return CategoricalCrossentropy
 
 
+def _from_name(identifier: str, y_true: torch.Tensor | None, y_pred: torch.Tensor | None) -> Loss:
+    if needs_shapes(identifier):
+        if y_true is None or y_pred is None:
+            raise ValueError(
+                f"loss={identifier!r} is chosen from the label and output shapes; "
+                "pass `y_true` and `y_pred` to resolve it."
+            )
+        return _crossentropy_for(y_true, y_pred)(name=identifier)
+    if identifier in _CLASSES:
+        return _CLASSES[identifier]()
+    # Keras accepts the short names in lower and upper case ("mse", "MSE").
+    short = identifier if identifier.islower() else identifier.lower() if identifier.isupper() else None
+    cls = _FUNCTION_NAMES.get(identifier) or (_SHORT_NAMES.get(short) if short else None)
+    if cls is None:
+        raise ValueError(unknown_name_message("loss", "loss", identifier, known_names()))
+    return cls(name=identifier)
+
+
+def _from_config(identifier: dict[str, Any]) -> Loss:
+    class_name, config = identifier.get("class_name"), identifier.get("config", {})
+    if class_name not in _CLASSES or not isinstance(config, dict):
+        raise ValueError(
+            "A loss config must be {'class_name': <a loss class name>, 'config': {...}}. "
+            f"Received: loss={identifier!r}. Known class names: {', '.join(sorted(_CLASSES))}."
+        )
+    return _CLASSES[class_name].from_config(config)
+
+
 def get(
-    identifier: str | Loss | torch.nn.Module | Callable[..., torch.Tensor],
+    identifier: str | Loss | torch.nn.Module | dict[str, Any] | Callable[..., torch.Tensor],
     *,
     y_true: torch.Tensor | None = None,
     y_pred: torch.Tensor | None = None,
 ) -> Loss:
     """Resolve what `compile(loss=...)` received into a `Loss`.
 
+    Class names (`"BinaryCrossentropy"`) give the class's default log name
+    (`binary_crossentropy`); function names and short names (`"mse"`,
+    `"MSE"`, `"bce"`, `"kld"` …) log under the string as written, as in
+    Keras.
+
     Args:
         identifier: A Keras name (`"mse"`, `"sparse_categorical_crossentropy"`,
-            `"BinaryCrossentropy"`, `"crossentropy"` …), a `Loss`, a
+            `"BinaryCrossentropy"`, `"crossentropy"` …), a `Loss` instance or
+            class, a config dict `{"class_name": ..., "config": {...}}`, a
             `torch.nn` loss module or a function `fn(y_true, y_pred)`.
         y_true: A batch of labels; needed only for `"crossentropy"`/`"ce"`.
         y_pred: A batch of outputs; likewise.
@@ -162,23 +246,19 @@ def get(
     Example:
         >>> get("mse").name, type(get("mse")).__name__
         ('mse', 'MeanSquaredError')
+        >>> get({"class_name": "Huber", "config": {"delta": 2.0}}).delta
+        2.0
     """
     if isinstance(identifier, Loss):
         return identifier
     if isinstance(identifier, torch.nn.Module):
         return TorchLoss(identifier)
     if isinstance(identifier, str):
-        if needs_shapes(identifier):
-            if y_true is None or y_pred is None:
-                raise ValueError(
-                    f"loss={identifier!r} is chosen from the label and output shapes; "
-                    "pass `y_true` and `y_pred` to resolve it."
-                )
-            return _crossentropy_for(y_true, y_pred)(name=identifier)
-        cls = _CLASSES.get(identifier) or _ALIASES.get(identifier) or _ALIASES.get(identifier.lower())
-        if cls is None:
-            raise ValueError(unknown_name_message("loss", "loss", identifier, known_names()))
-        return cls(name=identifier) if identifier not in _CLASSES else cls()
+        return _from_name(identifier, y_true, y_pred)
+    if isinstance(identifier, dict):
+        return _from_config(identifier)
+    if inspect.isclass(identifier) and issubclass(identifier, Loss | torch.nn.Module):
+        return get(identifier())  # Keras instantiates a class with its defaults
     if callable(identifier):
         return LossFunctionWrapper(identifier)
     raise TypeError(

@@ -1,13 +1,39 @@
-"""Cross-entropy losses for classifiers."""
+"""Cross-entropy losses for classifiers, plain and focal."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
 
 import torch
 
 from fitwell.losses import functional
 from fitwell.losses.base import Loss, reduce_weighted
 
-__all__ = ["BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy"]
+__all__ = [
+    "BinaryCrossentropy",
+    "BinaryFocalCrossentropy",
+    "CategoricalCrossentropy",
+    "CategoricalFocalCrossentropy",
+    "SparseCategoricalCrossentropy",
+]
+
+
+def check_label_smoothing(label_smoothing: float) -> float:
+    """Return `label_smoothing` as a float, or raise when it is outside [0, 1]."""
+    if isinstance(label_smoothing, bool) or not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(
+            "`label_smoothing` must be a float in [0, 1] (0 turns smoothing off). "
+            f"Received: label_smoothing={label_smoothing!r}"
+        )
+    return float(label_smoothing)
+
+
+def check_axis(axis: int) -> int:
+    """Return `axis`, or raise for anything that is not an int (a bool included)."""
+    if isinstance(axis, bool) or not isinstance(axis, int):
+        raise ValueError(f"`axis` must be an int, such as -1 for the last axis. Received: axis={axis!r}")
+    return axis
 
 
 class BinaryCrossentropy(Loss):
@@ -15,8 +41,8 @@ class BinaryCrossentropy(Loss):
 
     Args:
         from_logits: Whether `y_pred` holds logits (no final sigmoid) rather
-            than probabilities.
-        label_smoothing: Moves targets towards 0.5 by this fraction.
+            than probabilities. Logits are the more stable choice.
+        label_smoothing: Moves targets towards 0.5 by this fraction, in [0, 1].
         axis: The axis averaged over. Defaults to the last.
         reduction: As for `Loss`.
         name: Key used in logs. Defaults to `"binary_crossentropy"`.
@@ -30,32 +56,106 @@ class BinaryCrossentropy(Loss):
         self,
         from_logits: bool = False,
         label_smoothing: float = 0.0,
-        axis: int = -1,
         *,
+        axis: int = -1,
         reduction: str | None = "sum_over_batch_size",
         name: str | None = "binary_crossentropy",
     ) -> None:
         super().__init__(reduction=reduction, name=name)
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self.axis = axis
+        self.from_logits = bool(from_logits)
+        self.label_smoothing = check_label_smoothing(label_smoothing)
+        self.axis = check_axis(axis)
 
     def call(self, y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor:
         return functional.binary_crossentropy(
+            y_true, y_pred, from_logits=self.from_logits, label_smoothing=self.label_smoothing, axis=self.axis
+        )
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            **super().get_config(),
+            "from_logits": self.from_logits,
+            "label_smoothing": self.label_smoothing,
+            "axis": self.axis,
+        }
+
+
+class BinaryFocalCrossentropy(Loss):
+    """Binary cross-entropy that down-weights easy examples by `(1 - p_t)^gamma`.
+
+    Args:
+        apply_class_balancing: Also weight positives by `alpha` and
+            negatives by `1 - alpha`.
+        alpha: The positive-class weight used with `apply_class_balancing`.
+        gamma: The focusing parameter; 0 gives plain binary cross-entropy.
+        from_logits: Whether `y_pred` holds logits rather than probabilities.
+        label_smoothing: Moves targets towards 0.5 by this fraction, in [0, 1].
+        axis: The axis averaged over. Defaults to the last.
+        reduction: As for `Loss`.
+        name: Key used in logs. Defaults to `"binary_focal_crossentropy"`.
+
+    Example:
+        >>> BinaryFocalCrossentropy(gamma=2.0)(torch.tensor([[1.0]]), torch.tensor([[0.5]]))
+        tensor(0.1733)
+    """
+
+    def __init__(
+        self,
+        apply_class_balancing: bool = False,
+        alpha: float = 0.25,
+        *,
+        gamma: float = 2.0,
+        from_logits: bool = False,
+        label_smoothing: float = 0.0,
+        axis: int = -1,
+        reduction: str | None = "sum_over_batch_size",
+        name: str | None = "binary_focal_crossentropy",
+    ) -> None:
+        super().__init__(reduction=reduction, name=name)
+        if gamma < 0:
+            raise ValueError(
+                f"`gamma` must be >= 0 (0 turns the focal factor off). Received: gamma={gamma!r}"
+            )
+        self.apply_class_balancing = bool(apply_class_balancing)
+        self.alpha = alpha
+        self.gamma = gamma
+        self.from_logits = bool(from_logits)
+        self.label_smoothing = check_label_smoothing(label_smoothing)
+        self.axis = check_axis(axis)
+
+    def call(self, y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor:
+        return functional.binary_focal_crossentropy(
             y_true,
             y_pred,
+            apply_class_balancing=self.apply_class_balancing,
+            alpha=self.alpha,
+            gamma=self.gamma,
             from_logits=self.from_logits,
             label_smoothing=self.label_smoothing,
             axis=self.axis,
         )
 
+    def get_config(self) -> dict[str, Any]:
+        return {
+            **super().get_config(),
+            "apply_class_balancing": self.apply_class_balancing,
+            "alpha": self.alpha,
+            "gamma": self.gamma,
+            "from_logits": self.from_logits,
+            "label_smoothing": self.label_smoothing,
+            "axis": self.axis,
+        }
+
 
 class CategoricalCrossentropy(Loss):
     """Cross-entropy for one-hot targets and one score per class.
 
+    For integer labels use `SparseCategoricalCrossentropy`.
+
     Args:
         from_logits: Whether `y_pred` holds logits (no final softmax).
-        label_smoothing: Mixes targets with the uniform distribution.
+        label_smoothing: Mixes targets with the uniform distribution by this
+            fraction, in [0, 1].
         axis: The class axis. Defaults to the last.
         reduction: As for `Loss`.
         name: Key used in logs. Defaults to `"categorical_crossentropy"`.
@@ -69,33 +169,102 @@ class CategoricalCrossentropy(Loss):
         self,
         from_logits: bool = False,
         label_smoothing: float = 0.0,
-        axis: int = -1,
         *,
+        axis: int = -1,
         reduction: str | None = "sum_over_batch_size",
         name: str | None = "categorical_crossentropy",
     ) -> None:
         super().__init__(reduction=reduction, name=name)
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self.axis = axis
+        self.from_logits = bool(from_logits)
+        self.label_smoothing = check_label_smoothing(label_smoothing)
+        self.axis = check_axis(axis)
 
     def call(self, y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor:
         return functional.categorical_crossentropy(
+            y_true, y_pred, from_logits=self.from_logits, label_smoothing=self.label_smoothing, axis=self.axis
+        )
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            **super().get_config(),
+            "from_logits": self.from_logits,
+            "label_smoothing": self.label_smoothing,
+            "axis": self.axis,
+        }
+
+
+class CategoricalFocalCrossentropy(Loss):
+    """Categorical cross-entropy that down-weights easy examples by `alpha · (1 - p)^gamma`.
+
+    Args:
+        alpha: One weight for every class, or a sequence with one per class.
+        gamma: The focusing parameter; 0 (with `alpha=1`) gives plain
+            categorical cross-entropy.
+        from_logits: Whether `y_pred` holds logits (no final softmax).
+        label_smoothing: Mixes targets with the uniform distribution, in [0, 1].
+        axis: The class axis. Defaults to the last.
+        reduction: As for `Loss`.
+        name: Key used in logs. Defaults to `"categorical_focal_crossentropy"`.
+
+    Example:
+        >>> CategoricalFocalCrossentropy()(torch.tensor([[0.0, 1.0]]), torch.tensor([[0.5, 0.5]]))
+        tensor(0.0433)
+    """
+
+    def __init__(
+        self,
+        alpha: float | Sequence[float] = 0.25,
+        gamma: float = 2.0,
+        *,
+        from_logits: bool = False,
+        label_smoothing: float = 0.0,
+        axis: int = -1,
+        reduction: str | None = "sum_over_batch_size",
+        name: str | None = "categorical_focal_crossentropy",
+    ) -> None:
+        super().__init__(reduction=reduction, name=name)
+        if gamma < 0:
+            raise ValueError(
+                f"`gamma` must be >= 0 (0 turns the focal factor off). Received: gamma={gamma!r}"
+            )
+        self.alpha = alpha if isinstance(alpha, int | float) else [float(a) for a in alpha]
+        self.gamma = gamma
+        self.from_logits = bool(from_logits)
+        self.label_smoothing = check_label_smoothing(label_smoothing)
+        self.axis = check_axis(axis)
+
+    def call(self, y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor:
+        return functional.categorical_focal_crossentropy(
             y_true,
             y_pred,
+            alpha=self.alpha,
+            gamma=self.gamma,
             from_logits=self.from_logits,
             label_smoothing=self.label_smoothing,
             axis=self.axis,
         )
 
+    def get_config(self) -> dict[str, Any]:
+        return {
+            **super().get_config(),
+            "alpha": self.alpha,
+            "gamma": self.gamma,
+            "from_logits": self.from_logits,
+            "label_smoothing": self.label_smoothing,
+            "axis": self.axis,
+        }
+
 
 class SparseCategoricalCrossentropy(Loss):
     """Cross-entropy for integer class labels and one score per class.
 
+    For one-hot labels use `CategoricalCrossentropy`.
+
     Args:
         from_logits: Whether `y_pred` holds logits (no final softmax).
-        ignore_class: A label value whose samples are left out of the loss
-            (the mean is taken over the remaining samples, as Keras does).
+        ignore_class: A label value whose samples are left out of the loss:
+            they contribute 0, and the mean-type reductions average over the
+            remaining samples only, as Keras does (e.g. padding labels).
         axis: The class axis. Defaults to the last.
         reduction: As for `Loss`.
         name: Key used in logs. Defaults to `"sparse_categorical_crossentropy"`.
@@ -110,23 +279,23 @@ class SparseCategoricalCrossentropy(Loss):
         self,
         from_logits: bool = False,
         ignore_class: int | None = None,
-        axis: int = -1,
         *,
+        axis: int = -1,
         reduction: str | None = "sum_over_batch_size",
         name: str | None = "sparse_categorical_crossentropy",
     ) -> None:
         super().__init__(reduction=reduction, name=name)
-        self.from_logits = from_logits
+        if ignore_class is not None and (isinstance(ignore_class, bool) or not isinstance(ignore_class, int)):
+            raise ValueError(
+                f"`ignore_class` must be an int label value or None. Received: ignore_class={ignore_class!r}"
+            )
+        self.from_logits = bool(from_logits)
         self.ignore_class = ignore_class
-        self.axis = axis
+        self.axis = check_axis(axis)
 
     def call(self, y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor:
         return functional.sparse_categorical_crossentropy(
-            y_true,
-            y_pred,
-            from_logits=self.from_logits,
-            ignore_class=self.ignore_class,
-            axis=self.axis,
+            y_true, y_pred, from_logits=self.from_logits, ignore_class=self.ignore_class, axis=self.axis
         )
 
     def __call__(
@@ -135,14 +304,21 @@ class SparseCategoricalCrossentropy(Loss):
         y_pred: torch.Tensor,
         sample_weight: torch.Tensor | None = None,
     ) -> torch.Tensor:
+        """Compute the weighted, reduced loss, leaving out `ignore_class` labels."""
         if self.ignore_class is None:
             return super().__call__(y_true, y_pred, sample_weight)
-        # Keras masks ignored labels; with a mean-type reduction the mask
-        # rescales weights so the mean runs over the kept samples only.
-        values = self.call(y_true, y_pred.float() if not y_pred.is_floating_point() else y_pred)
-        labels = y_true.squeeze(-1) if y_true.dim() == y_pred.dim() else y_true
-        keep = (labels != self.ignore_class).to(values.dtype)
-        if self.reduction in ("sum_over_batch_size", "mean"):
-            keep = keep * (keep.numel() / keep.sum().clamp_min(1.0))
-        weight = keep if sample_weight is None else keep * sample_weight.reshape(keep.shape)
-        return reduce_weighted(values, weight, self.reduction)
+        y_true, y_pred = self._prepare(y_true, y_pred)
+        values = self.call(y_true, y_pred)
+        # Keras masks the ignored entries; the mask becomes part of the weights.
+        keep = y_true.reshape(values.shape) != self.ignore_class
+        if sample_weight is not None:
+            sample_weight = torch.as_tensor(sample_weight, device=values.device)
+        return reduce_weighted(values, sample_weight, self.reduction, mask=keep)
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            **super().get_config(),
+            "from_logits": self.from_logits,
+            "ignore_class": self.ignore_class,
+            "axis": self.axis,
+        }

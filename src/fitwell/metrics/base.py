@@ -3,31 +3,65 @@
 A metric registers its state tensors with `add_state`, accumulates them in
 `update_state` without ever reading them back to the host, and turns them
 into a value in `result()`. `reset_state`, `merge_state` (for several
-processes) and `to(device)` work for every metric through that registry.
+processes), `to(device)` and `state_dict` work for every metric through that
+registry, including state a metric only creates at its first update (when
+its shape depends on the data, as for `F1Score`).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import torch
 
 from fitwell._naming import snake_case
 
-__all__ = ["MERGE_RULES", "Metric"]
+__all__ = ["MERGE_RULES", "Metric", "as_tensor", "resolve_dtype"]
 
 MERGE_RULES = ("sum", "max", "min")
+
+
+def resolve_dtype(dtype: torch.dtype | str | None) -> torch.dtype:
+    """Turn `None`, a torch dtype or a Keras dtype string into a floating torch dtype.
+
+    Example:
+        >>> resolve_dtype("float64"), resolve_dtype(None)
+        (torch.float64, torch.float32)
+    """
+    if dtype is None:
+        return torch.float32
+    resolved = getattr(torch, dtype, None) if isinstance(dtype, str) else dtype
+    if not isinstance(resolved, torch.dtype) or not resolved.is_floating_point:
+        raise ValueError(
+            "A metric's `dtype` must be a floating dtype such as torch.float32 or 'float64'. "
+            f"Received: dtype={dtype!r}"
+        )
+    return resolved
+
+
+def as_tensor(value: Any, device: torch.device) -> torch.Tensor:
+    """Accept a tensor, array or list; return a detached tensor on `device`.
+
+    Detaching keeps a metric updated outside `torch.no_grad()` from holding
+    on to the autograd graph of every batch it has seen.
+    """
+    if isinstance(value, torch.Tensor):
+        return value.detach().to(device)
+    return torch.as_tensor(value, device=device)
 
 
 class Metric:
     """Base class of streaming metrics.
 
-    Subclasses call `add_state` in `__init__` for each accumulator and
-    implement `update_state(y_true, y_pred, sample_weight=None)` and
+    Subclasses call `add_state` (usually in `__init__`) for each accumulator
+    and implement `update_state(y_true, y_pred, sample_weight=None)` and
     `result()`. Set `higher_is_better` so callbacks in `mode="auto"` know
     which way is up.
 
     Args:
         name: Key used in logs. Defaults to the snake_case class name.
-        dtype: Floating dtype of the state. Defaults to float32.
+        dtype: Floating dtype of the state (a torch dtype or a string such as
+            `"float64"`). Defaults to float32, as Keras.
 
     Example:
         >>> class Total(Metric):
@@ -47,11 +81,16 @@ class Metric:
     #: True when larger values are better; None when it has no direction.
     higher_is_better: bool | None = None
 
-    def __init__(self, *, name: str | None = None, dtype: torch.dtype | None = None) -> None:
+    def __init__(self, *, name: str | None = None, dtype: torch.dtype | str | None = None) -> None:
         self.name = name or snake_case(type(self).__name__)
-        self.dtype = dtype or torch.float32
+        self.dtype = resolve_dtype(dtype)
         self._defaults: dict[str, tuple[torch.Tensor, str]] = {}
         self._device = torch.device("cpu")
+
+    @property
+    def device(self) -> torch.device:
+        """The device the state lives on."""
+        return self._device
 
     def add_state(self, name: str, default: torch.Tensor, *, merge: str = "sum") -> None:
         """Register a state tensor; `reset_state` restores it to `default`.
@@ -98,6 +137,10 @@ class Metric:
     def merge_state(self, others: list[Metric]) -> None:
         """Fold the states of other instances of this metric into this one.
 
+        Counts and sums add up; states registered with `merge="max"` or
+        `"min"` keep the extreme. Afterwards `result()` is what a single
+        instance fed every batch would report.
+
         Example:
             >>> from fitwell.metrics import Mean
             >>> a, b = Mean(), Mean()
@@ -109,10 +152,20 @@ class Metric:
             if type(other) is not type(self):
                 raise TypeError(
                     f"{type(self).__name__}.merge_state needs metrics of the same class. "
-                    f"Received: {type(other).__name__}"
+                    f"Received: {type(other).__name__}. Merge each metric with its own counterpart."
                 )
-            for name, (_, rule) in self._defaults.items():
+            for name, (default, rule) in other._defaults.items():
+                if name not in self._defaults:
+                    # State created at the first update: this instance saw no data yet.
+                    self.add_state(name, default, merge=rule)
                 mine, theirs = getattr(self, name), getattr(other, name).to(self._device)
+                if mine.shape != theirs.shape:
+                    raise ValueError(
+                        f"Cannot merge {type(self).__name__} states of different shapes. Received: "
+                        f"{name}.shape={tuple(mine.shape)} and {tuple(theirs.shape)}. Merge only "
+                        "metrics built with the same arguments and fed outputs of the same width."
+                    )
+                rule = self._defaults[name][1]
                 if rule == "sum":
                     mine += theirs
                 elif rule == "max":
@@ -132,9 +185,11 @@ class Metric:
         return {name: getattr(self, name).detach().cpu().clone() for name in self._defaults}
 
     def load_state_dict(self, state: dict[str, torch.Tensor]) -> None:
-        """Restore state saved by `state_dict`."""
-        for name in self._defaults:
-            setattr(self, name, state[name].to(self._device).clone())
+        """Restore state saved by `state_dict` (including state created at a first update)."""
+        for name, value in state.items():
+            if name not in self._defaults:
+                self.add_state(name, torch.zeros_like(value))
+            setattr(self, name, value.to(self._device).clone())
 
     def __call__(
         self,
@@ -148,7 +203,7 @@ class Metric:
 
     def get_config(self) -> dict:
         """Return the constructor arguments, as Keras's `get_config`."""
-        return {"name": self.name}
+        return {"name": self.name, "dtype": str(self.dtype).removeprefix("torch.")}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r})"

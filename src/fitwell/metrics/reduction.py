@@ -3,38 +3,70 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import torch
 
 from fitwell._naming import snake_case
-from fitwell.losses.base import align_ranks
-from fitwell.metrics.base import Metric
+from fitwell.losses.base import Loss, align_ranks
+from fitwell.metrics.base import Metric, as_tensor
+from fitwell.metrics.functional import divide_no_nan
 
-__all__ = ["Mean", "MeanMetricWrapper", "Sum", "weighted_sum_and_count"]
+__all__ = ["Mean", "MeanMetricWrapper", "Sum", "accumulate_mean", "samplewise"]
 
 
-def weighted_sum_and_count(
-    values: torch.Tensor, sample_weight: torch.Tensor | None
-) -> tuple[torch.Tensor, torch.Tensor | int]:
-    """Per-sample values weighted and summed, with the matching count.
+def _reduce_trailing(values: torch.Tensor, start: int, reduce: Callable[..., torch.Tensor]) -> torch.Tensor:
+    if values.dim() <= start:
+        return values
+    return reduce(values, dim=tuple(range(start, values.dim())))
 
-    Values with extra axes are first averaged per sample (as Keras's
-    `reduce_to_samplewise_values`), unless the weight covers those axes.
+
+def samplewise(
+    values: torch.Tensor,
+    sample_weight: torch.Tensor | None,
+    reduce: Callable[..., torch.Tensor] = torch.mean,
+) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """Weighted values and weights, one per sample (Keras's `reduce_to_samplewise_values`).
+
+    Values with more axes than the weight are first reduced (with `reduce`,
+    the mean for `Mean` and the sum for `Sum`) down to the weight's rank, then
+    multiplied by it; whatever axes are left beyond the batch axis are reduced
+    last. A weight of shape `(N,)` therefore weighs each sample's mean value.
+
+    Returns:
+        `(values, sample_weight)`, each of shape `(N,)` (or scalars).
+
+    Example:
+        >>> values, weight = samplewise(torch.tensor([[1.0, 3.0], [5.0, 7.0]]), torch.tensor([1.0, 0.0]))
+        >>> values, weight
+        (tensor([2., 0.]), tensor([1., 0.]))
     """
-    if sample_weight is None:
-        if values.dim() > 1:
-            values = values.reshape(len(values), -1).mean(dim=1)
-        return values.sum(), values.numel()
-    sample_weight = sample_weight.to(values.dtype)
-    values, sample_weight = align_ranks(values, sample_weight)
-    while values.dim() > sample_weight.dim():
-        values = values.mean(dim=-1)
-    sample_weight = sample_weight.expand_as(values)
-    return (values * sample_weight).sum(), sample_weight.sum()
+    if sample_weight is not None:
+        sample_weight = sample_weight.to(values.dtype)
+        values, sample_weight = align_ranks(values, sample_weight)
+        values = _reduce_trailing(values, sample_weight.dim(), reduce)
+        sample_weight = sample_weight.expand(values.shape)
+        values = values * sample_weight
+        sample_weight = _reduce_trailing(sample_weight, 1, reduce)
+    return _reduce_trailing(values, 1, reduce), sample_weight
+
+
+def accumulate_mean(metric: Metric, values: torch.Tensor, sample_weight: Any) -> None:
+    """Add a batch to a metric's `total` and `count` states, as Keras's `Mean` does."""
+    weight = None if sample_weight is None else as_tensor(sample_weight, metric.device)
+    values, weight = samplewise(values.to(metric.dtype), weight)
+    metric.total += values.sum()
+    if weight is not None:
+        metric.count += weight.sum()
+    else:
+        metric.count += values.shape[0] if values.dim() else 1
 
 
 class Mean(Metric):
     """Weighted mean of the values it is given: `sum(w * v) / sum(w)`.
+
+    Values with extra axes count as one value per sample (their mean). With
+    no update yet the result is 0, as in Keras.
 
     Args:
         name: Key used in logs. Defaults to `"mean"`.
@@ -47,24 +79,19 @@ class Mean(Metric):
         tensor(1.)
     """
 
-    def __init__(self, *, name: str | None = "mean", dtype: torch.dtype | None = None) -> None:
+    def __init__(self, *, name: str | None = "mean", dtype: torch.dtype | str | None = None) -> None:
         super().__init__(name=name, dtype=dtype)
         self.add_state("total", torch.tensor(0.0, dtype=self.dtype))
         self.add_state("count", torch.tensor(0.0, dtype=self.dtype))
 
     def update_state(  # type: ignore[override]
-        self, values: torch.Tensor, sample_weight: torch.Tensor | None = None
+        self, values: Any, sample_weight: Any = None
     ) -> None:
         """Add a batch of values (any shape; extra axes are averaged per sample)."""
-        values = torch.as_tensor(values, dtype=self.dtype, device=self._device)
-        if values.dim() == 0:
-            values = values.reshape(1)
-        total, count = weighted_sum_and_count(values, sample_weight)
-        self.total += total
-        self.count += count
+        accumulate_mean(self, as_tensor(values, self._device), sample_weight)
 
     def result(self) -> torch.Tensor:
-        return torch.where(self.count == 0, torch.zeros_like(self.total), self.total / self.count)
+        return divide_no_nan(self.total, self.count)
 
 
 class Sum(Metric):
@@ -76,37 +103,53 @@ class Sum(Metric):
 
     Example:
         >>> metric = Sum()
-        >>> metric.update_state(torch.tensor([1.0, 3.0]))
+        >>> metric.update_state(torch.tensor([1.0, 3.0, 5.0]), sample_weight=torch.tensor([1.0, 1.0, 0.0]))
         >>> metric.result()
         tensor(4.)
     """
 
-    def __init__(self, *, name: str | None = "sum", dtype: torch.dtype | None = None) -> None:
+    def __init__(self, *, name: str | None = "sum", dtype: torch.dtype | str | None = None) -> None:
         super().__init__(name=name, dtype=dtype)
         self.add_state("total", torch.tensor(0.0, dtype=self.dtype))
 
     def update_state(  # type: ignore[override]
-        self, values: torch.Tensor, sample_weight: torch.Tensor | None = None
+        self, values: Any, sample_weight: Any = None
     ) -> None:
         """Add a batch of values, weighted by `sample_weight` when given."""
-        values = torch.as_tensor(values, dtype=self.dtype, device=self._device)
-        if sample_weight is not None:
-            values, sample_weight = align_ranks(values, sample_weight.to(values.dtype))
-            values = values * sample_weight
+        values = as_tensor(values, self._device).to(self.dtype)
+        weight = None if sample_weight is None else as_tensor(sample_weight, self._device)
+        values, _ = samplewise(values, weight, torch.sum)
         self.total += values.sum()
 
     def result(self) -> torch.Tensor:
         return self.total.clone()
 
 
+def _object_name(fn: Any) -> str:
+    # Keras's `get_object_name`: a `name` attribute, else the snake_case
+    # function name, else the snake_case class name.
+    if isinstance(getattr(fn, "name", None), str):
+        return fn.name
+    if hasattr(fn, "__name__"):
+        return snake_case(fn.__name__)
+    return snake_case(type(fn).__name__)
+
+
+def _is_loss(fn: Any) -> bool:
+    module = getattr(fn, "__module__", None) or ""
+    return isinstance(fn, Loss) or module.startswith("fitwell.losses")
+
+
 class MeanMetricWrapper(Metric):
     """The weighted mean over samples of `fn(y_true, y_pred)`.
 
     Subclasses (and string names) use it for any metric that is a mean of a
-    per-sample value: accuracies, regression errors, loss-named metrics.
+    per-sample value: accuracies, regression errors, loss-named metrics. A
+    fitwell loss wrapped this way is marked `higher_is_better = False`.
 
     Args:
-        fn: Function returning one value per sample.
+        fn: Function returning one value per sample (or per element: extra
+            axes are averaged per sample).
         name: Key used in logs. Defaults to the function's snake_case name.
         dtype: State dtype. Defaults to float32.
         **kwargs: Extra keyword arguments for `fn`.
@@ -116,8 +159,8 @@ class MeanMetricWrapper(Metric):
         ...     return (y_true == y_pred).float()
         >>> metric = MeanMetricWrapper(hit)
         >>> metric.update_state(torch.tensor([1, 2]), torch.tensor([1, 0]))
-        >>> metric.result()
-        tensor(0.5000)
+        >>> metric.name, metric.result()
+        ('hit', tensor(0.5000))
     """
 
     def __init__(
@@ -125,25 +168,28 @@ class MeanMetricWrapper(Metric):
         fn: Callable[..., torch.Tensor],
         *,
         name: str | None = None,
-        dtype: torch.dtype | None = None,
-        **kwargs: object,
+        dtype: torch.dtype | str | None = None,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(name=name or snake_case(getattr(fn, "__name__", "mean")), dtype=dtype)
+        super().__init__(name=name or _object_name(fn), dtype=dtype)
         self.fn = fn
         self.fn_kwargs = kwargs
+        if type(self).higher_is_better is None and _is_loss(fn):
+            self.higher_is_better = False
         self.add_state("total", torch.tensor(0.0, dtype=self.dtype))
         self.add_state("count", torch.tensor(0.0, dtype=self.dtype))
 
     def update_state(
         self,
-        y_true: torch.Tensor,
-        y_pred: torch.Tensor,
-        sample_weight: torch.Tensor | None = None,
+        y_true: Any,
+        y_pred: Any,
+        sample_weight: Any = None,
     ) -> None:
-        values = self.fn(y_true, y_pred, **self.fn_kwargs)
-        total, count = weighted_sum_and_count(values.to(self.dtype), sample_weight)
-        self.total += total
-        self.count += count
+        y_true, y_pred = as_tensor(y_true, self._device), as_tensor(y_pred, self._device)
+        accumulate_mean(self, self.fn(y_true, y_pred, **self.fn_kwargs), sample_weight)
 
     def result(self) -> torch.Tensor:
-        return torch.where(self.count == 0, torch.zeros_like(self.total), self.total / self.count)
+        return divide_no_nan(self.total, self.count)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), **self.fn_kwargs}

@@ -1,10 +1,11 @@
 """The `Optimizer` base: Keras's arguments and semantics over torch's kernels.
 
-A fitwell optimizer owns a `torch.optim` optimizer built for the model's
-parameters at `compile()`. Keras's formulas are met by steering torch's
-fused/foreach kernels (per-step hyperparameters set on the host), so no step
-pays for a Python loop over parameters and none reads a value back from the
-device.
+A fitwell optimizer owns a `torch.optim` optimizer, built for the model's
+parameters at the first batch after `compile()`. Keras's formulas are met by
+steering torch's fused/foreach kernels with per-step hyperparameters computed
+on the host (or, where no steering can reach Keras's formula, by a small
+foreach kernel of our own), so no step pays for a Python loop per parameter
+per operation and none reads a value back from the device.
 """
 
 from __future__ import annotations
@@ -15,19 +16,52 @@ from typing import Any
 import torch
 
 from fitwell._naming import snake_case
+from fitwell.optimizers import schedules
+from fitwell.optimizers._checks import check_hyperparameters, in_range
 from fitwell.optimizers.schedules import LearningRateSchedule
 
-__all__ = ["Optimizer", "fused_kernel_available"]
+__all__ = ["LearningRate", "Optimizer", "fused_kernel_available", "scalar_state"]
 
 LearningRate = float | LearningRateSchedule | Callable[[], float]
 
+# Keras constructor arguments fitwell does not implement, with what to do instead.
+_UNSUPPORTED_ARGUMENTS = {
+    "lr": "Use `learning_rate=` (the `lr` alias was removed in Keras 3).",
+    "decay": "Use a schedule, e.g. learning_rate=fitwell.optimizers.schedules.InverseTimeDecay(...).",
+    "use_ema": "Weight averaging is not built in; average the weights in a callback.",
+    "ema_momentum": "Weight averaging is not built in; average the weights in a callback.",
+    "ema_overwrite_frequency": "Weight averaging is not built in; average the weights in a callback.",
+    "loss_scale_factor": 'Use compile(mixed_precision="fp16"), which scales the loss for you.',
+    "gradient_accumulation_steps": "Use a larger `batch_size` in fit() instead.",
+}
+
 
 def fused_kernel_available(parameters: list[torch.Tensor]) -> bool:
-    """Whether torch's fused optimizer kernels can update `parameters`."""
+    """Whether torch's fused optimizer kernels (CPU or CUDA) can update `parameters`.
+
+    Example:
+        >>> fused_kernel_available([torch.zeros(2)]), fused_kernel_available([])
+        (True, False)
+    """
     return bool(parameters) and all(
-        p.is_floating_point() and p.device.type in ("cpu", "cuda") and not p.is_sparse
-        for p in parameters
+        p.is_floating_point() and p.device.type in ("cpu", "cuda") and not p.is_sparse for p in parameters
     )
+
+
+def scalar_state(value: float, *, device: torch.device | None = None, fused: bool = False) -> torch.Tensor:
+    """A step counter or running product laid out as `torch.optim` lays out its own.
+
+    torch keeps these 0-d tensors on the CPU (in float64 only when that is the
+    default dtype), or on the parameter's device in float32 for fused kernels.
+
+    Example:
+        >>> scalar_state(1.0)
+        tensor(1.)
+    """
+    if fused:
+        return torch.full((), value, dtype=torch.float32, device=device)
+    dtype = torch.float64 if torch.get_default_dtype() == torch.float64 else torch.float32
+    return torch.tensor(value, dtype=dtype)
 
 
 def _check_learning_rate(learning_rate: object) -> LearningRate:
@@ -38,30 +72,40 @@ def _check_learning_rate(learning_rate: object) -> LearningRate:
     if isinstance(learning_rate, bool) or not isinstance(learning_rate, int | float):
         raise TypeError(
             "`learning_rate` must be a float, a LearningRateSchedule or a function of no "
-            f"arguments. Received: learning_rate={learning_rate!r}"
+            f"arguments. Received: learning_rate={learning_rate!r}. For example: "
+            "learning_rate=1e-3 or learning_rate=fitwell.optimizers.schedules.CosineDecay(1e-3, 1000)."
         )
     if not learning_rate >= 0:
-        raise ValueError(f"`learning_rate` must be >= 0. Received: learning_rate={learning_rate}")
+        raise ValueError(
+            f"`learning_rate` must be >= 0. Received: learning_rate={learning_rate}. "
+            "Typical values lie between 1e-4 and 1e-1."
+        )
     return float(learning_rate)
 
 
 class Optimizer:
     """Base class of fitwell optimizers.
 
+    Each `step()` does what Keras's `apply` does, in Keras's order: clip the
+    gradients, apply the decoupled weight decay, then the optimizer's update
+    with the learning rate of this step (a schedule sees the number of
+    updates done so far, so the first update uses `schedule(0)`).
+
     Subclasses implement `_create_torch_optimizer(parameters, learning_rate)`
-    and, when Keras's update needs per-step hyperparameters, `_before_step`.
-    The base applies gradient clipping, Keras's decoupled weight decay,
-    schedules and the step counter.
+    and, when Keras's update needs per-step hyperparameters, `_update`.
+    Anything else a subclass keeps between steps goes through
+    `_host_state`/`_load_host_state`, so `state_dict()` restores a run exactly.
 
     Args:
         learning_rate: A float, a `LearningRateSchedule`, or a function of no
             arguments returning the rate.
-        weight_decay: Decoupled decay: before each update every parameter is
-            multiplied by `1 - weight_decay * learning_rate` (Keras's rule).
+        weight_decay: Decoupled decay: before each update every parameter that
+            has a gradient is multiplied by `1 - weight_decay * learning_rate`
+            (Keras's rule, not torch's L2 term added to the gradient).
         clipnorm: Clip each gradient tensor to this L2 norm.
         clipvalue: Clip each gradient element to `[-clipvalue, clipvalue]`.
         global_clipnorm: Clip all gradients together to this L2 norm.
-        name: The optimizer's name.
+        name: The optimizer's name. Defaults to the class name in snake case.
 
     Example:
         >>> class PlainSGD(Optimizer):
@@ -85,25 +129,25 @@ class Optimizer:
         clipvalue: float | None = None,
         global_clipnorm: float | None = None,
         name: str | None = None,
+        **unknown: Any,
     ) -> None:
+        if unknown:
+            raise TypeError(self._unknown_arguments_message(unknown))
         self._learning_rate = _check_learning_rate(learning_rate)
-        clip_arguments = {
-            "clipnorm": clipnorm,
-            "clipvalue": clipvalue,
-            "global_clipnorm": global_clipnorm,
-        }
+        clip_arguments = {"clipnorm": clipnorm, "clipvalue": clipvalue, "global_clipnorm": global_clipnorm}
         given = [key for key, value in clip_arguments.items() if value is not None]
         if len(given) > 1:
             raise ValueError(
                 "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. "
-                f"Received: {', '.join(f'{key}={clip_arguments[key]}' for key in given)}"
+                f"Received: {', '.join(f'{key}={clip_arguments[key]}' for key in given)}. Keep one of them."
             )
-        for key in given:
-            if clip_arguments[key] <= 0:  # type: ignore[operator]
-                raise ValueError(f"`{key}` must be > 0. Received: {key}={clip_arguments[key]}")
-        if weight_decay is not None and weight_decay < 0:
-            raise ValueError(f"`weight_decay` must be >= 0. Received: weight_decay={weight_decay}")
-        self.weight_decay = weight_decay
+        problems = [
+            problem for key in given for problem in in_range(key, clip_arguments[key], include_low=False)
+        ]
+        if weight_decay is not None:
+            problems += in_range("weight_decay", weight_decay)
+        check_hyperparameters(type(self).__name__, problems)
+        self.weight_decay = None if weight_decay is None else float(weight_decay)
         self.clipnorm = clipnorm
         self.clipvalue = clipvalue
         self.global_clipnorm = global_clipnorm
@@ -111,6 +155,8 @@ class Optimizer:
         self._iterations = 0
         self._parameters: list[torch.Tensor] = []
         self._torch_optimizer: torch.optim.Optimizer | None = None
+        self._built = False
+        self._pending_state: dict[str, Any] | None = None
 
     # -- what subclasses provide -------------------------------------------
     def _create_torch_optimizer(
@@ -118,24 +164,55 @@ class Optimizer:
     ) -> torch.optim.Optimizer:
         raise NotImplementedError(f"{type(self).__name__} must implement `_create_torch_optimizer`.")
 
-    def _before_step(self, learning_rate: float, step: int) -> None:
-        """Set per-step hyperparameters on the torch optimizer (host-side only)."""
+    def _update(self, learning_rate: float, step: int) -> None:
+        """Apply the update; the groups' `lr` is already `learning_rate`.
+
+        Overridden to set per-step hyperparameters (host-side only) first.
+        """
         del learning_rate, step  # most optimizers need nothing per step
+        self.torch_optimizer.step()
+
+    def _advance_skipped_step_counts(self) -> list[torch.Tensor]:
+        """Count this step for the parameters that had no gradient; return those parameters.
+
+        Keras bias-corrects with the global step count, torch with a count per
+        parameter that only moves when the parameter has a gradient. Optimizers
+        that start every parameter's state at `build` and call this after each
+        torch step keep every count equal to `iterations`, so the two agree
+        even for a parameter that some batches leave without a gradient.
+        """
+        state = self.torch_optimizer.state
+        skipped = [p for p in self._parameters if p.grad is None and "step" in state.get(p, {})]
+        if skipped:
+            torch._foreach_add_([state[p]["step"] for p in skipped], 1.0)
+        return skipped
+
+    def _host_state(self) -> dict[str, Any]:
+        """Bookkeeping kept outside the torch optimizer, for `state_dict`."""
+        return {}
+
+    def _load_host_state(self, state: dict[str, Any]) -> None:
+        """Restore what `_host_state` returned."""
+        del state  # nothing kept by default
 
     # -- the public surface --------------------------------------------------
     @property
     def learning_rate(self) -> float:
-        """The rate the next update will use; assigning a float changes it in place."""
+        """The rate the next update will use; assigning a float changes it in place.
+
+        Assigning takes effect at the next step and leaves every other piece
+        of state (moments, step count) as it is.
+        """
         return self._resolve_learning_rate()
 
     @learning_rate.setter
     def learning_rate(self, value: LearningRate) -> None:
         value = _check_learning_rate(value)
-        if isinstance(value, float) and not isinstance(self._learning_rate, float):
+        if isinstance(value, float) and isinstance(self._learning_rate, LearningRateSchedule):
             raise TypeError(
                 "This optimizer was created with a learning-rate schedule, so a fixed "
                 f"rate cannot be assigned. Received: learning_rate={value}. Assign a new "
-                "schedule, or recompile with a float learning_rate."
+                "schedule, or create the optimizer with a float learning_rate."
             )
         self._learning_rate = value
 
@@ -146,23 +223,47 @@ class Optimizer:
 
     @property
     def is_built(self) -> bool:
-        """Whether `build` has run."""
-        return self._torch_optimizer is not None
+        """Whether `build` has run since the optimizer was created or `reset`."""
+        return self._built
 
     @property
     def torch_optimizer(self) -> torch.optim.Optimizer:
         """The underlying `torch.optim` optimizer (after `build`)."""
         if self._torch_optimizer is None:
-            raise RuntimeError(f"{self.name} is not built yet; compile the model first.")
+            raise RuntimeError(
+                f"{self.name} has no torch optimizer: it is built at the first batch of fit(), for "
+                f"the model's trainable parameters. Received: is_built={self._built}, "
+                f"{len(self._parameters)} trainable parameters. Call fit(), or "
+                "optimizer.build(model.parameters()) with at least one trainable parameter."
+            )
         return self._torch_optimizer
 
     def build(self, parameters: Iterable[torch.Tensor]) -> None:
-        """Create fresh state for `parameters` (trainable ones only); resets the step count."""
+        """Create fresh state for `parameters` (trainable ones only); resets the step count.
+
+        State given to `load_state_dict` before the build is applied now.
+        """
         self._parameters = [p for p in parameters if p.requires_grad]
         self._iterations = 0
-        self._torch_optimizer = self._create_torch_optimizer(
-            self._parameters, self._resolve_learning_rate()
+        self._built = True
+        # torch refuses an empty parameter list; a fully frozen model still
+        # evaluates and predicts, and has nothing to step.
+        self._torch_optimizer = (
+            self._create_torch_optimizer(self._parameters, self._resolve_learning_rate())
+            if self._parameters
+            else None
         )
+        if self._pending_state is not None:
+            state, self._pending_state = self._pending_state, None
+            self.load_state_dict(state)
+
+    def reset(self) -> None:
+        """Drop all state; the next `build` starts from scratch (as after `compile`)."""
+        self._torch_optimizer = None
+        self._built = False
+        self._parameters = []
+        self._iterations = 0
+        self._pending_state = None
 
     def zero_grad(self) -> None:
         """Drop the gradients of every parameter this optimizer updates."""
@@ -172,40 +273,88 @@ class Optimizer:
     @torch.no_grad()
     def step(self) -> None:
         """Apply one update from the parameters' `.grad`, as Keras's `apply` does."""
+        if self._built and not self._parameters:
+            self._iterations += 1  # every parameter is frozen: nothing to update
+            return
         optimizer = self.torch_optimizer
         learning_rate = self._resolve_learning_rate()
-        grads = [p.grad for p in self._parameters if p.grad is not None]
-        if grads:
-            self._clip(grads)
-        if self.weight_decay:
-            decaying = [p for p in self._parameters if p.grad is not None]
-            torch._foreach_mul_(decaying, 1.0 - self.weight_decay * learning_rate)
+        with_gradients = [p for p in self._parameters if p.grad is not None]
+        self._clip([p.grad for p in with_gradients])  # type: ignore[misc]
+        if self.weight_decay and with_gradients:
+            torch._foreach_mul_(with_gradients, 1.0 - self.weight_decay * learning_rate)
         for group in optimizer.param_groups:
             group["lr"] = learning_rate
-        self._before_step(learning_rate, self._iterations)
-        optimizer.step()
+        self._update(learning_rate, self._iterations)
         self._iterations += 1
 
     def state_dict(self) -> dict[str, Any]:
-        """The optimizer's state (torch state plus step count) for checkpoints."""
-        return {"iterations": self._iterations, "torch": self.torch_optimizer.state_dict()}
+        """Everything needed to continue exactly: torch state, step count, learning rate.
+
+        As with `torch.optim`, the tensors are the live state, not copies:
+        save them, or `copy.deepcopy` the result to keep a snapshot in memory.
+        """
+        return {
+            "class_name": type(self).__name__,
+            "iterations": self._iterations,
+            "learning_rate": self._learning_rate if isinstance(self._learning_rate, float) else None,
+            "torch": None if self._torch_optimizer is None else self._torch_optimizer.state_dict(),
+            "host": self._host_state(),
+        }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Restore state saved by `state_dict`."""
-        self.torch_optimizer.load_state_dict(state["torch"])
+        """Restore state saved by `state_dict`; before `build`, it is applied at the build."""
+        if state.get("class_name") != type(self).__name__:
+            raise ValueError(
+                f"Cannot load the state of a {state.get('class_name')} optimizer into "
+                f"{type(self).__name__}. Received: a state dict with class_name="
+                f"{state.get('class_name')!r}. Load it into the optimizer that saved it."
+            )
+        if not self._built:
+            self._pending_state = state
+            return
+        if self._torch_optimizer is not None and state["torch"] is not None:
+            self._torch_optimizer.load_state_dict(state["torch"])
         self._iterations = int(state["iterations"])
+        if state.get("learning_rate") is not None and isinstance(self._learning_rate, float):
+            self._learning_rate = float(state["learning_rate"])
+        self._load_host_state(state.get("host", {}))
 
-    def get_config(self) -> dict:
-        """Return the constructor arguments, as Keras's `get_config`."""
+    def get_config(self) -> dict[str, Any]:
+        """Return the constructor arguments, as Keras's `get_config`.
+
+        A schedule is stored as `{"class_name": ..., "config": ...}`; a
+        function learning rate cannot be stored and appears as `None`.
+        """
         learning_rate = self._learning_rate
+        if isinstance(learning_rate, LearningRateSchedule):
+            stored: object = schedules.serialize(learning_rate)
+        else:
+            stored = learning_rate if isinstance(learning_rate, float) else None
         return {
             "name": self.name,
-            "learning_rate": learning_rate if isinstance(learning_rate, float) else None,
+            "learning_rate": stored,
             "weight_decay": self.weight_decay,
             "clipnorm": self.clipnorm,
             "clipvalue": self.clipvalue,
             "global_clipnorm": self.global_clipnorm,
         }
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Optimizer:
+        """Create an optimizer from `get_config()`'s output.
+
+        Example:
+            >>> from fitwell.optimizers import Adam
+            >>> Adam.from_config(Adam(3e-4, beta_2=0.99).get_config()).beta_2
+            0.99
+        """
+        config = dict(config)
+        learning_rate = config.pop("learning_rate", None)
+        if isinstance(learning_rate, dict):
+            config["learning_rate"] = schedules.deserialize(learning_rate)
+        elif learning_rate is not None:
+            config["learning_rate"] = learning_rate
+        return cls(**config)
 
     # -- helpers -----------------------------------------------------------
     def _resolve_learning_rate(self) -> float:
@@ -216,18 +365,47 @@ class Optimizer:
         return float(self._learning_rate())
 
     def _clip(self, grads: list[torch.Tensor]) -> None:
-        if self.clipvalue is not None:
-            torch._foreach_clamp_min_(grads, -self.clipvalue)
-            torch._foreach_clamp_max_(grads, self.clipvalue)
-        elif self.clipnorm is not None:
-            norms = torch._foreach_norm(grads)
+        """Clip in place, with Keras's formulas; nothing here reads a value back."""
+        if not grads:
+            return
+        if self.clipnorm is not None:
             # g * clipnorm / max(|g|, clipnorm), per tensor (Keras's clip_by_norm).
-            scales = [self.clipnorm / torch.clamp_min(norm, self.clipnorm) for norm in norms]
+            scales = torch._foreach_norm(grads)
+            torch._foreach_clamp_min_(scales, self.clipnorm)
+            torch._foreach_reciprocal_(scales)
+            torch._foreach_mul_(scales, self.clipnorm)
             torch._foreach_mul_(grads, scales)
         elif self.global_clipnorm is not None:
             total = torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads)))
-            scale = self.global_clipnorm / torch.clamp_min(total, self.global_clipnorm)
+            # As Keras: an infinite or nan norm turns every gradient into nan
+            # (rather than silently to zero), so the failure stays visible.
+            scale = self.global_clipnorm / torch.clamp_min(total, self.global_clipnorm) + (total - total)
             torch._foreach_mul_(grads, scale)
+        elif self.clipvalue is not None:
+            torch._foreach_clamp_min_(grads, -self.clipvalue)
+            torch._foreach_clamp_max_(grads, self.clipvalue)
+
+    def _unknown_arguments_message(self, unknown: dict[str, Any]) -> str:
+        import inspect
+
+        from fitwell.errors import did_you_mean
+
+        known = [
+            name
+            for cls in (type(self), Optimizer)
+            for name, parameter in inspect.signature(cls.__init__).parameters.items()
+            if parameter.kind is parameter.KEYWORD_ONLY or name == "learning_rate"
+        ]
+        known = list(dict.fromkeys(known))
+        hints = [
+            _UNSUPPORTED_ARGUMENTS.get(key, did_you_mean(key, known).strip() or f"Known arguments: {known}.")
+            for key in unknown
+        ]
+        received = ", ".join(f"{key}={value!r}" for key, value in unknown.items())
+        return (
+            f"{type(self).__name__} does not take the argument(s) {sorted(unknown)}. "
+            f"Received: {received}. {' '.join(dict.fromkeys(hints))}"
+        )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(learning_rate={self._learning_rate!r})"

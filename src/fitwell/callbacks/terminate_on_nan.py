@@ -1,0 +1,89 @@
+"""`TerminateOnNaN`: stop training as soon as the loss is NaN or infinite."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import torch
+
+from fitwell.callbacks.base import Callback, Logs
+
+__all__ = ["TerminateOnNaN"]
+
+
+class TerminateOnNaN(Callback):
+    """Stop training when the running training loss becomes NaN or infinite.
+
+    Checked after every training batch, as in Keras: it prints
+    `"Batch {batch}: Invalid loss, terminating training"` and sets
+    `model.stop_training`, or raises with `raise_error=True` (then
+    `on_train_end` is not called, so backups are kept).
+
+    On a CUDA device, reading the loss after every batch would stall the
+    GPU, so the check of batch `b` is copied to the host without waiting
+    and read at the end of batch `b + 1`: training stops one batch later
+    than on the CPU, with the same message about batch `b`.
+
+    Args:
+        raise_error: Raise a `RuntimeError` instead of stopping quietly.
+
+    Example:
+        >>> model.fit(x, y, epochs=10, callbacks=[TerminateOnNaN()])  # doctest: +SKIP
+    """
+
+    def __init__(self, raise_error: bool = False) -> None:
+        super().__init__()
+        if not isinstance(raise_error, bool):
+            raise TypeError(f"`raise_error` must be True or False. Received: raise_error={raise_error!r}.")
+        self.raise_error = raise_error
+        self._pending: tuple[int, torch.Tensor, torch.cuda.Event] | None = None
+
+    def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
+        self._pending = None
+
+    def on_train_batch_end(self, batch: int, logs: Logs | None = None) -> None:
+        loss = self._running_loss()
+        if loss is None:  # not a compiled fitwell model: read the logs
+            self._check(batch, None if logs is None else logs.get("loss"))
+        elif loss.device.type != "cuda":
+            self._check(batch, float(loss))
+        else:
+            self._check_pending()
+            if self.model.stop_training:
+                return
+            value = torch.empty((), dtype=loss.dtype, pin_memory=True)
+            value.copy_(loss.detach(), non_blocking=True)
+            event = torch.cuda.Event()
+            event.record()
+            self._pending = (batch, value, event)
+
+    def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
+        # The last batch's lagged check (the epoch logs have synced already).
+        self._check_pending()
+
+    def _check_pending(self) -> None:
+        if self._pending is not None:
+            batch, value, event = self._pending
+            self._pending = None
+            event.synchronize()  # waits for that batch only, not for the ones queued after it
+            self._check(batch, float(value))
+
+    def _running_loss(self) -> torch.Tensor | None:
+        tracker: Any = getattr(getattr(self.model, "_compiled", None), "loss_tracker", None)
+        if tracker is None or getattr(tracker, "total", None) is None:
+            return None
+        return tracker.result()
+
+    def _check(self, batch: int, value: float | None) -> None:
+        if value is not None and not math.isfinite(value):
+            self._terminate(batch, float(value))
+
+    def _terminate(self, batch: int, value: float) -> None:
+        if self.raise_error:
+            raise RuntimeError(
+                f"NaN or Inf loss encountered at batch {batch}. Loss value: {value}. "
+                "Terminating training immediately."
+            )
+        print(f"Batch {batch}: Invalid loss, terminating training")
+        self.model.stop_training = True

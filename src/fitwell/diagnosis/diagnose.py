@@ -1,0 +1,133 @@
+"""`diagnose()`: read a run, apply every rule, and rank the findings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from fitwell.diagnosis.context import RunContext, context_from_model, make_context
+from fitwell.diagnosis.curves import read_curves
+from fitwell.diagnosis.divergence import check_divergence
+from fitwell.diagnosis.findings import KINDS, Diagnosis, Finding
+from fitwell.diagnosis.instability import check_instability
+from fitwell.diagnosis.leakage import check_leakage
+from fitwell.diagnosis.overfitting import check_overfitting
+from fitwell.diagnosis.progress import (
+    check_crawl,
+    check_not_learning,
+    check_plateau_or_underfitting,
+    check_still_improving,
+)
+from fitwell.diagnosis.run import RunView, format_epoch, format_number
+from fitwell.diagnosis.thresholds import DEFAULT_THRESHOLDS, Thresholds
+
+__all__ = ["diagnose"]
+
+# A finding on the left makes the ones on the right redundant (their advice is part of it).
+_SUPERSEDES = {
+    "not_learning": ("lr_too_low", "underfitting", "plateau", "still_improving"),
+    "lr_too_low": ("underfitting", "plateau", "still_improving"),
+    "overfitting": ("underfitting", "still_improving"),
+    "underfitting": ("still_improving",),
+}
+
+
+def diagnose(
+    run: Any,
+    *,
+    loss: Any = None,
+    num_classes: int | None = None,
+    thresholds: Thresholds | None = None,
+    nan_batch: int | None = None,
+) -> Diagnosis:
+    """Read a training run's curves and say what is wrong, with evidence and advice.
+
+    Works on a fitwell `History` (what `fit()` returns), a Keras-style history
+    dict (`{"loss": [...], "val_loss": [...], ...}`, e.g. Keras's
+    `history.history`), a pandas DataFrame, or the path of a CSV file written
+    by fitwell's or Keras's `CSVLogger`. The analysis is pure: nothing is
+    trained or drawn.
+
+    Args:
+        run: The run, in any of the forms above.
+        loss: The training loss (a name such as `"sparse_categorical_crossentropy"`,
+            or a loss object). With `num_classes`, it gives the chance level
+            `ln(num_classes)` that tells "stuck" from "slow". Read from the model
+            for a fitwell `History`.
+        num_classes: The number of classes of a classifier.
+        thresholds: Replacement thresholds (see `Thresholds`); the defaults are
+            documented in docs/diagnosis.md.
+        nan_batch: The batch where the loss first became non-finite, when known.
+
+    Returns:
+        The `Diagnosis`: findings ordered by importance; `diagnosis.primary` is
+        the first, `str(diagnosis)` reads well in a terminal.
+
+    Raises:
+        TypeError: For a `run` of another kind.
+        ValueError: When the run has no `loss` curve.
+
+    Example:
+        >>> curves = {"loss": [1.0, 0.6, 0.4, 0.3, 0.2, 0.15, 0.1, 0.07],
+        ...           "val_loss": [1.0, 0.7, 0.55, 0.5, 0.56, 0.65, 0.75, 0.86]}
+        >>> diagnose(curves).primary.kind
+        'overfitting'
+        >>> print(diagnose({"loss": [2.3, 1.2, float("nan")], "learning_rate": [0.1] * 3}))
+        Diagnosis of 3 epochs:
+          ✗ diverged: loss became NaN at epoch 3.
+            → The loss became NaN at epoch 3 with learning_rate=0.1; lower it 3–10×, to 0.01–0.03. ...
+    """
+    curves = read_curves(run)
+    context = _context(run, loss, num_classes)
+    view = RunView(curves, context, thresholds or DEFAULT_THRESHOLDS)
+    findings = _findings(view, nan_batch)
+    return Diagnosis(findings=findings, epochs=len(curves), keys=list(curves.values))
+
+
+def _context(run: Any, loss: Any, num_classes: int | None) -> RunContext:
+    if loss is None and num_classes is None and getattr(run, "model", None) is not None:
+        return context_from_model(run.model)
+    if loss is None and getattr(run, "model", None) is not None:
+        loss = getattr(run.model, "loss", None)
+    return make_context(loss, num_classes)
+
+
+def _findings(view: RunView, nan_batch: int | None) -> list[Finding]:
+    diverged = check_divergence(view, nan_batch=nan_batch)
+    if diverged is not None:
+        return [diverged]  # the rest of a diverged run says nothing reliable
+    found = [
+        check_leakage(view),
+        check_not_learning(view),
+        check_instability(view),
+        check_overfitting(view),
+        check_crawl(view),
+        check_plateau_or_underfitting(view),
+        check_still_improving(view),
+    ]
+    findings = [finding for finding in found if finding is not None]
+    kinds = {finding.kind for finding in findings}
+    dropped = {kind for winner in kinds for kind in _SUPERSEDES.get(winner, ())}
+    findings = [finding for finding in findings if finding.kind not in dropped]
+    if not findings:
+        findings = [_healthy(view)]
+    return sorted(findings, key=lambda finding: KINDS.index(finding.kind))
+
+
+def _healthy(view: RunView) -> Finding:
+    evidence: dict[str, Any] = {"end_loss": view.end_loss}
+    summary = f"loss settled at {format_number(view.end_loss)}"
+    if view.has_val:
+        best = int(np.argmin(view.smooth_val_loss))
+        best_epoch = view.epoch_of(int(view.val_positions[best]))
+        evidence.update(best_epoch=best_epoch, best_val_loss=float(view.val_loss[best]))
+        summary += f", val_loss {format_number(float(view.val_loss[-1]))} (best at {format_epoch(best_epoch)})"
+    return Finding(
+        "healthy",
+        "info",
+        [],
+        evidence,
+        "Nothing to change. ModelCheckpoint(save_best_only=True) keeps the best epoch's weights.",
+        summary + "; no sign of divergence, instability, over- or underfitting.",
+    )

@@ -1,0 +1,81 @@
+"""`unstable`: repeated upward jumps of the training loss, or erratic validation loss."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fitwell.diagnosis.findings import Finding
+from fitwell.diagnosis.run import RunView, format_epoch, format_number, learning_rate_range
+
+__all__ = ["check_instability", "spikes"]
+
+
+def spikes(values: np.ndarray, *, relative: float, of_start: float) -> np.ndarray:
+    """Indices `t` where `values[t]` jumped above `values[t-1]` by both margins.
+
+    A spike rises by more than `relative` × the previous value and by more
+    than `of_start` × the first value.
+
+    Example:
+        >>> spikes(np.array([1.0, 0.5, 0.9, 0.4, 0.41, 0.8]), relative=0.25, of_start=0.02).tolist()
+        [2, 5]
+    """
+    if len(values) < 2:
+        return np.zeros(0, dtype=int)
+    rise = np.diff(values)
+    is_spike = (rise > relative * values[:-1]) & (rise > of_start * abs(values[0]))
+    return np.flatnonzero(is_spike) + 1
+
+
+def _enough(count: int, steps: int, run: RunView) -> bool:
+    th = run.thresholds
+    return count >= max(th.unstable_min_spikes, th.unstable_spike_share * steps)
+
+
+def check_instability(run: RunView) -> Finding | None:
+    """`unstable` when spikes are frequent in the training loss or in the validation loss."""
+    th = run.thresholds
+    train = spikes(run.loss, relative=th.spike_relative, of_start=th.spike_of_start)
+    val = (
+        spikes(run.val_loss, relative=th.val_spike_relative, of_start=th.val_spike_of_start)
+        if run.has_val
+        else np.zeros(0, dtype=int)
+    )
+    train_unstable = _enough(len(train), run.n - 1, run)
+    val_unstable = run.has_val and _enough(len(val), len(run.val_loss) - 1, run)
+    if not (train_unstable or val_unstable):
+        return None
+    if train_unstable:
+        values, positions, name = run.loss, train, "loss"
+    else:
+        values, positions, name = run.val_loss, val, "val_loss"
+    epoch_positions = positions if name == "loss" else run.val_positions[positions]
+    jumps = values[positions] / values[positions - 1]
+    worst = int(np.argmax(jumps))
+    worst_epoch = run.epoch_of(int(epoch_positions[worst]))
+    count, steps = len(positions), len(values) - 1
+    learning_rate = run.learning_rate()
+    if learning_rate is None:
+        lower = "Lower the learning rate 3–10×"
+    else:
+        lower = (
+            f"Lower the learning rate 3–10× (learning_rate={format_number(learning_rate)} → "
+            f"{learning_rate_range(learning_rate, 1 / 10, 1 / 3)})"
+        )
+    return Finding(
+        "unstable",
+        "warning",
+        [run.epoch_of(int(p)) for p in epoch_positions],
+        {
+            "curve": name,
+            "spikes": count,
+            "steps": steps,
+            "largest_jump": float(jumps[worst]),
+            "train_spikes": len(train),
+            "val_spikes": len(val),
+        },
+        f"{lower}, or use a larger batch; ReduceLROnPlateau and gradient clipping "
+        "(clipnorm=1.0) also calm it.",
+        f"{name} jumped up in {count} of {steps} epochs (largest: {format_number(values[positions[worst] - 1])} → "
+        f"{format_number(values[positions[worst]])} at {format_epoch(worst_epoch)}).",
+    )

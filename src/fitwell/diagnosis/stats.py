@@ -1,0 +1,86 @@
+"""Small robust statistics on per-epoch curves, shared by the rules.
+
+Each works on runs of any length (from 2 epochs to thousands) and resists a
+single outlying epoch: smoothing is a running median of 3, levels are medians
+of windows, and windows scale with the run's length.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "decreasing_fraction",
+    "end_level",
+    "median_smooth",
+    "noise_scale",
+    "relative_drop",
+    "tail_window",
+]
+
+
+def median_smooth(values: np.ndarray) -> np.ndarray:
+    """Running median of 3: removes one-epoch outliers and keeps trends.
+
+    Each end is the median of its own value, its smoothed neighbour, and the
+    straight-line extrapolation of the two smoothed neighbours (Tukey's end
+    rule), so a single outlying first or last epoch is tamed too, while a
+    curve still falling at its end keeps its last value.
+
+    Example:
+        >>> median_smooth(np.array([1.0, 0.8, 5.0, 0.6, 0.5])).tolist()
+        [1.0, 1.0, 0.8, 0.6, 0.5]
+        >>> median_smooth(np.array([0.3, 0.3, 0.3, 0.3, 0.1])).tolist()
+        [0.3, 0.3, 0.3, 0.3, 0.3]
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if len(values) < 3:
+        return values.copy()
+    middle = np.median(np.stack([values[:-2], values[1:-1], values[2:]]), axis=0)
+    if len(middle) == 1:
+        return np.concatenate([values[:1], middle, values[-1:]])
+    first = np.median([values[0], middle[0], 3 * middle[0] - 2 * middle[1]])
+    last = np.median([values[-1], middle[-1], 3 * middle[-1] - 2 * middle[-2]])
+    return np.concatenate([[first], middle, [last]])
+
+
+def tail_window(n: int, fraction: float, minimum: int = 2) -> int:
+    """Size of the final window: `fraction` of the run, at least `minimum`, at most `n`.
+
+    Example:
+        >>> tail_window(5, 0.25), tail_window(40, 0.25), tail_window(500, 0.25)
+        (2, 10, 125)
+    """
+    return int(min(n, max(minimum, round(fraction * n))))
+
+
+def end_level(values: np.ndarray, window: int) -> float:
+    """Median of the last `window` values."""
+    return float(np.median(values[-window:]))
+
+
+def relative_drop(before: float, after: float) -> float:
+    """`(before - after) / |before|`: positive when the value fell; 0 when `before` is 0."""
+    if before == 0:
+        return 0.0
+    return (before - after) / abs(before)
+
+
+def decreasing_fraction(values: np.ndarray) -> float:
+    """Share of epoch-to-epoch steps that go down (1.0 for a strictly falling curve).
+
+    Example:
+        >>> decreasing_fraction(np.array([3.0, 2.0, 2.5, 1.0, 0.5]))
+        0.75
+    """
+    if len(values) < 2:
+        return 0.0
+    return float(np.mean(np.diff(values) < 0))
+
+
+def noise_scale(values: np.ndarray) -> float:
+    """Robust standard deviation of the epoch-to-epoch noise around the smoothed curve (MAD × 1.4826)."""
+    if len(values) < 3:
+        return 0.0
+    residual = values - median_smooth(values)
+    return float(1.4826 * np.median(np.abs(residual - np.median(residual))))

@@ -1,0 +1,237 @@
+"""Whole-model `.keras` files: one zip archive of JSON and safetensors, nothing executable.
+
+Members of the archive:
+
+- `metadata.json`: `{"format": "fitwell.model", "format_version": 1, "fitwell_version", "date_saved"}`;
+- `config.json`: `{"class_name": "Sequential", "input": {"shape", "dtype"} | null,
+  "layers": [{"class_name", "config"}, ...], "compile_config": {...} | null}`;
+- `model.weights.safetensors`: the weights, by `state_dict` name;
+- `optimizer.safetensors`: the optimizer state (when compiled and trained).
+
+The name and the member layout follow Keras's `.keras` files, but the
+contents are fitwell's own: Keras and fitwell cannot read each other's.
+Layers come from an allow-list (`architecture`); loading only ever creates
+those classes, with JSON arguments.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import warnings
+import zipfile
+from typing import TYPE_CHECKING, Any
+
+import safetensors.torch
+import torch
+
+from fitwell.errors import UnsafeFileError
+from fitwell.saving import architecture, compile_config, tensor_tree, weights
+from fitwell.saving.atomic import atomic_path
+from fitwell.saving.safety import check_file_format, check_safetensors_bytes
+
+if TYPE_CHECKING:
+    from fitwell.model import Model
+    from fitwell.sequential import Sequential
+
+__all__ = ["load_model", "read_weights", "save_model"]
+
+FORMAT = "fitwell.model"
+FORMAT_VERSION = 1
+METADATA, CONFIG, WEIGHTS, OPTIMIZER = (
+    "metadata.json",
+    "config.json",
+    "model.weights.safetensors",
+    "optimizer.safetensors",
+)
+#: JSON members larger than this are refused (a real config is a few kB).
+JSON_LIMIT = 64 << 20
+
+
+def _check_extension(filepath: str | os.PathLike, action: str) -> None:
+    if not os.fspath(filepath).endswith(".keras"):
+        raise ValueError(
+            f"{action} needs a file name ending in '.keras'. Received: filepath={os.fspath(filepath)!r}. "
+            "For weights alone use model.save_weights('model.weights.h5') or '.safetensors'."
+        )
+
+
+def _check_savable(model: Model) -> None:
+    from fitwell.sequential import Sequential
+
+    if type(model) is not Sequential:
+        raise TypeError(
+            "model.save() describes a model as data, which works for a fitwell.Sequential of "
+            f"built-in layers. Received: a {type(model).__qualname__}, whose forward() is code that "
+            "a file cannot hold. Save the weights instead with model.save_weights('model.weights.h5'), "
+            "and load them into a model built by the same code: model.load_weights('model.weights.h5')."
+        )
+    weights.require_built(model, "model.save()")
+
+
+def _input_config(model: Sequential) -> dict[str, Any] | None:
+    spec = model.input_spec
+    shape = spec.shape if spec is not None else model._input_shape
+    if shape is None:
+        return None
+    dtype = str(spec.dtype).removeprefix("torch.") if spec is not None else None
+    return {"shape": list(shape), "dtype": dtype, "declared": spec is not None}
+
+
+def save_model(model: Model, filepath: str | os.PathLike, *, overwrite: bool = True) -> None:
+    """Write `model` (a built `Sequential`) to a `.keras` file, atomically.
+
+    Compile settings that a file cannot hold (a custom loss function, say)
+    are left out with a warning; architecture and weights are still saved.
+
+    Raises:
+        ValueError: For another file name or an unbuilt model.
+        TypeError: For a model or layer that cannot be described as data.
+    """
+    _check_extension(filepath, "model.save()")
+    _check_savable(model)
+    config: dict[str, Any] = {
+        "class_name": "Sequential",
+        "input": _input_config(model),  # type: ignore[arg-type]
+        "layers": [architecture.describe_layer(layer, i) for i, layer in enumerate(model.layers)],  # type: ignore[union-attr]
+        "compile_config": None,
+    }
+    members = {WEIGHTS: safetensors.torch.save(_cpu_copies(model.state_dict()), metadata={"format": "pt"})}
+    if model._compiled is not None:
+        try:
+            config["compile_config"] = compile_config.describe(model)
+        except compile_config.NotDescribableError as reason:
+            warnings.warn(
+                f"model.save() stored the architecture and weights but not the compile settings: "
+                f"{reason}. After fitwell.load_model(), call compile() again.",
+                stacklevel=4,  # the caller of model.save()
+            )
+        else:
+            optimizer = model._compiled.optimizer
+            if optimizer.is_built:
+                members[OPTIMIZER] = tensor_tree.to_bytes(optimizer.state_dict())
+    import fitwell  # late: fitwell imports the saving package while it initialises
+
+    metadata = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "fitwell_version": fitwell.__version__,
+        "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
+    }
+    with atomic_path(filepath, overwrite=overwrite) as temp, zipfile.ZipFile(temp, "w") as archive:
+        archive.writestr(METADATA, json.dumps(metadata, indent=2))
+        archive.writestr(CONFIG, json.dumps(config, indent=2))
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+def _cpu_copies(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    return {name: tensor.detach().to("cpu", copy=True).contiguous() for name, tensor in state.items()}
+
+
+def _open(filepath: str | os.PathLike) -> zipfile.ZipFile:
+    """Open and vet a model file: a fitwell zip, no pickle inside."""
+    _check_extension(filepath, "load_model()")
+    check_file_format(filepath, "zip", what="model file")
+    archive = zipfile.ZipFile(filepath)
+    names = archive.namelist()
+    source = repr(os.fspath(filepath))
+    if any(name.endswith(".pkl") for name in names):
+        archive.close()
+        raise UnsafeFileError(
+            f"Refusing to load {source}: it is a torch.save archive (a zip file holding a pickle), "
+            "not a fitwell model file. Loading a pickle can run arbitrary code, so fitwell never "
+            "does. Received: a zip with .pkl members. If you made it yourself, rebuild the model "
+            "in code and load its weights from a .weights.h5 or .safetensors file."
+        )
+    metadata = _json_member(archive, METADATA, source) if METADATA in names else {}
+    if metadata.get("format") != FORMAT:
+        archive.close()
+        origin = (
+            f"it was written by Keras {metadata['keras_version']}, whose model files fitwell does not read"
+            if "keras_version" in metadata
+            else "it lacks fitwell's metadata.json"
+        )
+        raise ValueError(
+            f"{source} is not a fitwell model file: {origin}. Received: a zip archive with members "
+            f"{sorted(names)[:8]}. Rebuild the model in code and load weights saved by fitwell."
+        )
+    return archive
+
+
+def _json_member(archive: zipfile.ZipFile, name: str, source: str) -> Any:
+    if name not in archive.namelist():
+        raise ValueError(f"{source} lacks {name!r}. Received: a damaged model file; save the model again.")
+    if archive.getinfo(name).file_size > JSON_LIMIT:
+        raise ValueError(f"{source}: {name!r} is larger than {JSON_LIMIT} bytes. Received: a damaged file.")
+    try:
+        return json.loads(archive.read(name))
+    except ValueError as error:
+        raise ValueError(
+            f"{source}: {name!r} is not valid JSON ({error}). Received: a damaged file."
+        ) from error
+
+
+def _tensors_member(archive: zipfile.ZipFile, name: str, source: str) -> bytes:
+    data = archive.read(name)
+    check_safetensors_bytes(data, source=f"{source} member {name!r}")
+    return data
+
+
+def read_weights(filepath: str | os.PathLike) -> dict[str, torch.Tensor]:
+    """The weights stored in a `.keras` file, by `state_dict` name (for `load_weights`)."""
+    source = repr(os.fspath(filepath))
+    with _open(filepath) as archive:
+        return safetensors.torch.load(_tensors_member(archive, WEIGHTS, source))
+
+
+def load_model(filepath: str | os.PathLike, *, compile: bool = True) -> Sequential:  # noqa: A002 - Keras's name
+    """Rebuild the model a `.keras` file describes; see `fitwell.saving.load_model`."""
+    from fitwell.layers import Input
+    from fitwell.sequential import Sequential
+
+    source = repr(os.fspath(filepath))
+    with _open(filepath) as archive:
+        config = _json_member(archive, CONFIG, source)
+        tensors = safetensors.torch.load(_tensors_member(archive, WEIGHTS, source))
+        optimizer_blob = (
+            _tensors_member(archive, OPTIMIZER, source) if OPTIMIZER in archive.namelist() else None
+        )
+    if (
+        not isinstance(config, dict)
+        or config.get("class_name") != "Sequential"
+        or not isinstance(config.get("layers"), list)
+    ):
+        raise ValueError(
+            f"{source}: config.json does not describe a Sequential model. Received: a damaged file."
+        )
+    model = Sequential([architecture.build_layer(entry) for entry in config["layers"]])
+    weights.materialize(model, tensors)
+    names, _ = weights.check(model, _shapes(tensors), strict=True, source=source)
+    weights.assign(model, {name: tensors[name] for name in names})
+    spec = config.get("input")
+    if isinstance(spec, dict):
+        shape = tuple(int(d) for d in spec["shape"])
+        model._input_shape = shape
+        if spec.get("declared"):
+            model.input_spec = Input(shape=shape, dtype=_dtype(spec.get("dtype"), source))
+    if compile and config.get("compile_config"):
+        model.compile(**compile_config.compile_arguments(config["compile_config"]))
+        if optimizer_blob is not None:
+            state, _ = tensor_tree.from_bytes(optimizer_blob)
+            optimizer = model._compiled.optimizer  # type: ignore[union-attr]
+            optimizer.build(model.parameters())
+            optimizer.load_state_dict(state)
+    return model
+
+
+def _shapes(tensors: dict[str, torch.Tensor]) -> dict[str, tuple[int, ...]]:
+    return {name: tuple(tensor.shape) for name, tensor in tensors.items()}
+
+
+def _dtype(name: Any, source: str) -> torch.dtype:
+    dtype = getattr(torch, name, None) if isinstance(name, str) else None
+    if not isinstance(dtype, torch.dtype):
+        raise ValueError(f"{source}: unknown input dtype. Received: dtype={name!r:.50}. The file is damaged.")
+    return dtype

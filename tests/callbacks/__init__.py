@@ -1,0 +1,1 @@
+"""Tests of fitwell.callbacks."""
