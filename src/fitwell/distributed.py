@@ -169,17 +169,41 @@ def gather_rows(local: torch.Tensor, positions: torch.Tensor, total: int) -> tor
 
 
 def wrap(model: torch.nn.Module, group: ProcessGroup) -> Any:
-    """The module the training step calls: DDP (or FSDP) around the model."""
-    device_ids = [group.device.index] if group.device.type == "cuda" else None
-    if group.strategy == "fsdp":
-        from torch.distributed.fsdp import FullyShardedDataParallel
+    """The module the training step calls: DDP around the model, or None after sharding it.
 
-        return FullyShardedDataParallel(
-            model, device_id=group.device if group.device.type == "cuda" else None
-        )
+    With `strategy="fsdp"` the model's parameters are sharded in place by
+    PyTorch's `fully_shard` (FSDP2), and the model itself is called.
+    """
+    if group.strategy == "fsdp":
+        from torch.distributed.fsdp import fully_shard
+
+        fully_shard(model)
+        return None
     from torch.nn.parallel import DistributedDataParallel
 
+    device_ids = [group.device.index] if group.device.type == "cuda" else None
     return DistributedDataParallel(model, device_ids=device_ids)
+
+
+def is_sharded(model: torch.nn.Module) -> bool:
+    """Whether `model`'s parameters are sharded across processes (FSDP)."""
+    from torch.distributed.tensor import DTensor
+
+    return any(isinstance(p, DTensor) for p in model.parameters())
+
+
+def full_state_dict(model: torch.nn.Module) -> dict[str, torch.Tensor]:
+    """Every parameter and buffer, gathered whole onto the CPU (on every process)."""
+    from torch.distributed.checkpoint.state_dict import StateDictOptions, get_model_state_dict
+
+    return get_model_state_dict(model, options=StateDictOptions(full_state_dict=True, cpu_offload=False))
+
+
+def load_full_state_dict(model: torch.nn.Module, state: dict[str, torch.Tensor]) -> None:
+    """Load whole tensors into a sharded model (each process keeps its shard)."""
+    from torch.distributed.checkpoint.state_dict import StateDictOptions, set_model_state_dict
+
+    set_model_state_dict(model, state, options=StateDictOptions(full_state_dict=True))
 
 
 class ShardedBatchSampler:

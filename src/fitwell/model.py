@@ -397,10 +397,11 @@ class Model(nn.Module):
         if not state.is_built:
             state.build(batch.y, y_pred)
             state.to(self.device)
+        if self._process_group is not None and state.train_module is None and not state.optimizer.is_built:
+            # Wrap (DDP) or shard (FSDP) before the optimizer sees the parameters.
+            state.train_module = distributed.wrap(self, self._process_group)
         if not state.optimizer.is_built:
             state.optimizer.build(self.parameters())
-        if self._process_group is not None and state.train_module is None:
-            state.train_module = distributed.wrap(self, self._process_group)
         if state.forward_loss is None:
             state.forward_loss = jit.make_forward_loss(self, state, jit_compile=self.jit_compile)
         guards.check_first_batch(self, state, batch, y_pred)

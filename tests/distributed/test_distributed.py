@@ -63,8 +63,8 @@ def test_only_rank_zero_writes_files(runs):
     _, ranks, _, ddp_dir = runs
     written = sorted(p.name for p in ddp_dir.iterdir() if not p.name.startswith("result_rank"))
     assert written == ["best.weights.h5", "log.csv"]
-    assert ranks[0]["checkpoint_calls"] == len(ranks[0]["history"]["loss"])
-    assert ranks[1]["checkpoint_calls"] == 0
+    assert ranks[0]["logger_calls"] == len(ranks[0]["history"]["loss"])
+    assert ranks[1]["logger_calls"] == 0
 
 
 def test_predict_and_evaluate_match_single_process(runs):

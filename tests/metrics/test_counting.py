@@ -37,7 +37,7 @@ def test_counts_equal_a_direct_comparison_with_every_threshold(evenly):
     labels = torch.from_numpy(RNG.integers(0, 2, 50))
     weights = torch.from_numpy(RNG.random(50).astype("float32"))
     histogram = torch.zeros(len(thresholds) + 1, 2)
-    counting.accumulate(histogram, buckets.bucket(y_pred), labels, weights)
+    buckets.add(histogram, y_pred, labels.bool(), weights)
     counts = buckets.counts(histogram)
     above = y_pred[None, :] > torch.tensor(thresholds)[:, None]
     positive = labels.bool()[None, :]
@@ -68,7 +68,7 @@ def test_multi_label_histogram_keeps_columns_apart():
     histogram = torch.zeros(2, 2, 2)
     y_pred = torch.tensor([[0.9, 0.1], [0.8, 0.7]])
     labels = torch.tensor([[1, 0], [0, 1]])
-    counting.accumulate(histogram, buckets.bucket(y_pred), labels, None)
+    buckets.add(histogram, y_pred, labels.bool(), None)
     counts = buckets.counts(histogram)
     assert counts.true_positives.tolist() == [[1.0, 1.0]]
     assert counts.false_positives.tolist() == [[1.0, 0.0]]

@@ -46,6 +46,8 @@ class CSVLogger(Callback):
         >>> pandas.read_csv("training.csv")  # doctest: +SKIP
     """
 
+    main_process_only = True
+
     def __init__(
         self, filename: str | os.PathLike[str], separator: str = ",", *, append: bool = False
     ) -> None:

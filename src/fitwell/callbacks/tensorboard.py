@@ -55,6 +55,8 @@ class TensorBoard(Callback):
         >>> model.fit(x, y, validation_split=0.2, epochs=5, callbacks=[board])  # doctest: +SKIP
     """
 
+    main_process_only = True
+
     def __init__(
         self,
         log_dir: str | os.PathLike[str] = "logs",

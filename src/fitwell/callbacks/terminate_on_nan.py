@@ -37,7 +37,9 @@ class TerminateOnNaN(Callback):
         if not isinstance(raise_error, bool):
             raise TypeError(f"`raise_error` must be True or False. Received: raise_error={raise_error!r}.")
         self.raise_error = raise_error
-        self._pending: tuple[int, torch.Tensor, torch.cuda.Event] | None = None
+        self._pending: int | None = None  # the batch whose loss copy is in flight (CUDA)
+        self._host_loss: torch.Tensor | None = None
+        self._copied: torch.cuda.Event | None = None
 
     def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
         self._pending = None
@@ -52,22 +54,23 @@ class TerminateOnNaN(Callback):
             self._check_pending()
             if self.model.stop_training:
                 return
-            value = torch.empty((), dtype=loss.dtype, pin_memory=True)
-            value.copy_(loss.detach(), non_blocking=True)
-            event = torch.cuda.Event()
-            event.record()
-            self._pending = (batch, value, event)
+            if self._host_loss is None or self._copied is None:
+                self._host_loss = torch.empty((), dtype=torch.float32, pin_memory=True)
+                self._copied = torch.cuda.Event()
+            # One pinned buffer is enough: the previous copy was read just above.
+            self._host_loss.copy_(loss.detach(), non_blocking=True)
+            self._copied.record()
+            self._pending = batch
 
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
         # The last batch's lagged check (the epoch logs have synced already).
         self._check_pending()
 
     def _check_pending(self) -> None:
-        if self._pending is not None:
-            batch, value, event = self._pending
-            self._pending = None
-            event.synchronize()  # waits for that batch only, not for the ones queued after it
-            self._check(batch, float(value))
+        if self._pending is not None and self._host_loss is not None and self._copied is not None:
+            batch, self._pending = self._pending, None
+            self._copied.synchronize()  # waits for that batch only, not for the ones queued after it
+            self._check(batch, float(self._host_loss))
 
     def _running_loss(self) -> torch.Tensor | None:
         tracker: Any = getattr(getattr(self.model, "_compiled", None), "loss_tracker", None)

@@ -47,6 +47,10 @@ def _is_crawl(run: RunView) -> bool:
     th, smooth = run.thresholds, run.smooth_loss
     if run.n < 4:
         return False
+    if run.has_val:  # learning slowly means validation improves too (memorising noise is not a crawl)
+        val = run.smooth_val_loss
+        if stats.relative_drop(float(val[0]), float(val[-1])) < th.crawl_min_total_drop:
+            return False
     return (
         straightness(smooth) >= th.crawl_min_straightness
         and 0.0 < _mean_rate(smooth) < th.crawl_max_rate
@@ -129,15 +133,13 @@ def check_plateau_or_underfitting(run: RunView) -> Finding | None:
     th, smooth = run.thresholds, run.smooth_loss
     start = smooth[-1 - run.tail] if run.n > run.tail else smooth[0]
     tail_drop = stats.relative_drop(float(start), float(smooth[-1]))
-    total = float(smooth[0] - smooth[-1])
-    tail_share = float(start - smooth[-1]) / total if total > 0 else 0.0
     accuracy = run.end_of(run.accuracy_key) if run.accuracy_key else None
     level = f"loss {format_number(run.end_loss)}"
     if run.context.chance_loss:
         level += f" ({run.end_loss / run.context.chance_loss:.2f}× chance)"
     if accuracy is not None:
         level += f", {run.accuracy_key} {format_number(accuracy)}"
-    evidence = {"end_loss": run.end_loss, "tail_drop": tail_drop, "tail_share": tail_share, "tail_epochs": run.tail}
+    evidence = {"end_loss": run.end_loss, "tail_drop": tail_drop, "tail_epochs": run.tail}
     if accuracy is not None:
         evidence["end_accuracy"] = accuracy
     epochs = [run.epoch_of(run.n - 1 - run.tail if run.n > run.tail else 0), run.epoch_of(run.n - 1)]
@@ -153,7 +155,9 @@ def check_plateau_or_underfitting(run: RunView) -> Finding | None:
             f"both curves are flat (loss changed {tail_drop:.1%} over the last {run.tail} epochs) at {level}, "
             "short of a good value.",
         )
-    if tail_share > th.underfit_max_tail_share:
+    tail_rate = 1.0 - (float(smooth[-1]) / float(start)) ** (1.0 / run.tail) if start > 0 else 0.0
+    evidence["tail_rate_per_epoch"] = tail_rate
+    if tail_rate > th.underfit_max_rate:
         return None  # still falling fast: not underfitting (yet), see still_improving
     if run.has_val:
         val_end = float(np.median(run.val_loss[-min(run.tail, len(run.val_loss)) :]))
@@ -183,10 +187,12 @@ def check_still_improving(run: RunView) -> Finding | None:
     recent = stats.tail_window(len(smooth), th.recent_fraction)
     if len(smooth) <= recent:
         return None
-    # Measured against the best value before the recent window, so a rebound from a bump
-    # is not mistaken for progress.
+    # New lows, not a rebound from a bump: the smoothed end must be below the smoothed best
+    # before the recent window, and the recent raw best below the earlier raw best.
+    raw = run.val_loss if run.has_val else run.loss
     drop = stats.relative_drop(float(np.min(smooth[:-recent])), float(smooth[-1]))
-    if drop < th.still_improving_drop:
+    raw_drop = stats.relative_drop(float(np.min(raw[:-recent])), float(np.min(raw[-recent:])))
+    if min(drop, raw_drop) < th.still_improving_drop:
         return None
     last_epoch = run.epoch_of(run.n - 1)
     return Finding(

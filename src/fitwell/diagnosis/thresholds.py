@@ -58,12 +58,13 @@ class Thresholds:
         good_accuracy: A training accuracy below this is not a good value.
         plateau_max_tail_drop: `plateau` when the smoothed training loss fell less
             than this fraction over the end window (else, if still high, `underfitting`).
-        underfit_max_tail_share: `underfitting` needs a slow fall: the end window
-            brought at most this share of the run's whole descent.
+        underfit_max_rate: `underfitting` needs a slow fall: at most this fraction per
+            epoch over the end window (faster is `still_improving`).
         underfit_max_gap: `underfitting` needs no real gap: validation loss at most
             this fraction above the training loss.
-        still_improving_drop: `still_improving` when the smoothed validation loss fell
-            at least this fraction over the recent window.
+        still_improving_drop: `still_improving` when, over the recent window, the
+            validation loss reached new lows at least this fraction below the best before
+            (both smoothed and raw).
         leak_accuracy: `suspicious_validation` when validation accuracy stays at or
             above this over the end window (near-perfect)...
         leak_loss_ratio: ...or when validation loss stays below this fraction of the
@@ -93,9 +94,9 @@ class Thresholds:
     good_chance_fraction: float = 0.3
     good_accuracy: float = 0.85
     plateau_max_tail_drop: float = 0.025
-    underfit_max_tail_share: float = 0.25
+    underfit_max_rate: float = 0.05
     underfit_max_gap: float = 0.25
-    still_improving_drop: float = 0.05
+    still_improving_drop: float = 0.025
     leak_accuracy: float = 0.995
     leak_loss_ratio: float = 0.3
 

@@ -180,7 +180,7 @@ class AUC(Metric):
             label_weights=None if self.multi_label else self.label_weights,
             name=self.name,
         )
-        counting.accumulate(self.histogram, self._buckets.bucket(scores), labels, weights)
+        self._buckets.add(self.histogram, scores, labels, weights)
 
     def _check_multi_label(self, y_pred: torch.Tensor) -> None:
         if y_pred.dim() != 2:

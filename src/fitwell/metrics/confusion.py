@@ -111,7 +111,7 @@ class _ThresholdMetric(Metric):
             class_id=self.class_id,
             name=self.name,
         )
-        counting.accumulate(self.histogram, self._buckets.bucket(scores), labels, weights)
+        self._buckets.add(self.histogram, scores, labels, weights)
 
     def counts(self) -> ConfusionCounts:
         """True/false positives/negatives so far, one entry per threshold."""

@@ -36,7 +36,6 @@ __all__ = [
     "NEG_INF",
     "ConfusionCounts",
     "ThresholdBuckets",
-    "accumulate",
     "check_thresholds",
     "confusion_inputs",
     "evenly_spaced",
@@ -94,6 +93,10 @@ class ThresholdBuckets:
         >>> buckets = ThresholdBuckets([0.5, 0.2], evenly=False, padded=False, dtype=torch.float32)
         >>> buckets.bucket(torch.tensor([0.1, 0.3, 0.9]))
         tensor([0, 1, 2])
+        >>> histogram = torch.zeros(3, 2)
+        >>> buckets.add(histogram, torch.tensor([0.1, 0.3, 0.9]), torch.tensor([False, True, True]), None)
+        >>> buckets.counts(histogram).true_positives  # at 0.5, then at 0.2
+        tensor([1., 2.])
     """
 
     def __init__(
@@ -108,6 +111,7 @@ class ThresholdBuckets:
         for position, index in enumerate(order):
             rank[index] = position
         self._rank = None if rank == sorted(rank) else torch.tensor(rank)
+        self._one = torch.ones((), dtype=dtype)
 
     def __len__(self) -> int:
         return len(self.thresholds)
@@ -115,21 +119,53 @@ class ThresholdBuckets:
     def to(self, device: torch.device) -> None:
         """Keep the threshold tensors next to the state."""
         self._sorted = self._sorted.to(device)
+        self._one = self._one.to(device)
         if self._rank is not None:
             self._rank = self._rank.to(device)
 
     def bucket(self, y_pred: torch.Tensor) -> torch.Tensor:
-        """Number of thresholds each prediction is strictly above (int64, same shape).
+        """Number of thresholds each prediction is strictly above (same shape).
 
-        A NaN prediction is above none, as in Keras.
+        Whole numbers, as floats on the evenly spaced path and int64
+        otherwise. A NaN prediction is above none, as in Keras.
         """
         if self.evenly:
-            scaled = (y_pred.clamp(0.0, 1.0) * (len(self) - 1)).ceil_()
-            if self.padded:
-                scaled.clamp_(min=1.0)
-            return scaled.nan_to_num_(nan=0.0).long()
+            # Keras: ceil(clip(p, 0, 1) · (n-1)), floored at 1 on a padded grid.
+            # Clamping after the ceil gives the same numbers with one op fewer.
+            top = len(self) - 1
+            scaled = y_pred.mul(top).ceil_().clamp_(1.0 if self.padded else 0.0, top)
+            return scaled.nan_to_num_(nan=0.0)
         above = torch.searchsorted(self._sorted, y_pred.contiguous())
         return torch.where(y_pred.isnan(), torch.zeros_like(above), above)
+
+    def add(
+        self,
+        histogram: torch.Tensor,
+        y_pred: torch.Tensor,
+        positive: torch.Tensor,
+        weights: torch.Tensor | None,
+    ) -> None:
+        """Add one batch to `histogram` in place (layout: see `counts`).
+
+        For a `(n + 1, 2)` histogram every element counts on its own (Keras's
+        micro-average); for `(n + 1, L, 2)` the inputs are `(N, L)` and each
+        of the L columns fills its own histogram.
+
+        Args:
+            histogram: The metric's state.
+            y_pred: Scores, in the state dtype.
+            positive: Boolean labels, same shape.
+            weights: Weights of that shape, or None.
+        """
+        buckets = self.bucket(y_pred)
+        if histogram.dim() == 3:
+            labels = histogram.shape[1]
+            buckets = buckets * labels + torch.arange(labels, device=histogram.device)
+        # Flat position of (bucket, label) in the histogram: 2·bucket + label.
+        flat = torch.add(positive, buckets, alpha=2).long().reshape(-1)
+        if weights is None:
+            weights = self._one.expand(flat.shape)
+        histogram.view(-1).index_add_(0, flat, weights.reshape(-1))
 
     def counts(self, histogram: torch.Tensor) -> ConfusionCounts:
         """The four counts at every threshold, in the caller's threshold order.
@@ -180,8 +216,8 @@ def confusion_inputs(
     against `(N, C)` outputs weighs every column of a row.
 
     Returns:
-        `(labels, scores, weights)`: int64 0/1 labels and scores of one
-        shape, and weights of that shape or `None`.
+        `(positive, scores, weights)`: boolean labels and scores of one
+        shape (the state dtype), and weights of that shape or `None`.
     """
     y_true = as_tensor(y_true, device).to(dtype)
     y_pred = as_tensor(y_pred, device).to(dtype)
@@ -210,24 +246,4 @@ def confusion_inputs(
         weight = weight.expand(y_pred.shape)
     if label_weights is not None:
         weight = label_weights.expand(y_pred.shape) if weight is None else weight * label_weights
-    return (y_true != 0).long(), y_pred, weight
-
-
-def accumulate(
-    histogram: torch.Tensor, buckets: torch.Tensor, labels: torch.Tensor, weights: torch.Tensor | None
-) -> None:
-    """Add one batch to a histogram in place (see `ThresholdBuckets.counts` for its layout).
-
-    For a `(n + 1, 2)` histogram every element counts on its own (Keras's
-    micro-average); for `(n + 1, L, 2)` the inputs have shape `(N, L)` and
-    each of the L columns fills its own histogram.
-    """
-    if histogram.dim() == 3:
-        columns = torch.arange(histogram.shape[1], device=histogram.device)
-        flat = (buckets * histogram.shape[1] + columns) * 2 + labels
-    else:
-        flat = buckets * 2 + labels
-    flat = flat.reshape(-1)
-    if weights is None:
-        weights = torch.ones((), dtype=histogram.dtype, device=histogram.device).expand(flat.shape)
-    histogram.view(-1).index_add_(0, flat, weights.reshape(-1).to(histogram.dtype))
+    return y_true != 0, y_pred, weight
