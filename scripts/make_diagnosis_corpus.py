@@ -481,7 +481,7 @@ def main(argv: list[str] | None = None) -> int:
                 written = list(pool.map(_train_and_write, [r.name for r in chosen]))
         else:
             written = [_train_and_write(r.name) for r in chosen]
-        print(f"wrote {len(written)} runs to {FIXTURES.relative_to(ROOT)}")
+        print(f"wrote {len(written)} runs to {(HOLDOUT if args.holdout else FIXTURES).relative_to(ROOT)}")
         if args.print:
             for path in written:
                 run = json.loads((ROOT / path).read_text())

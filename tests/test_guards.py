@@ -505,3 +505,30 @@ def test_checks_run_once_per_fit_not_per_step(blobs, monkeypatch):
     model = compiled(make_classifier(), "sparse_categorical_crossentropy")
     model.fit(x[:128], y[:128], batch_size=16, epochs=3, verbose=0)
     assert len(calls) == 1
+
+
+def test_fit_warns_when_validation_split_cuts_off_sorted_classes(blobs):
+    x, y = blobs
+    order = np.argsort(y, kind="stable")
+    model = make_classifier()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", device="cpu")
+    with pytest.warns(GuardWarning, match="shuffl"):
+        model.fit(x[order], y[order], validation_split=0.3, epochs=1, verbose=0)
+    silent = make_classifier()
+    silent.compile(optimizer="adam", loss="sparse_categorical_crossentropy", device="cpu", guards=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        silent.fit(x[order], y[order], validation_split=0.3, epochs=1, verbose=0)
+
+
+def test_fit_warns_about_heavy_imbalance_and_suggests_class_weight(binary_data):
+    x, _ = binary_data
+    y = np.zeros((len(x), 1), "float32")
+    y[:4] = 1.0
+    model = fitwell.Sequential([fitwell.Input(shape=(5,)), fitwell.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy", device="cpu")
+    with pytest.warns(GuardWarning, match="class_weight"):
+        model.fit(x, y, epochs=1, verbose=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.fit(x, y, epochs=1, verbose=0, class_weight={0: 1.0, 1: 99.0})

@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from fitwell import data as data_module
-from fitwell import distributed, engine, jit
+from fitwell import distributed, engine, guards, jit
 from fitwell import mixed_precision as precision_module
 from fitwell import optimizers as optimizers_module
 from fitwell.callbacks.base import Callback, CallbackList
@@ -265,6 +265,7 @@ class Model(nn.Module):
                 else data_module.to_tensor(sample_weight, argument="sample_weight"),
                 validation_split,
             )
+            guards.check_validation_split(y, validation_data[1], enabled=state.guards_enabled)
         device = self.device
         train_data = data_module.as_data(
             x,
@@ -289,6 +290,8 @@ class Model(nn.Module):
             validation_data, validation_batch_size or batch_size, validation_steps
         )
         self._build(state, train_data.first_batch(), train_data)
+        if isinstance(train_data, data_module.ArrayData):
+            guards.check_class_balance(state, train_data.y, sample_weight=train_data.sample_weight)
         history = History()
         callback_list = self._callback_list(
             callbacks,
@@ -376,8 +379,6 @@ class Model(nn.Module):
 
     def _build(self, state: CompiledState, batch: data_module.Batch, source: Any = None) -> None:
         """Resolve names, build lazy layers, the optimizer and run the first-batch checks."""
-        from fitwell import guards
-
         x_shape = tuple(getattr(batch.x, "shape", ()))[1:] or None
         was_training = self.training
         self.eval()
@@ -507,7 +508,8 @@ class Model(nn.Module):
         if class_weight is not None:
             table = data_module.class_weight_table(class_weight, device=self.device)
             batch.sample_weight = data_module.weights_from_classes(batch.y, table)
-        self._build(state, batch)
+        if state.forward_loss is None:
+            self._build(state, batch)
         state.reset()
         self.train()
         engine.train_step(self, state, batch, None)
@@ -520,7 +522,8 @@ class Model(nn.Module):
         state = self._require_compiled("test_on_batch()")
         data = data_module.as_data(x, y, sample_weight, batch_size=None, shuffle=False, device=self.device)
         batch = data.first_batch() if isinstance(data, data_module.IterableData) else _whole(data)
-        self._build(state, batch)
+        if state.forward_loss is None:
+            self._build(state, batch)
         state.reset()
         self.eval()
         engine.test_step(self, state, batch)

@@ -147,3 +147,33 @@ def test_torch_losses_are_called_in_torch_order_and_take_weights_when_unreduced(
 def test_get_config_round_trips(loss):
     clone = type(loss).from_config(loss.get_config())
     assert clone.get_config() == loss.get_config()
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA to detect device syncs")
+@pytest.mark.parametrize(
+    "name",
+    [
+        name
+        for name in losses.__all__
+        if name[0].isupper() and name not in ("Loss", "LossFunctionWrapper", "TorchLoss")
+    ],
+)
+def test_no_loss_reads_the_device_back(name):
+    cls = getattr(losses, name)
+    kwargs = {"ignore_class": -1} if name == "SparseCategoricalCrossentropy" else {}
+    kwargs = {"alpha": [0.1, 0.2, 0.7]} if name == "CategoricalFocalCrossentropy" else kwargs
+    device = torch.device("cuda")
+    y_pred = torch.rand(8, 3, device=device).softmax(-1)
+    labels = torch.randint(0, 3, (8,), device=device)
+    y_true = labels if name.startswith("Sparse") else torch.nn.functional.one_hot(labels, 3).float()
+    weight = torch.rand(8, device=device)
+    for reduction in ("sum_over_batch_size", "sum", "mean_with_sample_weight", "none"):
+        loss = cls(**kwargs, reduction=reduction)
+        loss(y_true, y_pred, weight)  # warm-up: cached constants move to the device here
+        torch.cuda.synchronize()
+        torch.cuda.set_sync_debug_mode("error")
+        try:
+            loss(y_true, y_pred)
+            loss(y_true, y_pred, weight)
+        finally:
+            torch.cuda.set_sync_debug_mode("default")

@@ -154,3 +154,36 @@ def test_compiled_metrics_log_under_the_names_the_user_wrote(binary_data):
     auc = metrics.AUC()(torch.from_numpy(y), torch.as_tensor(outputs))
     evaluated = model.evaluate(x, y, batch_size=64, verbose=0, return_dict=True)
     assert evaluated["AUC"] == pytest.approx(float(auc), rel=1e-5)
+
+
+CONFIGURED = [
+    metrics.BinaryAccuracy(threshold=0.3, name="b"),
+    metrics.SparseTopKCategoricalAccuracy(k=3, from_sorted_ids=True),
+    metrics.TopKCategoricalAccuracy(k=2, dtype="float64"),
+    metrics.Precision(thresholds=[0.2, 0.4], top_k=2, class_id=1),
+    metrics.Recall(thresholds=0.7),
+    metrics.FalseNegatives(thresholds=[0.1, 0.9]),
+    metrics.RecallAtPrecision(0.7, num_thresholds=50, class_id=0),
+    metrics.SpecificityAtSensitivity(0.4),
+    metrics.AUC(num_thresholds=50, curve="PR", summation_method="minoring", from_logits=True),
+    metrics.AUC(thresholds=[0.3, 0.6], multi_label=True, num_labels=2, label_weights=[1.0, 2.0]),
+    metrics.F1Score(average="macro", threshold=0.4),
+    metrics.FBetaScore(average="weighted", beta=2.0),
+    metrics.R2Score("variance_weighted_average", 3),
+    metrics.BinaryCrossentropy(from_logits=True, label_smoothing=0.1),
+    metrics.CategoricalCrossentropy(label_smoothing=0.2, axis=-1),
+    metrics.SparseCategoricalCrossentropy(ignore_class=-1),
+    metrics.CosineSimilarity(axis=-1),
+    metrics.RootMeanSquaredError(name="rmse"),
+    metrics.Mean(name="m"),
+]
+
+
+@pytest.mark.parametrize("metric", CONFIGURED, ids=lambda m: type(m).__name__)
+def test_get_config_rebuilds_an_identical_metric(metric):
+    import json
+
+    config = json.loads(json.dumps(metric.get_config()))
+    rebuilt = type(metric)(**config)
+    assert rebuilt.get_config() == metric.get_config()
+    assert rebuilt.name == metric.name and rebuilt.dtype == metric.dtype

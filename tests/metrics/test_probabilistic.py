@@ -1,4 +1,4 @@
-"""Loss-named metrics (cross-entropies, KL divergence, Poisson) and hinge metrics agree with Keras 3."""
+"""Loss-named probabilistic metrics (cross-entropies, KL divergence, Poisson) agree with Keras 3."""
 
 from __future__ import annotations
 
@@ -98,25 +98,6 @@ def test_kl_divergence_and_poisson_match_keras(agree_with_keras, keras, name, we
     agree_with_keras(getattr(metrics, name), getattr(keras.metrics, name), batches)
 
 
-@pytest.mark.parametrize("name", ["Hinge", "SquaredHinge"])
-@pytest.mark.parametrize("labels", ["zero_one", "signed"])
-@pytest.mark.parametrize("weighted", [False, True])
-def test_hinge_metrics_match_keras(agree_with_keras, keras, name, labels, weighted):
-    batches = []
-    for y_true, y_pred, weight in _binary_batches(weighted=weighted, logits=True):
-        batches.append((2 * y_true - 1 if labels == "signed" else y_true, y_pred, weight))
-    agree_with_keras(getattr(metrics, name), getattr(keras.metrics, name), batches)
-
-
-@pytest.mark.parametrize("weighted", [False, True])
-def test_categorical_hinge_matches_keras(agree_with_keras, keras, weighted):
-    agree_with_keras(
-        metrics.CategoricalHinge,
-        keras.metrics.CategoricalHinge,
-        _categorical_batches(weighted=weighted, logits=True),
-    )
-
-
 def test_binary_crossentropy_on_exact_wrong_probabilities_is_finite_and_asymmetric():
     metric = metrics.BinaryCrossentropy()
     one_for_zero = float(metric(torch.tensor([[0.0]]), torch.tensor([[1.0]])))
@@ -133,8 +114,5 @@ def test_loss_named_metrics_say_lower_is_better():
         "SparseCategoricalCrossentropy",
         "KLDivergence",
         "Poisson",
-        "Hinge",
-        "SquaredHinge",
-        "CategoricalHinge",
     ):
         assert getattr(metrics, name)().higher_is_better is False, name

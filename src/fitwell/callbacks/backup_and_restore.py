@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import warnings
 from pathlib import Path
@@ -129,7 +130,7 @@ class BackupAndRestore(Callback):
         else:
             self._epoch_random = random_state.capture()
         if self._saves_at(epoch, 0):
-            self._earlier_states = self._states(earlier=True)
+            self._earlier_states = copy.deepcopy(self._states(earlier=True))
 
     def on_train_batch_begin(self, batch: int, logs: Logs | None = None) -> None:
         if self._resume is not None:
@@ -141,7 +142,8 @@ class BackupAndRestore(Callback):
     def on_train_batch_end(self, batch: int, logs: Logs | None = None) -> None:
         self._batches_seen += 1
         if isinstance(self.save_freq, int) and self._batches_seen % self.save_freq == 0:
-            self._earlier_states = self._states(earlier=True)
+            # A copy: the callbacks may change what their state_dict() shares before the save.
+            self._earlier_states = copy.deepcopy(self._states(earlier=True))
 
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
         if self._resume is not None:

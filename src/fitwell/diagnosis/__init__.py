@@ -8,7 +8,8 @@ a named field of `Thresholds` (see docs/diagnosis.md).
 
 Example:
     >>> from fitwell.diagnosis import diagnose
-    >>> diagnose({"loss": [1.0, 0.5, 0.3, 0.25, 0.24], "val_loss": [0.9, 0.5, 0.35, 0.33, 0.33]}).primary.kind
+    >>> diagnose({"loss": [1.0, 0.5, 0.3, 0.25, 0.24, 0.235, 0.233, 0.232],
+    ...           "val_loss": [0.9, 0.5, 0.35, 0.33, 0.33, 0.331, 0.33, 0.332]}).primary.kind
     'healthy'
 """
 

@@ -119,7 +119,7 @@ def _healthy(view: RunView) -> Finding:
     evidence: dict[str, Any] = {"end_loss": view.end_loss}
     summary = f"loss settled at {format_number(view.end_loss)}"
     if view.has_val:
-        best = int(np.argmin(view.smooth_val_loss))
+        best = int(np.argmin(view.val_loss))
         best_epoch = view.epoch_of(int(view.val_positions[best]))
         evidence.update(best_epoch=best_epoch, best_val_loss=float(view.val_loss[best]))
         summary += f", val_loss {format_number(float(view.val_loss[-1]))} (best at {format_epoch(best_epoch)})"

@@ -64,8 +64,10 @@ def check_overfitting(run: RunView) -> Finding | None:
     if evidence is None:
         return None
     needed_after = max(th.overfit_min_epochs_after, round(th.recent_fraction * len(run.val_loss)))
-    best_position = int(run.val_positions[evidence.best])
-    train_at_best = float(run.smooth_loss[best_position])
+    # The epoch to keep is the raw best (what ModelCheckpoint keeps); the rise is measured from
+    # the smoothed minimum, which one lucky epoch cannot pull down.
+    best_position = int(run.val_positions[int(np.argmin(run.val_loss))])
+    train_at_best = float(run.smooth_loss[int(run.val_positions[evidence.best])])
     train_end = run.end_loss
     established = (
         evidence.epochs_after >= needed_after
@@ -85,7 +87,7 @@ def check_overfitting(run: RunView) -> Finding | None:
         [best_epoch, onset_epoch],
         {
             "best_epoch": best_epoch,
-            "best_val_loss": evidence.best_value,
+            "best_val_loss": float(np.min(run.val_loss)),
             "onset_epoch": onset_epoch,
             "end_val_loss": evidence.end_value,
             "rise": evidence.rise,
@@ -96,7 +98,7 @@ def check_overfitting(run: RunView) -> Finding | None:
         f"patience={patience}, restore_best_weights=True) or ModelCheckpoint(..., monitor='val_loss', "
         "save_best_only=True). Then regularize: Dropout, weight decay, data augmentation, a smaller "
         "model, or more data.",
-        f"val_loss was lowest at {format_epoch(best_epoch)} ({format_number(evidence.best_value)}), then "
+        f"val_loss was lowest at {format_epoch(best_epoch)} ({format_number(float(np.min(run.val_loss)))}), then "
         f"rose {evidence.rise:.0%} (from {format_epoch(onset_epoch)} on, to {format_number(evidence.end_value)}) "
         f"while loss kept falling ({format_number(train_at_best)} → {format_number(train_end)}) "
         f"by {format_epoch(last_epoch)}.",

@@ -28,8 +28,8 @@ def straightness(smooth: np.ndarray) -> float:
     Example:
         >>> straightness(np.array([4.0, 3.0, 2.0, 1.0, 0.0]))
         1.0
-        >>> straightness(np.array([4.0, 1.0, 0.5, 0.4, 0.35]))
-        0.043...
+        >>> round(straightness(np.array([4.0, 1.0, 0.5, 0.4, 0.35])), 3)
+        0.043
     """
     half = len(smooth) // 2
     first, second = smooth[0] - smooth[half], smooth[half] - smooth[-1]

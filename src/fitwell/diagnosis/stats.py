@@ -30,8 +30,8 @@ def median_smooth(values: np.ndarray) -> np.ndarray:
     Example:
         >>> median_smooth(np.array([1.0, 0.8, 5.0, 0.6, 0.5])).tolist()
         [1.0, 1.0, 0.8, 0.6, 0.5]
-        >>> median_smooth(np.array([0.3, 0.3, 0.3, 0.3, 0.1])).tolist()
-        [0.3, 0.3, 0.3, 0.3, 0.3]
+        >>> median_smooth(np.array([0.5, 0.5, 0.5, 0.5, 0.1])).tolist()
+        [0.5, 0.5, 0.5, 0.5, 0.5]
     """
     values = np.asarray(values, dtype=np.float64)
     if len(values) < 3:

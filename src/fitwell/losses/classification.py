@@ -228,16 +228,23 @@ class CategoricalFocalCrossentropy(Loss):
                 f"`gamma` must be >= 0 (0 turns the focal factor off). Received: gamma={gamma!r}"
             )
         self.alpha = alpha if isinstance(alpha, int | float) else [float(a) for a in alpha]
+        self._alpha_tensor: torch.Tensor | None = None  # per-class alpha, made once per device/dtype
         self.gamma = gamma
         self.from_logits = bool(from_logits)
         self.label_smoothing = check_label_smoothing(label_smoothing)
         self.axis = check_axis(axis)
 
     def call(self, y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor:
+        alpha = self.alpha
+        if not isinstance(alpha, int | float):
+            cached = self._alpha_tensor
+            if cached is None or cached.device != y_pred.device or cached.dtype != y_pred.dtype:
+                self._alpha_tensor = torch.tensor(alpha, dtype=y_pred.dtype, device=y_pred.device)
+            alpha = self._alpha_tensor
         return functional.categorical_focal_crossentropy(
             y_true,
             y_pred,
-            alpha=self.alpha,
+            alpha=alpha,
             gamma=self.gamma,
             from_logits=self.from_logits,
             label_smoothing=self.label_smoothing,

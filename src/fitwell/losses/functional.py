@@ -326,7 +326,7 @@ def categorical_focal_crossentropy(
     y_true: torch.Tensor,
     y_pred: torch.Tensor,
     *,
-    alpha: float | Sequence[float] = 0.25,
+    alpha: float | Sequence[float] | torch.Tensor = 0.25,
     gamma: float = 2.0,
     from_logits: bool = False,
     label_smoothing: float = 0.0,

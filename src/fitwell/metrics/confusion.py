@@ -37,7 +37,10 @@ def _threshold_grid(thresholds: Thresholds, default: float) -> tuple[list[float]
     """The threshold list (validated) and whether Keras would take its evenly-spaced path."""
     if thresholds is None:
         return [default], False
-    values = [thresholds] if isinstance(thresholds, int | float) else list(thresholds)
+    try:
+        values = list(thresholds)  # a list, tuple or array
+    except TypeError:
+        values = [thresholds]  # a single number
     counting.check_thresholds(values)
     values = [float(value) for value in values]
     return values, counting.evenly_spaced(values)

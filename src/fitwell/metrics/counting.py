@@ -60,7 +60,8 @@ def check_thresholds(thresholds: Sequence[float]) -> None:
     if invalid:
         raise ValueError(
             f"Threshold values must be in [0, 1]. Received: thresholds={list(thresholds)}, out of "
-            f"range: {invalid}. Pass probabilities' thresholds, or apply a sigmoid to logits first."
+            f"range: {invalid}. Thresholds apply to probabilities; for logit outputs, add a sigmoid to the "
+            "model (or use `AUC(from_logits=True)`)."
         )
 
 
@@ -136,7 +137,7 @@ class ThresholdBuckets:
             scaled = y_pred.mul(top).ceil_().clamp_(1.0 if self.padded else 0.0, top)
             return scaled.nan_to_num_(nan=0.0)
         above = torch.searchsorted(self._sorted, y_pred.contiguous())
-        return torch.where(y_pred.isnan(), torch.zeros_like(above), above)
+        return above.masked_fill_(y_pred.isnan(), 0)
 
     def add(
         self,

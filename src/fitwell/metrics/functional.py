@@ -84,8 +84,8 @@ def binary_accuracy(y_true: torch.Tensor, y_pred: torch.Tensor, *, threshold: fl
                 [0.]])
     """
     y_true, y_pred = align_ranks(y_true, y_pred)
-    predicted = y_pred > as_float32(threshold)
-    return (predicted.to(y_true.dtype) == y_true).float()
+    # Comparing the boolean with the labels promotes it to the labels' dtype, as Keras's cast does.
+    return ((y_pred > as_float32(threshold)) == y_true).float()
 
 
 def categorical_accuracy(y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor:

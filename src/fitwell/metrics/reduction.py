@@ -18,6 +18,8 @@ __all__ = ["Mean", "MeanMetricWrapper", "Sum", "accumulate_mean", "samplewise"]
 def _reduce_trailing(values: torch.Tensor, start: int, reduce: Callable[..., torch.Tensor]) -> torch.Tensor:
     if values.dim() <= start:
         return values
+    if values.shape[start:].numel() == 1:
+        return values.reshape(values.shape[:start])  # a view: reducing size-1 axes changes nothing
     return reduce(values, dim=tuple(range(start, values.dim())))
 
 
@@ -84,9 +86,7 @@ class Mean(Metric):
         self.add_state("total", torch.tensor(0.0, dtype=self.dtype))
         self.add_state("count", torch.tensor(0.0, dtype=self.dtype))
 
-    def update_state(  # type: ignore[override]
-        self, values: Any, sample_weight: Any = None
-    ) -> None:
+    def update_state(self, values: Any, sample_weight: Any = None) -> None:
         """Add a batch of values (any shape; extra axes are averaged per sample)."""
         accumulate_mean(self, as_tensor(values, self._device), sample_weight)
 
@@ -112,9 +112,7 @@ class Sum(Metric):
         super().__init__(name=name, dtype=dtype)
         self.add_state("total", torch.tensor(0.0, dtype=self.dtype))
 
-    def update_state(  # type: ignore[override]
-        self, values: Any, sample_weight: Any = None
-    ) -> None:
+    def update_state(self, values: Any, sample_weight: Any = None) -> None:
         """Add a batch of values, weighted by `sample_weight` when given."""
         values = as_tensor(values, self._device).to(self.dtype)
         weight = None if sample_weight is None else as_tensor(sample_weight, self._device)

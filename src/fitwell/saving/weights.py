@@ -111,19 +111,21 @@ def check(
     model_shapes = {name: tuple(tensor.shape) for name, tensor in model.state_dict().items()}
     mismatch = compare(model_shapes, file_shapes)
     if mismatch and strict:
-        keras_layout = any("/vars/" in name for name in mismatch.unexpected)
-        hint = (
-            "The file has Keras's layout (layers/<name>/vars/<i>): it was written by Keras, whose "
-            "weights files fitwell does not read. "
-            if keras_layout
-            else ""
-        )
+        if any("/vars/" in name for name in mismatch.unexpected):
+            received = (
+                "a file in Keras's layout (layers/<name>/vars/<i>), written by Keras, whose weights "
+                "files fitwell does not read. Load it with Keras and copy the arrays over with "
+                "model.set_weights() (torch keeps a Dense kernel transposed: (units, inputs))."
+            )
+        else:
+            received = (
+                "a file saved from a different architecture (or a different model). Rebuild the "
+                "model with the code that saved the file, or pass strict=False to load only the "
+                "entries whose names and shapes match."
+            )
         raise ValueError(
             f"The weights in {source} do not fit {type(model).__name__}; nothing was loaded.\n"
-            f"{mismatch.describe()}\n"
-            "Received: a file saved from a different architecture (or a different model). "
-            f"{hint}Rebuild the model with the code that saved the file, or pass strict=False to "
-            "load only the entries whose names and shapes match."
+            f"{mismatch.describe()}\nReceived: {received}"
         )
     wrong = {name for name, _, _ in mismatch.wrong_shape}
     return [name for name in model_shapes if name in file_shapes and name not in wrong], mismatch
