@@ -49,7 +49,9 @@ SIGNIFICANT_DIGITS = 6
 
 
 # -- data ---------------------------------------------------------------------------------
-def digits(*, n_train: int | None = None, label_noise: float = 0.0, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def digits(
+    *, n_train: int | None = None, label_noise: float = 0.0, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """The shipped digits' training part, flattened and scaled to [0, 1]."""
     (x, y), _ = fitwell.datasets.load_digits()
     x = x.reshape(len(x), -1).astype("float32") / 16.0
@@ -174,13 +176,19 @@ class Recipe:
     batch_size: int = 32
     validation_split: float = 0.2
     validation: str = "split"  # "split", "duplicate" (a copy of training samples) or "none"
-    callbacks: Callable[[], list] = field(default_factory=lambda: (lambda: []))
+    callbacks: Callable[[], list] = field(default_factory=lambda: lambda: [])
     seed: int = 0
     note: str = ""
 
 
-def mlp(features: int, outputs: int, *hidden: int, activation: str = "relu", dropout: float = 0.0,
-        head: str | None = "softmax") -> Callable[[], torch.nn.Module]:
+def mlp(
+    features: int,
+    outputs: int,
+    *hidden: int,
+    activation: str = "relu",
+    dropout: float = 0.0,
+    head: str | None = "softmax",
+) -> Callable[[], torch.nn.Module]:
     def build() -> torch.nn.Module:
         stack: list[Any] = [fitwell.Input(shape=(features,))]
         for units in hidden:
@@ -197,157 +205,526 @@ def recipes() -> list[Recipe]:
     """Every run of the corpus."""
     runs: list[Recipe] = []
     add = runs.append
-    stop = lambda patience: (lambda: [StopWhenFlat(patience)])  # noqa: E731
+    stop = lambda patience: lambda: [StopWhenFlat(patience)]  # noqa: E731
 
     # Healthy: sensible settings trained until validation stopped improving (the stop must
     # fire, see `train`), often with small and therefore noisy validation sets.
     for seed, split in [(0, 0.05), (1, 0.05), (2, 0.1), (3, 0.1), (4, 0.2), (5, 0.2), (6, 0.08), (7, 0.15)]:
-        add(Recipe(f"digits_mlp_{seed}", "healthy", lambda s: digits(seed=s), mlp(64, 10, 64, dropout=0.2),
-                   lambda: Adam(1e-3), epochs=400, validation_split=split, callbacks=stop(10), seed=seed))
+        add(
+            Recipe(
+                f"digits_mlp_{seed}",
+                "healthy",
+                lambda s: digits(seed=s),
+                mlp(64, 10, 64, dropout=0.2),
+                lambda: Adam(1e-3),
+                epochs=400,
+                validation_split=split,
+                callbacks=stop(10),
+                seed=seed,
+            )
+        )
     for seed, split in [(0, 0.05), (1, 0.1), (2, 0.2)]:
-        add(Recipe(f"digits_reduce_lr_{seed}", "healthy", lambda s: digits(seed=s),
-                   mlp(64, 10, 128, dropout=0.3), lambda: Adam(2e-3), epochs=300, validation_split=split,
-                   callbacks=lambda: [HalveWhenFlat(3), StopWhenFlat(12)], seed=seed, note="learning rate halved on plateaus"))
+        add(
+            Recipe(
+                f"digits_reduce_lr_{seed}",
+                "healthy",
+                lambda s: digits(seed=s),
+                mlp(64, 10, 128, dropout=0.3),
+                lambda: Adam(2e-3),
+                epochs=300,
+                validation_split=split,
+                callbacks=lambda: [HalveWhenFlat(3), StopWhenFlat(12)],
+                seed=seed,
+                note="learning rate halved on plateaus",
+            )
+        )
     for seed in range(2):
-        add(Recipe(f"digits_cnn_{seed}", "healthy", lambda s: _images(digits(seed=s)), small_cnn,
-                   lambda: Adam(2e-3), epochs=300, validation_split=0.1, callbacks=stop(10), seed=seed))
+        add(
+            Recipe(
+                f"digits_cnn_{seed}",
+                "healthy",
+                lambda s: _images(digits(seed=s)),
+                small_cnn,
+                lambda: Adam(2e-3),
+                epochs=300,
+                validation_split=0.1,
+                callbacks=stop(10),
+                seed=seed,
+            )
+        )
     for seed in range(4):
-        add(Recipe(f"teacher_{seed}", "healthy", lambda s: teacher(6000, seed=s), mlp(20, 4, 64),
-                   lambda: Adam(1e-3), num_classes=4, epochs=300, batch_size=64, validation_split=0.1,
-                   callbacks=stop(8), seed=seed))
+        add(
+            Recipe(
+                f"teacher_{seed}",
+                "healthy",
+                lambda s: teacher(6000, seed=s),
+                mlp(20, 4, 64),
+                lambda: Adam(1e-3),
+                num_classes=4,
+                epochs=300,
+                batch_size=64,
+                validation_split=0.1,
+                callbacks=stop(8),
+                seed=seed,
+            )
+        )
     for seed in range(3):
-        add(Recipe(f"regression_{seed}", "healthy", lambda s: regression(4000, seed=s), mlp(8, 1, 64, head=None),
-                   lambda: Adam(2e-3), loss="mse", metrics=["mae"], num_classes=None, epochs=300,
-                   batch_size=64, validation_split=0.1, callbacks=stop(10), seed=seed))
+        add(
+            Recipe(
+                f"regression_{seed}",
+                "healthy",
+                lambda s: regression(4000, seed=s),
+                mlp(8, 1, 64, head=None),
+                lambda: Adam(2e-3),
+                loss="mse",
+                metrics=["mae"],
+                num_classes=None,
+                epochs=300,
+                batch_size=64,
+                validation_split=0.1,
+                callbacks=stop(10),
+                seed=seed,
+            )
+        )
     for seed in range(3):
-        add(Recipe(f"binary_{seed}", "healthy", lambda s: binary(3000, seed=s),
-                   mlp(10, 1, 64, head="sigmoid"), lambda: Adam(3e-3), loss="binary_crossentropy",
-                   num_classes=2, epochs=300, batch_size=32, validation_split=0.05, callbacks=stop(12), seed=seed))
+        add(
+            Recipe(
+                f"binary_{seed}",
+                "healthy",
+                lambda s: binary(3000, seed=s),
+                mlp(10, 1, 64, head="sigmoid"),
+                lambda: Adam(3e-3),
+                loss="binary_crossentropy",
+                num_classes=2,
+                epochs=300,
+                batch_size=32,
+                validation_split=0.05,
+                callbacks=stop(12),
+                seed=seed,
+            )
+        )
     for seed in range(2):
-        add(Recipe(f"teacher_long_{seed}", "healthy", lambda s: teacher(3000, seed=10 + s),
-                   mlp(20, 4, 32, dropout=0.1), lambda: Adam(5e-4), num_classes=4, epochs=500,
-                   batch_size=256, validation_split=0.2, callbacks=stop(15), seed=seed, note="long run, big batches"))
+        add(
+            Recipe(
+                f"teacher_long_{seed}",
+                "healthy",
+                lambda s: teacher(3000, seed=10 + s),
+                mlp(20, 4, 32, dropout=0.1),
+                lambda: Adam(5e-4),
+                num_classes=4,
+                epochs=500,
+                batch_size=256,
+                validation_split=0.2,
+                callbacks=stop(15),
+                seed=seed,
+                note="long run, big batches",
+            )
+        )
     for seed in range(2):
-        add(Recipe(f"teacher_fast_{seed}", "healthy", lambda s: teacher(40000, seed=20 + s), mlp(20, 4, 64),
-                   lambda: Adam(2e-3), num_classes=4, epochs=40, batch_size=32, validation_split=0.1,
-                   callbacks=stop(4), seed=seed, note="converges within the first epochs"))
+        add(
+            Recipe(
+                f"teacher_fast_{seed}",
+                "healthy",
+                lambda s: teacher(40000, seed=20 + s),
+                mlp(20, 4, 64),
+                lambda: Adam(2e-3),
+                num_classes=4,
+                epochs=40,
+                batch_size=32,
+                validation_split=0.1,
+                callbacks=stop(4),
+                seed=seed,
+                note="converges within the first epochs",
+            )
+        )
 
     # Overfitting: big networks on few (and partly mislabelled) samples, trained long.
     for seed, n in [(0, 200), (1, 150), (2, 300), (3, 250)]:
-        add(Recipe(f"digits_small_big_net_{seed}", "overfitting",
-                   lambda s, n=n: digits(n_train=n, label_noise=0.1, seed=s), mlp(64, 10, 256, 256),
-                   lambda: Adam(1e-3), epochs=80, batch_size=16, validation_split=0.3, seed=seed))
+        add(
+            Recipe(
+                f"digits_small_big_net_{seed}",
+                "overfitting",
+                lambda s, n=n: digits(n_train=n, label_noise=0.1, seed=s),
+                mlp(64, 10, 256, 256),
+                lambda: Adam(1e-3),
+                epochs=80,
+                batch_size=16,
+                validation_split=0.3,
+                seed=seed,
+            )
+        )
     for seed in range(3):
-        add(Recipe(f"teacher_noisy_{seed}", "overfitting", lambda s: teacher(400, label_noise=0.2, seed=s),
-                   mlp(20, 4, 256, 256), lambda: Adam(1e-3), num_classes=4, epochs=60, batch_size=16,
-                   validation_split=0.3, seed=seed))
+        add(
+            Recipe(
+                f"teacher_noisy_{seed}",
+                "overfitting",
+                lambda s: teacher(400, label_noise=0.2, seed=s),
+                mlp(20, 4, 256, 256),
+                lambda: Adam(1e-3),
+                num_classes=4,
+                epochs=60,
+                batch_size=16,
+                validation_split=0.3,
+                seed=seed,
+            )
+        )
     for seed in range(3):
-        add(Recipe(f"regression_small_{seed}", "overfitting", lambda s: regression(150, noise=0.5, seed=s),
-                   mlp(8, 1, 256, 256, head=None), lambda: Adam(2e-3), loss="mse", metrics=["mae"],
-                   num_classes=None, epochs=150, batch_size=16, validation_split=0.3, seed=seed))
+        add(
+            Recipe(
+                f"regression_small_{seed}",
+                "overfitting",
+                lambda s: regression(150, noise=0.5, seed=s),
+                mlp(8, 1, 256, 256, head=None),
+                lambda: Adam(2e-3),
+                loss="mse",
+                metrics=["mae"],
+                num_classes=None,
+                epochs=150,
+                batch_size=16,
+                validation_split=0.3,
+                seed=seed,
+            )
+        )
 
     # Diverged: learning rates far too large (NaN, a saturated softmax, or an explosion).
     for seed, lr in [(0, 20.0), (1, 50.0)]:
-        add(Recipe(f"digits_sgd_huge_lr_{seed}", "diverged", lambda s: digits(seed=s), mlp(64, 10, 64, head=None),
-                   lambda lr=lr: SGD(lr), loss="sparse_categorical_crossentropy_logits", epochs=10, seed=seed))
+        add(
+            Recipe(
+                f"digits_sgd_huge_lr_{seed}",
+                "diverged",
+                lambda s: digits(seed=s),
+                mlp(64, 10, 64, head=None),
+                lambda lr=lr: SGD(lr),
+                loss="sparse_categorical_crossentropy_logits",
+                epochs=10,
+                seed=seed,
+            )
+        )
     for seed, lr in [(0, 0.3), (1, 1.0), (2, 0.5), (3, 2.0)]:
-        add(Recipe(f"regression_sgd_huge_lr_{seed}", "diverged", lambda s: regression(2000, seed=s),
-                   mlp(8, 1, 64, head=None), lambda lr=lr: SGD(lr, momentum=0.9), loss="mse", metrics=["mae"],
-                   num_classes=None, epochs=10, seed=seed))
+        add(
+            Recipe(
+                f"regression_sgd_huge_lr_{seed}",
+                "diverged",
+                lambda s: regression(2000, seed=s),
+                mlp(8, 1, 64, head=None),
+                lambda lr=lr: SGD(lr, momentum=0.9),
+                loss="mse",
+                metrics=["mae"],
+                num_classes=None,
+                epochs=10,
+                seed=seed,
+            )
+        )
     for seed, lr in [(0, 1.0), (1, 3.0)]:
-        add(Recipe(f"digits_adam_huge_lr_{seed}", "diverged", lambda s: digits(seed=s), mlp(64, 10, 64),
-                   lambda lr=lr: Adam(lr), epochs=10, seed=seed, note="softmax saturates: loss far above chance"))
+        add(
+            Recipe(
+                f"digits_adam_huge_lr_{seed}",
+                "diverged",
+                lambda s: digits(seed=s),
+                mlp(64, 10, 64),
+                lambda lr=lr: Adam(lr),
+                epochs=10,
+                seed=seed,
+                note="softmax saturates: loss far above chance",
+            )
+        )
 
     # Unstable: large learning rates that oscillate without blowing up.
     for seed, lr in [(0, 0.03), (1, 0.05), (2, 0.04)]:
-        add(Recipe(f"digits_adam_high_lr_{seed}", "unstable", lambda s: digits(seed=s), mlp(64, 10, 128),
-                   lambda lr=lr: Adam(lr), epochs=25, batch_size=16, seed=seed))
+        add(
+            Recipe(
+                f"digits_adam_high_lr_{seed}",
+                "unstable",
+                lambda s: digits(seed=s),
+                mlp(64, 10, 128),
+                lambda lr=lr: Adam(lr),
+                epochs=25,
+                batch_size=16,
+                seed=seed,
+            )
+        )
     for seed in range(2):
-        add(Recipe(f"digits_sgd_momentum_{seed}", "unstable", lambda s: digits(seed=s), mlp(64, 10, 128),
-                   lambda: SGD(0.1, momentum=0.95), epochs=25, batch_size=16, seed=seed))
+        add(
+            Recipe(
+                f"digits_sgd_momentum_{seed}",
+                "unstable",
+                lambda s: digits(seed=s),
+                mlp(64, 10, 128),
+                lambda: SGD(0.1, momentum=0.95),
+                epochs=25,
+                batch_size=16,
+                seed=seed,
+            )
+        )
     for seed in range(2):
-        add(Recipe(f"regression_sgd_edge_{seed}", "unstable", lambda s: regression(2000, seed=s),
-                   mlp(8, 1, 64, head=None), lambda: SGD(0.03, momentum=0.9), loss="mse", metrics=["mae"],
-                   num_classes=None, epochs=25, batch_size=16, seed=seed))
-    add(Recipe("regression_adam_high_lr_0", "unstable", lambda s: regression(2000, seed=s),
-               mlp(8, 1, 64, head=None), lambda: Adam(0.05), loss="mse", metrics=["mae"], num_classes=None,
-               epochs=25, batch_size=16, seed=0))
+        add(
+            Recipe(
+                f"regression_sgd_edge_{seed}",
+                "unstable",
+                lambda s: regression(2000, seed=s),
+                mlp(8, 1, 64, head=None),
+                lambda: SGD(0.03, momentum=0.9),
+                loss="mse",
+                metrics=["mae"],
+                num_classes=None,
+                epochs=25,
+                batch_size=16,
+                seed=seed,
+            )
+        )
+    add(
+        Recipe(
+            "regression_adam_high_lr_0",
+            "unstable",
+            lambda s: regression(2000, seed=s),
+            mlp(8, 1, 64, head=None),
+            lambda: Adam(0.05),
+            loss="mse",
+            metrics=["mae"],
+            num_classes=None,
+            epochs=25,
+            batch_size=16,
+            seed=0,
+        )
+    )
 
     # Learning rate too low: a steady crawl.
     for seed, lr in [(0, 1e-3), (1, 3e-4), (2, 1e-3)]:
-        add(Recipe(f"digits_sgd_tiny_lr_{seed}", "lr_too_low", lambda s: digits(seed=s), mlp(64, 10, 64),
-                   lambda lr=lr: SGD(lr), epochs=30, seed=seed))
+        add(
+            Recipe(
+                f"digits_sgd_tiny_lr_{seed}",
+                "lr_too_low",
+                lambda s: digits(seed=s),
+                mlp(64, 10, 64),
+                lambda lr=lr: SGD(lr),
+                epochs=30,
+                seed=seed,
+            )
+        )
     for seed in range(2):
-        add(Recipe(f"digits_adam_tiny_lr_{seed}", "lr_too_low", lambda s: digits(seed=s), mlp(64, 10, 64),
-                   lambda: Adam(1e-5), epochs=40, batch_size=64, seed=seed))
+        add(
+            Recipe(
+                f"digits_adam_tiny_lr_{seed}",
+                "lr_too_low",
+                lambda s: digits(seed=s),
+                mlp(64, 10, 64),
+                lambda: Adam(1e-5),
+                epochs=40,
+                batch_size=64,
+                seed=seed,
+            )
+        )
     for seed in range(2):
-        add(Recipe(f"regression_tiny_lr_{seed}", "lr_too_low", lambda s: regression(2000, seed=s),
-                   mlp(8, 1, 64, head=None), lambda: SGD(1e-4), loss="mse", metrics=["mae"], num_classes=None,
-                   epochs=30, seed=seed))
+        add(
+            Recipe(
+                f"regression_tiny_lr_{seed}",
+                "lr_too_low",
+                lambda s: regression(2000, seed=s),
+                mlp(8, 1, 64, head=None),
+                lambda: SGD(1e-4),
+                loss="mse",
+                metrics=["mae"],
+                num_classes=None,
+                epochs=30,
+                seed=seed,
+            )
+        )
 
     # Not learning: labels unrelated to the inputs, or a network that passes no gradient.
     for seed in range(2):
-        add(Recipe(f"digits_shuffled_labels_{seed}", "not_learning", lambda s: _shuffle_labels(digits(seed=s), s),
-                   mlp(64, 10, 16), lambda: Adam(1e-3), epochs=15, seed=seed, note="labels shuffled apart from x"))
+        add(
+            Recipe(
+                f"digits_shuffled_labels_{seed}",
+                "not_learning",
+                lambda s: _shuffle_labels(digits(seed=s), s),
+                mlp(64, 10, 16),
+                lambda: Adam(1e-3),
+                epochs=15,
+                seed=seed,
+                note="labels shuffled apart from x",
+            )
+        )
     for seed in range(2):
-        add(Recipe(f"digits_dead_relu_{seed}", "not_learning", lambda s: digits(seed=s), lambda: DeadStart(64, 10),
-                   lambda: Adam(1e-3), epochs=15, seed=seed, note="hidden units start dead"))
+        add(
+            Recipe(
+                f"digits_dead_relu_{seed}",
+                "not_learning",
+                lambda s: digits(seed=s),
+                lambda: DeadStart(64, 10),
+                lambda: Adam(1e-3),
+                epochs=15,
+                seed=seed,
+                note="hidden units start dead",
+            )
+        )
     for seed in range(2):
-        add(Recipe(f"binary_shuffled_{seed}", "not_learning", lambda s: _shuffle_labels(binary(2000, seed=s), s),
-                   mlp(10, 1, 8, head="sigmoid"), lambda: Adam(1e-3), loss="binary_crossentropy", num_classes=2,
-                   epochs=15, seed=seed, note="labels shuffled apart from x"))
+        add(
+            Recipe(
+                f"binary_shuffled_{seed}",
+                "not_learning",
+                lambda s: _shuffle_labels(binary(2000, seed=s), s),
+                mlp(10, 1, 8, head="sigmoid"),
+                lambda: Adam(1e-3),
+                loss="binary_crossentropy",
+                num_classes=2,
+                epochs=15,
+                seed=seed,
+                note="labels shuffled apart from x",
+            )
+        )
     for seed in range(3):
-        add(Recipe(f"digits_sigmoid_deep_{seed}", "not_learning", lambda s: digits(seed=s),
-                   mlp(64, 10, 32, 32, 32, 32, activation="sigmoid"), lambda: SGD(0.05), epochs=30, seed=seed,
-                   note="vanishing gradients"))
+        add(
+            Recipe(
+                f"digits_sigmoid_deep_{seed}",
+                "not_learning",
+                lambda s: digits(seed=s),
+                mlp(64, 10, 32, 32, 32, 32, activation="sigmoid"),
+                lambda: SGD(0.05),
+                epochs=30,
+                seed=seed,
+                note="vanishing gradients",
+            )
+        )
 
     # Underfitting: too little capacity; the loss is high and still creeping down.
     for seed in range(5):
-        add(Recipe(f"digits_3_units_{seed}", "underfitting", lambda s: digits(seed=s), mlp(64, 10, 3),
-                   lambda: Adam(3e-3), epochs=30, seed=seed))
+        add(
+            Recipe(
+                f"digits_3_units_{seed}",
+                "underfitting",
+                lambda s: digits(seed=s),
+                mlp(64, 10, 3),
+                lambda: Adam(3e-3),
+                epochs=30,
+                seed=seed,
+            )
+        )
     for seed in range(3):
-        add(Recipe(f"teacher_4_units_{seed}", "underfitting", lambda s: teacher(4000, classes=6, seed=s),
-                   mlp(20, 6, 4), lambda: Adam(3e-3), num_classes=6, epochs=20, batch_size=64, seed=seed))
+        add(
+            Recipe(
+                f"teacher_4_units_{seed}",
+                "underfitting",
+                lambda s: teacher(4000, classes=6, seed=s),
+                mlp(20, 6, 4),
+                lambda: Adam(3e-3),
+                num_classes=6,
+                epochs=20,
+                batch_size=64,
+                seed=seed,
+            )
+        )
 
     # Plateau: both curves flat well short of a good value.
     for seed in range(3):
-        add(Recipe(f"digits_heavy_weight_decay_{seed}", "plateau", lambda s: digits(seed=s), mlp(64, 10, 32),
-                   lambda: Adam(3e-3, weight_decay=3.0), epochs=30, seed=seed))
+        add(
+            Recipe(
+                f"digits_heavy_weight_decay_{seed}",
+                "plateau",
+                lambda s: digits(seed=s),
+                mlp(64, 10, 32),
+                lambda: Adam(3e-3, weight_decay=3.0),
+                epochs=30,
+                seed=seed,
+            )
+        )
     for seed in range(2):
-        add(Recipe(f"teacher_3_units_{seed}", "plateau", lambda s: teacher(4000, classes=6, seed=s),
-                   mlp(20, 6, 3), lambda: Adam(5e-3), num_classes=6, epochs=40, batch_size=64, seed=seed))
+        add(
+            Recipe(
+                f"teacher_3_units_{seed}",
+                "plateau",
+                lambda s: teacher(4000, classes=6, seed=s),
+                mlp(20, 6, 3),
+                lambda: Adam(5e-3),
+                num_classes=6,
+                epochs=40,
+                batch_size=64,
+                seed=seed,
+            )
+        )
 
     # Still improving: good settings stopped too early.
     for seed, epochs in [(0, 5), (1, 8), (2, 12)]:
-        add(Recipe(f"digits_cut_short_{seed}", "still_improving", lambda s: digits(seed=s), mlp(64, 10, 64),
-                   lambda: Adam(5e-4), epochs=epochs, seed=seed))
+        add(
+            Recipe(
+                f"digits_cut_short_{seed}",
+                "still_improving",
+                lambda s: digits(seed=s),
+                mlp(64, 10, 64),
+                lambda: Adam(5e-4),
+                epochs=epochs,
+                seed=seed,
+            )
+        )
     for seed, epochs in [(0, 6), (1, 10)]:
-        add(Recipe(f"teacher_cut_short_{seed}", "still_improving", lambda s: teacher(3000, seed=30 + s),
-                   mlp(20, 4, 64), lambda: Adam(3e-4), num_classes=4, epochs=epochs, seed=seed))
-    add(Recipe("regression_cut_short_0", "still_improving", lambda s: regression(3000, seed=s),
-               mlp(8, 1, 64, head=None), lambda: Adam(1e-3), loss="mse", metrics=["mae"], num_classes=None,
-               epochs=8, seed=0))
+        add(
+            Recipe(
+                f"teacher_cut_short_{seed}",
+                "still_improving",
+                lambda s: teacher(3000, seed=30 + s),
+                mlp(20, 4, 64),
+                lambda: Adam(3e-4),
+                num_classes=4,
+                epochs=epochs,
+                seed=seed,
+            )
+        )
+    add(
+        Recipe(
+            "regression_cut_short_0",
+            "still_improving",
+            lambda s: regression(3000, seed=s),
+            mlp(8, 1, 64, head=None),
+            lambda: Adam(1e-3),
+            loss="mse",
+            metrics=["mae"],
+            num_classes=None,
+            epochs=8,
+            seed=0,
+        )
+    )
 
     # Leaked validation: validation samples that are also training samples, or the label in the inputs.
     for seed in range(3):
-        add(Recipe(f"digits_duplicated_val_{seed}", "suspicious_validation", lambda s: digits(seed=s),
-                   mlp(64, 10, 256), lambda: Adam(1e-3), epochs=40, validation="duplicate", seed=seed))
+        add(
+            Recipe(
+                f"digits_duplicated_val_{seed}",
+                "suspicious_validation",
+                lambda s: digits(seed=s),
+                mlp(64, 10, 256),
+                lambda: Adam(1e-3),
+                epochs=40,
+                validation="duplicate",
+                seed=seed,
+            )
+        )
     for seed in range(2):
-        add(Recipe(f"teacher_label_in_x_{seed}", "suspicious_validation",
-                   lambda s: _label_in_inputs(teacher(2000, seed=s)), mlp(24, 4, 32), lambda: Adam(1e-3),
-                   num_classes=4, epochs=15, seed=seed, note="one-hot label appended to the features"))
+        add(
+            Recipe(
+                f"teacher_label_in_x_{seed}",
+                "suspicious_validation",
+                lambda s: _label_in_inputs(teacher(2000, seed=s)),
+                mlp(24, 4, 32),
+                lambda: Adam(1e-3),
+                num_classes=4,
+                epochs=15,
+                seed=seed,
+                note="one-hot label appended to the features",
+            )
+        )
     return runs
 
 
 def small_cnn() -> torch.nn.Module:
     """Conv → pool → dense on the 8×8 digits."""
-    return fitwell.Sequential([
-        fitwell.Input(shape=(8, 8, 1)),
-        layers.Conv2D(16, 3, activation="relu"),
-        layers.MaxPooling2D(2),
-        layers.Flatten(),
-        layers.Dense(10, activation="softmax"),
-    ])
+    return fitwell.Sequential(
+        [
+            fitwell.Input(shape=(8, 8, 1)),
+            layers.Conv2D(16, 3, activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
 
 
 def _images(data: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -384,8 +761,12 @@ def train(recipe: Recipe) -> dict[str, Any]:
     x, y = recipe.data(recipe.seed)
     model = fitwell.Model(recipe.model())
     model.compile(optimizer=recipe.optimizer(), loss=_loss(recipe.loss), metrics=recipe.metrics, device="cpu")
-    fit_args: dict[str, Any] = {"epochs": recipe.epochs, "batch_size": recipe.batch_size, "verbose": 0,
-                                "callbacks": recipe.callbacks()}
+    fit_args: dict[str, Any] = {
+        "epochs": recipe.epochs,
+        "batch_size": recipe.batch_size,
+        "verbose": 0,
+        "callbacks": recipe.callbacks(),
+    }
     if recipe.validation == "split":
         fit_args["validation_split"] = recipe.validation_split
     elif recipe.validation == "duplicate":
@@ -412,7 +793,8 @@ def _describe(recipe: Recipe) -> str:
         f"{type(optimizer).__name__}(learning_rate={optimizer.learning_rate:g})",
         f"epochs={recipe.epochs}",
         f"batch_size={recipe.batch_size}",
-        f"validation={recipe.validation}" + (f"({recipe.validation_split})" if recipe.validation == "split" else ""),
+        f"validation={recipe.validation}"
+        + (f"({recipe.validation_split})" if recipe.validation == "split" else ""),
         f"seed={recipe.seed}",
     ]
     return ", ".join(parts) + (f"; {recipe.note}" if recipe.note else "")
@@ -488,7 +870,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"\n{run['label']} / {run['name']}: {run['recipe']}")
                 for key, values in run["history"].items():
                     if key != "learning_rate":
-                        print(f"  {key:>14}: " + " ".join(f"{v:.3g}" if isinstance(v, float) else v for v in values))
+                        print(
+                            f"  {key:>14}: "
+                            + " ".join(f"{v:.3g}" if isinstance(v, float) else v for v in values)
+                        )
     if args.check or not args.only:
         for title, directory in (("corpus", FIXTURES), ("held-out runs", HOLDOUT)):
             runs = load_corpus(directory)

@@ -8,11 +8,12 @@ Example:
 
 from __future__ import annotations
 
-from fitwell import callbacks, datasets, layers, losses, metrics, mixed_precision, optimizers, utils
+from fitwell import callbacks, datasets, layers, losses, metrics, mixed_precision, optimizers, saving, utils
 from fitwell.errors import FitwellError, NotCompiledError
 from fitwell.history import History
 from fitwell.layers import Input
 from fitwell.model import Model
+from fitwell.saving import load_model
 from fitwell.sequential import Sequential
 
 __all__ = [
@@ -26,10 +27,12 @@ __all__ = [
     "callbacks",
     "datasets",
     "layers",
+    "load_model",
     "losses",
     "metrics",
     "mixed_precision",
     "optimizers",
+    "saving",
     "utils",
 ]
 

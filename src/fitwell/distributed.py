@@ -71,8 +71,7 @@ def setup(strategy: str, device: torch.device | None) -> ProcessGroup | None:
             "Launch the script with torchrun, e.g. `torchrun --nproc_per_node=2 train.py`."
         )
     if not dist.is_initialized():
-        backend = "nccl" if torch.cuda.is_available() else "gloo"
-        dist.init_process_group(backend=backend)
+        _init_process_group("nccl" if torch.cuda.is_available() else "gloo")
     rank, world_size = dist.get_rank(), dist.get_world_size()
     if device is None:
         if torch.cuda.is_available():
@@ -82,6 +81,25 @@ def setup(strategy: str, device: torch.device | None) -> ProcessGroup | None:
         else:
             device = torch.device("cpu")
     return ProcessGroup(rank, world_size, device, "ddp" if strategy == "auto" else strategy)
+
+
+def _init_process_group(backend: str) -> None:
+    restart = os.environ.get("TORCHELASTIC_RESTART_COUNT", "0")
+    if restart == "0" or "MASTER_ADDR" not in os.environ:
+        dist.init_process_group(backend=backend)
+        return
+    # After torchrun restarts the workers (--max-restarts), its store still
+    # holds the addresses the previous attempt published; a fresh key prefix
+    # per attempt keeps the new processes from dialling dead peers.
+    store = dist.TCPStore(
+        os.environ["MASTER_ADDR"], int(os.environ["MASTER_PORT"]), is_master=False, wait_for_workers=False
+    )
+    dist.init_process_group(
+        backend=backend,
+        store=dist.PrefixStore(f"fitwell/attempt{restart}", store),
+        rank=int(os.environ["RANK"]),
+        world_size=int(os.environ["WORLD_SIZE"]),
+    )
 
 
 def is_main_process() -> bool:

@@ -57,6 +57,18 @@ class History(Callback):
         """A copy of `history.history`."""
         return {key: list(values) for key, values in self.history.items()}
 
+    def plot(self, metric: str | None = None, *, ax: Any = None, path: Any = None) -> Any:
+        """Draw loss and `metric` per epoch with the findings; returns the Figure (see `plot_history`)."""
+        from fitwell.plotting import plot_history
+
+        return plot_history(self, metric, ax=ax, path=path)
+
+    def diagnose(self, **kwargs: Any) -> Any:
+        """What the curves show and what to change: a `Diagnosis` (see `fitwell.diagnosis.diagnose`)."""
+        from fitwell.diagnosis import diagnose
+
+        return diagnose(self, **kwargs)
+
     def state_dict(self) -> dict[str, Any]:
         return {"history": self.to_dict(), "epoch": list(self.epoch)}
 

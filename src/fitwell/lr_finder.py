@@ -64,7 +64,10 @@ class LearningRateSweep:
 
     def __repr__(self) -> str:
         suggestion = "None" if self.suggestion is None else f"{self.suggestion:.3g}"
-        return f"LearningRateSweep(steps={len(self.rates)}, suggestion={suggestion}, stopped_early={self.stopped_early})"
+        return (
+            f"LearningRateSweep(steps={len(self.rates)}, suggestion={suggestion}, "
+            f"stopped_early={self.stopped_early})"
+        )
 
 
 def smooth_losses(losses: Sequence[float], beta: float = 0.9) -> np.ndarray:

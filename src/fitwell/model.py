@@ -371,11 +371,13 @@ class Model(nn.Module):
         if verbose and not any(isinstance(c, ProgbarLogger) for c in given):
             extra.append(ProgbarLogger(verbose))
         every = [*given, *extra]
+        active = every
         if not distributed.is_main_process():
             # Only rank 0 prints and writes files; callbacks that decide run everywhere.
-            every = [c for c in every if not c.main_process_only]
-        # params["callbacks"]: BackupAndRestore saves and restores the others' state.
-        return CallbackList(every, model=self, params={**params, "callbacks": every})
+            active = [c for c in every if not c.main_process_only]
+        # params["callbacks"] (all of them, on every rank): BackupAndRestore saves
+        # and restores the others' state, matched by position.
+        return CallbackList(active, model=self, params={**params, "callbacks": every})
 
     def _build(self, state: CompiledState, batch: data_module.Batch, source: Any = None) -> None:
         """Resolve names, build lazy layers, the optimizer and run the first-batch checks."""

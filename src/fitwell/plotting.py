@@ -65,14 +65,27 @@ def _draw_curve(axes: Any, curves: Curves, key: str, *, best: str | None) -> Non
         if not curves.has(name):
             continue
         positions, values = curves.series(name)
-        axes.plot(epochs[positions], values, color=color, marker="o" if len(values) <= 30 else None,
-                  markersize=3, label=label)
+        axes.plot(
+            epochs[positions],
+            values,
+            color=color,
+            marker="o" if len(values) <= 30 else None,
+            markersize=3,
+            label=label,
+        )
         if name.startswith("val_") and best is not None and np.isfinite(values).any():
             finite = np.where(np.isfinite(values), values, np.inf if best == "min" else -np.inf)
             index = int(np.argmin(finite) if best == "min" else np.argmax(finite))
             axes.axvline(epochs[positions[index]], color=_MARK_COLOR, linestyle=":", linewidth=1)
-            axes.plot(epochs[positions[index]], values[index], marker="*", markersize=12, color=_MARK_COLOR,
-                      label=f"best (epoch {epochs[positions[index]]})", linestyle="none")
+            axes.plot(
+                epochs[positions[index]],
+                values[index],
+                marker="*",
+                markersize=12,
+                color=_MARK_COLOR,
+                label=f"best (epoch {epochs[positions[index]]})",
+                linestyle="none",
+            )
     axes.set_xlabel("epoch")
     axes.set_ylabel(key)
     axes.grid(alpha=0.3)
@@ -86,18 +99,33 @@ def _mark_learning_rate_changes(axes: Any, curves: Curves) -> None:
     changes = np.flatnonzero(np.diff(rates) != 0) + 1
     for number, change in enumerate(changes):
         epoch = curves.epochs[positions[change]] + 1
-        axes.axvline(epoch, color="#9467bd", linestyle="--", linewidth=1,
-                     label="learning rate change" if number == 0 else None)
+        axes.axvline(
+            epoch,
+            color="#9467bd",
+            linestyle="--",
+            linewidth=1,
+            label="learning rate change" if number == 0 else None,
+        )
         if len(changes) <= _MAX_RATE_LABELS:
-            axes.annotate(f"lr={rates[change]:.2g}", (epoch, 0.5), xycoords=("data", "axes fraction"),
-                          rotation=90, va="center", ha="right", fontsize=7, color="#9467bd")
+            axes.annotate(
+                f"lr={rates[change]:.2g}",
+                (epoch, 0.5),
+                xycoords=("data", "axes fraction"),
+                rotation=90,
+                va="center",
+                ha="right",
+                fontsize=7,
+                color="#9467bd",
+            )
 
 
 def _annotate_findings(axes: Any, diagnosis: Diagnosis) -> None:
     """A line at the first epoch of each problem, and the findings as the panel's title."""
     for finding in diagnosis:
         if finding.epochs and finding.severity != "info":
-            axes.axvline(finding.epochs[0] + 1, color=_SEVERITY_COLOR[finding.severity], alpha=0.5, linewidth=2)
+            axes.axvline(
+                finding.epochs[0] + 1, color=_SEVERITY_COLOR[finding.severity], alpha=0.5, linewidth=2
+            )
     text = "\n".join(_wrap(f"{finding.kind}: {finding.summary}", 80) for finding in diagnosis)
     axes.set_title(text, fontsize=8, loc="left", color=_SEVERITY_COLOR[diagnosis.primary.severity])
 
@@ -161,9 +189,11 @@ def plot_history(
         if key == "loss":
             _mark_learning_rate_changes(axes, curves)
             if diagnosis is not False:
-                found = diagnosis if isinstance(diagnosis, Diagnosis) else diagnose(history, **diagnose_kwargs)
+                found = (
+                    diagnosis if isinstance(diagnosis, Diagnosis) else diagnose(history, **diagnose_kwargs)
+                )
                 _annotate_findings(axes, found)
-        axes.legend(loc="upper right", fontsize=8)
+        axes.legend(loc="best", fontsize=8)
     if path is not None:
         figure.savefig(os.fspath(path), dpi=120)
     return figure
@@ -199,8 +229,13 @@ def plot_lr_sweep(
     figure, (axes,) = _axes(ax, 1)
     rates_array, losses_array = np.asarray(rates, dtype=float), np.asarray(losses, dtype=float)
     finite = np.isfinite(losses_array)
-    axes.plot(rates_array[finite], losses_array[finite], color=_TRAIN_COLOR, alpha=0.35 if smoothed is not None
-              else 1.0, label="loss")
+    axes.plot(
+        rates_array[finite],
+        losses_array[finite],
+        color=_TRAIN_COLOR,
+        alpha=0.35 if smoothed is not None else 1.0,
+        label="loss",
+    )
     if smoothed is not None:
         axes.plot(rates_array[: len(smoothed)], smoothed, color=_TRAIN_COLOR, label="smoothed loss")
     if suggestion is not None:

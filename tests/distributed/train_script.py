@@ -6,6 +6,7 @@ Usage: python train_script.py OUT_DIR  (rank 0 writes results into OUT_DIR)
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -22,6 +23,12 @@ def make_data() -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
+def _full_weights(model: fitwell.Model) -> dict:
+    from fitwell import distributed
+
+    return distributed.full_state_dict(model) if distributed.is_sharded(model) else model.state_dict()
+
+
 class CountingLogger(fitwell.callbacks.CSVLogger):
     """Counts the epochs at which this process ran the CSV logger."""
 
@@ -32,7 +39,21 @@ class CountingLogger(fitwell.callbacks.CSVLogger):
         super().on_epoch_end(epoch, logs)
 
 
-def train(out_dir: Path) -> dict:
+class CrashOnce(fitwell.callbacks.Callback):
+    """Kills this process at one batch of the first attempt (torchrun then restarts every rank)."""
+
+    def __init__(self, at_batch: int) -> None:
+        super().__init__()
+        self.at_batch = at_batch
+        self.seen = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.seen += 1
+        if self.seen == self.at_batch and os.environ.get("TORCHELASTIC_RESTART_COUNT", "0") == "0":
+            os._exit(3)
+
+
+def train(out_dir: Path, strategy: str = "auto", backup: str = "") -> dict:
     torch.set_num_threads(1)
     fitwell.utils.set_random_seed(3)
     x, y = make_data()
@@ -56,13 +77,16 @@ def train(out_dir: Path) -> dict:
         ),
         CountingLogger(str(out_dir / "log.csv")),
     ]
+    if backup:
+        callbacks += [fitwell.callbacks.BackupAndRestore(str(out_dir / "backup"), save_freq=2), CrashOnce(9)]
     history = model.fit(x, y, batch_size=32, epochs=12, validation_split=0.25, callbacks=callbacks, verbose=0)
     predictions = model.predict(x, batch_size=50, verbose=0)
     evaluation = model.evaluate(x, y, batch_size=40, verbose=0, return_dict=True)
+    model.save_weights(out_dir / "final.weights.h5")
     return {
         "history": history.history,
         "stopped_epoch": callbacks[0].stopped_epoch,
-        "weights": {k: v.tolist() for k, v in model.state_dict().items()},
+        "weights": {k: v.tolist() for k, v in _full_weights(model).items()},
         "predictions": predictions.tolist(),
         "evaluation": evaluation,
         "logger_calls": CountingLogger.calls,
@@ -71,6 +95,6 @@ def train(out_dir: Path) -> dict:
 
 if __name__ == "__main__":
     out = Path(sys.argv[1])
-    result = train(out)
+    result = train(out, *sys.argv[2:])
     rank = torch.distributed.get_rank() if torch.distributed.is_initialized() else 0
     (out / f"result_rank{rank}.json").write_text(json.dumps(result))

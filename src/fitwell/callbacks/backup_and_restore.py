@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import os
 import warnings
 from pathlib import Path
 from typing import Any
 
+from fitwell import distributed
 from fitwell.callbacks.base import Callback, Logs
 from fitwell.errors import UnsafeFileError
 from fitwell.saving import random_state, tensor_tree, weights
@@ -180,6 +182,9 @@ class BackupAndRestore(Callback):
     def _save(self, epoch: int, batch: int) -> None:
         model = self.model
         compiled = model._compiled  # type: ignore[union-attr]
+        trackers = _tracker_states(compiled if compiled.world_size == 1 else _merged_copy(compiled))
+        if not distributed.is_main_process():
+            return  # under torchrun rank 0 writes the backup; every rank restores from it
         tree = {
             "format": FORMAT,
             "version": 1,
@@ -190,7 +195,7 @@ class BackupAndRestore(Callback):
             "random_epoch": self._epoch_random,
             "random_batch": random_state.capture(),
             "optimizer": model.optimizer.state_dict(),  # type: ignore[union-attr]
-            "trackers": _tracker_states(compiled),
+            "trackers": trackers,
             "callback_states": {**self._earlier_states, **self._states(earlier=False)},
         }
         weights_by_name = {f"model/{name}": t for name, t in model.state_dict().items()}  # type: ignore[union-attr]
@@ -291,6 +296,16 @@ def _tracker_states(compiled: Any) -> dict[str, Any]:
     }
 
 
+def _merged_copy(compiled: Any) -> Any:
+    """A copy of the loss and metric states summed over every process (a collective call)."""
+    snapshot = copy.copy(compiled)
+    snapshot.loss_tracker = copy.deepcopy(compiled.loss_tracker)
+    snapshot.heads = [dataclasses.replace(h, tracker=copy.deepcopy(h.tracker)) for h in compiled.heads]
+    snapshot.metric_keys = [(key, copy.deepcopy(metric)) for key, metric in compiled.metric_keys]
+    distributed.merge_states(snapshot)
+    return snapshot
+
+
 def _running_mean_state(tracker: Any) -> dict[str, Any]:
     return {"total": tracker.total, "count": tracker.count}
 
@@ -303,6 +318,10 @@ def _load_tracker_states(compiled: Any, state: dict[str, Any]) -> None:
             tracker.count = int(saved["count"])
     for key, metric in getattr(compiled, "metric_keys", []):
         metric.load_state_dict(state["metrics"][key])
+    if not distributed.is_main_process():
+        # The backup holds the states summed over all processes: rank 0 carries
+        # them, the others start the epoch's remainder from zero.
+        compiled.reset()
     scaler = getattr(compiled, "grad_scaler", None)
     if scaler is not None and state.get("grad_scaler"):  # {} until the scaler's first step
         scaler.load_state_dict(state["grad_scaler"])

@@ -31,9 +31,10 @@ class LiveDiagnosis(Callback):
     epoch a short diagnosis is printed. Training is never stopped unless a
     kind is listed in `stop_on`.
 
-    A NaN is caught without reading the loss back every step: a flag and the
-    first bad batch are kept on the device and read at most every
-    `CHECK_SECONDS` (and at each epoch end).
+    A NaN is caught without reading the loss back every step: each step keeps
+    a device-side copy of the epoch's running loss total (one small copy, no
+    sync), and the copies are read at most every `CHECK_SECONDS` and at each
+    epoch end; the first non-finite one names the batch.
 
     Args:
         stop_on: Kinds that stop training when found (e.g. `("diverged",)`); none by default.
@@ -84,7 +85,7 @@ class LiveDiagnosis(Callback):
         self._logs: dict[str, list[float | None]] = {}
         self._epochs: list[int] = []
         self._context = RunContext()
-        self._first_bad: torch.Tensor | None = None
+        self._pending: list[tuple[int, torch.Tensor]] = []
         self._nan_batch: int | None = None
         self._epoch = 0
         self._last_check = 0.0
@@ -124,19 +125,18 @@ class LiveDiagnosis(Callback):
 
     def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
         self._epoch = epoch
-        self._first_bad = None
+        self._pending = []
         self._last_check = time.monotonic()
 
     def on_train_batch_end(self, batch: int, logs: Logs | None = None) -> None:
         del logs  # reading the logs would sync the device every step
-        total = self._running_loss_total()
-        if total is None or self._nan_batch is not None:
+        if self._nan_batch is not None:
             return
-        bad = ~torch.isfinite(total.detach())
-        if self._first_bad is None:
-            self._first_bad = torch.full((), -1, dtype=torch.long, device=total.device)
-        self._first_bad = torch.where(bad & (self._first_bad < 0), torch.full_like(self._first_bad, batch),
-                                      self._first_bad)
+        total = self._running_loss_total()
+        if total is None:
+            return
+        # The running total is updated in place, so keep a copy; NaN/Inf stays in it for the epoch.
+        self._pending.append((batch, total.detach().clone()))
         now = time.monotonic()
         if now - self._last_check >= CHECK_SECONDS:
             self._last_check = now
@@ -170,11 +170,15 @@ class LiveDiagnosis(Callback):
         return total if isinstance(total, torch.Tensor) else None
 
     def _check_nan(self) -> None:
-        if self._first_bad is None or self._nan_batch is not None:
+        if not self._pending or self._nan_batch is not None:
             return
-        batch = int(self._first_bad)  # the one device read
-        if batch < 0:
+        totals = torch.stack([total.float() for _, total in self._pending])
+        bad = torch.nonzero(~torch.isfinite(totals)).flatten().tolist()  # the one device read
+        batches = [batch for batch, _ in self._pending]
+        self._pending = []
+        if not bad:
             return
+        batch = batches[bad[0]]
         self._nan_batch = batch
         learning_rate = _learning_rate(self.model)
         rate = "" if learning_rate is None else f" with learning_rate={learning_rate:.4g}"
@@ -182,7 +186,11 @@ class LiveDiagnosis(Callback):
             "diverged",
             "error",
             [self._epoch],
-            {"epoch": self._epoch, "batch": batch, **({"learning_rate": learning_rate} if learning_rate else {})},
+            {
+                "epoch": self._epoch,
+                "batch": batch,
+                **({"learning_rate": learning_rate} if learning_rate else {}),
+            },
             "Lower the learning rate 3–10×"
             + ("" if learning_rate is None else f", to {learning_rate / 10:.1g}–{learning_rate / 3:.1g}")
             + "; if it persists, clip gradients (clipnorm=1.0) and check the data for NaN/Inf.",

@@ -26,7 +26,18 @@ _NOT_CURVES = ("epoch", "epochs", "step", "steps", "time", "wall_time")
 
 #: Name fragments of metrics where higher is better / lower is better.
 _HIGHER_IS_BETTER = ("acc", "auc", "precision", "recall", "f1", "iou", "r2", "top_k")
-_LOWER_IS_BETTER = ("loss", "error", "mse", "mae", "mape", "msle", "crossentropy", "hinge", "divergence", "poisson")
+_LOWER_IS_BETTER = (
+    "loss",
+    "error",
+    "mse",
+    "mae",
+    "mape",
+    "msle",
+    "crossentropy",
+    "hinge",
+    "divergence",
+    "poisson",
+)
 
 
 @dataclass(frozen=True)
@@ -70,7 +81,7 @@ class Curves:
 
     @property
     def metric_key(self) -> str | None:
-        """The training metric to judge: the first accuracy-like one, else the first with a known direction."""
+        """The training metric to judge: the first accuracy-like one, else the first with a direction."""
         candidates = [
             key
             for key in self.values
@@ -214,7 +225,9 @@ def _from_columns(columns: dict[str, list[float | None]], epochs: list[int] | No
         )
     n = len(columns["loss"])
     if n == 0:
-        raise ValueError(f"The run has no epochs: 'loss' is empty in the {source}. Train for at least one epoch.")
+        raise ValueError(
+            f"The run has no epochs: 'loss' is empty in the {source}. Train for at least one epoch."
+        )
     values: dict[str, np.ndarray] = {}
     recorded: dict[str, np.ndarray] = {}
     for key, column in columns.items():

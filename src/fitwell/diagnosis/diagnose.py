@@ -122,7 +122,9 @@ def _healthy(view: RunView) -> Finding:
         best = int(np.argmin(view.val_loss))
         best_epoch = view.epoch_of(int(view.val_positions[best]))
         evidence.update(best_epoch=best_epoch, best_val_loss=float(view.val_loss[best]))
-        summary += f", val_loss {format_number(float(view.val_loss[-1]))} (best at {format_epoch(best_epoch)})"
+        summary += (
+            f", val_loss {format_number(float(view.val_loss[-1]))} (best at {format_epoch(best_epoch)})"
+        )
     return Finding(
         "healthy",
         "info",

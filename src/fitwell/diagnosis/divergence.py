@@ -69,7 +69,12 @@ def check_divergence(run: RunView, *, nan_batch: int | None = None) -> Finding |
             "diverged",
             "error",
             [epoch],
-            {"best_loss": best, "best_epoch": run.epoch_of(best_position), "end_loss": end, "growth": end / best},
+            {
+                "best_loss": best,
+                "best_epoch": run.epoch_of(best_position),
+                "end_loss": end,
+                "growth": end / best,
+            },
             f"The loss grew {end / best:.1f}× above its best{_rate_text(run, grown)}; {_advice(run, grown)}",
             f"loss exploded from {format_number(best)} ({format_epoch(run.epoch_of(best_position))}) to "
             f"{format_number(end)} by {format_epoch(epoch)}.",

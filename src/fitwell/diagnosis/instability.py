@@ -50,9 +50,10 @@ def check_instability(run: RunView) -> Finding | None:
     else:
         values, positions, name = run.val_loss, val, "val_loss"
     epoch_positions = positions if name == "loss" else run.val_positions[positions]
-    jumps = values[positions] / values[positions - 1]
-    worst = int(np.argmax(jumps))
+    rises = values[positions] - values[positions - 1]
+    worst = int(np.argmax(rises))
     worst_epoch = run.epoch_of(int(epoch_positions[worst]))
+    before, after = float(values[positions[worst] - 1]), float(values[positions[worst]])
     count, steps = len(positions), len(values) - 1
     learning_rate = run.learning_rate()
     if learning_rate is None:
@@ -70,12 +71,12 @@ def check_instability(run: RunView) -> Finding | None:
             "curve": name,
             "spikes": count,
             "steps": steps,
-            "largest_jump": float(jumps[worst]),
+            "largest_rise": float(rises[worst]),
             "train_spikes": len(train),
             "val_spikes": len(val),
         },
         f"{lower}, or use a larger batch; ReduceLROnPlateau and gradient clipping "
         "(clipnorm=1.0) also calm it.",
-        f"{name} jumped up in {count} of {steps} epochs (largest: {format_number(values[positions[worst] - 1])} → "
-        f"{format_number(values[positions[worst]])} at {format_epoch(worst_epoch)}).",
+        f"{name} jumped up in {count} of {steps} epochs (largest: {format_number(before)} → "
+        f"{format_number(after)} at {format_epoch(worst_epoch)}).",
     )

@@ -67,7 +67,7 @@ def check_overfitting(run: RunView) -> Finding | None:
     # The epoch to keep is the raw best (what ModelCheckpoint keeps); the rise is measured from
     # the smoothed minimum, which one lucky epoch cannot pull down.
     best_position = int(run.val_positions[int(np.argmin(run.val_loss))])
-    train_at_best = float(run.smooth_loss[int(run.val_positions[evidence.best])])
+    train_at_best = float(run.smooth_loss[best_position])
     train_end = run.end_loss
     established = (
         evidence.epochs_after >= needed_after
@@ -98,8 +98,9 @@ def check_overfitting(run: RunView) -> Finding | None:
         f"patience={patience}, restore_best_weights=True) or ModelCheckpoint(..., monitor='val_loss', "
         "save_best_only=True). Then regularize: Dropout, weight decay, data augmentation, a smaller "
         "model, or more data.",
-        f"val_loss was lowest at {format_epoch(best_epoch)} ({format_number(float(np.min(run.val_loss)))}), then "
-        f"rose {evidence.rise:.0%} (from {format_epoch(onset_epoch)} on, to {format_number(evidence.end_value)}) "
+        f"val_loss was lowest at {format_epoch(best_epoch)} ({format_number(float(np.min(run.val_loss)))}), "
+        f"then rose {evidence.rise:.0%} (from {format_epoch(onset_epoch)} on, to "
+        f"{format_number(evidence.end_value)}) "
         f"while loss kept falling ({format_number(train_at_best)} → {format_number(train_end)}) "
         f"by {format_epoch(last_epoch)}.",
     )

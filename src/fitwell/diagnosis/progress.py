@@ -54,7 +54,7 @@ def _is_crawl(run: RunView) -> bool:
     return (
         straightness(smooth) >= th.crawl_min_straightness
         and 0.0 < _mean_rate(smooth) < th.crawl_max_rate
-        and stats.decreasing_fraction(run.loss) >= th.crawl_min_decreasing
+        and stats.decreasing_fraction(run.loss, max(1, run.n // 20)) >= th.crawl_min_decreasing
         and stats.relative_drop(float(smooth[0]), float(smooth[-1])) >= th.crawl_min_total_drop
     )
 
@@ -152,7 +152,8 @@ def check_plateau_or_underfitting(run: RunView) -> Finding | None:
             "Lower the learning rate when progress stops: ReduceLROnPlateau(monitor='val_loss', factor=0.5, "
             "patience=3). If the curves stay flat, the model lacks capacity or is over-regularized: add "
             "units or layers, reduce dropout or weight decay.",
-            f"both curves are flat (loss changed {tail_drop:.1%} over the last {run.tail} epochs) at {level}, "
+            f"both curves are flat (loss changed {tail_drop:.1%} over the last {run.tail} epochs) "
+            f"at {level}, "
             "short of a good value.",
         )
     tail_rate = 1.0 - (float(smooth[-1]) / float(start)) ** (1.0 / run.tail) if start > 0 else 0.0
@@ -190,10 +191,13 @@ def check_still_improving(run: RunView) -> Finding | None:
     # New lows, not a rebound from a bump: the smoothed end must be below the smoothed best
     # before the recent window, and the recent raw best below the earlier raw best.
     raw = run.val_loss if run.has_val else run.loss
-    drop = stats.relative_drop(float(np.min(smooth[:-recent])), float(smooth[-1]))
+    before = float(np.min(smooth[:-recent]))
+    drop = stats.relative_drop(before, float(smooth[-1]))
     raw_drop = stats.relative_drop(float(np.min(raw[:-recent])), float(np.min(raw[-recent:])))
     if min(drop, raw_drop) < th.still_improving_drop:
         return None
+    if before - float(smooth[-1]) <= th.still_improving_noise_multiple * stats.noise_scale(raw):
+        return None  # a lucky epoch of a noisy curve, not progress
     last_epoch = run.epoch_of(run.n - 1)
     return Finding(
         "still_improving",
@@ -202,5 +206,6 @@ def check_still_improving(run: RunView) -> Finding | None:
         {"curve": name, "recent_drop": drop, "recent_epochs": recent},
         f"Train longer (e.g. epochs={2 * (last_epoch + 1)}) with EarlyStopping(monitor='val_loss', "
         "restore_best_weights=True) to stop at the right time.",
-        f"{name} fell {drop:.0%} over the last {recent} epochs and is still falling at {format_epoch(last_epoch)}.",
+        f"{name} fell {drop:.0%} over the last {recent} epochs and is still falling at "
+        f"{format_epoch(last_epoch)}.",
     )

@@ -66,16 +66,23 @@ def relative_drop(before: float, after: float) -> float:
     return (before - after) / abs(before)
 
 
-def decreasing_fraction(values: np.ndarray) -> float:
-    """Share of epoch-to-epoch steps that go down (1.0 for a strictly falling curve).
+def decreasing_fraction(values: np.ndarray, stride: int = 1) -> float:
+    """Share of steps of `stride` epochs that go down (1.0 for a strictly falling curve).
+
+    A stride that grows with the run (e.g. `n // 20`) judges a long run at
+    the same coarseness as a short one, so per-epoch noise on a long, slow
+    descent does not hide the trend.
 
     Example:
         >>> decreasing_fraction(np.array([3.0, 2.0, 2.5, 1.0, 0.5]))
         0.75
+        >>> decreasing_fraction(np.array([3.0, 2.0, 2.5, 1.0, 0.5]), stride=2)
+        1.0
     """
-    if len(values) < 2:
+    values = np.asarray(values, dtype=np.float64)
+    if len(values) <= stride:
         return 0.0
-    return float(np.mean(np.diff(values) < 0))
+    return float(np.mean(values[stride:] < values[:-stride]))
 
 
 def noise_scale(values: np.ndarray) -> float:

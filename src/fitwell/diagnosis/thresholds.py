@@ -51,7 +51,8 @@ class Thresholds:
         crawl_min_straightness: `lr_too_low` needs a near-straight descent: the
             second half of the run fell at least this fraction as much as the first...
         crawl_max_rate: ...at a mean rate below this fraction per epoch...
-        crawl_min_decreasing: ...going down in at least this share of epochs...
+        crawl_min_decreasing: ...going down in at least this share of epochs (of steps of
+            `n // 20` epochs in long runs)...
         crawl_min_total_drop: ...and by at least this fraction in total (less is flat).
         good_chance_fraction: A training loss above this fraction of chance level is
             not a good value (for `plateau` and `underfitting`).
@@ -65,6 +66,8 @@ class Thresholds:
         still_improving_drop: `still_improving` when, over the recent window, the
             validation loss reached new lows at least this fraction below the best before
             (both smoothed and raw).
+        still_improving_noise_multiple: ...by more than this many times the curve's
+            epoch-to-epoch noise.
         leak_accuracy: `suspicious_validation` when validation accuracy stays at or
             above this over the end window (near-perfect)...
         leak_loss_ratio: ...or when validation loss stays below this fraction of the
@@ -97,6 +100,7 @@ class Thresholds:
     underfit_max_rate: float = 0.05
     underfit_max_gap: float = 0.25
     still_improving_drop: float = 0.025
+    still_improving_noise_multiple: float = 2.0
     leak_accuracy: float = 0.995
     leak_loss_ratio: float = 0.3
 

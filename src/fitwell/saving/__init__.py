@@ -15,6 +15,7 @@ import os
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from fitwell import distributed
 from fitwell.saving import hdf5, safetensors_file, weights
 from fitwell.saving.weights import require_built
 
@@ -76,7 +77,11 @@ def save_weights(model: nn.Module, filepath: str | os.PathLike, *, overwrite: bo
     module = _weights_format(filepath)
     require_built(model, "save_weights()")
     metadata = {"format": "pt", "fitwell_version": _version()}
-    module.write(filepath, model.state_dict(), metadata=metadata, overwrite=overwrite)
+    # Under torchrun every process calls this: sharded (FSDP) weights are
+    # gathered whole on all of them, and rank 0 alone writes the file.
+    state = distributed.full_state_dict(model) if distributed.is_sharded(model) else model.state_dict()
+    if distributed.is_main_process():
+        module.write(filepath, state, metadata=metadata, overwrite=overwrite)
 
 
 def load_weights(model: nn.Module, filepath: str | os.PathLike, *, strict: bool = True) -> None:
@@ -110,7 +115,10 @@ def load_weights(model: nn.Module, filepath: str | os.PathLike, *, strict: bool 
         module = _weights_format(filepath)
         names, mismatch = weights.check(model, module.read_shapes(filepath), strict=strict, source=source)
         tensors = module.read(filepath, names)
-    weights.assign(model, tensors)
+    if distributed.is_sharded(model):
+        distributed.load_full_state_dict(model, tensors)  # each process keeps its shard
+    else:
+        weights.assign(model, tensors)
     weights.warn_skipped(mismatch, source)
 
 
@@ -118,7 +126,14 @@ def save_model(model: Model, filepath: str | os.PathLike, *, overwrite: bool = T
     """Save a whole `Sequential` model to one `.keras` zip file; see `model_file`."""
     from fitwell.saving import model_file
 
-    model_file.save_model(model, filepath, overwrite=overwrite)
+    if distributed.is_sharded(model):
+        raise ValueError(
+            "model.save() cannot write a model whose parameters are sharded (strategy='fsdp'). "
+            "Received a sharded model. Use model.save_weights('model.weights.h5'), which gathers "
+            "the full weights, and rebuild the model from its code."
+        )
+    if distributed.is_main_process():
+        model_file.save_model(model, filepath, overwrite=overwrite)
 
 
 def load_model(filepath: str | os.PathLike, *, compile: bool = True) -> Any:  # noqa: A002 - Keras's name

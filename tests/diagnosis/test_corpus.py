@@ -1,0 +1,80 @@
+"""The measured quality of `diagnose` on real, labelled training runs.
+
+The runs were trained by scripts/make_diagnosis_corpus.py; only their curves
+are stored (tests/diagnosis/fixtures/). `corpus/` is the set the rules were
+developed on; `holdout/` was trained afterwards with other seeds and never
+used to tune them. Both count.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from fitwell.diagnosis import KINDS, diagnose
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FORBIDDEN_FOR_HEALTHY = ("overfitting", "diverged", "unstable")
+
+
+def _load(folder: str) -> list[dict]:
+    return [json.loads(path.read_text()) for path in sorted((FIXTURES / folder).glob("*.json"))]
+
+
+@pytest.fixture(scope="module")
+def runs() -> list[dict]:
+    return _load("corpus") + _load("holdout")
+
+
+@pytest.fixture(scope="module")
+def results(runs) -> list[tuple[dict, list[str]]]:
+    return [
+        (run, diagnose(run["history"], loss=run["loss"], num_classes=run["num_classes"]).kinds)
+        for run in runs
+    ]
+
+
+def confusion_table(results) -> str:
+    counts = Counter((run["label"], found[0]) for run, found in results)
+    labels = [kind for kind in KINDS if any(label == kind for label, _ in counts)]
+    columns = [kind for kind in KINDS if any(found == kind for _, found in counts)]
+    lines = [f"{'label':>22} | " + " ".join(f"{c[:8]:>8}" for c in columns)]
+    for label in labels:
+        lines.append(f"{label:>22} | " + " ".join(f"{counts.get((label, c), 0) or '.':>8}" for c in columns))
+    return "\n".join(lines)
+
+
+def test_the_corpus_is_large_and_covers_every_kind(runs):
+    assert len(runs) >= 60
+    labels = Counter(run["label"] for run in runs)
+    assert set(labels) == set(KINDS)
+    assert labels["healthy"] >= 20
+    assert {run["loss"] for run in runs} >= {"sparse_categorical_crossentropy", "binary_crossentropy", "mse"}
+
+
+def test_at_least_95_percent_of_runs_get_the_right_primary_finding(results):
+    right = sum(run["label"] == found[0] for run, found in results)
+    print(f"\n{confusion_table(results)}\nright primary finding: {right}/{len(results)}")
+    assert right / len(results) >= 0.95
+
+
+def test_the_development_set_alone_reaches_95_percent(results):
+    development = [(run, found) for run, found in results if not run["name"].endswith("_holdout")]
+    right = sum(run["label"] == found[0] for run, found in development)
+    assert right / len(development) >= 0.95
+
+
+def test_no_healthy_run_gets_overfitting_diverged_or_unstable(results):
+    healthy = [(run["name"], found) for run, found in results if run["label"] == "healthy"]
+    assert len(healthy) >= 20
+    flagged = [(name, found) for name, found in healthy if set(found) & set(FORBIDDEN_FOR_HEALTHY)]
+    assert flagged == []
+
+
+def test_every_broken_run_is_flagged_as_a_problem(results):
+    for run, found in results:
+        if run["label"] in ("diverged", "not_learning", "overfitting"):
+            assert run["label"] in found, (run["name"], found)

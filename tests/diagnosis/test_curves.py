@@ -1,0 +1,158 @@
+"""Reading a run from a History, a dict, a DataFrame, or a fitwell/Keras CSVLogger file."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import fitwell
+from conftest import make_classifier
+from fitwell.diagnosis import diagnose, read_curves
+
+
+def test_a_dict_becomes_aligned_float_arrays():
+    curves = read_curves({"loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "learning_rate": [0.1, 0.05]})
+    assert curves.epochs.tolist() == [0, 1]
+    assert curves.values["val_loss"].tolist() == [1.1, 0.7]
+    assert curves.learning_rate_at(1) == 0.05
+
+
+def test_the_epoch_key_gives_the_epoch_numbers():
+    curves = read_curves({"epoch": [3, 4, 5], "loss": [1.0, 0.9, 0.8]})
+    assert curves.epochs.tolist() == [3, 4, 5]
+
+
+def test_the_accuracy_metric_is_preferred_and_directions_come_from_names():
+    curves = read_curves(
+        {
+            "loss": [1.0],
+            "mae": [0.5],
+            "val_sparse_categorical_accuracy": [0.1],
+            "sparse_categorical_accuracy": [0.2],
+        }
+    )
+    assert curves.metric_key == "sparse_categorical_accuracy"
+    assert read_curves({"loss": [1.0], "mae": [0.5]}).metric_key == "mae"
+    assert read_curves({"loss": [1.0], "custom_score": [0.5]}).metric_key is None
+
+
+def test_keras_2_lr_key_is_read_as_the_learning_rate():
+    assert read_curves({"loss": [1.0, 0.9], "lr": [0.01, 0.001]}).learning_rate_at(1) == 0.001
+
+
+def test_a_fitwell_history_is_read_with_its_epochs(blobs):
+    x, y = blobs
+    model = make_classifier()
+    model.compile(
+        optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"], device="cpu"
+    )
+    history = model.fit(x, y, epochs=3, validation_split=0.2, verbose=0)
+    curves = read_curves(history)
+    assert curves.epochs.tolist() == history.epoch
+    assert curves.values["val_accuracy"].tolist() == history.history["val_accuracy"]
+
+
+def test_history_diagnose_reads_the_loss_and_class_count_from_the_model(blobs):
+    x, y = blobs
+    model = make_classifier()
+    model.compile(optimizer=fitwell.optimizers.SGD(0.0), loss="sparse_categorical_crossentropy", device="cpu")
+    history = model.fit(x, y, epochs=4, validation_split=0.2, verbose=0)
+    finding = history.diagnose().primary
+    assert finding.kind == "not_learning"
+    assert finding.evidence["chance_loss"] == pytest.approx(math.log(3))
+
+
+def test_a_dataframe_is_read_and_na_validation_cells_are_missing_not_nan():
+    pandas = pytest.importorskip("pandas")
+    frame = pandas.DataFrame(
+        {"epoch": [0, 1, 2, 3], "loss": [1.0, 0.8, 0.7, 0.65], "val_loss": [np.nan, 0.9, np.nan, 0.8]}
+    )
+    curves = read_curves(frame)
+    assert curves.recorded["val_loss"].tolist() == [False, True, False, True]
+    assert diagnose(frame).primary.kind != "diverged"
+
+
+def test_a_dataframe_nan_training_loss_is_diverged():
+    pandas = pytest.importorskip("pandas")
+    frame = pandas.DataFrame({"epoch": [0, 1], "loss": [1.0, np.nan], "val_loss": [1.0, np.nan]})
+    assert diagnose(frame).primary.kind == "diverged"
+
+
+def test_a_csv_distinguishes_na_from_nan(tmp_path):
+    path = tmp_path / "run.csv"
+    path.write_text("epoch,loss,val_loss\n0,1.0,NA\n1,0.5,0.6\n2,nan,nan\n")
+    curves = read_curves(path)
+    assert curves.recorded["val_loss"].tolist() == [False, True, True]
+    assert math.isnan(curves.values["loss"][2])
+    assert diagnose(path).primary.epochs == [2]
+
+
+def test_a_csv_with_another_separator_and_a_list_column(tmp_path):
+    path = tmp_path / "run.csv"
+    path.write_text('epoch;loss;per_class\n0;1.0;"[1, 2]"\n1;0.5;"[3, 4]"\n')
+    curves = read_curves(str(path))
+    assert list(curves.values) == ["loss"]
+    assert curves.values["loss"].tolist() == [1.0, 0.5]
+
+
+def test_fitwell_csvlogger_files_are_read(tmp_path, blobs):
+    x, y = blobs
+    path = tmp_path / "log.csv"
+    model = make_classifier()
+    model.compile(
+        optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"], device="cpu"
+    )
+    history = model.fit(
+        x, y, epochs=3, validation_split=0.2, verbose=0, callbacks=[fitwell.callbacks.CSVLogger(str(path))]
+    )
+    curves = read_curves(path)
+    for key, values in history.history.items():
+        np.testing.assert_allclose(curves.values[key], values, rtol=1e-6)
+
+
+@pytest.mark.keras
+def test_keras_csvlogger_files_and_history_dicts_are_read(tmp_path):
+    keras = pytest.importorskip("keras")
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 4)).astype("float32")
+    y = (x[:, :1] > 0).astype("float32")
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential(
+        [
+            keras.Input((4,)),
+            keras.layers.Dense(8, activation="relu"),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    with_val, without_val = tmp_path / "with_val.csv", tmp_path / "without_val.csv"
+    history = model.fit(
+        x, y, epochs=4, validation_split=0.25, verbose=0, callbacks=[keras.callbacks.CSVLogger(str(with_val))]
+    )
+    model.fit(x, y, epochs=3, verbose=0, callbacks=[keras.callbacks.CSVLogger(str(without_val))])
+    curves = read_curves(with_val)
+    for key, values in history.history.items():
+        np.testing.assert_allclose(curves.values[key], values, rtol=1e-6)
+    assert read_curves(history.history).values["loss"].tolist() == history.history["loss"]
+    # Keras reserves val_ columns filled with NA when there is no validation: they are not curves.
+    assert not any(key.startswith("val_") for key in read_curves(without_val).values)
+    assert diagnose(with_val, loss="binary_crossentropy").epochs == 4
+
+
+def test_missing_loss_wrong_type_missing_file_and_misaligned_lists_are_explained(tmp_path):
+    with pytest.raises(ValueError, match="no 'loss' curve.*Received keys"):
+        read_curves({"accuracy": [0.5]})
+    with pytest.raises(TypeError, match="Received: an object of type int"):
+        read_curves(3)
+    with pytest.raises(FileNotFoundError, match="No CSV file at"):
+        read_curves(tmp_path / "absent.csv")
+    with pytest.raises(ValueError, match="'val_loss' has 3 values but 'loss' has 2"):
+        read_curves({"loss": [1.0, 0.5], "val_loss": [1.0, 0.5, 0.4]})
+    with pytest.raises(ValueError, match="no epochs"):
+        read_curves({"loss": []})
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(ValueError, match="is empty"):
+        read_curves(empty)

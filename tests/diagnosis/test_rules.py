@@ -1,0 +1,222 @@
+"""Each finding kind on synthetic curves: short and long runs, and one noisy epoch."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from diagnosis import synthetic
+from fitwell.diagnosis import Thresholds, diagnose
+
+CE = {"loss": "sparse_categorical_crossentropy", "num_classes": 10}
+
+
+def kinds(run, **kwargs):
+    return diagnose(run, **{**CE, **kwargs}).kinds
+
+
+# -- diverged ---------------------------------------------------------------------------
+def test_nan_loss_names_the_epoch_and_the_learning_rate_range():
+    diagnosis = diagnose({"loss": [2.3, 1.5, float("nan"), float("nan")], "learning_rate": [0.1] * 4})
+    finding = diagnosis.primary
+    assert finding.kind == "diverged" and finding.severity == "error"
+    assert finding.epochs == [2]
+    assert finding.evidence["learning_rate"] == 0.1 and finding.evidence["last_finite_loss"] == 1.5
+    assert "loss became NaN at epoch 3 with learning_rate=0.1; lower it 3–10×, to 0.01–0.03" in finding.advice
+
+
+def test_infinite_loss_is_diverged_and_reports_the_batch_when_known():
+    finding = diagnose({"loss": [1.0, math.inf]}, nan_batch=17).primary
+    assert (
+        finding.kind == "diverged" and finding.evidence["batch"] == 17 and finding.evidence["value"] == "inf"
+    )
+    assert "batch 17" in finding.summary
+
+
+def test_exploding_loss_is_diverged_at_the_epoch_it_passed_three_times_its_best():
+    loss = [2.0, 1.0, 0.5, 0.6, 2.0, 8.0, 30.0, 90.0]
+    finding = diagnose({"loss": loss}).primary
+    assert finding.kind == "diverged"
+    assert finding.epochs == [4] and finding.evidence["best_epoch"] == 2
+
+
+def test_loss_far_above_chance_is_diverged():
+    assert kinds({"loss": [14.2, 14.6, 14.6, 14.6, 14.6], "val_loss": [14.5] * 5})[0] == "diverged"
+
+
+def test_a_diverged_run_reports_nothing_else():
+    diagnosis = diagnose({"loss": [2.0, 1.0, float("nan")], "val_loss": [2.0, 3.0, float("nan")]})
+    assert diagnosis.kinds == ["diverged"]
+
+
+# -- unstable ---------------------------------------------------------------------------
+@pytest.mark.parametrize("n", [8, 30, 500])
+def test_repeated_spikes_are_unstable(n):
+    diagnosis = diagnose(synthetic.spiky(n))
+    assert diagnosis.primary.kind == "unstable"
+    assert diagnosis.primary.evidence["train_spikes"] >= 2
+
+
+def test_a_single_spike_is_not_unstable():
+    run = synthetic.healthy(30)
+    run["loss"][15] *= 3.0
+    assert "unstable" not in kinds(run)
+
+
+def test_erratic_validation_alone_is_unstable():
+    run = synthetic.healthy(30)
+    for epoch in range(5, 30, 4):
+        run["val_loss"][epoch] *= 4.0
+    finding = diagnose(run, **CE).get("unstable")
+    assert finding is not None and finding.evidence["curve"] == "val_loss"
+
+
+# -- overfitting ------------------------------------------------------------------------
+@pytest.mark.parametrize(("n", "best"), [(5, 1), (6, 2), (40, 12), (500, 150)])
+def test_overfitting_reports_the_epoch_to_keep(n, best):
+    finding = diagnose(synthetic.overfitting(n, best=best)).primary
+    assert finding.kind == "overfitting"
+    assert abs(finding.evidence["best_epoch"] - best) <= max(1, n // 50)
+    assert finding.evidence["rise"] > 0.3
+    assert f"epoch {finding.evidence['best_epoch'] + 1}" in finding.advice
+    assert "EarlyStopping" in finding.advice and "ModelCheckpoint" in finding.advice
+
+
+def test_one_bad_validation_epoch_at_the_end_is_not_overfitting():
+    run = synthetic.healthy(40)
+    run["val_loss"][-1] *= 1.6
+    assert "overfitting" not in kinds(run)
+
+
+def test_a_rise_within_noise_is_not_overfitting():
+    run = synthetic.healthy(60, val_noise=0.08, seed=3)
+    assert "overfitting" not in kinds(run)
+
+
+def test_overfitting_needs_the_training_loss_to_keep_falling():
+    n = 30
+    run = synthetic.overfitting(n, best=10)
+    run["loss"] = [1.0] * n  # flat training loss: the validation rise is not overfitting
+    assert "overfitting" not in diagnose(run).kinds
+
+
+# -- not learning -----------------------------------------------------------------------
+@pytest.mark.parametrize("n", [5, 30, 500])
+def test_loss_stuck_at_chance_is_not_learning(n):
+    finding = diagnose(synthetic.stuck(n), **CE).primary
+    assert finding.kind == "not_learning" and finding.severity == "error"
+    assert "ln(10)" in finding.summary
+
+
+def test_a_flat_loss_is_not_learning_even_without_a_chance_level():
+    run = {"loss": [0.8, 0.8001, 0.7999, 0.8, 0.8002], "val_loss": [0.81, 0.81, 0.8101, 0.81, 0.8099]}
+    assert diagnose(run).primary.kind == "not_learning"
+
+
+def test_memorising_noise_while_validation_stays_at_chance_is_not_learning():
+    n = 15
+    loss = np.linspace(2.36, 2.25, n)  # training creeps down (memorising)
+    run = {"loss": loss.tolist(), "val_loss": np.linspace(2.33, 2.35, n).tolist()}
+    assert kinds(run)[0] == "not_learning"
+
+
+# -- lr too low -------------------------------------------------------------------------
+@pytest.mark.parametrize("n", [5, 8, 30, 500])
+def test_a_straight_slow_descent_is_lr_too_low(n):
+    finding = diagnose(synthetic.crawl(n), **CE).primary
+    assert finding.kind == "lr_too_low"
+    assert finding.evidence["rate_per_epoch"] < 0.03
+    assert "to 0.0002–0.0003" in finding.advice  # 2–3× the logged 1e-4
+
+
+def test_a_fast_short_run_is_still_improving_not_lr_too_low():
+    diagnosis = diagnose(synthetic.cut_short(5))
+    assert diagnosis.primary.kind == "still_improving"
+    assert "lr_too_low" not in diagnosis.kinds
+
+
+# -- underfitting and plateau -----------------------------------------------------------
+@pytest.mark.parametrize("n", [8, 30, 500])
+def test_high_loss_creeping_down_without_gap_is_underfitting(n):
+    finding = diagnose(synthetic.high_and_creeping(n), **CE).primary
+    assert finding.kind == "underfitting"
+    assert finding.evidence["tail_drop"] > 0.025
+    assert "capacity" in finding.advice
+
+
+def test_underfitting_in_five_epochs():
+    run = {
+        "loss": [2.3, 1.2, 1.0, 0.98, 0.96],
+        "accuracy": [0.3, 0.6, 0.65, 0.66, 0.67],
+        "val_loss": [1.3, 1.05, 1.0, 0.99, 0.97],
+        "val_accuracy": [0.55, 0.63, 0.65, 0.66, 0.66],
+    }
+    assert kinds(run)[0] == "underfitting"
+
+
+@pytest.mark.parametrize("n", [5, 30, 500])
+def test_both_curves_flat_at_a_poor_value_is_a_plateau(n):
+    finding = diagnose(synthetic.flat_and_high(n), **CE).primary
+    assert finding.kind == "plateau"
+    assert "ReduceLROnPlateau" in finding.advice
+
+
+def test_without_a_chance_level_or_accuracy_a_flat_curve_is_not_a_plateau():
+    loss = synthetic.decay(30, 2.0, 0.9, speed=12.0)
+    assert diagnose({"loss": loss.tolist(), "val_loss": (loss * 1.02).tolist()}).primary.kind == "healthy"
+
+
+# -- still improving --------------------------------------------------------------------
+@pytest.mark.parametrize("n", [5, 8])
+def test_a_run_stopped_while_falling_fast_is_still_improving(n):
+    finding = diagnose(synthetic.cut_short(n)).primary
+    assert finding.kind == "still_improving" and finding.severity == "info"
+    assert f"epochs={2 * n}" in finding.advice
+
+
+# -- suspicious validation --------------------------------------------------------------
+@pytest.mark.parametrize("n", [5, 30, 500])
+def test_perfect_validation_accuracy_is_suspicious(n):
+    diagnosis = diagnose(synthetic.leaked(n), **CE)
+    assert diagnosis.primary.kind == "suspicious_validation"
+    assert diagnosis.primary.evidence["val_accuracy"] == 1.0
+
+
+def test_validation_loss_far_below_training_loss_is_suspicious():
+    loss = synthetic.decay(20, 1.0, 0.3)
+    run = {"loss": loss.tolist(), "val_loss": (loss * 0.1).tolist()}
+    finding = diagnose(run).primary
+    assert finding.kind == "suspicious_validation" and finding.evidence["val_to_train_loss"] == pytest.approx(
+        0.1
+    )
+
+
+# -- healthy ----------------------------------------------------------------------------
+@pytest.mark.parametrize("n", [8, 30, 500])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_converged_run_with_noisy_validation_is_healthy(n, seed):
+    diagnosis = diagnose(synthetic.healthy(n, seed=seed, val_noise=0.05), **CE)
+    assert diagnosis.kinds == ["healthy"]
+    assert diagnosis.is_healthy
+
+
+def test_a_converged_five_epoch_run_is_healthy():
+    assert kinds(synthetic.healthy(5, val_noise=0.005)) == ["healthy"]
+
+
+# -- options ----------------------------------------------------------------------------
+def test_thresholds_can_be_replaced():
+    run = synthetic.overfitting(40, best=12)
+    assert diagnose(run).primary.kind == "overfitting"
+    strict = Thresholds(overfit_min_rise=5.0)
+    assert "overfitting" not in diagnose(run, thresholds=strict).kinds
+
+
+def test_validation_every_k_epochs_is_aligned_on_the_epochs_it_ran():
+    run = synthetic.overfitting(40, best=12)
+    every_other = {"loss": run["loss"], "val_loss": run["val_loss"][1::2]}
+    finding = diagnose(every_other).primary
+    assert finding.kind == "overfitting"
+    assert finding.evidence["best_epoch"] % 2 == 1  # validation ran after epochs 2, 4, … (1-based)

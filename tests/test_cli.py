@@ -1,0 +1,93 @@
+"""The `fitwell` command: demo, diagnose, plot, and help for each."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from diagnosis import synthetic
+from fitwell.cli import main
+
+
+@pytest.fixture
+def overfit_csv(tmp_path):
+    """A CSVLogger-style file (Keras layout: epoch first, then sorted keys) of an overfitting run."""
+    run = synthetic.overfitting(30, best=10)
+    path = tmp_path / "run.csv"
+    keys = sorted(run)
+    rows = ["epoch," + ",".join(keys)]
+    rows += [f"{epoch}," + ",".join(repr(run[key][epoch]) for key in keys) for epoch in range(30)]
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_diagnose_prints_the_findings(overfit_csv, capsys):
+    assert main(["diagnose", str(overfit_csv)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Diagnosis of 30 epochs:") and "overfitting: val_loss was lowest at epoch 11" in out
+
+
+def test_diagnose_json_and_chance_level_options(tmp_path, capsys):
+    path = tmp_path / "stuck.csv"
+    run = synthetic.stuck(12)
+    path.write_text(
+        "epoch,loss,val_loss\n" + "".join(f"{e},{run['loss'][e]},{run['val_loss'][e]}\n" for e in range(12))
+    )
+    assert (
+        main(["diagnose", str(path), "--json", "--loss", "categorical_crossentropy", "--num-classes", "10"])
+        == 0
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert data["primary"] == "not_learning" and data["epochs"] == 12
+
+
+def test_plot_writes_the_image(overfit_csv, tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    output = tmp_path / "curves.png"
+    assert main(["plot", str(overfit_csv), "-o", str(output)]) == 0
+    assert output.read_bytes()[:4] == b"\x89PNG"
+    assert f"wrote {output}" in capsys.readouterr().out
+
+
+def test_a_missing_file_is_reported_without_a_traceback(tmp_path, capsys):
+    assert main(["diagnose", str(tmp_path / "nope.csv")]) == 1
+    assert capsys.readouterr().err.startswith("fitwell diagnose: No CSV file at")
+
+
+@pytest.mark.parametrize("command", [[], ["demo"], ["diagnose"], ["plot"]])
+def test_help_for_every_command(command, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([*command, "--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: fitwell")
+    if command == ["demo"]:
+        assert "--epochs" in out and "--out" in out
+    if command == ["plot"]:
+        assert "-o OUTPUT" in out
+
+
+def test_a_command_is_required(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([])
+    assert exit_info.value.code == 2
+
+
+def test_demo_trains_the_digits_and_writes_the_run_folder(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    out_dir = tmp_path / "run"
+    assert main(["demo", "--epochs", "8", "--out", str(out_dir)]) == 0
+    printed = capsys.readouterr().out
+    accuracy = float(printed.split("test accuracy: ")[1].split()[0])
+    assert accuracy > 0.9
+    assert "Epoch 8/8" in printed and "Diagnosis of 8 epochs:" in printed
+    for name in ("history.csv", "curves.png", "best.weights.h5"):
+        assert (out_dir / name).stat().st_size > 0
+    assert (out_dir / "history.csv").read_text().startswith("epoch,accuracy,learning_rate,loss,")
+    assert main(["diagnose", str(out_dir / "history.csv")]) == 0
+
+
+def test_demo_rejects_zero_epochs(tmp_path, capsys):
+    assert main(["demo", "--epochs", "0", "--out", str(tmp_path)]) == 1
+    assert "--epochs must be >= 1" in capsys.readouterr().err
