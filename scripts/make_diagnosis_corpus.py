@@ -5,18 +5,21 @@ synthetic data, set up to show one behaviour: healthy training (often with a
 small, noisy validation set), overfitting, underfitting, divergence,
 instability, a crawl from a too-low learning rate, a plateau, no learning at
 all, a run stopped while still improving, or leaked validation data. The
-label is the behaviour the recipe was built to produce, fixed before the
-diagnosis rules were run on it.
+label is the behaviour the recipe was built to produce; a recipe whose
+curves plainly did not show it was changed, never the rules' verdict taken
+as the label (docs/diagnosis.md tells how the corpus was made).
 
 Only the curves are kept: one small JSON file per run under
-`tests/diagnosis/fixtures/corpus/`, holding the label, the recipe, the loss
-name, the number of classes and the `History.history` dict. The tests read
-these files, so they never train.
+`tests/diagnosis/fixtures/corpus/` (and `holdout/`), holding the label, the
+recipe, the loss name, the number of classes and the `History.history`
+dict. The tests read these files, so they never train. Training is
+deterministic on the CPU (one thread per process, fixed seeds).
 
 Usage:
-    python scripts/make_diagnosis_corpus.py             # every run (about two minutes)
+    python scripts/make_diagnosis_corpus.py             # every run (a few minutes on 2 cores)
+    python scripts/make_diagnosis_corpus.py --holdout   # the held-out runs
     python scripts/make_diagnosis_corpus.py --only plateau --print
-    python scripts/make_diagnosis_corpus.py --check     # train nothing, print the confusion table
+    python scripts/make_diagnosis_corpus.py --check     # train nothing, print the confusion tables
 """
 
 from __future__ import annotations

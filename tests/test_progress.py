@@ -26,7 +26,7 @@ def test_verbose_zero_prints_nothing(blobs, capsys):
 
 def test_verbose_two_prints_one_line_per_epoch(blobs, capsys):
     x, y = blobs
-    compiled().fit(x, y, validation_split=0.2, epochs=3, verbose=2)
+    compiled().fit(x, y, validation_split=0.2, epochs=3, verbose=2, diagnose=False)
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 3
     assert lines[0].startswith("Epoch 1/3 - ")
@@ -59,3 +59,12 @@ def test_auto_means_a_progress_bar(blobs):
     history = model.fit(x, y, epochs=1, verbose="auto", callbacks=[ProgbarLogger(1, file=io.StringIO())])
     assert history.params["verbose"] == 1
     assert isinstance(fitwell.callbacks.ProgbarLogger(2), fitwell.callbacks.Callback)
+
+
+def test_verbose_runs_end_with_a_short_diagnosis_unless_silenced(blobs, capsys):
+    x, y = blobs
+    compiled().fit(x, y, validation_split=0.2, epochs=3, verbose=2)
+    text = capsys.readouterr().out
+    assert text.count("Epoch ") == 3 and len(text.strip().splitlines()) > 3
+    compiled().fit(x, y, validation_split=0.2, epochs=3, verbose=2, diagnose=False)
+    assert len(capsys.readouterr().out.strip().splitlines()) == 3

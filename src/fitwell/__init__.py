@@ -9,6 +9,7 @@ Example:
 from __future__ import annotations
 
 from fitwell import callbacks, datasets, layers, losses, metrics, mixed_precision, optimizers, saving, utils
+from fitwell.diagnosis import Diagnosis, diagnose
 from fitwell.errors import FitwellError, NotCompiledError
 from fitwell.history import History
 from fitwell.layers import Input
@@ -17,6 +18,7 @@ from fitwell.saving import load_model
 from fitwell.sequential import Sequential
 
 __all__ = [
+    "Diagnosis",
     "FitwellError",
     "History",
     "Input",
@@ -26,6 +28,7 @@ __all__ = [
     "__version__",
     "callbacks",
     "datasets",
+    "diagnose",
     "layers",
     "load_model",
     "losses",

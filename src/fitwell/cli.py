@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -85,6 +86,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (FileNotFoundError, ValueError, TypeError, ImportError) as error:
         print(f"fitwell {args.command}: {error}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, and keep Python from
+        # complaining again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _diagnose(path: str, *, loss: str | None, num_classes: int | None, as_json: bool) -> int:
@@ -140,21 +146,9 @@ def _demo(epochs: int, out: Path, seed: int) -> int:
     torch.set_num_threads(1)
     fitwell.utils.set_random_seed(seed)
     out.mkdir(parents=True, exist_ok=True)
-    (x_train, y_train), (x_test, y_test) = fitwell.datasets.load_digits()
-    x_train = x_train.reshape(len(x_train), -1).astype("float32") / 16.0
-    x_test = x_test.reshape(len(x_test), -1).astype("float32") / 16.0
+    (x_train, y_train), (x_test, y_test) = _digits()
     print(f"digits: {len(x_train)} training and {len(x_test)} test images of 8×8 pixels, 10 classes")
-    model = fitwell.Sequential(
-        [
-            fitwell.Input(shape=(64,)),
-            fitwell.layers.Dense(64, activation="relu"),
-            fitwell.layers.Dropout(0.2),
-            fitwell.layers.Dense(10, activation="softmax"),
-        ]
-    )
-    model.compile(
-        optimizer=fitwell.optimizers.Adam(3e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"]
-    )
+    model = _demo_model()
     callbacks, missing = _demo_callbacks(out)
     if missing:
         print(f"note: this installation has no {', '.join(missing)}; training without them")
@@ -183,6 +177,36 @@ def _demo(epochs: int, out: Path, seed: int) -> int:
     print(f"\n{diagnosis}")
     print(f"\n(done in {time.monotonic() - started:.1f}s)")
     return 0
+
+
+def _digits() -> tuple[tuple[Any, Any], tuple[Any, Any]]:
+    """The shipped digits, flattened to 64 features and scaled to [0, 1]."""
+    import fitwell
+
+    (x_train, y_train), (x_test, y_test) = fitwell.datasets.load_digits()
+    return (_scaled(x_train), y_train), (_scaled(x_test), y_test)
+
+
+def _scaled(images: Any) -> Any:
+    return images.reshape(len(images), -1).astype("float32") / 16.0
+
+
+def _demo_model() -> Any:
+    """A 64-unit network with dropout, compiled with Adam and accuracy."""
+    import fitwell
+
+    model = fitwell.Sequential(
+        [
+            fitwell.Input(shape=(64,)),
+            fitwell.layers.Dense(64, activation="relu"),
+            fitwell.layers.Dropout(0.2),
+            fitwell.layers.Dense(10, activation="softmax"),
+        ]
+    )
+    model.compile(
+        optimizer=fitwell.optimizers.Adam(3e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
+    return model
 
 
 def _write_csv(history: Any, path: Path) -> None:

@@ -222,51 +222,17 @@ def find_learning_rate(
         >>> sweep.suggestion, sweep.plot(path="lr.png")  # doctest: +SKIP
     """
     from fitwell import data as data_module
-    from fitwell import engine
 
     state = model._require_compiled("find_learning_rate()")
     _check_arguments(start_lr, end_lr, num_steps, batch_size, smoothing)
-    device = model.device
-    data = data_module.as_data(x, y, sample_weight, batch_size=batch_size, shuffle=True, device=device)
+    data = data_module.as_data(x, y, sample_weight, batch_size=batch_size, shuffle=True, device=model.device)
     model._build(state, data.first_batch(), data)
-    optimizer = state.optimizer
-    saved_weights = {name: tensor.detach().clone() for name, tensor in model.state_dict().items()}
-    saved_optimizer = copy.deepcopy(optimizer.state_dict())
-    # The sweep must override any schedule, so it sets the rate the optimizer resolves each step;
-    # the original (float or schedule) goes back afterwards.
-    saved_rate = optimizer._learning_rate
-    saved_random = _capture_random_states()
-    was_training, saved_stop = model.training, model.stop_training
     rates = np.geomspace(start_lr, end_lr, num_steps).tolist()
-    losses: list[torch.Tensor] = []
-    stopped_early = False
+    saved = _capture(model, state.optimizer)
     try:
-        model.train()
-        step = 0
-        while step < num_steps and not stopped_early:
-            for batch in data.epoch():
-                optimizer._learning_rate = float(rates[step])
-                y_pred = engine.call_module(model, batch.x)
-                loss = state.compute_loss(batch.y, y_pred, batch.sample_weight, batch.size)
-                optimizer.zero_grad()
-                loss.backward()
-                optimizer.step()
-                losses.append(loss.detach())
-                step += 1
-                if step % CHECK_EVERY == 0 or step == num_steps:
-                    stopped_early = _diverged(losses, smoothing, divergence_factor)
-                if step >= num_steps or stopped_early:
-                    break
+        losses, stopped_early = _sweep(model, state, data, rates, smoothing, divergence_factor)
     finally:
-        with torch.no_grad():
-            model.load_state_dict(saved_weights)
-        optimizer.load_state_dict(saved_optimizer)
-        optimizer._learning_rate = saved_rate
-        optimizer.zero_grad()
-        state.reset()
-        _restore_random_states(saved_random)
-        model.train(was_training)
-        model.stop_training = saved_stop
+        _restore(model, state, saved)
     recorded = torch.stack(losses).float().cpu().numpy().tolist() if losses else []
     rates = rates[: len(recorded)]
     return LearningRateSweep(
@@ -276,6 +242,57 @@ def find_learning_rate(
         suggestion=suggest_learning_rate(rates, recorded, beta=smoothing),
         stopped_early=stopped_early,
     )
+
+
+def _sweep(
+    model: Model, state: Any, data: Any, rates: list[float], smoothing: float, divergence_factor: float
+) -> tuple[list[torch.Tensor], bool]:
+    """Train one step per rate, cycling through the data; the losses stay on the device."""
+    from fitwell import engine
+
+    optimizer = state.optimizer
+    losses: list[torch.Tensor] = []
+    model.train()
+    while True:
+        for batch in data.epoch():
+            # Set the rate the optimizer resolves at each step, overriding any schedule.
+            optimizer._learning_rate = float(rates[len(losses)])
+            y_pred = engine.call_module(model, batch.x)
+            loss = state.compute_loss(batch.y, y_pred, batch.sample_weight, batch.size)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.detach())
+            done = len(losses) == len(rates)
+            if (len(losses) % CHECK_EVERY == 0 or done) and _diverged(losses, smoothing, divergence_factor):
+                return losses, True
+            if done:
+                return losses, False
+
+
+def _capture(model: Model, optimizer: Any) -> dict[str, Any]:
+    """Everything the sweep changes: weights and buffers, optimizer state and rate, random states."""
+    return {
+        "weights": {name: tensor.detach().clone() for name, tensor in model.state_dict().items()},
+        "optimizer": copy.deepcopy(optimizer.state_dict()),
+        "learning_rate": optimizer._learning_rate,  # a float or a schedule, put back as it was
+        "random": _capture_random_states(),
+        "training": model.training,
+        "stop_training": model.stop_training,
+    }
+
+
+def _restore(model: Model, state: Any, saved: dict[str, Any]) -> None:
+    optimizer = state.optimizer
+    with torch.no_grad():
+        model.load_state_dict(saved["weights"])
+    optimizer.load_state_dict(saved["optimizer"])
+    optimizer._learning_rate = saved["learning_rate"]
+    optimizer.zero_grad()
+    state.reset()
+    _restore_random_states(saved["random"])
+    model.train(saved["training"])
+    model.stop_training = saved["stop_training"]
 
 
 def _diverged(losses: list[torch.Tensor], beta: float, factor: float) -> bool:

@@ -19,6 +19,7 @@ from fitwell import distributed, engine, guards, jit
 from fitwell import mixed_precision as precision_module
 from fitwell import optimizers as optimizers_module
 from fitwell.callbacks.base import Callback, CallbackList
+from fitwell.callbacks.live_diagnosis import LiveDiagnosis
 from fitwell.callbacks.progbar_logger import ProgbarLogger
 from fitwell.compiled import CompiledState
 from fitwell.errors import NotCompiledError
@@ -217,6 +218,7 @@ class Model(nn.Module):
         validation_steps: int | None = None,
         validation_batch_size: int | None = None,
         validation_freq: int | list[int] = 1,
+        diagnose: bool = True,
     ) -> History:
         """Train for `epochs` epochs; returns the `History` (also `model.history`).
 
@@ -225,6 +227,13 @@ class Model(nn.Module):
         `validation_split` holds out the *last* fraction of array data
         before shuffling; `batch_size` is ignored for data that is already
         batched. Everything is checked before any weight changes.
+
+        With `verbose > 0`, fitwell also watches the curves while training:
+        a finding that becomes certain (loss turned NaN, overfitting
+        established) is printed once, when it happens, and a short diagnosis
+        follows the last epoch. It never stops training; `diagnose=False`
+        silences it (pass `fitwell.callbacks.LiveDiagnosis(stop_on=...)`
+        yourself to stop on a finding).
 
         Returns:
             The `History`: `history.history["val_loss"]` etc., one float per epoch.
@@ -293,6 +302,9 @@ class Model(nn.Module):
         if isinstance(train_data, data_module.ArrayData):
             guards.check_class_balance(state, train_data.y, sample_weight=train_data.sample_weight)
         history = History()
+        callbacks = list(callbacks or [])
+        if diagnose and verbose and not any(isinstance(c, LiveDiagnosis) for c in callbacks):
+            callbacks.append(LiveDiagnosis())
         callback_list = self._callback_list(
             callbacks,
             history,
@@ -370,7 +382,9 @@ class Model(nn.Module):
         extra: list[Callback] = [history] if history is not None else []
         if verbose and not any(isinstance(c, ProgbarLogger) for c in given):
             extra.append(ProgbarLogger(verbose))
-        every = [*given, *extra]
+        # Live findings print after the epoch's progress line, so they go last.
+        live = [c for c in given if isinstance(c, LiveDiagnosis)]
+        every = [*(c for c in given if not isinstance(c, LiveDiagnosis)), *extra, *live]
         active = every
         if not distributed.is_main_process():
             # Only rank 0 prints and writes files; callbacks that decide run everywhere.

@@ -85,12 +85,16 @@ def test_fsdp_shards_parameters_and_saves_full_weights(tmp_path, single):
         for name, values in single["weights"].items():
             np.testing.assert_allclose(rank["weights"][name], values, rtol=1e-4, atol=1e-5, err_msg=name)
     model = train_script.fitwell.Sequential(
-        [train_script.fitwell.Input(shape=(6,)), train_script.fitwell.layers.Dense(16, activation="relu"),
-         train_script.fitwell.layers.Dense(3, activation="softmax")]
+        [
+            train_script.fitwell.Input(shape=(6,)),
+            train_script.fitwell.layers.Dense(16, activation="relu"),
+            train_script.fitwell.layers.Dense(3, activation="softmax"),
+        ]
     )
     model.load_weights(tmp_path / "final.weights.h5")  # one whole file, loadable by a single process
-    np.testing.assert_allclose(model.layers[0].weight.detach().numpy(), single["weights"]["layers.0.weight"],
-                               rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(
+        model.layers[0].weight.detach().numpy(), single["weights"]["layers.0.weight"], rtol=1e-4, atol=1e-5
+    )
 
 
 def test_backup_and_restore_resumes_a_crashed_torchrun_job(tmp_path, runs):

@@ -8,6 +8,7 @@ from fitwell.callbacks.csv_logger import CSVLogger
 from fitwell.callbacks.early_stopping import EarlyStopping
 from fitwell.callbacks.lambda_callback import LambdaCallback
 from fitwell.callbacks.learning_rate_scheduler import LearningRateScheduler
+from fitwell.callbacks.live_diagnosis import LiveDiagnosis
 from fitwell.callbacks.model_checkpoint import ModelCheckpoint
 from fitwell.callbacks.progbar_logger import ProgbarLogger
 from fitwell.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
@@ -24,6 +25,7 @@ __all__ = [
     "History",
     "LambdaCallback",
     "LearningRateScheduler",
+    "LiveDiagnosis",
     "ModelCheckpoint",
     "ProgbarLogger",
     "ReduceLROnPlateau",

@@ -81,6 +81,11 @@ class LiveDiagnosis(Callback):
         self.reported: list[str] = []
         self._reset()
 
+    @property
+    def main_process_only(self) -> bool:  # type: ignore[override]
+        """Under torchrun it only prints on rank 0, unless it may stop training everywhere."""
+        return not self.stop_on
+
     def _reset(self) -> None:
         self._logs: dict[str, list[float | None]] = {}
         self._epochs: list[int] = []

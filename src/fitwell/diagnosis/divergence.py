@@ -38,57 +38,63 @@ def check_divergence(run: RunView, *, nan_batch: int | None = None) -> Finding |
     Returns:
         The finding, or None.
     """
-    loss, th = run.loss, run.thresholds
-    bad = np.flatnonzero(~np.isfinite(loss))
+    bad = np.flatnonzero(~np.isfinite(run.loss))
     if len(bad):
-        position = int(bad[0])
-        epoch = run.epoch_of(position)
-        value = "NaN" if np.isnan(loss[position]) else "Inf"
-        where = format_epoch(epoch) + (f", batch {nan_batch}" if nan_batch is not None else "")
-        evidence: dict = {"epoch": epoch, "value": value.lower()}
-        if nan_batch is not None:
-            evidence["batch"] = int(nan_batch)
-        if run.learning_rate(position) is not None:
-            evidence["learning_rate"] = run.learning_rate(position)
-        if position > 0:
-            evidence["last_finite_loss"] = float(loss[position - 1])
-        return Finding(
-            "diverged",
-            "error",
-            [epoch],
-            evidence,
-            f"The loss became {value} at {where}{_rate_text(run, position)}; {_advice(run, position)}",
-            f"loss became {value} at {where}.",
-        )
-    best_position = int(np.argmin(loss))
-    best, end, first = float(loss[best_position]), run.end_loss, float(loss[0])
-    if end > th.diverge_growth * best and end > first and best > 0:
-        grown = best_position + int(np.argmax(loss[best_position:] > th.diverge_growth * best))
-        epoch = run.epoch_of(grown)
-        return Finding(
-            "diverged",
-            "error",
-            [epoch],
-            {
-                "best_loss": best,
-                "best_epoch": run.epoch_of(best_position),
-                "end_loss": end,
-                "growth": end / best,
-            },
-            f"The loss grew {end / best:.1f}× above its best{_rate_text(run, grown)}; {_advice(run, grown)}",
-            f"loss exploded from {format_number(best)} ({format_epoch(run.epoch_of(best_position))}) to "
-            f"{format_number(end)} by {format_epoch(epoch)}.",
-        )
-    chance = run.context.chance_loss
-    if chance and end > th.diverge_above_chance * chance:
-        return Finding(
-            "diverged",
-            "error",
-            [run.epoch_of(0)],
-            {"end_loss": end, "chance_loss": chance, "times_chance": end / chance},
-            f"The model is confidently wrong: a uniform guess would score {format_number(chance)}"
-            f"{_rate_text(run, 0)}; {_advice(run, 0)}",
-            f"loss ended at {format_number(end)}, {end / chance:.1f}× the chance level "
-            f"{format_number(chance)} (worse than guessing).",
-        )
-    return None
+        return _non_finite(run, int(bad[0]), nan_batch)
+    return _exploded(run) or _above_chance(run)
+
+
+def _non_finite(run: RunView, position: int, nan_batch: int | None) -> Finding:
+    epoch = run.epoch_of(position)
+    value = "NaN" if np.isnan(run.loss[position]) else "Inf"
+    where = format_epoch(epoch) + (f", batch {nan_batch}" if nan_batch is not None else "")
+    evidence: dict = {"epoch": epoch, "value": value.lower()}
+    if nan_batch is not None:
+        evidence["batch"] = int(nan_batch)
+    if run.learning_rate(position) is not None:
+        evidence["learning_rate"] = run.learning_rate(position)
+    if position > 0:
+        evidence["last_finite_loss"] = float(run.loss[position - 1])
+    return Finding(
+        "diverged",
+        "error",
+        [epoch],
+        evidence,
+        f"The loss became {value} at {where}{_rate_text(run, position)}; {_advice(run, position)}",
+        f"loss became {value} at {where}.",
+    )
+
+
+def _exploded(run: RunView) -> Finding | None:
+    growth = run.thresholds.diverge_growth
+    best_position = int(np.argmin(run.loss))
+    best, end = float(run.loss[best_position]), run.end_loss
+    if not (best > 0 and end > growth * best and end > float(run.loss[0])):
+        return None
+    grown = best_position + int(np.argmax(run.loss[best_position:] > growth * best))
+    epoch = run.epoch_of(grown)
+    return Finding(
+        "diverged",
+        "error",
+        [epoch],
+        {"best_loss": best, "best_epoch": run.epoch_of(best_position), "end_loss": end, "growth": end / best},
+        f"The loss grew {end / best:.1f}× above its best{_rate_text(run, grown)}; {_advice(run, grown)}",
+        f"loss exploded from {format_number(best)} ({format_epoch(run.epoch_of(best_position))}) to "
+        f"{format_number(end)} by {format_epoch(epoch)}.",
+    )
+
+
+def _above_chance(run: RunView) -> Finding | None:
+    chance, end = run.context.chance_loss, run.end_loss
+    if not chance or end <= run.thresholds.diverge_above_chance * chance:
+        return None
+    return Finding(
+        "diverged",
+        "error",
+        [run.epoch_of(0)],
+        {"end_loss": end, "chance_loss": chance, "times_chance": end / chance},
+        f"The model is confidently wrong: a uniform guess would score {format_number(chance)}"
+        f"{_rate_text(run, 0)}; {_advice(run, 0)}",
+        f"loss ended at {format_number(end)}, {end / chance:.1f}× the chance level "
+        f"{format_number(chance)} (worse than guessing).",
+    )

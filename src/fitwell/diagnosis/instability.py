@@ -41,28 +41,17 @@ def check_instability(run: RunView) -> Finding | None:
         if run.has_val
         else np.zeros(0, dtype=int)
     )
-    train_unstable = _enough(len(train), run.n - 1, run)
-    val_unstable = run.has_val and _enough(len(val), len(run.val_loss) - 1, run)
-    if not (train_unstable or val_unstable):
-        return None
-    if train_unstable:
-        values, positions, name = run.loss, train, "loss"
+    if _enough(len(train), run.n - 1, run):
+        values, positions, name, epoch_positions = run.loss, train, "loss", train
+    elif run.has_val and _enough(len(val), len(run.val_loss) - 1, run):
+        values, positions, name, epoch_positions = run.val_loss, val, "val_loss", run.val_positions[val]
     else:
-        values, positions, name = run.val_loss, val, "val_loss"
-    epoch_positions = positions if name == "loss" else run.val_positions[positions]
+        return None
     rises = values[positions] - values[positions - 1]
     worst = int(np.argmax(rises))
     worst_epoch = run.epoch_of(int(epoch_positions[worst]))
     before, after = float(values[positions[worst] - 1]), float(values[positions[worst]])
     count, steps = len(positions), len(values) - 1
-    learning_rate = run.learning_rate()
-    if learning_rate is None:
-        lower = "Lower the learning rate 3–10×"
-    else:
-        lower = (
-            f"Lower the learning rate 3–10× (learning_rate={format_number(learning_rate)} → "
-            f"{learning_rate_range(learning_rate, 1 / 10, 1 / 3)})"
-        )
     return Finding(
         "unstable",
         "warning",
@@ -75,8 +64,18 @@ def check_instability(run: RunView) -> Finding | None:
             "train_spikes": len(train),
             "val_spikes": len(val),
         },
-        f"{lower}, or use a larger batch; ReduceLROnPlateau and gradient clipping "
+        f"{_lower_rate_text(run)}, or use a larger batch; ReduceLROnPlateau and gradient clipping "
         "(clipnorm=1.0) also calm it.",
         f"{name} jumped up in {count} of {steps} epochs (largest: {format_number(before)} → "
         f"{format_number(after)} at {format_epoch(worst_epoch)}).",
+    )
+
+
+def _lower_rate_text(run: RunView) -> str:
+    learning_rate = run.learning_rate()
+    if learning_rate is None:
+        return "Lower the learning rate 3–10×"
+    return (
+        f"Lower the learning rate 3–10× (learning_rate={format_number(learning_rate)} → "
+        f"{learning_rate_range(learning_rate, 1 / 10, 1 / 3)})"
     )

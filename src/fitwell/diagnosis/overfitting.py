@@ -68,18 +68,21 @@ def check_overfitting(run: RunView) -> Finding | None:
     # the smoothed minimum, which one lucky epoch cannot pull down.
     best_position = int(run.val_positions[int(np.argmin(run.val_loss))])
     train_at_best = float(run.smooth_loss[best_position])
-    train_end = run.end_loss
     established = (
         evidence.epochs_after >= needed_after
         and evidence.rise >= th.overfit_min_rise
         and evidence.end_value - evidence.best_value > th.overfit_noise_multiple * evidence.noise
-        and train_end < (1.0 - th.overfit_train_drop) * train_at_best
+        and run.end_loss < (1.0 - th.overfit_train_drop) * train_at_best
     )
     if not established:
         return None
+    return _finding(run, evidence, best_position, train_at_best)
+
+
+def _finding(run: RunView, evidence: OverfitEvidence, best_position: int, train_at_best: float) -> Finding:
     best_epoch = run.epoch_of(best_position)
+    best_value = float(np.min(run.val_loss))
     onset_epoch = run.epoch_of(int(run.val_positions[evidence.onset]))
-    last_epoch = run.epoch_of(run.n - 1)
     patience = max(2, round(0.1 * len(run.val_loss)))
     return Finding(
         "overfitting",
@@ -87,20 +90,19 @@ def check_overfitting(run: RunView) -> Finding | None:
         [best_epoch, onset_epoch],
         {
             "best_epoch": best_epoch,
-            "best_val_loss": float(np.min(run.val_loss)),
+            "best_val_loss": best_value,
             "onset_epoch": onset_epoch,
             "end_val_loss": evidence.end_value,
             "rise": evidence.rise,
-            "end_loss": train_end,
-            "gap": evidence.end_value - train_end,
+            "end_loss": run.end_loss,
+            "gap": evidence.end_value - run.end_loss,
         },
         f"Keep the weights of {format_epoch(best_epoch)}: EarlyStopping(monitor='val_loss', "
         f"patience={patience}, restore_best_weights=True) or ModelCheckpoint(..., monitor='val_loss', "
         "save_best_only=True). Then regularize: Dropout, weight decay, data augmentation, a smaller "
         "model, or more data.",
-        f"val_loss was lowest at {format_epoch(best_epoch)} ({format_number(float(np.min(run.val_loss)))}), "
-        f"then rose {evidence.rise:.0%} (from {format_epoch(onset_epoch)} on, to "
-        f"{format_number(evidence.end_value)}) "
-        f"while loss kept falling ({format_number(train_at_best)} → {format_number(train_end)}) "
-        f"by {format_epoch(last_epoch)}.",
+        f"val_loss was lowest at {format_epoch(best_epoch)} ({format_number(best_value)}), then rose "
+        f"{evidence.rise:.0%} (from {format_epoch(onset_epoch)} on, to {format_number(evidence.end_value)}) "
+        f"while loss kept falling ({format_number(train_at_best)} → {format_number(run.end_loss)}) "
+        f"by {format_epoch(run.epoch_of(run.n - 1))}.",
     )

@@ -126,19 +126,33 @@ def check_not_learning(run: RunView) -> Finding | None:
     )
 
 
-def check_plateau_or_underfitting(run: RunView) -> Finding | None:
-    """`plateau` (flat far from a good value) or `underfitting` (high, creeping down, no gap)."""
-    if run.level_is_poor is not True or run.n < 3:
-        return None
-    th, smooth = run.thresholds, run.smooth_loss
-    start = smooth[-1 - run.tail] if run.n > run.tail else smooth[0]
-    tail_drop = stats.relative_drop(float(start), float(smooth[-1]))
-    accuracy = run.end_of(run.accuracy_key) if run.accuracy_key else None
+def _level_text(run: RunView, accuracy: float | None) -> str:
+    """`"loss 0.87 (0.38× chance), accuracy 0.87"`: the final level, as far as it is known."""
     level = f"loss {format_number(run.end_loss)}"
     if run.context.chance_loss:
         level += f" ({run.end_loss / run.context.chance_loss:.2f}× chance)"
     if accuracy is not None:
         level += f", {run.accuracy_key} {format_number(accuracy)}"
+    return level
+
+
+def _validation_gap(run: RunView) -> float | None:
+    """How far the end validation loss is above the end training loss, relatively."""
+    if not run.has_val or run.end_loss <= 0:
+        return None
+    val_end = float(np.median(run.val_loss[-min(run.tail, len(run.val_loss)) :]))
+    return (val_end - run.end_loss) / run.end_loss
+
+
+def check_plateau_or_underfitting(run: RunView) -> Finding | None:
+    """`plateau` (flat far from a good value) or `underfitting` (high, creeping down, no gap)."""
+    if run.level_is_poor is not True or run.n < 3:
+        return None
+    th, smooth = run.thresholds, run.smooth_loss
+    start = float(smooth[-1 - run.tail] if run.n > run.tail else smooth[0])
+    tail_drop = stats.relative_drop(start, float(smooth[-1]))
+    accuracy = run.end_of(run.accuracy_key) if run.accuracy_key else None
+    level = _level_text(run, accuracy)
     evidence = {"end_loss": run.end_loss, "tail_drop": tail_drop, "tail_epochs": run.tail}
     if accuracy is not None:
         evidence["end_accuracy"] = accuracy
@@ -153,18 +167,17 @@ def check_plateau_or_underfitting(run: RunView) -> Finding | None:
             "patience=3). If the curves stay flat, the model lacks capacity or is over-regularized: add "
             "units or layers, reduce dropout or weight decay.",
             f"both curves are flat (loss changed {tail_drop:.1%} over the last {run.tail} epochs) "
-            f"at {level}, "
-            "short of a good value.",
+            f"at {level}, short of a good value.",
         )
-    tail_rate = 1.0 - (float(smooth[-1]) / float(start)) ** (1.0 / run.tail) if start > 0 else 0.0
-    evidence["tail_rate_per_epoch"] = tail_rate
-    if tail_rate > th.underfit_max_rate:
+    evidence["tail_rate_per_epoch"] = (
+        1.0 - (float(smooth[-1]) / start) ** (1.0 / run.tail) if start > 0 else 0.0
+    )
+    if evidence["tail_rate_per_epoch"] > th.underfit_max_rate:
         return None  # still falling fast: not underfitting (yet), see still_improving
-    if run.has_val:
-        val_end = float(np.median(run.val_loss[-min(run.tail, len(run.val_loss)) :]))
-        gap = (val_end - run.end_loss) / run.end_loss if run.end_loss > 0 else 0.0
-        if gap > th.underfit_max_gap:
-            return None
+    gap = _validation_gap(run)
+    if gap is not None and gap > th.underfit_max_gap:
+        return None
+    if gap is not None:
         evidence["gap"] = gap
     learning_rate = run.learning_rate()
     raise_text = "" if learning_rate is None else f" (e.g. to {format_number(1.5 * learning_rate)})"
