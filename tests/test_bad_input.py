@@ -129,3 +129,12 @@ def test_learning_rate_must_be_a_non_negative_number():
         fitwell.optimizers.Adam(learning_rate=-1)
     with pytest.raises(TypeError, match="`learning_rate` must be a float"):
         fitwell.optimizers.Adam(learning_rate="fast")
+
+
+def test_several_bad_arguments_are_reported_together(model, blobs):
+    x, y = blobs
+    with pytest.raises(ValueError) as caught:
+        model.fit(x, y, epochs=-1, batch_size=0, validation_split=2.0, verbose=0)
+    message = str(caught.value)
+    for part in ("epochs=-1", "batch_size=0", "validation_split=2.0"):
+        assert part in message

@@ -14,8 +14,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from fitwell import arguments, distributed, engine, fit_data, guards, jit
 from fitwell import data as data_module
-from fitwell import distributed, engine, guards, jit
 from fitwell import mixed_precision as precision_module
 from fitwell import optimizers as optimizers_module
 from fitwell.callbacks.base import Callback, CallbackList
@@ -27,21 +27,6 @@ from fitwell.history import History
 from fitwell.utils import default_device
 
 __all__ = ["Model"]
-
-VERBOSE_CHOICES = (0, 1, 2, "auto")
-
-
-def _check_positive_int(value: Any, argument: str, *, allow_none: bool = True, minimum: int = 1) -> None:
-    if value is None and allow_none:
-        return
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise ValueError(f"`{argument}` must be an int >= {minimum}. Received: {argument}={value!r}")
-
-
-def _check_verbose(verbose: Any) -> int:
-    if verbose not in VERBOSE_CHOICES or isinstance(verbose, bool):
-        raise ValueError(f"`verbose` must be one of {VERBOSE_CHOICES}. Received: verbose={verbose!r}")
-    return 1 if verbose == "auto" else int(verbose)
 
 
 class Model(nn.Module):
@@ -242,61 +227,37 @@ class Model(nn.Module):
             ValueError: For invalid arguments or data, before training starts.
         """
         state = self._require_compiled("fit()")
-        verbose = _check_verbose(verbose)
-        _check_positive_int(batch_size, "batch_size")
-        _check_positive_int(epochs, "epochs", allow_none=False, minimum=0)
-        _check_positive_int(initial_epoch, "initial_epoch", allow_none=False, minimum=0)
-        _check_positive_int(steps_per_epoch, "steps_per_epoch")
-        _check_positive_int(validation_steps, "validation_steps")
-        _check_positive_int(validation_batch_size, "validation_batch_size")
-        _check_validation_freq(validation_freq)
-        if class_weight is not None and sample_weight is not None:
-            raise ValueError(
-                "`class_weight` and `sample_weight` cannot be used together. Received both. "
-                "Fold the class weights into `sample_weight` instead."
-            )
-        if not isinstance(validation_split, int | float) or not 0.0 <= validation_split < 1.0:
-            raise ValueError(
-                "`validation_split` must be a float in [0, 1). "
-                f"Received: validation_split={validation_split!r}"
-            )
-        if validation_split and validation_data is None:
-            if not data_module._is_structure_of_arrays(x):
-                raise ValueError(
-                    "`validation_split` only works with array data (numpy, torch, pandas). "
-                    f"Received: x of type {type(x).__name__}. Pass `validation_data=` instead."
-                )
-            (x, y, sample_weight), validation_data = data_module.split_validation(
-                data_module.to_structure(x, argument="x"),
-                None if y is None else data_module.to_structure(y, argument="y"),
-                None
-                if sample_weight is None
-                else data_module.to_tensor(sample_weight, argument="sample_weight"),
-                validation_split,
-            )
-            guards.check_validation_split(y, validation_data[1], enabled=state.guards_enabled)
-        device = self.device
-        train_data = data_module.as_data(
+        arguments.check_arguments(
+            verbose=verbose,
+            batch_size=batch_size,
+            epochs=epochs,
+            initial_epoch=initial_epoch,
+            steps_per_epoch=steps_per_epoch,
+            validation_steps=validation_steps,
+            validation_batch_size=validation_batch_size,
+            validation_freq=validation_freq,
+            validation_split=validation_split,
+            class_weight=class_weight,
+            sample_weight=sample_weight,
+        )
+        verbose = arguments.resolve_verbose(verbose)
+        train_data, val_data = fit_data.fit_sources(
+            state,
             x,
             y,
             sample_weight,
+            device=self.device,
+            shard=self._shard(),
             batch_size=batch_size,
             shuffle=shuffle,
-            device=device,
+            epochs=epochs,
+            initial_epoch=initial_epoch,
             steps_per_epoch=steps_per_epoch,
-            shard=self._shard(),
-        )
-        if isinstance(train_data, data_module.IterableData) and train_data.one_shot:
-            if steps_per_epoch is None and epochs - initial_epoch > 1:
-                raise ValueError(
-                    "A generator can be read only once, so it cannot feed several epochs. "
-                    f"Received: epochs={epochs} without `steps_per_epoch`. Pass steps_per_epoch= "
-                    "(and make the generator endless), or pass a re-iterable such as a DataLoader."
-                )
-        if class_weight is not None:
-            train_data.set_class_weights(data_module.class_weight_table(class_weight, device=device))
-        val_data = self._validation_source(
-            validation_data, validation_batch_size or batch_size, validation_steps
+            class_weight=class_weight,
+            validation_split=validation_split,
+            validation_data=validation_data,
+            validation_batch_size=validation_batch_size,
+            validation_steps=validation_steps,
         )
         self._build(state, train_data.first_batch(), train_data)
         if isinstance(train_data, data_module.ArrayData):
@@ -324,42 +285,6 @@ class Model(nn.Module):
         )
         self.history = history
         return history
-
-    def _validation_source(self, validation_data: Any, batch_size: int | None, steps: int | None) -> Any:
-        if validation_data is None:
-            return None
-        device = self.device
-        if (
-            isinstance(validation_data, list | tuple)
-            and 1 < len(validation_data) <= 3
-            and (data_module._is_structure_of_arrays(validation_data[0]))
-        ):
-            val_x, val_y, val_weight = data_module.unpack_batch(tuple(validation_data))
-            return data_module.as_data(
-                val_x,
-                val_y,
-                val_weight,
-                batch_size=batch_size,
-                shuffle=False,
-                device=device,
-                take=steps,
-                shard=self._shard(),
-                argument="validation_data",
-            )
-        if isinstance(validation_data, list | tuple):
-            raise ValueError(
-                "`validation_data` must be `(x_val, y_val)`, `(x_val, y_val, sample_weight)`, "
-                f"or a dataset. Received: a {type(validation_data).__name__} of {len(validation_data)} items."
-            )
-        return data_module.as_data(
-            validation_data,
-            batch_size=None,
-            shuffle=False,
-            device=device,
-            take=steps,
-            shard=self._shard(),
-            argument="validation_data",
-        )
 
     def _shard(self) -> tuple[int, int] | None:
         group = self._process_group
@@ -442,9 +367,8 @@ class Model(nn.Module):
             a dict with `return_dict=True`.
         """
         state = self._require_compiled("evaluate()")
-        verbose = _check_verbose(verbose)
-        _check_positive_int(batch_size, "batch_size")
-        _check_positive_int(steps, "steps")
+        arguments.check_arguments(verbose=verbose, batch_size=batch_size, steps=steps)
+        verbose = arguments.resolve_verbose(verbose)
         data = data_module.as_data(
             x,
             y,
@@ -477,9 +401,8 @@ class Model(nn.Module):
         callbacks: Sequence[Callback] | None = None,
     ) -> Any:
         """Outputs for every sample, batched, as numpy (a tuple/dict for several outputs)."""
-        verbose = _check_verbose(verbose)
-        _check_positive_int(batch_size, "batch_size")
-        _check_positive_int(steps, "steps")
+        arguments.check_arguments(verbose=verbose, batch_size=batch_size, steps=steps)
+        verbose = arguments.resolve_verbose(verbose)
         if self._device is None:
             self._device = self.device
         shard = self._shard() if steps is None else None
@@ -618,14 +541,3 @@ class Model(nn.Module):
 
 def _whole(data: data_module.ArrayData) -> data_module.Batch:
     return data_module.Batch(data.x, data.y, data.sample_weight, data.num_samples)
-
-
-def _check_validation_freq(validation_freq: Any) -> None:
-    if isinstance(validation_freq, int) and not isinstance(validation_freq, bool) and validation_freq >= 1:
-        return
-    if isinstance(validation_freq, list | tuple) and all(isinstance(v, int) for v in validation_freq):
-        return
-    raise ValueError(
-        "`validation_freq` must be an int >= 1 (validate every n epochs) or a list of 1-based "
-        f"epoch numbers. Received: validation_freq={validation_freq!r}"
-    )

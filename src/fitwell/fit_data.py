@@ -1,0 +1,113 @@
+"""Turn `fit`'s data arguments into a training source and a validation source.
+
+The validation split, class weights, validation batching and sharding across
+processes are decided here, once, before any weight changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from fitwell import data as data_module
+from fitwell import guards
+from fitwell.compiled import CompiledState
+from fitwell.data import ArrayData, IterableData
+
+__all__ = ["fit_sources", "validation_source"]
+
+
+def fit_sources(
+    state: CompiledState,
+    x: Any,
+    y: Any,
+    sample_weight: Any,
+    *,
+    device: torch.device,
+    shard: tuple[int, int] | None,
+    batch_size: int | None,
+    shuffle: bool,
+    epochs: int,
+    initial_epoch: int,
+    steps_per_epoch: int | None,
+    class_weight: dict | None,
+    validation_split: float,
+    validation_data: Any,
+    validation_batch_size: int | None,
+    validation_steps: int | None,
+) -> tuple[ArrayData | IterableData, ArrayData | IterableData | None]:
+    """The training source and the validation source (or None) for one `fit` call."""
+    if validation_split and validation_data is None:
+        if not data_module._is_structure_of_arrays(x):
+            raise ValueError(
+                "`validation_split` only works with array data (numpy, torch, pandas). "
+                f"Received: x of type {type(x).__name__}. Pass `validation_data=` instead."
+            )
+        (x, y, sample_weight), validation_data = data_module.split_validation(
+            data_module.to_structure(x, argument="x"),
+            None if y is None else data_module.to_structure(y, argument="y"),
+            None if sample_weight is None else data_module.to_tensor(sample_weight, argument="sample_weight"),
+            validation_split,
+        )
+        guards.check_validation_split(y, validation_data[1], enabled=state.guards_enabled)
+    train = data_module.as_data(
+        x,
+        y,
+        sample_weight,
+        batch_size=batch_size,
+        shuffle=shuffle,
+        device=device,
+        steps_per_epoch=steps_per_epoch,
+        shard=shard,
+    )
+    if (
+        isinstance(train, IterableData)
+        and train.one_shot
+        and steps_per_epoch is None
+        and epochs - initial_epoch > 1
+    ):
+        raise ValueError(
+            "A generator can be read only once, so it cannot feed several epochs. "
+            f"Received: epochs={epochs} without `steps_per_epoch`. Pass steps_per_epoch= "
+            "(and make the generator endless), or pass a re-iterable such as a DataLoader."
+        )
+    if class_weight is not None:
+        train.set_class_weights(data_module.class_weight_table(class_weight, device=device))
+    validation = validation_source(
+        validation_data,
+        device=device,
+        shard=shard,
+        batch_size=validation_batch_size or batch_size,
+        steps=validation_steps,
+    )
+    return train, validation
+
+
+def validation_source(
+    validation_data: Any,
+    *,
+    device: torch.device,
+    shard: tuple[int, int] | None,
+    batch_size: int | None,
+    steps: int | None,
+) -> ArrayData | IterableData | None:
+    """`(x_val, y_val[, sample_weight])` arrays or any dataset, never shuffled."""
+    if validation_data is None:
+        return None
+    options = {
+        "shuffle": False,
+        "device": device,
+        "take": steps,
+        "shard": shard,
+        "argument": "validation_data",
+    }
+    if isinstance(validation_data, list | tuple):
+        if 1 < len(validation_data) <= 3 and data_module._is_structure_of_arrays(validation_data[0]):
+            val_x, val_y, val_weight = data_module.unpack_batch(tuple(validation_data))
+            return data_module.as_data(val_x, val_y, val_weight, batch_size=batch_size, **options)
+        raise ValueError(
+            "`validation_data` must be `(x_val, y_val)`, `(x_val, y_val, sample_weight)`, "
+            f"or a dataset. Received: a {type(validation_data).__name__} of {len(validation_data)} items."
+        )
+    return data_module.as_data(validation_data, batch_size=None, **options)
