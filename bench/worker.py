@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import select
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -52,7 +53,8 @@ def main() -> None:
 
 
 class _Worker:
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], *, scratch: str | None = None) -> None:
+        self.scratch = scratch  # a directory removed when the worker stops
         self.log = tempfile.TemporaryFile(mode="w+")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bench.worker"],
@@ -65,7 +67,8 @@ class _Worker:
         )
 
     def ask(self, request: dict[str, Any], timeout: float) -> RunResult:
-        assert self.process.stdin is not None and self.process.stdout is not None
+        if self.process.stdin is None or self.process.stdout is None:
+            return RunResult(error="worker has no pipes")
         self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
         deadline = time.monotonic() + timeout
@@ -93,6 +96,8 @@ class _Worker:
             self.process.kill()
             self.process.wait()
         self.log.close()
+        if self.scratch:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 class WorkerPool:
@@ -116,9 +121,12 @@ class WorkerPool:
         key = (tuple(sorted(env.items())), workload if isolated else None, impl_key if isolated else None)
         worker = self._workers.get(key)
         if worker is None or worker.process.poll() is not None:
-            if isolated:
-                env = {**env, "TORCHINDUCTOR_CACHE_DIR": tempfile.mkdtemp(prefix="bench-inductor-")}
-            worker = self._workers[key] = _Worker(env)
+            if worker is not None:
+                worker.close()
+            scratch = tempfile.mkdtemp(prefix="bench-inductor-") if isolated else None
+            if scratch:
+                env = {**env, "TORCHINDUCTOR_CACHE_DIR": scratch}  # a cold compile cache
+            worker = self._workers[key] = _Worker(env, scratch=scratch)
         request = {"impl": impl_key, "workload": workload, "quick": quick, "settings": settings.to_dict()}
         return worker.ask(request, timeout)
 

@@ -35,11 +35,14 @@ def test_quick_run_writes_a_table_where_every_implementation_did_the_same_work(t
     assert "## W1: MLP 784-256-128-10" in text and "## W3: logistic regression" in text
     rows = [line for line in text.splitlines() if line.startswith("| fitwell fit (verbose 0)")]
     assert len(rows) == 2
-    losses = {}
+    losses: dict[str, list[float]] = {}
+    column = None
     for line in text.splitlines():
         cells = [c.strip() for c in line.strip("|").split("|")]
-        if cells[0] in ("fitwell fit (verbose 0)", "hand-written, fused Adam") and len(cells) >= 9:
-            losses.setdefault(cells[0], []).append(float(cells[7]))
+        if cells[0] == "implementation":
+            column = cells.index("train loss")
+        elif column is not None and cells[0] in ("fitwell fit (verbose 0)", "hand-written, fused Adam"):
+            losses.setdefault(cells[0], []).append(float(cells[column]))
     for ours, reference in zip(
         losses["fitwell fit (verbose 0)"], losses["hand-written, fused Adam"], strict=True
     ):

@@ -21,8 +21,20 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import torch
+
+from fitwell.structures import (
+    Structure,
+    check_finite,
+    count_samples,
+    is_structure_of_arrays,
+    leaves,
+    map_structure,
+    move_to,
+    to_structure,
+    to_tensor,
+    unpack_batch,
+)
 
 __all__ = [
     "ArrayData",
@@ -30,16 +42,11 @@ __all__ = [
     "IterableData",
     "as_data",
     "class_weight_table",
-    "count_samples",
-    "is_array_like",
     "split_validation",
-    "to_tensor",
-    "unpack_batch",
+    "weights_from_classes",
 ]
 
 DEFAULT_BATCH_SIZE = 32
-
-Structure = Any  # a tensor, or a tuple/dict of tensors
 
 
 @dataclass
@@ -52,111 +59,6 @@ class Batch:
     size: int
     #: Samples in the whole (global) batch across processes; equals `size` on one process.
     global_size: int | None = None
-
-
-def is_array_like(value: object) -> bool:
-    """Whether `value` is one in-memory array (not a structure of them)."""
-    if isinstance(value, torch.Tensor | np.ndarray):
-        return True
-    module = type(value).__module__
-    if module.startswith("pandas"):
-        return hasattr(value, "to_numpy")
-    return hasattr(value, "__array__") and not isinstance(value, str | bytes)
-
-
-def _is_structure_of_arrays(value: object) -> bool:
-    if isinstance(value, dict):
-        return bool(value) and all(is_array_like(v) for v in value.values())
-    if isinstance(value, list | tuple):
-        return bool(value) and all(is_array_like(v) for v in value)
-    return is_array_like(value)
-
-
-def to_tensor(value: Any, *, argument: str) -> torch.Tensor:
-    """Convert one array to a tensor; float64 becomes float32, bool becomes float32.
-
-    Raises:
-        TypeError: For text or object arrays, naming `argument`.
-    """
-    if isinstance(value, torch.Tensor):
-        tensor = value.detach()
-    else:
-        if hasattr(value, "to_numpy") and type(value).__module__.startswith("pandas"):
-            value = value.to_numpy()
-        array = np.asarray(value)
-        if array.dtype.kind in "OUSV":
-            raise TypeError(
-                f"`{argument}` must hold numbers. Received: {argument} with dtype "
-                f"{array.dtype}. Encode text labels as integers first, e.g. "
-                "`labels, y = numpy.unique(y, return_inverse=True)`."
-            )
-        array = np.ascontiguousarray(array)
-        if not array.flags.writeable:  # torch refuses read-only memory (pandas often gives it)
-            array = array.copy()
-        tensor = torch.from_numpy(array)
-    if tensor.dtype == torch.float64 or tensor.dtype == torch.bool:
-        tensor = tensor.float()
-    return tensor
-
-
-def to_structure(value: Any, *, argument: str) -> Structure:
-    """Convert an array, or a dict/list/tuple of arrays, to tensors."""
-    if isinstance(value, dict):
-        return {key: to_tensor(v, argument=f"{argument}[{key!r}]") for key, v in value.items()}
-    if isinstance(value, list | tuple) and value and all(is_array_like(v) for v in value):
-        if all(isinstance(v, int | float | np.number) for v in value):
-            return to_tensor(value, argument=argument)
-        return tuple(to_tensor(v, argument=f"{argument}[{i}]") for i, v in enumerate(value))
-    return to_tensor(value, argument=argument)
-
-
-def _leaves(structure: Structure) -> list[torch.Tensor]:
-    if isinstance(structure, dict):
-        return list(structure.values())
-    if isinstance(structure, tuple | list):
-        return list(structure)
-    return [structure]
-
-
-def _map(structure: Structure, fn: Any) -> Structure:
-    if isinstance(structure, dict):
-        return {key: fn(v) for key, v in structure.items()}
-    if isinstance(structure, tuple | list):
-        return tuple(fn(v) for v in structure)
-    return fn(structure)
-
-
-def count_samples(structure: Structure) -> int:
-    """Number of samples (first dimension) in a tensor or structure of tensors."""
-    return int(_leaves(structure)[0].shape[0])
-
-
-def move_to(structure: Structure, device: torch.device) -> Structure:
-    """Move a tensor or structure of tensors to `device`."""
-    return _map(structure, lambda t: t.to(device, non_blocking=True))
-
-
-def unpack_batch(batch: Any) -> tuple[Any, Any, Any]:
-    """Split a ready batch into `(x, y, sample_weight)` as Keras does.
-
-    A tuple (or list) of length 1, 2 or 3 is `(x,)`, `(x, y)` or
-    `(x, y, sample_weight)`; anything else, dicts included, is `x` alone.
-    """
-    if isinstance(batch, list):
-        batch = tuple(batch)
-    if not isinstance(batch, tuple):
-        return batch, None, None
-    if len(batch) == 1:
-        return batch[0], None, None
-    if len(batch) == 2:
-        return batch[0], batch[1], None
-    if len(batch) == 3:
-        return batch
-    raise ValueError(
-        "A data batch must be `x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)`. "
-        f"Received: a tuple of {len(batch)} elements. Pack several inputs into one "
-        "tuple or dict: `((x1, x2), y)`."
-    )
 
 
 def class_weight_table(class_weight: dict, *, device: torch.device) -> torch.Tensor:
@@ -210,10 +112,10 @@ def split_validation(
         )
 
     def head(s: Any) -> Any:
-        return None if s is None else _map(s, lambda t: t[:split_at])
+        return None if s is None else map_structure(s, lambda t: t[:split_at])
 
     def tail(s: Any) -> Any:
-        return None if s is None else _map(s, lambda t: t[split_at:])
+        return None if s is None else map_structure(s, lambda t: t[split_at:])
 
     return (head(x), head(y), head(sample_weight)), (tail(x), tail(y), tail(sample_weight))
 
@@ -309,8 +211,8 @@ class ArrayData:
                     return t.index_select(0, i)
 
             yield Batch(
-                _map(self.x, pick),
-                None if self.y is None else _map(self.y, pick),
+                map_structure(self.x, pick),
+                None if self.y is None else map_structure(self.y, pick),
                 None if self.sample_weight is None else pick(self.sample_weight),
                 stop - start,
                 global_stop - global_start,
@@ -324,8 +226,8 @@ class ArrayData:
         """The first batch, unshuffled (for building and checks)."""
         pick = slice(*self._bounds(0, min(self.batch_size, self.num_samples)))
         return Batch(
-            _map(self.x, lambda t: t[pick]),
-            None if self.y is None else _map(self.y, lambda t: t[pick]),
+            map_structure(self.x, lambda t: t[pick]),
+            None if self.y is None else map_structure(self.y, lambda t: t[pick]),
             None if self.sample_weight is None else self.sample_weight[pick],
             pick.stop - pick.start,
         )
@@ -457,20 +359,6 @@ class IterableData:
         return self._convert(self._first, checking=self.check_finite)
 
 
-def check_finite(structure: Structure, *, argument: str) -> None:
-    """Raise if any floating input holds NaN or Inf (one host read per call)."""
-    for index, tensor in enumerate(_leaves(structure)):
-        if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all()):
-            bad = (~torch.isfinite(tensor)).nonzero()
-            where = tuple(bad[0].tolist())
-            name = argument if len(_leaves(structure)) == 1 else f"{argument}[{index}]"
-            raise ValueError(
-                f"`{name}` contains NaN or Inf values (first at index {where}; "
-                f"{len(bad)} in all). Training on them would turn the weights into NaN. "
-                "Clean or impute the data first, e.g. `numpy.nan_to_num(x)`."
-            )
-
-
 def as_data(
     x: Any,
     y: Any = None,
@@ -510,7 +398,7 @@ def _make_data(
     argument: str,
     shard: tuple[int, int] | None = None,
 ) -> ArrayData | IterableData:
-    if _is_structure_of_arrays(x):
+    if is_structure_of_arrays(x):
         return _array_data(x, y, sample_weight, batch_size, shuffle, device, steps_per_epoch, argument)
     for name, value in (("y", y), ("sample_weight", sample_weight)):
         if value is not None:
@@ -580,7 +468,7 @@ def _array_data(
     for name, structure in ((argument, x), ("y", y), ("sample_weight", sample_weight)):
         if structure is None:
             continue
-        sizes = {len(t) for t in _leaves(structure)}
+        sizes = {len(t) for t in leaves(structure)}
         if sizes != {n}:
             raise ValueError(
                 f"`{argument}` and `{name}` must have the same number of samples. "

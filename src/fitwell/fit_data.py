@@ -11,7 +11,7 @@ from typing import Any
 import torch
 
 from fitwell import data as data_module
-from fitwell import guards
+from fitwell import guards, structures
 from fitwell.compiled import CompiledState
 from fitwell.data import ArrayData, IterableData
 
@@ -39,15 +39,15 @@ def fit_sources(
 ) -> tuple[ArrayData | IterableData, ArrayData | IterableData | None]:
     """The training source and the validation source (or None) for one `fit` call."""
     if validation_split and validation_data is None:
-        if not data_module._is_structure_of_arrays(x):
+        if not structures.is_structure_of_arrays(x):
             raise ValueError(
                 "`validation_split` only works with array data (numpy, torch, pandas). "
                 f"Received: x of type {type(x).__name__}. Pass `validation_data=` instead."
             )
         (x, y, sample_weight), validation_data = data_module.split_validation(
-            data_module.to_structure(x, argument="x"),
-            None if y is None else data_module.to_structure(y, argument="y"),
-            None if sample_weight is None else data_module.to_tensor(sample_weight, argument="sample_weight"),
+            structures.to_structure(x, argument="x"),
+            None if y is None else structures.to_structure(y, argument="y"),
+            None if sample_weight is None else structures.to_tensor(sample_weight, argument="sample_weight"),
             validation_split,
         )
         guards.check_validation_split(y, validation_data[1], enabled=state.guards_enabled)
@@ -103,8 +103,8 @@ def validation_source(
         "argument": "validation_data",
     }
     if isinstance(validation_data, list | tuple):
-        if 1 < len(validation_data) <= 3 and data_module._is_structure_of_arrays(validation_data[0]):
-            val_x, val_y, val_weight = data_module.unpack_batch(tuple(validation_data))
+        if 1 < len(validation_data) <= 3 and structures.is_structure_of_arrays(validation_data[0]):
+            val_x, val_y, val_weight = structures.unpack_batch(tuple(validation_data))
             return data_module.as_data(val_x, val_y, val_weight, batch_size=batch_size, **options)
         raise ValueError(
             "`validation_data` must be `(x_val, y_val)`, `(x_val, y_val, sample_weight)`, "

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from fitwell import arguments, distributed, engine, fit_data, guards, jit
+from fitwell import arguments, distributed, engine, fit_data, guards, jit, structures
 from fitwell import data as data_module
 from fitwell import mixed_precision as precision_module
 from fitwell import optimizers as optimizers_module
@@ -424,7 +424,7 @@ class Model(nn.Module):
         if shard is not None and isinstance(data, data_module.ArrayData):
             # Every process returns all rows, in input order.
             positions = data.local_positions()
-            outputs = data_module._map(
+            outputs = structures.map_structure(
                 outputs, lambda t: distributed.gather_rows(t, positions, data.num_samples)
             )
         return engine.to_numpy(outputs)

@@ -9,7 +9,7 @@ from fitwell import callbacks
 def test_every_exported_name_imports_and_is_a_callback_or_the_list():
     assert sorted(callbacks.__all__) == [
         "BackupAndRestore", "CSVLogger", "Callback", "CallbackList", "EarlyStopping", "History",
-        "LambdaCallback", "LearningRateScheduler", "ModelCheckpoint", "ProgbarLogger",
+        "LambdaCallback", "LearningRateScheduler", "LiveDiagnosis", "ModelCheckpoint", "ProgbarLogger",
         "ReduceLROnPlateau", "TensorBoard", "TerminateOnNaN",
     ]  # fmt: skip
     for name in callbacks.__all__:
