@@ -140,7 +140,12 @@ def unpack_batch(batch: Any) -> tuple[Any, Any, Any]:
 def check_finite(structure: Structure, *, argument: str) -> None:
     """Raise if any floating input holds NaN or Inf (one host read per call)."""
     for index, tensor in enumerate(leaves(structure)):
-        if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all()):
+        # A sum is NaN or Inf whenever an element is, and costs one pass with
+        # no large temporary; only a non-finite sum (or an overflow) pays for
+        # the element-wise check.
+        if not tensor.is_floating_point() or bool(torch.isfinite(tensor.sum())):
+            continue
+        if not bool(torch.isfinite(tensor).all()):
             bad = (~torch.isfinite(tensor)).nonzero()
             where = tuple(bad[0].tolist())
             name = argument if len(leaves(structure)) == 1 else f"{argument}[{index}]"
