@@ -130,6 +130,11 @@ def main(argv: list[str] | None = None) -> int:
         "DataLoader loop and the 'default Adam' loop use torch's default Adam. Every optimizer uses "
         "Keras's epsilon 1e-7."
     )
+    if threads == 1 and any(impl.key == "keras_jax" for impl in impls):
+        notes.append(
+            "Keras on jax runs with XLA's multi-threaded Eigen off, but XLA keeps threads of its own: "
+            "its CPU time exceeds its wall time, so compare its wall-clock columns."
+        )
     torch.set_num_threads(threads)
     runner = Runner(quick=args.quick, jit_timeout=args.jit_timeout, threads=threads)
     load_at_start = report.load_average()

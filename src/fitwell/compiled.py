@@ -250,10 +250,11 @@ class CompiledState:
     def track_loss(self, total: torch.Tensor, per_head: list[torch.Tensor], n: int) -> None:
         """Add one batch's losses (from `loss_values`) to the running means."""
         self.loss_tracker.add(total, n)
-        trackers = [h.tracker for h in self.heads if h.loss is not None]
-        for tracker, value in zip(trackers, per_head, strict=True):
-            if tracker is not None:
-                tracker.add(value, n)
+        if len(per_head) > 1:  # per-output trackers exist only with several losses
+            trackers = [h.tracker for h in self.heads if h.loss is not None]
+            for tracker, value in zip(trackers, per_head, strict=True):
+                if tracker is not None:
+                    tracker.add(value, n)
 
     def compute_loss(self, y: Any, y_pred: Any, sample_weight: torch.Tensor | None, n: int) -> torch.Tensor:
         """Total (weighted) loss of one batch; updates the loss trackers."""
@@ -261,13 +262,12 @@ class CompiledState:
         self.track_loss(total, per_head, n)
         return total
 
-    @torch.no_grad()
     def update_metrics(self, y: Any, y_pred: Any, sample_weight: torch.Tensor | None) -> None:
-        """Update every metric with one batch (never part of the gradient)."""
+        """Update every metric with one batch (detached: never part of the gradient)."""
         for head in self.heads:
             if not (head.metrics or head.weighted_metrics):
                 continue
-            y_out, pred_out = _select(y, head.key), _select(y_pred, head.key)
+            y_out, pred_out = _select(y, head.key), _select(y_pred, head.key).detach()
             for metric in head.metrics:
                 metric.update_state(y_out, pred_out)
             for metric in head.weighted_metrics:

@@ -15,6 +15,7 @@ near-equal shards, so the union of the shards is exactly one epoch.
 
 from __future__ import annotations
 
+import atexit
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -83,7 +84,15 @@ def setup(strategy: str, device: torch.device | None) -> ProcessGroup | None:
     return ProcessGroup(rank, world_size, device, "ddp" if strategy == "auto" else strategy)
 
 
+def _destroy_process_group() -> None:
+    if dist.is_initialized():
+        dist.destroy_process_group()
+
+
 def _init_process_group(backend: str) -> None:
+    # The group fitwell starts, fitwell also ends at exit: a Gloo group left
+    # alive can abort the process while the interpreter shuts down.
+    atexit.register(_destroy_process_group)
     restart = os.environ.get("TORCHELASTIC_RESTART_COUNT", "0")
     if restart == "0" or "MASTER_ADDR" not in os.environ:
         dist.init_process_group(backend=backend)

@@ -44,6 +44,7 @@ class ProgbarLogger(Callback):
         self.verbose = verbose
         self.file = file
         self._bar: Any = None
+        self._pending_steps = 0
         self._last_refresh = 0.0
         self._epoch_start = 0.0
         self._mode = "train"
@@ -66,20 +67,28 @@ class ProgbarLogger(Callback):
             ncols=None if interactive else 100,
             mininterval=0.1 if interactive else 30.0,
         )
+        self._pending_steps = 0
         self._last_refresh = time.monotonic()
 
     def _advance(self, logs: Logs | None) -> None:
+        # Steps are counted here and handed to the bar only when it redraws,
+        # so a step costs a clock read, not a tqdm update.
         if self._bar is None:
             return
-        self._bar.update(1)
+        self._pending_steps += 1
         now = time.monotonic()
-        if logs is not None and now - self._last_refresh >= REFRESH_SECONDS:
+        if now - self._last_refresh >= REFRESH_SECONDS:
             self._last_refresh = now
-            self._bar.set_postfix_str(format_logs(logs), refresh=False)
+            self._bar.update(self._pending_steps)
+            self._pending_steps = 0
+            if logs is not None:
+                self._bar.set_postfix_str(format_logs(logs), refresh=False)
 
     def _close_bar(self, logs: Logs | None) -> None:
         if self._bar is None:
             return
+        self._bar.update(self._pending_steps)
+        self._pending_steps = 0
         if logs:
             self._bar.set_postfix_str(format_logs(logs), refresh=False)
         self._bar.close()

@@ -161,12 +161,24 @@ class Loss:
     ) -> torch.Tensor:
         """Compute the weighted, reduced loss."""
         y_true, y_pred = self._prepare(y_true, y_pred)
-        values = self.call(y_true, y_pred)
         if sample_weight is None and self.reduction == "sum_over_batch_size":
-            return values.mean()  # fast path: the common case costs one kernel
+            fused = self._fused_mean(y_true, y_pred)
+            if fused is not None:
+                return fused
+            return self.call(y_true, y_pred).mean()  # the common case: one more kernel
+        values = self.call(y_true, y_pred)
         if sample_weight is not None:
             sample_weight = _as_tensor(sample_weight, values)
         return reduce_weighted(values, sample_weight, self.reduction)
+
+    def _fused_mean(self, y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor | None:
+        """The unweighted batch mean from one fused torch kernel, or None where there is none.
+
+        Subclasses may override it for their most common configuration; it
+        must equal `call(y_true, y_pred).mean()` exactly in value.
+        """
+        del y_true, y_pred  # most losses have no fused form
+        return None
 
     def get_config(self) -> dict[str, Any]:
         """Return the constructor arguments, as Keras's `get_config`."""

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import torch
+import torch.nn.functional as F
 
 from fitwell.losses import functional
 from fitwell.losses.base import Loss, reduce_weighted
@@ -70,6 +71,13 @@ class BinaryCrossentropy(Loss):
         return functional.binary_crossentropy(
             y_true, y_pred, from_logits=self.from_logits, label_smoothing=self.label_smoothing, axis=self.axis
         )
+
+    def _fused_mean(self, y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor | None:
+        # Every sample has the same number of elements, so the mean of the
+        # per-sample means is the mean over all elements: one torch kernel.
+        if not self.from_logits or self.label_smoothing or y_true.shape != y_pred.shape:
+            return None
+        return F.binary_cross_entropy_with_logits(y_pred, y_true.to(y_pred.dtype))
 
     def get_config(self) -> dict[str, Any]:
         return {
@@ -304,6 +312,15 @@ class SparseCategoricalCrossentropy(Loss):
         return functional.sparse_categorical_crossentropy(
             y_true, y_pred, from_logits=self.from_logits, ignore_class=self.ignore_class, axis=self.axis
         )
+
+    def _fused_mean(self, y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor | None:
+        # (N, C) logits with (N,) labels: torch's cross_entropy computes the
+        # same log-softmax and mean in one fused kernel.
+        if not self.from_logits or y_pred.dim() != 2 or y_true.dim() != 1 or self.axis not in (-1, 1):
+            return None
+        if y_true.is_floating_point():
+            return None  # float labels go through call(), which checks and casts them
+        return F.cross_entropy(y_pred, y_true if y_true.dtype == torch.long else y_true.long())
 
     def __call__(
         self,
