@@ -23,8 +23,9 @@ import warnings
 import zipfile
 from typing import TYPE_CHECKING, Any
 
-import safetensors.torch
 import torch
+from safetensors.torch import load as safetensors_load
+from safetensors.torch import save as safetensors_save
 
 from fitwell.errors import UnsafeFileError
 from fitwell.saving import architecture, compile_config, tensor_tree, weights
@@ -97,7 +98,7 @@ def save_model(model: Model, filepath: str | os.PathLike, *, overwrite: bool = T
         "layers": [architecture.describe_layer(layer, i) for i, layer in enumerate(model.layers)],  # type: ignore[union-attr]
         "compile_config": None,
     }
-    members = {WEIGHTS: safetensors.torch.save(_cpu_copies(model.state_dict()), metadata={"format": "pt"})}
+    members = {WEIGHTS: safetensors_save(_cpu_copies(model.state_dict()), metadata={"format": "pt"})}
     if model._compiled is not None:
         try:
             config["compile_config"] = compile_config.describe(model)
@@ -183,7 +184,7 @@ def read_weights(filepath: str | os.PathLike) -> dict[str, torch.Tensor]:
     """The weights stored in a `.keras` file, by `state_dict` name (for `load_weights`)."""
     source = repr(os.fspath(filepath))
     with _open(filepath) as archive:
-        return safetensors.torch.load(_tensors_member(archive, WEIGHTS, source))
+        return safetensors_load(_tensors_member(archive, WEIGHTS, source))
 
 
 def load_model(filepath: str | os.PathLike, *, compile: bool = True) -> Sequential:  # noqa: A002 - Keras's name
@@ -194,7 +195,7 @@ def load_model(filepath: str | os.PathLike, *, compile: bool = True) -> Sequenti
     source = repr(os.fspath(filepath))
     with _open(filepath) as archive:
         config = _json_member(archive, CONFIG, source)
-        tensors = safetensors.torch.load(_tensors_member(archive, WEIGHTS, source))
+        tensors = safetensors_load(_tensors_member(archive, WEIGHTS, source))
         optimizer_blob = (
             _tensors_member(archive, OPTIMIZER, source) if OPTIMIZER in archive.namelist() else None
         )

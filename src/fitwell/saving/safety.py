@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import io
 import os
-import pickletools
 import struct
 import zipfile
 from pathlib import Path
+from pickletools import genops  # parses opcodes only; never executes them
 
 from fitwell.errors import UnsafeFileError
 
@@ -117,7 +117,7 @@ def _describe_head(head: bytes) -> str | None:
 def _parses_as_pickle(data: bytes) -> bool:
     last = None
     try:
-        for opcode, _, _ in pickletools.genops(data):
+        for opcode, _, _ in genops(data):
             last = opcode.name
     except Exception:  # noqa: BLE001 - any parse failure means "not a pickle"
         return False

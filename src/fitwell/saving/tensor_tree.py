@@ -16,8 +16,9 @@ import json
 from typing import Any
 
 import numpy as np
-import safetensors.torch
 import torch
+from safetensors.torch import load as safetensors_load
+from safetensors.torch import save as safetensors_save
 
 __all__ = ["flatten", "from_bytes", "to_bytes", "unflatten"]
 
@@ -165,12 +166,12 @@ def to_bytes(
     if clash:
         raise ValueError(f"Tensor names {sorted(clash)} are reserved. Received them in `extra`.")
     header = {**(metadata or {}), TREE_KEY: json.dumps(json_tree, allow_nan=True)}
-    return safetensors.torch.save({**tensors, **named}, metadata=header)
+    return safetensors_save({**tensors, **named}, metadata=header)
 
 
 def from_bytes(data: bytes) -> tuple[Any, dict[str, torch.Tensor]]:
     """Read a blob written by `to_bytes`: returns `(tree, extra_tensors)`."""
-    tensors = safetensors.torch.load(data)
+    tensors = safetensors_load(data)
     metadata = _metadata(data)
     return _split(metadata, tensors)
 
