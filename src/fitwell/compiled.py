@@ -9,7 +9,6 @@ per-output `Head`s at the first batch.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -336,6 +335,3 @@ def _flatten(spec: Any) -> list[Any]:
     if isinstance(spec, list | tuple):
         return [item for value in spec for item in _flatten(value)]
     return [spec]
-
-
-MetricSpec = str | Metric | Callable[..., torch.Tensor]
