@@ -26,7 +26,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench
 
 test: $(STAMP) lint
-	$(BIN)/python -m pytest -n 2 -q -m "not slow"
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -m "not slow"
 
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q -m slow

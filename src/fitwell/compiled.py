@@ -125,6 +125,7 @@ class CompiledState:
         self.loss_weights = loss_weights
         self.optimizer = optimizer
         self.heads: list[Head] = []
+        self.metric_keys: list[tuple[str, Metric]] = []  # (log key, metric), set at build
         self.loss_tracker = RunningMean("loss")
         self.guards_enabled = True
         self.forward_loss: Any = None  # set by Model._build (eager or torch.compile'd)
@@ -206,7 +207,7 @@ class CompiledState:
     def _unique_names(self) -> None:
         # Keras's collision rule: repeated names get _1, _2, …; a weighted
         # metric whose name is taken becomes weighted_<name>.
-        self.metric_keys: list[tuple[str, Metric]] = []
+        self.metric_keys = []
         taken = {"loss"} | {h.tracker.name for h in self.heads if h.tracker}
         for head in self.heads:
             for weighted, group in ((False, head.metrics), (True, head.weighted_metrics)):
@@ -279,7 +280,7 @@ class CompiledState:
         for head in self.heads:
             if head.tracker is not None:
                 head.tracker.reset_state()
-        for _, metric in getattr(self, "metric_keys", []):
+        for _, metric in self.metric_keys:
             metric.reset_state()
 
     def result_tensors(self) -> dict[str, torch.Tensor]:
@@ -288,7 +289,7 @@ class CompiledState:
         for head in self.heads:
             if head.tracker is not None:
                 values[head.tracker.name] = head.tracker.result()
-        for key, metric in getattr(self, "metric_keys", []):
+        for key, metric in self.metric_keys:
             values[key] = metric.result()
         return values
 

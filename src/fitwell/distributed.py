@@ -158,7 +158,7 @@ def merge_states(state: CompiledState) -> None:
     for index, tracker in enumerate(trackers):
         tracker.total = packed[2 * index].float()
         tracker.count = int(round(float(packed[2 * index + 1])))
-    for _, metric in getattr(state, "metric_keys", []):
+    for _, metric in state.metric_keys:
         for name, (_, rule) in metric._defaults.items():
             tensor = getattr(metric, name)
             moved = tensor.to(device)

@@ -226,7 +226,7 @@ def find_learning_rate(
     state = model._require_compiled("find_learning_rate()")
     _check_arguments(start_lr, end_lr, num_steps, batch_size, smoothing)
     data = data_module.as_data(x, y, sample_weight, batch_size=batch_size, shuffle=True, device=model.device)
-    model._build(state, data.first_batch(), data)
+    model._build(state, data.first_batch())
     rates = np.geomspace(start_lr, end_lr, num_steps).tolist()
     saved = _capture(model, state.optimizer)
     try:

@@ -107,7 +107,8 @@ class Model(nn.Module):
                 output for several outputs). Never part of the gradient.
             loss_weights: Weights of the per-output losses.
             weighted_metrics: Metrics that also receive sample weights.
-            jit_compile: Compile the steps with `torch.compile`.
+            jit_compile: Compile the forward pass and loss with `torch.compile`
+                (training falls back to eager, with a warning, if that fails).
             device: Where to train.
             guards: Check the first batch for the classic mistakes (wrong
                 cross-entropy for the labels, `from_logits` that does not
@@ -259,7 +260,7 @@ class Model(nn.Module):
             validation_batch_size=validation_batch_size,
             validation_steps=validation_steps,
         )
-        self._build(state, train_data.first_batch(), train_data)
+        self._build(state, train_data.first_batch())
         if isinstance(train_data, data_module.ArrayData):
             guards.check_class_balance(state, train_data.y, sample_weight=train_data.sample_weight)
         history = History()
@@ -318,7 +319,7 @@ class Model(nn.Module):
         # and restores the others' state, matched by position.
         return CallbackList(active, model=self, params={**params, "callbacks": every})
 
-    def _build(self, state: CompiledState, batch: data_module.Batch, source: Any = None) -> None:
+    def _build(self, state: CompiledState, batch: data_module.Batch) -> None:
         """Resolve names, build lazy layers, the optimizer and run the first-batch checks."""
         x_shape = tuple(getattr(batch.x, "shape", ()))[1:] or None
         was_training = self.training
@@ -379,7 +380,7 @@ class Model(nn.Module):
             take=steps,
             shard=self._shard(),
         )
-        self._build(state, data.first_batch(), data)
+        self._build(state, data.first_batch())
         callback_list = self._callback_list(
             callbacks,
             None,
@@ -387,10 +388,7 @@ class Model(nn.Module):
             {"epochs": 1, "steps": data.steps, "verbose": verbose, "mode": "evaluate"},
         )
         logs = engine.evaluate_loop(self, state, data, callback_list)
-        if return_dict:
-            return logs
-        values = [logs[name] for name in state.names if name in logs]
-        return values[0] if len(values) == 1 else values
+        return _in_compile_order(logs, state, return_dict)
 
     def predict(
         self,
@@ -452,7 +450,7 @@ class Model(nn.Module):
         state.reset()
         self.train()
         engine.train_step(self, state, batch, None)
-        return self._batch_result(state, return_dict)
+        return _in_compile_order(state.results(), state, return_dict)
 
     def test_on_batch(
         self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False
@@ -466,7 +464,7 @@ class Model(nn.Module):
         state.reset()
         self.eval()
         engine.test_step(self, state, batch)
-        return self._batch_result(state, return_dict)
+        return _in_compile_order(state.results(), state, return_dict)
 
     def predict_on_batch(self, x: Any) -> Any:
         """Outputs for one batch, as numpy."""
@@ -475,14 +473,6 @@ class Model(nn.Module):
         self.eval()
         with torch.no_grad():
             return engine.to_numpy(engine.call_module(self, batch.x))
-
-    @staticmethod
-    def _batch_result(state: CompiledState, return_dict: bool) -> float | list[float] | dict[str, float]:
-        logs = state.results()
-        if return_dict:
-            return logs
-        values = [logs[name] for name in state.names if name in logs]
-        return values[0] if len(values) == 1 else values
 
     # -- weights ------------------------------------------------------------------
     def get_weights(self) -> list[np.ndarray]:
@@ -541,3 +531,13 @@ class Model(nn.Module):
 
 def _whole(data: data_module.ArrayData) -> data_module.Batch:
     return data_module.Batch(data.x, data.y, data.sample_weight, data.num_samples)
+
+
+def _in_compile_order(
+    logs: dict[str, float], state: CompiledState, return_dict: bool
+) -> float | list[float] | dict[str, float]:
+    # Keras: the dict as is, or the values in metrics_names order (a float alone).
+    if return_dict:
+        return logs
+    values = [logs[name] for name in state.names if name in logs]
+    return values[0] if len(values) == 1 else values

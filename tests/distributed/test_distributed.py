@@ -12,6 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+# One xdist worker runs all of these: the module-scoped runs are shared, and two
+# torchrun jobs never compete for the machine at once.
+pytestmark = pytest.mark.xdist_group("torchrun")
+
 SCRIPT = Path(__file__).with_name("train_script.py")
 _spec = importlib.util.spec_from_file_location("fitwell_train_script", SCRIPT)
 train_script = importlib.util.module_from_spec(_spec)
