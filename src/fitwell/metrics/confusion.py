@@ -46,8 +46,17 @@ def _threshold_grid(thresholds: Thresholds, default: float) -> tuple[list[float]
     return values, counting.evenly_spaced(values)
 
 
-def _even_grid(num_thresholds: int) -> tuple[list[float], bool]:
-    """`0, 1/(n-1), …, 1`, or just 0.5 for one threshold (Keras's `SensitivitySpecificityBase`)."""
+def _top_k_grid(thresholds: Thresholds, top_k: int | None) -> tuple[list[float], bool]:
+    """`Precision`/`Recall`'s grid: with `top_k` and no thresholds, every output in the top k is positive."""
+    if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1):
+        raise ValueError(f"`top_k` must be a positive integer or None. Received: top_k={top_k!r}")
+    return _threshold_grid(thresholds, 0.5 if top_k is None else counting.NEG_INF)
+
+
+def _floor_grid(argument: str, floor: float, num_thresholds: int) -> tuple[list[float], bool]:
+    """Check a rate floor; then `0, 1/(n-1), …, 1`, or 0.5 alone (Keras's `SensitivitySpecificityBase`)."""
+    if not 0 <= floor <= 1:
+        raise ValueError(f"`{argument}` must be in the range [0, 1]. Received: {argument}={floor}")
     if isinstance(num_thresholds, bool) or not isinstance(num_thresholds, int) or num_thresholds <= 0:
         raise ValueError(
             f"`num_thresholds` must be an integer > 0. Received: num_thresholds={num_thresholds!r}"
@@ -56,22 +65,6 @@ def _even_grid(num_thresholds: int) -> tuple[list[float], bool]:
         return [0.5], False
     inner = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
     return [0.0, *inner, 1.0], True
-
-
-def _check_top_k(top_k: int | None) -> None:
-    if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1):
-        raise ValueError(f"`top_k` must be a positive integer or None. Received: top_k={top_k!r}")
-
-
-def _check_unit_interval(argument: str, value: float) -> None:
-    if not 0 <= value <= 1:
-        raise ValueError(f"`{argument}` must be in the range [0, 1]. Received: {argument}={value}")
-
-
-def _best_where(constrained: torch.Tensor, dependent: torch.Tensor, floor: float) -> torch.Tensor:
-    """Largest `dependent` among thresholds where `constrained >= floor`; 0 if none qualifies."""
-    feasible = torch.where(constrained >= floor, dependent, torch.zeros_like(dependent))
-    return feasible.amax().clamp(min=0.0)
 
 
 class _ThresholdMetric(Metric):
@@ -147,6 +140,12 @@ class _ThresholdMetric(Metric):
             "precision": divide_no_nan(tp, tp + fp),
             "specificity": divide_no_nan(tn, tn + fp),
         }
+
+    def _best_rate(self, rate: str, *, where: str, floor: float) -> torch.Tensor:
+        """Largest `rate` among thresholds whose `where` rate is at least `floor`; 0 if none is."""
+        rates = self._rates()
+        feasible = torch.where(rates[where] >= floor, rates[rate], torch.zeros_like(rates[rate]))
+        return feasible.amax().clamp(min=0.0)
 
     def _per_threshold(self, values: torch.Tensor) -> torch.Tensor:
         # Keras returns a scalar for a single threshold and a vector otherwise.
@@ -316,16 +315,12 @@ class Precision(_ThresholdMetric):
         name: str | None = None,
         dtype: torch.dtype | str | None = None,
     ) -> None:
-        _check_top_k(top_k)
-        # With top_k and no thresholds, every output in the top k counts as positive.
-        values, evenly = _threshold_grid(thresholds, 0.5 if top_k is None else counting.NEG_INF)
+        values, evenly = _top_k_grid(thresholds, top_k)
         super().__init__(values, evenly=evenly, top_k=top_k, class_id=class_id, name=name, dtype=dtype)
         self._config = {"thresholds": thresholds, "top_k": top_k, "class_id": class_id}
 
     def result(self) -> torch.Tensor:
-        counts = self.counts()
-        tp, other = counts.true_positives, counts.false_positives
-        return self._per_threshold(divide_no_nan(tp, tp + other))
+        return self._per_threshold(self._rates()["precision"])
 
 
 class Recall(_ThresholdMetric):
@@ -356,16 +351,12 @@ class Recall(_ThresholdMetric):
         name: str | None = None,
         dtype: torch.dtype | str | None = None,
     ) -> None:
-        _check_top_k(top_k)
-        # With top_k and no thresholds, every output in the top k counts as positive.
-        values, evenly = _threshold_grid(thresholds, 0.5 if top_k is None else counting.NEG_INF)
+        values, evenly = _top_k_grid(thresholds, top_k)
         super().__init__(values, evenly=evenly, top_k=top_k, class_id=class_id, name=name, dtype=dtype)
         self._config = {"thresholds": thresholds, "top_k": top_k, "class_id": class_id}
 
     def result(self) -> torch.Tensor:
-        counts = self.counts()
-        tp, other = counts.true_positives, counts.false_negatives
-        return self._per_threshold(divide_no_nan(tp, tp + other))
+        return self._per_threshold(self._rates()["recall"])
 
 
 class PrecisionAtRecall(_ThresholdMetric):
@@ -395,16 +386,14 @@ class PrecisionAtRecall(_ThresholdMetric):
         name: str | None = None,
         dtype: torch.dtype | str | None = None,
     ) -> None:
-        _check_unit_interval("recall", recall)
-        values, evenly = _even_grid(num_thresholds)
+        values, evenly = _floor_grid("recall", recall, num_thresholds)
         super().__init__(values, evenly=evenly, class_id=class_id, name=name, dtype=dtype)
         self.recall = recall
         self.num_thresholds = num_thresholds
         self._config = {"recall": recall, "num_thresholds": num_thresholds, "class_id": class_id}
 
     def result(self) -> torch.Tensor:
-        rates = self._rates()
-        return _best_where(rates["recall"], rates["precision"], self.recall)
+        return self._best_rate("precision", where="recall", floor=self.recall)
 
 
 class RecallAtPrecision(_ThresholdMetric):
@@ -434,16 +423,14 @@ class RecallAtPrecision(_ThresholdMetric):
         name: str | None = None,
         dtype: torch.dtype | str | None = None,
     ) -> None:
-        _check_unit_interval("precision", precision)
-        values, evenly = _even_grid(num_thresholds)
+        values, evenly = _floor_grid("precision", precision, num_thresholds)
         super().__init__(values, evenly=evenly, class_id=class_id, name=name, dtype=dtype)
         self.precision = precision
         self.num_thresholds = num_thresholds
         self._config = {"precision": precision, "num_thresholds": num_thresholds, "class_id": class_id}
 
     def result(self) -> torch.Tensor:
-        rates = self._rates()
-        return _best_where(rates["precision"], rates["recall"], self.precision)
+        return self._best_rate("recall", where="precision", floor=self.precision)
 
 
 class SensitivityAtSpecificity(_ThresholdMetric):
@@ -473,16 +460,14 @@ class SensitivityAtSpecificity(_ThresholdMetric):
         name: str | None = None,
         dtype: torch.dtype | str | None = None,
     ) -> None:
-        _check_unit_interval("specificity", specificity)
-        values, evenly = _even_grid(num_thresholds)
+        values, evenly = _floor_grid("specificity", specificity, num_thresholds)
         super().__init__(values, evenly=evenly, class_id=class_id, name=name, dtype=dtype)
         self.specificity = specificity
         self.num_thresholds = num_thresholds
         self._config = {"specificity": specificity, "num_thresholds": num_thresholds, "class_id": class_id}
 
     def result(self) -> torch.Tensor:
-        rates = self._rates()
-        return _best_where(rates["specificity"], rates["recall"], self.specificity)
+        return self._best_rate("recall", where="specificity", floor=self.specificity)
 
 
 class SpecificityAtSensitivity(_ThresholdMetric):
@@ -512,13 +497,11 @@ class SpecificityAtSensitivity(_ThresholdMetric):
         name: str | None = None,
         dtype: torch.dtype | str | None = None,
     ) -> None:
-        _check_unit_interval("sensitivity", sensitivity)
-        values, evenly = _even_grid(num_thresholds)
+        values, evenly = _floor_grid("sensitivity", sensitivity, num_thresholds)
         super().__init__(values, evenly=evenly, class_id=class_id, name=name, dtype=dtype)
         self.sensitivity = sensitivity
         self.num_thresholds = num_thresholds
         self._config = {"sensitivity": sensitivity, "num_thresholds": num_thresholds, "class_id": class_id}
 
     def result(self) -> torch.Tensor:
-        rates = self._rates()
-        return _best_where(rates["recall"], rates["specificity"], self.sensitivity)
+        return self._best_rate("specificity", where="recall", floor=self.sensitivity)
