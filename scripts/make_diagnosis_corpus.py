@@ -204,8 +204,27 @@ def mlp(
     return build
 
 
+#: The options every regression recipe shares (its models end in a linear unit: `head=None`).
+REGRESSION: dict[str, Any] = {"loss": "mse", "metrics": ["mae"], "num_classes": None}
+
+
+def each_seed(
+    count: int,
+    name: str,
+    label: str,
+    data: Callable[[int], tuple[np.ndarray, np.ndarray]],
+    model: Callable[[], torch.nn.Module],
+    optimizer: Callable[[], Any],
+    **options: Any,
+) -> list[Recipe]:
+    """`count` recipes that differ only in their seed (0, 1, …), named `{name}_{seed}`."""
+    return [
+        Recipe(f"{name}_{seed}", label, data, model, optimizer, seed=seed, **options) for seed in range(count)
+    ]
+
+
 def recipes() -> list[Recipe]:
-    """Every run of the corpus."""
+    """Every run of the corpus (in a fixed order: `holdout_recipes` takes every third)."""
     runs: list[Recipe] = []
     add = runs.append
     stop = lambda patience: lambda: [StopWhenFlat(patience)]  # noqa: E731
@@ -241,105 +260,85 @@ def recipes() -> list[Recipe]:
                 note="learning rate halved on plateaus",
             )
         )
-    for seed in range(2):
-        add(
-            Recipe(
-                f"digits_cnn_{seed}",
-                "healthy",
-                lambda s: _images(digits(seed=s)),
-                small_cnn,
-                lambda: Adam(2e-3),
-                epochs=300,
-                validation_split=0.1,
-                callbacks=stop(10),
-                seed=seed,
-            )
-        )
-    for seed in range(4):
-        add(
-            Recipe(
-                f"teacher_{seed}",
-                "healthy",
-                lambda s: teacher(6000, seed=s),
-                mlp(20, 4, 64),
-                lambda: Adam(1e-3),
-                num_classes=4,
-                epochs=300,
-                batch_size=64,
-                validation_split=0.1,
-                callbacks=stop(8),
-                seed=seed,
-            )
-        )
-    for seed in range(3):
-        add(
-            Recipe(
-                f"regression_{seed}",
-                "healthy",
-                lambda s: regression(4000, seed=s),
-                mlp(8, 1, 64, head=None),
-                lambda: Adam(2e-3),
-                loss="mse",
-                metrics=["mae"],
-                num_classes=None,
-                epochs=300,
-                batch_size=64,
-                validation_split=0.1,
-                callbacks=stop(10),
-                seed=seed,
-            )
-        )
-    for seed in range(3):
-        add(
-            Recipe(
-                f"binary_{seed}",
-                "healthy",
-                lambda s: binary(3000, seed=s),
-                mlp(10, 1, 64, head="sigmoid"),
-                lambda: Adam(3e-3),
-                loss="binary_crossentropy",
-                num_classes=2,
-                epochs=300,
-                batch_size=32,
-                validation_split=0.05,
-                callbacks=stop(12),
-                seed=seed,
-            )
-        )
-    for seed in range(2):
-        add(
-            Recipe(
-                f"teacher_long_{seed}",
-                "healthy",
-                lambda s: teacher(3000, seed=10 + s),
-                mlp(20, 4, 32, dropout=0.1),
-                lambda: Adam(5e-4),
-                num_classes=4,
-                epochs=500,
-                batch_size=256,
-                validation_split=0.2,
-                callbacks=stop(15),
-                seed=seed,
-                note="long run, big batches",
-            )
-        )
-    for seed in range(2):
-        add(
-            Recipe(
-                f"teacher_fast_{seed}",
-                "healthy",
-                lambda s: teacher(40000, seed=20 + s),
-                mlp(20, 4, 64),
-                lambda: Adam(2e-3),
-                num_classes=4,
-                epochs=40,
-                batch_size=32,
-                validation_split=0.1,
-                callbacks=stop(4),
-                seed=seed,
-                note="converges within the first epochs",
-            )
-        )
+    runs += each_seed(
+        2,
+        "digits_cnn",
+        "healthy",
+        lambda s: _images(digits(seed=s)),
+        small_cnn,
+        lambda: Adam(2e-3),
+        epochs=300,
+        validation_split=0.1,
+        callbacks=stop(10),
+    )
+    runs += each_seed(
+        4,
+        "teacher",
+        "healthy",
+        lambda s: teacher(6000, seed=s),
+        mlp(20, 4, 64),
+        lambda: Adam(1e-3),
+        num_classes=4,
+        epochs=300,
+        batch_size=64,
+        validation_split=0.1,
+        callbacks=stop(8),
+    )
+    runs += each_seed(
+        3,
+        "regression",
+        "healthy",
+        lambda s: regression(4000, seed=s),
+        mlp(8, 1, 64, head=None),
+        lambda: Adam(2e-3),
+        **REGRESSION,
+        epochs=300,
+        batch_size=64,
+        validation_split=0.1,
+        callbacks=stop(10),
+    )
+    runs += each_seed(
+        3,
+        "binary",
+        "healthy",
+        lambda s: binary(3000, seed=s),
+        mlp(10, 1, 64, head="sigmoid"),
+        lambda: Adam(3e-3),
+        loss="binary_crossentropy",
+        num_classes=2,
+        epochs=300,
+        batch_size=32,
+        validation_split=0.05,
+        callbacks=stop(12),
+    )
+    runs += each_seed(
+        2,
+        "teacher_long",
+        "healthy",
+        lambda s: teacher(3000, seed=10 + s),
+        mlp(20, 4, 32, dropout=0.1),
+        lambda: Adam(5e-4),
+        num_classes=4,
+        epochs=500,
+        batch_size=256,
+        validation_split=0.2,
+        callbacks=stop(15),
+        note="long run, big batches",
+    )
+    runs += each_seed(
+        2,
+        "teacher_fast",
+        "healthy",
+        lambda s: teacher(40000, seed=20 + s),
+        mlp(20, 4, 64),
+        lambda: Adam(2e-3),
+        num_classes=4,
+        epochs=40,
+        batch_size=32,
+        validation_split=0.1,
+        callbacks=stop(4),
+        note="converges within the first epochs",
+    )
 
     # Overfitting: big networks on few (and partly mislabelled) samples, trained long.
     for seed, n in [(0, 200), (1, 150), (2, 300), (3, 250)]:
@@ -356,38 +355,30 @@ def recipes() -> list[Recipe]:
                 seed=seed,
             )
         )
-    for seed in range(3):
-        add(
-            Recipe(
-                f"teacher_noisy_{seed}",
-                "overfitting",
-                lambda s: teacher(400, label_noise=0.2, seed=s),
-                mlp(20, 4, 256, 256),
-                lambda: Adam(1e-3),
-                num_classes=4,
-                epochs=60,
-                batch_size=16,
-                validation_split=0.3,
-                seed=seed,
-            )
-        )
-    for seed in range(3):
-        add(
-            Recipe(
-                f"regression_small_{seed}",
-                "overfitting",
-                lambda s: regression(150, noise=0.5, seed=s),
-                mlp(8, 1, 256, 256, head=None),
-                lambda: Adam(2e-3),
-                loss="mse",
-                metrics=["mae"],
-                num_classes=None,
-                epochs=150,
-                batch_size=16,
-                validation_split=0.3,
-                seed=seed,
-            )
-        )
+    runs += each_seed(
+        3,
+        "teacher_noisy",
+        "overfitting",
+        lambda s: teacher(400, label_noise=0.2, seed=s),
+        mlp(20, 4, 256, 256),
+        lambda: Adam(1e-3),
+        num_classes=4,
+        epochs=60,
+        batch_size=16,
+        validation_split=0.3,
+    )
+    runs += each_seed(
+        3,
+        "regression_small",
+        "overfitting",
+        lambda s: regression(150, noise=0.5, seed=s),
+        mlp(8, 1, 256, 256, head=None),
+        lambda: Adam(2e-3),
+        **REGRESSION,
+        epochs=150,
+        batch_size=16,
+        validation_split=0.3,
+    )
 
     # Diverged: learning rates far too large (NaN, a saturated softmax, or an explosion).
     for seed, lr in [(0, 20.0), (1, 50.0)]:
@@ -411,9 +402,7 @@ def recipes() -> list[Recipe]:
                 lambda s: regression(2000, seed=s),
                 mlp(8, 1, 64, head=None),
                 lambda lr=lr: SGD(lr, momentum=0.9),
-                loss="mse",
-                metrics=["mae"],
-                num_classes=None,
+                **REGRESSION,
                 epochs=10,
                 seed=seed,
             )
@@ -446,49 +435,37 @@ def recipes() -> list[Recipe]:
                 seed=seed,
             )
         )
-    for seed in range(2):
-        add(
-            Recipe(
-                f"digits_sgd_momentum_{seed}",
-                "unstable",
-                lambda s: digits(seed=s),
-                mlp(64, 10, 128),
-                lambda: SGD(0.1, momentum=0.95),
-                epochs=25,
-                batch_size=16,
-                seed=seed,
-            )
-        )
-    for seed in range(2):
-        add(
-            Recipe(
-                f"regression_sgd_edge_{seed}",
-                "unstable",
-                lambda s: regression(2000, seed=s),
-                mlp(8, 1, 64, head=None),
-                lambda: SGD(0.03, momentum=0.9),
-                loss="mse",
-                metrics=["mae"],
-                num_classes=None,
-                epochs=25,
-                batch_size=16,
-                seed=seed,
-            )
-        )
-    add(
-        Recipe(
-            "regression_adam_high_lr_0",
-            "unstable",
-            lambda s: regression(2000, seed=s),
-            mlp(8, 1, 64, head=None),
-            lambda: Adam(0.05),
-            loss="mse",
-            metrics=["mae"],
-            num_classes=None,
-            epochs=25,
-            batch_size=16,
-            seed=0,
-        )
+    runs += each_seed(
+        2,
+        "digits_sgd_momentum",
+        "unstable",
+        lambda s: digits(seed=s),
+        mlp(64, 10, 128),
+        lambda: SGD(0.1, momentum=0.95),
+        epochs=25,
+        batch_size=16,
+    )
+    runs += each_seed(
+        2,
+        "regression_sgd_edge",
+        "unstable",
+        lambda s: regression(2000, seed=s),
+        mlp(8, 1, 64, head=None),
+        lambda: SGD(0.03, momentum=0.9),
+        **REGRESSION,
+        epochs=25,
+        batch_size=16,
+    )
+    runs += each_seed(
+        1,
+        "regression_adam_high_lr",
+        "unstable",
+        lambda s: regression(2000, seed=s),
+        mlp(8, 1, 64, head=None),
+        lambda: Adam(0.05),
+        **REGRESSION,
+        epochs=25,
+        batch_size=16,
     )
 
     # Learning rate too low: a steady crawl.
@@ -504,146 +481,114 @@ def recipes() -> list[Recipe]:
                 seed=seed,
             )
         )
-    for seed in range(2):
-        add(
-            Recipe(
-                f"digits_adam_tiny_lr_{seed}",
-                "lr_too_low",
-                lambda s: digits(seed=s),
-                mlp(64, 10, 64),
-                lambda: Adam(1e-5),
-                epochs=40,
-                batch_size=64,
-                seed=seed,
-            )
-        )
-    for seed in range(2):
-        add(
-            Recipe(
-                f"regression_tiny_lr_{seed}",
-                "lr_too_low",
-                lambda s: regression(2000, seed=s),
-                mlp(8, 1, 64, head=None),
-                lambda: SGD(1e-4),
-                loss="mse",
-                metrics=["mae"],
-                num_classes=None,
-                epochs=30,
-                seed=seed,
-            )
-        )
+    runs += each_seed(
+        2,
+        "digits_adam_tiny_lr",
+        "lr_too_low",
+        lambda s: digits(seed=s),
+        mlp(64, 10, 64),
+        lambda: Adam(1e-5),
+        epochs=40,
+        batch_size=64,
+    )
+    runs += each_seed(
+        2,
+        "regression_tiny_lr",
+        "lr_too_low",
+        lambda s: regression(2000, seed=s),
+        mlp(8, 1, 64, head=None),
+        lambda: SGD(1e-4),
+        **REGRESSION,
+        epochs=30,
+    )
 
     # Not learning: labels unrelated to the inputs, or a network that passes no gradient.
-    for seed in range(2):
-        add(
-            Recipe(
-                f"digits_shuffled_labels_{seed}",
-                "not_learning",
-                lambda s: _shuffle_labels(digits(seed=s), s),
-                mlp(64, 10, 16),
-                lambda: Adam(1e-3),
-                epochs=15,
-                seed=seed,
-                note="labels shuffled apart from x",
-            )
-        )
-    for seed in range(2):
-        add(
-            Recipe(
-                f"digits_dead_relu_{seed}",
-                "not_learning",
-                lambda s: digits(seed=s),
-                lambda: DeadStart(64, 10),
-                lambda: Adam(1e-3),
-                epochs=15,
-                seed=seed,
-                note="hidden units start dead",
-            )
-        )
-    for seed in range(2):
-        add(
-            Recipe(
-                f"binary_shuffled_{seed}",
-                "not_learning",
-                lambda s: _shuffle_labels(binary(2000, seed=s), s),
-                mlp(10, 1, 8, head="sigmoid"),
-                lambda: Adam(1e-3),
-                loss="binary_crossentropy",
-                num_classes=2,
-                epochs=15,
-                seed=seed,
-                note="labels shuffled apart from x",
-            )
-        )
-    for seed in range(3):
-        add(
-            Recipe(
-                f"digits_sigmoid_deep_{seed}",
-                "not_learning",
-                lambda s: digits(seed=s),
-                mlp(64, 10, 32, 32, 32, 32, activation="sigmoid"),
-                lambda: SGD(0.05),
-                epochs=30,
-                seed=seed,
-                note="vanishing gradients",
-            )
-        )
+    runs += each_seed(
+        2,
+        "digits_shuffled_labels",
+        "not_learning",
+        lambda s: _shuffle_labels(digits(seed=s), s),
+        mlp(64, 10, 16),
+        lambda: Adam(1e-3),
+        epochs=15,
+        note="labels shuffled apart from x",
+    )
+    runs += each_seed(
+        2,
+        "digits_dead_relu",
+        "not_learning",
+        lambda s: digits(seed=s),
+        lambda: DeadStart(64, 10),
+        lambda: Adam(1e-3),
+        epochs=15,
+        note="hidden units start dead",
+    )
+    runs += each_seed(
+        2,
+        "binary_shuffled",
+        "not_learning",
+        lambda s: _shuffle_labels(binary(2000, seed=s), s),
+        mlp(10, 1, 8, head="sigmoid"),
+        lambda: Adam(1e-3),
+        loss="binary_crossentropy",
+        num_classes=2,
+        epochs=15,
+        note="labels shuffled apart from x",
+    )
+    runs += each_seed(
+        3,
+        "digits_sigmoid_deep",
+        "not_learning",
+        lambda s: digits(seed=s),
+        mlp(64, 10, 32, 32, 32, 32, activation="sigmoid"),
+        lambda: SGD(0.05),
+        epochs=30,
+        note="vanishing gradients",
+    )
 
     # Underfitting: too little capacity; the loss is high and still creeping down.
-    for seed in range(5):
-        add(
-            Recipe(
-                f"digits_3_units_{seed}",
-                "underfitting",
-                lambda s: digits(seed=s),
-                mlp(64, 10, 3),
-                lambda: Adam(3e-3),
-                epochs=30,
-                seed=seed,
-            )
-        )
-    for seed in range(3):
-        add(
-            Recipe(
-                f"teacher_4_units_{seed}",
-                "underfitting",
-                lambda s: teacher(4000, classes=6, seed=s),
-                mlp(20, 6, 4),
-                lambda: Adam(3e-3),
-                num_classes=6,
-                epochs=20,
-                batch_size=64,
-                seed=seed,
-            )
-        )
+    runs += each_seed(
+        5,
+        "digits_3_units",
+        "underfitting",
+        lambda s: digits(seed=s),
+        mlp(64, 10, 3),
+        lambda: Adam(3e-3),
+        epochs=30,
+    )
+    runs += each_seed(
+        3,
+        "teacher_4_units",
+        "underfitting",
+        lambda s: teacher(4000, classes=6, seed=s),
+        mlp(20, 6, 4),
+        lambda: Adam(3e-3),
+        num_classes=6,
+        epochs=20,
+        batch_size=64,
+    )
 
     # Plateau: both curves flat well short of a good value.
-    for seed in range(3):
-        add(
-            Recipe(
-                f"digits_heavy_weight_decay_{seed}",
-                "plateau",
-                lambda s: digits(seed=s),
-                mlp(64, 10, 32),
-                lambda: Adam(3e-3, weight_decay=3.0),
-                epochs=30,
-                seed=seed,
-            )
-        )
-    for seed in range(2):
-        add(
-            Recipe(
-                f"teacher_3_units_{seed}",
-                "plateau",
-                lambda s: teacher(4000, classes=6, seed=s),
-                mlp(20, 6, 3),
-                lambda: Adam(5e-3),
-                num_classes=6,
-                epochs=40,
-                batch_size=64,
-                seed=seed,
-            )
-        )
+    runs += each_seed(
+        3,
+        "digits_heavy_weight_decay",
+        "plateau",
+        lambda s: digits(seed=s),
+        mlp(64, 10, 32),
+        lambda: Adam(3e-3, weight_decay=3.0),
+        epochs=30,
+    )
+    runs += each_seed(
+        2,
+        "teacher_3_units",
+        "plateau",
+        lambda s: teacher(4000, classes=6, seed=s),
+        mlp(20, 6, 3),
+        lambda: Adam(5e-3),
+        num_classes=6,
+        epochs=40,
+        batch_size=64,
+    )
 
     # Still improving: good settings stopped too early.
     for seed, epochs in [(0, 5), (1, 8), (2, 12)]:
@@ -671,49 +616,39 @@ def recipes() -> list[Recipe]:
                 seed=seed,
             )
         )
-    add(
-        Recipe(
-            "regression_cut_short_0",
-            "still_improving",
-            lambda s: regression(3000, seed=s),
-            mlp(8, 1, 64, head=None),
-            lambda: Adam(1e-3),
-            loss="mse",
-            metrics=["mae"],
-            num_classes=None,
-            epochs=8,
-            seed=0,
-        )
+    runs += each_seed(
+        1,
+        "regression_cut_short",
+        "still_improving",
+        lambda s: regression(3000, seed=s),
+        mlp(8, 1, 64, head=None),
+        lambda: Adam(1e-3),
+        **REGRESSION,
+        epochs=8,
     )
 
     # Leaked validation: validation samples that are also training samples, or the label in the inputs.
-    for seed in range(3):
-        add(
-            Recipe(
-                f"digits_duplicated_val_{seed}",
-                "suspicious_validation",
-                lambda s: digits(seed=s),
-                mlp(64, 10, 256),
-                lambda: Adam(1e-3),
-                epochs=40,
-                validation="duplicate",
-                seed=seed,
-            )
-        )
-    for seed in range(2):
-        add(
-            Recipe(
-                f"teacher_label_in_x_{seed}",
-                "suspicious_validation",
-                lambda s: _label_in_inputs(teacher(2000, seed=s)),
-                mlp(24, 4, 32),
-                lambda: Adam(1e-3),
-                num_classes=4,
-                epochs=15,
-                seed=seed,
-                note="one-hot label appended to the features",
-            )
-        )
+    runs += each_seed(
+        3,
+        "digits_duplicated_val",
+        "suspicious_validation",
+        lambda s: digits(seed=s),
+        mlp(64, 10, 256),
+        lambda: Adam(1e-3),
+        epochs=40,
+        validation="duplicate",
+    )
+    runs += each_seed(
+        2,
+        "teacher_label_in_x",
+        "suspicious_validation",
+        lambda s: _label_in_inputs(teacher(2000, seed=s)),
+        mlp(24, 4, 32),
+        lambda: Adam(1e-3),
+        num_classes=4,
+        epochs=15,
+        note="one-hot label appended to the features",
+    )
     return runs
 
 

@@ -31,10 +31,11 @@ class LiveDiagnosis(Callback):
     epoch a short diagnosis is printed. Training is never stopped unless a
     kind is listed in `stop_on`.
 
-    A NaN is caught without reading the loss back every step: each step keeps
-    a device-side copy of the epoch's running loss total (one small copy, no
-    sync), and the copies are read at most every `CHECK_SECONDS` and at each
-    epoch end; the first non-finite one names the batch.
+    A NaN is caught without reading the loss back every step: each step copies
+    the epoch's running loss total into a device-side buffer (one small copy,
+    no sync, no allocation), and the buffer is read at most every
+    `CHECK_SECONDS` and at each epoch end; the first non-finite entry names
+    the batch.
 
     Args:
         stop_on: Kinds that stop training when found (e.g. `("diverged",)`); none by default.
@@ -90,7 +91,10 @@ class LiveDiagnosis(Callback):
         self._logs: dict[str, list[float | None]] = {}
         self._epochs: list[int] = []
         self._context = RunContext()
-        self._pending: list[tuple[int, torch.Tensor]] = []
+        # Since the last check: the batch indices, and their running totals in the
+        # first len(_batches) entries of _totals (grown by doubling, reused after each check).
+        self._batches: list[int] = []
+        self._totals: torch.Tensor | None = None
         self._nan_batch: int | None = None
         self._epoch = 0
         self._last_check = 0.0
@@ -130,7 +134,7 @@ class LiveDiagnosis(Callback):
 
     def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
         self._epoch = epoch
-        self._pending = []
+        self._batches = []
         self._last_check = time.monotonic()
 
     def on_train_batch_end(self, batch: int, logs: Logs | None = None) -> None:
@@ -141,7 +145,7 @@ class LiveDiagnosis(Callback):
         if total is None:
             return
         # The running total is updated in place, so keep a copy; NaN/Inf stays in it for the epoch.
-        self._pending.append((batch, total.detach().clone()))
+        self._keep_total(batch, total)
         now = time.monotonic()
         if now - self._last_check >= CHECK_SECONDS:
             self._last_check = now
@@ -174,13 +178,22 @@ class LiveDiagnosis(Callback):
         total = getattr(tracker, "total", None)
         return total if isinstance(total, torch.Tensor) else None
 
+    def _keep_total(self, batch: int, total: torch.Tensor) -> None:
+        kept = len(self._batches)
+        if self._totals is None or kept == len(self._totals):
+            grown = torch.empty(max(2 * kept, 64), dtype=total.dtype, device=total.device)
+            if self._totals is not None:
+                grown[:kept].copy_(self._totals)
+            self._totals = grown
+        self._totals[kept].copy_(total.detach())
+        self._batches.append(batch)
+
     def _check_nan(self) -> None:
-        if not self._pending or self._nan_batch is not None:
+        if not self._batches or self._nan_batch is not None or self._totals is None:
             return
-        totals = torch.stack([total.float() for _, total in self._pending])
+        totals = self._totals[: len(self._batches)]
         bad = torch.nonzero(~torch.isfinite(totals)).flatten().tolist()  # the one device read
-        batches = [batch for batch, _ in self._pending]
-        self._pending = []
+        batches, self._batches = self._batches, []
         if not bad:
             return
         batch = batches[bad[0]]

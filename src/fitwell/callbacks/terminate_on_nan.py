@@ -37,7 +37,8 @@ class TerminateOnNaN(Callback):
         if not isinstance(raise_error, bool):
             raise TypeError(f"`raise_error` must be True or False. Received: raise_error={raise_error!r}.")
         self.raise_error = raise_error
-        self._pending: int | None = None  # the batch whose loss copy is in flight (CUDA)
+        # The batch whose running loss total is in flight to the host (CUDA), and its sample count.
+        self._pending: tuple[int, int] | None = None
         self._host_loss: torch.Tensor | None = None
         self._copied: torch.cuda.Event | None = None
 
@@ -45,11 +46,13 @@ class TerminateOnNaN(Callback):
         self._pending = None
 
     def on_train_batch_end(self, batch: int, logs: Logs | None = None) -> None:
-        loss = self._running_loss()
-        if loss is None:  # not a compiled fitwell model: read the logs
+        # The running total is non-finite exactly when the running mean is: read
+        # the total and divide on the host, so no mean is computed on the device.
+        tracker = self._loss_tracker()
+        if tracker is None:  # not a compiled fitwell model: read the logs
             self._check(batch, None if logs is None else logs.get("loss"))
-        elif loss.device.type != "cuda":
-            self._check(batch, float(loss))
+        elif tracker.total.device.type != "cuda":
+            self._check(batch, float(tracker.total) / tracker.count)
         else:
             self._check_pending()
             if self.model.stop_training:
@@ -58,9 +61,9 @@ class TerminateOnNaN(Callback):
                 self._host_loss = torch.empty((), dtype=torch.float32, pin_memory=True)
                 self._copied = torch.cuda.Event()
             # One pinned buffer is enough: the previous copy was read just above.
-            self._host_loss.copy_(loss.detach(), non_blocking=True)
+            self._host_loss.copy_(tracker.total.detach(), non_blocking=True)
             self._copied.record()
-            self._pending = batch
+            self._pending = (batch, tracker.count)
 
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
         # The last batch's lagged check (the epoch logs have synced already).
@@ -68,15 +71,16 @@ class TerminateOnNaN(Callback):
 
     def _check_pending(self) -> None:
         if self._pending is not None and self._host_loss is not None and self._copied is not None:
-            batch, self._pending = self._pending, None
+            (batch, count), self._pending = self._pending, None
             self._copied.synchronize()  # waits for that batch only, not for the ones queued after it
-            self._check(batch, float(self._host_loss))
+            self._check(batch, float(self._host_loss) / count)
 
-    def _running_loss(self) -> torch.Tensor | None:
+    def _loss_tracker(self) -> Any:
+        """The compiled model's running loss, once it holds a batch (else None)."""
         tracker: Any = getattr(getattr(self.model, "_compiled", None), "loss_tracker", None)
-        if tracker is None or getattr(tracker, "total", None) is None:
+        if tracker is None or getattr(tracker, "total", None) is None or not tracker.count:
             return None
-        return tracker.result()
+        return tracker
 
     def _check(self, batch: int, value: float | None) -> None:
         if value is not None and not math.isfinite(value):
