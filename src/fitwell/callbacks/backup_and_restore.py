@@ -265,8 +265,7 @@ class BackupAndRestore(Callback):
         self._load_states(resume["callback_states"], earlier=False)
         model = self.model
         source = repr(str(self.backup_dir / LATEST))
-        shapes = {name: tuple(t.shape) for name, t in resume["weights"].items()}
-        weights.check(model, shapes, strict=True, source=source)  # type: ignore[arg-type]
+        weights.check(model, weights.shapes(resume["weights"]), strict=True, source=source)  # type: ignore[arg-type]
         weights.assign(model, resume["weights"])  # type: ignore[arg-type]
         model.optimizer.load_state_dict(resume["optimizer"])  # type: ignore[union-attr]
         _load_tracker_states(model._compiled, resume["trackers"])  # type: ignore[union-attr]

@@ -18,6 +18,13 @@ __all__ = ["REDUCTIONS", "Loss", "LossFunctionWrapper", "TorchLoss", "align_rank
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
 
 
+def check_axis(axis: int) -> int:
+    """Return a loss's `axis` argument, or raise for anything that is not an int (a bool included)."""
+    if isinstance(axis, bool) or not isinstance(axis, int):
+        raise ValueError(f"`axis` must be an int, such as -1 for the last axis. Received: axis={axis!r}")
+    return axis
+
+
 def align_ranks(
     a: torch.Tensor, b: torch.Tensor, *, expand_rank_1: bool = True
 ) -> tuple[torch.Tensor, torch.Tensor]:

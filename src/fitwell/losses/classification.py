@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from fitwell.losses import functional
-from fitwell.losses.base import Loss, reduce_weighted
+from fitwell.losses.base import Loss, check_axis, reduce_weighted
 
 __all__ = [
     "BinaryCrossentropy",
@@ -30,11 +30,11 @@ def check_label_smoothing(label_smoothing: float) -> float:
     return float(label_smoothing)
 
 
-def check_axis(axis: int) -> int:
-    """Return `axis`, or raise for anything that is not an int (a bool included)."""
-    if isinstance(axis, bool) or not isinstance(axis, int):
-        raise ValueError(f"`axis` must be an int, such as -1 for the last axis. Received: axis={axis!r}")
-    return axis
+def check_gamma(gamma: float) -> float:
+    """Return the focal `gamma`, or raise when it is negative."""
+    if gamma < 0:
+        raise ValueError(f"`gamma` must be >= 0 (0 turns the focal factor off). Received: gamma={gamma!r}")
+    return gamma
 
 
 class BinaryCrossentropy(Loss):
@@ -120,13 +120,9 @@ class BinaryFocalCrossentropy(Loss):
         name: str | None = "binary_focal_crossentropy",
     ) -> None:
         super().__init__(reduction=reduction, name=name)
-        if gamma < 0:
-            raise ValueError(
-                f"`gamma` must be >= 0 (0 turns the focal factor off). Received: gamma={gamma!r}"
-            )
         self.apply_class_balancing = bool(apply_class_balancing)
         self.alpha = alpha
-        self.gamma = gamma
+        self.gamma = check_gamma(gamma)
         self.from_logits = bool(from_logits)
         self.label_smoothing = check_label_smoothing(label_smoothing)
         self.axis = check_axis(axis)
@@ -231,13 +227,9 @@ class CategoricalFocalCrossentropy(Loss):
         name: str | None = "categorical_focal_crossentropy",
     ) -> None:
         super().__init__(reduction=reduction, name=name)
-        if gamma < 0:
-            raise ValueError(
-                f"`gamma` must be >= 0 (0 turns the focal factor off). Received: gamma={gamma!r}"
-            )
+        self.gamma = check_gamma(gamma)
         self.alpha = alpha if isinstance(alpha, int | float) else [float(a) for a in alpha]
         self._alpha_tensor: torch.Tensor | None = None  # per-class alpha, made once per device/dtype
-        self.gamma = gamma
         self.from_logits = bool(from_logits)
         self.label_smoothing = check_label_smoothing(label_smoothing)
         self.axis = check_axis(axis)
@@ -320,7 +312,7 @@ class SparseCategoricalCrossentropy(Loss):
             return None
         if y_true.is_floating_point():
             return None  # float labels go through call(), which checks and casts them
-        return F.cross_entropy(y_pred, y_true if y_true.dtype == torch.long else y_true.long())
+        return F.cross_entropy(y_pred, y_true.long())
 
     def __call__(
         self,

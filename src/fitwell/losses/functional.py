@@ -47,8 +47,15 @@ EPSILON = 1e-7
 
 
 def _aligned(y_true: torch.Tensor, y_pred: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    y_true = y_true if y_true.dtype == y_pred.dtype else y_true.to(y_pred.dtype)
-    return align_ranks(y_true, y_pred)
+    return align_ranks(y_true.to(y_pred.dtype), y_pred)
+
+
+def _smoothed(y_true: torch.Tensor, label_smoothing: float, classes: int) -> torch.Tensor:
+    # Keras: mix the targets with the uniform distribution over `classes`
+    # (two for the binary losses, which moves them towards 0.5).
+    if not label_smoothing:
+        return y_true
+    return y_true * (1.0 - label_smoothing) + label_smoothing / classes
 
 
 # -- regression ----------------------------------------------------------------------------------
@@ -237,8 +244,7 @@ def binary_crossentropy(
         tensor([16.1181])
     """
     y_true, y_pred = _aligned(y_true, y_pred)
-    if label_smoothing:
-        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    y_true = _smoothed(y_true, label_smoothing, 2)
     if from_logits:
         values = F.binary_cross_entropy_with_logits(y_pred, y_true, reduction="none")
     else:
@@ -268,8 +274,7 @@ def binary_focal_crossentropy(
         tensor([0.6931])
     """
     y_true, y_pred = _aligned(y_true, y_pred)
-    if label_smoothing:
-        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    y_true = _smoothed(y_true, label_smoothing, 2)
     if from_logits:
         cross_entropy = F.binary_cross_entropy_with_logits(y_pred, y_true, reduction="none")
         y_pred = torch.sigmoid(y_pred)
@@ -281,12 +286,6 @@ def binary_focal_crossentropy(
     if apply_class_balancing:
         values = (y_true * alpha + (1.0 - y_true) * (1.0 - alpha)) * values
     return values.mean(dim=axis)
-
-
-def _smoothed(y_true: torch.Tensor, label_smoothing: float, classes: int) -> torch.Tensor:
-    if not label_smoothing:
-        return y_true
-    return y_true * (1.0 - label_smoothing) + label_smoothing / classes
 
 
 def _log_probabilities(y_pred: torch.Tensor, *, from_logits: bool, axis: int) -> torch.Tensor:

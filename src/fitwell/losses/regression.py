@@ -7,7 +7,7 @@ from typing import Any
 import torch
 
 from fitwell.losses import functional
-from fitwell.losses.base import Loss
+from fitwell.losses.base import Loss, check_axis
 
 __all__ = [
     "CosineSimilarity",
@@ -195,9 +195,7 @@ class CosineSimilarity(Loss):
         name: str | None = "cosine_similarity",
     ) -> None:
         super().__init__(reduction=reduction, name=name)
-        if isinstance(axis, bool) or not isinstance(axis, int):
-            raise ValueError(f"`axis` must be an int, such as -1 for the last axis. Received: axis={axis!r}")
-        self.axis = axis
+        self.axis = check_axis(axis)
 
     def call(self, y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor:
         return functional.cosine_similarity(y_true, y_pred, axis=self.axis)

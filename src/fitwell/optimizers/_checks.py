@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["check_hyperparameters", "in_range"]
+__all__ = ["check_hyperparameters", "in_range", "moment_problems"]
 
 
 def in_range(
@@ -37,6 +37,20 @@ def in_range(
         f"`{name}` must be a number in {interval}. Received: {name}={value!r}. "
         f"Use a value in that range{example}"
     ]
+
+
+def moment_problems(beta_1: object, beta_2: object, epsilon: object) -> list[str]:
+    """The checks Adam, Adamax and Nadam share, with Keras's defaults as examples.
+
+    Example:
+        >>> moment_problems(0.9, 0.999, 1e-7)
+        []
+    """
+    return (
+        in_range("beta_1", beta_1, high=1.0, default=0.9)
+        + in_range("beta_2", beta_2, high=1.0, default=0.999)
+        + in_range("epsilon", epsilon, default=1e-7)
+    )
 
 
 def check_hyperparameters(owner: str, problems: list[str]) -> None:

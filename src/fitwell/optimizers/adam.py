@@ -7,8 +7,8 @@ from typing import Any
 
 import torch
 
-from fitwell.optimizers._checks import check_hyperparameters, in_range
-from fitwell.optimizers.base import LearningRate, Optimizer, fused_kernel_available, scalar_state
+from fitwell.optimizers._checks import check_hyperparameters, moment_problems
+from fitwell.optimizers.base import LearningRate, Optimizer, fused_kernel_available, start_state
 
 __all__ = ["Adam"]
 
@@ -55,12 +55,7 @@ class Adam(Optimizer):
         **kwargs: Any,
     ) -> None:
         super().__init__(learning_rate, **kwargs)
-        check_hyperparameters(
-            type(self).__name__,
-            in_range("beta_1", beta_1, high=1.0, default=0.9)
-            + in_range("beta_2", beta_2, high=1.0, default=0.999)
-            + in_range("epsilon", epsilon, default=1e-7),
-        )
+        check_hyperparameters(type(self).__name__, moment_problems(beta_1, beta_2, epsilon))
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
@@ -79,14 +74,8 @@ class Adam(Optimizer):
             fused=fused or None,
             foreach=None if fused else True,
         )
-        # Start every parameter's state now, as torch would at its first
-        # gradient, so that step counts stay global (see `_update`).
         keys = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq") if self.amsgrad else ("exp_avg", "exp_avg_sq")
-        for parameter in parameters:
-            state = optimizer.state[parameter]
-            state["step"] = scalar_state(0.0, device=parameter.device, fused=fused)
-            for key in keys:
-                state[key] = torch.zeros_like(parameter, memory_format=torch.preserve_format)
+        start_state(optimizer, parameters, scalars={"step": 0.0}, zeros=keys, fused=fused)
         return optimizer
 
     def _update(self, learning_rate: float, step: int) -> None:

@@ -6,8 +6,8 @@ from typing import Any
 
 import torch
 
-from fitwell.optimizers._checks import check_hyperparameters, in_range
-from fitwell.optimizers.base import LearningRate, Optimizer, fused_kernel_available, scalar_state
+from fitwell.optimizers._checks import check_hyperparameters, moment_problems
+from fitwell.optimizers.base import LearningRate, Optimizer, fused_kernel_available, start_state
 
 __all__ = ["Adamax"]
 
@@ -49,12 +49,7 @@ class Adamax(Optimizer):
         **kwargs: Any,
     ) -> None:
         super().__init__(learning_rate, **kwargs)
-        check_hyperparameters(
-            "Adamax",
-            in_range("beta_1", beta_1, high=1.0, default=0.9)
-            + in_range("beta_2", beta_2, high=1.0, default=0.999)
-            + in_range("epsilon", epsilon, default=1e-7),
-        )
+        check_hyperparameters("Adamax", moment_problems(beta_1, beta_2, epsilon))
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
@@ -69,12 +64,7 @@ class Adamax(Optimizer):
             eps=self.epsilon,
             foreach=fused_kernel_available(parameters) or None,
         )
-        # State from the start, as torch would make it, so step counts stay global.
-        for parameter in parameters:
-            state = optimizer.state[parameter]
-            state["step"] = scalar_state(0.0)
-            state["exp_avg"] = torch.zeros_like(parameter, memory_format=torch.preserve_format)
-            state["exp_inf"] = torch.zeros_like(parameter, memory_format=torch.preserve_format)
+        start_state(optimizer, parameters, scalars={"step": 0.0}, zeros=("exp_avg", "exp_inf"))
         return optimizer
 
     def _update(self, learning_rate: float, step: int) -> None:

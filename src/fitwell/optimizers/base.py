@@ -20,7 +20,7 @@ from fitwell.optimizers import schedules
 from fitwell.optimizers._checks import check_hyperparameters, in_range
 from fitwell.optimizers.schedules import LearningRateSchedule
 
-__all__ = ["LearningRate", "Optimizer", "fused_kernel_available", "scalar_state"]
+__all__ = ["LearningRate", "Optimizer", "fused_kernel_available", "scalar_state", "start_state"]
 
 LearningRate = float | LearningRateSchedule | Callable[[], float]
 
@@ -62,6 +62,34 @@ def scalar_state(value: float, *, device: torch.device | None = None, fused: boo
         return torch.full((), value, dtype=torch.float32, device=device)
     dtype = torch.float64 if torch.get_default_dtype() == torch.float64 else torch.float32
     return torch.tensor(value, dtype=dtype)
+
+
+def start_state(
+    optimizer: torch.optim.Optimizer,
+    parameters: list[torch.Tensor],
+    *,
+    scalars: dict[str, float],
+    zeros: tuple[str, ...],
+    fused: bool = False,
+) -> None:
+    """Create every parameter's state at build, as torch would at its first gradient.
+
+    With the state there from the start, `Optimizer._advance_skipped_step_counts`
+    keeps the step counts global, as Keras's are.
+
+    Example:
+        >>> weight = torch.nn.Parameter(torch.ones(2))
+        >>> optimizer = torch.optim.Adam([weight])
+        >>> start_state(optimizer, [weight], scalars={"step": 0.0}, zeros=("exp_avg", "exp_avg_sq"))
+        >>> sorted(optimizer.state[weight])
+        ['exp_avg', 'exp_avg_sq', 'step']
+    """
+    for parameter in parameters:
+        state = optimizer.state[parameter]
+        for key, value in scalars.items():
+            state[key] = scalar_state(value, device=parameter.device, fused=fused)
+        for key in zeros:
+            state[key] = torch.zeros_like(parameter, memory_format=torch.preserve_format)
 
 
 def _check_learning_rate(learning_rate: object) -> LearningRate:
@@ -278,10 +306,11 @@ class Optimizer:
             return
         optimizer = self.torch_optimizer
         learning_rate = self._resolve_learning_rate()
-        with_gradients = [p for p in self._parameters if p.grad is not None]
-        self._clip([p.grad for p in with_gradients])  # type: ignore[misc]
-        if self.weight_decay and with_gradients:
-            torch._foreach_mul_(with_gradients, 1.0 - self.weight_decay * learning_rate)
+        self._clip(self._parameters)
+        if self.weight_decay:
+            with_gradients = [p for p in self._parameters if p.grad is not None]
+            if with_gradients:
+                torch._foreach_mul_(with_gradients, 1.0 - self.weight_decay * learning_rate)
         for group in optimizer.param_groups:
             group["lr"] = learning_rate
         self._update(learning_rate, self._iterations)
@@ -364,8 +393,11 @@ class Optimizer:
             return float(self._learning_rate(self._iterations))
         return float(self._learning_rate())
 
-    def _clip(self, grads: list[torch.Tensor]) -> None:
-        """Clip in place, with Keras's formulas; nothing here reads a value back."""
+    def _clip(self, parameters: list[torch.Tensor]) -> None:
+        """Clip the gradients of `parameters` in place, with Keras's formulas; nothing reads a value back."""
+        if self.clipnorm is None and self.global_clipnorm is None and self.clipvalue is None:
+            return  # the usual case: no per-step list of gradients to build
+        grads = [p.grad for p in parameters if p.grad is not None]
         if not grads:
             return
         if self.clipnorm is not None:

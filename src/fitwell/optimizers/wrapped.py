@@ -128,7 +128,7 @@ class TorchOptimizer(Optimizer):
     @torch.no_grad()
     def step(self) -> None:
         """Clip (if asked) and run the torch optimizer's own step."""
-        self._clip([p.grad for p in self._parameters if p.grad is not None])
+        self._clip(self._parameters)
         self.torch_optimizer.step()
         self._iterations += 1
 

@@ -108,8 +108,7 @@ def load_weights(model: nn.Module, filepath: str | os.PathLike, *, strict: bool 
         from fitwell.saving import model_file
 
         stored = model_file.read_weights(filepath)
-        shapes = {name: tuple(tensor.shape) for name, tensor in stored.items()}
-        names, mismatch = weights.check(model, shapes, strict=strict, source=source)
+        names, mismatch = weights.check(model, weights.shapes(stored), strict=strict, source=source)
         tensors = {name: stored[name] for name in names}
     else:
         module = _weights_format(filepath)

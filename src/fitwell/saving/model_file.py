@@ -30,6 +30,7 @@ from safetensors.torch import save as safetensors_save
 from fitwell.errors import UnsafeFileError
 from fitwell.saving import architecture, compile_config, tensor_tree, weights
 from fitwell.saving.atomic import atomic_path
+from fitwell.saving.safetensors_file import cpu_copy
 from fitwell.saving.safety import check_file_format, check_safetensors_bytes
 
 if TYPE_CHECKING:
@@ -98,7 +99,8 @@ def save_model(model: Model, filepath: str | os.PathLike, *, overwrite: bool = T
         "layers": [architecture.describe_layer(layer, i) for i, layer in enumerate(model.layers)],  # type: ignore[union-attr]
         "compile_config": None,
     }
-    members = {WEIGHTS: safetensors_save(_cpu_copies(model.state_dict()), metadata={"format": "pt"})}
+    state = {name: cpu_copy(tensor) for name, tensor in model.state_dict().items()}
+    members = {WEIGHTS: safetensors_save(state, metadata={"format": "pt"})}
     if model._compiled is not None:
         try:
             config["compile_config"] = compile_config.describe(model)
@@ -125,10 +127,6 @@ def save_model(model: Model, filepath: str | os.PathLike, *, overwrite: bool = T
         archive.writestr(CONFIG, json.dumps(config, indent=2))
         for name, data in members.items():
             archive.writestr(name, data)
-
-
-def _cpu_copies(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-    return {name: tensor.detach().to("cpu", copy=True).contiguous() for name, tensor in state.items()}
 
 
 def _open(filepath: str | os.PathLike) -> zipfile.ZipFile:
@@ -209,7 +207,7 @@ def load_model(filepath: str | os.PathLike, *, compile: bool = True) -> Sequenti
         )
     model = Sequential([architecture.build_layer(entry) for entry in config["layers"]])
     weights.materialize(model, tensors)
-    names, _ = weights.check(model, _shapes(tensors), strict=True, source=source)
+    names, _ = weights.check(model, weights.shapes(tensors), strict=True, source=source)
     weights.assign(model, {name: tensors[name] for name in names})
     spec = config.get("input")
     if isinstance(spec, dict):
@@ -225,10 +223,6 @@ def load_model(filepath: str | os.PathLike, *, compile: bool = True) -> Sequenti
             optimizer.build(model.parameters())
             optimizer.load_state_dict(state)
     return model
-
-
-def _shapes(tensors: dict[str, torch.Tensor]) -> dict[str, tuple[int, ...]]:
-    return {name: tuple(tensor.shape) for name, tensor in tensors.items()}
 
 
 def _dtype(name: Any, source: str) -> torch.dtype:

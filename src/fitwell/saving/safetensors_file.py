@@ -18,9 +18,14 @@ import torch
 from fitwell.saving.atomic import atomic_path
 from fitwell.saving.safety import check_file_format
 
-__all__ = ["read", "read_metadata", "read_shapes", "write"]
+__all__ = ["cpu_copy", "read", "read_metadata", "read_shapes", "write"]
 
 EXTENSION = ".safetensors"
+
+
+def cpu_copy(tensor: torch.Tensor) -> torch.Tensor:
+    """A detached, contiguous CPU copy: safetensors refuses views and tensors that share memory."""
+    return tensor.detach().to("cpu", copy=True).contiguous()
 
 
 def write(
@@ -42,7 +47,7 @@ def write(
         >>> read(path)
         {'bias': tensor([0., 0.])}
     """
-    cpu = {name: tensor.detach().to("cpu", copy=True).contiguous() for name, tensor in tensors.items()}
+    cpu = {name: cpu_copy(tensor) for name, tensor in tensors.items()}
     with atomic_path(filepath, overwrite=overwrite) as temp:
         safetensors.torch.save_file(cpu, temp, metadata=metadata)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import os
-import struct
 import zipfile
 from pathlib import Path
 from pickletools import genops  # parses opcodes only; never executes them
@@ -51,14 +50,17 @@ def _is_hdf5(path: Path, size: int) -> bool:
     return False
 
 
-def _is_safetensors(path: Path, size: int) -> bool:
+def _is_safetensors_head(head: bytes, size: int) -> bool:
     # Layout: an 8-byte little-endian header length, then a JSON object.
     if size < 10:
         return False
+    length = int.from_bytes(head[:8], "little")
+    return 2 <= length <= min(size - 8, SAFETENSORS_HEADER_LIMIT) and head[8:9] == b"{"
+
+
+def _is_safetensors(path: Path, size: int) -> bool:
     with open(path, "rb") as file:
-        (length,) = struct.unpack("<Q", file.read(8))
-        first = file.read(1)
-    return 2 <= length <= min(size - 8, SAFETENSORS_HEADER_LIMIT) and first == b"{"
+        return _is_safetensors_head(file.read(9), size)
 
 
 def _is_zip(path: Path, size: int) -> bool:
@@ -168,10 +170,8 @@ def check_safetensors_bytes(data: bytes, *, source: str) -> None:
         UnsafeFileError: The data is a pickle.
         ValueError: The data is something else.
     """
-    if len(data) >= 10:
-        length = int.from_bytes(data[:8], "little")
-        if 2 <= length <= min(len(data) - 8, SAFETENSORS_HEADER_LIMIT) and data[8:9] == b"{":
-            return
+    if _is_safetensors_head(data, len(data)):
+        return
     kind = describe_pickle_bytes(data)
     if kind is not None:
         raise UnsafeFileError(_unsafe_message(source, kind, "safetensors", "model file member"))

@@ -20,6 +20,8 @@ import torch
 from safetensors.torch import load as safetensors_load
 from safetensors.torch import save as safetensors_save
 
+from fitwell.saving.safetensors_file import cpu_copy
+
 __all__ = ["flatten", "from_bytes", "to_bytes", "unflatten"]
 
 # Keys that tag non-JSON nodes; a dict using one of them as a key is stored
@@ -59,8 +61,7 @@ def flatten(tree: Any, *, prefix: str = "") -> tuple[Any, dict[str, torch.Tensor
 
     def store(tensor: torch.Tensor) -> str:
         key = f"{prefix}t{len(tensors)}"
-        # A copy: safetensors refuses views and tensors that share memory.
-        tensors[key] = tensor.detach().to("cpu", copy=True).contiguous()
+        tensors[key] = cpu_copy(tensor)
         return key
 
     def encode(value: Any, where: str) -> Any:
@@ -161,7 +162,7 @@ def to_bytes(
         (0.1, tensor([0., 0.]), {})
     """
     json_tree, tensors = flatten(tree, prefix="state/")
-    named = {key: value.detach().to("cpu", copy=True).contiguous() for key, value in (extra or {}).items()}
+    named = {key: cpu_copy(value) for key, value in (extra or {}).items()}
     clash = set(named) & set(tensors)
     if clash:
         raise ValueError(f"Tensor names {sorted(clash)} are reserved. Received them in `extra`.")

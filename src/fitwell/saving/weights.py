@@ -22,6 +22,7 @@ __all__ = [
     "compare",
     "materialize",
     "require_built",
+    "shapes",
     "unbuilt_names",
     "warn_skipped",
 ]
@@ -55,6 +56,11 @@ def require_built(model: nn.Module, action: str) -> None:
 def _listed(names: list[str]) -> str:
     shown = ", ".join(names[:LISTED_NAMES])
     return shown if len(names) <= LISTED_NAMES else f"{shown} and {len(names) - LISTED_NAMES} more"
+
+
+def shapes(tensors: dict[str, torch.Tensor]) -> dict[str, tuple[int, ...]]:
+    """Name → shape of each tensor, in the form `check` compares."""
+    return {name: tuple(tensor.shape) for name, tensor in tensors.items()}
 
 
 @dataclass
@@ -108,7 +114,7 @@ def check(
         ValueError: With every mismatch, when `strict` and the file does not fit.
     """
     require_built(model, "load_weights()")
-    model_shapes = {name: tuple(tensor.shape) for name, tensor in model.state_dict().items()}
+    model_shapes = shapes(model.state_dict())
     mismatch = compare(model_shapes, file_shapes)
     if mismatch and strict:
         if any("/vars/" in name for name in mismatch.unexpected):

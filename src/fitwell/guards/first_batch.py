@@ -1,54 +1,28 @@
-"""Guards: the classic training mistakes, caught before they are trained through.
-
-`check_first_batch` runs once per `fit`/`evaluate`, on the first batch and
-before any weight changes. It raises a `ValueError` where the loss would be
-meaningless (labels the loss cannot take, outputs that are not
-probabilities for a probability loss, shapes that do not line up) and warns
-(`GuardWarning`) where training can go on but probably should not as it is
-(`from_logits=True` on softmax/sigmoid outputs, unscaled inputs).
-`check_validation_split` and `check_class_balance` look at the whole label
-array once per `fit`. Every message says what was found, what was expected
-and how to fix it. `model.compile(..., guards=False)` turns them all off.
-
-The checks read a few numbers back from the device once per call; nothing
-here runs per step.
-"""
+"""The first-batch guard: labels, outputs and inputs checked before any weight changes."""
 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import torch
 from torch import nn
+
+from fitwell.guards.expectation import Expectation, GuardWarning, expectation_for, host
 
 if TYPE_CHECKING:
     from fitwell.compiled import CompiledState
     from fitwell.data import Batch
 
-__all__ = [
-    "IMBALANCE_RATIO",
-    "PROBABILITY_TOLERANCE",
-    "UNSCALED_INPUT_LIMIT",
-    "GuardWarning",
-    "check_class_balance",
-    "check_first_batch",
-    "check_validation_split",
-]
+__all__ = ["PROBABILITY_TOLERANCE", "UNSCALED_INPUT_LIMIT", "check_first_batch"]
 
 #: Inputs whose largest magnitude exceeds this look unscaled (0-255 pixels, raw prices).
 UNSCALED_INPUT_LIMIT = 100.0
-#: Largest-to-smallest class count ratio from which the labels count as heavily imbalanced.
-IMBALANCE_RATIO = 10.0
 #: How far a row of probabilities may sum from 1 (softmax in float16 is ~1e-3 off).
 PROBABILITY_TOLERANCE = 1e-2
 
 # warnings.warn → check_first_batch → Model._build → fit/evaluate → the user's line.
 _FIRST_BATCH_STACKLEVEL = 4
-# warnings.warn → check_* → Model.fit → the user's line.
-_FIT_STACKLEVEL = 3
 
 _PROBABILITY_ACTIVATIONS = {
     "sparse": ("softmax",),
@@ -68,62 +42,6 @@ _PASS_THROUGH = (nn.Dropout, nn.Identity, nn.Flatten)
 _NORMALIZING = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d, nn.LayerNorm, nn.GroupNorm, nn.Embedding)
 
 
-class GuardWarning(UserWarning):
-    """A likely mistake found by a guard; training goes on.
-
-    Silence every guard with `model.compile(..., guards=False)`.
-    """
-
-
-@dataclass(frozen=True)
-class _Expectation:
-    """What a loss needs from labels and outputs."""
-
-    kind: str  # "sparse", "categorical", "binary" or "elementwise"
-    name: str
-    from_logits: bool | None  # None: the outputs are not checked against it
-    ignore_class: int | None = None
-    axis: int = -1  # the class axis of the outputs
-
-
-def _expectation(loss: Any, y: torch.Tensor) -> _Expectation | None:
-    from fitwell import losses
-
-    name = type(loss).__name__
-    if isinstance(loss, losses.SparseCategoricalCrossentropy):
-        return _Expectation("sparse", name, loss.from_logits, loss.ignore_class, loss.axis)
-    if isinstance(loss, losses.CategoricalCrossentropy | losses.CategoricalFocalCrossentropy):
-        return _Expectation("categorical", name, loss.from_logits, axis=loss.axis)
-    if isinstance(loss, losses.BinaryCrossentropy | losses.BinaryFocalCrossentropy):
-        return _Expectation("binary", name, loss.from_logits)
-    elementwise = (
-        losses.MeanSquaredError,
-        losses.MeanAbsoluteError,
-        losses.MeanAbsolutePercentageError,
-        losses.MeanSquaredLogarithmicError,
-        losses.Huber,
-        losses.LogCosh,
-        losses.CosineSimilarity,
-        losses.Hinge,
-        losses.SquaredHinge,
-        losses.CategoricalHinge,
-        losses.KLDivergence,
-        losses.Poisson,
-    )
-    if isinstance(loss, elementwise):
-        return _Expectation("elementwise", name, None)
-    if isinstance(loss, losses.TorchLoss):
-        module, label = loss.module, f"torch.nn.{type(loss.module).__name__}"
-        if isinstance(module, nn.CrossEntropyLoss) and not y.is_floating_point():
-            return _Expectation("sparse", label, True, module.ignore_index, axis=1)  # torch: classes second
-        if isinstance(module, nn.BCEWithLogitsLoss):
-            return _Expectation("binary", label, True)
-        if isinstance(module, nn.BCELoss):
-            return _Expectation("binary", label, False)
-    return None
-
-
-# -- the first batch -----------------------------------------------------------------------------
 def check_first_batch(model: nn.Module, state: CompiledState, batch: Batch, y_pred: Any) -> None:
     """Check the first batch of `fit`/`evaluate` for the classic mistakes.
 
@@ -151,7 +69,7 @@ def check_first_batch(model: nn.Module, state: CompiledState, batch: Batch, y_pr
         y, output = _pick(batch.y, head.key), _pick(y_pred, head.key)
         if head.loss is None or not isinstance(y, torch.Tensor) or not isinstance(output, torch.Tensor):
             continue
-        expectation = _expectation(head.loss, y)
+        expectation = expectation_for(head.loss, y)
         if expectation is None:
             continue
         y, output = y.detach(), output.detach()
@@ -180,7 +98,7 @@ def _pick(structure: Any, key: Any) -> Any:
 
 
 def _check_head(
-    expectation: _Expectation, y: torch.Tensor, output: torch.Tensor, activation: str | None
+    expectation: Expectation, y: torch.Tensor, output: torch.Tensor, activation: str | None
 ) -> list[str]:
     if y.shape[:1] != output.shape[:1]:
         raise ValueError(
@@ -205,12 +123,7 @@ def _check_head(
     return []
 
 
-def _host(*values: torch.Tensor) -> list[float]:
-    """Read several scalars back in one transfer."""
-    return torch.stack([v.reshape(()).to(torch.float64) for v in values]).tolist()
-
-
-def _check_sparse_labels(expectation: _Expectation, y: torch.Tensor, output: torch.Tensor) -> None:
+def _check_sparse_labels(expectation: Expectation, y: torch.Tensor, output: torch.Tensor) -> None:
     name, classes = expectation.name, output.shape[-1]
     if y.shape == output.shape and classes > 1:
         raise ValueError(
@@ -230,7 +143,7 @@ def _check_sparse_labels(expectation: _Expectation, y: torch.Tensor, output: tor
     if labels.numel() == 0:
         return
     fractional = (labels != labels.round()).any() if labels.is_floating_point() else torch.tensor(False)
-    low, high, fractional = _host(labels.min(), labels.max(), fractional)
+    low, high, fractional = host(labels.min(), labels.max(), fractional)
     if fractional:
         raise ValueError(
             f"{name} expects whole-number class indices, but the labels hold fractional values "
@@ -250,7 +163,7 @@ def _check_sparse_labels(expectation: _Expectation, y: torch.Tensor, output: tor
         )
 
 
-def _check_categorical_labels(expectation: _Expectation, y: torch.Tensor, output: torch.Tensor) -> None:
+def _check_categorical_labels(expectation: Expectation, y: torch.Tensor, output: torch.Tensor) -> None:
     name, classes = expectation.name, output.shape[-1]
     if classes == 1:
         raise ValueError(
@@ -272,7 +185,7 @@ def _check_categorical_labels(expectation: _Expectation, y: torch.Tensor, output
             f"{tuple(output.shape)}. Expected the same shape: one column per class. Fix: one-hot "
             "encode the labels with as many classes as the last layer has units."
         )
-    low, high = _host(y.min(), y.max())
+    low, high = host(y.min(), y.max())
     if low < 0 or high > 1:
         raise ValueError(
             f"{name} expects one-hot (or soft) labels in [0, 1], but the labels range from {low:g} "
@@ -280,7 +193,7 @@ def _check_categorical_labels(expectation: _Expectation, y: torch.Tensor, output
         )
 
 
-def _check_binary_labels(expectation: _Expectation, y: torch.Tensor, output: torch.Tensor) -> None:
+def _check_binary_labels(expectation: Expectation, y: torch.Tensor, output: torch.Tensor) -> None:
     from fitwell.losses import align_ranks
 
     name = expectation.name
@@ -297,7 +210,7 @@ def _check_binary_labels(expectation: _Expectation, y: torch.Tensor, output: tor
             f"{name} received labels of shape {tuple(y.shape)} for outputs of shape "
             f"{tuple(output.shape)}. Expected one 0/1 target per output.{hint}"
         )
-    low, high = _host(y.min(), y.max())
+    low, high = host(y.min(), y.max())
     if low < 0 or high > 1:
         raise ValueError(
             f"{name} expects targets in [0, 1], but the labels range from {low:g} to {high:g}. "
@@ -306,7 +219,7 @@ def _check_binary_labels(expectation: _Expectation, y: torch.Tensor, output: tor
         )
 
 
-def _check_same_shape(expectation: _Expectation, y: torch.Tensor, output: torch.Tensor) -> None:
+def _check_same_shape(expectation: Expectation, y: torch.Tensor, output: torch.Tensor) -> None:
     from fitwell.losses import align_ranks
 
     aligned_y, aligned_output = align_ranks(y, output)
@@ -326,7 +239,7 @@ def _check_same_shape(expectation: _Expectation, y: torch.Tensor, output: torch.
     )
 
 
-def _logits_findings(expectation: _Expectation, output: torch.Tensor, activation: str | None) -> list[str]:
+def _logits_findings(expectation: Expectation, output: torch.Tensor, activation: str | None) -> list[str]:
     probability_activations = _PROBABILITY_ACTIVATIONS[expectation.kind]
     if activation is not None:
         if activation not in probability_activations:
@@ -352,7 +265,7 @@ def _looks_like_probabilities(kind: str, output: torch.Tensor) -> bool:
     if output.numel() < (8 if kind == "binary" else 2):
         return False  # too few values to tell logits from probabilities
     sums = output.sum(dim=-1)
-    low, high, sum_low, sum_high = _host(output.min(), output.max(), sums.min(), sums.max())
+    low, high, sum_low, sum_high = host(output.min(), output.max(), sums.min(), sums.max())
     if low < 0 or high > 1:
         return False
     if kind == "binary":
@@ -360,7 +273,7 @@ def _looks_like_probabilities(kind: str, output: torch.Tensor) -> bool:
     return output.shape[-1] > 1 and max(abs(sum_low - 1), abs(sum_high - 1)) <= PROBABILITY_TOLERANCE
 
 
-def _check_probabilities(expectation: _Expectation, output: torch.Tensor, activation: str | None) -> None:
+def _check_probabilities(expectation: Expectation, output: torch.Tensor, activation: str | None) -> None:
     kind, name = expectation.kind, expectation.name
     squash = "sigmoid" if kind == "binary" else "softmax"
     fix = (
@@ -374,7 +287,7 @@ def _check_probabilities(expectation: _Expectation, output: torch.Tensor, activa
             f"{activation!r}, whose outputs are not probabilities. Expected {expected}. {fix}"
         )
     sums = output.sum(dim=-1)
-    low, high, sum_low, sum_high = _host(output.min(), output.max(), sums.min(), sums.max())
+    low, high, sum_low, sum_high = host(output.min(), output.max(), sums.min(), sums.max())
     if low < 0 or high > 1:
         found = f"the first batch's outputs range from {low:.4g} to {high:.4g}"
     elif kind != "binary" and max(abs(sum_low - 1), abs(sum_high - 1)) > PROBABILITY_TOLERANCE:
@@ -435,7 +348,7 @@ def _input_findings(model: nn.Module, x: Any) -> list[str]:
     ]
     if not tensors or not any(t.numel() for t in tensors):
         return []
-    largest = max(_host(*(t.abs().max() for t in tensors if t.numel())))
+    largest = max(host(*(t.abs().max() for t in tensors if t.numel())))
     if largest <= UNSCALED_INPUT_LIMIT:
         return []
     return [
@@ -445,148 +358,3 @@ def _input_findings(model: nn.Module, x: Any) -> list[str]:
         "images, or standardise each feature with the training set's mean and standard deviation "
         "(`(x - mean) / std`)."
     ]
-
-
-# -- whole label arrays (called from fit) ---------------------------------------------------------
-def check_class_balance(state: CompiledState, y: Any, *, sample_weight: Any = None) -> None:
-    """Warn when the training labels are heavily imbalanced and nothing weights them.
-
-    Runs once per `fit`, on all training labels, for a single-output model
-    whose loss is a cross-entropy (or a torch `CrossEntropyLoss`/`BCE*`).
-    Multi-label targets are not checked.
-
-    Args:
-        state: The compiled state (heads built, `guards_enabled` set).
-        y: All training labels (a tensor or array); structures are skipped.
-        sample_weight: The training sample weights (from `sample_weight` or
-            `class_weight`); when given, the user already weights samples
-            and nothing is checked.
-
-    Example:
-        guards.check_class_balance(state, train_labels)  # GuardWarning at 10:1 or more
-    """
-    if not state.guards_enabled or sample_weight is not None or len(state.heads) != 1:
-        return
-    head = state.heads[0]
-    if head.loss is None or y is None or isinstance(y, dict | tuple | list):
-        return
-    y = torch.as_tensor(np.asarray(y) if not isinstance(y, torch.Tensor) else y)
-    expectation = _expectation(head.loss, y)
-    if expectation is None or expectation.kind == "elementwise" or y.numel() == 0:
-        return
-    classes = _class_indices(expectation, y)
-    if classes is None or classes.numel() == 0 or classes.min() < 0:
-        return
-    counts = torch.bincount(classes).tolist()
-    present = {label: count for label, count in enumerate(counts) if count}
-    if len(present) < 2 or max(present.values()) < IMBALANCE_RATIO * min(present.values()):
-        return
-    warnings.warn(_imbalance_message(present), GuardWarning, stacklevel=_FIT_STACKLEVEL)
-
-
-def _class_indices(expectation: _Expectation, y: torch.Tensor) -> torch.Tensor | None:
-    if expectation.kind == "sparse":
-        labels = y.reshape(-1)
-        if expectation.ignore_class is not None:
-            labels = labels[labels != expectation.ignore_class]
-        return labels.long()
-    if expectation.kind == "categorical":
-        if y.dim() < 2:
-            return None
-        y = y.movedim(expectation.axis, -1)
-        return y.reshape(-1, y.shape[-1]).argmax(dim=-1)
-    if y.numel() != y.shape[0]:
-        return None  # several binary targets per sample: per-label balance is not checked
-    return (y.reshape(-1) > 0.5).long()
-
-
-def _imbalance_message(present: dict[int, int]) -> str:
-    total, kinds = sum(present.values()), len(present)
-    largest = max(present, key=present.__getitem__)
-    smallest = min(present, key=present.__getitem__)
-    ratio = present[largest] / present[smallest]
-    weights = {label: round(total / (kinds * count), 3) for label, count in sorted(present.items())}
-    shown = weights if kinds <= 10 else "{class: n_samples / (n_classes * count), ...}"
-    return (
-        f"The training labels are heavily imbalanced: class {largest} has {present[largest]} samples and "
-        f"class {smallest} only {present[smallest]} ({ratio:.0f}:1). Always predicting class {largest} "
-        f"already scores {present[largest] / total:.0%} accuracy. Expected classes within "
-        f"{IMBALANCE_RATIO:g}:1 of each other, or weights that balance them. Fix: pass "
-        f"class_weight={shown} to fit() (n_samples / (n_classes * count)), or resample the data; "
-        "and judge the model with Precision, Recall or AUC rather than accuracy."
-    )
-
-
-def check_validation_split(y_train: Any, y_val: Any, *, enabled: bool = True) -> None:
-    """Warn when `validation_split` took a validation tail that training never sees the classes of.
-
-    `validation_split` holds out the *last* samples before any shuffling,
-    so data sorted by label leaves whole classes out of training. Warns
-    when the validation part holds class labels the training part lacks,
-    or when the labels come grouped by class (each class one contiguous
-    block) so the two parts hold different classes.
-
-    Args:
-        y_train: The labels kept for training (an array or tensor; integer
-            class indices, or one-hot rows). Other structures are skipped.
-        y_val: The labels held out for validation.
-        enabled: `False` (from `compile(guards=False)`) skips the check.
-
-    Example:
-        >>> import warnings
-        >>> y = np.repeat([0, 1, 2], 10)  # sorted by label
-        >>> with warnings.catch_warnings(record=True) as caught:
-        ...     warnings.simplefilter("always")
-        ...     check_validation_split(y[:24], y[24:])
-        >>> "shuffle" in str(caught[0].message)
-        True
-    """
-    if not enabled or y_train is None or y_val is None:
-        return
-    train, val = _discrete_labels(y_train), _discrete_labels(y_val)
-    if train is None or val is None or not len(train) or not len(val):
-        return
-    every = np.concatenate([train, val])
-    classes = np.unique(every)
-    if len(classes) < 2 or len(classes) > len(every) // 2:
-        return  # one class, or values too varied to be class labels
-    train_classes, val_classes = set(np.unique(train).tolist()), set(np.unique(val).tolist())
-    unseen = sorted(val_classes - train_classes)
-    blocks = int(np.count_nonzero(every[1:] != every[:-1])) + 1
-    grouped = blocks == len(classes) and val_classes != train_classes
-    if not unseen and not grouped:
-        return
-    found = (
-        f"the validation part (the last {len(val)} samples) holds classes {unseen} that the training "
-        f"part never sees"
-        if unseen
-        else f"the labels come grouped by class, so training sees classes {sorted(train_classes)} and "
-        f"validation classes {sorted(val_classes)}"
-    )
-    warnings.warn(
-        f"validation_split takes the last samples before shuffling, and {found}: the data looks "
-        "sorted by label. Expected both parts to hold the same classes. Fix: shuffle the data once "
-        "before fit() (e.g. `order = np.random.permutation(len(x)); x, y = x[order], y[order]`), or "
-        "pass validation_data= explicitly.",
-        GuardWarning,
-        stacklevel=_FIT_STACKLEVEL,
-    )
-
-
-def _discrete_labels(y: Any) -> np.ndarray | None:
-    if isinstance(y, dict | tuple | list):
-        return None
-    if isinstance(y, torch.Tensor):
-        y = y.detach().cpu().numpy()
-    y = np.asarray(y)
-    if y.dtype.kind not in "biuf":
-        return None
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y[:, 0]
-    elif y.ndim == 2 and y.shape[1] > 1 and np.all((y == 0) | (y == 1)) and np.all(y.sum(axis=1) == 1):
-        y = y.argmax(axis=1)  # one-hot rows
-    if y.ndim != 1:
-        return None
-    if y.dtype.kind == "f" and not np.all(y == np.round(y)):
-        return None  # continuous targets
-    return y.astype(np.int64)
