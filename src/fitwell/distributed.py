@@ -86,6 +86,9 @@ def setup(strategy: str, device: torch.device | None) -> ProcessGroup | None:
 
 def _destroy_process_group() -> None:
     if dist.is_initialized():
+        # All processes leave together: one tearing Gloo down while a peer
+        # still uses it can abort that peer at exit.
+        dist.barrier()
         dist.destroy_process_group()
 
 
