@@ -160,13 +160,13 @@ def test_validation_steps_restart_from_the_first_batch(blobs, monkeypatch):
     x, y = blobs
     model = compiled()
     seen = []
-    original = fitwell.engine.test_step
+    original = fitwell.trainer.Trainer.test_step
 
-    def spy(model_, state, batch):
+    def spy(trainer, batch):
         seen.append(batch.size)
-        return original(model_, state, batch)
+        return original(trainer, batch)
 
-    monkeypatch.setattr(fitwell.engine, "test_step", spy)
+    monkeypatch.setattr(fitwell.trainer.Trainer, "test_step", spy)
     model.fit(
         x,
         y,

@@ -305,9 +305,9 @@ def test_integer_token_ids_are_not_unscaled_inputs():
         compiled(model, "mse").fit(ids, np.zeros((64, 1), "float32"), verbose=0)
 
 
-def built_state(model: fitwell.Model, x, y) -> fitwell.compiled.CompiledState:
+def built_state(model: fitwell.Model, x, y) -> fitwell.objectives.Objectives:
     model.evaluate(x, y, verbose=0)  # builds the heads
-    return model._compiled
+    return model.trainer.objectives
 
 
 def test_heavy_class_imbalance_warns_with_class_weights(binary_data):

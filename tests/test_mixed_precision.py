@@ -49,7 +49,7 @@ def test_global_policy_names_from_keras(blobs):
     try:
         model = make_classifier()
         model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", device="cpu")
-        assert model._compiled.precision == "bf16"
+        assert model.trainer.precision == "bf16"
     finally:
         fitwell.mixed_precision.set_global_policy("float32")
     with pytest.raises(ValueError, match=r"`policy` must be one of .*Received: policy='mixed_float17'"):
@@ -63,5 +63,7 @@ def test_fp16_with_gradient_scaler(blobs):
     except RuntimeError as error:  # pragma: no cover - depends on the torch build
         pytest.skip(f"float16 autocast is not supported on this CPU build: {error}")
     model, history = train(blobs, mixed_precision="fp16")
-    assert isinstance(model._compiled.grad_scaler, torch.amp.GradScaler)
+    assert isinstance(model.optimizer, fitwell.optimizers.LossScaleOptimizer)  # as Keras wraps it
+    assert isinstance(model.optimizer.loss_scaler, torch.amp.GradScaler)
+    assert isinstance(model.optimizer.inner_optimizer, fitwell.optimizers.Adam)
     assert history.history["accuracy"][-1] > 0.85

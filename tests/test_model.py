@@ -88,13 +88,13 @@ def test_validation_split_takes_exactly_the_last_samples(monkeypatch):
     model = fitwell.Model(torch.nn.Linear(1, 1))
     model.compile(optimizer="sgd", loss="mae", device="cpu")
     validated = []
-    original = fitwell.engine.test_step
+    original = fitwell.trainer.Trainer.test_step
 
-    def spy(model_, state, batch):
+    def spy(trainer, batch):
         validated.extend(batch.x.flatten().tolist())
-        return original(model_, state, batch)
+        return original(trainer, batch)
 
-    monkeypatch.setattr(fitwell.engine, "test_step", spy)
+    monkeypatch.setattr(fitwell.trainer.Trainer, "test_step", spy)
     model.fit(x, x, validation_split=0.3, epochs=2, verbose=0)
     assert validated == [7.0, 8.0, 9.0] * 2
 
@@ -129,7 +129,7 @@ def test_string_names_work_as_in_keras(blobs):
     history = model.fit(x, y, epochs=2, verbose=0)
     assert type(model.optimizer).__name__ == "Adam"
     assert "acc" in history.history
-    kinds = {key: type(metric).__name__ for key, metric in model._compiled.metric_keys}
+    kinds = {key: type(metric).__name__ for key, metric in model.trainer.objectives.metric_keys}
     assert kinds == {"acc": "SparseCategoricalAccuracy"}
 
 
@@ -138,7 +138,7 @@ def test_accuracy_resolves_to_binary_for_one_output_unit(binary_data):
     model = fitwell.Sequential([fitwell.Input(shape=(5,)), fitwell.layers.Dense(1, activation="sigmoid")])
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"], device="cpu")
     model.fit(x, y, epochs=1, verbose=0)
-    ((key, metric),) = model._compiled.metric_keys
+    ((key, metric),) = model.trainer.objectives.metric_keys
     assert (key, type(metric).__name__, metric.threshold) == ("accuracy", "BinaryAccuracy", 0.5)
 
 

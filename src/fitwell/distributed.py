@@ -16,6 +16,7 @@ near-equal shards, so the union of the shards is exactly one epoch.
 from __future__ import annotations
 
 import atexit
+import copy
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -24,14 +25,15 @@ import torch
 import torch.distributed as dist
 
 if TYPE_CHECKING:
-    from fitwell.compiled import CompiledState
+    from fitwell.metrics import Metric
 
 __all__ = [
     "STRATEGIES",
     "ProcessGroup",
     "is_main_process",
     "local_bounds",
-    "merge_states",
+    "merge_metrics",
+    "merged_copies",
     "setup",
 ]
 
@@ -137,37 +139,34 @@ def broadcast_permutation(order: torch.Tensor) -> torch.Tensor:
     return order
 
 
-def merge_states(state: CompiledState) -> None:
-    """Combine loss and metric states of every process, in place (sum/max/min per state).
+def merge_metrics(metrics: list[Metric]) -> None:
+    """Combine the states of every process's metrics, in place, through each metric's `merge_state`.
 
     Merging states, not averaging per-process results, gives the true
-    global values: e.g. accuracy is total hits over total samples.
+    global values: e.g. accuracy is total hits over total samples. Every
+    process merges the same states in rank order, so all end up equal, bit
+    for bit. A collective call: every process must make it.
     """
-    trackers = [state.loss_tracker, *(h.tracker for h in state.heads if h.tracker is not None)]
-    device = next((t.total.device for t in trackers if t.total is not None), torch.device("cpu"))
-    if dist.get_backend() == "nccl":
-        device = torch.device("cuda", torch.cuda.current_device())
-    packed = torch.stack(
-        [
-            value
-            for tracker in trackers
-            for value in (
-                (tracker.total if tracker.total is not None else torch.zeros((), device=device)).to(device),
-                torch.tensor(float(tracker.count), device=device),
-            )
-        ]
-    ).double()
-    dist.all_reduce(packed)
-    for index, tracker in enumerate(trackers):
-        tracker.total = packed[2 * index].float()
-        tracker.count = int(round(float(packed[2 * index + 1])))
-    for _, metric in state.metric_keys:
-        for name, (_, rule) in metric._defaults.items():
-            tensor = getattr(metric, name)
-            moved = tensor.to(device)
-            op = {"sum": dist.ReduceOp.SUM, "max": dist.ReduceOp.MAX, "min": dist.ReduceOp.MIN}[rule]
-            dist.all_reduce(moved, op=op)
-            setattr(metric, name, moved.to(tensor.device))
+    for metric, merged in zip(metrics, merged_copies(metrics), strict=True):
+        metric.load_state_dict(merged.state_dict())
+
+
+def merged_copies(metrics: list[Metric]) -> list[Metric]:
+    """Copies of `metrics` holding the states of every process merged (a collective call)."""
+    gathered: list[Any] = [None] * dist.get_world_size()
+    dist.all_gather_object(gathered, [metric.state_dict() for metric in metrics])
+    copies = []
+    for index, metric in enumerate(metrics):
+        parts = []
+        for states in gathered:
+            part = copy.deepcopy(metric)
+            part.load_state_dict(states[index])
+            parts.append(part)
+        merged = copy.deepcopy(metric)
+        merged.reset_state()
+        merged.merge_state(parts)
+        copies.append(merged)
+    return copies
 
 
 def gather_rows(local: torch.Tensor, positions: torch.Tensor, total: int) -> torch.Tensor:

@@ -12,14 +12,14 @@ import torch
 
 from fitwell import data as data_module
 from fitwell import guards, structures
-from fitwell.compiled import CompiledState
 from fitwell.data import ArrayData, IterableData
+from fitwell.objectives import Objectives
 
 __all__ = ["fit_sources", "validation_source"]
 
 
 def fit_sources(
-    state: CompiledState,
+    state: Objectives,
     x: Any,
     y: Any,
     sample_weight: Any,

@@ -1,9 +1,9 @@
-"""`compile(jit_compile=True)`: the forward pass and loss compiled with `torch.compile`.
+"""The forward-and-loss function of the default training step: eager, or compiled by `torch.compile`.
 
-The compiled function is pure (inputs in, loss and outputs out); the loss
-trackers, metrics and the optimizer update run around it, so a compiled run
-computes exactly what an eager run computes. When compilation fails, fitwell
-warns once and carries on eagerly.
+The function is pure (inputs in, loss and outputs out); the loss trackers,
+metrics and the optimizer update run around it, so a compiled run computes
+exactly what an eager run computes. When compilation fails, fitwell warns
+once and carries on eagerly; `ForwardLoss.is_compiled` tells which runs.
 """
 
 from __future__ import annotations
@@ -14,34 +14,34 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
+from fitwell.structures import call_module
+
 if TYPE_CHECKING:
-    from fitwell.compiled import CompiledState
-    from fitwell.model import Model
+    from fitwell.trainer import Trainer
 
 __all__ = ["ForwardLoss", "make_forward_loss"]
 
-ForwardLoss = Callable[[Any, Any, Any], tuple[torch.Tensor, list[torch.Tensor], Any]]
+Outputs = tuple[torch.Tensor, list[torch.Tensor], Any]
 
 
-def _eager_forward_loss(model: Model, state: CompiledState) -> ForwardLoss:
-    from fitwell.engine import call_module
+def _eager_forward_loss(trainer: Trainer) -> Callable[[Any, Any, Any], Outputs]:
+    model, objectives = trainer.model, trainer.objectives
 
-    def forward_loss(x: Any, y: Any, sample_weight: Any) -> tuple[torch.Tensor, list[torch.Tensor], Any]:
+    def forward_loss(x: Any, y: Any, sample_weight: Any) -> Outputs:
         # Training goes through DistributedDataParallel when distributed;
         # evaluation (no gradients) calls the model itself, on each shard.
-        module = state.train_module if state.train_module is not None and torch.is_grad_enabled() else model
+        wrapper = trainer.train_module
+        module = wrapper if wrapper is not None and torch.is_grad_enabled() else model
         y_pred = call_module(module, x)
-        total, per_head = state.loss_values(y, y_pred, sample_weight)
+        total, per_head = objectives.loss_values(y, y_pred, sample_weight)
         return total, per_head, y_pred
 
-    if state.precision is None:
+    if trainer.precision is None:
         return forward_loss
-    device_type = model.device.type
-    dtype = torch.bfloat16 if state.precision == "bf16" else torch.float16
+    device_type = trainer.device.type
+    dtype = torch.bfloat16 if trainer.precision == "bf16" else torch.float16
 
-    def autocast_forward_loss(
-        x: Any, y: Any, sample_weight: Any
-    ) -> tuple[torch.Tensor, list[torch.Tensor], Any]:
+    def autocast_forward_loss(x: Any, y: Any, sample_weight: Any) -> Outputs:
         # Layers run in the low precision; losses are computed in float32
         # (Loss.__call__ casts half-precision outputs up), and the float32
         # master weights are what the optimizer updates.
@@ -51,14 +51,25 @@ def _eager_forward_loss(model: Model, state: CompiledState) -> ForwardLoss:
     return autocast_forward_loss
 
 
-class _CompiledForwardLoss:
-    """Runs the compiled function; on a compilation error, warns once and falls back."""
+class ForwardLoss:
+    """`(x, y, sample_weight) -> (loss, per-output losses, y_pred)`, compiled when asked.
 
-    def __init__(self, model: Model, state: CompiledState) -> None:
-        self._eager = _eager_forward_loss(model, state)
-        self._compiled: ForwardLoss | None = torch.compile(self._eager, dynamic=None)
+    Args:
+        trainer: The trainer whose model, objectives and precision it uses.
+        jit_compile: Compile with `torch.compile`; on a compilation error,
+            warn once and run eagerly from then on.
+    """
 
-    def __call__(self, x: Any, y: Any, sample_weight: Any) -> tuple[torch.Tensor, list[torch.Tensor], Any]:
+    def __init__(self, trainer: Trainer, *, jit_compile: bool) -> None:
+        self._eager = _eager_forward_loss(trainer)
+        self._compiled = torch.compile(self._eager, dynamic=None) if jit_compile else None
+
+    @property
+    def is_compiled(self) -> bool:
+        """Whether calls run the compiled function (False when eager, or after a fallback)."""
+        return self._compiled is not None
+
+    def __call__(self, x: Any, y: Any, sample_weight: Any) -> Outputs:
         if self._compiled is not None:
             try:
                 return self._compiled(x, y, sample_weight)
@@ -69,13 +80,11 @@ class _CompiledForwardLoss:
                     f"({type(error).__name__}: {str(error).splitlines()[0][:200]}). Training "
                     "continues eagerly, with the same results. Pass jit_compile=False to "
                     "silence this warning.",
-                    stacklevel=5,
+                    stacklevel=2,
                 )
         return self._eager(x, y, sample_weight)
 
 
-def make_forward_loss(model: Model, state: CompiledState, *, jit_compile: bool) -> ForwardLoss:
-    """The forward-and-loss function the steps call: compiled or eager."""
-    if jit_compile:
-        return _CompiledForwardLoss(model, state)
-    return _eager_forward_loss(model, state)
+def make_forward_loss(trainer: Trainer, *, jit_compile: bool) -> ForwardLoss:
+    """The forward-and-loss function the default steps call: compiled or eager."""
+    return ForwardLoss(trainer, jit_compile=jit_compile)

@@ -26,6 +26,7 @@ import torch
 
 if TYPE_CHECKING:
     from fitwell.model import Model
+    from fitwell.trainer import Trainer
 
 __all__ = ["LearningRateSweep", "find_learning_rate", "smooth_losses", "suggest_learning_rate"]
 
@@ -222,17 +223,27 @@ def find_learning_rate(
         >>> sweep.suggestion, sweep.plot(path="lr.png")  # doctest: +SKIP
     """
     from fitwell import data as data_module
+    from fitwell.trainer import require_trainer
 
-    state = model._require_compiled("find_learning_rate()")
+    trainer = require_trainer(model, "find_learning_rate()")
     _check_arguments(start_lr, end_lr, num_steps, batch_size, smoothing)
-    data = data_module.as_data(x, y, sample_weight, batch_size=batch_size, shuffle=True, device=model.device)
-    model._build(state, data.first_batch())
+    if model.overrides_step("train"):
+        raise ValueError(
+            f"find_learning_rate() runs fit()'s default step and reads its loss, but "
+            f"{type(model).__name__} overrides train_step(). Received: a model with a custom "
+            "train_step. Sweep the rate with the default step (e.g. on the same model without the "
+            "override), or with a LearningRateScheduler and your own step."
+        )
+    data = data_module.as_data(
+        x, y, sample_weight, batch_size=batch_size, shuffle=True, device=trainer.device, shard=trainer.shard
+    )
+    trainer.build(data.first_batch(), step="train")
     rates = np.geomspace(start_lr, end_lr, num_steps).tolist()
-    saved = _capture(model, state.optimizer)
+    saved = _capture(model, trainer)
     try:
-        losses, stopped_early = _sweep(model, state, data, rates, smoothing, divergence_factor)
+        losses, stopped_early = _sweep(trainer, data, rates, smoothing, divergence_factor)
     finally:
-        _restore(model, state, saved)
+        _restore(model, trainer, saved)
     recorded = torch.stack(losses).float().cpu().numpy().tolist() if losses else []
     rates = rates[: len(recorded)]
     return LearningRateSweep(
@@ -245,24 +256,17 @@ def find_learning_rate(
 
 
 def _sweep(
-    model: Model, state: Any, data: Any, rates: list[float], smoothing: float, divergence_factor: float
+    trainer: Trainer, data: Any, rates: list[float], smoothing: float, divergence_factor: float
 ) -> tuple[list[torch.Tensor], bool]:
-    """Train one step per rate, cycling through the data; the losses stay on the device."""
-    from fitwell import engine
-
-    optimizer = state.optimizer
+    """One step of `fit()`'s own per rate, cycling through the data; the losses stay on the device."""
+    optimizer = trainer.optimizer
     losses: list[torch.Tensor] = []
-    model.train()
+    trainer.model.train()
     while True:
         for batch in data.epoch():
             # Set the rate the optimizer resolves at each step, overriding any schedule.
-            optimizer._learning_rate = float(rates[len(losses)])
-            y_pred = engine.call_module(model, batch.x)
-            loss = state.compute_loss(batch.y, y_pred, batch.sample_weight, batch.size)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            losses.append(loss.detach())
+            optimizer.learning_rate_schedule = float(rates[len(losses)])
+            losses.append(_global_loss(trainer, trainer.train_step(batch), batch))
             done = len(losses) == len(rates)
             if (len(losses) % CHECK_EVERY == 0 or done) and _diverged(losses, smoothing, divergence_factor):
                 return losses, True
@@ -270,26 +274,39 @@ def _sweep(
                 return losses, False
 
 
-def _capture(model: Model, optimizer: Any) -> dict[str, Any]:
+def _global_loss(trainer: Trainer, loss: torch.Tensor, batch: Any) -> torch.Tensor:
+    """The whole batch's loss; under torchrun each process holds the loss of its shard."""
+    if trainer.world_size == 1:
+        return loss
+    import torch.distributed as dist
+
+    weighted = loss * batch.size if batch.size else torch.zeros_like(loss)  # an empty shard adds nothing
+    sums = torch.stack([weighted, torch.tensor(float(batch.size), device=loss.device)])
+    dist.all_reduce(sums)
+    return sums[0] / sums[1]
+
+
+def _capture(model: Model, trainer: Trainer) -> dict[str, Any]:
     """Everything the sweep changes: weights and buffers, optimizer state and rate, random states."""
+    optimizer = trainer.optimizer
     return {
         "weights": {name: tensor.detach().clone() for name, tensor in model.state_dict().items()},
         "optimizer": copy.deepcopy(optimizer.state_dict()),
-        "learning_rate": optimizer._learning_rate,  # a float or a schedule, put back as it was
+        "learning_rate": optimizer.learning_rate_schedule,  # a float or a schedule, put back as it was
         "random": _capture_random_states(),
         "training": model.training,
         "stop_training": model.stop_training,
     }
 
 
-def _restore(model: Model, state: Any, saved: dict[str, Any]) -> None:
-    optimizer = state.optimizer
+def _restore(model: Model, trainer: Trainer, saved: dict[str, Any]) -> None:
+    optimizer = trainer.optimizer
     with torch.no_grad():
         model.load_state_dict(saved["weights"])
     optimizer.load_state_dict(saved["optimizer"])
-    optimizer._learning_rate = saved["learning_rate"]
+    optimizer.learning_rate_schedule = saved["learning_rate"]
     optimizer.zero_grad()
-    state.reset()
+    trainer.reset_metrics()
     _restore_random_states(saved["random"])
     model.train(saved["training"])
     model.stop_training = saved["stop_training"]

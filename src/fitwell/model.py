@@ -1,30 +1,33 @@
 """`Model`: a `torch.nn.Module` with Keras's `compile` → `fit` → `evaluate`/`predict`.
 
-`Model` validates arguments and delegates: data normalisation to `data`,
-loss/metric bookkeeping to `compiled`, the loops to `engine`, progress and
-history to callbacks.
+`Model` is the Keras API and delegates: data normalisation to `data`, what
+to compute to `Objectives`, how steps run to the `Trainer` that `compile`
+creates, the loops to `loops`, progress and history to callbacks. Keras's
+extension points are here too: override `train_step`, `test_step` or
+`predict_step` in a subclass, or define `call` instead of `forward`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import inspect
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
 
-from fitwell import arguments, distributed, engine, fit_data, guards, jit, structures
+from fitwell import arguments, distributed, fit_data, guards, loops, structures
 from fitwell import data as data_module
-from fitwell import mixed_precision as precision_module
 from fitwell import optimizers as optimizers_module
 from fitwell.callbacks.base import Callback, CallbackList
 from fitwell.callbacks.live_diagnosis import LiveDiagnosis
 from fitwell.callbacks.progbar_logger import ProgbarLogger
-from fitwell.compiled import CompiledState
-from fitwell.errors import NotCompiledError
 from fitwell.history import History
-from fitwell.utils import default_device
+from fitwell.metrics import Metric
+from fitwell.objectives import Objectives
+from fitwell.trainer import Trainer, require_trainer
 
 __all__ = ["Model"]
 
@@ -33,9 +36,11 @@ class Model(nn.Module):
     """A torch module that trains the Keras way.
 
     Three ways in: wrap any module (`Model(module)`), subclass with a
-    `forward`, or stack layers with `Sequential`. Then `compile`, `fit`,
-    `evaluate` and `predict` behave as in Keras (see docs/keras.md for the
-    few deliberate differences).
+    `forward` (or Keras's `call`), or stack layers with `Sequential`. Then
+    `compile`, `fit`, `evaluate` and `predict` behave as in Keras (see
+    docs/keras.md for the few deliberate differences). A subclass may
+    override `train_step`, `test_step` or `predict_step` to change what a
+    step does while keeping everything else `fit` does.
 
     Args:
         module: A module to wrap. Leave out when subclassing.
@@ -58,25 +63,39 @@ class Model(nn.Module):
             self.module = module
         self.stop_training = False
         self.history: History | None = None
-        self._compiled: CompiledState | None = None
+        self._trainer: Trainer | None = None
         self._user_loss: Any = None
-        self._user_metrics: Any = None
-        self._device: torch.device | None = None
-        self._input_shape: tuple[int, ...] | None = None
-        # Set by BackupAndRestore to continue a killed run (read once by the loop).
-        self._resume_epoch: int | None = None
-        self._resume_batch = 0
-        self.jit_compile = False
-        self._process_group: distributed.ProcessGroup | None = None
+        #: The shape of one input sample (no batch axis), from `Input(shape=...)` or the first batch.
+        self.input_sample_shape: tuple[int, ...] | None = None
+
+    # -- calling ------------------------------------------------------------------
+    def __call__(self, *args: Any, training: bool | None = None, **kwargs: Any) -> Any:
+        """Run the model; `training=True/False` runs it in that mode for this call only (Keras)."""
+        if training is None or bool(training) == self.training:
+            return super().__call__(*args, **kwargs)
+        was_training = self.training
+        self.train(bool(training))
+        try:
+            return super().__call__(*args, **kwargs)
+        finally:
+            self.train(was_training)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-        """Run the wrapped module; subclasses define their own `forward`."""
+        """Run `call` (Keras-style subclasses) or the wrapped module; subclasses may define their own."""
+        if type(self).call is not Model.call:
+            if _accepts_training(type(self)) and "training" not in kwargs:
+                kwargs["training"] = self.training
+            return self.call(*args, **kwargs)
         if "module" not in self._modules:
             raise NotImplementedError(
                 f"{type(self).__name__} has no forward(). Subclass fitwell.Model and define "
-                "forward(), or wrap a module: fitwell.Model(my_module)."
+                "call() or forward(), or wrap a module: fitwell.Model(my_module)."
             )
         return self.module(*args, **kwargs)
+
+    def call(self, *args: Any, **kwargs: Any) -> Any:
+        """Keras's name for the forward pass: define it in a subclass (with an optional `training`)."""
+        raise NotImplementedError(f"{type(self).__name__} does not define call().")
 
     # -- compile ----------------------------------------------------------------
     def compile(  # type: ignore[override]
@@ -104,7 +123,8 @@ class Model(nn.Module):
             loss: A name, a `fitwell.losses.Loss`, a torch loss module or a
                 function `(y_true, y_pred)`; a list/dict for several outputs.
             metrics: A list of names, `Metric`s or functions (a dict by
-                output for several outputs). Never part of the gradient.
+                output for several outputs), or `model.metrics` of an earlier
+                compile. Never part of the gradient.
             loss_weights: Weights of the per-output losses.
             weighted_metrics: Metrics that also receive sample weights.
             jit_compile: Compile the forward pass and loss with `torch.compile`
@@ -114,8 +134,9 @@ class Model(nn.Module):
                 cross-entropy for the labels, `from_logits` that does not
                 match the last activation, …). `False` silences every guard.
             mixed_precision: `"bf16"` or `"fp16"` to run forward and loss
-                under autocast (float32 master weights; fp16 adds a gradient
-                scaler). Defaults to the global policy (float32).
+                under autocast (float32 master weights; fp16 wraps the
+                optimizer in a `LossScaleOptimizer`). Defaults to the global
+                policy (float32).
             strategy: `"auto"` trains data-parallel when launched by torchrun
                 (several processes), `"ddp"` requires it, `"fsdp"` shards
                 parameters, `"none"` never distributes.
@@ -123,36 +144,34 @@ class Model(nn.Module):
         Raises:
             ValueError: For unknown names, with the closest known one.
         """
-        optimizer = optimizers_module.get(optimizer)
-        state = CompiledState(
+        objectives = Objectives(
             loss=loss,
             metrics=metrics,
             weighted_metrics=weighted_metrics,
             loss_weights=loss_weights,
-            optimizer=optimizer,
+            guards=guards,
         )
-        group = distributed.setup(strategy, None if device == "auto" else torch.device(device))
-        if group is not None:
-            self._device = group.device
-            state.world_size = group.world_size
-        else:
-            self._device = default_device() if device == "auto" else torch.device(device)
-        self._process_group = group
-        state.precision = precision_module.resolve(mixed_precision)
-        if state.precision == "fp16":
-            state.grad_scaler = torch.amp.GradScaler(self._device.type)
-        self.to(self._device)
-        state.guards_enabled = bool(guards)
-        optimizer.reset()  # every compile starts fresh optimizer state, even for the same instance
-        self._compiled = state
-        self._user_loss, self._user_metrics = loss, metrics
-        self.jit_compile = bool(jit_compile)
+        self._trainer = Trainer(
+            self,
+            objectives,
+            optimizers_module.get(optimizer),
+            device=device,
+            strategy=strategy,
+            mixed_precision=mixed_precision,
+            jit_compile=jit_compile,
+        )
+        self._user_loss = loss
         self.stop_training = False
 
     @property
-    def optimizer(self) -> optimizers_module.Optimizer | None:
+    def trainer(self) -> Trainer | None:
+        """What runs the steps (device, optimizer, precision, processes); None before `compile`."""
+        return self._trainer
+
+    @property
+    def optimizer(self) -> Any:
         """The compiled optimizer; `model.optimizer.learning_rate = x` changes the rate in place."""
-        return None if self._compiled is None else self._compiled.optimizer
+        return None if self._trainer is None else self._trainer.optimizer
 
     @property
     def loss(self) -> Any:
@@ -160,30 +179,121 @@ class Model(nn.Module):
         return self._user_loss
 
     @property
-    def metrics(self) -> Any:
-        """The metrics exactly as passed to `compile` (so they can be passed again)."""
-        return self._user_metrics
+    def metrics(self) -> list[Metric]:
+        """Every metric the model tracks, in Keras's order.
+
+        The loss tracker (`"loss"`), one `CompileMetrics` holding the
+        compiled metrics, per-output loss trackers, then `Metric`s set as
+        attributes of the model. Each has `name`, `update_state`, `result`
+        and `reset_state`; `fit` resets them all at each epoch. Passing this
+        list to `compile(metrics=...)` compiles the same metrics again.
+        """
+        listed = [] if self._trainer is None else self._trainer.objectives.model_metrics()
+        tracked = [value for value in vars(self).values() if isinstance(value, Metric)]
+        return listed + [metric for metric in tracked if all(metric is not m for m in listed)]
 
     @property
     def metrics_names(self) -> list[str]:
         """Log names in the order `evaluate` returns them: `["loss", *metrics]`."""
-        return [] if self._compiled is None else self._compiled.names
+        return [] if self._trainer is None else self._trainer.objectives.names
 
     @property
     def device(self) -> torch.device:
         """The device training runs on."""
-        if self._device is not None:
-            return self._device
+        if self._trainer is not None:
+            return self._trainer.device
         parameter = next(self.parameters(), None)
         return parameter.device if parameter is not None else torch.device("cpu")
 
-    def _require_compiled(self, action: str) -> CompiledState:
-        if self._compiled is None:
-            raise NotCompiledError(
-                f"You must call compile() before {action}. Received a model that was never "
-                "compiled. For example: model.compile(optimizer='adam', loss='mse')."
-            )
-        return self._compiled
+    @property
+    def trainable_weights(self) -> list[nn.Parameter]:
+        """The parameters that train (`requires_grad`), as torch tensors."""
+        return [p for p in self.parameters() if p.requires_grad]
+
+    @property
+    def non_trainable_weights(self) -> list[torch.Tensor]:
+        """Frozen parameters, then buffers (e.g. batch-norm statistics)."""
+        return [p for p in self.parameters() if not p.requires_grad] + list(self.buffers())
+
+    @property
+    def weights(self) -> list[torch.Tensor]:
+        """Trainable weights, then non-trainable ones."""
+        return self.trainable_weights + self.non_trainable_weights
+
+    def overrides_step(self, kind: str) -> bool:
+        """Whether this model's class overrides `train_step`, `test_step` or `predict_step` (`kind`)."""
+        return _overrides(type(self), f"{kind}_step")
+
+    # -- Keras's extension points -----------------------------------------------
+    def compute_loss(
+        self,
+        x: Any = None,
+        y: Any = None,
+        y_pred: Any = None,
+        sample_weight: Any = None,
+        training: bool = True,
+    ) -> torch.Tensor:
+        """The total loss of one batch, from the losses given to `compile` (Keras's `compute_loss`).
+
+        Per-output loss trackers are updated; the `"loss"` tracker is not
+        (a custom `train_step` updates it, as in Keras).
+        """
+        del x, training  # the compiled losses need neither
+        objectives = require_trainer(self, "compute_loss()").objectives
+        if not objectives.is_built:
+            objectives.build(y, y_pred)
+        total, per_output = objectives.loss_values(y, y_pred, sample_weight)
+        objectives.track_output_losses(per_output, structures.count_samples(y_pred))
+        return total
+
+    def compute_metrics(self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None) -> dict[str, Any]:
+        """Update the compiled metrics with one batch; returns `get_metrics_result()`."""
+        del x  # the compiled metrics read targets and outputs only
+        require_trainer(self, "compute_metrics()").objectives.compile_metrics.update_state(
+            y, y_pred, sample_weight
+        )
+        return self.get_metrics_result()
+
+    def get_metrics_result(self) -> dict[str, Any]:
+        """Every metric's current value (device tensors), flattened: `{"loss": ..., "accuracy": ...}`."""
+        results: dict[str, Any] = {}
+        for metric in self.metrics:
+            value = metric.result()
+            if isinstance(value, Mapping):
+                results.update(value)
+            else:
+                results[metric.name] = value
+        return results
+
+    def reset_metrics(self) -> None:
+        """Reset every metric in `model.metrics`."""
+        for metric in self.metrics:
+            metric.reset_state()
+
+    def train_step(self, data: Any) -> Mapping[str, Any]:
+        """One training step on `data` (`(x, y)`, `(x, y, sample_weight)` or `(x,)`); returns the logs.
+
+        Override it to change what training does, as in Keras's guide
+        "Customizing what happens in fit()": compute the loss with
+        `self.compute_loss(...)`, call `backward()`, update with
+        `self.optimizer.apply(grads, self.trainable_weights)` (or
+        `self.optimizer.step()`), update `self.metrics`, and return
+        `{m.name: m.result() for m in self.metrics}`.
+        """
+        trainer = require_trainer(self, "train_step()")
+        trainer.train_step(_as_batch(data))
+        return self.get_metrics_result()
+
+    def test_step(self, data: Any) -> Mapping[str, Any]:
+        """One evaluation step on `data`; returns the logs. Override to change evaluation."""
+        trainer = require_trainer(self, "test_step()")
+        trainer.test_step(_as_batch(data))
+        return self.get_metrics_result()
+
+    def predict_step(self, data: Any) -> Any:
+        """The outputs for `data` (`(x,)` or `x`). Override to change prediction."""
+        x, _, _ = structures.unpack_batch(data)
+        return structures.call_module(self, x)
 
     # -- fit --------------------------------------------------------------------
     def fit(
@@ -227,7 +337,7 @@ class Model(nn.Module):
         Raises:
             ValueError: For invalid arguments or data, before training starts.
         """
-        state = self._require_compiled("fit()")
+        trainer = require_trainer(self, "fit()")
         arguments.check_arguments(
             verbose=verbose,
             batch_size=batch_size,
@@ -243,12 +353,12 @@ class Model(nn.Module):
         )
         verbose = arguments.resolve_verbose(verbose)
         train_data, val_data = fit_data.fit_sources(
-            state,
+            trainer.objectives,
             x,
             y,
             sample_weight,
-            device=self.device,
-            shard=self._shard(),
+            device=trainer.device,
+            shard=trainer.shard,
             batch_size=batch_size,
             shuffle=shuffle,
             epochs=epochs,
@@ -260,23 +370,25 @@ class Model(nn.Module):
             validation_batch_size=validation_batch_size,
             validation_steps=validation_steps,
         )
-        self._build(state, train_data.first_batch())
+        trainer.build(train_data.first_batch(), step="train")
         if isinstance(train_data, data_module.ArrayData):
-            guards.check_class_balance(state, train_data.y, sample_weight=train_data.sample_weight)
+            guards.check_class_balance(
+                trainer.objectives, train_data.y, sample_weight=train_data.sample_weight
+            )
         history = History()
         callbacks = list(callbacks or [])
         if diagnose and verbose and not any(isinstance(c, LiveDiagnosis) for c in callbacks):
             callbacks.append(LiveDiagnosis())
-        callback_list = self._callback_list(
+        callback_list = _callback_list(
+            self,
             callbacks,
             history,
             verbose,
             {"epochs": epochs, "steps": train_data.steps, "verbose": verbose, "mode": "fit"},
         )
         self.stop_training = False
-        engine.fit_loop(
-            self,
-            state,
+        loops.fit_loop(
+            trainer,
             train_data,
             val_data,
             epochs=epochs,
@@ -286,68 +398,6 @@ class Model(nn.Module):
         )
         self.history = history
         return history
-
-    def _shard(self) -> tuple[int, int] | None:
-        group = self._process_group
-        return None if group is None else (group.rank, group.world_size)
-
-    def _callback_list(
-        self,
-        callbacks: Sequence[Callback] | None,
-        history: History | None,
-        verbose: int,
-        params: dict[str, Any],
-    ) -> CallbackList:
-        given = list(callbacks or [])
-        for callback in given:
-            if not isinstance(callback, Callback):
-                raise TypeError(
-                    "Each entry of `callbacks` must be a fitwell.callbacks.Callback. "
-                    f"Received: {callback!r} of type {type(callback).__name__}"
-                )
-        extra: list[Callback] = [history] if history is not None else []
-        if verbose and not any(isinstance(c, ProgbarLogger) for c in given):
-            extra.append(ProgbarLogger(verbose))
-        # Live findings print after the epoch's progress line, so they go last.
-        live = [c for c in given if isinstance(c, LiveDiagnosis)]
-        every = [*(c for c in given if not isinstance(c, LiveDiagnosis)), *extra, *live]
-        active = every
-        if not distributed.is_main_process():
-            # Only rank 0 prints and writes files; callbacks that decide run everywhere.
-            active = [c for c in every if not c.main_process_only]
-        # params["callbacks"] (all of them, on every rank): BackupAndRestore saves
-        # and restores the others' state, matched by position.
-        return CallbackList(active, model=self, params={**params, "callbacks": every})
-
-    def _build(self, state: CompiledState, batch: data_module.Batch) -> None:
-        """Resolve names, build lazy layers, the optimizer and run the first-batch checks."""
-        x_shape = tuple(getattr(batch.x, "shape", ()))[1:] or None
-        was_training = self.training
-        self.eval()
-        try:
-            with torch.no_grad():
-                y_pred = engine.call_module(self, batch.x)
-        except RuntimeError as error:
-            raise ValueError(
-                f"The model could not run on the data: {error}. Received: x with sample shape "
-                f"{x_shape}. Check that the number of features matches the model's input "
-                "(e.g. the first layer's in_features, or Input(shape=...))."
-            ) from error
-        finally:
-            self.train(was_training)
-        if x_shape is not None:
-            self._input_shape = x_shape
-        if not state.is_built:
-            state.build(batch.y, y_pred)
-            state.to(self.device)
-        if self._process_group is not None and state.train_module is None and not state.optimizer.is_built:
-            # Wrap (DDP) or shard (FSDP) before the optimizer sees the parameters.
-            state.train_module = distributed.wrap(self, self._process_group)
-        if not state.optimizer.is_built:
-            state.optimizer.build(self.parameters())
-        if state.forward_loss is None:
-            state.forward_loss = jit.make_forward_loss(self, state, jit_compile=self.jit_compile)
-        guards.check_first_batch(self, state, batch, y_pred)
 
     # -- evaluate / predict -----------------------------------------------------
     def evaluate(
@@ -367,7 +417,7 @@ class Model(nn.Module):
             A list `[loss, *metrics]` (a float when there are no metrics), or
             a dict with `return_dict=True`.
         """
-        state = self._require_compiled("evaluate()")
+        trainer = require_trainer(self, "evaluate()")
         arguments.check_arguments(verbose=verbose, batch_size=batch_size, steps=steps)
         verbose = arguments.resolve_verbose(verbose)
         data = data_module.as_data(
@@ -376,19 +426,20 @@ class Model(nn.Module):
             sample_weight,
             batch_size=batch_size,
             shuffle=False,
-            device=self.device,
+            device=trainer.device,
             take=steps,
-            shard=self._shard(),
+            shard=trainer.shard,
         )
-        self._build(state, data.first_batch())
-        callback_list = self._callback_list(
+        trainer.build(data.first_batch(), step="test")
+        callback_list = _callback_list(
+            self,
             callbacks,
             None,
             verbose,
             {"epochs": 1, "steps": data.steps, "verbose": verbose, "mode": "evaluate"},
         )
-        logs = engine.evaluate_loop(self, state, data, callback_list)
-        return _in_compile_order(logs, state, return_dict)
+        logs = loops.evaluate_loop(trainer, data, callback_list)
+        return _in_compile_order(logs, trainer.objectives, return_dict)
 
     def predict(
         self,
@@ -401,9 +452,7 @@ class Model(nn.Module):
         """Outputs for every sample, batched, as numpy (a tuple/dict for several outputs)."""
         arguments.check_arguments(verbose=verbose, batch_size=batch_size, steps=steps)
         verbose = arguments.resolve_verbose(verbose)
-        if self._device is None:
-            self._device = self.device
-        shard = self._shard() if steps is None else None
+        shard = None if self._trainer is None or steps is not None else self._trainer.shard
         data = data_module.as_data(
             x,
             batch_size=batch_size,
@@ -412,20 +461,21 @@ class Model(nn.Module):
             take=steps,
             shard=shard,
         )
-        callback_list = self._callback_list(
+        callback_list = _callback_list(
+            self,
             callbacks,
             None,
             verbose,
             {"epochs": 1, "steps": data.steps, "verbose": verbose, "mode": "predict"},
         )
-        outputs = engine.predict_loop(self, data, callback_list)
+        outputs = loops.predict_loop(self, data, callback_list)
         if shard is not None and isinstance(data, data_module.ArrayData):
             # Every process returns all rows, in input order.
             positions = data.local_positions()
             outputs = structures.map_structure(
                 outputs, lambda t: distributed.gather_rows(t, positions, data.num_samples)
             )
-        return engine.to_numpy(outputs)
+        return structures.to_numpy(outputs)
 
     # -- single batches -----------------------------------------------------------
     def train_on_batch(
@@ -437,42 +487,36 @@ class Model(nn.Module):
         return_dict: bool = False,
     ) -> float | list[float] | dict[str, float]:
         """One update on one batch; returns that batch's loss and metrics."""
-        state = self._require_compiled("train_on_batch()")
+        trainer = require_trainer(self, "train_on_batch()")
         if class_weight is not None and sample_weight is not None:
             raise ValueError("`class_weight` and `sample_weight` cannot be used together. Received both.")
-        data = data_module.as_data(x, y, sample_weight, batch_size=None, shuffle=False, device=self.device)
-        batch = data.first_batch() if isinstance(data, data_module.IterableData) else _whole(data)
+        batch = _one_batch(x, y, sample_weight, trainer.device)
         if class_weight is not None:
-            table = data_module.class_weight_table(class_weight, device=self.device)
+            table = data_module.class_weight_table(class_weight, device=trainer.device)
             batch.sample_weight = data_module.weights_from_classes(batch.y, table)
-        if state.forward_loss is None:
-            self._build(state, batch)
-        state.reset()
-        self.train()
-        engine.train_step(self, state, batch, None)
-        return _in_compile_order(state.results(), state, return_dict)
+        if not trainer.is_built:
+            trainer.build(batch, step="train")
+        logs = loops.run_one_batch(trainer, batch, "train")
+        return _in_compile_order(logs, trainer.objectives, return_dict)
 
     def test_on_batch(
         self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False
     ) -> float | list[float] | dict[str, float]:
         """Loss and metrics of one batch, without updating the weights."""
-        state = self._require_compiled("test_on_batch()")
-        data = data_module.as_data(x, y, sample_weight, batch_size=None, shuffle=False, device=self.device)
-        batch = data.first_batch() if isinstance(data, data_module.IterableData) else _whole(data)
-        if state.forward_loss is None:
-            self._build(state, batch)
-        state.reset()
-        self.eval()
-        engine.test_step(self, state, batch)
-        return _in_compile_order(state.results(), state, return_dict)
+        trainer = require_trainer(self, "test_on_batch()")
+        batch = _one_batch(x, y, sample_weight, trainer.device)
+        if not trainer.is_built:
+            trainer.build(batch, step="test")
+        logs = loops.run_one_batch(trainer, batch, "test")
+        return _in_compile_order(logs, trainer.objectives, return_dict)
 
     def predict_on_batch(self, x: Any) -> Any:
         """Outputs for one batch, as numpy."""
-        data = data_module.as_data(x, batch_size=None, shuffle=False, device=self.device)
-        batch = _whole(data) if isinstance(data, data_module.ArrayData) else data.first_batch()
+        batch = _one_batch(x, None, None, self.device)
         self.eval()
         with torch.no_grad():
-            return engine.to_numpy(engine.call_module(self, batch.x))
+            output = self.predict_step((batch.x,)) if self.overrides_step("predict") else self(batch.x)
+        return structures.to_numpy(output)
 
     # -- weights ------------------------------------------------------------------
     def get_weights(self) -> list[np.ndarray]:
@@ -516,6 +560,17 @@ class Model(nn.Module):
 
         saving.save_model(self, filepath, overwrite=overwrite)
 
+    def get_compile_config(self) -> dict[str, Any] | None:
+        """The arguments of the last `compile()` as JSON (None before compiling).
+
+        Raises:
+            ValueError: When a setting is a function, a module or a user
+                class, which cannot be described.
+        """
+        from fitwell.saving import compile_config
+
+        return None if self._trainer is None else compile_config.describe(self)
+
     def find_learning_rate(self, x: Any, y: Any = None, **kwargs: Any) -> Any:
         """Sweep the learning rate exponentially and suggest one (weights are restored after)."""
         from fitwell import lr_finder
@@ -529,15 +584,65 @@ class Model(nn.Module):
         print_fn(summary.summarize(self))
 
 
-def _whole(data: data_module.ArrayData) -> data_module.Batch:
+@functools.cache
+def _accepts_training(cls: type) -> bool:
+    """Whether `cls.call` takes a `training` argument (checked once per class)."""
+    parameters = inspect.signature(cls.call).parameters
+    return "training" in parameters
+
+
+def _overrides(cls: type, name: str) -> bool:
+    return getattr(cls, name) is not getattr(Model, name)
+
+
+def _as_batch(data: Any) -> data_module.Batch:
+    x, y, sample_weight = structures.unpack_batch(data)
+    return data_module.Batch(x, y, sample_weight, structures.count_samples(x))
+
+
+def _one_batch(x: Any, y: Any, sample_weight: Any, device: torch.device) -> data_module.Batch:
+    data = data_module.as_data(x, y, sample_weight, batch_size=None, shuffle=False, device=device)
+    if isinstance(data, data_module.IterableData):
+        return data.first_batch()
     return data_module.Batch(data.x, data.y, data.sample_weight, data.num_samples)
 
 
+def _callback_list(
+    model: Model,
+    callbacks: Sequence[Callback] | None,
+    history: History | None,
+    verbose: int,
+    params: dict[str, Any],
+) -> CallbackList:
+    given = list(callbacks or [])
+    for callback in given:
+        if not isinstance(callback, Callback):
+            raise TypeError(
+                "Each entry of `callbacks` must be a fitwell.callbacks.Callback. "
+                f"Received: {callback!r} of type {type(callback).__name__}"
+            )
+    extra: list[Callback] = [history] if history is not None else []
+    if verbose and not any(isinstance(c, ProgbarLogger) for c in given):
+        extra.append(ProgbarLogger(verbose))
+    # Live findings print after the epoch's progress line, so they go last.
+    live = [c for c in given if isinstance(c, LiveDiagnosis)]
+    every = [*(c for c in given if not isinstance(c, LiveDiagnosis)), *extra, *live]
+    active = every
+    if not distributed.is_main_process():
+        # Only rank 0 prints and writes files; callbacks that decide run everywhere.
+        active = [c for c in every if not c.main_process_only]
+    # params["callbacks"] (all of them, on every rank): BackupAndRestore saves
+    # and restores the others' state, matched by position.
+    return CallbackList(active, model=model, params={**params, "callbacks": every})
+
+
 def _in_compile_order(
-    logs: dict[str, float], state: CompiledState, return_dict: bool
+    logs: dict[str, float], objectives: Objectives, return_dict: bool
 ) -> float | list[float] | dict[str, float]:
-    # Keras: the dict as is, or the values in metrics_names order (a float alone).
+    # Keras: the dict as is, or the values in metrics_names order, then any
+    # other keys (a custom step's own logs) sorted; a float alone.
     if return_dict:
         return logs
-    values = [logs[name] for name in state.names if name in logs]
+    names = [name for name in objectives.names if name in logs]
+    values = [logs[name] for name in names] + [logs[key] for key in sorted(set(logs) - set(names))]
     return values[0] if len(values) == 1 else values

@@ -50,7 +50,7 @@ class Sequential(Model):
                     f"{len(self.layers)} layers."
                 )
             self.input_spec = layer
-            self._input_shape = layer.shape
+            self.input_sample_shape = layer.shape
             return
         if not isinstance(layer, nn.Module):
             raise TypeError(

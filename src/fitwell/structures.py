@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 __all__ = [
+    "call_module",
     "check_finite",
     "count_samples",
     "is_array_like",
@@ -21,6 +22,7 @@ __all__ = [
     "leaves",
     "map_structure",
     "move_to",
+    "to_numpy",
     "to_structure",
     "to_tensor",
     "unpack_batch",
@@ -154,3 +156,23 @@ def check_finite(structure: Structure, *, argument: str) -> None:
                 f"{len(bad)} in all). Training on them would turn the weights into NaN. "
                 "Clean or impute the data first, e.g. `numpy.nan_to_num(x)`."
             )
+
+
+def call_module(module: torch.nn.Module, x: Any) -> Any:
+    """Run `module` on `x`: a tensor, a tuple (positional inputs) or a dict (keyword inputs)."""
+    if isinstance(x, dict):
+        return module(**x)
+    if isinstance(x, tuple):
+        return module(*x)
+    return module(x)
+
+
+def to_numpy(structure: Any) -> Any:
+    """Tensors (or a tuple/dict of them) to numpy arrays on the host."""
+    if isinstance(structure, dict):
+        return {key: to_numpy(value) for key, value in structure.items()}
+    if isinstance(structure, tuple | list):
+        return tuple(to_numpy(value) for value in structure)
+    if isinstance(structure, torch.Tensor):
+        return structure.detach().cpu().numpy()
+    return np.asarray(structure)

@@ -45,7 +45,7 @@ def summarize(model: Model) -> str:
     shape (from `Input` or the last batch seen); without one they show "?".
     """
     rows = [(name, type(module).__name__, "?", _count(module)) for name, module in _children(model)]
-    if model._input_shape is not None:
+    if model.input_sample_shape is not None:
         shapes: dict[int, str] = {}
         hooks = [
             module.register_forward_hook(lambda m, i, o, index=index: shapes.__setitem__(index, _shape(o)))
@@ -55,7 +55,7 @@ def summarize(model: Model) -> str:
         model.eval()
         try:
             with torch.no_grad():
-                model(torch.zeros((2, *model._input_shape), device=model.device))
+                model(torch.zeros((2, *model.input_sample_shape), device=model.device))
         except (RuntimeError, TypeError):
             pass  # a model with several inputs: shapes stay unknown
         finally:

@@ -106,8 +106,13 @@ def test_resumed_run_drops_rows_past_the_backup_and_appends(tmp_path):
         if epoch == 1:
             state = killed.state_dict()
     resumed = CSVLogger(path)
-    resumed.load_state_dict(state)
-    _write(resumed, [{"loss": 0.8}, {"loss": 0.7}], first_epoch=2)
+    resumed.on_train_begin({})
+    for epoch, loss in ((2, 0.8), (3, 0.7)):
+        resumed.on_epoch_begin(epoch, {})
+        if epoch == 2:  # a resumed run loads the state once the hooks before the first step have run
+            resumed.load_state_dict(state)
+        resumed.on_epoch_end(epoch, {"loss": loss})
+    resumed.on_train_end({})
     whole = CSVLogger(tmp_path / "whole.csv")
     _write(whole, [{"loss": 1.0}, {"loss": 0.9}, {"loss": 0.8}, {"loss": 0.7}])
     assert path.read_bytes() == (tmp_path / "whole.csv").read_bytes()

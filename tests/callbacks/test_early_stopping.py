@@ -153,11 +153,12 @@ def test_state_dict_round_trip_continues_the_count():
     resumed = EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)
     model = fitwell_model()
     resumed.set_model(model)
-    resumed.load_state_dict(state)
-    resumed.load_tensor_state_dict(tensors)
-    resumed.on_train_begin({})  # keeps the loaded state
+    resumed.on_train_begin({})
     for epoch in range(3, len(values)):
         resumed.on_epoch_begin(epoch, {})
+        if epoch == 3:  # a resumed run loads the state once the hooks before the first step have run
+            resumed.load_state_dict(state)
+            resumed.load_tensor_state_dict(tensors)
         resumed.on_epoch_end(epoch, {"val_loss": values[epoch]})
         if model.stop_training:
             break

@@ -103,8 +103,9 @@ def test_state_dict_round_trip_keeps_the_batch_numbering(tmp_path):
     board = TensorBoard(tmp_path)
     board._global_train_batch = 7
     resumed = TensorBoard(tmp_path)
-    resumed.load_state_dict(board.state_dict())
     resumed.on_train_begin({})
+    resumed.on_epoch_begin(3, {})
+    resumed.load_state_dict(board.state_dict())  # after the hooks before the first step, as a resume does
     assert resumed.state_dict() == {"global_train_batch": 7}
 
 

@@ -81,8 +81,9 @@ class _NoReading(Mapping):
 
 
 def test_batch_hooks_never_read_the_logs():
-    tracker = SimpleNamespace(total=torch.tensor(3.0))
-    model = SimpleNamespace(_compiled=SimpleNamespace(loss_tracker=tracker), stop_training=False)
+    tracker = SimpleNamespace(total=torch.tensor(3.0), count=1)
+    trainer = SimpleNamespace(running_loss=lambda: (tracker.total, tracker.count))
+    model = SimpleNamespace(trainer=trainer, stop_training=False)
     live = LiveDiagnosis(file=io.StringIO())
     live.set_model(model)
     live.set_params({"verbose": 2})

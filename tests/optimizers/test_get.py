@@ -80,6 +80,7 @@ def test_the_public_names():
         "AdamW",
         "Adamax",
         "Lion",
+        "LossScaleOptimizer",
         "Nadam",
         "Optimizer",
         "RMSprop",

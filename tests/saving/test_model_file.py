@@ -65,7 +65,7 @@ def test_every_fitwell_layer_round_trips_with_its_arguments(tmp_path):
         assert type(restored) is type(original)
         assert _arguments(restored) == _arguments(original)
     assert loaded.input_spec.shape == (10, 10, 2)
-    assert loaded._compiled is None  # never compiled
+    assert loaded.trainer is None  # never compiled
     x = torch.from_numpy(images())
     assert torch.equal(loaded.eval()(x), model(x))
 
@@ -99,7 +99,7 @@ def test_a_model_built_by_fit_without_input_round_trips(tmp_path):
     model.fit(np.ones((8, 3), "float32"), np.ones((8, 1), "float32"), epochs=1, verbose=0)
     model.save(tmp_path / "m.keras")
     loaded = load_model(tmp_path / "m.keras")
-    assert loaded.input_spec is None and loaded._input_shape == (3,)
+    assert loaded.input_spec is None and loaded.input_sample_shape == (3,)
     assert same_weights(loaded, model)
 
 
@@ -118,7 +118,10 @@ def test_a_trained_model_continues_exactly_as_the_original(tmp_path):
     loaded = load_model(tmp_path / "m.keras")
     assert loaded.optimizer.get_config() == model.optimizer.get_config()
     assert loaded.optimizer.iterations == model.optimizer.iterations == 8
-    assert (loaded.loss, loaded.metrics) == ("sparse_categorical_crossentropy", ["accuracy"])
+    assert (loaded.loss, loaded.get_compile_config()["metrics"]) == (
+        "sparse_categorical_crossentropy",
+        ["accuracy"],
+    )
     fitwell.utils.set_random_seed(5)
     history = model.fit(x, y, batch_size=16, epochs=2, verbose=0)
     fitwell.utils.set_random_seed(5)
@@ -141,11 +144,12 @@ def test_loss_metric_and_optimizer_objects_keep_their_arguments(tmp_path):
     loaded = load_model(tmp_path / "m.keras")
     assert loaded.optimizer.get_config() == model.optimizer.get_config()
     assert loaded.loss.get_config() == model.loss.get_config()
-    assert [m if isinstance(m, str) else m.get_config() for m in loaded.metrics] == [
-        model.metrics[0].get_config(),
+    loaded_metrics = loaded.trainer.objectives.metrics_spec
+    assert [m if isinstance(m, str) else m.get_config() for m in loaded_metrics] == [
+        model.trainer.objectives.metrics_spec[0].get_config(),
         "mae",
     ]
-    assert loaded._compiled.loss_weights == 0.5 and not loaded._compiled.guards_enabled
+    assert loaded.trainer.objectives.loss_weights == 0.5 and not loaded.trainer.objectives.guards_enabled
     assert not loaded.optimizer.is_built  # never trained: no optimizer state in the file
 
 
@@ -153,7 +157,7 @@ def test_compile_false_leaves_the_model_uncompiled(tmp_path):
     model = fitwell.Sequential([fitwell.Input(shape=(3,)), Dense(1)])
     model.compile(optimizer="adam", loss="mse", device="cpu")
     model.save(tmp_path / "m.keras")
-    assert load_model(tmp_path / "m.keras", compile=False)._compiled is None
+    assert load_model(tmp_path / "m.keras", compile=False).trainer is None
 
 
 def test_a_custom_loss_function_is_left_out_with_a_warning(tmp_path):
@@ -167,7 +171,7 @@ def test_a_custom_loss_function_is_left_out_with_a_warning(tmp_path):
     ):
         model.save(tmp_path / "m.keras")
     loaded = load_model(tmp_path / "m.keras")
-    assert loaded._compiled is None and same_weights(loaded, model)
+    assert loaded.trainer is None and same_weights(loaded, model)
 
 
 def test_a_function_learning_rate_is_left_out_with_a_warning(tmp_path):

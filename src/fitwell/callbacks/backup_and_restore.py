@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import copy
-import dataclasses
 import os
 import warnings
 from pathlib import Path
@@ -16,10 +14,13 @@ from fitwell.errors import UnsafeFileError
 from fitwell.saving import random_state, tensor_tree, weights
 from fitwell.saving.atomic import TEMP_SUFFIX, write_bytes
 from fitwell.saving.safety import check_file_format
+from fitwell.trainer import require_trainer
 
 __all__ = ["BackupAndRestore"]
 
 FORMAT = "fitwell.backup"
+#: Version 2: the trainer's state in one entry (version 1 kept optimizer and trackers apart).
+VERSION = 2
 LATEST = "latest.safetensors"
 PREVIOUS = "latest.bkp.safetensors"
 
@@ -91,12 +92,11 @@ class BackupAndRestore(Callback):
         self.delete_checkpoint = bool(delete_checkpoint)
 
     # -- hooks ---------------------------------------------------------------
-    # Each callback's state is saved between two of its own hooks and
-    # restored at the same point, whatever its place in the list: a callback
-    # listed before this one has already run the current hook when this one
-    # runs, a callback listed after it has not. So states of earlier
-    # callbacks are taken (and put back) one hook earlier than those of
-    # later ones; see `_states`.
+    # Saving and restoring happen at the trainer's save points
+    # (`on_epoch_ready`, `on_batch_ready`), which lie between two hooks: every
+    # callback is in the same phase there, whatever its place in the list.
+    # A resumed run restores everything at the point the backup was taken,
+    # after every callback's on_train_begin and on_epoch_begin have run.
     def on_train_begin(self, logs: Logs | None = None) -> None:
         callbacks = self.params.get("callbacks")
         if callbacks is None or not any(c is self for c in callbacks):
@@ -107,45 +107,36 @@ class BackupAndRestore(Callback):
         self._callbacks: list[Callback] = list(callbacks)
         self._position = next(i for i, c in enumerate(self._callbacks) if c is self)
         self._batches_seen = 0
-        self._epoch = 0
         self._first_epoch: int | None = None
         self._epoch_random: dict[str, Any] | None = None
-        self._earlier_states: dict[str, Any] = {}
+        trainer = require_trainer(self.model, "fit() with BackupAndRestore")  # type: ignore[arg-type]
+        trainer.add_checkpointer(self)
         self._resume = self._read()
         if self._resume is not None:
             self._check_same_run(self._resume)
             self._batches_seen = int(self._resume["batches_seen"])
-            self.model._resume_epoch = int(self._resume["epoch"])  # type: ignore[union-attr]
-            self.model._resume_batch = int(self._resume["batch"])  # type: ignore[union-attr]
+            trainer.resume_at(int(self._resume["epoch"]), int(self._resume["batch"]))
 
-    def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
-        self._epoch = epoch
+    def on_epoch_ready(self, epoch: int) -> None:
+        """Capture the random state the epoch's data order comes from (or restore the backup's)."""
         if self._first_epoch is None:
             self._first_epoch = epoch
         resume = self._resume
         if resume is not None and epoch == resume["epoch"]:
-            # The same random state as the killed run had here, so the same
-            # permutation is drawn; earlier callbacks have run this hook.
-            random_state.restore(resume["random_epoch"])
+            # The random state the stopped run had here, so the same permutation is drawn.
             self._epoch_random = resume["random_epoch"]
-            self._load_states(resume["callback_states"], earlier=True)
+            random_state.restore(resume["random_epoch"])
         else:
             self._epoch_random = random_state.capture()
-        if self._saves_at(epoch, 0):
-            self._earlier_states = copy.deepcopy(self._states(earlier=True))
 
-    def on_train_batch_begin(self, batch: int, logs: Logs | None = None) -> None:
+    def on_batch_ready(self, epoch: int, batch: int) -> None:
+        """Restore the backup where it was taken, or save one when due."""
         if self._resume is not None:
             resume, self._resume = self._resume, None
             self._restore(resume)
-        elif self._saves_at(self._epoch, batch):
-            self._save(self._epoch, batch)
-
-    def on_train_batch_end(self, batch: int, logs: Logs | None = None) -> None:
+        elif self._saves_at(epoch, batch):
+            self._save(epoch, batch)
         self._batches_seen += 1
-        if isinstance(self.save_freq, int) and self._batches_seen % self.save_freq == 0:
-            # A copy: the callbacks may change what their state_dict() shares before the save.
-            self._earlier_states = copy.deepcopy(self._states(earlier=True))
 
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
         if self._resume is not None:
@@ -166,11 +157,11 @@ class BackupAndRestore(Callback):
             return batch == 0 and epoch != self._first_epoch
         return self._batches_seen > 0 and self._batches_seen % self.save_freq == 0  # type: ignore[operator]
 
-    def _states(self, *, earlier: bool) -> dict[str, Any]:
-        """`{position: state}` of the callbacks listed before (or after) this one."""
+    def _states(self) -> dict[str, Any]:
+        """`{position: state}` of every other callback."""
         states = {}
         for index, callback in enumerate(self._callbacks):
-            if index == self._position or (index < self._position) != earlier:
+            if index == self._position:
                 continue
             tensor_state = getattr(callback, "tensor_state_dict", None)
             states[str(index)] = {
@@ -181,22 +172,20 @@ class BackupAndRestore(Callback):
 
     def _save(self, epoch: int, batch: int) -> None:
         model = self.model
-        compiled = model._compiled  # type: ignore[union-attr]
-        trackers = _tracker_states(compiled if compiled.world_size == 1 else _merged_copy(compiled))
+        trainer_state = require_trainer(model, "a backup").state_dict()  # type: ignore[arg-type]
         if not distributed.is_main_process():
             return  # under torchrun rank 0 writes the backup; every rank restores from it
         tree = {
             "format": FORMAT,
-            "version": 1,
+            "version": VERSION,
             "epoch": epoch,
             "batch": batch,
             "batches_seen": self._batches_seen,
             "callbacks": [type(c).__qualname__ for c in self._callbacks],
             "random_epoch": self._epoch_random,
             "random_batch": random_state.capture(),
-            "optimizer": model.optimizer.state_dict(),  # type: ignore[union-attr]
-            "trackers": trackers,
-            "callback_states": {**self._earlier_states, **self._states(earlier=False)},
+            "trainer": trainer_state,
+            "callback_states": self._states(),
         }
         weights_by_name = {f"model/{name}": t for name, t in model.state_dict().items()}  # type: ignore[union-attr]
         data = tensor_tree.to_bytes(tree, extra=weights_by_name, metadata={"format": FORMAT})
@@ -216,6 +205,11 @@ class BackupAndRestore(Callback):
                 tree, tensors = tensor_tree.from_bytes(path.read_bytes())
                 if not isinstance(tree, dict) or tree.get("format") != FORMAT:
                     raise ValueError("it holds no fitwell backup")
+                if tree.get("version") != VERSION:
+                    raise ValueError(
+                        f"it was written by another fitwell version (backup format "
+                        f"{tree.get('version')}, this one reads {VERSION})"
+                    )
             except UnsafeFileError:
                 raise  # a pickle in the backup folder: never fall back silently
             except (ValueError, OSError) as error:
@@ -249,12 +243,9 @@ class BackupAndRestore(Callback):
                 "the backup folder to start over."
             )
 
-    def _load_states(self, states: dict[str, Any], *, earlier: bool) -> None:
+    def _load_states(self, states: dict[str, Any]) -> None:
         for key, saved in states.items():
-            index = int(key)
-            if (index < self._position) != earlier:
-                continue
-            callback = self._callbacks[index]
+            callback = self._callbacks[int(key)]
             callback.load_state_dict(saved["state"])
             if saved.get("tensors") is not None and hasattr(callback, "load_tensor_state_dict"):
                 callback.load_tensor_state_dict(saved["tensors"])
@@ -262,14 +253,12 @@ class BackupAndRestore(Callback):
     def _restore(self, resume: dict[str, Any]) -> None:
         # Order matters: a callback's load_state_dict may set the learning
         # rate, and the optimizer's saved state must win.
-        self._load_states(resume["callback_states"], earlier=False)
+        self._load_states(resume["callback_states"])
         model = self.model
         source = repr(str(self.backup_dir / LATEST))
         weights.check(model, weights.shapes(resume["weights"]), strict=True, source=source)  # type: ignore[arg-type]
         weights.assign(model, resume["weights"])  # type: ignore[arg-type]
-        model.optimizer.load_state_dict(resume["optimizer"])  # type: ignore[union-attr]
-        _load_tracker_states(model._compiled, resume["trackers"])  # type: ignore[union-attr]
-        self._epoch_random = resume["random_epoch"]
+        require_trainer(model, "a restore").load_state_dict(resume["trainer"])  # type: ignore[arg-type]
         random_state.restore(resume["random_batch"])
 
     def _delete(self) -> None:
@@ -282,45 +271,3 @@ class BackupAndRestore(Callback):
                 stale.unlink()
         with contextlib.suppress(OSError):
             self.backup_dir.rmdir()  # only when empty: the folder may hold other files
-
-
-def _tracker_states(compiled: Any) -> dict[str, Any]:
-    """The running loss and metric values of the current epoch, and the fp16 loss scale."""
-    scaler = getattr(compiled, "grad_scaler", None)
-    return {
-        "loss": _running_mean_state(compiled.loss_tracker),
-        "heads": [None if h.tracker is None else _running_mean_state(h.tracker) for h in compiled.heads],
-        "metrics": {key: metric.state_dict() for key, metric in getattr(compiled, "metric_keys", [])},
-        "grad_scaler": None if scaler is None else scaler.state_dict(),
-    }
-
-
-def _merged_copy(compiled: Any) -> Any:
-    """A copy of the loss and metric states summed over every process (a collective call)."""
-    snapshot = copy.copy(compiled)
-    snapshot.loss_tracker = copy.deepcopy(compiled.loss_tracker)
-    snapshot.heads = [dataclasses.replace(h, tracker=copy.deepcopy(h.tracker)) for h in compiled.heads]
-    snapshot.metric_keys = [(key, copy.deepcopy(metric)) for key, metric in compiled.metric_keys]
-    distributed.merge_states(snapshot)
-    return snapshot
-
-
-def _running_mean_state(tracker: Any) -> dict[str, Any]:
-    return {"total": tracker.total, "count": tracker.count}
-
-
-def _load_tracker_states(compiled: Any, state: dict[str, Any]) -> None:
-    trackers = [compiled.loss_tracker, *(h.tracker for h in compiled.heads)]
-    for tracker, saved in zip(trackers, [state["loss"], *state["heads"]], strict=True):
-        if tracker is not None and saved is not None:
-            tracker.total = None if saved["total"] is None else saved["total"].clone()
-            tracker.count = int(saved["count"])
-    for key, metric in getattr(compiled, "metric_keys", []):
-        metric.load_state_dict(state["metrics"][key])
-    if not distributed.is_main_process():
-        # The backup holds the states summed over all processes: rank 0 carries
-        # them, the others start the epoch's remainder from zero.
-        compiled.reset()
-    scaler = getattr(compiled, "grad_scaler", None)
-    if scaler is not None and state.get("grad_scaler"):  # {} until the scaler's first step
-        scaler.load_state_dict(state["grad_scaler"])

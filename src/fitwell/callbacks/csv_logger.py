@@ -62,12 +62,14 @@ class CSVLogger(Callback):
         self.keys: list[str] | None = None
         self.csv_file: IO[str] | None = None
         self._writer: csv.DictWriter | None = None
-        self._restored = False
+        #: Set by `load_state_dict`: this run continues a stopped run's file.
+        self._continues_file = False
 
     def on_train_begin(self, logs: Logs | None = None) -> None:
+        # A resumed run loads its state after this (BackupAndRestore).
         self._close()
-        if not self._restored:
-            self.keys = None
+        self.keys = None
+        self._continues_file = False
         self._first_epoch: int | None = None
 
     def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
@@ -93,13 +95,13 @@ class CSVLogger(Callback):
 
     def on_train_end(self, logs: Logs | None = None) -> None:
         self._close()
-        self._restored = False
+        self._continues_file = False
 
     def _open(self, first_epoch: int) -> None:
-        if self._restored:
+        if self._continues_file:
             self._drop_rows_from(first_epoch)
         exists = os.path.exists(self.filename)
-        mode = "a" if (self.append or self._restored) else "w"
+        mode = "a" if (self.append or self._continues_file) else "w"
         self._needs_header = mode == "w" or not exists or os.path.getsize(self.filename) == 0
         self.csv_file = open(self.filename, mode, newline="", encoding="utf-8")
         self._writer = None
@@ -142,4 +144,4 @@ class CSVLogger(Callback):
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Continue the file: keep the columns, append, drop rows the killed run wrote past its backup."""
         self.keys = None if state["keys"] is None else list(state["keys"])
-        self._restored = True
+        self._continues_file = True

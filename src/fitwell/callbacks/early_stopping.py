@@ -81,7 +81,6 @@ class EarlyStopping(Callback):
         self.restore_best_weights = bool(restore_best_weights)
         self.start_from_epoch = int(start_from_epoch)
         self._monitor = Monitor(monitor, mode=mode, min_delta=min_delta, owner="EarlyStopping")
-        self._restored = False
         self._reset()
 
     def _reset(self) -> None:
@@ -92,16 +91,10 @@ class EarlyStopping(Callback):
         self.best_weights: dict[str, torch.Tensor] | None = None
 
     def on_train_begin(self, logs: Logs | None = None) -> None:
-        # Reset here so one instance can serve several fit() calls, unless a
-        # resumed run has just loaded the state (BackupAndRestore).
+        # Reset here so one instance can serve several fit() calls; a resumed
+        # run loads its state after this (BackupAndRestore).
         self._monitor.reset()
-        if not self._restored:
-            self._reset()
-        self._restored = False
-
-    def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
-        # A state loaded after on_train_begin must not survive into the next fit().
-        self._restored = False
+        self._reset()
 
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
         self._monitor.resolve(self.model)
@@ -124,7 +117,6 @@ class EarlyStopping(Callback):
             self.model.stop_training = True
 
     def on_train_end(self, logs: Logs | None = None) -> None:
-        self._restored = False
         if self.stopped_epoch > 0 and self.verbose > 0:
             print(f"Epoch {self.stopped_epoch + 1}: early stopping")
         if self.restore_best_weights and self.best_weights is not None:
@@ -150,12 +142,11 @@ class EarlyStopping(Callback):
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Restore what `state_dict` returned; the next `on_train_begin` keeps it."""
+        """Restore what `state_dict` returned."""
         self.wait = int(state["wait"])
         self.stopped_epoch = int(state["stopped_epoch"])
         self.best = None if state["best"] is None else float(state["best"])
         self.best_epoch = int(state["best_epoch"])
-        self._restored = True
 
     def tensor_state_dict(self) -> dict[str, torch.Tensor]:
         """The kept best weights (`{}` when none), for a backup next to `state_dict`."""

@@ -173,10 +173,9 @@ class LiveDiagnosis(Callback):
 
     # -- helpers --------------------------------------------------------------------
     def _running_loss_total(self) -> torch.Tensor | None:
-        state = getattr(self.model, "_compiled", None)
-        tracker = getattr(state, "loss_tracker", None)
-        total = getattr(tracker, "total", None)
-        return total if isinstance(total, torch.Tensor) else None
+        trainer = getattr(self.model, "trainer", None)
+        running = None if trainer is None else trainer.running_loss()
+        return None if running is None else running[0]
 
     def _keep_total(self, batch: int, total: torch.Tensor) -> None:
         kept = len(self._batches)

@@ -110,8 +110,9 @@ class Monitor:
 
     def _auto_direction(self, model: Model | None) -> bool:
         name = self.monitor.removeprefix("val_")
-        compiled = getattr(model, "_compiled", None)
-        metric_keys = list(getattr(compiled, "metric_keys", []))
+        trainer = getattr(model, "trainer", None)
+        metric_keys = [] if trainer is None else list(trainer.objectives.metric_keys)
+        metric_keys += [(metric.name, metric) for metric in getattr(model, "metrics", [])]
         for key, metric in metric_keys:
             if key == name and getattr(metric, "higher_is_better", None) is not None:
                 return bool(metric.higher_is_better)

@@ -79,7 +79,6 @@ class ReduceLROnPlateau(Callback):
         self.cooldown = int(cooldown)
         self.min_lr = float(min_lr)
         self._monitor = Monitor(monitor, mode=mode, min_delta=min_delta, owner="ReduceLROnPlateau")
-        self._restored = False
         self._reset()
 
     def _reset(self) -> None:
@@ -95,14 +94,10 @@ class ReduceLROnPlateau(Callback):
         return self.cooldown_counter > 0
 
     def on_train_begin(self, logs: Logs | None = None) -> None:
+        # Reset here so one instance can serve several fit() calls; a resumed
+        # run loads its state after this (BackupAndRestore).
         self._monitor.reset()
-        if not self._restored:
-            self._reset()
-        self._restored = False
-
-    def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
-        # A state loaded after on_train_begin must not survive into the next fit().
-        self._restored = False
+        self._reset()
 
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
         self._monitor.resolve(self.model)
@@ -125,9 +120,6 @@ class ReduceLROnPlateau(Callback):
             if self.wait >= self.patience and self._reduce(optimizer, epoch):
                 self.cooldown_counter = self.cooldown
                 self.wait = 0
-
-    def on_train_end(self, logs: Logs | None = None) -> None:
-        self._restored = False
 
     def _reduce(self, optimizer: Any, epoch: int) -> bool:
         old = float(optimizer.learning_rate)
@@ -153,7 +145,7 @@ class ReduceLROnPlateau(Callback):
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Restore what `state_dict` returned (and the rate it set); the next `on_train_begin` keeps it."""
+        """Restore what `state_dict` returned (and the rate it set)."""
         self.best = None if state["best"] is None else float(state["best"])
         self.wait = int(state["wait"])
         self.cooldown_counter = int(state["cooldown_counter"])
@@ -161,4 +153,3 @@ class ReduceLROnPlateau(Callback):
         optimizer = getattr(self.model, "optimizer", None)
         if self._last_rate is not None and optimizer is not None:
             optimizer.learning_rate = float(self._last_rate)
-        self._restored = True

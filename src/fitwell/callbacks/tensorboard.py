@@ -100,7 +100,6 @@ class TensorBoard(Callback):
         self._global_train_batch = 0
         self._epoch_start = 0.0
         self._epoch_start_iterations = 0
-        self._restored = False
 
     def _writer(self, name: str) -> Any:
         if name not in self._writers:
@@ -108,11 +107,10 @@ class TensorBoard(Callback):
         return self._writers[name]
 
     def on_train_begin(self, logs: Logs | None = None) -> None:
-        if not self._restored:
-            self._global_train_batch = 0
+        # A resumed run loads its batch count after this (BackupAndRestore).
+        self._global_train_batch = 0
 
     def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
-        self._restored = False
         self._epoch_start = time.monotonic()
         self._epoch_start_iterations = self._iterations()
 
@@ -155,7 +153,6 @@ class TensorBoard(Callback):
         writer.flush()
 
     def on_train_end(self, logs: Logs | None = None) -> None:
-        self._restored = False
         for writer in self._writers.values():
             writer.close()
         self._writers = {}
@@ -177,4 +174,3 @@ class TensorBoard(Callback):
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore what `state_dict` returned."""
         self._global_train_batch = int(state["global_train_batch"])
-        self._restored = True

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import torch
 
@@ -38,7 +37,7 @@ class TerminateOnNaN(Callback):
             raise TypeError(f"`raise_error` must be True or False. Received: raise_error={raise_error!r}.")
         self.raise_error = raise_error
         # The batch whose running loss total is in flight to the host (CUDA), and its sample count.
-        self._pending: tuple[int, int] | None = None
+        self._pending: tuple[int, float] | None = None
         self._host_loss: torch.Tensor | None = None
         self._copied: torch.cuda.Event | None = None
 
@@ -48,11 +47,13 @@ class TerminateOnNaN(Callback):
     def on_train_batch_end(self, batch: int, logs: Logs | None = None) -> None:
         # The running total is non-finite exactly when the running mean is: read
         # the total and divide on the host, so no mean is computed on the device.
-        tracker = self._loss_tracker()
-        if tracker is None:  # not a compiled fitwell model: read the logs
+        running = self._running_loss()
+        if running is None:  # not a compiled fitwell model, or a step of its own: read the logs
             self._check(batch, None if logs is None else logs.get("loss"))
-        elif tracker.total.device.type != "cuda":
-            self._check(batch, float(tracker.total) / tracker.count)
+            return
+        total, count = running
+        if total.device.type != "cuda":
+            self._check(batch, float(total) / count)
         else:
             self._check_pending()
             if self.model.stop_training:
@@ -61,9 +62,9 @@ class TerminateOnNaN(Callback):
                 self._host_loss = torch.empty((), dtype=torch.float32, pin_memory=True)
                 self._copied = torch.cuda.Event()
             # One pinned buffer is enough: the previous copy was read just above.
-            self._host_loss.copy_(tracker.total.detach(), non_blocking=True)
+            self._host_loss.copy_(total.detach(), non_blocking=True)
             self._copied.record()
-            self._pending = (batch, tracker.count)
+            self._pending = (batch, count)
 
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
         # The last batch's lagged check (the epoch logs have synced already).
@@ -75,12 +76,10 @@ class TerminateOnNaN(Callback):
             self._copied.synchronize()  # waits for that batch only, not for the ones queued after it
             self._check(batch, float(self._host_loss) / count)
 
-    def _loss_tracker(self) -> Any:
-        """The compiled model's running loss, once it holds a batch (else None)."""
-        tracker: Any = getattr(getattr(self.model, "_compiled", None), "loss_tracker", None)
-        if tracker is None or getattr(tracker, "total", None) is None or not tracker.count:
-            return None
-        return tracker
+    def _running_loss(self) -> tuple[torch.Tensor, float] | None:
+        """The compiled model's running loss total and count, once it holds a batch (else None)."""
+        trainer = getattr(self.model, "trainer", None)
+        return None if trainer is None else trainer.running_loss()
 
     def _check(self, batch: int, value: float | None) -> None:
         if value is not None and not math.isfinite(value):

@@ -11,8 +11,8 @@ from torch import nn
 from fitwell.guards.expectation import Expectation, GuardWarning, expectation_for, host
 
 if TYPE_CHECKING:
-    from fitwell.compiled import CompiledState
     from fitwell.data import Batch
+    from fitwell.objectives import Objectives
 
 __all__ = ["PROBABILITY_TOLERANCE", "UNSCALED_INPUT_LIMIT", "check_first_batch"]
 
@@ -42,7 +42,7 @@ _PASS_THROUGH = (nn.Dropout, nn.Identity, nn.Flatten)
 _NORMALIZING = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d, nn.LayerNorm, nn.GroupNorm, nn.Embedding)
 
 
-def check_first_batch(model: nn.Module, state: CompiledState, batch: Batch, y_pred: Any) -> None:
+def check_first_batch(model: nn.Module, state: Objectives, batch: Batch, y_pred: Any) -> None:
     """Check the first batch of `fit`/`evaluate` for the classic mistakes.
 
     Args:

@@ -11,7 +11,7 @@ import torch
 from fitwell.guards.expectation import Expectation, GuardWarning, expectation_for
 
 if TYPE_CHECKING:
-    from fitwell.compiled import CompiledState
+    from fitwell.objectives import Objectives
 
 __all__ = ["IMBALANCE_RATIO", "check_class_balance", "check_validation_split"]
 
@@ -22,7 +22,7 @@ IMBALANCE_RATIO = 10.0
 _FIT_STACKLEVEL = 3
 
 
-def check_class_balance(state: CompiledState, y: Any, *, sample_weight: Any = None) -> None:
+def check_class_balance(state: Objectives, y: Any, *, sample_weight: Any = None) -> None:
     """Warn when the training labels are heavily imbalanced and nothing weights them.
 
     Runs once per `fit`, on all training labels, for a single-output model

@@ -15,6 +15,7 @@ from fitwell.optimizers.adamax import Adamax
 from fitwell.optimizers.adamw import AdamW
 from fitwell.optimizers.base import Optimizer
 from fitwell.optimizers.lion import Lion
+from fitwell.optimizers.loss_scale import LossScaleOptimizer
 from fitwell.optimizers.nadam import Nadam
 from fitwell.optimizers.rmsprop import RMSprop
 from fitwell.optimizers.sgd import SGD
@@ -28,6 +29,7 @@ __all__ = [
     "AdamW",
     "Adamax",
     "Lion",
+    "LossScaleOptimizer",
     "Nadam",
     "Optimizer",
     "RMSprop",

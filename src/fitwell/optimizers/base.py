@@ -10,7 +10,7 @@ per operation and none reads a value back from the device.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import torch
@@ -245,6 +245,20 @@ class Optimizer:
         self._learning_rate = value
 
     @property
+    def learning_rate_schedule(self) -> LearningRate:
+        """The learning rate as configured: a float, a schedule or a function of no arguments.
+
+        Unlike `learning_rate`, assigning here may replace a schedule with a
+        float and back (the learning-rate finder uses this to sweep and then
+        put the user's setting back).
+        """
+        return self._learning_rate
+
+    @learning_rate_schedule.setter
+    def learning_rate_schedule(self, value: LearningRate) -> None:
+        self._learning_rate = _check_learning_rate(value)
+
+    @property
     def iterations(self) -> int:
         """Number of updates applied since `build`."""
         return self._iterations
@@ -292,6 +306,68 @@ class Optimizer:
         self._parameters = []
         self._iterations = 0
         self._pending_state = None
+
+    @property
+    def param_groups(self) -> list[dict[str, Any]]:
+        """The torch optimizer's parameter groups (`[]` before `build`), as `torch.optim` has them."""
+        return [] if self._torch_optimizer is None else self._torch_optimizer.param_groups
+
+    def scale_loss(self, loss: torch.Tensor) -> torch.Tensor:
+        """The loss to call `backward()` on: unchanged here; scaled by `LossScaleOptimizer`."""
+        return loss
+
+    def unscale_gradients(self) -> None:
+        """Undo `scale_loss` on the gradients before anyone reads them: nothing to do here."""
+
+    def apply(
+        self, grads: Sequence[torch.Tensor | None], trainable_variables: Sequence[Any] | None = None
+    ) -> None:
+        """Keras's `optimizer.apply(grads, trainable_variables)`: one update of those variables.
+
+        The gradients are set as the variables' `.grad` and `step()` runs;
+        other variables this optimizer updates are left as they are. An
+        optimizer never built is built for `trainable_variables` first (as
+        Keras builds at the first `apply`), so a second optimizer created for
+        part of a model (a GAN's discriminator) needs no `compile`.
+
+        Raises:
+            ValueError: For variables this optimizer was not built with, or
+                a different number of gradients and variables.
+        """
+        variables = list(self._parameters if trainable_variables is None else trainable_variables)
+        grads = list(grads)
+        if len(grads) != len(variables):
+            raise ValueError(
+                f"`apply` needs one gradient per variable. Received: {len(grads)} gradients for "
+                f"{len(variables)} variables."
+            )
+        if not self._built:
+            self.build(variables)
+        known = {id(p) for p in self._parameters}
+        unknown = [tuple(v.shape) for v in variables if id(v) not in known and v.requires_grad]
+        if unknown:
+            raise ValueError(
+                f"{self.name} can only update the variables it was built with. Received "
+                f"{len(unknown)} others (shapes {unknown[:3]}). Use one optimizer per set of "
+                "variables, or compile() again after changing which weights train."
+            )
+        chosen = {id(v) for v in variables}
+        held = {p: p.grad for p in self._parameters if id(p) not in chosen and p.grad is not None}
+        for variable, grad in zip(variables, grads, strict=True):
+            if grad is not variable.grad:
+                variable.grad = grad
+        for parameter in held:
+            parameter.grad = None  # only the given variables move, as in Keras
+        try:
+            self.step()
+        finally:
+            for parameter, grad in held.items():
+                parameter.grad = grad
+
+    def apply_gradients(self, grads_and_vars: Iterable[tuple[torch.Tensor | None, Any]]) -> None:
+        """Keras's `apply_gradients(zip(grads, variables))`."""
+        pairs = list(grads_and_vars)
+        self.apply([g for g, _ in pairs], [v for _, v in pairs])
 
     def zero_grad(self) -> None:
         """Drop the gradients of every parameter this optimizer updates."""

@@ -123,21 +123,22 @@ def describe(model: Model) -> dict[str, Any]:
     Raises:
         NotDescribableError: When a setting is a function, a module or a user class.
     """
-    state = model._compiled
-    if state is None:
+    trainer = model.trainer
+    if trainer is None:
         raise NotDescribableError("the model is not compiled")
-    optimizer = state.optimizer
+    objectives = trainer.objectives
+    optimizer = getattr(trainer.optimizer, "inner_optimizer", trainer.optimizer)  # fp16 wraps it
     if optimizer.get_config().get("learning_rate") is None:
         raise NotDescribableError("the optimizer's learning rate is a function, which cannot be described")
     optimizer_config = _describe_instance(optimizer, _optimizer_classes(), "optimizer")
     return {
         "optimizer": optimizer_config,
         "loss": _describe_spec(model.loss, _loss_classes(), "loss"),
-        "metrics": _describe_spec(model.metrics, _metric_classes(), "metric"),
-        "weighted_metrics": _describe_spec(state.weighted_metrics_spec, _metric_classes(), "metric"),
-        "loss_weights": _json_round_trip(state.loss_weights, "loss_weights"),
-        "jit_compile": bool(getattr(model, "jit_compile", False)),
-        "guards": bool(state.guards_enabled),
+        "metrics": _describe_spec(objectives.metrics_spec, _metric_classes(), "metric"),
+        "weighted_metrics": _describe_spec(objectives.weighted_metrics_spec, _metric_classes(), "metric"),
+        "loss_weights": _json_round_trip(objectives.loss_weights, "loss_weights"),
+        "jit_compile": trainer.jit_compile,
+        "guards": objectives.guards_enabled,
     }
 
 

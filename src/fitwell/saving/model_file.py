@@ -74,7 +74,7 @@ def _check_savable(model: Model) -> None:
 
 def _input_config(model: Sequential) -> dict[str, Any] | None:
     spec = model.input_spec
-    shape = spec.shape if spec is not None else model._input_shape
+    shape = spec.shape if spec is not None else model.input_sample_shape
     if shape is None:
         return None
     dtype = str(spec.dtype).removeprefix("torch.") if spec is not None else None
@@ -101,7 +101,7 @@ def save_model(model: Model, filepath: str | os.PathLike, *, overwrite: bool = T
     }
     state = {name: cpu_copy(tensor) for name, tensor in model.state_dict().items()}
     members = {WEIGHTS: safetensors_save(state, metadata={"format": "pt"})}
-    if model._compiled is not None:
+    if model.trainer is not None:
         try:
             config["compile_config"] = compile_config.describe(model)
         except compile_config.NotDescribableError as reason:
@@ -111,7 +111,7 @@ def save_model(model: Model, filepath: str | os.PathLike, *, overwrite: bool = T
                 stacklevel=4,  # the caller of model.save()
             )
         else:
-            optimizer = model._compiled.optimizer
+            optimizer = model.trainer.optimizer
             if optimizer.is_built:
                 members[OPTIMIZER] = tensor_tree.to_bytes(optimizer.state_dict())
     import fitwell  # late: fitwell imports the saving package while it initialises
@@ -212,14 +212,14 @@ def load_model(filepath: str | os.PathLike, *, compile: bool = True) -> Sequenti
     spec = config.get("input")
     if isinstance(spec, dict):
         shape = tuple(int(d) for d in spec["shape"])
-        model._input_shape = shape
+        model.input_sample_shape = shape
         if spec.get("declared"):
             model.input_spec = Input(shape=shape, dtype=_dtype(spec.get("dtype"), source))
     if compile and config.get("compile_config"):
         model.compile(**compile_config.compile_arguments(config["compile_config"]))
         if optimizer_blob is not None:
             state, _ = tensor_tree.from_bytes(optimizer_blob)
-            optimizer = model._compiled.optimizer  # type: ignore[union-attr]
+            optimizer = model.trainer.optimizer  # type: ignore[union-attr]
             optimizer.build(model.parameters())
             optimizer.load_state_dict(state)
     return model
