@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -50,3 +52,22 @@ def test_a_compiler_failure_warns_once_and_trains_eagerly(blobs, monkeypatch):
         _, fallback = train(blobs, jit_compile=True)
     assert len([w for w in caught if "could not compile" in str(w.message)]) == 1
     assert fallback.history["loss"] == pytest.approx(eager.history["loss"], rel=1e-6)
+
+
+def test_jit_compile_really_runs_a_compiled_graph(blobs, monkeypatch):
+    # Fails when compilation silently falls back to eager: the captured graphs are counted.
+    from torch._dynamo.utils import counters
+
+    monkeypatch.setattr(jit, "BACKEND", "aot_eager")  # torch.compile's capture, without code generation
+    torch._dynamo.reset()
+    counters.clear()
+    x, y = blobs
+    model = fitwell.Sequential([fitwell.Input(shape=(10,)), fitwell.layers.Dense(3, activation="softmax")])
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", jit_compile=True, device="cpu")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a fallback warns: here that is a failure
+        history = model.fit(x[:128], y[:128], epochs=2, batch_size=32, verbose=0)
+    assert counters["frames"]["ok"] >= 1
+    assert counters["stats"]["unique_graphs"] == 1  # captured once, reused by every step
+    assert model.trainer.forward_loss.is_compiled
+    assert history.history["loss"][1] < history.history["loss"][0]

@@ -146,7 +146,50 @@ def test_a_schedule_is_overridden_during_the_sweep_and_put_back(digits):
     model = _digits_model(fitwell.optimizers.SGD(schedule))
     sweep = model.find_learning_rate(x, y, start_lr=1e-4, end_lr=1.0, num_steps=30)
     assert sweep.rates[-1] > 1e-2  # the sweep's rates, not the schedule's
-    assert model.optimizer._learning_rate is schedule and model.optimizer.iterations == 0
+    assert model.optimizer.learning_rate_schedule is schedule and model.optimizer.iterations == 0
+
+
+def test_the_sweep_runs_fits_step_under_mixed_precision(digits):
+    x, y = digits
+    model = _digits_model(fitwell.optimizers.Adam(1e-3))
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", device="cpu", mixed_precision="bf16")
+    model.fit(x, y, epochs=1, batch_size=64, verbose=0)
+    seen = []
+    model.layers[0].register_forward_hook(lambda module, inputs, output: seen.append(output.dtype))
+    before = _snapshot(model)
+    sweep = model.find_learning_rate(x, y, num_steps=20, batch_size=32)
+    assert seen.count(torch.bfloat16) >= 20  # every step of the sweep ran the layers in bfloat16
+    assert len(sweep.losses) == 20 and all(math.isfinite(v) for v in sweep.losses[:10])
+    _assert_same(before, _snapshot(model))
+
+
+def test_the_sweep_runs_the_compiled_forward_with_jit_compile(digits, monkeypatch):
+    from torch._dynamo.utils import counters
+
+    from fitwell import jit
+
+    monkeypatch.setattr(jit, "BACKEND", "aot_eager")  # graph capture without code generation
+    torch._dynamo.reset()
+    counters.clear()
+    x, y = digits
+    model = _digits_model(fitwell.optimizers.SGD(0.01))
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", device="cpu", jit_compile=True)
+    model.find_learning_rate(x, y, num_steps=12, batch_size=32)
+    # The graph was captured and never dropped: every step ran the compiled function.
+    assert counters["frames"]["ok"] >= 1 and counters["stats"]["unique_graphs"] >= 1
+    assert model.trainer.forward_loss.is_compiled
+
+
+def test_a_custom_train_step_is_refused_with_a_reason(digits):
+    class OwnStep(fitwell.Sequential):
+        def train_step(self, data):
+            return super().train_step(data)
+
+    x, y = digits
+    model = OwnStep([fitwell.Input(shape=(64,)), fitwell.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", device="cpu")
+    with pytest.raises(ValueError, match=r"overrides train_step\(\)\. Received: a model with a custom"):
+        model.find_learning_rate(x, y, num_steps=12)
 
 
 def test_the_sweep_and_its_plot(digits, tmp_path):

@@ -67,3 +67,20 @@ def test_fp16_with_gradient_scaler(blobs):
     assert isinstance(model.optimizer.loss_scaler, torch.amp.GradScaler)
     assert isinstance(model.optimizer.inner_optimizer, fitwell.optimizers.Adam)
     assert history.history["accuracy"][-1] > 0.85
+
+
+def test_batch_normalization_trains_under_bf16_and_keeps_float32_statistics(blobs):
+    x, y = blobs
+    model = fitwell.Sequential(
+        [
+            fitwell.Input(shape=(10,)),
+            fitwell.layers.Dense(8, activation="relu"),
+            fitwell.layers.BatchNormalization(),
+            fitwell.layers.Dense(3, activation="softmax"),
+        ]
+    )
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", device="cpu", mixed_precision="bf16")
+    model.fit(x[:64], y[:64], epochs=1, batch_size=32, verbose=0)
+    norm = model.layers[1]
+    assert norm.running_mean.dtype == norm.running_var.dtype == torch.float32
+    assert norm.running_mean.abs().sum() > 0  # the moving statistics moved

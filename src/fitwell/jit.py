@@ -23,6 +23,10 @@ __all__ = ["ForwardLoss", "make_forward_loss"]
 
 Outputs = tuple[torch.Tensor, list[torch.Tensor], Any]
 
+#: The `torch.compile` backend. Tests set `"aot_eager"` to check that the
+#: graph is captured (no fallback) without waiting for code generation.
+BACKEND = "inductor"
+
 
 def _eager_forward_loss(trainer: Trainer) -> Callable[[Any, Any, Any], Outputs]:
     model, objectives = trainer.model, trainer.objectives
@@ -62,7 +66,7 @@ class ForwardLoss:
 
     def __init__(self, trainer: Trainer, *, jit_compile: bool) -> None:
         self._eager = _eager_forward_loss(trainer)
-        self._compiled = torch.compile(self._eager, dynamic=None) if jit_compile else None
+        self._compiled = torch.compile(self._eager, dynamic=None, backend=BACKEND) if jit_compile else None
 
     @property
     def is_compiled(self) -> bool:

@@ -62,6 +62,13 @@ def test_history_is_global_and_identical_on_every_process(runs):
         np.testing.assert_allclose(ranks[0]["history"][key], values, rtol=1e-5, err_msg=key)
 
 
+def test_the_learning_rate_sweep_runs_the_global_batch_under_ddp(runs):
+    single, ddp, _, _ = runs
+    assert len(single["sweep_losses"]) == 16
+    assert ddp[0]["sweep_losses"] == ddp[1]["sweep_losses"]  # every process saw the same global losses
+    np.testing.assert_allclose(ddp[0]["sweep_losses"], single["sweep_losses"], rtol=1e-5)
+
+
 def test_early_stopping_stops_every_process_at_the_same_epoch(runs):
     single, ranks, _, _ = runs
     assert ranks[0]["stopped_epoch"] == ranks[1]["stopped_epoch"] == single["stopped_epoch"]

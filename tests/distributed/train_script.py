@@ -70,6 +70,8 @@ def train(out_dir: Path, strategy: str = "auto", backup: str = "") -> dict:
         metrics=["accuracy"],
         device="cpu",
     )
+    # The sweep runs fit()'s own step (here under DDP) and leaves everything as it was.
+    sweep = model.find_learning_rate(x, y, start_lr=1e-4, end_lr=1.0, num_steps=16, batch_size=32)
     callbacks = [
         fitwell.callbacks.EarlyStopping(monitor="val_loss", patience=1, min_delta=0.05),
         fitwell.callbacks.ModelCheckpoint(
@@ -90,6 +92,7 @@ def train(out_dir: Path, strategy: str = "auto", backup: str = "") -> dict:
         "predictions": predictions.tolist(),
         "evaluation": evaluation,
         "logger_calls": CountingLogger.calls,
+        "sweep_losses": sweep.losses,
     }
 
 

@@ -265,6 +265,8 @@ class BatchNormalization(nn.Module):
             with torch.no_grad():
                 dims = [d for d in range(x.dim()) if d != 1]
                 variance, mean = torch.var_mean(x, dim=dims, correction=0)
-                self.running_mean.lerp_(mean, 1.0 - self.momentum)
-                self.running_var.lerp_(variance, 1.0 - self.momentum)
+                # Under mixed precision the batch statistics come in the low
+                # precision; the moving statistics stay float32.
+                self.running_mean.lerp_(mean.to(self.running_mean.dtype), 1.0 - self.momentum)
+                self.running_var.lerp_(variance.to(self.running_var.dtype), 1.0 - self.momentum)
         return y.movedim(1, -1) if channels_last else y
