@@ -152,7 +152,9 @@ def test_a_schedule_is_overridden_during_the_sweep_and_put_back(digits):
 def test_the_sweep_runs_fits_step_under_mixed_precision(digits):
     x, y = digits
     model = _digits_model(fitwell.optimizers.Adam(1e-3))
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", device="cpu", mixed_precision="bf16")
+    model.compile(
+        optimizer="adam", loss="sparse_categorical_crossentropy", device="cpu", mixed_precision="bf16"
+    )
     model.fit(x, y, epochs=1, batch_size=64, verbose=0)
     seen = []
     model.layers[0].register_forward_hook(lambda module, inputs, output: seen.append(output.dtype))

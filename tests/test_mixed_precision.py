@@ -79,7 +79,9 @@ def test_batch_normalization_trains_under_bf16_and_keeps_float32_statistics(blob
             fitwell.layers.Dense(3, activation="softmax"),
         ]
     )
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", device="cpu", mixed_precision="bf16")
+    model.compile(
+        optimizer="adam", loss="sparse_categorical_crossentropy", device="cpu", mixed_precision="bf16"
+    )
     model.fit(x[:64], y[:64], epochs=1, batch_size=32, verbose=0)
     norm = model.layers[1]
     assert norm.running_mean.dtype == norm.running_var.dtype == torch.float32

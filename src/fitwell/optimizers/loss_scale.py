@@ -61,7 +61,11 @@ class LossScaleOptimizer:
 
     def unscale_gradients(self) -> None:
         """Divide the gradients by the scale (once per step), so clipping and callbacks see true values."""
-        if not self._unscaled and self.inner_optimizer.param_groups:
+        groups = self.inner_optimizer.param_groups
+        if not self._unscaled and groups:
+            # Gradients scaled by hand (`apply` with `scale_loss` never called):
+            # scaling a zero makes the scaler create its scale on their device.
+            self.loss_scaler.scale(torch.zeros((), device=groups[0]["params"][0].device))
             self.loss_scaler.unscale_(self.inner_optimizer)  # type: ignore[arg-type]
         self._unscaled = True
 
