@@ -33,7 +33,7 @@ def _children(model: Model) -> list[tuple[str, nn.Module]]:
     layers = getattr(model, "layers", None)
     if isinstance(layers, nn.ModuleList):
         return [(f"{type(m).__name__.lower()}_{i}", m) for i, m in enumerate(layers)]
-    root = model.module if "module" in model._modules else model
+    root = dict(model.named_children()).get("module", model)
     children = list(root.named_children())
     return children or [(type(root).__name__.lower(), root)]
 

@@ -21,7 +21,7 @@ UNSCALED_INPUT_LIMIT = 100.0
 #: How far a row of probabilities may sum from 1 (softmax in float16 is ~1e-3 off).
 PROBABILITY_TOLERANCE = 1e-2
 
-# warnings.warn → check_first_batch → Model._build → fit/evaluate → the user's line.
+# warnings.warn → check_first_batch → Trainer.build → fit/evaluate → the user's line.
 _FIRST_BATCH_STACKLEVEL = 4
 
 _PROBABILITY_ACTIVATIONS = {

@@ -20,7 +20,14 @@ from fitwell.optimizers import schedules
 from fitwell.optimizers._checks import check_hyperparameters, in_range
 from fitwell.optimizers.schedules import LearningRateSchedule
 
-__all__ = ["LearningRate", "Optimizer", "fused_kernel_available", "scalar_state", "start_state"]
+__all__ = [
+    "LearningRate",
+    "Optimizer",
+    "check_learning_rate",
+    "fused_kernel_available",
+    "scalar_state",
+    "start_state",
+]
 
 LearningRate = float | LearningRateSchedule | Callable[[], float]
 
@@ -92,7 +99,7 @@ def start_state(
             state[key] = torch.zeros_like(parameter, memory_format=torch.preserve_format)
 
 
-def _check_learning_rate(learning_rate: object) -> LearningRate:
+def check_learning_rate(learning_rate: object) -> LearningRate:
     if isinstance(learning_rate, LearningRateSchedule) or (
         callable(learning_rate) and not isinstance(learning_rate, int | float)
     ):
@@ -161,7 +168,7 @@ class Optimizer:
     ) -> None:
         if unknown:
             raise TypeError(self._unknown_arguments_message(unknown))
-        self._learning_rate = _check_learning_rate(learning_rate)
+        self._learning_rate = check_learning_rate(learning_rate)
         clip_arguments = {"clipnorm": clipnorm, "clipvalue": clipvalue, "global_clipnorm": global_clipnorm}
         given = [key for key, value in clip_arguments.items() if value is not None]
         if len(given) > 1:
@@ -235,7 +242,7 @@ class Optimizer:
 
     @learning_rate.setter
     def learning_rate(self, value: LearningRate) -> None:
-        value = _check_learning_rate(value)
+        value = check_learning_rate(value)
         if isinstance(value, float) and isinstance(self._learning_rate, LearningRateSchedule):
             raise TypeError(
                 "This optimizer was created with a learning-rate schedule, so a fixed "
@@ -256,7 +263,7 @@ class Optimizer:
 
     @learning_rate_schedule.setter
     def learning_rate_schedule(self, value: LearningRate) -> None:
-        self._learning_rate = _check_learning_rate(value)
+        self._learning_rate = check_learning_rate(value)
 
     @property
     def iterations(self) -> int:

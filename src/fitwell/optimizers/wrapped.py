@@ -8,7 +8,7 @@ from typing import Any
 import torch
 
 from fitwell._naming import snake_case
-from fitwell.optimizers.base import LearningRate, Optimizer, _check_learning_rate
+from fitwell.optimizers.base import LearningRate, Optimizer, check_learning_rate
 
 __all__ = ["TorchOptimizer"]
 
@@ -90,7 +90,7 @@ class TorchOptimizer(Optimizer):
                 f"learning_rate={value!r}. Step a torch.optim.lr_scheduler from a callback, or "
                 "use a fitwell optimizer, which accepts schedules."
             )
-        value = float(_check_learning_rate(value))  # type: ignore[arg-type]
+        value = float(check_learning_rate(value))  # type: ignore[arg-type]
         groups = self.torch_optimizer.param_groups
         first = float(groups[0]["lr"])
         for index, group in enumerate(groups):
