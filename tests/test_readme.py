@@ -23,3 +23,27 @@ def test_the_complete_readme_example_runs_and_learns(capsys):
     )
     assert results["accuracy"] > 0.9
     assert "Diagnosis" in capsys.readouterr().out
+
+
+def test_the_custom_train_step_example_trains_with_its_own_step():
+    import numpy as np
+
+    import fitwell
+
+    text = README.read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    script = next(block for block in blocks if "def train_step" in block)
+    rng = np.random.default_rng(0)
+    x = rng.random((256, 8), dtype=np.float32)
+    y = x @ rng.random((8, 1), dtype=np.float32)
+    calls = []
+    namespace: dict = {"fitwell": fitwell, "x": x, "y": y}
+    script = script.replace("model.fit(x, y, epochs=3)", "history = model.fit(x, y, epochs=3, verbose=0)")
+    exec(compile(script, str(README), "exec"), namespace)  # noqa: S102 - our own README
+    model = namespace["model"]
+    original = type(model).train_step
+    type(model).train_step = lambda self, data: calls.append(1) or original(self, data)
+    history = model.fit(x, y, epochs=1, verbose=0)
+    assert len(calls) == 8  # 256 samples in batches of 32: every step was the README's own
+    assert set(namespace["history"].history) == {"loss", "mae", "learning_rate"}
+    assert history.history["loss"][0] < namespace["history"].history["loss"][0]
