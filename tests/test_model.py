@@ -266,3 +266,40 @@ def test_multi_output_model_logs_each_output(blobs):
     assert history.history["loss"][0] == pytest.approx(total, rel=1e-5)
     predictions = model.predict(x, verbose=0)
     assert set(predictions) == {"classes", "value"} and predictions["value"].shape == (600, 1)
+
+
+def test_call_receives_training_and_a_call_override_switches_the_mode_for_that_call_only():
+    seen = []
+
+    class WithCall(fitwell.Model):
+        def __init__(self):
+            super().__init__()
+            self.dropout = torch.nn.Dropout(0.5)
+
+        def call(self, x, training=None):
+            seen.append((training, self.dropout.training))
+            return self.dropout(x)
+
+    model = WithCall()
+    x = torch.ones(4, 1000)
+    model.eval()
+    assert torch.equal(model(x), x)  # inference mode: dropout off, training=False passed on
+    dropped = model(x, training=True)
+    assert (dropped == 0).any() and not model.training  # dropout ran; the mode is back to eval
+    model.train()
+    assert torch.equal(model(x, training=False), x) and model.training
+    assert seen == [(False, False), (True, True), (False, False)]
+
+
+def test_a_call_without_a_training_argument_and_a_model_without_forward():
+    class NoTrainingArgument(fitwell.Model):
+        def __init__(self):
+            super().__init__()
+            self.linear = torch.nn.Linear(2, 1)
+
+        def call(self, x):
+            return self.linear(x)
+
+    assert NoTrainingArgument()(torch.ones(3, 2), training=True).shape == (3, 1)
+    with pytest.raises(NotImplementedError, match=r"define call\(\) or forward\(\)"):
+        fitwell.Model()(torch.ones(1))

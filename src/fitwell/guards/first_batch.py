@@ -313,7 +313,11 @@ def _last_activation(module: nn.Module) -> str | None:
         children = list(module.layers)
     elif isinstance(module, nn.Sequential):
         children = list(module)
-    elif isinstance(module, Model) and type(module).forward is Model.forward and "module" in module._modules:
+    elif (
+        isinstance(module, Model)
+        and type(module).forward is Model.forward
+        and "module" in dict(module.named_children())
+    ):
         children = [module.module]
     else:
         return None  # a custom forward: the order of its layers is unknown
@@ -321,6 +325,11 @@ def _last_activation(module: nn.Module) -> str | None:
         if not isinstance(child, _PASS_THROUGH):
             return _last_activation(child)
     return None
+
+
+def _wraps_a_module(model: nn.Module) -> bool:
+    """Whether a `Model` was made as `Model(module)`."""
+    return "module" in dict(model.named_children())
 
 
 def _first_layer(module: nn.Module) -> nn.Module | None:
@@ -331,7 +340,7 @@ def _first_layer(module: nn.Module) -> nn.Module | None:
         return _first_layer(module.layers[0]) if len(module.layers) else None
     if isinstance(module, nn.Sequential):
         return _first_layer(module[0]) if len(module) else None
-    if isinstance(module, Model) and "module" in module._modules:
+    if isinstance(module, Model) and _wraps_a_module(module):
         return _first_layer(module.module)
     return module
 
