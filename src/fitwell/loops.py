@@ -102,7 +102,7 @@ def run_train_epoch(
         if step_index < skip:
             continue
         for checkpointer in checkpointers:
-            checkpointer.on_batch_ready(epoch, step_index)
+            checkpointer.batch_ready(epoch, step_index)
         if begin:
             callbacks.call("on_train_batch_begin", step_index, {})
         steps.train(batch, after_backward)
@@ -166,7 +166,7 @@ def fit_loop(
             trainer.reset_metrics()
             callbacks.call("on_epoch_begin", epoch, {})
             for checkpointer in trainer.checkpointers:
-                checkpointer.on_epoch_ready(epoch)
+                checkpointer.epoch_ready(epoch)
             model.train()
             skip = resume.batch if resume is not None and epoch == resume.epoch else 0
             run_train_epoch(trainer, steps, train_data, callbacks, epoch, skip)

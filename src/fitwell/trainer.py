@@ -45,10 +45,10 @@ class Checkpointer(Protocol):
     in the same phase there. `BackupAndRestore` is the one implementation.
     """
 
-    def on_epoch_ready(self, epoch: int) -> None:
+    def epoch_ready(self, epoch: int) -> None:
         """After every callback's `on_epoch_begin`, before the epoch's data is drawn."""
 
-    def on_batch_ready(self, epoch: int, batch: int) -> None:
+    def batch_ready(self, epoch: int, batch: int) -> None:
         """After the previous batch's hooks, before `on_train_batch_begin(batch)`."""
 
 

@@ -93,7 +93,7 @@ class BackupAndRestore(Callback):
 
     # -- hooks ---------------------------------------------------------------
     # Saving and restoring happen at the trainer's save points
-    # (`on_epoch_ready`, `on_batch_ready`), which lie between two hooks: every
+    # (`epoch_ready`, `batch_ready`), which lie between two hooks: every
     # callback is in the same phase there, whatever its place in the list.
     # A resumed run restores everything at the point the backup was taken,
     # after every callback's on_train_begin and on_epoch_begin have run.
@@ -117,7 +117,7 @@ class BackupAndRestore(Callback):
             self._batches_seen = int(self._resume["batches_seen"])
             trainer.resume_at(int(self._resume["epoch"]), int(self._resume["batch"]))
 
-    def on_epoch_ready(self, epoch: int) -> None:
+    def epoch_ready(self, epoch: int) -> None:
         """Capture the random state the epoch's data order comes from (or restore the backup's)."""
         if self._first_epoch is None:
             self._first_epoch = epoch
@@ -129,7 +129,7 @@ class BackupAndRestore(Callback):
         else:
             self._epoch_random = random_state.capture()
 
-    def on_batch_ready(self, epoch: int, batch: int) -> None:
+    def batch_ready(self, epoch: int, batch: int) -> None:
         """Restore the backup where it was taken, or save one when due."""
         if self._resume is not None:
             resume, self._resume = self._resume, None

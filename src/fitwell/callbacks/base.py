@@ -7,13 +7,16 @@ uses, so an unused hook costs nothing per step.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
+
+from fitwell.errors import did_you_mean
 
 if TYPE_CHECKING:
     from fitwell.model import Model
 
-__all__ = ["Callback", "CallbackList", "Logs"]
+__all__ = ["HOOKS", "Callback", "CallbackList", "Logs"]
 
 Logs = Mapping[str, Any]
 
@@ -74,10 +77,18 @@ class Callback:
         """Called at the end of every epoch, after validation."""
 
     def on_train_batch_begin(self, batch: int, logs: Logs | None = None) -> None:
-        """Called before each training step."""
+        """Called before each training step; by default calls `on_batch_begin` (Keras's alias)."""
+        self.on_batch_begin(batch, logs)
 
     def on_train_batch_end(self, batch: int, logs: Logs | None = None) -> None:
-        """Called after each training step with running epoch averages."""
+        """Called after each training step with running epoch averages; by default calls `on_batch_end`."""
+        self.on_batch_end(batch, logs)
+
+    def on_batch_begin(self, batch: int, logs: Logs | None = None) -> None:
+        """Keras's older name of `on_train_batch_begin` (training batches only)."""
+
+    def on_batch_end(self, batch: int, logs: Logs | None = None) -> None:
+        """Keras's older name of `on_train_batch_end` (training batches only)."""
 
     def on_backward_end(self, batch: int) -> None:
         """Called after the backward pass, before the optimizer update."""
@@ -115,11 +126,33 @@ class Callback:
         del state  # stateless by default
 
 
+#: The aliases a default hook forwards to (Keras calls them for training batches).
+_ALIASES = {"on_train_batch_begin": "on_batch_begin", "on_train_batch_end": "on_batch_end"}
+#: Every hook the loops call, with the aliases.
+HOOKS = tuple(name for name in vars(Callback) if name.startswith("on_"))
+
+
 def _overrides(callback: Callback, hook: str) -> bool:
     # A hook set on the instance (LambdaCallback, `cb.on_train_batch_end = fn`) counts too.
     if hook in vars(callback):
         return True
-    return getattr(type(callback), hook, None) is not getattr(Callback, hook)
+    if getattr(type(callback), hook, None) is not getattr(Callback, hook):
+        return True
+    alias = _ALIASES.get(hook)
+    return alias is not None and _overrides(callback, alias)
+
+
+def _warn_unknown_hooks(callback: Callback) -> None:
+    names = {name for cls in type(callback).__mro__ if cls is not object for name in vars(cls)}
+    names |= set(vars(callback))
+    for name in sorted(names):
+        if name.startswith("on_") and name not in HOOKS and callable(getattr(callback, name, None)):
+            warnings.warn(
+                f"{type(callback).__name__} defines {name}(), which fit(), evaluate() and predict() "
+                f"never call, so it will not run.{did_you_mean(name, HOOKS)} The hooks are: "
+                f"{', '.join(HOOKS)}.",
+                stacklevel=4,
+            )
 
 
 class CallbackList:
@@ -142,6 +175,7 @@ class CallbackList:
         for callback in self.callbacks:
             callback.set_model(model)
             callback.set_params(params)
+            _warn_unknown_hooks(callback)
         self._users = {
             hook: [cb for cb in self.callbacks if _overrides(cb, hook)]
             for hooks in _BATCH_HOOKS.values()
