@@ -9,13 +9,17 @@ import pytest
 import fitwell
 
 PACKAGES = [
+    "activations",
     "callbacks",
     "datasets",
+    "initializers",
     "layers",
     "losses",
     "metrics",
     "optimizers",
+    "models",
     "optimizers.schedules",
+    "regularizers",
     "saving",
 ]
 
@@ -31,15 +35,19 @@ def test_top_level_names_are_pinned():
             "NotCompiledError",
             "Sequential",
             "__version__",
+            "activations",
             "callbacks",
             "datasets",
             "diagnose",
+            "initializers",
             "layers",
             "load_model",
             "losses",
             "metrics",
             "mixed_precision",
+            "models",
             "optimizers",
+            "regularizers",
             "saving",
             "utils",
         ]

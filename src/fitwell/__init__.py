@@ -8,7 +8,21 @@ Example:
 
 from __future__ import annotations
 
-from fitwell import callbacks, datasets, layers, losses, metrics, mixed_precision, optimizers, saving, utils
+from fitwell import (
+    activations,
+    callbacks,
+    datasets,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    mixed_precision,
+    models,
+    optimizers,
+    regularizers,
+    saving,
+    utils,
+)
 from fitwell.diagnosis import Diagnosis, diagnose
 from fitwell.errors import FitwellError, NotCompiledError
 from fitwell.history import History
@@ -26,15 +40,19 @@ __all__ = [
     "NotCompiledError",
     "Sequential",
     "__version__",
+    "activations",
     "callbacks",
     "datasets",
     "diagnose",
+    "initializers",
     "layers",
     "load_model",
     "losses",
     "metrics",
     "mixed_precision",
+    "models",
     "optimizers",
+    "regularizers",
     "saving",
     "utils",
 ]

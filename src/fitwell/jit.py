@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
+from fitwell.layers.layer import Layer, collecting_losses
 from fitwell.structures import call_module
 
 if TYPE_CHECKING:
@@ -28,16 +29,33 @@ Outputs = tuple[torch.Tensor, list[torch.Tensor], Any]
 BACKEND = "inductor"
 
 
+def _may_add_losses(model: torch.nn.Module) -> bool:
+    """Whether a layer may call `add_loss` in its forward pass: activity regularizers, user layers."""
+    return any(
+        isinstance(m, Layer)
+        and (m.activity_regularizer is not None or not type(m).__module__.startswith("fitwell."))
+        for m in model.modules()
+    )
+
+
 def _eager_forward_loss(trainer: Trainer) -> Callable[[Any, Any, Any], Outputs]:
     model, objectives = trainer.model, trainer.objectives
+    regularized = [m for m in model.modules() if isinstance(m, Layer) and m.has_regularizers]
+    collects = _may_add_losses(model)
 
     def forward_loss(x: Any, y: Any, sample_weight: Any) -> Outputs:
         # Training goes through DistributedDataParallel when distributed;
         # evaluation (no gradients) calls the model itself, on each shard.
         wrapper = trainer.train_module
         module = wrapper if wrapper is not None and torch.is_grad_enabled() else model
-        y_pred = call_module(module, x)
-        total, per_head = objectives.loss_values(y, y_pred, sample_weight)
+        if collects:
+            with collecting_losses() as added:
+                y_pred = call_module(module, x)
+        else:
+            y_pred, added = call_module(module, x), []
+        # As Keras: the `loss` includes weight regularization and add_loss terms.
+        extra = [*added, *(term for layer in regularized for term in layer.regularization_terms())]
+        total, per_head = objectives.loss_values(y, y_pred, sample_weight, extra)
         return total, per_head, y_pred
 
     if trainer.precision is None:

@@ -9,12 +9,9 @@ extension points are here too: override `train_step`, `test_step` or
 
 from __future__ import annotations
 
-import functools
-import inspect
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import numpy as np
 import torch
 from torch import nn
 
@@ -24,7 +21,11 @@ from fitwell import optimizers as optimizers_module
 from fitwell.callbacks.base import Callback, CallbackList
 from fitwell.callbacks.live_diagnosis import LiveDiagnosis
 from fitwell.callbacks.progbar_logger import ProgbarLogger
+from fitwell.errors import did_you_mean
+from fitwell.functional import Graph
 from fitwell.history import History
+from fitwell.layers.layer import Layer, call_takes_training, unique_name
+from fitwell.layers.symbolic import SymbolicTensor, is_symbolic
 from fitwell.metrics import Metric
 from fitwell.objectives import Objectives
 from fitwell.trainer import Trainer, require_trainer
@@ -32,18 +33,24 @@ from fitwell.trainer import Trainer, require_trainer
 __all__ = ["Model"]
 
 
-class Model(nn.Module):
+class Model(Layer):
     """A torch module that trains the Keras way.
 
-    Three ways in: wrap any module (`Model(module)`), subclass with a
-    `forward` (or Keras's `call`), or stack layers with `Sequential`. Then
+    Four ways in: wrap any module (`Model(module)`), connect layers with
+    the functional API (`Model(inputs, outputs)`), subclass with Keras's
+    `call` (or torch's `forward`), or stack layers with `Sequential`. Then
     `compile`, `fit`, `evaluate` and `predict` behave as in Keras (see
     docs/keras.md for the few deliberate differences). A subclass may
     override `train_step`, `test_step` or `predict_step` to change what a
-    step does while keeping everything else `fit` does.
+    step does while keeping everything else `fit` does. A model is also a
+    `Layer`: it can be called on symbolic tensors inside another model.
 
     Args:
         module: A module to wrap. Leave out when subclassing.
+        inputs: The `Input()`s of a functional model (a tensor, list or dict).
+        outputs: What the layers return for them (a tensor, list or dict).
+        name: The model's name.
+        trainable: Whether its weights train.
 
     Example:
         >>> import numpy as np, fitwell
@@ -53,13 +60,21 @@ class Model(nn.Module):
         >>> history = model.fit(x, y, epochs=2, verbose=0)
         >>> len(history.history["loss"])
         2
+        >>> inputs = fitwell.Input(shape=(3,))
+        >>> functional = fitwell.Model(inputs, fitwell.layers.Dense(2)(inputs))
+        >>> functional(torch.ones(4, 3)).shape
+        torch.Size([4, 2])
     """
 
-    def __init__(self, module: nn.Module | None = None) -> None:
-        super().__init__()
+    # Integer inputs go to the layers as they are (an Embedding needs its ids).
+    casts_integer_inputs = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        module, inputs, outputs = _model_arguments(args, kwargs)
+        if inputs is not None and "name" not in kwargs:
+            kwargs["name"] = unique_name("functional")
+        super().__init__(**kwargs)
         if module is not None:
-            if not isinstance(module, nn.Module):
-                raise TypeError(f"`module` must be a torch.nn.Module. Received: {type(module).__name__}")
             self.module = module
         self.stop_training = False
         self.history: History | None = None
@@ -67,23 +82,23 @@ class Model(nn.Module):
         self._user_loss: Any = None
         #: The shape of one input sample (no batch axis), from `Input(shape=...)` or the first batch.
         self.input_sample_shape: tuple[int, ...] | None = None
+        self._graph: Graph | None = None
+        if inputs is not None:
+            self._graph = Graph(inputs, outputs)
+            self.graph_layers = nn.ModuleDict({layer.name: layer for layer in self._graph.modules()})
+            self.built = True
+            first = self._graph.flat_inputs[0]
+            if len(self._graph.flat_inputs) == 1 and all(size is not None for size in first.shape[1:]):
+                self.input_sample_shape = tuple(first.shape[1:])  # type: ignore[arg-type]
 
     # -- calling ------------------------------------------------------------------
-    def __call__(self, *args: Any, training: bool | None = None, **kwargs: Any) -> Any:
-        """Run the model; `training=True/False` runs it in that mode for this call only (Keras)."""
-        if training is None or bool(training) == self.training:
-            return super().__call__(*args, **kwargs)
-        was_training = self.training
-        self.train(bool(training))
-        try:
-            return super().__call__(*args, **kwargs)
-        finally:
-            self.train(was_training)
-
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-        """Run `call` (Keras-style subclasses) or the wrapped module; subclasses may define their own."""
+        """Run the functional graph, Keras's `call` (subclasses), or the wrapped module."""
+        if self._graph is not None:
+            kwargs.pop("training", None)  # the mode of the layers is the model's
+            return self._graph.run(args, kwargs)
         if type(self).call is not Model.call:
-            if _accepts_training(type(self)) and "training" not in kwargs:
+            if call_takes_training(type(self)) and "training" not in kwargs:
                 kwargs["training"] = self.training
             return self.call(*args, **kwargs)
         if "module" not in self._modules:
@@ -96,6 +111,103 @@ class Model(nn.Module):
     def call(self, *args: Any, **kwargs: Any) -> Any:
         """Keras's name for the forward pass: define it in a subclass (with an optional `training`)."""
         raise NotImplementedError(f"{type(self).__name__} does not define call().")
+
+    def _build_for(self, inputs: Any) -> None:
+        # Calling the model builds its layers as they run; nothing to do first.
+        del inputs
+        self.built = True
+
+    @property
+    def awaits_build(self) -> bool:
+        """False: a model's weights are its layers' (they say whether they await their build)."""
+        return False
+
+    def build(self, input_shape: Any = None) -> None:
+        """Create the weights by running the model once on zeros of `input_shape` (Keras's `build`).
+
+        `None` sizes (the batch axis) become 1. A functional model, or one
+        already built, has nothing to do.
+        """
+        if self._graph is not None or input_shape is None:
+            self.built = True
+            return
+        shape = tuple(1 if size is None else int(size) for size in input_shape)
+        was_training = self.training
+        self.eval()
+        try:
+            with torch.no_grad():
+                self(torch.zeros(shape, device=self.device))
+        finally:
+            self.train(was_training)
+        self.input_sample_shape = shape[1:]
+        self.built = True
+
+    # -- the model surface -------------------------------------------------------
+    @property
+    def layers(self) -> list[nn.Module]:
+        """The model's layers: a functional model's in running order (its `InputLayer`s first),
+        else the modules it holds directly."""
+        if self._graph is not None:
+            return self._graph.layers()
+        return [child for name, child in self.named_children() if name != "module"] or [
+            child for child in self.children()
+        ]
+
+    def get_layer(self, name: str | None = None, index: int | None = None) -> nn.Module:
+        """A layer by name or by index in `layers`.
+
+        Raises:
+            ValueError: For a name no layer has (listing the names), or
+                neither or both of `name` and `index`.
+        """
+        if (name is None) == (index is None):
+            raise ValueError(
+                f"Give exactly one of `name` and `index`. Received: name={name!r}, index={index!r}."
+            )
+        layers = self.layers
+        if index is not None:
+            if not -len(layers) <= index < len(layers):
+                raise ValueError(
+                    f"`index` must be below {len(layers)} (the number of layers). Received: {index}"
+                )
+            return layers[index]
+        names = [getattr(layer, "name", None) for layer in layers]
+        if name in names:
+            return layers[names.index(name)]
+        raise ValueError(
+            f"No layer named {name!r}. Received: name={name!r}; the layers are {names}."
+            + did_you_mean(name, [n for n in names if n])
+        )
+
+    @property
+    def inputs(self) -> list[SymbolicTensor]:
+        """The symbolic inputs (functional models and Sequential models with an `Input`)."""
+        return self._require_graph("inputs").flat_inputs
+
+    @property
+    def outputs(self) -> list[SymbolicTensor]:
+        """The symbolic outputs (functional models and Sequential models with an `Input`)."""
+        return self._require_graph("outputs").flat_outputs
+
+    @property
+    def input_shape(self) -> Any:
+        """The inputs' shape(s), batch axis first (`None` for sizes known at run time)."""
+        shapes = [tensor.shape for tensor in self.inputs]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    @property
+    def output_shape(self) -> Any:
+        """The outputs' shape(s), batch axis first."""
+        shapes = [tensor.shape for tensor in self.outputs]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    def _require_graph(self, what: str) -> Graph:
+        if self._graph is None:
+            raise AttributeError(
+                f"{type(self).__name__} {self.name!r} has no symbolic {what}: only a functional model, or a "
+                "Sequential that starts with an Input (or has been called once), has them."
+            )
+        return self._graph
 
     # -- compile ----------------------------------------------------------------
     def compile(  # type: ignore[override]
@@ -205,21 +317,6 @@ class Model(nn.Module):
         parameter = next(self.parameters(), None)
         return parameter.device if parameter is not None else torch.device("cpu")
 
-    @property
-    def trainable_weights(self) -> list[nn.Parameter]:
-        """The parameters that train (`requires_grad`), as torch tensors."""
-        return [p for p in self.parameters() if p.requires_grad]
-
-    @property
-    def non_trainable_weights(self) -> list[torch.Tensor]:
-        """Frozen parameters, then buffers (e.g. batch-norm statistics)."""
-        return [p for p in self.parameters() if not p.requires_grad] + list(self.buffers())
-
-    @property
-    def weights(self) -> list[torch.Tensor]:
-        """Trainable weights, then non-trainable ones."""
-        return self.trainable_weights + self.non_trainable_weights
-
     def overrides_step(self, kind: str) -> bool:
         """Whether this model's class overrides `train_step`, `test_step` or `predict_step` (`kind`)."""
         return _overrides(type(self), f"{kind}_step")
@@ -242,7 +339,8 @@ class Model(nn.Module):
         objectives = require_trainer(self, "compute_loss()").objectives
         if not objectives.is_built:
             objectives.build(y, y_pred)
-        total, per_output = objectives.loss_values(y, y_pred, sample_weight)
+        # With the add_loss terms of the last call and weight regularization, as Keras.
+        total, per_output = objectives.loss_values(y, y_pred, sample_weight, self.losses)
         objectives.track_output_losses(per_output, structures.count_samples(y_pred))
         return total
 
@@ -518,30 +616,7 @@ class Model(nn.Module):
             output = self.predict_step((batch.x,)) if self.overrides_step("predict") else self(batch.x)
         return structures.to_numpy(output)
 
-    # -- weights ------------------------------------------------------------------
-    def get_weights(self) -> list[np.ndarray]:
-        """Every parameter and buffer as numpy arrays, in `state_dict` order."""
-        return [t.detach().cpu().numpy().copy() for t in self.state_dict().values()]
-
-    def set_weights(self, weights: Sequence[np.ndarray]) -> None:
-        """Load arrays from `get_weights` (same order and shapes)."""
-        state = self.state_dict()
-        if len(weights) != len(state):
-            raise ValueError(
-                f"`set_weights` expected {len(state)} arrays (one per parameter and buffer). "
-                f"Received: {len(weights)} arrays."
-            )
-        for (name, tensor), value in zip(state.items(), weights, strict=True):
-            value = torch.as_tensor(np.asarray(value))
-            if tuple(value.shape) != tuple(tensor.shape):
-                raise ValueError(
-                    f"`set_weights`: {name!r} has shape {tuple(tensor.shape)}. Received an "
-                    f"array of shape {tuple(value.shape)}."
-                )
-        with torch.no_grad():
-            for tensor, value in zip(state.values(), weights, strict=True):
-                tensor.copy_(torch.as_tensor(np.asarray(value)))
-
+    # -- files ------------------------------------------------------------------
     def save_weights(self, filepath: str, overwrite: bool = True) -> None:
         """Save weights to `.weights.h5` (HDF5) or `.safetensors`, atomically."""
         from fitwell import saving
@@ -584,11 +659,34 @@ class Model(nn.Module):
         print_fn(summary.summarize(self))
 
 
-@functools.cache
-def _accepts_training(cls: type) -> bool:
-    """Whether `cls.call` takes a `training` argument (checked once per class)."""
-    parameters = inspect.signature(cls.call).parameters
-    return "training" in parameters
+def _model_arguments(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any, Any]:
+    """`(module, inputs, outputs)` from Model's three call forms (the rest of `kwargs` goes to Layer)."""
+    module, inputs, outputs = (
+        kwargs.pop("module", None),
+        kwargs.pop("inputs", None),
+        kwargs.pop("outputs", None),
+    )
+    if args and is_symbolic(args[0]):
+        inputs = args[0]
+        outputs = args[1] if len(args) > 1 else outputs
+        args = args[2:]
+    elif args and isinstance(args[0], nn.Module):
+        module, args = args[0], args[1:]
+    if args:
+        raise TypeError(
+            "Model() takes a module to wrap, or `inputs` and `outputs` (symbolic tensors from Input() and "
+            f"layers). Received: {type(args[0]).__name__} {args[0]!r:.80}. For example: "
+            "fitwell.Model(torch_module) or fitwell.Model(inputs, outputs)."
+        )
+    if (inputs is None) != (outputs is None):
+        raise ValueError(
+            "A functional model needs both `inputs` and `outputs`. Received: "
+            f"inputs={'given' if inputs is not None else None}, "
+            f"outputs={'given' if outputs is not None else None}."
+        )
+    if module is not None and not isinstance(module, nn.Module):
+        raise TypeError(f"`module` must be a torch.nn.Module. Received: {type(module).__name__}")
+    return module, inputs, outputs
 
 
 def _overrides(cls: type, name: str) -> bool:

@@ -329,9 +329,14 @@ class Objectives:
 
     # -- per step -------------------------------------------------------------
     def loss_values(
-        self, y: Any, y_pred: Any, sample_weight: torch.Tensor | None
+        self, y: Any, y_pred: Any, sample_weight: torch.Tensor | None, extra: list[torch.Tensor] | None = None
     ) -> tuple[torch.Tensor, list[torch.Tensor]]:
-        """Total (weighted) loss of one batch and each output's unweighted loss; no side effects."""
+        """Total (weighted) loss of one batch and each output's unweighted loss; no side effects.
+
+        `extra` terms (layers' `add_loss` and weight regularization) are
+        added to the total, as Keras adds `model.losses`; they alone make a
+        loss when `compile()` received none.
+        """
         total: torch.Tensor | None = None
         per_head = []
         for head in self.heads:
@@ -341,11 +346,14 @@ class Objectives:
             per_head.append(value)
             weighted = value if head.weight == 1.0 else value * head.weight
             total = weighted if total is None else total + weighted
+        if extra:
+            added = torch.stack([term.float().sum() for term in extra]).sum()
+            total = added if total is None else total + added.to(total.dtype)
         if total is None:
             raise ValueError(
-                "No loss to compute: compile() received no loss for any output. "
-                "Pass one, e.g. model.compile(optimizer='adam', loss='mse'), or override "
-                "train_step() to compute the loss yourself."
+                "No loss to compute: compile() received no loss for any output, and no layer added "
+                "one with add_loss(). Pass one, e.g. model.compile(optimizer='adam', loss='mse'), or "
+                "override train_step() to compute the loss yourself."
             )
         return total, per_head
 

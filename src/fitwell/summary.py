@@ -1,4 +1,4 @@
-"""`model.summary()`: layers, output shapes and parameter counts."""
+"""`model.summary()`: layers, output shapes and parameter counts, as Keras prints them."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 from torch import nn
+
+from fitwell.layers.layer import Layer
+from fitwell.layers.symbolic import SymbolicTensor, flatten
 
 if TYPE_CHECKING:
     from fitwell.model import Model
@@ -16,6 +19,8 @@ __all__ = ["summarize"]
 def _shape(output: Any) -> str:
     if isinstance(output, torch.Tensor):
         return str((None, *output.shape[1:]))
+    if isinstance(output, SymbolicTensor):
+        return str(output.shape)
     if isinstance(output, tuple | list):
         return ", ".join(_shape(o) for o in output)
     if isinstance(output, dict):
@@ -23,62 +28,97 @@ def _shape(output: Any) -> str:
     return "?"
 
 
-def _count(module: nn.Module) -> int:
-    return sum(
-        p.numel() for p in module.parameters() if not isinstance(p, nn.parameter.UninitializedParameter)
-    )
+def _count(module: nn.Module, *, trainable_only: bool = False) -> int:
+    """Parameters and floating buffers (Keras counts moving statistics as non-trainable params)."""
+    if isinstance(module, Layer):
+        weights = module.trainable_weights if trainable_only else module.weights
+    else:
+        weights = [p for p in module.parameters() if p.requires_grad or not trainable_only]
+        if not trainable_only:
+            weights += [b for b in module.buffers() if b.is_floating_point()]
+    return sum(w.numel() for w in weights if not isinstance(w, nn.parameter.UninitializedTensorMixin))
 
 
-def _children(model: Model) -> list[tuple[str, nn.Module]]:
-    layers = getattr(model, "layers", None)
-    if isinstance(layers, nn.ModuleList):
-        return [(f"{type(m).__name__.lower()}_{i}", m) for i, m in enumerate(layers)]
-    root = dict(model.named_children()).get("module", model)
-    children = list(root.named_children())
-    return children or [(type(root).__name__.lower(), root)]
+def _layers(model: Model) -> list[nn.Module]:
+    try:
+        return list(model.layers)
+    except AttributeError:  # pragma: no cover - every Model has layers
+        return [model]
+
+
+def _name(module: nn.Module, index: int) -> str:
+    return getattr(module, "name", None) or f"{type(module).__name__.lower()}_{index}"
+
+
+def _connections(module: nn.Module) -> str:
+    nodes = getattr(module, "_nodes", None) if isinstance(module, Layer) else None
+    if not nodes or nodes[0].operation is not module:
+        return ""
+    parents = [tensor.node.operation for tensor in nodes[0].parents if tensor.node is not None]
+    return ", ".join(getattr(parent, "name", "?") for parent in parents)
+
+
+def _symbolic_shapes(model: Model, layers: list[nn.Module]) -> dict[int, str]:
+    shapes = {}
+    for index, layer in enumerate(layers):
+        nodes = getattr(layer, "_nodes", None) if isinstance(layer, Layer) else None
+        if nodes and flatten(nodes[0].outputs):
+            shapes[index] = _shape(nodes[0].outputs)
+    return shapes
+
+
+def _traced_shapes(model: Model, layers: list[nn.Module]) -> dict[int, str]:
+    shapes: dict[int, str] = {}
+    if model.input_sample_shape is None:
+        return shapes
+    hooks = [
+        module.register_forward_hook(lambda m, i, o, index=index: shapes.__setitem__(index, _shape(o)))
+        for index, module in enumerate(layers)
+    ]
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            model(torch.zeros((2, *model.input_sample_shape), device=model.device))
+    except (RuntimeError, TypeError, ValueError):
+        pass  # a model with several inputs: shapes stay unknown
+    finally:
+        for hook in hooks:
+            hook.remove()
+        model.train(was_training)
+    return shapes
 
 
 def summarize(model: Model) -> str:
     """The summary table as text.
 
-    Output shapes come from one forward pass on zeros of the known input
-    shape (from `Input` or the last batch seen); without one they show "?".
+    Output shapes come from the layers' symbolic outputs (functional models,
+    and Sequential models with an `Input` or that have seen data); otherwise
+    from one forward pass on zeros of the known input shape, and "?" without
+    one. A functional model has a "Connected to" column.
     """
-    rows = [(name, type(module).__name__, "?", _count(module)) for name, module in _children(model)]
-    if model.input_sample_shape is not None:
-        shapes: dict[int, str] = {}
-        hooks = [
-            module.register_forward_hook(lambda m, i, o, index=index: shapes.__setitem__(index, _shape(o)))
-            for index, (_, module) in enumerate(_children(model))
-        ]
-        was_training = model.training
-        model.eval()
-        try:
-            with torch.no_grad():
-                model(torch.zeros((2, *model.input_sample_shape), device=model.device))
-        except (RuntimeError, TypeError):
-            pass  # a model with several inputs: shapes stay unknown
-        finally:
-            for hook in hooks:
-                hook.remove()
-            model.train(was_training)
-        rows = [(n, t, shapes.get(i, "?"), c) for i, (n, t, _, c) in enumerate(rows)]
-    total = sum(
-        p.numel() for p in model.parameters() if not isinstance(p, nn.parameter.UninitializedParameter)
-    )
-    trainable = sum(
-        p.numel()
-        for p in model.parameters()
-        if p.requires_grad and not isinstance(p, nn.parameter.UninitializedParameter)
-    )
-    header = ("Layer (type)", "Output Shape", "Param #")
-    body = [(f"{name} ({kind})", shape, f"{count:,}") for name, kind, shape, count in rows]
-    widths = [max(len(r[i]) for r in [header, *body]) + 2 for i in range(3)]
+    layers = _layers(model)
+    shapes = _symbolic_shapes(model, layers)
+    if len(shapes) < len(layers):
+        shapes = {**_traced_shapes(model, layers), **shapes}
+    functional = getattr(model, "_graph", None) is not None and type(model).__name__ != "Sequential"
+    header = ("Layer (type)", "Output Shape", "Param #", *(("Connected to",) if functional else ()))
+    body = [
+        (
+            f"{_name(module, index)} ({type(module).__name__})",
+            shapes.get(index, "?"),
+            f"{_count(module):,}",
+            *((_connections(module),) if functional else ()),
+        )
+        for index, module in enumerate(layers)
+    ]
+    widths = [max(len(r[i]) for r in [header, *body]) + 2 for i in range(len(header))]
     line = "─" * sum(widths)
-    lines = [f'Model: "{type(model).__name__.lower()}"', line]
+    lines = [f'Model: "{getattr(model, "name", type(model).__name__.lower())}"', line]
     lines.append("".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
     lines.append(line)
     lines += ["".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in body]
+    total, trainable = _count(model), _count(model, trainable_only=True)
     lines += [
         line,
         f" Total params: {total:,}",

@@ -28,7 +28,7 @@ from fitwell.data import Batch
 from fitwell.errors import NotCompiledError
 from fitwell.metrics import Metric
 from fitwell.objectives import CompileMetrics, Objectives, to_floats
-from fitwell.optimizers import LossScaleOptimizer, Optimizer
+from fitwell.optimizers import LossScaleOptimizer, Optimizer, TorchOptimizer
 from fitwell.structures import call_module
 from fitwell.utils import default_device
 
@@ -219,10 +219,28 @@ class Trainer:
             self.train_module = distributed.wrap(self.model, group)
         if not self.optimizer.is_built:
             self.optimizer.build(self.model.parameters())
+        else:
+            self._check_no_weight_unfrozen_since_compile()
         if self.forward_loss is None:
             self.forward_loss = jit.make_forward_loss(self, jit_compile=self.jit_compile)
         if y_pred is not None and not custom:
             guards.check_first_batch(self.model, self.objectives, batch, y_pred)
+
+    def _check_no_weight_unfrozen_since_compile(self) -> None:
+        if isinstance(getattr(self.optimizer, "inner_optimizer", self.optimizer), TorchOptimizer):
+            return  # a torch optimizer updates the parameters its creator chose
+        known = {id(p) for p in self.optimizer.parameters}
+        unfrozen = [
+            name for name, p in self.model.named_parameters() if p.requires_grad and id(p) not in known
+        ]
+        if unfrozen and not self.model.overrides_step("train"):
+            raise ValueError(
+                f"Some weights became trainable after compile(): {unfrozen[:5]}"
+                f"{' and more' if len(unfrozen) > 5 else ''}. Received: a model unfrozen (trainable=True) "
+                "since it was compiled; the optimizer only knows the weights that trained then, so these "
+                "would silently not train. Call model.compile(...) again after changing `trainable`, as "
+                "Keras's fine-tuning recipe does."
+            )
 
     def _probe(self, batch: Batch) -> Any:
         model = self.model
@@ -379,7 +397,9 @@ def require_trainer(model: Model, action: str) -> Trainer:
 
 
 def _has_lazy_weights(model: torch.nn.Module) -> bool:
-    return any(isinstance(p, torch.nn.parameter.UninitializedParameter) for p in model.parameters())
+    from fitwell.saving.weights import unbuilt_names
+
+    return bool(unbuilt_names(model))
 
 
 def _share_of_global_loss(loss: torch.Tensor, batch: Batch, world_size: int) -> torch.Tensor:

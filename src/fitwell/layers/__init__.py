@@ -1,13 +1,49 @@
-"""Keras-named layers, thin over torch, with input sizes inferred."""
+"""Keras-named layers, thin over torch, with input sizes inferred; `Layer` for your own."""
 
 from __future__ import annotations
 
 from fitwell.layers.activations import get_activation
 from fitwell.layers.convolution import BatchNormalization, Conv2D, GlobalAveragePooling2D, MaxPooling2D
-from fitwell.layers.core import Activation, Dense, Dropout, Embedding, Flatten, Input
+from fitwell.layers.core import Activation, Dense, Dropout, Embedding, Flatten
+from fitwell.layers.input_layer import Input, InputLayer
+from fitwell.layers.layer import Layer
+from fitwell.layers.merging import (
+    Add,
+    Average,
+    Concatenate,
+    Dot,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+    add,
+    average,
+    concatenate,
+    dot,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
+)
 
 __all__ = [
     "Activation",
+    "Add",
+    "Average",
+    "Concatenate",
+    "Dot",
+    "Maximum",
+    "Minimum",
+    "Multiply",
+    "Subtract",
+    "add",
+    "average",
+    "concatenate",
+    "dot",
+    "maximum",
+    "minimum",
+    "multiply",
+    "subtract",
     "BatchNormalization",
     "Conv2D",
     "Dense",
@@ -16,6 +52,8 @@ __all__ = [
     "Flatten",
     "GlobalAveragePooling2D",
     "Input",
+    "InputLayer",
+    "Layer",
     "MaxPooling2D",
     "get_activation",
 ]

@@ -315,6 +315,11 @@ class Optimizer:
         self._pending_state = None
 
     @property
+    def parameters(self) -> list[torch.Tensor]:
+        """The parameters this optimizer updates (those that trained when it was built)."""
+        return list(self._parameters)
+
+    @property
     def param_groups(self) -> list[dict[str, Any]]:
         """The torch optimizer's parameter groups (`[]` before `build`), as `torch.optim` has them."""
         return [] if self._torch_optimizer is None else self._torch_optimizer.param_groups

@@ -83,7 +83,7 @@ class LossScaleOptimizer:
         self, grads: Sequence[torch.Tensor | None], trainable_variables: Sequence[Any] | None = None
     ) -> None:
         """Keras's `apply`: set the (scaled) gradients as `.grad`, then `step()`."""
-        variables = list(trainable_variables if trainable_variables is not None else self.variables)
+        variables = list(trainable_variables if trainable_variables is not None else self.parameters)
         if not self.inner_optimizer.is_built:
             self.inner_optimizer.build(variables)
         for variable, grad in zip(variables, grads, strict=True):
@@ -131,9 +131,9 @@ class LossScaleOptimizer:
         return self.inner_optimizer.is_built
 
     @property
-    def variables(self) -> list[torch.Tensor]:
+    def parameters(self) -> list[torch.Tensor]:
         """The parameters the inner optimizer updates."""
-        return [p for group in self.inner_optimizer.param_groups for p in group["params"]]
+        return self.inner_optimizer.parameters
 
     @property
     def torch_optimizer(self) -> torch.optim.Optimizer:

@@ -18,6 +18,7 @@ import torch
 from torch import nn
 
 from fitwell import layers
+from fitwell.layers.layer import Layer
 
 __all__ = ["ALLOWED", "build_layer", "describe_layer"]
 
@@ -43,7 +44,7 @@ def _conv2d(layer: layers.Conv2D) -> dict[str, Any]:
         "strides": list(layer.strides),
         "padding": layer.padding,
         "activation": _activation(layer),
-        "use_bias": layer.bias is not None,
+        "use_bias": layer.use_bias,
         "dilation_rate": list(layer.dilation_rate),
         "data_format": layer.data_format,
     }
@@ -54,8 +55,8 @@ def _batch_normalization(layer: layers.BatchNormalization) -> dict[str, Any]:
         "axis": layer.axis,
         "momentum": layer.momentum,
         "epsilon": layer.epsilon,
-        "center": layer.bias is not None,
-        "scale": layer.weight is not None,
+        "center": layer.center,
+        "scale": layer.scale,
     }
 
 
@@ -63,14 +64,14 @@ def _batch_normalization(layer: layers.BatchNormalization) -> dict[str, Any]:
 ALLOWED: dict[str, tuple[type[nn.Module], Describe]] = {
     "fitwell.layers.Dense": (
         layers.Dense,
-        lambda m: {"units": m.units, "activation": _activation(m), "use_bias": m.bias is not None},
+        lambda m: {"units": m.units, "activation": _activation(m), "use_bias": m.use_bias},
     ),
     "fitwell.layers.Activation": (layers.Activation, lambda m: {"activation": _activation(m)}),
     "fitwell.layers.Dropout": (layers.Dropout, lambda m: {"rate": m.rate}),
     "fitwell.layers.Flatten": (layers.Flatten, lambda m: {}),
     "fitwell.layers.Embedding": (
         layers.Embedding,
-        lambda m: {"input_dim": m.num_embeddings, "output_dim": m.embedding_dim},
+        lambda m: {"input_dim": m.input_dim, "output_dim": m.output_dim},
     ),
     "fitwell.layers.Conv2D": (layers.Conv2D, _conv2d),
     "fitwell.layers.MaxPooling2D": (
@@ -135,16 +136,16 @@ def _weight_names(module: nn.Module) -> list[str]:
 def describe_layer(layer: nn.Module, index: int) -> dict[str, Any]:
     """`{"class_name": registered name, "config": constructor arguments}` for one layer.
 
-    The description is checked by building the layer again (on the meta
-    device, so nothing is allocated): it must have the same weights.
+    The description is checked by building the layer again (for the same
+    input shape): it must have the same weights.
 
     Raises:
         TypeError: For a class outside the allow-list, or a layer whose
             weights its arguments do not explain.
 
     Example:
-        >>> describe_layer(layers.Dense(4, activation="relu"), 0)
-        {'class_name': 'fitwell.layers.Dense', 'config': {'units': 4, 'activation': 'relu', 'use_bias': True}}
+        >>> describe_layer(layers.Dense(4, activation="relu", name="hidden"), 0)["config"]
+        {'name': 'hidden', 'units': 4, 'activation': 'relu', 'use_bias': True}
     """
     name = _NAMES.get(type(layer))
     if name is None:
@@ -156,7 +157,12 @@ def describe_layer(layer: nn.Module, index: int) -> dict[str, Any]:
             "own code: model.load_weights('model.weights.h5')."
         )
     config = ALLOWED[name][1](layer)
-    rebuilt = build_layer({"class_name": name, "config": config}, device="meta")
+    if isinstance(layer, Layer):
+        config = {"name": layer.name, **config}  # Keras keeps the layers' names in the file
+    rebuilt = build_layer({"class_name": name, "config": config})
+    if isinstance(rebuilt, Layer) and rebuilt.awaits_build and isinstance(layer, Layer) and layer.built:
+        with torch.random.fork_rng(devices=[]):
+            rebuilt.build(layer.input.shape)
     if _weight_names(rebuilt) != _weight_names(layer):
         raise TypeError(
             f"Layer {index} ({type(layer).__name__}) holds weights its arguments do not create: "

@@ -73,12 +73,15 @@ def _check_savable(model: Model) -> None:
 
 
 def _input_config(model: Sequential) -> dict[str, Any] | None:
-    spec = model.input_spec
-    shape = spec.shape if spec is not None else model.input_sample_shape
+    try:
+        (tensor,) = model.inputs
+    except AttributeError:
+        tensor = None
+    shape = tensor.shape[1:] if tensor is not None else model.input_sample_shape
     if shape is None:
         return None
-    dtype = str(spec.dtype).removeprefix("torch.") if spec is not None else None
-    return {"shape": list(shape), "dtype": dtype, "declared": spec is not None}
+    dtype = str(tensor.dtype).removeprefix("torch.") if tensor is not None else None
+    return {"shape": list(shape), "dtype": dtype, "declared": tensor is not None}
 
 
 def save_model(model: Model, filepath: str | os.PathLike, *, overwrite: bool = True) -> None:
@@ -205,16 +208,15 @@ def load_model(filepath: str | os.PathLike, *, compile: bool = True) -> Sequenti
         raise ValueError(
             f"{source}: config.json does not describe a Sequential model. Received: a damaged file."
         )
-    model = Sequential([architecture.build_layer(entry) for entry in config["layers"]])
+    spec = config.get("input")
+    layers = [architecture.build_layer(entry) for entry in config["layers"]]
+    if isinstance(spec, dict):
+        shape = tuple(None if d is None else int(d) for d in spec["shape"])
+        layers.insert(0, Input(shape=shape, dtype=_dtype(spec.get("dtype") or "float32", source)))
+    model = Sequential(layers)
     weights.materialize(model, tensors)
     names, _ = weights.check(model, weights.shapes(tensors), strict=True, source=source)
     weights.assign(model, {name: tensors[name] for name in names})
-    spec = config.get("input")
-    if isinstance(spec, dict):
-        shape = tuple(int(d) for d in spec["shape"])
-        model.input_sample_shape = shape
-        if spec.get("declared"):
-            model.input_spec = Input(shape=shape, dtype=_dtype(spec.get("dtype"), source))
     if compile and config.get("compile_config"):
         model.compile(**compile_config.compile_arguments(config["compile_config"]))
         if optimizer_blob is not None:

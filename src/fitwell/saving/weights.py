@@ -32,9 +32,17 @@ LISTED_NAMES = 8
 
 
 def unbuilt_names(model: nn.Module) -> list[str]:
-    """Names of parameters and buffers that are not created yet (lazy layers before their first input)."""
+    """Names of weights that are not created yet: layers before their first input, torch's lazy modules."""
+    from fitwell.layers.layer import Layer
+
     tensors = [*model.named_parameters(remove_duplicate=False), *model.named_buffers(remove_duplicate=False)]
-    return [name for name, tensor in tensors if isinstance(tensor, UninitializedTensorMixin)]
+    lazy = [name for name, tensor in tensors if isinstance(tensor, UninitializedTensorMixin)]
+    unbuilt = [
+        f"{name} ({module.name})"
+        for name, module in model.named_modules()
+        if isinstance(module, Layer) and module.awaits_build
+    ]
+    return lazy + unbuilt
 
 
 def require_built(model: nn.Module, action: str) -> None:

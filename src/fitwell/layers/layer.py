@@ -1,0 +1,535 @@
+"""`Layer`: Keras's layer base class, as a `torch.nn.Module`.
+
+A layer holds Keras's arguments and weight layout and calls torch for the
+math. Subclasses implement `call` (and `build(input_shape)` when their
+weights depend on the input's size); the first call builds the layer, as
+in Keras. Weights are `torch.nn.Parameter`s made by `add_weight`, in
+torch's layout where torch's kernels want one (a `Dense` kernel is stored
+`(units, in_features)`); `get_weights`/`set_weights` speak Keras's layout,
+so weights move between Keras and fitwell unchanged.
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import re
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from fitwell import initializers, regularizers
+from fitwell.layers import symbolic
+
+__all__ = ["Layer", "call_takes_training", "collecting_losses", "store_transposed", "unique_name"]
+
+_counters: dict[str, itertools.count] = defaultdict(itertools.count)
+_collectors = threading.local()
+
+
+def unique_name(base: str) -> str:
+    """Keras's automatic names: `"dense"`, then `"dense_1"`, `"dense_2"`, … in this process.
+
+    Example:
+        >>> unique_name("doctest_layer"), unique_name("doctest_layer")
+        ('doctest_layer', 'doctest_layer_1')
+    """
+    index = next(_counters[base])
+    return base if index == 0 else f"{base}_{index}"
+
+
+class collecting_losses:  # noqa: N801 - used as a context manager, like torch.no_grad
+    """Collect the losses layers add with `add_loss` while a forward pass runs.
+
+    The training step wraps the forward pass in it and adds what was
+    collected to the compiled loss, as Keras adds `model.losses`.
+
+    Example:
+        >>> with collecting_losses() as added:
+        ...     pass
+        >>> added
+        []
+    """
+
+    def __enter__(self) -> list[torch.Tensor]:
+        stack = getattr(_collectors, "stack", None)
+        if stack is None:
+            stack = _collectors.stack = []
+        self.losses: list[torch.Tensor] = []
+        stack.append(self.losses)
+        return self.losses
+
+    def __exit__(self, *exc: object) -> None:
+        _collectors.stack.pop()
+
+
+_TAKES_TRAINING: dict[type, bool] = {}
+
+
+def call_takes_training(cls: type) -> bool:
+    """Whether `cls.call` has a `training` argument (read once per class; a plain dict, so
+    `torch.compile` traces the lookup)."""
+    takes = _TAKES_TRAINING.get(cls)
+    if takes is None:
+        takes = _TAKES_TRAINING[cls] = "training" in inspect.signature(cls.call).parameters
+    return takes
+
+
+class Layer(nn.Module):
+    """Base class of layers, with Keras's `build`/`call`/`add_weight` protocol.
+
+    Subclasses implement `call(inputs, ...)` and, when their weights depend
+    on the input's size, `build(input_shape)`, which the first call runs
+    (with the input's shape, batch axis first). `call` may take `training`
+    (True while fitting) and call `self.add_loss(value)` to add a term to
+    the training loss.
+
+    Args:
+        name: The layer's name (unique names are made from the class name).
+        trainable: Whether its weights train (see the `trainable` property).
+        dtype: The dtype of its weights (`"float32"` by default).
+        input_shape: For the first layer of a `Sequential`: the shape of one
+            sample, as Keras accepts it (also `input_dim=n` for `(n,)`).
+
+    Example:
+        >>> class Linear(Layer):
+        ...     def __init__(self, units, **kwargs):
+        ...         super().__init__(**kwargs)
+        ...         self.units = units
+        ...     def build(self, input_shape):
+        ...         self.w = self.add_weight(shape=(input_shape[-1], self.units), name="w")
+        ...         self.b = self.add_weight(shape=(self.units,), initializer="zeros", name="b")
+        ...     def call(self, inputs):
+        ...         return inputs @ self.w + self.b
+        >>> layer = Linear(4)
+        >>> layer(torch.ones(2, 3)).shape, [w.shape for w in layer.get_weights()]
+        (torch.Size([2, 4]), [(3, 4), (4,)])
+    """
+
+    #: Whether integer inputs are cast to float32 before `call` (Keras casts
+    #: inputs of float layers); layers that take ids (`Embedding`) set False.
+    casts_integer_inputs = True
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        trainable: bool = True,
+        dtype: Any = None,
+        input_shape: Sequence[int | None] | None = None,
+        input_dim: int | None = None,
+        batch_input_shape: Sequence[int | None] | None = None,
+        activity_regularizer: Any = None,
+        **unknown: Any,
+    ) -> None:
+        super().__init__()
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__} got unexpected keyword arguments: {sorted(unknown)}. "
+                f"Received: {', '.join(f'{k}={v!r}' for k, v in unknown.items())}. Check the spelling "
+                "against the layer's documented arguments."
+            )
+        if name is not None and (not isinstance(name, str) or not name or "." in name or "/" in name):
+            raise ValueError(f"`name` must be a non-empty string without '.' or '/'. Received: name={name!r}")
+        self.name = name or unique_name(_keras_snake_case(type(self).__name__))
+        self._trainable = bool(trainable)
+        self.dtype = _weight_dtype(dtype)
+        self.built = False
+        self.declared_input_shape = _declared_shape(input_shape, input_dim, batch_input_shape)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self._regularizers: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {}
+        self._created_frozen: set[str] = set()  # weights made with trainable=False: never trained
+        self._losses: list[torch.Tensor] = []
+        self._nodes: list[symbolic.Node] = []
+
+    # -- Keras's protocol -----------------------------------------------------
+    def build(self, input_shape: Any) -> None:
+        """Create the weights for inputs of `input_shape` (batch axis first). Override as needed."""
+        del input_shape  # a layer without input-dependent weights has nothing to build
+
+    def call(self, *args: Any, **kwargs: Any) -> Any:
+        """The layer's computation. Subclasses implement it."""
+        raise NotImplementedError(f"{type(self).__name__} must implement call().")
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """Run `call`, passing `training` (the module's mode) when `call` takes it."""
+        if "training" not in kwargs and call_takes_training(type(self)):
+            kwargs["training"] = self.training
+        return self.call(*args, **kwargs)
+
+    def __call__(self, *args: Any, training: bool | None = None, **kwargs: Any) -> Any:
+        """Call the layer: build it at the first call; `training=` runs that mode for this call only.
+
+        Called on symbolic tensors (`Input()` and what layers return for
+        it), it records the call for a functional model instead.
+        """
+        first = args[0] if args else None
+        if not isinstance(first, torch.Tensor) and (
+            symbolic.is_symbolic(args) or symbolic.is_symbolic(kwargs)
+        ):
+            return self._call_symbolically(args, kwargs, training)
+        if args and self.casts_integer_inputs and isinstance(args[0], torch.Tensor):
+            if not args[0].is_floating_point() and not args[0].is_complex():
+                args = (args[0].to(torch.get_default_dtype()), *args[1:])
+        if not self.built:
+            self._build_for(args[0] if args else next(iter(kwargs.values())))
+        if self._losses:
+            self._losses = []  # losses of the last call only, as Keras keeps them
+        if training is None or bool(training) == self.training:
+            outputs = super().__call__(*args, **kwargs)
+        else:
+            was_training = self.training
+            self.train(bool(training))
+            try:
+                outputs = super().__call__(*args, **kwargs)
+            finally:
+                self.train(was_training)
+        if self.activity_regularizer is not None:
+            for output in (
+                [outputs] if isinstance(outputs, torch.Tensor) else symbolic.flatten_tensors(outputs)
+            ):
+                value = self.activity_regularizer(output)
+                # Keras divides by the batch size, so the strength does not depend on it.
+                self.add_loss(value / output.shape[0] if output.dim() and output.shape[0] else value)
+        return outputs
+
+    def _call_symbolically(self, args: tuple, kwargs: dict, training: bool | None) -> Any:
+        if not self.built:
+            self._build_for(args[0] if args else next(iter(kwargs.values())))
+        if training is not None:
+            kwargs = {**kwargs, "training": training}
+        outputs = symbolic.call_symbolically(self, args, kwargs)
+        node = symbolic.flatten(outputs)[0].node
+        if node is not None:
+            self._nodes.append(node)
+        return outputs
+
+    def _build_for(self, inputs: Any) -> None:
+        self.build(_shape_of(inputs))
+        self.built = True
+
+    @property
+    def awaits_build(self) -> bool:
+        """Whether this layer's weights will only exist after its first call (its `build` has not run)."""
+        return not self.built and type(self).build is not Layer.build
+
+    def add_weight(
+        self,
+        shape: Sequence[int] | None = None,
+        initializer: Any = None,
+        dtype: Any = None,
+        trainable: bool = True,
+        regularizer: Any = None,
+        constraint: Any = None,
+        name: str | None = None,
+        **unknown: Any,
+    ) -> nn.Parameter:
+        """Create a weight, Keras's way, and register it as a parameter of this module.
+
+        Args:
+            shape: The weight's shape (Keras's layout: a kernel is `(in, out)`).
+            initializer: A name (`"glorot_uniform"`, the default for floats;
+                `"zeros"` otherwise), an initializer or a function `(shape, dtype)`.
+            dtype: Defaults to the layer's dtype.
+            trainable: False for state the optimizer must not change (it
+                stays frozen when the layer is unfrozen, as in Keras).
+            regularizer: A regularizer whose value joins the training loss.
+            constraint: Not supported yet: a clear error when given.
+            name: The attribute name (`variable`, `variable_1`, … by default).
+
+        Returns:
+            The new `nn.Parameter` (`requires_grad` unless frozen).
+        """
+        for key in ("autocast", "aggregation", "synchronization", "use_resource", "overwrite_with_gradient"):
+            unknown.pop(key, None)  # Keras variable options that mean nothing on torch
+        if unknown:
+            raise TypeError(f"add_weight() got unexpected keyword arguments: {sorted(unknown)}.")
+        if constraint is not None:
+            raise NotImplementedError(
+                f"Weight constraints are not supported yet. Received: constraint={constraint!r} for a "
+                f"weight of {self.name}. Leave it out, or clamp the weight in a callback's on_batch_end."
+            )
+        dtype = self.dtype if dtype is None else _weight_dtype(dtype)
+        shape = tuple(int(d) for d in (shape or ()))
+        if initializer is None:
+            initializer = "glorot_uniform" if dtype.is_floating_point else "zeros"
+        values = initializers.get(initializer)(shape, dtype=dtype)
+        name = self._free_name(name or "variable")
+        parameter = nn.Parameter(
+            torch.as_tensor(values, dtype=dtype), requires_grad=bool(trainable) and dtype.is_floating_point
+        )
+        parameter.requires_grad_(parameter.requires_grad and self.trainable)
+        self.register_parameter(name, parameter)
+        if not trainable:
+            self._created_frozen.add(name)
+        if regularizer is not None:
+            self._regularizers[name] = regularizers.get(regularizer)
+        return parameter
+
+    def add_variable(self, *args: Any, **kwargs: Any) -> nn.Parameter:
+        """Keras 3's other name for `add_weight`."""
+        return self.add_weight(*args, **kwargs)
+
+    def _free_name(self, name: str) -> str:
+        candidate, suffix = name, 1
+        while hasattr(self, candidate) and not (
+            candidate in self._parameters and self._parameters[candidate] is None
+        ):
+            candidate, suffix = f"{name}_{suffix}", suffix + 1
+        return candidate
+
+    def add_loss(self, loss: torch.Tensor | float) -> None:
+        """Add a term to the training loss (during `call`); it is summed into `loss`, as Keras."""
+        value = torch.as_tensor(loss)
+        self._losses.append(value)
+        stack = getattr(_collectors, "stack", None)
+        if stack:
+            stack[-1].append(value)
+
+    @property
+    def losses(self) -> list[torch.Tensor]:
+        """The `add_loss` terms of the last call and the weight regularization, here and in inner layers."""
+        found: list[torch.Tensor] = []
+        for layer in self._layers_within():
+            found.extend(layer._losses)
+            found.extend(layer.regularization_terms())
+        return found
+
+    @property
+    def has_regularizers(self) -> bool:
+        """Whether this layer (not the layers inside it) has weight regularizers."""
+        return bool(self._regularizers)
+
+    def regularization_terms(self) -> list[torch.Tensor]:
+        """The values of this layer's weight regularizers (not of the layers inside it), on Keras's layout."""
+        return [
+            regularizer(self.keras_view(name, getattr(self, name)))
+            for name, regularizer in self._regularizers.items()
+        ]
+
+    def _layers_within(self) -> Iterator[Layer]:
+        return (module for module in self.modules() if isinstance(module, Layer))
+
+    # -- trainable ---------------------------------------------------------------
+    @property
+    def trainable(self) -> bool:
+        """Whether the weights train. Setting it applies to every layer inside, as in Keras.
+
+        A frozen layer's weights get no gradient; a frozen `BatchNormalization`
+        also runs in inference mode. Weights created with `trainable=False`
+        (moving statistics) never train. Call `compile()` after unfreezing.
+        """
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        value = bool(value)
+        for module in self.modules():
+            if isinstance(module, Layer):
+                module._trainable = value
+                frozen = module._created_frozen
+            else:
+                frozen = set()
+            for name, parameter in module.named_parameters(recurse=False):
+                if name not in frozen and parameter.is_floating_point():
+                    parameter.requires_grad_(value)
+
+    # -- weights -----------------------------------------------------------------
+    @property
+    def weights(self) -> list[torch.Tensor]:
+        """Every weight, in Keras's order: this layer's own (trainable first), then each inner layer's."""
+        found: list[torch.Tensor] = []
+        seen: set[int] = set()
+        for module in _own_then_children(self):
+            for tensor in _own_weights(module):
+                if id(tensor) not in seen:
+                    seen.add(id(tensor))
+                    found.append(tensor)
+        return found
+
+    @property
+    def trainable_weights(self) -> list[torch.Tensor]:
+        """The weights the optimizer updates."""
+        return [w for w in self.weights if isinstance(w, nn.Parameter) and w.requires_grad]
+
+    @property
+    def non_trainable_weights(self) -> list[torch.Tensor]:
+        """Frozen weights and state such as moving statistics."""
+        return [w for w in self.weights if not (isinstance(w, nn.Parameter) and w.requires_grad)]
+
+    def count_params(self) -> int:
+        """The number of scalars in all weights (trainable or not)."""
+        return sum(
+            w.numel() for w in self.weights if not isinstance(w, nn.parameter.UninitializedTensorMixin)
+        )
+
+    def get_weights(self) -> list[np.ndarray]:
+        """The weights as numpy arrays, in Keras's order and layout."""
+        return [_keras_array(module, name, tensor) for module, name, tensor in _named_weights(self)]
+
+    def set_weights(self, weights: Sequence[Any]) -> None:
+        """Set the weights from arrays in Keras's order and layout (what Keras's `get_weights` returns).
+
+        Raises:
+            ValueError: For a different number of arrays or a shape that does
+                not fit, naming the layer and the weight.
+        """
+        targets = _named_weights(self)
+        if len(weights) != len(targets):
+            raise ValueError(
+                f"{self.name}.set_weights() needs {len(targets)} arrays (its weights in Keras's order: "
+                f"{', '.join(name for _, name, _ in targets)}). Received: {len(weights)} arrays."
+            )
+        converted = []
+        for (module, name, tensor), value in zip(targets, weights, strict=True):
+            value = np.asarray(value)
+            expected = tuple(_keras_array(module, name, tensor).shape)
+            if tuple(value.shape) != expected:
+                raise ValueError(
+                    f"{self.name}.set_weights(): weight {name!r} of "
+                    f"{getattr(module, 'name', type(module).__name__)} has shape {expected} in Keras's "
+                    f"layout. Received: an array of shape {tuple(value.shape)}."
+                )
+            converted.append((tensor, _torch_array(module, name, value)))
+        with torch.no_grad():
+            for tensor, value in converted:
+                tensor.copy_(torch.as_tensor(value, dtype=tensor.dtype))
+
+    def keras_view(self, name: str, tensor: torch.Tensor) -> torch.Tensor:
+        """Weight `name` seen in Keras's layout (a view). Layers that store torch's layout override it."""
+        del name
+        return tensor
+
+    def torch_layout(self, name: str, array: np.ndarray) -> np.ndarray:
+        """An array in Keras's layout, in this layer's storage layout (the inverse of `keras_view`)."""
+        del name
+        return array
+
+    # -- config and the functional API ---------------------------------------------
+    def get_config(self) -> dict[str, Any]:
+        """The constructor arguments (Keras's `get_config`); subclasses add theirs."""
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "dtype": str(self.dtype).removeprefix("torch."),
+        }
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Layer:
+        """Create the layer from `get_config()`'s output."""
+        return cls(**config)
+
+    @property
+    def input(self) -> Any:
+        """The symbolic input of the layer's first call on symbolic tensors (functional API)."""
+        return self._first_node("input").args[0]
+
+    @property
+    def output(self) -> Any:
+        """The symbolic output of the layer's first call on symbolic tensors (functional API)."""
+        return self._first_node("output").outputs
+
+    def _first_node(self, what: str) -> symbolic.Node:
+        if not self._nodes:
+            raise AttributeError(
+                f"Layer {self.name!r} has no {what}: it has never been called on a symbolic tensor. "
+                "Call it on an Input (x = layer(fitwell.Input(shape=...))), or use it in a Sequential "
+                "that starts with an Input."
+            )
+        return self._nodes[0]
+
+
+def _keras_snake_case(name: str) -> str:
+    # Keras's rule for automatic layer names: "Conv2D" -> "conv2d", "BatchNorm" -> "batch_norm".
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def store_transposed(parameter: nn.Parameter, permutation: Sequence[int]) -> None:
+    """Re-lay a weight created in Keras's layout into torch's (`permutation` of its axes), in place.
+
+    Layers create kernels with `add_weight` in Keras's shape, so the
+    initializers see Keras's fans, then store them the way torch's kernels
+    read them.
+    """
+    with torch.no_grad():
+        parameter.data = parameter.data.permute(*permutation).contiguous()
+
+
+def _weight_dtype(dtype: Any) -> torch.dtype:
+    if dtype is None:
+        return torch.get_default_dtype()
+    if isinstance(dtype, torch.dtype):
+        return dtype
+    resolved = getattr(torch, str(dtype).removeprefix("mixed_"), None) if isinstance(dtype, str) else None
+    if not isinstance(resolved, torch.dtype):
+        raise ValueError(f"`dtype` must be a dtype name such as 'float32'. Received: dtype={dtype!r}")
+    return resolved
+
+
+def _declared_shape(
+    input_shape: Sequence[int | None] | None,
+    input_dim: int | None,
+    batch_input_shape: Sequence[int | None] | None,
+) -> tuple[int | None, ...] | None:
+    if input_dim is not None:
+        return (int(input_dim),)
+    if batch_input_shape is not None:
+        return tuple(batch_input_shape)[1:]
+    if input_shape is not None:
+        return (int(input_shape),) if isinstance(input_shape, int) else tuple(input_shape)
+    return None
+
+
+def _shape_of(inputs: Any) -> Any:
+    if isinstance(inputs, torch.Tensor | symbolic.SymbolicTensor):
+        return tuple(inputs.shape)
+    if isinstance(inputs, dict):
+        return {key: _shape_of(value) for key, value in inputs.items()}
+    if isinstance(inputs, list | tuple):
+        return [_shape_of(value) for value in inputs]
+    return None
+
+
+def _own_then_children(layer: nn.Module) -> Iterator[nn.Module]:
+    yield layer
+    for child in layer.children():
+        yield from _own_then_children(child)
+
+
+def _own_weights(module: nn.Module) -> list[torch.Tensor]:
+    parameters = list(module.named_parameters(recurse=False))
+    frozen = module._created_frozen if isinstance(module, Layer) else set()
+    trainable_first = [p for n, p in parameters if n not in frozen] + [
+        p for n, p in parameters if n in frozen
+    ]
+    return trainable_first + [b for b in module.buffers(recurse=False) if b.is_floating_point()]
+
+
+def _named_weights(layer: nn.Module) -> list[tuple[nn.Module, str, torch.Tensor]]:
+    found = []
+    seen: set[int] = set()
+    for module in _own_then_children(layer):
+        names = {
+            id(t): n
+            for n, t in [*module.named_parameters(recurse=False), *module.named_buffers(recurse=False)]
+        }
+        for tensor in _own_weights(module):
+            if id(tensor) not in seen:
+                seen.add(id(tensor))
+                found.append((module, names[id(tensor)], tensor))
+    return found
+
+
+def _keras_array(module: nn.Module, name: str, tensor: torch.Tensor) -> np.ndarray:
+    view = module.keras_view(name, tensor) if isinstance(module, Layer) else tensor
+    return view.detach().cpu().numpy().copy()
+
+
+def _torch_array(module: nn.Module, name: str, array: np.ndarray) -> np.ndarray:
+    return module.torch_layout(name, array) if isinstance(module, Layer) else array
