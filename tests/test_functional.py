@@ -170,3 +170,66 @@ def test_same_weights_same_outputs_and_same_training_as_keras():
     got = model.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0).history["loss"]
     np.testing.assert_allclose(got, expected, rtol=1e-5)
     assert model.count_params() == reference.count_params()
+
+
+@pytest.mark.keras
+@pytest.mark.parametrize(
+    "compile_kwargs",
+    [
+        {
+            "loss": ["mse", "sparse_categorical_crossentropy"],
+            "loss_weights": [1.0, 0.5],
+            "metrics": [None, ["accuracy"]],
+        },
+        {
+            "loss": {"reg": "mse", "cls": "sparse_categorical_crossentropy"},
+            "loss_weights": {"reg": 2.0, "cls": 1.0},
+            "metrics": {"reg": ["mae"], "cls": ["accuracy"]},
+        },
+        {"loss": [None, "sparse_categorical_crossentropy"], "metrics": ["mae", "accuracy"]},
+    ],
+)
+def test_multi_output_compile_forms_log_and_train_as_keras(compile_kwargs):
+    keras = pytest.importorskip("keras")
+
+    def build(lib):
+        inputs = lib.Input(shape=(4,))
+        hidden = lib.layers.Dense(6, activation="relu", name="hidden")(inputs)
+        outputs = [
+            lib.layers.Dense(1, name="reg")(hidden),
+            lib.layers.Dense(3, activation="softmax", name="cls")(hidden),
+        ]
+        return lib.Model(inputs, outputs)
+
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(40, 4)).astype("float32")
+    y = [rng.normal(size=(40, 1)).astype("float32"), rng.integers(0, 3, 40)]
+    reference, model = build(keras), build(fitwell)
+    model.set_weights(reference.get_weights())
+    reference.compile(optimizer=keras.optimizers.SGD(0.05), **compile_kwargs)
+    model.compile(optimizer=fitwell.optimizers.SGD(0.05), **compile_kwargs)
+    expected = reference.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0).history
+    got = model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0).history
+    assert set(got) - {"learning_rate"} == set(expected) - {"learning_rate"}
+    for key in expected:
+        if key != "learning_rate":
+            np.testing.assert_allclose(got[key], expected[key], rtol=1e-5, err_msg=key)
+
+
+def test_a_loss_for_only_some_outputs_and_targets_as_a_list_for_dict_outputs():
+    inputs = fitwell.Input(shape=(4,))
+    hidden = layers.Dense(6)(inputs)
+    model = fitwell.Model(inputs, {"reg": layers.Dense(1)(hidden), "aux": layers.Dense(2)(hidden)})
+    model.compile(optimizer="sgd", loss={"reg": "mse"}, metrics={"aux": ["mae"]})
+    x, y = np.ones((8, 4), "float32"), [np.zeros((8, 1), "float32"), np.zeros((8, 2), "float32")]
+    history = model.fit(x, y, epochs=1, verbose=0)  # targets in output order, losses for "reg" only
+    assert set(history.history) == {"loss", "aux_mae", "learning_rate"}
+    with pytest.raises(ValueError, match=r"`loss_weights` must match the number of outputs \(2\)"):
+        model.compile(optimizer="sgd", loss=["mse", "mse"], loss_weights=[1.0, 2.0, 3.0])
+        model.fit(x, y, epochs=1, verbose=0)
+
+
+def test_a_model_called_on_numpy_returns_a_tensor():
+    model = fitwell.Sequential([fitwell.Input(shape=(3,)), layers.Dense(2)])
+    out = model(np.ones((4, 3)))  # float64, as numpy makes it
+    assert isinstance(out, torch.Tensor) and out.dtype == torch.float32 and out.shape == (4, 2)

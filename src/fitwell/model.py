@@ -190,6 +190,21 @@ class Model(Layer):
         return self._require_graph("outputs").flat_outputs
 
     @property
+    def output_names(self) -> list[str] | None:
+        """The outputs' names (a functional model's output layers, or its dict keys); None otherwise.
+
+        Log keys of several outputs are prefixed with them (`"priority_loss"`), as in Keras.
+        """
+        if self._graph is None:
+            return None
+        outputs = self._graph.outputs
+        if isinstance(outputs, dict):
+            return list(outputs)
+        return [
+            getattr(tensor.node.operation, "name", f"output_{i}") for i, tensor in enumerate(self.outputs)
+        ]
+
+    @property
     def input_shape(self) -> Any:
         """The inputs' shape(s), batch axis first (`None` for sizes known at run time)."""
         shapes = [tensor.shape for tensor in self.inputs]

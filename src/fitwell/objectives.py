@@ -115,6 +115,8 @@ class Head:
     """The loss and metrics of one model output."""
 
     key: Any  # None for a single output, else the dict key or tuple index
+    index: int  # the output's position
+    name: str  # the output's name ("" for a single output)
     prefix: str
     loss: Loss | None
     weight: float
@@ -127,17 +129,32 @@ def _select(structure: Any, key: Any) -> Any:
     return structure if key is None else structure[key]
 
 
-def _per_output(spec: Any, key: Any, index: int, argument: str) -> Any:
-    """Pick the entry of a per-output `spec` (dict by key, list by index) for one output."""
+def _target(y: Any, head: Head) -> Any:
+    """One output's targets: by output name from a dict, by position from a list, as Keras matches them."""
+    if head.key is None:
+        return y
+    if isinstance(y, dict):
+        return y[head.name]
+    return y[head.index]
+
+
+def _per_output(spec: Any, key: Any, index: int, count: int, argument: str) -> Any:
+    """The entry of a compile argument for one of `count` outputs, as Keras reads it.
+
+    A dict goes by output name (a missing name means none); a list or
+    tuple with one entry per output goes by position; anything else
+    applies to every output. A list of lists of another length is an error.
+    """
     if isinstance(spec, dict):
         return spec.get(key)
-    if isinstance(spec, list | tuple) and spec and isinstance(spec[0], list | tuple | dict):
-        if index >= len(spec):
-            raise ValueError(
-                f"`{argument}` has {len(spec)} entries but the model has more outputs. "
-                f"Received: {argument}={spec!r}. Give one entry per output."
-            )
+    if isinstance(spec, list | tuple) and len(spec) == count:
         return spec[index]
+    if isinstance(spec, list | tuple) and any(isinstance(entry, list | tuple | dict) for entry in spec):
+        raise ValueError(
+            f"`{argument}` has {len(spec)} entries, but the model has {count} outputs. Received: "
+            f"{argument}={spec!r}. Give one entry per output (None for an output without one), or a "
+            "dict keyed by output name."
+        )
     return spec
 
 
@@ -247,7 +264,7 @@ class Objectives:
                     f"{argument}={specs!r}. Wrap it in a list: {argument}=[{specs!r}]."
                 )
             for spec in _flatten(specs):
-                if not metrics_module.needs_shapes(spec):
+                if spec is not None and not metrics_module.needs_shapes(spec):
                     metrics_module.get(spec)
         if self.loss_weights is not None and not isinstance(
             self.loss_weights, int | float | list | tuple | dict
@@ -268,35 +285,46 @@ class Objectives:
         return any(spec is not None for spec in _flatten(self.loss_spec))
 
     # -- building at the first batch ---------------------------------------------
-    def build(self, y: Any, y_pred: Any) -> None:
-        """Resolve every spec against the first batch's labels and outputs."""
+    def build(self, y: Any, y_pred: Any, output_names: list[str] | None = None) -> None:
+        """Resolve every spec against the first batch's labels and outputs.
+
+        Args:
+            y: The first batch's targets.
+            y_pred: The model's outputs for it.
+            output_names: Names of a list of outputs (a functional model's
+                output layers), used in log keys and to match dict specs
+                and targets, as Keras names them; dict outputs use their keys.
+        """
         if isinstance(y_pred, dict):
             keys: list[Any] = list(y_pred)
+            names = [str(key) for key in keys]
         elif isinstance(y_pred, tuple | list):
             keys = list(range(len(y_pred)))
+            names = list(output_names) if output_names and len(output_names) == len(keys) else None
+            names = names or [f"output_{key}" for key in keys]
         else:
-            keys = [None]
+            keys, names = [None], [""]
         single = keys == [None]
+        count = len(keys)
         heads = []
-        for index, key in enumerate(keys):
-            prefix = "" if single else f"{key if isinstance(key, str) else f'output_{key}'}_"
-            y_out = None if y is None else _select(y, key)
+        for index, (key, name) in enumerate(zip(keys, names, strict=True)):
+            head = Head(
+                key=key, index=index, name=name, prefix="" if single else f"{name}_", loss=None, weight=1.0
+            )
+            y_out = None if y is None else _target(y, head)
             pred_out = _select(y_pred, key)
-            loss_spec = self.loss_spec if single else _per_output(self.loss_spec, key, index, "loss")
-            loss = None
+            loss_spec = self.loss_spec if single else _per_output(self.loss_spec, name, index, count, "loss")
             if loss_spec is not None and y_out is not None:
-                loss = losses_module.get(loss_spec, y_true=y_out, y_pred=pred_out)
-            weight = 1.0 if single else _per_output(self.loss_weights, key, index, "loss_weights")
-            if single and isinstance(self.loss_weights, int | float):
-                weight = float(self.loss_weights)
-            head = Head(key=key, prefix=prefix, loss=loss, weight=1.0 if weight is None else float(weight))
+                head.loss = losses_module.get(loss_spec, y_true=y_out, y_pred=pred_out)
+            weight = self._loss_weight(name, index, names)
+            head.weight = 1.0 if weight is None else float(weight)
             for specs, target in (
                 (self.metrics_spec, head.metrics),
                 (self.weighted_metrics_spec, head.weighted_metrics),
             ):
-                chosen = specs if single else _per_output(specs, key, index, "metrics")
+                chosen = specs if single else _per_output(specs, name, index, count, "metrics")
                 for spec in _as_list(chosen):
-                    target.append(metrics_module.get(spec, y_true=y_out, y_pred=pred_out, loss=loss))
+                    target.append(metrics_module.get(spec, y_true=y_out, y_pred=pred_out, loss=head.loss))
             heads.append(head)
         if len([h for h in heads if h.loss is not None]) > 1:
             for head in heads:
@@ -304,6 +332,25 @@ class Objectives:
         self.heads = heads
         self._unique_names()
         self.to(_device_of(y_pred))
+
+    def _loss_weight(self, name: str, index: int, names: list[str]) -> Any:
+        """An output's loss weight: by name, by position among the outputs, or among those with a loss."""
+        weights = self.loss_weights
+        if weights is None or isinstance(weights, int | float):
+            return weights
+        if isinstance(weights, list | tuple) and len(weights) != len(names):
+            with_loss = [
+                i
+                for i, n in enumerate(names)
+                if _per_output(self.loss_spec, n, i, len(names), "loss") is not None
+            ]
+            if len(weights) != len(with_loss):
+                raise ValueError(
+                    f"`loss_weights` must match the number of outputs ({len(names)}) or of losses "
+                    f"({len(with_loss)}). Received: loss_weights={weights!r}."
+                )
+            return weights[with_loss.index(index)] if index in with_loss else None
+        return _per_output(weights, name, index, len(names), "loss_weights")
 
     def _unique_names(self) -> None:
         # Keras's collision rule: repeated names get _1, _2, …; a weighted
@@ -342,7 +389,7 @@ class Objectives:
         for head in self.heads:
             if head.loss is None:
                 continue
-            value = head.loss(_select(y, head.key), _select(y_pred, head.key), sample_weight)
+            value = head.loss(_target(y, head), _select(y_pred, head.key), sample_weight)
             per_head.append(value)
             weighted = value if head.weight == 1.0 else value * head.weight
             total = weighted if total is None else total + weighted
@@ -375,7 +422,7 @@ class Objectives:
         for head in self.heads:
             if not (head.metrics or head.weighted_metrics):
                 continue
-            y_out, pred_out = _select(y, head.key), _select(y_pred, head.key).detach()
+            y_out, pred_out = _target(y, head), _select(y_pred, head.key).detach()
             for metric in head.metrics:
                 metric.update_state(y_out, pred_out)
             for metric in head.weighted_metrics:

@@ -212,7 +212,7 @@ class Trainer:
         run_model = not custom or _has_lazy_weights(self.model)
         y_pred = self._probe(batch) if run_model else None
         if y_pred is not None and not self.objectives.is_built and not custom:
-            self.objectives.build(batch.y, y_pred)
+            self.objectives.build(batch.y, y_pred, output_names=self.model.output_names)
             self.objectives.to(self.device)
         if group is not None and self.train_module is None and not self.optimizer.is_built:
             # Wrap (DDP) or shard (FSDP) before the optimizer sees the parameters.

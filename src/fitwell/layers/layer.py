@@ -169,10 +169,11 @@ class Layer(nn.Module):
         it), it records the call for a functional model instead.
         """
         first = args[0] if args else None
-        if not isinstance(first, torch.Tensor) and (
-            symbolic.is_symbolic(args) or symbolic.is_symbolic(kwargs)
-        ):
-            return self._call_symbolically(args, kwargs, training)
+        if not isinstance(first, torch.Tensor):
+            if symbolic.is_symbolic(args) or symbolic.is_symbolic(kwargs):
+                return self._call_symbolically(args, kwargs, training)
+            if isinstance(first, np.ndarray):  # Keras accepts numpy: a tensor on the layer's device
+                args = (self._as_tensor(first), *args[1:])
         if args and self.casts_integer_inputs and isinstance(args[0], torch.Tensor):
             if not args[0].is_floating_point() and not args[0].is_complex():
                 args = (args[0].to(torch.get_default_dtype()), *args[1:])
@@ -197,6 +198,13 @@ class Layer(nn.Module):
                 # Keras divides by the batch size, so the strength does not depend on it.
                 self.add_loss(value / output.shape[0] if output.dim() and output.shape[0] else value)
         return outputs
+
+    def _as_tensor(self, array: np.ndarray) -> torch.Tensor:
+        tensor = torch.as_tensor(array)
+        if tensor.is_floating_point():
+            tensor = tensor.to(torch.get_default_dtype())
+        parameter = next(self.parameters(), None)
+        return tensor if parameter is None else tensor.to(parameter.device)
 
     def _call_symbolically(self, args: tuple, kwargs: dict, training: bool | None) -> Any:
         if not self.built:
