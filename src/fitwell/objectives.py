@@ -29,7 +29,7 @@ from fitwell.metrics import Metric
 from fitwell.metrics.base import as_tensor
 from fitwell.structures import leaves
 
-__all__ = ["CompileMetrics", "Head", "LossTracker", "Objectives"]
+__all__ = ["CompileMetrics", "Head", "LossTracker", "Objectives", "target_of"]
 
 
 class LossTracker(Metric):
@@ -129,7 +129,7 @@ def _select(structure: Any, key: Any) -> Any:
     return structure if key is None else structure[key]
 
 
-def _target(y: Any, head: Head) -> Any:
+def target_of(y: Any, head: Head) -> Any:
     """One output's targets: by output name from a dict, by position from a list, as Keras matches them."""
     if head.key is None:
         return y
@@ -311,7 +311,7 @@ class Objectives:
             head = Head(
                 key=key, index=index, name=name, prefix="" if single else f"{name}_", loss=None, weight=1.0
             )
-            y_out = None if y is None else _target(y, head)
+            y_out = None if y is None else target_of(y, head)
             pred_out = _select(y_pred, key)
             loss_spec = self.loss_spec if single else _per_output(self.loss_spec, name, index, count, "loss")
             if loss_spec is not None and y_out is not None:
@@ -389,7 +389,7 @@ class Objectives:
         for head in self.heads:
             if head.loss is None:
                 continue
-            value = head.loss(_target(y, head), _select(y_pred, head.key), sample_weight)
+            value = head.loss(target_of(y, head), _select(y_pred, head.key), sample_weight)
             per_head.append(value)
             weighted = value if head.weight == 1.0 else value * head.weight
             total = weighted if total is None else total + weighted
@@ -422,7 +422,7 @@ class Objectives:
         for head in self.heads:
             if not (head.metrics or head.weighted_metrics):
                 continue
-            y_out, pred_out = _target(y, head), _select(y_pred, head.key).detach()
+            y_out, pred_out = target_of(y, head), _select(y_pred, head.key).detach()
             for metric in head.metrics:
                 metric.update_state(y_out, pred_out)
             for metric in head.weighted_metrics:

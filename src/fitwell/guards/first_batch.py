@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 from fitwell.guards.expectation import Expectation, GuardWarning, expectation_for, host
+from fitwell.objectives import target_of
 
 if TYPE_CHECKING:
     from fitwell.data import Batch
@@ -66,7 +67,7 @@ def check_first_batch(model: nn.Module, state: Objectives, batch: Batch, y_pred:
         return
     findings = _input_findings(model, batch.x)
     for head in state.heads:
-        y, output = _pick(batch.y, head.key), _pick(y_pred, head.key)
+        y, output = _target(batch.y, head), _pick(y_pred, head.key)
         if head.loss is None or not isinstance(y, torch.Tensor) or not isinstance(output, torch.Tensor):
             continue
         expectation = expectation_for(head.loss, y)
@@ -86,6 +87,13 @@ def check_first_batch(model: nn.Module, state: Objectives, batch: Batch, y_pred:
             raise ValueError(where + str(error)) from None
     for message in findings:
         warnings.warn(message, GuardWarning, stacklevel=_FIRST_BATCH_STACKLEVEL)
+
+
+def _target(y: Any, head: Any) -> Any:
+    try:
+        return None if y is None else target_of(y, head)
+    except (KeyError, IndexError, TypeError):
+        return None
 
 
 def _pick(structure: Any, key: Any) -> Any:
