@@ -47,3 +47,18 @@ def test_the_custom_train_step_example_trains_with_its_own_step():
     assert len(calls) == 8  # 256 samples in batches of 32: every step was the README's own
     assert set(namespace["history"].history) == {"loss", "mae", "learning_rate"}
     assert history.history["loss"][0] < namespace["history"].history["loss"][0]
+
+
+def test_the_four_ways_to_make_a_model_run():
+    import torch
+
+    import fitwell
+
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
+    script = next(block for block in blocks if "the functional API" in block)
+    namespace: dict = {"fitwell": fitwell, "my_torch_module": torch.nn.Linear(784, 10)}
+    exec(compile(script, str(README), "exec"), namespace)  # noqa: S102 - our own README
+    x = torch.rand(2, 784)
+    assert namespace["model"](x).shape == (2, 10)  # the wrapped module
+    assert namespace["MyModel"]()(x).shape == (2, 10)
+    assert namespace["outputs"].shape == (None, 10)
