@@ -639,7 +639,7 @@ class Model(Layer):
         saving.save_weights(self, filepath, overwrite=overwrite)
 
     def load_weights(self, filepath: str, *, strict: bool = True) -> None:
-        """Load weights saved by `save_weights`; never runs code from the file."""
+        """Load weights from `save_weights` (or Keras 3's `.weights.h5`); never runs code from the file."""
         from fitwell import saving
 
         saving.load_weights(self, filepath, strict=strict)

@@ -196,17 +196,6 @@ def test_weights_can_be_loaded_from_a_model_file(tmp_path):
     assert same_weights(fresh, model)
 
 
-def test_a_keras_weights_file_gets_a_hint(tmp_path):
-    keras = pytest.importorskip("keras")
-    keras_model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
-    keras_model.save_weights(tmp_path / "k.weights.h5")
-    model = fitwell.Sequential([fitwell.Input(shape=(3,)), fitwell.layers.Dense(2)])
-    with pytest.raises(
-        ValueError, match=r"(?s)not in the model \(2\): layers/dense/vars/0.*written by Keras.*set_weights"
-    ):
-        model.load_weights(tmp_path / "k.weights.h5")
-
-
 def test_a_non_numeric_dataset_is_refused(tmp_path):
     with h5py.File(tmp_path / "s.weights.h5", "w") as file:
         file.create_dataset("module.bias", data=np.array([b"ab", b"cd"]))

@@ -2,6 +2,8 @@
 
 - `save_weights`/`load_weights`: `.weights.h5` (HDF5, one dataset per
   `state_dict` entry) or `.safetensors`, chosen by the file name.
+  `load_weights` also reads a `.weights.h5` that Keras 3 wrote for the
+  same architecture (see `keras_weights`).
 - `save_model`/`load_model`: a whole `Sequential` model in one `.keras` zip
   file (architecture as JSON, weights, compile settings, optimizer state).
 
@@ -49,6 +51,12 @@ def _weights_format(filepath: str | os.PathLike) -> ModuleType:
     )
 
 
+def _is_keras_file(filepath: str | os.PathLike) -> bool:
+    from fitwell.saving import keras_weights  # late: it imports the model classes, which import this package
+
+    return keras_weights.is_keras_file(filepath)
+
+
 def _version() -> str:
     import fitwell  # late: fitwell imports this package while it initialises
 
@@ -93,10 +101,17 @@ def load_weights(model: nn.Module, filepath: str | os.PathLike, *, strict: bool 
     are loaded and the rest is reported in a warning. The file is never
     unpickled.
 
+    A `.weights.h5` written by Keras 3's `model.save_weights()` is
+    recognised by its layout (`layers/<key>/vars/<i>`) and loaded layer by
+    layer: Keras's `dense_1` is the second `Dense` of `model.layers`, and
+    each layer's `set_weights()` takes the arrays in Keras's layout. The
+    optimizer state such a file may hold is not read.
+
     Args:
         model: A built model with the architecture that saved the file.
         filepath: A `.weights.h5`, `.safetensors` or `.keras` file.
-        strict: Require an exact match of names and shapes.
+        strict: Require an exact match of names and shapes (of layers and
+            their weights, for a Keras file).
 
     Raises:
         ValueError: For mismatching names or shapes, or a damaged file.
@@ -110,6 +125,12 @@ def load_weights(model: nn.Module, filepath: str | os.PathLike, *, strict: bool 
         stored = model_file.read_weights(filepath)
         names, mismatch = weights.check(model, weights.shapes(stored), strict=strict, source=source)
         tensors = {name: stored[name] for name in names}
+    elif _weights_format(filepath) is hdf5 and _is_keras_file(filepath):
+        from fitwell.saving import keras_weights
+
+        mismatch = keras_weights.load(model, filepath, strict=strict, source=source)
+        weights.warn_skipped(mismatch, source)
+        return
     else:
         module = _weights_format(filepath)
         names, mismatch = weights.check(model, module.read_shapes(filepath), strict=strict, source=source)

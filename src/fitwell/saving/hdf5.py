@@ -5,6 +5,8 @@ root under their exact names (`layers.0.weight`), each with a `dtype`
 attribute holding the torch dtype. Dtypes numpy lacks (bfloat16, float8)
 are stored as integers of the same width and viewed back on load.
 Only numeric datasets are read; nothing in an HDF5 file is executed.
+A file Keras wrote (groups `layers/<key>/vars/<i>`) is read by
+`keras_weights`, through `opened`.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import torch
 from fitwell.saving.atomic import atomic_path
 from fitwell.saving.safety import check_file_format
 
-__all__ = ["read", "read_metadata", "read_shapes", "write"]
+__all__ = ["opened", "read", "read_metadata", "read_shapes", "write"]
 
 EXTENSION = ".weights.h5"
 _BITS = {1: torch.uint8, 2: torch.int16, 4: torch.int32, 8: torch.int64}
@@ -70,7 +72,13 @@ def _datasets(file: h5py.File) -> dict[str, h5py.Dataset]:
 
 
 @contextlib.contextmanager
-def _opened(filepath: str | os.PathLike) -> Iterator[h5py.File]:
+def opened(filepath: str | os.PathLike) -> Iterator[h5py.File]:
+    """The file, open for reading, once it is checked to be HDF5 (and not a pickle).
+
+    Raises:
+        ValueError: For a damaged file or one in another format.
+        UnsafeFileError: For a pickle.
+    """
     check_file_format(filepath, "hdf5", what="weights file")
     try:
         file = h5py.File(filepath, "r")
@@ -85,13 +93,13 @@ def _opened(filepath: str | os.PathLike) -> Iterator[h5py.File]:
 
 def read_shapes(filepath: str | os.PathLike) -> dict[str, tuple[int, ...]]:
     """Name → shape of every dataset (nested ones as `group/name`), without reading data."""
-    with _opened(filepath) as file:
+    with opened(filepath) as file:
         return {name: tuple(dataset.shape) for name, dataset in _datasets(file).items()}
 
 
 def read_metadata(filepath: str | os.PathLike) -> dict[str, str]:
     """The string attributes of the root group."""
-    with _opened(filepath) as file:
+    with opened(filepath) as file:
         return {key: value for key, value in file.attrs.items() if isinstance(value, str)}
 
 
@@ -101,7 +109,7 @@ def read(filepath: str | os.PathLike, names: list[str] | None = None) -> dict[st
     Raises:
         ValueError: For a dataset that is not a plain numeric array.
     """
-    with _opened(filepath) as file:
+    with opened(filepath) as file:
         datasets = _datasets(file)
         return {name: _to_tensor(name, datasets[name]) for name in (datasets if names is None else names)}
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import torch
 from torch import nn
@@ -77,10 +78,13 @@ class Mismatch:
 
     missing: list[str] = field(default_factory=list)
     unexpected: list[str] = field(default_factory=list)
-    wrong_shape: list[tuple[str, tuple[int, ...], tuple[int, ...]]] = field(default_factory=list)
+    #: (name, the model's shape, the file's): one shape per name, or a list of them per Keras layer.
+    wrong_shape: list[tuple[str, Any, Any]] = field(default_factory=list)
+    #: Parts of the model that no file entry can fill (a torch module in a Keras file), with the reason.
+    unloadable: list[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.missing or self.unexpected or self.wrong_shape)
+        return bool(self.missing or self.unexpected or self.wrong_shape or self.unloadable)
 
     def describe(self) -> str:
         """One line per kind of mismatch."""
@@ -92,6 +96,8 @@ class Mismatch:
         if self.wrong_shape:
             shapes = [f"{name} (model {model}, file {file})" for name, model, file in self.wrong_shape]
             lines.append(f"  wrong shape ({len(shapes)}): {_listed(shapes)}")
+        if self.unloadable:
+            lines.append(f"  cannot be loaded ({len(self.unloadable)}): {_listed(self.unloadable)}")
         return "\n".join(lines)
 
 
@@ -100,7 +106,7 @@ def compare(model_shapes: dict[str, tuple[int, ...]], file_shapes: dict[str, tup
 
     Example:
         >>> compare({"w": (2, 3), "b": (2,)}, {"w": (2, 4), "x": (1,)})
-        Mismatch(missing=['b'], unexpected=['x'], wrong_shape=[('w', (2, 3), (2, 4))])
+        Mismatch(missing=['b'], unexpected=['x'], wrong_shape=[('w', (2, 3), (2, 4))], unloadable=[])
     """
     return Mismatch(
         missing=[name for name in model_shapes if name not in file_shapes],
@@ -125,18 +131,11 @@ def check(
     model_shapes = shapes(model.state_dict())
     mismatch = compare(model_shapes, file_shapes)
     if mismatch and strict:
-        if any("/vars/" in name for name in mismatch.unexpected):
-            received = (
-                "a file in Keras's layout (layers/<name>/vars/<i>), written by Keras, whose weights "
-                "files fitwell does not read. Load it with Keras and copy the arrays over with "
-                "model.set_weights() (torch keeps a Dense kernel transposed: (units, inputs))."
-            )
-        else:
-            received = (
-                "a file saved from a different architecture (or a different model). Rebuild the "
-                "model with the code that saved the file, or pass strict=False to load only the "
-                "entries whose names and shapes match."
-            )
+        received = (
+            "a file saved from a different architecture (or a different model). Rebuild the "
+            "model with the code that saved the file, or pass strict=False to load only the "
+            "entries whose names and shapes match."
+        )
         raise ValueError(
             f"The weights in {source} do not fit {type(model).__name__}; nothing was loaded.\n"
             f"{mismatch.describe()}\nReceived: {received}"
