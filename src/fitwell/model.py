@@ -180,6 +180,11 @@ class Model(Layer):
         )
 
     @property
+    def graph(self) -> Graph | None:
+        """The recorded calls from `inputs` to `outputs` (functional models, Sequential with an Input)."""
+        return self._graph
+
+    @property
     def inputs(self) -> list[SymbolicTensor]:
         """The symbolic inputs (functional models and Sequential models with an `Input`)."""
         return self._require_graph("inputs").flat_inputs

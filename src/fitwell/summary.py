@@ -101,7 +101,7 @@ def summarize(model: Model) -> str:
     shapes = _symbolic_shapes(model, layers)
     if len(shapes) < len(layers):
         shapes = {**_traced_shapes(model, layers), **shapes}
-    functional = getattr(model, "_graph", None) is not None and type(model).__name__ != "Sequential"
+    functional = getattr(model, "graph", None) is not None and type(model).__name__ != "Sequential"
     header = ("Layer (type)", "Output Shape", "Param #", *(("Connected to",) if functional else ()))
     body = [
         (

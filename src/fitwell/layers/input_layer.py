@@ -95,6 +95,14 @@ class InputLayer(Layer):
             "dtype": str(self.input_dtype).removeprefix("torch."),
         }
 
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> InputLayer:
+        """Rebuild the layer from `get_config()`'s output."""
+        batch_shape = tuple(config["batch_shape"])
+        return cls(
+            batch_shape[1:], batch_size=batch_shape[0], dtype=config.get("dtype"), name=config.get("name")
+        )
+
 
 def Input(  # noqa: N802 - Keras's name
     shape: Sequence[int | None] | None = None,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from fitwell import distributed
 from fitwell.saving import hdf5, safetensors_file, weights
+from fitwell.saving.architecture import register_keras_serializable
 from fitwell.saving.weights import require_built
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
     from fitwell.model import Model
 
-__all__ = ["load_model", "load_weights", "save_model", "save_weights"]
+__all__ = ["load_model", "load_weights", "register_keras_serializable", "save_model", "save_weights"]
 
 #: File-name ending → the module that reads and writes that format.
 WEIGHTS_FORMATS: dict[str, ModuleType] = {hdf5.EXTENSION: hdf5, safetensors_file.EXTENSION: safetensors_file}

@@ -2,15 +2,19 @@
 
 A model file describes each layer by a registered name and the arguments
 its constructor needs; loading looks the name up in the same allow-list,
-so a file can only ever create these classes with plain JSON values. A
-layer outside the list (a custom module, a subclass, a function that is not
-a named activation) cannot be described: saving it fails with a message
+so a file can only ever create these classes with plain JSON values. The
+list holds fitwell's layers (described by their `get_config()`), a set of
+torch modules, and the classes the running program registered with
+`register_keras_serializable` (its own code, never code from the file). A
+layer outside it (an unregistered custom layer, a function that is not a
+named activation) cannot be described: saving it fails with a message
 that points to weights files, which are loaded into a model rebuilt from
 its own code.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -20,74 +24,13 @@ from torch import nn
 from fitwell import layers
 from fitwell.layers.layer import Layer
 
-__all__ = ["ALLOWED", "build_layer", "describe_layer"]
+__all__ = ["ALLOWED", "build_layer", "describe_layer", "register_keras_serializable", "registered_name"]
 
 Describe = Callable[[Any], dict[str, Any]]
 
 
-def _activation(layer: Any) -> str:
-    name = layer.activation_name
-    if name is None:
-        raise TypeError(
-            f"{type(layer).__name__} uses the activation function {layer.activation!r}, which a "
-            "model file cannot describe. Received: a function instead of an activation name. Use "
-            "a name such as activation='relu', or save the weights with model.save_weights(path) "
-            "and rebuild the model from its code before load_weights(path)."
-        )
-    return name
-
-
-def _conv2d(layer: layers.Conv2D) -> dict[str, Any]:
-    return {
-        "filters": layer.filters,
-        "kernel_size": list(layer.kernel_size),
-        "strides": list(layer.strides),
-        "padding": layer.padding,
-        "activation": _activation(layer),
-        "use_bias": layer.use_bias,
-        "dilation_rate": list(layer.dilation_rate),
-        "data_format": layer.data_format,
-    }
-
-
-def _batch_normalization(layer: layers.BatchNormalization) -> dict[str, Any]:
-    return {
-        "axis": layer.axis,
-        "momentum": layer.momentum,
-        "epsilon": layer.epsilon,
-        "center": layer.center,
-        "scale": layer.scale,
-    }
-
-
-#: Registered name → (class, how to read its constructor arguments).
+#: Torch modules: registered name → (class, how to read its constructor arguments).
 ALLOWED: dict[str, tuple[type[nn.Module], Describe]] = {
-    "fitwell.layers.Dense": (
-        layers.Dense,
-        lambda m: {"units": m.units, "activation": _activation(m), "use_bias": m.use_bias},
-    ),
-    "fitwell.layers.Activation": (layers.Activation, lambda m: {"activation": _activation(m)}),
-    "fitwell.layers.Dropout": (layers.Dropout, lambda m: {"rate": m.rate}),
-    "fitwell.layers.Flatten": (layers.Flatten, lambda m: {}),
-    "fitwell.layers.Embedding": (
-        layers.Embedding,
-        lambda m: {"input_dim": m.input_dim, "output_dim": m.output_dim},
-    ),
-    "fitwell.layers.Conv2D": (layers.Conv2D, _conv2d),
-    "fitwell.layers.MaxPooling2D": (
-        layers.MaxPooling2D,
-        lambda m: {
-            "pool_size": list(m.pool_size),
-            "strides": list(m.strides),
-            "padding": m.padding,
-            "data_format": m.data_format,
-        },
-    ),
-    "fitwell.layers.GlobalAveragePooling2D": (
-        layers.GlobalAveragePooling2D,
-        lambda m: {"data_format": m.data_format},
-    ),
-    "fitwell.layers.BatchNormalization": (layers.BatchNormalization, _batch_normalization),
     "torch.nn.Linear": (
         nn.Linear,
         lambda m: {"in_features": m.in_features, "out_features": m.out_features, "bias": m.bias is not None},
@@ -128,6 +71,88 @@ ALLOWED: dict[str, tuple[type[nn.Module], Describe]] = {
 }
 _NAMES = {cls: name for name, (cls, _) in ALLOWED.items()}
 
+#: Classes the program registered (`register_keras_serializable`), by "package>Name".
+_REGISTERED: dict[str, type[nn.Module]] = {}
+
+
+def register_keras_serializable(package: str = "Custom", name: str | None = None) -> Any:
+    """Register a custom layer class so `model.save()` can describe it and `load_model` rebuild it.
+
+    Keras's decorator of the same name. Loading creates only classes the
+    running program registered (the file names them, never holds their
+    code), from the JSON `get_config()` returned; the class is returned
+    unchanged.
+
+    Args:
+        package: A namespace for the name (`"Custom"`, as Keras).
+        name: The registered name; defaults to the class name.
+
+    Example:
+        >>> @register_keras_serializable(package="Doctest")
+        ... class Scale(layers.Layer):
+        ...     def __init__(self, factor=2.0, **kwargs):
+        ...         super().__init__(**kwargs)
+        ...         self.factor = factor
+        ...     def call(self, x):
+        ...         return x * self.factor
+        ...     def get_config(self):
+        ...         return {**super().get_config(), "factor": self.factor}
+        >>> registered_name(Scale)
+        'Doctest>Scale'
+    """
+
+    def register(cls: type[nn.Module]) -> type[nn.Module]:
+        if not (isinstance(cls, type) and issubclass(cls, Layer)):
+            raise TypeError(
+                f"register_keras_serializable registers fitwell Layer classes. Received: {cls!r}. "
+                "Subclass fitwell.layers.Layer and give it a get_config()."
+            )
+        key = f"{package}>{name or cls.__name__}"
+        _REGISTERED[key] = cls
+        return cls
+
+    return register
+
+
+def registered_name(cls: type) -> str | None:
+    """The name a class is stored under: fitwell's own, or the one it was registered with."""
+    if cls in _NAMES:
+        return _NAMES[cls]
+    builtin = _fitwell_layers()
+    for name, known in builtin.items():
+        if known is cls:
+            return name
+    return next((key for key, known in _REGISTERED.items() if known is cls), None)
+
+
+def _fitwell_layers() -> dict[str, type[nn.Module]]:
+    """fitwell's Layer classes, as `fitwell.layers.<Name>`."""
+    return {
+        f"fitwell.layers.{name}": value
+        for name in layers.__all__
+        if isinstance(value := getattr(layers, name), type) and issubclass(value, Layer)
+    }
+
+
+def _class_for(name: str) -> type[nn.Module] | None:
+    if name in ALLOWED:
+        return ALLOWED[name][0]
+    return _fitwell_layers().get(name) or _REGISTERED.get(name)
+
+
+def _json_config(layer: Layer, index: int) -> dict[str, Any]:
+    config = layer.get_config()
+    try:
+        json.dumps(config, allow_nan=True)
+    except (TypeError, ValueError) as error:
+        raise TypeError(
+            f"Layer {index} ({layer.name}, {type(layer).__name__}) has a configuration a model file "
+            f"cannot hold ({error}). Received: get_config() values that are not JSON (a function as "
+            "activation, say). Use names (activation='relu'), or save the weights with "
+            "model.save_weights(path) and rebuild the model from its code."
+        ) from error
+    return config
+
 
 def _weight_names(module: nn.Module) -> list[str]:
     return [name for name, _ in module.named_parameters()] + [name for name, _ in module.named_buffers()]
@@ -136,29 +161,36 @@ def _weight_names(module: nn.Module) -> list[str]:
 def describe_layer(layer: nn.Module, index: int) -> dict[str, Any]:
     """`{"class_name": registered name, "config": constructor arguments}` for one layer.
 
-    The description is checked by building the layer again (for the same
-    input shape): it must have the same weights.
+    A fitwell layer is described by its `get_config()`, a model used as a
+    layer by its own description (`graph_config`), a torch module by the
+    arguments its constructor needs. The description is checked by
+    building the layer again (for the same input shape): it must have the
+    same weights.
 
     Raises:
         TypeError: For a class outside the allow-list, or a layer whose
             weights its arguments do not explain.
 
     Example:
-        >>> describe_layer(layers.Dense(4, activation="relu", name="hidden"), 0)["config"]
-        {'name': 'hidden', 'units': 4, 'activation': 'relu', 'use_bias': True}
+        >>> describe_layer(layers.Dense(4, activation="relu", name="hidden"), 0)["config"]["units"]
+        4
     """
-    name = _NAMES.get(type(layer))
+    from fitwell.model import Model
+    from fitwell.saving import graph_config
+
+    if isinstance(layer, Model):
+        return graph_config.describe_model(layer)
+    name = registered_name(type(layer))
     if name is None:
         raise TypeError(
             f"model.save() can describe only known layers, and layer {index} is a "
             f"{type(layer).__module__}.{type(layer).__qualname__}. Received: a module outside the "
-            f"allow-list ({', '.join(sorted(ALLOWED))}). Save the weights instead with "
-            "model.save_weights('model.weights.h5'), and load them into a model built by your "
-            "own code: model.load_weights('model.weights.h5')."
+            f"allow-list (fitwell's layers, {', '.join(sorted(ALLOWED))}, and classes registered with "
+            "fitwell.saving.register_keras_serializable). Register it (with a get_config()), or save "
+            "the weights instead with model.save_weights('model.weights.h5') and load them into a "
+            "model built by your own code: model.load_weights('model.weights.h5')."
         )
-    config = ALLOWED[name][1](layer)
-    if isinstance(layer, Layer):
-        config = {"name": layer.name, **config}  # Keras keeps the layers' names in the file
+    config = _json_config(layer, index) if isinstance(layer, Layer) else ALLOWED[name][1](layer)
     rebuilt = build_layer({"class_name": name, "config": config})
     if isinstance(rebuilt, Layer) and rebuilt.awaits_build and isinstance(layer, Layer) and layer.built:
         with torch.random.fork_rng(devices=[]):
@@ -188,12 +220,18 @@ def build_layer(description: Any, *, device: str | torch.device | None = None) -
             f"Received: {description!r:.200}. The model file is damaged."
         )
     name = description["class_name"]
-    if name not in ALLOWED:
+    if name in ("fitwell.Sequential", "fitwell.Functional"):
+        from fitwell.saving import graph_config
+
+        return graph_config.build_model(description)
+    cls = _class_for(name)
+    if cls is None:
         raise ValueError(
             f"The model file names a layer class fitwell does not create. Received: "
-            f"class_name={name!r:.100}. Known classes: {', '.join(sorted(ALLOWED))}."
+            f"class_name={name!r:.100}. Known classes: fitwell's layers, {', '.join(sorted(ALLOWED))}, "
+            f"and the registered {sorted(_REGISTERED)}. A custom layer must be registered with "
+            "fitwell.saving.register_keras_serializable before load_model()."
         )
-    cls = ALLOWED[name][0]
     config = {
         key: tuple(value) if isinstance(value, list) else value
         for key, value in description["config"].items()
@@ -202,7 +240,7 @@ def build_layer(description: Any, *, device: str | torch.device | None = None) -
     # model must not move the caller's random streams.
     with torch.random.fork_rng(devices=[]), torch.device(device or "cpu"):
         try:
-            return cls(**config)
+            return cls.from_config(config) if issubclass(cls, Layer) else cls(**config)
         except TypeError as error:
             raise ValueError(
                 f"The model file's arguments for {name} do not fit its constructor ({error}). "

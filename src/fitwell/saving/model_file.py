@@ -3,8 +3,9 @@
 Members of the archive:
 
 - `metadata.json`: `{"format": "fitwell.model", "format_version": 1, "fitwell_version", "date_saved"}`;
-- `config.json`: `{"class_name": "Sequential", "input": {"shape", "dtype"} | null,
-  "layers": [{"class_name", "config"}, ...], "compile_config": {...} | null}`;
+- `config.json`: `{"class_name": "fitwell.Sequential" | "fitwell.Functional", "config": {...},
+  "compile_config": {...} | null}` (`graph_config`: a Sequential's input and layers, or a
+  functional model's layers and the calls between them);
 - `model.weights.safetensors`: the weights, by `state_dict` name;
 - `optimizer.safetensors`: the optimizer state (when compiled and trained).
 
@@ -28,19 +29,18 @@ from safetensors.torch import load as safetensors_load
 from safetensors.torch import save as safetensors_save
 
 from fitwell.errors import UnsafeFileError
-from fitwell.saving import architecture, compile_config, tensor_tree, weights
+from fitwell.saving import compile_config, graph_config, tensor_tree, weights
 from fitwell.saving.atomic import atomic_path
 from fitwell.saving.safetensors_file import cpu_copy
 from fitwell.saving.safety import check_file_format, check_safetensors_bytes
 
 if TYPE_CHECKING:
     from fitwell.model import Model
-    from fitwell.sequential import Sequential
 
 __all__ = ["load_model", "read_weights", "save_model"]
 
 FORMAT = "fitwell.model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 1: a Sequential's input and layers at the top of config.json
 METADATA, CONFIG, WEIGHTS, OPTIMIZER = (
     "metadata.json",
     "config.json",
@@ -59,33 +59,14 @@ def _check_extension(filepath: str | os.PathLike, action: str) -> None:
         )
 
 
-def _check_savable(model: Model) -> None:
-    from fitwell.sequential import Sequential
-
-    if type(model) is not Sequential:
-        raise TypeError(
-            "model.save() describes a model as data, which works for a fitwell.Sequential of "
-            f"built-in layers. Received: a {type(model).__qualname__}, whose forward() is code that "
-            "a file cannot hold. Save the weights instead with model.save_weights('model.weights.h5'), "
-            "and load them into a model built by the same code: model.load_weights('model.weights.h5')."
-        )
+def _check_savable(model: Model) -> dict[str, Any]:
+    """The model's description (refusing what a file cannot hold), once every weight exists."""
     weights.require_built(model, "model.save()")
-
-
-def _input_config(model: Sequential) -> dict[str, Any] | None:
-    try:
-        (tensor,) = model.inputs
-    except AttributeError:
-        tensor = None
-    shape = tensor.shape[1:] if tensor is not None else model.input_sample_shape
-    if shape is None:
-        return None
-    dtype = str(tensor.dtype).removeprefix("torch.") if tensor is not None else None
-    return {"shape": list(shape), "dtype": dtype, "declared": tensor is not None}
+    return graph_config.describe_model(model)
 
 
 def save_model(model: Model, filepath: str | os.PathLike, *, overwrite: bool = True) -> None:
-    """Write `model` (a built `Sequential`) to a `.keras` file, atomically.
+    """Write `model` (a built `Sequential` or functional model) to a `.keras` file, atomically.
 
     Compile settings that a file cannot hold (a custom loss function, say)
     are left out with a warning; architecture and weights are still saved.
@@ -95,13 +76,7 @@ def save_model(model: Model, filepath: str | os.PathLike, *, overwrite: bool = T
         TypeError: For a model or layer that cannot be described as data.
     """
     _check_extension(filepath, "model.save()")
-    _check_savable(model)
-    config: dict[str, Any] = {
-        "class_name": "Sequential",
-        "input": _input_config(model),  # type: ignore[arg-type]
-        "layers": [architecture.describe_layer(layer, i) for i, layer in enumerate(model.layers)],  # type: ignore[union-attr]
-        "compile_config": None,
-    }
+    config: dict[str, Any] = {**_check_savable(model), "compile_config": None}
     state = {name: cpu_copy(tensor) for name, tensor in model.state_dict().items()}
     members = {WEIGHTS: safetensors_save(state, metadata={"format": "pt"})}
     if model.trainer is not None:
@@ -188,11 +163,8 @@ def read_weights(filepath: str | os.PathLike) -> dict[str, torch.Tensor]:
         return safetensors_load(_tensors_member(archive, WEIGHTS, source))
 
 
-def load_model(filepath: str | os.PathLike, *, compile: bool = True) -> Sequential:  # noqa: A002 - Keras's name
+def load_model(filepath: str | os.PathLike, *, compile: bool = True) -> Model:  # noqa: A002 - Keras's name
     """Rebuild the model a `.keras` file describes; see `fitwell.saving.load_model`."""
-    from fitwell.layers import Input
-    from fitwell.sequential import Sequential
-
     source = repr(os.fspath(filepath))
     with _open(filepath) as archive:
         config = _json_member(archive, CONFIG, source)
@@ -200,20 +172,7 @@ def load_model(filepath: str | os.PathLike, *, compile: bool = True) -> Sequenti
         optimizer_blob = (
             _tensors_member(archive, OPTIMIZER, source) if OPTIMIZER in archive.namelist() else None
         )
-    if (
-        not isinstance(config, dict)
-        or config.get("class_name") != "Sequential"
-        or not isinstance(config.get("layers"), list)
-    ):
-        raise ValueError(
-            f"{source}: config.json does not describe a Sequential model. Received: a damaged file."
-        )
-    spec = config.get("input")
-    layers = [architecture.build_layer(entry) for entry in config["layers"]]
-    if isinstance(spec, dict):
-        shape = tuple(None if d is None else int(d) for d in spec["shape"])
-        layers.insert(0, Input(shape=shape, dtype=_dtype(spec.get("dtype") or "float32", source)))
-    model = Sequential(layers)
+    model = graph_config.build_model(_description(config, source))
     weights.materialize(model, tensors)
     names, _ = weights.check(model, weights.shapes(tensors), strict=True, source=source)
     weights.assign(model, {name: tensors[name] for name in names})
@@ -227,8 +186,21 @@ def load_model(filepath: str | os.PathLike, *, compile: bool = True) -> Sequenti
     return model
 
 
-def _dtype(name: Any, source: str) -> torch.dtype:
-    dtype = getattr(torch, name, None) if isinstance(name, str) else None
-    if not isinstance(dtype, torch.dtype):
-        raise ValueError(f"{source}: unknown input dtype. Received: dtype={name!r:.50}. The file is damaged.")
-    return dtype
+def _description(config: Any, source: str) -> dict[str, Any]:
+    """The model description in a config.json (version 1 files held a Sequential's parts at the top)."""
+    if isinstance(config, dict) and config.get("class_name") == "Sequential":  # format version 1
+        config = {
+            "class_name": graph_config.SEQUENTIAL,
+            "config": {"name": None, "input": config.get("input"), "layers": config.get("layers")},
+        }
+    if (
+        not isinstance(config, dict)
+        or config.get("class_name") not in (graph_config.SEQUENTIAL, graph_config.FUNCTIONAL)
+        or not isinstance(config.get("config"), dict)
+        or not isinstance(config["config"].get("layers"), list)
+    ):
+        raise ValueError(
+            f"{source}: config.json does not describe a Sequential or functional model. Received: a "
+            "damaged file."
+        )
+    return config
