@@ -203,3 +203,66 @@ def test_regularized_training_matches_keras():
     expected, got = reference.fit(x, y, **kwargs).history, model.fit(x, y, **kwargs).history
     for key in ("loss", "val_loss"):
         np.testing.assert_allclose(got[key], expected[key], rtol=1e-5)
+
+
+def test_a_model_without_trainable_weights_warns_and_trains_nothing():
+    inputs = fitwell.Input(shape=(3,))
+    model = fitwell.Model(inputs, ActivityPenalty(1.0)(inputs))
+    model.compile(optimizer="sgd")
+    with pytest.warns(UserWarning, match="does not have any trainable weights"):
+        history = model.fit(np.ones((8, 3), "float32"), epochs=2, verbose=0)
+    assert history.history["loss"] == pytest.approx([1.0, 1.0])
+
+
+def test_building_a_layer_by_hand_marks_it_built():
+    dense = layers.Dense(3)
+    dense.build((None, 4))
+    assert dense.built and dense(torch.ones(2, 4)).shape == (2, 3)
+    assert [name for name, _ in dense.named_parameters()] == ["weight", "bias"]
+
+
+def test_weights_are_keras_variables_with_assign_and_value():
+    class ComputeSum(layers.Layer):  # the Keras guide's layer with a non-trainable weight
+        def __init__(self, input_dim):
+            super().__init__()
+            self.total = self.add_weight(initializer="zeros", shape=(input_dim,), trainable=False)
+
+        def call(self, inputs):
+            self.total.assign_add(inputs.sum(dim=0))
+            return self.total
+
+    layer = ComputeSum(2)
+    layer(torch.ones(2, 2))
+    assert layer(torch.ones(2, 2)).numpy().tolist() == [4.0, 4.0]
+    assert layer.weights[0] is layer.total and not layer.total.trainable
+    dense = layers.Dense(1)
+    dense(torch.ones(3, 2)).sum().backward()
+    assert dense.weight.value.grad is dense.weight.grad is not None  # the torch guide's v.value.grad
+
+
+def test_a_keras_style_metric_with_add_variable_trains_in_fit(blobs):
+    class CategoricalTruePositives(fitwell.metrics.Metric):
+        def __init__(self, name="categorical_true_positives", **kwargs):
+            super().__init__(name=name, **kwargs)
+            self.true_positives = self.add_variable(shape=(), name="ctp", initializer="zeros")
+
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            hits = (y_pred.argmax(dim=1) == y_true.reshape(-1)).float()
+            self.true_positives.assign_add(hits.sum())
+
+        def result(self):
+            return self.true_positives
+
+        def reset_state(self):
+            self.true_positives.assign(0.0)
+
+    x, y = blobs
+    model = fitwell.Sequential([fitwell.Input(shape=(10,)), layers.Dense(3, activation="softmax")])
+    model.compile(
+        optimizer="adam", loss="sparse_categorical_crossentropy", metrics=[CategoricalTruePositives()]
+    )
+    history = model.fit(x, y, epochs=2, batch_size=32, verbose=0)
+    predicted = model.predict(x, verbose=0).argmax(axis=1)
+    assert history.history["categorical_true_positives"][-1] <= len(x)
+    evaluated = model.evaluate(x, y, verbose=0, return_dict=True)["categorical_true_positives"]
+    assert evaluated == float((predicted == y).sum())  # reset before evaluate, counted once

@@ -16,6 +16,7 @@ actually reads the batch logs.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -278,6 +279,15 @@ class Trainer:
         loss, per_output, y_pred = self.forward_loss(batch.x, batch.y, batch.sample_weight)  # type: ignore[misc]
         self.objectives.track_loss(loss, per_output, batch.size)
         share = loss if self.process_group is None else _share_of_global_loss(loss, batch, self.world_size)
+        if not share.requires_grad:
+            # Every weight is frozen (or there is none): Keras warns and trains nothing.
+            warnings.warn(
+                "The model does not have any trainable weights: fit() computes the loss and metrics but "
+                "updates nothing. Unfreeze a layer (layer.trainable = True) and compile() again to train.",
+                stacklevel=2,
+            )
+            self.objectives.update_metrics(batch.y, y_pred, batch.sample_weight)
+            return loss.detach()
         optimizer = self.optimizer
         optimizer.zero_grad()
         optimizer.scale_loss(share).backward()

@@ -158,6 +158,7 @@ class Conv2D(Layer):
                 constraint=self.bias_constraint,
                 name="bias",
             )
+        self.built = True
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
         x = _to_channels_first(inputs, self.data_format)
@@ -363,6 +364,7 @@ class BatchNormalization(Layer):
         # Moving statistics are buffers: state, not weights the optimizer sees.
         self.running_mean = self.moving_mean_initializer((features,), dtype=self.dtype)
         self.running_var = self.moving_variance_initializer((features,), dtype=self.dtype)
+        self.built = True
 
     @property
     def gamma(self) -> torch.Tensor | None:

@@ -114,6 +114,7 @@ class Dense(Layer):
                 constraint=self.bias_constraint,
                 name="bias",
             )
+        self.built = True
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
         return self.activation(F.linear(inputs, self.weight, self.bias))

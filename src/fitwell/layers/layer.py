@@ -25,6 +25,7 @@ from torch import nn
 
 from fitwell import initializers, regularizers
 from fitwell.layers import symbolic
+from fitwell.layers.variable import Variable
 
 __all__ = ["Layer", "call_takes_training", "collecting_losses", "store_transposed", "unique_name"]
 
@@ -149,8 +150,15 @@ class Layer(nn.Module):
 
     # -- Keras's protocol -----------------------------------------------------
     def build(self, input_shape: Any) -> None:
-        """Create the weights for inputs of `input_shape` (batch axis first). Override as needed."""
+        """Create the weights for inputs of `input_shape` (batch axis first). Override as needed.
+
+        The first call runs it and marks the layer built. When you call it
+        yourself (`layer.build((None, 4))`), fitwell's layers mark
+        themselves built; in your own `build`, end with
+        `super().build(input_shape)` (or `self.built = True`) to do the same.
+        """
         del input_shape  # a layer without input-dependent weights has nothing to build
+        self.built = True
 
     def call(self, *args: Any, **kwargs: Any) -> Any:
         """The layer's computation. Subclasses implement it."""
@@ -236,7 +244,7 @@ class Layer(nn.Module):
         constraint: Any = None,
         name: str | None = None,
         **unknown: Any,
-    ) -> nn.Parameter:
+    ) -> Variable:
         """Create a weight, Keras's way, and register it as a parameter of this module.
 
         Args:
@@ -251,7 +259,8 @@ class Layer(nn.Module):
             name: The attribute name (`variable`, `variable_1`, … by default).
 
         Returns:
-            The new `nn.Parameter` (`requires_grad` unless frozen).
+            The new `Variable`, an `nn.Parameter` with Keras's `assign`,
+            `assign_add`, `numpy()`… (`requires_grad` unless frozen).
         """
         for key in ("autocast", "aggregation", "synchronization", "use_resource", "overwrite_with_gradient"):
             unknown.pop(key, None)  # Keras variable options that mean nothing on torch
@@ -268,7 +277,7 @@ class Layer(nn.Module):
             initializer = "glorot_uniform" if dtype.is_floating_point else "zeros"
         values = initializers.get(initializer)(shape, dtype=dtype)
         name = self._free_name(name or "variable")
-        parameter = nn.Parameter(
+        parameter = Variable(
             torch.as_tensor(values, dtype=dtype), requires_grad=bool(trainable) and dtype.is_floating_point
         )
         parameter.requires_grad_(parameter.requires_grad and self.trainable)
@@ -279,7 +288,7 @@ class Layer(nn.Module):
             self._regularizers[name] = regularizers.get(regularizer)
         return parameter
 
-    def add_variable(self, *args: Any, **kwargs: Any) -> nn.Parameter:
+    def add_variable(self, *args: Any, **kwargs: Any) -> Variable:
         """Keras 3's other name for `add_weight`."""
         return self.add_weight(*args, **kwargs)
 

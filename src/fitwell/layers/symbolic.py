@@ -76,14 +76,15 @@ class SymbolicTensor:
 
     Args:
         shape: The shape, batch axis first; `None` for sizes known only at run time.
-        dtype: The torch dtype.
+        dtype: The torch dtype; `dtype` reads it by Keras's name
+            (`"float32"`), `torch_dtype` as the torch dtype.
         node: The call that produced it (None only while it is being made).
         name: A name (inputs are matched to dict data by it).
 
     Example:
         >>> x = SymbolicTensor((None, 3), torch.float32, name="features")
-        >>> x.shape, x.ndim
-        ((None, 3), 2)
+        >>> x.shape, x.ndim, x.dtype
+        ((None, 3), 2, 'float32')
     """
 
     def __init__(
@@ -95,9 +96,14 @@ class SymbolicTensor:
         name: str | None = None,
     ) -> None:
         self.shape = tuple(shape)
-        self.dtype = dtype
+        self.torch_dtype = dtype
         self.node = node
         self.name = name or f"symbolic_{next(_names)}"
+
+    @property
+    def dtype(self) -> str:
+        """The dtype by Keras's name, e.g. `"float32"` or `"int64"`."""
+        return str(self.torch_dtype).removeprefix("torch.")
 
     @property
     def ndim(self) -> int:
@@ -105,8 +111,7 @@ class SymbolicTensor:
         return len(self.shape)
 
     def __repr__(self) -> str:
-        dtype = str(self.dtype).removeprefix("torch.")
-        return f"<SymbolicTensor shape={self.shape}, dtype={dtype}, name={self.name}>"
+        return f"<SymbolicTensor shape={self.shape}, dtype={self.dtype}, name={self.name}>"
 
     def __bool__(self) -> bool:
         raise TypeError(
@@ -210,7 +215,7 @@ def _probe_value(tensor: SymbolicTensor, probe: tuple[int, int]) -> torch.Tensor
         batch if axis == 0 and size is None else (other if size is None else size)
         for axis, size in enumerate(tensor.shape)
     ]
-    return torch.zeros(sizes, dtype=tensor.dtype)
+    return torch.zeros(sizes, dtype=tensor.torch_dtype)
 
 
 def _run_probe(operation: Callable[..., Any], args: tuple, kwargs: dict, probe: tuple[int, int]) -> Any:

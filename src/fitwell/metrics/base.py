@@ -15,6 +15,7 @@ from typing import Any
 import torch
 
 from fitwell._naming import snake_case
+from fitwell.layers.variable import Variable
 
 __all__ = ["MERGE_RULES", "Metric", "as_tensor", "resolve_dtype"]
 
@@ -85,6 +86,7 @@ class Metric:
         self.name = name or snake_case(type(self).__name__)
         self.dtype = resolve_dtype(dtype)
         self._defaults: dict[str, tuple[torch.Tensor, str]] = {}
+        self._variables: set[str] = set()  # states made by add_variable: kept as the same object
         self._device = torch.device("cpu")
 
     @property
@@ -173,11 +175,74 @@ class Metric:
                 else:
                     torch.minimum(mine, theirs, out=mine)
 
+    def add_variable(
+        self,
+        shape: tuple[int, ...] = (),
+        initializer: Any = "zeros",
+        dtype: torch.dtype | str | None = None,
+        aggregation: str = "sum",
+        name: str | None = None,
+    ) -> Variable:
+        """Keras's way to make state: a `Variable` that `update_state` changes with `assign_add`/`assign`.
+
+        It is registered like `add_state` (so `reset_state`, `merge_state`
+        and `state_dict` handle it) and stays the same object, so a metric
+        may keep it as an attribute (`self.count = self.add_variable(...)`).
+
+        Args:
+            shape: The state's shape.
+            initializer: Its initial value (a Keras initializer name or object).
+            dtype: Defaults to the metric's dtype.
+            aggregation: How states of several processes combine: `"sum"`
+                (Keras's default for metrics), `"max"` or `"min"`.
+            name: The registry name (`variable`, `variable_1`, … by default).
+
+        Example:
+            >>> class Count(Metric):
+            ...     def __init__(self, name="count"):
+            ...         super().__init__(name=name)
+            ...         self.seen = self.add_variable(name="seen")
+            ...     def update_state(self, y_true, y_pred, sample_weight=None):
+            ...         self.seen.assign_add(float(len(y_pred)))
+            ...     def result(self):
+            ...         return self.seen
+            >>> metric = Count()
+            >>> metric.update_state(None, torch.ones(3)); float(metric.result())
+            3.0
+        """
+        from fitwell import initializers
+
+        if aggregation not in MERGE_RULES:
+            raise ValueError(
+                f"`aggregation` must be one of {MERGE_RULES}. Received: aggregation={aggregation!r}. "
+                "Keras's 'mean' is not supported: keep a sum and a count, and divide in result()."
+            )
+        name = name or "variable"
+        candidate, suffix = name, 1
+        while candidate in self._defaults or hasattr(self, candidate):
+            candidate, suffix = f"{name}_{suffix}", suffix + 1
+        default = initializers.get(initializer)(
+            tuple(shape), dtype=resolve_dtype(dtype) if dtype else self.dtype
+        )
+        self.add_state(candidate, torch.as_tensor(default), merge=aggregation)
+        variable = Variable(getattr(self, candidate), requires_grad=False)
+        setattr(self, candidate, variable)
+        self._variables.add(candidate)
+        return variable
+
     def to(self, device: torch.device | str) -> Metric:
         """Move the state to `device` and return the metric."""
         self._device = torch.device(device)
         for name in self._defaults:
-            setattr(self, name, getattr(self, name).to(self._device))
+            old = getattr(self, name)
+            new = old.to(self._device)
+            if new is not old and name in self._variables:
+                new = Variable(new, requires_grad=False)
+                # The metric may hold the variable under its own attribute names too.
+                for attribute, value in list(vars(self).items()):
+                    if value is old:
+                        setattr(self, attribute, new)
+            setattr(self, name, new)
         return self
 
     def state_dict(self) -> dict[str, torch.Tensor]:
@@ -189,7 +254,11 @@ class Metric:
         for name, value in state.items():
             if name not in self._defaults:
                 self.add_state(name, torch.zeros_like(value))
-            setattr(self, name, value.to(self._device).clone())
+            current = getattr(self, name)
+            if name in self._variables and current.shape == value.shape:
+                current.assign(value)  # the same object: the metric may hold it under other names
+            else:
+                setattr(self, name, value.to(self._device).clone())
 
     def __call__(
         self,
