@@ -43,7 +43,7 @@ def test_a_functional_model_runs_its_graph_with_several_inputs_and_outputs():
         assert torch.equal(other["priority"], positional["priority"])
     # The same math as calling the layers by hand.
     dense, concatenate, priority = (
-        model.get_layer(n) for n in (model.layers[2].name, "concatenate", "priority")
+        model.get_layer(n) for n in (model.layers[1].name, "concatenate", "priority")
     )
     expected = priority(concatenate([dense(title), body]))
     torch.testing.assert_close(positional["priority"], expected)
@@ -51,10 +51,11 @@ def test_a_functional_model_runs_its_graph_with_several_inputs_and_outputs():
 
 def test_model_surface_layers_inputs_outputs_and_shapes():
     model = two_input_model()
+    # Keras's order: by depth from the outputs (the deepest first), then as first met from the outputs.
     assert [type(layer).__name__ for layer in model.layers] == [
         "InputLayer",
-        "InputLayer",
         "Dense",
+        "InputLayer",
         "Concatenate",
         "Dense",
         "Dense",

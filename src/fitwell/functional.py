@@ -45,6 +45,7 @@ class Graph:
         self.flat_inputs = flatten(inputs)
         self.flat_outputs = flatten(outputs)
         self.input_names = list(inputs) if isinstance(inputs, dict) else [t.name for t in self.flat_inputs]
+        self._known = {id(t) for t in self.flat_inputs}
         self.nodes = self._running_order()
 
     def _running_order(self) -> list[Node]:
@@ -79,12 +80,57 @@ class Graph:
         return order
 
     def layers(self) -> list[Any]:
-        """Every layer (and other operation) of the graph, in running order: the inputs' first."""
-        found: list[Any] = [t.node.operation for t in self.flat_inputs if t.node is not None]
-        for node in self.nodes:
-            if all(node.operation is not seen for seen in found):
-                found.append(node.operation)
-        return found
+        """Every layer (and other operation) of the graph, in Keras's `model.layers` order.
+
+        Keras orders by depth, the inputs' first, then by when a walk from
+        the outputs (depth first, each output in turn) first met them; the
+        order of `get_weights()` follows it, so weights copy between the two.
+        """
+        post_order, first_seen = self._walk()
+        node_depth: dict[int, int] = {}
+        operation_depth: dict[int, int] = {}
+        in_graph = {id(node) for node in post_order}
+        for node in reversed(post_order):
+            depth = max(node_depth.setdefault(id(node), 0), operation_depth.get(id(node.operation), 0))
+            operation_depth[id(node.operation)] = depth
+            node_depth[id(node)] = depth
+            for parent in node.parents:
+                if parent.node is not None and id(parent.node) in in_graph:
+                    node_depth[id(parent.node)] = max(depth + 1, node_depth.get(id(parent.node), 0))
+        operations = {id(node.operation): node.operation for node in post_order}
+        for tensor in self.flat_inputs:  # a model input that is an Input nothing reads
+            if tensor.node is not None and id(tensor.node.operation) not in operation_depth:
+                operations[id(tensor.node.operation)] = tensor.node.operation
+                operation_depth[id(tensor.node.operation)] = 0
+                first_seen[id(tensor.node.operation)] = -1
+        return sorted(
+            operations.values(), key=lambda op: (-operation_depth[id(op)], first_seen.get(id(op), -1))
+        )
+
+    def _walk(self) -> tuple[list[Node], dict[int, int]]:
+        """The nodes reachable from the outputs in post-order, and each operation's first-visit index."""
+        post_order: list[Node] = []
+        finished: set[int] = set()
+        first_seen: dict[int, int] = {}
+
+        def visit(tensor: SymbolicTensor) -> None:
+            node = tensor.node
+            if node is None or id(node) in finished:
+                return
+            is_input = isinstance(node.operation, InputLayer)
+            if not is_input and id(tensor) in self._known:
+                finished.add(id(node))
+                return
+            first_seen.setdefault(id(node.operation), len(first_seen))
+            if not is_input:
+                for parent in node.parents:
+                    visit(parent)
+            finished.add(id(node))
+            post_order.append(node)
+
+        for tensor in self.flat_outputs:
+            visit(tensor)
+        return post_order, first_seen
 
     def modules(self) -> list[nn.Module]:
         """The graph's torch modules, each once (what a model registers as its submodules)."""
