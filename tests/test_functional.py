@@ -42,9 +42,8 @@ def test_a_functional_model_runs_its_graph_with_several_inputs_and_outputs():
     for other in (by_name, as_list):
         assert torch.equal(other["priority"], positional["priority"])
     # The same math as calling the layers by hand.
-    dense, concatenate, priority = (
-        model.get_layer(n) for n in (model.layers[1].name, "concatenate", "priority")
-    )
+    dense, concatenate, priority = (model.get_layer(index=i) for i in (1, 3, 4))
+    assert priority is model.get_layer("priority")
     expected = priority(concatenate([dense(title), body]))
     torch.testing.assert_close(positional["priority"], expected)
 

@@ -672,11 +672,29 @@ class Model(Layer):
 
         return lr_finder.find_learning_rate(self, x, y, **kwargs)
 
-    def summary(self, print_fn: Any = print) -> None:
-        """Print each layer with its output shape and parameter count."""
+    def summary(
+        self,
+        line_length: int | None = None,
+        positions: Any = None,
+        print_fn: Any = print,
+        expand_nested: bool = False,
+        show_trainable: bool = False,
+        layer_range: Any = None,
+    ) -> None:
+        """Print each layer with its output shape and parameter count, as Keras's summary.
+
+        Args:
+            line_length: Accepted for Keras scripts; columns fit their content.
+            positions: Accepted for Keras scripts; columns fit their content.
+            print_fn: Called once with the whole table.
+            expand_nested: Accepted for Keras scripts; nested models show as one row.
+            show_trainable: Add a "Trainable" column (Y/N per layer).
+            layer_range: Accepted for Keras scripts; every layer is shown.
+        """
         from fitwell import summary
 
-        print_fn(summary.summarize(self))
+        del line_length, positions, expand_nested, layer_range  # layout options of Keras's printer
+        print_fn(summary.summarize(self, show_trainable=show_trainable))
 
 
 def _model_arguments(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any, Any]:

@@ -89,26 +89,61 @@ def _traced_shapes(model: Model, layers: list[nn.Module]) -> dict[int, str]:
     return shapes
 
 
-def summarize(model: Model) -> str:
+def _trainable_flag(module: nn.Module) -> str:
+    """Keras's column: Y or N for a layer with weights, "-" for one without."""
+    if not _count(module):
+        return "-"
+    return "Y" if getattr(module, "trainable", True) else "N"
+
+
+def _optimizer_params(model: Model) -> int | None:
+    """Keras counts the optimizer's variables once it is built: its iterations, its learning rate and
+    its moments (torch's per-parameter step counters are not variables in Keras and are left out)."""
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None or not optimizer.is_built:
+        return None
+    try:
+        state = optimizer.torch_optimizer.state
+    except RuntimeError:  # nothing trains: no torch optimizer
+        return 2
+    moments = sum(
+        value.numel()
+        for per_parameter in state.values()
+        for key, value in per_parameter.items()
+        if isinstance(value, torch.Tensor) and key != "step"
+    )
+    return 2 + moments
+
+
+def summarize(model: Model, *, show_trainable: bool = False) -> str:
     """The summary table as text.
 
     Output shapes come from the layers' symbolic outputs (functional models,
     and Sequential models with an `Input` or that have seen data); otherwise
     from one forward pass on zeros of the known input shape, and "?" without
-    one. A functional model has a "Connected to" column.
+    one. A functional model has a "Connected to" column; `show_trainable`
+    adds Keras's "Trainable" column (Y or N). Once the optimizer is built, its
+    variables are counted as Keras counts them.
     """
     layers = _layers(model)
     shapes = _symbolic_shapes(model, layers)
     if len(shapes) < len(layers):
         shapes = {**_traced_shapes(model, layers), **shapes}
     functional = getattr(model, "graph", None) is not None and type(model).__name__ != "Sequential"
-    header = ("Layer (type)", "Output Shape", "Param #", *(("Connected to",) if functional else ()))
+    header = (
+        "Layer (type)",
+        "Output Shape",
+        "Param #",
+        *(("Connected to",) if functional else ()),
+        *(("Trainable",) if show_trainable else ()),
+    )
     body = [
         (
             f"{_name(module, index)} ({type(module).__name__})",
             shapes.get(index, "?"),
             f"{_count(module):,}",
             *((_connections(module),) if functional else ()),
+            *((_trainable_flag(module),) if show_trainable else ()),
         )
         for index, module in enumerate(layers)
     ]
@@ -118,11 +153,13 @@ def summarize(model: Model) -> str:
     lines.append("".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
     lines.append(line)
     lines += ["".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in body]
-    total, trainable = _count(model), _count(model, trainable_only=True)
+    weights, trainable = _count(model), _count(model, trainable_only=True)
+    optimizer = _optimizer_params(model)
     lines += [
         line,
-        f" Total params: {total:,}",
+        f" Total params: {weights + (optimizer or 0):,}",
         f" Trainable params: {trainable:,}",
-        f" Non-trainable params: {total - trainable:,}",
+        f" Non-trainable params: {weights - trainable:,}",
+        *((f" Optimizer params: {optimizer:,}",) if optimizer is not None else ()),
     ]
     return "\n".join(lines)

@@ -994,13 +994,6 @@ def test_a_schedule_in_the_optimizer_trains_as_keras(mnist):
 
 
 # -- Visualizing loss and metrics during training with TensorBoard ---------------------------------
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="fitwell.callbacks.TensorBoard has no `embeddings_freq` argument: TypeError "
-    "TensorBoard.__init__() got an unexpected keyword argument 'embeddings_freq'. Keras accepts "
-    "histogram_freq, embeddings_freq (0 = no embedding projector), update_freq and the rest.",
-)
 def test_tensorboard_callback_takes_the_guides_arguments(mnist, tmp_path):
     (x_train, y_train), _, _ = mnist
     callback = fitwell.callbacks.TensorBoard(

@@ -331,13 +331,6 @@ def test_fine_tuning_updates_the_base_but_not_its_batchnorm_statistics(new_datas
 
 
 @pytest.mark.keras
-@pytest.mark.xfail(
-    strict=True,
-    reason="After fit(), Keras's summary adds a line 'Optimizer params: N' (the optimizer's variables: "
-    "Adam's moments of the trainable weights, iterations, learning rate) and counts them in 'Total "
-    "params'; fitwell's summary (summary.summarize) prints total = trainable + non-trainable only, so "
-    "the guide's model.summary(...) after 'Train the top layer' reports a different total.",
-)
 def test_summary_after_training_counts_the_optimizer_variables_as_keras(new_dataset):
     keras = pytest.importorskip("keras")
     base_model, reference_base = _pretrained_twins(keras, new_dataset)
@@ -380,13 +373,6 @@ def test_a_frozen_batchnorm_runs_in_inference_mode_even_when_training_as_keras()
 
 # -- An end-to-end example: model.summary(show_trainable=True) ------------------------------------
 @pytest.mark.keras
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="Model.summary() takes only print_fn: summary(show_trainable=True) raises TypeError "
-    "'Model.summary() got an unexpected keyword argument show_trainable'. Keras adds a 'Trainable' "
-    "column (Y/N per layer) and also accepts line_length, positions, expand_nested, layer_range.",
-)
 def test_summary_shows_which_layers_are_trainable(new_dataset):
     keras = pytest.importorskip("keras")
     base_model, reference_base = _pretrained_twins(keras, new_dataset)

@@ -49,6 +49,11 @@ class TensorBoard(Callback):
             `batch_<key>` every N training batches (each write reads the
             running values from the device, a sync: keep N large on a GPU).
         profile_batch: Only 0 is supported: profile with `torch.profiler`.
+        write_images: Accepted for Keras scripts; no images are written (a
+            warning says so when True).
+        embeddings_freq: Accepted for Keras scripts; no embeddings are
+            written (a warning says so when above 0).
+        embeddings_metadata: Accepted for Keras scripts, unused.
 
     Example:
         >>> board = TensorBoard("logs/run-1", histogram_freq=1)
@@ -66,6 +71,9 @@ class TensorBoard(Callback):
         write_steps_per_second: bool = False,
         update_freq: str | int = "epoch",
         profile_batch: int = 0,
+        write_images: bool = False,
+        embeddings_freq: int = 0,
+        embeddings_metadata: Any = None,
     ) -> None:
         super().__init__()
         problems = []
@@ -84,7 +92,24 @@ class TensorBoard(Callback):
                 f"Profiling through TensorBoard is not supported. Received: profile_batch={profile_batch!r}. "
                 "Pass profile_batch=0 and profile with `torch.profiler` instead."
             )
+        problems += int_problem(embeddings_freq, "embeddings_freq")
         check_arguments("TensorBoard", problems)
+        unwritten = [
+            f"{name}={value!r}"
+            for name, value, default in (
+                ("write_images", write_images, False),
+                ("embeddings_freq", embeddings_freq, 0),
+                ("embeddings_metadata", embeddings_metadata, None),
+            )
+            if value != default
+        ]
+        if unwritten:
+            warnings.warn(
+                f"TensorBoard({', '.join(unwritten)}): fitwell does not write weight images or embedding "
+                "projections. Scalars and histograms are written as usual; leave these arguments out to "
+                "silence this.",
+                stacklevel=2,
+            )
         if write_graph:
             warnings.warn(
                 "TensorBoard(write_graph=True): fitwell writes no model graph. Received: "
