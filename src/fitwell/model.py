@@ -655,6 +655,37 @@ class Model(Layer):
 
         saving.save_model(self, filepath, overwrite=overwrite)
 
+    def get_config(self) -> dict[str, Any]:
+        """A Sequential's or functional model's architecture as JSON (its layers, and the calls between
+        them); other models, their `Layer` config.
+
+        Raises:
+            TypeError: For a layer or operation a config cannot describe.
+        """
+        from fitwell.saving import graph_config
+        from fitwell.sequential import Sequential
+
+        if type(self) is Sequential or (type(self) is Model and self._graph is not None):
+            return graph_config.describe_model(self)["config"]
+        return super().get_config()
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any], custom_objects: dict[str, type] | None = None) -> Model:
+        """Rebuild a model from `get_config()`'s output (fresh weights, as Keras).
+
+        Args:
+            config: What `get_config()` returned.
+            custom_objects: `{class name: class}` for unregistered custom layers.
+        """
+        from fitwell.saving import graph_config
+        from fitwell.saving.architecture import custom_object_scope
+
+        if isinstance(config.get("layers"), list):
+            kind = graph_config.FUNCTIONAL if "calls" in config else graph_config.SEQUENTIAL
+            with custom_object_scope(custom_objects):
+                return graph_config.build_model({"class_name": kind, "config": config})  # type: ignore[return-value]
+        return cls(**config)
+
     def get_compile_config(self) -> dict[str, Any] | None:
         """The arguments of the last `compile()` as JSON (None before compiling).
 

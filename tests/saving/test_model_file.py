@@ -311,7 +311,7 @@ def test_a_functional_model_with_nested_models_round_trips(tmp_path):
     assert loaded.loss == {"score": "mse"}  # compiled again from the file
 
 
-def test_a_registered_custom_layer_round_trips_and_an_unregistered_one_is_refused(tmp_path):
+def test_custom_layers_load_through_custom_objects_or_registration(tmp_path):
     class Scale(fitwell.layers.Layer):
         def __init__(self, factor=2.0, **kwargs):
             super().__init__(**kwargs)
@@ -327,11 +327,13 @@ def test_a_registered_custom_layer_round_trips_and_an_unregistered_one_is_refuse
             return {**super().get_config(), "factor": self.factor}
 
     model = fitwell.Sequential([fitwell.Input(shape=(3,)), Scale(3.0), Dense(1)])
-    with pytest.raises(TypeError, match=r"Register it \(with a get_config\(\)\)"):
-        model.save(tmp_path / "m.keras")
-    fitwell.saving.register_keras_serializable(package="Tests")(Scale)
     model.save(tmp_path / "m.keras")
-    loaded = load_model(tmp_path / "m.keras")
-    assert type(loaded.layers[0]) is Scale and loaded.layers[0].factor == 3.0
+    with pytest.raises(ValueError, match=r"custom_objects=\{'Scale': Scale\}"):
+        load_model(tmp_path / "m.keras")  # the file names the class; the program must supply it
     x = torch.randn(2, 3)
+    loaded = load_model(tmp_path / "m.keras", custom_objects={"Scale": Scale})
+    assert type(loaded.layers[0]) is Scale and loaded.layers[0].factor == 3.0
     torch.testing.assert_close(loaded(x), model(x))
+    fitwell.saving.register_keras_serializable(package="Tests")(Scale)
+    model.save(tmp_path / "registered.keras")
+    torch.testing.assert_close(load_model(tmp_path / "registered.keras")(x), model(x))

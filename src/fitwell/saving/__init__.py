@@ -18,8 +18,8 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from fitwell import distributed
-from fitwell.saving import hdf5, safetensors_file, weights
-from fitwell.saving.architecture import register_keras_serializable
+from fitwell.saving import architecture, hdf5, safetensors_file, weights
+from fitwell.saving.architecture import custom_object_scope, register_keras_serializable
 from fitwell.saving.weights import require_built
 
 if TYPE_CHECKING:
@@ -27,7 +27,14 @@ if TYPE_CHECKING:
 
     from fitwell.model import Model
 
-__all__ = ["load_model", "load_weights", "register_keras_serializable", "save_model", "save_weights"]
+__all__ = [
+    "custom_object_scope",
+    "load_model",
+    "load_weights",
+    "register_keras_serializable",
+    "save_model",
+    "save_weights",
+]
 
 #: File-name ending → the module that reads and writes that format.
 WEIGHTS_FORMATS: dict[str, ModuleType] = {hdf5.EXTENSION: hdf5, safetensors_file.EXTENSION: safetensors_file}
@@ -157,16 +164,25 @@ def save_model(model: Model, filepath: str | os.PathLike, *, overwrite: bool = T
         model_file.save_model(model, filepath, overwrite=overwrite)
 
 
-def load_model(filepath: str | os.PathLike, *, compile: bool = True) -> Any:  # noqa: A002 - Keras's name
+def load_model(
+    filepath: str | os.PathLike,
+    custom_objects: dict[str, type] | None = None,
+    compile: bool = True,  # noqa: A002 - Keras's name
+    safe_mode: bool = True,
+) -> Any:
     """Rebuild a model saved by `model.save()`, compiled and with its optimizer state.
 
     Args:
         filepath: A `.keras` file written by fitwell.
+        custom_objects: `{class name: class}` for custom layers that were
+            not registered with `register_keras_serializable`.
         compile: Compile the model with the saved settings (when it was
             compiled) and restore the optimizer state.
+        safe_mode: Accepted for Keras scripts; loading never runs code from
+            the file, whatever its value.
 
     Returns:
-        The `Sequential` model.
+        The `Sequential` or functional model.
 
     Raises:
         ValueError: For a file that fitwell did not write, or a damaged one.
@@ -182,4 +198,6 @@ def load_model(filepath: str | os.PathLike, *, compile: bool = True) -> Any:  # 
     """
     from fitwell.saving import model_file
 
-    return model_file.load_model(filepath, compile=compile)
+    del safe_mode  # fitwell is always safe: nothing in a file is code
+    with architecture.custom_object_scope(custom_objects):
+        return model_file.load_model(filepath, compile=compile)

@@ -24,7 +24,14 @@ from torch import nn
 from fitwell import layers
 from fitwell.layers.layer import Layer
 
-__all__ = ["ALLOWED", "build_layer", "describe_layer", "register_keras_serializable", "registered_name"]
+__all__ = [
+    "ALLOWED",
+    "build_layer",
+    "custom_object_scope",
+    "describe_layer",
+    "register_keras_serializable",
+    "registered_name",
+]
 
 Describe = Callable[[Any], dict[str, Any]]
 
@@ -137,7 +144,41 @@ def _fitwell_layers() -> dict[str, type[nn.Module]]:
 def _class_for(name: str) -> type[nn.Module] | None:
     if name in ALLOWED:
         return ALLOWED[name][0]
-    return _fitwell_layers().get(name) or _REGISTERED.get(name)
+    found = _fitwell_layers().get(name) or _REGISTERED.get(name)
+    for scope in reversed(_SCOPES):
+        found = found or scope.get(name) or scope.get(name.rpartition(">")[2])
+    return found
+
+
+#: The `custom_objects` of the loads in progress (innermost last).
+_SCOPES: list[dict[str, type]] = []
+
+
+class custom_object_scope:  # noqa: N801 - Keras's name, used as a context manager
+    """Make custom layer classes known by name while a model is rebuilt (Keras's `custom_object_scope`).
+
+    `load_model(path, custom_objects={...})` and
+    `Model.from_config(config, custom_objects={...})` use it. The classes
+    come from the program, never from the file.
+
+    Args:
+        custom_objects: `{class name: class}`.
+
+    Example:
+        >>> with custom_object_scope({"Identity": layers.Activation}):
+        ...     _class_for("Identity") is layers.Activation
+        True
+    """
+
+    def __init__(self, custom_objects: dict[str, type] | None) -> None:
+        self.custom_objects = dict(custom_objects or {})
+
+    def __enter__(self) -> custom_object_scope:
+        _SCOPES.append(self.custom_objects)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _SCOPES.pop()
 
 
 def _json_config(layer: Layer, index: int) -> dict[str, Any]:
@@ -181,6 +222,8 @@ def describe_layer(layer: nn.Module, index: int) -> dict[str, Any]:
     if isinstance(layer, Model):
         return graph_config.describe_model(layer)
     name = registered_name(type(layer))
+    if name is None and isinstance(layer, Layer):
+        name = type(layer).__name__  # rebuilt only when the loading program names it (custom_objects)
     if name is None:
         raise TypeError(
             f"model.save() can describe only known layers, and layer {index} is a "
@@ -191,7 +234,7 @@ def describe_layer(layer: nn.Module, index: int) -> dict[str, Any]:
             "model built by your own code: model.load_weights('model.weights.h5')."
         )
     config = _json_config(layer, index) if isinstance(layer, Layer) else ALLOWED[name][1](layer)
-    rebuilt = build_layer({"class_name": name, "config": config})
+    rebuilt = _instantiate(type(layer), config, name)
     if isinstance(rebuilt, Layer) and rebuilt.awaits_build and isinstance(layer, Layer) and layer.built:
         with torch.random.fork_rng(devices=[]):
             rebuilt.build(layer.input.shape)
@@ -229,20 +272,24 @@ def build_layer(description: Any, *, device: str | torch.device | None = None) -
         raise ValueError(
             f"The model file names a layer class fitwell does not create. Received: "
             f"class_name={name!r:.100}. Known classes: fitwell's layers, {', '.join(sorted(ALLOWED))}, "
-            f"and the registered {sorted(_REGISTERED)}. A custom layer must be registered with "
-            "fitwell.saving.register_keras_serializable before load_model()."
+            f"and the registered {sorted(_REGISTERED)}. Pass the custom layer's class, e.g. "
+            f"load_model(path, custom_objects={{{name.rpartition('>')[2]!r}: {name.rpartition('>')[2]}}}), "
+            "or register it with fitwell.saving.register_keras_serializable before loading."
         )
-    config = {
-        key: tuple(value) if isinstance(value, list) else value
-        for key, value in description["config"].items()
-    }
+    return _instantiate(cls, description["config"], name, device=device)
+
+
+def _instantiate(
+    cls: type[nn.Module], config: dict[str, Any], name: str, *, device: str | torch.device | None = None
+) -> nn.Module:
+    arguments = {key: tuple(value) if isinstance(value, list) else value for key, value in config.items()}
     # Constructors that initialise weights draw random numbers; loading a
     # model must not move the caller's random streams.
     with torch.random.fork_rng(devices=[]), torch.device(device or "cpu"):
         try:
-            return cls.from_config(config) if issubclass(cls, Layer) else cls(**config)
+            return cls.from_config(arguments) if issubclass(cls, Layer) else cls(**arguments)
         except TypeError as error:
             raise ValueError(
                 f"The model file's arguments for {name} do not fit its constructor ({error}). "
-                f"Received: config={description['config']!r:.200}. The file is damaged."
+                f"Received: config={config!r:.200}. The file is damaged."
             ) from error
