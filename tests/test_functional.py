@@ -42,7 +42,7 @@ def test_a_functional_model_runs_its_graph_with_several_inputs_and_outputs():
     for other in (by_name, as_list):
         assert torch.equal(other["priority"], positional["priority"])
     # The same math as calling the layers by hand.
-    dense, concatenate, priority = (model.get_layer(index=i) for i in (1, 3, 4))
+    dense, concatenate, priority = (model.get_layer(index=i) for i in (1, 3, 5))
     assert priority is model.get_layer("priority")
     expected = priority(concatenate([dense(title), body]))
     torch.testing.assert_close(positional["priority"], expected)
@@ -62,7 +62,7 @@ def test_model_surface_layers_inputs_outputs_and_shapes():
     assert [t.name for t in model.inputs] == ["title", "body"]
     assert model.input_shape == [(None, 6), (None, 4)]
     assert sorted(map(tuple, model.output_shape)) == [(None, 1), (None, 3)]
-    assert model.get_layer("priority") is model.layers[4]
+    assert model.get_layer("priority") is model.layers[5]  # dict outputs come in key order, as Keras
     assert model.count_params() == (6 * 5 + 5) + (9 * 1 + 1) + (9 * 3 + 3)
     with pytest.raises(ValueError, match=r"No layer named 'priorty'.*Did you mean 'priority'\?"):
         model.get_layer("priorty")

@@ -128,7 +128,7 @@ class Graph:
             finished.add(id(node))
             post_order.append(node)
 
-        for tensor in self.flat_outputs:
+        for tensor in flatten(_sorted_dicts(self.outputs)):  # Keras walks dict outputs in key order
             visit(tensor)
         return post_order, first_seen
 
@@ -169,6 +169,14 @@ class Graph:
                 "a tuple in that order, or a dict keyed by their names."
             )
         return list(args)
+
+
+def _sorted_dicts(structure: Any) -> Any:
+    if isinstance(structure, dict):
+        return [_sorted_dicts(structure[key]) for key in sorted(structure)]
+    if isinstance(structure, list | tuple):
+        return [_sorted_dicts(value) for value in structure]
+    return structure
 
 
 def _count_leaves(structure: Any) -> int:

@@ -378,16 +378,6 @@ def test_list_of_losses_for_dict_outputs_follows_the_outputs_order():
 
 
 @pytest.mark.keras
-@pytest.mark.xfail(
-    strict=True,
-    reason="Functional model.layers (Graph.layers: the Inputs first, then the running order found "
-    "depth-first from the outputs) is not Keras's order (by depth from the inputs: title, body, "
-    "embedding, embedding_1, mean_over_time, mean_over_time_1, dense, dense_1, tags, concatenate, "
-    "department, priority), so get_weights()/set_weights() of a branched model use another order and "
-    'fitwell_model.set_weights(keras_model.get_weights()) raises ValueError "functional.set_weights(): '
-    "weight 'weight' of dense has shape (64, 128) in Keras's layout. Received: an array of shape "
-    '(1000, 64)."',
-)
 def test_branched_model_layers_and_weights_are_in_keras_order():
     keras = pytest.importorskip("keras")
     model, _ = _ticket_model(fitwell)
