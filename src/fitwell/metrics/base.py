@@ -230,6 +230,10 @@ class Metric:
         self._variables.add(candidate)
         return variable
 
+    def add_weight(self, *args: Any, **kwargs: Any) -> Variable:
+        """Keras's older name for `add_variable`."""
+        return self.add_variable(*args, **kwargs)
+
     def to(self, device: torch.device | str) -> Metric:
         """Move the state to `device` and return the metric."""
         self._device = torch.device(device)
