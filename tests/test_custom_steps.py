@@ -503,3 +503,26 @@ def test_overridden_predict_step_is_used_by_predict(regression):
     assert model.batch_sizes == [BATCH] * (STEPS - 1) + [SAMPLES - BATCH * (STEPS - 1)]
     np.testing.assert_allclose(predicted, 1.0 / (1.0 + np.exp(-(x @ kernel + bias))), rtol=1e-5)
     np.testing.assert_allclose(model.predict_on_batch(x[:5]), predicted[:5], rtol=1e-6)
+
+
+def test_ops_and_random_make_new_tensors_on_the_device_the_model_runs_on(monkeypatch):
+    # On a GPU the model runs on CUDA while torch's default device is the CPU; a layer's
+    # ops.zeros/random.normal must follow the model (here: a stand-in device checked by a spy).
+    from fitwell import devices, ops
+
+    seen = []
+
+    class Noisy(fitwell.layers.Layer):
+        def call(self, x):
+            seen.append(
+                (devices.current_device(), ops.zeros((1,)).device, fitwell.random.normal((1,)).device)
+            )
+            return x
+
+    model = fitwell.Sequential([fitwell.Input(shape=(2,)), Noisy(), fitwell.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse", device="cpu")
+    model.fit(np.ones((4, 2), "float32"), np.ones((4, 1), "float32"), epochs=1, verbose=0)
+    assert seen and all(device == model.trainer.device for entry in seen for device in entry)
+    with devices.device_scope(torch.device("meta")):
+        assert ops.ones((2,)).device.type == fitwell.random.uniform((2,)).device.type == "meta"
+    assert ops.ones((2,)).device == torch.get_default_device()  # outside a run: torch's default

@@ -20,6 +20,7 @@ PACKAGES = [
     "models",
     "ops",
     "optimizers.schedules",
+    "random",
     "regularizers",
     "saving",
 ]
@@ -49,6 +50,7 @@ def test_top_level_names_are_pinned():
             "models",
             "ops",
             "optimizers",
+            "random",
             "regularizers",
             "saving",
             "utils",

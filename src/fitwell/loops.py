@@ -16,6 +16,7 @@ import torch
 
 from fitwell.callbacks.base import CallbackList
 from fitwell.data import ArrayData, Batch, IterableData
+from fitwell.devices import device_scope
 from fitwell.structures import call_module
 from fitwell.trainer import StepLogs, Trainer
 
@@ -71,6 +72,11 @@ class _Steps:
 
 def run_one_batch(trainer: Trainer, batch: Batch, kind: str) -> dict[str, float]:
     """`train_on_batch`/`test_on_batch`: the step `fit` or `evaluate` runs, on one batch; its logs."""
+    with device_scope(trainer.device):
+        return _run_one_batch(trainer, batch, kind)
+
+
+def _run_one_batch(trainer: Trainer, batch: Batch, kind: str) -> dict[str, float]:
     steps = _Steps(trainer, kind)
     trainer.reset_metrics()
     model = trainer.model
@@ -121,6 +127,11 @@ def should_validate(epoch: int, validation_freq: int | list[int] | tuple[int, ..
 
 def evaluate_loop(trainer: Trainer, data: Data, callbacks: CallbackList) -> dict[str, float]:
     """Loss and metrics over `data`, with the `on_test_*` hooks."""
+    with device_scope(trainer.device):
+        return _evaluate(trainer, data, callbacks)
+
+
+def _evaluate(trainer: Trainer, data: Data, callbacks: CallbackList) -> dict[str, float]:
     model = trainer.model
     steps = _Steps(trainer, "test")
     trainer.reset_metrics()
@@ -152,6 +163,19 @@ def fit_loop(
     validation_freq: int | list[int],
 ) -> None:
     """Epochs of training and validation, with every callback hook."""
+    with device_scope(trainer.device):
+        _fit(trainer, train_data, val_data, epochs, initial_epoch, callbacks, validation_freq)
+
+
+def _fit(
+    trainer: Trainer,
+    train_data: Data,
+    val_data: Data | None,
+    epochs: int,
+    initial_epoch: int,
+    callbacks: CallbackList,
+    validation_freq: int | list[int],
+) -> None:
     model = trainer.model
     steps = _Steps(trainer, "train")
     logs: dict[str, float] = {}
@@ -187,6 +211,11 @@ def fit_loop(
 @torch.no_grad()
 def predict_loop(model: Model, data: Data, callbacks: CallbackList) -> Any:
     """Outputs for every batch, concatenated (tensors on the device)."""
+    with device_scope(model.device):
+        return _predict(model, data, callbacks)
+
+
+def _predict(model: Model, data: Data, callbacks: CallbackList) -> Any:
     custom = model.overrides_step("predict")
     was_training = model.training
     model.eval()

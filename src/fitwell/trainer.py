@@ -26,6 +26,7 @@ import torch
 from fitwell import distributed, guards, jit
 from fitwell import mixed_precision as precision_module
 from fitwell.data import Batch
+from fitwell.devices import device_scope
 from fitwell.errors import NotCompiledError
 from fitwell.metrics import Metric
 from fitwell.objectives import CompileMetrics, Objectives, to_floats
@@ -249,7 +250,7 @@ class Trainer:
         was_training = model.training
         model.eval()
         try:
-            with torch.no_grad():
+            with torch.no_grad(), device_scope(self.device):
                 y_pred = call_module(model, batch.x)
         except RuntimeError as error:
             raise ValueError(

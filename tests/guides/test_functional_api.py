@@ -4,17 +4,16 @@ Each test is one cell of the guide, written as the guide writes it with `fitwell
 `keras.`, on small synthetic data, and checked against Keras 3 (torch backend): shapes, layer
 lists, parameter counts, summary totals, History keys, and outputs / losses on the same weights.
 
-Substitutions (no `fitwell.ops` yet):
-- `ops.matmul(inputs, self.w)` in `CustomDense` is written `torch.matmul(...)`.
-- `ops.zeros(...)` / `ops.stack(...)` in `CustomRNN` are written `torch.zeros` / `torch.stack`.
-- `ops.zeros((1, 32))` in the "Less verbose" MLP snippet is written `torch.zeros`.
+Substitutions: none. The guide's `ops.*` calls (`ops.matmul` in `CustomDense`, `ops.zeros` /
+`ops.stack` in `CustomRNN`, `ops.zeros((1, 32))` in the "Less verbose" MLP snippet) are
+`fitwell.ops`, imported as the guide imports `keras.ops`: `from fitwell import ops`.
 
 Adapted (data or a missing layer replaced, the rest as written):
 - MNIST / CIFAR-10 (`keras.datasets.*.load_data()`, downloads): random arrays of the same
   per-sample shapes, fewer samples; the toy ResNet runs on 16x16 images to stay fast.
 - The ticket-routing model (multiple inputs and outputs) uses `layers.LSTM`, not in fitwell:
-  each `LSTM(n)` is replaced by a custom `MeanOverTime` layer followed by `Dense(n)` (the same
-  one written with `keras.ops` on the Keras side), `num_words` is 1000 and 128 samples.
+  each `LSTM(n)` is replaced by a custom `MeanOverTime` layer (`ops.mean(inputs, axis=1)`, the
+  same code on both sides) followed by `Dense(n)`, `num_words` is 1000 and 128 samples.
 
 Skipped:
 - `keras.utils.plot_model(...)` (three cells): no graph plotting in fitwell (and needs pydot).
@@ -38,7 +37,7 @@ import pytest
 import torch
 
 import fitwell
-from fitwell import layers
+from fitwell import layers, ops
 
 pytestmark = pytest.mark.filterwarnings("ignore:The structure of `inputs`:UserWarning")
 
@@ -242,17 +241,10 @@ def _ticket_model(lib):
     Returns the model and its layers in the order the guide creates them.
     """
     L = lib.layers
-    if lib.__name__ == "keras":
 
-        class MeanOverTime(L.Layer):
-            def call(self, inputs):
-                return lib.ops.mean(inputs, axis=1)
-
-    else:
-
-        class MeanOverTime(L.Layer):
-            def call(self, inputs):
-                return inputs.mean(dim=1)
+    class MeanOverTime(L.Layer):
+        def call(self, inputs):
+            return lib.ops.mean(inputs, axis=1)
 
     title_input = lib.Input(shape=(None,), name="title")  # Variable-length sequence of ints
     body_input = lib.Input(shape=(None,), name="body")  # Variable-length sequence of ints
@@ -511,7 +503,7 @@ class CustomDense(layers.Layer):
         self.b = self.add_weight(shape=(self.units,), initializer="random_normal", trainable=True)
 
     def call(self, inputs):
-        return torch.matmul(inputs, self.w) + self.b
+        return ops.matmul(inputs, self.w) + self.b
 
     def get_config(self):
         return {"units": self.units}
@@ -585,7 +577,7 @@ def test_functional_and_subclassed_mlp_are_the_same_model():
     # Necessary to create the model's state.
     # The model doesn't have a state until it's called at least once.
     assert mlp.count_params() == 0
-    _ = mlp(torch.zeros((1, 32)))
+    _ = mlp(ops.zeros((1, 32)))
     assert mlp.count_params() == functional_mlp.count_params() == 32 * 64 + 64 + 64 * 10 + 10
     mlp.set_weights(functional_mlp.get_weights())
     x = np.random.default_rng(0).normal(size=(4, 32)).astype("float32")
@@ -608,21 +600,20 @@ class CustomRNN(layers.Layer):
 
     def call(self, inputs):
         outputs = []
-        state = torch.zeros((inputs.shape[0], self.units))
+        state = ops.zeros(shape=(inputs.shape[0], self.units))
         for t in range(inputs.shape[1]):
             x = inputs[:, t, :]
             h = self.projection_1(x)
             y = h + self.projection_2(state)
             state = y
             outputs.append(y)
-        features = torch.stack(outputs, dim=1)
+        features = ops.stack(outputs, axis=1)
         return self.classifier(features)
 
 
 @pytest.mark.keras
 def test_custom_rnn_written_from_scratch_matches_keras():
     keras = pytest.importorskip("keras")
-    ops = keras.ops
 
     class KerasCustomRNN(keras.layers.Layer):
         def __init__(self):
@@ -634,18 +625,18 @@ def test_custom_rnn_written_from_scratch_matches_keras():
 
         def call(self, inputs):
             outputs = []
-            state = ops.zeros(shape=(inputs.shape[0], self.units))
+            state = keras.ops.zeros(shape=(inputs.shape[0], self.units))
             for t in range(inputs.shape[1]):
                 x = inputs[:, t, :]
                 h = self.projection_1(x)
                 y = h + self.projection_2(state)
                 state = y
                 outputs.append(y)
-            features = ops.stack(outputs, axis=1)
+            features = keras.ops.stack(outputs, axis=1)
             return self.classifier(features)
 
     rnn_model = CustomRNN()
-    _ = rnn_model(torch.zeros((1, 10, 5)))
+    _ = rnn_model(ops.zeros((1, 10, 5)))
     reference = KerasCustomRNN()
     reference(np.zeros((1, 10, 5), "float32"))
     assert tuple(_.shape) == (1, 10, 1)

@@ -5,8 +5,7 @@ Each test is one cell of the guide, written as the guide writes it with `fitwell
 comparison means something: layer lists, output shapes, parameter counts, summary totals,
 and outputs / training histories on the same weights.
 
-Substitutions (no `fitwell.ops` yet):
-- `keras.ops.ones(shape)` (every "call on a test input" cell) is written `torch.ones(shape)`.
+Substitutions: none. The guide's `keras.ops.ones(...)` test inputs are `fitwell.ops.ones(...)`.
 
 Skipped:
 - "A common debugging workflow", last two lines: `layers.GlobalMaxPooling2D()` does not exist
@@ -32,7 +31,7 @@ import pytest
 import torch
 
 import fitwell
-from fitwell import layers
+from fitwell import layers, ops
 
 pytestmark = pytest.mark.filterwarnings("ignore:The structure of `inputs`:UserWarning")
 
@@ -81,7 +80,7 @@ def test_sequential_is_equivalent_to_calling_its_layers_in_turn():
         ]
     )
     # Call model on a test input
-    x = torch.ones((3, 3))
+    x = ops.ones((3, 3))
     y = model(x)
 
     layer1, layer2, layer3 = model.layers
@@ -109,7 +108,7 @@ def test_sequential_call_matches_keras_on_the_same_weights():
             layers.Dense(4, name="layer3"),
         ]
     )
-    model(torch.ones((3, 3)))
+    model(ops.ones((3, 3)))
     model.set_weights(reference.get_weights())
     np.testing.assert_allclose(as_numpy(model(torch.from_numpy(x))), expected, rtol=1e-5, atol=1e-6)
     assert [w.shape for w in model.get_weights()] == [w.shape for w in reference.get_weights()]
@@ -171,7 +170,7 @@ def test_a_layer_creates_its_weights_at_its_first_call():
     assert layer.weights == []  # Empty
 
     # Call layer on a test input
-    x = torch.ones((1, 4))
+    x = ops.ones((1, 4))
     layer(x)
 
     reference = keras.layers.Dense(3)
@@ -192,7 +191,7 @@ def test_a_layer_creates_its_weights_at_its_first_call():
 def test_layer_weights_have_the_shapes_the_guide_states():
     keras = pytest.importorskip("keras")
     layer = layers.Dense(3)
-    layer(torch.ones((1, 4)))
+    layer(ops.ones((1, 4)))
     reference = keras.layers.Dense(3)
     reference(np.ones((1, 4), "float32"))
     assert [tuple(w.shape) for w in layer.weights] == [tuple(w.shape) for w in reference.weights]
@@ -207,7 +206,7 @@ def test_an_unbuilt_sequential_model_gets_its_weights_from_the_first_input():
     assert model.weights == []
 
     # Call the model on a test input
-    x = torch.ones((1, 4))
+    x = ops.ones((1, 4))
     model(x)
     assert len(model.weights) == 6  # "Number of weights after calling the model: 6"
 
@@ -240,7 +239,7 @@ def test_a_sequential_built_by_a_call_reports_the_calls_shapes_as_keras():
     model = fitwell.Sequential(
         [layers.Dense(2, activation="relu"), layers.Dense(3, activation="relu"), layers.Dense(4)]
     )
-    model(torch.ones((1, 4)))
+    model(ops.ones((1, 4)))
     reference = keras.Sequential(
         [
             keras.layers.Dense(2, activation="relu"),
@@ -388,7 +387,7 @@ def test_feature_extractor_of_one_named_layer_matches_keras():
     )
     initial_model.set_weights(reference_initial.get_weights())
 
-    x = torch.ones((1, 250, 250, 3))
+    x = ops.ones((1, 250, 250, 3))
     features = feature_extractor(x)
     expected = keras.ops.convert_to_numpy(reference(np.ones((1, 250, 250, 3), "float32")))
     assert tuple(features.shape) == expected.shape == (1, 121, 121, 32)

@@ -8,13 +8,9 @@ values, evaluate results, predict shapes, callback behaviour. `shuffle=False` is
 compared `fit` (the guide shuffles) so both libraries see the same batches; the optimizers are
 the guide's (fitwell implements Keras's update rules).
 
-Substitutions (no `fitwell.ops` yet):
-- `ops.mean(ops.square(...), axis=-1)` in the custom losses is written
-  `torch.mean(torch.square(...), dim=-1)`.
-- `ops.one_hot(y_train, num_classes=10)` is written `torch.nn.functional.one_hot(...)`.
-- `ops.sum(inputs)` (ActivityRegularizationLayer) and `ops.softmax(logits)` (LogisticEndpoint)
-  are written `torch.sum` / `torch.softmax`.
-- `ops.reshape/argmax/cast/multiply/sum` in `CategoricalTruePositives` are written with torch.
+Substitutions: none. The guide's `ops.*` calls (the custom losses, `ops.one_hot`,
+`CategoricalTruePositives`, `ActivityRegularizationLayer`, `LogisticEndpoint`) are `fitwell.ops`,
+imported as the guide imports `keras.ops`: `from fitwell import ops`.
 
 Adapted:
 - MNIST (`keras.datasets.mnist.load_data()`, a download): random pixels in [0, 1) and random
@@ -25,7 +21,7 @@ Adapted:
   `GlobalMaxPooling1D` and `GlobalMaxPooling2D`, not in fitwell. The compile/fit cells are run
   on the same model with `GlobalMaxPooling2D` replaced by `GlobalAveragePooling2D` and
   `Conv1D(3, 3)` + `GlobalMaxPooling1D` replaced by `Dense(3)` + a custom `MeanOverTime` layer
-  (the same on both sides); 100 samples of 16x16 images.
+  (`ops.mean(inputs, axis=1)`, the same code on both sides); 100 samples of 16x16 images.
 
 Skipped:
 - "Training & evaluation using `tf.data` Datasets" (4 cells), the `tf.data` cell of "Sample
@@ -45,7 +41,7 @@ import pytest
 import torch
 
 import fitwell
-from fitwell import layers
+from fitwell import layers, ops
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:The structure of `inputs`:UserWarning"),
@@ -197,7 +193,7 @@ def test_string_identifiers_train_as_the_objects_they_name(mnist):
 
 # -- Custom losses ---------------------------------------------------------------------
 def custom_mean_squared_error(y_true, y_pred):
-    return torch.mean(torch.square(y_true - y_pred), dim=-1)
+    return ops.mean(ops.square(y_true - y_pred), axis=-1)
 
 
 @pytest.mark.keras
@@ -213,7 +209,7 @@ def test_custom_loss_function_matches_keras(mnist):
     reference.compile(optimizer=keras.optimizers.Adam(), loss=keras_custom_mean_squared_error)
 
     # We need to one-hot encode the labels to use MSE
-    y_train_one_hot = torch.nn.functional.one_hot(torch.as_tensor(y_train).long(), num_classes=10)
+    y_train_one_hot = ops.one_hot(y_train, num_classes=10)
     history = model.fit(x_train, y_train_one_hot, batch_size=64, epochs=1, shuffle=False, verbose=0)
     expected = reference.fit(
         x_train,
@@ -233,15 +229,15 @@ class CustomMSE(fitwell.losses.Loss):
         self.regularization_factor = regularization_factor
 
     def call(self, y_true, y_pred):
-        mse = torch.mean(torch.square(y_true - y_pred), dim=-1)
-        reg = torch.mean(torch.square(0.5 - y_pred), dim=-1)
+        mse = ops.mean(ops.square(y_true - y_pred), axis=-1)
+        reg = ops.mean(ops.square(0.5 - y_pred), axis=-1)
         return mse + reg * self.regularization_factor
 
 
 @pytest.mark.keras
 def test_custom_loss_subclass_matches_keras(mnist):
     keras = pytest.importorskip("keras")
-    ops = keras.ops
+    kops = keras.ops
     (x_train, y_train), _, _ = mnist
 
     class KerasCustomMSE(keras.losses.Loss):
@@ -250,23 +246,23 @@ def test_custom_loss_subclass_matches_keras(mnist):
             self.regularization_factor = regularization_factor
 
         def call(self, y_true, y_pred):
-            mse = ops.mean(ops.square(y_true - y_pred), axis=-1)
-            reg = ops.mean(ops.square(0.5 - y_pred), axis=-1)
+            mse = kops.mean(kops.square(y_true - y_pred), axis=-1)
+            reg = kops.mean(kops.square(0.5 - y_pred), axis=-1)
             return mse + reg * self.regularization_factor
 
     y_pred = np.random.default_rng(1).random((4, 10)).astype("float32")
     y_true = np.eye(10, dtype="float32")[[1, 2, 3, 4]]
     assert float(CustomMSE()(y_true, y_pred)) == pytest.approx(
-        float(ops.convert_to_numpy(KerasCustomMSE()(y_true, y_pred))), rel=1e-6
+        float(kops.convert_to_numpy(KerasCustomMSE()(y_true, y_pred))), rel=1e-6
     )
 
     model, reference = twins(keras)
     model.compile(optimizer=fitwell.optimizers.Adam(), loss=CustomMSE())
     reference.compile(optimizer=keras.optimizers.Adam(), loss=KerasCustomMSE())
-    y_train_one_hot = torch.nn.functional.one_hot(torch.as_tensor(y_train).long(), num_classes=10)
+    y_train_one_hot = ops.one_hot(y_train, num_classes=10)
     history = model.fit(x_train, y_train_one_hot, batch_size=64, epochs=1, shuffle=False, verbose=0)
     expected = reference.fit(
-        x_train, ops.one_hot(y_train, num_classes=10), batch_size=64, epochs=1, shuffle=False, verbose=0
+        x_train, kops.one_hot(y_train, num_classes=10), batch_size=64, epochs=1, shuffle=False, verbose=0
     )
     assert_same_history(history, expected)
 
@@ -284,13 +280,13 @@ def test_custom_metric_subclass_counts_true_positives_as_keras(mnist):
             self.true_positives = self.add_variable(shape=(), name="ctp", initializer="zeros")
 
         def update_state(self, y_true, y_pred, sample_weight=None):
-            y_pred = torch.reshape(torch.argmax(y_pred, dim=1), (-1, 1))
-            values = y_true.to(torch.int32) == y_pred.to(torch.int32)
-            values = values.to(torch.float32)
+            y_pred = ops.reshape(ops.argmax(y_pred, axis=1), (-1, 1))
+            values = ops.cast(y_true, "int32") == ops.cast(y_pred, "int32")
+            values = ops.cast(values, "float32")
             if sample_weight is not None:
-                sample_weight = sample_weight.to(torch.float32)
-                values = torch.multiply(values, sample_weight)
-            self.true_positives.assign_add(torch.sum(values))
+                sample_weight = ops.cast(sample_weight, "float32")
+                values = ops.multiply(values, sample_weight)
+            self.true_positives.assign_add(ops.sum(values))
 
         def result(self):
             return self.true_positives
@@ -335,7 +331,7 @@ def test_custom_metric_subclass_counts_true_positives_as_keras(mnist):
 # -- Handling losses and metrics that don't fit the standard signature ----------------------------
 class ActivityRegularizationLayer(layers.Layer):
     def call(self, inputs):
-        self.add_loss(torch.sum(inputs) * 0.1)
+        self.add_loss(ops.sum(inputs) * 0.1)
         return inputs  # Pass-through layer.
 
 
@@ -392,7 +388,7 @@ class LogisticEndpoint(fitwell.layers.Layer):
         self.add_loss(loss)
 
         # Return the inference-time prediction tensor (for `.predict()`).
-        return torch.softmax(logits, dim=-1)
+        return ops.softmax(logits)
 
 
 @pytest.mark.keras
@@ -602,17 +598,10 @@ def _multi_io_model(lib):
     Returns the model and its layers with weights, in the order the code creates them.
     """
     L = lib.layers
-    if lib.__name__ == "keras":
 
-        class MeanOverTime(L.Layer):
-            def call(self, inputs):
-                return lib.ops.mean(inputs, axis=1)
-
-    else:
-
-        class MeanOverTime(L.Layer):
-            def call(self, inputs):
-                return inputs.mean(dim=1)
+    class MeanOverTime(L.Layer):
+        def call(self, inputs):
+            return lib.ops.mean(inputs, axis=1)
 
     image_input = lib.Input(shape=(16, 16, 3), name="img_input")
     timeseries_input = lib.Input(shape=(None, 10), name="ts_input")

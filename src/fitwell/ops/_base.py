@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from fitwell.devices import current_device
 from fitwell.layers.symbolic import call_symbolically, is_symbolic
 from fitwell.ops._dtypes import FLOATX, result_type, to_torch_dtype
 
@@ -57,6 +58,7 @@ def to_tensor(x: Any, dtype: Any = None, *, device: torch.device | str | None = 
     torch_dtype = None if dtype is None else to_torch_dtype(dtype)
     if isinstance(x, torch.Tensor):
         return x if torch_dtype is None or x.dtype == torch_dtype else x.to(torch_dtype)
+    device = current_device() if device is None else device  # new tensors: the running model's device
     if isinstance(x, bool | int | float | complex):
         return torch.as_tensor(x, dtype=torch_dtype or _python_scalar_dtype(x), device=device)
     if isinstance(x, list | tuple) and any(isinstance(item, torch.Tensor) for item in x):

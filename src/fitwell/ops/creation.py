@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from fitwell.devices import current_device
 from fitwell.ops._base import is_symbolic, record, to_tensor
 from fitwell.ops._dtypes import result_type, to_torch_dtype
 
@@ -59,7 +60,7 @@ def zeros(shape: Shape, dtype: Any = None) -> Tensor:
         tensor([[0],
                 [0]], dtype=torch.int32)
     """
-    return torch.zeros(_shape(shape), dtype=to_torch_dtype(dtype))
+    return torch.zeros(_shape(shape), dtype=to_torch_dtype(dtype), device=current_device())
 
 
 def ones(shape: Shape, dtype: Any = None) -> Tensor:
@@ -69,7 +70,7 @@ def ones(shape: Shape, dtype: Any = None) -> Tensor:
         >>> ones(3)
         tensor([1., 1., 1.])
     """
-    return torch.ones(_shape(shape), dtype=to_torch_dtype(dtype))
+    return torch.ones(_shape(shape), dtype=to_torch_dtype(dtype), device=current_device())
 
 
 def zeros_like(x: Any, dtype: Any = None) -> Tensor:
@@ -152,7 +153,9 @@ def arange(start: Any, stop: Any = None, step: Any = None, dtype: Any = None) ->
         dtype = result_type(*(getattr(value, "dtype", type(value)) for value in given))
     if stop is None:
         start, stop = 0, start
-    return torch.arange(start, stop, 1 if step is None else step, dtype=to_torch_dtype(dtype))
+    return torch.arange(
+        start, stop, 1 if step is None else step, dtype=to_torch_dtype(dtype), device=current_device()
+    )
 
 
 def linspace(
@@ -191,7 +194,7 @@ def linspace(
         fractions = fractions.reshape((num, *(1,) * start.ndim))
         values = torch.movedim(start[None] + fractions * (stop - start)[None], 0, axis)
     else:
-        values = torch.linspace(float(start), float(stop), num, dtype=torch_dtype)
+        values = torch.linspace(float(start), float(stop), num, dtype=torch_dtype, device=current_device())
     return (values, step) if retstep else values
 
 
@@ -209,8 +212,9 @@ def eye(N: int, M: int | None = None, k: int = 0, dtype: Any = None) -> Tensor: 
     torch_dtype = to_torch_dtype(dtype)
     rows, columns = N, N if M is None else M
     if not k:
-        return torch.eye(rows, columns, dtype=torch_dtype)
-    return torch.diag(torch.ones(max(rows, columns), dtype=torch_dtype), diagonal=k)[:rows, :columns]
+        return torch.eye(rows, columns, dtype=torch_dtype, device=current_device())
+    ones_ = torch.ones(max(rows, columns), dtype=torch_dtype, device=current_device())
+    return torch.diag(ones_, diagonal=k)[:rows, :columns]
 
 
 def identity(n: int, dtype: Any = None) -> Tensor:
@@ -232,4 +236,6 @@ def tri(N: int, M: int | None = None, k: int = 0, dtype: Any = None) -> Tensor: 
         tensor([[1., 0., 0.],
                 [1., 1., 0.]])
     """
-    return torch.tril(torch.ones((N, M or N), dtype=to_torch_dtype(dtype)), diagonal=k)
+    return torch.tril(
+        torch.ones((N, M or N), dtype=to_torch_dtype(dtype), device=current_device()), diagonal=k
+    )
