@@ -250,7 +250,10 @@ class Trainer:
         was_training = model.training
         model.eval()
         try:
-            with torch.no_grad(), device_scope(self.device):
+            # The look at the first batch must not move the random streams a run draws from
+            # (Keras's build runs on placeholders and draws nothing).
+            devices = [self.device] if self.device.type == "cuda" else []
+            with torch.no_grad(), device_scope(self.device), torch.random.fork_rng(devices=devices):
                 y_pred = call_module(model, batch.x)
         except RuntimeError as error:
             raise ValueError(
