@@ -99,7 +99,11 @@ class Graph:
                     node_depth[id(parent.node)] = max(depth + 1, node_depth.get(id(parent.node), 0))
         operations = {id(node.operation): node.operation for node in post_order}
         for tensor in self.flat_inputs:  # a model input that is an Input nothing reads
-            if tensor.node is not None and id(tensor.node.operation) not in operation_depth:
+            if (
+                tensor.node is not None
+                and isinstance(tensor.node.operation, InputLayer)
+                and id(tensor.node.operation) not in operation_depth
+            ):
                 operations[id(tensor.node.operation)] = tensor.node.operation
                 operation_depth[id(tensor.node.operation)] = 0
                 first_seen[id(tensor.node.operation)] = -1
@@ -159,9 +163,9 @@ class Graph:
                     f"{sorted(kwargs)} (missing {missing}, unknown {extra}). Key the dict by the Input names."
                 )
             return [kwargs[name] for name in self.input_names]
-        if len(args) == 1 and count > 1 and isinstance(args[0], list | tuple):
+        if len(args) == 1 and isinstance(args[0], list | tuple) and len(args[0]) == count:
             args = tuple(args[0])
-        if len(args) == 1 and count > 1 and isinstance(args[0], Mapping):
+        if len(args) == 1 and isinstance(args[0], Mapping):
             return self._match((), args[0])
         if len(args) != count:
             raise ValueError(

@@ -85,11 +85,17 @@ class Model(Layer):
         self._graph: Graph | None = None
         if inputs is not None:
             self._graph = Graph(inputs, outputs)
-            self.graph_layers = nn.ModuleDict({layer.name: layer for layer in self._graph.modules()})
+            modules = self._graph.modules()
+            _check_unique_names(modules)
+            # By position in model.layers: the state_dict keys do not depend on the names the
+            # process-wide counter gave, so the same architecture built twice loads the same file.
+            self.graph_layers = nn.ModuleList(modules)
             self.built = True
             first = self._graph.flat_inputs[0]
             if len(self._graph.flat_inputs) == 1 and all(size is not None for size in first.shape[1:]):
                 self.input_sample_shape = tuple(first.shape[1:])  # type: ignore[arg-type]
+        if not self._trainable:
+            self.trainable = False  # Model(..., trainable=False) freezes what it holds
 
     # -- calling ------------------------------------------------------------------
     def forward(self, *args: Any, **kwargs: Any) -> Any:
@@ -148,7 +154,7 @@ class Model(Layer):
         """The model's layers: a functional model's in running order (its `InputLayer`s first),
         else the modules it holds directly."""
         if self._graph is not None:
-            return self._graph.layers()
+            return [layer for layer in self._graph.layers() if isinstance(layer, nn.Module)]
         return [child for name, child in self.named_children() if name != "module"] or [
             child for child in self.children()
         ]
@@ -726,6 +732,17 @@ class Model(Layer):
 
         del line_length, positions, expand_nested, layer_range  # layout options of Keras's printer
         print_fn(summary.summarize(self, show_trainable=show_trainable))
+
+
+def _check_unique_names(modules: list[nn.Module]) -> None:
+    names = [getattr(module, "name", None) for module in modules]
+    repeated = sorted({name for name in names if name is not None and names.count(name) > 1})
+    if repeated:
+        raise ValueError(
+            f"The name {repeated[0]!r} is used {names.count(repeated[0])} times in the model. All layer "
+            f"names must be unique. Received: layers named {repeated}. Give the layers distinct `name=`s "
+            "(a model loaded from a file keeps its names; new layers get automatic ones that may clash)."
+        )
 
 
 def _model_arguments(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from fitwell.devices import device_scope
 from fitwell.functional import Graph
 from fitwell.layers.input_layer import Input, InputLayer
 from fitwell.layers.layer import Layer
@@ -88,6 +89,8 @@ class Sequential(Model):
             if declared is not None:
                 self._start_graph(declared)
         stack.append(layer)
+        if not self._trainable:
+            _freeze(layer)
         if self._graph is not None:
             self._extend_graph(layer)
 
@@ -128,8 +131,9 @@ class Sequential(Model):
         if self._graph is None and isinstance(inputs, torch.Tensor) and inputs.dim() >= 1:
             self._start_graph(Input(shape=tuple(inputs.shape[1:]), dtype=inputs.dtype))
             try:
-                for layer in self.layers:
-                    self._extend_graph(layer)
+                with device_scope(inputs.device):  # the layers are built where the data is
+                    for layer in self.layers:
+                        self._extend_graph(layer)
             except ValueError:
                 self._graph = None  # a layer that cannot run on zeros: no symbolic view, still trainable
         self.built = True
@@ -138,6 +142,13 @@ class Sequential(Model):
         for layer in self._modules["layers"]:  # type: ignore[union-attr]
             x = layer(x)
         return x
+
+
+def _freeze(layer: nn.Module) -> None:
+    if isinstance(layer, Layer):
+        layer.trainable = False
+    else:
+        layer.requires_grad_(False)
 
 
 def _declared_input(layer: nn.Module) -> SymbolicTensor | None:

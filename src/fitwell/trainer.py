@@ -170,6 +170,14 @@ class Trainer:
         model.to(self.device)
         objectives.to(self.device)
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Copies (copy.deepcopy(model), pickling) drop what refers to this model's functions:
+        # the forward-and-loss function and the DDP wrapper are rebuilt at the next fit.
+        state = dict(self.__dict__)
+        state["forward_loss"] = None
+        state["train_module"] = None
+        return state
+
     # -- where it runs ---------------------------------------------------------
     @property
     def world_size(self) -> int:

@@ -395,6 +395,20 @@ class BatchNormalization(Layer):
             y = F.batch_norm(
                 x, self.running_mean, self.running_var, self.weight, self.bias, False, 0.0, self.epsilon
             )
+        elif x.numel() == x.shape[1]:
+            # One value per feature (a last batch of 1): torch's kernel refuses it, Keras
+            # normalises to beta (variance 0). Done by hand; the statistics move as usual.
+            dims = [d for d in range(x.dim()) if d != 1]
+            variance, mean = torch.var_mean(x, dim=dims, correction=0, keepdim=True)
+            y = (x - mean) * torch.rsqrt(variance + self.epsilon)
+            shape = [1, -1] + [1] * (x.dim() - 2)
+            if self.weight is not None:
+                y = y * self.weight.reshape(shape)
+            if self.bias is not None:
+                y = y + self.bias.reshape(shape)
+            with torch.no_grad():
+                self.running_mean.lerp_(mean.flatten().to(self.running_mean.dtype), 1.0 - self.momentum)
+                self.running_var.lerp_(variance.flatten().to(self.running_var.dtype), 1.0 - self.momentum)
         else:
             y = F.batch_norm(x, None, None, self.weight, self.bias, training=True, eps=self.epsilon)
             # Keras tracks the biased batch variance (torch's kernel would

@@ -24,10 +24,11 @@ import torch
 from torch import nn
 
 from fitwell import initializers, regularizers
+from fitwell.devices import current_device
 from fitwell.layers import symbolic
 from fitwell.layers.variable import Variable
 
-__all__ = ["Layer", "call_takes_training", "collecting_losses", "store_transposed", "unique_name"]
+__all__ = ["Layer", "call_takes_training", "collecting_losses", "shape_of", "store_transposed", "unique_name"]
 
 _counters: dict[str, itertools.count] = defaultdict(itertools.count)
 _collectors = threading.local()
@@ -183,8 +184,9 @@ class Layer(nn.Module):
             if isinstance(first, np.ndarray):  # Keras accepts numpy: a tensor on the layer's device
                 args = (self._as_tensor(first), *args[1:])
         if args and self.casts_integer_inputs and isinstance(args[0], torch.Tensor):
-            if not args[0].is_floating_point() and not args[0].is_complex():
-                args = (args[0].to(torch.get_default_dtype()), *args[1:])
+            dtype = args[0].dtype
+            if not (dtype.is_floating_point or dtype.is_complex) or dtype == torch.float64 != self.dtype:
+                args = (args[0].to(self.dtype), *args[1:])  # as Keras casts inputs of float layers
         if not self.built:
             self._build_for(args[0] if args else next(iter(kwargs.values())))
         if self._losses:
@@ -226,8 +228,25 @@ class Layer(nn.Module):
         return outputs
 
     def _build_for(self, inputs: Any) -> None:
-        self.build(_shape_of(inputs))
+        # Weights are created where the inputs are (a model moved to a GPU before its
+        # lazy layers saw data builds them there), or where the run in progress is.
+        tensors = symbolic.flatten_tensors(inputs)
+        device = tensors[0].device if tensors else current_device()
+        with torch.device(device):
+            self.build(shape_of(inputs))
         self.built = True
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Keras tracks layers kept in lists and dicts; torch only sees modules set directly.
+        if isinstance(value, list | tuple) and value and all(isinstance(v, nn.Module) for v in value):
+            value = nn.ModuleList(value)
+        elif (
+            isinstance(value, dict)
+            and value
+            and all(isinstance(k, str) and isinstance(v, nn.Module) for k, v in value.items())
+        ):
+            value = nn.ModuleDict(value)
+        super().__setattr__(name, value)
 
     @property
     def awaits_build(self) -> bool:
@@ -430,11 +449,14 @@ class Layer(nn.Module):
     # -- config and the functional API ---------------------------------------------
     def get_config(self) -> dict[str, Any]:
         """The constructor arguments (Keras's `get_config`); subclasses add theirs."""
-        return {
+        config: dict[str, Any] = {
             "name": self.name,
             "trainable": self.trainable,
             "dtype": str(self.dtype).removeprefix("torch."),
         }
+        if self.activity_regularizer is not None:
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        return config
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Layer:
@@ -503,13 +525,14 @@ def _declared_shape(
     return None
 
 
-def _shape_of(inputs: Any) -> Any:
+def shape_of(inputs: Any) -> Any:
+    """The shape (a tuple) of a tensor or symbolic tensor, or the structure of shapes of a list/dict."""
     if isinstance(inputs, torch.Tensor | symbolic.SymbolicTensor):
         return tuple(inputs.shape)
     if isinstance(inputs, dict):
-        return {key: _shape_of(value) for key, value in inputs.items()}
+        return {key: shape_of(value) for key, value in inputs.items()}
     if isinstance(inputs, list | tuple):
-        return [_shape_of(value) for value in inputs]
+        return [shape_of(value) for value in inputs]
     return None
 
 

@@ -46,6 +46,8 @@ class Merge(Layer):
 
     min_inputs = 2
     max_inputs: int | None = None
+    #: Elementwise merges broadcast inputs of lower rank, as Keras does (new axes after the batch axis).
+    elementwise = True
 
     def call(self, inputs: Sequence[torch.Tensor]) -> torch.Tensor:
         if not isinstance(inputs, list | tuple) or not (
@@ -61,7 +63,11 @@ class Merge(Layer):
                 f"{type(self).__name__} merges a list of {expected} tensors. Received: {count}. "
                 f"Call it on a list: {type(self).__name__}()([x1, x2])."
             )
-        return self.merge(list(inputs))
+        tensors = list(inputs)
+        if self.elementwise:
+            rank = max(t.dim() for t in tensors)
+            tensors = [t.reshape(t.shape[:1] + (1,) * (rank - t.dim()) + t.shape[1:]) for t in tensors]
+        return self.merge(tensors)
 
     def merge(self, tensors: list[torch.Tensor]) -> torch.Tensor:
         """Combine the tensors. Subclasses implement it."""
@@ -137,6 +143,7 @@ class Concatenate(Merge):
     """
 
     min_inputs = 1
+    elementwise = False
 
     def __init__(self, axis: int = -1, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -163,6 +170,7 @@ class Dot(Merge):
     """
 
     max_inputs = 2
+    elementwise = False
 
     def __init__(self, axes: int | tuple[int, int], normalize: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)

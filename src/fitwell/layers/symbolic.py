@@ -24,6 +24,8 @@ from typing import Any
 
 import torch
 
+from fitwell.devices import current_device
+
 __all__ = [
     "Node",
     "SymbolicTensor",
@@ -209,20 +211,24 @@ def map_structure(structure: Any, function: Callable[[Any], Any]) -> Any:
     return function(structure)
 
 
-def _probe_value(tensor: SymbolicTensor, probe: tuple[int, int]) -> torch.Tensor:
+def _probe_value(tensor: SymbolicTensor, probe: tuple[int, int], device: torch.device) -> torch.Tensor:
     batch, other = probe
     sizes = [
         batch if axis == 0 and size is None else (other if size is None else size)
         for axis, size in enumerate(tensor.shape)
     ]
-    return torch.zeros(sizes, dtype=tensor.torch_dtype)
+    return torch.zeros(sizes, dtype=tensor.torch_dtype, device=device)
 
 
 def _run_probe(operation: Callable[..., Any], args: tuple, kwargs: dict, probe: tuple[int, int]) -> Any:
-    def real(leaf: Any) -> Any:
-        return _probe_value(leaf, probe) if isinstance(leaf, SymbolicTensor) else leaf
-
     modules = [operation] if isinstance(operation, torch.nn.Module) else []
+    # Probe where the operation's weights are (a model already on a GPU), else where the run is.
+    weight = next((t for m in modules for t in [*m.parameters(), *m.buffers()]), None)
+    device = weight.device if weight is not None else current_device()
+
+    def real(leaf: Any) -> Any:
+        return _probe_value(leaf, probe, device) if isinstance(leaf, SymbolicTensor) else leaf
+
     modes = [module.training for module in modules]
     for module in modules:
         module.eval()

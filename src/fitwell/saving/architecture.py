@@ -22,7 +22,7 @@ import torch
 from torch import nn
 
 from fitwell import layers
-from fitwell.layers.layer import Layer
+from fitwell.layers.layer import Layer, shape_of
 
 __all__ = [
     "ALLOWED",
@@ -237,7 +237,7 @@ def describe_layer(layer: nn.Module, index: int) -> dict[str, Any]:
     rebuilt = _instantiate(type(layer), config, name)
     if isinstance(rebuilt, Layer) and rebuilt.awaits_build and isinstance(layer, Layer) and layer.built:
         with torch.random.fork_rng(devices=[]):
-            rebuilt.build(layer.input.shape)
+            rebuilt.build(shape_of(layer.input))
     if _weight_names(rebuilt) != _weight_names(layer):
         raise TypeError(
             f"Layer {index} ({type(layer).__name__}) holds weights its arguments do not create: "
