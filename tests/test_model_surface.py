@@ -143,3 +143,25 @@ def test_lazy_weights_are_built_where_the_inputs_are():
     model.to("meta")
     out = model(torch.zeros(2, 4, device="meta"))
     assert out.device.type == "meta" and all(p.device.type == "meta" for p in model.parameters())
+
+
+def test_a_model_called_directly_runs_in_inference_mode_as_keras():
+    inputs = fitwell.Input(shape=(4,))
+    model = fitwell.Model(inputs, layers.BatchNormalization()(layers.Dropout(0.5)(inputs)))
+    x = torch.full((3, 4), 2.0)
+    assert torch.equal(model(x), model(x))  # no dropout
+    assert torch.equal(model.layers[2].moving_mean, torch.zeros(4))  # statistics untouched
+    assert not torch.equal(model(x, training=True), model(x))  # training=True still trains
+
+
+def test_a_weight_kept_under_a_second_attribute_is_stored_once():
+    class Linear(layers.Layer):
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1], 2), name="kernel")
+
+        def call(self, x):
+            return x @ self.w
+
+    layer = Linear()
+    layer(torch.ones(1, 3))
+    assert list(layer.state_dict()) == ["kernel"] and layer.w is layer.kernel

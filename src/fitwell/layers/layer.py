@@ -130,6 +130,9 @@ class Layer(nn.Module):
         **unknown: Any,
     ) -> None:
         super().__init__()
+        # Keras runs a layer in inference mode unless told otherwise (fit, train_on_batch and
+        # training=True switch it): dropout off, moving statistics used. torch's default is training.
+        self.training = False
         if unknown:
             raise TypeError(
                 f"{type(self).__name__} got unexpected keyword arguments: {sorted(unknown)}. "
@@ -237,6 +240,11 @@ class Layer(nn.Module):
         self.built = True
 
     def __setattr__(self, name: str, value: Any) -> None:
+        registered = self.__dict__.get("_parameters", {}).values()
+        if isinstance(value, nn.Parameter) and any(value is p for p in registered):
+            # `self.w = self.add_weight(name="kernel")`, Keras's idiom: keep one entry in the state_dict.
+            object.__setattr__(self, name, value)
+            return
         # Keras tracks layers kept in lists and dicts; torch only sees modules set directly.
         if isinstance(value, list | tuple) and value and all(isinstance(v, nn.Module) for v in value):
             value = nn.ModuleList(value)
