@@ -165,3 +165,22 @@ def test_a_weight_kept_under_a_second_attribute_is_stored_once():
     layer = Linear()
     layer(torch.ones(1, 3))
     assert list(layer.state_dict()) == ["kernel"] and layer.w is layer.kernel
+
+
+def test_looking_at_shapes_and_the_first_batch_changes_no_state():
+    class Counter(layers.Layer):
+        def build(self, input_shape):
+            self.calls = self.add_weight(shape=(), initializer="zeros", trainable=False, name="calls")
+
+        def call(self, x):
+            self.calls.assign_add(1.0)
+            return x
+
+    inputs = fitwell.Input(shape=(2,))
+    counter = Counter()
+    norm = layers.BatchNormalization()
+    model = fitwell.Model(inputs, layers.Dense(1)(norm(counter(inputs), training=True)))
+    assert float(counter.calls) == 0.0 and torch.equal(norm.moving_variance, torch.ones(2))
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(np.ones((4, 2), "float32"), np.ones((4, 1), "float32"), batch_size=2, epochs=1, verbose=0)
+    assert float(counter.calls) == 2.0  # the two training batches, as in Keras

@@ -28,6 +28,7 @@ from fitwell import mixed_precision as precision_module
 from fitwell.data import Batch
 from fitwell.devices import device_scope
 from fitwell.errors import NotCompiledError
+from fitwell.layers.symbolic import preserved_state
 from fitwell.metrics import Metric
 from fitwell.objectives import CompileMetrics, Objectives, to_floats
 from fitwell.optimizers import LossScaleOptimizer, Optimizer, TorchOptimizer
@@ -261,7 +262,12 @@ class Trainer:
             # The look at the first batch must not move the random streams a run draws from
             # (Keras's build runs on placeholders and draws nothing).
             devices = [self.device] if self.device.type == "cuda" else []
-            with torch.no_grad(), device_scope(self.device), torch.random.fork_rng(devices=devices):
+            with (
+                torch.no_grad(),
+                device_scope(self.device),
+                torch.random.fork_rng(devices=devices),
+                preserved_state(model),
+            ):
                 y_pred = call_module(model, batch.x)
         except RuntimeError as error:
             raise ValueError(

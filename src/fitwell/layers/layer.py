@@ -345,6 +345,11 @@ class Layer(nn.Module):
         return found
 
     @property
+    def state_variables(self) -> list[torch.Tensor]:
+        """This layer's own weights made with `trainable=False` (counters, sums): state a call may change."""
+        return [getattr(self, name) for name in sorted(self._created_frozen)]
+
+    @property
     def has_regularizers(self) -> bool:
         """Whether this layer (not the layers inside it) has weight regularizers."""
         return bool(self._regularizers)

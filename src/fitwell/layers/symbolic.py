@@ -32,6 +32,7 @@ __all__ = [
     "call_symbolically",
     "flatten",
     "flatten_tensors",
+    "preserved_state",
     "is_symbolic",
     "map_structure",
 ]
@@ -233,11 +234,40 @@ def _run_probe(operation: Callable[..., Any], args: tuple, kwargs: dict, probe: 
     for module in modules:
         module.eval()
     try:
-        with torch.no_grad():
+        with torch.no_grad(), preserved_state(operation):
             return operation(*map_structure(args, real), **map_structure(kwargs, real))
     finally:
         for module, mode in zip(modules, modes, strict=True):
             module.train(mode)
+
+
+class preserved_state:  # noqa: N801 - used as a context manager
+    """Put a module's mutable state back after a look at it: buffers and layers' `state_variables`.
+
+    Running a model to learn shapes (or to check the first batch) must
+    change nothing a training run would see: batch-norm statistics, a
+    layer's own counters.
+
+    Args:
+        module: The module (with everything inside it), or None.
+    """
+
+    def __init__(self, module: Any) -> None:
+        self.tensors: list[torch.Tensor] = []
+        if isinstance(module, torch.nn.Module):
+            for inner in module.modules():
+                self.tensors += list(inner.buffers(recurse=False))
+                self.tensors += list(getattr(inner, "state_variables", []))
+
+    def __enter__(self) -> preserved_state:
+        self.saved = [tensor.detach().clone() for tensor in self.tensors]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with torch.no_grad():
+            for tensor, saved in zip(self.tensors, self.saved, strict=True):
+                if tensor.shape == saved.shape:
+                    tensor.copy_(saved)
 
 
 def call_symbolically(operation: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
