@@ -184,3 +184,17 @@ def test_looking_at_shapes_and_the_first_batch_changes_no_state():
     model.compile(optimizer="sgd", loss="mse")
     model.fit(np.ones((4, 2), "float32"), np.ones((4, 1), "float32"), batch_size=2, epochs=1, verbose=0)
     assert float(counter.calls) == 2.0  # the two training batches, as in Keras
+
+
+@pytest.mark.keras
+def test_batch_normalization_on_any_feature_axis_matches_keras():
+    keras = pytest.importorskip("keras")
+    x = np.random.default_rng(1).normal(size=(4, 3, 5, 2)).astype("float32")
+    for axis in (3, 2, -1, 1):
+        reference, layer = keras.layers.BatchNormalization(axis=axis), layers.BatchNormalization(axis=axis)
+        expected = keras.ops.convert_to_numpy(reference(x, training=True))
+        got = layer(torch.from_numpy(x), training=True).detach().numpy()
+        np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-4)
+        np.testing.assert_allclose(
+            layer.moving_mean.numpy(), keras.ops.convert_to_numpy(reference.moving_mean), rtol=1e-5, atol=1e-6
+        )

@@ -324,8 +324,11 @@ class BatchNormalization(Layer):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        if axis not in (-1, 1):
-            raise ValueError(f"`axis` must be -1 or 1. Received: axis={axis!r}")
+        if isinstance(axis, bool) or not isinstance(axis, int) or axis == 0:
+            raise ValueError(
+                f"`axis` must be the feature axis, an int other than 0 (the batch axis), e.g. -1 for "
+                f"channels last. Received: axis={axis!r}"
+            )
         self.axis = axis
         self.momentum = float(momentum)
         self.epsilon = float(epsilon)
@@ -344,7 +347,7 @@ class BatchNormalization(Layer):
 
     def build(self, input_shape: Any) -> None:
         """Create gamma, beta and the moving statistics for the input's features."""
-        features = input_shape[-1] if self.axis == -1 else input_shape[1]
+        features = input_shape[self.axis]
         if self.scale:
             self.add_weight(
                 shape=(features,),
@@ -388,9 +391,10 @@ class BatchNormalization(Layer):
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
         x = inputs
-        channels_last = self.axis == -1 and x.dim() > 2
-        if channels_last:
-            x = x.movedim(-1, 1)
+        axis = self.axis % x.dim()
+        moved = axis != 1
+        if moved:
+            x = x.movedim(axis, 1)  # torch's kernel normalises axis 1
         if not self.training or not self.trainable:
             y = F.batch_norm(
                 x, self.running_mean, self.running_var, self.weight, self.bias, False, 0.0, self.epsilon
@@ -420,7 +424,7 @@ class BatchNormalization(Layer):
                 # precision; the moving statistics stay float32.
                 self.running_mean.lerp_(mean.to(self.running_mean.dtype), 1.0 - self.momentum)
                 self.running_var.lerp_(variance.to(self.running_var.dtype), 1.0 - self.momentum)
-        return y.movedim(1, -1) if channels_last else y
+        return y.movedim(1, axis) if moved else y
 
     def get_config(self) -> dict[str, Any]:
         return {

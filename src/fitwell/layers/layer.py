@@ -411,6 +411,21 @@ class Layer(nn.Module):
         """Frozen weights and state such as moving statistics."""
         return [w for w in self.weights if not (isinstance(w, nn.Parameter) and w.requires_grad)]
 
+    @property
+    def variables(self) -> list[torch.Tensor]:
+        """Keras 3's name for every weight of the layer (the same list as `weights`)."""
+        return self.weights
+
+    @property
+    def trainable_variables(self) -> list[torch.Tensor]:
+        """Keras 3's name for `trainable_weights`."""
+        return self.trainable_weights
+
+    @property
+    def non_trainable_variables(self) -> list[torch.Tensor]:
+        """Keras 3's name for `non_trainable_weights`."""
+        return self.non_trainable_weights
+
     def count_params(self) -> int:
         """The number of scalars in all weights (trainable or not)."""
         return sum(
