@@ -198,3 +198,13 @@ def test_batch_normalization_on_any_feature_axis_matches_keras():
         np.testing.assert_allclose(
             layer.moving_mean.numpy(), keras.ops.convert_to_numpy(reference.moving_mean), rtol=1e-5, atol=1e-6
         )
+
+
+def test_a_shared_layer_adds_its_loss_at_each_call_as_keras():
+    shared = layers.Dense(2, activity_regularizer="l2", kernel_initializer="ones")
+    a, b = fitwell.Input(shape=(3,)), fitwell.Input(shape=(3,))
+    model = fitwell.Model([a, b], layers.add([shared(a), shared(b)]))
+    model(torch.ones(2, 3), 2 * torch.ones(2, 3))
+    values = sorted(float(v) for v in model.losses)
+    # l2 = 0.01 * sum(out**2) / batch: outputs 3 and 6 per unit, 2 units, batch 2
+    assert values == pytest.approx([0.01 * 2 * 9, 0.01 * 2 * 36])

@@ -68,6 +68,7 @@ class Model(Layer):
 
     # Integer inputs go to the layers as they are (an Embedding needs its ids).
     casts_integer_inputs = False
+    records_call_losses = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         module, inputs, outputs = _model_arguments(args, kwargs)

@@ -89,6 +89,7 @@ class Sequential(Model):
             if declared is not None:
                 self._start_graph(declared)
         stack.append(layer)
+        self._adds_losses = None  # the new layer may add losses: look again at the next call
         if not self._trainable:
             _freeze(layer)
         if self._graph is not None:

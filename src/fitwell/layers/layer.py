@@ -116,6 +116,8 @@ class Layer(nn.Module):
     #: Whether integer inputs are cast to float32 before `call` (Keras casts
     #: inputs of float layers); layers that take ids (`Embedding`) set False.
     casts_integer_inputs = True
+    #: Models record every add_loss term of a call (so `model.losses` keeps a shared layer's each time).
+    records_call_losses = False
 
     def __init__(
         self,
@@ -150,6 +152,8 @@ class Layer(nn.Module):
         self._regularizers: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {}
         self._created_frozen: set[str] = set()  # weights made with trainable=False: never trained
         self._losses: list[torch.Tensor] = []
+        self._call_losses: list[torch.Tensor] | None = None  # a model's add_loss terms of its last call
+        self._adds_losses: bool | None = None  # whether a layer inside may add losses (found once)
         self._nodes: list[symbolic.Node] = []
 
     # -- Keras's protocol -----------------------------------------------------
@@ -194,15 +198,13 @@ class Layer(nn.Module):
             self._build_for(args[0] if args else next(iter(kwargs.values())))
         if self._losses:
             self._losses = []  # losses of the last call only, as Keras keeps them
-        if training is None or bool(training) == self.training:
-            outputs = super().__call__(*args, **kwargs)
+        if self.records_call_losses and self._may_add_losses():
+            # A model keeps every add_loss term of its call, a shared layer's from each of its calls.
+            with collecting_losses() as added:
+                outputs = self._call_in_mode(args, kwargs, training)
+            self._call_losses = added
         else:
-            was_training = self.training
-            self.train(bool(training))
-            try:
-                outputs = super().__call__(*args, **kwargs)
-            finally:
-                self.train(was_training)
+            outputs = self._call_in_mode(args, kwargs, training)
         if self.activity_regularizer is not None:
             for output in (
                 [outputs] if isinstance(outputs, torch.Tensor) else symbolic.flatten_tensors(outputs)
@@ -211,6 +213,26 @@ class Layer(nn.Module):
                 # Keras divides by the batch size, so the strength does not depend on it.
                 self.add_loss(value / output.shape[0] if output.dim() and output.shape[0] else value)
         return outputs
+
+    def _call_in_mode(self, args: tuple, kwargs: dict, training: bool | None) -> Any:
+        if training is None or bool(training) == self.training:
+            return super().__call__(*args, **kwargs)
+        was_training = self.training
+        self.train(bool(training))
+        try:
+            return super().__call__(*args, **kwargs)
+        finally:
+            self.train(was_training)
+
+    def _may_add_losses(self) -> bool:
+        """Whether a layer inside may call add_loss: one with an activity regularizer, or one of yours."""
+        if self._adds_losses is None:
+            self._adds_losses = any(
+                isinstance(m, Layer)
+                and (m.activity_regularizer is not None or not type(m).__module__.startswith("fitwell."))
+                for m in self.modules()
+            )
+        return self._adds_losses
 
     def _as_tensor(self, array: np.ndarray) -> torch.Tensor:
         tensor = torch.as_tensor(array)
@@ -331,16 +353,17 @@ class Layer(nn.Module):
         """Add a term to the training loss (during `call`); it is summed into `loss`, as Keras."""
         value = torch.as_tensor(loss)
         self._losses.append(value)
-        stack = getattr(_collectors, "stack", None)
-        if stack:
-            stack[-1].append(value)
+        for collected in getattr(_collectors, "stack", ()):  # every model call in progress sees it
+            collected.append(value)
 
     @property
     def losses(self) -> list[torch.Tensor]:
         """The `add_loss` terms of the last call and the weight regularization, here and in inner layers."""
-        found: list[torch.Tensor] = []
+        recorded = self._call_losses if self.records_call_losses and self._may_add_losses() else None
+        found: list[torch.Tensor] = list(recorded or [])
         for layer in self._layers_within():
-            found.extend(layer._losses)
+            if recorded is None:
+                found.extend(layer._losses)
             found.extend(layer.regularization_terms())
         return found
 
