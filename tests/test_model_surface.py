@@ -208,3 +208,21 @@ def test_a_shared_layer_adds_its_loss_at_each_call_as_keras():
     values = sorted(float(v) for v in model.losses)
     # l2 = 0.01 * sum(out**2) / batch: outputs 3 and 6 per unit, 2 units, batch 2
     assert values == pytest.approx([0.01 * 2 * 9, 0.01 * 2 * 36])
+
+
+def test_a_float64_layer_takes_float32_inputs_and_a_list_input_layer_saves(tmp_path):
+    assert layers.Dense(2, dtype="float64")(torch.ones(3, 4)).dtype == torch.float64
+
+    class WeightedSum(layers.Layer):
+        def build(self, input_shape):
+            self.mix = self.add_weight(shape=(len(input_shape),), initializer="ones", name="mix")
+
+        def call(self, inputs):
+            return sum(w * x for w, x in zip(self.mix, inputs, strict=True))
+
+    a, b = fitwell.Input(shape=(2,)), fitwell.Input(shape=(2,))
+    model = fitwell.Model([a, b], WeightedSum()([a, b]))
+    model.save(tmp_path / "m.keras")
+    loaded = fitwell.load_model(tmp_path / "m.keras", custom_objects={"WeightedSum": WeightedSum})
+    x = torch.ones(1, 2)
+    torch.testing.assert_close(loaded(x, x), model(x, x))

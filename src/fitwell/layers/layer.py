@@ -192,7 +192,10 @@ class Layer(nn.Module):
                 args = (self._as_tensor(first), *args[1:])
         if args and self.casts_integer_inputs and isinstance(args[0], torch.Tensor):
             dtype = args[0].dtype
-            if not (dtype.is_floating_point or dtype.is_complex) or dtype == torch.float64 != self.dtype:
+            doubles = (
+                torch.float64 in (dtype, self.dtype) and dtype != self.dtype
+            )  # half types pass (autocast)
+            if not (dtype.is_floating_point or dtype.is_complex) or doubles:
                 args = (args[0].to(self.dtype), *args[1:])  # as Keras casts inputs of float layers
         if not self.built:
             self._build_for(args[0] if args else next(iter(kwargs.values())))
