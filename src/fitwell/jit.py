@@ -53,8 +53,13 @@ def _eager_forward_loss(trainer: Trainer) -> Callable[[Any, Any, Any], Outputs]:
                 y_pred = call_module(module, x)
         else:
             y_pred, added = call_module(module, x), []
-        # As Keras: the `loss` includes weight regularization and add_loss terms.
-        extra = [*added, *(term for layer in regularized for term in layer.regularization_terms())]
+        # As Keras: the `loss` includes weight regularization and add_loss terms (models
+        # without either build no list here).
+        extra = (
+            [*added, *(t for layer in regularized for t in layer.regularization_terms())]
+            if added or regularized
+            else None
+        )
         total, per_head = objectives.loss_values(y, y_pred, sample_weight, extra)
         return total, per_head, y_pred
 

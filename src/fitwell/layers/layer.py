@@ -27,6 +27,7 @@ from fitwell import initializers, regularizers
 from fitwell.devices import current_device
 from fitwell.layers import symbolic
 from fitwell.layers.variable import Variable
+from fitwell.layers.weight_order import keras_array, named_weights, torch_array
 
 __all__ = ["Layer", "call_takes_training", "collecting_losses", "shape_of", "store_transposed", "unique_name"]
 
@@ -418,14 +419,7 @@ class Layer(nn.Module):
     @property
     def weights(self) -> list[torch.Tensor]:
         """Every weight, in Keras's order: this layer's own (trainable first), then each inner layer's."""
-        found: list[torch.Tensor] = []
-        seen: set[int] = set()
-        for module in _own_then_children(self):
-            for tensor in _own_weights(module):
-                if id(tensor) not in seen:
-                    seen.add(id(tensor))
-                    found.append(tensor)
-        return found
+        return [tensor for _, _, tensor in named_weights(self)]
 
     @property
     def trainable_weights(self) -> list[torch.Tensor]:
@@ -460,7 +454,7 @@ class Layer(nn.Module):
 
     def get_weights(self) -> list[np.ndarray]:
         """The weights as numpy arrays, in Keras's order and layout."""
-        return [_keras_array(module, name, tensor) for module, name, tensor in _named_weights(self)]
+        return [keras_array(module, name, tensor) for module, name, tensor in named_weights(self)]
 
     def set_weights(self, weights: Sequence[Any]) -> None:
         """Set the weights from arrays in Keras's order and layout (what Keras's `get_weights` returns).
@@ -469,7 +463,7 @@ class Layer(nn.Module):
             ValueError: For a different number of arrays or a shape that does
                 not fit, naming the layer and the weight.
         """
-        targets = _named_weights(self)
+        targets = named_weights(self)
         if len(weights) != len(targets):
             raise ValueError(
                 f"{self.name}.set_weights() needs {len(targets)} arrays (its weights in Keras's order: "
@@ -478,14 +472,14 @@ class Layer(nn.Module):
         converted = []
         for (module, name, tensor), value in zip(targets, weights, strict=True):
             value = np.asarray(value)
-            expected = tuple(_keras_array(module, name, tensor).shape)
+            expected = tuple(keras_array(module, name, tensor).shape)
             if tuple(value.shape) != expected:
                 raise ValueError(
                     f"{self.name}.set_weights(): weight {name!r} of "
                     f"{getattr(module, 'name', type(module).__name__)} has shape {expected} in Keras's "
                     f"layout. Received: an array of shape {tuple(value.shape)}."
                 )
-            converted.append((tensor, _torch_array(module, name, value)))
+            converted.append((tensor, torch_array(module, name, value)))
         with torch.no_grad():
             for tensor, value in converted:
                 tensor.copy_(torch.as_tensor(value, dtype=tensor.dtype))
@@ -588,42 +582,3 @@ def shape_of(inputs: Any) -> Any:
     if isinstance(inputs, list | tuple):
         return [shape_of(value) for value in inputs]
     return None
-
-
-def _own_then_children(layer: nn.Module) -> Iterator[nn.Module]:
-    yield layer
-    for child in layer.children():
-        yield from _own_then_children(child)
-
-
-def _own_weights(module: nn.Module) -> list[torch.Tensor]:
-    parameters = list(module.named_parameters(recurse=False))
-    frozen = module._created_frozen if isinstance(module, Layer) else set()
-    trainable_first = [p for n, p in parameters if n not in frozen] + [
-        p for n, p in parameters if n in frozen
-    ]
-    return trainable_first + [b for b in module.buffers(recurse=False) if b.is_floating_point()]
-
-
-def _named_weights(layer: nn.Module) -> list[tuple[nn.Module, str, torch.Tensor]]:
-    found = []
-    seen: set[int] = set()
-    for module in _own_then_children(layer):
-        names = {
-            id(t): n
-            for n, t in [*module.named_parameters(recurse=False), *module.named_buffers(recurse=False)]
-        }
-        for tensor in _own_weights(module):
-            if id(tensor) not in seen:
-                seen.add(id(tensor))
-                found.append((module, names[id(tensor)], tensor))
-    return found
-
-
-def _keras_array(module: nn.Module, name: str, tensor: torch.Tensor) -> np.ndarray:
-    view = module.keras_view(name, tensor) if isinstance(module, Layer) else tensor
-    return view.detach().cpu().numpy().copy()
-
-
-def _torch_array(module: nn.Module, name: str, array: np.ndarray) -> np.ndarray:
-    return module.torch_layout(name, array) if isinstance(module, Layer) else array
