@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fitwell.layers.activations import get_activation
-from fitwell.layers.convolution import BatchNormalization, Conv2D, GlobalAveragePooling2D, MaxPooling2D
+from fitwell.layers.convolution import Conv2D
 from fitwell.layers.core import Activation, Dense, Dropout, Embedding, Flatten
 from fitwell.layers.input_layer import Input, InputLayer
 from fitwell.layers.layer import Layer
@@ -25,6 +25,8 @@ from fitwell.layers.merging import (
     multiply,
     subtract,
 )
+from fitwell.layers.normalization import BatchNormalization
+from fitwell.layers.pooling import GlobalAveragePooling2D, MaxPooling2D
 
 __all__ = [
     "Activation",

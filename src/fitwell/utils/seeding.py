@@ -1,4 +1,4 @@
-"""Reproducibility and device helpers."""
+"""Reproducibility and the default device."""
 
 from __future__ import annotations
 
