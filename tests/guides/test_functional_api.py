@@ -30,61 +30,18 @@ Skipped:
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pytest
 import torch
 
 import fitwell
 from fitwell import layers, ops
+from porting import as_numpy, history_without_learning_rate, layer_table, summary_totals
 
 pytestmark = pytest.mark.filterwarnings("ignore:The structure of `inputs`:UserWarning")
 
 
 # -- helpers ---------------------------------------------------------------------
-def summary_text(model) -> str:
-    lines: list[str] = []
-    model.summary(print_fn=lambda *args, **kwargs: lines.append(" ".join(str(a) for a in args)))
-    return "\n".join(lines)
-
-
-def summary_totals(model) -> tuple[int, int, int]:
-    """(total, trainable, non-trainable) as the printed summary states them (fitwell or Keras)."""
-    text = summary_text(model)
-
-    def grab(pattern: str) -> int:
-        found = re.search(pattern + r": ([\d,]+)", text)
-        assert found, f"no {pattern!r} in the summary:\n{text}"
-        return int(found.group(1).replace(",", ""))
-
-    return grab("Total params"), grab("(?<!Non-)Trainable params"), grab("Non-trainable params")
-
-
-def layer_table(model) -> list[tuple[str, object, int]]:
-    """(class name, output shape, params) of each layer in `model.layers`."""
-    return [(type(layer).__name__, _shape(layer.output), int(layer.count_params())) for layer in model.layers]
-
-
-def _shape(output):
-    if isinstance(output, list | tuple):
-        return [tuple(o.shape) for o in output]
-    return tuple(output.shape)
-
-
-def as_numpy(value):
-    if isinstance(value, dict):
-        return {k: as_numpy(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [as_numpy(v) for v in value]
-    if isinstance(value, torch.Tensor):
-        return value.detach().cpu().numpy()
-    return np.asarray(value)
-
-
-def history_without_learning_rate(history) -> dict[str, list[float]]:
-    # fitwell always records `learning_rate` (a documented difference, docs/keras.md).
-    return {k: v for k, v in history.history.items() if k != "learning_rate"}
 
 
 def mnist_like(samples: int = 200):

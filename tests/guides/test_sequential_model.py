@@ -24,50 +24,18 @@ Keras 3): `layers.Dense(2, input_shape=(4,))` as the first layer.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pytest
 import torch
 
 import fitwell
 from fitwell import layers, ops
+from porting import as_numpy, layer_table, summary_totals
 
 pytestmark = pytest.mark.filterwarnings("ignore:The structure of `inputs`:UserWarning")
 
 
 # -- helpers ---------------------------------------------------------------------
-def summary_text(model) -> str:
-    lines: list[str] = []
-    model.summary(print_fn=lambda *args, **kwargs: lines.append(" ".join(str(a) for a in args)))
-    return "\n".join(lines)
-
-
-def summary_totals(model) -> tuple[int, int, int]:
-    """(total, trainable, non-trainable) as the printed summary states them (fitwell or Keras)."""
-    text = summary_text(model)
-
-    def grab(pattern: str) -> int:
-        found = re.search(pattern + r": ([\d,]+)", text)
-        assert found, f"no {pattern!r} in the summary:\n{text}"
-        return int(found.group(1).replace(",", ""))
-
-    return grab("Total params"), grab("(?<!Non-)Trainable params"), grab("Non-trainable params")
-
-
-def layer_table(model) -> list[tuple[str, tuple, int]]:
-    """(class name, output shape, params) of each layer in `model.layers`."""
-    return [
-        (type(layer).__name__, tuple(layer.output.shape), int(layer.count_params())) for layer in model.layers
-    ]
-
-
-def as_numpy(value):
-    if isinstance(value, list | tuple):
-        return [as_numpy(v) for v in value]
-    if isinstance(value, torch.Tensor):
-        return value.detach().cpu().numpy()
-    return np.asarray(value)
 
 
 # -- When to use a Sequential model -----------------------------------------------

@@ -36,14 +36,7 @@ import torch
 
 import fitwell
 from fitwell import layers, ops
-
-
-def as_numpy(value):
-    if isinstance(value, list | tuple):
-        return [as_numpy(v) for v in value]
-    if isinstance(value, torch.Tensor):
-        return value.detach().cpu().numpy()
-    return np.asarray(value)
+from porting import as_numpy
 
 
 # -- The Layer class: the combination of state (weights) and some computation -------------
