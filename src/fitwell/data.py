@@ -9,6 +9,8 @@ Two kinds of source serve `fit`, `evaluate` and `predict`:
   batches `(x, y)` / `(x, y, sample_weight)` (a `tf.data.Dataset` works:
   each batch is converted with `numpy.asarray`). Batches move to the
   device as they arrive.
+- `PyDatasetData`: a `fitwell.utils.PyDataset`, read batch by batch by
+  index (shuffled batch order, workers reading ahead, epoch hooks).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import torch
 
 from fitwell.structures import (
@@ -40,6 +43,7 @@ __all__ = [
     "ArrayData",
     "Batch",
     "IterableData",
+    "PyDatasetData",
     "as_data",
     "class_weight_table",
     "split_validation",
@@ -63,6 +67,11 @@ class Batch:
 
 def class_weight_table(class_weight: dict, *, device: torch.device) -> torch.Tensor:
     """A lookup tensor `weight[class_index]`; classes not in the dict weigh 1.0."""
+    if not isinstance(class_weight, dict):
+        raise TypeError(
+            "`class_weight` must be a dict mapping class indices to weights, e.g. {0: 1.0, 1: 5.0}. "
+            f"Received: class_weight={class_weight!r} of type {type(class_weight).__name__}."
+        )
     try:
         weights = {int(key): float(value) for key, value in class_weight.items()}
     except (TypeError, ValueError) as error:
@@ -72,6 +81,11 @@ def class_weight_table(class_weight: dict, *, device: torch.device) -> torch.Ten
         ) from error
     if any(key < 0 for key in weights):
         raise ValueError(f"`class_weight` keys must be >= 0. Received: class_weight={class_weight!r}")
+    if not all(math.isfinite(value) and value >= 0 for value in weights.values()):
+        raise ValueError(
+            "`class_weight` values must be finite numbers >= 0 (NaN or Inf weights would turn the loss "
+            f"into NaN). Received: class_weight={class_weight!r}"
+        )
     table = torch.ones(max(weights, default=0) + 1)
     for key, value in weights.items():
         table[key] = value
@@ -312,11 +326,16 @@ class IterableData:
     def _convert(self, raw: Any, *, checking: bool) -> Batch:
         x, y, sample_weight = unpack_batch(raw)
         x = to_structure(x, argument="x")
-        if checking:
-            check_finite(x, argument="x")
-        y = None if y is None else move_to(to_structure(y, argument="y"), self.device)
+        y = None if y is None else to_structure(y, argument="y")
         if sample_weight is not None:
-            sample_weight = to_tensor(sample_weight, argument="sample_weight").to(self.device)
+            sample_weight = to_tensor(sample_weight, argument="sample_weight")
+        if checking:  # on the host, before the batch moves: no device sync
+            for name, part in (("x", x), ("y", y), ("sample_weight", sample_weight)):
+                if part is not None:
+                    check_finite(part, argument=name)
+        y = None if y is None else move_to(y, self.device)
+        if sample_weight is not None:
+            sample_weight = sample_weight.to(self.device)
         elif self.class_weights is not None and y is not None:
             sample_weight = weights_from_classes(y, self.class_weights)
         return Batch(move_to(x, self.device), y, sample_weight, count_samples(x))
@@ -359,6 +378,130 @@ class IterableData:
         return self._convert(self._first, checking=self.check_finite)
 
 
+class PyDatasetData(IterableData):
+    """The batches of a `fitwell.utils.PyDataset`, read by index.
+
+    With `shuffle`, every epoch visits the batch indices in a new random
+    order (Keras shuffles the batches of a PyDataset, not their samples).
+    The dataset's `workers` read batches ahead in threads or processes
+    (`fitwell.utils.batch_reader`); on CUDA each batch is pinned as it is
+    prepared, so its copy to the device does not block. The dataset's
+    `on_epoch_begin`/`on_epoch_end` wrap every epoch.
+
+    Args:
+        dataset: The PyDataset.
+        shuffle: Visit the batches in a new random order every epoch.
+        device: Where batches are moved.
+        steps_per_epoch: Batches per epoch, or None for all of them.
+        argument: The name of the argument it came in (for messages).
+    """
+
+    def __init__(
+        self,
+        dataset: Any,
+        *,
+        shuffle: bool,
+        device: torch.device,
+        steps_per_epoch: int | None = None,
+        argument: str = "x",
+    ) -> None:
+        super().__init__(dataset, device=device, steps_per_epoch=steps_per_epoch)
+        self.num_batches = _batch_count(dataset, argument)
+        self.dataset = dataset
+        self.argument = argument
+        self.shuffle = shuffle
+        self.pin = device.type == "cuda"
+
+    def check_has_end(self) -> None:
+        """Raise when an endless dataset has no `steps` to stop at."""
+        if self.num_batches is None and not self.steps_per_epoch and self.take is None:
+            name = type(self.dataset).__name__
+            raise ValueError(
+                f"`{self.argument}` is an endless {name} (its `num_batches` is None), so an epoch "
+                "would never end. Pass `steps_per_epoch=` to fit (`validation_steps=` for "
+                "validation data, `steps=` to evaluate/predict)."
+            )
+
+    def _order(self) -> Iterable[int]:
+        if self.num_batches is None:
+            return itertools.count()
+        if self.shuffle:
+            return torch.randperm(self.num_batches).tolist()
+        return range(self.num_batches)
+
+    def _raw(self) -> Iterator[Any]:
+        from fitwell.utils.batch_reader import read_batches
+
+        yield from read_batches(self.dataset, self._order(), self._prepare)
+
+    def _prepare(self, raw: Any) -> tuple[Any, Any, Any]:
+        # Runs in the reading thread when the dataset has thread workers.
+        if isinstance(raw, list):
+            raw = tuple(raw)
+        if not isinstance(raw, tuple):
+            raw = (raw,)
+        if not 1 <= len(raw) <= 3:
+            raise ValueError(
+                f"{type(self.dataset).__name__}.__getitem__ must return `x`, `(x,)`, `(x, y)` or "
+                f"`(x, y, sample_weight)`. Received: a tuple of {len(raw)} elements. Pack several "
+                "inputs into one tuple or dict: `((x1, x2), y)`."
+            )
+        x, y, sample_weight = unpack_batch(raw)
+        if sample_weight is not None and self.class_weights is not None:
+            raise ValueError(
+                f"{type(self.dataset).__name__}.__getitem__ returns sample weights, and fit() got "
+                "`class_weight`: use one or the other."
+            )
+        batch = (
+            to_structure(x, argument="x"),
+            None if y is None else to_structure(y, argument="y"),
+            None if sample_weight is None else to_tensor(sample_weight, argument="sample_weight"),
+        )
+        if self.pin:
+            batch = tuple(None if part is None else map_structure(part, _pinned) for part in batch)
+        return batch
+
+    def epoch(self) -> Iterator[Batch]:
+        """The batches of one epoch, between the dataset's `on_epoch_begin` and `on_epoch_end`."""
+        self.dataset.on_epoch_begin()
+        try:
+            yield from _epoch(self)
+        except GeneratorExit:
+            # The loop stopped early (stop_training, `steps`): the epoch still ended.
+            self.dataset.on_epoch_end()
+            raise
+        self.dataset.on_epoch_end()
+
+    def first_batch(self) -> Batch:
+        """Batch 0, read directly (for building and checks)."""
+        return self._convert(self._prepare(self.dataset[0]), checking=self.check_finite)
+
+
+def _pinned(tensor: torch.Tensor) -> torch.Tensor:
+    return tensor if tensor.is_cuda else tensor.pin_memory()
+
+
+def _batch_count(dataset: Any, argument: str) -> int | None:
+    name = type(dataset).__name__
+    try:
+        count = dataset.num_batches
+    except NotImplementedError:
+        raise TypeError(
+            f"`{argument}` is a {name} without a length. Implement `__len__(self)` returning the "
+            "number of batches, or override the `num_batches` property (None for an endless dataset)."
+        ) from None
+    if count is None:
+        return None
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise TypeError(f"{name}.num_batches must be an integer >= 0 or None. Received: {count!r}")
+    if count == 0:
+        raise ValueError(
+            f"`{argument}` is a {name} with no batches: its `__len__` (num_batches) returned 0. "
+            "Check the dataset's size and batch size."
+        )
+    return count
+
+
 def as_data(
     x: Any,
     y: Any = None,
@@ -384,6 +527,8 @@ def as_data(
     data.take = take
     if isinstance(data, ArrayData):
         data.shard = shard
+    if isinstance(data, PyDatasetData):
+        data.check_has_end()
     return data
 
 
@@ -398,6 +543,8 @@ def _make_data(
     argument: str,
     shard: tuple[int, int] | None = None,
 ) -> ArrayData | IterableData:
+    x = _rows_as_array(x, argument)
+    _check_supported(x, argument)
     if is_structure_of_arrays(x):
         return _array_data(x, y, sample_weight, batch_size, shuffle, device, steps_per_epoch, argument)
     for name, value in (("y", y), ("sample_weight", sample_weight)):
@@ -409,6 +556,25 @@ def _make_data(
             )
     from torch.utils.data import DataLoader, Dataset, IterableDataset
 
+    from fitwell.utils.py_dataset import PyDataset
+
+    if isinstance(x, PyDataset):
+        if batch_size is not None:
+            warnings.warn(
+                f"`batch_size={batch_size}` is ignored: the {type(x).__name__} (a PyDataset) "
+                "makes its own batches. Do not pass `batch_size` with it.",
+                stacklevel=3,
+            )
+        if shard is not None:
+            warnings.warn(
+                f"Running on {shard[1]} processes, and every process reads all batches of the "
+                f"{type(x).__name__} for `{argument}`. To split the data, make the dataset serve "
+                "this process's part (e.g. from `torch.distributed.get_rank()`).",
+                stacklevel=3,
+            )
+        return PyDatasetData(
+            x, shuffle=shuffle, device=device, steps_per_epoch=steps_per_epoch, argument=argument
+        )
     if isinstance(x, DataLoader):
         if shard is not None and not isinstance(x.sampler, torch.utils.data.DistributedSampler):
             warnings.warn(
@@ -462,6 +628,12 @@ def _array_data(
     x = to_structure(x, argument=argument)
     y = None if y is None else to_structure(y, argument="y")
     sample_weight = None if sample_weight is None else to_tensor(sample_weight, argument="sample_weight")
+    for name, structure in ((argument, x), ("y", y), ("sample_weight", sample_weight)):
+        if structure is not None and any(t.dim() == 0 for t in leaves(structure)):
+            raise ValueError(
+                f"`{name}` must have a first (sample) axis. Received: a single number. Pass an "
+                f"array with one entry per sample, e.g. numpy.array([{name}_0, {name}_1, ...])."
+            )
     n = count_samples(x)
     if n == 0:
         raise ValueError(f"`{argument}` is empty: it has 0 samples. Pass at least one sample.")
@@ -475,7 +647,11 @@ def _array_data(
                 f"Received: {argument} has {n}, {name} has {sorted(sizes)}. Check that "
                 "features and labels come from the same rows."
             )
-    check_finite(x, argument=argument)
+    for name, structure in ((argument, x), ("y", y), ("sample_weight", sample_weight)):
+        if structure is not None:
+            check_finite(structure, argument=name)
+    if sample_weight is not None:
+        _check_sample_weight_shape(sample_weight, y)
     if batch_size is None:
         batch_size = math.ceil(n / steps_per_epoch) if steps_per_epoch else DEFAULT_BATCH_SIZE
     return ArrayData(
@@ -486,4 +662,56 @@ def _array_data(
         shuffle=shuffle,
         device=device,
         steps_per_epoch=steps_per_epoch,
+    )
+
+
+def _check_supported(x: Any, argument: str) -> None:
+    """Refuse a single number, text or a set before anything else is said about the other arguments."""
+    if isinstance(x, int | float | complex | np.number) and not is_structure_of_arrays(x):
+        raise ValueError(
+            f"`{argument}` must have a first (sample) axis. Received: a single number, {argument}={x!r}. "
+            f"Pass an array with one row per sample, e.g. numpy.array([[...], [...]])."
+        )
+    if isinstance(x, str | bytes | set | frozenset) or not (
+        is_structure_of_arrays(x) or isinstance(x, Iterable) or hasattr(x, "__getitem__")
+    ):
+        raise TypeError(
+            f"Unsupported type for `{argument}`: {type(x).__name__}. Pass numpy arrays, torch "
+            "tensors, pandas objects, a dict/list of arrays, a torch Dataset or DataLoader, "
+            "or an iterable of (x, y) batches."
+        )
+
+
+def _is_nested_numbers(value: Any) -> bool:
+    if isinstance(value, list | tuple):
+        return bool(value) and all(_is_nested_numbers(item) for item in value)
+    return isinstance(value, int | float | np.number) and not isinstance(value, bool)
+
+
+def _rows_as_array(x: Any, argument: str) -> Any:
+    """A Python list of rows (lists of numbers) as one array, as Keras reads it; anything else as is."""
+    if not isinstance(x, list | tuple) or not _is_nested_numbers(x):
+        return x
+    try:
+        return np.asarray(x, dtype=np.float32)
+    except ValueError as error:
+        raise ValueError(
+            f"`{argument}` is a list of rows of different lengths ({error}). Received: {len(x)} rows. "
+            "Every row needs the same number of features; pad or trim them, or pass a numpy array."
+        ) from None
+
+
+def _check_sample_weight_shape(sample_weight: torch.Tensor, y: Any) -> None:
+    """One weight per sample `(N,)`/`(N, 1)`, or per time step: a leading part of `y`'s shape."""
+    shape = tuple(sample_weight.shape)
+    if len(shape) == 1 or shape[1:] == (1,):
+        return
+    targets = leaves(y) if y is not None else []
+    if targets and all(tuple(t.shape)[: len(shape)] == shape for t in targets):
+        return
+    y_shapes = [tuple(t.shape) for t in targets]
+    raise ValueError(
+        f"`sample_weight` must hold one weight per sample, shape (N,), or one per step of the targets "
+        f"(a leading part of y's shape). Received: sample_weight with shape {shape}, y with shape "
+        f"{y_shapes[0] if len(y_shapes) == 1 else y_shapes}. Pass a 1-D array of N weights."
     )

@@ -15,7 +15,7 @@ from fitwell import guards, structures
 from fitwell.data import ArrayData, IterableData
 from fitwell.objectives import Objectives
 
-__all__ = ["fit_sources", "validation_source"]
+__all__ = ["check_class_weight", "fit_sources", "validation_source"]
 
 
 def fit_sources(
@@ -111,3 +111,27 @@ def validation_source(
             f"or a dataset. Received: a {type(validation_data).__name__} of {len(validation_data)} items."
         )
     return data_module.as_data(validation_data, batch_size=None, **options)
+
+
+def check_class_weight(class_weight: dict | None, output_shapes: Any) -> None:
+    """Refuse `class_weight` keys that are not classes of the model (its output width says how many).
+
+    One output unit (a sigmoid) has the classes 0 and 1; `k` units have
+    0 … k-1. Called once the first batch has run, before training.
+
+    Raises:
+        ValueError: Listing the keys the model has no class for.
+    """
+    if not class_weight or not isinstance(output_shapes, tuple):
+        return
+    if not output_shapes or not all(isinstance(size, int) for size in output_shapes):
+        return  # several outputs: `class_weight` is refused for them elsewhere
+    width = output_shapes[-1] if len(output_shapes) > 1 else 1
+    classes = 2 if width == 1 else width
+    unknown = sorted(int(key) for key in class_weight if int(key) >= classes)
+    if unknown:
+        raise ValueError(
+            f"`class_weight` names classes the model does not have: {unknown}. Received: "
+            f"class_weight={class_weight!r}, for a model whose output has {width} unit(s), i.e. classes "
+            f"0 to {classes - 1}. Use the class indices of the labels (0 to {classes - 1})."
+        )

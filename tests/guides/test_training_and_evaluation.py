@@ -452,13 +452,6 @@ def test_validation_split_holds_out_the_last_fraction_as_keras(mnist):
 
 
 # -- Training & evaluation using PyDataset instances ----------------------------------------
-@pytest.mark.xfail(
-    strict=True,
-    raises=AttributeError,
-    reason="fitwell.utils has no PyDataset (Keras's keras.utils.PyDataset: a batch-level Python "
-    "dataset with __len__/__getitem__, workers/use_multiprocessing/max_queue_size and on_epoch_end, "
-    "accepted by fit/evaluate/predict as x and as validation_data).",
-)
 def test_py_dataset_feeds_fit_and_evaluate(mnist):
     (x_train, y_train), (x_val, y_val), _ = mnist
 

@@ -2,6 +2,22 @@
 
 from __future__ import annotations
 
+from fitwell.utils.image_dataset import image_dataset_from_directory
+from fitwell.utils.numerical import normalize, to_categorical
+from fitwell.utils.py_dataset import PyDataset
 from fitwell.utils.seeding import default_device, set_random_seed
+from fitwell.utils.timeseries import timeseries_dataset_from_array
 
-__all__ = ["default_device", "set_random_seed"]
+#: Keras's older name for `PyDataset`.
+Sequence = PyDataset
+
+__all__ = [
+    "PyDataset",
+    "Sequence",
+    "default_device",
+    "image_dataset_from_directory",
+    "normalize",
+    "set_random_seed",
+    "timeseries_dataset_from_array",
+    "to_categorical",
+]
