@@ -295,6 +295,29 @@ def test_unscaled_inputs_are_fine_when_the_model_normalises_them(blobs):
         compiled(model, "sparse_categorical_crossentropy").fit(x[:64] * 1000.0, y[:64], verbose=0)
 
 
+def test_raw_pixels_are_fine_when_rescaling_follows_layers_without_weights():
+    pixels = np.random.default_rng(0).integers(0, 256, size=(32, 8, 8, 3)).astype("float32")
+    layers = fitwell.layers
+    inputs = fitwell.Input(shape=(8, 8, 3))
+    x = fitwell.Sequential([layers.RandomFlip("horizontal"), layers.RandomRotation(0.1)])(inputs)
+    x = layers.Rescaling(1.0 / 255)(x)
+    outputs = layers.Dense(1)(layers.Flatten()(layers.Conv2D(2, 3)(x)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        compiled(fitwell.Model(inputs, outputs), "mse").fit(pixels, np.zeros((32, 1), "float32"), verbose=0)
+
+
+def test_raw_pixels_warn_when_a_layer_with_weights_comes_before_the_rescaling():
+    pixels = np.random.default_rng(0).integers(0, 256, size=(32, 8, 8, 3)).astype("float32")
+    layers = fitwell.layers
+    model = fitwell.Sequential(
+        [fitwell.Input(shape=(8, 8, 3)), layers.Conv2D(2, 3), layers.Rescaling(1.0 / 255), layers.Flatten()]
+    )
+    model.add(layers.Dense(1))
+    with pytest.warns(GuardWarning, match="inputs look unscaled"):
+        compiled(model, "mse").fit(pixels, np.zeros((32, 1), "float32"), verbose=0)
+
+
 def test_integer_token_ids_are_not_unscaled_inputs():
     ids = np.random.default_rng(0).integers(0, 5000, size=(64, 4))
     model = fitwell.Sequential(

@@ -168,8 +168,7 @@ def augmented_model() -> fitwell.Sequential:
     )
 
 
-# The first-batch guard looks only at the first layer, so it misses the Rescaling behind the augmentations.
-@pytest.mark.filterwarnings("ignore:The inputs look unscaled")
+@pytest.mark.filterwarnings("error:The inputs look unscaled")  # Rescaling follows the augmentations
 def test_augmentation_runs_during_fit_and_not_in_predict():
     x, y = images((16, 16, 16, 3)), np.arange(16) % 2
     model = augmented_model()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import torch
@@ -40,6 +41,16 @@ _TORCH_ACTIVATIONS = {
     nn.Linear: "linear",
 }
 _PASS_THROUGH = (nn.Dropout, nn.Identity, nn.Flatten)
+#: fitwell's layers that bring raw inputs to order 1 (by class name: no import cycle).
+_SCALING_LAYERS = (
+    "Rescaling",
+    "Normalization",
+    "BatchNormalization",
+    "LayerNormalization",
+    "GroupNormalization",
+    "UnitNormalization",
+    "Embedding",
+)
 _NORMALIZING = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d, nn.LayerNorm, nn.GroupNorm, nn.Embedding)
 
 
@@ -340,23 +351,39 @@ def _wraps_a_module(model: nn.Module) -> bool:
     return "module" in dict(model.named_children())
 
 
-def _first_layer(module: nn.Module) -> nn.Module | None:
+def _layers_in_order(module: nn.Module) -> Iterator[nn.Module]:
+    """The model's layers in the order inputs meet them, nested models opened."""
     from fitwell.model import Model
-    from fitwell.sequential import Sequential
 
-    if isinstance(module, Sequential):
-        return _first_layer(module.layers[0]) if len(module.layers) else None
-    if isinstance(module, nn.Sequential):
-        return _first_layer(module[0]) if len(module) else None
     if isinstance(module, Model) and _wraps_a_module(module):
-        return _first_layer(module.module)
-    return module
+        yield from _layers_in_order(module.module)
+    elif isinstance(module, Model):
+        for layer in module.layers:
+            yield from _layers_in_order(layer)
+    elif isinstance(module, nn.Sequential):
+        for layer in module:
+            yield from _layers_in_order(layer)
+    else:
+        yield module
+
+
+def _scales_its_inputs(model: nn.Module) -> bool:
+    """Whether a scaling layer comes before the first layer with weights.
+
+    Layers without weights (the input, augmentations, reshapes) pass raw
+    values on, so `RandomFlip → Rescaling(1/255) → Conv2D` scales its inputs.
+    """
+    for layer in _layers_in_order(model):
+        if isinstance(layer, _NORMALIZING) or type(layer).__name__ in _SCALING_LAYERS:
+            return True
+        if next(layer.parameters(), None) is not None:
+            return False
+    return False
 
 
 def _input_findings(model: nn.Module, x: Any) -> list[str]:
-    first = _first_layer(model)
-    if isinstance(first, _NORMALIZING) or type(first).__name__ in ("Rescaling", "Normalization"):
-        return []  # the model scales its own inputs
+    if _scales_its_inputs(model):
+        return []
     tensors = list(x.values()) if isinstance(x, dict) else list(x) if isinstance(x, tuple | list) else [x]
     tensors = [
         t
