@@ -1,20 +1,26 @@
 # Two commands on a fresh machine: `make demo` and `make test`.
-# Both create the virtual environment (.venv) when it is missing.
+# Both create the virtual environment (.venv) when it is missing. `make demo` installs only
+# torch and fitwell with its own dependencies; `make test` adds the test tools (the [test] extra).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+BASE   := $(VENV)/.installed-base
 STAMP  := $(VENV)/.installed
 
 .PHONY: demo test test-slow bench lint format clean
 
-$(STAMP): pyproject.toml requirements/constraints.txt
+$(BASE): pyproject.toml requirements/constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt "torch==2.13.0"
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e .
+	touch $(BASE)
+
+$(STAMP): $(BASE)
 	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[test]"
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(BASE)
 	$(BIN)/fitwell demo
 
 lint: $(STAMP)

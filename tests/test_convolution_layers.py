@@ -326,10 +326,5 @@ def test_bad_inputs_are_named_at_build():
     assert not hasattr(layers.Conv1D(4, 3), "kernel")  # created at the first call, as in Keras
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="symbolic shapes are found by running the layer on sizes 5 and 7, so a kernel longer than 5 "
-    "cannot run on an unknown length (Keras gives (None, None, 2) from compute_output_shape)",
-)
 def test_a_long_kernel_on_an_unknown_length():
     assert layers.Conv1D(2, 7)(fitwell.Input(shape=(None, 3))).shape == (None, None, 2)

@@ -50,6 +50,7 @@ def test_top_level_names_are_pinned():
             "models",
             "ops",
             "optimizers",
+            "preprocessing",
             "random",
             "regularizers",
             "saving",

@@ -53,6 +53,12 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--loss", help="the training loss, e.g. sparse_categorical_crossentropy")
         command.add_argument("--num-classes", type=int, help="number of classes, for the chance level")
         if name == "diagnose":
+            command.add_argument(
+                "--baseline",
+                type=float,
+                help="the loss of the best constant prediction (e.g. the targets' variance for mse, the "
+                "label prior's entropy for cross-entropy): 'stuck' and 'not learning' are judged against it",
+            )
             command.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
         else:
             command.add_argument("-o", "--output", required=True, help="image file to write, e.g. curves.png")
@@ -78,44 +84,68 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             return _demo(args.epochs, Path(args.out), args.seed)
         if args.command == "diagnose":
-            return _diagnose(args.run, loss=args.loss, num_classes=args.num_classes, as_json=args.json)
+            return _diagnose(
+                args.run,
+                loss=args.loss,
+                num_classes=args.num_classes,
+                baseline=args.baseline,
+                as_json=args.json,
+            )
         return _plot(args.run, args.output, metric=args.metric, loss=args.loss, num_classes=args.num_classes)
-    except (FileNotFoundError, ValueError, TypeError, ImportError) as error:
-        print(f"fitwell {args.command}: {error}", file=sys.stderr)
-        return 1
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): stop quietly, and keep Python from
         # complaining again when it flushes stdout at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as error:  # noqa: BLE001 - a command prints one line, never a traceback
+        print(f"fitwell {args.command}: {_one_line(error)}", file=sys.stderr)
+        return 1
 
 
-def _diagnose(path: str, *, loss: str | None, num_classes: int | None, as_json: bool) -> int:
+def _one_line(error: Exception) -> str:
+    """The error as one line: its message, with its kind when that is not an ordinary input error."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    if isinstance(error, UnicodeDecodeError):
+        return f"not a text file ({text}). Pass a CSV file written by CSVLogger."
+    if isinstance(error, ValueError | TypeError | ImportError | OSError):
+        return text
+    return f"{type(error).__name__}: {text}"
+
+
+def _diagnose(
+    path: str, *, loss: str | None, num_classes: int | None, baseline: float | None, as_json: bool
+) -> int:
     from fitwell.diagnosis import diagnose
 
-    diagnosis = diagnose(path, loss=loss, num_classes=num_classes)
+    diagnosis = diagnose(path, loss=loss, num_classes=num_classes, baseline=baseline)
     print(json.dumps(diagnosis.to_dict(), indent=2) if as_json else str(diagnosis))
     return 0
 
 
 def _plot(path: str, output: str, *, metric: str | None, loss: str | None, num_classes: int | None) -> int:
     from fitwell.plotting import plot_history
+    from fitwell.saving.atomic import check_writable
 
+    check_writable(output)  # before reading and drawing: a folder given as the file, a read-only folder
     plot_history(path, metric, path=output, loss=loss, num_classes=num_classes)
     print(f"wrote {output}")
     return 0
 
 
 def _demo_callbacks(out: Path) -> list[Any]:
-    """The issue-4 recipe: keep the best weights, lower the rate, stop early, log to CSV."""
+    """The usual recipe: keep the best weights, lower the rate, stop early, log to CSV.
+
+    The rate changes and the stop are announced (`verbose=1`); the saves are not, to keep the
+    output to the epochs and those events.
+    """
     from fitwell import callbacks
 
     return [
         callbacks.ModelCheckpoint(
             str(out / "best.weights.h5"), monitor="val_loss", save_best_only=True, save_weights_only=True
         ),
-        callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.5, patience=2, min_lr=1e-5),
-        callbacks.EarlyStopping(monitor="val_loss", patience=6, restore_best_weights=True),
+        callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.5, patience=2, min_lr=1e-5, verbose=1),
+        callbacks.EarlyStopping(monitor="val_loss", patience=6, restore_best_weights=True, verbose=1),
         callbacks.CSVLogger(str(out / "history.csv")),
     ]
 
@@ -125,7 +155,6 @@ def _demo(epochs: int, out: Path, seed: int) -> int:
 
     import fitwell
     from fitwell.diagnosis import diagnose
-    from fitwell.plotting import plot_history
 
     if epochs < 1:
         raise ValueError(f"--epochs must be >= 1. Received: --epochs {epochs}")
@@ -144,18 +173,37 @@ def _demo(epochs: int, out: Path, seed: int) -> int:
         validation_split=0.15,
         epochs=epochs,
         batch_size=32,
-        verbose=2,
+        verbose="auto",
         callbacks=_demo_callbacks(out),
         diagnose=False,  # the demo prints the full diagnosis itself, below
     )
     _, accuracy = model.evaluate(x_test, y_test, verbose=0)
     print(f"\ntest accuracy: {accuracy:.4f}")
     diagnosis = diagnose(history, loss="sparse_categorical_crossentropy", num_classes=10)
-    plot_history(history, "accuracy", path=out / "curves.png", diagnosis=diagnosis)
-    print(f"run folder {out}/: history.csv, curves.png, best.weights.h5")
+    can_plot = _demo_plot(history, diagnosis, out)
+    written = "history.csv, curves.png, best.weights.h5" if can_plot else "history.csv, best.weights.h5"
+    print(f"run folder {out}/: {written}")
     print(f"\n{diagnosis}")
+    if not can_plot:
+        print(
+            "\nNo curves.png: drawing needs matplotlib, which is not installed. "
+            "Install fitwell[plot] to get the plot (pip install 'fitwell[plot]'), then run "
+            f"`fitwell plot {out / 'history.csv'} -o {out / 'curves.png'}`."
+        )
     print(f"\n(done in {time.monotonic() - started:.1f}s)")
     return 0
+
+
+def _demo_plot(history: Any, diagnosis: Any, out: Path) -> bool:
+    """Draw `curves.png`; False, drawing nothing, when matplotlib (the `plot` extra) is missing."""
+    import importlib.util
+
+    from fitwell.plotting import plot_history
+
+    if importlib.util.find_spec("matplotlib") is None:
+        return False
+    plot_history(history, "accuracy", path=out / "curves.png", diagnosis=diagnosis)
+    return True
 
 
 def _digits() -> tuple[tuple[Any, Any], tuple[Any, Any]]:

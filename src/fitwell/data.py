@@ -688,12 +688,23 @@ def _is_nested_numbers(value: Any) -> bool:
     return isinstance(value, int | float | np.number) and not isinstance(value, bool)
 
 
+def _is_nested_strings(value: Any) -> bool:
+    if isinstance(value, list):
+        return bool(value) and all(_is_nested_strings(item) for item in value)
+    return isinstance(value, str)
+
+
 def _rows_as_array(x: Any, argument: str) -> Any:
-    """A Python list of rows (lists of numbers) as one array, as Keras reads it; anything else as is."""
+    """A Python list of rows (lists of numbers) or of strings as one array, as Keras reads it.
+
+    Anything else is returned as is.
+    """
+    if isinstance(x, list) and _is_nested_strings(x):
+        return np.asarray(x, dtype=str)
     if not isinstance(x, list | tuple) or not _is_nested_numbers(x):
         return x
     try:
-        return np.asarray(x, dtype=np.float32)
+        return np.asarray(x)
     except ValueError as error:
         raise ValueError(
             f"`{argument}` is a list of rows of different lengths ({error}). Received: {len(x)} rows. "

@@ -17,6 +17,7 @@ import torch
 from fitwell.callbacks.base import CallbackList
 from fitwell.data import ArrayData, Batch, IterableData
 from fitwell.devices import device_scope
+from fitwell.diagnosis.baseline import fit_baseline
 from fitwell.structures import call_module
 from fitwell.trainer import StepLogs, Trainer
 
@@ -180,6 +181,8 @@ def _fit(
     steps = _Steps(trainer, "train")
     logs: dict[str, float] = {}
     trainer.checkpointers.clear()
+    trainer.baseline = fit_baseline(model, train_data)
+    evidence = trainer.epoch_evidence
     callbacks.call("on_train_begin", {})
     # BackupAndRestore may ask to continue a stopped run (in on_train_begin).
     resume = trainer.take_resume_point()
@@ -193,8 +196,13 @@ def _fit(
                 checkpointer.epoch_ready(epoch)
             model.train()
             skip = resume.batch if resume is not None and epoch == resume.epoch else 0
-            run_train_epoch(trainer, steps, train_data, callbacks, epoch, skip)
+            evidence.start_epoch()
+            try:
+                run_train_epoch(trainer, steps, train_data, callbacks, epoch, skip)
+            finally:
+                evidence.active = False
             logs = steps.results()
+            evidence.end_epoch()
             if val_data is not None and should_validate(epoch, validation_freq):
                 val_logs = evaluate_loop(trainer, val_data, callbacks)
                 logs.update({f"val_{key}": value for key, value in val_logs.items()})

@@ -18,7 +18,7 @@ from torch import nn
 from fitwell import arguments, distributed, fit_data, guards, loops, structures
 from fitwell import data as data_module
 from fitwell import optimizers as optimizers_module
-from fitwell.callbacks.base import Callback, CallbackList
+from fitwell.callbacks.base import Callback, CallbackList, check_callbacks
 from fitwell.callbacks.live_diagnosis import LiveDiagnosis
 from fitwell.callbacks.progbar_logger import ProgbarLogger
 from fitwell.errors import did_you_mean
@@ -28,7 +28,7 @@ from fitwell.layers.layer import Layer, call_takes_training, unique_name
 from fitwell.layers.symbolic import SymbolicTensor, is_symbolic
 from fitwell.metrics import Metric
 from fitwell.objectives import Objectives
-from fitwell.trainer import Trainer, require_trainer
+from fitwell.trainer import Trainer, clearer_input_error, require_trainer
 
 __all__ = ["Model"]
 
@@ -477,6 +477,7 @@ class Model(Layer):
             sample_weight=sample_weight,
         )
         verbose = arguments.resolve_verbose(verbose)
+        callbacks = check_callbacks(callbacks)
         train_data, val_data = fit_data.fit_sources(
             trainer.objectives,
             x,
@@ -496,12 +497,14 @@ class Model(Layer):
             validation_steps=validation_steps,
         )
         trainer.build(train_data.first_batch(), step="train")
+        fit_data.check_class_weight(class_weight, trainer.output_shapes)
+        if val_data is not None:
+            trainer.check_validation_batch(val_data.first_batch())
         if isinstance(train_data, data_module.ArrayData):
             guards.check_class_balance(
                 trainer.objectives, train_data.y, sample_weight=train_data.sample_weight
             )
         history = History()
-        callbacks = list(callbacks or [])
         if diagnose and verbose and not any(isinstance(c, LiveDiagnosis) for c in callbacks):
             callbacks.append(LiveDiagnosis())
         callback_list = _callback_list(
@@ -509,7 +512,13 @@ class Model(Layer):
             callbacks,
             history,
             verbose,
-            {"epochs": epochs, "steps": train_data.steps, "verbose": verbose, "mode": "fit"},
+            {
+                "epochs": epochs,
+                "steps": train_data.steps,
+                "verbose": verbose,
+                "mode": "fit",
+                "validation": val_data is not None,
+            },
         )
         self.stop_training = False
         loops.fit_loop(
@@ -545,6 +554,7 @@ class Model(Layer):
         trainer = require_trainer(self, "evaluate()")
         arguments.check_arguments(verbose=verbose, batch_size=batch_size, steps=steps)
         verbose = arguments.resolve_verbose(verbose)
+        callbacks = check_callbacks(callbacks)
         data = data_module.as_data(
             x,
             y,
@@ -577,6 +587,7 @@ class Model(Layer):
         """Outputs for every sample, batched, as numpy (a tuple/dict for several outputs)."""
         arguments.check_arguments(verbose=verbose, batch_size=batch_size, steps=steps)
         verbose = arguments.resolve_verbose(verbose)
+        callbacks = check_callbacks(callbacks)
         shard = None if self._trainer is None or steps is not None else self._trainer.shard
         data = data_module.as_data(
             x,
@@ -593,7 +604,14 @@ class Model(Layer):
             verbose,
             {"epochs": 1, "steps": data.steps, "verbose": verbose, "mode": "predict"},
         )
-        outputs = loops.predict_loop(self, data, callback_list)
+        try:
+            outputs = loops.predict_loop(self, data, callback_list)
+        except (RuntimeError, TypeError) as error:
+            arrays = isinstance(data, data_module.ArrayData)
+            clearer = clearer_input_error(error, data.x, self) if arrays else None
+            if clearer is None:
+                raise
+            raise clearer from error
         if shard is not None and isinstance(data, data_module.ArrayData):
             # Every process returns all rows, in input order.
             positions = data.local_positions()
@@ -639,8 +657,14 @@ class Model(Layer):
         """Outputs for one batch, as numpy."""
         batch = _one_batch(x, None, None, self.device)
         self.eval()
-        with torch.no_grad():
-            output = self.predict_step((batch.x,)) if self.overrides_step("predict") else self(batch.x)
+        try:
+            with torch.no_grad():
+                output = self.predict_step((batch.x,)) if self.overrides_step("predict") else self(batch.x)
+        except (RuntimeError, TypeError) as error:
+            clearer = clearer_input_error(error, batch.x, self)
+            if clearer is None:
+                raise
+            raise clearer from error
         return structures.to_numpy(output)
 
     # -- files ------------------------------------------------------------------
@@ -799,13 +823,7 @@ def _callback_list(
     verbose: int,
     params: dict[str, Any],
 ) -> CallbackList:
-    given = list(callbacks or [])
-    for callback in given:
-        if not isinstance(callback, Callback):
-            raise TypeError(
-                "Each entry of `callbacks` must be a fitwell.callbacks.Callback. "
-                f"Received: {callback!r} of type {type(callback).__name__}"
-            )
+    given = check_callbacks(callbacks)
     extra: list[Callback] = [history] if history is not None else []
     if verbose and not any(isinstance(c, ProgbarLogger) for c in given):
         extra.append(ProgbarLogger(verbose))

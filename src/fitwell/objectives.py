@@ -24,9 +24,11 @@ import torch
 from fitwell import losses as losses_module
 from fitwell import metrics as metrics_module
 from fitwell._naming import snake_case
+from fitwell.layers.tensor_masks import get_mask
 from fitwell.losses import Loss
 from fitwell.metrics import Metric
 from fitwell.metrics.base import as_tensor
+from fitwell.metrics.reduction import MeanMetricWrapper
 from fitwell.structures import leaves
 
 __all__ = ["CompileMetrics", "Head", "LossTracker", "Objectives", "target_of"]
@@ -389,7 +391,9 @@ class Objectives:
         for head in self.heads:
             if head.loss is None:
                 continue
-            value = head.loss(target_of(y, head), _select(y_pred, head.key), sample_weight)
+            pred_out = _select(y_pred, head.key)
+            weight = _masked_loss_weight(head.loss, get_mask(pred_out), sample_weight)
+            value = head.loss(target_of(y, head), pred_out, weight)
             per_head.append(value)
             weighted = value if head.weight == 1.0 else value * head.weight
             total = weighted if total is None else total + weighted
@@ -422,11 +426,13 @@ class Objectives:
         for head in self.heads:
             if not (head.metrics or head.weighted_metrics):
                 continue
-            y_out, pred_out = target_of(y, head), _select(y_pred, head.key).detach()
+            pred_out = _select(y_pred, head.key)
+            mask = get_mask(pred_out)
+            y_out, pred_out = target_of(y, head), pred_out.detach()
             for metric in head.metrics:
-                metric.update_state(y_out, pred_out)
+                metric.update_state(y_out, pred_out, *_masked_metric_weight(metric, mask, None))
             for metric in head.weighted_metrics:
-                metric.update_state(y_out, pred_out, sample_weight)
+                metric.update_state(y_out, pred_out, *_masked_metric_weight(metric, mask, sample_weight))
 
     # -- logs -----------------------------------------------------------------
     def all_metrics(self) -> list[Metric]:
@@ -472,6 +478,36 @@ class Objectives:
             if isinstance(specs, list | tuple):
                 names.extend(_metric_name(s) for s in _flatten(specs))
         return names
+
+
+def _combine(mask_weight: torch.Tensor, sample_weight: torch.Tensor | None) -> torch.Tensor:
+    if sample_weight is None:
+        return mask_weight
+    sample_weight = torch.as_tensor(sample_weight, device=mask_weight.device).to(mask_weight.dtype)
+    while sample_weight.dim() < mask_weight.dim():  # (batch,) weights of (batch, steps) outputs
+        sample_weight = sample_weight.unsqueeze(-1)
+    return mask_weight * sample_weight
+
+
+def _masked_loss_weight(loss: Any, mask: torch.Tensor | None, sample_weight: Any) -> Any:
+    """The sample weights with the output's mask folded in, as Keras's `apply_mask`.
+
+    For mean-type reductions a kept step weighs `steps / kept`, so the loss is
+    the mean over the kept steps only; other reductions weigh them 1.
+    """
+    if mask is None or not isinstance(loss, Loss) or isinstance(loss, losses_module.TorchLoss):
+        return sample_weight
+    weight = mask.to(torch.float32)
+    if loss.reduction in ("sum_over_batch_size", "mean"):
+        weight = weight * (weight.numel() / weight.sum().clamp_min(1.0))
+    return _combine(weight, sample_weight)
+
+
+def _masked_metric_weight(metric: Metric, mask: torch.Tensor | None, sample_weight: Any) -> tuple[Any, ...]:
+    """The `sample_weight` argument of a metric update: Keras's mean metrics count unmasked steps only."""
+    if mask is not None and isinstance(metric, MeanMetricWrapper):
+        return (_combine(mask.to(torch.float32), sample_weight),)
+    return () if sample_weight is None else (sample_weight,)
 
 
 def to_floats(tensors: dict[str, torch.Tensor]) -> dict[str, float]:

@@ -7,6 +7,7 @@ backend alone. Analysis lives in `fitwell.diagnosis`; this module only draws.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -195,7 +196,7 @@ def plot_history(
                 _annotate_findings(axes, found)
         axes.legend(loc="best", fontsize=8)
     if path is not None:
-        figure.savefig(os.fspath(path), dpi=120)
+        _save(figure, path)
     return figure
 
 
@@ -246,5 +247,15 @@ def plot_lr_sweep(
     axes.grid(alpha=0.3, which="both")
     axes.legend(fontsize=8)
     if path is not None:
-        figure.savefig(os.fspath(path), dpi=120)
+        _save(figure, path)
     return figure
+
+
+def _save(figure: Any, path: str | os.PathLike) -> None:
+    """Write the figure atomically: a failed or interrupted save keeps the previous file."""
+    from fitwell.saving.atomic import write_bytes
+
+    image = io.BytesIO()
+    suffix = os.fspath(path).rsplit(".", 1)[-1].lower() if "." in os.fspath(path) else "png"
+    figure.savefig(image, dpi=120, format=suffix)
+    write_bytes(path, image.getvalue())

@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from fitwell.strings import StringArray, is_text
+
 __all__ = [
     "call_module",
     "check_finite",
@@ -53,6 +55,8 @@ def is_structure_of_arrays(value: object) -> bool:
 def to_tensor(value: Any, *, argument: str) -> torch.Tensor:
     """Convert one array to a tensor; float64 becomes float32, bool becomes float32.
 
+    Text given as an input (`argument` "x...") becomes a `StringArray`.
+
     Raises:
         TypeError: For text or object arrays, naming `argument`.
     """
@@ -62,6 +66,9 @@ def to_tensor(value: Any, *, argument: str) -> torch.Tensor:
         if hasattr(value, "to_numpy") and type(value).__module__.startswith("pandas"):
             value = value.to_numpy()
         array = np.asarray(value)
+        if argument.startswith("x") and array.dtype.kind in "OUS" and is_text(array):
+            # Model inputs may be text, for layers such as TextVectorization; targets must be numbers.
+            return StringArray(array)
         if array.dtype.kind in "OUSV":
             raise TypeError(
                 f"`{argument}` must hold numbers. Received: {argument} with dtype "

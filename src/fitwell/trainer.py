@@ -17,6 +17,7 @@ actually reads the batch logs.
 from __future__ import annotations
 
 import warnings
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -27,18 +28,29 @@ from fitwell import distributed, guards, jit
 from fitwell import mixed_precision as precision_module
 from fitwell.data import Batch
 from fitwell.devices import device_scope
+from fitwell.epoch_evidence import EpochEvidence
 from fitwell.errors import NotCompiledError
 from fitwell.layers.symbolic import preserved_state
 from fitwell.metrics import Metric
 from fitwell.objectives import CompileMetrics, Objectives, to_floats
 from fitwell.optimizers import LossScaleOptimizer, Optimizer, TorchOptimizer
-from fitwell.structures import call_module
+from fitwell.structures import call_module, leaves, map_structure
 from fitwell.utils import default_device
 
 if TYPE_CHECKING:
     from fitwell.model import Model
 
-__all__ = ["Checkpointer", "ResumePoint", "StepLogs", "Trainer", "python_logs", "require_trainer"]
+__all__ = [
+    "Checkpointer",
+    "ResumePoint",
+    "StepLogs",
+    "Trainer",
+    "cannot_run_message",
+    "clearer_input_error",
+    "holds_text",
+    "python_logs",
+    "require_trainer",
+]
 
 
 class Checkpointer(Protocol):
@@ -159,6 +171,7 @@ class Trainer:
             self.device = group.device
         else:
             self.device = default_device() if device == "auto" else torch.device(device)
+        _claim(optimizer, model)
         optimizer.reset()  # every compile starts fresh optimizer state, even for the same instance
         self.optimizer: Optimizer | LossScaleOptimizer = (
             LossScaleOptimizer(optimizer, self.device.type) if self.precision == "fp16" else optimizer
@@ -168,6 +181,13 @@ class Trainer:
         self.forward_loss: jit.ForwardLoss | None = None
         self._resume: ResumePoint | None = None
         self.checkpointers: list[Checkpointer] = []
+        #: The batch-loss spread (and, opt-in, gradient norms) of `fit`'s current epoch.
+        self.epoch_evidence = EpochEvidence()
+        #: The loss of the best constant prediction from the training labels (set by `fit`; a
+        #: 0-d tensor on the device, read only when `History.baseline` is asked for).
+        self.baseline: torch.Tensor | None = None
+        #: The shapes of the model's outputs on the first batch (a structure like the outputs).
+        self.output_shapes: Any = None
         model.to(self.device)
         objectives.to(self.device)
 
@@ -220,8 +240,16 @@ class Trainer:
                 "overridden. Use compile(strategy='fsdp') (its sharded model averages gradients "
                 "itself) or the default train_step."
             )
+        if not custom and batch.y is None and self.objectives.has_loss:
+            raise ValueError(
+                f"`y` is required: the loss compares the model's outputs with targets, and {step}ing "
+                f"got none. Received: y=None with loss={_loss_names(self.objectives)}. Pass the targets "
+                "(model.fit(x, y)), or a dataset that yields (x, y) batches."
+            )
         run_model = not custom or _has_lazy_weights(self.model)
         y_pred = self._probe(batch) if run_model else None
+        if y_pred is not None:
+            self.output_shapes = map_structure(y_pred, lambda t: tuple(getattr(t, "shape", ())))
         if y_pred is not None and not self.objectives.is_built and not custom:
             self.objectives.build(batch.y, y_pred, output_names=self.model.output_names)
             self.objectives.to(self.device)
@@ -253,7 +281,41 @@ class Trainer:
                 "Keras's fine-tuning recipe does."
             )
 
-    def _probe(self, batch: Batch) -> Any:
+    def check_validation_batch(self, batch: Batch) -> None:
+        """Run the model and the loss once on the first validation batch, before training.
+
+        A validation set that does not fit the model (another feature count,
+        targets shaped unlike the training ones) then fails now, not after
+        the first training epoch. Nothing changes: no gradients, inference
+        mode, random streams and layer state preserved.
+
+        Raises:
+            ValueError: Naming `validation_data` and what does not fit.
+        """
+        if self.model.overrides_step("test"):
+            return
+        y_pred = self._probe(batch, argument="validation_data")
+        if batch.y is None or not self.objectives.is_built or not self.objectives.has_loss:
+            return
+        try:
+            # The label checks read the labels first: an out-of-range class index must not reach a
+            # CUDA kernel, whose failed assertion would end the process's use of the device.
+            guards.check_first_batch(self.model, self.objectives, batch, y_pred, warn=False)
+        except ValueError as error:
+            raise ValueError(f"In `validation_data`: {error}") from None
+        try:
+            with torch.no_grad(), device_scope(self.device):
+                self.objectives.loss_values(batch.y, y_pred, batch.sample_weight)
+        except (RuntimeError, ValueError, IndexError, KeyError, TypeError) as error:
+            shapes = map_structure(batch.y, lambda t: tuple(t.shape))
+            raise ValueError(
+                f"The loss cannot be computed on `validation_data`: {error} Received: validation "
+                f"targets of shape {shapes}; the model's outputs on them have shape "
+                f"{map_structure(y_pred, lambda t: tuple(t.shape))}. Build the validation targets like "
+                "the training ones (same encoding, same shape)."
+            ) from None
+
+    def _probe(self, batch: Batch, argument: str = "x") -> Any:
         model = self.model
         x_shape = tuple(getattr(batch.x, "shape", ()))[1:] or None
         was_training = model.training
@@ -270,14 +332,15 @@ class Trainer:
             ):
                 y_pred = call_module(model, batch.x)
         except RuntimeError as error:
-            raise ValueError(
-                f"The model could not run on the data: {error}. Received: x with sample shape "
-                f"{x_shape}. Check that the number of features matches the model's input "
-                "(e.g. the first layer's in_features, or Input(shape=...))."
-            ) from error
+            raise ValueError(cannot_run_message(error, batch.x, argument, model)) from error
+        except TypeError as error:
+            clearer = clearer_input_error(error, batch.x, model, argument)
+            if clearer is None:
+                raise
+            raise clearer from error
         finally:
             model.train(was_training)
-        if x_shape is not None:
+        if x_shape is not None and argument == "x":
             model.input_sample_shape = x_shape
         return y_pred
 
@@ -296,6 +359,9 @@ class Trainer:
         """
         loss, per_output, y_pred = self.forward_loss(batch.x, batch.y, batch.sample_weight)  # type: ignore[misc]
         self.objectives.track_loss(loss, per_output, batch.size)
+        evidence = self.epoch_evidence
+        if evidence.active:
+            evidence.record_loss(loss.detach())
         share = loss if self.process_group is None else _share_of_global_loss(loss, batch, self.world_size)
         if not share.requires_grad:
             # Every weight is frozen (or there is none): Keras warns and trains nothing.
@@ -310,6 +376,8 @@ class Trainer:
         optimizer.zero_grad()
         optimizer.scale_loss(share).backward()
         optimizer.unscale_gradients()
+        if evidence.gradient_norm:
+            evidence.record_gradients(self.model.parameters())
         if after_backward is not None:
             after_backward()
         optimizer.step()
@@ -411,6 +479,97 @@ class Trainer:
             # the others continue the epoch from zero.
             for metric in metrics:
                 metric.reset_state()
+
+
+#: Which model each optimizer instance was last compiled into (it holds state for that model's weights).
+_OPTIMIZER_OWNERS: weakref.WeakKeyDictionary[Optimizer, weakref.ref] = weakref.WeakKeyDictionary()
+
+
+def _base_optimizer(optimizer: Any) -> Any:
+    return getattr(optimizer, "inner_optimizer", optimizer)
+
+
+def _claim(optimizer: Optimizer, model: Model) -> None:
+    """Refuse an optimizer instance that another model is compiled with (Keras refuses it at the first step).
+
+    An optimizer keeps state per weight (moments, step count) and is built
+    for one model's weights; shared, one of the two models would train
+    wrongly or not at all. An instance whose model was compiled again with
+    another optimizer (or no longer exists) is free again.
+    """
+    holder = _OPTIMIZER_OWNERS.get(optimizer)
+    other = None if holder is None else holder()
+    if other is not None and other is not model:
+        trainer = other.trainer
+        if trainer is not None and _base_optimizer(trainer.optimizer) is optimizer:
+            kind = type(optimizer).__name__
+            raise ValueError(
+                f"This {kind} instance is already compiled into another model ({other.name!r}). An "
+                "optimizer holds state for the weights of one model, so the second model would not train "
+                f"correctly. Received: the same optimizer object for model {model.name!r}. Give each model "
+                f"its own optimizer: model.compile(optimizer={kind}(...)), or a copy made with "
+                f"{kind}.from_config(optimizer.get_config())."
+            )
+    _OPTIMIZER_OWNERS[optimizer] = weakref.ref(model)
+
+
+def _loss_names(objectives: Objectives) -> str:
+    spec = objectives.loss_spec
+    if isinstance(spec, str) or spec is None:
+        return repr(spec)
+    return f"{type(spec).__name__}" if not isinstance(spec, list | tuple | dict) else repr(spec)
+
+
+def clearer_input_error(error: Exception, x: Any, model: Any, argument: str = "x") -> Exception | None:
+    """A clearer exception for `error`, raised while `model` ran on `x`; None to keep `error` as is.
+
+    Text given to layers that take numbers (a `TypeError`), and torch's
+    shape or dtype complaints (a `RuntimeError`) become errors that name
+    `argument`, its sample shape and what to do. Anything else (out of
+    memory, a bug in the model's code) is left alone.
+    """
+    if isinstance(error, TypeError):
+        return TypeError(cannot_run_message(error, x, argument, model)) if holds_text(x) else None
+    text = str(error).lower()
+    words = ("shape", "size", "mat1", "dtype", "dimension", "expected")
+    if isinstance(error, RuntimeError) and "out of memory" not in text and any(w in text for w in words):
+        return ValueError(cannot_run_message(error, x, argument, model))
+    return None
+
+
+def holds_text(x: Any) -> bool:
+    """Whether some input of `x` is text (what text layers take) rather than a tensor."""
+    return any(not isinstance(t, torch.Tensor) for t in leaves(x))
+
+
+def cannot_run_message(error: Exception, x: Any, argument: str, model: Any) -> str:
+    """Why the model could not run on `x`: text, integer features, or a feature count that does not match."""
+    if holds_text(x):
+        return (
+            f"The model could not run on `{argument}`: {str(error).strip().rstrip('.')}. Received: "
+            f"{argument} holding text, for a model whose layers take numbers. Encode the text first: start "
+            "the model with a TextVectorization or StringLookup layer, or turn it into ids, e.g. "
+            f"`vocabulary, ids = numpy.unique({argument}, return_inverse=True)`."
+        )
+    tensors = [t for t in leaves(x) if isinstance(t, torch.Tensor)]
+    shapes = map_structure(x, lambda t: tuple(t.shape)[1:]) if tensors else None
+    expected = getattr(model, "input_sample_shape", None)
+    expected_text = f" The model expects samples of shape {expected}." if expected else ""
+    text = str(error).strip().rstrip(".")
+    if tensors and any(not (t.is_floating_point() or t.is_complex()) for t in tensors):
+        dtypes = sorted({str(t.dtype).removeprefix("torch.") for t in tensors})
+        if any(word in text.lower() for word in ("dtype", "long", "int", "type", "expected")):
+            return (
+                f"The model could not run on `{argument}`: {text}. Received: {argument} with integer dtype "
+                f"{', '.join(dtypes)} and sample shape {shapes}. Integer inputs reach the layers unchanged "
+                "(an Embedding needs its ids); for features, cast them to floats first, e.g. "
+                f"{argument}.astype('float32')."
+            )
+    return (
+        f"The model could not run on `{argument}`: {text}. Received: {argument} with sample shape "
+        f"{shapes}.{expected_text} Check that the number of features matches the model's input "
+        "(e.g. the first layer's in_features, or Input(shape=...))."
+    )
 
 
 def require_trainer(model: Model, action: str) -> Trainer:

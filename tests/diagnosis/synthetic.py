@@ -77,9 +77,9 @@ def spiky(n: int, *, seed: int = 0) -> dict[str, list[float]]:
 
 
 def high_and_creeping(n: int) -> dict[str, list[float]]:
-    """Fast early fall to a high level, then a slow, steady creep down; no gap."""
+    """Fast early fall to a high level, then a slow, steady creep down (under 1% per epoch); no gap."""
     t = np.arange(n) / max(n - 1, 1)
-    loss = 0.9 + 1.4 * np.exp(-8 * t) - 0.2 * t
+    loss = 0.9 + 1.4 * np.exp(-8 * t) - min(0.2, 0.004 * n) * t
     return {
         "loss": loss.tolist(),
         "accuracy": (1.0 - loss / 2.6).tolist(),
@@ -99,16 +99,30 @@ def flat_and_high(n: int, *, seed: int = 0) -> dict[str, list[float]]:
     }
 
 
+def flat_and_jittery(n: int, *, seed: int = 0) -> dict[str, list[float]]:
+    """Fast early fall, then a high level the loss keeps bouncing around (a rate too high to settle)."""
+    loss = noisy(decay(n, 2.2, 0.9, speed=12.0), 0.04, seed)
+    return {
+        "loss": loss.tolist(),
+        "accuracy": (1.0 - loss / 2.6).tolist(),
+        "val_loss": noisy(decay(n, 2.0, 0.85, speed=12.0), 0.04, seed + 1).tolist(),
+        "learning_rate": [0.05] * n,
+    }
+
+
 def cut_short(n: int) -> dict[str, list[float]]:
     """A good run stopped while both curves still fall quickly."""
     loss = decay(max(n * 4, 20), 2.2, 0.1)[:n]
     return {"loss": loss.tolist(), "val_loss": (loss * 0.95).tolist()}
 
 
-def leaked(n: int) -> dict[str, list[float]]:
-    """Validation accuracy perfect from early on."""
+def leaked(n: int, *, samples: int = 1000) -> dict[str, list[float]]:
+    """Validation accuracy perfect from early on, on `samples` validation samples."""
     loss = decay(n, 1.2, 0.01, speed=8.0)
     val_accuracy = np.minimum(1.0, 0.7 + 0.3 * np.arange(n) / max(n // 3, 1))
+    val_accuracy = np.floor(val_accuracy * samples) / samples
+    if n > 2:
+        val_accuracy[1] = val_accuracy[2] - 1.0 / samples  # one step of 1/samples shows the set's size
     return {
         "loss": loss.tolist(),
         "accuracy": (1.0 - loss / 3).tolist(),

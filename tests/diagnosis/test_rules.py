@@ -138,29 +138,46 @@ def test_a_fast_short_run_is_still_improving_not_lr_too_low():
 
 
 # -- underfitting and plateau -----------------------------------------------------------
-@pytest.mark.parametrize("n", [8, 30, 500])
-def test_high_loss_creeping_down_without_gap_is_underfitting(n):
+@pytest.mark.parametrize("n", [30, 500])
+def test_high_loss_creeping_down_without_gap_is_underfitting(n):  # under 1% per epoch
     finding = diagnose(synthetic.high_and_creeping(n), **CE).primary
     assert finding.kind == "underfitting"
     assert finding.evidence["tail_drop"] > 0.025
     assert "capacity" in finding.advice
 
 
-def test_underfitting_in_five_epochs():
+def test_five_epochs_still_falling_at_a_poor_value_are_still_improving_and_flat_ones_underfitting():
     run = {
         "loss": [2.3, 1.2, 1.0, 0.98, 0.96],
         "accuracy": [0.3, 0.6, 0.65, 0.66, 0.67],
         "val_loss": [1.3, 1.05, 1.0, 0.99, 0.97],
         "val_accuracy": [0.55, 0.63, 0.65, 0.66, 0.66],
     }
-    assert kinds(run)[0] == "underfitting"
+    assert kinds(run)[0] == "still_improving"
+    flat = {**run, "loss": [2.3, 1.2, 1.0, 0.99, 0.99], "val_loss": [1.3, 1.05, 1.0, 0.995, 0.99]}
+    assert kinds(flat)[0] == "underfitting"
 
 
 @pytest.mark.parametrize("n", [5, 30, 500])
-def test_both_curves_flat_at_a_poor_value_is_a_plateau(n):
+def test_flat_smooth_and_poor_is_underfitting_not_a_plateau(n):
+    """A converged high-bias model: lowering the rate does nothing for a smooth flat curve."""
     finding = diagnose(synthetic.flat_and_high(n), **CE).primary
+    assert finding.kind == "underfitting"
+    assert "capacity" in finding.advice and "ReduceLROnPlateau" not in finding.advice
+
+
+@pytest.mark.parametrize("n", [30, 500])
+def test_flat_jittery_and_poor_is_a_plateau(n):
+    finding = diagnose(synthetic.flat_and_jittery(n), **CE).primary
     assert finding.kind == "plateau"
-    assert "ReduceLROnPlateau" in finding.advice
+    assert "ReduceLROnPlateau(monitor='val_loss'" in finding.advice
+    assert finding.evidence["jitter"] >= 0.015
+
+
+def test_flat_and_jittery_after_the_rate_was_lowered_is_underfitting():
+    run = synthetic.flat_and_jittery(30)
+    run["learning_rate"] = [0.05] * 10 + [0.01] * 20
+    assert kinds(run)[0] == "underfitting"
 
 
 def test_without_a_chance_level_or_accuracy_a_flat_curve_is_not_a_plateau():
@@ -181,7 +198,7 @@ def test_a_run_stopped_while_falling_fast_is_still_improving(n):
 def test_perfect_validation_accuracy_is_suspicious(n):
     diagnosis = diagnose(synthetic.leaked(n), **CE)
     assert diagnosis.primary.kind == "suspicious_validation"
-    assert diagnosis.primary.evidence["val_accuracy"] == 1.0
+    assert diagnosis.primary.evidence["val_accuracy"] >= 0.9995
 
 
 def test_validation_loss_far_below_training_loss_is_suspicious():

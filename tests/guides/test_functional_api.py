@@ -17,15 +17,8 @@ Adapted (data or a missing layer replaced, the rest as written):
 
 Skipped:
 - `keras.utils.plot_model(...)` (three cells): no graph plotting in fitwell (and needs pydot).
-- "Use the same graph of layers to define multiple models" and "All models are callable"
-  (encoder / decoder / autoencoder): need `GlobalMaxPooling2D`, `Reshape`, `Conv2DTranspose`
-  and `UpSampling2D`.
 - "Extract and reuse nodes in the graph of layers": `keras.applications.VGG19()` (pretrained
   download; no `fitwell.applications`).
-- "Mix-and-match API styles", first `CustomRNN` (classifier built with
-  `GlobalAveragePooling1D`) and the functional model `Input(batch_shape=...)` → `Conv1D` →
-  `CustomRNN()`: need `GlobalAveragePooling1D` and `Conv1D`. The standalone
-  `rnn_model = CustomRNN(); rnn_model(ops.zeros((1, 10, 5)))` is ported.
 """
 
 from __future__ import annotations
@@ -138,6 +131,117 @@ def test_save_and_reload_a_functional_model(tmp_path):
     model = fitwell.models.load_model(tmp_path / "my_model.keras")
     assert model.name == "mnist_model"
     np.testing.assert_allclose(model.predict(x, verbose=0), before, rtol=1e-6)
+
+
+# -- Use the same graph of layers to define multiple models ------------------------------------
+def _encoder_and_autoencoder(lib):
+    layers_ = lib.layers
+    encoder_input = lib.Input(shape=(28, 28, 1), name="img")
+    x = layers_.Conv2D(16, 3, activation="relu")(encoder_input)
+    x = layers_.Conv2D(32, 3, activation="relu")(x)
+    x = layers_.MaxPooling2D(3)(x)
+    x = layers_.Conv2D(32, 3, activation="relu")(x)
+    x = layers_.Conv2D(16, 3, activation="relu")(x)
+    encoder_output = layers_.GlobalMaxPooling2D()(x)
+
+    encoder = lib.Model(encoder_input, encoder_output, name="encoder")
+
+    x = layers_.Reshape((4, 4, 1))(encoder_output)
+    x = layers_.Conv2DTranspose(16, 3, activation="relu")(x)
+    x = layers_.Conv2DTranspose(32, 3, activation="relu")(x)
+    x = layers_.UpSampling2D(3)(x)
+    x = layers_.Conv2DTranspose(16, 3, activation="relu")(x)
+    decoder_output = layers_.Conv2DTranspose(1, 3, activation="relu")(x)
+
+    autoencoder = lib.Model(encoder_input, decoder_output, name="autoencoder")
+    return encoder, autoencoder
+
+
+def mnist_images(samples: int = 4):
+    return np.random.default_rng(0).random((samples, 28, 28, 1)).astype("float32")
+
+
+@pytest.mark.keras
+def test_one_graph_of_layers_defines_an_encoder_and_an_autoencoder_as_keras():
+    keras = pytest.importorskip("keras")
+    encoder, autoencoder = _encoder_and_autoencoder(fitwell)
+    reference_encoder, reference = _encoder_and_autoencoder(keras)
+    # encoder.summary()
+    assert summary_totals(encoder) == summary_totals(reference_encoder) == (18672, 18672, 0)
+    assert layer_table(encoder) == layer_table(reference_encoder)
+    assert encoder.output_shape == reference_encoder.output_shape == (None, 16)
+    # autoencoder.summary(): the output shape is the same as the input shape (28, 28, 1).
+    assert summary_totals(autoencoder) == summary_totals(reference) == (28241, 28241, 0)
+    assert layer_table(autoencoder) == layer_table(reference)
+    assert autoencoder.output_shape == autoencoder.input_shape == reference.output_shape == (None, 28, 28, 1)
+    # The two models share the encoder's layers, and so its weights.
+    assert all(a is b for a, b in zip(autoencoder.layers, encoder.layers, strict=False))
+
+    autoencoder.set_weights(reference.get_weights())
+    x = mnist_images()
+    np.testing.assert_allclose(
+        autoencoder.predict(x, verbose=0), reference.predict(x, verbose=0), rtol=1e-5, atol=1e-5
+    )
+    np.testing.assert_allclose(
+        encoder.predict(x, verbose=0), reference_encoder.predict(x, verbose=0), rtol=1e-5, atol=1e-5
+    )
+
+
+# -- All models are callable, just like layers ------------------------------------------------
+def _chained_autoencoder(lib):
+    layers_ = lib.layers
+    encoder_input = lib.Input(shape=(28, 28, 1), name="original_img")
+    x = layers_.Conv2D(16, 3, activation="relu")(encoder_input)
+    x = layers_.Conv2D(32, 3, activation="relu")(x)
+    x = layers_.MaxPooling2D(3)(x)
+    x = layers_.Conv2D(32, 3, activation="relu")(x)
+    x = layers_.Conv2D(16, 3, activation="relu")(x)
+    encoder_output = layers_.GlobalMaxPooling2D()(x)
+
+    encoder = lib.Model(encoder_input, encoder_output, name="encoder")
+
+    decoder_input = lib.Input(shape=(16,), name="encoded_img")
+    x = layers_.Reshape((4, 4, 1))(decoder_input)
+    x = layers_.Conv2DTranspose(16, 3, activation="relu")(x)
+    x = layers_.Conv2DTranspose(32, 3, activation="relu")(x)
+    x = layers_.UpSampling2D(3)(x)
+    x = layers_.Conv2DTranspose(16, 3, activation="relu")(x)
+    decoder_output = layers_.Conv2DTranspose(1, 3, activation="relu")(x)
+
+    decoder = lib.Model(decoder_input, decoder_output, name="decoder")
+
+    autoencoder_input = lib.Input(shape=(28, 28, 1), name="img")
+    encoded_img = encoder(autoencoder_input)
+    decoded_img = decoder(encoded_img)
+    autoencoder = lib.Model(autoencoder_input, decoded_img, name="autoencoder")
+    return encoder, decoder, autoencoder
+
+
+@pytest.mark.keras
+def test_an_encoder_and_a_decoder_chain_into_an_autoencoder_as_keras():
+    keras = pytest.importorskip("keras")
+    encoder, decoder, autoencoder = _chained_autoencoder(fitwell)
+    reference_encoder, reference_decoder, reference = _chained_autoencoder(keras)
+    assert summary_totals(encoder) == summary_totals(reference_encoder) == (18672, 18672, 0)
+    assert layer_table(encoder) == layer_table(reference_encoder)
+    assert summary_totals(decoder) == summary_totals(reference_decoder) == (9569, 9569, 0)
+    assert layer_table(decoder) == layer_table(reference_decoder)
+    assert decoder.output_shape == reference_decoder.output_shape == (None, 28, 28, 1)
+    # The autoencoder nests the two models (Keras names their class "Functional").
+    assert summary_totals(autoencoder) == summary_totals(reference) == (28241, 28241, 0)
+    assert autoencoder.layers[1:] == [encoder, decoder]
+    assert [(shape, params) for _, shape, params in layer_table(autoencoder)] == [
+        (shape, params) for _, shape, params in layer_table(reference)
+    ]
+    assert autoencoder.output_shape == reference.output_shape == (None, 28, 28, 1)
+
+    autoencoder.set_weights(reference.get_weights())
+    x = mnist_images()
+    expected = reference.predict(x, verbose=0)
+    np.testing.assert_allclose(autoencoder.predict(x, verbose=0), expected, rtol=1e-5, atol=1e-5)
+    # By calling a model you reuse its weights: the chain is decoder(encoder(x)).
+    by_hand = decoder.predict(encoder.predict(x, verbose=0), verbose=0)
+    np.testing.assert_allclose(autoencoder.predict(x, verbose=0), by_hand, rtol=1e-5, atol=1e-6)
 
 
 # -- All models are callable, just like layers: ensembling ----------------------------------
@@ -388,7 +492,9 @@ def test_toy_resnet_trains_with_acc_metric_and_evaluates_as_keras():
     keras = pytest.importorskip("keras")
     rng = np.random.default_rng(0)
     x_train = rng.random((40, 16, 16, 3)).astype("float32")
-    y_train = np.eye(10, dtype="float32")[rng.integers(0, 10, 40)]  # keras.utils.to_categorical(y, 10)
+    labels = rng.integers(0, 10, (40, 1)).astype("uint8")  # CIFAR-10's labels: (samples, 1) uint8
+    y_train = fitwell.utils.to_categorical(labels, 10)
+    np.testing.assert_array_equal(y_train, keras.utils.to_categorical(labels, 10))
     model, reference = _toy_resnet(fitwell, 16), _toy_resnet(keras, 16)
     model.set_weights(reference.get_weights())
     model.compile(
@@ -545,6 +651,73 @@ def test_functional_and_subclassed_mlp_are_the_same_model():
 units = 32
 timesteps = 10
 input_dim = 5
+batch_size = 16
+
+
+def _rnn_with_a_functional_classifier(lib):
+    """The guide's first `CustomRNN`: its classifier is the Functional model defined before it."""
+    layers_, ops_ = lib.layers, lib.ops
+
+    # Define a Functional model
+    inputs = lib.Input((None, units))
+    x = layers_.GlobalAveragePooling1D()(inputs)
+    outputs = layers_.Dense(1)(x)
+    model = lib.Model(inputs, outputs)
+
+    class CustomRNN(layers_.Layer):
+        def __init__(self):
+            super().__init__()
+            self.units = units
+            self.projection_1 = layers_.Dense(units=units, activation="tanh")
+            self.projection_2 = layers_.Dense(units=units, activation="tanh")
+            # Our previously-defined Functional model
+            self.classifier = model
+
+        def call(self, inputs):
+            outputs = []
+            state = ops_.zeros(shape=(inputs.shape[0], self.units))
+            for t in range(inputs.shape[1]):
+                x = inputs[:, t, :]
+                h = self.projection_1(x)
+                y = h + self.projection_2(state)
+                state = y
+                outputs.append(y)
+            features = ops_.stack(outputs, axis=1)
+            print(features.shape)
+            return self.classifier(features)
+
+    return CustomRNN, model
+
+
+@pytest.mark.keras
+def test_a_functional_model_inside_a_custom_layer_matches_keras(capsys):
+    keras = pytest.importorskip("keras")
+    CustomRNN, model = _rnn_with_a_functional_classifier(fitwell)
+    KerasCustomRNN, reference_model = _rnn_with_a_functional_classifier(keras)
+    assert model.output_shape == reference_model.output_shape == (None, 1)
+    assert layer_table(model) == layer_table(reference_model)
+
+    rnn_model = CustomRNN()
+    _ = rnn_model(ops.zeros((1, timesteps, input_dim)))
+    printed = capsys.readouterr().out.splitlines()
+    reference = KerasCustomRNN()
+    reference(np.zeros((1, timesteps, input_dim), "float32"))
+    keras_printed = capsys.readouterr().out.splitlines()
+    # Keras prints once more: it runs `call` a first time to build the layer.
+    assert printed and set(printed) == set(keras_printed) == {"torch.Size([1, 10, 32])"}
+    assert tuple(_.shape) == (1, 1)
+    assert rnn_model.classifier is model
+    assert len(rnn_model.weights) == len(reference.weights) == 6
+    assert rnn_model.count_params() == reference.count_params() == 5 * 32 + 32 + 32 * 32 + 32 + 32 + 1
+
+    rnn_model.set_weights(reference.get_weights())
+    x = np.random.default_rng(0).normal(size=(2, timesteps, input_dim)).astype("float32")
+    np.testing.assert_allclose(
+        as_numpy(rnn_model(torch.from_numpy(x))),
+        keras.ops.convert_to_numpy(reference(x)),
+        rtol=1e-5,
+        atol=1e-6,
+    )
 
 
 class CustomRNN(layers.Layer):
@@ -568,10 +741,7 @@ class CustomRNN(layers.Layer):
         return self.classifier(features)
 
 
-@pytest.mark.keras
-def test_custom_rnn_written_from_scratch_matches_keras():
-    keras = pytest.importorskip("keras")
-
+def _keras_custom_rnn(keras):
     class KerasCustomRNN(keras.layers.Layer):
         def __init__(self):
             super().__init__()
@@ -591,6 +761,45 @@ def test_custom_rnn_written_from_scratch_matches_keras():
                 outputs.append(y)
             features = keras.ops.stack(outputs, axis=1)
             return self.classifier(features)
+
+    return KerasCustomRNN
+
+
+@pytest.mark.keras
+def test_a_custom_rnn_in_a_functional_model_with_a_static_batch_size_matches_keras():
+    keras = pytest.importorskip("keras")
+    KerasCustomRNN = _keras_custom_rnn(keras)
+
+    # Note that you specify a static batch size for the inputs with the `batch_shape`
+    # arg, because the inner computation of `CustomRNN` requires a static batch size
+    # (when you create the `state` zeros tensor).
+    inputs = fitwell.Input(batch_shape=(batch_size, timesteps, input_dim))
+    x = layers.Conv1D(32, 3)(inputs)
+    outputs = CustomRNN()(x)
+
+    model = fitwell.Model(inputs, outputs)
+
+    reference_inputs = keras.Input(batch_shape=(batch_size, timesteps, input_dim))
+    reference_x = keras.layers.Conv1D(32, 3)(reference_inputs)
+    reference = keras.Model(reference_inputs, KerasCustomRNN()(reference_x))
+    assert model.input_shape == reference.input_shape == (16, 10, 5)
+    assert model.output_shape == reference.output_shape == (16, 8, 1)
+    assert summary_totals(model) == summary_totals(reference) == (2657, 2657, 0)
+    assert [(shape, params) for _, shape, params in layer_table(model)] == [
+        (shape, params) for _, shape, params in layer_table(reference)
+    ]
+
+    model.set_weights(reference.get_weights())
+    x = np.random.default_rng(0).normal(size=(batch_size, timesteps, input_dim)).astype("float32")
+    np.testing.assert_allclose(
+        model.predict(x, verbose=0), reference.predict(x, verbose=0), rtol=1e-5, atol=1e-6
+    )
+
+
+@pytest.mark.keras
+def test_custom_rnn_written_from_scratch_matches_keras():
+    keras = pytest.importorskip("keras")
+    KerasCustomRNN = _keras_custom_rnn(keras)
 
     rnn_model = CustomRNN()
     _ = rnn_model(ops.zeros((1, 10, 5)))

@@ -7,9 +7,7 @@ and outputs / training histories on the same weights.
 
 Substitutions: none. The guide's `keras.ops.ones(...)` test inputs are `fitwell.ops.ones(...)`.
 
-Skipped:
-- "A common debugging workflow", last two lines: `layers.GlobalMaxPooling2D()` does not exist
-  in fitwell yet (the `Dense(10)` after it is skipped with it).
+Adapted:
 - "Transfer learning", second blueprint: `keras.applications.Xception(weights="imagenet")` is a
   pretrained download and `keras.applications` does not exist in fitwell; the blueprint is run
   with a small stand-in base model (``test_blueprint_frozen_base_model_under_a_new_head``).
@@ -289,6 +287,22 @@ def test_add_and_summary_track_the_downsampling_of_a_conv_stack():
     assert layer_table(model) == layer_table(reference)
     assert model.count_params() == reference.count_params()
 
+    for lib, target in ((fitwell, model), (keras, reference)):
+        # Now that we have 4x4 feature maps, time to apply global max pooling.
+        target.add(lib.layers.GlobalMaxPooling2D())
+        # Finally, we add a classification layer.
+        target.add(lib.layers.Dense(10))
+    assert model.output_shape == reference.output_shape == (None, 10)
+    assert summary_totals(model) == summary_totals(reference)
+    assert layer_table(model) == layer_table(reference)
+    assert [type(layer).__name__ for layer in model.layers][-2:] == ["GlobalMaxPooling2D", "Dense"]
+
+    model.set_weights(reference.get_weights())
+    x = np.random.default_rng(0).random((2, 250, 250, 3)).astype("float32")
+    np.testing.assert_allclose(
+        model.predict(x, verbose=0), reference.predict(x, verbose=0), rtol=1e-4, atol=1e-5
+    )
+
 
 # -- Feature extraction with a Sequential model -------------------------------------------
 @pytest.mark.keras
@@ -442,12 +456,12 @@ def test_blueprint_frozen_base_model_under_a_new_head():
     base_model.trainable = False
     reference_base.trainable = False
     # Use a Sequential model to add a trainable classifier on top
-    model = fitwell.Sequential([base_model, layers.Dense(10)])
-    reference = keras.Sequential([reference_base, keras.layers.Dense(10)])
+    model = fitwell.Sequential([base_model, layers.Dense(1000)])
+    reference = keras.Sequential([reference_base, keras.layers.Dense(1000)])
     model.layers[-1](torch.zeros(1, 8))
     model.layers[-1].set_weights(reference.layers[-1].get_weights())
 
-    assert model.output_shape == reference.output_shape == (None, 10)
+    assert model.output_shape == reference.output_shape == (None, 1000)
     assert len(model.trainable_weights) == len(reference.trainable_weights) == 2
     assert len(model.non_trainable_weights) == len(reference.non_trainable_weights) == 6
     assert summary_totals(model) == summary_totals(reference)

@@ -6,18 +6,24 @@ frozen weights and BatchNormalization statistics, and training histories on the 
 (`shuffle=False` added to compared `fit` calls).
 
 Adapted:
-- "The typical transfer-learning workflow" and "Fine-tuning" (code blocks on
-  `keras.applications.Xception(weights="imagenet")`, a pretrained download, and
+- "The typical transfer-learning workflow", "Fine-tuning" and the end-to-end example's "Build a
+  model" (code on `keras.applications.Xception(weights="imagenet")`, a pretrained download, and
   `new_dataset`): a small conv base with BatchNormalization stands in for Xception
-  (`include_top=False`: it returns feature maps), on 32x32 random images with binary labels.
+  (`include_top=False`: it returns feature maps), on 32x32 random images with binary labels in
+  the first two, on 150x150 images (the guide's `input_shape`) in the end-to-end example.
+- "An end-to-end example", the data: random uint8 RGB images of three sizes with 0/1 labels
+  (96 training, 32 validation, 32 test) stand in for `tensorflow_datasets.load("cats_vs_dogs")`
+  (a download); the `tf.data` pipeline (`train_ds.map(...)`, `.batch(64).prefetch(...).cache()`)
+  is a list comprehension over the (image, label) pairs, stacked into arrays that `fit` batches
+  by 64 in order (`shuffle=False`: the guide's batched dataset is not shuffled).
+- "Using random data augmentation": the pipeline calls each augmentation layer with
+  `training=True`; as written (`layer(x)`), fitwell returns the images unchanged
+  (``test_the_guides_data_augmentation_augments_each_image``, an expected failure; docs/keras.md
+  "Augmentation layers called directly").
 
 Skipped:
-- "An end-to-end example" — getting the data (`tensorflow_datasets.load("cats_vs_dogs")`, a
-  download, plus `matplotlib` image grids), `keras.layers.Resizing`, the augmentation layers
-  `RandomFlip`/`RandomRotation`, `tf.data` batching/prefetching, `keras.layers.Rescaling` and
-  `keras.applications.Xception`: none exists in fitwell. Its training rounds ("Train the top
-  layer", "Do a round of fine-tuning") are the adapted workflow tests above;
-  `model.summary(show_trainable=True)` is checked on the stand-in model.
+- "Getting the data": the `matplotlib` grids of the first nine images (and of nine augmented
+  versions of the first one, whose nine `data_augmentation` calls are ported).
 """
 
 from __future__ import annotations
@@ -195,9 +201,9 @@ def test_trainable_false_propagates_to_every_inner_layer_as_keras():
 
 
 # -- The typical transfer-learning workflow, and fine-tuning ----------------------------------
-def _base_model(lib):
+def _base_model(lib, size=32):
     """A stand-in for keras.applications.Xception(include_top=False): conv features with batchnorm."""
-    inputs = lib.Input(shape=(32, 32, 3))
+    inputs = lib.Input(shape=(size, size, 3))
     x = lib.layers.Conv2D(8, 3, strides=2, activation="relu")(inputs)
     x = lib.layers.BatchNormalization()(x)
     x = lib.layers.Conv2D(16, 3, activation="relu")(x)
@@ -371,16 +377,244 @@ def test_a_frozen_batchnorm_runs_in_inference_mode_even_when_training_as_keras()
         np.testing.assert_array_equal(old, new)
 
 
-# -- An end-to-end example: model.summary(show_trainable=True) ------------------------------------
+# -- An end-to-end example: fine-tuning an image classification model on cats vs. dogs ----------
+def cats_vs_dogs_like(samples: int, seed: int) -> list[tuple[np.ndarray, np.int64]]:
+    """A stand-in for a `tfds.load("cats_vs_dogs", as_supervised=True)` split: uint8 RGB images of
+    different sizes, each with a 0 (cat) / 1 (dog) label."""
+    rng = np.random.default_rng(seed)
+    sizes = [(37, 45), (52, 40), (60, 61)]
+    return [
+        (rng.integers(0, 256, (*sizes[i % len(sizes)], 3), dtype=np.uint8), np.int64(rng.integers(0, 2)))
+        for i in range(samples)
+    ]
+
+
+def as_arrays(ds) -> tuple[np.ndarray, np.ndarray]:
+    """`ds.batch(...)` of the guide: the (image, label) pairs stacked into arrays."""
+    return np.stack([np.asarray(x, dtype="float32") for x, _ in ds]), np.stack([y for _, y in ds])
+
+
+def _augmentation_layers(lib, seed=None):
+    return [
+        lib.layers.RandomFlip("horizontal", seed=seed),
+        lib.layers.RandomRotation(0.1, seed=seed),
+    ]
+
+
 @pytest.mark.keras
-def test_summary_shows_which_layers_are_trainable(new_dataset):
+def test_standardizing_the_data_resizes_every_image_as_keras():
     keras = pytest.importorskip("keras")
-    base_model, reference_base = _pretrained_twins(keras, new_dataset)
+    train_ds = cats_vs_dogs_like(6, seed=0)
+    assert len({x.shape for x, _ in train_ds}) == 3  # they're all different sizes
+
+    resize_fn = fitwell.layers.Resizing(150, 150)
+    resized = [(resize_fn(x), y) for x, y in train_ds]  # train_ds.map(lambda x, y: (resize_fn(x), y))
+
+    reference_fn = keras.layers.Resizing(150, 150)
+    for (got, y), (x, label) in zip(resized, train_ds, strict=True):
+        assert tuple(got.shape) == (150, 150, 3) and y == label
+        expected = keras.ops.convert_to_numpy(reference_fn(x))
+        assert np.asarray(got).dtype == expected.dtype
+        np.testing.assert_allclose(np.asarray(got, dtype="float32"), expected.astype("float32"), atol=1e-3)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="A fitwell layer called directly runs in inference mode, so the guide's "
+    "`data_augmentation(x)` (each layer called with no `training=`) returns the images unchanged; Keras's "
+    "augmentation layers default to training=True there and augment. A deliberate difference "
+    "(docs/keras.md, 'Augmentation layers called directly'), but the guide's pipeline then trains "
+    "on unaugmented images without a word.",
+)
+def test_the_guides_data_augmentation_augments_each_image():
+    resize_fn = fitwell.layers.Resizing(150, 150)
+    train_ds = [(resize_fn(x), y) for x, y in cats_vs_dogs_like(4, seed=0)]
+
+    augmentation_layers = [
+        fitwell.layers.RandomFlip("horizontal"),
+        fitwell.layers.RandomRotation(0.1),
+    ]
+
+    def data_augmentation(x):
+        for layer in augmentation_layers:
+            x = layer(x)
+        return x
+
+    augmented = [(data_augmentation(x), y) for x, y in train_ds]  # train_ds.map(...)
+    for (got, _), (x, _) in zip(augmented, train_ds, strict=True):
+        assert tuple(got.shape) == (150, 150, 3)
+        assert not torch.equal(got, x.to(got.dtype))  # a rotation by a random angle in [-36, 36] degrees
+
+
+@pytest.mark.keras
+def test_data_augmentation_in_training_mode_flips_and_rotates_as_keras():
+    keras = pytest.importorskip("keras")
+    resize_fn = fitwell.layers.Resizing(150, 150)
+    train_ds = [(resize_fn(x), y) for x, y in cats_vs_dogs_like(4, seed=0)]
+
+    augmentation_layers = [
+        fitwell.layers.RandomFlip("horizontal"),
+        fitwell.layers.RandomRotation(0.1),
+    ]
+
+    def data_augmentation(x):
+        for layer in augmentation_layers:
+            x = layer(x, training=True)  # the guide: layer(x), which augments in Keras only
+        return x
+
+    augmented = [(data_augmentation(x), y) for x, y in train_ds]  # train_ds.map(...)
+    for (got, _), (x, _) in zip(augmented, train_ds, strict=True):
+        assert tuple(got.shape) == (150, 150, 3)
+        assert not torch.equal(got, x.to(got.dtype))  # a rotation by a random angle in [-36, 36] degrees
+        assert float(got.min()) >= 0.0 and float(got.max()) <= 255.0
+
+    # The visualization cell: the first image, augmented nine times, nine different images.
+    first_image = np.asarray(augmented[0][0])
+    augmented_images = [data_augmentation(np.expand_dims(first_image, 0)) for _ in range(9)]
+    assert {tuple(image.shape) for image in augmented_images} == {(1, 150, 150, 3)}
+    assert len({np.asarray(image).tobytes() for image in augmented_images}) == 9
+
+    # With the same seeds, the same augmentations as Keras's layers.
+    ours, theirs = _augmentation_layers(fitwell, seed=4), _augmentation_layers(keras, seed=4)
+    x = np.asarray(train_ds[1][0], dtype="float32")
+    for _ in range(2):
+        got, expected = torch.from_numpy(x), x
+        for layer, reference in zip(ours, theirs, strict=True):
+            got, expected = layer(got, training=True), reference(expected)
+        np.testing.assert_allclose(got.numpy(), keras.ops.convert_to_numpy(expected), rtol=1e-5, atol=1e-3)
+
+
+def _end_to_end_model(lib, base_model):
+    # Create new model on top
+    inputs = lib.Input(shape=(150, 150, 3))
+
+    # Pre-trained Xception weights requires that input be scaled
+    # from (0, 255) to a range of (-1., +1.), the rescaling layer
+    # outputs: `(inputs * scale) + offset`
+    scale_layer = lib.layers.Rescaling(scale=1 / 127.5, offset=-1)
+    x = scale_layer(inputs)
+
+    # The base model contains batchnorm layers. We want to keep them in inference mode
+    # when we unfreeze the base model for fine-tuning, so we make sure that the
+    # base_model is running in inference mode here.
+    x = base_model(x, training=False)
+    x = lib.layers.GlobalAveragePooling2D()(x)
+    x = lib.layers.Dropout(0.2)(x)  # Regularize with dropout
+    outputs = lib.layers.Dense(1)(x)
+    return lib.Model(inputs, outputs)
+
+
+@pytest.fixture(scope="module")
+def cats_vs_dogs():
+    """(train, validation, test) arrays: resized to 150x150, training images augmented."""
+    resize_fn = fitwell.layers.Resizing(150, 150)
+    augmentation_layers = _augmentation_layers(fitwell, seed=1)
+
+    def data_augmentation(x):
+        for layer in augmentation_layers:
+            x = layer(x, training=True)
+        return x
+
+    train_ds, validation_ds, test_ds = (cats_vs_dogs_like(n, seed) for n, seed in ((96, 1), (32, 2), (32, 3)))
+    train_ds = [(data_augmentation(resize_fn(x)), y) for x, y in train_ds]
+    validation_ds = [(resize_fn(x), y) for x, y in validation_ds]
+    test_ds = [(resize_fn(x), y) for x, y in test_ds]
+    return as_arrays(train_ds), as_arrays(validation_ds), as_arrays(test_ds)
+
+
+@pytest.mark.keras
+def test_end_to_end_example_trains_the_top_layer_then_fine_tunes_as_keras(cats_vs_dogs):
+    keras = pytest.importorskip("keras")
+    (x_train, y_train), validation_data, (x_test, y_test) = cats_vs_dogs
+    reference_base = _base_model(keras, 150)
+    reference_base(x_train[:32] / 127.5 - 1, training=True)  # "pre-trained": statistics moved off 0 / 1
+    base_model = _base_model(fitwell, 150)
+    base_model.set_weights(reference_base.get_weights())
+
+    # Freeze the base_model
     base_model.trainable = False
     reference_base.trainable = False
-    model, reference = _new_model(fitwell, base_model), _new_model(keras, reference_base)
+    model, reference = _end_to_end_model(fitwell, base_model), _end_to_end_model(keras, reference_base)
+    model.set_weights(reference.get_weights())
+
+    # model.summary(show_trainable=True)
+    assert summary_totals(model) == summary_totals(reference)
+    assert model.output_shape == reference.output_shape == (None, 1)
+    assert [type(layer).__name__ for layer in model.layers] == [
+        "InputLayer",
+        "Rescaling",
+        "Model",  # Keras: "Functional"
+        "GlobalAveragePooling2D",
+        "Dropout",
+        "Dense",
+    ]
     text = summary_text(model, show_trainable=True)
     reference_text = summary_text(reference, show_trainable=True)
-    assert "Trai" in reference_text and "Trai" in text
-    flags = re.findall(r"\s([YN])\s", text)
-    assert flags == re.findall(r"\s([YN])\s", reference_text)
+    assert re.findall(r"\s([YN])\s", text) == re.findall(r"\s([YN])\s", reference_text)
+
+    # Train the top layer
+    _compile(fitwell, model)
+    _compile(keras, reference)
+    # Before training (dropout off): the same loss and accuracy, Rescaling and the base included.
+    np.testing.assert_allclose(
+        model.evaluate(x_test, y_test, verbose=0), reference.evaluate(x_test, y_test, verbose=0), rtol=1e-4
+    )
+    base_before = [w.copy() for w in base_model.get_weights()]
+    epochs = 2
+    history = model.fit(
+        x_train,
+        y_train,
+        batch_size=64,
+        epochs=epochs,
+        validation_data=validation_data,
+        shuffle=False,
+        verbose=0,
+    )
+    expected = reference.fit(
+        x_train,
+        y_train,
+        batch_size=64,
+        epochs=epochs,
+        validation_data=validation_data,
+        shuffle=False,
+        verbose=0,
+    )
+    # Dropout draws differ between the libraries, so only the logged names and lengths compare.
+    got = history_without_learning_rate(history)
+    assert set(got) == set(expected.history) == {"loss", "binary_accuracy", "val_loss", "val_binary_accuracy"}
+    assert {k: len(v) for k, v in got.items()} == {k: len(v) for k, v in expected.history.items()}
+    for before, after in zip(base_before, base_model.get_weights(), strict=True):
+        np.testing.assert_array_equal(before, after)
+
+    # Do a round of fine-tuning of the entire model
+    base_model.trainable = True
+    reference_base.trainable = True
+    text = summary_text(model, show_trainable=True)
+    reference_text = summary_text(reference, show_trainable=True)
+    assert re.findall(r"\s([YN])\s", text) == re.findall(r"\s([YN])\s", reference_text)
+    assert summary_totals(model)[:2] == summary_totals(reference)[:2]
+
+    bn_layers = [layer for layer in base_model.layers if isinstance(layer, fitwell.layers.BatchNormalization)]
+    statistics_before = [(bn.moving_mean.clone(), bn.moving_variance.clone()) for bn in bn_layers]
+    kernels_before = base_model.get_weights()[0].copy()
+    _compile(fitwell, model, 1e-5)  # Low learning rate
+    epochs = 1
+    history = model.fit(
+        x_train,
+        y_train,
+        batch_size=64,
+        epochs=epochs,
+        validation_data=validation_data,
+        shuffle=False,
+        verbose=0,
+    )
+    assert set(history_without_learning_rate(history)) == set(got)
+    # The batchnorm layers did not update their batch statistics; the rest of the base trained.
+    for bn, (mean, variance) in zip(bn_layers, statistics_before, strict=True):
+        torch.testing.assert_close(bn.moving_mean, mean, rtol=0, atol=0)
+        torch.testing.assert_close(bn.moving_variance, variance, rtol=0, atol=0)
+    assert not np.array_equal(base_model.get_weights()[0], kernels_before)
+
+    # Test dataset evaluation
+    loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
+    assert np.isfinite(loss) and 0.0 <= accuracy <= 1.0

@@ -62,8 +62,9 @@ def test_new_files_get_the_usual_permissions(tmp_path):
 # for the large model, as soon as its temporary file shows up.
 _DRIVER = r"""
 import json, os, signal, sys, time
-import h5py, safetensors.torch, torch, zipfile
+import torch
 import fitwell
+import fitwell.saving.atomic
 
 folder = sys.argv[1]
 report = {}
@@ -106,77 +107,32 @@ def kill_child(path, save, ready):
     }
 
 
-def gated(patch_target, attribute, wrapper_of):
-    original = getattr(patch_target, attribute)
-    setattr(patch_target, attribute, wrapper_of(original))
+# 1-3. Each format is built in memory and written by fitwell.saving.atomic._write_all: the save is
+# killed with half of version 2's bytes in the temporary file.
+def half_then_wait(flag):
+    def write_half(fd, data):
+        view = memoryview(data)
+        os.write(fd, view[: len(view) // 2])
+        os.fsync(fd)
+        wait_forever(flag)
+
+    fitwell.saving.atomic._write_all = write_half
 
 
-# 1. HDF5: killed after the first dataset of version 2 is written.
-path = os.path.join(folder, "model.weights.h5")
-model(1.0).save_weights(path)
-flag = os.path.join(folder, "h5.flag")
+for name, save in (
+    ("model.weights.h5", lambda m, p: m.save_weights(p)),
+    ("model.safetensors", lambda m, p: m.save_weights(p)),
+    ("model.keras", lambda m, p: m.save(p)),
+):
+    path = os.path.join(folder, name)
+    save(model(1.0), path)
+    flag = os.path.join(folder, name + ".flag")
 
+    def save_half(path=path, save=save, flag=flag):
+        half_then_wait(flag)
+        save(model(2.0), path)
 
-def save_h5():
-    calls = []
-
-    def wrapper_of(create):
-        def create_dataset(self, *args, **kwargs):
-            result = create(self, *args, **kwargs)
-            calls.append(1)
-            if len(calls) == 2:
-                self.file.flush()
-                wait_forever(flag)
-            return result
-        return create_dataset
-
-    gated(h5py.Group, "create_dataset", wrapper_of)
-    model(2.0).save_weights(path)
-
-
-kill_child(path, save_h5, lambda: os.path.exists(flag))
-
-# 2. safetensors: killed with half of version 2's bytes on the disk.
-path = os.path.join(folder, "model.safetensors")
-model(1.0).save_weights(path)
-flag = os.path.join(folder, "st.flag")
-
-
-def save_st():
-    def wrapper_of(save_file):
-        def half(tensors, filename, metadata=None):
-            data = safetensors.torch.save(tensors, metadata=metadata)
-            with open(filename, "wb") as file:
-                file.write(data[: len(data) // 2])
-                file.flush()
-            wait_forever(flag)
-        return half
-
-    gated(safetensors.torch, "save_file", wrapper_of)
-    model(2.0).save_weights(path)
-
-
-kill_child(path, save_st, lambda: os.path.exists(flag))
-
-# 3. .keras: killed after the first member of version 2 is in the zip.
-path = os.path.join(folder, "model.keras")
-model(1.0).save(path)
-flag = os.path.join(folder, "zip.flag")
-
-
-def save_zip():
-    def wrapper_of(writestr):
-        def first_then_wait(self, name, data, *args, **kwargs):
-            writestr(self, name, data, *args, **kwargs)
-            self.fp.flush()
-            wait_forever(flag)
-        return first_then_wait
-
-    gated(zipfile.ZipFile, "writestr", wrapper_of)
-    model(2.0).save(path)
-
-
-kill_child(path, save_zip, lambda: os.path.exists(flag))
+    kill_child(path, save_half, lambda flag=flag: os.path.exists(flag))
 
 # 4. No patching: a large model, killed the moment its temporary file appears.
 path = os.path.join(folder, "large.weights.h5")

@@ -12,7 +12,7 @@ from fitwell import distributed
 from fitwell.callbacks.base import Callback, Logs
 from fitwell.errors import UnsafeFileError
 from fitwell.saving import random_state, tensor_tree, weights
-from fitwell.saving.atomic import TEMP_SUFFIX, write_bytes
+from fitwell.saving.atomic import TEMP_SUFFIX, check_writable, write_bytes
 from fitwell.saving.safety import check_file_format
 from fitwell.trainer import require_trainer
 
@@ -104,6 +104,7 @@ class BackupAndRestore(Callback):
                 "BackupAndRestore needs the run's callback list in params['callbacks']. Received "
                 "params without it; use it through Model.fit(callbacks=[...])."
             )
+        check_writable(self.backup_dir / LATEST)  # before the first step, not at the first backup
         self._callbacks: list[Callback] = list(callbacks)
         self._position = next(i for i, c in enumerate(self._callbacks) if c is self)
         self._batches_seen = 0

@@ -16,7 +16,7 @@ from fitwell.errors import did_you_mean
 if TYPE_CHECKING:
     from fitwell.model import Model
 
-__all__ = ["HOOKS", "Callback", "CallbackList", "Logs"]
+__all__ = ["HOOKS", "Callback", "CallbackList", "Logs", "check_callbacks"]
 
 Logs = Mapping[str, Any]
 
@@ -153,6 +153,43 @@ def _warn_unknown_hooks(callback: Callback) -> None:
                 f"{', '.join(HOOKS)}.",
                 stacklevel=4,
             )
+
+
+def check_callbacks(callbacks: Any) -> list[Callback]:
+    """The `callbacks` argument of `fit`/`evaluate`/`predict` as a list, checked before anything runs.
+
+    Raises:
+        TypeError: For a single callback not wrapped in a list, or an
+            entry that is not a `Callback`.
+
+    Example:
+        >>> check_callbacks(None)
+        []
+    """
+    if callbacks is None:
+        return []
+    if isinstance(callbacks, Callback):
+        name = type(callbacks).__name__
+        raise TypeError(
+            f"`callbacks` must be a list of callbacks. Received: a single {name}. Wrap it in a list: "
+            f"callbacks=[{name}(...)]."
+        )
+    if isinstance(callbacks, str | bytes | dict) or not isinstance(callbacks, Iterable):
+        raise TypeError(
+            f"`callbacks` must be a list of callbacks. Received: callbacks={callbacks!r:.80} of type "
+            f"{type(callbacks).__name__}. For example: callbacks=[EarlyStopping(patience=3)]."
+        )
+    given = list(callbacks)
+    for callback in given:
+        if not isinstance(callback, Callback):
+            hint = ""
+            if isinstance(callback, type) and issubclass(callback, Callback):
+                hint = f" Create an instance: {callback.__name__}(...)."
+            raise TypeError(
+                "Each entry of `callbacks` must be a fitwell.callbacks.Callback. "
+                f"Received: {callback!r:.80} of type {type(callback).__name__}.{hint}"
+            )
+    return given
 
 
 class CallbackList:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import csv
+import io
 import os
 from collections.abc import Iterable
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 
 from fitwell.callbacks.base import Callback, Logs
+from fitwell.callbacks.run_keys import LOOP_KEYS, RunKeys, expected_keys
+from fitwell.saving.atomic import append_whole, check_writable, write_bytes, write_error
 
 __all__ = ["CSVLogger"]
 
@@ -28,11 +31,18 @@ class CSVLogger(Callback):
 
     Columns are `epoch` (0-based) then the log keys of the first epoch,
     sorted. When the first epoch has no `val_` keys, a `val_<key>` column is
-    reserved for every key, so later validation epochs fit; a value missing
-    in an epoch is written as `NA`. The file is opened when the first row is
-    written, flushed after every row, and reads as is with
+    reserved for every key but `learning_rate` (which validation never
+    logs), so later validation epochs fit; a value missing in an epoch is
+    written as `NA`. Each row is written whole with one write, straight to
+    the file: a full disk leaves the file cut back to its last complete row
+    and raises an `OSError` naming the file. The file reads as is with
     `pandas.read_csv`. A run resumed by `BackupAndRestore` appends to the
     file, after dropping any row the killed run wrote past its backup.
+
+    Before the first step, `on_train_begin` checks that the file can be
+    written and, with `append=True`, that an existing file's header has a
+    column for every key this run logs (rows then follow the file's column
+    order).
 
     Args:
         filename: The CSV file to write.
@@ -54,14 +64,20 @@ class CSVLogger(Callback):
         super().__init__()
         if not isinstance(filename, str | os.PathLike) or not os.fspath(filename):
             raise TypeError(f"`filename` must be a file path. Received: filename={filename!r}.")
-        if not isinstance(separator, str) or len(separator) != 1:
-            raise ValueError(f"`separator` must be a single character. Received: separator={separator!r}.")
+        if not isinstance(separator, str) or len(separator) != 1 or separator in '\r\n"':
+            raise ValueError(
+                f"`separator` must be a single character. Received: separator={separator!r}. Use one "
+                "character other than a quote or a line break, e.g. ';'."
+            )
         self.filename = os.fspath(filename)
         self.sep = separator
         self.append = bool(append)
         self.keys: list[str] | None = None
-        self.csv_file: IO[str] | None = None
-        self._writer: csv.DictWriter | None = None
+        #: The open file's descriptor while a run writes (None between runs).
+        self._fd: int | None = None
+        self._columns: list[str] | None = None
+        #: An appended-to file's header (its column order wins), read at on_train_begin.
+        self._existing_header: list[str] | None = None
         #: Set by `load_state_dict`: this run continues a stopped run's file.
         self._continues_file = False
 
@@ -71,6 +87,11 @@ class CSVLogger(Callback):
         self.keys = None
         self._continues_file = False
         self._first_epoch: int | None = None
+        check_writable(self.filename)
+        self._existing_header = self._read_header() if self.append else None
+        keys = expected_keys(self.model, self.params)
+        if self._existing_header is not None and keys is not None:
+            self._check_header(_columns_of(keys))
 
     def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
         if self._first_epoch is None:
@@ -78,33 +99,83 @@ class CSVLogger(Callback):
 
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
         logs = logs or {}
+        if self.keys is None:
+            self.keys = _keys_of(logs)
         # The file is opened at the first row, not in on_train_begin: by then a
         # resumed run has had its state loaded, so a restart never truncates
         # the rows it continues.
-        if self.csv_file is None:
+        if self._fd is None:
             self._open(epoch if self._first_epoch is None else self._first_epoch)
-        if self.keys is None:
-            self.keys = sorted(logs)
-            if self.keys and not any(key.startswith("val_") for key in self.keys):
-                self.keys += [f"val_{key}" for key in self.keys]
-        if self._writer is None:
-            self._writer = self._make_writer(header=self._needs_header)
         row = {"epoch": epoch, **{key: _cell(logs.get(key, "NA")) for key in self.keys}}
-        self._writer.writerow(row)
-        self.csv_file.flush()
+        self._write(self._format([row]))
 
     def on_train_end(self, logs: Logs | None = None) -> None:
         self._close()
         self._continues_file = False
 
+    # -- the file ------------------------------------------------------------
+    def _read_header(self) -> list[str] | None:
+        """The first line of an existing, non-empty file, split into columns (None otherwise)."""
+        if not os.path.isfile(self.filename) or os.path.getsize(self.filename) == 0:
+            return None
+        try:
+            with open(self.filename, newline="", encoding="utf-8") as file:
+                first = file.readline()
+        except (OSError, UnicodeDecodeError) as error:
+            raise ValueError(
+                f"CSVLogger(append=True) cannot read the header of {self.filename!r} ({error}). Received: "
+                "a file that is not a CSV log. Pass append=False to start it afresh, or choose another "
+                "filename."
+            ) from None
+        return next(csv.reader([first], delimiter=self.sep), [])
+
+    def _check_header(self, columns: list[str]) -> None:
+        header = self._existing_header or []
+        missing = [column for column in columns if column not in header]
+        if missing:
+            raise ValueError(
+                f"CSVLogger(append=True) would add rows to {self.filename!r}, whose header lacks "
+                f"columns this run logs: {missing}. Received: a file with columns {header}; this run "
+                f"logs {columns}. Pass append=False to start the file afresh, or choose another filename "
+                "(the existing file is left as it is)."
+            )
+
     def _open(self, first_epoch: int) -> None:
         if self._continues_file:
             self._drop_rows_from(first_epoch)
+        appending = self.append or self._continues_file
         exists = os.path.exists(self.filename)
-        mode = "a" if (self.append or self._continues_file) else "w"
-        self._needs_header = mode == "w" or not exists or os.path.getsize(self.filename) == 0
-        self.csv_file = open(self.filename, mode, newline="", encoding="utf-8")
-        self._writer = None
+        header = self._read_header() if appending else None
+        columns = ["epoch", *(self.keys or [])]
+        if header is not None and not self._continues_file:
+            self._existing_header = header
+            self._check_header(columns)
+            columns = header
+        flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if appending else os.O_TRUNC)
+        try:
+            os.makedirs(os.path.dirname(self.filename) or ".", exist_ok=True)
+            self._fd = os.open(self.filename, flags, 0o666)
+        except OSError as error:
+            raise write_error(error, self.filename) from None
+        self._columns = columns
+        if not appending or not exists or os.path.getsize(self.filename) == 0:
+            self._write(self._format([dict(zip(columns, columns, strict=True))]))
+
+    def _format(self, rows: list[dict[str, Any]]) -> bytes:
+        """Rows as CSV text, Keras's dialect, built in memory."""
+
+        class Dialect(csv.excel):
+            delimiter = self.sep
+
+        buffer = io.StringIO(newline="")
+        writer = csv.DictWriter(buffer, fieldnames=self._columns or [], dialect=Dialect, restval="NA")
+        for row in rows:
+            writer.writerow(row)
+        return buffer.getvalue().encode("utf-8")
+
+    def _write(self, data: bytes) -> None:
+        # One write of whole rows; on failure the file is cut back to its last complete row.
+        append_whole(self._fd, data, target=self.filename)  # type: ignore[arg-type]
 
     def _drop_rows_from(self, epoch: int) -> None:
         """Remove rows of epochs >= `epoch` that a killed run wrote after its last backup."""
@@ -118,23 +189,13 @@ class CSVLogger(Callback):
             return first.isdigit() and int(first) < epoch
 
         kept = lines[:1] + [line for line in lines[1:] if earlier(line)]
-        with open(self.filename, "w", newline="", encoding="utf-8") as file:
-            file.writelines(kept)
-
-    def _make_writer(self, *, header: bool) -> csv.DictWriter:
-        class Dialect(csv.excel):
-            delimiter = self.sep
-
-        writer = csv.DictWriter(self.csv_file, fieldnames=["epoch", *(self.keys or [])], dialect=Dialect)
-        if header:
-            writer.writeheader()
-        return writer
+        write_bytes(self.filename, "".join(kept).encode("utf-8"))
 
     def _close(self) -> None:
-        if self.csv_file is not None and not self.csv_file.closed:
-            self.csv_file.close()
-        self.csv_file = None
-        self._writer = None
+        if self._fd is not None:
+            os.close(self._fd)
+        self._fd = None
+        self._columns = None
 
     # -- resuming ------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
@@ -145,3 +206,17 @@ class CSVLogger(Callback):
         """Continue the file: keep the columns, append, drop rows the killed run wrote past its backup."""
         self.keys = None if state["keys"] is None else list(state["keys"])
         self._continues_file = True
+
+
+def _keys_of(logs: Logs) -> list[str]:
+    """Keras's columns: the first epoch's keys, sorted, plus a `val_` form of each when it has none."""
+    keys = sorted(logs)
+    if keys and not any(key.startswith("val_") for key in keys):
+        keys += [f"val_{key}" for key in keys if key not in LOOP_KEYS]
+    return keys
+
+
+def _columns_of(keys: RunKeys) -> list[str]:
+    """The columns a run with these keys writes (the order may differ; the set does not)."""
+    logged = list(keys.train) + ([f"val_{key}" for key in keys.batch] if keys.validation else [])
+    return ["epoch", *_keys_of(dict.fromkeys(logged))]

@@ -8,6 +8,7 @@ import torch
 
 from fitwell.callbacks.base import Callback, Logs
 from fitwell.callbacks.monitor import Monitor, check_arguments, float_problem, int_problem
+from fitwell.callbacks.progbar_logger import print_message
 
 __all__ = ["EarlyStopping"]
 
@@ -94,6 +95,7 @@ class EarlyStopping(Callback):
         # Reset here so one instance can serve several fit() calls; a resumed
         # run loads its state after this (BackupAndRestore).
         self._monitor.reset()
+        self._monitor.check_run(self.model, self.params)
         self._reset()
 
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
@@ -118,10 +120,12 @@ class EarlyStopping(Callback):
 
     def on_train_end(self, logs: Logs | None = None) -> None:
         if self.stopped_epoch > 0 and self.verbose > 0:
-            print(f"Epoch {self.stopped_epoch + 1}: early stopping")
+            print_message(self, f"Epoch {self.stopped_epoch + 1}: early stopping")
         if self.restore_best_weights and self.best_weights is not None:
             if self.verbose > 0:
-                print(f"Restoring model weights from the end of the best epoch: {self.best_epoch + 1}.")
+                print_message(
+                    self, f"Restoring model weights from the end of the best epoch: {self.best_epoch + 1}."
+                )
             self.model.load_state_dict(self.best_weights)
 
     def _keep_weights(self, epoch: int) -> None:

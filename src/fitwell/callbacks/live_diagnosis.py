@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Iterable
 from typing import IO, Any
@@ -43,6 +42,9 @@ class LiveDiagnosis(Callback):
         loss: The loss, for the chance level; read from the model by default.
         num_classes: The number of classes; read from the model's last layer by default.
         thresholds: Thresholds of the rules (see `fitwell.diagnosis.Thresholds`).
+        gradient_norm: Also record the global gradient norm of every step (its median and
+            maximum per epoch land in `history.batch_stats`). Off by default: it costs a norm
+            over every gradient at every step.
 
     Attributes:
         diagnosis: The final `Diagnosis` (after training), or None.
@@ -64,8 +66,10 @@ class LiveDiagnosis(Callback):
         loss: Any = None,
         num_classes: int | None = None,
         thresholds: Thresholds | None = None,
+        gradient_norm: bool = False,
     ) -> None:
         super().__init__()
+        self.gradient_norm = bool(gradient_norm)
         stop_on = tuple(stop_on)
         unknown = [kind for kind in stop_on if kind not in KINDS]
         if unknown:
@@ -106,13 +110,12 @@ class LiveDiagnosis(Callback):
     def _print(self, text: str) -> None:
         if not self._verbose():
             return
-        out = self.file or sys.stdout
-        if self._verbose() == 1:
-            from tqdm.auto import tqdm
+        if self.file is None:
+            from fitwell.callbacks.progbar_logger import print_message
 
-            tqdm.write(text, file=out)  # keeps an open progress bar intact
+            print_message(self, text)  # on lines of its own, below the progress display
         else:
-            print(text, file=out, flush=True)
+            print(text, file=self.file, flush=True)
 
     def _announce(self, finding: Finding) -> None:
         if finding.kind in self.reported:
@@ -131,6 +134,9 @@ class LiveDiagnosis(Callback):
             self._context = make_context(self.loss, self.num_classes)
         elif self.model is not None:
             self._context = context_from_model(self.model)
+        trainer = getattr(self.model, "trainer", None)
+        if trainer is not None and self.gradient_norm:
+            trainer.epoch_evidence.gradient_norm = True
 
     def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
         self._epoch = epoch
@@ -166,6 +172,9 @@ class LiveDiagnosis(Callback):
                 self._announce(finding)
 
     def on_train_end(self, logs: Logs | None = None) -> None:
+        trainer = getattr(self.model, "trainer", None)
+        if trainer is not None and self.gradient_norm:
+            trainer.epoch_evidence.gradient_norm = False
         if not self._epochs:
             return
         self.diagnosis = self._diagnose()
@@ -225,6 +234,7 @@ class LiveDiagnosis(Callback):
             num_classes=self._context.num_classes,
             thresholds=self.thresholds,
             nan_batch=self._nan_batch,
+            baseline=getattr(getattr(self.model, "trainer", None), "baseline", None),
         )
 
 

@@ -9,7 +9,10 @@ from typing import Any
 
 from fitwell.callbacks.base import Callback, Logs
 from fitwell.callbacks.monitor import Monitor, check_arguments, float_problem, int_problem
+from fitwell.callbacks.progbar_logger import print_message
+from fitwell.callbacks.run_keys import RunKeys, expected_keys, unknown_key_message
 from fitwell.errors import did_you_mean
+from fitwell.saving.atomic import check_writable
 
 __all__ = ["MODEL_SUFFIX", "WEIGHTS_SUFFIXES", "ModelCheckpoint"]
 
@@ -107,6 +110,27 @@ class ModelCheckpoint(Callback):
         self._monitor.reset()
         if self.save_best_only:
             self._monitor.resolve(self.model)
+        # Everything a save needs is checked now, before the first step changes a weight.
+        self._check_keys()
+        _check_not_folder(self.filepath)
+        check_writable(_fixed_part(self.filepath))
+        if not self.save_weights_only and self.params.get("mode") == "fit":
+            _check_savable(self.model)
+
+    def _check_keys(self) -> None:
+        keys = expected_keys(self.model, self.params)
+        if keys is None:
+            return
+        if self.save_freq != "epoch":  # batch logs: running training values only
+            keys = RunKeys(train=keys.batch, batch=keys.batch, validation=False)
+        fields = [f for f in _template_fields(self.filepath) if f not in ("epoch", "batch")]
+        named = [("filepath", self.filepath, field) for field in fields]
+        if self.save_best_only:
+            named.append(("monitor", self.monitor, self.monitor))
+        for argument, value, key in named:
+            message = unknown_key_message("ModelCheckpoint", argument, value, key, keys)
+            if message is not None:
+                raise ValueError(f"{message} Use one of these keys in `{argument}`.")
 
     def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
         self._current_epoch = epoch
@@ -131,15 +155,12 @@ class ModelCheckpoint(Callback):
     # -- saving ----------------------------------------------------------------
     def _save(self, epoch: int, batch: int | None, logs: Logs | None) -> None:
         logs = {} if logs is None else logs
+        if self.save_best_only and self._monitor.read(logs) is None:
+            return  # an epoch without validation: its `val_` fields could not fill the name either
         filepath = self._format_path(epoch, batch, logs)
         if not self._should_save(epoch, logs, filepath):
             return
-        if os.path.isdir(filepath):
-            raise IsADirectoryError(
-                f"ModelCheckpoint needs a file path, not a folder. Received: filepath={filepath!r}, "
-                "an existing directory. Add a file name, e.g. "
-                f"{os.path.join(filepath, 'best.weights.h5')!r}."
-            )
+        _check_not_folder(filepath)
         folder = os.path.dirname(filepath)
         if folder:
             os.makedirs(folder, exist_ok=True)
@@ -148,12 +169,12 @@ class ModelCheckpoint(Callback):
         else:
             self.model.save(filepath, overwrite=True)
         if self.verbose > 0:
-            print(f"\nEpoch {epoch + 1}: finished saving model to {filepath}")
+            print_message(self, f"\nEpoch {epoch + 1}: finished saving model to {filepath}")
 
     def _should_save(self, epoch: int, logs: Mapping[str, Any], filepath: str) -> bool:
         if not self.save_best_only:
             if self.verbose > 0:
-                print(f"\nEpoch {epoch + 1}: saving model to {filepath}")
+                print_message(self, f"\nEpoch {epoch + 1}: saving model to {filepath}")
             return True
         self._monitor.resolve(self.model)
         current = self._monitor.read(logs)
@@ -162,14 +183,15 @@ class ModelCheckpoint(Callback):
         best = "None" if self.best is None else f"{self.best:.5f}"
         if self._monitor.is_improvement(current, self.best):
             if self.verbose > 0:
-                print(
+                print_message(
+                    self,
                     f"\nEpoch {epoch + 1}: {self.monitor} improved from {best} to {current:.5f}, "
-                    f"saving model to {filepath}"
+                    f"saving model to {filepath}",
                 )
             self.best = current
             return True
         if self.verbose > 0:
-            print(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {best}")
+            print_message(self, f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {best}")
         return False
 
     def _format_path(self, epoch: int, batch: int | None, logs: Mapping[str, Any]) -> str:
@@ -211,6 +233,37 @@ class ModelCheckpoint(Callback):
         last = state["last_batch_seen"]
         self._last_batch_seen = None if last is None else int(last)
         self._current_epoch = int(state["current_epoch"])
+
+
+def _check_not_folder(filepath: str) -> None:
+    if os.path.isdir(filepath):
+        raise IsADirectoryError(
+            f"ModelCheckpoint needs a file path, not a folder. Received: filepath={filepath!r}, "
+            "an existing directory. Add a file name, e.g. "
+            f"{os.path.join(filepath, 'best.weights.h5')!r}."
+        )
+
+
+def _fixed_part(filepath: str) -> str:
+    """The path up to the first `{field}`: what is known before any value is logged."""
+    cut = filepath.find("{")
+    if cut < 0:
+        return filepath
+    folder = os.path.dirname(filepath[:cut])
+    return os.path.join(folder, "checkpoint")
+
+
+def _check_savable(model: Any) -> None:
+    from fitwell.saving import model_file
+
+    try:
+        model_file.check_savable(model)
+    except (TypeError, ValueError) as error:
+        raise type(error)(
+            f"ModelCheckpoint saves the whole model (save_weights_only=False), and this model cannot be "
+            f"saved whole. {error} Pass save_weights_only=True with "
+            "a '.weights.h5' filepath to save its weights instead."
+        ) from None
 
 
 def _filepath_problems(filepath: Any, save_weights_only: bool) -> list[str]:

@@ -102,6 +102,26 @@ class Monitor:
         """Forget the one-time warning (called at the start of every `fit`)."""
         self._warned_missing = False
 
+    def check_run(self, model: Model | None, params: Mapping[str, Any]) -> None:
+        """At `on_train_begin`: decide the direction and make sure the run will log the key.
+
+        A `val_` key in a run without validation data stays a warning at
+        each epoch (as in Keras); a key the run never logs is an error now,
+        before any weight changes.
+
+        Raises:
+            ValueError: For a key the run will never log, or a direction
+                `mode="auto"` cannot tell.
+        """
+        from fitwell.callbacks.run_keys import expected_keys, unknown_key_message
+
+        keys = expected_keys(model, params)
+        if keys is not None and not (self.monitor.startswith("val_") and keys.validation is False):
+            message = unknown_key_message(self.owner, "monitor", self.monitor, self.monitor, keys)
+            if message is not None:
+                raise ValueError(message + " Pass one of these keys as `monitor`.")
+        self.resolve(model)
+
     # -- direction ---------------------------------------------------------
     def resolve(self, model: Model | None) -> None:
         """Decide the direction now if `mode="auto"` (needs the compiled metrics)."""

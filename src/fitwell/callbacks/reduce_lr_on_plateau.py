@@ -9,6 +9,7 @@ import numpy as np
 
 from fitwell.callbacks.base import Callback, Logs
 from fitwell.callbacks.monitor import Monitor, check_arguments, float_problem, int_problem
+from fitwell.callbacks.progbar_logger import print_message
 
 __all__ = ["ReduceLROnPlateau"]
 
@@ -97,6 +98,7 @@ class ReduceLROnPlateau(Callback):
         # Reset here so one instance can serve several fit() calls; a resumed
         # run loads its state after this (BackupAndRestore).
         self._monitor.reset()
+        self._monitor.check_run(self.model, self.params)
         self._reset()
 
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
@@ -131,7 +133,7 @@ class ReduceLROnPlateau(Callback):
         optimizer.learning_rate = new
         self._last_rate = new
         if self.verbose > 0:
-            print(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {new}.")
+            print_message(self, f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {new}.")
         return True
 
     # -- resuming ------------------------------------------------------------

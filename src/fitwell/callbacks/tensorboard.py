@@ -15,11 +15,12 @@ from typing import Any
 
 from fitwell.callbacks.base import Callback, Logs
 from fitwell.callbacks.monitor import check_arguments, int_problem
+from fitwell.saving.atomic import check_writable
 
 __all__ = ["TensorBoard"]
 
 
-def _summary_writer(log_dir: str) -> Any:
+def _require_tensorboard() -> Any:
     try:
         from torch.utils.tensorboard import SummaryWriter
     except ImportError as error:  # the tensorboard package is missing
@@ -27,7 +28,11 @@ def _summary_writer(log_dir: str) -> Any:
             "The TensorBoard callback needs the `tensorboard` package. Received: an environment "
             "without it. Install it with `pip install tensorboard` (TensorFlow is not needed)."
         ) from error
-    return SummaryWriter(log_dir=log_dir)
+    return SummaryWriter
+
+
+def _summary_writer(log_dir: str) -> Any:
+    return _require_tensorboard()(log_dir=log_dir)
 
 
 class TensorBoard(Callback):
@@ -134,6 +139,9 @@ class TensorBoard(Callback):
     def on_train_begin(self, logs: Logs | None = None) -> None:
         # A resumed run loads its batch count after this (BackupAndRestore).
         self._global_train_batch = 0
+        # What the first write needs, checked before the first step changes a weight.
+        _require_tensorboard()
+        check_writable(os.path.join(self.log_dir, "train"))
 
     def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
         self._epoch_start = time.monotonic()

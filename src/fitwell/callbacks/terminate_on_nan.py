@@ -7,6 +7,7 @@ import math
 import torch
 
 from fitwell.callbacks.base import Callback, Logs
+from fitwell.callbacks.progbar_logger import print_message
 
 __all__ = ["TerminateOnNaN"]
 
@@ -91,5 +92,5 @@ class TerminateOnNaN(Callback):
                 f"NaN or Inf loss encountered at batch {batch}. Loss value: {value}. "
                 "Terminating training immediately."
             )
-        print(f"Batch {batch}: Invalid loss, terminating training")
+        print_message(self, f"Batch {batch}: Invalid loss, terminating training")
         self.model.stop_training = True

@@ -14,11 +14,15 @@ from fitwell.datasets import (
     cifar10,
     cifar100,
     fashion_mnist,
+    imdb,
     mnist,
+    reuters,
 )
 from fitwell.datasets.digits import load_digits
 
 __all__ = [
+    "imdb",
+    "reuters",
     "boston_housing",
     "california_housing",
     "cifar10",

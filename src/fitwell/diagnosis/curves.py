@@ -3,20 +3,21 @@
 Accepted: a fitwell `History` (or anything with `.history` and `.epoch`, such
 as Keras's `History`), a dict of per-epoch lists (Keras's `history.history`),
 a pandas `DataFrame`, or the path of a CSV file written by fitwell's or
-Keras's `CSVLogger` (`epoch` column first; `NA` marks a value that was not
-recorded, `nan` a value that was).
+Keras's `CSVLogger` or a JSON dump of `history.history` (see
+`fitwell.diagnosis.logfile` for appended runs, title lines and damaged files).
 """
 
 from __future__ import annotations
 
-import csv
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+
+from fitwell.diagnosis.logfile import read_log_file
 
 __all__ = ["Curves", "read_curves"]
 
@@ -49,11 +50,17 @@ class Curves:
         values: Float arrays of shape `(n,)` by log key; NaN where a value was
             not recorded (see `recorded`) or was NaN.
         recorded: Boolean arrays by key: which epochs have a value.
+        notes: What reading the run involved that the user should know (e.g. a
+            file holding several appended runs, of which the last was read).
+        batch_stats: Per-epoch statistics from inside the epochs (batch-loss spread,
+            gradient norms) when a fitwell `History` recorded them, by name.
     """
 
     epochs: np.ndarray
     values: dict[str, np.ndarray]
     recorded: dict[str, np.ndarray]
+    notes: tuple[str, ...] = ()
+    batch_stats: dict[str, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self.epochs)
@@ -119,11 +126,18 @@ def read_curves(run: Any) -> Curves:
         ValueError: When there is no `loss` curve, or the lists cannot be aligned.
     """
     if isinstance(run, str | os.PathLike):
-        columns, epochs = _read_csv(os.fspath(run))
-        return _from_columns(columns, epochs, source=os.fspath(run))
+        path = os.fspath(run)
+        log = read_log_file(path)
+        if log.is_json:
+            epochs = log.epochs
+            curves = _from_lists(log.columns, epochs, source=path)
+        else:
+            curves = _from_columns(log.columns, log.epochs, source=path)
+        return replace(curves, notes=tuple(log.notes))
     if hasattr(run, "history") and isinstance(run.history, Mapping):
         epochs = list(getattr(run, "epoch", []) or [])
-        return _from_lists(run.history, epochs or None, source="History")
+        curves = _from_lists(run.history, epochs or None, source="History")
+        return replace(curves, batch_stats=_batch_stats(getattr(run, "batch_stats", None), len(curves)))
     if hasattr(run, "to_dict") and hasattr(run, "columns"):  # a pandas DataFrame, without importing pandas
         frame = run.to_dict(orient="list")
         epochs = frame.pop("epoch", None)
@@ -139,47 +153,13 @@ def read_curves(run: Any) -> Curves:
     )
 
 
-def _read_csv(path: str) -> tuple[dict[str, list[float | None]], list[int] | None]:
-    """Columns of a CSVLogger file; `None` marks "NA"/empty cells; list-valued columns are dropped."""
-    try:
-        with open(path, newline="", encoding="utf-8") as handle:
-            text = handle.read()
-    except FileNotFoundError:
-        raise FileNotFoundError(
-            f"No CSV file at {path!r}. Expected the file written by CSVLogger(filename). "
-            "Check the path (it is relative to the current directory)."
-        ) from None
-    try:
-        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
-    if not rows or not rows[0]:
-        raise ValueError(f"The CSV file {path!r} is empty. Expected a header row and one row per epoch.")
-    header, body = rows[0], [row for row in rows[1:] if row]
-    columns: dict[str, list[float | None]] = {}
-    for index, name in enumerate(header):
-        cells = [row[index] if index < len(row) else "" for row in body]
-        parsed = [_parse_cell(cell) for cell in cells]
-        if any(value is _UNREADABLE for value in parsed):
-            continue  # list-valued or text column: not a curve
-        columns[name.strip()] = parsed  # type: ignore[assignment]
-    epochs = columns.pop("epoch", None)
-    return columns, None if epochs is None else [int(e) if e is not None else -1 for e in epochs]
-
-
-_UNREADABLE = object()
-
-
-def _parse_cell(cell: str) -> float | None | object:
-    cell = cell.strip()
-    if cell in ("", "NA", "N/A", "None", "null"):
+def _batch_stats(stats: Any, n: int) -> dict[str, np.ndarray] | None:
+    """A History's per-epoch batch statistics, when recorded for every epoch."""
+    if not isinstance(stats, Mapping):
         return None
-    try:
-        return float(cell)
-    except ValueError:
-        return _UNREADABLE
+    arrays = {str(key): np.asarray(values, dtype=np.float64) for key, values in stats.items()}
+    arrays = {key: values for key, values in arrays.items() if len(values) == n and np.isfinite(values).all()}
+    return arrays or None
 
 
 def _from_lists(

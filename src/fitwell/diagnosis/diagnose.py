@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,8 @@ _SUPERSEDES = {
     "not_learning": ("lr_too_low", "underfitting", "plateau", "still_improving"),
     "lr_too_low": ("underfitting", "plateau", "still_improving"),
     "overfitting": ("underfitting", "still_improving"),
+    # Underfitting is only found for a flat curve or one creeping down at most 1% per epoch;
+    # faster, the run is still improving (found by the same rule instead).
     "underfitting": ("still_improving",),
 }
 
@@ -40,14 +43,15 @@ def diagnose(
     num_classes: int | None = None,
     thresholds: Thresholds | None = None,
     nan_batch: int | None = None,
+    baseline: float | None = None,
 ) -> Diagnosis:
     """Read a training run's curves and say what is wrong, with evidence and advice.
 
     Works on a fitwell `History` (what `fit()` returns), a Keras-style history
     dict (`{"loss": [...], "val_loss": [...], ...}`, e.g. Keras's
     `history.history`), a pandas DataFrame, or the path of a CSV file written
-    by fitwell's or Keras's `CSVLogger`. The analysis is pure: nothing is
-    trained or drawn.
+    by fitwell's or Keras's `CSVLogger` (or of a JSON dump of `history.history`).
+    The analysis is pure: nothing is trained or drawn.
 
     Args:
         run: The run, in any of the forms above.
@@ -59,6 +63,10 @@ def diagnose(
         thresholds: Replacement thresholds (see `Thresholds`); the defaults are
             documented in docs/diagnosis.md.
         nan_batch: The batch where the loss first became non-finite, when known.
+        baseline: The loss of the best constant prediction from the training labels
+            (see `fitwell.diagnosis.baseline.constant_baseline`): "stuck", "high" and
+            "not learning" are judged against it. Read from a fitwell `History`
+            (`history.baseline`, computed at `fit`).
 
     Returns:
         The `Diagnosis`: findings ordered by importance; `diagnosis.primary` is
@@ -66,7 +74,8 @@ def diagnose(
 
     Raises:
         TypeError: For a `run` of another kind.
-        ValueError: When the run has no `loss` curve.
+        ValueError: When the run has no `loss` curve, or a file is damaged (the
+            message names the line and column).
 
     Example:
         >>> curves = {"loss": [1.0, 0.6, 0.4, 0.3, 0.2, 0.15, 0.1, 0.07],
@@ -79,18 +88,23 @@ def diagnose(
             → The loss became NaN at epoch 3 with learning_rate=0.1; lower it 3–10×, to 0.01–0.03. ...
     """
     curves = read_curves(run)
-    context = _context(run, loss, num_classes)
+    context = _context(run, loss, num_classes, baseline)
     view = RunView(curves, context, thresholds or DEFAULT_THRESHOLDS)
     findings = _findings(view, nan_batch)
-    return Diagnosis(findings=findings, epochs=len(curves), keys=list(curves.values))
+    return Diagnosis(
+        findings=findings, epochs=len(curves), keys=list(curves.values), notes=list(curves.notes)
+    )
 
 
-def _context(run: Any, loss: Any, num_classes: int | None) -> RunContext:
+def _context(run: Any, loss: Any, num_classes: int | None, baseline: float | None) -> RunContext:
+    if baseline is None:
+        recorded = getattr(run, "baseline", None)
+        baseline = recorded if isinstance(recorded, int | float) else None
     if loss is None and num_classes is None and getattr(run, "model", None) is not None:
-        return context_from_model(run.model)
+        return replace(context_from_model(run.model), baseline=make_context(baseline=baseline).baseline)
     if loss is None and getattr(run, "model", None) is not None:
         loss = getattr(run.model, "loss", None)
-    return make_context(loss, num_classes)
+    return make_context(loss, num_classes, baseline)
 
 
 def _findings(view: RunView, nan_batch: int | None) -> list[Finding]:
@@ -106,7 +120,7 @@ def _findings(view: RunView, nan_batch: int | None) -> list[Finding]:
         check_plateau_or_underfitting(view),
         check_still_improving(view),
     ]
-    findings = [finding for finding in found if finding is not None]
+    findings = _first_of_each_kind([finding for finding in found if finding is not None])
     kinds = {finding.kind for finding in findings}
     dropped = {kind for winner in kinds for kind in _SUPERSEDES.get(winner, ())}
     findings = [finding for finding in findings if finding.kind not in dropped]
@@ -115,21 +129,33 @@ def _findings(view: RunView, nan_batch: int | None) -> list[Finding]:
     return sorted(findings, key=lambda finding: KINDS.index(finding.kind))
 
 
+def _first_of_each_kind(findings: list[Finding]) -> list[Finding]:
+    seen: set[str] = set()
+    kept = []
+    for finding in findings:
+        if finding.kind not in seen:
+            seen.add(finding.kind)
+            kept.append(finding)
+    return kept
+
+
 def _healthy(view: RunView) -> Finding:
     evidence: dict[str, Any] = {"end_loss": view.end_loss}
-    summary = f"loss settled at {format_number(view.end_loss)}"
+    summary = f"loss ended at {format_number(float(view.loss[-1]))}"
     if view.has_val:
         best = int(np.argmin(view.val_loss))
         best_epoch = view.epoch_of(int(view.val_positions[best]))
         evidence.update(best_epoch=best_epoch, best_val_loss=float(view.val_loss[best]))
         summary += (
-            f", val_loss {format_number(float(view.val_loss[-1]))} (best at {format_epoch(best_epoch)})"
+            f", val_loss at {format_number(float(view.val_loss[-1]))} (lowest "
+            f"{format_number(float(view.val_loss[best]))} at {format_epoch(best_epoch)})"
         )
     return Finding(
         "healthy",
         "info",
         [],
         evidence,
-        "Nothing to change. ModelCheckpoint(save_best_only=True) keeps the best epoch's weights.",
+        f"Nothing to change. ModelCheckpoint(..., monitor='{view.monitor}', save_best_only=True) keeps the "
+        "best epoch's weights.",
         summary + "; no sign of divergence, instability, over- or underfitting.",
     )

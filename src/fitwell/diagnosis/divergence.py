@@ -1,4 +1,5 @@
-"""`diverged`: the training loss became NaN/Inf, exploded, or ended worse than guessing."""
+"""`diverged`: the training loss became NaN/Inf, exploded (even for one epoch or one batch),
+or ended worse than the best constant prediction."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def check_divergence(run: RunView, *, nan_batch: int | None = None) -> Finding |
     bad = np.flatnonzero(~np.isfinite(run.loss))
     if len(bad):
         return _non_finite(run, int(bad[0]), nan_batch)
-    return _exploded(run) or _above_chance(run)
+    return _exploded(run) or _spike(run) or _batch_spike(run) or _above_chance(run) or _val_above(run)
 
 
 def _non_finite(run: RunView, position: int, nan_batch: int | None) -> Finding:
@@ -80,21 +81,103 @@ def _exploded(run: RunView) -> Finding | None:
         {"best_loss": best, "best_epoch": run.epoch_of(best_position), "end_loss": end, "growth": end / best},
         f"The loss grew {end / best:.1f}× above its best{_rate_text(run, grown)}; {_advice(run, grown)}",
         f"loss exploded from {format_number(best)} ({format_epoch(run.epoch_of(best_position))}) to "
-        f"{format_number(end)} by {format_epoch(epoch)}.",
+        f"{format_number(float(run.loss[grown]))} at {format_epoch(epoch)} and ended at "
+        f"{format_number(float(run.loss[-1]))}.",
+    )
+
+
+def _spike(run: RunView) -> Finding | None:
+    """One epoch whose loss is `diverge_spike` × the lowest before it, and above the first."""
+    loss, factor = run.loss, run.thresholds.diverge_spike
+    if run.n < 2:
+        return None
+    lowest_before = np.minimum.accumulate(loss)[:-1]
+    ratio = np.where(lowest_before > 0, loss[1:] / np.where(lowest_before > 0, lowest_before, 1.0), 0.0)
+    exploded = np.flatnonzero((ratio > factor) & (loss[1:] > loss[0]))
+    if not len(exploded):
+        return None
+    position = int(exploded[np.argmax(ratio[exploded])]) + 1
+    low_position = int(np.argmin(loss[:position]))
+    low, peak, last = float(loss[low_position]), float(loss[position]), float(loss[-1])
+    epoch = run.epoch_of(position)
+    after = (
+        f"; it ended at {format_number(last)}" + (" (above its first value)" if last > float(loss[0]) else "")
+        if position < run.n - 1
+        else ""
+    )
+    return Finding(
+        "diverged",
+        "error",
+        [epoch],
+        {"epoch": epoch, "before": low, "peak": peak, "times": peak / low, "last_loss": last},
+        f"One epoch{_rate_text(run, position)} was enough to wreck the weights; {_advice(run, position)}",
+        f"loss exploded {peak / low:.0f}× in one epoch: from {format_number(low)} "
+        f"({format_epoch(run.epoch_of(low_position))}) to {format_number(peak)} at "
+        f"{format_epoch(epoch)}{after}.",
+    )
+
+
+def _batch_spike(run: RunView) -> Finding | None:
+    """From inside the epochs: a batch loss `diverge_spike` × above the largest batch loss of the
+    first epoch (and the baseline): one batch far worse than the untrained model, however calm the
+    epoch means look."""
+    stats = run.curves.batch_stats
+    if not stats or "loss_max" not in stats or run.n < 2:
+        return None
+    batch_max = stats["loss_max"]
+    start = max(float(batch_max[0]), run.reference or 0.0)
+    if not start > 0:
+        return None
+    factor = run.thresholds.diverge_spike
+    exploded = np.flatnonzero(batch_max[1:] > factor * start)
+    if not len(exploded):
+        return None
+    position = int(exploded[np.argmax(batch_max[1:][exploded])]) + 1
+    epoch, peak = run.epoch_of(position), float(batch_max[position])
+    return Finding(
+        "diverged",
+        "error",
+        [epoch],
+        {"epoch": epoch, "batch_loss_max": peak, "first_epoch_batch_loss_max": float(batch_max[0])},
+        f"A batch exploded although the epoch means look calm{_rate_text(run, position)}; "
+        f"{_advice(run, position)}",
+        f"a batch loss reached {format_number(peak)} at {format_epoch(epoch)}, "
+        f"{peak / start:.0f}× the largest "
+        f"batch loss of the untrained model ({format_number(float(batch_max[0]))}).",
     )
 
 
 def _above_chance(run: RunView) -> Finding | None:
-    chance, end = run.context.chance_loss, run.end_loss
-    if not chance or end <= run.thresholds.diverge_above_chance * chance:
+    reference, end = run.reference, run.end_loss
+    if not reference or end <= run.thresholds.diverge_above_chance * reference:
         return None
+    what = run.context.describe_reference()
     return Finding(
         "diverged",
         "error",
         [run.epoch_of(0)],
-        {"end_loss": end, "chance_loss": chance, "times_chance": end / chance},
-        f"The model is confidently wrong: a uniform guess would score {format_number(chance)}"
+        {"end_loss": end, "reference_loss": reference, "times_reference": end / reference},
+        f"The model is confidently wrong: {what} is what predicting without the inputs scores"
         f"{_rate_text(run, 0)}; {_advice(run, 0)}",
-        f"loss ended at {format_number(end)}, {end / chance:.1f}× the chance level "
-        f"{format_number(chance)} (worse than guessing).",
+        f"loss ended at {format_number(float(run.loss[-1]))}, {end / reference:.1f}× {what} "
+        "(worse than knowing nothing).",
+    )
+
+
+def _val_above(run: RunView) -> Finding | None:
+    reference = run.reference
+    if not reference or not run.has_val:
+        return None
+    window = min(run.tail, len(run.val_loss))
+    end = float(np.median(run.val_loss[-window:]))
+    if end <= run.thresholds.diverge_val_above * reference:
+        return None
+    what = run.context.describe_reference()
+    return Finding(
+        "diverged",
+        "error",
+        [run.epoch_of(int(run.val_positions[-1]))],
+        {"end_val_loss": end, "reference_loss": reference, "times_reference": end / reference},
+        f"Predictions on new data are confidently wrong{_rate_text(run, -1)}; {_advice(run, -1)}",
+        f"val_loss ended at {format_number(float(run.val_loss[-1]))}, {end / reference:.0f}× {what}.",
     )

@@ -101,6 +101,8 @@ class Diagnosis(Sequence[Finding]):
         findings: The findings, sorted by `KINDS` priority.
         epochs: Number of epochs analysed.
         keys: The log keys that were read.
+        notes: What reading the run involved (e.g. "the file holds 2 runs appended
+            one after another ...; this is the last one"), printed first.
 
     Example:
         >>> from fitwell.diagnosis import diagnose
@@ -112,6 +114,7 @@ class Diagnosis(Sequence[Finding]):
     findings: list[Finding]
     epochs: int = 0
     keys: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @overload
     def __getitem__(self, index: int) -> Finding: ...
@@ -152,13 +155,16 @@ class Diagnosis(Sequence[Finding]):
 
     def __str__(self) -> str:
         header = f"Diagnosis of {self.epochs} epoch{'s' if self.epochs != 1 else ''}:"
-        return "\n".join([header, *(f"  {str(finding)}".replace("\n", "\n  ") for finding in self.findings)])
+        notes = [f"  note: {note}" for note in self.notes]
+        findings = [f"  {str(finding)}".replace("\n", "\n  ") for finding in self.findings]
+        return "\n".join([header, *notes, *findings])
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict: `{"primary": kind, "epochs": n, "keys": [...], "findings": [...]}`."""
+        """A JSON-ready dict: `{"primary", "epochs", "keys", "notes", "findings"}`."""
         return {
             "primary": self.primary.kind,
             "epochs": self.epochs,
             "keys": list(self.keys),
+            "notes": list(self.notes),
             "findings": [finding.to_dict() for finding in self.findings],
         }

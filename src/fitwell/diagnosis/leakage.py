@@ -1,4 +1,12 @@
-"""`suspicious_validation`: validation results too good to be true (leakage, duplicated samples)."""
+"""`suspicious_validation`: validation results too good to be true (leakage, duplicated samples).
+
+Validation better than training is normal with dropout, augmentation or
+regularization (the training loss is averaged over the epoch with them on), and
+easy tasks score 100% honestly, above all on tiny validation sets. So the rule
+asks for more: a perfect validation accuracy on a set that is not tiny while the
+validation loss is below the training loss, or a validation loss far below the
+training loss (more than those explain).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +15,7 @@ import numpy as np
 from fitwell.diagnosis.findings import Finding
 from fitwell.diagnosis.run import RunView, format_number
 
-__all__ = ["check_leakage"]
+__all__ = ["check_leakage", "estimated_samples"]
 
 _ADVICE = (
     "Check that no sample (or near-duplicate) is both in the training and the validation data, that "
@@ -15,27 +23,61 @@ _ADVICE = (
 )
 
 
+def estimated_samples(accuracies: np.ndarray) -> int | None:
+    """The validation set's size as its accuracy's steps show it (a lower bound), or None.
+
+    An accuracy on `N` samples moves in steps of `1/N`; the smallest step seen
+    between distinct values is a multiple of it.
+
+    Example:
+        >>> estimated_samples(np.array([0.9, 0.9333333, 0.9666667, 1.0, 0.9666667]))
+        30
+        >>> estimated_samples(np.array([1.0, 1.0])) is None
+        True
+    """
+    values = np.unique(np.round(accuracies[np.isfinite(accuracies)], 6))
+    steps = np.diff(values)
+    steps = steps[steps > 1e-5]
+    if len(values) < 3 or not len(steps):
+        return None
+    return int(round(1.0 / float(steps.min())))
+
+
 def check_leakage(run: RunView) -> Finding | None:
-    """Near-perfect validation accuracy, or a validation loss far below the training loss."""
+    """A perfect validation accuracy that beats training, or a validation loss far below training."""
     th = run.thresholds
-    key = run.accuracy_key
-    val_key = f"val_{key}" if key else None
-    if val_key and run.curves.has(val_key):
+    if not run.has_val or run.n < 2:
+        return None
+    val_key = run.val_accuracy_key
+    samples = estimated_samples(run.curves.series(val_key)[1]) if val_key else None
+    tiny = val_key is not None and (samples is None or samples < th.leak_min_samples)
+    if tiny:
+        return None
+    window = min(run.tail, len(run.val_loss))
+    positions = run.val_positions[-window:]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        end_ratio = float(np.median(run.val_loss[-window:] / run.loss[positions]))
+    if val_key is not None:
         val_accuracy = run.end_of(val_key)
-        if val_accuracy is not None and val_accuracy >= th.leak_accuracy:
-            train_accuracy = run.end_of(key)
+        perfect = val_accuracy is not None and val_accuracy >= th.leak_accuracy
+        # An honest model with 0.5% error scores 100% on N samples with probability 0.995**N: often
+        # for N of a few hundred, under 5% from N = 600 on. Below that, validation must also beat
+        # training at it (a loss clearly below the training loss) to count.
+        convincing = samples is not None and (
+            samples >= th.leak_perfect_samples or end_ratio < th.leak_beats_training_ratio
+        )
+        if perfect and convincing:
+            train_accuracy = run.end_of(run.accuracy_key) if run.accuracy_key else None
             return Finding(
                 "suspicious_validation",
                 "warning",
-                [run.epoch_of(int(p)) for p in run.curves.series(val_key)[0][-run.tail :]],
-                {"val_accuracy": val_accuracy, "accuracy": train_accuracy},
+                [run.epoch_of(int(p)) for p in positions],
+                {"val_accuracy": val_accuracy, "accuracy": train_accuracy, "val_samples_at_least": samples},
                 _ADVICE,
-                f"{val_key} is {format_number(val_accuracy)} over the last epochs (training "
-                f"{format_number(train_accuracy)}): perfect validation scores usually mean leaked or "
-                "duplicated samples.",
+                f"{val_key} is {format_number(val_accuracy)} over the last {window} epochs on at least "
+                f"{samples} samples (val_loss at {end_ratio:.0%} of the training loss): a perfect score on "
+                "that many samples usually means leaked or duplicated samples.",
             )
-    if not run.has_val or run.n < 2:
-        return None
     half = len(run.val_loss) // 2
     positions = run.val_positions[half:]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -45,8 +87,9 @@ def check_leakage(run: RunView) -> Finding | None:
             "suspicious_validation",
             "warning",
             [run.epoch_of(int(p)) for p in positions],
-            {"val_to_train_loss": ratio},
-            _ADVICE + " (Heavy dropout also lowers the validation loss, but rarely this much.)",
-            f"val_loss stays at {ratio:.0%} of the training loss: validation far easier than training.",
+            {"val_to_train_loss": ratio, "val_samples_at_least": samples},
+            _ADVICE + " (Dropout and augmentation also lower the validation loss, but rarely this much.)",
+            f"val_loss stays at {ratio:.0%} of the training loss over the second half of the run: "
+            "validation far easier than training.",
         )
     return None

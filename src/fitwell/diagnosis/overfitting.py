@@ -55,8 +55,36 @@ def measure_overfitting(values: np.ndarray, *, tail_fraction: float) -> OverfitE
     return OverfitEvidence(best, onset, base, end, rise, stats.noise_scale(values), after)
 
 
+def metric_gap(run: RunView) -> tuple[str, float, float] | None:
+    """`(metric, train_end, val_end)` for the accuracy-like metric, when both are recorded."""
+    key, val_key = run.accuracy_key, run.val_accuracy_key
+    if key is None or val_key is None:
+        return None
+    train_end, val_end = run.end_of(key), run.end_of(val_key)
+    if train_end is None or val_end is None:
+        return None
+    return key, train_end, val_end
+
+
+def _gap_at(run: RunView, position: int) -> float | None:
+    """The metric's train − validation gap at an epoch position, when recorded there."""
+    key, val_key = run.accuracy_key, run.val_accuracy_key
+    if key is None or val_key is None or not run.curves.recorded[val_key][position]:
+        return None
+    return float(run.curves.values[key][position] - run.curves.values[val_key][position])
+
+
+def _stalled_since(run: RunView) -> int | None:
+    """The validation position from which the smoothed validation loss made no new low of 1%."""
+    smooth = run.smooth_val_loss
+    best = float(np.min(smooth))
+    near = np.flatnonzero(smooth <= best * 1.01 + 1e-12)
+    return int(near[0]) if len(near) else None
+
+
 def check_overfitting(run: RunView) -> Finding | None:
-    """`overfitting` when the validation loss rose clearly and lastingly after its minimum."""
+    """`overfitting` when the validation loss rose clearly and lastingly after its minimum, or rose a
+    little / stopped improving while the metric's train/validation gap is large and growing."""
     if not run.has_val:
         return None
     th = run.thresholds
@@ -68,41 +96,132 @@ def check_overfitting(run: RunView) -> Finding | None:
     # the smoothed minimum, which one lucky epoch cannot pull down.
     best_position = int(run.val_positions[int(np.argmin(run.val_loss))])
     train_at_best = float(run.smooth_loss[best_position])
-    established = (
+    train_fell = run.end_loss < (1.0 - th.overfit_train_drop) * train_at_best
+    above_noise = evidence.end_value - evidence.best_value > th.overfit_noise_multiple * evidence.noise
+    gap = metric_gap(run)
+    large_gap = gap is not None and gap[1] - gap[2] >= th.overfit_metric_gap
+    rose = (
         evidence.epochs_after >= needed_after
-        and evidence.rise >= th.overfit_min_rise
-        and evidence.end_value - evidence.best_value > th.overfit_noise_multiple * evidence.noise
-        and run.end_loss < (1.0 - th.overfit_train_drop) * train_at_best
+        and above_noise
+        and train_fell
+        and (
+            evidence.rise >= th.overfit_min_rise
+            or (large_gap and evidence.rise >= th.overfit_min_rise_with_gap)
+        )
     )
-    if not established:
+    if rose:
+        return _finding(run, evidence, best_position, train_at_best, gap)
+    if large_gap and _stalled_with_growing_gap(run):
+        return _finding(run, evidence, best_position, train_at_best, gap, stalled=True)
+    return None
+
+
+def _stalled_with_growing_gap(run: RunView) -> bool:
+    th = run.thresholds
+    since = _stalled_since(run)
+    window = max(3, round(th.tail_fraction * len(run.val_loss)))
+    if since is None or len(run.val_loss) - 1 - since < window:
+        return False
+    start = int(run.val_positions[since])
+    train_drop = 1.0 - run.end_loss / float(run.smooth_loss[start]) if run.smooth_loss[start] > 0 else 0.0
+    gap_then, gap_now = _gap_at(run, start), _gap_at(run, int(run.val_positions[-1]))
+    return (
+        train_drop >= th.overfit_stall_train_drop
+        and gap_then is not None
+        and gap_now is not None
+        and gap_now > gap_then + 0.02
+    )
+
+
+def _best_metric_epoch(run: RunView) -> tuple[str, int, float] | None:
+    """The validation accuracy-like metric's best epoch and value, when recorded."""
+    val_key = run.val_accuracy_key
+    if val_key is None:
         return None
-    return _finding(run, evidence, best_position, train_at_best)
+    positions, values = run.curves.series(val_key)
+    best = int(np.argmax(values))
+    return val_key, run.epoch_of(int(positions[best])), float(values[best])
 
 
-def _finding(run: RunView, evidence: OverfitEvidence, best_position: int, train_at_best: float) -> Finding:
+def _keep_advice(run: RunView, best_epoch: int) -> str:
+    """Which epoch to keep, by which metric: the validation loss, unless the validation accuracy
+    was clearly better at another epoch (then both are named, and monitoring it is advised)."""
+    patience = max(2, round(0.1 * len(run.val_loss)))
+    loss_advice = (
+        f"Keep the weights of {format_epoch(best_epoch)} (lowest val_loss): "
+        "EarlyStopping(monitor='val_loss', "
+        f"patience={patience}, restore_best_weights=True) or ModelCheckpoint(..., monitor='val_loss', "
+        "save_best_only=True)."
+    )
+    metric = _best_metric_epoch(run)
+    if metric is None:
+        return loss_advice
+    val_key, metric_epoch, metric_best = metric
+    position = int(np.flatnonzero(run.curves.epochs == best_epoch)[0])
+    at_loss_best = run.curves.values[val_key][position]
+    if metric_epoch == best_epoch or not np.isfinite(at_loss_best) or metric_best - at_loss_best < 0.01:
+        return loss_advice
+    return (
+        f"Keep the weights of the epoch that is best for the metric you care about: val_loss was lowest at "
+        f"{format_epoch(best_epoch)} ({val_key} {format_number(float(at_loss_best))} there), {val_key} was "
+        f"highest at {format_epoch(metric_epoch)} ({format_number(metric_best)}). To keep the latter: "
+        f"EarlyStopping(monitor='{val_key}', mode='max', patience={patience}, restore_best_weights=True) or "
+        f"ModelCheckpoint(..., monitor='{val_key}', mode='max', save_best_only=True)."
+    )
+
+
+def _finding(
+    run: RunView,
+    evidence: OverfitEvidence,
+    best_position: int,
+    train_at_best: float,
+    gap: tuple[str, float, float] | None,
+    *,
+    stalled: bool = False,
+) -> Finding:
     best_epoch = run.epoch_of(best_position)
     best_value = float(np.min(run.val_loss))
+    last_val = float(run.val_loss[-1])
     onset_epoch = run.epoch_of(int(run.val_positions[evidence.onset]))
-    patience = max(2, round(0.1 * len(run.val_loss)))
+    facts = {
+        "best_epoch": best_epoch,
+        "best_val_loss": best_value,
+        "onset_epoch": onset_epoch,
+        "end_val_loss": evidence.end_value,
+        "rise": evidence.rise,
+        "end_loss": run.end_loss,
+        "gap": evidence.end_value - run.end_loss,
+    }
+    gap_text = ""
+    if gap is not None:
+        key, train_end, val_end = gap
+        facts.update(metric=key, metric_end=train_end, val_metric_end=val_end)
+        gap_text = (
+            f"; {key} {format_number(float(run.curves.values[key][-1]))} against val_{key} "
+            f"{format_number(float(run.curves.values['val_' + key][run.val_positions[-1]]))} at the end"
+        )
+    last_epoch = format_epoch(run.epoch_of(run.n - 1))
+    if stalled:
+        seen = (
+            f"val_loss stopped improving (lowest {format_number(best_value)} at {format_epoch(best_epoch)}, "
+            f"{format_number(last_val)} at {last_epoch}) while loss kept falling "
+            f"({format_number(float(run.loss[best_position]))} → "
+            f"{format_number(float(run.loss[-1]))}){gap_text}."
+        )
+    else:
+        seen = (
+            f"val_loss was lowest at {format_epoch(best_epoch)} ({format_number(best_value)}), then rose "
+            f"{evidence.rise:.0%} (smoothed; from {format_epoch(onset_epoch)} on, "
+            f"to {format_number(last_val)} at "
+            f"{last_epoch}) while loss kept falling ({format_number(float(run.loss[best_position]))} → "
+            f"{format_number(float(run.loss[-1]))}){gap_text}."
+        )
     return Finding(
         "overfitting",
         "warning",
         [best_epoch, onset_epoch],
-        {
-            "best_epoch": best_epoch,
-            "best_val_loss": best_value,
-            "onset_epoch": onset_epoch,
-            "end_val_loss": evidence.end_value,
-            "rise": evidence.rise,
-            "end_loss": run.end_loss,
-            "gap": evidence.end_value - run.end_loss,
-        },
-        f"Keep the weights of {format_epoch(best_epoch)}: EarlyStopping(monitor='val_loss', "
-        f"patience={patience}, restore_best_weights=True) or ModelCheckpoint(..., monitor='val_loss', "
-        "save_best_only=True). Then regularize: Dropout, weight decay, data augmentation, a smaller "
-        "model, or more data.",
-        f"val_loss was lowest at {format_epoch(best_epoch)} ({format_number(best_value)}), then rose "
-        f"{evidence.rise:.0%} (from {format_epoch(onset_epoch)} on, to {format_number(evidence.end_value)}) "
-        f"while loss kept falling ({format_number(train_at_best)} → {format_number(run.end_loss)}) "
-        f"by {format_epoch(run.epoch_of(run.n - 1))}.",
+        facts,
+        _keep_advice(run, best_epoch) + " Then regularize: Dropout, weight decay, data augmentation, a "
+        "smaller model, or more data.",
+        seen,
     )

@@ -90,18 +90,23 @@ def check_crawl(run: RunView) -> Finding | None:
 
 
 def check_not_learning(run: RunView) -> Finding | None:
-    """`not_learning`: the loss never left chance level (or, without one, never moved)."""
-    th, chance = run.thresholds, run.context.chance_loss
-    if _is_crawl(run):
-        return None  # slow but steady progress is lr_too_low
+    """`not_learning`: the loss never left the baseline (or chance level; without either, never moved)."""
+    th, reference = run.thresholds, run.reference
+    if _is_crawl(run) or run.n <= th.short_run_epochs:
+        return None  # slow but steady progress is lr_too_low; a few epochs are too short to judge
     watched, name = (run.smooth_val_loss, "val_loss") if run.has_val else (run.smooth_loss, "loss")
+    raw = run.val_loss if run.has_val else run.loss
     best = float(np.min(watched))
-    if chance:
-        stuck = best >= (1.0 - th.not_learning_margin) * chance
-        evidence = {"best": best, "curve": name, "chance_loss": chance}
+    if reference:
+        stuck = best >= (1.0 - th.not_learning_margin) * reference
+        evidence = {"best": best, "curve": name, "reference_loss": reference}
+        if run.context.baseline is not None:
+            evidence["baseline"] = run.context.baseline
+        if run.context.chance_loss is not None:
+            evidence["chance_loss"] = run.context.chance_loss
         seen = (
-            f"{name} never got below the chance level ln({run.context.num_classes}) = "
-            f"{format_number(chance)} (best {format_number(best)})."
+            f"{name} never got clearly below {run.context.describe_reference()}: its lowest value was "
+            f"{format_number(float(np.min(raw)))} (smoothed {format_number(best)})."
         )
     else:
         drops = [stats.relative_drop(float(run.loss[0]), float(np.min(run.loss)))]
@@ -119,20 +124,25 @@ def check_not_learning(run: RunView) -> Finding | None:
         "error",
         [run.epoch_of(0), run.epoch_of(run.n - 1)],
         evidence,
-        "Check that the labels match the inputs (shuffle x and y together), that the last layer and "
-        "the loss agree (softmax with sparse_categorical_crossentropy, or logits with from_logits=True), "
-        f"that the inputs are scaled, and that gradients flow (dead ReLUs, a frozen model){rate_text}.",
+        "The model learned nothing beyond the label frequencies (or the targets' mean). Check that the "
+        "labels match the inputs (shuffle x and y together), that the last layer and the loss agree "
+        "(softmax with sparse_categorical_crossentropy, or logits with from_logits=True), that the inputs "
+        f"are scaled, and that gradients flow (dead ReLUs, a frozen model){rate_text}.",
         seen,
     )
 
 
 def _level_text(run: RunView, accuracy: float | None) -> str:
     """`"loss 0.87 (0.38× chance), accuracy 0.87"`: the final level, as far as it is known."""
-    level = f"loss {format_number(run.end_loss)}"
-    if run.context.chance_loss:
-        level += f" ({run.end_loss / run.context.chance_loss:.2f}× chance)"
-    if accuracy is not None:
-        level += f", {run.accuracy_key} {format_number(accuracy)}"
+    last = float(run.loss[-1])
+    level = f"loss {format_number(last)}"
+    if run.context.baseline is not None:
+        level += f" ({last / run.context.baseline:.2f}× the baseline)"
+    elif run.context.chance_loss:
+        level += f" ({last / run.context.chance_loss:.2f}× chance)"
+    if accuracy is not None and run.accuracy_key is not None:
+        _, values = run.curves.series(run.accuracy_key)
+        level += f", {run.accuracy_key} {format_number(float(values[-1]))}"
     return level
 
 
@@ -144,69 +154,124 @@ def _validation_gap(run: RunView) -> float | None:
     return (val_end - run.end_loss) / run.end_loss
 
 
+def _jitter(run: RunView) -> float:
+    """The training loss's epoch-to-epoch noise over the end window (at least 8 epochs when the
+    run has them), relative to its level: the robust deviation of the epoch-to-epoch changes / √2."""
+    window = run.loss[-max(run.tail, min(8, run.n - 2), 3) :]
+    level = float(np.median(window))
+    steps = np.diff(window)
+    if level <= 0 or len(steps) < 2:
+        return 0.0
+    deviation = 1.4826 * float(np.median(np.abs(steps - np.median(steps)))) / np.sqrt(2.0)
+    return deviation / level
+
+
+def _rate_was_lowered(run: RunView) -> bool:
+    """Whether the logged learning rate ended at most half of where it started."""
+    first, last = run.learning_rate(0), run.learning_rate(-1)
+    return first is not None and last is not None and first > 0 and last <= 0.5 * first
+
+
 def check_plateau_or_underfitting(run: RunView) -> Finding | None:
-    """`plateau` (flat far from a good value) or `underfitting` (high, creeping down, no gap)."""
-    if run.level_is_poor is not True or run.n < 3:
+    """`plateau` (flat and jittering far from a good value: the rate keeps it from settling) or
+    `underfitting` (flat and smooth, or creeping down slowly, far from a good value, no real gap)."""
+    if run.level_is_poor is not True or run.n <= max(2, run.thresholds.short_run_epochs):
         return None
     th, smooth = run.thresholds, run.smooth_loss
     start = float(smooth[-1 - run.tail] if run.n > run.tail else smooth[0])
     tail_drop = stats.relative_drop(start, float(smooth[-1]))
     accuracy = run.end_of(run.accuracy_key) if run.accuracy_key else None
     level = _level_text(run, accuracy)
-    evidence = {"end_loss": run.end_loss, "tail_drop": tail_drop, "tail_epochs": run.tail}
+    jitter = _jitter(run)
+    evidence = {"end_loss": run.end_loss, "tail_drop": tail_drop, "tail_epochs": run.tail, "jitter": jitter}
     if accuracy is not None:
         evidence["end_accuracy"] = accuracy
     epochs = [run.epoch_of(run.n - 1 - run.tail if run.n > run.tail else 0), run.epoch_of(run.n - 1)]
+    gap = _validation_gap(run)
+    if gap is not None:
+        evidence["gap"] = gap
     if tail_drop < th.plateau_max_tail_drop:
+        if jitter >= th.plateau_noise and not _rate_was_lowered(run):
+            return Finding(
+                "plateau",
+                "warning",
+                epochs,
+                evidence,
+                "Lower the learning rate: "
+                f"ReduceLROnPlateau(monitor='{run.monitor}', factor=0.5, patience=3), "
+                "or a decaying schedule. If the curve then settles just as high, the model lacks capacity "
+                "(see underfitting).",
+                f"loss stopped falling (changed {tail_drop:.1%} over the last {run.tail} epochs) at {level}, "
+                f"short of a good value, and jitters {jitter:.1%} from epoch to epoch: the rate keeps it "
+                "from settling.",
+            )
+        if gap is not None and gap > th.underfit_max_gap:
+            return None
+        lowered = " although the learning rate was lowered" if _rate_was_lowered(run) else ""
         return Finding(
-            "plateau",
+            "underfitting",
             "warning",
             epochs,
             evidence,
-            "Lower the learning rate when progress stops: ReduceLROnPlateau(monitor='val_loss', factor=0.5, "
-            "patience=3). If the curves stay flat, the model lacks capacity or is over-regularized: add "
-            "units or layers, reduce dropout or weight decay.",
-            f"both curves are flat (loss changed {tail_drop:.1%} over the last {run.tail} epochs) "
-            f"at {level}, short of a good value.",
+            _UNDERFIT_ADVICE,
+            f"training converged{lowered} at {level}, short of a good value: both curves are flat "
+            f"(loss changed {tail_drop:.1%} over the last {run.tail} epochs) with no real gap: the model "
+            "cannot fit the training data better (high bias).",
         )
     evidence["tail_rate_per_epoch"] = (
         1.0 - (float(smooth[-1]) / start) ** (1.0 / run.tail) if start > 0 else 0.0
     )
     if evidence["tail_rate_per_epoch"] > th.underfit_max_rate:
-        return None  # still falling fast: not underfitting (yet), see still_improving
-    gap = _validation_gap(run)
+        last_epoch = run.epoch_of(run.n - 1)
+        return Finding(
+            "still_improving",
+            "info",
+            [last_epoch],
+            {**evidence, "curve": "loss", "recent_drop": tail_drop, "recent_epochs": run.tail},
+            _longer_advice(run, last_epoch) + " If it then flattens this high, the model lacks capacity "
+            "(see underfitting).",
+            f"loss is still falling ({tail_drop:.0%} over the last {run.tail} epochs, "
+            f"{evidence['tail_rate_per_epoch']:.1%} per epoch) at {level}: too early to call it converged.",
+        )
     if gap is not None and gap > th.underfit_max_gap:
         return None
-    if gap is not None:
-        evidence["gap"] = gap
-    learning_rate = run.learning_rate()
-    raise_text = "" if learning_rate is None else f" (e.g. to {format_number(1.5 * learning_rate)})"
     return Finding(
         "underfitting",
         "warning",
         epochs,
         evidence,
-        "Train longer, add capacity (more units or layers), reduce regularization (dropout, weight "
-        f"decay), or raise the learning rate slightly{raise_text}.",
-        f"training is still at {level} and falling slowly ({tail_drop:.1%} over the last {run.tail} epochs), "
-        "with no real gap to validation.",
+        _UNDERFIT_ADVICE,
+        f"training is still at {level} and only creeping down ({tail_drop:.1%} over the last {run.tail} "
+        "epochs), with no real gap to validation (high bias).",
     )
+
+
+_UNDERFIT_ADVICE = (
+    "Give the model more capacity (more units or layers, a nonlinear model instead of a linear one), "
+    "better features, or less regularization (dropout, weight decay). A lower learning rate will not "
+    "help a smooth, flat curve."
+)
 
 
 def check_still_improving(run: RunView) -> Finding | None:
     """`still_improving`: the validation loss (training loss without validation) is still
-    reaching new lows at the end of the run."""
+    reaching new lows at the end of the run, or the run is too short to judge."""
     th = run.thresholds
     smooth, name = (run.smooth_val_loss, "val_loss") if run.has_val else (run.smooth_loss, "loss")
+    raw = run.val_loss if run.has_val else run.loss
+    if run.n <= th.short_run_epochs:
+        return _too_short(run, raw, name)
+    if float(raw[-1]) < run.floor_of(raw, th.still_improving_floor):
+        return None  # nearly zero already: nothing left to gain
     recent = stats.tail_window(len(smooth), th.recent_fraction)
     if len(smooth) <= recent:
         return None
     # New lows, not a rebound from a bump: the smoothed end must be below the smoothed best
     # before the recent window, and the recent raw best below the earlier raw best.
-    raw = run.val_loss if run.has_val else run.loss
     before = float(np.min(smooth[:-recent]))
     drop = stats.relative_drop(before, float(smooth[-1]))
-    raw_drop = stats.relative_drop(float(np.min(raw[:-recent])), float(np.min(raw[-recent:])))
+    raw_before, raw_recent = float(np.min(raw[:-recent])), float(np.min(raw[-recent:]))
+    raw_drop = stats.relative_drop(raw_before, raw_recent)
     if min(drop, raw_drop) < th.still_improving_drop:
         return None
     if before - float(smooth[-1]) <= th.still_improving_noise_multiple * stats.noise_scale(raw):
@@ -216,9 +281,41 @@ def check_still_improving(run: RunView) -> Finding | None:
         "still_improving",
         "info",
         [last_epoch],
-        {"curve": name, "recent_drop": drop, "recent_epochs": recent},
-        f"Train longer (e.g. epochs={2 * (last_epoch + 1)}) with EarlyStopping(monitor='val_loss', "
-        "restore_best_weights=True) to stop at the right time.",
-        f"{name} fell {drop:.0%} over the last {recent} epochs and is still falling at "
-        f"{format_epoch(last_epoch)}.",
+        {"curve": name, "recent_drop": raw_drop, "recent_epochs": recent},
+        _longer_advice(run, last_epoch),
+        f"{name} is still making new lows: {format_number(raw_recent)} in the last {recent} epochs against "
+        f"{format_number(raw_before)} before ({raw_drop:.0%} lower) at {format_epoch(last_epoch)}.",
+    )
+
+
+def _longer_advice(run: RunView, last_epoch: int) -> str:
+    return (
+        f"Train longer (e.g. epochs={2 * (last_epoch + 1)}) with EarlyStopping(monitor='{run.monitor}', "
+        "restore_best_weights=True) to stop at the right time."
+    )
+
+
+def _too_short(run: RunView, raw: np.ndarray, name: str) -> Finding | None:
+    """A run of a few epochs: too short to judge, unless it is already flat near zero."""
+    last_epoch = run.epoch_of(run.n - 1)
+    if len(raw) >= 2:
+        fall = stats.relative_drop(float(raw[-2]), float(raw[-1]))
+        if fall < run.thresholds.still_improving_drop or float(raw[-1]) < run.floor_of(
+            raw, run.thresholds.still_improving_floor
+        ):
+            return None
+        seen = (
+            f"only {run.n} epochs, and {name} still fell {fall:.0%} in the last one "
+            f"({format_number(float(raw[-2]))} → {format_number(float(raw[-1]))}): too short to judge."
+        )
+    else:
+        fall = 0.0
+        seen = f"only one epoch ({name} {format_number(float(raw[-1]))}): too short to judge."
+    return Finding(
+        "still_improving",
+        "info",
+        [last_epoch],
+        {"curve": name, "recent_drop": fall, "recent_epochs": 1, "epochs": run.n},
+        _longer_advice(run, last_epoch),
+        seen,
     )

@@ -94,17 +94,40 @@ class RunView:
         window = stats.tail_window(len(values), self.thresholds.tail_fraction)
         return stats.end_level(values, window)
 
+    @cached_property
+    def val_accuracy_key(self) -> str | None:
+        """`val_` + the accuracy key, when validation accuracy was recorded."""
+        key = self.accuracy_key
+        return f"val_{key}" if key is not None and self.curves.has(f"val_{key}") else None
+
+    @property
+    def monitor(self) -> str:
+        """The key advice should monitor: `"val_loss"` with validation, else `"loss"`."""
+        return "val_loss" if self.has_val else "loss"
+
+    @property
+    def reference(self) -> float | None:
+        """The loss that means "nothing learned": the baseline, else chance; None when unknown."""
+        return self.context.reference_loss
+
+    def floor_of(self, values: np.ndarray, fraction: float) -> float:
+        """`fraction` × the baseline (or chance): "nearly zero" for this curve. Without either,
+        `fraction` / 20 × its first value (a first value is often far above the baseline)."""
+        if self.reference:
+            return fraction * self.reference
+        return fraction / 20 * float(abs(values[0])) if len(values) else 0.0
+
     # -- judgements shared by several rules ----------------------------------------
     @cached_property
     def level_is_poor(self) -> bool | None:
         """Whether the final training loss is far from a good value; None when unknowable.
 
-        Poor when the loss is above `good_chance_fraction` of chance, or the
-        training accuracy below `good_accuracy`.
+        Poor when the loss is above `good_chance_fraction` of the baseline (or
+        chance), or the training accuracy below `good_accuracy`.
         """
         verdicts = []
-        if self.context.chance_loss:
-            verdicts.append(self.end_loss > self.thresholds.good_chance_fraction * self.context.chance_loss)
+        if self.reference:
+            verdicts.append(self.end_loss > self.thresholds.good_chance_fraction * self.reference)
         accuracy = self.end_of(self.accuracy_key) if self.accuracy_key else None
         if accuracy is not None:
             verdicts.append(accuracy < self.thresholds.good_accuracy)

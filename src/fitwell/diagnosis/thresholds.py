@@ -25,17 +25,32 @@ class Thresholds:
         diverge_growth: `diverged` when the end level of the training loss is more
             than this many times its best value (and above its first value).
         diverge_above_chance: `diverged` when the training loss ends more than this
-            many times above chance level (a confidently wrong model).
+            many times above the baseline (or chance level): a confidently wrong model.
+        diverge_spike: `diverged` when the training loss of one epoch (or one batch, when
+            the batch losses are known) is more than this many times the lowest epoch loss
+            before it, and above the first: one catastrophic explosion is enough.
+        diverge_val_above: `diverged` when the validation loss ends more than this many
+            times above the baseline (or chance level).
         spike_relative: A training-loss spike is a rise by more than this fraction
             of the previous epoch's value...
-        spike_of_start: ...and by more than this fraction of the first epoch's loss
-            (so that wiggles of an already tiny loss do not count).
-        val_spike_relative: A validation spike: a rise by more than this fraction
-            of the previous value (validation is noisier, hence a larger bar)...
-        val_spike_of_start: ...and by more than this fraction of the first validation loss.
+        spike_of_start: ...and by more than this fraction of the baseline (or chance
+            level, else the first epoch's loss), so that wiggles of an already tiny
+            loss do not count.
+        val_spike_relative: A validation spike: a value more than this fraction above
+            both its neighbours (a jump up and back down; a steady rise is not
+            erratic), relative to them and not to the first value, so late spikes
+            after the loss fell 100× are seen...
+        val_spike_of_start: ...at a level above this fraction of the baseline (or chance
+            level; without either, above a twentieth of it × the first validation loss).
         unstable_spike_share: `unstable` when at least this share of epoch-to-epoch
-            steps are spikes (and at least `unstable_min_spikes`).
+            steps are spikes (and at least `unstable_min_spikes`)...
         unstable_min_spikes: One spike is never enough: noise happens.
+        unstable_enough_spikes: ...but this many validation peaks are always enough, however
+            long the run (a validation loss that jumps up and back down five times is erratic).
+        batch_spread_unstable: `unstable` from inside the epochs (when the batch losses
+            are known): the largest batch loss is more than this many robust deviations
+            above the epoch's median batch loss...
+        batch_spread_share: ...in at least this share of the epochs after the first.
         overfit_min_rise: `overfitting` when validation loss ends this fraction above
             its (smoothed) minimum...
         overfit_noise_multiple: ...by more than this many times its epoch-to-epoch noise...
@@ -43,9 +58,16 @@ class Thresholds:
             (or `recent_fraction` of the run, if more)...
         overfit_train_drop: ...while the training loss fell by at least this fraction
             after the minimum.
-        not_learning_margin: With a known chance level, `not_learning` when the best
-            (smoothed) validation loss (training loss without validation) never got
-            more than this fraction below chance.
+        overfit_metric_gap: The train/validation gap of the metric (e.g. accuracy 0.95 vs
+            0.80) that is evidence of overfitting on its own terms...
+        overfit_min_rise_with_gap: ...with which a smaller rise of the validation loss is
+            enough; or, with the gap grown since, validation that stopped improving
+            (no new low of 1% over the last `tail_fraction` of the run) while the
+            training loss fell `overfit_stall_train_drop` over that window.
+        overfit_stall_train_drop: See `overfit_min_rise_with_gap`.
+        not_learning_margin: With a known baseline (or chance level), `not_learning` when
+            the best (smoothed) validation loss (training loss without validation) never
+            got more than this fraction below it.
         flat_total_drop: Without a chance level, `not_learning` when neither loss ever
             fell more than this fraction below its first value.
         crawl_min_straightness: `lr_too_low` needs a near-straight descent: the
@@ -54,41 +76,68 @@ class Thresholds:
         crawl_min_decreasing: ...going down in at least this share of epochs (of steps of
             `n // 20` epochs in long runs)...
         crawl_min_total_drop: ...and by at least this fraction in total (less is flat).
-        good_chance_fraction: A training loss above this fraction of chance level is
-            not a good value (for `plateau` and `underfitting`).
+        good_chance_fraction: A training loss above this fraction of the baseline (or
+            chance level) is not a good value (for `plateau` and `underfitting`).
         good_accuracy: A training accuracy below this is not a good value.
-        plateau_max_tail_drop: `plateau` when the smoothed training loss fell less
-            than this fraction over the end window (else, if still high, `underfitting`).
-        underfit_max_rate: `underfitting` needs a slow fall: at most this fraction per
-            epoch over the end window (faster is `still_improving`).
+        plateau_max_tail_drop: A curve is flat when the smoothed training loss fell less
+            than this fraction over the end window. Flat and far from a good value is
+            `plateau` when the training loss still jitters from epoch to epoch (the rate
+            keeps it from settling) and `underfitting` when it is smooth (converged: a
+            high-bias model), or when the rate was already lowered without effect.
+        plateau_noise: The jitter that makes a flat curve a `plateau`: the training
+            loss's epoch-to-epoch noise over the end window, relative to its level.
+        underfit_max_rate: `underfitting` from a curve still creeping down needs a slow
+            fall: at most this fraction per epoch over the end window (faster is
+            `still_improving`).
         underfit_max_gap: `underfitting` needs no real gap: validation loss at most
             this fraction above the training loss.
         still_improving_drop: `still_improving` when, over the recent window, the
             validation loss reached new lows at least this fraction below the best before
             (both smoothed and raw).
         still_improving_noise_multiple: ...by more than this many times the curve's
-            epoch-to-epoch noise.
-        leak_accuracy: `suspicious_validation` when validation accuracy stays at or
-            above this over the end window (near-perfect)...
-        leak_loss_ratio: ...or when validation loss stays below this fraction of the
-            training loss over the second half of the run.
+            epoch-to-epoch noise...
+        still_improving_floor: ...and it is still above this fraction of the baseline
+            (or chance level): a loss near zero has nothing left to gain.
+        short_run_epochs: Runs of at most this many epochs are too short to judge
+            plateaus, crawls or underfitting; still falling, they are `still_improving`.
+        leak_accuracy: `suspicious_validation` when validation accuracy is perfect
+            (at or above this) over the end window, on a validation set that is not
+            tiny (`leak_min_samples`), and either large (`leak_perfect_samples`) or
+            beaten by it in loss too (validation loss below `leak_beats_training_ratio`
+            × the training loss)...
+        leak_min_samples: ...a validation set of at least this many samples (estimated
+            from the steps of its accuracy; honest tiny sets often score 100%)...
+        leak_perfect_samples: ...perfect on this many samples is suspicious by itself (an
+            honest model with 0.5% error reaches 100% on 600 samples only 5% of the time)...
+        leak_beats_training_ratio: ...below it, validation beating training in loss counts.
+        leak_loss_ratio: ...or when the validation loss stays below this fraction of
+            the training loss over the second half of the run (more than dropout or
+            augmentation explain), on a validation set that is not tiny.
     """
 
     tail_fraction: float = 0.25
     recent_fraction: float = 0.1
     diverge_growth: float = 3.0
     diverge_above_chance: float = 1.5
+    diverge_spike: float = 10.0
+    diverge_val_above: float = 10.0
     spike_relative: float = 0.25
     spike_of_start: float = 0.02
-    val_spike_relative: float = 0.5
-    val_spike_of_start: float = 0.05
+    val_spike_relative: float = 0.3
+    val_spike_of_start: float = 0.02
     unstable_spike_share: float = 0.1
     unstable_min_spikes: int = 2
+    unstable_enough_spikes: int = 5
+    batch_spread_unstable: float = 20.0
+    batch_spread_share: float = 0.25
     overfit_min_rise: float = 0.1
     overfit_noise_multiple: float = 2.0
     overfit_min_epochs_after: int = 2
     overfit_train_drop: float = 0.05
-    not_learning_margin: float = 0.03
+    overfit_metric_gap: float = 0.1
+    overfit_min_rise_with_gap: float = 0.05
+    overfit_stall_train_drop: float = 0.15
+    not_learning_margin: float = 0.05
     flat_total_drop: float = 0.01
     crawl_min_straightness: float = 0.4
     crawl_max_rate: float = 0.03
@@ -97,11 +146,17 @@ class Thresholds:
     good_chance_fraction: float = 0.3
     good_accuracy: float = 0.85
     plateau_max_tail_drop: float = 0.025
-    underfit_max_rate: float = 0.05
+    plateau_noise: float = 0.015
+    underfit_max_rate: float = 0.01
     underfit_max_gap: float = 0.25
     still_improving_drop: float = 0.025
     still_improving_noise_multiple: float = 2.0
-    leak_accuracy: float = 0.995
+    still_improving_floor: float = 0.05
+    short_run_epochs: int = 3
+    leak_accuracy: float = 0.9995
+    leak_min_samples: int = 100
+    leak_perfect_samples: int = 600
+    leak_beats_training_ratio: float = 0.7
     leak_loss_ratio: float = 0.3
 
 

@@ -54,7 +54,9 @@ _SCALING_LAYERS = (
 _NORMALIZING = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d, nn.LayerNorm, nn.GroupNorm, nn.Embedding)
 
 
-def check_first_batch(model: nn.Module, state: Objectives, batch: Batch, y_pred: Any) -> None:
+def check_first_batch(
+    model: nn.Module, state: Objectives, batch: Batch, y_pred: Any, *, warn: bool = True
+) -> None:
     """Check the first batch of `fit`/`evaluate` for the classic mistakes.
 
     Args:
@@ -62,6 +64,8 @@ def check_first_batch(model: nn.Module, state: Objectives, batch: Batch, y_pred:
         state: Its compiled state (heads built, `guards_enabled` set).
         batch: The first batch, on the device.
         y_pred: The model's outputs for it.
+        warn: Also warn about what training survives (False for a second
+            look, at the validation data, which only needs the errors).
 
     Raises:
         ValueError: For labels the loss cannot take (one-hot labels for a
@@ -96,7 +100,7 @@ def check_first_batch(model: nn.Module, state: Objectives, batch: Batch, y_pred:
             findings += _check_head(expectation, y, output, activation)
         except ValueError as error:
             raise ValueError(where + str(error)) from None
-    for message in findings:
+    for message in findings if warn else ():
         warnings.warn(message, GuardWarning, stacklevel=_FIRST_BATCH_STACKLEVEL)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fitwell.layers.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from fitwell.layers.activations import get_activation
+from fitwell.layers.attention import AdditiveAttention, Attention, MultiHeadAttention
 from fitwell.layers.convolution import Conv1D, Conv2D, Conv3D, Convolution1D, Convolution2D, Convolution3D
 from fitwell.layers.convolution_transpose import (
     Conv1DTranspose,
@@ -25,6 +26,7 @@ from fitwell.layers.depthwise_convolution import (
 )
 from fitwell.layers.input_layer import Input, InputLayer
 from fitwell.layers.layer import Layer
+from fitwell.layers.masking import Masking
 from fitwell.layers.merging import (
     Add,
     Average,
@@ -87,6 +89,17 @@ from fitwell.layers.preprocessing import (
     Rescaling,
     Resizing,
 )
+from fitwell.layers.recurrent import (
+    GRU,
+    LSTM,
+    RNN,
+    Bidirectional,
+    GRUCell,
+    LSTMCell,
+    SimpleRNN,
+    SimpleRNNCell,
+    TimeDistributed,
+)
 from fitwell.layers.regularization import (
     ActivityRegularization,
     AlphaDropout,
@@ -110,8 +123,33 @@ from fitwell.layers.reshaping import (
     ZeroPadding2D,
     ZeroPadding3D,
 )
+from fitwell.layers.text import (
+    CategoryEncoding,
+    Hashing,
+    IntegerLookup,
+    StringLookup,
+    TextVectorization,
+)
 
 __all__ = [
+    "AdditiveAttention",
+    "Attention",
+    "MultiHeadAttention",
+    "Masking",
+    "GRU",
+    "LSTM",
+    "RNN",
+    "Bidirectional",
+    "GRUCell",
+    "LSTMCell",
+    "SimpleRNN",
+    "SimpleRNNCell",
+    "TimeDistributed",
+    "CategoryEncoding",
+    "Hashing",
+    "IntegerLookup",
+    "StringLookup",
+    "TextVectorization",
     "CenterCrop",
     "RandomBrightness",
     "RandomContrast",

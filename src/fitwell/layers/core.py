@@ -259,6 +259,9 @@ class Embedding(Layer):
         output_dim: Size of each vector.
         embeddings_initializer: Initializer of the table (Keras's `"uniform"`).
         embeddings_regularizer: A regularizer of the table.
+        mask_zero: Treat id 0 as padding: the output carries a mask (False
+            at those steps) that recurrent layers, pooling, attention and the
+            loss honour, as in Keras. Id 0 must then not be a real token.
         **kwargs: `name` and the other `Layer` arguments (`input_length`
             is accepted and ignored, as Keras 3 does).
 
@@ -276,6 +279,7 @@ class Embedding(Layer):
         embeddings_initializer: Any = "uniform",
         embeddings_regularizer: Any = None,
         embeddings_constraint: Any = None,
+        mask_zero: bool = False,
         **kwargs: Any,
     ) -> None:
         kwargs.pop("input_length", None)
@@ -284,6 +288,7 @@ class Embedding(Layer):
         self.output_dim = check_positive_int(output_dim, "output_dim")
         self.embeddings_initializer = initializers.get(embeddings_initializer)
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
+        self.mask_zero = bool(mask_zero)
         self.add_weight(
             shape=(self.input_dim, self.output_dim),
             initializer=self.embeddings_initializer,
@@ -301,6 +306,11 @@ class Embedding(Layer):
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
         return F.embedding(inputs.long(), self.weight)
 
+    def compute_mask(self, inputs: Any, previous_mask: Any = None) -> torch.Tensor | None:
+        """With `mask_zero`: True where the id is not 0 (Keras's padding mask), else None."""
+        del previous_mask
+        return torch.as_tensor(inputs) != 0 if self.mask_zero else None
+
     def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
@@ -308,4 +318,5 @@ class Embedding(Layer):
             "output_dim": self.output_dim,
             "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
             "embeddings_regularizer": regularizers.serialize(self.embeddings_regularizer),
+            "mask_zero": self.mask_zero,
         }

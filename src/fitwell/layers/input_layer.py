@@ -74,9 +74,16 @@ class InputLayer(Layer):
                 )
         self.sample_shape = shape
         self.batch_size = batch_size
-        self.input_dtype = as_torch_dtype(dtype)
         self.built = True
-        tensor = SymbolicTensor((batch_size, *shape), self.input_dtype, name=self.name)
+        # Raw text, for TextVectorization, StringLookup and Hashing.
+        if dtype is str or (isinstance(dtype, str) and dtype in ("string", "str")):
+            from fitwell.layers.text.string_input import StringSymbolicTensor
+
+            self.input_dtype: torch.dtype | str = "string"
+            tensor = StringSymbolicTensor((batch_size, *shape), name=self.name)
+        else:
+            self.input_dtype = as_torch_dtype(dtype)
+            tensor = SymbolicTensor((batch_size, *shape), self.input_dtype, name=self.name)
         tensor.node = Node(self, outputs=tensor)
         self._nodes.append(tensor.node)
 
@@ -118,7 +125,8 @@ def Input(  # noqa: N802 - Keras's name
         shape: The shape of one sample, without the batch axis, e.g.
             `(784,)`, `(28, 28, 1)`, `(None,)` for sequences of any length.
         batch_size: A fixed batch size, or None.
-        dtype: `"float32"` by default; `"int64"`/`"int32"` for integer ids.
+        dtype: `"float32"` by default; `"int64"`/`"int32"` for integer ids;
+            `"string"` for raw text (a batch is a NumPy array of `str`).
         name: The input's name (dict data is matched to inputs by it).
         batch_shape: The shape with the batch axis, instead of `shape`.
 

@@ -6,7 +6,9 @@ weights depend on the input's size); the first call builds the layer, as
 in Keras. Weights are `torch.nn.Parameter`s made by `add_weight`, in
 torch's layout where torch's kernels want one (a `Dense` kernel is stored
 `(units, in_features)`); `get_weights`/`set_weights` speak Keras's layout,
-so weights move between Keras and fitwell unchanged.
+so weights move between Keras and fitwell unchanged. Padding masks travel
+with tensors as in Keras (see `tensor_masks`): a call receives its input's
+mask when its `call` takes `mask`, and passes `compute_mask`'s result on.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import inspect
 import itertools
 import re
 import threading
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -25,9 +28,10 @@ from torch import nn
 
 from fitwell import initializers, regularizers
 from fitwell.devices import current_device
-from fitwell.layers import symbolic
+from fitwell.layers import symbolic, tensor_masks
 from fitwell.layers.variable import Variable
 from fitwell.layers.weight_order import keras_array, named_weights, torch_array
+from fitwell.strings import StringArray, is_text
 
 __all__ = ["Layer", "call_takes_training", "collecting_losses", "shape_of", "store_transposed", "unique_name"]
 
@@ -190,7 +194,7 @@ class Layer(nn.Module):
             if symbolic.is_symbolic(args) or symbolic.is_symbolic(kwargs):
                 return self._call_symbolically(args, kwargs, training)
             if isinstance(first, np.ndarray):  # Keras accepts numpy: a tensor on the layer's device
-                args = (self._as_tensor(first), *args[1:])
+                args = (StringArray(first) if is_text(first) else self._as_tensor(first), *args[1:])
         if args and self.casts_integer_inputs and isinstance(args[0], torch.Tensor):
             dtype = args[0].dtype
             doubles = (
@@ -199,7 +203,14 @@ class Layer(nn.Module):
             if not (dtype.is_floating_point or dtype.is_complex) or doubles:
                 args = (args[0].to(self.dtype), *args[1:])  # as Keras casts inputs of float layers
         if not self.built:
-            self._build_for(args[0] if args else next(iter(kwargs.values())))
+            self._build_from_call(args, kwargs)
+        if kwargs.get("mask") is not None:
+            _check_takes_mask(self)
+        computes_mask = _computes_mask(type(self))
+        masked = computes_mask or tensor_masks.masks_in_use()
+        previous_mask = None
+        if masked:
+            kwargs, previous_mask = self._receive_masks(args, kwargs)
         if self._losses:
             self._losses = []  # losses of the last call only, as Keras keeps them
         if self.records_call_losses and self._may_add_losses():
@@ -216,7 +227,90 @@ class Layer(nn.Module):
                 value = self.activity_regularizer(output)
                 # Keras divides by the batch size, so the strength does not depend on it.
                 self.add_loss(value / output.shape[0] if output.dim() and output.shape[0] else value)
+        if masked and (previous_mask is not None or computes_mask):
+            self._pass_masks_on(
+                args[0] if args else next(iter(kwargs.values()), None), outputs, previous_mask
+            )
         return outputs
+
+    # -- masks (Keras's _keras_mask) ------------------------------------------------
+    @property
+    def supports_masking(self) -> bool:
+        """Whether the layer passes a mask on (its `compute_mask` result is set on its outputs).
+
+        True for layers that define `compute_mask` and for Keras's layers
+        that keep the steps (`Dense`, `Dropout`, activations,
+        normalizations…); set it in your layer's `__init__`
+        (`self.supports_masking = True`) as in Keras. A mask that reaches a
+        layer without it is dropped, with a warning.
+        """
+        explicit = self.__dict__.get("_supports_masking")
+        return _class_supports_masking(type(self)) if explicit is None else explicit
+
+    @supports_masking.setter
+    def supports_masking(self, value: bool) -> None:
+        self.__dict__["_supports_masking"] = bool(value)
+
+    def compute_mask(self, inputs: Any, previous_mask: Any) -> Any:
+        """The mask of the outputs, for inputs carrying `previous_mask` (Keras's `compute_mask`).
+
+        The default keeps the incoming mask. Override it in layers that
+        make a mask (`Embedding(mask_zero=True)`) or drop the steps axis
+        (return None).
+        """
+        del inputs
+        return previous_mask
+
+    def _receive_masks(self, args: tuple, kwargs: dict) -> tuple[dict, Any]:
+        """The keyword arguments with the inputs' masks added where `call` takes them, and the
+        mask this call continues (an explicit `mask=`, else the first input's)."""
+        rules = tensor_masks.mask_rules(type(self))
+        first = args[0] if args else next(iter(kwargs.values()), None)
+        previous = tensor_masks.structure_masks(first)
+        if not tensor_masks.has_any(previous):
+            previous = None
+        if rules.takes_mask:
+            position = rules.positions["mask"]
+            given = args[position] if position < len(args) else kwargs.get("mask")
+            if given is not None:
+                previous = given
+            elif previous is not None and position >= len(args):
+                kwargs = {**kwargs, "mask": previous}
+        for argument, mask_argument in rules.named:
+            position = rules.positions[mask_argument]
+            if (args[position] if position < len(args) else kwargs.get(mask_argument)) is not None:
+                continue
+            position = rules.positions[argument]
+            value = args[position] if position < len(args) else kwargs.get(argument)
+            mask = tensor_masks.get_mask(value)
+            if mask is not None:
+                kwargs = {**kwargs, mask_argument: mask}
+        return kwargs, previous
+
+    def _pass_masks_on(self, first: Any, outputs: Any, previous_mask: Any) -> None:
+        if not self.supports_masking:
+            if previous_mask is not None and not any(True for _ in self._inner_layers()):
+                warnings.warn(
+                    f"Layer {self.name!r} ({type(self).__name__}) received an input with a mask, but it does "
+                    "not support masking: the mask stops here and later layers will not see it. Received: "
+                    "a masked input (from Embedding(mask_zero=True) or Masking). Set "
+                    "`self.supports_masking = True` in a layer of yours that keeps the steps.",
+                    stacklevel=3,
+                )
+            return
+        flat_outputs = symbolic.flatten_tensors(outputs)
+        if not flat_outputs or all(tensor_masks.get_mask(t) is not None for t in flat_outputs):
+            return
+        computed = self.compute_mask(first, previous_mask)
+        if computed is None:
+            return
+        masks = list(computed) if isinstance(computed, list | tuple) else [computed]
+        for tensor, mask in zip(flat_outputs, masks, strict=False):
+            if isinstance(mask, torch.Tensor) and tensor_masks.get_mask(tensor) is None:
+                tensor_masks.set_mask(tensor, mask)
+
+    def _inner_layers(self) -> Iterator[Layer]:
+        return (module for module in self.modules() if module is not self and isinstance(module, Layer))
 
     def _call_in_mode(self, args: tuple, kwargs: dict, training: bool | None) -> Any:
         if training is None or bool(training) == self.training:
@@ -247,7 +341,7 @@ class Layer(nn.Module):
 
     def _call_symbolically(self, args: tuple, kwargs: dict, training: bool | None) -> Any:
         if not self.built:
-            self._build_for(args[0] if args else next(iter(kwargs.values())))
+            self._build_from_call(args, kwargs)
         if training is not None:
             kwargs = {**kwargs, "training": training}
         outputs = symbolic.call_symbolically(self, args, kwargs)
@@ -255,6 +349,26 @@ class Layer(nn.Module):
         if node is not None:
             self._nodes.append(node)
         return outputs
+
+    def _build_from_call(self, args: tuple, kwargs: dict) -> None:
+        """Build for the first call: with the first input's shape, or, when `build` takes several
+        `<argument>_shape`s (Keras's `build(query_shape, value_shape)`), with each argument's shape."""
+        names = _build_shape_names(type(self))
+        first = args[0] if args else next(iter(kwargs.values()))
+        if not names:
+            self._build_for(first)
+            return
+        positions = tensor_masks.mask_rules(type(self)).positions
+        shapes = {}
+        for name in names:
+            position = positions[name]
+            value = args[position] if position < len(args) else kwargs.get(name)
+            if value is not None:
+                shapes[f"{name}_shape"] = shape_of(value)
+        tensors = symbolic.flatten_tensors(first)
+        with torch.device(tensors[0].device if tensors else current_device()):
+            self.build(**shapes)
+        self.built = True
 
     def _build_for(self, inputs: Any) -> None:
         # Weights are created where the inputs are (a model moved to a GPU before its
@@ -529,6 +643,82 @@ class Layer(nn.Module):
                 "that starts with an Input."
             )
         return self._nodes[0]
+
+
+#: Keras's layers that keep the steps and pass a mask on unchanged (they set `supports_masking`).
+_PASSES_MASK_ON = frozenset(
+    {
+        "Activation",
+        "ActivityRegularization",
+        "AlphaDropout",
+        "BatchNormalization",
+        "Dense",
+        "Dropout",
+        "ELU",
+        "GaussianDropout",
+        "GaussianNoise",
+        "GroupNormalization",
+        "Identity",
+        "Lambda",
+        "LayerNormalization",
+        "LeakyReLU",
+        "Normalization",
+        "PReLU",
+        "ReLU",
+        "Rescaling",
+        "Softmax",
+        "UnitNormalization",
+    }
+)
+_MASK_SUPPORT: dict[type, tuple[bool, bool]] = {}
+
+
+def _mask_support(cls: type) -> tuple[bool, bool]:
+    """(supports masking, defines compute_mask) of a layer class, found once."""
+    found = _MASK_SUPPORT.get(cls)
+    if found is None:
+        computes = getattr(cls, "compute_mask", Layer.compute_mask) is not Layer.compute_mask
+        builtin = any(
+            base.__name__ in _PASSES_MASK_ON and base.__module__.startswith("fitwell.layers.")
+            for base in cls.__mro__
+        )
+        found = _MASK_SUPPORT[cls] = (computes or builtin, computes)
+    return found
+
+
+_BUILD_SHAPES: dict[type, tuple[str, ...]] = {}
+
+
+def _build_shape_names(cls: type) -> tuple[str, ...]:
+    """The call arguments whose shapes `build` takes by name, when it takes two or more of them."""
+    names = _BUILD_SHAPES.get(cls)
+    if names is None:
+        try:
+            built = [p for p in inspect.signature(cls.build).parameters if p.endswith("_shape")]
+        except (TypeError, ValueError):
+            built = []
+        called = tensor_masks.mask_rules(cls).positions
+        names = tuple(p.removesuffix("_shape") for p in built if p.removesuffix("_shape") in called)
+        names = _BUILD_SHAPES[cls] = names if len(names) > 1 else ()
+    return names
+
+
+def _check_takes_mask(layer: Layer) -> None:
+    rules = tensor_masks.mask_rules(type(layer))
+    if not (rules.takes_mask or rules.takes_any_keyword):
+        raise TypeError(
+            f"Layer {layer.name!r} ({type(layer).__name__}) cannot take a mask: its call() has no `mask` "
+            "argument. Received: mask=... . Leave the mask out, or put a layer that reads masks here "
+            "(LSTM, GlobalAveragePooling1D, attention)."
+        )
+
+
+def _class_supports_masking(cls: type) -> bool:
+    return _mask_support(cls)[0]
+
+
+def _computes_mask(cls: type) -> bool:
+    return _mask_support(cls)[1]
 
 
 def _keras_snake_case(name: str) -> str:

@@ -383,6 +383,10 @@ class GlobalAveragePooling1D(BaseGlobalPooling):
         count = weights.to(inputs.dtype).sum(dim=self.spatial_axes, keepdim=self.keepdims)
         return total / count
 
+    def compute_mask(self, inputs: Any, previous_mask: Any = None) -> None:
+        """None: the steps are averaged away (an automatic mask from `Embedding` is read, not passed on)."""
+        del inputs, previous_mask
+
 
 class GlobalAveragePooling2D(BaseGlobalPooling):
     """Mean over the spatial axes: `(batch, height, width, channels)` → `(batch, channels)`.

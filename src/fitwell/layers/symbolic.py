@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import operator
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,7 @@ __all__ = [
     "call_symbolically",
     "flatten",
     "flatten_tensors",
+    "is_probing",
     "preserved_state",
     "is_symbolic",
     "map_structure",
@@ -39,6 +41,15 @@ __all__ = [
 
 #: The sizes given to unknown axes in the two probing calls (batch axis, other axes).
 _PROBES = ((2, 5), (3, 7))
+#: Larger sizes, tried when the small ones are too short for the operation (a long kernel or stride).
+_LONG_PROBES = ((2, 61), (3, 89))
+_probing = threading.local()
+
+
+def is_probing() -> bool:
+    """Whether a call runs only to learn output shapes (layers keep state such as a stateful RNN's as is)."""
+    return getattr(_probing, "depth", 0) > 0
+
 
 _names = itertools.count()
 
@@ -233,10 +244,12 @@ def _run_probe(operation: Callable[..., Any], args: tuple, kwargs: dict, probe: 
     modes = [module.training for module in modules]
     for module in modules:
         module.eval()
+    _probing.depth = getattr(_probing, "depth", 0) + 1
     try:
         with torch.no_grad(), preserved_state(operation):
             return operation(*map_structure(args, real), **map_structure(kwargs, real))
     finally:
+        _probing.depth -= 1
         for module, mode in zip(modules, modes, strict=True):
             module.train(mode)
 
@@ -278,8 +291,7 @@ def call_symbolically(operation: Callable[..., Any], args: tuple, kwargs: dict) 
             naming the operation and the shapes.
     """
     try:
-        first = _run_probe(operation, args, kwargs, _PROBES[0])
-        second = _run_probe(operation, args, kwargs, _PROBES[1])
+        first, second = _probe_twice(operation, args, kwargs)
     except (RuntimeError, ValueError, TypeError, IndexError) as error:
         shapes = [t.shape for t in flatten((args, kwargs))]
         name = getattr(operation, "name", None) or getattr(operation, "__name__", type(operation).__name__)
@@ -303,7 +315,36 @@ def call_symbolically(operation: Callable[..., Any], args: tuple, kwargs: dict) 
         return SymbolicTensor(shape, a.dtype, node=node)
 
     node.outputs = _zip_map(first, second, symbolic)
+    _trust_declared_shape(operation, args, kwargs, node.outputs)
     return node.outputs
+
+
+def _probe_twice(operation: Callable[..., Any], args: tuple, kwargs: dict) -> tuple[Any, Any]:
+    """Run the operation on the two small probes; when they are too short for it, on two long ones."""
+    try:
+        return tuple(_run_probe(operation, args, kwargs, probe) for probe in _PROBES)  # type: ignore[return-value]
+    except (RuntimeError, ValueError, TypeError, IndexError):
+        if not any(None in t.shape[1:] for t in flatten((args, kwargs))):
+            raise  # no unknown length to lengthen: the shapes themselves are wrong
+        return tuple(_run_probe(operation, args, kwargs, probe) for probe in _LONG_PROBES)  # type: ignore[return-value]
+
+
+def _trust_declared_shape(operation: Any, args: tuple, kwargs: dict, outputs: Any) -> None:
+    """Take the output shape a layer computes itself (`compute_output_shape`) over the probed one.
+
+    Probing can mistake an unknown length for a known one (a window of 4
+    pools 5 and 7 steps to the same 1); a layer that declares its shape
+    rule, as Keras's layers do, is exact.
+    """
+    declared = getattr(type(operation), "compute_output_shape", None)
+    inputs = flatten((args, kwargs))
+    if declared is None or len(inputs) != 1 or not isinstance(outputs, SymbolicTensor):
+        return
+    shape = tuple(operation.compute_output_shape(tuple(inputs[0].shape)))
+    if len(shape) == len(outputs.shape) and all(
+        d is None or p is None or d == p for d, p in zip(shape, outputs.shape, strict=True)
+    ):
+        outputs.shape = shape
 
 
 def _zip_map(first: Any, second: Any, function: Callable[[tuple[Any, Any]], Any]) -> Any:

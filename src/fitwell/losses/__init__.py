@@ -14,7 +14,7 @@ from typing import Any
 
 import torch
 
-from fitwell.errors import unknown_name_message
+from fitwell.errors import did_you_mean, unknown_name_message
 from fitwell.losses import functional
 from fitwell.losses.base import Loss, LossFunctionWrapper, TorchLoss, align_ranks, reduce_weighted
 from fitwell.losses.classification import (
@@ -201,8 +201,27 @@ def _from_name(identifier: str, y_true: torch.Tensor | None, y_pred: torch.Tenso
     short = identifier if identifier.islower() else identifier.lower() if identifier.isupper() else None
     cls = _FUNCTION_NAMES.get(identifier) or (_SHORT_NAMES.get(short) if short else None)
     if cls is None:
-        raise ValueError(unknown_name_message("loss", "loss", identifier, known_names()))
+        message = unknown_name_message("loss", "loss", identifier, known_names())
+        hint = _COMMON_NAMES.get(identifier.lower())
+        if hint is not None:  # a known name from elsewhere beats the closest spelling
+            message = message.replace(did_you_mean(identifier, known_names()), "", 1)
+            received = f"Received: loss={identifier!r}."
+            message = message.replace(received, f"{received} Did you mean {hint!r}?", 1)
+        raise ValueError(message)
     return cls(name=identifier)
+
+
+#: Names from other libraries that Keras spells differently (suggested in the unknown-name error).
+_COMMON_NAMES = {
+    "l1": "mean_absolute_error",
+    "l2": "mean_squared_error",
+    "nll": "sparse_categorical_crossentropy",
+    "cross_entropy": "categorical_crossentropy",
+    "bce_with_logits": "binary_crossentropy (with BinaryCrossentropy(from_logits=True))",
+    "smooth_l1": "huber",
+    "kl": "kl_divergence",
+    "cosine": "cosine_similarity",
+}
 
 
 def _from_config(identifier: dict[str, Any]) -> Loss:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import torch
 
-from fitwell.errors import unknown_name_message
+from fitwell.errors import did_you_mean, unknown_name_message
 from fitwell.losses.base import Loss
 from fitwell.metrics.accuracy import (
     Accuracy,
@@ -158,6 +158,22 @@ _ALIASES: dict[str, type[Metric]] = {
     "fbeta_score": FBetaScore,
 }
 _SHAPE_DEPENDENT = ("accuracy", "acc")
+#: Names from other libraries that Keras spells differently (suggested in the unknown-name error).
+_COMMON_NAMES = {
+    "f1": "f1_score",
+    "f1score": "f1_score",
+    "fbeta": "fbeta_score",
+    "rmse": "root_mean_squared_error",
+    "r2": "r2_score",
+    "top_k": "top_k_categorical_accuracy",
+    "top5": "top_k_categorical_accuracy",
+    "kl": "kl_divergence",
+    "roc_auc": "auc",
+    "tp": "true_positives",
+    "fp": "false_positives",
+    "tn": "true_negatives",
+    "fn": "false_negatives",
+}
 
 
 def _keras_snake_case(name: str) -> str:
@@ -214,7 +230,13 @@ def _accuracy_for(y_true: torch.Tensor, y_pred: torch.Tensor, loss: Loss | None,
 def _from_name(identifier: str) -> Metric:
     cls = _BY_NAME.get(identifier) or _BY_LOWER_NAME.get(identifier.lower())
     if cls is None:
-        raise ValueError(unknown_name_message("metric", "metrics", identifier, known_names()))
+        message = unknown_name_message("metric", "metrics", identifier, known_names())
+        hint = _COMMON_NAMES.get(identifier.lower())
+        if hint is not None:  # a known name from elsewhere beats the closest spelling
+            message = message.replace(did_you_mean(identifier, known_names()), "", 1)
+            received = f"Received: metrics={identifier!r}."
+            message = message.replace(received, f"{received} Did you mean {hint!r}?", 1)
+        raise ValueError(message)
     if cls in _NEEDS_ARGUMENT:
         argument = _NEEDS_ARGUMENT[cls]
         raise ValueError(

@@ -15,7 +15,7 @@ from typing import Any
 
 from torch import nn
 
-from fitwell.layers.input_layer import Input, InputLayer, as_torch_dtype
+from fitwell.layers.input_layer import Input, InputLayer
 from fitwell.layers.symbolic import SymbolicTensor, flatten
 from fitwell.saving import architecture
 
@@ -157,7 +157,7 @@ def build_model(description: dict[str, Any]) -> nn.Module:
         spec = config.get("input")
         if isinstance(spec, dict):
             shape = tuple(None if d is None else int(d) for d in spec["shape"])
-            stack.insert(0, Input(shape=shape, dtype=as_torch_dtype(spec.get("dtype") or "float32")))
+            stack.insert(0, Input(shape=shape, dtype=spec.get("dtype") or "float32"))
         return Sequential(stack, name=config.get("name"))
     layers = [architecture.build_layer(entry) for entry in config["layers"]]
     values: dict[tuple[Any, ...], Any] = {}

@@ -12,6 +12,7 @@ A file Keras wrote (groups `layers/<key>/vars/<i>`) is read by
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 from collections.abc import Iterator
 
@@ -19,7 +20,7 @@ import h5py
 import numpy as np
 import torch
 
-from fitwell.saving.atomic import atomic_path
+from fitwell.saving.atomic import write_bytes
 from fitwell.saving.safety import check_file_format
 
 __all__ = ["opened", "read", "read_metadata", "read_shapes", "write"]
@@ -45,6 +46,10 @@ def write(
 ) -> None:
     """Write `tensors` to `filepath` atomically, one dataset each.
 
+    The HDF5 image is built in memory and written by `atomic.write_bytes`:
+    HDF5 itself never touches the disk, so a full disk is a clean `OSError`
+    naming `filepath`, and the previous file stays whole.
+
     Example:
         >>> import tempfile, pathlib
         >>> path = pathlib.Path(tempfile.mkdtemp()) / "m.weights.h5"
@@ -52,12 +57,14 @@ def write(
         >>> read(path)
         {'layers.0.bias': tensor([0., 0.], dtype=torch.bfloat16)}
     """
-    with atomic_path(filepath, overwrite=overwrite) as temp, h5py.File(temp, "w") as file:
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w") as file:
         for key, value in (metadata or {}).items():
             file.attrs[key] = value
         for name, tensor in tensors.items():
             dataset = file.create_dataset(name, data=_to_numpy(tensor))
             dataset.attrs["dtype"] = str(tensor.dtype).removeprefix("torch.")
+    write_bytes(filepath, buffer.getbuffer(), overwrite=overwrite)
 
 
 def _datasets(file: h5py.File) -> dict[str, h5py.Dataset]:

@@ -18,6 +18,7 @@ those classes, with JSON arguments.
 from __future__ import annotations
 
 import datetime
+import io
 import json
 import os
 import warnings
@@ -30,14 +31,14 @@ from safetensors.torch import save as safetensors_save
 
 from fitwell.errors import UnsafeFileError
 from fitwell.saving import compile_config, graph_config, tensor_tree, weights
-from fitwell.saving.atomic import atomic_path
+from fitwell.saving.atomic import check_overwrite, write_bytes
 from fitwell.saving.safetensors_file import cpu_copy
 from fitwell.saving.safety import check_file_format, check_safetensors_bytes
 
 if TYPE_CHECKING:
     from fitwell.model import Model
 
-__all__ = ["load_model", "read_weights", "save_model"]
+__all__ = ["check_savable", "load_model", "read_weights", "save_model"]
 
 FORMAT = "fitwell.model"
 FORMAT_VERSION = 2  # 1: a Sequential's input and layers at the top of config.json
@@ -49,6 +50,12 @@ METADATA, CONFIG, WEIGHTS, OPTIMIZER = (
 )
 #: JSON members larger than this are refused (a real config is a few kB).
 JSON_LIMIT = 64 << 20
+#: The most elements one shape or size in a file's description may ask for (8 GiB of float32).
+#: Checked before anything is built, so a damaged or hostile file cannot make the loader allocate
+#: absurd amounts of memory.
+SIZE_LIMIT = 1 << 31
+#: Deflate compresses at most about 1032:1; a member claiming more is damaged (or a zip bomb).
+MAX_COMPRESSION_RATIO = 1100
 
 
 def _check_extension(filepath: str | os.PathLike, action: str) -> None:
@@ -59,8 +66,13 @@ def _check_extension(filepath: str | os.PathLike, action: str) -> None:
         )
 
 
-def _check_savable(model: Model) -> dict[str, Any]:
-    """The model's description (refusing what a file cannot hold), once every weight exists."""
+def check_savable(model: Model) -> dict[str, Any]:
+    """The model's description (refusing what a file cannot hold), once every weight exists.
+
+    Raises:
+        ValueError: For a model with weights not created yet.
+        TypeError: For a model or layer that cannot be described as data.
+    """
     weights.require_built(model, "model.save()")
     return graph_config.describe_model(model)
 
@@ -76,7 +88,8 @@ def save_model(model: Model, filepath: str | os.PathLike, *, overwrite: bool = T
         TypeError: For a model or layer that cannot be described as data.
     """
     _check_extension(filepath, "model.save()")
-    config: dict[str, Any] = {**_check_savable(model), "compile_config": None}
+    check_overwrite(filepath, overwrite)
+    config: dict[str, Any] = {**check_savable(model), "compile_config": None}
     state = {name: cpu_copy(tensor) for name, tensor in model.state_dict().items()}
     members = {WEIGHTS: safetensors_save(state, metadata={"format": "pt"})}
     if model.trainer is not None:
@@ -100,11 +113,13 @@ def save_model(model: Model, filepath: str | os.PathLike, *, overwrite: bool = T
         "fitwell_version": fitwell.__version__,
         "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
     }
-    with atomic_path(filepath, overwrite=overwrite) as temp, zipfile.ZipFile(temp, "w") as archive:
+    buffer = io.BytesIO()  # the whole archive in memory, then one atomic write
+    with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr(METADATA, json.dumps(metadata, indent=2))
         archive.writestr(CONFIG, json.dumps(config, indent=2))
         for name, data in members.items():
             archive.writestr(name, data)
+    write_bytes(filepath, buffer.getbuffer(), overwrite=overwrite)
 
 
 def _open(filepath: str | os.PathLike) -> zipfile.ZipFile:
@@ -151,6 +166,14 @@ def _json_member(archive: zipfile.ZipFile, name: str, source: str) -> Any:
 
 
 def _tensors_member(archive: zipfile.ZipFile, name: str, source: str) -> bytes:
+    if name not in archive.namelist():
+        raise ValueError(f"{source} lacks {name!r}. Received: a damaged model file; save the model again.")
+    info = archive.getinfo(name)
+    if info.file_size > max(MAX_COMPRESSION_RATIO * info.compress_size, 1 << 20):
+        raise ValueError(
+            f"{source}: {name!r} claims {info.file_size} bytes from {info.compress_size} compressed ones, "
+            "more than any real compression gives. Received: a damaged file; save the model again."
+        )
     data = archive.read(name)
     check_safetensors_bytes(data, source=f"{source} member {name!r}")
     return data
@@ -172,7 +195,17 @@ def load_model(filepath: str | os.PathLike, *, compile: bool = True) -> Model:  
         optimizer_blob = (
             _tensors_member(archive, OPTIMIZER, source) if OPTIMIZER in archive.namelist() else None
         )
-    model = graph_config.build_model(_description(config, source))
+    description = _description(config, source)
+    _check_sizes(description, source)
+    try:
+        model = graph_config.build_model(description)
+    except RuntimeError as error:
+        if "allocate" not in str(error):
+            raise
+        raise ValueError(
+            f"{source} describes a model too large for this machine's memory ({error}). Received: a "
+            "damaged file, or a model saved on a larger machine. Load it where enough memory is free."
+        ) from None
     weights.materialize(model, tensors)
     names, _ = weights.check(model, weights.shapes(tensors), strict=True, source=source)
     weights.assign(model, {name: tensors[name] for name in names})
@@ -204,3 +237,41 @@ def _description(config: Any, source: str) -> dict[str, Any]:
             "damaged file."
         )
     return config
+
+
+def _check_sizes(description: Any, source: str, path: str = "config") -> None:
+    """Refuse any shape or integer size in the description beyond `SIZE_LIMIT`, before building.
+
+    Seeds are integers too, but not sizes; they are skipped.
+    """
+    if isinstance(description, dict):
+        for key, value in description.items():
+            if "seed" in str(key):
+                continue
+            if key in ("shape", "batch_shape", "input_shape", "target_shape") and _is_int_list(value):
+                count = 1
+                for size in value:
+                    count *= 1 if size is None else max(int(size), 1)
+                if count > SIZE_LIMIT:
+                    raise ValueError(
+                        f"{source}: {path}.{key}={value} asks for {count} elements per sample, more than the "
+                        f"limit of {SIZE_LIMIT}. Received: a damaged or hostile model file; nothing was "
+                        "allocated. Save the model again from its code."
+                    )
+                continue
+            _check_sizes(value, source, f"{path}.{key}")
+    elif isinstance(description, list):
+        for index, value in enumerate(description):
+            _check_sizes(value, source, f"{path}[{index}]")
+    elif isinstance(description, int) and not isinstance(description, bool) and abs(description) > SIZE_LIMIT:
+        raise ValueError(
+            f"{source}: {path}={description} is beyond the limit of {SIZE_LIMIT} for any size in a model "
+            "file. Received: a damaged or hostile model file; nothing was allocated. Save the model again "
+            "from its code."
+        )
+
+
+def _is_int_list(value: Any) -> bool:
+    return isinstance(value, list | tuple) and all(
+        size is None or (isinstance(size, int) and not isinstance(size, bool)) for size in value
+    )

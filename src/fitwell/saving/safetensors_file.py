@@ -15,7 +15,7 @@ import safetensors
 import safetensors.torch
 import torch
 
-from fitwell.saving.atomic import atomic_path
+from fitwell.saving.atomic import write_bytes
 from fitwell.saving.safety import check_file_format
 
 __all__ = ["cpu_copy", "read", "read_metadata", "read_shapes", "write"]
@@ -48,8 +48,7 @@ def write(
         {'bias': tensor([0., 0.])}
     """
     cpu = {name: cpu_copy(tensor) for name, tensor in tensors.items()}
-    with atomic_path(filepath, overwrite=overwrite) as temp:
-        safetensors.torch.save_file(cpu, temp, metadata=metadata)
+    write_bytes(filepath, safetensors.torch.save(cpu, metadata=metadata), overwrite=overwrite)
 
 
 @contextlib.contextmanager

@@ -1,0 +1,241 @@
+"""Read a training log file: a CSVLogger file (fitwell's or Keras's) or a JSON dump of `history.history`.
+
+What real files hold, and how it is read:
+
+- a CSV with the header first, or after a title line or two (the lines before
+  the first row naming `epoch` or `loss` are skipped, and a note says so);
+- several runs appended to one file (`CSVLogger(append=True)` over several
+  `fit` calls): the epoch column restarts, or the header repeats; the runs
+  are split and the last one is read, with a note;
+- a JSON object of per-epoch lists (`json.dump(history.history, f)`), also
+  wrapped as `{"history": {...}}`;
+- `NA` or an empty cell: a value that was not recorded; `nan`/`inf`: a value
+  that was; a column with no number at all (text, lists): not a curve.
+
+A damaged file is refused, never guessed at: a row with more or fewer cells than
+the header, or a cell that is not a number in a column of numbers, raises a
+`ValueError` that names the line (1-based, as an editor shows it) and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["LogFile", "read_log_file"]
+
+_MISSING = ("", "NA", "N/A", "None", "null")
+_DELIMITERS = (",", ";", "\t")
+#: How far down a header may be found (title lines, comments).
+_HEADER_SEARCH_LINES = 20
+
+
+@dataclass
+class LogFile:
+    """The last run in a log file.
+
+    Attributes:
+        columns: Per-epoch values by key (`None` where not recorded); JSON values may be anything.
+        epochs: The epoch column, when there is one.
+        notes: What the reader did that the user should know (skipped lines, split runs).
+        is_json: Whether the file was JSON (its values still need converting).
+    """
+
+    columns: dict[str, list[Any]]
+    epochs: list[int] | None = None
+    notes: list[str] = field(default_factory=list)
+    is_json: bool = False
+
+
+def read_log_file(path: str) -> LogFile:
+    """Read the last run of a CSV or JSON training log.
+
+    Args:
+        path: The file.
+
+    Returns:
+        The columns of the last run, with notes.
+
+    Raises:
+        FileNotFoundError: When there is no such file.
+        ValueError: For an empty, binary or damaged file (naming the line and column).
+    """
+    text = _read_text(path)
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if not stripped:
+        raise ValueError(f"The log file {path!r} is empty. Expected a header row and one row per epoch.")
+    if stripped[0] in "{[":
+        return _read_json(stripped, path)
+    return _read_csv(text, path)
+
+
+def _read_text(path: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except FileNotFoundError:
+        kind = "JSON" if path.lower().endswith(".json") else "CSV"
+        raise FileNotFoundError(
+            f"No {kind} file at {path!r}. Expected the file written by CSVLogger(filename), or a JSON "
+            "dump of history.history. Check the path (it is relative to the current directory)."
+        ) from None
+    except IsADirectoryError:
+        raise ValueError(f"{path!r} is a directory. Expected a CSVLogger file or a JSON log.") from None
+    if b"\0" in raw[:4096]:
+        raise ValueError(
+            f"{path!r} is not a text file (it holds binary data). Expected a CSVLogger file or a JSON "
+            "dump of history.history; weights (.h5, .keras) cannot be diagnosed."
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+# -- JSON --------------------------------------------------------------------------------------
+def _read_json(text: str, path: str) -> LogFile:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(
+            f"{path!r} looks like JSON but cannot be read: {error.msg} at line {error.lineno}, "
+            f"column {error.colno}. Expected a JSON object of per-epoch lists, as "
+            "json.dump(history.history, f) writes it."
+        ) from None
+    if isinstance(data, Mapping) and isinstance(data.get("history"), Mapping):
+        epochs = data.get("epoch")
+        data = data["history"]
+    else:
+        epochs = data.get("epoch") if isinstance(data, Mapping) else None
+    if not isinstance(data, Mapping):
+        raise ValueError(
+            f"{path!r} holds a JSON {type(data).__name__}, not an object of per-epoch lists. Expected "
+            'e.g. {"loss": [0.9, 0.5], "val_loss": [1.0, 0.7]}, as json.dump(history.history, f) writes it.'
+        )
+    columns = {
+        str(key): list(value) for key, value in data.items() if isinstance(value, list) and key != "epoch"
+    }
+    epoch_list = [int(e) for e in epochs] if isinstance(epochs, list) else None
+    return LogFile(columns, epoch_list, [], is_json=True)
+
+
+# -- CSV ---------------------------------------------------------------------------------------
+def _split(line: str, delimiter: str) -> list[str]:
+    return next(csv.reader([line], delimiter=delimiter), [])
+
+
+def _find_header(lines: list[str]) -> tuple[int, str, list[str]]:
+    """The first line that names `epoch` or `loss` as a cell, with its delimiter and cells."""
+    for index, line in enumerate(lines[:_HEADER_SEARCH_LINES]):
+        for delimiter in _DELIMITERS:
+            cells = [cell.strip() for cell in _split(line, delimiter)]
+            if len(cells) >= 2 and ("epoch" in cells or "loss" in cells):
+                return index, delimiter, cells
+    return -1, ",", []
+
+
+def _read_csv(text: str, path: str) -> LogFile:
+    lines = text.splitlines()
+    header_index, delimiter, header = _find_header(lines)
+    if header_index < 0:
+        first = lines[0] if lines else ""
+        raise ValueError(
+            f"No header row in {path!r}: none of its first {_HEADER_SEARCH_LINES} lines names an 'epoch' or "
+            f"'loss' column (line 1 is {first[:60]!r}). Expected a CSVLogger file: a header such as "
+            "'epoch,loss,val_loss', then one row per epoch."
+        )
+    notes = []
+    if header_index:
+        skipped = "line 1" if header_index == 1 else f"lines 1–{header_index}"
+        notes.append(f"skipped {skipped} before the header ({lines[0].strip()[:50]!r}).")
+    rows: list[tuple[int, list[str]]] = []  # (1-based line number, cells)
+    starts = [0]  # positions in `rows` where a run starts
+    for number, line in enumerate(lines[header_index + 1 :], start=header_index + 2):
+        if not line.strip():
+            continue
+        cells = [cell.strip() for cell in _split(line, delimiter)]
+        if cells == header:  # the header again: a run appended after a change of columns
+            starts.append(len(rows))
+            continue
+        if len(cells) == len(header) + 1 and cells[-1] == "":
+            cells = cells[:-1]  # a trailing separator
+        if len(cells) != len(header):
+            _ragged(path, number, cells, header)
+        rows.append((number, cells))
+    if not rows:
+        raise ValueError(f"{path!r} has a header but no rows. Train for at least one epoch.")
+    numeric = _numeric_columns(rows, header)
+    values = {name: [_cell(path, number, name, cells[i]) for number, cells in rows] for i, name in numeric}
+    epochs = values.pop("epoch", None)
+    if epochs is not None:
+        starts += [i for i in range(1, len(epochs)) if _restarts(epochs[i - 1], epochs[i])]
+    starts = sorted(set(starts) - {len(rows)})
+    if len(starts) > 1:
+        first_line, last_line = rows[starts[-1]][0], rows[-1][0]
+        lines_text = [str(rows[s][0]) for s in starts[1:]]
+        where = (
+            f"line {lines_text[0]}"
+            if len(lines_text) == 1
+            else f"lines {', '.join(lines_text[:-1])} and {lines_text[-1]}"
+        )
+        notes.append(
+            f"the file holds {len(starts)} runs appended one after another (new runs start at {where}); "
+            f"this is the last one (lines {first_line}–{last_line})."
+        )
+        values = {name: column[starts[-1] :] for name, column in values.items()}
+        epochs = None if epochs is None else epochs[starts[-1] :]
+    epoch_list = None if epochs is None else [int(e) if e is not None else -1 for e in epochs]
+    return LogFile(values, epoch_list, notes)
+
+
+def _restarts(previous: float | None, current: float | None) -> bool:
+    return previous is not None and current is not None and current <= previous
+
+
+def _ragged(path: str, number: int, cells: list[str], header: list[str]) -> None:
+    if len(cells) < len(header):
+        missing = header[len(cells)]
+        detail = f"has {len(cells)} cells, the header has {len(header)}: column '{missing}' is missing"
+        last = cells[-1] if cells else ""
+        if last not in _MISSING and not _is_number(last):
+            column = header[len(cells) - 1]
+            detail += f", and the last cell, {last!r} in column '{column}', is not a number (a torn line)"
+    else:
+        detail = f"has {len(cells)} cells, the header has {len(header)}: an extra cell {cells[len(header)]!r}"
+    raise ValueError(
+        f"Line {number} of {path!r} {detail}. Expected one cell per column on every line (NA for a value "
+        "that was not recorded). The file may be damaged (a torn last line) or edited by hand: fix or "
+        "delete that line."
+    )
+
+
+def _numeric_columns(rows: list[tuple[int, list[str]]], header: list[str]) -> list[tuple[int, str]]:
+    """Columns with at least one number (the others, all text or lists, are not curves)."""
+    chosen = []
+    for index, name in enumerate(header):
+        if any(_is_number(cells[index]) for _, cells in rows):
+            chosen.append((index, name))
+    return chosen
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _cell(path: str, number: int, column: str, cell: str) -> float | None:
+    if cell in _MISSING:
+        return None
+    try:
+        return float(cell)
+    except ValueError:
+        raise ValueError(
+            f"Line {number} of {path!r}, column '{column}': {cell!r} is not a number. Expected a number, "
+            "or NA (or an empty cell) for a value that was not recorded: fix or delete that line."
+        ) from None

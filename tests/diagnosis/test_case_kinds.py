@@ -1,0 +1,182 @@
+"""Synthetic development examples of the kinds of cases that real runs showed the rules missing.
+
+Each builds the curve shape from its description (not from any stored run) and checks the
+finding, its evidence and that its advice fits the run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from fitwell.diagnosis import diagnose
+
+from . import synthetic
+
+CE = {"loss": "sparse_categorical_crossentropy", "num_classes": 10}
+
+
+# -- one catastrophic epoch -------------------------------------------------------------------
+@pytest.mark.parametrize("recovers", [False, True])
+def test_one_epoch_explosion_is_divergence(recovers):
+    loss = synthetic.decay(30, 2.0, 0.3).tolist()
+    loss[12] = 3000.0
+    if not recovers:
+        loss[13:] = [14.0] * 17  # sits above where it started
+    finding = diagnose({"loss": loss, "learning_rate": [0.01] * 30}, **CE).primary
+    assert finding.kind == "diverged" and finding.epochs == [12]
+    assert "exploded" in finding.summary and "3000" in finding.summary and "0.001–0.003" in finding.advice
+
+
+def test_validation_far_above_the_baseline_is_divergence():
+    loss = synthetic.decay(20, 2.0, 0.5).tolist()
+    finding = diagnose({"loss": loss, "val_loss": [400.0] * 20}, **CE).primary
+    assert finding.kind == "diverged" and "val_loss ended at 400" in finding.summary
+
+
+# -- overfitting seen in the metric gap ----------------------------------------------------------
+def _gap_run(n=60, rise=0.10, stall=False):
+    t = np.arange(n)
+    loss = synthetic.decay(n, 0.7, 0.1, speed=3.0)
+    best = n // 2
+    if stall:
+        val = np.where(t < best, 0.6 - 0.15 * t / best, 0.45)
+    else:
+        val = np.where(t < best, 0.6 - 0.15 * t / best, 0.45 * (1 + rise * (t - best) / (n - 1 - best)))
+    accuracy = 0.6 + 0.37 * (1 - np.exp(-3 * t / n))
+    val_accuracy = np.minimum(0.6 + 0.2 * t / best, 0.8)
+    return {
+        "loss": loss.tolist(),
+        "val_loss": synthetic.noisy(val, 0.002).tolist(),
+        "accuracy": accuracy.tolist(),
+        "val_accuracy": val_accuracy.tolist(),
+    }
+
+
+def test_a_small_rise_with_a_large_accuracy_gap_is_overfitting():
+    finding = diagnose(_gap_run(rise=0.08), loss="binary_crossentropy").primary
+    assert finding.kind == "overfitting"
+    assert finding.evidence["metric_end"] - finding.evidence["val_metric_end"] > 0.1
+    assert "val_accuracy" in finding.summary
+    no_gap = _gap_run(rise=0.08)
+    no_gap["accuracy"] = no_gap["val_accuracy"]
+    assert diagnose(no_gap, loss="binary_crossentropy").primary.kind != "overfitting"
+
+
+def test_validation_that_stalls_while_the_gap_grows_is_overfitting():
+    finding = diagnose(_gap_run(stall=True), loss="binary_crossentropy").primary
+    assert finding.kind == "overfitting" and "stopped improving" in finding.summary
+
+
+def test_the_advice_names_the_metric_when_validation_accuracy_peaks_later():
+    run = _gap_run(rise=0.3)
+    n = len(run["loss"])
+    run["val_loss"][3] = 0.3  # val_loss lowest at epoch 4, while accuracy keeps improving
+    run["val_accuracy"] = np.minimum(0.6 + 0.3 * np.arange(n) / (n - 10), 0.88).tolist()
+    finding = diagnose(run, loss="binary_crossentropy").get("overfitting")
+    assert finding is not None
+    assert (
+        "val_accuracy was highest at epoch" in finding.advice
+        and "monitor='val_accuracy', mode='max'" in finding.advice
+    )
+
+
+# -- honest near-perfect validation ---------------------------------------------------------------
+def _honest(n, val_accuracy_end, samples, ratio):
+    loss = synthetic.decay(n, 2.2, 0.06, speed=6.0)
+    val_loss = loss * ratio
+    t = np.arange(n)
+    val_accuracy = np.round((val_accuracy_end - 0.3 * np.exp(-t)) * samples) / samples
+    val_accuracy[1] = val_accuracy[2] - 1.0 / samples
+    return {
+        "loss": loss.tolist(),
+        "accuracy": (1 - loss / 3).tolist(),
+        "val_loss": val_loss.tolist(),
+        "val_accuracy": val_accuracy.tolist(),
+    }
+
+
+@pytest.mark.parametrize(
+    ("accuracy", "samples", "ratio"),
+    [(0.995, 10000, 0.5), (0.996, 12000, 0.8), (1.0, 36, 0.3), (1.0, 30, 0.9), (1.0, 300, 0.9)],
+)
+def test_honest_near_perfect_validation_is_not_suspicious(accuracy, samples, ratio):
+    """MNIST-class 99.5%, validation loss below training (dropout), tiny sets at 100%."""
+    kinds = diagnose(_honest(30, accuracy, samples, ratio), **CE).kinds
+    assert "suspicious_validation" not in kinds
+
+
+@pytest.mark.parametrize(("samples", "ratio"), [(1000, 0.9), (300, 0.5)])
+def test_perfect_validation_on_many_samples_or_beating_training_is_suspicious(samples, ratio):
+    assert diagnose(_honest(30, 1.0, samples, ratio), **CE).primary.kind == "suspicious_validation"
+
+
+# -- erratic validation ---------------------------------------------------------------------------
+@pytest.mark.parametrize("late", [False, True])
+def test_validation_jumping_up_and_down_while_training_is_smooth_is_unstable(late):
+    n = 60
+    loss = synthetic.decay(n, 50.0, 0.1, speed=8.0) if late else synthetic.decay(n, 2.0, 0.2)
+    val = loss * 1.3
+    jumps = np.arange(n) % 7 == 3
+    if late:
+        jumps &= np.arange(n) > 30  # after the losses fell 100x
+    val = np.where(jumps, val * 2.0, val)
+    finding = diagnose({"loss": loss.tolist(), "val_loss": val.tolist()}, **({} if late else CE)).get(
+        "unstable"
+    )
+    assert finding is not None and finding.evidence["curve"] == "val_loss"
+
+
+def test_a_validation_loss_rising_steadily_is_not_erratic():
+    run = synthetic.overfitting(80, best=20)
+    assert "unstable" not in diagnose(run).kinds
+
+
+# -- converged high bias vs. a plateau the rate causes --------------------------------------------
+def test_a_linear_model_on_a_nonlinear_task_is_underfitting_not_a_plateau():
+    loss = synthetic.decay(60, 0.69, 0.36, speed=10.0)
+    run = {
+        "loss": loss.tolist(),
+        "val_loss": (loss * 0.98).tolist(),
+        "accuracy": (0.5 + 0.33 * (1 - np.exp(-np.arange(60) / 5))).tolist(),
+        "val_accuracy": (0.5 + 0.34 * (1 - np.exp(-np.arange(60) / 5))).tolist(),
+        "learning_rate": [0.01] * 60,
+    }
+    finding = diagnose(run, loss="binary_crossentropy").primary
+    assert finding.kind == "underfitting" and "high bias" in finding.summary
+    assert "capacity" in finding.advice and "ReduceLROnPlateau" not in finding.advice
+
+
+# -- still improving, too short --------------------------------------------------------------------
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_runs_of_one_to_three_epochs_still_falling_are_too_short_to_judge(n):
+    losses = [2.2, 1.8, 1.5][:n]
+    finding = diagnose({"loss": losses, "val_loss": [v * 0.9 for v in losses]}, **CE).primary
+    assert finding.kind == "still_improving" and "too short to judge" in finding.summary
+
+
+def test_a_run_still_improving_steadily_at_a_high_level_is_still_improving():
+    loss = 8.0 + 200.0 * np.exp(-np.arange(20) / 1.5) - 0.15 * np.arange(20)  # 2-3% per epoch at the end
+    val = loss * 1.2
+    finding = diagnose({"loss": loss.tolist(), "val_loss": val.tolist()}, loss="mse", baseline=23.5).primary
+    assert finding.kind == "still_improving"
+
+
+def test_a_loss_near_zero_still_easing_down_is_healthy():
+    loss = synthetic.decay(40, 2.0, 0.0, speed=6.0) + 0.01
+    assert diagnose({"loss": loss.tolist(), "accuracy": [0.99] * 40}, **CE).primary.kind == "healthy"
+
+
+# -- advice that fits the run's own columns --------------------------------------------------------
+@pytest.mark.parametrize(
+    "run",
+    [
+        {"loss": synthetic.decay(40, 2.3, 0.9, speed=12.0).tolist()},  # flat, no validation
+        {"loss": [2.3, 2.0]},  # too short, no validation
+        {"loss": synthetic.decay(40, 2.3, 0.1).tolist()},
+        {"loss": synthetic.flat_and_jittery(40)["loss"]},
+    ],
+)
+def test_advice_for_a_run_without_validation_never_names_a_validation_key(run):
+    for finding in diagnose(run, **CE):
+        assert "val_" not in finding.advice and "val_" not in finding.summary, finding

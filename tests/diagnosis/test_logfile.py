@@ -1,0 +1,120 @@
+"""Reading log files: appended runs, title lines, JSON dumps, and damaged files refused by line and column."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from fitwell.diagnosis import diagnose, read_curves
+
+HEADER = "epoch,loss,val_loss\n"
+
+
+def _rows(losses, start=0):
+    return "".join(f"{start + i},{loss},{loss * 1.1}\n" for i, loss in enumerate(losses))
+
+
+def test_appended_runs_are_split_and_the_last_is_read_with_a_note(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text(HEADER + _rows([2.0, 1.0, 0.5]) + _rows([1.5, 1.2, 1.0, 0.9]))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.5, 1.2, 1.0, 0.9]
+    assert curves.epochs.tolist() == [0, 1, 2, 3]
+    assert (
+        "2 runs appended" in curves.notes[0]
+        and "line 5" in curves.notes[0]
+        and "lines 5–8" in curves.notes[0]
+    )
+    diagnosis = diagnose(path)
+    assert diagnosis.notes == list(curves.notes) and "note: the file holds 2 runs" in str(diagnosis)
+    assert diagnosis.to_dict()["notes"] == list(curves.notes)
+
+
+def test_a_repeated_header_starts_a_new_run(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text(HEADER + _rows([2.0, 1.0]) + HEADER + _rows([3.0, 2.5, 2.0], start=2))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [3.0, 2.5, 2.0]
+    assert "new runs start at line 5" in curves.notes[0]
+
+
+def test_a_resumed_run_whose_epochs_go_back_is_a_new_run(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text(HEADER + _rows([2.0, 1.0, 0.9, 0.8]) + _rows([0.85, 0.7], start=2))
+    assert read_curves(path).epochs.tolist() == [2, 3]
+
+
+def test_title_lines_before_the_header_are_skipped_with_a_note(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("Training log of my model\n# lr=0.01\n" + HEADER + _rows([1.0, 0.5]))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.0, 0.5]
+    assert curves.notes == ("skipped lines 1–2 before the header ('Training log of my model').",)
+
+
+def test_semicolons_trailing_separators_and_text_columns(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("epoch;loss;note;\n0;1,0;start;\n".replace("1,0", "1.0") + "1;0.5;NA;\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.0, 0.5] and "note" not in curves.values
+
+
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_a_json_dump_of_history_is_read_as_json(tmp_path, wrapped):
+    history = {"loss": [1.0, 0.6, 0.4], "val_loss": [1.1, 0.7, 0.5], "accuracy": [0.5, 0.7, 0.8]}
+    path = tmp_path / "history.json"
+    path.write_text(json.dumps({"history": history, "epoch": [0, 1, 2]} if wrapped else history, indent=1))
+    curves = read_curves(path)
+    assert curves.values["val_loss"].tolist() == [1.1, 0.7, 0.5] and curves.notes == ()
+
+
+def test_json_nan_and_null(tmp_path):
+    path = tmp_path / "history.json"
+    path.write_text('{"loss": [1.0, NaN], "val_loss": [1.0, null]}')
+    curves = read_curves(path)
+    assert np.isnan(curves.values["loss"][1]) and not curves.recorded["val_loss"][1]
+    assert diagnose(path).primary.kind == "diverged"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "words"),
+    [
+        (HEADER + "0,1.0,1.1\n1,0.5\n", 3, "val_loss", "has 2 cells, the header has 3"),
+        (HEADER + "0,1.0,1.1\n1,0.5,0.6,0.7\n", 3, None, "an extra cell '0.7'"),
+        (HEADER + "0,1.0,1.1\n1,0.5,0.6\n2,0.4o,0.5\n", 4, "loss", "'0.4o' is not a number"),
+        (HEADER + "0,1.0,1.1\n1,0.5,0.6\n2,0.4,0.5e-", 4, "val_loss", "'0.5e-' is not a number"),
+        ("title\n" + HEADER + "0,1.0,1.1\n1,restarted,0.6\n", 4, "loss", "'restarted' is not a number"),
+    ],
+)
+def test_damaged_files_are_refused_naming_the_line_and_column(tmp_path, text, line, column, words):
+    path = tmp_path / "log.csv"
+    path.write_text(text)
+    with pytest.raises(ValueError) as raised:
+        diagnose(path)
+    message = str(raised.value)
+    assert f"Line {line} of" in message and words in message
+    if column is not None:
+        assert f"'{column}'" in message
+
+
+def test_files_that_are_not_logs_are_refused_clearly(tmp_path):
+    binary = tmp_path / "model.weights.h5"
+    binary.write_bytes(b"\x89HDF\r\n\x1a\n\0\0\0")
+    with pytest.raises(ValueError, match="not a text file"):
+        read_curves(binary)
+    with pytest.raises(ValueError, match="is a directory"):
+        read_curves(tmp_path)
+    no_header = tmp_path / "numbers.csv"
+    no_header.write_text("1,2,3\n4,5,6\n")
+    with pytest.raises(ValueError, match="No header row.*'epoch' or 'loss'"):
+        read_curves(no_header)
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"loss": [1.0, 0.5')
+    with pytest.raises(ValueError, match="looks like JSON but cannot be read"):
+        read_curves(broken)
+    listed = tmp_path / "list.json"
+    listed.write_text("[1, 2]")
+    with pytest.raises(ValueError, match="holds a JSON list"):
+        read_curves(listed)
