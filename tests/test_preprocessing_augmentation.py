@@ -180,20 +180,30 @@ def all_augmentations(seed=None) -> list[layers.Layer]:
     ]
 
 
-def test_inference_mode_returns_the_images_unchanged():
+def test_inference_mode_returns_the_images_unchanged_and_a_direct_call_augments_as_keras():
     x = torch.from_numpy(images())
     for layer in all_augmentations(seed=1):
-        assert torch.equal(layer(x), x), type(layer).__name__
-        assert torch.equal(layer(x, training=False), x)
+        assert torch.equal(layer(x, training=False), x), type(layer).__name__
         assert not torch.equal(layer(x, training=True), x), type(layer).__name__
+        assert not torch.equal(layer(x), x), type(layer).__name__  # Keras's default: training=True
+
+
+def test_predict_does_not_augment_and_leaves_a_direct_call_augmenting():
+    x = torch.from_numpy(images((4, 8, 8, 3)))
+    model = fitwell.Sequential([fitwell.Input(shape=(8, 8, 3)), layers.RandomFlip(seed=3), layers.Flatten()])
+    first, second = model.predict(x, verbose=0), model.predict(x, verbose=0)
+    np.testing.assert_array_equal(first, x.reshape(4, -1).numpy())
+    np.testing.assert_array_equal(first, second)
+    assert not torch.equal(model(x), x.reshape(4, -1))  # the direct call still augments afterwards
+    assert torch.equal(model(x, training=False), x.reshape(4, -1))
 
 
 def test_random_crop_in_inference_crops_the_centre_to_the_target_aspect_ratio_and_resizes():
     x = torch.from_numpy(images((2, 8, 12, 3)))
     expected = layers.Resizing(4, 4, crop_to_aspect_ratio=True)(x)
-    assert torch.equal(layers.RandomCrop(4, 4)(x), expected)
+    assert torch.equal(layers.RandomCrop(4, 4)(x, training=False), expected)
     same_size = torch.from_numpy(images((2, 4, 4, 3)))
-    assert torch.equal(layers.RandomCrop(4, 4)(same_size), same_size)
+    assert torch.equal(layers.RandomCrop(4, 4)(same_size, training=False), same_size)
 
 
 def test_random_crop_takes_one_window_of_the_image_per_call():

@@ -18,6 +18,7 @@ from fitwell.callbacks.base import CallbackList
 from fitwell.data import ArrayData, Batch, IterableData
 from fitwell.devices import device_scope
 from fitwell.diagnosis.baseline import fit_baseline
+from fitwell.run_mode import run_mode
 from fitwell.structures import call_module
 from fitwell.trainer import StepLogs, Trainer
 
@@ -80,13 +81,11 @@ def run_one_batch(trainer: Trainer, batch: Batch, kind: str) -> dict[str, float]
 def _run_one_batch(trainer: Trainer, batch: Batch, kind: str) -> dict[str, float]:
     steps = _Steps(trainer, kind)
     trainer.reset_metrics()
-    model = trainer.model
-    if kind == "train":
-        model.train()
-        steps.train(batch, None)
-    else:
-        model.eval()
-        steps.test(batch)
+    with run_mode(trainer.model, kind == "train"):
+        if kind == "train":
+            steps.train(batch, None)
+        else:
+            steps.test(batch)
     return steps.results()
 
 
@@ -136,20 +135,18 @@ def _evaluate(trainer: Trainer, data: Data, callbacks: CallbackList) -> dict[str
     model = trainer.model
     steps = _Steps(trainer, "test")
     trainer.reset_metrics()
-    was_training = model.training
-    model.eval()
     begin = callbacks.uses("on_test_batch_begin")
     end = callbacks.uses("on_test_batch_end")
-    callbacks.call("on_test_begin", {})
-    for step_index, batch in enumerate(data.epoch()):
-        if begin:
-            callbacks.call("on_test_batch_begin", step_index, {})
-        steps.test(batch)
-        if end:
-            callbacks.call("on_test_batch_end", step_index, steps.batch_logs())
-    logs = steps.results()
-    callbacks.call("on_test_end", logs)
-    model.train(was_training)
+    with run_mode(model, False):
+        callbacks.call("on_test_begin", {})
+        for step_index, batch in enumerate(data.epoch()):
+            if begin:
+                callbacks.call("on_test_batch_begin", step_index, {})
+            steps.test(batch)
+            if end:
+                callbacks.call("on_test_batch_end", step_index, steps.batch_logs())
+        logs = steps.results()
+        callbacks.call("on_test_end", logs)
     return logs
 
 
@@ -189,28 +186,28 @@ def _fit(
     if resume is not None:
         initial_epoch = resume.epoch
     try:
-        for epoch in range(initial_epoch, epochs):
-            trainer.reset_metrics()
-            callbacks.call("on_epoch_begin", epoch, {})
-            for checkpointer in trainer.checkpointers:
-                checkpointer.epoch_ready(epoch)
-            model.train()
-            skip = resume.batch if resume is not None and epoch == resume.epoch else 0
-            evidence.start_epoch()
-            try:
-                run_train_epoch(trainer, steps, train_data, callbacks, epoch, skip)
-            finally:
-                evidence.active = False
-            logs = steps.results()
-            evidence.end_epoch()
-            if val_data is not None and should_validate(epoch, validation_freq):
-                val_logs = evaluate_loop(trainer, val_data, callbacks)
-                logs.update({f"val_{key}": value for key, value in val_logs.items()})
-            logs["learning_rate"] = trainer.optimizer.learning_rate
-            callbacks.call("on_epoch_end", epoch, logs)
-            if model.stop_training:
-                break
-        model.eval()
+        with run_mode(model, True):  # each layer gets its own mode back at the end
+            for epoch in range(initial_epoch, epochs):
+                trainer.reset_metrics()
+                callbacks.call("on_epoch_begin", epoch, {})
+                for checkpointer in trainer.checkpointers:
+                    checkpointer.epoch_ready(epoch)
+                model.train()
+                skip = resume.batch if resume is not None and epoch == resume.epoch else 0
+                evidence.start_epoch()
+                try:
+                    run_train_epoch(trainer, steps, train_data, callbacks, epoch, skip)
+                finally:
+                    evidence.active = False
+                logs = steps.results()
+                evidence.end_epoch()
+                if val_data is not None and should_validate(epoch, validation_freq):
+                    val_logs = evaluate_loop(trainer, val_data, callbacks)
+                    logs.update({f"val_{key}": value for key, value in val_logs.items()})
+                logs["learning_rate"] = trainer.optimizer.learning_rate
+                callbacks.call("on_epoch_end", epoch, logs)
+                if model.stop_training:
+                    break
         callbacks.call("on_train_end", logs)
     finally:
         trainer.checkpointers.clear()
@@ -225,21 +222,19 @@ def predict_loop(model: Model, data: Data, callbacks: CallbackList) -> Any:
 
 def _predict(model: Model, data: Data, callbacks: CallbackList) -> Any:
     custom = model.overrides_step("predict")
-    was_training = model.training
-    model.eval()
     outputs: list[Any] = []
     begin = callbacks.uses("on_predict_batch_begin")
     end = callbacks.uses("on_predict_batch_end")
-    callbacks.call("on_predict_begin", {})
-    for step_index, batch in enumerate(data.epoch()):
-        if begin:
-            callbacks.call("on_predict_batch_begin", step_index, {})
-        output = model.predict_step((batch.x,)) if custom else call_module(model, batch.x)
-        outputs.append(output)
-        if end:
-            callbacks.call("on_predict_batch_end", step_index, {"outputs": output})
-    callbacks.call("on_predict_end", {})
-    model.train(was_training)
+    with run_mode(model, False):
+        callbacks.call("on_predict_begin", {})
+        for step_index, batch in enumerate(data.epoch()):
+            if begin:
+                callbacks.call("on_predict_batch_begin", step_index, {})
+            output = model.predict_step((batch.x,)) if custom else call_module(model, batch.x)
+            outputs.append(output)
+            if end:
+                callbacks.call("on_predict_batch_end", step_index, {"outputs": output})
+        callbacks.call("on_predict_end", {})
     return _concatenate(outputs)
 
 

@@ -28,6 +28,7 @@ from fitwell.layers.layer import Layer, call_takes_training, unique_name
 from fitwell.layers.symbolic import SymbolicTensor, is_symbolic
 from fitwell.metrics import Metric
 from fitwell.objectives import Objectives
+from fitwell.run_mode import run_mode
 from fitwell.trainer import Trainer, clearer_input_error, require_trainer
 
 __all__ = ["Model"]
@@ -139,13 +140,8 @@ class Model(Layer):
             self.built = True
             return
         shape = tuple(1 if size is None else int(size) for size in input_shape)
-        was_training = self.training
-        self.eval()
-        try:
-            with torch.no_grad():
-                self(torch.zeros(shape, device=self.device))
-        finally:
-            self.train(was_training)
+        with torch.no_grad(), run_mode(self, False):
+            self(torch.zeros(shape, device=self.device))
         self.input_sample_shape = shape[1:]
         self.built = True
 
@@ -656,9 +652,8 @@ class Model(Layer):
     def predict_on_batch(self, x: Any) -> Any:
         """Outputs for one batch, as numpy."""
         batch = _one_batch(x, None, None, self.device)
-        self.eval()
         try:
-            with torch.no_grad():
+            with torch.no_grad(), run_mode(self, False):
                 output = self.predict_step((batch.x,)) if self.overrides_step("predict") else self(batch.x)
         except (RuntimeError, TypeError) as error:
             clearer = clearer_input_error(error, batch.x, self)

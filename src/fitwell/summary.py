@@ -9,6 +9,7 @@ from torch import nn
 
 from fitwell.layers.layer import Layer
 from fitwell.layers.symbolic import SymbolicTensor, flatten
+from fitwell.run_mode import run_mode
 
 if TYPE_CHECKING:
     from fitwell.model import Model
@@ -75,17 +76,14 @@ def _traced_shapes(model: Model, layers: list[nn.Module]) -> dict[int, str]:
         module.register_forward_hook(lambda m, i, o, index=index: shapes.__setitem__(index, _shape(o)))
         for index, module in enumerate(layers)
     ]
-    was_training = model.training
-    model.eval()
     try:
-        with torch.no_grad():
+        with torch.no_grad(), run_mode(model, False):
             model(torch.zeros((2, *model.input_sample_shape), device=model.device))
     except (RuntimeError, TypeError, ValueError):
         pass  # a model with several inputs: shapes stay unknown
     finally:
         for hook in hooks:
             hook.remove()
-        model.train(was_training)
     return shapes
 
 

@@ -34,6 +34,7 @@ from fitwell.layers.symbolic import preserved_state
 from fitwell.metrics import Metric
 from fitwell.objectives import CompileMetrics, Objectives, to_floats
 from fitwell.optimizers import LossScaleOptimizer, Optimizer, TorchOptimizer
+from fitwell.run_mode import run_mode
 from fitwell.structures import call_module, leaves, map_structure
 from fitwell.utils import default_device
 
@@ -318,8 +319,6 @@ class Trainer:
     def _probe(self, batch: Batch, argument: str = "x") -> Any:
         model = self.model
         x_shape = tuple(getattr(batch.x, "shape", ()))[1:] or None
-        was_training = model.training
-        model.eval()
         try:
             # The look at the first batch must not move the random streams a run draws from
             # (Keras's build runs on placeholders and draws nothing).
@@ -329,6 +328,7 @@ class Trainer:
                 device_scope(self.device),
                 torch.random.fork_rng(devices=devices),
                 preserved_state(model),
+                run_mode(model, False),
             ):
                 y_pred = call_module(model, batch.x)
         except RuntimeError as error:
@@ -338,8 +338,6 @@ class Trainer:
             if clearer is None:
                 raise
             raise clearer from error
-        finally:
-            model.train(was_training)
         if x_shape is not None and argument == "x":
             model.input_sample_shape = x_shape
         return y_pred

@@ -16,10 +16,6 @@ Adapted:
   (a download); the `tf.data` pipeline (`train_ds.map(...)`, `.batch(64).prefetch(...).cache()`)
   is a list comprehension over the (image, label) pairs, stacked into arrays that `fit` batches
   by 64 in order (`shuffle=False`: the guide's batched dataset is not shuffled).
-- "Using random data augmentation": the pipeline calls each augmentation layer with
-  `training=True`; as written (`layer(x)`), fitwell returns the images unchanged
-  (``test_the_guides_data_augmentation_augments_each_image``, an expected failure; docs/keras.md
-  "Augmentation layers called directly").
 
 Skipped:
 - "Getting the data": the `matplotlib` grids of the first nine images (and of nine augmented
@@ -418,14 +414,6 @@ def test_standardizing_the_data_resizes_every_image_as_keras():
         np.testing.assert_allclose(np.asarray(got, dtype="float32"), expected.astype("float32"), atol=1e-3)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A fitwell layer called directly runs in inference mode, so the guide's "
-    "`data_augmentation(x)` (each layer called with no `training=`) returns the images unchanged; Keras's "
-    "augmentation layers default to training=True there and augment. A deliberate difference "
-    "(docs/keras.md, 'Augmentation layers called directly'), but the guide's pipeline then trains "
-    "on unaugmented images without a word.",
-)
 def test_the_guides_data_augmentation_augments_each_image():
     resize_fn = fitwell.layers.Resizing(150, 150)
     train_ds = [(resize_fn(x), y) for x, y in cats_vs_dogs_like(4, seed=0)]
@@ -459,7 +447,7 @@ def test_data_augmentation_in_training_mode_flips_and_rotates_as_keras():
 
     def data_augmentation(x):
         for layer in augmentation_layers:
-            x = layer(x, training=True)  # the guide: layer(x), which augments in Keras only
+            x = layer(x)
         return x
 
     augmented = [(data_augmentation(x), y) for x, y in train_ds]  # train_ds.map(...)
@@ -512,7 +500,7 @@ def cats_vs_dogs():
 
     def data_augmentation(x):
         for layer in augmentation_layers:
-            x = layer(x, training=True)
+            x = layer(x)
         return x
 
     train_ds, validation_ds, test_ds = (cats_vs_dogs_like(n, seed) for n, seed in ((96, 1), (32, 2), (32, 3)))

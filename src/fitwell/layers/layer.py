@@ -31,6 +31,7 @@ from fitwell.devices import current_device
 from fitwell.layers import symbolic, tensor_masks
 from fitwell.layers.variable import Variable
 from fitwell.layers.weight_order import keras_array, named_weights, torch_array
+from fitwell.run_mode import run_mode
 from fitwell.strings import StringArray, is_text
 
 __all__ = ["Layer", "call_takes_training", "collecting_losses", "shape_of", "store_transposed", "unique_name"]
@@ -313,14 +314,12 @@ class Layer(nn.Module):
         return (module for module in self.modules() if module is not self and isinstance(module, Layer))
 
     def _call_in_mode(self, args: tuple, kwargs: dict, training: bool | None) -> Any:
-        if training is None or bool(training) == self.training:
+        # In training mode (as in fit) everything inside already trains; inference mode is set
+        # all through, also for layers that default to training (augmentations).
+        if training is None or (training and self.training):
             return super().__call__(*args, **kwargs)
-        was_training = self.training
-        self.train(bool(training))
-        try:
+        with run_mode(self, bool(training)):
             return super().__call__(*args, **kwargs)
-        finally:
-            self.train(was_training)
 
     def _may_add_losses(self) -> bool:
         """Whether a layer inside may call add_loss: one with an activity regularizer, or one of yours."""

@@ -16,6 +16,7 @@ builds the layer, as Keras's first call does.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import operator
 import threading
@@ -241,17 +242,19 @@ def _run_probe(operation: Callable[..., Any], args: tuple, kwargs: dict, probe: 
     def real(leaf: Any) -> Any:
         return _probe_value(leaf, probe, device) if isinstance(leaf, SymbolicTensor) else leaf
 
-    modes = [module.training for module in modules]
-    for module in modules:
-        module.eval()
     _probing.depth = getattr(_probing, "depth", 0) + 1
     try:
-        with torch.no_grad(), preserved_state(operation):
+        with torch.no_grad(), preserved_state(operation), _inference(operation):
             return operation(*map_structure(args, real), **map_structure(kwargs, real))
     finally:
         _probing.depth -= 1
-        for module, mode in zip(modules, modes, strict=True):
-            module.train(mode)
+
+
+def _inference(operation: Any) -> Any:
+    """Inference mode for a module (each inner module's mode comes back after); nothing for a function."""
+    from fitwell.run_mode import run_mode
+
+    return run_mode(operation, False) if isinstance(operation, torch.nn.Module) else contextlib.nullcontext()
 
 
 class preserved_state:  # noqa: N801 - used as a context manager

@@ -32,8 +32,9 @@ class ImagePreprocessingLayer(Layer):
     training=True)` and, when random, `get_random_transformation(images,
     training=True, seed=None)`, which returns a dict of per-image parameters
     drawn with `self.draw_uniform` (None in inference mode). Augmentations
-    run only in training mode (during `fit`, or when called with
-    `training=True`); in inference mode they return their input.
+    run in training mode: during `fit`, and when called directly, as
+    Keras's do; `evaluate`, `predict` and `training=False` run them in
+    inference mode, where they return their input.
 
     Args:
         data_format: `"channels_last"` (default) or `"channels_first"`.
@@ -59,6 +60,9 @@ class ImagePreprocessingLayer(Layer):
 
     def __init__(self, *, data_format: str | None = None, seed: int | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        # Keras's image layers default to training=True: called directly, an augmentation
+        # augments. fit, evaluate and predict set the mode for their run and give it back.
+        self.training = True
         self.data_format = check_choice(data_format or "channels_last", FORMATS, "data_format")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
             raise ValueError(f"`seed` must be an int or None. Received: seed={seed!r}")
