@@ -62,3 +62,15 @@ def test_the_four_ways_to_make_a_model_run():
     assert namespace["model"](x).shape == (2, 10)  # the wrapped module
     assert namespace["MyModel"]()(x).shape == (2, 10)
     assert namespace["outputs"].shape == (None, 10)
+
+
+def test_the_sample_diagnosis_is_what_the_code_prints(capsys):
+    text = README.read_text()
+    script = next(
+        block
+        for block in re.findall(r"```python\n(.*?)```", text, flags=re.S)
+        if "diagnose(history)" in block
+    )
+    printed = re.search(r"prints \(this exact text.*?\n\n```text\n(.*?)```", text, flags=re.S).group(1)
+    exec(compile(script, str(README), "exec"), {})  # noqa: S102 - our own README
+    assert capsys.readouterr().out == printed
