@@ -218,3 +218,16 @@ def test_targets_that_do_not_line_up_with_the_windows_are_refused():
         timeseries_dataset_from_array(data, np.array(["a"] * 50), sequence_length=3)
     with pytest.raises(ValueError, match=r"`data` must hold at least one step"):
         timeseries_dataset_from_array(np.zeros((0, 2)), None, sequence_length=1)
+
+
+def test_a_read_only_array_is_copied_without_a_warning():
+    import warnings
+
+    data = np.arange(20.0)
+    data.flags.writeable = False
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        dataset = fitwell.utils.timeseries_dataset_from_array(data, data, sequence_length=5, batch_size=4)
+        x, y = next(iter(dataset))
+    np.testing.assert_array_equal(x[0].numpy(), data[:5])
+    assert y[0] == 0.0

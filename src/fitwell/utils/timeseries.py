@@ -216,7 +216,8 @@ def _as_tensor(value: Any, name: str) -> torch.Tensor:
     array = np.asarray(value)
     if array.dtype.kind not in "biuf":
         raise TypeError(f"`{name}` must hold numbers. Received: {name} with dtype {array.dtype}")
-    return torch.from_numpy(np.ascontiguousarray(array))
+    # A read-only array (pandas 3 hands those out) is copied: torch must not share memory it may not write.
+    return torch.from_numpy(np.require(array, requirements=["C", "W"]))
 
 
 def _check_positive_int(name: str, value: Any) -> None:
