@@ -38,7 +38,7 @@ test-slow: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q -m slow
 
 bench: $(STAMP)
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run --threads 1
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info

@@ -16,6 +16,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset, RandomSampler, SequentialSampler, get_worker_info
 
+from fitwell.utils.dataset_methods import DatasetMethods
 from fitwell.utils.directory_index import (
     check_validation_split,
     index_directory,
@@ -32,11 +33,13 @@ _TENSORFLOW_ONLY_INTERPOLATIONS = ("area", "lanczos3", "lanczos5", "gaussian", "
 _MAX_DEFAULT_WORKERS = 8
 
 
-class DirectoryLoader(DataLoader):
+class DirectoryLoader(DatasetMethods, DataLoader):
     """A `DataLoader` over files of a directory, with Keras's `class_names` and `file_paths`.
 
     `fit`, `evaluate` and `predict` take it directly; iterating gives
-    `(images, labels)` batches, or images alone without labels.
+    `(images, labels)` batches, or images alone without labels. tf.data's
+    methods (`take`, `map`, `prefetch`, `cardinality`, ...) come from
+    `DatasetMethods`; what they return keeps `class_names`, not `file_paths`.
 
     Attributes:
         class_names: The class names in label order, or None without labels.
@@ -295,8 +298,9 @@ def image_dataset_from_directory(
     Returns:
         A `DirectoryLoader` (a torch `DataLoader`) yielding float32 images
         with values 0–255 and labels as `label_mode` says, with attributes
-        `class_names` and `file_paths`; a list of two (training, validation)
-        for `subset="both"`.
+        `class_names` and `file_paths` and tf.data's `take`, `map`,
+        `prefetch`, ... methods; a list of two (training, validation) for
+        `subset="both"`.
 
     Raises:
         ValueError: For invalid arguments, `label_mode="binary"` without

@@ -10,7 +10,7 @@ files. Each batch is `(texts, labels)`: the texts a `StringArray` of shape
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -25,45 +25,17 @@ from fitwell.utils.directory_index import (
 )
 from fitwell.utils.image_dataset import DirectoryLoader
 
-__all__ = ["MappedBatches", "TextDirectoryLoader", "text_dataset_from_directory"]
+__all__ = ["TextDirectoryLoader", "text_dataset_from_directory"]
 
 ALLOWED_FORMATS = (".txt",)
 
 
-class MappedBatches:
-    """The batches of a dataset with a function applied to each, read again every epoch (tf.data's `map`).
-
-    A batch `(texts, labels)` is passed as two arguments, as tf.data does:
-    `dataset.map(lambda texts, labels: texts)`.
-
-    Args:
-        source: A re-iterable dataset of batches (a loader or another `MappedBatches`).
-        function: What to apply to each batch.
-    """
-
-    def __init__(self, source: Any, function: Callable[..., Any]) -> None:
-        self.source = source
-        self.function = function
-        self.class_names = getattr(source, "class_names", None)
-
-    def __iter__(self) -> Iterator[Any]:
-        for batch in self.source:
-            yield self.function(*batch) if isinstance(batch, tuple) else self.function(batch)
-
-    def __len__(self) -> int:
-        return len(self.source)
-
-    def map(self, function: Callable[..., Any]) -> MappedBatches:
-        """These batches with `function` applied after this one's."""
-        return MappedBatches(self, function)
-
-
 class TextDirectoryLoader(DirectoryLoader):
-    """A `DataLoader` of `(texts, labels)` batches of text files, with `class_names`, `file_paths`, `map`."""
+    """A `DataLoader` of `(texts, labels)` batches of text files, with `class_names` and `file_paths`.
 
-    def map(self, function: Callable[..., Any]) -> MappedBatches:
-        """The batches with `function` applied to each, e.g. `.map(lambda texts, labels: texts)`."""
-        return MappedBatches(self, function)
+    tf.data's methods come from `DatasetMethods`, e.g. the texts alone for
+    `TextVectorization.adapt`: `dataset.map(lambda texts, labels: texts)`.
+    """
 
 
 class _TextFiles(Dataset):
@@ -210,8 +182,9 @@ def text_dataset_from_directory(
     Returns:
         A `TextDirectoryLoader` (a torch `DataLoader`) yielding
         `(texts, labels)` (texts alone without labels), with attributes
-        `class_names` and `file_paths` and a `map(function)` method; a list
-        of two (training, validation) for `subset="both"`.
+        `class_names` and `file_paths` and tf.data's `map`, `take`,
+        `cardinality`, ... methods; a list of two (training, validation) for
+        `subset="both"`.
 
     Raises:
         ValueError: For invalid arguments, `label_mode="binary"` without

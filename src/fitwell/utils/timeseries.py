@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from fitwell.utils.dataset_methods import DatasetMethods
+
 __all__ = ["TimeseriesDataset", "timeseries_dataset_from_array"]
 
 
@@ -53,7 +55,8 @@ def timeseries_dataset_from_array(
 
     Returns:
         A `TimeseriesDataset`: iterate it for `(windows, targets)` batches
-        (`windows` alone without targets); `len()` is its number of batches.
+        (`windows` alone without targets); `len()` is its number of batches,
+        and it has tf.data's `take`, `map`, `cardinality`, ... methods.
 
     Raises:
         ValueError: For windows that do not fit the data, bad strides or
@@ -117,12 +120,13 @@ def timeseries_dataset_from_array(
     )
 
 
-class TimeseriesDataset:
+class TimeseriesDataset(DatasetMethods):
     """Batches of windows over a timeseries, made by `timeseries_dataset_from_array`.
 
     Each batch is cut by one indexing operation: the window starts of the
     batch plus the offsets inside a window give a `(batch, sequence_length)`
-    table of steps, and `data[table]` gathers them.
+    table of steps, and `data[table]` gathers them. tf.data's methods
+    (`take`, `map`, `cardinality`, ...) come from `DatasetMethods`.
 
     Args:
         data: The series as a tensor, time first.
