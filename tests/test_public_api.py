@@ -10,6 +10,7 @@ import fitwell
 
 PACKAGES = [
     "activations",
+    "backend",
     "callbacks",
     "datasets",
     "initializers",
@@ -38,6 +39,7 @@ def test_top_level_names_are_pinned():
             "Sequential",
             "__version__",
             "activations",
+            "backend",
             "callbacks",
             "datasets",
             "diagnose",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from fitwell import (
     activations,
+    backend,
     callbacks,
     datasets,
     initializers,
@@ -44,6 +45,7 @@ __all__ = [
     "Sequential",
     "__version__",
     "activations",
+    "backend",
     "callbacks",
     "datasets",
     "diagnose",

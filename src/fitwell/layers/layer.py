@@ -34,10 +34,23 @@ from fitwell.layers.weight_order import keras_array, named_weights, torch_array
 from fitwell.run_mode import run_mode
 from fitwell.strings import StringArray, is_text
 
-__all__ = ["Layer", "call_takes_training", "collecting_losses", "shape_of", "store_transposed", "unique_name"]
+__all__ = [
+    "Layer",
+    "call_takes_training",
+    "collecting_losses",
+    "reset_names",
+    "shape_of",
+    "store_transposed",
+    "unique_name",
+]
 
 _counters: dict[str, itertools.count] = defaultdict(itertools.count)
 _collectors = threading.local()
+
+
+def reset_names() -> None:
+    """Count automatic names from zero again (`fitwell.backend.clear_session`)."""
+    _counters.clear()
 
 
 def unique_name(base: str) -> str:

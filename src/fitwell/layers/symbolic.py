@@ -36,6 +36,7 @@ __all__ = [
     "flatten_tensors",
     "is_probing",
     "preserved_state",
+    "reset_names",
     "is_symbolic",
     "map_structure",
 ]
@@ -53,6 +54,12 @@ def is_probing() -> bool:
 
 
 _names = itertools.count()
+
+
+def reset_names() -> None:
+    """Number the names of symbolic tensors from zero again (`fitwell.backend.clear_session`)."""
+    global _names
+    _names = itertools.count()
 
 
 @dataclass(eq=False)
