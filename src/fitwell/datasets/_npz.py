@@ -11,41 +11,15 @@ from __future__ import annotations
 
 import io
 import os
-import pickle
 import zipfile
 from typing import IO
 
 import numpy as np
 
+from fitwell.datasets._safe_pickle import load_arrays_pickle
 from fitwell.errors import UnsafeFileError
 
 __all__ = ["load_npz"]
-
-# Rebuilding a NumPy array from a pickle uses these globals and nothing else
-# (`multiarray` under both its NumPy 1 and NumPy 2 module names).
-_ALLOWED_GLOBALS = frozenset(
-    {
-        ("numpy", "ndarray"),
-        ("numpy", "dtype"),
-        ("numpy.core.multiarray", "_reconstruct"),
-        ("numpy._core.multiarray", "_reconstruct"),
-    }
-)
-
-
-class _ArraysOfListsUnpickler(pickle.Unpickler):
-    def __init__(self, stream: IO[bytes], source: str) -> None:
-        super().__init__(stream)
-        self.source = source
-
-    def find_class(self, module: str, name: str) -> object:
-        if (module, name) in _ALLOWED_GLOBALS:
-            return super().find_class(module, name)
-        raise UnsafeFileError(
-            f"Refusing to load `{module}.{name}` from the dataset file {self.source}: it should hold only "
-            "NumPy arrays of numbers and lists, so the file is corrupted or malicious. Delete it and load "
-            "the dataset again to download a fresh copy."
-        )
 
 
 def _read_member(stream: IO[bytes], source: str) -> np.ndarray:
@@ -60,7 +34,7 @@ def _read_member(stream: IO[bytes], source: str) -> np.ndarray:
             f"{source} holds an array in an unknown .npy version {version}. The file is damaged."
         )
     if dtype.hasobject:
-        array = _ArraysOfListsUnpickler(stream, source).load()
+        array = load_arrays_pickle(stream, source)
         if not isinstance(array, np.ndarray):
             raise UnsafeFileError(f"{source} holds a {type(array).__name__} where an array belongs.")
         return array

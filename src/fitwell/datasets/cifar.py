@@ -8,39 +8,14 @@ resolves only the three NumPy names an array needs and refuses all others.
 from __future__ import annotations
 
 import os
-import pickle
 from pathlib import Path
 
 import numpy as np
 
 from fitwell.datasets._cache import cache_folder, extracted_archive
-from fitwell.errors import UnsafeFileError
+from fitwell.datasets._safe_pickle import load_arrays_pickle
 
 __all__ = ["batches_folder", "load_batch", "to_keras_layout"]
-
-# Rebuilding a NumPy array from a pickle uses these globals and nothing else
-# (`multiarray` under both its NumPy 1 and NumPy 2 module names).
-_ALLOWED_GLOBALS = frozenset(
-    {
-        ("numpy", "ndarray"),
-        ("numpy", "dtype"),
-        ("numpy.core.multiarray", "_reconstruct"),
-        ("numpy._core.multiarray", "_reconstruct"),
-    }
-)
-
-
-class _ArrayOnlyUnpickler(pickle.Unpickler):
-    source: str = ""  # the file, for the error message
-
-    def find_class(self, module: str, name: str) -> object:
-        if (module, name) in _ALLOWED_GLOBALS:
-            return super().find_class(module, name)
-        raise UnsafeFileError(
-            f"Refusing to load `{module}.{name}` from the dataset file {self.source}: a CIFAR batch "
-            "holds only NumPy arrays, lists and strings, so the file is corrupted or malicious. "
-            "Delete it and load the dataset again to download a fresh copy."
-        )
 
 
 def load_batch(path: str | os.PathLike, label_key: str = "labels") -> tuple[np.ndarray, list[int]]:
@@ -50,7 +25,7 @@ def load_batch(path: str | os.PathLike, label_key: str = "labels") -> tuple[np.n
         UnsafeFileError: When the pickle names anything but NumPy's array constructors.
 
     Example:
-        >>> import tempfile
+        >>> import pickle, tempfile
         >>> path = os.path.join(tempfile.mkdtemp(), "data_batch_1")
         >>> with open(path, "wb") as f:
         ...     pickle.dump({b"data": np.zeros((2, 3072), np.uint8), b"labels": [3, 5]}, f)
@@ -59,9 +34,7 @@ def load_batch(path: str | os.PathLike, label_key: str = "labels") -> tuple[np.n
         ((2, 3, 32, 32), [3, 5])
     """
     with open(path, "rb") as stream:
-        unpickler = _ArrayOnlyUnpickler(stream, encoding="bytes")
-        unpickler.source = os.fspath(path)
-        content = unpickler.load()
+        content = load_arrays_pickle(stream, os.fspath(path), encoding="bytes")
     content = {key.decode("utf8") if isinstance(key, bytes) else key: value for key, value in content.items()}
     data = content["data"]
     return data.reshape(data.shape[0], 3, 32, 32), content[label_key]
