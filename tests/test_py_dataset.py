@@ -431,7 +431,7 @@ def test_iterating_a_py_dataset_reads_its_batches_in_order():
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 def test_batches_are_pinned_for_the_copy_to_the_gpu():
-    from fitwell.data import PyDatasetData
+    from fitwell.py_dataset_data import PyDatasetData
 
     x, y = regression_data(16)
     data = PyDatasetData(ArrayBatches(x, y), shuffle=False, device=torch.device("cuda"))
