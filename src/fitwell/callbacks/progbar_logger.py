@@ -62,7 +62,7 @@ def print_message(callback: Callback, message: str) -> None:
         Epoch 3: early stopping
     """
     for other in callback.params.get("callbacks", ()):
-        if isinstance(other, ProgbarLogger) and other._take_message(message):
+        if isinstance(other, ProgbarLogger) and other.take_message(message):
             return
     print(message)
 
@@ -168,7 +168,7 @@ class ProgbarLogger(Callback):
         return Progress(step, steps, now - self._start, step_seconds, tuple(values), done)
 
     # -- messages ---------------------------------------------------------------
-    def _take_message(self, message: str) -> bool:
+    def take_message(self, message: str) -> bool:
         """Place a callback's message (see `print_message`); False when this logger has no pass open."""
         if not self._is_open or not self._writes_to_stdout():
             return False
