@@ -66,12 +66,15 @@ def stuck(n: int, *, seed: int = 0) -> dict[str, list[float]]:
 
 
 def spiky(n: int, *, seed: int = 0) -> dict[str, list[float]]:
-    """A falling training loss that jumps up every third epoch."""
+    """A falling training loss that jumps up every third epoch, and validation with it (the weights
+    were thrown off course, so the model at the epoch's end is worse too)."""
     loss = decay(n, 1.0, 0.2)
     loss[2::3] *= 2.0
+    val = noisy(decay(n, 0.9, 0.3), 0.05, seed)
+    val[2::3] *= 1.4
     return {
         "loss": loss.tolist(),
-        "val_loss": noisy(decay(n, 0.9, 0.3), 0.05, seed).tolist(),
+        "val_loss": val.tolist(),
         "learning_rate": [0.05] * n,
     }
 

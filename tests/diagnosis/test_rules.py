@@ -59,6 +59,19 @@ def test_repeated_spikes_are_unstable(n):
     assert diagnosis.primary.evidence["train_spikes"] >= 2
 
 
+def test_training_jitter_with_calm_validation_is_not_unstable():
+    # Dropout on a small training set: the epoch mean jumps up 25-50% now and then while the
+    # validation loss keeps falling smoothly. The weights were not thrown off course.
+    run = synthetic.healthy(40)
+    for epoch in (12, 19, 26, 31, 37):
+        run["loss"][epoch] *= 1.45
+    assert "unstable" not in kinds(run)
+    # The same jumps with validation jumping along are instability.
+    for epoch in (12, 19, 26, 31, 37):
+        run["val_loss"][epoch] *= 1.3
+    assert diagnose(run).primary.kind == "unstable"
+
+
 def test_a_single_spike_is_not_unstable():
     run = synthetic.healthy(30)
     run["loss"][15] *= 3.0

@@ -1,10 +1,11 @@
 """`diverged`: the training loss became NaN/Inf, exploded (even for one epoch or one batch),
-or ended worse than the best constant prediction."""
+or ended worse than the best constant prediction (unless it is still falling steadily toward it)."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from fitwell.diagnosis import stats
 from fitwell.diagnosis.findings import Finding
 from fitwell.diagnosis.run import RunView, format_epoch, format_number, learning_rate_range
 
@@ -147,9 +148,21 @@ def _batch_spike(run: RunView) -> Finding | None:
     )
 
 
+def _falling_steadily(run: RunView) -> bool:
+    """A loss that went down in nearly every step (of `n // 20` epochs on long runs) and ended below
+    its start: an untrained output still far from the targets, approaching them slowly (a rate too
+    low), not a model that learned to be wrong."""
+    th = run.thresholds
+    return (
+        run.n >= 4
+        and float(run.loss[-1]) < float(run.loss[0])
+        and stats.decreasing_fraction(run.loss, max(1, run.n // 20)) >= th.crawl_min_decreasing
+    )
+
+
 def _above_chance(run: RunView) -> Finding | None:
     reference, end = run.reference, run.end_loss
-    if not reference or end <= run.thresholds.diverge_above_chance * reference:
+    if not reference or end <= run.thresholds.diverge_above_chance * reference or _falling_steadily(run):
         return None
     what = run.context.describe_reference()
     return Finding(

@@ -1,5 +1,5 @@
-"""`unstable`: repeated upward jumps of the training loss, erratic validation loss, or batches
-far outside their epoch's spread."""
+"""`unstable`: repeated upward jumps of the training loss (that validation shows too), erratic
+validation loss, or batches far outside their epoch's spread."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 from fitwell.diagnosis.findings import Finding
 from fitwell.diagnosis.run import RunView, format_epoch, format_number, learning_rate_range
 
-__all__ = ["check_instability", "peaks", "spikes"]
+__all__ = ["check_instability", "excursions", "peaks", "spikes"]
 
 
 def spikes(values: np.ndarray, *, relative: float, floor: float) -> np.ndarray:
@@ -49,6 +49,57 @@ def peaks(values: np.ndarray, *, relative: float, floor: float) -> np.ndarray:
     return np.flatnonzero(is_peak) + 1
 
 
+def excursions(values: np.ndarray, *, relative: float, floor: float, within: int = 2) -> np.ndarray:
+    """Indices `t` of local tops that stand more than `relative` above the lowest of the `within`
+    values before them, and that the curve falls back from by as much (below
+    `values[t] / (1 + relative)`) within `within` epochs: an excursion up and back, whether it
+    climbs in one epoch or two.
+
+    A steady rise (validation loss while overfitting) has no excursions; an erratic curve has
+    many, at any level.
+
+    Example:
+        >>> v = np.array([0.08, 0.11, 0.14, 0.09, 0.066, 0.099, 0.063, 0.083, 0.091, 0.19, 0.05])
+        >>> excursions(v, relative=0.3, floor=0.01).tolist()
+        [2, 5, 9]
+        >>> excursions(np.array([0.4, 0.55, 0.75, 1.0, 1.3]), relative=0.3, floor=0.01).tolist()
+        []
+    """
+    values = np.asarray(values, dtype=np.float64)
+    found = []
+    for t in range(1, len(values) - 1):
+        top = values[t]
+        if top < values[t - 1] or top < values[t + 1] or top <= floor:
+            continue
+        before = float(np.min(values[max(0, t - within) : t]))
+        after = float(np.min(values[t + 1 : t + 1 + within]))
+        if top > (1.0 + relative) * before and after < top / (1.0 + relative):
+            found.append(t)
+    return np.asarray(found, dtype=int)
+
+
+def _confirmed_by_validation(run: RunView, positions: np.ndarray, *, strict: bool = False) -> np.ndarray:
+    """The training-loss spikes that the validation loss shows too (it rose at that epoch or the
+    next), and those too large for noise (`spike_unconfirmed`; not with `strict`). A smaller spike
+    of the training mean alone, with validation calm, is the noise of the estimate (dropout, a few
+    batches per epoch), not weights thrown off course."""
+    if not run.has_val or not len(positions):
+        return positions
+    val = np.full(run.n, np.nan)
+    val[run.val_positions] = run.val_loss
+    rose = np.zeros(run.n, dtype=bool)
+    rose[1:] = val[1:] > (1.0 + run.thresholds.val_confirms_spike) * val[:-1]
+    seen = rose.copy()
+    seen[:-1] |= rose[1:]
+    recorded = ~np.isnan(val)
+    if recorded.sum() < 0.5 * run.n:  # validation too sparse (validation_freq) to judge
+        return positions
+    if strict:
+        return positions[seen[positions]]
+    large = run.loss[positions] > (1.0 + run.thresholds.spike_unconfirmed) * run.loss[positions - 1]
+    return positions[seen[positions] | large]
+
+
 def _enough(count: int, steps: int, run: RunView, *, capped: bool = False) -> bool:
     th = run.thresholds
     share = th.unstable_spike_share * steps
@@ -71,49 +122,98 @@ def check_instability(run: RunView) -> Finding | None:
     """`unstable` when spikes are frequent in the training or validation loss, or inside epochs."""
     th = run.thresholds
     train_scale = run.reference or float(abs(run.loss[0]))
-    train = spikes(run.loss, relative=th.spike_relative, floor=th.spike_of_start * train_scale)
-    val = (
-        peaks(
-            run.val_loss,
-            relative=th.val_spike_relative,
-            floor=run.floor_of(run.val_loss, th.val_spike_of_start),
-        )
-        if run.has_val
-        else np.zeros(0, dtype=int)
+    train = _confirmed_by_validation(
+        run, spikes(run.loss, relative=th.spike_relative, floor=th.spike_of_start * train_scale)
     )
+    val = sharp = np.zeros(0, dtype=int)
+    if run.has_val:
+        floor = run.floor_of(run.val_loss, th.val_spike_of_start)
+        sharp = peaks(run.val_loss, relative=th.val_spike_relative, floor=floor)
+        val = np.union1d(sharp, excursions(run.val_loss, relative=th.val_spike_relative, floor=floor))
+        val = val.astype(int)
+    val_epochs = run.val_positions[val] if run.has_val else val
+    both = np.union1d(train, val_epochs)
+    severe = _severe_count(run, train_scale)
     if _enough(len(train), run.n - 1, run):
-        values, positions, name, epoch_positions = run.loss, train, "loss", train
-    elif run.has_val and _enough(len(val), len(run.val_loss) - 1, run, capped=True):
-        values, positions, name, epoch_positions = run.val_loss, val, "val_loss", run.val_positions[val]
+        shown = [("loss", run.loss, train)]
+        count, steps, epoch_positions = len(train), run.n - 1, train
+    elif run.has_val and (
+        _enough(len(sharp), len(run.val_loss) - 1, run, capped=True)
+        or _enough(len(val), len(run.val_loss) - 1, run)
+    ):
+        shown = [("val_loss", run.val_loss, val)]
+        count, steps, epoch_positions = len(val), len(run.val_loss) - 1, val_epochs
+    elif len(both) and (
+        (run.has_val and _enough(len(both), run.n - 1, run)) or severe >= th.unstable_severe_spikes
+    ):
+        candidates = (("loss", run.loss, train), ("val_loss", run.val_loss, val))
+        shown = [item for item in candidates if len(item[2])]
+        count, steps, epoch_positions = len(both), run.n - 1, both
     else:
         return _inside_epochs(run, len(train), len(val))
-    rises = values[positions] - values[positions - 1]
-    relative_rises = rises / np.abs(values[positions - 1])
-    worst = int(np.argmax(relative_rises))
-    worst_epoch = run.epoch_of(int(epoch_positions[worst]))
-    before, after = float(values[positions[worst] - 1]), float(values[positions[worst]])
-    count, steps = len(positions), len(values) - 1
+    name, before, after, position = _largest_jump(shown)
+    relative_rise = (after - before) / abs(before)
+    worst_epoch = run.epoch_of(int(position if name == "loss" else run.val_positions[position]))
     evidence = {
-        "curve": name,
+        "curve": " and ".join(curve for curve, _, _ in shown),
         "spikes": count,
         "steps": steps,
-        "largest_rise": float(rises[worst]),
+        "largest_rise": after - before,
         "train_spikes": len(train),
         "val_spikes": len(val),
     }
     evidence.update(_batch_evidence(run))
-    threshold = th.val_spike_relative if name == "val_loss" else th.spike_relative
-    where = "above its neighbours " if name == "val_loss" else ""
+    if len(shown) == 2:
+        what = (
+            f"loss (by more than {th.spike_relative:.0%}) and val_loss (by more than "
+            f"{th.val_spike_relative:.0%}, up and back down) jumped up in {count} of {steps} epochs"
+        )
+    elif name == "val_loss":
+        what = (
+            f"val_loss jumped up by more than {th.val_spike_relative:.0%} and back down in {count} of "
+            f"{steps} epochs"
+        )
+    else:
+        what = f"loss jumped up by more than {th.spike_relative:.0%} in {count} of {steps} epochs"
     return Finding(
         "unstable",
         "warning",
         [run.epoch_of(int(p)) for p in epoch_positions],
         evidence,
         _advice(run),
-        f"{name} jumped up by more than {threshold:.0%} {where}in {count} of {steps} epochs (largest: "
-        f"{format_number(before)} → {format_number(after)} at {format_epoch(worst_epoch)}, "
-        f"+{relative_rises[worst]:.0%}).",
+        f"{what} (largest: {name} {format_number(before)} → {format_number(after)} at "
+        f"{format_epoch(worst_epoch)}, +{relative_rise:.0%}).",
     )
+
+
+def _severe_count(run: RunView, train_scale: float) -> int:
+    """Excursions that at least double the loss and halve it again (training spikes confirmed by
+    validation, and validation excursions): a few of them are enough in a run of any length."""
+    th = run.thresholds
+    train = _confirmed_by_validation(
+        run, excursions(run.loss, relative=1.0, floor=th.spike_of_start * train_scale), strict=True
+    )
+    count = len(train)
+    if run.has_val:
+        floor = run.floor_of(run.val_loss, th.val_spike_of_start)
+        count += len(excursions(run.val_loss, relative=1.0, floor=floor))
+    return count
+
+
+def _largest_jump(shown: list[tuple[str, np.ndarray, np.ndarray]]) -> tuple[str, float, float, int]:
+    """The largest relative jump among the spikes: its curve, the value before (the lowest of the two
+    epochs before a validation excursion), the value at the top, and the top's position."""
+    best: tuple[float, str, float, float, int] | None = None
+    for name, values, positions in shown:
+        for position in positions:
+            lookback = 1 if name == "loss" else 2
+            before = float(np.min(values[max(0, position - lookback) : position]))
+            top = float(values[position])
+            rise = (top - before) / abs(before) if before else np.inf
+            if best is None or rise > best[0]:
+                best = (rise, name, before, top, int(position))
+    assert best is not None
+    return best[1], best[2], best[3], best[4]
 
 
 def _inside_epochs(run: RunView, train_spikes: int, val_spikes: int) -> Finding | None:

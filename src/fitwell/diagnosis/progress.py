@@ -47,15 +47,23 @@ def _is_crawl(run: RunView) -> bool:
     th, smooth = run.thresholds, run.smooth_loss
     if run.n < 4:
         return False
+    decreasing = stats.decreasing_fraction(run.loss, max(1, run.n // 20))
+    # A tiny total fall is flat, unless the line is nearly perfectly straight and monotone from the
+    # start: a converged curve bends (most of its fall comes first), a crawl does not.
+    total_needed = (
+        th.crawl_min_total_drop
+        if decreasing < th.crawl_monotone or straightness(smooth) < th.crawl_straight_line
+        else th.crawl_min_total_drop / 5
+    )
     if run.has_val:  # learning slowly means validation improves too (memorising noise is not a crawl)
         val = run.smooth_val_loss
-        if stats.relative_drop(float(val[0]), float(val[-1])) < th.crawl_min_total_drop:
+        if stats.relative_drop(float(val[0]), float(val[-1])) < total_needed:
             return False
     return (
         straightness(smooth) >= th.crawl_min_straightness
         and 0.0 < _mean_rate(smooth) < th.crawl_max_rate
-        and stats.decreasing_fraction(run.loss, max(1, run.n // 20)) >= th.crawl_min_decreasing
-        and stats.relative_drop(float(smooth[0]), float(smooth[-1])) >= th.crawl_min_total_drop
+        and decreasing >= th.crawl_min_decreasing
+        and stats.relative_drop(float(smooth[0]), float(smooth[-1])) >= total_needed
     )
 
 
@@ -201,7 +209,8 @@ def check_plateau_or_underfitting(run: RunView) -> Finding | None:
                 f"ReduceLROnPlateau(monitor='{run.monitor}', factor=0.5, patience=3), "
                 "or a decaying schedule. If the curve then settles just as high, the model lacks capacity "
                 "(see underfitting).",
-                f"loss stopped falling (changed {tail_drop:.1%} over the last {run.tail} epochs) at {level}, "
+                f"loss stopped falling ({_change_text(tail_drop)} over the last {run.tail} epochs) at "
+                f"{level}, "
                 f"short of a good value, and jitters {jitter:.1%} from epoch to epoch: the rate keeps it "
                 "from settling.",
             )
@@ -215,7 +224,7 @@ def check_plateau_or_underfitting(run: RunView) -> Finding | None:
             evidence,
             _UNDERFIT_ADVICE,
             f"training converged{lowered} at {level}, short of a good value: both curves are flat "
-            f"(loss changed {tail_drop:.1%} over the last {run.tail} epochs) with no real gap: the model "
+            f"(loss {_change_text(tail_drop)} over the last {run.tail} epochs) with no real gap: the model "
             "cannot fit the training data better (high bias).",
         )
     evidence["tail_rate_per_epoch"] = (
@@ -244,6 +253,11 @@ def check_plateau_or_underfitting(run: RunView) -> Finding | None:
         f"training is still at {level} and only creeping down ({tail_drop:.1%} over the last {run.tail} "
         "epochs), with no real gap to validation (high bias).",
     )
+
+
+def _change_text(drop: float) -> str:
+    """`"fell 1.2%"` or `"rose 38%"`: a relative change of a smoothed curve, in words."""
+    return f"fell {drop:.1%}" if drop >= 0 else f"rose {-drop:.1%}"
 
 
 _UNDERFIT_ADVICE = (

@@ -36,17 +36,28 @@ class Thresholds:
         spike_of_start: ...and by more than this fraction of the baseline (or chance
             level, else the first epoch's loss), so that wiggles of an already tiny
             loss do not count.
+        val_confirms_spike: With validation recorded, a training-loss spike counts only
+            when the validation loss rose more than this fraction at that epoch or the
+            next, or when it rose more than `spike_unconfirmed` (75%): a smaller jump of the
+            training mean alone, with validation calm, is the noise of the estimate (dropout,
+            few batches per epoch), not weights thrown off course.
+        spike_unconfirmed: See `val_confirms_spike`.
         val_spike_relative: A validation spike: a value more than this fraction above
-            both its neighbours (a jump up and back down; a steady rise is not
-            erratic), relative to them and not to the first value, so late spikes
-            after the loss fell 100× are seen...
+            both its neighbours, or a jump up by more than this fraction that comes back
+            down by as much within two epochs (up and back; a steady rise is not
+            erratic), relative to the values around it and not to the first value, so
+            late spikes after the loss fell 100× are seen...
         val_spike_of_start: ...at a level above this fraction of the baseline (or chance
             level; without either, above a twentieth of it × the first validation loss).
         unstable_spike_share: `unstable` when at least this share of epoch-to-epoch
             steps are spikes (and at least `unstable_min_spikes`)...
         unstable_min_spikes: One spike is never enough: noise happens.
-        unstable_enough_spikes: ...but this many validation peaks are always enough, however
-            long the run (a validation loss that jumps up and back down five times is erratic).
+        unstable_enough_spikes: ...but this many sharp validation peaks (above both
+            neighbours) are always enough, however long the run (a validation loss that jumps
+            up and back down in one epoch five times is erratic).
+        unstable_severe_spikes: ...and this many severe excursions (a loss that doubles
+            and halves again: training ones confirmed by validation, and validation ones) are
+            enough too, however long the run.
         batch_spread_unstable: `unstable` from inside the epochs (when the batch losses
             are known): the largest batch loss is more than this many robust deviations
             above the epoch's median batch loss...
@@ -75,7 +86,12 @@ class Thresholds:
         crawl_max_rate: ...at a mean rate below this fraction per epoch...
         crawl_min_decreasing: ...going down in at least this share of epochs (of steps of
             `n // 20` epochs in long runs)...
-        crawl_min_total_drop: ...and by at least this fraction in total (less is flat).
+        crawl_min_total_drop: ...and by at least this fraction in total (less is flat), or a
+            fifth of it for a line that goes down in at least `crawl_monotone` of its steps
+            and is straight to `crawl_straight_line` (a converged curve bends; a rate too
+            small to move the loss draws a straight line however short).
+        crawl_monotone: See `crawl_min_total_drop`.
+        crawl_straight_line: See `crawl_min_total_drop`.
         good_chance_fraction: A training loss above this fraction of the baseline (or
             chance level) is not a good value (for `plateau` and `underfitting`).
         good_accuracy: A training accuracy below this is not a good value.
@@ -123,11 +139,14 @@ class Thresholds:
     diverge_val_above: float = 10.0
     spike_relative: float = 0.25
     spike_of_start: float = 0.02
+    val_confirms_spike: float = 0.05
+    spike_unconfirmed: float = 0.75
     val_spike_relative: float = 0.3
     val_spike_of_start: float = 0.02
     unstable_spike_share: float = 0.1
     unstable_min_spikes: int = 2
     unstable_enough_spikes: int = 5
+    unstable_severe_spikes: int = 3
     batch_spread_unstable: float = 20.0
     batch_spread_share: float = 0.25
     overfit_min_rise: float = 0.1
@@ -143,6 +162,8 @@ class Thresholds:
     crawl_max_rate: float = 0.03
     crawl_min_decreasing: float = 0.8
     crawl_min_total_drop: float = 0.01
+    crawl_monotone: float = 0.95
+    crawl_straight_line: float = 0.7
     good_chance_fraction: float = 0.3
     good_accuracy: float = 0.85
     plateau_max_tail_drop: float = 0.025
