@@ -118,3 +118,33 @@ def test_files_that_are_not_logs_are_refused_clearly(tmp_path):
     listed.write_text("[1, 2]")
     with pytest.raises(ValueError, match="holds a JSON list"):
         read_curves(listed)
+
+
+def test_other_loggers_column_names_are_read_as_keras_names_with_a_note(tmp_path):
+    # A hand-written PyTorch loop's log: capitalised words, train_/valid_ prefixes.
+    path = tmp_path / "pytorch.csv"
+    path.write_text(
+        "Epoch,Train Loss,Valid Loss,Train Acc,Valid Acc\n1,1.0,1.1,0.5,0.45\n2,0.6,0.7,0.7,0.66\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.0, 0.6]
+    assert curves.values["val_loss"].tolist() == [1.1, 0.7]
+    assert curves.values["val_acc"].tolist() == [0.45, 0.66]
+    assert curves.epochs.tolist() == [1, 2] and "epoch" not in curves.values
+    assert curves.notes == (
+        "read the columns 'Train Loss' as 'loss', 'Valid Loss' as 'val_loss', 'Train Acc' "
+        "as 'acc', 'Valid Acc' as 'val_acc' (Keras's names).",
+    )
+    # The same as a dict (pandas' to_dict, a JSON dump) and as a JSON file.
+    lists = {"train_loss": [1.0, 0.6], "validation_loss": [1.1, 0.7]}
+    assert read_curves(lists).values["val_loss"].tolist() == [1.1, 0.7]
+    json_path = tmp_path / "history.json"
+    json_path.write_text(json.dumps(lists))
+    assert read_curves(json_path).values["loss"].tolist() == [1.0, 0.6]
+
+
+def test_a_keras_log_keeps_its_names_even_with_train_prefixed_columns(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("epoch,loss,train_time,val_loss\n0,1.0,3.2,1.1\n1,0.5,3.1,0.6\n")
+    curves = read_curves(path)
+    assert set(curves.values) == {"loss", "train_time", "val_loss"} and curves.notes == ()

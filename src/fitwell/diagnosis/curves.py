@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from fitwell.diagnosis.column_names import keras_names, names_note
 from fitwell.diagnosis.logfile import read_log_file
 
 __all__ = ["Curves", "read_curves"]
@@ -139,18 +140,26 @@ def read_curves(run: Any) -> Curves:
         curves = _from_lists(run.history, epochs or None, source="History")
         return replace(curves, batch_stats=_batch_stats(getattr(run, "batch_stats", None), len(curves)))
     if hasattr(run, "to_dict") and hasattr(run, "columns"):  # a pandas DataFrame, without importing pandas
-        frame = run.to_dict(orient="list")
+        frame, notes = _keras_named(run.to_dict(orient="list"))
         epochs = frame.pop("epoch", None)
-        return _from_lists(frame, epochs, source="DataFrame", nan_means_missing=True)
+        curves = _from_lists(frame, epochs, source="DataFrame", nan_means_missing=True)
+        return replace(curves, notes=notes)
     if isinstance(run, Mapping):
-        lists = dict(run)
+        lists, notes = _keras_named(dict(run))
         epochs = lists.pop("epoch", None)
-        return _from_lists(lists, epochs, source="dict")
+        return replace(_from_lists(lists, epochs, source="dict"), notes=notes)
     raise TypeError(
         "diagnose() reads a History, a dict of per-epoch lists, a pandas DataFrame or the path of a "
         f"CSVLogger file. Received: an object of type {type(run).__name__}. For Keras, pass "
         "`history.history`; for a CSV, pass its path."
     )
+
+
+def _keras_named(lists: dict[Any, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """The columns under Keras's names (`train_loss` → `loss`), with the note saying so."""
+    renames = keras_names(str(key) for key in lists)
+    note = names_note(renames)
+    return {renames.get(str(key), str(key)): value for key, value in lists.items()}, (note,) if note else ()
 
 
 def _batch_stats(stats: Any, n: int) -> dict[str, np.ndarray] | None:

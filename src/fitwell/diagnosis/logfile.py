@@ -9,6 +9,8 @@ What real files hold, and how it is read:
   are split and the last one is read, with a note;
 - a JSON object of per-epoch lists (`json.dump(history.history, f)`), also
   wrapped as `{"history": {...}}`;
+- other loggers' column names (`Epoch`, `train_loss`, `Valid Loss`, `train_acc`) read as
+  Keras's (`epoch`, `loss`, `val_loss`, `acc`), with a note (`column_names.py`);
 - `NA` or an empty cell: a value that was not recorded; `nan`/`inf`: a value
   that was; a column with no number at all (text, lists): not a curve.
 
@@ -24,6 +26,8 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from fitwell.diagnosis.column_names import keras_name, keras_names, names_note
 
 __all__ = ["LogFile", "read_log_file"]
 
@@ -115,11 +119,16 @@ def _read_json(text: str, path: str) -> LogFile:
             f"{path!r} holds a JSON {type(data).__name__}, not an object of per-epoch lists. Expected "
             'e.g. {"loss": [0.9, 0.5], "val_loss": [1.0, 0.7]}, as json.dump(history.history, f) writes it.'
         )
+    renames = keras_names(str(key) for key in data)
     columns = {
-        str(key): list(value) for key, value in data.items() if isinstance(value, list) and key != "epoch"
+        renames.get(str(key), str(key)): list(value) for key, value in data.items() if isinstance(value, list)
     }
+    if epochs is None:
+        epochs = columns.get("epoch")
+    columns.pop("epoch", None)
     epoch_list = [int(e) for e in epochs] if isinstance(epochs, list) else None
-    return LogFile(columns, epoch_list, [], is_json=True)
+    note = names_note(renames)
+    return LogFile(columns, epoch_list, [note] if note else [], is_json=True)
 
 
 # -- CSV ---------------------------------------------------------------------------------------
@@ -128,11 +137,13 @@ def _split(line: str, delimiter: str) -> list[str]:
 
 
 def _find_header(lines: list[str]) -> tuple[int, str, list[str]]:
-    """The first line that names `epoch` or `loss` as a cell, with its delimiter and cells."""
+    """The first line that names `epoch` or `loss` as a cell (under any logger's name for them:
+    `Epoch`, `train_loss`, `Training Loss`), with its delimiter and cells."""
     for index, line in enumerate(lines[:_HEADER_SEARCH_LINES]):
         for delimiter in _DELIMITERS:
             cells = [cell.strip() for cell in _split(line, delimiter)]
-            if len(cells) >= 2 and ("epoch" in cells or "loss" in cells):
+            named = {keras_name(cell) for cell in cells}
+            if len(cells) >= 2 and ("epoch" in named or "loss" in named):
                 return index, delimiter, cells
     return -1, ",", []
 
@@ -151,6 +162,8 @@ def _read_csv(text: str, path: str) -> LogFile:
     if header_index:
         skipped = "line 1" if header_index == 1 else f"lines 1–{header_index}"
         notes.append(f"skipped {skipped} before the header ({lines[0].strip()[:50]!r}).")
+    renames = keras_names(header)
+    names = [renames.get(cell, cell) for cell in header]
     rows: list[tuple[int, list[str]]] = []  # (1-based line number, cells)
     starts = [0]  # positions in `rows` where a run starts
     for number, line in enumerate(lines[header_index + 1 :], start=header_index + 2):
@@ -168,7 +181,12 @@ def _read_csv(text: str, path: str) -> LogFile:
     if not rows:
         raise ValueError(f"{path!r} has a header but no rows. Train for at least one epoch.")
     numeric = _numeric_columns(rows, header)
-    values = {name: [_cell(path, number, name, cells[i]) for number, cells in rows] for i, name in numeric}
+    values = {
+        names[i]: [_cell(path, number, name, cells[i]) for number, cells in rows] for i, name in numeric
+    }
+    note = names_note(renames)
+    if note:
+        notes.append(note)
     epochs = values.pop("epoch", None)
     if epochs is not None:
         starts += [i for i in range(1, len(epochs)) if _restarts(epochs[i - 1], epochs[i])]
