@@ -148,3 +148,17 @@ def test_a_keras_log_keeps_its_names_even_with_train_prefixed_columns(tmp_path):
     path.write_text("epoch,loss,train_time,val_loss\n0,1.0,3.2,1.1\n1,0.5,3.1,0.6\n")
     curves = read_curves(path)
     assert set(curves.values) == {"loss", "train_time", "val_loss"} and curves.notes == ()
+
+
+def test_accuracy_logged_in_percent_is_read_as_a_fraction_with_a_note(tmp_path):
+    path = tmp_path / "loop.csv"
+    path.write_text(
+        "epoch,train_loss,train_acc,val_loss,val_acc\n1,1.2,55.0,1.0,61.5\n2,0.8,72.5,0.9,70.25\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["acc"].tolist() == [0.55, 0.725]
+    assert curves.values["val_acc"].tolist() == [0.615, 0.7025]
+    assert "read 'val_acc' as a percentage (it reaches 70.25): divided by 100." in curves.notes
+    # Fractions stay fractions, and a percent-scaled run is not "perfect" validation.
+    assert read_curves({"loss": [1.0, 0.5], "accuracy": [0.5, 1.0]}).values["accuracy"].tolist() == [0.5, 1.0]
+    assert "suspicious_validation" not in diagnose(path).kinds

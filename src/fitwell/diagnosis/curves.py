@@ -126,6 +126,10 @@ def read_curves(run: Any) -> Curves:
         TypeError: For an object of another kind.
         ValueError: When there is no `loss` curve, or the lists cannot be aligned.
     """
+    return _fractions_not_percents(_read_any(run))
+
+
+def _read_any(run: Any) -> Curves:
     if isinstance(run, str | os.PathLike):
         path = os.fspath(run)
         log = read_log_file(path)
@@ -153,6 +157,23 @@ def read_curves(run: Any) -> Curves:
         f"CSVLogger file. Received: an object of type {type(run).__name__}. For Keras, pass "
         "`history.history`; for a CSV, pass its path."
     )
+
+
+def _fractions_not_percents(curves: Curves) -> Curves:
+    """Accuracy logged in percent (a hand-written loop's `100 * correct / total`) read as a fraction,
+    with a note: the rules compare accuracy with fractions (0.85 is a good value, 0.9995 perfect)."""
+    values, notes = dict(curves.values), list(curves.notes)
+    for key, column in curves.values.items():
+        if "acc" not in key.lower() or metric_direction(key) != "max":
+            continue
+        finite = column[np.isfinite(column)]
+        if len(finite) and 1.0 < float(finite.max()) <= 100.0 and float(finite.min()) >= 0.0:
+            values[key] = column / 100.0
+            top = float(finite.max())
+            notes.append(f"read {key!r} as a percentage (it reaches {top:g}): divided by 100.")
+    if len(notes) == len(curves.notes):
+        return curves
+    return replace(curves, values=values, notes=tuple(notes))
 
 
 def _keras_named(lists: dict[Any, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:

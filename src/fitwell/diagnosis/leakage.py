@@ -75,8 +75,8 @@ def check_leakage(run: RunView) -> Finding | None:
                 {"val_accuracy": val_accuracy, "accuracy": train_accuracy, "val_samples_at_least": samples},
                 _ADVICE,
                 f"{val_key} is {format_number(val_accuracy)} over the last {window} epochs on at least "
-                f"{samples} samples (val_loss at {end_ratio:.0%} of the training loss): a perfect score on "
-                "that many samples usually means leaked or duplicated samples.",
+                f"{samples} samples (val_loss at {_share(end_ratio)} of the training loss): a perfect score "
+                "on that many samples usually means leaked or duplicated samples.",
             )
     half = len(run.val_loss) // 2
     positions = run.val_positions[half:]
@@ -89,7 +89,12 @@ def check_leakage(run: RunView) -> Finding | None:
             [run.epoch_of(int(p)) for p in positions],
             {"val_to_train_loss": ratio, "val_samples_at_least": samples},
             _ADVICE + " (Dropout and augmentation also lower the validation loss, but rarely this much.)",
-            f"val_loss stays at {ratio:.0%} of the training loss over the second half of the run: "
+            f"val_loss stays at {_share(ratio)} of the training loss over the second half of the run: "
             "validation far easier than training.",
         )
     return None
+
+
+def _share(ratio: float) -> str:
+    """`"35%"`, or `"1/70"` when a percentage would round to 0%."""
+    return f"{ratio:.0%}" if ratio >= 0.01 else f"1/{1 / ratio:.0f}" if ratio > 0 else "0%"
