@@ -250,3 +250,17 @@ def test_validation_every_k_epochs_is_aligned_on_the_epochs_it_ran():
     finding = diagnose(every_other).primary
     assert finding.kind == "overfitting"
     assert finding.evidence["best_epoch"] % 2 == 1  # validation ran after epochs 2, 4, … (1-based)
+
+
+def test_a_loss_falling_without_bound_below_zero_is_diverged():
+    # A custom loss that can be negative, driven toward minus infinity (seen in a published log).
+    epochs = range(30)
+    run = {"loss": [-3.4e4 * (1 + e) ** 1.5 for e in epochs], "val_loss": [-1.5e5 * (1 + e) for e in epochs]}
+    finding = diagnose(run).primary
+    assert finding.kind == "diverged" and "fell without bound" in finding.summary
+    # A log-likelihood that settles below zero is fine.
+    settled = {
+        "loss": [1.0, -0.5, -1.2, -1.5, -1.6, -1.62, -1.63, -1.63],
+        "val_loss": [1.1, -0.4, -1.1, -1.4, -1.5, -1.5, -1.52, -1.5],
+    }
+    assert "diverged" not in diagnose(settled).kinds

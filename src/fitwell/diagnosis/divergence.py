@@ -43,7 +43,37 @@ def check_divergence(run: RunView, *, nan_batch: int | None = None) -> Finding |
     bad = np.flatnonzero(~np.isfinite(run.loss))
     if len(bad):
         return _non_finite(run, int(bad[0]), nan_batch)
-    return _exploded(run) or _spike(run) or _batch_spike(run) or _above_chance(run) or _val_above(run)
+    return (
+        _unbounded_below(run)
+        or _exploded(run)
+        or _spike(run)
+        or _batch_spike(run)
+        or _above_chance(run)
+        or _val_above(run)
+    )
+
+
+def _unbounded_below(run: RunView) -> Finding | None:
+    """A loss that went below zero and kept going: `diverge_spike` × further from zero than where it
+    started. Losses the rules know are never negative; one that can be (a custom loss, a
+    log-likelihood of a density) and falls without bound is being driven to a degenerate model."""
+    first, end = float(run.loss[0]), float(run.loss[-1])
+    if not (end < 0 and abs(end) > run.thresholds.diverge_spike * max(abs(first), 1e-12)):
+        return None
+    crossed = int(np.argmax(run.loss < 0))
+    epoch = run.epoch_of(crossed)
+    return Finding(
+        "diverged",
+        "error",
+        [epoch],
+        {"first_loss": first, "end_loss": end},
+        "A loss that can go below zero is being driven toward minus infinity: check the loss function "
+        "(its sign, a missing bound or epsilon, a variance or scale that can shrink to zero) before "
+        f"anything else; then {_advice(run, crossed)}",
+        f"loss fell without bound: {format_number(first)} at {format_epoch(run.epoch_of(0))} to "
+        f"{format_number(end)} at {format_epoch(run.epoch_of(run.n - 1))} (below zero from "
+        f"{format_epoch(epoch)}).",
+    )
 
 
 def _non_finite(run: RunView, position: int, nan_batch: int | None) -> Finding:
