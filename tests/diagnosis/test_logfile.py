@@ -162,3 +162,15 @@ def test_accuracy_logged_in_percent_is_read_as_a_fraction_with_a_note(tmp_path):
     # Fractions stay fractions, and a percent-scaled run is not "perfect" validation.
     assert read_curves({"loss": [1.0, 0.5], "accuracy": [0.5, 1.0]}).values["accuracy"].tolist() == [0.5, 1.0]
     assert "suspicious_validation" not in diagnose(path).kinds
+
+
+def test_pandas_index_columns_are_epochs_or_ignored(tmp_path):
+    # pd.DataFrame(history.history).to_csv(path): the unnamed row index comes first.
+    path = tmp_path / "frame.csv"
+    path.write_text(",loss,val_loss\n0,1.0,1.1\n1,0.5,0.6\n2,0.4,0.5\n")
+    curves = read_curves(path)
+    assert set(curves.values) == {"loss", "val_loss"} and curves.epochs.tolist() == [0, 1, 2]
+    # With an epoch column of its own, the index is not a curve either.
+    path.write_text(",loss,val_loss,epoch\n0,1.0,1.1,1\n1,0.5,0.6,2\n")
+    curves = read_curves(path)
+    assert set(curves.values) == {"loss", "val_loss"} and curves.epochs.tolist() == [1, 2]

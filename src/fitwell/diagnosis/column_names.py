@@ -2,7 +2,8 @@
 
 Logs written by hand-made PyTorch loops, fastai or pandas name the same curves differently
 (`Epoch`, `train_loss`, `Training Loss`, `valid_acc`, `validation_loss`). A log that already has
-a `loss` column is taken as Keras wrote it and only its epoch column is recognised; otherwise the
+a `loss` column is taken as Keras wrote it and only its epoch column is recognised (also pandas'
+unnamed index column, written first by `DataFrame.to_csv`); otherwise the
 training prefix (`train_`, `training_`, `trn_`) is dropped and a validation prefix (`valid_`,
 `validation_`, `val_`) becomes Keras's `val_`, after lowering the case and joining words with `_`.
 """
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 __all__ = ["keras_name", "keras_names", "names_note"]
 
 _EPOCH = ("epoch", "epochs", "epoch#", "epoch_no", "epoch_num")
+_PANDAS_INDEX = ("", "unnamed:_0", "index")
 _TRAIN_PREFIXES = ("training_", "train_", "trn_")
 _VAL_PREFIXES = ("validation_", "valid_", "val_")
 
@@ -46,11 +48,18 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         {'train_loss': 'loss', 'valid_loss': 'val_loss', 'train_acc': 'acc', 'valid_acc': 'val_acc'}
         >>> keras_names(["Epoch", "loss", "train_time"])  # Keras's own names: only the epoch
         {'Epoch': 'epoch'}
+        >>> keras_names(["", "loss", "val_loss"])  # pandas' unnamed index column
+        {'': 'epoch'}
     """
     names = list(names)
     keras_style = "loss" in names
     taken = set(names)
     renames: dict[str, str] = {}
+    has_epoch = any(keras_name(name) == "epoch" for name in names)
+    if names and not has_epoch and _words(names[0]) in _PANDAS_INDEX:
+        renames[names[0]] = "epoch"  # pandas' to_csv writes the row index first, unnamed
+        taken.add("epoch")
+        names = names[1:]
     for name in names:
         target = keras_name(name)
         if keras_style and target != "epoch":

@@ -231,10 +231,11 @@ def _ragged(path: str, number: int, cells: list[str], header: list[str]) -> None
 
 
 def _numeric_columns(rows: list[tuple[int, list[str]]], header: list[str]) -> list[tuple[int, str]]:
-    """Columns with at least one number (the others, all text or lists, are not curves)."""
+    """Named columns with at least one number (the others, all text or lists, are not curves; an
+    unnamed one is an index, e.g. pandas' beside an `epoch` column)."""
     chosen = []
     for index, name in enumerate(header):
-        if any(_is_number(cells[index]) for _, cells in rows):
+        if name and any(_is_number(cells[index]) for _, cells in rows):
             chosen.append((index, name))
     return chosen
 
