@@ -174,3 +174,12 @@ def test_pandas_index_columns_are_epochs_or_ignored(tmp_path):
     path.write_text(",loss,val_loss,epoch\n0,1.0,1.1,1\n1,0.5,0.6,2\n")
     curves = read_curves(path)
     assert set(curves.values) == {"loss", "val_loss"} and curves.epochs.tolist() == [1, 2]
+
+
+def test_one_epoch_fits_appended_in_a_loop_are_read_as_one_run(tmp_path):
+    # for _ in range(4): model.fit(..., epochs=1, callbacks=[CSVLogger(path, append=True)])
+    path = tmp_path / "loop.csv"
+    path.write_text(HEADER + "".join(f"0,{loss},{loss * 1.1}\n" for loss in (1.0, 0.7, 0.5, 0.4)))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.0, 0.7, 0.5, 0.4] and curves.epochs.tolist() == [0, 1, 2, 3]
+    assert "restarts on every row" in curves.notes[0]

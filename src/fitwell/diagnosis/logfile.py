@@ -191,6 +191,13 @@ def _read_csv(text: str, path: str) -> LogFile:
     if epochs is not None:
         starts += [i for i in range(1, len(epochs)) if _restarts(epochs[i - 1], epochs[i])]
     starts = sorted(set(starts) - {len(rows)})
+    if len(rows) > 2 and len(starts) == len(rows):
+        # Every row restarts: one-epoch fit() calls in a loop, appended (the epoch is always 0).
+        notes.append(
+            f"the epoch column restarts on every row ({len(rows)} one-epoch fit() calls appended, "
+            "it seems): the rows are read as consecutive epochs of one run."
+        )
+        starts, epochs = [0], None
     if len(starts) > 1:
         first_line, last_line = rows[starts[-1]][0], rows[-1][0]
         lines_text = [str(rows[s][0]) for s in starts[1:]]
