@@ -1,0 +1,152 @@
+"""Real training logs that other people published: two independent labels each, and the score.
+
+`fixtures/public/logs/` holds the files byte for byte as their repositories hold them
+(`sources_a.csv`, `sources_b.csv`: repository, path, commit, and the loss and number of
+classes where the repository's code says). Each file was labelled from its plotted curves
+twice, by two readers working apart, before any rule ran on it (`labels_*_first.csv`,
+`labels_*_second.csv`: label, clarity, a second defensible label, reason). `split.csv` puts
+each file, at random, in `dev` (rules may be revised on its misses) or `heldout` (only
+scored). Print the scores:
+
+    python -m tests.diagnosis.public [--split dev|heldout|all] [--show-misses]
+
+`--show-misses` lists the misses of the dev split only: the held-out files stay unread.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from fitwell.diagnosis import KINDS, diagnose
+
+PUBLIC = Path(__file__).parent / "fixtures" / "public"
+_LOSSES = {
+    "mse": "mse",
+    "mean_squared_error": "mse",
+    "mae": "mae",
+    "mean_absolute_error": "mae",
+    "binary_crossentropy": "binary_crossentropy",
+    "categorical_crossentropy": "categorical_crossentropy",
+    "sparse_categorical_crossentropy": "sparse_categorical_crossentropy",
+    "cross_entropy": "sparse_categorical_crossentropy",  # torch's CrossEntropyLoss on class indices
+}
+
+
+@dataclass(frozen=True)
+class PublicRun:
+    name: str
+    path: Path
+    split: str
+    first: str
+    second: str
+    clear: bool  # both readers agree and neither called it ambiguous
+    loss: str | None
+    num_classes: int | None
+
+    @property
+    def agreed(self) -> bool:
+        return self.first == self.second
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def load() -> list[PublicRun]:
+    sources = {row["file"]: row for name in ("a", "b") for row in _rows(PUBLIC / f"sources_{name}.csv")}
+    split = {row["file"]: row["split"] for row in _rows(PUBLIC / "split.csv")}
+    labels: dict[str, dict[str, dict[str, str]]] = {}
+    for name in ("a", "b"):
+        for reader in ("first", "second"):
+            for row in _rows(PUBLIC / f"labels_{name}_{reader}.csv"):
+                labels.setdefault(row["file"], {})[reader] = row
+    runs = []
+    for file, by_reader in sorted(labels.items()):
+        first, second = by_reader["first"], by_reader["second"]
+        if "unusable" in (first["label"], second["label"]):
+            continue
+        source = sources[file]
+        classes = source.get("num_classes", "").strip()
+        runs.append(
+            PublicRun(
+                file,
+                PUBLIC / "logs" / file,
+                split[file],
+                first["label"].strip(),
+                second["label"].strip(),
+                first["label"] == second["label"]
+                and first["clarity"].strip() == "clear"
+                and second["clarity"].strip() == "clear",
+                _LOSSES.get(source.get("loss", "").strip()),
+                int(classes) if classes.isdigit() else None,
+            )
+        )
+    return runs
+
+
+def diagnose_run(run: PublicRun):
+    """The diagnosis a user of `fitwell diagnose FILE --loss L --num-classes C` gets (where known)."""
+    return diagnose(str(run.path), loss=run.loss, num_classes=run.num_classes if run.loss else None)
+
+
+def score(runs: list[PublicRun]) -> list[tuple[PublicRun, str]]:
+    """`(run, primary finding)`; `"error"` when the file is refused."""
+    results = []
+    for run in runs:
+        try:
+            primary = diagnose_run(run).kinds[0]
+        except (ValueError, TypeError):
+            primary = "error"
+        results.append((run, primary))
+    return results
+
+
+def summary(results: list[tuple[PublicRun, str]]) -> dict[str, tuple[int, int]]:
+    """`(right, runs)` against each reader, on the runs both readers gave the same label, and on
+    the clear ones (same label, both sure)."""
+    agreed = [(run, found) for run, found in results if run.agreed]
+    clear = [(run, found) for run, found in results if run.clear]
+    return {
+        "first reader": (sum(run.first == found for run, found in results), len(results)),
+        "second reader": (sum(run.second == found for run, found in results), len(results)),
+        "either reader": (sum(found in (run.first, run.second) for run, found in results), len(results)),
+        "readers agree": (sum(run.first == found for run, found in agreed), len(agreed)),
+        "clear": (sum(run.first == found for run, found in clear), len(clear)),
+    }
+
+
+def confusion_markdown(results: list[tuple[PublicRun, str]]) -> str:
+    """Agreed labels as rows, primary findings as columns."""
+    counts = Counter((run.first, found) for run, found in results if run.agreed)
+    columns = [kind for kind in (*KINDS, "error") if any(found == kind for _, found in counts)]
+    labels = [kind for kind in KINDS if any(label == kind for label, _ in counts)]
+    lines = ["| label \\ primary | " + " | ".join(columns) + " | runs |", "|---" * (len(columns) + 2) + "|"]
+    for label in labels:
+        cells = [str(counts.get((label, column), 0) or ".") for column in columns]
+        lines.append(
+            f"| {label} | " + " | ".join(cells) + f" | {sum(counts.get((label, c), 0) for c in columns)} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    chosen = sys.argv[sys.argv.index("--split") + 1] if "--split" in sys.argv else "all"
+    runs = [run for run in load() if chosen == "all" or run.split == chosen]
+    results = score(runs)
+    print(f"split: {chosen}, {len(runs)} runs\n")
+    print(confusion_markdown(results) + "\n")
+    for name, (right, total) in summary(results).items():
+        print(f"{name:>14}: {right}/{total} ({right / max(total, 1):.1%})")
+    if "--show-misses" in sys.argv:
+        for run, found in results:
+            if run.split == "dev" and found not in (run.first, run.second):
+                print(f"  {run.name}: labels {run.first}/{run.second}, found {found}")
+
+
+if __name__ == "__main__":
+    main()
