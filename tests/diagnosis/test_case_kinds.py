@@ -35,7 +35,7 @@ def test_validation_far_above_the_baseline_is_divergence():
 
 
 # -- overfitting seen in the metric gap ----------------------------------------------------------
-def _gap_run(n=60, rise=0.10, stall=False):
+def _gap_run(n=60, rise=0.10, stall=False, noise=0.002):
     t = np.arange(n)
     loss = synthetic.decay(n, 0.7, 0.1, speed=3.0)
     best = n // 2
@@ -47,7 +47,7 @@ def _gap_run(n=60, rise=0.10, stall=False):
     val_accuracy = np.minimum(0.6 + 0.2 * t / best, 0.8)
     return {
         "loss": loss.tolist(),
-        "val_loss": synthetic.noisy(val, 0.002).tolist(),
+        "val_loss": synthetic.noisy(val, noise).tolist(),
         "accuracy": accuracy.tolist(),
         "val_accuracy": val_accuracy.tolist(),
     }
@@ -58,9 +58,26 @@ def test_a_small_rise_with_a_large_accuracy_gap_is_overfitting():
     assert finding.kind == "overfitting"
     assert finding.evidence["metric_end"] - finding.evidence["val_metric_end"] > 0.1
     assert "val_accuracy" in finding.summary
-    no_gap = _gap_run(rise=0.08)
+    # Without the gap, the same small rise hidden in epoch-to-epoch noise is not enough...
+    no_gap = _gap_run(rise=0.08, noise=0.03)
     no_gap["accuracy"] = no_gap["val_accuracy"]
     assert diagnose(no_gap, loss="binary_crossentropy").primary.kind != "overfitting"
+
+
+def test_a_small_rise_that_goes_on_epoch_after_epoch_is_overfitting():
+    # A published text classifier: val_loss lowest at epoch 6 (0.465), then up four epochs in a
+    # row to 0.505 (+9%) while the training loss keeps falling; accuracy 0.86 against 0.80.
+    run = {
+        "loss": [0.517, 0.476, 0.455, 0.44, 0.421, 0.404, 0.38, 0.367, 0.339, 0.316],
+        "accuracy": [0.758, 0.788, 0.795, 0.808, 0.816, 0.822, 0.833, 0.842, 0.854, 0.862],
+        "val_loss": [0.512, 0.477, 0.472, 0.477, 0.475, 0.465, 0.484, 0.49, 0.498, 0.505],
+        "val_accuracy": [0.781, 0.786, 0.795, 0.799, 0.798, 0.8, 0.795, 0.797, 0.798, 0.8],
+    }
+    finding = diagnose(run, loss="binary_crossentropy").primary
+    assert finding.kind == "overfitting" and finding.evidence["best_epoch"] == 5
+    # The same values in a jumbled order after the low are noise, not a climb.
+    run["val_loss"] = [0.512, 0.477, 0.472, 0.477, 0.475, 0.465, 0.49, 0.484, 0.505, 0.469]
+    assert diagnose(run, loss="binary_crossentropy").primary.kind != "overfitting"
 
 
 def test_validation_that_stalls_while_the_gap_grows_is_overfitting():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from fitwell.diagnosis.findings import Finding
+from fitwell.diagnosis.leakage import estimated_samples
 from fitwell.diagnosis.run import RunView, format_epoch, format_number, learning_rate_range
 
 __all__ = ["check_instability", "excursions", "peaks", "spikes"]
@@ -78,6 +79,38 @@ def excursions(values: np.ndarray, *, relative: float, floor: float, within: int
     return np.asarray(found, dtype=int)
 
 
+def _beyond_sampling_noise(run: RunView, tops: np.ndarray) -> np.ndarray:
+    """The validation-loss jumps that the validation accuracy confirms: at the top, it fell below
+    the better of its neighbours by more than `val_accuracy_noise` standard errors of a difference
+    of two accuracies on a set of that size (its size estimated from the accuracy's steps).
+
+    On a small validation set scored nearly perfectly, the loss rests on a handful of mistakes
+    (fewer than `val_few_mistakes`), and one more confident mistake doubles it: such a jump, with
+    the accuracy moving by a sample or two, is the noise of the set, not a model thrown off course.
+    With many mistakes, or without a validation accuracy (or when the set's size cannot be told),
+    every jump counts.
+    """
+    key = run.val_accuracy_key
+    if key is None or not len(tops):
+        return tops
+    positions, accuracy = run.curves.series(key)
+    samples = estimated_samples(accuracy)
+    if samples is None or len(accuracy) != len(run.val_loss):
+        return tops
+    kept = []
+    for top in tops:
+        neighbours = accuracy[max(0, top - 2) : top + 3]
+        best = float(np.max(neighbours))
+        if samples * (1.0 - float(accuracy[top])) >= run.thresholds.val_few_mistakes:
+            kept.append(top)  # many mistakes: a jump of their mean loss is not one sample's doing
+            continue
+        pooled = min(max((best + float(accuracy[top])) / 2, 1.0 / samples), 1.0 - 1.0 / samples)
+        error = np.sqrt(2.0 * pooled * (1.0 - pooled) / samples)
+        if best - float(accuracy[top]) > run.thresholds.val_accuracy_noise * error:
+            kept.append(top)
+    return np.asarray(kept, dtype=int)
+
+
 def _confirmed_by_validation(run: RunView, positions: np.ndarray, *, strict: bool = False) -> np.ndarray:
     """The training-loss spikes that the validation loss shows too (it rose at that epoch or the
     next), and those too large for noise (`spike_unconfirmed`; not with `strict`). A smaller spike
@@ -128,9 +161,13 @@ def check_instability(run: RunView) -> Finding | None:
     val = sharp = np.zeros(0, dtype=int)
     if run.has_val:
         floor = run.floor_of(run.val_loss, th.val_spike_of_start)
-        sharp = peaks(run.val_loss, relative=th.val_spike_relative, floor=floor)
-        val = np.union1d(sharp, excursions(run.val_loss, relative=th.val_spike_relative, floor=floor))
-        val = val.astype(int)
+        sharp = _beyond_sampling_noise(run, peaks(run.val_loss, relative=th.val_spike_relative, floor=floor))
+        val = np.union1d(
+            sharp,
+            _beyond_sampling_noise(
+                run, excursions(run.val_loss, relative=th.val_spike_relative, floor=floor)
+            ),
+        ).astype(int)
     val_epochs = run.val_positions[val] if run.has_val else val
     both = np.union1d(train, val_epochs)
     severe = _severe_count(run, train_scale)
@@ -196,7 +233,7 @@ def _severe_count(run: RunView, train_scale: float) -> int:
     count = len(train)
     if run.has_val:
         floor = run.floor_of(run.val_loss, th.val_spike_of_start)
-        count += len(excursions(run.val_loss, relative=1.0, floor=floor))
+        count += len(_beyond_sampling_noise(run, excursions(run.val_loss, relative=1.0, floor=floor)))
     return count
 
 

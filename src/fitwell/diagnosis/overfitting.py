@@ -109,11 +109,26 @@ def check_overfitting(run: RunView) -> Finding | None:
             or (large_gap and evidence.rise >= th.overfit_min_rise_with_gap)
         )
     )
-    if rose:
+    if rose or (train_fell and _rising_steadily(run, evidence.noise)):
         return _finding(run, evidence, best_position, train_at_best, gap)
     if large_gap and _stalled_with_growing_gap(run):
         return _finding(run, evidence, best_position, train_at_best, gap, stalled=True)
     return None
+
+
+def _rising_steadily(run: RunView, noise: float) -> bool:
+    """A smaller rise that is consistent: since its lowest value, the validation loss went up in at
+    least `overfit_steady_share` of at least `overfit_steady_epochs` steps, to at least
+    `overfit_steady_rise` above that low and by more than twice its noise. Noise goes up and
+    down; a curve that climbs epoch after epoch is the model getting worse."""
+    th = run.thresholds
+    values = run.val_loss
+    best = int(np.argmin(values))
+    steps = np.diff(values[best:])
+    if len(steps) < th.overfit_steady_epochs or float(np.mean(steps > 0)) < th.overfit_steady_share:
+        return False
+    low, end = float(values[best]), float(values[-1])
+    return end >= (1.0 + th.overfit_steady_rise) * low and end - low > th.overfit_noise_multiple * noise
 
 
 def _stalled_with_growing_gap(run: RunView) -> bool:

@@ -198,7 +198,8 @@ def check_plateau_or_underfitting(run: RunView) -> Finding | None:
     gap = _validation_gap(run)
     if gap is not None:
         evidence["gap"] = gap
-    if tail_drop < th.plateau_max_tail_drop:
+    flat = tail_drop < th.plateau_max_tail_drop or tail_drop * 10 / run.tail < th.flat_per_10_epochs
+    if flat and _new_lows(run) is None:
         if jitter >= th.plateau_noise and not _rate_was_lowered(run):
             return Finding(
                 "plateau",
@@ -230,7 +231,7 @@ def check_plateau_or_underfitting(run: RunView) -> Finding | None:
     evidence["tail_rate_per_epoch"] = (
         1.0 - (float(smooth[-1]) / start) ** (1.0 / run.tail) if start > 0 else 0.0
     )
-    if evidence["tail_rate_per_epoch"] > th.underfit_max_rate:
+    if evidence["tail_rate_per_epoch"] > th.underfit_max_rate and _new_lows(run) is None:
         last_epoch = run.epoch_of(run.n - 1)
         return Finding(
             "still_improving",
@@ -242,17 +243,9 @@ def check_plateau_or_underfitting(run: RunView) -> Finding | None:
             f"loss is still falling ({tail_drop:.0%} over the last {run.tail} epochs, "
             f"{evidence['tail_rate_per_epoch']:.1%} per epoch) at {level}: too early to call it converged.",
         )
-    if gap is not None and gap > th.underfit_max_gap:
-        return None
-    return Finding(
-        "underfitting",
-        "warning",
-        epochs,
-        evidence,
-        _UNDERFIT_ADVICE,
-        f"training is still at {level} and only creeping down ({tail_drop:.1%} over the last {run.tail} "
-        "epochs), with no real gap to validation (high bias).",
-    )
+    # Still creeping down: not converged, so not high bias; if validation keeps setting new lows,
+    # the run is still improving (check_still_improving says so).
+    return None
 
 
 def _change_text(drop: float) -> str:
@@ -277,6 +270,19 @@ def check_still_improving(run: RunView) -> Finding | None:
         return _too_short(run, raw, name)
     if float(raw[-1]) < run.floor_of(raw, th.still_improving_floor):
         return None  # nearly zero already: nothing left to gain
+    steady = _new_lows(run)
+    if steady is not None:
+        lows, window, drop = steady
+        last_epoch = run.epoch_of(run.n - 1)
+        return Finding(
+            "still_improving",
+            "info",
+            [last_epoch],
+            {"curve": name, "recent_drop": drop, "recent_epochs": window, "new_lows": lows},
+            _longer_advice(run, last_epoch),
+            f"{name} set a new low in {lows} of the last {window} epochs ({drop:.1%} lower over them, "
+            f"to {format_number(float(raw[-1]))}): it has not converged.",
+        )
     recent = stats.tail_window(len(smooth), th.recent_fraction)
     if len(smooth) <= recent:
         return None
@@ -300,6 +306,30 @@ def check_still_improving(run: RunView) -> Finding | None:
         f"{name} is still making new lows: {format_number(raw_recent)} in the last {recent} epochs against "
         f"{format_number(raw_before)} before ({raw_drop:.0%} lower) at {format_epoch(last_epoch)}.",
     )
+
+
+def _new_lows(run: RunView) -> tuple[int, int, float] | None:
+    """`(new lows, window, relative drop)` when the validation loss (training loss without
+    validation) set a new low in at least `steady_new_lows` of the end window's epochs (at
+    least 4), the last epoch among them, falling at least `still_improving_drop` per 10 epochs
+    over the window and by more than twice its noise: a curve still going down epoch after
+    epoch has not converged. A converged curve sets new lows rarely, or by a hair."""
+    th = run.thresholds
+    raw = run.val_loss if run.has_val else run.loss
+    window = max(4, run.tail)
+    if len(raw) < window + 2:
+        return None
+    running_low = np.minimum.accumulate(raw)
+    lows = int(np.sum(raw[-window:] < running_low[-window - 1 : -1]))
+    before = float(running_low[-window - 1])
+    drop = stats.relative_drop(before, float(raw[-1]))
+    if lows < th.steady_new_lows * window or float(raw[-1]) > float(running_low[-2]) * (1 + 1e-9):
+        return None  # too few new lows, or the last epoch is not one of them
+    if drop * 10 / window < th.still_improving_drop:
+        return None  # going down by a hair: converged for all it matters
+    if before - float(raw[-1]) <= th.still_improving_noise_multiple * stats.noise_scale(raw):
+        return None
+    return lows, window, drop
 
 
 def _longer_advice(run: RunView, last_epoch: int) -> str:

@@ -47,6 +47,13 @@ class Thresholds:
             down by as much within two epochs (up and back; a steady rise is not
             erratic), relative to the values around it and not to the first value, so
             late spikes after the loss fell 100× are seen...
+        val_accuracy_noise: A validation-loss jump counts only when the validation accuracy
+            (if recorded, on a set whose size its steps show) fell at that epoch by more than
+            this many standard errors of a difference of two accuracies on that many samples:
+            on a small set scored nearly perfectly, one more confident mistake doubles the
+            loss, and that is the set's noise. Only on a set with fewer than
+            `val_few_mistakes` mistakes at the jump (estimated from its size and accuracy).
+        val_few_mistakes: See `val_accuracy_noise`.
         val_spike_of_start: ...at a level above this fraction of the baseline (or chance
             level; without either, above a twentieth of it × the first validation loss).
         unstable_spike_share: `unstable` when at least this share of epoch-to-epoch
@@ -69,6 +76,12 @@ class Thresholds:
             (or `recent_fraction` of the run, if more)...
         overfit_train_drop: ...while the training loss fell by at least this fraction
             after the minimum.
+        overfit_steady_epochs: `overfitting` too from a smaller rise that is consistent: the
+            validation loss went up in at least `overfit_steady_share` of at least this many
+            epoch steps since its lowest value...
+        overfit_steady_share: ...see `overfit_steady_epochs`...
+        overfit_steady_rise: ...ending at least this fraction above that low (and more than
+            `overfit_noise_multiple` × its noise above it), while the training loss fell.
         overfit_metric_gap: The train/validation gap of the metric (e.g. accuracy 0.95 vs
             0.80) that is evidence of overfitting on its own terms...
         overfit_min_rise_with_gap: ...with which a smaller rise of the validation loss is
@@ -100,6 +113,9 @@ class Thresholds:
             `plateau` when the training loss still jitters from epoch to epoch (the rate
             keeps it from settling) and `underfitting` when it is smooth (converged: a
             high-bias model), or when the rate was already lowered without effect.
+        flat_per_10_epochs: A long end window is flat too when the smoothed training loss
+            fell less than this fraction per 10 epochs over it (a 125-epoch window that fell
+            5% is converged for all it matters).
         plateau_noise: The jitter that makes a flat curve a `plateau`: the training
             loss's epoch-to-epoch noise over the end window, relative to its level.
         underfit_max_rate: `underfitting` from a curve still creeping down needs a slow
@@ -110,6 +126,11 @@ class Thresholds:
         still_improving_drop: `still_improving` when, over the recent window, the
             validation loss reached new lows at least this fraction below the best before
             (both smoothed and raw).
+        steady_new_lows: `still_improving` too when the validation loss (training loss without
+            validation) set a new low in at least this share of the end window's epochs (at
+            least 4), the last epoch among them, falling at least `still_improving_drop` per 10
+            epochs over the window (and more than twice its noise): still going down epoch after
+            epoch. Such a curve is not flat, so it is not `underfitting` or `plateau` either.
         still_improving_noise_multiple: ...by more than this many times the curve's
             epoch-to-epoch noise...
         still_improving_floor: ...and it is still above this fraction of the baseline
@@ -142,6 +163,8 @@ class Thresholds:
     val_confirms_spike: float = 0.05
     spike_unconfirmed: float = 0.75
     val_spike_relative: float = 0.3
+    val_accuracy_noise: float = 3.0
+    val_few_mistakes: int = 20
     val_spike_of_start: float = 0.02
     unstable_spike_share: float = 0.1
     unstable_min_spikes: int = 2
@@ -153,6 +176,9 @@ class Thresholds:
     overfit_noise_multiple: float = 2.0
     overfit_min_epochs_after: int = 2
     overfit_train_drop: float = 0.05
+    overfit_steady_epochs: int = 3
+    overfit_steady_share: float = 0.75
+    overfit_steady_rise: float = 0.03
     overfit_metric_gap: float = 0.1
     overfit_min_rise_with_gap: float = 0.05
     overfit_stall_train_drop: float = 0.15
@@ -167,10 +193,12 @@ class Thresholds:
     good_chance_fraction: float = 0.3
     good_accuracy: float = 0.85
     plateau_max_tail_drop: float = 0.025
+    flat_per_10_epochs: float = 0.01
     plateau_noise: float = 0.015
     underfit_max_rate: float = 0.01
     underfit_max_gap: float = 0.25
     still_improving_drop: float = 0.025
+    steady_new_lows: float = 0.75
     still_improving_noise_multiple: float = 2.0
     still_improving_floor: float = 0.05
     short_run_epochs: int = 3
