@@ -273,3 +273,23 @@ def test_a_loss_falling_without_bound_below_zero_is_diverged():
         "val_loss": [1.1, -0.4, -1.1, -1.4, -1.5, -1.5, -1.52, -1.5],
     }
     assert "diverged" not in diagnose(settled).kinds
+
+
+def test_a_last_epoch_back_above_the_start_is_diverged():
+    # A published regression run: the loss halved in six epochs, then the seventh undid it all.
+    run = {
+        "loss": [3.88, 3.03, 2.76, 2.49, 2.2, 1.89, 3.97],
+        "val_loss": [2.89, 2.66, 2.52, 2.62, 2.61, 2.87, 3.18],
+    }
+    finding = diagnose(run).primary
+    assert finding.kind == "diverged" and "went back above its start" in finding.summary
+
+
+def test_a_loss_climbing_steadily_away_from_its_best_is_diverged_even_below_its_start():
+    loss = [2.58, 2.38, 1.65, 1.3, 1.1, 0.89, 0.67, 0.5, 0.34, 0.21, 0.11, 0.069, 0.061]
+    climb = [0.067, 0.11, 0.2, 0.33, 0.46, 0.55]
+    finding = diagnose({"loss": loss + climb}).primary
+    assert finding.kind == "diverged" and "exploded from 0.061" in finding.summary
+    # The same levels reached by erratic swings are instability, not divergence.
+    swings = [0.3, 0.07, 0.35, 0.08, 0.4, 0.5]
+    assert diagnose({"loss": loss + swings}).primary.kind != "diverged"

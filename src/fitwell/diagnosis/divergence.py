@@ -98,11 +98,18 @@ def _non_finite(run: RunView, position: int, nan_batch: int | None) -> Finding:
 
 
 def _exploded(run: RunView) -> Finding | None:
-    growth = run.thresholds.diverge_growth
+    th = run.thresholds
+    growth = th.diverge_growth
     best_position = int(np.argmin(run.loss))
-    best, end = float(run.loss[best_position]), run.end_loss
-    if not (best > 0 and end > growth * best and end > float(run.loss[0])):
-        return None
+    best, end, first = float(run.loss[best_position]), run.end_loss, float(run.loss[0])
+    # Grown far above its best, and either above its start or, climbing steadily since the best
+    # (erratic swings are instability), by a real share of the progress made (a loss near zero
+    # that wiggles from 1e-4 to 5e-4 has lost nothing).
+    steps_since = np.diff(run.loss[best_position:])
+    climbing = len(steps_since) > 0 and float(np.mean(steps_since > 0)) >= th.overfit_steady_share
+    lost = climbing and end - best > th.diverge_lost_share * (first - best)
+    if not (best > 0 and end > growth * best and (end > first or lost)):
+        return _back_above_start(run)
     grown = best_position + int(np.argmax(run.loss[best_position:] > growth * best))
     epoch = run.epoch_of(grown)
     return Finding(
@@ -114,6 +121,28 @@ def _exploded(run: RunView) -> Finding | None:
         f"loss exploded from {format_number(best)} ({format_epoch(run.epoch_of(best_position))}) to "
         f"{format_number(float(run.loss[grown]))} at {format_epoch(epoch)} and ended at "
         f"{format_number(float(run.loss[-1]))}.",
+    )
+
+
+def _back_above_start(run: RunView) -> Finding | None:
+    """The last epoch's loss above the first epoch's, after the run had at least halved it: all the
+    progress lost, and more."""
+    loss = run.loss
+    first, last = float(loss[0]), float(loss[-1])
+    low_position = int(np.argmin(loss))
+    low = float(loss[low_position])
+    if run.n < 3 or not (0 < low <= 0.5 * first and last > first):
+        return None
+    epoch = run.epoch_of(run.n - 1)
+    return Finding(
+        "diverged",
+        "error",
+        [epoch],
+        {"first_loss": first, "best_loss": low, "end_loss": last},
+        f"The run lost all it had learned{_rate_text(run, run.n - 1)}; {_advice(run, run.n - 1)}",
+        f"loss fell from {format_number(first)} to {format_number(low)} "
+        f"({format_epoch(run.epoch_of(low_position))}), then went back above its start: "
+        f"{format_number(last)} at {format_epoch(epoch)}.",
     )
 
 

@@ -23,7 +23,12 @@ class Thresholds:
         recent_fraction: Share of the run (at least 2 epochs) over which
             `still_improving` looks for continuing progress.
         diverge_growth: `diverged` when the end level of the training loss is more
-            than this many times its best value (and above its first value).
+            than this many times its best value...
+        diverge_lost_share: ...and above its first value, or, climbing steadily since its best
+            (up in `overfit_steady_share` of the steps; erratic swings are `unstable`), risen by
+            more than this share of the progress made (first value − best): a loss near zero
+            that wiggles from 1e-4 to 5e-4 has lost nothing. A last epoch back above the
+            first, after the loss had at least halved, is `diverged` too.
         diverge_above_chance: `diverged` when the training loss ends more than this
             many times above the baseline (or chance level): a confidently wrong model.
         diverge_spike: `diverged` when the training loss of one epoch (or one batch, when
@@ -155,6 +160,7 @@ class Thresholds:
     tail_fraction: float = 0.25
     recent_fraction: float = 0.1
     diverge_growth: float = 3.0
+    diverge_lost_share: float = 0.1
     diverge_above_chance: float = 1.5
     diverge_spike: float = 10.0
     diverge_val_above: float = 10.0
