@@ -293,3 +293,21 @@ def test_a_loss_climbing_steadily_away_from_its_best_is_diverged_even_below_its_
     # The same levels reached by erratic swings are instability, not divergence.
     swings = [0.3, 0.07, 0.35, 0.08, 0.4, 0.5]
     assert diagnose({"loss": loss + swings}).primary.kind != "diverged"
+
+
+def test_erratic_validation_of_an_overfitting_model_ranks_after_overfitting():
+    run = synthetic.overfitting(40, best=12)
+    for epoch in range(20, 40, 3):
+        run["val_loss"][epoch] *= 1.4  # confident mistakes swing the validation loss
+    diagnosis = diagnose(run)
+    assert diagnosis.kinds[:2] == ["overfitting", "unstable"]
+    assert diagnosis.get("unstable").evidence["train_spikes"] == 0
+
+
+def test_only_a_validation_accuracy_still_tells_a_poor_level():
+    flat = {
+        "loss": [0.334, 0.321, 0.313, 0.308, 0.306, 0.303, 0.305, 0.298, 0.298, 0.301, 0.302, 0.301],
+        "val_loss": [0.321, 0.32, 0.318, 0.318, 0.313, 0.316, 0.31, 0.31, 0.316, 0.306, 0.312, 0.316],
+        "val_accuracy": [0.686, 0.689, 0.692, 0.684, 0.673, 0.678, 0.675, 0.696, 0.692, 0.692, 0.694, 0.692],
+    }
+    assert diagnose(flat).primary.kind == "underfitting"

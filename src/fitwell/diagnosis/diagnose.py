@@ -126,7 +126,16 @@ def _findings(view: RunView, nan_batch: int | None) -> list[Finding]:
     findings = [finding for finding in findings if finding.kind not in dropped]
     if not findings:
         findings = [_healthy(view)]
-    return sorted(findings, key=lambda finding: KINDS.index(finding.kind))
+    return sorted(findings, key=_rank)
+
+
+def _rank(finding: Finding) -> float:
+    """The findings' order: `KINDS`, except that a validation loss erratic while the training loss
+    is smooth ranks after overfitting: a memorising model's validation loss swings with its
+    confident mistakes, and keeping the best epoch is what helps first."""
+    if finding.kind == "unstable" and finding.evidence.get("train_spikes") == 0:
+        return KINDS.index("overfitting") + 0.5
+    return KINDS.index(finding.kind)
 
 
 def _first_of_each_kind(findings: list[Finding]) -> list[Finding]:

@@ -123,12 +123,16 @@ class RunView:
         """Whether the final training loss is far from a good value; None when unknowable.
 
         Poor when the loss is above `good_chance_fraction` of the baseline (or
-        chance), or the training accuracy below `good_accuracy`.
+        chance), or the training accuracy below `good_accuracy` (the validation
+        accuracy when only it was logged).
         """
         verdicts = []
         if self.reference:
             verdicts.append(self.end_loss > self.thresholds.good_chance_fraction * self.reference)
         accuracy = self.end_of(self.accuracy_key) if self.accuracy_key else None
+        if accuracy is None:  # only the validation accuracy logged: training scores at least as well
+            val_accuracy = [key for key in self.curves.values if key.startswith("val_") and "acc" in key]
+            accuracy = self.end_of(val_accuracy[0]) if val_accuracy else None
         if accuracy is not None:
             verdicts.append(accuracy < self.thresholds.good_accuracy)
         return any(verdicts) if verdicts else None
