@@ -1,0 +1,84 @@
+"""The score on real training logs that other people published (tests/diagnosis/public.py):
+every file read or refused clearly, and the measured scores on the split the rules were revised
+on (`dev`) and on the split they never were (`heldout`), each kept from falling."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from fitwell.diagnosis import KINDS, diagnose
+
+from . import public
+
+FORBIDDEN_FOR_HEALTHY = ("overfitting", "diverged", "unstable", "not_learning", "suspicious_validation")
+
+
+@pytest.fixture(scope="module")
+def results():
+    return public.score(public.load())
+
+
+def _right(results, split):
+    chosen = [(run, found) for run, found in results if run.split == split]
+    return sum(run.first == found for run, found in chosen), len(chosen)
+
+
+def test_every_file_has_a_source_a_split_and_two_labels_from_the_kinds():
+    files = sorted(path.name for path in (public.PUBLIC / "logs").iterdir())
+    assert len(files) == 103
+    with open(public.PUBLIC / "split.csv", newline="") as handle:
+        split = {row["file"]: row["split"] for row in csv.DictReader(handle)}
+    assert sorted(split) == files and set(split.values()) == {"dev", "heldout"}
+    for name in ("a", "b"):
+        with open(public.PUBLIC / f"sources_{name}.csv", newline="") as handle:
+            sources = list(csv.DictReader(handle))
+        assert all(row["repo"] and len(row["commit"]) == 40 for row in sources)
+        for reader in ("first", "second"):
+            with open(public.PUBLIC / f"labels_{name}_{reader}.csv", newline="") as handle:
+                labels = list(csv.DictReader(handle))
+            assert sorted(row["file"] for row in labels) == sorted(row["file"] for row in sources)
+            assert all(row["label"] in (*KINDS, "unusable") and row["reason"] for row in labels)
+
+
+def test_every_file_is_read_or_refused_naming_the_line():
+    refused = []
+    for path in sorted((public.PUBLIC / "logs").iterdir()):
+        try:
+            diagnose(str(path))
+        except ValueError as error:
+            assert "Line " in str(error) and "column" in str(error), (path.name, error)
+            refused.append(path.name)
+    # One hand-written log holds several trials between title lines, a number column
+    # interrupted by text: refused at its line, never guessed at.
+    assert refused == ["a_005.csv"]
+
+
+def test_the_score_on_the_dev_split(results):
+    right, total = _right(results, "dev")
+    # 30/52 before the rules were revised on this split's misses; 40/52 after.
+    assert (right, total) >= (40, 52) and total == 52
+
+
+def test_the_score_on_the_held_out_split(results):
+    right, total = _right(results, "heldout")
+    # 34/51 before the revision, 33/51 after: the revision did not carry over (docs/diagnosis.md).
+    assert right >= 33 and total == 51
+
+
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (held-out 33/51)")
+def test_the_target_of_95_percent_on_the_held_out_real_logs(results):
+    right, total = _right(results, "heldout")
+    assert right / total >= 0.95
+
+
+def test_runs_both_readers_call_healthy_get_no_problem_finding_on_the_dev_split():
+    flagged = [
+        run.name
+        for run in public.load()
+        if run.split == "dev"
+        and run.first == run.second == "healthy"
+        and set(public.diagnose_run(run).kinds) & set(FORBIDDEN_FOR_HEALTHY)
+    ]
+    assert flagged == []
