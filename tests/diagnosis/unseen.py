@@ -6,7 +6,10 @@ several runs appended or a title line, JSON dumps of `history.history`);
 baseline from its training labels) and `labels.csv` the label given from the plots,
 with its reason. Run this module to print the score and the confusion table:
 
-    python -m tests.diagnosis.unseen [--no-baseline] [--plain]
+    python -m tests.diagnosis.unseen [--no-baseline] [--plain] [--fresh]
+
+`--fresh` scores `fixtures/fresh/` instead: a corpus made the same way after the last revision
+of the rules (its `generate.py` says how), never used to revise them.
 
 `--plain` reads the files without the library (to score the rules alone).
 """
@@ -24,6 +27,8 @@ from pathlib import Path
 from fitwell.diagnosis import KINDS, diagnose
 
 UNSEEN = Path(__file__).parent / "fixtures" / "unseen"
+#: Made after the last revision of the rules, labelled before they ran: scored, never revised on.
+FRESH = Path(__file__).parent / "fixtures" / "fresh"
 
 
 @dataclass(frozen=True)
@@ -37,9 +42,9 @@ class LabelledRun:
     baseline: float
 
 
-def load() -> list[LabelledRun]:
-    manifest = {item["name"]: item for item in json.loads((UNSEEN / "runs" / "manifest.json").read_text())}
-    with open(UNSEEN / "labels.csv", newline="") as handle:
+def load(folder: Path = UNSEEN) -> list[LabelledRun]:
+    manifest = {item["name"]: item for item in json.loads((folder / "runs" / "manifest.json").read_text())}
+    with open(folder / "labels.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
     runs = []
     for row in rows:
@@ -47,7 +52,7 @@ def load() -> list[LabelledRun]:
         runs.append(
             LabelledRun(
                 row["name"],
-                UNSEEN / "runs" / info["file"],
+                folder / "runs" / info["file"],
                 row["label"],
                 row["reason"],
                 info["loss"],
@@ -114,7 +119,8 @@ def confusion_markdown(results: list[tuple[LabelledRun, list[str]]]) -> str:
 
 
 def main() -> None:
-    results = score(load(), use_baseline="--no-baseline" not in sys.argv, plain="--plain" in sys.argv)
+    folder = FRESH if "--fresh" in sys.argv else UNSEEN
+    results = score(load(folder), use_baseline="--no-baseline" not in sys.argv, plain="--plain" in sys.argv)
     right = sum(run.label == found[0] for run, found in results)
     print(confusion_markdown(results))
     print(f"\nright primary finding: {right}/{len(results)} ({right / len(results):.1%})")
