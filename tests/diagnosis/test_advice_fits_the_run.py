@@ -1,4 +1,4 @@
-"""Every finding on every stored run (development, held-out, unseen and public corpora) fits the run's
+"""Every finding on every stored run (development, held-out, unseen, fresh and public corpora) fits the run's
 own log: no validation key named for a run without validation, and every number quoted in a summary is a
 value of the log (as the progress bar prints it), the baseline or chance level, or marked smoothed."""
 
@@ -26,7 +26,7 @@ def _runs():
         for path in sorted((FIXTURES / folder).glob("*.json")):
             run = json.loads(path.read_text())
             yield path.stem, run["history"], {"loss": run["loss"], "num_classes": run["num_classes"]}
-    for run in unseen.load():
+    for run in unseen.load() + unseen.load(unseen.FRESH):
         yield (
             run.name,
             str(run.path),
