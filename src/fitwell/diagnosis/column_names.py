@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["keras_name", "keras_names", "names_note"]
+__all__ = ["keras_name", "keras_named", "keras_names", "names_note"]
 
 _EPOCH = ("epoch", "epochs", "epoch#", "epoch_no", "epoch_num")
 _PANDAS_INDEX = ("", "unnamed:_0", "index")
@@ -77,3 +77,14 @@ def names_note(renames: dict[str, str]) -> str | None:
         return None
     pairs = ", ".join(f"{old!r} as {new!r}" for old, new in shown.items())
     return f"read the columns {pairs} (Keras's names)."
+
+
+def keras_named(columns: dict) -> tuple[dict[str, object], str | None]:
+    """A mapping of columns under Keras's names, and the note saying which were renamed (or None).
+
+    Example:
+        >>> keras_named({"train_loss": [1.0], "valid_loss": [1.1]})[0]
+        {'loss': [1.0], 'val_loss': [1.1]}
+    """
+    renames = keras_names(str(key) for key in columns)
+    return {renames.get(str(key), str(key)): value for key, value in columns.items()}, names_note(renames)

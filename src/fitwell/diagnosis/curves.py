@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from fitwell.diagnosis.column_names import keras_names, names_note
+from fitwell.diagnosis.column_names import keras_named
 from fitwell.diagnosis.logfile import read_log_file
 
 __all__ = ["Curves", "read_curves"]
@@ -178,9 +178,8 @@ def _fractions_not_percents(curves: Curves) -> Curves:
 
 def _keras_named(lists: dict[Any, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
     """The columns under Keras's names (`train_loss` → `loss`), with the note saying so."""
-    renames = keras_names(str(key) for key in lists)
-    note = names_note(renames)
-    return {renames.get(str(key), str(key)): value for key, value in lists.items()}, (note,) if note else ()
+    columns, note = keras_named(lists)
+    return columns, (note,) if note else ()
 
 
 def _batch_stats(stats: Any, n: int) -> dict[str, np.ndarray] | None:

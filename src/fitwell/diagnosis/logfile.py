@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from fitwell.diagnosis.column_names import keras_name, keras_names, names_note
+from fitwell.diagnosis.column_names import keras_name, keras_named, keras_names, names_note
 
 __all__ = ["LogFile", "read_log_file"]
 
@@ -119,15 +119,11 @@ def _read_json(text: str, path: str) -> LogFile:
             f"{path!r} holds a JSON {type(data).__name__}, not an object of per-epoch lists. Expected "
             'e.g. {"loss": [0.9, 0.5], "val_loss": [1.0, 0.7]}, as json.dump(history.history, f) writes it.'
         )
-    renames = keras_names(str(key) for key in data)
-    columns = {
-        renames.get(str(key), str(key)): list(value) for key, value in data.items() if isinstance(value, list)
-    }
+    columns, note = keras_named({key: list(value) for key, value in data.items() if isinstance(value, list)})
     if epochs is None:
         epochs = columns.get("epoch")
     columns.pop("epoch", None)
     epoch_list = [int(e) for e in epochs] if isinstance(epochs, list) else None
-    note = names_note(renames)
     return LogFile(columns, epoch_list, [note] if note else [], is_json=True)
 
 

@@ -199,7 +199,8 @@ def check_plateau_or_underfitting(run: RunView) -> Finding | None:
     if gap is not None:
         evidence["gap"] = gap
     flat = tail_drop < th.plateau_max_tail_drop or tail_drop * 10 / run.tail < th.flat_per_10_epochs
-    if flat and _new_lows(run) is None:
+    setting_new_lows = _new_lows(run) is not None
+    if flat and not setting_new_lows:
         if jitter >= th.plateau_noise and not _rate_was_lowered(run):
             return Finding(
                 "plateau",
@@ -211,9 +212,8 @@ def check_plateau_or_underfitting(run: RunView) -> Finding | None:
                 "or a decaying schedule. If the curve then settles just as high, the model lacks capacity "
                 "(see underfitting).",
                 f"loss stopped falling ({_change_text(tail_drop)} over the last {run.tail} epochs) at "
-                f"{level}, "
-                f"short of a good value, and jitters {jitter:.1%} from epoch to epoch: the rate keeps it "
-                "from settling.",
+                f"{level}, short of a good value, and jitters {jitter:.1%} from epoch to epoch: the rate "
+                "keeps it from settling.",
             )
         if gap is not None and gap > th.underfit_max_gap:
             return None
@@ -231,7 +231,7 @@ def check_plateau_or_underfitting(run: RunView) -> Finding | None:
     evidence["tail_rate_per_epoch"] = (
         1.0 - (float(smooth[-1]) / start) ** (1.0 / run.tail) if start > 0 else 0.0
     )
-    if evidence["tail_rate_per_epoch"] > th.underfit_max_rate and _new_lows(run) is None:
+    if evidence["tail_rate_per_epoch"] > th.underfit_max_rate and not setting_new_lows:
         last_epoch = run.epoch_of(run.n - 1)
         return Finding(
             "still_improving",
@@ -323,7 +323,7 @@ def _new_lows(run: RunView) -> tuple[int, int, float] | None:
     lows = int(np.sum(raw[-window:] < running_low[-window - 1 : -1]))
     before = float(running_low[-window - 1])
     drop = stats.relative_drop(before, float(raw[-1]))
-    if lows < th.steady_new_lows * window or float(raw[-1]) > float(running_low[-2]) * (1 + 1e-9):
+    if lows < th.steady_new_lows * window or float(raw[-1]) > float(running_low[-2]):
         return None  # too few new lows, or the last epoch is not one of them
     if drop * 10 / window < th.still_improving_drop:
         return None  # going down by a hair: converged for all it matters

@@ -131,8 +131,8 @@ class RunView:
             verdicts.append(self.end_loss > self.thresholds.good_chance_fraction * self.reference)
         accuracy = self.end_of(self.accuracy_key) if self.accuracy_key else None
         if accuracy is None:  # only the validation accuracy logged: training scores at least as well
-            val_accuracy = [key for key in self.curves.values if key.startswith("val_") and "acc" in key]
-            accuracy = self.end_of(val_accuracy[0]) if val_accuracy else None
+            logged = [key for key in self.curves.values if key.startswith("val_") and "acc" in key.lower()]
+            accuracy = self.end_of(logged[0]) if logged else None
         if accuracy is not None:
             verdicts.append(accuracy < self.thresholds.good_accuracy)
         return any(verdicts) if verdicts else None
