@@ -40,6 +40,29 @@ def test_a_repeated_header_starts_a_new_run(tmp_path):
     assert "new runs start at line 5" in curves.notes[0]
 
 
+def test_runs_with_a_title_line_each_and_empty_separator_lines_are_split(tmp_path):
+    # A hand-written log (published): a title line and the header before every trial, lines of
+    # empty cells between them, and a trial that never ran.
+    path = tmp_path / "log.csv"
+    title = "Trial: batch 50, lr {},,\n"
+    path.write_text(
+        title.format(0.01)
+        + HEADER
+        + _rows([2.0, 1.0])
+        + ",,\n"
+        + title.format(0.01)
+        + HEADER
+        + ",,\n"
+        + title.format(0.005)
+        + HEADER
+        + _rows([3.0, 2.5, 2.0])
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [3.0, 2.5, 2.0]
+    assert curves.epochs.tolist() == [0, 1, 2]
+    assert "2 runs appended" in curves.notes[1] and "lines 11–13" in curves.notes[1]
+
+
 def test_a_resumed_run_whose_epochs_go_back_is_a_new_run(tmp_path):
     path = tmp_path / "log.csv"
     path.write_text(HEADER + _rows([2.0, 1.0, 0.9, 0.8]) + _rows([0.85, 0.7], start=2))

@@ -232,6 +232,47 @@ def test_validation_loss_far_below_training_loss_is_suspicious():
     )
 
 
+def test_validation_perfect_from_the_first_epoch_is_suspicious_whatever_its_size():
+    # The validation accuracy never moves, so its set's size cannot be read from its steps.
+    loss = synthetic.decay(12, 0.5, 0.3)
+    run = {
+        "loss": loss.tolist(),
+        "accuracy": np.linspace(0.74, 0.85, 12).tolist(),
+        "val_loss": (loss * 0.08).tolist(),
+        "val_accuracy": [1.0] * 12,
+    }
+    finding = diagnose(run, loss="binary_crossentropy", num_classes=2).primary
+    assert finding.kind == "suspicious_validation"
+    assert "val_accuracy is 1 from the first epoch on, when accuracy was 0.74" in finding.summary
+    # Losses reaching exactly 0 (constant or empty targets) count as beating training.
+    zero = {**run, "val_loss": [0.6, 0.01, 1e-6, *[0.0] * 9], "loss": [0.7, 0.3, 1e-3, *[0.0] * 9]}
+    finding = diagnose(zero, loss="binary_crossentropy", num_classes=2).primary
+    assert finding.kind == "suspicious_validation" and finding.evidence["val_loss_zero"]
+    assert "constant or empty targets" in finding.advice
+    # Reaching 100% later on a small set, as honest easy tasks do, is not this.
+    later = {**run, "val_accuracy": [0.9, 0.95, 0.97, *[1.0] * 9], "val_loss": (loss * 0.9).tolist()}
+    assert "suspicious_validation" not in diagnose(later, loss="binary_crossentropy", num_classes=2).kinds
+
+
+def test_a_validation_loss_on_another_scale_is_a_note_not_a_leak():
+    # The training loss summed over 500 batches, the validation loss a mean (a published log):
+    # validation is no better in accuracy, so the 1/500 ratio is two scales, not a leak.
+    val = synthetic.decay(20, 1.7, 0.9)
+    run = {
+        "loss": (val * 550).tolist(),
+        "acc": np.linspace(0.3, 0.74, 20).tolist(),
+        "val_loss": val.tolist(),
+        "val_acc": np.linspace(0.35, 0.71, 20).tolist(),
+    }
+    diagnosis = diagnose(run, **CE)
+    assert "suspicious_validation" not in diagnosis.kinds
+    assert any("different scales" in note and "1/550" in note for note in diagnosis.notes)
+    # With a validation accuracy better than training, the same ratio stays suspicious.
+    better = {**run, "val_acc": [*np.linspace(0.5, 0.985, 19), 0.99]}  # steps of 1/200: not a tiny set
+    assert diagnose(better, **CE).primary.kind == "suspicious_validation"
+    assert not any("different scales" in note for note in diagnose(better, **CE).notes)
+
+
 # -- healthy ----------------------------------------------------------------------------
 @pytest.mark.parametrize("n", [8, 30, 500])
 @pytest.mark.parametrize("seed", [0, 1, 2])

@@ -12,7 +12,7 @@ from fitwell.diagnosis.curves import read_curves
 from fitwell.diagnosis.divergence import check_divergence
 from fitwell.diagnosis.findings import KINDS, Diagnosis, Finding
 from fitwell.diagnosis.instability import check_instability
-from fitwell.diagnosis.leakage import check_leakage
+from fitwell.diagnosis.leakage import check_leakage, scale_mismatch_note
 from fitwell.diagnosis.overfitting import check_overfitting
 from fitwell.diagnosis.progress import (
     check_crawl,
@@ -91,9 +91,8 @@ def diagnose(
     context = _context(run, loss, num_classes, baseline)
     view = RunView(curves, context, thresholds or DEFAULT_THRESHOLDS)
     findings = _findings(view, nan_batch)
-    return Diagnosis(
-        findings=findings, epochs=len(curves), keys=list(curves.values), notes=list(curves.notes)
-    )
+    notes = [*curves.notes, *filter(None, [scale_mismatch_note(view)])]
+    return Diagnosis(findings=findings, epochs=len(curves), keys=list(curves.values), notes=notes)
 
 
 def _context(run: Any, loss: Any, num_classes: int | None, baseline: float | None) -> RunContext:

@@ -4,8 +4,13 @@ Validation better than training is normal with dropout, augmentation or
 regularization (the training loss is averaged over the epoch with them on), and
 easy tasks score 100% honestly, above all on tiny validation sets. So the rule
 asks for more: a perfect validation accuracy on a set that is not tiny while the
-validation loss is below the training loss, or a validation loss far below the
-training loss (more than those explain).
+validation loss is below the training loss; a validation accuracy perfect from the
+first epoch on, while the model was still learning, with a validation loss that
+beats the training loss or reaches exactly 0; or a validation loss far below the
+training loss (more than those explain) while the validation accuracy is better too.
+A validation loss hundreds of times below the training loss with an accuracy no
+better is two losses on different scales (a sum against a mean), not a leak: the
+diagnosis says so in a note.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import numpy as np
 from fitwell.diagnosis.findings import Finding
 from fitwell.diagnosis.run import RunView, format_number
 
-__all__ = ["check_leakage", "estimated_samples"]
+__all__ = ["check_leakage", "estimated_samples", "scale_mismatch_note"]
 
 _ADVICE = (
     "Check that no sample (or near-duplicate) is both in the training and the validation data, that "
@@ -50,13 +55,16 @@ def check_leakage(run: RunView) -> Finding | None:
         return None
     val_key = run.val_accuracy_key
     samples = estimated_samples(run.curves.series(val_key)[1]) if val_key else None
-    tiny = val_key is not None and (samples is None or samples < th.leak_min_samples)
-    if tiny:
-        return None
     window = min(run.tail, len(run.val_loss))
     positions = run.val_positions[-window:]
     with np.errstate(divide="ignore", invalid="ignore"):
         end_ratio = float(np.median(run.val_loss[-window:] / run.loss[positions]))
+    perfect_at_once = _perfect_from_the_start(run, end_ratio)
+    if perfect_at_once is not None:
+        return perfect_at_once
+    tiny = val_key is not None and (samples is None or samples < th.leak_min_samples)
+    if tiny:
+        return None
     if val_key is not None:
         val_accuracy = run.end_of(val_key)
         perfect = val_accuracy is not None and val_accuracy >= th.leak_accuracy
@@ -82,7 +90,7 @@ def check_leakage(run: RunView) -> Finding | None:
     positions = run.val_positions[half:]
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = float(np.median(run.val_loss[half:] / run.loss[positions]))
-    if np.isfinite(ratio) and ratio < th.leak_loss_ratio:
+    if np.isfinite(ratio) and ratio < th.leak_loss_ratio and not _accuracy_no_better(run):
         return Finding(
             "suspicious_validation",
             "warning",
@@ -93,6 +101,68 @@ def check_leakage(run: RunView) -> Finding | None:
             "validation far easier than training.",
         )
     return None
+
+
+def _perfect_from_the_start(run: RunView, end_ratio: float) -> Finding | None:
+    """Validation accuracy perfect at every epoch, the first included, while the training
+    accuracy of the first epoch was not (the model was still learning), and the validation loss
+    beats the training loss or reaches exactly 0: the validation set is trivially easy (leaked
+    samples, the target among the inputs, or constant targets), whatever its size."""
+    th = run.thresholds
+    key, val_key = run.accuracy_key, run.val_accuracy_key
+    if key is None or val_key is None:
+        return None
+    _, val_accuracy = run.curves.series(val_key)
+    _, accuracy = run.curves.series(key)
+    if len(val_accuracy) < 3 or not np.all(val_accuracy >= th.leak_accuracy):
+        return None
+    if accuracy[0] >= th.leak_accuracy:
+        return None  # perfect everywhere from the start: nothing was learned here to compare
+    exact_zero = bool(np.any(run.val_loss == 0.0))
+    if not (exact_zero or end_ratio < th.leak_beats_training_ratio):
+        return None
+    loss_text = (
+        "val_loss reaches exactly 0"
+        if exact_zero
+        else f"val_loss ends at {_share(end_ratio)} of the training loss"
+    )
+    return Finding(
+        "suspicious_validation",
+        "warning",
+        [run.epoch_of(int(run.val_positions[0]))],
+        {"val_accuracy": float(val_accuracy[0]), "accuracy": float(accuracy[0]), "val_loss_zero": exact_zero},
+        _ADVICE + " A loss of exactly 0 means every prediction is exact: check for constant or empty "
+        "targets.",
+        f"{val_key} is {format_number(float(val_accuracy[0]))} from the first epoch on, when {key} was "
+        f"{format_number(float(accuracy[0]))}, and {loss_text}: validation is trivially easy.",
+    )
+
+
+def _accuracy_no_better(run: RunView) -> bool:
+    """Whether the validation accuracy ends no better than the training accuracy (when both are
+    recorded): then a far lower validation loss is not validation being easier."""
+    key, val_key = run.accuracy_key, run.val_accuracy_key
+    if key is None or val_key is None:
+        return False
+    train_end, val_end = run.end_of(key), run.end_of(val_key)
+    return train_end is not None and val_end is not None and val_end <= train_end
+
+
+def scale_mismatch_note(run: RunView) -> str | None:
+    """A note when the validation loss is far below the training loss from the first epoch on
+    while the validation accuracy is no better: the two losses are on different scales."""
+    th = run.thresholds
+    if not run.has_val or run.n < 2 or not _accuracy_no_better(run):
+        return None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = run.val_loss / run.loss[run.val_positions]
+    if not np.all(np.isfinite(ratios)) or float(np.max(ratios)) >= th.leak_loss_ratio:
+        return None
+    return (
+        f"val_loss is {_share(float(np.median(ratios)))} of loss at every epoch while "
+        f"{run.val_accuracy_key} is no better than {run.accuracy_key}: the two losses seem to be on "
+        "different scales (a sum over batches against a mean?), which is not read as a leak."
+    )
 
 
 def _share(ratio: float) -> str:

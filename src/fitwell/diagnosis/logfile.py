@@ -5,8 +5,9 @@ What real files hold, and how it is read:
 - a CSV with the header first, or after a title line or two (the lines before
   the first row naming `epoch` or `loss` are skipped, and a note says so);
 - several runs appended to one file (`CSVLogger(append=True)` over several
-  `fit` calls): the epoch column restarts, or the header repeats; the runs
-  are split and the last one is read, with a note;
+  `fit` calls): the epoch column restarts, or the header repeats (after a
+  title line of its own, too); the runs are split and the last one is read,
+  with a note; a line of empty cells only is a separator, not an epoch;
 - a JSON object of per-epoch lists (`json.dump(history.history, f)`), also
   wrapped as `{"history": {...}}`;
 - other loggers' column names (`Epoch`, `train_loss`, `Valid Loss`, `train_acc`) read as
@@ -162,13 +163,18 @@ def _read_csv(text: str, path: str) -> LogFile:
     names = [renames.get(cell, cell) for cell in header]
     rows: list[tuple[int, list[str]]] = []  # (1-based line number, cells)
     starts = [0]  # positions in `rows` where a run starts
-    for number, line in enumerate(lines[header_index + 1 :], start=header_index + 2):
-        if not line.strip():
-            continue
-        cells = [cell.strip() for cell in _split(line, delimiter)]
+    body = [
+        (number, [cell.strip() for cell in _split(line, delimiter)])
+        for number, line in enumerate(lines[header_index + 1 :], start=header_index + 2)
+        if line.strip()
+    ]
+    body = [(number, cells) for number, cells in body if not all(cell in _MISSING for cell in cells)]
+    for position, (number, cells) in enumerate(body):
         if cells == header:  # the header again: a run appended after a change of columns
             starts.append(len(rows))
             continue
+        if position + 1 < len(body) and body[position + 1][1] == header:
+            continue  # a title line before the repeated header of the next run
         if len(cells) == len(header) + 1 and cells[-1] == "":
             cells = cells[:-1]  # a trailing separator
         if len(cells) != len(header):
