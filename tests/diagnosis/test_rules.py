@@ -254,6 +254,18 @@ def test_validation_perfect_from_the_first_epoch_is_suspicious_whatever_its_size
     assert "suspicious_validation" not in diagnose(later, loss="binary_crossentropy", num_classes=2).kinds
 
 
+def test_augmentation_lowers_the_validation_loss_without_being_a_leak():
+    # Training loss 4x the validation loss, as with augmentation and dropout: honest when the
+    # validation error is a third of the training error, suspicious when it is a tenth.
+    loss = synthetic.decay(30, 2.2, 0.18)
+    accuracy = np.linspace(0.5, 0.94, 30)
+    run = {"loss": loss.tolist(), "accuracy": accuracy.tolist(), "val_loss": (loss * 0.24).tolist()}
+    honest = {**run, "val_accuracy": (1 - (1 - accuracy) / 3).round(4).tolist()}
+    assert "suspicious_validation" not in diagnose(honest, **CE).kinds
+    leaked = {**run, "val_accuracy": (1 - (1 - accuracy) / 10).round(4).tolist()}
+    assert diagnose(leaked, **CE).primary.kind == "suspicious_validation"
+
+
 def test_a_validation_loss_on_another_scale_is_a_note_not_a_leak():
     # The training loss summed over 500 batches, the validation loss a mean (a published log):
     # validation is no better in accuracy, so the 1/500 ratio is two scales, not a leak.

@@ -7,7 +7,8 @@ asks for more: a perfect validation accuracy on a set that is not tiny while the
 validation loss is below the training loss; a validation accuracy perfect from the
 first epoch on, while the model was still learning, with a validation loss that
 beats the training loss or reaches exactly 0; or a validation loss far below the
-training loss (more than those explain) while the validation accuracy is better too.
+training loss (more than those explain) while validation makes far fewer mistakes
+than training (a few times fewer is what augmentation and dropout give).
 A validation loss hundreds of times below the training loss with an accuracy no
 better is two losses on different scales (a sum against a mean), not a leak: the
 diagnosis says so in a note.
@@ -90,7 +91,7 @@ def check_leakage(run: RunView) -> Finding | None:
     positions = run.val_positions[half:]
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = float(np.median(run.val_loss[half:] / run.loss[positions]))
-    if np.isfinite(ratio) and ratio < th.leak_loss_ratio and not _accuracy_no_better(run):
+    if np.isfinite(ratio) and ratio < th.leak_loss_ratio and _errors_far_fewer(run):
         return Finding(
             "suspicious_validation",
             "warning",
@@ -136,6 +137,19 @@ def _perfect_from_the_start(run: RunView, end_ratio: float) -> Finding | None:
         f"{val_key} is {format_number(float(val_accuracy[0]))} from the first epoch on, when {key} was "
         f"{format_number(float(accuracy[0]))}, and {loss_text}: validation is trivially easy.",
     )
+
+
+def _errors_far_fewer(run: RunView) -> bool:
+    """Whether validation makes far fewer mistakes than training: at most `leak_error_ratio` of
+    the training error rate at the end (True when no accuracy is recorded). Augmentation and
+    dropout raise the training error by a factor; leaked samples make validation nearly perfect."""
+    key, val_key = run.accuracy_key, run.val_accuracy_key
+    if key is None or val_key is None:
+        return True
+    train_end, val_end = run.end_of(key), run.end_of(val_key)
+    if train_end is None or val_end is None:
+        return True
+    return 1.0 - val_end <= run.thresholds.leak_error_ratio * (1.0 - train_end)
 
 
 def _accuracy_no_better(run: RunView) -> bool:

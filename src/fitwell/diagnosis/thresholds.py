@@ -154,7 +154,10 @@ class Thresholds:
         leak_beats_training_ratio: ...below it, validation beating training in loss counts.
         leak_loss_ratio: ...or when the validation loss stays below this fraction of
             the training loss over the second half of the run (more than dropout or
-            augmentation explain), on a validation set that is not tiny.
+            augmentation explain), on a validation set that is not tiny...
+        leak_error_ratio: ...and, when accuracy is recorded, with a validation error rate at
+            most this fraction of the training error rate (augmentation and dropout leave
+            honest runs near a third of it; leaked samples far below).
     """
 
     tail_fraction: float = 0.25
@@ -213,6 +216,7 @@ class Thresholds:
     leak_perfect_samples: int = 600
     leak_beats_training_ratio: float = 0.7
     leak_loss_ratio: float = 0.3
+    leak_error_ratio: float = 0.2
 
 
 DEFAULT_THRESHOLDS = Thresholds()
