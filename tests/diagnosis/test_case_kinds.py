@@ -80,6 +80,19 @@ def test_a_small_rise_that_goes_on_epoch_after_epoch_is_overfitting():
     assert diagnose(run, loss="binary_crossentropy").primary.kind != "overfitting"
 
 
+def test_a_few_steps_up_from_the_bottom_of_a_noisy_flat_band_are_not_overfitting():
+    # A published regression run (mse): val_loss flat in a 0.0067-0.0080 band from epoch 5; its
+    # lowest point comes late and the last epochs wander back into the band. Four of five steps
+    # up, 2.1 noise deviations above the low: chance, not a climb.
+    run = {
+        "loss": [0.093042, 0.015236, 0.0092661, 0.0092821, 0.0077909, 0.0072703, 0.0068401, 0.0069418]
+        + [0.0076451, 0.0069126, 0.006331, 0.0062068, 0.0055136, 0.0053456, 0.0056735],
+        "val_loss": [0.028325, 0.010313, 0.0085667, 0.010019, 0.0070977, 0.0077747, 0.0080224, 0.0076731]
+        + [0.0071923, 0.0066506, 0.0067798, 0.007476, 0.0078203, 0.0072815, 0.0076103],
+    }
+    assert diagnose(run, loss="mse").kinds == ["healthy"]
+
+
 def test_validation_that_stalls_while_the_gap_grows_is_overfitting():
     finding = diagnose(_gap_run(stall=True), loss="binary_crossentropy").primary
     assert finding.kind == "overfitting" and "stopped improving" in finding.summary

@@ -119,8 +119,10 @@ def check_overfitting(run: RunView) -> Finding | None:
 def _rising_steadily(run: RunView, noise: float) -> bool:
     """A smaller rise that is consistent: since its lowest value, the validation loss went up in at
     least `overfit_steady_share` of at least `overfit_steady_epochs` steps, to at least
-    `overfit_steady_rise` above that low and by more than twice its noise. Noise goes up and
-    down; a curve that climbs epoch after epoch is the model getting worse."""
+    `overfit_steady_rise` above that low and by more than `overfit_steady_noise_multiple` times
+    its noise. Noise goes up and down; a curve that climbs epoch after epoch is the model getting
+    worse. (A few steps up from the lowest point of a noisy flat band happen by chance: hence
+    three noise deviations, not two.)"""
     th = run.thresholds
     values = run.val_loss
     best = int(np.argmin(values))
@@ -128,7 +130,8 @@ def _rising_steadily(run: RunView, noise: float) -> bool:
     if len(steps) < th.overfit_steady_epochs or float(np.mean(steps > 0)) < th.overfit_steady_share:
         return False
     low, end = float(values[best]), float(values[-1])
-    return end >= (1.0 + th.overfit_steady_rise) * low and end - low > th.overfit_noise_multiple * noise
+    above_noise = end - low > th.overfit_steady_noise_multiple * noise
+    return end >= (1.0 + th.overfit_steady_rise) * low and above_noise
 
 
 def _stalled_with_growing_gap(run: RunView) -> bool:

@@ -86,7 +86,8 @@ class Thresholds:
             epoch steps since its lowest value...
         overfit_steady_share: ...see `overfit_steady_epochs`...
         overfit_steady_rise: ...ending at least this fraction above that low (and more than
-            `overfit_noise_multiple` × its noise above it), while the training loss fell.
+            `overfit_steady_noise_multiple` × its noise above it), while the training loss fell.
+        overfit_steady_noise_multiple: See `overfit_steady_rise`.
         overfit_metric_gap: The train/validation gap of the metric (e.g. accuracy 0.95 vs
             0.80) that is evidence of overfitting on its own terms...
         overfit_min_rise_with_gap: ...with which a smaller rise of the validation loss is
@@ -188,6 +189,7 @@ class Thresholds:
     overfit_steady_epochs: int = 3
     overfit_steady_share: float = 0.75
     overfit_steady_rise: float = 0.03
+    overfit_steady_noise_multiple: float = 3.0
     overfit_metric_gap: float = 0.1
     overfit_min_rise_with_gap: float = 0.05
     overfit_stall_train_drop: float = 0.15
