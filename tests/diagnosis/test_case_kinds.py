@@ -93,6 +93,29 @@ def test_a_few_steps_up_from_the_bottom_of_a_noisy_flat_band_are_not_overfitting
     assert diagnose(run, loss="mse").kinds == ["healthy"]
 
 
+def test_validation_jumps_that_the_accuracy_does_not_confirm_are_the_sets_noise():
+    # Like a published run: 1,282 validation images scored 98-99%; val_loss jumps to twice its
+    # level now and then while the accuracy moves by about ten images (under 3 standard errors).
+    rng = np.random.default_rng(0)
+    n = 60
+    loss = np.maximum(1.2 * np.exp(-np.arange(n) / 6), 0.02) * (1 + 0.1 * rng.standard_normal(n))
+    val_loss = np.maximum(1.0 * np.exp(-np.arange(n) / 6), 0.04) * (1 + 0.05 * rng.standard_normal(n))
+    mistakes = np.maximum(np.round(600 * np.exp(-np.arange(n) / 5)), 15) + rng.integers(0, 3, n)
+    for top in range(20, n - 2, 8):
+        val_loss[top] *= 2.2
+        mistakes[top] += 10
+    run = {
+        "loss": loss.tolist(),
+        "accuracy": (1 - 0.5 * mistakes / 1282).tolist(),
+        "val_loss": val_loss.tolist(),
+        "val_accuracy": (1 - mistakes / 1282).tolist(),
+    }
+    assert diagnose(run, **CE).kinds == ["healthy"]
+    # Without the accuracy to weigh them, the same jumps are instability.
+    del run["val_accuracy"]
+    assert diagnose(run, **CE).primary.kind == "unstable"
+
+
 def test_validation_that_stalls_while_the_gap_grows_is_overfitting():
     finding = diagnose(_gap_run(stall=True), loss="binary_crossentropy").primary
     assert finding.kind == "overfitting" and "stopped improving" in finding.summary
