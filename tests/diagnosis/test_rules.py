@@ -135,6 +135,27 @@ def test_memorising_noise_while_validation_stays_at_chance_is_not_learning():
     assert kinds(run)[0] == "not_learning"
 
 
+def test_validation_loss_at_chance_with_accuracy_well_above_it_is_overfitting_not_not_learning():
+    # A deep net on 200 balanced rows: val_loss never below ln 2 (its confident mistakes) and
+    # climbing, while validation accuracy reached 0.71: it learned, then memorised.
+    n = 40
+    epochs = np.arange(n)
+    loss = 0.69 * np.exp(-epochs / 5) + 0.001
+    val_loss = 0.69 + 0.012 * np.maximum(epochs - 6, 0)
+    val_accuracy = 0.5 + 0.21 * (1 - np.exp(-epochs / 3))
+    accuracy = np.minimum(0.5 + 0.05 * epochs, 1.0)
+    run = {"loss": loss, "accuracy": accuracy, "val_loss": val_loss, "val_accuracy": val_accuracy}
+    binary = {"loss": "binary_crossentropy", "num_classes": 2}
+    assert diagnose({k: v.tolist() for k, v in run.items()}, **binary).kinds == ["overfitting"]
+    # The validation accuracy at chance: nothing was learned.
+    run["val_accuracy"] = 0.5 + 0.01 * np.sin(epochs)
+    assert diagnose({k: v.tolist() for k, v in run.items()}, **binary).primary.kind == "not_learning"
+    # Imbalanced classes (a baseline far below ln 2): 0.71 may be the majority's share.
+    run["val_accuracy"] = val_accuracy
+    imbalanced = diagnose({k: v.tolist() for k, v in run.items()}, **binary, baseline=0.6)
+    assert imbalanced.primary.kind == "not_learning"
+
+
 # -- lr too low -------------------------------------------------------------------------
 @pytest.mark.parametrize("n", [5, 8, 30, 500])
 def test_a_straight_slow_descent_is_lr_too_low(n):

@@ -123,7 +123,7 @@ def check_not_learning(run: RunView) -> Finding | None:
         stuck = run.n >= 3 and max(drops) < th.flat_total_drop
         evidence = {"best": best, "curve": name, "largest_drop": max(drops)}
         seen = f"the loss did not move: it never fell more than {max(drops):.1%} below its first value."
-    if not stuck:
+    if not stuck or _accuracy_rose_above_chance(run):
         return None
     learning_rate = run.learning_rate()
     rate_text = "" if learning_rate is None else f" (learning_rate={format_number(learning_rate)})"
@@ -138,6 +138,25 @@ def check_not_learning(run: RunView) -> Finding | None:
         f"are scaled, and that gradients flow (dead ReLUs, a frozen model){rate_text}.",
         seen,
     )
+
+
+def _accuracy_rose_above_chance(run: RunView) -> bool:
+    """Whether the validation accuracy (training accuracy without validation), smoothed, rose
+    `not_learning_accuracy_margin` above a uniform guess at its best, on classes that are
+    balanced (no baseline, or one near `ln C`): on imbalanced classes the majority share, not
+    `1/C`, is what a model learns for free."""
+    context = run.context
+    key = run.val_accuracy_key if run.has_val else run.accuracy_key
+    if key is None or context.chance_accuracy is None or context.chance_loss is None:
+        return False
+    if (
+        context.baseline is not None
+        and context.baseline < run.thresholds.balanced_baseline * context.chance_loss
+    ):
+        return False
+    _, accuracy = run.curves.series(key)
+    best = float(np.max(stats.median_smooth(accuracy)))
+    return best >= context.chance_accuracy + run.thresholds.not_learning_accuracy_margin
 
 
 def _level_text(run: RunView, accuracy: float | None) -> str:

@@ -99,7 +99,12 @@ class Thresholds:
         overfit_stall_train_drop: See `overfit_min_rise_with_gap`.
         not_learning_margin: With a known baseline (or chance level), `not_learning` when
             the best (smoothed) validation loss (training loss without validation) never
-            got more than this fraction below it.
+            got more than this fraction below it, unless the validation accuracy (smoothed)
+            rose `not_learning_accuracy_margin` above chance at its best on balanced classes:
+            then the model learned, and its confident mistakes keep the loss high.
+        not_learning_accuracy_margin: See `not_learning_margin`.
+        balanced_baseline: Classes count as balanced when the baseline is at least this
+            fraction of `ln C` (or unknown).
         flat_total_drop: Without a chance level, `not_learning` when neither loss ever
             fell more than this fraction below its first value.
         crawl_min_straightness: `lr_too_low` needs a near-straight descent: the
@@ -196,6 +201,8 @@ class Thresholds:
     overfit_min_rise_with_gap: float = 0.05
     overfit_stall_train_drop: float = 0.15
     not_learning_margin: float = 0.05
+    not_learning_accuracy_margin: float = 0.1
+    balanced_baseline: float = 0.9
     flat_total_drop: float = 0.01
     crawl_min_straightness: float = 0.4
     crawl_max_rate: float = 0.03
