@@ -359,6 +359,22 @@ def test_a_last_epoch_back_above_the_start_is_diverged():
     assert finding.kind == "diverged" and "went back above its start" in finding.summary
 
 
+def test_a_training_accuracy_that_collapses_and_stays_down_is_diverged():
+    # SGD at 0.3 with momentum 0.95 on digits: accuracy 0.65 in the first epoch, then about 0.29
+    # for good; the loss's epoch means only bounce (1.99 to about 1.76).
+    rng = np.random.default_rng(1)
+    n = 30
+    accuracy = [0.65, 0.556, 0.313, *(0.29 + 0.01 * rng.standard_normal(n - 3))]
+    loss = [1.99, 1.71, 1.98, *(1.77 + 0.03 * rng.standard_normal(n - 3))]
+    finding = diagnose({"loss": loss, "accuracy": accuracy, "learning_rate": [0.3] * n}, **CE).primary
+    assert finding.kind == "diverged"
+    assert "accuracy collapsed: 0.65 at epoch 1" in finding.summary and "over chance lost" in finding.summary
+    assert "to 0.03–0.1" in finding.advice
+    # A dip it recovers from is not a collapse.
+    recovered = accuracy[:10] + [0.6 + 0.01 * i for i in range(n - 10)]
+    assert "diverged" not in diagnose({"loss": loss, "accuracy": recovered}, **CE).kinds
+
+
 def test_a_loss_climbing_steadily_away_from_its_best_is_diverged_even_below_its_start():
     loss = [2.58, 2.38, 1.65, 1.3, 1.1, 0.89, 0.67, 0.5, 0.34, 0.21, 0.11, 0.069, 0.061]
     climb = [0.067, 0.11, 0.2, 0.33, 0.46, 0.55]

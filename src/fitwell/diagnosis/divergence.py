@@ -1,5 +1,6 @@
 """`diverged`: the training loss became NaN/Inf, exploded (even for one epoch or one batch),
-or ended worse than the best constant prediction (unless it is still falling steadily toward it)."""
+ended worse than the best constant prediction (unless it is still falling steadily toward it),
+or the training accuracy lost most of what it had gained and stayed down."""
 
 from __future__ import annotations
 
@@ -50,6 +51,7 @@ def check_divergence(run: RunView, *, nan_batch: int | None = None) -> Finding |
         or _batch_spike(run)
         or _above_chance(run)
         or _val_above(run)
+        or _accuracy_collapsed(run)
     )
 
 
@@ -252,4 +254,34 @@ def _val_above(run: RunView) -> Finding | None:
         {"end_val_loss": end, "reference_loss": reference, "times_reference": end / reference},
         f"Predictions on new data are confidently wrong{_rate_text(run, -1)}; {_advice(run, -1)}",
         f"val_loss ended at {format_number(float(run.val_loss[-1]))}, {end / reference:.0f}× {what}.",
+    )
+
+
+def _accuracy_collapsed(run: RunView) -> Finding | None:
+    """The training accuracy fell from its best by at least `diverge_accuracy_lost` of what it had
+    gained over chance (over 0 when chance is unknown) and stayed there over the end window: the
+    model can no longer fit the data it once fitted, whatever the loss's epoch means show."""
+    th, key = run.thresholds, run.accuracy_key
+    if key is None or run.n < 4:
+        return None
+    positions, accuracy = run.curves.series(key)
+    floor = run.context.chance_accuracy or 0.0
+    best_index = int(np.argmax(accuracy))
+    best = float(accuracy[best_index])
+    end = stats.end_level(accuracy, stats.tail_window(len(accuracy), th.tail_fraction))
+    gained = best - floor
+    if gained < th.diverge_accuracy_gain or best - end < th.diverge_accuracy_lost * gained:
+        return None
+    position = int(positions[best_index])
+    epoch = run.epoch_of(position)
+    return Finding(
+        "diverged",
+        "error",
+        [epoch],
+        {"metric": key, "best_metric": best, "end_metric": end, "best_epoch": epoch},
+        f"The model stopped fitting its training data after {format_epoch(epoch)}"
+        f"{_rate_text(run, position)}; {_advice(run, position)}",
+        f"{key} collapsed: {format_number(best)} at {format_epoch(epoch)}, {format_number(end)} over the "
+        f"last epochs ({(best - end) / gained:.0%} of its gain"
+        f"{' over chance' if run.context.chance_accuracy else ''} lost).",
     )

@@ -36,6 +36,10 @@ class Thresholds:
             before it, and above the first: one catastrophic explosion is enough.
         diverge_val_above: `diverged` when the validation loss ends more than this many
             times above the baseline (or chance level).
+        diverge_accuracy_lost: `diverged` when the training accuracy's end level is below its
+            best by this share of what it had gained over chance (over 0 when unknown)...
+        diverge_accuracy_gain: ...having gained at least this much (an accuracy that never
+            rose cannot collapse).
         spike_relative: A training-loss spike is a rise by more than this fraction
             of the previous epoch's value...
         spike_of_start: ...and by more than this fraction of the baseline (or chance
@@ -175,6 +179,8 @@ class Thresholds:
     diverge_above_chance: float = 1.5
     diverge_spike: float = 10.0
     diverge_val_above: float = 10.0
+    diverge_accuracy_lost: float = 0.5
+    diverge_accuracy_gain: float = 0.1
     spike_relative: float = 0.25
     spike_of_start: float = 0.02
     val_confirms_spike: float = 0.05
