@@ -281,7 +281,8 @@ def _accuracy_collapsed(run: RunView) -> Finding | None:
         {"metric": key, "best_metric": best, "end_metric": end, "best_epoch": epoch},
         f"The model stopped fitting its training data after {format_epoch(epoch)}"
         f"{_rate_text(run, position)}; {_advice(run, position)}",
-        f"{key} collapsed: {format_number(best)} at {format_epoch(epoch)}, {format_number(end)} over the "
-        f"last epochs ({(best - end) / gained:.0%} of its gain"
-        f"{' over chance' if run.context.chance_accuracy else ''} lost).",
+        f"{key} collapsed: {format_number(best)} at {format_epoch(epoch)}, "
+        f"{format_number(float(accuracy[-1]))} at {format_epoch(run.epoch_of(int(positions[-1])))} "
+        f"({(best - end) / gained:.0%} of its gain{' over chance' if run.context.chance_accuracy else ''} "
+        "lost over the last epochs).",
     )
