@@ -94,8 +94,9 @@ class Thresholds:
         overfit_steady_rise: ...ending at least this fraction above that low (and more than
             `overfit_steady_noise_multiple` × its noise above it), while the training loss fell.
         overfit_steady_noise_multiple: See `overfit_steady_rise`.
-        overfit_metric_gap: The train/validation gap of the metric (e.g. accuracy 0.95 vs
-            0.80) that is evidence of overfitting on its own terms...
+        overfit_metric_gap: The train/validation gap of the metric (e.g. accuracy 0.98 vs
+            0.93) that is evidence of overfitting on its own terms (healthy runs of the corpora
+            with such a gap have a validation loss within 2% of its low)...
         overfit_min_rise_with_gap: ...with which a smaller rise of the validation loss is
             enough; or, with the gap grown since, validation that stopped improving
             (no new low of 1% over the last `tail_fraction` of the run) while the
@@ -203,7 +204,7 @@ class Thresholds:
     overfit_steady_share: float = 0.75
     overfit_steady_rise: float = 0.03
     overfit_steady_noise_multiple: float = 3.0
-    overfit_metric_gap: float = 0.1
+    overfit_metric_gap: float = 0.05
     overfit_min_rise_with_gap: float = 0.05
     overfit_stall_train_drop: float = 0.15
     not_learning_margin: float = 0.05
