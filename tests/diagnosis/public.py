@@ -46,6 +46,7 @@ class PublicRun:
     clear: bool  # both readers agree and neither called it ambiguous
     loss: str | None
     num_classes: int | None
+    defensible: frozenset[str]  # both readers' labels and the second labels they named
 
     @property
     def agreed(self) -> bool:
@@ -84,6 +85,12 @@ def load() -> list[PublicRun]:
                 and second["clarity"].strip() == "clear",
                 _LOSSES.get(source.get("loss", "").strip()),
                 int(classes) if classes.isdigit() else None,
+                frozenset(
+                    label.strip()
+                    for row in (first, second)
+                    for label in (row["label"], row["alt_label"])
+                    if label.strip()
+                ),
             )
         )
     return runs
@@ -107,8 +114,9 @@ def score(runs: list[PublicRun]) -> list[tuple[PublicRun, str]]:
 
 
 def summary(results: list[tuple[PublicRun, str]]) -> dict[str, tuple[int, int]]:
-    """`(right, runs)` against each reader, on the runs both readers gave the same label, and on
-    the clear ones (same label, both sure)."""
+    """`(right, runs)` against each reader, on the runs both readers gave the same label, on the
+    clear ones (same label, both sure), and counting any label either reader named as defensible
+    (their labels and second labels)."""
     agreed = [(run, found) for run, found in results if run.agreed]
     clear = [(run, found) for run, found in results if run.clear]
     return {
@@ -117,6 +125,7 @@ def summary(results: list[tuple[PublicRun, str]]) -> dict[str, tuple[int, int]]:
         "either reader": (sum(found in (run.first, run.second) for run, found in results), len(results)),
         "readers agree": (sum(run.first == found for run, found in agreed), len(agreed)),
         "clear": (sum(run.first == found for run, found in clear), len(clear)),
+        "defensible": (sum(found in run.defensible for run, found in results), len(results)),
     }
 
 

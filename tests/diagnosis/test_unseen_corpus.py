@@ -100,12 +100,13 @@ def test_the_corpus_covers_every_case_kind_three_times_and_every_run_has_a_reaso
 def test_the_score_on_the_unseen_corpus(results):
     right = sum(run.label == found[0] for run, found in results)
     print(f"\n{unseen.confusion_markdown(results)}\nright primary finding: {right}/{len(results)}")
-    # Measured 64/73 (87.7%) after the rules were revised on its misses (59/73 when it was unseen);
-    # before this work 44/73 on the curves and 25/73 on the files.
-    assert right >= 64
+    # Measured 64/73 (87.7%) after the rules were revised on its misses (59/73 when it was unseen),
+    # 65/73 after the revision on every set; before this work 44/73 on the curves and 25/73 on the
+    # files.
+    assert right >= 65
 
 
-@pytest.mark.xfail(strict=True, reason="the 95% target is not reached on this corpus (87.7%)")
+@pytest.mark.xfail(strict=True, reason="the 95% target is not reached on this corpus (89.0%)")
 def test_the_target_of_95_percent_on_the_unseen_corpus(results):
     right = sum(run.label == found[0] for run, found in results)
     assert right / len(results) >= 0.95

@@ -40,6 +40,12 @@ class LabelledRun:
     loss: str
     num_classes: int | None
     baseline: float
+    clear: bool = True  # the reader was sure (the fresh corpus records it; the unseen one does not)
+    alt_label: str = ""  # a second defensible label, for an ambiguous run
+
+    @property
+    def defensible(self) -> tuple[str, ...]:
+        return (self.label, self.alt_label) if self.alt_label else (self.label,)
 
 
 def load(folder: Path = UNSEEN) -> list[LabelledRun]:
@@ -58,6 +64,8 @@ def load(folder: Path = UNSEEN) -> list[LabelledRun]:
                 info["loss"],
                 info["num_classes"],
                 info["baseline"],
+                row.get("clarity", "clear").strip() == "clear",
+                row.get("alt_label", "").strip(),
             )
         )
     return runs
@@ -124,6 +132,10 @@ def main() -> None:
     right = sum(run.label == found[0] for run, found in results)
     print(confusion_markdown(results))
     print(f"\nright primary finding: {right}/{len(results)} ({right / len(results):.1%})")
+    clear = [(run, found) for run, found in results if run.clear]
+    print(f"on the runs labelled clear: {sum(run.label == found[0] for run, found in clear)}/{len(clear)}")
+    defensible = sum(found[0] in run.defensible for run, found in results)
+    print(f"the label or the second defensible one: {defensible}/{len(results)}")
     for run, found in results:
         if run.label != found[0]:
             print(f"  {run.name}: label {run.label}, found {found}")
