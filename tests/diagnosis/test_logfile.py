@@ -153,10 +153,11 @@ def test_other_loggers_column_names_are_read_as_keras_names_with_a_note(tmp_path
     assert curves.values["loss"].tolist() == [1.0, 0.6]
     assert curves.values["val_loss"].tolist() == [1.1, 0.7]
     assert curves.values["val_acc"].tolist() == [0.45, 0.66]
-    assert curves.epochs.tolist() == [1, 2] and "epoch" not in curves.values
+    assert curves.epochs.tolist() == [0, 1] and "epoch" not in curves.values  # counted from 1
     assert curves.notes == (
         "read the columns 'Train Loss' as 'loss', 'Valid Loss' as 'val_loss', 'Train Acc' "
         "as 'acc', 'Valid Acc' as 'val_acc' (Keras's names).",
+        "the epoch column counts from 1: the messages name epochs by its numbers.",
     )
     # The same as a dict (pandas' to_dict, a JSON dump) and as a JSON file.
     lists = {"train_loss": [1.0, 0.6], "validation_loss": [1.1, 0.7]}
@@ -206,3 +207,40 @@ def test_one_epoch_fits_appended_in_a_loop_are_read_as_one_run(tmp_path):
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == [1.0, 0.7, 0.5, 0.4] and curves.epochs.tolist() == [0, 1, 2, 3]
     assert "restarts on every row" in curves.notes[0]
+
+
+def test_a_table_with_one_row_per_metric_is_turned_back_with_a_note(tmp_path):
+    # pandas.DataFrame(history.history).T.to_csv(...): the epochs run across, the metrics down.
+    path = tmp_path / "history.csv"
+    path.write_text(",0,1,2,3\nloss,1.9,1.2,0.9,0.8\naccuracy,0.5,0.6,0.7,0.75\nval_loss,1.6,1.8,2.0,2.1\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.9, 1.2, 0.9, 0.8]
+    assert curves.values["val_loss"].tolist() == [1.6, 1.8, 2.0, 2.1]
+    assert curves.notes[0].startswith("the file holds one row per metric")
+
+
+def test_a_prefix_every_column_shares_and_a_total_of_loss_parts_are_read(tmp_path):
+    path = tmp_path / "phase.csv"
+    path.write_text("phase1_loss,phase1_val_loss,phase1_accuracy\n1.99,1.91,0.15\n1.94,1.92,0.16\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.99, 1.94] and "accuracy" in curves.values
+    assert "'phase1_loss' as 'loss'" in curves.notes[0]
+    path = tmp_path / "parts.csv"
+    path.write_text("epoch,train_loss_total,train_loss_ce,val_loss\n0,2.4,1.7,1.3\n1,1.8,1.0,1.2\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [2.4, 1.8] and curves.values["loss_ce"].tolist() == [1.7, 1.0]
+
+
+def test_a_hand_written_log_counting_epochs_from_1_is_named_by_its_numbers(tmp_path):
+    path = tmp_path / "log.csv"
+    rows = "".join(f"{e},{loss},{val}\n" for e, loss, val in [(1, 1.0, 1.0), (2, 0.6, 0.7), (3, 0.4, 0.55)])
+    rises = "".join(f"{e},{0.3 - 0.05 * i},{0.6 + 0.1 * i}\n" for i, e in enumerate(range(4, 9)))
+    path.write_text("Epoch,Train Loss,Val Loss\n" + rows + rises)
+    diagnosis = diagnose(path)
+    assert "counts from 1" in diagnosis.notes[-1]
+    assert diagnosis.primary.kind == "overfitting" and "lowest at epoch 3 " in diagnosis.primary.summary
+    # Keras's CSVLogger counts from 0 (a resumed run from its initial epoch): its numbers stay.
+    path.write_text("epoch,loss,val_loss\n" + rows + rises)
+    diagnosis = diagnose(path)
+    assert "lowest at epoch 4 " in diagnosis.primary.summary
+    assert not any("counts from 1" in note for note in diagnosis.notes)

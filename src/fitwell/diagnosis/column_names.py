@@ -5,7 +5,9 @@ Logs written by hand-made PyTorch loops, fastai or pandas name the same curves d
 a `loss` column is taken as Keras wrote it and only its epoch column is recognised (also pandas'
 unnamed index column, written first by `DataFrame.to_csv`); otherwise the
 training prefix (`train_`, `training_`, `trn_`) is dropped and a validation prefix (`valid_`,
-`validation_`, `val_`) becomes Keras's `val_`, after lowering the case and joining words with `_`.
+`validation_`, `val_`) becomes Keras's `val_`, after lowering the case and joining words with `_`;
+a prefix that every column shares (`phase1_loss`, `phase1_val_loss`) is dropped, and a total of
+logged loss parts (`train_loss_total` beside `train_loss_ce`) is the loss.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ _EPOCH = ("epoch", "epochs", "epoch#", "epoch_no", "epoch_num")
 _PANDAS_INDEX = ("", "unnamed:_0", "index")
 _TRAIN_PREFIXES = ("training_", "train_", "trn_")
 _VAL_PREFIXES = ("validation_", "valid_", "val_")
+_TOTAL_LOSS = ("loss_total", "total_loss")
 
 
 def _words(name: str) -> str:
@@ -50,6 +53,10 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         {'Epoch': 'epoch'}
         >>> keras_names(["", "loss", "val_loss"])  # pandas' unnamed index column
         {'': 'epoch'}
+        >>> keras_names(["phase1_loss", "phase1_val_loss"])  # a prefix every column shares
+        {'phase1_loss': 'loss', 'phase1_val_loss': 'val_loss'}
+        >>> keras_names(["epoch", "train_loss_total", "train_loss_ce", "val_loss"])
+        {'train_loss_total': 'loss', 'train_loss_ce': 'loss_ce'}
     """
     names = list(names)
     keras_style = "loss" in names
@@ -60,6 +67,8 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         renames[names[0]] = "epoch"  # pandas' to_csv writes the row index first, unnamed
         taken.add("epoch")
         names = names[1:]
+    if not keras_style:
+        names = _without_shared_prefix(names, renames, taken)
     for name in names:
         target = keras_name(name)
         if keras_style and target != "epoch":
@@ -67,7 +76,34 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         if target != name and target not in taken:
             renames[name] = target
             taken.add(target)
+    if not keras_style and "loss" not in taken:
+        for name in names:  # only parts of the loss logged, and their total (`train_loss_total`)
+            if renames.get(name, name) in _TOTAL_LOSS:
+                renames[name] = "loss"
+                break
     return renames
+
+
+def _without_shared_prefix(names: list[str], renames: dict[str, str], taken: set[str]) -> list[str]:
+    """Drop a prefix that every column shares (`phase1_loss`, `phase1_val_loss`: a log of one
+    training phase) when the rest names a loss; the renamed columns are left out of `names`."""
+    words = [_words(name) for name in names if keras_name(name) != "epoch"]
+    if len(words) < 2 or "_" not in words[0]:
+        return names
+    prefix = words[0].split("_", 1)[0] + "_"
+    stripped = [word[len(prefix) :] for word in words if word.startswith(prefix)]
+    if len(stripped) != len(words) or not any(keras_name(rest) == "loss" for rest in stripped):
+        return names
+    kept = []
+    for name in names:
+        if keras_name(name) == "epoch":
+            kept.append(name)
+            continue
+        target = keras_name(_words(name)[len(prefix) :])
+        if target not in taken:
+            renames[name] = target
+            taken.add(target)
+    return kept
 
 
 def names_note(renames: dict[str, str]) -> str | None:

@@ -8,6 +8,8 @@ What real files hold, and how it is read:
   `fit` calls): the epoch column restarts, or the header repeats (after a
   title line of its own, too); the runs are split and the last one is read,
   with a note; a line of empty cells only is a separator, not an epoch;
+- a table written one row per metric (`DataFrame(history.history).T.to_csv`), turned
+  back, with a note;
 - a JSON object of per-epoch lists (`json.dump(history.history, f)`), also
   wrapped as `{"history": {...}}`;
 - other loggers' column names (`Epoch`, `train_loss`, `Valid Loss`, `train_acc`) read as
@@ -139,14 +141,41 @@ def _find_header(lines: list[str]) -> tuple[int, str, list[str]]:
     for index, line in enumerate(lines[:_HEADER_SEARCH_LINES]):
         for delimiter in _DELIMITERS:
             cells = [cell.strip() for cell in _split(line, delimiter)]
-            named = {keras_name(cell) for cell in cells}
+            named = {keras_name(cell) for cell in cells} | set(keras_names(cells).values())
             if len(cells) >= 2 and ("epoch" in named or "loss" in named):
                 return index, delimiter, cells
     return -1, ",", []
 
 
+def _transposed(lines: list[str]) -> list[str] | None:
+    """The lines of a table written one row per metric (`pandas.DataFrame(history.history).T`:
+    a first column of names, `loss` among them, then one number per epoch), turned to one column
+    per metric; None for any other table."""
+    for delimiter in _DELIMITERS:
+        rows = [[cell.strip() for cell in _split(line, delimiter)] for line in lines if line.strip()]
+        names = [keras_name(row[0]) for row in rows if row]
+        if "loss" not in names or "epoch" in names:
+            continue
+        body = [row for row in rows if row and row[0] and keras_name(row[0]) != "epoch"]
+        width = len(body[0])
+        if width < 3 or any(len(row) != width for row in body):
+            continue
+        if not all(_is_number(cell) or cell in _MISSING for row in body for cell in row[1:]):
+            continue
+        columns = list(zip(*body, strict=True))
+        return [delimiter.join(cells) for cells in columns]
+    return None
+
+
 def _read_csv(text: str, path: str) -> LogFile:
     lines = text.splitlines()
+    turned = _transposed(lines)
+    if turned is not None:
+        log = _read_csv("\n".join(turned), path)
+        log.notes.insert(
+            0, "the file holds one row per metric (a transposed table): read as one column per metric."
+        )
+        return log
     header_index, delimiter, header = _find_header(lines)
     if header_index < 0:
         first = lines[0] if lines else ""
@@ -215,6 +244,11 @@ def _read_csv(text: str, path: str) -> LogFile:
         values = {name: column[starts[-1] :] for name, column in values.items()}
         epochs = None if epochs is None else epochs[starts[-1] :]
     epoch_list = None if epochs is None else [int(e) if e is not None else -1 for e in epochs]
+    if epoch_list and epoch_list[0] == 1 and not ("epoch" in header and "loss" in header):
+        # Keras's CSVLogger counts epochs from 0 (and its progress bar from 1); a hand-written loop
+        # that counts from 1 means its own numbers, so the messages use them.
+        epoch_list = [epoch - 1 if epoch >= 0 else epoch for epoch in epoch_list]
+        notes.append("the epoch column counts from 1: the messages name epochs by its numbers.")
     return LogFile(values, epoch_list, notes)
 
 
