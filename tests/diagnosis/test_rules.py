@@ -156,6 +156,34 @@ def test_validation_loss_at_chance_with_accuracy_well_above_it_is_overfitting_no
     assert imbalanced.primary.kind == "not_learning"
 
 
+def test_predictions_that_never_change_are_not_learning_without_a_chance_level():
+    # Published logs: a validation accuracy of exactly 0.2 at every epoch (5 classes, one predicted)
+    # while the loss falls a little; an AUC stuck at 0.5. No loss or class count is given.
+    n = 8
+    run = {
+        "loss": [2.02, 1.85, 1.79, 1.77, 1.76, 1.77, 1.76, 1.76],
+        "accuracy": (0.2 + 0.01 * np.sin(np.arange(n))).tolist(),
+        "val_loss": np.linspace(1.70, 1.66, n).tolist(),
+        "val_accuracy": [0.2] * n,
+    }
+    finding = diagnose(run).primary
+    assert finding.kind == "not_learning" and "val_accuracy was 0.2 at every epoch" in finding.summary
+    auc = {
+        "loss": [0.79, *[0.6931 + 0.0002 * i for i in range(n - 1)]],
+        "val_auc": [0.5, 0.501, 0.499, *[0.5] * 5],
+    }
+    finding = diagnose(auc).primary
+    assert finding.kind == "not_learning" and "val_auc stayed at 0.5" in finding.summary
+    # A model that fits its training data while validation stays put is not this (overfitting or a
+    # mismatch between the sets).
+    fits = {
+        **run,
+        "accuracy": np.linspace(0.94, 0.997, n).tolist(),
+        "loss": np.geomspace(0.14, 0.008, n).tolist(),
+    }
+    assert diagnose(fits).primary.kind != "not_learning"
+
+
 # -- lr too low -------------------------------------------------------------------------
 @pytest.mark.parametrize("n", [5, 8, 30, 500])
 def test_a_straight_slow_descent_is_lr_too_low(n):

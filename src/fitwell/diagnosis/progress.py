@@ -123,7 +123,12 @@ def check_not_learning(run: RunView) -> Finding | None:
         stuck = run.n >= 3 and max(drops) < th.flat_total_drop
         evidence = {"best": best, "curve": name, "largest_drop": max(drops)}
         seen = f"the loss did not move: it never fell more than {max(drops):.1%} below its first value."
-    if not stuck or _accuracy_rose_above_chance(run):
+    if not stuck:
+        frozen = _frozen_predictions(run)
+        if frozen is None:
+            return None
+        evidence, seen = frozen
+    elif _accuracy_rose_above_chance(run):
         return None
     learning_rate = run.learning_rate()
     rate_text = "" if learning_rate is None else f" (learning_rate={format_number(learning_rate)})"
@@ -138,6 +143,42 @@ def check_not_learning(run: RunView) -> Finding | None:
         f"are scaled, and that gradients flow (dead ReLUs, a frozen model){rate_text}.",
         seen,
     )
+
+
+def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
+    """`(evidence, summary)` when the predictions never changed, whatever the loss did: the
+    validation accuracy (the training accuracy without validation) took one and the same value
+    at every epoch (at least 4, below perfect) while the training accuracy never got
+    `not_learning_accuracy_margin` above that value (one class predicted throughout; a model that
+    fits its training data and not the validation data is overfitting instead), or an AUC stayed
+    at 0.5 (a ranking no better than a coin). Only while the training loss never fell
+    `not_learning_frozen_drop` below its first value."""
+    th = run.thresholds
+    if stats.relative_drop(float(run.loss[0]), float(np.min(run.loss))) >= th.not_learning_frozen_drop:
+        return None  # a training loss that fell that far learned something, whatever the accuracy shows
+    key = run.val_accuracy_key if run.has_val else run.accuracy_key
+    if key is not None:
+        _, values = run.curves.series(key)
+        _, training = run.curves.series(run.accuracy_key)
+        constant = len(values) >= 4 and float(np.ptp(values)) <= 1e-6 and float(values[0]) < th.leak_accuracy
+        if constant and float(np.max(training)) - float(values[0]) < th.not_learning_accuracy_margin:
+            value = format_number(float(values[0]))
+            return (
+                {"metric": key, "constant_value": float(values[0])},
+                f"{key} was {value} at every epoch: the predictions never changed class (one class, "
+                "or the same answers, predicted throughout).",
+            )
+    for name in sorted(run.curves.values, key=lambda name: not name.startswith("val_")):
+        if "auc" not in name.lower():
+            continue
+        _, values = run.curves.series(name)
+        if len(values) >= 4 and float(np.max(np.abs(values - 0.5))) <= th.not_learning_auc_margin:
+            return (
+                {"metric": name, "constant_value": 0.5},
+                f"{name} stayed at 0.5 (between {format_number(float(np.min(values)))} and "
+                f"{format_number(float(np.max(values)))}): the model ranks no better than a coin.",
+            )
+    return None
 
 
 def _accuracy_rose_above_chance(run: RunView) -> bool:

@@ -107,7 +107,14 @@ class Thresholds:
             got more than this fraction below it, unless the validation accuracy (smoothed)
             rose `not_learning_accuracy_margin` above chance at its best on balanced classes:
             then the model learned, and its confident mistakes keep the loss high.
-        not_learning_accuracy_margin: See `not_learning_margin`.
+        not_learning_accuracy_margin: See `not_learning_margin`. Also: `not_learning` when the
+            validation accuracy (training accuracy without validation) is one and the same value
+            at every epoch (at least 4) while the training accuracy never got this much above
+            it: the predictions never changed class...
+        not_learning_auc_margin: ...or when an AUC stays within this of 0.5 at every epoch;
+            either only while the training loss never fell `not_learning_frozen_drop` below its
+            first value.
+        not_learning_frozen_drop: See `not_learning_auc_margin`.
         balanced_baseline: Classes count as balanced when the baseline is at least this
             fraction of `ln C` (or unknown).
         flat_total_drop: Without a chance level, `not_learning` when neither loss ever
@@ -209,6 +216,8 @@ class Thresholds:
     overfit_stall_train_drop: float = 0.15
     not_learning_margin: float = 0.05
     not_learning_accuracy_margin: float = 0.1
+    not_learning_auc_margin: float = 0.01
+    not_learning_frozen_drop: float = 0.5
     balanced_baseline: float = 0.9
     flat_total_drop: float = 0.01
     crawl_min_straightness: float = 0.4
