@@ -58,11 +58,21 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def batches() -> list[str]:
+    """The labelled collections of files, by the letter that starts their names (`a`, `b`, ...)."""
+    letters = sorted(path.stem.removeprefix("sources_") for path in PUBLIC.glob("sources_*.csv"))
+    return [
+        name
+        for name in letters
+        if all((PUBLIC / f"labels_{name}_{reader}.csv").exists() for reader in ("first", "second"))
+    ]
+
+
 def load() -> list[PublicRun]:
-    sources = {row["file"]: row for name in ("a", "b") for row in _rows(PUBLIC / f"sources_{name}.csv")}
+    sources = {row["file"]: row for name in batches() for row in _rows(PUBLIC / f"sources_{name}.csv")}
     split = {row["file"]: row["split"] for row in _rows(PUBLIC / "split.csv")}
     labels: dict[str, dict[str, dict[str, str]]] = {}
-    for name in ("a", "b"):
+    for name in batches():
         for reader in ("first", "second"):
             for row in _rows(PUBLIC / f"labels_{name}_{reader}.csv"):
                 labels.setdefault(row["file"], {})[reader] = row

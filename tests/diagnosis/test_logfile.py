@@ -244,3 +244,34 @@ def test_a_hand_written_log_counting_epochs_from_1_is_named_by_its_numbers(tmp_p
     diagnosis = diagnose(path)
     assert "lowest at epoch 4 " in diagnosis.primary.summary
     assert not any("counts from 1" in note for note in diagnosis.notes)
+
+
+@pytest.mark.parametrize(
+    ("header", "loss", "val_loss"),
+    [
+        ("Epoch,TrainLoss,ValLoss", "TrainLoss", "ValLoss"),  # words written together
+        ("epoch,avg_loss,min_loss,max_loss", "avg_loss", None),  # an epoch's mean and extremes
+        ("epoch,train_loss,test_loss,test_acc", "train_loss", "test_loss"),  # a test set, no validation
+    ],
+)
+def test_more_loggers_names_for_the_loss(tmp_path, header, loss, val_loss):
+    path = tmp_path / "log.csv"
+    width = header.count(",")
+    path.write_text(header + "\n" + "".join(f"{e}" + f",{1.0 / (e + 1)}" * width + "\n" for e in range(4)))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.0, 0.5, 1 / 3, 0.25]
+    assert ("val_loss" in curves.values) == (val_loss is not None)
+    assert f"'{loss}' as 'loss'" in curves.notes[0]
+    if val_loss is not None:
+        assert f"'{val_loss}' as 'val_loss'" in curves.notes[0]
+
+
+def test_a_row_written_twice_is_one_epoch_not_a_new_run(tmp_path):
+    # A logger that writes again at each checkpoint: every 3rd row repeated, epochs never restart.
+    rows = [f"{e},{1.0 / (e + 1):.6f}\n" for e in range(10)]
+    text = "epoch,loss\n" + "".join(row + (row if e % 3 == 2 else "") for e, row in enumerate(rows))
+    path = tmp_path / "log.csv"
+    path.write_text(text)
+    curves = read_curves(path)
+    assert curves.epochs.tolist() == list(range(10))
+    assert curves.notes == ("skipped 3 lines, from line 5, repeating the row before.",)

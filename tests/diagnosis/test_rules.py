@@ -315,6 +315,24 @@ def test_augmentation_lowers_the_validation_loss_without_being_a_leak():
     assert diagnose(leaked, **CE).primary.kind == "suspicious_validation"
 
 
+def test_one_outputs_accuracy_does_not_clear_a_leak_in_the_others_loss():
+    # Two outputs (a published log): the power regression's validation loss is 1/100 of its
+    # training loss; the efficiency classifier's accuracy is the same on both sets.
+    n = 20
+    power = synthetic.decay(n, 0.9, 0.42)
+    run = {
+        "loss": (power + 0.3).tolist(),
+        "power_loss": power.tolist(),
+        "efficiency_loss": [0.3] * n,
+        "efficiency_accuracy": np.linspace(0.7, 0.86, n).tolist(),
+        "val_loss": (power / 100 + 0.02).tolist(),
+        "val_power_loss": (power / 100).tolist(),
+        "val_efficiency_loss": [0.29] * n,
+        "val_efficiency_accuracy": np.linspace(0.7, 0.86, n).tolist(),
+    }
+    assert diagnose(run).primary.kind == "suspicious_validation"
+
+
 def test_a_validation_loss_on_another_scale_is_a_note_not_a_leak():
     # The training loss summed over 500 batches, the validation loss a mean (a published log):
     # validation is no better in accuracy, so the 1/500 ratio is two scales, not a leak.

@@ -6,8 +6,10 @@ a `loss` column is taken as Keras wrote it and only its epoch column is recognis
 unnamed index column, written first by `DataFrame.to_csv`); otherwise the
 training prefix (`train_`, `training_`, `trn_`) is dropped and a validation prefix (`valid_`,
 `validation_`, `val_`) becomes Keras's `val_`, after lowering the case and joining words with `_`;
-a prefix that every column shares (`phase1_loss`, `phase1_val_loss`) is dropped, and a total of
-logged loss parts (`train_loss_total` beside `train_loss_ce`) is the loss.
+a prefix that every column shares (`phase1_loss`, `phase1_val_loss`) is dropped, a total of
+logged loss parts (`train_loss_total` beside `train_loss_ce`) is the loss, `avg_loss`/`mean_loss`
+is the loss, words written together (`TrainLoss`, `ValLoss`) are read apart, and a test set
+evaluated every epoch (`test_loss`, `test_acc`) is the validation when there is none.
 """
 
 from __future__ import annotations
@@ -21,6 +23,13 @@ _PANDAS_INDEX = ("", "unnamed:_0", "index")
 _TRAIN_PREFIXES = ("training_", "train_", "trn_")
 _VAL_PREFIXES = ("validation_", "valid_", "val_")
 _TOTAL_LOSS = ("loss_total", "total_loss")
+_MEAN_PREFIXES = ("avg_", "mean_", "average_")
+#: Words written without a separator (`TrainLoss`, `ValAcc`).
+_GLUED = {
+    f"{prefix}{curve}": f"{target}{curve}"
+    for prefix, target in (("train", ""), ("val", "val_"), ("valid", "val_"), ("test", "test_"))
+    for curve in ("loss", "acc", "accuracy")
+}
 
 
 def _words(name: str) -> str:
@@ -28,16 +37,26 @@ def _words(name: str) -> str:
 
 
 def keras_name(name: str) -> str:
-    """One column's Keras name, e.g. `"Train Loss"` → `"loss"`, `"Epoch"` → `"epoch"`."""
-    words = _words(name)
+    """One column's Keras name, e.g. `"Train Loss"` → `"loss"`, `"Epoch"` → `"epoch"`,
+    `"ValLoss"` → `"val_loss"`, `"avg_loss"` → `"loss"`."""
+    words = _GLUED.get(_words(name), _words(name))
     if words in _EPOCH:
         return "epoch"
     for prefix in _TRAIN_PREFIXES:
         if words.startswith(prefix) and len(words) > len(prefix):
-            return words[len(prefix) :]
+            return _unaveraged(words[len(prefix) :])
     for prefix in _VAL_PREFIXES:
         if words.startswith(prefix) and len(words) > len(prefix):
-            return "val_" + words[len(prefix) :]
+            return "val_" + _unaveraged(words[len(prefix) :])
+    return _unaveraged(words)
+
+
+def _unaveraged(words: str) -> str:
+    """`avg_loss`, `mean_loss`, `average_acc` → `loss`, `acc`: an epoch's value is its mean."""
+    for prefix in _MEAN_PREFIXES:
+        rest = words[len(prefix) :]
+        if words.startswith(prefix) and (rest == "loss" or rest.startswith("acc")):
+            return rest
     return words
 
 
@@ -57,6 +76,10 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         {'phase1_loss': 'loss', 'phase1_val_loss': 'val_loss'}
         >>> keras_names(["epoch", "train_loss_total", "train_loss_ce", "val_loss"])
         {'train_loss_total': 'loss', 'train_loss_ce': 'loss_ce'}
+        >>> keras_names(["Epoch", "TrainLoss", "ValLoss"])
+        {'Epoch': 'epoch', 'TrainLoss': 'loss', 'ValLoss': 'val_loss'}
+        >>> keras_names(["epoch", "train_loss", "test_loss", "test_acc"])  # no validation set
+        {'train_loss': 'loss', 'test_loss': 'val_loss', 'test_acc': 'val_acc'}
     """
     names = list(names)
     keras_style = "loss" in names
@@ -81,6 +104,11 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
             if renames.get(name, name) in _TOTAL_LOSS:
                 renames[name] = "loss"
                 break
+    if not any(renames.get(name, name).startswith("val_") for name in names):
+        for name in names:  # evaluated on the test set each epoch, and no validation set
+            target = keras_name(name)
+            if target.startswith("test_") and len(target) > len("test_"):
+                renames[name] = "val_" + target[len("test_") :]
     return renames
 
 

@@ -144,12 +144,17 @@ def _errors_far_fewer(run: RunView) -> bool:
     the training error rate at the end (True when no accuracy is recorded). Augmentation and
     dropout raise the training error by a factor; leaked samples make validation nearly perfect."""
     key, val_key = run.accuracy_key, run.val_accuracy_key
-    if key is None or val_key is None:
-        return True
+    if key is None or val_key is None or _several_outputs(run):
+        return True  # no accuracy, or one output's: the loss speaks for all outputs
     train_end, val_end = run.end_of(key), run.end_of(val_key)
     if train_end is None or val_end is None:
         return True
     return 1.0 - val_end <= run.thresholds.leak_error_ratio * (1.0 - train_end)
+
+
+def _several_outputs(run: RunView) -> bool:
+    """Whether the model has several outputs (Keras logs `<output>_loss` beside `loss`)."""
+    return any(key.endswith("_loss") and not key.startswith("val_") for key in run.curves.values)
 
 
 def _accuracy_no_better(run: RunView) -> bool:

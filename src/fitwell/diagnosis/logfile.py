@@ -7,7 +7,8 @@ What real files hold, and how it is read:
 - several runs appended to one file (`CSVLogger(append=True)` over several
   `fit` calls): the epoch column restarts, or the header repeats (after a
   title line of its own, too); the runs are split and the last one is read,
-  with a note; a line of empty cells only is a separator, not an epoch;
+  with a note; a line of empty cells only is a separator, not an epoch, and a line
+  repeating the one before is skipped, with a note;
 - a table written one row per metric (`DataFrame(history.history).T.to_csv`), turned
   back, with a note;
 - a JSON object of per-epoch lists (`json.dump(history.history, f)`), also
@@ -198,6 +199,17 @@ def _read_csv(text: str, path: str) -> LogFile:
         if line.strip()
     ]
     body = [(number, cells) for number, cells in body if not all(cell in _MISSING for cell in cells)]
+    repeated = [
+        number for (_, before), (number, cells) in zip(body, body[1:], strict=False) if cells == before
+    ]
+    if repeated:  # a row written twice (a logger that also writes at checkpoints): one epoch
+        body = [body[0], *[row for before, row in zip(body, body[1:], strict=False) if row[1] != before[1]]]
+        where = (
+            f"line {repeated[0]}"
+            if len(repeated) == 1
+            else f"{len(repeated)} lines, from line {repeated[0]},"
+        )
+        notes.append(f"skipped {where} repeating the row before.")
     for position, (number, cells) in enumerate(body):
         if cells == header:  # the header again: a run appended after a change of columns
             starts.append(len(rows))
