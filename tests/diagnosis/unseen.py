@@ -132,10 +132,13 @@ def main() -> None:
     right = sum(run.label == found[0] for run, found in results)
     print(confusion_markdown(results))
     print(f"\nright primary finding: {right}/{len(results)} ({right / len(results):.1%})")
-    clear = [(run, found) for run, found in results if run.clear]
-    print(f"on the runs labelled clear: {sum(run.label == found[0] for run, found in clear)}/{len(clear)}")
-    defensible = sum(found[0] in run.defensible for run, found in results)
-    print(f"the label or the second defensible one: {defensible}/{len(results)}")
+    if any(not run.clear or run.alt_label for run, _ in results):  # clarity recorded (fresh corpus)
+        clear = [(run, found) for run, found in results if run.clear]
+        print(
+            f"on the runs labelled clear: {sum(run.label == found[0] for run, found in clear)}/{len(clear)}"
+        )
+        defensible = sum(found[0] in run.defensible for run, found in results)
+        print(f"the label or the second defensible one: {defensible}/{len(results)}")
     for run, found in results:
         if run.label != found[0]:
             print(f"  {run.name}: label {run.label}, found {found}")
