@@ -13,9 +13,10 @@ from fitwell.diagnosis import KINDS, diagnose
 from . import public
 
 FORBIDDEN_FOR_HEALTHY = ("overfitting", "diverged", "unstable", "not_learning", "suspicious_validation")
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2`, `heldout3`: later batches,
-#: each scored once with the rules of the day before anything was revised on it (docs/diagnosis.md).
-SPLITS = ("dev", "heldout", "heldout2", "heldout3")
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2`, `heldout3`, `heldout4`: later
+#: batches, each scored once with the rules of the day before anything was revised on it
+#: (docs/diagnosis.md); `heldout4` never was.
+SPLITS = ("dev", "heldout", "heldout2", "heldout3", "heldout4")
 
 
 @pytest.fixture(scope="module")
@@ -83,18 +84,20 @@ def test_the_scores_on_the_later_batches(results):
     # Scored once each before any revision on it: 21/45 and 19/45 (first reader); then revised on.
     assert _right(results, "heldout2") >= (23, 45)
     assert _right(results, "heldout3") >= (26, 45)
+    # The last batch, collected after every revision and never revised on: 25/45.
+    assert _right(results, "heldout4") >= (25, 45)
 
 
 def test_the_primary_finding_is_one_a_reader_named_on_most_files(results):
     # Counting a reader's second defensible label too (about two thirds of the labels are ambiguous).
-    for split, least in (("dev", 47), ("heldout", 47), ("heldout2", 35), ("heldout3", 39)):
+    for split, least in (("dev", 47), ("heldout", 47), ("heldout2", 35), ("heldout3", 39), ("heldout4", 32)):
         chosen = [(run, found) for run, found in results if run.split == split]
         assert public.summary(chosen)["defensible"][0] >= least, split
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (held-out 37/51)")
-def test_the_target_of_95_percent_on_the_held_out_real_logs(results):
-    right, total = _right(results, "heldout")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs never revised on (25/45)")
+def test_the_target_of_95_percent_on_the_real_logs_never_revised_on(results):
+    right, total = _right(results, "heldout4")
     assert right / total >= 0.95
 
 
