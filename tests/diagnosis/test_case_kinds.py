@@ -237,3 +237,40 @@ def test_a_loss_near_zero_still_easing_down_is_healthy():
 def test_advice_for_a_run_without_validation_never_names_a_validation_key(run):
     for finding in diagnose(run, **CE):
         assert "val_" not in finding.advice and "val_" not in finding.summary, finding
+
+
+# -- logs with validation metrics but no validation loss -------------------------------------------
+def test_a_validation_accuracy_that_peaks_and_falls_without_a_validation_loss_is_overfitting():
+    # A hand-written loop that logs train_loss and val_acc only (a published log).
+    run = {
+        "epoch": list(range(1, 13)),
+        "train_loss": [0.69, 0.63, 0.5, 0.41, 0.34, 0.25, 0.22, 0.18, 0.15, 0.13, 0.11, 0.1],
+        "val_acc": [0.677, 0.839, 0.839, 0.806, 0.806, 0.806, 0.806, 0.742, 0.742, 0.774, 0.774, 0.774],
+    }
+    finding = diagnose(run).primary
+    assert finding.kind == "overfitting" and finding.evidence["metric"] == "val_acc"
+    assert finding.summary.startswith("val_acc was best at epoch 2 (0.839), then fell")
+    assert "monitor='val_acc', mode='max'" in finding.advice
+    # Without the validation metric, the same training loss says only that it still falls.
+    assert diagnose({"loss": run["train_loss"]}).primary.kind == "still_improving"
+
+
+def test_a_validation_metric_decides_between_still_improving_and_healthy_without_a_validation_loss():
+    n = 60
+    loss = (1.9 * np.exp(-np.arange(n) / 25) + 0.3).tolist()  # still falling at the end
+    flat = np.minimum(0.3 + 0.62 * (1 - np.exp(-np.arange(n) / 6)), 0.92)  # converged long ago
+    diagnosis = diagnose({"loss": loss, "val_acc": flat.round(4).tolist()})
+    assert diagnosis.kinds == ["healthy"] and "val_acc at 0.92" in diagnosis.primary.summary
+    assert "monitor='val_acc', mode='max'" in diagnosis.primary.advice
+    rising = 0.3 + 0.6 * (1 - np.exp(-np.arange(n) / 30))  # still rising epoch after epoch
+    finding = diagnose({"loss": loss, "val_acc": rising.round(4).tolist()}).primary
+    assert finding.kind == "still_improving" and finding.summary.startswith("val_acc set a new high")
+    # A validation metric where lower is better stands in as it is.
+    mse = {  # a published regression log
+        "loss": [0.804635, 0.506493, 0.424517, 0.389091, 0.371088, 0.359089, 0.349144],
+        "val_mse": [0.717934, 0.649194, 0.683988, 0.733272, 0.741737, 0.746661, 0.713689],
+    }
+    finding = diagnose(mse).primary
+    assert (
+        finding.kind == "overfitting" and "val_mse was best at epoch 2 (0.6492), then rose" in finding.summary
+    )

@@ -197,7 +197,7 @@ def test_pandas_index_columns_are_epochs_or_ignored(tmp_path):
     # With an epoch column of its own, the index is not a curve either.
     path.write_text(",loss,val_loss,epoch\n0,1.0,1.1,1\n1,0.5,0.6,2\n")
     curves = read_curves(path)
-    assert set(curves.values) == {"loss", "val_loss"} and curves.epochs.tolist() == [1, 2]
+    assert set(curves.values) == {"loss", "val_loss"} and curves.epochs.tolist() == [0, 1]  # from 1
 
 
 def test_one_epoch_fits_appended_in_a_loop_are_read_as_one_run(tmp_path):
@@ -239,11 +239,16 @@ def test_a_hand_written_log_counting_epochs_from_1_is_named_by_its_numbers(tmp_p
     diagnosis = diagnose(path)
     assert "counts from 1" in diagnosis.notes[-1]
     assert diagnosis.primary.kind == "overfitting" and "lowest at epoch 3 " in diagnosis.primary.summary
-    # Keras's CSVLogger counts from 0 (a resumed run from its initial epoch): its numbers stay.
+    # Keras's own names do not change that: a file whose first epoch is 1 counts from 1.
     path.write_text("epoch,loss,val_loss\n" + rows + rises)
-    diagnosis = diagnose(path)
-    assert "lowest at epoch 4 " in diagnosis.primary.summary
-    assert not any("counts from 1" in note for note in diagnosis.notes)
+    assert "lowest at epoch 3 " in diagnose(path).primary.summary
+    # Keras's CSVLogger counts from 0, and a run resumed from its initial epoch keeps its numbers.
+    first = "".join(f"{e},{1.0 - 0.1 * e},{1.0 - 0.05 * e}\n" for e in range(4))
+    resumed = "".join(f"{e},{0.6 - 0.05 * i},{0.8 - 0.02 * i}\n" for i, e in enumerate(range(7, 12)))
+    path.write_text("epoch,loss,val_loss\n" + first + resumed)
+    curves = read_curves(path)
+    assert curves.epochs.tolist() == [0, 1, 2, 3, 7, 8, 9, 10, 11]
+    assert not any("counts from 1" in note for note in curves.notes)
 
 
 @pytest.mark.parametrize(

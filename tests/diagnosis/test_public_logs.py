@@ -15,7 +15,7 @@ from . import public
 FORBIDDEN_FOR_HEALTHY = ("overfitting", "diverged", "unstable", "not_learning", "suspicious_validation")
 #: `dev`/`heldout`: the first 103 files, split at random; `heldout2`, `heldout3`, `heldout4`: later
 #: batches, each scored once with the rules of the day before anything was revised on it
-#: (docs/diagnosis.md); `heldout4` never was.
+#: (docs/diagnosis.md); `heldout4` only by a change for logs without a validation loss.
 SPLITS = ("dev", "heldout", "heldout2", "heldout3", "heldout4")
 
 
@@ -82,15 +82,16 @@ def test_the_score_on_the_held_out_split(results):
 
 def test_the_scores_on_the_later_batches(results):
     # Scored once each before any revision on it: 21/45 and 19/45 (first reader); then revised on.
-    assert _right(results, "heldout2") >= (23, 45)
-    assert _right(results, "heldout3") >= (26, 45)
-    # The last batch, collected after every revision and never revised on: 25/45.
-    assert _right(results, "heldout4") >= (25, 45)
+    assert _right(results, "heldout2") >= (25, 45)
+    assert _right(results, "heldout3") >= (27, 45)
+    # The last batch, collected after every other revision: 25/45 when scored; 26/45 after the
+    # validation metric stood in for a missing validation loss (docs/diagnosis.md).
+    assert _right(results, "heldout4") >= (26, 45)
 
 
 def test_the_primary_finding_is_one_a_reader_named_on_most_files(results):
     # Counting a reader's second defensible label too (about two thirds of the labels are ambiguous).
-    for split, least in (("dev", 47), ("heldout", 47), ("heldout2", 35), ("heldout3", 39), ("heldout4", 32)):
+    for split, least in (("dev", 47), ("heldout", 47), ("heldout2", 36), ("heldout3", 40), ("heldout4", 34)):
         chosen = [(run, found) for run, found in results if run.split == split]
         assert public.summary(chosen)["defensible"][0] >= least, split
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from fitwell.diagnosis.column_names import keras_named
-from fitwell.diagnosis.logfile import read_log_file
+from fitwell.diagnosis.logfile import EPOCHS_FROM_ONE, read_log_file
 
 __all__ = ["Curves", "read_curves"]
 
@@ -145,12 +145,12 @@ def _read_any(run: Any) -> Curves:
         return replace(curves, batch_stats=_batch_stats(getattr(run, "batch_stats", None), len(curves)))
     if hasattr(run, "to_dict") and hasattr(run, "columns"):  # a pandas DataFrame, without importing pandas
         frame, notes = _keras_named(run.to_dict(orient="list"))
-        epochs = frame.pop("epoch", None)
+        epochs, notes = _counted_from_zero(frame.pop("epoch", None), notes)
         curves = _from_lists(frame, epochs, source="DataFrame", nan_means_missing=True)
         return replace(curves, notes=notes)
     if isinstance(run, Mapping):
         lists, notes = _keras_named(dict(run))
-        epochs = lists.pop("epoch", None)
+        epochs, notes = _counted_from_zero(lists.pop("epoch", None), notes)
         return replace(_from_lists(lists, epochs, source="dict"), notes=notes)
     raise TypeError(
         "diagnose() reads a History, a dict of per-epoch lists, a pandas DataFrame or the path of a "
@@ -174,6 +174,14 @@ def _fractions_not_percents(curves: Curves) -> Curves:
     if len(notes) == len(curves.notes):
         return curves
     return replace(curves, values=values, notes=tuple(notes))
+
+
+def _counted_from_zero(epochs: Any, notes: tuple[str, ...]) -> tuple[Any, tuple[str, ...]]:
+    """An `epoch` column that starts at 1 (a hand-written loop's count; Keras's starts at 0) moved
+    to 0-based, with the note that the messages name epochs by its numbers."""
+    if epochs is None or not len(epochs) or epochs[0] != 1:
+        return epochs, notes
+    return [epoch - 1 for epoch in epochs], (*notes, EPOCHS_FROM_ONE)
 
 
 def _keras_named(lists: dict[Any, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:

@@ -150,6 +150,17 @@ def _first_of_each_kind(findings: list[Finding]) -> list[Finding]:
 def _healthy(view: RunView) -> Finding:
     evidence: dict[str, Any] = {"end_loss": view.end_loss}
     summary = f"loss ended at {format_number(float(view.loss[-1]))}"
+    monitor = f"monitor='{view.monitor}'"
+    watched = view.watched
+    if watched.is_metric:  # no validation loss: the validation metric tells
+        best = int(np.argmin(watched.values))
+        best_epoch = view.epoch_of(int(watched.positions[best]))
+        evidence.update(metric=watched.name, best_epoch=best_epoch, best_metric=watched.logged(best))
+        summary += (
+            f", {watched.name} at {format_number(watched.logged(len(watched.values) - 1))} (best "
+            f"{format_number(watched.logged(best))} at {format_epoch(best_epoch)})"
+        )
+        monitor = f"monitor='{watched.name}', mode='{'max' if watched.higher_is_better else 'min'}'"
     if view.has_val:
         best = int(np.argmin(view.val_loss))
         best_epoch = view.epoch_of(int(view.val_positions[best]))
@@ -163,7 +174,7 @@ def _healthy(view: RunView) -> Finding:
         "info",
         [],
         evidence,
-        f"Nothing to change. ModelCheckpoint(..., monitor='{view.monitor}', save_best_only=True) keeps the "
-        "best epoch's weights.",
+        f"Nothing to change. ModelCheckpoint(..., {monitor}, save_best_only=True) keeps the best epoch's "
+        "weights.",
         summary + "; no sign of divergence, instability, over- or underfitting.",
     )

@@ -33,12 +33,13 @@ from typing import Any
 
 from fitwell.diagnosis.column_names import keras_name, keras_named, keras_names, names_note
 
-__all__ = ["LogFile", "read_log_file"]
+__all__ = ["EPOCHS_FROM_ONE", "LogFile", "read_log_file"]
 
 _MISSING = ("", "NA", "N/A", "None", "null")
 _DELIMITERS = (",", ";", "\t")
 #: How far down a header may be found (title lines, comments).
 _HEADER_SEARCH_LINES = 20
+EPOCHS_FROM_ONE = "the epoch column counts from 1: the messages name epochs by its numbers."
 
 
 @dataclass
@@ -231,6 +232,7 @@ def _read_csv(text: str, path: str) -> LogFile:
     if note:
         notes.append(note)
     epochs = values.pop("epoch", None)
+    from_one = bool(epochs) and epochs[0] == 1  # the file's first epoch (Keras's CSVLogger starts at 0)
     if epochs is not None:
         starts += [i for i in range(1, len(epochs)) if _restarts(epochs[i - 1], epochs[i])]
     starts = sorted(set(starts) - {len(rows)})
@@ -256,11 +258,11 @@ def _read_csv(text: str, path: str) -> LogFile:
         values = {name: column[starts[-1] :] for name, column in values.items()}
         epochs = None if epochs is None else epochs[starts[-1] :]
     epoch_list = None if epochs is None else [int(e) if e is not None else -1 for e in epochs]
-    if epoch_list and epoch_list[0] == 1 and not ("epoch" in header and "loss" in header):
-        # Keras's CSVLogger counts epochs from 0 (and its progress bar from 1); a hand-written loop
-        # that counts from 1 means its own numbers, so the messages use them.
+    if epoch_list and from_one:
+        # Keras's CSVLogger counts epochs from 0 (and its progress bar from 1); a log whose first
+        # epoch is 1 (a hand-written loop) means its own numbers, so the messages use them.
         epoch_list = [epoch - 1 if epoch >= 0 else epoch for epoch in epoch_list]
-        notes.append("the epoch column counts from 1: the messages name epochs by its numbers.")
+        notes.append(EPOCHS_FROM_ONE)
     return LogFile(values, epoch_list, notes)
 
 

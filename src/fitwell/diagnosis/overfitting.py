@@ -86,7 +86,7 @@ def check_overfitting(run: RunView) -> Finding | None:
     """`overfitting` when the validation loss rose clearly and lastingly after its minimum, or rose a
     little / stopped improving while the metric's train/validation gap is large and growing."""
     if not run.has_val:
-        return None
+        return _metric_overfitting(run) if run.watched.is_metric else None
     th = run.thresholds
     evidence = measure_overfitting(run.val_loss, tail_fraction=th.tail_fraction)
     if evidence is None:
@@ -109,14 +109,64 @@ def check_overfitting(run: RunView) -> Finding | None:
             or (large_gap and evidence.rise >= th.overfit_min_rise_with_gap)
         )
     )
-    if rose or (train_fell and _rising_steadily(run, evidence.noise)):
+    if rose or (train_fell and _rising_steadily(run, run.val_loss, evidence.noise)):
         return _finding(run, evidence, best_position, train_at_best, gap)
     if large_gap and _stalled_with_growing_gap(run):
         return _finding(run, evidence, best_position, train_at_best, gap, stalled=True)
     return None
 
 
-def _rising_steadily(run: RunView, noise: float) -> bool:
+def _metric_overfitting(run: RunView) -> Finding | None:
+    """Without a validation loss, a validation metric that got clearly and lastingly worse after
+    its best epoch, or worse epoch after epoch (by the rules of the validation loss, on its error
+    `1 - value` when higher is better), while the training loss kept falling."""
+    th, watched = run.thresholds, run.watched
+    evidence = measure_overfitting(watched.values, tail_fraction=th.tail_fraction)
+    if evidence is None:
+        return None
+    needed_after = max(th.overfit_min_epochs_after, round(th.recent_fraction * len(watched.values)))
+    best_index = int(np.argmin(watched.values))
+    best_position = int(watched.positions[best_index])
+    train_at_best = float(run.smooth_loss[best_position])
+    train_fell = run.end_loss < (1.0 - th.overfit_train_drop) * train_at_best
+    rose = (
+        evidence.epochs_after >= needed_after
+        and evidence.end_value - evidence.best_value > th.overfit_noise_multiple * evidence.noise
+        and evidence.rise >= th.overfit_min_rise
+    )
+    if not train_fell or not (rose or _rising_steadily(run, watched.values, evidence.noise)):
+        return None
+    key, mode = watched.name, "max" if watched.higher_is_better else "min"
+    best_epoch, last_epoch = run.epoch_of(best_position), run.epoch_of(int(watched.positions[-1]))
+    best, last = watched.logged(best_index), watched.logged(len(watched.values) - 1)
+    change = (
+        f"then fell (its errors up {evidence.rise:.0%}, smoothed)"
+        if watched.higher_is_better
+        else f"then rose {evidence.rise:.0%} (smoothed)"
+    )
+    patience = max(2, round(0.1 * len(watched.values)))
+    return Finding(
+        "overfitting",
+        "warning",
+        [best_epoch],
+        {
+            "metric": key,
+            "best_epoch": best_epoch,
+            "best_metric": best,
+            "end_metric": last,
+            "rise": evidence.rise,
+        },
+        f"Keep the weights of {format_epoch(best_epoch)} (best {key}): EarlyStopping(monitor='{key}', "
+        f"mode='{mode}', patience={patience}, restore_best_weights=True) or ModelCheckpoint(..., "
+        f"monitor='{key}', mode='{mode}', save_best_only=True). Then regularize: Dropout, weight decay, data "
+        "augmentation, a smaller model, or more data. Logging val_loss too (validation_data) shows it best.",
+        f"{key} was best at {format_epoch(best_epoch)} ({format_number(best)}), {change} to "
+        f"{format_number(last)} at {format_epoch(last_epoch)} while loss kept falling "
+        f"({format_number(float(run.loss[best_position]))} → {format_number(float(run.loss[-1]))}).",
+    )
+
+
+def _rising_steadily(run: RunView, values: np.ndarray, noise: float) -> bool:
     """A smaller rise that is consistent: since its lowest value, the validation loss went up in at
     least `overfit_steady_share` of at least `overfit_steady_epochs` steps, to at least
     `overfit_steady_rise` above that low and by more than `overfit_steady_noise_multiple` times
@@ -124,7 +174,6 @@ def _rising_steadily(run: RunView, noise: float) -> bool:
     worse. (A few steps up from the lowest point of a noisy flat band happen by chance: hence
     three noise deviations, not two.)"""
     th = run.thresholds
-    values = run.val_loss
     best = int(np.argmin(values))
     steps = np.diff(values[best:])
     if len(steps) < th.overfit_steady_epochs or float(np.mean(steps > 0)) < th.overfit_steady_share:

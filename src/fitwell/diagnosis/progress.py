@@ -321,15 +321,23 @@ _UNDERFIT_ADVICE = (
 
 
 def check_still_improving(run: RunView) -> Finding | None:
-    """`still_improving`: the validation loss (training loss without validation) is still
-    reaching new lows at the end of the run, or the run is too short to judge."""
-    th = run.thresholds
-    smooth, name = (run.smooth_val_loss, "val_loss") if run.has_val else (run.smooth_loss, "loss")
-    raw = run.val_loss if run.has_val else run.loss
+    """`still_improving`: the validation loss (a validation metric without it; the training loss
+    without either, see `RunView.watched`) is still reaching new bests at the end of the run, or
+    the run is too short to judge."""
+    th, watched = run.thresholds, run.watched
     if run.n <= th.short_run_epochs:
+        raw, name = (run.val_loss, "val_loss") if run.has_val else (run.loss, "loss")
         return _too_short(run, raw, name)
-    if float(raw[-1]) < run.floor_of(raw, th.still_improving_floor):
+    raw, name = watched.values, watched.name
+    smooth = stats.median_smooth(raw)
+    floor = (
+        th.still_improving_floor / 20 * float(abs(raw[0]))
+        if watched.is_metric
+        else run.floor_of(raw, th.still_improving_floor)
+    )
+    if float(raw[-1]) < floor:
         return None  # nearly zero already: nothing left to gain
+    best, fewer = ("high", "fewer errors") if watched.higher_is_better else ("low", "lower")
     steady = _new_lows(run)
     if steady is not None:
         lows, window, drop = steady
@@ -340,8 +348,8 @@ def check_still_improving(run: RunView) -> Finding | None:
             [last_epoch],
             {"curve": name, "recent_drop": drop, "recent_epochs": window, "new_lows": lows},
             _longer_advice(run, last_epoch),
-            f"{name} set a new low in {lows} of the last {window} epochs ({drop:.1%} lower over them, "
-            f"to {format_number(float(raw[-1]))}): it has not converged.",
+            f"{name} set a new {best} in {lows} of the last {window} epochs ({drop:.1%} {fewer} over them, "
+            f"to {format_number(watched.logged(len(raw) - 1))}): it has not converged.",
         )
     recent = stats.tail_window(len(smooth), th.recent_fraction)
     if len(smooth) <= recent:
@@ -350,8 +358,8 @@ def check_still_improving(run: RunView) -> Finding | None:
     # before the recent window, and the recent raw best below the earlier raw best.
     before = float(np.min(smooth[:-recent]))
     drop = stats.relative_drop(before, float(smooth[-1]))
-    raw_before, raw_recent = float(np.min(raw[:-recent])), float(np.min(raw[-recent:]))
-    raw_drop = stats.relative_drop(raw_before, raw_recent)
+    earlier, latest = int(np.argmin(raw[:-recent])), len(raw) - recent + int(np.argmin(raw[-recent:]))
+    raw_drop = stats.relative_drop(float(raw[earlier]), float(raw[latest]))
     if min(drop, raw_drop) < th.still_improving_drop:
         return None
     if before - float(smooth[-1]) <= th.still_improving_noise_multiple * stats.noise_scale(raw):
@@ -363,19 +371,21 @@ def check_still_improving(run: RunView) -> Finding | None:
         [last_epoch],
         {"curve": name, "recent_drop": raw_drop, "recent_epochs": recent},
         _longer_advice(run, last_epoch),
-        f"{name} is still making new lows: {format_number(raw_recent)} in the last {recent} epochs against "
-        f"{format_number(raw_before)} before ({raw_drop:.0%} lower) at {format_epoch(last_epoch)}.",
+        f"{name} is still making new {best}s: {format_number(watched.logged(latest))} in the last {recent} "
+        f"epochs against {format_number(watched.logged(earlier))} before ({raw_drop:.0%} {fewer}) at "
+        f"{format_epoch(last_epoch)}.",
     )
 
 
 def _new_lows(run: RunView) -> tuple[int, int, float] | None:
-    """`(new lows, window, relative drop)` when the validation loss (training loss without
-    validation) set a new low in at least `steady_new_lows` of the end window's epochs (at
-    least 4), the last epoch among them, falling at least `still_improving_drop` per 10 epochs
-    over the window and by more than twice its noise: a curve still going down epoch after
-    epoch has not converged. A converged curve sets new lows rarely, or by a hair."""
+    """`(new lows, window, relative drop)` when the watched curve (`RunView.watched`: the
+    validation loss, else a validation metric, else the training loss) set a new best in at
+    least `steady_new_lows` of the end window's epochs (at least 4), the last epoch among them,
+    falling at least `still_improving_drop` per 10 epochs over the window and by more than twice
+    its noise: a curve still going down epoch after epoch has not converged. A converged curve
+    sets new lows rarely, or by a hair."""
     th = run.thresholds
-    raw = run.val_loss if run.has_val else run.loss
+    raw = run.watched.values
     window = max(4, run.tail)
     if len(raw) < window + 2:
         return None
@@ -393,8 +403,14 @@ def _new_lows(run: RunView) -> tuple[int, int, float] | None:
 
 
 def _longer_advice(run: RunView, last_epoch: int) -> str:
+    watched = run.watched
+    monitor = (
+        f"monitor='{watched.name}', mode='{'max' if watched.higher_is_better else 'min'}'"
+        if watched.is_metric
+        else f"monitor='{run.monitor}'"
+    )
     return (
-        f"Train longer (e.g. epochs={2 * (last_epoch + 1)}) with EarlyStopping(monitor='{run.monitor}', "
+        f"Train longer (e.g. epochs={2 * (last_epoch + 1)}) with EarlyStopping({monitor}, "
         "restore_best_weights=True) to stop at the right time."
     )
 

@@ -9,10 +9,42 @@ import numpy as np
 
 from fitwell.diagnosis import stats
 from fitwell.diagnosis.context import RunContext
-from fitwell.diagnosis.curves import Curves
+from fitwell.diagnosis.curves import Curves, metric_direction
 from fitwell.diagnosis.thresholds import Thresholds
 
-__all__ = ["RunView", "format_epoch", "format_number", "learning_rate_range"]
+__all__ = ["RunView", "WatchedCurve", "format_epoch", "format_number", "learning_rate_range"]
+
+#: Which validation metric stands in for a missing `val_loss`, in order of preference.
+_STAND_IN_ORDER = ("acc", "auc", "f1", "iou", "dice")
+
+
+@dataclass(frozen=True)
+class WatchedCurve:
+    """The curve that says whether the model still gets better on data it does not train on:
+    the validation loss; without it, a validation metric (a log of a hand-written loop often
+    records `val_acc` alone); without one, the training loss.
+
+    Attributes:
+        name: Its key (`"val_loss"`, `"val_acc"`, `"loss"`).
+        positions: The epoch positions where it was recorded.
+        values: Its values, lower is better (`1 - value` for a metric where higher is better).
+        higher_is_better: Whether the logged metric grows as the model improves.
+    """
+
+    name: str
+    positions: np.ndarray
+    values: np.ndarray
+    higher_is_better: bool = False
+
+    @property
+    def is_metric(self) -> bool:
+        """Whether it is a validation metric standing in for the validation loss."""
+        return self.name not in ("loss", "val_loss")
+
+    def logged(self, index: int) -> float:
+        """The value as the log holds it, at an index of `values`."""
+        value = float(self.values[index])
+        return 1.0 - value if self.higher_is_better else value
 
 
 @dataclass
@@ -78,6 +110,31 @@ class RunView:
     def smooth_val_loss(self) -> np.ndarray:
         """Validation loss after a running median of 3."""
         return stats.median_smooth(self.val_loss)
+
+    @cached_property
+    def watched(self) -> WatchedCurve:
+        """The validation loss; without it, a validation metric (one that falls as the model
+        improves, e.g. `val_mae`, else the error `1 - value` of an accuracy, AUC, F1, IoU or Dice
+        between 0 and 1, recorded at least 3 times); else the training loss."""
+        if self.has_val:
+            return WatchedCurve("val_loss", self.val_positions, self.val_loss)
+        candidates = []
+        for key in self.curves.values:
+            direction = metric_direction(key) if key.startswith("val_") else None
+            if direction is None or not self.curves.has(key):
+                continue
+            positions, values = self.curves.series(key)
+            if len(values) < 3 or not np.isfinite(values).all():
+                continue
+            if direction == "max" and not (values.min() >= 0.0 and values.max() <= 1.0):
+                continue
+            name = key.lower()
+            rank = next((i for i, part in enumerate(_STAND_IN_ORDER) if part in name), len(_STAND_IN_ORDER))
+            candidates.append((direction == "max", rank, key, positions, values))
+        if not candidates:
+            return WatchedCurve("loss", np.arange(self.n), self.loss)
+        higher, _, key, positions, values = min(candidates, key=lambda item: item[:2])
+        return WatchedCurve(key, positions, 1.0 - values if higher else values, higher)
 
     # -- metric --------------------------------------------------------------------
     @cached_property
