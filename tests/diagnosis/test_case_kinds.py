@@ -212,6 +212,20 @@ def test_runs_of_one_to_three_epochs_still_falling_are_too_short_to_judge(n):
     assert finding.kind == "still_improving" and "too short to judge" in finding.summary
 
 
+def test_a_three_epoch_run_whose_last_epoch_barely_moved_is_still_too_short_to_judge():
+    # Published runs: 0.830 → 0.469 → 0.464, and a validation loss up at the last of 3 epochs.
+    finding = diagnose({"loss": [0.830, 0.469, 0.464]}).primary
+    assert finding.kind == "still_improving"
+    assert finding.summary == (
+        "only 3 epochs, and loss went 0.83 → 0.464 (0.469 → 0.464 in the last): too short to judge "
+        "whether it converged."
+    )
+    run = {"loss": [0.185, 0.176, 0.171], "val_loss": [0.180, 0.175, 0.196]}
+    assert diagnose(run).primary.kind == "still_improving"
+    # Already near zero, nothing is left to judge.
+    assert diagnose({"loss": [2.3, 0.002, 0.001]}, **CE).primary.kind == "healthy"
+
+
 def test_a_run_still_improving_steadily_at_a_high_level_is_still_improving():
     loss = 8.0 + 200.0 * np.exp(-np.arange(20) / 1.5) - 0.15 * np.arange(20)  # 2-3% per epoch at the end
     val = loss * 1.2

@@ -257,6 +257,7 @@ def test_a_hand_written_log_counting_epochs_from_1_is_named_by_its_numbers(tmp_p
         ("Epoch,TrainLoss,ValLoss", "TrainLoss", "ValLoss"),  # words written together
         ("epoch,avg_loss,min_loss,max_loss", "avg_loss", None),  # an epoch's mean and extremes
         ("epoch,train_loss,test_loss,test_acc", "train_loss", "test_loss"),  # a test set, no validation
+        ("epoch,dice_loss,iou_score,val_dice_loss", "dice_loss", "val_dice_loss"),  # one loss, named
     ],
 )
 def test_more_loggers_names_for_the_loss(tmp_path, header, loss, val_loss):

@@ -13,10 +13,10 @@ from fitwell.diagnosis import KINDS, diagnose
 from . import public
 
 FORBIDDEN_FOR_HEALTHY = ("overfitting", "diverged", "unstable", "not_learning", "suspicious_validation")
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2`, `heldout3`, `heldout4`: later
-#: batches, each scored once with the rules of the day before anything was revised on it
-#: (docs/diagnosis.md); `heldout4` only by a change for logs without a validation loss.
-SPLITS = ("dev", "heldout", "heldout2", "heldout3", "heldout4")
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout5`: later batches,
+#: each scored once with the rules of the day before anything was revised on it
+#: (docs/diagnosis.md).
+SPLITS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5")
 
 
 @pytest.fixture(scope="module")
@@ -61,9 +61,9 @@ def test_every_file_is_read_or_refused_naming_the_line():
         except ValueError as error:
             assert "Line " in str(error) and "column" in str(error), (path.name, error)
             refused.append(path.name)
-    # Every file is read now (the refused ones were read once their formats were understood:
-    # trials after title lines, a table turned on its side, other loggers' names).
-    assert refused == []
+    # The files refused before were read once their formats were understood (trials after title
+    # lines, a table turned on its side, other loggers' names); two of the last batch are damaged.
+    assert tuple(refused) == public.REFUSED
 
 
 def test_the_score_on_the_dev_split(results):
@@ -84,21 +84,32 @@ def test_the_scores_on_the_later_batches(results):
     # Scored once each before any revision on it: 21/45 and 19/45 (first reader); then revised on.
     assert _right(results, "heldout2") >= (25, 45)
     assert _right(results, "heldout3") >= (27, 45)
-    # The last batch, collected after every other revision: 25/45 when scored; 26/45 after the
-    # validation metric stood in for a missing validation loss (docs/diagnosis.md).
+    # 25/45 when scored; 26/45 after the validation metric stood in for a missing validation loss.
     assert _right(results, "heldout4") >= (26, 45)
+    # The last batch, collected after that: 19/44 when scored (one file unusable to both
+    # readers); 23/44 after a run of 3 epochs was always too short to judge.
+    assert _right(results, "heldout5") >= (23, 44)
 
 
 def test_the_primary_finding_is_one_a_reader_named_on_most_files(results):
     # Counting a reader's second defensible label too (about two thirds of the labels are ambiguous).
-    for split, least in (("dev", 47), ("heldout", 47), ("heldout2", 36), ("heldout3", 40), ("heldout4", 34)):
+    for split, least in (
+        ("dev", 47),
+        ("heldout", 47),
+        ("heldout2", 36),
+        ("heldout3", 40),
+        ("heldout4", 36),
+        ("heldout5", 31),
+    ):
         chosen = [(run, found) for run, found in results if run.split == split]
         assert public.summary(chosen)["defensible"][0] >= least, split
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs never revised on (25/45)")
-def test_the_target_of_95_percent_on_the_real_logs_never_revised_on(results):
-    right, total = _right(results, "heldout4")
+@pytest.mark.xfail(
+    strict=True, reason="95% is not reached on real logs (19/44 on the last batch when scored)"
+)
+def test_the_target_of_95_percent_on_the_last_batch_of_real_logs(results):
+    right, total = _right(results, "heldout5")
     assert right / total >= 0.95
 
 
@@ -107,8 +118,10 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_two_known_one
         run.name
         for run in public.load()
         if run.first == run.second == "healthy"
+        and run.name not in public.REFUSED
         and set(public.diagnose_run(run).kinds) & set(FORBIDDEN_FOR_HEALTHY)
     ]
     # Both `unstable`: validation-loss jumps of 45-56% on 4,200 digits at 99.4% (the accuracy moves by
-    # 15 images), and training-loss spikes of 2-4x on a tiny training set with validation calm.
+    # 15 images); training-loss spikes of 2-4x on 44 training images, with validation jumps of up
+    # to 40% on 466 images mid-run that settle as the rate decays.
     assert flagged == ["d_019.csv", "d_042.csv"]

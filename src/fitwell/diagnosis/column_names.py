@@ -6,10 +6,11 @@ a `loss` column is taken as Keras wrote it and only its epoch column is recognis
 unnamed index column, written first by `DataFrame.to_csv`); otherwise the
 training prefix (`train_`, `training_`, `trn_`) is dropped and a validation prefix (`valid_`,
 `validation_`, `val_`) becomes Keras's `val_`, after lowering the case and joining words with `_`;
-a prefix that every column shares (`phase1_loss`, `phase1_val_loss`) is dropped, a total of
-logged loss parts (`train_loss_total` beside `train_loss_ce`) is the loss, `avg_loss`/`mean_loss`
-is the loss, words written together (`TrainLoss`, `ValLoss`) are read apart, and a test set
-evaluated every epoch (`test_loss`, `test_acc`) is the validation when there is none.
+a prefix that every column shares (`phase1_loss`, `phase1_val_loss`) is dropped; a total of
+logged loss parts (`train_loss_total` beside `train_loss_ce`) is the loss, so is the one training
+column named after a loss (`dice_loss`) and `avg_loss`/`mean_loss`; words written together
+(`TrainLoss`, `ValLoss`) are read apart; and a test set evaluated every epoch (`test_loss`,
+`test_acc`) is the validation when there is none.
 """
 
 from __future__ import annotations
@@ -76,6 +77,8 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         {'phase1_loss': 'loss', 'phase1_val_loss': 'val_loss'}
         >>> keras_names(["epoch", "train_loss_total", "train_loss_ce", "val_loss"])
         {'train_loss_total': 'loss', 'train_loss_ce': 'loss_ce'}
+        >>> keras_names(["epoch", "dice_loss", "iou_score", "val_dice_loss"])  # one loss, named
+        {'dice_loss': 'loss', 'val_dice_loss': 'val_loss'}
         >>> keras_names(["Epoch", "TrainLoss", "ValLoss"])
         {'Epoch': 'epoch', 'TrainLoss': 'loss', 'ValLoss': 'val_loss'}
         >>> keras_names(["epoch", "train_loss", "test_loss", "test_acc"])  # no validation set
@@ -103,13 +106,32 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         for name in names:  # only parts of the loss logged, and their total (`train_loss_total`)
             if renames.get(name, name) in _TOTAL_LOSS:
                 renames[name] = "loss"
+                taken.add("loss")
                 break
+    if not keras_style and "loss" not in taken:
+        _one_named_loss(names, renames, taken)
     if not any(renames.get(name, name).startswith("val_") for name in names):
         for name in names:  # evaluated on the test set each epoch, and no validation set
             target = keras_name(name)
             if target.startswith("test_") and len(target) > len("test_"):
                 renames[name] = "val_" + target[len("test_") :]
     return renames
+
+
+def _one_named_loss(names: list[str], renames: dict[str, str], taken: set[str]) -> None:
+    """The only training column named after a loss (`dice_loss`, `bce_loss`) is the loss, and
+    its `val_` twin the validation loss."""
+    named = [name for name in names if renames.get(name, name).endswith("_loss")]
+    training = [name for name in named if not renames.get(name, name).startswith("val_")]
+    if len(training) != 1:
+        return
+    kind = renames.get(training[0], training[0])
+    renames[training[0]] = "loss"
+    taken.add("loss")
+    twin = [name for name in named if renames.get(name, name) == f"val_{kind}"]
+    if twin and "val_loss" not in taken:
+        renames[twin[0]] = "val_loss"
+        taken.add("val_loss")
 
 
 def _without_shared_prefix(names: list[str], renames: dict[str, str], taken: set[str]) -> list[str]:

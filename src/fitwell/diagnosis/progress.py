@@ -416,17 +416,21 @@ def _longer_advice(run: RunView, last_epoch: int) -> str:
 
 
 def _too_short(run: RunView, raw: np.ndarray, name: str) -> Finding | None:
-    """A run of a few epochs: too short to judge, unless it is already flat near zero."""
+    """A run of a few epochs: too short to judge (even when its last epoch barely moved: one epoch
+    says nothing of convergence), unless it is already near zero."""
     last_epoch = run.epoch_of(run.n - 1)
     if len(raw) >= 2:
-        fall = stats.relative_drop(float(raw[-2]), float(raw[-1]))
-        if fall < run.thresholds.still_improving_drop or float(raw[-1]) < run.floor_of(
-            raw, run.thresholds.still_improving_floor
-        ):
+        if float(raw[-1]) < run.floor_of(raw, run.thresholds.still_improving_floor):
             return None
+        fall = stats.relative_drop(float(raw[-2]), float(raw[-1]))
+        moved = (
+            f"{name} still fell {fall:.0%} in the last one"
+            if fall >= run.thresholds.still_improving_drop
+            else f"{name} went {format_number(float(raw[0]))} → {format_number(float(raw[-1]))}"
+        )
         seen = (
-            f"only {run.n} epochs, and {name} still fell {fall:.0%} in the last one "
-            f"({format_number(float(raw[-2]))} → {format_number(float(raw[-1]))}): too short to judge."
+            f"only {run.n} epochs, and {moved} ({format_number(float(raw[-2]))} → "
+            f"{format_number(float(raw[-1]))} in the last): too short to judge whether it converged."
         )
     else:
         fall = 0.0
