@@ -1,14 +1,15 @@
 """Real training logs that other people published: two independent labels each, and the score.
 
-`fixtures/public/logs/` holds the files byte for byte as their repositories hold them
-(`sources_a.csv`, `sources_b.csv`: repository, path, commit, and the loss and number of
-classes where the repository's code says). Each file was labelled from its plotted curves
-twice, by two readers working apart, before any rule ran on it (`labels_*_first.csv`,
-`labels_*_second.csv`: label, clarity, a second defensible label, reason). `split.csv` puts
-each file, at random, in `dev` (rules may be revised on its misses) or `heldout` (only
-scored). Print the scores:
+`fixtures/public/logs/` holds the files as their repositories hold them (`sources_<batch>.csv`:
+repository, path, commit, and the loss and number of classes where the repository's code says;
+copied from stored text, each file's length checked against the stored one). Each file was
+labelled from its plotted curves twice, by two readers working apart, before any rule ran on it
+(`labels_<batch>_first.csv`, `labels_<batch>_second.csv`: label, clarity, a second defensible
+label, reason). `split.csv` puts each of the first 103 files, at random, in `dev` (rules may be
+revised on its misses) or `heldout`, and each later batch in a split of its own (`heldout2` …
+`heldout5`), scored once before anything was revised on it. Print the scores:
 
-    python -m tests.diagnosis.public [--split dev|heldout|all] [--show-misses]
+    python -m tests.diagnosis.public [--split dev|heldout|heldout2|…|all] [--show-misses]
 
 `--show-misses` lists the misses of the dev split only: the held-out files stay unread.
 """
