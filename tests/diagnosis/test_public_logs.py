@@ -87,8 +87,9 @@ def test_the_scores_on_the_later_batches(results):
     # 25/45 when scored; 26/45 after the validation metric stood in for a missing validation loss.
     assert _right(results, "heldout4") >= (26, 45)
     # The last batch, collected after that: 19/44 when scored (one file unusable to both
-    # readers); 23/44 after a run of 3 epochs was always too short to judge.
-    assert _right(results, "heldout5") >= (23, 44)
+    # readers); 25/44 after the changes it prompted (runs of 3 epochs, a thousandfold validation
+    # spike, NaN validation epochs left out).
+    assert _right(results, "heldout5") >= (25, 44)
 
 
 def test_the_primary_finding_is_one_a_reader_named_on_most_files(results):

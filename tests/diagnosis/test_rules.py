@@ -421,6 +421,33 @@ def test_a_training_accuracy_that_collapses_and_stays_down_is_diverged():
     assert "diverged" not in diagnose({"loss": loss, "accuracy": recovered}, **CE).kinds
 
 
+def test_a_validation_loss_thrown_up_a_thousandfold_in_one_epoch_is_diverged():
+    # A published run: loss 1.59 → 0.133 → 1.416 (below its first epoch), val_loss 0.092 → 789.
+    run = {
+        "loss": [1.595, 0.1328, 1.416, 1.082, 0.4412, 0.1141, 0.0606, 0.039, 0.0368, 0.0372, 0.0391],
+        "val_loss": [0.3302, 0.092, 789.09, 0.9953, 0.1458, 0.0841, 0.0868, 0.024, 0.0252, 0.047, 0.0446],
+    }
+    finding = diagnose(run).primary
+    assert finding.kind == "diverged" and finding.summary.startswith("val_loss exploded 8577× in one epoch")
+    # Jumps of a hundred times, repeated, are instability.
+    run["val_loss"] = [0.0086, 0.041, 1.18, 0.0061, 0.84, 0.0073, 0.025, 0.006, 0.005, 0.0048, 0.0046]
+    assert diagnose(run).primary.kind != "diverged"
+
+
+def test_validation_epochs_with_a_nan_loss_are_left_out_with_a_note():
+    n = 14
+    loss = np.geomspace(0.5, 0.09, n)
+    val = [math.nan] * 6 + [2.59, 18.4, 4.55, 0.81, 5.58, 4.09, 4.43, 0.63]
+    diagnosis = diagnose({"loss": loss.tolist(), "val_loss": val})
+    assert diagnosis.notes == [
+        "val_loss was NaN or infinite at epochs 1–6: those epochs are left out of the validation curve."
+    ]
+    assert diagnosis.primary.kind == "unstable"
+    # A validation loss that ends NaN is not read as a curve at all.
+    ends = diagnose({"loss": loss.tolist(), "val_loss": [0.6, 0.5, 0.45, *[0.4] * (n - 4), math.nan]})
+    assert ends.notes == [] and "val_loss" not in ends.primary.advice
+
+
 def test_a_loss_climbing_steadily_away_from_its_best_is_diverged_even_below_its_start():
     loss = [2.58, 2.38, 1.65, 1.3, 1.1, 0.89, 0.67, 0.5, 0.34, 0.21, 0.11, 0.069, 0.061]
     climb = [0.067, 0.11, 0.2, 0.33, 0.46, 0.55]

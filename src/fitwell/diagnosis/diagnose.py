@@ -91,7 +91,7 @@ def diagnose(
     context = _context(run, loss, num_classes, baseline)
     view = RunView(curves, context, thresholds or DEFAULT_THRESHOLDS)
     findings = _findings(view, nan_batch)
-    notes = [*curves.notes, *filter(None, [scale_mismatch_note(view)])]
+    notes = [*curves.notes, *filter(None, [_val_nan_note(view), scale_mismatch_note(view)])]
     return Diagnosis(findings=findings, epochs=len(curves), keys=list(curves.values), notes=notes)
 
 
@@ -104,6 +104,17 @@ def _context(run: Any, loss: Any, num_classes: int | None, baseline: float | Non
     if loss is None and getattr(run, "model", None) is not None:
         loss = getattr(run.model, "loss", None)
     return make_context(loss, num_classes, baseline)
+
+
+def _val_nan_note(view: RunView) -> str | None:
+    """A note naming the epochs whose validation loss was NaN (left out of the curve)."""
+    epochs = view.val_nan_epochs
+    if not epochs:
+        return None
+    where = format_epoch(epochs[0]) if len(epochs) == 1 else f"epochs {epochs[0] + 1}–{epochs[-1] + 1}"
+    if len(epochs) > 1 and epochs[-1] - epochs[0] + 1 != len(epochs):
+        where = f"{len(epochs)} epochs, from {format_epoch(epochs[0])}"
+    return f"val_loss was NaN or infinite at {where}: those epochs are left out of the validation curve."
 
 
 def _findings(view: RunView, nan_batch: int | None) -> list[Finding]:

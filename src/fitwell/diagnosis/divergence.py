@@ -149,32 +149,45 @@ def _back_above_start(run: RunView) -> Finding | None:
 
 
 def _spike(run: RunView) -> Finding | None:
-    """One epoch whose loss is `diverge_spike` × the lowest before it, and above the first."""
-    loss, factor = run.loss, run.thresholds.diverge_spike
-    if run.n < 2:
+    """One epoch whose loss is `diverge_spike` × the lowest before it, and above the first; or whose
+    validation loss is `diverge_val_spike` × its lowest before it, and above its first (a model
+    thrown so far that new data is scored a thousand times worse, even if it recovers; smaller
+    jumps of a validation loss, on a small set above all, are instability)."""
+    found = _spike_in(run, np.arange(run.n), run.loss, "loss", run.thresholds.diverge_spike)
+    if found is None and run.has_val:
+        factor = run.thresholds.diverge_val_spike
+        found = _spike_in(run, run.val_positions, run.val_loss, "val_loss", factor)
+    return found
+
+
+def _spike_in(
+    run: RunView, positions: np.ndarray, loss: np.ndarray, name: str, factor: float
+) -> Finding | None:
+    if len(loss) < 2:
         return None
     lowest_before = np.minimum.accumulate(loss)[:-1]
     ratio = np.where(lowest_before > 0, loss[1:] / np.where(lowest_before > 0, lowest_before, 1.0), 0.0)
     exploded = np.flatnonzero((ratio > factor) & (loss[1:] > loss[0]))
     if not len(exploded):
         return None
-    position = int(exploded[np.argmax(ratio[exploded])]) + 1
-    low_position = int(np.argmin(loss[:position]))
-    low, peak, last = float(loss[low_position]), float(loss[position]), float(loss[-1])
+    index = int(exploded[np.argmax(ratio[exploded])]) + 1
+    low_index = int(np.argmin(loss[:index]))
+    low, peak, last = float(loss[low_index]), float(loss[index]), float(loss[-1])
+    position = int(positions[index])
     epoch = run.epoch_of(position)
     after = (
         f"; it ended at {format_number(last)}" + (" (above its first value)" if last > float(loss[0]) else "")
-        if position < run.n - 1
+        if index < len(loss) - 1
         else ""
     )
     return Finding(
         "diverged",
         "error",
         [epoch],
-        {"epoch": epoch, "before": low, "peak": peak, "times": peak / low, "last_loss": last},
+        {"curve": name, "epoch": epoch, "before": low, "peak": peak, "times": peak / low, "last_loss": last},
         f"One epoch{_rate_text(run, position)} was enough to wreck the weights; {_advice(run, position)}",
-        f"loss exploded {peak / low:.0f}× in one epoch: from {format_number(low)} "
-        f"({format_epoch(run.epoch_of(low_position))}) to {format_number(peak)} at "
+        f"{name} exploded {peak / low:.0f}× in one epoch: from {format_number(low)} "
+        f"({format_epoch(run.epoch_of(int(positions[low_index])))}) to {format_number(peak)} at "
         f"{format_epoch(epoch)}{after}.",
     )
 

@@ -90,21 +90,37 @@ class RunView:
     # -- validation loss -----------------------------------------------------------
     @cached_property
     def has_val(self) -> bool:
-        """Whether validation loss was recorded (finite) at least 3 times."""
+        """Whether validation loss was recorded (finite) at least 3 times, the last one finite (a
+        validation loss that ends NaN or infinite is not a curve to read; NaN epochs before a
+        finite end are left out, see `val_nan_epochs`)."""
         if not self.curves.has("val_loss"):
             return False
         _, values = self.curves.series("val_loss")
-        return len(values) >= 3 and bool(np.isfinite(values).all())
+        return int(np.isfinite(values).sum()) >= 3 and bool(np.isfinite(values[-1]))
+
+    @cached_property
+    def val_nan_epochs(self) -> list[int]:
+        """The epochs whose recorded validation loss is NaN or infinite, left out of the curve."""
+        if not self.has_val:
+            return []
+        positions, values = self.curves.series("val_loss")
+        return [self.epoch_of(int(p)) for p in positions[~np.isfinite(values)]]
 
     @cached_property
     def val_positions(self) -> np.ndarray:
-        """Epoch positions where validation loss was recorded."""
-        return self.curves.series("val_loss")[0] if self.curves.has("val_loss") else np.zeros(0, int)
+        """Epoch positions where a finite validation loss was recorded."""
+        if not self.curves.has("val_loss"):
+            return np.zeros(0, int)
+        positions, values = self.curves.series("val_loss")
+        return positions[np.isfinite(values)]
 
     @cached_property
     def val_loss(self) -> np.ndarray:
-        """Recorded validation losses."""
-        return self.curves.series("val_loss")[1] if self.curves.has("val_loss") else np.zeros(0)
+        """Recorded finite validation losses."""
+        if not self.curves.has("val_loss"):
+            return np.zeros(0)
+        _, values = self.curves.series("val_loss")
+        return values[np.isfinite(values)]
 
     @cached_property
     def smooth_val_loss(self) -> np.ndarray:

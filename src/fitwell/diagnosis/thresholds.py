@@ -34,6 +34,9 @@ class Thresholds:
         diverge_spike: `diverged` when the training loss of one epoch (or one batch, when
             the batch losses are known) is more than this many times the lowest epoch loss
             before it, and above the first: one catastrophic explosion is enough.
+        diverge_val_spike: ...or when the validation loss of one epoch is more than this many
+            times its lowest before it (three orders of magnitude), and above its first; jumps of
+            tens or hundreds of times, repeated, are `unstable`.
         diverge_val_above: `diverged` when the validation loss ends more than this many
             times above the baseline (or chance level).
         diverge_accuracy_lost: `diverged` when the training accuracy's end level is below its
@@ -186,6 +189,7 @@ class Thresholds:
     diverge_lost_share: float = 0.1
     diverge_above_chance: float = 1.5
     diverge_spike: float = 10.0
+    diverge_val_spike: float = 1000.0
     diverge_val_above: float = 10.0
     diverge_accuracy_lost: float = 0.5
     diverge_accuracy_gain: float = 0.1
