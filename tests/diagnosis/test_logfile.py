@@ -157,7 +157,7 @@ def test_other_loggers_column_names_are_read_as_keras_names_with_a_note(tmp_path
     assert curves.notes == (
         "read the columns 'Train Loss' as 'loss', 'Valid Loss' as 'val_loss', 'Train Acc' "
         "as 'acc', 'Valid Acc' as 'val_acc' (Keras's names).",
-        "the epoch column counts from 1: the messages name epochs by its numbers.",
+        "the log counts epochs from 1: the messages name epochs by its numbers.",
     )
     # The same as a dict (pandas' to_dict, a JSON dump) and as a JSON file.
     lists = {"train_loss": [1.0, 0.6], "validation_loss": [1.1, 0.7]}
@@ -237,7 +237,7 @@ def test_a_hand_written_log_counting_epochs_from_1_is_named_by_its_numbers(tmp_p
     rises = "".join(f"{e},{0.3 - 0.05 * i},{0.6 + 0.1 * i}\n" for i, e in enumerate(range(4, 9)))
     path.write_text("Epoch,Train Loss,Val Loss\n" + rows + rises)
     diagnosis = diagnose(path)
-    assert "counts from 1" in diagnosis.notes[-1]
+    assert "counts epochs from 1" in diagnosis.notes[-1]
     assert diagnosis.primary.kind == "overfitting" and "lowest at epoch 3 " in diagnosis.primary.summary
     # Keras's own names do not change that: a file whose first epoch is 1 counts from 1.
     path.write_text("epoch,loss,val_loss\n" + rows + rises)
@@ -248,7 +248,7 @@ def test_a_hand_written_log_counting_epochs_from_1_is_named_by_its_numbers(tmp_p
     path.write_text("epoch,loss,val_loss\n" + first + resumed)
     curves = read_curves(path)
     assert curves.epochs.tolist() == [0, 1, 2, 3, 7, 8, 9, 10, 11]
-    assert not any("counts from 1" in note for note in curves.notes)
+    assert not any("counts epochs from 1" in note for note in curves.notes)
 
 
 @pytest.mark.parametrize(
@@ -281,3 +281,50 @@ def test_a_row_written_twice_is_one_epoch_not_a_new_run(tmp_path):
     curves = read_curves(path)
     assert curves.epochs.tolist() == list(range(10))
     assert curves.notes == ("skipped 3 lines, from line 5, repeating the row before.",)
+
+
+KERAS_CONSOLE = """Epoch 1/4
+   1/1875 [.....] - ETA: 10:31 - loss: 2.3914 - accuracy: 0.0625
+1875/1875 [=====] - 4s 2ms/step - loss: 0.2983 - accuracy: 0.9140 - val_loss: 0.1530 - val_accuracy: 0.9553
+Epoch 2/4
+1875/1875 [=====] - 3s 2ms/step - loss: 0.1412 - accuracy: 0.9583 - val_loss: 0.1075 - val_accuracy: 0.9675
+Epoch 3/4
+1875/1875 [=====] - 3s 2ms/step - loss: 0.1050 - accuracy: 0.9683 - val_loss: 0.0930 - val_accuracy: 0.9715
+Epoch 4/4
+1875/1875 ━━━━━━━━━━ 3s 1ms/step - accuracy: 0.9750 - loss: 0.0832 - val_accuracy: 0.9740 - val_loss: 0.0853
+313/313 [=====] - 0s 1ms/step - loss: 0.0853 - accuracy: 0.9740
+"""
+
+
+def test_keras_progress_output_saved_from_the_console_is_read(tmp_path):
+    path = tmp_path / "train.log"
+    path.write_text(KERAS_CONSOLE, encoding="utf-8")
+    curves = read_curves(path)
+    # One record per epoch: its last full progress line (the first step's line and evaluate()'s
+    # line after training are not epochs); Keras 2's and Keras 3's bars alike.
+    assert curves.epochs.tolist() == [0, 1, 2, 3]
+    assert curves.values["loss"].tolist() == [0.2983, 0.1412, 0.105, 0.0832]
+    assert curves.values["val_accuracy"].tolist() == [0.9553, 0.9675, 0.9715, 0.974]
+    assert curves.notes[0].startswith("read as a printed log: 4 epochs")
+    assert "at epoch 4" in diagnose(path).primary.summary  # named as Keras printed them
+
+
+def test_a_scripts_printed_epoch_lines_are_read(tmp_path):
+    path = tmp_path / "train.log"
+    lines = [
+        f"2024-05-01 10:0{e}:00 INFO Epoch {e + 1}/6, Train Loss: {loss}, Train Acc: {acc}%, "
+        f"Val Loss: {val}, Val Acc: {val_acc}%"
+        for e, (loss, acc, val, val_acc) in enumerate(
+            [(1.2, 55.0, 1.1, 58.0), (0.8, 70.1, 0.85, 69.0), (0.5, 82.3, 0.7, 75.2), (0.3, 90.0, 0.72, 76.0)]
+            + [(0.2, 94.5, 0.8, 75.5), (0.1, 97.0, 0.9, 75.0)]
+        )
+    ]
+    path.write_text("Starting training\n" + "\n".join(lines) + "\nTest accuracy: 75.3%\n")
+    curves = read_curves(path)
+    assert curves.values["val_loss"].tolist() == [1.1, 0.85, 0.7, 0.72, 0.8, 0.9]
+    assert curves.values["acc"].tolist()[-1] == pytest.approx(0.97)  # percent read as a fraction
+    assert diagnose(path).primary.kind == "overfitting"
+    # Text with fewer than two records with a loss is refused as before.
+    path.write_text("nothing to see\nloss: 0.5\n")
+    with pytest.raises(ValueError, match="No header row"):
+        read_curves(path)

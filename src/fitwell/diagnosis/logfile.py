@@ -13,6 +13,8 @@ What real files hold, and how it is read:
   back, with a note;
 - a JSON object of per-epoch lists (`json.dump(history.history, f)`), also
   wrapped as `{"history": {...}}`;
+- a log printed as text (Keras's progress output saved from the console, a script's
+  `Epoch 3, Train Loss: 0.52` lines), read from its `name: value` pairs (`textlog.py`), with a note;
 - other loggers' column names (`Epoch`, `train_loss`, `Valid Loss`, `train_acc`) read as
   Keras's (`epoch`, `loss`, `val_loss`, `acc`), with a note (`column_names.py`);
 - `NA` or an empty cell: a value that was not recorded; `nan`/`inf`: a value
@@ -32,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fitwell.diagnosis.column_names import keras_name, keras_named, keras_names, names_note
+from fitwell.diagnosis.textlog import read_text_records
 
 __all__ = ["EPOCHS_FROM_ONE", "LogFile", "read_log_file"]
 
@@ -39,7 +42,7 @@ _MISSING = ("", "NA", "N/A", "None", "null")
 _DELIMITERS = (",", ";", "\t")
 #: How far down a header may be found (title lines, comments).
 _HEADER_SEARCH_LINES = 20
-EPOCHS_FROM_ONE = "the epoch column counts from 1: the messages name epochs by its numbers."
+EPOCHS_FROM_ONE = "the log counts epochs from 1: the messages name epochs by its numbers."
 
 
 @dataclass
@@ -180,6 +183,9 @@ def _read_csv(text: str, path: str) -> LogFile:
         return log
     header_index, delimiter, header = _find_header(lines)
     if header_index < 0:
+        printed = read_text_records(text)
+        if printed is not None:
+            return _printed_log(*printed)
         first = lines[0] if lines else ""
         raise ValueError(
             f"No header row in {path!r}: none of its first {_HEADER_SEARCH_LINES} lines names an 'epoch' or "
@@ -264,6 +270,17 @@ def _read_csv(text: str, path: str) -> LogFile:
         epoch_list = [epoch - 1 if epoch >= 0 else epoch for epoch in epoch_list]
         notes.append(EPOCHS_FROM_ONE)
     return LogFile(values, epoch_list, notes)
+
+
+def _printed_log(columns: dict[str, list[float | None]], epochs: list[int] | None) -> LogFile:
+    notes = [
+        f"read as a printed log: {len(next(iter(columns.values())))} epochs from its 'name: value' "
+        "lines (Keras's progress output, or a script's prints)."
+    ]
+    if epochs and epochs[0] == 1:
+        epochs = [epoch - 1 for epoch in epochs]
+        notes.append(EPOCHS_FROM_ONE)
+    return LogFile(dict(columns), epochs, notes)
 
 
 def _restarts(previous: float | None, current: float | None) -> bool:
