@@ -328,3 +328,16 @@ def test_a_scripts_printed_epoch_lines_are_read(tmp_path):
     path.write_text("nothing to see\nloss: 0.5\n")
     with pytest.raises(ValueError, match="No header row"):
         read_curves(path)
+
+
+def test_a_printed_log_of_several_runs_reads_the_last_and_bracketed_epochs(tmp_path):
+    path = tmp_path / "train.log"
+    path.write_text(KERAS_CONSOLE + KERAS_CONSOLE.replace("0.2983", "0.3001"), encoding="utf-8")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.3001, 0.1412, 0.105, 0.0832]
+    assert "of the last of 2 runs" in curves.notes[0]
+    path.write_text(
+        "".join(f"Epoch [{e}/5] Train Loss: {1 / e:.3f} Val Loss: {1.2 / e:.3f}\n" for e in range(1, 6))
+    )
+    curves = read_curves(path)
+    assert curves.epochs.tolist() == [0, 1, 2, 3, 4] and curves.values["val_loss"].tolist()[-1] == 0.24

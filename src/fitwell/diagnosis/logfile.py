@@ -272,9 +272,10 @@ def _read_csv(text: str, path: str) -> LogFile:
     return LogFile(values, epoch_list, notes)
 
 
-def _printed_log(columns: dict[str, list[float | None]], epochs: list[int] | None) -> LogFile:
+def _printed_log(columns: dict[str, list[float | None]], epochs: list[int] | None, runs: int) -> LogFile:
+    last = f", of the last of {runs} runs (the epoch count starts again)" if runs > 1 else ""
     notes = [
-        f"read as a printed log: {len(next(iter(columns.values())))} epochs from its 'name: value' "
+        f"read as a printed log: {len(next(iter(columns.values())))} epochs{last} from its 'name: value' "
         "lines (Keras's progress output, or a script's prints)."
     ]
     if epochs and epochs[0] == 1:

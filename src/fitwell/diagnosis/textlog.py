@@ -19,22 +19,27 @@ __all__ = ["read_text_records"]
 
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf"
 _PAIR = re.compile(rf"(?P<name>[A-Za-z][A-Za-z0-9_ @.]*?)\s*[:=]\s*(?P<value>{_NUMBER})%?", re.IGNORECASE)
-_EPOCH = re.compile(r"\bepoch\b\s*[:#=]?\s*(\d+)", re.IGNORECASE)
+_EPOCH = re.compile(r"\bepoch\b\s*[:#=]?\s*[\[(]?\s*(\d+)", re.IGNORECASE)
 #: Names in progress lines that are not curves.
 _NOT_METRICS = ("eta", "epoch", "step", "steps", "batch", "iter", "iteration", "time", "lr_step")
 
 
-def read_text_records(text: str) -> tuple[dict[str, list[float | None]], list[int] | None] | None:
-    """`(columns, epochs)` read from a printed training log, or None when the text holds fewer
-    than 2 records with a loss."""
+def read_text_records(text: str) -> tuple[dict[str, list[float | None]], list[int] | None, int] | None:
+    """`(columns, epochs, runs)` read from a printed training log (of the last run when the epoch
+    count starts again: `runs` says how many there were), or None when the text holds fewer than
+    2 records with a loss."""
     records: dict[int, dict[str, float]] = {}
     order: list[int] = []
     epoch: int | None = None
+    runs = 1
     marked = bool(_EPOCH.search(text))
     for line in re.split(r"[\r\n]+", text):
         found = _EPOCH.search(line)
         if found:
-            epoch = int(found.group(1))
+            number = int(found.group(1))
+            if epoch is not None and number < epoch and order:  # a new run: keep the last one
+                records, order, runs = {}, [], runs + 1
+            epoch = number
         pairs = {}
         for match in _PAIR.finditer(line):
             name = keras_name(match.group("name").strip())
@@ -56,4 +61,4 @@ def read_text_records(text: str) -> tuple[dict[str, list[float | None]], list[in
         return None
     names = sorted({name for record in records.values() for name in record})
     columns = {name: [records[key].get(name) for key in order] for name in names}
-    return columns, (order if marked else None)
+    return columns, (order if marked else None), runs
