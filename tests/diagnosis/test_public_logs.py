@@ -13,10 +13,10 @@ from fitwell.diagnosis import KINDS, diagnose
 from . import public
 
 FORBIDDEN_FOR_HEALTHY = ("overfitting", "diverged", "unstable", "not_learning", "suspicious_validation")
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout5`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout6`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
-#: (docs/diagnosis.md).
-SPLITS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5")
+#: (docs/diagnosis.md); `heldout6` never was.
+SPLITS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
 
 
 @pytest.fixture(scope="module")
@@ -54,16 +54,22 @@ def test_every_file_has_a_source_a_split_and_two_labels_from_the_kinds():
 
 
 def test_every_file_is_read_or_refused_naming_the_line():
-    refused = []
+    refused, unread = [], []
     for path in sorted((public.PUBLIC / "logs").iterdir()):
         try:
             diagnose(str(path))
         except ValueError as error:
+            if path.suffix == ".log":
+                assert "printed log" in str(error) or "no 'loss' curve" in str(error), (path.name, error)
+                unread.append(path.name)
+                continue
             assert "Line " in str(error) and "column" in str(error), (path.name, error)
             refused.append(path.name)
     # The files refused before were read once their formats were understood (trials after title
     # lines, a table turned on its side, other loggers' names); two of the last batch are damaged.
     assert tuple(refused) == public.REFUSED
+    # Four printed logs hold their losses in lines the reader does not parse (5 of 9 are read).
+    assert tuple(unread) == public.UNREAD_TEXT
 
 
 def test_the_score_on_the_dev_split(results):
@@ -90,6 +96,9 @@ def test_the_scores_on_the_later_batches(results):
     # readers); 25/44 after the changes it prompted (runs of 3 epochs, a thousandfold validation
     # spike, NaN validation epochs left out).
     assert _right(results, "heldout5") >= (25, 44)
+    # The last batch, collected after every revision (printed logs among them), never revised on:
+    # 17/31 (13/31 with the rules of before the second revision).
+    assert _right(results, "heldout6") >= (17, 31)
 
 
 def test_the_primary_finding_is_one_a_reader_named_on_most_files(results):
@@ -100,17 +109,16 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results):
         ("heldout2", 36),
         ("heldout3", 40),
         ("heldout4", 36),
-        ("heldout5", 31),
+        ("heldout5", 33),
+        ("heldout6", 22),
     ):
         chosen = [(run, found) for run, found in results if run.split == split]
         assert public.summary(chosen)["defensible"][0] >= least, split
 
 
-@pytest.mark.xfail(
-    strict=True, reason="95% is not reached on real logs (19/44 on the last batch when scored)"
-)
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (17/31 on the last batch)")
 def test_the_target_of_95_percent_on_the_last_batch_of_real_logs(results):
-    right, total = _right(results, "heldout5")
+    right, total = _right(results, "heldout6")
     assert right / total >= 0.95
 
 

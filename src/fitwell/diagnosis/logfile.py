@@ -189,8 +189,9 @@ def _read_csv(text: str, path: str) -> LogFile:
         first = lines[0] if lines else ""
         raise ValueError(
             f"No header row in {path!r}: none of its first {_HEADER_SEARCH_LINES} lines names an 'epoch' or "
-            f"'loss' column (line 1 is {first[:60]!r}). Expected a CSVLogger file: a header such as "
-            "'epoch,loss,val_loss', then one row per epoch."
+            f"'loss' column (line 1 is {first[:60]!r}), and it is not a printed log with 'loss: value' on "
+            "its epoch lines either. Expected a CSVLogger file: a header such as 'epoch,loss,val_loss', "
+            "then one row per epoch; or Keras's progress output."
         )
     notes = []
     if header_index:
