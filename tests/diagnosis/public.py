@@ -60,7 +60,7 @@ class PublicRun:
         return self.first == self.second
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
+def read_rows(path: Path) -> list[dict[str, str]]:
     with open(path, newline="") as handle:
         return list(csv.DictReader(handle))
 
@@ -76,12 +76,12 @@ def batches() -> list[str]:
 
 
 def load() -> list[PublicRun]:
-    sources = {row["file"]: row for name in batches() for row in _rows(PUBLIC / f"sources_{name}.csv")}
-    split = {row["file"]: row["split"] for row in _rows(PUBLIC / "split.csv")}
+    sources = {row["file"]: row for name in batches() for row in read_rows(PUBLIC / f"sources_{name}.csv")}
+    split = {row["file"]: row["split"] for row in read_rows(PUBLIC / "split.csv")}
     labels: dict[str, dict[str, dict[str, str]]] = {}
     for name in batches():
         for reader in ("first", "second"):
-            for row in _rows(PUBLIC / f"labels_{name}_{reader}.csv"):
+            for row in read_rows(PUBLIC / f"labels_{name}_{reader}.csv"):
                 labels.setdefault(row["file"], {})[reader] = row
     runs = []
     for file, by_reader in sorted(labels.items()):

@@ -11,8 +11,8 @@ import pytest
 from fitwell.diagnosis import KINDS, diagnose
 
 from . import public
+from .unseen import FORBIDDEN_FOR_HEALTHY
 
-FORBIDDEN_FOR_HEALTHY = ("overfitting", "diverged", "unstable", "not_learning", "suspicious_validation")
 #: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout6`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis.md); `heldout6` never was.
@@ -48,7 +48,7 @@ def test_every_file_has_a_source_a_split_and_two_labels_from_the_kinds():
     repositories = [
         row["repo"].lower()
         for name in public.batches()
-        for row in public._rows(public.PUBLIC / f"sources_{name}.csv")
+        for row in public.read_rows(public.PUBLIC / f"sources_{name}.csv")
     ]
     assert len(repositories) == len(set(repositories)) == len(files)  # one file per repository
 

@@ -15,8 +15,6 @@ from fitwell.diagnosis import diagnose
 
 from . import unseen
 
-FORBIDDEN_FOR_HEALTHY = ("overfitting", "diverged", "unstable", "not_learning", "suspicious_validation")
-
 #: The kinds of cases the corpus must hold at least three of, by run.
 CASE_KINDS = {
     "one-epoch explosion": [
@@ -113,11 +111,7 @@ def test_the_target_of_95_percent_on_the_unseen_corpus(results):
 
 
 def test_healthy_runs_get_no_problem_finding(results):
-    flagged = sorted(
-        run.name
-        for run, found in results
-        if run.label == "healthy" and set(found) & set(FORBIDDEN_FOR_HEALTHY)
-    )
+    flagged = unseen.flagged_healthy(results)
     assert flagged == []
 
 

@@ -110,6 +110,19 @@ def score(
     return results
 
 
+#: Findings a run labelled healthy must never get.
+FORBIDDEN_FOR_HEALTHY = ("overfitting", "diverged", "unstable", "not_learning", "suspicious_validation")
+
+
+def flagged_healthy(results: list[tuple[LabelledRun, list[str]]]) -> list[str]:
+    """The runs labelled healthy that got a problem finding (as any finding), by name."""
+    return sorted(
+        run.name
+        for run, found in results
+        if run.label == "healthy" and set(found) & set(FORBIDDEN_FOR_HEALTHY)
+    )
+
+
 def confusion_markdown(results: list[tuple[LabelledRun, list[str]]]) -> str:
     """A markdown table: labels as rows, primary findings as columns."""
     counts = Counter((run.label, found[0] if found[0] in KINDS else "error") for run, found in results)

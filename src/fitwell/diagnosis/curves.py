@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from fitwell.diagnosis.column_names import keras_named
-from fitwell.diagnosis.logfile import EPOCHS_FROM_ONE, read_log_file
+from fitwell.diagnosis.logfile import counted_from_zero, read_log_file
 
 __all__ = ["Curves", "read_curves"]
 
@@ -177,11 +177,9 @@ def _fractions_not_percents(curves: Curves) -> Curves:
 
 
 def _counted_from_zero(epochs: Any, notes: tuple[str, ...]) -> tuple[Any, tuple[str, ...]]:
-    """An `epoch` column that starts at 1 (a hand-written loop's count; Keras's starts at 0) moved
-    to 0-based, with the note that the messages name epochs by its numbers."""
-    if epochs is None or not len(epochs) or epochs[0] != 1:
-        return epochs, notes
-    return [epoch - 1 for epoch in epochs], (*notes, EPOCHS_FROM_ONE)
+    """A dict's or DataFrame's `epoch` column, 0-based (see `logfile.counted_from_zero`)."""
+    epochs, note = counted_from_zero(list(epochs) if epochs is not None else None)
+    return epochs, (*notes, note) if note else notes
 
 
 def _keras_named(lists: dict[Any, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:

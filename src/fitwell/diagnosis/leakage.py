@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from fitwell.diagnosis.findings import Finding
+from fitwell.diagnosis.overfitting import metric_gap
 from fitwell.diagnosis.run import RunView, format_number
 
 __all__ = ["check_leakage", "estimated_samples", "scale_mismatch_note"]
@@ -143,12 +144,10 @@ def _errors_far_fewer(run: RunView) -> bool:
     """Whether validation makes far fewer mistakes than training: at most `leak_error_ratio` of
     the training error rate at the end (True when no accuracy is recorded). Augmentation and
     dropout raise the training error by a factor; leaked samples make validation nearly perfect."""
-    key, val_key = run.accuracy_key, run.val_accuracy_key
-    if key is None or val_key is None or _several_outputs(run):
+    gap = metric_gap(run)
+    if gap is None or _several_outputs(run):
         return True  # no accuracy, or one output's: the loss speaks for all outputs
-    train_end, val_end = run.end_of(key), run.end_of(val_key)
-    if train_end is None or val_end is None:
-        return True
+    _, train_end, val_end = gap
     return 1.0 - val_end <= run.thresholds.leak_error_ratio * (1.0 - train_end)
 
 
@@ -160,11 +159,8 @@ def _several_outputs(run: RunView) -> bool:
 def _accuracy_no_better(run: RunView) -> bool:
     """Whether the validation accuracy ends no better than the training accuracy (when both are
     recorded): then a far lower validation loss is not validation being easier."""
-    key, val_key = run.accuracy_key, run.val_accuracy_key
-    if key is None or val_key is None:
-        return False
-    train_end, val_end = run.end_of(key), run.end_of(val_key)
-    return train_end is not None and val_end is not None and val_end <= train_end
+    gap = metric_gap(run)
+    return gap is not None and gap[2] <= gap[1]
 
 
 def scale_mismatch_note(run: RunView) -> str | None:

@@ -36,13 +36,13 @@ from typing import Any
 from fitwell.diagnosis.column_names import keras_name, keras_named, keras_names, names_note
 from fitwell.diagnosis.textlog import read_text_records
 
-__all__ = ["EPOCHS_FROM_ONE", "LogFile", "read_log_file"]
+__all__ = ["LogFile", "counted_from_zero", "read_log_file"]
 
 _MISSING = ("", "NA", "N/A", "None", "null")
 _DELIMITERS = (",", ";", "\t")
 #: How far down a header may be found (title lines, comments).
 _HEADER_SEARCH_LINES = 20
-EPOCHS_FROM_ONE = "the log counts epochs from 1: the messages name epochs by its numbers."
+_EPOCHS_FROM_ONE = "the log counts epochs from 1: the messages name epochs by its numbers."
 
 
 @dataclass
@@ -239,7 +239,7 @@ def _read_csv(text: str, path: str) -> LogFile:
     if note:
         notes.append(note)
     epochs = values.pop("epoch", None)
-    from_one = bool(epochs) and epochs[0] == 1  # the file's first epoch (Keras's CSVLogger starts at 0)
+    first_epoch = epochs[0] if epochs else None  # of the file, not of its last run
     if epochs is not None:
         starts += [i for i in range(1, len(epochs)) if _restarts(epochs[i - 1], epochs[i])]
     starts = sorted(set(starts) - {len(rows)})
@@ -265,24 +265,33 @@ def _read_csv(text: str, path: str) -> LogFile:
         values = {name: column[starts[-1] :] for name, column in values.items()}
         epochs = None if epochs is None else epochs[starts[-1] :]
     epoch_list = None if epochs is None else [int(e) if e is not None else -1 for e in epochs]
-    if epoch_list and from_one:
-        # Keras's CSVLogger counts epochs from 0 (and its progress bar from 1); a log whose first
-        # epoch is 1 (a hand-written loop) means its own numbers, so the messages use them.
-        epoch_list = [epoch - 1 if epoch >= 0 else epoch for epoch in epoch_list]
-        notes.append(EPOCHS_FROM_ONE)
-    return LogFile(values, epoch_list, notes)
+    epoch_list, counted = counted_from_zero(epoch_list, first_epoch)
+    return LogFile(values, epoch_list, [*notes, *filter(None, [counted])])
 
 
 def _printed_log(columns: dict[str, list[float | None]], epochs: list[int] | None, runs: int) -> LogFile:
     last = f", of the last of {runs} runs (the epoch count starts again)" if runs > 1 else ""
-    notes = [
+    note = (
         f"read as a printed log: {len(next(iter(columns.values())))} epochs{last} from its 'name: value' "
         "lines (Keras's progress output, or a script's prints)."
-    ]
-    if epochs and epochs[0] == 1:
-        epochs = [epoch - 1 for epoch in epochs]
-        notes.append(EPOCHS_FROM_ONE)
-    return LogFile(dict(columns), epochs, notes)
+    )
+    epochs, counted = counted_from_zero(epochs)
+    return LogFile(dict(columns), epochs, [note, *filter(None, [counted])])
+
+
+def counted_from_zero(epochs: list | None, first: float | None = None) -> tuple[list | None, str | None]:
+    """`(epochs, note)`: an epoch count that starts at 1 moved to 0-based, with the note saying the
+    messages use the log's own numbers; unchanged and None otherwise. Keras counts epochs from 0
+    (its progress bar from 1); a hand-written loop that counts from 1 means its own numbers.
+
+    Args:
+        epochs: The epochs (of the run read; a missing one is negative or None).
+        first: The log's first epoch, when `epochs` are those of its last run.
+    """
+    start = first if first is not None else (epochs[0] if epochs else None)
+    if not epochs or start != 1:
+        return epochs, None
+    return [epoch - 1 if epoch is not None and epoch >= 0 else epoch for epoch in epochs], _EPOCHS_FROM_ONE
 
 
 def _restarts(previous: float | None, current: float | None) -> bool:

@@ -88,54 +88,54 @@ def check_overfitting(run: RunView) -> Finding | None:
     if not run.has_val:
         return _metric_overfitting(run) if run.watched.is_metric else None
     th = run.thresholds
-    evidence = measure_overfitting(run.val_loss, tail_fraction=th.tail_fraction)
-    if evidence is None:
-        return None
-    needed_after = max(th.overfit_min_epochs_after, round(th.recent_fraction * len(run.val_loss)))
-    # The epoch to keep is the raw best (what ModelCheckpoint keeps); the rise is measured from
-    # the smoothed minimum, which one lucky epoch cannot pull down.
-    best_position = int(run.val_positions[int(np.argmin(run.val_loss))])
-    train_at_best = float(run.smooth_loss[best_position])
-    train_fell = run.end_loss < (1.0 - th.overfit_train_drop) * train_at_best
-    above_noise = evidence.end_value - evidence.best_value > th.overfit_noise_multiple * evidence.noise
     gap = metric_gap(run)
     large_gap = gap is not None and gap[1] - gap[2] >= th.overfit_metric_gap
-    rose = (
-        evidence.epochs_after >= needed_after
-        and above_noise
-        and train_fell
-        and (
-            evidence.rise >= th.overfit_min_rise
-            or (large_gap and evidence.rise >= th.overfit_min_rise_with_gap)
-        )
-    )
-    if rose or (train_fell and _rising_steadily(run, run.val_loss, evidence.noise)):
+    found = _worse_after_best(run, th.overfit_min_rise_with_gap if large_gap else th.overfit_min_rise)
+    if found is None:
+        return None
+    evidence, best_index, train_at_best, worse = found
+    best_position = int(run.val_positions[best_index])
+    if worse:
         return _finding(run, evidence, best_position, train_at_best, gap)
     if large_gap and _stalled_with_growing_gap(run):
         return _finding(run, evidence, best_position, train_at_best, gap, stalled=True)
     return None
 
 
-def _metric_overfitting(run: RunView) -> Finding | None:
-    """Without a validation loss, a validation metric that got clearly and lastingly worse after
-    its best epoch, or worse epoch after epoch (by the rules of the validation loss, on its error
-    `1 - value` when higher is better), while the training loss kept falling."""
+def _worse_after_best(run: RunView, min_rise: float) -> tuple[OverfitEvidence, int, float, bool] | None:
+    """`(evidence, best index, training loss at the best epoch, worse)` for the watched curve
+    (`RunView.watched`: the validation loss, else a validation metric): `worse` when, while the
+    training loss fell, it rose at least `min_rise` after its minimum, clearly (above its noise)
+    and lastingly (epochs after it), or climbed epoch after epoch (`_rising_steadily`)."""
     th, watched = run.thresholds, run.watched
     evidence = measure_overfitting(watched.values, tail_fraction=th.tail_fraction)
     if evidence is None:
         return None
     needed_after = max(th.overfit_min_epochs_after, round(th.recent_fraction * len(watched.values)))
+    # The epoch to keep is the raw best (what ModelCheckpoint keeps); the rise is measured from
+    # the smoothed minimum, which one lucky epoch cannot pull down.
     best_index = int(np.argmin(watched.values))
-    best_position = int(watched.positions[best_index])
-    train_at_best = float(run.smooth_loss[best_position])
+    train_at_best = float(run.smooth_loss[int(watched.positions[best_index])])
     train_fell = run.end_loss < (1.0 - th.overfit_train_drop) * train_at_best
     rose = (
         evidence.epochs_after >= needed_after
         and evidence.end_value - evidence.best_value > th.overfit_noise_multiple * evidence.noise
-        and evidence.rise >= th.overfit_min_rise
+        and evidence.rise >= min_rise
     )
-    if not train_fell or not (rose or _rising_steadily(run, watched.values, evidence.noise)):
+    worse = train_fell and (rose or _rising_steadily(run, watched.values, evidence.noise))
+    return evidence, best_index, train_at_best, worse
+
+
+def _metric_overfitting(run: RunView) -> Finding | None:
+    """Without a validation loss, a validation metric that got clearly and lastingly worse after
+    its best epoch, or worse epoch after epoch (by the rules of the validation loss, on its error
+    `1 - value` when higher is better), while the training loss kept falling."""
+    watched = run.watched
+    found = _worse_after_best(run, run.thresholds.overfit_min_rise)
+    if found is None or not found[3]:
         return None
+    evidence, best_index, _, _ = found
+    best_position = int(watched.positions[best_index])
     key, mode = watched.name, "max" if watched.higher_is_better else "min"
     best_epoch, last_epoch = run.epoch_of(best_position), run.epoch_of(int(watched.positions[-1]))
     best, last = watched.logged(best_index), watched.logged(len(watched.values) - 1)
