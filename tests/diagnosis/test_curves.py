@@ -10,6 +10,7 @@ import pytest
 import fitwell
 from conftest import make_classifier
 from fitwell.diagnosis import diagnose, read_curves
+from fitwell.diagnosis.curves import is_accuracy
 
 
 def test_a_dict_becomes_aligned_float_arrays():
@@ -36,6 +37,34 @@ def test_the_accuracy_metric_is_preferred_and_directions_come_from_names():
     assert curves.metric_key == "sparse_categorical_accuracy"
     assert read_curves({"loss": [1.0], "mae": [0.5]}).metric_key == "mae"
     assert read_curves({"loss": [1.0], "custom_score": [0.5]}).metric_key is None
+
+
+@pytest.mark.parametrize(
+    ("key", "accuracy"),
+    [
+        ("acc", True),
+        ("val_categorical_accuracy", True),
+        ("top1acc", True),
+        ("trainAcc", True),
+        ("mAcc", True),
+        ("val_ACC", True),
+        ("jaccard_coef", False),
+        ("JaccardIndex", False),
+        ("JACCARD", False),
+        ("mAP", False),
+    ],
+)
+def test_an_accuracy_is_told_by_a_word_of_its_name(key, accuracy):
+    assert is_accuracy(key) is accuracy
+    # The accuracy is the training metric judged first; another metric is passed over for it.
+    train_key = key.removeprefix("val_")
+    assert (read_curves({"loss": [1.0], "auc": [0.6], train_key: [0.5]}).metric_key != "auc") is accuracy
+
+
+def test_a_metric_logged_as_nan_is_not_recorded_there():
+    curves = read_curves({"loss": [1.0, 0.5, 0.4], "precision": [math.nan, 0.5, 0.6], "dice": [math.nan] * 3})
+    assert curves.recorded["precision"].tolist() == [False, True, True]
+    assert "dice" not in curves.values  # never recorded: a placeholder column
 
 
 def test_keras_2_lr_key_is_read_as_the_learning_rate():

@@ -264,6 +264,24 @@ def test_a_run_stopped_while_falling_fast_is_still_improving(n):
     assert f"epochs={2 * n}" in finding.advice
 
 
+def test_a_noisy_run_that_ends_on_a_clear_new_best_is_still_improving():
+    # A published 10-epoch run: val_loss 0.20 → 0.119, noisy (0.13–0.15) before a best at the end.
+    run = {
+        "loss": [0.594, 0.41, 0.33, 0.27, 0.23, 0.2, 0.18, 0.16, 0.15, 0.139],
+        "val_loss": [0.202, 0.168, 0.151, 0.142, 0.149, 0.137, 0.132, 0.146, 0.139, 0.119],
+    }
+    finding = diagnose(run).primary
+    assert finding.kind == "still_improving"
+    assert finding.evidence["recent_drop"] == pytest.approx(1 - 0.119 / 0.132)
+    assert "val_loss was at its best in the last epoch: 0.119 at epoch 10 against 0.132" in finding.summary
+    assert "(epoch 7; 9.8% lower)" in finding.summary
+    # A last epoch that beats the earlier best by a hair (under 2%) is a converged curve.
+    settled = {**run, "val_loss": [*run["val_loss"][:-1], 0.1305]}
+    assert diagnose(settled).primary.kind == "healthy"
+    # The threshold is one of the documented ones.
+    assert diagnose(run, thresholds=Thresholds(last_epoch_best=0.2)).primary.kind == "healthy"
+
+
 # -- suspicious validation --------------------------------------------------------------
 @pytest.mark.parametrize("n", [5, 30, 500])
 def test_perfect_validation_accuracy_is_suspicious(n):
@@ -419,6 +437,21 @@ def test_a_training_accuracy_that_collapses_and_stays_down_is_diverged():
     # A dip it recovers from is not a collapse.
     recovered = accuracy[:10] + [0.6 + 0.01 * i for i in range(n - 10)]
     assert "diverged" not in diagnose({"loss": loss, "accuracy": recovered}, **CE).kinds
+
+
+def test_a_metric_named_like_jaccard_or_logged_as_nan_is_not_an_accuracy():
+    # A published segmentation log: the training Jaccard index is NaN in every row (a metric the
+    # logger could not compute); it is neither an accuracy ("jACCard") nor a collapse.
+    n = 12
+    run = {
+        "loss": [0.0089 * 0.85**i for i in range(n)],
+        "jaccard_coefficient_t": [math.nan] * n,
+        "val_loss": [0.0136 * 0.9**i for i in range(n)],
+        "val_jaccard_coefficient_t": [0.2 + 0.03 * i for i in range(n)],
+    }
+    diagnosis = diagnose(run)
+    assert "diverged" not in diagnosis.kinds
+    assert "nan" not in str(diagnosis).lower()
 
 
 def test_a_validation_loss_thrown_up_a_thousandfold_in_one_epoch_is_diverged():

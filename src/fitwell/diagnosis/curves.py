@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -20,11 +21,15 @@ import numpy as np
 from fitwell.diagnosis.column_names import keras_named
 from fitwell.diagnosis.logfile import counted_from_zero, read_log_file
 
-__all__ = ["Curves", "read_curves"]
+__all__ = ["Curves", "is_accuracy", "read_curves"]
 
 #: Keys that are bookkeeping, not curves to judge.
 LEARNING_RATE_KEYS = ("learning_rate", "lr")
 _NOT_CURVES = ("epoch", "epochs", "step", "steps", "time", "wall_time")
+
+#: "acc" or "accuracy" as a word of a metric's name ("val_acc", "top1acc", "categorical_accuracy",
+#: "mAcc" or "macc" for a mean accuracy), not inside another word ("jaccard").
+_ACCURACY_WORD = re.compile(r"(?:^|[^a-zA-Z])m?acc|Acc|(?:^|[^A-Z])M?ACC")
 
 #: Name fragments of metrics where higher is better / lower is better.
 _HIGHER_IS_BETTER = ("acc", "auc", "precision", "recall", "f1", "iou", "r2", "top_k")
@@ -99,8 +104,18 @@ class Curves:
             and not key.endswith("_loss")
             and metric_direction(key) is not None
         ]
-        accuracy_like = [key for key in candidates if "acc" in key.lower()]
+        accuracy_like = [key for key in candidates if is_accuracy(key)]
         return (accuracy_like or candidates or [None])[0]
+
+
+def is_accuracy(key: str) -> bool:
+    """Whether a metric is an accuracy: "acc" starts a word of its name.
+
+    Example:
+        >>> is_accuracy("val_categorical_accuracy"), is_accuracy("mAcc"), is_accuracy("jaccard_coef")
+        (True, True, False)
+    """
+    return _ACCURACY_WORD.search(key) is not None
 
 
 def metric_direction(key: str) -> str | None:
@@ -164,7 +179,7 @@ def _fractions_not_percents(curves: Curves) -> Curves:
     with a note: the rules compare accuracy with fractions (0.85 is a good value, 0.9995 perfect)."""
     values, notes = dict(curves.values), list(curves.notes)
     for key, column in curves.values.items():
-        if "acc" not in key.lower() or metric_direction(key) != "max":
+        if not is_accuracy(key) or metric_direction(key) != "max":
             continue
         finite = column[np.isfinite(column)]
         if len(finite) and 1.0 < float(finite.max()) <= 100.0 and float(finite.min()) >= 0.0:
@@ -248,6 +263,8 @@ def _from_columns(columns: dict[str, list[float | None]], epochs: list[int] | No
     for key, column in columns.items():
         aligned = _align(column, n, key)
         mask = np.array([value is not None for value in aligned], dtype=bool)
+        if key not in ("loss", "val_loss"):  # a NaN metric (a logger's placeholder) is not a value
+            mask &= np.array([value is None or not math.isnan(value) for value in aligned], dtype=bool)
         if not mask.any():
             continue  # e.g. Keras's CSVLogger reserves val_ columns filled with NA
         values[key] = np.array([np.nan if value is None else value for value in aligned], dtype=np.float64)

@@ -351,6 +351,21 @@ def check_still_improving(run: RunView) -> Finding | None:
             f"{name} set a new {best} in {lows} of the last {window} epochs ({drop:.1%} {fewer} over them, "
             f"to {format_number(watched.logged(len(raw) - 1))}): it has not converged.",
         )
+    ended_best = _ended_on_best(run)
+    if ended_best is not None:
+        last_epoch = run.epoch_of(run.n - 1)
+        earlier, margin = ended_best
+        return Finding(
+            "still_improving",
+            "info",
+            [last_epoch],
+            {"curve": name, "recent_drop": margin, "recent_epochs": 1, "previous_best_epoch": earlier},
+            _longer_advice(run, last_epoch),
+            f"{name} was at its best in the last epoch: {format_number(watched.logged(len(raw) - 1))} at "
+            f"{format_epoch(last_epoch)} against {format_number(watched.logged(earlier))} at best before "
+            f"({format_epoch(run.epoch_of(int(watched.positions[earlier])))}; {margin:.1%} {fewer}): "
+            "it was stopped while still improving.",
+        )
     recent = stats.tail_window(len(smooth), th.recent_fraction)
     if len(smooth) <= recent:
         return None
@@ -400,6 +415,17 @@ def _new_lows(run: RunView) -> tuple[int, int, float] | None:
     if before - float(raw[-1]) <= th.still_improving_noise_multiple * stats.noise_scale(raw):
         return None
     return lows, window, drop
+
+
+def _ended_on_best(run: RunView) -> tuple[int, float] | None:
+    """`(index of the best before, relative margin)` when the watched curve's last epoch is its
+    best by at least `last_epoch_best` below every earlier epoch."""
+    raw = run.watched.values
+    if len(raw) < 2:
+        return None
+    earlier = int(np.argmin(raw[:-1]))
+    margin = stats.relative_drop(float(raw[earlier]), float(raw[-1]))
+    return (earlier, margin) if margin >= run.thresholds.last_epoch_best else None
 
 
 def _longer_advice(run: RunView, last_epoch: int) -> str:

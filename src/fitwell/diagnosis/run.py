@@ -9,7 +9,7 @@ import numpy as np
 
 from fitwell.diagnosis import stats
 from fitwell.diagnosis.context import RunContext
-from fitwell.diagnosis.curves import Curves, metric_direction
+from fitwell.diagnosis.curves import Curves, is_accuracy, metric_direction
 from fitwell.diagnosis.thresholds import Thresholds
 
 __all__ = ["RunView", "WatchedCurve", "format_epoch", "format_number", "learning_rate_range"]
@@ -155,9 +155,9 @@ class RunView:
     # -- metric --------------------------------------------------------------------
     @cached_property
     def accuracy_key(self) -> str | None:
-        """The training accuracy key (the first metric with "acc" in its name), if any."""
+        """The training accuracy key (the first metric named an accuracy, `is_accuracy`), if any."""
         key = self.curves.metric_key
-        return key if key is not None and "acc" in key.lower() else None
+        return key if key is not None and is_accuracy(key) else None
 
     def end_of(self, key: str) -> float | None:
         """Median of the recorded values of `key` over the end window, if recorded."""
@@ -204,7 +204,7 @@ class RunView:
             verdicts.append(self.end_loss > self.thresholds.good_chance_fraction * self.reference)
         accuracy = self.end_of(self.accuracy_key) if self.accuracy_key else None
         if accuracy is None:  # only the validation accuracy logged: training scores at least as well
-            logged = [key for key in self.curves.values if key.startswith("val_") and "acc" in key.lower()]
+            logged = [key for key in self.curves.values if key.startswith("val_") and is_accuracy(key)]
             accuracy = self.end_of(logged[0]) if logged else None
         if accuracy is not None:
             verdicts.append(accuracy < self.thresholds.good_accuracy)

@@ -161,6 +161,9 @@ class Thresholds:
             epoch. Such a curve is not flat, so it is not `underfitting` or `plateau` either.
         still_improving_noise_multiple: ...by more than this many times the curve's
             epoch-to-epoch noise...
+        last_epoch_best: `still_improving` too when the run's last epoch is its best by at
+            least this fraction (below the lowest value before it): a run that ends on a clear
+            new best was stopped while it still improved, however noisy the epochs before.
         still_improving_floor: ...and it is still above this fraction of the baseline
             (or chance level): a loss near zero has nothing left to gain.
         short_run_epochs: Runs of at most this many epochs are too short to judge
@@ -240,6 +243,7 @@ class Thresholds:
     still_improving_drop: float = 0.025
     steady_new_lows: float = 0.75
     still_improving_noise_multiple: float = 2.0
+    last_epoch_best: float = 0.02
     still_improving_floor: float = 0.05
     short_run_epochs: int = 3
     leak_accuracy: float = 0.9995
