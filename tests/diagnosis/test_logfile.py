@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from fitwell.diagnosis import diagnose, read_curves
+from fitwell.diagnosis.logfile import read_log_file
 
 HEADER = "epoch,loss,val_loss\n"
 
@@ -341,3 +342,97 @@ def test_a_printed_log_of_several_runs_reads_the_last_and_bracketed_epochs(tmp_p
     )
     curves = read_curves(path)
     assert curves.epochs.tolist() == [0, 1, 2, 3, 4] and curves.values["val_loss"].tolist()[-1] == 0.24
+
+
+def test_a_resumed_printed_run_keeps_its_epoch_numbers_and_a_reloaded_checkpoint_starts_nothing(tmp_path):
+    path = tmp_path / "training.log"
+    line = "2026-05-08 22:49:56 | INFO | Epoch [{:03d}/8] TrainLoss={:.3f} TrainAcc=50.0% | ValLoss={:.3f} | LR=1e-4"
+    first = [line.format(e, 2.0 / e, 2.2 / e) for e in range(1, 6)]
+    resumed = [line.format(e, 1.9 / e, 2.1 / e) for e in range(4, 9)]
+    saved = "2026-05-08 23:00:00 | INFO | [Checkpoint] Saved (epoch=8, val_acc=66.2)"
+    reloaded = "2026-05-08 23:00:01 | INFO | [Checkpoint] Loaded (epoch=6, val_loss=0.35)"
+    path.write_text("\n".join([*first, *resumed, saved, reloaded, "[Metrics] Acc=0.67 | F1=0.64"]) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [round(1.9 / e, 3) for e in range(4, 9)]
+    assert curves.values["val_loss"][2] == round(2.1 / 6, 3)  # the reloaded checkpoint's line changed nothing
+    assert "of the last of 2 runs" in curves.notes[0]
+    # The log counts from 1 (its first run starts at epoch 1): the resumed run's epochs keep its numbers.
+    assert curves.epochs.tolist() == [3, 4, 5, 6, 7]
+    assert diagnose(path).primary.epochs == [7]  # shown as epoch 8, the log's number
+    assert "epochs=16" in diagnose(path).primary.advice
+
+
+def test_training_and_validation_printed_on_lines_of_their_own_make_one_epoch(tmp_path):
+    path = tmp_path / "train.log"
+    rows = [(1.21, 0.81, 18.5), (0.19, 0.97, 38.3), (0.11, 0.99, 50.3), (0.06, 0.99, 51.0)]
+    lines = []
+    for epoch, (loss, acc, val) in enumerate(rows, start=1):
+        lines += [
+            f"12:57:11 - __main__ - INFO - Epoch {epoch}, Batch 0/8, Loss: {loss * 2:.4f}",
+            f"12:57:18 - __main__ - INFO - Epoch {epoch} Training - Loss: {loss}, Mod Acc: {acc}, Time: 0.5s",
+            f"12:57:21 - __main__ - INFO - Epoch {epoch} Validation - Loss: {val}, Mod Acc: 0.0, Mod F1: 0.0",
+        ]
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.21, 0.19, 0.11, 0.06]
+    assert curves.values["val_loss"].tolist() == [18.5, 38.3, 50.3, 51.0]
+    assert curves.values["val_mod_acc"].tolist() == [0.0] * 4 and curves.values["mod_acc"][0] == 0.81
+    # A last run of one epoch is the run read: too short to judge.
+    path.write_text("\n".join(lines + lines[:3]) + "\n")
+    assert read_curves(path).values["loss"].tolist() == [1.21]
+    assert "only one epoch" in diagnose(path).primary.summary
+
+
+def test_printed_name_value_fields_without_a_colon_are_read(tmp_path):
+    path = tmp_path / "train.log"
+    path.write_text(
+        "".join(
+            f"2025-06-22 20:17:{10 + e},666 INFO: Epoch {e}: Train Loss {1 / (e + 1):.4f} | Val Loss "
+            f"{1.1 / (e + 1):.4f} | LR 5.00e-05\n2025-06-22 20:17:58,225 INFO: [MODEL] Saved new best model.\n"
+            for e in range(6)
+        )
+    )
+    curves = read_curves(path)
+    assert curves.epochs.tolist() == list(range(6))
+    assert curves.values["val_loss"].tolist()[-1] == round(1.1 / 6, 4)
+    assert curves.values["lr"].tolist() == [5e-05] * 6
+
+
+def test_a_json_list_of_per_epoch_records_is_read_with_the_loops_epoch_numbers(tmp_path):
+    path = tmp_path / "train_history.json"
+    records = [
+        {"epoch": e, "train_loss": 1.0 / e, "val_loss": 1.2 / e, "recall@8": 0.1 * e} for e in range(1, 6)
+    ]
+    records[2].pop("recall@8")  # a key missing from one epoch's record is not recorded there
+    path.write_text(json.dumps(records, indent=2))
+    log = read_log_file(str(path))
+    assert log.columns["loss"] == [1.0 / e for e in range(1, 6)]
+    assert log.columns["recall@8"][2] is None
+    assert log.epochs == [0, 1, 2, 3, 4]  # the loop counted from 1: the messages use its numbers
+    assert log.notes[0] == "read a JSON list of 5 per-epoch records as one column per key."
+    # Keras's History (its `epoch` beside `history`) counts from 0 and stays as it is.
+    path.write_text(json.dumps({"epoch": [1, 2], "history": {"loss": [0.5, 0.4]}}))
+    assert read_log_file(str(path)).epochs == [1, 2]
+    path.write_text("[1, 2, 3]")
+    with pytest.raises(ValueError, match="or a list of per-epoch objects"):
+        read_log_file(str(path))
+
+
+def test_comment_lines_and_printed_tensors_in_a_csv_are_read(tmp_path):
+    path = tmp_path / "log.csv"
+    rows = [
+        f"{e},\"tensor({1 / e:.4f}, device='cuda:0', grad_fn=<DivBackward0>)\",\"tensor({1.1 / e:.4f}, device='cuda:0')\""
+        for e in range(1, 6)
+    ]
+    path.write_text(
+        "Epoch,Train_loss,Val_loss\n" + "\n".join(rows) + "\n# temperature=0.85\n# best_epoch=5\n"
+    )
+    log = read_log_file(str(path))
+    assert log.columns["loss"] == [round(1 / e, 4) for e in range(1, 6)]
+    assert log.columns["val_loss"][-1] == round(1.1 / 5, 4)
+    assert "skipped 2 lines, from line 7, starting with '#' (comments, not epochs)." in log.notes
+    assert any("printed tensors in 'Train_loss', 'Val_loss'" in note for note in log.notes)
+    # A torn tensor cell is still refused, naming its line and column.
+    path.write_text("epoch,loss\n0,tensor(0.5)\n1,tensor(0.4\n")
+    with pytest.raises(ValueError, match=r"Line 3 .* column 'loss'"):
+        read_log_file(str(path))

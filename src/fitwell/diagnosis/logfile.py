@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,6 +41,7 @@ __all__ = ["LogFile", "counted_from_zero", "read_log_file"]
 
 _MISSING = ("", "NA", "N/A", "None", "null")
 _DELIMITERS = (",", ";", "\t")
+_TENSOR = re.compile(r"tensor\(\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf)\s*[,)]")
 #: How far down a header may be found (title lines, comments).
 _HEADER_SEARCH_LINES = 20
 _EPOCHS_FROM_ONE = "the log counts epochs from 1: the messages name epochs by its numbers."
@@ -117,22 +119,33 @@ def _read_json(text: str, path: str) -> LogFile:
             f"column {error.colno}. Expected a JSON object of per-epoch lists, as "
             "json.dump(history.history, f) writes it."
         ) from None
-    if isinstance(data, Mapping) and isinstance(data.get("history"), Mapping):
+    notes = []
+    if isinstance(data, list) and data and all(isinstance(record, Mapping) for record in data):
+        # One object per epoch (a loop appending its metrics dict each epoch): one list per key.
+        keys = list(dict.fromkeys(key for record in data for key in record))
+        data = {key: [record.get(key) for record in data] for key in keys}
+        notes.append(f"read a JSON list of {len(data[keys[0]])} per-epoch records as one column per key.")
+    keras_epochs = isinstance(data, Mapping) and isinstance(data.get("history"), Mapping)
+    if keras_epochs:  # a Keras History's `epoch` (counted from 0) beside its `history`
         epochs = data.get("epoch")
         data = data["history"]
     else:
         epochs = data.get("epoch") if isinstance(data, Mapping) else None
     if not isinstance(data, Mapping):
         raise ValueError(
-            f"{path!r} holds a JSON {type(data).__name__}, not an object of per-epoch lists. Expected "
-            'e.g. {"loss": [0.9, 0.5], "val_loss": [1.0, 0.7]}, as json.dump(history.history, f) writes it.'
+            f"{path!r} holds a JSON {type(data).__name__}, not an object of per-epoch lists (or a list of "
+            'per-epoch objects). Expected e.g. {"loss": [0.9, 0.5], "val_loss": [1.0, 0.7]}, as '
+            "json.dump(history.history, f) writes it."
         )
     columns, note = keras_named({key: list(value) for key, value in data.items() if isinstance(value, list)})
     if epochs is None:
         epochs = columns.get("epoch")
     columns.pop("epoch", None)
     epoch_list = [int(e) for e in epochs] if isinstance(epochs, list) else None
-    return LogFile(columns, epoch_list, [note] if note else [], is_json=True)
+    counted = None
+    if not keras_epochs:  # an epoch count a loop wrote means its own numbers
+        epoch_list, counted = counted_from_zero(epoch_list)
+    return LogFile(columns, epoch_list, [*notes, *filter(None, [note, counted])], is_json=True)
 
 
 # -- CSV ---------------------------------------------------------------------------------------
@@ -206,6 +219,15 @@ def _read_csv(text: str, path: str) -> LogFile:
         for number, line in enumerate(lines[header_index + 1 :], start=header_index + 2)
         if line.strip()
     ]
+    comments = [number for number, cells in body if cells and cells[0].startswith("#")]
+    if comments:  # notes a script wrote beside its table (`# best_epoch=12`), as pandas' comment="#"
+        body = [(number, cells) for number, cells in body if not (cells and cells[0].startswith("#"))]
+        where = (
+            f"line {comments[0]}"
+            if len(comments) == 1
+            else f"{len(comments)} lines, from line {comments[0]},"
+        )
+        notes.append(f"skipped {where} starting with '#' (comments, not epochs).")
     body = [(number, cells) for number, cells in body if not all(cell in _MISSING for cell in cells)]
     repeated = [
         number for (_, before), (number, cells) in zip(body, body[1:], strict=False) if cells == before
@@ -238,6 +260,10 @@ def _read_csv(text: str, path: str) -> LogFile:
     note = names_note(renames)
     if note:
         notes.append(note)
+    tensors = [name for i, name in numeric if any(_TENSOR.match(cells[i]) for _, cells in rows)]
+    if tensors:
+        shown = ", ".join(repr(name) for name in tensors)
+        notes.append(f"read the printed tensors in {shown} ('tensor(0.52, device=...)') as their numbers.")
     epochs = values.pop("epoch", None)
     first_epoch = epochs[0] if epochs else None  # of the file, not of its last run
     if epochs is not None:
@@ -269,13 +295,15 @@ def _read_csv(text: str, path: str) -> LogFile:
     return LogFile(values, epoch_list, [*notes, *filter(None, [counted])])
 
 
-def _printed_log(columns: dict[str, list[float | None]], epochs: list[int] | None, runs: int) -> LogFile:
+def _printed_log(
+    columns: dict[str, list[float | None]], epochs: list[int] | None, runs: int, first: int | None
+) -> LogFile:
     last = f", of the last of {runs} runs (the epoch count starts again)" if runs > 1 else ""
     note = (
         f"read as a printed log: {len(next(iter(columns.values())))} epochs{last} from its 'name: value' "
         "lines (Keras's progress output, or a script's prints)."
     )
-    epochs, counted = counted_from_zero(epochs)
+    epochs, counted = counted_from_zero(epochs, first)
     return LogFile(dict(columns), epochs, [note, *filter(None, [counted])])
 
 
@@ -325,9 +353,16 @@ def _numeric_columns(rows: list[tuple[int, list[str]]], header: list[str]) -> li
     return chosen
 
 
+def _number(cell: str) -> float:
+    """A cell's number: a plain one, or a printed PyTorch scalar (`tensor(0.52, device='cuda:0')`,
+    what `str(loss)` writes when a loop logs the tensor instead of `loss.item()`)."""
+    tensor = _TENSOR.match(cell)
+    return float(tensor.group(1) if tensor else cell)
+
+
 def _is_number(cell: str) -> bool:
     try:
-        float(cell)
+        _number(cell)
     except ValueError:
         return False
     return True
@@ -337,7 +372,7 @@ def _cell(path: str, number: int, column: str, cell: str) -> float | None:
     if cell in _MISSING:
         return None
     try:
-        return float(cell)
+        return _number(cell)
     except ValueError:
         raise ValueError(
             f"Line {number} of {path!r}, column '{column}': {cell!r} is not a number. Expected a number, "

@@ -2,11 +2,17 @@
 lines a hand-written loop prints (`Epoch 3/35, Train Loss: 0.52, Val Loss: 0.61`).
 
 A line that holds `name: number` (or `name=number`) pairs, a loss among them, is a record of
-metrics; an `Epoch N` (`Epoch 3/10`, `epoch: 3`) on its line or on a line before names the epoch
-it belongs to, and the last record of an epoch is the epoch's (Keras rewrites its progress line
-during the epoch and ends it with the validation metrics). Without any epoch marker, every
-record is an epoch. Names are read as Keras's (`Train Loss` → `loss`, `Val Acc` → `val_acc`), and
-a `%` after a number is dropped (accuracy in percent is then divided by 100 as for a CSV).
+metrics; so is a line of `Name number` fields set apart by `|`, `,` or `;`
+(`Epoch 3: Train Loss 0.52 | Val Loss 0.61`). An `Epoch N` (`Epoch 3/10`, `epoch: 3`) on its
+line or on a line before names the epoch it belongs to. Several records of one epoch make one:
+Keras rewrites its progress line during the epoch and ends it with the validation metrics, so the
+epoch's last full record gives the values, and a line of other names adds its own (validation
+printed apart, `Epoch 3 Validation - Loss: 0.61` or `Val. Loss: 0.61`, is read as `val_loss`).
+Without any epoch marker, every record is an epoch. When the epoch count starts again on a line
+with a training loss, a new run began and the last one is read (a line that names an earlier
+epoch without one, such as a checkpoint reloaded after training, starts nothing). Names are read
+as Keras's (`Train Loss` → `loss`, `Val Acc` → `val_acc`), and a `%` after a number is dropped
+(accuracy in percent is then divided by 100 as for a CSV).
 """
 
 from __future__ import annotations
@@ -19,46 +25,82 @@ __all__ = ["read_text_records"]
 
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf"
 _PAIR = re.compile(rf"(?P<name>[A-Za-z][A-Za-z0-9_ @.]*?)\s*[:=]\s*(?P<value>{_NUMBER})%?", re.IGNORECASE)
+#: `Name number` as a whole field of a line whose fields are set apart by `|`, `,` or `;`.
+_FIELD = re.compile(
+    rf"(?P<name>[A-Za-z][A-Za-z0-9_@.]*(?: [A-Za-z][A-Za-z0-9_@.]*)*)\s+(?P<value>{_NUMBER})%?\s*(?=$|[|,;])",
+    re.IGNORECASE,
+)
+_VALIDATION = re.compile(r"\b(?:val|valid|validation)\b", re.IGNORECASE)
 _EPOCH = re.compile(r"\bepoch\b\s*[:#=]?\s*[\[(]?\s*(\d+)", re.IGNORECASE)
 #: Names in progress lines that are not curves.
 _NOT_METRICS = ("eta", "epoch", "step", "steps", "batch", "iter", "iteration", "time", "lr_step")
 
 
-def read_text_records(text: str) -> tuple[dict[str, list[float | None]], list[int] | None, int] | None:
-    """`(columns, epochs, runs)` read from a printed training log (of the last run when the epoch
-    count starts again: `runs` says how many there were), or None when the text holds fewer than
-    2 records with a loss."""
-    records: dict[int, dict[str, float]] = {}
-    order: list[int] = []
+def read_text_records(
+    text: str,
+) -> tuple[dict[str, list[float | None]], list[int] | None, int, int | None] | None:
+    """`(columns, epochs, runs, first)` read from a printed training log (of the last run when the
+    epoch count starts again: `runs` says how many there were, `first` is the log's first epoch
+    number), or None when the text holds fewer than 2 records with a loss."""
+    runs: list[dict[int, dict[str, float]]] = [{}]
     epoch: int | None = None
-    runs = 1
     marked = bool(_EPOCH.search(text))
     for line in re.split(r"[\r\n]+", text):
         found = _EPOCH.search(line)
         if found:
-            number = int(found.group(1))
-            if epoch is not None and number < epoch and order:  # a new run: keep the last one
-                records, order, runs = {}, [], runs + 1
-            epoch = number
-        pairs = {}
-        for match in _PAIR.finditer(line):
-            name = keras_name(match.group("name").strip())
-            if name not in _NOT_METRICS:
-                pairs[name] = float(match.group("value"))
+            epoch = int(found.group(1))
+        pairs = _metrics(line)
         if not any(name == "loss" or name.endswith("_loss") for name in pairs):
             continue
-        key = epoch if marked and epoch is not None else len(order)
         if marked and epoch is None:
             continue  # metrics printed before the first epoch (a summary, an evaluation)
-        if key not in records:
-            order.append(key)
-            records[key] = {}
-        if len(pairs) >= len(records[key]):
-            # The epoch's last full record holds its final (and validation) values; a shorter
-            # one after it (Keras's evaluate() after the last epoch) is not the epoch's.
-            records[key] = pairs
-    if len(order) < 2:
+        records = runs[-1]
+        key = epoch if marked and epoch is not None else len(records)
+        if not any(_is_training_loss(name) for name in pairs):
+            # Validation printed on a line of its own joins its epoch; it starts none (a checkpoint
+            # reloaded after training names an earlier epoch and its val_loss).
+            if key in records:
+                records[key] = _merged(records[key], pairs)
+            continue
+        if records and key < max(records):  # the epoch count started again: a new run
+            records = {}
+            runs.append(records)
+        records[key] = _merged(records.get(key, {}), pairs)
+    if sum(len(records) for records in runs) < 2:
         return None
+    records = runs[-1]
+    order = sorted(records)
     names = sorted({name for record in records.values() for name in record})
     columns = {name: [records[key].get(name) for key in order] for name in names}
-    return columns, (order if marked else None), runs
+    first = min(runs[0]) if marked and runs[0] else None
+    return columns, (order if marked else None), len(runs), first
+
+
+def _is_training_loss(name: str) -> bool:
+    return (name == "loss" or name.endswith("_loss")) and not name.startswith("val_")
+
+
+def _metrics(line: str) -> dict[str, float]:
+    """The `name: number` pairs of a line, else its `Name number` fields, by Keras's names; on a
+    line that says it reports validation before its first number (`Epoch 3 Validation - Loss:
+    0.61`), the names are validation names."""
+    found = list(_PAIR.finditer(line)) or list(_FIELD.finditer(line))
+    validation = bool(found) and _VALIDATION.search(line[: found[0].end("name")]) is not None
+    pairs = {}
+    for match in found:
+        name = keras_name(match.group("name").replace(".", " ").strip())
+        if name in _NOT_METRICS:
+            continue
+        pairs[f"val_{name}" if validation and not name.startswith("val_") else name] = float(
+            match.group("value")
+        )
+    return pairs
+
+
+def _merged(record: dict[str, float], pairs: dict[str, float]) -> dict[str, float]:
+    """An epoch's record after one more line of it: a line at least as full as the record so far
+    replaces its values (Keras's last progress line of the epoch); a shorter one (Keras's
+    evaluate() after the last epoch) only adds names the record lacks (validation printed apart)."""
+    if len(pairs) >= len(record):
+        return {**record, **pairs}
+    return {**pairs, **record}
