@@ -7,7 +7,7 @@ labelled from its plotted curves twice, by two readers working apart, before any
 (`labels_<batch>_first.csv`, `labels_<batch>_second.csv`: label, clarity, a second defensible
 label, reason). `split.csv` puts each of the first 103 files, at random, in `dev` (rules may be
 revised on its misses) or `heldout`, and each later batch in a split of its own (`heldout2` …
-`heldout5`), scored once before anything was revised on it. Print the scores:
+`heldout7`), scored once before anything was revised on it. Print the scores:
 
     python -m tests.diagnosis.public [--split dev|heldout|heldout2|…|all] [--show-misses]
 
@@ -26,8 +26,9 @@ from fitwell.diagnosis import KINDS, diagnose
 
 PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: Files the reader refuses, naming the line and column (text marker lines among the rows, `%`
-#: after the numbers; rows with one cell under a two-column header): never guessed at.
-REFUSED = ("f_031.csv", "f_040.csv")
+#: after the numbers; rows with one cell under a two-column header), or saying there is no header
+#: row to name the columns (numbers only, several runs appended): never guessed at.
+REFUSED = ("f_031.csv", "f_040.csv", "h_014.csv")
 #: Printed logs whose lines the reader does not find a loss in (refused as having no header row or
 #: no loss curve, saying what was expected): none since the reader learned checkpoint lines,
 #: validation printed on lines of its own and `Name number` fields.

@@ -259,6 +259,7 @@ def test_a_hand_written_log_counting_epochs_from_1_is_named_by_its_numbers(tmp_p
         ("epoch,avg_loss,min_loss,max_loss", "avg_loss", None),  # an epoch's mean and extremes
         ("epoch,train_loss,test_loss,test_acc", "train_loss", "test_loss"),  # a test set, no validation
         ("epoch,dice_loss,iou_score,val_dice_loss", "dice_loss", "val_dice_loss"),  # one loss, named
+        ("epoch,train_losses,val_losses,train_accs", "train_losses", "val_losses"),  # a loop's lists
     ],
 )
 def test_more_loggers_names_for_the_loss(tmp_path, header, loss, val_loss):
@@ -346,7 +347,7 @@ def test_a_printed_log_of_several_runs_reads_the_last_and_bracketed_epochs(tmp_p
 
 def test_a_resumed_printed_run_keeps_its_epoch_numbers_and_a_reloaded_checkpoint_starts_nothing(tmp_path):
     path = tmp_path / "training.log"
-    line = "2026-05-08 22:49:56 | INFO | Epoch [{:03d}/8] TrainLoss={:.3f} TrainAcc=50.0% | ValLoss={:.3f} | LR=1e-4"
+    line = "2026-05-08 22:49:56 | INFO | Epoch [{:03d}/8] TrainLoss={:.3f} TrainAcc=50.0% | ValLoss={:.3f}"
     first = [line.format(e, 2.0 / e, 2.2 / e) for e in range(1, 6)]
     resumed = [line.format(e, 1.9 / e, 2.1 / e) for e in range(4, 9)]
     saved = "2026-05-08 23:00:00 | INFO | [Checkpoint] Saved (epoch=8, val_acc=66.2)"
@@ -388,7 +389,8 @@ def test_printed_name_value_fields_without_a_colon_are_read(tmp_path):
     path.write_text(
         "".join(
             f"2025-06-22 20:17:{10 + e},666 INFO: Epoch {e}: Train Loss {1 / (e + 1):.4f} | Val Loss "
-            f"{1.1 / (e + 1):.4f} | LR 5.00e-05\n2025-06-22 20:17:58,225 INFO: [MODEL] Saved new best model.\n"
+            f"{1.1 / (e + 1):.4f} | LR 5.00e-05\n"
+            "2025-06-22 20:17:58,225 INFO: [MODEL] Saved new best model.\n"
             for e in range(6)
         )
     )
@@ -421,7 +423,8 @@ def test_a_json_list_of_per_epoch_records_is_read_with_the_loops_epoch_numbers(t
 def test_comment_lines_and_printed_tensors_in_a_csv_are_read(tmp_path):
     path = tmp_path / "log.csv"
     rows = [
-        f"{e},\"tensor({1 / e:.4f}, device='cuda:0', grad_fn=<DivBackward0>)\",\"tensor({1.1 / e:.4f}, device='cuda:0')\""
+        f"{e},\"tensor({1 / e:.4f}, device='cuda:0', grad_fn=<DivBackward0>)\","
+        f"\"tensor({1.1 / e:.4f}, device='cuda:0')\""
         for e in range(1, 6)
     ]
     path.write_text(

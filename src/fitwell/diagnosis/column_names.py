@@ -9,7 +9,8 @@ training prefix (`train_`, `training_`, `trn_`) is dropped and a validation pref
 a prefix that every column shares (`phase1_loss`, `phase1_val_loss`) is dropped; a total of
 logged loss parts (`train_loss_total` beside `train_loss_ce`) is the loss, so is the one training
 column named after a loss (`dice_loss`) and `avg_loss`/`mean_loss`; words written together
-(`TrainLoss`, `ValLoss`) are read apart; and a test set evaluated every epoch (`test_loss`,
+(`TrainLoss`, `ValLoss`) are read apart; a loop's plural list names (`train_losses`,
+`val_accs`) are singular; and a test set evaluated every epoch (`test_loss`,
 `test_acc`) is the validation when there is none.
 """
 
@@ -25,6 +26,7 @@ _TRAIN_PREFIXES = ("training_", "train_", "trn_")
 _VAL_PREFIXES = ("validation_", "valid_", "val_")
 _TOTAL_LOSS = ("loss_total", "total_loss")
 _MEAN_PREFIXES = ("avg_", "mean_", "average_")
+_SINGULAR = {"losses": "loss", "accs": "acc", "accuracies": "accuracy"}
 #: Words written without a separator (`TrainLoss`, `ValAcc`).
 _GLUED = {
     f"{prefix}{curve}": f"{target}{curve}"
@@ -53,7 +55,10 @@ def keras_name(name: str) -> str:
 
 
 def _unaveraged(words: str) -> str:
-    """`avg_loss`, `mean_loss`, `average_acc` → `loss`, `acc`: an epoch's value is its mean."""
+    """`avg_loss`, `mean_loss`, `average_acc` → `loss`, `acc`: an epoch's value is its mean; and
+    the plural names of a loop's lists (`losses`, `accs`, `accuracies`) → `loss`, `acc`,
+    `accuracy`."""
+    words = _SINGULAR.get(words, words)
     for prefix in _MEAN_PREFIXES:
         rest = words[len(prefix) :]
         if words.startswith(prefix) and (rest == "loss" or rest.startswith("acc")):
