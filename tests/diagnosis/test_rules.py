@@ -128,6 +128,24 @@ def test_a_flat_loss_is_not_learning_even_without_a_chance_level():
     assert diagnose(run).primary.kind == "not_learning"
 
 
+def test_a_loss_flat_after_its_first_epoch_with_no_metric_gain_is_not_learning():
+    # A published run: the loss fell in the first epoch (the label frequencies), then stayed put.
+    run = {
+        "loss": [2.49, 2.2694, 2.2694, 2.2695, 2.2694, 2.2693, 2.2694, 2.2694, 2.2694, 2.2694],
+        "val_loss": [2.3033] * 10,
+    }
+    finding = diagnose(run).primary
+    assert finding.kind == "not_learning"
+    assert "after its first epoch the loss hardly moved" in finding.summary
+    assert finding.evidence["largest_drop_after_first_epoch"] == pytest.approx(0.0, abs=1e-4)
+    # An accuracy that rose 8 points means the model learned, however little the loss moved.
+    learning = {**run, "accuracy": [0.30, 0.32, 0.34, 0.35, 0.36, 0.37, 0.37, 0.38, 0.38, 0.38]}
+    assert "not_learning" not in diagnose(learning).kinds
+    # A loss that fell 6% after its first epoch is moving (slowly: judged by the other rules).
+    moving = {"loss": [2.49 - 0.015 * i - (0.2 if i else 0) for i in range(10)], "val_loss": [2.3] * 10}
+    assert "not_learning" not in diagnose(moving).kinds
+
+
 def test_memorising_noise_while_validation_stays_at_chance_is_not_learning():
     n = 15
     loss = np.linspace(2.36, 2.25, n)  # training creeps down (memorising)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from fitwell.diagnosis import stats
+from fitwell.diagnosis.curves import metric_direction
 from fitwell.diagnosis.findings import Finding
 from fitwell.diagnosis.run import RunView, format_epoch, format_number, learning_rate_range
 
@@ -125,6 +126,8 @@ def check_not_learning(run: RunView) -> Finding | None:
         seen = f"the loss did not move: it never fell more than {max(drops):.1%} below its first value."
     if not stuck:
         frozen = _frozen_predictions(run)
+        if frozen is None and not reference:
+            frozen = _flat_after_first_epoch(run)
         if frozen is None:
             return None
         evidence, seen = frozen
@@ -142,6 +145,40 @@ def check_not_learning(run: RunView) -> Finding | None:
         "(softmax with sparse_categorical_crossentropy, or logits with from_logits=True), that the inputs "
         f"are scaled, and that gradients flow (dead ReLUs, a frozen model){rate_text}.",
         seen,
+    )
+
+
+def _flat_after_first_epoch(run: RunView) -> tuple[dict, str] | None:
+    """`(evidence, summary)` when the largest fall after the first epoch (smoothed, of the
+    training and validation loss) stays under `flat_after_first_drop` over at least 5 epochs and
+    no accuracy-like metric rose `metric_improved` over the run: a model that learned the label
+    frequencies in its first epoch and nothing after."""
+    th = run.thresholds
+    if run.n < 5:
+        return None
+    curves = [run.smooth_loss] + ([run.smooth_val_loss] if run.has_val and len(run.val_loss) >= 5 else [])
+    drops = [stats.relative_drop(float(curve[1]), float(np.min(curve[1:]))) for curve in curves]
+    if max(drops) >= th.flat_after_first_drop:
+        return None
+    metric = run.curves.metric_key
+    for key in {run.val_accuracy_key, run.accuracy_key, metric, metric and f"val_{metric}"} - {None}:
+        if not run.curves.has(key):
+            continue
+        _, values = run.curves.series(key)
+        if len(values) < 3:
+            continue
+        smooth = stats.median_smooth(values)
+        if metric_direction(key) == "max":
+            gain, needed = float(np.max(smooth) - smooth[0]), th.metric_improved
+        else:
+            gain, needed = float(smooth[0] - np.min(smooth)), th.metric_improved * abs(float(smooth[0]))
+        if gain >= needed:
+            return None
+    flat = max(drops)
+    return (
+        {"curve": "val_loss" if run.has_val else "loss", "largest_drop_after_first_epoch": flat},
+        f"after its first epoch the loss hardly moved: it never fell more than {flat:.1%} below its second "
+        "epoch, and the metrics did not improve.",
     )
 
 

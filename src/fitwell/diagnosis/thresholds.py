@@ -122,6 +122,13 @@ class Thresholds:
             fraction of `ln C` (or unknown).
         flat_total_drop: Without a chance level, `not_learning` when neither loss ever
             fell more than this fraction below its first value.
+        flat_after_first_drop: Also `not_learning` (without a chance level) when, after the
+            first epoch, neither the training nor the validation loss (smoothed) fell more
+            than this fraction below its second epoch over at least 5 epochs, and no
+            accuracy-like metric improved by `metric_improved` (absolute; relative for a
+            metric where lower is better): the model learned the label frequencies in its
+            first epoch and nothing after.
+        metric_improved: See `flat_after_first_drop`.
         crawl_min_straightness: `lr_too_low` needs a near-straight descent: the
             second half of the run fell at least this fraction as much as the first...
         crawl_max_rate: ...at a mean rate below this fraction per epoch...
@@ -227,6 +234,8 @@ class Thresholds:
     not_learning_frozen_drop: float = 0.5
     balanced_baseline: float = 0.9
     flat_total_drop: float = 0.01
+    flat_after_first_drop: float = 0.035
+    metric_improved: float = 0.05
     crawl_min_straightness: float = 0.4
     crawl_max_rate: float = 0.03
     crawl_min_decreasing: float = 0.8
