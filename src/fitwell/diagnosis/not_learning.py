@@ -1,0 +1,153 @@
+"""`not_learning`: the loss never left the baseline (or chance level; without either, never moved
+after the first epoch), or the predictions never changed."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fitwell.diagnosis import stats
+from fitwell.diagnosis.curves import metric_direction
+from fitwell.diagnosis.findings import Finding
+from fitwell.diagnosis.progress import is_crawl
+from fitwell.diagnosis.run import RunView, format_number
+
+__all__ = ["check_not_learning"]
+
+
+def check_not_learning(run: RunView) -> Finding | None:
+    """`not_learning`: the loss never left the baseline (or chance level; without either, never moved)."""
+    th, reference = run.thresholds, run.reference
+    if is_crawl(run) or run.n <= th.short_run_epochs:
+        return None  # slow but steady progress is lr_too_low; a few epochs are too short to judge
+    watched, name = (run.smooth_val_loss, "val_loss") if run.has_val else (run.smooth_loss, "loss")
+    raw = run.val_loss if run.has_val else run.loss
+    best = float(np.min(watched))
+    if reference:
+        stuck = best >= (1.0 - th.not_learning_margin) * reference
+        evidence = {"best": best, "curve": name, "reference_loss": reference}
+        if run.context.baseline is not None:
+            evidence["baseline"] = run.context.baseline
+        if run.context.chance_loss is not None:
+            evidence["chance_loss"] = run.context.chance_loss
+        seen = (
+            f"{name} never got clearly below {run.context.describe_reference()}: its lowest value was "
+            f"{format_number(float(np.min(raw)))} (smoothed {format_number(best)})."
+        )
+    else:
+        drops = [stats.relative_drop(float(run.loss[0]), float(np.min(run.loss)))]
+        if run.has_val:
+            drops.append(stats.relative_drop(float(run.val_loss[0]), float(np.min(run.val_loss))))
+        stuck = run.n >= 3 and max(drops) < th.flat_total_drop
+        evidence = {"best": best, "curve": name, "largest_drop": max(drops)}
+        seen = f"the loss did not move: it never fell more than {max(drops):.1%} below its first value."
+    if not stuck:
+        frozen = _frozen_predictions(run)
+        if frozen is None and not reference:
+            frozen = _flat_after_first_epoch(run)
+        if frozen is None:
+            return None
+        evidence, seen = frozen
+    elif _accuracy_rose_above_chance(run):
+        return None
+    learning_rate = run.learning_rate()
+    rate_text = "" if learning_rate is None else f" (learning_rate={format_number(learning_rate)})"
+    return Finding(
+        "not_learning",
+        "error",
+        [run.epoch_of(0), run.epoch_of(run.n - 1)],
+        evidence,
+        "The model learned nothing beyond the label frequencies (or the targets' mean). Check that the "
+        "labels match the inputs (shuffle x and y together), that the last layer and the loss agree "
+        "(softmax with sparse_categorical_crossentropy, or logits with from_logits=True), that the inputs "
+        f"are scaled, and that gradients flow (dead ReLUs, a frozen model){rate_text}.",
+        seen,
+    )
+
+
+def _flat_after_first_epoch(run: RunView) -> tuple[dict, str] | None:
+    """`(evidence, summary)` when the largest fall after the first epoch (smoothed, of the
+    training and validation loss) stays under `flat_after_first_drop` over at least 5 epochs and
+    no accuracy-like metric rose `metric_improved` over the run: a model that learned the label
+    frequencies in its first epoch and nothing after."""
+    th = run.thresholds
+    if run.n < 5:
+        return None
+    curves = [run.smooth_loss] + ([run.smooth_val_loss] if run.has_val and len(run.val_loss) >= 5 else [])
+    drops = [stats.relative_drop(float(curve[1]), float(np.min(curve[1:]))) for curve in curves]
+    if max(drops) >= th.flat_after_first_drop:
+        return None
+    metric = run.curves.metric_key
+    for key in {run.val_accuracy_key, run.accuracy_key, metric, metric and f"val_{metric}"} - {None}:
+        if not run.curves.has(key):
+            continue
+        _, values = run.curves.series(key)
+        if len(values) < 3:
+            continue
+        smooth = stats.median_smooth(values)
+        if metric_direction(key) == "max":
+            gain, needed = float(np.max(smooth) - smooth[0]), th.metric_improved
+        else:
+            gain, needed = float(smooth[0] - np.min(smooth)), th.metric_improved * abs(float(smooth[0]))
+        if gain >= needed:
+            return None
+    flat = max(drops)
+    return (
+        {"curve": "val_loss" if run.has_val else "loss", "largest_drop_after_first_epoch": flat},
+        f"after its first epoch the loss hardly moved: it never fell more than {flat:.1%} below its second "
+        "epoch, and the metrics did not improve.",
+    )
+
+
+def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
+    """`(evidence, summary)` when the predictions never changed, whatever the loss did: the
+    validation accuracy (the training accuracy without validation) took one and the same value
+    at every epoch (at least 4, below perfect) while the training accuracy never got
+    `not_learning_accuracy_margin` above that value (one class predicted throughout; a model that
+    fits its training data and not the validation data is overfitting instead), or an AUC stayed
+    at 0.5 (a ranking no better than a coin). Only while the training loss never fell
+    `not_learning_frozen_drop` below its first value."""
+    th = run.thresholds
+    if stats.relative_drop(float(run.loss[0]), float(np.min(run.loss))) >= th.not_learning_frozen_drop:
+        return None  # a training loss that fell that far learned something, whatever the accuracy shows
+    key = run.val_accuracy_key if run.has_val else run.accuracy_key
+    if key is not None:
+        _, values = run.curves.series(key)
+        _, training = run.curves.series(run.accuracy_key)
+        constant = len(values) >= 4 and float(np.ptp(values)) <= 1e-6 and float(values[0]) < th.leak_accuracy
+        if constant and float(np.max(training)) - float(values[0]) < th.not_learning_accuracy_margin:
+            value = format_number(float(values[0]))
+            return (
+                {"metric": key, "constant_value": float(values[0])},
+                f"{key} was {value} at every epoch: the predictions never changed class (one class, "
+                "or the same answers, predicted throughout).",
+            )
+    for name in sorted(run.curves.values, key=lambda name: not name.startswith("val_")):
+        if "auc" not in name.lower():
+            continue
+        _, values = run.curves.series(name)
+        if len(values) >= 4 and float(np.max(np.abs(values - 0.5))) <= th.not_learning_auc_margin:
+            return (
+                {"metric": name, "constant_value": 0.5},
+                f"{name} stayed at 0.5 (between {format_number(float(np.min(values)))} and "
+                f"{format_number(float(np.max(values)))}): the model ranks no better than a coin.",
+            )
+    return None
+
+
+def _accuracy_rose_above_chance(run: RunView) -> bool:
+    """Whether the validation accuracy (training accuracy without validation), smoothed, rose
+    `not_learning_accuracy_margin` above a uniform guess at its best, on classes that are
+    balanced (no baseline, or one near `ln C`): on imbalanced classes the majority share, not
+    `1/C`, is what a model learns for free."""
+    context = run.context
+    key = run.val_accuracy_key if run.has_val else run.accuracy_key
+    if key is None or context.chance_accuracy is None or context.chance_loss is None:
+        return False
+    if (
+        context.baseline is not None
+        and context.baseline < run.thresholds.balanced_baseline * context.chance_loss
+    ):
+        return False
+    _, accuracy = run.curves.series(key)
+    best = float(np.max(stats.median_smooth(accuracy)))
+    return best >= context.chance_accuracy + run.thresholds.not_learning_accuracy_margin
