@@ -260,6 +260,8 @@ def test_a_hand_written_log_counting_epochs_from_1_is_named_by_its_numbers(tmp_p
         ("epoch,train_loss,test_loss,test_acc", "train_loss", "test_loss"),  # a test set, no validation
         ("epoch,dice_loss,iou_score,val_dice_loss", "dice_loss", "val_dice_loss"),  # one loss, named
         ("epoch,train_losses,val_losses,train_accs", "train_losses", "val_losses"),  # a loop's lists
+        ("epoch,train_loss,dev_loss,dev_nll", "train_loss", "dev_loss"),  # a development set
+        ("epoch,train_loss,eval_loss,eval_accuracy", "train_loss", "eval_loss"),  # an evaluation set
     ],
 )
 def test_more_loggers_names_for_the_loss(tmp_path, header, loss, val_loss):
@@ -439,3 +441,16 @@ def test_comment_lines_and_printed_tensors_in_a_csv_are_read(tmp_path):
     path.write_text("epoch,loss\n0,tensor(0.5)\n1,tensor(0.4\n")
     with pytest.raises(ValueError, match=r"Line 3 .* column 'loss'"):
         read_log_file(str(path))
+
+
+def test_a_printed_logs_test_set_evaluated_every_epoch_is_its_validation(tmp_path):
+    path = tmp_path / "train.log"
+    path.write_text(
+        "".join(
+            f"Epoch {e}: loss: {1 / e:.3f}, test_loss: {1.1 / e:.3f}, test_acc: {50 + e}%\n"
+            for e in range(1, 6)
+        )
+    )
+    curves = read_curves(path)
+    assert curves.values["val_loss"].tolist()[-1] == 0.22 and curves.values["val_acc"][-1] == 0.55
+    assert any("'test_loss' as 'val_loss'" in note for note in curves.notes)

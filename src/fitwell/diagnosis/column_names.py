@@ -5,7 +5,8 @@ Logs written by hand-made PyTorch loops, fastai or pandas name the same curves d
 a `loss` column is taken as Keras wrote it and only its epoch column is recognised (also pandas'
 unnamed index column, written first by `DataFrame.to_csv`); otherwise the
 training prefix (`train_`, `training_`, `trn_`) is dropped and a validation prefix (`valid_`,
-`validation_`, `val_`) becomes Keras's `val_`, after lowering the case and joining words with `_`;
+`validation_`, `val_`, a development set's `dev_`, an evaluation's `eval_`) becomes Keras's `val_`,
+after lowering the case and joining words with `_`;
 a prefix that every column shares (`phase1_loss`, `phase1_val_loss`) is dropped; a total of
 logged loss parts (`train_loss_total` beside `train_loss_ce`) is the loss, so is the one training
 column named after a loss (`dice_loss`) and `avg_loss`/`mean_loss`; words written together
@@ -23,7 +24,7 @@ __all__ = ["keras_name", "keras_named", "keras_names", "names_note"]
 _EPOCH = ("epoch", "epochs", "epoch#", "epoch_no", "epoch_num")
 _PANDAS_INDEX = ("", "unnamed:_0", "index")
 _TRAIN_PREFIXES = ("training_", "train_", "trn_")
-_VAL_PREFIXES = ("validation_", "valid_", "val_")
+_VAL_PREFIXES = ("validation_", "valid_", "val_", "dev_", "eval_")
 _TOTAL_LOSS = ("loss_total", "total_loss")
 _MEAN_PREFIXES = ("avg_", "mean_", "average_")
 _SINGULAR = {"losses": "loss", "accs": "acc", "accuracies": "accuracy"}
@@ -86,6 +87,8 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         {'dice_loss': 'loss', 'val_dice_loss': 'val_loss'}
         >>> keras_names(["Epoch", "TrainLoss", "ValLoss"])
         {'Epoch': 'epoch', 'TrainLoss': 'loss', 'ValLoss': 'val_loss'}
+        >>> keras_names(["epoch", "train_loss", "dev_loss", "eval_accuracy"])  # other names for it
+        {'train_loss': 'loss', 'dev_loss': 'val_loss', 'eval_accuracy': 'val_accuracy'}
         >>> keras_names(["epoch", "train_loss", "test_loss", "test_acc"])  # no validation set
         {'train_loss': 'loss', 'test_loss': 'val_loss', 'test_acc': 'val_acc'}
     """

@@ -304,7 +304,8 @@ def _printed_log(
         "lines (Keras's progress output, or a script's prints)."
     )
     epochs, counted = counted_from_zero(epochs, first)
-    return LogFile(dict(columns), epochs, [note, *filter(None, [counted])])
+    named, renamed = keras_named(columns)  # e.g. a test set evaluated every epoch, without validation
+    return LogFile(named, epochs, [note, *filter(None, [renamed, counted])])
 
 
 def counted_from_zero(epochs: list | None, first: float | None = None) -> tuple[list | None, str | None]:
