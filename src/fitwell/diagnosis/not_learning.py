@@ -15,7 +15,8 @@ __all__ = ["check_not_learning"]
 
 
 def check_not_learning(run: RunView) -> Finding | None:
-    """`not_learning`: the loss never left the baseline (or chance level; without either, never moved)."""
+    """`not_learning`: the loss never left the baseline (or chance level; without either, it never
+    moved, or not after its first epoch), or the predictions never changed."""
     th, reference = run.thresholds, run.reference
     if is_crawl(run) or run.n <= th.short_run_epochs:
         return None  # slow but steady progress is lr_too_low; a few epochs are too short to judge
@@ -41,12 +42,10 @@ def check_not_learning(run: RunView) -> Finding | None:
         evidence = {"best": best, "curve": name, "largest_drop": max(drops)}
         seen = f"the loss did not move: it never fell more than {max(drops):.1%} below its first value."
     if not stuck:
-        frozen = _frozen_predictions(run)
-        if frozen is None and not reference:
-            frozen = _flat_after_first_epoch(run)
-        if frozen is None:
+        found = _frozen_predictions(run) or (None if reference else _flat_after_first_epoch(run))
+        if found is None:
             return None
-        evidence, seen = frozen
+        evidence, seen = found
     elif _accuracy_rose_above_chance(run):
         return None
     learning_rate = run.learning_rate()

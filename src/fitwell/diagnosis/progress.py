@@ -11,9 +11,9 @@ from fitwell.diagnosis.run import RunView, format_epoch, format_number, learning
 
 __all__ = [
     "check_crawl",
-    "is_crawl",
     "check_plateau_or_underfitting",
     "check_still_improving",
+    "is_crawl",
     "straightness",
 ]
 
