@@ -262,6 +262,9 @@ def test_a_hand_written_log_counting_epochs_from_1_is_named_by_its_numbers(tmp_p
         ("epoch,train_losses,val_losses,train_accs", "train_losses", "val_losses"),  # a loop's lists
         ("epoch,train_loss,dev_loss,dev_nll", "train_loss", "dev_loss"),  # a development set
         ("epoch,train_loss,eval_loss,eval_accuracy", "train_loss", "eval_loss"),  # an evaluation set
+        ("epoch,accuracy,error", "error", None),  # named for what it measures
+        ("epoch,Mean Squared Error,val_mean_squared_error", "Mean Squared Error", "val_mean_squared_error"),
+        ("epoch,train,val,psnr", "train", "val"),  # a loop's dict of two loss lists
     ],
 )
 def test_more_loggers_names_for_the_loss(tmp_path, header, loss, val_loss):
@@ -454,3 +457,13 @@ def test_a_printed_logs_test_set_evaluated_every_epoch_is_its_validation(tmp_pat
     curves = read_curves(path)
     assert curves.values["val_loss"].tolist()[-1] == 0.22 and curves.values["val_acc"][-1] == 0.55
     assert any("'test_loss' as 'val_loss'" in note for note in curves.notes)
+
+
+def test_a_one_epoch_run_before_a_repeated_header_is_a_run_not_a_title(tmp_path):
+    path = tmp_path / "log.csv"
+    header = "epoch,train_loss,val_loss\n"
+    first = "".join(f"{e},{1 / e:.3f},{1.2 / e:.3f}\n" for e in range(1, 7))
+    path.write_text(header + first + header + "1,1.64,1.41\n" + header)
+    log = read_log_file(str(path))
+    assert log.columns["loss"] == [1.64]
+    assert "this is the last one (lines 9–9)" in log.notes[-2]

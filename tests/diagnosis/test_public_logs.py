@@ -13,10 +13,20 @@ from fitwell.diagnosis import KINDS, diagnose
 from . import public
 from .unseen import FORBIDDEN_FOR_HEALTHY
 
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout7`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout8`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
-#: (docs/diagnosis.md); `heldout6` and `heldout7` never were.
-SPLITS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7")
+#: (docs/diagnosis.md); `heldout8` never was (its files taught the reader formats after scoring).
+SPLITS = (
+    "dev",
+    "heldout",
+    "heldout2",
+    "heldout3",
+    "heldout4",
+    "heldout5",
+    "heldout6",
+    "heldout7",
+    "heldout8",
+)
 
 
 @pytest.fixture(scope="module")
@@ -91,21 +101,26 @@ def test_the_score_on_the_held_out_split(results):
 
 def test_the_scores_on_the_later_batches(results):
     # Scored once each before any revision on it: 21/45 and 19/45 (first reader); then revised on.
-    assert _right(results, "heldout2") >= (26, 45)
+    assert _right(results, "heldout2") >= (27, 45)
     assert _right(results, "heldout3") >= (29, 45)
     # 25/45 when scored; 26/45 after the validation metric stood in for a missing validation loss.
-    assert _right(results, "heldout4") >= (27, 45)
+    assert _right(results, "heldout4") >= (28, 45)
     # The last batch, collected after that: 19/44 when scored (one file unusable to both
     # readers); 25/44 after the changes it prompted (runs of 3 epochs, a thousandfold validation
-    # spike, NaN validation epochs left out); 27/44 after the third revision.
-    assert _right(results, "heldout5") >= (27, 44)
+    # spike, NaN validation epochs left out); 28/44 after the third revision.
+    assert _right(results, "heldout5") >= (28, 44)
     # Collected after the second revision (printed logs among them), never revised on: 17/31
     # (13/31 with the rules of before the second revision); 20/31 once its four printed logs
-    # that were refused are read.
-    assert _right(results, "heldout6") >= (20, 31)
-    # Collected after the third revision, never revised on: 27/44 with the rules of before it,
-    # 29/44 when first scored, 30/44 once a loop's plural names (`train_losses`) are read.
-    assert _right(results, "heldout7") >= (30, 44)
+    # that were refused are read; 22/31 after the revision on every batch up to `h`.
+    assert _right(results, "heldout6") >= (22, 31)
+    # Collected after the rules' first changes of the third revision: 27/44 with the rules of
+    # before it, 29/44 when first scored, 30/44 once a loop's plural names (`train_losses`) are
+    # read; then revised on (with `a`-`g`): 32/44.
+    assert _right(results, "heldout7") >= (32, 44)
+    # Collected and scored after the whole third revision, never revised on: 23/46 when first
+    # scored (24/46 with the rules of before the revision); 28/46 once its formats are read
+    # (columns named `train`/`val` or `error`, a one-epoch last run before a repeated header).
+    assert _right(results, "heldout8") >= (28, 46)
 
 
 def test_the_primary_finding_is_one_a_reader_named_on_most_files(results):
@@ -113,20 +128,21 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results):
     for split, least in (
         ("dev", 47),
         ("heldout", 47),
-        ("heldout2", 38),
+        ("heldout2", 39),
         ("heldout3", 40),
-        ("heldout4", 36),
-        ("heldout5", 33),
-        ("heldout6", 25),
-        ("heldout7", 35),
+        ("heldout4", 37),
+        ("heldout5", 34),
+        ("heldout6", 27),
+        ("heldout7", 37),
+        ("heldout8", 36),
     ):
         chosen = [(run, found) for run, found in results if run.split == split]
         assert public.summary(chosen)["defensible"][0] >= least, split
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (30/44 on the last batch)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (28/46 on the last batch)")
 def test_the_target_of_95_percent_on_the_last_batch_of_real_logs(results):
-    right, total = _right(results, "heldout7")
+    right, total = _right(results, "heldout8")
     assert right / total >= 0.95
 
 

@@ -141,6 +141,9 @@ def test_a_loss_flat_after_its_first_epoch_with_no_metric_gain_is_not_learning()
     # An accuracy that rose 8 points means the model learned, however little the loss moved.
     learning = {**run, "accuracy": [0.30, 0.32, 0.34, 0.35, 0.36, 0.37, 0.37, 0.38, 0.38, 0.38]}
     assert "not_learning" not in diagnose(learning).kinds
+    # At 95% accuracy from its first epoch on, the model learned fast and converged.
+    converged = {**run, "accuracy": [0.9475, *[0.952] * 9]}
+    assert "not_learning" not in diagnose(converged).kinds
     # A loss that fell 6% after its first epoch is moving (slowly: judged by the other rules).
     moving = {"loss": [2.49 - 0.015 * i - (0.2 if i else 0) for i in range(10)], "val_loss": [2.3] * 10}
     assert "not_learning" not in diagnose(moving).kinds
@@ -470,6 +473,15 @@ def test_a_metric_named_like_jaccard_or_logged_as_nan_is_not_an_accuracy():
     diagnosis = diagnose(run)
     assert "diverged" not in diagnosis.kinds
     assert "nan" not in str(diagnosis).lower()
+
+
+def test_a_loss_that_climbs_far_above_its_start_over_many_epochs_says_so():
+    # A published run: MSE 0.98 → 0.13, then a climb over a hundred epochs to 1.65, then recovery.
+    loss = [0.98 * 0.95**i for i in range(40)] + [0.13 * 1.025**i for i in range(100)] + [0.05] * 20
+    finding = diagnose({"loss": loss}).primary
+    assert finding.kind == "diverged"
+    assert "climbed 12× over 99 epochs: from 0.13 (epoch 41) to 1.498 at epoch 140" in finding.summary
+    assert "in one epoch" not in finding.summary
 
 
 def test_a_validation_loss_thrown_up_a_thousandfold_in_one_epoch_is_diverged():

@@ -28,6 +28,8 @@ _VAL_PREFIXES = ("validation_", "valid_", "val_", "dev_", "eval_")
 _TOTAL_LOSS = ("loss_total", "total_loss")
 _MEAN_PREFIXES = ("avg_", "mean_", "average_")
 _SINGULAR = {"losses": "loss", "accs": "acc", "accuracies": "accuracy"}
+#: What a loss column may be named after when no column is named a loss.
+_LOSS_MEASURES = ("error", "mse", "mae", "rmse", "mean_squared_error", "mean_absolute_error", "nll")
 #: Words written without a separator (`TrainLoss`, `ValAcc`).
 _GLUED = {
     f"{prefix}{curve}": f"{target}{curve}"
@@ -85,6 +87,10 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         {'train_loss_total': 'loss', 'train_loss_ce': 'loss_ce'}
         >>> keras_names(["epoch", "dice_loss", "iou_score", "val_dice_loss"])  # one loss, named
         {'dice_loss': 'loss', 'val_dice_loss': 'val_loss'}
+        >>> keras_names(["epoch", "accuracy", "error"])  # named for what it measures
+        {'error': 'loss'}
+        >>> keras_names(["epoch", "train", "val", "psnr"])  # a loop's dict of two loss lists
+        {'train': 'loss', 'val': 'val_loss'}
         >>> keras_names(["Epoch", "TrainLoss", "ValLoss"])
         {'Epoch': 'epoch', 'TrainLoss': 'loss', 'ValLoss': 'val_loss'}
         >>> keras_names(["epoch", "train_loss", "dev_loss", "eval_accuracy"])  # other names for it
@@ -128,9 +134,21 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
 
 def _one_named_loss(names: list[str], renames: dict[str, str], taken: set[str]) -> None:
     """The only training column named after a loss (`dice_loss`, `bce_loss`) is the loss, and
-    its `val_` twin the validation loss."""
+    its `val_` twin the validation loss; without one, the only column named for what a loss
+    measures (`error`, `mse`, `Mean Squared Error`), or a pair of lists named `train` and `val`
+    (a loop's `losses = {"train": [], "val": []}`)."""
     named = [name for name in names if renames.get(name, name).endswith("_loss")]
     training = [name for name in named if not renames.get(name, name).startswith("val_")]
+    if not training:
+        named = [name for name in names if renames.get(name, name).removeprefix("val_") in _LOSS_MEASURES]
+        training = [name for name in named if not renames.get(name, name).startswith("val_")]
+    if not training:
+        bare = {_words(name): name for name in names}
+        validation = next((bare[word] for word in ("val", "valid", "validation") if word in bare), None)
+        if "train" in bare and validation is not None and "val_loss" not in taken:
+            renames.update({bare["train"]: "loss", validation: "val_loss"})
+            taken.update(("loss", "val_loss"))
+        return
     if len(training) != 1:
         return
     kind = renames.get(training[0], training[0])

@@ -175,6 +175,13 @@ def _spike_in(
     low, peak, last = float(loss[low_index]), float(loss[index]), float(loss[-1])
     position = int(positions[index])
     epoch = run.epoch_of(position)
+    # A jump within one epoch, or a climb over several (each step smaller than the whole rise).
+    one_epoch = index - 1 == low_index or peak > factor * float(loss[index - 1])
+    how = (
+        f"exploded {peak / low:.0f}× in one epoch"
+        if one_epoch
+        else f"climbed {peak / low:.0f}× over {index - low_index} epochs"
+    )
     after = (
         f"; it ended at {format_number(last)}" + (" (above its first value)" if last > float(loss[0]) else "")
         if index < len(loss) - 1
@@ -186,7 +193,7 @@ def _spike_in(
         [epoch],
         {"curve": name, "epoch": epoch, "before": low, "peak": peak, "times": peak / low, "last_loss": last},
         f"One epoch{_rate_text(run, position)} was enough to wreck the weights; {_advice(run, position)}",
-        f"{name} exploded {peak / low:.0f}× in one epoch: from {format_number(low)} "
+        f"{name} {how}: from {format_number(low)} "
         f"({format_epoch(run.epoch_of(int(positions[low_index])))}) to {format_number(peak)} at "
         f"{format_epoch(epoch)}{after}.",
     )

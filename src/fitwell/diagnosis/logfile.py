@@ -244,8 +244,8 @@ def _read_csv(text: str, path: str) -> LogFile:
         if cells == header:  # the header again: a run appended after a change of columns
             starts.append(len(rows))
             continue
-        if position + 1 < len(body) and body[position + 1][1] == header:
-            continue  # a title line before the repeated header of the next run
+        if position + 1 < len(body) and body[position + 1][1] == header and not all(map(_is_number, cells)):
+            continue  # a title line before the repeated header of the next run (a row of numbers is an epoch)
         if len(cells) == len(header) + 1 and cells[-1] == "":
             cells = cells[:-1]  # a trailing separator
         if len(cells) != len(header):

@@ -66,11 +66,11 @@ def check_not_learning(run: RunView) -> Finding | None:
 def _flat_after_first_epoch(run: RunView) -> tuple[dict, str] | None:
     """`(evidence, summary)` when the largest fall after the first epoch (smoothed, of the
     training and validation loss) stays under `flat_after_first_drop` over at least 5 epochs and
-    no accuracy-like metric rose `metric_improved` over the run: a model that learned the label
-    frequencies in its first epoch and nothing after."""
+    no accuracy-like metric rose `metric_improved` over the run, at a level not known to be good:
+    a model that learned the label frequencies in its first epoch and nothing after."""
     th = run.thresholds
-    if run.n < 5:
-        return None
+    if run.n < 5 or run.level_is_poor is False:
+        return None  # at a good value, a loss flat after one epoch is a fast learner, converged
     curves = [run.smooth_loss] + ([run.smooth_val_loss] if run.has_val and len(run.val_loss) >= 5 else [])
     drops = [stats.relative_drop(float(curve[1]), float(np.min(curve[1:]))) for curve in curves]
     if max(drops) >= th.flat_after_first_drop:

@@ -126,8 +126,8 @@ class Thresholds:
             first epoch, neither the training nor the validation loss (smoothed) fell more
             than this fraction below its second epoch over at least 5 epochs, and no
             accuracy-like metric improved by `metric_improved` (absolute; relative for a
-            metric where lower is better): the model learned the label frequencies in its
-            first epoch and nothing after.
+            metric where lower is better), at a level not known to be good: the model learned
+            the label frequencies in its first epoch and nothing after.
         metric_improved: See `flat_after_first_drop`.
         crawl_min_straightness: `lr_too_low` needs a near-straight descent: the
             second half of the run fell at least this fraction as much as the first...
