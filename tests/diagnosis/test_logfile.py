@@ -467,3 +467,12 @@ def test_a_one_epoch_run_before_a_repeated_header_is_a_run_not_a_title(tmp_path)
     log = read_log_file(str(path))
     assert log.columns["loss"] == [1.64]
     assert "this is the last one (lines 9–9)" in log.notes[-2]
+
+
+def test_a_file_of_one_loss_column_is_read_and_a_semicolon_table_is_not_taken_for_one(tmp_path):
+    path = tmp_path / "loss.csv"
+    path.write_text("Data_loss\n" + "".join(f"{1 / e:.4f}\n" for e in range(1, 8)))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist()[-1] == round(1 / 7, 4) and curves.epochs.tolist() == list(range(7))
+    path.write_text("epoch;accuracy;loss;val_loss\n0;0.8;0.37;0.33\n1;0.85;0.36;0.35\n")
+    assert read_curves(path).values["val_loss"].tolist() == [0.33, 0.35]

@@ -13,9 +13,10 @@ from fitwell.diagnosis import KINDS, diagnose
 from . import public
 from .unseen import FORBIDDEN_FOR_HEALTHY
 
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout8`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout9`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
-#: (docs/diagnosis.md); `heldout8` never was (its files taught the reader formats after scoring).
+#: (docs/diagnosis.md); `heldout8` and `heldout9` never were (their files taught the reader
+#: formats after they were scored).
 SPLITS = (
     "dev",
     "heldout",
@@ -26,6 +27,7 @@ SPLITS = (
     "heldout6",
     "heldout7",
     "heldout8",
+    "heldout9",
 )
 
 
@@ -121,6 +123,9 @@ def test_the_scores_on_the_later_batches(results):
     # scored (24/46 with the rules of before the revision); 28/46 once its formats are read
     # (columns named `train`/`val` or `error`, a one-epoch last run before a repeated header).
     assert _right(results, "heldout8") >= (28, 46)
+    # Collected with it: 17/29 when first scored (16/29 with the rules of before the revision; one
+    # file both readers call unusable); 18/29 once a file of one loss column is read.
+    assert _right(results, "heldout9") >= (18, 29)
 
 
 def test_the_primary_finding_is_one_a_reader_named_on_most_files(results):
@@ -135,14 +140,17 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results):
         ("heldout6", 27),
         ("heldout7", 37),
         ("heldout8", 36),
+        ("heldout9", 24),
     ):
         chosen = [(run, found) for run, found in results if run.split == split]
         assert public.summary(chosen)["defensible"][0] >= least, split
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (28/46 on the last batch)")
-def test_the_target_of_95_percent_on_the_last_batch_of_real_logs(results):
-    right, total = _right(results, "heldout8")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (46/75 on the last two batches)")
+def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
+    right, total = (
+        a + b for a, b in zip(_right(results, "heldout8"), _right(results, "heldout9"), strict=True)
+    )
     assert right / total >= 0.95
 
 

@@ -155,12 +155,14 @@ def _split(line: str, delimiter: str) -> list[str]:
 
 def _find_header(lines: list[str]) -> tuple[int, str, list[str]]:
     """The first line that names `epoch` or `loss` as a cell (under any logger's name for them:
-    `Epoch`, `train_loss`, `Training Loss`), with its delimiter and cells."""
+    `Epoch`, `train_loss`, `Training Loss`), with its delimiter and cells; a line of one name
+    alone heads a file of one column (`Data_loss`, then one loss per line)."""
     for index, line in enumerate(lines[:_HEADER_SEARCH_LINES]):
         for delimiter in _DELIMITERS:
             cells = [cell.strip() for cell in _split(line, delimiter)]
             named = {keras_name(cell) for cell in cells} | set(keras_names(cells).values())
-            if len(cells) >= 2 and ("epoch" in named or "loss" in named):
+            alone = len(cells) == 1 and re.fullmatch(r"[A-Za-z][\w ]*", cells[0]) is not None
+            if (len(cells) >= 2 or alone) and ("epoch" in named or "loss" in named):
                 return index, delimiter, cells
     return -1, ",", []
 
