@@ -288,3 +288,18 @@ def test_a_validation_metric_decides_between_still_improving_and_healthy_without
     assert (
         finding.kind == "overfitting" and "val_mse was best at epoch 2 (0.6492), then rose" in finding.summary
     )
+
+
+def test_an_auc_stands_in_before_an_accuracy_that_rewards_the_majority_class():
+    # A published log of an imbalanced task: validation accuracy starts at the majority share
+    # (0.936, nothing predicted positive) and falls as the model learns to find positives, while
+    # the validation AUC rises and settles.
+    n = 30
+    run = {
+        "train_loss": (0.02 + 0.06 * np.exp(-np.arange(n) / 5)).tolist(),
+        "val_accuracy": np.linspace(0.936, 0.877, n).round(4).tolist(),
+        "val_auc": np.minimum(0.75 + 0.04 * (1 - np.exp(-np.arange(n) / 3)), 0.79).round(4).tolist(),
+    }
+    diagnosis = diagnose(run)
+    assert diagnosis.kinds == ["healthy"] and "val_auc at 0.79" in diagnosis.primary.summary
+    assert "monitor='val_auc', mode='max'" in diagnosis.primary.advice

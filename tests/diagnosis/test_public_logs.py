@@ -117,8 +117,8 @@ def test_the_scores_on_the_later_batches(results):
     assert _right(results, "heldout6") >= (22, 31)
     # Collected after the rules' first changes of the third revision: 27/44 with the rules of
     # before it, 29/44 when first scored, 30/44 once a loop's plural names (`train_losses`) are
-    # read; then revised on (with `a`-`g`): 32/44.
-    assert _right(results, "heldout7") >= (32, 44)
+    # read; then revised on (with `a`-`g`): 33/44.
+    assert _right(results, "heldout7") >= (33, 44)
     # Collected and scored after the whole third revision, never revised on: 23/46 when first
     # scored (24/46 with the rules of before the revision); 28/46 once its formats are read
     # (columns named `train`/`val` or `error`, a one-epoch last run before a repeated header).
@@ -154,7 +154,7 @@ def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_three_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_two_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -164,6 +164,6 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_three_known_o
     ]
     # Both `unstable`: validation-loss jumps of 45-56% on 4,200 digits at 99.4% (the accuracy moves by
     # 15 images); training-loss spikes of 2-4x on 44 training images, with validation jumps of up
-    # to 40% on 466 images mid-run that settle as the rate decays. And `overfitting` on a log without
-    # a validation loss whose validation AUC peaked at 0.792 and ends at 0.785 (the last batch).
-    assert flagged == ["d_019.csv", "d_042.csv", "h_003.csv"]
+    # to 40% on 466 images mid-run that settle as the rate decays. (A third, `h_003`, read a falling
+    # validation accuracy on imbalanced classes as overfitting, until its AUC stood in first.)
+    assert flagged == ["d_019.csv", "d_042.csv"]

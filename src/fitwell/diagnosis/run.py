@@ -14,8 +14,9 @@ from fitwell.diagnosis.thresholds import Thresholds
 
 __all__ = ["RunView", "WatchedCurve", "format_epoch", "format_number", "learning_rate_range"]
 
-#: Which validation metric stands in for a missing `val_loss`, in order of preference.
-_STAND_IN_ORDER = ("acc", "auc", "f1", "iou", "dice")
+#: Which validation metric stands in for a missing `val_loss`, in order of preference: an AUC
+#: first (it is logged for imbalanced classes, where accuracy rewards predicting the majority).
+_STAND_IN_ORDER = ("auc", "acc", "f1", "iou", "dice")
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ class RunView:
     @cached_property
     def watched(self) -> WatchedCurve:
         """The validation loss; without it, a validation metric (one that falls as the model
-        improves, e.g. `val_mae`, else the error `1 - value` of an accuracy, AUC, F1, IoU or Dice
+        improves, e.g. `val_mae`, else the error `1 - value` of an AUC, accuracy, F1, IoU or Dice
         between 0 and 1, recorded at least 3 times); else the training loss."""
         if self.has_val:
             return WatchedCurve("val_loss", self.val_positions, self.val_loss)
@@ -145,7 +146,14 @@ class RunView:
             if direction == "max" and not (values.min() >= 0.0 and values.max() <= 1.0):
                 continue
             name = key.lower()
-            rank = next((i for i, part in enumerate(_STAND_IN_ORDER) if part in name), len(_STAND_IN_ORDER))
+            rank = next(
+                (
+                    i
+                    for i, part in enumerate(_STAND_IN_ORDER)
+                    if (is_accuracy(key) if part == "acc" else part in name)
+                ),
+                len(_STAND_IN_ORDER),
+            )
             candidates.append((direction == "max", rank, key, positions, values))
         if not candidates:
             return WatchedCurve("loss", np.arange(self.n), self.loss)
