@@ -481,7 +481,8 @@ def test_a_loss_that_climbs_far_above_its_start_over_many_epochs_says_so():
     finding = diagnose({"loss": loss}).primary
     assert finding.kind == "diverged"
     assert "climbed 12× over 99 epochs: from 0.13 (epoch 41) to 1.498 at epoch 140" in finding.summary
-    assert "in one epoch" not in finding.summary
+    assert "in one epoch" not in finding.summary and "One epoch" not in finding.advice
+    assert finding.advice.startswith("The training drove the weights away from their best fit; lower")
 
 
 def test_a_validation_loss_thrown_up_a_thousandfold_in_one_epoch_is_diverged():

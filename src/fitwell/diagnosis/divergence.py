@@ -192,7 +192,12 @@ def _spike_in(
         "error",
         [epoch],
         {"curve": name, "epoch": epoch, "before": low, "peak": peak, "times": peak / low, "last_loss": last},
-        f"One epoch{_rate_text(run, position)} was enough to wreck the weights; {_advice(run, position)}",
+        (
+            f"One epoch{_rate_text(run, position)} was enough to wreck the weights"
+            if one_epoch
+            else f"The training drove the weights away from their best fit{_rate_text(run, position)}"
+        )
+        + f"; {_advice(run, position)}",
         f"{name} {how}: from {format_number(low)} "
         f"({format_epoch(run.epoch_of(int(positions[low_index])))}) to {format_number(peak)} at "
         f"{format_epoch(epoch)}{after}.",
