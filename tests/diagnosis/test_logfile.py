@@ -476,3 +476,15 @@ def test_a_file_of_one_loss_column_is_read_and_a_semicolon_table_is_not_taken_fo
     assert curves.values["loss"].tolist()[-1] == round(1 / 7, 4) and curves.epochs.tolist() == list(range(7))
     path.write_text("epoch;accuracy;loss;val_loss\n0;0.8;0.37;0.33\n1;0.85;0.36;0.35\n")
     assert read_curves(path).values["val_loss"].tolist() == [0.33, 0.35]
+
+
+def test_tensorflow_tensors_are_read_and_a_loss_column_of_text_is_refused_by_name(tmp_path):
+    path = tmp_path / "log.csv"
+    cell = '"tf.Tensor({:.4f}, shape=(), dtype=float32)"'
+    path.write_text(
+        "Epochs,Training Loss\n" + "".join(f"{e}," + cell.format(1 / (e + 1)) + "\n" for e in range(4))
+    )
+    assert read_log_file(str(path)).columns["loss"] == [1.0, 0.5, 0.3333, 0.25]
+    path.write_text("epoch,loss\n0,abc\n1,def\n")
+    with pytest.raises(ValueError, match=r"Column 'loss' of .* holds text, not numbers \(line 2: 'abc'\)"):
+        read_log_file(str(path))

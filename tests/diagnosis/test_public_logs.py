@@ -13,10 +13,10 @@ from fitwell.diagnosis import KINDS, diagnose
 from . import public
 from .unseen import FORBIDDEN_FOR_HEALTHY
 
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout9`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout11`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
-#: (docs/diagnosis.md); `heldout8` and `heldout9` never were (their files taught the reader
-#: formats after they were scored).
+#: (docs/diagnosis.md); `heldout8` … `heldout11` never were (some of their files taught the
+#: reader formats after they were scored).
 SPLITS = (
     "dev",
     "heldout",
@@ -28,6 +28,8 @@ SPLITS = (
     "heldout7",
     "heldout8",
     "heldout9",
+    "heldout10",
+    "heldout11",
 )
 
 
@@ -126,6 +128,11 @@ def test_the_scores_on_the_later_batches(results):
     # Collected with it: 17/29 when first scored (16/29 with the rules of before the revision; one
     # file both readers call unusable); 18/29 once a file of one loss column is read.
     assert _right(results, "heldout9") >= (18, 29)
+    # The last two, collected and scored once with the rules as they are: 7/10 and 26/41 (27/41
+    # once TensorFlow's printed tensors are read); with the rules of before the third revision,
+    # 7/10 and 27/41.
+    assert _right(results, "heldout10") >= (7, 10)
+    assert _right(results, "heldout11") >= (27, 41)
 
 
 def test_the_primary_finding_is_one_a_reader_named_on_most_files(results):
@@ -141,15 +148,17 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results):
         ("heldout7", 37),
         ("heldout8", 36),
         ("heldout9", 24),
+        ("heldout10", 7),
+        ("heldout11", 33),
     ):
         chosen = [(run, found) for run, found in results if run.split == split]
         assert public.summary(chosen)["defensible"][0] >= least, split
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (46/75 on the last two batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (34/51 on the last two batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     right, total = (
-        a + b for a, b in zip(_right(results, "heldout8"), _right(results, "heldout9"), strict=True)
+        a + b for a, b in zip(_right(results, "heldout10"), _right(results, "heldout11"), strict=True)
     )
     assert right / total >= 0.95
 

@@ -41,7 +41,7 @@ __all__ = ["LogFile", "counted_from_zero", "read_log_file"]
 
 _MISSING = ("", "NA", "N/A", "None", "null")
 _DELIMITERS = (",", ";", "\t")
-_TENSOR = re.compile(r"tensor\(\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf)\s*[,)]")
+_TENSOR = re.compile(r"(?:tf\.)?[Tt]ensor\(\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf)\s*[,)]")
 #: How far down a header may be found (title lines, comments).
 _HEADER_SEARCH_LINES = 20
 _EPOCHS_FROM_ONE = "the log counts epochs from 1: the messages name epochs by its numbers."
@@ -256,6 +256,14 @@ def _read_csv(text: str, path: str) -> LogFile:
     if not rows:
         raise ValueError(f"{path!r} has a header but no rows. Train for at least one epoch.")
     numeric = _numeric_columns(rows, header)
+    if "loss" in names and "loss" not in {names[i] for i, _ in numeric}:
+        column = header[names.index("loss")]
+        number, cells = rows[0]
+        raise ValueError(
+            f"Column {column!r} of {path!r} holds text, not numbers (line {number}: "
+            f"{cells[names.index('loss')][:60]!r}). Expected one number per epoch: log `loss.item()` "
+            "or `float(loss)`, not the tensor or its text."
+        )
     values = {
         names[i]: [_cell(path, number, name, cells[i]) for number, cells in rows] for i, name in numeric
     }
