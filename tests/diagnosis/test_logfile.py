@@ -265,6 +265,7 @@ def test_a_hand_written_log_counting_epochs_from_1_is_named_by_its_numbers(tmp_p
         ("epoch,accuracy,error", "error", None),  # named for what it measures
         ("epoch,Mean Squared Error,val_mean_squared_error", "Mean Squared Error", "val_mean_squared_error"),
         ("epoch,train,val,psnr", "train", "val"),  # a loop's dict of two loss lists
+        ("epoch,train_loss,val_top1,val_mean_ce", "train_loss", "val_mean_ce"),  # validation by measure
     ],
 )
 def test_more_loggers_names_for_the_loss(tmp_path, header, loss, val_loss):

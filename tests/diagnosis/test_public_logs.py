@@ -105,7 +105,7 @@ def test_the_score_on_the_held_out_split(results):
 
 def test_the_scores_on_the_later_batches(results):
     # Scored once each before any revision on it: 21/45 and 19/45 (first reader); then revised on.
-    assert _right(results, "heldout2") >= (27, 45)
+    assert _right(results, "heldout2") >= (28, 45)
     assert _right(results, "heldout3") >= (29, 45)
     # 25/45 when scored; 26/45 after the validation metric stood in for a missing validation loss.
     assert _right(results, "heldout4") >= (28, 45)
@@ -124,10 +124,10 @@ def test_the_scores_on_the_later_batches(results):
     # Collected and scored after the whole third revision, never revised on: 23/46 when first
     # scored (24/46 with the rules of before the revision); 28/46 once its formats are read
     # (columns named `train`/`val` or `error`, a one-epoch last run before a repeated header).
-    assert _right(results, "heldout8") >= (28, 46)
+    assert _right(results, "heldout8") >= (30, 46)
     # Collected with it: 17/29 when first scored (16/29 with the rules of before the revision; one
     # file both readers call unusable); 18/29 once a file of one loss column is read.
-    assert _right(results, "heldout9") >= (18, 29)
+    assert _right(results, "heldout9") >= (19, 29)
     # The last two, collected and scored once with the rules as they are: 7/10 and 26/41 (27/41
     # once TensorFlow's printed tensors are read); with the rules of before the third revision,
     # 7/10 and 27/41.
@@ -146,8 +146,8 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results):
         ("heldout5", 34),
         ("heldout6", 27),
         ("heldout7", 37),
-        ("heldout8", 36),
-        ("heldout9", 24),
+        ("heldout8", 38),
+        ("heldout9", 25),
         ("heldout10", 7),
         ("heldout11", 33),
     ):

@@ -303,6 +303,19 @@ def test_a_noisy_run_that_ends_on_a_clear_new_best_is_still_improving():
     assert diagnose(run, thresholds=Thresholds(last_epoch_best=0.2)).primary.kind == "healthy"
 
 
+def test_a_schedule_run_to_its_end_is_not_still_improving_unless_it_ends_on_a_clear_best():
+    # A published segmentation run: cosine rate to 6e-6, validation loss creeping to its last epoch.
+    n = 15
+    val = [0.546, 0.475, 0.41, 0.36, 0.32, 0.29, 0.27, 0.26, 0.252, 0.247, 0.244, 0.242, 0.241, 0.2405, 0.239]
+    rate = (5e-4 * (1 + np.cos(np.pi * np.arange(n) / (n - 1))) / 2 + 6e-6).tolist()
+    run = {"loss": [0.81 * 0.9**i for i in range(n)], "val_loss": val, "learning_rate": rate}
+    assert diagnose(run).primary.kind == "healthy"
+    # The same curves at a constant rate: still making new lows epoch after epoch.
+    assert diagnose({**run, "learning_rate": [5e-4] * n}).primary.kind == "still_improving"
+    # A clear new best at the end still says the run was stopped while it improved.
+    assert diagnose({**run, "val_loss": [*val[:-1], 0.225]}).primary.kind == "still_improving"
+
+
 # -- suspicious validation --------------------------------------------------------------
 @pytest.mark.parametrize("n", [5, 30, 500])
 def test_perfect_validation_accuracy_is_suspicious(n):

@@ -11,7 +11,8 @@ a prefix that every column shares (`phase1_loss`, `phase1_val_loss`) is dropped;
 logged loss parts (`train_loss_total` beside `train_loss_ce`) is the loss, so is the one training
 column named after a loss (`dice_loss`) and `avg_loss`/`mean_loss`; words written together
 (`TrainLoss`, `ValLoss`) are read apart; a loop's plural list names (`train_losses`,
-`val_accs`) are singular; and a test set evaluated every epoch (`test_loss`,
+`val_accs`) are singular; without a column named a loss, one named for what a loss measures
+(`error`, `Mean Squared Error`, `val_mean_ce`) is it; and a test set evaluated every epoch (`test_loss`,
 `test_acc`) is the validation when there is none.
 """
 
@@ -29,7 +30,20 @@ _TOTAL_LOSS = ("loss_total", "total_loss")
 _MEAN_PREFIXES = ("avg_", "mean_", "average_")
 _SINGULAR = {"losses": "loss", "accs": "acc", "accuracies": "accuracy"}
 #: What a loss column may be named after when no column is named a loss.
-_LOSS_MEASURES = ("error", "mse", "mae", "rmse", "mean_squared_error", "mean_absolute_error", "nll")
+_LOSS_MEASURES = (
+    "error",
+    "mse",
+    "mae",
+    "rmse",
+    "mean_squared_error",
+    "mean_absolute_error",
+    "nll",
+    "ce",
+    "mean_ce",
+    "cross_entropy",
+    "crossentropy",
+    "bce",
+)
 #: Words written without a separator (`TrainLoss`, `ValAcc`).
 _GLUED = {
     f"{prefix}{curve}": f"{target}{curve}"
@@ -91,6 +105,8 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         {'error': 'loss'}
         >>> keras_names(["epoch", "train", "val", "psnr"])  # a loop's dict of two loss lists
         {'train': 'loss', 'val': 'val_loss'}
+        >>> keras_names(["epoch", "train_loss", "val_top1", "val_mean_ce"])  # named for its measure
+        {'train_loss': 'loss', 'val_mean_ce': 'val_loss'}
         >>> keras_names(["Epoch", "TrainLoss", "ValLoss"])
         {'Epoch': 'epoch', 'TrainLoss': 'loss', 'ValLoss': 'val_loss'}
         >>> keras_names(["epoch", "train_loss", "dev_loss", "eval_accuracy"])  # other names for it
@@ -124,6 +140,13 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
                 break
     if not keras_style and "loss" not in taken:
         _one_named_loss(names, renames, taken)
+    if not keras_style and "loss" in taken and "val_loss" not in taken:
+        # The validation loss logged under what it measures (`val_mean_ce`, `val_nll`).
+        measured = [name for name in names if renames.get(name, name).removeprefix("val_") in _LOSS_MEASURES]
+        validation = [name for name in measured if renames.get(name, name).startswith("val_")]
+        if len(validation) == 1:
+            renames[validation[0]] = "val_loss"
+            taken.add("val_loss")
     if not any(renames.get(name, name).startswith("val_") for name in names):
         for name in names:  # evaluated on the test set each epoch, and no validation set
             target = keras_name(name)

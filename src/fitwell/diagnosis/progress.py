@@ -235,6 +235,8 @@ def check_still_improving(run: RunView) -> Finding | None:
     )
     if float(raw[-1]) < floor:
         return None  # nearly zero already: nothing left to gain
+    if _schedule_finished(run) and _ended_on_best(run) is None:
+        return None  # the rate was annealed to nearly zero: the schedule's last descent, finished
     best, fewer = ("high", "fewer errors") if watched.higher_is_better else ("low", "lower")
     steady = _new_lows(run)
     if steady is not None:
@@ -313,6 +315,17 @@ def _new_lows(run: RunView) -> tuple[int, int, float] | None:
     if before - float(raw[-1]) <= th.still_improving_noise_multiple * stats.noise_scale(raw):
         return None
     return lows, window, drop
+
+
+def _schedule_finished(run: RunView) -> bool:
+    """Whether the logged learning rate ended at most `schedule_finished` of its peak (a cosine or
+    one-cycle schedule run to its end): more epochs at that rate add next to nothing."""
+    key = run.curves.learning_rate_key
+    if key is None:
+        return False
+    _, rates = run.curves.series(key)
+    peak = float(np.max(rates)) if len(rates) >= 3 else 0.0
+    return peak > 0 and float(rates[-1]) <= run.thresholds.schedule_finished * peak
 
 
 def _ended_on_best(run: RunView) -> tuple[int, float] | None:

@@ -171,6 +171,10 @@ class Thresholds:
         last_epoch_best: `still_improving` too when the run's last epoch is its best by at
             least this fraction (below the lowest value before it): a run that ends on a clear
             new best was stopped while it still improved, however noisy the epochs before.
+        schedule_finished: Only that clear new best counts as `still_improving` when the logged
+            learning rate ended at most this fraction of its peak: a schedule run to its end
+            (cosine, one-cycle) creeps down to the last epoch, and more epochs at that rate add
+            next to nothing.
         still_improving_floor: ...and it is still above this fraction of the baseline
             (or chance level): a loss near zero has nothing left to gain.
         short_run_epochs: Runs of at most this many epochs are too short to judge
@@ -253,6 +257,7 @@ class Thresholds:
     steady_new_lows: float = 0.75
     still_improving_noise_multiple: float = 2.0
     last_epoch_best: float = 0.02
+    schedule_finished: float = 0.05
     still_improving_floor: float = 0.05
     short_run_epochs: int = 3
     leak_accuracy: float = 0.9995
