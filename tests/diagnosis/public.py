@@ -25,14 +25,23 @@ from pathlib import Path
 from fitwell.diagnosis import KINDS, diagnose
 
 PUBLIC = Path(__file__).parent / "fixtures" / "public"
-#: Files the reader refuses, naming the line and column (text marker lines among the rows, `%`
-#: after the numbers; rows with one cell under a two-column header), or saying there is no header
-#: row to name the columns (numbers only, several runs appended): never guessed at.
-REFUSED = ("f_031.csv", "f_040.csv", "h_014.csv")
-#: Printed logs whose lines the reader does not find a loss in (refused as having no header row or
-#: no loss curve, saying what was expected): none since the reader learned checkpoint lines,
-#: validation printed on lines of its own and `Name number` fields.
-UNREAD_TEXT: tuple[str, ...] = ()
+#: Files the reader refuses, saying what it expected: damaged rows named by line and column (text
+#: marker lines among the rows, `%` after the numbers, rows with one cell under a two-column
+#: header); numbers without a header (`h_014`, `m_009`), a TensorBoard export of one unnamed
+#: scalar (`m_010`), printed lines with no loss named (`m_013`: `MSE = …, MAE = …`); two losses
+#: and no `loss` (`n_011`: `bce` and `rmse`), two phases side by side (`n_015`), and a table set
+#: out with spaces (`n_019`). Never guessed at.
+REFUSED = (
+    "f_031.csv",
+    "f_040.csv",
+    "h_014.csv",
+    "m_009.csv",
+    "m_010.csv",
+    "m_013.csv",
+    "n_011.json",
+    "n_015.json",
+    "n_019.log",
+)
 _LOSSES = {
     "mse": "mse",
     "mean_squared_error": "mse",

@@ -489,3 +489,30 @@ def test_tensorflow_tensors_are_read_and_a_loss_column_of_text_is_refused_by_nam
     path.write_text("epoch,loss\n0,abc\n1,def\n")
     with pytest.raises(ValueError, match=r"Column 'loss' of .* holds text, not numbers \(line 2: 'abc'\)"):
         read_log_file(str(path))
+
+
+def test_a_printed_python_dict_pandas_json_and_records_under_history_are_read(tmp_path):
+    path = tmp_path / "history.json"
+    losses = [0.71, 0.68, 0.66, 0.64]
+    path.write_text(str({"loss": losses, "val_loss": [0.7, 0.69, 0.69, 0.7]}))  # str(history.history)
+    log = read_log_file(str(path))
+    assert log.columns["loss"] == losses and log.notes[0].startswith("read as a Python literal")
+    path.write_text(json.dumps({"loss": {str(i): v for i, v in enumerate(losses)}}))  # DataFrame.to_json()
+    assert read_log_file(str(path)).columns["loss"] == losses
+    records = [{"epoch": e + 1, "train_loss": v} for e, v in enumerate(losses)]
+    path.write_text(json.dumps({"epochs_run": 4, "history": records}))
+    log = read_log_file(str(path))
+    assert log.columns["loss"] == losses and log.epochs == [0, 1, 2, 3]
+    # Code is never run: a call is not a literal, and the file is refused as JSON that cannot be read.
+    path.write_text("{'loss': __import__('os').getcwd()}")
+    with pytest.raises(ValueError, match="looks like JSON but cannot be read"):
+        read_log_file(str(path))
+
+
+def test_a_printed_log_whose_lines_start_with_a_bracketed_time_is_not_taken_for_json(tmp_path):
+    path = tmp_path / "training_history.txt"
+    path.write_text(
+        "[2024-10-31 22:45:12] Training started\n"
+        + "".join(f"[2024-10-31 23:0{e}:00] Epoch {e + 1}: loss: {1 / (e + 1):.3f}\n" for e in range(5))
+    )
+    assert read_curves(path).values["loss"].tolist() == [1.0, 0.5, 0.333, 0.25, 0.2]

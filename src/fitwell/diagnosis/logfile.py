@@ -27,6 +27,7 @@ the header, or a cell that is not a number in a column of numbers, raises a
 
 from __future__ import annotations
 
+import ast
 import csv
 import json
 import re
@@ -82,7 +83,13 @@ def read_log_file(path: str) -> LogFile:
     if not stripped:
         raise ValueError(f"The log file {path!r} is empty. Expected a header row and one row per epoch.")
     if stripped[0] in "{[":
-        return _read_json(stripped, path)
+        try:
+            return _read_json(stripped, path)
+        except _NotJsonError as error:
+            try:  # a printed log whose lines start with `[2024-10-31 22:45:12]`
+                return _read_csv(text, path)
+            except ValueError:
+                raise ValueError(str(error)) from None
     return _read_csv(text, path)
 
 
@@ -110,21 +117,51 @@ def _read_text(path: str) -> str:
 
 
 # -- JSON --------------------------------------------------------------------------------------
-def _read_json(text: str, path: str) -> LogFile:
+class _NotJsonError(ValueError):
+    """Text that starts like JSON and is neither JSON nor a Python literal."""
+
+
+def _parsed(text: str, path: str) -> tuple[Any, str | None]:
+    """The JSON value of the text, or the Python literal a loop printed (`str(history.history)`,
+    single quotes: read with `ast.literal_eval`, which evaluates literals only, never code)."""
     try:
-        data = json.loads(text)
+        return json.loads(text), None
     except json.JSONDecodeError as error:
-        raise ValueError(
-            f"{path!r} looks like JSON but cannot be read: {error.msg} at line {error.lineno}, "
-            f"column {error.colno}. Expected a JSON object of per-epoch lists, as "
-            "json.dump(history.history, f) writes it."
-        ) from None
-    notes = []
-    if isinstance(data, list) and data and all(isinstance(record, Mapping) for record in data):
-        # One object per epoch (a loop appending its metrics dict each epoch): one list per key.
-        keys = list(dict.fromkeys(key for record in data for key in record))
-        data = {key: [record.get(key) for record in data] for key in keys}
-        notes.append(f"read a JSON list of {len(data[keys[0]])} per-epoch records as one column per key.")
+        try:
+            return ast.literal_eval(text), "read as a Python literal (str(history.history)), not JSON."
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            raise _NotJsonError(
+                f"{path!r} looks like JSON but cannot be read: {error.msg} at line {error.lineno}, "
+                f"column {error.colno}. Expected a JSON object of per-epoch lists, as "
+                "json.dump(history.history, f) writes it."
+            ) from None
+
+
+def _as_columns(data: Any) -> tuple[Any, str | None]:
+    """Per-epoch lists from a list of per-epoch objects (a loop appending its metrics dict each
+    epoch, alone or under `history`) or from pandas' `to_json()` (`{"loss": {"0": 0.9, ...}}`)."""
+    records = data.get("history") if isinstance(data, Mapping) else data
+    if isinstance(records, list) and records and all(isinstance(record, Mapping) for record in records):
+        keys = list(dict.fromkeys(key for record in records for key in record))
+        columns = {key: [record.get(key) for record in records] for key in keys}
+        return columns, f"read a JSON list of {len(records)} per-epoch records as one column per key."
+    if isinstance(data, Mapping) and data and all(_indexed(value) for value in data.values()):
+        columns = {key: [value[index] for index in sorted(value, key=int)] for key, value in data.items()}
+        return (
+            columns,
+            "read pandas' to_json() table (one object per column, keyed by row) as one column per key.",
+        )
+    return data, None
+
+
+def _indexed(value: Any) -> bool:
+    return isinstance(value, Mapping) and bool(value) and all(str(key).isdigit() for key in value)
+
+
+def _read_json(text: str, path: str) -> LogFile:
+    data, literal = _parsed(text, path)
+    data, turned = _as_columns(data)
+    notes = [note for note in (literal, turned) if note]
     keras_epochs = isinstance(data, Mapping) and isinstance(data.get("history"), Mapping)
     if keras_epochs:  # a Keras History's `epoch` (counted from 0) beside its `history`
         epochs = data.get("epoch")

@@ -94,7 +94,7 @@ def check_crawl(run: RunView) -> Finding | None:
         },
         f"{raise_text}, or use find_learning_rate() to pick one.",
         f"loss fell only {rate:.1%} per epoch, in a nearly straight line ({format_number(run.loss[0])} → "
-        f"{format_number(smooth[-1])} in {run.n} epochs).",
+        f"{format_number(float(run.loss[-1]))} in {run.n} epochs).",
     )
 
 
