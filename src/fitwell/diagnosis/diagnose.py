@@ -167,7 +167,7 @@ def _healthy(view: RunView) -> Finding:
             f", {watched.name} at {format_number(watched.logged(len(watched.values) - 1))} (best "
             f"{format_number(watched.logged(best))} at {format_epoch(best_epoch)})"
         )
-        monitor = f"monitor='{watched.name}', mode='{'max' if watched.higher_is_better else 'min'}'"
+        monitor = f"monitor='{watched.name}', mode='{watched.mode}'"
     if view.has_val:
         best = int(np.argmin(view.val_loss))
         best_epoch = view.epoch_of(int(view.val_positions[best]))

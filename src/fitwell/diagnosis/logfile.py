@@ -261,24 +261,14 @@ def _read_csv(text: str, path: str) -> LogFile:
     comments = [number for number, cells in body if cells and cells[0].startswith("#")]
     if comments:  # notes a script wrote beside its table (`# best_epoch=12`), as pandas' comment="#"
         body = [(number, cells) for number, cells in body if not (cells and cells[0].startswith("#"))]
-        where = (
-            f"line {comments[0]}"
-            if len(comments) == 1
-            else f"{len(comments)} lines, from line {comments[0]},"
-        )
-        notes.append(f"skipped {where} starting with '#' (comments, not epochs).")
+        notes.append(f"skipped {_lines_text(comments)} starting with '#' (comments, not epochs).")
     body = [(number, cells) for number, cells in body if not all(cell in _MISSING for cell in cells)]
     repeated = [
         number for (_, before), (number, cells) in zip(body, body[1:], strict=False) if cells == before
     ]
     if repeated:  # a row written twice (a logger that also writes at checkpoints): one epoch
         body = [body[0], *[row for before, row in zip(body, body[1:], strict=False) if row[1] != before[1]]]
-        where = (
-            f"line {repeated[0]}"
-            if len(repeated) == 1
-            else f"{len(repeated)} lines, from line {repeated[0]},"
-        )
-        notes.append(f"skipped {where} repeating the row before.")
+        notes.append(f"skipped {_lines_text(repeated)} repeating the row before.")
     for position, (number, cells) in enumerate(body):
         if cells == header:  # the header again: a run appended after a change of columns
             starts.append(len(rows))
@@ -340,6 +330,11 @@ def _read_csv(text: str, path: str) -> LogFile:
     epoch_list = None if epochs is None else [int(e) if e is not None else -1 for e in epochs]
     epoch_list, counted = counted_from_zero(epoch_list, first_epoch)
     return LogFile(values, epoch_list, [*notes, *filter(None, [counted])])
+
+
+def _lines_text(numbers: list[int]) -> str:
+    """`"line 7"` or `"3 lines, from line 7,"`: the lines a note says were skipped."""
+    return f"line {numbers[0]}" if len(numbers) == 1 else f"{len(numbers)} lines, from line {numbers[0]},"
 
 
 def _printed_log(

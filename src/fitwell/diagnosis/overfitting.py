@@ -136,7 +136,7 @@ def _metric_overfitting(run: RunView) -> Finding | None:
         return None
     evidence, best_index, _, _ = found
     best_position = int(watched.positions[best_index])
-    key, mode = watched.name, "max" if watched.higher_is_better else "min"
+    key, mode = watched.name, watched.mode
     best_epoch, last_epoch = run.epoch_of(best_position), run.epoch_of(int(watched.positions[-1]))
     best, last = watched.logged(best_index), watched.logged(len(watched.values) - 1)
     change = (

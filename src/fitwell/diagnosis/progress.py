@@ -235,7 +235,8 @@ def check_still_improving(run: RunView) -> Finding | None:
     )
     if float(raw[-1]) < floor:
         return None  # nearly zero already: nothing left to gain
-    if _schedule_finished(run) and _ended_on_best(run) is None:
+    ended_best = _ended_on_best(run)
+    if _schedule_finished(run) and ended_best is None:
         return None  # the rate was annealed to nearly zero: the schedule's last descent, finished
     best, fewer = ("high", "fewer errors") if watched.higher_is_better else ("low", "lower")
     steady = _new_lows(run)
@@ -251,7 +252,6 @@ def check_still_improving(run: RunView) -> Finding | None:
             f"{name} set a new {best} in {lows} of the last {window} epochs ({drop:.1%} {fewer} over them, "
             f"to {format_number(watched.logged(len(raw) - 1))}): it has not converged.",
         )
-    ended_best = _ended_on_best(run)
     if ended_best is not None:
         last_epoch = run.epoch_of(run.n - 1)
         earlier, margin = ended_best
@@ -342,7 +342,7 @@ def _ended_on_best(run: RunView) -> tuple[int, float] | None:
 def _longer_advice(run: RunView, last_epoch: int) -> str:
     watched = run.watched
     monitor = (
-        f"monitor='{watched.name}', mode='{'max' if watched.higher_is_better else 'min'}'"
+        f"monitor='{watched.name}', mode='{watched.mode}'"
         if watched.is_metric
         else f"monitor='{run.monitor}'"
     )

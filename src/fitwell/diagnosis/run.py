@@ -14,10 +14,6 @@ from fitwell.diagnosis.thresholds import Thresholds
 
 __all__ = ["RunView", "WatchedCurve", "format_epoch", "format_number", "learning_rate_range"]
 
-#: Which validation metric stands in for a missing `val_loss`, in order of preference: an AUC
-#: first (it is logged for imbalanced classes, where accuracy rewards predicting the majority).
-_STAND_IN_ORDER = ("auc", "acc", "f1", "iou", "dice")
-
 
 @dataclass(frozen=True)
 class WatchedCurve:
@@ -36,6 +32,11 @@ class WatchedCurve:
     positions: np.ndarray
     values: np.ndarray
     higher_is_better: bool = False
+
+    @property
+    def mode(self) -> str:
+        """`"max"` or `"min"`: the mode callbacks monitoring it take."""
+        return "max" if self.higher_is_better else "min"
 
     @property
     def is_metric(self) -> bool:
@@ -145,16 +146,7 @@ class RunView:
                 continue
             if direction == "max" and not (values.min() >= 0.0 and values.max() <= 1.0):
                 continue
-            name = key.lower()
-            rank = next(
-                (
-                    i
-                    for i, part in enumerate(_STAND_IN_ORDER)
-                    if (is_accuracy(key) if part == "acc" else part in name)
-                ),
-                len(_STAND_IN_ORDER),
-            )
-            candidates.append((direction == "max", rank, key, positions, values))
+            candidates.append((direction == "max", _stand_in_rank(key), key, positions, values))
         if not candidates:
             return WatchedCurve("loss", np.arange(self.n), self.loss)
         higher, _, key, positions, values = min(candidates, key=lambda item: item[:2])
@@ -250,3 +242,12 @@ def learning_rate_range(learning_rate: float, low: float, high: float) -> str:
         '0.01–0.03'
     """
     return f"{learning_rate * low:.1g}–{learning_rate * high:.1g}"
+
+
+def _stand_in_rank(key: str) -> int:
+    """Which validation metric stands in for a missing `val_loss`, in order of preference: an AUC
+    first (it is logged for imbalanced classes, where accuracy rewards predicting the majority),
+    then an accuracy, F1, IoU, Dice; any other last."""
+    name = key.lower()
+    kinds = ("auc" in name, is_accuracy(key), "f1" in name, "iou" in name, "dice" in name)
+    return next((rank for rank, hit in enumerate(kinds) if hit), len(kinds))
