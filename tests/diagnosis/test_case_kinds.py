@@ -84,6 +84,26 @@ def test_a_small_rise_that_goes_on_epoch_after_epoch_is_overfitting():
     assert diagnose(jumbled, loss="binary_crossentropy").primary.kind != "overfitting"
 
 
+def test_a_climb_over_the_last_epochs_counts_where_the_curve_ends():
+    # A published run: val_loss lowest 0.1405 at epoch 18, flat for six epochs, then 0.151, 0.162,
+    # 0.160, 0.168 (+19%) while the training loss keeps falling. The median of the last quarter
+    # (0.151) hides the climb; the last three epochs show where the curve ended.
+    run = {
+        "loss": [0.976, 0.798, 0.592, 0.498, 0.388, 0.290, 0.235, 0.201, 0.174, 0.153, 0.141, 0.134]
+        + [0.129, 0.126, 0.123, 0.120, 0.120, 0.115, 0.114, 0.113, 0.112, 0.111, 0.109, 0.111]
+        + [0.108, 0.108, 0.105, 0.105],
+        "val_loss": [1.020, 0.767, 0.652, 0.582, 0.511, 0.456, 0.428, 0.393, 0.345, 0.275, 0.225, 0.194]
+        + [0.176, 0.164, 0.157, 0.151, 0.144, 0.1405, 0.144, 0.143, 0.144, 0.146, 0.146, 0.144]
+        + [0.151, 0.162, 0.160, 0.168],
+    }
+    finding = diagnose(run, loss="mse").primary
+    assert finding.kind == "overfitting" and finding.evidence["best_epoch"] == 17
+    assert finding.evidence["end_val_loss"] == pytest.approx(0.162)
+    # One high epoch at the end that the last value does not confirm is not where the curve ended.
+    blip = {"loss": run["loss"], "val_loss": run["val_loss"][:-4] + [0.146, 0.168, 0.145, 0.144]}
+    assert diagnose(blip, loss="mse").primary.kind != "overfitting"
+
+
 def test_a_few_steps_up_from_the_bottom_of_a_noisy_flat_band_are_not_overfitting():
     # A published regression run (mse): val_loss flat in a 0.0067-0.0080 band from epoch 5; its
     # lowest point comes late and the last epochs wander back into the band. Four of five steps

@@ -149,6 +149,25 @@ def test_a_loss_flat_after_its_first_epoch_with_no_metric_gain_is_not_learning()
     assert "not_learning" not in diagnose(moving).kinds
 
 
+def test_a_validation_loss_that_swings_while_training_sits_still_is_not_learning():
+    # A published emotion classifier: the training loss stays near 2.0 (chance for 7 classes),
+    # accuracy 0.09-0.14, while val_loss swings between 3 and 8.7 (a fall of 65% from its first
+    # value, by chance).
+    run = {
+        "loss": [2.043, 2.0, 2.014, 2.02, 2.024, 2.011, 2.002, 2.011, 1.991, 1.987, 1.986, 1.971, 1.985]
+        + [1.978, 2.01, 1.992, 1.991, 1.978, 1.998, 1.984, 1.983],
+        "accuracy": [0.114, 0.14, 0.125, 0.125, 0.132, 0.095, 0.124, 0.125, 0.13, 0.109, 0.111, 0.102]
+        + [0.1, 0.108, 0.089, 0.104, 0.111, 0.112, 0.107, 0.1, 0.106],
+        "val_loss": [8.5, 4.72, 8.73, 8.56, 4.26, 7.19, 3.84, 5.48, 6.78, 6.83, 6.1, 7.26, 2.99, 4.83, 3.75]
+        + [7.43, 7.82, 5.5, 4.78, 6.1, 4.13],
+        "val_accuracy": [0.171, 0.153, 0.122, 0.159, 0.148, 0.133, 0.135, 0.133, 0.17, 0.143, 0.143, 0.14]
+        + [0.247, 0.135, 0.138, 0.122, 0.133, 0.131, 0.135, 0.13, 0.135],
+    }
+    finding = diagnose(run).primary
+    assert finding.kind == "not_learning" and finding.evidence["curve"] == "loss"
+    assert finding.evidence["largest_drop_after_first_epoch"] < 0.035
+
+
 def test_memorising_noise_while_validation_stays_at_chance_is_not_learning():
     n = 15
     loss = np.linspace(2.36, 2.25, n)  # training creeps down (memorising)
@@ -353,6 +372,29 @@ def test_validation_perfect_from_the_first_epoch_is_suspicious_whatever_its_size
     # Reaching 100% later on a small set, as honest easy tasks do, is not this.
     later = {**run, "val_accuracy": [0.9, 0.95, 0.97, *[1.0] * 9], "val_loss": (loss * 0.9).tolist()}
     assert "suspicious_validation" not in diagnose(later, loss="binary_crossentropy", num_classes=2).kinds
+
+
+def test_validation_perfect_from_the_first_epoch_without_a_training_accuracy():
+    # A published log: only val_acc is recorded, 1.0 from the first epoch; val_loss reaches 0 while
+    # the training loss still falls from 0.0169.
+    run = {
+        "loss": [0.0169, 0.0001, 0.0, 0.0, 0.0, 0.0],
+        "val_loss": [0.0001, 0.0, 0.0, 0.0, 0.0, 0.0],
+        "val_acc": [1.0] * 6,
+    }
+    finding = diagnose(run).primary
+    assert finding.kind == "suspicious_validation" and finding.evidence["accuracy"] is None
+    assert "val_acc is 1 from the first epoch on, while loss still fell from 0.0169" in finding.summary
+    # Without a loss of exactly 0, a validation loss below the training loss is what dropout gives.
+    dropout = {
+        **run,
+        "loss": [0.5, 0.2, 0.1, 0.08, 0.07, 0.06],
+        "val_loss": [0.3, 0.15, 0.08, 0.06, 0.05, 0.045],
+    }
+    assert "suspicious_validation" not in diagnose(dropout).kinds
+    # A model that learned nothing after its first epoch shows nothing to compare with.
+    flat = {**run, "loss": [0.0001] * 6, "val_loss": [0.0001, 0.0001, 0.0, 0.0001, 0.0001, 0.0001]}
+    assert "suspicious_validation" not in diagnose(flat).kinds
 
 
 def test_augmentation_lowers_the_validation_loss_without_being_a_leak():

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from fitwell.diagnosis.curves import is_accuracy
 from fitwell.diagnosis.findings import Finding
 from fitwell.diagnosis.overfitting import metric_gap
 from fitwell.diagnosis.run import RunView, format_number
@@ -109,34 +110,62 @@ def _perfect_from_the_start(run: RunView, end_ratio: float) -> Finding | None:
     """Validation accuracy perfect at every epoch, the first included, while the training
     accuracy of the first epoch was not (the model was still learning), and the validation loss
     beats the training loss or reaches exactly 0: the validation set is trivially easy (leaked
-    samples, the target among the inputs, or constant targets), whatever its size."""
+    samples, the target among the inputs, or constant targets), whatever its size.
+
+    Without a training accuracy, the training loss tells that the model was still learning: it
+    fell by more than half after the first epoch. Then only a validation loss of exactly 0 counts
+    (every prediction exact), since beating the training loss is what dropout does too."""
     th = run.thresholds
-    key, val_key = run.accuracy_key, run.val_accuracy_key
-    if key is None or val_key is None:
+    key, val_key = run.accuracy_key, _validation_accuracy_key(run)
+    if val_key is None:
         return None
     _, val_accuracy = run.curves.series(val_key)
-    _, accuracy = run.curves.series(key)
     if len(val_accuracy) < 3 or not np.all(val_accuracy >= th.leak_accuracy):
         return None
+    exact_zero = bool(np.any(run.val_loss == 0.0))
+    if key is None:
+        learning = run.n >= 3 and float(np.min(run.loss[1:])) < 0.5 * float(run.loss[0])
+        if not (learning and exact_zero):
+            return None
+        return _trivially_easy(run, float(val_accuracy[0]), None, exact_zero)
+    _, accuracy = run.curves.series(key)
     if accuracy[0] >= th.leak_accuracy:
         return None  # perfect everywhere from the start: nothing was learned here to compare
-    exact_zero = bool(np.any(run.val_loss == 0.0))
     if not (exact_zero or end_ratio < th.leak_beats_training_ratio):
         return None
+    return _trivially_easy(run, float(val_accuracy[0]), float(accuracy[0]), exact_zero, end_ratio)
+
+
+def _validation_accuracy_key(run: RunView) -> str | None:
+    """The validation accuracy's key, also when no training accuracy was recorded beside it."""
+    if run.val_accuracy_key is not None:
+        return run.val_accuracy_key
+    return next((key for key in run.curves.values if key.startswith("val_") and is_accuracy(key)), None)
+
+
+def _trivially_easy(
+    run: RunView, val_accuracy: float, accuracy: float | None, exact_zero: bool, end_ratio: float = 0.0
+) -> Finding:
+    key, val_key = run.accuracy_key, _validation_accuracy_key(run)
     loss_text = (
         "val_loss reaches exactly 0"
         if exact_zero
         else f"val_loss ends at {_share(end_ratio)} of the training loss"
     )
+    still_learning = (
+        f"when {key} was {format_number(accuracy)}"
+        if accuracy is not None
+        else f"while loss still fell from {format_number(float(run.loss[0]))}"
+    )
     return Finding(
         "suspicious_validation",
         "warning",
         [run.epoch_of(int(run.val_positions[0]))],
-        {"val_accuracy": float(val_accuracy[0]), "accuracy": float(accuracy[0]), "val_loss_zero": exact_zero},
+        {"val_accuracy": val_accuracy, "accuracy": accuracy, "val_loss_zero": exact_zero},
         _ADVICE + " A loss of exactly 0 means every prediction is exact: check for constant or empty "
         "targets.",
-        f"{val_key} is {format_number(float(val_accuracy[0]))} from the first epoch on, when {key} was "
-        f"{format_number(float(accuracy[0]))}, and {loss_text}: validation is trivially easy.",
+        f"{val_key} is {format_number(val_accuracy)} from the first epoch on, {still_learning}, and "
+        f"{loss_text}: validation is trivially easy.",
     )
 
 

@@ -64,16 +64,18 @@ def check_not_learning(run: RunView) -> Finding | None:
 
 
 def _flat_after_first_epoch(run: RunView) -> tuple[dict, str] | None:
-    """`(evidence, summary)` when the largest fall after the first epoch (smoothed, of the
-    training and validation loss) stays under `flat_after_first_drop` over at least 5 epochs and
-    no accuracy-like metric rose `metric_improved` over the run, at a level not known to be good:
-    a model that learned the label frequencies in its first epoch and nothing after."""
+    """`(evidence, summary)` when the largest fall of the training loss after the first epoch
+    (smoothed) stays under `flat_after_first_drop` over at least 5 epochs and no accuracy-like
+    metric rose `metric_improved` over the run, at a level not known to be good: a model that
+    learned the label frequencies in its first epoch and nothing after. The validation loss is
+    not asked: what the model did not learn on its training data it cannot have learned for
+    validation, and a validation loss that swings while the training loss sits still is noise
+    (or batch-norm statistics settling), not learning."""
     th = run.thresholds
     if run.n < 5 or run.level_is_poor is False:
         return None  # at a good value, a loss flat after one epoch is a fast learner, converged
-    curves = [run.smooth_loss] + ([run.smooth_val_loss] if run.has_val and len(run.val_loss) >= 5 else [])
-    drops = [stats.relative_drop(float(curve[1]), float(np.min(curve[1:]))) for curve in curves]
-    if max(drops) >= th.flat_after_first_drop:
+    flat = stats.relative_drop(float(run.smooth_loss[1]), float(np.min(run.smooth_loss[1:])))
+    if flat >= th.flat_after_first_drop:
         return None
     metric = run.curves.metric_key
     for key in {run.val_accuracy_key, run.accuracy_key, metric, metric and f"val_{metric}"} - {None}:
@@ -89,9 +91,8 @@ def _flat_after_first_epoch(run: RunView) -> tuple[dict, str] | None:
             gain, needed = float(smooth[0] - np.min(smooth)), th.metric_improved * abs(float(smooth[0]))
         if gain >= needed:
             return None
-    flat = max(drops)
     return (
-        {"curve": "val_loss" if run.has_val else "loss", "largest_drop_after_first_epoch": flat},
+        {"curve": "loss", "largest_drop_after_first_epoch": flat},
         f"after its first epoch the loss hardly moved: it never fell more than {flat:.1%} below its second "
         "epoch, and the metrics did not improve.",
     )

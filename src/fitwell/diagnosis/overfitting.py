@@ -21,7 +21,8 @@ class OverfitEvidence:
         best: Position of the smoothed minimum.
         onset: First position after `best` where the rise passed half its final size.
         best_value: The smoothed minimum.
-        end_value: Median validation loss after the minimum (over the end window).
+        end_value: Where validation loss ended after the minimum: the median over the end window,
+            or the level of the last three epochs when it is higher (see `_end_level`).
         rise: `(end_value - best_value) / best_value`.
         noise: Epoch-to-epoch noise of the validation loss.
         epochs_after: Number of validation epochs after the minimum.
@@ -45,14 +46,24 @@ def measure_overfitting(values: np.ndarray, *, tail_fraction: float) -> OverfitE
     after = len(values) - 1 - best
     if after == 0:
         return OverfitEvidence(best, best, float(smooth[best]), float(smooth[best]), 0.0, 0.0, 0)
-    window = min(after, stats.tail_window(len(values), tail_fraction))
-    end = float(np.median(values[-window:]))
+    end = _end_level(values, min(after, stats.tail_window(len(values), tail_fraction)))
     base = float(smooth[best])
     rise = (end - base) / abs(base) if base else 0.0
     halfway = base + 0.5 * (end - base)
     above = np.flatnonzero(smooth[best + 1 :] > halfway)
     onset = best + 1 + int(above[0]) if len(above) else len(values) - 1
     return OverfitEvidence(best, onset, base, end, rise, stats.noise_scale(values), after)
+
+
+def _end_level(values: np.ndarray, window: int) -> float:
+    """Where a validation curve ended: the median of its end window, unless its last three epochs
+    all sit higher (their median and the last value both). A climb over the last few epochs of a
+    long run is diluted by the window's median; a single late blip is not a climb, because the
+    last value must be up too."""
+    end = float(np.median(values[-window:]))
+    if window < 3:
+        return end
+    return max(end, min(float(np.median(values[-3:])), float(values[-1])))
 
 
 def metric_gap(run: RunView) -> tuple[str, float, float] | None:

@@ -123,8 +123,8 @@ class Thresholds:
         flat_total_drop: Without a chance level, `not_learning` when neither loss ever
             fell more than this fraction below its first value.
         flat_after_first_drop: Also `not_learning` (without a chance level) when, after the
-            first epoch, neither the training nor the validation loss (smoothed) fell more
-            than this fraction below its second epoch over at least 5 epochs, and no
+            first epoch, the training loss (smoothed) fell no more than this fraction below
+            its second epoch over at least 5 epochs (the validation loss is not asked), and no
             accuracy-like metric improved by `metric_improved` (absolute; relative for a
             metric where lower is better), at a level not known to be good: the model learned
             the label frequencies in its first epoch and nothing after.
