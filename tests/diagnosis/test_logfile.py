@@ -266,6 +266,8 @@ def test_a_hand_written_log_counting_epochs_from_1_is_named_by_its_numbers(tmp_p
         ("epoch,Mean Squared Error,val_mean_squared_error", "Mean Squared Error", "val_mean_squared_error"),
         ("epoch,train,val,psnr", "train", "val"),  # a loop's dict of two loss lists
         ("epoch,train_loss,val_top1,val_mean_ce", "train_loss", "val_mean_ce"),  # validation by measure
+        ("epoch,rmse,bce,val_rmse,val_bce", "bce", "val_bce"),  # two measures: the usual loss
+        ("epoch,MAE,MSE", "MSE", None),  # squared error before absolute error
     ],
 )
 def test_more_loggers_names_for_the_loss(tmp_path, header, loss, val_loss):
@@ -278,6 +280,60 @@ def test_more_loggers_names_for_the_loss(tmp_path, header, loss, val_loss):
     assert f"'{loss}' as 'loss'" in curves.notes[0]
     if val_loss is not None:
         assert f"'{val_loss}' as 'val_loss'" in curves.notes[0]
+
+
+def test_a_loss_taken_from_a_measures_name_is_said_in_the_note(tmp_path):
+    path = tmp_path / "history.json"
+    path.write_text('{"bce": [0.82, 0.68, 0.67], "rmse": [0.29, 0.22, 0.21], "val_bce": [0.96, 0.67, 0.66]}')
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.82, 0.68, 0.67] and "rmse" in curves.values
+    assert (
+        "no column is named a loss, so 'bce', named for what a loss measures, is read as it"
+        in curves.notes[0]
+    )
+
+
+def test_printed_lines_that_name_no_loss_read_the_measure_a_loss_is_made_of(tmp_path):
+    # A published regression log: three runs appended, `Epoch N: MSE = …, MAE = …`, no loss named.
+    runs = [[7.62, 7.5, 7.4, 7.29], [6.27, 6.1, 5.9, 5.8], [5.5, 5.2, 4.9]]
+    text = "".join(
+        "New Training Session\n====================\n"
+        + "".join(f"Epoch {e + 1}: MSE = {mse}, MAE = {mse / 3:.4f}\n" for e, mse in enumerate(run))
+        for run in runs
+    )
+    path = tmp_path / "training_log.txt"
+    path.write_text(text)
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [5.5, 5.2, 4.9] and curves.values["mae"][0] == pytest.approx(
+        1.8333
+    )
+    assert "of the last of 3 runs" in curves.notes[0] and "'mse' as 'loss'" in curves.notes[1]
+    # A printed loss, where there is one, is still the loss.
+    path.write_text("Epoch 1: loss = 0.9, MSE = 7.6\nEpoch 2: loss = 0.7, MSE = 7.5\n")
+    assert read_curves(path).values["loss"].tolist() == [0.9, 0.7]
+
+
+def test_training_phases_logged_side_by_side_read_the_last(tmp_path):
+    # A published transfer-learning history: phase 1 (5 epochs) and phase 2 (3 here) in one dict.
+    history = {
+        "p1_acc": [0.39, 0.63, 0.7, 0.73, 0.76],
+        "p1_loss": [2.59, 1.34, 1.08, 0.92, 0.84],
+        "p1_val_loss": [1.24, 1.01, 0.97, 0.97, 0.89],
+        "p2_acc": [0.66, 0.7, 0.71],
+        "p2_loss": [1.0, 0.92, 0.88],
+        "p2_val_loss": [0.88, 0.86, 0.85],
+    }
+    path = tmp_path / "history.json"
+    path.write_text(json.dumps(history))
+    curves = read_curves(path)
+    assert sorted(curves.values) == ["acc", "loss", "val_loss"]
+    assert curves.values["loss"].tolist() == [1.0, 0.92, 0.88]
+    assert "last of 2 training phases logged side by side ('p1_', 'p2_')" in curves.notes[0]
+    # `train_` and `val_` are one run's curves, not phases.
+    assert read_curves({"train_loss": [1.0, 0.5], "val_loss": [1.1, 0.7]}).values["val_loss"].tolist() == [
+        1.1,
+        0.7,
+    ]
 
 
 def test_a_row_written_twice_is_one_epoch_not_a_new_run(tmp_path):

@@ -12,7 +12,8 @@ logged loss parts (`train_loss_total` beside `train_loss_ce`) is the loss, so is
 column named after a loss (`dice_loss`) and `avg_loss`/`mean_loss`; words written together
 (`TrainLoss`, `ValLoss`) are read apart; a loop's plural list names (`train_losses`,
 `val_accs`) are singular; without a column named a loss, one named for what a loss measures
-(`error`, `Mean Squared Error`, `val_mean_ce`) is it; and a test set evaluated every epoch (`test_loss`,
+(`error`, `Mean Squared Error`, `val_mean_ce`) is it (of several, `bce` before `rmse`, `mse` before
+`mae`: the measure losses are usually made of); and a test set evaluated every epoch (`test_loss`,
 `test_acc`) is the validation when there is none.
 """
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["keras_name", "keras_named", "keras_names", "names_note"]
+__all__ = ["is_loss_measure", "keras_name", "keras_named", "keras_names", "names_note"]
 
 _EPOCH = ("epoch", "epochs", "epoch#", "epoch_no", "epoch_num")
 _PANDAS_INDEX = ("", "unnamed:_0", "index")
@@ -29,20 +30,22 @@ _VAL_PREFIXES = ("validation_", "valid_", "val_", "dev_", "eval_")
 _TOTAL_LOSS = ("loss_total", "total_loss")
 _MEAN_PREFIXES = ("avg_", "mean_", "average_")
 _SINGULAR = {"losses": "loss", "accs": "acc", "accuracies": "accuracy"}
-#: What a loss column may be named after when no column is named a loss.
+#: What a loss column may be named after when no column is named a loss, in the order losses are
+#: usually chosen: of several such columns (`bce` and `rmse`; `mse` and `mae`), the first is the
+#: loss and the others are metrics.
 _LOSS_MEASURES = (
-    "error",
-    "mse",
-    "mae",
-    "rmse",
-    "mean_squared_error",
-    "mean_absolute_error",
-    "nll",
+    "bce",
     "ce",
     "mean_ce",
+    "nll",
     "cross_entropy",
     "crossentropy",
-    "bce",
+    "mse",
+    "mean_squared_error",
+    "mae",
+    "mean_absolute_error",
+    "rmse",
+    "error",
 )
 #: Words written without a separator (`TrainLoss`, `ValAcc`).
 _GLUED = {
@@ -105,6 +108,8 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         {'error': 'loss'}
         >>> keras_names(["epoch", "train", "val", "psnr"])  # a loop's dict of two loss lists
         {'train': 'loss', 'val': 'val_loss'}
+        >>> keras_names(["bce", "rmse", "val_bce", "val_rmse"])  # two measures: the usual loss first
+        {'bce': 'loss', 'val_bce': 'val_loss'}
         >>> keras_names(["epoch", "train_loss", "val_top1", "val_mean_ce"])  # named for its measure
         {'train_loss': 'loss', 'val_mean_ce': 'val_loss'}
         >>> keras_names(["Epoch", "TrainLoss", "ValLoss"])
@@ -142,7 +147,7 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         _one_named_loss(names, renames, taken)
     if not keras_style and "loss" in taken and "val_loss" not in taken:
         # The validation loss logged under what it measures (`val_mean_ce`, `val_nll`).
-        measured = [name for name in names if renames.get(name, name).removeprefix("val_") in _LOSS_MEASURES]
+        measured = [name for name in names if is_loss_measure(renames.get(name, name))]
         validation = [name for name in measured if renames.get(name, name).startswith("val_")]
         if len(validation) == 1:
             renames[validation[0]] = "val_loss"
@@ -163,8 +168,10 @@ def _one_named_loss(names: list[str], renames: dict[str, str], taken: set[str]) 
     named = [name for name in names if renames.get(name, name).endswith("_loss")]
     training = [name for name in named if not renames.get(name, name).startswith("val_")]
     if not training:
-        named = [name for name in names if renames.get(name, name).removeprefix("val_") in _LOSS_MEASURES]
+        named = [name for name in names if is_loss_measure(renames.get(name, name))]
         training = [name for name in named if not renames.get(name, name).startswith("val_")]
+        # Of several (`bce` and `rmse`), the one losses are usually made of: the rest are metrics.
+        training = sorted(training, key=lambda name: _LOSS_MEASURES.index(renames.get(name, name)))[:1]
     if not training:
         bare = {_words(name): name for name in names}
         validation = next((bare[word] for word in ("val", "valid", "validation") if word in bare), None)
@@ -181,6 +188,11 @@ def _one_named_loss(names: list[str], renames: dict[str, str], taken: set[str]) 
     if twin and "val_loss" not in taken:
         renames[twin[0]] = "val_loss"
         taken.add("val_loss")
+
+
+def is_loss_measure(name: str) -> bool:
+    """Whether a Keras-style name is named for what a loss measures (`mse`, `val_bce`, `error`)."""
+    return name.removeprefix("val_") in _LOSS_MEASURES
 
 
 def _without_shared_prefix(names: list[str], renames: dict[str, str], taken: set[str]) -> list[str]:
@@ -211,15 +223,68 @@ def names_note(renames: dict[str, str]) -> str | None:
     if not shown:
         return None
     pairs = ", ".join(f"{old!r} as {new!r}" for old, new in shown.items())
-    return f"read the columns {pairs} (Keras's names)."
+    measure = next(
+        (old for old, new in shown.items() if new == "loss" and is_loss_measure(keras_name(old))), None
+    )
+    if measure is None:
+        return f"read the columns {pairs} (Keras's names)."
+    return (
+        f"read the columns {pairs} (Keras's names): no column is named a loss, so {measure!r}, named for "
+        "what a loss measures, is read as it (of several, cross-entropy before squared error before "
+        "absolute error)."
+    )
 
 
 def keras_named(columns: dict) -> tuple[dict[str, object], str | None]:
     """A mapping of columns under Keras's names, and the note saying which were renamed (or None).
+    Training phases logged side by side (`p1_loss`, …, `p2_loss`, …): the last phase is read, as
+    the last of several appended runs is, and the note says so.
 
     Example:
         >>> keras_named({"train_loss": [1.0], "valid_loss": [1.1]})[0]
         {'loss': [1.0], 'val_loss': [1.1]}
+        >>> named, note = keras_named({"p1_loss": [2.0, 1.0], "p2_loss": [0.9], "p2_val_loss": [1.0]})
+        >>> named
+        {'loss': [0.9], 'val_loss': [1.0]}
+        >>> print(note)
+        read the last of 2 training phases logged side by side ('p1_', 'p2_'): the columns of 'p2_', ...
     """
+    phases = _phases([str(key) for key in columns])
+    if phases:
+        columns = {key: value for key, value in columns.items() if _in_phase(str(key), phases[-1])}
     renames = keras_names(str(key) for key in columns)
-    return {renames.get(str(key), str(key)): value for key, value in columns.items()}, names_note(renames)
+    named = {renames.get(str(key), str(key)): value for key, value in columns.items()}
+    if not phases:
+        return named, names_note(renames)
+    listed = ", ".join(repr(phase) for phase in phases)
+    return named, (
+        f"read the last of {len(phases)} training phases logged side by side ({listed}): the columns "
+        f"of {phases[-1]!r}, without the prefix."
+    )
+
+
+def _phases(names: list[str]) -> list[str]:
+    """The prefixes of training phases logged side by side (`p1_`, `p2_`), in the order they
+    appear, when every column but the epoch belongs to one of at least two, each with its loss."""
+    prefixes: list[str] = []
+    for name in names:
+        words = _words(name)
+        if keras_name(name) == "epoch":
+            continue
+        if "_" not in words:
+            return []
+        prefix = words.split("_", 1)[0] + "_"
+        if prefix not in prefixes:
+            prefixes.append(prefix)
+    if len(prefixes) < 2 or set(prefixes) & {*_TRAIN_PREFIXES, *_VAL_PREFIXES, "test_"}:
+        return []  # `train_loss` and `val_loss` are one run's two curves, not two phases
+    with_loss = {
+        _words(name).split("_", 1)[0] + "_"
+        for name in names
+        if keras_name(_words(name).split("_", 1)[-1]) == "loss"
+    }
+    return prefixes if with_loss >= set(prefixes) else []
+
+
+def _in_phase(name: str, prefix: str) -> bool:
+    return keras_name(name) == "epoch" or _words(name).startswith(prefix)

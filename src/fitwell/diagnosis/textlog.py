@@ -18,8 +18,9 @@ as Keras's (`Train Loss` → `loss`, `Val Acc` → `val_acc`), and a `%` after a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from fitwell.diagnosis.column_names import keras_name
+from fitwell.diagnosis.column_names import is_loss_measure, keras_name
 
 __all__ = ["read_text_records"]
 
@@ -41,7 +42,15 @@ def read_text_records(
 ) -> tuple[dict[str, list[float | None]], list[int] | None, int, int | None] | None:
     """`(columns, epochs, runs, first)` read from a printed training log (of the last run when the
     epoch count starts again: `runs` says how many there were, `first` is the log's first epoch
-    number), or None when the text holds fewer than 2 records with a loss."""
+    number), or None when the text holds fewer than 2 records with a loss. Where no line names a
+    loss, a line naming what a loss measures (`Epoch 3: MSE = 7.4, MAE = 2.7`) is a record; which
+    of its names is the loss, the column names decide (`column_names.py`)."""
+    return _records(text, _is_loss) or _records(text, is_loss_measure)
+
+
+def _records(
+    text: str, is_loss: Callable[[str], bool]
+) -> tuple[dict[str, list[float | None]], list[int] | None, int, int | None] | None:
     runs: list[dict[int, dict[str, float]]] = [{}]
     epoch: int | None = None
     marked = bool(_EPOCH.search(text))
@@ -50,13 +59,13 @@ def read_text_records(
         if found:
             epoch = int(found.group(1))
         pairs = _metrics(line)
-        if not any(name == "loss" or name.endswith("_loss") for name in pairs):
+        if not any(is_loss(name) for name in pairs):
             continue
         if marked and epoch is None:
             continue  # metrics printed before the first epoch (a summary, an evaluation)
         records = runs[-1]
         key = epoch if marked and epoch is not None else len(records)
-        if not any(_is_training_loss(name) for name in pairs):
+        if not any(is_loss(name) and not name.startswith("val_") for name in pairs):
             # Validation printed on a line of its own joins its epoch; it starts none (a checkpoint
             # reloaded after training names an earlier epoch and its val_loss).
             if key in records:
@@ -76,8 +85,8 @@ def read_text_records(
     return columns, (order if marked else None), len(runs), first
 
 
-def _is_training_loss(name: str) -> bool:
-    return (name == "loss" or name.endswith("_loss")) and not name.startswith("val_")
+def _is_loss(name: str) -> bool:
+    return name == "loss" or name.endswith("_loss")
 
 
 def _metrics(line: str) -> dict[str, float]:
