@@ -1,10 +1,11 @@
-"""The `fitwell` command: a demo run, and diagnosis and plots of any CSVLogger file.
+"""The `fitwell` command: a demo run, and diagnosis and plots of any training log.
 
     fitwell demo [--epochs N] [--out DIR]      train on the shipped digits, write a run folder
     fitwell diagnose RUN.csv [--json]          say what the curves show, and what to change
     fitwell plot RUN.csv -o curves.png         draw the curves with the findings
 
-`diagnose` and `plot` read files written by fitwell's or Keras's CSVLogger.
+`diagnose` and `plot` read files written by fitwell's or Keras's CSVLogger, JSON dumps of
+`history.history`, printed training logs, and TensorBoard log folders.
 """
 
 from __future__ import annotations
@@ -47,9 +48,12 @@ def _parser() -> argparse.ArgumentParser:
             name,
             help=text,
             description=f"{text[0].upper()}{text[1:]}. RUN.csv is a file written by fitwell's or Keras's "
-            "CSVLogger (an 'epoch' column, then one column per log key).",
+            "CSVLogger (an 'epoch' column, then one column per log key), a JSON dump of history.history, "
+            "a printed training log, or a TensorBoard log folder.",
         )
-        command.add_argument("run", metavar="RUN.csv", help="the CSVLogger file")
+        command.add_argument(
+            "run", metavar="RUN.csv", help="the CSVLogger file (or JSON, printed log, TensorBoard folder)"
+        )
         command.add_argument("--loss", help="the training loss, e.g. sparse_categorical_crossentropy")
         command.add_argument("--num-classes", type=int, help="number of classes, for the chance level")
         if name == "diagnose":

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from fitwell.diagnosis.column_names import keras_named
+from fitwell.diagnosis.eventlog import is_event_log, is_scalar_export, read_event_log, read_scalar_export
 from fitwell.diagnosis.logfile import counted_from_zero, read_log_file
 
 __all__ = ["Curves", "is_accuracy", "read_curves"]
@@ -147,7 +148,12 @@ def read_curves(run: Any) -> Curves:
 def _read_any(run: Any) -> Curves:
     if isinstance(run, str | os.PathLike):
         path = os.fspath(run)
-        log = read_log_file(path)
+        if is_event_log(path):
+            log = read_event_log(path)
+        elif is_scalar_export(path):
+            log = read_scalar_export(path)
+        else:
+            log = read_log_file(path)
         if log.is_json:
             epochs = log.epochs
             curves = _from_lists(log.columns, epochs, source=path)

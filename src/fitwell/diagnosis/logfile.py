@@ -104,7 +104,10 @@ def _read_text(path: str) -> str:
             "dump of history.history. Check the path (it is relative to the current directory)."
         ) from None
     except IsADirectoryError:
-        raise ValueError(f"{path!r} is a directory. Expected a CSVLogger file or a JSON log.") from None
+        raise ValueError(
+            f"{path!r} is a directory without TensorBoard event files. Expected a CSVLogger file, a JSON "
+            "log, or a TensorBoard log folder (with events.out.tfevents.* files)."
+        ) from None
     if b"\0" in raw[:4096]:
         raise ValueError(
             f"{path!r} is not a text file (it holds binary data). Expected a CSVLogger file or a JSON "
