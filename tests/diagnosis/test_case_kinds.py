@@ -275,16 +275,23 @@ def test_advice_for_a_run_without_validation_never_names_a_validation_key(run):
 
 # -- logs with validation metrics but no validation loss -------------------------------------------
 def test_a_validation_accuracy_that_peaks_and_falls_without_a_validation_loss_is_overfitting():
-    # A hand-written loop that logs train_loss and val_acc only (a published log).
+    # A hand-written loop that logs train_loss and val_acc only (like a published log, on a
+    # validation set of about 700 samples: the accuracy moves in steps of 0.0014).
     run = {
         "epoch": list(range(1, 13)),
         "train_loss": [0.69, 0.63, 0.5, 0.41, 0.34, 0.25, 0.22, 0.18, 0.15, 0.13, 0.11, 0.1],
-        "val_acc": [0.677, 0.839, 0.839, 0.806, 0.806, 0.806, 0.806, 0.742, 0.742, 0.774, 0.774, 0.774],
+        "val_acc": [0.677, 0.839, 0.8376, 0.806, 0.8074, 0.806, 0.8046, 0.742, 0.7434, 0.774, 0.7754, 0.774],
     }
     finding = diagnose(run).primary
     assert finding.kind == "overfitting" and finding.evidence["metric"] == "val_acc"
     assert finding.summary.startswith("val_acc was best at epoch 2 (0.839), then fell")
     assert "monitor='val_acc', mode='max'" in finding.advice
+    # On 31 samples (the published log's set), the same fall is two answers: noise.
+    small = {
+        **run,
+        "val_acc": [0.677, 0.839, 0.839, 0.806, 0.806, 0.806, 0.806, 0.742, 0.742, 0.774, 0.774, 0.774],
+    }
+    assert "overfitting" not in diagnose(small).kinds
     # Without the validation metric, the same training loss says only that it still falls.
     assert diagnose({"loss": run["train_loss"]}).primary.kind == "still_improving"
 
@@ -323,3 +330,28 @@ def test_an_auc_stands_in_before_an_accuracy_that_rewards_the_majority_class():
     diagnosis = diagnose(run)
     assert diagnosis.kinds == ["healthy"] and "val_auc at 0.79" in diagnosis.primary.summary
     assert "monitor='val_auc', mode='max'" in diagnosis.primary.advice
+
+
+def test_a_validation_score_of_exactly_1_from_the_first_epoch_is_suspicious():
+    # A published Mask R-CNN run: val_mask_AP 1.0 at all 50 epochs while the loss fell 0.98 -> 0.11.
+    loss = (0.11 + 0.87 * np.exp(-np.arange(50) / 4)).tolist()
+    run = {"loss": loss, "val_mask_ap": [1.0] * 50}
+    finding = diagnose(run).primary
+    assert finding.kind == "suspicious_validation" and finding.evidence["metric"] == "val_mask_ap"
+    assert "val_mask_ap is exactly 1 at every epoch from the first on" in finding.summary
+    # Reaching 1 later is a model that learned the validation set.
+    later = {"loss": loss, "val_mask_ap": [0.6, 0.8, 0.9, *[1.0] * 47]}
+    assert "suspicious_validation" not in diagnose(later).kinds
+
+
+def test_a_training_loss_frozen_above_its_best_is_not_learning():
+    # A published regression run: the MSE reached 0.0256, jumped, then stayed at exactly 0.0281
+    # for 67 epochs: the model's outputs stopped changing.
+    loss = [26.42, 0.0285, 0.0283, 0.0281, 0.028, 0.0279, 0.0277, 0.0272, 0.0256, 0.0415] + [0.0281] * 67
+    val_loss = [0.0293, 0.027, 0.0269, 0.0268, 0.0267, 0.0266, 0.0264, 0.0258, 0.0243, 0.0268] + [0.0268] * 67
+    finding = diagnose({"loss": loss, "val_loss": val_loss}, loss="mse").primary
+    assert finding.kind == "not_learning" and finding.evidence["frozen_value"] == 0.0281
+    assert "loss was exactly 0.0281 at each of the last" in finding.summary
+    # A loss that settles at its best, printed to few digits, is converged, not dead.
+    settled = loss[:8] + [0.0256] * 69
+    assert "not_learning" not in diagnose({"loss": settled, "val_loss": val_loss}, loss="mse").kinds

@@ -104,11 +104,11 @@ LATER_BATCHES = {
     # Collected after the rules' first changes of the third revision: 27/44 with the rules of
     # before it, 29/44 when first scored, 30/44 once a loop's plural names (`train_losses`) are
     # read; then revised on (with `a`-`g`): 33/44.
-    "heldout7": (33, 44, 37),
+    "heldout7": (34, 44, 38),
     # Collected and scored after the whole third revision, never revised on: 23/46 when first
     # scored (24/46 with the rules of before the revision); 28/46 once its formats are read
     # (columns named `train`/`val` or `error`, a one-epoch last run before a repeated header).
-    "heldout8": (30, 46, 38),
+    "heldout8": (31, 46, 39),
     # Collected with it: 17/29 when first scored (16/29 with the rules of before the revision; one
     # file both readers call unusable); 18/29 once a file of one loss column is read.
     "heldout9": (19, 29, 25),
@@ -116,18 +116,25 @@ LATER_BATCHES = {
     # TensorFlow's printed tensors are read); with the rules of before the third revision, 7/10
     # and 27/41.
     "heldout10": (7, 10, 7),
-    "heldout11": (27, 41, 33),
+    "heldout11": (28, 41, 34),
     # Collected after the last rule change and scored once: 9/25 and 11/25 (20/50, as with the
     # rules of before the third revision), 13 of the 50 files refused; 12/25 and 12/25 once a
     # printed Python dict, pandas' to_json(), records under `history` and a printed log starting
     # with `[time]` are read.
-    "heldout12": (12, 25, 17),
-    "heldout13": (12, 25, 19),
+    "heldout12": (15, 25, 20),
+    "heldout13": (14, 25, 22),
+    # Collected after this revision's first changes (a climb over the last epochs, validation
+    # perfect from the first epoch, a training loss flat after its first epoch, the reader's
+    # measure-named losses, phases side by side, TensorBoard): 18/30 and 13/25 when first scored,
+    # the same as with the rules and reader of before; then revised on: 19/30 and 15/25 (a
+    # validation score of exactly 1 throughout, a loss frozen above its best, a validation
+    # accuracy's fall within its set's sampling noise).
+    "heldout14": (19, 30, 27),
+    "heldout15": (15, 25, 18),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout13`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout15`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
-#: (docs/diagnosis.md); `heldout8` … `heldout13` never were (some of their files taught the
-#: reader formats after they were scored).
+#: (docs/diagnosis.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
 
 
@@ -147,15 +154,15 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (34/51 on the last two batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (34/55 on the last two batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     right, total = (
-        a + b for a, b in zip(_right(results, "heldout10"), _right(results, "heldout11"), strict=True)
+        a + b for a, b in zip(_right(results, "heldout14"), _right(results, "heldout15"), strict=True)
     )
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_four_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_five_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -168,5 +175,7 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_four_known_on
     # to 40% on 466 images mid-run that settle as the rate decays. (A third, `h_003`, read a falling
     # validation accuracy on imbalanced classes as overfitting, until its AUC stood in first.) The
     # last batch added two of the first kind, `unstable` on a validation loss near zero: jumps of
-    # 0.0004 to 0.0028 on a regression, and of 0.029 to 0.067 at 99.4% validation accuracy.
-    assert flagged == ["d_019.csv", "d_042.csv", "n_016.json", "n_017.json"]
+    # 0.0004 to 0.0028 on a regression, and of 0.029 to 0.067 at 99.4% validation accuracy. Batch
+    # `p` added `p_006`: training-loss spikes from 0.0003 to 0.064 on a fine-tuned model, with
+    # validation jumps from 0.001 to 0.10 on 31 samples (one answer turning wrong).
+    assert flagged == ["d_019.csv", "d_042.csv", "n_016.json", "n_017.json", "p_006.csv"]

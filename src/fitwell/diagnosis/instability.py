@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from fitwell.diagnosis.findings import Finding
-from fitwell.diagnosis.leakage import estimated_samples
 from fitwell.diagnosis.run import RunView, format_epoch, format_number, learning_rate_range
+from fitwell.diagnosis.stats import estimated_samples
 
 __all__ = ["check_instability", "excursions", "peaks", "spikes"]
 

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from fitwell.diagnosis.curves import is_accuracy
+from fitwell.diagnosis.curves import is_accuracy, metric_direction
 from fitwell.diagnosis.findings import Finding
 from fitwell.diagnosis.overfitting import metric_gap
 from fitwell.diagnosis.run import RunView, format_number
+from fitwell.diagnosis.stats import estimated_samples
 
-__all__ = ["check_leakage", "estimated_samples", "scale_mismatch_note"]
+__all__ = ["check_leakage", "scale_mismatch_note"]
 
 _ADVICE = (
     "Check that no sample (or near-duplicate) is both in the training and the validation data, that "
@@ -31,30 +32,12 @@ _ADVICE = (
 )
 
 
-def estimated_samples(accuracies: np.ndarray) -> int | None:
-    """The validation set's size as its accuracy's steps show it (a lower bound), or None.
-
-    An accuracy on `N` samples moves in steps of `1/N`; the smallest step seen
-    between distinct values is a multiple of it.
-
-    Example:
-        >>> estimated_samples(np.array([0.9, 0.9333333, 0.9666667, 1.0, 0.9666667]))
-        30
-        >>> estimated_samples(np.array([1.0, 1.0])) is None
-        True
-    """
-    values = np.unique(np.round(accuracies[np.isfinite(accuracies)], 6))
-    steps = np.diff(values)
-    steps = steps[steps > 1e-5]
-    if len(values) < 3 or not len(steps):
-        return None
-    return int(round(1.0 / float(steps.min())))
-
-
 def check_leakage(run: RunView) -> Finding | None:
     """A perfect validation accuracy that beats training, or a validation loss far below training."""
     th = run.thresholds
-    if not run.has_val or run.n < 2:
+    if not run.has_val:
+        return _perfect_score_throughout(run)
+    if run.n < 2:
         return None
     val_key = run.val_accuracy_key
     samples = estimated_samples(run.curves.series(val_key)[1]) if val_key else None
@@ -134,6 +117,32 @@ def _perfect_from_the_start(run: RunView, end_ratio: float) -> Finding | None:
     if not (exact_zero or end_ratio < th.leak_beats_training_ratio):
         return None
     return _trivially_easy(run, float(val_accuracy[0]), float(accuracy[0]), exact_zero, end_ratio)
+
+
+def _perfect_score_throughout(run: RunView) -> Finding | None:
+    """Without a validation loss or accuracy: a validation score (AP, F1, IoU, AUC: any metric not
+    known to be better lower) that is exactly 1 at every epoch, the first included, while the
+    training loss still fell by more than half: the validation measures nothing (a set too
+    easy, leaked samples, or a metric that is broken)."""
+    if run.n < 3 or not float(np.min(run.loss[1:])) < 0.5 * float(run.loss[0]):
+        return None
+    for key in run.curves.values:
+        if not key.startswith("val_") or metric_direction(key) == "min":
+            continue
+        positions, values = run.curves.series(key)
+        if len(values) >= 3 and positions[0] == 0 and bool(np.all(values == 1.0)):
+            return Finding(
+                "suspicious_validation",
+                "warning",
+                [run.epoch_of(0)],
+                {"metric": key, "value": 1.0},
+                _ADVICE + f" Check too that {key} is computed on the predictions (a metric that always "
+                "returns 1 measures nothing).",
+                f"{key} is exactly 1 at every epoch from the first on, while loss still fell from "
+                f"{format_number(float(run.loss[0]))} to {format_number(float(run.loss[-1]))}: the "
+                "validation measures nothing.",
+            )
+    return None
 
 
 def _validation_accuracy_key(run: RunView) -> str | None:

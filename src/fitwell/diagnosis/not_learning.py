@@ -42,7 +42,11 @@ def check_not_learning(run: RunView) -> Finding | None:
         evidence = {"best": best, "curve": name, "largest_drop": max(drops)}
         seen = f"the loss did not move: it never fell more than {max(drops):.1%} below its first value."
     if not stuck:
-        found = _frozen_predictions(run) or (None if reference else _flat_after_first_epoch(run))
+        found = (
+            _frozen_predictions(run)
+            or _frozen_loss(run)
+            or (None if reference else _flat_after_first_epoch(run))
+        )
         if found is None:
             return None
         evidence, seen = found
@@ -132,6 +136,25 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
                 f"{format_number(float(np.max(values)))}): the model ranks no better than a coin.",
             )
     return None
+
+
+def _frozen_loss(run: RunView) -> tuple[dict, str] | None:
+    """`(evidence, summary)` when the training loss took exactly the same value at each of its last
+    epochs (at least 5, and a tenth of the run), above what it had reached before: the outputs
+    stopped changing after the model got worse (dead ReLUs, a collapsed output), since with
+    updates the epoch's mean loss moves at least in its last digits."""
+    frozen = max(5, round(0.1 * run.n))
+    if run.n < frozen + 2:
+        return None
+    tail = run.loss[-frozen:]
+    value, before = float(tail[0]), float(np.min(run.loss[:-frozen]))
+    if float(np.ptp(tail)) != 0.0 or value <= 0.0 or value < 1.05 * before:
+        return None
+    return (
+        {"curve": "loss", "frozen_value": value, "frozen_epochs": frozen, "best_before": before},
+        f"loss was exactly {format_number(value)} at each of the last {frozen} epochs, above the "
+        f"{format_number(before)} it had reached: the outputs stopped changing (a dead or collapsed model).",
+    )
 
 
 def _accuracy_rose_above_chance(run: RunView) -> bool:

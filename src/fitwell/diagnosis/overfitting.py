@@ -9,6 +9,7 @@ import numpy as np
 from fitwell.diagnosis import stats
 from fitwell.diagnosis.findings import Finding
 from fitwell.diagnosis.run import RunView, format_epoch, format_number
+from fitwell.diagnosis.stats import estimated_samples
 
 __all__ = ["OverfitEvidence", "check_overfitting", "measure_overfitting"]
 
@@ -143,7 +144,7 @@ def _metric_overfitting(run: RunView) -> Finding | None:
     `1 - value` when higher is better), while the training loss kept falling."""
     watched = run.watched
     found = _worse_after_best(run, run.thresholds.overfit_min_rise)
-    if found is None or not found[3]:
+    if found is None or not found[3] or _within_sampling_noise(run, found[1]):
         return None
     evidence, best_index, _, _ = found
     best_position = int(watched.positions[best_index])
@@ -175,6 +176,24 @@ def _metric_overfitting(run: RunView) -> Finding | None:
         f"{format_number(last)} at {format_epoch(last_epoch)} while loss kept falling "
         f"({format_number(float(run.loss[best_position]))} → {format_number(float(run.loss[-1]))}).",
     )
+
+
+def _within_sampling_noise(run: RunView, best_index: int) -> bool:
+    """Whether a validation accuracy-like score (between 0 and 1) fell from its best to its end
+    by no more than `overfit_metric_noise` standard errors of a difference of two scores on a set
+    of its size (estimated from the score's steps): a few samples changing their answer on a
+    small set, not a model getting worse. False when the size cannot be told."""
+    watched = run.watched
+    if not watched.higher_is_better:
+        return False
+    scores = 1.0 - watched.values  # the watched curve holds the error
+    samples = estimated_samples(scores)
+    if samples is None:
+        return False
+    best, end = float(scores[best_index]), float(scores[-1])
+    pooled = min(max((best + end) / 2, 1.0 / samples), 1.0 - 1.0 / samples)
+    error = np.sqrt(2.0 * pooled * (1.0 - pooled) / samples)
+    return best - end <= run.thresholds.overfit_metric_noise * error
 
 
 def _rising_steadily(run: RunView, values: np.ndarray, noise: float) -> bool:

@@ -12,6 +12,7 @@ import numpy as np
 __all__ = [
     "decreasing_fraction",
     "end_level",
+    "estimated_samples",
     "median_smooth",
     "noise_scale",
     "relative_drop",
@@ -102,3 +103,23 @@ def noise_scale(values: np.ndarray) -> float:
         return 0.0
     second = np.diff(np.asarray(values, dtype=np.float64), n=2)
     return float(1.4826 * np.median(np.abs(second - np.median(second))) / np.sqrt(6.0))
+
+
+def estimated_samples(accuracies: np.ndarray) -> int | None:
+    """The validation set's size as its accuracy's steps show it (a lower bound), or None.
+
+    An accuracy on `N` samples moves in steps of `1/N`; the smallest step seen
+    between distinct values is a multiple of it.
+
+    Example:
+        >>> estimated_samples(np.array([0.9, 0.9333333, 0.9666667, 1.0, 0.9666667]))
+        30
+        >>> estimated_samples(np.array([1.0, 1.0])) is None
+        True
+    """
+    values = np.unique(np.round(accuracies[np.isfinite(accuracies)], 6))
+    steps = np.diff(values)
+    steps = steps[steps > 1e-5]
+    if len(values) < 3 or not len(steps):
+        return None
+    return int(round(1.0 / float(steps.min())))

@@ -105,6 +105,11 @@ class Thresholds:
             (no new low of 1% over the last `tail_fraction` of the run) while the
             training loss fell `overfit_stall_train_drop` over that window.
         overfit_stall_train_drop: See `overfit_min_rise_with_gap`.
+        overfit_metric_noise: Without a validation loss, a validation accuracy-like score
+            (between 0 and 1) must fall from its best to its end by more than this many
+            standard errors of a difference of two scores on a set of its size (estimated from
+            the score's steps) to be `overfitting`: a few samples of a small set changing their
+            answer are noise.
         not_learning_margin: With a known baseline (or chance level), `not_learning` when
             the best (smoothed) validation loss (training loss without validation) never
             got more than this fraction below it, unless the validation accuracy (smoothed)
@@ -232,6 +237,7 @@ class Thresholds:
     overfit_metric_gap: float = 0.05
     overfit_min_rise_with_gap: float = 0.05
     overfit_stall_train_drop: float = 0.15
+    overfit_metric_noise: float = 2.0
     not_learning_margin: float = 0.05
     not_learning_accuracy_margin: float = 0.1
     not_learning_auc_margin: float = 0.01
