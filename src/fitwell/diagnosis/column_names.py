@@ -266,24 +266,17 @@ def keras_named(columns: dict) -> tuple[dict[str, object], str | None]:
 def _phases(names: list[str]) -> list[str]:
     """The prefixes of training phases logged side by side (`p1_`, `p2_`), in the order they
     appear, when every column but the epoch belongs to one of at least two, each with its loss."""
-    prefixes: list[str] = []
+    has_loss: dict[str, bool] = {}  # by prefix, in order of appearance
     for name in names:
-        words = _words(name)
         if keras_name(name) == "epoch":
             continue
-        if "_" not in words:
+        prefix, underscore, rest = _words(name).partition("_")
+        if not underscore:
             return []
-        prefix = words.split("_", 1)[0] + "_"
-        if prefix not in prefixes:
-            prefixes.append(prefix)
-    if len(prefixes) < 2 or set(prefixes) & {*_TRAIN_PREFIXES, *_VAL_PREFIXES, "test_"}:
+        has_loss[prefix + "_"] = has_loss.get(prefix + "_", False) or keras_name(rest) == "loss"
+    if len(has_loss) < 2 or set(has_loss) & {*_TRAIN_PREFIXES, *_VAL_PREFIXES, "test_"}:
         return []  # `train_loss` and `val_loss` are one run's two curves, not two phases
-    with_loss = {
-        _words(name).split("_", 1)[0] + "_"
-        for name in names
-        if keras_name(_words(name).split("_", 1)[-1]) == "loss"
-    }
-    return prefixes if with_loss >= set(prefixes) else []
+    return list(has_loss) if all(has_loss.values()) else []
 
 
 def _in_phase(name: str, prefix: str) -> bool:

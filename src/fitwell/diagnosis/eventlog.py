@@ -34,22 +34,14 @@ __all__ = ["is_event_log", "is_scalar_export", "read_event_log", "read_scalar_ex
 
 _EVENT_FILE = "events.out.tfevents."
 _EXPORT_HEADER = ["wall time", "step", "value"]
-#: Folder names of Keras's layout, and the prefix their curves get.
-_PHASE_FOLDERS = {
-    "train": "",
-    "validation": "val_",
-    "val": "val_",
-    "valid": "val_",
-    "eval": "val_",
-    "test": "test_",
-}
-#: Words of a tag that say which data it was measured on (`Loss/train`, `val/acc`).
-_PHASE_WORDS = {
+#: Names of the data a curve was measured on, and the prefix its curves get: as folders of Keras's
+#: layout (`train/`, `validation/`) and as words of a tag (`Loss/train`, `val/acc`).
+_PHASES = {
     "train": "",
     "training": "",
+    "validation": "val_",
     "val": "val_",
     "valid": "val_",
-    "validation": "val_",
     "eval": "val_",
     "test": "test_",
 }
@@ -72,12 +64,12 @@ def read_event_log(path: str) -> LogFile:
     root = os.path.abspath(path)
     if os.path.isfile(root):
         root = os.path.dirname(root)
-        if os.path.basename(root) in _PHASE_FOLDERS:
+        if os.path.basename(root) in _PHASES:
             root = os.path.dirname(root)  # a file of `train/`: its run is the folder above
     runs: dict[str, dict[str, str]] = {}
     for folder in sorted(_event_folders(root)):
-        if os.path.basename(folder) in _PHASE_FOLDERS and folder != root:
-            runs.setdefault(os.path.dirname(folder), {})[folder] = _PHASE_FOLDERS[os.path.basename(folder)]
+        if os.path.basename(folder) in _PHASES and folder != root:
+            runs.setdefault(os.path.dirname(folder), {})[folder] = _PHASES[os.path.basename(folder)]
         else:
             runs.setdefault(folder, {})[folder] = ""
     loaded = {run: {folder: _scalars(folder) for folder in phases} for run, phases in runs.items()}
@@ -116,8 +108,8 @@ def read_scalar_export(path: str) -> LogFile:
     stem = os.path.splitext(os.path.basename(path))[0]
     run, _, tag = stem.rpartition("-tag-")
     run_words = set(run.lower().replace("-", "_").split("_"))
-    prefix = next((_PHASE_FOLDERS[word] for word in run_words if word in _PHASE_FOLDERS), "")
-    name = _curve_name(tag.replace("_", "/") if "/" not in tag and _has_phase_word(tag) else tag, prefix)
+    prefix = next((_PHASES[word] for word in run_words if word in _PHASES), "")
+    name = _curve_name(tag.replace("_", "/"), prefix)  # the page writes a tag's `/` as `_`
     named, renamed = keras_named({name: []}) if name else ({}, None)
     if list(named) != ["loss"]:
         raise ValueError(
@@ -140,10 +132,6 @@ def read_scalar_export(path: str) -> LogFile:
                     f"{line.strip()!r}. Re-export the scalar from TensorBoard, or remove the line."
                 ) from None
     return _logged({"loss": values}, steps, [f"read as a TensorBoard export of {name!r}.", renamed])
-
-
-def _has_phase_word(tag: str) -> bool:
-    return any(word in _PHASE_WORDS for word in tag.lower().split("_"))
 
 
 def _logged(columns: dict[str, list[float | None]], epochs: list[int], notes: list[str | None]) -> LogFile:
@@ -242,10 +230,10 @@ def _curve_name(tag: str, prefix: str) -> str | None:
     ):
         return None
     parts = [part for part in lowered.replace(" ", "_").split("/") if part]
-    phase = next((part for part in parts if part in _PHASE_WORDS), None)
+    phase = next((part for part in parts if part in _PHASES), None)
     if phase is not None:
         parts.remove(phase)
-        prefix = prefix or _PHASE_WORDS[phase]
+        prefix = prefix or _PHASES[phase]
     name = "_".join(parts).removeprefix("epoch_").removesuffix("_epoch")
     if not name:
         return None

@@ -7,7 +7,7 @@ import numpy as np
 
 from fitwell.diagnosis.findings import Finding
 from fitwell.diagnosis.run import RunView, format_epoch, format_number, learning_rate_range
-from fitwell.diagnosis.stats import estimated_samples
+from fitwell.diagnosis.stats import difference_error, estimated_samples
 
 __all__ = ["check_instability", "excursions", "peaks", "spikes"]
 
@@ -104,8 +104,7 @@ def _beyond_sampling_noise(run: RunView, tops: np.ndarray) -> np.ndarray:
         if samples * (1.0 - float(accuracy[top])) >= run.thresholds.val_few_mistakes:
             kept.append(top)  # many mistakes: a jump of their mean loss is not one sample's doing
             continue
-        pooled = min(max((best + float(accuracy[top])) / 2, 1.0 / samples), 1.0 - 1.0 / samples)
-        error = np.sqrt(2.0 * pooled * (1.0 - pooled) / samples)
+        error = difference_error(best, float(accuracy[top]), samples)
         if best - float(accuracy[top]) > run.thresholds.val_accuracy_noise * error:
             kept.append(top)
     return np.asarray(kept, dtype=int)

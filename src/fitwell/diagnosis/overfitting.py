@@ -9,7 +9,7 @@ import numpy as np
 from fitwell.diagnosis import stats
 from fitwell.diagnosis.findings import Finding
 from fitwell.diagnosis.run import RunView, format_epoch, format_number
-from fitwell.diagnosis.stats import estimated_samples
+from fitwell.diagnosis.stats import difference_error, estimated_samples
 
 __all__ = ["OverfitEvidence", "check_overfitting", "measure_overfitting"]
 
@@ -191,9 +191,7 @@ def _within_sampling_noise(run: RunView, best_index: int) -> bool:
     if samples is None:
         return False
     best, end = float(scores[best_index]), float(scores[-1])
-    pooled = min(max((best + end) / 2, 1.0 / samples), 1.0 - 1.0 / samples)
-    error = np.sqrt(2.0 * pooled * (1.0 - pooled) / samples)
-    return best - end <= run.thresholds.overfit_metric_noise * error
+    return best - end <= run.thresholds.overfit_metric_noise * difference_error(best, end, samples)
 
 
 def _rising_steadily(run: RunView, values: np.ndarray, noise: float) -> bool:

@@ -11,6 +11,7 @@ import numpy as np
 
 __all__ = [
     "decreasing_fraction",
+    "difference_error",
     "end_level",
     "estimated_samples",
     "median_smooth",
@@ -123,3 +124,15 @@ def estimated_samples(accuracies: np.ndarray) -> int | None:
     if len(values) < 3 or not len(steps):
         return None
     return int(round(1.0 / float(steps.min())))
+
+
+def difference_error(first: float, second: float, samples: int) -> float:
+    """The standard error of the difference of two accuracies measured on `samples` samples each,
+    from their pooled rate (kept at least one sample away from 0 and 1).
+
+    Example:
+        >>> round(difference_error(0.804, 0.786, 500), 4)
+        0.0255
+    """
+    pooled = min(max((first + second) / 2, 1.0 / samples), 1.0 - 1.0 / samples)
+    return float(np.sqrt(2.0 * pooled * (1.0 - pooled) / samples))
