@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from fitwell.diagnosis.close_calls import close_calls
 from fitwell.diagnosis.context import RunContext, context_from_model, make_context
 from fitwell.diagnosis.curves import read_curves
 from fitwell.diagnosis.divergence import check_divergence
@@ -176,12 +177,24 @@ def _healthy(view: RunView) -> Finding:
             f", val_loss at {format_number(float(view.val_loss[-1]))} (lowest "
             f"{format_number(float(view.val_loss[best]))} at {format_epoch(best_epoch)})"
         )
+    keep = f"ModelCheckpoint(..., {monitor}, save_best_only=True) keeps the best epoch's weights."
+    calls = close_calls(view)
+    if not calls:
+        return Finding(
+            "healthy",
+            "info",
+            [],
+            evidence,
+            f"Nothing to change. {keep}",
+            summary + "; no sign of divergence, instability, over- or underfitting.",
+        )
+    evidence["close_to"] = [call.kind for call in calls]
+    watch = " ".join(call.watch for call in calls)
     return Finding(
         "healthy",
         "info",
         [],
         evidence,
-        f"Nothing to change. ModelCheckpoint(..., {monitor}, save_best_only=True) keeps the best epoch's "
-        "weights.",
-        summary + "; no sign of divergence, instability, over- or underfitting.",
+        f"No problem to fix. {watch}" + ("" if "overfitting" in evidence["close_to"] else f" {keep}"),
+        summary + ". " + " ".join(f"Close to {call.kind}: {call.seen}" for call in calls),
     )

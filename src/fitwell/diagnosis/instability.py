@@ -9,7 +9,7 @@ from fitwell.diagnosis.findings import Finding
 from fitwell.diagnosis.run import RunView, format_epoch, format_number, learning_rate_range
 from fitwell.diagnosis.stats import difference_error, estimated_samples
 
-__all__ = ["check_instability", "excursions", "peaks", "spikes"]
+__all__ = ["check_instability", "excursions", "jumps", "peaks", "spikes"]
 
 
 def spikes(values: np.ndarray, *, relative: float, floor: float) -> np.ndarray:
@@ -150,8 +150,16 @@ def _batch_outliers(run: RunView) -> tuple[np.ndarray, np.ndarray] | None:
     return np.flatnonzero(distance > run.thresholds.batch_spread_unstable), distance
 
 
-def check_instability(run: RunView) -> Finding | None:
-    """`unstable` when spikes are frequent in the training or validation loss, or inside epochs."""
+def jumps(run: RunView) -> tuple[np.ndarray, np.ndarray]:
+    """`(training, validation)`: the positions of the training loss's spikes (that validation
+    confirms, or too large for noise) and the validation positions of the validation loss's
+    jumps up and back (peaks and excursions beyond the validation set's sampling noise)."""
+    train, val, _ = _jumps(run)
+    return train, val
+
+
+def _jumps(run: RunView) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`jumps`, and the validation peaks among them (one-epoch jumps up and back)."""
     th = run.thresholds
     train_scale = run.reference or float(abs(run.loss[0]))
     train = _confirmed_by_validation(
@@ -167,6 +175,14 @@ def check_instability(run: RunView) -> Finding | None:
                 run, excursions(run.val_loss, relative=th.val_spike_relative, floor=floor)
             ),
         ).astype(int)
+    return train, val, sharp
+
+
+def check_instability(run: RunView) -> Finding | None:
+    """`unstable` when spikes are frequent in the training or validation loss, or inside epochs."""
+    th = run.thresholds
+    train_scale = run.reference or float(abs(run.loss[0]))
+    train, val, sharp = _jumps(run)
     val_epochs = run.val_positions[val] if run.has_val else val
     both = np.union1d(train, val_epochs)
     severe = _severe_count(run, train_scale)

@@ -108,16 +108,31 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
     at every epoch (at least 4, below perfect) while the training accuracy never got
     `not_learning_accuracy_margin` above that value (one class predicted throughout; a model that
     fits its training data and not the validation data is overfitting instead), or an AUC stayed
-    at 0.5 (a ranking no better than a coin). Only while the training loss never fell
-    `not_learning_frozen_drop` below its first value."""
+    at 0.5 (a ranking no better than a coin). When the training loss fell `not_learning_frozen_drop`
+    below its first value, over at least `not_learning_frozen_epochs` epochs, and only once the
+    loss (validation loss, else training loss) flattened over as many: a loss can fall that far by
+    learning the class frequencies alone (most pixels are background) and then stop; one still
+    falling is still learning, whatever the accuracy shows."""
     th = run.thresholds
+    needed = 4
     if stats.relative_drop(float(run.loss[0]), float(np.min(run.loss))) >= th.not_learning_frozen_drop:
-        return None  # a training loss that fell that far learned something, whatever the accuracy shows
+        needed = th.not_learning_frozen_epochs
+        watched = run.smooth_val_loss if run.has_val else run.smooth_loss
+        if len(watched) < needed or stats.relative_drop(float(watched[-needed]), float(watched[-1])) >= (
+            th.not_learning_margin
+        ):
+            return None
     key = run.val_accuracy_key if run.has_val else run.accuracy_key
     if key is not None:
         _, values = run.curves.series(key)
         _, training = run.curves.series(run.accuracy_key)
-        constant = len(values) >= 4 and float(np.ptp(values)) <= 1e-6 and float(values[0]) < th.leak_accuracy
+        # An accuracy of exactly 0 throughout is a metric that does not fit the task (accuracy on
+        # regression targets), not a frozen prediction.
+        constant = (
+            len(values) >= needed
+            and float(np.ptp(values)) <= 1e-6
+            and 0 < float(values[0]) < th.leak_accuracy
+        )
         if constant and float(np.max(training)) - float(values[0]) < th.not_learning_accuracy_margin:
             value = format_number(float(values[0]))
             return (
@@ -129,7 +144,7 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
         if "auc" not in name.lower():
             continue
         _, values = run.curves.series(name)
-        if len(values) >= 4 and float(np.max(np.abs(values - 0.5))) <= th.not_learning_auc_margin:
+        if len(values) >= needed and float(np.max(np.abs(values - 0.5))) <= th.not_learning_auc_margin:
             return (
                 {"metric": name, "constant_value": 0.5},
                 f"{name} stayed at 0.5 (between {format_number(float(np.min(values)))} and "

@@ -15,6 +15,7 @@ __all__ = [
     "check_still_improving",
     "is_crawl",
     "straightness",
+    "train_longer_advice",
 ]
 
 
@@ -196,7 +197,7 @@ def check_plateau_or_underfitting(run: RunView) -> Finding | None:
             "info",
             [last_epoch],
             {**evidence, "curve": "loss", "recent_drop": tail_drop, "recent_epochs": run.tail},
-            _longer_advice(run, last_epoch) + " If it then flattens this high, the model lacks capacity "
+            train_longer_advice(run, last_epoch) + " If it then flattens this high, the model lacks capacity "
             "(see underfitting).",
             f"loss is still falling ({tail_drop:.0%} over the last {run.tail} epochs, "
             f"{evidence['tail_rate_per_epoch']:.1%} per epoch) at {level}: too early to call it converged.",
@@ -248,7 +249,7 @@ def check_still_improving(run: RunView) -> Finding | None:
             "info",
             [last_epoch],
             {"curve": name, "recent_drop": drop, "recent_epochs": window, "new_lows": lows},
-            _longer_advice(run, last_epoch),
+            train_longer_advice(run, last_epoch),
             f"{name} set a new {best} in {lows} of the last {window} epochs ({drop:.1%} {fewer} over them, "
             f"to {format_number(watched.logged(len(raw) - 1))}): it has not converged.",
         )
@@ -260,7 +261,7 @@ def check_still_improving(run: RunView) -> Finding | None:
             "info",
             [last_epoch],
             {"curve": name, "recent_drop": margin, "recent_epochs": 1, "previous_best_epoch": earlier},
-            _longer_advice(run, last_epoch),
+            train_longer_advice(run, last_epoch),
             f"{name} was at its best in the last epoch: {format_number(watched.logged(len(raw) - 1))} at "
             f"{format_epoch(last_epoch)} against {format_number(watched.logged(earlier))} at best before "
             f"({format_epoch(run.epoch_of(int(watched.positions[earlier])))}; {margin:.1%} {fewer}): "
@@ -285,7 +286,7 @@ def check_still_improving(run: RunView) -> Finding | None:
         "info",
         [last_epoch],
         {"curve": name, "recent_drop": raw_drop, "recent_epochs": recent},
-        _longer_advice(run, last_epoch),
+        train_longer_advice(run, last_epoch),
         f"{name} is still making new {best}s: {format_number(watched.logged(latest))} in the last {recent} "
         f"epochs against {format_number(watched.logged(earlier))} before ({raw_drop:.0%} {fewer}) at "
         f"{format_epoch(last_epoch)}.",
@@ -339,7 +340,9 @@ def _ended_on_best(run: RunView) -> tuple[int, float] | None:
     return (earlier, margin) if margin >= run.thresholds.last_epoch_best else None
 
 
-def _longer_advice(run: RunView, last_epoch: int) -> str:
+def train_longer_advice(run: RunView, last_epoch: int) -> str:
+    """ "Train longer", with the epochs to give and the EarlyStopping that stops at the best epoch of
+    the watched curve."""
     watched = run.watched
     monitor = (
         f"monitor='{watched.name}', mode='{watched.mode}'"
@@ -377,6 +380,6 @@ def _too_short(run: RunView, raw: np.ndarray, name: str) -> Finding | None:
         "info",
         [last_epoch],
         {"curve": name, "recent_drop": fall, "recent_epochs": 1, "epochs": run.n},
-        _longer_advice(run, last_epoch),
+        train_longer_advice(run, last_epoch),
         seen,
     )

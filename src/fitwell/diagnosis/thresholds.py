@@ -120,9 +120,11 @@ class Thresholds:
             at every epoch (at least 4) while the training accuracy never got this much above
             it: the predictions never changed class...
         not_learning_auc_margin: ...or when an AUC stays within this of 0.5 at every epoch;
-            either only while the training loss never fell `not_learning_frozen_drop` below its
-            first value.
+            either over at least 4 epochs, or `not_learning_frozen_epochs` when the training loss
+            fell `not_learning_frozen_drop` below its first value (learning the class frequencies
+            alone can do that).
         not_learning_frozen_drop: See `not_learning_auc_margin`.
+        not_learning_frozen_epochs: See `not_learning_auc_margin`.
         balanced_baseline: Classes count as balanced when the baseline is at least this
             fraction of `ln C` (or unknown).
         flat_total_drop: Without a chance level, `not_learning` when neither loss ever
@@ -242,6 +244,7 @@ class Thresholds:
     not_learning_accuracy_margin: float = 0.1
     not_learning_auc_margin: float = 0.01
     not_learning_frozen_drop: float = 0.5
+    not_learning_frozen_epochs: int = 10
     balanced_baseline: float = 0.9
     flat_total_drop: float = 0.01
     flat_after_first_drop: float = 0.035
@@ -272,6 +275,11 @@ class Thresholds:
     leak_beats_training_ratio: float = 0.7
     leak_loss_ratio: float = 0.3
     leak_error_ratio: float = 0.2
+    close_call_new_low: float = 0.02
+    close_call_stall: float = 0.25
+    close_call_train_drop: float = 0.2
+    close_call_jumps: int = 3
+    close_call_rise: float = 0.03
 
 
 DEFAULT_THRESHOLDS = Thresholds()
