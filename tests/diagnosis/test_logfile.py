@@ -134,6 +134,10 @@ def test_files_that_are_not_logs_are_refused_clearly(tmp_path):
     no_header.write_text("1,2,3\n4,5,6\n")
     with pytest.raises(ValueError, match="No header row.*'epoch' or 'loss'"):
         read_curves(no_header)
+    one_number = tmp_path / "two.csv"
+    one_number.write_text("0.9\n0.5\n")  # too few lines to be a column of losses
+    with pytest.raises(ValueError, match="No header row"):
+        read_curves(one_number)
     broken = tmp_path / "broken.json"
     broken.write_text('{"loss": [1.0, 0.5')
     with pytest.raises(ValueError, match="looks like JSON but cannot be read"):
@@ -572,3 +576,12 @@ def test_a_printed_log_whose_lines_start_with_a_bracketed_time_is_not_taken_for_
         + "".join(f"[2024-10-31 23:0{e}:00] Epoch {e + 1}: loss: {1 / (e + 1):.3f}\n" for e in range(5))
     )
     assert read_curves(path).values["loss"].tolist() == [1.0, 0.5, 0.333, 0.25, 0.2]
+
+
+def test_a_bare_column_of_numbers_is_the_training_loss(tmp_path):
+    """`numpy.savetxt("loss.txt", losses)`: one number per line, no header."""
+    path = tmp_path / "loss.csv"
+    path.write_text("2.053e-01\n1.5e-01\n\n0.12\n0.11\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.2053, 0.15, 0.12, 0.11]
+    assert curves.notes[0] == "the file has no header: read its one number per line as the training loss."

@@ -118,6 +118,8 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         {'train_loss': 'loss', 'dev_loss': 'val_loss', 'eval_accuracy': 'val_accuracy'}
         >>> keras_names(["epoch", "train_loss", "test_loss", "test_acc"])  # no validation set
         {'train_loss': 'loss', 'test_loss': 'val_loss', 'test_acc': 'val_acc'}
+        >>> keras_names(["epoch", "loss", "train_acc", "val_acc"])  # a metric's training twin
+        {'train_acc': 'acc'}
     """
     names = list(names)
     keras_style = "loss" in names
@@ -132,7 +134,7 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         names = _without_shared_prefix(names, renames, taken)
     for name in names:
         target = keras_name(name)
-        if keras_style and target != "epoch":
+        if keras_style and target != "epoch" and not _training_twin(name, target, taken):
             continue
         if target != name and target not in taken:
             renames[name] = target
@@ -158,6 +160,12 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
             if target.startswith("test_") and len(target) > len("test_"):
                 renames[name] = "val_" + target[len("test_") :]
     return renames
+
+
+def _training_twin(name: str, target: str, names: set[str]) -> bool:
+    """Whether `name` is a training metric under a training prefix beside its validation twin
+    (`train_acc` beside `val_acc` in a log whose loss is `loss`): they pair as `acc`/`val_acc`."""
+    return name.lower().startswith(_TRAIN_PREFIXES) and f"val_{target}" in names
 
 
 def _one_named_loss(names: list[str], renames: dict[str, str], taken: set[str]) -> None:

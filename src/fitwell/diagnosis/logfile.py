@@ -207,6 +207,13 @@ def _find_header(lines: list[str]) -> tuple[int, str, list[str]]:
     return -1, ",", []
 
 
+def _one_number_per_line(lines: list[str]) -> bool:
+    """Whether the file is a bare column of numbers (at least 3), one per line, with no header:
+    what `numpy.savetxt` writes for a list of losses."""
+    numbers = [line.strip() for line in lines if line.strip()]
+    return len(numbers) >= 3 and all(_is_number(line) for line in numbers)
+
+
 def _transposed(lines: list[str]) -> list[str] | None:
     """The lines of a table written one row per metric (`pandas.DataFrame(history.history).T`:
     a first column of names, `loss` among them, then one number per epoch), turned to one column
@@ -241,6 +248,10 @@ def _read_csv(text: str, path: str) -> LogFile:
         printed = read_text_records(text)
         if printed is not None:
             return _printed_log(*printed)
+        if _one_number_per_line(lines):  # `numpy.savetxt("loss.txt", losses)`
+            log = _read_csv("loss\n" + text, path)
+            log.notes.insert(0, "the file has no header: read its one number per line as the training loss.")
+            return log
         first = lines[0] if lines else ""
         raise ValueError(
             f"No header row in {path!r}: none of its first {_HEADER_SEARCH_LINES} lines names an 'epoch' or "
