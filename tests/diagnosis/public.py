@@ -128,14 +128,41 @@ def diagnose_run(run: PublicRun):
 
 def score(runs: list[PublicRun]) -> list[tuple[PublicRun, str]]:
     """`(run, primary finding)`; `"error"` when the file is refused."""
-    results = []
+    return [(run, kinds[0]) for run, kinds in _judged(runs)]
+
+
+def _judged(runs: list[PublicRun]) -> list[tuple[PublicRun, list[str]]]:
+    """`(run, finding kinds)`, or `(run, ["error"])` when the file is refused; a healthy verdict's
+    close calls follow it as `close:<kind>`."""
+    judged = []
     for run in runs:
         try:
-            primary = diagnose_run(run).kinds[0]
+            diagnosis = diagnose_run(run)
         except (ValueError, TypeError):
-            primary = "error"
-        results.append((run, primary))
-    return results
+            judged.append((run, ["error"]))
+            continue
+        close = diagnosis.primary.evidence.get("close_to", [])
+        judged.append((run, [*diagnosis.kinds, *(f"close:{kind}" for kind in close)]))
+    return judged
+
+
+def close_calls(runs: list[PublicRun]) -> dict[str, tuple[int, int, int, int]]:
+    """For each finding a healthy verdict can come close to (`still_improving`, `overfitting`,
+    `unstable`): `(noted, missed, false notes, healthy)`: of the runs the first reader gave that
+    label and the rules called healthy (`missed`), how many carry the close call (`noted`); of
+    those the reader and the rules both call healthy (`healthy`), how many carry it anyway."""
+    judged = [(run, kinds) for run, kinds in _judged(runs) if kinds[0] == "healthy"]
+    table = {}
+    for kind in ("still_improving", "overfitting", "unstable"):
+        missed = [kinds for run, kinds in judged if run.first == kind]
+        healthy = [kinds for run, kinds in judged if run.first == "healthy"]
+        table[kind] = (
+            sum(f"close:{kind}" in kinds for kinds in missed),
+            len(missed),
+            sum(f"close:{kind}" in kinds for kinds in healthy),
+            len(healthy),
+        )
+    return table
 
 
 def summary(results: list[tuple[PublicRun, str]]) -> dict[str, tuple[int, int]]:
@@ -176,6 +203,9 @@ def main() -> None:
     print(confusion_markdown(results) + "\n")
     for name, (right, total) in summary(results).items():
         print(f"{name:>14}: {right}/{total} ({right / max(total, 1):.1%})")
+    print("\nclose calls on healthy verdicts (on runs the reader labelled so / on runs labelled healthy):")
+    for kind, (noted, missed, false, healthy) in close_calls(runs).items():
+        print(f"{kind:>16}: {noted}/{missed} / {false}/{healthy}")
     if "--show-misses" in sys.argv:
         for run, found in results:
             if run.split == "dev" and found not in (run.first, run.second):

@@ -129,10 +129,17 @@ LATER_BATCHES = {
     # the same as with the rules and reader of before; then revised on: 19/30 and 15/25 (a
     # validation score of exactly 1 throughout, a loss frozen above its best, a validation
     # accuracy's fall within its set's sampling noise).
-    "heldout14": (19, 30, 27),
+    "heldout14": (20, 30, 27),
     "heldout15": (15, 25, 18),
+    # Collected after this stop's first changes (close calls; predictions unchanged while the loss
+    # fell by learning the class prior): 20/30 and 21/31 when first scored (17/30 and 21/31 with
+    # the rules and reader of before: three files of one bare column of numbers were refused);
+    # then revised on: 21/30 and 22/31 (a steady climb of the validation loss up in two steps of
+    # three, 1% above its low).
+    "heldout16": (21, 30, 24),
+    "heldout17": (22, 31, 27),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout15`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout17`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -154,15 +161,15 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (34/55 on the last two batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (43/61 on the last two batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     right, total = (
-        a + b for a, b in zip(_right(results, "heldout14"), _right(results, "heldout15"), strict=True)
+        a + b for a, b in zip(_right(results, "heldout16"), _right(results, "heldout17"), strict=True)
     )
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_five_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_seven_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -177,5 +184,33 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_five_known_on
     # last batch added two of the first kind, `unstable` on a validation loss near zero: jumps of
     # 0.0004 to 0.0028 on a regression, and of 0.029 to 0.067 at 99.4% validation accuracy. Batch
     # `p` added `p_006`: training-loss spikes from 0.0003 to 0.064 on a fine-tuned model, with
-    # validation jumps from 0.001 to 0.10 on 31 samples (one answer turning wrong).
-    assert flagged == ["d_019.csv", "d_042.csv", "n_016.json", "n_017.json", "p_006.csv"]
+    # validation jumps from 0.001 to 0.10 on 31 samples (one answer turning wrong). Batch `q` added
+    # `q_002`, `unstable`: a log whose every other row is one batch's loss, not the epoch's mean;
+    # batch `r` added `r_005`, `suspicious_validation`: a validation accuracy of exactly 1 over the
+    # last 50 epochs on about 130 samples with the validation loss at 56% of the training loss,
+    # which both readers name as the second label (dropout can explain the loss).
+    assert flagged == [
+        "d_019.csv",
+        "d_042.csv",
+        "n_016.json",
+        "n_017.json",
+        "p_006.csv",
+        "q_002.csv",
+        "r_005.json",
+    ]
+
+
+def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a_reader_saw_it():
+    """Close calls (docs/diagnosis.md): of the runs a reader labelled still_improving, overfitting
+    or unstable and the rules called healthy, the share that carries that close call is at least
+    three times its share on runs the reader called healthy too."""
+    table = public.close_calls(public.load())
+    measured = {  # noted / missed, false notes / healthy, when measured (docs/diagnosis.md)
+        "still_improving": (10, 30, 16, 155),
+        "overfitting": (13, 24, 13, 155),
+        "unstable": (4, 13, 13, 155),
+    }
+    for kind, (noted, missed, false, healthy) in table.items():
+        was_noted, was_missed, was_false, was_healthy = measured[kind]
+        assert noted / missed >= was_noted / was_missed and false / healthy <= was_false / was_healthy
+        assert noted / missed >= 3 * false / healthy

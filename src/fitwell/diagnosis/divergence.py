@@ -108,7 +108,7 @@ def _exploded(run: RunView) -> Finding | None:
     # (erratic swings are instability), by a real share of the progress made (a loss near zero
     # that wiggles from 1e-4 to 5e-4 has lost nothing).
     steps_since = np.diff(run.loss[best_position:])
-    climbing = len(steps_since) > 0 and float(np.mean(steps_since > 0)) >= th.overfit_steady_share
+    climbing = len(steps_since) > 0 and float(np.mean(steps_since > 0)) >= th.diverge_steady_share
     lost = climbing and end - best > th.diverge_lost_share * (first - best)
     if not (best > 0 and end > growth * best and (end > first or lost)):
         return _back_above_start(run)

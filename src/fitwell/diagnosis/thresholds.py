@@ -25,10 +25,11 @@ class Thresholds:
         diverge_growth: `diverged` when the end level of the training loss is more
             than this many times its best value...
         diverge_lost_share: ...and above its first value, or, climbing steadily since its best
-            (up in `overfit_steady_share` of the steps; erratic swings are `unstable`), risen by
+            (up in `diverge_steady_share` of the steps; erratic swings are `unstable`), risen by
             more than this share of the progress made (first value − best): a loss near zero
             that wiggles from 1e-4 to 5e-4 has lost nothing. A last epoch back above the
             first, after the loss had at least halved, is `diverged` too.
+        diverge_steady_share: See `diverge_lost_share`.
         diverge_above_chance: `diverged` when the training loss ends more than this
             many times above the baseline (or chance level): a confidently wrong model.
         diverge_spike: `diverged` when the training loss of one epoch (or one batch, when
@@ -208,6 +209,7 @@ class Thresholds:
     recent_fraction: float = 0.1
     diverge_growth: float = 3.0
     diverge_lost_share: float = 0.1
+    diverge_steady_share: float = 0.75
     diverge_above_chance: float = 1.5
     diverge_spike: float = 10.0
     diverge_val_spike: float = 1000.0
@@ -233,8 +235,8 @@ class Thresholds:
     overfit_min_epochs_after: int = 2
     overfit_train_drop: float = 0.05
     overfit_steady_epochs: int = 3
-    overfit_steady_share: float = 0.75
-    overfit_steady_rise: float = 0.03
+    overfit_steady_share: float = 2 / 3
+    overfit_steady_rise: float = 0.01
     overfit_steady_noise_multiple: float = 3.0
     overfit_metric_gap: float = 0.05
     overfit_min_rise_with_gap: float = 0.05
