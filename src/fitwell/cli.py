@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -122,8 +123,13 @@ def _diagnose(
     from fitwell.diagnosis import diagnose
 
     diagnosis = diagnose(path, loss=loss, num_classes=num_classes, baseline=baseline)
-    print(json.dumps(diagnosis.to_dict(), indent=2) if as_json else str(diagnosis))
+    print(json.dumps(diagnosis.to_dict(), indent=2) if as_json else diagnosis.format(_terminal_width()))
     return 0
+
+
+def _terminal_width() -> int | None:
+    """The terminal's width when printing to one; None (no wrapping) into a file or a pipe."""
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
 
 
 def _plot(path: str, output: str, *, metric: str | None, loss: str | None, num_classes: int | None) -> int:
@@ -187,7 +193,7 @@ def _demo(epochs: int, out: Path, seed: int) -> int:
     can_plot = _demo_plot(history, diagnosis, out)
     written = "history.csv, curves.png, best.weights.h5" if can_plot else "history.csv, best.weights.h5"
     print(f"run folder {out}/: {written}")
-    print(f"\n{diagnosis}")
+    print(f"\n{diagnosis.format(_terminal_width())}")
     if not can_plot:
         print(
             "\nNo curves.png: drawing needs matplotlib, which is not installed. "

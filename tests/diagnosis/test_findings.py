@@ -59,3 +59,17 @@ def test_a_diagnosis_can_be_built_by_hand():
     diagnosis = Diagnosis([finding], epochs=4)
     assert diagnosis.to_dict()["findings"][0]["evidence"]["end_loss"] == "inf"
     assert "! plateau: Flat." in str(diagnosis) and not diagnosis.is_healthy
+
+
+def test_format_wraps_each_line_to_a_width_under_a_hanging_indent():
+    diagnosis = diagnose(synthetic.overfitting(30, best=10))
+    wrapped = diagnosis.format(width=60).splitlines()
+    assert all(len(line) <= 60 for line in wrapped)
+    assert wrapped[1].startswith("  ! overfitting: ") and wrapped[2].startswith("    ")
+    advice = next(index for index, line in enumerate(wrapped) if line.startswith("      → "))
+    assert wrapped[advice].startswith("      → Keep the weights") and wrapped[advice + 1].startswith(
+        "        "
+    )
+    # The same words as the unwrapped report, which keeps one line per note and finding.
+    assert " ".join(" ".join(wrapped).split()) == " ".join(str(diagnosis).split())
+    assert diagnosis.format() == str(diagnosis) and len(str(diagnosis).splitlines()) == 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
@@ -76,6 +77,20 @@ class Finding:
             "advice": self.advice,
             "summary": self.summary,
         }
+
+
+def _wrapped(text: str, width: int | None, first: str, rest: str) -> list[str]:
+    if width is None:
+        return [first + text]
+    # Code in the advice (`ModelCheckpoint(..., monitor='val_loss')`) is not split inside a word.
+    return textwrap.wrap(
+        text,
+        width,
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def _json_value(value: Any) -> Any:
@@ -154,10 +169,32 @@ class Diagnosis(Sequence[Finding]):
         return next((finding for finding in self.findings if finding.kind == kind), None)
 
     def __str__(self) -> str:
-        header = f"Diagnosis of {self.epochs} epoch{'s' if self.epochs != 1 else ''}:"
-        notes = [f"  note: {note}" for note in self.notes]
-        findings = [f"  {str(finding)}".replace("\n", "\n  ") for finding in self.findings]
-        return "\n".join([header, *notes, *findings])
+        return self.format()
+
+    def format(self, width: int | None = None) -> str:
+        """The report: a line per note and per finding, its advice under it. With `width`, each
+        is wrapped to that many columns under a hanging indent (a terminal's width: the
+        `fitwell diagnose` command does so); without, one line each (for files and notebooks,
+        which wrap for themselves).
+
+        Example:
+            >>> finding = Finding("healthy", "info", [], {}, "Nothing to change.", "loss ended at 0.1.")
+            >>> print(Diagnosis([finding], epochs=3).format(width=30))
+            Diagnosis of 3 epochs:
+              · healthy: loss ended at
+                0.1.
+                  → Nothing to change.
+        """
+        lines = [f"Diagnosis of {self.epochs} epoch{'s' if self.epochs != 1 else ''}:"]
+        for note in self.notes:
+            lines += _wrapped(note, width, "  note: ", "        ")
+        for finding in self.findings:
+            lines += _wrapped(
+                f"{_ICONS[finding.severity]} {finding.kind}: {finding.summary}", width, "  ", "    "
+            )
+            if finding.advice:
+                lines += _wrapped(finding.advice, width, "      → ", "        ")
+        return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: `{"primary", "epochs", "keys", "notes", "findings"}`."""
