@@ -127,7 +127,21 @@ def test_a_healthy_run_gets_only_the_summary():
     out = io.StringIO()
     live = LiveDiagnosis(file=out, loss="sparse_categorical_crossentropy", num_classes=10)
     assert _script(live, synthetic.healthy(30)) == []
-    assert out.getvalue().startswith("Diagnosis: healthy")
+    assert out.getvalue().startswith("Diagnosis: healthy") and "→" not in out.getvalue()
+
+
+def test_a_healthy_run_close_to_a_finding_gets_what_to_watch():
+    out = io.StringIO()
+    live = LiveDiagnosis(file=out)
+    n = 40
+    loss = synthetic.decay(n, 2.0, 0.2, speed=3.0)
+    val = np.concatenate(
+        [synthetic.decay(15, 2.0, 0.5, speed=4.0), 0.506 + 0.004 * np.sin(np.arange(n - 15))]
+    )
+    assert _script(live, {"loss": loss.tolist(), "val_loss": val.tolist()}) == []
+    text = out.getvalue()
+    assert text.startswith("Diagnosis: healthy") and "Close to overfitting: val_loss has not improved" in text
+    assert "    → No problem to fix. The gap grows: keep the weights of epoch 27" in text
 
 
 def test_validation_every_other_epoch_is_handled(blobs):

@@ -247,10 +247,11 @@ def _learning_rate(model: Any) -> float | None:
 
 
 def _summary(diagnosis: Diagnosis) -> str:
-    """The primary finding with its advice, then the other kinds on one line."""
+    """The primary finding with its advice (a healthy one's only when it names a close call),
+    then the other kinds on one line."""
     primary = diagnosis.primary
     lines = [f"Diagnosis: {primary.kind} — {primary.summary}"]
-    if primary.kind != "healthy":
+    if primary.kind != "healthy" or primary.evidence.get("close_to"):
         lines.append(f"    → {primary.advice}")
     others = [finding.kind for finding in diagnosis.findings[1:]]
     if others:
