@@ -112,9 +112,9 @@ def _some_jumps(run: RunView) -> CloseCall | None:
     count = len(train) + len(val)
     if count < run.thresholds.close_call_jumps:
         return None
-    what = " and ".join(f"{name} in {len(positions)}" for name, positions in shown)
+    what = " and ".join(f"{name} jumped up in {len(positions)}" for name, positions in shown)
     return CloseCall(
         "unstable",
-        f"{what} of {run.n - 1} epochs jumped up and back down, too few to call the run unstable.",
+        f"{what} of {run.n - 1} epochs, too few to call the run unstable.",
         "Should the jumps grow or come more often, lower the learning rate.",
     )
