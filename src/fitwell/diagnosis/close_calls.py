@@ -44,7 +44,8 @@ def close_calls(run: RunView) -> list[CloseCall]:
 def _recent_lows(run: RunView) -> CloseCall | None:
     """The watched curve (validation loss, else a validation metric, else the training loss) set
     its best in the end window, below its best before the window by at least
-    `close_call_new_low` (and above its noise): it was still edging down when the run stopped."""
+    `close_call_new_low`, and the smoothed curve fell by more than twice its noise (not one lucky
+    epoch): it was still edging down when the run stopped."""
     watched, th = run.watched, run.thresholds
     values = watched.values
     window = max(2, run.tail)
@@ -76,8 +77,10 @@ def _recent_lows(run: RunView) -> CloseCall | None:
 
 def _growing_gap(run: RunView) -> CloseCall | None:
     """The validation loss made its last new low at least `close_call_stall` of the run before the
-    end, and the training loss fell by at least `close_call_train_drop` since: the gap between
-    them grows while validation gains nothing, where overfitting begins."""
+    end, and the training loss fell by at least `close_call_train_drop` since (or, by
+    `overfit_train_drop`, while the validation loss's last three epochs sit `close_call_rise`
+    above that low): the gap between them grows while validation gains nothing, where
+    overfitting begins."""
     if not run.has_val or len(run.val_loss) < 5:
         return None
     th = run.thresholds
@@ -105,8 +108,8 @@ def _growing_gap(run: RunView) -> CloseCall | None:
 
 
 def _some_jumps(run: RunView) -> CloseCall | None:
-    """At least `close_call_jumps` jumps up and back of the training or validation loss, too few
-    (or too small against sampling noise) to call the run unstable."""
+    """At least `close_call_jumps` jumps of the training or validation loss, counted as `unstable`
+    counts them (`instability.jumps`), too few to call the run unstable."""
     train, val = jumps(run)
     shown = [(name, positions) for name, positions in (("loss", train), ("val_loss", val)) if len(positions)]
     count = len(train) + len(val)

@@ -203,6 +203,17 @@ class Thresholds:
         leak_error_ratio: ...and, when accuracy is recorded, with a validation error rate at
             most this fraction of the training error rate (augmentation and dropout leave
             honest runs near a third of it; leaked samples far below).
+        close_call_new_low: A healthy run is close to `still_improving` when the watched
+            curve's best in the end window is this fraction below its best before it (and the
+            smoothed curve fell by more than twice its noise).
+        close_call_stall: ...close to `overfitting` when the validation loss made its last new
+            low at least this fraction of the run before the end, and either the training loss
+            fell `close_call_train_drop` since, or the validation loss's last three epochs sit
+            `close_call_rise` above that low while the training loss fell `overfit_train_drop`.
+        close_call_train_drop: See `close_call_stall`.
+        close_call_rise: See `close_call_stall`.
+        close_call_jumps: ...close to `unstable` with at least this many jumps of the training
+            or validation loss (counted as for `unstable`), too few for it.
     """
 
     tail_fraction: float = 0.25
