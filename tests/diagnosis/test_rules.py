@@ -224,6 +224,25 @@ def test_predictions_that_never_change_are_not_learning_without_a_chance_level()
     assert diagnose(fits).primary.kind != "not_learning"
 
 
+def test_predictions_unchanged_after_the_loss_learned_the_class_prior_are_not_learning():
+    # A published segmentation log: the validation accuracy is 0.98661 (the background's share of
+    # the pixels) at every one of 35 epochs, while the loss fell from 1.39 to 0.05 and stayed there.
+    n = 35
+    loss = synthetic.decay(n, 1.39, 0.05, speed=25.0)
+    run = {
+        "loss": synthetic.noisy(loss, 0.05, 1).tolist(),
+        "accuracy": (0.986 + 0.0005 * np.sin(np.arange(n))).tolist(),
+        "val_loss": synthetic.noisy(synthetic.decay(n, 0.785, 0.057, speed=25.0), 0.01, 2).tolist(),
+        "val_accuracy": [0.98661] * n,
+    }
+    finding = diagnose(run).primary
+    assert finding.kind == "not_learning" and "val_accuracy was 0.9866 at every epoch" in finding.summary
+    # Under 10 epochs, or while the validation loss still falls, a loss that fell by half learned.
+    assert diagnose({key: values[:9] for key, values in run.items()}).primary.kind != "not_learning"
+    falling = {**run, "val_loss": np.geomspace(0.785, 0.01, n).tolist()}
+    assert diagnose(falling).primary.kind != "not_learning"
+
+
 # -- lr too low -------------------------------------------------------------------------
 @pytest.mark.parametrize("n", [5, 8, 30, 500])
 def test_a_straight_slow_descent_is_lr_too_low(n):
