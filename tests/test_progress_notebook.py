@@ -45,6 +45,7 @@ VARIANTS = {
     "without ipywidgets": "import sys\nsys.modules['ipywidgets'] = None  # any import of it now fails",
 }
 STEPS = 12  # 240 training samples in batches of 20
+DIAGNOSE = "history.diagnose()  # the last expression of a cell: what the notebook shows of it"
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +62,7 @@ def saved_notebook(tmp_path_factory):
     for setup in VARIANTS.values():
         cells += [nbformat.v4.new_code_cell(setup), nbformat.v4.new_code_cell(TRAIN)]
         cells.append(nbformat.v4.new_code_cell(REPORT))
+    cells.append(nbformat.v4.new_code_cell(DIAGNOSE))
     notebook = nbformat.v4.new_notebook(cells=cells)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("JUPYTER_PATH", str(folder / "jupyter"))
@@ -114,3 +116,9 @@ def test_a_callback_message_follows_its_epochs_output(saved_notebook, variant):
     message = next(i for i, (kind, text) in enumerate(shown) if "ReduceLROnPlateau" in text)
     assert shown[message] == ("stream", "Epoch 2: ReduceLROnPlateau reducing learning rate to 0.0001.\n")
     assert kinds.index("display") < message and message == len(shown) - 1
+
+
+def test_a_diagnosis_shows_as_its_report(saved_notebook):
+    (kind, text), *_ = texts(saved_notebook.cells[-1].outputs)
+    assert kind == "display" and text.startswith("Diagnosis of 2 epochs:\n  · still_improving: ")
+    assert "Finding(" not in text and "\n      → Train longer" in text

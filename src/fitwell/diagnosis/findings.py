@@ -67,6 +67,9 @@ class Finding:
         text = f"{_ICONS[self.severity]} {self.kind}: {self.summary}"
         return f"{text}\n    → {self.advice}" if self.advice else text
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (non-finite numbers become the strings `"nan"`, `"inf"`, `"-inf"`)."""
         return {
@@ -170,6 +173,10 @@ class Diagnosis(Sequence[Finding]):
 
     def __str__(self) -> str:
         return self.format()
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython and notebooks show the report, not the dataclass's fields."""
+        printer.text(str(self))
 
     def format(self, width: int | None = None) -> str:
         """The report: a line per note and per finding, its advice under it. With `width`, each
