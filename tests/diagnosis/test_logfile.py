@@ -585,3 +585,37 @@ def test_a_bare_column_of_numbers_is_the_training_loss(tmp_path):
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == [0.2053, 0.15, 0.12, 0.11]
     assert curves.notes[0] == "the file has no header: read its one number per line as the training loss."
+
+
+def test_histories_nested_by_phase_or_by_set_are_read(tmp_path):
+    phases = tmp_path / "phases.json"
+    phases.write_text(
+        json.dumps(
+            {
+                "phase1": {"loss": [1.4, 1.2], "val_loss": [1.3, 1.25]},
+                "phase2": {"loss": [1.0, 0.8, 0.7], "val_loss": [1.1, 1.0, 0.95]},
+                "best_phase": 2,
+                "config": {"seed": 0},
+            }
+        )
+    )
+    curves = read_curves(phases)
+    assert curves.values["loss"].tolist() == [1.0, 0.8, 0.7] and curves.values["val_loss"][-1] == 0.95
+    assert "read the last of 2 training phases" in curves.notes[0]
+    records = tmp_path / "records.json"
+    records.write_text(
+        json.dumps(
+            [
+                {
+                    "epoch": epoch,
+                    "train": {"loss": loss, "dice": 0.2},
+                    "val": {"loss": loss + 0.1, "dice": 0.25},
+                }
+                for epoch, loss in enumerate([1.5, 1.2, 1.0], start=1)
+            ]
+        )
+    )
+    curves = read_curves(records)
+    assert curves.values["loss"].tolist() == [1.5, 1.2, 1.0]
+    assert curves.values["val_loss"].tolist() == pytest.approx([1.6, 1.3, 1.1])
+    assert curves.values["val_dice"].tolist() == [0.25] * 3

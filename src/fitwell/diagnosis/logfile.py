@@ -145,6 +145,7 @@ def _as_columns(data: Any) -> tuple[Any, str | None]:
     epoch, alone or under `history`) or from pandas' `to_json()` (`{"loss": {"0": 0.9, ...}}`)."""
     records = data.get("history") if isinstance(data, Mapping) else data
     if isinstance(records, list) and records and all(isinstance(record, Mapping) for record in records):
+        records = [_flattened(record) for record in records]  # `{"epoch": 1, "train": {"loss": ...}}`
         keys = list(dict.fromkeys(key for record in records for key in record))
         columns = {key: [record.get(key) for record in records] for key in keys}
         return columns, f"read a JSON list of {len(records)} per-epoch records as one column per key."
@@ -154,7 +155,23 @@ def _as_columns(data: Any) -> tuple[Any, str | None]:
             columns,
             "read pandas' to_json() table (one object per column, keyed by row) as one column per key.",
         )
+    if isinstance(data, Mapping) and "history" not in data:
+        # Histories nested one level down: by training phase (`{"phase1": {"loss": [...]}, ...}`,
+        # read as the side-by-side phases `phase1_loss`, ...) or by set (`{"train": {"loss": ...},
+        # "val": {"loss": ...}}`, read as `train_loss`, `val_loss`).
+        return _flattened(data), None
     return data, None
+
+
+def _flattened(data: Mapping) -> dict:
+    """The mapping with its nested mappings' items lifted one level, under `outer_inner` names."""
+    flat = {}
+    for outer, value in data.items():
+        if isinstance(value, Mapping) and not _indexed(value):
+            flat.update({f"{outer}_{key}": item for key, item in value.items()})
+        else:
+            flat[outer] = value
+    return flat
 
 
 def _indexed(value: Any) -> bool:
