@@ -73,8 +73,9 @@ def test_every_file_is_read_or_refused_saying_what_was_expected():
 def test_the_score_on_the_dev_split(results):
     right, total = _right(results, "dev")
     # 30/52 before the rules were revised on this split's misses; 40/52 after; 41/52 after the
-    # revision on every earlier set's misses.
-    assert right >= 41 and total == 52
+    # revision on every earlier set's misses; 40/52 once a training loss still falling while the
+    # validation loss stalls is no longer `still_improving` (four files gained elsewhere).
+    assert right >= 40 and total == 52
 
 
 def test_the_score_on_the_held_out_split(results):
@@ -135,11 +136,17 @@ LATER_BATCHES = {
     # fell by learning the class prior): 20/30 and 21/31 when first scored (17/30 and 21/31 with
     # the rules and reader of before: three files of one bare column of numbers were refused);
     # then revised on: 21/30 and 22/31 (a steady climb of the validation loss up in two steps of
-    # three, 1% above its low).
-    "heldout16": (21, 30, 24),
+    # three, 1% above its low); 22/30 after the revision on `s` and `t`.
+    "heldout16": (22, 30, 25),
     "heldout17": (22, 31, 27),
+    # Collected after that revision: 9/20 and 16/30 when first scored (9/20 and 15/30 with the
+    # rules and reader of the session's start); then revised on: 10/20 and 16/30 (with validation,
+    # a training loss still falling is not `still_improving`; a long run's validation minimum is
+    # that of a running median over a thirtieth of it).
+    "heldout18": (10, 20, 17),
+    "heldout19": (16, 30, 24),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout17`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout19`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -153,7 +160,7 @@ def test_the_scores_on_the_later_batches(results, split):
 
 @pytest.mark.parametrize(
     ("split", "least"),
-    [("dev", 47), ("heldout", 47), *((split, floors[2]) for split, floors in LATER_BATCHES.items())],
+    [("dev", 47), ("heldout", 46), *((split, floors[2]) for split, floors in LATER_BATCHES.items())],
 )
 def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split, least):
     # Counting a reader's second defensible label too (about two thirds of the labels are ambiguous).
@@ -161,15 +168,15 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (43/61 on the last two batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (26/50 on the last two batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     right, total = (
-        a + b for a, b in zip(_right(results, "heldout16"), _right(results, "heldout17"), strict=True)
+        a + b for a, b in zip(_right(results, "heldout18"), _right(results, "heldout19"), strict=True)
     )
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_seven_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_nine_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -188,7 +195,10 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_seven_known_o
     # `q_002`, `unstable`: a log whose every other row is one batch's loss, not the epoch's mean;
     # batch `r` added `r_005`, `suspicious_validation`: a validation accuracy of exactly 1 over the
     # last 50 epochs on about 130 samples with the validation loss at 56% of the training loss,
-    # which both readers name as the second label (dropout can explain the loss).
+    # which both readers name as the second label (dropout can explain the loss). Batches `s` and
+    # `t` added two `overfitting` that both readers name as their second label: a validation loss
+    # that dips once to 0.028 on a set scored 98-99% and settles at 0.075, and a fine-tuning phase
+    # whose validation loss was lowest at its first epoch and ended 2% above it.
     assert flagged == [
         "d_019.csv",
         "d_042.csv",
@@ -197,6 +207,8 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_seven_known_o
         "p_006.csv",
         "q_002.csv",
         "r_005.json",
+        "s_016.csv",
+        "t_020.json",
     ]
 
 
@@ -206,9 +218,9 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
     three times its share on runs the reader called healthy too."""
     table = public.close_calls(public.load())
     measured = {  # noted / missed, false notes / healthy, when measured (docs/diagnosis.md)
-        "still_improving": (10, 30, 16, 155),
-        "overfitting": (13, 24, 13, 155),
-        "unstable": (4, 13, 13, 155),
+        "still_improving": (11, 35, 18, 172),
+        "overfitting": (14, 29, 17, 172),
+        "unstable": (4, 15, 14, 172),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from diagnosis import synthetic
 from fitwell.diagnosis import Thresholds, diagnose
 
 CE = {"loss": "sparse_categorical_crossentropy", "num_classes": 10}
+PUBLIC_LOGS = Path(__file__).parent / "fixtures" / "public" / "logs"
 
 
 def kinds(run, **kwargs):
@@ -101,6 +103,23 @@ def test_one_bad_validation_epoch_at_the_end_is_not_overfitting():
     run = synthetic.healthy(40)
     run["val_loss"][-1] *= 1.6
     assert "overfitting" not in kinds(run)
+
+
+def test_a_long_noisy_run_is_measured_from_its_level_not_a_dip():
+    # A published log (s_014): 1,500 short epochs, the validation loss flat near 0.56 with ±10%
+    # noise from epoch 700 on. The lowest 3-epoch median (0.50) is a lucky dip, and was read as a
+    # rise of 18%; the lowest 51-epoch median is the level it got to.
+    published = diagnose(str(PUBLIC_LOGS / "s_014.csv"))
+    assert "overfitting" not in published.kinds
+    # The same noise on a level that climbs by a fifth over the last half is overfitting.
+    rng = np.random.default_rng(3)
+    n = 1500
+    val = np.concatenate([synthetic.decay(700, 2.5, 0.56, speed=6.0), np.full(n - 700, 0.56)])
+    val = (
+        val * (1.0 + 0.08 * rng.standard_normal(n)) * np.concatenate([np.ones(750), np.linspace(1, 1.2, 750)])
+    )
+    loss = synthetic.decay(n, 2.4, 0.41, speed=3.0) * (1.0 + 0.05 * rng.standard_normal(n))
+    assert diagnose({"loss": loss.tolist(), "val_loss": val.tolist()}).primary.kind == "overfitting"
 
 
 def test_a_rise_within_noise_is_not_overfitting():
@@ -286,6 +305,29 @@ def test_five_epochs_still_falling_at_a_poor_value_are_still_improving_and_flat_
     assert kinds(run)[0] == "still_improving"
     flat = {**run, "loss": [2.3, 1.2, 1.0, 0.99, 0.99], "val_loss": [1.3, 1.05, 1.0, 0.995, 0.99]}
     assert kinds(flat)[0] == "underfitting"
+
+
+def test_a_training_loss_falling_at_a_poor_value_while_validation_stalls_is_not_still_improving():
+    # A published log (facial expressions, 31 epochs): the training loss falls 2% an epoch at 68%
+    # accuracy, while the validation loss has made no new low for 8 epochs. Still improving is told
+    # by the validation loss; a training loss that falls without it is the gap growing.
+    val = [1.43, 1.39, 1.53, 1.34, 1.26, 1.22, 1.22, 1.17, 1.18, 1.15, 1.15, 1.23, 1.12, 1.1, 1.12, 1.14]
+    val += [1.17, 1.08, 1.1, 1.12, 1.07, 1.12, 1.07, 1.12, 1.1, 1.14, 1.24, 1.14, 1.14, 1.11, 1.2]
+    loss = [1.75, 1.553, 1.475, 1.415, 1.369, 1.296, 1.24, 1.218, 1.198, 1.137, 1.127, 1.098, 1.085, 1.044]
+    loss += [1.025, 1.026, 0.993, 0.961, 0.941, 0.91, 0.929, 0.899, 0.883, 0.838, 0.828, 0.809, 0.807, 0.786]
+    loss += [0.787, 0.707, 0.753]
+    run = {
+        "loss": loss,
+        "acc": np.linspace(0.29, 0.68, 31).tolist(),
+        "val_loss": val,
+        "val_acc": np.minimum(np.linspace(0.3, 0.6, 31), 0.53).tolist(),
+    }
+    diagnosis = diagnose(run)
+    assert "still_improving" not in diagnosis.kinds
+    assert diagnosis.primary.kind == "overfitting" or "overfitting" in diagnosis.primary.evidence["close_to"]
+    # Without validation, the same training loss is a run still improving.
+    alone = diagnose({"loss": run["loss"], "acc": run["acc"]}).primary
+    assert alone.kind == "still_improving" and "too early to call it converged" in alone.summary
 
 
 @pytest.mark.parametrize("n", [5, 30, 500])

@@ -39,10 +39,12 @@ class OverfitEvidence:
 
 
 def measure_overfitting(values: np.ndarray, *, tail_fraction: float) -> OverfitEvidence | None:
-    """Locate the minimum of a validation curve and the rise after it (None for < 3 values)."""
+    """Locate the minimum of a validation curve and the rise after it (None for < 3 values). The
+    minimum is that of a running median over about a thirtieth of the run (3 epochs up to 119
+    epochs; 51 over 1,500), so that a long noisy run is measured from its level, not a dip."""
     if len(values) < 3:
         return None
-    smooth = stats.median_smooth(values)
+    smooth = stats.running_median(values, 2 * (len(values) // 60) + 1)
     best = int(np.argmin(smooth))
     after = len(values) - 1 - best
     if after == 0:
@@ -304,9 +306,11 @@ def _finding(
             f"{format_number(float(run.loss[-1]))}){gap_text}."
         )
     else:
+        # The rise is timed on the smoothed curve; a raw best after its onset is one low epoch.
+        since = f"from {format_epoch(onset_epoch)} on, " if onset_epoch > best_epoch else ""
         seen = (
             f"val_loss was lowest at {format_epoch(best_epoch)} ({format_number(best_value)}), then rose "
-            f"{evidence.rise:.0%} (smoothed; from {format_epoch(onset_epoch)} on, "
+            f"{evidence.rise:.0%} (smoothed; {since}"
             f"to {format_number(last_val)} at "
             f"{last_epoch}) while loss kept falling ({format_number(float(run.loss[best_position]))} → "
             f"{format_number(float(run.loss[-1]))}){gap_text}."

@@ -190,7 +190,10 @@ def check_plateau_or_underfitting(run: RunView) -> Finding | None:
     evidence["tail_rate_per_epoch"] = (
         1.0 - (float(smooth[-1]) / start) ** (1.0 / run.tail) if start > 0 else 0.0
     )
-    if evidence["tail_rate_per_epoch"] > th.underfit_max_rate and not setting_new_lows:
+    # Without validation, a training loss still falling is a run still improving. With it, the
+    # validation loss says so (check_still_improving): a training loss that falls while the
+    # validation loss does not is the gap growing, not progress.
+    if evidence["tail_rate_per_epoch"] > th.underfit_max_rate and not setting_new_lows and not run.has_val:
         last_epoch = run.epoch_of(run.n - 1)
         return Finding(
             "still_improving",
