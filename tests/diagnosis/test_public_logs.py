@@ -129,8 +129,8 @@ LATER_BATCHES = {
     # measure-named losses, phases side by side, TensorBoard): 18/30 and 13/25 when first scored,
     # the same as with the rules and reader of before; then revised on: 19/30 and 15/25 (a
     # validation score of exactly 1 throughout, a loss frozen above its best, a validation
-    # accuracy's fall within its set's sampling noise).
-    "heldout14": (20, 30, 27),
+    # accuracy's fall within its set's sampling noise); 21/30 after the fifth revision.
+    "heldout14": (21, 30, 28),
     "heldout15": (15, 25, 18),
     # Collected after this stop's first changes (close calls; predictions unchanged while the loss
     # fell by learning the class prior): 20/30 and 21/31 when first scored (17/30 and 21/31 with
@@ -142,8 +142,9 @@ LATER_BATCHES = {
     # Collected after that revision: 9/20 and 16/30 when first scored (9/20 and 15/30 with the
     # rules and reader of the session's start); then revised on: 10/20 and 16/30 (with validation,
     # a training loss still falling is not `still_improving`; a long run's validation minimum is
-    # that of a running median over a thirtieth of it).
-    "heldout18": (10, 20, 17),
+    # that of a running median over a thirtieth of it; a thousandfold validation spike is measured
+    # from the lowest of its 3-epoch running median: 11/20).
+    "heldout18": (11, 20, 18),
     "heldout19": (16, 30, 24),
 }
 #: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout19`: later batches,
@@ -168,7 +169,7 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (26/50 on the last two batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (27/50 on the last two batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     right, total = (
         a + b for a, b in zip(_right(results, "heldout18"), _right(results, "heldout19"), strict=True)

@@ -156,22 +156,27 @@ def _spike(run: RunView) -> Finding | None:
     found = _spike_in(run, np.arange(run.n), run.loss, "loss", run.thresholds.diverge_spike)
     if found is None and run.has_val:
         factor = run.thresholds.diverge_val_spike
-        found = _spike_in(run, run.val_positions, run.val_loss, "val_loss", factor)
+        found = _spike_in(run, run.val_positions, run.val_loss, "val_loss", factor, smoothed=True)
     return found
 
 
 def _spike_in(
-    run: RunView, positions: np.ndarray, loss: np.ndarray, name: str, factor: float
+    run: RunView, positions: np.ndarray, loss: np.ndarray, name: str, factor: float, *, smoothed: bool = False
 ) -> Finding | None:
+    """The largest jump of `loss` to `factor` × its lowest before, and above its first value. With
+    `smoothed`, the lowest is that of its 3-epoch running median: a validation loss of 0.0001 on
+    one near-perfect epoch of a small set is not the level a thousandfold jump is measured from.
+    The message quotes the raw values."""
     if len(loss) < 2:
         return None
-    lowest_before = np.minimum.accumulate(loss)[:-1]
+    basis = stats.median_smooth(loss) if smoothed else loss
+    lowest_before = np.minimum.accumulate(basis)[:-1]
     ratio = np.where(lowest_before > 0, loss[1:] / np.where(lowest_before > 0, lowest_before, 1.0), 0.0)
     exploded = np.flatnonzero((ratio > factor) & (loss[1:] > loss[0]))
     if not len(exploded):
         return None
     index = int(exploded[np.argmax(ratio[exploded])]) + 1
-    low_index = int(np.argmin(loss[:index]))
+    low_index = int(np.argmin(loss[:index]))  # the message quotes the raw values
     low, peak, last = float(loss[low_index]), float(loss[index]), float(loss[-1])
     position = int(positions[index])
     epoch = run.epoch_of(position)
