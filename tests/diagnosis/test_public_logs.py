@@ -131,7 +131,7 @@ LATER_BATCHES = {
     # validation score of exactly 1 throughout, a loss frozen above its best, a validation
     # accuracy's fall within its set's sampling noise); 21/30 after the fifth revision.
     "heldout14": (21, 30, 28),
-    "heldout15": (15, 25, 18),
+    "heldout15": (16, 25, 19),
     # Collected after this stop's first changes (close calls; predictions unchanged while the loss
     # fell by learning the class prior): 20/30 and 21/31 when first scored (17/30 and 21/31 with
     # the rules and reader of before: three files of one bare column of numbers were refused);
@@ -143,8 +143,9 @@ LATER_BATCHES = {
     # rules and reader of the session's start); then revised on: 10/20 and 16/30 (with validation,
     # a training loss still falling is not `still_improving`; a long run's validation minimum is
     # that of a running median over a thirtieth of it; a thousandfold validation spike is measured
-    # from the lowest of its 3-epoch running median: 11/20).
-    "heldout18": (11, 20, 18),
+    # from the lowest of its 3-epoch running median: 11/20; two distinct accuracies tell the
+    # validation set's size: 12/20).
+    "heldout18": (12, 20, 18),
     "heldout19": (16, 30, 24),
 }
 #: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout19`: later batches,
@@ -169,7 +170,7 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (27/50 on the last two batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (28/50 on the last two batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     right, total = (
         a + b for a, b in zip(_right(results, "heldout18"), _right(results, "heldout19"), strict=True)
@@ -177,7 +178,7 @@ def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_nine_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_eight_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -190,9 +191,9 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_nine_known_on
     # to 40% on 466 images mid-run that settle as the rate decays. (A third, `h_003`, read a falling
     # validation accuracy on imbalanced classes as overfitting, until its AUC stood in first.) The
     # last batch added two of the first kind, `unstable` on a validation loss near zero: jumps of
-    # 0.0004 to 0.0028 on a regression, and of 0.029 to 0.067 at 99.4% validation accuracy. Batch
-    # `p` added `p_006`: training-loss spikes from 0.0003 to 0.064 on a fine-tuned model, with
-    # validation jumps from 0.001 to 0.10 on 31 samples (one answer turning wrong). Batch `q` added
+    # 0.0004 to 0.0028 on a regression, and of 0.029 to 0.067 at 99.4% validation accuracy. (Batch
+    # `p` added `p_006`, validation jumps from 0.001 to 0.10 on 31 samples, until two distinct
+    # accuracies were enough to tell the set's size and its sampling noise.) Batch `q` added
     # `q_002`, `unstable`: a log whose every other row is one batch's loss, not the epoch's mean;
     # batch `r` added `r_005`, `suspicious_validation`: a validation accuracy of exactly 1 over the
     # last 50 epochs on about 130 samples with the validation loss at 56% of the training loss,
@@ -205,7 +206,6 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_nine_known_on
         "d_042.csv",
         "n_016.json",
         "n_017.json",
-        "p_006.csv",
         "q_002.csv",
         "r_005.json",
         "s_016.csv",
@@ -219,9 +219,9 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
     three times its share on runs the reader called healthy too."""
     table = public.close_calls(public.load())
     measured = {  # noted / missed, false notes / healthy, when measured (docs/diagnosis.md)
-        "still_improving": (11, 35, 18, 172),
-        "overfitting": (14, 29, 17, 172),
-        "unstable": (4, 15, 14, 172),
+        "still_improving": (11, 35, 18, 173),
+        "overfitting": (14, 29, 18, 173),
+        "unstable": (4, 15, 14, 173),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

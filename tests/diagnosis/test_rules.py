@@ -458,6 +458,21 @@ def test_validation_perfect_from_the_first_epoch_without_a_training_accuracy():
     assert "suspicious_validation" not in diagnose(flat).kinds
 
 
+def test_a_perfect_validation_accuracy_after_one_imperfect_epoch_tells_the_sets_size():
+    # A published log (phishing URLs): validation accuracy 0.99917 at the first epoch, then exactly
+    # 1 for 19 epochs, with a validation loss 10-60 times below the training loss. Two distinct
+    # accuracies bound the set from below (a step of 1/1,203): not a tiny set.
+    n = 20
+    run = {
+        "loss": np.geomspace(0.042, 0.00066, n).tolist(),
+        "accuracy": np.minimum(np.linspace(0.987, 1.0, n), 0.9997).tolist(),
+        "val_loss": np.geomspace(0.0022, 0.000011, n).tolist(),
+        "val_accuracy": [0.9991688] + [1.0] * (n - 1),
+    }
+    finding = diagnose(run).primary
+    assert finding.kind == "suspicious_validation" and "at least 1203 samples" in finding.summary
+
+
 def test_augmentation_lowers_the_validation_loss_without_being_a_leak():
     # Training loss 4x the validation loss, as with augmentation and dropout: honest when the
     # validation error is a third of the training error, suspicious when it is a tenth.
