@@ -619,3 +619,9 @@ def test_histories_nested_by_phase_or_by_set_are_read(tmp_path):
     assert curves.values["loss"].tolist() == [1.5, 1.2, 1.0]
     assert curves.values["val_loss"].tolist() == pytest.approx([1.6, 1.3, 1.1])
     assert curves.values["val_dice"].tolist() == [0.25] * 3
+    by_set = tmp_path / "by_set.json"
+    by_set.write_text(
+        json.dumps({"train": [{"loss": 0.9}, {"loss": 0.5}], "val": [{"loss": 1.0}, {"loss": 0.7}]})
+    )
+    curves = read_curves(by_set)
+    assert curves.values["loss"].tolist() == [0.9, 0.5] and curves.values["val_loss"].tolist() == [1.0, 0.7]

@@ -158,15 +158,20 @@ def _as_columns(data: Any) -> tuple[Any, str | None]:
     if isinstance(data, Mapping) and "history" not in data:
         # Histories nested one level down: by training phase (`{"phase1": {"loss": [...]}, ...}`,
         # read as the side-by-side phases `phase1_loss`, ...) or by set (`{"train": {"loss": ...},
-        # "val": {"loss": ...}}`, read as `train_loss`, `val_loss`).
+        # "val": {"loss": ...}}`, or per-epoch records under each set: `{"train": [{"loss": ...},
+        # ...], "val": [...]}`, read as `train_loss`, `val_loss`).
         return _flattened(data), None
     return data, None
 
 
 def _flattened(data: Mapping) -> dict:
-    """The mapping with its nested mappings' items lifted one level, under `outer_inner` names."""
+    """The mapping with its nested mappings' items (or its lists of records, as columns) lifted one
+    level, under `outer_inner` names."""
     flat = {}
     for outer, value in data.items():
+        if isinstance(value, list) and value and all(isinstance(record, Mapping) for record in value):
+            keys = dict.fromkeys(key for record in value for key in record)
+            value = {key: [record.get(key) for record in value] for key in keys}
         if isinstance(value, Mapping) and not _indexed(value):
             flat.update({f"{outer}_{key}": item for key, item in value.items()})
         else:
