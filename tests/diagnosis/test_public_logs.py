@@ -147,8 +147,13 @@ LATER_BATCHES = {
     # validation set's size: 12/20).
     "heldout18": (12, 20, 18),
     "heldout19": (16, 30, 24),
+    # Collected after those changes: 15/19 and 15/26 when first scored (one file both readers call
+    # unusable; 15/19 and 14/26 with the rules and reader of the session's start); then revised on:
+    # 15/19 and 16/26 (a loss that goes negative is not compared as a ratio).
+    "heldout20": (15, 19, 18),
+    "heldout21": (16, 26, 23),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout19`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout21`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -170,15 +175,15 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (28/50 on the last two batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (31/45 on the last two batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     right, total = (
-        a + b for a, b in zip(_right(results, "heldout18"), _right(results, "heldout19"), strict=True)
+        a + b for a, b in zip(_right(results, "heldout20"), _right(results, "heldout21"), strict=True)
     )
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_eight_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_eleven_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -200,7 +205,11 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_eight_known_o
     # which both readers name as the second label (dropout can explain the loss). Batches `s` and
     # `t` added two `overfitting` that both readers name as their second label: a validation loss
     # that dips once to 0.028 on a set scored 98-99% and settles at 0.075, and a fine-tuning phase
-    # whose validation loss was lowest at its first epoch and ended 2% above it.
+    # whose validation loss was lowest at its first epoch and ended 2% above it. Batches `u` and `v`
+    # added three, each with the problem as one reader's second label: a validation loss 14% above
+    # a low of 0.19 on 24 samples (`overfitting`); football results flat from the first epoch at
+    # 54% (`not_learning`, with no chance level given); MNIST with training-time augmentation, its
+    # test loss at 17% of the training loss (`suspicious_validation`).
     assert flagged == [
         "d_019.csv",
         "d_042.csv",
@@ -210,6 +219,9 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_eight_known_o
         "r_005.json",
         "s_016.csv",
         "t_020.json",
+        "u_012.csv",
+        "v_017.json",
+        "v_020.json",
     ]
 
 
@@ -219,9 +231,9 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
     three times its share on runs the reader called healthy too."""
     table = public.close_calls(public.load())
     measured = {  # noted / missed, false notes / healthy, when measured (docs/diagnosis.md)
-        "still_improving": (11, 35, 18, 173),
-        "overfitting": (14, 29, 18, 173),
-        "unstable": (4, 15, 14, 173),
+        "still_improving": (12, 37, 19, 184),
+        "overfitting": (14, 30, 21, 184),
+        "unstable": (5, 16, 15, 184),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

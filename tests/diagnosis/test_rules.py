@@ -473,6 +473,17 @@ def test_a_perfect_validation_accuracy_after_one_imperfect_epoch_tells_the_sets_
     assert finding.kind == "suspicious_validation" and "at least 1203 samples" in finding.summary
 
 
+def test_a_loss_that_goes_negative_is_not_compared_as_a_ratio():
+    # A published multi-task log: a negative log-likelihood, -0.86 to -4.69 in training while the
+    # validation loss climbs from -2.86 to +10.1. "val_loss at 0% of the training loss" meant nothing.
+    n = 25
+    loss = np.linspace(-0.86, -4.69, n)
+    val = np.concatenate([np.linspace(-1.0, -2.86, 6), np.linspace(-2.5, 10.1, n - 6)])
+    diagnosis = diagnose({"loss": loss.tolist(), "val_loss": val.tolist()})
+    assert "suspicious_validation" not in diagnosis.kinds and diagnosis.notes == []
+    assert diagnosis.primary.kind == "overfitting"
+
+
 def test_augmentation_lowers_the_validation_loss_without_being_a_leak():
     # Training loss 4x the validation loss, as with augmentation and dropout: honest when the
     # validation error is a third of the training error, suspicious when it is a tenth.

@@ -43,8 +43,7 @@ def check_leakage(run: RunView) -> Finding | None:
     samples = estimated_samples(run.curves.series(val_key)[1]) if val_key else None
     window = min(run.tail, len(run.val_loss))
     positions = run.val_positions[-window:]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        end_ratio = float(np.median(run.val_loss[-window:] / run.loss[positions]))
+    end_ratio = _loss_ratio(run.val_loss[-window:], run.loss[positions])
     perfect_at_once = _perfect_from_the_start(run, end_ratio)
     if perfect_at_once is not None:
         return perfect_at_once
@@ -69,13 +68,17 @@ def check_leakage(run: RunView) -> Finding | None:
                 {"val_accuracy": val_accuracy, "accuracy": train_accuracy, "val_samples_at_least": samples},
                 _ADVICE,
                 f"{val_key} is {format_number(val_accuracy)} over the last {window} epochs on at least "
-                f"{samples} samples (val_loss at {_share(end_ratio)} of the training loss): a perfect score "
-                "on that many samples usually means leaked or duplicated samples.",
+                f"{samples} samples"
+                + (
+                    f" (val_loss at {_share(end_ratio)} of the training loss)"
+                    if np.isfinite(end_ratio)
+                    else ""
+                )
+                + ": a perfect score on that many samples usually means leaked or duplicated samples.",
             )
     half = len(run.val_loss) // 2
     positions = run.val_positions[half:]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = float(np.median(run.val_loss[half:] / run.loss[positions]))
+    ratio = _loss_ratio(run.val_loss[half:], run.loss[positions])
     if np.isfinite(ratio) and ratio < th.leak_loss_ratio and _errors_far_fewer(run):
         return Finding(
             "suspicious_validation",
@@ -87,6 +90,15 @@ def check_leakage(run: RunView) -> Finding | None:
             "validation far easier than training.",
         )
     return None
+
+
+def _loss_ratio(val_loss: np.ndarray, loss: np.ndarray) -> float:
+    """The median of validation over training loss, epoch by epoch; NaN when either loss is not
+    positive somewhere (a loss that can go negative, such as a log-likelihood, has no scale to
+    compare: a validation loss of -2 is not "0% of" a training loss of -4)."""
+    if not (np.all(val_loss > 0) and np.all(loss > 0)):
+        return float("nan")
+    return float(np.median(val_loss / loss))
 
 
 def _perfect_from_the_start(run: RunView, end_ratio: float) -> Finding | None:
@@ -207,9 +219,10 @@ def scale_mismatch_note(run: RunView) -> str | None:
     th = run.thresholds
     if not run.has_val or run.n < 2 or not _accuracy_no_better(run):
         return None
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratios = run.val_loss / run.loss[run.val_positions]
-    if not np.all(np.isfinite(ratios)) or float(np.max(ratios)) >= th.leak_loss_ratio:
+    if not (np.all(run.val_loss > 0) and np.all(run.loss[run.val_positions] > 0)):
+        return None  # a loss that goes negative has no scale to compare
+    ratios = run.val_loss / run.loss[run.val_positions]
+    if float(np.max(ratios)) >= th.leak_loss_ratio:
         return None
     return (
         f"val_loss is {_share(float(np.median(ratios)))} of loss at every epoch while "
