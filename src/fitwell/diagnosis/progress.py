@@ -344,8 +344,8 @@ def _ended_on_best(run: RunView) -> tuple[int, float] | None:
 
 
 def train_longer_advice(run: RunView, last_epoch: int) -> str:
-    """ "Train longer", with the epochs to give and the EarlyStopping that stops at the best epoch of
-    the watched curve."""
+    """Advice to train longer: how many epochs, and the EarlyStopping that stops at the best epoch
+    of the watched curve."""
     watched = run.watched
     monitor = (
         f"monitor='{watched.name}', mode='{watched.mode}'"
