@@ -105,6 +105,23 @@ def test_one_bad_validation_epoch_at_the_end_is_not_overfitting():
     assert "overfitting" not in kinds(run)
 
 
+def test_a_small_climb_up_in_two_steps_of_three_is_overfitting():
+    # A published log: after its low at epoch 28, the validation loss went up in 7 of 10 steps, to
+    # 3% above it, while the training loss kept falling (0.244 → 0.183) and the accuracy gap grew.
+    val = [0.6664, 0.5908, 0.5286, 0.4778, 0.4373, 0.4063, 0.3827, 0.3654, 0.3542, 0.3464, 0.3398, 0.3338]
+    val += [0.3289, 0.3252, 0.3217, 0.3188, 0.3162, 0.3139, 0.3126, 0.3118, 0.3105, 0.3095, 0.3094, 0.3096]
+    val += [0.3082, 0.3062, 0.306, 0.3047, 0.3048, 0.3069, 0.3082, 0.3087, 0.3117, 0.3106, 0.3105, 0.3149]
+    val += [0.3129, 0.3139]
+    run = {"loss": np.geomspace(0.66, 0.183, len(val)).tolist(), "val_loss": val}
+    finding = diagnose(run).primary
+    assert finding.kind == "overfitting" and finding.evidence["best_epoch"] == 27
+    # Three steps up in five are still noise.
+    assert (
+        "overfitting"
+        not in diagnose({**run, "val_loss": val[:28] + [0.3052, 0.3049, 0.3056, 0.3051, 0.3058]}).kinds
+    )
+
+
 def test_a_long_noisy_run_is_measured_from_its_level_not_a_dip():
     # A published log (s_014): 1,500 short epochs, the validation loss flat near 0.56 with ±10%
     # noise from epoch 700 on. The lowest 3-epoch median (0.50) is a lucky dip, and was read as a
