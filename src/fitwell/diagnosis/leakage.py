@@ -92,13 +92,19 @@ def check_leakage(run: RunView) -> Finding | None:
     return None
 
 
-def _loss_ratio(val_loss: np.ndarray, loss: np.ndarray) -> float:
-    """The median of validation over training loss, epoch by epoch; NaN when either loss is not
-    positive somewhere (a loss that can go negative, such as a log-likelihood, has no scale to
-    compare: a validation loss of -2 is not "0% of" a training loss of -4)."""
+def _loss_ratios(val_loss: np.ndarray, loss: np.ndarray) -> np.ndarray | None:
+    """Validation over training loss, epoch by epoch; None when either loss is not positive
+    somewhere (a loss that can go negative, such as a log-likelihood, has no scale to compare: a
+    validation loss of -2 is not "0% of" a training loss of -4)."""
     if not (np.all(val_loss > 0) and np.all(loss > 0)):
-        return float("nan")
-    return float(np.median(val_loss / loss))
+        return None
+    return val_loss / loss
+
+
+def _loss_ratio(val_loss: np.ndarray, loss: np.ndarray) -> float:
+    """The median of `_loss_ratios`; NaN when they cannot be compared."""
+    ratios = _loss_ratios(val_loss, loss)
+    return float("nan") if ratios is None else float(np.median(ratios))
 
 
 def _perfect_from_the_start(run: RunView, end_ratio: float) -> Finding | None:
@@ -219,10 +225,8 @@ def scale_mismatch_note(run: RunView) -> str | None:
     th = run.thresholds
     if not run.has_val or run.n < 2 or not _accuracy_no_better(run):
         return None
-    if not (np.all(run.val_loss > 0) and np.all(run.loss[run.val_positions] > 0)):
-        return None  # a loss that goes negative has no scale to compare
-    ratios = run.val_loss / run.loss[run.val_positions]
-    if float(np.max(ratios)) >= th.leak_loss_ratio:
+    ratios = _loss_ratios(run.val_loss, run.loss[run.val_positions])
+    if ratios is None or float(np.max(ratios)) >= th.leak_loss_ratio:
         return None
     return (
         f"val_loss is {_share(float(np.median(ratios)))} of loss at every epoch while "
