@@ -413,6 +413,39 @@ def test_a_schedule_run_to_its_end_is_not_still_improving_unless_it_ends_on_a_cl
     assert diagnose({**run, "val_loss": [*val[:-1], 0.225]}).primary.kind == "still_improving"
 
 
+def test_a_rate_that_stepped_down_and_held_is_not_a_finished_schedule():
+    # A published two-phase run: 15 epochs at 1e-3, then 50 at 1e-5 with the validation loss
+    # still setting a new low at every epoch of the second phase.
+    val = [1.6 - 0.02 * i for i in range(15)] + [0.8 + 0.49 * 0.96**i for i in range(50)]
+    run = {
+        "loss": [v * 0.95 for v in val],
+        "val_loss": val,
+        "learning_rate": [1e-3] * 15 + [1e-5] * 50,
+    }
+    finding = diagnose(run).primary
+    assert finding.kind == "still_improving" and finding.evidence["new_lows"] >= 12
+    # Annealed to the same rate over the last epochs instead, the schedule ran to its end.
+    annealed = [1e-3] * 15 + np.geomspace(1e-3, 1e-5, 50).tolist()
+    assert diagnose({**run, "learning_rate": annealed}).primary.kind == "healthy"
+
+
+def test_a_loss_near_zero_that_halves_in_its_last_epoch_is_still_improving():
+    # A published 5-epoch run on an easy 6-class set: val_loss 2.24 → 0.040, halving at the end.
+    run = {
+        "loss": [0.62, 0.35, 0.16, 0.08, 0.047],
+        "val_loss": [2.24, 1.85, 0.54, 0.084, 0.040],
+        "val_accuracy": [0.17, 0.4, 0.85, 0.99, 1.0],
+        "accuracy": [0.8, 0.9, 0.96, 0.99, 1.0],
+    }
+    six_classes = {"loss": "sparse_categorical_crossentropy", "num_classes": 6}
+    assert diagnose(run, **six_classes).primary.kind == "still_improving"
+    # Below 5% of chance and a last step of 10%: nothing left to gain.
+    settled = {**run, "val_loss": [2.24, 1.85, 0.54, 0.0445, 0.040]}
+    assert diagnose(settled, **six_classes).primary.kind == "healthy"
+    loose = Thresholds(near_zero_new_best=0.6)
+    assert diagnose(run, **six_classes, thresholds=loose).primary.kind == "healthy"
+
+
 # -- suspicious validation --------------------------------------------------------------
 @pytest.mark.parametrize("n", [5, 30, 500])
 def test_perfect_validation_accuracy_is_suspicious(n):

@@ -237,9 +237,9 @@ def check_still_improving(run: RunView) -> Finding | None:
         if watched.is_metric
         else run.floor_of(raw, th.still_improving_floor)
     )
-    if float(raw[-1]) < floor:
-        return None  # nearly zero already: nothing left to gain
     ended_best = _ended_on_best(run)
+    if float(raw[-1]) < floor and (ended_best is None or ended_best[1] < th.near_zero_new_best):
+        return None  # nearly zero already, and not still falling fast: nothing left to gain
     if _schedule_finished(run) and ended_best is None:
         return None  # the rate was annealed to nearly zero: the schedule's last descent, finished
     best, fewer = ("high", "fewer errors") if watched.higher_is_better else ("low", "lower")
@@ -322,14 +322,16 @@ def _new_lows(run: RunView) -> tuple[int, int, float] | None:
 
 
 def _schedule_finished(run: RunView) -> bool:
-    """Whether the logged learning rate ended at most `schedule_finished` of its peak (a cosine or
-    one-cycle schedule run to its end): more epochs at that rate add next to nothing."""
+    """Whether the logged learning rate ended at most `schedule_finished` of its peak and was still
+    annealing (a cosine or one-cycle schedule run to its end): more epochs at that rate add next to
+    nothing. A rate that stepped down and then held for the last epochs is not finished."""
     key = run.curves.learning_rate_key
     if key is None:
         return False
     _, rates = run.curves.series(key)
     peak = float(np.max(rates)) if len(rates) >= 3 else 0.0
-    return peak > 0 and float(rates[-1]) <= run.thresholds.schedule_finished * peak
+    annealing = len(rates) >= 3 and float(rates[-1]) < float(rates[-3])
+    return peak > 0 and float(rates[-1]) <= run.thresholds.schedule_finished * peak and annealing
 
 
 def _ended_on_best(run: RunView) -> tuple[int, float] | None:

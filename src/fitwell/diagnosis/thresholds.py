@@ -180,11 +180,16 @@ class Thresholds:
             least this fraction (below the lowest value before it): a run that ends on a clear
             new best was stopped while it still improved, however noisy the epochs before.
         schedule_finished: Only that clear new best counts as `still_improving` when the logged
-            learning rate ended at most this fraction of its peak: a schedule run to its end
-            (cosine, one-cycle) creeps down to the last epoch, and more epochs at that rate add
-            next to nothing.
+            learning rate ended at most this fraction of its peak while still annealing (lower at
+            the last epoch than two epochs before): a schedule run to its end (cosine,
+            one-cycle) creeps down to the last epoch, and more epochs at that rate add next to
+            nothing. A rate that steps down and then holds (a second phase at 1e-5, or
+            ReduceLROnPlateau) is not finished: a curve still setting new lows at it gains from
+            more epochs.
         still_improving_floor: ...and it is still above this fraction of the baseline
-            (or chance level): a loss near zero has nothing left to gain.
+            (or chance level): a loss near zero has nothing left to gain...
+        near_zero_new_best: ...unless its last epoch is its best by at least this fraction
+            (a validation loss halving from 0.084 to 0.040 in its last epoch still gains).
         short_run_epochs: Runs of at most this many epochs are too short to judge
             plateaus, crawls or underfitting; still falling, they are `still_improving`.
         leak_accuracy: `suspicious_validation` when validation accuracy is perfect
@@ -281,6 +286,7 @@ class Thresholds:
     last_epoch_best: float = 0.02
     schedule_finished: float = 0.05
     still_improving_floor: float = 0.05
+    near_zero_new_best: float = 0.2
     short_run_epochs: int = 3
     leak_accuracy: float = 0.9995
     leak_min_samples: int = 100
