@@ -50,6 +50,26 @@ def test_plot_writes_the_image(overfit_csv, tmp_path, capsys):
     assert f"wrote {output}" in capsys.readouterr().out
 
 
+def test_columns_name_a_table_without_a_header_for_diagnose_and_plot(overfit_csv, tmp_path, capsys):
+    bare = tmp_path / "bare.csv"
+    bare.write_text("\n".join(overfit_csv.read_text().splitlines()[1:]) + "\n")  # the header line removed
+    assert main(["diagnose", str(bare)]) == 1
+    assert "--columns epoch,loss,val_loss" in capsys.readouterr().err
+    names = overfit_csv.read_text().splitlines()[0]
+    assert main(["diagnose", str(bare), "--columns", names]) == 0
+    out = capsys.readouterr().out
+    assert (
+        f"its columns were read as {names.replace(',', ', ')}," in out
+        and "overfitting: val_loss was lowest" in out
+    )
+    pytest.importorskip("matplotlib")
+    assert main(["plot", str(bare), "--columns", names, "-o", str(tmp_path / "bare.png")]) == 0
+    assert (tmp_path / "bare.png").read_bytes()[:4] == b"\x89PNG"
+    with pytest.raises(SystemExit):
+        main(["diagnose", str(bare), "--columns", "epoch,,loss"])
+    assert "expected names separated by commas" in capsys.readouterr().err
+
+
 def test_a_missing_file_is_reported_without_a_traceback(tmp_path, capsys):
     assert main(["diagnose", str(tmp_path / "nope.csv")]) == 1
     assert capsys.readouterr().err.startswith("fitwell diagnose: No CSV file at")

@@ -57,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
         )
         command.add_argument("--loss", help="the training loss, e.g. sparse_categorical_crossentropy")
         command.add_argument("--num-classes", type=int, help="number of classes, for the chance level")
+        command.add_argument(
+            "--columns",
+            type=_column_names,
+            help="the column names of a CSV file without a header row, in order, e.g. epoch,loss,val_loss",
+        )
         if name == "diagnose":
             command.add_argument(
                 "--baseline",
@@ -94,9 +99,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 loss=args.loss,
                 num_classes=args.num_classes,
                 baseline=args.baseline,
+                columns=args.columns,
                 as_json=args.json,
             )
-        return _plot(args.run, args.output, metric=args.metric, loss=args.loss, num_classes=args.num_classes)
+        return _plot(
+            args.run,
+            args.output,
+            metric=args.metric,
+            loss=args.loss,
+            num_classes=args.num_classes,
+            columns=args.columns,
+        )
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): stop quietly, and keep Python from
         # complaining again when it flushes stdout at exit.
@@ -117,12 +130,28 @@ def _one_line(error: Exception) -> str:
     return f"{type(error).__name__}: {text}"
 
 
+def _column_names(text: str) -> list[str]:
+    """`--columns epoch,loss,val_loss` as a list of names."""
+    names = [name.strip() for name in text.split(",")]
+    if not all(names):
+        raise argparse.ArgumentTypeError(
+            f"expected names separated by commas, e.g. epoch,loss,val_loss. Received: {text!r}"
+        )
+    return names
+
+
 def _diagnose(
-    path: str, *, loss: str | None, num_classes: int | None, baseline: float | None, as_json: bool
+    path: str,
+    *,
+    loss: str | None,
+    num_classes: int | None,
+    baseline: float | None,
+    columns: list[str] | None,
+    as_json: bool,
 ) -> int:
     from fitwell.diagnosis import diagnose
 
-    diagnosis = diagnose(path, loss=loss, num_classes=num_classes, baseline=baseline)
+    diagnosis = diagnose(path, loss=loss, num_classes=num_classes, baseline=baseline, columns=columns)
     print(json.dumps(diagnosis.to_dict(), indent=2) if as_json else diagnosis.format(_terminal_width()))
     return 0
 
@@ -132,12 +161,20 @@ def _terminal_width() -> int | None:
     return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
 
 
-def _plot(path: str, output: str, *, metric: str | None, loss: str | None, num_classes: int | None) -> int:
+def _plot(
+    path: str,
+    output: str,
+    *,
+    metric: str | None,
+    loss: str | None,
+    num_classes: int | None,
+    columns: list[str] | None,
+) -> int:
     from fitwell.plotting import plot_history
     from fitwell.saving.atomic import check_writable
 
     check_writable(output)  # before reading and drawing: a folder given as the file, a read-only folder
-    plot_history(path, metric, path=output, loss=loss, num_classes=num_classes)
+    plot_history(path, metric, path=output, loss=loss, num_classes=num_classes, columns=columns)
     print(f"wrote {output}")
     return 0
 

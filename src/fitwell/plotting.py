@@ -161,7 +161,8 @@ def plot_history(
         path: Save the figure there (format from the extension, e.g. `.png`).
         diagnosis: Annotate with `diagnose(history)` (True), a given `Diagnosis`,
             or nothing (False).
-        **diagnose_kwargs: Passed to `diagnose` (`loss=`, `num_classes=`).
+        **diagnose_kwargs: Passed to `diagnose` (`loss=`, `num_classes=`; `columns=` names the
+            columns of a CSV file without a header row, and is used to read it here too).
 
     Returns:
         The matplotlib `Figure`.
@@ -175,7 +176,7 @@ def plot_history(
         >>> [axes.get_ylabel() for axes in figure.axes]
         ['loss']
     """
-    curves = read_curves(history)
+    curves = read_curves(history, diagnose_kwargs.get("columns"))
     chosen = _pick_metric(curves, metric)
     single = ax is not None and not isinstance(ax, Sequence | np.ndarray)
     if chosen is None:

@@ -29,7 +29,8 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: marker lines among the rows, `%` after the numbers, rows with one cell under a two-column
 #: header); numbers without a header (`h_014`, `m_009`), a TensorBoard export of one unnamed
 #: scalar (`m_010`), and a table set out with spaces under names that hold spaces (`n_019`).
-#: Never guessed at. (Read since they were scored: `MSE = …, MAE = …` lines, `bce` and `rmse`
+#: Never guessed at (the two tables of numbers read with `columns=`, as a user would name them).
+#: (Read since they were scored: `MSE = …, MAE = …` lines, `bce` and `rmse`
 #: without a `loss`, two training phases side by side.)
 REFUSED = (
     "f_031.csv",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -625,3 +626,51 @@ def test_histories_nested_by_phase_or_by_set_are_read(tmp_path):
     )
     curves = read_curves(by_set)
     assert curves.values["loss"].tolist() == [0.9, 0.5] and curves.values["val_loss"].tolist() == [1.0, 0.7]
+
+
+# -- a table of numbers without a header, its columns named by the caller ------------------------
+PUBLIC_LOGS = Path(__file__).parent / "fixtures" / "public" / "logs"
+
+
+def test_columns_name_a_published_table_without_a_header():
+    # Five appended 100-epoch runs of `epoch, loss, accuracy %, val_loss, val_accuracy %`.
+    path = PUBLIC_LOGS / "h_014.csv"
+    with pytest.raises(ValueError, match=r"columns=\['epoch', 'loss', 'val_loss'\]"):
+        read_curves(path)  # refused, saying how to name the columns
+    curves = read_curves(path, columns=["epoch", "loss", "accuracy", "val_loss", "val_accuracy"])
+    assert len(curves) == 100 and curves.epochs[0] == 0  # the last run, counted from 1 in the file
+    assert curves.values["loss"][0] == 1.8462259329178117  # line 401: the last run's first epoch
+    assert curves.values["val_accuracy"].max() == pytest.approx(0.8666)  # read as a percentage
+    assert curves.notes[0].startswith("the file has no header: its columns were read as epoch, loss,")
+    assert "5 runs appended" in curves.notes[1]
+
+
+def test_columns_read_a_table_after_a_blank_line_and_one_split_by_spaces(tmp_path):
+    curves = read_curves(PUBLIC_LOGS / "m_009.csv", columns=["loss", "val_loss"])  # CRLF, line 1 empty
+    assert len(curves) == 100 and curves.values["val_loss"][:2].tolist() == [0.6691, 0.6602]
+    spaced = tmp_path / "losses.txt"  # numpy.savetxt(np.column_stack([loss, val_loss])), its default
+    spaced.write_text("9.0e-01 8.0e-01\n7.0e-01 7.5e-01\n5.0e-01 7.0e-01\n")
+    assert read_curves(spaced, columns=["train_loss", "val_loss"]).values["val_loss"].tolist() == [
+        0.8,
+        0.75,
+        0.7,
+    ]
+
+
+def test_columns_that_do_not_fit_the_file_are_refused_naming_both(tmp_path):
+    table = tmp_path / "table.csv"
+    table.write_text("1,0.9,0.8\n2,0.7,0.75\n")
+    with pytest.raises(ValueError, match=r"gives 2 names \(loss, val_loss\), but line 1 .* into 2 numbers"):
+        read_curves(table, columns=["loss", "val_loss"])
+    with pytest.raises(ValueError, match=r"has a header row \(line 1: 'epoch,loss,val_loss'\)"):
+        headed = tmp_path / "headed.csv"
+        headed.write_text(HEADER + _rows([1.0, 0.5]))
+        read_curves(headed, columns=["epoch", "loss", "val_loss"])
+    with pytest.raises(ValueError, match="whose curves are named already"):
+        diagnose({"loss": [1.0, 0.5]}, columns=["loss"])
+    with pytest.raises(TypeError, match="list of column names"):
+        read_curves(table, columns="epoch,loss,val_loss")
+    with pytest.raises(ValueError, match=r"Line 2 of .*, column 'val_loss': 'oops'"):
+        damaged = tmp_path / "damaged.csv"
+        damaged.write_text("1,0.9,0.8\n2,0.7,oops\n")
+        read_curves(damaged, columns=["epoch", "loss", "val_loss"])

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -129,26 +129,37 @@ def metric_direction(key: str) -> str | None:
     return None
 
 
-def read_curves(run: Any) -> Curves:
+def read_curves(run: Any, columns: Sequence[str] | None = None) -> Curves:
     """Normalise a `History`, dict, DataFrame or CSV path into `Curves`.
 
     Args:
         run: The run, in any accepted form.
+        columns: The column names of a CSV file without a header row, in order.
 
     Returns:
         The aligned curves.
 
     Raises:
         TypeError: For an object of another kind.
-        ValueError: When there is no `loss` curve, or the lists cannot be aligned.
+        ValueError: When there is no `loss` curve, or the lists cannot be aligned; for `columns`
+            with a run that is not a CSV file without a header.
     """
-    return _fractions_not_percents(_read_any(run))
+    return _fractions_not_percents(_read_any(run, columns))
 
 
-def _read_any(run: Any) -> Curves:
+def _read_any(run: Any, columns: Sequence[str] | None = None) -> Curves:
+    is_path = isinstance(run, str | os.PathLike)
+    if columns is not None and (not is_path or os.path.isdir(run)):
+        what = f"the folder {os.fspath(run)!r}" if is_path else f"a {type(run).__name__}"
+        raise ValueError(
+            f"columns names the columns of a CSV file without a header row; the run is {what}, whose "
+            "curves are named already. Leave `columns` out."
+        )
     if isinstance(run, str | os.PathLike):
         path = os.fspath(run)
-        if is_event_log(path):
+        if columns is not None:
+            log = read_log_file(path, columns)
+        elif is_event_log(path):
             log = read_event_log(path)
         elif is_scalar_export(path):
             log = read_scalar_export(path)

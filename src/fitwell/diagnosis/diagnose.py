@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -41,6 +42,7 @@ def diagnose(
     thresholds: Thresholds | None = None,
     nan_batch: int | None = None,
     baseline: float | None = None,
+    columns: Sequence[str] | None = None,
 ) -> Diagnosis:
     """Read a training run's curves and say what is wrong, with evidence and advice.
 
@@ -64,6 +66,8 @@ def diagnose(
             (see `fitwell.diagnosis.baseline.constant_baseline`): "stuck", "high" and
             "not learning" are judged against it. Read from a fitwell `History`
             (`history.baseline`, computed at `fit`).
+        columns: The names of the columns of a CSV file without a header row, in order
+            (e.g. `["epoch", "loss", "val_loss"]` for `numpy.savetxt` of stacked curves).
 
     Returns:
         The `Diagnosis`: findings ordered by importance; `diagnosis.primary` is
@@ -84,7 +88,7 @@ def diagnose(
           ✗ diverged: loss became NaN at epoch 3.
             → The loss became NaN at epoch 3 with learning_rate=0.1; lower it 3–10×, to 0.01–0.03. ...
     """
-    curves = read_curves(run)
+    curves = read_curves(run, columns)
     context = _context(run, loss, num_classes, baseline)
     view = RunView(curves, context, thresholds or DEFAULT_THRESHOLDS)
     findings = _findings(view, nan_batch)

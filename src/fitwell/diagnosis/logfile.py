@@ -31,7 +31,7 @@ import ast
 import csv
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,23 +65,28 @@ class LogFile:
     is_json: bool = False
 
 
-def read_log_file(path: str) -> LogFile:
+def read_log_file(path: str, columns: Sequence[str] | None = None) -> LogFile:
     """Read the last run of a CSV or JSON training log.
 
     Args:
         path: The file.
+        columns: The names of the columns of a table of numbers without a header row
+            (`numpy.savetxt` of stacked curves), in order, e.g. `["epoch", "loss", "val_loss"]`.
 
     Returns:
         The columns of the last run, with notes.
 
     Raises:
         FileNotFoundError: When there is no such file.
-        ValueError: For an empty, binary or damaged file (naming the line and column).
+        ValueError: For an empty, binary or damaged file (naming the line and column); for `columns`
+            given for a file with a header, or naming another number of columns than its rows have.
     """
     text = _read_text(path)
     stripped = text.lstrip("\ufeff \t\r\n")
     if not stripped:
         raise ValueError(f"The log file {path!r} is empty. Expected a header row and one row per epoch.")
+    if columns is not None:
+        return _read_named(text, path, columns)
     if stripped[0] in "{[":
         try:
             return _read_json(stripped, path)
@@ -256,8 +261,54 @@ def _transposed(lines: list[str]) -> list[str] | None:
     return None
 
 
-def _read_csv(text: str, path: str) -> LogFile:
+def _read_named(text: str, path: str, columns: Sequence[str]) -> LogFile:
+    """A table of numbers without a header row, its columns named by the caller; cells separated
+    by commas, semicolons, tabs or spaces."""
+    if isinstance(columns, str) or not all(isinstance(name, str) and name.strip() for name in columns):
+        raise TypeError(
+            f"columns must be a list of column names, e.g. ['epoch', 'loss', 'val_loss']. Received: "
+            f"columns={columns!r}."
+        )
+    names = [name.strip() for name in columns]
     lines = text.splitlines()
+    header_index, _, header = _find_header(lines)
+    if header_index >= 0:
+        raise ValueError(
+            f"{path!r} has a header row (line {header_index + 1}: {','.join(header)[:60]!r}), so its columns "
+            f"are named already. Received: columns={names}. Leave `columns` out, or remove the header line."
+        )
+    number, first = next((i, line) for i, line in enumerate(lines, start=1) if line.strip())
+
+    def fits(cells: list[str]) -> bool:
+        return len(cells) == len(names) and all(
+            _is_number(cell.strip()) or cell in _MISSING for cell in cells
+        )
+
+    for delimiter in _DELIMITERS:
+        if fits(_split(first, delimiter)):
+            return _read_csv(text, path, named=(delimiter, names))
+    if fits(first.split()):  # `numpy.savetxt`'s default: numbers separated by spaces
+        spaced = "\n".join(",".join(line.split()) for line in lines)
+        return _read_csv(spaced, path, named=(",", names))
+    count = f"{len(names)} number{'s' if len(names) > 1 else ''}"
+    raise ValueError(
+        f"columns gives {len(names)} name{'s' if len(names) > 1 else ''} ({', '.join(names)}), but line "
+        f"{number} of {path!r} does not split into {count} by commas, semicolons, tabs or spaces "
+        f"({first.strip()[:60]!r}). Name one column per cell, in order."
+    )
+
+
+def _read_csv(text: str, path: str, named: tuple[str, list[str]] | None = None) -> LogFile:
+    """The last run of a table; `named` gives the delimiter and the column names of a file
+    without a header row (its rows start at line 1)."""
+    lines = text.splitlines()
+    if named is not None:
+        header_index, (delimiter, header) = -1, named
+        log = _read_table(lines, path, header_index, delimiter, header)
+        log.notes.insert(
+            0, f"the file has no header: its columns were read as {', '.join(header)}, as given."
+        )
+        return log
     turned = _transposed(lines)
     if turned is not None:
         log = _read_csv("\n".join(turned), path)
@@ -279,10 +330,17 @@ def _read_csv(text: str, path: str) -> LogFile:
             f"No header row in {path!r}: none of its first {_HEADER_SEARCH_LINES} lines names an 'epoch' or "
             f"'loss' column (line 1 is {first[:60]!r}), and it is not a printed log with 'loss: value' on "
             "its epoch lines either. Expected a CSVLogger file: a header such as 'epoch,loss,val_loss', "
-            "then one row per epoch; or Keras's progress output."
+            "then one row per epoch; or Keras's progress output. For a table of numbers without a header, "
+            "name its columns: diagnose(path, columns=['epoch', 'loss', 'val_loss']), or `fitwell diagnose "
+            "RUN.csv --columns epoch,loss,val_loss`."
         )
+    return _read_table(lines, path, header_index, delimiter, header)
+
+
+def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, header: list[str]) -> LogFile:
+    """The rows after the header line `header_index` (-1: no header line, rows from line 1)."""
     notes = []
-    if header_index:
+    if header_index > 0:
         skipped = "line 1" if header_index == 1 else f"lines 1–{header_index}"
         notes.append(f"skipped {skipped} before the header ({lines[0].strip()[:50]!r}).")
     renames = keras_names(header)
