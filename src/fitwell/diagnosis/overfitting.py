@@ -120,7 +120,8 @@ def _worse_after_best(run: RunView, min_rise: float) -> tuple[OverfitEvidence, i
     """`(evidence, best index, training loss at the best epoch, worse)` for the watched curve
     (`RunView.watched`: the validation loss, else a validation metric): `worse` when, while the
     training loss fell, it rose at least `min_rise` after its minimum, clearly (above its noise)
-    and lastingly (epochs after it), or climbed epoch after epoch (`_rising_steadily`)."""
+    and lastingly (epochs after it), or at least `overfit_clean_rise` on a curve so smooth that
+    no noise explains it, or climbed epoch after epoch (`_rising_steadily`)."""
     th, watched = run.thresholds, run.watched
     evidence = measure_overfitting(watched.values, tail_fraction=th.tail_fraction)
     if evidence is None:
@@ -131,10 +132,13 @@ def _worse_after_best(run: RunView, min_rise: float) -> tuple[OverfitEvidence, i
     best_index = int(np.argmin(watched.values))
     train_at_best = float(run.smooth_loss[int(watched.positions[best_index])])
     train_fell = run.end_loss < (1.0 - th.overfit_train_drop) * train_at_best
-    rose = (
-        evidence.epochs_after >= needed_after
-        and evidence.end_value - evidence.best_value > th.overfit_noise_multiple * evidence.noise
-        and evidence.rise >= min_rise
+    climb = evidence.end_value - evidence.best_value
+    rose = evidence.epochs_after >= needed_after and (
+        (climb > th.overfit_noise_multiple * evidence.noise and evidence.rise >= min_rise)
+        or (
+            climb > th.overfit_clean_noise_multiple * evidence.noise
+            and evidence.rise >= th.overfit_clean_rise
+        )
     )
     worse = train_fell and (rose or _rising_steadily(run, watched.values, evidence.noise))
     return evidence, best_index, train_at_best, worse

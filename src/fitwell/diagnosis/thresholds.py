@@ -106,6 +106,11 @@ class Thresholds:
             (no new low of 1% over the last `tail_fraction` of the run) while the
             training loss fell `overfit_stall_train_drop` over that window.
         overfit_stall_train_drop: See `overfit_min_rise_with_gap`.
+        overfit_clean_rise: `overfitting` too, whatever the gap, when the validation loss rose at
+            least this fraction from its minimum...
+        overfit_clean_noise_multiple: ...by more than this many times its epoch-to-epoch noise:
+            on a smooth curve (a long run, a large validation set) a climb of 6% that no noise
+            explains is the model getting worse, not chance.
         overfit_metric_noise: Without a validation loss, a validation accuracy-like score
             (between 0 and 1) must fall from its best to its end by more than this many
             standard errors of a difference of two scores on a set of its size (estimated from
@@ -256,6 +261,8 @@ class Thresholds:
     overfit_steady_noise_multiple: float = 3.0
     overfit_metric_gap: float = 0.05
     overfit_min_rise_with_gap: float = 0.05
+    overfit_clean_rise: float = 0.05
+    overfit_clean_noise_multiple: float = 8.0
     overfit_stall_train_drop: float = 0.15
     overfit_metric_noise: float = 2.0
     not_learning_margin: float = 0.05
