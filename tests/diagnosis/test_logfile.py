@@ -570,6 +570,27 @@ def test_a_printed_python_dict_pandas_json_and_records_under_history_are_read(tm
         read_log_file(str(path))
 
 
+def test_a_history_saved_as_one_json_string_is_read_inside_the_string(tmp_path):
+    path = tmp_path / "model_history.json"
+    history = {"val_loss": [0.7, 0.69, 0.69, 0.7], "loss": [0.71, 0.68, 0.66, 0.64]}
+    path.write_text(json.dumps(str(history)))  # json.dump(str(history.history), f): a quoted dict
+    log = read_log_file(str(path))
+    assert log.columns == history and log.is_json
+    assert log.notes == [
+        "the file holds the history as one JSON string (json.dump(str(history.history))): read the dict "
+        "inside it."
+    ]
+    path.write_text(json.dumps(json.dumps(history)))  # a JSON text, quoted once more
+    assert read_log_file(str(path)).columns == history
+    # Code inside the string is never run either.
+    path.write_text(json.dumps("{'loss': __import__('os').getcwd()}"))
+    with pytest.raises(ValueError, match="looks like JSON but cannot be read"):
+        read_log_file(str(path))
+    path.write_text(json.dumps("just a sentence"))
+    with pytest.raises(ValueError, match="No header row"):
+        read_log_file(str(path))
+
+
 def test_a_printed_log_whose_lines_start_with_a_bracketed_time_is_not_taken_for_json(tmp_path):
     path = tmp_path / "training_history.txt"
     path.write_text(

@@ -45,6 +45,7 @@ _DELIMITERS = (",", ";", "\t")
 _TENSOR = re.compile(r"(?:tf\.)?[Tt]ensor\(\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf)\s*[,)]")
 #: How far down a header may be found (title lines, comments).
 _HEADER_SEARCH_LINES = 20
+_LITERAL_NOTE = "read as a Python literal (str(history.history)), not JSON."
 _EPOCHS_FROM_ONE = "the log counts epochs from 1: the messages name epochs by its numbers."
 
 
@@ -87,6 +88,15 @@ def read_log_file(path: str, columns: Sequence[str] | None = None) -> LogFile:
         raise ValueError(f"The log file {path!r} is empty. Expected a header row and one row per epoch.")
     if columns is not None:
         return _read_named(text, path, columns)
+    quoted = _quoted_history(stripped)
+    if quoted is not None:  # `json.dump(str(history.history), f)`: the history as one JSON string
+        log = _read_json(quoted, path)
+        log.notes = [
+            "the file holds the history as one JSON string (json.dump(str(history.history))): read the "
+            "dict inside it.",
+            *(note for note in log.notes if note != _LITERAL_NOTE),
+        ]
+        return log
     if stripped[0] in "{[":
         try:
             return _read_json(stripped, path)
@@ -136,13 +146,24 @@ def _parsed(text: str, path: str) -> tuple[Any, str | None]:
         return json.loads(text), None
     except json.JSONDecodeError as error:
         try:
-            return ast.literal_eval(text), "read as a Python literal (str(history.history)), not JSON."
+            return ast.literal_eval(text), _LITERAL_NOTE
         except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
             raise _NotJsonError(
                 f"{path!r} looks like JSON but cannot be read: {error.msg} at line {error.lineno}, "
                 f"column {error.colno}. Expected a JSON object of per-epoch lists, as "
                 "json.dump(history.history, f) writes it."
             ) from None
+
+
+def _quoted_history(text: str) -> str | None:
+    """The text inside a file that is one JSON string holding a dict or a list, else None."""
+    if not text.startswith('"'):
+        return None
+    try:
+        inner = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    return inner.strip() if isinstance(inner, str) and inner.strip()[:1] in ("{", "[") else None
 
 
 def _as_columns(data: Any) -> tuple[Any, str | None]:
