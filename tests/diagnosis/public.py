@@ -27,19 +27,24 @@ from fitwell.diagnosis import KINDS, diagnose
 PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: Files the reader refuses, saying what it expected: damaged rows named by line and column (text
 #: marker lines among the rows, `%` after the numbers, rows with one cell under a two-column
-#: header); numbers without a header (`h_014`, `m_009`), a TensorBoard export of one unnamed
-#: scalar (`m_010`), and a table set out with spaces under names that hold spaces (`n_019`).
-#: Never guessed at (the two tables of numbers read with `columns=`, as a user would name them).
-#: (Read since they were scored: `MSE = …, MAE = …` lines, `bce` and `rmse`
-#: without a `loss`, two training phases side by side.)
+#: header); a TensorBoard export of one unnamed scalar (`m_010`), and a table set out with spaces
+#: under names that hold spaces (`n_019`). Never guessed at. (Read since they were scored: `MSE =
+#: …, MAE = …` lines, `bce` and `rmse` without a `loss`, two training phases side by side, and
+#: the tables of numbers without a header in `NAMED_COLUMNS`.)
 REFUSED = (
     "f_031.csv",
     "f_040.csv",
-    "h_014.csv",
-    "m_009.csv",
     "m_010.csv",
     "n_019.log",
 )
+#: Tables of numbers without a header row, read as their user reads them: with `columns=` naming
+#: what the repository's code writes (sources_*.csv notes; for `h_014` and `m_009` the collector's
+#: reading of the repository, which the labels' reasons share). Without it they are refused.
+NAMED_COLUMNS = {
+    "h_014.csv": ("epoch", "loss", "accuracy", "val_loss", "val_accuracy"),
+    "m_009.csv": ("loss", "val_loss"),
+    "w_024.csv": ("epoch", "train_loss", "grad_norm", "test_accuracy", "test_loss"),
+}
 _LOSSES = {
     "mse": "mse",
     "mean_squared_error": "mse",
@@ -123,8 +128,14 @@ def load() -> list[PublicRun]:
 
 
 def diagnose_run(run: PublicRun):
-    """The diagnosis a user of `fitwell diagnose FILE --loss L --num-classes C` gets (where known)."""
-    return diagnose(str(run.path), loss=run.loss, num_classes=run.num_classes if run.loss else None)
+    """The diagnosis a user of `fitwell diagnose FILE --loss L --num-classes C` gets (where known;
+    `--columns` for a table without a header)."""
+    return diagnose(
+        str(run.path),
+        loss=run.loss,
+        num_classes=run.num_classes if run.loss else None,
+        columns=NAMED_COLUMNS.get(run.name),
+    )
 
 
 def score(runs: list[PublicRun]) -> list[tuple[PublicRun, str]]:

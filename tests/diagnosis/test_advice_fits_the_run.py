@@ -34,7 +34,8 @@ def _runs():
         )
     for run in public.load():
         if run.name not in public.REFUSED:  # refused (test_public_logs.py)
-            yield run.name, str(run.path), {"loss": run.loss, "num_classes": run.num_classes}
+            named = {"columns": public.NAMED_COLUMNS[run.name]} if run.name in public.NAMED_COLUMNS else {}
+            yield run.name, str(run.path), {"loss": run.loss, "num_classes": run.num_classes, **named}
 
 
 RUNS = list(_runs())
@@ -58,7 +59,7 @@ def _quotable(curves, kwargs, diagnosis) -> set[str]:
 @pytest.mark.parametrize(("name", "run", "kwargs"), RUNS, ids=[name for name, _, _ in RUNS])
 def test_findings_quote_the_log_and_name_only_its_keys(name, run, kwargs):
     diagnosis = diagnose(run, **kwargs)
-    curves = read_curves(run)
+    curves = read_curves(run, kwargs.get("columns"))
     has_val = any(key.startswith("val_") for key in curves.values)
     quotable = _quotable(curves, kwargs, diagnosis)
     for finding in diagnosis:

@@ -341,6 +341,42 @@ def test_training_phases_logged_side_by_side_read_the_last(tmp_path):
     ]
 
 
+def test_a_second_phase_under_a_prefix_after_the_first_is_read(tmp_path):
+    # A published history: `loss`, `val_loss`, … of training, then the same names under
+    # `fine_tune_` for the fine-tuning that followed, and the test scores as single numbers.
+    history = {
+        "accuracy": [0.62, 0.65, 0.75],
+        "val_accuracy": [0.19, 0.83, 0.68],
+        "loss": [0.9, 0.6, 0.4],
+        "val_loss": [0.9, 0.43, 0.62],
+        "fine_tune_accuracy": [0.914, 0.91, 0.911],
+        "fine_tune_val_accuracy": [0.83, 0.84, 0.83],
+        "fine_tune_loss": [1.04, 0.95, 0.89],
+        "fine_tune_val_loss": [0.385, 0.42, 0.449],
+        "test_accuracy": 0.84,
+        "test_loss": 0.41,
+    }
+    path = tmp_path / "history.json"
+    path.write_text(json.dumps(history))
+    curves = read_curves(path)
+    assert sorted(curves.values) == ["accuracy", "loss", "val_accuracy", "val_loss"]
+    assert curves.values["val_loss"].tolist() == [0.385, 0.42, 0.449]
+    assert "the columns named with 'fine_tune_' (after the same names without it)" in curves.notes[0]
+    # Keras's names for a model with two outputs are one run, not two phases.
+    outputs = {
+        "loss": [1.0],
+        "out_a_loss": [0.6],
+        "out_b_loss": [0.4],
+        "val_loss": [1.1],
+        "val_out_a_loss": [0.7],
+    }
+    assert sorted(read_curves(outputs).values) == sorted(outputs)
+    # Nor is an auxiliary loss beside the model's, or a prefixed set that does not repeat the names.
+    assert "aux_loss" in read_curves({"loss": [1.0], "val_loss": [1.1], "aux_loss": [0.2]}).values
+    partial = {"loss": [1.0], "val_loss": [1.1], "accuracy": [0.5], "ft_loss": [0.9], "ft_val_loss": [1.0]}
+    assert read_curves(partial).values["loss"].tolist() == [1.0]
+
+
 def test_a_row_written_twice_is_one_epoch_not_a_new_run(tmp_path):
     # A logger that writes again at each checkpoint: every 3rd row repeated, epochs never restart.
     rows = [f"{e},{1.0 / (e + 1):.6f}\n" for e in range(10)]
@@ -568,6 +604,18 @@ def test_a_printed_python_dict_pandas_json_and_records_under_history_are_read(tm
     path.write_text("{'loss': __import__('os').getcwd()}")
     with pytest.raises(ValueError, match="looks like JSON but cannot be read"):
         read_log_file(str(path))
+
+
+def test_an_empty_validation_list_is_a_run_without_validation(tmp_path):
+    path = tmp_path / "history.json"
+    losses = [1.74, 1.53, 1.37, 1.27]
+    path.write_text(json.dumps({"loss": losses, "val_loss": [], "accuracy": [0.3, 0.4, 0.5, 0.55]}))
+    curves = read_curves(path)  # a loop that set up validation lists and never filled them
+    assert curves.values["loss"].tolist() == losses and "val_loss" not in curves.values
+    assert "val_" not in str(diagnose(str(path)))
+    path.write_text(json.dumps({"loss": losses, "val_loss": [1.0] * 5}))
+    with pytest.raises(ValueError, match="'val_loss' has 5 values but 'loss' has 4"):
+        read_curves(path)
 
 
 def test_a_history_saved_as_one_json_string_is_read_inside_the_string(tmp_path):

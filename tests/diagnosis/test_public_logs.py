@@ -52,7 +52,7 @@ def test_every_file_is_read_or_refused_saying_what_was_expected():
     refused = []
     for path in sorted((public.PUBLIC / "logs").iterdir()):
         try:
-            diagnose(str(path))
+            diagnose(str(path), columns=public.NAMED_COLUMNS.get(path.name))
         except ValueError as error:
             message = str(error)
             said = (
@@ -90,26 +90,26 @@ def test_the_score_on_the_held_out_split(results):
 #: history of its score.
 LATER_BATCHES = {
     # Scored once each before any revision on it: 21/45 and 19/45 (first reader); then revised on.
-    "heldout2": (28, 45, 39),
-    "heldout3": (29, 45, 40),
+    "heldout2": (29, 45, 41),
+    "heldout3": (30, 45, 41),
     # 25/45 when scored; 26/45 after the validation metric stood in for a missing validation loss.
-    "heldout4": (28, 45, 37),
+    "heldout4": (31, 45, 38),
     # Collected after that: 19/44 when scored (one file unusable to both readers); 25/44 after the
     # changes it prompted (runs of 3 epochs, a thousandfold validation spike, NaN validation
     # epochs left out); 28/44 after the third revision.
-    "heldout5": (28, 44, 34),
+    "heldout5": (29, 44, 34),
     # Collected after the second revision (printed logs among them): 17/31 (13/31 with the rules
     # of before the second revision); 20/31 once its four printed logs that were refused are
     # read; 22/31 after the revision on every batch up to `h`.
-    "heldout6": (22, 31, 27),
+    "heldout6": (23, 31, 28),
     # Collected after the rules' first changes of the third revision: 27/44 with the rules of
     # before it, 29/44 when first scored, 30/44 once a loop's plural names (`train_losses`) are
     # read; then revised on (with `a`-`g`): 33/44.
-    "heldout7": (34, 44, 38),
+    "heldout7": (35, 44, 39),
     # Collected and scored after the whole third revision, never revised on: 23/46 when first
     # scored (24/46 with the rules of before the revision); 28/46 once its formats are read
     # (columns named `train`/`val` or `error`, a one-epoch last run before a repeated header).
-    "heldout8": (31, 46, 39),
+    "heldout8": (34, 46, 41),
     # Collected with it: 17/29 when first scored (16/29 with the rules of before the revision; one
     # file both readers call unusable); 18/29 once a file of one loss column is read.
     "heldout9": (19, 29, 25),
@@ -122,8 +122,8 @@ LATER_BATCHES = {
     # rules of before the third revision), 13 of the 50 files refused; 12/25 and 12/25 once a
     # printed Python dict, pandas' to_json(), records under `history` and a printed log starting
     # with `[time]` are read.
-    "heldout12": (15, 25, 20),
-    "heldout13": (14, 25, 22),
+    "heldout12": (16, 25, 21),
+    "heldout13": (15, 25, 23),
     # Collected after this revision's first changes (a climb over the last epochs, validation
     # perfect from the first epoch, a training loss flat after its first epoch, the reader's
     # measure-named losses, phases side by side, TensorBoard): 18/30 and 13/25 when first scored,
@@ -131,7 +131,7 @@ LATER_BATCHES = {
     # validation score of exactly 1 throughout, a loss frozen above its best, a validation
     # accuracy's fall within its set's sampling noise); 21/30 after the fifth revision.
     "heldout14": (21, 30, 28),
-    "heldout15": (16, 25, 19),
+    "heldout15": (17, 25, 20),
     # Collected after this stop's first changes (close calls; predictions unchanged while the loss
     # fell by learning the class prior): 20/30 and 21/31 when first scored (17/30 and 21/31 with
     # the rules and reader of before: three files of one bare column of numbers were refused);
@@ -146,14 +146,22 @@ LATER_BATCHES = {
     # from the lowest of its 3-epoch running median: 11/20; two distinct accuracies tell the
     # validation set's size: 12/20).
     "heldout18": (12, 20, 18),
-    "heldout19": (16, 30, 24),
+    "heldout19": (18, 30, 25),
     # Collected after those changes: 15/19 and 15/26 when first scored (one file both readers call
     # unusable; 15/19 and 14/26 with the rules and reader of the session's start); then revised on:
     # 15/19 and 16/26 (a loss that goes negative is not compared as a ratio).
     "heldout20": (15, 19, 18),
-    "heldout21": (16, 26, 23),
+    "heldout21": (16, 26, 24),
+    # Collected after the sixth revision's first changes (a rate that stepped down and held is not a
+    # finished schedule; a clean 5% climb is overfitting; `columns=` for tables without a header; a
+    # history saved as one JSON string): 23/29 and 18/28 when first scored (22/29 and 15/28 with
+    # the rules and reader of the session's start, which refused six of them); then revised on:
+    # 23/29 and 19/28 (a second phase under a prefix after the first; a crawl needs validation
+    # still improving at the end).
+    "heldout22": (23, 29, 27),
+    "heldout23": (19, 28, 25),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout21`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout23`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -175,10 +183,10 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (31/45 on the last two batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (42/57 on the last two batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     right, total = (
-        a + b for a, b in zip(_right(results, "heldout20"), _right(results, "heldout21"), strict=True)
+        a + b for a, b in zip(_right(results, "heldout22"), _right(results, "heldout23"), strict=True)
     )
     assert right / total >= 0.95
 
@@ -231,9 +239,9 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
     three times its share on runs the reader called healthy too."""
     table = public.close_calls(public.load())
     measured = {  # noted / missed, false notes / healthy, when measured (docs/diagnosis.md)
-        "still_improving": (11, 35, 19, 184),
-        "overfitting": (12, 28, 21, 184),
-        "unstable": (5, 16, 15, 184),
+        "still_improving": (13, 39, 21, 202),
+        "overfitting": (13, 30, 23, 202),
+        "unstable": (7, 18, 16, 202),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

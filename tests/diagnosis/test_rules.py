@@ -311,6 +311,21 @@ def test_a_straight_slow_descent_is_lr_too_low(n):
     assert "to 0.0002–0.0003" in finding.advice  # 2–3× the logged 1e-4
 
 
+def test_a_slow_training_loss_while_validation_stalled_long_ago_is_not_lr_too_low():
+    # A published segmentation log: over 158 epochs the training loss fell 0.7% per epoch in a
+    # nearly straight line, while the validation loss stopped improving at epoch 45. More epochs or
+    # a larger rate only widen the gap: not `lr_too_low`.
+    n = 158
+    loss = np.linspace(1.08, 0.356, n)
+    val = np.concatenate([np.linspace(1.06, 0.47, 45), np.full(n - 45, 0.47)])
+    val = synthetic.noisy(val, 0.02, 4)
+    kinds_seen = diagnose({"loss": loss.tolist(), "val_loss": val.tolist()}).kinds
+    assert "lr_too_low" not in kinds_seen
+    # The same training loss with validation still setting new lows to the end is a crawl.
+    falling = synthetic.noisy(np.linspace(1.06, 0.45, n), 0.002, 4)
+    assert diagnose({"loss": loss.tolist(), "val_loss": falling.tolist()}).primary.kind == "lr_too_low"
+
+
 def test_a_fast_short_run_is_still_improving_not_lr_too_low():
     diagnosis = diagnose(synthetic.cut_short(5))
     assert diagnosis.primary.kind == "still_improving"

@@ -257,13 +257,25 @@ def keras_named(columns: dict) -> tuple[dict[str, object], str | None]:
         >>> print(note)
         read the last of 2 training phases logged side by side ('p1_', 'p2_'): the columns of 'p2_', ...
     """
-    phases = _phases([str(key) for key in columns])
-    if phases:
+    later = _later_phase([str(key) for key in columns])
+    if later is not None:  # `loss`, `val_loss`, … then `fine_tune_loss`, `fine_tune_val_loss`, …
+        phases = ["", later]
+        columns = {
+            str(key)[len(later) :]: value for key, value in columns.items() if str(key).startswith(later)
+        }
+    else:
+        phases = _phases([str(key) for key in columns])
+    if phases and later is None:
         columns = {key: value for key, value in columns.items() if _in_phase(str(key), phases[-1])}
     renames = keras_names(str(key) for key in columns)
     named = {renames.get(str(key), str(key)): value for key, value in columns.items()}
     if not phases:
         return named, names_note(renames)
+    if later is not None:
+        return named, (
+            f"read the last of 2 training phases logged side by side: the columns named with {later!r} "
+            "(after the same names without it), without the prefix."
+        )
     listed = ", ".join(repr(phase) for phase in phases)
     return named, (
         f"read the last of {len(phases)} training phases logged side by side ({listed}): the columns "
@@ -285,6 +297,28 @@ def _phases(names: list[str]) -> list[str]:
     if len(has_loss) < 2 or set(has_loss) & {*_TRAIN_PREFIXES, *_VAL_PREFIXES, "test_"}:
         return []  # `train_loss` and `val_loss` are one run's two curves, not two phases
     return list(has_loss) if all(has_loss.values()) else []
+
+
+def _later_phase(names: list[str]) -> str | None:
+    """The prefix of a second training phase logged after the first under the same names
+    (`loss`, `val_loss`, `accuracy`, then `fine_tune_loss`, `fine_tune_val_loss`,
+    `fine_tune_accuracy`): every other column is the prefix and one of the first phase's names.
+    Keras's multi-output names (`loss`, `out_a_loss`, `out_b_loss`, `val_out_a_loss`) are not."""
+    if "loss" not in names:
+        return None
+    first = [name for name in names if "_" not in name or _words(name).split("_")[0] in ("val", "epoch")]
+    rest = [name for name in names if name not in first]
+    stems = {name[: -len("loss")] for name in rest if name.endswith("_loss")}
+    prefixes = [
+        stem for stem in stems if not any(stem != other and stem.startswith(other) for other in stems)
+    ]
+    if len(prefixes) != 1:
+        return None
+    prefix = prefixes[0]
+    later = {name[len(prefix) :] for name in rest if name.startswith(prefix)}
+    if len(later) != len(rest) or later != {name for name in first if keras_name(name) != "epoch"}:
+        return None
+    return prefix if names.index("loss") < names.index(prefix + "loss") else None
 
 
 def _in_phase(name: str, prefix: str) -> bool:

@@ -278,6 +278,8 @@ def _from_columns(columns: dict[str, list[float | None]], epochs: list[int] | No
     values: dict[str, np.ndarray] = {}
     recorded: dict[str, np.ndarray] = {}
     for key, column in columns.items():
+        if not column:
+            continue  # an empty list (`val_loss: []` of a run that never validated): nothing recorded
         aligned = _align(column, n, key)
         mask = np.array([value is not None for value in aligned], dtype=bool)
         if key not in ("loss", "val_loss"):  # a NaN metric (a logger's placeholder) is not a value
@@ -295,7 +297,7 @@ def _align(column: list[float | None], n: int, key: str) -> list[float | None]:
     `validation_freq=k` records it: after epochs k, 2k, … (1-based)."""
     if len(column) == n:
         return column
-    if len(column) > n or not column:
+    if len(column) > n:
         raise ValueError(
             f"'{key}' has {len(column)} values but 'loss' has {n}. Expected at most one value per "
             "epoch. Pass the logs of a single fit() run."

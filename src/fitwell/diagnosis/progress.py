@@ -57,10 +57,16 @@ def is_crawl(run: RunView) -> bool:
         if decreasing < th.crawl_monotone or straightness(smooth) < th.crawl_straight_line
         else th.crawl_min_total_drop / 5
     )
-    if run.has_val:  # learning slowly means validation improves too (memorising noise is not a crawl)
+    # Learning slowly means validation improves too: not when it made no new low of note (1%, or a
+    # tenth of its fall when that is less) over the end window (memorising noise is not a crawl).
+    if run.has_val:
         val = run.smooth_val_loss
         if stats.relative_drop(float(val[0]), float(val[-1])) < total_needed:
             return False
+        low = float(np.min(val))
+        near_best = np.flatnonzero(val <= low + min(0.01 * abs(low), 0.1 * (float(val[0]) - low)) + 1e-12)
+        if len(val) - 1 - int(near_best[0]) >= max(3, round(th.tail_fraction * len(val))):
+            return False  # validation stopped improving long ago: the gap grows, no faster rate helps
     return (
         straightness(smooth) >= th.crawl_min_straightness
         and 0.0 < _mean_rate(smooth) < th.crawl_max_rate
