@@ -11,6 +11,9 @@ Two kinds of source serve `fit`, `evaluate` and `predict`:
   device as they arrive.
 - `PyDatasetData` (py_dataset_data.py): a `fitwell.utils.PyDataset`, read batch by batch by
   index (shuffled batch order, workers reading ahead, epoch hooks).
+
+What the user's arrays must satisfy is checked in `data_checks`; per-class
+sample weights come from `class_weights`.
 """
 
 from __future__ import annotations
@@ -23,15 +26,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import torch
 
+from fitwell.class_weights import class_weight_table, weights_from_classes
+from fitwell.data_checks import check_arrays, check_supported, rows_as_array
 from fitwell.structures import (
     Structure,
     check_finite,
     count_samples,
     is_structure_of_arrays,
-    leaves,
     map_structure,
     move_to,
     to_structure,
@@ -45,7 +48,9 @@ __all__ = [
     "IterableData",
     "as_data",
     "class_weight_table",
+    "one_batch",
     "split_validation",
+    "step_batch",
     "weights_from_classes",
 ]
 
@@ -62,49 +67,6 @@ class Batch:
     size: int
     #: Samples in the whole (global) batch across processes; equals `size` on one process.
     global_size: int | None = None
-
-
-def class_weight_table(class_weight: dict, *, device: torch.device) -> torch.Tensor:
-    """A lookup tensor `weight[class_index]`; classes not in the dict weigh 1.0."""
-    if not isinstance(class_weight, dict):
-        raise TypeError(
-            "`class_weight` must be a dict mapping class indices to weights, e.g. {0: 1.0, 1: 5.0}. "
-            f"Received: class_weight={class_weight!r} of type {type(class_weight).__name__}."
-        )
-    try:
-        weights = {int(key): float(value) for key, value in class_weight.items()}
-    except (TypeError, ValueError) as error:
-        raise ValueError(
-            "`class_weight` must map integer class indices to weights, e.g. {0: 1.0, 1: 5.0}. "
-            f"Received: class_weight={class_weight!r}"
-        ) from error
-    if any(key < 0 for key in weights):
-        raise ValueError(f"`class_weight` keys must be >= 0. Received: class_weight={class_weight!r}")
-    if not all(math.isfinite(value) and value >= 0 for value in weights.values()):
-        raise ValueError(
-            "`class_weight` values must be finite numbers >= 0 (NaN or Inf weights would turn the loss "
-            f"into NaN). Received: class_weight={class_weight!r}"
-        )
-    table = torch.ones(max(weights, default=0) + 1)
-    for key, value in weights.items():
-        table[key] = value
-    return table.to(device)
-
-
-def _class_indices(y: torch.Tensor) -> torch.Tensor:
-    # Keras's rule: one-hot labels use argmax; a trailing axis of 1 is squeezed.
-    if y.dim() > 1 and y.shape[-1] != 1:
-        return y.argmax(dim=-1)
-    if y.dim() > 1:
-        y = y.squeeze(-1)
-    return y.round().long() if y.is_floating_point() else y.long()
-
-
-def weights_from_classes(y: torch.Tensor, table: torch.Tensor) -> torch.Tensor:
-    """Per-sample weights looked up from `class_weight_table` (classes past its end weigh 1)."""
-    indices = _class_indices(y)
-    padded = torch.cat([table, table.new_ones(1)])
-    return padded[indices.clamp(0, len(table))]
 
 
 def split_validation(
@@ -410,6 +372,20 @@ def as_data(
     return data
 
 
+def one_batch(x: Any, y: Any, sample_weight: Any, device: torch.device) -> Batch:
+    """All of `x` (with `y` and `sample_weight`) as one batch on `device`; a dataset's first batch."""
+    data = as_data(x, y, sample_weight, batch_size=None, shuffle=False, device=device)
+    if isinstance(data, IterableData):
+        return data.first_batch()
+    return Batch(data.x, data.y, data.sample_weight, data.num_samples)
+
+
+def step_batch(data: Any) -> Batch:
+    """The `Batch` of what a step receives: `(x, y, sample_weight)`, `(x, y)`, `(x,)` or `x`."""
+    x, y, sample_weight = unpack_batch(data)
+    return Batch(x, y, sample_weight, count_samples(x))
+
+
 def _make_data(
     x: Any,
     y: Any,
@@ -421,8 +397,8 @@ def _make_data(
     argument: str,
     shard: tuple[int, int] | None = None,
 ) -> ArrayData | IterableData:
-    x = _rows_as_array(x, argument)
-    _check_supported(x, argument)
+    x = rows_as_array(x, argument)
+    check_supported(x, argument)
     if is_structure_of_arrays(x):
         return _array_data(x, y, sample_weight, batch_size, shuffle, device, steps_per_epoch, argument)
     for name, value in (("y", y), ("sample_weight", sample_weight)):
@@ -507,30 +483,7 @@ def _array_data(
     x = to_structure(x, argument=argument)
     y = None if y is None else to_structure(y, argument="y")
     sample_weight = None if sample_weight is None else to_tensor(sample_weight, argument="sample_weight")
-    for name, structure in ((argument, x), ("y", y), ("sample_weight", sample_weight)):
-        if structure is not None and any(t.dim() == 0 for t in leaves(structure)):
-            raise ValueError(
-                f"`{name}` must have a first (sample) axis. Received: a single number. Pass an "
-                f"array with one entry per sample, e.g. numpy.array([{name}_0, {name}_1, ...])."
-            )
-    n = count_samples(x)
-    if n == 0:
-        raise ValueError(f"`{argument}` is empty: it has 0 samples. Pass at least one sample.")
-    for name, structure in ((argument, x), ("y", y), ("sample_weight", sample_weight)):
-        if structure is None:
-            continue
-        sizes = {len(t) for t in leaves(structure)}
-        if sizes != {n}:
-            raise ValueError(
-                f"`{argument}` and `{name}` must have the same number of samples. "
-                f"Received: {argument} has {n}, {name} has {sorted(sizes)}. Check that "
-                "features and labels come from the same rows."
-            )
-    for name, structure in ((argument, x), ("y", y), ("sample_weight", sample_weight)):
-        if structure is not None:
-            check_finite(structure, argument=name)
-    if sample_weight is not None:
-        _check_sample_weight_shape(sample_weight, y)
+    n = check_arrays(x, y, sample_weight, argument)
     if batch_size is None:
         batch_size = math.ceil(n / steps_per_epoch) if steps_per_epoch else DEFAULT_BATCH_SIZE
     return ArrayData(
@@ -541,67 +494,4 @@ def _array_data(
         shuffle=shuffle,
         device=device,
         steps_per_epoch=steps_per_epoch,
-    )
-
-
-def _check_supported(x: Any, argument: str) -> None:
-    """Refuse a single number, text or a set before anything else is said about the other arguments."""
-    if isinstance(x, int | float | complex | np.number) and not is_structure_of_arrays(x):
-        raise ValueError(
-            f"`{argument}` must have a first (sample) axis. Received: a single number, {argument}={x!r}. "
-            f"Pass an array with one row per sample, e.g. numpy.array([[...], [...]])."
-        )
-    if isinstance(x, str | bytes | set | frozenset) or not (
-        is_structure_of_arrays(x) or isinstance(x, Iterable) or hasattr(x, "__getitem__")
-    ):
-        raise TypeError(
-            f"Unsupported type for `{argument}`: {type(x).__name__}. Pass numpy arrays, torch "
-            "tensors, pandas objects, a dict/list of arrays, a torch Dataset or DataLoader, "
-            "or an iterable of (x, y) batches."
-        )
-
-
-def _is_nested_numbers(value: Any) -> bool:
-    if isinstance(value, list | tuple):
-        return bool(value) and all(_is_nested_numbers(item) for item in value)
-    return isinstance(value, int | float | np.number) and not isinstance(value, bool)
-
-
-def _is_nested_strings(value: Any) -> bool:
-    if isinstance(value, list):
-        return bool(value) and all(_is_nested_strings(item) for item in value)
-    return isinstance(value, str)
-
-
-def _rows_as_array(x: Any, argument: str) -> Any:
-    """A Python list of rows (lists of numbers) or of strings as one array, as Keras reads it.
-
-    Anything else is returned as is.
-    """
-    if isinstance(x, list) and _is_nested_strings(x):
-        return np.asarray(x, dtype=str)
-    if not isinstance(x, list | tuple) or not _is_nested_numbers(x):
-        return x
-    try:
-        return np.asarray(x)
-    except ValueError as error:
-        raise ValueError(
-            f"`{argument}` is a list of rows of different lengths ({error}). Received: {len(x)} rows. "
-            "Every row needs the same number of features; pad or trim them, or pass a numpy array."
-        ) from None
-
-
-def _check_sample_weight_shape(sample_weight: torch.Tensor, y: Any) -> None:
-    """One weight per sample `(N,)`/`(N, 1)`, or per time step: a leading part of `y`'s shape."""
-    shape = tuple(sample_weight.shape)
-    if len(shape) == 1 or shape[1:] == (1,):
-        return
-    targets = leaves(y) if y is not None else []
-    if targets and all(tuple(t.shape)[: len(shape)] == shape for t in targets):
-        return
-    y_shapes = [tuple(t.shape) for t in targets]
-    raise ValueError(
-        f"`sample_weight` must hold one weight per sample, shape (N,), or one per step of the targets "
-        f"(a leading part of y's shape). Received: sample_weight with shape {shape}, y with shape "
-        f"{y_shapes[0] if len(y_shapes) == 1 else y_shapes}. Pass a 1-D array of N weights."
     )

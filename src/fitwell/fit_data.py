@@ -12,6 +12,7 @@ import torch
 
 from fitwell import data as data_module
 from fitwell import guards, structures
+from fitwell.class_weights import class_weight_table
 from fitwell.data import ArrayData, IterableData
 from fitwell.objectives import Objectives
 
@@ -73,7 +74,7 @@ def fit_sources(
             "(and make the generator endless), or pass a re-iterable such as a DataLoader."
         )
     if class_weight is not None:
-        train.set_class_weights(data_module.class_weight_table(class_weight, device=device))
+        train.set_class_weights(class_weight_table(class_weight, device=device))
     validation = validation_source(
         validation_data,
         device=device,

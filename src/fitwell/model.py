@@ -2,9 +2,13 @@
 
 `Model` is the Keras API and delegates: data normalisation to `data`, what
 to compute to `Objectives`, how steps run to the `Trainer` that `compile`
-creates, the loops to `loops`, progress and history to callbacks. Keras's
-extension points are here too: override `train_step`, `test_step` or
-`predict_step` in a subclass, or define `call` instead of `forward`.
+creates, the loops to `loops`, progress and history to callbacks. What a
+run checks and prepares before its loop is in `run_setup`, what it returns
+in `run_results`; the constructor's call forms are read by
+`model_arguments`, and the layers and graph are looked up by
+`model_structure`. Keras's extension points are here too: override
+`train_step`, `test_step` or `predict_step` in a subclass, or define
+`call` instead of `forward`.
 """
 
 from __future__ import annotations
@@ -15,17 +19,15 @@ from typing import Any
 import torch
 from torch import nn
 
-from fitwell import arguments, distributed, fit_data, guards, loops, structures
 from fitwell import data as data_module
+from fitwell import guards, loops, model_arguments, model_structure, run_results, run_setup, structures
 from fitwell import optimizers as optimizers_module
-from fitwell.callbacks.base import Callback, CallbackList, check_callbacks
-from fitwell.callbacks.live_diagnosis import LiveDiagnosis
-from fitwell.callbacks.progbar_logger import ProgbarLogger
-from fitwell.errors import did_you_mean
+from fitwell.callbacks.base import Callback
+from fitwell.data import ArrayData
 from fitwell.functional import Graph
 from fitwell.history import History
 from fitwell.layers.layer import Layer, call_takes_training, unique_name
-from fitwell.layers.symbolic import SymbolicTensor, is_symbolic
+from fitwell.layers.symbolic import SymbolicTensor
 from fitwell.metrics import Metric
 from fitwell.objectives import Objectives
 from fitwell.run_mode import run_mode
@@ -72,7 +74,7 @@ class Model(Layer):
     records_call_losses = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        module, inputs, outputs = _model_arguments(args, kwargs)
+        module, inputs, outputs = model_arguments.split_arguments(args, kwargs)
         if inputs is not None and "name" not in kwargs:
             kwargs["name"] = unique_name("functional")
         super().__init__(**kwargs)
@@ -88,14 +90,12 @@ class Model(Layer):
         if inputs is not None:
             self._graph = Graph(inputs, outputs)
             modules = self._graph.modules()
-            _check_unique_names(modules)
+            model_arguments.check_unique_names(modules)
             # By position in model.layers: the state_dict keys do not depend on the names the
             # process-wide counter gave, so the same architecture built twice loads the same file.
             self.graph_layers = nn.ModuleList(modules)
             self.built = True
-            first = self._graph.flat_inputs[0]
-            if len(self._graph.flat_inputs) == 1 and all(size is not None for size in first.shape[1:]):
-                self.input_sample_shape = tuple(first.shape[1:])  # type: ignore[arg-type]
+            self.input_sample_shape = model_structure.sample_shape(self._graph)
         if not self._trainable:
             self.trainable = False  # Model(..., trainable=False) freezes what it holds
 
@@ -150,11 +150,7 @@ class Model(Layer):
     def layers(self) -> list[nn.Module]:
         """The model's layers: a functional model's in running order (its `InputLayer`s first),
         else the modules it holds directly."""
-        if self._graph is not None:
-            return [layer for layer in self._graph.layers() if isinstance(layer, nn.Module)]
-        return [child for name, child in self.named_children() if name != "module"] or [
-            child for child in self.children()
-        ]
+        return model_structure.layers(self, self._graph)
 
     def get_layer(self, name: str | None = None, index: int | None = None) -> nn.Module:
         """A layer by name or by index in `layers`.
@@ -163,24 +159,7 @@ class Model(Layer):
             ValueError: For a name no layer has (listing the names), or
                 neither or both of `name` and `index`.
         """
-        if (name is None) == (index is None):
-            raise ValueError(
-                f"Give exactly one of `name` and `index`. Received: name={name!r}, index={index!r}."
-            )
-        layers = self.layers
-        if index is not None:
-            if not -len(layers) <= index < len(layers):
-                raise ValueError(
-                    f"`index` must be below {len(layers)} (the number of layers). Received: {index}"
-                )
-            return layers[index]
-        names = [getattr(layer, "name", None) for layer in layers]
-        if name in names:
-            return layers[names.index(name)]
-        raise ValueError(
-            f"No layer named {name!r}. Received: name={name!r}; the layers are {names}."
-            + did_you_mean(name, [n for n in names if n])
-        )
+        return model_structure.get_layer(self, name, index)
 
     @property
     def graph(self) -> Graph | None:
@@ -190,12 +169,12 @@ class Model(Layer):
     @property
     def inputs(self) -> list[SymbolicTensor]:
         """The symbolic inputs (functional models and Sequential models with an `Input`)."""
-        return self._require_graph("inputs").flat_inputs
+        return model_structure.require_graph(self, self._graph, "inputs").flat_inputs
 
     @property
     def outputs(self) -> list[SymbolicTensor]:
         """The symbolic outputs (functional models and Sequential models with an `Input`)."""
-        return self._require_graph("outputs").flat_outputs
+        return model_structure.require_graph(self, self._graph, "outputs").flat_outputs
 
     @property
     def output_names(self) -> list[str] | None:
@@ -203,34 +182,17 @@ class Model(Layer):
 
         Log keys of several outputs are prefixed with them (`"priority_loss"`), as in Keras.
         """
-        if self._graph is None:
-            return None
-        outputs = self._graph.outputs
-        if isinstance(outputs, dict):
-            return list(outputs)
-        return [
-            getattr(tensor.node.operation, "name", f"output_{i}") for i, tensor in enumerate(self.outputs)
-        ]
+        return model_structure.output_names(self._graph)
 
     @property
     def input_shape(self) -> Any:
         """The inputs' shape(s), batch axis first (`None` for sizes known at run time)."""
-        shapes = [tensor.shape for tensor in self.inputs]
-        return shapes[0] if len(shapes) == 1 else shapes
+        return model_structure.shapes(self.inputs)
 
     @property
     def output_shape(self) -> Any:
         """The outputs' shape(s), batch axis first."""
-        shapes = [tensor.shape for tensor in self.outputs]
-        return shapes[0] if len(shapes) == 1 else shapes
-
-    def _require_graph(self, what: str) -> Graph:
-        if self._graph is None:
-            raise AttributeError(
-                f"{type(self).__name__} {self.name!r} has no symbolic {what}: only a functional model, or a "
-                "Sequential that starts with an Input (or has been called once), has them."
-            )
-        return self._graph
+        return model_structure.shapes(self.outputs)
 
     # -- compile ----------------------------------------------------------------
     def compile(  # type: ignore[override]
@@ -402,13 +364,13 @@ class Model(Layer):
         `{m.name: m.result() for m in self.metrics}`.
         """
         trainer = require_trainer(self, "train_step()")
-        trainer.train_step(_as_batch(data))
+        trainer.train_step(data_module.step_batch(data))
         return self.get_metrics_result()
 
     def test_step(self, data: Any) -> Mapping[str, Any]:
         """One evaluation step on `data`; returns the logs. Override to change evaluation."""
         trainer = require_trainer(self, "test_step()")
-        trainer.test_step(_as_batch(data))
+        trainer.test_step(data_module.step_batch(data))
         return self.get_metrics_result()
 
     def predict_step(self, data: Any) -> Any:
@@ -459,75 +421,45 @@ class Model(Layer):
             ValueError: For invalid arguments or data, before training starts.
         """
         trainer = require_trainer(self, "fit()")
-        arguments.check_arguments(
-            verbose=verbose,
+        run = run_setup.prepare_fit(
+            trainer,
+            x,
+            y,
+            sample_weight,
             batch_size=batch_size,
             epochs=epochs,
+            verbose=verbose,
+            callbacks=callbacks,
+            validation_split=validation_split,
+            validation_data=validation_data,
+            shuffle=shuffle,
+            class_weight=class_weight,
             initial_epoch=initial_epoch,
             steps_per_epoch=steps_per_epoch,
             validation_steps=validation_steps,
             validation_batch_size=validation_batch_size,
             validation_freq=validation_freq,
-            validation_split=validation_split,
-            class_weight=class_weight,
-            sample_weight=sample_weight,
         )
-        verbose = arguments.resolve_verbose(verbose)
-        callbacks = check_callbacks(callbacks)
-        train_data, val_data = fit_data.fit_sources(
-            trainer.objectives,
-            x,
-            y,
-            sample_weight,
-            device=trainer.device,
-            shard=trainer.shard,
-            batch_size=batch_size,
-            shuffle=shuffle,
-            epochs=epochs,
-            initial_epoch=initial_epoch,
-            steps_per_epoch=steps_per_epoch,
-            class_weight=class_weight,
-            validation_split=validation_split,
-            validation_data=validation_data,
-            validation_batch_size=validation_batch_size,
-            validation_steps=validation_steps,
-        )
-        trainer.build(train_data.first_batch(), step="train")
-        fit_data.check_class_weight(class_weight, trainer.output_shapes)
-        if val_data is not None:
-            trainer.check_validation_batch(val_data.first_batch())
-        if isinstance(train_data, data_module.ArrayData):
+        # Called from here, the first-batch and class-balance guards warn at the line that called fit().
+        trainer.build(run.train_data.first_batch(), step="train")
+        run_setup.check_fit_batches(trainer, run, class_weight)
+        if isinstance(run.train_data, ArrayData):
             guards.check_class_balance(
-                trainer.objectives, train_data.y, sample_weight=train_data.sample_weight
+                trainer.objectives, run.train_data.y, sample_weight=run.train_data.sample_weight
             )
-        history = History()
-        if diagnose and verbose and not any(isinstance(c, LiveDiagnosis) for c in callbacks):
-            callbacks.append(LiveDiagnosis())
-        callback_list = _callback_list(
-            self,
-            callbacks,
-            history,
-            verbose,
-            {
-                "epochs": epochs,
-                "steps": train_data.steps,
-                "verbose": verbose,
-                "mode": "fit",
-                "validation": val_data is not None,
-            },
-        )
+        callback_list = run_setup.fit_callbacks(self, run, epochs=epochs, diagnose=diagnose)
         self.stop_training = False
         loops.fit_loop(
             trainer,
-            train_data,
-            val_data,
+            run.train_data,
+            run.val_data,
             epochs=epochs,
             initial_epoch=initial_epoch,
             callbacks=callback_list,
             validation_freq=validation_freq,
         )
-        self.history = history
-        return history
+        self.history = run.history
+        return run.history
 
     # -- evaluate / predict -----------------------------------------------------
     def evaluate(
@@ -548,29 +480,19 @@ class Model(Layer):
             a dict with `return_dict=True`.
         """
         trainer = require_trainer(self, "evaluate()")
-        arguments.check_arguments(verbose=verbose, batch_size=batch_size, steps=steps)
-        verbose = arguments.resolve_verbose(verbose)
-        callbacks = check_callbacks(callbacks)
-        data = data_module.as_data(
+        run = run_setup.prepare_evaluate(
+            trainer,
             x,
             y,
             sample_weight,
             batch_size=batch_size,
-            shuffle=False,
-            device=trainer.device,
-            take=steps,
-            shard=trainer.shard,
+            verbose=verbose,
+            steps=steps,
+            callbacks=callbacks,
         )
-        trainer.build(data.first_batch(), step="test")
-        callback_list = _callback_list(
-            self,
-            callbacks,
-            None,
-            verbose,
-            {"epochs": 1, "steps": data.steps, "verbose": verbose, "mode": "evaluate"},
-        )
-        logs = loops.evaluate_loop(trainer, data, callback_list)
-        return _in_compile_order(logs, trainer.objectives, return_dict)
+        trainer.build(run.data.first_batch(), step="test")  # here, so its guards warn at the caller's line
+        logs = loops.evaluate_loop(trainer, run.data, run_setup.pass_callbacks(self, run, "evaluate"))
+        return run_results.in_compile_order(logs, trainer.objectives, return_dict)
 
     def predict(
         self,
@@ -581,40 +503,19 @@ class Model(Layer):
         callbacks: Sequence[Callback] | None = None,
     ) -> Any:
         """Outputs for every sample, batched, as numpy (a tuple/dict for several outputs)."""
-        arguments.check_arguments(verbose=verbose, batch_size=batch_size, steps=steps)
-        verbose = arguments.resolve_verbose(verbose)
-        callbacks = check_callbacks(callbacks)
-        shard = None if self._trainer is None or steps is not None else self._trainer.shard
-        data = data_module.as_data(
-            x,
-            batch_size=batch_size,
-            shuffle=False,
-            device=self.device,
-            take=steps,
-            shard=shard,
+        run = run_setup.prepare_predict(
+            self, x, batch_size=batch_size, verbose=verbose, steps=steps, callbacks=callbacks
         )
-        callback_list = _callback_list(
-            self,
-            callbacks,
-            None,
-            verbose,
-            {"epochs": 1, "steps": data.steps, "verbose": verbose, "mode": "predict"},
-        )
+        callback_list = run_setup.pass_callbacks(self, run, "predict")
         try:
-            outputs = loops.predict_loop(self, data, callback_list)
+            outputs = loops.predict_loop(self, run.data, callback_list)
         except (RuntimeError, TypeError) as error:
-            arrays = isinstance(data, data_module.ArrayData)
-            clearer = clearer_input_error(error, data.x, self) if arrays else None
+            arrays = isinstance(run.data, ArrayData)
+            clearer = clearer_input_error(error, run.data.x, self) if arrays else None
             if clearer is None:
                 raise
             raise clearer from error
-        if shard is not None and isinstance(data, data_module.ArrayData):
-            # Every process returns all rows, in input order.
-            positions = data.local_positions()
-            outputs = structures.map_structure(
-                outputs, lambda t: distributed.gather_rows(t, positions, data.num_samples)
-            )
-        return structures.to_numpy(outputs)
+        return run_results.predictions(outputs, run.data)
 
     # -- single batches -----------------------------------------------------------
     def train_on_batch(
@@ -627,31 +528,26 @@ class Model(Layer):
     ) -> float | list[float] | dict[str, float]:
         """One update on one batch; returns that batch's loss and metrics."""
         trainer = require_trainer(self, "train_on_batch()")
-        if class_weight is not None and sample_weight is not None:
-            raise ValueError("`class_weight` and `sample_weight` cannot be used together. Received both.")
-        batch = _one_batch(x, y, sample_weight, trainer.device)
-        if class_weight is not None:
-            table = data_module.class_weight_table(class_weight, device=trainer.device)
-            batch.sample_weight = data_module.weights_from_classes(batch.y, table)
+        batch = run_setup.prepare_batch(trainer, x, y, sample_weight, class_weight)
         if not trainer.is_built:
             trainer.build(batch, step="train")
         logs = loops.run_one_batch(trainer, batch, "train")
-        return _in_compile_order(logs, trainer.objectives, return_dict)
+        return run_results.in_compile_order(logs, trainer.objectives, return_dict)
 
     def test_on_batch(
         self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False
     ) -> float | list[float] | dict[str, float]:
         """Loss and metrics of one batch, without updating the weights."""
         trainer = require_trainer(self, "test_on_batch()")
-        batch = _one_batch(x, y, sample_weight, trainer.device)
+        batch = run_setup.prepare_batch(trainer, x, y, sample_weight)
         if not trainer.is_built:
             trainer.build(batch, step="test")
         logs = loops.run_one_batch(trainer, batch, "test")
-        return _in_compile_order(logs, trainer.objectives, return_dict)
+        return run_results.in_compile_order(logs, trainer.objectives, return_dict)
 
     def predict_on_batch(self, x: Any) -> Any:
         """Outputs for one batch, as numpy."""
-        batch = _one_batch(x, None, None, self.device)
+        batch = data_module.one_batch(x, None, None, self.device)
         try:
             with torch.no_grad(), run_mode(self, False):
                 output = self.predict_step((batch.x,)) if self.overrides_step("predict") else self(batch.x)
@@ -754,93 +650,5 @@ class Model(Layer):
         print_fn(summary.summarize(self, show_trainable=show_trainable))
 
 
-def _check_unique_names(modules: list[nn.Module]) -> None:
-    names = [getattr(module, "name", None) for module in modules]
-    repeated = sorted({name for name in names if name is not None and names.count(name) > 1})
-    if repeated:
-        raise ValueError(
-            f"The name {repeated[0]!r} is used {names.count(repeated[0])} times in the model. All layer "
-            f"names must be unique. Received: layers named {repeated}. Give the layers distinct `name=`s "
-            "(a model loaded from a file keeps its names; new layers get automatic ones that may clash)."
-        )
-
-
-def _model_arguments(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any, Any]:
-    """`(module, inputs, outputs)` from Model's three call forms (the rest of `kwargs` goes to Layer)."""
-    module, inputs, outputs = (
-        kwargs.pop("module", None),
-        kwargs.pop("inputs", None),
-        kwargs.pop("outputs", None),
-    )
-    if args and is_symbolic(args[0]):
-        inputs = args[0]
-        outputs = args[1] if len(args) > 1 else outputs
-        args = args[2:]
-    elif args and isinstance(args[0], nn.Module):
-        module, args = args[0], args[1:]
-    if args:
-        raise TypeError(
-            "Model() takes a module to wrap, or `inputs` and `outputs` (symbolic tensors from Input() and "
-            f"layers). Received: {type(args[0]).__name__} {args[0]!r:.80}. For example: "
-            "fitwell.Model(torch_module) or fitwell.Model(inputs, outputs)."
-        )
-    if (inputs is None) != (outputs is None):
-        raise ValueError(
-            "A functional model needs both `inputs` and `outputs`. Received: "
-            f"inputs={'given' if inputs is not None else None}, "
-            f"outputs={'given' if outputs is not None else None}."
-        )
-    if module is not None and not isinstance(module, nn.Module):
-        raise TypeError(f"`module` must be a torch.nn.Module. Received: {type(module).__name__}")
-    return module, inputs, outputs
-
-
 def _overrides(cls: type, name: str) -> bool:
     return getattr(cls, name) is not getattr(Model, name)
-
-
-def _as_batch(data: Any) -> data_module.Batch:
-    x, y, sample_weight = structures.unpack_batch(data)
-    return data_module.Batch(x, y, sample_weight, structures.count_samples(x))
-
-
-def _one_batch(x: Any, y: Any, sample_weight: Any, device: torch.device) -> data_module.Batch:
-    data = data_module.as_data(x, y, sample_weight, batch_size=None, shuffle=False, device=device)
-    if isinstance(data, data_module.IterableData):
-        return data.first_batch()
-    return data_module.Batch(data.x, data.y, data.sample_weight, data.num_samples)
-
-
-def _callback_list(
-    model: Model,
-    callbacks: Sequence[Callback] | None,
-    history: History | None,
-    verbose: int,
-    params: dict[str, Any],
-) -> CallbackList:
-    given = check_callbacks(callbacks)
-    extra: list[Callback] = [history] if history is not None else []
-    if verbose and not any(isinstance(c, ProgbarLogger) for c in given):
-        extra.append(ProgbarLogger(verbose))
-    # Live findings print after the epoch's progress line, so they go last.
-    live = [c for c in given if isinstance(c, LiveDiagnosis)]
-    every = [*(c for c in given if not isinstance(c, LiveDiagnosis)), *extra, *live]
-    active = every
-    if not distributed.is_main_process():
-        # Only rank 0 prints and writes files; callbacks that decide run everywhere.
-        active = [c for c in every if not c.main_process_only]
-    # params["callbacks"] (all of them, on every rank): BackupAndRestore saves
-    # and restores the others' state, matched by position.
-    return CallbackList(active, model=model, params={**params, "callbacks": every})
-
-
-def _in_compile_order(
-    logs: dict[str, float], objectives: Objectives, return_dict: bool
-) -> float | list[float] | dict[str, float]:
-    # Keras: the dict as is, or the values in metrics_names order, then any
-    # other keys (a custom step's own logs) sorted; a float alone.
-    if return_dict:
-        return logs
-    names = [name for name in objectives.names if name in logs]
-    values = [logs[name] for name in names] + [logs[key] for key in sorted(set(logs) - set(names))]
-    return values[0] if len(values) == 1 else values

@@ -9,6 +9,10 @@ torch's layout where torch's kernels want one (a `Dense` kernel is stored
 so weights move between Keras and fitwell unchanged. Padding masks travel
 with tensors as in Keras (see `tensor_masks`): a call receives its input's
 mask when its `call` takes `mask`, and passes `compute_mask`'s result on.
+
+`Layer` delegates the details: how a call takes and passes masks to
+`mask_passing`, creating and setting weights to `layer_weights`, the
+shapes it is declared and built with to `input_shapes`.
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ import inspect
 import itertools
 import re
 import threading
-import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -26,11 +29,13 @@ import numpy as np
 import torch
 from torch import nn
 
-from fitwell import initializers, regularizers
+from fitwell import regularizers
 from fitwell.devices import current_device
-from fitwell.layers import symbolic, tensor_masks
+from fitwell.layers import input_shapes, layer_weights, mask_passing, symbolic, tensor_masks
+from fitwell.layers.input_shapes import declared_shape, shape_of
+from fitwell.layers.layer_weights import store_transposed, weight_dtype
 from fitwell.layers.variable import Variable
-from fitwell.layers.weight_order import keras_array, named_weights, torch_array
+from fitwell.layers.weight_order import keras_array, named_weights
 from fitwell.run_mode import run_mode
 from fitwell.strings import StringArray, is_text
 
@@ -164,9 +169,9 @@ class Layer(nn.Module):
             raise ValueError(f"`name` must be a non-empty string without '.' or '/'. Received: name={name!r}")
         self.name = name or unique_name(_keras_snake_case(type(self).__name__))
         self._trainable = bool(trainable)
-        self.dtype = _weight_dtype(dtype)
+        self.dtype = weight_dtype(dtype)
         self.built = False
-        self.declared_input_shape = _declared_shape(input_shape, input_dim, batch_input_shape)
+        self.declared_input_shape = declared_shape(input_shape, input_dim, batch_input_shape)
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self._regularizers: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {}
         self._created_frozen: set[str] = set()  # weights made with trainable=False: never trained
@@ -219,12 +224,12 @@ class Layer(nn.Module):
         if not self.built:
             self._build_from_call(args, kwargs)
         if kwargs.get("mask") is not None:
-            _check_takes_mask(self)
+            mask_passing.check_takes_mask(self)
         computes_mask = _computes_mask(type(self))
         masked = computes_mask or tensor_masks.masks_in_use()
         previous_mask = None
         if masked:
-            kwargs, previous_mask = self._receive_masks(args, kwargs)
+            kwargs, previous_mask = mask_passing.receive_masks(self, args, kwargs)
         if self._losses:
             self._losses = []  # losses of the last call only, as Keras keeps them
         if self.records_call_losses and self._may_add_losses():
@@ -242,9 +247,8 @@ class Layer(nn.Module):
                 # Keras divides by the batch size, so the strength does not depend on it.
                 self.add_loss(value / output.shape[0] if output.dim() and output.shape[0] else value)
         if masked and (previous_mask is not None or computes_mask):
-            self._pass_masks_on(
-                args[0] if args else next(iter(kwargs.values()), None), outputs, previous_mask
-            )
+            masked_input = args[0] if args else next(iter(kwargs.values()), None)
+            mask_passing.pass_masks_on(self, masked_input, outputs, previous_mask)
         return outputs
 
     # -- masks (Keras's _keras_mask) ------------------------------------------------
@@ -274,57 +278,6 @@ class Layer(nn.Module):
         """
         del inputs
         return previous_mask
-
-    def _receive_masks(self, args: tuple, kwargs: dict) -> tuple[dict, Any]:
-        """The keyword arguments with the inputs' masks added where `call` takes them, and the
-        mask this call continues (an explicit `mask=`, else the first input's)."""
-        rules = tensor_masks.mask_rules(type(self))
-        first = args[0] if args else next(iter(kwargs.values()), None)
-        previous = tensor_masks.structure_masks(first)
-        if not tensor_masks.has_any(previous):
-            previous = None
-        if rules.takes_mask:
-            position = rules.positions["mask"]
-            given = args[position] if position < len(args) else kwargs.get("mask")
-            if given is not None:
-                previous = given
-            elif previous is not None and position >= len(args):
-                kwargs = {**kwargs, "mask": previous}
-        for argument, mask_argument in rules.named:
-            position = rules.positions[mask_argument]
-            if (args[position] if position < len(args) else kwargs.get(mask_argument)) is not None:
-                continue
-            position = rules.positions[argument]
-            value = args[position] if position < len(args) else kwargs.get(argument)
-            mask = tensor_masks.get_mask(value)
-            if mask is not None:
-                kwargs = {**kwargs, mask_argument: mask}
-        return kwargs, previous
-
-    def _pass_masks_on(self, first: Any, outputs: Any, previous_mask: Any) -> None:
-        if not self.supports_masking:
-            if previous_mask is not None and not any(True for _ in self._inner_layers()):
-                warnings.warn(
-                    f"Layer {self.name!r} ({type(self).__name__}) received an input with a mask, but it does "
-                    "not support masking: the mask stops here and later layers will not see it. Received: "
-                    "a masked input (from Embedding(mask_zero=True) or Masking). Set "
-                    "`self.supports_masking = True` in a layer of yours that keeps the steps.",
-                    stacklevel=3,
-                )
-            return
-        flat_outputs = symbolic.flatten_tensors(outputs)
-        if not flat_outputs or all(tensor_masks.get_mask(t) is not None for t in flat_outputs):
-            return
-        computed = self.compute_mask(first, previous_mask)
-        if computed is None:
-            return
-        masks = list(computed) if isinstance(computed, list | tuple) else [computed]
-        for tensor, mask in zip(flat_outputs, masks, strict=False):
-            if isinstance(mask, torch.Tensor) and tensor_masks.get_mask(tensor) is None:
-                tensor_masks.set_mask(tensor, mask)
-
-    def _inner_layers(self) -> Iterator[Layer]:
-        return (module for module in self.modules() if module is not self and isinstance(module, Layer))
 
     def _call_in_mode(self, args: tuple, kwargs: dict, training: bool | None) -> Any:
         # In training mode (as in fit) everything inside already trains; inference mode is set
@@ -365,18 +318,11 @@ class Layer(nn.Module):
     def _build_from_call(self, args: tuple, kwargs: dict) -> None:
         """Build for the first call: with the first input's shape, or, when `build` takes several
         `<argument>_shape`s (Keras's `build(query_shape, value_shape)`), with each argument's shape."""
-        names = _build_shape_names(type(self))
+        shapes = input_shapes.build_shapes(type(self), args, kwargs)
         first = args[0] if args else next(iter(kwargs.values()))
-        if not names:
+        if shapes is None:
             self._build_for(first)
             return
-        positions = tensor_masks.mask_rules(type(self)).positions
-        shapes = {}
-        for name in names:
-            position = positions[name]
-            value = args[position] if position < len(args) else kwargs.get(name)
-            if value is not None:
-                shapes[f"{name}_shape"] = shape_of(value)
         tensors = symbolic.flatten_tensors(first)
         with torch.device(tensors[0].device if tensors else current_device()):
             self.build(**shapes)
@@ -441,25 +387,10 @@ class Layer(nn.Module):
             The new `Variable`, an `nn.Parameter` with Keras's `assign`,
             `assign_add`, `numpy()`… (`requires_grad` unless frozen).
         """
-        for key in ("autocast", "aggregation", "synchronization", "use_resource", "overwrite_with_gradient"):
-            unknown.pop(key, None)  # Keras variable options that mean nothing on torch
-        if unknown:
-            raise TypeError(f"add_weight() got unexpected keyword arguments: {sorted(unknown)}.")
-        if constraint is not None:
-            raise NotImplementedError(
-                f"Weight constraints are not supported yet. Received: constraint={constraint!r} for a "
-                f"weight of {self.name}. Leave it out, or clamp the weight in a callback's on_batch_end."
-            )
-        dtype = self.dtype if dtype is None else _weight_dtype(dtype)
-        shape = tuple(int(d) for d in (shape or ()))
-        if initializer is None:
-            initializer = "glorot_uniform" if dtype.is_floating_point else "zeros"
-        values = initializers.get(initializer)(shape, dtype=dtype)
-        name = self._free_name(name or "variable")
-        parameter = Variable(
-            torch.as_tensor(values, dtype=dtype), requires_grad=bool(trainable) and dtype.is_floating_point
+        parameter = layer_weights.create_weight(
+            self, shape, initializer, dtype=dtype, trainable=trainable, constraint=constraint, unknown=unknown
         )
-        parameter.requires_grad_(parameter.requires_grad and self.trainable)
+        name = self._free_name(name or "variable")
         self.register_parameter(name, parameter)
         if not trainable:
             self._created_frozen.add(name)
@@ -589,26 +520,7 @@ class Layer(nn.Module):
             ValueError: For a different number of arrays or a shape that does
                 not fit, naming the layer and the weight.
         """
-        targets = named_weights(self)
-        if len(weights) != len(targets):
-            raise ValueError(
-                f"{self.name}.set_weights() needs {len(targets)} arrays (its weights in Keras's order: "
-                f"{', '.join(name for _, name, _ in targets)}). Received: {len(weights)} arrays."
-            )
-        converted = []
-        for (module, name, tensor), value in zip(targets, weights, strict=True):
-            value = np.asarray(value)
-            expected = tuple(keras_array(module, name, tensor).shape)
-            if tuple(value.shape) != expected:
-                raise ValueError(
-                    f"{self.name}.set_weights(): weight {name!r} of "
-                    f"{getattr(module, 'name', type(module).__name__)} has shape {expected} in Keras's "
-                    f"layout. Received: an array of shape {tuple(value.shape)}."
-                )
-            converted.append((tensor, torch_array(module, name, value)))
-        with torch.no_grad():
-            for tensor, value in converted:
-                tensor.copy_(torch.as_tensor(value, dtype=tensor.dtype))
+        layer_weights.assign_weights(self, weights)
 
     def keras_view(self, name: str, tensor: torch.Tensor) -> torch.Tensor:
         """Weight `name` seen in Keras's layout (a view). Layers that store torch's layout override it."""
@@ -657,31 +569,6 @@ class Layer(nn.Module):
         return self._nodes[0]
 
 
-#: Keras's layers that keep the steps and pass a mask on unchanged (they set `supports_masking`).
-_PASSES_MASK_ON = frozenset(
-    {
-        "Activation",
-        "ActivityRegularization",
-        "AlphaDropout",
-        "BatchNormalization",
-        "Dense",
-        "Dropout",
-        "ELU",
-        "GaussianDropout",
-        "GaussianNoise",
-        "GroupNormalization",
-        "Identity",
-        "Lambda",
-        "LayerNormalization",
-        "LeakyReLU",
-        "Normalization",
-        "PReLU",
-        "ReLU",
-        "Rescaling",
-        "Softmax",
-        "UnitNormalization",
-    }
-)
 _MASK_SUPPORT: dict[type, tuple[bool, bool]] = {}
 
 
@@ -691,38 +578,11 @@ def _mask_support(cls: type) -> tuple[bool, bool]:
     if found is None:
         computes = getattr(cls, "compute_mask", Layer.compute_mask) is not Layer.compute_mask
         builtin = any(
-            base.__name__ in _PASSES_MASK_ON and base.__module__.startswith("fitwell.layers.")
+            base.__name__ in mask_passing.PASSES_MASK_ON and base.__module__.startswith("fitwell.layers.")
             for base in cls.__mro__
         )
         found = _MASK_SUPPORT[cls] = (computes or builtin, computes)
     return found
-
-
-_BUILD_SHAPES: dict[type, tuple[str, ...]] = {}
-
-
-def _build_shape_names(cls: type) -> tuple[str, ...]:
-    """The call arguments whose shapes `build` takes by name, when it takes two or more of them."""
-    names = _BUILD_SHAPES.get(cls)
-    if names is None:
-        try:
-            built = [p for p in inspect.signature(cls.build).parameters if p.endswith("_shape")]
-        except (TypeError, ValueError):
-            built = []
-        called = tensor_masks.mask_rules(cls).positions
-        names = tuple(p.removesuffix("_shape") for p in built if p.removesuffix("_shape") in called)
-        names = _BUILD_SHAPES[cls] = names if len(names) > 1 else ()
-    return names
-
-
-def _check_takes_mask(layer: Layer) -> None:
-    rules = tensor_masks.mask_rules(type(layer))
-    if not (rules.takes_mask or rules.takes_any_keyword):
-        raise TypeError(
-            f"Layer {layer.name!r} ({type(layer).__name__}) cannot take a mask: its call() has no `mask` "
-            "argument. Received: mask=... . Leave the mask out, or put a layer that reads masks here "
-            "(LSTM, GlobalAveragePooling1D, attention)."
-        )
 
 
 def _class_supports_masking(cls: type) -> bool:
@@ -737,50 +597,3 @@ def _keras_snake_case(name: str) -> str:
     # Keras's rule for automatic layer names: "Conv2D" -> "conv2d", "BatchNorm" -> "batch_norm".
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
-
-
-def store_transposed(parameter: nn.Parameter, permutation: Sequence[int]) -> None:
-    """Re-lay a weight created in Keras's layout into torch's (`permutation` of its axes), in place.
-
-    Layers create kernels with `add_weight` in Keras's shape, so the
-    initializers see Keras's fans, then store them the way torch's kernels
-    read them.
-    """
-    with torch.no_grad():
-        parameter.data = parameter.data.permute(*permutation).contiguous()
-
-
-def _weight_dtype(dtype: Any) -> torch.dtype:
-    if dtype is None:
-        return torch.get_default_dtype()
-    if isinstance(dtype, torch.dtype):
-        return dtype
-    resolved = getattr(torch, str(dtype).removeprefix("mixed_"), None) if isinstance(dtype, str) else None
-    if not isinstance(resolved, torch.dtype):
-        raise ValueError(f"`dtype` must be a dtype name such as 'float32'. Received: dtype={dtype!r}")
-    return resolved
-
-
-def _declared_shape(
-    input_shape: Sequence[int | None] | None,
-    input_dim: int | None,
-    batch_input_shape: Sequence[int | None] | None,
-) -> tuple[int | None, ...] | None:
-    if input_dim is not None:
-        return (int(input_dim),)
-    if batch_input_shape is not None:
-        return tuple(batch_input_shape)[1:]
-    if input_shape is not None:
-        return (int(input_shape),) if isinstance(input_shape, int) else tuple(input_shape)
-    return None
-
-
-def shape_of(inputs: Any) -> Any:
-    """The shape (a tuple) of a tensor or symbolic tensor, or the structure of shapes of a list/dict."""
-    if isinstance(inputs, torch.Tensor | symbolic.SymbolicTensor):
-        return tuple(inputs.shape)
-    if isinstance(inputs, dict):
-        return {key: shape_of(value) for key, value in inputs.items()}
-    if isinstance(inputs, list | tuple):
-        return [shape_of(value) for value in inputs]
-    return None

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from fitwell.layers.layer import Layer
-from fitwell.layers.recurrent.cells import GRUCell, LSTMCell, RecurrentCell, SimpleRNNCell
+from fitwell.layers.recurrent.base_cell import RecurrentCell
+from fitwell.layers.recurrent.cells import GRUCell, LSTMCell, SimpleRNNCell
 from fitwell.layers.recurrent.rnn import RNN
 
 __all__ = ["GRU", "LSTM", "SimpleRNN"]

@@ -25,7 +25,7 @@ import torch
 from fitwell.layers import symbolic
 from fitwell.layers.layer import Layer
 from fitwell.layers.recurrent import fused
-from fitwell.layers.recurrent.cells import RecurrentCell
+from fitwell.layers.recurrent.base_cell import RecurrentCell
 
 __all__ = ["RNN", "describe_inner"]
 

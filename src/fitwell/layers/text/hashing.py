@@ -10,7 +10,7 @@ import torch
 from fitwell.layers.core import check_positive_int
 from fitwell.layers.spatial import check_choice
 from fitwell.layers.text.category_encoding import encode_categories
-from fitwell.layers.text.index_lookup import check_salt, hash_buckets
+from fitwell.layers.text.hash_buckets import check_salt, hash_buckets
 from fitwell.layers.text.string_input import StringInputLayer, output_device
 from fitwell.strings import StringArray
 

@@ -8,7 +8,9 @@ occurrences are dropped) and the OOV indices start at 0.
 `adapt` counts tokens and keeps the most frequent, ties broken by the
 token itself, higher first (Keras sorts `(count, token)` and reverses).
 Lookups run on the host, as Keras runs them on TensorFlow's CPU ops; the
-result goes to the device of the input (or of the run, for text).
+result goes to the device of the input (or of the run, for text). The
+TF-IDF weights are computed in `idf_weights`, the hash buckets of
+out-of-vocabulary tokens in `hash_buckets`.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ import torch
 
 from fitwell.layers.spatial import check_choice
 from fitwell.layers.text.category_encoding import encode_categories
-from fitwell.layers.text.fingerprints import fingerprint64, siphash64
+from fitwell.layers.text.hash_buckets import check_salt, hash_buckets
+from fitwell.layers.text.idf_weights import given_idf_weights, learned_idf_weights
 from fitwell.layers.text.string_input import StringInputLayer, output_device
 from fitwell.strings import StringArray, as_string_array, is_text
 
@@ -32,44 +35,6 @@ __all__ = ["IndexLookup", "check_salt", "hash_buckets", "iterate_batches"]
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 #: The lookup value of a dropped (mask) token in the encoded modes: beyond any depth.
 _DROPPED = np.iinfo(np.int64).max
-
-
-def check_salt(salt: Any) -> list[int] | None:
-    """Keras's `salt`: None, an int (used for both key words) or two ints, as a list of two."""
-    if salt is None:
-        return None
-    if isinstance(salt, int) and not isinstance(salt, bool):
-        return [salt, salt]
-    if isinstance(salt, list | tuple) and len(salt) == 2 and all(isinstance(s, int) for s in salt):
-        return [int(s) for s in salt]
-    raise ValueError(f"`salt` must be an int or a tuple of 2 ints. Received: salt={salt!r}")
-
-
-def hash_buckets(values: np.ndarray, num_buckets: int, salt: list[int] | None) -> np.ndarray:
-    """Keras's string hash buckets: FarmHash64 (SipHash64 with a salt) of each value's text, modulo.
-
-    Integers are hashed as their decimal text, as TensorFlow's `as_string` writes them.
-
-    Example:
-        >>> hash_buckets(np.array(["A", "B", "C"], dtype=object), 3, None).tolist()
-        [1, 0, 1]
-    """
-    flat = values.ravel()
-    if salt is None:
-        hashes = (fingerprint64(_as_bytes(value)) for value in flat)
-    else:
-        key = (salt[0], salt[1])
-        hashes = (siphash64(_as_bytes(value), key) for value in flat)
-    buckets = np.fromiter((h % num_buckets for h in hashes), dtype=np.int64, count=flat.size)
-    return buckets.reshape(values.shape)
-
-
-def _as_bytes(value: Any) -> bytes:
-    if isinstance(value, bytes):
-        return value
-    if isinstance(value, str):
-        return value.encode("utf-8")
-    return str(int(value)).encode("ascii")
 
 
 class IndexLookup(StringInputLayer):
@@ -240,22 +205,11 @@ class IndexLookup(StringInputLayer):
             )
         weights = None
         if self.output_mode == "tf_idf":
-            weights = self._padded_idf_weights(idf_weights, len(terms), found_special)
+            front = 0 if found_special else self._token_start_index()
+            pad_to = self.max_tokens if self.pad_to_max_tokens else None
+            weights = given_idf_weights(idf_weights, len(terms), front=front, pad_to=pad_to)
         self._set_tokens(tokens)
         self._idf_weights = weights
-
-    def _padded_idf_weights(self, idf_weights: Any, num_terms: int, found_special: bool) -> np.ndarray:
-        weights = np.asarray(idf_weights, dtype=np.float64)
-        if weights.ndim != 1 or len(weights) != num_terms:
-            raise ValueError(
-                "`idf_weights` must be a 1D list with one weight per vocabulary term. Received: "
-                f"{weights.shape} weights for {num_terms} terms."
-            )
-        # Special tokens without a weight get the average one (Keras has no document counts for them).
-        front = 0 if found_special else self._token_start_index()
-        back = self.max_tokens - front - len(weights) if self.pad_to_max_tokens else 0
-        padded = np.pad(weights, (front, back), constant_values=(np.average(weights) if front else 0, 0))
-        return padded.astype(np.float32)
 
     def _read_vocabulary_file(self, path: str | os.PathLike) -> list[Any]:
         if self.output_mode == "tf_idf":
@@ -360,11 +314,10 @@ class IndexLookup(StringInputLayer):
         tokens = [token for token, _ in ordered]
         self._set_tokens(tokens)
         if self.output_mode == "tf_idf":
-            documents = np.array([self._document_counts[token] for token in tokens], dtype=np.float64)
-            idf = np.log(1 + self._num_documents / (1 + documents)).astype(np.float32)
+            documents = [self._document_counts[token] for token in tokens]
             back = self.max_tokens - self.vocabulary_size() if self.pad_to_max_tokens else 0
-            mean = idf.mean(dtype=np.float32) if idf.size else np.float32(0)
-            self._idf_weights = np.pad(idf, (self._token_start_index(), back), constant_values=(mean, 0))
+            front = self._token_start_index()
+            self._idf_weights = learned_idf_weights(documents, self._num_documents, front=front, back=back)
         self.reset_state()
 
     # -- calling ---------------------------------------------------------------------------
