@@ -364,10 +364,24 @@ def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, 
     if header_index > 0:
         skipped = "line 1" if header_index == 1 else f"lines 1–{header_index}"
         notes.append(f"skipped {skipped} before the header ({lines[0].strip()[:50]!r}).")
-    renames = keras_names(header)
-    names = [renames.get(cell, cell) for cell in header]
-    rows: list[tuple[int, list[str]]] = []  # (1-based line number, cells)
-    starts = [0]  # positions in `rows` where a run starts
+    rows, starts = _table_rows(lines, path, header_index, delimiter, header, notes)
+    values = _table_values(rows, path, header, notes)
+    epochs = values.pop("epoch", None)
+    first_epoch = epochs[0] if epochs else None  # of the file, not of its last run
+    values, epochs = _last_run(rows, starts, values, epochs, notes)
+    epoch_list = None if epochs is None else [int(e) if e is not None else -1 for e in epochs]
+    epoch_list, counted = counted_from_zero(epoch_list, first_epoch)
+    return LogFile(values, epoch_list, [*notes, *filter(None, [counted])])
+
+
+def _table_rows(
+    lines: list[str], path: str, header_index: int, delimiter: str, header: list[str], notes: list[str]
+) -> tuple[list[tuple[int, list[str]]], list[int]]:
+    """`(rows, starts)`: the epoch rows as `(1-based line number, cells)`, and the positions where a
+    repeated header starts a new run. Comment lines, lines of empty cells and a row written twice
+    are skipped (with notes); a row of another width is refused, naming its line."""
+    rows: list[tuple[int, list[str]]] = []
+    starts = [0]
     body = [
         (number, [cell.strip() for cell in _split(line, delimiter)])
         for number, line in enumerate(lines[header_index + 1 :], start=header_index + 2)
@@ -397,6 +411,15 @@ def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, 
         rows.append((number, cells))
     if not rows:
         raise ValueError(f"{path!r} has a header but no rows. Train for at least one epoch.")
+    return rows, starts
+
+
+def _table_values(
+    rows: list[tuple[int, list[str]]], path: str, header: list[str], notes: list[str]
+) -> dict[str, list[float | None]]:
+    """The numeric columns under Keras's names; a loss column of text is refused, naming a line."""
+    renames = keras_names(header)
+    names = [renames.get(cell, cell) for cell in header]
     numeric = _numeric_columns(rows, header)
     if "loss" in names and "loss" not in {names[i] for i, _ in numeric}:
         column = header[names.index("loss")]
@@ -416,10 +439,20 @@ def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, 
     if tensors:
         shown = ", ".join(repr(name) for name in tensors)
         notes.append(f"read the printed tensors in {shown} ('tensor(0.52, device=...)') as their numbers.")
-    epochs = values.pop("epoch", None)
-    first_epoch = epochs[0] if epochs else None  # of the file, not of its last run
+    return values
+
+
+def _last_run(
+    rows: list[tuple[int, list[str]]],
+    starts: list[int],
+    values: dict[str, list[float | None]],
+    epochs: list[float | None] | None,
+    notes: list[str],
+) -> tuple[dict[str, list[float | None]], list[float | None] | None]:
+    """The values and epochs of the last of several appended runs (where the header repeated or
+    the epoch column restarts), with a note naming the lines; all of them for one run."""
     if epochs is not None:
-        starts += [i for i in range(1, len(epochs)) if _restarts(epochs[i - 1], epochs[i])]
+        starts = starts + [i for i in range(1, len(epochs)) if _restarts(epochs[i - 1], epochs[i])]
     starts = sorted(set(starts) - {len(rows)})
     if len(rows) > 2 and len(starts) == len(rows):
         # Every row restarts: one-epoch fit() calls in a loop, appended (the epoch is always 0).
@@ -427,24 +460,22 @@ def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, 
             f"the epoch column restarts on every row ({len(rows)} one-epoch fit() calls appended, "
             "it seems): the rows are read as consecutive epochs of one run."
         )
-        starts, epochs = [0], None
-    if len(starts) > 1:
-        first_line, last_line = rows[starts[-1]][0], rows[-1][0]
-        lines_text = [str(rows[s][0]) for s in starts[1:]]
-        where = (
-            f"line {lines_text[0]}"
-            if len(lines_text) == 1
-            else f"lines {', '.join(lines_text[:-1])} and {lines_text[-1]}"
-        )
-        notes.append(
-            f"the file holds {len(starts)} runs appended one after another (new runs start at {where}); "
-            f"this is the last one (lines {first_line}–{last_line})."
-        )
-        values = {name: column[starts[-1] :] for name, column in values.items()}
-        epochs = None if epochs is None else epochs[starts[-1] :]
-    epoch_list = None if epochs is None else [int(e) if e is not None else -1 for e in epochs]
-    epoch_list, counted = counted_from_zero(epoch_list, first_epoch)
-    return LogFile(values, epoch_list, [*notes, *filter(None, [counted])])
+        return values, None
+    if len(starts) == 1:
+        return values, epochs
+    first_line, last_line = rows[starts[-1]][0], rows[-1][0]
+    lines_text = [str(rows[s][0]) for s in starts[1:]]
+    where = (
+        f"line {lines_text[0]}"
+        if len(lines_text) == 1
+        else f"lines {', '.join(lines_text[:-1])} and {lines_text[-1]}"
+    )
+    notes.append(
+        f"the file holds {len(starts)} runs appended one after another (new runs start at {where}); "
+        f"this is the last one (lines {first_line}–{last_line})."
+    )
+    values = {name: column[starts[-1] :] for name, column in values.items()}
+    return values, None if epochs is None else epochs[starts[-1] :]
 
 
 def _lines_text(numbers: list[int]) -> str:
