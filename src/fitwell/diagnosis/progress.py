@@ -237,7 +237,6 @@ def check_still_improving(run: RunView) -> Finding | None:
         raw, name = (run.val_loss, "val_loss") if run.has_val else (run.loss, "loss")
         return _too_short(run, raw, name)
     raw, name = watched.values, watched.name
-    smooth = stats.median_smooth(raw)
     floor = (
         th.still_improving_floor / 20 * float(abs(raw[0]))
         if watched.is_metric
@@ -249,38 +248,61 @@ def check_still_improving(run: RunView) -> Finding | None:
     if _schedule_finished(run) and ended_best is None:
         return None  # the rate was annealed to nearly zero: the schedule's last descent, finished
     best, fewer = ("high", "fewer errors") if watched.higher_is_better else ("low", "lower")
+    last = format_number(watched.logged(len(raw) - 1))
     steady = _new_lows(run)
     if steady is not None:
         lows, window, drop = steady
-        last_epoch = run.epoch_of(run.n - 1)
-        return Finding(
-            "still_improving",
-            "info",
-            [last_epoch],
-            {"curve": name, "recent_drop": drop, "recent_epochs": window, "new_lows": lows},
-            train_longer_advice(run, last_epoch),
+        return _still_improving(
+            run,
+            {"recent_drop": drop, "recent_epochs": window, "new_lows": lows},
             f"{name} set a new {best} in {lows} of the last {window} epochs ({drop:.1%} {fewer} over them, "
-            f"to {format_number(watched.logged(len(raw) - 1))}): it has not converged.",
+            f"to {last}): it has not converged.",
         )
     if ended_best is not None:
-        last_epoch = run.epoch_of(run.n - 1)
         earlier, margin = ended_best
-        return Finding(
-            "still_improving",
-            "info",
-            [last_epoch],
-            {"curve": name, "recent_drop": margin, "recent_epochs": 1, "previous_best_epoch": earlier},
-            train_longer_advice(run, last_epoch),
-            f"{name} was at its best in the last epoch: {format_number(watched.logged(len(raw) - 1))} at "
-            f"{format_epoch(last_epoch)} against {format_number(watched.logged(earlier))} at best before "
+        return _still_improving(
+            run,
+            {"recent_drop": margin, "recent_epochs": 1, "previous_best_epoch": earlier},
+            f"{name} was at its best in the last epoch: {last} at {format_epoch(run.epoch_of(run.n - 1))} "
+            f"against {format_number(watched.logged(earlier))} at best before "
             f"({format_epoch(run.epoch_of(int(watched.positions[earlier])))}; {margin:.1%} {fewer}): "
             "it was stopped while still improving.",
         )
+    recent = _recent_new_lows(run)
+    if recent is None:
+        return None
+    window, earlier, latest, raw_drop = recent
+    return _still_improving(
+        run,
+        {"recent_drop": raw_drop, "recent_epochs": window},
+        f"{name} is still making new {best}s: {format_number(watched.logged(latest))} in the last {window} "
+        f"epochs against {format_number(watched.logged(earlier))} before ({raw_drop:.0%} {fewer}) at "
+        f"{format_epoch(run.epoch_of(run.n - 1))}.",
+    )
+
+
+def _still_improving(run: RunView, evidence: dict, summary: str) -> Finding:
+    last_epoch = run.epoch_of(run.n - 1)
+    return Finding(
+        "still_improving",
+        "info",
+        [last_epoch],
+        {"curve": run.watched.name, **evidence},
+        train_longer_advice(run, last_epoch),
+        summary,
+    )
+
+
+def _recent_new_lows(run: RunView) -> tuple[int, int, int, float] | None:
+    """`(window, index of the best before it, index of the best in it, relative drop)` when the
+    watched curve made new lows over the recent window at least `still_improving_drop` below the
+    best before it, both smoothed and raw, by more than its noise allows. New lows, not a rebound
+    from a bump: the smoothed end must be below the smoothed best before the window too."""
+    th, raw = run.thresholds, run.watched.values
+    smooth = stats.median_smooth(raw)
     recent = stats.tail_window(len(smooth), th.recent_fraction)
     if len(smooth) <= recent:
         return None
-    # New lows, not a rebound from a bump: the smoothed end must be below the smoothed best
-    # before the recent window, and the recent raw best below the earlier raw best.
     before = float(np.min(smooth[:-recent]))
     drop = stats.relative_drop(before, float(smooth[-1]))
     earlier, latest = int(np.argmin(raw[:-recent])), len(raw) - recent + int(np.argmin(raw[-recent:]))
@@ -289,17 +311,7 @@ def check_still_improving(run: RunView) -> Finding | None:
         return None
     if before - float(smooth[-1]) <= th.still_improving_noise_multiple * stats.noise_scale(raw):
         return None  # a lucky epoch of a noisy curve, not progress
-    last_epoch = run.epoch_of(run.n - 1)
-    return Finding(
-        "still_improving",
-        "info",
-        [last_epoch],
-        {"curve": name, "recent_drop": raw_drop, "recent_epochs": recent},
-        train_longer_advice(run, last_epoch),
-        f"{name} is still making new {best}s: {format_number(watched.logged(latest))} in the last {recent} "
-        f"epochs against {format_number(watched.logged(earlier))} before ({raw_drop:.0%} {fewer}) at "
-        f"{format_epoch(last_epoch)}.",
-    )
+    return recent, earlier, latest, raw_drop
 
 
 def _new_lows(run: RunView) -> tuple[int, int, float] | None:
