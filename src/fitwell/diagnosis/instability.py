@@ -181,28 +181,11 @@ def _jumps(run: RunView) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def check_instability(run: RunView) -> Finding | None:
     """`unstable` when spikes are frequent in the training or validation loss, or inside epochs."""
     th = run.thresholds
-    train_scale = run.reference or float(abs(run.loss[0]))
     train, val, sharp = _jumps(run)
-    val_epochs = run.val_positions[val] if run.has_val else val
-    both = np.union1d(train, val_epochs)
-    severe = _severe_count(run, train_scale)
-    if _enough(len(train), run.n - 1, run):
-        shown = [("loss", run.loss, train)]
-        count, steps, epoch_positions = len(train), run.n - 1, train
-    elif run.has_val and (
-        _enough(len(sharp), len(run.val_loss) - 1, run, capped=True)
-        or _enough(len(val), len(run.val_loss) - 1, run)
-    ):
-        shown = [("val_loss", run.val_loss, val)]
-        count, steps, epoch_positions = len(val), len(run.val_loss) - 1, val_epochs
-    elif len(both) and (
-        (run.has_val and _enough(len(both), run.n - 1, run)) or severe >= th.unstable_severe_spikes
-    ):
-        candidates = (("loss", run.loss, train), ("val_loss", run.val_loss, val))
-        shown = [item for item in candidates if len(item[2])]
-        count, steps, epoch_positions = len(both), run.n - 1, both
-    else:
+    chosen = _frequent_jumps(run, train, val, sharp)
+    if chosen is None:
         return _inside_epochs(run, len(train), len(val))
+    shown, count, steps, epoch_positions = chosen
     name, before, after, position = _largest_jump(shown)
     relative_rise = (after - before) / abs(before)
     worst_epoch = run.epoch_of(int(position if name == "loss" else run.val_positions[position]))
@@ -236,6 +219,31 @@ def check_instability(run: RunView) -> Finding | None:
         f"{what} (largest: {name} {format_number(before)} → {format_number(after)} at "
         f"{format_epoch(worst_epoch)}, +{relative_rise:.0%}).",
     )
+
+
+def _frequent_jumps(
+    run: RunView, train: np.ndarray, val: np.ndarray, sharp: np.ndarray
+) -> tuple[list[tuple[str, np.ndarray, np.ndarray]], int, int, np.ndarray] | None:
+    """`(curves shown, jumps, steps, epoch positions)` when the jumps are frequent enough: of the
+    training loss alone, of the validation loss alone (its sharp one-epoch peaks, of which a few
+    are enough on a long run, or all its jumps), of both together, or severe ones; else None."""
+    th = run.thresholds
+    val_epochs = run.val_positions[val] if run.has_val else val
+    both = np.union1d(train, val_epochs)
+    if _enough(len(train), run.n - 1, run):
+        return [("loss", run.loss, train)], len(train), run.n - 1, train
+    if run.has_val and (
+        _enough(len(sharp), len(run.val_loss) - 1, run, capped=True)
+        or _enough(len(val), len(run.val_loss) - 1, run)
+    ):
+        return [("val_loss", run.val_loss, val)], len(val), len(run.val_loss) - 1, val_epochs
+    severe = _severe_count(run, run.reference or float(abs(run.loss[0])))
+    if len(both) and (
+        (run.has_val and _enough(len(both), run.n - 1, run)) or severe >= th.unstable_severe_spikes
+    ):
+        candidates = (("loss", run.loss, train), ("val_loss", run.val_loss, val))
+        return [item for item in candidates if len(item[2])], len(both), run.n - 1, both
+    return None
 
 
 def _severe_count(run: RunView, train_scale: float) -> int:

@@ -282,7 +282,6 @@ def _finding(
 ) -> Finding:
     best_epoch = run.epoch_of(best_position)
     best_value = float(np.min(run.val_loss))
-    last_val = float(run.val_loss[-1])
     onset_epoch = run.epoch_of(int(run.val_positions[evidence.onset]))
     facts = {
         "best_epoch": best_epoch,
@@ -301,24 +300,6 @@ def _finding(
             f"; {key} {format_number(float(run.curves.values[key][-1]))} against val_{key} "
             f"{format_number(float(run.curves.values['val_' + key][run.val_positions[-1]]))} at the end"
         )
-    last_epoch = format_epoch(run.epoch_of(run.n - 1))
-    if stalled:
-        seen = (
-            f"val_loss stopped improving (lowest {format_number(best_value)} at {format_epoch(best_epoch)}, "
-            f"{format_number(last_val)} at {last_epoch}) while loss kept falling "
-            f"({format_number(float(run.loss[best_position]))} → "
-            f"{format_number(float(run.loss[-1]))}){gap_text}."
-        )
-    else:
-        # The rise is timed on the smoothed curve; a raw best after its onset is one low epoch.
-        since = f"from {format_epoch(onset_epoch)} on, " if onset_epoch > best_epoch else ""
-        seen = (
-            f"val_loss was lowest at {format_epoch(best_epoch)} ({format_number(best_value)}), then rose "
-            f"{evidence.rise:.0%} (smoothed; {since}"
-            f"to {format_number(last_val)} at "
-            f"{last_epoch}) while loss kept falling ({format_number(float(run.loss[best_position]))} → "
-            f"{format_number(float(run.loss[-1]))}){gap_text}."
-        )
     return Finding(
         "overfitting",
         "warning",
@@ -326,5 +307,28 @@ def _finding(
         facts,
         _keep_advice(run, best_epoch) + " Then regularize: Dropout, weight decay, data augmentation, a "
         "smaller model, or more data.",
-        seen,
+        _seen(run, evidence, best_position, stalled=stalled) + f"{gap_text}.",
+    )
+
+
+def _seen(run: RunView, evidence: OverfitEvidence, best_position: int, *, stalled: bool) -> str:
+    """What the validation loss did after its best, and the training loss meanwhile (raw values)."""
+    best_epoch = run.epoch_of(best_position)
+    best_value, last_val = float(np.min(run.val_loss)), float(run.val_loss[-1])
+    onset_epoch = run.epoch_of(int(run.val_positions[evidence.onset]))
+    last_epoch = format_epoch(run.epoch_of(run.n - 1))
+    training = (
+        f"while loss kept falling ({format_number(float(run.loss[best_position]))} → "
+        f"{format_number(float(run.loss[-1]))})"
+    )
+    if stalled:
+        return (
+            f"val_loss stopped improving (lowest {format_number(best_value)} at {format_epoch(best_epoch)}, "
+            f"{format_number(last_val)} at {last_epoch}) {training}"
+        )
+    # The rise is timed on the smoothed curve; a raw best after its onset is one low epoch.
+    since = f"from {format_epoch(onset_epoch)} on, " if onset_epoch > best_epoch else ""
+    return (
+        f"val_loss was lowest at {format_epoch(best_epoch)} ({format_number(best_value)}), then rose "
+        f"{evidence.rise:.0%} (smoothed; {since}to {format_number(last_val)} at {last_epoch}) {training}"
     )
