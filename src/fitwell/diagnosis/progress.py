@@ -155,44 +155,21 @@ def check_plateau_or_underfitting(run: RunView) -> Finding | None:
     tail_drop = stats.relative_drop(start, float(smooth[-1]))
     accuracy = run.end_of(run.accuracy_key) if run.accuracy_key else None
     level = _level_text(run, accuracy)
-    jitter = _jitter(run)
-    evidence = {"end_loss": run.end_loss, "tail_drop": tail_drop, "tail_epochs": run.tail, "jitter": jitter}
+    evidence = {
+        "end_loss": run.end_loss,
+        "tail_drop": tail_drop,
+        "tail_epochs": run.tail,
+        "jitter": _jitter(run),
+    }
     if accuracy is not None:
         evidence["end_accuracy"] = accuracy
-    epochs = [run.epoch_of(run.n - 1 - run.tail if run.n > run.tail else 0), run.epoch_of(run.n - 1)]
     gap = _validation_gap(run)
     if gap is not None:
         evidence["gap"] = gap
     flat = tail_drop < th.plateau_max_tail_drop or tail_drop * 10 / run.tail < th.flat_per_10_epochs
     setting_new_lows = _new_lows(run) is not None
     if flat and not setting_new_lows:
-        if jitter >= th.plateau_noise and not _rate_was_lowered(run):
-            return Finding(
-                "plateau",
-                "warning",
-                epochs,
-                evidence,
-                "Lower the learning rate: "
-                f"ReduceLROnPlateau(monitor='{run.monitor}', factor=0.5, patience=3), "
-                "or a decaying schedule. If the curve then settles just as high, the model lacks capacity "
-                "(see underfitting).",
-                f"loss stopped falling ({_change_text(tail_drop)} over the last {run.tail} epochs) at "
-                f"{level}, short of a good value, and jitters {jitter:.1%} from epoch to epoch: the rate "
-                "keeps it from settling.",
-            )
-        if gap is not None and gap > th.underfit_max_gap:
-            return None
-        lowered = " although the learning rate was lowered" if _rate_was_lowered(run) else ""
-        return Finding(
-            "underfitting",
-            "warning",
-            epochs,
-            evidence,
-            _UNDERFIT_ADVICE,
-            f"training converged{lowered} at {level}, short of a good value: both curves are flat "
-            f"(loss {_change_text(tail_drop)} over the last {run.tail} epochs) with no real gap: the model "
-            "cannot fit the training data better (high bias).",
-        )
+        return _flat_far_from_good(run, evidence, level)
     evidence["tail_rate_per_epoch"] = (
         1.0 - (float(smooth[-1]) / start) ** (1.0 / run.tail) if start > 0 else 0.0
     )
@@ -214,6 +191,41 @@ def check_plateau_or_underfitting(run: RunView) -> Finding | None:
     # Still creeping down: not converged, so not high bias; if validation keeps setting new lows,
     # the run is still improving (check_still_improving says so).
     return None
+
+
+def _flat_far_from_good(run: RunView, evidence: dict, level: str) -> Finding | None:
+    """A flat training loss far from a good value: `plateau` when it jitters and the rate was never
+    lowered, `underfitting` when smooth (or after the rate was lowered) with no real gap; None with
+    a large gap (that is for the overfitting rules)."""
+    th, tail_drop, jitter = run.thresholds, evidence["tail_drop"], evidence["jitter"]
+    epochs = [run.epoch_of(run.n - 1 - run.tail if run.n > run.tail else 0), run.epoch_of(run.n - 1)]
+    if jitter >= th.plateau_noise and not _rate_was_lowered(run):
+        return Finding(
+            "plateau",
+            "warning",
+            epochs,
+            evidence,
+            "Lower the learning rate: "
+            f"ReduceLROnPlateau(monitor='{run.monitor}', factor=0.5, patience=3), "
+            "or a decaying schedule. If the curve then settles just as high, the model lacks capacity "
+            "(see underfitting).",
+            f"loss stopped falling ({_change_text(tail_drop)} over the last {run.tail} epochs) at "
+            f"{level}, short of a good value, and jitters {jitter:.1%} from epoch to epoch: the rate "
+            "keeps it from settling.",
+        )
+    if evidence.get("gap") is not None and evidence["gap"] > th.underfit_max_gap:
+        return None
+    lowered = " although the learning rate was lowered" if _rate_was_lowered(run) else ""
+    return Finding(
+        "underfitting",
+        "warning",
+        epochs,
+        evidence,
+        _UNDERFIT_ADVICE,
+        f"training converged{lowered} at {level}, short of a good value: both curves are flat "
+        f"(loss {_change_text(tail_drop)} over the last {run.tail} epochs) with no real gap: the model "
+        "cannot fit the training data better (high bias).",
+    )
 
 
 def _change_text(drop: float) -> str:
