@@ -42,40 +42,16 @@ def check_leakage(run: RunView) -> Finding | None:
     val_key = run.val_accuracy_key
     samples = estimated_samples(run.curves.series(val_key)[1]) if val_key else None
     window = min(run.tail, len(run.val_loss))
-    positions = run.val_positions[-window:]
-    end_ratio = _loss_ratio(run.val_loss[-window:], run.loss[positions])
+    end_ratio = _loss_ratio(run.val_loss[-window:], run.loss[run.val_positions[-window:]])
     perfect_at_once = _perfect_from_the_start(run, end_ratio)
     if perfect_at_once is not None:
         return perfect_at_once
-    tiny = val_key is not None and (samples is None or samples < th.leak_min_samples)
-    if tiny:
-        return None
     if val_key is not None:
-        val_accuracy = run.end_of(val_key)
-        perfect = val_accuracy is not None and val_accuracy >= th.leak_accuracy
-        # An honest model with 0.5% error scores 100% on N samples with probability 0.995**N: often
-        # for N of a few hundred, under 5% from N = 600 on. Below that, validation must also beat
-        # training at it (a loss clearly below the training loss) to count.
-        convincing = samples is not None and (
-            samples >= th.leak_perfect_samples or end_ratio < th.leak_beats_training_ratio
-        )
-        if perfect and convincing:
-            train_accuracy = run.end_of(run.accuracy_key) if run.accuracy_key else None
-            return Finding(
-                "suspicious_validation",
-                "warning",
-                [run.epoch_of(int(p)) for p in positions],
-                {"val_accuracy": val_accuracy, "accuracy": train_accuracy, "val_samples_at_least": samples},
-                _ADVICE,
-                f"{val_key} is {format_number(val_accuracy)} over the last {window} epochs on at least "
-                f"{samples} samples"
-                + (
-                    f" (val_loss at {_share(end_ratio)} of the training loss)"
-                    if np.isfinite(end_ratio)
-                    else ""
-                )
-                + ": a perfect score on that many samples usually means leaked or duplicated samples.",
-            )
+        if samples is None or samples < th.leak_min_samples:
+            return None  # a tiny validation set: honest ones of a few dozen often score 100%
+        perfect = _perfect_on_many(run, val_key, samples, window, end_ratio)
+        if perfect is not None:
+            return perfect
     half = len(run.val_loss) // 2
     positions = run.val_positions[half:]
     ratio = _loss_ratio(run.val_loss[half:], run.loss[positions])
@@ -90,6 +66,34 @@ def check_leakage(run: RunView) -> Finding | None:
             "validation far easier than training.",
         )
     return None
+
+
+def _perfect_on_many(
+    run: RunView, val_key: str, samples: int, window: int, end_ratio: float
+) -> Finding | None:
+    """A validation accuracy perfect over the end window on enough samples to be convincing.
+
+    An honest model with 0.5% error scores 100% on N samples with probability 0.995**N: often for
+    N of a few hundred, under 5% from N = 600 on. Below that, validation must also beat training
+    at it (a loss clearly below the training loss) to count."""
+    th = run.thresholds
+    val_accuracy = run.end_of(val_key)
+    perfect = val_accuracy is not None and val_accuracy >= th.leak_accuracy
+    convincing = samples >= th.leak_perfect_samples or end_ratio < th.leak_beats_training_ratio
+    if not (perfect and convincing):
+        return None
+    train_accuracy = run.end_of(run.accuracy_key) if run.accuracy_key else None
+    ratio_text = f" (val_loss at {_share(end_ratio)} of the training loss)" if np.isfinite(end_ratio) else ""
+    return Finding(
+        "suspicious_validation",
+        "warning",
+        [run.epoch_of(int(p)) for p in run.val_positions[-window:]],
+        {"val_accuracy": val_accuracy, "accuracy": train_accuracy, "val_samples_at_least": samples},
+        _ADVICE,
+        f"{val_key} is {format_number(val_accuracy)} over the last {window} epochs on at least "
+        f"{samples} samples{ratio_text}: a perfect score on that many samples usually means leaked or "
+        "duplicated samples.",
+    )
 
 
 def _loss_ratios(val_loss: np.ndarray, loss: np.ndarray) -> np.ndarray | None:
