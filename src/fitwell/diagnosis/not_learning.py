@@ -20,27 +20,7 @@ def check_not_learning(run: RunView) -> Finding | None:
     th, reference = run.thresholds, run.reference
     if is_crawl(run) or run.n <= th.short_run_epochs:
         return None  # slow but steady progress is lr_too_low; a few epochs are too short to judge
-    watched, name = (run.smooth_val_loss, "val_loss") if run.has_val else (run.smooth_loss, "loss")
-    raw = run.val_loss if run.has_val else run.loss
-    best = float(np.min(watched))
-    if reference:
-        stuck = best >= (1.0 - th.not_learning_margin) * reference
-        evidence = {"best": best, "curve": name, "reference_loss": reference}
-        if run.context.baseline is not None:
-            evidence["baseline"] = run.context.baseline
-        if run.context.chance_loss is not None:
-            evidence["chance_loss"] = run.context.chance_loss
-        seen = (
-            f"{name} never got clearly below {run.context.describe_reference()}: its lowest value was "
-            f"{format_number(float(np.min(raw)))} (smoothed {format_number(best)})."
-        )
-    else:
-        drops = [stats.relative_drop(float(run.loss[0]), float(np.min(run.loss)))]
-        if run.has_val:
-            drops.append(stats.relative_drop(float(run.val_loss[0]), float(np.min(run.val_loss))))
-        stuck = run.n >= 3 and max(drops) < th.flat_total_drop
-        evidence = {"best": best, "curve": name, "largest_drop": max(drops)}
-        seen = f"the loss did not move: it never fell more than {max(drops):.1%} below its first value."
+    stuck, evidence, seen = _never_left_the_start(run)
     if not stuck:
         found = (
             _frozen_predictions(run)
@@ -65,6 +45,33 @@ def check_not_learning(run: RunView) -> Finding | None:
         f"are scaled, and that gradients flow (dead ReLUs, a frozen model){rate_text}.",
         seen,
     )
+
+
+def _never_left_the_start(run: RunView) -> tuple[bool, dict, str]:
+    """`(stuck, evidence, summary)`: whether the loss (the validation loss when there is one) never
+    got `not_learning_margin` below the baseline or chance level; without either, whether no loss
+    ever fell `flat_total_drop` below its first value."""
+    th, reference = run.thresholds, run.reference
+    watched, name = (run.smooth_val_loss, "val_loss") if run.has_val else (run.smooth_loss, "loss")
+    raw = run.val_loss if run.has_val else run.loss
+    best = float(np.min(watched))
+    if reference:
+        evidence = {"best": best, "curve": name, "reference_loss": reference}
+        if run.context.baseline is not None:
+            evidence["baseline"] = run.context.baseline
+        if run.context.chance_loss is not None:
+            evidence["chance_loss"] = run.context.chance_loss
+        seen = (
+            f"{name} never got clearly below {run.context.describe_reference()}: its lowest value was "
+            f"{format_number(float(np.min(raw)))} (smoothed {format_number(best)})."
+        )
+        return best >= (1.0 - th.not_learning_margin) * reference, evidence, seen
+    drops = [stats.relative_drop(float(run.loss[0]), float(np.min(run.loss)))]
+    if run.has_val:
+        drops.append(stats.relative_drop(float(run.val_loss[0]), float(np.min(run.val_loss))))
+    evidence = {"best": best, "curve": name, "largest_drop": max(drops)}
+    seen = f"the loss did not move: it never fell more than {max(drops):.1%} below its first value."
+    return run.n >= 3 and max(drops) < th.flat_total_drop, evidence, seen
 
 
 def _flat_after_first_epoch(run: RunView) -> tuple[dict, str] | None:
