@@ -155,22 +155,8 @@ def _read_any(run: Any, columns: Sequence[str] | None = None) -> Curves:
             f"columns names the columns of a CSV file without a header row; the run is {what}, whose "
             "curves are named already. Leave `columns` out."
         )
-    if isinstance(run, str | os.PathLike):
-        path = os.fspath(run)
-        if columns is not None:
-            log = read_log_file(path, columns)
-        elif is_event_log(path):
-            log = read_event_log(path)
-        elif is_scalar_export(path):
-            log = read_scalar_export(path)
-        else:
-            log = read_log_file(path)
-        if log.is_json:
-            epochs = log.epochs
-            curves = _from_lists(log.columns, epochs, source=path)
-        else:
-            curves = _from_columns(log.columns, log.epochs, source=path)
-        return replace(curves, notes=tuple(log.notes))
+    if is_path:
+        return _read_path(os.fspath(run), columns)
     if hasattr(run, "history") and isinstance(run.history, Mapping):
         epochs = list(getattr(run, "epoch", []) or [])
         curves = _from_lists(run.history, epochs or None, source="History")
@@ -189,6 +175,23 @@ def _read_any(run: Any, columns: Sequence[str] | None = None) -> Curves:
         f"CSVLogger file. Received: an object of type {type(run).__name__}. For Keras, pass "
         "`history.history`; for a CSV, pass its path."
     )
+
+
+def _read_path(path: str, columns: Sequence[str] | None) -> Curves:
+    """The curves of a log file (CSV, JSON, printed log), a TensorBoard folder or an exported scalar."""
+    if columns is not None:
+        log = read_log_file(path, columns)
+    elif is_event_log(path):
+        log = read_event_log(path)
+    elif is_scalar_export(path):
+        log = read_scalar_export(path)
+    else:
+        log = read_log_file(path)
+    if log.is_json:
+        curves = _from_lists(log.columns, log.epochs, source=path)
+    else:
+        curves = _from_columns(log.columns, log.epochs, source=path)
+    return replace(curves, notes=tuple(log.notes))
 
 
 def _fractions_not_percents(curves: Curves) -> Curves:

@@ -160,27 +160,7 @@ def _first_of_each_kind(findings: list[Finding]) -> list[Finding]:
 
 
 def _healthy(view: RunView) -> Finding:
-    evidence: dict[str, Any] = {"end_loss": view.end_loss}
-    summary = f"loss ended at {format_number(float(view.loss[-1]))}"
-    monitor = f"monitor='{view.monitor}'"
-    watched = view.watched
-    if watched.is_metric:  # no validation loss: the validation metric tells
-        best = int(np.argmin(watched.values))
-        best_epoch = view.epoch_of(int(watched.positions[best]))
-        evidence.update(metric=watched.name, best_epoch=best_epoch, best_metric=watched.logged(best))
-        summary += (
-            f", {watched.name} at {format_number(watched.logged(len(watched.values) - 1))} (best "
-            f"{format_number(watched.logged(best))} at {format_epoch(best_epoch)})"
-        )
-        monitor = f"monitor='{watched.name}', mode='{watched.mode}'"
-    if view.has_val:
-        best = int(np.argmin(view.val_loss))
-        best_epoch = view.epoch_of(int(view.val_positions[best]))
-        evidence.update(best_epoch=best_epoch, best_val_loss=float(view.val_loss[best]))
-        summary += (
-            f", val_loss at {format_number(float(view.val_loss[-1]))} (lowest "
-            f"{format_number(float(view.val_loss[best]))} at {format_epoch(best_epoch)})"
-        )
+    evidence, summary, monitor = _where_it_ended(view)
     keep = f"ModelCheckpoint(..., {monitor}, save_best_only=True) keeps the best epoch's weights."
     calls = close_calls(view)
     if not calls:
@@ -202,3 +182,30 @@ def _healthy(view: RunView) -> Finding:
         f"No problem to fix. {watch}" + ("" if "overfitting" in evidence["close_to"] else f" {keep}"),
         summary + ". " + " ".join(f"Close to {call.kind}: {call.seen}" for call in calls),
     )
+
+
+def _where_it_ended(view: RunView) -> tuple[dict[str, Any], str, str]:
+    """`(evidence, summary, monitor)`: the last and best values of the curves a healthy run is
+    judged on, and the `monitor=` that keeps its best epoch."""
+    evidence: dict[str, Any] = {"end_loss": view.end_loss}
+    summary = f"loss ended at {format_number(float(view.loss[-1]))}"
+    monitor = f"monitor='{view.monitor}'"
+    watched = view.watched
+    if watched.is_metric:  # no validation loss: the validation metric tells
+        best = int(np.argmin(watched.values))
+        best_epoch = view.epoch_of(int(watched.positions[best]))
+        evidence.update(metric=watched.name, best_epoch=best_epoch, best_metric=watched.logged(best))
+        summary += (
+            f", {watched.name} at {format_number(watched.logged(len(watched.values) - 1))} (best "
+            f"{format_number(watched.logged(best))} at {format_epoch(best_epoch)})"
+        )
+        monitor = f"monitor='{watched.name}', mode='{watched.mode}'"
+    if view.has_val:
+        best = int(np.argmin(view.val_loss))
+        best_epoch = view.epoch_of(int(view.val_positions[best]))
+        evidence.update(best_epoch=best_epoch, best_val_loss=float(view.val_loss[best]))
+        summary += (
+            f", val_loss at {format_number(float(view.val_loss[-1]))} (lowest "
+            f"{format_number(float(view.val_loss[best]))} at {format_epoch(best_epoch)})"
+        )
+    return evidence, summary, monitor

@@ -249,16 +249,9 @@ def check_still_improving(run: RunView) -> Finding | None:
         raw, name = (run.val_loss, "val_loss") if run.has_val else (run.loss, "loss")
         return _too_short(run, raw, name)
     raw, name = watched.values, watched.name
-    floor = (
-        th.still_improving_floor / 20 * float(abs(raw[0]))
-        if watched.is_metric
-        else run.floor_of(raw, th.still_improving_floor)
-    )
     ended_best = _ended_on_best(run)
-    if float(raw[-1]) < floor and (ended_best is None or ended_best[1] < th.near_zero_new_best):
-        return None  # nearly zero already, and not still falling fast: nothing left to gain
-    if _schedule_finished(run) and ended_best is None:
-        return None  # the rate was annealed to nearly zero: the schedule's last descent, finished
+    if _nothing_left_to_gain(run, ended_best):
+        return None
     best, fewer = ("high", "fewer errors") if watched.higher_is_better else ("low", "lower")
     last = format_number(watched.logged(len(raw) - 1))
     steady = _new_lows(run)
@@ -291,6 +284,22 @@ def check_still_improving(run: RunView) -> Finding | None:
         f"epochs against {format_number(watched.logged(earlier))} before ({raw_drop:.0%} {fewer}) at "
         f"{format_epoch(run.epoch_of(run.n - 1))}.",
     )
+
+
+def _nothing_left_to_gain(run: RunView, ended_best: tuple[int, float] | None) -> bool:
+    """A watched curve nearly at zero (under `still_improving_floor` of the reference) that did
+    not beat its best by `near_zero_new_best` in its last epoch; or a schedule annealed to its end
+    without a clear new best at its last epoch."""
+    th, watched = run.thresholds, run.watched
+    raw = watched.values
+    floor = (
+        th.still_improving_floor / 20 * float(abs(raw[0]))
+        if watched.is_metric
+        else run.floor_of(raw, th.still_improving_floor)
+    )
+    if float(raw[-1]) < floor and (ended_best is None or ended_best[1] < th.near_zero_new_best):
+        return True
+    return _schedule_finished(run) and ended_best is None
 
 
 def _still_improving(run: RunView, evidence: dict, summary: str) -> Finding:
