@@ -257,25 +257,24 @@ def keras_named(columns: dict) -> tuple[dict[str, object], str | None]:
         >>> print(note)
         read the last of 2 training phases logged side by side ('p1_', 'p2_'): the columns of 'p2_', ...
     """
-    later = _later_phase([str(key) for key in columns])
-    if later is not None:  # `loss`, `val_loss`, … then `fine_tune_loss`, `fine_tune_val_loss`, …
-        phases = ["", later]
+    names = [str(key) for key in columns]
+    later = _later_phase(names)  # `loss`, `val_loss`, … then `fine_tune_loss`, `fine_tune_val_loss`, …
+    phases = [] if later is not None else _phases(names)
+    if later is not None:
         columns = {
             str(key)[len(later) :]: value for key, value in columns.items() if str(key).startswith(later)
         }
-    else:
-        phases = _phases([str(key) for key in columns])
-    if phases and later is None:
+    elif phases:
         columns = {key: value for key, value in columns.items() if _in_phase(str(key), phases[-1])}
     renames = keras_names(str(key) for key in columns)
     named = {renames.get(str(key), str(key)): value for key, value in columns.items()}
-    if not phases:
-        return named, names_note(renames)
     if later is not None:
         return named, (
             f"read the last of 2 training phases logged side by side: the columns named with {later!r} "
             "(after the same names without it), without the prefix."
         )
+    if not phases:
+        return named, names_note(renames)
     listed = ", ".join(repr(phase) for phase in phases)
     return named, (
         f"read the last of {len(phases)} training phases logged side by side ({listed}): the columns "
