@@ -12,7 +12,8 @@ What real files hold, and how it is read:
 - a table written one row per metric (`DataFrame(history.history).T.to_csv`), turned
   back, with a note;
 - a JSON object of per-epoch lists (`json.dump(history.history, f)`), also
-  wrapped as `{"history": {...}}`;
+  wrapped as `{"history": {...}}`, or saved as one JSON string (`json.dump(str(history.history), f)`);
+- a table of numbers without a header, once the caller names its columns (`columns=`);
 - a log printed as text (Keras's progress output saved from the console, a script's
   `Epoch 3, Train Loss: 0.52` lines), read from its `name: value` pairs (`textlog.py`), with a note;
 - other loggers' column names (`Epoch`, `train_loss`, `Valid Loss`, `train_acc`) read as
