@@ -29,7 +29,16 @@ def _parser() -> argparse.ArgumentParser:
         description="Keras's compile/fit workflow for PyTorch, with training-curve diagnosis.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_demo_command(commands)
+    for name, text in (
+        ("diagnose", "say what a run's curves show and what to change"),
+        ("plot", "draw a run's curves, with the diagnosis, to an image file"),
+    ):
+        _add_log_command(commands, name, text)
+    return parser
 
+
+def _add_demo_command(commands: Any) -> None:
     demo = commands.add_parser(
         "demo",
         help="train a small network on the shipped digits and diagnose the run",
@@ -41,39 +50,37 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", default="fitwell-demo", help="run folder to write (default: ./fitwell-demo)")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
 
-    for name, text in (
-        ("diagnose", "say what a run's curves show and what to change"),
-        ("plot", "draw a run's curves, with the diagnosis, to an image file"),
-    ):
-        command = commands.add_parser(
-            name,
-            help=text,
-            description=f"{text[0].upper()}{text[1:]}. RUN.csv is a file written by fitwell's or Keras's "
-            "CSVLogger (an 'epoch' column, then one column per log key), a JSON dump of history.history, "
-            "a printed training log, or a TensorBoard log folder.",
-        )
+
+def _add_log_command(commands: Any, name: str, text: str) -> None:
+    """The `diagnose` or `plot` command: both read a run's log, then differ in their options."""
+    command = commands.add_parser(
+        name,
+        help=text,
+        description=f"{text[0].upper()}{text[1:]}. RUN.csv is a file written by fitwell's or Keras's "
+        "CSVLogger (an 'epoch' column, then one column per log key), a JSON dump of history.history, "
+        "a printed training log, or a TensorBoard log folder.",
+    )
+    command.add_argument(
+        "run", metavar="RUN.csv", help="the CSVLogger file (or JSON, printed log, TensorBoard folder)"
+    )
+    command.add_argument("--loss", help="the training loss, e.g. sparse_categorical_crossentropy")
+    command.add_argument("--num-classes", type=int, help="number of classes, for the chance level")
+    command.add_argument(
+        "--columns",
+        type=_column_names,
+        help="the column names of a CSV file without a header row, in order, e.g. epoch,loss,val_loss",
+    )
+    if name == "diagnose":
         command.add_argument(
-            "run", metavar="RUN.csv", help="the CSVLogger file (or JSON, printed log, TensorBoard folder)"
+            "--baseline",
+            type=float,
+            help="the loss of the best constant prediction (e.g. the targets' variance for mse, the "
+            "label prior's entropy for cross-entropy): 'stuck' and 'not learning' are judged against it",
         )
-        command.add_argument("--loss", help="the training loss, e.g. sparse_categorical_crossentropy")
-        command.add_argument("--num-classes", type=int, help="number of classes, for the chance level")
-        command.add_argument(
-            "--columns",
-            type=_column_names,
-            help="the column names of a CSV file without a header row, in order, e.g. epoch,loss,val_loss",
-        )
-        if name == "diagnose":
-            command.add_argument(
-                "--baseline",
-                type=float,
-                help="the loss of the best constant prediction (e.g. the targets' variance for mse, the "
-                "label prior's entropy for cross-entropy): 'stuck' and 'not learning' are judged against it",
-            )
-            command.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
-        else:
-            command.add_argument("-o", "--output", required=True, help="image file to write, e.g. curves.png")
-            command.add_argument("--metric", help="metric of the second panel (default: the first recorded)")
-    return parser
+        command.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
+    else:
+        command.add_argument("-o", "--output", required=True, help="image file to write, e.g. curves.png")
+        command.add_argument("--metric", help="metric of the second panel (default: the first recorded)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -401,60 +401,18 @@ def _make_data(
     check_supported(x, argument)
     if is_structure_of_arrays(x):
         return _array_data(x, y, sample_weight, batch_size, shuffle, device, steps_per_epoch, argument)
-    for name, value in (("y", y), ("sample_weight", sample_weight)):
-        if value is not None:
-            raise ValueError(
-                f"When `{argument}` is a {type(x).__name__}, `{name}` must not be passed: "
-                f"the {type(x).__name__} yields it as part of each batch. Received: {name}="
-                f"{type(value).__name__}"
-            )
+    _check_no_separate_targets(x, y, sample_weight, argument)
     from torch.utils.data import DataLoader, Dataset, IterableDataset
 
-    from fitwell.py_dataset_data import PyDatasetData
     from fitwell.utils.py_dataset import PyDataset
 
     if isinstance(x, PyDataset):
-        if batch_size is not None:
-            warnings.warn(
-                f"`batch_size={batch_size}` is ignored: the {type(x).__name__} (a PyDataset) "
-                "makes its own batches. Do not pass `batch_size` with it.",
-                stacklevel=3,
-            )
-        if shard is not None:
-            warnings.warn(
-                f"Running on {shard[1]} processes, and every process reads all batches of the "
-                f"{type(x).__name__} for `{argument}`. To split the data, make the dataset serve "
-                "this process's part (e.g. from `torch.distributed.get_rank()`).",
-                stacklevel=3,
-            )
-        return PyDatasetData(
-            x, shuffle=shuffle, device=device, steps_per_epoch=steps_per_epoch, argument=argument
-        )
+        return _py_dataset_data(x, batch_size, shuffle, device, steps_per_epoch, argument, shard)
     if isinstance(x, DataLoader):
-        if shard is not None and not isinstance(x.sampler, torch.utils.data.DistributedSampler):
-            warnings.warn(
-                f"Running on {shard[1]} processes, but the DataLoader for `{argument}` has no "
-                "DistributedSampler, so every process reads all of it. Pass the Dataset itself "
-                "(fitwell then shards it) or give the DataLoader a DistributedSampler.",
-                stacklevel=3,
-            )
-        if batch_size is not None:
-            warnings.warn(
-                f"`batch_size={batch_size}` is ignored: the DataLoader already makes "
-                f"batches of {x.batch_size}.",
-                stacklevel=3,
-            )
+        _warn_about_loader(x, batch_size, argument, shard)
         return IterableData(x, device=device, steps_per_epoch=steps_per_epoch)
     if isinstance(x, Dataset) and not isinstance(x, IterableDataset) and hasattr(x, "__len__"):
-        if shard is not None:
-            from fitwell.distributed import ShardedBatchSampler
-
-            sampler = ShardedBatchSampler(
-                len(x), batch_size or DEFAULT_BATCH_SIZE, shuffle=shuffle, rank=shard[0], world_size=shard[1]
-            )
-            loader = DataLoader(x, batch_sampler=sampler)
-        else:
-            loader = DataLoader(x, batch_size=batch_size or DEFAULT_BATCH_SIZE, shuffle=shuffle)
+        loader = _dataset_loader(x, batch_size, shuffle, shard)
         return IterableData(loader, device=device, steps_per_epoch=steps_per_epoch)
     if isinstance(x, Iterable) and not isinstance(x, str | bytes | dict):
         if batch_size is not None:
@@ -468,6 +426,79 @@ def _make_data(
         "tensors, pandas objects, a dict/list of arrays, a torch Dataset or DataLoader, "
         "or an iterable of (x, y) batches."
     )
+
+
+def _check_no_separate_targets(x: Any, y: Any, sample_weight: Any, argument: str) -> None:
+    """Refuse `y`/`sample_weight` next to a dataset or loader that yields them itself."""
+    for name, value in (("y", y), ("sample_weight", sample_weight)):
+        if value is not None:
+            raise ValueError(
+                f"When `{argument}` is a {type(x).__name__}, `{name}` must not be passed: "
+                f"the {type(x).__name__} yields it as part of each batch. Received: {name}="
+                f"{type(value).__name__}"
+            )
+
+
+# The next two functions run inside `_make_data`, so their warnings use `stacklevel=4` to
+# point, as `_make_data`'s own `stacklevel=3` does, at the line that called `as_data`.
+def _py_dataset_data(
+    x: Any,
+    batch_size: int | None,
+    shuffle: bool,
+    device: torch.device,
+    steps_per_epoch: int | None,
+    argument: str,
+    shard: tuple[int, int] | None,
+) -> IterableData:
+    """A `PyDataset` as data, warning about the arguments it cannot honour."""
+    from fitwell.py_dataset_data import PyDatasetData
+
+    if batch_size is not None:
+        warnings.warn(
+            f"`batch_size={batch_size}` is ignored: the {type(x).__name__} (a PyDataset) "
+            "makes its own batches. Do not pass `batch_size` with it.",
+            stacklevel=4,
+        )
+    if shard is not None:
+        warnings.warn(
+            f"Running on {shard[1]} processes, and every process reads all batches of the "
+            f"{type(x).__name__} for `{argument}`. To split the data, make the dataset serve "
+            "this process's part (e.g. from `torch.distributed.get_rank()`).",
+            stacklevel=4,
+        )
+    return PyDatasetData(
+        x, shuffle=shuffle, device=device, steps_per_epoch=steps_per_epoch, argument=argument
+    )
+
+
+def _warn_about_loader(x: Any, batch_size: int | None, argument: str, shard: tuple[int, int] | None) -> None:
+    """Warn when a DataLoader is not sharded across processes, or `batch_size` is passed with it."""
+    if shard is not None and not isinstance(x.sampler, torch.utils.data.DistributedSampler):
+        warnings.warn(
+            f"Running on {shard[1]} processes, but the DataLoader for `{argument}` has no "
+            "DistributedSampler, so every process reads all of it. Pass the Dataset itself "
+            "(fitwell then shards it) or give the DataLoader a DistributedSampler.",
+            stacklevel=4,
+        )
+    if batch_size is not None:
+        warnings.warn(
+            f"`batch_size={batch_size}` is ignored: the DataLoader already makes batches of {x.batch_size}.",
+            stacklevel=4,
+        )
+
+
+def _dataset_loader(x: Any, batch_size: int | None, shuffle: bool, shard: tuple[int, int] | None) -> Any:
+    """A DataLoader over a map-style Dataset, with this process's shard when `shard` is set."""
+    from torch.utils.data import DataLoader
+
+    if shard is None:
+        return DataLoader(x, batch_size=batch_size or DEFAULT_BATCH_SIZE, shuffle=shuffle)
+    from fitwell.distributed import ShardedBatchSampler
+
+    sampler = ShardedBatchSampler(
+        len(x), batch_size or DEFAULT_BATCH_SIZE, shuffle=shuffle, rank=shard[0], world_size=shard[1]
+    )
+    return DataLoader(x, batch_sampler=sampler)
 
 
 def _array_data(

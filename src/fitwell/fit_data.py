@@ -40,17 +40,8 @@ def fit_sources(
 ) -> tuple[ArrayData | IterableData, ArrayData | IterableData | None]:
     """The training source and the validation source (or None) for one `fit` call."""
     if validation_split and validation_data is None:
-        if not structures.is_structure_of_arrays(x):
-            raise ValueError(
-                "`validation_split` only works with array data (numpy, torch, pandas). "
-                f"Received: x of type {type(x).__name__}. Pass `validation_data=` instead."
-            )
-        (x, y, sample_weight), validation_data = data_module.split_validation(
-            structures.to_structure(x, argument="x"),
-            None if y is None else structures.to_structure(y, argument="y"),
-            None if sample_weight is None else structures.to_tensor(sample_weight, argument="sample_weight"),
-            validation_split,
-        )
+        (x, y, sample_weight), validation_data = _split_off_validation(x, y, sample_weight, validation_split)
+        # Kept in this function: the guard warns with a fixed `stacklevel` counted from here.
         guards.check_validation_split(y, validation_data[1], enabled=state.guards_enabled)
     train = data_module.as_data(
         x,
@@ -62,6 +53,40 @@ def fit_sources(
         steps_per_epoch=steps_per_epoch,
         shard=shard,
     )
+    _check_one_shot_epochs(train, steps_per_epoch, epochs, initial_epoch)
+    if class_weight is not None:
+        train.set_class_weights(class_weight_table(class_weight, device=device))
+    validation = validation_source(
+        validation_data,
+        device=device,
+        shard=shard,
+        batch_size=validation_batch_size or batch_size,
+        steps=validation_steps,
+    )
+    return train, validation
+
+
+def _split_off_validation(
+    x: Any, y: Any, sample_weight: Any, validation_split: float
+) -> tuple[tuple[Any, Any, Any], tuple[Any, Any, Any]]:
+    """`(x, y, sample_weight)` for training and the held-out validation tail, as arrays."""
+    if not structures.is_structure_of_arrays(x):
+        raise ValueError(
+            "`validation_split` only works with array data (numpy, torch, pandas). "
+            f"Received: x of type {type(x).__name__}. Pass `validation_data=` instead."
+        )
+    return data_module.split_validation(
+        structures.to_structure(x, argument="x"),
+        None if y is None else structures.to_structure(y, argument="y"),
+        None if sample_weight is None else structures.to_tensor(sample_weight, argument="sample_weight"),
+        validation_split,
+    )
+
+
+def _check_one_shot_epochs(
+    train: ArrayData | IterableData, steps_per_epoch: int | None, epochs: int, initial_epoch: int
+) -> None:
+    """Refuse a generator (readable once) for several epochs without `steps_per_epoch`."""
     if (
         isinstance(train, IterableData)
         and train.one_shot
@@ -73,16 +98,6 @@ def fit_sources(
             f"Received: epochs={epochs} without `steps_per_epoch`. Pass steps_per_epoch= "
             "(and make the generator endless), or pass a re-iterable such as a DataLoader."
         )
-    if class_weight is not None:
-        train.set_class_weights(class_weight_table(class_weight, device=device))
-    validation = validation_source(
-        validation_data,
-        device=device,
-        shard=shard,
-        batch_size=validation_batch_size or batch_size,
-        steps=validation_steps,
-    )
-    return train, validation
 
 
 def validation_source(

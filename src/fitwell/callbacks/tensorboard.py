@@ -81,47 +81,8 @@ class TensorBoard(Callback):
         embeddings_metadata: Any = None,
     ) -> None:
         super().__init__()
-        problems = []
-        if not isinstance(log_dir, str | os.PathLike) or not os.fspath(log_dir):
-            problems.append(f"`log_dir` must be a folder path. Received: log_dir={log_dir!r}.")
-        problems += int_problem(histogram_freq, "histogram_freq")
-        if update_freq not in ("epoch", "batch") and (
-            isinstance(update_freq, bool) or not isinstance(update_freq, int) or update_freq < 1
-        ):
-            problems.append(
-                "`update_freq` must be 'epoch', 'batch' or an int >= 1. "
-                f"Received: update_freq={update_freq!r}."
-            )
-        if profile_batch != 0:
-            problems.append(
-                f"Profiling through TensorBoard is not supported. Received: profile_batch={profile_batch!r}. "
-                "Pass profile_batch=0 and profile with `torch.profiler` instead."
-            )
-        problems += int_problem(embeddings_freq, "embeddings_freq")
-        check_arguments("TensorBoard", problems)
-        unwritten = [
-            f"{name}={value!r}"
-            for name, value, default in (
-                ("write_images", write_images, False),
-                ("embeddings_freq", embeddings_freq, 0),
-                ("embeddings_metadata", embeddings_metadata, None),
-            )
-            if value != default
-        ]
-        if unwritten:
-            warnings.warn(
-                f"TensorBoard({', '.join(unwritten)}): fitwell does not write weight images or embedding "
-                "projections. Scalars and histograms are written as usual; leave these arguments out to "
-                "silence this.",
-                stacklevel=2,
-            )
-        if write_graph:
-            warnings.warn(
-                "TensorBoard(write_graph=True): fitwell writes no model graph. Received: "
-                "write_graph=True. Pass write_graph=False to silence this; scalars and "
-                "histograms are written as usual.",
-                stacklevel=2,
-            )
+        _check_arguments(log_dir, histogram_freq, update_freq, profile_batch, embeddings_freq)
+        _warn_about_unwritten(write_graph, write_images, embeddings_freq, embeddings_metadata)
         self.log_dir = os.fspath(log_dir)
         self.histogram_freq = histogram_freq
         self.write_steps_per_second = bool(write_steps_per_second)
@@ -207,3 +168,56 @@ class TensorBoard(Callback):
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore what `state_dict` returned."""
         self._global_train_batch = int(state["global_train_batch"])
+
+
+def _check_arguments(
+    log_dir: Any, histogram_freq: Any, update_freq: Any, profile_batch: Any, embeddings_freq: Any
+) -> None:
+    """Raise one error listing every invalid `TensorBoard` argument."""
+    problems = []
+    if not isinstance(log_dir, str | os.PathLike) or not os.fspath(log_dir):
+        problems.append(f"`log_dir` must be a folder path. Received: log_dir={log_dir!r}.")
+    problems += int_problem(histogram_freq, "histogram_freq")
+    if update_freq not in ("epoch", "batch") and (
+        isinstance(update_freq, bool) or not isinstance(update_freq, int) or update_freq < 1
+    ):
+        problems.append(
+            f"`update_freq` must be 'epoch', 'batch' or an int >= 1. Received: update_freq={update_freq!r}."
+        )
+    if profile_batch != 0:
+        problems.append(
+            f"Profiling through TensorBoard is not supported. Received: profile_batch={profile_batch!r}. "
+            "Pass profile_batch=0 and profile with `torch.profiler` instead."
+        )
+    problems += int_problem(embeddings_freq, "embeddings_freq")
+    check_arguments("TensorBoard", problems)
+
+
+def _warn_about_unwritten(
+    write_graph: bool, write_images: bool, embeddings_freq: int, embeddings_metadata: Any
+) -> None:
+    """Warn about the Keras arguments whose output fitwell does not write."""
+    unwritten = [
+        f"{name}={value!r}"
+        for name, value, default in (
+            ("write_images", write_images, False),
+            ("embeddings_freq", embeddings_freq, 0),
+            ("embeddings_metadata", embeddings_metadata, None),
+        )
+        if value != default
+    ]
+    # stacklevel=3: this function, `TensorBoard.__init__`, then the line that built the callback.
+    if unwritten:
+        warnings.warn(
+            f"TensorBoard({', '.join(unwritten)}): fitwell does not write weight images or embedding "
+            "projections. Scalars and histograms are written as usual; leave these arguments out to "
+            "silence this.",
+            stacklevel=3,
+        )
+    if write_graph:
+        warnings.warn(
+            "TensorBoard(write_graph=True): fitwell writes no model graph. Received: "
+            "write_graph=True. Pass write_graph=False to silence this; scalars and "
+            "histograms are written as usual.",
+            stacklevel=3,
+        )

@@ -48,6 +48,23 @@ def _causal_mask(queries: int, keys: int, device: torch.device) -> torch.Tensor:
     return torch.ones(queries, keys, dtype=torch.bool, device=device).tril().unsqueeze(0)
 
 
+def _fused_attention(
+    q: torch.Tensor,
+    k: torch.Tensor,
+    v: torch.Tensor,
+    mask: torch.Tensor | None,
+    causal_only: bool,
+    scale: float,
+) -> torch.Tensor:
+    """The attended values from torch's fused kernel (no dropout, no scores to return)."""
+    additive = None
+    if mask is not None:  # Keras's torch backend: a large negative bias where the mask is False
+        large = torch.tensor(3.38953e38 * -0.7 if q.dtype != torch.float16 else 65500.0 * -0.7)
+        additive = torch.where(mask.unsqueeze(1), 0.0, large.to(q.dtype)).to(q.dtype)
+        causal_only = False
+    return F.scaled_dot_product_attention(q, k, v, attn_mask=additive, is_causal=causal_only, scale=scale)
+
+
 class _Projection(Layer):
     """A dense projection with a kernel of Keras's multi-axis shape (Keras's `EinsumDense` here).
 
@@ -253,35 +270,40 @@ class MultiHeadAttention(Layer):
         k = self.key_dense(key).transpose(1, 2)
         v = self.value_dense(value).transpose(1, 2)
         scale = 1.0 / math.sqrt(float(self.key_dim))
-        scores = None
         if not (self.dropout > 0.0 or return_attention_scores):
-            additive = None
-            if mask is not None:  # Keras's torch backend: a large negative bias where the mask is False
-                large = torch.tensor(3.38953e38 * -0.7 if q.dtype != torch.float16 else 65500.0 * -0.7)
-                additive = torch.where(mask.unsqueeze(1), 0.0, large.to(q.dtype)).to(q.dtype)
-                causal_only = False
-            attended = F.scaled_dot_product_attention(
-                q, k, v, attn_mask=additive, is_causal=causal_only, scale=scale
-            )
+            attended, scores = _fused_attention(q, k, v, mask, causal_only, scale), None
         else:
-            if causal_only:
-                mask = _causal_mask(q.shape[2], k.shape[2], q.device)
-            logits = (q * scale) @ k.transpose(-1, -2)
-            if mask is not None:
-                expanded = mask.unsqueeze(1)
-                large = -3e4 if logits.dtype == torch.float16 else -1e9
-                logits = torch.where(expanded, logits, torch.full((), large, dtype=logits.dtype))
-            scores = logits.softmax(dim=-1)
-            if mask is not None:
-                scores = torch.where(expanded, scores, torch.zeros((), dtype=scores.dtype))
-            weights = scores
-            if training and self.dropout > 0.0:
-                weights = random.dropout(scores, self.dropout, seed=self.seed_generator)
-            attended = weights @ v
+            attended, scores = self._attention_with_scores(q, k, v, mask, causal_only, scale, training)
         output = self.output_dense(attended.transpose(1, 2))
         if return_attention_scores:
             return output, scores
         return output
+
+    def _attention_with_scores(
+        self,
+        q: torch.Tensor,
+        k: torch.Tensor,
+        v: torch.Tensor,
+        mask: torch.Tensor | None,
+        causal_only: bool,
+        scale: float,
+        training: bool,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """The attended values and the probabilities, computed step by step (for dropout or the scores)."""
+        if causal_only:
+            mask = _causal_mask(q.shape[2], k.shape[2], q.device)
+        logits = (q * scale) @ k.transpose(-1, -2)
+        if mask is not None:
+            expanded = mask.unsqueeze(1)
+            large = -3e4 if logits.dtype == torch.float16 else -1e9
+            logits = torch.where(expanded, logits, torch.full((), large, dtype=logits.dtype))
+        scores = logits.softmax(dim=-1)
+        if mask is not None:
+            scores = torch.where(expanded, scores, torch.zeros((), dtype=scores.dtype))
+        weights = scores
+        if training and self.dropout > 0.0:
+            weights = random.dropout(scores, self.dropout, seed=self.seed_generator)
+        return weights @ v, scores
 
     def _attention_mask(
         self,

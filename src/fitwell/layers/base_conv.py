@@ -153,21 +153,12 @@ class BaseConv(Layer):
         self.padding = self._check_padding(padding)
         self.data_format = check_choice(data_format or "channels_last", FORMATS, "data_format")
         self.groups = check_positive_int(groups, "groups")
-        if self.filters is not None and self.filters % self.groups:
-            raise ValueError(
-                f"`filters` must be divisible by `groups`. Received: filters={self.filters}, "
-                f"groups={self.groups}. Pick a number of groups that divides both the filters and the "
-                "input channels."
-            )
+        self._check_groups()
         if self.transposed:
             self.output_padding = (
                 None if output_padding is None else self._check_output_padding(output_padding)
             )
-        if self.depth_multiplier is None and max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise ValueError(
-                "`strides` > 1 and `dilation_rate` > 1 cannot be combined (as in Keras). Received: "
-                f"strides={self.strides}, dilation_rate={self.dilation_rate}. Use one of them."
-            )
+        self._check_strides_and_dilation()
         self.activation = get_activation(activation)
         self.use_bias = bool(use_bias)
         given = {
@@ -197,6 +188,21 @@ class BaseConv(Layer):
                 f'{type(self).__name__}. Use "valid" or "same".'
             )
         return check_choice(padding, self.paddings, "padding")
+
+    def _check_groups(self) -> None:
+        if self.filters is not None and self.filters % self.groups:
+            raise ValueError(
+                f"`filters` must be divisible by `groups`. Received: filters={self.filters}, "
+                f"groups={self.groups}. Pick a number of groups that divides both the filters and the "
+                "input channels."
+            )
+
+    def _check_strides_and_dilation(self) -> None:
+        if self.depth_multiplier is None and max(self.strides) > 1 and max(self.dilation_rate) > 1:
+            raise ValueError(
+                "`strides` > 1 and `dilation_rate` > 1 cannot be combined (as in Keras). Received: "
+                f"strides={self.strides}, dilation_rate={self.dilation_rate}. Use one of them."
+            )
 
     def _check_output_padding(self, output_padding: IntOrTuple) -> tuple[int, ...]:
         values = ntuple(output_padding, self.rank, "output_padding", allow_zero=True)

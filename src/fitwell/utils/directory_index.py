@@ -144,19 +144,7 @@ def index_directory(
         relative_paths += found
         inferred += [index] * len(found)
 
-    if labels == "inferred":
-        label_array: np.ndarray | None = np.asarray(inferred, dtype="int32")
-        names: list[str] | None = list(folders)
-    elif labels is None:
-        label_array, names = None, None
-    else:
-        if len(labels) != len(relative_paths):
-            raise ValueError(
-                "`labels` must have one label per file. Received: "
-                f"{len(labels)} labels, but found {len(relative_paths)} files in {directory}."
-            )
-        label_array = np.asarray(labels, dtype="int32")
-        names = [str(label) for label in sorted(set(label_array.tolist()))]
+    label_array, names = _labels_and_names(labels, inferred, folders, len(relative_paths), directory)
     if verbose:
         if names is None:
             print(f"Found {len(relative_paths)} files.")
@@ -171,6 +159,27 @@ def index_directory(
         if label_array is not None:
             np.random.RandomState(seed).shuffle(label_array)
     return file_paths, label_array, names
+
+
+def _labels_and_names(
+    labels: str | Sequence[int] | None,
+    inferred: list[int],
+    folders: list[str],
+    num_files: int,
+    directory: str | os.PathLike,
+) -> tuple[np.ndarray | None, list[str] | None]:
+    """The int32 labels of the files and the class names: from the folders, the given list, or none."""
+    if labels == "inferred":
+        return np.asarray(inferred, dtype="int32"), list(folders)
+    if labels is None:
+        return None, None
+    if len(labels) != num_files:
+        raise ValueError(
+            "`labels` must have one label per file. Received: "
+            f"{len(labels)} labels, but found {num_files} files in {directory}."
+        )
+    label_array = np.asarray(labels, dtype="int32")
+    return label_array, [str(label) for label in sorted(set(label_array.tolist()))]
 
 
 def training_or_validation_split(

@@ -180,6 +180,30 @@ def _check_arguments(
     data_format: str,
     num_workers: int | None,
 ) -> tuple[int, int]:
+    _check_labels(labels, label_mode, class_names)
+    if color_mode not in CHANNELS:
+        raise ValueError(
+            f"`color_mode` must be one of {tuple(CHANNELS)}. Received: color_mode={color_mode!r}"
+        )
+    if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
+        raise ValueError(f"`batch_size` must be a positive int or None. Received: batch_size={batch_size!r}")
+    image_size = _checked_image_size(image_size)
+    _check_interpolation(interpolation)
+    if crop_to_aspect_ratio and pad_to_aspect_ratio:
+        raise ValueError(
+            "Only one of `crop_to_aspect_ratio` and `pad_to_aspect_ratio` can be True. Received: both True."
+        )
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError(
+            "`data_format` must be 'channels_last', 'channels_first' or None. "
+            f"Received: data_format={data_format!r}"
+        )
+    if num_workers is not None and (not isinstance(num_workers, int) or num_workers < 0):
+        raise ValueError(f"`num_workers` must be an int >= 0 or None. Received: num_workers={num_workers!r}")
+    return image_size
+
+
+def _check_labels(labels: object, label_mode: str | None, class_names: Sequence[str] | None) -> None:
     if labels not in ("inferred", None) and not isinstance(labels, list | tuple):
         raise ValueError(
             "`labels` must be 'inferred', None or a list/tuple of integer labels, one per image file "
@@ -195,12 +219,10 @@ def _check_arguments(
             "`label_mode` must be one of 'int', 'categorical', 'binary' or None. "
             f"Received: label_mode={label_mode!r}"
         )
-    if color_mode not in CHANNELS:
-        raise ValueError(
-            f"`color_mode` must be one of {tuple(CHANNELS)}. Received: color_mode={color_mode!r}"
-        )
-    if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
-        raise ValueError(f"`batch_size` must be a positive int or None. Received: batch_size={batch_size!r}")
+
+
+def _checked_image_size(image_size: object) -> tuple[int, int]:
+    """`image_size` as `(height, width)`; an int stands for a square."""
     if isinstance(image_size, int):
         image_size = (image_size, image_size)
     if (
@@ -211,6 +233,10 @@ def _check_arguments(
         raise ValueError(
             f"`image_size` must be (height, width), two positive ints. Received: image_size={image_size!r}"
         )
+    return tuple(image_size)
+
+
+def _check_interpolation(interpolation: str) -> None:
     if interpolation in _TENSORFLOW_ONLY_INTERPOLATIONS:
         raise ValueError(
             f"`interpolation={interpolation!r}` is only offered by Keras's TensorFlow loader; "
@@ -221,18 +247,25 @@ def _check_arguments(
             f"`interpolation` must be one of {tuple(INTERPOLATIONS)}. "
             f"Received: interpolation={interpolation!r}"
         )
-    if crop_to_aspect_ratio and pad_to_aspect_ratio:
+
+
+def _checked_seed(seed: object, validation_split: float | None, subset: str | None, shuffle: bool) -> int:
+    """Check `seed` with the split arguments; None draws one, as Keras does."""
+    if seed is not None and (not isinstance(seed, int | np.integer) or isinstance(seed, bool)):
+        raise ValueError(f"`seed` must be an int or None. Received: seed={seed!r}")
+    check_validation_split(validation_split, subset, shuffle, seed)
+    if seed is None:
+        seed = np.random.randint(1e6)  # drawn as Keras draws it, so the global NumPy seed repeats it
+    return seed
+
+
+def _check_binary_classes(label_mode: str | None, class_names: list[str]) -> None:
+    if label_mode == "binary" and len(class_names) != 2:
         raise ValueError(
-            "Only one of `crop_to_aspect_ratio` and `pad_to_aspect_ratio` can be True. Received: both True."
+            "`label_mode='binary'` needs exactly 2 classes. "
+            f"Received: class_names={class_names} ({len(class_names)} classes). "
+            "Use label_mode='int' or 'categorical' for more classes."
         )
-    if data_format not in ("channels_last", "channels_first"):
-        raise ValueError(
-            "`data_format` must be 'channels_last', 'channels_first' or None. "
-            f"Received: data_format={data_format!r}"
-        )
-    if num_workers is not None and (not isinstance(num_workers, int) or num_workers < 0):
-        raise ValueError(f"`num_workers` must be an int >= 0 or None. Received: num_workers={num_workers!r}")
-    return tuple(image_size)
 
 
 def image_dataset_from_directory(
@@ -329,21 +362,12 @@ def image_dataset_from_directory(
     )  # fmt: skip
     if labels is None or label_mode is None:
         labels, label_mode = None, None
-    if seed is not None and (not isinstance(seed, int | np.integer) or isinstance(seed, bool)):
-        raise ValueError(f"`seed` must be an int or None. Received: seed={seed!r}")
-    check_validation_split(validation_split, subset, shuffle, seed)
-    if seed is None:
-        seed = np.random.randint(1e6)  # drawn as Keras draws it, so the global NumPy seed repeats it
+    seed = _checked_seed(seed, validation_split, subset, shuffle)
     paths, label_array, class_names = index_directory(
         directory, labels, formats=ALLOWED_FORMATS, class_names=class_names, shuffle=shuffle,
         seed=seed, follow_links=follow_links, verbose=verbose,
     )  # fmt: skip
-    if label_mode == "binary" and len(class_names) != 2:
-        raise ValueError(
-            "`label_mode='binary'` needs exactly 2 classes. "
-            f"Received: class_names={class_names} ({len(class_names)} classes). "
-            "Use label_mode='int' or 'categorical' for more classes."
-        )
+    _check_binary_classes(label_mode, class_names)
 
     splits = _subsets(paths, label_array, validation_split, subset, shuffle=shuffle, directory=directory)
     load_options = {

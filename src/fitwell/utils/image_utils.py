@@ -49,6 +49,24 @@ def _check_data_format(data_format: str | None) -> str:
     return data_format
 
 
+def _check_load_arguments(color_mode: str, interpolation: str, target_size: Any) -> None:
+    if color_mode not in _COLOR_MODES:
+        raise ValueError(f"`color_mode` must be one of {_COLOR_MODES}. Received: color_mode={color_mode!r}")
+    if interpolation not in _INTERPOLATIONS:
+        raise ValueError(
+            f"`interpolation` must be one of {_INTERPOLATIONS}. Received: interpolation={interpolation!r}"
+        )
+    if target_size is not None and (
+        not isinstance(target_size, list | tuple)
+        or len(target_size) != 2
+        or not all(isinstance(side, int | np.integer) and side > 0 for side in target_size)
+    ):
+        raise ValueError(
+            "`target_size` must be None or (height, width), two positive ints. "
+            f"Received: target_size={target_size!r}"
+        )
+
+
 def load_img(
     path: str | os.PathLike | bytes | io.BytesIO,
     color_mode: str = "rgb",
@@ -86,21 +104,7 @@ def load_img(
         >>> img_to_array(image)[0, 0]
         array([200., 200., 200.], dtype=float32)
     """
-    if color_mode not in _COLOR_MODES:
-        raise ValueError(f"`color_mode` must be one of {_COLOR_MODES}. Received: color_mode={color_mode!r}")
-    if interpolation not in _INTERPOLATIONS:
-        raise ValueError(
-            f"`interpolation` must be one of {_INTERPOLATIONS}. Received: interpolation={interpolation!r}"
-        )
-    if target_size is not None and (
-        not isinstance(target_size, list | tuple)
-        or len(target_size) != 2
-        or not all(isinstance(side, int | np.integer) and side > 0 for side in target_size)
-    ):
-        raise ValueError(
-            "`target_size` must be None or (height, width), two positive ints. "
-            f"Received: target_size={target_size!r}"
-        )
+    _check_load_arguments(color_mode, interpolation, target_size)
     image_module = _pillow()
     if isinstance(path, io.BytesIO):
         image = image_module.open(path)

@@ -51,25 +51,7 @@ def pad_sequences(
         array([[ 1,  2],
                [ 4, -1]], dtype=int32)
     """
-    if not hasattr(sequences, "__len__"):
-        raise ValueError(
-            "`sequences` must be a list of sequences. "
-            f"Received: a {type(sequences).__name__} without a length."
-        )
-    lengths = []
-    step_shape: tuple[int, ...] = ()
-    found_step_shape = False
-    for sequence in sequences:
-        try:
-            lengths.append(len(sequence))
-        except TypeError:
-            raise ValueError(
-                "`sequences` must be a list of sequences. "
-                f"Received: an item {sequence!r:.100} that is not one."
-            ) from None
-        if not found_step_shape and len(sequence):
-            step_shape = np.asarray(sequence).shape[1:]
-            found_step_shape = True
+    lengths, step_shape = _lengths_and_step_shape(sequences)
     if padding not in ("pre", "post"):
         raise ValueError(f"`padding` must be 'pre' or 'post'. Received: padding={padding!r}")
     if truncating not in ("pre", "post"):
@@ -97,3 +79,27 @@ def pad_sequences(
         else:
             padded[index, -len(kept) :] = kept
     return padded
+
+
+def _lengths_and_step_shape(sequences: Sequence[Any]) -> tuple[list[int], tuple[int, ...]]:
+    """The length of every sequence, and the shape of the first non-empty sequence's steps."""
+    if not hasattr(sequences, "__len__"):
+        raise ValueError(
+            "`sequences` must be a list of sequences. "
+            f"Received: a {type(sequences).__name__} without a length."
+        )
+    lengths = []
+    step_shape: tuple[int, ...] = ()
+    found_step_shape = False
+    for sequence in sequences:
+        try:
+            lengths.append(len(sequence))
+        except TypeError:
+            raise ValueError(
+                "`sequences` must be a list of sequences. "
+                f"Received: an item {sequence!r:.100} that is not one."
+            ) from None
+        if not found_step_shape and len(sequence):
+            step_shape = np.asarray(sequence).shape[1:]
+            found_step_shape = True
+    return lengths, step_shape

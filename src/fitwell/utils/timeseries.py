@@ -82,19 +82,7 @@ def timeseries_dataset_from_array(
             f"`data` must hold at least one step along axis 0. Received: data of shape {tuple(series.shape)}"
         )
     n = len(series)
-    for name, value in (
-        ("sequence_length", sequence_length),
-        ("sequence_stride", sequence_stride),
-        ("sampling_rate", sampling_rate),
-        ("batch_size", 1 if batch_size is None else batch_size),
-    ):
-        _check_positive_int(name, value)
-    for name, value in (("sampling_rate", sampling_rate), ("sequence_stride", sequence_stride)):
-        if value >= n:
-            raise ValueError(
-                f"`{name}` must be lower than the length of the data. Received: {name}={value}, "
-                f"for data of length {n}"
-            )
+    _check_steps(sequence_length, sequence_stride, sampling_rate, batch_size, n)
     first, stop = _check_bounds(start_index, end_index, n)
     span = (sequence_length - 1) * sampling_rate + 1
     num_starts = stop - first - span + 1
@@ -227,6 +215,25 @@ def _as_tensor(value: Any, name: str) -> torch.Tensor:
 def _check_positive_int(name: str, value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value <= 0:
         raise ValueError(f"`{name}` must be an integer higher than 0. Received: {name}={value!r}")
+
+
+def _check_steps(
+    sequence_length: Any, sequence_stride: Any, sampling_rate: Any, batch_size: Any, n: int
+) -> None:
+    """Keras's checks on the window sizes and strides, for data of `n` steps."""
+    for name, value in (
+        ("sequence_length", sequence_length),
+        ("sequence_stride", sequence_stride),
+        ("sampling_rate", sampling_rate),
+        ("batch_size", 1 if batch_size is None else batch_size),
+    ):
+        _check_positive_int(name, value)
+    for name, value in (("sampling_rate", sampling_rate), ("sequence_stride", sequence_stride)):
+        if value >= n:
+            raise ValueError(
+                f"`{name}` must be lower than the length of the data. Received: {name}={value}, "
+                f"for data of length {n}"
+            )
 
 
 def _check_bounds(start_index: int | None, end_index: int | None, n: int) -> tuple[int, int]:

@@ -107,6 +107,9 @@ def _weak_hash_len32_with_seeds(data: bytes, at: int, a: int, b: int) -> tuple[i
     return (a + z) & _MASK, (b + c) & _MASK
 
 
+_LongState = tuple[int, int, int, tuple[int, int], tuple[int, int]]
+
+
 def _hash_long(data: bytes) -> int:
     """`farmhashna::Hash64` for more than 64 bytes: 64-byte blocks, then the last 64 bytes."""
     length = len(data)
@@ -121,37 +124,37 @@ def _hash_long(data: bytes) -> int:
     last64 = end + ((length - 1) & 63) - 63
     at = 0
     while True:
-        x = (_rotate((x + y + v[0] + _fetch64(data, at + 8)) & _MASK, 37) * _K1) & _MASK
-        y = (_rotate((y + v[1] + _fetch64(data, at + 48)) & _MASK, 42) * _K1) & _MASK
-        x ^= w[1]
-        y = (y + v[0] + _fetch64(data, at + 40)) & _MASK
-        z = (_rotate((z + w[0]) & _MASK, 33) * _K1) & _MASK
-        v = _weak_hash_len32_with_seeds(data, at, (v[1] * _K1) & _MASK, (x + w[0]) & _MASK)
-        w = _weak_hash_len32_with_seeds(
-            data, at + 32, (z + w[1]) & _MASK, (y + _fetch64(data, at + 16)) & _MASK
-        )
-        z, x = x, z
+        x, y, z, v, w = _mix_block(data, at, (x, y, z, v, w), _K1, 1)
         at += 64
         if at == end:
             break
     mul = _K1 + ((z & 0xFF) << 1)
-    at = last64
     w = ((w[0] + ((length - 1) & 63)) & _MASK, w[1])
     v = ((v[0] + w[0]) & _MASK, v[1])
     w = ((w[0] + v[0]) & _MASK, w[1])
-    x = (_rotate((x + y + v[0] + _fetch64(data, at + 8)) & _MASK, 37) * mul) & _MASK
-    y = (_rotate((y + v[1] + _fetch64(data, at + 48)) & _MASK, 42) * mul) & _MASK
-    x ^= (w[1] * 9) & _MASK
-    y = (y + v[0] * 9 + _fetch64(data, at + 40)) & _MASK
-    z = (_rotate((z + w[0]) & _MASK, 33) * mul) & _MASK
-    v = _weak_hash_len32_with_seeds(data, at, (v[1] * mul) & _MASK, (x + w[0]) & _MASK)
-    w = _weak_hash_len32_with_seeds(data, at + 32, (z + w[1]) & _MASK, (y + _fetch64(data, at + 16)) & _MASK)
-    z, x = x, z
+    x, y, z, v, w = _mix_block(data, last64, (x, y, z, v, w), mul, 9)
     return _hash_len16(
         (_hash_len16(v[0], w[0], mul) + _shift_mix(y) * _K0 + z) & _MASK,
         (_hash_len16(v[1], w[1], mul) + x) & _MASK,
         mul,
     )
+
+
+def _mix_block(data: bytes, at: int, state: _LongState, mul: int, times: int) -> _LongState:
+    """Mix the 64 bytes at `at` into the state `(x, y, z, v, w)`: one round of FarmHash's loop.
+
+    The blocks take `mul=_K1, times=1`; the last 64 bytes take the
+    length-dependent `mul` and `times=9`.
+    """
+    x, y, z, v, w = state
+    x = (_rotate((x + y + v[0] + _fetch64(data, at + 8)) & _MASK, 37) * mul) & _MASK
+    y = (_rotate((y + v[1] + _fetch64(data, at + 48)) & _MASK, 42) * mul) & _MASK
+    x ^= (w[1] * times) & _MASK
+    y = (y + v[0] * times + _fetch64(data, at + 40)) & _MASK
+    z = (_rotate((z + w[0]) & _MASK, 33) * mul) & _MASK
+    v = _weak_hash_len32_with_seeds(data, at, (v[1] * mul) & _MASK, (x + w[0]) & _MASK)
+    w = _weak_hash_len32_with_seeds(data, at + 32, (z + w[1]) & _MASK, (y + _fetch64(data, at + 16)) & _MASK)
+    return z, y, x, v, w  # x and z trade places, as in the reference
 
 
 def fingerprint64(data: bytes) -> int:

@@ -76,21 +76,12 @@ class IndexLookup(StringInputLayer):
     ) -> None:
         kwargs.pop("dtype", None)  # Keras's config carries the layer dtype; the output dtype is fixed here
         super().__init__(**kwargs)
-        if output_mode == "binary":  # Keras's older names
-            output_mode = "multi_hot"
-        if output_mode == "tf-idf":
-            output_mode = "tf_idf"
-        self.output_mode = check_choice(output_mode, OUTPUT_MODES, "output_mode")
+        self.output_mode = check_choice(_current_mode_name(output_mode), OUTPUT_MODES, "output_mode")
         self.oov_method = check_choice(oov_method, ("floormod", "farmhash"), "oov_method")
         _check_arguments(
             max_tokens, num_oov_indices, invert, self.output_mode, sparse, pad_to_max_tokens, idf_weights
         )
-        if salt is not None and vocabulary_dtype != "string" and oov_method != "farmhash":
-            raise ValueError(
-                f"`salt` can only be used with `oov_method='farmhash'`. Received: salt={salt!r}, "
-                f"oov_method={oov_method!r}."
-            )
-        self.salt = check_salt(salt)
+        self.salt = _checked_salt(salt, vocabulary_dtype, oov_method)
         self.max_tokens = max_tokens
         self.num_oov_indices = int(num_oov_indices)
         self.mask_token = mask_token
@@ -163,15 +154,7 @@ class IndexLookup(StringInputLayer):
                 token in the middle, more terms than `max_tokens`, or IDF
                 weights that do not match.
         """
-        if self.output_mode == "tf_idf" and idf_weights is None:
-            raise ValueError(
-                "`idf_weights` must be set with `output_mode='tf_idf'`. Received: idf_weights=None."
-            )
-        if self.output_mode != "tf_idf" and idf_weights is not None:
-            raise ValueError(
-                "`idf_weights` is only used with `output_mode='tf_idf'`. "
-                f"Received: idf_weights with output_mode={self.output_mode!r}."
-            )
+        self._check_idf_weights_match_mode(idf_weights)
         if isinstance(vocabulary, str | os.PathLike):
             vocabulary = self._read_vocabulary_file(vocabulary)
         terms = self._as_terms(vocabulary, "vocabulary")
@@ -181,6 +164,28 @@ class IndexLookup(StringInputLayer):
         special = [self.mask_token] * self._oov_start_index() + [self.oov_token] * self.num_oov_indices
         found_special = terms[:token_start] == special
         tokens = terms[token_start:] if found_special else terms
+        self._check_tokens(tokens, terms, special)
+        weights = None
+        if self.output_mode == "tf_idf":
+            front = 0 if found_special else self._token_start_index()
+            pad_to = self.max_tokens if self.pad_to_max_tokens else None
+            weights = given_idf_weights(idf_weights, len(terms), front=front, pad_to=pad_to)
+        self._set_tokens(tokens)
+        self._idf_weights = weights
+
+    def _check_idf_weights_match_mode(self, idf_weights: Any) -> None:
+        if self.output_mode == "tf_idf" and idf_weights is None:
+            raise ValueError(
+                "`idf_weights` must be set with `output_mode='tf_idf'`. Received: idf_weights=None."
+            )
+        if self.output_mode != "tf_idf" and idf_weights is not None:
+            raise ValueError(
+                "`idf_weights` is only used with `output_mode='tf_idf'`. "
+                f"Received: idf_weights with output_mode={self.output_mode!r}."
+            )
+
+    def _check_tokens(self, tokens: list[Any], terms: list[Any], special: list[Any]) -> None:
+        """Refuse repeated terms, reserved tokens among the terms, and more than `max_tokens` entries."""
         repeated = [term for term, count in collections.Counter(tokens).items() if count > 1]
         if repeated:
             raise ValueError(
@@ -197,19 +202,12 @@ class IndexLookup(StringInputLayer):
                     "Leave "
                     f"the special tokens out, or put them all first in this order: {special}."
                 )
-        size = token_start + len(tokens)
+        size = self._token_start_index() + len(tokens)
         if self.max_tokens is not None and size > self.max_tokens:
             raise ValueError(
                 f"The vocabulary has {size} entries (with the special tokens), more than "
                 f"max_tokens={self.max_tokens}. Received: {len(tokens)} terms. Raise `max_tokens` or trim it."
             )
-        weights = None
-        if self.output_mode == "tf_idf":
-            front = 0 if found_special else self._token_start_index()
-            pad_to = self.max_tokens if self.pad_to_max_tokens else None
-            weights = given_idf_weights(idf_weights, len(terms), front=front, pad_to=pad_to)
-        self._set_tokens(tokens)
-        self._idf_weights = weights
 
     def _read_vocabulary_file(self, path: str | os.PathLike) -> list[Any]:
         if self.output_mode == "tf_idf":
@@ -469,6 +467,25 @@ def _check_arguments(
         )
     if problems:
         raise ValueError("\n".join(problems))
+
+
+def _current_mode_name(output_mode: Any) -> Any:
+    """`output_mode` with Keras's older names replaced by the current ones."""
+    if output_mode == "binary":
+        return "multi_hot"
+    if output_mode == "tf-idf":
+        return "tf_idf"
+    return output_mode
+
+
+def _checked_salt(salt: Any, vocabulary_dtype: str, oov_method: str) -> Any:
+    """`salt`, refused for an integer vocabulary unless its OOV values are hashed with farmhash."""
+    if salt is not None and vocabulary_dtype != "string" and oov_method != "farmhash":
+        raise ValueError(
+            f"`salt` can only be used with `oov_method='farmhash'`. Received: salt={salt!r}, "
+            f"oov_method={oov_method!r}."
+        )
+    return check_salt(salt)
 
 
 def _plain_list(values: Any) -> list[Any] | None:
