@@ -38,12 +38,13 @@ REFUSED = (
     "n_019.log",
 )
 #: Tables of numbers without a header row, read as their user reads them: with `columns=` naming
-#: what the repository's code writes (sources_*.csv notes; for `h_014` and `m_009` the collector's
+#: what the repository's code writes (sources_*.csv notes; for `h_014`, `m_009` and `y_010` the collector's
 #: reading of the repository, which the labels' reasons share). Without it they are refused.
 NAMED_COLUMNS = {
     "h_014.csv": ("epoch", "loss", "accuracy", "val_loss", "val_accuracy"),
     "m_009.csv": ("loss", "val_loss"),
     "w_024.csv": ("epoch", "train_loss", "grad_norm", "test_accuracy", "test_loss"),
+    "y_010.csv": ("loss", "val_loss"),
 }
 _LOSSES = {
     "mse": "mse",

@@ -618,6 +618,48 @@ def test_an_empty_validation_list_is_a_run_without_validation(tmp_path):
         read_curves(path)
 
 
+def test_the_set_named_after_the_curve_and_a_loss_named_for_its_measure_are_read(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("loss_train,loss_test\n0.89,0.807\n0.85,0.807\n0.84,0.809\n")  # no validation set
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.89, 0.85, 0.84]
+    assert curves.values["val_loss"].tolist() == [0.807, 0.807, 0.809]
+    path.write_text("epoch,loss_train,loss_val,acc_train,acc_val\n1,0.9,1.0,0.5,0.4\n2,0.7,0.8,0.6,0.5\n")
+    assert sorted(read_curves(path).values) == ["acc", "loss", "val_acc", "val_loss"]
+    # A published log's header: the loss named for its measure, beside a test set's, and a metric.
+    path.write_text(
+        "Current Epoch,Train MAE Loss,Val MAE Loss,Test MAE Loss,Train Pearson Corr,Val Pearson Corr\n"
+        "0,0.0198,0.0146,0.0121,-0.015,-0.061\n1,0.0121,0.0071,0.0070,0.005,-0.023\n2,0.0090,0.0081,0.0056,0.02,0.05\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.0198, 0.0121, 0.0090]
+    assert curves.values["val_loss"].tolist() == [0.0146, 0.0071, 0.0081]
+    assert curves.epochs.tolist() == [0, 1, 2] and "current_epoch" not in curves.values
+    assert "test_mae_loss" in curves.values  # a test set beside a validation set stays itself
+    # Keras's own names are left alone, whatever they end with.
+    assert sorted(read_curves({"loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "x_test": [0.0, 0.0]}).values) == [
+        "loss",
+        "val_loss",
+        "x_test",
+    ]
+
+
+def test_pandas_json_with_an_empty_column_and_one_recorded_on_some_rows(tmp_path):
+    path = tmp_path / "train_history.json"
+    path.write_text(
+        json.dumps(
+            {
+                "loss": {"0": 0.45, "1": 0.44, "2": 0.42, "3": 0.40},
+                "accuracy": {},
+                "val_loss": {"1": 0.5, "3": 0.47},
+            }
+        )
+    )
+    log = read_log_file(str(path))
+    assert log.columns == {"loss": [0.45, 0.44, 0.42, 0.4], "val_loss": [None, 0.5, None, 0.47]}
+    assert read_curves(path).recorded["val_loss"].tolist() == [False, True, False, True]
+
+
 def test_a_history_saved_as_one_json_string_is_read_inside_the_string(tmp_path):
     path = tmp_path / "model_history.json"
     history = {"val_loss": [0.7, 0.69, 0.69, 0.7], "loss": [0.71, 0.68, 0.66, 0.64]}

@@ -6,7 +6,8 @@ a `loss` column is taken as Keras wrote it and only its epoch column is recognis
 unnamed index column, written first by `DataFrame.to_csv`); otherwise the
 training prefix (`train_`, `training_`, `trn_`) is dropped and a validation prefix (`valid_`,
 `validation_`, `val_`, a development set's `dev_`, an evaluation's `eval_`) becomes Keras's `val_`,
-after lowering the case and joining words with `_`;
+after lowering the case and joining words with `_` (the set named after the curve, `loss_train`,
+`acc_val`, `loss_test`, counts as the same prefix);
 a prefix that every column shares (`phase1_loss`, `phase1_val_loss`) is dropped; a total of
 logged loss parts (`train_loss_total` beside `train_loss_ce`) is the loss, so is the one training
 column named after a loss (`dice_loss`) and `avg_loss`/`mean_loss`; words written together
@@ -23,7 +24,7 @@ from collections.abc import Iterable
 
 __all__ = ["is_loss_measure", "keras_name", "keras_named", "keras_names", "names_note"]
 
-_EPOCH = ("epoch", "epochs", "epoch#", "epoch_no", "epoch_num")
+_EPOCH = ("epoch", "epochs", "epoch#", "epoch_no", "epoch_num", "epoch_number", "epoch_idx", "current_epoch")
 _PANDAS_INDEX = ("", "unnamed:_0", "index")
 _TRAIN_PREFIXES = ("training_", "train_", "trn_")
 _VAL_PREFIXES = ("validation_", "valid_", "val_", "dev_", "eval_")
@@ -59,12 +60,27 @@ def _words(name: str) -> str:
     return "_".join(name.strip().lower().replace("-", " ").split())
 
 
+#: The set named after the curve (`loss_train`, `acc_val`, `loss_test`), as the prefix it stands for.
+_SET_SUFFIXES = {
+    "_training": "train_",
+    "_train": "train_",
+    "_validation": "val_",
+    "_valid": "val_",
+    "_val": "val_",
+    "_test": "test_",
+}
+
+
 def keras_name(name: str) -> str:
     """One column's Keras name, e.g. `"Train Loss"` → `"loss"`, `"Epoch"` → `"epoch"`,
-    `"ValLoss"` → `"val_loss"`, `"avg_loss"` → `"loss"`."""
+    `"ValLoss"` → `"val_loss"`, `"avg_loss"` → `"loss"`, `"loss_val"` → `"val_loss"`."""
     words = _GLUED.get(_words(name), _words(name))
     if words in _EPOCH:
         return "epoch"
+    for suffix, prefix in _SET_SUFFIXES.items():
+        if words.endswith(suffix) and len(words) > len(suffix) and not words.startswith(("val_", "test_")):
+            words = prefix + words[: -len(suffix)]
+            break
     for prefix in _TRAIN_PREFIXES:
         if words.startswith(prefix) and len(words) > len(prefix):
             return _unaveraged(words[len(prefix) :])
@@ -120,6 +136,8 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         {'train_loss': 'loss', 'test_loss': 'val_loss', 'test_acc': 'val_acc'}
         >>> keras_names(["epoch", "loss", "train_acc", "val_acc"])  # a metric's training twin
         {'train_acc': 'acc'}
+        >>> keras_names(["loss_train", "loss_val", "acc_train", "acc_val"])  # the set named after
+        {'loss_train': 'loss', 'loss_val': 'val_loss', 'acc_train': 'acc', 'acc_val': 'val_acc'}
     """
     names = list(names)
     keras_style = "loss" in names
@@ -174,7 +192,7 @@ def _one_named_loss(names: list[str], renames: dict[str, str], taken: set[str]) 
     measures (`error`, `mse`, `Mean Squared Error`), or a pair of lists named `train` and `val`
     (a loop's `losses = {"train": [], "val": []}`)."""
     named = [name for name in names if renames.get(name, name).endswith("_loss")]
-    training = [name for name in named if not renames.get(name, name).startswith("val_")]
+    training = [name for name in named if not renames.get(name, name).startswith(("val_", "test_"))]
     if not training:
         named = [name for name in names if is_loss_measure(renames.get(name, name))]
         training = [name for name in named if not renames.get(name, name).startswith("val_")]

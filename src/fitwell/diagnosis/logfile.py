@@ -176,8 +176,13 @@ def _as_columns(data: Any) -> tuple[Any, str | None]:
         keys = list(dict.fromkeys(key for record in records for key in record))
         columns = {key: [record.get(key) for record in records] for key in keys}
         return columns, f"read a JSON list of {len(records)} per-epoch records as one column per key."
-    if isinstance(data, Mapping) and data and all(_indexed(value) for value in data.values()):
-        columns = {key: [value[index] for index in sorted(value, key=int)] for key, value in data.items()}
+    if (
+        isinstance(data, Mapping)
+        and any(_indexed(value) for value in data.values())
+        and all(_indexed(value) or value == {} for value in data.values())
+    ):
+        rows = sorted({int(index) for value in data.values() for index in value})
+        columns = {key: [value.get(str(row)) for row in rows] for key, value in data.items() if value}
         return (
             columns,
             "read pandas' to_json() table (one object per column, keyed by row) as one column per key.",
