@@ -160,8 +160,15 @@ LATER_BATCHES = {
     # still improving at the end).
     "heldout22": (23, 29, 27),
     "heldout23": (19, 28, 25),
+    # Collected after that revision (the set named after the curve, `Current Epoch`, pandas'
+    # to_json() with an empty column read before scoring): 11/18 and 15/28 when first scored (10/18
+    # and 15/28 with the rules and reader of the session's start, which refused three); then
+    # revised on: 12/18 and 16/28 (a loss near zero that beats its best by a tenth in the last
+    # epoch still gains; a near-perfect model's tiny loss swinging is not `diverged`).
+    "heldout24": (12, 18, 15),
+    "heldout25": (16, 28, 24),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout23`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout25`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -183,10 +190,10 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (42/57 on the last two batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (28/46 on the last two batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     right, total = (
-        a + b for a, b in zip(_right(results, "heldout22"), _right(results, "heldout23"), strict=True)
+        a + b for a, b in zip(_right(results, "heldout24"), _right(results, "heldout25"), strict=True)
     )
     assert right / total >= 0.95
 
@@ -239,9 +246,9 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
     three times its share on runs the reader called healthy too."""
     table = public.close_calls(public.load())
     measured = {  # noted / missed, false notes / healthy, when measured (docs/diagnosis.md)
-        "still_improving": (13, 39, 21, 202),
-        "overfitting": (13, 30, 23, 202),
-        "unstable": (7, 18, 16, 202),
+        "still_improving": (15, 44, 21, 213),
+        "overfitting": (15, 32, 27, 213),
+        "unstable": (7, 19, 16, 213),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -112,6 +112,8 @@ def _exploded(run: RunView) -> Finding | None:
     lost = climbing and end - best > th.diverge_lost_share * (first - best)
     if not (best > 0 and end > growth * best and (end > first or lost)):
         return _back_above_start(run)
+    if _accuracy_held(run):
+        return None  # the loss of a near-perfect model swinging by thousandths: nothing was lost
     grown = best_position + int(np.argmax(run.loss[best_position:] > growth * best))
     epoch = run.epoch_of(grown)
     return Finding(
@@ -124,6 +126,17 @@ def _exploded(run: RunView) -> Finding | None:
         f"{format_number(float(run.loss[grown]))} at {format_epoch(epoch)} and ended at "
         f"{format_number(float(run.loss[-1]))}.",
     )
+
+
+def _accuracy_held(run: RunView) -> bool:
+    """Whether the training accuracy, recorded at every epoch, never fell below
+    `diverge_accuracy_held`: a model that stayed that accurate has not diverged, whatever a loss
+    near zero did (0.002 to 0.015 and back at 99-100% accuracy)."""
+    key = run.accuracy_key
+    if key is None:
+        return False
+    _, values = run.curves.series(key)
+    return len(values) == run.n and float(np.min(values)) >= run.thresholds.diverge_accuracy_held
 
 
 def _back_above_start(run: RunView) -> Finding | None:
