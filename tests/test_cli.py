@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import sys
 
 import pytest
 
@@ -68,6 +71,23 @@ def test_columns_name_a_table_without_a_header_for_diagnose_and_plot(overfit_csv
     with pytest.raises(SystemExit):
         main(["diagnose", str(bare), "--columns", "epoch,,loss"])
     assert "expected names separated by commas" in capsys.readouterr().err
+
+
+def test_an_error_is_wrapped_at_words_to_the_terminal_and_left_whole_in_a_pipe(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    bare = "numbers.txt"  # a path is never cut; a long one may stand past the edge on its own line
+    (tmp_path / bare).write_text("1 0.9 1.0\n2 0.7 0.8\n3 0.5 0.7\n")
+    assert main(["diagnose", bare]) == 1
+    whole = capsys.readouterr().err
+    assert whole.count("\n") == 1  # into a file or a pipe: one line, for grep
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda *args: os.terminal_size((60, 24)))
+    assert main(["diagnose", bare]) == 1
+    wrapped = capsys.readouterr().err
+    lines = wrapped.splitlines()
+    assert len(lines) > 3 and all(len(line) < 60 for line in lines)
+    assert all(line.startswith("  ") for line in lines[1:])
+    assert " ".join(wrapped.split()) == " ".join(whole.split())  # the same words, none cut
 
 
 def test_a_missing_file_is_reported_without_a_traceback(tmp_path, capsys):

@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import sys
+import textwrap
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -122,8 +123,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # complaining again when it flushes stdout at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception as error:  # noqa: BLE001 - a command prints one line, never a traceback
-        print(f"fitwell {args.command}: {_one_line(error)}", file=sys.stderr)
+    except Exception as error:  # noqa: BLE001 - a command prints one message, never a traceback
+        message = f"fitwell {args.command}: {_one_line(error)}"
+        width = _terminal_width(sys.stderr)
+        if width is not None:  # at word boundaries, not where the terminal cuts a word
+            message = textwrap.fill(
+                message, width - 1, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+            )
+        print(message, file=sys.stderr)
         return 1
 
 
@@ -163,9 +170,10 @@ def _diagnose(
     return 0
 
 
-def _terminal_width() -> int | None:
-    """The terminal's width when printing to one; None (no wrapping) into a file or a pipe."""
-    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+def _terminal_width(stream: Any = None) -> int | None:
+    """The terminal's width when printing to one (stdout by default); None (no wrapping) into a
+    file or a pipe."""
+    return shutil.get_terminal_size().columns if (stream or sys.stdout).isatty() else None
 
 
 def _plot(
