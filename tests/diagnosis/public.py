@@ -81,7 +81,7 @@ def read_rows(path: Path) -> list[dict[str, str]]:
 
 
 def batches() -> list[str]:
-    """The labelled collections of files, by the letter that starts their names (`a`, `b`, ...)."""
+    """The labelled collections of files, by the prefix of their names (`a`, `b`, …, `aa`, …)."""
     letters = sorted(path.stem.removeprefix("sources_") for path in PUBLIC.glob("sources_*.csv"))
     return [
         name

@@ -29,12 +29,14 @@ def test_every_file_has_a_source_a_split_and_two_labels_from_the_kinds():
     with open(public.PUBLIC / "split.csv", newline="") as handle:
         split = {row["file"]: row["split"] for row in csv.DictReader(handle)}
     assert sorted(split) == files and set(split.values()) == set(SPLITS)
-    assert public.batches() == sorted({name[0] for name in files})
+    assert public.batches() == sorted({name.split("_")[0] for name in files})
     for name in public.batches():
         with open(public.PUBLIC / f"sources_{name}.csv", newline="") as handle:
             sources = list(csv.DictReader(handle))
         assert all(row["repo"] and len(row["commit"]) == 40 for row in sources)
-        assert sorted(row["file"] for row in sources) == [file for file in files if file.startswith(name)]
+        assert sorted(row["file"] for row in sources) == [
+            file for file in files if file.startswith(name + "_")
+        ]
         for reader in ("first", "second"):
             with open(public.PUBLIC / f"labels_{name}_{reader}.csv", newline="") as handle:
                 labels = list(csv.DictReader(handle))
