@@ -660,6 +660,63 @@ def test_pandas_json_with_an_empty_column_and_one_recorded_on_some_rows(tmp_path
     assert read_curves(path).recorded["val_loss"].tolist() == [False, True, False, True]
 
 
+def test_lightnings_csvlogger_rows_are_merged_into_epochs(tmp_path):
+    # PyTorch Lightning's metrics.csv: a learning-rate monitor's row (no epoch), then each epoch's
+    # validation and training values on rows of their own; a test run after training at the end.
+    path = tmp_path / "metrics.csv"
+    path.write_text(
+        "epoch,lr-AdamW,step,train_loss,val_loss,test_loss\n"
+        ",0.0003,0,,,\n"
+        "0,,894,,0.0374,\n"
+        "0,,894,0.248,,\n"
+        ",0.00029,895,,,\n"
+        "1,,1789,,0.0312,\n"
+        "1,,1789,0.0402,,\n"
+        "2,,2683,0.0301,,\n"
+        "2,,2683,,0.0350,\n"
+        "3,,2683,,,0.0330\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.248, 0.0402, 0.0301]
+    assert curves.values["val_loss"].tolist() == [0.0374, 0.0312, 0.035]
+    assert curves.values["lr_adamw"][:2].tolist() == [0.0003, 0.00029]
+    assert curves.recorded["lr_adamw"].tolist() == [True, True, False]  # no monitor row before epoch 2
+    assert curves.notes[0] == (
+        "read the 9 rows as 3 epochs: each epoch's values stand on several rows (as PyTorch Lightning's "
+        "CSVLogger writes them); its last rows (from line 10) hold no training loss: not an epoch."
+    )
+    # Rows of one epoch that fill the same column are two records, not one epoch split up.
+    path.write_text("epoch,loss,val_loss\n0,0.9,\n0,0.8,0.85\n1,0.7,\n1,0.6,0.7\n")
+    assert len(read_curves(path)) != 2
+
+
+def test_a_long_table_with_a_set_column_is_one_row_per_epoch(tmp_path):
+    path = tmp_path / "metrics.csv"
+    path.write_text(
+        "epoch,split,loss,accuracy\n"
+        "1,train,0.0,1.0\n1,val,0.0,1.0\n"  # a placeholder run, then the run itself
+        "1,train,1.27,0.65\n1,val,0.75,0.76\n2,train,0.68,0.79\n2,val,0.73,0.80\n3,train,0.52,0.84\n3,val,0.70,0.81\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.27, 0.68, 0.52]
+    assert curves.values["val_accuracy"].tolist() == [0.76, 0.80, 0.81]
+    assert "one row per epoch and set (column 'split')" in curves.notes[0]
+    assert "2 runs appended" in curves.notes[1]
+
+
+def test_a_sentence_after_the_table_is_skipped_but_a_torn_row_is_refused(tmp_path):
+    path = tmp_path / "losses.csv"
+    path.write_text(
+        "Epoch,loss,feat_num\n0,2.75,1235.4\n1,0.75,1215.3\n2,0.63,1188.2\n\nf1 score on testset: 0.7839\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [2.75, 0.75, 0.63]
+    assert curves.notes[0] == "skipped line 6 after the table ('f1 score on testset: 0.7839')."
+    path.write_text("Epoch,loss,feat_num\n0,2.75,1235.4\n1,0.75,1215.3\n2,0.6\n")
+    with pytest.raises(ValueError, match="Line 4 of .* has 2 cells, the header has 3"):
+        read_curves(path)
+
+
 def test_a_history_saved_as_one_json_string_is_read_inside_the_string(tmp_path):
     path = tmp_path / "model_history.json"
     history = {"val_loss": [0.7, 0.69, 0.69, 0.7], "loss": [0.71, 0.68, 0.66, 0.64]}

@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fitwell.diagnosis.column_names import keras_name, keras_named, keras_names, names_note
+from fitwell.diagnosis.jsonlog import as_columns
+from fitwell.diagnosis.table_layouts import one_row_per_epoch
 from fitwell.diagnosis.textlog import read_text_records
 
 __all__ = ["LogFile", "counted_from_zero", "read_log_file"]
@@ -167,57 +169,9 @@ def _quoted_history(text: str) -> str | None:
     return inner.strip() if isinstance(inner, str) and inner.strip()[:1] in ("{", "[") else None
 
 
-def _as_columns(data: Any) -> tuple[Any, str | None]:
-    """Per-epoch lists from a list of per-epoch objects (a loop appending its metrics dict each
-    epoch, alone or under `history`) or from pandas' `to_json()` (`{"loss": {"0": 0.9, ...}}`)."""
-    records = data.get("history") if isinstance(data, Mapping) else data
-    if isinstance(records, list) and records and all(isinstance(record, Mapping) for record in records):
-        records = [_flattened(record) for record in records]  # `{"epoch": 1, "train": {"loss": ...}}`
-        keys = list(dict.fromkeys(key for record in records for key in record))
-        columns = {key: [record.get(key) for record in records] for key in keys}
-        return columns, f"read a JSON list of {len(records)} per-epoch records as one column per key."
-    if (
-        isinstance(data, Mapping)
-        and any(_indexed(value) for value in data.values())
-        and all(_indexed(value) or value == {} for value in data.values())
-    ):
-        rows = sorted({int(index) for value in data.values() for index in value})
-        columns = {key: [value.get(str(row)) for row in rows] for key, value in data.items() if value}
-        return (
-            columns,
-            "read pandas' to_json() table (one object per column, keyed by row) as one column per key.",
-        )
-    if isinstance(data, Mapping) and "history" not in data:
-        # Histories nested one level down: by training phase (`{"phase1": {"loss": [...]}, ...}`,
-        # read as the side-by-side phases `phase1_loss`, ...) or by set (`{"train": {"loss": ...},
-        # "val": {"loss": ...}}`, or per-epoch records under each set: `{"train": [{"loss": ...},
-        # ...], "val": [...]}`, read as `train_loss`, `val_loss`).
-        return _flattened(data), None
-    return data, None
-
-
-def _flattened(data: Mapping) -> dict:
-    """The mapping with its nested mappings' items (or its lists of records, as columns) lifted one
-    level, under `outer_inner` names."""
-    flat = {}
-    for outer, value in data.items():
-        if isinstance(value, list) and value and all(isinstance(record, Mapping) for record in value):
-            keys = dict.fromkeys(key for record in value for key in record)
-            value = {key: [record.get(key) for record in value] for key in keys}
-        if isinstance(value, Mapping) and not _indexed(value):
-            flat.update({f"{outer}_{key}": item for key, item in value.items()})
-        else:
-            flat[outer] = value
-    return flat
-
-
-def _indexed(value: Any) -> bool:
-    return isinstance(value, Mapping) and bool(value) and all(str(key).isdigit() for key in value)
-
-
 def _read_json(text: str, path: str) -> LogFile:
     data, literal = _parsed(text, path)
-    data, turned = _as_columns(data)
+    data, turned = as_columns(data)
     notes = [note for note in (literal, turned) if note]
     keras_epochs = isinstance(data, Mapping) and isinstance(data.get("history"), Mapping)
     if keras_epochs:  # a Keras History's `epoch` (counted from 0) beside its `history`
@@ -371,6 +325,8 @@ def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, 
         skipped = "line 1" if header_index == 1 else f"lines 1–{header_index}"
         notes.append(f"skipped {skipped} before the header ({lines[0].strip()[:50]!r}).")
     rows, starts = _table_rows(lines, path, header_index, delimiter, header, notes)
+    if starts == [0]:  # an epoch over several rows (Lightning's CSVLogger), or one row per set
+        rows, header = one_row_per_epoch(rows, header, notes)
     values = _table_values(rows, path, header, notes)
     epochs = values.pop("epoch", None)
     first_epoch = epochs[0] if epochs else None  # of the file, not of its last run
@@ -398,6 +354,10 @@ def _table_rows(
         body = [(number, cells) for number, cells in body if not (cells and cells[0].startswith("#"))]
         notes.append(f"skipped {_lines_text(comments)} starting with '#' (comments, not epochs).")
     body = [(number, cells) for number, cells in body if not all(cell in _MISSING for cell in cells)]
+    if len(header) > 1 and body and len(body[-1][1]) == 1 and re.search(r"[A-Za-z]{2}", body[-1][1][0]):
+        # A sentence a script printed after its table (`f1 score on testset: 0.78`), not a torn row.
+        notes.append(f"skipped line {body[-1][0]} after the table ({body[-1][1][0][:50]!r}).")
+        body = body[:-1]
     repeated = [
         number for (_, before), (number, cells) in zip(body, body[1:], strict=False) if cells == before
     ]
