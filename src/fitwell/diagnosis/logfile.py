@@ -10,7 +10,8 @@ What real files hold, and how it is read:
   with a note; a line of empty cells only is a separator, not an epoch, and a line
   repeating the one before is skipped, with a note;
 - a table written one row per metric (`DataFrame(history.history).T.to_csv`), turned
-  back, with a note;
+  back, with a note; an epoch over several rows (PyTorch Lightning's `CSVLogger`) or one row
+  per epoch and set, turned to one row per epoch (`table_layouts.py`), with a note;
 - a JSON object of per-epoch lists (`json.dump(history.history, f)`), also
   wrapped as `{"history": {...}}`, or saved as one JSON string (`json.dump(str(history.history), f)`);
 - a table of numbers without a header, once the caller names its columns (`columns=`);
