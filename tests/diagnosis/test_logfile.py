@@ -717,6 +717,20 @@ def test_a_sentence_after_the_table_is_skipped_but_a_torn_row_is_refused(tmp_pat
         read_curves(path)
 
 
+def test_json_lines_one_record_per_epoch_are_read(tmp_path):
+    path = tmp_path / "metrics.json"
+    records = [
+        {"epoch": e, "mse": 0.11 / (e + 1), "val_mse": 0.08 / (e + 1), "image": f"{e}.jpg"} for e in range(4)
+    ]
+    path.write_text("\n".join(json.dumps(record) for record in records) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [record["mse"] for record in records]
+    assert curves.notes[0] == "read as JSON Lines: 4 records, one per line."
+    path.write_text(json.dumps(records[0]) + "\n[1, 2]\n")  # not a record on every line
+    with pytest.raises(ValueError, match="looks like JSON but cannot be read"):
+        read_curves(path)
+
+
 def test_a_history_saved_as_one_json_string_is_read_inside_the_string(tmp_path):
     path = tmp_path / "model_history.json"
     history = {"val_loss": [0.7, 0.69, 0.69, 0.7], "loss": [0.71, 0.68, 0.66, 0.64]}

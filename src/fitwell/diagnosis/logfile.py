@@ -144,11 +144,15 @@ class _NotJsonError(ValueError):
 
 
 def _parsed(text: str, path: str) -> tuple[Any, str | None]:
-    """The JSON value of the text, or the Python literal a loop printed (`str(history.history)`,
-    single quotes: read with `ast.literal_eval`, which evaluates literals only, never code)."""
+    """The JSON value of the text; JSON Lines (one record per line: a list of records); or the
+    Python literal a loop printed (`str(history.history)`, single quotes: read with
+    `ast.literal_eval`, which evaluates literals only, never code)."""
     try:
         return json.loads(text), None
     except json.JSONDecodeError as error:
+        records = _json_lines(text)
+        if records is not None:
+            return records, f"read as JSON Lines: {len(records)} records, one per line."
         try:
             return ast.literal_eval(text), _LITERAL_NOTE
         except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
@@ -157,6 +161,18 @@ def _parsed(text: str, path: str) -> tuple[Any, str | None]:
                 f"column {error.colno}. Expected a JSON object of per-epoch lists, as "
                 "json.dump(history.history, f) writes it."
             ) from None
+
+
+def _json_lines(text: str) -> list[dict] | None:
+    """The records of a JSON Lines file (a JSON object on each line, at least two), else None."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) < 2:
+        return None
+    try:
+        records = [json.loads(line) for line in lines]
+    except json.JSONDecodeError:
+        return None
+    return records if all(isinstance(record, dict) for record in records) else None
 
 
 def _quoted_history(text: str) -> str | None:
@@ -174,6 +190,8 @@ def _read_json(text: str, path: str) -> LogFile:
     data, literal = _parsed(text, path)
     data, turned = as_columns(data)
     notes = [note for note in (literal, turned) if note]
+    if literal is not None and literal.startswith("read as JSON Lines"):
+        notes = [literal]  # its records are read one column per key, as a list of them is
     keras_epochs = isinstance(data, Mapping) and isinstance(data.get("history"), Mapping)
     if keras_epochs:  # a Keras History's `epoch` (counted from 0) beside its `history`
         epochs = data.get("epoch")
