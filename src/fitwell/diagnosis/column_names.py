@@ -77,6 +77,7 @@ def keras_name(name: str) -> str:
     words = _GLUED.get(_words(name), _words(name))
     if words in _EPOCH:
         return "epoch"
+    words = words.removesuffix("_history")  # a loop's list named for what it holds: `loss_history`
     for suffix, prefix in _SET_SUFFIXES.items():
         if words.endswith(suffix) and len(words) > len(suffix) and not words.startswith(("val_", "test_")):
             words = prefix + words[: -len(suffix)]
@@ -136,6 +137,8 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         {'train_loss': 'loss', 'test_loss': 'val_loss', 'test_acc': 'val_acc'}
         >>> keras_names(["epoch", "loss", "train_acc", "val_acc"])  # a metric's training twin
         {'train_acc': 'acc'}
+        >>> keras_names(["loss_history", "val_loss_history"])  # a loop's lists of them
+        {'loss_history': 'loss', 'val_loss_history': 'val_loss'}
         >>> keras_names(["loss_train", "loss_val", "acc_train", "acc_val"])  # the set named after
         {'loss_train': 'loss', 'loss_val': 'val_loss', 'acc_train': 'acc', 'acc_val': 'val_acc'}
     """
