@@ -137,6 +137,8 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         {'train_loss': 'loss', 'test_loss': 'val_loss', 'test_acc': 'val_acc'}
         >>> keras_names(["epoch", "loss", "train_acc", "val_acc"])  # a metric's training twin
         {'train_acc': 'acc'}
+        >>> keras_names(["total", "keypoint", "val_total", "val_keypoint"])  # a multi-task total
+        {'total': 'loss', 'val_total': 'val_loss'}
         >>> keras_names(["loss_history", "val_loss_history"])  # a loop's lists of them
         {'loss_history': 'loss', 'val_loss_history': 'val_loss'}
         >>> keras_names(["loss_train", "loss_val", "acc_train", "acc_val"])  # the set named after
@@ -168,6 +170,15 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
                 break
     if not keras_style and "loss" not in taken:
         _one_named_loss(names, renames, taken)
+    if (
+        not keras_style
+        and "loss" not in taken
+        and {"total", "val_total"} <= {renames.get(n, n) for n in names}
+    ):
+        for name in names:  # the parts of a multi-task loss and their `total`, for both sets
+            if renames.get(name, name) in ("total", "val_total"):
+                renames[name] = renames.get(name, name).replace("total", "loss")
+        taken.update(("loss", "val_loss"))
     if not keras_style and "loss" in taken and "val_loss" not in taken:
         # The validation loss logged under what it measures (`val_mean_ce`, `val_nll`).
         measured = [name for name in names if is_loss_measure(renames.get(name, name))]
