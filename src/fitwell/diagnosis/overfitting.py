@@ -91,9 +91,7 @@ def _gap_at(run: RunView, position: int) -> float | None:
 def _stalled_since(run: RunView) -> int | None:
     """The validation position from which the smoothed validation loss made no new low of 1%."""
     smooth = run.smooth_val_loss
-    best = float(np.min(smooth))
-    near = np.flatnonzero(smooth <= best * 1.01 + 1e-12)
-    return int(near[0]) if len(near) else None
+    return stats.reached_low_at(smooth, 0.01 * abs(float(np.min(smooth)))) if len(smooth) else None
 
 
 def check_overfitting(run: RunView) -> Finding | None:

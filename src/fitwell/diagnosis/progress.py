@@ -64,8 +64,8 @@ def is_crawl(run: RunView) -> bool:
         if stats.relative_drop(float(val[0]), float(val[-1])) < total_needed:
             return False
         low = float(np.min(val))
-        near_best = np.flatnonzero(val <= low + min(0.01 * abs(low), 0.1 * (float(val[0]) - low)) + 1e-12)
-        if len(val) - 1 - int(near_best[0]) >= max(3, round(th.tail_fraction * len(val))):
+        since = stats.reached_low_at(val, min(0.01 * abs(low), 0.1 * (float(val[0]) - low)))
+        if len(val) - 1 - since >= max(3, round(th.tail_fraction * len(val))):
             return False  # validation stopped improving long ago: the gap grows, no faster rate helps
     return (
         straightness(smooth) >= th.crawl_min_straightness

@@ -63,6 +63,18 @@ def running_median(values: np.ndarray, width: int) -> np.ndarray:
     return np.array([np.median(values[max(0, i - half) : i + half + 1]) for i in range(len(values))])
 
 
+def reached_low_at(values: np.ndarray, margin: float) -> int:
+    """The first position where a curve came within `margin` (absolute) of its lowest value: where
+    it stopped making new lows of note.
+
+    Example:
+        >>> reached_low_at(np.array([1.0, 0.6, 0.505, 0.52, 0.5]), margin=0.01)
+        2
+    """
+    low = float(np.min(values))
+    return int(np.flatnonzero(values <= low + margin + 1e-12)[0])
+
+
 def tail_window(n: int, fraction: float, minimum: int = 2) -> int:
     """Size of the final window: `fraction` of the run, at least `minimum`, at most `n`.
 
