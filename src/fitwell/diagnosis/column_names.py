@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["is_loss_measure", "keras_name", "keras_named", "keras_names", "names_note"]
+__all__ = ["SET_PREFIXES", "is_loss_measure", "keras_name", "keras_named", "keras_names", "names_note"]
 
 _EPOCH = ("epoch", "epochs", "epoch#", "epoch_no", "epoch_num", "epoch_number", "epoch_idx", "current_epoch")
 _PANDAS_INDEX = ("", "unnamed:_0", "index")
@@ -60,14 +60,16 @@ def _words(name: str) -> str:
     return "_".join(name.strip().lower().replace("-", " ").split())
 
 
-#: The set named after the curve (`loss_train`, `acc_val`, `loss_test`), as the prefix it stands for.
-_SET_SUFFIXES = {
-    "_training": "train_",
-    "_train": "train_",
-    "_validation": "val_",
-    "_valid": "val_",
-    "_val": "val_",
-    "_test": "test_",
+#: The names loggers give the sets, as the prefix of Keras's name for their curves: after the
+#: curve (`loss_train`, `acc_val`) here, and in a column of their own (`table_layouts.py`).
+SET_PREFIXES = {
+    "train": "",
+    "training": "",
+    "val": "val_",
+    "valid": "val_",
+    "validation": "val_",
+    "eval": "val_",
+    "test": "test_",
 }
 
 
@@ -78,10 +80,9 @@ def keras_name(name: str) -> str:
     if words in _EPOCH:
         return "epoch"
     words = words.removesuffix("_history")  # a loop's list named for what it holds: `loss_history`
-    for suffix, prefix in _SET_SUFFIXES.items():
-        if words.endswith(suffix) and len(words) > len(suffix) and not words.startswith(("val_", "test_")):
-            words = prefix + words[: -len(suffix)]
-            break
+    stem, _, set_name = words.rpartition("_")
+    if stem and set_name in SET_PREFIXES and not words.startswith(("val_", "test_")):
+        words = SET_PREFIXES[set_name] + stem
     for prefix in _TRAIN_PREFIXES:
         if words.startswith(prefix) and len(words) > len(prefix):
             return _unaveraged(words[len(prefix) :])

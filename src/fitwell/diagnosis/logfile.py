@@ -39,12 +39,12 @@ from typing import Any
 
 from fitwell.diagnosis.column_names import keras_name, keras_named, keras_names, names_note
 from fitwell.diagnosis.jsonlog import as_columns
+from fitwell.diagnosis.table_layouts import MISSING_CELLS as _MISSING
 from fitwell.diagnosis.table_layouts import one_row_per_epoch
 from fitwell.diagnosis.textlog import read_text_records
 
 __all__ = ["LogFile", "counted_from_zero", "read_log_file"]
 
-_MISSING = ("", "NA", "N/A", "None", "null")
 _DELIMITERS = (",", ";", "\t")
 _TENSOR = re.compile(r"(?:tf\.)?[Tt]ensor\(\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf)\s*[,)]")
 #: How far down a header may be found (title lines, comments).

@@ -16,23 +16,14 @@ Rows are `(1-based line number, cells)`, as `logfile.py` reads them.
 
 from __future__ import annotations
 
-from fitwell.diagnosis.column_names import keras_name, keras_names
+from fitwell.diagnosis.column_names import SET_PREFIXES, keras_name, keras_names
 
-__all__ = ["one_row_per_epoch"]
+__all__ = ["MISSING_CELLS", "one_row_per_epoch"]
 
 Rows = list[tuple[int, list[str]]]
 
-_MISSING = ("", "NA", "N/A", "None", "null")
-#: The names a set column gives each set, as the prefix of its curves.
-_SETS = {
-    "train": "",
-    "training": "",
-    "val": "val_",
-    "valid": "val_",
-    "validation": "val_",
-    "eval": "val_",
-    "test": "test_",
-}
+#: Cells that mean "not recorded" (`logfile.py` reads them so too).
+MISSING_CELLS = ("", "NA", "N/A", "None", "null")
 
 
 def one_row_per_epoch(rows: Rows, header: list[str], notes: list[str]) -> tuple[Rows, list[str]]:
@@ -54,7 +45,7 @@ def _set_column(rows: Rows, header: list[str], epoch: int) -> int | None:
         if index == epoch:
             continue
         values = {cells[index].strip().lower() for _, cells in rows}
-        if len(values) >= 2 and values <= set(_SETS):
+        if len(values) >= 2 and values <= set(SET_PREFIXES):
             return index
     return None
 
@@ -63,10 +54,10 @@ def _pivoted(
     rows: Rows, header: list[str], epoch: int, split: int, notes: list[str]
 ) -> tuple[Rows, list[str]]:
     data = [index for index in range(len(header)) if index not in (epoch, split)]
-    prefixes = list(dict.fromkeys(_SETS[cells[split].strip().lower()] for _, cells in rows))
+    prefixes = list(dict.fromkeys(SET_PREFIXES[cells[split].strip().lower()] for _, cells in rows))
     groups: list[tuple[int, str, dict[str, list[str]]]] = []  # (line, epoch, cells by set prefix)
     for number, cells in rows:
-        prefix = _SETS[cells[split].strip().lower()]
+        prefix = SET_PREFIXES[cells[split].strip().lower()]
         if groups and groups[-1][1] == cells[epoch] and prefix not in groups[-1][2]:
             groups[-1][2][prefix] = cells
         else:  # a new epoch, or the same set again: a run starting over
@@ -92,7 +83,7 @@ def _merged(rows: Rows, header: list[str], epoch: int, notes: list[str]) -> Rows
     groups: list[list[tuple[int, list[str]]]] = []
     pending: Rows = []  # rows without an epoch (a learning-rate monitor's): they join the next epoch
     for number, cells in rows:
-        if cells[epoch] in _MISSING:
+        if cells[epoch] in MISSING_CELLS:
             pending.append((number, cells))
         elif groups and groups[-1][-1][1][epoch] == cells[epoch]:
             groups[-1].extend([*pending, (number, cells)])
@@ -102,12 +93,13 @@ def _merged(rows: Rows, header: list[str], epoch: int, notes: list[str]) -> Rows
             pending = []
     if groups and pending:
         groups[-1].extend(pending)
-    if not any(len(group) > 1 for group in groups) or not all(_disjoint(group, header) for group in groups):
+    counted = [index for index, name in enumerate(header) if keras_name(name) not in ("epoch", "step")]
+    if not any(len(group) > 1 for group in groups) or not all(_disjoint(group, counted) for group in groups):
         return rows
     merged = [(group[0][0], _filled(group, epoch)) for group in groups]
     loss = _loss_column(header)
     dropped = ""
-    if loss is not None and len(merged) > 1 and merged[-1][1][loss] in _MISSING:
+    if loss is not None and len(merged) > 1 and merged[-1][1][loss] in MISSING_CELLS:
         dropped = f"; its last rows (from line {merged[-1][0]}) hold no training loss: not an epoch"
         merged = merged[:-1]
     notes.append(
@@ -117,12 +109,11 @@ def _merged(rows: Rows, header: list[str], epoch: int, notes: list[str]) -> Rows
     return merged
 
 
-def _disjoint(group: Rows, header: list[str]) -> bool:
-    """Whether the group's rows never fill the same column (the epoch and step aside)."""
-    counted = [index for index, name in enumerate(header) if keras_name(name) not in ("epoch", "step")]
+def _disjoint(group: Rows, counted: list[int]) -> bool:
+    """Whether the group's rows never fill the same one of the `counted` columns."""
     seen: set[int] = set()
     for _, cells in group:
-        filled = {index for index in counted if cells[index] not in _MISSING}
+        filled = {index for index in counted if cells[index] not in MISSING_CELLS}
         if filled & seen:
             return False
         seen |= filled
@@ -133,8 +124,10 @@ def _filled(group: Rows, epoch: int) -> list[str]:
     """Each column's last value in the group, the epoch's number in the epoch column."""
     cells = [""] * len(group[0][1])
     for _, row in group:
-        cells = [value if value not in _MISSING else before for before, value in zip(cells, row, strict=True)]
-    cells[epoch] = next(row[epoch] for _, row in group if row[epoch] not in _MISSING)
+        cells = [
+            value if value not in MISSING_CELLS else before for before, value in zip(cells, row, strict=True)
+        ]
+    cells[epoch] = next(row[epoch] for _, row in group if row[epoch] not in MISSING_CELLS)
     return cells
 
 
