@@ -50,6 +50,7 @@ _TENSOR = re.compile(r"(?:tf\.)?[Tt]ensor\(\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-
 #: How far down a header may be found (title lines, comments).
 _HEADER_SEARCH_LINES = 20
 _LITERAL_NOTE = "read as a Python literal (str(history.history)), not JSON."
+_JSON_LINES = "read as JSON Lines"
 _EPOCHS_FROM_ONE = "the log counts epochs from 1: the messages name epochs by its numbers."
 
 
@@ -152,7 +153,7 @@ def _parsed(text: str, path: str) -> tuple[Any, str | None]:
     except json.JSONDecodeError as error:
         records = _json_lines(text)
         if records is not None:
-            return records, f"read as JSON Lines: {len(records)} records, one per line."
+            return records, f"{_JSON_LINES}: {len(records)} records, one per line."
         try:
             return ast.literal_eval(text), _LITERAL_NOTE
         except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
@@ -190,7 +191,7 @@ def _read_json(text: str, path: str) -> LogFile:
     data, literal = _parsed(text, path)
     data, turned = as_columns(data)
     notes = [note for note in (literal, turned) if note]
-    if literal is not None and literal.startswith("read as JSON Lines"):
+    if literal is not None and literal.startswith(_JSON_LINES):
         notes = [literal]  # its records are read one column per key, as a list of them is
     keras_epochs = isinstance(data, Mapping) and isinstance(data.get("history"), Mapping)
     if keras_epochs:  # a Keras History's `epoch` (counted from 0) beside its `history`
