@@ -14,7 +14,7 @@ __all__ = ["check_divergence"]
 
 
 def _advice(run: RunView, position: int) -> str:
-    learning_rate = run.learning_rate(position)
+    learning_rate = run.scalable_rate(position)
     if learning_rate is None:
         lower = "lower the learning rate 3–10×"
     else:

@@ -188,7 +188,8 @@ def check_instability(run: RunView) -> Finding | None:
     shown, count, steps, epoch_positions = chosen
     name, before, after, position = _largest_jump(shown)
     relative_rise = (after - before) / abs(before)
-    worst_epoch = run.epoch_of(int(position if name == "loss" else run.val_positions[position]))
+    worst_position = int(position if name == "loss" else run.val_positions[position])
+    worst_epoch = run.epoch_of(worst_position)
     evidence = {
         "curve": " and ".join(curve for curve, _, _ in shown),
         "spikes": count,
@@ -215,7 +216,7 @@ def check_instability(run: RunView) -> Finding | None:
         "warning",
         [run.epoch_of(int(p)) for p in epoch_positions],
         evidence,
-        _advice(run),
+        _advice(run, worst_position),
         f"{what} (largest: {name} {format_number(before)} → {format_number(after)} at "
         f"{format_epoch(worst_epoch)}, +{relative_rise:.0%}).",
     )
@@ -296,7 +297,7 @@ def _inside_epochs(run: RunView, train_spikes: int, val_spikes: int) -> Finding 
             "val_spikes": val_spikes,
             **_batch_evidence(run),
         },
-        _advice(run),
+        _advice(run, worst),
         f"the epoch means look calm, but inside {len(outliers)} of {run.n} epochs a batch loss lay far "
         f"above the rest (at {format_epoch(run.epoch_of(worst))}: up to "
         f"{format_number(float(stats['loss_max'][worst]))}"
@@ -312,18 +313,26 @@ def _batch_evidence(run: RunView) -> dict:
     return {f"last_epoch_batch_{key}": float(values[-1]) for key, values in stats.items() if len(values)}
 
 
-def _advice(run: RunView) -> str:
+def _advice(run: RunView, worst: int) -> str:
     return (
-        f"{_lower_rate_text(run)}, or use a larger batch; ReduceLROnPlateau and gradient clipping "
+        f"{_lower_rate_text(run, worst)}, or use a larger batch; ReduceLROnPlateau and gradient clipping "
         "(clipnorm=1.0) also calm it."
     )
 
 
-def _lower_rate_text(run: RunView) -> str:
-    learning_rate = run.learning_rate()
+def _lower_rate_text(run: RunView, worst: int) -> str:
+    """The advice to lower the rate, from the rate logged at the largest jump (`worst`, a position):
+    a schedule may have lowered it since, down to 0 at the end, which gives nothing to scale."""
+    learning_rate = run.scalable_rate(worst)
     if learning_rate is None:
         return "Lower the learning rate 3–10×"
+    last = run.learning_rate()
+    where = (
+        ""
+        if last is not None and abs(last - learning_rate) <= 0.1 * learning_rate
+        else (f" at {format_epoch(run.epoch_of(worst))}, the largest jump")
+    )
     return (
-        f"Lower the learning rate 3–10× (learning_rate={format_number(learning_rate)} → "
+        f"Lower the learning rate 3–10× (learning_rate={format_number(learning_rate)}{where} → "
         f"{learning_rate_range(learning_rate, 1 / 10, 1 / 3)})"
     )

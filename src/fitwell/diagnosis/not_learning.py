@@ -33,7 +33,12 @@ def check_not_learning(run: RunView) -> Finding | None:
     elif _accuracy_rose_above_chance(run):
         return None
     learning_rate = run.learning_rate()
-    rate_text = "" if learning_rate is None else f" (learning_rate={format_number(learning_rate)})"
+    if learning_rate is None:
+        rate_text = ""
+    elif learning_rate > 0:
+        rate_text = f" (learning_rate={format_number(learning_rate)})"
+    else:  # a schedule run down to 0 changes nothing more; it did not cause what came before
+        rate_text = " (the logged learning_rate ends at 0: no step changes the weights by then)"
     return Finding(
         "not_learning",
         "error",

@@ -81,7 +81,7 @@ def check_crawl(run: RunView) -> Finding | None:
         return None
     smooth = run.smooth_loss
     rate = _mean_rate(smooth)
-    learning_rate = run.learning_rate()
+    learning_rate = run.scalable_rate()
     raise_text = (
         "Raise the learning rate 2–3×"
         if learning_rate is None

@@ -214,6 +214,12 @@ class RunView:
         """The logged learning rate at an epoch position (default: the last)."""
         return self.curves.learning_rate_at(position % self.n)
 
+    def scalable_rate(self, position: int = -1) -> float | None:
+        """The logged learning rate at a position when advice can scale it (above 0); else None: a
+        schedule that ended at 0 gives no rate to lower or raise."""
+        learning_rate = self.learning_rate(position)
+        return learning_rate if learning_rate is not None and learning_rate > 0 else None
+
     def epoch_of(self, position: int) -> int:
         """The 0-based epoch number at a position."""
         return int(self.curves.epochs[position])
