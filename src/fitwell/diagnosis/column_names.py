@@ -30,7 +30,13 @@ _TRAIN_PREFIXES = ("training_", "train_", "trn_")
 _VAL_PREFIXES = ("validation_", "valid_", "val_", "dev_", "eval_")
 _TOTAL_LOSS = ("loss_total", "total_loss")
 _MEAN_PREFIXES = ("avg_", "mean_", "average_")
-_SINGULAR = {"losses": "loss", "accs": "acc", "accuracies": "accuracy"}
+_SINGULAR = {
+    "losses": "loss",
+    "accs": "acc",
+    "accuracies": "accuracy",
+    "learning_rates": "learning_rate",
+    "lrs": "lr",
+}
 #: What a loss column may be named after when no column is named a loss, in the order losses are
 #: usually chosen: of several such columns (`bce` and `rmse`; `mse` and `mae`), the first is the
 #: loss and the others are metrics.
@@ -94,8 +100,8 @@ def keras_name(name: str) -> str:
 
 def _unaveraged(words: str) -> str:
     """`avg_loss`, `mean_loss`, `average_acc` → `loss`, `acc`: an epoch's value is its mean; and
-    the plural names of a loop's lists (`losses`, `accs`, `accuracies`) → `loss`, `acc`,
-    `accuracy`."""
+    the plural names of a loop's lists (`losses`, `accs`, `accuracies`, `learning_rates`, `lrs`)
+    → `loss`, `acc`, `accuracy`, `learning_rate`, `lr`."""
     words = _SINGULAR.get(words, words)
     for prefix in _MEAN_PREFIXES:
         rest = words[len(prefix) :]
@@ -136,6 +142,8 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         {'train_loss': 'loss', 'dev_loss': 'val_loss', 'eval_accuracy': 'val_accuracy'}
         >>> keras_names(["epoch", "train_loss", "test_loss", "test_acc"])  # no validation set
         {'train_loss': 'loss', 'test_loss': 'val_loss', 'test_acc': 'val_acc'}
+        >>> keras_names(["train_losses", "val_losses", "learning_rates"])  # a loop's lists
+        {'train_losses': 'loss', 'val_losses': 'val_loss', 'learning_rates': 'learning_rate'}
         >>> keras_names(["epoch", "loss", "train_acc", "val_acc"])  # a metric's training twin
         {'train_acc': 'acc'}
         >>> keras_names(["total", "keypoint", "val_total", "val_keypoint"])  # a multi-task total
