@@ -856,3 +856,52 @@ def test_columns_that_do_not_fit_the_file_are_refused_naming_both(tmp_path):
         damaged = tmp_path / "damaged.csv"
         damaged.write_text("1,0.9,0.8\n2,0.7,oops\n")
         read_curves(damaged, columns=["epoch", "loss", "val_loss"])
+
+
+def test_lightning_steps_are_averaged_into_epochs_and_step_copies_left_out(tmp_path):
+    # `self.log("train_loss", loss)` in training_step logs per step only (Lightning's default): the
+    # epoch's training loss is the mean of its steps, as `on_epoch=True` would log it.
+    path = tmp_path / "metrics.csv"
+    path.write_text(
+        "epoch,step,train_loss,val_loss\n"
+        "0,0,1.0,\n0,1,0.8,\n0,1,,0.7\n"
+        "1,2,0.6,\n1,3,0.4,\n1,3,,0.5\n"
+        "2,4,0.3,\n2,5,0.3,\n2,5,,0.45\n"
+    )
+    curves = read_curves(path)
+    assert np.allclose(curves.values["loss"], [0.9, 0.5, 0.3])
+    assert curves.values["val_loss"].tolist() == [0.7, 0.5, 0.45]
+    assert "'train_loss' logged per step: each epoch's value is the mean of its steps" in curves.notes[0]
+    # Logged with on_step and on_epoch: `_step` and `_epoch` copies; the epoch's value is read.
+    path.write_text(
+        "val_loss_step,step,val_loss_epoch,epoch,train_loss_epoch,train_loss_step\n"
+        "1.5,0,,,,\n1.1,1,,,,\n,1,1.3,0,,\n,1,,0,,0.9\n,2,,0,1.2,\n"
+        "0.9,3,,,,\n0.7,4,,,,\n,4,0.8,1,,\n,4,,1,,0.6\n,5,,1,0.7,\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.2, 0.7] and curves.values["val_loss"].tolist() == [1.3, 0.8]
+    assert "per-step copies" in curves.notes[0]
+
+
+def test_ultralytics_results_are_read_with_the_loss_as_the_sum_of_its_parts(tmp_path):
+    path = tmp_path / "results.csv"
+    path.write_text(  # a detector's: box, class and distribution-focal losses, no total
+        "epoch,time,train/box_loss,train/cls_loss,train/dfl_loss,metrics/mAP50(B),val/box_loss,"
+        "val/cls_loss,val/dfl_loss,lr/pg0,lr/pg1\n"
+        "1,18.1,1.5,4.0,1.5,0.07,1.25,9.5,1.25,9e-05,9e-05\n"
+        "2,35.7,1.25,2.25,1.25,0.18,1.5,4.25,1.25,0.00018,0.00018\n"
+        "3,52.2,1.0,1.5,1.0,0.31,1.0,2.0,1.0,0.00027,0.00027\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [7.0, 4.75, 3.5]
+    assert curves.values["val_loss"].tolist() == [12.0, 7.0, 4.0]
+    assert curves.values["learning_rate"].tolist() == [9e-05, 0.00018, 0.00027]
+    assert "metrics/mAP50(B)" in curves.values and "lr/pg1" in curves.values
+    assert "read the sum of 'box_loss', 'cls_loss' and 'dfl_loss' as 'loss'" in " ".join(curves.notes)
+    path.write_text(  # a classifier's: one loss, and its accuracy measured on the validation set
+        "epoch,time,train/loss,metrics/accuracy_top1,metrics/accuracy_top5,val/loss,lr/pg0\n"
+        "1,5.0,1.2,0.61,0.95,1.1,0.001\n2,9.9,0.8,0.72,0.97,0.9,0.001\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.2, 0.8] and curves.values["val_loss"].tolist() == [1.1, 0.9]
+    assert curves.values["val_accuracy"].tolist() == [0.61, 0.72]

@@ -113,8 +113,10 @@ LATER_BATCHES = {
     # (columns named `train`/`val` or `error`, a one-epoch last run before a repeated header).
     "heldout8": (34, 46, 41),
     # Collected with it: 17/29 when first scored (16/29 with the rules of before the revision; one
-    # file both readers call unusable); 18/29 once a file of one loss column is read.
-    "heldout9": (19, 29, 25),
+    # file both readers call unusable); 18/29 once a file of one loss column is read; 19/29, then
+    # 18/29 once a validation AUC of 0.79 counts as learning (`j_027`: a fraud detector flat at its
+    # first epoch's loss, which both readers call not learning; two files gained elsewhere).
+    "heldout9": (18, 29, 24),
     # Collected and scored once with the rules as they were then: 7/10 and 26/41 (27/41 once
     # TensorFlow's printed tensors are read); with the rules of before the third revision, 7/10
     # and 27/41.
@@ -176,8 +178,18 @@ LATER_BATCHES = {
     # loss (one more file read, no score changed).
     "heldout26": (13, 20, 17),
     "heldout27": (12, 20, 15),
+    # Collected after the advice's rate fixes (batches `ac`: CSV and text logs, `ad`: JSON; the
+    # reader learned Ultralytics' results.csv with the loss as the sum of its parts, Lightning's
+    # per-step rows and `_step`/`_epoch` copies, `name value` tokens and a labelled printed dict
+    # before `ac` was scored; a file from a repository used before was dropped from `ad`): 11/22
+    # and 9/21 when first scored (9/22 and 9/21 with the rules and reader of the session's start,
+    # which refused eight of `ac`); then revised on: 12/22 and 10/21 (an AUC or an overlap score
+    # that a constant cannot reach shows learning; a near-perfect model's loss jumping while its
+    # accuracy held is not `diverged`).
+    "heldout28": (12, 22, 17),
+    "heldout29": (10, 21, 14),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout27`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout29`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -199,15 +211,15 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (25/40 on the last two batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (22/43 on the last two batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     right, total = (
-        a + b for a, b in zip(_right(results, "heldout26"), _right(results, "heldout27"), strict=True)
+        a + b for a, b in zip(_right(results, "heldout28"), _right(results, "heldout29"), strict=True)
     )
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_eleven_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twelve_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -233,8 +245,11 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_eleven_known_
     # added three, each with the problem as one reader's second label: a validation loss 14% above
     # a low of 0.19 on 24 samples (`overfitting`); football results flat from the first epoch at
     # 54% (`not_learning`, with no chance level given); MNIST with training-time augmentation, its
-    # test loss at 17% of the training loss (`suspicious_validation`).
+    # test loss at 17% of the training loss (`suspicious_validation`). Batches `ac` and `ad` added
+    # one, `unstable`, which one reader names as the second label: validation jumps of 0.057 to
+    # 0.104 on 151 images mid-run, with the training loss jumping as well, on 300.
     assert flagged == [
+        "ad_013.json",
         "d_019.csv",
         "d_042.csv",
         "n_016.json",
@@ -252,13 +267,13 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_eleven_known_
 def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a_reader_saw_it():
     """Close calls (docs/diagnosis.md): of the runs a reader labelled still_improving, overfitting
     or unstable and the rules called healthy, the share that carries that close call is well above
-    (at least 2.5 times; 2.9 to 4 times when last measured) its share on runs the reader called
+    (at least 2.5 times; 2.9 to 4.4 times when last measured) its share on runs the reader called
     healthy too."""
     table = public.close_calls(public.load())
     measured = {  # noted / missed, false notes / healthy, when measured (docs/diagnosis.md)
-        "still_improving": (15, 45, 26, 224),
-        "overfitting": (16, 34, 27, 224),
-        "unstable": (7, 20, 17, 224),
+        "still_improving": (15, 47, 26, 234),
+        "overfitting": (18, 38, 28, 234),
+        "unstable": (7, 22, 17, 234),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

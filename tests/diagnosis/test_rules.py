@@ -789,3 +789,25 @@ def test_only_a_validation_accuracy_still_tells_a_poor_level():
         "val_accuracy": [0.686, 0.689, 0.692, 0.684, 0.673, 0.678, 0.675, 0.696, 0.692, 0.692, 0.694, 0.692],
     }
     assert diagnose(flat).primary.kind == "underfitting"
+
+
+def test_a_validation_auc_well_above_half_is_learning_whatever_level_the_loss_sits_at():
+    # A weighted multi-label cross-entropy sits above ln 2 even for a model that ranks well: its
+    # validation AUC (0.71) says it learned; the rise of the validation loss is overfitting.
+    loss = np.geomspace(1.12, 0.064, 30)
+    val = np.concatenate([[1.149, 1.109], np.linspace(1.2, 4.65, 28)])
+    auc = np.concatenate([[0.701, 0.712, 0.715], np.linspace(0.71, 0.671, 27)])
+    history = {"loss": loss.tolist(), "val_loss": val.tolist(), "val_auc": auc.tolist()}
+    kinds = diagnose(history, loss="binary_crossentropy").kinds
+    assert "not_learning" not in kinds and kinds[0] == "overfitting"
+    history["val_auc"] = (0.5 + 0.0 * auc).tolist()  # ranking no better than a coin: not learning
+    assert diagnose(history, loss="binary_crossentropy").kinds[0] == "not_learning"
+
+
+def test_a_loss_near_zero_jumping_while_the_accuracy_held_is_not_diverged():
+    loss = [0.0485, 0.004, 0.0009, 0.0003, 0.0001, 6e-05, 4.5e-05, 0.026, 0.074, 0.01, 0.006, 0.0039]
+    accuracy = [0.988, 0.998, 0.999, 1.0, 1.0, 1.0, 1.0, 0.993, 0.985, 0.997, 0.998, 0.999]
+    history = {"loss": loss, "accuracy": accuracy}
+    assert "diverged" not in diagnose(history).kinds
+    history["accuracy"] = [*accuracy[:8], 0.62, *accuracy[9:]]  # the jump cost a third of the answers
+    assert diagnose(history).kinds[0] == "diverged"

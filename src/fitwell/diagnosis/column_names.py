@@ -62,8 +62,14 @@ _GLUED = {
 }
 
 
+#: Names that one logger gives its columns, read as Keras's: Ultralytics' `results.csv` (its
+#: `metrics/` are measured on the validation set; `lr/pg0` is the first parameter group's rate).
+_LOGGER_NAMES = {"metrics/accuracy_top1": "val_accuracy", "lr/pg0": "learning_rate"}
+
+
 def _words(name: str) -> str:
-    return "_".join(name.strip().lower().replace("-", " ").split())
+    """Lower-case words joined by `_`; `-`, `/` and spaces separate words (`train/box_loss`)."""
+    return "_".join(name.strip().lower().replace("-", " ").replace("/", " ").split())
 
 
 #: The names loggers give the sets, as the prefix of Keras's name for their curves: after the
@@ -81,7 +87,17 @@ SET_PREFIXES = {
 
 def keras_name(name: str) -> str:
     """One column's Keras name, e.g. `"Train Loss"` → `"loss"`, `"Epoch"` → `"epoch"`,
-    `"ValLoss"` → `"val_loss"`, `"avg_loss"` → `"loss"`, `"loss_val"` → `"val_loss"`."""
+    `"ValLoss"` → `"val_loss"`, `"avg_loss"` → `"loss"`, `"loss_val"` → `"val_loss"`,
+    `"train/box_loss"` → `"box_loss"`."""
+    if name.strip().lower() in _LOGGER_NAMES:
+        return _LOGGER_NAMES[name.strip().lower()]
+    group, slash, _ = name.strip().lower().partition("/")
+    if slash and group not in SET_PREFIXES:
+        return name  # `metrics/mAP50(B)`, `lr/pg1`: named by a group other than a set
+    return _keras_words(name)
+
+
+def _keras_words(name: str) -> str:
     words = _GLUED.get(_words(name), _words(name))
     if words in _EPOCH:
         return "epoch"

@@ -21,6 +21,7 @@ import numpy as np
 from fitwell.diagnosis.column_names import keras_named
 from fitwell.diagnosis.eventlog import is_event_log, is_scalar_export, read_event_log, read_scalar_export
 from fitwell.diagnosis.logfile import counted_from_zero, read_log_file
+from fitwell.diagnosis.loss_parts import with_summed_parts
 
 __all__ = ["Curves", "is_accuracy", "read_curves"]
 
@@ -187,6 +188,9 @@ def _read_path(path: str, columns: Sequence[str] | None) -> Curves:
         log = read_scalar_export(path)
     else:
         log = read_log_file(path)
+    log.columns, note = with_summed_parts(log.columns)
+    if note:
+        log.notes.append(note)
     if log.is_json:
         curves = _from_lists(log.columns, log.epochs, source=path)
     else:
@@ -220,7 +224,8 @@ def _counted_from_zero(epochs: Any, notes: tuple[str, ...]) -> tuple[Any, tuple[
 def _keras_named(lists: dict[Any, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
     """The columns under Keras's names (`train_loss` → `loss`), with the note saying so."""
     columns, note = keras_named(lists)
-    return columns, (note,) if note else ()
+    columns, summed = with_summed_parts(columns)
+    return columns, tuple(filter(None, (note, summed)))
 
 
 def _batch_stats(stats: Any, n: int) -> dict[str, np.ndarray] | None:

@@ -102,6 +102,15 @@ def read_log_file(path: str, columns: Sequence[str] | None = None) -> LogFile:
             *(note for note in log.notes if note != _LITERAL_NOTE),
         ]
         return log
+    labelled = _labelled_history(stripped)
+    if labelled is not None:  # `print("train history:", history.history)` saved from the console
+        label, history, rest = labelled
+        log = _read_json(history, path)
+        skipped = {0: "", 1: "; the line after it is skipped"}.get(
+            rest, f"; the {rest} lines after it are skipped"
+        )
+        log.notes = [f"read the history printed after {label!r} on line 1{skipped}.", *log.notes]
+        return log
     if stripped[0] in "{[":
         try:
             return _read_json(stripped, path)
@@ -185,6 +194,19 @@ def _quoted_history(text: str) -> str | None:
     except json.JSONDecodeError:
         return None
     return inner.strip() if isinstance(inner, str) and inner.strip()[:1] in ("{", "[") else None
+
+
+_LABELLED = re.compile(r"([A-Za-z][\w ]{0,40}?)\s*[:=]\s*(\{.*\})\s*$")
+
+
+def _labelled_history(text: str) -> tuple[str, str, int] | None:
+    """`(label, dict text, lines after it)` for a first line that is a short label and a dict
+    (`train history: {'loss': [...], ...}`), whatever lines follow (a summary); else None."""
+    first, *rest = text.split("\n")
+    found = _LABELLED.match(first.strip())
+    if found is None:
+        return None
+    return found.group(1) + ":", found.group(2), sum(bool(line.strip()) for line in rest)
 
 
 def _read_json(text: str, path: str) -> LogFile:

@@ -25,12 +25,12 @@ def check_not_learning(run: RunView) -> Finding | None:
         found = (
             _frozen_predictions(run)
             or _frozen_loss(run)
-            or (None if reference else _flat_after_first_epoch(run))
+            or (None if reference or _score_shows_learning(run) else _flat_after_first_epoch(run))
         )
         if found is None:
             return None
         evidence, seen = found
-    elif _accuracy_rose_above_chance(run):
+    elif _accuracy_rose_above_chance(run) or _score_shows_learning(run):
         return None
     learning_rate = run.learning_rate()
     if learning_rate is None:
@@ -201,3 +201,28 @@ def _accuracy_rose_above_chance(run: RunView) -> bool:
     _, accuracy = run.curves.series(key)
     best = float(np.max(stats.median_smooth(accuracy)))
     return best >= context.chance_accuracy + run.thresholds.not_learning_accuracy_margin
+
+
+def _score_shows_learning(run: RunView) -> bool:
+    """Whether a score that a constant prediction cannot raise shows the model learned from its
+    inputs: an AUC (ranking) whose smoothed best is `not_learning_accuracy_margin` above 0.5, or an
+    overlap score (mAP, IoU, Dice) whose smoothed best is at least 0.5, whatever level the loss sits
+    at (a weighted multi-label cross-entropy above `ln 2` at a validation AUC of 0.71; a detector
+    resumed for fine-tuning, flat from its first epoch at a mAP of 0.86)."""
+    for key in run.curves.values:
+        name = key.lower()
+        if "auc" in name:
+            needed = 0.5 + run.thresholds.not_learning_accuracy_margin
+        elif any(word in name for word in ("map", "iou", "dice")):
+            needed = 0.5
+        else:
+            continue
+        _, values = run.curves.series(key)
+        if (
+            len(values)
+            and 0.0 <= float(np.nanmin(values))
+            and float(np.max(stats.median_smooth(values))) <= 1.0
+        ):
+            if float(np.max(stats.median_smooth(values))) >= needed:
+                return True
+    return False

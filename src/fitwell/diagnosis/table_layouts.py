@@ -36,7 +36,7 @@ def one_row_per_epoch(rows: Rows, header: list[str], notes: list[str]) -> tuple[
     split = _set_column(rows, header, epoch)
     if split is not None:
         return _pivoted(rows, header, epoch, split, notes)
-    return _merged(rows, header, epoch, notes), header
+    return _merged(rows, header, epoch, notes)
 
 
 def _set_column(rows: Rows, header: list[str], epoch: int) -> int | None:
@@ -78,10 +78,48 @@ def _pivoted(
     return new_rows, new_header
 
 
-def _merged(rows: Rows, header: list[str], epoch: int, notes: list[str]) -> Rows:
-    """Lightning's layout merged (see the module docstring); the rows unchanged otherwise."""
-    groups: list[list[tuple[int, list[str]]]] = []
-    pending: Rows = []  # rows without an epoch (a learning-rate monitor's): they join the next epoch
+def _merged(rows: Rows, header: list[str], epoch: int, notes: list[str]) -> tuple[Rows, list[str]]:
+    """Lightning's layout merged (see the module docstring): `(rows, header)`, unchanged otherwise.
+
+    In a table with Lightning's `step` column, a column filled on several rows of one epoch is
+    logged per step: the epoch's value is the mean of its steps (what `on_epoch=True` logs); a
+    `_step` column beside its `_epoch` twin is left out. Without a `step` column, rows that fill
+    the same column are not one epoch's (a run appended, a row repeated)."""
+    groups = _epoch_groups(rows, epoch)
+    twins = [index for index, name in enumerate(header) if _has_epoch_twin(name, header)]
+    kept = [index for index in range(len(header)) if index not in twins]
+    header = [_without_epoch_suffix(header[index], header) for index in kept]
+    groups = [[(number, [cells[index] for index in kept]) for number, cells in group] for group in groups]
+    epoch = kept.index(epoch)
+    counted = [index for index, name in enumerate(header) if keras_name(name) not in ("epoch", "step")]
+    per_step = [index for index in counted if any(_filled_count(group, index) > 1 for group in groups)]
+    has_step = any(keras_name(name) == "step" for name in header)  # Lightning's own column
+    if not any(len(group) > 1 for group in groups) or (per_step and not has_step):
+        return rows if not twins else [(number, cells) for group in groups for number, cells in group], header
+    merged = [(group[0][0], _filled(group, epoch, per_step)) for group in groups]
+    loss = _loss_column(header)
+    dropped = ""
+    if loss is not None and len(merged) > 1 and merged[-1][1][loss] in MISSING_CELLS:
+        dropped = f"; its last rows (from line {merged[-1][0]}) hold no training loss: not an epoch"
+        merged = merged[:-1]
+    means = ""
+    if twins:
+        means = "; the per-step copies of the epoch values ('…_step' beside '…_epoch') left out"
+    if per_step:
+        listed = ", ".join(repr(header[index]) for index in per_step)
+        means += f"; {listed} logged per step: each epoch's value is the mean of its steps"
+    notes.append(
+        f"read the {len(rows)} rows as {len(merged)} epochs: each epoch's values stand on several rows "
+        f"(as PyTorch Lightning's CSVLogger writes them){means}{dropped}."
+    )
+    return merged, header
+
+
+def _epoch_groups(rows: Rows, epoch: int) -> list[Rows]:
+    """The rows, grouped by epoch: consecutive rows with one epoch number, and the rows without one
+    (a learning-rate monitor's) with the epoch that follows them."""
+    groups: list[Rows] = []
+    pending: Rows = []
     for number, cells in rows:
         if cells[epoch] in MISSING_CELLS:
             pending.append((number, cells))
@@ -93,42 +131,54 @@ def _merged(rows: Rows, header: list[str], epoch: int, notes: list[str]) -> Rows
             pending = []
     if groups and pending:
         groups[-1].extend(pending)
-    counted = [index for index, name in enumerate(header) if keras_name(name) not in ("epoch", "step")]
-    if not any(len(group) > 1 for group in groups) or not all(_disjoint(group, counted) for group in groups):
-        return rows
-    merged = [(group[0][0], _filled(group, epoch)) for group in groups]
-    loss = _loss_column(header)
-    dropped = ""
-    if loss is not None and len(merged) > 1 and merged[-1][1][loss] in MISSING_CELLS:
-        dropped = f"; its last rows (from line {merged[-1][0]}) hold no training loss: not an epoch"
-        merged = merged[:-1]
-    notes.append(
-        f"read the {len(rows)} rows as {len(merged)} epochs: each epoch's values stand on several rows "
-        f"(as PyTorch Lightning's CSVLogger writes them){dropped}."
+    return groups
+
+
+def _has_epoch_twin(name: str, header: list[str]) -> bool:
+    """`train_loss_step` beside `train_loss_epoch`: Lightning's per-step copy of an epoch's value."""
+    lowered = [cell.strip().lower() for cell in header]
+    stem = name.strip().lower().removesuffix("_step")
+    return stem != name.strip().lower() and f"{stem}_epoch" in lowered
+
+
+def _without_epoch_suffix(name: str, header: list[str]) -> str:
+    """`train_loss_epoch` → `train_loss` when its `_step` twin is in the header."""
+    stem = name.strip().removesuffix("_epoch")
+    return (
+        stem
+        if stem != name.strip() and f"{stem}_step".lower() in [cell.strip().lower() for cell in header]
+        else name
     )
-    return merged
 
 
-def _disjoint(group: Rows, counted: list[int]) -> bool:
-    """Whether the group's rows never fill the same one of the `counted` columns."""
-    seen: set[int] = set()
-    for _, cells in group:
-        filled = {index for index in counted if cells[index] not in MISSING_CELLS}
-        if filled & seen:
-            return False
-        seen |= filled
-    return True
+def _filled_count(group: Rows, index: int) -> int:
+    return sum(cells[index] not in MISSING_CELLS for _, cells in group)
 
 
-def _filled(group: Rows, epoch: int) -> list[str]:
-    """Each column's last value in the group, the epoch's number in the epoch column."""
+def _filled(group: Rows, epoch: int, per_step: list[int]) -> list[str]:
+    """Each column's last value in the group (the mean of its values for a column `per_step`), the
+    epoch's number in the epoch column."""
     cells = [""] * len(group[0][1])
     for _, row in group:
         cells = [
             value if value not in MISSING_CELLS else before for before, value in zip(cells, row, strict=True)
         ]
+    for index in per_step:
+        steps = [
+            float(row[index]) for _, row in group if row[index] not in MISSING_CELLS and _is_float(row[index])
+        ]
+        if steps:
+            cells[index] = repr(sum(steps) / len(steps))
     cells[epoch] = next(row[epoch] for _, row in group if row[epoch] not in MISSING_CELLS)
     return cells
+
+
+def _is_float(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
 
 
 def _loss_column(header: list[str]) -> int | None:

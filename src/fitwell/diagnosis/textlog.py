@@ -3,7 +3,8 @@ lines a hand-written loop prints (`Epoch 3/35, Train Loss: 0.52, Val Loss: 0.61`
 
 A line that holds `name: number` (or `name=number`) pairs, a loss among them, is a record of
 metrics; so is a line of `Name number` fields set apart by `|`, `,` or `;`
-(`Epoch 3: Train Loss 0.52 | Val Loss 0.61`). An `Epoch N` (`Epoch 3/10`, `epoch: 3`) on its
+(`Epoch 3: Train Loss 0.52 | Val Loss 0.61`), or `name number` tokens set apart by spaces alone
+(`epoch 3  train_loss 0.52  val_loss 0.61`). An `Epoch N` (`Epoch 3/10`, `epoch: 3`) on its
 line or on a line before names the epoch it belongs to. Several records of one epoch make one:
 Keras rewrites its progress line during the epoch and ends it with the validation metrics, so the
 epoch's last full record gives the values, and a line of other names adds its own (validation
@@ -30,6 +31,10 @@ _PAIR = re.compile(rf"(?P<name>[A-Za-z][A-Za-z0-9_ @.]*?)\s*[:=]\s*(?P<value>{_N
 _FIELD = re.compile(
     rf"(?P<name>[A-Za-z][A-Za-z0-9_@.]*(?: [A-Za-z][A-Za-z0-9_@.]*)*)\s+(?P<value>{_NUMBER})%?\s*(?=$|[|,;])",
     re.IGNORECASE,
+)
+#: `name number` tokens of a line set out with spaces only (`epoch 1  train_loss 0.18  val_loss 0.19`).
+_SPACED = re.compile(
+    rf"(?<!\S)(?P<name>[A-Za-z][A-Za-z0-9_@.]*)\s+(?P<value>{_NUMBER})(?=\s|$)", re.IGNORECASE
 )
 _VALIDATION = re.compile(r"\b(?:val|valid|validation)\b", re.IGNORECASE)
 _EPOCH = re.compile(r"\bepoch\b\s*[:#=]?\s*[\[(]?\s*(\d+)", re.IGNORECASE)
@@ -90,10 +95,13 @@ def _is_loss(name: str) -> bool:
 
 
 def _metrics(line: str) -> dict[str, float]:
-    """The `name: number` pairs of a line, else its `Name number` fields, by Keras's names; on a
+    """The `name: number` pairs of a line, its `Name number` fields or its `name number` tokens
+    (whichever finds the most), by Keras's names; on a
     line that says it reports validation before its first number (`Epoch 3 Validation - Loss:
     0.61`), the names are validation names."""
-    found = list(_PAIR.finditer(line)) or list(_FIELD.finditer(line))
+    # The first of the three ways that finds the most numbers (`F1 0.458 |` ends a field on a line
+    # of space-separated tokens: one field, against seven tokens).
+    found = max((list(pattern.finditer(line)) for pattern in (_PAIR, _FIELD, _SPACED)), key=len)
     validation = bool(found) and _VALIDATION.search(line[: found[0].end("name")]) is not None
     pairs = {}
     for match in found:

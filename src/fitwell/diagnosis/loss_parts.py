@@ -1,0 +1,60 @@
+"""A loss logged only as its parts, read as their sum.
+
+Detectors log the terms of their loss apart and no total: Ultralytics' `results.csv` holds
+`train/box_loss`, `train/cls_loss` and `train/dfl_loss` (and their `val/` twins), and minimises
+their sum. When no column is the loss, and the training columns named `*_loss` are at least two,
+each beside its `val_` twin, the loss is their sum, and the validation loss the sum of the twins;
+a note says so. An epoch where a part is missing has no sum.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["with_summed_parts"]
+
+
+def with_summed_parts(columns: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """`(columns, note)`: the columns (under Keras's names) with `loss` and `val_loss` added as the
+    sums of the loss's parts, and the note saying which; the columns unchanged, and None, when a
+    loss is logged or the parts are not as above.
+
+    Example:
+        >>> columns, note = with_summed_parts(
+        ...     {"box_loss": [1.0, 0.5], "cls_loss": [2.0, 1.0], "val_box_loss": [1.5, 0.75],
+        ...      "val_cls_loss": [2.5, 1.25]})
+        >>> columns["loss"], columns["val_loss"]
+        ([3.0, 1.5], [4.0, 2.0])
+        >>> print(note)
+        read the sum of 'box_loss' and 'cls_loss' as 'loss' (the parts of a loss logged without ...
+    """
+    if "loss" in columns:
+        return columns, None
+    parts = [name for name in columns if name.endswith("_loss") and not name.startswith(("val_", "test_"))]
+    if len(parts) < 2 or any(f"val_{part}" not in columns for part in parts):
+        return columns, None
+    if not all(_numbers(columns[name]) for part in parts for name in (part, f"val_{part}")):
+        return columns, None
+    summed = {
+        **columns,
+        "loss": _sum([columns[part] for part in parts]),
+        "val_loss": _sum([columns[f"val_{part}"] for part in parts]),
+    }
+    listed = ", ".join(repr(part) for part in parts[:-1]) + f" and {parts[-1]!r}"
+    return summed, (
+        f"read the sum of {listed} as 'loss' (the parts of a loss logged without their total), and of "
+        "their 'val_' twins as 'val_loss'."
+    )
+
+
+def _numbers(column: Any) -> bool:
+    return isinstance(column, list) and all(
+        value is None or (isinstance(value, int | float) and not isinstance(value, bool)) for value in column
+    )
+
+
+def _sum(columns: list[list[float | None]]) -> list[float | None]:
+    return [
+        None if any(value is None for value in values) else float(sum(values))
+        for values in zip(*columns, strict=True)
+    ]
