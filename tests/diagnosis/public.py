@@ -28,11 +28,11 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: Files the reader refuses, saying what it expected: damaged rows named by line and column (text
 #: marker lines among the rows, `%` after the numbers, rows with one cell under a two-column
 #: header); a TensorBoard export of one unnamed scalar (`m_010`), a table set out with spaces
-#: under names that hold spaces (`n_019`), columns named `loss0`/`loss1` that no code
-#: explains (`aa_016`), and a console log whose training and test lines carry the same names
-#: (`ac_004`: `epoch: 0,  loss is: …`, the test line told only by the line before it). Never guessed at. (Read since they were scored: `MSE =
-#: …, MAE = …` lines, `bce` and `rmse` without a `loss`, two training phases side by side, and
-#: the tables of numbers without a header in `NAMED_COLUMNS`.)
+#: under names that hold spaces (`n_019`), columns named `loss0`/`loss1` that no code explains
+#: (`aa_016`), and a console log whose training and test lines carry the same names (`ac_004`:
+#: `epoch: 0,  loss is: …`, the test line told only by the line before it). Never guessed at.
+#: (Read since they were scored: `MSE = …, MAE = …` lines, `bce` and `rmse` without a `loss`, two
+#: training phases side by side, and the tables of numbers without a header in `NAMED_COLUMNS`.)
 REFUSED = (
     "aa_016.csv",
     "ac_004.txt",

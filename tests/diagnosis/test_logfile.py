@@ -905,3 +905,31 @@ def test_ultralytics_results_are_read_with_the_loss_as_the_sum_of_its_parts(tmp_
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == [1.2, 0.8] and curves.values["val_loss"].tolist() == [1.1, 0.9]
     assert curves.values["val_accuracy"].tolist() == [0.61, 0.72]
+
+
+def test_a_printed_log_of_name_value_tokens_set_apart_by_spaces_is_read(tmp_path):
+    path = tmp_path / "train.log"
+    path.write_text(
+        "device: cuda\nwindows: 20729 train / 1628 val  (window=128)\n"
+        "epoch   1  train_loss 0.1810  val_loss 0.1929  F1 0.458  | grad L1 2.5e-01\n"
+        "epoch   2  train_loss 0.1440  val_loss 0.2110  F1 0.635  | grad L1 1.8e-01\n"
+        "epoch   3  train_loss 0.1352  val_loss 0.1954  F1 0.601  | grad L1 1.6e-01\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.181, 0.144, 0.1352]
+    assert curves.values["val_loss"].tolist() == [0.1929, 0.211, 0.1954]
+    assert curves.values["f1"].tolist() == [0.458, 0.635, 0.601]
+
+
+def test_a_history_printed_after_a_label_is_read_and_the_summary_after_it_skipped(tmp_path):
+    path = tmp_path / "train_history.txt"
+    path.write_text(
+        "train history: {'acc': [0.5, 0.6, 0.7], 'loss': [1.0, 0.8, 0.6], 'val_loss': [1.1, 0.9, 0.8]}\n"
+        " accuracy: 0.6\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.0, 0.8, 0.6] and curves.values["val_loss"][-1] == 0.8
+    assert (
+        curves.notes[0]
+        == "read the history printed after 'train history:' on line 1; the line after it is skipped."
+    )

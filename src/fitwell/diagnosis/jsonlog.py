@@ -1,4 +1,8 @@
-"""The shapes a JSON history comes in, turned to one list per key.
+"""The shapes a JSON history comes in, found and turned to one list per key.
+
+A history is parsed as JSON, JSON Lines, or the Python literal a loop printed (`ast.literal_eval`:
+literals only, never code); it may be wrapped in one JSON string, or printed after a label
+(`train history: {...}`).
 
 Beside Keras's `{"loss": [...], "val_loss": [...]}`: a list of per-epoch records (a loop appending
 its metrics dict each epoch), alone or under `history`; pandas' `to_json()` (`{"loss": {"0": 0.9,
@@ -7,10 +11,84 @@ its metrics dict each epoch), alone or under `history`; pandas' `to_json()` (`{"
 
 from __future__ import annotations
 
+import ast
+import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["as_columns"]
+__all__ = [
+    "JSON_LINES_NOTE",
+    "LITERAL_NOTE",
+    "NotJsonError",
+    "as_columns",
+    "labelled_history",
+    "parsed_json",
+    "quoted_history",
+]
+
+LITERAL_NOTE = "read as a Python literal (str(history.history)), not JSON."
+JSON_LINES_NOTE = "read as JSON Lines"
+
+
+class NotJsonError(ValueError):
+    """Text that starts like JSON and is neither JSON nor a Python literal."""
+
+
+def parsed_json(text: str, path: str) -> tuple[Any, str | None]:
+    """The JSON value of the text; JSON Lines (one record per line: a list of records); or the
+    Python literal a loop printed (`str(history.history)`, single quotes: read with
+    `ast.literal_eval`, which evaluates literals only, never code)."""
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as error:
+        records = _json_lines(text)
+        if records is not None:
+            return records, f"{JSON_LINES_NOTE}: {len(records)} records, one per line."
+        try:
+            return ast.literal_eval(text), LITERAL_NOTE
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            raise NotJsonError(
+                f"{path!r} looks like JSON but cannot be read: {error.msg} at line {error.lineno}, "
+                f"column {error.colno}. Expected a JSON object of per-epoch lists, as "
+                "json.dump(history.history, f) writes it."
+            ) from None
+
+
+def _json_lines(text: str) -> list[dict] | None:
+    """The records of a JSON Lines file (a JSON object on each line, at least two), else None."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) < 2:
+        return None
+    try:
+        records = [json.loads(line) for line in lines]
+    except json.JSONDecodeError:
+        return None
+    return records if all(isinstance(record, dict) for record in records) else None
+
+
+def quoted_history(text: str) -> str | None:
+    """The text inside a file that is one JSON string holding a dict or a list, else None."""
+    if not text.startswith('"'):
+        return None
+    try:
+        inner = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    return inner.strip() if isinstance(inner, str) and inner.strip()[:1] in ("{", "[") else None
+
+
+_LABELLED = re.compile(r"([A-Za-z][\w ]{0,40}?)\s*[:=]\s*(\{.*\})\s*$")
+
+
+def labelled_history(text: str) -> tuple[str, str, int] | None:
+    """`(label, dict text, lines after it)` for a first line that is a short label and a dict
+    (`train history: {'loss': [...], ...}`), whatever lines follow (a summary); else None."""
+    first, *rest = text.split("\n")
+    found = _LABELLED.match(first.strip())
+    if found is None:
+        return None
+    return found.group(1) + ":", found.group(2), sum(bool(line.strip()) for line in rest)
 
 
 def as_columns(data: Any) -> tuple[Any, str | None]:

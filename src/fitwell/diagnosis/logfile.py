@@ -29,16 +29,22 @@ the header, or a cell that is not a number in a column of numbers, raises a
 
 from __future__ import annotations
 
-import ast
 import csv
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from fitwell.diagnosis.column_names import keras_name, keras_named, keras_names, names_note
-from fitwell.diagnosis.jsonlog import as_columns
+from fitwell.diagnosis.jsonlog import (
+    JSON_LINES_NOTE,
+    LITERAL_NOTE,
+    NotJsonError,
+    as_columns,
+    labelled_history,
+    parsed_json,
+    quoted_history,
+)
 from fitwell.diagnosis.table_layouts import MISSING_CELLS as _MISSING
 from fitwell.diagnosis.table_layouts import one_row_per_epoch
 from fitwell.diagnosis.textlog import read_text_records
@@ -49,8 +55,6 @@ _DELIMITERS = (",", ";", "\t")
 _TENSOR = re.compile(r"(?:tf\.)?[Tt]ensor\(\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf)\s*[,)]")
 #: How far down a header may be found (title lines, comments).
 _HEADER_SEARCH_LINES = 20
-_LITERAL_NOTE = "read as a Python literal (str(history.history)), not JSON."
-_JSON_LINES = "read as JSON Lines"
 _EPOCHS_FROM_ONE = "the log counts epochs from 1: the messages name epochs by its numbers."
 
 
@@ -93,16 +97,16 @@ def read_log_file(path: str, columns: Sequence[str] | None = None) -> LogFile:
         raise ValueError(f"The log file {path!r} is empty. Expected a header row and one row per epoch.")
     if columns is not None:
         return _read_named(text, path, columns)
-    quoted = _quoted_history(stripped)
+    quoted = quoted_history(stripped)
     if quoted is not None:  # `json.dump(str(history.history), f)`: the history as one JSON string
         log = _read_json(quoted, path)
         log.notes = [
             "the file holds the history as one JSON string (json.dump(str(history.history))): read the "
             "dict inside it.",
-            *(note for note in log.notes if note != _LITERAL_NOTE),
+            *(note for note in log.notes if note != LITERAL_NOTE),
         ]
         return log
-    labelled = _labelled_history(stripped)
+    labelled = labelled_history(stripped)
     if labelled is not None:  # `print("train history:", history.history)` saved from the console
         label, history, rest = labelled
         log = _read_json(history, path)
@@ -114,7 +118,7 @@ def read_log_file(path: str, columns: Sequence[str] | None = None) -> LogFile:
     if stripped[0] in "{[":
         try:
             return _read_json(stripped, path)
-        except _NotJsonError as error:
+        except NotJsonError as error:
             try:  # a printed log whose lines start with `[2024-10-31 22:45:12]`
                 return _read_csv(text, path)
             except ValueError:
@@ -149,71 +153,11 @@ def _read_text(path: str) -> str:
 
 
 # -- JSON --------------------------------------------------------------------------------------
-class _NotJsonError(ValueError):
-    """Text that starts like JSON and is neither JSON nor a Python literal."""
-
-
-def _parsed(text: str, path: str) -> tuple[Any, str | None]:
-    """The JSON value of the text; JSON Lines (one record per line: a list of records); or the
-    Python literal a loop printed (`str(history.history)`, single quotes: read with
-    `ast.literal_eval`, which evaluates literals only, never code)."""
-    try:
-        return json.loads(text), None
-    except json.JSONDecodeError as error:
-        records = _json_lines(text)
-        if records is not None:
-            return records, f"{_JSON_LINES}: {len(records)} records, one per line."
-        try:
-            return ast.literal_eval(text), _LITERAL_NOTE
-        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-            raise _NotJsonError(
-                f"{path!r} looks like JSON but cannot be read: {error.msg} at line {error.lineno}, "
-                f"column {error.colno}. Expected a JSON object of per-epoch lists, as "
-                "json.dump(history.history, f) writes it."
-            ) from None
-
-
-def _json_lines(text: str) -> list[dict] | None:
-    """The records of a JSON Lines file (a JSON object on each line, at least two), else None."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    if len(lines) < 2:
-        return None
-    try:
-        records = [json.loads(line) for line in lines]
-    except json.JSONDecodeError:
-        return None
-    return records if all(isinstance(record, dict) for record in records) else None
-
-
-def _quoted_history(text: str) -> str | None:
-    """The text inside a file that is one JSON string holding a dict or a list, else None."""
-    if not text.startswith('"'):
-        return None
-    try:
-        inner = json.loads(text)
-    except json.JSONDecodeError:
-        return None
-    return inner.strip() if isinstance(inner, str) and inner.strip()[:1] in ("{", "[") else None
-
-
-_LABELLED = re.compile(r"([A-Za-z][\w ]{0,40}?)\s*[:=]\s*(\{.*\})\s*$")
-
-
-def _labelled_history(text: str) -> tuple[str, str, int] | None:
-    """`(label, dict text, lines after it)` for a first line that is a short label and a dict
-    (`train history: {'loss': [...], ...}`), whatever lines follow (a summary); else None."""
-    first, *rest = text.split("\n")
-    found = _LABELLED.match(first.strip())
-    if found is None:
-        return None
-    return found.group(1) + ":", found.group(2), sum(bool(line.strip()) for line in rest)
-
-
 def _read_json(text: str, path: str) -> LogFile:
-    data, literal = _parsed(text, path)
+    data, literal = parsed_json(text, path)
     data, turned = as_columns(data)
     notes = [note for note in (literal, turned) if note]
-    if literal is not None and literal.startswith(_JSON_LINES):
+    if literal is not None and literal.startswith(JSON_LINES_NOTE):
         notes = [literal]  # its records are read one column per key, as a list of them is
     keras_epochs = isinstance(data, Mapping) and isinstance(data.get("history"), Mapping)
     if keras_epochs:  # a Keras History's `epoch` (counted from 0) beside its `history`
