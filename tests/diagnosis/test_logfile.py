@@ -933,3 +933,18 @@ def test_a_history_printed_after_a_label_is_read_and_the_summary_after_it_skippe
         curves.notes[0]
         == "read the history printed after 'train history:' on line 1; the line after it is skipped."
     )
+
+
+def test_a_loops_log_that_starts_later_is_named_by_its_own_epoch_numbers(tmp_path):
+    # A resumed loop's log: epochs 9 to 12 by its own count; the best validation loss is on the row
+    # it numbers 9, and that is the epoch the messages name.
+    path = tmp_path / "log.csv"
+    path.write_text("epoch,train_loss,val_loss\n9,2.0,2.3788\n10,1.9,2.39\n11,1.8,2.42\n12,1.7,2.4477\n")
+    diagnosis = diagnose(path)
+    assert "the log's epochs start at 9 (a resumed run)" in diagnosis.notes[-1]
+    assert "was lowest at epoch 9" in diagnosis.primary.summary
+    assert "Keep the weights of epoch 9" in diagnosis.primary.advice
+    # Keras's CSVLogger, resumed with initial_epoch=9, counts from 0: its row 9 is the 10th epoch.
+    path.write_text("epoch,loss,val_loss\n9,2.0,2.3788\n10,1.9,2.39\n11,1.8,2.42\n12,1.7,2.4477\n")
+    assert read_curves(path).epochs.tolist() == [9, 10, 11, 12]
+    assert read_curves(path).notes == ()

@@ -56,6 +56,7 @@ _TENSOR = re.compile(r"(?:tf\.)?[Tt]ensor\(\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-
 #: How far down a header may be found (title lines, comments).
 _HEADER_SEARCH_LINES = 20
 _EPOCHS_FROM_ONE = "the log counts epochs from 1: the messages name epochs by its numbers."
+_EPOCHS_FROM = "the log's epochs start at {start} (a resumed run): the messages name epochs by its numbers."
 
 
 @dataclass
@@ -178,7 +179,7 @@ def _read_json(text: str, path: str) -> LogFile:
     epoch_list = [int(e) for e in epochs] if isinstance(epochs, list) else None
     counted = None
     if not keras_epochs:  # an epoch count a loop wrote means its own numbers
-        epoch_list, counted = counted_from_zero(epoch_list)
+        epoch_list, counted = counted_from_zero(epoch_list, own_numbers="loss" not in data)
     return LogFile(columns, epoch_list, [*notes, *filter(None, [note, counted])], is_json=True)
 
 
@@ -318,7 +319,8 @@ def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, 
     first_epoch = epochs[0] if epochs else None  # of the file, not of its last run
     values, epochs = _last_run(rows, starts, values, epochs, notes)
     epoch_list = None if epochs is None else [int(e) if e is not None else -1 for e in epochs]
-    epoch_list, counted = counted_from_zero(epoch_list, first_epoch)
+    own_numbers = "loss" not in (cell.strip() for cell in header)  # Keras's CSVLogger counts from 0
+    epoch_list, counted = counted_from_zero(epoch_list, first_epoch, own_numbers=own_numbers)
     return LogFile(values, epoch_list, [*notes, *filter(None, [counted])])
 
 
@@ -443,24 +445,30 @@ def _printed_log(
         f"read as a printed log: {len(next(iter(columns.values())))} epochs{last} from its 'name: value' "
         "lines (Keras's progress output, or a script's prints)."
     )
-    epochs, counted = counted_from_zero(epochs, first)
+    epochs, counted = counted_from_zero(epochs, first, own_numbers=True)  # `Epoch 3/10` counts from 1
     named, renamed = keras_named(columns)  # e.g. a test set evaluated every epoch, without validation
     return LogFile(named, epochs, [note, *filter(None, [renamed, counted])])
 
 
-def counted_from_zero(epochs: list | None, first: float | None = None) -> tuple[list | None, str | None]:
+def counted_from_zero(
+    epochs: list | None, first: float | None = None, *, own_numbers: bool = False
+) -> tuple[list | None, str | None]:
     """`(epochs, note)`: an epoch count that starts at 1 moved to 0-based, with the note saying the
     messages use the log's own numbers; unchanged and None otherwise. Keras counts epochs from 0
-    (its progress bar from 1); a hand-written loop that counts from 1 means its own numbers.
+    (its progress bar from 1); a hand-written loop that counts from 1 means its own numbers. With
+    `own_numbers` (a log a loop wrote, not Keras's CSVLogger), a count that starts later (a resumed
+    run, `epoch 9` first) is moved too, so that the messages name the epochs as the log does.
 
     Args:
         epochs: The epochs (of the run read; a missing one is negative or None).
         first: The log's first epoch, when `epochs` are those of its last run.
+        own_numbers: Whether the numbers are the log's own count (a loop's, a printed log's).
     """
     start = first if first is not None else (epochs[0] if epochs else None)
-    if not epochs or start != 1:
+    if not epochs or start is None or not (start == 1 or (own_numbers and start > 1)):
         return epochs, None
-    return [epoch - 1 if epoch is not None and epoch >= 0 else epoch for epoch in epochs], _EPOCHS_FROM_ONE
+    note = _EPOCHS_FROM_ONE if start == 1 else _EPOCHS_FROM.format(start=int(start))
+    return [epoch - 1 if epoch is not None and epoch >= 0 else epoch for epoch in epochs], note
 
 
 def _restarts(previous: float | None, current: float | None) -> bool:
