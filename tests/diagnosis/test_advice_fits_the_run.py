@@ -1,6 +1,9 @@
 """Every finding on every stored run (development, held-out, unseen, fresh and public corpora) fits the run's
 own log: no validation key named for a run without validation, and every number quoted in a summary is a
-value of the log (as the progress bar prints it), the baseline or chance level, or marked smoothed."""
+value of the log (as the progress bar prints it), the baseline or chance level, or marked smoothed (`smoothed
+A → B` marks both). A value quoted "at epoch E" is the log's value at that epoch; the percentage or factor
+printed beside a pair of numbers follows from them; a pair that "fell" goes down; a jump "in one epoch" is
+quoted from the epoch before it."""
 
 from __future__ import annotations
 
@@ -18,7 +21,25 @@ from fitwell.diagnosis.run import format_number
 from . import public, unseen
 
 FIXTURES = Path(__file__).parent / "fixtures"
-NUMBER = re.compile(r"(?<![\w.×])(-?\d+\.\d+(?:e[-+]?\d+)?|-?\d+e[-+]?\d+)(?![\d%×])")
+# A decimal or exponent number, not a percentage, nor a factor or its mantissa (4.7e+07×).
+NUMBER = re.compile(r"(?<![\w.×])(-?\d+\.\d+(?:e[-+]?\d+)?|-?\d+e[-+]?\d+)(?![\d%×e])")
+VALUE = r"(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
+# "smoothed 0.05 at epoch 38 → 0.03": the smoothed level at an epoch, and where it ended (also smoothed).
+SMOOTHED_PAIR = re.compile(rf"smoothed {VALUE}(?: at epoch \d+)? → {VALUE}")
+# "(largest: val_loss 0.3275 at epoch 24 → 0.4636 at epoch 26, +42%)"
+JUMP = re.compile(rf"(\w+) {VALUE}(?: at epoch (\d+))? → {VALUE} at epoch (\d+), \+(\d+)%")
+# "then rose 38% (smoothed 0.11 → 0.15", "fell 26% since (smoothed 0.44 at epoch 27 → 0.33"
+SMOOTHED_CHANGE = re.compile(
+    rf"(rose|fell) (\d+)% (?:since )?\((?:smoothed )?{VALUE}(?: at epoch \d+)? → {VALUE}"
+)
+# "while loss kept falling (smoothed 0.0502 at epoch 37 → 0.0481"
+FALLING = re.compile(rf"falling \((?:smoothed )?{VALUE}(?: at epoch \d+)? → {VALUE}")
+# "val_loss exploded 4.7e+07× in one epoch: from 0.1264 (epoch 12) to 5.918e+06 at epoch 13"
+ONE_EPOCH = re.compile(
+    rf"(\w+) exploded ([\d.e+]+)× in one epoch: from {VALUE} \(epoch (\d+)\) to {VALUE} at epoch (\d+)"
+)
+# "0.3275 at epoch 24", "from 0.1264 (epoch 12)": a value and the epoch it was logged at
+AT_EPOCH = re.compile(rf"(?<![\w.]){VALUE} (?:at epoch (\d+)|\(epoch (\d+)\))")
 
 
 def _runs():
@@ -65,15 +86,76 @@ def test_findings_quote_the_log_and_name_only_its_keys(name, run, kwargs):
     for finding in diagnosis:
         if not has_val:
             assert "val_" not in finding.advice and "val_" not in finding.summary, (name, finding)
+            assert "both curves" not in finding.summary and "gap" not in finding.summary, (name, finding)
+        smoothed_ends = {match.start(2) for match in SMOOTHED_PAIR.finditer(finding.summary)}
         for match in NUMBER.finditer(finding.summary):
             text = match.group(1)
             before = finding.summary[max(0, match.start() - 9) : match.start()]
-            if "smoothed" in before or text in quotable:
+            if "smoothed" in before or match.start() in smoothed_ends or text in quotable:
                 continue
             raise AssertionError(f"{name}: {text!r} is not in the log: {finding.summary}")
+        _check_quoted_epochs(name, curves, finding.summary)
+        _check_quoted_changes(name, curves, finding.summary)
         for key in re.findall(r"monitor='([\w]+)'", finding.advice):
             assert key in curves.values, (name, key, finding.advice)
         _check_quoted_rates(name, curves, finding.advice)
+
+
+def _logged_at(curves) -> dict[int, set[str]]:
+    """Epoch number as messages print it (0-based + 1) → every value logged at it, as printed."""
+    logged: dict[int, set[str]] = {}
+    for position, epoch in enumerate(curves.epochs):
+        row = logged.setdefault(int(epoch) + 1, set())
+        for column in curves.values.values():
+            if np.isfinite(column[position]):
+                row.add(format_number(float(column[position])))
+    return logged
+
+
+def _check_quoted_epochs(name: str, curves, summary: str) -> None:
+    """A raw value quoted "at epoch E" or "(epoch E)" was logged at epoch E."""
+    logged = _logged_at(curves)
+    for match in AT_EPOCH.finditer(summary):
+        if "smoothed" in summary[max(0, match.start() - 9) : match.start()]:
+            continue
+        epoch = int(match.group(2) or match.group(3))
+        assert match.group(1) in logged.get(epoch, set()), (
+            f"{name}: {match.group(1)} is not the value logged at epoch {epoch}: {summary}"
+        )
+
+
+def _agrees(percent: float, before: float, after: float) -> bool:
+    """Whether a printed whole percentage follows from two 4-digit numbers."""
+    change = 100 * abs(after - before) / abs(before)
+    return abs(change - percent) <= 1 + 0.002 * change
+
+
+def _check_quoted_changes(name: str, curves, summary: str) -> None:
+    """A percentage or factor printed beside two numbers follows from them, a fall goes down, and a
+    jump "in one epoch" is quoted from the curve's previous logged epoch."""
+    assert "more than 0.0%" not in summary, f"{name}: {summary}"
+    assert ") at epoch" not in summary, f"{name}: an epoch that belongs to no value: {summary}"
+    for curve, before, first, after, last, percent in JUMP.findall(summary):
+        assert _agrees(float(percent), float(before), float(after)), f"{name}: {summary}"
+        if not first:  # "A → B at epoch E" reads as one step: A is the curve's previous logged value
+            values, epochs = _logged_series(curves, curve)
+            assert values[epochs.index(int(last)) - 1] == before, f"{name}: {before} is not the value before"
+    for word, percent, before, after in SMOOTHED_CHANGE.findall(summary):
+        assert (float(after) < float(before)) == (word == "fell"), f"{name}: {summary}"
+        assert _agrees(float(percent), float(before), float(after)), f"{name}: {summary}"
+    for before, after in FALLING.findall(summary):
+        assert float(after) < float(before), f"{name}: a fall that goes up: {summary}"
+    for curve, times, before, first, after, last in ONE_EPOCH.findall(summary):
+        assert abs(float(times) / (float(after) / float(before)) - 1) < 0.06, f"{name}: {summary}"
+        _, epochs = _logged_series(curves, curve)
+        assert epochs.index(int(last)) == epochs.index(int(first)) + 1, f"{name}: {summary}"
+
+
+def _logged_series(curves, curve: str) -> tuple[list[str], list[int]]:
+    """A curve's finite values as printed, and their epochs as messages number them."""
+    finite = np.isfinite(curves.values[curve])
+    values = [format_number(float(v)) for v in curves.values[curve][finite]]
+    return values, [int(e) + 1 for e in curves.epochs[finite]]
 
 
 RATE = re.compile(r"learning_rate=([-\d.e+]+)(?:[^→)]*→ ([-\d.e+]+)–([-\d.e+]+))?")

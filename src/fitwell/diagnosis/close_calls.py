@@ -101,7 +101,7 @@ def _growing_gap(run: RunView) -> CloseCall | None:
         "overfitting",
         f"val_loss has not improved since {best_epoch} ({format_number(float(run.val_loss[best]))}; "
         f"{format_number(float(run.val_loss[-1]))} at the end) while loss fell {fall:.0%} since "
-        f"({format_number(float(run.loss[position]))} → {format_number(float(run.loss[-1]))}).",
+        f"({run.training_fall_text(position)}).",
         f"The gap grows: keep the weights of {best_epoch} (ModelCheckpoint(..., monitor='val_loss', "
         "save_best_only=True)) and regularize if val_loss starts to rise.",
     )

@@ -8,7 +8,7 @@ import numpy as np
 
 from fitwell.diagnosis import stats
 from fitwell.diagnosis.findings import Finding
-from fitwell.diagnosis.run import RunView, format_epoch, format_number, learning_rate_range
+from fitwell.diagnosis.run import RunView, format_epoch, format_factor, format_number, learning_rate_range
 
 __all__ = ["check_divergence"]
 
@@ -121,7 +121,9 @@ def _exploded(run: RunView) -> Finding | None:
         "error",
         [epoch],
         {"best_loss": best, "best_epoch": run.epoch_of(best_position), "end_loss": end, "growth": end / best},
-        f"The loss grew {end / best:.1f}× above its best{_rate_text(run, grown)}; {_advice(run, grown)}",
+        # The advice quotes the last epoch, as the summary does (`end` is the end window's median).
+        f"The loss grew {float(run.loss[-1]) / best:.1f}× above its best{_rate_text(run, grown)}; "
+        f"{_advice(run, grown)}",
         f"loss exploded from {format_number(best)} ({format_epoch(run.epoch_of(best_position))}) to "
         f"{format_number(float(run.loss[grown]))} at {format_epoch(epoch)} and ended at "
         f"{format_number(float(run.loss[-1]))}.",
@@ -198,11 +200,10 @@ def _spike_in(
     epoch = run.epoch_of(position)
     # A jump within one epoch, or a climb over several (each step smaller than the whole rise).
     one_epoch = index - 1 == low_index or peak > factor * float(loss[index - 1])
-    how = (
-        f"exploded {peak / low:.0f}× in one epoch"
-        if one_epoch
-        else f"climbed {peak / low:.0f}× over {index - low_index} epochs"
-    )
+    # A one-epoch jump is quoted from the epoch before it, not from a low epochs earlier.
+    start = index - 1 if one_epoch else low_index
+    times = format_factor(peak / float(loss[start]))
+    how = f"exploded {times}× in one epoch" if one_epoch else f"climbed {times}× over {index - start} epochs"
     after = (
         f"; it ended at {format_number(last)}" + (" (above its first value)" if last > float(loss[0]) else "")
         if index < len(loss) - 1
@@ -219,8 +220,8 @@ def _spike_in(
             else f"The training drove the weights away from their best fit{_rate_text(run, position)}"
         )
         + f"; {_advice(run, position)}",
-        f"{name} {how}: from {format_number(low)} "
-        f"({format_epoch(run.epoch_of(int(positions[low_index])))}) to {format_number(peak)} at "
+        f"{name} {how}: from {format_number(float(loss[start]))} "
+        f"({format_epoch(run.epoch_of(int(positions[start])))}) to {format_number(peak)} at "
         f"{format_epoch(epoch)}{after}.",
     )
 
@@ -250,7 +251,7 @@ def _batch_spike(run: RunView) -> Finding | None:
         f"A batch exploded although the epoch means look calm{_rate_text(run, position)}; "
         f"{_advice(run, position)}",
         f"a batch loss reached {format_number(peak)} at {format_epoch(epoch)}, "
-        f"{peak / start:.0f}× the largest "
+        f"{format_factor(peak / start)}× the largest "
         f"batch loss of the untrained model ({format_number(float(batch_max[0]))}).",
     )
 

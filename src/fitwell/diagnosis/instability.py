@@ -186,10 +186,10 @@ def check_instability(run: RunView) -> Finding | None:
     if chosen is None:
         return _inside_epochs(run, len(train), len(val))
     shown, count, steps, epoch_positions = chosen
-    name, before, after, position = _largest_jump(shown)
-    relative_rise = (after - before) / abs(before)
-    worst_position = int(position if name == "loss" else run.val_positions[position])
-    worst_epoch = run.epoch_of(worst_position)
+    name, before_index, position = _largest_jump(shown)
+    values = run.loss if name == "loss" else run.val_loss
+    before, after = float(values[before_index]), float(values[position])
+    worst_position = _epoch_position(run, name, position)
     evidence = {
         "curve": " and ".join(curve for curve, _, _ in shown),
         "spikes": count,
@@ -217,9 +217,30 @@ def check_instability(run: RunView) -> Finding | None:
         [run.epoch_of(int(p)) for p in epoch_positions],
         evidence,
         _advice(run, worst_position),
-        f"{what} (largest: {name} {format_number(before)} → {format_number(after)} at "
-        f"{format_epoch(worst_epoch)}, +{relative_rise:.0%}).",
+        f"{what} (largest: {_jump_text(run, name, before_index, position)}).",
     )
+
+
+def _epoch_position(run: RunView, name: str, index: int) -> int:
+    """The epoch position of `index` in the curve `name` (validation may skip epochs)."""
+    return int(index if name == "loss" else run.val_positions[index])
+
+
+def _jump_text(run: RunView, name: str, before_index: int, top_index: int) -> str:
+    """`"val_loss 0.37 → 0.46 at epoch 26, +25%"`: the rise from the value it is measured from to
+    the top. When that value is not the curve's previous point (the lowest of the two before a
+    validation excursion), its epoch is named too, so that the arrow does not read as one epoch's
+    change."""
+    values = run.loss if name == "loss" else run.val_loss
+    before, top = float(values[before_index]), float(values[top_index])
+    top_epoch = format_epoch(run.epoch_of(_epoch_position(run, name, top_index)))
+    since = (
+        ""
+        if before_index == top_index - 1
+        else f" at {format_epoch(run.epoch_of(_epoch_position(run, name, before_index)))}"
+    )
+    rise = (top - before) / abs(before)
+    return f"{name} {format_number(before)}{since} → {format_number(top)} at {top_epoch}, +{rise:.0%}"
 
 
 def _frequent_jumps(
@@ -261,20 +282,21 @@ def _severe_count(run: RunView, train_scale: float) -> int:
     return count
 
 
-def _largest_jump(shown: list[tuple[str, np.ndarray, np.ndarray]]) -> tuple[str, float, float, int]:
-    """The largest relative jump among the spikes: its curve, the value before (the lowest of the two
-    epochs before a validation excursion), the value at the top, and the top's position."""
-    best: tuple[float, str, float, float, int] | None = None
+def _largest_jump(shown: list[tuple[str, np.ndarray, np.ndarray]]) -> tuple[str, int, int]:
+    """The largest relative jump among the spikes: its curve, the index of the value it rose from
+    (the lowest of the two points before a validation excursion), and the index of the top."""
+    best: tuple[float, str, int, int] | None = None
     for name, values, positions in shown:
         for position in positions:
             lookback = 1 if name == "loss" else 2
-            before = float(np.min(values[max(0, position - lookback) : position]))
-            top = float(values[position])
+            start = max(0, position - lookback)
+            before_index = start + int(np.argmin(values[start:position]))
+            before, top = float(values[before_index]), float(values[position])
             rise = (top - before) / abs(before) if before else np.inf
             if best is None or rise > best[0]:
-                best = (rise, name, before, top, int(position))
+                best = (rise, name, before_index, int(position))
     assert best is not None
-    return best[1], best[2], best[3], best[4]
+    return best[1], best[2], best[3]
 
 
 def _inside_epochs(run: RunView, train_spikes: int, val_spikes: int) -> Finding | None:

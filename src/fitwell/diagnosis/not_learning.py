@@ -75,7 +75,7 @@ def _never_left_the_start(run: RunView) -> tuple[bool, dict, str]:
     if run.has_val:
         drops.append(stats.relative_drop(float(run.val_loss[0]), float(np.min(run.val_loss))))
     evidence = {"best": best, "curve": name, "largest_drop": max(drops)}
-    seen = f"the loss did not move: it never fell more than {max(drops):.1%} below its first value."
+    seen = f"the loss did not move: it never fell {_at_most(max(drops))} below its first value."
     return run.n >= 3 and max(drops) < th.flat_total_drop, evidence, seen
 
 
@@ -109,9 +109,19 @@ def _flat_after_first_epoch(run: RunView) -> tuple[dict, str] | None:
             return None
     return (
         {"curve": "loss", "largest_drop_after_first_epoch": flat},
-        f"after its first epoch the loss hardly moved: it never fell more than {flat:.1%} below its second "
+        f"after its first epoch the loss hardly moved: it never fell {_at_most(flat)} below its second "
         "epoch, and the metrics did not improve.",
     )
+
+
+def _at_most(drop: float) -> str:
+    """`"more than 1.2%"`, or `"even 0.1%"` for a fall under 0.1% (which `.1%` prints as "0.0%").
+
+    Example:
+        >>> _at_most(0.0123), _at_most(0.0000003)
+        ('more than 1.2%', 'even 0.1%')
+    """
+    return f"more than {drop:.1%}" if drop >= 0.001 else "even 0.1%"
 
 
 def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:

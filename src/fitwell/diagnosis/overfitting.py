@@ -178,7 +178,7 @@ def _metric_overfitting(run: RunView) -> Finding | None:
         "augmentation, a smaller model, or more data. Logging val_loss too (validation_data) shows it best.",
         f"{key} was best at {format_epoch(best_epoch)} ({format_number(best)}), {change} to "
         f"{format_number(last)} at {format_epoch(last_epoch)} while loss kept falling "
-        f"({format_number(float(run.loss[best_position]))} → {format_number(float(run.loss[-1]))}).",
+        f"({run.training_fall_text(best_position)}).",
     )
 
 
@@ -310,23 +310,28 @@ def _finding(
 
 
 def _seen(run: RunView, evidence: OverfitEvidence, best_position: int, *, stalled: bool) -> str:
-    """What the validation loss did after its best, and the training loss meanwhile (raw values)."""
+    """What the validation loss did after its best, and the training loss meanwhile. The rise and
+    the fall are quoted as the rules measured them (smoothed), beside the raw best and last values."""
     best_epoch = run.epoch_of(best_position)
     best_value, last_val = float(np.min(run.val_loss)), float(run.val_loss[-1])
     onset_epoch = run.epoch_of(int(run.val_positions[evidence.onset]))
     last_epoch = format_epoch(run.epoch_of(run.n - 1))
-    training = (
-        f"while loss kept falling ({format_number(float(run.loss[best_position]))} → "
-        f"{format_number(float(run.loss[-1]))})"
-    )
     if stalled:
+        # The stall rule measures the training loss's fall from where validation stopped improving,
+        # which can come before its raw lowest epoch (later lows by less than 1%).
+        stalled_position = int(run.val_positions[_stalled_since(run)])
+        stalled_epoch = run.epoch_of(stalled_position)
+        hair = "smoothed, less than 1% lower since; " if stalled_epoch < best_epoch else ""
         return (
-            f"val_loss stopped improving (lowest {format_number(best_value)} at {format_epoch(best_epoch)}, "
-            f"{format_number(last_val)} at {last_epoch}) {training}"
+            f"val_loss stopped improving after {format_epoch(stalled_epoch)} ({hair}lowest "
+            f"{format_number(best_value)} at {format_epoch(best_epoch)}, {format_number(last_val)} at "
+            f"{last_epoch}) while loss kept falling ({run.training_fall_text(stalled_position)})"
         )
     # The rise is timed on the smoothed curve; a raw best after its onset is one low epoch.
-    since = f"from {format_epoch(onset_epoch)} on, " if onset_epoch > best_epoch else ""
+    since = f", from {format_epoch(onset_epoch)} on" if onset_epoch > best_epoch else ""
     return (
         f"val_loss was lowest at {format_epoch(best_epoch)} ({format_number(best_value)}), then rose "
-        f"{evidence.rise:.0%} (smoothed; {since}to {format_number(last_val)} at {last_epoch}) {training}"
+        f"{evidence.rise:.0%} (smoothed {format_number(evidence.best_value)} → "
+        f"{format_number(evidence.end_value)}{since}; last {format_number(last_val)} at {last_epoch}) "
+        f"while loss kept falling ({run.training_fall_text(best_position)})"
     )

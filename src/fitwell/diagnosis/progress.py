@@ -216,14 +216,20 @@ def _flat_far_from_good(run: RunView, evidence: dict, level: str) -> Finding | N
     if evidence.get("gap") is not None and evidence["gap"] > th.underfit_max_gap:
         return None
     lowered = " although the learning rate was lowered" if _rate_was_lowered(run) else ""
+    flat = f"loss {_change_text(tail_drop)} over the last {run.tail} epochs"
+    # Without validation there is one curve, and no gap to speak of.
+    curves = (
+        f"both curves are flat ({flat}) with no real gap"
+        if run.has_val
+        else f"the training loss is flat ({flat})"
+    )
     return Finding(
         "underfitting",
         "warning",
         epochs,
         evidence,
         _UNDERFIT_ADVICE,
-        f"training converged{lowered} at {level}, short of a good value: both curves are flat "
-        f"(loss {_change_text(tail_drop)} over the last {run.tail} epochs) with no real gap: the model "
+        f"training converged{lowered} at {level}, short of a good value: {curves}: the model "
         "cannot fit the training data better (high bias).",
     )
 
@@ -277,12 +283,14 @@ def check_still_improving(run: RunView) -> Finding | None:
     if recent is None:
         return None
     window, earlier, latest, raw_drop = recent
+    latest_epoch = format_epoch(run.epoch_of(int(watched.positions[latest])))
+    earlier_epoch = format_epoch(run.epoch_of(int(watched.positions[earlier])))
     return _still_improving(
         run,
         {"recent_drop": raw_drop, "recent_epochs": window},
-        f"{name} is still making new {best}s: {format_number(watched.logged(latest))} in the last {window} "
-        f"epochs against {format_number(watched.logged(earlier))} before ({raw_drop:.0%} {fewer}) at "
-        f"{format_epoch(run.epoch_of(run.n - 1))}.",
+        f"{name} is still making new {best}s: {format_number(watched.logged(latest))} at {latest_epoch}, "
+        f"in the last {window} epochs, against {format_number(watched.logged(earlier))} at best before "
+        f"them ({earlier_epoch}; {raw_drop:.0%} {fewer}).",
     )
 
 

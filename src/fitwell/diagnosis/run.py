@@ -12,7 +12,7 @@ from fitwell.diagnosis.context import RunContext
 from fitwell.diagnosis.curves import Curves, is_accuracy, metric_direction
 from fitwell.diagnosis.thresholds import Thresholds
 
-__all__ = ["RunView", "WatchedCurve", "format_epoch", "format_number", "learning_rate_range"]
+__all__ = ["RunView", "WatchedCurve", "format_epoch", "format_factor", "format_number", "learning_rate_range"]
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,16 @@ class RunView:
     def end_loss(self) -> float:
         """Median training loss of the end window."""
         return stats.end_level(self.loss, self.tail)
+
+    def training_fall_text(self, position: int) -> str:
+        """`"smoothed 0.05 at epoch 38 → 0.03, the median of its last 14 epochs"`: the training loss
+        from `position` to the end as the rules measure a fall (`smooth_loss` there, `end_loss`), not
+        two raw epochs, which a last-epoch spike can turn into a rise."""
+        return (
+            f"smoothed {format_number(float(self.smooth_loss[position]))} at "
+            f"{format_epoch(self.epoch_of(position))} → {format_number(self.end_loss)}, the median of its "
+            f"last {self.tail} epochs"
+        )
 
     # -- validation loss -----------------------------------------------------------
     @cached_property
@@ -233,6 +243,17 @@ def format_number(value: float) -> str:
         ('0.0001235', '2.303', 'nan')
     """
     return f"{value:.4g}"
+
+
+def format_factor(times: float) -> str:
+    """A ratio for `"N×"`: a whole number below 10,000, above it two significant digits with an
+    exponent (an 8-digit integer is hard to read at a glance).
+
+    Example:
+        >>> format_factor(13.4), format_factor(1055.0), format_factor(69073144.0)
+        ('13', '1055', '6.9e+07')
+    """
+    return f"{times:.0f}" if times < 10_000 else f"{times:.2g}"
 
 
 def format_epoch(epoch: int) -> str:
