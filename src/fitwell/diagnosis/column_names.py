@@ -187,36 +187,39 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         if target != name and target not in taken:
             renames[name] = target
             taken.add(target)
-    if not keras_style and "loss" not in taken:
-        for name in names:  # only parts of the loss logged, and their total (`train_loss_total`)
-            if renames.get(name, name) in _TOTAL_LOSS:
-                renames[name] = "loss"
-                taken.add("loss")
-                break
-    if not keras_style and "loss" not in taken:
-        _one_named_loss(names, renames, taken)
-    if (
-        not keras_style
-        and "loss" not in taken
-        and {"total", "val_total"} <= {renames.get(n, n) for n in names}
-    ):
-        for name in names:  # the parts of a multi-task loss and their `total`, for both sets
-            if renames.get(name, name) in ("total", "val_total"):
-                renames[name] = renames.get(name, name).replace("total", "loss")
-        taken.update(("loss", "val_loss"))
-    if not keras_style and "loss" in taken and "val_loss" not in taken:
-        # The validation loss logged under what it measures (`val_mean_ce`, `val_nll`).
-        measured = [name for name in names if is_loss_measure(renames.get(name, name))]
-        validation = [name for name in measured if renames.get(name, name).startswith("val_")]
-        if len(validation) == 1:
-            renames[validation[0]] = "val_loss"
-            taken.add("val_loss")
+    if not keras_style:
+        _losses_named_otherwise(names, renames, taken)
     if not any(renames.get(name, name).startswith("val_") for name in names):
         for name in names:  # evaluated on the test set each epoch, and no validation set
             target = keras_name(name)
             if target.startswith("test_") and len(target) > len("test_"):
                 renames[name] = "val_" + target[len("test_") :]
     return renames
+
+
+def _losses_named_otherwise(names: list[str], renames: dict[str, str], taken: set[str]) -> None:
+    """In a log without a `loss` column, find the loss (and the validation loss) under the other
+    names loggers give them, adding to `renames` and `taken`."""
+    if "loss" not in taken:
+        for name in names:  # only parts of the loss logged, and their total (`train_loss_total`)
+            if renames.get(name, name) in _TOTAL_LOSS:
+                renames[name] = "loss"
+                taken.add("loss")
+                break
+    if "loss" not in taken:
+        _one_named_loss(names, renames, taken)
+    if "loss" not in taken and {"total", "val_total"} <= {renames.get(n, n) for n in names}:
+        for name in names:  # the parts of a multi-task loss and their `total`, for both sets
+            if renames.get(name, name) in ("total", "val_total"):
+                renames[name] = renames.get(name, name).replace("total", "loss")
+        taken.update(("loss", "val_loss"))
+    if "loss" in taken and "val_loss" not in taken:
+        # The validation loss logged under what it measures (`val_mean_ce`, `val_nll`).
+        measured = [name for name in names if is_loss_measure(renames.get(name, name))]
+        validation = [name for name in measured if renames.get(name, name).startswith("val_")]
+        if len(validation) == 1:
+            renames[validation[0]] = "val_loss"
+            taken.add("val_loss")
 
 
 def _training_twin(name: str, target: str, names: set[str]) -> bool:

@@ -279,6 +279,12 @@ def check_still_improving(run: RunView) -> Finding | None:
             f"({format_epoch(run.epoch_of(int(watched.positions[earlier])))}; {margin:.1%} {fewer}): "
             "it was stopped while still improving.",
         )
+    return _making_new_bests(run, best, fewer)
+
+
+def _making_new_bests(run: RunView, best: str, fewer: str) -> Finding | None:
+    """`still_improving` from the end window's new bests (`_recent_new_lows`), else None."""
+    watched = run.watched
     recent = _recent_new_lows(run)
     if recent is None:
         return None
@@ -288,9 +294,9 @@ def check_still_improving(run: RunView) -> Finding | None:
     return _still_improving(
         run,
         {"recent_drop": raw_drop, "recent_epochs": window},
-        f"{name} is still making new {best}s: {format_number(watched.logged(latest))} at {latest_epoch}, "
-        f"in the last {window} epochs, against {format_number(watched.logged(earlier))} at best before "
-        f"them ({earlier_epoch}; {raw_drop:.0%} {fewer}).",
+        f"{watched.name} is still making new {best}s: {format_number(watched.logged(latest))} at "
+        f"{latest_epoch}, in the last {window} epochs, against {format_number(watched.logged(earlier))} at "
+        f"best before them ({earlier_epoch}; {raw_drop:.0%} {fewer}).",
     )
 
 
