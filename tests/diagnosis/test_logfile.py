@@ -948,3 +948,12 @@ def test_a_loops_log_that_starts_later_is_named_by_its_own_epoch_numbers(tmp_pat
     path.write_text("epoch,loss,val_loss\n9,2.0,2.3788\n10,1.9,2.39\n11,1.8,2.42\n12,1.7,2.4477\n")
     assert read_curves(path).epochs.tolist() == [9, 10, 11, 12]
     assert read_curves(path).notes == ()
+
+
+def test_a_log_written_every_k_epochs_says_its_rows_are_not_epochs(tmp_path):
+    path = tmp_path / "log.csv"
+    rows = "".join(f"{epoch},{1.0 / (1 + epoch / 100):.4f}\n" for epoch in range(0, 1000, 100))
+    path.write_text("epoch,loss\n" + rows)
+    assert "one row every 100 epochs (10 rows, epoch 1 to epoch 901)" in " ".join(diagnose(path).notes)
+    path.write_text("epoch,loss\n" + "".join(f"{epoch},{1.0 / (1 + epoch):.4f}\n" for epoch in range(10)))
+    assert not any("one row every" in note for note in diagnose(path).notes)

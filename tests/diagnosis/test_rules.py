@@ -726,7 +726,9 @@ def test_a_loss_that_climbs_far_above_its_start_over_many_epochs_says_so():
     assert finding.kind == "diverged"
     assert "climbed 12× over 99 epochs: from 0.13 (epoch 41) to 1.498 at epoch 140" in finding.summary
     assert "in one epoch" not in finding.summary and "One epoch" not in finding.advice
-    assert finding.advice.startswith("The training drove the weights away from their best fit; lower")
+    assert finding.advice.startswith("The run recovered (it ended below its level before the climb)")
+    finding = diagnose({"loss": loss[:140] + [1.5] * 20}).primary  # without the recovery
+    assert finding.kind == "diverged" and "recovered" not in finding.advice
 
 
 def test_a_validation_loss_thrown_up_a_thousandfold_in_one_epoch_is_diverged():
@@ -811,3 +813,11 @@ def test_a_loss_near_zero_jumping_while_the_accuracy_held_is_not_diverged():
     assert "diverged" not in diagnose(history).kinds
     history["accuracy"] = [*accuracy[:8], 0.62, *accuracy[9:]]  # the jump cost a third of the answers
     assert diagnose(history).kinds[0] == "diverged"
+
+
+def test_a_diverged_run_that_recovered_is_told_so_and_one_that_did_not_is_not():
+    loss = [0.9, 0.3, 0.07, 1.21, 0.4, 0.1, 0.05, 0.02, 0.0092]
+    finding = diagnose({"loss": loss}).get("diverged")
+    assert finding is not None and finding.advice.startswith("The run recovered")
+    finding = diagnose({"loss": [0.9, 0.3, 0.07, 1.21, 0.9, 0.8, 0.7, 0.6, 0.5]}).get("diverged")
+    assert finding is not None and not finding.advice.startswith("The run recovered")

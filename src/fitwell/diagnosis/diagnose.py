@@ -92,7 +92,10 @@ def diagnose(
     context = _context(run, loss, num_classes, baseline)
     view = RunView(curves, context, thresholds or DEFAULT_THRESHOLDS)
     findings = _findings(view, nan_batch)
-    notes = [*curves.notes, *filter(None, [_val_nan_note(view), scale_mismatch_note(view)])]
+    notes = [
+        *curves.notes,
+        *filter(None, [_stride_note(view), _val_nan_note(view), scale_mismatch_note(view)]),
+    ]
     return Diagnosis(findings=findings, epochs=len(curves), keys=list(curves.values), notes=notes)
 
 
@@ -105,6 +108,18 @@ def _context(run: Any, loss: Any, num_classes: int | None, baseline: float | Non
     if loss is None and getattr(run, "model", None) is not None:
         loss = getattr(run.model, "loss", None)
     return make_context(loss, num_classes, baseline)
+
+
+def _stride_note(view: RunView) -> str | None:
+    """A note for a log written every k epochs: the rules count its rows, which are not epochs."""
+    steps = np.diff(view.curves.epochs)
+    if len(steps) < 2 or not np.all(steps == steps[0]) or steps[0] <= 1:
+        return None
+    first, last = (format_epoch(int(view.curves.epochs[i])) for i in (0, -1))
+    return (
+        f"the log has one row every {int(steps[0])} epochs ({view.n} rows, {first} to {last}): where the "
+        "messages count epochs over a stretch of the run (jumps, new lows, windows), they count these rows."
+    )
 
 
 def _val_nan_note(view: RunView) -> str | None:

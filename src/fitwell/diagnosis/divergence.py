@@ -214,16 +214,26 @@ def _spike_in(
         "error",
         [epoch],
         {"curve": name, "epoch": epoch, "before": low, "peak": peak, "times": peak / low, "last_loss": last},
-        (
-            f"One epoch{_rate_text(run, position)} was enough to wreck the weights"
-            if one_epoch
-            else f"The training drove the weights away from their best fit{_rate_text(run, position)}"
-        )
-        + f"; {_advice(run, position)}",
+        _spike_cause(run, position, one_epoch, recovered=last < low) + f"; {_advice(run, position)}",
         f"{name} {how}: from {format_number(float(loss[start]))} "
         f"({format_epoch(run.epoch_of(int(positions[start])))}) to {format_number(peak)} at "
         f"{format_epoch(epoch)}{after}.",
     )
+
+
+def _spike_cause(run: RunView, position: int, one_epoch: bool, *, recovered: bool) -> str:
+    """What the jump did to the weights; for a run that ended below where it was before the jump,
+    that it recovered, and what the jump cost all the same."""
+    rate = _rate_text(run, position)
+    if recovered:
+        what = "jump" if one_epoch else "climb"
+        return (
+            f"The run recovered (it ended below its level before the {what}), but a {what} like this{rate} "
+            "costs the epochs spent coming back, and the next may not come back"
+        )
+    if one_epoch:
+        return f"One epoch{rate} was enough to wreck the weights"
+    return f"The training drove the weights away from their best fit{rate}"
 
 
 def _batch_spike(run: RunView) -> Finding | None:
