@@ -957,3 +957,14 @@ def test_a_log_written_every_k_epochs_says_its_rows_are_not_epochs(tmp_path):
     assert "one row every 100 epochs (10 rows, epoch 1 to epoch 901)" in " ".join(diagnose(path).notes)
     path.write_text("epoch,loss\n" + "".join(f"{epoch},{1.0 / (1 + epoch):.4f}\n" for epoch in range(10)))
     assert not any("one row every" in note for note in diagnose(path).notes)
+
+
+def test_a_settings_dict_above_a_table_is_a_title_line_not_a_printed_history(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text(
+        "config: {'lr': 0.001, 'layers': [64, 32]}\n"
+        "epoch,loss,val_loss\n0,1.0,1.1\n1,0.8,0.9\n2,0.7,0.85\n3,0.6,0.8\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.0, 0.8, 0.7, 0.6]
+    assert curves.notes[0].startswith("skipped line 1 before the header")

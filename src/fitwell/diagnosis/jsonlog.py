@@ -83,12 +83,13 @@ _LABELLED = re.compile(r"([A-Za-z][\w ]{0,40}?)\s*[:=]\s*(\{.*\})\s*$")
 
 def labelled_history(text: str) -> tuple[str, str, int] | None:
     """`(label, dict text, lines after it)` for a first line that is a short label and a dict
-    (`train history: {'loss': [...], ...}`), whatever lines follow (a summary); else None."""
+    (`train history: {'loss': [...], ...}`), with at most 3 lines after it (a summary); else None."""
     first, *rest = text.split("\n")
     found = _LABELLED.match(first.strip())
-    if found is None:
+    after = sum(bool(line.strip()) for line in rest)
+    if found is None or after > 3:  # a settings dict above a table is a title line, not the history
         return None
-    return found.group(1) + ":", found.group(2), sum(bool(line.strip()) for line in rest)
+    return found.group(1) + ":", found.group(2), after
 
 
 def as_columns(data: Any) -> tuple[Any, str | None]:
