@@ -941,7 +941,7 @@ def test_a_loops_log_that_starts_later_is_named_by_its_own_epoch_numbers(tmp_pat
     path = tmp_path / "log.csv"
     path.write_text("epoch,train_loss,val_loss\n9,2.0,2.3788\n10,1.9,2.39\n11,1.8,2.42\n12,1.7,2.4477\n")
     diagnosis = diagnose(path)
-    assert "the log's epochs start at 9 (a resumed run)" in diagnosis.notes[-1]
+    assert "the log's epochs start at 9:" in diagnosis.notes[-1]
     assert "was lowest at epoch 9" in diagnosis.primary.summary
     assert "Keep the weights of epoch 9" in diagnosis.primary.advice
     # Keras's CSVLogger, resumed with initial_epoch=9, counts from 0: its row 9 is the 10th epoch.
@@ -968,3 +968,13 @@ def test_a_settings_dict_above_a_table_is_a_title_line_not_a_printed_history(tmp
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == [1.0, 0.8, 0.7, 0.6]
     assert curves.notes[0].startswith("skipped line 1 before the header")
+
+
+def test_training_phases_nested_under_two_word_names_read_the_last(tmp_path):
+    path = tmp_path / "training_history.json"
+    phase = {"loss": [0.9, 0.5, 0.4], "val_loss": [0.8, 0.6, 0.55], "accuracy": [0.6, 0.8, 0.85]}
+    later = {"loss": [0.35, 0.3, 0.28], "val_loss": [0.5, 0.48, 0.47], "accuracy": [0.88, 0.9, 0.91]}
+    path.write_text(json.dumps({"phase_a": phase, "phase_b": later}))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.35, 0.3, 0.28]
+    assert "the columns of 'phase_b_', without the prefix" in curves.notes[-1]

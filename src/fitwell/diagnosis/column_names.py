@@ -325,7 +325,12 @@ def keras_named(columns: dict) -> tuple[dict[str, object], str | None]:
             str(key)[len(later) :]: value for key, value in columns.items() if str(key).startswith(later)
         }
     elif phases:
-        columns = {key: value for key, value in columns.items() if _in_phase(str(key), phases[-1])}
+        last = phases[-1]
+        columns = {
+            (_words(str(key))[len(last) :] if _words(str(key)).startswith(last) else key): value
+            for key, value in columns.items()
+            if _in_phase(str(key), last)
+        }
     renames = keras_names(str(key) for key in columns)
     named = {renames.get(str(key), str(key)): value for key, value in columns.items()}
     if later is not None:
@@ -343,16 +348,23 @@ def keras_named(columns: dict) -> tuple[dict[str, object], str | None]:
 
 
 def _phases(names: list[str]) -> list[str]:
-    """The prefixes of training phases logged side by side (`p1_`, `p2_`), in the order they
-    appear, when every column but the epoch belongs to one of at least two, each with its loss."""
+    """The prefixes of training phases logged side by side (`p1_`, `p2_`; of two words, `phase_a_`,
+    `phase_b_`), in the order they appear, when every column but the epoch belongs to one of at
+    least two, each with its loss."""
+    return _phases_at(names, 1) or _phases_at(names, 2)
+
+
+def _phases_at(names: list[str], depth: int) -> list[str]:
+    """`_phases` with prefixes of `depth` words."""
     has_loss: dict[str, bool] = {}  # by prefix, in order of appearance
     for name in names:
         if keras_name(name) == "epoch":
             continue
-        prefix, underscore, rest = _words(name).partition("_")
-        if not underscore:
+        words = _words(name).split("_")
+        if len(words) <= depth:
             return []
-        has_loss[prefix + "_"] = has_loss.get(prefix + "_", False) or keras_name(rest) == "loss"
+        prefix, rest = "_".join(words[:depth]) + "_", "_".join(words[depth:])
+        has_loss[prefix] = has_loss.get(prefix, False) or keras_name(rest) == "loss"
     if len(has_loss) < 2 or set(has_loss) & {*_TRAIN_PREFIXES, *_VAL_PREFIXES, "test_"}:
         return []  # `train_loss` and `val_loss` are one run's two curves, not two phases
     return list(has_loss) if all(has_loss.values()) else []

@@ -56,7 +56,7 @@ _TENSOR = re.compile(r"(?:tf\.)?[Tt]ensor\(\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-
 #: How far down a header may be found (title lines, comments).
 _HEADER_SEARCH_LINES = 20
 _EPOCHS_FROM_ONE = "the log counts epochs from 1: the messages name epochs by its numbers."
-_EPOCHS_FROM = "the log's epochs start at {start} (a resumed run): the messages name epochs by its numbers."
+_EPOCHS_FROM = "the log's epochs start at {start}: the messages name epochs by its numbers."
 
 
 @dataclass
