@@ -978,3 +978,38 @@ def test_training_phases_nested_under_two_word_names_read_the_last(tmp_path):
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == [0.35, 0.3, 0.28]
     assert "the columns of 'phase_b_', without the prefix" in curves.notes[-1]
+
+
+def test_a_printed_validation_line_after_an_epoch_marker_is_validation(tmp_path):
+    path = tmp_path / "train_log.txt"
+    path.write_text(
+        "Train set length: 1960\n"
+        "17:46:38 [Epoch: 01] Train acc: 0.0821 | loss: 2.6612\n"
+        "17:50:04 [Epoch: 02] Train acc: 0.1398 | loss: 2.4842\n"
+        "17:52:35 [Epoch: 02] Valid acc: 0.2988 | loss: 2.0462\n"
+        "17:53:48 [Epoch: 03] Train acc: 0.1719 | loss: 2.3844\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [2.6612, 2.4842, 2.3844]
+    assert curves.values["val_loss"][1] == 2.0462 and curves.recorded["val_loss"].tolist() == [
+        False,
+        True,
+        False,
+    ]
+
+
+def test_keras_output_pasted_without_its_first_epoch_header_keeps_the_first_epoch(tmp_path):
+    path = tmp_path / "train.txt"
+    bar = "39792/39792 [==============================] - 88s - "
+    path.write_text(
+        f"{bar}loss: 0.0243 - val_loss: 0.0369\nEpoch 2/50\n{bar}loss: 0.0189 - val_loss: 0.0352\n"
+        f"Epoch 3/50\n{bar}loss: 0.0183 - val_loss: 0.0287\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.0243, 0.0189, 0.0183]
+    # A summary printed before training (other names than the epochs') is not an epoch.
+    path.write_text(
+        "Test loss: 0.9 accuracy: 0.1\nEpoch 2/50\n"
+        f"{bar}loss: 0.0189 - val_loss: 0.0352\nEpoch 3/50\n{bar}loss: 0.0183 - val_loss: 0.0287\n"
+    )
+    assert read_curves(path).values["loss"].tolist() == [0.0189, 0.0183]

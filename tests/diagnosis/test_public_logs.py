@@ -188,8 +188,15 @@ LATER_BATCHES = {
     # accuracy held is not `diverged`).
     "heldout28": (12, 22, 17),
     "heldout29": (10, 21, 14),
+    # Collected after that revision (`ae`: 20 CSV and text logs, `af`: 20 JSON histories; the reader
+    # learned a validation line after an `[Epoch: 05]` marker, two-word phase names and a first
+    # record whose `Epoch 1/50` was cut off before they were scored): 13/20 and 15/20 when first
+    # scored (12/20 and 14/20 with the rules and reader of the session's start, which refused four);
+    # not revised on.
+    "heldout30": (13, 20, 18),
+    "heldout31": (15, 20, 17),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout29`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout31`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -211,15 +218,15 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (22/43 on the last two batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (28/40 on the last two batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     right, total = (
-        a + b for a, b in zip(_right(results, "heldout28"), _right(results, "heldout29"), strict=True)
+        a + b for a, b in zip(_right(results, "heldout30"), _right(results, "heldout31"), strict=True)
     )
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twelve_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_fifteen_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -247,9 +254,15 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twelve_known_
     # 54% (`not_learning`, with no chance level given); MNIST with training-time augmentation, its
     # test loss at 17% of the training loss (`suspicious_validation`). Batches `ac` and `ad` added
     # one, `unstable`, which one reader names as the second label: validation jumps of 0.057 to
-    # 0.104 on 151 images mid-run, with the training loss jumping as well, on 300.
+    # 0.104 on 151 images mid-run, with the training loss jumping as well, on 300. Batches `ae` and
+    # `af` added three of the same kind, `unstable` on validation jumps in the first half of the run
+    # that settled by its end (one both readers call clear: 0.0103 to 0.0212 at epochs 4-5 of 35, a
+    # segmentation scored 0.99 IoU throughout); readers judge such a run by how it ends.
     assert flagged == [
         "ad_013.json",
+        "ae_011.txt",
+        "af_013.json",
+        "af_020.json",
         "d_019.csv",
         "d_042.csv",
         "n_016.json",
@@ -271,9 +284,9 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
     healthy too."""
     table = public.close_calls(public.load())
     measured = {  # noted / missed, false notes / healthy, when measured (docs/diagnosis.md)
-        "still_improving": (15, 47, 26, 234),
-        "overfitting": (18, 38, 28, 234),
-        "unstable": (7, 22, 17, 234),
+        "still_improving": (16, 49, 28, 248),
+        "overfitting": (18, 38, 32, 248),
+        "unstable": (7, 22, 18, 248),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

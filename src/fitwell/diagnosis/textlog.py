@@ -59,6 +59,7 @@ def _records(
     runs: list[dict[int, dict[str, float]]] = [{}]
     epoch: int | None = None
     marked = bool(_EPOCH.search(text))
+    unmarked: dict[str, float] | None = None  # the last record before the first epoch marker
     for line in re.split(r"[\r\n]+", text):
         found = _EPOCH.search(line)
         if found:
@@ -67,7 +68,8 @@ def _records(
         if not any(is_loss(name) for name in pairs):
             continue
         if marked and epoch is None:
-            continue  # metrics printed before the first epoch (a summary, an evaluation)
+            unmarked = pairs  # metrics printed before the first epoch (a summary, an evaluation)
+            continue
         records = runs[-1]
         key = epoch if marked and epoch is not None else len(records)
         if not any(is_loss(name) and not name.startswith("val_") for name in pairs):
@@ -80,6 +82,8 @@ def _records(
             records = {}
             runs.append(records)
         records[key] = _merged(records.get(key, {}), pairs)
+    if unmarked is not None and runs[0] and min(runs[0]) == 2 and set(unmarked) == set(runs[0][2]):
+        runs[0][1] = unmarked  # `Epoch 1/50` cut off above the first record: that record is epoch 1
     if sum(len(records) for records in runs) < 2:
         return None
     records = runs[-1]
@@ -102,7 +106,10 @@ def _metrics(line: str) -> dict[str, float]:
     # The first of the three ways that finds the most numbers (`F1 0.458 |` ends a field on a line
     # of space-separated tokens: one field, against seven tokens).
     found = max((list(pattern.finditer(line)) for pattern in (_PAIR, _FIELD, _SPACED)), key=len)
-    validation = bool(found) and _VALIDATION.search(line[: found[0].end("name")]) is not None
+    # Whether the line says it reports validation before its first metric (an `[Epoch: 05]` marker
+    # before it is not one: `[Epoch: 05] Valid acc: 0.30 | loss: 2.05` is validation).
+    metrics = [match for match in found if keras_name(match.group("name").strip()) not in _NOT_METRICS]
+    validation = bool(metrics) and _VALIDATION.search(line[: metrics[0].end("name")]) is not None
     pairs = {}
     for match in found:
         name = keras_name(match.group("name").replace(".", " ").strip())
