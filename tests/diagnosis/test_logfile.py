@@ -1013,3 +1013,12 @@ def test_keras_output_pasted_without_its_first_epoch_header_keeps_the_first_epoc
         f"{bar}loss: 0.0189 - val_loss: 0.0352\nEpoch 3/50\n{bar}loss: 0.0183 - val_loss: 0.0287\n"
     )
     assert read_curves(path).values["loss"].tolist() == [0.0189, 0.0183]
+
+
+def test_a_damaged_step_value_in_lightnings_rows_is_refused_naming_its_line(tmp_path):
+    path = tmp_path / "metrics.csv"
+    path.write_text(
+        "epoch,step,train_loss,val_loss\n0,0,1.0,\n0,1,0.8,\n0,1,,0.7\n1,2,0.6,\n1,3,0.4x,\n1,3,,0.5\n"
+    )
+    with pytest.raises(ValueError, match="0.4x"):
+        read_curves(path)

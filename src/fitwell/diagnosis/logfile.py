@@ -46,13 +46,12 @@ from fitwell.diagnosis.jsonlog import (
     quoted_history,
 )
 from fitwell.diagnosis.table_layouts import MISSING_CELLS as _MISSING
-from fitwell.diagnosis.table_layouts import one_row_per_epoch
+from fitwell.diagnosis.table_layouts import TENSOR, cell_number, is_number, one_row_per_epoch
 from fitwell.diagnosis.textlog import read_text_records
 
 __all__ = ["LogFile", "counted_from_zero", "read_log_file"]
 
 _DELIMITERS = (",", ";", "\t")
-_TENSOR = re.compile(r"(?:tf\.)?[Tt]ensor\(\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf)\s*[,)]")
 #: How far down a header may be found (title lines, comments).
 _HEADER_SEARCH_LINES = 20
 _EPOCHS_FROM_ONE = "the log counts epochs from 1: the messages name epochs by its numbers."
@@ -206,7 +205,7 @@ def _one_number_per_line(lines: list[str]) -> bool:
     """Whether the file is a bare column of numbers (at least 3), one per line, with no header:
     what `numpy.savetxt` writes for a list of losses."""
     numbers = [line.strip() for line in lines if line.strip()]
-    return len(numbers) >= 3 and all(_is_number(line) for line in numbers)
+    return len(numbers) >= 3 and all(is_number(line) for line in numbers)
 
 
 def _transposed(lines: list[str]) -> list[str] | None:
@@ -222,7 +221,7 @@ def _transposed(lines: list[str]) -> list[str] | None:
         width = len(body[0])
         if width < 3 or any(len(row) != width for row in body):
             continue
-        if not all(_is_number(cell) or cell in _MISSING for row in body for cell in row[1:]):
+        if not all(is_number(cell) or cell in _MISSING for row in body for cell in row[1:]):
             continue
         columns = list(zip(*body, strict=True))
         return [delimiter.join(cells) for cells in columns]
@@ -248,9 +247,7 @@ def _read_named(text: str, path: str, columns: Sequence[str]) -> LogFile:
     number, first = next((i, line) for i, line in enumerate(lines, start=1) if line.strip())
 
     def fits(cells: list[str]) -> bool:
-        return len(cells) == len(names) and all(
-            _is_number(cell.strip()) or cell in _MISSING for cell in cells
-        )
+        return len(cells) == len(names) and all(is_number(cell.strip()) or cell in _MISSING for cell in cells)
 
     for delimiter in _DELIMITERS:
         if fits(_split(first, delimiter)):
@@ -356,7 +353,7 @@ def _table_rows(
         if cells == header:  # the header again: a run appended after a change of columns
             starts.append(len(rows))
             continue
-        if position + 1 < len(body) and body[position + 1][1] == header and not all(map(_is_number, cells)):
+        if position + 1 < len(body) and body[position + 1][1] == header and not all(map(is_number, cells)):
             continue  # a title line before the repeated header of the next run (a row of numbers is an epoch)
         if len(cells) == len(header) + 1 and cells[-1] == "":
             cells = cells[:-1]  # a trailing separator
@@ -389,7 +386,7 @@ def _table_values(
     note = names_note(renames)
     if note:
         notes.append(note)
-    tensors = [name for i, name in numeric if any(_TENSOR.match(cells[i]) for _, cells in rows)]
+    tensors = [name for i, name in numeric if any(TENSOR.match(cells[i]) for _, cells in rows)]
     if tensors:
         shown = ", ".join(repr(name) for name in tensors)
         notes.append(f"read the printed tensors in {shown} ('tensor(0.52, device=...)') as their numbers.")
@@ -480,7 +477,7 @@ def _ragged(path: str, number: int, cells: list[str], header: list[str]) -> None
         missing = header[len(cells)]
         detail = f"has {len(cells)} cells, the header has {len(header)}: column '{missing}' is missing"
         last = cells[-1] if cells else ""
-        if last not in _MISSING and not _is_number(last):
+        if last not in _MISSING and not is_number(last):
             column = header[len(cells) - 1]
             detail += f", and the last cell, {last!r} in column '{column}', is not a number (a torn line)"
     else:
@@ -497,31 +494,16 @@ def _numeric_columns(rows: list[tuple[int, list[str]]], header: list[str]) -> li
     unnamed one is an index, e.g. pandas' beside an `epoch` column)."""
     chosen = []
     for index, name in enumerate(header):
-        if name and any(_is_number(cells[index]) for _, cells in rows):
+        if name and any(is_number(cells[index]) for _, cells in rows):
             chosen.append((index, name))
     return chosen
-
-
-def _number(cell: str) -> float:
-    """A cell's number: a plain one, or a printed PyTorch scalar (`tensor(0.52, device='cuda:0')`,
-    what `str(loss)` writes when a loop logs the tensor instead of `loss.item()`)."""
-    tensor = _TENSOR.match(cell)
-    return float(tensor.group(1) if tensor else cell)
-
-
-def _is_number(cell: str) -> bool:
-    try:
-        _number(cell)
-    except ValueError:
-        return False
-    return True
 
 
 def _cell(path: str, number: int, column: str, cell: str) -> float | None:
     if cell in _MISSING:
         return None
     try:
-        return _number(cell)
+        return cell_number(cell)
     except ValueError:
         raise ValueError(
             f"Line {number} of {path!r}, column '{column}': {cell!r} is not a number. Expected a number, "

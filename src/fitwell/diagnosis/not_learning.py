@@ -228,11 +228,7 @@ def _score_shows_learning(run: RunView) -> bool:
         else:
             continue
         _, values = run.curves.series(key)
-        if (
-            len(values)
-            and 0.0 <= float(np.nanmin(values))
-            and float(np.max(stats.median_smooth(values))) <= 1.0
-        ):
-            if float(np.max(stats.median_smooth(values))) >= needed:
+        if len(values) and float(np.min(values)) >= 0.0:  # a score in [0, 1], not a loss named so
+            if needed <= float(np.max(stats.median_smooth(values))) <= 1.0:
                 return True
     return False

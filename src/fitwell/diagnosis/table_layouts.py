@@ -16,14 +16,34 @@ Rows are `(1-based line number, cells)`, as `logfile.py` reads them.
 
 from __future__ import annotations
 
+import re
+
 from fitwell.diagnosis.column_names import SET_PREFIXES, keras_name, keras_names
 
-__all__ = ["MISSING_CELLS", "one_row_per_epoch"]
+__all__ = ["MISSING_CELLS", "TENSOR", "cell_number", "is_number", "one_row_per_epoch"]
 
 Rows = list[tuple[int, list[str]]]
 
 #: Cells that mean "not recorded" (`logfile.py` reads them so too).
 MISSING_CELLS = ("", "NA", "N/A", "None", "null")
+#: A printed PyTorch or TensorFlow scalar: `tensor(0.52, device='cuda:0')`, `tf.Tensor(0.52, ...)`.
+TENSOR = re.compile(r"(?:tf\.)?[Tt]ensor\(\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf)\s*[,)]")
+
+
+def cell_number(cell: str) -> float:
+    """A cell's number: a plain one, or a printed PyTorch scalar (`tensor(0.52, device='cuda:0')`,
+    what `str(loss)` writes when a loop logs the tensor instead of `loss.item()`); ValueError else."""
+    tensor = TENSOR.match(cell)
+    return float(tensor.group(1) if tensor else cell)
+
+
+def is_number(cell: str) -> bool:
+    """Whether `cell_number` reads the cell."""
+    try:
+        cell_number(cell)
+    except ValueError:
+        return False
+    return True
 
 
 def one_row_per_epoch(rows: Rows, header: list[str], notes: list[str]) -> tuple[Rows, list[str]]:
@@ -85,18 +105,22 @@ def _merged(rows: Rows, header: list[str], epoch: int, notes: list[str]) -> tupl
     logged per step: the epoch's value is the mean of its steps (what `on_epoch=True` logs); a
     `_step` column beside its `_epoch` twin is left out. Without a `step` column, rows that fill
     the same column are not one epoch's (a run appended, a row repeated)."""
-    groups = _epoch_groups(rows, epoch)
-    twins = [index for index, name in enumerate(header) if _has_epoch_twin(name, header)]
+    stems = _logged_both_ways(header)
+    twins = [index for index, name in enumerate(header) if _stem(name, "_step") in stems]
     kept = [index for index in range(len(header)) if index not in twins]
-    header = [_without_epoch_suffix(header[index], header) for index in kept]
-    groups = [[(number, [cells[index] for index in kept]) for number, cells in group] for group in groups]
+    header = [
+        _without_suffix(header[index], "_epoch") if _stem(header[index], "_epoch") in stems else header[index]
+        for index in kept
+    ]
+    rows = [(number, [cells[index] for index in kept]) for number, cells in rows]
     epoch = kept.index(epoch)
+    groups = _epoch_groups(rows, epoch)
     counted = [index for index, name in enumerate(header) if keras_name(name) not in ("epoch", "step")]
     per_step = [index for index in counted if any(_filled_count(group, index) > 1 for group in groups)]
     has_step = any(keras_name(name) == "step" for name in header)  # Lightning's own column
     if not any(len(group) > 1 for group in groups) or (per_step and not has_step):
-        return rows if not twins else [(number, cells) for group in groups for number, cells in group], header
-    merged = [(group[0][0], _filled(group, epoch, per_step)) for group in groups]
+        return rows, header
+    merged = [_filled(group, epoch, per_step) for group in groups]
     loss = _loss_column(header)
     dropped = ""
     if loss is not None and len(merged) > 1 and merged[-1][1][loss] in MISSING_CELLS:
@@ -134,51 +158,45 @@ def _epoch_groups(rows: Rows, epoch: int) -> list[Rows]:
     return groups
 
 
-def _has_epoch_twin(name: str, header: list[str]) -> bool:
-    """`train_loss_step` beside `train_loss_epoch`: Lightning's per-step copy of an epoch's value."""
-    lowered = [cell.strip().lower() for cell in header]
-    stem = name.strip().lower().removesuffix("_step")
-    return stem != name.strip().lower() and f"{stem}_epoch" in lowered
+def _logged_both_ways(header: list[str]) -> set[str]:
+    """The names Lightning logged with `on_step` and `on_epoch` (`train_loss_step` beside
+    `train_loss_epoch`: `train_loss`), lower-cased."""
+    steps = {_stem(name, "_step") for name in header}
+    return {stem for stem in steps & {_stem(name, "_epoch") for name in header} if stem}
 
 
-def _without_epoch_suffix(name: str, header: list[str]) -> str:
-    """`train_loss_epoch` → `train_loss` when its `_step` twin is in the header."""
-    stem = name.strip().removesuffix("_epoch")
-    return (
-        stem
-        if stem != name.strip() and f"{stem}_step".lower() in [cell.strip().lower() for cell in header]
-        else name
-    )
+def _without_suffix(name: str, suffix: str) -> str:
+    return name.strip()[: -len(suffix)]
+
+
+def _stem(name: str, suffix: str) -> str | None:
+    """The lower-cased name without `suffix`, or None when it does not end with it."""
+    lowered = name.strip().lower()
+    return lowered[: -len(suffix)] if lowered.endswith(suffix) and len(lowered) > len(suffix) else None
 
 
 def _filled_count(group: Rows, index: int) -> int:
     return sum(cells[index] not in MISSING_CELLS for _, cells in group)
 
 
-def _filled(group: Rows, epoch: int, per_step: list[int]) -> list[str]:
-    """Each column's last value in the group (the mean of its values for a column `per_step`), the
-    epoch's number in the epoch column."""
-    cells = [""] * len(group[0][1])
+def _filled(group: Rows, epoch: int, per_step: list[int]) -> tuple[int, list[str]]:
+    """The group as one row: its first line, each column's last value in the group (the mean of its
+    values for a column `per_step`), the epoch's number in the epoch column. A damaged step value is
+    kept, with its own line, for the reader to refuse naming it."""
+    line, cells = group[0][0], [""] * len(group[0][1])
     for _, row in group:
         cells = [
             value if value not in MISSING_CELLS else before for before, value in zip(cells, row, strict=True)
         ]
     for index in per_step:
-        steps = [
-            float(row[index]) for _, row in group if row[index] not in MISSING_CELLS and _is_float(row[index])
-        ]
-        if steps:
-            cells[index] = repr(sum(steps) / len(steps))
+        steps = [(number, row[index]) for number, row in group if row[index] not in MISSING_CELLS]
+        damaged = next(((number, step) for number, step in steps if not is_number(step)), None)
+        if damaged is not None:
+            line, cells[index] = damaged
+        else:
+            cells[index] = repr(sum(cell_number(step) for _, step in steps) / len(steps))
     cells[epoch] = next(row[epoch] for _, row in group if row[epoch] not in MISSING_CELLS)
-    return cells
-
-
-def _is_float(cell: str) -> bool:
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
+    return line, cells
 
 
 def _loss_column(header: list[str]) -> int | None:
