@@ -99,11 +99,13 @@ LATER_BATCHES = {
     # Collected after that: 19/44 when scored (one file unusable to both readers); 25/44 after the
     # changes it prompted (runs of 3 epochs, a thousandfold validation spike, NaN validation
     # epochs left out); 28/44 after the third revision.
-    "heldout5": (29, 44, 34),
+    "heldout5": (30, 44, 34),
     # Collected after the second revision (printed logs among them): 17/31 (13/31 with the rules
     # of before the second revision); 20/31 once its four printed logs that were refused are
-    # read; 22/31 after the revision on every batch up to `h`.
-    "heldout6": (23, 31, 28),
+    # read; 22/31 after the revision on every batch up to `h`; 23/31 later, 22/31 once `unstable`
+    # asks for jumps that go on into the end (`g_022`: validation jumps until epoch 18 of 40, calm
+    # after the rate was cut; both readers call it unstable, with healthy as their second label).
+    "heldout6": (22, 31, 28),
     # Collected after the rules' first changes of the third revision: 27/44 with the rules of
     # before it, 29/44 when first scored, 30/44 once a loop's plural names (`train_losses`) are
     # read; then revised on (with `a`-`g`): 33/44.
@@ -121,7 +123,7 @@ LATER_BATCHES = {
     # TensorFlow's printed tensors are read); with the rules of before the third revision, 7/10
     # and 27/41.
     "heldout10": (7, 10, 7),
-    "heldout11": (28, 41, 34),
+    "heldout11": (30, 41, 34),
     # Collected after the last rule change and scored once: 9/25 and 11/25 (20/50, as with the
     # rules of before the third revision), 13 of the 50 files refused; 12/25 and 12/25 once a
     # printed Python dict, pandas' to_json(), records under `history` and a printed log starting
@@ -135,7 +137,9 @@ LATER_BATCHES = {
     # validation score of exactly 1 throughout, a loss frozen above its best, a validation
     # accuracy's fall within its set's sampling noise); 21/30 after the fifth revision.
     "heldout14": (21, 30, 28),
-    "heldout15": (17, 25, 20),
+    # 19 defensible once `unstable` asks for jumps into the end (`p_025`: early validation jumps, read
+    # overfitting or unstable, is now healthy).
+    "heldout15": (17, 25, 19),
     # Collected after this stop's first changes (close calls; predictions unchanged while the loss
     # fell by learning the class prior): 20/30 and 21/31 when first scored (17/30 and 21/31 with
     # the rules and reader of before: three files of one bare column of numbers were refused);
@@ -169,7 +173,7 @@ LATER_BATCHES = {
     # and 15/28 with the rules and reader of the session's start, which refused three); then
     # revised on: 12/18 and 16/28 (a loss near zero that beats its best by a tenth in the last
     # epoch still gains; a near-perfect model's tiny loss swinging is not `diverged`).
-    "heldout24": (12, 18, 15),
+    "heldout24": (12, 18, 16),
     "heldout25": (16, 28, 24),
     # Collected after that (batches named `aa`, `ab`; the reader learned PyTorch Lightning's
     # CSVLogger rows, a long table with a set column, a sentence after the table, JSON Lines and
@@ -192,9 +196,9 @@ LATER_BATCHES = {
     # learned a validation line after an `[Epoch: 05]` marker, two-word phase names and a first
     # record whose `Epoch 1/50` was cut off before they were scored): 13/20 and 15/20 when first
     # scored (12/20 and 14/20 with the rules and reader of the session's start, which refused four);
-    # not revised on.
-    "heldout30": (13, 20, 18),
-    "heldout31": (15, 20, 17),
+    # then revised on: 14/20 and 16/20 (`unstable` asks for jumps that go on into the end).
+    "heldout30": (14, 20, 19),
+    "heldout31": (16, 20, 18),
 }
 #: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout31`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
@@ -226,7 +230,7 @@ def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_fifteen_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_thirteen_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -257,12 +261,12 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_fifteen_known
     # 0.104 on 151 images mid-run, with the training loss jumping as well, on 300. Batches `ae` and
     # `af` added three of the same kind, `unstable` on validation jumps in the first half of the run
     # that settled by its end (one both readers call clear: 0.0103 to 0.0212 at epochs 4-5 of 35, a
-    # segmentation scored 0.99 IoU throughout); readers judge such a run by how it ends.
+    # segmentation scored 0.99 IoU throughout); readers judge such a run by how it ends. Since
+    # `unstable` asks for jumps that go on into the end (a calm last third, at least 9 epochs), two
+    # of them are healthy; `af_013` (calm over its last 14 of 50 epochs) is not.
     assert flagged == [
         "ad_013.json",
-        "ae_011.txt",
         "af_013.json",
-        "af_020.json",
         "d_019.csv",
         "d_042.csv",
         "n_016.json",
@@ -284,9 +288,11 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
     healthy too."""
     table = public.close_calls(public.load())
     measured = {  # noted / missed, false notes / healthy, when measured (docs/diagnosis.md)
-        "still_improving": (16, 49, 28, 248),
-        "overfitting": (18, 38, 32, 248),
-        "unstable": (7, 22, 18, 248),
+        # Since `unstable` asks for jumps into the end, the runs whose jumps settled are healthy
+        # and say so: three more healthy runs, carrying the close calls of such runs.
+        "still_improving": (17, 51, 28, 251),
+        "overfitting": (18, 39, 34, 251),
+        "unstable": (8, 23, 21, 251),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fitwell.diagnosis import stats
-from fitwell.diagnosis.instability import jumps
+from fitwell.diagnosis.instability import jumps, settled
 from fitwell.diagnosis.progress import train_longer_advice
 from fitwell.diagnosis.run import RunView, format_epoch, format_number
 
@@ -109,13 +109,23 @@ def _growing_gap(run: RunView) -> CloseCall | None:
 
 def _some_jumps(run: RunView) -> CloseCall | None:
     """At least `close_call_jumps` jumps of the training or validation loss, counted as `unstable`
-    counts them (`instability.jumps`), too few to call the run unstable."""
+    counts them (`instability.jumps`): too few to call the run unstable, or all before a calm end
+    (`instability.settled`)."""
     train, val = jumps(run)
     shown = [(name, positions) for name, positions in (("loss", train), ("val_loss", val)) if len(positions)]
     count = len(train) + len(val)
     if count < run.thresholds.close_call_jumps:
         return None
     what = " and ".join(f"{name} jumped up in {len(positions)}" for name, positions in shown)
+    calm = settled(run)
+    if calm is not None:
+        last, quiet = calm
+        return CloseCall(
+            "unstable",
+            f"{what} of {run.n - 1} epochs, the last at {format_epoch(run.epoch_of(last))}; "
+            f"the last {quiet} epochs were calm.",
+            "The jumps settled; should they come back, lower the learning rate.",
+        )
     return CloseCall(
         "unstable",
         f"{what} of {run.n - 1} epochs, too few to call the run unstable.",

@@ -9,7 +9,7 @@ from fitwell.diagnosis.findings import Finding
 from fitwell.diagnosis.run import RunView, format_epoch, format_number, learning_rate_range
 from fitwell.diagnosis.stats import difference_error, estimated_samples
 
-__all__ = ["check_instability", "excursions", "jumps", "peaks", "spikes"]
+__all__ = ["check_instability", "excursions", "jumps", "peaks", "settled", "spikes"]
 
 
 def spikes(values: np.ndarray, *, relative: float, floor: float) -> np.ndarray:
@@ -178,11 +178,33 @@ def _jumps(run: RunView) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return train, val, sharp
 
 
+def settled(run: RunView) -> tuple[int, int] | None:
+    """`(position of the last jump, calm epochs after it)` when the jumps were frequent enough for
+    `unstable` but all came before a calm end: at least `unstable_settled_epochs` epochs and
+    `unstable_settled_share` of the run without one. Readers judge a run by how it ends: jumps
+    early on that a lowered rate (or the training itself) settled leave nothing to fix."""
+    train, val, sharp = _jumps(run)
+    chosen = _frequent_jumps(run, train, val, sharp)
+    return None if chosen is None else _calm_end(run, chosen[3])
+
+
+def _calm_end(run: RunView, epoch_positions: np.ndarray) -> tuple[int, int] | None:
+    th = run.thresholds
+    last = int(np.max(epoch_positions))
+    calm = run.n - 1 - last
+    if calm >= max(th.unstable_settled_epochs, th.unstable_settled_share * run.n):
+        return last, calm
+    return None
+
+
 def check_instability(run: RunView) -> Finding | None:
-    """`unstable` when spikes are frequent in the training or validation loss, or inside epochs."""
+    """`unstable` when spikes are frequent in the training or validation loss (and went on into
+    the end of the run: see `settled`), or inside epochs."""
     th = run.thresholds
     train, val, sharp = _jumps(run)
     chosen = _frequent_jumps(run, train, val, sharp)
+    if chosen is not None and _calm_end(run, chosen[3]) is not None:
+        return None
     if chosen is None:
         return _inside_epochs(run, len(train), len(val))
     shown, count, steps, epoch_positions = chosen

@@ -83,6 +83,14 @@ class Thresholds:
         unstable_severe_spikes: ...and this many severe excursions (a loss that doubles
             and halves again: training ones confirmed by validation, and validation ones) are
             enough too, however long the run.
+        unstable_settled_epochs: Not `unstable` when the jumps stopped this many epochs before
+            the end...
+        unstable_settled_share: ...and this share of the run (a calm last third): the run
+            settled, and readers judge a run by how it ends. (Measured on all labelled runs:
+            two published runs both readers called healthy and two more read healthy or
+            overfitting by their first reader are right; one published run both readers
+            called unstable, ambiguously, and one synthetic run whose jumps ended when its
+            training loss reached 0 are lost.)
         batch_spread_unstable: `unstable` from inside the epochs (when the batch losses
             are known): the largest batch loss is more than this many robust deviations
             above the epoch's median batch loss...
@@ -254,6 +262,8 @@ class Thresholds:
     unstable_min_spikes: int = 2
     unstable_enough_spikes: int = 5
     unstable_severe_spikes: int = 3
+    unstable_settled_epochs: int = 9
+    unstable_settled_share: float = 1 / 3
     batch_spread_unstable: float = 20.0
     batch_spread_share: float = 0.25
     overfit_min_rise: float = 0.1
