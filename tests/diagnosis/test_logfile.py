@@ -1022,3 +1022,41 @@ def test_a_damaged_step_value_in_lightnings_rows_is_refused_naming_its_line(tmp_
     )
     with pytest.raises(ValueError, match="0.4x"):
         read_curves(path)
+
+
+def test_a_loggers_start_and_summary_rows_are_not_epochs(tmp_path):
+    path = tmp_path / "runs.csv"
+    path.write_text(
+        "run_id,event,epoch,train_loss,val_loss,best_val_loss,lr\n"
+        "7,start,,,,,0.001\n"
+        "7,epoch,1,0.62,0.88,0.88,0.001\n"
+        "7,epoch,2,0.37,0.70,0.70,0.001\n"
+        "7,epoch,3,0.28,0.83,0.70,0.001\n"
+        "7,summary,,,,0.70,0.001\n"
+    )
+    log = read_log_file(str(path))
+    assert log.columns["loss"] == [0.62, 0.37, 0.28]
+    assert log.columns["val_loss"] == [0.88, 0.70, 0.83]
+    assert log.epochs == [0, 1, 2]  # counted from 1 in the file, as its note says
+    assert (
+        "skipped lines 2, 6, with no epoch number and no loss: a logger's own lines, not epochs." in log.notes
+    )
+    # A row with an epoch number but an empty loss is an epoch (its loss missing), not skipped.
+    path.write_text("epoch,loss,val_loss\n1,0.9,1.0\n2,,0.8\n3,0.5,0.7\n")
+    assert read_log_file(str(path)).columns["loss"] == [0.9, None, 0.5]
+
+
+def test_a_bare_loss_beside_a_training_loss_is_the_validation_loss(tmp_path):
+    path = tmp_path / "history.json"
+    records = [
+        {"epoch": 1, "train_loss": 1.26, "loss": 1.09, "miou": 0.55},
+        {"epoch": 2, "train_loss": 1.06, "loss": 0.92, "miou": 0.68},
+    ]
+    path.write_text(json.dumps(records))
+    log = read_log_file(str(path))
+    assert log.columns["loss"] == [1.26, 1.06]
+    assert log.columns["val_loss"] == [1.09, 0.92]
+    assert any("a bare 'loss' beside a training loss is the other set's" in note for note in log.notes)
+    # With a validation loss of its own, `loss` stays the training loss (`train_loss` a copy).
+    path.write_text(json.dumps([{**r, "val_loss": 1.0} for r in records]))
+    assert read_log_file(str(path)).columns["loss"] == [1.09, 0.92]

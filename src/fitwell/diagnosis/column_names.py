@@ -162,6 +162,8 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         {'train_losses': 'loss', 'val_losses': 'val_loss', 'learning_rates': 'learning_rate'}
         >>> keras_names(["epoch", "loss", "train_acc", "val_acc"])  # a metric's training twin
         {'train_acc': 'acc'}
+        >>> keras_names(["epoch", "train_loss", "loss", "miou"])  # an evaluation's `loss` beside it
+        {'loss': 'val_loss', 'train_loss': 'loss'}
         >>> keras_names(["total", "keypoint", "val_total", "val_keypoint"])  # a multi-task total
         {'total': 'loss', 'val_total': 'val_loss'}
         >>> keras_names(["loss_history", "val_loss_history"])  # a loop's lists of them
@@ -170,9 +172,13 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         {'loss_train': 'loss', 'loss_val': 'val_loss', 'acc_train': 'acc', 'acc_val': 'val_acc'}
     """
     names = list(names)
-    keras_style = "loss" in names
+    evaluated = _loss_beside_training_loss(names)
+    keras_style = "loss" in names and not evaluated
     taken = set(names)
     renames: dict[str, str] = {}
+    if evaluated:  # an evaluation's dict (`loss`, metrics) merged with the loop's `train_loss`
+        renames["loss"] = "val_loss"
+        taken = (taken - {"loss"}) | {"val_loss"}
     has_epoch = any(keras_name(name) == "epoch" for name in names)
     if names and not has_epoch and _words(names[0]) in _PANDAS_INDEX:
         renames[names[0]] = "epoch"  # pandas' to_csv writes the row index first, unnamed
@@ -195,6 +201,16 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
             if target.startswith("test_") and len(target) > len("test_"):
                 renames[name] = "val_" + target[len("test_") :]
     return renames
+
+
+def _loss_beside_training_loss(names: list[str]) -> bool:
+    """Whether a bare `loss` stands beside a training loss under a training prefix (`train_loss`)
+    and no validation loss: the bare one is the other set's, an evaluation's result merged into
+    the loop's record (`{"epoch": 3, "train_loss": 0.86, "loss": 0.76, "miou": 0.79}`)."""
+    if "loss" not in names:
+        return False
+    training = any(name.lower().startswith(_TRAIN_PREFIXES) and keras_name(name) == "loss" for name in names)
+    return training and not any(keras_name(name) == "val_loss" for name in names)
 
 
 def _losses_named_otherwise(names: list[str], renames: dict[str, str], taken: set[str]) -> None:
@@ -294,6 +310,11 @@ def names_note(renames: dict[str, str]) -> str | None:
     measure = next(
         (old for old, new in shown.items() if new == "loss" and is_loss_measure(keras_name(old))), None
     )
+    if renames.get("loss") == "val_loss":
+        return (
+            f"read the columns {pairs} (Keras's names): a bare 'loss' beside a training loss is the "
+            "other set's."
+        )
     if measure is None:
         return f"read the columns {pairs} (Keras's names)."
     return (

@@ -311,6 +311,7 @@ def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, 
     rows, starts = _table_rows(lines, path, header_index, delimiter, header, notes)
     if starts == [0]:  # an epoch over several rows (Lightning's CSVLogger), or one row per set
         rows, header = one_row_per_epoch(rows, header, notes)
+        rows = _without_event_rows(rows, header, notes)
     values = _table_values(rows, path, header, notes)
     epochs = values.pop("epoch", None)
     first_epoch = epochs[0] if epochs else None  # of the file, not of its last run
@@ -363,6 +364,26 @@ def _table_rows(
     if not rows:
         raise ValueError(f"{path!r} has a header but no rows. Train for at least one epoch.")
     return rows, starts
+
+
+def _without_event_rows(
+    rows: list[tuple[int, list[str]]], header: list[str], notes: list[str]
+) -> list[tuple[int, list[str]]]:
+    """The rows without those that have neither an epoch number nor a loss (training's or
+    validation's) in a table that has both: the lines a logger writes when a run starts or ends
+    (`event` = `start`, `summary`), not epochs. (After a Lightning file's rows are merged into
+    epochs: its learning-rate monitor's rows have neither either.)"""
+    renames = keras_names(header)
+    names = [renames.get(cell, cell) for cell in header]
+    if "epoch" not in names or "loss" not in names:
+        return rows
+    kept = [i for i, name in enumerate(names) if name in ("epoch", "loss", "val_loss")]
+    events = [number for number, cells in rows if all(cells[i] in _MISSING for i in kept)]
+    if not events or len(events) == len(rows):
+        return rows
+    where = f"line {events[0]}" if len(events) == 1 else "lines " + ", ".join(map(str, events))
+    notes.append(f"skipped {where}, with no epoch number and no loss: a logger's own lines, not epochs.")
+    return [(number, cells) for number, cells in rows if number not in events]
 
 
 def _table_values(
