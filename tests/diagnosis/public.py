@@ -30,12 +30,14 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: header); a TensorBoard export of one unnamed scalar (`m_010`), a table set out with spaces
 #: under names that hold spaces (`n_019`), columns named `loss0`/`loss1` that no code explains
 #: (`aa_016`), and a console log whose training and test lines carry the same names (`ac_004`:
-#: `epoch: 0,  loss is: …`, the test line told only by the line before it). Never guessed at.
+#: `epoch: 0,  loss is: …`, the test line told only by the line before it), and a console log of
+#: bare numbers between accuracy lines (`ag_008`: nothing names the number a loss). Never guessed at.
 #: (Read since they were scored: `MSE = …, MAE = …` lines, `bce` and `rmse` without a `loss`, two
 #: training phases side by side, and the tables of numbers without a header in `NAMED_COLUMNS`.)
 REFUSED = (
     "aa_016.csv",
     "ac_004.txt",
+    "ag_008.txt",
     "f_031.csv",
     "f_040.csv",
     "m_010.csv",

@@ -1060,3 +1060,25 @@ def test_a_bare_loss_beside_a_training_loss_is_the_validation_loss(tmp_path):
     # With a validation loss of its own, `loss` stays the training loss (`train_loss` a copy).
     path.write_text(json.dumps([{**r, "val_loss": 1.0} for r in records]))
     assert read_log_file(str(path)).columns["loss"] == [1.09, 0.92]
+
+
+def test_runs_written_into_one_file_at_once_are_told_apart(tmp_path):
+    # Two runs appending to one CSV at the same time: their epoch numbers interleave. Each row
+    # continues the run whose last epoch is one less; the run that started last is read.
+    path = tmp_path / "training_results.csv"
+    first = [(1, 0.56), (2, 0.51), (3, 0.50), (4, 0.49), (5, 0.48), (6, 0.47)]
+    second = [(1, 0.90), (2, 0.80), (3, 0.70), (4, 0.60)]
+    order = [*first[:3], second[0], first[3], second[1], first[4], second[2], first[5], second[3]]
+    path.write_text("epoch,train_loss\n" + "".join(f"{epoch},{loss}\n" for epoch, loss in order))
+    log = read_log_file(str(path))
+    assert log.columns["loss"] == [0.90, 0.80, 0.70, 0.60]
+    assert log.epochs == [0, 1, 2, 3]
+    assert (
+        "the file holds 2 runs written into it at the same time (their epoch numbers interleave): "
+        "read the one that started last, on lines 5, 7, 9, 11." in log.notes
+    )
+    # Runs appended one after another stay the last appended run.
+    path.write_text("epoch,loss\n0,0.9\n1,0.8\n2,0.7\n0,0.6\n1,0.5\n")
+    log = read_log_file(str(path))
+    assert log.columns["loss"] == [0.6, 0.5]
+    assert any("2 runs appended one after another" in note for note in log.notes)

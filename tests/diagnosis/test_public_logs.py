@@ -199,8 +199,15 @@ LATER_BATCHES = {
     # then revised on: 14/20 and 16/20 (`unstable` asks for jumps that go on into the end).
     "heldout30": (14, 20, 19),
     "heldout31": (16, 20, 18),
+    # Collected after that revision (`ag`: 20 CSV and text logs, `ah`: 20 JSON histories; the reader
+    # learned a logger's start and summary rows, a bare `loss` beside `train_loss` as the
+    # evaluation's, and runs written into one file at once before they were scored): 15/20 and 13/20
+    # when first scored (14/20 and 13/20 with the rules and reader of the session's start); not
+    # revised on. One file is refused (`ag_008`).
+    "heldout32": (15, 20, 17),
+    "heldout33": (13, 20, 19),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout31`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout33`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -225,12 +232,12 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
 @pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (28/40 on the last two batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     right, total = (
-        a + b for a, b in zip(_right(results, "heldout30"), _right(results, "heldout31"), strict=True)
+        a + b for a, b in zip(_right(results, "heldout32"), _right(results, "heldout33"), strict=True)
     )
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_thirteen_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_fifteen_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -263,10 +270,16 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_thirteen_know
     # that settled by its end (one both readers call clear: 0.0103 to 0.0212 at epochs 4-5 of 35, a
     # segmentation scored 0.99 IoU throughout); readers judge such a run by how it ends. Since
     # `unstable` asks for jumps that go on into the end (a calm last third, at least 9 epochs), two
-    # of them are healthy; `af_013` (calm over its last 14 of 50 epochs) is not.
+    # of them are healthy; `af_013` (calm over its last 14 of 50 epochs) is not. Batches `ag` and
+    # `ah` (not revised on) added two `overfitting` on a validation loss that hardly rose: 1%
+    # (smoothed, 0.300 to 0.304) over the last two of 20 epochs, which the readers call flat (their
+    # second label is overfitting); and 0.022 to 0.025 on a detector at 99.5% on both sets, which
+    # both readers call clearly healthy.
     assert flagged == [
         "ad_013.json",
         "af_013.json",
+        "ag_009.csv",
+        "ah_017.json",
         "d_019.csv",
         "d_042.csv",
         "n_016.json",
@@ -289,10 +302,11 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
     table = public.close_calls(public.load())
     measured = {  # noted / missed, false notes / healthy, when measured (docs/diagnosis.md)
         # Since `unstable` asks for jumps into the end, the runs whose jumps settled are healthy
-        # and say so: three more healthy runs, carrying the close calls of such runs.
-        "still_improving": (17, 51, 28, 251),
-        "overfitting": (18, 39, 34, 251),
-        "unstable": (8, 23, 21, 251),
+        # and say so: three more healthy runs, carrying the close calls of such runs. Then batches
+        # `ag` and `ah`: four more runs read overfitting were called healthy, none noted.
+        "still_improving": (17, 51, 29, 263),
+        "overfitting": (18, 43, 35, 263),
+        "unstable": (8, 24, 21, 263),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -435,6 +435,16 @@ def _last_run(
         return values, None
     if len(starts) == 1:
         return values, epochs
+    woven = _interleaved_runs(epochs) if epochs is not None else None
+    if woven is not None and 2 * len(woven) <= len(starts):  # far fewer runs than restarts
+        chosen = woven[-1]
+        shown = ", ".join(str(rows[i][0]) for i in chosen)
+        notes.append(
+            f"the file holds {len(woven)} runs written into it at the same time (their epoch numbers "
+            f"interleave): read the one that started last, on lines {shown}."
+        )
+        values = {name: [column[i] for i in chosen] for name, column in values.items()}
+        return values, [epochs[i] for i in chosen]
     first_line, last_line = rows[starts[-1]][0], rows[-1][0]
     lines_text = [str(rows[s][0]) for s in starts[1:]]
     where = (
@@ -448,6 +458,30 @@ def _last_run(
     )
     values = {name: column[starts[-1] :] for name, column in values.items()}
     return values, None if epochs is None else epochs[starts[-1] :]
+
+
+def _interleaved_runs(epochs: list[float | None]) -> list[list[int]] | None:
+    """The rows of each run, in the order the runs started, when several runs wrote into the file
+    at once (`1 … 6, 1, 7, 2, 8`: each row continues the run whose last epoch is one less, the one
+    written to most recently, or starts a new one); None when the runs follow one another.
+
+    Example:
+        >>> _interleaved_runs([1, 2, 3, 1, 4, 2, 5, 3])
+        [[0, 1, 2, 4, 6], [3, 5, 7]]
+        >>> _interleaved_runs([0, 1, 2, 0, 1, 2, 3]) is None  # appended: one after another
+        True
+    """
+    if any(epoch is None for epoch in epochs):
+        return None
+    runs: list[list[int]] = []
+    for index, epoch in enumerate(epochs):
+        following = [run for run in runs if epochs[run[-1]] == epoch - 1]
+        if following:
+            max(following, key=lambda run: run[-1]).append(index)
+        else:
+            runs.append([index])
+    woven = any(run[-1] - run[0] + 1 != len(run) for run in runs)
+    return runs if woven else None
 
 
 def _lines_text(numbers: list[int]) -> str:

@@ -426,10 +426,12 @@ def _too_short(run: RunView, raw: np.ndarray, name: str) -> Finding | None:
             if fall >= run.thresholds.still_improving_drop
             else f"{name} went {format_number(float(raw[0]))} → {format_number(float(raw[-1]))}"
         )
-        seen = (
-            f"only {run.n} epochs, and {moved} ({format_number(float(raw[-2]))} → "
-            f"{format_number(float(raw[-1]))} in the last): too short to judge whether it converged."
+        last_step = (
+            ""
+            if len(raw) == 2 and fall < run.thresholds.still_improving_drop
+            else f" ({format_number(float(raw[-2]))} → {format_number(float(raw[-1]))} in the last)"
         )
+        seen = f"only {run.n} epochs, and {moved}{last_step}: too short to judge whether it converged."
     else:
         fall = 0.0
         seen = f"only one epoch ({name} {format_number(float(raw[-1]))}): too short to judge."
