@@ -176,6 +176,27 @@ def test_a_smooth_climb_of_six_percent_is_overfitting_and_the_same_climb_in_nois
     )
 
 
+def test_a_huge_accuracy_gap_is_overfitting_even_while_the_validation_loss_still_edges_down():
+    # A published run (ah_001: 196 car models): training accuracy 0.9995 against 0.565 on
+    # validation, whose loss was still edging down (1.832 at epoch 48, 1.836 at 50).
+    n = 50
+    loss = np.geomspace(5.0, 0.14, n)
+    val = np.geomspace(5.0, 1.83, n)
+    accuracy = np.linspace(0.05, 0.9995, n)
+    history = {"loss": loss.tolist(), "val_loss": val.tolist(), "accuracy": accuracy.tolist()}
+    history["val_accuracy"] = np.linspace(0.05, 0.565, n).tolist()
+    finding = diagnose(history).primary
+    assert finding.kind == "overfitting" and finding.evidence["gap_alone"]
+    assert "accuracy 0.9995 against val_accuracy 0.565 at the end" in finding.summary
+    assert finding.advice.startswith("Regularize: Dropout")
+    assert "overfitting" not in diagnose(history, thresholds=Thresholds(overfit_gap_alone=0.5)).kinds
+    history["val_accuracy"] = np.linspace(0.05, 0.70, n).tolist()  # a gap of 0.30: not on its own
+    assert "overfitting" not in diagnose(history).kinds
+    history["val_accuracy"] = np.linspace(0.05, 0.565, n).tolist()
+    history["val_loss"] = (val * (1 + 0.45 * (np.arange(n) % 3 == 1))).tolist()  # swinging
+    assert diagnose(history).kinds[:2] == ["unstable", "overfitting"]  # the swings first
+
+
 def test_a_rise_within_noise_is_not_overfitting():
     run = synthetic.healthy(60, val_noise=0.08, seed=3)
     assert "overfitting" not in kinds(run)

@@ -96,7 +96,8 @@ def _stalled_since(run: RunView) -> int | None:
 
 def check_overfitting(run: RunView) -> Finding | None:
     """`overfitting` when the validation loss rose clearly and lastingly after its minimum, or rose a
-    little / stopped improving while the metric's train/validation gap is large and growing."""
+    little / stopped improving while the metric's train/validation gap is large and growing, or
+    whatever it did when that gap is huge at the end (`overfit_gap_alone`)."""
     if not run.has_val:
         return _metric_overfitting(run) if run.watched.is_metric else None
     th = run.thresholds
@@ -111,6 +112,8 @@ def check_overfitting(run: RunView) -> Finding | None:
         return _finding(run, evidence, best_position, train_at_best, gap)
     if large_gap and _stalled_with_growing_gap(run):
         return _finding(run, evidence, best_position, train_at_best, gap, stalled=True)
+    if gap is not None and gap[1] - gap[2] >= th.overfit_gap_alone:
+        return _finding(run, evidence, best_position, train_at_best, gap, gap_alone=True)
     return None
 
 
@@ -277,6 +280,7 @@ def _finding(
     gap: tuple[str, float, float] | None,
     *,
     stalled: bool = False,
+    gap_alone: bool = False,
 ) -> Finding:
     best_epoch = run.epoch_of(best_position)
     best_value = float(np.min(run.val_loss))
@@ -289,6 +293,7 @@ def _finding(
         "rise": evidence.rise,
         "end_loss": run.end_loss,
         "gap": evidence.end_value - run.end_loss,
+        "gap_alone": gap_alone,
     }
     gap_text = ""
     if gap is not None:
@@ -298,13 +303,24 @@ def _finding(
             f"; {key} {format_number(float(run.curves.values[key][-1]))} against val_{key} "
             f"{format_number(float(run.curves.values['val_' + key][run.val_positions[-1]]))} at the end"
         )
+    regularize = "Dropout, weight decay, data augmentation, a smaller model, or more data"
+    if gap_alone:
+        last_val = format_number(float(run.val_loss[-1]))
+        return Finding(
+            "overfitting",
+            "warning",
+            [run.epoch_of(run.n - 1)],
+            facts,
+            f"Regularize: {regularize}. {_keep_advice(run, best_epoch)}",
+            f"the model fits its training set far better than the validation set{gap_text} (val_loss "
+            f"lowest {format_number(best_value)} at {format_epoch(best_epoch)}, {last_val} at the end).",
+        )
     return Finding(
         "overfitting",
         "warning",
         [best_epoch, onset_epoch],
         facts,
-        _keep_advice(run, best_epoch) + " Then regularize: Dropout, weight decay, data augmentation, a "
-        "smaller model, or more data.",
+        f"{_keep_advice(run, best_epoch)} Then regularize: {regularize}.",
         _seen(run, evidence, best_position, stalled=stalled) + f"{gap_text}.",
     )
 
