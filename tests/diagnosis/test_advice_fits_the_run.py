@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fitwell.diagnosis import diagnose, read_curves
+from fitwell.diagnosis import Thresholds, diagnose, read_curves
 from fitwell.diagnosis.run import format_number
 
 from . import public, unseen
@@ -74,6 +74,7 @@ def _quotable(curves, kwargs, diagnosis) -> set[str]:
             values.add(format_number(value))
     if kwargs.get("loss") and "binary" in kwargs["loss"]:
         values.add(format_number(math.log(2)))
+    values.add(format_number(Thresholds().good_accuracy))  # "short of a good value (…, under 0.85)"
     return values
 
 

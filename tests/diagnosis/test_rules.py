@@ -426,6 +426,10 @@ def test_flat_smooth_and_poor_is_underfitting_not_a_plateau(n):
     finding = diagnose(synthetic.flat_and_high(n), **CE).primary
     assert finding.kind == "underfitting"
     assert "capacity" in finding.advice and "ReduceLROnPlateau" not in finding.advice
+    assert "short of a good value (loss above 0.3× chance; accuracy at the end: smoothed 0.65" in (
+        finding.summary  # it says which measure falls short
+    )
+    assert "0.0%" not in finding.summary
 
 
 @pytest.mark.parametrize("n", [30, 500])
@@ -811,7 +815,9 @@ def test_only_a_validation_accuracy_still_tells_a_poor_level():
         "val_loss": [0.321, 0.32, 0.318, 0.318, 0.313, 0.316, 0.31, 0.31, 0.316, 0.306, 0.312, 0.316],
         "val_accuracy": [0.686, 0.689, 0.692, 0.684, 0.673, 0.678, 0.675, 0.696, 0.692, 0.692, 0.694, 0.692],
     }
-    assert diagnose(flat).primary.kind == "underfitting"
+    finding = diagnose(flat).primary
+    assert finding.kind == "underfitting"
+    assert "short of a good value (val_accuracy at the end: smoothed 0.692, under 0.85)" in finding.summary
 
 
 def test_a_validation_auc_well_above_half_is_learning_whatever_level_the_loss_sits_at():

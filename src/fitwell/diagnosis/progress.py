@@ -210,8 +210,8 @@ def _flat_far_from_good(run: RunView, evidence: dict, level: str) -> Finding | N
             "or a decaying schedule. If the curve then settles just as high, the model lacks capacity "
             "(see underfitting).",
             f"loss stopped falling ({_change_text(tail_drop)} over the last {run.tail} epochs) at "
-            f"{level}, short of a good value, and jitters {jitter:.1%} from epoch to epoch: the rate "
-            "keeps it from settling.",
+            f"{level}, short of a good value ({run.poor_level_text}), and jitters {jitter:.1%} from epoch "
+            "to epoch: the rate keeps it from settling.",
         )
     if evidence.get("gap") is not None and evidence["gap"] > th.underfit_max_gap:
         return None
@@ -229,13 +229,16 @@ def _flat_far_from_good(run: RunView, evidence: dict, level: str) -> Finding | N
         epochs,
         evidence,
         _UNDERFIT_ADVICE,
-        f"training converged{lowered} at {level}, short of a good value: {curves}: the model "
+        f"training converged{lowered} at {level}, short of a good value ({run.poor_level_text}): "
+        f"{curves}: the model "
         "cannot fit the training data better (high bias).",
     )
 
 
 def _change_text(drop: float) -> str:
     """`"fell 1.2%"` or `"rose 38%"`: a relative change of a smoothed curve, in words."""
+    if abs(drop) < 0.0005:
+        return "moved less than 0.1%"
     return f"fell {drop:.1%}" if drop >= 0 else f"rose {-drop:.1%}"
 
 

@@ -209,16 +209,40 @@ class RunView:
         chance), or the training accuracy below `good_accuracy` (the validation
         accuracy when only it was logged).
         """
-        verdicts = []
+        verdicts = self._level_verdicts
+        return any(poor for poor, _ in verdicts) if verdicts else None
+
+    @cached_property
+    def poor_level_text(self) -> str:
+        """What makes the level poor, for the messages: `"loss above 0.3× chance"` or
+        `"acc at the end: smoothed 0.849, under 0.85"` (the median of its end window; empty
+        when the level is not poor)."""
+        return "; ".join(text for poor, text in self._level_verdicts if poor)
+
+    @cached_property
+    def _level_verdicts(self) -> list[tuple[bool, str]]:
+        th, verdicts = self.thresholds, []
         if self.reference:
-            verdicts.append(self.end_loss > self.thresholds.good_chance_fraction * self.reference)
-        accuracy = self.end_of(self.accuracy_key) if self.accuracy_key else None
+            against = "the baseline" if self.context.baseline is not None else "chance"
+            verdicts.append(
+                (
+                    self.end_loss > th.good_chance_fraction * self.reference,
+                    f"loss above {th.good_chance_fraction:g}× {against}",
+                )
+            )
+        key = self.accuracy_key
+        accuracy = self.end_of(key) if key else None
         if accuracy is None:  # only the validation accuracy logged: training scores at least as well
-            logged = [key for key in self.curves.values if key.startswith("val_") and is_accuracy(key)]
-            accuracy = self.end_of(logged[0]) if logged else None
+            key = next((k for k in self.curves.values if k.startswith("val_") and is_accuracy(k)), None)
+            accuracy = self.end_of(key) if key else None
         if accuracy is not None:
-            verdicts.append(accuracy < self.thresholds.good_accuracy)
-        return any(verdicts) if verdicts else None
+            verdicts.append(
+                (
+                    accuracy < th.good_accuracy,
+                    f"{key} at the end: smoothed {format_number(accuracy)}, under {th.good_accuracy:g}",
+                )
+            )
+        return verdicts
 
     def learning_rate(self, position: int = -1) -> float | None:
         """The logged learning rate at an epoch position (default: the last)."""
