@@ -1082,3 +1082,18 @@ def test_runs_written_into_one_file_at_once_are_told_apart(tmp_path):
     log = read_log_file(str(path))
     assert log.columns["loss"] == [0.6, 0.5]
     assert any("2 runs appended one after another" in note for note in log.notes)
+
+
+def test_a_printed_cross_validation_reads_its_last_fold_and_a_line_printed_twice_once(tmp_path):
+    path = tmp_path / "train_history.txt"
+    lines = []
+    for fold in range(3):
+        lines.append(f"=== Training fold {fold} ===")
+        for epoch in range(1, 5):
+            line = f"[Fold {fold}] E{epoch}/4: train_loss={4.0 / epoch + fold:.4f} val_loss={5.0 / epoch:.4f}"
+            lines += [line, line] if epoch == 2 else [line]
+    path.write_text("\n".join(lines))
+    log = read_log_file(str(path))
+    assert log.columns["loss"] == [6.0, 4.0, round(4 / 3 + 2, 4), 3.0]
+    assert log.columns["val_loss"] == [5.0, 2.5, round(5 / 3, 4), 1.25]
+    assert "of the last of 3 runs (the epoch count or the fold starts again)" in log.notes[0]

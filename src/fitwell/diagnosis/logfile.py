@@ -492,7 +492,7 @@ def _lines_text(numbers: list[int]) -> str:
 def _printed_log(
     columns: dict[str, list[float | None]], epochs: list[int] | None, runs: int, first: int | None
 ) -> LogFile:
-    last = f", of the last of {runs} runs (the epoch count starts again)" if runs > 1 else ""
+    last = f", of the last of {runs} runs (the epoch count or the fold starts again)" if runs > 1 else ""
     note = (
         f"read as a printed log: {len(next(iter(columns.values())))} epochs{last} from its 'name: value' "
         "lines (Keras's progress output, or a script's prints)."

@@ -9,9 +9,11 @@ line or on a line before names the epoch it belongs to. Several records of one e
 Keras rewrites its progress line during the epoch and ends it with the validation metrics, so the
 epoch's last full record gives the values, and a line of other names adds its own (validation
 printed apart, `Epoch 3 Validation - Loss: 0.61` or `Val. Loss: 0.61`, is read as `val_loss`).
-Without any epoch marker, every record is an epoch. When the epoch count starts again on a line
-with a training loss, a new run began and the last one is read (a line that names an earlier
-epoch without one, such as a checkpoint reloaded after training, starts nothing). Names are read
+Without any epoch marker, every record is an epoch (a line printed twice in a row, once). When
+the epoch count starts again on a line with a training loss, or a line names the next fold of a
+cross-validation (`=== Training fold 2 ===`), a new run began and the last one is read (a line
+that names an earlier epoch without one, such as a checkpoint reloaded after training, starts
+nothing). Names are read
 as Keras's (`Train Loss` → `loss`, `Val Acc` → `val_acc`), and a `%` after a number is dropped
 (accuracy in percent is then divided by 100 as for a CSV).
 """
@@ -38,6 +40,8 @@ _SPACED = re.compile(
 )
 _VALIDATION = re.compile(r"\b(?:val|valid|validation)\b", re.IGNORECASE)
 _EPOCH = re.compile(r"\bepoch\b\s*[:#=]?\s*[\[(]?\s*(\d+)", re.IGNORECASE)
+#: A cross-validation fold's number (`=== Training fold 2 ===`, `[Fold 2]`): a new fold is a new run.
+_FOLD = re.compile(r"\bfold\b\s*[:#=]?\s*(\d+)", re.IGNORECASE)
 #: Names in progress lines that are not curves.
 _NOT_METRICS = ("eta", "epoch", "step", "steps", "batch", "iter", "iteration", "time", "lr_step")
 
@@ -60,13 +64,20 @@ def _records(
     epoch: int | None = None
     marked = bool(_EPOCH.search(text))
     unmarked: dict[str, float] | None = None  # the last record before the first epoch marker
+    fold, previous = None, None
     for line in re.split(r"[\r\n]+", text):
         found = _EPOCH.search(line)
         if found:
             epoch = int(found.group(1))
+        named = _FOLD.search(line)
+        if named and int(named.group(1)) != fold:
+            if fold is not None and runs[-1]:  # the next fold of a cross-validation: a new run
+                runs.append({})
+            fold = int(named.group(1))
         pairs = _metrics(line)
-        if not any(is_loss(name) for name in pairs):
-            continue
+        if not any(is_loss(name) for name in pairs) or pairs == previous:
+            continue  # no loss, or the line before printed again
+        previous = pairs
         if marked and epoch is None:
             unmarked = pairs  # metrics printed before the first epoch (a summary, an evaluation)
             continue
