@@ -203,20 +203,19 @@ def check_instability(run: RunView) -> Finding | None:
     th = run.thresholds
     train, val, sharp = _jumps(run)
     chosen = _frequent_jumps(run, train, val, sharp)
-    if chosen is not None and _calm_end(run, chosen[3]) is not None:
-        return None
     if chosen is None:
         return _inside_epochs(run, len(train), len(val))
+    if _calm_end(run, chosen[3]) is not None:
+        return None  # the jumps settled: a close call of a healthy run (close_calls.py)
     shown, count, steps, epoch_positions = chosen
     name, before_index, position = _largest_jump(shown)
     values = run.loss if name == "loss" else run.val_loss
-    before, after = float(values[before_index]), float(values[position])
     worst_position = _epoch_position(run, name, position)
     evidence = {
         "curve": " and ".join(curve for curve, _, _ in shown),
         "spikes": count,
         "steps": steps,
-        "largest_rise": after - before,
+        "largest_rise": float(values[position] - values[before_index]),
         "train_spikes": len(train),
         "val_spikes": len(val),
     }

@@ -46,7 +46,14 @@ from fitwell.diagnosis.jsonlog import (
     quoted_history,
 )
 from fitwell.diagnosis.table_layouts import MISSING_CELLS as _MISSING
-from fitwell.diagnosis.table_layouts import TENSOR, cell_number, is_number, one_row_per_epoch
+from fitwell.diagnosis.table_layouts import (
+    TENSOR,
+    cell_number,
+    interleaved_runs,
+    is_number,
+    one_row_per_epoch,
+    without_event_rows,
+)
 from fitwell.diagnosis.textlog import read_text_records
 
 __all__ = ["LogFile", "counted_from_zero", "read_log_file"]
@@ -311,7 +318,7 @@ def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, 
     rows, starts = _table_rows(lines, path, header_index, delimiter, header, notes)
     if starts == [0]:  # an epoch over several rows (Lightning's CSVLogger), or one row per set
         rows, header = one_row_per_epoch(rows, header, notes)
-        rows = _without_event_rows(rows, header, notes)
+        rows = without_event_rows(rows, header, notes)
     values = _table_values(rows, path, header, notes)
     epochs = values.pop("epoch", None)
     first_epoch = epochs[0] if epochs else None  # of the file, not of its last run
@@ -366,26 +373,6 @@ def _table_rows(
     return rows, starts
 
 
-def _without_event_rows(
-    rows: list[tuple[int, list[str]]], header: list[str], notes: list[str]
-) -> list[tuple[int, list[str]]]:
-    """The rows without those that have neither an epoch number nor a loss (training's or
-    validation's) in a table that has both: the lines a logger writes when a run starts or ends
-    (`event` = `start`, `summary`), not epochs. (After a Lightning file's rows are merged into
-    epochs: its learning-rate monitor's rows have neither either.)"""
-    renames = keras_names(header)
-    names = [renames.get(cell, cell) for cell in header]
-    if "epoch" not in names or "loss" not in names:
-        return rows
-    kept = [i for i, name in enumerate(names) if name in ("epoch", "loss", "val_loss")]
-    events = [number for number, cells in rows if all(cells[i] in _MISSING for i in kept)]
-    if not events or len(events) == len(rows):
-        return rows
-    where = f"line {events[0]}" if len(events) == 1 else "lines " + ", ".join(map(str, events))
-    notes.append(f"skipped {where}, with no epoch number and no loss: a logger's own lines, not epochs.")
-    return [(number, cells) for number, cells in rows if number not in events]
-
-
 def _table_values(
     rows: list[tuple[int, list[str]]], path: str, header: list[str], notes: list[str]
 ) -> dict[str, list[float | None]]:
@@ -435,7 +422,7 @@ def _last_run(
         return values, None
     if len(starts) == 1:
         return values, epochs
-    woven = _interleaved_runs(epochs) if epochs is not None else None
+    woven = interleaved_runs(epochs) if epochs is not None else None
     if woven is not None and 2 * len(woven) <= len(starts):  # far fewer runs than restarts
         chosen = woven[-1]
         shown = ", ".join(str(rows[i][0]) for i in chosen)
@@ -458,30 +445,6 @@ def _last_run(
     )
     values = {name: column[starts[-1] :] for name, column in values.items()}
     return values, None if epochs is None else epochs[starts[-1] :]
-
-
-def _interleaved_runs(epochs: list[float | None]) -> list[list[int]] | None:
-    """The rows of each run, in the order the runs started, when several runs wrote into the file
-    at once (`1 … 6, 1, 7, 2, 8`: each row continues the run whose last epoch is one less, the one
-    written to most recently, or starts a new one); None when the runs follow one another.
-
-    Example:
-        >>> _interleaved_runs([1, 2, 3, 1, 4, 2, 5, 3])
-        [[0, 1, 2, 4, 6], [3, 5, 7]]
-        >>> _interleaved_runs([0, 1, 2, 0, 1, 2, 3]) is None  # appended: one after another
-        True
-    """
-    if any(epoch is None for epoch in epochs):
-        return None
-    runs: list[list[int]] = []
-    for index, epoch in enumerate(epochs):
-        following = [run for run in runs if epochs[run[-1]] == epoch - 1]
-        if following:
-            max(following, key=lambda run: run[-1]).append(index)
-        else:
-            runs.append([index])
-    woven = any(run[-1] - run[0] + 1 != len(run) for run in runs)
-    return runs if woven else None
 
 
 def _lines_text(numbers: list[int]) -> str:

@@ -13,6 +13,8 @@ from fitwell.diagnosis.stats import difference_error, estimated_samples
 
 __all__ = ["OverfitEvidence", "check_overfitting", "measure_overfitting"]
 
+_REGULARIZE = "Dropout, weight decay, data augmentation, a smaller model, or more data"
+
 
 @dataclass(frozen=True)
 class OverfitEvidence:
@@ -303,25 +305,31 @@ def _finding(
             f"; {key} {format_number(float(run.curves.values[key][-1]))} against val_{key} "
             f"{format_number(float(run.curves.values['val_' + key][run.val_positions[-1]]))} at the end"
         )
-    regularize = "Dropout, weight decay, data augmentation, a smaller model, or more data"
     if gap_alone:
-        last_val = format_number(float(run.val_loss[-1]))
-        return Finding(
-            "overfitting",
-            "warning",
-            [run.epoch_of(run.n - 1)],
-            facts,
-            f"Regularize: {regularize}. {_keep_advice(run, best_epoch)}",
-            f"the model fits its training set far better than the validation set{gap_text} (val_loss "
-            f"lowest {format_number(best_value)} at {format_epoch(best_epoch)}, {last_val} at the end).",
-        )
+        return _gap_finding(run, facts, best_epoch, gap_text)
     return Finding(
         "overfitting",
         "warning",
         [best_epoch, onset_epoch],
         facts,
-        f"{_keep_advice(run, best_epoch)} Then regularize: {regularize}.",
+        f"{_keep_advice(run, best_epoch)} Then regularize: {_REGULARIZE}.",
         _seen(run, evidence, best_position, stalled=stalled) + f"{gap_text}.",
+    )
+
+
+def _gap_finding(run: RunView, facts: dict, best_epoch: int, gap_text: str) -> Finding:
+    """Overfitting told by the metric's gap alone: regularizing comes first, since the validation
+    loss has no better epoch to go back to (or hardly)."""
+    best_value, last_val = float(np.min(run.val_loss)), float(run.val_loss[-1])
+    return Finding(
+        "overfitting",
+        "warning",
+        [run.epoch_of(run.n - 1)],
+        facts,
+        f"Regularize: {_REGULARIZE}. {_keep_advice(run, best_epoch)}",
+        f"the model fits its training set far better than the validation set{gap_text} (val_loss "
+        f"lowest {format_number(best_value)} at {format_epoch(best_epoch)}, {format_number(last_val)} "
+        "at the end).",
     )
 
 

@@ -11,6 +11,10 @@ Two layouts that loggers write:
 - **a long table with a set column** (`epoch,split,loss,accuracy` with `split` = `train`/`val`):
   one row per epoch and set, turned to one row per epoch with `val_` (and `test_`) columns.
 
+And rows that are not epochs of the run read: a logger's `start` and `summary` rows
+(`without_event_rows`), and the rows of other runs written into the file at the same time
+(`interleaved_runs`).
+
 Rows are `(1-based line number, cells)`, as `logfile.py` reads them.
 """
 
@@ -20,7 +24,15 @@ import re
 
 from fitwell.diagnosis.column_names import SET_PREFIXES, keras_name, keras_names
 
-__all__ = ["MISSING_CELLS", "TENSOR", "cell_number", "is_number", "one_row_per_epoch"]
+__all__ = [
+    "MISSING_CELLS",
+    "TENSOR",
+    "cell_number",
+    "interleaved_runs",
+    "is_number",
+    "one_row_per_epoch",
+    "without_event_rows",
+]
 
 Rows = list[tuple[int, list[str]]]
 
@@ -203,3 +215,45 @@ def _loss_column(header: list[str]) -> int | None:
     renames = keras_names(header)
     names = [renames.get(cell, cell) for cell in header]
     return names.index("loss") if "loss" in names else None
+
+
+def without_event_rows(rows: Rows, header: list[str], notes: list[str]) -> Rows:
+    """The rows without those that have neither an epoch number nor a loss (training's or
+    validation's) in a table that has both: the lines a logger writes when a run starts or ends
+    (`event` = `start`, `summary`), not epochs. (After a Lightning file's rows are merged into
+    epochs: its learning-rate monitor's rows have neither either.)"""
+    renames = keras_names(header)
+    names = [renames.get(cell, cell) for cell in header]
+    if "epoch" not in names or "loss" not in names:
+        return rows
+    kept = [i for i, name in enumerate(names) if name in ("epoch", "loss", "val_loss")]
+    events = [number for number, cells in rows if all(cells[i] in MISSING_CELLS for i in kept)]
+    if not events or len(events) == len(rows):
+        return rows
+    where = f"line {events[0]}" if len(events) == 1 else "lines " + ", ".join(map(str, events))
+    notes.append(f"skipped {where}, with no epoch number and no loss: a logger's own lines, not epochs.")
+    return [(number, cells) for number, cells in rows if number not in events]
+
+
+def interleaved_runs(epochs: list[float | None]) -> list[list[int]] | None:
+    """The rows of each run, in the order the runs started, when several runs wrote into the file
+    at once (`1 … 6, 1, 7, 2, 8`: each row continues the run whose last epoch is one less, the one
+    written to most recently, or starts a new one); None when the runs follow one another.
+
+    Example:
+        >>> interleaved_runs([1, 2, 3, 1, 4, 2, 5, 3])
+        [[0, 1, 2, 4, 6], [3, 5, 7]]
+        >>> interleaved_runs([0, 1, 2, 0, 1, 2, 3]) is None  # appended: one after another
+        True
+    """
+    if any(epoch is None for epoch in epochs):
+        return None
+    runs: list[list[int]] = []
+    for index, epoch in enumerate(epochs):
+        following = [run for run in runs if epochs[run[-1]] == epoch - 1]
+        if following:
+            max(following, key=lambda run: run[-1]).append(index)
+        else:
+            runs.append([index])
+    woven = any(run[-1] - run[0] + 1 != len(run) for run in runs)
+    return runs if woven else None

@@ -69,11 +69,7 @@ def _records(
         found = _EPOCH.search(line)
         if found:
             epoch = int(found.group(1))
-        named = _FOLD.search(line)
-        if named and int(named.group(1)) != fold:
-            if fold is not None and runs[-1]:  # the next fold of a cross-validation: a new run
-                runs.append({})
-            fold = int(named.group(1))
+        fold = _next_fold(line, fold, runs)
         pairs = _metrics(line)
         if not any(is_loss(name) for name in pairs) or pairs == previous:
             continue  # no loss, or the line before printed again
@@ -103,6 +99,16 @@ def _records(
     columns = {name: [records[key].get(name) for key in order] for name in names}
     first = min(runs[0]) if marked and runs[0] else None
     return columns, (order if marked else None), len(runs), first
+
+
+def _next_fold(line: str, fold: int | None, runs: list[dict[int, dict[str, float]]]) -> int | None:
+    """The fold a line names (or `fold`, when it names none); a new one starts a new run."""
+    named = _FOLD.search(line)
+    if not named or int(named.group(1)) == fold:
+        return fold
+    if fold is not None and runs[-1]:  # the next fold of a cross-validation: a new run
+        runs.append({})
+    return int(named.group(1))
 
 
 def _is_loss(name: str) -> bool:
