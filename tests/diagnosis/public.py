@@ -137,12 +137,17 @@ def load() -> list[PublicRun]:
 def diagnose_run(run: PublicRun):
     """The diagnosis a user of `fitwell diagnose FILE --loss L --num-classes C` gets (where known;
     `--columns` for a table without a header)."""
-    return diagnose(
-        str(run.path),
-        loss=run.loss,
-        num_classes=run.num_classes if run.loss else None,
-        columns=NAMED_COLUMNS.get(run.name),
-    )
+    return diagnose(str(run.path), **diagnose_kwargs(run))
+
+
+def diagnose_kwargs(run: PublicRun) -> dict:
+    """What the user tells `diagnose` of a run: its loss, and the number of classes with it (a
+    count without a known loss, such as one output channel of a segmentation, is left out)."""
+    return {
+        "loss": run.loss,
+        "num_classes": run.num_classes if run.loss else None,
+        "columns": NAMED_COLUMNS.get(run.name),
+    }
 
 
 def score(runs: list[PublicRun]) -> list[tuple[PublicRun, str]]:

@@ -55,8 +55,7 @@ def _runs():
         )
     for run in public.load():
         if run.name not in public.REFUSED:  # refused (test_public_logs.py)
-            named = {"columns": public.NAMED_COLUMNS[run.name]} if run.name in public.NAMED_COLUMNS else {}
-            yield run.name, str(run.path), {"loss": run.loss, "num_classes": run.num_classes, **named}
+            yield run.name, str(run.path), public.diagnose_kwargs(run)
 
 
 RUNS = list(_runs())

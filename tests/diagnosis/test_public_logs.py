@@ -207,8 +207,14 @@ LATER_BATCHES = {
     # overfitting whatever the validation loss did). One file is refused (`ag_008`).
     "heldout32": (15, 20, 17),
     "heldout33": (14, 20, 19),
+    # Collected after that revision (`ai`: 20 CSV and text logs, `aj`: 20 JSON histories; the reader
+    # learned a printed cross-validation, read fold by fold, before they were scored): 14/20 and
+    # 10/20 when first scored (the same with the rules and reader of the session's start); not
+    # revised on.
+    "heldout34": (14, 20, 18),
+    "heldout35": (10, 20, 15),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout33`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout35`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -230,10 +236,10 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (28/40 on the last two batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (24/40 on the last two batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     right, total = (
-        a + b for a, b in zip(_right(results, "heldout32"), _right(results, "heldout33"), strict=True)
+        a + b for a, b in zip(_right(results, "heldout34"), _right(results, "heldout35"), strict=True)
     )
     assert right / total >= 0.95
 
@@ -304,10 +310,11 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
     measured = {  # noted / missed, false notes / healthy, when measured (docs/diagnosis.md)
         # Since `unstable` asks for jumps into the end, the runs whose jumps settled are healthy
         # and say so: three more healthy runs, carrying the close calls of such runs. Then batches
-        # `ag` and `ah`: four more runs read overfitting were called healthy, none noted.
-        "still_improving": (17, 51, 29, 263),
-        "overfitting": (18, 43, 35, 263),
-        "unstable": (8, 24, 21, 263),
+        # `ag` and `ah`: four more runs read overfitting were called healthy, none noted. Then `ai`
+        # and `aj` (not revised on).
+        "still_improving": (17, 52, 30, 270),
+        "overfitting": (20, 44, 36, 270),
+        "unstable": (8, 25, 22, 270),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
