@@ -1097,3 +1097,7 @@ def test_a_printed_cross_validation_reads_its_last_fold_and_a_line_printed_twice
     assert log.columns["loss"] == [6.0, 4.0, round(4 / 3 + 2, 4), 3.0]
     assert log.columns["val_loss"] == [5.0, 2.5, round(5 / 3, 4), 1.25]
     assert "of the last of 3 runs (the epoch count or the fold starts again)" in log.notes[0]
+    # With epoch markers, identical lines are epochs of a frozen loss, all kept.
+    frozen = "100/100 - 1s - loss: 0.6931 - accuracy: 0.5000 - val_loss: 0.6931"
+    path.write_text("".join(f"Epoch {epoch}/4\n{frozen}\n" for epoch in range(1, 5)))
+    assert read_log_file(str(path)).columns["loss"] == [0.6931] * 4

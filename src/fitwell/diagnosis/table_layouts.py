@@ -212,8 +212,7 @@ def _filled(group: Rows, epoch: int, per_step: list[int]) -> tuple[int, list[str
 
 
 def _loss_column(header: list[str]) -> int | None:
-    renames = keras_names(header)
-    names = [renames.get(cell, cell) for cell in header]
+    names = _keras_header(header)
     return names.index("loss") if "loss" in names else None
 
 
@@ -222,8 +221,7 @@ def without_event_rows(rows: Rows, header: list[str], notes: list[str]) -> Rows:
     validation's) in a table that has both: the lines a logger writes when a run starts or ends
     (`event` = `start`, `summary`), not epochs. (After a Lightning file's rows are merged into
     epochs: its learning-rate monitor's rows have neither either.)"""
-    renames = keras_names(header)
-    names = [renames.get(cell, cell) for cell in header]
+    names = _keras_header(header)
     if "epoch" not in names or "loss" not in names:
         return rows
     kept = [i for i, name in enumerate(names) if name in ("epoch", "loss", "val_loss")]
@@ -257,3 +255,9 @@ def interleaved_runs(epochs: list[float | None]) -> list[list[int]] | None:
             runs.append([index])
     woven = any(run[-1] - run[0] + 1 != len(run) for run in runs)
     return runs if woven else None
+
+
+def _keras_header(header: list[str]) -> list[str]:
+    """The header's names as Keras's (`train_loss` → `loss`), in its order."""
+    renames = keras_names(header)
+    return [renames.get(cell, cell) for cell in header]

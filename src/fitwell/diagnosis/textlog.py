@@ -9,12 +9,12 @@ line or on a line before names the epoch it belongs to. Several records of one e
 Keras rewrites its progress line during the epoch and ends it with the validation metrics, so the
 epoch's last full record gives the values, and a line of other names adds its own (validation
 printed apart, `Epoch 3 Validation - Loss: 0.61` or `Val. Loss: 0.61`, is read as `val_loss`).
-Without any epoch marker, every record is an epoch (a line printed twice in a row, once). When
-the epoch count starts again on a line with a training loss, or a line names the next fold of a
-cross-validation (`=== Training fold 2 ===`), a new run began and the last one is read (a line
-that names an earlier epoch without one, such as a checkpoint reloaded after training, starts
-nothing). Names are read
-as Keras's (`Train Loss` → `loss`, `Val Acc` → `val_acc`), and a `%` after a number is dropped
+Without any epoch marker, every record is an epoch (a line printed twice in a row, once: a
+frozen loss in a log with epoch markers keeps its every epoch). When the epoch count starts again
+on a line with a training loss, or a line names the next fold of a cross-validation (`=== Training
+fold 2 ===`), a new run began and the last one is read (a line that names an earlier epoch
+without one, such as a checkpoint reloaded after training, starts nothing). Names are read as
+Keras's (`Train Loss` → `loss`, `Val Acc` → `val_acc`), and a `%` after a number is dropped
 (accuracy in percent is then divided by 100 as for a CSV).
 """
 
@@ -66,14 +66,16 @@ def _records(
     unmarked: dict[str, float] | None = None  # the last record before the first epoch marker
     fold, previous = None, None
     for line in re.split(r"[\r\n]+", text):
+        if not marked and line.strip() == previous:
+            continue  # the line before printed again (with epoch markers, an epoch repeats itself)
+        previous = line.strip()
         found = _EPOCH.search(line)
         if found:
             epoch = int(found.group(1))
         fold = _next_fold(line, fold, runs)
         pairs = _metrics(line)
-        if not any(is_loss(name) for name in pairs) or pairs == previous:
-            continue  # no loss, or the line before printed again
-        previous = pairs
+        if not any(is_loss(name) for name in pairs):
+            continue
         if marked and epoch is None:
             unmarked = pairs  # metrics printed before the first epoch (a summary, an evaluation)
             continue
