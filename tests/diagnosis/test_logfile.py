@@ -65,10 +65,70 @@ def test_runs_with_a_title_line_each_and_empty_separator_lines_are_split(tmp_pat
     assert "2 runs appended" in curves.notes[1] and "lines 11–13" in curves.notes[1]
 
 
-def test_a_resumed_run_whose_epochs_go_back_is_a_new_run(tmp_path):
+def test_a_resumed_run_is_read_whole_with_the_resumed_epochs_replacing_the_first_records(tmp_path):
+    # Resumed from the checkpoint of epoch 1 (CSVLogger(append=True), fit(initial_epoch=2)): the
+    # epochs it redid are read from the resume, the ones before from the first records.
     path = tmp_path / "log.csv"
-    path.write_text(HEADER + _rows([2.0, 1.0, 0.9, 0.8]) + _rows([0.85, 0.7], start=2))
-    assert read_curves(path).epochs.tolist() == [2, 3]
+    path.write_text(HEADER + _rows([2.0, 1.0, 0.9, 0.8]) + _rows([0.85, 0.7, 0.6], start=2))
+    curves = read_curves(path)
+    assert curves.epochs.tolist() == [0, 1, 2, 3, 4]
+    assert curves.values["loss"].tolist() == [2.0, 1.0, 0.85, 0.7, 0.6]
+    assert curves.notes == (
+        "the run was resumed once (at epoch 2, line 6): each resume's records replace "
+        "the earlier ones of the epochs it redid.",
+    )
+
+
+def test_a_run_started_at_a_later_epoch_number_from_another_loss_level_is_a_run_of_its_own(tmp_path):
+    # A published log (j_023): pretraining for epochs 0-148, then fine-tuning started at epoch 92 on
+    # other data, its loss 13 times the pretraining's there: not a resume.
+    path = tmp_path / "log.csv"
+    path.write_text(HEADER + _rows([0.5, 0.02, 0.01, 0.008]) + _rows([0.1, 0.06, 0.04], start=2))
+    curves = read_curves(path)
+    assert curves.epochs.tolist() == [2, 3, 4] and curves.values["loss"].tolist() == [0.1, 0.06, 0.04]
+    assert "2 runs appended" in curves.notes[0]
+
+
+def test_json_records_of_a_resumed_run_and_of_appended_runs(tmp_path):
+    # A published history (al_019): per-epoch records of a run resumed at epochs 3 and 4.
+    path = tmp_path / "history.json"
+    losses = {1: 0.42, 2: 0.32, 3: 0.30}
+    records = [{"epoch": e, "train_loss": loss, "val_loss": loss * 2} for e, loss in losses.items()]
+    records += [{"epoch": e, "train_loss": loss, "val_loss": loss * 2} for e, loss in [(3, 0.31), (4, 0.28)]]
+    records += [{"epoch": e, "train_loss": loss, "val_loss": loss * 2} for e, loss in [(4, 0.30), (5, 0.25)]]
+    path.write_text(json.dumps(records))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.42, 0.32, 0.31, 0.30, 0.25]
+    assert curves.epochs.tolist() == [0, 1, 2, 3, 4]  # counted from 1 in the file
+    assert "the run was resumed 2 times (at epochs 3 and 4, records 4 and 6)" in " ".join(curves.notes)
+    records = [{"epoch": e, "loss": 1.0 / (e + 1)} for e in range(3)] + [{"epoch": 0, "loss": 2.0}]
+    path.write_text(json.dumps(records + [{"epoch": 1, "loss": 1.5}]))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [2.0, 1.5]
+    assert "2 runs appended one after another (the epoch count starts again at record 4)" in curves.notes[1]
+
+
+def test_a_model_prefix_before_train_and_val_names_one_run_not_two_phases(tmp_path):
+    # A published history (al_004): `coil_train_losses` and `coil_val_losses` are one run's curves.
+    path = tmp_path / "history.json"
+    path.write_text(
+        json.dumps({"coil_train_losses": [0.04, 0.03, 0.02], "coil_val_losses": [0.05, 0.04, 0.04]})
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.04, 0.03, 0.02]
+    assert curves.values["val_loss"].tolist() == [0.05, 0.04, 0.04]
+
+
+def test_abbreviated_column_names_and_a_printed_name_is_value(tmp_path):
+    # Two published logs: a table headed `Valid. Loss` (ak_008) and lines `Epoch:0, mask loss is
+    # 0.1366` (ak_020).
+    path = tmp_path / "stats.csv"
+    path.write_text("epoch,Training Loss,Train Accur.,Valid. Loss,Valid. Accur.\n1,0.11,0.95,0.07,0.97\n")
+    assert set(read_curves(path).values) == {"loss", "accur", "val_loss", "val_accur"}
+    path = tmp_path / "train.csv"
+    path.write_text("".join(f"Epoch:{e}, mask loss is {loss} \n" for e, loss in enumerate([0.14, 0.1, 0.09])))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.14, 0.1, 0.09] and curves.epochs.tolist() == [0, 1, 2]
 
 
 def test_title_lines_before_the_header_are_skipped_with_a_note(tmp_path):

@@ -176,6 +176,24 @@ def test_a_smooth_climb_of_six_percent_is_overfitting_and_the_same_climb_in_nois
     )
 
 
+def test_a_noisy_rise_that_lasts_while_the_training_loss_collapses_is_overfitting():
+    # A published 30-epoch log (ai_014, both readers: clear overfitting): validation loss lowest
+    # (0.0706) at epoch 9, then 0.075-0.112 for 21 epochs; its noise (0.01) makes the smoothed
+    # rise of 22% less than two noise deviations, but it lasted while the training loss fell 10x.
+    val = [0.095, 0.094, 0.0742, 0.0875, 0.076, 0.0832, 0.0743, 0.0845, 0.0706, 0.1077, 0.1065, 0.0956]
+    val += [0.0875, 0.091, 0.0857, 0.0841, 0.0878, 0.0881, 0.0905, 0.1095, 0.0895, 0.1011, 0.0842]
+    val += [0.0925, 0.0893, 0.1003, 0.112, 0.0893, 0.0751, 0.1063]
+    loss = np.geomspace(0.22, 0.002, len(val)).tolist()
+    finding = diagnose({"loss": loss, "val_loss": val}).primary
+    assert finding.kind == "overfitting" and finding.evidence["best_epoch"] == 8
+    assert "rose 22% (smoothed 0.0743 → 0.0909" in finding.summary
+    for strict in (Thresholds(overfit_lasting_noise_multiple=2.0), Thresholds(overfit_lasting_epochs=25)):
+        assert "overfitting" not in diagnose({"loss": loss, "val_loss": val}, thresholds=strict).kinds
+    # The same validation curve while the training loss only fell 20% since epoch 9: noise.
+    loss = np.concatenate([np.geomspace(0.22, 0.1, 9), np.linspace(0.1, 0.08, len(val) - 9)]).tolist()
+    assert "overfitting" not in diagnose({"loss": loss, "val_loss": val}).kinds
+
+
 def test_a_huge_accuracy_gap_is_overfitting_even_while_the_validation_loss_still_edges_down():
     # A published run (ah_001: 196 car models): training accuracy 0.9995 against 0.565 on
     # validation, whose loss was still edging down (1.832 at epoch 48, 1.836 at 50).

@@ -20,6 +20,7 @@ column named after a loss (`dice_loss`) and `avg_loss`/`mean_loss`; words writte
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 __all__ = ["SET_PREFIXES", "is_loss_measure", "keras_name", "keras_named", "keras_names", "names_note"]
@@ -68,8 +69,10 @@ _LOGGER_NAMES = {"metrics/accuracy_top1": "val_accuracy", "lr/pg0": "learning_ra
 
 
 def _words(name: str) -> str:
-    """Lower-case words joined by `_`; `-`, `/` and spaces separate words (`train/box_loss`)."""
-    return "_".join(name.strip().lower().replace("-", " ").replace("/", " ").split())
+    """Lower-case words joined by `_`; `-`, `/` and spaces separate words (`train/box_loss`), and
+    a word's abbreviating period is dropped (`Valid. Loss`)."""
+    spaced = re.sub(r"\.(?=\s|$)", " ", name.strip().lower().replace("-", " ").replace("/", " "))
+    return "_".join(spaced.split())
 
 
 #: The names loggers give the sets, as the prefix of Keras's name for their curves: after the
@@ -386,8 +389,9 @@ def _phases_at(names: list[str], depth: int) -> list[str]:
             return []
         prefix, rest = "_".join(words[:depth]) + "_", "_".join(words[depth:])
         has_loss[prefix] = has_loss.get(prefix, False) or keras_name(rest) == "loss"
-    if len(has_loss) < 2 or set(has_loss) & {*_TRAIN_PREFIXES, *_VAL_PREFIXES, "test_"}:
-        return []  # `train_loss` and `val_loss` are one run's two curves, not two phases
+    last_words = {prefix.split("_")[-2] + "_" for prefix in has_loss}
+    if len(has_loss) < 2 or last_words & {*_TRAIN_PREFIXES, *_VAL_PREFIXES, "test_"}:
+        return []  # `train_loss` and `val_loss` (or `coil_train_losses`) are one run's two curves
     return list(has_loss) if all(has_loss.values()) else []
 
 

@@ -52,6 +52,7 @@ from fitwell.diagnosis.table_layouts import (
     interleaved_runs,
     is_number,
     one_row_per_epoch,
+    resumed_run,
     without_event_rows,
 )
 from fitwell.diagnosis.textlog import read_text_records
@@ -183,10 +184,37 @@ def _read_json(text: str, path: str) -> LogFile:
         epochs = columns.get("epoch")
     columns.pop("epoch", None)
     epoch_list = [int(e) for e in epochs] if isinstance(epochs, list) else None
+    if epoch_list is not None and all(len(column) == len(epoch_list) for column in columns.values()):
+        columns, epoch_list = _json_runs(columns, epoch_list, notes)
     counted = None
     if not keras_epochs:  # an epoch count a loop wrote means its own numbers
         epoch_list, counted = counted_from_zero(epoch_list, own_numbers="loss" not in data)
     return LogFile(columns, epoch_list, [*notes, *filter(None, [note, counted])], is_json=True)
+
+
+def _json_runs(
+    columns: dict[str, list], epochs: list[int], notes: list[str]
+) -> tuple[dict[str, list], list[int]]:
+    """The records of the run a JSON history holds when its epoch count goes back: a run resumed
+    from checkpoints (`resumed_run`), or the last of several runs appended one after another."""
+    resumed = resumed_run(epochs, columns.get("loss"))
+    if resumed is not None:
+        chosen, resumes = resumed
+        where = f"record{'s' * (len(resumes) > 1)} {_joined([i + 1 for i in resumes])}"
+        notes.append(_resumed_note([epochs[i] for i in resumes], where))
+    else:
+        starts = [i for i in range(1, len(epochs)) if _restarts(epochs[i - 1], epochs[i])]
+        if not starts:
+            return columns, epochs
+        chosen = list(range(starts[-1], len(epochs)))
+        notes.append(
+            f"the file holds {len(starts) + 1} runs appended one after another (the epoch count starts "
+            f"again at record{'s' * (len(starts) > 1)} {_joined([i + 1 for i in starts])}): this is the "
+            f"last one (records {starts[-1] + 1}–{len(epochs)})."
+        )
+    return {name: [column[i] for i in chosen] for name, column in columns.items()}, [
+        epochs[i] for i in chosen
+    ]
 
 
 # -- CSV ---------------------------------------------------------------------------------------
@@ -410,6 +438,17 @@ def _last_run(
 ) -> tuple[dict[str, list[float | None]], list[float | None] | None]:
     """The values and epochs of the last of several appended runs (where the header repeated or
     the epoch column restarts), with a note naming the lines; all of them for one run."""
+    loss = next((column for name, column in values.items() if keras_name(name) == "loss"), None)
+    resumed = resumed_run(epochs, loss) if epochs is not None and starts == [0] else None
+    if resumed is not None:
+        chosen, resumes = resumed
+        lines = [rows[i][0] for i in resumes]
+        notes.append(
+            _resumed_note([epochs[i] for i in resumes], f"line{'s' * (len(lines) > 1)} {_joined(lines)}")
+        )
+        return {name: [column[i] for i in chosen] for name, column in values.items()}, [
+            epochs[i] for i in chosen
+        ]
     if epochs is not None:
         starts = starts + [i for i in range(1, len(epochs)) if _restarts(epochs[i - 1], epochs[i])]
     starts = sorted(set(starts) - {len(rows)})
@@ -433,18 +472,28 @@ def _last_run(
         values = {name: [column[i] for i in chosen] for name, column in values.items()}
         return values, [epochs[i] for i in chosen]
     first_line, last_line = rows[starts[-1]][0], rows[-1][0]
-    lines_text = [str(rows[s][0]) for s in starts[1:]]
-    where = (
-        f"line {lines_text[0]}"
-        if len(lines_text) == 1
-        else f"lines {', '.join(lines_text[:-1])} and {lines_text[-1]}"
-    )
+    lines_text = [rows[s][0] for s in starts[1:]]
+    where = f"line{'s' * (len(lines_text) > 1)} {_joined(lines_text)}"
     notes.append(
         f"the file holds {len(starts)} runs appended one after another (new runs start at {where}); "
         f"this is the last one (lines {first_line}–{last_line})."
     )
     values = {name: column[starts[-1] :] for name, column in values.items()}
     return values, None if epochs is None else epochs[starts[-1] :]
+
+
+def _joined(numbers: list) -> str:
+    """`"7"`, `"7 and 9"`, `"7, 9 and 12"`."""
+    text = [str(int(number)) for number in numbers]
+    return text[0] if len(text) == 1 else f"{', '.join(text[:-1])} and {text[-1]}"
+
+
+def _resumed_note(epochs: list, where: str) -> str:
+    times = "once" if len(epochs) == 1 else f"{len(epochs)} times"
+    return (
+        f"the run was resumed {times} (at epoch{'s' * (len(epochs) > 1)} {_joined(epochs)}, {where}): each "
+        "resume's records replace the earlier ones of the epochs it redid."
+    )
 
 
 def _lines_text(numbers: list[int]) -> str:

@@ -124,7 +124,8 @@ def _worse_after_best(run: RunView, min_rise: float) -> tuple[OverfitEvidence, i
     (`RunView.watched`: the validation loss, else a validation metric): `worse` when, while the
     training loss fell, it rose at least `min_rise` after its minimum, clearly (above its noise)
     and lastingly (epochs after it), or at least `overfit_clean_rise` on a curve so smooth that
-    no noise explains it, or climbed epoch after epoch (`_rising_steadily`)."""
+    no noise explains it, or rose less above its noise but for long (`_rose_lastingly`), or
+    climbed epoch after epoch (`_rising_steadily`)."""
     th, watched = run.thresholds, run.watched
     evidence = measure_overfitting(watched.values, tail_fraction=th.tail_fraction)
     if evidence is None:
@@ -143,8 +144,26 @@ def _worse_after_best(run: RunView, min_rise: float) -> tuple[OverfitEvidence, i
             and evidence.rise >= th.overfit_clean_rise
         )
     )
-    worse = train_fell and (rose or _rising_steadily(run, watched.values, evidence.noise))
+    worse = train_fell and (
+        rose
+        or _rose_lastingly(run, evidence, min_rise, train_at_best)
+        or _rising_steadily(run, watched.values, evidence.noise)
+    )
     return evidence, best_index, train_at_best, worse
+
+
+def _rose_lastingly(run: RunView, evidence: OverfitEvidence, min_rise: float, train_at_best: float) -> bool:
+    """A rise of `min_rise` that is less than two noise deviations, told from noise by lasting:
+    `overfit_lasting_epochs` epochs after the minimum, with the training loss down
+    `overfit_lasting_train_drop` since. The end level it is measured to is a median over the
+    end window, steadier than one epoch."""
+    th = run.thresholds
+    return (
+        evidence.epochs_after >= th.overfit_lasting_epochs
+        and evidence.rise >= min_rise
+        and evidence.end_value - evidence.best_value > th.overfit_lasting_noise_multiple * evidence.noise
+        and run.end_loss < (1.0 - th.overfit_lasting_train_drop) * train_at_best
+    )
 
 
 def _metric_overfitting(run: RunView) -> Finding | None:

@@ -257,6 +257,48 @@ def interleaved_runs(epochs: list[float | None]) -> list[list[int]] | None:
     return runs if woven else None
 
 
+def resumed_run(
+    epochs: list[float | None], loss: list[float | None] | None = None
+) -> tuple[list[int], list[int]] | None:
+    """`(rows, resumes)` of a run resumed from checkpoints: the epoch count goes back, but never to
+    its first epoch (`1 2 3 3 4 5 4 5 6`: resumed at epoch 3, then at 4), and the training loss
+    (when given) carries on where the epoch it redid was (within a factor of 2: a fine-tuning
+    run started at a later epoch number on other data is a run of its own). Each resume redid the
+    epochs from its own on, so its records replace the earlier ones of those epochs: `rows` are
+    the positions read, in order, `resumes` where each resume starts. None for a count that never
+    goes back, or goes back to its first epoch or below (runs appended, or written at once).
+
+    Example:
+        >>> resumed_run([1, 2, 3, 3, 4, 5, 4, 5, 6])
+        ([0, 1, 3, 6, 7, 8], [3, 6])
+        >>> resumed_run([0, 1, 2, 0, 1]) is None  # a second run, from the start
+        True
+        >>> resumed_run([0, 1, 2, 1, 2], [0.9, 0.5, 0.4, 2.0, 1.2]) is None  # not where epoch 1 was
+        True
+    """
+    if not epochs or any(epoch is None for epoch in epochs):
+        return None
+    rows: list[int] = []
+    resumes = []
+    for index, epoch in enumerate(epochs):
+        if rows and epoch <= epochs[rows[-1]]:
+            redone = [row for row in rows if epochs[row] >= epoch]
+            if epoch <= epochs[0] or not _carries_on(loss, redone[0], index):
+                return None
+            resumes.append(index)
+            rows = [row for row in rows if epochs[row] < epoch]
+        rows.append(index)
+    return (rows, resumes) if resumes else None
+
+
+def _carries_on(loss: list[float | None] | None, before: int, after: int) -> bool:
+    """Whether the loss at `after` is within a factor of 2 of that at `before` (True when unknown)."""
+    if loss is None or loss[before] is None or loss[after] is None:
+        return True
+    low, high = sorted((abs(loss[before]), abs(loss[after])))
+    return high <= 2.0 * low
+
+
 def _keras_header(header: list[str]) -> list[str]:
     """The header's names as Keras's (`train_loss` → `loss`), in its order."""
     renames = keras_names(header)

@@ -28,7 +28,10 @@ from fitwell.diagnosis.column_names import is_loss_measure, keras_name
 __all__ = ["read_text_records"]
 
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf"
-_PAIR = re.compile(rf"(?P<name>[A-Za-z][A-Za-z0-9_ @.]*?)\s*[:=]\s*(?P<value>{_NUMBER})%?", re.IGNORECASE)
+#: `name: value`, `name = value` or `name is value`.
+_PAIR = re.compile(
+    rf"(?P<name>[A-Za-z][A-Za-z0-9_ @.]*?)(?:\s*[:=]|\s+is)\s*(?P<value>{_NUMBER})%?", re.IGNORECASE
+)
 #: `Name number` as a whole field of a line whose fields are set apart by `|`, `,` or `;`.
 _FIELD = re.compile(
     rf"(?P<name>[A-Za-z][A-Za-z0-9_@.]*(?: [A-Za-z][A-Za-z0-9_@.]*)*)\s+(?P<value>{_NUMBER})%?\s*(?=$|[|,;])",
