@@ -49,6 +49,7 @@ REFUSED = (
 NAMED_COLUMNS = {
     "h_014.csv": ("epoch", "loss", "accuracy", "val_loss", "val_accuracy"),
     "m_009.csv": ("loss", "val_loss"),
+    "ak_006.csv": ("epoch", "loss", "val_loss"),
     "w_024.csv": ("epoch", "train_loss", "grad_norm", "test_accuracy", "test_loss"),
     "y_010.csv": ("loss", "val_loss"),
 }

@@ -189,8 +189,8 @@ LATER_BATCHES = {
     # and 9/21 when first scored (9/22 and 9/21 with the rules and reader of the session's start,
     # which refused eight of `ac`); then revised on: 12/22 and 10/21 (an AUC or an overlap score
     # that a constant cannot reach shows learning; a near-perfect model's loss jumping while its
-    # accuracy held is not `diverged`).
-    "heldout28": (12, 22, 17),
+    # accuracy held is not `diverged`); 13/22 once a noisy rise that lasted is overfitting.
+    "heldout28": (13, 22, 17),
     "heldout29": (11, 21, 15),
     # Collected after that revision (`ae`: 20 CSV and text logs, `af`: 20 JSON histories; the reader
     # learned a validation line after an `[Epoch: 05]` marker, two-word phase names and a first
@@ -209,12 +209,20 @@ LATER_BATCHES = {
     "heldout33": (14, 20, 19),
     # Collected after that revision (`ai`: 20 CSV and text logs, `aj`: 20 JSON histories; the reader
     # learned a printed cross-validation, read fold by fold, before they were scored): 14/20 and
-    # 10/20 when first scored (the same with the rules and reader of the session's start); not
-    # revised on.
-    "heldout34": (14, 20, 18),
+    # 10/20 when first scored (the same with the rules and reader of the session's start); then
+    # revised on: 15/20 (a noisy rise that lasted while the training loss fell is overfitting).
+    "heldout34": (15, 20, 18),
     "heldout35": (10, 20, 15),
+    # Collected after a noisy rise that lasted became overfitting (`ak`: 20 CSV and text logs, `al`:
+    # 20 JSON histories; the reader learned a run resumed from checkpoints, a model's name before
+    # `train_`/`val_`, `Valid. Loss`, `name is value` lines, and JSON records of appended runs before
+    # they were scored; `ak_006` has no header and is read with its columns named): 11/20 and
+    # 13/20 when first scored (8/20 and 13/20 with the rules and reader of the session's start,
+    # which refused one); not revised on.
+    "heldout36": (11, 20, 19),
+    "heldout37": (13, 20, 16),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout35`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout37`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -239,12 +247,12 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
 @pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (24/40 on the last two batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     right, total = (
-        a + b for a, b in zip(_right(results, "heldout34"), _right(results, "heldout35"), strict=True)
+        a + b for a, b in zip(_right(results, "heldout36"), _right(results, "heldout37"), strict=True)
     )
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_fifteen_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixteen_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -281,12 +289,16 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_fifteen_known
     # `ah` added two `overfitting` on a validation loss that hardly rose: 1%
     # (smoothed, 0.300 to 0.304) over the last two of 20 epochs, which the readers call flat (their
     # second label is overfitting); and 0.022 to 0.025 on a detector at 99.5% on both sets, which
-    # both readers call clearly healthy.
+    # both readers call clearly healthy. Batches `ak` and `al` added one, `overfitting`, which both
+    # readers name as their second label: a captcha model's validation loss flat at 0.040-0.053 for
+    # 50 epochs (12% above its low, smoothed, over the last 20) while the training loss fell to
+    # 0.003; its validation accuracy was still edging up.
     assert flagged == [
         "ad_013.json",
         "af_013.json",
         "ag_009.csv",
         "ah_017.json",
+        "ak_001.csv",
         "d_019.csv",
         "d_042.csv",
         "n_016.json",
@@ -312,10 +324,10 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # and say so: three more healthy runs, carrying the close calls of such runs. Then batches
         # `ag` and `ah`: four more runs read overfitting were called healthy, none noted. Then `ai`
         # and `aj` (not revised on). Then a noisy rise that lasted is overfitting: one noted run of
-        # `ai`, read overfitting by both readers, is found.
-        "still_improving": (17, 52, 30, 270),
-        "overfitting": (19, 43, 36, 270),
-        "unstable": (8, 25, 22, 270),
+        # `ai`, read overfitting by both readers, is found. Then `ak` and `al` (not revised on).
+        "still_improving": (18, 54, 30, 279),
+        "overfitting": (21, 48, 38, 279),
+        "unstable": (8, 26, 23, 279),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
