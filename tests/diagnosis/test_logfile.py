@@ -106,6 +106,10 @@ def test_json_records_of_a_resumed_run_and_of_appended_runs(tmp_path):
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == [2.0, 1.5]
     assert "2 runs appended one after another (the epoch count starts again at record 4)" in curves.notes[1]
+    path.write_text(
+        json.dumps([{"epoch": 0, "loss": loss} for loss in (2.0, 1.5, 1.2)])
+    )  # fit(epochs=1) calls
+    assert read_curves(path).values["loss"].tolist() == [2.0, 1.5, 1.2]
 
 
 def test_a_model_prefix_before_train_and_val_names_one_run_not_two_phases(tmp_path):

@@ -204,7 +204,7 @@ def _json_runs(
         notes.append(_resumed_note([epochs[i] for i in resumes], where))
     else:
         starts = [i for i in range(1, len(epochs)) if _restarts(epochs[i - 1], epochs[i])]
-        if not starts:
+        if not starts or len(starts) == len(epochs) - 1:  # every record restarts: one run, in order
             return columns, epochs
         chosen = list(range(starts[-1], len(epochs)))
         notes.append(
@@ -212,6 +212,11 @@ def _json_runs(
             f"again at record{'s' * (len(starts) > 1)} {_joined([i + 1 for i in starts])}): this is the "
             f"last one (records {starts[-1] + 1}–{len(epochs)})."
         )
+    return _picked(columns, epochs, chosen)
+
+
+def _picked(columns: dict[str, list], epochs: list, chosen: list[int]) -> tuple[dict[str, list], list]:
+    """The columns and epochs at the positions `chosen`, in their order."""
     return {name: [column[i] for i in chosen] for name, column in columns.items()}, [
         epochs[i] for i in chosen
     ]
@@ -446,9 +451,7 @@ def _last_run(
         notes.append(
             _resumed_note([epochs[i] for i in resumes], f"line{'s' * (len(lines) > 1)} {_joined(lines)}")
         )
-        return {name: [column[i] for i in chosen] for name, column in values.items()}, [
-            epochs[i] for i in chosen
-        ]
+        return _picked(values, epochs, chosen)
     if epochs is not None:
         starts = starts + [i for i in range(1, len(epochs)) if _restarts(epochs[i - 1], epochs[i])]
     starts = sorted(set(starts) - {len(rows)})
@@ -469,8 +472,7 @@ def _last_run(
             f"the file holds {len(woven)} runs written into it at the same time (their epoch numbers "
             f"interleave): read the one that started last, on lines {shown}."
         )
-        values = {name: [column[i] for i in chosen] for name, column in values.items()}
-        return values, [epochs[i] for i in chosen]
+        return _picked(values, epochs, chosen)
     first_line, last_line = rows[starts[-1]][0], rows[-1][0]
     lines_text = [rows[s][0] for s in starts[1:]]
     where = f"line{'s' * (len(lines_text) > 1)} {_joined(lines_text)}"

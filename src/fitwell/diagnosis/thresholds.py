@@ -132,8 +132,9 @@ class Thresholds:
         overfit_lasting_epochs: ...after the minimum while the training loss fell
             `overfit_lasting_train_drop` from it: the end level is a median over several epochs,
             steadier than the one-epoch noise. (Measured on all labelled runs: two published runs
-            both readers call overfitting gained, one of them clear, none lost; one noise unit
-            less lost two that both readers call healthy.)
+            both readers call overfitting gained, one of them clear, none lost; at one deviation
+            instead of 1.5, two that both readers call healthy were lost. The next batch, scored
+            once, gained one more that both readers call clear.)
         overfit_lasting_train_drop: See `overfit_lasting_epochs`.
         overfit_metric_noise: Without a validation loss, a validation accuracy-like score
             (between 0 and 1) must fall from its best to its end by more than this many
