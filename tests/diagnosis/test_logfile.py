@@ -105,7 +105,8 @@ def test_json_records_of_a_resumed_run_and_of_appended_runs(tmp_path):
     path.write_text(json.dumps(records + [{"epoch": 1, "loss": 1.5}]))
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == [2.0, 1.5]
-    assert "2 runs appended one after another (the epoch count starts again at record 4)" in curves.notes[1]
+    assert "2 runs appended one after another (new runs start at record 4)" in curves.notes[1]
+    assert "this is the last one (records 4–5)" in curves.notes[1]
     path.write_text(
         json.dumps([{"epoch": 0, "loss": loss} for loss in (2.0, 1.5, 1.2)])
     )  # fit(epochs=1) calls

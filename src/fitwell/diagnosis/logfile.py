@@ -185,34 +185,12 @@ def _read_json(text: str, path: str) -> LogFile:
     columns.pop("epoch", None)
     epoch_list = [int(e) for e in epochs] if isinstance(epochs, list) else None
     if epoch_list is not None and all(len(column) == len(epoch_list) for column in columns.values()):
-        columns, epoch_list = _json_runs(columns, epoch_list, notes)
+        numbers = list(range(1, len(epoch_list) + 1))
+        columns, epoch_list = _last_run(numbers, [0], columns, epoch_list, notes, unit="record")
     counted = None
     if not keras_epochs:  # an epoch count a loop wrote means its own numbers
         epoch_list, counted = counted_from_zero(epoch_list, own_numbers="loss" not in data)
     return LogFile(columns, epoch_list, [*notes, *filter(None, [note, counted])], is_json=True)
-
-
-def _json_runs(
-    columns: dict[str, list], epochs: list[int], notes: list[str]
-) -> tuple[dict[str, list], list[int]]:
-    """The records of the run a JSON history holds when its epoch count goes back: a run resumed
-    from checkpoints (`resumed_run`), or the last of several runs appended one after another."""
-    resumed = resumed_run(epochs, columns.get("loss"))
-    if resumed is not None:
-        chosen, resumes = resumed
-        where = f"record{'s' * (len(resumes) > 1)} {_joined([i + 1 for i in resumes])}"
-        notes.append(_resumed_note([epochs[i] for i in resumes], where))
-    else:
-        starts = [i for i in range(1, len(epochs)) if _restarts(epochs[i - 1], epochs[i])]
-        if not starts or len(starts) == len(epochs) - 1:  # every record restarts: one run, in order
-            return columns, epochs
-        chosen = list(range(starts[-1], len(epochs)))
-        notes.append(
-            f"the file holds {len(starts) + 1} runs appended one after another (the epoch count starts "
-            f"again at record{'s' * (len(starts) > 1)} {_joined([i + 1 for i in starts])}): this is the "
-            f"last one (records {starts[-1] + 1}–{len(epochs)})."
-        )
-    return _picked(columns, epochs, chosen)
 
 
 def _picked(columns: dict[str, list], epochs: list, chosen: list[int]) -> tuple[dict[str, list], list]:
@@ -355,7 +333,7 @@ def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, 
     values = _table_values(rows, path, header, notes)
     epochs = values.pop("epoch", None)
     first_epoch = epochs[0] if epochs else None  # of the file, not of its last run
-    values, epochs = _last_run(rows, starts, values, epochs, notes)
+    values, epochs = _last_run([number for number, _ in rows], starts, values, epochs, notes)
     epoch_list = None if epochs is None else [int(e) if e is not None else -1 for e in epochs]
     own_numbers = "loss" not in (cell.strip() for cell in header)  # Keras's CSVLogger counts from 0
     epoch_list, counted = counted_from_zero(epoch_list, first_epoch, own_numbers=own_numbers)
@@ -435,30 +413,31 @@ def _table_values(
 
 
 def _last_run(
-    rows: list[tuple[int, list[str]]],
+    numbers: list[int],
     starts: list[int],
     values: dict[str, list[float | None]],
     epochs: list[float | None] | None,
     notes: list[str],
+    unit: str = "line",
 ) -> tuple[dict[str, list[float | None]], list[float | None] | None]:
-    """The values and epochs of the last of several appended runs (where the header repeated or
-    the epoch column restarts), with a note naming the lines; all of them for one run."""
+    """The values and epochs of the run a file holds when its header repeats (`starts`) or its
+    epoch count goes back: a run resumed from checkpoints (`resumed_run`), one-epoch fits appended,
+    runs written at once (`interleaved_runs`), or the last of several runs appended one after
+    another; with a note naming the rows by their `numbers` (of lines, or of JSON records)."""
     loss = next((column for name, column in values.items() if keras_name(name) == "loss"), None)
     resumed = resumed_run(epochs, loss) if epochs is not None and starts == [0] else None
     if resumed is not None:
         chosen, resumes = resumed
-        lines = [rows[i][0] for i in resumes]
-        notes.append(
-            _resumed_note([epochs[i] for i in resumes], f"line{'s' * (len(lines) > 1)} {_joined(lines)}")
-        )
+        where = _where(unit, [numbers[i] for i in resumes])
+        notes.append(_resumed_note([epochs[i] for i in resumes], where))
         return _picked(values, epochs, chosen)
     if epochs is not None:
         starts = starts + [i for i in range(1, len(epochs)) if _restarts(epochs[i - 1], epochs[i])]
-    starts = sorted(set(starts) - {len(rows)})
-    if len(rows) > 2 and len(starts) == len(rows):
+    starts = sorted(set(starts) - {len(numbers)})
+    if len(numbers) > 2 and len(starts) == len(numbers):
         # Every row restarts: one-epoch fit() calls in a loop, appended (the epoch is always 0).
         notes.append(
-            f"the epoch column restarts on every row ({len(rows)} one-epoch fit() calls appended, "
+            f"the epoch column restarts on every row ({len(numbers)} one-epoch fit() calls appended, "
             "it seems): the rows are read as consecutive epochs of one run."
         )
         return values, None
@@ -467,21 +446,24 @@ def _last_run(
     woven = interleaved_runs(epochs) if epochs is not None else None
     if woven is not None and 2 * len(woven) <= len(starts):  # far fewer runs than restarts
         chosen = woven[-1]
-        shown = ", ".join(str(rows[i][0]) for i in chosen)
+        shown = ", ".join(str(numbers[i]) for i in chosen)
         notes.append(
             f"the file holds {len(woven)} runs written into it at the same time (their epoch numbers "
-            f"interleave): read the one that started last, on lines {shown}."
+            f"interleave): read the one that started last, on {unit}s {shown}."
         )
         return _picked(values, epochs, chosen)
-    first_line, last_line = rows[starts[-1]][0], rows[-1][0]
-    lines_text = [rows[s][0] for s in starts[1:]]
-    where = f"line{'s' * (len(lines_text) > 1)} {_joined(lines_text)}"
+    where = _where(unit, [numbers[i] for i in starts[1:]])
     notes.append(
         f"the file holds {len(starts)} runs appended one after another (new runs start at {where}); "
-        f"this is the last one (lines {first_line}–{last_line})."
+        f"this is the last one ({unit}s {numbers[starts[-1]]}–{numbers[-1]})."
     )
     values = {name: column[starts[-1] :] for name, column in values.items()}
     return values, None if epochs is None else epochs[starts[-1] :]
+
+
+def _where(unit: str, numbers: list[int]) -> str:
+    """`"line 7"`, `"records 4 and 9"`."""
+    return f"{unit}{'s' * (len(numbers) > 1)} {_joined(numbers)}"
 
 
 def _joined(numbers: list) -> str:
