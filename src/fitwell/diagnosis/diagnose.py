@@ -152,19 +152,7 @@ def _findings(view: RunView, nan_batch: int | None) -> list[Finding]:
     findings = [finding for finding in findings if finding.kind not in dropped]
     if not findings:
         findings = [_healthy(view)]
-    return sorted(findings, key=_rank)
-
-
-def _rank(finding: Finding) -> float:
-    """The findings' order: `KINDS`, except that a validation loss erratic while the training loss
-    is smooth ranks after overfitting: a memorising model's validation loss swings with its
-    confident mistakes, and keeping the best epoch is what helps first. Overfitting told by the
-    metric's gap alone (the validation loss did not rise) ranks after that instability."""
-    if finding.kind == "unstable" and finding.evidence.get("train_spikes") == 0:
-        return KINDS.index("overfitting") + 0.5
-    if finding.kind == "overfitting" and finding.evidence.get("gap_alone"):
-        return KINDS.index("overfitting") + 0.75  # told by the gap alone: after any swings
-    return KINDS.index(finding.kind)
+    return sorted(findings, key=lambda finding: KINDS.index(finding.kind))
 
 
 def _first_of_each_kind(findings: list[Finding]) -> list[Finding]:
