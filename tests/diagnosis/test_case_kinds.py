@@ -355,3 +355,26 @@ def test_a_training_loss_frozen_above_its_best_is_not_learning():
     # A loss that settles at its best, printed to few digits, is converged, not dead.
     settled = loss[:8] + [0.0256] * 69
     assert "not_learning" not in diagnose({"loss": settled, "val_loss": val_loss}, loss="mse").kinds
+
+
+def test_a_validation_iou_or_recall_of_0_at_every_epoch_is_not_learning_whatever_the_loss_did():
+    # A published segmentation run: val_iou 0 at all 25 epochs (background predicted everywhere)
+    # while both losses kept creeping down by growing surer of the background.
+    loss = (0.066 + 0.25 * np.exp(-np.arange(25) / 3)).tolist()
+    val_loss = (0.067 + 0.1 * np.exp(-np.arange(25) / 4)).tolist()
+    run = {"loss": loss, "val_loss": val_loss, "val_acc": [0.98446] * 25, "val_iou": [0.0] * 25}
+    finding = diagnose(run).primary
+    assert finding.kind == "not_learning" and finding.evidence == {"metric": "val_iou", "constant_value": 0.0}
+    assert "val_iou was 0 at each of its 25 epochs: the model never found a positive" in finding.summary
+    # The validation score is read before the training one, and F1, Dice and recall count too.
+    for name in ("val_recall", "val_f1_score", "val_dice_coef", "val_mean_iou"):
+        both = {"loss": loss, "val_loss": val_loss, "recall": [0.5] * 25, name: [0.0] * 25}
+        assert diagnose(both).primary.evidence["metric"] == name
+    # Not a score that found positives later, nor one of 3 epochs, nor a name only containing one.
+    for name, values in (
+        ("val_iou", [0.0] * 5 + [0.2] * 20),
+        ("pct_fg_iou_lt_0_05", [0.0] * 25),
+    ):
+        assert "not_learning" not in diagnose({"loss": loss, "val_loss": val_loss, name: values}).kinds
+    short = {"loss": loss[:3], "val_loss": val_loss[:3], "val_iou": [0.0] * 3}
+    assert "not_learning" not in diagnose(short).kinds

@@ -3,6 +3,8 @@ after the first epoch), or the predictions never changed."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from fitwell.diagnosis import stats
@@ -23,7 +25,8 @@ def check_not_learning(run: RunView) -> Finding | None:
     stuck, evidence, seen = _never_left_the_start(run)
     if not stuck:
         found = (
-            _frozen_predictions(run)
+            _never_a_positive(run)
+            or _frozen_predictions(run)
             or _frozen_loss(run)
             or (None if reference or _score_shows_learning(run) else _flat_after_first_epoch(run))
         )
@@ -171,6 +174,32 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
                 {"metric": name, "constant_value": 0.5},
                 f"{name} stayed at 0.5 (between {format_number(float(np.min(values)))} and "
                 f"{format_number(float(np.max(values)))}): the model ranks no better than a coin.",
+            )
+    return None
+
+
+# Scores of the positive class's hits: 0 at every epoch means not one positive was found.
+_POSITIVE_HIT_SCORE = re.compile(
+    r"^(val_)?(mean_?)?(iou|miou|jaccard|dice|dice_coef|f1|f1_score|recall)(_.*)?$"
+)
+
+
+def _never_a_positive(run: RunView) -> tuple[dict, str] | None:
+    """`(evidence, summary)` when a validation recall, F1, IoU or Dice score (the training one
+    without validation) was exactly 0 at every epoch, at least 4: the model did not find one
+    positive (one class, or the background, predicted throughout), whatever the loss did: a loss
+    can keep falling by growing surer of the majority class. The score is read by its name
+    (`val_recall`, `val_iou`, `val_dice_coef`, `val_f1_score`, ...), not by a name that only
+    contains it (`pct_fg_iou_lt_0_05`)."""
+    for name in sorted(run.curves.values, key=lambda name: not name.startswith("val_")):
+        if (run.has_val and not name.startswith("val_")) or not _POSITIVE_HIT_SCORE.match(name.lower()):
+            continue
+        _, values = run.curves.series(name)
+        if len(values) >= 4 and not np.any(values):
+            return (
+                {"metric": name, "constant_value": 0.0},
+                f"{name} was 0 at each of its {len(values)} epochs: the model never found a positive (one "
+                "class, or the background, predicted throughout), or the metric was never computed.",
             )
     return None
 
