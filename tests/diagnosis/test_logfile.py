@@ -1166,3 +1166,85 @@ def test_a_printed_cross_validation_reads_its_last_fold_and_a_line_printed_twice
     frozen = "100/100 - 1s - loss: 0.6931 - accuracy: 0.5000 - val_loss: 0.6931"
     path.write_text("".join(f"Epoch {epoch}/4\n{frozen}\n" for epoch in range(1, 5)))
     assert read_log_file(str(path)).columns["loss"] == [0.6931] * 4
+
+
+def _trainer_log(epochs=5, per_epoch=4, evaluate_every=None, nan_at=None):
+    """A Hugging Face Trainer `log_history`: training records every 25 steps (`per_epoch` an epoch),
+    evaluations at each epoch's end (or every `evaluate_every` steps), a summary record last."""
+    records, step = [{"epoch": 0.0, "step": 0, "eval_loss": 3.0}], 0
+    for epoch in range(1, epochs + 1):
+        for k in range(1, per_epoch + 1):
+            step += 25
+            loss = 2.0 * 0.7 ** (epoch - 1 + k / per_epoch)
+            if nan_at == (epoch, k):
+                loss = float("nan")
+            records.append(
+                {"epoch": epoch - 1 + k / per_epoch, "step": step, "loss": loss, "learning_rate": 1e-3 / step}
+            )
+            if evaluate_every and step % evaluate_every == 0:
+                records.append(
+                    {"epoch": records[-1]["epoch"], "step": step, "eval_loss": 2.4 * 0.8 ** (step / 100)}
+                )
+        if not evaluate_every:
+            records.append(
+                {
+                    "epoch": float(epoch),
+                    "step": step,
+                    "eval_loss": 2.4 * 0.8**epoch,
+                    "eval_accuracy": 0.5 + 0.05 * epoch,
+                    "eval_runtime": 1.5,
+                    "eval_samples_per_second": 90.0,
+                }
+            )
+    records.append(
+        {"epoch": float(epochs), "step": step, "train_loss": 0.9, "train_runtime": 60.0, "total_flos": 1e12}
+    )
+    return records
+
+
+def test_a_trainer_state_is_read_one_row_per_evaluation(tmp_path):
+    path = tmp_path / "trainer_state.json"
+    path.write_text(json.dumps({"global_step": 500, "log_history": _trainer_log(), "num_train_epochs": 5}))
+    curves = read_curves(path)
+    # The evaluation before any training (step 0), the summary record and the timings are left out.
+    assert sorted(curves.values) == ["learning_rate", "loss", "val_accuracy", "val_loss"]
+    assert curves.epochs.tolist() == [0, 1, 2, 3, 4]
+    expected = [np.mean([2.0 * 0.7 ** (e + k / 4) for k in range(1, 5)]) for e in range(5)]
+    np.testing.assert_allclose(curves.values["loss"], expected)
+    np.testing.assert_allclose(curves.values["val_loss"], [2.4 * 0.8**e for e in range(1, 6)])
+    np.testing.assert_allclose(curves.values["learning_rate"], [1e-3 / (100 * e) for e in range(1, 6)])
+    assert "as one row per evaluation (at epochs 1, 2, 3, …): 5 rows from 26 records" in curves.notes[0]
+    assert "the summary record at the end (train_runtime, …) is not a period" in curves.notes[0]
+    assert "count rows" not in curves.notes[0]
+
+
+def test_a_trainer_log_dumped_to_csv_evaluated_inside_epochs_counts_rows(tmp_path):
+    records = _trainer_log(evaluate_every=150)
+    keys = list(dict.fromkeys(key for record in records for key in record))
+    lines = [",".join(keys)] + [",".join(str(record.get(key, "")) for key in keys) for record in records]
+    path = tmp_path / "training_history.csv"
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    # Evaluations at steps 150, 300 and 450 (epochs 1.5, 3, 4.5); the 50 steps after the last one
+    # are a row of their own, without validation.
+    assert len(curves) == 4
+    np.testing.assert_allclose(
+        curves.values["val_loss"][:3], [2.4 * 0.8 ** (s / 100) for s in (150, 300, 450)]
+    )
+    np.testing.assert_allclose(curves.values["loss"][0], np.mean([2.0 * 0.7 ** (k / 4) for k in range(1, 7)]))
+    np.testing.assert_allclose(curves.values["loss"][3], np.mean([2.0 * 0.7 ** (k / 4) for k in (19, 20)]))
+    assert "(at epochs 1.50, 3, 4.50, …): 4 rows" in curves.notes[0]
+    assert "so the messages count rows, not epochs" in curves.notes[0]
+
+
+def test_a_trainer_log_without_evaluations_is_read_per_epoch_and_a_nan_step_diverges(tmp_path):
+    records = [record for record in _trainer_log(epochs=4, nan_at=(4, 2)) if "eval_loss" not in record]
+    path = tmp_path / "trainer_state.json"
+    path.write_text(json.dumps({"log_history": records}))
+    curves = read_curves(path)
+    assert curves.epochs.tolist() == [0, 1, 2, 3] and "one row per epoch (1, 2, 3, …)" in curves.notes[0]
+    np.testing.assert_allclose(
+        curves.values["loss"][1], np.mean([2.0 * 0.7 ** (1 + k / 4) for k in range(1, 5)])
+    )
+    assert np.isnan(curves.values["loss"][3])  # one NaN step makes the epoch's mean NaN
+    assert diagnose(path).primary.kind == "diverged"

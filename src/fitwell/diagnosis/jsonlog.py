@@ -94,8 +94,9 @@ def labelled_history(text: str) -> tuple[str, str, int] | None:
 
 def as_columns(data: Any) -> tuple[Any, str | None]:
     """Per-epoch lists from a list of per-epoch objects (a loop appending its metrics dict each
-    epoch, alone or under `history`) or from pandas' `to_json()` (`{"loss": {"0": 0.9, ...}}`)."""
-    records = data.get("history") if isinstance(data, Mapping) else data
+    epoch, alone or under `history`; Hugging Face `Trainer`'s records under `log_history`) or
+    from pandas' `to_json()` (`{"loss": {"0": 0.9, ...}}`)."""
+    records = data.get("history", data.get("log_history")) if isinstance(data, Mapping) else data
     if isinstance(records, list) and records and all(isinstance(record, Mapping) for record in records):
         records = [_flattened(record) for record in records]  # `{"epoch": 1, "train": {"loss": ...}}`
         keys = list(dict.fromkeys(key for record in records for key in record))

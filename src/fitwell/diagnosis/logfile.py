@@ -45,6 +45,7 @@ from fitwell.diagnosis.jsonlog import (
     parsed_json,
     quoted_history,
 )
+from fitwell.diagnosis.step_logs import is_step_log, per_evaluation
 from fitwell.diagnosis.table_layouts import MISSING_CELLS as _MISSING
 from fitwell.diagnosis.table_layouts import (
     TENSOR,
@@ -167,6 +168,8 @@ def _read_json(text: str, path: str) -> LogFile:
     notes = [note for note in (literal, turned) if note]
     if literal is not None and literal.startswith(JSON_LINES_NOTE):
         notes = [literal]  # its records are read one column per key, as a list of them is
+    if isinstance(data, Mapping) and is_step_log(data):
+        return _step_log(dict(data), [note for note in notes if note != turned])
     keras_epochs = isinstance(data, Mapping) and isinstance(data.get("history"), Mapping)
     if keras_epochs:  # a Keras History's `epoch` (counted from 0) beside its `history`
         epochs = data.get("epoch")
@@ -191,6 +194,16 @@ def _read_json(text: str, path: str) -> LogFile:
     if not keras_epochs:  # an epoch count a loop wrote means its own numbers
         epoch_list, counted = counted_from_zero(epoch_list, own_numbers="loss" not in data)
     return LogFile(columns, epoch_list, [*notes, *filter(None, [note, counted])], is_json=True)
+
+
+def _step_log(columns: dict[str, list], notes: list[str]) -> LogFile:
+    """A log written every few steps with the epoch as a fraction (`step_logs.py`), as one row per
+    evaluation under Keras's names."""
+    columns, epochs = per_evaluation(columns, notes)
+    columns.pop("epoch", None)
+    columns, renamed = keras_named(columns)
+    epochs, counted = counted_from_zero(epochs, own_numbers=True)
+    return LogFile(columns, epochs, [*notes, *filter(None, [renamed, counted])], is_json=True)
 
 
 def _picked(columns: dict[str, list], epochs: list, chosen: list[int]) -> tuple[dict[str, list], list]:
@@ -327,6 +340,9 @@ def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, 
         skipped = "line 1" if header_index == 1 else f"lines 1–{header_index}"
         notes.append(f"skipped {skipped} before the header ({lines[0].strip()[:50]!r}).")
     rows, starts = _table_rows(lines, path, header_index, delimiter, header, notes)
+    raw = _raw_columns(rows, path, header) if starts == [0] else None
+    if raw is not None and is_step_log(raw):
+        return _step_log(raw, notes)
     if starts == [0]:  # an epoch over several rows (Lightning's CSVLogger), or one row per set
         rows, header = one_row_per_epoch(rows, header, notes)
         rows = without_event_rows(rows, header, notes)
@@ -538,6 +554,17 @@ def _ragged(path: str, number: int, cells: list[str], header: list[str]) -> None
         "that was not recorded). The file may be damaged (a torn last line) or edited by hand: fix or "
         "delete that line."
     )
+
+
+def _raw_columns(rows: list[tuple[int, list[str]]], path: str, header: list[str]) -> dict[str, list] | None:
+    """The numeric columns under the file's own names, when it has a `step` and an `epoch` column
+    (a per-step log, maybe); else None."""
+    if "step" not in header or "epoch" not in header:
+        return None
+    return {
+        name: [_cell(path, number, name, cells[i]) for number, cells in rows]
+        for i, name in _numeric_columns(rows, header)
+    }
 
 
 def _numeric_columns(rows: list[tuple[int, list[str]]], header: list[str]) -> list[tuple[int, str]]:

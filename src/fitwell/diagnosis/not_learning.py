@@ -97,24 +97,31 @@ def _flat_after_first_epoch(run: RunView) -> tuple[dict, str] | None:
     if flat >= th.flat_after_first_drop:
         return None
     metric = run.curves.metric_key
-    for key in {run.val_accuracy_key, run.accuracy_key, metric, metric and f"val_{metric}"} - {None}:
-        if not run.curves.has(key):
-            continue
-        _, values = run.curves.series(key)
-        if len(values) < 3:
-            continue
-        smooth = stats.median_smooth(values)
-        if metric_direction(key) == "max":
-            gain, needed = float(np.max(smooth) - smooth[0]), th.metric_improved
-        else:
-            gain, needed = float(smooth[0] - np.min(smooth)), th.metric_improved * abs(float(smooth[0]))
-        if gain >= needed:
-            return None
+    if any(
+        _improved(run, key)
+        for key in {run.val_accuracy_key, run.accuracy_key, metric, metric and f"val_{metric}"}
+    ):
+        return None
     return (
         {"curve": "loss", "largest_drop_after_first_epoch": flat},
         f"after its first epoch the loss hardly moved: it never fell {_at_most(flat)} below its second "
         "epoch, and the metrics did not improve.",
     )
+
+
+def _improved(run: RunView, key: str | None) -> bool:
+    """Whether the metric `key` (smoothed, over at least 3 epochs) got better than its first value
+    by `metric_improved` (an accuracy-like score), or by that fraction of it (an error)."""
+    if key is None or not run.curves.has(key):
+        return False
+    _, values = run.curves.series(key)
+    if len(values) < 3:
+        return False
+    smooth = stats.median_smooth(values)
+    needed = run.thresholds.metric_improved
+    if metric_direction(key) == "max":
+        return float(np.max(smooth) - smooth[0]) >= needed
+    return float(smooth[0] - np.min(smooth)) >= needed * abs(float(smooth[0]))
 
 
 def _at_most(drop: float) -> str:
@@ -190,7 +197,10 @@ def _never_a_positive(run: RunView) -> tuple[dict, str] | None:
     positive (one class, or the background, predicted throughout), whatever the loss did: a loss
     can keep falling by growing surer of the majority class. The score is read by its name
     (`val_recall`, `val_iou`, `val_dice_coef`, `val_f1_score`, ...), not by a name that only
-    contains it (`pct_fg_iou_lt_0_05`)."""
+    contains it (`pct_fg_iou_lt_0_05`). Not while the validation accuracy improved: Keras's `Recall()`
+    on a softmax counts only outputs above 0.5, which a learning model of many classes may not reach."""
+    if _improved(run, run.val_accuracy_key if run.has_val else run.accuracy_key):
+        return None
     for name in sorted(run.curves.values, key=lambda name: not name.startswith("val_")):
         if (run.has_val and not name.startswith("val_")) or not _POSITIVE_HIT_SCORE.match(name.lower()):
             continue

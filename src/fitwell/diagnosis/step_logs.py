@@ -1,0 +1,157 @@
+"""Logs written every N optimizer steps with the epoch as a fraction, read one row per evaluation.
+
+Hugging Face's `Trainer` keeps such a log (`log_history` in `trainer_state.json`, often dumped
+to CSV too): a record of the training loss, learning rate and gradient norm every
+`logging_steps` (`{"epoch": 0.3, "step": 100, "loss": 4.73, ...}`), a record of the evaluation
+every `eval_steps` or at each epoch's end (`{"epoch": 1.0, "step": 328, "eval_loss": 0.81,
+...}`), and one summary record at the end (`train_runtime`, the run's mean `train_loss`).
+
+Read as the rest of the diagnosis reads an epoch: each evaluation closes a period whose training
+loss is the mean of the values logged since the evaluation before (the learning rate: the last
+one); without evaluations, each epoch is one period. The summary record is not a period.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from fitwell.diagnosis.column_names import keras_name
+
+__all__ = ["is_step_log", "per_evaluation"]
+
+#: Keys only the summary record of a Hugging Face `Trainer` log holds.
+_SUMMARY_KEYS = frozenset(
+    {"train_runtime", "total_flos", "train_samples_per_second", "train_steps_per_second"}
+)
+
+
+def is_step_log(columns: dict[str, list[Any]]) -> bool:
+    """Whether the columns (under the log's own names) are a per-step log: a `step` column beside an
+    `epoch` column that holds fractions (0.3, 0.61, ...), as Hugging Face's `Trainer` writes them."""
+    epochs = columns.get("epoch")
+    if "step" not in columns or not isinstance(epochs, list):
+        return False
+    return any(_number(value) is not None and not float(value).is_integer() for value in epochs)
+
+
+def per_evaluation(
+    columns: dict[str, list[Any]], notes: list[str]
+) -> tuple[dict[str, list[Any]], list[int] | None]:
+    """`(columns, epochs)`: one row per evaluation (per epoch without evaluations), under the log's
+    own names, and the epoch numbers when every period ends on a whole epoch (else None: the rows
+    are counted). Appends a note saying how the rows were read."""
+    size = max(len(values) for values in columns.values())
+    records = [
+        {name: values[i] for name, values in columns.items() if i < len(values) and values[i] is not None}
+        for i in range(size)
+    ]
+    summaries = [i for i, record in enumerate(records) if _SUMMARY_KEYS & set(record)]
+    records = [record for i, record in enumerate(records) if i not in summaries]
+    loss = next((name for name in columns if keras_name(name) == "loss" and _filled(records, name)), None)
+    evaluated = [name for name in columns if keras_name(name).startswith("val_") and _filled(records, name)]
+    periods = _periods(records, loss, evaluated)
+    rows = [_merged(period, evaluated) for period in periods]
+    names = [name for name in columns if any(name in row for row in rows) and not _bookkeeping(name)]
+    merged = {_validation_name(name, names): [row.get(name) for row in rows] for name in names}
+    ends = [_number(row.get("epoch")) for row in rows]
+    whole = all(end is not None and float(end).is_integer() for end in ends)
+    epochs = [int(end) for end in ends] if whole else None  # type: ignore[arg-type]
+    notes.append(_note(len(records), periods, ends, evaluated, whole, len(summaries)))
+    return merged, epochs
+
+
+def _periods(records: list[dict], loss: str | None, evaluated: list[str]) -> list[list[dict]]:
+    """The records, grouped: each evaluation closes a period (one logged before any training loss
+    is left out: the untrained model's score is not an epoch); without evaluations, by epoch (the
+    records of epoch 2 are those after 1.0 up to 2.0)."""
+    periods: list[list[dict]] = []
+    current: list[dict] = []
+    if evaluated:
+        for record in records:
+            current.append(record)
+            if any(name in record for name in evaluated):
+                if loss is None or any(loss in earlier for earlier in current):
+                    periods.append(current)
+                current = []
+    else:
+        last_epoch = None
+        for record in records:
+            epoch = _number(record.get("epoch"))
+            number = None if epoch is None else math.ceil(epoch - 1e-9)
+            if current and number is not None and last_epoch is not None and number != last_epoch:
+                periods.append(current)
+                current = []
+            current.append(record)
+            last_epoch = number if number is not None else last_epoch
+    if current and loss is not None and any(loss in record for record in current):
+        periods.append(current)  # training logged after the last evaluation
+    return periods
+
+
+def _merged(period: list[dict], evaluated: list[str]) -> dict:
+    """One row for a period: the mean of each training value logged in it, the last learning rate,
+    the evaluation's values, and the epoch and step where it ended."""
+    row: dict[str, Any] = {}
+    for name in dict.fromkeys(name for record in period for name in record):
+        values = [_value(record[name]) for record in period if name in record]
+        values = [value for value in values if value is not None]
+        if not values:
+            continue
+        rate = "learning_rate" in name.lower() or name.lower() == "lr"
+        keep_last = rate or name in evaluated or name in ("epoch", "step")
+        row[name] = values[-1] if keep_last else sum(values) / len(values)
+    return row
+
+
+def _note(
+    records: int,
+    periods: list[list[dict]],
+    ends: list[float | None],
+    evaluated: list[str],
+    whole: bool,
+    summaries: int,
+) -> str:
+    shown = ", ".join(_epoch_text(end) for end in ends[:3]) + (", …" if len(ends) > 3 else "")
+    what = f"one row per evaluation (at epochs {shown})" if evaluated else f"one row per epoch ({shown})"
+    counted = "" if whole else "; the evaluations fall inside epochs, so the messages count rows, not epochs"
+    summary = "" if not summaries else "; the summary record at the end (train_runtime, …) is not a period"
+    return (
+        f"read a log written every few steps, with the epoch as a fraction (Hugging Face Trainer's "
+        f"log_history), as {what}: {len(periods)} rows from {records} records, each training value "
+        f"the mean of those logged since the row before (the learning rate: the last){summary}{counted}."
+    )
+
+
+def _epoch_text(epoch: float | None) -> str:
+    if epoch is None:
+        return "?"
+    return str(int(epoch)) if float(epoch).is_integer() else f"{epoch:.2f}"
+
+
+def _bookkeeping(name: str) -> bool:
+    """The Trainer's timings (`eval_runtime`, `eval_samples_per_second`, ...): not curves."""
+    return name.endswith(("_runtime", "_per_second")) or name == "total_flos"
+
+
+def _validation_name(name: str, names: list[str]) -> str:
+    """The Trainer's `eval_loss`, `eval_accuracy` as Keras's `val_loss`, `val_accuracy` (unless
+    the log has that name already)."""
+    if not name.startswith("eval_") or "val_" + name[len("eval_") :] in names:
+        return name
+    return "val_" + name[len("eval_") :]
+
+
+def _filled(records: list[dict], name: str) -> bool:
+    return any(_number(record.get(name)) is not None for record in records)
+
+
+def _value(value: Any) -> float | None:
+    """A logged number as a float (NaN and infinities too: a diverged loss); None for anything else."""
+    return None if isinstance(value, bool) or not isinstance(value, int | float) else float(value)
+
+
+def _number(value: Any) -> float | None:
+    """A finite logged number, else None."""
+    number = _value(value)
+    return number if number is not None and math.isfinite(number) else None
