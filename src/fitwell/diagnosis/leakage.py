@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from fitwell.diagnosis.curves import is_accuracy, metric_direction
+from fitwell.diagnosis.curves import metric_direction
 from fitwell.diagnosis.findings import Finding
 from fitwell.diagnosis.overfitting import metric_gap
 from fitwell.diagnosis.run import RunView, format_number
@@ -121,7 +121,7 @@ def _perfect_from_the_start(run: RunView, end_ratio: float) -> Finding | None:
     fell by more than half after the first epoch. Then only a validation loss of exactly 0 counts
     (every prediction exact), since beating the training loss is what dropout does too."""
     th = run.thresholds
-    key, val_key = run.accuracy_key, _validation_accuracy_key(run)
+    key, val_key = run.accuracy_key, run.any_val_accuracy_key
     if val_key is None:
         return None
     _, val_accuracy = run.curves.series(val_key)
@@ -167,17 +167,10 @@ def _perfect_score_throughout(run: RunView) -> Finding | None:
     return None
 
 
-def _validation_accuracy_key(run: RunView) -> str | None:
-    """The validation accuracy's key, also when no training accuracy was recorded beside it."""
-    if run.val_accuracy_key is not None:
-        return run.val_accuracy_key
-    return next((key for key in run.curves.values if key.startswith("val_") and is_accuracy(key)), None)
-
-
 def _trivially_easy(
     run: RunView, val_accuracy: float, accuracy: float | None, exact_zero: bool, end_ratio: float = 0.0
 ) -> Finding:
-    key, val_key = run.accuracy_key, _validation_accuracy_key(run)
+    key, val_key = run.accuracy_key, run.any_val_accuracy_key
     loss_text = (
         "val_loss reaches exactly 0"
         if exact_zero

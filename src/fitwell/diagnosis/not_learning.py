@@ -199,7 +199,7 @@ def _never_a_positive(run: RunView) -> tuple[dict, str] | None:
     (`val_recall`, `val_iou`, `val_dice_coef`, `val_f1_score`, ...), not by a name that only
     contains it (`pct_fg_iou_lt_0_05`). Not while the validation accuracy improved: Keras's `Recall()`
     on a softmax counts only outputs above 0.5, which a learning model of many classes may not reach."""
-    if _improved(run, run.val_accuracy_key if run.has_val else run.accuracy_key):
+    if _improved(run, run.any_val_accuracy_key if run.has_val else run.accuracy_key):
         return None
     for name in sorted(run.curves.values, key=lambda name: not name.startswith("val_")):
         if (run.has_val and not name.startswith("val_")) or not _POSITIVE_HIT_SCORE.match(name.lower()):

@@ -184,6 +184,13 @@ class RunView:
         return f"val_{key}" if key is not None and self.curves.has(f"val_{key}") else None
 
     @property
+    def any_val_accuracy_key(self) -> str | None:
+        """The validation accuracy's key, also when no training accuracy was recorded beside it."""
+        if self.val_accuracy_key is not None:
+            return self.val_accuracy_key
+        return next((key for key in self.curves.values if key.startswith("val_") and is_accuracy(key)), None)
+
+    @property
     def monitor(self) -> str:
         """The key advice should monitor: `"val_loss"` with validation, else `"loss"`."""
         return "val_loss" if self.has_val else "loss"
