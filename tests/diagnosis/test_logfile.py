@@ -1248,3 +1248,21 @@ def test_a_trainer_log_without_evaluations_is_read_per_epoch_and_a_nan_step_dive
     )
     assert np.isnan(curves.values["loss"][3])  # one NaN step makes the epoch's mean NaN
     assert diagnose(path).primary.kind == "diverged"
+
+
+def test_per_epoch_records_nesting_their_numbers_under_metrics_are_read_by_their_own_names(tmp_path):
+    records = [
+        {"epoch": e, "path": f"{e}.pt", "metrics": {"train_loss": 3.0 / e, "val_loss": 3.2 / e, "lr": 4e-4}}
+        for e in range(1, 6)
+    ]
+    path = tmp_path / "history.json"
+    path.write_text(json.dumps(records))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [3.0 / e for e in range(1, 6)]
+    assert curves.values["val_loss"].tolist() == [3.2 / e for e in range(1, 6)]
+    # A name the record has already keeps the container's prefix: nothing is overwritten.
+    clash = [{"epoch": e, "loss": 2.0 / e, "metrics": {"loss": 9.0, "acc": 0.5}} for e in range(1, 6)]
+    path.write_text(json.dumps(clash))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [2.0 / e for e in range(1, 6)]
+    assert "metrics_loss" in curves.values

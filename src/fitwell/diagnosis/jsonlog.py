@@ -122,16 +122,23 @@ def as_columns(data: Any) -> tuple[Any, str | None]:
     return data, None
 
 
+#: Keys a record nests its numbers under without saying anything about them
+#: (`{"epoch": 3, "metrics": {"train_loss": ...}}`): lifted under their own names.
+_CONTAINERS = frozenset({"metrics", "logs", "log", "stats", "scalars", "results", "values"})
+
+
 def _flattened(data: Mapping) -> dict:
     """The mapping with its nested mappings' items (or its lists of records, as columns) lifted one
-    level, under `outer_inner` names."""
+    level, under `outer_inner` names (under their own names from a container such as `metrics`,
+    when the mapping has none of them already)."""
     flat = {}
     for outer, value in data.items():
         if isinstance(value, list) and value and all(isinstance(record, Mapping) for record in value):
             keys = dict.fromkeys(key for record in value for key in record)
             value = {key: [record.get(key) for record in value] for key in keys}
         if isinstance(value, Mapping) and not _indexed(value):
-            flat.update({f"{outer}_{key}": item for key, item in value.items()})
+            bare = str(outer).lower() in _CONTAINERS and not set(value) & set(data)
+            flat.update({(key if bare else f"{outer}_{key}"): item for key, item in value.items()})
         else:
             flat[outer] = value
     return flat
