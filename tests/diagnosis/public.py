@@ -50,6 +50,7 @@ NAMED_COLUMNS = {
     "h_014.csv": ("epoch", "loss", "accuracy", "val_loss", "val_accuracy"),
     "m_009.csv": ("loss", "val_loss"),
     "ak_006.csv": ("epoch", "loss", "val_loss"),
+    "am_002.csv": ("width", "fraction", "epoch", "loss", "accuracy", "test_accuracy", "test_loss"),
     "w_024.csv": ("epoch", "train_loss", "grad_norm", "test_accuracy", "test_loss"),
     "y_010.csv": ("loss", "val_loss"),
 }
