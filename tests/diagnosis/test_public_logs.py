@@ -230,8 +230,12 @@ LATER_BATCHES = {
     # with its columns named): 11/20 when first scored (10/20 with the rules and reader of the
     # session's start, which read the Trainer's log as 30 epochs); not revised on.
     "heldout38": (11, 20, 18),
+    # Collected with it (`an`: 20 JSON histories; the reader learned a record's numbers nested
+    # under `metrics` before they were scored): 13/20 when first scored (12/20 with the rules and
+    # reader of the session's start, which refused one); not revised on.
+    "heldout39": (13, 20, 14),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout38`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout39`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -256,12 +260,12 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
 @pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (24/40 on the last two batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     right, total = (
-        a + b for a, b in zip(_right(results, "heldout36"), _right(results, "heldout37"), strict=True)
+        a + b for a, b in zip(_right(results, "heldout38"), _right(results, "heldout39"), strict=True)
     )
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_seventeen_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_eighteen_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -304,7 +308,9 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_seventeen_kno
     # 0.003; its validation accuracy was still edging up. Batch `am` added one,
     # `suspicious_validation`, which both readers name as their second label: a steering
     # regression whose validation loss sat at 18% of the training loss over the second half of the
-    # run, with dropout on in training only.
+    # run, with dropout on in training only. Batch `an` added one, `overfitting`, which both readers
+    # name as their second label: a validation loss 12% above its low of 0.062 (smoothed) over the
+    # last four of 8 epochs, at 98.3% validation accuracy.
     assert flagged == [
         "ad_013.json",
         "af_013.json",
@@ -312,6 +318,7 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_seventeen_kno
         "ah_017.json",
         "ak_001.csv",
         "am_020.csv",
+        "an_012.json",
         "d_019.csv",
         "d_042.csv",
         "n_016.json",
@@ -329,7 +336,7 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_seventeen_kno
 def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a_reader_saw_it():
     """Close calls (docs/diagnosis.md): of the runs a reader labelled still_improving, overfitting
     or unstable and the rules called healthy, the share that carries that close call is well above
-    (at least 2.5 times; 3.1 to 4.0 times when last measured) its share on runs the reader called
+    (at least 2.5 times; 3.3 to 4.0 times when last measured) its share on runs the reader called
     healthy too."""
     table = public.close_calls(public.load())
     measured = {  # noted / missed, false notes / healthy, when measured (docs/diagnosis.md)
@@ -339,11 +346,10 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # and `aj` (not revised on). Then a noisy rise that lasted is overfitting: one noted run of
         # `ai`, read overfitting by both readers, is found. Then `ak` and `al` (not revised on).
         # Then validation swings rank before overfitting (two runs read unstable, one noted, move
-        # to it), and batch `am` (not revised on): five runs read overfitting called healthy, one
-        # noted.
-        "still_improving": (18, 54, 30, 283),
-        "overfitting": (22, 53, 38, 283),
-        "unstable": (9, 28, 23, 283),
+        # to it), and batches `am` and `an` (not revised on).
+        "still_improving": (19, 56, 30, 288),
+        "overfitting": (25, 56, 39, 288),
+        "unstable": (9, 28, 23, 288),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
