@@ -5,7 +5,8 @@ literals only, never code); it may be wrapped in one JSON string, or printed aft
 (`train history: {...}`).
 
 Beside Keras's `{"loss": [...], "val_loss": [...]}`: a list of per-epoch records (a loop appending
-its metrics dict each epoch), alone or under `history`; pandas' `to_json()` (`{"loss": {"0": 0.9,
+its metrics dict each epoch), alone or under `history` (Hugging Face `Trainer`'s per-step records
+under `log_history`, which `step_logs.py` reads); pandas' `to_json()` (`{"loss": {"0": 0.9,
 ...}}`); and histories nested one level down, by training phase or by set.
 """
 

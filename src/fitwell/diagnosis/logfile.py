@@ -14,6 +14,9 @@ What real files hold, and how it is read:
   per epoch and set, turned to one row per epoch (`table_layouts.py`), with a note;
 - a JSON object of per-epoch lists (`json.dump(history.history, f)`), also
   wrapped as `{"history": {...}}`, or saved as one JSON string (`json.dump(str(history.history), f)`);
+- a log written every few steps with the epoch as a fraction (Hugging Face `Trainer`'s
+  `log_history`, in `trainer_state.json` or dumped to CSV), read one row per evaluation
+  (`step_logs.py`), with a note;
 - a table of numbers without a header, once the caller names its columns (`columns=`);
 - a log printed as text (Keras's progress output saved from the console, a script's
   `Epoch 3, Train Loss: 0.52` lines), read from its `name: value` pairs (`textlog.py`), with a note;
@@ -557,9 +560,12 @@ def _ragged(path: str, number: int, cells: list[str], header: list[str]) -> None
 
 
 def _raw_columns(rows: list[tuple[int, list[str]]], path: str, header: list[str]) -> dict[str, list] | None:
-    """The numeric columns under the file's own names, when it has a `step` and an `epoch` column
-    (a per-step log, maybe); else None."""
+    """The numeric columns under the file's own names, when it has a `step` column and an `epoch`
+    column holding a fraction (a per-step log); else None."""
     if "step" not in header or "epoch" not in header:
+        return None
+    epoch = header.index("epoch")
+    if not any(is_number(cells[epoch]) and not cell_number(cells[epoch]).is_integer() for _, cells in rows):
         return None
     return {
         name: [_cell(path, number, name, cells[i]) for number, cells in rows]

@@ -56,7 +56,7 @@ def per_evaluation(
     merged = {_validation_name(name, names): [row.get(name) for row in rows] for name in names}
     ends = [_number(row.get("epoch")) for row in rows]
     whole = all(end is not None and float(end).is_integer() for end in ends)
-    epochs = [int(end) for end in ends] if whole else None  # type: ignore[arg-type]
+    epochs = [int(end) for end in ends if end is not None] if whole else None
     notes.append(_note(len(records), periods, ends, evaluated, whole, len(summaries)))
     return merged, epochs
 
