@@ -206,6 +206,7 @@ def _step_log(columns: dict[str, list], notes: list[str]) -> LogFile:
     columns.pop("epoch", None)
     columns, renamed = keras_named(columns)
     epochs, counted = counted_from_zero(epochs, own_numbers=True)
+    # Per-key lists, read as a JSON history's are (the `step` column is not a curve).
     return LogFile(columns, epochs, [*notes, *filter(None, [renamed, counted])], is_json=True)
 
 
@@ -418,9 +419,7 @@ def _table_values(
             f"{cells[names.index('loss')][:60]!r}). Expected one number per epoch: log `loss.item()` "
             "or `float(loss)`, not the tensor or its text."
         )
-    values = {
-        names[i]: [_cell(path, number, name, cells[i]) for number, cells in rows] for i, name in numeric
-    }
+    values = {names[i]: _column(rows, path, i, name) for i, name in numeric}
     note = names_note(renames)
     if note:
         notes.append(note)
@@ -567,10 +566,7 @@ def _raw_columns(rows: list[tuple[int, list[str]]], path: str, header: list[str]
     epoch = header.index("epoch")
     if not any(is_number(cells[epoch]) and not cell_number(cells[epoch]).is_integer() for _, cells in rows):
         return None
-    return {
-        name: [_cell(path, number, name, cells[i]) for number, cells in rows]
-        for i, name in _numeric_columns(rows, header)
-    }
+    return {name: _column(rows, path, i, name) for i, name in _numeric_columns(rows, header)}
 
 
 def _numeric_columns(rows: list[tuple[int, list[str]]], header: list[str]) -> list[tuple[int, str]]:
@@ -581,6 +577,11 @@ def _numeric_columns(rows: list[tuple[int, list[str]]], header: list[str]) -> li
         if name and any(is_number(cells[index]) for _, cells in rows):
             chosen.append((index, name))
     return chosen
+
+
+def _column(rows: list[tuple[int, list[str]]], path: str, index: int, name: str) -> list[float | None]:
+    """The numbers of column `index` (named `name` in messages), one per row."""
+    return [_cell(path, number, name, cells[index]) for number, cells in rows]
 
 
 def _cell(path: str, number: int, column: str, cell: str) -> float | None:

@@ -237,11 +237,9 @@ class RunView:
                     f"loss above {th.good_chance_fraction:g}× {against}",
                 )
             )
-        key = self.accuracy_key
+        # Only the validation accuracy logged: training scores at least as well.
+        key = self.accuracy_key or self.any_val_accuracy_key
         accuracy = self.end_of(key) if key else None
-        if accuracy is None:  # only the validation accuracy logged: training scores at least as well
-            key = next((k for k in self.curves.values if k.startswith("val_") and is_accuracy(k)), None)
-            accuracy = self.end_of(key) if key else None
         if accuracy is not None:
             verdicts.append(
                 (
