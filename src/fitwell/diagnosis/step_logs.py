@@ -40,7 +40,21 @@ def per_evaluation(
 ) -> tuple[dict[str, list[Any]], list[int] | None]:
     """`(columns, epochs)`: one row per evaluation (per epoch without evaluations), under the log's
     own names, and the epoch numbers when every period ends on a whole epoch (else None: the rows
-    are counted). Appends a note saying how the rows were read."""
+    are counted). Appends a note saying how the rows were read.
+
+    Example:
+        >>> log = [  # trainer_state.json's "log_history": two logged steps, then an evaluation
+        ...     {"epoch": 0.5, "step": 10, "loss": 0.9}, {"epoch": 1.0, "step": 20, "loss": 0.7},
+        ...     {"epoch": 1.0, "step": 20, "eval_loss": 0.75, "eval_runtime": 1.2},
+        ...     {"epoch": 1.5, "step": 30, "loss": 0.5}, {"epoch": 2.0, "step": 40, "loss": 0.3},
+        ...     {"epoch": 2.0, "step": 40, "eval_loss": 0.6, "eval_runtime": 1.1},
+        ... ]
+        >>> keys = ("epoch", "step", "loss", "eval_loss", "eval_runtime")
+        >>> columns = {key: [record.get(key) for record in log] for key in keys}
+        >>> rows, epochs = per_evaluation(columns, [])
+        >>> rows["loss"], rows["val_loss"], epochs
+        ([0.8, 0.4], [0.75, 0.6], [1, 2])
+    """
     size = max(len(values) for values in columns.values())
     records = [
         {name: values[i] for name, values in columns.items() if i < len(values) and values[i] is not None}
