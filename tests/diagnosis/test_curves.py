@@ -10,7 +10,7 @@ import pytest
 import fitwell
 from conftest import make_classifier
 from fitwell.diagnosis import diagnose, read_curves
-from fitwell.diagnosis.curves import is_accuracy
+from fitwell.diagnosis.curves import is_accuracy, metric_direction
 
 
 def test_a_dict_becomes_aligned_float_arrays():
@@ -185,3 +185,8 @@ def test_missing_loss_wrong_type_missing_file_and_misaligned_lists_are_explained
     empty.write_text("")
     with pytest.raises(ValueError, match="is empty"):
         read_curves(empty)
+
+
+@pytest.mark.parametrize("key", ["val_auc", "val_auroc", "AUROC", "val_auprc", "roc_auc"])
+def test_an_area_under_a_curve_is_higher_is_better_under_each_of_its_names(key):
+    assert metric_direction(key) == "max"

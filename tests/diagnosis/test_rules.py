@@ -839,16 +839,18 @@ def test_only_a_validation_accuracy_still_tells_a_poor_level():
     assert "short of a good value (val_accuracy at the end: smoothed 0.692, under 0.85)" in finding.summary
 
 
-def test_a_validation_auc_well_above_half_is_learning_whatever_level_the_loss_sits_at():
+@pytest.mark.parametrize("name", ["val_auc", "val_auroc", "val_AUROC", "val_auprc"])
+def test_a_validation_auc_well_above_half_is_learning_whatever_level_the_loss_sits_at(name):
     # A weighted multi-label cross-entropy sits above ln 2 even for a model that ranks well: its
-    # validation AUC (0.71) says it learned; the rise of the validation loss is overfitting.
+    # validation AUC (0.71) says it learned; the rise of the validation loss is overfitting. An
+    # "auroc" is an AUC too, though its name does not contain "auc".
     loss = np.geomspace(1.12, 0.064, 30)
     val = np.concatenate([[1.149, 1.109], np.linspace(1.2, 4.65, 28)])
     auc = np.concatenate([[0.701, 0.712, 0.715], np.linspace(0.71, 0.671, 27)])
-    history = {"loss": loss.tolist(), "val_loss": val.tolist(), "val_auc": auc.tolist()}
+    history = {"loss": loss.tolist(), "val_loss": val.tolist(), name: auc.tolist()}
     kinds = diagnose(history, loss="binary_crossentropy").kinds
     assert "not_learning" not in kinds and kinds[0] == "overfitting"
-    history["val_auc"] = (0.5 + 0.0 * auc).tolist()  # ranking no better than a coin: not learning
+    history[name] = (0.5 + 0.0 * auc).tolist()  # ranking no better than a coin: not learning
     assert diagnose(history, loss="binary_crossentropy").kinds[0] == "not_learning"
 
 

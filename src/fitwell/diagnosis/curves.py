@@ -23,7 +23,7 @@ from fitwell.diagnosis.eventlog import is_event_log, is_scalar_export, read_even
 from fitwell.diagnosis.logfile import counted_from_zero, read_log_file
 from fitwell.diagnosis.loss_parts import with_summed_parts
 
-__all__ = ["Curves", "is_accuracy", "read_curves"]
+__all__ = ["Curves", "is_accuracy", "is_auc", "read_curves"]
 
 #: Keys that are bookkeeping, not curves to judge.
 LEARNING_RATE_KEYS = ("learning_rate", "lr")
@@ -33,8 +33,11 @@ _NOT_CURVES = ("epoch", "epochs", "step", "steps", "time", "wall_time")
 #: "mAcc" or "macc" for a mean accuracy), not inside another word ("jaccard").
 _ACCURACY_WORD = re.compile(r"(?:^|[^a-zA-Z])m?acc|Acc|(?:^|[^A-Z])M?ACC")
 
+#: Name fragments of an area under a curve: "auc", and "auroc"/"auprc" that do not contain it.
+_AUC_FRAGMENTS = ("auc", "auroc", "auprc")
+
 #: Name fragments of metrics where higher is better / lower is better.
-_HIGHER_IS_BETTER = ("acc", "auc", "precision", "recall", "f1", "iou", "r2", "top_k")
+_HIGHER_IS_BETTER = (*_AUC_FRAGMENTS, "acc", "precision", "recall", "f1", "iou", "r2", "top_k")
 _LOWER_IS_BETTER = (
     "loss",
     "error",
@@ -118,6 +121,17 @@ def is_accuracy(key: str) -> bool:
         (True, True, False)
     """
     return _ACCURACY_WORD.search(key) is not None
+
+
+def is_auc(key: str) -> bool:
+    """Whether a metric is an area under a ROC or precision-recall curve.
+
+    Example:
+        >>> is_auc("val_auc"), is_auc("val_AUROC"), is_auc("train_auprc"), is_auc("val_accuracy")
+        (True, True, True, False)
+    """
+    name = key.lower()
+    return any(fragment in name for fragment in _AUC_FRAGMENTS)
 
 
 def metric_direction(key: str) -> str | None:

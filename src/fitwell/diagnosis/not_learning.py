@@ -8,7 +8,7 @@ import re
 import numpy as np
 
 from fitwell.diagnosis import stats
-from fitwell.diagnosis.curves import metric_direction
+from fitwell.diagnosis.curves import is_auc, metric_direction
 from fitwell.diagnosis.findings import Finding
 from fitwell.diagnosis.progress import is_crawl
 from fitwell.diagnosis.run import RunView, format_number
@@ -173,7 +173,7 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
                 "or the same answers, predicted throughout).",
             )
     for name in sorted(run.curves.values, key=lambda name: not name.startswith("val_")):
-        if "auc" not in name.lower():
+        if not is_auc(name):
             continue
         _, values = run.curves.series(name)
         if len(values) >= needed and float(np.max(np.abs(values - 0.5))) <= th.not_learning_auc_margin:
@@ -260,7 +260,7 @@ def _score_shows_learning(run: RunView) -> bool:
     resumed for fine-tuning, flat from its first epoch at a mAP of 0.86)."""
     for key in run.curves.values:
         name = key.lower()
-        if "auc" in name:
+        if is_auc(key):
             needed = 0.5 + run.thresholds.not_learning_accuracy_margin
         elif any(word in name for word in ("map", "iou", "dice")):
             needed = 0.5

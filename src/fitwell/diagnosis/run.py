@@ -9,7 +9,7 @@ import numpy as np
 
 from fitwell.diagnosis import stats
 from fitwell.diagnosis.context import RunContext
-from fitwell.diagnosis.curves import Curves, is_accuracy, metric_direction
+from fitwell.diagnosis.curves import Curves, is_accuracy, is_auc, metric_direction
 from fitwell.diagnosis.thresholds import Thresholds
 
 __all__ = ["RunView", "WatchedCurve", "format_epoch", "format_factor", "format_number", "learning_rate_range"]
@@ -305,5 +305,5 @@ def _stand_in_rank(key: str) -> int:
     first (it is logged for imbalanced classes, where accuracy rewards predicting the majority),
     then an accuracy, F1, IoU, Dice; any other last."""
     name = key.lower()
-    kinds = ("auc" in name, is_accuracy(key), "f1" in name, "iou" in name, "dice" in name)
+    kinds = (is_auc(key), is_accuracy(key), "f1" in name, "iou" in name, "dice" in name)
     return next((rank for rank, hit in enumerate(kinds) if hit), len(kinds))
