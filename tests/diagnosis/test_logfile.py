@@ -1250,6 +1250,36 @@ def test_a_trainer_log_without_evaluations_is_read_per_epoch_and_a_nan_step_dive
     assert diagnose(path).primary.kind == "diverged"
 
 
+def test_a_trainer_log_written_once_per_epoch_is_read_one_row_per_evaluation(tmp_path):
+    # logging_strategy="epoch": whole epochs only, a training record and an evaluation record per
+    # epoch, the summary record, then the final evaluation repeated (trainer.evaluate()).
+    records = []
+    for epoch in range(1, 5):
+        records.append({"epoch": float(epoch), "step": 240 * epoch, "loss": 0.3 / epoch, "learning_rate": 1e-5})
+        records.append(
+            {"epoch": float(epoch), "step": 240 * epoch, "eval_loss": 0.2 - 0.01 * epoch, "eval_thresholds": [0.5]}
+        )
+    records.append({"epoch": 4.0, "step": 960, "train_loss": 0.18, "train_runtime": 520.0, "total_flos": 2e15})
+    records.append({"epoch": 4.0, "step": 960, "eval_loss": 0.16, "eval_runtime": 4.4})
+    path = tmp_path / "trainer_state.json"
+    path.write_text(json.dumps({"global_step": 960, "log_history": records}))
+    curves = read_curves(path)
+    assert curves.epochs.tolist() == [0, 1, 2, 3]
+    assert curves.values["loss"].tolist() == [0.3 / e for e in range(1, 5)]
+    np.testing.assert_allclose(curves.values["val_loss"], [0.2 - 0.01 * e for e in range(1, 5)])
+    assert "read a log written as training and evaluation records (Hugging Face Trainer's" in curves.notes[0]
+    # Lightning's CSVLogger also writes `step` beside whole epochs, but neither `eval_loss` nor a
+    # summary record: it is read one row per epoch as before, its sets' rows merged.
+    lightning = tmp_path / "metrics.csv"
+    lightning.write_text(
+        "epoch,step,train_loss,val_loss\n"
+        + "".join(f"{e},{10 * e + 9},,{1.0 / (e + 1)}\n{e},{10 * e + 9},{1.2 / (e + 1)},\n" for e in range(4))
+    )
+    curves = read_curves(lightning)
+    assert curves.values["loss"].tolist() == [1.2 / (e + 1) for e in range(4)]
+    assert not any("Trainer" in note for note in curves.notes)
+
+
 def test_per_epoch_records_nesting_their_numbers_under_metrics_are_read_by_their_own_names(tmp_path):
     records = [
         {"epoch": e, "path": f"{e}.pt", "metrics": {"train_loss": 3.0 / e, "val_loss": 3.2 / e, "lr": 4e-4}}

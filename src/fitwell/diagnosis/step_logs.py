@@ -1,4 +1,4 @@
-"""Logs written every N optimizer steps with the epoch as a fraction, read one row per evaluation.
+"""Logs written every N optimizer steps (the epoch as a fraction), read one row per evaluation.
 
 Hugging Face's `Trainer` keeps such a log (`log_history` in `trainer_state.json`, often dumped
 to CSV too): a record of the training loss, learning rate and gradient norm every
@@ -28,10 +28,18 @@ _SUMMARY_KEYS = frozenset(
 
 def is_step_log(columns: dict[str, list[Any]]) -> bool:
     """Whether the columns (under the log's own names) are a per-step log: a `step` column beside an
-    `epoch` column that holds fractions (0.3, 0.61, ...), as Hugging Face's `Trainer` writes them."""
+    `epoch` column that holds fractions (0.3, 0.61, ...), as Hugging Face's `Trainer` writes them;
+    or, when it logs once per epoch (whole epochs), beside its `eval_loss` or its summary record's
+    keys (Lightning's CSVLogger, with its rows per epoch and set, has neither)."""
     epochs = columns.get("epoch")
     if "step" not in columns or not isinstance(epochs, list):
         return False
+    if "eval_loss" in columns or _SUMMARY_KEYS & set(columns):
+        return True
+    return _fractional(epochs)
+
+
+def _fractional(epochs: list[Any]) -> bool:
     return any(_number(value) is not None and not float(value).is_integer() for value in epochs)
 
 
@@ -71,7 +79,8 @@ def per_evaluation(
     ends = [_number(row.get("epoch")) for row in rows]
     whole = all(end is not None and float(end).is_integer() for end in ends)
     epochs = [int(end) for end in ends if end is not None] if whole else None
-    notes.append(_note(len(records), periods, ends, evaluated, whole, len(summaries)))
+    fraction = _fractional(columns["epoch"])
+    notes.append(_note(len(records), periods, ends, evaluated, whole, len(summaries), fraction))
     return merged, epochs
 
 
@@ -125,13 +134,15 @@ def _note(
     evaluated: list[str],
     whole: bool,
     summaries: int,
+    fraction: bool,
 ) -> str:
     shown = ", ".join(_epoch_text(end) for end in ends[:3]) + (", …" if len(ends) > 3 else "")
     what = f"one row per evaluation (at epochs {shown})" if evaluated else f"one row per epoch ({shown})"
     counted = "" if whole else "; the evaluations fall inside epochs, so the messages count rows, not epochs"
     summary = "" if not summaries else "; the summary record at the end (train_runtime, …) is not a period"
+    written = "every few steps, with the epoch as a fraction" if fraction else "as training and evaluation records"
     return (
-        f"read a log written every few steps, with the epoch as a fraction (Hugging Face Trainer's "
+        f"read a log written {written} (Hugging Face Trainer's "
         f"log_history), as {what}: {len(periods)} rows from {records} records, each training value "
         f"the mean of those logged since the row before (the learning rate: the last){summary}{counted}."
     )
