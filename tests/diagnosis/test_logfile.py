@@ -948,6 +948,23 @@ def test_lightning_steps_are_averaged_into_epochs_and_step_copies_left_out(tmp_p
     assert "per-step copies" in curves.notes[0]
 
 
+def test_a_learning_rate_logged_per_step_that_misses_an_epoch_leaves_that_epoch_without_one(tmp_path):
+    # A LearningRateMonitor logs every 50 steps on rows without an epoch number; an epoch of 40
+    # steps can hold none of its rows. Its rate is not recorded there (before, reading failed).
+    path = tmp_path / "metrics.csv"
+    path.write_text(
+        "lr-SGD,step,train_loss_step,epoch,valid_loss,train_loss_epoch\n"
+        "0.01,24,,,,\n0.03,49,,,,\n,49,1.9,0,,\n,78,,0,1.71,\n,78,,0,,2.0\n"
+        ",99,1.5,1,,\n,117,,1,1.46,\n,117,,1,,1.5\n"
+        "0.02,149,,,,\n,149,1.4,2,,\n,156,,2,1.45,\n,156,,2,,1.3\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [2.0, 1.5, 1.3]
+    assert curves.recorded["lr_sgd"].tolist() == [True, False, True]
+    assert curves.values["lr_sgd"][[0, 2]].tolist() == [0.02, 0.02]  # the mean of its steps
+    assert "step" not in curves.values  # Lightning's step counter is bookkeeping, not a curve
+
+
 def test_ultralytics_results_are_read_with_the_loss_as_the_sum_of_its_parts(tmp_path):
     path = tmp_path / "results.csv"
     path.write_text(  # a detector's: box, class and distribution-focal losses, no total

@@ -256,8 +256,6 @@ def _from_lists(
 ) -> Curves:
     columns: dict[str, list[float | None]] = {}
     for key, values in lists.items():
-        if key in _NOT_CURVES:
-            continue
         try:
             column = [None if value is None else float(value) for value in list(values)]
         except (TypeError, ValueError):
@@ -300,6 +298,8 @@ def _from_columns(columns: dict[str, list[float | None]], epochs: list[int] | No
     values: dict[str, np.ndarray] = {}
     recorded: dict[str, np.ndarray] = {}
     for key, column in columns.items():
+        if key in _NOT_CURVES:
+            continue  # bookkeeping (a table's `step` or `time` column), not a curve
         if not column:
             continue  # an empty list (`val_loss: []` of a run that never validated): nothing recorded
         aligned = _align(column, n, key)

@@ -202,6 +202,8 @@ def _filled(group: Rows, epoch: int, per_step: list[int]) -> tuple[int, list[str
         ]
     for index in per_step:
         steps = [(number, row[index]) for number, row in group if row[index] not in MISSING_CELLS]
+        if not steps:
+            continue  # not logged in this epoch (a learning-rate monitor's rows fell in the next)
         damaged = next(((number, step) for number, step in steps if not is_number(step)), None)
         if damaged is not None:
             line, cells[index] = damaged
