@@ -769,6 +769,33 @@ def test_a_long_table_with_a_set_column_is_one_row_per_epoch(tmp_path):
     assert "2 runs appended" in curves.notes[1]
 
 
+def test_a_long_table_with_a_metric_column_is_one_column_per_metric(tmp_path):
+    path = tmp_path / "epoch_metrics.csv"
+    lines = ["mode,epoch,metric,result"]
+    for epoch in range(3):
+        for mode, loss in (("training", 1.2 - 0.2 * epoch), ("validation", 1.1 - 0.1 * epoch)):
+            lines += [f"{mode},{epoch},loss,{loss}", f"{mode},{epoch},accuracy,{0.5 + 0.1 * epoch}"]
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.2, 1.0, 1.2 - 0.4]
+    assert curves.values["val_loss"].tolist() == [1.1, 1.0, 1.1 - 0.2]
+    assert curves.values["val_accuracy"].tolist() == [0.5, 0.6, 0.7]
+    assert (
+        "one row per epoch and metric (the metric named in column 'metric', its value in 'result')"
+        in (curves.notes[0])
+    )
+    # Without a set column: the training run's metrics only.
+    path.write_text(
+        "epoch,name,value\n" + "".join(f"{e},loss,{1 / (e + 1)}\n{e},mae,{0.5 / (e + 1)}\n" for e in range(3))
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.0, 0.5, 1 / 3] and curves.values["mae"].tolist() == [
+        0.5,
+        0.25,
+        0.5 / 3,
+    ]
+
+
 def test_a_sentence_after_the_table_is_skipped_but_a_torn_row_is_refused(tmp_path):
     path = tmp_path / "losses.csv"
     path.write_text(
@@ -1272,11 +1299,20 @@ def test_a_trainer_log_written_once_per_epoch_is_read_one_row_per_evaluation(tmp
     # epoch, the summary record, then the final evaluation repeated (trainer.evaluate()).
     records = []
     for epoch in range(1, 5):
-        records.append({"epoch": float(epoch), "step": 240 * epoch, "loss": 0.3 / epoch, "learning_rate": 1e-5})
         records.append(
-            {"epoch": float(epoch), "step": 240 * epoch, "eval_loss": 0.2 - 0.01 * epoch, "eval_thresholds": [0.5]}
+            {"epoch": float(epoch), "step": 240 * epoch, "loss": 0.3 / epoch, "learning_rate": 1e-5}
         )
-    records.append({"epoch": 4.0, "step": 960, "train_loss": 0.18, "train_runtime": 520.0, "total_flos": 2e15})
+        records.append(
+            {
+                "epoch": float(epoch),
+                "step": 240 * epoch,
+                "eval_loss": 0.2 - 0.01 * epoch,
+                "eval_thresholds": [0.5],
+            }
+        )
+    records.append(
+        {"epoch": 4.0, "step": 960, "train_loss": 0.18, "train_runtime": 520.0, "total_flos": 2e15}
+    )
     records.append({"epoch": 4.0, "step": 960, "eval_loss": 0.16, "eval_runtime": 4.4})
     path = tmp_path / "trainer_state.json"
     path.write_text(json.dumps({"global_step": 960, "log_history": records}))

@@ -140,11 +140,13 @@ def _note(
     what = f"one row per evaluation (at epochs {shown})" if evaluated else f"one row per epoch ({shown})"
     counted = "" if whole else "; the evaluations fall inside epochs, so the messages count rows, not epochs"
     summary = "" if not summaries else "; the summary record at the end (train_runtime, …) is not a period"
-    written = "every few steps, with the epoch as a fraction" if fraction else "as training and evaluation records"
+    written = "as training and evaluation records"
+    if fraction:
+        written = "every few steps, with the epoch as a fraction"
     return (
-        f"read a log written {written} (Hugging Face Trainer's "
-        f"log_history), as {what}: {len(periods)} rows from {records} records, each training value "
-        f"the mean of those logged since the row before (the learning rate: the last){summary}{counted}."
+        f"read a log written {written} (Hugging Face Trainer's log_history), as {what}: {len(periods)} "
+        f"rows from {records} records, each training value the mean of those logged since the row "
+        f"before (the learning rate: the last){summary}{counted}."
     )
 
 

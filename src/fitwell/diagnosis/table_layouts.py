@@ -1,6 +1,6 @@
 """Tables whose epochs span several rows, turned back to one row per epoch.
 
-Two layouts that loggers write:
+Three layouts that loggers write:
 
 - **PyTorch Lightning's `CSVLogger`** (`metrics.csv`): each `log()` call that runs at its own
   moment writes its own row, so an epoch's training values, its validation values and a learning
@@ -10,6 +10,8 @@ Two layouts that loggers write:
   `test` run after training) is not an epoch.
 - **a long table with a set column** (`epoch,split,loss,accuracy` with `split` = `train`/`val`):
   one row per epoch and set, turned to one row per epoch with `val_` (and `test_`) columns.
+- **a long table with a metric column** (`epoch,mode,metric,result` with `metric` = `loss`,
+  `accuracy`, …): one row per epoch, set and metric, turned to a column per metric first.
 
 And rows that are not epochs of the run read: a logger's `start` and `summary` rows
 (`without_event_rows`), and the rows of other runs written into the file at the same time
@@ -65,10 +67,55 @@ def one_row_per_epoch(rows: Rows, header: list[str], notes: list[str]) -> tuple[
     if "epoch" not in names:
         return rows, header
     epoch = names.index("epoch")
+    rows, header = _widened(rows, header, epoch, notes)
+    epoch = [keras_name(cell) for cell in header].index("epoch")
     split = _set_column(rows, header, epoch)
     if split is not None:
         return _pivoted(rows, header, epoch, split, notes)
     return _merged(rows, header, epoch, notes)
+
+
+def _widened(rows: Rows, header: list[str], epoch: int, notes: list[str]) -> tuple[Rows, list[str]]:
+    """A table in long form, one row per epoch (set) and metric (`epoch,mode,metric,result` with
+    `metric` = `loss`, `accuracy`, …), as one row per epoch (and set) with a column per metric;
+    any other table unchanged."""
+    others = [index for index in range(len(header)) if index != epoch]
+    if not rows or not 2 <= len(others) <= 3:
+        return rows, header
+    numeric = [index for index in others if all(is_number(cells[index]) for _, cells in rows)]
+    names = [index for index in others if not any(is_number(cells[index]) for _, cells in rows)]
+    if len(numeric) != 1 or not names:
+        return rows, header
+    value = numeric[0]
+    kinds = {index: {cells[index].strip() for _, cells in rows} for index in names}
+    metric = next(
+        (index for index in names if any(keras_name(name) == "loss" for name in kinds[index])), None
+    )
+    split = [index for index in names if index != metric]
+    if metric is None or len(split) > 1 or (split and not _names_sets(kinds[split[0]])):
+        return rows, header
+    keys = [epoch, *split]
+    metrics = list(dict.fromkeys(cells[metric].strip() for _, cells in rows))
+    groups: list[tuple[int, list[str], dict[str, str]]] = []
+    for number, cells in rows:
+        key, name = [cells[index] for index in keys], cells[metric].strip()
+        if groups and groups[-1][1] == key and name not in groups[-1][2]:
+            groups[-1][2][name] = cells[value]
+        else:  # the next epoch (or set), or the same metric again: a run starting over
+            groups.append((number, key, {name: cells[value]}))
+    notes.append(
+        f"the table has one row per epoch and metric (the metric named in column {header[metric]!r}, "
+        f"its value in {header[value]!r}): read as one column per metric."
+    )
+    new_rows = [
+        (number, [*key, *(by_name.get(name, "") for name in metrics)]) for number, key, by_name in groups
+    ]
+    return new_rows, [header[index] for index in keys] + metrics
+
+
+def _names_sets(values: set[str]) -> bool:
+    """Whether a column's values name at least two sets (`train`, `val`)."""
+    return len(values) >= 2 and {value.lower() for value in values} <= set(SET_PREFIXES)
 
 
 def _set_column(rows: Rows, header: list[str], epoch: int) -> int | None:
@@ -76,8 +123,7 @@ def _set_column(rows: Rows, header: list[str], epoch: int) -> int | None:
     for index in range(len(header)):
         if index == epoch:
             continue
-        values = {cells[index].strip().lower() for _, cells in rows}
-        if len(values) >= 2 and values <= set(SET_PREFIXES):
+        if _names_sets({cells[index].strip() for _, cells in rows}):
             return index
     return None
 
