@@ -500,6 +500,29 @@ def test_a_scripts_printed_epoch_lines_are_read(tmp_path):
         read_curves(path)
 
 
+def test_a_bare_name_after_the_validation_section_of_a_printed_line_is_validations(tmp_path):
+    # `Acc` twice on one line: the first after `Train Loss`, the second after `Val Loss`.
+    path = tmp_path / "train.log"
+    rows = [(0.13, 0.947, 0.062, 0.978), (0.044, 0.983, 0.057, 0.981), (0.042, 0.985, 0.044, 0.985)]
+    path.write_text(
+        "".join(
+            f"Epoch {e + 1}: Train Loss={loss} Acc={acc} | Val Loss={val} Acc={val_acc}\n"
+            for e, (loss, acc, val, val_acc) in enumerate(rows)
+        )
+    )
+    curves = read_curves(path)
+    assert curves.values["acc"].tolist() == [0.947, 0.983, 0.985]
+    assert curves.values["val_acc"].tolist() == [0.978, 0.981, 0.985]
+    # Keras's own line names every validation value; what follows it (the rate) is not validation's.
+    path.write_text(
+        "".join(
+            f"loss: {1 / e} - acc: 0.{e} - val_loss: {2 / e} - val_acc: 0.{e} - lr: 0.01\n"
+            for e in range(1, 5)
+        )
+    )
+    assert "lr" in read_curves(path).values
+
+
 def test_a_printed_log_of_several_runs_reads_the_last_and_bracketed_epochs(tmp_path):
     path = tmp_path / "train.log"
     path.write_text(KERAS_CONSOLE + KERAS_CONSOLE.replace("0.2983", "0.3001"), encoding="utf-8")

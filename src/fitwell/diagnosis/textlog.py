@@ -14,7 +14,9 @@ frozen loss in a log with epoch markers keeps its every epoch). When the epoch c
 on a line with a training loss, or a line names the next fold of a cross-validation (`=== Training
 fold 2 ===`), a new run began and the last one is read (a line that names an earlier epoch
 without one, such as a checkpoint reloaded after training, starts nothing). Names are read as
-Keras's (`Train Loss` → `loss`, `Val Acc` → `val_acc`), and a `%` after a number is dropped
+Keras's (`Train Loss` → `loss`, `Val Acc` → `val_acc`; a name the line repeats after a
+validation name is validation's: the second `Acc` of `Train Loss=0.13 Acc=0.94 | Val Loss=0.06
+Acc=0.97`), and a `%` after a number is dropped
 (accuracy in percent is then divided by 100 as for a CSV).
 """
 
@@ -42,6 +44,8 @@ _SPACED = re.compile(
     rf"(?<!\S)(?P<name>[A-Za-z][A-Za-z0-9_@.]*)\s+(?P<value>{_NUMBER})(?=\s|$)", re.IGNORECASE
 )
 _VALIDATION = re.compile(r"\b(?:val|valid|validation)\b", re.IGNORECASE)
+#: A name that begins with its set (`Val Loss`, `train_acc`, `Validation accuracy`).
+_NAMES_SET = re.compile(r"(?:train|training|val|valid|validation)(?:\b|_)", re.IGNORECASE)
 _EPOCH = re.compile(r"\bepoch\b\s*[:#=]?\s*[\[(]?\s*(\d+)", re.IGNORECASE)
 #: A cross-validation fold's number (`=== Training fold 2 ===`, `[Fold 2]`): a new fold is a new run.
 _FOLD = re.compile(r"\bfold\b\s*[:#=]?\s*(\d+)", re.IGNORECASE)
@@ -132,14 +136,20 @@ def _metrics(line: str) -> dict[str, float]:
     # before it is not one: `[Epoch: 05] Valid acc: 0.30 | loss: 2.05` is validation).
     metrics = [match for match in found if keras_name(match.group("name").strip()) not in _NOT_METRICS]
     validation = bool(metrics) and _VALIDATION.search(line[: metrics[0].end("name")]) is not None
-    pairs = {}
+    pairs: dict[str, float] = {}
+    in_validation = False  # whether the last name that named its set named validation
     for match in found:
-        name = keras_name(match.group("name").replace(".", " ").strip())
+        raw = match.group("name").replace(".", " ").strip()
+        name = keras_name(raw)
         if name in _NOT_METRICS:
             continue
-        pairs[f"val_{name}" if validation and not name.startswith("val_") else name] = float(
-            match.group("value")
-        )
+        if validation and not name.startswith("val_"):
+            name = f"val_{name}"
+        elif name in pairs and in_validation:
+            name = f"val_{name}"  # `Train Loss=0.13 Acc=0.94 | Val Loss=0.06 Acc=0.97`: the second Acc
+        elif _NAMES_SET.match(raw):
+            in_validation = name.startswith("val_")
+        pairs[name] = float(match.group("value"))
     return pairs
 
 
