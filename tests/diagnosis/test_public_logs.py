@@ -234,8 +234,18 @@ LATER_BATCHES = {
     # under `metrics` before they were scored): 13/20 when first scored (12/20 with the rules and
     # reader of the session's start, which refused one); 14/20 since an `auroc` counts as an AUC.
     "heldout39": (14, 20, 15),
+    # Collected after the eleventh revision's changes (`ao`: 20 CSV and text logs; before they
+    # were scored the reader learned a long table with a metric column, a Lightning table whose
+    # learning-rate rows miss an epoch, and a printed line naming its sets once): 16/20 when first
+    # scored (16/20 with the rules and reader of the session's start, which refused two); not
+    # revised on.
+    "heldout40": (16, 20, 16),
+    # Collected with it (`ap`: 20 JSON histories; the reader learned a Trainer log written once per
+    # epoch before they were scored): 12/20 when first scored (11/20 with the rules and reader of
+    # the session's start, which refused one); not revised on.
+    "heldout41": (12, 20, 16),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout39`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout41`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -257,15 +267,15 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (24/40 on the last two batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (28/40 on the last two batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     right, total = (
-        a + b for a, b in zip(_right(results, "heldout38"), _right(results, "heldout39"), strict=True)
+        a + b for a, b in zip(_right(results, "heldout40"), _right(results, "heldout41"), strict=True)
     )
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_eighteen_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_nineteen_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -310,7 +320,9 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_eighteen_know
     # regression whose validation loss sat at 18% of the training loss over the second half of the
     # run, with dropout on in training only. Batch `an` added one, `overfitting`, which both readers
     # name as their second label: a validation loss 12% above its low of 0.062 (smoothed) over the
-    # last four of 8 epochs, at 98.3% validation accuracy.
+    # last four of 8 epochs, at 98.3% validation accuracy. Batch `ao` added one, `unstable`:
+    # validation jumps of 67% and 51% at epochs 3 and 6 of 10 during the warm-up of a classifier
+    # (about 272 images), calm over the last four epochs, too few for the run to count as settled.
     assert flagged == [
         "ad_013.json",
         "af_013.json",
@@ -319,6 +331,7 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_eighteen_know
         "ak_001.csv",
         "am_020.csv",
         "an_012.json",
+        "ao_011.csv",
         "d_019.csv",
         "d_042.csv",
         "n_016.json",
@@ -346,10 +359,12 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # and `aj` (not revised on). Then a noisy rise that lasted is overfitting: one noted run of
         # `ai`, read overfitting by both readers, is found. Then `ak` and `al` (not revised on).
         # Then validation swings rank before overfitting (two runs read unstable, one noted, move
-        # to it), and batches `am` and `an` (not revised on).
-        "still_improving": (19, 56, 30, 288),
-        "overfitting": (25, 56, 39, 288),
-        "unstable": (9, 28, 23, 288),
+        # to it), and batches `am` and `an` (not revised on). Then an `auroc` counts as an AUC (one
+        # run read unstable, with overfitting second, no longer `not_learning`), and batches `ao`
+        # and `ap` (not revised on).
+        "still_improving": (19, 58, 30, 297),
+        "overfitting": (25, 57, 40, 297),
+        "unstable": (10, 29, 24, 297),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
