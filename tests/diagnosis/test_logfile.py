@@ -767,8 +767,10 @@ def test_lightnings_csvlogger_rows_are_merged_into_epochs(tmp_path):
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == [0.248, 0.0402, 0.0301]
     assert curves.values["val_loss"].tolist() == [0.0374, 0.0312, 0.035]
-    assert curves.values["lr_adamw"][:2].tolist() == [0.0003, 0.00029]
-    assert curves.recorded["lr_adamw"].tolist() == [True, True, False]  # no monitor row before epoch 2
+    # The LearningRateMonitor's `lr-AdamW` is the learning rate.
+    assert curves.learning_rate_key == "learning_rate"
+    assert curves.values["learning_rate"][:2].tolist() == [0.0003, 0.00029]
+    assert curves.recorded["learning_rate"].tolist() == [True, True, False]  # no monitor row before epoch 2
     assert curves.notes[0] == (
         "read the 9 rows as 3 epochs: each epoch's values stand on several rows (as PyTorch Lightning's "
         "CSVLogger writes them); its last rows (from line 10) hold no training loss: not an epoch."
@@ -1010,8 +1012,8 @@ def test_a_learning_rate_logged_per_step_that_misses_an_epoch_leaves_that_epoch_
     )
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == [2.0, 1.5, 1.3]
-    assert curves.recorded["lr_sgd"].tolist() == [True, False, True]
-    assert curves.values["lr_sgd"][[0, 2]].tolist() == [0.02, 0.02]  # the mean of its steps
+    assert curves.recorded["learning_rate"].tolist() == [True, False, True]
+    assert curves.values["learning_rate"][[0, 2]].tolist() == [0.02, 0.02]  # the mean of its steps
     assert "step" not in curves.values  # Lightning's step counter is bookkeeping, not a curve
 
 

@@ -66,6 +66,9 @@ _GLUED = {
 #: Names that one logger gives its columns, read as Keras's: Ultralytics' `results.csv` (its
 #: `metrics/` are measured on the validation set; `lr/pg0` is the first parameter group's rate).
 _LOGGER_NAMES = {"metrics/accuracy_top1": "val_accuracy", "lr/pg0": "learning_rate"}
+#: PyTorch Lightning's `LearningRateMonitor`: `lr-<optimizer>` (`lr-SGD`, `lr-AdamW`), or its
+#: first parameter group's (`lr-Adam/pg1`, the groups counted from 1).
+_LIGHTNING_RATE = re.compile(r"lr-[a-z]+(?:/pg1)?", re.IGNORECASE)
 
 
 def _words(name: str) -> str:
@@ -94,6 +97,8 @@ def keras_name(name: str) -> str:
     `"train/box_loss"` → `"box_loss"`."""
     if name.strip().lower() in _LOGGER_NAMES:
         return _LOGGER_NAMES[name.strip().lower()]
+    if _LIGHTNING_RATE.fullmatch(name.strip()):
+        return "learning_rate"
     group, slash, _ = name.strip().lower().partition("/")
     if slash and group not in SET_PREFIXES:
         return name  # `metrics/mAP50(B)`, `lr/pg1`: named by a group other than a set
