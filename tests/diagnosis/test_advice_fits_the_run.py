@@ -74,6 +74,7 @@ def _quotable(curves, kwargs, diagnosis) -> set[str]:
     if kwargs.get("loss") and "binary" in kwargs["loss"]:
         values.add(format_number(math.log(2)))
     values.add(format_number(Thresholds().good_accuracy))  # "short of a good value (…, under 0.85)"
+    values.add(format_number(Thresholds().good_auc))  # "(val_auc at the end: …, under 0.7)"
     return values
 
 

@@ -854,6 +854,29 @@ def test_a_validation_auc_well_above_half_is_learning_whatever_level_the_loss_si
     assert diagnose(history, loss="binary_crossentropy").kinds[0] == "not_learning"
 
 
+def test_a_logged_roc_auc_judges_the_level_instead_of_the_loss_against_chance():
+    # A win-probability model: its binary cross-entropy settles at 0.41 (0.6 x ln 2), flat and
+    # without a gap, because the outcome is noisy; its validation AUC of 0.86 says it ranks well.
+    n = 38
+    loss = 0.415 + 0.09 * np.exp(-np.arange(n) / 3)
+    val = 0.406 + 0.007 * np.exp(-np.arange(n) / 3)
+    auc = 0.856 - 0.004 * np.exp(-np.arange(n) / 3)
+    history = {"loss": loss.tolist(), "val_loss": val.tolist(), "val_auc": auc.tolist()}
+    assert diagnose(history, loss="binary_crossentropy").kinds == ["healthy"]
+    # Ranking little better than a coin, at the same losses: the level is poor.
+    history["val_auc"] = (auc - 0.2).tolist()
+    finding = diagnose(history, loss="binary_crossentropy").primary
+    assert (
+        finding.kind == "underfitting" and "val_auc at the end: smoothed 0.656, under 0.7" in finding.summary
+    )
+    # A precision-recall AUC is not one: its chance level is the positives' share.
+    history["val_pr_auc"] = history.pop("val_auc")
+    assert diagnose(history, loss="binary_crossentropy").kinds[0] == "underfitting"
+    history["val_pr_auc"] = auc.tolist()
+    finding = diagnose(history, loss="binary_crossentropy").primary
+    assert finding.kind == "underfitting" and "loss above 0.3× chance" in finding.summary
+
+
 def test_a_loss_near_zero_jumping_while_the_accuracy_held_is_not_diverged():
     loss = [0.0485, 0.004, 0.0009, 0.0003, 0.0001, 6e-05, 4.5e-05, 0.026, 0.074, 0.01, 0.006, 0.0039]
     accuracy = [0.988, 0.998, 0.999, 1.0, 1.0, 1.0, 1.0, 0.993, 0.985, 0.997, 0.998, 0.999]

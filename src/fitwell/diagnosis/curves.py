@@ -23,7 +23,7 @@ from fitwell.diagnosis.eventlog import is_event_log, is_scalar_export, read_even
 from fitwell.diagnosis.logfile import counted_from_zero, read_log_file
 from fitwell.diagnosis.loss_parts import with_summed_parts
 
-__all__ = ["Curves", "is_accuracy", "is_auc", "read_curves"]
+__all__ = ["Curves", "is_accuracy", "is_auc", "is_roc_auc", "read_curves"]
 
 #: Keys that are bookkeeping, not curves to judge.
 LEARNING_RATE_KEYS = ("learning_rate", "lr")
@@ -132,6 +132,20 @@ def is_auc(key: str) -> bool:
     """
     name = key.lower()
     return any(fragment in name for fragment in _AUC_FRAGMENTS)
+
+
+#: A precision-recall AUC's name (`auprc`, `pr_auc`): its chance level is the positives' share, not 0.5.
+_PRECISION_RECALL = re.compile(r"auprc|prauc|(?:^|_)pr(?:_|$)", re.IGNORECASE)
+
+
+def is_roc_auc(key: str) -> bool:
+    """Whether a metric is the area under a ROC curve (0.5 for a coin, 1 for a perfect ranking).
+
+    Example:
+        >>> is_roc_auc("val_auc"), is_roc_auc("val_auroc"), is_roc_auc("val_pr_auc"), is_roc_auc("auprc")
+        (True, True, False, False)
+    """
+    return is_auc(key) and _PRECISION_RECALL.search(key) is None
 
 
 def metric_direction(key: str) -> str | None:

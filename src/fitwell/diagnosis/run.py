@@ -9,7 +9,7 @@ import numpy as np
 
 from fitwell.diagnosis import stats
 from fitwell.diagnosis.context import RunContext
-from fitwell.diagnosis.curves import Curves, is_accuracy, is_auc, metric_direction
+from fitwell.diagnosis.curves import Curves, is_accuracy, is_auc, is_roc_auc, metric_direction
 from fitwell.diagnosis.thresholds import Thresholds
 
 __all__ = ["RunView", "WatchedCurve", "format_epoch", "format_factor", "format_number", "learning_rate_range"]
@@ -214,7 +214,8 @@ class RunView:
 
         Poor when the loss is above `good_chance_fraction` of the baseline (or
         chance), or the training accuracy below `good_accuracy` (the validation
-        accuracy when only it was logged).
+        accuracy when only it was logged); with a ROC AUC logged, poor when it is
+        below `good_auc` instead of by the loss.
         """
         verdicts = self._level_verdicts
         return any(poor for poor, _ in verdicts) if verdicts else None
@@ -229,7 +230,16 @@ class RunView:
     @cached_property
     def _level_verdicts(self) -> list[tuple[bool, str]]:
         th, verdicts = self.thresholds, []
-        if self.reference:
+        auc_key = self._roc_auc_key
+        auc = self.end_of(auc_key) if auc_key else None
+        if auc is not None:
+            verdicts.append(
+                (
+                    auc < th.good_auc,
+                    f"{auc_key} at the end: smoothed {format_number(auc)}, under {th.good_auc:g}",
+                )
+            )
+        elif self.reference:
             against = "the baseline" if self.context.baseline is not None else "chance"
             verdicts.append(
                 (
@@ -248,6 +258,22 @@ class RunView:
                 )
             )
         return verdicts
+
+    @cached_property
+    def _roc_auc_key(self) -> str | None:
+        """A ROC AUC's key, the validation one first (a score between 0 and 1 only)."""
+        keys = sorted(
+            (key for key in self.curves.values if is_roc_auc(key)), key=lambda key: not key.startswith("val_")
+        )
+        return next(
+            (
+                key
+                for key in keys
+                if 0.0 <= float(np.nanmin(self.curves.values[key]))
+                and float(np.nanmax(self.curves.values[key])) <= 1.0
+            ),
+            None,
+        )
 
     def learning_rate(self, position: int = -1) -> float | None:
         """The logged learning rate at an epoch position (default: the last)."""

@@ -181,6 +181,13 @@ class Thresholds:
         good_chance_fraction: A training loss above this fraction of the baseline (or
             chance level) is not a good value (for `plateau` and `underfitting`).
         good_accuracy: A training accuracy below this is not a good value.
+        good_auc: A ROC AUC (the validation one when logged) below this is not a good value; when
+            one is logged, it judges the level instead of the loss against chance: on a noisy
+            binary outcome (a game's winner, a diagnosis from weak signs) an honest model's
+            cross-entropy stays well above `good_chance_fraction` × `ln 2` while it ranks well.
+            (0.7: "acceptable discrimination" by the usual reading of an AUC. Measured on all
+            labelled runs: one published run both readers call clearly healthy gained, none
+            lost.)
         plateau_max_tail_drop: A curve is flat when the smoothed training loss fell less
             than this fraction over the end window. Flat and far from a good value is
             `plateau` when the training loss still jitters from epoch to epoch (the rate
@@ -315,6 +322,7 @@ class Thresholds:
     crawl_straight_line: float = 0.7
     good_chance_fraction: float = 0.3
     good_accuracy: float = 0.85
+    good_auc: float = 0.7
     plateau_max_tail_drop: float = 0.025
     flat_per_10_epochs: float = 0.01
     plateau_noise: float = 0.015
