@@ -821,6 +821,33 @@ def test_a_long_table_with_a_metric_column_is_one_column_per_metric(tmp_path):
     ]
 
 
+def test_a_table_set_out_with_spaces_is_read_with_its_units_and_markers_left_out(tmp_path):
+    path = tmp_path / "train_log.txt"
+    path.write_text(
+        "Training on mps | 25,837 train / 2,872 val images | 3 epochs\n\n"
+        "epoch train_loss train_acc  val_loss  val_acc       lr   time\n"
+        "    1     1.9387     17.8%    1.9355    19.2%  1.0e-03  40.9s  * saved\n"
+        "    2     1.8135     21.0%    1.8026    27.4%  1.0e-03  40.9s  * saved\n"
+        "    3     1.7193     26.7%    1.8571    25.7%  5.0e-04  42.4s\n"
+        "\nBest validation accuracy: 27.4% at epoch 2\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["val_loss"].tolist() == [1.9355, 1.8026, 1.8571]
+    assert curves.values["acc"].tolist() == pytest.approx([0.178, 0.21, 0.267])  # percent, as a fraction
+    assert curves.values["lr"].tolist() == [1e-3, 1e-3, 5e-4] and "time" not in curves.values
+    assert curves.notes[0] == (
+        "read a table set out with spaces: 3 rows under the header on line 3; the words after its last "
+        "column on 2 rows ('* saved') left out."
+    )
+    assert "skipped lines 1–2 before the header ('Training on mps" in curves.notes[1]
+    # Names that hold spaces do not split into the columns of the rows: refused, not guessed at.
+    path.write_text(
+        "train acc    va_acc  train_loss  val_loss\n 1.25  0.45  0.50  0.45\n 0.57  0.52  0.79  0.52\n"
+    )
+    with pytest.raises(ValueError, match="holds text"):
+        read_curves(path)
+
+
 def test_a_sentence_after_the_table_is_skipped_but_a_torn_row_is_refused(tmp_path):
     path = tmp_path / "losses.csv"
     path.write_text(

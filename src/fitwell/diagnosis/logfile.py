@@ -38,6 +38,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from fitwell.diagnosis.aligned_table import aligned_table
 from fitwell.diagnosis.column_names import keras_name, keras_named, keras_names, names_note
 from fitwell.diagnosis.jsonlog import (
     JSON_LINES_NOTE,
@@ -317,6 +318,12 @@ def _read_csv(text: str, path: str, named: tuple[str, list[str]] | None = None) 
         )
         return log
     header_index, delimiter, header = _find_header(lines)
+    aligned = aligned_table(lines, _HEADER_SEARCH_LINES) if header_index < 0 else None
+    if aligned is not None:
+        table, header_index, note = aligned
+        log = _read_table(table, path, header_index, ",", table[header_index].split(","))
+        log.notes.insert(0, note)
+        return log
     if header_index < 0:
         printed = read_text_records(text)
         if printed is not None:
