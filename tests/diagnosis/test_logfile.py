@@ -1385,6 +1385,27 @@ def test_a_trainer_log_written_once_per_epoch_is_read_one_row_per_evaluation(tmp
     assert not any("Trainer" in note for note in curves.notes)
 
 
+def test_a_trainer_log_whose_training_loss_is_logged_less_often_than_its_evaluations(tmp_path):
+    # logging_steps=500 (the default) against an evaluation each epoch of 195 steps: most
+    # evaluations have no training loss logged since the one before.
+    records = [{"epoch": e / 195, "step": e, "loss": 4000.0 / e} for e in (1, 500, 1000)]
+    records += [{"epoch": float(e), "step": 195 * e, "eval_loss": 0.6 / e} for e in range(1, 8)]
+    records.sort(key=lambda record: (record["step"], "eval_loss" in record))
+    path = tmp_path / "trainer_state.json"
+    path.write_text(json.dumps({"log_history": records}))
+    curves = read_curves(path)
+    # Evaluations at steps 195 … 1365; the training loss is logged at steps 1, 500 and 1000, in
+    # the periods ending at 195, 585 and 1170: the rows ending at 390, 780 and 975 get it
+    # interpolated by step; the evaluation at 1365, after the last logged value, is left out.
+    assert curves.epochs.tolist() == [0, 1, 2, 3, 4, 5]
+    np.testing.assert_allclose(curves.values["val_loss"], [0.6 / e for e in range(1, 7)])
+    np.testing.assert_allclose(curves.values["loss"], [4000.0, 2004.0, 8.0, 8.0 - 4 / 3, 8.0 - 8 / 3, 4.0])
+    assert (
+        "at 3 rows it is interpolated by step between the logged ones; the evaluation before the first "
+        "or after the last logged one is left out" in curves.notes[1]
+    )
+
+
 def test_per_epoch_records_nesting_their_numbers_under_metrics_are_read_by_their_own_names(tmp_path):
     records = [
         {"epoch": e, "path": f"{e}.pt", "metrics": {"train_loss": 3.0 / e, "val_loss": 3.2 / e, "lr": 4e-4}}

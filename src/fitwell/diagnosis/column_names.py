@@ -48,6 +48,8 @@ _LOSS_MEASURES = (
     "nll",
     "cross_entropy",
     "crossentropy",
+    "log_loss",  # scikit-learn's and Kaggle's name for the cross-entropy
+    "logloss",
     "mse",
     "mean_squared_error",
     "mae",
@@ -160,6 +162,8 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         {'bce': 'loss', 'val_bce': 'val_loss'}
         >>> keras_names(["epoch", "train_loss", "val_top1", "val_mean_ce"])  # named for its measure
         {'train_loss': 'loss', 'val_mean_ce': 'val_loss'}
+        >>> keras_names(["epoch", "train_loss", "val_log_loss"])
+        {'train_loss': 'loss', 'val_log_loss': 'val_loss'}
         >>> keras_names(["Epoch", "TrainLoss", "ValLoss"])
         {'Epoch': 'epoch', 'TrainLoss': 'loss', 'ValLoss': 'val_loss'}
         >>> keras_names(["epoch", "train_loss", "dev_loss", "eval_accuracy"])  # other names for it

@@ -74,6 +74,9 @@ def per_evaluation(
     evaluated = [name for name in columns if keras_name(name).startswith("val_") and _filled(records, name)]
     periods = _periods(records, loss, evaluated)
     rows = [_merged(period, evaluated) for period in periods]
+    sparse: list[str] = []
+    if loss is not None:
+        rows, periods = _sparse_training_loss(rows, periods, loss, sparse)
     names = [name for name in columns if any(name in row for row in rows) and not _bookkeeping(name)]
     merged = {_validation_name(name, names): [row.get(name) for row in rows] for name in names}
     ends = [_number(row.get("epoch")) for row in rows]
@@ -81,21 +84,27 @@ def per_evaluation(
     epochs = [int(end) for end in ends if end is not None] if whole else None
     fraction = _fractional(columns["epoch"])
     notes.append(_note(len(records), periods, ends, evaluated, whole, len(summaries), fraction))
+    notes.extend(sparse)
     return merged, epochs
 
 
 def _periods(records: list[dict], loss: str | None, evaluated: list[str]) -> list[list[dict]]:
-    """The records, grouped: each evaluation closes a period (one logged before any training loss
-    is left out: the untrained model's score is not an epoch); without evaluations, by epoch (the
-    records of epoch 2 are those after 1.0 up to 2.0)."""
+    """The records, grouped: each evaluation closes a period (one with no training since the one
+    before is left out: the untrained model's score, an evaluation repeated after training is
+    not an epoch); without evaluations, by epoch (the records of epoch 2 are those after 1.0 up
+    to 2.0)."""
     periods: list[list[dict]] = []
     current: list[dict] = []
     if evaluated:
+        last_step = 0.0  # where the last period ended
         for record in records:
             current.append(record)
             if any(name in record for name in evaluated):
-                if loss is None or any(loss in earlier for earlier in current):
+                step = _number(record.get("step"))
+                trained = step is not None and step > last_step  # training ran, logged or not
+                if loss is None or any(loss in earlier for earlier in current) or trained:
                     periods.append(current)
+                    last_step = step if step is not None else last_step
                 current = []
     else:
         last_epoch = None
@@ -110,6 +119,41 @@ def _periods(records: list[dict], loss: str | None, evaluated: list[str]) -> lis
     if current and loss is not None and any(loss in record for record in current):
         periods.append(current)  # training logged after the last evaluation
     return periods
+
+
+def _sparse_training_loss(
+    rows: list[dict], periods: list[list[dict]], loss: str, notes: list[str]
+) -> tuple[list[dict], list[list[dict]]]:
+    """Rows whose period logged no training loss (`logging_steps` longer than the evaluations'
+    interval: the Trainer's default 500 steps against an evaluation each epoch of 195) get it
+    interpolated by step between the rows around them, with a note; the rows before the first
+    logged value and after the last are left out, as nothing brackets them."""
+    logged = [index for index, row in enumerate(rows) if loss in row]
+    if not logged or len(logged) == len(rows):
+        return rows, periods
+    first, last = logged[0], logged[-1]
+    steps = [_number(row.get("step")) for row in rows[first : last + 1]]
+    if any(step is None for step in steps):  # no step to place them by
+        return [rows[index] for index in logged], [periods[index] for index in logged]
+    known = [(steps[index - first], rows[index][loss]) for index in logged]
+    filled = 0
+    for index in range(first, last + 1):
+        if loss in rows[index]:
+            continue
+        step = steps[index - first]
+        (x0, y0), (x1, y1) = max(k for k in known if k[0] <= step), min(k for k in known if k[0] >= step)
+        rows[index][loss] = y0 if x1 == x0 else y0 + (y1 - y0) * (step - x0) / (x1 - x0)
+        filled += 1
+    dropped = first + len(rows) - 1 - last
+    text = (
+        f"the training loss was logged less often than the evaluations: at {filled} rows it is "
+        "interpolated by step between the logged ones"
+    )
+    if dropped:
+        which = "the evaluation" if dropped == 1 else f"the {dropped} evaluations"
+        text += f"; {which} before the first or after the last logged one {'is' if dropped == 1 else 'are'} left out"
+    notes.append(text + ".")
+    return rows[first : last + 1], periods[first : last + 1]
 
 
 def _merged(period: list[dict], evaluated: list[str]) -> dict:
