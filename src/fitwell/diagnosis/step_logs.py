@@ -151,7 +151,8 @@ def _sparse_training_loss(
     )
     if dropped:
         which = "the evaluation" if dropped == 1 else f"the {dropped} evaluations"
-        text += f"; {which} before the first or after the last logged one {'is' if dropped == 1 else 'are'} left out"
+        verb = "is" if dropped == 1 else "are"
+        text += f"; {which} before the first or after the last logged one {verb} left out"
     notes.append(text + ".")
     return rows[first : last + 1], periods[first : last + 1]
 
