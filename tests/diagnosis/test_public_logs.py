@@ -244,8 +244,17 @@ LATER_BATCHES = {
     # epoch before they were scored): 12/20 when first scored (11/20 with the rules and reader of
     # the session's start, which refused one); 13/20 since a logged ROC AUC judges the level.
     "heldout41": (13, 20, 17),
+    # Collected after the twelfth revision's changes (`aq`: 20 CSV and text logs; before they
+    # were scored the reader learned a table set out with spaces and `val_log_loss` as the
+    # validation loss): 12/20 when first scored (10/20 with the rules and reader of the session's
+    # start, which refused two); not revised on.
+    "heldout42": (12, 20, 18),
+    # Collected with it (`ar`: 20 JSON histories; the reader learned a Trainer log whose training
+    # loss is logged less often than its evaluations before they were scored): 14/20 when first
+    # scored (13/20 with the rules and reader of the session's start); not revised on.
+    "heldout43": (14, 20, 17),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout41`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout43`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -267,10 +276,10 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (28/40 on the last two batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (26/40 on the last two batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     right, total = (
-        a + b for a, b in zip(_right(results, "heldout40"), _right(results, "heldout41"), strict=True)
+        a + b for a, b in zip(_right(results, "heldout42"), _right(results, "heldout43"), strict=True)
     )
     assert right / total >= 0.95
 
@@ -361,10 +370,11 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # Then validation swings rank before overfitting (two runs read unstable, one noted, move
         # to it), and batches `am` and `an` (not revised on). Then an `auroc` counts as an AUC (one
         # run read unstable, with overfitting second, no longer `not_learning`), and batches `ao`
-        # and `ap` (not revised on).
-        "still_improving": (19, 58, 30, 297),
-        "overfitting": (25, 57, 40, 297),
-        "unstable": (10, 29, 24, 297),
+        # and `ap` (not revised on). Then a logged ROC AUC judges the level (one run both readers
+        # call healthy is), and batches `aq` and `ar` (not revised on).
+        "still_improving": (19, 60, 30, 308),
+        "overfitting": (27, 59, 42, 308),
+        "unstable": (10, 30, 24, 308),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
