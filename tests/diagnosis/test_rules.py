@@ -745,6 +745,11 @@ def test_a_training_accuracy_that_collapses_and_stays_down_is_diverged():
     # A dip it recovers from is not a collapse.
     recovered = accuracy[:10] + [0.6 + 0.01 * i for i in range(n - 10)]
     assert "diverged" not in diagnose({"loss": loss, "accuracy": recovered}, **CE).kinds
+    # Nor is an end window low on the way back up to a best set in the last epoch (a small set's
+    # accuracy stepping 0.15, 0.55, then 1.0; "collapsed: 1 at epoch 36, 1 at epoch 36" before).
+    steps = [0.85] * 5 + [0.15] * 24 + [0.55] * 6 + [1.0]
+    falling = np.geomspace(1.2, 0.0016, len(steps)).tolist()
+    assert "diverged" not in diagnose({"loss": falling, "acc": steps}, loss="binary_crossentropy").kinds
 
 
 def test_a_metric_named_like_jaccard_or_logged_as_nan_is_not_an_accuracy():

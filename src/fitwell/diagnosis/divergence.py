@@ -316,8 +316,9 @@ def _val_above(run: RunView) -> Finding | None:
 
 def _accuracy_collapsed(run: RunView) -> Finding | None:
     """The training accuracy fell from its best by at least `diverge_accuracy_lost` of what it had
-    gained over chance (over 0 when chance is unknown) and stayed there over the end window: the
-    model can no longer fit the data it once fitted, whatever the loss's epoch means show."""
+    gained over chance (over 0 when chance is unknown) and stayed there over the end window and at
+    the last epoch: the model can no longer fit the data it once fitted, whatever the loss's epoch
+    means show."""
     th, key = run.thresholds, run.accuracy_key
     if key is None or run.n < 4:
         return None
@@ -327,7 +328,9 @@ def _accuracy_collapsed(run: RunView) -> Finding | None:
     best = float(accuracy[best_index])
     end = stats.end_level(accuracy, stats.tail_window(len(accuracy), th.tail_fraction))
     gained = best - floor
-    if gained < th.diverge_accuracy_gain or best - end < th.diverge_accuracy_lost * gained:
+    # The last epoch too: one that climbed back to the best is no collapse, whatever the window.
+    lost = best - max(end, float(accuracy[-1]))
+    if gained < th.diverge_accuracy_gain or lost < th.diverge_accuracy_lost * gained:
         return None
     position = int(positions[best_index])
     epoch = run.epoch_of(position)
