@@ -90,10 +90,21 @@ def _perfect_on_many(
         [run.epoch_of(int(p)) for p in run.val_positions[-window:]],
         {"val_accuracy": val_accuracy, "accuracy": train_accuracy, "val_samples_at_least": samples},
         _ADVICE,
-        f"{val_key} is {format_number(val_accuracy)} over the last {window} epochs on at least "
+        f"{val_key} is {_raw_range(run, val_key, window, val_accuracy)} over the last {window} epochs "
+        f"on at least "
         f"{samples} samples{ratio_text}: a perfect score on that many samples usually means leaked or "
         "duplicated samples.",
     )
+
+
+def _raw_range(run: RunView, key: str, window: int, level: float) -> str:
+    """The logged values of `key` over its last `window` epochs, as the log shows them, with the
+    level judged: `"1"`, or `"0.9997–1 (smoothed 0.9999)"` (the lowest to the highest)."""
+    _, values = run.curves.series(key)
+    low, high = (
+        format_number(float(value)) for value in (np.min(values[-window:]), np.max(values[-window:]))
+    )
+    return low if low == high else f"{low}–{high} (smoothed {format_number(level)})"
 
 
 def _loss_ratios(val_loss: np.ndarray, loss: np.ndarray) -> np.ndarray | None:
