@@ -1,4 +1,4 @@
-"""Logs written every N optimizer steps (the epoch as a fraction), read one row per evaluation.
+"""Logs of training steps and evaluations (Hugging Face `Trainer`'s), read one row per evaluation.
 
 Hugging Face's `Trainer` keeps such a log (`log_history` in `trainer_state.json`, often dumped
 to CSV too): a record of the training loss, learning rate and gradient norm every
