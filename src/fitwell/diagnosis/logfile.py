@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fitwell.diagnosis.aligned_table import aligned_table
+from fitwell.diagnosis.appended_runs import last_run
 from fitwell.diagnosis.column_names import keras_name, keras_named, keras_names, names_note
 from fitwell.diagnosis.jsonlog import (
     JSON_LINES_NOTE,
@@ -54,10 +55,8 @@ from fitwell.diagnosis.table_layouts import MISSING_CELLS as _MISSING
 from fitwell.diagnosis.table_layouts import (
     TENSOR,
     cell_number,
-    interleaved_runs,
     is_number,
     one_row_per_epoch,
-    resumed_run,
     without_event_rows,
 )
 from fitwell.diagnosis.textlog import read_text_records
@@ -193,7 +192,7 @@ def _read_json(text: str, path: str) -> LogFile:
     epoch_list = [int(e) for e in epochs] if isinstance(epochs, list) else None
     if epoch_list is not None and all(len(column) == len(epoch_list) for column in columns.values()):
         numbers = list(range(1, len(epoch_list) + 1))
-        columns, epoch_list = _last_run(numbers, [0], columns, epoch_list, notes, unit="record")
+        columns, epoch_list = last_run(numbers, [0], columns, epoch_list, notes, unit="record")
     counted = None
     if not keras_epochs:  # an epoch count a loop wrote means its own numbers
         epoch_list, counted = counted_from_zero(epoch_list, own_numbers="loss" not in data)
@@ -209,13 +208,6 @@ def _step_log(columns: dict[str, list], notes: list[str]) -> LogFile:
     epochs, counted = counted_from_zero(epochs, own_numbers=True)
     # Per-key lists, read as a JSON history's are (the `step` column is not a curve).
     return LogFile(columns, epochs, [*notes, *filter(None, [renamed, counted])], is_json=True)
-
-
-def _picked(columns: dict[str, list], epochs: list, chosen: list[int]) -> tuple[dict[str, list], list]:
-    """The columns and epochs at the positions `chosen`, in their order."""
-    return {name: [column[i] for i in chosen] for name, column in columns.items()}, [
-        epochs[i] for i in chosen
-    ]
 
 
 # -- CSV ---------------------------------------------------------------------------------------
@@ -360,7 +352,7 @@ def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, 
     values = _table_values(rows, path, header, notes)
     epochs = values.pop("epoch", None)
     first_epoch = epochs[0] if epochs else None  # of the file, not of its last run
-    values, epochs = _last_run([number for number, _ in rows], starts, values, epochs, notes)
+    values, epochs = last_run([number for number, _ in rows], starts, values, epochs, notes)
     epoch_list = None if epochs is None else [int(e) if e is not None else -1 for e in epochs]
     own_numbers = "loss" not in (cell.strip() for cell in header)  # Keras's CSVLogger counts from 0
     epoch_list, counted = counted_from_zero(epoch_list, first_epoch, own_numbers=own_numbers)
@@ -437,74 +429,6 @@ def _table_values(
     return values
 
 
-def _last_run(
-    numbers: list[int],
-    starts: list[int],
-    values: dict[str, list[float | None]],
-    epochs: list[float | None] | None,
-    notes: list[str],
-    unit: str = "line",
-) -> tuple[dict[str, list[float | None]], list[float | None] | None]:
-    """The values and epochs of the run a file holds when its header repeats (`starts`) or its
-    epoch count goes back: a run resumed from checkpoints (`resumed_run`), one-epoch fits appended,
-    runs written at once (`interleaved_runs`), or the last of several runs appended one after
-    another; with a note naming the rows by their `numbers` (of lines, or of JSON records)."""
-    loss = next((column for name, column in values.items() if keras_name(name) == "loss"), None)
-    resumed = resumed_run(epochs, loss) if epochs is not None and starts == [0] else None
-    if resumed is not None:
-        chosen, resumes = resumed
-        where = _where(unit, [numbers[i] for i in resumes])
-        notes.append(_resumed_note([epochs[i] for i in resumes], where))
-        return _picked(values, epochs, chosen)
-    if epochs is not None:
-        starts = starts + [i for i in range(1, len(epochs)) if _restarts(epochs[i - 1], epochs[i])]
-    starts = sorted(set(starts) - {len(numbers)})
-    if len(numbers) > 2 and len(starts) == len(numbers):
-        # Every row restarts: one-epoch fit() calls in a loop, appended (the epoch is always 0).
-        notes.append(
-            f"the epoch column restarts on every row ({len(numbers)} one-epoch fit() calls appended, "
-            "it seems): the rows are read as consecutive epochs of one run."
-        )
-        return values, None
-    if len(starts) == 1:
-        return values, epochs
-    woven = interleaved_runs(epochs) if epochs is not None else None
-    if woven is not None and 2 * len(woven) <= len(starts):  # far fewer runs than restarts
-        chosen = woven[-1]
-        shown = ", ".join(str(numbers[i]) for i in chosen)
-        notes.append(
-            f"the file holds {len(woven)} runs written into it at the same time (their epoch numbers "
-            f"interleave): read the one that started last, on {unit}s {shown}."
-        )
-        return _picked(values, epochs, chosen)
-    where = _where(unit, [numbers[i] for i in starts[1:]])
-    notes.append(
-        f"the file holds {len(starts)} runs appended one after another (new runs start at {where}); "
-        f"this is the last one ({unit}s {numbers[starts[-1]]}–{numbers[-1]})."
-    )
-    values = {name: column[starts[-1] :] for name, column in values.items()}
-    return values, None if epochs is None else epochs[starts[-1] :]
-
-
-def _where(unit: str, numbers: list[int]) -> str:
-    """`"line 7"`, `"records 4 and 9"`."""
-    return f"{unit}{'s' * (len(numbers) > 1)} {_joined(numbers)}"
-
-
-def _joined(numbers: list) -> str:
-    """`"7"`, `"7 and 9"`, `"7, 9 and 12"`."""
-    text = [str(int(number)) for number in numbers]
-    return text[0] if len(text) == 1 else f"{', '.join(text[:-1])} and {text[-1]}"
-
-
-def _resumed_note(epochs: list, where: str) -> str:
-    times = "once" if len(epochs) == 1 else f"{len(epochs)} times"
-    return (
-        f"the run was resumed {times} (at epoch{'s' * (len(epochs) > 1)} {_joined(epochs)}, {where}): each "
-        "resume's records replace the earlier ones of the epochs it redid."
-    )
-
-
 def _lines_text(numbers: list[int]) -> str:
     """`"line 7"` or `"3 lines, from line 7,"`: the lines a note says were skipped."""
     return f"line {numbers[0]}" if len(numbers) == 1 else f"{len(numbers)} lines, from line {numbers[0]},"
@@ -542,10 +466,6 @@ def counted_from_zero(
         return epochs, None
     note = _EPOCHS_FROM_ONE if start == 1 else _EPOCHS_FROM.format(start=int(start))
     return [epoch - 1 if epoch is not None and epoch >= 0 else epoch for epoch in epochs], note
-
-
-def _restarts(previous: float | None, current: float | None) -> bool:
-    return previous is not None and current is not None and current <= previous
 
 
 def _ragged(path: str, number: int, cells: list[str], header: list[str]) -> None:

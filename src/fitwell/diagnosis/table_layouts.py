@@ -14,8 +14,7 @@ Three layouts that loggers write:
   `accuracy`, …): one row per epoch, set and metric, turned to a column per metric first.
 
 And rows that are not epochs of the run read: a logger's `start` and `summary` rows
-(`without_event_rows`), and the rows of other runs written into the file at the same time
-(`interleaved_runs`).
+(`without_event_rows`); the rows of other runs in the file are `appended_runs.py`'s.
 
 Rows are `(1-based line number, cells)`, as `logfile.py` reads them.
 """
@@ -30,7 +29,6 @@ __all__ = [
     "MISSING_CELLS",
     "TENSOR",
     "cell_number",
-    "interleaved_runs",
     "is_number",
     "one_row_per_epoch",
     "without_event_rows",
@@ -279,72 +277,6 @@ def without_event_rows(rows: Rows, header: list[str], notes: list[str]) -> Rows:
     where = f"line {events[0]}" if len(events) == 1 else "lines " + ", ".join(map(str, events))
     notes.append(f"skipped {where}, with no epoch number and no loss: a logger's own lines, not epochs.")
     return [(number, cells) for number, cells in rows if number not in events]
-
-
-def interleaved_runs(epochs: list[float | None]) -> list[list[int]] | None:
-    """The rows of each run, in the order the runs started, when several runs wrote into the file
-    at once (`1 … 6, 1, 7, 2, 8`: each row continues the run whose last epoch is one less, the one
-    written to most recently, or starts a new one); None when the runs follow one another.
-
-    Example:
-        >>> interleaved_runs([1, 2, 3, 1, 4, 2, 5, 3])
-        [[0, 1, 2, 4, 6], [3, 5, 7]]
-        >>> interleaved_runs([0, 1, 2, 0, 1, 2, 3]) is None  # appended: one after another
-        True
-    """
-    if any(epoch is None for epoch in epochs):
-        return None
-    runs: list[list[int]] = []
-    for index, epoch in enumerate(epochs):
-        following = [run for run in runs if epochs[run[-1]] == epoch - 1]
-        if following:
-            max(following, key=lambda run: run[-1]).append(index)
-        else:
-            runs.append([index])
-    woven = any(run[-1] - run[0] + 1 != len(run) for run in runs)
-    return runs if woven else None
-
-
-def resumed_run(
-    epochs: list[float | None], loss: list[float | None] | None = None
-) -> tuple[list[int], list[int]] | None:
-    """`(rows, resumes)` of a run resumed from checkpoints: the epoch count goes back, but never to
-    its first epoch (`1 2 3 3 4 5 4 5 6`: resumed at epoch 3, then at 4), and the training loss
-    (when given) carries on where the epoch it redid was (within a factor of 2: a fine-tuning
-    run started at a later epoch number on other data is a run of its own). Each resume redid the
-    epochs from its own on, so its records replace the earlier ones of those epochs: `rows` are
-    the positions read, in order, `resumes` where each resume starts. None for a count that never
-    goes back, or goes back to its first epoch or below (runs appended, or written at once).
-
-    Example:
-        >>> resumed_run([1, 2, 3, 3, 4, 5, 4, 5, 6])
-        ([0, 1, 3, 6, 7, 8], [3, 6])
-        >>> resumed_run([0, 1, 2, 0, 1]) is None  # a second run, from the start
-        True
-        >>> resumed_run([0, 1, 2, 1, 2], [0.9, 0.5, 0.4, 2.0, 1.2]) is None  # not where epoch 1 was
-        True
-    """
-    if not epochs or any(epoch is None for epoch in epochs):
-        return None
-    rows: list[int] = []
-    resumes = []
-    for index, epoch in enumerate(epochs):
-        if rows and epoch <= epochs[rows[-1]]:
-            redone = [row for row in rows if epochs[row] >= epoch]
-            if epoch <= epochs[0] or not _carries_on(loss, redone[0], index):
-                return None
-            resumes.append(index)
-            rows = [row for row in rows if epochs[row] < epoch]
-        rows.append(index)
-    return (rows, resumes) if resumes else None
-
-
-def _carries_on(loss: list[float | None] | None, before: int, after: int) -> bool:
-    """Whether the loss at `after` is within a factor of 2 of that at `before` (True when unknown)."""
-    if loss is None or loss[before] is None or loss[after] is None:
-        return True
-    low, high = sorted((abs(loss[before]), abs(loss[after])))
-    return high <= 2.0 * low
 
 
 def _keras_header(header: list[str]) -> list[str]:

@@ -1,0 +1,159 @@
+"""A file holding more than one run, and which run of it is read.
+
+A log that a script appends to keeps every run it was given: runs appended one after another
+(the epoch count starts again), one-epoch `fit()` calls in a loop (every row at epoch 0), a run
+resumed from checkpoints (the count goes back, but not to the first epoch, and the loss carries
+on), or runs written into the file at the same time (their epoch numbers interleave). The run a
+user asks about is the last one (or the resumed run, whole); the notes say which rows it is.
+"""
+
+from __future__ import annotations
+
+from fitwell.diagnosis.column_names import keras_name
+
+__all__ = ["interleaved_runs", "last_run", "resumed_run"]
+
+
+def last_run(
+    numbers: list[int],
+    starts: list[int],
+    values: dict[str, list[float | None]],
+    epochs: list[float | None] | None,
+    notes: list[str],
+    unit: str = "line",
+) -> tuple[dict[str, list[float | None]], list[float | None] | None]:
+    """The values and epochs of the run a file holds when its header repeats (`starts`) or its
+    epoch count goes back: a run resumed from checkpoints (`resumed_run`), one-epoch fits appended,
+    runs written at once (`interleaved_runs`), or the last of several runs appended one after
+    another; with a note naming the rows by their `numbers` (of lines, or of JSON records)."""
+    loss = next((column for name, column in values.items() if keras_name(name) == "loss"), None)
+    resumed = resumed_run(epochs, loss) if epochs is not None and starts == [0] else None
+    if resumed is not None:
+        chosen, resumes = resumed
+        where = _where(unit, [numbers[i] for i in resumes])
+        notes.append(_resumed_note([epochs[i] for i in resumes], where))
+        return _picked(values, epochs, chosen)
+    if epochs is not None:
+        starts = starts + [i for i in range(1, len(epochs)) if _restarts(epochs[i - 1], epochs[i])]
+    starts = sorted(set(starts) - {len(numbers)})
+    if len(numbers) > 2 and len(starts) == len(numbers):
+        # Every row restarts: one-epoch fit() calls in a loop, appended (the epoch is always 0).
+        notes.append(
+            f"the epoch column restarts on every row ({len(numbers)} one-epoch fit() calls appended, "
+            "it seems): the rows are read as consecutive epochs of one run."
+        )
+        return values, None
+    if len(starts) == 1:
+        return values, epochs
+    woven = interleaved_runs(epochs) if epochs is not None else None
+    if woven is not None and 2 * len(woven) <= len(starts):  # far fewer runs than restarts
+        chosen = woven[-1]
+        shown = ", ".join(str(numbers[i]) for i in chosen)
+        notes.append(
+            f"the file holds {len(woven)} runs written into it at the same time (their epoch numbers "
+            f"interleave): read the one that started last, on {unit}s {shown}."
+        )
+        return _picked(values, epochs, chosen)
+    where = _where(unit, [numbers[i] for i in starts[1:]])
+    notes.append(
+        f"the file holds {len(starts)} runs appended one after another (new runs start at {where}); "
+        f"this is the last one ({unit}s {numbers[starts[-1]]}–{numbers[-1]})."
+    )
+    values = {name: column[starts[-1] :] for name, column in values.items()}
+    return values, None if epochs is None else epochs[starts[-1] :]
+
+
+def _where(unit: str, numbers: list[int]) -> str:
+    """`"line 7"`, `"records 4 and 9"`."""
+    return f"{unit}{'s' * (len(numbers) > 1)} {_joined(numbers)}"
+
+
+def _joined(numbers: list) -> str:
+    """`"7"`, `"7 and 9"`, `"7, 9 and 12"`."""
+    text = [str(int(number)) for number in numbers]
+    return text[0] if len(text) == 1 else f"{', '.join(text[:-1])} and {text[-1]}"
+
+
+def _resumed_note(epochs: list, where: str) -> str:
+    times = "once" if len(epochs) == 1 else f"{len(epochs)} times"
+    return (
+        f"the run was resumed {times} (at epoch{'s' * (len(epochs) > 1)} {_joined(epochs)}, {where}): each "
+        "resume's records replace the earlier ones of the epochs it redid."
+    )
+
+
+def _picked(columns: dict[str, list], epochs: list, chosen: list[int]) -> tuple[dict[str, list], list]:
+    """The columns and epochs at the positions `chosen`, in their order."""
+    return {name: [column[i] for i in chosen] for name, column in columns.items()}, [
+        epochs[i] for i in chosen
+    ]
+
+
+def _restarts(previous: float | None, current: float | None) -> bool:
+    return previous is not None and current is not None and current <= previous
+
+
+def interleaved_runs(epochs: list[float | None]) -> list[list[int]] | None:
+    """The rows of each run, in the order the runs started, when several runs wrote into the file
+    at once (`1 … 6, 1, 7, 2, 8`: each row continues the run whose last epoch is one less, the one
+    written to most recently, or starts a new one); None when the runs follow one another.
+
+    Example:
+        >>> interleaved_runs([1, 2, 3, 1, 4, 2, 5, 3])
+        [[0, 1, 2, 4, 6], [3, 5, 7]]
+        >>> interleaved_runs([0, 1, 2, 0, 1, 2, 3]) is None  # appended: one after another
+        True
+    """
+    if any(epoch is None for epoch in epochs):
+        return None
+    runs: list[list[int]] = []
+    for index, epoch in enumerate(epochs):
+        following = [run for run in runs if epochs[run[-1]] == epoch - 1]
+        if following:
+            max(following, key=lambda run: run[-1]).append(index)
+        else:
+            runs.append([index])
+    woven = any(run[-1] - run[0] + 1 != len(run) for run in runs)
+    return runs if woven else None
+
+
+def resumed_run(
+    epochs: list[float | None], loss: list[float | None] | None = None
+) -> tuple[list[int], list[int]] | None:
+    """`(rows, resumes)` of a run resumed from checkpoints: the epoch count goes back, but never to
+    its first epoch (`1 2 3 3 4 5 4 5 6`: resumed at epoch 3, then at 4), and the training loss
+    (when given) carries on where the epoch it redid was (within a factor of 2: a fine-tuning
+    run started at a later epoch number on other data is a run of its own). Each resume redid the
+    epochs from its own on, so its records replace the earlier ones of those epochs: `rows` are
+    the positions read, in order, `resumes` where each resume starts. None for a count that never
+    goes back, or goes back to its first epoch or below (runs appended, or written at once).
+
+    Example:
+        >>> resumed_run([1, 2, 3, 3, 4, 5, 4, 5, 6])
+        ([0, 1, 3, 6, 7, 8], [3, 6])
+        >>> resumed_run([0, 1, 2, 0, 1]) is None  # a second run, from the start
+        True
+        >>> resumed_run([0, 1, 2, 1, 2], [0.9, 0.5, 0.4, 2.0, 1.2]) is None  # not where epoch 1 was
+        True
+    """
+    if not epochs or any(epoch is None for epoch in epochs):
+        return None
+    rows: list[int] = []
+    resumes = []
+    for index, epoch in enumerate(epochs):
+        if rows and epoch <= epochs[rows[-1]]:
+            redone = [row for row in rows if epochs[row] >= epoch]
+            if epoch <= epochs[0] or not _carries_on(loss, redone[0], index):
+                return None
+            resumes.append(index)
+            rows = [row for row in rows if epochs[row] < epoch]
+        rows.append(index)
+    return (rows, resumes) if resumes else None
+
+
+def _carries_on(loss: list[float | None] | None, before: int, after: int) -> bool:
+    """Whether the loss at `after` is within a factor of 2 of that at `before` (True when unknown)."""
+    if loss is None or loss[before] is None or loss[after] is None:
+        return True
+    low, high = sorted((abs(loss[before]), abs(loss[after])))
+    return high <= 2.0 * low
