@@ -68,8 +68,8 @@ def _numbers(line: str) -> list[str]:
     found = []
     for cell in line.split():
         unit = _WITH_UNIT.fullmatch(cell)
-        bare = cell if is_number(cell) else unit.group(1) if unit and is_number(unit.group(1)) else None
-        if bare is None:
+        bare = unit.group(1) if unit and not is_number(cell) else cell
+        if not is_number(bare):
             break
         found.append(bare)
     return found

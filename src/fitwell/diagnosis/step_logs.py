@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from fitwell.diagnosis.column_names import keras_name
 
 __all__ = ["is_step_log", "per_evaluation"]
@@ -135,15 +137,13 @@ def _sparse_training_loss(
     steps = [_number(row.get("step")) for row in rows[first : last + 1]]
     if any(step is None for step in steps):  # no step to place them by
         return [rows[index] for index in logged], [periods[index] for index in logged]
-    known = [(steps[index - first], rows[index][loss]) for index in logged]
-    filled = 0
-    for index in range(first, last + 1):
-        if loss in rows[index]:
-            continue
-        step = steps[index - first]
-        (x0, y0), (x1, y1) = max(k for k in known if k[0] <= step), min(k for k in known if k[0] >= step)
-        rows[index][loss] = y0 if x1 == x0 else y0 + (y1 - y0) * (step - x0) / (x1 - x0)
-        filled += 1
+    missing = [index for index in range(first, last + 1) if loss not in rows[index]]
+    known_steps = [steps[index - first] for index in logged]
+    for index in missing:
+        rows[index][loss] = float(
+            np.interp(steps[index - first], known_steps, [rows[i][loss] for i in logged])
+        )
+    filled = len(missing)
     dropped = first + len(rows) - 1 - last
     text = (
         f"the training loss was logged less often than the evaluations: at {filled} rows it is "
