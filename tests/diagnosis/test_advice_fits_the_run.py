@@ -75,6 +75,7 @@ def _quotable(curves, kwargs, diagnosis) -> set[str]:
         values.add(format_number(math.log(2)))
     values.add(format_number(Thresholds().good_accuracy))  # "short of a good value (…, under 0.85)"
     values.add(format_number(Thresholds().good_auc))  # "(val_auc at the end: …, under 0.7)"
+    values.add(format_number(0.5 + Thresholds().not_learning_accuracy_margin))  # "val_auc …, under 0.6"
     return values
 
 

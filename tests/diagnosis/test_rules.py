@@ -833,6 +833,30 @@ def test_erratic_validation_of_an_overfitting_model_ranks_before_overfitting():
     assert diagnosis.get("unstable").evidence["train_spikes"] == 0
 
 
+def test_a_validation_roc_auc_that_never_clears_0_6_is_not_learning():
+    # Published logs: a training loss that falls 8% while the validation ROC AUC wanders between
+    # 0.52 and 0.55 (and the training AUC reaches 0.59): nothing the model learned ranks validation
+    # samples better than a coin. No loss or class count is given, so no chance level helps.
+    n = 9
+    run = {
+        "loss": [0.7251, 0.7041, 0.6921, 0.684, 0.6696, 0.6719, 0.6621, 0.6659, 0.6627],
+        "val_loss": [0.6743, 0.6721, 0.6712, 0.6707, 0.6705, 0.67, 0.6703, 0.6706, 0.6704],
+        "auc": [0.4958, 0.51, 0.5314, 0.5287, 0.5774, 0.5646, 0.595, 0.5735, 0.5859],
+        "val_auc": [0.5504, 0.5483, 0.5316, 0.5283, 0.5271, 0.5284, 0.5255, 0.5233, 0.5225],
+    }
+    finding = diagnose(run).primary
+    assert finding.kind == "not_learning"
+    assert finding.evidence["metric"] == "val_auc" and finding.evidence["best"] == pytest.approx(0.5504)
+    assert "val_auc never got clearly above chance: at best 0.5504 (epoch 1)" in finding.summary
+    # A validation AUC that reaches 0.62 (smoothed) ranks better than a coin: no finding of it.
+    run["val_auc"] = np.linspace(0.55, 0.63, n).round(4).tolist()
+    assert diagnose(run).primary.kind != "not_learning"
+    # A precision-recall AUC's chance level is the positives' share: 0.3 there says nothing.
+    run["val_pr_auc"] = [0.3] * n
+    del run["val_auc"]
+    assert diagnose(run).primary.kind != "not_learning"
+
+
 def test_only_a_validation_accuracy_still_tells_a_poor_level():
     flat = {
         "loss": [0.334, 0.321, 0.313, 0.308, 0.306, 0.303, 0.305, 0.298, 0.298, 0.301, 0.302, 0.301],

@@ -8,10 +8,10 @@ import re
 import numpy as np
 
 from fitwell.diagnosis import stats
-from fitwell.diagnosis.curves import is_auc, metric_direction
+from fitwell.diagnosis.curves import is_auc, is_roc_auc, metric_direction
 from fitwell.diagnosis.findings import Finding
 from fitwell.diagnosis.progress import is_crawl
-from fitwell.diagnosis.run import RunView, format_number
+from fitwell.diagnosis.run import RunView, format_epoch, format_number
 
 __all__ = ["check_not_learning"]
 
@@ -172,15 +172,38 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
                 f"{key} was {value} at every epoch: the predictions never changed class (one class, "
                 "or the same answers, predicted throughout).",
             )
+    return _ranks_like_a_coin(run, needed)
+
+
+def _ranks_like_a_coin(run: RunView, needed: int) -> tuple[dict, str] | None:
+    """`(evidence, summary)` when an AUC (over at least `needed` epochs) stayed within
+    `not_learning_auc_margin` of 0.5 at every epoch, or a validation ROC AUC never got, smoothed,
+    `not_learning_accuracy_margin` above 0.5 (the margin by which `_score_shows_learning` counts
+    an AUC as learning): the model ranks its samples no better, or hardly better, than a coin,
+    whatever the loss did. A precision-recall AUC's chance level is the positives' share, so only
+    a ROC AUC counts for the second."""
+    th = run.thresholds
     for name in sorted(run.curves.values, key=lambda name: not name.startswith("val_")):
         if not is_auc(name):
             continue
-        _, values = run.curves.series(name)
-        if len(values) >= needed and float(np.max(np.abs(values - 0.5))) <= th.not_learning_auc_margin:
+        positions, values = run.curves.series(name)
+        if len(values) < needed or float(np.min(values)) < 0.0 or float(np.max(values)) > 1.0:
+            continue  # too few epochs, or not a score between 0 and 1
+        if float(np.max(np.abs(values - 0.5))) <= th.not_learning_auc_margin:
             return (
                 {"metric": name, "constant_value": 0.5},
                 f"{name} stayed at 0.5 (between {format_number(float(np.min(values)))} and "
                 f"{format_number(float(np.max(values)))}): the model ranks no better than a coin.",
+            )
+        best, needed_best = float(np.max(stats.median_smooth(values))), 0.5 + th.not_learning_accuracy_margin
+        if name.startswith("val_") and is_roc_auc(name) and best < needed_best:
+            top = int(np.argmax(values))
+            return (
+                {"metric": name, "best": best},
+                f"{name} never got clearly above chance: at best {format_number(float(values[top]))} "
+                f"({format_epoch(run.epoch_of(int(positions[top])))}), smoothed {format_number(best)}, under "
+                f"{format_number(needed_best)}: the model ranks the validation samples hardly "
+                "better than a coin.",
             )
     return None
 
