@@ -855,10 +855,30 @@ def test_a_sentence_after_the_table_is_skipped_but_a_torn_row_is_refused(tmp_pat
     )
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == [2.75, 0.75, 0.63]
-    assert curves.notes[0] == "skipped line 6 after the table ('f1 score on testset: 0.7839')."
+    assert curves.notes[0] == (
+        "skipped line 6 after the table ('f1 score on testset: 0.7839'): printed text, not epochs."
+    )
     path.write_text("Epoch,loss,feat_num\n0,2.75,1235.4\n1,0.75,1215.3\n2,0.6\n")
     with pytest.raises(ValueError, match="Line 4 of .* has 2 cells, the header has 3"):
         read_curves(path)
+    path.write_text("Epoch,loss,feat_num\n0,2.75,1235.4\n1\n2,0.63,1188.2\n")  # a number alone is torn too
+    with pytest.raises(ValueError, match="Line 3 of .* has 1 cells, the header has 3"):
+        read_curves(path)
+
+
+def test_a_banner_printed_among_the_rows_is_skipped_with_a_note(tmp_path):
+    # A published log: `python train.py > log.csv` caught the script's banners between the rows.
+    path = tmp_path / "log.csv"
+    path.write_text(
+        "Epoch, lr, Train_Loss, Test_Acc\n===== Using Torch AMP =====\n0, 0.025, 5.358, 0.945%\n"
+        "1, 0.025, 5.211, 1.231%\n2, 0.025, 5.157, 1.604%\n===== TESTING =====\nDataset val\tACC:91.26\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [5.358, 5.211, 5.157]
+    assert curves.notes[0] == (
+        "skipped 3 lines, from line 2, among the rows ('===== Using Torch AMP =====', '===== TESTING =====', "
+        "'Dataset val\\tACC:91.26'): printed text, not epochs."
+    )
 
 
 def test_json_lines_one_record_per_epoch_are_read(tmp_path):

@@ -377,10 +377,16 @@ def _table_rows(
         body = [(number, cells) for number, cells in body if not (cells and cells[0].startswith("#"))]
         notes.append(f"skipped {_lines_text(comments)} starting with '#' (comments, not epochs).")
     body = [(number, cells) for number, cells in body if not all(cell in _MISSING for cell in cells)]
-    if len(header) > 1 and body and len(body[-1][1]) == 1 and re.search(r"[A-Za-z]{2}", body[-1][1][0]):
-        # A sentence a script printed after its table (`f1 score on testset: 0.78`), not a torn row.
-        notes.append(f"skipped line {body[-1][0]} after the table ({body[-1][1][0][:50]!r}).")
-        body = body[:-1]
+    printed = {
+        number: cells[0]
+        for number, cells in body
+        if len(header) > 1 and len(cells) == 1 and re.search(r"[A-Za-z]{2}", cells[0])
+    }
+    if printed:  # what a script printed among its rows (`===== Using Torch AMP =====`, `f1 on test: 0.78`)
+        where = "after the table" if list(printed) == [body[-1][0]] else "among the rows"
+        quoted = f" ({', '.join(repr(text[:50]) for text in printed.values())})" if len(printed) <= 3 else ""
+        notes.append(f"skipped {_lines_text(list(printed))} {where}{quoted}: printed text, not epochs.")
+        body = [(number, cells) for number, cells in body if number not in printed]
     repeated = [
         number for (_, before), (number, cells) in zip(body, body[1:], strict=False) if cells == before
     ]
