@@ -364,6 +364,21 @@ def test_a_straight_slow_descent_is_lr_too_low(n):
     assert "to 0.0002–0.0003" in finding.advice  # 2–3× the logged 1e-4
 
 
+def test_a_crawl_under_a_decaying_schedule_asks_to_raise_its_peak_rate():
+    # A published log: a cosine schedule from 3e-3 down to 1e-4 while the loss crawled. Raising the
+    # last rate (1e-4) would contradict the run, which crawled at 3e-3 too.
+    run = synthetic.crawl(30)
+    run["learning_rate"] = (1e-4 + (3e-3 - 1e-4) * (1 + np.cos(np.linspace(0, np.pi, 30))) / 2).tolist()
+    finding = diagnose(run, **CE).primary
+    assert finding.kind == "lr_too_low" and finding.evidence["learning_rate"] == pytest.approx(3e-3)
+    assert finding.advice.startswith(
+        "Raise the peak learning rate 2–3×, to 0.006–0.009 (from 0.003 at epoch 1; the schedule lowered it "
+        "to 0.0001 by the end)"
+    )
+    run["learning_rate"] = [3e-3] * 20 + [1e-3] * 10  # a step down to a third: the peak too
+    assert "to 0.006–0.009 (from 0.003 at epoch 1;" in diagnose(run, **CE).primary.advice
+
+
 def test_a_slow_training_loss_while_validation_stalled_long_ago_is_not_lr_too_low():
     # A published segmentation log: over 158 epochs the training loss fell 0.7% per epoch in a
     # nearly straight line, while the validation loss stopped improving at epoch 45. More epochs or

@@ -81,13 +81,7 @@ def check_crawl(run: RunView) -> Finding | None:
         return None
     smooth = run.smooth_loss
     rate = _mean_rate(smooth)
-    learning_rate = run.scalable_rate()
-    raise_text = (
-        "Raise the learning rate 2–3×"
-        if learning_rate is None
-        else f"Raise the learning rate 2–3×, to {learning_rate_range(learning_rate, 2, 3)} "
-        f"(from {format_number(learning_rate)})"
-    )
+    learning_rate, raise_text = _rate_to_raise(run)
     return Finding(
         "lr_too_low",
         "warning",
@@ -102,6 +96,31 @@ def check_crawl(run: RunView) -> Finding | None:
         f"{raise_text}, or use find_learning_rate() to pick one.",
         f"loss fell only {rate:.1%} per epoch, in a nearly straight line ({format_number(run.loss[0])} → "
         f"{format_number(float(run.loss[-1]))} in {run.n} epochs).",
+    )
+
+
+def _rate_to_raise(run: RunView) -> tuple[float | None, str]:
+    """`(rate, advice)`: the logged learning rate a crawl asks to raise, and how. A schedule that
+    lowered the rate to half its peak or less is raised at its peak: the run crawled at that rate
+    too, and the last (lowered) rate is not what held it back."""
+    key = run.curves.learning_rate_key
+    if key is None:
+        return None, "Raise the learning rate 2–3×"
+    positions, rates = run.curves.series(key)
+    peak_position = int(positions[int(np.argmax(rates))])
+    peak, last = run.scalable_rate(peak_position), run.scalable_rate()
+    if peak is not None and (last is None or last <= 0.5 * peak):
+        end = "0" if last is None else format_number(last)
+        return peak, (
+            f"Raise the peak learning rate 2–3×, to {learning_rate_range(peak, 2, 3)} (from "
+            f"{format_number(peak)} at {format_epoch(run.epoch_of(peak_position))}; the schedule lowered "
+            f"it to {end} by the end)"
+        )
+    if last is None:
+        return None, "Raise the learning rate 2–3×"
+    return (
+        last,
+        f"Raise the learning rate 2–3×, to {learning_rate_range(last, 2, 3)} (from {format_number(last)})",
     )
 
 
