@@ -182,6 +182,8 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         {'loss_history': 'loss', 'val_loss_history': 'val_loss'}
         >>> keras_names(["loss_train", "loss_val", "acc_train", "acc_val"])  # the set named after
         {'loss_train': 'loss', 'loss_val': 'val_loss', 'acc_train': 'acc', 'acc_val': 'val_acc'}
+        >>> keras_names(["epoch", "loss", "validation_mae", "validation_macro_f1"])  # Keras's loss
+        {'validation_mae': 'val_mae', 'validation_macro_f1': 'val_macro_f1'}
     """
     names = list(names)
     evaluated = _loss_beside_training_loss(names)
@@ -201,7 +203,8 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
     for name in names:
         target = keras_name(name)
         if keras_style and target != "epoch" and not _training_twin(name, target, taken):
-            continue
+            if not _validation_spelled_out(name, target):
+                continue
         if target != name and target not in taken:
             renames[name] = target
             taken.add(target)
@@ -213,6 +216,14 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
             if target.startswith("test_") and len(target) > len("test_"):
                 renames[name] = "val_" + target[len("test_") :]
     return renames
+
+
+def _validation_spelled_out(name: str, target: str) -> bool:
+    """Whether `name` is a validation metric under a longer prefix than Keras's (`validation_mae`,
+    `valid_f1`) beside Keras's own `loss`: a loop's log that named its training loss as Keras does."""
+    return (
+        target.startswith("val_") and not name.startswith("val_") and name.lower().startswith(_VAL_PREFIXES)
+    )
 
 
 def _loss_beside_training_loss(names: list[str]) -> bool:
