@@ -38,7 +38,6 @@ REFUSED = (
     "aa_016.csv",
     "ac_004.txt",
     "ag_008.txt",
-    "f_031.csv",
     "f_040.csv",
     "m_010.csv",
     "n_019.log",

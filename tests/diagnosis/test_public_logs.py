@@ -254,8 +254,15 @@ LATER_BATCHES = {
     # scored (13/20 with the rules and reader of the session's start); not revised on (one more
     # defensible since an accuracy back at its best in the last epoch is no collapse).
     "heldout43": (14, 20, 18),
+    # Collected after the thirteenth revision's changes (`as`: 20 CSV and text logs; before they
+    # were scored the reader learned a validation metric named `validation_mae` beside Keras's own
+    # `loss`): 11/20 when first scored (11/20 with the rules and reader of the session's start).
+    "heldout44": (11, 20, 16),
+    # Collected with it (`at`: 20 JSON histories): 14/20 when first scored (14/20 with the rules and
+    # reader of the session's start).
+    "heldout45": (14, 20, 18),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout43`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout45`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -277,15 +284,15 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (26/40 on the last two batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (25/40 on the last two batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     right, total = (
-        a + b for a, b in zip(_right(results, "heldout42"), _right(results, "heldout43"), strict=True)
+        a + b for a, b in zip(_right(results, "heldout44"), _right(results, "heldout45"), strict=True)
     )
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_nineteen_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -333,6 +340,9 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_nineteen_know
     # last four of 8 epochs, at 98.3% validation accuracy. Batch `ao` added one, `unstable`:
     # validation jumps of 67% and 51% at epochs 3 and 6 of 10 during the warm-up of a classifier
     # (about 272 images), calm over the last four epochs, too few for the run to count as settled.
+    # Batch `as` added one, `not_learning`, which both readers name as their second label
+    # (underfitting): a regression continued from an already trained model, its MSE flat at 0.008
+    # on a scaled target from the first epoch (no baseline given, so no level tells it is good).
     assert flagged == [
         "ad_013.json",
         "af_013.json",
@@ -342,6 +352,7 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_nineteen_know
         "am_020.csv",
         "an_012.json",
         "ao_011.csv",
+        "as_018.csv",
         "d_019.csv",
         "d_042.csv",
         "n_016.json",
@@ -372,10 +383,10 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # to it), and batches `am` and `an` (not revised on). Then an `auroc` counts as an AUC (one
         # run read unstable, with overfitting second, no longer `not_learning`), and batches `ao`
         # and `ap` (not revised on). Then a logged ROC AUC judges the level (one run both readers
-        # call healthy is), and batches `aq` and `ar` (not revised on).
-        "still_improving": (19, 60, 30, 308),
-        "overfitting": (27, 59, 42, 308),
-        "unstable": (10, 30, 24, 308),
+        # call healthy is), and batches `aq` and `ar` (not revised on). Then batches `as` and `at`.
+        "still_improving": (19, 62, 30, 315),
+        "overfitting": (29, 64, 43, 315),
+        "unstable": (10, 31, 24, 315),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
