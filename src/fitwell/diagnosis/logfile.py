@@ -364,7 +364,8 @@ def _table_rows(
 ) -> tuple[list[tuple[int, list[str]]], list[int]]:
     """`(rows, starts)`: the epoch rows as `(1-based line number, cells)`, and the positions where a
     repeated header starts a new run. Comment lines, lines of empty cells and a row written twice
-    are skipped (with notes); a row of another width is refused, naming its line."""
+    are skipped (with notes), as is one torn row in a long table (`_skip_torn_rows`); more rows of
+    another width are refused, naming the first one's line."""
     rows: list[tuple[int, list[str]]] = []
     torn: list[tuple[int, list[str]]] = []
     starts = [0]

@@ -104,20 +104,17 @@ def _rate_to_raise(run: RunView) -> tuple[float | None, str]:
     lowered the rate to half its peak or less is raised at its peak: the run crawled at that rate
     too, and the last (lowered) rate is not what held it back."""
     key = run.curves.learning_rate_key
-    if key is None:
+    positions, rates = run.curves.series(key) if key is not None else (None, np.array([]))
+    if not len(rates) or float(np.max(rates)) <= 0:
         return None, "Raise the learning rate 2–3×"
-    positions, rates = run.curves.series(key)
-    peak_position = int(positions[int(np.argmax(rates))])
-    peak, last = run.scalable_rate(peak_position), run.scalable_rate()
-    if peak is not None and (last is None or last <= 0.5 * peak):
-        end = "0" if last is None else format_number(last)
+    top = int(np.argmax(rates))
+    peak, last = float(rates[top]), float(rates[-1])
+    if last <= 0.5 * peak:
         return peak, (
             f"Raise the peak learning rate 2–3×, to {learning_rate_range(peak, 2, 3)} (from "
-            f"{format_number(peak)} at {format_epoch(run.epoch_of(peak_position))}; the schedule lowered "
-            f"it to {end} by the end)"
+            f"{format_number(peak)} at {format_epoch(run.epoch_of(int(positions[top])))}; the schedule "
+            f"lowered it to {format_number(last)} by the end)"
         )
-    if last is None:
-        return None, "Raise the learning rate 2–3×"
     return (
         last,
         f"Raise the learning rate 2–3×, to {learning_rate_range(last, 2, 3)} (from {format_number(last)})",
