@@ -261,8 +261,16 @@ LATER_BATCHES = {
     # Collected with it (`at`: 20 JSON histories): 14/20 when first scored (14/20 with the rules and
     # reader of the session's start).
     "heldout45": (14, 20, 18),
+    # Collected with them, scored after them (`au`: 20 CSV and text logs; before they were scored
+    # the reader learned to skip one torn row in a long table, with a note): 16/20 when first
+    # scored (15/20 with the rules and reader of the session's start, which refused that file);
+    # not revised on.
+    "heldout46": (16, 20, 18),
+    # Collected with it (`av`: 20 JSON histories): 16/20 when first scored (16/20 with the rules and
+    # reader of the session's start); not revised on.
+    "heldout47": (16, 20, 18),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout45`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout47`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -284,10 +292,10 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (25/40 on the last two batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (32/40 on the last two batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     right, total = (
-        a + b for a, b in zip(_right(results, "heldout44"), _right(results, "heldout45"), strict=True)
+        a + b for a, b in zip(_right(results, "heldout46"), _right(results, "heldout47"), strict=True)
     )
     assert right / total >= 0.95
 
@@ -383,10 +391,11 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # to it), and batches `am` and `an` (not revised on). Then an `auroc` counts as an AUC (one
         # run read unstable, with overfitting second, no longer `not_learning`), and batches `ao`
         # and `ap` (not revised on). Then a logged ROC AUC judges the level (one run both readers
-        # call healthy is), and batches `aq` and `ar` (not revised on). Then batches `as` and `at`.
-        "still_improving": (19, 62, 30, 315),
-        "overfitting": (29, 64, 43, 315),
-        "unstable": (10, 31, 24, 315),
+        # call healthy is), and batches `aq` and `ar` (not revised on). Then batches `as` to `av`
+        # (not revised on).
+        "still_improving": (19, 65, 30, 328),
+        "overfitting": (30, 66, 43, 328),
+        "unstable": (10, 32, 24, 328),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
