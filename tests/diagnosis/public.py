@@ -38,6 +38,7 @@ REFUSED = (
     "aa_016.csv",
     "ac_004.txt",
     "ag_008.txt",
+    "au_002.csv",
     "f_040.csv",
     "m_010.csv",
     "n_019.log",

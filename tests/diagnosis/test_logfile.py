@@ -866,23 +866,6 @@ def test_a_sentence_after_the_table_is_skipped_but_a_torn_row_is_refused(tmp_pat
         read_curves(path)
 
 
-def test_one_torn_row_in_a_long_table_is_skipped_naming_its_line_more_are_refused(tmp_path):
-    # A published log: a run resumed from a checkpoint overwrote the start of epoch 14's row.
-    rows = [f"{epoch},{1 / epoch:.4f},{0.5 + epoch / 100:.4f},0.9" for epoch in range(1, 31)]
-    rows[13] = ".667079,0.103915"
-    path = tmp_path / "training_log.csv"
-    path.write_text("epoch,train_loss,val_dsc,best_dsc\n" + "\n".join(rows) + "\n")
-    curves = read_curves(path)
-    assert len(curves.values["loss"]) == 29 and 13 not in curves.epochs.tolist()
-    assert curves.notes[0] == (
-        "skipped line 15: has 2 cells, the header has 4: column 'val_dsc' is missing (a torn row)."
-    )
-    rows[20] = "21,0.0476"  # two torn rows in 30: more than one in 50, a file to look at
-    path.write_text("epoch,train_loss,val_dsc,best_dsc\n" + "\n".join(rows) + "\n")
-    with pytest.raises(ValueError, match="Line 15 of .* has 2 cells, the header has 4: column 'val_dsc'"):
-        read_curves(path)
-
-
 def test_a_banner_printed_among_the_rows_is_skipped_with_a_note(tmp_path):
     # A published log: `python train.py > log.csv` caught the script's banners between the rows.
     path = tmp_path / "log.csv"

@@ -261,11 +261,10 @@ LATER_BATCHES = {
     # Collected with it (`at`: 20 JSON histories): 14/20 when first scored (14/20 with the rules and
     # reader of the session's start).
     "heldout45": (14, 20, 18),
-    # Collected with them, scored after them (`au`: 20 CSV and text logs; before they were scored
-    # the reader learned to skip one torn row in a long table, with a note): 16/20 when first
-    # scored (15/20 with the rules and reader of the session's start, which refused that file);
-    # not revised on.
-    "heldout46": (16, 20, 18),
+    # Collected with them, scored after them (`au`: 20 CSV and text logs): 15/20 (15/20 with the
+    # rules and reader of the session's start); not revised on. A reader that skipped one torn row
+    # in a long table read `au_002` too (16/20); it was withdrawn: a damaged row is refused.
+    "heldout46": (15, 20, 17),
     # Collected with it (`av`: 20 JSON histories): 16/20 when first scored (16/20 with the rules and
     # reader of the session's start); not revised on.
     "heldout47": (16, 20, 18),
@@ -292,7 +291,7 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (32/40 on the last two batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (31/40 on the last two batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     right, total = (
         a + b for a, b in zip(_right(results, "heldout46"), _right(results, "heldout47"), strict=True)

@@ -364,10 +364,8 @@ def _table_rows(
 ) -> tuple[list[tuple[int, list[str]]], list[int]]:
     """`(rows, starts)`: the epoch rows as `(1-based line number, cells)`, and the positions where a
     repeated header starts a new run. Comment lines, lines of empty cells and a row written twice
-    are skipped (with notes), as is one torn row in a long table (`_skip_torn_rows`); more rows of
-    another width are refused, naming the first one's line."""
+    are skipped (with notes); a row of another width is refused, naming its line."""
     rows: list[tuple[int, list[str]]] = []
-    torn: list[tuple[int, list[str]]] = []
     starts = [0]
     body = [
         (number, [cell.strip() for cell in _split(line, delimiter)])
@@ -404,33 +402,11 @@ def _table_rows(
         if len(cells) == len(header) + 1 and cells[-1] == "":
             cells = cells[:-1]  # a trailing separator
         if len(cells) != len(header):
-            torn.append((number, cells))
-            continue
+            _ragged(path, number, cells, header)
         rows.append((number, cells))
     if not rows:
         raise ValueError(f"{path!r} has a header but no rows. Train for at least one epoch.")
-    if torn:
-        _skip_torn_rows(path, torn, rows, header, notes)
     return rows, starts
-
-
-def _skip_torn_rows(
-    path: str, torn: list[tuple[int, list[str]]], rows: list, header: list[str], notes: list[str]
-) -> None:
-    """Skip, with a note, a row of another width than the header in a long table (one in
-    `_TORN_ROWS_PER_ROW` rows at most, and at least `_TORN_ROWS_LEAST_KEPT` rows kept): a line a
-    crash or a resumed run cut short. More, or in a short table, is a file to look at: refused,
-    naming the first such line."""
-    if len(torn) > max(1, len(rows) // _TORN_ROWS_PER_ROW) or len(rows) < _TORN_ROWS_LEAST_KEPT:
-        _ragged(path, *torn[0], header)
-    for number, cells in torn:
-        notes.append(f"skipped line {number}: {_width_text(cells, header)} (a torn row).")
-
-
-#: At most one row in this many may be torn and skipped (see `_skip_torn_rows`)...
-_TORN_ROWS_PER_ROW = 50
-#: ...and at least this many rows must be whole.
-_TORN_ROWS_LEAST_KEPT = 10
 
 
 def _table_values(
@@ -498,8 +474,7 @@ def counted_from_zero(
     return [epoch - 1 if epoch is not None and epoch >= 0 else epoch for epoch in epochs], note
 
 
-def _width_text(cells: list[str], header: list[str]) -> str:
-    """`"has 9 cells, the header has 11: column 'best_dsc' is missing"`: how a row's width is wrong."""
+def _ragged(path: str, number: int, cells: list[str], header: list[str]) -> None:
     if len(cells) < len(header):
         missing = header[len(cells)]
         detail = f"has {len(cells)} cells, the header has {len(header)}: column '{missing}' is missing"
@@ -507,12 +482,8 @@ def _width_text(cells: list[str], header: list[str]) -> str:
         if last not in _MISSING and not is_number(last):
             column = header[len(cells) - 1]
             detail += f", and the last cell, {last!r} in column '{column}', is not a number (a torn line)"
-        return detail
-    return f"has {len(cells)} cells, the header has {len(header)}: an extra cell {cells[len(header)]!r}"
-
-
-def _ragged(path: str, number: int, cells: list[str], header: list[str]) -> None:
-    detail = _width_text(cells, header)
+    else:
+        detail = f"has {len(cells)} cells, the header has {len(header)}: an extra cell {cells[len(header)]!r}"
     raise ValueError(
         f"Line {number} of {path!r} {detail}. Expected one cell per column on every line (NA for a value "
         "that was not recorded). The file may be damaged (a torn last line) or edited by hand: fix or "
