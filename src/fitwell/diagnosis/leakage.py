@@ -91,9 +91,8 @@ def _perfect_on_many(
         {"val_accuracy": val_accuracy, "accuracy": train_accuracy, "val_samples_at_least": samples},
         _ADVICE,
         f"{val_key} is {_raw_range(run, val_key, window, val_accuracy)} over the last {window} epochs "
-        f"on at least "
-        f"{samples} samples{ratio_text}: a perfect score on that many samples usually means leaked or "
-        "duplicated samples.",
+        f"on at least {samples} samples{ratio_text}: a perfect score on that many samples usually means "
+        "leaked or duplicated samples.",
     )
 
 

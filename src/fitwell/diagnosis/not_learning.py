@@ -187,7 +187,7 @@ def _ranks_like_a_coin(run: RunView, needed: int) -> tuple[dict, str] | None:
         if not is_auc(name):
             continue
         positions, values = run.curves.series(name)
-        if len(values) < needed or float(np.min(values)) < 0.0 or float(np.max(values)) > 1.0:
+        if len(values) < needed or not stats.is_fraction(values):
             continue  # too few epochs, or not a score between 0 and 1
         if float(np.max(np.abs(values - 0.5))) <= th.not_learning_auc_margin:
             return (

@@ -154,7 +154,7 @@ class RunView:
             positions, values = self.curves.series(key)
             if len(values) < 3 or not np.isfinite(values).all():
                 continue
-            if direction == "max" and not (values.min() >= 0.0 and values.max() <= 1.0):
+            if direction == "max" and not stats.is_fraction(values):
                 continue
             candidates.append((direction == "max", _stand_in_rank(key), key, positions, values))
         if not candidates:
@@ -265,15 +265,7 @@ class RunView:
         keys = sorted(
             (key for key in self.curves.values if is_roc_auc(key)), key=lambda key: not key.startswith("val_")
         )
-        return next(
-            (
-                key
-                for key in keys
-                if 0.0 <= float(np.nanmin(self.curves.values[key]))
-                and float(np.nanmax(self.curves.values[key])) <= 1.0
-            ),
-            None,
-        )
+        return next((key for key in keys if stats.is_fraction(self.curves.values[key])), None)
 
     def learning_rate(self, position: int = -1) -> float | None:
         """The logged learning rate at an epoch position (default: the last)."""

@@ -90,6 +90,17 @@ def end_level(values: np.ndarray, window: int) -> float:
     return float(np.median(values[-window:]))
 
 
+def is_fraction(values: np.ndarray) -> bool:
+    """Whether every recorded value lies between 0 and 1 (a score such as an accuracy or an AUC,
+    not one logged in percent or a loss named like one); NaN is skipped.
+
+    Example:
+        >>> is_fraction(np.array([0.52, np.nan, 1.0])), is_fraction(np.array([52.0, 61.0]))
+        (True, False)
+    """
+    return bool(len(values)) and 0.0 <= float(np.nanmin(values)) and float(np.nanmax(values)) <= 1.0
+
+
 def relative_drop(before: float, after: float) -> float:
     """`(before - after) / |before|`: positive when the value fell; 0 when `before` is 0."""
     if before == 0:
