@@ -974,6 +974,48 @@ def test_histories_nested_by_phase_or_by_set_are_read(tmp_path):
     assert curves.values["loss"].tolist() == [0.9, 0.5] and curves.values["val_loss"].tolist() == [1.0, 0.7]
 
 
+def test_records_under_a_key_beside_settings_are_read(tmp_path):
+    # A published report (ax_002): settings, then the per-epoch records under `epochs`, each with
+    # its sets nested (`train`, `validation`) and accuracy in percent.
+    path = tmp_path / "report.json"
+    epochs = [
+        {
+            "epoch": e,
+            "train": {"loss": loss, "accuracy": acc},
+            "validation": {"loss": val, "accuracy": acc - 9},
+        }
+        for e, loss, val, acc in [(1, 0.584, 1.154, 68.0), (2, 0.504, 1.316, 73.6), (3, 0.45, 0.9, 78.0)]
+    ]
+    report = {"model": "mobilenet_v3_small", "image_size": [224, 224], "class_weights": [0.84, 1.42]}
+    path.write_text(json.dumps({**report, "best_epoch": 3, "epochs": epochs, "total_seconds": 900}))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.584, 0.504, 0.45]
+    assert curves.values["val_loss"].tolist() == [1.154, 1.316, 0.9]
+    assert curves.values["val_accuracy"].tolist() == pytest.approx([0.59, 0.646, 0.69])
+    assert "read a JSON list of 3 per-epoch records under 'epochs'" in curves.notes[0]
+    # A list of numbers as long as the records beside them is a curve too: not guessed between.
+    path.write_text(json.dumps({"epochs": epochs, "lr": [0.1, 0.1, 0.01]}))
+    with pytest.raises(ValueError, match="no 'loss' curve"):
+        read_curves(path)
+
+
+def test_phases_named_with_a_set_word_are_phases_not_sets(tmp_path):
+    # A published history (ax_003): `initial_training` then `fine_tuning`, nested by phase. Ending
+    # in `training` does not make the first a set of the second.
+    history = {
+        "initial_training": {"loss": [0.9, 0.6, 0.5], "val_loss": [0.8, 0.7, 0.65]},
+        "fine_tuning": {"loss": [0.45, 0.4], "val_loss": [0.6, 0.58]},
+    }
+    path = tmp_path / "history.json"
+    path.write_text(json.dumps(history))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.45, 0.4] and curves.values["val_loss"].tolist() == [0.6, 0.58]
+    assert "('initial_training_', 'fine_tuning_')" in curves.notes[0]
+    # A model's sets under one prefix are still one run's curves.
+    path.write_text(json.dumps({"coil_training_loss": [0.9, 0.5], "coil_validation_loss": [1.0, 0.7]}))
+    assert read_curves(path).values["val_loss"].tolist() == [1.0, 0.7]
+
+
 # -- a table of numbers without a header, its columns named by the caller ------------------------
 PUBLIC_LOGS = Path(__file__).parent / "fixtures" / "public" / "logs"
 

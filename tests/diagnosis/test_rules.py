@@ -136,6 +136,33 @@ def test_a_small_climb_up_in_two_steps_of_three_is_overfitting():
     )
 
 
+def test_a_climb_at_every_epoch_is_overfitting_however_small():
+    # A published language model's log (r_022, both readers: clear overfitting): the token loss's
+    # validation low at epoch 15, then up at each of the 5 epochs since, by 0.5% in all, while the
+    # training loss fell 8%. Far under the 1% a climb with steps down must make.
+    val = [5.8733, 5.2821, 5.0099, 4.8352, 4.7258, 4.6535, 4.5943, 4.5659, 4.5265, 4.5021]
+    val += [4.4905, 4.473, 4.4703, 4.4668, 4.4664, 4.4686, 4.4721, 4.48, 4.4817, 4.4883]
+    loss = [6.6308, 5.6082, 5.1595, 4.8742, 4.6654, 4.4985, 4.3621, 4.2435, 4.1412, 4.0455]
+    loss += [3.9572, 3.8774, 3.8035, 3.732, 3.6684, 3.604, 3.5457, 3.4878, 3.4378, 3.3838]
+    finding = diagnose({"loss": loss, "val_loss": val}).primary
+    assert finding.kind == "overfitting" and finding.evidence["best_epoch"] == 14
+    assert "then rose 0.3% (smoothed 4.467 → 4.482" in finding.summary  # not "rose 0%"
+    # One step down among the five: a wobble of a flat curve, not a trend.
+    wobble = val[:17] + [4.4712, 4.4817, 4.4883]
+    assert "overfitting" not in diagnose({"loss": loss, "val_loss": wobble}).kinds
+    # Four steps up: too few.
+    assert "overfitting" not in diagnose({"loss": loss[:-1], "val_loss": val[:-1]}).kinds
+    assert (
+        "overfitting"
+        not in diagnose(
+            {"loss": loss, "val_loss": val}, thresholds=Thresholds(overfit_unbroken_epochs=6)
+        ).kinds
+    )
+    # The training loss flat since the low: validation drifting up alone is not overfitting.
+    flat = loss[:15] + [3.6684] * 5
+    assert "overfitting" not in diagnose({"loss": flat, "val_loss": val}).kinds
+
+
 def test_a_long_noisy_run_is_measured_from_its_level_not_a_dip():
     # A published log (s_014): 1,500 short epochs, the validation loss flat near 0.56 with ±10%
     # noise from epoch 700 on. The lowest 3-epoch median (0.50) is a lucky dip, and was read as a
@@ -710,7 +737,9 @@ def test_a_converged_five_epoch_run_is_healthy():
 def test_thresholds_can_be_replaced():
     run = synthetic.overfitting(40, best=12)
     assert diagnose(run).primary.kind == "overfitting"
-    strict = Thresholds(overfit_min_rise=5.0, overfit_steady_rise=5.0, overfit_clean_rise=5.0)
+    strict = Thresholds(
+        overfit_min_rise=5.0, overfit_steady_rise=5.0, overfit_clean_rise=5.0, overfit_unbroken_epochs=1000
+    )
     assert "overfitting" not in diagnose(run, thresholds=strict).kinds
 
 

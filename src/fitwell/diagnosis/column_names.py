@@ -409,10 +409,19 @@ def _phases_at(names: list[str], depth: int) -> list[str]:
             return []
         prefix, rest = "_".join(words[:depth]) + "_", "_".join(words[depth:])
         has_loss[prefix] = has_loss.get(prefix, False) or keras_name(rest) == "loss"
-    last_words = {prefix.split("_")[-2] + "_" for prefix in has_loss}
-    if len(has_loss) < 2 or last_words & {*_TRAIN_PREFIXES, *_VAL_PREFIXES, "test_"}:
-        return []  # `train_loss` and `val_loss` (or `coil_train_losses`) are one run's two curves
+    if len(has_loss) < 2 or _one_run_by_set(list(has_loss)):
+        return []
     return list(has_loss) if all(has_loss.values()) else []
+
+
+def _one_run_by_set(prefixes: list[str]) -> bool:
+    """Whether prefixes name one run's sets, not its phases: two of them the same but for a last
+    word that names a set (`train_` and `val_`; `coil_train_` and `coil_test_`). A phase may end
+    in such a word on its own (`initial_training_` before `fine_tuning_`)."""
+    sets = {*_TRAIN_PREFIXES, *_VAL_PREFIXES, "test_"}
+    split = [prefix.removesuffix("_").rpartition("_") for prefix in prefixes]
+    stems = [stem for stem, _, last in split if last + "_" in sets]
+    return len(stems) != len(set(stems))
 
 
 def _later_phase(names: list[str]) -> str | None:

@@ -97,12 +97,12 @@ def as_columns(data: Any) -> tuple[Any, str | None]:
     """Per-epoch lists from a list of per-epoch objects (a loop appending its metrics dict each
     epoch, alone or under `history`; Hugging Face `Trainer`'s records under `log_history`) or
     from pandas' `to_json()` (`{"loss": {"0": 0.9, ...}}`)."""
-    records = data.get("history", data.get("log_history")) if isinstance(data, Mapping) else data
+    records, where = _records_of(data) if isinstance(data, Mapping) else (data, "")
     if isinstance(records, list) and records and all(isinstance(record, Mapping) for record in records):
         records = [_flattened(record) for record in records]  # `{"epoch": 1, "train": {"loss": ...}}`
         keys = list(dict.fromkeys(key for record in records for key in record))
         columns = {key: [record.get(key) for record in records] for key in keys}
-        return columns, f"read a JSON list of {len(records)} per-epoch records as one column per key."
+        return columns, f"read a JSON list of {len(records)} per-epoch records{where} as one column per key."
     if (
         isinstance(data, Mapping)
         and any(_indexed(value) for value in data.values())
@@ -121,6 +121,23 @@ def as_columns(data: Any) -> tuple[Any, str | None]:
         # ...], "val": [...]}`, read as `train_loss`, `val_loss`).
         return _flattened(data), None
     return data, None
+
+
+def _records_of(data: Mapping) -> tuple[Any, str]:
+    """`(records, where)`: the per-epoch records of a mapping under `history` or `log_history`, else
+    its one list of records beside settings (`{"model": "...", "class_weights": [0.8, 1.4],
+    "epochs": [{"epoch": 1, "train": {...}, "validation": {...}}, ...]}`). `(None, "")` when it
+    holds two lists of records (one per set, read by `_flattened`) or a list of numbers as long as
+    them (per-epoch curves beside them)."""
+    if "history" in data or "log_history" in data:
+        return data.get("history", data.get("log_history")), ""
+    lists = {key: value for key, value in data.items() if isinstance(value, list) and value}
+    found = [key for key, value in lists.items() if all(isinstance(record, Mapping) for record in value)]
+    if len(found) != 1 or any(
+        len(value) == len(lists[found[0]]) for key, value in lists.items() if key != found[0]
+    ):
+        return None, ""
+    return lists[found[0]], f" under {found[0]!r}"
 
 
 #: Keys a record nests its numbers under without saying anything about them

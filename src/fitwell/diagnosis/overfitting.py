@@ -8,7 +8,7 @@ import numpy as np
 
 from fitwell.diagnosis import stats
 from fitwell.diagnosis.findings import Finding
-from fitwell.diagnosis.run import RunView, format_epoch, format_number
+from fitwell.diagnosis.run import RunView, format_epoch, format_number, format_percent
 from fitwell.diagnosis.stats import difference_error, estimated_samples
 
 __all__ = ["OverfitEvidence", "check_overfitting", "measure_overfitting"]
@@ -149,7 +149,12 @@ def _worse_after_best(run: RunView, min_rise: float) -> tuple[OverfitEvidence, i
         or _rose_lastingly(run, evidence, min_rise, train_at_best)
         or _rising_steadily(run, watched.values, evidence.noise)
     )
-    return evidence, best_index, train_at_best, worse
+    return (
+        evidence,
+        best_index,
+        train_at_best,
+        worse or _climbing_unbroken(run, watched.values, train_at_best),
+    )
 
 
 def _rose_lastingly(run: RunView, evidence: OverfitEvidence, min_rise: float, train_at_best: float) -> bool:
@@ -237,6 +242,23 @@ def _rising_steadily(run: RunView, values: np.ndarray, noise: float) -> bool:
     low, end = float(values[best]), float(values[-1])
     above_noise = end - low > th.overfit_steady_noise_multiple * noise
     return end >= (1.0 + th.overfit_steady_rise) * low and above_noise
+
+
+def _climbing_unbroken(run: RunView, values: np.ndarray, train_at_best: float) -> bool:
+    """A rise too small for the other tests that no noise makes: up at every one of at least
+    `overfit_unbroken_epochs` steps since the lowest value, by more than
+    `overfit_steady_noise_multiple` times the noise around that low, while the training loss fell
+    `overfit_train_drop`. The noise is measured from three epochs before the low on (over the whole
+    run it holds the early fall's curvature), and the training loss where it ended (smoothed): the
+    median of an end window lags a curve still falling."""
+    th = run.thresholds
+    best = int(np.argmin(values))
+    steps = np.diff(values[best:])
+    if len(steps) < th.overfit_unbroken_epochs or not bool(np.all(steps > 0)):
+        return False
+    noise = stats.noise_scale(values[max(0, best - 3) :])
+    climbed = float(values[-1] - values[best]) > th.overfit_steady_noise_multiple * noise
+    return climbed and float(run.smooth_loss[-1]) < (1.0 - th.overfit_train_drop) * train_at_best
 
 
 def _stalled_with_growing_gap(run: RunView) -> bool:
@@ -374,7 +396,7 @@ def _seen(run: RunView, evidence: OverfitEvidence, best_position: int, *, stalle
     since = f", from {format_epoch(onset_epoch)} on" if onset_epoch > best_epoch else ""
     return (
         f"val_loss was lowest at {format_epoch(best_epoch)} ({format_number(best_value)}), then rose "
-        f"{evidence.rise:.0%} (smoothed {format_number(evidence.best_value)} → "
+        f"{format_percent(evidence.rise)} (smoothed {format_number(evidence.best_value)} → "
         f"{format_number(evidence.end_value)}{since}; last {format_number(last_val)} at {last_epoch}) "
         f"while loss kept falling ({run.training_fall_text(best_position)})"
     )

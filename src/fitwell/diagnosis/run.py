@@ -292,6 +292,16 @@ def format_number(value: float) -> str:
     return f"{value:.4g}"
 
 
+def format_percent(fraction: float) -> str:
+    """A change as a whole percent, with one decimal below 1% (a rise of 0.3% is not "0%").
+
+    Example:
+        >>> format_percent(0.354), format_percent(0.0033)
+        ('35%', '0.3%')
+    """
+    return f"{fraction:.0%}" if abs(fraction) >= 0.01 else f"{fraction:.1%}"
+
+
 def format_factor(times: float) -> str:
     """A ratio for `"N×"`: a whole number below 10,000, above it two significant digits with an
     exponent (an 8-digit integer is hard to read at a glance).

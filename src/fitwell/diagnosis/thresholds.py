@@ -109,6 +109,12 @@ class Thresholds:
         overfit_steady_rise: ...ending at least this fraction above that low (and more than
             `overfit_steady_noise_multiple` × its noise above it), while the training loss fell.
         overfit_steady_noise_multiple: See `overfit_steady_rise`.
+        overfit_unbroken_epochs: `overfitting` too, however small the rise, when the validation
+            loss went up at every one of at least this many epoch steps since its lowest value,
+            by more than `overfit_steady_noise_multiple` × the noise around that low, while the
+            training loss (smoothed, at the end) fell `overfit_train_drop` since: an unbroken
+            climb is a trend, not noise (a language model's token loss climbs by tenths of a
+            percent per epoch).
         overfit_metric_gap: The train/validation gap of the metric (e.g. accuracy 0.98 vs
             0.93) that is evidence of overfitting on its own terms (healthy runs of the corpora
             with such a gap have a validation loss within 2% of its low)...
@@ -295,6 +301,7 @@ class Thresholds:
     overfit_steady_share: float = 2 / 3
     overfit_steady_rise: float = 0.01
     overfit_steady_noise_multiple: float = 3.0
+    overfit_unbroken_epochs: int = 5
     overfit_metric_gap: float = 0.05
     overfit_gap_alone: float = 0.35
     overfit_min_rise_with_gap: float = 0.05
