@@ -1484,3 +1484,34 @@ def test_per_epoch_records_nesting_their_numbers_under_metrics_are_read_by_their
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == [2.0 / e for e in range(1, 6)]
     assert "metrics_loss" in curves.values
+
+
+def test_scores_written_as_0_where_nothing_was_computed_are_not_read(tmp_path):
+    # A published log (aw_001): validation every other epoch, its loss left empty and its scores
+    # written as 0.0 in between.
+    path = tmp_path / "log.csv"
+    # Its training accuracy was never computed: 0.0 at every epoch.
+    rows = [(1, 0.25, 0.22, 0.93), (2, 0.22, 0.18, 0.957), (3, 0.22, None, 0.0), (4, 0.21, 0.17, 0.958)]
+    path.write_text(
+        "epoch,train_loss,valid_loss,train_accuracy,valid_accuracy\n"
+        + "".join(f"{e},{loss},{'' if val is None else val},0.0,{acc}\n" for e, loss, val, acc in rows)
+    )
+    curves = read_curves(path)
+    assert curves.recorded["val_accuracy"].tolist() == [True, True, False, True]
+    assert np.nanmin(curves.values["val_accuracy"]) == 0.93
+    assert "read 'val_accuracy' as not recorded at the 1 epochs without val_loss" in curves.notes[-2]
+    assert "accuracy" not in curves.values
+    assert (
+        curves.notes[-1]
+        == "left out 'accuracy': 0 at every epoch while val_accuracy is not (never computed)."
+    )
+    assert diagnose(str(path)).primary.kind != "underfitting"  # it read "accuracy 0, short of a good value"
+    # A score of 0 on an epoch that has its validation loss is a measurement; so is 0 on both sets.
+    path.write_text("epoch,loss,recall,val_loss,val_recall\n1,0.9,0,0.8,0.0\n2,0.7,0,,0.0\n3,0.6,0,0.5,0.0\n")
+    curves = read_curves(path)
+    assert curves.recorded["val_recall"].tolist() == [True, False, True]
+    assert curves.values["val_recall"][[0, 2]].tolist() == [0.0, 0.0]
+    assert curves.values["recall"].tolist() == [0.0, 0.0, 0.0]
+    # Scores that are not 0 where validation did not run are kept (a loss not logged that epoch).
+    path.write_text("epoch,loss,val_loss,val_acc\n1,0.9,0.8,0.5\n2,0.7,,0.6\n3,0.6,0.5,0.7\n")
+    assert read_curves(path).recorded["val_acc"].all()

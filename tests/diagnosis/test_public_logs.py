@@ -269,8 +269,17 @@ LATER_BATCHES = {
     # Collected with it (`av`: 20 JSON histories): 16/20 when first scored (16/20 with the rules and
     # reader of the session's start); not revised on.
     "heldout47": (16, 20, 18),
+    # Collected after a climb at every epoch became overfitting and the reader learned records under
+    # a key and phases named with a set word (`aw`: 20 CSV logs): 10/20 when first scored (10/20 with
+    # the rules and reader of the session's start); then revised on: 12/20 (a validation loss that
+    # never moved is `not_learning`, `aw_011`; a training accuracy written as 0 and never computed is
+    # left out, `aw_001`).
+    "heldout48": (12, 20, 15),
+    # Collected with it (`ax`: 20 JSON histories): 11/20 when first scored (11/20 with the rules and
+    # reader of the session's start, which refused `ax_002`); not revised on.
+    "heldout49": (11, 20, 18),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout47`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout49`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -292,15 +301,15 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (31/40 on the last two batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (23/40 on the last two batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     right, total = (
-        a + b for a, b in zip(_right(results, "heldout46"), _right(results, "heldout47"), strict=True)
+        a + b for a, b in zip(_right(results, "heldout48"), _right(results, "heldout49"), strict=True)
     )
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_one_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -351,6 +360,9 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_known_
     # Batch `as` added one, `not_learning`, which both readers name as their second label
     # (underfitting): a regression continued from an already trained model, its MSE flat at 0.008
     # on a scaled target from the first epoch (no baseline given, so no level tells it is good).
+    # Batch `aw` added one, `unstable` (both readers: healthy, with overfitting as the second
+    # label): a validation loss between 0.064 and 0.090 at 97.7% accuracy on 4,050 images over the
+    # last third of a 71-epoch run, whose large jumps (up to 0.38) came before epoch 28.
     assert flagged == [
         "ad_013.json",
         "af_013.json",
@@ -361,6 +373,7 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_known_
         "an_012.json",
         "ao_011.csv",
         "as_018.csv",
+        "aw_015.csv",
         "d_019.csv",
         "d_042.csv",
         "n_016.json",
@@ -393,10 +406,10 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # and `ap` (not revised on). Then a logged ROC AUC judges the level (one run both readers
         # call healthy is), and batches `aq` and `ar` (not revised on). Then batches `as` to `av`
         # (not revised on). Then a climb at every epoch is overfitting: two noted runs read
-        # overfitting are found.
-        "still_improving": (19, 65, 30, 327),
-        "overfitting": (28, 64, 43, 327),
-        "unstable": (10, 32, 24, 327),
+        # overfitting are found. Then batches `aw` and `ax`.
+        "still_improving": (21, 68, 30, 334),
+        "overfitting": (32, 68, 45, 334),
+        "unstable": (10, 34, 26, 334),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -271,7 +271,7 @@ def test_a_loss_flat_after_its_first_epoch_with_no_metric_gain_is_not_learning()
     # A published run: the loss fell in the first epoch (the label frequencies), then stayed put.
     run = {
         "loss": [2.49, 2.2694, 2.2694, 2.2695, 2.2694, 2.2693, 2.2694, 2.2694, 2.2694, 2.2694],
-        "val_loss": [2.3033] * 10,
+        "val_loss": [2.3033, 2.3301, 2.2987, 2.3122, 2.3054, 2.3212, 2.2991, 2.3107, 2.3046, 2.3158],
     }
     finding = diagnose(run).primary
     assert finding.kind == "not_learning"
@@ -284,8 +284,29 @@ def test_a_loss_flat_after_its_first_epoch_with_no_metric_gain_is_not_learning()
     converged = {**run, "accuracy": [0.9475, *[0.952] * 9]}
     assert "not_learning" not in diagnose(converged).kinds
     # A loss that fell 6% after its first epoch is moving (slowly: judged by the other rules).
-    moving = {"loss": [2.49 - 0.015 * i - (0.2 if i else 0) for i in range(10)], "val_loss": [2.3] * 10}
+    moving = {"loss": [2.49 - 0.015 * i - (0.2 if i else 0) for i in range(10)], "val_loss": run["val_loss"]}
     assert "not_learning" not in diagnose(moving).kinds
+
+
+def test_a_validation_loss_that_never_moves_is_not_learning():
+    # A published regressor (aw_011, both readers: clearly not learning): the validation loss
+    # 0.0036791, 0.0036791, 0.0036790, 0.0036785 (its MAE the same to four digits) while the
+    # training loss halved after its first epoch: the predictions collapsed to one value.
+    run = {
+        "loss": [0.0035649, 0.0017012, 0.0017405, 0.0017109],
+        "val_loss": [0.0036791, 0.0036791, 0.0036790, 0.0036785],
+    }
+    finding = diagnose(run).primary
+    assert finding.kind == "not_learning" and finding.evidence["relative_range"] == pytest.approx(
+        1.6e-4, rel=0.1
+    )
+    assert "val_loss moved by 0.016% at most over all 4 epochs (around 0.003679)" in finding.summary
+    assert "not_learning" not in diagnose(run, thresholds=Thresholds(not_learning_frozen_val=1e-4)).kinds
+    # A converged model's validation loss still moves by its noise: 0.5% here.
+    calm = {**run, "val_loss": [0.0036791, 0.0036812, 0.0036698, 0.0036750]}
+    assert "not_learning" not in diagnose(calm).kinds
+    # Three epochs are too few to judge.
+    assert "not_learning" not in diagnose({key: values[:3] for key, values in run.items()}).kinds
 
 
 def test_a_validation_loss_that_swings_while_training_sits_still_is_not_learning():

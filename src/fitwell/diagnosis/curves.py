@@ -173,7 +173,7 @@ def read_curves(run: Any, columns: Sequence[str] | None = None) -> Curves:
         ValueError: When there is no `loss` curve, or the lists cannot be aligned; for `columns`
             with a run that is not a CSV file without a header.
     """
-    return _fractions_not_percents(_read_any(run, columns))
+    return _fractions_not_percents(_without_placeholder_zeros(_read_any(run, columns)))
 
 
 def _read_any(run: Any, columns: Sequence[str] | None = None) -> Curves:
@@ -224,6 +224,42 @@ def _read_path(path: str, columns: Sequence[str] | None) -> Curves:
     else:
         curves = _from_columns(log.columns, log.epochs, source=path)
     return replace(curves, notes=tuple(log.notes))
+
+
+def _without_placeholder_zeros(curves: Curves) -> Curves:
+    """Scores a loop wrote as 0 without computing them, read as not recorded, with a note: a
+    validation score of exactly 0 at every epoch whose validation loss was not recorded, and only
+    there (a loop that validates every other epoch), and a training score of exactly 0 at every
+    epoch beside a validation score above 0 (a training accuracy never computed). A score of 0
+    beside a recorded loss, or on both sets, is a measurement."""
+    recorded, notes, never = dict(curves.recorded), [], []
+    if curves.has("val_loss") and not curves.recorded["val_loss"].all():
+        skipped = ~curves.recorded["val_loss"]
+        dropped = []
+        for key in curves.values:
+            at_skipped = curves.values[key][skipped & curves.recorded[key]]
+            if key.startswith("val_") and key != "val_loss" and len(at_skipped) == skipped.sum():
+                if bool(np.all(at_skipped == 0.0)):
+                    recorded[key] = curves.recorded[key] & ~skipped
+                    dropped.append(key)
+        if dropped:
+            notes.append(
+                f"read {', '.join(repr(key) for key in dropped)} as not recorded at the {int(skipped.sum())} "
+                "epochs without val_loss, where the log holds 0 (validation did not run)."
+            )
+    for key, column in curves.values.items():
+        partner = "val_" + key
+        if metric_direction(key) != "max" or not curves.has(key) or not curves.has(partner):
+            continue
+        if bool(np.all(column[curves.recorded[key]] == 0.0)) and float(np.nanmax(curves.values[partner])) > 0:
+            never.append(key)
+            notes.append(f"left out {key!r}: 0 at every epoch while {partner} is not (never computed).")
+    if not notes:
+        return curves
+    kept = [key for key in curves.values if key not in never]
+    values = {key: np.where(recorded[key], curves.values[key], np.nan) for key in kept}
+    recorded = {key: recorded[key] for key in kept}
+    return replace(curves, values=values, recorded=recorded, notes=(*curves.notes, *notes))
 
 
 def _fractions_not_percents(curves: Curves) -> Curves:

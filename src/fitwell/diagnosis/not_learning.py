@@ -27,6 +27,7 @@ def check_not_learning(run: RunView) -> Finding | None:
         found = (
             _never_a_positive(run)
             or _frozen_predictions(run)
+            or _frozen_validation(run)
             or _frozen_loss(run)
             or (None if reference or _score_shows_learning(run) else _flat_after_first_epoch(run))
         )
@@ -235,6 +236,29 @@ def _never_a_positive(run: RunView) -> tuple[dict, str] | None:
                 "class, or the background, predicted throughout), or the metric was never computed.",
             )
     return None
+
+
+def _frozen_validation(run: RunView) -> tuple[dict, str] | None:
+    """`(evidence, summary)` when the validation loss stayed within `not_learning_frozen_val` of its
+    level at every epoch (at least 4): the predictions on the validation set never changed, from
+    the first epoch on, whatever the training loss did (a regressor collapsed to one value; a
+    learning model's validation loss moves by more than that from epoch to epoch, if only by noise)."""
+    if not run.has_val or len(run.val_loss) < 4:
+        return None
+    level = float(np.median(run.val_loss))
+    spread = float(np.ptp(run.val_loss)) / abs(level) if level else 0.0
+    if level == 0.0 or spread >= run.thresholds.not_learning_frozen_val:
+        return None
+    epochs = len(run.val_loss)
+    moved = (
+        f"was {format_number(level)} at all {epochs} epochs"
+        if spread == 0.0
+        else f"moved by {100 * spread:.2g}% at most over all {epochs} epochs (around {format_number(level)})"
+    )
+    return (
+        {"curve": "val_loss", "level": level, "relative_range": spread, "epochs": epochs},
+        f"val_loss {moved}: the predictions on the validation data never changed.",
+    )
 
 
 def _frozen_loss(run: RunView) -> tuple[dict, str] | None:

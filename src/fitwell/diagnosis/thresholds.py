@@ -162,6 +162,12 @@ class Thresholds:
             alone can do that).
         not_learning_frozen_drop: See `not_learning_auc_margin`.
         not_learning_frozen_epochs: See `not_learning_auc_margin`.
+        not_learning_frozen_val: `not_learning` when the validation loss stayed within this
+            fraction of its level (max − min over the median) at every epoch, at least 4: the
+            predictions on the validation data never changed (a regressor collapsed to one value).
+            A learning model's validation loss moves more than that from epoch to epoch, if only
+            by noise: no run of any labelled set that a reader calls anything but not learning,
+            diverged or leaking stays within 0.5%.
         balanced_baseline: Classes count as balanced when the baseline is at least this
             fraction of `ln C` (or unknown).
         flat_total_drop: Without a chance level, `not_learning` when neither loss ever
@@ -317,6 +323,7 @@ class Thresholds:
     not_learning_auc_margin: float = 0.01
     not_learning_frozen_drop: float = 0.5
     not_learning_frozen_epochs: int = 10
+    not_learning_frozen_val: float = 0.002
     balanced_baseline: float = 0.9
     flat_total_drop: float = 0.01
     flat_after_first_drop: float = 0.035
