@@ -999,6 +999,22 @@ def test_records_under_a_key_beside_settings_are_read(tmp_path):
         read_curves(path)
 
 
+def test_one_history_nested_beside_an_evaluation_is_read(tmp_path):
+    # A published report (az_014): a checkpoint's evaluation (single numbers) beside the history.
+    path = tmp_path / "report.json"
+    history = {"epoch": [1, 2, 3], "train_loss": [0.9, 0.5, 0.3], "val_loss": [0.8, 0.6, 0.55]}
+    path.write_text(json.dumps({"checkpoint_eval": {"val_loss": 0.39}, "fresh_training_history": history}))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.9, 0.5, 0.3] and curves.values["val_loss"][-1] == 0.55
+    assert (
+        curves.notes[0]
+        == "read the per-epoch lists under 'fresh_training_history' (the rest holds no curves)."
+    )
+    # Two nested histories are phases (or sets), read as before.
+    path.write_text(json.dumps({"phase1": history, "phase2": history}))
+    assert "last of 2 training phases" in read_curves(path).notes[0]
+
+
 def test_phases_named_with_a_set_word_are_phases_not_sets(tmp_path):
     # A published history (ax_003): `initial_training` then `fine_tuning`, nested by phase. Ending
     # in `training` does not make the first a set of the second.

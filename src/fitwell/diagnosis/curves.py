@@ -232,34 +232,41 @@ def _without_placeholder_zeros(curves: Curves) -> Curves:
     there (a loop that validates every other epoch), and a training score of exactly 0 at every
     epoch beside a validation score above 0 (a training accuracy never computed). A score of 0
     beside a recorded loss, or on both sets, is a measurement."""
-    recorded, notes, never = dict(curves.recorded), [], []
-    if curves.has("val_loss") and not curves.recorded["val_loss"].all():
-        skipped = ~curves.recorded["val_loss"]
-        dropped = []
-        for key in curves.values:
-            at_skipped = curves.values[key][skipped & curves.recorded[key]]
-            if key.startswith("val_") and key != "val_loss" and len(at_skipped) == skipped.sum():
-                if bool(np.all(at_skipped == 0.0)):
-                    recorded[key] = curves.recorded[key] & ~skipped
-                    dropped.append(key)
-        if dropped:
-            notes.append(
-                f"read {', '.join(repr(key) for key in dropped)} as not recorded at the {int(skipped.sum())} "
-                "epochs without val_loss, where the log holds 0 (validation did not run)."
-            )
-    for key, column in curves.values.items():
-        partner = "val_" + key
-        if metric_direction(key) != "max" or not curves.has(key) or not curves.has(partner):
-            continue
-        if bool(np.all(column[curves.recorded[key]] == 0.0)) and float(np.nanmax(curves.values[partner])) > 0:
-            never.append(key)
-            notes.append(f"left out {key!r}: 0 at every epoch while {partner} is not (never computed).")
+    recorded, notes = dict(curves.recorded), []
+    skipped = ~curves.recorded["val_loss"] if curves.has("val_loss") else np.zeros(len(curves), dtype=bool)
+    unrun = [
+        key
+        for key, column in curves.values.items()
+        if key.startswith("val_")
+        and key != "val_loss"
+        and skipped.any()
+        and bool(np.all(curves.recorded[key][skipped]))
+        and bool(np.all(column[skipped] == 0.0))
+    ]
+    for key in unrun:
+        recorded[key] = curves.recorded[key] & ~skipped
+    if unrun:
+        notes.append(
+            f"read {', '.join(repr(key) for key in unrun)} as not recorded at the {int(skipped.sum())} "
+            "epochs without val_loss, where the log holds 0 (validation did not run)."
+        )
+    never = [
+        key
+        for key, column in curves.values.items()
+        if metric_direction(key) == "max"
+        and curves.has(key)
+        and curves.has("val_" + key)
+        and bool(np.all(column[curves.recorded[key]] == 0.0))
+        and float(np.nanmax(curves.values["val_" + key])) > 0.0
+    ]
+    notes += [f"left out {key!r}: 0 at every epoch while val_{key} is not (never computed)." for key in never]
     if not notes:
         return curves
     kept = [key for key in curves.values if key not in never]
     values = {key: np.where(recorded[key], curves.values[key], np.nan) for key in kept}
-    recorded = {key: recorded[key] for key in kept}
-    return replace(curves, values=values, recorded=recorded, notes=(*curves.notes, *notes))
+    return replace(
+        curves, values=values, recorded={key: recorded[key] for key in kept}, notes=(*curves.notes, *notes)
+    )
 
 
 def _fractions_not_percents(curves: Curves) -> Curves:

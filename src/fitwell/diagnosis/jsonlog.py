@@ -115,12 +115,33 @@ def as_columns(data: Any) -> tuple[Any, str | None]:
             "read pandas' to_json() table (one object per column, keyed by row) as one column per key.",
         )
     if isinstance(data, Mapping) and "history" not in data:
+        wrapped = _one_history_inside(data)
+        if wrapped is not None:
+            return dict(
+                data[wrapped]
+            ), f"read the per-epoch lists under {wrapped!r} (the rest holds no curves)."
         # Histories nested one level down: by training phase (`{"phase1": {"loss": [...]}, ...}`,
         # read as the side-by-side phases `phase1_loss`, ...) or by set (`{"train": {"loss": ...},
         # "val": {"loss": ...}}`, or per-epoch records under each set: `{"train": [{"loss": ...},
         # ...], "val": [...]}`, read as `train_loss`, `val_loss`).
         return _flattened(data), None
     return data, None
+
+
+def _one_history_inside(data: Mapping) -> str | None:
+    """The key of the one nested mapping of per-epoch lists, when nothing else in `data` is a
+    list of several values (`{"final_eval": {"val_acc": 0.83}, "training_history": {"epoch":
+    [...], "train_loss": [...]}}`); else None (two such mappings are phases, or sets)."""
+    if any(isinstance(value, list) and len(value) > 1 for value in data.values()):
+        return None
+    found = [
+        key
+        for key, value in data.items()
+        if isinstance(value, Mapping)
+        and not _indexed(value)
+        and any(isinstance(item, list) and len(item) > 1 for item in value.values())
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _records_of(data: Mapping) -> tuple[Any, str]:

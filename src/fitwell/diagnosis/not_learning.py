@@ -246,8 +246,10 @@ def _frozen_validation(run: RunView) -> tuple[dict, str] | None:
     if not run.has_val or len(run.val_loss) < 4:
         return None
     level = float(np.median(run.val_loss))
-    spread = float(np.ptp(run.val_loss)) / abs(level) if level else 0.0
-    if level == 0.0 or spread >= run.thresholds.not_learning_frozen_val:
+    if level == 0.0:
+        return None  # a loss of exactly 0 is the leak checks' to judge
+    spread = float(np.ptp(run.val_loss)) / abs(level)
+    if spread >= run.thresholds.not_learning_frozen_val:
         return None
     epochs = len(run.val_loss)
     moved = (
