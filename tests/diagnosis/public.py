@@ -31,7 +31,8 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: under names that hold spaces (`n_019`), columns named `loss0`/`loss1` that no code explains
 #: (`aa_016`), and a console log whose training and test lines carry the same names (`ac_004`:
 #: `epoch: 0,  loss is: …`, the test line told only by the line before it), and a console log of
-#: bare numbers between accuracy lines (`ag_008`: nothing names the number a loss). Never guessed at.
+#: bare numbers between accuracy lines (`ag_008`: nothing names the number a loss), and a JSON history
+#: that its repository holds cut off (`az_018`: it stops after `"val_rmse": [`). Never guessed at.
 #: (Read since they were scored: `MSE = …, MAE = …` lines, `bce` and `rmse` without a `loss`, two
 #: training phases side by side, and the tables of numbers without a header in `NAMED_COLUMNS`.)
 REFUSED = (
@@ -39,6 +40,7 @@ REFUSED = (
     "ac_004.txt",
     "ag_008.txt",
     "au_002.csv",
+    "az_018.json",
     "f_040.csv",
     "m_010.csv",
     "n_019.log",

@@ -344,6 +344,24 @@ def test_a_validation_score_of_exactly_1_from_the_first_epoch_is_suspicious():
     assert "suspicious_validation" not in diagnose(later).kinds
 
 
+def test_a_validation_loss_of_exactly_0_at_every_epoch_is_suspicious():
+    # A published waypoint regressor (az_017, both readers: suspicious_validation): the validation
+    # loader gave no targets, so val_loss was 0.0 at all 16 epochs (and EarlyStopping stopped on it)
+    # while the training loss fell 0.156 -> 0.008.
+    loss = (0.008 + 0.148 * np.exp(-np.arange(16) / 2)).tolist()
+    run = {"loss": loss, "val_loss": [0.0] * 16}
+    finding = diagnose(run).primary
+    assert finding.kind == "suspicious_validation" and finding.evidence["epochs"] == 16
+    assert "val_loss is exactly 0 at all 16 epochs while loss fell from 0.156 to 0.008" in finding.summary
+    assert "EarlyStopping and ModelCheckpoint monitoring val_loss see nothing" in finding.advice
+    # A training loss that did not fall by half: not a model still learning (judged otherwise).
+    flat = {"loss": [0.02 - 0.0001 * e for e in range(16)], "val_loss": [0.0] * 16}
+    assert "suspicious_validation" not in diagnose(flat).kinds
+    # A validation loss that reaches 0 later is a model that learned the set.
+    later = {"loss": loss, "val_loss": [0.3, 0.1, *[0.0] * 14]}
+    assert diagnose(later).primary.evidence.get("epochs") != 16
+
+
 def test_a_training_loss_frozen_above_its_best_is_not_learning():
     # A published regression run: the MSE reached 0.0256, jumped, then stayed at exactly 0.0281
     # for 67 epochs: the model's outputs stopped changing.

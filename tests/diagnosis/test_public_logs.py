@@ -63,6 +63,7 @@ def test_every_file_is_read_or_refused_saying_what_was_expected():
                 or "no 'loss' curve" in message  # names, none of them a loss
                 or "holds text, not numbers" in message  # a loss column of text, named
                 or "not the training loss" in message  # a TensorBoard export of another curve
+                or ("looks like JSON but cannot be read" in message and "column" in message)  # cut off
             )
             assert said and ("Expected" in message or "Pass the" in message), (path.name, error)
             refused.append(path.name)
@@ -278,8 +279,16 @@ LATER_BATCHES = {
     # Collected with it (`ax`: 20 JSON histories): 11/20 when first scored (11/20 with the rules and
     # reader of the session's start, which refused `ax_002`); not revised on.
     "heldout49": (11, 20, 18),
+    # Collected after the revision on `aw` (`ay`: 20 CSV logs): 10/20 when first scored (10/20 with
+    # the rules and reader of the session's start); not revised on.
+    "heldout50": (10, 20, 15),
+    # Collected with it (`az`: 20 JSON histories): 9/20 when first scored (8/20 with the rules and
+    # reader of the session's start, which refused `az_014`: one history nested beside an
+    # evaluation); then revised on: 10/20 (a validation loss of exactly 0 at every epoch is
+    # `suspicious_validation`, `az_017`). `az_018` is cut off in its repository, and refused.
+    "heldout51": (10, 20, 16),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout49`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout51`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -301,15 +310,15 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (23/40 on the last two batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (20/40 on the last two batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     right, total = (
-        a + b for a, b in zip(_right(results, "heldout48"), _right(results, "heldout49"), strict=True)
+        a + b for a, b in zip(_right(results, "heldout50"), _right(results, "heldout51"), strict=True)
     )
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_one_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_four_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -362,7 +371,13 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_one_kn
     # on a scaled target from the first epoch (no baseline given, so no level tells it is good).
     # Batch `aw` added one, `unstable` (both readers: healthy, with overfitting as the second
     # label): a validation loss between 0.064 and 0.090 at 97.7% accuracy on 4,050 images over the
-    # last third of a 71-epoch run, whose large jumps (up to 0.38) came before epoch 28.
+    # last third of a 71-epoch run, whose large jumps (up to 0.38) came before epoch 28. Batches `ay`
+    # and `az` added three, each with the problem as the readers' second label or none: a traffic-sign
+    # classifier at 99.975% on about 4,000 validation images, its validation loss at 13% of a training
+    # loss raised by label smoothing (`suspicious_validation`); validation jumps that stopped 13
+    # epochs before the end of a 50-epoch cosine schedule, a third being 17 (`unstable`; both readers:
+    # clearly healthy); an MNIST model's validation loss 19% above its low over the last two of 10
+    # epochs at an unchanged 99.1% (`overfitting`).
     assert flagged == [
         "ad_013.json",
         "af_013.json",
@@ -374,6 +389,9 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_one_kn
         "ao_011.csv",
         "as_018.csv",
         "aw_015.csv",
+        "ay_004.csv",
+        "ay_018.csv",
+        "az_008.json",
         "d_019.csv",
         "d_042.csv",
         "n_016.json",
@@ -406,10 +424,10 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # and `ap` (not revised on). Then a logged ROC AUC judges the level (one run both readers
         # call healthy is), and batches `aq` and `ar` (not revised on). Then batches `as` to `av`
         # (not revised on). Then a climb at every epoch is overfitting: two noted runs read
-        # overfitting are found. Then batches `aw` and `ax`.
-        "still_improving": (21, 68, 30, 334),
-        "overfitting": (32, 68, 45, 334),
-        "unstable": (10, 34, 26, 334),
+        # overfitting are found. Then batches `aw` and `ax`, then `ay` and `az`.
+        "still_improving": (22, 70, 32, 342),
+        "overfitting": (32, 69, 45, 342),
+        "unstable": (11, 36, 27, 342),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

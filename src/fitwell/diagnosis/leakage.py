@@ -39,6 +39,9 @@ def check_leakage(run: RunView) -> Finding | None:
         return _perfect_score_throughout(run)
     if run.n < 2:
         return None
+    zero = _zero_throughout(run)
+    if zero is not None:
+        return zero
     val_key = run.val_accuracy_key
     samples = estimated_samples(run.curves.series(val_key)[1]) if val_key else None
     window = min(run.tail, len(run.val_loss))
@@ -149,6 +152,28 @@ def _perfect_from_the_start(run: RunView, end_ratio: float) -> Finding | None:
     if not (exact_zero or end_ratio < th.leak_beats_training_ratio):
         return None
     return _trivially_easy(run, float(val_accuracy[0]), float(accuracy[0]), exact_zero, end_ratio)
+
+
+def _zero_throughout(run: RunView) -> Finding | None:
+    """A validation loss of exactly 0 at every epoch, at least 3, while the training loss fell by
+    more than half: no prediction of a model still learning is exact on every sample from its
+    first epoch on; the validation measures nothing (an empty set, targets the loader does not
+    give, a loss never computed), and whatever monitors it (EarlyStopping, checkpoints) is blind."""
+    if len(run.val_loss) < 3 or not bool(np.all(run.val_loss == 0.0)):
+        return None
+    if not float(np.min(run.loss[1:])) < 0.5 * float(run.loss[0]):
+        return None
+    return Finding(
+        "suspicious_validation",
+        "warning",
+        [run.epoch_of(0)],
+        {"val_loss": 0.0, "epochs": len(run.val_loss)},
+        "Check that the validation data holds samples with targets and that its loss is computed on "
+        "them; EarlyStopping and ModelCheckpoint monitoring val_loss see nothing until then.",
+        f"val_loss is exactly 0 at all {len(run.val_loss)} epochs while loss fell from "
+        f"{format_number(float(run.loss[0]))} to {format_number(float(run.loss[-1]))}: the validation "
+        "measures nothing.",
+    )
 
 
 def _perfect_score_throughout(run: RunView) -> Finding | None:
