@@ -354,6 +354,12 @@ def test_validation_loss_at_chance_with_accuracy_well_above_it_is_overfitting_no
     run["val_accuracy"] = val_accuracy
     imbalanced = diagnose({k: v.tolist() for k, v in run.items()}, **binary, baseline=0.6)
     assert imbalanced.primary.kind == "not_learning"
+    # A published run (ax_016, both readers: not learning): the validation accuracy 0.6449 at all
+    # 16 epochs, the majority's share, while training reached 100%. One value throughout never rose.
+    run["val_accuracy"] = np.full(n, 0.6449)
+    frozen = diagnose({k: v.tolist() for k, v in run.items()}, **binary)
+    assert frozen.kinds == ["not_learning", "overfitting"]
+    assert "val_loss never got clearly below the chance level ln(2)" in frozen.primary.summary
 
 
 def test_predictions_that_never_change_are_not_learning_without_a_chance_level():

@@ -286,7 +286,9 @@ def _accuracy_rose_above_chance(run: RunView) -> bool:
     """Whether the validation accuracy (training accuracy without validation), smoothed, rose
     `not_learning_accuracy_margin` above a uniform guess at its best, on classes that are
     balanced (no baseline, or one near `ln C`): on imbalanced classes the majority share, not
-    `1/C`, is what a model learns for free."""
+    `1/C`, is what a model learns for free. An accuracy with one value at every epoch (at least 4)
+    never rose: it is the share of the one class predicted throughout, whatever the training
+    accuracy did."""
     context = run.context
     key = run.val_accuracy_key if run.has_val else run.accuracy_key
     if key is None or context.chance_accuracy is None or context.chance_loss is None:
@@ -297,6 +299,8 @@ def _accuracy_rose_above_chance(run: RunView) -> bool:
     ):
         return False
     _, accuracy = run.curves.series(key)
+    if len(accuracy) >= 4 and float(np.ptp(accuracy)) <= 1e-6:
+        return False  # one value at every epoch: the predictions never changed class
     best = float(np.max(stats.median_smooth(accuracy)))
     return best >= context.chance_accuracy + run.thresholds.not_learning_accuracy_margin
 
