@@ -171,8 +171,16 @@ def test_keras_csvlogger_files_and_history_dicts_are_read(tmp_path):
 
 
 def test_missing_loss_wrong_type_missing_file_and_misaligned_lists_are_explained(tmp_path):
-    with pytest.raises(ValueError, match="no 'loss' curve.*Received keys"):
+    with pytest.raises(ValueError, match="no 'loss' curve.*Received keys") as refused:
         read_curves({"accuracy": [0.5]})
+    assert "GAN" not in str(refused.value)
+    # A GAN's two losses (published logs ba_003, ba_015): said, not only listed.
+    for gan in (
+        {"loss_g": [2.1, 1.7], "loss_d": [0.6, 0.8]},
+        {"generator_loss": [3.0], "discriminator_loss": [0.4]},
+    ):
+        with pytest.raises(ValueError, match="look like a GAN's generator and discriminator losses"):
+            read_curves(gan)
     with pytest.raises(TypeError, match="Received: an object of type int"):
         read_curves(3)
     with pytest.raises(FileNotFoundError, match="No CSV file at"):

@@ -1531,3 +1531,54 @@ def test_scores_written_as_0_where_nothing_was_computed_are_not_read(tmp_path):
     # Scores that are not 0 where validation did not run are kept (a loss not logged that epoch).
     path.write_text("epoch,loss,val_loss,val_acc\n1,0.9,0.8,0.5\n2,0.7,,0.6\n3,0.6,0.5,0.7\n")
     assert read_curves(path).recorded["val_acc"].all()
+
+
+def test_epochs_in_which_no_training_batch_ran_are_left_out(tmp_path):
+    # A published Keras history (bb_019): every second epoch logs loss and accuracy 0.0 and repeats
+    # the validation values of the epoch before (its generator ran dry before steps_per_epoch).
+    history = {
+        "loss": [0.4217, 0.0, 0.2553, 0.0, 0.2358, 0.0],
+        "accuracy": [0.8113, 0.0, 0.8911, 0.0, 0.9024, 0.0],
+        "val_loss": [1.1076, 1.1076, 0.8308, 0.8308, 0.799, 0.799],
+        "val_accuracy": [0.6875, 0.6875, 0.625, 0.625, 0.625, 0.625],
+    }
+    path = tmp_path / "history.json"
+    path.write_text(json.dumps(history))
+    curves = read_curves(path)
+    assert curves.epochs.tolist() == [0, 2, 4] and curves.values["loss"].tolist() == [0.4217, 0.2553, 0.2358]
+    assert curves.notes[-1].startswith("left out epochs 2, 4, 6: loss 0 there and every validation value")
+    # A loss that reached 0 and stayed there is kept, whatever validation did: the rules judge it.
+    fitted = {"loss": [0.02, 0.001, 0.0, 0.0], "val_loss": [0.01, 0.0, 0.0, 0.0]}
+    assert read_curves(fitted).values["loss"].tolist() == [0.02, 0.001, 0.0, 0.0]
+    # A validation value that changed means the epoch ran.
+    ran = {**history, "val_loss": [1.1076, 1.05, 0.8308, 0.81, 0.799, 0.78]}
+    assert len(read_curves(ran)) == 6
+
+
+def test_a_gans_two_losses_are_not_read_as_two_phases():
+    # Published GAN logs (ba_003, ba_015): generator and discriminator trained against each other.
+    with pytest.raises(ValueError, match="look like a GAN's generator and discriminator losses"):
+        read_curves({"generator_loss": [3.0, 2.5], "discriminator_loss": [0.4, 0.6]})
+    # Two phases trained one after the other are still read as phases.
+    phases = read_curves({"pretrain_loss": [3.0, 2.5], "finetune_loss": [0.4, 0.3]})
+    assert phases.values["loss"].tolist() == [0.4, 0.3]
+
+
+def test_validation_printed_on_lines_of_its_own_after_each_epoch_is_read(tmp_path):
+    # A published log (ba_013): the epoch's line mixes `name value` and `name: value%` fields, and
+    # validation follows on lines of its own, with a best-so-far line that is not a curve.
+    path = tmp_path / "training_log.txt"
+    lines = []
+    for epoch, (loss, train, val) in enumerate(
+        [(0.6916, 54.67, 51.0), (0.681, 58.0, 61.0), (0.65, 64.0, 65.0)], 1
+    ):
+        lines += [f"Epoch {epoch}, loss {loss}, train accuracy: {train}%", f"Validation accuracy: {val}%"]
+        lines.append(f"Best Valid accuracy: {max(51.0, val)}%")
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert sorted(curves.values) == ["accuracy", "loss", "val_accuracy"]
+    assert curves.values["val_accuracy"].tolist() == pytest.approx([0.51, 0.61, 0.65])
+    assert curves.values["accuracy"].tolist() == pytest.approx([0.5467, 0.58, 0.64])
+    # A summary after training that names a best value adds nothing.
+    path.write_text("\n".join(lines) + "\nTraining finished. Best val acc: 65.00%\n")
+    assert sorted(read_curves(path).values) == ["accuracy", "loss", "val_accuracy"]

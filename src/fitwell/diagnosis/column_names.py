@@ -23,7 +23,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["SET_PREFIXES", "is_loss_measure", "keras_name", "keras_named", "keras_names", "names_note"]
+__all__ = [
+    "SET_PREFIXES",
+    "is_adversarial",
+    "is_loss_measure",
+    "keras_name",
+    "keras_named",
+    "keras_names",
+    "names_note",
+]
 
 _EPOCH = ("epoch", "epochs", "epoch#", "epoch_no", "epoch_num", "epoch_number", "epoch_idx", "current_epoch")
 _PANDAS_INDEX = ("", "unnamed:_0", "index")
@@ -409,7 +417,7 @@ def _phases_at(names: list[str], depth: int) -> list[str]:
             return []
         prefix, rest = "_".join(words[:depth]) + "_", "_".join(words[depth:])
         has_loss[prefix] = has_loss.get(prefix, False) or keras_name(rest) == "loss"
-    if len(has_loss) < 2 or _one_run_by_set(list(has_loss)):
+    if len(has_loss) < 2 or _one_run_by_set(list(has_loss)) or is_adversarial(has_loss):
         return []
     return list(has_loss) if all(has_loss.values()) else []
 
@@ -422,6 +430,20 @@ def _one_run_by_set(prefixes: list[str]) -> bool:
     split = [prefix.removesuffix("_").rpartition("_") for prefix in prefixes]
     stems = [stem for stem, _, last in split if last + "_" in sets]
     return len(stems) != len(set(stems))
+
+
+def is_adversarial(names: Iterable[str]) -> bool:
+    """Whether the names (or prefixes) are a GAN's two networks' (`loss_g`, `loss_d`;
+    `generator_loss`, `discriminator_loss`; `generator_`, `discriminator_`): trained at the same
+    time against each other, not one after the other, and neither loss falling means learning.
+
+    Example:
+        >>> is_adversarial(["loss_G", "loss_D"]), is_adversarial(["train_loss", "dice_loss"])
+        (True, False)
+    """
+    words = [set(str(name).lower().replace("-", "_").split("_")) for name in names]
+    generator = any(word & {"g", "gen", "generator"} for word in words)
+    return generator and any(word & {"d", "disc", "discriminator", "critic"} for word in words)
 
 
 def _later_phase(names: list[str]) -> str | None:

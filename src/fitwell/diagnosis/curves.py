@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from fitwell.diagnosis.column_names import keras_named
+from fitwell.diagnosis.column_names import is_adversarial, keras_named
 from fitwell.diagnosis.eventlog import is_event_log, is_scalar_export, read_event_log, read_scalar_export
 from fitwell.diagnosis.logfile import counted_from_zero, read_log_file
 from fitwell.diagnosis.loss_parts import with_summed_parts
@@ -173,7 +173,7 @@ def read_curves(run: Any, columns: Sequence[str] | None = None) -> Curves:
         ValueError: When there is no `loss` curve, or the lists cannot be aligned; for `columns`
             with a run that is not a CSV file without a header.
     """
-    return _fractions_not_percents(_without_placeholder_zeros(_read_any(run, columns)))
+    return _fractions_not_percents(_without_placeholder_zeros(_without_empty_epochs(_read_any(run, columns))))
 
 
 def _read_any(run: Any, columns: Sequence[str] | None = None) -> Curves:
@@ -224,6 +224,42 @@ def _read_path(path: str, columns: Sequence[str] | None) -> Curves:
     else:
         curves = _from_columns(log.columns, log.epochs, source=path)
     return replace(curves, notes=tuple(log.notes))
+
+
+def _without_empty_epochs(curves: Curves) -> Curves:
+    """Epochs in which no training batch ran, left out with a note: a training loss of exactly 0
+    between epochs whose loss is not, while every validation value repeats the epoch before's
+    exactly (Keras when a generator runs dry before `steps_per_epoch`: it logs 0 and the last
+    validation). A mean loss of exactly 0 over real batches does not happen beside nonzero ones."""
+    if not curves.has("loss") or len(curves) < 3 or curves.batch_stats is not None:
+        return curves
+    loss = curves.values["loss"]
+    val_keys = [key for key in curves.values if key.startswith("val_") and curves.has(key)]
+    if not val_keys or not bool(np.any(loss != 0.0)):
+        return curves
+    repeated = np.zeros(len(curves), dtype=bool)
+    repeated[1:] = np.all([curves.values[key][1:] == curves.values[key][:-1] for key in val_keys], axis=0)
+    # Between epochs that trained: a loss that reached 0 and stayed there is a model fitting
+    # (or leaking) its data, judged by the rules.
+    trained_around = np.zeros(len(curves), dtype=bool)
+    trained_around[1:] = loss[:-1] != 0.0
+    trained_around[:-1] &= loss[1:] != 0.0
+    empty = (loss == 0.0) & repeated & trained_around
+    if not empty.any():
+        return curves
+    keep = ~empty
+    listed = ", ".join(str(int(epoch) + 1) for epoch in curves.epochs[empty])
+    note = (
+        f"left out epochs {listed}: loss 0 there and every validation value the same as the epoch "
+        "before (no training batch ran)."
+    )
+    return replace(
+        curves,
+        epochs=curves.epochs[keep],
+        values={key: column[keep] for key, column in curves.values.items()},
+        recorded={key: mask[keep] for key, mask in curves.recorded.items()},
+        notes=(*curves.notes, note),
+    )
 
 
 def _without_placeholder_zeros(curves: Curves) -> Curves:
@@ -341,11 +377,23 @@ def _nan_to_missing(columns: dict[str, list[float | None]]) -> dict[str, list[fl
     return result
 
 
+_PASS_FIT_LOGS = "Pass the per-epoch logs of fit() (History, history.history, or a CSVLogger file)."
+_ADVERSARIAL = (
+    "These look like a GAN's generator and discriminator losses, which pull against each other by "
+    "design: neither falling means the model learned, so the rules do not judge them. Pass one as "
+    "'loss' to look at it anyway: diagnose({'loss': history['generator_loss']})."
+)
+
+
 def _from_columns(columns: dict[str, list[float | None]], epochs: list[int] | None, *, source: str) -> Curves:
     if "loss" not in columns:
         raise ValueError(
             f"The run has no 'loss' curve. Received keys from the {source}: {sorted(columns)}. "
-            "Pass the per-epoch logs of fit() (History, history.history, or a CSVLogger file)."
+            + (
+                _ADVERSARIAL
+                if is_adversarial(key for key in columns if "loss" in str(key).lower())
+                else _PASS_FIT_LOGS
+            )
         )
     n = len(columns["loss"])
     if n == 0:

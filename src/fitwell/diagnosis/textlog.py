@@ -8,7 +8,9 @@ metrics; so is a line of `Name number` fields set apart by `|`, `,` or `;`
 line or on a line before names the epoch it belongs to. Several records of one epoch make one:
 Keras rewrites its progress line during the epoch and ends it with the validation metrics, so the
 epoch's last full record gives the values, and a line of other names adds its own (validation
-printed apart, `Epoch 3 Validation - Loss: 0.61` or `Val. Loss: 0.61`, is read as `val_loss`).
+printed apart, `Epoch 3 Validation - Loss: 0.61` or `Val. Loss: 0.61`, is read as `val_loss`;
+a line of validation metrics alone, `Validation accuracy: 51%`, joins the epoch before it; a
+best-so-far value, `Best Valid accuracy: 61%`, is not a curve).
 Without any epoch marker, every record is an epoch (a line printed twice in a row, once: a
 frozen loss in a log with epoch markers keeps its every epoch). When the epoch count starts again
 on a line with a training loss, or a line names the next fold of a cross-validation (`=== Training
@@ -34,9 +36,11 @@ _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf"
 _PAIR = re.compile(
     rf"(?P<name>[A-Za-z][A-Za-z0-9_ @.]*?)(?:\s*[:=]|\s+is)\s*(?P<value>{_NUMBER})%?", re.IGNORECASE
 )
-#: `Name number` as a whole field of a line whose fields are set apart by `|`, `,` or `;`.
+#: `Name number` (or `Name: number`) as a whole field of a line whose fields are set apart by
+#: `|`, `,` or `;` (`Epoch 1, loss 0.69, train accuracy: 54.67%`).
 _FIELD = re.compile(
-    rf"(?P<name>[A-Za-z][A-Za-z0-9_@.]*(?: [A-Za-z][A-Za-z0-9_@.]*)*)\s+(?P<value>{_NUMBER})%?\s*(?=$|[|,;])",
+    r"(?P<name>[A-Za-z][A-Za-z0-9_@.]*(?: [A-Za-z][A-Za-z0-9_@.]*)*)(?::\s*|\s+)"
+    rf"(?P<value>{_NUMBER})%?\s*(?=$|[|,;])",
     re.IGNORECASE,
 )
 #: `name number` tokens of a line set out with spaces only (`epoch 1  train_loss 0.18  val_loss 0.19`).
@@ -81,6 +85,9 @@ def _records(
             epoch = int(found.group(1))
         fold = _next_fold(line, fold, runs)
         pairs = _metrics(line)
+        if pairs and all(name.startswith("val_") for name in pairs) and epoch in runs[-1]:
+            runs[-1][epoch] = _merged(runs[-1][epoch], pairs)  # `Validation accuracy: 51%` after its epoch
+            continue
         if not any(is_loss(name) for name in pairs):
             continue
         if marked and epoch is None:
@@ -141,8 +148,8 @@ def _metrics(line: str) -> dict[str, float]:
     for match in found:
         raw = match.group("name").replace(".", " ").strip()
         name = keras_name(raw)
-        if name in _NOT_METRICS:
-            continue
+        if name in _NOT_METRICS or re.search(r"\bbest\b", raw, re.IGNORECASE):
+            continue  # bookkeeping, or the best so far (`Best Valid accuracy: 51%`): not a curve
         if validation and not name.startswith("val_"):
             name = f"val_{name}"
         elif name in pairs and in_validation:
