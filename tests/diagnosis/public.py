@@ -32,7 +32,9 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: (`aa_016`), and a console log whose training and test lines carry the same names (`ac_004`:
 #: `epoch: 0,  loss is: …`, the test line told only by the line before it), and a console log of
 #: bare numbers between accuracy lines (`ag_008`: nothing names the number a loss), and a JSON history
-#: that its repository holds cut off (`az_018`: it stops after `"val_rmse": [`). Never guessed at.
+#: that its repository holds cut off (`az_018`: it stops after `"val_rmse": [`). Never guessed at. A
+#: GAN's generator and discriminator losses (`ba_003`, `ba_015`; printed, `ba_020`) are not a training
+#: loss the rules can judge: refused, saying so.
 #: (Read since they were scored: `MSE = …, MAE = …` lines, `bce` and `rmse` without a `loss`, two
 #: training phases side by side, and the tables of numbers without a header in `NAMED_COLUMNS`.)
 REFUSED = (
@@ -41,6 +43,9 @@ REFUSED = (
     "ag_008.txt",
     "au_002.csv",
     "az_018.json",
+    "ba_003.csv",
+    "ba_015.csv",
+    "ba_020.txt",
     "f_040.csv",
     "m_010.csv",
     "n_019.log",

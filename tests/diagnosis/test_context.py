@@ -41,6 +41,12 @@ def test_other_losses_or_an_unknown_class_count_have_no_chance_level():
 def test_num_classes_below_two_is_rejected():
     with pytest.raises(ValueError, match="`num_classes` must be an int >= 2. Received: num_classes=1"):
         make_context("categorical_crossentropy", 1)
+    # One sigmoid output is how Keras users count a binary classifier (a published segmentation
+    # log, bb_018, gave 1 with binary cross-entropy): read as 2 classes.
+    binary = make_context("binary_crossentropy", 1)
+    assert binary.num_classes == 2 and binary.chance_loss == pytest.approx(math.log(2))
+    with pytest.raises(ValueError, match="num_classes=0"):
+        make_context("binary_crossentropy", 0)
 
 
 def test_the_context_is_read_from_a_compiled_model():

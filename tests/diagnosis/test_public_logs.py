@@ -288,8 +288,16 @@ LATER_BATCHES = {
     # evaluation); then revised on: 10/20 (a validation loss of exactly 0 at every epoch is
     # `suspicious_validation`, `az_017`). `az_018` is cut off in its repository, and refused.
     "heldout51": (10, 20, 16),
+    # Collected after the revisions on `az` and `ax` (`ba`: 17 CSV and 3 text logs): 5/20 when first
+    # scored (5/20 with the rules and reader of the session's start); three GAN logs are refused,
+    # saying so. Not revised on.
+    "heldout52": (5, 20, 13),
+    # Collected with it (`bb`: 20 JSON histories): 10/20 when first scored (10/20 with the rules and
+    # reader of the session's start); `bb_018` failed on `num_classes=1` with binary cross-entropy,
+    # which is now read as one sigmoid output (it reads `underfitting`, the readers' second label).
+    "heldout53": (10, 20, 14),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout51`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout53`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -311,15 +319,15 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (20/40 on the last two batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (15/40 on the last two batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     right, total = (
-        a + b for a, b in zip(_right(results, "heldout50"), _right(results, "heldout51"), strict=True)
+        a + b for a, b in zip(_right(results, "heldout52"), _right(results, "heldout53"), strict=True)
     )
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_four_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_five_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -378,7 +386,9 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_four_k
     # loss raised by label smoothing (`suspicious_validation`); validation jumps that stopped 13
     # epochs before the end of a 50-epoch cosine schedule, a third being 17 (`unstable`; both readers:
     # clearly healthy); an MNIST model's validation loss 19% above its low over the last two of 10
-    # epochs at an unchanged 99.1% (`overfitting`).
+    # epochs at an unchanged 99.1% (`overfitting`). Batch `bb` added one, `unstable`: validation jumps
+    # of 69% and 82% at epochs 4 and 7 of 10, before a step down of the rate, calm over the last
+    # three at 99.4% (one reader: clearly healthy; the other: healthy, still improving second).
     assert flagged == [
         "ad_013.json",
         "af_013.json",
@@ -393,6 +403,7 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_four_k
         "ay_004.csv",
         "ay_018.csv",
         "az_008.json",
+        "bb_016.json",
         "d_019.csv",
         "d_042.csv",
         "n_016.json",
@@ -425,10 +436,10 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # and `ap` (not revised on). Then a logged ROC AUC judges the level (one run both readers
         # call healthy is), and batches `aq` and `ar` (not revised on). Then batches `as` to `av`
         # (not revised on). Then a climb at every epoch is overfitting: two noted runs read
-        # overfitting are found. Then batches `aw` and `ax`, then `ay` and `az`.
-        "still_improving": (22, 70, 32, 342),
-        "overfitting": (32, 69, 45, 342),
-        "unstable": (11, 36, 27, 342),
+        # overfitting are found. Then batches `aw` and `ax`, then `ay` and `az`, then `ba` and `bb`.
+        "still_improving": (22, 71, 32, 344),
+        "overfitting": (35, 73, 46, 344),
+        "unstable": (11, 39, 27, 344),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

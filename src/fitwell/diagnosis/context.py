@@ -98,15 +98,23 @@ def make_context(
         The context; unknown parts are None.
 
     Raises:
-        ValueError: For a `num_classes` below 2, or a `baseline` that is not a finite number >= 0.
+        ValueError: For a `num_classes` below 2 (1 is read as 2 with a binary loss: one sigmoid
+            output), or a `baseline` that is not a finite number >= 0.
 
     Example:
         >>> context = make_context("sparse_categorical_crossentropy", 10)
         >>> round(context.chance_loss, 4), context.chance_accuracy
         (2.3026, 0.1)
     """
+    name = loss_name(loss)
+    if num_classes == 1 and not isinstance(num_classes, bool) and name and name.startswith(_BINARY):
+        num_classes = 2  # one sigmoid output, as Keras users count a binary classifier's units
     if num_classes is not None and (isinstance(num_classes, bool) or int(num_classes) < 2):
-        raise ValueError(f"`num_classes` must be an int >= 2. Received: num_classes={num_classes!r}")
+        raise ValueError(
+            f"`num_classes` must be an int >= 2. Received: num_classes={num_classes!r}. A binary "
+            "classifier with one sigmoid output has 2 classes (with loss='binary_crossentropy', 1 "
+            "is read as 2)."
+        )
     if baseline is not None:
         try:
             baseline = float(baseline)
@@ -119,7 +127,6 @@ def make_context(
             )
         if baseline == 0:
             baseline = None  # every label the same: nothing to judge against
-    name = loss_name(loss)
     classes = None if num_classes is None else int(num_classes)
     family = _family(name, classes)
     if family == "binary":

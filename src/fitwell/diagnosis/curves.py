@@ -380,8 +380,8 @@ def _nan_to_missing(columns: dict[str, list[float | None]]) -> dict[str, list[fl
 _PASS_FIT_LOGS = "Pass the per-epoch logs of fit() (History, history.history, or a CSVLogger file)."
 _ADVERSARIAL = (
     "These look like a GAN's generator and discriminator losses, which pull against each other by "
-    "design: neither falling means the model learned, so the rules do not judge them. Pass one as "
-    "'loss' to look at it anyway: diagnose({'loss': history['generator_loss']})."
+    "design: neither falling means the model learned, so the rules do not judge them. Pass the one "
+    "to look at anyway as 'loss': diagnose({'loss': history['generator_loss']})."
 )
 
 
