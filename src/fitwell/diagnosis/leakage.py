@@ -142,8 +142,7 @@ def _perfect_from_the_start(run: RunView, end_ratio: float) -> Finding | None:
         return None
     exact_zero = bool(np.any(run.val_loss == 0.0))
     if key is None:
-        learning = run.n >= 3 and float(np.min(run.loss[1:])) < 0.5 * float(run.loss[0])
-        if not (learning and exact_zero):
+        if not (_still_learning(run) and exact_zero):
             return None
         return _trivially_easy(run, float(val_accuracy[0]), None, exact_zero)
     _, accuracy = run.curves.series(key)
@@ -161,7 +160,7 @@ def _zero_throughout(run: RunView) -> Finding | None:
     give, a loss never computed), and whatever monitors it (EarlyStopping, checkpoints) is blind."""
     if len(run.val_loss) < 3 or not bool(np.all(run.val_loss == 0.0)):
         return None
-    if not float(np.min(run.loss[1:])) < 0.5 * float(run.loss[0]):
+    if not _still_learning(run):
         return None
     return Finding(
         "suspicious_validation",
@@ -176,12 +175,18 @@ def _zero_throughout(run: RunView) -> Finding | None:
     )
 
 
+def _still_learning(run: RunView) -> bool:
+    """Whether the training loss fell by more than half after the first epoch (at least 3): the
+    model was still learning, so a validation score that never moved measured nothing."""
+    return run.n >= 3 and float(np.min(run.loss[1:])) < 0.5 * float(run.loss[0])
+
+
 def _perfect_score_throughout(run: RunView) -> Finding | None:
     """Without a validation loss or accuracy: a validation score (AP, F1, IoU, AUC: any metric not
     known to be better lower) that is exactly 1 at every epoch, the first included, while the
     training loss still fell by more than half: the validation measures nothing (a set too
     easy, leaked samples, or a metric that is broken)."""
-    if run.n < 3 or not float(np.min(run.loss[1:])) < 0.5 * float(run.loss[0]):
+    if not _still_learning(run):
         return None
     for key in run.curves.values:
         if not key.startswith("val_") or metric_direction(key) == "min":

@@ -53,6 +53,8 @@ _NAMES_SET = re.compile(r"(?:train|training|val|valid|validation)(?:\b|_)", re.I
 _EPOCH = re.compile(r"\bepoch\b\s*[:#=]?\s*[\[(]?\s*(\d+)", re.IGNORECASE)
 #: A cross-validation fold's number (`=== Training fold 2 ===`, `[Fold 2]`): a new fold is a new run.
 _FOLD = re.compile(r"\bfold\b\s*[:#=]?\s*(\d+)", re.IGNORECASE)
+#: A best-so-far value (`Best Valid accuracy: 61%`): not a curve.
+_BEST = re.compile(r"\bbest\b", re.IGNORECASE)
 #: Names in progress lines that are not curves.
 _NOT_METRICS = ("eta", "epoch", "step", "steps", "batch", "iter", "iteration", "time", "lr_step")
 
@@ -148,7 +150,7 @@ def _metrics(line: str) -> dict[str, float]:
     for match in found:
         raw = match.group("name").replace(".", " ").strip()
         name = keras_name(raw)
-        if name in _NOT_METRICS or re.search(r"\bbest\b", raw, re.IGNORECASE):
+        if name in _NOT_METRICS or _BEST.search(raw):
             continue  # bookkeeping, or the best so far (`Best Valid accuracy: 51%`): not a curve
         if validation and not name.startswith("val_"):
             name = f"val_{name}"
