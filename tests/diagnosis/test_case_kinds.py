@@ -375,6 +375,22 @@ def test_a_training_loss_frozen_above_its_best_is_not_learning():
     assert "not_learning" not in diagnose({"loss": settled, "val_loss": val_loss}, loss="mse").kinds
 
 
+def test_a_training_loss_held_within_a_fifth_of_a_percent_above_its_best_is_not_learning():
+    # A published forecasting run (scaled MSE): 10 epochs of slow progress, a jump at epoch 11, then
+    # the loss moved only in its fourth digit (the batches' order) for 9 epochs: the outputs stopped
+    # changing, though not to the last digit.
+    loss = [3.25, 2.88, 2.80, 2.78, 2.75, 2.75, 2.73, 2.69, 2.67, 2.68, 3.039]
+    loss += [3.1027, 3.1017, 3.1040, 3.1005, 3.1033, 3.1045, 3.1045, 3.0988, 3.1030]
+    val_loss = [3.15, 3.04, 2.90, 2.89, 2.96, 2.96, 3.12, 2.87, 2.91, 2.83] + [3.35, 3.38, 3.34] * 3 + [3.35]
+    history = {"loss": [v * 1e-4 for v in loss], "val_loss": [v * 1e-4 for v in val_loss]}
+    finding = diagnose(history).primary
+    assert finding.kind == "not_learning"
+    assert "loss was within 0.18% of 0.0003103 at each of the last 5 epochs" in finding.summary
+    # The same wobble at the loss's best is a converged run, not a dead one.
+    converged = {"loss": [v * 1e-4 for v in loss[:10] + [2.6702, 2.6690, 2.6711] * 3 + [2.67]]}
+    assert "not_learning" not in diagnose(converged).kinds
+
+
 def test_a_validation_iou_or_recall_of_0_at_every_epoch_is_not_learning_whatever_the_loss_did():
     # A published segmentation run: val_iou 0 at all 25 epochs (background predicted everywhere)
     # while both losses kept creeping down by growing surer of the background.

@@ -264,21 +264,28 @@ def _frozen_validation(run: RunView) -> tuple[dict, str] | None:
 
 
 def _frozen_loss(run: RunView) -> tuple[dict, str] | None:
-    """`(evidence, summary)` when the training loss took exactly the same value at each of its last
-    epochs (at least 5, and a tenth of the run), above what it had reached before: the outputs
-    stopped changing after the model got worse (dead ReLUs, a collapsed output), since with
-    updates the epoch's mean loss moves at least in its last digits."""
+    """`(evidence, summary)` when the training loss stayed within `not_learning_frozen_val` of one
+    value over its last epochs (at least 5, and a tenth of the run), above what it had reached
+    before: the outputs stopped changing after the model got worse (dead ReLUs, a collapsed
+    output). With updates the epoch's mean loss moves by more than that; without, it moves only
+    in its last digits (the order of the batches, dropout)."""
     frozen = max(5, round(0.1 * run.n))
     if run.n < frozen + 2:
         return None
     tail = run.loss[-frozen:]
-    value, before = float(tail[0]), float(np.min(run.loss[:-frozen]))
-    if float(np.ptp(tail)) != 0.0 or value <= 0.0 or value < 1.05 * before:
+    value, before = float(np.median(tail)), float(np.min(run.loss[:-frozen]))
+    spread = float(np.ptp(tail)) / value if value > 0.0 else np.inf
+    if spread > run.thresholds.not_learning_frozen_val or value < 1.05 * before:
         return None
+    held = (
+        f"exactly {format_number(value)}"
+        if spread == 0.0
+        else f"within {100 * spread:.2g}% of {format_number(value)}"
+    )
     return (
         {"curve": "loss", "frozen_value": value, "frozen_epochs": frozen, "best_before": before},
-        f"loss was exactly {format_number(value)} at each of the last {frozen} epochs, above the "
-        f"{format_number(before)} it had reached: the outputs stopped changing (a dead or collapsed model).",
+        f"loss was {held} at each of the last {frozen} epochs, above the {format_number(before)} it had "
+        "reached: the outputs stopped changing (a dead or collapsed model).",
     )
 
 

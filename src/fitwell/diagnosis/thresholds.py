@@ -164,10 +164,12 @@ class Thresholds:
         not_learning_frozen_epochs: See `not_learning_auc_margin`.
         not_learning_frozen_val: `not_learning` when the validation loss stayed within this
             fraction of its level (max − min over the median) at every epoch, at least 4: the
-            predictions on the validation data never changed (a regressor collapsed to one value).
-            A learning model's validation loss moves more than that from epoch to epoch, if only
-            by noise: no run of any labelled set that a reader calls anything but not learning,
-            diverged or leaking stays within 0.5%.
+            predictions on the validation data never changed (a regressor collapsed to one value);
+            and when the training loss stayed within it over its last epochs (at least 5, and a
+            tenth of the run), 5% above its best before: the outputs stopped changing. A learning
+            model's loss moves more than that from epoch to epoch, if only by noise: no run of any
+            labelled set that a reader calls anything but not learning, diverged or leaking stays
+            within 0.5%.
         balanced_baseline: Classes count as balanced when the baseline is at least this
             fraction of `ln C` (or unknown).
         flat_total_drop: Without a chance level, `not_learning` when neither loss ever
