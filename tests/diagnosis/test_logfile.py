@@ -1146,6 +1146,50 @@ def test_ultralytics_results_are_read_with_the_loss_as_the_sum_of_its_parts(tmp_
     assert curves.values["val_accuracy"].tolist() == [0.61, 0.72]
 
 
+def test_a_two_headed_models_printed_losses_without_a_total_are_read_as_their_sum(tmp_path):
+    # A hand-written loop's print of a model with a binary and a multi-class head, no validation:
+    # its total is what the optimizer minimised, as Keras sums a multi-output model's losses.
+    path = tmp_path / "training_log.txt"
+    path.write_text(
+        "Epoch [1/20], Binary Loss: 0.0023, Multi-class Loss: 1.0968\n"
+        "Epoch [2/20], Binary Loss: 0.0001, Multi-class Loss: 0.3607\n"
+        "Epoch [3/20], Binary Loss: 0.0002, Multi-class Loss: 0.2227\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["multi_class_loss"].tolist() == [1.0968, 0.3607, 0.2227]  # the hyphen kept
+    assert np.allclose(curves.values["loss"], [1.0991, 0.3608, 0.2229]) and "val_loss" not in curves.values
+    assert "read the sum of 'binary_loss' and 'multi_class_loss' as 'loss'" in " ".join(curves.notes)
+    # Keras's progress line sets its fields apart with hyphens between spaces: not part of a name.
+    path.write_text(
+        "Epoch 1/2\n10/10 [====] - 3s 2ms/step - loss: 0.5 - val_loss: 0.6\n"
+        "Epoch 2/2\n10/10 [====] - 2s 2ms/step - loss: 0.4 - val_loss: 0.55\n"
+    )
+    assert read_curves(path).values["loss"].tolist() == [0.5, 0.4]
+    # Some parts with a validation twin and some without are not one loss's parts: not summed.
+    path = tmp_path / "parts.csv"
+    path.write_text("epoch,box_loss,cls_loss,val_box_loss\n1,1.0,2.0,1.5\n2,0.5,1.0,1.0\n")
+    with pytest.raises(ValueError, match="no 'loss' curve"):
+        read_curves(path)
+    # Nor are a GAN's two networks' losses.
+    path.write_text("epoch,generator_loss,discriminator_loss\n1,1.0,0.7\n2,1.5,0.5\n")
+    with pytest.raises(ValueError):
+        read_curves(path)
+
+
+def test_a_total_of_loss_parts_pairs_with_the_validation_sets_total(tmp_path):
+    # A detector's log: the total and its parts, for both sets.
+    path = tmp_path / "train_log.csv"
+    path.write_text(
+        "epoch,train_total_loss,val_total_loss,best_val_loss,train_rpn_box_loss,val_rpn_box_loss\n"
+        "1,2.48,1.71,1.71,0.10,0.09\n2,1.52,1.33,1.33,0.09,0.09\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [2.48, 1.52]
+    assert curves.values["val_loss"].tolist() == [1.71, 1.33]
+    path.write_text("epoch,train_loss_total,train_loss_ce,val_loss_total,val_loss_ce\n1,1.1,0.4,1.09,0.40\n")
+    assert read_curves(path).values["val_loss"].tolist() == [1.09]
+
+
 def test_a_printed_log_of_name_value_tokens_set_apart_by_spaces_is_read(tmp_path):
     path = tmp_path / "train.log"
     path.write_text(

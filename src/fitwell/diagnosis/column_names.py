@@ -9,7 +9,8 @@ training prefix (`train_`, `training_`, `trn_`) is dropped and a validation pref
 after lowering the case and joining words with `_` (the set named after the curve, `loss_train`,
 `acc_val`, `loss_test`, counts as the same prefix);
 a prefix that every column shares (`phase1_loss`, `phase1_val_loss`) is dropped; a total of
-logged loss parts (`train_loss_total` beside `train_loss_ce`) is the loss, so is the one training
+logged loss parts (`train_loss_total` beside `train_loss_ce`) is the loss (and the validation
+set's, `val_total_loss`, the validation loss), so is the one training
 column named after a loss (`dice_loss`) and `avg_loss`/`mean_loss`; words written together
 (`TrainLoss`, `ValLoss`) are read apart; a loop's plural list names (`train_losses`,
 `val_accs`) are singular; without a column named a loss, one named for what a loss measures
@@ -38,6 +39,7 @@ _PANDAS_INDEX = ("", "unnamed:_0", "index")
 _TRAIN_PREFIXES = ("training_", "train_", "trn_")
 _VAL_PREFIXES = ("validation_", "valid_", "val_", "dev_", "eval_")
 _TOTAL_LOSS = ("loss_total", "total_loss")
+_VAL_TOTAL_LOSS = tuple(f"val_{name}" for name in _TOTAL_LOSS)
 _MEAN_PREFIXES = ("avg_", "mean_", "average_")
 _SINGULAR = {
     "losses": "loss",
@@ -160,6 +162,8 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         {'phase1_loss': 'loss', 'phase1_val_loss': 'val_loss'}
         >>> keras_names(["epoch", "train_loss_total", "train_loss_ce", "val_loss"])
         {'train_loss_total': 'loss', 'train_loss_ce': 'loss_ce'}
+        >>> keras_names(["epoch", "train_total_loss", "val_total_loss", "val_rpn_loss"])
+        {'train_total_loss': 'loss', 'val_total_loss': 'val_loss'}
         >>> keras_names(["epoch", "dice_loss", "iou_score", "val_dice_loss"])  # one loss, named
         {'dice_loss': 'loss', 'val_dice_loss': 'val_loss'}
         >>> keras_names(["epoch", "accuracy", "error"])  # named for what it measures
@@ -253,6 +257,10 @@ def _losses_named_otherwise(names: list[str], renames: dict[str, str], taken: se
                 renames[name] = "loss"
                 taken.add("loss")
                 break
+        for name in names:  # and the validation set's total beside it (`val_loss_total`)
+            if "loss" in taken and "val_loss" not in taken and renames.get(name, name) in _VAL_TOTAL_LOSS:
+                renames[name] = "val_loss"
+                taken.add("val_loss")
     if "loss" not in taken:
         _one_named_loss(names, renames, taken)
     if "loss" not in taken and {"total", "val_total"} <= {renames.get(n, n) for n in names}:

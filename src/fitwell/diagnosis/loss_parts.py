@@ -3,13 +3,17 @@
 Detectors log the terms of their loss apart and no total: Ultralytics' `results.csv` holds
 `train/box_loss`, `train/cls_loss` and `train/dfl_loss` (and their `val/` twins), and minimises
 their sum. When no column is the loss, and the training columns named `*_loss` are at least two,
-each beside its `val_` twin, the loss is their sum, and the validation loss the sum of the twins;
-a note says so. An epoch where a part is missing has no sum.
+each beside its `val_` twin (or with no validation loss logged at all: a two-headed model's
+`binary_loss` and `multi_class_loss`), the loss is their sum, as Keras sums a multi-output
+model's losses, and the validation loss the sum of the twins; a note says so. An epoch where a
+part is missing has no sum. A GAN's generator and discriminator losses are not parts of one loss.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from fitwell.diagnosis.column_names import is_adversarial
 
 __all__ = ["with_summed_parts"]
 
@@ -31,19 +35,19 @@ def with_summed_parts(columns: dict[str, Any]) -> tuple[dict[str, Any], str | No
     if "loss" in columns:
         return columns, None
     parts = [name for name in columns if name.endswith("_loss") and not name.startswith(("val_", "test_"))]
-    if len(parts) < 2 or any(f"val_{part}" not in columns for part in parts):
+    twins = [f"val_{part}" for part in parts if f"val_{part}" in columns]
+    validated = bool(twins) or any(name.startswith("val_") and name.endswith("loss") for name in columns)
+    if len(parts) < 2 or (validated and len(twins) != len(parts)) or is_adversarial(parts):
         return columns, None
-    if not all(_numbers(columns[name]) for part in parts for name in (part, f"val_{part}")):
+    if not all(_numbers(columns[name]) for name in (*parts, *twins)):
         return columns, None
-    summed = {
-        **columns,
-        "loss": _sum([columns[part] for part in parts]),
-        "val_loss": _sum([columns[f"val_{part}"] for part in parts]),
-    }
+    summed = {**columns, "loss": _sum([columns[part] for part in parts])}
+    if twins:
+        summed["val_loss"] = _sum([columns[twin] for twin in twins])
     listed = ", ".join(repr(part) for part in parts[:-1]) + f" and {parts[-1]!r}"
     return summed, (
-        f"read the sum of {listed} as 'loss' (the parts of a loss logged without their total), and of "
-        "their 'val_' twins as 'val_loss'."
+        f"read the sum of {listed} as 'loss' (the parts of a loss logged without their total, as Keras "
+        "sums a model's output losses)" + (", and of their 'val_' twins as 'val_loss'." if twins else ".")
     )
 
 
