@@ -1176,6 +1176,17 @@ def test_a_two_headed_models_printed_losses_without_a_total_are_read_as_their_su
         read_curves(path)
 
 
+def test_bookkeeping_of_the_best_epoch_is_left_out_with_a_note(tmp_path):
+    path = tmp_path / "train_log.csv"
+    path.write_text(
+        "epoch,train_loss,val_loss,val_acc,best,is_best,best_val_loss,best_epoch\n"
+        "1,0.51,0.21,0.948,0.948,1,0.21,1\n2,0.22,0.18,0.949,0.949,1,0.18,2\n3,0.19,0.19,0.943,0.949,0,0.18,2\n"
+    )
+    curves = read_curves(path)
+    assert sorted(curves.values) == ["loss", "val_acc", "val_loss"]
+    assert "left out 'best', 'is_best', 'best_val_loss', 'best_epoch': bookkeeping" in " ".join(curves.notes)
+
+
 def test_a_total_of_loss_parts_pairs_with_the_validation_sets_total(tmp_path):
     # A detector's log: the total and its parts, for both sets.
     path = tmp_path / "train_log.csv"

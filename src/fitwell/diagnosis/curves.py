@@ -173,7 +173,8 @@ def read_curves(run: Any, columns: Sequence[str] | None = None) -> Curves:
         ValueError: When there is no `loss` curve, or the lists cannot be aligned; for `columns`
             with a run that is not a CSV file without a header.
     """
-    return _fractions_not_percents(_without_placeholder_zeros(_without_empty_epochs(_read_any(run, columns))))
+    read = _without_best_so_far(_without_empty_epochs(_read_any(run, columns)))
+    return _fractions_not_percents(_without_placeholder_zeros(read))
 
 
 def _read_any(run: Any, columns: Sequence[str] | None = None) -> Curves:
@@ -260,6 +261,28 @@ def _without_empty_epochs(curves: Curves) -> Curves:
         recorded={key: mask[keep] for key, mask in curves.recorded.items()},
         notes=(*curves.notes, note),
     )
+
+
+def _without_best_so_far(curves: Curves) -> Curves:
+    """Bookkeeping columns left out, with a note: the best value so far and its epoch (`best`,
+    `best_val_loss`, `best_epoch`), and whether the epoch was the best (`is_best`,
+    `val_loss_best`). They are not curves of the run: a best so far never gets worse, and a flag
+    is 0 or 1."""
+    kept = [key for key in curves.values if not _is_best_so_far(key)]
+    if len(kept) == len(curves.values):
+        return curves
+    left = ", ".join(repr(key) for key in curves.values if key not in kept)
+    return replace(
+        curves,
+        values={key: curves.values[key] for key in kept},
+        recorded={key: curves.recorded[key] for key in kept},
+        notes=(*curves.notes, f"left out {left}: bookkeeping of the best epoch, not a curve."),
+    )
+
+
+def _is_best_so_far(key: str) -> bool:
+    words = key.lower().replace("-", "_").split("_")
+    return words[0] == "best" or words[-1] == "best" or words[:2] == ["is", "best"]
 
 
 def _without_placeholder_zeros(curves: Curves) -> Curves:
