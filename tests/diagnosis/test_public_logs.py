@@ -296,13 +296,20 @@ LATER_BATCHES = {
     # reader of the session's start); `bb_018` failed on `num_classes=1` with binary cross-entropy,
     # which is now read as one sigmoid output (it reads `underfitting`, the readers' second label).
     "heldout53": (10, 20, 14),
-    # Collected after the fourteenth revision (`bd`: 20 JSON histories): 13/20 when first scored
-    # (the rules and reader of the session's start), the readers agreeing on 19; then revised on: a
+    # Collected after the fourteenth revision (`bc`: 12 text logs, 8 CSV; before it was scored the
+    # reader learned a validation total beside a training total, `val_total_loss`, a hyphen inside
+    # a printed name, `Multi-class Loss`, and two printed losses without a total, read as their
+    # sum): 11/18 when first scored (11/18 with the rules and reader of the session's start; two
+    # normalizing-flow logs whose objective is re-weighted as training goes are unusable to one
+    # reader; a YOLOv5 console log is refused). Not revised on.
+    "heldout54": (11, 18, 16),
+    # Collected with it (`bd`: 20 JSON histories): 13/20 when first scored (13/20 with the rules and
+    # reader of the session's start), the readers agreeing on 19; then revised on: a
     # training loss held within 0.2% of one value above its best is frozen too (`bd_019`, 0.18%
     # over its last 9 epochs: `not_learning`, the readers' second label after `diverged`).
     "heldout55": (13, 20, 18),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout53`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout55`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -324,10 +331,10 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (15/40 on the last two batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (24/38 on the last two batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     right, total = (
-        a + b for a, b in zip(_right(results, "heldout52"), _right(results, "heldout53"), strict=True)
+        a + b for a, b in zip(_right(results, "heldout54"), _right(results, "heldout55"), strict=True)
     )
     assert right / total >= 0.95
 
@@ -442,10 +449,10 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # call healthy is), and batches `aq` and `ar` (not revised on). Then batches `as` to `av`
         # (not revised on). Then a climb at every epoch is overfitting: two noted runs read
         # overfitting are found. Then batches `aw` and `ax`, then `ay` and `az`, then `ba` and `bb`,
-        # then `bd`.
-        "still_improving": (23, 73, 33, 351),
-        "overfitting": (35, 73, 48, 351),
-        "unstable": (11, 40, 27, 351),
+        # then `bc` and `bd`.
+        "still_improving": (23, 75, 35, 355),
+        "overfitting": (35, 73, 48, 355),
+        "unstable": (11, 40, 28, 355),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
