@@ -34,10 +34,10 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: bare numbers between accuracy lines (`ag_008`: nothing names the number a loss), and a JSON history
 #: that its repository holds cut off (`az_018`: it stops after `"val_rmse": [`). Never guessed at. A
 #: GAN's generator and discriminator losses (`ba_003`, `ba_015`; printed, `ba_020`) are not a training
-#: loss the rules can judge: refused, saying so. A YOLOv5 console log, its losses in a table
-#: printed again before each epoch (`bc_003`).
-#: (Read since they were scored: `MSE = …, MAE = …` lines, `bce` and `rmse` without a `loss`, two
-#: training phases side by side, and the tables of numbers without a header in `NAMED_COLUMNS`.)
+#: loss the rules can judge: refused, saying so.
+#: (Read since they were scored: a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
+#: and `rmse` without a `loss`, two training phases side by side, and the tables of numbers without
+#: a header in `NAMED_COLUMNS`.)
 REFUSED = (
     "aa_016.csv",
     "ac_004.txt",
@@ -47,7 +47,6 @@ REFUSED = (
     "ba_003.csv",
     "ba_015.csv",
     "ba_020.txt",
-    "bc_003.txt",
     "f_040.csv",
     "m_010.csv",
     "n_019.log",

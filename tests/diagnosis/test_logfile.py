@@ -1201,6 +1201,58 @@ def test_a_total_of_loss_parts_pairs_with_the_validation_sets_total(tmp_path):
     assert read_curves(path).values["val_loss"].tolist() == [1.09]
 
 
+def _yolo_console(epochs: list[tuple[float, ...]], *, from_one: bool = False) -> str:
+    """What YOLO prints while it trains: per epoch a header, the losses' row (its progress bar's
+    last state), the validation's header and its `all` row; then the best weights validated again,
+    with a row per class. YOLOv5 counts epochs from 0 and heads its scores `P ... mAP50-95:`;
+    YOLOv8 counts from 1 and writes `Box(P ... mAP50-95)`."""
+    scores = "Box(P          R      mAP50  mAP50-95)" if from_one else "P          R      mAP50   mAP50-95:"
+    lines = ["(venv) > python train.py --img 320", "Starting training...", ""]
+    for epoch, (box, obj, cls, map50, map95) in enumerate(epochs):
+        shown = f"{epoch + from_one}/{len(epochs) - 1 + from_one}"
+        lines += [
+            "      Epoch    GPU_mem   box_loss   obj_loss   cls_loss  Instances       Size",
+            f"       {shown}         0G     {box}    {obj}     {cls}          3        320: 100%|####| 19/19",
+            f"                 Class     Images  Instances          {scores} 100%|#|",
+            f"                   all        289        289      0.5      0.6      {map50}   {map95}",
+            "",
+        ]
+    lines += [
+        "Validating runs/train/exp2/weights/best.pt...",
+        f"                 Class     Images  Instances          {scores} 100%|#|",
+        "                   all        289        289      0.645      0.786      0.755      0.447",
+        "                drowsy        289        100      0.681       0.94       0.89      0.567",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_yolo_console_log_is_read_with_its_losses_summed_and_its_map_watched(tmp_path):
+    epochs = [(0.1105, 0.0174, 0.0765, 0.0011, 0.00025), (0.0867, 0.0226, 0.0616, 0.0234, 0.0069)]
+    epochs += [(0.07 - 0.01 * i, 0.02, 0.05 - 0.01 * i, 0.2 + 0.15 * i, 0.1 + 0.1 * i) for i in range(4)]
+    path = tmp_path / "training_log.txt"
+    path.write_text(_yolo_console(epochs))
+    curves = read_curves(path)
+    assert curves.epochs.tolist() == list(range(6))
+    assert np.allclose(curves.values["loss"], [sum(row[:3]) for row in epochs])
+    assert np.allclose(curves.values["val_map50_95"], [row[4] for row in epochs])  # not the best's 0.447
+    assert "read as a YOLO console log: 6 epochs" in curves.notes[0]
+    finding = diagnose(path).primary
+    assert finding.kind == "still_improving" and "val_map50_95" in finding.summary  # mAP, not precision
+    path.write_text(_yolo_console(epochs, from_one=True))
+    curves = read_curves(path)
+    assert np.allclose(curves.values["val_map50_95"], [row[4] for row in epochs])
+    assert curves.epochs.tolist() == list(range(6)) and "counts epochs from 1" in " ".join(curves.notes)
+
+
+def test_a_test_sets_loss_logged_under_what_it_measures_is_the_validation_loss(tmp_path):
+    path = tmp_path / "history.json"
+    path.write_text(
+        json.dumps({"train_nll": [1.48, 1.21, 0.86], "test_nll": [1.5, 1.3, 1.1], "test_r2": [0.1, 0.3, 0.5]})
+    )
+    curves = read_curves(path)
+    assert curves.values["val_loss"].tolist() == [1.5, 1.3, 1.1] and "val_r2" in curves.values
+
+
 def test_a_printed_log_of_name_value_tokens_set_apart_by_spaces_is_read(tmp_path):
     path = tmp_path / "train.log"
     path.write_text(

@@ -301,8 +301,9 @@ LATER_BATCHES = {
     # a printed name, `Multi-class Loss`, and two printed losses without a total, read as their
     # sum): 11/18 when first scored (11/18 with the rules and reader of the session's start; two
     # normalizing-flow logs whose objective is re-weighted as training goes are unusable to one
-    # reader; a YOLOv5 console log is refused). Not revised on.
-    "heldout54": (11, 18, 16),
+    # reader; a YOLOv5 console log was refused). Then revised on: that console log is read (`bc_003`,
+    # its losses summed, its mAP watched: `still_improving`, the first reader's label): 12/18.
+    "heldout54": (12, 18, 17),
     # Collected with it (`bd`: 20 JSON histories): 13/20 when first scored (13/20 with the rules and
     # reader of the session's start), the readers agreeing on 19; then revised on: a
     # training loss held within 0.2% of one value above its best is frozen too (`bd_019`, 0.18%
@@ -331,7 +332,7 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (24/38 on the last two batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (25/38 on the last two batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     right, total = (
         a + b for a, b in zip(_right(results, "heldout54"), _right(results, "heldout55"), strict=True)

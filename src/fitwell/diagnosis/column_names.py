@@ -164,6 +164,8 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         {'train_loss_total': 'loss', 'train_loss_ce': 'loss_ce'}
         >>> keras_names(["epoch", "train_total_loss", "val_total_loss", "val_rpn_loss"])
         {'train_total_loss': 'loss', 'val_total_loss': 'val_loss'}
+        >>> keras_names(["train_nll", "test_nll", "test_r2"])  # a test set evaluated every epoch
+        {'train_nll': 'loss', 'test_nll': 'val_loss', 'test_r2': 'val_r2'}
         >>> keras_names(["epoch", "dice_loss", "iou_score", "val_dice_loss"])  # one loss, named
         {'dice_loss': 'loss', 'val_dice_loss': 'val_loss'}
         >>> keras_names(["epoch", "accuracy", "error"])  # named for what it measures
@@ -227,6 +229,9 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
             target = keras_name(name)
             if target.startswith("test_") and len(target) > len("test_"):
                 renames[name] = "val_" + target[len("test_") :]
+                taken.add(renames[name])
+        if not keras_style:
+            _validation_measure(names, renames, taken)  # `train_nll` beside `test_nll`
     return renames
 
 
@@ -268,8 +273,13 @@ def _losses_named_otherwise(names: list[str], renames: dict[str, str], taken: se
             if renames.get(name, name) in ("total", "val_total"):
                 renames[name] = renames.get(name, name).replace("total", "loss")
         taken.update(("loss", "val_loss"))
+    _validation_measure(names, renames, taken)
+
+
+def _validation_measure(names: list[str], renames: dict[str, str], taken: set[str]) -> None:
+    """The validation loss logged under what it measures (`val_mean_ce`, `val_nll`), when the loss
+    is known and it is the only validation column named so."""
     if "loss" in taken and "val_loss" not in taken:
-        # The validation loss logged under what it measures (`val_mean_ce`, `val_nll`).
         measured = [name for name in names if is_loss_measure(renames.get(name, name))]
         validation = [name for name in measured if renames.get(name, name).startswith("val_")]
         if len(validation) == 1:

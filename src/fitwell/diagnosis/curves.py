@@ -37,7 +37,7 @@ _ACCURACY_WORD = re.compile(r"(?:^|[^a-zA-Z])m?acc|Acc|(?:^|[^A-Z])M?ACC")
 _AUC_FRAGMENTS = ("auc", "auroc", "auprc")
 
 #: Name fragments of metrics where higher is better / lower is better.
-_HIGHER_IS_BETTER = (*_AUC_FRAGMENTS, "acc", "precision", "recall", "f1", "iou", "r2", "top_k")
+_HIGHER_IS_BETTER = (*_AUC_FRAGMENTS, "acc", "precision", "recall", "f1", "iou", "r2", "top_k", "map")
 _LOWER_IS_BETTER = (
     "loss",
     "error",

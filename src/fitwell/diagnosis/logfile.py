@@ -20,6 +20,8 @@ What real files hold, and how it is read:
 - a table of numbers without a header, once the caller names its columns (`columns=`);
 - a log printed as text (Keras's progress output saved from the console, a script's
   `Epoch 3, Train Loss: 0.52` lines), read from its `name: value` pairs (`textlog.py`), with a note;
+- what Ultralytics YOLO prints while it trains, its table printed again before every epoch
+  (`yolo_console.py`), with a note;
 - other loggers' column names (`Epoch`, `train_loss`, `Valid Loss`, `train_acc`) read as
   Keras's (`epoch`, `loss`, `val_loss`, `acc`), with a note (`column_names.py`);
 - `NA` or an empty cell: a value that was not recorded; `nan`/`inf`: a value
@@ -60,6 +62,7 @@ from fitwell.diagnosis.table_layouts import (
     without_event_rows,
 )
 from fitwell.diagnosis.textlog import read_text_records
+from fitwell.diagnosis.yolo_console import read_yolo_console
 
 __all__ = ["LogFile", "counted_from_zero", "read_log_file"]
 
@@ -309,6 +312,11 @@ def _read_csv(text: str, path: str, named: tuple[str, list[str]] | None = None) 
             0, "the file holds one row per metric (a transposed table): read as one column per metric."
         )
         return log
+    yolo = read_yolo_console(lines)
+    if yolo is not None:
+        columns, printed_epochs, note = yolo
+        epochs, counted = counted_from_zero(printed_epochs, own_numbers=True)  # YOLOv8 counts from 1
+        return LogFile(columns, epochs, [note, *filter(None, [counted])])
     header_index, delimiter, header = _find_header(lines)
     aligned = aligned_table(lines, _HEADER_SEARCH_LINES) if header_index < 0 else None
     if aligned is not None:

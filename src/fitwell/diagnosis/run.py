@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -331,7 +332,17 @@ def learning_rate_range(learning_rate: float, low: float, high: float) -> str:
 def _stand_in_rank(key: str) -> int:
     """Which validation metric stands in for a missing `val_loss`, in order of preference: an AUC
     first (it is logged for imbalanced classes, where accuracy rewards predicting the majority),
-    then an accuracy, F1, IoU, Dice; any other last."""
+    then an accuracy, F1, IoU, Dice, a detector's mean average precision (over IoU thresholds, as
+    Ultralytics ranks its weights, before at one); any other last."""
     name = key.lower()
-    kinds = (is_auc(key), is_accuracy(key), "f1" in name, "iou" in name, "dice" in name)
+    detector = re.search(r"(?:^|_)map(?:\d|_|$)", name) is not None
+    kinds = (
+        is_auc(key),
+        is_accuracy(key),
+        "f1" in name,
+        "iou" in name,
+        "dice" in name,
+        detector and "95" in name,
+        detector,
+    )
     return next((rank for rank, hit in enumerate(kinds) if hit), len(kinds))

@@ -1,0 +1,96 @@
+"""Read what Ultralytics YOLO (v5, v8 and later) prints while it trains, saved from the console.
+
+Each epoch prints its own header, then one row of the training losses (their running means over
+the epoch, the last state of the progress bar), then the validation's header and its `all` row:
+
+          Epoch    GPU_mem   box_loss   obj_loss   cls_loss  Instances       Size
+           3/14         0G    0.06219    0.01911    0.04373          5        320: 100%|█| 19/19
+                     Class     Images  Instances          P          R      mAP50   mAP50-95: 100%|█|
+                       all        289        289      0.276      0.577      0.337      0.162
+
+The losses keep their names (`box_loss`, `cls_loss`, ...: the parts of the loss, read as their
+sum, `loss_parts.py`), and the validation's scores become `val_precision`, `val_recall`,
+`val_map50` and `val_map50_95`: the detector prints no validation loss. A progress bar printed
+again as the epoch runs (a console saved with its carriage returns) gives the epoch's last row.
+What follows the last epoch (the best weights validated again, per-class rows) is not an epoch.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fitwell.diagnosis.table_layouts import is_number
+
+__all__ = ["read_yolo_console"]
+
+#: The first cell of an epoch's row: `3/14` (YOLOv5 counts from 0, YOLOv8 from 1).
+_EPOCH_OF = re.compile(r"(\d+)/(\d+)")
+#: The validation header's names, as Keras-style validation names.
+_SCORES = {"p": "val_precision", "r": "val_recall", "map50": "val_map50", "map50-95": "val_map50_95"}
+
+
+def read_yolo_console(lines: list[str]) -> tuple[dict[str, list[float | None]], list[int], str] | None:
+    """`(columns, epochs as printed, note)` for a YOLO console log; None for any other text.
+
+    Example:
+        >>> lines = [
+        ...     "      Epoch    GPU_mem   box_loss   cls_loss  Instances       Size",
+        ...     "        1/2      2.1G      1.212      2.008         16        640: 100%|██| 8/8",
+        ...     "                 Class     Images  Instances      Box(P          R      mAP50  mAP50-95)",
+        ...     "                   all        128        929      0.641      0.529      0.612      0.448",
+        ...     "      Epoch    GPU_mem   box_loss   cls_loss  Instances       Size",
+        ...     "        2/2      2.1G      1.105      1.634         21        640: 100%|██| 8/8",
+        ...     "                   all        128        929      0.702      0.561      0.655      0.481",
+        ... ]
+        >>> columns, epochs, note = read_yolo_console(lines)
+        >>> columns["box_loss"], columns["val_map50_95"], epochs
+        ([1.212, 1.105], [0.448, 0.481], [1, 2])
+    """
+    losses: list[str] | None = None
+    scores: list[str] | None = None
+    rows: dict[int, dict[str, float]] = {}
+    last: int | None = None
+    for line in lines:
+        cells = line.split()
+        if not cells:
+            continue
+        if cells[0] == "Epoch" and any(cell.endswith("_loss") for cell in cells):
+            losses = cells
+            continue
+        if cells[0] == "Class" and "mAP50" in line:
+            scores = [cell.strip("():").removeprefix("Box(").lower() for cell in cells]
+            continue
+        epoch = _EPOCH_OF.fullmatch(cells[0])
+        if losses is not None and epoch is not None:
+            last = int(epoch.group(1))
+            rows[last] = {
+                name: float(cell.rstrip(":"))
+                for name, cell in zip(losses[1:], cells[1:], strict=False)
+                if name.endswith("_loss") and is_number(cell.rstrip(":"))
+            }
+            continue
+        if cells[0] == "all" and scores is not None and last is not None and _unscored(rows[last]):
+            values = dict(zip(scores[1:], cells[1:], strict=False))
+            rows[last].update(
+                {
+                    _SCORES[name]: float(value)
+                    for name, value in values.items()
+                    if name in _SCORES and is_number(value)
+                }
+            )
+    if losses is None or len(rows) < 2:
+        return None
+    epochs = sorted(rows)
+    names = list(dict.fromkeys(name for epoch in epochs for name in rows[epoch]))
+    columns = {name: [rows[epoch].get(name) for epoch in epochs] for name in names}
+    note = (
+        f"read as a YOLO console log: {len(epochs)} epochs, the training losses of each epoch's last "
+        "progress line and the validation's scores (no validation loss is printed)."
+    )
+    return columns, epochs, note
+
+
+def _unscored(row: dict[str, float]) -> bool:
+    """Whether an epoch's row has no validation scores yet: the first `all` row after it is its
+    validation; a later one (the best weights validated again after training) is not."""
+    return not any(name.startswith("val_") for name in row)
