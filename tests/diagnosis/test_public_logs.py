@@ -309,8 +309,13 @@ LATER_BATCHES = {
     # training loss held within 0.2% of one value above its best is frozen too (`bd_019`, 0.18%
     # over its last 9 epochs: `not_learning`, the readers' second label after `diverged`).
     "heldout55": (13, 20, 18),
+    # Collected after the revision on `bd` (`be`: 20 JSON histories): 15/20 when first scored (15/20
+    # with the rules and reader of the session's start), the readers agreeing on all 20, clear 5/5;
+    # then revised on: a level is judged by the validation loss when it ends below a training loss
+    # raised by mixup and label smoothing (`be_003`, read `plateau`, is healthy): 16/20.
+    "heldout56": (16, 20, 18),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout55`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout56`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -332,10 +337,10 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (25/38 on the last two batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (29/40 on the last two batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     right, total = (
-        a + b for a, b in zip(_right(results, "heldout54"), _right(results, "heldout55"), strict=True)
+        a + b for a, b in zip(_right(results, "heldout55"), _right(results, "heldout56"), strict=True)
     )
     assert right / total >= 0.95
 
@@ -450,10 +455,10 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # call healthy is), and batches `aq` and `ar` (not revised on). Then batches `as` to `av`
         # (not revised on). Then a climb at every epoch is overfitting: two noted runs read
         # overfitting are found. Then batches `aw` and `ax`, then `ay` and `az`, then `ba` and `bb`,
-        # then `bc` and `bd`.
-        "still_improving": (23, 75, 35, 355),
-        "overfitting": (35, 73, 48, 355),
-        "unstable": (11, 40, 28, 355),
+        # then `bc` and `bd`, then `be`.
+        "still_improving": (23, 76, 36, 363),
+        "overfitting": (35, 73, 48, 363),
+        "unstable": (11, 40, 29, 363),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

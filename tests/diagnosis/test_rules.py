@@ -527,6 +527,21 @@ def test_flat_jittery_and_poor_is_a_plateau(n):
     assert finding.evidence["jitter"] >= 0.015
 
 
+def test_a_training_loss_raised_by_regularization_is_judged_by_the_lower_validation_loss():
+    # Mixup and label smoothing keep a 15-class model's training loss at 0.35× chance, jittering,
+    # while its validation loss settles at 0.2×: the model is good; the training loss is high by
+    # design, not because the rate keeps it from settling.
+    rng = np.random.default_rng(3)
+    chance = np.log(15)
+    loss = 0.35 * chance * (1 + 0.05 * rng.standard_normal(25))
+    val = np.concatenate([np.linspace(0.6, 0.21, 15), 0.2 + 0.005 * rng.standard_normal(10)]) * chance
+    history = {"loss": loss.tolist(), "val_loss": val.tolist()}
+    assert diagnose(history, loss="sparse_categorical_crossentropy", num_classes=15).primary.kind == "healthy"
+    # A validation loss that ends as high is judged the same as before.
+    high = {"loss": loss.tolist(), "val_loss": (val * 1.9).tolist()}
+    assert "plateau" in diagnose(high, loss="sparse_categorical_crossentropy", num_classes=15).kinds
+
+
 def test_flat_and_jittery_after_the_rate_was_lowered_is_underfitting():
     run = synthetic.flat_and_jittery(30)
     run["learning_rate"] = [0.05] * 10 + [0.01] * 20

@@ -214,7 +214,8 @@ class RunView:
         """Whether the final training loss is far from a good value; None when unknowable.
 
         Poor when the loss is above `good_chance_fraction` of the baseline (or
-        chance), or the training accuracy below `good_accuracy` (the validation
+        chance; the validation loss when it ends lower: regularization raises the training loss),
+        or the training accuracy below `good_accuracy` (the validation
         accuracy when only it was logged); with a ROC AUC logged, poor when it is
         below `good_auc` instead of by the loss.
         """
@@ -242,10 +243,11 @@ class RunView:
             )
         elif self.reference:
             against = "the baseline" if self.context.baseline is not None else "chance"
+            what, level = self._level_loss
             verdicts.append(
                 (
-                    self.end_loss > th.good_chance_fraction * self.reference,
-                    f"loss above {th.good_chance_fraction:g}× {against}",
+                    level > th.good_chance_fraction * self.reference,
+                    f"{what} above {th.good_chance_fraction:g}× {against}",
                 )
             )
         # Only the validation accuracy logged: training scores at least as well.
@@ -259,6 +261,19 @@ class RunView:
                 )
             )
         return verdicts
+
+    @cached_property
+    def _level_loss(self) -> tuple[str, float]:
+        """`(what, level)` of the loss a level is judged by: the training loss's end level, or the
+        validation loss's when it ends lower. Dropout, augmentation, mixup and label smoothing
+        raise the training loss while they train; the model is as good as its validation shows."""
+        if self.has_val:
+            val_end = stats.end_level(
+                self.val_loss, stats.tail_window(len(self.val_loss), self.thresholds.tail_fraction)
+            )
+            if val_end < self.end_loss:
+                return "loss and val_loss", val_end  # poor when the lower of the two is
+        return "loss", self.end_loss
 
     @cached_property
     def _roc_auc_key(self) -> str | None:
