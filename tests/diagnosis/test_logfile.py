@@ -10,6 +10,7 @@ import pytest
 
 from fitwell.diagnosis import diagnose, read_curves
 from fitwell.diagnosis.logfile import read_log_file
+from fitwell.diagnosis.yolo_console import read_yolo_console
 
 HEADER = "epoch,loss,val_loss\n"
 
@@ -1242,6 +1243,9 @@ def test_a_yolo_console_log_is_read_with_its_losses_summed_and_its_map_watched(t
     curves = read_curves(path)
     assert np.allclose(curves.values["val_map50_95"], [row[4] for row in epochs])
     assert curves.epochs.tolist() == list(range(6)) and "counts epochs from 1" in " ".join(curves.notes)
+    # A loop's own table with `N/M` epochs is not YOLO's: its header names no GPU memory.
+    loop = ["Epoch  train_loss  val_loss", "1/3  0.91  0.95", "2/3  0.62  0.70", "3/3  0.50  0.61"]
+    assert read_yolo_console(loop) is None
 
 
 def test_a_test_sets_loss_logged_under_what_it_measures_is_the_validation_loss(tmp_path):

@@ -1,7 +1,8 @@
 """Read what Ultralytics YOLO (v5, v8 and later) prints while it trains, saved from the console.
 
-Each epoch prints its own header, then one row of the training losses (their running means over
-the epoch, the last state of the progress bar), then the validation's header and its `all` row:
+Each epoch prints its own header (`Epoch GPU_mem ...`, which tells such a log), then one row of
+the training losses (their running means over the epoch, the last state of the progress bar),
+then the validation's header and its `all` row:
 
           Epoch    GPU_mem   box_loss   obj_loss   cls_loss  Instances       Size
            3/14         0G    0.06219    0.01911    0.04373          5        320: 100%|█| 19/19
@@ -54,7 +55,7 @@ def read_yolo_console(lines: list[str]) -> tuple[dict[str, list[float | None]], 
         cells = line.split()
         if not cells:
             continue
-        if cells[0] == "Epoch" and any(cell.endswith("_loss") for cell in cells):
+        if cells[:2] == ["Epoch", "GPU_mem"] and any(cell.endswith("_loss") for cell in cells):
             losses = cells
             continue
         if cells[0] == "Class" and "mAP50" in line:
