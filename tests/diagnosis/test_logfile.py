@@ -1243,6 +1243,19 @@ def test_a_yolo_console_log_is_read_with_its_losses_summed_and_its_map_watched(t
     curves = read_curves(path)
     assert np.allclose(curves.values["val_map50_95"], [row[4] for row in epochs])
     assert curves.epochs.tolist() == list(range(6)) and "counts epochs from 1" in " ".join(curves.notes)
+    # A classifier's: one loss, and its top-1 accuracy as the validation accuracy.
+    classifier = []
+    for epoch, (loss, top1) in enumerate([(1.1, 0.70), (0.8, 0.78), (0.6, 0.81)], start=1):
+        classifier += [
+            "      Epoch    GPU_mem       loss  Instances       Size",
+            f"        {epoch}/3     0.586G      {loss}         16        224: 100%|####| 7/7",
+            "               classes   top1_acc   top5_acc: 100%|####| 2/2",
+            f"                   all       {top1}      0.995",
+        ]
+    path.write_text("\n".join(classifier) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.1, 0.8, 0.6]
+    assert curves.values["val_accuracy"].tolist() == [0.70, 0.78, 0.81]
     # A loop's own table with `N/M` epochs is not YOLO's: its header names no GPU memory.
     loop = ["Epoch  train_loss  val_loss", "1/3  0.91  0.95", "2/3  0.62  0.70", "3/3  0.50  0.61"]
     assert read_yolo_console(loop) is None

@@ -9,9 +9,10 @@ then the validation's header and its `all` row:
                      Class     Images  Instances          P          R      mAP50   mAP50-95: 100%|█|
                        all        289        289      0.276      0.577      0.337      0.162
 
-The losses keep their names (`box_loss`, `cls_loss`, ...: the parts of the loss, read as their
-sum, `loss_parts.py`), and the validation's scores become `val_precision`, `val_recall`,
-`val_map50` and `val_map50_95`: the detector prints no validation loss. A progress bar printed
+The losses keep their names (a detector's `box_loss`, `cls_loss`, ...: the parts of the loss, read
+as their sum, `loss_parts.py`; a classifier's `loss`), and the validation's scores become
+`val_precision`, `val_recall`, `val_map50` and `val_map50_95` (a classifier's `classes top1_acc
+top5_acc`: `val_accuracy` and `val_top5_accuracy`): no validation loss is printed. A progress bar printed
 again as the epoch runs (a console saved with its carriage returns) gives the epoch's last row.
 What follows the last epoch (the best weights validated again, per-class rows) is not an epoch.
 """
@@ -27,7 +28,14 @@ __all__ = ["read_yolo_console"]
 #: The first cell of an epoch's row: `3/14` (YOLOv5 counts from 0, YOLOv8 from 1).
 _EPOCH_OF = re.compile(r"(\d+)/(\d+)")
 #: The validation header's names, as Keras-style validation names.
-_SCORES = {"p": "val_precision", "r": "val_recall", "map50": "val_map50", "map50-95": "val_map50_95"}
+_SCORES = {
+    "p": "val_precision",
+    "r": "val_recall",
+    "map50": "val_map50",
+    "map50-95": "val_map50_95",
+    "top1_acc": "val_accuracy",
+    "top5_acc": "val_top5_accuracy",
+}
 
 
 def read_yolo_console(lines: list[str]) -> tuple[dict[str, list[float | None]], list[int], str] | None:
@@ -55,10 +63,10 @@ def read_yolo_console(lines: list[str]) -> tuple[dict[str, list[float | None]], 
         cells = line.split()
         if not cells:
             continue
-        if cells[:2] == ["Epoch", "GPU_mem"] and any(cell.endswith("_loss") for cell in cells):
+        if cells[:2] == ["Epoch", "GPU_mem"] and any(cell.endswith("loss") for cell in cells):
             losses = cells
             continue
-        if cells[0] == "Class" and "mAP50" in line:
+        if cells[0] in ("Class", "classes") and ("mAP50" in line or "top1_acc" in line):
             scores = [cell.strip("():").removeprefix("Box(").lower() for cell in cells]
             continue
         epoch = _EPOCH_OF.fullmatch(cells[0])
@@ -67,7 +75,7 @@ def read_yolo_console(lines: list[str]) -> tuple[dict[str, list[float | None]], 
             rows[last] = {
                 name: float(cell.rstrip(":"))
                 for name, cell in zip(losses[1:], cells[1:], strict=False)
-                if name.endswith("_loss") and is_number(cell.rstrip(":"))
+                if name.endswith("loss") and is_number(cell.rstrip(":"))
             }
             continue
         if cells[0] == "all" and scores is not None and last is not None and _unscored(rows[last]):
