@@ -677,6 +677,18 @@ def test_tensorflow_tensors_are_read_and_a_loss_column_of_text_is_refused_by_nam
         read_log_file(str(path))
 
 
+def test_one_epoch_histories_appended_each_epoch_are_read_as_one_run(tmp_path):
+    # `histories.append(model.fit(..., epochs=1).history)` each epoch, then `json.dump(histories)`.
+    path = tmp_path / "training_history.json"
+    path.write_text(json.dumps([{"loss": [0.34], "val_loss": [0.22]}, {"loss": [0.18], "val_loss": [0.15]}]))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.34, 0.18] and curves.values["val_loss"].tolist() == [
+        0.22,
+        0.15,
+    ]
+    assert "each the history of a one-epoch fit" in curves.notes[0]
+
+
 def test_a_printed_python_dict_pandas_json_and_records_under_history_are_read(tmp_path):
     path = tmp_path / "history.json"
     losses = [0.71, 0.68, 0.66, 0.64]

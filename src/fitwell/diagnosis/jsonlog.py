@@ -100,9 +100,16 @@ def as_columns(data: Any) -> tuple[Any, str | None]:
     records, where = _records_of(data) if isinstance(data, Mapping) else (data, "")
     if isinstance(records, list) and records and all(isinstance(record, Mapping) for record in records):
         records = [_flattened(record) for record in records]  # `{"epoch": 1, "train": {"loss": ...}}`
+        one_epoch = _one_epoch_histories(records)
+        if one_epoch:  # `fit(epochs=1).history` appended each epoch: `{"loss": [0.34], ...}`
+            records = [{key: _single(value) for key, value in record.items()} for record in records]
         keys = list(dict.fromkeys(key for record in records for key in record))
         columns = {key: [record.get(key) for record in records] for key in keys}
-        return columns, f"read a JSON list of {len(records)} per-epoch records{where} as one column per key."
+        what = " (each the history of a one-epoch fit, its values lists of one)" if one_epoch else ""
+        return (
+            columns,
+            f"read a JSON list of {len(records)} per-epoch records{where}{what} as one column per key.",
+        )
     if (
         isinstance(data, Mapping)
         and any(_indexed(value) for value in data.values())
@@ -126,6 +133,18 @@ def as_columns(data: Any) -> tuple[Any, str | None]:
         # ...], "val": [...]}`, read as `train_loss`, `val_loss`).
         return _flattened(data), None
     return data, None
+
+
+def _one_epoch_histories(records: list[Mapping]) -> bool:
+    """Whether every value of every record is a list of one value: the `history.history` of a
+    `fit(epochs=1)` call, appended once per epoch."""
+    return all(
+        isinstance(value, list) and len(value) == 1 for record in records for value in record.values()
+    ) and any(record for record in records)
+
+
+def _single(value: Any) -> Any:
+    return value[0]
 
 
 def _one_history_inside(data: Mapping) -> str | None:
