@@ -33,8 +33,9 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: `epoch: 0,  loss is: …`, the test line told only by the line before it), and a console log of
 #: bare numbers between accuracy lines (`ag_008`: nothing names the number a loss), and a JSON history
 #: that its repository holds cut off (`az_018`: it stops after `"val_rmse": [`). Never guessed at. A
-#: GAN's generator and discriminator losses (`ba_003`, `ba_015`; printed, `ba_020`) are not a training
-#: loss the rules can judge: refused, saying so.
+#: GAN's generator and discriminator losses (`ba_003`, `ba_015`; printed, `ba_020`; `bf_012`,
+#: `bg_002`, `bg_010`) are not a training loss the rules can judge: refused, saying so. A VAE's
+#: ELBO without a loss (`bf_010`: maximised, negative) is not read as one.
 #: (Read since they were scored: a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
 #: and `rmse` without a `loss`, two training phases side by side, and the tables of numbers without
 #: a header in `NAMED_COLUMNS`.)
@@ -47,6 +48,10 @@ REFUSED = (
     "ba_003.csv",
     "ba_015.csv",
     "ba_020.txt",
+    "bf_010.csv",
+    "bf_012.csv",
+    "bg_002.json",
+    "bg_010.json",
     "f_040.csv",
     "m_010.csv",
     "n_019.log",

@@ -314,8 +314,18 @@ LATER_BATCHES = {
     # then revised on: a level is judged by the validation loss when it ends below a training loss
     # raised by mixup and label smoothing (`be_003`, read `plateau`, is healthy): 16/20.
     "heldout56": (16, 20, 18),
+    # Collected after the revision on `be` (`bf`: 16 CSV, 2 text logs): 7/18 when first scored (7/18
+    # with the rules and reader of the session's start), the readers agreeing on 16; a VAE's ELBO
+    # and a GAN are refused. Then revised on: a regression's MAE no better on validation than on
+    # training clears a validation loss far below a training loss that adds a weight penalty
+    # (`bf_006`, read `suspicious_validation`, is healthy; both readers: unstable).
+    "heldout57": (7, 18, 11),
+    # Collected with it (`bg`: 20 JSON histories; before it was scored the reader learned a list of
+    # one-epoch histories, `bg_020`): 14/20 when first scored (13/20 with the rules and reader of
+    # the session's start); two GANs are refused. Not revised on.
+    "heldout58": (14, 20, 17),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout56`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout58`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -337,10 +347,10 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (29/40 on the last two batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (21/38 on the last two batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     right, total = (
-        a + b for a, b in zip(_right(results, "heldout55"), _right(results, "heldout56"), strict=True)
+        a + b for a, b in zip(_right(results, "heldout57"), _right(results, "heldout58"), strict=True)
     )
     assert right / total >= 0.95
 
@@ -455,10 +465,10 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # call healthy is), and batches `aq` and `ar` (not revised on). Then batches `as` to `av`
         # (not revised on). Then a climb at every epoch is overfitting: two noted runs read
         # overfitting are found. Then batches `aw` and `ax`, then `ay` and `az`, then `ba` and `bb`,
-        # then `bc` and `bd`, then `be`.
-        "still_improving": (23, 76, 36, 363),
-        "overfitting": (35, 73, 48, 363),
-        "unstable": (11, 40, 29, 363),
+        # then `bc` and `bd`, then `be`, then `bf` and `bg`.
+        "still_improving": (24, 79, 37, 373),
+        "overfitting": (35, 75, 48, 373),
+        "unstable": (11, 41, 29, 373),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

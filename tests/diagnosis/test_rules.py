@@ -642,6 +642,25 @@ def test_validation_loss_far_below_training_loss_is_suspicious():
     )
 
 
+def test_a_training_loss_with_a_penalty_validation_lacks_is_not_a_leak_when_the_mae_says_so():
+    # A regression whose training total adds a weight penalty (46 → 0.86) that the validation total
+    # lacks: val_loss ends at an eighth of loss, but validation's MAE is no better than training's.
+    n = 28
+    loss = 46.0 * np.exp(-np.arange(n) / 6.5) + 0.5
+    val = np.full(n, 0.12) + 0.01 * np.sin(np.arange(n))
+    mae = np.linspace(0.078, 0.050, n)
+    history = {
+        "loss": loss.tolist(),
+        "val_loss": val.tolist(),
+        "mae": mae.tolist(),
+        "val_mae": (mae * 1.16).tolist(),
+    }
+    assert "suspicious_validation" not in diagnose(history).kinds
+    # With validation's MAE far below training's, the same losses are a leak.
+    history["val_mae"] = (mae * 0.3).tolist()
+    assert diagnose(history).primary.kind == "suspicious_validation"
+
+
 def test_validation_perfect_from_the_first_epoch_is_suspicious_whatever_its_size():
     # The validation accuracy never moves, so its set's size cannot be read from its steps.
     loss = synthetic.decay(12, 0.5, 0.3)

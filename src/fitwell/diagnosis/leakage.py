@@ -236,12 +236,30 @@ def _trivially_easy(
 def _errors_far_fewer(run: RunView) -> bool:
     """Whether validation makes far fewer mistakes than training: at most `leak_error_ratio` of
     the training error rate at the end (True when no accuracy is recorded). Augmentation and
-    dropout raise the training error by a factor; leaked samples make validation nearly perfect."""
+    dropout raise the training error by a factor; leaked samples make validation nearly perfect.
+    Not when a metric where lower is better, logged for both sets (`mae`, `val_mae`), ends no
+    lower on validation: the losses differ by what the training loss adds (a weight penalty),
+    not by how easy the sets are."""
+    errors = _error_metric(run)
+    if errors is not None and errors[1] >= errors[0]:
+        return False  # the same measure on both sets (`mae`), no better on validation: not easier
     gap = metric_gap(run)
     if gap is None or _several_outputs(run):
         return True  # no accuracy, or one output's: the loss speaks for all outputs
     _, train_end, val_end = gap
     return 1.0 - val_end <= run.thresholds.leak_error_ratio * (1.0 - train_end)
+
+
+def _error_metric(run: RunView) -> tuple[float, float] | None:
+    """`(training, validation)` end values of a metric where lower is better, logged for both sets
+    (`mae` and `val_mae`), that is not a part of the loss; None without one."""
+    for key in run.curves.values:
+        if key.endswith("loss") or metric_direction(key) != "min" or not run.curves.has(f"val_{key}"):
+            continue
+        train_end, val_end = run.end_of(key), run.end_of(f"val_{key}")
+        if train_end is not None and val_end is not None and train_end > 0:
+            return train_end, val_end
+    return None
 
 
 def _several_outputs(run: RunView) -> bool:
