@@ -448,6 +448,15 @@ def test_a_slow_training_loss_while_validation_stalled_long_ago_is_not_lr_too_lo
     assert diagnose({"loss": loss.tolist(), "val_loss": falling.tolist()}).primary.kind == "lr_too_low"
 
 
+def test_a_curve_that_bent_after_its_first_epoch_is_not_lr_too_low():
+    # A published VAE's reconstruction loss: 7% in the first epoch, then under 1% per epoch. The
+    # smoothing's end rule alone would extend the later slope back and see a straight line.
+    loss = [16029.0, 14930.0, 14853.0, 14755.0, 14695.0]
+    assert "lr_too_low" not in diagnose({"loss": loss}).kinds
+    # A line straight from its first epoch is still a crawl.
+    assert diagnose({"loss": [16029.0 - 110.0 * e for e in range(5)]}).primary.kind == "lr_too_low"
+
+
 def test_a_fast_short_run_is_still_improving_not_lr_too_low():
     diagnosis = diagnose(synthetic.cut_short(5))
     assert diagnosis.primary.kind == "still_improving"

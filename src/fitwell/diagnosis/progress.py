@@ -67,8 +67,12 @@ def is_crawl(run: RunView) -> bool:
         since = stats.reached_low_at(val, min(0.01 * abs(low), 0.1 * (float(val[0]) - low)))
         if len(val) - 1 - since >= max(3, round(th.tail_fraction * len(val))):
             return False  # validation stopped improving long ago: the gap grows, no faster rate helps
+    # Whether the line bent is judged from the first epoch as logged: the smoothing's end rule
+    # extends the slope of the next epochs back to it, which hides a first step far larger than
+    # the rest (16029 → 14930, then 14853, 14755, 14695: a curve that bent at once).
+    from_first = np.concatenate([run.loss[:1], smooth[1:]])
     return (
-        straightness(smooth) >= th.crawl_min_straightness
+        straightness(from_first) >= th.crawl_min_straightness
         and 0.0 < _mean_rate(smooth) < th.crawl_max_rate
         and decreasing >= th.crawl_min_decreasing
         and stats.relative_drop(float(smooth[0]), float(smooth[-1])) >= total_needed
