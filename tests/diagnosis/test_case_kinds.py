@@ -386,6 +386,9 @@ def test_a_training_loss_held_within_a_fifth_of_a_percent_above_its_best_is_not_
     finding = diagnose(history).primary
     assert finding.kind == "not_learning"
     assert "loss was within 0.18% of 0.0003103 at each of the last 5 epochs" in finding.summary
+    # A tail that differs only past the four digits a message shows says so, not "within 3e-05%".
+    tiny = {"loss": [v * 1e-4 for v in loss[:11]] + [3.1027e-4 + 1e-12 * (e % 2) for e in range(9)]}
+    assert "loss was 0.0003103 to four digits at each of the last 5 epochs" in diagnose(tiny).primary.summary
     # The same wobble at the loss's best is a converged run, not a dead one.
     converged = {"loss": [v * 1e-4 for v in loss[:10] + [2.6702, 2.6690, 2.6711] * 3 + [2.67]]}
     assert "not_learning" not in diagnose(converged).kinds

@@ -687,6 +687,11 @@ def test_one_epoch_histories_appended_each_epoch_are_read_as_one_run(tmp_path):
         0.15,
     ]
     assert "each the history of a one-epoch fit" in curves.notes[0]
+    # With its epoch number beside it: `{"epoch": e, **history.history}`.
+    path.write_text(
+        json.dumps([{"epoch": e, "loss": [1.0 - 0.2 * e], "val_loss": [1.1 - 0.2 * e]} for e in range(3)])
+    )
+    assert read_curves(path).values["loss"].tolist() == pytest.approx([1.0, 0.8, 0.6])
 
 
 def test_a_printed_python_dict_pandas_json_and_records_under_history_are_read(tmp_path):
@@ -1178,6 +1183,17 @@ def test_a_two_headed_models_printed_losses_without_a_total_are_read_as_their_su
         "Epoch 2/2\n10/10 [====] - 2s 2ms/step - loss: 0.4 - val_loss: 0.55\n"
     )
     assert read_curves(path).values["loss"].tolist() == [0.5, 0.4]
+    # Two ways of averaging one loss are not its parts: not summed.
+    path = tmp_path / "averaged.csv"
+    path.write_text("epoch,epoch_loss,batch_loss,val_accuracy\n1,1.0,1.1,0.5\n2,0.8,0.7,0.6\n")
+    with pytest.raises(ValueError, match="no 'loss' curve"):
+        read_curves(path)
+    # A hyphen before a set's name is not part of the name: `Pre-training loss` is the training loss.
+    path = tmp_path / "pretraining.txt"
+    path.write_text(
+        "".join(f"Epoch {e}: Pre-training loss: {1 / e}, Val loss: {1.1 / e}\n" for e in (1, 2, 3))
+    )
+    assert read_curves(path).values["val_loss"].tolist() == pytest.approx([1.1, 0.55, 1.1 / 3])
     # Some parts with a validation twin and some without are not one loss's parts: not summed.
     path = tmp_path / "parts.csv"
     path.write_text("epoch,box_loss,cls_loss,val_box_loss\n1,1.0,2.0,1.5\n2,0.5,1.0,1.0\n")
@@ -1255,6 +1271,19 @@ def test_a_yolo_console_log_is_read_with_its_losses_summed_and_its_map_watched(t
     curves = read_curves(path)
     assert np.allclose(curves.values["val_map50_95"], [row[4] for row in epochs])
     assert curves.epochs.tolist() == list(range(6)) and "counts epochs from 1" in " ".join(curves.notes)
+    # A segmenter's: its box scores, not the mask scores printed after them under the same names.
+    text = _yolo_console(epochs, from_one=True).replace(
+        "mAP50-95)", "mAP50-95)     Mask(P          R      mAP50  mAP50-95)"
+    )
+    lines = [  # each `all` row with the mask's four scores after the box's
+        line + ("      0.9      0.9      0.9      0.9" if line.strip().startswith("all") else "")
+        for line in text.splitlines()
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    assert np.allclose(read_curves(path).values["val_map50_95"], [row[4] for row in epochs])
+    # One epoch is read, and judged too short.
+    path.write_text(_yolo_console(epochs[:1]))
+    assert "too short" in diagnose(path).primary.summary
     # A classifier's: one loss, and its top-1 accuracy as the validation accuracy.
     classifier = []
     for epoch, (loss, top1) in enumerate([(1.1, 0.70), (0.8, 0.78), (0.6, 0.81)], start=1):

@@ -23,7 +23,7 @@ from fitwell.diagnosis.eventlog import is_event_log, is_scalar_export, read_even
 from fitwell.diagnosis.logfile import counted_from_zero, read_log_file
 from fitwell.diagnosis.loss_parts import with_summed_parts
 
-__all__ = ["Curves", "is_accuracy", "is_auc", "is_roc_auc", "read_curves"]
+__all__ = ["Curves", "is_accuracy", "is_auc", "is_mean_average_precision", "is_roc_auc", "read_curves"]
 
 #: Keys that are bookkeeping, not curves to judge.
 LEARNING_RATE_KEYS = ("learning_rate", "lr")
@@ -37,7 +37,10 @@ _ACCURACY_WORD = re.compile(r"(?:^|[^a-zA-Z])m?acc|Acc|(?:^|[^A-Z])M?ACC")
 _AUC_FRAGMENTS = ("auc", "auroc", "auprc")
 
 #: Name fragments of metrics where higher is better / lower is better.
-_HIGHER_IS_BETTER = (*_AUC_FRAGMENTS, "acc", "precision", "recall", "f1", "iou", "r2", "top_k", "map")
+_HIGHER_IS_BETTER = (*_AUC_FRAGMENTS, "acc", "precision", "recall", "f1", "iou", "r2", "top_k")
+#: A detector's mean average precision (`map50`, `val_map50_95`, `metrics/mAP50(B)`, `mAP@0.5`), not
+#: `heatmap` or `feature_map_norm`.
+_MEAN_AVERAGE_PRECISION = re.compile(r"(?:^|/)map(?:[^a-z]|$)")
 _LOWER_IS_BETTER = (
     "loss",
     "error",
@@ -153,9 +156,19 @@ def metric_direction(key: str) -> str | None:
     name = key.lower().removeprefix("val_")
     if any(fragment in name for fragment in _LOWER_IS_BETTER):
         return "min"
-    if any(fragment in name for fragment in _HIGHER_IS_BETTER):
+    if any(fragment in name for fragment in _HIGHER_IS_BETTER) or is_mean_average_precision(key):
         return "max"
     return None
+
+
+def is_mean_average_precision(key: str) -> bool:
+    """Whether `key` is a detector's mean average precision.
+
+    Example:
+        >>> [is_mean_average_precision(key) for key in ("val_map50_95", "metrics/mAP50(B)", "heatmap")]
+        [True, True, False]
+    """
+    return _MEAN_AVERAGE_PRECISION.search(key.lower().removeprefix("val_")) is not None
 
 
 def read_curves(run: Any, columns: Sequence[str] | None = None) -> Curves:

@@ -102,7 +102,10 @@ def as_columns(data: Any) -> tuple[Any, str | None]:
         records = [_flattened(record) for record in records]  # `{"epoch": 1, "train": {"loss": ...}}`
         one_epoch = _one_epoch_histories(records)
         if one_epoch:  # `fit(epochs=1).history` appended each epoch: `{"loss": [0.34], ...}`
-            records = [{key: _single(value) for key, value in record.items()} for record in records]
+            records = [
+                {key: value[0] if isinstance(value, list) else value for key, value in record.items()}
+                for record in records
+            ]
         keys = list(dict.fromkeys(key for record in records for key in record))
         columns = {key: [record.get(key) for record in records] for key in keys}
         what = " (each the history of a one-epoch fit, its values lists of one)" if one_epoch else ""
@@ -136,15 +139,11 @@ def as_columns(data: Any) -> tuple[Any, str | None]:
 
 
 def _one_epoch_histories(records: list[Mapping]) -> bool:
-    """Whether every value of every record is a list of one value: the `history.history` of a
-    `fit(epochs=1)` call, appended once per epoch."""
-    return all(
-        isinstance(value, list) and len(value) == 1 for record in records for value in record.values()
-    ) and any(record for record in records)
-
-
-def _single(value: Any) -> Any:
-    return value[0]
+    """Whether every list in every record holds one value, and every record holds one: the
+    `history.history` of a `fit(epochs=1)` call, appended once per epoch (with its epoch number
+    beside it, `{"epoch": 3, **history.history}`, or not)."""
+    lists = [[value for value in record.values() if isinstance(value, list)] for record in records]
+    return all(lists) and all(len(value) == 1 for found in lists for value in found)
 
 
 def _one_history_inside(data: Mapping) -> str | None:

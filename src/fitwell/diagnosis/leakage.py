@@ -252,7 +252,7 @@ def _errors_far_fewer(run: RunView) -> bool:
 
 def _error_metric(run: RunView) -> tuple[float, float] | None:
     """`(training, validation)` end values of a metric where lower is better, logged for both sets
-    (`mae` and `val_mae`), that is not a part of the loss; None without one."""
+    (`mae` and `val_mae`), not named a loss; None without one."""
     for key in run.curves.values:
         if key.endswith("loss") or metric_direction(key) != "min" or not run.curves.has(f"val_{key}"):
             continue

@@ -3,9 +3,10 @@
 Detectors log the terms of their loss apart and no total: Ultralytics' `results.csv` holds
 `train/box_loss`, `train/cls_loss` and `train/dfl_loss` (and their `val/` twins), and minimises
 their sum. When no column is the loss, and the training columns named `*_loss` are at least two,
-each beside its `val_` twin (or with no validation loss logged at all: a two-headed model's
-`binary_loss` and `multi_class_loss`), the loss is their sum, as Keras sums a multi-output
-model's losses, and the validation loss the sum of the twins; a note says so. An epoch where a
+each beside its `val_` twin (or, with no validation loss logged at all, each named for a term or a
+head: a two-headed model's `binary_loss` and `multi_class_loss`, not `epoch_loss` and `batch_loss`),
+the loss is their sum, as Keras sums a multi-output model's losses, and the validation loss the
+sum of the twins; a note says so. An epoch where a
 part is missing has no sum. A GAN's generator and discriminator losses are not parts of one loss.
 """
 
@@ -13,15 +14,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fitwell.diagnosis.column_names import is_adversarial
+from fitwell.diagnosis.column_names import is_adversarial, is_loss_measure
 
 __all__ = ["with_summed_parts"]
 
 
 def with_summed_parts(columns: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
-    """`(columns, note)`: the columns (under Keras's names) with `loss` and `val_loss` added as the
-    sums of the loss's parts, and the note saying which; the columns unchanged, and None, when a
-    loss is logged or the parts are not as above.
+    """`(columns, note)`: the columns (under Keras's names) with `loss` (and `val_loss`, when the
+    parts have `val_` twins) added as the sums of the loss's parts, and the note saying which; the
+    columns unchanged, and None, when a loss is logged or the parts are not as above.
 
     Example:
         >>> columns, note = with_summed_parts(
@@ -39,6 +40,8 @@ def with_summed_parts(columns: dict[str, Any]) -> tuple[dict[str, Any], str | No
     validated = bool(twins) or any(name.startswith("val_") and name.endswith("loss") for name in columns)
     if len(parts) < 2 or (validated and len(twins) != len(parts)) or is_adversarial(parts):
         return columns, None
+    if not twins and not all(_names_a_part(part) for part in parts):
+        return columns, None  # `epoch_loss` and `batch_loss`, `mse_loss` and `mae_loss`: one loss twice
     if not all(_numbers(columns[name]) for name in (*parts, *twins)):
         return columns, None
     summed = {**columns, "loss": _sum([columns[part] for part in parts])}
@@ -49,6 +52,22 @@ def with_summed_parts(columns: dict[str, Any]) -> tuple[dict[str, Any], str | No
         f"read the sum of {listed} as 'loss' (the parts of a loss logged without their total, as Keras "
         "sums a model's output losses)" + (", and of their 'val_' twins as 'val_loss'." if twins else ".")
     )
+
+
+#: Words that name how a loss was measured or averaged, not a part of it: two such columns are
+#: one loss twice (`epoch_loss` and `batch_loss`, `running_loss` and `raw_loss`).
+_NOT_A_PART = frozenset(
+    "epoch batch step iter iteration running smooth smoothed raw avg mean average ema min max median "
+    "std total last best teacher student".split()
+)
+
+
+def _names_a_part(part: str) -> bool:
+    """Whether `part` (`binary_loss`, `box_loss`, `kl_loss`) names a term or a head of the loss: not
+    how it was averaged (`epoch_loss`), nor a measure a second loss is often logged in (`mae_loss`
+    beside `mse_loss`)."""
+    stem = part.removesuffix("_loss")
+    return not (set(stem.split("_")) & _NOT_A_PART or is_loss_measure(stem))
 
 
 def _numbers(column: Any) -> bool:

@@ -275,13 +275,14 @@ def _frozen_loss(run: RunView) -> tuple[dict, str] | None:
     tail = run.loss[-frozen:]
     value, before = float(np.median(tail)), float(np.min(run.loss[:-frozen]))
     spread = float(np.ptp(tail)) / value if value > 0.0 else np.inf
-    if spread > run.thresholds.not_learning_frozen_val or value < 1.05 * before:
+    if spread >= run.thresholds.not_learning_frozen_val or value < 1.05 * before:
         return None
-    held = (
-        f"exactly {format_number(value)}"
-        if spread == 0.0
-        else f"within {100 * spread:.2g}% of {format_number(value)}"
-    )
+    if spread == 0.0:
+        held = f"exactly {format_number(value)}"
+    elif spread < 5e-5:  # closer than the four digits a message shows
+        held = f"{format_number(value)} to four digits"
+    else:
+        held = f"within {100 * spread:.2g}% of {format_number(value)}"
     return (
         {"curve": "loss", "frozen_value": value, "frozen_epochs": frozen, "best_before": before},
         f"loss was {held} at each of the last {frozen} epochs, above the {format_number(before)} it had "

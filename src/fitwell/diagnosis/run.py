@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -10,7 +9,14 @@ import numpy as np
 
 from fitwell.diagnosis import stats
 from fitwell.diagnosis.context import RunContext
-from fitwell.diagnosis.curves import Curves, is_accuracy, is_auc, is_roc_auc, metric_direction
+from fitwell.diagnosis.curves import (
+    Curves,
+    is_accuracy,
+    is_auc,
+    is_mean_average_precision,
+    is_roc_auc,
+    metric_direction,
+)
 from fitwell.diagnosis.thresholds import Thresholds
 
 __all__ = ["RunView", "WatchedCurve", "format_epoch", "format_factor", "format_number", "learning_rate_range"]
@@ -350,7 +356,7 @@ def _stand_in_rank(key: str) -> int:
     then an accuracy, F1, IoU, Dice, a detector's mean average precision (over IoU thresholds, as
     Ultralytics ranks its weights, before at one); any other last."""
     name = key.lower()
-    detector = re.search(r"(?:^|_)map(?:\d|_|$)", name) is not None
+    detector = is_mean_average_precision(key)
     kinds = (
         is_auc(key),
         is_accuracy(key),

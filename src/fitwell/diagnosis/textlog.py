@@ -18,8 +18,8 @@ fold 2 ===`), a new run began and the last one is read (a line that names an ear
 without one, such as a checkpoint reloaded after training, starts nothing). Names are read as
 Keras's (`Train Loss` → `loss`, `Val Acc` → `val_acc`; a name the line repeats after a
 validation name is validation's: the second `Acc` of `Train Loss=0.13 Acc=0.94 | Val Loss=0.06
-Acc=0.97`; a hyphen between letters or digits is part of a name, `Multi-class Loss`, while one
-between spaces sets fields apart), and a `%` after a number is dropped
+Acc=0.97`; a hyphen before a letter is part of a name, `Multi-class Loss`, while one between
+spaces sets fields apart), and a `%` after a number is dropped
 (accuracy in percent is then divided by 100 as for a CSV).
 """
 
@@ -33,8 +33,9 @@ from fitwell.diagnosis.column_names import is_loss_measure, keras_name
 __all__ = ["read_text_records"]
 
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf"
-#: A hyphen inside a name (`Multi-class Loss`), not one that sets fields apart (`3s - loss: 0.2`).
-_HYPHEN = r"(?<=[A-Za-z0-9])-(?=[A-Za-z0-9])"
+#: A hyphen inside a name (`Multi-class Loss`, `F1-score`), not one that sets fields apart (`3s -
+#: loss: 0.2`), nor one before a set's name (`Pre-training loss` is the training loss).
+_HYPHEN = r"(?<=[A-Za-z0-9])-(?=[A-Za-z])(?!(?:train|training|val|valid|validation|test)\b)"
 #: `name: value`, `name = value` or `name is value`.
 _PAIR = re.compile(
     rf"(?P<name>[A-Za-z](?:[A-Za-z0-9_ @.]|{_HYPHEN})*?)(?:\s*[:=]|\s+is)\s*(?P<value>{_NUMBER})%?",

@@ -14,7 +14,8 @@ as their sum, `loss_parts.py`; a classifier's `loss`), and the validation's scor
 `val_precision`, `val_recall`, `val_map50` and `val_map50_95` (a classifier's `classes top1_acc
 top5_acc`: `val_accuracy` and `val_top5_accuracy`): no validation loss is printed. A progress bar printed
 again as the epoch runs (a console saved with its carriage returns) gives the epoch's last row.
-What follows the last epoch (the best weights validated again, per-class rows) is not an epoch.
+What follows the last epoch (the best weights validated again, per-class rows) is not an epoch;
+a segmenter's mask scores, after its box scores under the same names, are left out.
 """
 
 from __future__ import annotations
@@ -79,7 +80,9 @@ def read_yolo_console(lines: list[str]) -> tuple[dict[str, list[float | None]], 
             }
             continue
         if cells[0] == "all" and scores is not None and last is not None and _unscored(rows[last]):
-            values = dict(zip(scores[1:], cells[1:], strict=False))
+            values: dict[str, str] = {}
+            for name, value in zip(scores[1:], cells[1:], strict=False):
+                values.setdefault(name, value)  # a segmenter's `Box(P ...)` before its `Mask(P ...)`
             rows[last].update(
                 {
                     _SCORES[name]: float(value)
@@ -87,7 +90,7 @@ def read_yolo_console(lines: list[str]) -> tuple[dict[str, list[float | None]], 
                     if name in _SCORES and is_number(value)
                 }
             )
-    if losses is None or len(rows) < 2:
+    if losses is None or not rows:
         return None
     epochs = sorted(rows)
     names = list(dict.fromkeys(name for epoch in epochs for name in rows[epoch]))
