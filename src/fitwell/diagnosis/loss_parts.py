@@ -6,8 +6,8 @@ their sum. When no column is the loss, and the training columns named `*_loss` a
 each beside its `val_` twin (or, with no validation loss logged at all, each named for a term or a
 head: a two-headed model's `binary_loss` and `multi_class_loss`, not `epoch_loss` and `batch_loss`),
 the loss is their sum, as Keras sums a multi-output model's losses, and the validation loss the
-sum of the twins; a note says so. An epoch where a
-part is missing has no sum. A GAN's generator and discriminator losses are not parts of one loss.
+sum of the twins; a note says so. An epoch where a part is missing has no sum. A GAN's generator
+and discriminator losses are not parts of one loss.
 """
 
 from __future__ import annotations

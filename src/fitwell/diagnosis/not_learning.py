@@ -245,10 +245,7 @@ def _frozen_validation(run: RunView) -> tuple[dict, str] | None:
     learning model's validation loss moves by more than that from epoch to epoch, if only by noise)."""
     if not run.has_val or len(run.val_loss) < 4:
         return None
-    level = float(np.median(run.val_loss))
-    if level == 0.0:
-        return None  # a loss of exactly 0 is the leak checks' to judge
-    spread = float(np.ptp(run.val_loss)) / abs(level)
+    level, spread = _held(run.val_loss)  # a loss of exactly 0 (no spread to measure) is the leak checks'
     if spread >= run.thresholds.not_learning_frozen_val:
         return None
     epochs = len(run.val_loss)
@@ -272,10 +269,9 @@ def _frozen_loss(run: RunView) -> tuple[dict, str] | None:
     frozen = max(5, round(0.1 * run.n))
     if run.n < frozen + 2:
         return None
-    tail = run.loss[-frozen:]
-    value, before = float(np.median(tail)), float(np.min(run.loss[:-frozen]))
-    spread = float(np.ptp(tail)) / value if value > 0.0 else np.inf
-    if spread >= run.thresholds.not_learning_frozen_val or value < 1.05 * before:
+    value, spread = _held(run.loss[-frozen:])
+    before = float(np.min(run.loss[:-frozen]))
+    if spread >= run.thresholds.not_learning_frozen_val or value <= 0.0 or value < 1.05 * before:
         return None
     if spread == 0.0:
         held = f"exactly {format_number(value)}"
@@ -288,6 +284,13 @@ def _frozen_loss(run: RunView) -> tuple[dict, str] | None:
         f"loss was {held} at each of the last {frozen} epochs, above the {format_number(before)} it had "
         "reached: the outputs stopped changing (a dead or collapsed model).",
     )
+
+
+def _held(values: np.ndarray) -> tuple[float, float]:
+    """`(level, spread)`: the median of a loss's values and their range relative to it (`inf` at a
+    level of 0, where no relative spread can be told)."""
+    level = float(np.median(values))
+    return level, float(np.ptp(values)) / abs(level) if level != 0.0 else np.inf
 
 
 def _accuracy_rose_above_chance(run: RunView) -> bool:

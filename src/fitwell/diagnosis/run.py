@@ -273,12 +273,9 @@ class RunView:
         """`(what, level)` of the loss a level is judged by: the training loss's end level, or the
         validation loss's when it ends lower. Dropout, augmentation, mixup and label smoothing
         raise the training loss while they train; the model is as good as its validation shows."""
-        if self.has_val:
-            val_end = stats.end_level(
-                self.val_loss, stats.tail_window(len(self.val_loss), self.thresholds.tail_fraction)
-            )
-            if val_end < self.end_loss:
-                return "loss and val_loss", val_end  # poor when the lower of the two is
+        val_end = self.end_of("val_loss") if self.has_val else None
+        if val_end is not None and val_end < self.end_loss:
+            return "loss and val_loss", val_end  # poor when the lower of the two is
         return "loss", self.end_loss
 
     @cached_property
