@@ -198,3 +198,43 @@ def test_missing_loss_wrong_type_missing_file_and_misaligned_lists_are_explained
 @pytest.mark.parametrize("key", ["val_auc", "val_auroc", "AUROC", "val_auprc", "roc_auc"])
 def test_an_area_under_a_curve_is_higher_is_better_under_each_of_its_names(key):
     assert metric_direction(key) == "max"
+
+
+@pytest.mark.parametrize(
+    ("key", "direction"),
+    [
+        ("val_psnr", "max"),
+        ("val_ssim", "max"),
+        ("val_mrr", "max"),
+        ("val_hits10", "max"),
+        ("val_hits@10", "max"),
+        ("val_ndcg", "max"),
+        ("val_specificity", "max"),
+        ("val_mcc", "max"),
+        ("val_top1", "max"),
+        ("val_bleu", "max"),
+        ("val_wer", "min"),
+        ("val_cer", "min"),
+        ("val_ppl", "min"),
+        ("val_perplexity", "min"),
+        ("fid", "min"),
+        ("val_lpips", "min"),
+        ("val_brier", "min"),
+        # Short names count only as whole words: these say nothing of their direction.
+        ("power", None),
+        ("val_confidence", None),
+        ("val_answer_len", None),
+        ("val_dice", None),  # see _HIGHER_IS_BETTER: measured worse as a stand-in
+    ],
+)
+def test_metric_direction_knows_scores_and_errors_beyond_accuracy(key, direction):
+    assert metric_direction(key) == direction
+
+
+def test_a_ranking_score_stands_in_for_a_missing_validation_loss():
+    from fitwell.diagnosis import diagnose
+
+    mrr = [0.17, 0.2, 0.24, 0.27, 0.29, 0.3, 0.31, 0.31, 0.31, 0.31]
+    loss = [0.7, 0.5, 0.35, 0.29, 0.24, 0.21, 0.19, 0.18, 0.175, 0.172]
+    text = str(diagnose({"loss": loss, "val_mrr": mrr}))
+    assert "monitor='val_mrr', mode='max'" in text, text

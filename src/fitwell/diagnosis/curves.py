@@ -36,8 +36,26 @@ _ACCURACY_WORD = re.compile(r"(?:^|[^a-zA-Z])m?acc|Acc|(?:^|[^A-Z])M?ACC")
 #: Name fragments of an area under a curve: "auc", and "auroc"/"auprc" that do not contain it.
 _AUC_FRAGMENTS = ("auc", "auroc", "auprc")
 
-#: Name fragments of metrics where higher is better / lower is better.
-_HIGHER_IS_BETTER = (*_AUC_FRAGMENTS, "acc", "precision", "recall", "f1", "iou", "r2", "top_k")
+#: Name fragments of metrics where higher is better / lower is better. Dice is left out of the
+#: first: read as a score, it stands in for a missing validation loss and hides a training loss
+#: still falling (measured: 3 runs both readers call still improving read healthy).
+_HIGHER_IS_BETTER = (
+    *_AUC_FRAGMENTS,
+    "acc",
+    "precision",
+    "recall",
+    "f1",
+    "iou",
+    "r2",
+    "top_k",
+    "specificity",
+    "sensitivity",
+    "psnr",
+    "ssim",
+    "bleu",
+    "mrr",
+    "ndcg",
+)
 #: A detector's mean average precision (`map50`, `val_map50_95`, `metrics/mAP50(B)`, `mAP@0.5`), not
 #: `heatmap` or `feature_map_norm`.
 _MEAN_AVERAGE_PRECISION = re.compile(r"(?:^|/)map(?:[^a-z]|$)")
@@ -52,7 +70,13 @@ _LOWER_IS_BETTER = (
     "hinge",
     "divergence",
     "poisson",
+    "perplexity",
+    "lpips",
+    "brier",
 )
+#: Short names that count only as a whole word of a metric's name (`val_wer`, not `power`).
+_HIGHER_IS_BETTER_WORD = re.compile(r"(?:^|[^a-z])(?:mcc|hits\d*|top\d+)(?:[^a-z]|$)")
+_LOWER_IS_BETTER_WORD = re.compile(r"(?:^|[^a-z])(?:wer|cer|fid|ppl)(?:[^a-z]|$)")
 
 
 @dataclass(frozen=True)
@@ -154,9 +178,13 @@ def is_roc_auc(key: str) -> bool:
 def metric_direction(key: str) -> str | None:
     """`"max"` or `"min"` from a metric's name, or None when the name does not tell."""
     name = key.lower().removeprefix("val_")
-    if any(fragment in name for fragment in _LOWER_IS_BETTER):
+    if any(fragment in name for fragment in _LOWER_IS_BETTER) or _LOWER_IS_BETTER_WORD.search(name):
         return "min"
-    if any(fragment in name for fragment in _HIGHER_IS_BETTER) or is_mean_average_precision(key):
+    if (
+        any(fragment in name for fragment in _HIGHER_IS_BETTER)
+        or _HIGHER_IS_BETTER_WORD.search(name)
+        or is_mean_average_precision(key)
+    ):
         return "max"
     return None
 
