@@ -161,6 +161,19 @@ def test_a_json_dump_of_history_is_read_as_json(tmp_path, wrapped):
     assert curves.values["val_loss"].tolist() == [1.1, 0.7, 0.5] and curves.notes == ()
 
 
+@pytest.mark.parametrize("as_file", [True, False])
+def test_an_empty_metric_list_is_left_out_and_not_named_in_the_note(tmp_path, as_file):
+    history = {"train_loss": [1.0, 0.6, 0.4], "val_loss": [1.1, 0.7, 0.5], "train_accuracy": []}
+    history["val_accuracy"] = []
+    path = tmp_path / "history.json"
+    path.write_text(json.dumps(history))
+    curves = read_curves(path if as_file else history)
+    assert sorted(curves.values) == ["loss", "val_loss"]
+    assert curves.notes == ("read the columns 'train_loss' as 'loss' (Keras's names).",)
+    with pytest.raises(ValueError, match="no epochs"):
+        read_curves({"loss": [], "accuracy": []})
+
+
 def test_json_nan_and_null(tmp_path):
     path = tmp_path / "history.json"
     path.write_text('{"loss": [1.0, NaN], "val_loss": [1.0, null]}')

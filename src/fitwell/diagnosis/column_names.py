@@ -32,6 +32,7 @@ __all__ = [
     "keras_named",
     "keras_names",
     "names_note",
+    "with_values",
 ]
 
 _EPOCH = ("epoch", "epochs", "epoch#", "epoch_no", "epoch_num", "epoch_number", "epoch_idx", "current_epoch")
@@ -371,6 +372,18 @@ def names_note(renames: dict[str, str]) -> str | None:
         "what a loss measures, is read as it (of several, cross-entropy before squared error before "
         "absolute error)."
     )
+
+
+def with_values(columns: dict) -> dict:
+    """The columns that hold values: an empty metric list (`"train_accuracy": []` of a loop that
+    never filled it) is left out, so that a note on the names speaks only of columns that are read.
+    An empty loss is kept, for the error that says the run has no epochs.
+
+    Example:
+        >>> with_values({"train_loss": [0.5], "train_accuracy": [], "val_loss": []})
+        {'train_loss': [0.5], 'val_loss': []}
+    """
+    return {key: values for key, values in columns.items() if len(values) or "loss" in str(key).lower()}
 
 
 def keras_named(columns: dict) -> tuple[dict[str, object], str | None]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from fitwell.diagnosis.column_names import is_adversarial, keras_named
+from fitwell.diagnosis.column_names import is_adversarial, keras_named, with_values
 from fitwell.diagnosis.eventlog import is_event_log, is_scalar_export, read_event_log, read_scalar_export
 from fitwell.diagnosis.logfile import counted_from_zero, read_log_file
 from fitwell.diagnosis.loss_parts import with_summed_parts
@@ -394,7 +394,7 @@ def _counted_from_zero(epochs: Any, notes: tuple[str, ...]) -> tuple[Any, tuple[
 
 def _keras_named(lists: dict[Any, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
     """The columns under Keras's names (`train_loss` → `loss`), with the note saying so."""
-    columns, note = keras_named(lists)
+    columns, note = keras_named(with_values(lists))
     columns, summed = with_summed_parts(columns)
     return columns, tuple(filter(None, (note, summed)))
 

@@ -42,7 +42,7 @@ from typing import Any
 
 from fitwell.diagnosis.aligned_table import aligned_table
 from fitwell.diagnosis.appended_runs import last_run
-from fitwell.diagnosis.column_names import keras_name, keras_named, keras_names, names_note
+from fitwell.diagnosis.column_names import keras_name, keras_named, keras_names, names_note, with_values
 from fitwell.diagnosis.jsonlog import (
     JSON_LINES_NOTE,
     LITERAL_NOTE,
@@ -188,7 +188,8 @@ def _read_json(text: str, path: str) -> LogFile:
             'per-epoch objects). Expected e.g. {"loss": [0.9, 0.5], "val_loss": [1.0, 0.7]}, as '
             "json.dump(history.history, f) writes it."
         )
-    columns, note = keras_named({key: list(value) for key, value in data.items() if isinstance(value, list)})
+    lists = {key: value for key, value in data.items() if isinstance(value, list)}
+    columns, note = keras_named(with_values(lists))
     if epochs is None:
         epochs = columns.get("epoch")
     columns.pop("epoch", None)
