@@ -913,6 +913,25 @@ def test_a_validation_loss_thrown_up_a_thousandfold_in_one_epoch_is_diverged():
     assert diagnose(small_set).primary.kind != "diverged"
 
 
+def test_a_validation_loss_near_zero_that_jumps_while_validation_accuracy_holds_is_not_diverged():
+    # A published 3-class run (bh_012): a test loss of exactly 0 at most epochs, then 2.28 at an
+    # epoch scored 98%: two samples called wrong with confidence, not weights wrecked. That
+    # epoch's loss is also the first to be quoted without dividing by a raw lowest of 0.
+    val_loss = [1.41, 0.53, 0.48, 0.03, 0.003, 4e-6, 1e-7, 3e-8, 0.0, 2e-8, 2.28, 0.7, 1e-6, 0.0]
+    val_accuracy = [0.8, 0.82, 0.93, 0.99, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.98, 0.99, 1.0, 1.0]
+    run = {
+        "loss": np.geomspace(1.3, 0.05, 14).tolist(),
+        "accuracy": np.linspace(0.6, 0.99, 14).tolist(),
+        "val_loss": val_loss,
+        "val_accuracy": val_accuracy,
+    }
+    assert diagnose(run).primary.kind != "diverged"
+    # The same jump with the validation accuracy thrown to chance is a wreck.
+    run["val_accuracy"] = val_accuracy[:10] + [0.34] + val_accuracy[11:]
+    finding = diagnose(run).primary
+    assert finding.kind == "diverged" and finding.summary.startswith("val_loss exploded"), finding.summary
+
+
 def test_validation_epochs_with_a_nan_loss_are_left_out_with_a_note():
     n = 14
     loss = np.geomspace(0.5, 0.09, n)

@@ -168,29 +168,52 @@ def _spike(run: RunView) -> Finding | None:
     validation loss is `diverge_val_spike` × its lowest before it, and above its first (a model
     thrown so far that new data is scored a thousand times worse, even if it recovers; smaller
     jumps of a validation loss, on a small set above all, are instability). Not the training loss's
-    jump while the training accuracy held (`_accuracy_held`: 4.5e-05 to 0.074 at 99-100%)."""
+    jump while the training accuracy held (`_accuracy_held`: 4.5e-05 to 0.074 at 99-100%), nor the
+    validation loss's jump at an epoch whose validation accuracy held (`_val_accuracy_held`)."""
     found = None
     if not _accuracy_held(run):
         found = _spike_in(run, np.arange(run.n), run.loss, "loss", run.thresholds.diverge_spike)
     if found is None and run.has_val:
         factor = run.thresholds.diverge_val_spike
-        found = _spike_in(run, run.val_positions, run.val_loss, "val_loss", factor, smoothed=True)
+        held = _val_accuracy_held(run, run.val_positions)
+        found = _spike_in(run, run.val_positions, run.val_loss, "val_loss", factor, smoothed=True, held=held)
     return found
 
 
+def _val_accuracy_held(run: RunView, positions: np.ndarray) -> np.ndarray:
+    """At each position, whether the validation accuracy was recorded there at
+    `diverge_accuracy_held` or more: a model that still scored 98% of new data has not been wrecked,
+    however far a validation loss near zero jumped (9e-10 to 2.3 at 98%: two samples scored wrong
+    with confidence)."""
+    key = run.any_val_accuracy_key
+    if key is None:
+        return np.zeros(len(positions), dtype=bool)
+    recorded = run.curves.recorded[key][positions]
+    values = run.curves.values[key][positions]
+    return recorded & (np.nan_to_num(values, nan=0.0) >= run.thresholds.diverge_accuracy_held)
+
+
 def _spike_in(
-    run: RunView, positions: np.ndarray, loss: np.ndarray, name: str, factor: float, *, smoothed: bool = False
+    run: RunView,
+    positions: np.ndarray,
+    loss: np.ndarray,
+    name: str,
+    factor: float,
+    *,
+    smoothed: bool = False,
+    held: np.ndarray | None = None,
 ) -> Finding | None:
-    """The largest jump of `loss` to `factor` × its lowest before, and above its first value. With
-    `smoothed`, the lowest is that of its 3-epoch running median: a validation loss of 0.0001 on
-    one near-perfect epoch of a small set is not the level a thousandfold jump is measured from.
-    The message quotes the raw values."""
+    """The largest jump of `loss` to `factor` × its lowest before, and above its first value, at a
+    position that `held` (one flag per value) does not excuse. With `smoothed`, the lowest is that
+    of its 3-epoch running median: a validation loss of 0.0001 on one near-perfect epoch of a small
+    set is not the level a thousandfold jump is measured from. The message quotes the raw values."""
     if len(loss) < 2:
         return None
     basis = stats.median_smooth(loss) if smoothed else loss
     lowest_before = np.minimum.accumulate(basis)[:-1]
     ratio = np.where(lowest_before > 0, loss[1:] / np.where(lowest_before > 0, lowest_before, 1.0), 0.0)
-    exploded = np.flatnonzero((ratio > factor) & (loss[1:] > loss[0]))
+    excused = held[1:] if held is not None else np.zeros(len(loss) - 1, dtype=bool)
+    exploded = np.flatnonzero((ratio > factor) & (loss[1:] > loss[0]) & ~excused)
     if not len(exploded):
         return None
     index = int(exploded[np.argmax(ratio[exploded])]) + 1
@@ -202,7 +225,8 @@ def _spike_in(
     one_epoch = index - 1 == low_index or peak > factor * float(loss[index - 1])
     # A one-epoch jump is quoted from the epoch before it, not from a low epochs earlier.
     start = index - 1 if one_epoch else low_index
-    times = format_factor(peak / float(loss[start]))
+    jump = float(ratio[index - 1])  # over the lowest before it (smoothed with `smoothed`): above 0
+    times = format_factor(peak / float(loss[start]) if loss[start] > 0 else jump)
     how = f"exploded {times}× in one epoch" if one_epoch else f"climbed {times}× over {index - start} epochs"
     after = (
         f"; it ended at {format_number(last)}" + (" (above its first value)" if last > float(loss[0]) else "")
@@ -213,7 +237,7 @@ def _spike_in(
         "diverged",
         "error",
         [epoch],
-        {"curve": name, "epoch": epoch, "before": low, "peak": peak, "times": peak / low, "last_loss": last},
+        {"curve": name, "epoch": epoch, "before": low, "peak": peak, "times": jump, "last_loss": last},
         _spike_cause(run, position, one_epoch, recovered=last < low) + f"; {_advice(run, position)}",
         f"{name} {how}: from {format_number(float(loss[start]))} "
         f"({format_epoch(run.epoch_of(int(positions[start])))}) to {format_number(peak)} at "

@@ -32,7 +32,8 @@ class Thresholds:
         diverge_steady_share: See `diverge_lost_share`.
         diverge_accuracy_held: Not `diverged` by that growth when the training accuracy,
             recorded at every epoch, never fell below this: a near-perfect model's loss swinging
-            by thousandths (0.002 to 0.015 at 99-100% accuracy) lost nothing.
+            by thousandths (0.002 to 0.015 at 99-100% accuracy) lost nothing. Nor is a
+            validation loss's jump `diverged` at an epoch whose validation accuracy held at this.
         diverge_above_chance: `diverged` when the training loss ends more than this
             many times above the baseline (or chance level): a confidently wrong model.
         diverge_spike: `diverged` when the training loss of one epoch (or one batch, when
