@@ -1760,3 +1760,45 @@ def test_validation_printed_on_lines_of_its_own_after_each_epoch_is_read(tmp_pat
     # A summary after training that names a best value adds nothing.
     path.write_text("\n".join(lines) + "\nTraining finished. Best val acc: 65.00%\n")
     assert sorted(read_curves(path).values) == ["accuracy", "loss", "val_accuracy"]
+
+
+def test_a_trainers_console_output_is_read_from_its_printed_dicts(tmp_path):
+    # The Trainer prints each record as a Python dict on a line of its own, among warnings and
+    # progress bars, without the `step` its log_history holds.
+    records = [{k: v for k, v in record.items() if k != "step"} for record in _trainer_log()[1:]]
+    lines = ["python train.py --epochs 5", "Some weights were newly initialized: ['classifier.bias']"]
+    for record in records:
+        lines += ["  warnings.warn(", f"{record}" + " " * 40, " 40%|████      | 40/100 [00:10<00:15]"]
+    path = tmp_path / "train_log.txt"
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert curves.values["val_loss"].tolist() == pytest.approx([2.4 * 0.8**epoch for epoch in range(1, 6)])
+    assert curves.values["loss"][0] == pytest.approx(np.mean([2.0 * 0.7 ** (k / 4) for k in range(1, 5)]))
+    assert (
+        curves.notes[0]
+        == "read the 26 lines that print a dict of metrics as records (54 other lines skipped)."
+    )
+    # One printed dict is no log; nor are dicts without an epoch.
+    path.write_text("\n".join(lines[:3] + ["{'loss': 0.5}", "{'loss': 0.4}"]) + "\n")
+    with pytest.raises(ValueError):
+        read_curves(path)
+
+
+def test_a_name_printed_after_its_epoch_number_and_an_average_before_its_set():
+    from fitwell.diagnosis.textlog import read_text_records
+
+    text = "\n".join(
+        f"Epoch: {e}\tBatch: 50\nRunning Loss: {0.7 - e / 20}\n\nEpoch {e} Train Loss: {0.6 - e / 20}\n"
+        f"Epoch {e} Valid Loss: {0.4 - e / 30}\n"
+        for e in range(1, 5)
+    )
+    columns = read_text_records(text)[0]
+    assert columns["loss"] == pytest.approx([0.55, 0.5, 0.45, 0.4])
+    assert columns["val_loss"] == pytest.approx([0.4 - e / 30 for e in range(1, 5)])
+    text = "\n".join(
+        f"======== Epoch {e} / 4 ========\n Average training loss: {1 / e}\n"
+        f" Average validation loss: {2 / e}\n"
+        for e in range(1, 5)
+    )
+    columns = read_text_records(text)[0]
+    assert sorted(columns) == ["loss", "val_loss"] and columns["val_loss"][-1] == 0.5

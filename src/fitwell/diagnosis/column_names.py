@@ -42,6 +42,7 @@ _VAL_PREFIXES = ("validation_", "valid_", "val_", "dev_", "eval_")
 _TOTAL_LOSS = ("loss_total", "total_loss")
 _VAL_TOTAL_LOSS = tuple(f"val_{name}" for name in _TOTAL_LOSS)
 _MEAN_PREFIXES = ("avg_", "mean_", "average_")
+_SET_NAMES = (*_TRAIN_PREFIXES, *_VAL_PREFIXES, "test_")
 _SINGULAR = {
     "losses": "loss",
     "accs": "acc",
@@ -123,6 +124,9 @@ def _keras_words(name: str) -> str:
     if words in _EPOCH:
         return "epoch"
     words = words.removesuffix("_history")  # a loop's list named for what it holds: `loss_history`
+    for prefix in _MEAN_PREFIXES:  # `Average training loss`, `avg_val_loss`: the set's own mean
+        if words.startswith(prefix) and words[len(prefix) :].startswith(_SET_NAMES):
+            words = words[len(prefix) :]
     stem, _, set_name = words.rpartition("_")
     if stem and set_name in SET_PREFIXES and not words.startswith(("val_", "test_")):
         words = SET_PREFIXES[set_name] + stem

@@ -25,6 +25,7 @@ __all__ = [
     "as_columns",
     "labelled_history",
     "parsed_json",
+    "printed_records",
     "quoted_history",
 ]
 
@@ -66,6 +67,41 @@ def _json_lines(text: str) -> list[dict] | None:
     except json.JSONDecodeError:
         return None
     return records if all(isinstance(record, dict) for record in records) else None
+
+
+def printed_records(text: str) -> tuple[list[dict], int] | None:
+    """`(records, other lines)` of a console log whose metrics a loop or Hugging Face's `Trainer`
+    printed as one dict a line (`{'loss': 0.0985, 'learning_rate': 4.5e-05, 'epoch': 1.08}`) among
+    lines of other text (warnings, progress bars); else None. Each such line is read as JSON, or
+    as a Python literal (`ast.literal_eval`: literals only, never code); at least two records, each
+    with an `epoch`, one with a loss."""
+    records, other = [], 0
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        record = _dict_line(stripped) if stripped[0] == "{" and stripped[-1] == "}" else None
+        if record is None:
+            other += 1
+        else:
+            records.append(record)
+    if len(records) < 2 or not all("epoch" in record for record in records):
+        return None
+    if not any("loss" in str(key).lower() for record in records for key in record):
+        return None
+    return records, other
+
+
+def _dict_line(line: str) -> dict | None:
+    """The dict printed on one line, or None."""
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError:
+        try:
+            value = ast.literal_eval(line)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            return None
+    return value if isinstance(value, dict) else None
 
 
 def quoted_history(text: str) -> str | None:

@@ -50,6 +50,7 @@ from fitwell.diagnosis.jsonlog import (
     as_columns,
     labelled_history,
     parsed_json,
+    printed_records,
     quoted_history,
 )
 from fitwell.diagnosis.step_logs import is_step_log, per_evaluation
@@ -138,6 +139,16 @@ def read_log_file(path: str, columns: Sequence[str] | None = None) -> LogFile:
                 return _read_csv(text, path)
             except ValueError:
                 raise ValueError(str(error)) from None
+    printed = printed_records(stripped)
+    if printed is not None:  # Hugging Face `Trainer`'s console: one dict a line among other text
+        records, other = printed
+        log = _json_log(records, None, path)
+        log.notes = [
+            f"read the {len(records)} lines that print a dict of metrics as records ({other} other lines "
+            "skipped).",
+            *(note for note in log.notes if not note.startswith("read a JSON list")),
+        ]
+        return log
     return _read_csv(text, path)
 
 
@@ -170,6 +181,11 @@ def _read_text(path: str) -> str:
 # -- JSON --------------------------------------------------------------------------------------
 def _read_json(text: str, path: str) -> LogFile:
     data, literal = parsed_json(text, path)
+    return _json_log(data, literal, path)
+
+
+def _json_log(data: Any, literal: str | None, path: str) -> LogFile:
+    """The log of parsed JSON (`literal`: the note on how it was parsed, if any)."""
     data, turned = as_columns(data)
     notes = [note for note in (literal, turned) if note]
     if literal is not None and literal.startswith(JSON_LINES_NOTE):

@@ -34,11 +34,12 @@ def is_step_log(columns: dict[str, list[Any]]) -> bool:
     or, when it logs once per epoch (whole epochs), beside its `eval_loss` or its summary record's
     keys (Lightning's CSVLogger, with its rows per epoch and set, has neither)."""
     epochs = columns.get("epoch")
-    if "step" not in columns or not isinstance(epochs, list):
+    if not isinstance(epochs, list):
         return False
-    if "eval_loss" in columns or _SUMMARY_KEYS & set(columns):
-        return True
-    return _fractional(epochs)
+    trainer = "eval_loss" in columns or bool(_SUMMARY_KEYS & set(columns))
+    if "step" not in columns:  # the Trainer's records as its console prints them
+        return trainer and _fractional(epochs)
+    return trainer or _fractional(epochs)
 
 
 def _fractional(epochs: list[Any]) -> bool:

@@ -60,6 +60,8 @@ _EPOCH = re.compile(r"\bepoch\b\s*[:#=]?\s*[\[(]?\s*(\d+)", re.IGNORECASE)
 _FOLD = re.compile(r"\bfold\b\s*[:#=]?\s*(\d+)", re.IGNORECASE)
 #: A best-so-far value (`Best Valid accuracy: 61%`): not a curve.
 _BEST = re.compile(r"\bbest\b", re.IGNORECASE)
+#: An epoch's number that starts a name (`Epoch 1 Train Loss: 0.62`): the name follows it.
+_LEADING_EPOCH = re.compile(r"^epoch\s*[:#=]?\s*\d+\s+(?=[a-z])", re.IGNORECASE)
 #: Names in progress lines that are not curves.
 _NOT_METRICS = ("eta", "epoch", "step", "steps", "batch", "iter", "iteration", "time", "lr_step")
 
@@ -153,7 +155,7 @@ def _metrics(line: str) -> dict[str, float]:
     pairs: dict[str, float] = {}
     in_validation = False  # whether the last name that named its set named validation
     for match in found:
-        raw = match.group("name").replace(".", " ").strip()
+        raw = _LEADING_EPOCH.sub("", match.group("name").replace(".", " ").strip())
         name = keras_name(raw)
         if name in _NOT_METRICS or _BEST.search(raw):
             continue  # bookkeeping, or the best so far (`Best Valid accuracy: 51%`): not a curve
