@@ -388,6 +388,17 @@ def test_predictions_that_never_change_are_not_learning_without_a_chance_level()
         "loss": np.geomspace(0.14, 0.008, n).tolist(),
     }
     assert diagnose(fits).primary.kind != "not_learning"
+    # Nor is a validation accuracy of 15/16 at every epoch of a 16-image set while the validation
+    # loss falls to a new low at the last epoch, 9% below its best before (a published run).
+    small_set = {
+        "loss": [0.608, 0.499, 0.428, 0.399, 0.370, 0.347],
+        "acc": [0.786, 0.844, 0.866, 0.858, 0.872, 0.873],
+        "val_loss": [0.539, 0.460, 0.408, 0.388, 0.393, 0.352],
+        "val_acc": [0.9375] * 6,
+    }
+    assert diagnose(small_set).primary.kind == "still_improving"
+    small_set["val_loss"][-1] = 0.39  # no new low: the predictions stood still
+    assert diagnose(small_set).primary.kind == "not_learning"
 
 
 def test_predictions_unchanged_after_the_loss_learned_the_class_prior_are_not_learning():

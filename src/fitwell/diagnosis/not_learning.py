@@ -145,8 +145,12 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
     below its first value, over at least `not_learning_frozen_epochs` epochs, and only once the
     loss (validation loss, else training loss) flattened over as many: a loss can fall that far by
     learning the class frequencies alone (most pixels are background) and then stop; one still
-    falling is still learning, whatever the accuracy shows."""
+    falling is still learning, whatever the accuracy shows; so is one that set a new low at its last
+    epoch, `not_learning_margin` below its best before (a validation accuracy of 15/16 at every
+    epoch of a small set while the validation loss fell to its lowest)."""
     th = run.thresholds
+    if _new_low_at_the_end(run.val_loss if run.has_val else run.loss, th.not_learning_margin):
+        return None
     needed = 4
     if stats.relative_drop(float(run.loss[0]), float(np.min(run.loss))) >= th.not_learning_frozen_drop:
         needed = th.not_learning_frozen_epochs
@@ -174,6 +178,12 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
                 "or the same answers, predicted throughout).",
             )
     return _ranks_like_a_coin(run, needed)
+
+
+def _new_low_at_the_end(loss: np.ndarray, margin: float) -> bool:
+    """Whether the last recorded value of `loss` is more than `margin` below all before it."""
+    values = loss[np.isfinite(loss)]
+    return len(values) >= 3 and float(values[-1]) < (1.0 - margin) * float(np.min(values[:-1]))
 
 
 def _ranks_like_a_coin(run: RunView, needed: int) -> tuple[dict, str] | None:
