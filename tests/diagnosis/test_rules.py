@@ -401,6 +401,15 @@ def test_predictions_that_never_change_are_not_learning_without_a_chance_level()
     assert diagnose(small_set).primary.kind == "not_learning"
 
 
+def test_a_training_loss_of_exactly_0_from_the_first_epoch_measured_nothing():
+    # A published log: a graph classifier trained on labels that were all one dummy class.
+    finding = diagnose({"loss": [0.0] * 5}, loss="sparse_categorical_crossentropy", num_classes=2).primary
+    assert finding.kind == "not_learning"
+    assert "exactly 0 at all 5 epochs, the first included" in finding.summary
+    # A loss that reached 0 by learning is not this.
+    assert diagnose({"loss": [0.7, 0.2, 0.0, 0.0, 0.0]}, loss="binary_crossentropy").primary.kind == "healthy"
+
+
 def test_predictions_unchanged_after_the_loss_learned_the_class_prior_are_not_learning():
     # A published segmentation log: the validation accuracy is 0.98661 (the background's share of
     # the pixels) at every one of 35 epochs, while the loss fell from 1.39 to 0.05 and stayed there.

@@ -25,7 +25,8 @@ def check_not_learning(run: RunView) -> Finding | None:
     stuck, evidence, seen = _never_left_the_start(run)
     if not stuck:
         found = (
-            _never_a_positive(run)
+            _zero_from_the_start(run)
+            or _never_a_positive(run)
             or _frozen_predictions(run)
             or _frozen_validation(run)
             or _frozen_loss(run)
@@ -267,6 +268,19 @@ def _frozen_validation(run: RunView) -> tuple[dict, str] | None:
     return (
         {"curve": "val_loss", "level": level, "relative_range": spread, "epochs": epochs},
         f"val_loss {moved}: the predictions on the validation data never changed.",
+    )
+
+
+def _zero_from_the_start(run: RunView) -> tuple[dict, str] | None:
+    """`(evidence, summary)` when the training loss was exactly 0 at every epoch, the first
+    included: no model starts perfect, so the loss measured nothing (targets that are all one class
+    or one value, or a loss that never sees the predictions)."""
+    if not bool(np.all(run.loss == 0.0)):
+        return None
+    return (
+        {"curve": "loss", "level": 0.0, "epochs": run.n},
+        f"loss was exactly 0 at all {run.n} epochs, the first included: it measured nothing (targets "
+        "all of one class or value, or a loss that does not see the predictions).",
     )
 
 
