@@ -22,7 +22,7 @@ from fitwell.diagnosis.curves import metric_direction
 from fitwell.diagnosis.findings import Finding
 from fitwell.diagnosis.overfitting import metric_gap
 from fitwell.diagnosis.run import RunView, format_number
-from fitwell.diagnosis.stats import estimated_samples
+from fitwell.diagnosis.stats import estimated_samples, exact_sample_count
 
 __all__ = ["check_leakage", "scale_mismatch_note"]
 
@@ -128,7 +128,10 @@ def _perfect_from_the_start(run: RunView, end_ratio: float) -> Finding | None:
     """Validation accuracy perfect at every epoch, the first included, while the training
     accuracy of the first epoch was not (the model was still learning), and the validation loss
     beats the training loss or reaches exactly 0: the validation set is trivially easy (leaked
-    samples, the target among the inputs, or constant targets), whatever its size.
+    samples, the target among the inputs, or constant targets), whatever its size; unless the
+    training accuracy's steps show a training set under `leak_min_samples` (0.4, 0.6, 0.8 on 5
+    images): a validation set split from it holds a handful, which an honest model often gets all
+    right.
 
     Without a training accuracy, the training loss tells that the model was still learning: it
     fell by more than half after the first epoch. Then only a validation loss of exactly 0 counts
@@ -148,6 +151,9 @@ def _perfect_from_the_start(run: RunView, end_ratio: float) -> Finding | None:
     _, accuracy = run.curves.series(key)
     if accuracy[0] >= th.leak_accuracy:
         return None  # perfect everywhere from the start: nothing was learned here to compare
+    trained_on = exact_sample_count(accuracy)
+    if trained_on is not None and trained_on < th.leak_min_samples:
+        return None  # a training set of a few samples: the validation set is fewer still
     if not (exact_zero or end_ratio < th.leak_beats_training_ratio):
         return None
     return _trivially_easy(run, float(val_accuracy[0]), float(accuracy[0]), exact_zero, end_ratio)

@@ -169,6 +169,25 @@ def estimated_samples(accuracies: np.ndarray) -> int | None:
     return int(round(1.0 / float(steps.min())))
 
 
+def exact_sample_count(accuracies: np.ndarray) -> int | None:
+    """The number of samples an accuracy was measured on, when at least three distinct values are
+    all whole multiples of `1/N` (to the three digits logs print); else None: two values bound `N`
+    only from below (`estimated_samples`), and an accuracy averaged over batches is no multiple.
+
+    Example:
+        >>> exact_sample_count(np.array([0.6, 0.4, 0.8, 1.0, 0.8]))
+        5
+        >>> exact_sample_count(np.array([0.749, 1.0, 1.0])) is None
+        True
+    """
+    values = np.unique(np.round(accuracies[np.isfinite(accuracies)], 6))
+    samples = estimated_samples(accuracies)
+    if samples is None or len(values) < 3:
+        return None
+    counts = values * samples
+    return samples if bool(np.all(np.abs(counts - np.round(counts)) <= 1e-3 * samples)) else None
+
+
 def difference_error(first: float, second: float, samples: int) -> float:
     """The standard error of the difference of two accuracies measured on `samples` samples each,
     from their pooled rate (kept at least one sample away from 0 and 1).
