@@ -716,6 +716,29 @@ def test_validation_perfect_from_the_first_epoch_is_suspicious_whatever_its_size
     assert "suspicious_validation" not in diagnose(tiny, loss="binary_crossentropy", num_classes=2).kinds
 
 
+def test_a_perfect_validation_whose_loss_is_often_exactly_0_is_compared_with_training():
+    # A published run (bh_012): 100 test images scored 100% at most epochs, the loss exactly 0 at
+    # many of them, while the training loss stays far above. Exact zeros used to make the two
+    # losses incomparable (as a negative log-likelihood is), which hid the leak.
+    n = 30
+    rng = np.random.default_rng(0)
+    val_accuracy = [0.8, 0.9, 0.97, *np.where(rng.random(n - 3) < 0.85, 1.0, 0.99).tolist()]
+    val_loss = [1.2, 0.4, 0.1, *np.where(np.array(val_accuracy[3:]) == 1.0, 0.0, 0.05).tolist()]
+    run = {
+        "loss": np.geomspace(1.5, 0.05, n).tolist(),
+        "accuracy": np.linspace(0.6, 0.985, n).tolist(),
+        "val_loss": val_loss,
+        "val_accuracy": val_accuracy,
+    }
+    finding = diagnose(run, loss="sparse_categorical_crossentropy", num_classes=3).primary
+    assert (
+        finding.kind == "suspicious_validation" and "(val_loss at 0% of the training loss)" in finding.summary
+    )
+    # A validation loss of 0 at every epoch was never computed: not "far easier than training".
+    flat = {"loss": np.linspace(3.0, 2.3, 16).tolist(), "val_loss": [0.0] * 16}
+    assert "far easier" not in str(diagnose(flat))
+
+
 def test_validation_perfect_from_the_first_epoch_without_a_training_accuracy():
     # A published log: only val_acc is recorded, 1.0 from the first epoch; val_loss reaches 0 while
     # the training loss still falls from 0.0169.

@@ -110,10 +110,12 @@ def _raw_range(run: RunView, key: str, window: int, level: float) -> str:
 
 
 def _loss_ratios(val_loss: np.ndarray, loss: np.ndarray) -> np.ndarray | None:
-    """Validation over training loss, epoch by epoch; None when either loss is not positive
-    somewhere (a loss that can go negative, such as a log-likelihood, has no scale to compare: a
-    validation loss of -2 is not "0% of" a training loss of -4)."""
-    if not (np.all(val_loss > 0) and np.all(loss > 0)):
+    """Validation over training loss, epoch by epoch; None when the training loss is not positive
+    somewhere or the validation loss is negative (a loss that can go negative, such as a
+    log-likelihood, has no scale to compare: a validation loss of -2 is not "0% of" a training
+    loss of -4). A validation loss of exactly 0 is 0% of the training loss, unless it is 0 at every
+    epoch: a loss never computed (`_zero_throughout`) says nothing of how easy the set is."""
+    if not (np.all(val_loss >= 0) and np.any(val_loss > 0) and np.all(loss > 0)):
         return None
     return val_loss / loss
 
