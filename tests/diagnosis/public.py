@@ -34,8 +34,10 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: bare numbers between accuracy lines (`ag_008`: nothing names the number a loss), and a JSON history
 #: that its repository holds cut off (`az_018`: it stops after `"val_rmse": [`). Never guessed at. A
 #: GAN's generator and discriminator losses (`ba_003`, `ba_015`; printed, `ba_020`; `bf_012`,
-#: `bg_002`, `bg_010`) are not a training loss the rules can judge: refused, saying so. A VAE's
-#: ELBO without a loss (`bf_010`: maximised, negative) is not read as one.
+#: `bg_002`, `bg_010`; a WGAN's critic and generator, `bj_004`) are not a training loss the rules
+#: can judge: refused, saying so. A VAE's ELBO without a loss (`bf_010`: maximised, negative) is not
+#: read as one. A console log of bare `loss, step` pairs under `Epoch: N` lines (`bk_012`: the
+#: batches' losses, no epoch's) names nothing a loss.
 #: (Read since they were scored: a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
 #: and `rmse` without a `loss`, two training phases side by side, and the tables of numbers without
 #: a header in `NAMED_COLUMNS`.)
@@ -52,13 +54,16 @@ REFUSED = (
     "bf_012.csv",
     "bg_002.json",
     "bg_010.json",
+    "bj_004.json",
+    "bk_012.txt",
     "f_040.csv",
     "m_010.csv",
     "n_019.log",
 )
 #: Tables of numbers without a header row, read as their user reads them: with `columns=` naming
 #: what the repository's code writes (sources_*.csv notes; for `h_014`, `m_009` and `y_010` the collector's
-#: reading of the repository, which the labels' reasons share). Without it they are refused.
+#: reading of the repository, which the labels' reasons share; for `bk_013`, the code that writes
+#: `epoch loss accuracy`). Without it they are refused.
 NAMED_COLUMNS = {
     "h_014.csv": ("epoch", "loss", "accuracy", "val_loss", "val_accuracy"),
     "m_009.csv": ("loss", "val_loss"),
@@ -66,6 +71,7 @@ NAMED_COLUMNS = {
     "am_002.csv": ("width", "fraction", "epoch", "loss", "accuracy", "test_accuracy", "test_loss"),
     "w_024.csv": ("epoch", "train_loss", "grad_norm", "test_accuracy", "test_loss"),
     "y_010.csv": ("loss", "val_loss"),
+    "bk_013.txt": ("epoch", "loss", "accuracy"),
 }
 _LOSSES = {
     "mse": "mse",

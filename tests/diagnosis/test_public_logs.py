@@ -328,8 +328,31 @@ LATER_BATCHES = {
     # one-epoch histories, `bg_020`): 14/20 when first scored (13/20 with the rules and reader of
     # the session's start); two GANs are refused. Not revised on.
     "heldout58": (14, 20, 17),
+    # Collected after the fifteenth revision (`bh`: 20 JSON histories; before it was scored the
+    # reader learned the direction of ranking and image scores, `val_mrr`, `val_ssim`): 16/20 when
+    # first scored (15/20 with the rules and reader of the session's start, which failed on a
+    # validation loss of exactly 0 at its lowest, `bh_012`). Then revised on: a validation
+    # accuracy perfect from the first epoch on 2 images of a 5-image training set is no leak
+    # (`bh_005`: unstable), and a validation loss often exactly 0 at 100% on 100 images is one
+    # (`bh_012`, after its jump at 98% accuracy was no longer `diverged`): 18/20.
+    "heldout59": (18, 20, 18),
+    # Collected with it (`bj`: 20 JSON histories): 10/20 when first scored (10/20 with the rules and
+    # reader of the session's start); a WGAN is refused. Then revised on: a validation accuracy of
+    # 15/16 at every epoch is no frozen prediction while the validation loss sets a new low at the
+    # last epoch (`bj_008`: still_improving, both readers' label): 11/20.
+    "heldout60": (11, 20, 18),
+    # Collected with them (`bi`: 17 CSV logs, 15 of them runs of one course exercise, each a fork's
+    # own run): 17/17 when first scored (17/17 with the rules and reader of the session's start).
+    "heldout61": (17, 17, 17),
+    # Collected with them (`bk`: 14 text logs; before it was scored the reader learned a Trainer's
+    # console output of printed dicts, a name printed after its epoch number and an average before
+    # its set's name, three logs it had refused): 5/14 when first scored (5/14 with the rules and
+    # reader of the session's start); a log of the batches' losses alone is refused. Then a
+    # training loss of exactly 0 from the first epoch is `not_learning` (`bk_001`, the second
+    # reader's label).
+    "heldout62": (5, 14, 10),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout58`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout62`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -351,11 +374,10 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (21/38 on the last two batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (51/71 on the last four batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    right, total = (
-        a + b for a, b in zip(_right(results, "heldout57"), _right(results, "heldout58"), strict=True)
-    )
+    scores = [_right(results, split) for split in ("heldout59", "heldout60", "heldout61", "heldout62")]
+    right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
@@ -470,10 +492,13 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # (not revised on). Then a climb at every epoch is overfitting: two noted runs read
         # overfitting are found. Then batches `aw` and `ax`, then `ay` and `az`, then `ba` and `bb`,
         # then `bc` and `bd`, then `be`, then `bf` and `bg`. Then a line that bent after its first
-        # epoch is no crawl (one run read still improving moves from lr_too_low to healthy).
-        "still_improving": (24, 80, 37, 373),
-        "overfitting": (35, 75, 48, 373),
-        "unstable": (11, 41, 29, 373),
+        # epoch is no crawl (one run read still improving moves from lr_too_low to healthy). Then
+        # `bh` to `bk`: two runs read overfitting whose validation loss rose only at the last
+        # epoch (16% and 31%) are healthy, not noted (a close call for such a last-epoch rise,
+        # measured, notes as many more healthy runs as runs read overfitting: not kept).
+        "still_improving": (25, 82, 37, 383),
+        "overfitting": (35, 77, 49, 383),
+        "unstable": (11, 41, 30, 383),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
