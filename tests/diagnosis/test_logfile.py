@@ -172,6 +172,8 @@ def test_an_empty_metric_list_is_left_out_and_not_named_in_the_note(tmp_path, as
     assert curves.notes == ("read the columns 'train_loss' as 'loss' (Keras's names).",)
     with pytest.raises(ValueError, match="no epochs"):
         read_curves({"loss": [], "accuracy": []})
+    # A scalar beside the lists is no column and no error.
+    assert sorted(read_curves({"loss": [1.0, 0.5], "lr": 0.01, "best_epoch": 1}).values) == ["loss"]
 
 
 def test_json_nan_and_null(tmp_path):

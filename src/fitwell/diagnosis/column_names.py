@@ -22,7 +22,7 @@ column named after a loss (`dice_loss`) and `avg_loss`/`mean_loss`; words writte
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sized
 
 __all__ = [
     "SET_PREFIXES",
@@ -387,7 +387,13 @@ def with_values(columns: dict) -> dict:
         >>> with_values({"train_loss": [0.5], "train_accuracy": [], "val_loss": []})
         {'train_loss': [0.5], 'val_loss': []}
     """
-    return {key: values for key, values in columns.items() if len(values) or "loss" in str(key).lower()}
+    return {key: value for key, value in columns.items() if not _empty(value) or "loss" in str(key).lower()}
+
+
+def _empty(values: object) -> bool:
+    """Whether `values` is a list (or another sized column) of nothing; a scalar beside the lists
+    (`"best_epoch": 3`) is not."""
+    return isinstance(values, Sized) and not isinstance(values, str) and len(values) == 0
 
 
 def keras_named(columns: dict) -> tuple[dict[str, object], str | None]:
