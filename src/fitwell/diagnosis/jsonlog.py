@@ -2,7 +2,8 @@
 
 A history is parsed as JSON, JSON Lines, or the Python literal a loop printed (`ast.literal_eval`:
 literals only, never code); it may be wrapped in one JSON string, or printed after a label
-(`train history: {...}`).
+(`train history: {...}`), or printed one record a line among other console output
+(`printed_records`).
 
 Beside Keras's `{"loss": [...], "val_loss": [...]}`: a list of per-epoch records (a loop appending
 its metrics dict each epoch), alone or under `history` (Hugging Face `Trainer`'s per-step records

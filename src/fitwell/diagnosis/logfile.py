@@ -15,8 +15,9 @@ What real files hold, and how it is read:
 - a JSON object of per-epoch lists (`json.dump(history.history, f)`), also
   wrapped as `{"history": {...}}`, or saved as one JSON string (`json.dump(str(history.history), f)`);
 - a log written every few steps with the epoch as a fraction (Hugging Face `Trainer`'s
-  `log_history`, in `trainer_state.json` or dumped to CSV), read one row per evaluation
-  (`step_logs.py`), with a note;
+  `log_history`, in `trainer_state.json` or dumped to CSV, or printed to the console one dict a
+  line among warnings and progress bars), read one row per evaluation (`step_logs.py`), with a
+  note;
 - a table of numbers without a header, once the caller names its columns (`columns=`);
 - a log printed as text (Keras's progress output saved from the console, a script's
   `Epoch 3, Train Loss: 0.52` lines), read from its `name: value` pairs (`textlog.py`), with a note;

@@ -32,7 +32,9 @@ def is_step_log(columns: dict[str, list[Any]]) -> bool:
     """Whether the columns (under the log's own names) are a per-step log: a `step` column beside an
     `epoch` column that holds fractions (0.3, 0.61, ...), as Hugging Face's `Trainer` writes them;
     or, when it logs once per epoch (whole epochs), beside its `eval_loss` or its summary record's
-    keys (Lightning's CSVLogger, with its rows per epoch and set, has neither)."""
+    keys (Lightning's CSVLogger, with its rows per epoch and set, has neither). Without a `step`
+    (the records as the Trainer prints them to the console), fractions of an epoch beside
+    `eval_loss` or the summary's keys."""
     epochs = columns.get("epoch")
     if not isinstance(epochs, list):
         return False

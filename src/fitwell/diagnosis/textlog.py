@@ -5,7 +5,8 @@ A line that holds `name: number` (or `name=number`) pairs, a loss among them, is
 metrics; so is a line of `Name number` fields set apart by `|`, `,` or `;`
 (`Epoch 3: Train Loss 0.52 | Val Loss 0.61`), or `name number` tokens set apart by spaces alone
 (`epoch 3  train_loss 0.52  val_loss 0.61`). An `Epoch N` (`Epoch 3/10`, `epoch: 3`) on its
-line or on a line before names the epoch it belongs to. Several records of one epoch make one:
+line or on a line before names the epoch it belongs to (and is no part of a name after it:
+`Epoch 1 Train Loss: 0.62`). Several records of one epoch make one:
 Keras rewrites its progress line during the epoch and ends it with the validation metrics, so the
 epoch's last full record gives the values, and a line of other names adds its own (validation
 printed apart, `Epoch 3 Validation - Loss: 0.61` or `Val. Loss: 0.61`, is read as `val_loss`;
