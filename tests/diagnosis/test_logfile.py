@@ -1804,3 +1804,16 @@ def test_a_name_printed_after_its_epoch_number_and_an_average_before_its_set():
     )
     columns = read_text_records(text)[0]
     assert sorted(columns) == ["loss", "val_loss"] and columns["val_loss"][-1] == 0.5
+
+
+def test_a_json_record_without_its_epoch_counts_the_records(tmp_path):
+    records = [{"epoch": 1, "loss": 1.0, "val_loss": 1.1}, {"loss": 0.6, "val_loss": 0.8}]
+    records += [{"epoch": e, "loss": 0.4 / (e - 2), "val_loss": 0.7} for e in (3, 4)]
+    path = tmp_path / "history.json"
+    path.write_text(json.dumps(records))
+    assert read_curves(path).values["loss"].tolist() == [1.0, 0.6, 0.4, 0.2]
+
+
+def test_a_loss_with_no_value_at_any_epoch_is_refused_naming_it():
+    with pytest.raises(ValueError, match="'loss' holds no value at any of its 3 epochs in the dict"):
+        read_curves({"loss": [None, None, None], "val_loss": [1.0, 0.5, 0.4]})

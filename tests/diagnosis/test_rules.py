@@ -1101,3 +1101,14 @@ def test_a_diverged_run_that_recovered_is_told_so_and_one_that_did_not_is_not():
     assert finding is not None and finding.advice.startswith("The run recovered")
     finding = diagnose({"loss": [0.9, 0.3, 0.07, 1.21, 0.9, 0.8, 0.7, 0.6, 0.5]}).get("diverged")
     assert finding is not None and not finding.advice.startswith("The run recovered")
+
+
+def test_jumps_from_a_loss_of_exactly_0_are_quoted_without_a_share_of_0():
+    finding = diagnose({"loss": [0.5, 0.0, 0.3, 0.0, 0.4, 0.0, 0.2, 0.0, 0.35]}).primary
+    assert finding.kind == "unstable" and "loss 0 → " in finding.summary and "+inf" not in finding.summary
+
+
+def test_accuracy_steps_wider_than_1_tell_no_set_size():
+    from fitwell.diagnosis.stats import estimated_samples
+
+    assert estimated_samples(np.array([0.0, 5e11, 1e12])) is None

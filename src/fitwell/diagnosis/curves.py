@@ -479,6 +479,11 @@ def _from_columns(columns: dict[str, list[float | None]], epochs: list[int] | No
             continue  # e.g. Keras's CSVLogger reserves val_ columns filled with NA
         values[key] = np.array([np.nan if value is None else value for value in aligned], dtype=np.float64)
         recorded[key] = mask
+    if "loss" not in values:
+        raise ValueError(
+            f"'loss' holds no value at any of its {n} epochs in the {source}: every entry is empty or "
+            "null. Pass the training loss of each epoch (history.history['loss'])."
+        )
     epoch_axis = np.arange(n) if epochs is None or len(epochs) != n else np.asarray(epochs, dtype=np.int64)
     return Curves(epochs=epoch_axis, values=values, recorded=recorded)
 

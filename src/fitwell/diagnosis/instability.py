@@ -260,8 +260,8 @@ def _jump_text(run: RunView, name: str, before_index: int, top_index: int) -> st
         if before_index == top_index - 1
         else f" at {format_epoch(run.epoch_of(_epoch_position(run, name, before_index)))}"
     )
-    rise = (top - before) / abs(before)
-    return f"{name} {format_number(before)}{since} → {format_number(top)} at {top_epoch}, +{rise:.0%}"
+    rise = f", +{(top - before) / abs(before):.0%}" if before != 0 else ""  # no share of 0
+    return f"{name} {format_number(before)}{since} → {format_number(top)} at {top_epoch}{rise}"
 
 
 def _frequent_jumps(

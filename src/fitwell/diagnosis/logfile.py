@@ -36,6 +36,7 @@ the header, or a cell that is not a number in a column of numbers, raises a
 from __future__ import annotations
 
 import csv
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -210,7 +211,7 @@ def _json_log(data: Any, literal: str | None, path: str) -> LogFile:
     if epochs is None:
         epochs = columns.get("epoch")
     columns.pop("epoch", None)
-    epoch_list = [int(e) for e in epochs] if isinstance(epochs, list) else None
+    epoch_list = _epoch_numbers(epochs)
     if epoch_list is not None and all(len(column) == len(epoch_list) for column in columns.values()):
         numbers = list(range(1, len(epoch_list) + 1))
         columns, epoch_list = last_run(numbers, [0], columns, epoch_list, notes, unit="record")
@@ -218,6 +219,16 @@ def _json_log(data: Any, literal: str | None, path: str) -> LogFile:
     if not keras_epochs:  # an epoch count a loop wrote means its own numbers
         epoch_list, counted = counted_from_zero(epoch_list, own_numbers="loss" not in data)
     return LogFile(columns, epoch_list, [*notes, *filter(None, [note, counted])], is_json=True)
+
+
+def _epoch_numbers(epochs: Any) -> list[int] | None:
+    """A JSON log's epoch numbers, when it holds one number for every record; else None (the
+    records are counted instead: a record without its `epoch`, or with text there)."""
+    if not isinstance(epochs, list):
+        return None
+    if not all(isinstance(e, (int, float)) and not isinstance(e, bool) and math.isfinite(e) for e in epochs):
+        return None
+    return [int(e) for e in epochs]
 
 
 def _step_log(columns: dict[str, list], notes: list[str]) -> LogFile:

@@ -166,7 +166,8 @@ def estimated_samples(accuracies: np.ndarray) -> int | None:
     steps = steps[steps > 1e-5]
     if not len(steps):
         return None
-    return int(round(1.0 / float(steps.min())))
+    samples = int(round(1.0 / float(steps.min())))
+    return samples if samples >= 1 else None  # steps over 1: no accuracy of any set
 
 
 def exact_sample_count(accuracies: np.ndarray) -> int | None:
