@@ -406,6 +406,7 @@ def test_a_training_loss_of_exactly_0_from_the_first_epoch_measured_nothing():
     finding = diagnose({"loss": [0.0] * 5}, loss="sparse_categorical_crossentropy", num_classes=2).primary
     assert finding.kind == "not_learning"
     assert "exactly 0 at all 5 epochs, the first included" in finding.summary
+    assert "Check the targets" in finding.advice and "learning_rate" not in finding.advice
     # A loss that reached 0 by learning is not this.
     assert diagnose({"loss": [0.7, 0.2, 0.0, 0.0, 0.0]}, loss="binary_crossentropy").primary.kind == "healthy"
 

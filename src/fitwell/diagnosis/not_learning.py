@@ -44,17 +44,21 @@ def check_not_learning(run: RunView) -> Finding | None:
         rate_text = f" (learning_rate={format_number(learning_rate)})"
     else:  # a schedule run down to 0 changes nothing more; it did not cause what came before
         rate_text = " (the logged learning_rate ends at 0: no step changes the weights by then)"
-    return Finding(
-        "not_learning",
-        "error",
-        [run.epoch_of(0), run.epoch_of(run.n - 1)],
-        evidence,
-        "The model learned nothing beyond the label frequencies (or the targets' mean). Check that the "
-        "labels match the inputs (shuffle x and y together), that the last layer and the loss agree "
-        "(softmax with sparse_categorical_crossentropy, or logits with from_logits=True), that the inputs "
-        f"are scaled, and that gradients flow (dead ReLUs, a frozen model){rate_text}.",
-        seen,
-    )
+    if evidence.get("zero_from_the_start"):
+        advice = (
+            "A loss of 0 from the start has nothing to learn from. Check the targets (print a batch of y: "
+            "one class or one value throughout?) and that the loss is computed from the model's outputs "
+            "on them."
+        )
+    else:
+        advice = (
+            "The model learned nothing beyond the label frequencies (or the targets' mean). Check that the "
+            "labels match the inputs (shuffle x and y together), that the last layer and the loss agree "
+            "(softmax with sparse_categorical_crossentropy, or logits with from_logits=True), that the "
+            f"inputs are scaled, and that gradients flow (dead ReLUs, a frozen model){rate_text}."
+        )
+    epochs = [run.epoch_of(0), run.epoch_of(run.n - 1)]
+    return Finding("not_learning", "error", epochs, evidence, advice, seen)
 
 
 def _never_left_the_start(run: RunView) -> tuple[bool, dict, str]:
@@ -278,7 +282,7 @@ def _zero_from_the_start(run: RunView) -> tuple[dict, str] | None:
     if not bool(np.all(run.loss == 0.0)):
         return None
     return (
-        {"curve": "loss", "level": 0.0, "epochs": run.n},
+        {"curve": "loss", "level": 0.0, "epochs": run.n, "zero_from_the_start": True},
         f"loss was exactly 0 at all {run.n} epochs, the first included: it measured nothing (targets "
         "all of one class or value, or a loss that does not see the predictions).",
     )
