@@ -1229,6 +1229,20 @@ def test_bookkeeping_of_the_best_epoch_is_left_out_with_a_note(tmp_path):
     curves = read_curves(path)
     assert sorted(curves.values) == ["loss", "val_acc", "val_loss"]
     assert "left out 'best', 'is_best', 'best_val_loss', 'best_epoch': bookkeeping" in " ".join(curves.notes)
+    # The same after a set's prefix: a loop's `val_best_dice` beside its `val_dice`.
+    history = {"loss": [0.5, 0.3, 0.2], "val_dice": [0.6, 0.7, 0.65], "val_best_dice": [0.6, 0.7, 0.7]}
+    assert sorted(read_curves(history).values) == ["loss", "val_dice"]
+
+
+def test_a_clock_time_printed_beside_the_metrics_is_not_a_value():
+    from fitwell.diagnosis.textlog import read_text_records
+
+    text = "".join(
+        f"Epoch {e}\n Average training loss: {1 / e}\n Training epoch took: 0:00:5{e}\n"
+        f" Average validation loss: {2 / e}\n Validation epoch took: 0:00:01\n"
+        for e in range(1, 4)
+    )
+    assert sorted(read_text_records(text)[0]) == ["loss", "val_loss"]
 
 
 def test_a_total_of_loss_parts_pairs_with_the_validation_sets_total(tmp_path):

@@ -306,7 +306,7 @@ def _without_empty_epochs(curves: Curves) -> Curves:
 
 def _without_best_so_far(curves: Curves) -> Curves:
     """Bookkeeping columns left out, with a note: the best value so far and its epoch (`best`,
-    `best_val_loss`, `best_epoch`), and whether the epoch was the best (`is_best`,
+    `best_val_loss`, `best_epoch`, `val_best_dice`), and whether the epoch was the best (`is_best`,
     `val_loss_best`). They are not curves of the run: a best so far never gets worse, and a flag
     is 0 or 1."""
     kept = [key for key in curves.values if not _is_best_so_far(key)]
@@ -322,7 +322,10 @@ def _without_best_so_far(curves: Curves) -> Curves:
 
 
 def _is_best_so_far(key: str) -> bool:
+    """`best_…`, `…_best`, `is_best`, also after a set's prefix (`val_best_dice`)."""
     words = key.lower().replace("-", "_").split("_")
+    if words[0] in ("val", "test") and len(words) > 1:
+        words = words[1:]
     return words[0] == "best" or words[-1] == "best" or words[:2] == ["is", "best"]
 
 

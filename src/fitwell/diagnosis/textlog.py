@@ -37,9 +37,9 @@ _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf"
 #: A hyphen inside a name (`Multi-class Loss`, `F1-score`), not one that sets fields apart (`3s -
 #: loss: 0.2`), nor one before a set's name (`Pre-training loss` is the training loss).
 _HYPHEN = r"(?<=[A-Za-z0-9])-(?=[A-Za-z])(?!(?:train|training|val|valid|validation|test)\b)"
-#: `name: value`, `name = value` or `name is value`.
+#: `name: value`, `name = value` or `name is value`; not a clock time (`took: 0:00:51`).
 _PAIR = re.compile(
-    rf"(?P<name>[A-Za-z](?:[A-Za-z0-9_ @.]|{_HYPHEN})*?)(?:\s*[:=]|\s+is)\s*(?P<value>{_NUMBER})%?",
+    rf"(?P<name>[A-Za-z](?:[A-Za-z0-9_ @.]|{_HYPHEN})*?)(?:\s*[:=]|\s+is)\s*(?P<value>{_NUMBER})(?!:\d)%?",
     re.IGNORECASE,
 )
 #: `Name number` (or `Name: number`) as a whole field of a line whose fields are set apart by
