@@ -1113,3 +1113,12 @@ def test_accuracy_steps_wider_than_1_tell_no_set_size():
     from fitwell.diagnosis.stats import estimated_samples
 
     assert estimated_samples(np.array([0.0, 5e11, 1e12])) is None
+
+
+def test_an_exact_sample_count_is_told_only_where_three_digits_can_tell_it():
+    from fitwell.diagnosis.stats import exact_sample_count
+
+    assert exact_sample_count(np.array([11 / 14, 12 / 14, 13 / 14, 1.0]).round(3)) == 14
+    assert exact_sample_count(np.array([0.786, 0.5, 0.9])) is None  # 0.786 is no multiple of 1/10
+    # Keras's accuracy, averaged over batches of a large set: any value is near some multiple.
+    assert exact_sample_count(np.array([0.912, 0.9125, 0.9311, 0.9402])) is None

@@ -172,8 +172,9 @@ def estimated_samples(accuracies: np.ndarray) -> int | None:
 
 def exact_sample_count(accuracies: np.ndarray) -> int | None:
     """The number of samples an accuracy was measured on, when at least three distinct values are
-    all whole multiples of `1/N` (to the three digits logs print); else None: two values bound `N`
-    only from below (`estimated_samples`), and an accuracy averaged over batches is no multiple.
+    all whole multiples of `1/N` (to the three digits logs print, which can tell that for `N` up
+    to 500); else None: two values bound `N` only from below (`estimated_samples`), and an
+    accuracy averaged over batches is no multiple.
 
     Example:
         >>> exact_sample_count(np.array([0.6, 0.4, 0.8, 1.0, 0.8]))
@@ -183,7 +184,7 @@ def exact_sample_count(accuracies: np.ndarray) -> int | None:
     """
     values = np.unique(np.round(accuracies[np.isfinite(accuracies)], 6))
     samples = estimated_samples(accuracies)
-    if samples is None or len(values) < 3:
+    if samples is None or samples > 500 or len(values) < 3:
         return None
     counts = values * samples
     return samples if bool(np.all(np.abs(counts - np.round(counts)) <= 1e-3 * samples)) else None
