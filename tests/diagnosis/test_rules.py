@@ -1107,6 +1107,9 @@ def test_a_diverged_run_that_recovered_is_told_so_and_one_that_did_not_is_not():
 def test_jumps_from_a_loss_of_exactly_0_are_quoted_without_a_share_of_0():
     finding = diagnose({"loss": [0.5, 0.0, 0.3, 0.0, 0.4, 0.0, 0.2, 0.0, 0.35]}).primary
     assert finding.kind == "unstable" and "loss 0 → " in finding.summary and "+inf" not in finding.summary
+    # A jump of ten times or more is quoted as a factor, not a percentage of five digits.
+    finding = diagnose({"loss": [0.5, 0.01, 0.3, 0.01, 0.45, 0.01, 0.2, 0.01, 0.35]}).primary
+    assert finding.kind == "unstable" and "loss 0.01 → 0.45 at epoch 5, 45×)" in finding.summary
 
 
 def test_accuracy_steps_wider_than_1_tell_no_set_size():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from fitwell.diagnosis.findings import Finding
-from fitwell.diagnosis.run import RunView, format_epoch, format_number, learning_rate_range
+from fitwell.diagnosis.run import RunView, format_epoch, format_factor, format_number, learning_rate_range
 from fitwell.diagnosis.stats import difference_error, estimated_samples
 
 __all__ = ["check_instability", "excursions", "jumps", "peaks", "settled", "spikes"]
@@ -260,8 +260,22 @@ def _jump_text(run: RunView, name: str, before_index: int, top_index: int) -> st
         if before_index == top_index - 1
         else f" at {format_epoch(run.epoch_of(_epoch_position(run, name, before_index)))}"
     )
-    rise = f", +{(top - before) / abs(before):.0%}" if before != 0 else ""  # no share of 0
-    return f"{name} {format_number(before)}{since} → {format_number(top)} at {top_epoch}{rise}"
+    return f"{name} {format_number(before)}{since} → {format_number(top)} at {top_epoch}{_rise(before, top)}"
+
+
+def _rise(before: float, top: float) -> str:
+    """`", +25%"`; from a positive value to ten times it or more, `", 4346×"` (a percentage of six
+    digits is hard to read); nothing from 0 (no share of 0).
+
+    Example:
+        >>> _rise(0.37, 0.46), _rise(0.01408, 0.6271), _rise(0.0, 0.3)
+        (', +24%', ', 45×', '')
+    """
+    if before == 0:
+        return ""
+    if before > 0 and top >= 10 * before:
+        return f", {format_factor(top / before)}×"
+    return f", +{(top - before) / abs(before):.0%}"
 
 
 def _frequent_jumps(
