@@ -549,6 +549,22 @@ def test_flat_smooth_and_poor_is_underfitting_not_a_plateau(n):
     assert "0.0%" not in finding.summary
 
 
+def test_an_f1_score_judges_the_level_where_no_accuracy_was_logged():
+    # Published segmentation logs: precision, recall and F1 without an accuracy or a known loss;
+    # the curves flat at an F1 of 0.42 are a model that cannot do better (both readers).
+    rng = np.random.default_rng(4)
+    n = 40
+    loss = 0.5 + 0.5 * np.exp(-np.arange(n) / 4) + 0.002 * rng.standard_normal(n)
+    history = {"loss": loss.tolist(), "val_loss": (loss * 1.05).tolist()}
+    history["val_f1"] = (0.42 - 0.3 * np.exp(-np.arange(n) / 4)).tolist()
+    finding = diagnose(history).primary
+    assert finding.kind == "underfitting"
+    assert "val_f1 at the end: smoothed 0.4199, under 0.85" in finding.summary
+    # At an F1 of 0.95 the same curves are a model that converged well.
+    history["val_f1"] = (0.95 - 0.3 * np.exp(-np.arange(n) / 4)).tolist()
+    assert diagnose(history).primary.kind == "healthy"
+
+
 @pytest.mark.parametrize("n", [30, 500])
 def test_flat_jittery_and_poor_is_a_plateau(n):
     finding = diagnose(synthetic.flat_and_jittery(n), **CE).primary

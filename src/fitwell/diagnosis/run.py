@@ -222,8 +222,9 @@ class RunView:
         Poor when the loss is above `good_chance_fraction` of the baseline (or
         chance; the validation loss when it ends lower: regularization raises the training loss),
         or the training accuracy below `good_accuracy` (the validation
-        accuracy when only it was logged); with a ROC AUC logged, poor when it is
-        below `good_auc` instead of by the loss.
+        accuracy when only it was logged; an F1 score, the validation one first, when no
+        accuracy was); with a ROC AUC logged, poor when it is below `good_auc` instead of by the
+        loss.
         """
         verdicts = self._level_verdicts
         return any(poor for poor, _ in verdicts) if verdicts else None
@@ -256,8 +257,9 @@ class RunView:
                     f"{what} above {th.good_chance_fraction:g}× {against}",
                 )
             )
-        # Only the validation accuracy logged: training scores at least as well.
-        key = self.accuracy_key or self.any_val_accuracy_key
+        # Only the validation accuracy logged: training scores at least as well. Without an
+        # accuracy, an F1 score stands for it (a log of precision, recall and F1 alone).
+        key = self.accuracy_key or self.any_val_accuracy_key or self._f1_key
         accuracy = self.end_of(key) if key else None
         if accuracy is not None:
             verdicts.append(
@@ -277,6 +279,13 @@ class RunView:
         if val_end is not None and val_end < self.end_loss:
             return "loss and val_loss", val_end  # poor when the lower of the two is
         return "loss", self.end_loss
+
+    @cached_property
+    def _f1_key(self) -> str | None:
+        """An F1 score's key, the validation one first (a score between 0 and 1 only)."""
+        scores = [key for key in self.curves.values if "f1" in key.lower() and "loss" not in key.lower()]
+        keys = sorted(scores, key=lambda key: not key.startswith("val_"))
+        return next((key for key in keys if stats.is_fraction(self.curves.series(key)[1])), None)
 
     @cached_property
     def _roc_auc_key(self) -> str | None:
