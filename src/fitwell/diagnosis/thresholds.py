@@ -195,7 +195,8 @@ class Thresholds:
         crawl_straight_line: See `crawl_min_total_drop`.
         good_chance_fraction: A training loss above this fraction of the baseline (or
             chance level) is not a good value (for `plateau` and `underfitting`).
-        good_accuracy: A training accuracy below this is not a good value.
+        good_accuracy: A training accuracy below this is not a good value (the validation
+            accuracy when only it was logged; an F1 score when no accuracy was).
         good_auc: A ROC AUC (the validation one when logged) below this is not a good value; when
             one is logged, it judges the level instead of the loss against chance: on a noisy
             binary outcome (a game's winner, a diagnosis from weak signs) an honest model's
