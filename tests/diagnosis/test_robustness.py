@@ -9,6 +9,7 @@ raised inside NumPy, is a crash.
 
 from __future__ import annotations
 
+import re
 import traceback
 
 import numpy as np
@@ -16,6 +17,9 @@ import pytest
 from tests.diagnosis import public
 
 from fitwell.diagnosis import diagnose, read_curves
+
+#: A message that quotes a rise below 0 or a share of NaN or infinity.
+_ABSURD = re.compile(r"rose -\d|\bnan\b|\binf\b|[+-]?inf%|nan%")
 
 #: Every fourth stored log: enough kinds of runs to meet each rule, quick enough for the default run.
 _RUNS = public.load()[::4]
@@ -65,9 +69,11 @@ def test_a_damaged_real_log_is_diagnosed_or_refused_never_crashes(run):
     for what, changed in _variants(values, len(curves)).items():
         for context in ({"loss": run.loss, "num_classes": run.num_classes if run.loss else None}, {}):
             try:
-                str(diagnose(_as_lists(changed), **context))
+                text = str(diagnose(_as_lists(changed), **context))
             except (ValueError, TypeError) as error:
                 origin = traceback.extract_tb(error.__traceback__)[-1]
                 assert "fitwell" in origin.filename and "raise" in (origin.line or ""), (what, error)
             except Exception as error:  # noqa: BLE001 - any other exception is the bug this test is for
                 pytest.fail(f"{what}: {type(error).__name__}: {error}")
+            else:  # and what it says reads as numbers: no negative rise, no share of nothing
+                assert _ABSURD.search(text) is None, (what, text)

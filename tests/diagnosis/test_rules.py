@@ -1141,3 +1141,18 @@ def test_an_exact_sample_count_is_told_only_where_three_digits_can_tell_it():
     assert exact_sample_count(np.array([0.786, 0.5, 0.9])) is None  # 0.786 is no multiple of 1/10
     # Keras's accuracy, averaged over batches of a large set: any value is near some multiple.
     assert exact_sample_count(np.array([0.912, 0.9125, 0.9311, 0.9402])) is None
+
+
+def test_an_overfitting_rise_is_quoted_from_the_raw_curve_when_smoothing_hides_it():
+    # The first four epochs of a published run: the low is the first epoch, which the running
+    # median cannot keep; the smoothed curve even falls. The message must not say "rose -8%".
+    run = {"loss": [0.0198, 0.01235, 0.00771, 0.00591], "val_loss": [0.005727, 0.02829, 0.03117, 0.0207]}
+    finding = diagnose(run).primary
+    assert finding.kind == "overfitting"
+    assert "then rose 261% to 0.0207 at epoch 4 while loss kept falling" in finding.summary
+    # A loss below 0 (a log-likelihood) has no share to quote: the values say the rise.
+    n = 25
+    val = np.concatenate([np.linspace(-1.0, -2.86, 6), np.linspace(-2.5, 10.1, n - 6)])
+    finding = diagnose({"loss": np.linspace(-1.0, -4.6, n).tolist(), "val_loss": val.tolist()}).primary
+    assert finding.kind == "overfitting" and "then rose to 10.1 at epoch 25" in finding.summary
+    assert "%" not in finding.summary.split("while")[0]

@@ -392,11 +392,17 @@ def _seen(run: RunView, evidence: OverfitEvidence, best_position: int, *, stalle
             f"{format_number(best_value)} at {format_epoch(best_epoch)}, {format_number(last_val)} at "
             f"{last_epoch}) while loss kept falling ({run.training_fall_text(stalled_position)})"
         )
+    lowest = f"val_loss was lowest at {format_epoch(best_epoch)} ({format_number(best_value)})"
+    falling = f"while loss kept falling ({run.training_fall_text(best_position)})"
+    if evidence.rise <= 0 or evidence.best_value <= 0:
+        # Found on the raw curve (a climb from a low that smoothing hides, as a first epoch's), or
+        # a loss at or below 0, where a share of it means nothing: the raw values say it.
+        share = f" {format_percent((last_val - best_value) / best_value)}" if best_value > 0 else ""
+        return f"{lowest}, then rose{share} to {format_number(last_val)} at {last_epoch} {falling}"
     # The rise is timed on the smoothed curve; a raw best after its onset is one low epoch.
     since = f", from {format_epoch(onset_epoch)} on" if onset_epoch > best_epoch else ""
     return (
-        f"val_loss was lowest at {format_epoch(best_epoch)} ({format_number(best_value)}), then rose "
-        f"{format_percent(evidence.rise)} (smoothed {format_number(evidence.best_value)} → "
-        f"{format_number(evidence.end_value)}{since}; last {format_number(last_val)} at {last_epoch}) "
-        f"while loss kept falling ({run.training_fall_text(best_position)})"
+        f"{lowest}, then rose {format_percent(evidence.rise)} (smoothed {format_number(evidence.best_value)} "
+        f"→ {format_number(evidence.end_value)}{since}; last {format_number(last_val)} at {last_epoch}) "
+        f"{falling}"
     )
