@@ -39,6 +39,12 @@ def test_a_settled_run_has_no_close_call():
     assert healthy.kind == "healthy" and "close_to" not in healthy.evidence
     assert healthy.summary.endswith("no sign of divergence, instability, over- or underfitting.")
     assert healthy.advice.startswith("Nothing to change.")
+    # Without validation, a healthy verdict does not claim there is no overfitting: it cannot be seen.
+    converged = 0.1 + 1.9 * np.exp(-np.arange(30) / 2.0) + 0.001 * np.abs(np.sin(np.arange(30)))
+    alone = diagnose({"loss": converged.tolist()}).primary
+    assert alone.kind == "healthy"
+    assert alone.summary.endswith("(without validation, overfitting cannot be seen).")
+    assert "validation_split=0.2" in alone.advice
 
 
 def test_validation_stalled_while_training_falls_is_close_to_overfitting():
