@@ -169,27 +169,20 @@ def _healthy(view: RunView) -> Finding:
     evidence, summary, monitor = _where_it_ended(view)
     keep = f"ModelCheckpoint(..., {monitor}, save_best_only=True) keeps the best epoch's weights."
     calls = close_calls(view)
-    if not calls:
-        if view.has_val or view.watched.is_metric:
-            return Finding(
-                "healthy",
-                "info",
-                [],
-                evidence,
-                f"Nothing to change. {keep}",
-                summary + "; no sign of divergence, instability, over- or underfitting.",
-            )
-        # Without validation, overfitting cannot be seen: say so, not that there is none.
-        return Finding(
-            "healthy",
-            "info",
-            [],
-            evidence,
+    if not calls and (view.has_val or view.watched.is_metric):
+        advice = f"Nothing to change. {keep}"
+        seen = summary + "; no sign of divergence, instability, over- or underfitting."
+        return Finding("healthy", "info", [], evidence, advice, seen)
+    if not calls:  # without validation, overfitting cannot be seen: say so, not that there is none
+        advice = (
             "Nothing to change that the training loss shows. To see overfitting, hold out data: "
-            f"fit(..., validation_split=0.2) or validation_data=(x_val, y_val). {keep}",
-            summary + "; no sign of divergence, instability or underfitting (without validation, "
-            "overfitting cannot be seen).",
+            f"fit(..., validation_split=0.2) or validation_data=(x_val, y_val). {keep}"
         )
+        seen = summary + (
+            "; no sign of divergence, instability or underfitting (without validation, overfitting "
+            "cannot be seen)."
+        )
+        return Finding("healthy", "info", [], evidence, advice, seen)
     evidence["close_to"] = [call.kind for call in calls]
     watch = " ".join(call.watch for call in calls)
     return Finding(
