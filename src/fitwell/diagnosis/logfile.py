@@ -144,13 +144,11 @@ def read_log_file(path: str, columns: Sequence[str] | None = None) -> LogFile:
     printed = printed_records(stripped)
     if printed is not None:  # Hugging Face `Trainer`'s console: one dict a line among other text
         records, other = printed
-        log = _json_log(records, None, path)
-        log.notes = [
+        said = (
             f"read the {len(records)} lines that print a dict of metrics as records ({other} other lines "
-            "skipped).",
-            *(note for note in log.notes if not note.startswith("read a JSON list")),
-        ]
-        return log
+            "skipped)."
+        )
+        return _json_log(records, said, path, one_per_line=True)
     return _read_csv(text, path)
 
 
@@ -183,14 +181,16 @@ def _read_text(path: str) -> str:
 # -- JSON --------------------------------------------------------------------------------------
 def _read_json(text: str, path: str) -> LogFile:
     data, literal = parsed_json(text, path)
-    return _json_log(data, literal, path)
+    lines = literal is not None and literal.startswith(JSON_LINES_NOTE)
+    return _json_log(data, literal, path, one_per_line=lines)
 
 
-def _json_log(data: Any, literal: str | None, path: str) -> LogFile:
-    """The log of parsed JSON (`literal`: the note on how it was parsed, if any)."""
+def _json_log(data: Any, literal: str | None, path: str, *, one_per_line: bool = False) -> LogFile:
+    """The log of parsed JSON (`literal`: the note on how it was parsed, if any). Records read one
+    per line (`one_per_line`) are said by that note alone, not again as a list of records."""
     data, turned = as_columns(data)
     notes = [note for note in (literal, turned) if note]
-    if literal is not None and literal.startswith(JSON_LINES_NOTE):
+    if one_per_line and literal is not None:
         notes = [literal]  # its records are read one column per key, as a list of them is
     if isinstance(data, Mapping) and is_step_log(data):
         return _step_log(dict(data), [note for note in notes if note != turned])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -283,16 +284,17 @@ class RunView:
     @cached_property
     def _f1_key(self) -> str | None:
         """An F1 score's key, the validation one first (a score between 0 and 1 only)."""
-        scores = [key for key in self.curves.values if "f1" in key.lower() and "loss" not in key.lower()]
-        keys = sorted(scores, key=lambda key: not key.startswith("val_"))
-        return next((key for key in keys if stats.is_fraction(self.curves.series(key)[1])), None)
+        return self._score_key(lambda key: "f1" in key.lower() and "loss" not in key.lower())
 
     @cached_property
     def _roc_auc_key(self) -> str | None:
         """A ROC AUC's key, the validation one first (a score between 0 and 1 only)."""
-        keys = sorted(
-            (key for key in self.curves.values if is_roc_auc(key)), key=lambda key: not key.startswith("val_")
-        )
+        return self._score_key(is_roc_auc)
+
+    def _score_key(self, named: Callable[[str], bool]) -> str | None:
+        """The first key `named` accepts whose recorded values lie between 0 and 1, the
+        validation ones first."""
+        keys = sorted(filter(named, self.curves.values), key=lambda key: not key.startswith("val_"))
         return next((key for key in keys if stats.is_fraction(self.curves.values[key])), None)
 
     def learning_rate(self, position: int = -1) -> float | None:
