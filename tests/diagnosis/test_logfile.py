@@ -176,6 +176,25 @@ def test_an_empty_metric_list_is_left_out_and_not_named_in_the_note(tmp_path, as
     assert sorted(read_curves({"loss": [1.0, 0.5], "lr": 0.01, "best_epoch": 1}).values) == ["loss"]
 
 
+@pytest.mark.parametrize("as_file", [True, False])
+def test_per_sample_labels_and_outputs_saved_beside_the_curves_are_left_out(tmp_path, as_file):
+    history = {"loss": [0.9, 0.6, 0.4, 0.35], "val_accuracy": [0.7, 0.8, 0.85, 0.86]}
+    history |= {"val_labels": [0, 1, 1, 0, 1, 0], "val_preds": [0, 1, 0, 0, 1, 1]}
+    path = tmp_path / "history.json"
+    path.write_text(json.dumps(history))
+    curves = read_curves(path if as_file else history)
+    assert sorted(curves.values) == ["loss", "val_accuracy"]
+    assert curves.notes[0] == (
+        "left out 'val_labels' and 'val_preds' (6 values each): per-sample labels or outputs, not "
+        "per-epoch curves."
+    )
+    # Named so but one value per epoch: a curve, kept.
+    assert "val_target" in read_curves({"loss": [0.9, 0.6], "val_target": [0.5, 0.4]}).values
+    # Longer than the loss under another name: still the error that asks for one run.
+    with pytest.raises(ValueError, match="'val_loss' has 3 values but 'loss' has 2"):
+        read_curves({"loss": [0.9, 0.6], "val_loss": [1.0, 0.8, 0.7]})
+
+
 def test_json_nan_and_null(tmp_path):
     path = tmp_path / "history.json"
     path.write_text('{"loss": [1.0, NaN], "val_loss": [1.0, null]}')

@@ -33,6 +33,7 @@ __all__ = [
     "keras_names",
     "names_note",
     "with_values",
+    "without_per_sample",
 ]
 
 _EPOCH = ("epoch", "epochs", "epoch#", "epoch_no", "epoch_num", "epoch_number", "epoch_idx", "current_epoch")
@@ -82,6 +83,24 @@ _GLUED = {
 _LOGGER_NAMES = {"metrics/accuracy_top1": "val_accuracy", "lr/pg0": "learning_rate"}
 #: PyTorch Lightning's `LearningRateMonitor`: `lr-<optimizer>` (`lr-SGD`, `lr-AdamW`), or its
 #: first parameter group's (`lr-Adam/pg1`, the groups counted from 1).
+#: The last word of a list that holds one entry per sample (the validation set's labels and the
+#: model's outputs for them, saved beside the curves), not one per epoch.
+_PER_SAMPLE_WORDS = (
+    "label",
+    "labels",
+    "pred",
+    "preds",
+    "prediction",
+    "predictions",
+    "target",
+    "targets",
+    "true",
+    "prob",
+    "probs",
+    "probabilities",
+    "logits",
+    "outputs",
+)
 _LIGHTNING_RATE = re.compile(r"lr-[a-z]+(?:/pg1)?", re.IGNORECASE)
 
 
@@ -388,6 +407,36 @@ def with_values(columns: dict) -> dict:
         {'train_loss': [0.5], 'val_loss': []}
     """
     return {key: value for key, value in columns.items() if not _empty(value) or "loss" in str(key).lower()}
+
+
+def without_per_sample(columns: dict) -> tuple[dict, str | None]:
+    """The columns without lists of per-sample labels or outputs (`val_labels`, `val_preds`, `y_pred`)
+    saved beside the curves, and the note naming them (or None). Such a list is left out only when
+    it is longer than every other list: one of its length is a per-epoch curve that happens to be
+    named so.
+
+    Example:
+        >>> saved = {"loss": [0.9, 0.5], "val_labels": [0, 1, 1], "val_preds": [0, 1, 0]}
+        >>> columns, note = without_per_sample(saved)
+        >>> columns
+        {'loss': [0.9, 0.5]}
+        >>> print(note)  # doctest: +NORMALIZE_WHITESPACE
+        left out 'val_labels' and 'val_preds' (3 values each): per-sample labels or outputs,
+        not per-epoch curves.
+    """
+    sized = {key: len(value) for key, value in columns.items() if isinstance(value, list)}
+    samples = [key for key in sized if _words(str(key)).rsplit("_", 1)[-1] in _PER_SAMPLE_WORDS]
+    longest_curve = max((length for key, length in sized.items() if key not in samples), default=0)
+    dropped = [key for key in samples if sized[key] > longest_curve > 0]
+    if not dropped:
+        return columns, None
+    lengths = sorted({sized[key] for key in dropped})
+    count = (
+        f"{lengths[0]} values{' each' if len(dropped) > 1 else ''}" if len(lengths) == 1 else "more values"
+    )
+    names = " and ".join(", ".join(repr(str(key)) for key in dropped).rsplit(", ", 1))
+    note = f"left out {names} ({count}): per-sample labels or outputs, not per-epoch curves."
+    return {key: value for key, value in columns.items() if key not in dropped}, note
 
 
 def _empty(values: object) -> bool:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from fitwell.diagnosis.column_names import is_adversarial, keras_named, with_values
+from fitwell.diagnosis.column_names import is_adversarial, keras_named, with_values, without_per_sample
 from fitwell.diagnosis.eventlog import is_event_log, is_scalar_export, read_event_log, read_scalar_export
 from fitwell.diagnosis.logfile import counted_from_zero, read_log_file
 from fitwell.diagnosis.loss_parts import with_summed_parts
@@ -397,9 +397,10 @@ def _counted_from_zero(epochs: Any, notes: tuple[str, ...]) -> tuple[Any, tuple[
 
 def _keras_named(lists: dict[Any, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
     """The columns under Keras's names (`train_loss` → `loss`), with the note saying so."""
+    lists, per_sample = without_per_sample(dict(lists))
     columns, note = keras_named(with_values(lists))
     columns, summed = with_summed_parts(columns)
-    return columns, tuple(filter(None, (note, summed)))
+    return columns, tuple(filter(None, (per_sample, note, summed)))
 
 
 def _batch_stats(stats: Any, n: int) -> dict[str, np.ndarray] | None:

@@ -44,7 +44,14 @@ from typing import Any
 
 from fitwell.diagnosis.aligned_table import aligned_table
 from fitwell.diagnosis.appended_runs import last_run
-from fitwell.diagnosis.column_names import keras_name, keras_named, keras_names, names_note, with_values
+from fitwell.diagnosis.column_names import (
+    keras_name,
+    keras_named,
+    keras_names,
+    names_note,
+    with_values,
+    without_per_sample,
+)
 from fitwell.diagnosis.jsonlog import (
     JSON_LINES_NOTE,
     LITERAL_NOTE,
@@ -206,7 +213,9 @@ def _json_log(data: Any, literal: str | None, path: str, *, one_per_line: bool =
             'per-epoch objects). Expected e.g. {"loss": [0.9, 0.5], "val_loss": [1.0, 0.7]}, as '
             "json.dump(history.history, f) writes it."
         )
-    lists = {key: value for key, value in data.items() if isinstance(value, list)}
+    lists, per_sample = without_per_sample(
+        {key: value for key, value in data.items() if isinstance(value, list)}
+    )
     columns, note = keras_named(with_values(lists))
     if epochs is None:
         epochs = columns.get("epoch")
@@ -218,7 +227,7 @@ def _json_log(data: Any, literal: str | None, path: str, *, one_per_line: bool =
     counted = None
     if not keras_epochs:  # an epoch count a loop wrote means its own numbers
         epoch_list, counted = counted_from_zero(epoch_list, own_numbers="loss" not in data)
-    return LogFile(columns, epoch_list, [*notes, *filter(None, [note, counted])], is_json=True)
+    return LogFile(columns, epoch_list, [*notes, *filter(None, [per_sample, note, counted])], is_json=True)
 
 
 def _epoch_numbers(epochs: Any) -> list[int] | None:
