@@ -680,6 +680,33 @@ def test_a_printed_logs_test_set_evaluated_every_epoch_is_its_validation(tmp_pat
     assert any("'test_loss' as 'val_loss'" in note for note in curves.notes)
 
 
+def test_flair_style_dev_and_test_lines_are_validation_and_test_not_the_training_loss(tmp_path):
+    path = tmp_path / "training.log"
+    lines = []
+    for e in range(1, 7):
+        lines += [
+            f"2024-01-05 10:00:0{e},100 epoch {e} - iter 3/4 - loss {1.5 / e:.8f} - samples/sec: 120.5",
+            f"2024-01-05 10:00:0{e},200 EPOCH {e} done: loss {1 / e:.4f} - lr 0.1000",
+            f"2024-01-05 10:00:0{e},300 DEV : loss {1.2 / e} - score {0.5 + e / 20}",
+            f"2024-01-05 10:00:0{e},400 TEST : loss {1.3 / e} - score {0.45 + e / 20}",
+            f"2024-01-05 10:00:0{e},500 BAD EPOCHS (no improvement): 0",
+        ]
+    lines.append("2024-01-05 10:01:00,000 TEST : loss 0.2 - score 0.8")  # the best model, tested once more
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [round(1 / e, 4) for e in range(1, 7)]
+    assert curves.values["val_loss"].tolist() == [1.2 / e for e in range(1, 7)]
+    assert curves.values["val_score"].tolist()[-1] == 0.8
+    assert curves.values["test_loss"].tolist()[0] == 1.3
+    # Without DEV lines, the test set scored every epoch is the validation; one score after
+    # training is not a curve.
+    path.write_text("\n".join(line for line in lines if " DEV " not in line) + "\n")
+    assert read_curves(path).values["val_loss"].tolist()[:2] == [1.3, 0.65]
+    training_only = [line for line in lines[:-1] if " DEV " not in line and " TEST " not in line]
+    path.write_text("\n".join([*training_only, lines[-1]]) + "\n")
+    assert sorted(read_curves(path).values) == ["loss", "lr"]
+
+
 def test_a_one_epoch_run_before_a_repeated_header_is_a_run_not_a_title(tmp_path):
     path = tmp_path / "log.csv"
     header = "epoch,train_loss,val_loss\n"

@@ -9,7 +9,9 @@ line or on a line before names the epoch it belongs to (and is no part of a name
 `Epoch 1 Train Loss: 0.62`). Several records of one epoch make one:
 Keras rewrites its progress line during the epoch and ends it with the validation metrics, so the
 epoch's last full record gives the values, and a line of other names adds its own (validation
-printed apart, `Epoch 3 Validation - Loss: 0.61` or `Val. Loss: 0.61`, is read as `val_loss`;
+printed apart, `Epoch 3 Validation - Loss: 0.61`, `Val. Loss: 0.61` or Flair's `DEV : loss 0.61`,
+is read as `val_loss`, and a test set's line, `TEST : loss 0.64`, as `test_loss`, never as the
+training loss; a test set scored once, after training, is no curve;
 a line of validation metrics alone, `Validation accuracy: 51%`, joins the epoch before it; a
 best-so-far value, `Best Valid accuracy: 61%`, is not a curve).
 Without any epoch marker, every record is an epoch (a line printed twice in a row, once: a
@@ -53,9 +55,11 @@ _FIELD = re.compile(
 _SPACED = re.compile(
     rf"(?<!\S)(?P<name>[A-Za-z][A-Za-z0-9_@.]*)\s+(?P<value>{_NUMBER})(?=\s|$)", re.IGNORECASE
 )
-_VALIDATION = re.compile(r"\b(?:val|valid|validation)\b", re.IGNORECASE)
+_VALIDATION = re.compile(r"\b(?:val|valid|validation|dev)\b", re.IGNORECASE)
+#: A test set scored every epoch, named before its metrics (Flair's `TEST : loss 0.25 - score 0.86`).
+_TEST = re.compile(r"\btest\b", re.IGNORECASE)
 #: A name that begins with its set (`Val Loss`, `train_acc`, `Validation accuracy`).
-_NAMES_SET = re.compile(r"(?:train|training|val|valid|validation)(?:\b|_)", re.IGNORECASE)
+_NAMES_SET = re.compile(r"(?:train|training|val|valid|validation|dev)(?:\b|_)", re.IGNORECASE)
 _EPOCH = re.compile(r"\bepoch\b\s*[:#=]?\s*[\[(]?\s*(\d+)", re.IGNORECASE)
 #: A cross-validation fold's number (`=== Training fold 2 ===`, `[Fold 2]`): a new fold is a new run.
 _FOLD = re.compile(r"\bfold\b\s*[:#=]?\s*(\d+)", re.IGNORECASE)
@@ -105,7 +109,7 @@ def _records(
             continue
         records = runs[-1]
         key = epoch if marked and epoch is not None else len(records)
-        if not any(is_loss(name) and not name.startswith("val_") for name in pairs):
+        if not any(is_loss(name) and not name.startswith(("val_", "test_")) for name in pairs):
             # Validation printed on a line of its own joins its epoch; it starts none (a checkpoint
             # reloaded after training names an earlier epoch and its val_loss).
             if key in records:
@@ -123,6 +127,9 @@ def _records(
     order = sorted(records)
     names = sorted({name for record in records.values() for name in record})
     columns = {name: [records[key].get(name) for key in order] for name in names}
+    for name in [name for name in names if name.startswith("test_")]:
+        if sum(value is not None for value in columns[name]) < 2:
+            del columns[name]  # the test set scored once, after training: a result, not a curve
     first = min(runs[0]) if marked and runs[0] else None
     return columns, (order if marked else None), len(runs), first
 
@@ -152,7 +159,8 @@ def _metrics(line: str) -> dict[str, float]:
     # Whether the line says it reports validation before its first metric (an `[Epoch: 05]` marker
     # before it is not one: `[Epoch: 05] Valid acc: 0.30 | loss: 2.05` is validation).
     metrics = [match for match in found if keras_name(match.group("name").strip()) not in _NOT_METRICS]
-    validation = bool(metrics) and _VALIDATION.search(line[: metrics[0].end("name")]) is not None
+    before = line[: metrics[0].end("name")] if metrics else ""
+    set_prefix = "val_" if _VALIDATION.search(before) else "test_" if _TEST.search(before) else ""
     pairs: dict[str, float] = {}
     in_validation = False  # whether the last name that named its set named validation
     for match in found:
@@ -160,8 +168,8 @@ def _metrics(line: str) -> dict[str, float]:
         name = keras_name(raw)
         if name in _NOT_METRICS or _BEST.search(raw):
             continue  # bookkeeping, or the best so far (`Best Valid accuracy: 51%`): not a curve
-        if validation and not name.startswith("val_"):
-            name = f"val_{name}"
+        if set_prefix and not name.startswith(("val_", "test_")):
+            name = set_prefix + name
         elif name in pairs and in_validation:
             name = f"val_{name}"  # `Train Loss=0.13 Acc=0.94 | Val Loss=0.06 Acc=0.97`: the second Acc
         elif _NAMES_SET.match(raw):
