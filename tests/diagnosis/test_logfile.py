@@ -707,6 +707,39 @@ def test_flair_style_dev_and_test_lines_are_validation_and_test_not_the_training
     assert sorted(read_curves(path).values) == ["loss", "lr"]
 
 
+def test_a_printed_line_naming_each_sets_loss_by_the_set_alone_is_read(tmp_path):
+    path = tmp_path / "train.log"
+    lines = ["device: cpu", "train: 1457  val: 181  test (held-out): 181", "params: 7.58M"]
+    lines += [
+        f"epoch {e:3d}/300  train {2 / e:.4f}  val {2.2 / e:.4f}  mr 0.50  lr 1.00e-03" for e in range(1, 7)
+    ]
+    lines.append("[Split] Train=3667 | Val=786 | Test=787")  # the sets' sizes, after the last epoch
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [round(2 / e, 4) for e in range(1, 7)]
+    assert curves.values["val_loss"].tolist()[-1] == round(2.2 / 6, 4)
+
+
+def test_evaluation_lines_are_validation_and_a_fold_named_after_the_last_epoch_starts_nothing(tmp_path):
+    path = tmp_path / "train.log"
+    lines = []
+    for fold in (1, 2):
+        lines.append(f"Training Fold {fold}/2...")
+        for e in range(1, 6):
+            lines += [
+                f"INFO:root:Epoch {e} - Average Loss: {fold / e:.4f}, Average Accuracy: 0.9",
+                f"INFO:root:Evaluation Epoch {e} - Average Loss: {1.5 / e:.4f}, Average Accuracy: 0.8",
+            ]
+    lines += ["Training LightGBM for target: y (binary)...", "    Fold 0: scale_pos_weight = 3.95"]
+    lines += ["    Fold 1: scale_pos_weight = 3.94"]
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [round(2 / e, 4) for e in range(1, 6)]
+    assert curves.values["val_loss"].tolist()[0] == 1.5 and curves.values["val_accuracy"][0] == 0.8
+    assert sorted(curves.values) == ["accuracy", "loss", "val_accuracy", "val_loss"]
+    assert "of the last of 2 runs" in curves.notes[0]
+
+
 def test_a_one_epoch_run_before_a_repeated_header_is_a_run_not_a_title(tmp_path):
     path = tmp_path / "log.csv"
     header = "epoch,train_loss,val_loss\n"

@@ -4,12 +4,14 @@ lines a hand-written loop prints (`Epoch 3/35, Train Loss: 0.52, Val Loss: 0.61`
 A line that holds `name: number` (or `name=number`) pairs, a loss among them, is a record of
 metrics; so is a line of `Name number` fields set apart by `|`, `,` or `;`
 (`Epoch 3: Train Loss 0.52 | Val Loss 0.61`), or `name number` tokens set apart by spaces alone
-(`epoch 3  train_loss 0.52  val_loss 0.61`). An `Epoch N` (`Epoch 3/10`, `epoch: 3`) on its
+(`epoch 3  train_loss 0.52  val_loss 0.61`); a set named alone is its loss (`train 0.52  val
+0.61`), unless its numbers are whole (the sets' sizes). An `Epoch N` (`Epoch 3/10`, `epoch: 3`) on its
 line or on a line before names the epoch it belongs to (and is no part of a name after it:
 `Epoch 1 Train Loss: 0.62`). Several records of one epoch make one:
 Keras rewrites its progress line during the epoch and ends it with the validation metrics, so the
 epoch's last full record gives the values, and a line of other names adds its own (validation
-printed apart, `Epoch 3 Validation - Loss: 0.61`, `Val. Loss: 0.61` or Flair's `DEV : loss 0.61`,
+printed apart, `Epoch 3 Validation - Loss: 0.61`, `Evaluation Epoch 3 - Loss: 0.61`, `Val. Loss:
+0.61` or Flair's `DEV : loss 0.61`,
 is read as `val_loss`, and a test set's line, `TEST : loss 0.64`, as `test_loss`, never as the
 training loss; a test set scored once, after training, is no curve;
 a line of validation metrics alone, `Validation accuracy: 51%`, joins the epoch before it; a
@@ -17,8 +19,9 @@ best-so-far value, `Best Valid accuracy: 61%`, is not a curve).
 Without any epoch marker, every record is an epoch (a line printed twice in a row, once: a
 frozen loss in a log with epoch markers keeps its every epoch). When the epoch count starts again
 on a line with a training loss, or a line names the next fold of a cross-validation (`=== Training
-fold 2 ===`), a new run began and the last one is read (a line that names an earlier epoch
-without one, such as a checkpoint reloaded after training, starts nothing). Names are read as
+fold 2 ===`), a new run began and the last one that logged an epoch is read (a line that names
+an earlier epoch without one, such as a checkpoint reloaded after training, starts nothing; nor
+do folds named after the last epoch, by another model's training). Names are read as
 Keras's (`Train Loss` → `loss`, `Val Acc` → `val_acc`; a name the line repeats after a
 validation name is validation's: the second `Acc` of `Train Loss=0.13 Acc=0.94 | Val Loss=0.06
 Acc=0.97`; a hyphen before a letter is part of a name, `Multi-class Loss`, while one between
@@ -55,7 +58,7 @@ _FIELD = re.compile(
 _SPACED = re.compile(
     rf"(?<!\S)(?P<name>[A-Za-z][A-Za-z0-9_@.]*)\s+(?P<value>{_NUMBER})(?=\s|$)", re.IGNORECASE
 )
-_VALIDATION = re.compile(r"\b(?:val|valid|validation|dev)\b", re.IGNORECASE)
+_VALIDATION = re.compile(r"\b(?:val|valid|validation|dev|eval|evaluation)\b", re.IGNORECASE)
 #: A test set scored every epoch, named before its metrics (Flair's `TEST : loss 0.25 - score 0.86`).
 _TEST = re.compile(r"\btest\b", re.IGNORECASE)
 #: A name that begins with its set (`Val Loss`, `train_acc`, `Validation accuracy`).
@@ -121,6 +124,7 @@ def _records(
         records[key] = _merged(records.get(key, {}), pairs)
     if unmarked is not None and runs[0] and min(runs[0]) == 2 and set(unmarked) == set(runs[0][2]):
         runs[0][1] = unmarked  # `Epoch 1/50` cut off above the first record: that record is epoch 1
+    runs = [records for records in runs if records]  # a fold named after the last epoch (a later model's)
     if sum(len(records) for records in runs) < 2:
         return None
     records = runs[-1]
@@ -175,7 +179,20 @@ def _metrics(line: str) -> dict[str, float]:
         elif _NAMES_SET.match(raw):
             in_validation = name.startswith("val_")
         pairs[name] = float(match.group("value"))
-    return pairs
+    return _bare_set_names(pairs)
+
+
+def _bare_set_names(pairs: dict[str, float]) -> dict[str, float]:
+    """A line that names each set's loss by the set alone (`train 0.52  val 0.61`), under Keras's
+    names (`loss`, `val_loss`); a line that names a loss otherwise, or whose numbers are whole (the
+    sets' sizes, `Train=3667 | Val=786`), is as it was."""
+    validation = next((name for name in ("val", "valid", "validation") if name in pairs), None)
+    if "train" not in pairs or validation is None or any(_is_loss(name) for name in pairs):
+        return pairs
+    if pairs["train"].is_integer() and pairs[validation].is_integer():
+        return pairs
+    renames = {"train": "loss", validation: "val_loss"}
+    return {renames.get(name, name): value for name, value in pairs.items()}
 
 
 def _merged(record: dict[str, float], pairs: dict[str, float]) -> dict[str, float]:
