@@ -31,22 +31,21 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: under names that hold spaces (`n_019`), columns named `loss0`/`loss1` that no code explains
 #: (`aa_016`), and a console log whose training and test lines carry the same names (`ac_004`:
 #: `epoch: 0,  loss is: …`, the test line told only by the line before it), and a console log of
-#: bare numbers between accuracy lines (`ag_008`: nothing names the number a loss), and a JSON history
-#: that its repository holds cut off (`az_018`: it stops after `"val_rmse": [`). Never guessed at. A
+#: bare numbers between accuracy lines (`ag_008`: nothing names the number a loss). Never guessed at. A
 #: GAN's generator and discriminator losses (`ba_003`, `ba_015`; printed, `ba_020`; `bf_012`,
 #: `bg_002`, `bg_010`; a WGAN's critic and generator, `bj_004`) are not a training loss the rules
 #: can judge: refused, saying so. A VAE's ELBO without a loss (`bf_010`: maximised, negative) is not
 #: read as one. A console log of bare `loss, step` pairs under `Epoch: N` lines (`bk_012`: the
 #: batches' losses, no epoch's) names nothing a loss.
 #: (Read since they were scored: a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
-#: and `rmse` without a `loss`, two training phases side by side, and the tables of numbers without
-#: a header in `NAMED_COLUMNS`.)
+#: and `rmse` without a `loss`, two training phases side by side, the tables of numbers without
+#: a header in `NAMED_COLUMNS`, and a JSON history that its repository holds cut off, `az_018`,
+#: whose lists before the cut are read.)
 REFUSED = (
     "aa_016.csv",
     "ac_004.txt",
     "ag_008.txt",
     "au_002.csv",
-    "az_018.json",
     "ba_003.csv",
     "ba_015.csv",
     "ba_020.txt",

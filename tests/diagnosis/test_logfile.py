@@ -195,6 +195,24 @@ def test_per_sample_labels_and_outputs_saved_beside_the_curves_are_left_out(tmp_
         read_curves({"loss": [0.9, 0.6], "val_loss": [1.0, 0.8, 0.7]})
 
 
+@pytest.mark.parametrize("cut", [0, 3, 9, 14])
+def test_a_json_history_cut_off_at_its_end_reads_the_lists_it_holds_whole(tmp_path, cut):
+    history = {"loss": [1.0, 0.5, 0.4], "val_loss": [1.1, 0.6, 0.5], "lr": [0.001, 0.001, 0.0005]}
+    text = json.dumps(history)
+    kept = text[: text.index('"lr"') + cut].rstrip()  # cut inside the name, the list, a number
+    path = tmp_path / "history.json"
+    path.write_text(kept + "\n")
+    curves = read_curves(path)
+    assert sorted(curves.values) == ["loss", "val_loss"] and curves.values["val_loss"][-1] == 0.5
+    inside = " in 'lr'" if cut >= 4 else ""
+    expected = f"the file is cut off at its end (character {len(kept)}){inside}: read the 2 lists before it."
+    assert curves.notes == (expected,)
+    # Broken inside, not at its end: refused, naming where.
+    path.write_text(text.replace("0.6,", "0.6,,"))
+    with pytest.raises(ValueError, match="looks like JSON but cannot be read"):
+        read_curves(path)
+
+
 def test_json_nan_and_null(tmp_path):
     path = tmp_path / "history.json"
     path.write_text('{"loss": [1.0, NaN], "val_loss": [1.0, null]}')

@@ -48,6 +48,9 @@ def parsed_json(text: str, path: str) -> tuple[Any, str | None]:
         records = _json_lines(text)
         if records is not None:
             return records, f"{JSON_LINES_NOTE}: {len(records)} records, one per line."
+        cut = _cut_off(text, error)
+        if cut is not None:
+            return cut
         try:
             return ast.literal_eval(text), LITERAL_NOTE
         except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
@@ -56,6 +59,30 @@ def parsed_json(text: str, path: str) -> tuple[Any, str | None]:
                 f"column {error.colno}. Expected a JSON object of per-epoch lists, as "
                 "json.dump(history.history, f) writes it."
             ) from None
+
+
+def _cut_off(text: str, error: json.JSONDecodeError) -> tuple[dict, str] | None:
+    """The lists of a JSON object of per-epoch lists whose file ends mid-list (a write cut short),
+    up to the last list it holds whole, with the note naming what was lost; else None."""
+    body = text.rstrip()
+    at_end = error.pos >= len(body) - 1 or error.msg.startswith("Unterminated string")
+    if not body.lstrip().startswith("{") or not at_end:
+        return None  # not cut off at its end: broken inside
+    end = body.rfind("]")
+    while end > 0:
+        try:
+            data = json.loads(body[: end + 1] + "}")
+        except json.JSONDecodeError:
+            end = body.rfind("]", 0, end)
+            continue
+        if not isinstance(data, dict) or not data or not all(isinstance(v, list) for v in data.values()):
+            return None
+        lost = re.findall(r'"([^"]+)"\s*:', body[end + 1 :])
+        inside = f" in {', '.join(map(repr, lost))}" if lost else ""
+        whole = "list" if len(data) == 1 else f"{len(data)} lists"
+        note = f"the file is cut off at its end (character {len(body)}){inside}: read the {whole} before it."
+        return data, note
+    return None
 
 
 def _json_lines(text: str) -> list[dict] | None:
