@@ -758,6 +758,44 @@ def test_evaluation_lines_are_validation_and_a_fold_named_after_the_last_epoch_s
     assert "of the last of 2 runs" in curves.notes[0]
 
 
+def test_an_empty_cell_every_row_holds_beyond_the_header_is_left_out(tmp_path):
+    path = tmp_path / "loss.tsv"
+    header = "EPOCH\tTIMESTAMP\tBAD_EPOCHS\tLEARNING_RATE\tTRAIN_LOSS\tDEV_LOSS\tDEV_ACCURACY"
+    rows = [f"{e}\t18:2{e}:44\t0\t0.1000\t{50 / e}\t{15 / e}\t\t{0.9 + e / 100}" for e in range(1, 6)]
+    path.write_text("\n".join([header, *rows]) + "\n")
+    log = read_log_file(str(path))
+    assert log.columns["val_loss"] == [15 / e for e in range(1, 6)] and log.columns["val_accuracy"][0] == 0.91
+    assert (
+        log.notes[0]
+        == "every row has an empty cell after 'DEV_LOSS' that the header does not name: left out."
+    )
+    # One row only with an extra cell: refused, naming its line.
+    path.write_text("\n".join([header, *[row.replace("\t\t", "\t") for row in rows[:-1]], rows[-1]]) + "\n")
+    with pytest.raises(ValueError, match=r"Line 6 .* has 8 cells, the header has 7"):
+        read_log_file(str(path))
+
+
+def test_a_printed_test_loss_beside_the_loss_is_a_set_not_a_later_phase_and_ep_marks_epochs(tmp_path):
+    path = tmp_path / "train_log.txt"
+    path.write_text(
+        "".join(
+            f"Epoch {e}, Loss: {1 / e:.4f}, Test Loss: {2 / e:.4f}, Training time: 0.8m\n"
+            for e in range(1, 6)
+        )
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist()[-1] == 0.2 and curves.values["val_loss"].tolist()[-1] == 0.4
+    lines = [
+        f"{when} - train.py[line:12{run}] - [cnn s{run}] ep {e}  train_loss {run + 1 / e:.3f}  val_acc 0.{e}"
+        for run in range(2)
+        for e, when in enumerate(["20:16:36"] * 4, start=1)
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert sorted(curves.values) == ["loss", "val_acc"] and curves.values["loss"].tolist()[0] == 2.0
+    assert "of the last of 2 runs" in curves.notes[0]
+
+
 def test_a_one_epoch_run_before_a_repeated_header_is_a_run_not_a_title(tmp_path):
     path = tmp_path / "log.csv"
     header = "epoch,train_loss,val_loss\n"

@@ -552,6 +552,8 @@ def _later_phase(names: list[str]) -> str | None:
     if len(prefixes) != 1:
         return None
     prefix = prefixes[0]
+    if prefix in _SET_NAMES:
+        return None  # `loss` beside `test_loss`: a set scored each epoch, not a later phase
     later = {name[len(prefix) :] for name in rest if name.startswith(prefix)}
     if len(later) != len(rest) or later != {name for name in first if keras_name(name) != "epoch"}:
         return None

@@ -439,6 +439,7 @@ def _table_rows(
     if repeated:  # a row written twice (a logger that also writes at checkpoints): one epoch
         body = [body[0], *[row for before, row in zip(body, body[1:], strict=False) if row[1] != before[1]]]
         notes.append(f"skipped {_lines_text(repeated)} repeating the row before.")
+    body = _without_empty_extra_cell(body, header, notes)
     for position, (number, cells) in enumerate(body):
         if cells == header:  # the header again: a run appended after a change of columns
             starts.append(len(rows))
@@ -453,6 +454,27 @@ def _table_rows(
     if not rows:
         raise ValueError(f"{path!r} has a header but no rows. Train for at least one epoch.")
     return rows, starts
+
+
+def _without_empty_extra_cell(
+    body: list[tuple[int, list[str]]], header: list[str], notes: list[str]
+) -> list[tuple[int, list[str]]]:
+    """The rows without the empty cell that every one of them holds at the same place, beyond the
+    header's width (Flair's `loss.tsv` writes one before its columns of scores), with a note; the
+    rows as they are otherwise (a row of another width is then refused, naming its line)."""
+    rows = [cells for _, cells in body if cells != header]
+    if not rows or any(len(cells) != len(header) + 1 for cells in rows):
+        return body
+    empty = [{i for i, cell in enumerate(cells[:-1]) if cell == ""} for cells in rows]
+    shared = set.intersection(*empty)
+    if len(shared) != 1:
+        return body
+    (index,) = shared
+    after = f"after {header[index - 1]!r}" if index > 0 else "first"
+    notes.append(f"every row has an empty cell {after} that the header does not name: left out.")
+    return [
+        (number, cells if cells == header else cells[:index] + cells[index + 1 :]) for number, cells in body
+    ]
 
 
 def _table_values(

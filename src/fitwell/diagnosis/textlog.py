@@ -5,7 +5,7 @@ A line that holds `name: number` (or `name=number`) pairs, a loss among them, is
 metrics; so is a line of `Name number` fields set apart by `|`, `,` or `;`
 (`Epoch 3: Train Loss 0.52 | Val Loss 0.61`), or `name number` tokens set apart by spaces alone
 (`epoch 3  train_loss 0.52  val_loss 0.61`); a set named alone is its loss (`train 0.52  val
-0.61`), unless its numbers are whole (the sets' sizes). An `Epoch N` (`Epoch 3/10`, `epoch: 3`) on its
+0.61`), unless its numbers are whole (the sets' sizes). An `Epoch N` (`Epoch 3/10`, `epoch: 3`, `ep 3`) on its
 line or on a line before names the epoch it belongs to (and is no part of a name after it:
 `Epoch 1 Train Loss: 0.62`). Several records of one epoch make one:
 Keras rewrites its progress line during the epoch and ends it with the validation metrics, so the
@@ -63,7 +63,7 @@ _VALIDATION = re.compile(r"\b(?:val|valid|validation|dev|eval|evaluation)\b", re
 _TEST = re.compile(r"\btest\b", re.IGNORECASE)
 #: A name that begins with its set (`Val Loss`, `train_acc`, `Validation accuracy`).
 _NAMES_SET = re.compile(r"(?:train|training|val|valid|validation|dev)(?:\b|_)", re.IGNORECASE)
-_EPOCH = re.compile(r"\bepoch\b\s*[:#=]?\s*[\[(]?\s*(\d+)", re.IGNORECASE)
+_EPOCH = re.compile(r"\b(?:epoch|ep)\b\s*[:#=]?\s*[\[(]?\s*(\d+)", re.IGNORECASE)
 #: A cross-validation fold's number (`=== Training fold 2 ===`, `[Fold 2]`): a new fold is a new run.
 _FOLD = re.compile(r"\bfold\b\s*[:#=]?\s*(\d+)", re.IGNORECASE)
 #: A best-so-far value (`Best Valid accuracy: 61%`): not a curve.
@@ -71,7 +71,19 @@ _BEST = re.compile(r"\bbest\b", re.IGNORECASE)
 #: An epoch's number that starts a name (`Epoch 1 Train Loss: 0.62`): the name follows it.
 _LEADING_EPOCH = re.compile(r"^epoch\s*[:#=]?\s*\d+\s+(?=[a-z])", re.IGNORECASE)
 #: Names in progress lines that are not curves.
-_NOT_METRICS = ("eta", "epoch", "step", "steps", "batch", "iter", "iteration", "time", "lr_step")
+_NOT_METRICS = (
+    "eta",
+    "epoch",
+    "ep",
+    "line",
+    "step",
+    "steps",
+    "batch",
+    "iter",
+    "iteration",
+    "time",
+    "lr_step",
+)
 
 
 def read_text_records(
