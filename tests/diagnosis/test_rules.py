@@ -262,6 +262,24 @@ def test_loss_stuck_at_chance_is_not_learning(n):
     assert "ln(10)" in finding.summary
 
 
+def test_a_loss_summed_over_batches_is_judged_by_its_course_when_the_accuracy_rose():
+    # A loop that adds up 32 batch losses: ln(2) per batch is 22.2; validation accuracy climbs.
+    loss = [22.2, 22.1, 22.2, 21.9, 18.0, 15.1, 13.5, 11.2, 10.45, 8.53]
+    accuracy = [0.45, 0.50, 0.50, 0.52, 0.60, 0.70, 0.84, 0.88, 0.90, 0.926]
+    diagnosis = diagnose(
+        {"loss": loss, "val_accuracy": accuracy}, loss="sparse_categorical_crossentropy", num_classes=2
+    )
+    assert diagnosis.primary.kind == "still_improving"
+    assert diagnosis.notes[0].startswith(
+        "loss never came within 3× the chance level ln(2) = 0.6931 (lowest 8.53)"
+    )
+    # Without an accuracy that rose, the chance level still judges it.
+    stuck = diagnose(
+        {"loss": loss, "val_accuracy": [0.5] * 10}, loss="sparse_categorical_crossentropy", num_classes=2
+    )
+    assert stuck.primary.kind in ("diverged", "not_learning") and not stuck.notes
+
+
 def test_a_flat_loss_is_not_learning_even_without_a_chance_level():
     run = {"loss": [0.8, 0.8001, 0.7999, 0.8, 0.8002], "val_loss": [0.81, 0.81, 0.8101, 0.81, 0.8099]}
     assert diagnose(run).primary.kind == "not_learning"

@@ -21,6 +21,10 @@ from fitwell.diagnosis.progress import check_crawl, check_plateau_or_underfittin
 from fitwell.diagnosis.run import RunView, format_epoch, format_number
 from fitwell.diagnosis.thresholds import DEFAULT_THRESHOLDS, Thresholds
 
+#: How many times the chance level a training loss may stay above, at its lowest, while an accuracy
+#: rose, before it is taken for a loss on another scale (a sum, not a mean).
+OFF_SCALE = 3.0
+
 __all__ = ["diagnose"]
 
 # A finding on the left makes the ones on the right redundant (their advice is part of it).
@@ -91,10 +95,13 @@ def diagnose(
     curves = read_curves(run, columns)
     context = _context(run, loss, num_classes, baseline)
     view = RunView(curves, context, thresholds or DEFAULT_THRESHOLDS)
+    off_scale = _loss_off_the_chance_scale(view)
+    if off_scale is not None:
+        view = RunView(curves, make_context(), view.thresholds)
     findings = _findings(view, nan_batch)
     notes = [
         *curves.notes,
-        *filter(None, [_stride_note(view), _val_nan_note(view), scale_mismatch_note(view)]),
+        *filter(None, [off_scale, _stride_note(view), _val_nan_note(view), scale_mismatch_note(view)]),
     ]
     return Diagnosis(findings=findings, epochs=len(curves), keys=list(curves.values), notes=notes)
 
@@ -108,6 +115,36 @@ def _context(run: Any, loss: Any, num_classes: int | None, baseline: float | Non
     if loss is None and getattr(run, "model", None) is not None:
         loss = getattr(run.model, "loss", None)
     return make_context(loss, num_classes, baseline)
+
+
+def _loss_off_the_chance_scale(view: RunView) -> str | None:
+    """The note saying why the chance level is not used, when the training loss never came within
+    `OFF_SCALE` times it while an accuracy rose well above where it started: a loss summed over
+    the batches (or the samples) instead of averaged, which the chance level of a mean cannot
+    judge; else None. A baseline from the training labels (`History.baseline`) is always used."""
+    context = view.context
+    if context.baseline is not None or context.chance_loss is None:
+        return None
+    finite = view.loss[np.isfinite(view.loss)]
+    if (
+        not len(finite)
+        or len(finite) < len(view.loss)
+        or float(np.min(finite)) <= OFF_SCALE * context.chance_loss
+    ):
+        return None  # near the chance level, or a loss that became NaN: on its scale
+    lowest = float(np.min(finite))
+    for key in filter(None, (view.any_val_accuracy_key, view.accuracy_key)):
+        _, values = view.curves.series(key)
+        values = values[np.isfinite(values)]
+        if len(values) >= 3 and float(np.max(values)) - float(values[0]) >= 0.15:
+            first, best = format_number(float(values[0])), format_number(float(np.max(values)))
+            return (
+                f"loss never came within {OFF_SCALE:g}× {context.describe_reference()} (lowest "
+                f"{format_number(lowest)}) while {key} rose from {first} to {best}: the loss is on another "
+                "scale (summed over batches or samples, not averaged), so it is judged by its own course, "
+                "not against the chance level."
+            )
+    return None
 
 
 def _stride_note(view: RunView) -> str | None:
