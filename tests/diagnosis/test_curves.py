@@ -37,6 +37,9 @@ def test_the_accuracy_metric_is_preferred_and_directions_come_from_names():
     assert curves.metric_key == "sparse_categorical_accuracy"
     assert read_curves({"loss": [1.0], "mae": [0.5]}).metric_key == "mae"
     assert read_curves({"loss": [1.0], "custom_score": [0.5]}).metric_key is None
+    # A test set scored beside the validation set (Flair's loss.tsv) is not the training metric.
+    beside = {"loss": [1.0], "val_loss": [1.1], "test_accuracy": [0.8], "val_accuracy": [0.8]}
+    assert read_curves(beside).metric_key is None
 
 
 @pytest.mark.parametrize(

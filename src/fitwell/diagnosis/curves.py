@@ -126,11 +126,12 @@ class Curves:
 
     @property
     def metric_key(self) -> str | None:
-        """The training metric to judge: the first accuracy-like one, else the first with a direction."""
+        """The training metric to judge: the first accuracy-like one, else the first with a direction
+        (a test set's, `test_accuracy` beside a validation set, is neither)."""
         candidates = [
             key
             for key in self.values
-            if not key.startswith("val_")
+            if not key.startswith(("val_", "test_"))
             and key != "loss"
             and key not in LEARNING_RATE_KEYS
             and not key.endswith("_loss")
