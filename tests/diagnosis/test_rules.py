@@ -427,6 +427,11 @@ def test_a_training_loss_of_exactly_0_from_the_first_epoch_measured_nothing():
     assert "Check the targets" in finding.advice and "learning_rate" not in finding.advice
     # A loss that reached 0 by learning is not this.
     assert diagnose({"loss": [0.7, 0.2, 0.0, 0.0, 0.0]}, loss="binary_crossentropy").primary.kind == "healthy"
+    # With a validation loss of exactly 0 beside it (a published Flair run, a dev F1 of exactly 1):
+    # the validation measures nothing either.
+    both = diagnose({"loss": [0.0] * 20, "val_loss": [0.0] * 20, "val_f1": [1.0] * 20}).primary
+    assert both.kind == "suspicious_validation"
+    assert both.summary.startswith("loss and val_loss are exactly 0 at all 20 epochs")
 
 
 def test_predictions_unchanged_after_the_loss_learned_the_class_prior_are_not_learning():

@@ -163,11 +163,24 @@ def _perfect_from_the_start(run: RunView, end_ratio: float) -> Finding | None:
 
 def _zero_throughout(run: RunView) -> Finding | None:
     """A validation loss of exactly 0 at every epoch, at least 3, while the training loss fell by
-    more than half: no prediction of a model still learning is exact on every sample from its
-    first epoch on; the validation measures nothing (an empty set, targets the loader does not
-    give, a loss never computed), and whatever monitors it (EarlyStopping, checkpoints) is blind."""
+    more than half, or was exactly 0 at every epoch too: no prediction of a model still learning
+    is exact on every sample from its first epoch on; the validation measures nothing (an empty
+    set, targets the loader does not give, constant targets, a loss never computed), and whatever
+    monitors it (EarlyStopping, checkpoints) is blind."""
     if len(run.val_loss) < 3 or not bool(np.all(run.val_loss == 0.0)):
         return None
+    if bool(np.all(run.loss == 0.0)):
+        return Finding(
+            "suspicious_validation",
+            "warning",
+            [run.epoch_of(0)],
+            {"val_loss": 0.0, "loss": 0.0, "epochs": len(run.val_loss)},
+            "Check that the targets are not all one value and that the loss is computed on the model's "
+            "outputs; until then neither curve, nor anything monitoring them, says how the model does.",
+            f"loss and val_loss are exactly 0 at all {len(run.val_loss)} epochs: no model is exact on "
+            "every sample before it trained; the losses measure nothing (constant targets, or a loss "
+            "never computed).",
+        )
     if not _still_learning(run):
         return None
     return Finding(
