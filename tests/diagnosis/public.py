@@ -36,7 +36,9 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: `bg_002`, `bg_010`; a WGAN's critic and generator, `bj_004`) are not a training loss the rules
 #: can judge: refused, saying so. A VAE's ELBO without a loss (`bf_010`: maximised, negative) is not
 #: read as one. A console log of bare `loss, step` pairs under `Epoch: N` lines (`bk_012`: the
-#: batches' losses, no epoch's) names nothing a loss.
+#: batches' losses, no epoch's) names nothing a loss. Nor do a log of `Loss 1.24/0.84` pairs
+#: that never says which set is which (`bo_003`), a WGAN's `L_D`/`L_G` (`bp_008`), a physics-informed
+#: network's parts beside a `total` (`bp_010`) and a log in Chinese on one line (`bp_011`).
 #: (Read since they were scored: a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
 #: and `rmse` without a `loss`, two training phases side by side, the tables of numbers without
 #: a header in `NAMED_COLUMNS`, and a JSON history that its repository holds cut off, `az_018`,
@@ -55,6 +57,10 @@ REFUSED = (
     "bg_010.json",
     "bj_004.json",
     "bk_012.txt",
+    "bo_003.txt",
+    "bp_008.txt",
+    "bp_010.txt",
+    "bp_011.txt",
     "f_040.csv",
     "m_010.csv",
     "n_019.log",

@@ -353,8 +353,33 @@ LATER_BATCHES = {
     # training loss of exactly 0 from the first epoch is `not_learning` (`bk_001`, the second
     # reader's label).
     "heldout62": (5, 14, 10),
+    # Collected after the sixteenth revision, scored once each before anything was revised on
+    # them, with the reader as it stood once it read their formats (in brackets: with the rules
+    # and reader of the session's start). `bl` (10 printed logs; before it was scored the reader
+    # learned a set named alone, `train 0.52  val 0.61`, `Evaluation` lines as validation, and
+    # folds named after the last epoch, on which it had crashed): 5/10 (3/10).
+    "heldout63": (5, 10, 6),
+    # `bm` (3 Flair console logs; the reader learned that a `DEV :` line is validation and a
+    # `TEST :` line a test set, both read over the training loss before): 1/3 (0/3).
+    "heldout64": (1, 3, 2),
+    # `bn` (20 JSON histories; the reader learned a history cut off at its end and per-sample
+    # labels saved beside the curves, two files it had refused): 9/20 (9/20). Then a summed loss
+    # far above the chance level while the accuracy rose is judged by its course (`bn_013`:
+    # still_improving, both readers' clear label): 10/20.
+    "heldout65": (10, 20, 15),
+    # `bo` (7 printed logs): 4/7 (4/7); a log of `Loss 1.24/0.84` pairs (`bo_003`) is refused.
+    "heldout66": (4, 7, 5),
+    # `bp` (14 printed logs; the reader learned `ep N` epoch markers and that a `Test Loss` beside
+    # the loss is a set, not a later phase): 5/14 (5/14); a WGAN, a loss named `total` and a log
+    # in Chinese are refused.
+    "heldout67": (5, 14, 7),
+    # `bq` (15 Flair `loss.tsv` files and 4 logs; the reader learned the empty cell Flair writes
+    # beyond its header, in four files it had refused): 10/19 (9/19). Then a test set's accuracy
+    # is not the training accuracy (`bq_007`), and training and validation losses both exactly 0
+    # throughout are `suspicious_validation` (`bq_010`), both readers' clear labels: 12/19.
+    "heldout68": (12, 19, 14),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout62`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout68`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -376,14 +401,14 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (51/71 on the last four batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (37/73 on the last six batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in ("heldout59", "heldout60", "heldout61", "heldout62")]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(63, 69))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_five_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_eight_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -445,6 +470,10 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_five_k
     # epochs at an unchanged 99.1% (`overfitting`). Batch `bb` added one, `unstable`: validation jumps
     # of 69% and 82% at epochs 4 and 7 of 10, before a step down of the rate, calm over the last
     # three at 99.4% (one reader: clearly healthy; the other: healthy, still improving second).
+    # Batches `bl` to `bq` added three, `unstable`, each with it as a reader's second label or with
+    # a reason the curves cannot show: validation jumps of 30-100% on a dev set scored 97-99.5%
+    # (`bm_003`), and on 31 documents near a loss of 0.002 (`bq_005`); a training-loss jump of 10×
+    # on 56 images at 98% accuracy, the validation loss falling at every epoch (`bn_012`).
     assert flagged == [
         "ad_013.json",
         "af_013.json",
@@ -460,6 +489,9 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_five_k
         "ay_018.csv",
         "az_008.json",
         "bb_016.json",
+        "bm_003.log",
+        "bn_012.json",
+        "bq_005.tsv",
         "d_019.csv",
         "d_042.csv",
         "n_016.json",
@@ -499,10 +531,11 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # epoch (16% and 31%) are healthy, not noted (a close call for such a last-epoch rise,
         # measured, notes as many more healthy runs as runs read overfitting: not kept). Then an
         # F1 score judges the level where no accuracy was logged: two runs read overfitting and
-        # one read still improving are no longer healthy.
-        "still_improving": (25, 81, 37, 383),
-        "overfitting": (35, 75, 49, 383),
-        "unstable": (11, 41, 30, 383),
+        # one read still improving are no longer healthy. Then batches `bl` to `bq` (not revised
+        # on: 15 more runs called healthy; the notes fell a little behind, as each batch moves them).
+        "still_improving": (27, 87, 40, 398),
+        "overfitting": (37, 81, 49, 398),
+        "unstable": (12, 45, 31, 398),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
