@@ -504,6 +504,9 @@ def test_a_row_written_twice_is_one_epoch_not_a_new_run(tmp_path):
     curves = read_curves(path)
     assert curves.epochs.tolist() == list(range(10))
     assert curves.notes == ("skipped 3 lines, from line 5, repeating the row before.",)
+    # Without an epoch column, a repeated row is an epoch whose loss did not change (a frozen model).
+    path.write_text("".join(f"{value}\n" for value in [243.52, 210.3, 195.1, 189.04, *[189.04] * 10]))
+    assert len(read_curves(path)) == 14
 
 
 KERAS_CONSOLE = """Epoch 1/4

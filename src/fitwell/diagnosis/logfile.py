@@ -410,7 +410,9 @@ def _table_rows(
 ) -> tuple[list[tuple[int, list[str]]], list[int]]:
     """`(rows, starts)`: the epoch rows as `(1-based line number, cells)`, and the positions where a
     repeated header starts a new run. Comment lines, lines of empty cells and a row written twice
-    are skipped (with notes); a row of another width is refused, naming its line."""
+    under an epoch column (the same epoch again) are skipped (with notes); without an epoch column a
+    repeated row is an epoch whose values did not change. A row of another width is refused, naming
+    its line."""
     rows: list[tuple[int, list[str]]] = []
     starts = [0]
     body = [
@@ -433,10 +435,11 @@ def _table_rows(
         quoted = f" ({', '.join(repr(text[:50]) for text in printed.values())})" if len(printed) <= 3 else ""
         notes.append(f"skipped {_lines_text(list(printed))} {where}{quoted}: printed text, not epochs.")
         body = [(number, cells) for number, cells in body if number not in printed]
+    numbered = any(keras_name(cell) == "epoch" for cell in header)
     repeated = [
         number for (_, before), (number, cells) in zip(body, body[1:], strict=False) if cells == before
     ]
-    if repeated:  # a row written twice (a logger that also writes at checkpoints): one epoch
+    if repeated and numbered:  # a row written twice (a logger that also writes at checkpoints): one epoch
         body = [body[0], *[row for before, row in zip(body, body[1:], strict=False) if row[1] != before[1]]]
         notes.append(f"skipped {_lines_text(repeated)} repeating the row before.")
     body = _without_empty_extra_cell(body, header, notes)
