@@ -357,8 +357,10 @@ LATER_BATCHES = {
     # them, with the reader as it stood once it read their formats (in brackets: with the rules
     # and reader of the session's start). `bl` (10 printed logs; before it was scored the reader
     # learned a set named alone, `train 0.52  val 0.61`, `Evaluation` lines as validation, and
-    # folds named after the last epoch, on which it had crashed): 5/10 (3/10).
-    "heldout63": (5, 10, 6),
+    # folds named after the last epoch, on which it had crashed): 5/10 (3/10). Then a validation
+    # loss thrown 10× above its start and the training loss is `diverged` without a chance level
+    # (`bl_005`, both readers' label): 6/10.
+    "heldout63": (6, 10, 6),
     # `bm` (3 Flair console logs; the reader learned that a `DEV :` line is validation and a
     # `TEST :` line a test set, both read over the training loss before): 1/3 (0/3).
     "heldout64": (1, 3, 2),
@@ -401,7 +403,7 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (37/73 on the last six batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (38/73 on the last six batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     scores = [_right(results, split) for split in (f"heldout{n}" for n in range(63, 69))]
     right, total = (sum(column) for column in zip(*scores, strict=True))

@@ -48,6 +48,20 @@ def test_loss_far_above_chance_is_diverged():
     assert kinds({"loss": [14.2, 14.6, 14.6, 14.6, 14.6], "val_loss": [14.5] * 5})[0] == "diverged"
 
 
+def test_a_validation_loss_thrown_far_above_its_start_and_the_training_loss_is_diverged_without_chance():
+    # A published log: training stuck near ln(10) while the validation loss climbed from 2.4 to ~80.
+    loss = [2.30, 2.29, 2.28, 2.28, 2.27, 2.27, 2.26, 2.26]
+    val_loss = [2.42, 5.1, 12.0, 30.5, 44.0, 61.2, 79.9, 82.7]
+    finding = diagnose({"loss": loss, "val_loss": val_loss}).primary
+    assert finding.kind == "diverged"
+    assert finding.summary == "val_loss ended at 82.7, 34× its first value (2.42; no chance level is known)."
+    # Rising as far above its start, but not above the training loss: a scale the run shares.
+    both = diagnose(
+        {"loss": [2.3, 9.0, 20.0, 30.0, 40.0, 50.0], "val_loss": [2.4, 10.0, 21.0, 31.0, 41.0, 52.0]}
+    )
+    assert "no chance level is known" not in str(both)
+
+
 def test_a_diverged_run_reports_nothing_else():
     diagnosis = diagnose({"loss": [2.0, 1.0, float("nan")], "val_loss": [2.0, 3.0, float("nan")]})
     assert diagnosis.kinds == ["diverged"]

@@ -320,14 +320,22 @@ def _above_chance(run: RunView) -> Finding | None:
 
 
 def _val_above(run: RunView) -> Finding | None:
-    reference = run.reference
-    if not reference or not run.has_val:
+    """The validation loss ended above `diverge_val_above` × the reference; without one, above as
+    many times its own first epoch and the training loss's end level both: predictions on new data
+    thrown far off while the training loss stayed where it was."""
+    if not run.has_val:
         return None
+    reference = run.reference
     window = min(run.tail, len(run.val_loss))
     end = float(np.median(run.val_loss[-window:]))
+    what = run.context.describe_reference()
+    if not reference:
+        first, train_end = float(run.val_loss[0]), float(np.median(run.loss[-window:]))
+        if first <= 0 or train_end <= 0 or end <= run.thresholds.diverge_val_above * train_end:
+            return None
+        reference, what = first, f"its first value ({format_number(first)}; no chance level is known)"
     if end <= run.thresholds.diverge_val_above * reference:
         return None
-    what = run.context.describe_reference()
     return Finding(
         "diverged",
         "error",
