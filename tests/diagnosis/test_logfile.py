@@ -698,6 +698,12 @@ def test_a_printed_logs_test_set_evaluated_every_epoch_is_its_validation(tmp_pat
     )
     curves = read_curves(path)
     assert curves.values["val_loss"].tolist()[-1] == 0.22 and curves.values["val_acc"][-1] == 0.55
+    # Named in words, `Test Loss` beside `Loss` is that set too, not a second training phase.
+    path.write_text(
+        "".join(f"Epoch {e}, Loss: {1 / e:.4f}, Test Loss: {2 / e:.4f}, Time: 0.8m\n" for e in range(1, 6))
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist()[-1] == 0.2 and curves.values["val_loss"].tolist()[-1] == 0.4
     assert any("'test_loss' as 'val_loss'" in note for note in curves.notes)
 
 
@@ -778,16 +784,8 @@ def test_an_empty_cell_every_row_holds_beyond_the_header_is_left_out(tmp_path):
         read_log_file(str(path))
 
 
-def test_a_printed_test_loss_beside_the_loss_is_a_set_not_a_later_phase_and_ep_marks_epochs(tmp_path):
+def test_ep_marks_an_epoch_and_a_loggers_line_number_is_no_metric(tmp_path):
     path = tmp_path / "train_log.txt"
-    path.write_text(
-        "".join(
-            f"Epoch {e}, Loss: {1 / e:.4f}, Test Loss: {2 / e:.4f}, Training time: 0.8m\n"
-            for e in range(1, 6)
-        )
-    )
-    curves = read_curves(path)
-    assert curves.values["loss"].tolist()[-1] == 0.2 and curves.values["val_loss"].tolist()[-1] == 0.4
     lines = [
         f"{when} - train.py[line:12{run}] - [cnn s{run}] ep {e}  train_loss {run + 1 / e:.3f}  val_acc 0.{e}"
         for run in range(2)
