@@ -96,8 +96,8 @@ def diagnose(
     context = _context(run, loss, num_classes, baseline)
     view = RunView(curves, context, thresholds or DEFAULT_THRESHOLDS)
     off_scale = _loss_off_the_chance_scale(view)
-    if off_scale is not None:
-        view = RunView(curves, make_context(), view.thresholds)
+    if off_scale is not None:  # the loss loses its chance level; the accuracy keeps its own
+        view = RunView(curves, replace(context, chance_loss=None), view.thresholds)
     findings = _findings(view, nan_batch)
     notes = [
         *curves.notes,
