@@ -213,6 +213,20 @@ def test_a_json_history_cut_off_at_its_end_reads_the_lists_it_holds_whole(tmp_pa
         read_curves(path)
 
 
+def test_a_long_json_history_cut_off_inside_nested_lists_and_a_closed_broken_one(tmp_path):
+    path = tmp_path / "history.json"
+    probabilities = ",".join(["[0.1,0.9]"] * 20000)
+    path.write_text('{"loss":[1,0.5,0.4],"val_loss":[1,0.7,0.6],"val_probs": [' + probabilities)
+    curves = read_curves(path)  # read in one pass: a moment, not minutes
+    assert sorted(curves.values) == ["loss", "val_loss"] and "in 'val_probs'" in curves.notes[0]
+    # Closed with a brace too many, or a trailing comma: not cut off.
+    path.write_text('{"loss":[1,0.5,0.4],"val_loss":[1,0.7,0.6]}}')
+    with pytest.raises(ValueError, match="looks like JSON but cannot be read"):
+        read_curves(path)
+    path.write_text('{"loss":[1,0.5,0.4],"val_loss":[1,0.7,0.6],}')
+    assert not any("cut off" in note for note in read_curves(path).notes)
+
+
 def test_json_nan_and_null(tmp_path):
     path = tmp_path / "history.json"
     path.write_text('{"loss": [1.0, NaN], "val_loss": [1.0, null]}')
@@ -795,6 +809,72 @@ def test_ep_marks_an_epoch_and_a_loggers_line_number_is_no_metric(tmp_path):
     curves = read_curves(path)
     assert sorted(curves.values) == ["loss", "val_acc"] and curves.values["loss"].tolist()[0] == 2.0
     assert "of the last of 2 runs" in curves.notes[0]
+
+
+_EPOCHS = range(1, 6)
+
+
+@pytest.mark.parametrize(
+    ("lines", "last"),
+    [
+        # A setting named `ep` printed before the epochs marks none of them.
+        (["Namespace(bs=32, ep=100)", *(f"train_loss: {1 / e:.3f}, val_loss: 0.9" for e in _EPOCHS)], 0.9),
+        # `dev` and `test` inside a host name, a path or a tag name no set.
+        ([f"[gpu-dev-01] Epoch {e} loss: {1 / e:.3f} val_loss: 0.9" for e in _EPOCHS], 0.9),
+        ([f"[test run] Epoch {e} loss: {1 / e:.3f} val_loss: 0.9" for e in _EPOCHS], 0.9),
+        # `ep N` before a name is no part of it.
+        ([f"ep {e} Train Loss: {1 / e:.3f}, Val Loss: 0.9" for e in _EPOCHS], 0.9),
+        # An evaluation printed once after training changes no epoch's values.
+        (
+            [
+                *(f"Epoch {e}: loss: {1 / e:.3f} val_loss: 0.9" for e in _EPOCHS),
+                "Evaluation: loss: 0.3 acc: 0.8",
+            ],
+            0.9,
+        ),
+        # Sets named alone, their values printing as whole numbers at the end of a converged run.
+        (
+            [f"epoch {e} train {max(0, 0.5 - e / 10):.4f} val {max(0, 0.6 - e / 10):.4f}" for e in _EPOCHS],
+            0.1,
+        ),
+    ],
+)
+def test_printed_set_names_and_epoch_markers_are_read_only_where_they_mean_it(tmp_path, lines, last):
+    path = tmp_path / "train.log"
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert {"loss", "val_loss"} <= set(curves.values) <= {"loss", "val_loss", "val_acc"} and len(curves) == 5
+    assert curves.values["val_loss"].tolist()[-1] == last
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "epoch {e} acc: train 0.5{e} val 0.4{e}",
+        "Epoch {e} | Loss: train 0.{e} val 0.{e} | Acc: train 0.5{e} val 0.4{e}",
+    ],
+)
+def test_sets_named_alone_after_another_name_or_twice_are_not_taken_for_the_losses(tmp_path, line):
+    path = tmp_path / "train.log"
+    path.write_text("".join(line.format(e=e) + "\n" for e in range(1, 6)))
+    with pytest.raises(ValueError, match="No header row"):
+        read_curves(path)
+
+
+def test_a_repeated_row_under_a_step_or_index_column_is_written_twice(tmp_path):
+    path = tmp_path / "log.csv"
+    for header in ("step", "", "iteration"):
+        path.write_text(f"{header},loss,val_loss\n100,0.5,0.6\n200,0.4,0.5\n200,0.4,0.5\n300,0.3,0.45\n")
+        assert len(read_curves(path)) == 3
+
+
+def test_a_trailing_separator_or_an_empty_column_is_not_an_extra_cell_to_drop(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("epoch,val_loss,loss\n1,,0.5,\n2,,0.4,\n3,,0.3,\n")
+    assert read_curves(path).values["loss"].tolist() == [0.5, 0.4, 0.3]
+    path.write_text("epoch,loss,val_loss,acc\n1,,0.6,0.5,7\n2,,0.5,0.6,7\n")
+    with pytest.raises(ValueError, match="Line 2 .* has 5 cells, the header has 4"):
+        read_curves(path)
 
 
 def test_a_one_epoch_run_before_a_repeated_header_is_a_run_not_a_title(tmp_path):

@@ -55,6 +55,12 @@ def test_a_validation_loss_thrown_far_above_its_start_and_the_training_loss_is_d
     finding = diagnose({"loss": loss, "val_loss": val_loss}).primary
     assert finding.kind == "diverged"
     assert finding.summary == "val_loss ended at 82.7, 34× its first value (2.42; no chance level is known)."
+    # The training loss fell by half or more meanwhile: a gap that grew, not a model thrown off.
+    gap = {
+        "loss": [0.7, 0.3, 0.1, 0.03, 0.01, 0.005, 0.002, 0.001],
+        "val_loss": [0.35, 0.3, 0.5, 0.9, 1.6, 2.5, 3.2, 3.9],
+    }
+    assert diagnose(gap).primary.kind == "overfitting"
     # Rising as far above its start, but not above the training loss: a scale the run shares.
     both = diagnose(
         {"loss": [2.3, 9.0, 20.0, 30.0, 40.0, 50.0], "val_loss": [2.4, 10.0, 21.0, 31.0, 41.0, 52.0]}
@@ -287,6 +293,9 @@ def test_a_loss_summed_over_batches_is_judged_by_its_course_when_the_accuracy_ro
     assert diagnosis.notes[0].startswith(
         "loss never came within 3× the chance level ln(2) = 0.6931 (lowest 8.53)"
     )
+    # One lucky epoch is no rise: the chance level still judges a loss stuck at 14.6.
+    lucky = diagnose({"loss": [14.6] * 5, "val_accuracy": [0.10, 0.12, 0.26, 0.10, 0.10]}, **CE)
+    assert lucky.primary.kind == "diverged" and not lucky.notes
     # Without an accuracy that rose, the chance level still judges it.
     stuck = diagnose(
         {"loss": loss, "val_accuracy": [0.5] * 10}, loss="sparse_categorical_crossentropy", num_classes=2
@@ -443,9 +452,9 @@ def test_a_training_loss_of_exactly_0_from_the_first_epoch_measured_nothing():
     assert diagnose({"loss": [0.7, 0.2, 0.0, 0.0, 0.0]}, loss="binary_crossentropy").primary.kind == "healthy"
     # With a validation loss of exactly 0 beside it (a published Flair run, a dev F1 of exactly 1):
     # the validation measures nothing either.
-    both = diagnose({"loss": [0.0] * 20, "val_loss": [0.0] * 20, "val_f1": [1.0] * 20}).primary
-    assert both.kind == "suspicious_validation"
-    assert both.summary.startswith("loss and val_loss are exactly 0 at all 20 epochs")
+    both = diagnose({"loss": [0.0] * 20, "val_loss": [0.0] * 20, "val_f1": [1.0] * 20})
+    assert both.kinds == ["suspicious_validation"]
+    assert both.primary.summary.startswith("loss and val_loss are exactly 0 at all 20 epochs")
 
 
 def test_predictions_unchanged_after_the_loss_learned_the_class_prior_are_not_learning():

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sized
 
 __all__ = [
     "SET_PREFIXES",
+    "bare_set_losses",
     "is_adversarial",
     "is_loss_measure",
     "keras_name",
@@ -81,8 +82,6 @@ _GLUED = {
 #: Names that one logger gives its columns, read as Keras's: Ultralytics' `results.csv` (its
 #: `metrics/` are measured on the validation set; `lr/pg0` is the first parameter group's rate).
 _LOGGER_NAMES = {"metrics/accuracy_top1": "val_accuracy", "lr/pg0": "learning_rate"}
-#: PyTorch Lightning's `LearningRateMonitor`: `lr-<optimizer>` (`lr-SGD`, `lr-AdamW`), or its
-#: first parameter group's (`lr-Adam/pg1`, the groups counted from 1).
 #: The last word of a list that holds one entry per sample (the validation set's labels and the
 #: model's outputs for them, saved beside the curves), not one per epoch.
 _PER_SAMPLE_WORDS = (
@@ -101,6 +100,8 @@ _PER_SAMPLE_WORDS = (
     "logits",
     "outputs",
 )
+#: PyTorch Lightning's `LearningRateMonitor`: `lr-<optimizer>` (`lr-SGD`, `lr-AdamW`), or its
+#: first parameter group's (`lr-Adam/pg1`, the groups counted from 1).
 _LIGHTNING_RATE = re.compile(r"lr-[a-z]+(?:/pg1)?", re.IGNORECASE)
 
 
@@ -330,10 +331,9 @@ def _one_named_loss(names: list[str], renames: dict[str, str], taken: set[str]) 
         # Of several (`bce` and `rmse`), the one losses are usually made of: the rest are metrics.
         training = sorted(training, key=lambda name: _LOSS_MEASURES.index(renames.get(name, name)))[:1]
     if not training:
-        bare = {_words(name): name for name in names}
-        validation = next((bare[word] for word in ("val", "valid", "validation") if word in bare), None)
-        if "train" in bare and validation is not None and "val_loss" not in taken:
-            renames.update({bare["train"]: "loss", validation: "val_loss"})
+        losses = bare_set_losses(names)
+        if losses and "val_loss" not in taken:
+            renames.update(losses)
             taken.update(("loss", "val_loss"))
         return
     if len(training) != 1:
@@ -345,6 +345,20 @@ def _one_named_loss(names: list[str], renames: dict[str, str], taken: set[str]) 
     if twin and "val_loss" not in taken:
         renames[twin[0]] = "val_loss"
         taken.add("val_loss")
+
+
+def bare_set_losses(names: Iterable[str]) -> dict[str, str]:
+    """`{training: "loss", validation: "val_loss"}` for two curves named by their set alone (a loop's
+    `losses = {"train": [], "val": []}`, a printed `train 0.52  val 0.61`), else `{}`.
+
+    Example:
+        >>> bare_set_losses(["epoch", "Train", "valid", "lr"])
+        {'Train': 'loss', 'valid': 'val_loss'}
+    """
+    bare = {_words(name): name for name in names}
+    training = next((bare[word] for word in ("train", "training") if word in bare), None)
+    validation = next((bare[word] for word in ("val", "valid", "validation") if word in bare), None)
+    return {} if training is None or validation is None else {training: "loss", validation: "val_loss"}
 
 
 def is_loss_measure(name: str) -> bool:
@@ -424,7 +438,7 @@ def without_per_sample(columns: dict) -> tuple[dict, str | None]:
         left out 'val_labels' and 'val_preds' (3 values each): per-sample labels or outputs,
         not per-epoch curves.
     """
-    sized = {key: len(value) for key, value in columns.items() if isinstance(value, list)}
+    sized = {key: len(value) for key, value in columns.items() if _is_column(value)}
     samples = [key for key in sized if _words(str(key)).rsplit("_", 1)[-1] in _PER_SAMPLE_WORDS]
     longest_curve = max((length for key, length in sized.items() if key not in samples), default=0)
     dropped = [key for key in samples if sized[key] > longest_curve > 0]
@@ -437,6 +451,11 @@ def without_per_sample(columns: dict) -> tuple[dict, str | None]:
     names = " and ".join(", ".join(repr(str(key)) for key in dropped).rsplit(", ", 1))
     note = f"left out {names} ({count}): per-sample labels or outputs, not per-epoch curves."
     return {key: value for key, value in columns.items() if key not in dropped}, note
+
+
+def _is_column(values: object) -> bool:
+    """Whether `values` is a column of values (a list, tuple or array), not a scalar or text."""
+    return isinstance(values, Sized) and not isinstance(values, str | bytes | dict)
 
 
 def _empty(values: object) -> bool:

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from fitwell.diagnosis import stats
 from fitwell.diagnosis.close_calls import close_calls
 from fitwell.diagnosis.context import RunContext, context_from_model, make_context
 from fitwell.diagnosis.curves import read_curves
@@ -20,10 +21,6 @@ from fitwell.diagnosis.overfitting import check_overfitting
 from fitwell.diagnosis.progress import check_crawl, check_plateau_or_underfitting, check_still_improving
 from fitwell.diagnosis.run import RunView, format_epoch, format_number
 from fitwell.diagnosis.thresholds import DEFAULT_THRESHOLDS, Thresholds
-
-#: How many times the chance level a training loss may stay above, at its lowest, while an accuracy
-#: rose, before it is taken for a loss on another scale (a sum, not a mean).
-OFF_SCALE = 3.0
 
 __all__ = ["diagnose"]
 
@@ -119,30 +116,29 @@ def _context(run: Any, loss: Any, num_classes: int | None, baseline: float | Non
 
 def _loss_off_the_chance_scale(view: RunView) -> str | None:
     """The note saying why the chance level is not used, when the training loss never came within
-    `OFF_SCALE` times it while an accuracy rose well above where it started: a loss summed over
-    the batches (or the samples) instead of averaged, which the chance level of a mean cannot
-    judge; else None. A baseline from the training labels (`History.baseline`) is always used."""
-    context = view.context
+    `off_scale_chance` times it while an accuracy rose `off_scale_accuracy_rise` above its first
+    value (smoothed: one lucky epoch is no rise): a loss summed over the batches instead of
+    averaged, or with a penalty term added, which the chance level of a mean cannot judge; else
+    None. A baseline from the training labels (`History.baseline`) is always used."""
+    context, th = view.context, view.thresholds
     if context.baseline is not None or context.chance_loss is None:
         return None
     finite = view.loss[np.isfinite(view.loss)]
-    if (
-        not len(finite)
-        or len(finite) < len(view.loss)
-        or float(np.min(finite)) <= OFF_SCALE * context.chance_loss
-    ):
+    if len(finite) < len(view.loss) or float(np.min(finite)) <= th.off_scale_chance * context.chance_loss:
         return None  # near the chance level, or a loss that became NaN: on its scale
-    lowest = float(np.min(finite))
     for key in filter(None, (view.any_val_accuracy_key, view.accuracy_key)):
         _, values = view.curves.series(key)
         values = values[np.isfinite(values)]
-        if len(values) >= 3 and float(np.max(values)) - float(values[0]) >= 0.15:
-            first, best = format_number(float(values[0])), format_number(float(np.max(values)))
+        if len(values) < 3:
+            continue
+        smooth = stats.median_smooth(values)
+        if float(np.max(smooth)) - float(values[0]) >= th.off_scale_accuracy_rise:
+            first, best = format_number(float(values[0])), format_number(float(np.max(smooth)))
             return (
-                f"loss never came within {OFF_SCALE:g}× {context.describe_reference()} (lowest "
-                f"{format_number(lowest)}) while {key} rose from {first} to {best}: the loss is on another "
-                "scale (summed over batches or samples, not averaged), so it is judged by its own course, "
-                "not against the chance level."
+                f"loss never came within {th.off_scale_chance:g}× {context.describe_reference()} (lowest "
+                f"{format_number(float(np.min(finite)))}) while {key} rose from {first} to {best} "
+                "(smoothed): the loss is on another scale (summed over batches, or with a penalty term "
+                "added), so it is judged by its own course, not against the chance level."
             )
     return None
 

@@ -321,8 +321,9 @@ def _above_chance(run: RunView) -> Finding | None:
 
 def _val_above(run: RunView) -> Finding | None:
     """The validation loss ended above `diverge_val_above` × the reference; without one, above as
-    many times its own first epoch and the training loss's end level both: predictions on new data
-    thrown far off while the training loss stayed where it was."""
+    many times its own first epoch and the training loss's end level both, while the training loss
+    stayed above half its first value: predictions on new data thrown far off while training stood
+    still (a training loss that fell further makes it a growing gap: overfitting)."""
     if not run.has_val:
         return None
     reference = run.reference
@@ -333,6 +334,8 @@ def _val_above(run: RunView) -> Finding | None:
         first, train_end = float(run.val_loss[0]), float(np.median(run.loss[-window:]))
         if first <= 0 or train_end <= 0 or end <= run.thresholds.diverge_val_above * train_end:
             return None
+        if train_end < 0.5 * float(run.loss[0]):
+            return None  # the training loss fell by half: a gap that grew, which is overfitting
         reference, what = first, f"its first value ({format_number(first)}; no chance level is known)"
     if end <= run.thresholds.diverge_val_above * reference:
         return None

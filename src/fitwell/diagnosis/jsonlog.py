@@ -62,27 +62,49 @@ def parsed_json(text: str, path: str) -> tuple[Any, str | None]:
 
 
 def _cut_off(text: str, error: json.JSONDecodeError) -> tuple[dict, str] | None:
-    """The lists of a JSON object of per-epoch lists whose file ends mid-list (a write cut short),
-    up to the last list it holds whole, with the note naming what was lost; else None."""
+    """The lists of a JSON object of per-epoch lists whose file ends before the object closes (a
+    write cut short), up to the last list it holds whole, with the note naming the list that was
+    cut; else None (a file broken anywhere else, or closed and broken, is refused)."""
     body = text.rstrip()
-    at_end = error.pos >= len(body) - 1 or error.msg.startswith("Unterminated string")
-    if not body.lstrip().startswith("{") or not at_end:
-        return None  # not cut off at its end: broken inside
-    end = body.rfind("]")
-    while end > 0:
-        try:
-            data = json.loads(body[: end + 1] + "}")
-        except json.JSONDecodeError:
-            end = body.rfind("]", 0, end)
+    if not body.lstrip().startswith("{") or error.pos < len(body) - 1 and "Unterminated" not in error.msg:
+        return None
+    closed = _closed_top_level_lists(body)
+    if closed is None or not closed:
+        return None
+    end = closed[-1]
+    try:
+        data = json.loads(body[: end + 1] + "}")
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(data, dict) or not all(isinstance(value, list) for value in data.values()):
+        return None
+    lost = re.findall(r'"([^"]+)"\s*:', body[end + 1 :])
+    inside = f" in {', '.join(map(repr, lost))}" if lost else ""
+    whole = "list" if len(data) == 1 else f"{len(data)} lists"
+    note = f"the file is cut off at its end (character {len(body)}){inside}: read the {whole} before it."
+    return data, note
+
+
+def _closed_top_level_lists(body: str) -> list[int] | None:
+    """The positions of the `]` that close the lists directly under the top-level object, read in
+    one pass; None when the object closes (the file is whole, so not cut off)."""
+    depth, in_string, escaped, closed = 0, False, False, []
+    for position, char in enumerate(body):
+        if in_string:
+            escaped = char == "\\" and not escaped
+            in_string = escaped or char != '"'
             continue
-        if not isinstance(data, dict) or not data or not all(isinstance(v, list) for v in data.values()):
-            return None
-        lost = re.findall(r'"([^"]+)"\s*:', body[end + 1 :])
-        inside = f" in {', '.join(map(repr, lost))}" if lost else ""
-        whole = "list" if len(data) == 1 else f"{len(data)} lists"
-        note = f"the file is cut off at its end (character {len(body)}){inside}: read the {whole} before it."
-        return data, note
-    return None
+        if char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                return None
+            if depth == 1 and char == "]":
+                closed.append(position)
+    return closed
 
 
 def _json_lines(text: str) -> list[dict] | None:

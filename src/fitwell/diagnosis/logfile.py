@@ -253,7 +253,13 @@ def _step_log(columns: dict[str, list], notes: list[str]) -> LogFile:
 
 # -- CSV ---------------------------------------------------------------------------------------
 def _split(line: str, delimiter: str) -> list[str]:
-    return next(csv.reader([line], delimiter=delimiter), [])
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error as error:  # a cell longer than the csv module takes (131,072 characters)
+        raise ValueError(
+            f"A line of {len(line):,} characters cannot be read as a table row ({error}). Expected one "
+            "row per epoch, or a JSON history."
+        ) from None
 
 
 def _find_header(lines: list[str]) -> tuple[int, str, list[str]]:
@@ -405,6 +411,10 @@ def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, 
     return LogFile(values, epoch_list, [*notes, *filter(None, [counted])])
 
 
+#: Columns that count the rows (besides the epoch): a row repeated under one is written twice.
+_COUNTERS = ("step", "steps", "global_step", "iter", "iteration", "", "unnamed: 0", "index")
+
+
 def _table_rows(
     lines: list[str], path: str, header_index: int, delimiter: str, header: list[str], notes: list[str]
 ) -> tuple[list[tuple[int, list[str]]], list[int]]:
@@ -435,7 +445,9 @@ def _table_rows(
         quoted = f" ({', '.join(repr(text[:50]) for text in printed.values())})" if len(printed) <= 3 else ""
         notes.append(f"skipped {_lines_text(list(printed))} {where}{quoted}: printed text, not epochs.")
         body = [(number, cells) for number, cells in body if number not in printed]
-    numbered = any(keras_name(cell) == "epoch" for cell in header)
+    # A counter (the epoch, a step, pandas' index) tells a row written twice from an epoch whose
+    # values did not change.
+    numbered = any(keras_name(cell) == "epoch" or cell.strip().lower() in _COUNTERS for cell in header)
     repeated = [
         number for (_, before), (number, cells) in zip(body, body[1:], strict=False) if cells == before
     ]
@@ -462,18 +474,22 @@ def _table_rows(
 def _without_empty_extra_cell(
     body: list[tuple[int, list[str]]], header: list[str], notes: list[str]
 ) -> list[tuple[int, list[str]]]:
-    """The rows without the empty cell that every one of them holds at the same place, beyond the
-    header's width (Flair's `loss.tsv` writes one before its columns of scores), with a note; the
+    """The rows without the empty cell that every one of them (two at least) holds right after a
+    loss column, beyond the header's width (Flair's `loss.tsv` writes one there), with a note; the
     rows as they are otherwise (a row of another width is then refused, naming its line)."""
     rows = [cells for _, cells in body if cells != header]
-    if not rows or any(len(cells) != len(header) + 1 for cells in rows):
+    if len(rows) < 2 or any(len(cells) != len(header) + 1 for cells in rows):
         return body
+    if all(cells[-1] == "" for cells in rows):
+        return body  # a separator after every row's last cell: the table's own width
     empty = [{i for i, cell in enumerate(cells[:-1]) if cell == ""} for cells in rows]
     shared = set.intersection(*empty)
     if len(shared) != 1:
         return body
     (index,) = shared
-    after = f"after {header[index - 1]!r}" if index > 0 else "first"
+    if index == 0 or "loss" not in header[index - 1].lower():
+        return body  # not the writer's stray cell after a loss: a column left empty, refused below
+    after = f"after {header[index - 1]!r}"
     notes.append(f"every row has an empty cell {after} that the header does not name: left out.")
     return [
         (number, cells if cells == header else cells[:index] + cells[index + 1 :]) for number, cells in body

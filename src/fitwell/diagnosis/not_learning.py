@@ -22,6 +22,8 @@ def check_not_learning(run: RunView) -> Finding | None:
     th, reference = run.thresholds, run.reference
     if is_crawl(run) or run.n <= th.short_run_epochs:
         return None  # slow but steady progress is lr_too_low; a few epochs are too short to judge
+    if _both_zero(run):
+        return None  # neither loss measures anything: `suspicious_validation` says so
     stuck, evidence, seen = _never_left_the_start(run)
     if not stuck:
         found = (
@@ -286,6 +288,11 @@ def _zero_from_the_start(run: RunView) -> tuple[dict, str] | None:
         f"loss was exactly 0 at all {run.n} epochs, the first included: it measured nothing (targets "
         "all of one class or value, or a loss that does not see the predictions).",
     )
+
+
+def _both_zero(run: RunView) -> bool:
+    """Whether the training and validation losses are both exactly 0 at every epoch (at least 3)."""
+    return len(run.val_loss) >= 3 and bool(np.all(run.loss == 0.0)) and bool(np.all(run.val_loss == 0.0))
 
 
 def _frozen_loss(run: RunView) -> tuple[dict, str] | None:

@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from fitwell.diagnosis.column_names import is_loss_measure, keras_name
+from fitwell.diagnosis.column_names import bare_set_losses, is_loss_measure, keras_name
 
 __all__ = ["read_text_records"]
 
@@ -58,18 +58,22 @@ _FIELD = re.compile(
 _SPACED = re.compile(
     rf"(?<!\S)(?P<name>[A-Za-z][A-Za-z0-9_@.]*)\s+(?P<value>{_NUMBER})(?=\s|$)", re.IGNORECASE
 )
-_VALIDATION = re.compile(r"\b(?:val|valid|validation|dev|eval|evaluation)\b", re.IGNORECASE)
-#: A test set scored every epoch, named before its metrics (Flair's `TEST : loss 0.25 - score 0.86`).
-_TEST = re.compile(r"\btest\b", re.IGNORECASE)
+_VALIDATION = re.compile(r"\b(?:val|valid|validation)\b", re.IGNORECASE)
+#: Other names of a set, as a word of their own before the metrics (Flair's `DEV : loss 0.61`,
+#: `TEST : loss 0.64`, `INFO:root:Evaluation Epoch 3 - Loss: 0.61`), not inside a host name, a
+#: path or a tag (`gpu-dev-01`, `/home/me/dev/`, `[test run]`).
+_SET_WORD = re.compile(r"(?:^|(?<=[\s:]))(dev|eval|evaluation|test)(?![-/.\w\]])", re.IGNORECASE)
 #: A name that begins with its set (`Val Loss`, `train_acc`, `Validation accuracy`).
 _NAMES_SET = re.compile(r"(?:train|training|val|valid|validation|dev)(?:\b|_)", re.IGNORECASE)
-_EPOCH = re.compile(r"\b(?:epoch|ep)\b\s*[:#=]?\s*[\[(]?\s*(\d+)", re.IGNORECASE)
+#: `Epoch 3`, `epoch: 3`, `[Epoch 3/10]`, or its short `ep 3` (not `ep=100`, a setting printed
+#: with the others: `Namespace(bs=32, ep=100)`).
+_EPOCH = re.compile(r"\b(?:epoch\b\s*[:#=]?|ep\b\s*[:#]?)\s*[\[(]?\s*(\d+)", re.IGNORECASE)
 #: A cross-validation fold's number (`=== Training fold 2 ===`, `[Fold 2]`): a new fold is a new run.
 _FOLD = re.compile(r"\bfold\b\s*[:#=]?\s*(\d+)", re.IGNORECASE)
 #: A best-so-far value (`Best Valid accuracy: 61%`): not a curve.
 _BEST = re.compile(r"\bbest\b", re.IGNORECASE)
 #: An epoch's number that starts a name (`Epoch 1 Train Loss: 0.62`): the name follows it.
-_LEADING_EPOCH = re.compile(r"^epoch\s*[:#=]?\s*\d+\s+(?=[a-z])", re.IGNORECASE)
+_LEADING_EPOCH = re.compile(r"^(?:epoch|ep)\s*[:#=]?\s*\d+\s+(?=[a-z])", re.IGNORECASE)
 #: Names in progress lines that are not curves.
 _NOT_METRICS = (
     "eta",
@@ -115,7 +119,9 @@ def _records(
         fold = _next_fold(line, fold, runs)
         pairs = _metrics(line)
         if pairs and all(name.startswith("val_") for name in pairs) and epoch in runs[-1]:
-            runs[-1][epoch] = _merged(runs[-1][epoch], pairs)  # `Validation accuracy: 51%` after its epoch
+            # `Validation accuracy: 51%` after its epoch adds what the epoch lacks; an evaluation
+            # printed after training changes none of its values.
+            runs[-1][epoch] = {**pairs, **runs[-1][epoch]}
             continue
         if not any(is_loss(name) for name in pairs):
             continue
@@ -176,7 +182,10 @@ def _metrics(line: str) -> dict[str, float]:
     # before it is not one: `[Epoch: 05] Valid acc: 0.30 | loss: 2.05` is validation).
     metrics = [match for match in found if keras_name(match.group("name").strip()) not in _NOT_METRICS]
     before = line[: metrics[0].end("name")] if metrics else ""
-    set_prefix = "val_" if _VALIDATION.search(before) else "test_" if _TEST.search(before) else ""
+    named = _SET_WORD.search(before)
+    set_prefix = "val_" if _VALIDATION.search(before) else ""
+    if not set_prefix and named:
+        set_prefix = "test_" if named.group(1).lower() == "test" else "val_"
     pairs: dict[str, float] = {}
     in_validation = False  # whether the last name that named its set named validation
     for match in found:
@@ -191,19 +200,23 @@ def _metrics(line: str) -> dict[str, float]:
         elif _NAMES_SET.match(raw):
             in_validation = name.startswith("val_")
         pairs[name] = float(match.group("value"))
-    return _bare_set_names(pairs)
+    return _bare_set_names(line, found, pairs)
 
 
-def _bare_set_names(pairs: dict[str, float]) -> dict[str, float]:
-    """A line that names each set's loss by the set alone (`train 0.52  val 0.61`), under Keras's
-    names (`loss`, `val_loss`); a line that names a loss otherwise, or whose numbers are whole (the
-    sets' sizes, `Train=3667 | Val=786`), is as it was."""
-    validation = next((name for name in ("val", "valid", "validation") if name in pairs), None)
-    if "train" not in pairs or validation is None or any(_is_loss(name) for name in pairs):
+def _bare_set_names(line: str, found: list[re.Match], pairs: dict[str, float]) -> dict[str, float]:
+    """A line that names each set's loss by the set alone (`epoch 3/300  train 0.52  val 0.61`),
+    under Keras's names (`loss`, `val_loss`). Not a line that names a loss otherwise; nor one whose
+    sets come after another name (`acc: train 0.55 val 0.50`: an accuracy) or twice (a loss pair and
+    an accuracy pair); nor one whose numbers are whole (the sets' sizes, `Train=3667 | Val=786`)."""
+    renames = bare_set_losses(pairs)
+    if not renames or any(_is_loss(name) for name in pairs):
         return pairs
-    if pairs["train"].is_integer() and pairs[validation].is_integer():
+    named = [match for match in found if keras_name(match.group("name").strip()) in renames]
+    if len(named) != 2 or any(re.fullmatch(r"[-+]?\d+", match.group("value")) for match in named):
         return pairs
-    renames = {"train": "loss", validation: "val_loss"}
+    words = re.findall(r"[^\s:|,;=-]+", line[: min(match.start() for match in named)])
+    if words and words[-1].isalpha() and keras_name(words[-1]) not in _NOT_METRICS:
+        return pairs  # `acc: train 0.55 val 0.50`: the sets of another metric
     return {renames.get(name, name): value for name, value in pairs.items()}
 
 

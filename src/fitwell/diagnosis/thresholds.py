@@ -195,6 +195,11 @@ class Thresholds:
         crawl_straight_line: See `crawl_min_total_drop`.
         good_chance_fraction: A training loss above this fraction of the baseline (or
             chance level) is not a good value (for `plateau` and `underfitting`).
+        off_scale_chance: A training loss that never came within this many times the chance
+            level, while an accuracy rose `off_scale_accuracy_rise` or more (smoothed, above its
+            first value), is on another scale (summed over batches, or with a penalty term
+            added): it is judged without the chance level.
+        off_scale_accuracy_rise: See `off_scale_chance`.
         good_accuracy: A training accuracy below this is not a good value (the validation
             accuracy when only it was logged; an F1 score when no accuracy was).
         good_auc: A ROC AUC (the validation one when logged) below this is not a good value; when
@@ -339,6 +344,8 @@ class Thresholds:
     crawl_monotone: float = 0.95
     crawl_straight_line: float = 0.7
     good_chance_fraction: float = 0.3
+    off_scale_chance: float = 3.0
+    off_scale_accuracy_rise: float = 0.15
     good_accuracy: float = 0.85
     good_auc: float = 0.7
     plateau_max_tail_drop: float = 0.025
