@@ -108,6 +108,34 @@ def test_training_jitter_with_calm_validation_is_not_unstable():
     assert diagnose(run).primary.kind == "unstable"
 
 
+def test_large_training_jumps_with_calm_validation_on_a_small_training_set_are_noise():
+    # A published run: 56 training images (the accuracy moves in steps of 1/56); one or two
+    # confident mistakes multiply the epoch's mean loss while the validation loss falls throughout.
+    run = synthetic.healthy(12)
+    for epoch in (4, 8):
+        run["loss"][epoch] *= 10.0
+    steps = [36, 56, 56, 55, 53, 55, 56, 54, 55, 56, 56, 55]
+    run["accuracy"] = [count / 56 for count in steps]
+    assert "unstable" not in kinds(run)
+    # On a training set too large to count from its steps (an accuracy averaged over batches), a
+    # jump of 10× still counts alone.
+    run["accuracy"] = [
+        0.6431,
+        0.9912,
+        0.9968,
+        0.9777,
+        0.9508,
+        0.9831,
+        0.9991,
+        0.9652,
+        0.9832,
+        0.9977,
+        0.9969,
+        0.9811,
+    ]
+    assert "unstable" in kinds(run)
+
+
 def test_a_single_spike_is_not_unstable():
     run = synthetic.healthy(30)
     run["loss"][15] *= 3.0

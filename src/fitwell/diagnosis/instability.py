@@ -7,7 +7,7 @@ import numpy as np
 
 from fitwell.diagnosis.findings import Finding
 from fitwell.diagnosis.run import RunView, format_epoch, format_factor, format_number, learning_rate_range
-from fitwell.diagnosis.stats import difference_error, estimated_samples
+from fitwell.diagnosis.stats import difference_error, estimated_samples, exact_sample_count
 
 __all__ = ["check_instability", "excursions", "jumps", "peaks", "settled", "spikes"]
 
@@ -112,9 +112,11 @@ def _beyond_sampling_noise(run: RunView, tops: np.ndarray) -> np.ndarray:
 
 def _confirmed_by_validation(run: RunView, positions: np.ndarray, *, strict: bool = False) -> np.ndarray:
     """The training-loss spikes that the validation loss shows too (it rose at that epoch or the
-    next), and those too large for noise (`spike_unconfirmed`; not with `strict`). A smaller spike
-    of the training mean alone, with validation calm, is the noise of the estimate (dropout, a few
-    batches per epoch), not weights thrown off course."""
+    next), and those too large for noise (`spike_unconfirmed`; not with `strict`, nor on a training
+    set so small that its accuracy's steps count its samples, at most 500: one confident mistake
+    among a few hundred samples multiplies such a mean). A smaller spike of the training mean
+    alone, with validation calm, is the noise of the estimate (dropout, a few batches per epoch),
+    not weights thrown off course."""
     if not run.has_val or not len(positions):
         return positions
     val = np.full(run.n, np.nan)
@@ -126,10 +128,18 @@ def _confirmed_by_validation(run: RunView, positions: np.ndarray, *, strict: boo
     recorded = ~np.isnan(val)
     if recorded.sum() < 0.5 * run.n:  # validation too sparse (validation_freq) to judge
         return positions
-    if strict:
+    if strict or _few_training_samples(run):
         return positions[seen[positions]]
     large = run.loss[positions] > (1.0 + run.thresholds.spike_unconfirmed) * run.loss[positions - 1]
     return positions[seen[positions] | large]
+
+
+def _few_training_samples(run: RunView) -> bool:
+    """Whether the training accuracy's steps count the training samples (at most 500 of them)."""
+    if run.accuracy_key is None:
+        return False
+    _, accuracy = run.curves.series(run.accuracy_key)
+    return exact_sample_count(accuracy) is not None
 
 
 def _enough(count: int, steps: int, run: RunView, *, capped: bool = False) -> bool:
