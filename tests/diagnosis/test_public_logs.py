@@ -366,8 +366,10 @@ LATER_BATCHES = {
     # (`bl_005`, both readers' label): 6/10.
     "heldout63": (6, 10, 6),
     # `bm` (3 Flair console logs; the reader learned that a `DEV :` line is validation and a
-    # `TEST :` line a test set, both read over the training loss before): 1/3 (0/3).
-    "heldout64": (1, 3, 2),
+    # `TEST :` line a test set, both read over the training loss before): 1/3 (0/3). Then a
+    # validation score that is a share of its samples stands in for the accuracy that tells the
+    # small set's noise (`bm_003`: healthy, both readers' label): 2/3.
+    "heldout64": (2, 3, 2),
     # `bn` (20 JSON histories; the reader learned a history cut off at its end and per-sample
     # labels saved beside the curves, two files it had refused): 9/20 (9/20). Then a summed loss
     # far above the chance level while the accuracy rose is judged by its course (`bn_013`:
@@ -384,8 +386,10 @@ LATER_BATCHES = {
     # `bq` (15 Flair `loss.tsv` files and 4 logs; the reader learned the empty cell Flair writes
     # beyond its header, in four files it had refused): 10/19 (9/19). Then a test set's accuracy
     # is not the training accuracy (`bq_007`), and training and validation losses both exactly 0
-    # throughout are `suspicious_validation` (`bq_010`), both readers' clear labels: 12/19.
-    "heldout68": (12, 19, 14),
+    # throughout are `suspicious_validation` (`bq_010`), both readers' clear labels: 12/19. Then
+    # validation jumps on 31 documents within the set's noise are not `unstable` (`bq_005`, healthy
+    # to both readers, unstable their second label; it reads still_improving): 13 defensible.
+    "heldout68": (12, 19, 13),
 }
 #: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout68`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
@@ -409,14 +413,14 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (39/73 on the last six batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (40/73 on the last six batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     scores = [_right(results, split) for split in (f"heldout{n}" for n in range(63, 69))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_six_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_three_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -478,11 +482,11 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_six_kn
     # epochs at an unchanged 99.1% (`overfitting`). Batch `bb` added one, `unstable`: validation jumps
     # of 69% and 82% at epochs 4 and 7 of 10, before a step down of the rate, calm over the last
     # three at 99.4% (one reader: clearly healthy; the other: healthy, still improving second).
-    # Batches `bl` to `bq` added two, `unstable`, each with it as both readers' second label:
-    # validation jumps of 30-100% on a dev set scored 97-99.5% (`bm_003`), and on 31 documents near
-    # a loss of 0.002 (`bq_005`). A third, a training-loss jump of 10× on 56 images at 98% accuracy
-    # while the validation loss fell (`bn_012`), and `d_042` with it, are healthy since a jump the
-    # validation loss does not show is noise on a training set its accuracy counts.
+    # Batches `bl` to `bq` added three, `unstable`, none of them left: a training-loss jump of 10×
+    # on 56 images at 98% accuracy while the validation loss fell (`bn_012`, and `d_042` with it)
+    # is noise on a training set its accuracy counts; validation jumps of 30-100% on a dev set
+    # scored 97-99.5% (`bm_003`) and on 31 documents near a loss of 0.002 (`bq_005`, and `ao_011`
+    # with it) are within the set's noise once a score that is a share of its samples tells it.
     assert flagged == [
         "ad_013.json",
         "af_013.json",
@@ -491,15 +495,12 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_six_kn
         "ak_001.csv",
         "am_020.csv",
         "an_012.json",
-        "ao_011.csv",
         "as_018.csv",
         "aw_015.csv",
         "ay_004.csv",
         "ay_018.csv",
         "az_008.json",
         "bb_016.json",
-        "bm_003.log",
-        "bq_005.tsv",
         "d_019.csv",
         "n_016.json",
         "n_017.json",

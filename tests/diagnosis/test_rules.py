@@ -136,6 +136,20 @@ def test_large_training_jumps_with_calm_validation_on_a_small_training_set_are_n
     assert "unstable" in kinds(run)
 
 
+def test_a_score_that_is_a_share_of_a_small_validation_set_tells_its_jumps_from_noise():
+    # A published Flair run: a dev set of 200 scored 97-99.5%; its loss rests on a few mistakes.
+    run = {
+        "loss": [0.4272, 0.3226, 0.2741, 0.1682, 0.089, 0.0339, 0.0482, 0.0474, 0.0372, 0.0219],
+        "val_loss": [0.2708, 0.2432, 0.1837, 0.06049, 0.07617, 0.08529, 0.0509, 0.07741, 0.03276, 0.06675],
+    }
+    assert diagnose(run).primary.kind == "unstable"
+    score = [0.845, 0.85, 0.95, 0.97, 0.975, 0.975, 0.985, 0.975, 0.995, 0.975]  # multiples of 1/200
+    assert "unstable" not in diagnose({**run, "val_score": score}).kinds
+    # A score that is no share of samples (an F1 of several classes) tells nothing of the set's size.
+    f1 = [0.8412, 0.8533, 0.9476, 0.9688, 0.9741, 0.9739, 0.9846, 0.9748, 0.9951, 0.9747]
+    assert diagnose({**run, "val_score": f1}).primary.kind == "unstable"
+
+
 def test_a_single_spike_is_not_unstable():
     run = synthetic.healthy(30)
     run["loss"][15] *= 3.0

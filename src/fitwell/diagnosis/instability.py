@@ -88,9 +88,10 @@ def _beyond_sampling_noise(run: RunView, tops: np.ndarray) -> np.ndarray:
     (fewer than `val_few_mistakes`), and one more confident mistake doubles it: such a jump, with
     the accuracy moving by a sample or two, is the noise of the set, not a model thrown off course.
     With many mistakes, or without a validation accuracy (or when the set's size cannot be told),
-    every jump counts.
+    every jump counts. Without one named so, a validation score that is a share of its samples
+    (every value a whole multiple of `1/N`, as Flair's `score` on a single-label task) stands in.
     """
-    key = run.val_accuracy_key
+    key = _counted_val_score(run)
     if key is None or not len(tops):
         return tops
     positions, accuracy = run.curves.series(key)
@@ -108,6 +109,20 @@ def _beyond_sampling_noise(run: RunView, tops: np.ndarray) -> np.ndarray:
         if best - float(accuracy[top]) > run.thresholds.val_accuracy_noise * error:
             kept.append(top)
     return np.asarray(kept, dtype=int)
+
+
+def _counted_val_score(run: RunView) -> str | None:
+    """The validation accuracy's key; without one, the first validation score between 0 and 1
+    whose values are whole multiples of `1/N` (`stats.exact_sample_count`): a share of samples."""
+    if run.any_val_accuracy_key is not None:
+        return run.any_val_accuracy_key
+    for key in run.curves.values:
+        if not key.startswith("val_") or key == "val_loss":
+            continue
+        _, values = run.curves.series(key)
+        if np.all((values >= 0.0) & (values <= 1.0)) and exact_sample_count(values) is not None:
+            return key
+    return None
 
 
 def _confirmed_by_validation(run: RunView, positions: np.ndarray, *, strict: bool = False) -> np.ndarray:
