@@ -119,9 +119,7 @@ def _records(
         fold = _next_fold(line, fold, runs)
         pairs = _metrics(line)
         if pairs and all(name.startswith("val_") for name in pairs) and epoch in runs[-1]:
-            # `Validation accuracy: 51%` after its epoch adds what the epoch lacks; an evaluation
-            # printed after training changes none of its values.
-            runs[-1][epoch] = {**pairs, **runs[-1][epoch]}
+            runs[-1][epoch] = _merged(runs[-1][epoch], pairs)  # `Validation accuracy: 51%` after its epoch
             continue
         if not any(is_loss(name) for name in pairs):
             continue
