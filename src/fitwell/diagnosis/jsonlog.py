@@ -66,11 +66,12 @@ def _cut_off(text: str, error: json.JSONDecodeError) -> tuple[dict, str] | None:
     write cut short), up to the last list it holds whole, with the note naming the list that was
     cut; else None (a file broken anywhere else, or closed and broken, is refused)."""
     body = text.rstrip()
-    if not body.lstrip().startswith("{") or error.pos < len(body) - 1 and "Unterminated" not in error.msg:
-        return None
+    at_end = error.pos >= len(body) - 1 or error.msg.startswith("Unterminated")
+    if not body.lstrip().startswith("{") or not at_end:
+        return None  # not JSON of per-epoch lists, or broken before its end
     closed = _closed_top_level_lists(body)
-    if closed is None or not closed:
-        return None
+    if not closed:
+        return None  # whole (closed) and broken, or cut off before its first list closed
     end = closed[-1]
     try:
         data = json.loads(body[: end + 1] + "}")

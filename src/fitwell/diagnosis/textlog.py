@@ -5,17 +5,17 @@ A line that holds `name: number` (or `name=number`) pairs, a loss among them, is
 metrics; so is a line of `Name number` fields set apart by `|`, `,` or `;`
 (`Epoch 3: Train Loss 0.52 | Val Loss 0.61`), or `name number` tokens set apart by spaces alone
 (`epoch 3  train_loss 0.52  val_loss 0.61`); a set named alone is its loss (`train 0.52  val
-0.61`), unless its numbers are whole (the sets' sizes). An `Epoch N` (`Epoch 3/10`, `epoch: 3`, `ep 3`) on its
-line or on a line before names the epoch it belongs to (and is no part of a name after it:
-`Epoch 1 Train Loss: 0.62`). Several records of one epoch make one:
+0.61`), unless its numbers are whole (the sets' sizes), it follows another name (`acc: train
+0.55 val 0.50`) or the line names the sets twice. An `Epoch N` (`Epoch 3/10`, `epoch: 3`, `ep 3`;
+not a setting, `ep=100`) on its line or on a line before names the epoch it belongs to (and is no
+part of a name after it: `Epoch 1 Train Loss: 0.62`). Several records of one epoch make one:
 Keras rewrites its progress line during the epoch and ends it with the validation metrics, so the
 epoch's last full record gives the values, and a line of other names adds its own (validation
 printed apart, `Epoch 3 Validation - Loss: 0.61`, `Evaluation Epoch 3 - Loss: 0.61`, `Val. Loss:
-0.61` or Flair's `DEV : loss 0.61`,
-is read as `val_loss`, and a test set's line, `TEST : loss 0.64`, as `test_loss`, never as the
-training loss; a test set scored once, after training, is no curve;
-a line of validation metrics alone, `Validation accuracy: 51%`, joins the epoch before it; a
-best-so-far value, `Best Valid accuracy: 61%`, is not a curve).
+0.61` or Flair's `DEV : loss 0.61`, is read as `val_loss`, and a test set's line, `TEST : loss
+0.64`, as `test_loss`, never as the training loss; a test set scored once, after training, is no
+curve; a line of validation metrics alone, `Validation accuracy: 51%`, joins the epoch before it;
+a best-so-far value, `Best Valid accuracy: 61%`, is not a curve).
 Without any epoch marker, every record is an epoch (a line printed twice in a row, once: a
 frozen loss in a log with epoch markers keeps its every epoch). When the epoch count starts again
 on a line with a training loss, or a line names the next fold of a cross-validation (`=== Training
