@@ -7,7 +7,7 @@ import numpy as np
 
 from fitwell.diagnosis.findings import Finding
 from fitwell.diagnosis.run import RunView, format_epoch, format_factor, format_number, learning_rate_range
-from fitwell.diagnosis.stats import difference_error, estimated_samples, exact_sample_count
+from fitwell.diagnosis.stats import difference_error, estimated_samples, exact_sample_count, is_fraction
 
 __all__ = ["check_instability", "excursions", "jumps", "peaks", "settled", "spikes"]
 
@@ -120,7 +120,7 @@ def _counted_val_score(run: RunView) -> str | None:
         if not key.startswith("val_") or key == "val_loss":
             continue
         _, values = run.curves.series(key)
-        if np.all((values >= 0.0) & (values <= 1.0)) and exact_sample_count(values) is not None:
+        if is_fraction(values) and exact_sample_count(values) is not None:
             return key
     return None
 
@@ -143,18 +143,10 @@ def _confirmed_by_validation(run: RunView, positions: np.ndarray, *, strict: boo
     recorded = ~np.isnan(val)
     if recorded.sum() < 0.5 * run.n:  # validation too sparse (validation_freq) to judge
         return positions
-    if strict or _few_training_samples(run):
+    if strict or run.training_samples is not None:  # a training set its accuracy's steps count
         return positions[seen[positions]]
     large = run.loss[positions] > (1.0 + run.thresholds.spike_unconfirmed) * run.loss[positions - 1]
     return positions[seen[positions] | large]
-
-
-def _few_training_samples(run: RunView) -> bool:
-    """Whether the training accuracy's steps count the training samples (at most 500 of them)."""
-    if run.accuracy_key is None:
-        return False
-    _, accuracy = run.curves.series(run.accuracy_key)
-    return exact_sample_count(accuracy) is not None
 
 
 def _enough(count: int, steps: int, run: RunView, *, capped: bool = False) -> bool:

@@ -22,7 +22,7 @@ from fitwell.diagnosis.curves import metric_direction
 from fitwell.diagnosis.findings import Finding
 from fitwell.diagnosis.overfitting import metric_gap
 from fitwell.diagnosis.run import RunView, format_number
-from fitwell.diagnosis.stats import estimated_samples, exact_sample_count
+from fitwell.diagnosis.stats import estimated_samples
 
 __all__ = ["check_leakage", "scale_mismatch_note"]
 
@@ -153,7 +153,7 @@ def _perfect_from_the_start(run: RunView, end_ratio: float) -> Finding | None:
     _, accuracy = run.curves.series(key)
     if accuracy[0] >= th.leak_accuracy:
         return None  # perfect everywhere from the start: nothing was learned here to compare
-    trained_on = exact_sample_count(accuracy)
+    trained_on = run.training_samples
     if trained_on is not None and trained_on < th.leak_min_samples:
         return None  # a training set of a few samples: the validation set is fewer still
     if not (exact_zero or end_ratio < th.leak_beats_training_ratio):

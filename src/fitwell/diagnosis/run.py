@@ -186,6 +186,15 @@ class RunView:
         return stats.end_level(values, window)
 
     @cached_property
+    def training_samples(self) -> int | None:
+        """The training set's size when the training accuracy's steps count it (at most 500:
+        `stats.exact_sample_count`), else None."""
+        if self.accuracy_key is None:
+            return None
+        _, accuracy = self.curves.series(self.accuracy_key)
+        return stats.exact_sample_count(accuracy)
+
+    @cached_property
     def val_accuracy_key(self) -> str | None:
         """`val_` + the accuracy key, when validation accuracy was recorded."""
         key = self.accuracy_key
