@@ -68,7 +68,8 @@ REFUSED = (
 #: Tables of numbers without a header row, read as their user reads them: with `columns=` naming
 #: what the repository's code writes (sources_*.csv notes; for `h_014`, `m_009` and `y_010` the collector's
 #: reading of the repository, which the labels' reasons share; for `bk_013`, the code that writes
-#: `epoch loss accuracy`). Without it they are refused.
+#: `epoch loss accuracy`; for `bt_005`, the code that writes each side output's loss, the optimized
+#: loss being the sum of the first four). Without it they are refused.
 NAMED_COLUMNS = {
     "h_014.csv": ("epoch", "loss", "accuracy", "val_loss", "val_accuracy"),
     "m_009.csv": ("loss", "val_loss"),
@@ -77,6 +78,10 @@ NAMED_COLUMNS = {
     "w_024.csv": ("epoch", "train_loss", "grad_norm", "test_accuracy", "test_loss"),
     "y_010.csv": ("loss", "val_loss"),
     "bk_013.txt": ("epoch", "loss", "accuracy"),
+    "bt_005.txt": ("epoch", "side14_loss", "side28_loss", "side56_loss", "final_loss", "final_bce"),
+    "bt_006.txt": ("epoch", "loss"),
+    "bt_011.txt": ("epoch", "loss"),
+    "bt_012.txt": ("epoch", "loss"),
 }
 _LOSSES = {
     "mse": "mse",

@@ -2039,3 +2039,47 @@ def test_a_json_record_without_its_epoch_counts_the_records(tmp_path):
 def test_a_loss_with_no_value_at_any_epoch_is_refused_naming_it():
     with pytest.raises(ValueError, match="'loss' holds no value at any of its 3 epochs in the dict"):
         read_curves({"loss": [None, None, None], "val_loss": [1.0, 0.5, 0.4]})
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # Bookkeeping tokens (`epoch 1`, `time 0.56`) do not outnumber the one `name: value` pair.
+        "epoch {e:3d} loss: {loss:.5f} time 0.56",
+        # A name and its number set apart by a tab, after an `Epoch: N` marker.
+        "Epoch: {e}\tLoss {loss:.4f}",
+    ],
+)
+def test_a_printed_loss_beside_bookkeeping_tokens_is_read(tmp_path, line):
+    path = tmp_path / "loss.txt"
+    losses = [2.8, 0.56, 0.21, 0.15, 0.12]
+    path.write_text("\n".join(line.format(e=e, loss=loss) for e, loss in enumerate(losses, 1)) + "\n")
+    curves = read_curves(path)
+    assert sorted(curves.values) == ["loss"]
+    assert curves.values["loss"].tolist() == losses
+
+
+def test_a_progress_bars_counts_and_version_are_not_metrics(tmp_path):
+    # PyTorch Lightning's progress bars written to a file: the percent done, the batch count and the
+    # run's version number are not curves; the running loss is.
+    lines = []
+    for epoch, loss in enumerate([143.0, 3.48, 3.37, 3.12, 3.03]):
+        lines += [
+            f"Epoch {epoch}:  94% 120/127 [00:23<00:01,  5.03it/s, loss={loss}, v_num=0]",
+            "Validation: 0it [00:00, ?it/s]",
+            "Validation DataLoader 0:   0% 0/7 [00:00<?, ?it/s]",
+            f"Epoch {epoch}: 100%|██████████| 127/127 [00:25<00:00,  5.01it/s, loss={loss}, v_num=0]",
+        ]
+    path = tmp_path / "training.log"
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert sorted(curves.values) == ["loss"]
+    assert curves.values["loss"].tolist() == [143.0, 3.48, 3.37, 3.12, 3.03]
+
+
+def test_a_printed_gans_losses_are_refused_as_a_gans(tmp_path):
+    path = tmp_path / "training.log"
+    lines = [f"2025-06-13 00:42:46 - Epoch {e} Average Loss_G: 0.{9 - e}, Loss_D: 0.3{e}" for e in _EPOCHS]
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(ValueError, match="GAN's generator and discriminator"):
+        read_curves(path)

@@ -29,6 +29,7 @@ __all__ = [
     "bare_set_losses",
     "is_adversarial",
     "is_loss_measure",
+    "is_network_loss",
     "keras_name",
     "keras_named",
     "keras_names",
@@ -550,9 +551,22 @@ def is_adversarial(names: Iterable[str]) -> bool:
         >>> is_adversarial(["loss_G", "loss_D"]), is_adversarial(["train_loss", "dice_loss"])
         (True, False)
     """
-    words = [set(str(name).lower().replace("-", "_").split("_")) for name in names]
-    generator = any(word & {"g", "gen", "generator"} for word in words)
-    return generator and any(word & {"d", "disc", "discriminator", "critic"} for word in words)
+    words = [_name_words(name) for name in names]
+    return any(word & _GENERATOR for word in words) and any(word & _DISCRIMINATOR for word in words)
+
+
+def is_network_loss(name: str) -> bool:
+    """Whether the name is the loss of one of a GAN's two networks (`loss_g`, `average_loss_d`)."""
+    words = _name_words(name)
+    return "loss" in words and bool(words & (_GENERATOR | _DISCRIMINATOR))
+
+
+_GENERATOR = frozenset({"g", "gen", "generator"})
+_DISCRIMINATOR = frozenset({"d", "disc", "discriminator", "critic"})
+
+
+def _name_words(name: object) -> set[str]:
+    return set(str(name).lower().replace("-", "_").split("_"))
 
 
 def _later_phase(names: list[str]) -> str | None:

@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from fitwell.diagnosis.column_names import bare_set_losses, is_loss_measure, keras_name
+from fitwell.diagnosis.column_names import bare_set_losses, is_loss_measure, is_network_loss, keras_name
 
 __all__ = ["read_text_records"]
 
@@ -87,7 +87,10 @@ _NOT_METRICS = (
     "iteration",
     "time",
     "lr_step",
+    "v_num",  # PyTorch Lightning's run version, in its progress bar
 )
+#: What follows a progress bar's count (`Epoch 3:  94% 120/127`, `Validation: 0it`): not a metric.
+_PROGRESS_COUNT = re.compile(r"(?<=%)\s*(?:\|[^|]*\|)?\s*\d+/\d+|(?<=\d)it\b")
 
 
 def read_text_records(
@@ -97,8 +100,10 @@ def read_text_records(
     epoch count starts again: `runs` says how many there were, `first` is the log's first epoch
     number), or None when the text holds fewer than 2 records with a loss. Where no line names a
     loss, a line naming what a loss measures (`Epoch 3: MSE = 7.4, MAE = 2.7`) is a record; which
-    of its names is the loss, the column names decide (`column_names.py`)."""
-    return _records(text, _is_loss) or _records(text, is_loss_measure)
+    of its names is the loss, the column names decide (`column_names.py`). Where neither is found, a
+    line naming a GAN's networks' losses (`Loss_G: 0.14, Loss_D: 0.30`) is one, for the reading to
+    refuse the GAN by name."""
+    return _records(text, _is_loss) or _records(text, is_loss_measure) or _records(text, is_network_loss)
 
 
 def _records(
@@ -173,9 +178,10 @@ def _metrics(line: str) -> dict[str, float]:
     (whichever finds the most), by Keras's names; on a
     line that says it reports validation before its first number (`Epoch 3 Validation - Loss:
     0.61`), the names are validation names."""
-    # The first of the three ways that finds the most numbers (`F1 0.458 |` ends a field on a line
-    # of space-separated tokens: one field, against seven tokens).
-    found = max((list(pattern.finditer(line)) for pattern in (_PAIR, _FIELD, _SPACED)), key=len)
+    # The first of the three ways that finds the most metrics (`F1 0.458 |` ends a field on a line
+    # of space-separated tokens: one field, against seven tokens); bookkeeping does not count
+    # (`epoch   1 loss: 2.83 time 0.56` is one `loss`, not the tokens `epoch 1` and `time 0.56`).
+    found = max((list(pattern.finditer(line)) for pattern in (_PAIR, _FIELD, _SPACED)), key=_metric_count)
     # Whether the line says it reports validation before its first metric (an `[Epoch: 05]` marker
     # before it is not one: `[Epoch: 05] Valid acc: 0.30 | loss: 2.05` is validation).
     metrics = [match for match in found if keras_name(match.group("name").strip()) not in _NOT_METRICS]
@@ -189,8 +195,8 @@ def _metrics(line: str) -> dict[str, float]:
     for match in found:
         raw = _LEADING_EPOCH.sub("", match.group("name").replace(".", " ").strip())
         name = keras_name(raw)
-        if name in _NOT_METRICS or _BEST.search(raw):
-            continue  # bookkeeping, or the best so far (`Best Valid accuracy: 51%`): not a curve
+        if name in _NOT_METRICS or _BEST.search(raw) or _PROGRESS_COUNT.match(line, match.end()):
+            continue  # bookkeeping, the best so far (`Best Valid accuracy: 51%`) or a progress bar's count
         if set_prefix and not name.startswith(("val_", "test_")):
             name = set_prefix + name
         elif name in pairs and in_validation:
@@ -199,6 +205,10 @@ def _metrics(line: str) -> dict[str, float]:
             in_validation = name.startswith("val_")
         pairs[name] = float(match.group("value"))
     return _bare_set_names(line, found, pairs)
+
+
+def _metric_count(found: list[re.Match]) -> int:
+    return sum(keras_name(match.group("name").strip()) not in _NOT_METRICS for match in found)
 
 
 def _bare_set_names(line: str, found: list[re.Match], pairs: dict[str, float]) -> dict[str, float]:
