@@ -39,6 +39,12 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: batches' losses, no epoch's) names nothing a loss. Nor do a log of `Loss 1.24/0.84` pairs
 #: that never says which set is which (`bo_003`), a WGAN's `L_D`/`L_G` (`bp_008`), a physics-informed
 #: network's parts beside a `total` (`bp_010`) and a log in Chinese on one line (`bp_011`).
+#: Batches `br` to `bw`: GANs (`bs_008` printed, `bu_001`, `bv_001`, `bv_003`); two columns of
+#: numbers that no code explains (`br_001`); a batch log of six losses without their total
+#: (`br_006`); a table printed through `logging` under names that hold spaces, runs appended
+#: (`bs_006`); lines written newest first (`bt_001`: read in order, its curves would run backwards);
+#: a Rust list of floats (`bt_003`); `loss: (epoch, value)` tuples (`bt_004`) and `step tensor(…)`
+#: reprs (`bt_007`), each the last batch's loss.
 #: (Read since they were scored: a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
 #: and `rmse` without a `loss`, two training phases side by side, the tables of numbers without
 #: a header in `NAMED_COLUMNS`, and a JSON history that its repository holds cut off, `az_018`,
@@ -61,6 +67,17 @@ REFUSED = (
     "bp_008.txt",
     "bp_010.txt",
     "bp_011.txt",
+    "br_001.txt",
+    "br_006.txt",
+    "bs_006.log",
+    "bs_008.log",
+    "bt_001.txt",
+    "bt_003.txt",
+    "bt_004.txt",
+    "bt_007.txt",
+    "bu_001.json",
+    "bv_001.json",
+    "bv_003.json",
     "f_040.csv",
     "m_010.csv",
     "n_019.log",
@@ -81,6 +98,7 @@ NAMED_COLUMNS = {
     "bt_005.txt": ("epoch", "side14_loss", "side28_loss", "side56_loss", "final_loss", "final_bce"),
     "bt_006.txt": ("epoch", "loss"),
     "bt_011.txt": ("epoch", "loss"),
+    "bt_010.txt": ("epoch", "loss"),
     "bt_012.txt": ("epoch", "loss"),
 }
 _LOSSES = {

@@ -1302,6 +1302,16 @@ def test_columns_read_a_table_after_a_blank_line_and_one_split_by_spaces(tmp_pat
     ]
 
 
+def test_columns_read_printed_epoch_colon_loss_lines_and_their_appended_runs(tmp_path):
+    # `f.write(f"{epoch}: {losses.avg}\n")` in append mode: two launches stopped after epoch 0, the
+    # third ran on. The epoch count starting again splits the runs; the last one is read.
+    printed = tmp_path / "loss.txt"
+    printed.write_text("0: 0.2986\n0: 0.3223\n0: 0.2986\n1: 0.2011\n2: 0.1720\n3: 0.1467\n4: 0.1326\n")
+    curves = read_curves(printed, columns=["epoch", "loss"])
+    assert curves.values["loss"].tolist() == [0.2986, 0.2011, 0.172, 0.1467, 0.1326]
+    assert "3 runs appended" in curves.notes[1]
+
+
 def test_columns_that_do_not_fit_the_file_are_refused_naming_both(tmp_path):
     table = tmp_path / "table.csv"
     table.write_text("1,0.9,0.8\n2,0.7,0.75\n")

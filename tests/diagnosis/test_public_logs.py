@@ -64,6 +64,7 @@ def test_every_file_is_read_or_refused_saying_what_was_expected():
                 or "holds text, not numbers" in message  # a loss column of text, named
                 or "not the training loss" in message  # a TensorBoard export of another curve
                 or ("looks like JSON but cannot be read" in message and "column" in message)  # cut off
+                or "holds a JSON list, not" in message  # a list of bare numbers, named by nothing
             )
             assert said and ("Expected" in message or "Pass the" in message), (path.name, error)
             refused.append(path.name)
@@ -390,8 +391,31 @@ LATER_BATCHES = {
     # validation jumps on 31 documents within the set's noise are not `unstable` (`bq_005`, healthy
     # to both readers, unstable their second label; it reads still_improving): 13 defensible.
     "heldout68": (12, 19, 13),
+    # Collected after the seventeenth revision, scored once each before anything was revised on
+    # them, with the reader as it stood once it read their formats (in brackets: with the rules and
+    # reader of the session's start). `br` (11 printed logs; the reader learned that bookkeeping
+    # tokens, `epoch 1 … time 0.56`, do not outnumber a line's one `loss:`): 3/11 (3/11); two
+    # columns no code explains and a batch log without a total loss are refused. Then a straight
+    # line at the chance level that fell under 1% in 50 epochs is `not_learning`, not a crawl
+    # (`br_004`, both readers' clear label): 4/11.
+    "heldout69": (4, 11, 7),
+    # `bs` (8 printed logs; the reader learned that a progress bar's percent, count and `v_num`
+    # are not metrics): 4/8 (4/8); a GAN and a table printed through `logging` are refused.
+    "heldout70": (4, 8, 5),
+    # `bt` (12 `loss.txt` files; the reader learned `Epoch: 1<tab>Loss 1.94` lines): 4/12 (3/12);
+    # five are refused (lines newest first, a Rust list, tuples, tensor reprs). Then named columns
+    # split `epoch: loss` lines (`bt_010`): 5/12. Then a last epoch above the first after a fall of
+    # a fifth is `diverged` (`bt_012`, a summed loss that jumped 2.6× and stayed, both readers'
+    # clear label): 6/12.
+    "heldout71": (6, 12, 8),
+    # `bu` (19 JSON histories): 13/19 (13/19); a GAN is refused.
+    "heldout72": (13, 19, 15),
+    # `bv` (19 JSON histories): 5/19 (5/19); two GANs are refused.
+    "heldout73": (5, 19, 10),
+    # `bw` (7 CSV tables): 5/7 (5/7).
+    "heldout74": (5, 7, 5),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout68`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout74`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -413,9 +437,9 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (40/73 on the last six batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (37/76 on the last six batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(63, 69))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(69, 75))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
@@ -543,9 +567,12 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # on: 15 more runs called healthy; the notes fell a little behind, as each batch moves them).
         # Then a jump the validation loss does not show is noise on a small training set: two more
         # runs both readers call healthy are, with three close calls between them (one of each kind).
-        "still_improving": (27, 87, 41, 400),
-        "overfitting": (37, 81, 50, 400),
-        "unstable": (12, 45, 32, 400),
+        # Then batches `br` to `bw` (not revised on): 13 more runs read healthy are called healthy;
+        # so are five more read still improving, three overfitting and one unstable, three of those
+        # nine noted.
+        "still_improving": (29, 92, 43, 413),
+        "overfitting": (38, 84, 50, 413),
+        "unstable": (12, 46, 31, 413),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -557,6 +557,20 @@ def test_a_slow_training_loss_while_validation_stalled_long_ago_is_not_lr_too_lo
     assert diagnose({"loss": loss.tolist(), "val_loss": falling.tolist()}).primary.kind == "lr_too_low"
 
 
+def test_a_straight_line_at_the_chance_level_that_hardly_fell_is_not_learning():
+    # A published stock-movement log: binary cross-entropy 0.6938 → 0.6888 over 50 epochs in a
+    # straight line, the validation accuracy at 50–52% throughout. Under 1% in the whole run at
+    # ln 2 is a model that learned nothing, not a rate too low.
+    run = {"loss": np.linspace(0.6938, 0.6888, 50).tolist(), "val_accuracy": [0.51, 0.515] * 25}
+    binary = {"loss": "sparse_categorical_crossentropy", "num_classes": 2}
+    assert diagnose(run, **binary).primary.kind == "not_learning"
+    # A line that fell 4% from the chance level is a crawl, as is the same line without one.
+    run["loss"] = np.linspace(0.6938, 0.666, 50).tolist()
+    assert diagnose(run, **binary).primary.kind == "lr_too_low"
+    run["loss"] = np.linspace(0.6938, 0.6888, 50).tolist()
+    assert diagnose(run).primary.kind == "lr_too_low"
+
+
 def test_a_curve_that_bent_after_its_first_epoch_is_not_lr_too_low():
     # A published VAE's reconstruction loss: 7% in the first epoch, then under 1% per epoch. The
     # smoothing's end rule alone would extend the later slope back and see a straight line.
@@ -995,6 +1009,16 @@ def test_a_last_epoch_back_above_the_start_is_diverged():
     }
     finding = diagnose(run).primary
     assert finding.kind == "diverged" and "went back above its start" in finding.summary
+
+
+def test_a_jump_above_the_start_that_stays_is_diverged_after_a_fall_of_a_fifth():
+    # A published log of a loss summed over batches: 141536 → 90423 (36% down), then 234150 in one
+    # epoch and flat there to the end.
+    loss = [141536.7, 102750.4, 98813.3, 94549.5, 92027.2, 90423.5, 234149.9, 234135.7, 234135.3, 234134.7]
+    finding = diagnose({"loss": loss}).primary
+    assert finding.kind == "diverged" and "went back above its start" in finding.summary
+    # A run that had hardly moved (8%) before ending above its start lost nothing it had learned.
+    assert "diverged" not in diagnose({"loss": [1.0, 0.95, 0.93, 0.92, 0.94, 1.01]}).kinds
 
 
 def test_a_training_accuracy_that_collapses_and_stays_down_is_diverged():

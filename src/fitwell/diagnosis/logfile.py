@@ -295,7 +295,7 @@ def _transposed(lines: list[str]) -> list[str] | None:
 
 def _read_named(text: str, path: str, columns: Sequence[str]) -> LogFile:
     """A table of numbers without a header row, its columns named by the caller; cells separated
-    by commas, semicolons, tabs or spaces."""
+    by commas, semicolons, tabs, colons or spaces."""
     if isinstance(columns, str) or not all(isinstance(name, str) and name.strip() for name in columns):
         raise TypeError(
             f"columns must be a list of column names, e.g. ['epoch', 'loss', 'val_loss']. Received: "
@@ -317,15 +317,21 @@ def _read_named(text: str, path: str, columns: Sequence[str]) -> LogFile:
     for delimiter in _DELIMITERS:
         if fits(split_cells(first, delimiter)):
             return _read_csv(text, path, named=(delimiter, names))
-    if fits(first.split()):  # `numpy.savetxt`'s default: numbers separated by spaces
-        spaced = "\n".join(",".join(line.split()) for line in lines)
+    # `numpy.savetxt`'s default: numbers separated by spaces; or printed `epoch: loss` lines.
+    if fits(_spaced(first)):
+        spaced = "\n".join(",".join(_spaced(line)) for line in lines)
         return _read_csv(spaced, path, named=(",", names))
     count = f"{len(names)} number{'s' if len(names) > 1 else ''}"
     raise ValueError(
         f"columns gives {len(names)} name{'s' if len(names) > 1 else ''} ({', '.join(names)}), but line "
-        f"{number} of {path!r} does not split into {count} by commas, semicolons, tabs or spaces "
+        f"{number} of {path!r} does not split into {count} by commas, semicolons, tabs, colons or spaces "
         f"({first.strip()[:60]!r}). Name one column per cell, in order."
     )
+
+
+def _spaced(line: str) -> list[str]:
+    """The cells of a line set apart by spaces or colons (`3: 0.2986`, `3 0.2986 0.3117`)."""
+    return line.replace(":", " ").split()
 
 
 def _read_csv(text: str, path: str, named: tuple[str, list[str]] | None = None) -> LogFile:

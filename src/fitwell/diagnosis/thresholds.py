@@ -28,7 +28,11 @@ class Thresholds:
             (up in `diverge_steady_share` of the steps; erratic swings are `unstable`), risen by
             more than this share of the progress made (first value − best): a loss near zero
             that wiggles from 1e-4 to 5e-4 has lost nothing. A last epoch back above the
-            first, after the loss had at least halved, is `diverged` too.
+            first is `diverged` too, after the loss had fallen `diverge_back_above_start_fall`.
+        diverge_back_above_start_fall: See `diverge_lost_share` (at a half, the default until
+            batches `br` to `bw`, a published run that fell 36% and then jumped 2.6× above its
+            start, flat there to the end, read healthy; any fall from 10% to 50% found it and
+            lost no stored run).
         diverge_steady_share: See `diverge_lost_share`.
         diverge_accuracy_held: Not `diverged` by that growth when the training accuracy,
             recorded at every epoch, never fell below this: a near-perfect model's loss swinging
@@ -284,6 +288,7 @@ class Thresholds:
     recent_fraction: float = 0.1
     diverge_growth: float = 3.0
     diverge_lost_share: float = 0.1
+    diverge_back_above_start_fall: float = 0.2
     diverge_steady_share: float = 0.75
     diverge_accuracy_held: float = 0.98
     diverge_above_chance: float = 1.5
