@@ -2093,3 +2093,18 @@ def test_a_printed_gans_losses_are_refused_as_a_gans(tmp_path):
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(ValueError, match="GAN's generator and discriminator"):
         read_curves(path)
+
+
+def test_printed_tensors_in_a_log_are_read_as_their_numbers(tmp_path):
+    # `print(f"Epoch {epoch} loss: {loss}")` without `.item()`: PyTorch prints the tensor.
+    path = tmp_path / "train.log"
+    lines = [
+        f"Epoch {e} loss: tensor({1 / e:.4f}, device='cuda:0', grad_fn=<NllLossBackward0>) "
+        f"val_loss: tf.Tensor({1.2 / e:.4f}, shape=(), dtype=float32)"
+        for e in _EPOCHS
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.0, 0.5, 0.3333, 0.25, 0.2]
+    assert curves.values["val_loss"].tolist() == [1.2, 0.6, 0.4, 0.3, 0.24]
+    assert any("printed tensors" in note for note in curves.notes)

@@ -65,6 +65,7 @@ from fitwell.diagnosis.step_logs import is_step_log, per_evaluation
 from fitwell.diagnosis.table_layouts import MISSING_CELLS as _MISSING
 from fitwell.diagnosis.table_layouts import (
     TENSOR,
+    TENSOR_REPR,
     cell_number,
     is_number,
     one_row_per_epoch,
@@ -367,7 +368,10 @@ def _read_csv(text: str, path: str, named: tuple[str, list[str]] | None = None) 
     if header_index < 0:
         printed = read_text_records(text)
         if printed is not None:
-            return _printed_log(*printed)
+            log = _printed_log(*printed)
+            if TENSOR_REPR.search(text):
+                log.notes.append("read the printed tensors ('tensor(0.52, device=...)') as their numbers.")
+            return log
         if _one_number_per_line(lines):  # `numpy.savetxt("loss.txt", losses)`
             log = _read_csv("loss\n" + text, path)
             log.notes.insert(0, "the file has no header: read its one number per line as the training loss.")

@@ -39,7 +39,10 @@ Rows = list[tuple[int, list[str]]]
 #: Cells that mean "not recorded" (`logfile.py` reads them so too).
 MISSING_CELLS = ("", "NA", "N/A", "None", "null")
 #: A printed PyTorch or TensorFlow scalar: `tensor(0.52, device='cuda:0')`, `tf.Tensor(0.52, ...)`.
-TENSOR = re.compile(r"(?:tf\.)?[Tt]ensor\(\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf)\s*[,)]")
+_TENSOR_HEAD = r"(?:tf\.)?[Tt]ensor\(\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf)\s*"
+TENSOR = re.compile(_TENSOR_HEAD + r"[,)]")
+#: The whole of such a scalar printed in a line, its arguments too (`shape=()` holds parentheses).
+TENSOR_REPR = re.compile(_TENSOR_HEAD + r"(?:,(?:[^()]|\([^()]*\))*)?\)")
 
 
 def cell_number(cell: str) -> float:

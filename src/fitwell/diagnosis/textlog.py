@@ -35,6 +35,7 @@ import re
 from collections.abc import Callable
 
 from fitwell.diagnosis.column_names import bare_set_losses, is_loss_measure, is_network_loss, keras_name
+from fitwell.diagnosis.table_layouts import TENSOR_REPR
 
 __all__ = ["read_text_records"]
 
@@ -114,7 +115,7 @@ def _records(
     marked = bool(_EPOCH.search(text))
     unmarked: dict[str, float] | None = None  # the last record before the first epoch marker
     fold, previous = None, None
-    for line in re.split(r"[\r\n]+", text):
+    for line in re.split(r"[\r\n]+", TENSOR_REPR.sub(r"\1", text)):  # `loss: tensor(0.52, ...)`: 0.52
         if not marked and line.strip() == previous:
             continue  # the line before printed again (with epoch markers, an epoch repeats itself)
         previous = line.strip()
