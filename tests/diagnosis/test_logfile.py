@@ -2080,11 +2080,15 @@ def test_a_progress_bars_counts_and_version_are_not_metrics(tmp_path):
             "Validation DataLoader 0:   0% 0/7 [00:00<?, ?it/s]",
             f"Epoch {epoch}: 100%|██████████| 127/127 [00:25<00:00,  5.01it/s, loss={loss}, v_num=0]",
         ]
+    lines[-1] += "Epoch 4, global step 600: 'val/CER' reached 99.11387 (best 99.11387), saved as top 1"
     path = tmp_path / "training.log"
     path.write_text("\n".join(lines) + "\n")
     curves = read_curves(path)
     assert sorted(curves.values) == ["loss"]
     assert curves.values["loss"].tolist() == [143.0, 3.48, 3.37, 3.12, 3.03]
+    # A percent followed by a count that is no progress bar's (no clock after it) is a metric.
+    path.write_text("".join(f"Epoch {e} Loss: {1 / e:.2f} Acc: 6{e}.0% 6{e}00/10000\n" for e in _EPOCHS))
+    assert read_curves(path).values["acc"].tolist() == [0.61, 0.62, 0.63, 0.64, 0.65]
 
 
 def test_a_printed_gans_losses_are_refused_as_a_gans(tmp_path):
@@ -2105,6 +2109,17 @@ def test_printed_tensors_in_a_log_are_read_as_their_numbers(tmp_path):
     ]
     path.write_text("\n".join(lines) + "\n")
     curves = read_curves(path)
+    assert sorted(curves.values) == ["loss", "val_loss"]  # nothing of the tensors' arguments
     assert curves.values["loss"].tolist() == [1.0, 0.5, 0.3333, 0.25, 0.2]
     assert curves.values["val_loss"].tolist() == [1.2, 0.6, 0.4, 0.3, 0.24]
     assert any("printed tensors" in note for note in curves.notes)
+    # A tensor printed outside the records (a setting) is no reason for the note; nor does an
+    # unclosed one swallow the lines after it.
+    path.write_text(
+        "Model: init tensor(0.02, dtype=torch.float32)\nEpoch 1 loss: 0.9 val: tensor(0.9, device='cuda:0'\n"
+        + "".join(f"Epoch {e} loss: {1 / e:.2f}\n" for e in range(2, 6))
+        + "Notes: 1) the rate was 0.01\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.9, 0.5, 0.33, 0.25, 0.2]
+    assert not any("printed tensors" in note for note in curves.notes)

@@ -881,6 +881,73 @@ def test_validation_perfect_from_the_first_epoch_without_a_training_accuracy():
     assert "suspicious_validation" not in diagnose(flat).kinds
 
 
+def test_a_validation_accuracy_of_exactly_1_at_every_epoch_needs_no_loss_below_training():
+    # A published log: val_acc exactly 1 at all 9 epochs while acc began at 0.969; its validation
+    # loss ends at 72% of the training loss, just above the 70% that a leak otherwise needs.
+    loss = synthetic.decay(9, 0.12, 0.06)
+    run = {
+        "loss": loss.tolist(),
+        "acc": np.linspace(0.969, 0.985, 9).tolist(),
+        "val_loss": (loss * 0.72).tolist(),
+        "val_acc": [1.0] * 9,
+    }
+    finding = diagnose(run).primary
+    assert finding.kind == "suspicious_validation"
+    assert "not one validation sample was missed in 9 epochs" in finding.summary
+    # One miss in 50 at one epoch: a small set an honest model mostly scores perfectly, and a loss
+    # at 72% of the training loss is what dropout gives.
+    near = {**run, "val_acc": [1.0] * 4 + [0.98] + [1.0] * 4}
+    assert "suspicious_validation" not in diagnose(near).kinds
+
+
+def test_a_perfect_validation_accuracy_on_many_samples_is_suspicious_without_a_training_one():
+    # A published log of a token classifier: only the validation accuracy is logged; its steps show
+    # about 14,700 tokens, scored exactly right over the last epochs.
+    n = 12
+    val_accuracy = [1 - 30 / 14700, 1 - 9 / 14700, 1 - 2 / 14700, *[1.0] * (n - 3)]
+    run = {
+        "loss": np.geomspace(0.9, 0.02, n).tolist(),
+        "val_loss": np.geomspace(0.05, 0.001, n).tolist(),
+        "val_token_accuracy": val_accuracy,
+    }
+    finding = diagnose(run).primary
+    assert finding.kind == "suspicious_validation" and finding.evidence["val_samples_at_least"] >= 600
+    # A perfect end on a set of 50 (its steps are 0.02), its loss near the training loss, is an
+    # easy task, honestly scored.
+    small = {
+        **run,
+        "val_loss": np.geomspace(0.85, 0.019, n).tolist(),
+        "val_token_accuracy": [0.9, 0.96, 0.98, *[1.0] * (n - 3)],
+    }
+    assert "suspicious_validation" not in diagnose(small).kinds
+
+
+def test_a_validation_loss_equal_to_the_training_loss_at_every_epoch_was_copied():
+    loss = synthetic.decay(10, 1.2, 0.3).tolist()
+    finding = diagnose({"loss": loss, "val_loss": list(loss)}).primary
+    assert finding.kind == "suspicious_validation"
+    assert "val_loss equals loss at all 10 epochs" in finding.summary
+    # Equal at a few epochs only is a coincidence of rounding, not a copy.
+    some = [*loss[:5], *(value * 1.05 for value in loss[5:])]
+    assert "suspicious_validation" not in diagnose({"loss": loss, "val_loss": some}).kinds
+
+
+def test_a_validation_auc_of_exactly_0_throughout_is_a_set_of_one_class_not_a_coin():
+    # Keras's AUC is 0 when the set holds no positives: a published run's val_auc is 0 at every
+    # epoch while its accuracy moved; read as no better than chance, it had been `not_learning`.
+    n = 8
+    run = {
+        "loss": np.geomspace(0.69, 0.2, n).tolist(),
+        "auc": np.linspace(0.6, 0.95, n).tolist(),
+        "val_loss": np.geomspace(0.5, 0.3, n).tolist(),
+        "val_auc": [0.0] * n,
+        "val_accuracy": np.linspace(0.7, 0.9, n).tolist(),
+    }
+    finding = diagnose(run, loss="binary_crossentropy", num_classes=2).primary
+    assert finding.kind == "suspicious_validation" and "one class only" in finding.summary
+    assert "not_learning" not in diagnose(run, loss="binary_crossentropy", num_classes=2).kinds
+
+
 def test_a_perfect_validation_accuracy_after_one_imperfect_epoch_tells_the_sets_size():
     # A published log (phishing URLs): validation accuracy 0.99917 at the first epoch, then exactly
     # 1 for 19 epochs, with a validation loss 10-60 times below the training loss. Two distinct
@@ -1019,6 +1086,9 @@ def test_a_jump_above_the_start_that_stays_is_diverged_after_a_fall_of_a_fifth()
     assert finding.kind == "diverged" and "went back above its start" in finding.summary
     # A run that had hardly moved (8%) before ending above its start lost nothing it had learned.
     assert "diverged" not in diagnose({"loss": [1.0, 0.95, 0.93, 0.92, 0.94, 1.01]}).kinds
+    # Nor did a noisy one whose last epoch alone is above the start while validation still improves.
+    noisy = {"loss": [2.3, 1.8, 2.0, 1.9, 2.1, 2.35], "val_loss": [2.2, 1.9, 1.85, 1.8, 1.78, 1.75]}
+    assert diagnose(noisy).primary.kind == "still_improving"
 
 
 def test_a_training_accuracy_that_collapses_and_stays_down_is_diverged():

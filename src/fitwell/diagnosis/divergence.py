@@ -142,15 +142,18 @@ def _accuracy_held(run: RunView) -> bool:
 
 
 def _back_above_start(run: RunView) -> Finding | None:
-    """The last epoch's loss above the first epoch's, after the run had brought it
-    `diverge_back_above_start_fall` below: all the progress lost, and more (a summed loss 141536
-    → 90423, then 234150 in one epoch and flat there)."""
+    """The last epoch's loss above the first epoch's, after the run had at least halved it: all the
+    progress lost, and more. After a smaller fall (at least `diverge_back_above_start_fall`), only
+    when the end level (over the end window) is above the start too: a loss that jumped and stayed
+    there (a summed loss 141536 → 90423, then 234150 in one epoch and flat there), not a noisy
+    last epoch."""
     loss = run.loss
     first, last = float(loss[0]), float(loss[-1])
     low_position = int(np.argmin(loss))
     low = float(loss[low_position])
     fallen = (1.0 - run.thresholds.diverge_back_above_start_fall) * first
-    if run.n < 3 or not (0 < low <= fallen and last > first):
+    stayed = low <= 0.5 * first or run.end_loss > first
+    if run.n < 3 or not (0 < low <= fallen and last > first and stayed):
         return None
     epoch = run.epoch_of(run.n - 1)
     return Finding(

@@ -6,7 +6,9 @@ easy tasks score 100% honestly, above all on tiny validation sets. So the rule
 asks for more: a perfect validation accuracy on a set that is not tiny while the
 validation loss is below the training loss; a validation accuracy perfect from the
 first epoch on, while the model was still learning, with a validation loss that
-beats the training loss or reaches exactly 0; or a validation loss far below the
+beats the training loss or reaches exactly 0, or an accuracy of exactly 1 at every
+epoch; a validation loss equal to the training loss at every epoch (a copied column);
+a validation AUC of exactly 0 at every epoch (a set of one class); or a validation loss far below the
 training loss (more than those explain) while validation makes far fewer mistakes
 than training (a few times fewer is what augmentation and dropout give).
 A validation loss hundreds of times below the training loss with an accuracy no
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from fitwell.diagnosis.curves import metric_direction
+from fitwell.diagnosis.curves import is_auc, metric_direction
 from fitwell.diagnosis.findings import Finding
 from fitwell.diagnosis.overfitting import metric_gap
 from fitwell.diagnosis.run import RunView, format_number
@@ -35,6 +37,9 @@ _ADVICE = (
 def check_leakage(run: RunView) -> Finding | None:
     """A perfect validation accuracy that beats training, or a validation loss far below training."""
     th = run.thresholds
+    one_class = _one_class(run)
+    if one_class is not None:
+        return one_class
     if not run.has_val:
         return _perfect_score_throughout(run)
     if run.n < 2:
@@ -42,16 +47,21 @@ def check_leakage(run: RunView) -> Finding | None:
     zero = _zero_throughout(run)
     if zero is not None:
         return zero
-    val_key = run.val_accuracy_key
+    copied = _copied_from_training(run)
+    if copied is not None:
+        return copied
+    # A validation accuracy logged beside a training one, else one logged alone.
+    val_key = run.val_accuracy_key or run.any_val_accuracy_key
     samples = estimated_samples(run.curves.series(val_key)[1]) if val_key else None
     window = min(run.tail, len(run.val_loss))
     end_ratio = _loss_ratio(run.val_loss[-window:], run.loss[run.val_positions[-window:]])
     perfect_at_once = _perfect_from_the_start(run, end_ratio)
     if perfect_at_once is not None:
         return perfect_at_once
-    if val_key is not None:
-        if samples is None or samples < th.leak_min_samples:
-            return None  # a tiny validation set: honest ones of a few dozen often score 100%
+    tiny = samples is None or samples < th.leak_min_samples
+    if tiny and run.val_accuracy_key is not None:
+        return None  # a tiny validation set: honest ones of a few dozen often score 100%
+    if val_key is not None and samples is not None and not tiny:
         perfect = _perfect_on_many(run, val_key, samples, window, end_ratio)
         if perfect is not None:
             return perfect
@@ -129,15 +139,18 @@ def _loss_ratio(val_loss: np.ndarray, loss: np.ndarray) -> float:
 def _perfect_from_the_start(run: RunView, end_ratio: float) -> Finding | None:
     """Validation accuracy perfect at every epoch, the first included, while the training
     accuracy of the first epoch was not (the model was still learning), and the validation loss
-    beats the training loss or reaches exactly 0: the validation set is trivially easy (leaked
-    samples, the target among the inputs, or constant targets), whatever its size; unless the
-    training accuracy's steps show a training set under `leak_min_samples` (0.4, 0.6, 0.8 on 5
-    images): a validation set split from it holds a handful, which an honest model often gets all
-    right.
+    beats the training loss or reaches exactly 0, or the accuracy is exactly 1 at every epoch (a
+    score that never once missed says by itself what a loss below the training loss would): the
+    validation set is trivially easy (leaked samples, the target among the inputs, or constant
+    targets), whatever its size; unless the training accuracy's steps show a training set under
+    `leak_min_samples` (0.4, 0.6, 0.8 on 5 images): a validation set split from it holds a
+    handful, which an honest model often gets all right.
 
     Without a training accuracy, the training loss tells that the model was still learning: it
     fell by more than half after the first epoch. Then only a validation loss of exactly 0 counts
-    (every prediction exact), since beating the training loss is what dropout does too."""
+    (every prediction exact): beating the training loss is what dropout does too, and without the
+    training accuracy's steps nothing tells a set of a handful, which an honest model often gets
+    all right at once."""
     th = run.thresholds
     key, val_key = run.accuracy_key, run.any_val_accuracy_key
     if val_key is None:
@@ -156,7 +169,8 @@ def _perfect_from_the_start(run: RunView, end_ratio: float) -> Finding | None:
     trained_on = run.training_samples
     if trained_on is not None and trained_on < th.leak_min_samples:
         return None  # a training set of a few samples: the validation set is fewer still
-    if not (exact_zero or end_ratio < th.leak_beats_training_ratio):
+    exact_one = bool(np.all(val_accuracy == 1.0))
+    if not (exact_zero or exact_one or end_ratio < th.leak_beats_training_ratio):
         return None
     return _trivially_easy(run, float(val_accuracy[0]), float(accuracy[0]), exact_zero, end_ratio)
 
@@ -196,6 +210,52 @@ def _zero_throughout(run: RunView) -> Finding | None:
     )
 
 
+def _copied_from_training(run: RunView) -> Finding | None:
+    """A validation loss equal to the training loss, value for value, at every epoch (at least 3)
+    while the training loss changed: no two sets give the same mean loss to every digit; the
+    training loss was copied into the validation column (or the training data evaluated with the
+    same batches), and the validation measures nothing."""
+    if len(run.val_loss) < 3:
+        return None
+    train = run.loss[run.val_positions]
+    if not bool(np.all(run.val_loss == train)) or float(np.max(train)) == float(np.min(train)):
+        return None
+    return Finding(
+        "suspicious_validation",
+        "warning",
+        [run.epoch_of(0)],
+        {"epochs": len(run.val_loss)},
+        "Check that the validation loss is computed on held-out data, not copied from the training "
+        "loss; EarlyStopping and ModelCheckpoint monitoring val_loss follow the training loss until then.",
+        f"val_loss equals loss at all {len(run.val_loss)} epochs, value for value: the validation "
+        "column repeats the training loss and measures nothing.",
+    )
+
+
+def _one_class(run: RunView) -> Finding | None:
+    """A validation AUC of exactly 0 at every epoch (at least 3): no model ranks every sample
+    exactly backwards epoch after epoch; an AUC is 0 when the set holds no positives (or no
+    negatives), so the validation set holds one class, and its loss and accuracy say only how
+    that class is scored."""
+    for key in run.curves.values:
+        if not (key.startswith("val_") and is_auc(key)):
+            continue
+        _, values = run.curves.series(key)
+        if len(values) >= 3 and bool(np.all(values == 0.0)):
+            return Finding(
+                "suspicious_validation",
+                "warning",
+                [run.epoch_of(0)],
+                {"metric": key, "value": 0.0},
+                "Check that the validation data holds samples of every class (a split taken from the "
+                "end of sorted data holds one); until then its loss and accuracy say how that one "
+                "class is scored, not how the model separates them.",
+                f"{key} is exactly 0 at all {len(values)} epochs: an AUC is 0 when the set holds "
+                "one class only, so the validation measures nothing of the ranking.",
+            )
+    return None
+
+
 def _still_learning(run: RunView) -> bool:
     """Whether the training loss fell by more than half after the first epoch (at least 3): the
     model was still learning, so a validation score that never moved measured nothing."""
@@ -229,14 +289,19 @@ def _perfect_score_throughout(run: RunView) -> Finding | None:
 
 
 def _trivially_easy(
-    run: RunView, val_accuracy: float, accuracy: float | None, exact_zero: bool, end_ratio: float = 0.0
+    run: RunView,
+    val_accuracy: float,
+    accuracy: float | None,
+    exact_zero: bool,
+    end_ratio: float = float("nan"),
 ) -> Finding:
     key, val_key = run.accuracy_key, run.any_val_accuracy_key
-    loss_text = (
-        "val_loss reaches exactly 0"
-        if exact_zero
-        else f"val_loss ends at {_share(end_ratio)} of the training loss"
-    )
+    if exact_zero:
+        loss_text = "val_loss reaches exactly 0"
+    elif np.isfinite(end_ratio) and end_ratio < run.thresholds.leak_beats_training_ratio:
+        loss_text = f"val_loss ends at {_share(end_ratio)} of the training loss"
+    else:
+        loss_text = f"not one validation sample was missed in {run.curves.series(val_key)[1].size} epochs"
     still_learning = (
         f"when {key} was {format_number(accuracy)}"
         if accuracy is not None

@@ -65,7 +65,6 @@ from fitwell.diagnosis.step_logs import is_step_log, per_evaluation
 from fitwell.diagnosis.table_layouts import MISSING_CELLS as _MISSING
 from fitwell.diagnosis.table_layouts import (
     TENSOR,
-    TENSOR_REPR,
     cell_number,
     is_number,
     one_row_per_epoch,
@@ -368,10 +367,7 @@ def _read_csv(text: str, path: str, named: tuple[str, list[str]] | None = None) 
     if header_index < 0:
         printed = read_text_records(text)
         if printed is not None:
-            log = _printed_log(*printed)
-            if TENSOR_REPR.search(text):
-                log.notes.append("read the printed tensors ('tensor(0.52, device=...)') as their numbers.")
-            return log
+            return _printed_log(*printed)
         if _one_number_per_line(lines):  # `numpy.savetxt("loss.txt", losses)`
             log = _read_csv("loss\n" + text, path)
             log.notes.insert(0, "the file has no header: read its one number per line as the training loss.")
@@ -438,7 +434,11 @@ def _table_values(
 
 
 def _printed_log(
-    columns: dict[str, list[float | None]], epochs: list[int] | None, runs: int, first: int | None
+    columns: dict[str, list[float | None]],
+    epochs: list[int] | None,
+    runs: int,
+    first: int | None,
+    tensors: bool,
 ) -> LogFile:
     last = f", of the last of {runs} runs (the epoch count or the fold starts again)" if runs > 1 else ""
     note = (
@@ -447,7 +447,10 @@ def _printed_log(
     )
     epochs, counted = counted_from_zero(epochs, first, own_numbers=True)  # `Epoch 3/10` counts from 1
     named, renamed = keras_named(columns)  # e.g. a test set evaluated every epoch, without validation
-    return LogFile(named, epochs, [note, *filter(None, [renamed, counted])])
+    read_tensors = (
+        "read the printed tensors ('tensor(0.52, device=...)') as their numbers." if tensors else None
+    )
+    return LogFile(named, epochs, [note, *filter(None, [renamed, counted, read_tensors])])
 
 
 def counted_from_zero(

@@ -216,6 +216,8 @@ def _ranks_like_a_coin(run: RunView, needed: int) -> tuple[dict, str] | None:
         positions, values = run.curves.series(name)
         if len(values) < needed or not stats.is_fraction(values):
             continue  # too few epochs, or not a score between 0 and 1
+        if bool(np.all(values == 0.0)):
+            continue  # exactly 0 throughout: a set of one class, not a coin (`leakage._one_class`)
         if float(np.max(np.abs(values - 0.5))) <= th.not_learning_auc_margin:
             return (
                 {"metric": name, "constant_value": 0.5},

@@ -42,7 +42,7 @@ MISSING_CELLS = ("", "NA", "N/A", "None", "null")
 _TENSOR_HEAD = r"(?:tf\.)?[Tt]ensor\(\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf)\s*"
 TENSOR = re.compile(_TENSOR_HEAD + r"[,)]")
 #: The whole of such a scalar printed in a line, its arguments too (`shape=()` holds parentheses).
-TENSOR_REPR = re.compile(_TENSOR_HEAD + r"(?:,(?:[^()]|\([^()]*\))*)?\)")
+TENSOR_REPR = re.compile(_TENSOR_HEAD + r"(?:,(?:[^()\n]|\([^()\n]*\))*)?\)")
 
 
 def cell_number(cell: str) -> float:

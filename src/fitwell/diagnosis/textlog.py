@@ -26,7 +26,11 @@ Keras's (`Train Loss` → `loss`, `Val Acc` → `val_acc`; a name the line repea
 validation name is validation's: the second `Acc` of `Train Loss=0.13 Acc=0.94 | Val Loss=0.06
 Acc=0.97`; a hyphen before a letter is part of a name, `Multi-class Loss`, while one between
 spaces sets fields apart), and a `%` after a number is dropped
-(accuracy in percent is then divided by 100 as for a CSV).
+(accuracy in percent is then divided by 100 as for a CSV). A printed tensor is its number
+(`loss: tensor(0.52, device='cuda:0')`); a progress bar's percent and count (`Epoch 3:  94%
+120/127 [00:23<00:01, ...]`) and bookkeeping (`time 0.56`, Lightning's `v_num`) are no metrics.
+Where no line names a loss, the reading tries what a loss measures (`MSE = 7.4`), then a GAN's
+networks' losses (`Loss_G`, `Loss_D`), which the caller refuses by name.
 """
 
 from __future__ import annotations
@@ -90,16 +94,19 @@ _NOT_METRICS = (
     "lr_step",
     "v_num",  # PyTorch Lightning's run version, in its progress bar
 )
-#: What follows a progress bar's count (`Epoch 3:  94% 120/127`, `Validation: 0it`): not a metric.
-_PROGRESS_COUNT = re.compile(r"(?<=%)\s*(?:\|[^|]*\|)?\s*\d+/\d+|(?<=\d)it\b")
+#: What follows a progress bar's percent (`Epoch 3:  94% 120/127 [00:23<00:01, ...]`, tqdm's count and
+#: its clock) or count (`Validation: 0it`): not a metric.
+_PROGRESS_COUNT = re.compile(r"(?<=%)\s*(?:\|[^|\w:]*\|)?\s*\d+/\d+\s*\[|(?<=\d)it\b")
 
 
-def read_text_records(
-    text: str,
-) -> tuple[dict[str, list[float | None]], list[int] | None, int, int | None] | None:
-    """`(columns, epochs, runs, first)` read from a printed training log (of the last run when the
-    epoch count starts again: `runs` says how many there were, `first` is the log's first epoch
-    number), or None when the text holds fewer than 2 records with a loss. Where no line names a
+Records = tuple[dict[str, list[float | None]], list[int] | None, int, int | None, bool]
+
+
+def read_text_records(text: str) -> Records | None:
+    """`(columns, epochs, runs, first, tensors)` read from a printed training log (of the last run
+    when the epoch count starts again: `runs` says how many there were, `first` is the log's first
+    epoch number; `tensors`, whether a record's line printed a tensor, `loss: tensor(0.52, ...)`,
+    read as its number), or None when the text holds fewer than 2 records with a loss. Where no line names a
     loss, a line naming what a loss measures (`Epoch 3: MSE = 7.4, MAE = 2.7`) is a record; which
     of its names is the loss, the column names decide (`column_names.py`). Where neither is found, a
     line naming a GAN's networks' losses (`Loss_G: 0.14, Loss_D: 0.30`) is one, for the reading to
@@ -107,15 +114,15 @@ def read_text_records(
     return _records(text, _is_loss) or _records(text, is_loss_measure) or _records(text, is_network_loss)
 
 
-def _records(
-    text: str, is_loss: Callable[[str], bool]
-) -> tuple[dict[str, list[float | None]], list[int] | None, int, int | None] | None:
+def _records(text: str, is_loss: Callable[[str], bool]) -> Records | None:
     runs: list[dict[int, dict[str, float]]] = [{}]
+    tensors = False  # whether a line read into a record printed a tensor
     epoch: int | None = None
     marked = bool(_EPOCH.search(text))
     unmarked: dict[str, float] | None = None  # the last record before the first epoch marker
     fold, previous = None, None
-    for line in re.split(r"[\r\n]+", TENSOR_REPR.sub(r"\1", text)):  # `loss: tensor(0.52, ...)`: 0.52
+    for printed in re.split(r"[\r\n]+", text):
+        line = TENSOR_REPR.sub(r"\1", printed)  # `loss: tensor(0.52, device='cuda:0')`: 0.52
         if not marked and line.strip() == previous:
             continue  # the line before printed again (with epoch markers, an epoch repeats itself)
         previous = line.strip()
@@ -126,9 +133,11 @@ def _records(
         pairs = _metrics(line)
         if pairs and all(name.startswith("val_") for name in pairs) and epoch in runs[-1]:
             runs[-1][epoch] = _merged(runs[-1][epoch], pairs)  # `Validation accuracy: 51%` after its epoch
+            tensors |= line != printed
             continue
         if not any(is_loss(name) for name in pairs):
             continue
+        tensors |= line != printed
         if marked and epoch is None:
             unmarked = pairs  # metrics printed before the first epoch (a summary, an evaluation)
             continue
@@ -157,7 +166,7 @@ def _records(
         if sum(value is not None for value in columns[name]) < 2:
             del columns[name]  # the test set scored once, after training: a result, not a curve
     first = min(runs[0]) if marked and runs[0] else None
-    return columns, (order if marked else None), len(runs), first
+    return columns, (order if marked else None), len(runs), first, tensors
 
 
 def _next_fold(line: str, fold: int | None, runs: list[dict[int, dict[str, float]]]) -> int | None:
@@ -176,17 +185,24 @@ def _is_loss(name: str) -> bool:
 
 def _metrics(line: str) -> dict[str, float]:
     """The `name: number` pairs of a line, its `Name number` fields or its `name number` tokens
-    (whichever finds the most), by Keras's names; on a
-    line that says it reports validation before its first number (`Epoch 3 Validation - Loss:
-    0.61`), the names are validation names."""
-    # The first of the three ways that finds the most metrics (`F1 0.458 |` ends a field on a line
-    # of space-separated tokens: one field, against seven tokens); bookkeeping does not count
-    # (`epoch   1 loss: 2.83 time 0.56` is one `loss`, not the tokens `epoch 1` and `time 0.56`).
-    found = max((list(pattern.finditer(line)) for pattern in (_PAIR, _FIELD, _SPACED)), key=_metric_count)
+    (whichever finds a loss, then the most metrics), by Keras's names; on a line that says it reports
+    validation before its first number (`Epoch 3 Validation - Loss: 0.61`), the names are
+    validation names."""
+    # The first of the three ways that finds a loss, then the most metrics (`F1 0.458 |` ends a
+    # field on a line of space-separated tokens: one field, against seven tokens); what is no
+    # metric does not count (`epoch   1 loss: 2.83 time 0.56` is one `loss`, not the tokens `epoch
+    # 1` and `time 0.56`; a progress bar glued to a checkpoint's message, `…loss=3.48]Epoch 1:
+    # 'val/CER' reached 100.0 … top 1`, is its `loss`).
+    found = max(
+        (
+            [match for match in pattern.finditer(line) if _is_metric(line, match)]
+            for pattern in (_PAIR, _FIELD, _SPACED)
+        ),
+        key=lambda matches: (sum(_is_loss(keras_name(_raw_name(match))) for match in matches), len(matches)),
+    )
     # Whether the line says it reports validation before its first metric (an `[Epoch: 05]` marker
     # before it is not one: `[Epoch: 05] Valid acc: 0.30 | loss: 2.05` is validation).
-    metrics = [match for match in found if keras_name(match.group("name").strip()) not in _NOT_METRICS]
-    before = line[: metrics[0].end("name")] if metrics else ""
+    before = line[: found[0].end("name")] if found else ""
     named = _SET_WORD.search(before)
     set_prefix = "val_" if _VALIDATION.search(before) else ""
     if not set_prefix and named:
@@ -194,10 +210,8 @@ def _metrics(line: str) -> dict[str, float]:
     pairs: dict[str, float] = {}
     in_validation = False  # whether the last name that named its set named validation
     for match in found:
-        raw = _LEADING_EPOCH.sub("", match.group("name").replace(".", " ").strip())
+        raw = _raw_name(match)
         name = keras_name(raw)
-        if name in _NOT_METRICS or _BEST.search(raw) or _PROGRESS_COUNT.match(line, match.end()):
-            continue  # bookkeeping, the best so far (`Best Valid accuracy: 51%`) or a progress bar's count
         if set_prefix and not name.startswith(("val_", "test_")):
             name = set_prefix + name
         elif name in pairs and in_validation:
@@ -208,8 +222,20 @@ def _metrics(line: str) -> dict[str, float]:
     return _bare_set_names(line, found, pairs)
 
 
-def _metric_count(found: list[re.Match]) -> int:
-    return sum(keras_name(match.group("name").strip()) not in _NOT_METRICS for match in found)
+def _raw_name(match: re.Match) -> str:
+    """A match's name as printed, without an epoch's number before it (`Epoch 1 Train Loss`)."""
+    return _LEADING_EPOCH.sub("", match.group("name").replace(".", " ").strip())
+
+
+def _is_metric(line: str, match: re.Match) -> bool:
+    """Whether a `name number` match of the line is a metric: not bookkeeping (`epoch 3`, `time
+    0.56`), not the best so far (`Best Valid accuracy: 51%`), not a progress bar's count."""
+    raw = _raw_name(match)
+    return (
+        keras_name(raw) not in _NOT_METRICS
+        and not _BEST.search(raw)
+        and not _PROGRESS_COUNT.match(line, match.end())
+    )
 
 
 def _bare_set_names(line: str, found: list[re.Match], pairs: dict[str, float]) -> dict[str, float]:

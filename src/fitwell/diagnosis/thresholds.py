@@ -28,11 +28,11 @@ class Thresholds:
             (up in `diverge_steady_share` of the steps; erratic swings are `unstable`), risen by
             more than this share of the progress made (first value − best): a loss near zero
             that wiggles from 1e-4 to 5e-4 has lost nothing. A last epoch back above the
-            first is `diverged` too, after the loss had fallen `diverge_back_above_start_fall`.
-        diverge_back_above_start_fall: See `diverge_lost_share` (at a half, the default until
-            batches `br` to `bw`, a published run that fell 36% and then jumped 2.6× above its
-            start, flat there to the end, read healthy; any fall from 10% to 50% found it and
-            lost no stored run).
+            first is `diverged` too, after the loss had at least halved.
+        diverge_back_above_start_fall: After a smaller fall, of at least this fraction, a last
+            epoch above the first is `diverged` when the end level is above the first too: a
+            loss that jumped and stayed there (a published run fell 36%, then jumped 2.6× above
+            its start and stayed flat), not one noisy last epoch.
         diverge_steady_share: See `diverge_lost_share`.
         diverge_accuracy_held: Not `diverged` by that growth when the training accuracy,
             recorded at every epoch, never fell below this: a near-perfect model's loss swinging
