@@ -75,7 +75,11 @@ def _quotable(curves, kwargs, diagnosis) -> set[str]:
         values.add(format_number(math.log(2)))
     values.add(format_number(Thresholds().good_accuracy))  # "short of a good value (…, under 0.85)"
     values.add(format_number(Thresholds().good_auc))  # "(val_auc at the end: …, under 0.7)"
-    values.add(format_number(0.5 + Thresholds().not_learning_accuracy_margin))  # "val_auc …, under 0.6"
+    margin = Thresholds().not_learning_accuracy_margin
+    values.add(format_number(0.5 + margin))  # "val_auc …, under 0.6"
+    values.add(format_number(margin))  # "val_mcc never got clearly above 0 …, under 0.1"
+    if kwargs.get("num_classes"):  # "never got clearly above chance (1/7 = 0.1429) …, under 0.2429"
+        values.update(format_number(1 / kwargs["num_classes"] + extra) for extra in (0.0, margin))
     return values
 
 

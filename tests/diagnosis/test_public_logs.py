@@ -569,10 +569,12 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # runs both readers call healthy are, with three close calls between them (one of each kind).
         # Then batches `br` to `bw` (not revised on): 13 more runs read healthy are called healthy;
         # so are five more read still improving, three overfitting and one unstable, three of those
-        # nine noted.
+        # nine noted. Then validation jumps on a small set count where its accuracy at the jump is
+        # below 0.9: five runs read unstable and called healthy are unstable, and one read
+        # overfitting, noted, moves to unstable.
         "still_improving": (29, 92, 43, 413),
-        "overfitting": (38, 84, 50, 413),
-        "unstable": (12, 46, 31, 413),
+        "overfitting": (37, 83, 50, 413),
+        "unstable": (12, 41, 31, 413),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -150,6 +150,20 @@ def test_a_score_that_is_a_share_of_a_small_validation_set_tells_its_jumps_from_
     assert diagnose({**run, "val_score": f1}).primary.kind == "unstable"
 
 
+def test_validation_jumps_on_a_small_set_count_where_its_accuracy_is_far_from_perfect():
+    # A set of 16 images: the loss jumps where the accuracy falls from 1 to 10/16 and back. A set
+    # scored that badly at the jump is no loss resting on a mistake or two: its swings count.
+    run = {
+        "loss": np.geomspace(0.9, 0.1, 12).tolist(),
+        "val_loss": [0.7, 0.5, 0.35, 0.9, 0.3, 0.28, 0.85, 0.26, 0.25, 0.8, 0.24, 0.23],
+        "val_accuracy": [0.75, 0.875, 1.0, 0.625, 1.0, 1.0, 0.625, 1.0, 1.0, 0.625, 1.0, 1.0],
+    }
+    assert diagnose(run).primary.kind == "unstable"
+    # The same jumps with one image of 16 wrong at each are the set's noise.
+    nearly = {**run, "val_accuracy": [0.75, 0.875, 1.0, 0.9375, 1.0, 1.0, 0.9375, 1.0, 1.0, 0.9375, 1.0, 1.0]}
+    assert "unstable" not in diagnose(nearly).kinds
+
+
 def test_a_single_spike_is_not_unstable():
     run = synthetic.healthy(30)
     run["loss"][15] *= 3.0
@@ -369,6 +383,52 @@ def test_a_loss_flat_after_its_first_epoch_with_no_metric_gain_is_not_learning()
     # A loss that fell 6% after its first epoch is moving (slowly: judged by the other rules).
     moving = {"loss": [2.49 - 0.015 * i - (0.2 if i else 0) for i in range(10)], "val_loss": run["val_loss"]}
     assert "not_learning" not in diagnose(moving).kinds
+
+
+def test_a_loss_flat_after_its_first_epoch_is_not_learning_with_a_chance_level_known_too():
+    # A published multi-label run: binary cross-entropy of rare labels sits at the labels' prior,
+    # 0.36, far below ln 2 = 0.69, flat from its second epoch: "never got below chance" cannot see it.
+    run = {
+        "loss": [0.3644, *np.full(9, 0.357) + np.array([0, 1, -1, 0, 1, 0, -1, 0, 0]) * 2e-4],
+        "val_loss": [0.3661, 0.3632, 0.3617, 0.3625, 0.3631, 0.3628, 0.3630, 0.3629, 0.3632, 0.3630],
+    }
+    binary = {"loss": "binary_crossentropy", "num_classes": 2}
+    finding = diagnose(run, **binary).primary
+    assert finding.kind == "not_learning" and "after its first epoch the loss hardly moved" in finding.summary
+
+
+def test_accuracies_that_never_rose_above_chance_are_not_learning_though_the_loss_edged_below_it():
+    # A published run on 7 balanced classes: the loss edged 6% below ln 7 = 1.95 while both
+    # accuracies stayed within 0.1 of 1/7.
+    n = 15
+    run = {
+        "loss": (1.83 + 0.16 * np.exp(-np.arange(n) / 2)).tolist(),
+        "accuracy": np.linspace(0.15, 0.2, n).tolist(),
+        "val_loss": np.linspace(1.91, 1.84, n).tolist(),
+        "val_accuracy": np.linspace(0.13, 0.2, n).tolist(),
+    }
+    seven = {"loss": "sparse_categorical_crossentropy", "num_classes": 7}
+    finding = diagnose(run, **seven).primary
+    assert finding.kind == "not_learning" and "never got clearly above chance (1/7" in finding.summary
+    # A validation accuracy that rose to 0.35 (more than 0.1 above 1/7) learned something.
+    learned = {**run, "val_accuracy": np.linspace(0.13, 0.35, n).tolist()}
+    assert "not_learning" not in diagnose(learned, **seven).kinds
+
+
+def test_a_matthews_correlation_at_0_is_not_learning_even_while_the_loss_crawls():
+    # A published run that predicts nearly every sample positive: val_mcc at most 0.06 while the
+    # training loss fell 9% in a straight line (which alone reads as too small a rate).
+    n = 10
+    run = {
+        "loss": np.linspace(1.226, 1.116, n).tolist(),
+        "val_loss": [1.449, 1.436, 1.388, 1.386, 1.404, 1.359, 1.458, 1.438, 1.39, 1.344],
+        "val_mcc": [0.0, 0.036, 0.0, 0.0, 0.0, 0.0, 0.061, 0.0, 0.038, 0.04],
+    }
+    finding = diagnose(run).primary
+    assert finding.kind == "not_learning" and "val_mcc never got clearly above 0" in finding.summary
+    # An MCC that rose to 0.4 shows the predictions got better than a constant's.
+    better = {**run, "val_mcc": np.linspace(0.05, 0.4, n).tolist()}
+    assert "not_learning" not in diagnose(better).kinds
 
 
 def test_a_validation_loss_that_never_moves_is_not_learning():

@@ -87,9 +87,11 @@ def _beyond_sampling_noise(run: RunView, tops: np.ndarray) -> np.ndarray:
     On a small validation set scored nearly perfectly, the loss rests on a handful of mistakes
     (fewer than `val_few_mistakes`), and one more confident mistake doubles it: such a jump, with
     the accuracy moving by a sample or two, is the noise of the set, not a model thrown off course.
-    With many mistakes, or without a validation accuracy (or when the set's size cannot be told),
-    every jump counts. Without one named so, a validation score that is a share of its samples
-    (every value a whole multiple of `1/N`, as Flair's `score` on a single-label task) stands in.
+    With many mistakes, with an accuracy at the top below `val_nearly_perfect` (a set not scored
+    nearly perfectly there, however small: 10 of 16 images right), or without a validation
+    accuracy (or when the set's size cannot be told), every jump counts. Without one named so, a
+    validation score that is a share of its samples (every value a whole multiple of `1/N`, as
+    Flair's `score` on a single-label task) stands in.
     """
     key = _counted_val_score(run)
     if key is None or not len(tops):
@@ -104,6 +106,9 @@ def _beyond_sampling_noise(run: RunView, tops: np.ndarray) -> np.ndarray:
         best = float(np.max(neighbours))
         if samples * (1.0 - float(accuracy[top])) >= run.thresholds.val_few_mistakes:
             kept.append(top)  # many mistakes: a jump of their mean loss is not one sample's doing
+            continue
+        if float(accuracy[top]) < run.thresholds.val_nearly_perfect:
+            kept.append(top)  # not scored nearly perfectly: the accuracy itself swung
             continue
         error = difference_error(best, float(accuracy[top]), samples)
         if best - float(accuracy[top]) > run.thresholds.val_accuracy_noise * error:

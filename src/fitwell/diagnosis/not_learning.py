@@ -25,9 +25,14 @@ def check_not_learning(run: RunView) -> Finding | None:
     if _both_zero(run):
         return None  # neither loss measures anything: `suspicious_validation` says so
     stuck, evidence, seen = _never_left_the_start(run)
-    if is_crawl(run) and not (stuck and reference and _fell_under(run, th.crawl_min_total_drop)):
+    if (
+        is_crawl(run)
+        and not (stuck and reference and _fell_under(run, th.crawl_min_total_drop))
+        and _chance_corrected_at_zero(run) is None
+    ):
         # Slow but steady progress is lr_too_low; not a line at the chance level that fell less than
-        # 1% in the whole run (0.6938 → 0.6888 in 50 epochs, ln 2 = 0.693).
+        # 1% in the whole run (0.6938 → 0.6888 in 50 epochs, ln 2 = 0.693), nor a loss that falls
+        # while a Matthews correlation or kappa stays at 0 (the predictions are no better for it).
         return None
     if not stuck:
         found = (
@@ -36,7 +41,8 @@ def check_not_learning(run: RunView) -> Finding | None:
             or _frozen_predictions(run)
             or _frozen_validation(run)
             or _frozen_loss(run)
-            or (None if reference or _score_shows_learning(run) else _flat_after_first_epoch(run))
+            or _accuracy_at_chance(run)
+            or (None if _score_shows_learning(run) else _flat_after_first_epoch(run))
         )
         if found is None:
             return None
@@ -106,7 +112,9 @@ def _flat_after_first_epoch(run: RunView) -> tuple[dict, str] | None:
     learned the label frequencies in its first epoch and nothing after. The validation loss is
     not asked: what the model did not learn on its training data it cannot have learned for
     validation, and a validation loss that swings while the training loss sits still is noise
-    (or batch-norm statistics settling), not learning."""
+    (or batch-norm statistics settling), not learning. Asked with a chance level known too: a
+    multi-label binary cross-entropy of rare labels sits far below `ln 2` at the labels' prior
+    (0.36, flat from its first epoch), where "never got below chance" cannot see it."""
     th = run.thresholds
     if run.n < 5 or run.level_is_poor is False:
         return None  # at a good value, a loss flat after one epoch is a fast learner, converged
@@ -193,7 +201,36 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
                 f"{key} was {value} at every epoch: the predictions never changed class (one class, "
                 "or the same answers, predicted throughout).",
             )
-    return _ranks_like_a_coin(run, needed)
+    return _ranks_like_a_coin(run, needed) or _chance_corrected_at_zero(run, needed)
+
+
+#: Scores corrected for chance: 0 for a constant or a random prediction, 1 for a perfect one.
+_CHANCE_CORRECTED = re.compile(r"^(val_)?(\w+_)?(mcc|matthews\w*|kappa|cohen_?kappa)$")
+
+
+def _chance_corrected_at_zero(run: RunView, needed: int = 4) -> tuple[dict, str] | None:
+    """`(evidence, summary)` when a validation Matthews correlation or Cohen's kappa (the training
+    one without validation), over at least `needed` epochs, never got, smoothed,
+    `not_learning_accuracy_margin` above 0: the predictions are no better than a constant or a
+    guess, whatever the loss did (all predicted positive: recall 1, precision the positives'
+    share, MCC 0)."""
+    th = run.thresholds
+    for name in sorted(run.curves.values, key=lambda name: not name.startswith("val_")):
+        if (run.has_val and not name.startswith("val_")) or not _CHANCE_CORRECTED.match(name.lower()):
+            continue
+        _, values = run.curves.series(name)
+        values = values[np.isfinite(values)]
+        if len(values) < needed or float(np.max(values)) > 1.0 or float(np.min(values)) < -1.0:
+            continue  # too few epochs, or not a score between -1 and 1 (a kappa in percent)
+        best = float(np.max(stats.median_smooth(values)))
+        if best < th.not_learning_accuracy_margin:
+            return (
+                {"metric": name, "best": best},
+                f"{name} never got clearly above 0, what a constant or random prediction scores: at best "
+                f"{format_number(float(np.max(values)))} (smoothed {format_number(best)}, under "
+                f"{format_number(th.not_learning_accuracy_margin)}).",
+            )
+    return None
 
 
 def _new_low_at_the_end(loss: np.ndarray, margin: float) -> bool:
@@ -360,6 +397,39 @@ def _accuracy_rose_above_chance(run: RunView) -> bool:
         return False  # one value at every epoch: the predictions never changed class
     best = float(np.max(stats.median_smooth(accuracy)))
     return best >= context.chance_accuracy + run.thresholds.not_learning_accuracy_margin
+
+
+def _accuracy_at_chance(run: RunView) -> tuple[dict, str] | None:
+    """`(evidence, summary)` when, with a chance level known on balanced classes (no baseline, or
+    one near `ln C`), neither the training nor the validation accuracy (each logged one over at
+    least 4 epochs) rose, smoothed, `not_learning_accuracy_margin` above a uniform guess (`1/C`), at
+    a level not known to be good: a loss can edge below `ln C` by learning the class frequencies
+    alone (7 classes: loss 1.99 → 1.83, ln 7 = 1.95, accuracy 0.15 → 0.20). The converse of
+    `_accuracy_rose_above_chance`."""
+    context, th = run.context, run.thresholds
+    if context.chance_accuracy is None or context.chance_loss is None or run.level_is_poor is False:
+        return None
+    if context.baseline is not None and context.baseline < th.balanced_baseline * context.chance_loss:
+        return None  # imbalanced classes: the majority's share, not 1/C, is what comes for free
+    keys = sorted({key for key in (run.accuracy_key, run.any_val_accuracy_key) if key is not None})
+    if not keys:
+        return None
+    bests = []
+    for key in keys:
+        _, values = run.curves.series(key)
+        values = values[np.isfinite(values)]
+        if len(values) < 4 or not stats.is_fraction(values):
+            return None
+        bests.append(float(np.max(stats.median_smooth(values))))
+    needed = context.chance_accuracy + th.not_learning_accuracy_margin
+    if max(bests) >= needed:
+        return None
+    return (
+        {"metrics": keys, "best": max(bests), "chance_accuracy": context.chance_accuracy},
+        f"{' and '.join(keys)} never got clearly above chance (1/{context.num_classes} = "
+        f"{format_number(context.chance_accuracy)}): at best smoothed {format_number(max(bests))}, under "
+        f"{format_number(needed)}.",
+    )
 
 
 def _score_shows_learning(run: RunView) -> bool:

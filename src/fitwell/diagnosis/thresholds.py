@@ -77,6 +77,10 @@ class Thresholds:
         val_few_mistakes: See `val_accuracy_noise`. (30: a published run with 25 mistakes of
             1,282 at its jumps' tops was read healthy by both its readers; the unstable runs of
             the corpora have more than 30 there.)
+        val_nearly_perfect: ...and only on a set scored nearly perfectly at the jump: an
+            accuracy at its top below this (more than a tenth of the set wrong: 10 of 16 images
+            right) is not a loss resting on a handful of mistakes, and the jump counts however
+            small the set.
         val_spike_of_start: ...at a level above this fraction of the baseline (or chance
             level; without either, above a twentieth of it × the first validation loss).
         unstable_spike_share: `unstable` when at least this share of epoch-to-epoch
@@ -304,6 +308,7 @@ class Thresholds:
     val_spike_relative: float = 0.3
     val_accuracy_noise: float = 3.0
     val_few_mistakes: int = 30
+    val_nearly_perfect: float = 0.9
     val_spike_of_start: float = 0.02
     unstable_spike_share: float = 0.1
     unstable_min_spikes: int = 2
