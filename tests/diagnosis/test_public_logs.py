@@ -410,8 +410,10 @@ LATER_BATCHES = {
     "heldout71": (6, 12, 8),
     # `bu` (19 JSON histories): 13/19 (13/19); a GAN is refused.
     "heldout72": (13, 19, 15),
-    # `bv` (19 JSON histories): 5/19 (5/19); two GANs are refused.
-    "heldout73": (5, 19, 10),
+    # `bv` (19 JSON histories): 5/19 (5/19); two GANs are refused. Then a validation Matthews
+    # correlation at 0 is `not_learning`, also beside a crawl (`bv_013`, both readers' clear
+    # label): 6/19.
+    "heldout73": (6, 19, 11),
     # `bw` (7 CSV tables): 5/7 (5/7).
     "heldout74": (5, 7, 5),
 }
@@ -437,7 +439,7 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (37/76 on the last six batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (38/76 on the last six batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     scores = [_right(results, split) for split in (f"heldout{n}" for n in range(69, 75))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
