@@ -756,6 +756,23 @@ def test_flat_and_jittery_after_the_rate_was_lowered_is_underfitting():
     assert kinds(run)[0] == "underfitting"
 
 
+def test_a_training_loss_creeping_above_a_flat_validation_loss_at_a_poor_level_is_underfitting():
+    # The training loss still creeps down (0.6% per epoch) at 0.87× chance while the validation
+    # loss stopped improving below it: the model fits its own data no better than new data.
+    n = 30
+    run = {
+        "loss": (0.72 - 0.004 * np.arange(n)).tolist(),
+        "val_loss": (0.58 + 0.06 * np.exp(-np.arange(n) / 2)).tolist(),
+    }
+    binary = {"loss": "binary_crossentropy", "num_classes": 2}
+    finding = diagnose(run, **binary).primary
+    assert finding.kind == "underfitting" and "still no lower than the validation loss" in finding.summary
+    assert "More epochs will not help" in finding.advice
+    # With the training loss below the validation loss, the creep opens a gap: not high bias.
+    below = {**run, "loss": (0.66 - 0.004 * np.arange(n)).tolist()}
+    assert "underfitting" not in diagnose(below, **binary).kinds
+
+
 def test_without_a_chance_level_or_accuracy_a_flat_curve_is_not_a_plateau():
     loss = synthetic.decay(30, 2.0, 0.9, speed=12.0)
     assert diagnose({"loss": loss.tolist(), "val_loss": (loss * 1.02).tolist()}).primary.kind == "healthy"

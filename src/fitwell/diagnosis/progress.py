@@ -208,9 +208,49 @@ def check_plateau_or_underfitting(run: RunView) -> Finding | None:
             f"loss is still falling ({tail_drop:.0%} over the last {run.tail} epochs, "
             f"{evidence['tail_rate_per_epoch']:.1%} per epoch) at {level}: too early to call it converged.",
         )
-    # Still creeping down: not converged, so not high bias; if validation keeps setting new lows,
-    # the run is still improving (check_still_improving says so).
+    # Still creeping down while validation stopped improving, with the training loss no lower than
+    # the validation loss: converged for all the model can show (see `_creeping_without_a_gap`).
+    if (
+        gap is not None
+        and gap <= 0
+        and evidence["tail_rate_per_epoch"] <= th.underfit_max_rate
+        and not setting_new_lows
+        and _validation_flat(run)
+    ):
+        return _creeping_without_a_gap(run, evidence, level)
+    # Otherwise still creeping down: not converged, so not high bias; if validation keeps setting
+    # new lows, the run is still improving (check_still_improving says so).
     return None
+
+
+def _validation_flat(run: RunView) -> bool:
+    """Whether the smoothed validation loss is flat over its end window, by the measure the
+    training loss is judged flat by (`plateau_max_tail_drop`, `flat_per_10_epochs`)."""
+    th, val = run.thresholds, run.smooth_val_loss
+    tail = stats.tail_window(len(val), th.tail_fraction)
+    start = float(val[-1 - tail] if len(val) > tail else val[0])
+    drop = stats.relative_drop(start, float(val[-1]))
+    return drop < th.plateau_max_tail_drop or drop * 10 / tail < th.flat_per_10_epochs
+
+
+def _creeping_without_a_gap(run: RunView, evidence: dict, level: str) -> Finding:
+    """`underfitting` for a training loss still creeping down (at most `underfit_max_rate` per
+    epoch) far from a good value while the validation loss is flat and no higher than it: the model
+    fits the data it trains on no better than data it never saw, so its creep is no progress a
+    longer run would show on validation (high bias; often regularization holding the training loss
+    up, which the advice names)."""
+    epochs = [run.epoch_of(run.n - 1 - run.tail if run.n > run.tail else 0), run.epoch_of(run.n - 1)]
+    return Finding(
+        "underfitting",
+        "warning",
+        epochs,
+        evidence,
+        f"{_MORE_CAPACITY} More epochs will not help while the validation loss stands still.",
+        f"validation stopped improving at {level}, short of a good value ({run.poor_level_text}), while "
+        f"the training loss only creeps down ({_change_text(evidence['tail_drop'])} over the last "
+        f"{run.tail} epochs) and is still no lower than the validation loss: the model fits its own "
+        "training data no better than data it never saw (high bias).",
+    )
 
 
 def _flat_far_from_good(run: RunView, evidence: dict, level: str) -> Finding | None:
@@ -262,11 +302,11 @@ def _change_text(drop: float) -> str:
     return f"fell {drop:.1%}" if drop >= 0 else f"rose {-drop:.1%}"
 
 
-_UNDERFIT_ADVICE = (
+_MORE_CAPACITY = (
     "Give the model more capacity (more units or layers, a nonlinear model instead of a linear one), "
-    "better features, or less regularization (dropout, weight decay). A lower learning rate will not "
-    "help a smooth, flat curve."
+    "better features, or less regularization (dropout, weight decay)."
 )
+_UNDERFIT_ADVICE = f"{_MORE_CAPACITY} A lower learning rate will not help a smooth, flat curve."
 
 
 def check_still_improving(run: RunView) -> Finding | None:
