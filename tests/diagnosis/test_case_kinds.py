@@ -188,6 +188,15 @@ def test_perfect_validation_on_many_samples_or_beating_training_is_suspicious(sa
     assert diagnose(_honest(30, 1.0, samples, ratio), **CE).primary.kind == "suspicious_validation"
 
 
+def test_a_validation_accuracy_that_misses_a_sample_at_every_epoch_is_not_a_perfect_score():
+    """0.99975 on 4,000 samples at every epoch of the end window (one miss each time) is a very good
+    honest model, not a perfect score; the same run scored 1 at its last epoch is suspicious."""
+    near = _honest(30, 1 - 1 / 4000, 4000, 0.5)
+    assert "suspicious_validation" not in diagnose(near, **CE).kinds
+    near["val_accuracy"][-1] = 1.0
+    assert diagnose(near, **CE).primary.kind == "suspicious_validation"
+
+
 # -- erratic validation ---------------------------------------------------------------------------
 @pytest.mark.parametrize("late", [False, True])
 def test_validation_jumping_up_and_down_while_training_is_smooth_is_unstable(late):

@@ -446,7 +446,7 @@ def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_three_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_two_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -513,6 +513,9 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_three_
     # is noise on a training set its accuracy counts; validation jumps of 30-100% on a dev set
     # scored 97-99.5% (`bm_003`) and on 31 documents near a loss of 0.002 (`bq_005`, and `ao_011`
     # with it) are within the set's noise once a score that is a share of its samples tells it.
+    # The traffic-sign classifier of batch `ay` (`ay_004`) left the list: its 99.975% on about
+    # 4,000 images (0.9997 at every epoch of the end window) missed a sample at each epoch, and a
+    # perfect score asks for one epoch that missed none.
     assert flagged == [
         "ad_013.json",
         "af_013.json",
@@ -523,7 +526,6 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_three_
         "an_012.json",
         "as_018.csv",
         "aw_015.csv",
-        "ay_004.csv",
         "ay_018.csv",
         "az_008.json",
         "bb_016.json",

@@ -88,10 +88,16 @@ def _perfect_on_many(
 
     An honest model with 0.5% error scores 100% on N samples with probability 0.995**N: often for
     N of a few hundred, under 5% from N = 600 on. Below that, validation must also beat training
-    at it (a loss clearly below the training loss) to count."""
+    at it (a loss clearly below the training loss) to count. Perfect means that at least one epoch
+    of the window missed no sample (within half a sample of 1, for a float's last digit): a score
+    that sits at 0.9997 on 4,000 samples at every epoch keeps missing one, which an honest model
+    on an easy task does; the argument above is about a set scored without a single miss."""
     th = run.thresholds
     val_accuracy = run.end_of(val_key)
     perfect = val_accuracy is not None and val_accuracy >= th.leak_accuracy
+    if perfect:
+        _, logged = run.curves.series(val_key)
+        perfect = float(np.max(logged[-window:])) >= 1.0 - 0.5 / samples
     convincing = samples >= th.leak_perfect_samples or end_ratio < th.leak_beats_training_ratio
     if not (perfect and convincing):
         return None

@@ -260,7 +260,8 @@ class Thresholds:
         short_run_epochs: Runs of at most this many epochs are too short to judge
             plateaus, crawls or underfitting; still falling, they are `still_improving`.
         leak_accuracy: `suspicious_validation` when validation accuracy is perfect
-            (at or above this) over the end window, on a validation set that is not
+            (at or above this) over the end window, at least one epoch of which missed no
+            sample (within half a sample of 1), on a validation set that is not
             tiny (`leak_min_samples`), and either large (`leak_perfect_samples`) or
             beaten by it in loss too (validation loss below `leak_beats_training_ratio`
             × the training loss)...
