@@ -575,9 +575,15 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # so are five more read still improving, three overfitting and one unstable, three of those
         # nine noted. Then validation jumps on a small set count where its accuracy at the jump is
         # below 0.9: five runs read unstable and called healthy are unstable, and one read
-        # overfitting, noted, moves to unstable.
-        "still_improving": (29, 92, 43, 413),
-        "overfitting": (37, 83, 50, 413),
+        # overfitting, noted, moves to unstable. Then a small rise that opened the gap to the training
+        # loss, and a validation score that stalled while the training score pulled away, are
+        # overfitting: eight runs read overfitting and called healthy or plateau are found (six of
+        # them noted), and one read healthy (second reader: overfitting), noted, is no longer healthy.
+        # Then a training loss creeping above a flat validation loss at a poor level is underfitting
+        # (three runs read still improving leave the healthy verdicts), and a perfect validation
+        # accuracy must miss no sample at some epoch (`ay_004`, read healthy, is healthy again).
+        "still_improving": (29, 89, 43, 413),
+        "overfitting": (31, 76, 49, 413),
         "unstable": (12, 41, 31, 413),
     }
     for kind, (noted, missed, false, healthy) in table.items():

@@ -297,6 +297,49 @@ def test_a_noisy_rise_that_lasts_while_the_training_loss_collapses_is_overfittin
     assert "overfitting" not in diagnose({"loss": loss, "val_loss": val}).kinds
 
 
+def test_a_small_rise_that_opened_the_gap_to_the_training_loss_is_overfitting():
+    # Published logs both readers call clearly overfitting: a validation loss 4% above its low for
+    # 42 epochs while the training loss kept falling (an_020: the gap 0.19 → 0.39), 7% for 8 epochs
+    # (bl_001, early stopping fired) and 4% while the training loss fell 60× (z_012).
+    for name, best in (("an_020.json", 57), ("bl_001.log", 8), ("z_012.json", 15)):
+        finding = diagnose(str(PUBLIC_LOGS / name)).primary
+        assert finding.kind == "overfitting" and finding.evidence["best_epoch"] == best, name
+        strict = Thresholds(overfit_gap_rise=0.08)
+        assert "overfitting" not in diagnose(str(PUBLIC_LOGS / name), thresholds=strict).kinds, name
+    n = 60
+    rng = np.random.default_rng(2)
+    val = np.concatenate([synthetic.decay(20, 1.2, 0.5, speed=5.0), np.linspace(0.5, 0.52, n - 20)])
+    val = (val * (1.0 + 0.006 * rng.standard_normal(n))).tolist()  # 4% up, too noisy for a steady climb
+    falling = np.geomspace(0.8, 0.1, n)  # the gap to the training loss grows from 0.12 to 0.42
+    assert diagnose({"loss": falling.tolist(), "val_loss": val}).primary.kind == "overfitting"
+    off = Thresholds(overfit_gap_rise=1.0)
+    assert "overfitting" not in diagnose({"loss": falling.tolist(), "val_loss": val}, thresholds=off).kinds
+    # The same drift after the training loss settled (the gap stays as it was): a converged run.
+    settled = np.concatenate([np.geomspace(0.8, 0.4, 20), np.linspace(0.4, 0.39, n - 20)])
+    assert "overfitting" not in diagnose({"loss": settled.tolist(), "val_loss": val}).kinds
+    # A validation loss under the training loss (dropout, augmentation) opens no gap.
+    assert "overfitting" not in diagnose({"loss": (falling + 0.5).tolist(), "val_loss": val}).kinds
+
+
+def test_a_validation_accuracy_that_stalled_while_training_pulled_away_is_overfitting():
+    # A published log without a validation loss (ah_008, both readers: overfitting): validation
+    # accuracy flat at 74-75% from epoch 31 while training accuracy climbed from 72% to 95.7% and
+    # the training loss fell from 0.75 to 0.15.
+    finding = diagnose(str(PUBLIC_LOGS / "ah_008.json")).primary
+    assert finding.kind == "overfitting" and finding.evidence["metric"] == "val_accuracy"
+    assert "made no new best of note after epoch" in finding.summary
+    assert finding.evidence["gap_now"] - finding.evidence["gap_then"] > 0.1
+    n = 60
+    loss = synthetic.decay(n, 2.0, 0.1, speed=2.0)
+    val_accuracy = np.minimum(np.linspace(0.3, 1.0, n), 0.75)
+    history = {"loss": loss.tolist(), "val_accuracy": val_accuracy.tolist()}
+    history["accuracy"] = np.minimum(np.linspace(0.3, 1.0, n), 0.97).tolist()
+    assert diagnose(history).primary.kind == "overfitting"
+    # Training accuracy that stays level with validation: a converged run, not overfitting.
+    history["accuracy"] = (val_accuracy + 0.01).tolist()
+    assert "overfitting" not in diagnose(history).kinds
+
+
 def test_a_huge_accuracy_gap_is_overfitting_even_while_the_validation_loss_still_edges_down():
     # A published run (ah_001: 196 car models): training accuracy 0.9995 against 0.565 on
     # validation, whose loss was still edging down (1.832 at epoch 48, 1.836 at 50).
@@ -1118,7 +1161,11 @@ def test_thresholds_can_be_replaced():
     run = synthetic.overfitting(40, best=12)
     assert diagnose(run).primary.kind == "overfitting"
     strict = Thresholds(
-        overfit_min_rise=5.0, overfit_steady_rise=5.0, overfit_clean_rise=5.0, overfit_unbroken_epochs=1000
+        overfit_min_rise=5.0,
+        overfit_steady_rise=5.0,
+        overfit_clean_rise=5.0,
+        overfit_unbroken_epochs=1000,
+        overfit_gap_rise=5.0,
     )
     assert "overfitting" not in diagnose(run, thresholds=strict).kinds
 

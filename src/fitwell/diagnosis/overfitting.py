@@ -148,6 +148,7 @@ def _worse_after_best(run: RunView, min_rise: float) -> tuple[OverfitEvidence, i
         rose
         or _rose_lastingly(run, evidence, min_rise, train_at_best)
         or _rising_steadily(run, watched.values, evidence.noise)
+        or _opened_the_gap(run, evidence, needed_after)
     )
     return (
         evidence,
@@ -155,6 +156,28 @@ def _worse_after_best(run: RunView, min_rise: float) -> tuple[OverfitEvidence, i
         train_at_best,
         worse or _climbing_unbroken(run, watched.values, train_at_best),
     )
+
+
+def _opened_the_gap(run: RunView, evidence: OverfitEvidence, needed_after: int) -> bool:
+    """A smaller rise told from a converged curve's drift by the gap it opened: the validation loss
+    ended at least `overfit_gap_rise` above its minimum, by more than `overfit_noise_multiple` × its
+    noise and at least `needed_after` epochs after it, and the amount by which it exceeds the
+    training loss — positive already at the minimum — grew by `overfit_gap_growth` of the
+    validation loss since: training kept fitting as validation got worse. A validation loss under
+    the training loss (dropout, augmentation) opens no such gap, nor does a run whose training
+    accuracy ends at or below its validation accuracy."""
+    th = run.thresholds
+    if run.watched.is_metric or evidence.best_value == 0 or evidence.epochs_after < needed_after:
+        return False
+    climb = evidence.end_value - evidence.best_value
+    if evidence.rise < th.overfit_gap_rise or climb <= th.overfit_noise_multiple * evidence.noise:
+        return False
+    gap = metric_gap(run)
+    if gap is not None and gap[1] - gap[2] <= 0:
+        return False
+    gap_then = evidence.best_value - float(run.smooth_loss[int(run.val_positions[evidence.best])])
+    gap_now = evidence.end_value - run.end_loss
+    return gap_then > 0 and gap_now - gap_then >= th.overfit_gap_growth * abs(evidence.best_value)
 
 
 def _rose_lastingly(run: RunView, evidence: OverfitEvidence, min_rise: float, train_at_best: float) -> bool:
@@ -177,8 +200,11 @@ def _metric_overfitting(run: RunView) -> Finding | None:
     `1 - value` when higher is better), while the training loss kept falling."""
     watched = run.watched
     found = _worse_after_best(run, run.thresholds.overfit_min_rise)
-    if found is None or not found[3] or _within_sampling_noise(run, found[1]):
+    if found is None:
         return None
+    if not found[3] or _within_sampling_noise(run, found[1]):
+        stalled = _metric_stalled_with_growing_gap(run)
+        return None if stalled is None else _metric_stall_finding(run, *stalled)
     evidence, best_index, _, _ = found
     best_position = int(watched.positions[best_index])
     key, mode = watched.name, watched.mode
@@ -208,6 +234,82 @@ def _metric_overfitting(run: RunView) -> Finding | None:
         f"{key} was best at {format_epoch(best_epoch)} ({format_number(best)}), {change} to "
         f"{format_number(last)} at {format_epoch(last_epoch)} while loss kept falling "
         f"({run.training_fall_text(best_position)}).",
+    )
+
+
+def _metric_stalled_with_growing_gap(run: RunView) -> tuple[int, float, float] | None:
+    """`(stall index, gap then, gap now)` when a validation score between 0 and 1 (higher is better)
+    that stands in for the validation loss made no new best of 1% of its error over the last
+    `tail_fraction` of the run while the training loss fell `overfit_stall_train_drop` and the
+    same score on the training set pulled away: its lead at least `overfit_metric_gap` at the end
+    and grown by more than 0.02 since (the rule for a stalled validation loss, on the metric)."""
+    th, watched = run.thresholds, run.watched
+    train_key = watched.name.removeprefix("val_")
+    if not watched.higher_is_better or train_key == watched.name or not run.curves.has(train_key):
+        return None
+    positions, train = run.curves.series(train_key)
+    if not stats.is_fraction(train):
+        return None
+    by_position = dict(zip(positions.tolist(), train.tolist(), strict=True))
+    smooth = stats.median_smooth(watched.values)
+    since = stats.reached_low_at(smooth, 0.01 * abs(float(np.min(smooth))))
+    window = max(3, round(th.tail_fraction * len(watched.values)))
+    if len(watched.values) - 1 - since < window:
+        return None
+    start = int(watched.positions[since])
+    if (
+        run.smooth_loss[start] <= 0
+        or 1.0 - run.end_loss / float(run.smooth_loss[start]) < th.overfit_stall_train_drop
+    ):
+        return None
+
+    def lead(index: int) -> float | None:
+        value = by_position.get(int(watched.positions[index]))
+        return None if value is None or not np.isfinite(value) else float(value - watched.logged(index))
+
+    then, now = lead(since), lead(len(watched.values) - 1)
+    if then is None or now is None or now < th.overfit_metric_gap or now <= then + 0.02:
+        return None
+    return since, then, now
+
+
+def _metric_stall_finding(run: RunView, since: int, then: float, now: float) -> Finding:
+    """`overfitting` from a validation score that stalled while the training score pulled away."""
+    watched = run.watched
+    key, mode = watched.name, watched.mode
+    train_key = key.removeprefix("val_")
+    last = len(watched.values) - 1
+    best_index = int(np.argmin(watched.values))
+    best_epoch = run.epoch_of(int(watched.positions[best_index]))
+    stall_position = int(watched.positions[since])
+
+    def pair(index: int) -> str:
+        position = int(watched.positions[index])
+        return (
+            f"{train_key} {format_number(float(run.curves.values[train_key][position]))} against {key} "
+            f"{format_number(watched.logged(index))} at {format_epoch(run.epoch_of(position))}"
+        )
+
+    patience = max(2, round(0.1 * len(watched.values)))
+    return Finding(
+        "overfitting",
+        "warning",
+        [best_epoch],
+        {
+            "metric": key,
+            "best_epoch": best_epoch,
+            "best_metric": watched.logged(best_index),
+            "end_metric": watched.logged(last),
+            "gap_then": then,
+            "gap_now": now,
+        },
+        f"Keep the weights of {format_epoch(best_epoch)} (best {key}): EarlyStopping(monitor='{key}', "
+        f"mode='{mode}', patience={patience}, restore_best_weights=True) or ModelCheckpoint(..., "
+        f"monitor='{key}', mode='{mode}', save_best_only=True). Then regularize: {_REGULARIZE}.",
+        f"{key} made no new best of note after {format_epoch(run.epoch_of(stall_position))} (smoothed; best "
+        f"{format_number(watched.logged(best_index))} at {format_epoch(best_epoch)}) while loss kept falling "
+        f"({run.training_fall_text(stall_position)}) and the training score pulled away: {pair(since)}, "
+        f"{pair(last)}.",
     )
 
 

@@ -156,6 +156,18 @@ class Thresholds:
             standard errors of a difference of two scores on a set of its size (estimated from
             the score's steps) to be `overfitting`: a few samples of a small set changing their
             answer are noise.
+        overfit_gap_rise: `overfitting` too from a smaller rise that opened the gap: the validation
+            loss ended at least this fraction above its minimum (by more than
+            `overfit_noise_multiple` × its noise, at least `overfit_min_epochs_after` epochs or
+            `recent_fraction` of the run after it, while the training loss fell
+            `overfit_train_drop`)...
+        overfit_gap_growth: ...and the amount by which it exceeds the training loss, positive
+            already at the minimum, grew by at least this fraction of the validation loss since
+            (a validation loss under the training loss, as dropout or augmentation leave it, opens
+            no gap; nor does a training accuracy at or below the validation accuracy at the end).
+            A slow drift of a converged run leaves the gap as it was. (Measured on every stored
+            run: six published runs both readers call overfitting gained, three of them clear,
+            one lost that its second reader calls overfitting.)
         not_learning_margin: With a known baseline (or chance level), `not_learning` when
             the best (smoothed) validation loss (training loss without validation) never
             got more than this fraction below it, unless the validation accuracy (smoothed)
@@ -338,6 +350,8 @@ class Thresholds:
     overfit_lasting_epochs: int = 5
     overfit_lasting_train_drop: float = 0.3
     overfit_metric_noise: float = 2.0
+    overfit_gap_rise: float = 0.03
+    overfit_gap_growth: float = 0.1
     not_learning_margin: float = 0.05
     not_learning_accuracy_margin: float = 0.1
     not_learning_auc_margin: float = 0.01
