@@ -108,7 +108,7 @@ def _beyond_sampling_noise(run: RunView, tops: np.ndarray) -> np.ndarray:
             kept.append(top)  # many mistakes: a jump of their mean loss is not one sample's doing
             continue
         if float(accuracy[top]) < run.thresholds.val_nearly_perfect:
-            kept.append(top)  # not scored nearly perfectly: the accuracy itself swung
+            kept.append(top)  # not scored nearly perfectly: the loss rests on more than a mistake or two
             continue
         error = difference_error(best, float(accuracy[top]), samples)
         if best - float(accuracy[top]) > run.thresholds.val_accuracy_noise * error:

@@ -25,24 +25,28 @@ def check_not_learning(run: RunView) -> Finding | None:
     if _both_zero(run):
         return None  # neither loss measures anything: `suspicious_validation` says so
     stuck, evidence, seen = _never_left_the_start(run)
-    if (
-        is_crawl(run)
-        and not (stuck and reference and _fell_under(run, th.crawl_min_total_drop))
-        and _chance_corrected_at_zero(run) is None
-    ):
+    chance_corrected = _chance_corrected_at_zero(run)
+    if is_crawl(run) and not (stuck and reference and _fell_under(run, th.crawl_min_total_drop)):
         # Slow but steady progress is lr_too_low; not a line at the chance level that fell less than
         # 1% in the whole run (0.6938 → 0.6888 in 50 epochs, ln 2 = 0.693), nor a loss that falls
         # while a Matthews correlation or kappa stays at 0 (the predictions are no better for it).
-        return None
+        if chance_corrected is None:
+            return None
+        stuck, (evidence, seen) = False, chance_corrected
     if not stuck:
         found = (
             _zero_from_the_start(run)
             or _never_a_positive(run)
             or _frozen_predictions(run)
+            or chance_corrected
             or _frozen_validation(run)
             or _frozen_loss(run)
             or _accuracy_at_chance(run)
-            or (None if _score_shows_learning(run) else _flat_after_first_epoch(run))
+            or (
+                None
+                if _score_shows_learning(run) or _accuracy_rose_above_chance(run)
+                else _flat_after_first_epoch(run)
+            )
         )
         if found is None:
             return None
@@ -201,7 +205,7 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
                 f"{key} was {value} at every epoch: the predictions never changed class (one class, "
                 "or the same answers, predicted throughout).",
             )
-    return _ranks_like_a_coin(run, needed) or _chance_corrected_at_zero(run, needed)
+    return _ranks_like_a_coin(run, needed)
 
 
 #: Scores corrected for chance: 0 for a constant or a random prediction, 1 for a perfect one.
@@ -213,8 +217,11 @@ def _chance_corrected_at_zero(run: RunView, needed: int = 4) -> tuple[dict, str]
     one without validation), over at least `needed` epochs, never got, smoothed,
     `not_learning_accuracy_margin` above 0: the predictions are no better than a constant or a
     guess, whatever the loss did (all predicted positive: recall 1, precision the positives'
-    share, MCC 0)."""
+    share, MCC 0). Not when an AUC shows the ranking learned (the threshold, not the model, then
+    puts every prediction on one side)."""
     th = run.thresholds
+    if _score_shows_learning(run):
+        return None
     for name in sorted(run.curves.values, key=lambda name: not name.startswith("val_")):
         if (run.has_val and not name.startswith("val_")) or not _CHANCE_CORRECTED.match(name.lower()):
             continue
@@ -421,7 +428,8 @@ def _accuracy_at_chance(run: RunView) -> tuple[dict, str] | None:
         if len(values) < 4 or not stats.is_fraction(values):
             return None
         bests.append(float(np.max(stats.median_smooth(values))))
-    needed = context.chance_accuracy + th.not_learning_accuracy_margin
+    # 0.1 above a guess, and no more than twice it (1/100: 0.09 is nine times chance, learning).
+    needed = min(context.chance_accuracy + th.not_learning_accuracy_margin, 2 * context.chance_accuracy)
     if max(bests) >= needed:
         return None
     return (

@@ -186,12 +186,12 @@ def check_plateau_or_underfitting(run: RunView) -> Finding | None:
     gap = _validation_gap(run)
     if gap is not None:
         evidence["gap"] = gap
-    flat = tail_drop < th.plateau_max_tail_drop or tail_drop * 10 / run.tail < th.flat_per_10_epochs
     setting_new_lows = _new_lows(run) is not None
-    if flat and not setting_new_lows:
+    if _flat(run, tail_drop, run.tail) and not setting_new_lows:
         return _flat_far_from_good(run, evidence, level)
+    # (A loss that crossed zero has no rate per epoch: 0.)
     evidence["tail_rate_per_epoch"] = (
-        1.0 - (float(smooth[-1]) / start) ** (1.0 / run.tail) if start > 0 else 0.0
+        1.0 - (float(smooth[-1]) / start) ** (1.0 / run.tail) if start > 0 and smooth[-1] > 0 else 0.0
     )
     # Without validation, a training loss still falling is a run still improving. With it, the
     # validation loss says so (check_still_improving): a training loss that falls while the
@@ -208,37 +208,36 @@ def check_plateau_or_underfitting(run: RunView) -> Finding | None:
             f"loss is still falling ({tail_drop:.0%} over the last {run.tail} epochs, "
             f"{evidence['tail_rate_per_epoch']:.1%} per epoch) at {level}: too early to call it converged.",
         )
-    # Still creeping down while validation stopped improving, with the training loss no lower than
-    # the validation loss: converged for all the model can show (see `_creeping_without_a_gap`).
-    if (
-        gap is not None
-        and gap <= 0
-        and evidence["tail_rate_per_epoch"] <= th.underfit_max_rate
-        and not setting_new_lows
-        and _validation_flat(run)
-    ):
-        return _creeping_without_a_gap(run, evidence, level)
-    # Otherwise still creeping down: not converged, so not high bias; if validation keeps setting
-    # new lows, the run is still improving (check_still_improving says so).
-    return None
+    if setting_new_lows:
+        return None  # the run is still improving (check_still_improving says so)
+    # Otherwise still creeping down: not converged, so not high bias, unless validation stopped
+    # while the training loss is no lower than it (`_creeping_without_a_gap`).
+    return _creeping_without_a_gap(run, evidence, level)
 
 
-def _validation_flat(run: RunView) -> bool:
-    """Whether the smoothed validation loss is flat over its end window, by the measure the
-    training loss is judged flat by (`plateau_max_tail_drop`, `flat_per_10_epochs`)."""
-    th, val = run.thresholds, run.smooth_val_loss
+def _flat(run: RunView, drop: float, epochs: int) -> bool:
+    """Whether a curve that fell by `drop` over its last `epochs` is flat: under
+    `plateau_max_tail_drop`, or under `flat_per_10_epochs` per 10 epochs over a long window."""
+    th = run.thresholds
+    return drop < th.plateau_max_tail_drop or drop * 10 / epochs < th.flat_per_10_epochs
+
+
+def _creeping_without_a_gap(run: RunView, evidence: dict, level: str) -> Finding | None:
+    """`underfitting` for a training loss still creeping down (at most `underfit_max_rate` per
+    epoch) far from a good value while the validation loss is flat (as `_flat` judges the training
+    loss) and no higher than it: the model fits the data it trains on no better than data it never
+    saw, so its creep is no progress a longer run would show on validation (high bias; often
+    regularization holding the training loss up, which the advice names). Not when the validation
+    accuracy is good (augmentation or dropout holding the training loss up on a model that
+    generalizes), nor when the two losses are on different scales."""
+    th, gap = run.thresholds, evidence.get("gap")
+    if gap is None or gap > 0 or evidence["tail_rate_per_epoch"] > th.underfit_max_rate:
+        return None
+    val = run.smooth_val_loss
     tail = stats.tail_window(len(val), th.tail_fraction)
     start = float(val[-1 - tail] if len(val) > tail else val[0])
-    drop = stats.relative_drop(start, float(val[-1]))
-    return drop < th.plateau_max_tail_drop or drop * 10 / tail < th.flat_per_10_epochs
-
-
-def _creeping_without_a_gap(run: RunView, evidence: dict, level: str) -> Finding:
-    """`underfitting` for a training loss still creeping down (at most `underfit_max_rate` per
-    epoch) far from a good value while the validation loss is flat and no higher than it: the model
-    fits the data it trains on no better than data it never saw, so its creep is no progress a
-    longer run would show on validation (high bias; often regularization holding the training loss
-    up, which the advice names)."""
+    if not _flat(run, stats.relative_drop(start, float(val[-1])), tail) or _generalizes(run):
+        return None
     epochs = [run.epoch_of(run.n - 1 - run.tail if run.n > run.tail else 0), run.epoch_of(run.n - 1)]
     return Finding(
         "underfitting",
@@ -246,11 +245,23 @@ def _creeping_without_a_gap(run: RunView, evidence: dict, level: str) -> Finding
         epochs,
         evidence,
         f"{_MORE_CAPACITY} More epochs will not help while the validation loss stands still.",
-        f"validation stopped improving at {level}, short of a good value ({run.poor_level_text}), while "
-        f"the training loss only creeps down ({_change_text(evidence['tail_drop'])} over the last "
-        f"{run.tail} epochs) and is still no lower than the validation loss: the model fits its own "
-        "training data no better than data it never saw (high bias).",
+        f"val_loss stopped improving (smoothed {format_number(float(val[-1]))} at the end) while the "
+        f"training loss, at {level}, short of a good value ({run.poor_level_text}), only creeps down "
+        f"({_change_text(evidence['tail_drop'])} over the last {run.tail} epochs) and is still no lower: "
+        "the model fits its own training data no better than data it never saw (high bias).",
     )
+
+
+def _generalizes(run: RunView) -> bool:
+    """Whether the validation accuracy ends at a good value (`good_accuracy`), or the validation
+    loss sits under `leak_loss_ratio` × the training loss (two losses on different scales): the
+    training loss above the validation loss is then no sign of high bias. (A validation accuracy a
+    little above the training accuracy is what such a model shows: dropout is off on validation.)"""
+    th = run.thresholds
+    val_accuracy = run.end_of(run.val_accuracy_key) if run.val_accuracy_key else None
+    if val_accuracy is not None and val_accuracy >= th.good_accuracy:
+        return True
+    return float(np.median(run.smooth_val_loss[-run.tail :])) < th.leak_loss_ratio * run.end_loss
 
 
 def _flat_far_from_good(run: RunView, evidence: dict, level: str) -> Finding | None:

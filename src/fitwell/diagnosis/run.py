@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -19,6 +20,10 @@ from fitwell.diagnosis.curves import (
     metric_direction,
 )
 from fitwell.diagnosis.thresholds import Thresholds
+
+#: A top-k accuracy (`val_top5_accuracy`, `top_k_categorical_accuracy`): right when the class is
+#: among the k best guesses.
+_TOP_K = re.compile(r"top_?(?:k|[2-9]|\d\d)", re.IGNORECASE)
 
 __all__ = ["RunView", "WatchedCurve", "format_epoch", "format_factor", "format_number", "learning_rate_range"]
 
@@ -202,10 +207,12 @@ class RunView:
 
     @property
     def any_val_accuracy_key(self) -> str | None:
-        """The validation accuracy's key, also when no training accuracy was recorded beside it."""
+        """The validation accuracy's key, also when no training accuracy was recorded beside it (a
+        plain one before a top-k one: `val_top5_accuracy` reaches 1 long before the model does)."""
         if self.val_accuracy_key is not None:
             return self.val_accuracy_key
-        return next((key for key in self.curves.values if key.startswith("val_") and is_accuracy(key)), None)
+        keys = [key for key in self.curves.values if key.startswith("val_") and is_accuracy(key)]
+        return min(keys, key=lambda key: _TOP_K.search(key) is not None, default=None)
 
     @property
     def monitor(self) -> str:

@@ -158,8 +158,8 @@ class Thresholds:
             answer are noise.
         overfit_gap_rise: `overfitting` too from a smaller rise that opened the gap: the validation
             loss ended at least this fraction above its minimum (by more than
-            `overfit_noise_multiple` × its noise, at least `overfit_min_epochs_after` epochs or
-            `recent_fraction` of the run after it, while the training loss fell
+            `overfit_noise_multiple` × its noise, at least `overfit_min_epochs_after` epochs (or
+            `recent_fraction` of the run, when more) after it, while the training loss fell
             `overfit_train_drop`)...
         overfit_gap_growth: ...and the amount by which it exceeds the training loss, positive
             already at the minimum, grew by at least this fraction of the validation loss since
