@@ -285,8 +285,10 @@ LATER_BATCHES = {
     "heldout48": (12, 20, 15),
     # Collected with it (`ax`: 20 JSON histories): 11/20 when first scored (11/20 with the rules and
     # reader of the session's start, which refused `ax_002`); revised on after round 2: 12/20 (a
-    # validation accuracy with one value at every epoch never rose above chance, `ax_016`).
-    "heldout49": (12, 20, 18),
+    # validation accuracy with one value at every epoch never rose above chance, `ax_016`). One
+    # defensible label fewer since a stall within swings of 8% is `unstable` (`ax_002`, both readers
+    # not learning, overfitting second: its validation loss swings 0.94-2.04).
+    "heldout49": (12, 20, 17),
     # Collected after the revision on `aw` (`ay`: 20 CSV logs): 10/20 when first scored (10/20 with
     # the rules and reader of the session's start); not revised on.
     "heldout50": (10, 20, 15),

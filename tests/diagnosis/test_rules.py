@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -176,6 +177,23 @@ def test_erratic_validation_alone_is_unstable():
         run["val_loss"][epoch] *= 4.0
     finding = diagnose(run, **CE).get("unstable")
     assert finding is not None and finding.evidence["curve"] == "val_loss"
+
+
+def test_a_validation_loss_that_stalled_within_large_swings_is_unstable():
+    # A published log (r_002, both readers: unstable): the validation loss levels off near 0.40
+    # from epoch 16 and swings 0.36-0.56 while the training loss falls smoothly 0.17 -> 0.07 and
+    # the accuracy gap grows; only two swings reach a jump of 30%. Found on the stall alone,
+    # it had read `overfitting`.
+    history = json.loads((PUBLIC_LOGS / "r_002.json").read_text())
+    diagnosis = diagnose(history)
+    finding = diagnosis.primary
+    assert finding.kind == "unstable" and finding.evidence["val_noise"] >= 0.08
+    assert "a stall cannot be told within such swings" in finding.summary
+    assert "overfitting" in diagnosis.kinds  # the stall is still reported, second
+    # The same stall on a smooth validation curve (its swings taken out) stays overfitting.
+    val = np.asarray(history["val_loss"])
+    history["val_loss"] = np.concatenate([val[:16], np.linspace(0.40, 0.41, len(val) - 16)]).tolist()
+    assert diagnose(history).primary.kind == "overfitting"
 
 
 # -- overfitting ------------------------------------------------------------------------

@@ -6,8 +6,15 @@ from __future__ import annotations
 import numpy as np
 
 from fitwell.diagnosis.findings import Finding
+from fitwell.diagnosis.overfitting import stalled_only
 from fitwell.diagnosis.run import RunView, format_epoch, format_factor, format_number, learning_rate_range
-from fitwell.diagnosis.stats import difference_error, estimated_samples, exact_sample_count, is_fraction
+from fitwell.diagnosis.stats import (
+    difference_error,
+    estimated_samples,
+    exact_sample_count,
+    is_fraction,
+    noise_scale,
+)
 
 __all__ = ["check_instability", "excursions", "jumps", "peaks", "settled", "spikes"]
 
@@ -226,7 +233,7 @@ def check_instability(run: RunView) -> Finding | None:
     train, val, sharp = _jumps(run)
     chosen = _frequent_jumps(run, train, val, sharp)
     if chosen is None:
-        return _inside_epochs(run, len(train), len(val))
+        return _inside_epochs(run, len(train), len(val)) or _swinging_stall(run, len(train), len(val))
     if _calm_end(run, chosen[3]) is not None:
         return None  # the jumps settled: a close call of a healthy run (close_calls.py)
     shown, count, steps, epoch_positions = chosen
@@ -381,6 +388,46 @@ def _inside_epochs(run: RunView, train_spikes: int, val_spikes: int) -> Finding 
         f"above the rest (at {format_epoch(run.epoch_of(worst))}: up to "
         f"{format_number(float(stats['loss_max'][worst]))}"
         f" against a median of {format_number(float(stats['loss_median'][worst]))}).",
+    )
+
+
+def _swinging_stall(run: RunView, train_spikes: int, val_spikes: int) -> Finding | None:
+    """`unstable` from a validation loss that stopped improving (no new low of 1%) while the
+    training loss fell and the metric's gap grew — `overfitting`'s only ground, without a rise
+    after the minimum (`overfitting.stalled_only`) — and that swings from epoch to epoch by at
+    least `unstable_stall_noise` of its level (a robust deviation): a stall cannot be told within
+    swings of 20% between neighbouring epochs, and those swings are what a reader of the curves
+    names, even when too few of them reach a jump of `val_spike_relative`."""
+    if not run.has_val or len(run.val_loss) < 4:
+        return None
+    level = abs(float(np.median(run.val_loss)))
+    noise = noise_scale(run.val_loss)
+    if level == 0 or noise < run.thresholds.unstable_stall_noise * level:
+        return None
+    since = stalled_only(run)
+    if since is None:
+        return None
+    rises = np.diff(run.val_loss)
+    top = int(np.argmax(rises)) + 1  # the largest epoch-to-epoch rise of the validation loss
+    worst = int(run.val_positions[top])
+    stall_epoch = run.epoch_of(int(run.val_positions[since]))
+    return Finding(
+        "unstable",
+        "warning",
+        [stall_epoch],
+        {
+            "curve": "val_loss",
+            "val_noise": noise / level,
+            "stalled_epoch": stall_epoch,
+            "largest_rise": float(rises[top - 1]),
+            "train_spikes": train_spikes,
+            "val_spikes": val_spikes,
+            **_batch_evidence(run),
+        },
+        _advice(run, worst),
+        f"val_loss swings by {noise / level:.0%} of its level from epoch to epoch (a robust deviation; "
+        f"largest rise: {_jump_text(run, 'val_loss', top - 1, top)}) and has made no new low of 1% since "
+        f"{format_epoch(stall_epoch)} while loss kept falling: a stall cannot be told within such swings.",
     )
 
 

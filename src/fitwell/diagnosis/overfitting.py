@@ -11,7 +11,7 @@ from fitwell.diagnosis.findings import Finding
 from fitwell.diagnosis.run import RunView, format_epoch, format_number, format_percent
 from fitwell.diagnosis.stats import difference_error, estimated_samples
 
-__all__ = ["OverfitEvidence", "check_overfitting", "measure_overfitting"]
+__all__ = ["OverfitEvidence", "check_overfitting", "measure_overfitting", "stalled_only"]
 
 _REGULARIZE = "Dropout, weight decay, data augmentation, a smaller model, or more data"
 
@@ -117,6 +117,23 @@ def check_overfitting(run: RunView) -> Finding | None:
     if gap is not None and gap[1] - gap[2] >= th.overfit_gap_alone:
         return _finding(run, evidence, best_position, train_at_best, gap, gap_alone=True)
     return None
+
+
+def stalled_only(run: RunView) -> int | None:
+    """The validation position from which the validation loss made no new low of 1% (smoothed),
+    when `overfitting` is found on that stall alone: no rise after its minimum, but the training
+    loss fell `overfit_stall_train_drop` since and the metric's train/validation gap, at least
+    `overfit_metric_gap`, grew (`_stalled_with_growing_gap`); else None."""
+    if not run.has_val:
+        return None
+    th = run.thresholds
+    gap = metric_gap(run)
+    if gap is None or gap[1] - gap[2] < th.overfit_metric_gap:
+        return None
+    found = _worse_after_best(run, th.overfit_min_rise_with_gap)
+    if found is None or found[3] or not _stalled_with_growing_gap(run):
+        return None
+    return _stalled_since(run)
 
 
 def _worse_after_best(run: RunView, min_rise: float) -> tuple[OverfitEvidence, int, float, bool] | None:

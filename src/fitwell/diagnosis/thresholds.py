@@ -100,6 +100,15 @@ class Thresholds:
             overfitting by their first reader are right; one published run both readers
             called unstable, ambiguously, and one synthetic run whose jumps ended when its
             training loss reached 0 are lost.)
+        unstable_stall_noise: `unstable` too, with too few jumps, when the validation loss stopped
+            improving while the training loss fell and the metric's gap grew (the only ground
+            `overfitting` has there: no rise after its minimum) and its epoch-to-epoch noise (a
+            robust deviation) is at least this fraction of its median level, swings of about
+            20% between neighbouring epochs: whether it stalled cannot be told within such
+            swings, and readers name them. (Measured on every stored run: four published runs
+            both readers call unstable gained, none lost; of the runs found `overfitting` by the
+            stall alone, every one both readers call unstable swings by 8.7% or more, every one
+            a reader calls overfitting by 6.2% or less.)
         batch_spread_unstable: `unstable` from inside the epochs (when the batch losses
             are known): the largest batch loss is more than this many robust deviations
             above the epoch's median batch loss...
@@ -329,6 +338,7 @@ class Thresholds:
     unstable_severe_spikes: int = 3
     unstable_settled_epochs: int = 9
     unstable_settled_share: float = 1 / 3
+    unstable_stall_noise: float = 0.08
     batch_spread_unstable: float = 20.0
     batch_spread_share: float = 0.25
     overfit_min_rise: float = 0.1
