@@ -584,7 +584,9 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # Then a training loss creeping above a flat validation loss at a poor level is underfitting
         # (two runs read still improving leave the healthy verdicts), and a perfect validation
         # accuracy must miss no sample at some epoch (`ay_004`, read healthy, is healthy again).
-        "still_improving": (29, 90, 43, 413),
+        # Then a rate stepped down one epoch before the end is no finished schedule, and a negative
+        # loss has no zero to be near: three runs read still improving, two of them noted, are.
+        "still_improving": (27, 87, 43, 413),
         "overfitting": (31, 76, 49, 413),
         "unstable": (12, 41, 31, 413),
     }

@@ -892,6 +892,17 @@ def test_a_rate_that_stepped_down_and_held_is_not_a_finished_schedule():
     # Annealed to the same rate over the last epochs instead, the schedule ran to its end.
     annealed = [1e-3] * 15 + np.geomspace(1e-3, 1e-5, 50).tolist()
     assert diagnose({**run, "learning_rate": annealed}).primary.kind == "healthy"
+    # A step down one epoch before the end, held at the last (ReduceLROnPlateau), is no schedule
+    # run out either: still annealing means the rate fell at each of the last two epochs.
+    stepped = [1e-3] * 15 + np.geomspace(1e-3, 1e-5, 48).tolist() + [1e-6, 1e-6]
+    assert diagnose({**run, "learning_rate": stepped}).primary.kind == "still_improving"
+
+
+def test_a_negative_loss_still_falling_has_no_zero_to_be_near():
+    # A published registration run: a negated correlation, -0.215 to -0.238 with new lows to the end.
+    val = [-0.1, -0.15, -0.18, -0.2, -0.215, -0.222, -0.228, -0.233, -0.238]
+    run = {"loss": [v * 1.05 for v in val], "val_loss": val}
+    assert diagnose(run).primary.kind == "still_improving"
 
 
 def test_a_loss_near_zero_that_halves_in_its_last_epoch_is_still_improving():

@@ -377,7 +377,8 @@ def _making_new_bests(run: RunView, best: str, fewer: str) -> Finding | None:
 def _nothing_left_to_gain(run: RunView, ended_best: tuple[int, float] | None) -> bool:
     """A watched curve nearly at zero (under `still_improving_floor` of the reference) that did
     not beat its best by `near_zero_new_best` in its last epoch; or a schedule annealed to its end
-    without a clear new best at its last epoch."""
+    without a clear new best at its last epoch. A curve that went below zero (a negative loss, such
+    as a negated correlation) has no zero to be near: the floor does not apply to it."""
     th, watched = run.thresholds, run.watched
     raw = watched.values
     floor = (
@@ -385,7 +386,8 @@ def _nothing_left_to_gain(run: RunView, ended_best: tuple[int, float] | None) ->
         if watched.is_metric
         else run.floor_of(raw, th.still_improving_floor)
     )
-    if float(raw[-1]) < floor and (ended_best is None or ended_best[1] < th.near_zero_new_best):
+    near_zero = float(raw[-1]) < floor and float(np.min(raw)) >= 0
+    if near_zero and (ended_best is None or ended_best[1] < th.near_zero_new_best):
         return True
     return _schedule_finished(run) and ended_best is None
 
@@ -451,13 +453,15 @@ def _new_lows(run: RunView) -> tuple[int, int, float] | None:
 def _schedule_finished(run: RunView) -> bool:
     """Whether the logged learning rate ended at most `schedule_finished` of its peak and was still
     annealing (a cosine or one-cycle schedule run to its end): more epochs at that rate add next to
-    nothing. A rate that stepped down and then held for the last epochs is not finished."""
+    nothing. A rate that stepped down and then held for the last epochs is not finished, nor one
+    that stepped down at the second-to-last epoch and held at the last: still annealing means the
+    rate fell at each of the last two epochs, as a cosine or one-cycle schedule does."""
     key = run.curves.learning_rate_key
     if key is None:
         return False
     _, rates = run.curves.series(key)
     peak = float(np.max(rates)) if len(rates) >= 3 else 0.0
-    annealing = len(rates) >= 3 and float(rates[-1]) < float(rates[-3])
+    annealing = len(rates) >= 3 and float(rates[-1]) < float(rates[-2]) < float(rates[-3])
     return peak > 0 and float(rates[-1]) <= run.thresholds.schedule_finished * peak and annealing
 
 
