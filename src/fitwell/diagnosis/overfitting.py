@@ -224,7 +224,7 @@ def _metric_overfitting(run: RunView) -> Finding | None:
         return None if stalled is None else _metric_stall_finding(run, *stalled)
     evidence, best_index, _, _ = found
     best_position = int(watched.positions[best_index])
-    key, mode = watched.name, watched.mode
+    key = watched.name
     best_epoch, last_epoch = run.epoch_of(best_position), run.epoch_of(int(watched.positions[-1]))
     best, last = watched.logged(best_index), watched.logged(len(watched.values) - 1)
     change = (
@@ -232,7 +232,6 @@ def _metric_overfitting(run: RunView) -> Finding | None:
         if watched.higher_is_better
         else f"then rose {evidence.rise:.0%} (smoothed)"
     )
-    patience = max(2, round(0.1 * len(watched.values)))
     return Finding(
         "overfitting",
         "warning",
@@ -244,13 +243,22 @@ def _metric_overfitting(run: RunView) -> Finding | None:
             "end_metric": last,
             "rise": evidence.rise,
         },
-        f"Keep the weights of {format_epoch(best_epoch)} (best {key}): EarlyStopping(monitor='{key}', "
-        f"mode='{mode}', patience={patience}, restore_best_weights=True) or ModelCheckpoint(..., "
-        f"monitor='{key}', mode='{mode}', save_best_only=True). Then regularize: Dropout, weight decay, data "
-        "augmentation, a smaller model, or more data. Logging val_loss too (validation_data) shows it best.",
+        _keep_best_metric(run, best_epoch)
+        + " Logging val_loss too (validation_data) shows it best.",
         f"{key} was best at {format_epoch(best_epoch)} ({format_number(best)}), {change} to "
         f"{format_number(last)} at {format_epoch(last_epoch)} while loss kept falling "
         f"({run.training_fall_text(best_position)}).",
+    )
+
+
+def _keep_best_metric(run: RunView, best_epoch: int) -> str:
+    """The advice to keep the epoch best by the validation metric that stands in for the loss."""
+    key, mode = run.watched.name, run.watched.mode
+    patience = max(2, round(0.1 * len(run.watched.values)))
+    return (
+        f"Keep the weights of {format_epoch(best_epoch)} (best {key}): EarlyStopping(monitor='{key}', "
+        f"mode='{mode}', patience={patience}, restore_best_weights=True) or ModelCheckpoint(..., "
+        f"monitor='{key}', mode='{mode}', save_best_only=True). Then regularize: {_REGULARIZE}."
     )
 
 
@@ -293,7 +301,7 @@ def _metric_stalled_with_growing_gap(run: RunView) -> tuple[int, float, float] |
 def _metric_stall_finding(run: RunView, since: int, then: float, now: float) -> Finding:
     """`overfitting` from a validation score that stalled while the training score pulled away."""
     watched = run.watched
-    key, mode = watched.name, watched.mode
+    key = watched.name
     train_key = key.removeprefix("val_")
     last = len(watched.values) - 1
     best_index = int(np.argmin(watched.values))
@@ -307,7 +315,6 @@ def _metric_stall_finding(run: RunView, since: int, then: float, now: float) -> 
             f"{format_number(watched.logged(index))} at {format_epoch(run.epoch_of(position))}"
         )
 
-    patience = max(2, round(0.1 * len(watched.values)))
     return Finding(
         "overfitting",
         "warning",
@@ -320,9 +327,7 @@ def _metric_stall_finding(run: RunView, since: int, then: float, now: float) -> 
             "gap_then": then,
             "gap_now": now,
         },
-        f"Keep the weights of {format_epoch(best_epoch)} (best {key}): EarlyStopping(monitor='{key}', "
-        f"mode='{mode}', patience={patience}, restore_best_weights=True) or ModelCheckpoint(..., "
-        f"monitor='{key}', mode='{mode}', save_best_only=True). Then regularize: {_REGULARIZE}.",
+        _keep_best_metric(run, best_epoch),
         f"{key} made no new best of note after {format_epoch(run.epoch_of(stall_position))} (smoothed; best "
         f"{format_number(watched.logged(best_index))} at {format_epoch(best_epoch)}) while loss kept falling "
         f"({run.training_fall_text(stall_position)}) and the training score pulled away: {pair(since)}, "
