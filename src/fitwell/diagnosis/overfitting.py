@@ -243,8 +243,7 @@ def _metric_overfitting(run: RunView) -> Finding | None:
             "end_metric": last,
             "rise": evidence.rise,
         },
-        _keep_best_metric(run, best_epoch)
-        + " Logging val_loss too (validation_data) shows it best.",
+        _keep_best_metric(run, best_epoch) + " Logging val_loss too (validation_data) shows it best.",
         f"{key} was best at {format_epoch(best_epoch)} ({format_number(best)}), {change} to "
         f"{format_number(last)} at {format_epoch(last_epoch)} while loss kept falling "
         f"({run.training_fall_text(best_position)}).",
