@@ -1595,3 +1595,13 @@ def test_a_loss_that_crossed_zero_has_no_rate_per_epoch():
         "accuracy": [0.5, 0.52, 0.55, 0.58, 0.6, 0.62, 0.65, 0.67],
     }
     assert diagnose(run).primary.kind == "still_improving"
+
+
+def test_a_loss_converged_to_zero_that_logs_float_noise_below_it_is_still_near_zero():
+    # A loss at 0 logs -4.6e-08 and a "new low" by 5%: nothing left to gain, as for +4.6e-08.
+    rng = np.random.default_rng(0)
+    val = 0.75 * np.exp(-np.arange(40) / 1.2) + rng.normal(0, 2e-8, 40)
+    val[-1] = float(np.min(val)) * 1.05 if np.min(val) < 0 else -1e-8
+    assert diagnose({"loss": (val * 1.1).tolist(), "val_loss": val.tolist()}).primary.kind == "healthy"
+    # Two epochs of a negative loss are as short as two of a positive one.
+    assert diagnose({"loss": [-0.105, -0.21], "val_loss": [-0.1, -0.2]}).primary.kind == "still_improving"

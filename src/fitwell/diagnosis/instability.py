@@ -394,21 +394,25 @@ def _inside_epochs(run: RunView, train_spikes: int, val_spikes: int) -> Finding 
 def _swinging_stall(run: RunView, train_spikes: int, val_spikes: int) -> Finding | None:
     """`unstable` from a validation loss that stopped improving (no new low of 1%) while the
     training loss fell and the metric's gap grew — `overfitting`'s only ground, without a rise
-    after the minimum (`overfitting.stalled_only`) — and that swings from epoch to epoch by at
-    least `unstable_stall_noise` of its level (a robust deviation): a stall cannot be told within
-    swings of 20% between neighbouring epochs, and those swings are what a reader of the curves
-    names, even when too few of them reach a jump of `val_spike_relative`."""
-    if not run.has_val or len(run.val_loss) < 4:
-        return None
-    level = abs(float(np.median(run.val_loss)))
-    noise = noise_scale(run.val_loss)
-    if level == 0 or noise < run.thresholds.unstable_stall_noise * level:
+    after the minimum (`overfitting.stalled_only`) — and that swings with a robust epoch-to-epoch
+    noise of at least `unstable_stall_noise` of its median level: a stall cannot be told within
+    swings of about 20% between neighbouring epochs, and those swings are what a reader of the
+    curves names, even when too few of them reach a jump of `val_spike_relative`. The noise is
+    that of the whole validation curve (measured over the stall alone, one run read unstable and
+    one of the held-out split read overfitting were lost); not for a validation loss that reaches
+    0 or below (no level to measure against)."""
+    if not run.has_val or len(run.val_loss) < 4 or float(np.min(run.val_loss)) <= 0:
+        return None  # (a loss that reaches 0 or below has no level to measure swings against)
+    level, noise = float(np.median(run.val_loss)), noise_scale(run.val_loss)
+    if noise < run.thresholds.unstable_stall_noise * level:
         return None
     since = stalled_only(run)
     if since is None:
         return None
-    rises = np.diff(run.val_loss)
-    top = int(np.argmax(rises)) + 1  # the largest epoch-to-epoch rise of the validation loss
+    rises = np.diff(run.val_loss[since:])
+    if not len(rises):
+        return None
+    top = since + int(np.argmax(rises)) + 1  # the largest epoch-to-epoch rise within the stall
     worst = int(run.val_positions[top])
     stall_epoch = run.epoch_of(int(run.val_positions[since]))
     return Finding(
@@ -419,15 +423,15 @@ def _swinging_stall(run: RunView, train_spikes: int, val_spikes: int) -> Finding
             "curve": "val_loss",
             "val_noise": noise / level,
             "stalled_epoch": stall_epoch,
-            "largest_rise": float(rises[top - 1]),
+            "largest_rise": float(np.max(rises)),
             "train_spikes": train_spikes,
             "val_spikes": val_spikes,
             **_batch_evidence(run),
         },
         _advice(run, worst),
-        f"val_loss swings by {noise / level:.0%} of its level from epoch to epoch (a robust deviation; "
-        f"largest rise: {_jump_text(run, 'val_loss', top - 1, top)}) and has made no new low of 1% since "
-        f"{format_epoch(stall_epoch)} while loss kept falling: a stall cannot be told within such swings.",
+        f"val_loss has made no new low of 1% since {format_epoch(stall_epoch)} while loss kept falling; "
+        f"its robust epoch-to-epoch noise is {noise / level:.0%} of its median level (largest rise since: "
+        f"{_jump_text(run, 'val_loss', top - 1, top)}): a stall cannot be told within such swings.",
     )
 
 

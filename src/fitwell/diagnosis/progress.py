@@ -386,8 +386,7 @@ def _nothing_left_to_gain(run: RunView, ended_best: tuple[int, float] | None) ->
         if watched.is_metric
         else run.floor_of(raw, th.still_improving_floor)
     )
-    near_zero = float(raw[-1]) < floor and float(np.min(raw)) >= 0
-    if near_zero and (ended_best is None or ended_best[1] < th.near_zero_new_best):
+    if _near_zero(raw, floor) and (ended_best is None or ended_best[1] < th.near_zero_new_best):
         return True
     return _schedule_finished(run) and ended_best is None
 
@@ -491,12 +490,19 @@ def train_longer_advice(run: RunView, last_epoch: int) -> str:
     )
 
 
+def _near_zero(raw: np.ndarray, floor: float) -> bool:
+    """Whether a curve ended under `floor` without going clearly below zero: a loss converged to 0
+    may log -1e-8, while one that went below zero by more than the floor (a negated correlation)
+    has no zero to be near."""
+    return abs(float(raw[-1])) < floor and float(np.min(raw)) >= -floor
+
+
 def _too_short(run: RunView, raw: np.ndarray, name: str) -> Finding | None:
     """A run of a few epochs: too short to judge (even when its last epoch barely moved: one epoch
     says nothing of convergence), unless it is already near zero."""
     last_epoch = run.epoch_of(run.n - 1)
     if len(raw) >= 2:
-        if float(raw[-1]) < run.floor_of(raw, run.thresholds.still_improving_floor):
+        if _near_zero(raw, run.floor_of(raw, run.thresholds.still_improving_floor)):
             return None
         fall = stats.relative_drop(float(raw[-2]), float(raw[-1]))
         moved = (
