@@ -14,6 +14,8 @@ from fitwell.diagnosis.stats import difference_error, estimated_samples
 __all__ = ["OverfitEvidence", "check_overfitting", "measure_overfitting", "stalled_only"]
 
 _REGULARIZE = "Dropout, weight decay, data augmentation, a smaller model, or more data"
+#: How much a train/validation gap must have grown over a stall to count as growing.
+_GAP_GROWTH = 0.02
 
 
 @dataclass(frozen=True)
@@ -121,19 +123,10 @@ def check_overfitting(run: RunView) -> Finding | None:
 
 def stalled_only(run: RunView) -> int | None:
     """The validation position from which the validation loss made no new low of 1% (smoothed),
-    when `overfitting` is found on that stall alone: no rise after its minimum, but the training
-    loss fell `overfit_stall_train_drop` since and the metric's train/validation gap, at least
-    `overfit_metric_gap`, grew (`_stalled_with_growing_gap`); else None."""
-    if not run.has_val:
-        return None
-    th = run.thresholds
-    gap = metric_gap(run)
-    if gap is None or gap[1] - gap[2] < th.overfit_metric_gap:
-        return None
-    found = _worse_after_best(run, th.overfit_min_rise_with_gap)
-    if found is None or found[3] or not _stalled_with_growing_gap(run):
-        return None
-    return _stalled_since(run)
+    when `check_overfitting` finds overfitting on that stall alone (no rise after its minimum, but
+    the training loss fell and the metric's gap grew); else None."""
+    found = check_overfitting(run)
+    return _stalled_since(run) if found is not None and found.evidence.get("stalled") else None
 
 
 def _worse_after_best(run: RunView, min_rise: float) -> tuple[OverfitEvidence, int, float, bool] | None:
@@ -275,16 +268,8 @@ def _metric_stalled_with_growing_gap(run: RunView) -> tuple[int, float, float] |
     if not stats.is_fraction(train):
         return None
     by_position = dict(zip(positions.tolist(), train.tolist(), strict=True))
-    smooth = stats.median_smooth(watched.values)
-    since = stats.reached_low_at(smooth, 0.01 * abs(float(np.min(smooth))))
-    window = max(3, round(th.tail_fraction * len(watched.values)))
-    if len(watched.values) - 1 - since < window:
-        return None
-    start = int(watched.positions[since])
-    if (
-        run.smooth_loss[start] <= 0
-        or 1.0 - run.end_loss / float(run.smooth_loss[start]) < th.overfit_stall_train_drop
-    ):
+    since = _stall_that_lasted(run, stats.median_smooth(watched.values), watched.positions)
+    if since is None:
         return None
 
     def lead(index: int) -> float | None:
@@ -292,7 +277,7 @@ def _metric_stalled_with_growing_gap(run: RunView) -> tuple[int, float, float] |
         return None if value is None or not np.isfinite(value) else float(value - watched.logged(index))
 
     then, now = lead(since), lead(len(watched.values) - 1)
-    if then is None or now is None or now < th.overfit_metric_gap or now <= then + 0.02:
+    if then is None or now is None or now < th.overfit_metric_gap or now <= then + _GAP_GROWTH:
         return None
     return since, then, now
 
@@ -385,20 +370,28 @@ def _climbing_unbroken(run: RunView, values: np.ndarray, train_at_best: float) -
 
 
 def _stalled_with_growing_gap(run: RunView) -> bool:
-    th = run.thresholds
-    since = _stalled_since(run)
-    window = max(3, round(th.tail_fraction * len(run.val_loss)))
-    if since is None or len(run.val_loss) - 1 - since < window:
+    since = _stall_that_lasted(run, run.smooth_val_loss, run.val_positions)
+    if since is None:
         return False
-    start = int(run.val_positions[since])
-    train_drop = 1.0 - run.end_loss / float(run.smooth_loss[start]) if run.smooth_loss[start] > 0 else 0.0
-    gap_then, gap_now = _gap_at(run, start), _gap_at(run, int(run.val_positions[-1]))
-    return (
-        train_drop >= th.overfit_stall_train_drop
-        and gap_then is not None
-        and gap_now is not None
-        and gap_now > gap_then + 0.02
-    )
+    gap_then = _gap_at(run, int(run.val_positions[since]))
+    gap_now = _gap_at(run, int(run.val_positions[-1]))
+    return gap_then is not None and gap_now is not None and gap_now > gap_then + _GAP_GROWTH
+
+
+def _stall_that_lasted(run: RunView, smooth: np.ndarray, positions: np.ndarray) -> int | None:
+    """The index from which a smoothed validation curve (lower is better) made no new low of 1%,
+    when that stall covers at least the last `tail_fraction` of it (3 points or more) and the
+    training loss fell `overfit_stall_train_drop` since; else None."""
+    th = run.thresholds
+    if not len(smooth):
+        return None
+    since = stats.reached_low_at(smooth, 0.01 * abs(float(np.min(smooth))))
+    if len(smooth) - 1 - since < max(3, round(th.tail_fraction * len(smooth))):
+        return None
+    train_then = float(run.smooth_loss[int(positions[since])])
+    if train_then <= 0 or 1.0 - run.end_loss / train_then < th.overfit_stall_train_drop:
+        return None
+    return since
 
 
 def _best_metric_epoch(run: RunView) -> tuple[str, int, float] | None:
@@ -459,6 +452,7 @@ def _finding(
         "rise": evidence.rise,
         "end_loss": run.end_loss,
         "gap": evidence.end_value - run.end_loss,
+        "stalled": stalled,
         "gap_alone": gap_alone,
     }
     gap_text = ""
