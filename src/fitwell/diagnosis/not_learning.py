@@ -383,6 +383,17 @@ def _held(values: np.ndarray) -> tuple[float, float]:
     return level, float(np.ptp(values)) / abs(level) if level != 0.0 else np.inf
 
 
+def _balanced_chance(run: RunView) -> bool:
+    """Whether a uniform guess (`1/C`) is what comes for free: a chance level is known and the
+    classes are balanced (no baseline, or one at least `balanced_baseline` × `ln C`); on
+    imbalanced classes the majority's share is."""
+    context = run.context
+    if context.chance_accuracy is None or context.chance_loss is None:
+        return False
+    balanced = run.thresholds.balanced_baseline * context.chance_loss
+    return context.baseline is None or context.baseline >= balanced
+
+
 def _accuracy_rose_above_chance(run: RunView) -> bool:
     """Whether the validation accuracy (training accuracy without validation), smoothed, rose
     `not_learning_accuracy_margin` above a uniform guess at its best, on classes that are
@@ -392,12 +403,7 @@ def _accuracy_rose_above_chance(run: RunView) -> bool:
     accuracy did."""
     context = run.context
     key = run.val_accuracy_key if run.has_val else run.accuracy_key
-    if key is None or context.chance_accuracy is None or context.chance_loss is None:
-        return False
-    if (
-        context.baseline is not None
-        and context.baseline < run.thresholds.balanced_baseline * context.chance_loss
-    ):
+    if key is None or not _balanced_chance(run):
         return False
     _, accuracy = run.curves.series(key)
     if len(accuracy) >= 4 and float(np.ptp(accuracy)) <= 1e-6:
@@ -414,10 +420,8 @@ def _accuracy_at_chance(run: RunView) -> tuple[dict, str] | None:
     alone (7 classes: loss 1.99 → 1.83, ln 7 = 1.95, accuracy 0.15 → 0.20). The converse of
     `_accuracy_rose_above_chance`."""
     context, th = run.context, run.thresholds
-    if context.chance_accuracy is None or context.chance_loss is None or run.level_is_poor is False:
+    if not _balanced_chance(run) or run.level_is_poor is False:
         return None
-    if context.baseline is not None and context.baseline < th.balanced_baseline * context.chance_loss:
-        return None  # imbalanced classes: the majority's share, not 1/C, is what comes for free
     keys = sorted({key for key in (run.accuracy_key, run.any_val_accuracy_key) if key is not None})
     if not keys:
         return None
