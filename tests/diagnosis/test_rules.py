@@ -137,6 +137,19 @@ def test_large_training_jumps_with_calm_validation_on_a_small_training_set_are_n
     assert "unstable" in kinds(run)
 
 
+def test_an_accuracy_scored_at_other_epochs_than_the_validation_loss_excuses_no_jump():
+    # The Flair run below with an 11th epoch: the accuracy counted at the validation loss's epochs
+    # excuses its jumps as a sample or two; shifted by one epoch (as many values, other epochs) it
+    # says nothing about them.
+    loss = [0.4272, 0.3226, 0.2741, 0.1682, 0.089, 0.0339, 0.0482, 0.0474, 0.0372, 0.0219, 0.02]
+    val_loss = [0.2708, 0.2432, 0.1837, 0.06049, 0.07617, 0.08529, 0.0509, 0.07741, 0.03276, 0.06675, None]
+    score = [0.845, 0.85, 0.95, 0.97, 0.975, 0.975, 0.985, 0.975, 0.995, 0.975]
+    aligned = {"loss": loss, "val_loss": val_loss, "val_accuracy": [*score, None]}
+    assert "unstable" not in diagnose(aligned).kinds
+    shifted = {**aligned, "val_accuracy": [None, *score]}
+    assert diagnose(shifted).primary.kind == "unstable"
+
+
 def test_a_score_that_is_a_share_of_a_small_validation_set_tells_its_jumps_from_noise():
     # A published Flair run: a dev set of 200 scored 97-99.5%; its loss rests on a few mistakes.
     run = {
@@ -490,6 +503,30 @@ def test_a_matthews_correlation_at_0_is_not_learning_even_while_the_loss_crawls(
     # An MCC that rose to 0.4 shows the predictions got better than a constant's.
     better = {**run, "val_mcc": np.linspace(0.05, 0.4, n).tolist()}
     assert "not_learning" not in diagnose(better).kinds
+
+
+def test_a_matthews_correlation_in_percent_or_below_0_is_read_as_such():
+    n = 10
+    run = {
+        "loss": np.linspace(1.226, 1.116, n).tolist(),
+        "val_loss": [1.449, 1.436, 1.388, 1.386, 1.404, 1.359, 1.458, 1.438, 1.39, 1.344],
+    }
+    # Logged in percent: at most 6.1, that is 0.061.
+    percent = {**run, "val_mcc": [0.0, 3.6, 0.0, 0.0, 0.0, 0.0, 6.1, 0.0, 3.8, 4.0]}
+    finding = diagnose(percent).primary
+    assert finding.kind == "not_learning"
+    assert "val_mcc (logged in percent) never got clearly above 0" in finding.summary
+    assert "under 10" in finding.summary
+    learned = {**run, "val_mcc": np.linspace(5, 40, n).tolist()}
+    assert "not_learning" not in diagnose(learned).kinds
+    # Below 0 throughout: the predictions are anti-correlated with the labels, and the summary says so.
+    flipped = {**run, "val_mcc": np.linspace(-0.3, -0.5, n).tolist()}
+    finding = diagnose(flipped).primary
+    assert finding.kind == "not_learning" and "swapped" in finding.summary
+    near_zero = {**run, "val_mcc": [0.0, 0.036, 0.0, 0.0, 0.0, 0.0, 0.061, 0.0, 0.038, 0.04]}
+    assert "swapped" not in diagnose(near_zero).primary.summary
+    # Not a chance-corrected score at all (beyond ±100): not read as one.
+    assert "val_mcc" not in diagnose({**run, "val_mcc": [150.0] * n}).primary.summary
 
 
 def test_a_validation_loss_that_never_moves_is_not_learning():

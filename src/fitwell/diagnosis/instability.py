@@ -105,8 +105,8 @@ def _beyond_sampling_noise(run: RunView, tops: np.ndarray) -> np.ndarray:
         return tops
     positions, accuracy = run.curves.series(key)
     samples = estimated_samples(accuracy)
-    if samples is None or len(accuracy) != len(run.val_loss):
-        return tops
+    if samples is None or not np.array_equal(positions, run.val_positions):
+        return tops  # the accuracy was not scored at the validation loss's epochs: no sample to count
     kept = []
     for top in tops:
         neighbours = accuracy[max(0, top - 2) : top + 3]

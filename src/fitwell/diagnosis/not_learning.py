@@ -227,16 +227,24 @@ def _chance_corrected_at_zero(run: RunView, needed: int = 4) -> tuple[dict, str]
             continue
         _, values = run.curves.series(name)
         values = values[np.isfinite(values)]
-        if len(values) < needed or float(np.max(values)) > 1.0 or float(np.min(values)) < -1.0:
-            continue  # too few epochs, or not a score between -1 and 1 (a kappa in percent)
-        best = float(np.max(stats.median_smooth(values)))
-        if best < th.not_learning_accuracy_margin:
-            return (
-                {"metric": name, "best": best},
-                f"{name} never got clearly above 0, what a constant or random prediction scores: at best "
-                f"{format_number(float(np.max(values)))} (smoothed {format_number(best)}, under "
-                f"{format_number(th.not_learning_accuracy_margin)}).",
+        if len(values) < needed or float(np.max(np.abs(values))) > 100.0:
+            continue  # too few epochs, or not a score between -1 and 1 (nor -100 and 100)
+        scale = 100.0 if float(np.max(np.abs(values))) > 1.0 else 1.0  # a score logged in percent
+        best = float(np.max(stats.median_smooth(values))) / scale
+        if best >= th.not_learning_accuracy_margin:
+            continue
+        in_percent = " (logged in percent)" if scale > 1 else ""
+        summary = (
+            f"{name}{in_percent} never got clearly above 0, what a constant or random prediction scores: "
+            f"at best {format_number(float(np.max(values)))} (smoothed {format_number(best * scale)}, under "
+            f"{format_number(th.not_learning_accuracy_margin * scale)})."
+        )
+        if best <= -th.not_learning_accuracy_margin:
+            summary += (
+                " It stayed below 0: the predictions disagree with the labels more often than chance, "
+                "which points at labels or classes swapped between training and scoring."
             )
+        return {"metric": name, "best": best}, summary
     return None
 
 
