@@ -39,19 +39,14 @@ def check_leakage(run: RunView) -> Finding | None:
     loss of exactly 0 or copied from the training loss, a perfect accuracy (from the first epoch,
     or on many samples), or a validation loss far below training with far fewer mistakes."""
     th = run.thresholds
-    one_class = _one_class(run)
-    if one_class is not None:
-        return one_class
     if not run.has_val:
-        return _perfect_score_throughout(run)
-    if run.n < 2:
-        return None
-    zero = _zero_throughout(run)
-    if zero is not None:
-        return zero
-    copied = _copied_from_training(run)
-    if copied is not None:
-        return copied
+        return _one_class(run) or _perfect_score_throughout(run)
+    found = _one_class(run)
+    if found is not None or run.n < 2:
+        return found
+    found = _zero_throughout(run) or _copied_from_training(run)
+    if found is not None:
+        return found
     # A validation accuracy logged beside a training one, else one logged alone.
     val_key = run.val_accuracy_key or run.any_val_accuracy_key
     samples = estimated_samples(run.curves.series(val_key)[1]) if val_key else None
@@ -63,24 +58,30 @@ def check_leakage(run: RunView) -> Finding | None:
     tiny = samples is None or samples < th.leak_min_samples
     if tiny and run.val_accuracy_key is not None:
         return None  # a tiny validation set: honest ones of a few dozen often score 100%
-    if val_key is not None and samples is not None and not tiny:
+    if val_key is not None and not tiny:
         perfect = _perfect_on_many(run, val_key, samples, window, end_ratio)
         if perfect is not None:
             return perfect
+    return _far_easier_than_training(run, samples)
+
+
+def _far_easier_than_training(run: RunView, samples: int | None) -> Finding | None:
+    """A validation loss far below the training loss over the second half of the run, with far
+    fewer mistakes: validation far easier than training."""
     half = len(run.val_loss) // 2
     positions = run.val_positions[half:]
     ratio = _loss_ratio(run.val_loss[half:], run.loss[positions])
-    if np.isfinite(ratio) and ratio < th.leak_loss_ratio and _errors_far_fewer(run):
-        return Finding(
-            "suspicious_validation",
-            "warning",
-            [run.epoch_of(int(p)) for p in positions],
-            {"val_to_train_loss": ratio, "val_samples_at_least": samples},
-            _ADVICE + " (Dropout and augmentation also lower the validation loss, but rarely this much.)",
-            f"val_loss stays at {_share(ratio)} of the training loss over the second half of the run: "
-            "validation far easier than training.",
-        )
-    return None
+    if not (np.isfinite(ratio) and ratio < run.thresholds.leak_loss_ratio and _errors_far_fewer(run)):
+        return None
+    return Finding(
+        "suspicious_validation",
+        "warning",
+        [run.epoch_of(int(p)) for p in positions],
+        {"val_to_train_loss": ratio, "val_samples_at_least": samples},
+        _ADVICE + " (Dropout and augmentation also lower the validation loss, but rarely this much.)",
+        f"val_loss stays at {_share(ratio)} of the training loss over the second half of the run: "
+        "validation far easier than training.",
+    )
 
 
 def _perfect_on_many(

@@ -53,6 +53,18 @@ def check_not_learning(run: RunView) -> Finding | None:
         evidence, seen = found
     elif _accuracy_rose_above_chance(run) or _score_shows_learning(run):
         return None
+    epochs = [run.epoch_of(0), run.epoch_of(run.n - 1)]
+    return Finding("not_learning", "error", epochs, evidence, _advice(run, evidence), seen)
+
+
+def _advice(run: RunView, evidence: dict) -> str:
+    """What to check, with the logged learning rate when there is one."""
+    if evidence.get("zero_from_the_start"):
+        return (
+            "A loss of 0 from the start has nothing to learn from. Check the targets (print a batch of y: "
+            "one class or one value throughout?) and that the loss is computed from the model's outputs "
+            "on them."
+        )
     learning_rate = run.learning_rate()
     if learning_rate is None:
         rate_text = ""
@@ -60,21 +72,12 @@ def check_not_learning(run: RunView) -> Finding | None:
         rate_text = f" (learning_rate={format_number(learning_rate)})"
     else:  # a schedule run down to 0 changes nothing more; it did not cause what came before
         rate_text = " (the logged learning_rate ends at 0: no step changes the weights by then)"
-    if evidence.get("zero_from_the_start"):
-        advice = (
-            "A loss of 0 from the start has nothing to learn from. Check the targets (print a batch of y: "
-            "one class or one value throughout?) and that the loss is computed from the model's outputs "
-            "on them."
-        )
-    else:
-        advice = (
-            "The model learned nothing beyond the label frequencies (or the targets' mean). Check that the "
-            "labels match the inputs (shuffle x and y together), that the last layer and the loss agree "
-            "(softmax with sparse_categorical_crossentropy, or logits with from_logits=True), that the "
-            f"inputs are scaled, and that gradients flow (dead ReLUs, a frozen model){rate_text}."
-        )
-    epochs = [run.epoch_of(0), run.epoch_of(run.n - 1)]
-    return Finding("not_learning", "error", epochs, evidence, advice, seen)
+    return (
+        "The model learned nothing beyond the label frequencies (or the targets' mean). Check that the "
+        "labels match the inputs (shuffle x and y together), that the last layer and the loss agree "
+        "(softmax with sparse_categorical_crossentropy, or logits with from_logits=True), that the "
+        f"inputs are scaled, and that gradients flow (dead ReLUs, a frozen model){rate_text}."
+    )
 
 
 def _never_left_the_start(run: RunView) -> tuple[bool, dict, str]:
