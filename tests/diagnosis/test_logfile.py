@@ -661,6 +661,33 @@ def test_printed_name_value_fields_without_a_colon_are_read(tmp_path):
     assert curves.values["lr"].tolist() == [5e-05] * 6
 
 
+def test_a_sets_word_before_a_spaced_name_and_a_printed_dict_are_read(tmp_path):
+    # `train loss 0.77 val loss 0.56` names two losses; the second was read as the training loss.
+    path = tmp_path / "log.txt"
+    path.write_text(
+        "".join(
+            f"Epoch {e:03d} | train loss {1 / e:.4f} val loss {1.2 / e:.4f} val MAE(delay) {1.2 / e:.6f}\n"
+            for e in range(1, 7)
+        )
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [round(1 / e, 4) for e in range(1, 7)]
+    assert curves.values["val_loss"].tolist() == [round(1.2 / e, 4) for e in range(1, 7)]
+    # A validation step that prints its metrics as a dict, after the epoch's average loss; a message
+    # that the best loss decreased is no metric.
+    path.write_text(
+        "".join(
+            f"Epoch [{e}/50], Average Loss: {1 / e:.4f}\n"
+            f"Validation metrics: {{'precision': {0.1 * e:.2f}, 'f1': {0.1 * e:.2f}, \"accuracy\": 0.9}}\n"
+            f"Validation loss decreased {1 / e:.4f} -> {1 / (e + 1):.4f}\n"
+            for e in range(1, 7)
+        )
+    )
+    curves = read_curves(path)
+    assert sorted(curves.values) == ["loss", "val_accuracy", "val_f1", "val_precision"]
+    assert curves.values["val_f1"].tolist() == [round(0.1 * e, 2) for e in range(1, 7)]
+
+
 def test_a_json_list_of_per_epoch_records_is_read_with_the_loops_epoch_numbers(tmp_path):
     path = tmp_path / "train_history.json"
     records = [

@@ -47,9 +47,11 @@ _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf"
 #: A hyphen inside a name (`Multi-class Loss`, `F1-score`), not one that sets fields apart (`3s -
 #: loss: 0.2`), nor one before a set's name (`Pre-training loss` is the training loss).
 _HYPHEN = r"(?<=[A-Za-z0-9])-(?=[A-Za-z])(?!(?:train|training|val|valid|validation|test)\b)"
-#: `name: value`, `name = value` or `name is value`; not a clock time (`took: 0:00:51`).
+#: `name: value`, `name = value` or `name is value`, the name quoted too (a printed dict, `{'f1':
+#: 0.43}`); not a clock time (`took: 0:00:51`).
 _PAIR = re.compile(
-    rf"(?P<name>[A-Za-z](?:[A-Za-z0-9_ @.]|{_HYPHEN})*?)(?:\s*[:=]|\s+is)\s*(?P<value>{_NUMBER})(?!:\d)%?",
+    rf"(?P<name>[A-Za-z](?:[A-Za-z0-9_ @.]|{_HYPHEN})*?)['\"]?"
+    rf"(?:\s*[:=]|\s+is)\s*(?P<value>{_NUMBER})(?!:\d)%?",
     re.IGNORECASE,
 )
 #: `Name number` (or `Name: number`) as a whole field of a line whose fields are set apart by
@@ -59,9 +61,12 @@ _FIELD = re.compile(
     rf"(?P<value>{_NUMBER})%?\s*(?=$|[|,;])",
     re.IGNORECASE,
 )
-#: `name number` tokens of a line set out with spaces only (`epoch 1  train_loss 0.18  val_loss 0.19`).
+#: `name number` tokens of a line set out with spaces only (`epoch 1  train_loss 0.18  val_loss 0.19`),
+#: a set's word before the name too (`train loss 0.77 val loss 0.56`).
 _SPACED = re.compile(
-    rf"(?<!\S)(?P<name>[A-Za-z][A-Za-z0-9_@.]*)\s+(?P<value>{_NUMBER})(?=\s|$)", re.IGNORECASE
+    r"(?<!\S)(?P<name>(?:(?:train|training|val|valid|validation|dev|test)\s+)?[A-Za-z][A-Za-z0-9_@.]*)"
+    rf"\s+(?P<value>{_NUMBER})(?=\s|$)",
+    re.IGNORECASE,
 )
 _VALIDATION = re.compile(r"\b(?:val|valid|validation)\b", re.IGNORECASE)
 #: Other names of a set, as a word of their own before the metrics (Flair's `DEV : loss 0.61`,
@@ -92,6 +97,9 @@ _NOT_METRICS = (
     "iteration",
     "time",
     "lr_step",
+    "decreased",  # `Validation loss decreased 0.62 -> 0.61`: a message, not a metric
+    "increased",
+    "improved",
     "v_num",  # PyTorch Lightning's run version, in its progress bar
 )
 #: What follows a progress bar's percent (`Epoch 3:  94% 120/127 [00:23<00:01, ...]`, tqdm's count and
