@@ -2039,10 +2039,16 @@ def test_a_trainers_console_output_is_read_from_its_printed_dicts(tmp_path):
         curves.notes[0]
         == "read the 26 lines that print a dict of metrics as records (54 other lines skipped)."
     )
-    # One printed dict is no log; nor are dicts without an epoch.
-    path.write_text("\n".join(lines[:3] + ["{'loss': 0.5}", "{'loss': 0.4}"]) + "\n")
+    # One printed dict is no log.
+    path.write_text("\n".join(lines[:3] + ["{'loss': 0.5}"]) + "\n")
     with pytest.raises(ValueError):
         read_curves(path)
+    # Dicts without an epoch are not the Trainer's; they are read as printed lines are (`loss: 0.5`),
+    # one epoch a line, and the note says so.
+    path.write_text("\n".join(lines[:3] + ["{'loss': 0.5}", "{'loss': 0.4}"]) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.5, 0.4]
+    assert curves.notes[0].startswith("read as a printed log: 2 epochs")
 
 
 def test_a_name_printed_after_its_epoch_number_and_an_average_before_its_set():
