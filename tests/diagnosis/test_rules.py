@@ -270,6 +270,29 @@ def test_a_climb_at_every_epoch_is_overfitting_however_small():
     assert "overfitting" not in diagnose({"loss": flat, "val_loss": val}).kinds
 
 
+def test_a_short_run_that_turned_up_at_every_epoch_since_its_low_is_overfitting():
+    # A published 5-epoch log (ak_019, both readers: overfitting): the validation loss fell to
+    # 0.283 at epoch 3, then 0.312, 0.336 (+19%) while the training loss fell 0.288 → 0.156. The
+    # running median lifts the low of the V to 0.312, and the noise of five epochs is the fall's
+    # curvature: smoothed, it read as flat.
+    published = diagnose(str(PUBLIC_LOGS / "ak_019.csv"))
+    assert published.primary.kind == "overfitting" and published.primary.evidence["best_epoch"] == 2
+    assert "then rose 19% to 0.3359 at epoch 5" in published.primary.summary
+    loss = [2.237, 0.598, 0.288, 0.192, 0.156]
+    acc, val_acc = [0.42, 0.81, 0.905, 0.936, 0.949], [0.68, 0.85, 0.91, 0.913, 0.909]
+    val = [1.013, 0.451, 0.283, 0.312, 0.336]
+    run = {"loss": loss, "val_loss": val, "accuracy": acc, "val_accuracy": val_acc}
+    assert diagnose(run).primary.kind == "overfitting"
+    # One step down since the low: a wobble, not a turn.
+    assert "overfitting" not in diagnose({**run, "val_loss": [1.013, 0.451, 0.283, 0.312, 0.296]}).kinds
+    # Up at each epoch, but less than 5% in all.
+    assert "overfitting" not in diagnose({**run, "val_loss": [1.013, 0.451, 0.283, 0.285, 0.291]}).kinds
+    # The training accuracy no better than the validation accuracy: no gap to open.
+    assert "overfitting" not in diagnose({**run, "accuracy": [0.42, 0.8, 0.88, 0.9, 0.905]}).kinds
+    # The training loss flat since the low: validation drifting up alone is not overfitting.
+    assert "overfitting" not in diagnose({**run, "loss": [2.237, 0.598, 0.288, 0.287, 0.286]}).kinds
+
+
 def test_a_long_noisy_run_is_measured_from_its_level_not_a_dip():
     # A published log (s_014): 1,500 short epochs, the validation loss flat near 0.56 with ±10%
     # noise from epoch 700 on. The lowest 3-epoch median (0.50) is a lucky dip, and was read as a

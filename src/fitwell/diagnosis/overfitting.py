@@ -135,7 +135,8 @@ def _worse_after_best(run: RunView, min_rise: float) -> tuple[OverfitEvidence, i
     training loss fell, it rose at least `min_rise` after its minimum, clearly (above its noise)
     and lastingly (epochs after it), or at least `overfit_clean_rise` on a curve so smooth that
     no noise explains it, or rose less above its noise but for long (`_rose_lastingly`), or
-    climbed epoch after epoch (`_rising_steadily`)."""
+    climbed epoch after epoch (`_rising_steadily`), or turned up at every epoch since its raw
+    lowest (`_turned_up_from_low`)."""
     th, watched = run.thresholds, run.watched
     evidence = measure_overfitting(watched.values, tail_fraction=th.tail_fraction)
     if evidence is None:
@@ -159,6 +160,7 @@ def _worse_after_best(run: RunView, min_rise: float) -> tuple[OverfitEvidence, i
         or _rose_lastingly(run, evidence, min_rise, train_at_best)
         or _rising_steadily(run, watched.values, evidence.noise)
         or _opened_the_gap(run, evidence, needed_after)
+        or _turned_up_from_low(run, watched.values)
     )
     return (
         evidence,
@@ -166,6 +168,29 @@ def _worse_after_best(run: RunView, min_rise: float) -> tuple[OverfitEvidence, i
         train_at_best,
         worse or _climbing_unbroken(run, watched.values, train_at_best),
     )
+
+
+def _turned_up_from_low(run: RunView, values: np.ndarray) -> bool:
+    """A short run's turn that the smoothing hides: since its lowest value the validation loss went
+    up at every epoch, for at least `overfit_min_epochs_after` epochs (or `recent_fraction` of the
+    run), to at least `overfit_clean_rise` above that low (the training loss fell
+    `overfit_train_drop` since: asked by the caller). A running median of 3 lifts the low of a V
+    to its higher neighbour (0.283 between 0.45 and 0.312 reads 0.312), and over a few epochs
+    the noise estimate holds the early fall's curvature, so a fall, a low and two epochs up
+    (0.283 → 0.312 → 0.336) read as flat; a reader sees the turn. Not when the training accuracy
+    ends at or below the validation accuracy: a model that fits its training set no better than
+    unseen data has no gap to open, and such a climb is the validation set's noise."""
+    th = run.thresholds
+    needed = max(th.overfit_min_epochs_after, round(th.recent_fraction * len(values)))
+    best = int(np.argmin(values))
+    steps = np.diff(values[best:])
+    if len(steps) < needed or not bool(np.all(steps > 0)):
+        return False
+    low = float(values[best])
+    gap = metric_gap(run)
+    if gap is not None and gap[1] - gap[2] <= 0:
+        return False
+    return low > 0 and float(values[-1]) >= (1.0 + th.overfit_clean_rise) * low
 
 
 def _opened_the_gap(run: RunView, evidence: OverfitEvidence, needed_after: int) -> bool:
@@ -511,9 +536,11 @@ def _seen(run: RunView, evidence: OverfitEvidence, best_position: int, *, stalle
         )
     lowest = f"val_loss was lowest at {format_epoch(best_epoch)} ({format_number(best_value)})"
     falling = f"while loss kept falling ({run.training_fall_text(best_position)})"
-    if evidence.rise <= 0 or evidence.best_value <= 0:
-        # Found on the raw curve (a climb from a low that smoothing hides, as a first epoch's), or
-        # a loss at or below 0, where a share of it means nothing: the raw values say it.
+    hidden = evidence.rise < run.thresholds.overfit_clean_rise and _turned_up_from_low(run, run.val_loss)
+    if evidence.rise <= 0 or evidence.best_value <= 0 or hidden:
+        # Found on the raw curve (a climb from a low that smoothing hides, as a first epoch's or a
+        # short run's last), or a loss at or below 0, where a share of it means nothing: the raw
+        # values say it.
         share = f" {format_percent((last_val - best_value) / best_value)}" if best_value > 0 else ""
         return f"{lowest}, then rose{share} to {format_number(last_val)} at {last_epoch} {falling}"
     # The rise is timed on the smoothed curve; a raw best after its onset is one low epoch.
