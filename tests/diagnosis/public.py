@@ -45,6 +45,8 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: (`bs_006`); lines written newest first (`bt_001`: read in order, its curves would run backwards);
 #: a Rust list of floats (`bt_003`); `loss: (epoch, value)` tuples (`bt_004`) and `step tensor(…)`
 #: reprs (`bt_007`), each the last batch's loss.
+#: Batches `bx` to `cc`: a GAN on dummy data (`bx_008`); a VAE's `Recon`, `KL` and `Phys` terms
+#: without their total (`ca_006`).
 #: (Read since they were scored: a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
 #: and `rmse` without a `loss`, two training phases side by side, the tables of numbers without
 #: a header in `NAMED_COLUMNS`, and a JSON history that its repository holds cut off, `az_018`,
@@ -78,6 +80,8 @@ REFUSED = (
     "bu_001.json",
     "bv_001.json",
     "bv_003.json",
+    "bx_008.json",
+    "ca_006.txt",
     "f_040.csv",
     "m_010.csv",
     "n_019.log",
@@ -100,6 +104,14 @@ NAMED_COLUMNS = {
     "bt_011.txt": ("epoch", "loss"),
     "bt_010.txt": ("epoch", "loss"),
     "bt_012.txt": ("epoch", "loss"),
+    # Batch `by`: the code's meters (the last batch's loss, the epoch's mean, two accuracy meters),
+    # and a domain-adaptation family that saves its classification, transfer and total losses
+    # (`by_008` a prototype loss after them).
+    "by_001.csv": ("batch_loss", "loss", "batch_top1", "top1"),
+    "by_003.csv": ("cls_loss", "transfer_loss", "loss"),
+    "by_006.csv": ("cls_loss", "transfer_loss", "loss"),
+    "by_007.csv": ("cls_loss", "transfer_loss", "loss"),
+    "by_008.csv": ("cls_loss", "transfer_loss", "loss", "proto_loss"),
 }
 _LOSSES = {
     "mse": "mse",
@@ -191,10 +203,14 @@ def diagnose_run(run: PublicRun):
 
 def diagnose_kwargs(run: PublicRun) -> dict:
     """What the user tells `diagnose` of a run: its loss, and the number of classes with it (a
-    count without a known loss, such as one output channel of a segmentation, is left out)."""
+    count without a known loss, such as one output channel of a segmentation, is left out; so is a
+    count of 1 beside a loss other than binary cross-entropy, which `diagnose` refuses, saying a
+    binary classifier has 2: `cb_007`, a set of one class)."""
+    binary = run.loss == "binary_crossentropy"
+    known = run.loss and run.num_classes is not None and (run.num_classes >= 2 or binary)
     return {
         "loss": run.loss,
-        "num_classes": run.num_classes if run.loss else None,
+        "num_classes": run.num_classes if known else None,
         "columns": NAMED_COLUMNS.get(run.name),
     }
 

@@ -418,8 +418,26 @@ LATER_BATCHES = {
     "heldout73": (6, 19, 11),
     # `bw` (7 CSV tables): 5/7 (5/7).
     "heldout74": (5, 7, 5),
+    # Collected after the eighteenth revision, scored once each before anything was revised on
+    # them, with the reader as it stood once it read their formats (in brackets: with the rules and
+    # reader of the session's start). `bx` (18 JSON histories): 8/18 (8/18); a GAN is refused.
+    "heldout75": (8, 18, 13),
+    # `by` (8 CSV tables, five without a header, read with the columns their code writes): 4/8 (4/8).
+    "heldout76": (4, 8, 4),
+    # `bz` (6 printed logs; the reader learned that `Validation loss decreased a -> b` is a message
+    # and `Validation metrics: {'f1': …}` a printed dict): 2/6 (2/6).
+    "heldout77": (2, 6, 5),
+    # `ca` (6 printed logs; the reader learned `train loss 0.77 val loss 0.56`, whose second loss it
+    # read as the training loss): 3/6 (3/6); a VAE's terms without their total are refused.
+    "heldout78": (3, 6, 3),
+    # `cb` (16 JSON histories): 7/16 (7/16). Then the scoring leaves out a class count of 1 beside a
+    # cross-entropy, which `diagnose` refuses (`cb_007`, a set of one class, both readers:
+    # suspicious_validation, which it is found): 8/16.
+    "heldout79": (8, 16, 11),
+    # `cc` (3 printed logs): 3/3 (3/3).
+    "heldout80": (3, 3, 3),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout74`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout80`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -441,14 +459,14 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (38/76 on the last six batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (28/57 on the last six batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(69, 75))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(75, 81))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_two_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_three_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -517,7 +535,11 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_two_kn
     # with it) are within the set's noise once a score that is a share of its samples tells it.
     # The traffic-sign classifier of batch `ay` (`ay_004`) left the list: its 99.975% on about
     # 4,000 images (0.9997 at every epoch of the end window) missed a sample at each epoch, and a
-    # perfect score asks for one epoch that missed none.
+    # perfect score asks for one epoch that missed none. Batch `cb` added one, `not_learning`
+    # (`cb_016`, both readers: healthy, underfitting second): a VAE whose KL weight ramps from 0.05
+    # to 1 over 20 epochs, its total loss (a sum over pixels near 6,400) never 0.1% below its
+    # second epoch; the KL term fell from 552 to 115 meanwhile, which no column the rules read as a
+    # metric shows.
     assert flagged == [
         "ad_013.json",
         "af_013.json",
@@ -531,6 +553,7 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_two_kn
         "ay_018.csv",
         "az_008.json",
         "bb_016.json",
+        "cb_016.json",
         "d_019.csv",
         "n_016.json",
         "n_017.json",
@@ -588,10 +611,12 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # loss has no zero to be near: three runs read still improving, two of them noted, are.
         # Then a short run's validation loss that turned up at every epoch since its low, 5% in
         # all, is overfitting: seven runs read overfitting and called healthy are found (four of
-        # them noted).
-        "still_improving": (27, 87, 43, 413),
-        "overfitting": (27, 69, 49, 413),
-        "unstable": (12, 41, 31, 413),
+        # them noted). Then batches `bx` to `cc` (not revised on): ten more runs read healthy are
+        # called healthy, with one false overfitting note and two false unstable notes among them;
+        # seven more read still improving (four noted) and four read overfitting (one noted).
+        "still_improving": (31, 94, 44, 423),
+        "overfitting": (28, 73, 52, 423),
+        "unstable": (12, 41, 33, 423),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
