@@ -512,6 +512,19 @@ def test_accuracies_that_never_rose_above_chance_are_not_learning_though_the_los
     assert "not_learning" not in diagnose(learned, **seven).kinds
 
 
+def test_an_accuracys_new_bests_by_hundredths_of_a_point_are_no_progress():
+    # Without a validation loss the watched curve is the validation accuracy: 0.9792 to 0.9798 on
+    # 10,000 images is six answers changing (a relative fall of its error, not half a point).
+    n = 12
+    loss = (0.05 + 0.3 * np.exp(-np.arange(n) / 2)).round(4).tolist()
+    accuracy = [0.95, 0.965, 0.972, 0.975, 0.977, 0.978, 0.9785, 0.979, 0.9788, 0.9791, 0.9792, 0.9798]
+    run = {"loss": loss, "accuracy": accuracy, "val_accuracy": accuracy}
+    assert diagnose(run).primary.kind == "healthy"
+    # A gain of most of a point at the end is progress.
+    run["val_accuracy"] = [*accuracy[:-1], 0.985]
+    assert diagnose(run).primary.kind == "still_improving"
+
+
 def test_a_matthews_correlation_at_0_is_not_learning_even_while_the_loss_crawls():
     # A published run that predicts nearly every sample positive: val_mcc at most 0.06 while the
     # training loss fell 9% in a straight line (which alone reads as too small a rate).

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from fitwell.diagnosis import stats
+from fitwell.diagnosis.curves import is_accuracy
 from fitwell.diagnosis.findings import Finding
 from fitwell.diagnosis.run import RunView, format_epoch, format_number, learning_rate_range
 
@@ -421,6 +422,8 @@ def _recent_new_lows(run: RunView) -> tuple[int, int, int, float] | None:
         return None
     if before - float(smooth[-1]) <= th.still_improving_noise_multiple * stats.noise_scale(raw):
         return None  # a lucky epoch of a noisy curve, not progress
+    if _accuracy_gain_too_small(run, float(raw[earlier]), float(raw[latest])):
+        return None
     return recent, earlier, latest, raw_drop
 
 
@@ -446,6 +449,8 @@ def _new_lows(run: RunView) -> tuple[int, int, float] | None:
         return None  # going down by a hair: converged for all it matters
     if before - float(raw[-1]) <= th.still_improving_noise_multiple * stats.noise_scale(raw):
         return None
+    if _accuracy_gain_too_small(run, before, float(raw[-1])):
+        return None  # new highs of an accuracy by hundredths of a point: converged
     return lows, window, drop
 
 
@@ -472,7 +477,21 @@ def _ended_on_best(run: RunView) -> tuple[int, float] | None:
         return None
     earlier = int(np.argmin(raw[:-1]))
     margin = stats.relative_drop(float(raw[earlier]), float(raw[-1]))
+    if _accuracy_gain_too_small(run, float(raw[earlier]), float(raw[-1])):
+        return None
     return (earlier, margin) if margin >= run.thresholds.last_epoch_best else None
+
+
+def _accuracy_gain_too_small(run: RunView, earlier: float, later: float) -> bool:
+    """Whether the watched curve is a validation accuracy (its error, `1 - value`) whose new best
+    `later` gained less than `still_improving_accuracy_gain` over `earlier`, in absolute terms.
+    An accuracy is a share of samples, read in percentage points: 0.9792 to 0.9798 is six of
+    10,000 images changing their answer, however large the relative fall of its error (2.9%). An
+    AUC, F1 or IoU is no count of samples, and is left to the relative tests."""
+    watched = run.watched
+    if not (watched.is_metric and watched.higher_is_better and is_accuracy(watched.name)):
+        return False
+    return earlier - later < run.thresholds.still_improving_accuracy_gain
 
 
 def train_longer_advice(run: RunView, last_epoch: int) -> str:
