@@ -512,6 +512,25 @@ def test_accuracies_that_never_rose_above_chance_are_not_learning_though_the_los
     assert "not_learning" not in diagnose(learned, **seven).kinds
 
 
+def test_a_noisy_curve_still_falling_as_much_as_a_power_law_falls_is_still_improving():
+    # A validation loss falling exponentially (a straight line on a log plot) under 12% noise: the
+    # last quarter of the run brings a fifth of its whole fall on a log scale, which a decline that
+    # never levels off brings there; no test of the last few epochs sees it through the noise.
+    t = np.arange(40)
+    noise = 1 + 0.12 * np.random.default_rng(1).standard_normal(40)
+    run = {
+        "loss": (1.8 * np.exp(-t / 22)).round(4).tolist(),
+        "val_loss": (2.0 * np.exp(-t / 25) * noise).round(4).tolist(),
+    }
+    finding = diagnose(run).primary
+    assert finding.kind == "still_improving" and "of its whole fall on a log scale" in finding.summary
+    # A curve that levelled off at a floor brings a far smaller share of its fall at its end.
+    noise = 1 + 0.03 * np.random.default_rng(1).standard_normal(40)
+    run["val_loss"] = ((0.4 + 1.6 * np.exp(-t / 5)) * noise).round(4).tolist()
+    run["loss"] = (0.3 + 1.5 * np.exp(-t / 5)).round(4).tolist()
+    assert diagnose(run).primary.kind == "healthy"
+
+
 def test_an_accuracys_new_bests_by_hundredths_of_a_point_are_no_progress():
     # Without a validation loss the watched curve is the validation accuracy: 0.9792 to 0.9798 on
     # 10,000 images is six answers changing (a relative fall of its error, not half a point).

@@ -354,7 +354,53 @@ def check_still_improving(run: RunView) -> Finding | None:
             f"({format_epoch(run.epoch_of(int(watched.positions[earlier])))}; {margin:.1%} {fewer}): "
             "it was stopped while still improving.",
         )
-    return _making_new_bests(run, best, fewer)
+    return _making_new_bests(run, best, fewer) or _falling_like_a_power_law(run, fewer)
+
+
+def _falling_like_a_power_law(run: RunView, fewer: str) -> Finding | None:
+    """`still_improving` when the watched curve, on a log scale, fell over the end window (the
+    last `tail_fraction` of the run: its smoothed end below its smoothed best before the window)
+    by more than twice its noise and by at least the share of its whole fall that a power-law
+    decline would bring there (`ln(n / (n - window)) / ln(n)`: 10% of it over the last 5 of 20
+    epochs). A loss falling as a power of the epoch never levels off; a converged curve brings a
+    far smaller share of its fall at its end, however steadily it still creeps. Judged where a
+    reader judges it, on the log plot of the whole run: a noisy curve still trending down gets
+    there, as does a language model's token loss falling a fraction of a percent per epoch, while
+    one lucky epoch does not (the median of three is the end)."""
+    th, watched = run.thresholds, run.watched
+    raw = watched.values
+    n = len(raw)
+    window = stats.tail_window(n, th.tail_fraction)
+    if n <= window + 1 or float(np.min(raw)) <= 0:
+        return None
+    logs = np.log(raw)
+    smooth = stats.median_smooth(logs)
+    before, end = float(np.min(smooth[:-window])), float(smooth[-1])
+    whole = float(np.max(smooth[:-window])) - min(end, float(np.min(smooth)))
+    fall = before - end
+    power_law_share = float(np.log(n / (n - window)) / np.log(n))
+    if whole <= 0 or fall < power_law_share * whole:
+        return None
+    if fall <= th.still_improving_noise_multiple * stats.noise_scale(logs):
+        return None  # within the curve's epoch-to-epoch noise
+    if _accuracy_gain_too_small(run, float(np.exp(before)), float(np.exp(end))):
+        return None
+    earlier = int(np.argmin(smooth[:-window]))
+
+    def logged(log_value: float) -> str:
+        value = float(np.exp(log_value))
+        return format_number(1.0 - value if watched.higher_is_better else value)
+
+    drop = 1.0 - float(np.exp(-fall))
+    direction = "rising" if watched.higher_is_better else "falling"
+    since = format_epoch(run.epoch_of(int(watched.positions[earlier])))
+    return _still_improving(
+        run,
+        {"recent_drop": drop, "recent_epochs": window, "share_of_fall": fall / whole},
+        f"{watched.name} is still {direction}: smoothed {logged(before)} at {since} → {logged(end)} at the "
+        f"end ({drop:.1%} {fewer} over the last {window} epochs, {fall / whole:.0%} of its whole fall on a "
+        "log scale: as much as a decline that never levels off brings there); it has not converged.",
+    )
 
 
 def _making_new_bests(run: RunView, best: str, fewer: str) -> Finding | None:
