@@ -209,6 +209,22 @@ def test_a_validation_loss_that_stalled_within_large_swings_is_unstable():
     assert diagnose(history).primary.kind == "overfitting"
 
 
+def test_validation_swings_large_against_its_fall_beside_a_smooth_training_loss_are_unstable():
+    # A published log (bw_007, both readers: unstable): the training loss falls smoothly 0.264 ->
+    # 0.084 while the validation loss swings 20-60% up and back to the end; only one swing goes up
+    # and back by 30% within two epochs, but each rise is at least 30% of its whole fall.
+    path = PUBLIC_LOGS / "bw_007.csv"
+    rows = [line.split(",") for line in path.read_text().splitlines()]
+    columns = {name: [float(row[i]) for row in rows[1:]] for i, name in enumerate(rows[0])}
+    history = {"loss": columns["loss"], "val_loss": columns["val_loss"]}
+    finding = diagnose(history, loss="binary_crossentropy", num_classes=1).primary
+    assert finding.kind == "unstable" and finding.evidence["val_noise"] >= 2 * finding.evidence["train_noise"]
+    assert "each rise at least 30% of its fall from 0.3207 to 0.1525" in finding.summary
+    # The same swings after a fall from 1.2 are small beside it: healthy.
+    history["val_loss"] = [1.2, *columns["val_loss"][1:]]
+    assert diagnose(history, loss="binary_crossentropy", num_classes=1).kinds == ["healthy"]
+
+
 # -- overfitting ------------------------------------------------------------------------
 @pytest.mark.parametrize(("n", "best"), [(5, 1), (6, 2), (40, 12), (500, 150)])
 def test_overfitting_reports_the_epoch_to_keep(n, best):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from fitwell.diagnosis.findings import Finding
-from fitwell.diagnosis.overfitting import stalled_only
+from fitwell.diagnosis.overfitting import check_overfitting, stalled_only
 from fitwell.diagnosis.run import RunView, format_epoch, format_factor, format_number, learning_rate_range
 from fitwell.diagnosis.stats import (
     difference_error,
@@ -233,7 +233,11 @@ def check_instability(run: RunView) -> Finding | None:
     train, val, sharp = _jumps(run)
     chosen = _frequent_jumps(run, train, val, sharp)
     if chosen is None:
-        return _inside_epochs(run, len(train), len(val)) or _swinging_stall(run, len(train), len(val))
+        return (
+            _inside_epochs(run, len(train), len(val))
+            or _swinging_stall(run, len(train), len(val))
+            or _swings(run, len(train))
+        )
     if _calm_end(run, chosen[3]) is not None:
         return None  # the jumps settled: a close call of a healthy run (close_calls.py)
     shown, count, steps, epoch_positions = chosen
@@ -432,6 +436,75 @@ def _swinging_stall(run: RunView, train_spikes: int, val_spikes: int) -> Finding
         f"val_loss has made no new low of 1% since {format_epoch(stall_epoch)} while loss kept falling; "
         f"its robust epoch-to-epoch noise is {noise / level:.0%} of its median level (largest rise since: "
         f"{_jump_text(run, 'val_loss', top - 1, top)}): a stall cannot be told within such swings.",
+    )
+
+
+def _relative_noise(values: np.ndarray) -> float | None:
+    """A curve's epoch-to-epoch noise (`noise_scale`) over its median level; None for a curve
+    that reaches 0 or below (no level to measure against)."""
+    if float(np.min(values)) <= 0:
+        return None
+    return noise_scale(values) / float(np.median(values))
+
+
+def _swings(run: RunView, train_spikes: int) -> Finding | None:
+    """`unstable` from validation swings too small for a jump (`val_swing_relative` up and back
+    within two epochs, not `val_spike_relative`) that are large against the curve's own course:
+    each rise at least `val_swing_of_progress` of the validation loss's fall from its first value
+    to its lowest (on a plot, as plain as the learning itself), while the training loss is smooth
+    (the validation loss's relative epoch-to-epoch noise at least `val_swing_train_noise` times
+    the training loss's). As many as jumps need (`_enough`), beyond the validation set's sampling
+    noise, not settled before a calm end; and not when `overfitting` is found: a rise that jitters
+    is the gap growing, and it is named first."""
+    if not run.has_val or len(run.val_loss) < 4:
+        return None
+    th, values = run.thresholds, np.asarray(run.val_loss, dtype=np.float64)
+    val_noise, train_noise = _relative_noise(values), _relative_noise(np.asarray(run.loss, dtype=np.float64))
+    progress = float(values[0] - np.min(values))
+    if val_noise is None or train_noise is None or val_noise < th.val_swing_train_noise * train_noise:
+        return None
+    if progress <= 0:
+        return None
+    floor = run.floor_of(values, th.val_spike_of_start)
+    relative = th.val_swing_relative
+    tops = np.union1d(
+        peaks(values, relative=relative, floor=floor), excursions(values, relative=relative, floor=floor)
+    )
+    rises = {
+        int(top): float(values[top] - np.min(values[max(0, top - 2) : top]))
+        for top in _beyond_sampling_noise(run, tops.astype(int))
+    }
+    needed = th.val_swing_of_progress * progress
+    tops = np.asarray([top for top, rise in rises.items() if rise >= needed], dtype=int)
+    if not _enough(len(tops), len(values) - 1, run):
+        return None
+    epoch_positions = run.val_positions[tops]
+    if _calm_end(run, epoch_positions) is not None or check_overfitting(run) is not None:
+        return None
+    top = int(tops[np.argmax([rises[int(top)] for top in tops])])
+    before = max(0, top - 2) + int(np.argmin(values[max(0, top - 2) : top]))
+    return Finding(
+        "unstable",
+        "warning",
+        [run.epoch_of(int(position)) for position in epoch_positions],
+        {
+            "curve": "val_loss",
+            "spikes": len(tops),
+            "steps": len(values) - 1,
+            "largest_rise": rises[top],
+            "val_noise": val_noise,
+            "train_noise": train_noise,
+            "train_spikes": train_spikes,
+            "val_spikes": len(tops),
+            **_batch_evidence(run),
+        },
+        _advice(run, int(run.val_positions[top])),
+        f"val_loss swung up by more than {relative:.0%} and back down in {len(tops)} of {len(values) - 1} "
+        f"epochs, each rise at least {th.val_swing_of_progress:.0%} of its fall from "
+        f"{format_number(float(values[0]))} to {format_number(float(np.min(values)))}, while the "
+        f"training loss stayed smooth (epoch-to-epoch noise "
+        f"{val_noise:.0%} of its level against {train_noise:.0%}; largest: "
+        f"{_jump_text(run, 'val_loss', before, top)}).",
     )
 
 

@@ -109,6 +109,17 @@ class Thresholds:
             both readers call unstable gained, none lost; of the runs found `overfitting` by the
             stall alone, every one both readers call unstable swings by 8.7% or more, every one
             a reader calls overfitting by 6.2% or less.)
+        val_swing_relative: `unstable` too, with too few jumps, from validation swings of more
+            than this fraction up and back (within two epochs, beyond the set's sampling noise)...
+        val_swing_of_progress: ...each rise at least this share of the validation loss's fall
+            from its first value to its lowest (as plain on a plot as the learning itself)...
+        val_swing_train_noise: ...while the validation loss's relative epoch-to-epoch noise is at
+            least this many times the training loss's (a smooth training curve beside an erratic
+            validation one); as many as jumps need, not settled, and not when `overfitting` is
+            found (a rise that jitters is the gap growing). (Measured on every stored run: nine
+            published runs gained, eight of them both readers' label, `k_005` clear; none lost.
+            Without the training-noise test one run both readers call healthy is lost; with rises
+            of a fifth of the fall instead of 30%, another.)
         batch_spread_unstable: `unstable` from inside the epochs (when the batch losses
             are known): the largest batch loss is more than this many robust deviations
             above the epoch's median batch loss...
@@ -346,6 +357,9 @@ class Thresholds:
     unstable_settled_epochs: int = 9
     unstable_settled_share: float = 1 / 3
     unstable_stall_noise: float = 0.08
+    val_swing_relative: float = 0.15
+    val_swing_of_progress: float = 0.3
+    val_swing_train_noise: float = 2.0
     batch_spread_unstable: float = 20.0
     batch_spread_share: float = 0.25
     overfit_min_rise: float = 0.1
