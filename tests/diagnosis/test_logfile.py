@@ -688,6 +688,55 @@ def test_a_sets_word_before_a_spaced_name_and_a_printed_dict_are_read(tmp_path):
     assert curves.values["val_f1"].tolist() == [round(0.1 * e, 2) for e in range(1, 7)]
 
 
+def test_a_trainers_dicts_saved_alone_are_read_as_the_trainer_logs_them(tmp_path):
+    # `python train.py > log`: only the dicts the Trainer prints, step logs and one evaluation an
+    # epoch, the training summary after them, and `trainer.predict(...)`'s metrics without an epoch.
+    lines, step_loss = [], 0.7
+    evaluations = [0.50, 0.42, 0.40, 0.45, 0.52, 0.60]
+    for epoch, eval_loss in enumerate(evaluations, start=1):
+        for k in range(1, 5):
+            step_loss *= 0.9
+            lines.append(
+                str({"loss": round(step_loss, 4), "learning_rate": 4.6e-05, "epoch": epoch - 1 + k / 4})
+            )
+        lines.append(str({"eval_loss": eval_loss, "eval_accuracy": 0.75, "epoch": float(epoch)}))
+    lines.append(str({"train_runtime": 120.5, "train_loss": 0.3, "epoch": 6.0}))
+    path = tmp_path / "log.txt"
+    for text in ("\n".join(lines), "Starting\n" + "\n".join([*lines, str({"test_loss": 0.61})])):
+        path.write_text(text + "\n")
+        curves = read_curves(path)
+        assert curves.values["val_loss"].tolist() == evaluations
+        assert diagnose(str(path)).primary.kind == "overfitting"
+
+
+def test_printed_names_that_say_their_own_set_and_checkpoint_messages(tmp_path):
+    path = tmp_path / "log.txt"
+    # Validation first, then a name that says it is the training set's.
+    path.write_text(
+        "".join(
+            f"Epoch {e}: val loss {0.6 + e / 100:.3f} train loss {0.5 - e / 50:.3f}\n" for e in range(1, 8)
+        )
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist()[:2] == [0.48, 0.46]
+    assert curves.values["val_loss"].tolist()[:2] == [0.61, 0.62]
+    # `eval` names a set before a spaced name too.
+    path.write_text(
+        "".join(f"Epoch {e} train loss {0.5 - e / 50:.3f} eval loss {0.6:.3f}\n" for e in range(1, 8))
+    )
+    assert sorted(read_curves(path).values) == ["loss", "val_loss"]
+    # Checkpoint and early-stopping messages are not metrics, nor is a set's time.
+    path.write_text(
+        "".join(
+            f"Epoch {e}/10 - loss: {0.5 - e / 50:.3f} - val_loss: 0.600 - val time 3.2\n"
+            f"Epoch {e}: val_loss did not improve from 0.44\n"
+            "Validation loss decreased from 0.62 to 0.61\n"
+            for e in range(1, 8)
+        )
+    )
+    assert sorted(read_curves(path).values) == ["loss", "val_loss"]
+
+
 def test_a_json_list_of_per_epoch_records_is_read_with_the_loops_epoch_numbers(tmp_path):
     path = tmp_path / "train_history.json"
     records = [
@@ -2039,16 +2088,12 @@ def test_a_trainers_console_output_is_read_from_its_printed_dicts(tmp_path):
         curves.notes[0]
         == "read the 26 lines that print a dict of metrics as records (54 other lines skipped)."
     )
-    # One printed dict is no log.
-    path.write_text("\n".join(lines[:3] + ["{'loss': 0.5}"]) + "\n")
-    with pytest.raises(ValueError):
-        read_curves(path)
-    # Dicts without an epoch are not the Trainer's; they are read as printed lines are (`loss: 0.5`),
-    # one epoch a line, and the note says so.
-    path.write_text("\n".join(lines[:3] + ["{'loss': 0.5}", "{'loss': 0.4}"]) + "\n")
-    curves = read_curves(path)
-    assert curves.values["loss"].tolist() == [0.5, 0.4]
-    assert curves.notes[0].startswith("read as a printed log: 2 epochs")
+    # One printed dict is no log; nor are dicts without an epoch (a dict a line is not a printed
+    # `loss: 0.5` line: nothing says which epoch or step it was logged at).
+    for dicts in (["{'loss': 0.5}"], ["{'loss': 0.5}", "{'loss': 0.4}"]):
+        path.write_text("\n".join(lines[:3] + dicts) + "\n")
+        with pytest.raises(ValueError):
+            read_curves(path)
 
 
 def test_a_name_printed_after_its_epoch_number_and_an_average_before_its_set():

@@ -528,6 +528,27 @@ def test_accuracies_that_never_rose_above_chance_are_not_learning_though_the_los
     assert "not_learning" not in diagnose(learned, **seven).kinds
 
 
+def test_a_short_runs_turn_is_overfitting_unless_it_is_the_curves_own_wobble():
+    # A published run (ak_019, both readers: overfitting): up at every epoch since its low, 19% in
+    # all, while the training loss halved and its accuracy pulled ahead; a running median of 3
+    # lifts the low to its higher neighbour and hides the turn.
+    run = {
+        "loss": [2.2374, 0.5981, 0.2882, 0.192, 0.1556],
+        "accuracy": [0.4228, 0.806, 0.9054, 0.9362, 0.9486],
+        "val_loss": [1.0127, 0.4506, 0.2828, 0.3124, 0.3359],
+        "val_accuracy": [0.6789, 0.8529, 0.9104, 0.913, 0.9088],
+    }
+    assert diagnose(run).primary.kind == "overfitting"
+    # A climb of 6% no larger than a rise on the way down (0.55 to 0.58) is the curve's wobble.
+    wobble = {
+        "loss": [1.0, 0.75, 0.62, 0.53, 0.46, 0.40, 0.35, 0.31],
+        "val_loss": [0.90, 0.70, 0.64, 0.55, 0.58, 0.50, 0.515, 0.53],
+    }
+    assert "overfitting" not in diagnose(wobble).kinds
+    # Three epochs are too short to judge.
+    assert "overfitting" not in diagnose({"loss": [0.9, 0.6, 0.4], "val_loss": [0.50, 0.515, 0.53]}).kinds
+
+
 def test_a_noisy_curve_still_falling_as_much_as_a_power_law_falls_is_still_improving():
     # A validation loss falling exponentially (a straight line on a log plot) under 12% noise: the
     # last quarter of the run brings a fifth of its whole fall on a log scale, which a decline that
@@ -596,6 +617,9 @@ def test_a_matthews_correlation_in_percent_or_below_0_is_read_as_such():
     assert finding.kind == "not_learning" and "swapped" in finding.summary
     near_zero = {**run, "val_mcc": [0.0, 0.036, 0.0, 0.0, 0.0, 0.0, 0.061, 0.0, 0.038, 0.04]}
     assert "swapped" not in diagnose(near_zero).primary.summary
+    # A perfect one that float32 rounding put a hair above 1 is no score in percent.
+    perfect = {**run, "val_mcc": [0.2, 0.5, 0.7, 0.85, 0.95, 1.0000001, 1.0, 1.0, 1.0, 1.0]}
+    assert "not_learning" not in diagnose(perfect).kinds
     # Not a chance-corrected score at all (beyond ±100): not read as one.
     assert "val_mcc" not in diagnose({**run, "val_mcc": [150.0] * n}).primary.summary
 

@@ -124,19 +124,20 @@ def printed_records(text: str) -> tuple[list[dict], int] | None:
     """`(records, other lines)` of a console log whose metrics a loop or Hugging Face's `Trainer`
     printed as one dict a line (`{'loss': 0.0985, 'learning_rate': 4.5e-05, 'epoch': 1.08}`) among
     lines of other text (warnings, progress bars); else None. Each such line is read as JSON, or
-    as a Python literal (`ast.literal_eval`: literals only, never code); at least two records, each
-    with an `epoch`, one with a loss."""
+    as a Python literal (`ast.literal_eval`: literals only, never code); at least two records with
+    an `epoch`, one with a loss. A dict without an `epoch` among them (`trainer.predict(...)`'s
+    metrics printed after training) is skipped with the other lines."""
     records, other = [], 0
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped:
             continue
         record = _dict_line(stripped) if stripped[0] == "{" and stripped[-1] == "}" else None
-        if record is None:
+        if record is None or "epoch" not in record:
             other += 1
         else:
             records.append(record)
-    if len(records) < 2 or not all("epoch" in record for record in records):
+    if len(records) < 2:
         return None
     if not any("loss" in str(key).lower() for record in records for key in record):
         return None

@@ -144,19 +144,25 @@ def read_log_file(path: str, columns: Sequence[str] | None = None) -> LogFile:
         try:
             return _read_json(stripped, path)
         except NotJsonError as error:
+            printed = _printed_dicts(stripped, path)  # the Trainer's console: its dicts alone
+            if printed is not None:
+                return printed
             try:  # a printed log whose lines start with `[2024-10-31 22:45:12]`
                 return _read_csv(text, path)
             except ValueError:
                 raise ValueError(str(error)) from None
-    printed = printed_records(stripped)
-    if printed is not None:  # Hugging Face `Trainer`'s console: one dict a line among other text
-        records, other = printed
-        said = (
-            f"read the {len(records)} lines that print a dict of metrics as records ({other} other lines "
-            "skipped)."
-        )
-        return _json_log(records, said, path, one_per_line=True)
-    return _read_csv(text, path)
+    return _printed_dicts(stripped, path) or _read_csv(text, path)
+
+
+def _printed_dicts(text: str, path: str) -> LogFile | None:
+    """Hugging Face `Trainer`'s console (or a loop's): one dict a line, among other text or not."""
+    printed = printed_records(text)
+    if printed is None:
+        return None
+    records, other = printed
+    said = f"read the {len(records)} lines that print a dict of metrics as records ({other} other lines "
+    said += "skipped)."
+    return _json_log(records, said, path, one_per_line=True)
 
 
 def _read_text(path: str) -> str:

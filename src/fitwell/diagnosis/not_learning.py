@@ -232,7 +232,8 @@ def _chance_corrected_at_zero(run: RunView, needed: int = 4) -> tuple[dict, str]
         values = values[np.isfinite(values)]
         if len(values) < needed or float(np.max(np.abs(values))) > 100.0:
             continue  # too few epochs, or not a score between -1 and 1 (nor -100 and 100)
-        scale = 100.0 if float(np.max(np.abs(values))) > 1.0 else 1.0  # a score logged in percent
+        # A score logged in percent; not a perfect one that float32 rounding put at 1.0000001.
+        scale = 100.0 if float(np.max(np.abs(values))) > 1.0 + 1e-4 else 1.0
         best = float(np.max(stats.median_smooth(values))) / scale
         if best >= th.not_learning_accuracy_margin:
             continue

@@ -179,14 +179,22 @@ def _turned_up_from_low(run: RunView, values: np.ndarray) -> bool:
     the noise estimate holds the early fall's curvature, so a fall, a low and two epochs up
     (0.283 → 0.312 → 0.336) read as flat; a reader sees the turn. Not when the training accuracy
     ends at or below the validation accuracy: a model that fits its training set no better than
-    unseen data has no gap to open, and such a climb is the validation set's noise."""
+    unseen data has no gap to open, and such a climb is the validation set's noise. Nor when the
+    climb is no larger than a rise the curve made on its way down and less than `overfit_min_rise`
+    (0.55 → 0.58 before a low of 0.50 and a climb to 0.53, 6%: the curve's own wobble, which a
+    lucky low exaggerates; a noisy curve's climb of 16% still counts), nor on a run of at most
+    `short_run_epochs` epochs, too short to judge."""
     th = run.thresholds
     needed = max(th.overfit_min_epochs_after, round(th.recent_fraction * len(values)))
     best = int(np.argmin(values))
     steps = np.diff(values[best:])
-    if len(steps) < needed or not bool(np.all(steps > 0)):
+    if len(values) <= th.short_run_epochs or len(steps) < needed or not bool(np.all(steps > 0)):
         return False
     low = float(values[best])
+    wobble = float(np.max(np.diff(values[: best + 1]), initial=0.0))
+    climb = float(values[-1]) - low
+    if climb <= wobble + 1e-12 * abs(low) and climb < th.overfit_min_rise * low:
+        return False  # within the curve's own wobble, and less than the rise that counts alone
     gap = metric_gap(run)
     if gap is not None and gap[1] - gap[2] <= 0:
         return False

@@ -64,7 +64,8 @@ _FIELD = re.compile(
 #: `name number` tokens of a line set out with spaces only (`epoch 1  train_loss 0.18  val_loss 0.19`),
 #: a set's word before the name too (`train loss 0.77 val loss 0.56`).
 _SPACED = re.compile(
-    r"(?<!\S)(?P<name>(?:(?:train|training|val|valid|validation|dev|test)\s+)?[A-Za-z][A-Za-z0-9_@.]*)"
+    r"(?<!\S)(?P<name>(?:(?:train|training|val|valid|validation|dev|eval|evaluation|test)\s+)?"
+    r"[A-Za-z][A-Za-z0-9_@.]*)"
     rf"\s+(?P<value>{_NUMBER})(?=\s|$)",
     re.IGNORECASE,
 )
@@ -73,6 +74,8 @@ _VALIDATION = re.compile(r"\b(?:val|valid|validation)\b", re.IGNORECASE)
 #: `TEST : loss 0.64`, `INFO:root:Evaluation Epoch 3 - Loss: 0.61`), not inside a host name, a
 #: path or a tag (`gpu-dev-01`, `/home/me/dev/`, `[test run]`).
 _SET_WORD = re.compile(r"(?:^|(?<=[\s:]))(dev|eval|evaluation|test)(?![-/.\w\]])", re.IGNORECASE)
+#: A name that says it is the training set's (`train loss`, `Training accuracy`).
+_TRAINING = re.compile(r"train(?:ing)?(?:\b|_)", re.IGNORECASE)
 #: A name that begins with its set (`Val Loss`, `train_acc`, `Validation accuracy`).
 _NAMES_SET = re.compile(r"(?:train|training|val|valid|validation|dev)(?:\b|_)", re.IGNORECASE)
 #: `Epoch 3`, `epoch: 3`, `[Epoch 3/10]`, or its short `ep 3` (not `ep=100`, a setting printed
@@ -97,11 +100,12 @@ _NOT_METRICS = (
     "iteration",
     "time",
     "lr_step",
-    "decreased",  # `Validation loss decreased 0.62 -> 0.61`: a message, not a metric
-    "increased",
-    "improved",
     "v_num",  # PyTorch Lightning's run version, in its progress bar
 )
+#: A checkpoint's or early stopping's message about a metric, not a metric (`Validation loss
+#: decreased 0.62 -> 0.61`, `val_loss did not improve from 0.44`, `'val/CER' reached 100.0`), and the
+#: words around its numbers (`from 0.62 to 0.61`).
+_MESSAGE = re.compile(r"\b(?:improve|improved|decreased|increased|reached|from|to)$", re.IGNORECASE)
 #: What follows a progress bar's percent (`Epoch 3:  94% 120/127 [00:23<00:01, ...]`, tqdm's count and
 #: its clock) or count (`Validation: 0it`): not a metric.
 _PROGRESS_COUNT = re.compile(r"(?<=%)\s*(?:\|[^|\w:]*\|)?\s*\d+/\d+\s*\[|(?<=\d)it\b")
@@ -195,7 +199,12 @@ def _metrics(line: str) -> dict[str, float]:
     """The `name: number` pairs of a line, its `Name number` fields or its `name number` tokens
     (whichever finds a loss, then the most metrics), by Keras's names; on a line that says it reports
     validation before its first number (`Epoch 3 Validation - Loss: 0.61`), the names are
-    validation names."""
+    validation names. A line that is one dict (`{'loss': 0.5, 'epoch': 1.0}`) is left to the
+    reader of printed dicts (`jsonlog.printed_records`): its names are read only after a label
+    (`Validation metrics: {'f1': 0.43}`)."""
+    stripped = line.strip()
+    if stripped.startswith("{") and stripped.endswith("}"):
+        return {}
     # The first of the three ways that finds a loss, then the most metrics (`F1 0.458 |` ends a
     # field on a line of space-separated tokens: one field, against seven tokens); what is no
     # metric does not count (`epoch   1 loss: 2.83 time 0.56` is one `loss`, not the tokens `epoch
@@ -220,8 +229,8 @@ def _metrics(line: str) -> dict[str, float]:
     for match in found:
         raw = _raw_name(match)
         name = keras_name(raw)
-        if set_prefix and not name.startswith(("val_", "test_")):
-            name = set_prefix + name
+        if set_prefix and not name.startswith(("val_", "test_")) and not _TRAINING.match(raw):
+            name = set_prefix + name  # not `train loss` after `val loss`: a name that says its own set
         elif name in pairs and in_validation:
             name = f"val_{name}"  # `Train Loss=0.13 Acc=0.94 | Val Loss=0.06 Acc=0.97`: the second Acc
         elif _NAMES_SET.match(raw):
@@ -239,8 +248,10 @@ def _is_metric(line: str, match: re.Match) -> bool:
     """Whether a `name number` match of the line is a metric: not bookkeeping (`epoch 3`, `time
     0.56`), not the best so far (`Best Valid accuracy: 51%`), not a progress bar's count."""
     raw = _raw_name(match)
+    bare = re.sub(r"^(?:val|test|train)_", "", keras_name(raw))  # `val time 3.2` is no metric either
     return (
-        keras_name(raw) not in _NOT_METRICS
+        bare not in _NOT_METRICS
+        and not _MESSAGE.search(raw)
         and not _BEST.search(raw)
         and not _PROGRESS_COUNT.match(line, match.end())
     )
