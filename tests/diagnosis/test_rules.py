@@ -148,6 +148,13 @@ def test_an_accuracy_scored_at_other_epochs_than_the_validation_loss_excuses_no_
     assert "unstable" not in diagnose(aligned).kinds
     shifted = {**aligned, "val_accuracy": [None, *score]}
     assert diagnose(shifted).primary.kind == "unstable"
+    # A NaN validation loss at an epoch whose accuracy was logged leaves the other epochs aligned.
+    gap = {
+        "loss": loss,
+        "val_loss": [*val_loss[:4], float("nan"), *val_loss[4:-1]],
+        "val_accuracy": [*score[:4], 0.85, *score[4:]],
+    }
+    assert "unstable" not in diagnose(gap).kinds
 
 
 def test_a_score_that_is_a_share_of_a_small_validation_set_tells_its_jumps_from_noise():

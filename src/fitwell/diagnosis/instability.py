@@ -105,8 +105,9 @@ def _beyond_sampling_noise(run: RunView, tops: np.ndarray) -> np.ndarray:
         return tops
     positions, accuracy = run.curves.series(key)
     samples = estimated_samples(accuracy)
-    if samples is None or not np.array_equal(positions, run.val_positions):
+    if samples is None or not np.isin(run.val_positions, positions).all():
         return tops  # the accuracy was not scored at the validation loss's epochs: no sample to count
+    accuracy = accuracy[np.searchsorted(positions, run.val_positions)]  # at the validation loss's epochs
     kept = []
     for top in tops:
         neighbours = accuracy[max(0, top - 2) : top + 3]
