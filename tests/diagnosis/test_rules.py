@@ -575,6 +575,20 @@ def test_a_noisy_curve_still_falling_as_much_as_a_power_law_falls_is_still_impro
     assert diagnose(run).primary.kind == "healthy"
 
 
+def test_a_training_loss_crawling_while_validation_falls_fast_is_no_crawl():
+    # Mixup or label smoothing hold the training loss up (0.6% per epoch in a straight line) while
+    # the validation loss falls 3.5% per epoch: the rate does not hold the model back.
+    t = np.arange(20)
+    run = {
+        "loss": (5.28 * (1 - 0.006 * t)).round(4).tolist(),
+        "val_loss": (4.94 * 0.965**t).round(4).tolist(),
+    }
+    assert diagnose(run).primary.kind == "still_improving"
+    # Validation crawling as slowly is a rate too low.
+    run["val_loss"] = (4.94 * (1 - 0.006 * t)).round(4).tolist()
+    assert diagnose(run).primary.kind == "lr_too_low"
+
+
 def test_an_accuracys_new_bests_by_hundredths_of_a_point_are_no_progress():
     # Without a validation loss the watched curve is the validation accuracy: 0.9792 to 0.9798 on
     # 10,000 images is six answers changing (a relative fall of its error, not half a point).

@@ -68,6 +68,8 @@ def is_crawl(run: RunView) -> bool:
         since = stats.reached_low_at(val, min(0.01 * abs(low), 0.1 * (float(val[0]) - low)))
         if len(val) - 1 - since >= max(3, round(th.tail_fraction * len(val))):
             return False  # validation stopped improving long ago: the gap grows, no faster rate helps
+        if _mean_rate(val) >= th.crawl_max_rate:
+            return False  # validation falls at no crawl's pace: the rate is not what holds the model back
     # Whether the line bent is judged from the first epoch as logged: the smoothing's end rule
     # extends the slope of the next epochs back to it, which hides a first step far larger than
     # the rest (16029 → 14930, then 14853, 14755, 14695: a curve that bent at once).
