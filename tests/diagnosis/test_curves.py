@@ -241,3 +241,10 @@ def test_a_ranking_score_stands_in_for_a_missing_validation_loss():
     loss = [0.7, 0.5, 0.35, 0.29, 0.24, 0.21, 0.19, 0.18, 0.175, 0.172]
     text = str(diagnose({"loss": loss, "val_mrr": mrr}))
     assert "monitor='val_mrr', mode='max'" in text, text
+
+
+def test_a_perfect_accuracy_rounded_above_1_is_no_percentage():
+    curves = read_curves(
+        {"loss": [0.5, 0.4, 0.3, 0.25, 0.2, 0.18], "accuracy": [0.9, 0.95, 0.97, 1.0000001, 1.0, 1.0]}
+    )
+    assert curves.values["accuracy"][-1] == 1.0 and curves.notes == ()

@@ -137,6 +137,20 @@ def test_large_training_jumps_with_calm_validation_on_a_small_training_set_are_n
     assert "unstable" in kinds(run)
 
 
+def test_one_blip_or_a_last_epoch_rise_of_a_smooth_validation_loss_is_no_swinging():
+    # Validation noise of 2% of its level beside a smoother training loss: one blip, and a rise at
+    # the last epoch that nothing after it brings back.
+    t = np.arange(12)
+    run = {
+        "loss": (0.5 - 0.02 * t).round(4).tolist(),
+        "val_loss": [0.70, 0.62, 0.57, 0.54, 0.52, 0.51, 0.60, 0.50, 0.49, 0.48, 0.47, 0.55],
+    }
+    assert "unstable" not in diagnose(run).kinds
+    assert (
+        "unstable" not in diagnose({"loss": [1.0, 0.8, 0.7, 0.65], "val_loss": [1.0, 1.2, 0.8, 0.95]}).kinds
+    )
+
+
 def test_an_accuracy_scored_at_other_epochs_than_the_validation_loss_excuses_no_jump():
     # The Flair run below with an 11th epoch: the accuracy counted at the validation loss's epochs
     # excuses its jumps as a sample or two; shifted by one epoch (as many values, other epochs) it
@@ -587,6 +601,24 @@ def test_a_training_loss_crawling_while_validation_falls_fast_is_no_crawl():
     # Validation crawling as slowly is a rate too low.
     run["val_loss"] = (4.94 * (1 - 0.006 * t)).round(4).tolist()
     assert diagnose(run).primary.kind == "lr_too_low"
+
+
+def test_a_drop_at_a_rate_step_or_a_hairs_fall_is_no_curve_still_falling():
+    t = np.arange(40)
+    wiggle = np.tile([0.004, -0.003, 0.002, -0.004, 0.001], 8)
+    # The rate stepped down at epoch 30; the validation loss dropped there and sat at 0.42 since.
+    stepped = {
+        "loss": (np.where(t < 30, 0.40 + 1.5 * np.exp(-t / 4), 0.33) + wiggle / 4).round(4).tolist(),
+        "val_loss": (np.where(t < 30, 0.50 + 1.5 * np.exp(-t / 4), 0.42) + wiggle).round(4).tolist(),
+        "learning_rate": np.where(t < 30, 1e-3, 1e-4).tolist(),
+    }
+    assert diagnose(stepped).primary.kind == "healthy"
+    # A validation loss that fell 0.3% in the whole run has no fall to share out.
+    hair = {
+        "loss": (0.25 * np.exp(-t / 8) + 0.05).round(4).tolist(),
+        "val_loss": (0.300 - 0.001 * t / 39).round(5).tolist(),
+    }
+    assert diagnose(hair).primary.kind == "healthy"
 
 
 def test_an_accuracys_new_bests_by_hundredths_of_a_point_are_no_progress():

@@ -381,7 +381,8 @@ def _fractions_not_percents(curves: Curves) -> Curves:
         if not is_accuracy(key) or metric_direction(key) != "max":
             continue
         finite = column[np.isfinite(column)]
-        if len(finite) and 1.0 < float(finite.max()) <= 100.0 and float(finite.min()) >= 0.0:
+        # Beyond 1 by more than float rounding (a perfect 1.0000001 is a fraction).
+        if len(finite) and 1.0 + 1e-4 < float(finite.max()) <= 100.0 and float(finite.min()) >= 0.0:
             values[key] = column / 100.0
             top = float(finite.max())
             notes.append(f"read {key!r} as a percentage (it reaches {top:g}): divided by 100.")

@@ -462,8 +462,10 @@ def _swings(run: RunView, train_spikes: int) -> Finding | None:
     th, values = run.thresholds, np.asarray(run.val_loss, dtype=np.float64)
     val_noise, train_noise = _relative_noise(values), _relative_noise(np.asarray(run.loss, dtype=np.float64))
     progress = float(values[0] - np.min(values))
-    if val_noise is None or train_noise is None or val_noise < th.val_swing_train_noise * train_noise:
+    if val_noise is None or train_noise is None:
         return None
+    if val_noise < max(th.val_swing_min_noise, th.val_swing_train_noise * train_noise):
+        return None  # a validation loss smoother than swings are, or no rougher than training's
     if progress <= 0:
         return None
     floor = run.floor_of(values, th.val_spike_of_start)
@@ -476,7 +478,10 @@ def _swings(run: RunView, train_spikes: int) -> Finding | None:
         for top in _beyond_sampling_noise(run, tops.astype(int))
     }
     needed = th.val_swing_of_progress * progress
-    tops = np.asarray([top for top, rise in rises.items() if rise >= needed], dtype=int)
+    # Up and back down: the last epoch's rise has nothing after it to come back.
+    tops = np.asarray(
+        [top for top, rise in rises.items() if rise >= needed and top < len(values) - 1], dtype=int
+    )
     if not _enough(len(tops), len(values) - 1, run):
         return None
     epoch_positions = run.val_positions[tops]

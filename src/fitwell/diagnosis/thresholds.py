@@ -120,6 +120,9 @@ class Thresholds:
             published runs gained, eight of them both readers' label, `k_005` clear; none lost.
             Without the training-noise test one run both readers call healthy is lost; with rises
             of a fifth of the fall instead of 30%, another.)
+        val_swing_min_noise: ...and at least this fraction of its level, whatever the training
+            loss does: a validation loss with 1-2% noise beside a smoother training loss has one
+            blip, not swings (every published run the rule finds swings by 8.7% or more).
         batch_spread_unstable: `unstable` from inside the epochs (when the batch losses
             are known): the largest batch loss is more than this many robust deviations
             above the epoch's median batch loss...
@@ -296,6 +299,10 @@ class Thresholds:
             to 0.9798 is 2.9% fewer errors: 6 of 10,000 test images changing their answer).
             (Measured on every stored run: three published runs the first reader calls healthy
             gained, none lost; an AUC, F1 or IoU is not a count of samples and is left out.)
+        still_improving_min_fall: The power-law test of `still_improving` (a curve still falling,
+            on a log scale, by the share of its whole fall that a power-law decline brings to the
+            end window) also asks the window to fall at least this fraction: a curve that fell
+            0.3% in the whole run has no fall to share out.
         short_run_epochs: Runs of at most this many epochs are too short to judge
             plateaus, crawls or underfitting; still falling, they are `still_improving`.
         leak_accuracy: `suspicious_validation` when validation accuracy is perfect
@@ -360,6 +367,7 @@ class Thresholds:
     val_swing_relative: float = 0.15
     val_swing_of_progress: float = 0.3
     val_swing_train_noise: float = 2.0
+    val_swing_min_noise: float = 0.05
     batch_spread_unstable: float = 20.0
     batch_spread_share: float = 0.25
     overfit_min_rise: float = 0.1
@@ -417,6 +425,7 @@ class Thresholds:
     still_improving_floor: float = 0.05
     near_zero_new_best: float = 0.1
     still_improving_accuracy_gain: float = 0.005
+    still_improving_min_fall: float = 0.01
     short_run_epochs: int = 3
     leak_accuracy: float = 0.9995
     leak_min_samples: int = 100
