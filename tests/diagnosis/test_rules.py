@@ -549,6 +549,63 @@ def test_accuracies_that_never_rose_above_chance_are_not_learning_though_the_los
     assert "not_learning" not in diagnose(learned, **seven).kinds
 
 
+def test_an_accuracy_within_its_small_sets_sampling_noise_never_rose_above_chance():
+    # A published run (be_007, both readers: not learning): two classes, 30 validation images,
+    # 15 to 18 right (0.5 to 0.6): 0.6 is 0.1 above a coin but 1.1 standard errors on 30 samples.
+    run = {
+        "loss": [0.8024, 0.7501, 0.7253, 0.716, 0.6647, 0.7103, 0.6691, 0.6473, 0.6562],
+        "val_acc": [0.5, 0.5667, 0.6, 0.5667, 0.6, 0.6, 0.6, 0.5667, 0.6],
+    }
+    binary = {"loss": "sparse_categorical_crossentropy", "num_classes": 2}
+    finding = diagnose(run, **binary).primary
+    assert finding.kind == "not_learning"
+    assert "less than 3 standard errors above it on val_acc's 30 samples" in finding.summary
+    # 25 of 30 right (0.83) is 3.7 standard errors above a coin: learning.
+    learned = {**run, "val_acc": [0.5, 0.6, 0.7, 0.7667, 0.8, 0.8333, 0.8333, 0.8, 0.8333]}
+    assert "not_learning" not in diagnose(learned, **binary).kinds
+    # An AUC that rose well above 0.5 shows a ranking learned, whatever the accuracy.
+    ranked = {**run, "val_auc": [0.6, 0.7, 0.75, 0.8, 0.82, 0.84, 0.85, 0.85, 0.86]}
+    assert "not_learning" not in diagnose(ranked, **binary).kinds
+
+
+def test_a_validation_accuracy_above_chance_beside_a_training_side_at_chance_is_not_learning():
+    # A published run (bx_011, both readers: clearly not learning): 4 classes, both losses at
+    # ln 4 = 1.386, training accuracy 0.24-0.30, validation accuracy 0.18-0.38 (smoothed best 0.3517,
+    # just over 1/4 + 0.1): the share of the class the model leans to, not learning.
+    path = PUBLIC_LOGS / "bx_011.json"
+    finding = diagnose(str(path), loss="sparse_categorical_crossentropy", num_classes=4).primary
+    assert finding.kind == "not_learning"
+    assert "but accuracy never got clearly above chance" in finding.summary
+    # The same validation accuracy beside a training side that learned: confident mistakes keep
+    # the validation loss at chance; not not_learning.
+    history = json.loads(path.read_text())
+    n = len(history["loss"])
+    learned = {
+        **history,
+        "loss": np.geomspace(1.4, 0.3, n).tolist(),
+        "accuracy": np.linspace(0.3, 0.9, n).tolist(),
+    }
+    assert (
+        "not_learning" not in diagnose(learned, loss="sparse_categorical_crossentropy", num_classes=4).kinds
+    )
+
+
+def test_a_loss_held_at_its_best_to_the_last_digit_logged_is_not_learning():
+    # A published log (bp_003, both readers: not learning): a training RMSE 243.52 -> 189.06 in six
+    # epochs, then exactly 189.04 at each of the 44 left: a constant output.
+    loss = [243.52, 225.1, 210.3, 199.8, 192.4, 189.06] + [189.04] * 44
+    finding = diagnose({"loss": loss}).primary
+    assert finding.kind == "not_learning"
+    assert "exactly 189 at each of the last 44 epochs, to the last digit logged" in finding.summary
+    # Logged to a digit too coarse to show a change (0.002 in steps of 0.001), a converged loss
+    # repeats its value: no finding.
+    coarse = [0.2, 0.05, 0.01, 0.004, 0.003] + [0.002] * 35
+    assert "not_learning" not in diagnose({"loss": coarse}).kinds
+    # Still moving in its last digits: converged, not stopped.
+    moving = loss[:6] + [189.04 + 0.01 * (i % 3) for i in range(44)]
+    assert "not_learning" not in diagnose({"loss": moving}).kinds
+
+
 def test_a_short_runs_turn_is_overfitting_unless_it_is_the_curves_own_wobble():
     # A published run (ak_019, both readers: overfitting): up at every epoch since its low, 19% in
     # all, while the training loss halved and its accuracy pulled ahead; a running median of 3

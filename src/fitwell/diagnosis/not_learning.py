@@ -53,6 +53,8 @@ def check_not_learning(run: RunView) -> Finding | None:
         evidence, seen = found
     elif _accuracy_rose_above_chance(run) or _score_shows_learning(run):
         return None
+    else:
+        seen += _rose_on_validation_only(run)
     epochs = [run.epoch_of(0), run.epoch_of(run.n - 1)]
     return Finding("not_learning", "error", epochs, evidence, _advice(run, evidence), seen)
 
@@ -367,14 +369,34 @@ def _frozen_loss(run: RunView) -> tuple[dict, str] | None:
     value over its last epochs (at least 5, and a tenth of the run), above what it had reached
     before: the outputs stopped changing after the model got worse (dead ReLUs, a collapsed
     output). With updates the epoch's mean loss moves by more than that; without, it moves only
-    in its last digits (the order of the batches, dropout)."""
+    in its last digits (the order of the batches, dropout). At its best, when it held exactly one
+    value to the last digit logged, at a level not known to be good (a citation regressor's RMSE
+    at 189.04 for 44 epochs: a constant output)."""
     frozen = max(5, round(0.1 * run.n))
     if run.n < frozen + 2:
         return None
     value, spread = _held(run.loss[-frozen:])
     before = float(np.min(run.loss[:-frozen]))
-    if spread >= run.thresholds.not_learning_frozen_val or value <= 0.0 or value < 1.05 * before:
+    if spread >= run.thresholds.not_learning_frozen_val or value <= 0.0:
         return None
+    if value < 1.05 * before:
+        # At its best, only a loss held at exactly one value, logged finely enough to show a change
+        # of `not_learning_frozen_val` (189.04 moves in steps of 0.01, 0.005% of it; 0.002 in steps
+        # of half of it), at a level not known to be good: a converged model's epoch mean still
+        # moves in its last digits (the order of the batches), a stopped one does not.
+        if (
+            spread > 0.0
+            or run.level_is_poor is False
+            or _logged_step(value) > run.thresholds.not_learning_frozen_val
+        ):
+            return None
+        held_for = int(np.argmax(run.loss[::-1] != value)) or run.n  # the epochs since it last moved
+        return (
+            {"curve": "loss", "frozen_value": value, "frozen_epochs": held_for, "best_before": before},
+            f"loss was exactly {format_number(value)} at each of the last {held_for} epochs, to the last "
+            "digit logged: the outputs stopped changing (a dead or collapsed model; a model still learning "
+            "moves its epoch's mean loss in its last digits).",
+        )
     if spread == 0.0:
         held = f"exactly {format_number(value)}"
     elif spread < 5e-5:  # closer than the four digits a message shows
@@ -386,6 +408,20 @@ def _frozen_loss(run: RunView) -> tuple[dict, str] | None:
         f"loss was {held} at each of the last {frozen} epochs, above the {format_number(before)} it had "
         "reached: the outputs stopped changing (a dead or collapsed model).",
     )
+
+
+def _logged_step(value: float) -> float:
+    """The step in which `value` was logged, relative to it: the last decimal it shows (189.04:
+    0.01 / 189.04; 0.002: 0.001 / 0.002, half of it; a float32 written in full: about 1e-8).
+
+    Example:
+        >>> round(_logged_step(189.04), 7), _logged_step(0.002)
+        (5.29e-05, 0.5)
+    """
+    for decimals in range(13):
+        if abs(round(value, decimals) - value) <= 1e-12 * max(1.0, abs(value)):
+            return 10.0**-decimals / abs(value)
+    return 1e-13 / abs(value)
 
 
 def _held(values: np.ndarray) -> tuple[float, float]:
@@ -421,7 +457,46 @@ def _accuracy_rose_above_chance(run: RunView) -> bool:
     if len(accuracy) >= 4 and float(np.ptp(accuracy)) <= 1e-6:
         return False  # one value at every epoch: the predictions never changed class
     best = float(np.max(stats.median_smooth(accuracy)))
-    return best >= context.chance_accuracy + run.thresholds.not_learning_accuracy_margin
+    if best < context.chance_accuracy + run.thresholds.not_learning_accuracy_margin:
+        return False
+    return not (run.has_val and _training_at_chance(run))
+
+
+def _rose_on_validation_only(run: RunView) -> str:
+    """What a validation accuracy that rose above chance beside a training side at chance
+    (`_training_at_chance`) shows, said after a loss stuck at the reference; `""` otherwise (that
+    validation accuracy is what `_accuracy_rose_above_chance` does not count as learning)."""
+    if not (run.has_val and run.val_accuracy_key and _balanced_chance(run) and _training_at_chance(run)):
+        return ""
+    best = float(np.max(stats.median_smooth(run.curves.series(run.val_accuracy_key)[1])))
+    if best < run.context.chance_accuracy + run.thresholds.not_learning_accuracy_margin:
+        return ""
+    training = float(np.max(stats.median_smooth(run.curves.series(run.accuracy_key)[1])))
+    return (
+        f" {run.val_accuracy_key} reached smoothed {format_number(best)}, but {run.accuracy_key} never got "
+        f"clearly above chance (at best smoothed {format_number(training)}) and the training loss stayed "
+        "at it: the share of the class the model leans to, not learning."
+    )
+
+
+def _training_at_chance(run: RunView) -> bool:
+    """Whether the training side learned nothing: a training accuracy (a fraction, over at least 4
+    epochs) whose smoothed best never rose `not_learning_accuracy_margin` above a uniform guess (nor
+    to twice it), beside a training loss whose smoothed best never got `not_learning_margin` below
+    the reference. A model whose outputs stay that close to a uniform guess on the data it trains on
+    makes no confident mistakes elsewhere: a validation accuracy above `1/C` is then the share of
+    the class it leans to (4 classes: training 0.24–0.30 at 0.99 × ln 4, validation 0.18–0.38)."""
+    context, th, reference = run.context, run.thresholds, run.reference
+    if run.accuracy_key is None or context.chance_accuracy is None or not reference:
+        return False
+    _, accuracy = run.curves.series(run.accuracy_key)
+    accuracy = accuracy[np.isfinite(accuracy)]
+    if len(accuracy) < 4 or not stats.is_fraction(accuracy):
+        return False
+    needed = min(context.chance_accuracy + th.not_learning_accuracy_margin, 2 * context.chance_accuracy)
+    if float(np.max(stats.median_smooth(accuracy))) >= needed:
+        return False
+    return float(np.min(run.smooth_loss)) >= (1.0 - th.not_learning_margin) * reference
 
 
 def _accuracy_at_chance(run: RunView) -> tuple[dict, str] | None:
@@ -429,30 +504,51 @@ def _accuracy_at_chance(run: RunView) -> tuple[dict, str] | None:
     one near `ln C`), neither the training nor the validation accuracy (each logged one over at
     least 4 epochs) rose, smoothed, `not_learning_accuracy_margin` above a uniform guess (`1/C`), at
     a level not known to be good: a loss can edge below `ln C` by learning the class frequencies
-    alone (7 classes: loss 1.99 → 1.83, ln 7 = 1.95, accuracy 0.15 → 0.20). The converse of
+    alone (7 classes: loss 1.99 → 1.83, ln 7 = 1.95, accuracy 0.15 → 0.20). An accuracy whose
+    steps count its samples (`stats.exact_sample_count`) must also rise more than
+    `not_learning_accuracy_noise` standard errors of an accuracy at chance on that many: on 30
+    images of two classes, 18 right (0.6) is 1.1 standard errors above a coin. Not when an AUC or
+    an overlap score shows learning (`_score_shows_learning`). The converse of
     `_accuracy_rose_above_chance`."""
     context, th = run.context, run.thresholds
     if not _balanced_chance(run) or run.level_is_poor is False:
         return None
     keys = sorted({key for key in (run.accuracy_key, run.any_val_accuracy_key) if key is not None})
-    if not keys:
-        return None
-    bests = []
+    if not keys or _score_shows_learning(run):
+        return None  # an AUC clearly above 0.5 shows a ranking learned, whatever the accuracy
+    chance = context.chance_accuracy
+    # 0.1 above a guess, and no more than twice it (1/100: 0.09 is nine times chance, learning).
+    needed = min(chance + th.not_learning_accuracy_margin, 2 * chance)
+    bests, noisy = [], []
     for key in keys:
         _, values = run.curves.series(key)
         values = values[np.isfinite(values)]
         if len(values) < 4 or not stats.is_fraction(values):
             return None
-        bests.append(float(np.max(stats.median_smooth(values))))
-    # 0.1 above a guess, and no more than twice it (1/100: 0.09 is nine times chance, learning).
-    needed = min(context.chance_accuracy + th.not_learning_accuracy_margin, 2 * context.chance_accuracy)
-    if max(bests) >= needed:
-        return None
+        best = float(np.max(stats.median_smooth(values)))
+        if best >= needed:
+            # On a set so small that its steps count its samples, a rise within its sampling noise
+            # (`not_learning_accuracy_noise` standard errors of an accuracy at chance) is no rise:
+            # 18 of 30 on two classes is 1.1 standard errors above a coin.
+            samples = stats.exact_sample_count(values)
+            if samples is None:
+                return None
+            error = float(np.sqrt(chance * (1.0 - chance) / samples))
+            if best >= chance + th.not_learning_accuracy_noise * error:
+                return None
+            noisy.append(f"{key}'s {samples} samples")
+        bests.append(best)
+    if noisy:
+        under = (
+            f"less than {th.not_learning_accuracy_noise:g} standard errors above it on "
+            f"{' and '.join(noisy)} (as its steps count them)"
+        )
+    else:
+        under = f"under {format_number(needed)}"
     return (
-        {"metrics": keys, "best": max(bests), "chance_accuracy": context.chance_accuracy},
+        {"metrics": keys, "best": max(bests), "chance_accuracy": chance},
         f"{' and '.join(keys)} never got clearly above chance (1/{context.num_classes} = "
-        f"{format_number(context.chance_accuracy)}): at best smoothed {format_number(max(bests))}, under "
-        f"{format_number(needed)}.",
+        f"{format_number(chance)}): at best smoothed {format_number(max(bests))}, {under}.",
     )
 
 

@@ -195,7 +195,9 @@ class Thresholds:
             the best (smoothed) validation loss (training loss without validation) never
             got more than this fraction below it, unless the validation accuracy (smoothed)
             rose `not_learning_accuracy_margin` above chance at its best on balanced classes:
-            then the model learned, and its confident mistakes keep the loss high.
+            then the model learned, and its confident mistakes keep the loss high (not when the
+            training accuracy stayed within that margin of chance and the training loss at the
+            reference: a model near a uniform guess on its own data makes no confident mistakes).
         not_learning_accuracy_margin: See `not_learning_margin`. Also: `not_learning` when the
             validation accuracy (training accuracy without validation) is one and the same value
             at every epoch (at least 4) while the training accuracy never got this much above
@@ -210,10 +212,16 @@ class Thresholds:
             fraction of its level (max − min over the median) at every epoch, at least 4: the
             predictions on the validation data never changed (a regressor collapsed to one value);
             and when the training loss stayed within it over its last epochs (at least 5, and a
-            tenth of the run), 5% above its best before: the outputs stopped changing. A learning
-            model's loss moves more than that from epoch to epoch, if only by noise: no run of any
-            labelled set that a reader calls anything but not learning, diverged or leaking stays
-            within 0.5%.
+            tenth of the run), 5% above its best before, or at exactly one value to the last
+            digit logged, a digit fine enough to show a change of this size: the outputs stopped
+            changing. A learning model's loss moves more than that from epoch to epoch, if only by
+            noise: no run of any labelled set that a reader calls anything but not learning,
+            diverged or leaking stays within 0.5%.
+        not_learning_accuracy_noise: An accuracy measured on a set so small that its steps
+            count its samples (`stats.exact_sample_count`) rose above chance only by more than
+            this many standard errors of an accuracy at chance on that many samples, when that
+            asks more than `not_learning_accuracy_margin` (18 of 30 on two classes is 1.1
+            standard errors above a coin).
         balanced_baseline: Classes count as balanced when the baseline is at least this
             fraction of `ln C` (or unknown).
         flat_total_drop: Without a chance level, `not_learning` when neither loss ever
@@ -397,6 +405,7 @@ class Thresholds:
     not_learning_frozen_drop: float = 0.5
     not_learning_frozen_epochs: int = 10
     not_learning_frozen_val: float = 0.002
+    not_learning_accuracy_noise: float = 3.0
     balanced_baseline: float = 0.9
     flat_total_drop: float = 0.01
     flat_after_first_drop: float = 0.035
