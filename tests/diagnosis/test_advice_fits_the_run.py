@@ -65,6 +65,7 @@ def _quotable(curves, kwargs, diagnosis) -> set[str]:
     values = set()
     for column in curves.values.values():
         values.update(format_number(float(v)) for v in column if np.isfinite(v))
+        values.update(repr(float(v)) for v in column if np.isfinite(v))  # a value quoted as logged
     for value in (
         kwargs.get("baseline"),
         math.log(kwargs["num_classes"]) if kwargs.get("num_classes") else None,

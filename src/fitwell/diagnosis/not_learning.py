@@ -51,7 +51,9 @@ def check_not_learning(run: RunView) -> Finding | None:
         if found is None:
             return None
         evidence, seen = found
-    elif _accuracy_rose_above_chance(run) or _score_shows_learning(run):
+    elif (
+        _accuracy_rose_above_chance(run) and not (run.has_val and _training_at_chance(run))
+    ) or _score_shows_learning(run):
         return None
     else:
         seen += _rose_on_validation_only(run)
@@ -388,12 +390,13 @@ def _frozen_loss(run: RunView) -> tuple[dict, str] | None:
             spread > 0.0
             or run.level_is_poor is False
             or _logged_step(value) > run.thresholds.not_learning_frozen_val
+            or stats.relative_drop(float(run.loss[0]), value) >= run.thresholds.not_learning_frozen_drop
         ):
             return None
         held_for = int(np.argmax(run.loss[::-1] != value)) or run.n  # the epochs since it last moved
         return (
             {"curve": "loss", "frozen_value": value, "frozen_epochs": held_for, "best_before": before},
-            f"loss was exactly {format_number(value)} at each of the last {held_for} epochs, to the last "
+            f"loss was exactly {value!r} at each of the last {held_for} epochs, to the last "
             "digit logged: the outputs stopped changing (a dead or collapsed model; a model still learning "
             "moves its epoch's mean loss in its last digits).",
         )
@@ -457,9 +460,7 @@ def _accuracy_rose_above_chance(run: RunView) -> bool:
     if len(accuracy) >= 4 and float(np.ptp(accuracy)) <= 1e-6:
         return False  # one value at every epoch: the predictions never changed class
     best = float(np.max(stats.median_smooth(accuracy)))
-    if best < context.chance_accuracy + run.thresholds.not_learning_accuracy_margin:
-        return False
-    return not (run.has_val and _training_at_chance(run))
+    return best >= context.chance_accuracy + run.thresholds.not_learning_accuracy_margin
 
 
 def _rose_on_validation_only(run: RunView) -> str:
@@ -475,7 +476,7 @@ def _rose_on_validation_only(run: RunView) -> str:
     return (
         f" {run.val_accuracy_key} reached smoothed {format_number(best)}, but {run.accuracy_key} never got "
         f"clearly above chance (at best smoothed {format_number(training)}) and the training loss stayed "
-        "at it: the share of the class the model leans to, not learning."
+        "at it: a small set's swings around chance, not learning."
     )
 
 
@@ -484,8 +485,11 @@ def _training_at_chance(run: RunView) -> bool:
     epochs) whose smoothed best never rose `not_learning_accuracy_margin` above a uniform guess (nor
     to twice it), beside a training loss whose smoothed best never got `not_learning_margin` below
     the reference. A model whose outputs stay that close to a uniform guess on the data it trains on
-    makes no confident mistakes elsewhere: a validation accuracy above `1/C` is then the share of
-    the class it leans to (4 classes: training 0.24–0.30 at 0.99 × ln 4, validation 0.18–0.38)."""
+    makes no confident mistakes elsewhere: a validation accuracy that peaked above `1/C` is then
+    the swing of a small set around chance (4 classes: training 0.24–0.30 at 0.99 × ln 4,
+    validation 0.18–0.38). Not when the validation accuracy ends clearly above chance (the median
+    of its last quarter, at least 3 epochs, `not_learning_accuracy_margin` above `1/C`): that is a
+    level, not a peak, and a model held at chance in training by mixup or dropout learns so."""
     context, th, reference = run.context, run.thresholds, run.reference
     if run.accuracy_key is None or context.chance_accuracy is None or not reference:
         return False
@@ -496,6 +500,15 @@ def _training_at_chance(run: RunView) -> bool:
     needed = min(context.chance_accuracy + th.not_learning_accuracy_margin, 2 * context.chance_accuracy)
     if float(np.max(stats.median_smooth(accuracy))) >= needed:
         return False
+    if run.val_accuracy_key:
+        _, val = run.curves.series(run.val_accuracy_key)
+        val = val[np.isfinite(val)]
+        if (
+            len(val)
+            and float(np.median(val[-max(3, len(val) // 4) :]))
+            >= context.chance_accuracy + th.not_learning_accuracy_margin
+        ):
+            return False  # validation ends clearly above chance: a level, not a peak
     return float(np.min(run.smooth_loss)) >= (1.0 - th.not_learning_margin) * reference
 
 
@@ -531,7 +544,10 @@ def _accuracy_at_chance(run: RunView) -> tuple[dict, str] | None:
             # (`not_learning_accuracy_noise` standard errors of an accuracy at chance) is no rise:
             # 18 of 30 on two classes is 1.1 standard errors above a coin.
             samples = stats.exact_sample_count(values)
-            if samples is None:
+            watched = run.smooth_val_loss if run.has_val else run.smooth_loss
+            if float(np.min(watched)) < (1 - 2 * th.not_learning_margin) * run.reference:
+                return None
+            if samples is None or bool(np.all(np.abs(np.round(values, 2) - values) < 1e-9)):
                 return None
             error = float(np.sqrt(chance * (1.0 - chance) / samples))
             if best >= chance + th.not_learning_accuracy_noise * error:
