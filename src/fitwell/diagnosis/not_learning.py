@@ -415,7 +415,7 @@ def _frozen_loss(run: RunView) -> tuple[dict, str] | None:
 
 def _logged_step(value: float) -> float:
     """The step in which `value` was logged, relative to it: the last decimal it shows (189.04:
-    0.01 / 189.04; 0.002: 0.001 / 0.002, half of it; a float32 written in full: about 1e-8).
+    0.01 / 189.04; 0.002: 0.001 / 0.002, half of it; a value written in full: about 1e-12).
 
     Example:
         >>> round(_logged_step(189.04), 7), _logged_step(0.002)
@@ -546,8 +546,10 @@ def _accuracy_at_chance(run: RunView) -> tuple[dict, str] | None:
             samples = stats.exact_sample_count(values)
             watched = run.smooth_val_loss if run.has_val else run.smooth_loss
             if float(np.min(watched)) < (1 - 2 * th.not_learning_margin) * run.reference:
-                return None
+                return None  # a loss 10% below chance learned, whatever a small set's accuracy says
             if samples is None or bool(np.all(np.abs(np.round(values, 2) - values) < 1e-9)):
+                # No count of samples; or values logged to two decimals, whole hundredths whatever
+                # the set's size.
                 return None
             error = float(np.sqrt(chance * (1.0 - chance) / samples))
             if best >= chance + th.not_learning_accuracy_noise * error:
