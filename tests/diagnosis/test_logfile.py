@@ -737,6 +737,30 @@ def test_printed_names_that_say_their_own_set_and_checkpoint_messages(tmp_path):
     assert sorted(read_curves(path).values) == ["loss", "val_loss"]
 
 
+def test_keras_early_stopping_that_restores_the_best_epoch_then_evaluates_is_one_run(tmp_path):
+    # EarlyStopping(restore_best_weights=True) names the best epoch after the last one, and
+    # model.evaluate() prints its own progress line: neither starts a new run.
+    lines = []
+    val_loss = [0.60, 0.50, 0.45, 0.43, 0.42, 0.41, 0.415, 0.42, 0.43]
+    for epoch, val in enumerate(val_loss, start=1):
+        lines.append(f"Epoch {epoch}/50")
+        lines.append(
+            f"32/32 ━━━━━━━━━━━━━━━━━━━━ 1s 12ms/step - accuracy: {0.7 + 0.02 * epoch:.4f} - loss: "
+            f"{0.6 - 0.04 * epoch:.4f} - val_accuracy: {0.72 + 0.01 * epoch:.4f} - val_loss: {val:.4f}"
+        )
+    lines += [
+        "Epoch 9: early stopping",
+        "Restoring model weights from the end of the best epoch: 6.",
+        "10/10 ━━━━━━━━━━━━━━━━━━━━ 0s 2ms/step - accuracy: 0.7800 - loss: 0.4200",
+    ]
+    path = tmp_path / "train.log"
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert curves.values["val_loss"].tolist() == val_loss
+    assert curves.values["loss"][-1] == 0.24
+    assert curves.notes[0].startswith("read as a printed log: 9 epochs from")
+
+
 def test_a_json_list_of_per_epoch_records_is_read_with_the_loops_epoch_numbers(tmp_path):
     path = tmp_path / "train_history.json"
     records = [

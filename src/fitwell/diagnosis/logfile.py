@@ -447,8 +447,9 @@ def _printed_log(
     tensors: bool,
 ) -> LogFile:
     last = f", of the last of {runs} runs (the epoch count or the fold starts again)" if runs > 1 else ""
+    count = len(next(iter(columns.values())))
     note = (
-        f"read as a printed log: {len(next(iter(columns.values())))} epochs{last} from its 'name: value' "
+        f"read as a printed log: {count} epoch{'s' if count != 1 else ''}{last} from its 'name: value' "
         "lines (Keras's progress output, or a script's prints)."
     )
     epochs, counted = counted_from_zero(epochs, first, own_numbers=True)  # `Epoch 3/10` counts from 1

@@ -139,6 +139,11 @@ def _records(text: str, is_loss: Callable[[str], bool]) -> Records | None:
             continue  # the line before printed again (with epoch markers, an epoch repeats itself)
         previous = line.strip()
         found = _EPOCH.search(line)
+        if found and _BEST.search(line[: found.start()]):
+            # An earlier epoch named as the best (Keras's `Restoring model weights from the end of
+            # the best epoch: 6.`, `Best model at epoch 6: val_loss 0.41`): no new epoch, and its
+            # numbers are a summary; what follows (`model.evaluate`'s line) is not a new run.
+            continue
         if found:
             epoch = int(found.group(1))
         fold = _next_fold(line, fold, runs)
