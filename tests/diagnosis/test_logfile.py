@@ -737,6 +737,21 @@ def test_printed_names_that_say_their_own_set_and_checkpoint_messages(tmp_path):
     assert sorted(read_curves(path).values) == ["loss", "val_loss"]
 
 
+def test_a_validation_label_between_two_printed_dicts_names_the_second_set(tmp_path):
+    path = tmp_path / "train.log"
+    path.write_text(
+        "".join(
+            f"Epoch {e} Train: {{'loss': {0.5 - 0.03 * e:.3f}, 'acc': {0.7 + 0.02 * e:.3f}}} "
+            f"Val: {{'loss': {0.6 - 0.01 * e:.3f}, 'acc': {0.65 + 0.01 * e:.3f}}}\n"
+            for e in range(1, 8)
+        )
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist()[:2] == [0.47, 0.44]
+    assert curves.values["val_loss"].tolist()[:2] == [0.59, 0.58]
+    assert curves.values["val_acc"].tolist()[:2] == [0.66, 0.67]
+
+
 def test_keras_early_stopping_that_restores_the_best_epoch_then_evaluates_is_one_run(tmp_path):
     # EarlyStopping(restore_best_weights=True) names the best epoch after the last one, and
     # model.evaluate() prints its own progress line: neither starts a new run.

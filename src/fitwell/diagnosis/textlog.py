@@ -231,10 +231,15 @@ def _metrics(line: str) -> dict[str, float]:
         set_prefix = "test_" if named.group(1).lower() == "test" else "val_"
     pairs: dict[str, float] = {}
     in_validation = False  # whether the last name that named its set named validation
-    for match in found:
+    labelled = False  # whether a validation label stood between two metrics (`Train: {…} Val: {…}`)
+    for previous, match in zip([None, *found], found, strict=False):
         raw = _raw_name(match)
         name = keras_name(raw)
-        if set_prefix and not name.startswith(("val_", "test_")) and not _TRAINING.match(raw):
+        if previous is not None and _VALIDATION.search(line[previous.end() : match.start()]):
+            labelled = True
+        if labelled and not name.startswith(("val_", "test_")) and not _TRAINING.match(raw):
+            name = f"val_{name}"
+        elif set_prefix and not name.startswith(("val_", "test_")) and not _TRAINING.match(raw):
             name = set_prefix + name  # not `train loss` after `val loss`: a name that says its own set
         elif name in pairs and in_validation:
             name = f"val_{name}"  # `Train Loss=0.13 Acc=0.94 | Val Loss=0.06 Acc=0.97`: the second Acc
