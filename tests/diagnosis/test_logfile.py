@@ -737,6 +737,21 @@ def test_printed_names_that_say_their_own_set_and_checkpoint_messages(tmp_path):
     assert sorted(read_curves(path).values) == ["loss", "val_loss"]
 
 
+def test_a_best_so_far_printed_before_a_name_is_no_curve(tmp_path):
+    # `best val acc 0.9` is the best so far, not the epoch's accuracy: read as one, a constant
+    # 0.9 would say the predictions never changed.
+    path = tmp_path / "train.log"
+    path.write_text(
+        "".join(
+            f"Epoch {e} train loss {0.5 - 0.03 * e:.3f} best val acc 0.9 val acc {0.6 + 0.01 * e:.3f}\n"
+            for e in range(1, 8)
+        )
+    )
+    curves = read_curves(path)
+    assert sorted(curves.values) == ["loss", "val_acc"]
+    assert curves.values["val_acc"].tolist()[:2] == [0.61, 0.62]
+
+
 def test_a_validation_label_between_two_printed_dicts_names_the_second_set(tmp_path):
     path = tmp_path / "train.log"
     path.write_text(

@@ -85,6 +85,8 @@ _EPOCH = re.compile(r"\b(?:epoch\b\s*[:#=]?|ep\b\s*[:#]?)\s*[\[(]?\s*(\d+)", re.
 _FOLD = re.compile(r"\bfold\b\s*[:#=]?\s*(\d+)", re.IGNORECASE)
 #: A best-so-far value (`Best Valid accuracy: 61%`): not a curve.
 _BEST = re.compile(r"\bbest\b", re.IGNORECASE)
+#: `best` as the word just before a name (`best val acc 0.9`, `Best: loss 0.41`).
+_BEST_BEFORE = re.compile(r"\bbest\W*$", re.IGNORECASE)
 #: An epoch's number that starts a name (`Epoch 1 Train Loss: 0.62`): the name follows it.
 _LEADING_EPOCH = re.compile(r"^(?:epoch|ep)\s*[:#=]?\s*\d+\s+(?=[a-z])", re.IGNORECASE)
 #: Names in progress lines that are not curves.
@@ -263,6 +265,7 @@ def _is_metric(line: str, match: re.Match) -> bool:
         bare not in _NOT_METRICS
         and not _MESSAGE.search(raw)
         and not _BEST.search(raw)
+        and not _BEST_BEFORE.search(line, 0, match.start())  # `best val acc 0.9`: the best so far
         and not _PROGRESS_COUNT.match(line, match.end())
     )
 
