@@ -14,8 +14,8 @@ import numpy as np
 
 from fitwell.diagnosis import stats
 from fitwell.diagnosis.instability import jumps, settled
-from fitwell.diagnosis.progress import train_longer_advice
 from fitwell.diagnosis.run import RunView, format_epoch, format_number
+from fitwell.diagnosis.still_improving import train_longer_advice
 
 __all__ = ["CloseCall", "close_calls"]
 

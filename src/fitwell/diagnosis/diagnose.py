@@ -18,8 +18,9 @@ from fitwell.diagnosis.instability import check_instability
 from fitwell.diagnosis.leakage import check_leakage, scale_mismatch_note
 from fitwell.diagnosis.not_learning import check_not_learning
 from fitwell.diagnosis.overfitting import check_overfitting
-from fitwell.diagnosis.progress import check_crawl, check_plateau_or_underfitting, check_still_improving
+from fitwell.diagnosis.progress import check_crawl, check_plateau_or_underfitting
 from fitwell.diagnosis.run import RunView, format_epoch, format_number
+from fitwell.diagnosis.still_improving import check_still_improving
 from fitwell.diagnosis.thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 __all__ = ["diagnose"]
