@@ -51,12 +51,12 @@ def check_not_learning(run: RunView) -> Finding | None:
         if found is None:
             return None
         evidence, seen = found
-    elif (
-        _accuracy_rose_above_chance(run) and not (run.has_val and _training_at_chance(run))
-    ) or _score_shows_learning(run):
+    elif _score_shows_learning(run):
         return None
-    else:
-        seen += _rose_on_validation_only(run)
+    elif _accuracy_rose_above_chance(run):
+        if not (run.has_val and _training_at_chance(run)):
+            return None
+        seen += _swing_around_chance(run)
     epochs = [run.epoch_of(0), run.epoch_of(run.n - 1)]
     return Finding("not_learning", "error", epochs, evidence, _advice(run, evidence), seen)
 
@@ -463,15 +463,10 @@ def _accuracy_rose_above_chance(run: RunView) -> bool:
     return best >= context.chance_accuracy + run.thresholds.not_learning_accuracy_margin
 
 
-def _rose_on_validation_only(run: RunView) -> str:
+def _swing_around_chance(run: RunView) -> str:
     """What a validation accuracy that rose above chance beside a training side at chance
-    (`_training_at_chance`) shows, said after a loss stuck at the reference; `""` otherwise (that
-    validation accuracy is what `_accuracy_rose_above_chance` does not count as learning)."""
-    if not (run.has_val and run.val_accuracy_key and _balanced_chance(run) and _training_at_chance(run)):
-        return ""
+    (`_training_at_chance`) shows, said after a loss stuck at the reference."""
     best = float(np.max(stats.median_smooth(run.curves.series(run.val_accuracy_key)[1])))
-    if best < run.context.chance_accuracy + run.thresholds.not_learning_accuracy_margin:
-        return ""
     training = float(np.max(stats.median_smooth(run.curves.series(run.accuracy_key)[1])))
     return (
         f" {run.val_accuracy_key} reached smoothed {format_number(best)}, but {run.accuracy_key} never got "
