@@ -90,7 +90,7 @@ def test_the_development_set_alone_scores_at_least_92_percent(results):
     development = [(run, found) for run, found in results if not run["name"].endswith("_holdout")]
     right = sum(run["label"] == found[0] for run, found in development)
     # 0.95 at first; 0.94 since `unstable` asks for jumps that go on into the end of the run
-    # (docs/diagnosis.md, the eighth revision): digits_adam_high_lr_2 jumped until its training loss
+    # (docs/diagnosis_revisions.md, the eighth revision): digits_adam_high_lr_2 jumped until its training loss
     # reached 0 and ended calm over its last 11 of 25 epochs; labelled by its recipe, it is no
     # longer flagged (88/93). 0.92 since the two teacher_fast runs above read still improving (86/93).
     assert right / len(development) >= 0.92

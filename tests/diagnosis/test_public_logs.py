@@ -451,7 +451,7 @@ LATER_BATCHES = {
 }
 #: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout80`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
-#: (docs/diagnosis.md).
+#: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
 
 
@@ -580,12 +580,13 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_three_
 
 
 def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a_reader_saw_it():
-    """Close calls (docs/diagnosis.md): of the runs a reader labelled still_improving, overfitting
-    or unstable and the rules called healthy, the share that carries that close call is well above
-    (at least 2.5 times, 2.4 for still_improving since the power-law rule took the runs it noted
-    best; 2.4 to 3.8 times when last measured) its share on runs the reader called healthy too."""
+    """Close calls (docs/diagnosis.md; measured in docs/diagnosis_revisions.md): of the runs a reader
+    labelled still_improving, overfitting or unstable and the rules called healthy, the share that
+    carries that close call is well above (at least 2.5 times, 2.4 for still_improving since the
+    power-law rule took the runs it noted best; 2.4 to 3.8 times when last measured) its share on
+    runs the reader called healthy too."""
     table = public.close_calls(public.load())
-    measured = {  # noted / missed, false notes / healthy, when measured (docs/diagnosis.md)
+    measured = {  # noted / missed, false notes / healthy, when measured (docs/diagnosis_revisions.md)
         # Since `unstable` asks for jumps into the end, the runs whose jumps settled are healthy
         # and say so: three more healthy runs, carrying the close calls of such runs. Then batches
         # `ag` and `ah`: four more runs read overfitting were called healthy, none noted. Then `ai`
