@@ -1397,7 +1397,39 @@ def test_phases_named_with_a_set_word_are_phases_not_sets(tmp_path):
     path.write_text(json.dumps(history))
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == [0.45, 0.4] and curves.values["val_loss"].tolist() == [0.6, 0.58]
-    assert "('initial_training_', 'fine_tuning_')" in curves.notes[0]
+    assert "('initial_training', 'fine_tuning'): the lists under 'fine_tuning'" in curves.notes[0]
+
+
+def test_nested_phases_of_one_and_two_words_beside_a_summary_are_read(tmp_path):
+    # A published history (cd_013): `head` then `fine_tuning`, each with a model's two output
+    # losses, beside the checkpoint chosen. Read as prefixed names, `head_` and `fine_` made no
+    # phases, and the reading summed every loss of both phases as the training loss.
+    def phase(start):
+        losses = [start, start * 0.8, start * 0.7]
+        return {
+            "loss": losses,
+            "val_loss": [value + 0.1 for value in losses],
+            "ingredients_loss": [value / 2 for value in losses],
+            "val_ingredients_loss": [value / 2 + 0.05 for value in losses],
+            "learning_rate": [1e-3] * 3,
+        }
+
+    history = {"head": phase(1.0), "fine_tuning": phase(0.6), "selected_checkpoint": "best.keras"}
+    path = tmp_path / "history.json"
+    path.write_text(json.dumps({**history, "best_validation_loss": 0.52}))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([0.6, 0.48, 0.42])
+    assert curves.values["val_ingredients_loss"].tolist() == pytest.approx([0.35, 0.29, 0.26])
+    assert curves.notes[0] == (
+        "read the last of 2 training phases nested in the file ('head', 'fine_tuning'): "
+        "the lists under 'fine_tuning'."
+    )
+    # Nested by set, or by a GAN's networks, the mappings are no phases.
+    path.write_text(json.dumps({"train": phase(1.0), "validation": phase(1.1)}))
+    assert "phases" not in " ".join(read_curves(path).notes)
+    path.write_text(json.dumps({"generator": {"loss": [1.0, 2.0]}, "discriminator": {"loss": [0.7, 0.5]}}))
+    with pytest.raises(ValueError, match="(?i)generator|GAN"):
+        read_curves(path)
     # A model's sets under one prefix are still one run's curves.
     path.write_text(json.dumps({"coil_training_loss": [0.9, 0.5], "coil_validation_loss": [1.0, 0.7]}))
     assert read_curves(path).values["val_loss"].tolist() == [1.0, 0.7]
@@ -1758,7 +1790,7 @@ def test_training_phases_nested_under_two_word_names_read_the_last(tmp_path):
     path.write_text(json.dumps({"phase_a": phase, "phase_b": later}))
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == [0.35, 0.3, 0.28]
-    assert "the columns of 'phase_b_', without the prefix" in curves.notes[-1]
+    assert "('phase_a', 'phase_b'): the lists under 'phase_b'" in curves.notes[-1]
 
 
 def test_a_printed_validation_line_after_an_epoch_marker_is_validation(tmp_path):

@@ -8,7 +8,8 @@ literals only, never code); it may be wrapped in one JSON string, or printed aft
 Beside Keras's `{"loss": [...], "val_loss": [...]}`: a list of per-epoch records (a loop appending
 its metrics dict each epoch), alone or under `history` (Hugging Face `Trainer`'s per-step records
 under `log_history`, which `step_logs.py` reads); pandas' `to_json()` (`{"loss": {"0": 0.9,
-...}}`); and histories nested one level down, by training phase or by set.
+...}}`); and histories nested one level down, by set or by training phase (the last phase is
+read, as the last of several appended runs is).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import json
 import re
 from collections.abc import Mapping
 from typing import Any
+
+from fitwell.diagnosis.column_names import is_adversarial, keras_names
 
 __all__ = [
     "JSON_LINES_NOTE",
@@ -218,12 +221,45 @@ def as_columns(data: Any) -> tuple[Any, str | None]:
             return dict(
                 data[wrapped]
             ), f"read the per-epoch lists under {wrapped!r} (the rest holds no curves)."
-        # Histories nested one level down: by training phase (`{"phase1": {"loss": [...]}, ...}`,
-        # read as the side-by-side phases `phase1_loss`, ...) or by set (`{"train": {"loss": ...},
-        # "val": {"loss": ...}}`, or per-epoch records under each set: `{"train": [{"loss": ...},
-        # ...], "val": [...]}`, read as `train_loss`, `val_loss`).
+        phases = _nested_phases(data)
+        if phases:  # `{"head": {"loss": [...]}, "fine_tuning": {"loss": [...]}}`: the last is read
+            listed = ", ".join(repr(phase) for phase in phases)
+            return dict(data[phases[-1]]), (
+                f"read the last of {len(phases)} training phases nested in the file ({listed}): "
+                f"the lists under {phases[-1]!r}."
+            )
+        # Histories nested one level down by set (`{"train": {"loss": ...}, "val": {"loss": ...}}`,
+        # or per-epoch records under each set: `{"train": [{"loss": ...}, ...], "val": [...]}`, read
+        # as `train_loss`, `val_loss`), or by network (a GAN's, refused by name later).
         return _flattened(data), None
     return data, None
+
+
+#: Keys that nest a set's curves, not a phase's (`{"train": {"loss": ...}, "val": {...}}`).
+_SET_KEYS = frozenset({"train", "training", "trn", "val", "valid", "validation", "dev", "eval", "test"})
+
+
+def _nested_phases(data: Mapping) -> list[str]:
+    """The keys of the training phases a history nests one level down, in the file's order (`{"head":
+    {"loss": [...], "val_loss": [...]}, "fine_tuning": {"loss": [...], ...}, "best_epoch": 3}`): at
+    least two mappings, each with a training loss of several epochs, none named for a set or for a
+    GAN's network; else []."""
+    phases = [
+        str(key)
+        for key, value in data.items()
+        if isinstance(value, Mapping) and not _indexed(value) and _has_training_loss(value)
+    ]
+    if len(phases) < 2 or {phase.lower() for phase in phases} & _SET_KEYS or is_adversarial(phases):
+        return []
+    return phases
+
+
+def _has_training_loss(history: Mapping) -> bool:
+    renames = keras_names(str(key) for key in history)
+    return any(
+        renames.get(str(key), str(key)) == "loss" and isinstance(value, list) and len(value) > 1
+        for key, value in history.items()
+    )
 
 
 def _one_epoch_histories(records: list[Mapping]) -> bool:
