@@ -2076,6 +2076,29 @@ def test_per_epoch_records_nesting_their_numbers_under_metrics_are_read_by_their
     assert "metrics_loss" in curves.values
 
 
+def test_a_sets_container_names_its_numbers_for_that_set(tmp_path):
+    # A published log (ch_014): the epoch's running loss, then each set scored after the epoch,
+    # nested under `train_metrics` and `val_metrics`. The validation loss was read as a metric
+    # named `val_metrics_loss`, and the run had no `val_loss`.
+    records = [
+        {
+            "epoch": e,
+            "train_loss": 0.9 / e,
+            "train_metrics": {"loss": 0.5 / e, "accuracy": 0.8},
+            "val_metrics": {"loss": 0.6 / e, "accuracy": 0.75, "macro_f1": 0.7},
+        }
+        for e in range(1, 6)
+    ]
+    path = tmp_path / "log.json"
+    path.write_text(json.dumps({"config": {"lr": 1e-5}, "epochs": records}))
+    curves = read_curves(path)
+    assert curves.values["val_loss"].tolist() == pytest.approx([0.6 / e for e in range(1, 6)])
+    assert curves.values["val_macro_f1"].tolist() == [0.7] * 5
+    # The epoch's own `train_loss` stays the loss; the set's rescoring keeps its container's name.
+    assert curves.values["loss"].tolist() == pytest.approx([0.9 / e for e in range(1, 6)])
+    assert curves.values["accuracy"].tolist() == [0.8] * 5
+
+
 def test_scores_written_as_0_where_nothing_was_computed_are_not_read(tmp_path):
     # A published log (aw_001): validation every other epoch, its loss left empty and its scores
     # written as 0.0 in between.

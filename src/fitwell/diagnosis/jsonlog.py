@@ -308,10 +308,18 @@ def _records_of(data: Mapping) -> tuple[Any, str]:
 _CONTAINERS = frozenset({"metrics", "logs", "log", "stats", "scalars", "results", "values"})
 
 
+#: A set's container (`{"train_loss": ..., "val_metrics": {"loss": ..., "accuracy": ...}}`): its
+#: items are that set's, `val_loss` and `val_accuracy`.
+_SET_CONTAINER = re.compile(
+    rf"(train|training|val|valid|validation|dev|eval|test)_(?:{'|'.join(sorted(_CONTAINERS))})", re.IGNORECASE
+)
+
+
 def _flattened(data: Mapping) -> dict:
     """The mapping with its nested mappings' items (or its lists of records, as columns) lifted one
     level, under `outer_inner` names (under their own names from a container such as `metrics`,
-    when the mapping has none of them already)."""
+    when the mapping has none of them already; under the set's from a set's container,
+    `val_metrics`, unless the mapping names one of them already)."""
     flat = {}
     for outer, value in data.items():
         if isinstance(value, list) and value and all(isinstance(record, Mapping) for record in value):
@@ -319,7 +327,14 @@ def _flattened(data: Mapping) -> dict:
             value = {key: [record.get(key) for record in value] for key in keys}
         if isinstance(value, Mapping) and not _indexed(value):
             bare = str(outer).lower() in _CONTAINERS and not set(value) & set(data)
-            flat.update({(key if bare else f"{outer}_{key}"): item for key, item in value.items()})
+            of_set = _SET_CONTAINER.fullmatch(str(outer))
+            for key, item in value.items():
+                if bare:
+                    flat[key] = item
+                elif of_set and f"{of_set.group(1)}_{key}" not in data:
+                    flat[f"{of_set.group(1)}_{key}"] = item
+                else:
+                    flat[f"{outer}_{key}"] = item
         else:
             flat[outer] = value
     return flat
