@@ -2310,3 +2310,71 @@ def test_printed_tensors_in_a_log_are_read_as_their_numbers(tmp_path):
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == [0.9, 0.5, 0.33, 0.25, 0.2]
     assert not any("printed tensors" in note for note in curves.notes)
+
+
+def test_a_table_whose_names_hold_spaces_is_read_by_its_wide_gaps(tmp_path):
+    # A published log (ci_008): names of two words set apart by two spaces or more, accuracy in
+    # percent with its unit in the name.
+    path = tmp_path / "training_log.txt"
+    path.write_text(
+        " Epoch    Train Loss   Val Acc (%)  Test Acc (%)\n"
+        "--------------------------------------------------\n"
+        "     1        1.0204         75.00         60.00\n"
+        "     2        0.4649        100.00        100.00\n"
+        "     3        0.5359         50.00         60.00\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.0204, 0.4649, 0.5359]
+    assert curves.values["val_acc"].tolist() == pytest.approx([0.75, 1.0, 0.5])
+    assert curves.values["test_acc"].tolist() == pytest.approx([0.6, 1.0, 0.6])
+    assert curves.notes[0] == "read a table set out with spaces: 3 rows under the header on line 1."
+    # The unit in a name is dropped in a CSV header too, not kept as part of the name.
+    path = tmp_path / "log.csv"
+    path.write_text("Epoch,Train Loss,Val Loss,Val Acc (%)\n1,0.9,1.0,58.5\n2,0.6,0.8,66.0\n")
+    assert read_curves(path).values["val_acc"].tolist() == pytest.approx([0.585, 0.66])
+
+
+def test_a_quoted_cell_over_several_lines_stays_in_its_row(tmp_path):
+    # A published log (cg_012): a confusion matrix printed into a cell by the csv module, which
+    # quotes it and keeps its line breaks. Each of its lines was read as a torn row.
+    matrix = '"[[1915  183]\n [ 255  381]]"'
+    path = tmp_path / "metrics.csv"
+    path.write_text(
+        "epoch,epoch_loss,val_score,confusion\n"
+        f"1,1.106,0.588,{matrix}\n2,0.589,0.668,{matrix}\n3,0.521,0.659,{matrix}\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.106, 0.589, 0.521]
+    assert curves.values["val_score"].tolist() == [0.588, 0.668, 0.659]
+    # The line numbers an error names stay the file's.
+    path.write_text(f"epoch,loss,confusion\n1,0.9,{matrix}\n2,oops,{matrix}\n")
+    with pytest.raises(ValueError, match="Line 4 of .*column .loss.: .oops."):
+        read_curves(path)
+
+
+def test_a_set_named_alone_beside_the_other_sets_loss_is_its_loss(tmp_path):
+    # A published log (cf_003): `train=` beside `val_loss=`, on the epoch's summary line.
+    path = tmp_path / "train.log"
+    path.write_text(
+        "".join(
+            f"INFO | Epoch {e}/30 | step 12/12 | batch_loss={0.6 / e:.4f} | running_avg={0.4 / e:.4f}\n"
+            f"INFO | Epoch {e:02d}/30 | train={0.36 / e:.4f} | val_loss={0.54 / e:.4f} | mae=0.97 | 8.3s\n"
+            for e in range(1, 5)
+        )
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([0.36, 0.18, 0.12, 0.09], abs=1e-4)
+    assert curves.values["val_loss"].tolist() == pytest.approx([0.54, 0.27, 0.18, 0.135], abs=1e-4)
+    # The sets' sizes are no losses.
+    path.write_text("".join(f"Epoch {e} | train=3667 | val_loss={0.5 / e:.3f}\n" for e in range(1, 5)))
+    with pytest.raises(ValueError, match="(?i)no 'loss' curve|no header row"):
+        read_curves(path)
+
+
+def test_a_loss_column_empty_on_every_line_is_refused_saying_why(tmp_path):
+    # A published log (ce_014): pandas wrote the NaN loss of every epoch as an empty cell.
+    path = tmp_path / "history.csv"
+    path.write_text("accuracy,loss,val_accuracy,val_loss\n" + "0.6487,,0.5905,\n" * 6)
+    with pytest.raises(ValueError, match="'loss' of .* is empty on every line") as error:
+        read_curves(path)
+    assert "NaN from the first epoch" in str(error.value)

@@ -107,10 +107,16 @@ _LIGHTNING_RATE = re.compile(r"lr-[a-z]+(?:/pg1)?", re.IGNORECASE)
 
 
 def _words(name: str) -> str:
-    """Lower-case words joined by `_`; `-`, `/` and spaces separate words (`train/box_loss`), and
-    a word's abbreviating period is dropped (`Valid. Loss`)."""
-    spaced = re.sub(r"\.(?=\s|$)", " ", name.strip().lower().replace("-", " ").replace("/", " "))
+    """Lower-case words joined by `_`; `-`, `/` and spaces separate words (`train/box_loss`), a
+    word's abbreviating period is dropped (`Valid. Loss`), and so is a percent sign that names the
+    unit (`Val Acc (%)`: the values say whether they are percentages)."""
+    bare = _PERCENT_UNIT.sub("", name.strip().lower())
+    spaced = re.sub(r"\.(?=\s|$)", " ", bare.replace("-", " ").replace("/", " "))
     return "_".join(spaced.split())
+
+
+#: A unit after a name: `Val Acc (%)`, `accuracy [%]`, `acc%`.
+_PERCENT_UNIT = re.compile(r"[\s_]*(?:\(%\)|\[%\]|%)$")
 
 
 #: The names loggers give the sets, as the prefix of Keras's name for their curves: after the

@@ -396,7 +396,7 @@ def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, 
     if header_index > 0:
         skipped = "line 1" if header_index == 1 else f"lines 1–{header_index}"
         notes.append(f"skipped {skipped} before the header ({lines[0].strip()[:50]!r}).")
-    rows, starts = table_rows(lines, path, header_index, delimiter, header, notes)
+    rows, starts = table_rows(_quoted_cells_joined(lines), path, header_index, delimiter, header, notes)
     raw = _raw_columns(rows, path, header) if starts == [0] else None
     if raw is not None and is_step_log(raw):
         return _step_log(raw, notes)
@@ -413,6 +413,26 @@ def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, 
     return LogFile(values, epoch_list, [*notes, *filter(None, [counted])])
 
 
+def _quoted_cells_joined(lines: list[str]) -> list[str]:
+    """The lines with a quoted cell that spans several (a confusion matrix printed into a CSV cell,
+    which Python's csv module writes inside quotes) joined into its row, a blank line left for each
+    line joined so that line numbers stay the file's; a quote never closed leaves the lines as
+    they were."""
+    joined: list[str] = []
+    row: list[str] = []  # the lines of a row whose quoted cell is still open
+    for line in lines:
+        if row:
+            row.append(line)
+            if line.count('"') % 2:
+                joined += [" ".join(row), *[""] * (len(row) - 1)]
+                row = []
+        elif line.count('"') % 2:
+            row = [line]
+        else:
+            joined.append(line)
+    return joined + row
+
+
 def _table_values(
     rows: list[tuple[int, list[str]]], path: str, header: list[str], notes: list[str]
 ) -> dict[str, list[float | None]]:
@@ -423,6 +443,15 @@ def _table_values(
     if "loss" in names and "loss" not in {names[i] for i, _ in numeric}:
         column = header[names.index("loss")]
         number, cells = rows[0]
+        if all(
+            len(cells) <= names.index("loss") or not cells[names.index("loss")].strip() for _, cells in rows
+        ):
+            raise ValueError(
+                f"Column {column!r} of {path!r} is empty on every line: the file holds no loss to judge. "
+                "pandas' to_csv() writes NaN as an empty cell, so a loss that was NaN from the first epoch "
+                "looks like this: then training diverged at once (check the inputs and targets for NaN, "
+                "lower the learning rate). Otherwise, log the loss each epoch."
+            )
         raise ValueError(
             f"Column {column!r} of {path!r} holds text, not numbers (line {number}: "
             f"{cells[names.index('loss')][:60]!r}). Expected one number per epoch: log `loss.item()` "

@@ -6,7 +6,8 @@ metrics; so is a line of `Name number` fields set apart by `|`, `,` or `;`
 (`Epoch 3: Train Loss 0.52 | Val Loss 0.61`), or `name number` tokens set apart by spaces alone
 (`epoch 3  train_loss 0.52  val_loss 0.61`); a set named alone is its loss (`train 0.52  val
 0.61`), unless its numbers are whole (the sets' sizes), it follows another name (`acc: train
-0.55 val 0.50`) or the line names the sets twice. An `Epoch N` (`Epoch 3/10`, `epoch: 3`, `ep 3`;
+0.55 val 0.50`) or the line names the sets twice; so is a set named alone beside the other set's
+loss (`train=0.36 | val_loss=0.54`). An `Epoch N` (`Epoch 3/10`, `epoch: 3`, `ep 3`;
 not a setting, `ep=100`) on its line or on a line before names the epoch it belongs to (and is no
 part of a name after it: `Epoch 1 Train Loss: 0.62`). Several records of one epoch make one:
 Keras rewrites its progress line during the epoch and ends it with the validation metrics, so the
@@ -276,7 +277,9 @@ def _bare_set_names(line: str, found: list[re.Match], pairs: dict[str, float]) -
     sets come after another name (`acc: train 0.55 val 0.50`: an accuracy) or twice (a loss pair and
     an accuracy pair); nor one whose numbers are whole (the sets' sizes, `Train=3667 | Val=786`)."""
     renames = bare_set_losses(pairs)
-    if not renames or any(_is_loss(name) for name in pairs):
+    if not renames:
+        return _one_set_bare(found, pairs)
+    if any(_is_loss(name) for name in pairs):
         return pairs
     named = [match for match in found if keras_name(match.group("name").strip()) in renames]
     if len(named) != 2 or any(re.fullmatch(r"[-+]?\d+", match.group("value")) for match in named):
@@ -285,6 +288,23 @@ def _bare_set_names(line: str, found: list[re.Match], pairs: dict[str, float]) -
     if words and words[-1].isalpha() and keras_name(words[-1]) not in _NOT_METRICS:
         return pairs  # `acc: train 0.55 val 0.50`: the sets of another metric
     return {renames.get(name, name): value for name, value in pairs.items()}
+
+
+def _one_set_bare(found: list[re.Match], pairs: dict[str, float]) -> dict[str, float]:
+    """A line that names one set alone beside the other set's loss (`train=0.36 | val_loss=0.54`,
+    `loss 0.41  val 0.52`): the set alone is its loss. Not when its number is whole (a size)."""
+    for bare, loss, other in (
+        (("train", "training"), "loss", "val_loss"),
+        (("val", "valid"), "val_loss", "loss"),
+    ):
+        name = next((name for name in pairs if name in bare), None)
+        if name is None or loss in pairs or other not in pairs:
+            continue
+        value = next((match.group("value") for match in found if keras_name(_raw_name(match)) == name), "0")
+        if re.fullmatch(r"[-+]?\d+", value):
+            return pairs
+        return {(loss if key == name else key): number for key, number in pairs.items()}
+    return pairs
 
 
 def _merged(record: dict[str, float], pairs: dict[str, float]) -> dict[str, float]:
