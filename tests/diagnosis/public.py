@@ -43,14 +43,15 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: numbers that no code explains (`br_001`); a batch log of six losses without their total
 #: (`br_006`); a table printed through `logging` under names that hold spaces, runs appended
 #: (`bs_006`); lines written newest first (`bt_001`: read in order, its curves would run backwards);
-#: a Rust list of floats (`bt_003`); `loss: (epoch, value)` tuples (`bt_004`) and `step tensor(…)`
+#: `loss: (epoch, value)` tuples (`bt_004`) and `step tensor(…)`
 #: reprs (`bt_007`), each the last batch's loss.
 #: Batches `bx` to `cc`: a GAN on dummy data (`bx_008`); a VAE's `Recon`, `KL` and `Phys` terms
 #: without their total (`ca_006`).
 #: (Read since they were scored: a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
 #: and `rmse` without a `loss`, two training phases side by side, the tables of numbers without
-#: a header in `NAMED_COLUMNS`, and a JSON history that its repository holds cut off, `az_018`,
-#: whose lists before the cut are read.)
+#: a header in `NAMED_COLUMNS`, a JSON history that its repository holds cut off, `az_018`,
+#: whose lists before the cut are read, and a Rust program's list of floats, `bt_003`, read as
+#: the training loss as a JSON list of numbers is.)
 REFUSED = (
     "aa_016.csv",
     "ac_004.txt",
@@ -74,7 +75,6 @@ REFUSED = (
     "bs_006.log",
     "bs_008.log",
     "bt_001.txt",
-    "bt_003.txt",
     "bt_004.txt",
     "bt_007.txt",
     "bu_001.json",
@@ -112,6 +112,8 @@ NAMED_COLUMNS = {
     "by_006.csv": ("cls_loss", "transfer_loss", "loss"),
     "by_007.csv": ("cls_loss", "transfer_loss", "loss"),
     "by_008.csv": ("cls_loss", "transfer_loss", "loss", "proto_loss"),
+    # Batch `ci`: the loop writes the epoch, the training loss and the held-out accuracy.
+    "ci_002.txt": ("epoch", "loss", "val_acc"),
 }
 _LOSSES = {
     "mse": "mse",

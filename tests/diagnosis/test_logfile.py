@@ -2378,3 +2378,35 @@ def test_a_loss_column_empty_on_every_line_is_refused_saying_why(tmp_path):
     with pytest.raises(ValueError, match="'loss' of .* is empty on every line") as error:
         read_curves(path)
     assert "NaN from the first epoch" in str(error.value)
+
+
+def test_a_json_list_of_numbers_is_the_training_loss(tmp_path):
+    # Published logs (cd_014, bt_003): `json.dump(losses, f)`, one number per epoch, as a bare
+    # column of numbers in a text file is read.
+    path = tmp_path / "losses.json"
+    path.write_text("[0.33, 0.134, 0.088, 0.063, 0.047]")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.33, 0.134, 0.088, 0.063, 0.047]
+    assert curves.notes[0] == "the file holds one list of numbers: read as the training loss, one per epoch."
+    # A list of anything else is still refused, saying what was expected.
+    path.write_text('["a", "b"]')
+    with pytest.raises(ValueError, match="holds a JSON list"):
+        read_curves(path)
+
+
+def test_the_only_loss_named_with_its_word_first_is_the_loss(tmp_path):
+    # A published history (cd_001): a Keras tracker named `loss_x`, beside its validation twin.
+    path = tmp_path / "history.json"
+    path.write_text(
+        json.dumps({"loss_x": [0.33, 0.015, 0.008], "val_loss_x": [0.02, 0.01, 0.009], "lr": [1e-3] * 3})
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.33, 0.015, 0.008]
+    assert curves.values["val_loss"].tolist() == [0.02, 0.01, 0.009]
+    # Two of them are parts, not the loss; nor is a GAN's network's loss the model's.
+    path.write_text(json.dumps({"loss_ce": [0.9, 0.5], "loss_box": [0.4, 0.3]}))
+    with pytest.raises(ValueError, match="no 'loss' curve"):
+        read_curves(path)
+    path.write_text(json.dumps({"loss_d": [0.9, 0.5], "average_loss_g": [0.4, 0.3]}))
+    with pytest.raises(ValueError, match="GAN"):
+        read_curves(path)

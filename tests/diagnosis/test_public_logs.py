@@ -418,8 +418,9 @@ LATER_BATCHES = {
     # five are refused (lines newest first, a Rust list, tuples, tensor reprs). Then named columns
     # split `epoch: loss` lines (`bt_010`): 5/12. Then a last epoch above the first after a fall of
     # a fifth is `diverged` (`bt_012`, a summed loss that jumped 2.6× and stayed, both readers'
-    # clear label): 6/12.
-    "heldout71": (6, 12, 8),
+    # clear label): 6/12. Then a list of numbers is read as the training loss (`bt_003`, both
+    # readers: still improving, as found): 7/12.
+    "heldout71": (7, 12, 9),
     # `bu` (19 JSON histories): 13/19 (13/19); a GAN is refused.
     "heldout72": (13, 19, 15),
     # `bv` (19 JSON histories): 5/19 (5/19); two GANs are refused. Then a validation Matthews

@@ -326,12 +326,20 @@ def _training_twin(name: str, target: str, names: set[str]) -> bool:
 
 
 def _one_named_loss(names: list[str], renames: dict[str, str], taken: set[str]) -> None:
-    """The only training column named after a loss (`dice_loss`, `bce_loss`) is the loss, and
-    its `val_` twin the validation loss; without one, the only column named for what a loss
+    """The only training column named after a loss (`dice_loss`, `bce_loss`; else `loss_x`) is the
+    loss, and its `val_` twin the validation loss; without one, the only column named for what a loss
     measures (`error`, `mse`, `Mean Squared Error`), or a pair of lists named `train` and `val`
     (a loop's `losses = {"train": [], "val": []}`)."""
     named = [name for name in names if renames.get(name, name).endswith("_loss")]
     training = [name for name in named if not renames.get(name, name).startswith(("val_", "test_"))]
+    if not training:  # the loss's word first: a tracker named `loss_x`
+        named = [
+            name
+            for name in names
+            if _LOSS_FIRST.fullmatch(renames.get(name, name).removeprefix("val_"))
+            and not is_network_loss(name)
+        ]
+        training = [name for name in named if not renames.get(name, name).startswith(("val_", "test_"))]
     if not training:
         named = [name for name in names if is_loss_measure(renames.get(name, name))]
         training = [name for name in named if not renames.get(name, name).startswith("val_")]
@@ -352,6 +360,10 @@ def _one_named_loss(names: list[str], renames: dict[str, str], taken: set[str]) 
     if twin and "val_loss" not in taken:
         renames[twin[0]] = "val_loss"
         taken.add("val_loss")
+
+
+#: A loss named with its word first (`loss_x`, `loss_recon`), not a name and a number (`loss 0.69`).
+_LOSS_FIRST = re.compile(r"loss_[a-z]+(?:_[a-z]+)*")
 
 
 def bare_set_losses(names: Iterable[str]) -> dict[str, str]:
