@@ -46,7 +46,9 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: `loss: (epoch, value)` tuples (`bt_004`) and `step tensor(…)`
 #: reprs (`bt_007`), each the last batch's loss.
 #: Batches `bx` to `cc`: a GAN on dummy data (`bx_008`); a VAE's `Recon`, `KL` and `Phys` terms
-#: without their total (`ca_006`).
+#: without their total (`ca_006`). Batches `cd` to `ci`: a loss column empty on every line (`ce_014`,
+#: NaN written by pandas); GANs (`cf_002`, `cf_010`, `cf_012`); a self-supervised log whose terms
+#: name no loss (`ci_013`, `tr_ssl`, `va_full`).
 #: (Read since they were scored: a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
 #: and `rmse` without a `loss`, two training phases side by side, the tables of numbers without
 #: a header in `NAMED_COLUMNS`, a JSON history that its repository holds cut off, `az_018`,
@@ -82,6 +84,11 @@ REFUSED = (
     "bv_003.json",
     "bx_008.json",
     "ca_006.txt",
+    "ce_014.csv",
+    "cf_002.log",
+    "cf_010.log",
+    "cf_012.log",
+    "ci_013.txt",
     "f_040.csv",
     "m_010.csv",
     "n_019.log",

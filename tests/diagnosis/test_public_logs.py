@@ -62,6 +62,7 @@ def test_every_file_is_read_or_refused_saying_what_was_expected():
                 or "No header row" in message  # numbers without names, or lines it cannot parse
                 or "no 'loss' curve" in message  # names, none of them a loss
                 or "holds text, not numbers" in message  # a loss column of text, named
+                or "is empty on every line" in message  # a loss never written (NaN, by pandas)
                 or "not the training loss" in message  # a TensorBoard export of another curve
                 or ("looks like JSON but cannot be read" in message and "column" in message)  # cut off
                 or "holds a JSON list, not" in message  # a list of bare numbers, named by nothing
@@ -449,8 +450,27 @@ LATER_BATCHES = {
     "heldout79": (8, 16, 11),
     # `cc` (3 printed logs): 3/3 (3/3).
     "heldout80": (3, 3, 3),
+    # Batches `cd` to `ci`, collected after the nineteenth revision and scored once before anything
+    # was revised on them, with the reader as it stood once it read their formats (in brackets:
+    # with the rules and reader of the session's start). `cd` (20 JSON histories): 13/20 (13/20).
+    # Then a JSON list of numbers is the training loss and `loss_x` the only loss (`cd_014`,
+    # `cd_001`, both readers: still improving, as found): 15/20.
+    "heldout81": (15, 20, 19),
+    # `ce` (20 CSV tables): 13/20 (13/20); a loss column empty on every line is refused.
+    "heldout82": (13, 20, 17),
+    # `cf` (14 printed logs; the reader learned `train=0.36 | val_loss=0.54`): 6/14 (5/14); three
+    # GANs are refused.
+    "heldout83": (6, 14, 9),
+    # `cg` (14 CSV tables; the reader learned a quoted cell over several lines): 6/14 (5/14).
+    "heldout84": (6, 14, 11),
+    # `ch` (20 JSON histories; the reader learned a set's container, `val_metrics`): 11/20 (11/20).
+    "heldout85": (11, 20, 16),
+    # `ci` (20 text logs; the reader learned a printed table whose names hold spaces, and one
+    # headerless table is read with the columns its code writes): 10/20 (10/20); a log that names
+    # no loss is refused.
+    "heldout86": (10, 20, 12),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout80`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout86`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -472,14 +492,14 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (28/57 on the last six batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (61/108 on the last six batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(75, 81))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(81, 87))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_three_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_six_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -552,7 +572,7 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_three_
     # (`cb_016`, both readers: healthy, underfitting second): a VAE whose KL weight ramps from 0.05
     # to 1 over 20 epochs, its total loss (a sum over pixels near 6,400) never 0.1% below its
     # second epoch; the KL term fell from 552 to 115 meanwhile, which no column the rules read as a
-    # metric shows.
+    # metric shows. Batches `cd` to `ci` added three (not revised on yet).
     assert flagged == [
         "ad_013.json",
         "af_013.json",
@@ -567,6 +587,9 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_three_
         "az_008.json",
         "bb_016.json",
         "cb_016.json",
+        "cf_005.log",
+        "ci_003.txt",
+        "ci_008.txt",
         "d_019.csv",
         "n_016.json",
         "n_017.json",
@@ -636,10 +659,13 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # noted best); six read healthy leave the healthy verdicts. Then validation swings large
         # against the curve's fall beside a smooth training loss are unstable: nine runs read
         # unstable and called healthy are found (three of them noted), and two read overfitting
-        # move from healthy to unstable.
-        "still_improving": (18, 72, 43, 420),
-        "overfitting": (27, 70, 52, 420),
-        "unstable": (8, 30, 32, 420),
+        # move from healthy to unstable. Then batches `cd` to `ci` (not revised on): 23 more runs
+        # read healthy are called healthy, with four false still-improving notes, three false
+        # overfitting notes and two false unstable notes among them; two more read still improving
+        # (both noted), six read overfitting (one noted) and one read unstable (not noted).
+        "still_improving": (20, 74, 47, 443),
+        "overfitting": (28, 76, 55, 443),
+        "unstable": (8, 31, 34, 443),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -464,7 +464,7 @@ def _table_values(
                 f"Column {column!r} of {path!r} is empty on every line: the file holds no loss to judge. "
                 "pandas' to_csv() writes NaN as an empty cell, so a loss that was NaN from the first epoch "
                 "looks like this: then training diverged at once (check the inputs and targets for NaN, "
-                "lower the learning rate). Otherwise, log the loss each epoch."
+                "lower the learning rate). Expected one number per epoch: log the loss each epoch."
             )
         raise ValueError(
             f"Column {column!r} of {path!r} holds text, not numbers (line {number}: "
