@@ -499,7 +499,7 @@ def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_six_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_four_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -572,7 +572,11 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_six_kn
     # (`cb_016`, both readers: healthy, underfitting second): a VAE whose KL weight ramps from 0.05
     # to 1 over 20 epochs, its total loss (a sum over pixels near 6,400) never 0.1% below its
     # second epoch; the KL term fell from 552 to 115 meanwhile, which no column the rules read as a
-    # metric shows. Batches `cd` to `ci` added three (not revised on yet).
+    # metric shows. Batches `cd` to `ci` added three; two left: a contrastive loss that crossed zero
+    # and settled at -0.09 was read as falling without bound (`cf_005`: it must still fall over the
+    # last third of the run), and a resumed log (epochs 39 to 80, `ci_003`) as flat after its first
+    # epoch, which the log does not hold. One is left, `unstable`: training-loss jumps of up to
+    # 270% on about 50 images in batches of 8 (`ci_008`, no training accuracy to count them by).
     assert flagged == [
         "ad_013.json",
         "af_013.json",
@@ -587,8 +591,6 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_six_kn
         "az_008.json",
         "bb_016.json",
         "cb_016.json",
-        "cf_005.log",
-        "ci_003.txt",
         "ci_008.txt",
         "d_019.csv",
         "n_016.json",

@@ -519,6 +519,28 @@ def test_a_loss_flat_after_its_first_epoch_with_no_metric_gain_is_not_learning()
     assert "not_learning" not in diagnose(moving).kinds
 
 
+def test_a_log_that_begins_later_in_training_is_not_judged_flat_after_its_first_epoch(tmp_path):
+    # A published resumed run (ci_003): epochs 39 to 80 of a cosine schedule, the loss 3% lower
+    # at the end, with epoch-to-epoch noise. Its learning happened before the log's first row.
+    rng = np.random.default_rng(0)
+    epochs = np.arange(39, 81)
+    loss = 0.0446 + 0.0014 * np.exp(-(epochs - 39) / 8) + rng.normal(0, 1e-4, len(epochs))
+    val = 0.0437 + 0.0015 * np.exp(-(epochs - 39) / 8) + rng.normal(0, 2e-4, len(epochs))
+    path = tmp_path / "resumed.csv"
+    path.write_text(
+        "epoch,train_loss,val_loss\n"
+        + "".join(f"{e},{a:.6f},{b:.6f}\n" for e, a, b in zip(epochs, loss, val, strict=True))
+    )
+    assert "not_learning" not in diagnose(str(path)).kinds
+    # The same curve logged from the first epoch learned nothing after it.
+    path.write_text(
+        "epoch,train_loss,val_loss\n"
+        + "".join(f"{e - 39},{a:.6f},{b:.6f}\n" for e, a, b in zip(epochs, loss, val, strict=True))
+    )
+    finding = diagnose(str(path)).primary
+    assert finding.kind == "not_learning" and "after its first epoch the loss hardly moved" in finding.summary
+
+
 def test_a_loss_flat_after_its_first_epoch_is_not_learning_with_a_chance_level_known_too():
     # A published multi-label run: binary cross-entropy of rare labels sits at the labels' prior,
     # 0.36, far below ln 2 = 0.69, flat from its second epoch: "never got below chance" cannot see it.
@@ -1499,6 +1521,14 @@ def test_a_loss_falling_without_bound_below_zero_is_diverged():
         "val_loss": [1.1, -0.4, -1.1, -1.4, -1.5, -1.5, -1.52, -1.5],
     }
     assert "diverged" not in diagnose(settled).kinds
+    # So is one that crossed zero from a small start and settled there (a published contrastive
+    # loss, cf_005: 0.007 to -0.086 in four epochs, then -0.088 to -0.092), though it ends 13
+    # times further from zero than it started: it no longer falls.
+    crossed = [0.007, -0.026, -0.045, -0.064, -0.086, -0.088, -0.089, -0.091, -0.092, -0.092]
+    assert "diverged" not in diagnose({"loss": crossed}).kinds
+    # Still falling by a tenth of its level over the last third, it is driven without bound.
+    falling = [0.007, -0.026, -0.045, -0.064, -0.086, -0.1, -0.12, -0.14, -0.16, -0.18]
+    assert diagnose({"loss": falling}).primary.kind == "diverged"
 
 
 def test_a_last_epoch_back_above_the_start_is_diverged():

@@ -57,10 +57,15 @@ def check_divergence(run: RunView, *, nan_batch: int | None = None) -> Finding |
 
 def _unbounded_below(run: RunView) -> Finding | None:
     """A loss that went below zero and kept going: `diverge_spike` × further from zero than where it
-    started. Losses the rules know are never negative; one that can be (a custom loss, a
-    log-likelihood of a density) and falls without bound is being driven to a degenerate model."""
+    started, and still falling over the last third of the run by `diverge_unbounded_tail` of its
+    level. Losses the rules know are never negative; one that can be (a custom loss, a
+    log-likelihood of a density) and falls without bound is being driven to a degenerate model,
+    while one that settled below zero has a floor there."""
     first, end = float(run.loss[0]), float(run.loss[-1])
     if not (end < 0 and abs(end) > run.thresholds.diverge_spike * max(abs(first), 1e-12)):
+        return None
+    tail_start = float(run.loss[-1 - max(2, run.n // 3)]) if run.n > 2 else first
+    if tail_start - end < run.thresholds.diverge_unbounded_tail * abs(end):
         return None
     crossed = int(np.argmax(run.loss < 0))
     epoch = run.epoch_of(crossed)

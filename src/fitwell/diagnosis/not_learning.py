@@ -125,10 +125,14 @@ def _flat_after_first_epoch(run: RunView) -> tuple[dict, str] | None:
     validation, and a validation loss that swings while the training loss sits still is noise
     (or batch-norm statistics settling), not learning. Asked with a chance level known too: a
     multi-label binary cross-entropy of rare labels sits far below `ln 2` at the labels' prior
-    (0.36, flat from its first epoch), where "never got below chance" cannot see it."""
+    (0.36, flat from its first epoch), where "never got below chance" cannot see it. Not for a log
+    whose first row comes later than the second epoch (a resumed run from epoch 39, a row every
+    20 epochs): its first epochs, where the learning shows, are not in it."""
     th = run.thresholds
     if run.n < 5 or run.level_is_poor is False:
         return None  # at a good value, a loss flat after one epoch is a fast learner, converged
+    if run.epoch_of(0) > 1:
+        return None  # the log begins later (a resumed run, a row every 20 epochs): it learned before
     flat = stats.relative_drop(float(run.smooth_loss[1]), float(np.min(run.smooth_loss[1:])))
     if flat >= th.flat_after_first_drop:
         return None

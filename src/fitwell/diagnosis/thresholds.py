@@ -43,6 +43,10 @@ class Thresholds:
         diverge_spike: `diverged` when the training loss of one epoch (or one batch, when
             the batch losses are known) is more than this many times the lowest epoch loss
             before it, and above the first: one catastrophic explosion is enough.
+        diverge_unbounded_tail: A loss below zero (`diverge_spike` times further from zero than
+            its start) is driven without bound only while it still falls over the last third of
+            the run by at least this share of its end level; one that settled is a loss with a
+            negative floor (a cosine similarity, a correlation, a density's log-likelihood).
         diverge_val_spike: ...or when the validation loss of one epoch is more than this many
             times its lowest before it (three orders of magnitude), and above its first; jumps of
             tens or hundreds of times, repeated, are `unstable`.
@@ -352,6 +356,7 @@ class Thresholds:
     diverge_accuracy_held: float = 0.98
     diverge_above_chance: float = 1.5
     diverge_spike: float = 10.0
+    diverge_unbounded_tail: float = 0.1
     diverge_val_spike: float = 1000.0
     diverge_val_above: float = 10.0
     diverge_accuracy_lost: float = 0.5
