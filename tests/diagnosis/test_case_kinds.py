@@ -403,6 +403,23 @@ def test_a_training_loss_held_within_a_fifth_of_a_percent_above_its_best_is_not_
     assert "not_learning" not in diagnose(converged).kinds
 
 
+def test_an_error_rate_of_100_percent_at_every_epoch_is_not_learning_though_the_loss_crawls():
+    # A published speech recognizer (ci_005) trained to overfit 20 utterances: its CTC loss fell
+    # 3.34 -> 2.64 in a nearly straight line while its character error rate stayed 100.00%: it
+    # emits blanks only. The crawl alone would say the rate is too low.
+    loss = [3.3394, 3.1415, 3.0872, 2.9744, 2.8666, 2.7679, 2.6855, 2.6484, 2.6418]
+    finding = diagnose({"loss": loss, "cer": [100.0] * 9}).primary
+    assert finding.kind == "not_learning" and finding.evidence == {"metric": "cer", "constant_value": 100.0}
+    assert "cer was 100% (every unit wrong) at each of its 9 epochs" in finding.summary
+    val_loss = [value * 1.05 for value in loss]
+    assert diagnose({"loss": loss, "val_loss": val_loss, "val_wer": [1.0] * 9}).primary.kind == "not_learning"
+    # An error rate that moved, or a training one beside a validation loss, is no such evidence.
+    assert (
+        diagnose({"loss": loss, "cer": [100.0] * 5 + [97.0, 90.0, 85.0, 80.0]}).primary.kind == "lr_too_low"
+    )
+    assert "not_learning" not in diagnose({"loss": loss, "val_loss": val_loss, "wer": [1.0] * 9}).kinds
+
+
 def test_a_validation_iou_or_recall_of_0_at_every_epoch_is_not_learning_whatever_the_loss_did():
     # A published segmentation run: val_iou 0 at all 25 epochs (background predicted everywhere)
     # while both losses kept creeping down by growing surer of the background.

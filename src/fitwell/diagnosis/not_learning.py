@@ -25,7 +25,7 @@ def check_not_learning(run: RunView) -> Finding | None:
     if _both_zero(run):
         return None  # neither loss measures anything: `suspicious_validation` says so
     stuck, evidence, seen = _never_left_the_start(run)
-    chance_corrected = _chance_corrected_at_zero(run)
+    chance_corrected = _chance_corrected_at_zero(run) or _every_output_wrong(run)
     if is_crawl(run) and not (stuck and reference and _fell_under(run, th.crawl_min_total_drop)):
         # Slow but steady progress is lr_too_low; not a line at the chance level that fell less than
         # 1% in the whole run (0.6938 → 0.6888 in 50 epochs, ln 2 = 0.693), nor a loss that falls
@@ -326,6 +326,29 @@ def _never_a_positive(run: RunView) -> tuple[dict, str] | None:
                 {"metric": name, "constant_value": 0.0},
                 f"{name} was 0 at each of its {len(values)} epochs: the model never found a positive (one "
                 "class, or the background, predicted throughout), or the metric was never computed.",
+            )
+    return None
+
+
+#: Error rates of a sequence's units (characters, words, phonemes, tokens): 1 when no unit is right.
+_UNIT_ERROR_RATE = re.compile(r"^(val_)?(cer|wer|per|ter|char_error_rate|word_error_rate)$")
+
+
+def _every_output_wrong(run: RunView, needed: int = 4) -> tuple[dict, str] | None:
+    """`(evidence, summary)` when a character or word error rate (the validation one; the training
+    one without validation) was exactly 100% at every epoch, at least `needed`: no unit of any
+    output was ever right (a recognizer that emits only blanks), whatever the loss did: a CTC loss
+    falls a long way while the model learns to predict the blank everywhere. Beats a crawl, as a
+    Matthews correlation at 0 does."""
+    for name in sorted(run.curves.values, key=lambda name: not name.startswith("val_")):
+        if (run.has_val and not name.startswith("val_")) or not _UNIT_ERROR_RATE.match(name.lower()):
+            continue
+        _, values = run.curves.series(name)
+        if len(values) >= needed and (np.all(values == 1.0) or np.all(values == 100.0)):
+            return (
+                {"metric": name, "constant_value": float(values[0])},
+                f"{name} was 100% (every unit wrong) at each of its {len(values)} epochs: no output "
+                "was ever right, however far the loss fell.",
             )
     return None
 
