@@ -1725,6 +1725,22 @@ def test_a_validation_auc_well_above_half_is_learning_whatever_level_the_loss_si
     assert diagnose(history, loss="binary_crossentropy").kinds[0] == "not_learning"
 
 
+def test_a_balanced_accuracy_well_above_half_is_learning_though_the_loss_sat_still_after_one_epoch():
+    # A published binary classifier (ci_007): its loss flat from the second epoch (0.396 -> 0.388),
+    # its balanced accuracy 0.80 throughout. A constant prediction scores 0.5 balanced, however
+    # imbalanced the classes: the model learned in its first epoch, then stopped improving.
+    loss = [0.52, 0.396, 0.394, 0.393, 0.392, 0.392, 0.391, 0.39, 0.39, 0.389, 0.389, 0.388]
+    val = [0.40, 0.369, 0.368, 0.368, 0.367, 0.367, 0.366, 0.366, 0.366, 0.365, 0.366, 0.365]
+    history = {
+        "loss": loss,
+        "val_loss": val,
+        "balanced_accuracy": [0.78, *[0.80, 0.801, 0.799] * 3, 0.8, 0.8],
+    }
+    assert "not_learning" not in diagnose(history).kinds
+    history["balanced_accuracy"] = [0.5] * 12  # a constant prediction's score: nothing learned
+    assert diagnose(history).primary.kind == "not_learning"
+
+
 def test_a_logged_roc_auc_judges_the_level_instead_of_the_loss_against_chance():
     # A win-probability model: its binary cross-entropy settles at 0.41 (0.6 x ln 2), flat and
     # without a gap, because the outcome is noisy; its validation AUC of 0.86 says it ranks well.

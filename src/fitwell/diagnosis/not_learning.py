@@ -592,15 +592,20 @@ def _accuracy_at_chance(run: RunView) -> tuple[dict, str] | None:
     )
 
 
+_BALANCED_ACCURACY = re.compile(r"(?:^|_)bal(?:anced)?_?acc")
+
+
 def _score_shows_learning(run: RunView) -> bool:
     """Whether a score that a constant prediction cannot raise shows the model learned from its
-    inputs: an AUC (ranking) whose smoothed best is `not_learning_accuracy_margin` above 0.5, or an
-    overlap score (mAP, IoU, Dice) whose smoothed best is at least 0.5, whatever level the loss sits
-    at (a weighted multi-label cross-entropy above `ln 2` at a validation AUC of 0.71; a detector
-    resumed for fine-tuning, flat from its first epoch at a mAP of 0.86)."""
+    inputs: an AUC (ranking) or a balanced accuracy (a constant prediction scores `1/C`, at most
+    0.5, however imbalanced the classes) whose smoothed best is `not_learning_accuracy_margin` above
+    0.5, or an overlap score (mAP, IoU, Dice) whose smoothed best is at least 0.5, whatever level
+    the loss sits at (a weighted multi-label cross-entropy above `ln 2` at a validation AUC of 0.71;
+    a detector resumed for fine-tuning, flat from its first epoch at a mAP of 0.86; a binary
+    classifier flat from its second epoch at a balanced accuracy of 0.80)."""
     for key in run.curves.values:
         name = key.lower()
-        if is_auc(key):
+        if is_auc(key) or _BALANCED_ACCURACY.search(name):
             needed = 0.5 + run.thresholds.not_learning_accuracy_margin
         elif any(word in name for word in ("map", "iou", "dice")):
             needed = 0.5
