@@ -905,6 +905,18 @@ def test_predictions_that_never_change_are_not_learning_without_a_chance_level()
     assert diagnose(small_set).primary.kind == "still_improving"
     small_set["val_loss"][-1] = 0.39  # no new low: the predictions stood still
     assert diagnose(small_set).primary.kind == "not_learning"
+    # Nor 189 of 190 right at every epoch at a validation AUC of 1 (a published run, ch_014): the
+    # model ranks the classes apart, learned in its first epoch, and its validation loss then rose.
+    epochs = 20
+    ranked = {
+        "loss": np.geomspace(0.72, 8e-5, epochs).tolist(),
+        "accuracy": [0.995, *[1.0] * (epochs - 1)],
+        "val_loss": [0.055, 0.0126, *np.linspace(0.0337, 0.0367, epochs - 2)],
+        "val_accuracy": [0.9947] * epochs,
+        "val_roc_auc": [1.0] * epochs,
+    }
+    assert diagnose(ranked).primary.kind == "overfitting"
+    assert diagnose({**ranked, "val_roc_auc": [0.5] * epochs}).primary.kind == "not_learning"
 
 
 def test_a_training_loss_of_exactly_0_from_the_first_epoch_measured_nothing():

@@ -179,7 +179,9 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
     validation accuracy (the training accuracy without validation) took one and the same value
     at every epoch (at least 4, below perfect) while the training accuracy never got
     `not_learning_accuracy_margin` above that value (one class predicted throughout; a model that
-    fits its training data and not the validation data is overfitting instead), or an AUC stayed
+    fits its training data and not the validation data is overfitting instead; nor while an AUC
+    shows the model ranks the classes apart: 189 of 190 right at every epoch at an AUC of 1 is a
+    model that learned in its first epoch), or an AUC stayed
     at 0.5 (a ranking no better than a coin). When the training loss fell `not_learning_frozen_drop`
     below its first value, over at least `not_learning_frozen_epochs` epochs, and only once the
     loss (validation loss, else training loss) flattened over as many: a loss can fall that far by
@@ -209,7 +211,8 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
             and float(np.ptp(values)) <= 1e-6
             and 0 < float(values[0]) < th.leak_accuracy
         )
-        if constant and float(np.max(training)) - float(values[0]) < th.not_learning_accuracy_margin:
+        caught_up = float(np.max(training)) - float(values[0]) < th.not_learning_accuracy_margin
+        if constant and caught_up and not _score_shows_learning(run):
             value = format_number(float(values[0]))
             return (
                 {"metric": key, "constant_value": float(values[0])},
