@@ -445,3 +445,18 @@ def test_a_validation_iou_or_recall_of_0_at_every_epoch_is_not_learning_whatever
     # validation accuracy climbs is a model learning, not stuck.
     climbing = {"loss": loss, "val_loss": val_loss, "val_accuracy": np.linspace(0.3, 0.6, 25).tolist()}
     assert "not_learning" not in diagnose({**climbing, "val_recall": [0.0] * 25}).kinds
+
+
+def test_a_score_logged_without_a_set_is_watched_for_progress_when_no_validation_curve_is():
+    # A published spaCy run (ch_016): its summed training loss keeps falling while the F1 its
+    # evaluation pass logs, with no set's name, stands at 0.845-0.851 for 17 iterations. Judged on
+    # the training loss it was still improving; on the score it converged.
+    n = 29
+    loss = np.geomspace(22854, 2354, n).tolist()
+    f1 = np.concatenate([np.linspace(0.741, 0.847, 12), 0.848 + 0.003 * np.sin(np.arange(n - 12))]).tolist()
+    assert "still_improving" not in diagnose({"loss": loss, "f1": f1}).kinds
+    # A score still climbing at the end says so.
+    climbing = np.linspace(0.6, 0.85, n).tolist()
+    assert diagnose({"loss": loss, "f1": climbing}).primary.kind == "still_improving"
+    # An accuracy without a set's name is Keras's training accuracy: the training loss is watched.
+    assert diagnose({"loss": loss, "accuracy": f1}).primary.kind == "still_improving"

@@ -45,7 +45,9 @@ def _recent_lows(run: RunView) -> CloseCall | None:
     """The watched curve (validation loss, else a validation metric, else the training loss) set
     its best in the end window, below its best before the window by at least
     `close_call_new_low`, and the smoothed curve fell by more than twice its noise (not one lucky
-    epoch): it was still edging down when the run stopped."""
+    epoch): it was still edging down when the run stopped. Judged on the curve
+    `check_still_improving` judges (`RunView.progress`)."""
+    run = run.progress
     watched, th = run.watched, run.thresholds
     values = watched.values
     window = max(2, run.tail)

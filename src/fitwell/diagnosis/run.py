@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -70,11 +70,13 @@ class RunView:
         curves: The aligned per-epoch values.
         context: Loss family and chance levels.
         thresholds: The rules' thresholds.
+        watch: The curve `watched` returns instead of its own choice (`progress` sets it).
     """
 
     curves: Curves
     context: RunContext
     thresholds: Thresholds
+    watch: WatchedCurve | None = None
 
     # -- training loss -------------------------------------------------------------
     @cached_property
@@ -157,6 +159,8 @@ class RunView:
         """The validation loss; without it, a validation metric (one that falls as the model
         improves, e.g. `val_mae`, else the error `1 - value` of an AUC, accuracy, F1, IoU or Dice
         between 0 and 1, recorded at least 3 times); else the training loss."""
+        if self.watch is not None:
+            return self.watch
         if self.has_val:
             return WatchedCurve("val_loss", self.val_positions, self.val_loss)
         candidates = []
@@ -174,6 +178,43 @@ class RunView:
             return WatchedCurve("loss", np.arange(self.n), self.loss)
         higher, _, key, positions, values = min(candidates, key=lambda item: item[:2])
         return WatchedCurve(key, positions, 1.0 - values if higher else values, higher)
+
+    @cached_property
+    def progress(self) -> RunView:
+        """The view whether the run still improves is judged on (`still_improving` and its close
+        call): this one, except that a score logged without a set's name (`unnamed_score`) is
+        watched instead of the training loss."""
+        score = self.unnamed_score
+        return self if score is None else replace(self, watch=score)
+
+    @cached_property
+    def unnamed_score(self) -> WatchedCurve | None:
+        """Without a validation loss or any `val_` curve: a score logged without a set's name that
+        the stand-in order ranks (an AUC, F1, IoU, Dice or a detector's mAP: `f1`, `pixel_auroc`,
+        `mIoU`; not an accuracy, which Keras logs for the training set, nor a training-named or a
+        loss-named one), a fraction recorded at least 3 times, as its error `1 - value`; else None.
+        A loop that logs its training loss beside such a score mostly computes the score in its
+        evaluation pass (spaCy's `loss`, `precision`, `recall`, `f1`; a detector's `mAP_50`); a
+        score measured on the training batches instead moves with the training loss, so a run
+        still improving shows on it too."""
+        if self.has_val or any(key.startswith("val_") for key in self.curves.values):
+            return None
+        candidates = []
+        for key in self.curves.values:
+            name = key.lower()
+            if name.startswith(("train", "trn_")) or "loss" in name or is_accuracy(key):
+                continue
+            rank = _stand_in_rank(key)
+            if metric_direction(key) != "max" or rank >= _STAND_IN_KINDS or not self.curves.has(key):
+                continue
+            positions, values = self.curves.series(key)
+            if len(values) < 3 or not np.isfinite(values).all() or not stats.is_fraction(values):
+                continue
+            candidates.append((rank, key, positions, values))
+        if not candidates:
+            return None
+        _, key, positions, values = min(candidates, key=lambda item: item[0])
+        return WatchedCurve(key, positions, 1.0 - values, higher_is_better=True)
 
     # -- metric --------------------------------------------------------------------
     @cached_property
@@ -391,3 +432,7 @@ def _stand_in_rank(key: str) -> int:
         detector,
     )
     return next((rank for rank, hit in enumerate(kinds) if hit), len(kinds))
+
+
+#: How many kinds `_stand_in_rank` names (a rank of this many is "any other").
+_STAND_IN_KINDS = 7

@@ -15,8 +15,10 @@ __all__ = ["check_still_improving", "sets_new_lows", "train_longer_advice"]
 
 def check_still_improving(run: RunView) -> Finding | None:
     """`still_improving`: the validation loss (a validation metric without it; the training loss
-    without either, see `RunView.watched`) is still reaching new bests at the end of the run, or
+    without either, see `RunView.watched`; a score logged without a set's name before the
+    training loss, see `RunView.progress`) is still reaching new bests at the end of the run, or
     the run is too short to judge."""
+    run = run.progress
     th, watched = run.thresholds, run.watched
     if run.n <= th.short_run_epochs:
         raw, name = (run.val_loss, "val_loss") if run.has_val else (run.loss, "loss")
