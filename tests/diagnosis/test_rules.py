@@ -431,6 +431,35 @@ def test_a_validation_accuracy_that_stalled_while_training_pulled_away_is_overfi
     assert "overfitting" not in diagnose(history).kinds
 
 
+def test_a_validation_accuracy_stalled_within_its_sampling_noise_while_the_gap_opened_is_overfitting():
+    # ci_009 (no validation loss; both readers: overfitting, clear): training accuracy 38.9% -> 97.3%
+    # while validation accuracy peaked at 57.9% and stayed at 54-58% from epoch 5 on about 2,500
+    # images; the smoothed 1% test saw a new best at epoch 17 (0.9 points, within the noise).
+    finding = diagnose(str(PUBLIC_LOGS / "ci_009.txt")).primary
+    assert finding.kind == "overfitting" and "sampling noise of about" in finding.summary
+    # cg_011 (both readers: overfitting, clear): 85-89% on 54 images from epoch 4 while training
+    # reached 100%; the validation loss's one low epoch (0.452) was followed by its worst (0.760).
+    finding = diagnose(str(PUBLIC_LOGS / "cg_011.csv")).primary
+    assert finding.kind == "overfitting" and finding.evidence["accuracy_stalled"]
+    assert finding.evidence["val_samples"] == 54
+    n = 20
+    loss = np.geomspace(1.5, 0.08, n)
+    rng = np.random.default_rng(3)
+    val_accuracy = np.round(np.minimum(np.linspace(0.44, 0.8, n), 0.56) + rng.normal(0, 0.008, n), 3)
+    val_accuracy[-1] = val_accuracy[:-1].max() - 0.01
+    history = {"loss": loss.tolist(), "val_acc": val_accuracy.tolist()}
+    history["acc"] = np.linspace(0.39, 0.97, n).tolist()
+    assert diagnose(history).primary.kind == "overfitting"
+    # The gap already there when validation stopped improving, barely grown: a converged model.
+    history["acc"] = np.minimum(val_accuracy + 0.3, 0.99).tolist()
+    history["acc"][-5:] = (np.asarray(history["acc"][-5:]) + 0.01).tolist()
+    assert "overfitting" not in diagnose(history).kinds
+    # A run that ends on its best validation accuracy has nothing to go back to.
+    history["acc"] = np.linspace(0.39, 0.97, n).tolist()
+    history["val_acc"][-1] = float(val_accuracy.max()) + 0.001
+    assert "overfitting" not in diagnose(history).kinds
+
+
 def test_a_huge_accuracy_gap_is_overfitting_even_while_the_validation_loss_still_edges_down():
     # A published run (ah_001: 196 car models): training accuracy 0.9995 against 0.565 on
     # validation, whose loss was still edging down (1.832 at epoch 48, 1.836 at 50).

@@ -2,75 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from fitwell.diagnosis import stats
 from fitwell.diagnosis.findings import Finding
+from fitwell.diagnosis.overfit_evidence import (
+    AccuracyStall,
+    OverfitEvidence,
+    accuracy_stalled,
+    end_level,
+    measure_overfitting,
+    val_loss_no_better_since,
+)
 from fitwell.diagnosis.run import RunView, format_epoch, format_number, format_percent
 from fitwell.diagnosis.stats import difference_error, estimated_samples
 
-__all__ = ["OverfitEvidence", "check_overfitting", "measure_overfitting", "stalled_only"]
+__all__ = ["check_overfitting", "metric_gap", "stalled_only"]
 
 _REGULARIZE = "Dropout, weight decay, data augmentation, a smaller model, or more data"
 #: How much a train/validation gap must have grown over a stall to count as growing.
 _GAP_GROWTH = 0.02
-
-
-@dataclass(frozen=True)
-class OverfitEvidence:
-    """Where validation loss bottomed and how far it rose (positions index the validation series).
-
-    Attributes:
-        best: Position of the smoothed minimum.
-        onset: First position after `best` where the rise passed half its final size.
-        best_value: The smoothed minimum.
-        end_value: Where validation loss ended after the minimum: the median over the end window,
-            or the level of the last three epochs when it is higher (see `_end_level`).
-        rise: `(end_value - best_value) / best_value`.
-        noise: Epoch-to-epoch noise of the validation loss.
-        epochs_after: Number of validation epochs after the minimum.
-    """
-
-    best: int
-    onset: int
-    best_value: float
-    end_value: float
-    rise: float
-    noise: float
-    epochs_after: int
-
-
-def measure_overfitting(values: np.ndarray, *, tail_fraction: float) -> OverfitEvidence | None:
-    """Locate the minimum of a validation curve and the rise after it (None for < 3 values). The
-    minimum is that of a running median over about a thirtieth of the run (3 epochs up to 119
-    epochs; 51 over 1,500), so that a long noisy run is measured from its level, not a dip."""
-    if len(values) < 3:
-        return None
-    smooth = stats.running_median(values, 2 * (len(values) // 60) + 1)
-    best = int(np.argmin(smooth))
-    after = len(values) - 1 - best
-    if after == 0:
-        return OverfitEvidence(best, best, float(smooth[best]), float(smooth[best]), 0.0, 0.0, 0)
-    end = _end_level(values, min(after, stats.tail_window(len(values), tail_fraction)))
-    base = float(smooth[best])
-    rise = (end - base) / abs(base) if base else 0.0
-    halfway = base + 0.5 * (end - base)
-    above = np.flatnonzero(smooth[best + 1 :] > halfway)
-    onset = best + 1 + int(above[0]) if len(above) else len(values) - 1
-    return OverfitEvidence(best, onset, base, end, rise, stats.noise_scale(values), after)
-
-
-def _end_level(values: np.ndarray, window: int) -> float:
-    """Where a validation curve ended: the median of its end window, unless its last three epochs
-    all sit higher (their median and the last value both). A climb over the last few epochs of a
-    long run is diluted by the window's median; a single late blip is not a climb, because the
-    last value must be up too."""
-    end = float(np.median(values[-window:]))
-    if window < 3:
-        return end
-    return max(end, min(float(np.median(values[-3:])), float(values[-1])))
 
 
 def metric_gap(run: RunView) -> tuple[str, float, float] | None:
@@ -118,6 +69,10 @@ def check_overfitting(run: RunView) -> Finding | None:
         return _finding(run, evidence, best_position, train_at_best, gap, stalled=True)
     if gap is not None and gap[1] - gap[2] >= th.overfit_gap_alone:
         return _finding(run, evidence, best_position, train_at_best, gap, gap_alone=True)
+    key, val_key = run.accuracy_key, run.val_accuracy_key
+    stall = accuracy_stalled(run, key, val_key)
+    if key and val_key and stall is not None and val_loss_no_better_since(run, stall.position):
+        return _accuracy_stall_finding(run, (key, val_key), stall, evidence, best_position)
     return None
 
 
@@ -247,7 +202,13 @@ def _metric_overfitting(run: RunView) -> Finding | None:
         return None
     if not found[3] or _within_sampling_noise(run, found[1]):
         stalled = _metric_stalled_with_growing_gap(run)
-        return None if stalled is None else _metric_stall_finding(run, *stalled)
+        if stalled is not None:
+            return _metric_stall_finding(run, *stalled)
+        train_key = watched.name.removeprefix("val_")
+        stall = None if train_key == watched.name else accuracy_stalled(run, train_key, watched.name)
+        if stall is None:
+            return None
+        return _metric_stall_finding(run, stall.index, stall.gap_then, stall.gap_now, stall)
     evidence, best_index, _, _ = found
     best_position = int(watched.positions[best_index])
     key = watched.name
@@ -315,8 +276,11 @@ def _metric_stalled_with_growing_gap(run: RunView) -> tuple[int, float, float] |
     return since, then, now
 
 
-def _metric_stall_finding(run: RunView, since: int, then: float, now: float) -> Finding:
-    """`overfitting` from a validation score that stalled while the training score pulled away."""
+def _metric_stall_finding(
+    run: RunView, since: int, then: float, now: float, stall: AccuracyStall | None = None
+) -> Finding:
+    """`overfitting` from a validation score that stalled while the training score pulled away
+    (with `stall`, an accuracy that stalled within its sampling noise, `_accuracy_stalled`)."""
     watched = run.watched
     key = watched.name
     train_key = key.removeprefix("val_")
@@ -332,6 +296,7 @@ def _metric_stall_finding(run: RunView, since: int, then: float, now: float) -> 
             f"{format_number(watched.logged(index))} at {format_epoch(run.epoch_of(position))}"
         )
 
+    how = "(smoothed; best" if stall is None else f"({stall.noise_text}; best"
     return Finding(
         "overfitting",
         "warning",
@@ -345,10 +310,60 @@ def _metric_stall_finding(run: RunView, since: int, then: float, now: float) -> 
             "gap_now": now,
         },
         _keep_best_metric(run, best_epoch),
-        f"{key} made no new best of note after {format_epoch(run.epoch_of(stall_position))} (smoothed; best "
+        f"{key} made no new best of note after {format_epoch(run.epoch_of(stall_position))} {how} "
         f"{format_number(watched.logged(best_index))} at {format_epoch(best_epoch)}) while loss kept falling "
         f"({run.training_fall_text(stall_position)}) and the training score pulled away: {pair(since)}, "
         f"{pair(last)}.",
+    )
+
+
+def _accuracy_stall_finding(
+    run: RunView, keys: tuple[str, str], stall: AccuracyStall, evidence: OverfitEvidence, best_position: int
+) -> Finding:
+    """`overfitting` from a validation accuracy that stalled within its sampling noise, the
+    validation loss no better since, while the training accuracy pulled away."""
+    key, val_key = keys
+    best_epoch = run.epoch_of(best_position)
+    stall_epoch = run.epoch_of(stall.position)
+    last = run.n - 1
+    index = int(np.searchsorted(run.val_positions, stall.position, side="right")) - 1
+    loss_then = float(run.smooth_val_loss[index])
+    loss_end = end_level(run.val_loss, stats.tail_window(len(run.val_loss), run.thresholds.tail_fraction))
+    facts = {
+        "best_epoch": best_epoch,
+        "best_val_loss": float(np.min(run.val_loss)),
+        "onset_epoch": stall_epoch,
+        "end_val_loss": loss_end,
+        "rise": evidence.rise,
+        "end_loss": run.end_loss,
+        "gap": loss_end - run.end_loss,
+        "stalled": False,
+        "gap_alone": False,
+        "accuracy_stalled": True,
+        "metric": key,
+        "gap_then": stall.gap_then,
+        "gap_now": stall.gap_now,
+        "val_samples": stall.samples,
+        "new_best_margin": stall.margin,
+    }
+
+    def pair(position: int) -> str:
+        train, val = (format_number(float(run.curves.values[name][position])) for name in keys)
+        return f"{key} {train} against {val_key} {val} at {format_epoch(run.epoch_of(position))}"
+
+    return Finding(
+        "overfitting",
+        "warning",
+        [best_epoch, stall_epoch],
+        facts,
+        f"{_keep_advice(run, best_epoch)} Then regularize: {_REGULARIZE}.",
+        f"{val_key} made no new best of note after {format_epoch(stall_epoch)} ({stall.noise_text}; best "
+        f"{format_number(float(run.curves.values[val_key][stall.best]))} at "
+        f"{format_epoch(run.epoch_of(stall.best))}) and val_loss ended no better than it stood then "
+        f"(smoothed {format_number(loss_then)} → {format_number(loss_end)}; lowest "
+        f"{format_number(float(np.min(run.val_loss)))} at {format_epoch(best_epoch)}) while loss kept "
+        f"falling ({run.training_fall_text(stall.position)}) and the training accuracy pulled away: "
+        f"{pair(stall.position)}, {pair(last)}.",
     )
 
 
