@@ -418,6 +418,12 @@ def test_an_error_rate_of_100_percent_at_every_epoch_is_not_learning_though_the_
         diagnose({"loss": loss, "cer": [100.0] * 5 + [97.0, 90.0, 85.0, 80.0]}).primary.kind == "lr_too_low"
     )
     assert "not_learning" not in diagnose({"loss": loss, "val_loss": val_loss, "wer": [1.0] * 9}).kinds
+    # A word error rate of 100% beside a character error rate that fell is a model that emits no
+    # spaces yet, learning; so is a training rate stuck at 100% beside a validation one that fell.
+    falling = [0.95, 0.9, 0.8, 0.7, 0.6, 0.5, 0.45, 0.4, 0.35]
+    spaces = {"loss": loss, "val_loss": val_loss, "val_cer": falling, "val_wer": [1.0] * 9}
+    assert "not_learning" not in diagnose(spaces).kinds
+    assert "not_learning" not in diagnose({"loss": loss, "val_cer": falling, "cer": [100.0] * 9}).kinds
 
 
 def test_a_validation_iou_or_recall_of_0_at_every_epoch_is_not_learning_whatever_the_loss_did():
@@ -458,5 +464,7 @@ def test_a_score_logged_without_a_set_is_watched_for_progress_when_no_validation
     # A score still climbing at the end says so.
     climbing = np.linspace(0.6, 0.85, n).tolist()
     assert diagnose({"loss": loss, "f1": climbing}).primary.kind == "still_improving"
-    # An accuracy without a set's name is Keras's training accuracy: the training loss is watched.
-    assert diagnose({"loss": loss, "accuracy": f1}).primary.kind == "still_improving"
+    # An accuracy without a set's name is Keras's training accuracy, and so are the names Keras
+    # gives its other metrics: the training loss is watched.
+    for name in ("accuracy", "auc", "auc_1", "f1_score", "mean_io_u"):
+        assert diagnose({"loss": loss, name: f1}).primary.kind == "still_improving", name

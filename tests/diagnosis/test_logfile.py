@@ -1427,6 +1427,16 @@ def test_nested_phases_of_one_and_two_words_beside_a_summary_are_read(tmp_path):
     # Nested by set, or by a GAN's networks, the mappings are no phases.
     path.write_text(json.dumps({"train": phase(1.0), "validation": phase(1.1)}))
     assert "phases" not in " ".join(read_curves(path).notes)
+    # Nor are sets' containers named with the set first (`val_metrics`, `val_history`): the second
+    # had been read as the last phase, its validation loss as the training loss.
+    for train, val in (("train_metrics", "val_metrics"), ("train_history", "val_history")):
+        sets = {train: {"loss": [1.0, 0.8, 0.7], "accuracy": [0.5, 0.6, 0.7]}}
+        sets[val] = {"loss": [1.5, 1.2, 1.05], "accuracy": [0.4, 0.5, 0.55]}
+        path.write_text(json.dumps(sets))
+        curves = read_curves(path)
+        assert "phases" not in " ".join(curves.notes), train
+        assert curves.values["loss"].tolist() == pytest.approx([1.0, 0.8, 0.7])
+        assert curves.values["val_loss"].tolist() == pytest.approx([1.5, 1.2, 1.05])
     path.write_text(json.dumps({"generator": {"loss": [1.0, 2.0]}, "discriminator": {"loss": [0.7, 0.5]}}))
     with pytest.raises(ValueError, match="(?i)generator|GAN"):
         read_curves(path)

@@ -557,7 +557,13 @@ def _one_run_by_set(prefixes: list[str]) -> bool:
     sets = {*_TRAIN_PREFIXES, *_VAL_PREFIXES, "test_"}
     split = [prefix.removesuffix("_").rpartition("_") for prefix in prefixes]
     stems = [stem for stem, _, last in split if last + "_" in sets]
-    return len(stems) != len(set(stems))
+    if len(stems) != len(set(stems)):
+        return True
+    # Or a set's word first (`train_history_`, `val_history_`; `training_set_`, `validation_set_`).
+    firsts = [prefix.split("_")[0] + "_" for prefix in prefixes]
+    return any(first in _TRAIN_PREFIXES for first in firsts) and any(
+        first in (*_VAL_PREFIXES, "validate_") for first in firsts
+    )
 
 
 def is_adversarial(names: Iterable[str]) -> bool:

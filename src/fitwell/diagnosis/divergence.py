@@ -58,14 +58,16 @@ def check_divergence(run: RunView, *, nan_batch: int | None = None) -> Finding |
 def _unbounded_below(run: RunView) -> Finding | None:
     """A loss that went below zero and kept going: `diverge_spike` × further from zero than where it
     started, and still falling over the last third of the run by `diverge_unbounded_tail` of its
-    level. Losses the rules know are never negative; one that can be (a custom loss, a
-    log-likelihood of a density) and falls without bound is being driven to a degenerate model,
-    while one that settled below zero has a floor there."""
+    level, or thrown orders of magnitude down in one epoch (`_collapsed`). Losses the rules know
+    are never negative; one that can be (a custom loss, a log-likelihood of a density) and falls
+    without bound is being driven to a degenerate model, while one that crossed zero gently and
+    settled has a floor there."""
     first, end = float(run.loss[0]), float(run.loss[-1])
     if not (end < 0 and abs(end) > run.thresholds.diverge_spike * max(abs(first), 1e-12)):
         return None
     tail_start = float(run.loss[-1 - max(2, run.n // 3)]) if run.n > 2 else first
-    if tail_start - end < run.thresholds.diverge_unbounded_tail * abs(end):
+    settled = tail_start - end < run.thresholds.diverge_unbounded_tail * abs(end)
+    if settled and not _collapsed(run.loss, run.thresholds.diverge_spike):
         return None
     crossed = int(np.argmax(run.loss < 0))
     epoch = run.epoch_of(crossed)
@@ -81,6 +83,15 @@ def _unbounded_below(run: RunView) -> Finding | None:
         f"{format_number(end)} at {format_epoch(run.epoch_of(run.n - 1))} (below zero from "
         f"{format_epoch(epoch)}).",
     )
+
+
+def _collapsed(loss: np.ndarray, spike: float) -> bool:
+    """Whether one epoch's fall exceeded `spike` times every value before it (0.2 to -15 after a
+    start at 1.4): a loss thrown orders of magnitude down in one step, however still it lies after
+    (a variance collapsed onto a clamp)."""
+    scale = np.maximum.accumulate(np.abs(loss))[:-1]
+    falls = loss[:-1] - loss[1:]
+    return bool(np.any(falls > spike * np.maximum(scale, 1e-12)))
 
 
 def _non_finite(run: RunView, position: int, nan_batch: int | None) -> Finding:

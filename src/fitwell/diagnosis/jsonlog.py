@@ -236,21 +236,24 @@ def as_columns(data: Any) -> tuple[Any, str | None]:
 
 
 #: Keys that nest a set's curves, not a phase's (`{"train": {"loss": ...}, "val": {...}}`).
-_SET_KEYS = frozenset({"train", "training", "trn", "val", "valid", "validation", "dev", "eval", "test"})
+_SET_KEYS = frozenset(
+    {"train", "training", "trn", "val", "valid", "validate", "validation", "dev", "eval", "test"}
+)
 
 
 def _nested_phases(data: Mapping) -> list[str]:
     """The keys of the training phases a history nests one level down, in the file's order (`{"head":
     {"loss": [...], "val_loss": [...]}, "fine_tuning": {"loss": [...], ...}, "best_epoch": 3}`): at
-    least two mappings, each with a training loss of several epochs, none named for a set or for a
-    GAN's network; else []."""
+    least two mappings, each with a training loss of several epochs, none named for a set (`val`,
+    `val_metrics`, `validation_set`) or for a GAN's network; else []."""
     phases = [
         str(key)
         for key, value in data.items()
         if isinstance(value, Mapping) and not _indexed(value) and _has_training_loss(value)
     ]
-    if len(phases) < 2 or {phase.lower() for phase in phases} & _SET_KEYS or is_adversarial(phases):
-        return []
+    named_for_sets = any(phase.lower().replace("-", "_").split("_")[0] in _SET_KEYS for phase in phases)
+    if len(phases) < 2 or named_for_sets or is_adversarial(phases):
+        return []  # `train_metrics` and `val_metrics`, `train_history` and `val_history`: sets
     return phases
 
 

@@ -212,7 +212,7 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
             and 0 < float(values[0]) < th.leak_accuracy
         )
         caught_up = float(np.max(training)) - float(values[0]) < th.not_learning_accuracy_margin
-        if constant and caught_up and not _score_shows_learning(run):
+        if constant and caught_up and not _score_shows_learning(run, validation_only=run.has_val):
             value = format_number(float(values[0]))
             return (
                 {"metric": key, "constant_value": float(values[0])},
@@ -338,22 +338,26 @@ _UNIT_ERROR_RATE = re.compile(r"^(val_)?(cer|wer|per|ter|char_error_rate|word_er
 
 
 def _every_output_wrong(run: RunView, needed: int = 4) -> tuple[dict, str] | None:
-    """`(evidence, summary)` when a character or word error rate (the validation one; the training
-    one without validation) was exactly 100% at every epoch, at least `needed`: no unit of any
-    output was ever right (a recognizer that emits only blanks), whatever the loss did: a CTC loss
-    falls a long way while the model learns to predict the blank everywhere. Beats a crawl, as a
-    Matthews correlation at 0 does."""
-    for name in sorted(run.curves.values, key=lambda name: not name.startswith("val_")):
-        if (run.has_val and not name.startswith("val_")) or not _UNIT_ERROR_RATE.match(name.lower()):
-            continue
-        _, values = run.curves.series(name)
-        if len(values) >= needed and (np.all(values == 1.0) or np.all(values == 100.0)):
-            return (
-                {"metric": name, "constant_value": float(values[0])},
-                f"{name} was 100% (every unit wrong) at each of its {len(values)} epochs: no output "
-                "was ever right, however far the loss fell.",
-            )
-    return None
+    """`(evidence, summary)` when every character or word error rate of a set (the validation
+    set's when one is logged, else the training set's) was exactly 100% at every epoch, at least
+    `needed`: no unit of any output was ever right (a recognizer that emits only blanks), whatever
+    the loss did: a CTC loss falls a long way while the model learns to predict the blank
+    everywhere. A word error rate at 100% beside a character error rate that fell is a model that
+    emits no spaces yet, learning. Beats a crawl, as a Matthews correlation at 0 does."""
+    rates = [name for name in run.curves.values if _UNIT_ERROR_RATE.match(name.lower())]
+    if run.has_val or any(name.startswith("val_") for name in rates):
+        rates = [name for name in rates if name.startswith("val_")]
+    series = [run.curves.series(name)[1] for name in rates]
+    if not rates or any(len(values) < needed for values in series):
+        return None
+    if not all(np.all(values == 1.0) or np.all(values == 100.0) for values in series):
+        return None
+    name, values = rates[0], series[0]
+    return (
+        {"metric": name, "constant_value": float(values[0])},
+        f"{name} was 100% (every unit wrong) at each of its {len(values)} epochs: no output "
+        "was ever right, however far the loss fell.",
+    )
 
 
 def _frozen_validation(run: RunView) -> tuple[dict, str] | None:
@@ -598,15 +602,29 @@ def _accuracy_at_chance(run: RunView) -> tuple[dict, str] | None:
 _BALANCED_ACCURACY = re.compile(r"(?:^|_)bal(?:anced)?_?acc")
 
 
-def _score_shows_learning(run: RunView) -> bool:
+def _learning_score(key: str) -> bool:
+    """Whether `key` is a score `_score_shows_learning` reads."""
+    name = key.lower()
+    return (
+        is_auc(key) or bool(_BALANCED_ACCURACY.search(name)) or any(w in name for w in ("map", "iou", "dice"))
+    )
+
+
+def _score_shows_learning(run: RunView, *, validation_only: bool = False) -> bool:
     """Whether a score that a constant prediction cannot raise shows the model learned from its
     inputs: an AUC (ranking) or a balanced accuracy (a constant prediction scores `1/C`, at most
     0.5, however imbalanced the classes) whose smoothed best is `not_learning_accuracy_margin` above
     0.5, or an overlap score (mAP, IoU, Dice) whose smoothed best is at least 0.5, whatever level
     the loss sits at (a weighted multi-label cross-entropy above `ln 2` at a validation AUC of 0.71;
     a detector resumed for fine-tuning, flat from its first epoch at a mAP of 0.86; a binary
-    classifier flat from its second epoch at a balanced accuracy of 0.80)."""
-    for key in run.curves.values:
+    classifier flat from its second epoch at a balanced accuracy of 0.80). Where such a score is
+    logged for validation (or `validation_only`, asked of a frozen validation accuracy), only the
+    validation ones count: a training AUC that rose says nothing of a validation accuracy frozen at
+    the majority class."""
+    keys = list(run.curves.values)
+    if validation_only or any(key.startswith("val_") and _learning_score(key) for key in keys):
+        keys = [key for key in keys if key.startswith("val_")]  # the validation scores say it
+    for key in keys:
         name = key.lower()
         if is_auc(key) or _BALANCED_ACCURACY.search(name):
             needed = 0.5 + run.thresholds.not_learning_accuracy_margin

@@ -123,8 +123,9 @@ def accuracy_stalled(run: RunView, train_key: str | None, val_key: str | None) -
     the stall began. A new best within the noise of a small set is a few samples changing their
     answer, not the model improving (the smoothed 1% test counts them), and a gap that was already
     there when validation stopped improving and barely grew is a converged model's generalization
-    gap, not one still opening. None when the set's size cannot be told, or when the best
-    validation accuracy is the last epoch's."""
+    gap, not one still opening. None when the set's size cannot be told (nor from an accuracy
+    printed to two decimals, whose steps of 0.01 are the printing's), or when the best validation
+    accuracy is the last epoch's (a tie counts as the last)."""
     th = run.thresholds
     if train_key is None or val_key is None or not is_accuracy(val_key):
         return None
@@ -137,9 +138,9 @@ def accuracy_stalled(run: RunView, train_key: str | None, val_key: str | None) -
     if len(val) < 4 or not stats.is_fraction(val) or not stats.is_fraction(train):
         return None
     samples = estimated_samples(val)
-    if samples is None:
-        return None
-    best = int(np.argmax(val))
+    if samples is None or _two_decimals(val):
+        return None  # rounded to 0.01, the steps are the printing's, not the set's
+    best = len(val) - 1 - int(np.argmax(val[::-1]))  # the last epoch of the best, on a tie
     if best == len(val) - 1:
         return None  # a run that ends on its best has nothing to go back to
     top = float(val[best])
@@ -170,3 +171,8 @@ def val_loss_no_better_since(run: RunView, position: int) -> bool:
         return False  # (nor when it ends on its lowest: nothing to go back to)
     end = end_level(values, stats.tail_window(len(values), run.thresholds.tail_fraction))
     return end >= float(run.smooth_val_loss[index]) - stats.noise_scale(values)
+
+
+def _two_decimals(values: np.ndarray) -> bool:
+    """Whether every value is a whole number of hundredths: an accuracy printed to two decimals."""
+    return bool(np.all(np.abs(values * 100 - np.round(values * 100)) < 1e-6))

@@ -191,18 +191,24 @@ class RunView:
     def unnamed_score(self) -> WatchedCurve | None:
         """Without a validation loss or any `val_` curve: a score logged without a set's name that
         the stand-in order ranks (an AUC, F1, IoU, Dice or a detector's mAP: `f1`, `pixel_auroc`,
-        `mIoU`; not an accuracy, which Keras logs for the training set, nor a training-named or a
-        loss-named one), a fraction recorded at least 3 times, as its error `1 - value`; else None.
-        A loop that logs its training loss beside such a score mostly computes the score in its
-        evaluation pass (spaCy's `loss`, `precision`, `recall`, `f1`; a detector's `mAP_50`); a
-        score measured on the training batches instead moves with the training loss, so a run
-        still improving shows on it too."""
+        `mIoU`; not an accuracy, nor a name Keras gives a metric, `auc`, `f1_score`, `mean_io_u`,
+        which Keras logs for the training set, nor a training-named or a loss-named one), a
+        fraction recorded at least 3 times, as its error `1 - value`; else None. A loop that logs
+        its training loss beside such a score mostly computes the score in its evaluation pass
+        (spaCy's `loss`, `precision`, `recall`, `f1`; a detector's `mAP_50`); a score measured on
+        the training batches instead moves with the training loss, so a run still improving shows
+        on it too."""
         if self.has_val or any(key.startswith("val_") for key in self.curves.values):
             return None
         candidates = []
         for key in self.curves.values:
             name = key.lower()
-            if name.startswith(("train", "trn_")) or "loss" in name or is_accuracy(key):
+            if (
+                name.startswith(("train", "trn_"))
+                or "loss" in name
+                or is_accuracy(key)
+                or _KERAS_METRIC.match(name)
+            ):
                 continue
             rank = _stand_in_rank(key)
             if metric_direction(key) != "max" or rank >= _STAND_IN_KINDS or not self.curves.has(key):
@@ -432,6 +438,11 @@ def _stand_in_rank(key: str) -> int:
         detector,
     )
     return next((rank for rank, hit in enumerate(kinds) if hit), len(kinds))
+
+
+#: The names Keras gives its metrics (`AUC()` is `auc`, then `auc_1`; `F1Score()`, the IoU
+#: metrics): logged without a prefix for the training set, as its accuracy is.
+_KERAS_METRIC = re.compile(r"(auc|prc|f1_score|iou|(?:mean_|binary_|one_hot_|one_hot_mean_)?io_u)(_\d+)?$")
 
 
 #: How many kinds `_stand_in_rank` names (a rank of this many is "any other").
