@@ -2420,3 +2420,8 @@ def test_the_only_loss_named_with_its_word_first_is_the_loss(tmp_path):
     path.write_text(json.dumps({"loss_d": [0.9, 0.5], "average_loss_g": [0.4, 0.3]}))
     with pytest.raises(ValueError, match="GAN"):
         read_curves(path)
+    # Nor is the spread of a loss over batches the loss.
+    path.write_text(
+        json.dumps({"loss_std": [0.1, 0.08, 0.07], "val_loss_std": [0.2, 0.1, 0.1], "mae": [0.9, 0.5, 0.4]})
+    )
+    assert read_curves(path).values["loss"].tolist() == [0.9, 0.5, 0.4]

@@ -362,8 +362,9 @@ def _one_named_loss(names: list[str], renames: dict[str, str], taken: set[str]) 
         taken.add("val_loss")
 
 
-#: A loss named with its word first (`loss_x`, `loss_recon`), not a name and a number (`loss 0.69`).
-_LOSS_FIRST = re.compile(r"loss_[a-z]+(?:_[a-z]+)*")
+#: A loss named with its word first (`loss_x`, `loss_recon`), not a name and a number (`loss 0.69`),
+#: nor a statistic of the loss's spread (`loss_std`, `loss_max`).
+_LOSS_FIRST = re.compile(r"loss_(?!(?:std|var|min|max)$)[a-z]+(?:_[a-z]+)*")
 
 
 def bare_set_losses(names: Iterable[str]) -> dict[str, str]:
