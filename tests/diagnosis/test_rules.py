@@ -1970,6 +1970,12 @@ def test_a_balanced_accuracy_well_above_half_is_learning_though_the_loss_sat_sti
     assert "not_learning" not in diagnose(history).kinds
     history["balanced_accuracy"] = [0.5] * 12  # a constant prediction's score: nothing learned
     assert diagnose(history).primary.kind == "not_learning"
+    # On 3 classes a constant prediction scores 1/3: 0.55 balanced is learning (a review's run).
+    three = {"loss": [1.3, *[0.95, 0.951, 0.949] * 3, 0.95, 0.95], "balanced_accuracy": [0.5] + [0.55] * 11}
+    three["val_loss"] = [value + 0.02 for value in three["loss"]]
+    given = {"loss": "sparse_categorical_crossentropy", "num_classes": 3}
+    assert diagnose(three, **given).primary.kind == "underfitting"
+    assert diagnose({**three, "balanced_accuracy": [0.34] * 12}, **given).primary.kind == "not_learning"
 
 
 def test_a_logged_roc_auc_judges_the_level_instead_of_the_loss_against_chance():

@@ -624,9 +624,12 @@ def _score_shows_learning(run: RunView, *, validation_only: bool = False) -> boo
     keys = list(run.curves.values)
     if validation_only or any(key.startswith("val_") and _learning_score(key) for key in keys):
         keys = [key for key in keys if key.startswith("val_")]  # the validation scores say it
+    classes = run.context.num_classes
     for key in keys:
         name = key.lower()
-        if is_auc(key) or _BALANCED_ACCURACY.search(name):
+        if _BALANCED_ACCURACY.search(name) and classes is not None and classes > 2:
+            needed = 1.0 / classes + run.thresholds.not_learning_accuracy_margin  # its chance is 1/C
+        elif is_auc(key) or _BALANCED_ACCURACY.search(name):
             needed = 0.5 + run.thresholds.not_learning_accuracy_margin
         elif any(word in name for word in ("map", "iou", "dice")):
             needed = 0.5
