@@ -3,15 +3,20 @@ after the first epoch), or the predictions never changed."""
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from fitwell.diagnosis import stats
-from fitwell.diagnosis.curves import is_auc, is_roc_auc, metric_direction
 from fitwell.diagnosis.findings import Finding
+from fitwell.diagnosis.learning_scores import (
+    chance_corrected_at_zero,
+    every_output_wrong,
+    improved,
+    never_a_positive,
+    ranks_like_a_coin,
+    score_shows_learning,
+)
 from fitwell.diagnosis.progress import is_crawl
-from fitwell.diagnosis.run import RunView, format_epoch, format_number
+from fitwell.diagnosis.run import RunView, format_number
 
 __all__ = ["check_not_learning"]
 
@@ -25,7 +30,7 @@ def check_not_learning(run: RunView) -> Finding | None:
     if _both_zero(run):
         return None  # neither loss measures anything: `suspicious_validation` says so
     stuck, evidence, seen = _never_left_the_start(run)
-    chance_corrected = _chance_corrected_at_zero(run) or _every_output_wrong(run)
+    chance_corrected = chance_corrected_at_zero(run) or every_output_wrong(run)
     if is_crawl(run) and not (stuck and reference and _fell_under(run, th.crawl_min_total_drop)):
         # Slow but steady progress is lr_too_low; not a line at the chance level that fell less than
         # 1% in the whole run (0.6938 → 0.6888 in 50 epochs, ln 2 = 0.693), nor a loss that falls
@@ -36,7 +41,7 @@ def check_not_learning(run: RunView) -> Finding | None:
     if not stuck:
         found = (
             _zero_from_the_start(run)
-            or _never_a_positive(run)
+            or never_a_positive(run)
             or _frozen_predictions(run)
             or chance_corrected
             or _frozen_validation(run)
@@ -44,14 +49,14 @@ def check_not_learning(run: RunView) -> Finding | None:
             or _accuracy_at_chance(run)
             or (
                 None
-                if _score_shows_learning(run) or _accuracy_rose_above_chance(run)
+                if score_shows_learning(run) or _accuracy_rose_above_chance(run)
                 else _flat_after_first_epoch(run)
             )
         )
         if found is None:
             return None
         evidence, seen = found
-    elif _score_shows_learning(run):
+    elif score_shows_learning(run):
         return None
     elif _accuracy_rose_above_chance(run):
         if not (run.has_val and _training_at_chance(run)):
@@ -138,7 +143,7 @@ def _flat_after_first_epoch(run: RunView) -> tuple[dict, str] | None:
         return None
     metric = run.curves.metric_key
     if any(
-        _improved(run, key)
+        improved(run, key)
         for key in {run.val_accuracy_key, run.accuracy_key, metric, metric and f"val_{metric}"}
     ):
         return None
@@ -147,21 +152,6 @@ def _flat_after_first_epoch(run: RunView) -> tuple[dict, str] | None:
         f"after its first epoch the loss hardly moved: it never fell {_at_most(flat)} below its second "
         "epoch, and the metrics did not improve.",
     )
-
-
-def _improved(run: RunView, key: str | None) -> bool:
-    """Whether the metric `key` (smoothed, over at least 3 epochs) got better than its first value
-    by `metric_improved` (an accuracy-like score), or by that fraction of it (an error)."""
-    if key is None or not run.curves.has(key):
-        return False
-    _, values = run.curves.series(key)
-    if len(values) < 3:
-        return False
-    smooth = stats.median_smooth(values)
-    needed = run.thresholds.metric_improved
-    if metric_direction(key) == "max":
-        return float(np.max(smooth) - smooth[0]) >= needed
-    return float(smooth[0] - np.min(smooth)) >= needed * abs(float(smooth[0]))
 
 
 def _at_most(drop: float) -> str:
@@ -212,152 +202,14 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
             and 0 < float(values[0]) < th.leak_accuracy
         )
         caught_up = float(np.max(training)) - float(values[0]) < th.not_learning_accuracy_margin
-        if constant and caught_up and not _score_shows_learning(run, validation_only=run.has_val):
+        if constant and caught_up and not score_shows_learning(run, validation_only=run.has_val):
             value = format_number(float(values[0]))
             return (
                 {"metric": key, "constant_value": float(values[0])},
                 f"{key} was {value} at every epoch: the predictions never changed class (one class, "
                 "or the same answers, predicted throughout).",
             )
-    return _ranks_like_a_coin(run, needed)
-
-
-#: Scores corrected for chance: 0 for a constant or a random prediction, 1 for a perfect one.
-_CHANCE_CORRECTED = re.compile(r"^(val_)?(\w+_)?(mcc|matthews\w*|kappa|cohen_?kappa)$")
-
-
-def _chance_corrected_at_zero(run: RunView, needed: int = 4) -> tuple[dict, str] | None:
-    """`(evidence, summary)` when a validation Matthews correlation or Cohen's kappa (the training
-    one without validation), over at least `needed` epochs, never got, smoothed,
-    `not_learning_accuracy_margin` above 0: the predictions are no better than a constant or a
-    guess, whatever the loss did (all predicted positive: recall 1, precision the positives'
-    share, MCC 0). Not when an AUC shows the ranking learned (the threshold, not the model, then
-    puts every prediction on one side)."""
-    th = run.thresholds
-    if _score_shows_learning(run):
-        return None
-    for name in sorted(run.curves.values, key=lambda name: not name.startswith("val_")):
-        if (run.has_val and not name.startswith("val_")) or not _CHANCE_CORRECTED.match(name.lower()):
-            continue
-        _, values = run.curves.series(name)
-        values = values[np.isfinite(values)]
-        if len(values) < needed or float(np.max(np.abs(values))) > 100.0:
-            continue  # too few epochs, or not a score between -1 and 1 (nor -100 and 100)
-        # A score logged in percent; not a perfect one that float32 rounding put at 1.0000001.
-        scale = 100.0 if float(np.max(np.abs(values))) > 1.0 + 1e-4 else 1.0
-        best = float(np.max(stats.median_smooth(values))) / scale
-        if best >= th.not_learning_accuracy_margin:
-            continue
-        in_percent = " (logged in percent)" if scale > 1 else ""
-        summary = (
-            f"{name}{in_percent} never got clearly above 0, what a constant or random prediction scores: "
-            f"at best {format_number(float(np.max(values)))} (smoothed {format_number(best * scale)}, under "
-            f"{format_number(th.not_learning_accuracy_margin * scale)})."
-        )
-        if best <= -th.not_learning_accuracy_margin:
-            summary += (
-                " It stayed below 0: the predictions disagree with the labels more often than chance, "
-                "which points at labels or classes swapped between training and scoring."
-            )
-        return {"metric": name, "best": best}, summary
-    return None
-
-
-def _new_low_at_the_end(loss: np.ndarray, margin: float) -> bool:
-    """Whether the last recorded value of `loss` is more than `margin` below all before it."""
-    values = loss[np.isfinite(loss)]
-    return len(values) >= 3 and float(values[-1]) < (1.0 - margin) * float(np.min(values[:-1]))
-
-
-def _ranks_like_a_coin(run: RunView, needed: int) -> tuple[dict, str] | None:
-    """`(evidence, summary)` when an AUC (over at least `needed` epochs) stayed within
-    `not_learning_auc_margin` of 0.5 at every epoch, or a validation ROC AUC never got, smoothed,
-    `not_learning_accuracy_margin` above 0.5 (the margin by which `_score_shows_learning` counts
-    an AUC as learning): the model ranks its samples no better, or hardly better, than a coin,
-    whatever the loss did. A precision-recall AUC's chance level is the positives' share, so only
-    a ROC AUC counts for the second."""
-    th = run.thresholds
-    for name in sorted(run.curves.values, key=lambda name: not name.startswith("val_")):
-        if not is_auc(name):
-            continue
-        positions, values = run.curves.series(name)
-        if len(values) < needed or not stats.is_fraction(values):
-            continue  # too few epochs, or not a score between 0 and 1
-        if bool(np.all(values == 0.0)):
-            continue  # exactly 0 throughout: a set of one class, not a coin (`leakage._one_class`)
-        if float(np.max(np.abs(values - 0.5))) <= th.not_learning_auc_margin:
-            return (
-                {"metric": name, "constant_value": 0.5},
-                f"{name} stayed at 0.5 (between {format_number(float(np.min(values)))} and "
-                f"{format_number(float(np.max(values)))}): the model ranks no better than a coin.",
-            )
-        best, needed_best = float(np.max(stats.median_smooth(values))), 0.5 + th.not_learning_accuracy_margin
-        if name.startswith("val_") and is_roc_auc(name) and best < needed_best:
-            top = int(np.argmax(values))
-            return (
-                {"metric": name, "best": best},
-                f"{name} never got clearly above chance: at best {format_number(float(values[top]))} "
-                f"({format_epoch(run.epoch_of(int(positions[top])))}), smoothed {format_number(best)}, under "
-                f"{format_number(needed_best)}: the model ranks the validation samples hardly "
-                "better than a coin.",
-            )
-    return None
-
-
-# Scores of the positive class's hits: 0 at every epoch means not one positive was found.
-_POSITIVE_HIT_SCORE = re.compile(
-    r"^(val_)?(mean_?)?(iou|miou|jaccard|dice|dice_coef|f1|f1_score|recall)(_.*)?$"
-)
-
-
-def _never_a_positive(run: RunView) -> tuple[dict, str] | None:
-    """`(evidence, summary)` when a validation recall, F1, IoU or Dice score (the training one
-    without validation) was exactly 0 at every epoch, at least 4: the model did not find one
-    positive (one class, or the background, predicted throughout), whatever the loss did: a loss
-    can keep falling by growing surer of the majority class. The score is read by its name
-    (`val_recall`, `val_iou`, `val_dice_coef`, `val_f1_score`, ...), not by a name that only
-    contains it (`pct_fg_iou_lt_0_05`). Not while the validation accuracy improved: Keras's `Recall()`
-    on a softmax counts only outputs above 0.5, which a learning model of many classes may not reach."""
-    if _improved(run, run.any_val_accuracy_key if run.has_val else run.accuracy_key):
-        return None
-    for name in sorted(run.curves.values, key=lambda name: not name.startswith("val_")):
-        if (run.has_val and not name.startswith("val_")) or not _POSITIVE_HIT_SCORE.match(name.lower()):
-            continue
-        _, values = run.curves.series(name)
-        if len(values) >= 4 and not np.any(values):
-            return (
-                {"metric": name, "constant_value": 0.0},
-                f"{name} was 0 at each of its {len(values)} epochs: the model never found a positive (one "
-                "class, or the background, predicted throughout), or the metric was never computed.",
-            )
-    return None
-
-
-#: Error rates of a sequence's units (characters, words, phonemes, tokens): 1 when no unit is right.
-_UNIT_ERROR_RATE = re.compile(r"^(val_)?(cer|wer|per|ter|char_error_rate|word_error_rate)$")
-
-
-def _every_output_wrong(run: RunView, needed: int = 4) -> tuple[dict, str] | None:
-    """`(evidence, summary)` when every character or word error rate of a set (the validation
-    set's when one is logged, else the training set's) was exactly 100% at every epoch, at least
-    `needed`: no unit of any output was ever right (a recognizer that emits only blanks), whatever
-    the loss did: a CTC loss falls a long way while the model learns to predict the blank
-    everywhere. A word error rate at 100% beside a character error rate that fell is a model that
-    emits no spaces yet, learning. Beats a crawl, as a Matthews correlation at 0 does."""
-    rates = [name for name in run.curves.values if _UNIT_ERROR_RATE.match(name.lower())]
-    if run.has_val or any(name.startswith("val_") for name in rates):
-        rates = [name for name in rates if name.startswith("val_")]
-    series = [run.curves.series(name)[1] for name in rates]
-    if not rates or any(len(values) < needed for values in series):
-        return None
-    if not all(np.all(values == 1.0) or np.all(values == 100.0) for values in series):
-        return None
-    name, values = rates[0], series[0]
-    return (
-        {"metric": name, "constant_value": float(values[0])},
-        f"{name} was 100% (every unit wrong) at each of its {len(values)} epochs: no output "
-        "was ever right, however far the loss fell.",
-    )
+    return ranks_like_a_coin(run, needed)
 
 
 def _frozen_validation(run: RunView) -> tuple[dict, str] | None:
@@ -556,7 +408,7 @@ def _accuracy_at_chance(run: RunView) -> tuple[dict, str] | None:
     if not _balanced_chance(run) or run.level_is_poor is False:
         return None
     keys = sorted({key for key in (run.accuracy_key, run.any_val_accuracy_key) if key is not None})
-    if not keys or _score_shows_learning(run):
+    if not keys or score_shows_learning(run):
         return None  # an AUC clearly above 0.5 shows a ranking learned, whatever the accuracy
     chance = context.chance_accuracy
     # 0.1 above a guess, and no more than twice it (1/100: 0.09 is nine times chance, learning).
@@ -599,44 +451,7 @@ def _accuracy_at_chance(run: RunView) -> tuple[dict, str] | None:
     )
 
 
-_BALANCED_ACCURACY = re.compile(r"(?:^|_)bal(?:anced)?_?acc")
-
-
-def _learning_score(key: str) -> bool:
-    """Whether `key` is a score `_score_shows_learning` reads."""
-    name = key.lower()
-    return (
-        is_auc(key) or bool(_BALANCED_ACCURACY.search(name)) or any(w in name for w in ("map", "iou", "dice"))
-    )
-
-
-def _score_shows_learning(run: RunView, *, validation_only: bool = False) -> bool:
-    """Whether a score that a constant prediction cannot raise shows the model learned from its
-    inputs: an AUC (ranking) or a balanced accuracy (a constant prediction scores `1/C`, at most
-    0.5, however imbalanced the classes) whose smoothed best is `not_learning_accuracy_margin` above
-    0.5, or an overlap score (mAP, IoU, Dice) whose smoothed best is at least 0.5, whatever level
-    the loss sits at (a weighted multi-label cross-entropy above `ln 2` at a validation AUC of 0.71;
-    a detector resumed for fine-tuning, flat from its first epoch at a mAP of 0.86; a binary
-    classifier flat from its second epoch at a balanced accuracy of 0.80). Where such a score is
-    logged for validation (or `validation_only`, asked of a frozen validation accuracy), only the
-    validation ones count: a training AUC that rose says nothing of a validation accuracy frozen at
-    the majority class."""
-    keys = list(run.curves.values)
-    if validation_only or any(key.startswith("val_") and _learning_score(key) for key in keys):
-        keys = [key for key in keys if key.startswith("val_")]  # the validation scores say it
-    classes = run.context.num_classes
-    for key in keys:
-        name = key.lower()
-        if _BALANCED_ACCURACY.search(name) and classes is not None and classes > 2:
-            needed = 1.0 / classes + run.thresholds.not_learning_accuracy_margin  # its chance is 1/C
-        elif is_auc(key) or _BALANCED_ACCURACY.search(name):
-            needed = 0.5 + run.thresholds.not_learning_accuracy_margin
-        elif any(word in name for word in ("map", "iou", "dice")):
-            needed = 0.5
-        else:
-            continue
-        _, values = run.curves.series(key)
-        if len(values) and float(np.min(values)) >= 0.0:  # a score in [0, 1], not a loss named so
-            if needed <= float(np.max(stats.median_smooth(values))) <= 1.0:
-                return True
-    return False
+def _new_low_at_the_end(loss: np.ndarray, margin: float) -> bool:
+    """Whether the last recorded value of `loss` is more than `margin` below all before it."""
+    values = loss[np.isfinite(loss)]
+    return len(values) >= 3 and float(values[-1]) < (1.0 - margin) * float(np.min(values[:-1]))
