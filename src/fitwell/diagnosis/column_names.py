@@ -24,12 +24,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sized
 
+from fitwell.diagnosis.adversarial import is_adversarial, is_network_loss
+
 __all__ = [
     "SET_PREFIXES",
     "bare_set_losses",
-    "is_adversarial",
     "is_loss_measure",
-    "is_network_loss",
     "keras_name",
     "keras_named",
     "keras_names",
@@ -565,33 +565,6 @@ def _one_run_by_set(prefixes: list[str]) -> bool:
     return any(first in _TRAIN_PREFIXES for first in firsts) and any(
         first in (*_VAL_PREFIXES, "validate_") for first in firsts
     )
-
-
-def is_adversarial(names: Iterable[str]) -> bool:
-    """Whether the names (or prefixes) are a GAN's two networks' (`loss_g`, `loss_d`;
-    `generator_loss`, `discriminator_loss`; `generator_`, `discriminator_`): trained at the same
-    time against each other, not one after the other, and neither loss falling means learning.
-
-    Example:
-        >>> is_adversarial(["loss_G", "loss_D"]), is_adversarial(["train_loss", "dice_loss"])
-        (True, False)
-    """
-    words = [_name_words(name) for name in names]
-    return any(word & _GENERATOR for word in words) and any(word & _DISCRIMINATOR for word in words)
-
-
-def is_network_loss(name: str) -> bool:
-    """Whether the name is the loss of one of a GAN's two networks (`loss_g`, `average_loss_d`)."""
-    words = _name_words(name)
-    return "loss" in words and bool(words & (_GENERATOR | _DISCRIMINATOR))
-
-
-_GENERATOR = frozenset({"g", "gen", "generator"})
-_DISCRIMINATOR = frozenset({"d", "disc", "discriminator", "critic"})
-
-
-def _name_words(name: object) -> set[str]:
-    return set(str(name).lower().replace("-", "_").split("_"))
 
 
 def _later_phase(names: list[str]) -> str | None:

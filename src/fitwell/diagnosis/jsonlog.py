@@ -20,7 +20,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from fitwell.diagnosis.column_names import is_adversarial, keras_names
+from fitwell.diagnosis.adversarial import is_adversarial
+from fitwell.diagnosis.column_names import keras_names
 
 __all__ = [
     "JSON_LINES_NOTE",

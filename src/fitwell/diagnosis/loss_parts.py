@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fitwell.diagnosis.column_names import is_adversarial, is_loss_measure
+from fitwell.diagnosis.adversarial import is_adversarial
+from fitwell.diagnosis.column_names import is_loss_measure
 
 __all__ = ["with_summed_parts"]
 

@@ -39,7 +39,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from fitwell.diagnosis.column_names import bare_set_losses, is_loss_measure, is_network_loss, keras_name
+from fitwell.diagnosis.adversarial import is_network_loss
+from fitwell.diagnosis.column_names import bare_set_losses, is_loss_measure, keras_name
 from fitwell.diagnosis.table_layouts import TENSOR_REPR
 
 __all__ = ["read_text_records"]
