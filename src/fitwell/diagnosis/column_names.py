@@ -28,6 +28,7 @@ from fitwell.diagnosis.adversarial import is_adversarial, is_network_loss
 
 __all__ = [
     "SET_PREFIXES",
+    "SET_WORDS",
     "bare_set_losses",
     "is_loss_measure",
     "keras_name",
@@ -46,6 +47,9 @@ _TOTAL_LOSS = ("loss_total", "total_loss")
 _VAL_TOTAL_LOSS = tuple(f"val_{name}" for name in _TOTAL_LOSS)
 _MEAN_PREFIXES = ("avg_", "mean_", "average_")
 _SET_NAMES = (*_TRAIN_PREFIXES, *_VAL_PREFIXES, "test_")
+#: The words that name a set, as a whole key or a key's first word (`val`, `val_metrics`,
+#: `validate_history`): what nests a set's curves rather than a training phase's.
+SET_WORDS = frozenset({*(prefix.removesuffix("_") for prefix in _SET_NAMES), "validate"})
 _SINGULAR = {
     "losses": "loss",
     "accs": "acc",
@@ -561,9 +565,10 @@ def _one_run_by_set(prefixes: list[str]) -> bool:
     if len(stems) != len(set(stems)):
         return True
     # Or a set's word first (`train_history_`, `val_history_`; `training_set_`, `validation_set_`).
-    firsts = [prefix.split("_")[0] + "_" for prefix in prefixes]
-    return any(first in _TRAIN_PREFIXES for first in firsts) and any(
-        first in (*_VAL_PREFIXES, "validate_") for first in firsts
+    firsts = [prefix.split("_")[0] for prefix in prefixes]
+    training = {prefix.removesuffix("_") for prefix in _TRAIN_PREFIXES}
+    return any(first in training for first in firsts) and any(
+        first in SET_WORDS - training - {"test"} for first in firsts
     )
 
 

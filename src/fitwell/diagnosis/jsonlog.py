@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from fitwell.diagnosis.adversarial import is_adversarial
-from fitwell.diagnosis.column_names import keras_names
+from fitwell.diagnosis.column_names import SET_WORDS, keras_names
 
 __all__ = [
     "JSON_LINES_NOTE",
@@ -236,12 +236,6 @@ def as_columns(data: Any) -> tuple[Any, str | None]:
     return data, None
 
 
-#: Keys that nest a set's curves, not a phase's (`{"train": {"loss": ...}, "val": {...}}`).
-_SET_KEYS = frozenset(
-    {"train", "training", "trn", "val", "valid", "validate", "validation", "dev", "eval", "test"}
-)
-
-
 def _nested_phases(data: Mapping) -> list[str]:
     """The keys of the training phases a history nests one level down, in the file's order (`{"head":
     {"loss": [...], "val_loss": [...]}, "fine_tuning": {"loss": [...], ...}, "best_epoch": 3}`): at
@@ -252,7 +246,7 @@ def _nested_phases(data: Mapping) -> list[str]:
         for key, value in data.items()
         if isinstance(value, Mapping) and not _indexed(value) and _has_training_loss(value)
     ]
-    named_for_sets = any(phase.lower().replace("-", "_").split("_")[0] in _SET_KEYS for phase in phases)
+    named_for_sets = any(phase.lower().replace("-", "_").split("_")[0] in SET_WORDS for phase in phases)
     if len(phases) < 2 or named_for_sets or is_adversarial(phases):
         return []  # `train_metrics` and `val_metrics`, `train_history` and `val_history`: sets
     return phases
@@ -315,7 +309,7 @@ _CONTAINERS = frozenset({"metrics", "logs", "log", "stats", "scalars", "results"
 #: A set's container (`{"train_loss": ..., "val_metrics": {"loss": ..., "accuracy": ...}}`): its
 #: items are that set's, `val_loss` and `val_accuracy`.
 _SET_CONTAINER = re.compile(
-    rf"(train|training|val|valid|validation|dev|eval|test)_(?:{'|'.join(sorted(_CONTAINERS))})", re.IGNORECASE
+    rf"({'|'.join(sorted(SET_WORDS))})_(?:{'|'.join(sorted(_CONTAINERS))})", re.IGNORECASE
 )
 
 

@@ -455,11 +455,10 @@ def _table_values(
     names = [renames.get(cell, cell) for cell in header]
     numeric = _numeric_columns(rows, header)
     if "loss" in names and "loss" not in {names[i] for i, _ in numeric}:
-        column = header[names.index("loss")]
+        at = names.index("loss")
+        column = header[at]
         number, cells = rows[0]
-        if all(
-            len(cells) <= names.index("loss") or not cells[names.index("loss")].strip() for _, cells in rows
-        ):
+        if all(len(row) <= at or not row[at].strip() for _, row in rows):
             raise ValueError(
                 f"Column {column!r} of {path!r} is empty on every line: the file holds no loss to judge. "
                 "pandas' to_csv() writes NaN as an empty cell, so a loss that was NaN from the first epoch "
@@ -468,7 +467,7 @@ def _table_values(
             )
         raise ValueError(
             f"Column {column!r} of {path!r} holds text, not numbers (line {number}: "
-            f"{cells[names.index('loss')][:60]!r}). Expected one number per epoch: log `loss.item()` "
+            f"{cells[at][:60]!r}). Expected one number per epoch: log `loss.item()` "
             "or `float(loss)`, not the tensor or its text."
         )
     values = {names[i]: _column(rows, path, i, name) for i, name in numeric}

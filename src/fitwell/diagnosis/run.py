@@ -211,7 +211,7 @@ class RunView:
             ):
                 continue
             rank = _stand_in_rank(key)
-            if metric_direction(key) != "max" or rank >= _STAND_IN_KINDS or not self.curves.has(key):
+            if metric_direction(key) != "max" or rank >= len(_STAND_IN_KINDS) or not self.curves.has(key):
                 continue
             positions, values = self.curves.series(key)
             if len(values) < 3 or not np.isfinite(values).all() or not stats.is_fraction(values):
@@ -425,19 +425,8 @@ def _stand_in_rank(key: str) -> int:
     """Which validation metric stands in for a missing `val_loss`, in order of preference: an AUC
     first (it is logged for imbalanced classes, where accuracy rewards predicting the majority),
     then an accuracy, F1, IoU, Dice, a detector's mean average precision (over IoU thresholds, as
-    Ultralytics ranks its weights, before at one); any other last."""
-    name = key.lower()
-    detector = is_mean_average_precision(key)
-    kinds = (
-        is_auc(key),
-        is_accuracy(key),
-        "f1" in name,
-        "iou" in name,
-        "dice" in name,
-        detector and "95" in name,
-        detector,
-    )
-    return next((rank for rank, hit in enumerate(kinds) if hit), len(kinds))
+    Ultralytics ranks its weights, before at one); any other last (`len(_STAND_IN_KINDS)`)."""
+    return next((rank for rank, kind in enumerate(_STAND_IN_KINDS) if kind(key)), len(_STAND_IN_KINDS))
 
 
 #: The names Keras gives its metrics (`AUC()` is `auc`, then `auc_1`; `F1Score()`, the IoU
@@ -445,5 +434,13 @@ def _stand_in_rank(key: str) -> int:
 _KERAS_METRIC = re.compile(r"(auc|prc|f1_score|iou|(?:mean_|binary_|one_hot_|one_hot_mean_)?io_u)(_\d+)?$")
 
 
-#: How many kinds `_stand_in_rank` names (a rank of this many is "any other").
-_STAND_IN_KINDS = 7
+#: The kinds of metric that stand in for a missing `val_loss`, in `_stand_in_rank`'s order.
+_STAND_IN_KINDS = (
+    is_auc,
+    is_accuracy,
+    lambda key: "f1" in key.lower(),
+    lambda key: "iou" in key.lower(),
+    lambda key: "dice" in key.lower(),
+    lambda key: is_mean_average_precision(key) and "95" in key.lower(),
+    is_mean_average_precision,
+)

@@ -283,12 +283,16 @@ def _bare_set_names(line: str, found: list[re.Match], pairs: dict[str, float]) -
     if any(_is_loss(name) for name in pairs):
         return pairs
     named = [match for match in found if keras_name(match.group("name").strip()) in renames]
-    if len(named) != 2 or any(re.fullmatch(r"[-+]?\d+", match.group("value")) for match in named):
+    if len(named) != 2 or any(_WHOLE.fullmatch(match.group("value")) for match in named):
         return pairs
     words = re.findall(r"[^\s:|,;=-]+", line[: min(match.start() for match in named)])
     if words and words[-1].isalpha() and keras_name(words[-1]) not in _NOT_METRICS:
         return pairs  # `acc: train 0.55 val 0.50`: the sets of another metric
     return {renames.get(name, name): value for name, value in pairs.items()}
+
+
+#: A whole number: a set's size (`Train=3667`), not its loss.
+_WHOLE = re.compile(r"[-+]?\d+")
 
 
 def _one_set_bare(found: list[re.Match], pairs: dict[str, float]) -> dict[str, float]:
@@ -301,9 +305,9 @@ def _one_set_bare(found: list[re.Match], pairs: dict[str, float]) -> dict[str, f
         name = next((name for name in pairs if name in bare), None)
         if name is None or loss in pairs or other not in pairs:
             continue
-        value = next((match.group("value") for match in found if keras_name(_raw_name(match)) == name), "0")
-        if re.fullmatch(r"[-+]?\d+", value):
-            return pairs
+        values = [match.group("value") for match in found if keras_name(_raw_name(match)) == name]
+        if not values or _WHOLE.fullmatch(values[0]):
+            return pairs  # `Train=3667 | val_loss=0.54`: the set's size
         return {(loss if key == name else key): number for key, number in pairs.items()}
     return pairs
 
