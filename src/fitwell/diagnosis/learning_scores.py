@@ -173,12 +173,19 @@ def every_output_wrong(run: RunView, needed: int = 4) -> tuple[dict, str] | None
 _BALANCED_ACCURACY = re.compile(r"(?:^|_)bal(?:anced)?_?acc")
 
 
-def _learning_score(key: str) -> bool:
-    """Whether `key` is a score `_score_shows_learning` reads."""
-    name = key.lower()
-    return (
-        is_auc(key) or bool(_BALANCED_ACCURACY.search(name)) or any(w in name for w in ("map", "iou", "dice"))
-    )
+def _learning_bar(run: RunView, key: str) -> float | None:
+    """The smoothed best at which `key` shows learning (`score_shows_learning`), or None when it is
+    no such score: chance plus `not_learning_accuracy_margin` for an AUC or a balanced accuracy
+    (`1/C` for the latter when the class count is given, else 0.5), 0.5 for an overlap score."""
+    name, margin = key.lower(), run.thresholds.not_learning_accuracy_margin
+    classes = run.context.num_classes
+    if _BALANCED_ACCURACY.search(name) and classes is not None and classes > 2:
+        return 1.0 / classes + margin
+    if is_auc(key) or _BALANCED_ACCURACY.search(name):
+        return 0.5 + margin
+    if any(word in name for word in ("map", "iou", "dice")):
+        return 0.5
+    return None
 
 
 def score_shows_learning(run: RunView, *, validation_only: bool = False) -> bool:
@@ -193,18 +200,11 @@ def score_shows_learning(run: RunView, *, validation_only: bool = False) -> bool
     validation ones count: a training AUC that rose says nothing of a validation accuracy frozen at
     the majority class."""
     keys = list(run.curves.values)
-    if validation_only or any(key.startswith("val_") and _learning_score(key) for key in keys):
+    if validation_only or any(key.startswith("val_") and _learning_bar(run, key) is not None for key in keys):
         keys = [key for key in keys if key.startswith("val_")]  # the validation scores say it
-    classes = run.context.num_classes
     for key in keys:
-        name = key.lower()
-        if _BALANCED_ACCURACY.search(name) and classes is not None and classes > 2:
-            needed = 1.0 / classes + run.thresholds.not_learning_accuracy_margin  # its chance is 1/C
-        elif is_auc(key) or _BALANCED_ACCURACY.search(name):
-            needed = 0.5 + run.thresholds.not_learning_accuracy_margin
-        elif any(word in name for word in ("map", "iou", "dice")):
-            needed = 0.5
-        else:
+        needed = _learning_bar(run, key)
+        if needed is None:
             continue
         _, values = run.curves.series(key)
         if len(values) and float(np.min(values)) >= 0.0:  # a score in [0, 1], not a loss named so
