@@ -405,6 +405,7 @@ def test_a_hand_written_log_counting_epochs_from_1_is_named_by_its_numbers(tmp_p
         ("epoch,train_loss,val_top1,val_mean_ce", "train_loss", "val_mean_ce"),  # validation by measure
         ("epoch,rmse,bce,val_rmse,val_bce", "bce", "val_bce"),  # two measures: the usual loss
         ("epoch,MAE,MSE", "MSE", None),  # squared error before absolute error
+        ("epoch,train_l1,val_l1,val_l2,val_psnr", "train_l1", "val_l1"),  # an L1 loss, by its name
     ],
 )
 def test_more_loggers_names_for_the_loss(tmp_path, header, loss, val_loss):
@@ -1398,6 +1399,30 @@ def test_phases_named_with_a_set_word_are_phases_not_sets(tmp_path):
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == [0.45, 0.4] and curves.values["val_loss"].tolist() == [0.6, 0.58]
     assert "('initial_training', 'fine_tuning'): the lists under 'fine_tuning'" in curves.notes[0]
+
+
+def test_phases_saved_in_lists_or_nested_by_set_are_read(tmp_path):
+    # A published history (co_003): `training` then `fine_tuning`, each history saved in a list of
+    # one. `training` is a set word, but alone beside a phase it names a phase.
+    path = tmp_path / "history.json"
+    first = {"loss": [0.9, 0.6, 0.5], "val_loss": [0.8, 0.7, 0.65], "accuracy": [0.5, 0.7, 0.8]}
+    path.write_text(json.dumps({"training": [first], "fine_tuning": [{"loss": [0.45, 0.4, 0.38]}]}))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.45, 0.4, 0.38] and "val_loss" not in curves.values
+    assert "('training', 'fine_tuning'): the lists under 'fine_tuning'" in curves.notes[0]
+
+    # A published comparison (co_002): two models, each with per-epoch records under its sets.
+    def model(start):
+        return {
+            "train": [{"epoch": e, "loss": start / (e + 1)} for e in range(3)],
+            "val": [{"epoch": e, "loss": start / (e + 1) + 0.1} for e in range(3)],
+        }
+
+    path.write_text(json.dumps({"jepa": model(2.0), "baseline": model(1.0)}))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([1.0, 0.5, 1 / 3])
+    assert curves.values["val_loss"].tolist() == pytest.approx([1.1, 0.6, 1 / 3 + 0.1])
+    assert "('jepa', 'baseline'): the lists under 'baseline'" in curves.notes[0]
 
 
 def test_nested_phases_of_one_and_two_words_beside_a_summary_are_read(tmp_path):
@@ -2425,3 +2450,23 @@ def test_the_only_loss_named_with_its_word_first_is_the_loss(tmp_path):
         json.dumps({"loss_std": [0.1, 0.08, 0.07], "val_loss_std": [0.2, 0.1, 0.1], "mae": [0.9, 0.5, 0.4]})
     )
     assert read_curves(path).values["loss"].tolist() == [0.9, 0.5, 0.4]
+
+
+def test_a_printed_table_is_found_below_a_long_preamble(tmp_path):
+    # A published log (cm_004): 39 lines of data set, model and settings before the table, which
+    # is printed at epoch 1 and every tenth epoch after.
+    preamble = ["=" * 60, " GRAPH CLASSIFIER - TRAINING", "=" * 60, ""] + [
+        f"  setting {n}: {n}" for n in range(35)
+    ]
+    rows = [
+        f"{e:<8} {2 / (e + 1):.4f}       {0.3 + e / 1000:.4f}       {0.25 + e / 1000:.4f}       0.4 s"
+        for e in (1, 10, 20)
+    ]
+    path = tmp_path / "training_output.log"
+    path.write_text(
+        "\n".join([*preamble, "Epoch    Train Loss   Train Acc    Test Acc     Time", "-" * 60, *rows]) + "\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.0, 0.1818, 0.0952]
+    assert curves.values["val_acc"].tolist() == pytest.approx([0.251, 0.26, 0.27])
+    assert curves.notes[0].startswith("read a table set out with spaces: 3 rows under the header on line 40")

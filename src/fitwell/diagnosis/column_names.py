@@ -14,9 +14,9 @@ set's, `val_total_loss`, the validation loss), so is the one training
 column named after a loss (`dice_loss`) and `avg_loss`/`mean_loss`; words written together
 (`TrainLoss`, `ValLoss`) are read apart; a loop's plural list names (`train_losses`,
 `val_accs`) are singular; without a column named a loss, one named for what a loss measures
-(`error`, `Mean Squared Error`, `val_mean_ce`) is it (of several, `bce` before `rmse`, `mse` before
-`mae`: the measure losses are usually made of); and a test set evaluated every epoch (`test_loss`,
-`test_acc`) is the validation when there is none.
+(`error`, `Mean Squared Error`, `val_mean_ce`, `train_l1`) is it (of several, `bce` before
+`rmse`, `mse` before `mae`: the measure losses are usually made of); and a test set evaluated
+every epoch (`test_loss`, `test_acc`) is the validation when there is none.
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ _LOSS_MEASURES = (
     "mean_squared_error",
     "mae",
     "mean_absolute_error",
+    "l1",  # an L1 (absolute error) loss, as image restoration logs it
     "rmse",
     "error",
 )

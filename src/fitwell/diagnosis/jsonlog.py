@@ -189,6 +189,8 @@ def as_columns(data: Any) -> tuple[Any, str | None]:
     """Per-epoch lists from a list of per-epoch objects (a loop appending its metrics dict each
     epoch, alone or under `history`; Hugging Face `Trainer`'s records under `log_history`) or
     from pandas' `to_json()` (`{"loss": {"0": 0.9, ...}}`)."""
+    if isinstance(data, Mapping):  # `{"head": [{"loss": [...]}], ...}`: a history saved in a list of one
+        data = {key: value[0] if _history_in_a_list(value) else value for key, value in data.items()}
     records, where = _records_of(data) if isinstance(data, Mapping) else (data, "")
     if isinstance(records, list) and records and all(isinstance(record, Mapping) for record in records):
         records = [_flattened(record) for record in records]  # `{"epoch": 1, "train": {"loss": ...}}`
@@ -225,7 +227,7 @@ def as_columns(data: Any) -> tuple[Any, str | None]:
         phases = _nested_phases(data)
         if phases:  # `{"head": {"loss": [...]}, "fine_tuning": {"loss": [...]}}`: the last is read
             listed = ", ".join(repr(phase) for phase in phases)
-            return dict(data[phases[-1]]), (
+            return _flattened(data[phases[-1]]), (
                 f"read the last of {len(phases)} training phases nested in the file ({listed}): "
                 f"the lists under {phases[-1]!r}."
             )
@@ -239,17 +241,29 @@ def as_columns(data: Any) -> tuple[Any, str | None]:
 def _nested_phases(data: Mapping) -> list[str]:
     """The keys of the training phases a history nests one level down, in the file's order (`{"head":
     {"loss": [...], "val_loss": [...]}, "fine_tuning": {"loss": [...], ...}, "best_epoch": 3}`): at
-    least two mappings, each with a training loss of several epochs, none named for a set (`val`,
-    `val_metrics`, `validation_set`) or for a GAN's network; else []."""
+    least two mappings, each with a training loss of several epochs (its own, or under its sets:
+    `{"jepa": {"train": [...], "val": [...]}, "baseline": {...}}`), not two of them named for sets
+    (`train` and `val`, `train_metrics` and `val_metrics`; `training` beside `fine_tuning` is a
+    phase) nor for a GAN's networks; else []."""
     phases = [
         str(key)
         for key, value in data.items()
         if isinstance(value, Mapping) and not _indexed(value) and _has_training_loss(value)
     ]
-    named_for_sets = any(phase.lower().replace("-", "_").split("_")[0] in SET_WORDS for phase in phases)
-    if len(phases) < 2 or named_for_sets or is_adversarial(phases):
+    named_for_sets = sum(phase.lower().replace("-", "_").split("_")[0] in SET_WORDS for phase in phases)
+    if len(phases) < 2 or named_for_sets > 1 or is_adversarial(phases):
         return []  # `train_metrics` and `val_metrics`, `train_history` and `val_history`: sets
     return phases
+
+
+def _history_in_a_list(value: Any) -> bool:
+    """Whether `value` is a list of one mapping that holds per-epoch lists (`[{"loss": [...]}]`)."""
+    return (
+        isinstance(value, list)
+        and len(value) == 1
+        and isinstance(value[0], Mapping)
+        and any(isinstance(item, list) and len(item) > 1 for item in value[0].values())
+    )
 
 
 def _has_training_loss(history: Mapping) -> bool:

@@ -79,6 +79,8 @@ __all__ = ["LogFile", "counted_from_zero", "read_log_file"]
 _DELIMITERS = (",", ";", "\t")
 #: How far down a header may be found (title lines, comments).
 _HEADER_SEARCH_LINES = 20
+#: A table printed by a script often follows a long preamble (the data set, the model, the settings).
+_TABLE_SEARCH_LINES = 200
 _EPOCHS_FROM_ONE = "the log counts epochs from 1: the messages name epochs by its numbers."
 _EPOCHS_FROM = "the log's epochs start at {start}: the messages name epochs by its numbers."
 
@@ -378,7 +380,7 @@ def _read_csv(text: str, path: str, named: tuple[str, list[str]] | None = None) 
         epochs, counted = counted_from_zero(printed_epochs, own_numbers=True)  # YOLOv8 counts from 1
         return LogFile(columns, epochs, [note, *filter(None, [counted])])
     header_index, delimiter, header = _find_header(lines)
-    aligned = aligned_table(lines, _HEADER_SEARCH_LINES) if header_index < 0 else None
+    aligned = aligned_table(lines, _TABLE_SEARCH_LINES) if header_index < 0 else None
     if aligned is not None:
         table, header_index, note = aligned
         log = _read_table(table, path, header_index, ",", table[header_index].split(","))
