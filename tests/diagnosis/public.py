@@ -48,12 +48,17 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: Batches `bx` to `cc`: a GAN on dummy data (`bx_008`); a VAE's `Recon`, `KL` and `Phys` terms
 #: without their total (`ca_006`). Batches `cd` to `ci`: a loss column empty on every line (`ce_014`,
 #: NaN written by pandas); GANs (`cf_002`, `cf_010`, `cf_012`); a self-supervised log whose terms
-#: name no loss (`ci_013`, `tr_ssl`, `va_full`).
+#: name no loss (`ci_013`, `tr_ssl`, `va_full`). Batches `cj` to `co`: `Epoch N: value` lines under a
+#: heading that names the loss, two runs one after the other (`cl_003`); a step log of a diffusion
+#: model's `MLoss`/`GLoss` (`cl_016`); a program that prints each name and its value on lines of their
+#: own (`cm_006`); GANs (`cn_001`, `cn_013`); cross-validation folds, each with its records
+#: (`co_005`).
 #: (Read since they were scored: a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
 #: and `rmse` without a `loss`, two training phases side by side, the tables of numbers without
 #: a header in `NAMED_COLUMNS`, a JSON history that its repository holds cut off, `az_018`,
-#: whose lists before the cut are read, and a Rust program's list of floats, `bt_003`, read as
-#: the training loss as a JSON list of numbers is.)
+#: whose lists before the cut are read, a Rust program's list of floats, `bt_003`, read as
+#: the training loss as a JSON list of numbers is, and a stock forecaster's summary whose one
+#: history sits beside lists of names, `co_019`.)
 REFUSED = (
     "aa_016.csv",
     "ac_004.txt",
@@ -89,6 +94,12 @@ REFUSED = (
     "cf_010.log",
     "cf_012.log",
     "ci_013.txt",
+    "cl_003.txt",
+    "cl_016.txt",
+    "cm_006.log",
+    "cn_001.csv",
+    "cn_013.csv",
+    "co_005.json",
     "f_040.csv",
     "m_010.csv",
     "n_019.log",

@@ -70,6 +70,23 @@ def test_a_metric_logged_as_nan_is_not_recorded_there():
     assert "dice" not in curves.values  # never recorded: a placeholder column
 
 
+def test_epochs_before_the_first_training_loss_are_left_out_and_a_written_nan_is_kept(tmp_path):
+    # A published Trainer log (cn_010): the training loss logged every so many steps, empty in the
+    # first three rows; read as NaN, the run "diverged at epoch 1".
+    path = tmp_path / "training_metrics.csv"
+    rows = [("", 2.37), ("", 1.33), ("", 0.72), ("1.6588", 0.39), ("1.6588", 0.23), ("0.2589", 0.16)]
+    path.write_text(
+        "epoch,train_loss,eval_loss\n" + "".join(f"{e},{a},{b}\n" for e, (a, b) in enumerate(rows, 1))
+    )
+    curves = read_curves(path)
+    assert curves.epochs.tolist() == [3, 4, 5] and curves.values["val_loss"].tolist() == [0.39, 0.23, 0.16]
+    assert "left out epochs 1–3: no training loss was recorded there." in curves.notes
+    assert "diverged" not in diagnose(str(path)).kinds
+    # A loss written as `nan` was recorded: the run diverged at once.
+    path.write_text(path.read_text().replace("1,,", "1,nan,"))
+    assert len(read_curves(path)) == 6 and diagnose(str(path)).primary.kind == "diverged"
+
+
 def test_keras_2_lr_key_is_read_as_the_learning_rate():
     assert read_curves({"loss": [1.0, 0.9], "lr": [0.01, 0.001]}).learning_rate_at(1) == 0.001
 

@@ -474,6 +474,34 @@ def test_training_phases_logged_side_by_side_read_the_last(tmp_path):
     ]
 
 
+def test_an_evaluation_run_under_a_set_word_with_its_own_validation_is_a_later_run(tmp_path):
+    # A published history (cj_009): a final run's `loss` and `accuracy` (no validation), beside an
+    # evaluation run under `eval_` with its own `eval_val_loss`, and the class names. `eval_loss`
+    # is that run's training loss, not a validation loss.
+    history = {
+        "accuracy": [0.03, 0.5, 0.9, 0.99],
+        "loss": [3.7, 2.0, 0.4, 0.05],
+        "eval_accuracy": [0.04, 0.6, 0.95],
+        "eval_val_accuracy": [0.02, 0.5, 0.57],
+        "eval_loss": [3.7, 1.5, 0.3],
+        "eval_val_loss": [3.6, 2.2, 2.9],
+        "final_val_loss": 2.2,
+        "classes": ["about_bot", "alien_life", "asteroids"],
+    }
+    path = tmp_path / "training_history.json"
+    path.write_text(json.dumps(history))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [3.7, 1.5, 0.3]
+    assert curves.values["val_loss"].tolist() == [3.6, 2.2, 2.9]
+    assert "the columns named with 'eval_' (after the same names without it)" in curves.notes[0]
+    # Without its own validation, `eval_loss` beside `loss` is still a set scored each epoch.
+    del history["eval_val_loss"], history["eval_val_accuracy"]
+    history["eval_loss"].append(0.2)
+    history["eval_accuracy"].append(0.96)
+    path.write_text(json.dumps(history))
+    assert read_curves(path).values["val_loss"].tolist() == [3.7, 1.5, 0.3, 0.2]
+
+
 def test_a_second_phase_under_a_prefix_after_the_first_is_read(tmp_path):
     # A published history: `loss`, `val_loss`, … of training, then the same names under
     # `fine_tune_` for the fine-tuning that followed, and the test scores as single numbers.
@@ -1385,6 +1413,23 @@ def test_one_history_nested_beside_an_evaluation_is_read(tmp_path):
     # Two nested histories are phases (or sets), read as before.
     path.write_text(json.dumps({"phase1": history, "phase2": history}))
     assert "last of 2 training phases" in read_curves(path).notes[0]
+
+
+def test_one_history_beside_lists_of_names_is_read_with_its_test_losses(tmp_path):
+    # A published summary (co_019): a boosted model's scores and its feature names, the tickers,
+    # and an LSTM's `train_losses` and `test_losses` (a test set scored each epoch).
+    path = tmp_path / "training_metrics.json"
+    summary = {
+        "tickers": ["SPY", "TLT", "EFA"],
+        "xgboost": {"test_mse": 0.0002, "feature_names": ["SPY_ma_200d", "TLT_ma_50d"]},
+        "lstm": {"train_losses": [2.0, 1.5, 1.42], "test_losses": [2.9, 2.5, 2.44], "best_test_loss": 2.44},
+        "config": {"lstm_epochs": 3},
+    }
+    path.write_text(json.dumps(summary))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [2.0, 1.5, 1.42]
+    assert curves.values["val_loss"].tolist() == [2.9, 2.5, 2.44]
+    assert curves.notes[0] == "read the per-epoch lists under 'lstm' (the rest holds no curves)."
 
 
 def test_phases_named_with_a_set_word_are_phases_not_sets(tmp_path):

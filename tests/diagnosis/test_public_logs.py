@@ -255,8 +255,10 @@ LATER_BATCHES = {
     # Collected after the twelfth revision's changes (`aq`: 20 CSV and text logs; before they
     # were scored the reader learned a table set out with spaces and `val_log_loss` as the
     # validation loss): 12/20 when first scored (10/20 with the rules and reader of the session's
-    # start, which refused two); not revised on.
-    "heldout42": (12, 20, 18),
+    # start, which refused two); not revised on. (Defensible 17 since training-loss ripples near
+    # the floor beside a calm validation loss are no jumps: `aq_016`, read overfitting with
+    # unstable second, went from unstable to still improving.)
+    "heldout42": (12, 20, 17),
     # Collected with it (`ar`: 20 JSON histories; the reader learned a Trainer log whose training
     # loss is logged less often than its evaluations before they were scored): 14/20 when first
     # scored (13/20 with the rules and reader of the session's start); not revised on (one more
@@ -469,8 +471,32 @@ LATER_BATCHES = {
     # headerless table is read with the columns its code writes): 10/20 (10/20); a log that names
     # no loss is refused.
     "heldout86": (10, 20, 12),
+    # Batches `cj` to `co`, collected after the twentieth revision and scored once before anything
+    # was revised on them, with the reader as it stood once it read their formats (in brackets:
+    # with the rules and reader of the session's start). `cj` (20 JSON histories): 7/20 (7/20).
+    # Then an evaluation run under `eval_` with its own `eval_val_loss` is read as a later run
+    # (`cj_009`, both readers: overfitting, clear, as found), and a loss at ln 2 without a declared
+    # loss is not learning (`cj_019`, both: not learning, clear): 9/20.
+    "heldout87": (9, 20, 15),
+    # `ck` (20 CSV tables): 12/20 (12/20).
+    "heldout88": (12, 20, 16),
+    # `cl` (20 text logs): 13/20 (13/20); two are refused.
+    "heldout89": (13, 20, 15),
+    # `cm` (10 printed logs; the reader learned a table printed below a long preamble): 4/10
+    # (3/10); one is refused. Then training-loss ripples near the floor beside a calm validation
+    # loss are no jumps (`cm_001`, both readers: overfitting, clear, as found): 5/10.
+    "heldout90": (5, 10, 7),
+    # `cn` (20 CSV tables): 7/20 (7/20); two GANs are refused. Then a gap grown within a small
+    # set's sampling noise is no overfitting (`cn_009`, both readers: healthy, as found), and the
+    # epochs before the first training loss a logger wrote are left out (`cn_010`, read diverged
+    # from empty cells; both readers: healthy, with still improving second, as found): 8/20.
+    "heldout91": (8, 20, 13),
+    # `co` (19 JSON histories; the reader learned a history saved in a list of one, two models
+    # each with its sets' records, and `train_l1`): 7/19 (6/19); one is refused, and one
+    # (`co_019`, a forecaster's summary whose history sits beside lists of names) is read since.
+    "heldout92": (7, 19, 12),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout86`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout92`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -492,9 +518,9 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (61/108 on the last six batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (54/109 on the last six batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(81, 87))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(87, 93))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
@@ -577,8 +603,14 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_four_k
     # last third of the run), and a resumed log (epochs 39 to 80, `ci_003`) as flat after its first
     # epoch, which the log does not hold. One is left, `unstable`: training-loss jumps of up to
     # 270% on about 50 images in batches of 8 (`ci_008`, no training accuracy to count them by).
+    # Batches `cj` to `co` added three; two left: a gap between the accuracies grown by two images
+    # of 60 (`cn_009`: within the set's sampling noise), and a Trainer log whose first rows hold no
+    # training loss yet (`cn_010`: empty cells are no NaN). One is left, `unstable`: validation
+    # jumps of 59% and 19% at epochs 9 and 11 of 17 at 99% accuracy, calm over the last four
+    # (`ck_020`; too few calm epochs to count as settled). And `ad_013` left: its training-loss
+    # jumps (0.060 to 0.124 on about 300 images) stay below a quarter of its first loss while the
+    # validation loss is calm: ripples near the floor.
     assert flagged == [
-        "ad_013.json",
         "af_013.json",
         "ag_009.csv",
         "ah_017.json",
@@ -592,6 +624,7 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_four_k
         "bb_016.json",
         "cb_016.json",
         "ci_008.txt",
+        "ck_020.csv",
         "d_019.csv",
         "n_016.json",
         "n_017.json",
@@ -672,10 +705,14 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # overfitting move from still improving to healthy, not noted. Then a validation accuracy
         # that stalled within its sampling noise while the accuracy gap opened is overfitting:
         # four runs read overfitting and called healthy are found, two of them noted (`aw_020`,
-        # `t_016`).
-        "still_improving": (20, 73, 45, 449),
-        "overfitting": (26, 74, 55, 449),
-        "unstable": (8, 31, 34, 449),
+        # `t_016`). Then batches `cj` to `co`, with this revision's changes: 15 more runs read
+        # healthy are called healthy, with one more false still-improving note and three more false
+        # overfitting notes among them, one fewer false unstable note (training-loss ripples near
+        # the floor are no jumps); two more read still improving (one noted), six read overfitting
+        # (five noted).
+        "still_improving": (21, 75, 46, 464),
+        "overfitting": (31, 80, 58, 464),
+        "unstable": (8, 31, 33, 464),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -460,6 +460,35 @@ def test_a_validation_accuracy_stalled_within_its_sampling_noise_while_the_gap_o
     assert "overfitting" not in diagnose(history).kinds
 
 
+def test_a_gap_grown_within_a_small_sets_sampling_noise_is_not_overfitting(tmp_path):
+    # A published log (cn_009, both readers: healthy): 60 validation images, no validation loss;
+    # validation accuracy 0.867 at epoch 7, then 0.833 three times (two images) while training
+    # accuracy reached 0.90: the gap grew 0.024, half a standard error on 60 images.
+    finding = diagnose(str(PUBLIC_LOGS / "cn_009.csv")).primary
+    assert finding.kind == "healthy"
+    n = 10
+    history = {
+        "loss": np.geomspace(1.2, 0.36, n).tolist(),
+        "accuracy": [0.49, 0.76, 0.83, 0.84, 0.88, 0.896, 0.893, 0.896, 0.929, 0.904],
+        "val_accuracy": [
+            38 / 60,
+            46 / 60,
+            49 / 60,
+            50 / 60,
+            50 / 60,
+            51 / 60,
+            52 / 60,
+            50 / 60,
+            50 / 60,
+            50 / 60,
+        ],
+    }
+    assert "overfitting" not in diagnose(history).kinds
+    # The same run on 6,000 images (steps that count no samples): the gap's growth is beyond noise.
+    history["val_accuracy"] = [value + 0.0001 * (i % 3) for i, value in enumerate(history["val_accuracy"])]
+    assert diagnose(history).primary.kind == "overfitting"
+
+
 def test_an_accuracy_printed_to_two_decimals_does_not_count_its_set_by_the_printing():
     # A review's run: a 10,000-image validation accuracy printed to two decimals, rising 0.84 ->
     # 0.90 and tied at its best over the last three epochs, its loss flat. Read as steps of 1/100,
@@ -723,6 +752,28 @@ def test_a_loss_flat_after_its_first_epoch_with_no_metric_gain_is_not_learning()
     # A loss that fell 6% after its first epoch is moving (slowly: judged by the other rules).
     moving = {"loss": [2.49 - 0.015 * i - (0.2 if i else 0) for i in range(10)], "val_loss": run["val_loss"]}
     assert "not_learning" not in diagnose(moving).kinds
+
+
+def test_a_loss_that_sits_at_ln_2_without_a_declared_loss_is_not_learning():
+    # A published binary classifier (cj_019): no loss declared, both losses at 0.67-0.71 for 41
+    # epochs while a small set's accuracies swing; the training loss fell 5%, with accuracy
+    # rising 0.3 on 80 images, so "flat after its first epoch" does not see it.
+    rng = np.random.default_rng(1)
+    loss = 0.705 - 0.03 * np.linspace(0, 1, 41) + rng.normal(0, 0.005, 41)
+    val = 0.691 - 0.012 * np.linspace(0, 1, 41) ** 3 + rng.normal(0, 0.001, 41)
+    accuracy = np.clip(0.3 + 0.35 * np.linspace(0, 1, 41) + rng.normal(0, 0.05, 41), 0, 1)
+    run = {"loss": loss, "accuracy": accuracy, "val_loss": val, "val_accuracy": 0.5 + rng.normal(0, 0.08, 41)}
+    finding = diagnose(run).primary
+    assert finding.kind == "not_learning" and finding.evidence["guessed_classes"] == 2
+    assert "within 5% of 0.6931 at every epoch: ln 2" in finding.summary
+    # The same shape at 1.8 (no class count of 2 to 4 fits it; ln 6 = 1.79 would, as would a
+    # regression's error) is not read as a guess.
+    assert "not_learning" not in diagnose({**run, "loss": loss * 2.6, "val_loss": val * 2.6}).kinds
+    # Nor is a loss that left the band: a fall of 10% below ln 2 learned.
+    fell = np.concatenate([loss[:30], np.linspace(0.66, 0.6, 11)])
+    assert "not_learning" not in diagnose({**run, "loss": fell, "val_loss": fell + 0.01}).kinds
+    # Nor one beside an AUC that shows the classes told apart.
+    assert "not_learning" not in diagnose({**run, "val_auc": np.linspace(0.6, 0.85, 41)}).kinds
 
 
 def test_a_log_that_begins_later_in_training_is_not_judged_flat_after_its_first_epoch(tmp_path):
@@ -1924,10 +1975,12 @@ def test_a_validation_roc_auc_that_never_clears_0_6_is_not_learning():
     # A validation AUC that reaches 0.62 (smoothed) ranks better than a coin: no finding of it.
     run["val_auc"] = np.linspace(0.55, 0.63, n).round(4).tolist()
     assert diagnose(run).primary.kind != "not_learning"
-    # A precision-recall AUC's chance level is the positives' share: 0.3 there says nothing.
+    # A precision-recall AUC's chance level is the positives' share: 0.3 there says nothing. (Both
+    # losses sit within 5% of ln 2 at every epoch, which says not learning by itself.)
     run["val_pr_auc"] = [0.3] * n
     del run["val_auc"]
-    assert diagnose(run).primary.kind != "not_learning"
+    finding = diagnose(run).primary
+    assert finding.evidence.get("metric") != "val_pr_auc" and finding.evidence.get("guessed_classes") == 2
 
 
 def test_only_a_validation_accuracy_still_tells_a_poor_level():

@@ -265,7 +265,7 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         for name in names:  # evaluated on the test set each epoch, and no validation set
             target = keras_name(name)
             if target.startswith("test_") and len(target) > len("test_"):
-                renames[name] = "val_" + target[len("test_") :]
+                renames[name] = "val_" + _unaveraged(target[len("test_") :])  # `test_losses`
                 taken.add(renames[name])
         if not keras_style:
             _validation_measure(names, renames, taken)  # `train_nll` beside `test_nll`
@@ -483,6 +483,11 @@ def _is_column(values: object) -> bool:
     return isinstance(values, Sized) and not isinstance(values, str | bytes | dict)
 
 
+def is_text_list(values: object) -> bool:
+    """Whether `values` is a list of strings (`"classes": ["cat", "dog"]`), not a curve."""
+    return isinstance(values, list) and bool(values) and all(isinstance(value, str) for value in values)
+
+
 def _empty(values: object) -> bool:
     """Whether `values` is a list (or another sized column) of nothing; a scalar beside the lists
     (`"best_epoch": 3`) is not."""
@@ -504,7 +509,9 @@ def keras_named(columns: dict) -> tuple[dict[str, object], str | None]:
         read the last of 2 training phases logged side by side ('p1_', 'p2_'): the columns of 'p2_', ...
     """
     names = [str(key) for key in columns]
-    later = _later_phase(names)  # `loss`, `val_loss`, … then `fine_tune_loss`, `fine_tune_val_loss`, …
+    # `loss`, `val_loss`, … then `fine_tune_loss`, `fine_tune_val_loss`, … (a list of class names
+    # beside them is no column of either).
+    later = _later_phase([str(key) for key, value in columns.items() if not is_text_list(value)])
     phases = [] if later is not None else _phases(names)
     if later is not None:
         columns = {
@@ -589,10 +596,12 @@ def _later_phase(names: list[str]) -> str | None:
     if len(prefixes) != 1:
         return None
     prefix = prefixes[0]
-    if prefix in _SET_NAMES:
+    if prefix in _SET_NAMES and prefix + "val_loss" not in names:
         return None  # `loss` beside `test_loss`: a set scored each epoch, not a later phase
     later = {name[len(prefix) :] for name in rest if name.startswith(prefix)}
-    if len(later) != len(rest) or later != {name for name in first if keras_name(name) != "epoch"}:
+    earlier = {name for name in first if keras_name(name) != "epoch"}
+    # The later phase may add validation twins of the first's names (`eval_val_loss`).
+    if len(later) != len(rest) or not earlier <= later <= earlier | {f"val_{name}" for name in earlier}:
         return None
     return prefix if names.index("loss") < names.index(prefix + "loss") else None
 

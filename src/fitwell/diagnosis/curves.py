@@ -216,7 +216,7 @@ def read_curves(run: Any, columns: Sequence[str] | None = None) -> Curves:
         ValueError: When there is no `loss` curve, or the lists cannot be aligned; for `columns`
             with a run that is not a CSV file without a header.
     """
-    read = _without_best_so_far(_without_empty_epochs(_read_any(run, columns)))
+    read = _without_best_so_far(_without_empty_epochs(_from_the_first_training_loss(_read_any(run, columns))))
     return _fractions_not_percents(_without_placeholder_zeros(read))
 
 
@@ -268,6 +268,30 @@ def _read_path(path: str, columns: Sequence[str] | None) -> Curves:
     else:
         curves = _from_columns(log.columns, log.epochs, source=path)
     return replace(curves, notes=tuple(log.notes))
+
+
+def _from_the_first_training_loss(curves: Curves) -> Curves:
+    """The epochs before the first recorded training loss left out, with a note: a logger that
+    writes the training loss every so many steps had written none yet (Hugging Face `Trainer`'s
+    rows carry the last one logged; the first rows have none). An empty cell there is no NaN of a
+    diverged run: a NaN is written as `nan`, or read from a list as one."""
+    recorded = curves.recorded["loss"]
+    first = int(np.argmax(recorded))
+    if first == 0:
+        return curves
+    kept = slice(first, None)
+    shown = [int(epoch) + 1 for epoch in curves.epochs[:first]]
+    listed = f"{shown[0]}" if first == 1 else f"{shown[0]}–{shown[-1]}"
+    return replace(
+        curves,
+        epochs=curves.epochs[kept],
+        values={key: column[kept] for key, column in curves.values.items()},
+        recorded={key: mask[kept] for key, mask in curves.recorded.items()},
+        notes=(
+            *curves.notes,
+            f"left out epoch{'s' if first > 1 else ''} {listed}: no training loss was recorded there.",
+        ),
+    )
 
 
 def _without_empty_epochs(curves: Curves) -> Curves:

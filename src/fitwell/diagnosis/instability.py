@@ -205,6 +205,8 @@ def _jumps(run: RunView) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                 run, excursions(run.val_loss, relative=th.val_spike_relative, floor=floor)
             ),
         ).astype(int)
+    if run.has_val and not len(val):  # ripples near the floor, validation calm (`spike_near_floor`)
+        train = train[run.loss[train] >= th.spike_near_floor * float(abs(run.loss[0]))]
     return train, val, sharp
 
 

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from fitwell.diagnosis.adversarial import is_adversarial
-from fitwell.diagnosis.column_names import SET_WORDS, keras_names
+from fitwell.diagnosis.column_names import SET_WORDS, is_text_list, keras_names
 
 __all__ = [
     "JSON_LINES_NOTE",
@@ -286,16 +286,22 @@ def _one_history_inside(data: Mapping) -> str | None:
     """The key of the one nested mapping of per-epoch lists, when nothing else in `data` is a
     list of several values (`{"final_eval": {"val_acc": 0.83}, "training_history": {"epoch":
     [...], "train_loss": [...]}}`); else None (two such mappings are phases, or sets)."""
-    if any(isinstance(value, list) and len(value) > 1 for value in data.values()):
+    if any(_several(value) for value in data.values()):
         return None
     found = [
         key
         for key, value in data.items()
         if isinstance(value, Mapping)
         and not _indexed(value)
-        and any(isinstance(item, list) and len(item) > 1 for item in value.values())
+        and any(_several(item) for item in value.values())
     ]
     return found[0] if len(found) == 1 else None
+
+
+def _several(value: Any) -> bool:
+    """Whether `value` is a list of several values that may be a curve (not names: `tickers`,
+    `feature_names`)."""
+    return isinstance(value, list) and len(value) > 1 and not is_text_list(value)
 
 
 def _records_of(data: Mapping) -> tuple[Any, str]:

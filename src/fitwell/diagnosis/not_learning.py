@@ -52,6 +52,7 @@ def check_not_learning(run: RunView) -> Finding | None:
                 if score_shows_learning(run) or _accuracy_rose_above_chance(run)
                 else _flat_after_first_epoch(run)
             )
+            or _at_a_coins_loss(run)
         )
         if found is None:
             return None
@@ -297,6 +298,35 @@ def _frozen_loss(run: RunView) -> tuple[dict, str] | None:
         f"loss was {held} at each of the last {frozen} epochs, above the {format_number(before)} it had "
         "reached: the outputs stopped changing (a dead or collapsed model).",
     )
+
+
+#: The class counts whose uniform guess (`ln C`) marks a loss of no declared kind as a cross-entropy
+#: at chance: above 4 classes, the values within `not_learning_margin` of some `ln C` cover nearly
+#: every value from 1.0 to 2.4, which says nothing.
+_GUESSED_CLASS_COUNTS = (2, 3, 4)
+
+
+def _at_a_coins_loss(run: RunView) -> tuple[dict, str] | None:
+    """`(evidence, summary)` when no loss was declared, and the training loss and the validation
+    loss stayed within `not_learning_margin` of `ln C` (C of 2 to 4; 0.693 for two classes) at
+    every epoch, at least 5: the cross-entropy of a uniform guess, which a run that learned leaves
+    (a binary classifier at 0.67–0.71 for 41 epochs, `cj_019`)."""
+    if run.reference or score_shows_learning(run) or run.n < 5:
+        return None
+    curves = [run.loss, run.val_loss] if run.has_val else [run.loss]
+    values = np.concatenate([curve[np.isfinite(curve)] for curve in curves])
+    margin = run.thresholds.not_learning_margin
+    for classes in _GUESSED_CLASS_COUNTS:
+        chance = float(np.log(classes))
+        if len(values) and bool(np.all(np.abs(values / chance - 1.0) < margin)):
+            names = " and ".join(["loss", "val_loss"][: len(curves)])
+            return (
+                {"curve": "loss", "chance_loss": chance, "guessed_classes": classes},
+                f"{names} stayed within {100 * margin:g}% of {chance:.4f} at every epoch: ln {classes}, the "
+                f"cross-entropy of a uniform guess over {classes} classes (no loss was declared; pass loss= "
+                "and num_classes= to judge against the labels' own baseline).",
+            )
+    return None
 
 
 def _logged_step(value: float) -> float:

@@ -271,9 +271,25 @@ def _metric_stalled_with_growing_gap(run: RunView) -> tuple[int, float, float] |
         return None if value is None or not np.isfinite(value) else float(value - watched.logged(index))
 
     then, now = lead(since), lead(len(watched.values) - 1)
-    if then is None or now is None or now < th.overfit_metric_gap or now <= then + _GAP_GROWTH:
+    if (
+        then is None
+        or now is None
+        or now < th.overfit_metric_gap
+        or now <= then + _gap_growth(watched.values)
+    ):
         return None
     return since, then, now
+
+
+def _gap_growth(scores: np.ndarray) -> float:
+    """How much a gap must grow to count: `_GAP_GROWTH`, or on a set so small that its score's
+    steps count its samples, one standard error of the score at its end level (on 60 images at
+    0.83, 0.048: a gap grown by two images is the set's sampling noise)."""
+    samples = stats.exact_sample_count(scores)
+    if samples is None:
+        return _GAP_GROWTH
+    level = float(np.clip(scores[-1], 0.0, 1.0))
+    return max(_GAP_GROWTH, float(np.sqrt(level * (1.0 - level) / samples)))
 
 
 def _metric_stall_finding(
