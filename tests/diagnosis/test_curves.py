@@ -87,6 +87,28 @@ def test_epochs_before_the_first_training_loss_are_left_out_and_a_written_nan_is
     assert len(read_curves(path)) == 6 and diagnose(str(path)).primary.kind == "diverged"
 
 
+def test_a_validation_loss_held_at_0_until_validation_ran_is_not_recorded_there():
+    # A published Ultralytics log (ck_005): validation switched off until the last epoch, every
+    # validation column 0 before it; read as measured, the validation loss at "0% of the training
+    # loss" made the run suspicious.
+    history = {
+        "loss": [9.19, 8.5, 8.0, 7.7, 7.44, 7.3, 7.1, 6.92, 7.16, 6.98],
+        "val_loss": [0.0] * 9 + [7.29],
+        "val_map": [0.0] * 9 + [0.03],
+    }
+    curves = read_curves(history)
+    assert curves.recorded["val_loss"].tolist() == [False] * 9 + [True]
+    assert curves.recorded["val_map"].tolist() == [False] * 9 + [True]
+    assert curves.notes[0] == (
+        "read 'val_loss' as not recorded at epochs 1–9, where the log holds 0 before its first value above 0 "
+        "(validation did not run)."
+    )
+    assert "suspicious_validation" not in diagnose(history).kinds
+    # A validation loss of 0 at every epoch, or one that reaches 0 after its start, is a measurement.
+    assert read_curves({**history, "val_loss": [0.0] * 10}).recorded["val_loss"].all()
+    assert read_curves({**history, "val_loss": [0.5, 0.2] + [0.0] * 8}).recorded["val_loss"].all()
+
+
 def test_keras_2_lr_key_is_read_as_the_learning_rate():
     assert read_curves({"loss": [1.0, 0.9], "lr": [0.01, 0.001]}).learning_rate_at(1) == 0.001
 

@@ -1415,6 +1415,23 @@ def test_one_history_nested_beside_an_evaluation_is_read(tmp_path):
     assert "last of 2 training phases" in read_curves(path).notes[0]
 
 
+def test_epoch_summaries_beside_each_batchs_records_are_read_not_the_batches(tmp_path):
+    # A published profile (co_014): `epoch_summaries` (one record per epoch, `avg_loss`) beside
+    # `batch_metrics` (one per batch); read as two runs side by side, the batches' losses were the
+    # curve, 16 runs interleaved.
+    path = tmp_path / "training_metrics.json"
+    summaries = [
+        {"epoch": e, "avg_loss": loss, "epoch_time_sec": 6.0} for e, loss in enumerate([0.82, 0.8, 0.79], 1)
+    ]
+    batches = [{"epoch": e, "batch": b, "loss": 0.8 + 0.01 * b} for e in (1, 2, 3) for b in range(16)]
+    path.write_text(
+        json.dumps({"config": {"epochs": 3}, "epoch_summaries": summaries, "batch_metrics": batches})
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.82, 0.8, 0.79]
+    assert "read a JSON list of 3 per-epoch records under 'epoch_summaries'" in curves.notes[0]
+
+
 def test_one_history_beside_lists_of_names_is_read_with_its_test_losses(tmp_path):
     # A published summary (co_019): a boosted model's scores and its feature names, the tickers,
     # and an LSTM's `train_losses` and `test_losses` (a test set scored each epoch).

@@ -478,7 +478,9 @@ LATER_BATCHES = {
     # (`cj_009`, both readers: overfitting, clear, as found), and a loss at ln 2 without a declared
     # loss is not learning (`cj_019`, both: not learning, clear): 9/20.
     "heldout87": (9, 20, 15),
-    # `ck` (20 CSV tables): 12/20 (12/20).
+    # `ck` (20 CSV tables): 12/20 (12/20). (An Ultralytics log's validation columns held at 0 until
+    # the last epoch, `ck_005`, are read as not recorded there since: it is no longer
+    # suspicious_validation, but healthy; both readers: still improving.)
     "heldout88": (12, 20, 16),
     # `cl` (20 text logs): 13/20 (13/20); two are refused.
     "heldout89": (13, 20, 15),
@@ -494,7 +496,10 @@ LATER_BATCHES = {
     # `co` (19 JSON histories; the reader learned a history saved in a list of one, two models
     # each with its sets' records, and `train_l1`): 7/19 (6/19); one is refused, and one
     # (`co_019`, a forecaster's summary whose history sits beside lists of names) is read since.
-    "heldout92": (7, 19, 12),
+    # Then per-epoch summaries beside each batch's records are read, not the batches (`co_014`,
+    # both readers: not learning, clear, as found), and a weighted cross-entropy above chance from
+    # its first epoch that fell is no divergence (`co_018`, read not learning, as found): 9/19.
+    "heldout92": (9, 19, 14),
 }
 #: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout92`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
@@ -518,7 +523,7 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (54/109 on the last six batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (56/109 on the last six batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     scores = [_right(results, split) for split in (f"heldout{n}" for n in range(87, 93))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
@@ -709,8 +714,9 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # healthy are called healthy, with one more false still-improving note and three more false
         # overfitting notes among them, one fewer false unstable note (training-loss ripples near
         # the floor are no jumps); two more read still improving (one noted), six read overfitting
-        # (five noted).
-        "still_improving": (21, 75, 46, 464),
+        # (five noted). Then an Ultralytics log whose validation columns hold 0 until validation
+        # ran is no longer suspicious but healthy, not noted (`ck_005`, read still improving).
+        "still_improving": (21, 76, 46, 464),
         "overfitting": (31, 80, 58, 464),
         "unstable": (8, 31, 33, 464),
     }

@@ -49,6 +49,26 @@ def test_loss_far_above_chance_is_diverged():
     assert kinds({"loss": [14.2, 14.6, 14.6, 14.6, 14.6], "val_loss": [14.5] * 5})[0] == "diverged"
 
 
+def test_a_loss_above_chance_from_its_first_epoch_that_fell_is_not_diverged():
+    # A published segmentation log (co_018): a class-weighted 4-class cross-entropy that began at
+    # 3.86 (2.8 x ln 4) and fell to 2.96, never near the chance level; both readers: not learning
+    # (or underfitting), no divergence. Judged against chance, it never got clearly below it.
+    rng = np.random.default_rng(2)
+    loss = 2.95 + 0.9 * np.exp(-np.arange(31) / 4) + rng.normal(0, 0.05, 31)
+    run = {"loss": loss, "val_loss": loss + rng.normal(0, 0.2, 31)}
+    declared = {"loss": "sparse_categorical_crossentropy", "num_classes": 4}
+    finding = diagnose(run, **declared).primary
+    assert (
+        finding.kind == "not_learning" and "never got clearly below the chance level ln(4)" in finding.summary
+    )
+    # A first epoch already 10x the chance level is an explosion at once: diverged.
+    exploded = {**run, "loss": np.concatenate([[15.0], loss[1:]])}
+    assert diagnose(exploded, **declared).primary.kind == "diverged"
+    # So is a loss that came near the chance level and then climbed away from it.
+    climbed = {**run, "loss": np.concatenate([np.linspace(1.6, 1.45, 10), np.linspace(1.6, 3.0, 21)])}
+    assert diagnose(climbed, **declared).primary.kind == "diverged"
+
+
 def test_a_validation_loss_thrown_far_above_its_start_and_the_training_loss_is_diverged_without_chance():
     # A published log: training stuck near ln(10) while the validation loss climbed from 2.4 to ~80.
     loss = [2.30, 2.29, 2.28, 2.28, 2.27, 2.27, 2.26, 2.26]

@@ -217,7 +217,7 @@ def read_curves(run: Any, columns: Sequence[str] | None = None) -> Curves:
             with a run that is not a CSV file without a header.
     """
     read = _without_best_so_far(_without_empty_epochs(_from_the_first_training_loss(_read_any(run, columns))))
-    return _fractions_not_percents(_without_placeholder_zeros(read))
+    return _fractions_not_percents(_without_placeholder_zeros(_without_unrun_validation(read)))
 
 
 def _read_any(run: Any, columns: Sequence[str] | None = None) -> Curves:
@@ -353,6 +353,37 @@ def _is_best_so_far(key: str) -> bool:
     if words[0] in ("val", "test") and len(words) > 1:
         words = words[1:]
     return words[0] == "best" or words[-1] == "best" or words[:2] == ["is", "best"]
+
+
+def _without_unrun_validation(curves: Curves) -> Curves:
+    """A validation loss of exactly 0 at its first epochs, above 0 at every one after, read as not
+    recorded there, with a note: the placeholder of a trainer whose validation was switched off
+    until the last epoch (Ultralytics writes 0 for every validation column then). No model's
+    validation loss is exactly 0 before it is above 0 for the rest of the run."""
+    if not curves.has("val_loss"):
+        return curves
+    positions = np.flatnonzero(curves.recorded["val_loss"])
+    values = curves.values["val_loss"][positions]
+    zeros = int(np.argmax(values != 0.0)) if bool(np.any(values != 0.0)) else 0
+    if zeros == 0 or not bool(np.all(values[zeros:] > 0.0)):
+        return curves
+    unrun = positions[:zeros]
+    recorded = curves.recorded["val_loss"].copy()
+    recorded[unrun] = False
+    column = curves.values["val_loss"].copy()
+    column[unrun] = np.nan
+    shown = [int(epoch) + 1 for epoch in curves.epochs[unrun]]
+    where = f"epoch {shown[0]}" if len(shown) == 1 else f"epochs {shown[0]}–{shown[-1]}"
+    return replace(
+        curves,
+        values={**curves.values, "val_loss": column},
+        recorded={**curves.recorded, "val_loss": recorded},
+        notes=(
+            *curves.notes,
+            f"read 'val_loss' as not recorded at {where}, where the log holds 0 before its first value above "
+            "0 (validation did not run).",
+        ),
+    )
 
 
 def _without_placeholder_zeros(curves: Curves) -> Curves:

@@ -327,6 +327,8 @@ def _above_chance(run: RunView) -> Finding | None:
     reference, end = run.reference, run.end_loss
     if not reference or end <= run.thresholds.diverge_above_chance * reference or _falling_steadily(run):
         return None
+    if _above_it_from_the_start(run, reference):
+        return None
     what = run.context.describe_reference()
     return Finding(
         "diverged",
@@ -338,6 +340,18 @@ def _above_chance(run: RunView) -> Finding | None:
         f"loss ended at {format_number(float(run.loss[-1]))}, {end / reference:.1f}× {what} "
         "(worse than knowing nothing).",
     )
+
+
+def _above_it_from_the_start(run: RunView, reference: float) -> bool:
+    """Whether the training loss was never near the reference (smoothed, never within
+    `diverge_above_chance` of it), began within `diverge_spike` of it, and ended lower than it
+    began: a loss on another scale than the chance level of a mean (class weights, label
+    smoothing, a sum of terms) or a model that never learned, not one that went astray. A first
+    epoch `diverge_spike` × the reference or more is an explosion at once (a rate of 20 on digits:
+    211 against ln 10)."""
+    th, first = run.thresholds, float(run.loss[0])
+    never_near = float(np.min(run.smooth_loss)) > th.diverge_above_chance * reference
+    return never_near and first < th.diverge_spike * reference and run.end_loss < first
 
 
 def _val_above(run: RunView) -> Finding | None:

@@ -307,18 +307,33 @@ def _several(value: Any) -> bool:
 def _records_of(data: Mapping) -> tuple[Any, str]:
     """`(records, where)`: the per-epoch records of a mapping under `history` or `log_history`, else
     its one list of records beside settings (`{"model": "...", "class_weights": [0.8, 1.4],
-    "epochs": [{"epoch": 1, "train": {...}, "validation": {...}}, ...]}`). `(None, "")` when it
+    "epochs": [{"epoch": 1, "train": {...}, "validation": {...}}, ...]}`; beside a list of each
+    batch's records, `batch_metrics`, the per-epoch one). `(None, "")` when it
     holds two lists of records (one per set, read by `_flattened`) or a list of numbers as long as
     them (per-epoch curves beside them)."""
     if "history" in data or "log_history" in data:
         return data.get("history", data.get("log_history")), ""
     lists = {key: value for key, value in data.items() if isinstance(value, list) and value}
     found = [key for key, value in lists.items() if all(isinstance(record, Mapping) for record in value)]
+    per_epoch = [key for key in found if not _per_batch(lists[key])]
+    if per_epoch and len(per_epoch) < len(found):  # epoch summaries beside each batch's records
+        lists = {key: value for key, value in lists.items() if key in per_epoch or key not in found}
+        found = per_epoch
     if len(found) != 1 or any(
         len(value) == len(lists[found[0]]) for key, value in lists.items() if key != found[0]
     ):
         return None, ""
     return lists[found[0]], f" under {found[0]!r}"
+
+
+#: Keys that number a record within its epoch: a list of such records is the batches', not the epochs'.
+_BATCH_KEYS = frozenset({"batch", "step", "iteration", "iter", "global_step", "batch_idx"})
+
+
+def _per_batch(records: list) -> bool:
+    """Whether every record of a list numbers a batch or step (`{"epoch": 1, "batch": 0, "loss":
+    ...}`): one record per batch, not per epoch."""
+    return all(_BATCH_KEYS & {str(key).lower() for key in record} for record in records)
 
 
 #: Keys a record nests its numbers under without saying anything about them
