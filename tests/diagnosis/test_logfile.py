@@ -493,7 +493,9 @@ def test_an_evaluation_run_under_a_set_word_with_its_own_validation_is_a_later_r
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == [3.7, 1.5, 0.3]
     assert curves.values["val_loss"].tolist() == [3.6, 2.2, 2.9]
-    assert "the columns named with 'eval_' (after the same names without it)" in curves.notes[0]
+    assert curves.notes[0].startswith(
+        "read the run logged under 'eval_', with its own validation ('eval_val_loss')"
+    )
     # Without its own validation, `eval_loss` beside `loss` is still a set scored each epoch.
     del history["eval_val_loss"], history["eval_val_accuracy"]
     history["eval_loss"].append(0.2)
@@ -1430,6 +1432,14 @@ def test_epoch_summaries_beside_each_batchs_records_are_read_not_the_batches(tmp
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == [0.82, 0.8, 0.79]
     assert "read a JSON list of 3 per-epoch records under 'epoch_summaries'" in curves.notes[0]
+
+
+def test_numbers_saved_as_strings_are_a_curve_not_names(tmp_path):
+    # A review's history, dumped with `json.dump(history, default=str)` beside a config.
+    path = tmp_path / "history.json"
+    history = {"loss": ["0.92", "0.61", "0.47"], "val_loss": ["0.75", "0.58", "0.5"]}
+    path.write_text(json.dumps({**history, "config": {"hidden_sizes": [128, 64], "lr": 0.001}}))
+    assert read_curves(path).values["loss"].tolist() == [0.92, 0.61, 0.47]
 
 
 def test_one_history_beside_lists_of_names_is_read_with_its_test_losses(tmp_path):

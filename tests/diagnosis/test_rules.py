@@ -480,6 +480,33 @@ def test_a_validation_accuracy_stalled_within_its_sampling_noise_while_the_gap_o
     assert "overfitting" not in diagnose(history).kinds
 
 
+def test_training_loss_ripples_near_its_floor_beside_a_calm_validation_loss_are_no_jumps():
+    # A published log (cm_001, both readers: overfitting, clear): the training loss fell 0.62 ->
+    # 0.004 with bumps of 2-3x at 0.02-0.10 while the validation loss climbed 0.58 -> 1.34.
+    finding = diagnose(str(PUBLIC_LOGS / "cm_001.log")).primary
+    assert finding.kind == "overfitting"
+    loss = [0.62, 0.47, 0.32, 0.21, 0.14, 0.093, 0.079, 0.10, 0.035, 0.029, 0.035, 0.042, 0.085, 0.10]
+    loss += [0.022, 0.016, 0.039, 0.013, 0.0066, 0.004]
+    val = np.linspace(0.58, 1.34, 20).tolist()
+    assert diagnose({"loss": loss, "val_loss": val}).primary.kind == "overfitting"
+    # Jumps of ten times a floor of 0.05 are no ripples, however far below a start of 2.3 (a
+    # review's run); nor are jumps of a loss that crosses zero, which has no floor.
+    t = np.arange(36)
+    loss = 0.05 + 2.25 * np.exp(-t / 3)
+    val = 0.42 + 1.8 * np.exp(-t / 2.5)
+    for start, top in ((17, 0.48), (23, 0.52), (30, 0.44)):
+        loss[start], loss[start + 1] = top, 0.12
+        val[start] *= 1.08
+        val[start + 1] *= 1.03
+    assert diagnose({"loss": loss, "val_loss": val}).primary.kind == "unstable"
+    val = 0.42 + 1.8 * np.exp(-t / 2.5)
+    negative = 1.5 - 3.5 * (1 - np.exp(-t / 6))
+    for start in (12, 18, 24):
+        negative[start] = 0.2
+        val[start] += 0.15
+    assert diagnose({"loss": negative, "val_loss": val}).primary.kind == "unstable"
+
+
 def test_a_gap_grown_within_a_small_sets_sampling_noise_is_not_overfitting(tmp_path):
     # A published log (cn_009, both readers: healthy): 60 validation images, no validation loss;
     # validation accuracy 0.867 at epoch 7, then 0.833 three times (two images) while training
@@ -781,8 +808,11 @@ def test_a_loss_that_sits_at_ln_2_without_a_declared_loss_is_not_learning():
     rng = np.random.default_rng(1)
     loss = 0.705 - 0.03 * np.linspace(0, 1, 41) + rng.normal(0, 0.005, 41)
     val = 0.691 - 0.012 * np.linspace(0, 1, 41) ** 3 + rng.normal(0, 0.001, 41)
-    accuracy = np.clip(0.3 + 0.35 * np.linspace(0, 1, 41) + rng.normal(0, 0.05, 41), 0, 1)
-    run = {"loss": loss, "accuracy": accuracy, "val_loss": val, "val_accuracy": 0.5 + rng.normal(0, 0.08, 41)}
+    # Accuracies that count their samples (80 training images, 17 validation images) and stay
+    # within their sampling noise of a coin.
+    accuracy = np.round(np.clip(0.3 + 0.3 * np.linspace(0, 1, 41) + rng.normal(0, 0.04, 41), 0, 1) * 80) / 80
+    val_accuracy = np.round((0.5 + rng.normal(0, 0.08, 41)) * 17) / 17
+    run = {"loss": loss, "accuracy": accuracy, "val_loss": val, "val_accuracy": val_accuracy}
     finding = diagnose(run).primary
     assert finding.kind == "not_learning" and finding.evidence["guessed_classes"] == 2
     assert "within 5% of 0.6931 at every epoch: ln 2" in finding.summary
@@ -794,6 +824,13 @@ def test_a_loss_that_sits_at_ln_2_without_a_declared_loss_is_not_learning():
     assert "not_learning" not in diagnose({**run, "loss": fell, "val_loss": fell + 0.01}).kinds
     # Nor one beside an AUC that shows the classes told apart.
     assert "not_learning" not in diagnose({**run, "val_auc": np.linspace(0.6, 0.85, 41)}).kinds
+    # Nor a declared loss of another kind, a regression's metrics, a class count that is not the
+    # guess, or an accuracy well above the guess's chance (a review's runs).
+    assert "not_learning" not in diagnose(run, loss="mse").kinds
+    assert "not_learning" not in diagnose({"loss": loss, "val_loss": val, "val_mae": val * 0.9}).kinds
+    assert "not_learning" not in diagnose(run, num_classes=100).kinds
+    learned = {**run, "accuracy": np.linspace(0.5, 0.75, 41), "val_accuracy": np.linspace(0.5, 0.72, 41)}
+    assert "not_learning" not in diagnose(learned).kinds
 
 
 def test_a_log_that_begins_later_in_training_is_not_judged_flat_after_its_first_epoch(tmp_path):

@@ -484,8 +484,21 @@ def _is_column(values: object) -> bool:
 
 
 def is_text_list(values: object) -> bool:
-    """Whether `values` is a list of strings (`"classes": ["cat", "dog"]`), not a curve."""
-    return isinstance(values, list) and bool(values) and all(isinstance(value, str) for value in values)
+    """Whether `values` is a list of words (`"classes": ["cat", "dog"]`), not a curve: numbers saved
+    as strings (`json.dump(history, default=str)`: `["0.92", "0.61"]`) are a curve."""
+    return (
+        isinstance(values, list)
+        and bool(values)
+        and all(isinstance(value, str) and not _numeric_text(value) for value in values)
+    )
+
+
+def _numeric_text(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _empty(values: object) -> bool:
@@ -526,6 +539,12 @@ def keras_named(columns: dict) -> tuple[dict[str, object], str | None]:
         }
     renames = keras_names(str(key) for key in columns)
     named = {renames.get(str(key), str(key)): value for key, value in columns.items()}
+    if later in _SET_NAMES:  # `eval_loss`, `eval_val_loss`: the run that was validated, whenever it ran
+        return named, (
+            f"read the run logged under {later!r}, with its own validation ({later + 'val_loss'!r}), "
+            "not the one under the same names without the prefix (no validation): its columns, without "
+            "the prefix."
+        )
     if later is not None:
         return named, (
             f"read the last of 2 training phases logged side by side: the columns named with {later!r} "

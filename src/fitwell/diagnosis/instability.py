@@ -205,9 +205,23 @@ def _jumps(run: RunView) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                 run, excursions(run.val_loss, relative=th.val_spike_relative, floor=floor)
             ),
         ).astype(int)
-    if run.has_val and not len(val):  # ripples near the floor, validation calm (`spike_near_floor`)
-        train = train[run.loss[train] >= th.spike_near_floor * float(abs(run.loss[0]))]
+    if run.has_val and not len(val):
+        train = train[~_ripples_near_the_floor(run, train)]
     return train, val, sharp
+
+
+def _ripples_near_the_floor(run: RunView, spikes: np.ndarray) -> np.ndarray:
+    """Which training-loss spikes are ripples at the bottom of the curve (`spike_near_floor`): a
+    top below that share of the first epoch's loss and less than `near_floor_rise` × the lowest
+    loss before it, on a loss that stays above 0 (a loss that crosses zero has no floor to measure
+    against). A jump of ten times a loss that had reached 0.05 is no ripple, however far below its
+    start."""
+    th, loss = run.thresholds, run.loss
+    if not len(spikes) or float(np.min(loss)) <= 0.0:
+        return np.zeros(len(spikes), dtype=bool)
+    lowest_before = np.array([float(np.min(loss[:position])) for position in spikes])
+    tops = loss[spikes]
+    return (tops < th.spike_near_floor * float(loss[0])) & (tops < th.near_floor_rise * lowest_before)
 
 
 def settled(run: RunView) -> tuple[int, int] | None:

@@ -3,6 +3,8 @@ after the first epoch), or the predictions never changed."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from fitwell.diagnosis import stats
@@ -311,13 +313,20 @@ def _at_a_coins_loss(run: RunView) -> tuple[dict, str] | None:
     loss stayed within `not_learning_margin` of `ln C` (C of 2 to 4; 0.693 for two classes) at
     every epoch, at least 5: the cross-entropy of a uniform guess, which a run that learned leaves
     (a binary classifier at 0.67–0.71 for 41 epochs, `cj_019`)."""
-    if run.reference or score_shows_learning(run) or run.n < 5:
+    context = run.context
+    if context.loss_name is not None or run.reference or score_shows_learning(run) or run.n < 5:
+        return None
+    if any("named for what a loss measures" in note for note in run.curves.notes):
+        return None  # `train_mse` read as the loss: a regression's error, not a cross-entropy
+    if any(_REGRESSION_METRIC.fullmatch(key.removeprefix("val_")) for key in run.curves.values):
         return None
     curves = [run.loss, run.val_loss] if run.has_val else [run.loss]
     values = np.concatenate([curve[np.isfinite(curve)] for curve in curves])
     margin = run.thresholds.not_learning_margin
     for classes in _GUESSED_CLASS_COUNTS:
         chance = float(np.log(classes))
+        if context.num_classes not in (None, classes) or _accuracy_beyond_chance(run, 1.0 / classes):
+            continue
         if len(values) and bool(np.all(np.abs(values / chance - 1.0) < margin)):
             names = " and ".join(["loss", "val_loss"][: len(curves)])
             return (
@@ -327,6 +336,31 @@ def _at_a_coins_loss(run: RunView) -> tuple[dict, str] | None:
                 "and num_classes= to judge against the labels' own baseline).",
             )
     return None
+
+
+#: Metrics of a regression: beside them, a loss near 0.69 is an error, not a cross-entropy.
+_REGRESSION_METRIC = re.compile(r"mse|mae|rmse|mape|r2|l1|mean_(?:squared|absolute)_error")
+
+
+def _accuracy_beyond_chance(run: RunView, chance: float) -> bool:
+    """Whether a logged accuracy (training or validation) rose, smoothed, `not_learning_accuracy_margin`
+    above `chance` by more than its set's sampling noise (`not_learning_accuracy_noise` standard
+    errors where its steps count its samples): the model told the classes apart."""
+    th = run.thresholds
+    for key in filter(None, {run.accuracy_key, run.any_val_accuracy_key}):
+        _, values = run.curves.series(key)
+        values = values[np.isfinite(values)]
+        if not len(values) or not stats.is_fraction(values):
+            continue
+        best = float(np.max(stats.median_smooth(values)))
+        samples = stats.exact_sample_count(values)
+        if samples is not None and not stats.printed_to_two_decimals(values):
+            noise = th.not_learning_accuracy_noise * float(np.sqrt(chance * (1.0 - chance) / samples))
+        else:
+            noise = 0.0
+        if best >= chance + max(th.not_learning_accuracy_margin, noise):
+            return True
+    return False
 
 
 def _logged_step(value: float) -> float:

@@ -138,7 +138,7 @@ def accuracy_stalled(run: RunView, train_key: str | None, val_key: str | None) -
     if len(val) < 4 or not stats.is_fraction(val) or not stats.is_fraction(train):
         return None
     samples = estimated_samples(val)
-    if samples is None or _two_decimals(val):
+    if samples is None or stats.printed_to_two_decimals(val):
         return None  # rounded to 0.01, the steps are the printing's, not the set's
     best = len(val) - 1 - int(np.argmax(val[::-1]))  # the last epoch of the best, on a tie
     if best == len(val) - 1:
@@ -171,8 +171,3 @@ def val_loss_no_better_since(run: RunView, position: int) -> bool:
         return False  # (nor when it ends on its lowest: nothing to go back to)
     end = end_level(values, stats.tail_window(len(values), run.thresholds.tail_fraction))
     return end >= float(run.smooth_val_loss[index]) - stats.noise_scale(values)
-
-
-def _two_decimals(values: np.ndarray) -> bool:
-    """Whether every value is a whole number of hundredths: an accuracy printed to two decimals."""
-    return bool(np.all(np.abs(values * 100 - np.round(values * 100)) < 1e-6))

@@ -286,8 +286,8 @@ def _gap_growth(scores: np.ndarray) -> float:
     steps count its samples, one standard error of the score at its end level (on 60 images at
     0.83, 0.048: a gap grown by two images is the set's sampling noise)."""
     samples = stats.exact_sample_count(scores)
-    if samples is None:
-        return _GAP_GROWTH
+    if samples is None or stats.printed_to_two_decimals(scores):
+        return _GAP_GROWTH  # (hundredths count no set: a score printed to two decimals)
     level = float(np.clip(scores[-1], 0.0, 1.0))
     return max(_GAP_GROWTH, float(np.sqrt(level * (1.0 - level) / samples)))
 

@@ -170,6 +170,12 @@ def estimated_samples(accuracies: np.ndarray) -> int | None:
     return samples if samples >= 1 else None  # steps over 1: no accuracy of any set
 
 
+def printed_to_two_decimals(values: np.ndarray) -> bool:
+    """Whether every value is a whole number of hundredths: a score printed to two decimals, whose
+    steps say nothing of its set's size."""
+    return bool(np.all(np.abs(values * 100 - np.round(values * 100)) < 1e-6))
+
+
 def exact_sample_count(accuracies: np.ndarray) -> int | None:
     """The number of samples an accuracy was measured on, when at least three distinct values are
     all whole multiples of `1/N` (to the three digits logs print, which can tell that for `N` up

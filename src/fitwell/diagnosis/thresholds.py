@@ -68,10 +68,12 @@ class Thresholds:
             few batches per epoch), not weights thrown off course.
         spike_unconfirmed: See `val_confirms_spike`.
         spike_near_floor: With validation recorded and not one validation jump, a training-loss
-            spike whose top stays below this fraction of the first epoch's loss does not count:
-            a ripple at the bottom of a curve that fell fourfold or more, beside a calm
-            validation loss, is not what a reader of the plot names unstable (one who sees the
-            validation loss climb meanwhile names the overfitting).
+            spike whose top stays below this fraction of the first epoch's loss (and below
+            `near_floor_rise` × the lowest loss before it) does not count: a ripple at the
+            bottom of a curve that fell fourfold or more, beside a calm validation loss, is not
+            what a reader of the plot names unstable (one who sees the validation loss climb
+            meanwhile names the overfitting).
+        near_floor_rise: See `spike_near_floor`.
         val_spike_relative: A validation spike: a value more than this fraction above
             both its neighbours, or a jump up by more than this fraction that comes back
             down by as much within two epochs (up and back; a steady rise is not
@@ -371,6 +373,7 @@ class Thresholds:
     val_confirms_spike: float = 0.05
     spike_unconfirmed: float = 0.75
     spike_near_floor: float = 0.25
+    near_floor_rise: float = 5.0
     val_spike_relative: float = 0.3
     val_accuracy_noise: float = 3.0
     val_few_mistakes: int = 30
