@@ -83,8 +83,23 @@ def test_epochs_before_the_first_training_loss_are_left_out_and_a_written_nan_is
     assert "left out epochs 1–3: no training loss was recorded there." in curves.notes
     assert "diverged" not in diagnose(str(path)).kinds
     # A loss written as `nan` was recorded: the run diverged at once.
-    path.write_text(path.read_text().replace("1,,", "1,nan,"))
-    assert len(read_curves(path)) == 6 and diagnose(str(path)).primary.kind == "diverged"
+    text = path.read_text()
+    path.write_text(text.replace("1,,", "1,nan,"))
+    assert len(read_curves(path)) == 4 and diagnose(str(path)).primary.kind == "diverged"
+    # An empty row mid-run (q_026; pandas writes NaN so too, but the loss went on from it) and a
+    # loss logged every other epoch beside a validation loss of every epoch: those epochs are left
+    # out, not read as NaN.
+    path.write_text("epoch,train_loss,val_loss\n1,0.37,0.56\n2,0.28,0.41\n3,,\n4,0.37,0.38\n5,0.35,0.36\n")
+    curves = read_curves(path)
+    assert curves.epochs.tolist() == [0, 1, 3, 4] and "left out epoch 3:" in curves.notes[-1]
+    assert "diverged" not in diagnose(str(path)).kinds
+    every_other = {"loss": [1.0, None, 0.6, None, 0.45, None], "val_loss": [1.1, 0.9, 0.75, 0.65, 0.6, 0.58]}
+    curves = read_curves(every_other)
+    assert curves.epochs.tolist() == [0, 2, 4] and "left out 3 epochs, from epoch 2:" in curves.notes[-1]
+    # A DataFrame reads empty cells as NaN: a leading NaN before a finite loss was not logged yet.
+    pandas = pytest.importorskip("pandas")
+    frame = pandas.DataFrame({"loss": [float("nan"), 1.66, 1.66, 0.26], "val_loss": [2.4, 0.39, 0.23, 0.16]})
+    assert read_curves(frame).epochs.tolist() == [1, 2, 3] and "diverged" not in diagnose(frame).kinds
 
 
 def test_a_validation_loss_held_at_0_until_validation_ran_is_not_recorded_there():

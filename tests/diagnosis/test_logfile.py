@@ -1434,6 +1434,18 @@ def test_epoch_summaries_beside_each_batchs_records_are_read_not_the_batches(tmp
     assert "read a JSON list of 3 per-epoch records under 'epoch_summaries'" in curves.notes[0]
 
 
+def test_a_training_set_beside_a_testing_set_is_one_run_not_two_phases(tmp_path):
+    # A review's history: `training` and `testing` nested (or prefixed) side by side. Read as two
+    # phases, the test curve was the training loss.
+    path = tmp_path / "history.json"
+    sets = {"training": {"loss": [1.0, 0.6, 0.4]}, "testing": {"loss": [1.1, 0.8, 0.9]}}
+    for held_out in ("testing", "holdout", "evaluation"):
+        path.write_text(json.dumps({"training": sets["training"], held_out: sets["testing"]}))
+        curves = read_curves(path)
+        assert curves.values["loss"].tolist() == [1.0, 0.6, 0.4], held_out
+        assert not any("phases" in note for note in curves.notes)
+
+
 def test_numbers_saved_as_strings_are_a_curve_not_names(tmp_path):
     # A review's history, dumped with `json.dump(history, default=str)` beside a config.
     path = tmp_path / "history.json"

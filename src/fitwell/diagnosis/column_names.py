@@ -28,6 +28,7 @@ from fitwell.diagnosis.adversarial import is_adversarial, is_network_loss
 
 __all__ = [
     "SET_PREFIXES",
+    "HELD_OUT_WORDS",
     "SET_WORDS",
     "bare_set_losses",
     "is_loss_measure",
@@ -50,6 +51,9 @@ _SET_NAMES = (*_TRAIN_PREFIXES, *_VAL_PREFIXES, "test_")
 #: The words that name a set, as a whole key or a key's first word (`val`, `val_metrics`,
 #: `validate_history`): what nests a set's curves rather than a training phase's.
 SET_WORDS = frozenset({*(prefix.removesuffix("_") for prefix in _SET_NAMES), "validate"})
+#: Held-out sets' names spelled out, which name a set's curves nested or prefixed beside the
+#: training set's (`training` and `testing`), though no prefix of Keras's.
+HELD_OUT_WORDS = frozenset({"testing", "holdout", "heldout", "evaluation"})
 _SINGULAR = {
     "losses": "loss",
     "accs": "acc",
@@ -595,7 +599,7 @@ def _one_run_by_set(prefixes: list[str]) -> bool:
     firsts = [prefix.split("_")[0] for prefix in prefixes]
     training = {prefix.removesuffix("_") for prefix in _TRAIN_PREFIXES}
     return any(first in training for first in firsts) and any(
-        first in SET_WORDS - training - {"test"} for first in firsts
+        first in (SET_WORDS | HELD_OUT_WORDS) - training - {"test"} for first in firsts
     )
 
 

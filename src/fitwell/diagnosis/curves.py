@@ -216,7 +216,9 @@ def read_curves(run: Any, columns: Sequence[str] | None = None) -> Curves:
         ValueError: When there is no `loss` curve, or the lists cannot be aligned; for `columns`
             with a run that is not a CSV file without a header.
     """
-    read = _without_best_so_far(_without_empty_epochs(_from_the_first_training_loss(_read_any(run, columns))))
+    read = _without_best_so_far(
+        _without_empty_epochs(_only_epochs_with_a_training_loss(_read_any(run, columns)))
+    )
     return _fractions_not_percents(_without_placeholder_zeros(_without_unrun_validation(read)))
 
 
@@ -270,27 +272,27 @@ def _read_path(path: str, columns: Sequence[str] | None) -> Curves:
     return replace(curves, notes=tuple(log.notes))
 
 
-def _from_the_first_training_loss(curves: Curves) -> Curves:
-    """The epochs before the first recorded training loss left out, with a note: a logger that
-    writes the training loss every so many steps had written none yet (Hugging Face `Trainer`'s
-    rows carry the last one logged; the first rows have none). An empty cell there is no NaN of a
-    diverged run: a NaN is written as `nan`, or read from a list as one."""
+def _only_epochs_with_a_training_loss(curves: Curves) -> Curves:
+    """The epochs without a recorded training loss left out, with a note: a logger that writes the
+    training loss every so many steps had written none yet (Hugging Face `Trainer`'s first rows),
+    or one that logs it every few epochs beside a validation loss of every epoch. An empty cell
+    there is no NaN of a diverged run: a NaN is written as `nan`, or read from a list as one."""
     recorded = curves.recorded["loss"]
-    first = int(np.argmax(recorded))
-    if first == 0:
+    if bool(recorded.all()):
         return curves
-    kept = slice(first, None)
-    shown = [int(epoch) + 1 for epoch in curves.epochs[:first]]
-    listed = f"{shown[0]}" if first == 1 else f"{shown[0]}–{shown[-1]}"
+    missing = [int(epoch) + 1 for epoch in curves.epochs[~recorded]]
+    if len(missing) == 1:
+        where = f"epoch {missing[0]}"
+    elif missing == list(range(missing[0], missing[-1] + 1)):
+        where = f"epochs {missing[0]}–{missing[-1]}"
+    else:
+        where = f"{len(missing)} epochs, from epoch {missing[0]}"
     return replace(
         curves,
-        epochs=curves.epochs[kept],
-        values={key: column[kept] for key, column in curves.values.items()},
-        recorded={key: mask[kept] for key, mask in curves.recorded.items()},
-        notes=(
-            *curves.notes,
-            f"left out epoch{'s' if first > 1 else ''} {listed}: no training loss was recorded there.",
-        ),
+        epochs=curves.epochs[recorded],
+        values={key: column[recorded] for key, column in curves.values.items()},
+        recorded={key: mask[recorded] for key, mask in curves.recorded.items()},
+        notes=(*curves.notes, f"left out {where}: no training loss was recorded there."),
     )
 
 
@@ -488,9 +490,15 @@ def _from_lists(
 def _nan_to_missing(columns: dict[str, list[float | None]]) -> dict[str, list[float | None]]:
     """In a DataFrame, "NA" and "nan" both read as NaN: treat NaN as missing in `val_` columns
     at epochs where the training loss is finite (a finite training loss means validation ran
-    or was skipped, not that it diverged)."""
+    or was skipped, not that it diverged), and in the training loss before its first finite value
+    (not logged yet: a loss that was NaN does not come back)."""
     loss = columns.get("loss")
     result = dict(columns)
+    if loss is not None:  # NaN before the first finite training loss: not logged yet, no divergence
+        lead = next(
+            (position for position, value in enumerate(loss) if value is not None and math.isfinite(value)), 0
+        )
+        result["loss"] = [None] * lead + loss[lead:]
     for key, column in columns.items():
         if not key.startswith("val_"):
             continue

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from fitwell.diagnosis.adversarial import is_adversarial
-from fitwell.diagnosis.column_names import SET_WORDS, is_text_list, keras_names
+from fitwell.diagnosis.column_names import HELD_OUT_WORDS, SET_WORDS, is_text_list, keras_names
 
 __all__ = [
     "JSON_LINES_NOTE",
@@ -250,7 +250,9 @@ def _nested_phases(data: Mapping) -> list[str]:
         for key, value in data.items()
         if isinstance(value, Mapping) and not _indexed(value) and _has_training_loss(value)
     ]
-    named_for_sets = sum(phase.lower().replace("-", "_").split("_")[0] in SET_WORDS for phase in phases)
+    named_for_sets = sum(
+        phase.lower().replace("-", "_").split("_")[0] in SET_WORDS | HELD_OUT_WORDS for phase in phases
+    )
     if len(phases) < 2 or named_for_sets > 1 or is_adversarial(phases):
         return []  # `train_metrics` and `val_metrics`, `train_history` and `val_history`: sets
     return phases
