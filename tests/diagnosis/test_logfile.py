@@ -1446,6 +1446,22 @@ def test_a_training_set_beside_a_testing_set_is_one_run_not_two_phases(tmp_path)
         assert not any("phases" in note for note in curves.notes)
 
 
+def test_a_test_evaluation_after_early_stopping_is_no_epoch(tmp_path):
+    # A published log (cl_014): `Early stopping at epoch 76`, then the test set's metrics on lines
+    # of their own. Read as epoch 76, its test loss of 0.27 beside a training loss of 0.03 was an
+    # explosion: `diverged`.
+    path = tmp_path / "training_log.txt"
+    lines = [
+        f"Epoch {e}/100 - Train Loss: {0.07 - e / 2000:.4f}, Val Loss: {0.44 - e / 400:.4f}"
+        for e in (10, 20, 30, 40)
+    ]
+    lines += ["Early stopping at epoch 46", "", "Test Metrics:", "  Loss: 0.2668", "  AUC-ROC: 0.8848"]
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.065, 0.06, 0.055, 0.05] and len(curves) == 4
+    assert "diverged" not in diagnose(str(path)).kinds
+
+
 def test_numbers_saved_as_strings_are_a_curve_not_names(tmp_path):
     # A review's history, dumped with `json.dump(history, default=str)` beside a config.
     path = tmp_path / "history.json"

@@ -87,6 +87,9 @@ _EPOCH = re.compile(r"\b(?:epoch\b\s*[:#=]?|ep\b\s*[:#]?)\s*[\[(]?\s*(\d+)", re.
 _FOLD = re.compile(r"\bfold\b\s*[:#=]?\s*(\d+)", re.IGNORECASE)
 #: A best-so-far value (`Best Valid accuracy: 61%`): not a curve.
 _BEST = re.compile(r"\bbest\b", re.IGNORECASE)
+#: Training stopped before its last epoch (`Early stopping at epoch 76`, `Stopped early at epoch
+#: 40`): what the log prints after it, without a new epoch, is an evaluation, not an epoch.
+_STOPPED = re.compile(r"\bearly[\s_-]?stop|\bstopp(?:ed|ing)\b", re.IGNORECASE)
 #: `best` as the word just before a name (`best val acc 0.9`, `Best: loss 0.41`).
 _BEST_BEFORE = re.compile(r"\bbest\W*$", re.IGNORECASE)
 #: An epoch's number that starts a name (`Epoch 1 Train Loss: 0.62`): the name follows it.
@@ -137,6 +140,7 @@ def _records(text: str, is_loss: Callable[[str], bool]) -> Records | None:
     marked = bool(_EPOCH.search(text))
     unmarked: dict[str, float] | None = None  # the last record before the first epoch marker
     fold, previous = None, None
+    stopped = False  # early stopping announced: numbers after it without an epoch are a test's
     for printed in re.split(r"[\r\n]+", text):
         line = TENSOR_REPR.sub(r"\1", printed)  # `loss: tensor(0.52, device='cuda:0')`: 0.52
         if not marked and line.strip() == previous:
@@ -148,8 +152,13 @@ def _records(text: str, is_loss: Callable[[str], bool]) -> Records | None:
             # the best epoch: 6.`, `Best model at epoch 6: val_loss 0.41`): no new epoch, and its
             # numbers are a summary; what follows (`model.evaluate`'s line) is not a new run.
             continue
+        if found and _STOPPED.search(line[: found.start()]):
+            stopped = True  # the epoch it stopped at is no record of its own
+            continue
         if found:
-            epoch = int(found.group(1))
+            epoch, stopped = int(found.group(1)), False
+        elif stopped:
+            continue
         fold = _next_fold(line, fold, runs)
         pairs = _metrics(line)
         if pairs and all(name.startswith("val_") for name in pairs) and epoch in runs[-1]:
