@@ -498,11 +498,9 @@ def is_text_list(values: object) -> bool:
 
 
 def _numeric_text(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    from fitwell.diagnosis.table_layouts import is_number  # (it reads names from this module)
+
+    return is_number(text.strip())
 
 
 def _empty(values: object) -> bool:
