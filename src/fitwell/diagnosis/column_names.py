@@ -22,7 +22,7 @@ every epoch (`test_loss`, `test_acc`) is the validation when there is none.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sized
+from collections.abc import Iterable
 
 from fitwell.diagnosis.adversarial import is_adversarial, is_network_loss
 
@@ -35,9 +35,8 @@ __all__ = [
     "keras_name",
     "keras_named",
     "keras_names",
+    "name_words",
     "names_note",
-    "with_values",
-    "without_per_sample",
 ]
 
 _EPOCH = ("epoch", "epochs", "epoch#", "epoch_no", "epoch_num", "epoch_number", "epoch_idx", "current_epoch")
@@ -92,30 +91,12 @@ _GLUED = {
 #: Names that one logger gives its columns, read as Keras's: Ultralytics' `results.csv` (its
 #: `metrics/` are measured on the validation set; `lr/pg0` is the first parameter group's rate).
 _LOGGER_NAMES = {"metrics/accuracy_top1": "val_accuracy", "lr/pg0": "learning_rate"}
-#: The last word of a list that holds one entry per sample (the validation set's labels and the
-#: model's outputs for them, saved beside the curves), not one per epoch.
-_PER_SAMPLE_WORDS = (
-    "label",
-    "labels",
-    "pred",
-    "preds",
-    "prediction",
-    "predictions",
-    "target",
-    "targets",
-    "true",
-    "prob",
-    "probs",
-    "probabilities",
-    "logits",
-    "outputs",
-)
 #: PyTorch Lightning's `LearningRateMonitor`: `lr-<optimizer>` (`lr-SGD`, `lr-AdamW`), or its
 #: first parameter group's (`lr-Adam/pg1`, the groups counted from 1).
 _LIGHTNING_RATE = re.compile(r"lr-[a-z]+(?:/pg1)?", re.IGNORECASE)
 
 
-def _words(name: str) -> str:
+def name_words(name: str) -> str:
     """Lower-case words joined by `_`; `-`, `/` and spaces separate words (`train/box_loss`), a
     word's abbreviating period is dropped (`Valid. Loss`), and so is a percent sign that names the
     unit (`Val Acc (%)`: the values say whether they are percentages)."""
@@ -156,7 +137,7 @@ def keras_name(name: str) -> str:
 
 
 def _keras_words(name: str) -> str:
-    words = _GLUED.get(_words(name), _words(name))
+    words = _GLUED.get(name_words(name), name_words(name))
     if words in _EPOCH:
         return "epoch"
     words = words.removesuffix("_history")  # a loop's list named for what it holds: `loss_history`
@@ -249,7 +230,7 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         renames["loss"] = "val_loss"
         taken = (taken - {"loss"}) | {"val_loss"}
     has_epoch = any(keras_name(name) == "epoch" for name in names)
-    if names and not has_epoch and _words(names[0]) in _PANDAS_INDEX:
+    if names and not has_epoch and name_words(names[0]) in _PANDAS_INDEX:
         renames[names[0]] = "epoch"  # pandas' to_csv writes the row index first, unnamed
         taken.add("epoch")
         names = names[1:]
@@ -384,7 +365,7 @@ def bare_set_losses(names: Iterable[str]) -> dict[str, str]:
         >>> bare_set_losses(["epoch", "Train", "valid", "lr"])
         {'Train': 'loss', 'valid': 'val_loss'}
     """
-    bare = {_words(name): name for name in names}
+    bare = {name_words(name): name for name in names}
     training = next((bare[word] for word in ("train", "training") if word in bare), None)
     validation = next((bare[word] for word in ("val", "valid", "validation") if word in bare), None)
     return {} if training is None or validation is None else {training: "loss", validation: "val_loss"}
@@ -398,7 +379,7 @@ def is_loss_measure(name: str) -> bool:
 def _without_shared_prefix(names: list[str], renames: dict[str, str], taken: set[str]) -> list[str]:
     """Drop a prefix that every column shares (`phase1_loss`, `phase1_val_loss`: a log of one
     training phase) when the rest names a loss; the renamed columns are left out of `names`."""
-    words = [_words(name) for name in names if keras_name(name) != "epoch"]
+    words = [name_words(name) for name in names if keras_name(name) != "epoch"]
     if len(words) < 2 or "_" not in words[0]:
         return names
     prefix = words[0].split("_", 1)[0] + "_"
@@ -410,7 +391,7 @@ def _without_shared_prefix(names: list[str], renames: dict[str, str], taken: set
         if keras_name(name) == "epoch":
             kept.append(name)
             continue
-        target = keras_name(_words(name)[len(prefix) :])
+        target = keras_name(name_words(name)[len(prefix) :])
         if target not in taken:
             renames[name] = target
             taken.add(target)
@@ -440,75 +421,6 @@ def names_note(renames: dict[str, str]) -> str | None:
     )
 
 
-def with_values(columns: dict) -> dict:
-    """The columns that hold values: an empty metric list (`"train_accuracy": []` of a loop that
-    never filled it) is left out, so that a note on the names speaks only of columns that are read.
-    An empty loss is kept, for the error that says the run has no epochs.
-
-    Example:
-        >>> with_values({"train_loss": [0.5], "train_accuracy": [], "val_loss": []})
-        {'train_loss': [0.5], 'val_loss': []}
-    """
-    return {key: value for key, value in columns.items() if not _empty(value) or "loss" in str(key).lower()}
-
-
-def without_per_sample(columns: dict) -> tuple[dict, str | None]:
-    """The columns without lists of per-sample labels or outputs (`val_labels`, `val_preds`, `y_pred`)
-    saved beside the curves, and the note naming them (or None). Such a list is left out only when
-    it is longer than every other list: one of its length is a per-epoch curve that happens to be
-    named so.
-
-    Example:
-        >>> saved = {"loss": [0.9, 0.5], "val_labels": [0, 1, 1], "val_preds": [0, 1, 0]}
-        >>> columns, note = without_per_sample(saved)
-        >>> columns
-        {'loss': [0.9, 0.5]}
-        >>> print(note)  # doctest: +NORMALIZE_WHITESPACE
-        left out 'val_labels' and 'val_preds' (3 values each): per-sample labels or outputs,
-        not per-epoch curves.
-    """
-    sized = {key: len(value) for key, value in columns.items() if _is_column(value)}
-    samples = [key for key in sized if _words(str(key)).rsplit("_", 1)[-1] in _PER_SAMPLE_WORDS]
-    longest_curve = max((length for key, length in sized.items() if key not in samples), default=0)
-    dropped = [key for key in samples if sized[key] > longest_curve > 0]
-    if not dropped:
-        return columns, None
-    lengths = sorted({sized[key] for key in dropped})
-    count = (
-        f"{lengths[0]} values{' each' if len(dropped) > 1 else ''}" if len(lengths) == 1 else "more values"
-    )
-    names = " and ".join(", ".join(repr(str(key)) for key in dropped).rsplit(", ", 1))
-    note = f"left out {names} ({count}): per-sample labels or outputs, not per-epoch curves."
-    return {key: value for key, value in columns.items() if key not in dropped}, note
-
-
-def _is_column(values: object) -> bool:
-    """Whether `values` is a column of values (a list, tuple or array), not a scalar or text."""
-    return isinstance(values, Sized) and not isinstance(values, str | bytes | dict)
-
-
-def is_text_list(values: object) -> bool:
-    """Whether `values` is a list of words (`"classes": ["cat", "dog"]`), not a curve: numbers saved
-    as strings (`json.dump(history, default=str)`: `["0.92", "0.61"]`) are a curve."""
-    return (
-        isinstance(values, list)
-        and bool(values)
-        and all(isinstance(value, str) and not _numeric_text(value) for value in values)
-    )
-
-
-def _numeric_text(text: str) -> bool:
-    from fitwell.diagnosis.table_layouts import is_number  # (it reads names from this module)
-
-    return is_number(text.strip())
-
-
-def _empty(values: object) -> bool:
-    """Whether `values` is a list (or another sized column) of nothing; a scalar beside the lists
-    (`"best_epoch": 3`) is not."""
-    return isinstance(values, Sized) and not isinstance(values, str) and len(values) == 0
-
-
 def keras_named(columns: dict) -> tuple[dict[str, object], str | None]:
     """A mapping of columns under Keras's names, and the note saying which were renamed (or None).
     Training phases logged side by side (`p1_loss`, …, `p2_loss`, …): the last phase is read, as
@@ -526,7 +438,7 @@ def keras_named(columns: dict) -> tuple[dict[str, object], str | None]:
     names = [str(key) for key in columns]
     # `loss`, `val_loss`, … then `fine_tune_loss`, `fine_tune_val_loss`, … (a list of class names
     # beside them is no column of either).
-    later = _later_phase([str(key) for key, value in columns.items() if not is_text_list(value)])
+    later = _later_phase(names)
     phases = [] if later is not None else _phases(names)
     if later is not None:
         columns = {
@@ -535,7 +447,7 @@ def keras_named(columns: dict) -> tuple[dict[str, object], str | None]:
     elif phases:
         last = phases[-1]
         columns = {
-            (_words(str(key))[len(last) :] if _words(str(key)).startswith(last) else key): value
+            (name_words(str(key))[len(last) :] if name_words(str(key)).startswith(last) else key): value
             for key, value in columns.items()
             if _in_phase(str(key), last)
         }
@@ -574,7 +486,7 @@ def _phases_at(names: list[str], depth: int) -> list[str]:
     for name in names:
         if keras_name(name) == "epoch":
             continue
-        words = _words(name).split("_")
+        words = name_words(name).split("_")
         if len(words) <= depth:
             return []
         prefix, rest = "_".join(words[:depth]) + "_", "_".join(words[depth:])
@@ -608,7 +520,7 @@ def _later_phase(names: list[str]) -> str | None:
     Keras's multi-output names (`loss`, `out_a_loss`, `out_b_loss`, `val_out_a_loss`) are not."""
     if "loss" not in names:
         return None
-    first = [name for name in names if "_" not in name or _words(name).split("_")[0] in ("val", "epoch")]
+    first = [name for name in names if "_" not in name or name_words(name).split("_")[0] in ("val", "epoch")]
     rest = [name for name in names if name not in first]
     stems = {name[: -len("loss")] for name in rest if name.endswith("_loss")}
     prefixes = [
@@ -628,4 +540,4 @@ def _later_phase(names: list[str]) -> str | None:
 
 
 def _in_phase(name: str, prefix: str) -> bool:
-    return keras_name(name) == "epoch" or _words(name).startswith(prefix)
+    return keras_name(name) == "epoch" or name_words(name).startswith(prefix)

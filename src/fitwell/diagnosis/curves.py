@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 
 from fitwell.diagnosis.adversarial import is_adversarial
-from fitwell.diagnosis.column_names import keras_named, with_values, without_per_sample
+from fitwell.diagnosis.column_names import keras_named
+from fitwell.diagnosis.column_values import with_values, without_per_sample
 from fitwell.diagnosis.eventlog import is_event_log, is_scalar_export, read_event_log, read_scalar_export
 from fitwell.diagnosis.logfile import counted_from_zero, read_log_file
 from fitwell.diagnosis.loss_parts import with_summed_parts

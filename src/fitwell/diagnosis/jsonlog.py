@@ -21,7 +21,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from fitwell.diagnosis.adversarial import is_adversarial
-from fitwell.diagnosis.column_names import HELD_OUT_WORDS, SET_WORDS, is_text_list, keras_names
+from fitwell.diagnosis.column_names import HELD_OUT_WORDS, SET_WORDS, keras_names
+from fitwell.diagnosis.column_values import is_text_list
 
 __all__ = [
     "JSON_LINES_NOTE",

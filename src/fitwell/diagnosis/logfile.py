@@ -43,14 +43,8 @@ from typing import Any
 
 from fitwell.diagnosis.aligned_table import aligned_table
 from fitwell.diagnosis.appended_runs import last_run
-from fitwell.diagnosis.column_names import (
-    keras_name,
-    keras_named,
-    keras_names,
-    names_note,
-    with_values,
-    without_per_sample,
-)
+from fitwell.diagnosis.column_names import keras_name, keras_named, keras_names, names_note
+from fitwell.diagnosis.column_values import with_values, without_per_sample
 from fitwell.diagnosis.jsonlog import (
     JSON_LINES_NOTE,
     LITERAL_NOTE,

@@ -1,0 +1,102 @@
+"""Which columns of a log hold values: a list of nothing, a list of words (class names) and the
+lists of per-sample labels and outputs saved beside the curves are no curves."""
+
+from __future__ import annotations
+
+from collections.abc import Sized
+
+from fitwell.diagnosis.column_names import name_words
+from fitwell.diagnosis.table_layouts import is_number
+
+__all__ = ["is_text_list", "with_values", "without_per_sample"]
+
+#: The last word of a list that holds one entry per sample (the validation set's labels and the
+#: model's outputs for them, saved beside the curves), not one per epoch.
+_PER_SAMPLE_WORDS = (
+    "label",
+    "labels",
+    "pred",
+    "preds",
+    "prediction",
+    "predictions",
+    "target",
+    "targets",
+    "true",
+    "prob",
+    "probs",
+    "probabilities",
+    "logits",
+    "outputs",
+)
+
+
+def with_values(columns: dict) -> dict:
+    """The columns that hold values: an empty metric list (`"train_accuracy": []` of a loop that
+    never filled it) and a list of words (`"classes": ["cat", "dog"]`) are left out, so that a note
+    on the names speaks only of columns that are read. An empty loss is kept, for the error that
+    says the run has no epochs.
+
+    Example:
+        >>> with_values({"train_loss": [0.5], "train_accuracy": [], "val_loss": []})
+        {'train_loss': [0.5], 'val_loss': []}
+    """
+    return {
+        key: value
+        for key, value in columns.items()
+        if not (_empty(value) or is_text_list(value)) or "loss" in str(key).lower()
+    }
+
+
+def without_per_sample(columns: dict) -> tuple[dict, str | None]:
+    """The columns without lists of per-sample labels or outputs (`val_labels`, `val_preds`, `y_pred`)
+    saved beside the curves, and the note naming them (or None). Such a list is left out only when
+    it is longer than every other list: one of its length is a per-epoch curve that happens to be
+    named so.
+
+    Example:
+        >>> saved = {"loss": [0.9, 0.5], "val_labels": [0, 1, 1], "val_preds": [0, 1, 0]}
+        >>> columns, note = without_per_sample(saved)
+        >>> columns
+        {'loss': [0.9, 0.5]}
+        >>> print(note)  # doctest: +NORMALIZE_WHITESPACE
+        left out 'val_labels' and 'val_preds' (3 values each): per-sample labels or outputs,
+        not per-epoch curves.
+    """
+    sized = {key: len(value) for key, value in columns.items() if _is_column(value)}
+    samples = [key for key in sized if name_words(str(key)).rsplit("_", 1)[-1] in _PER_SAMPLE_WORDS]
+    longest_curve = max((length for key, length in sized.items() if key not in samples), default=0)
+    dropped = [key for key in samples if sized[key] > longest_curve > 0]
+    if not dropped:
+        return columns, None
+    lengths = sorted({sized[key] for key in dropped})
+    count = (
+        f"{lengths[0]} values{' each' if len(dropped) > 1 else ''}" if len(lengths) == 1 else "more values"
+    )
+    names = " and ".join(", ".join(repr(str(key)) for key in dropped).rsplit(", ", 1))
+    note = f"left out {names} ({count}): per-sample labels or outputs, not per-epoch curves."
+    return {key: value for key, value in columns.items() if key not in dropped}, note
+
+
+def _is_column(values: object) -> bool:
+    """Whether `values` is a column of values (a list, tuple or array), not a scalar or text."""
+    return isinstance(values, Sized) and not isinstance(values, str | bytes | dict)
+
+
+def is_text_list(values: object) -> bool:
+    """Whether `values` is a list of words (`"classes": ["cat", "dog"]`), not a curve: numbers saved
+    as strings (`json.dump(history, default=str)`: `["0.92", "0.61"]`) are a curve."""
+    return (
+        isinstance(values, list)
+        and bool(values)
+        and all(isinstance(value, str) and not _numeric_text(value) for value in values)
+    )
+
+
+def _numeric_text(text: str) -> bool:
+    return is_number(text.strip())
+
+
+def _empty(values: object) -> bool:
+    """Whether `values` is a list (or another sized column) of nothing; a scalar beside the lists
+    (`"best_epoch": 3`) is not."""
+    return isinstance(values, Sized) and not isinstance(values, str) and len(values) == 0
