@@ -480,8 +480,10 @@ LATER_BATCHES = {
     # the last epoch, `ck_005`, are read as not recorded there since: it is no longer
     # suspicious_validation, but healthy; both readers: still improving.)
     "heldout88": (12, 20, 16),
-    # `cl` (20 text logs): 13/20 (13/20); two are refused.
-    "heldout89": (13, 20, 15),
+    # `cl` (20 text logs): 13/20 (13/20); two are refused. Then new lows that bend flat are not
+    # still improving (`cl_001`, logged every 5 epochs as a cosine schedule ends; both readers:
+    # healthy, clear, as found): 14/20.
+    "heldout89": (14, 20, 17),
     # `cm` (10 printed logs; the reader learned a table printed below a long preamble): 4/10
     # (3/10); one is refused. Then training-loss ripples near the floor beside a calm validation
     # loss are no jumps (`cm_001`, both readers: overfitting, clear, as found): 5/10.
@@ -521,7 +523,7 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (56/109 on the last six batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (57/109 on the last six batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     scores = [_right(results, split) for split in (f"heldout{n}" for n in range(87, 93))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
@@ -714,9 +716,13 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # the floor are no jumps); two more read still improving (one noted), six read overfitting
         # (five noted). Then an Ultralytics log whose validation columns hold 0 until validation
         # ran is no longer suspicious but healthy, not noted (`ck_005`, read still improving).
-        "still_improving": (21, 76, 46, 464),
-        "overfitting": (31, 80, 58, 464),
-        "unstable": (8, 31, 33, 464),
+        # Then new lows that bend flat (ever smaller steps bringing under half of what a power-law
+        # decline brings over the end window) are not still improving: six runs read healthy
+        # leave the still-improving verdict for healthy, three of them with the still-improving
+        # note (the runs that rule found were ones the note would name).
+        "still_improving": (21, 76, 49, 470),
+        "overfitting": (31, 80, 58, 470),
+        "unstable": (8, 31, 33, 470),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -1362,6 +1362,21 @@ def test_high_loss_still_setting_new_lows_every_epoch_is_still_improving():
     assert "set a new low in 8 of the last 8 epochs" in finding.summary
 
 
+def test_new_lows_by_ever_smaller_steps_at_the_end_of_a_long_fall_are_not_still_improving():
+    # A published log (cl_001, both readers: healthy, clear), one row every 5 epochs: the validation
+    # loss 1.12 -> 0.0471, then 0.0443, 0.0425, 0.0418, 0.0417 as a cosine schedule ends.
+    assert diagnose(str(PUBLIC_LOGS / "cl_001.txt")).primary.kind == "healthy"
+    val = [1.1235, 0.1464, 0.1036, 0.0754, 0.0571, 0.05, 0.0471, 0.0443, 0.0425, 0.0418, 0.0417]
+    run = {"loss": [v * 1.15 for v in val], "val_loss": val}
+    assert diagnose(run).primary.kind == "healthy"
+    # The same window falling at an even pace (its steps do not shrink) still improves.
+    creeping = val[:7] + [0.0451, 0.0432, 0.0414, 0.0396]
+    assert (
+        diagnose({"loss": [v * 1.15 for v in creeping], "val_loss": creeping}).primary.kind
+        == "still_improving"
+    )
+
+
 def test_five_epochs_still_falling_at_a_poor_value_are_still_improving_and_flat_ones_underfitting():
     run = {
         "loss": [2.3, 1.2, 1.0, 0.98, 0.96],

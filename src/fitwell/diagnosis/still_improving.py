@@ -182,8 +182,8 @@ def _new_lows(run: RunView) -> tuple[int, int, float] | None:
     validation loss, else a validation metric, else the training loss) set a new best in at
     least `steady_new_lows` of the end window's epochs (at least 4), the last epoch among them,
     falling at least `still_improving_drop` per 10 epochs over the window and by more than twice
-    its noise: a curve still going down epoch after epoch has not converged. A converged curve
-    sets new lows rarely, or by a hair."""
+    its noise, and not bending flat (`_bending_flat`): a curve still going down epoch after epoch
+    has not converged. A converged curve sets new lows rarely, or by a hair."""
     th = run.thresholds
     raw = run.watched.values
     window = max(4, run.tail)
@@ -201,7 +201,34 @@ def _new_lows(run: RunView) -> tuple[int, int, float] | None:
         return None
     if _accuracy_gain_too_small(run, before, float(raw[-1])):
         return None  # new highs of an accuracy by hundredths of a point: converged
+    if _bending_flat(run, window, before):
+        return None  # new lows by ever smaller steps, a hair of the run's whole fall
     return lows, window, drop
+
+
+def _bending_flat(run: RunView, window: int, before: float) -> bool:
+    """Whether the watched curve's new lows over the end window (from `before`, its best before
+    the window, to its last epoch) bend flat: on a log scale they bring less than
+    `steady_min_share` of the share of its whole fall (its smoothed highest before the window to
+    its smoothed lowest) that a power-law decline brings there (`ln(n / (n - window)) / ln(n)`, as
+    `_falling_like_a_power_law` asks), and the window's second half fell less than `steady_bend`
+    of what its first half fell (the steps shrank). New lows by ever smaller steps at the end of
+    a long fall (0.0471, 0.0443, 0.0425, 0.0418, 0.0417 after 1.12, as a cosine schedule ends)
+    are a curve levelling off, as a reader sees it on the plot of the whole run; a slow creep at
+    an even pace after a fast early fall is not: its steps do not shrink."""
+    th, raw = run.thresholds, run.watched.values
+    n = len(raw)
+    if float(np.min(raw)) <= 0 or n <= window:
+        return False
+    smooth = stats.median_smooth(np.log(raw))
+    whole = float(np.max(smooth[:-window]) - np.min(smooth))
+    fall = float(np.log(before) - np.log(float(raw[-1])))
+    power_law_share = float(np.log(n / (n - window)) / np.log(n))
+    if whole <= 0 or fall >= th.steady_min_share * power_law_share * whole:
+        return False
+    middle = float(np.min(raw[: n - window // 2]))
+    first, second = np.log(before) - np.log(middle), np.log(middle) - np.log(float(raw[-1]))
+    return bool(second < th.steady_bend * first)
 
 
 def _schedule_finished(run: RunView) -> bool:

@@ -294,6 +294,11 @@ class Thresholds:
             least 4), the last epoch among them, falling at least `still_improving_drop` per 10
             epochs over the window (and more than twice its noise): still going down epoch after
             epoch. Such a curve is not flat, so it is not `underfitting` or `plateau` either.
+        steady_min_share: ...unless it bends flat: those new lows, on a log scale, bring less
+            than this share of what a power-law decline brings over the window
+            (`ln(n / (n - window)) / ln(n)` of the curve's whole fall)...
+        steady_bend: ...and the window's second half fell less than this share of what its
+            first half fell (ever smaller steps at the end of a long fall).
         still_improving_noise_multiple: ...by more than this many times the curve's
             epoch-to-epoch noise...
         last_epoch_best: `still_improving` too when the run's last epoch is its best by at
@@ -442,6 +447,8 @@ class Thresholds:
     underfit_max_gap: float = 0.25
     still_improving_drop: float = 0.025
     steady_new_lows: float = 0.75
+    steady_min_share: float = 0.5
+    steady_bend: float = 0.5
     still_improving_noise_multiple: float = 2.0
     last_epoch_best: float = 0.02
     schedule_finished: float = 0.05
