@@ -100,6 +100,13 @@ def test_epochs_before_the_first_training_loss_are_left_out_and_a_written_nan_is
     pandas = pytest.importorskip("pandas")
     frame = pandas.DataFrame({"loss": [float("nan"), 1.66, 1.66, 0.26], "val_loss": [2.4, 0.39, 0.23, 0.16]})
     assert read_curves(frame).epochs.tolist() == [1, 2, 3] and "diverged" not in diagnose(frame).kinds
+    # Nor one mid-run beside a finite validation loss; a NaN on both is a divergence.
+    frame = pandas.DataFrame(
+        {"loss": [1.1, float("nan"), 0.66, float("nan"), 0.5], "val_loss": [1.0, 0.8, 0.65, 0.6, 0.55]}
+    )
+    assert read_curves(frame).epochs.tolist() == [0, 2, 4] and "diverged" not in diagnose(frame).kinds
+    frame = pandas.DataFrame({"loss": [1.1, 0.9, float("nan")], "val_loss": [1.0, 0.8, float("nan")]})
+    assert diagnose(frame).primary.kind == "diverged"
 
 
 def test_a_validation_loss_held_at_0_until_validation_ran_is_not_recorded_there():

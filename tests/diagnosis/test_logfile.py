@@ -1443,6 +1443,7 @@ def test_a_training_set_beside_a_testing_set_is_one_run_not_two_phases(tmp_path)
         path.write_text(json.dumps({"training": sets["training"], held_out: sets["testing"]}))
         curves = read_curves(path)
         assert curves.values["loss"].tolist() == [1.0, 0.6, 0.4], held_out
+        assert curves.values["val_loss"].tolist() == [1.1, 0.8, 0.9], held_out  # no validation set
         assert not any("phases" in note for note in curves.notes)
 
 
@@ -1460,6 +1461,28 @@ def test_a_test_evaluation_after_early_stopping_is_no_epoch(tmp_path):
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == [0.065, 0.06, 0.055, 0.05] and len(curves) == 4
     assert "diverged" not in diagnose(str(path)).kinds
+    # Keras's own message after the epoch's line, then the best epoch restored and `evaluate()`.
+    keras = [
+        f"Epoch {e}/50\n32/32 - 0s - loss: {0.9 - e * 0.05:.4f} - val_loss: {0.7 - e * 0.01:.4f}"
+        for e in range(1, 13)
+    ]
+    keras += [
+        "Epoch 12: early stopping",
+        "Restoring model weights from the end of the best epoch: 7.",
+        "313/313 - 1s - loss: 2.9000",
+    ]
+    path.write_text("\n".join(keras) + "\n")
+    assert read_curves(path).values["loss"][-1] == pytest.approx(0.3)
+    # A helper's message each epoch that names a later epoch, or an earlier one, ends nothing.
+    lines = []
+    for e in range(1, 13):
+        lines += [
+            f"Epoch {e}",
+            f"EarlyStopping: patience 1/10 (stopping at epoch {min(e + 3, 11)} if no improvement)",
+        ]
+        lines += [f"  loss: {0.9 - e * 0.05:.4f}  val_loss: {0.7 - e * 0.01:.4f}"]
+    path.write_text("\n".join(lines) + "\n")
+    assert len(read_curves(path)) == 12
 
 
 def test_numbers_saved_as_strings_are_a_curve_not_names(tmp_path):

@@ -1375,6 +1375,11 @@ def test_new_lows_by_ever_smaller_steps_at_the_end_of_a_long_fall_are_not_still_
         diagnose({"loss": [v * 1.15 for v in creeping], "val_loss": creeping}).primary.kind
         == "still_improving"
     )
+    # So does a creep of about 1% an epoch after a fast fall, its steps uneven but not shrinking
+    # (a review's run: a window of 5 splits 3 and 2, so the halves are compared per step).
+    loss = [2.9962, 2.2783, 1.73, 1.3099, 1.0022, 0.9894, 0.9782, 0.9709, 0.9593, 0.9469]
+    loss += [0.9432, 0.9289, 0.9223, 0.9137, 0.9068, 0.8975, 0.8867, 0.8762, 0.868, 0.8619]
+    assert diagnose({"loss": loss}).primary.kind == "still_improving"
 
 
 def test_five_epochs_still_falling_at_a_poor_value_are_still_improving_and_flat_ones_underfitting():

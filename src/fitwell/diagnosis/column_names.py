@@ -53,6 +53,8 @@ SET_WORDS = frozenset({*(prefix.removesuffix("_") for prefix in _SET_NAMES), "va
 #: Held-out sets' names spelled out, which name a set's curves nested or prefixed beside the
 #: training set's (`training` and `testing`), though no prefix of Keras's.
 HELD_OUT_WORDS = frozenset({"testing", "holdout", "heldout", "evaluation"})
+#: The held-out sets whose curves are the validation's where no validation set is logged.
+_HELD_OUT_NAMED = ("test", *sorted(HELD_OUT_WORDS))
 _SINGULAR = {
     "losses": "loss",
     "accs": "acc",
@@ -249,8 +251,10 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
     if not any(renames.get(name, name).startswith("val_") for name in names):
         for name in names:  # evaluated on the test set each epoch, and no validation set
             target = keras_name(name)
-            if target.startswith("test_") and len(target) > len("test_"):
-                renames[name] = "val_" + _unaveraged(target[len("test_") :])  # `test_losses`
+            held_out = next((f"{word}_" for word in _HELD_OUT_NAMED if target.startswith(f"{word}_")), None)
+            if held_out is not None and len(target) > len(held_out):
+                # `test_losses`, `testing_loss`, `holdout_acc`
+                renames[name] = "val_" + _unaveraged(target[len(held_out) :])
                 taken.add(renames[name])
         if not keras_style:
             _validation_measure(names, renames, taken)  # `train_nll` beside `test_nll`

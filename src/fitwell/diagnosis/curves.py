@@ -492,14 +492,29 @@ def _nan_to_missing(columns: dict[str, list[float | None]]) -> dict[str, list[fl
     """In a DataFrame, "NA" and "nan" both read as NaN: treat NaN as missing in `val_` columns
     at epochs where the training loss is finite (a finite training loss means validation ran
     or was skipped, not that it diverged), and in the training loss before its first finite value
-    (not logged yet: a loss that was NaN does not come back)."""
+    (not logged yet: a loss that was NaN does not come back) or beside a finite validation value."""
     loss = columns.get("loss")
     result = dict(columns)
-    if loss is not None:  # NaN before the first finite training loss: not logged yet, no divergence
+    if loss is not None:
+        # NaN before the first finite training loss (not logged yet), or beside a finite validation
+        # value (validation ran on weights that were not NaN): no divergence, a value not logged.
         lead = next(
             (position for position, value in enumerate(loss) if value is not None and math.isfinite(value)), 0
         )
-        result["loss"] = [None] * lead + loss[lead:]
+        validated = [
+            any(
+                position < len(column) and column[position] is not None and math.isfinite(column[position])
+                for key, column in columns.items()
+                if key.startswith("val_")
+            )
+            for position in range(len(loss))
+        ]
+        result["loss"] = [
+            None
+            if position < lead or (value is not None and math.isnan(value) and validated[position])
+            else value
+            for position, value in enumerate(loss)
+        ]
     for key, column in columns.items():
         if not key.startswith("val_"):
             continue

@@ -226,9 +226,11 @@ def _bending_flat(run: RunView, window: int, before: float) -> bool:
     power_law_share = float(np.log(n / (n - window)) / np.log(n))
     if whole <= 0 or fall >= th.steady_min_share * power_law_share * whole:
         return False
-    middle = float(np.min(raw[: n - window // 2]))
+    late = window // 2  # the steps of the window's second half; the first has the rest
+    middle = float(np.min(raw[: n - late]))
     first, second = np.log(before) - np.log(middle), np.log(middle) - np.log(float(raw[-1]))
-    return bool(second < th.steady_bend * first)
+    # Per step: a window of 5 splits 3 and 2, and an even pace must not read as a bend.
+    return bool(second / late < th.steady_bend * first / (window - late))
 
 
 def _schedule_finished(run: RunView) -> bool:

@@ -87,8 +87,8 @@ _EPOCH = re.compile(r"\b(?:epoch\b\s*[:#=]?|ep\b\s*[:#]?)\s*[\[(]?\s*(\d+)", re.
 _FOLD = re.compile(r"\bfold\b\s*[:#=]?\s*(\d+)", re.IGNORECASE)
 #: A best-so-far value (`Best Valid accuracy: 61%`): not a curve.
 _BEST = re.compile(r"\bbest\b", re.IGNORECASE)
-#: Training stopped before its last epoch (`Early stopping at epoch 76`, `Stopped early at epoch
-#: 40`): what the log prints after it, without a new epoch, is an evaluation, not an epoch.
+#: Training stopped before its last epoch (`Early stopping at epoch 76`, Keras's `Epoch 12: early
+#: stopping`): what the log prints after it, without a new epoch, is an evaluation, not an epoch.
 _STOPPED = re.compile(r"\bearly[\s_-]?stop|\bstopp(?:ed|ing)\b", re.IGNORECASE)
 #: `best` as the word just before a name (`best val acc 0.9`, `Best: loss 0.41`).
 _BEST_BEFORE = re.compile(r"\bbest\W*$", re.IGNORECASE)
@@ -141,7 +141,9 @@ def _records(text: str, is_loss: Callable[[str], bool]) -> Records | None:
     unmarked: dict[str, float] | None = None  # the last record before the first epoch marker
     fold, previous = None, None
     stopped = False  # early stopping announced: numbers after it without an epoch are a test's
-    for printed in re.split(r"[\r\n]+", text):
+    lines = re.split(r"[\r\n]+", text)
+    last_epoch_line = max((index for index, line in enumerate(lines) if _starts_an_epoch(line)), default=-1)
+    for index, printed in enumerate(lines):
         line = TENSOR_REPR.sub(r"\1", printed)  # `loss: tensor(0.52, device='cuda:0')`: 0.52
         if not marked and line.strip() == previous:
             continue  # the line before printed again (with epoch markers, an epoch repeats itself)
@@ -152,8 +154,12 @@ def _records(text: str, is_loss: Callable[[str], bool]) -> Records | None:
             # the best epoch: 6.`, `Best model at epoch 6: val_loss 0.41`): no new epoch, and its
             # numbers are a summary; what follows (`model.evaluate`'s line) is not a new run.
             continue
-        if found and _STOPPED.search(line[: found.start()]):
-            stopped = True  # the epoch it stopped at is no record of its own
+        if found and _STOPPED.search(line):
+            # The announcement that training stopped, after the last epoch's line and naming it or
+            # a later one, ends the records; a message naming an earlier epoch (`no improvement
+            # since epoch 7`, `stopping at epoch 11 if no improvement`) or before more epochs is
+            # no epoch of its own either.
+            stopped = index > last_epoch_line and epoch is not None and int(found.group(1)) >= epoch
             continue
         if found:
             epoch, stopped = int(found.group(1)), False
@@ -197,6 +203,13 @@ def _records(text: str, is_loss: Callable[[str], bool]) -> Records | None:
             del columns[name]  # the test set scored once, after training: a result, not a curve
     first = min(runs[0]) if marked and runs[0] else None
     return columns, (order if marked else None), len(runs), first, tensors
+
+
+def _starts_an_epoch(line: str) -> bool:
+    """Whether a line names an epoch of its own: not a best epoch's summary (`Restoring model
+    weights from the end of the best epoch: 7.`) nor an early-stopping message."""
+    found = _EPOCH.search(line)
+    return found is not None and not _BEST.search(line[: found.start()]) and not _STOPPED.search(line)
 
 
 def _next_fold(line: str, fold: int | None, runs: list[dict[int, dict[str, float]]]) -> int | None:
