@@ -312,7 +312,9 @@ def _at_a_coins_loss(run: RunView) -> tuple[dict, str] | None:
     """`(evidence, summary)` when no loss was declared, and the training loss and the validation
     loss stayed within `not_learning_margin` of `ln C` (C of 2 to 4; 0.693 for two classes) at
     every epoch, at least 5: the cross-entropy of a uniform guess, which a run that learned leaves
-    (a binary classifier at 0.67–0.71 for 41 epochs, `cj_019`)."""
+    (a binary classifier at 0.67–0.71 for 41 epochs, `cj_019`). Not when the names say regression
+    (a loss read from `train_mse`, a `val_mae` beside it), another class count was given, a score
+    shows learning, or an accuracy rose beyond the guessed chance (`_accuracy_beyond_chance`)."""
     context = run.context
     if context.loss_name is not None or run.reference or score_shows_learning(run) or run.n < 5:
         return None

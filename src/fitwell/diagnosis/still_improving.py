@@ -211,8 +211,8 @@ def _bending_flat(run: RunView, window: int, before: float) -> bool:
     the window, to its last epoch) bend flat: on a log scale they bring less than
     `steady_min_share` of the share of its whole fall (its smoothed highest before the window to
     its smoothed lowest) that a power-law decline brings there (`ln(n / (n - window)) / ln(n)`, as
-    `_falling_like_a_power_law` asks), and the window's second half fell less than `steady_bend`
-    of what its first half fell (the steps shrank). New lows by ever smaller steps at the end of
+    `_falling_like_a_power_law` asks), and the window's second half fell, per step, less than
+    `steady_bend` of what its first half fell (the steps shrank). New lows by ever smaller steps at the end of
     a long fall (0.0471, 0.0443, 0.0425, 0.0418, 0.0417 after 1.12, as a cosine schedule ends)
     are a curve levelling off, as a reader sees it on the plot of the whole run; a slow creep at
     an even pace after a fast early fall is not: its steps do not shrink."""

@@ -297,8 +297,8 @@ class Thresholds:
         steady_min_share: ...unless it bends flat: those new lows, on a log scale, bring less
             than this share of what a power-law decline brings over the window
             (`ln(n / (n - window)) / ln(n)` of the curve's whole fall)...
-        steady_bend: ...and the window's second half fell less than this share of what its
-            first half fell (ever smaller steps at the end of a long fall).
+        steady_bend: ...and the window's second half fell, per step, less than this share of
+            what its first half fell (ever smaller steps at the end of a long fall).
         still_improving_noise_multiple: ...by more than this many times the curve's
             epoch-to-epoch noise...
         last_epoch_best: `still_improving` too when the run's last epoch is its best by at
