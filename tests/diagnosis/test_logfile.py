@@ -406,6 +406,7 @@ def test_a_hand_written_log_counting_epochs_from_1_is_named_by_its_numbers(tmp_p
         ("epoch,rmse,bce,val_rmse,val_bce", "bce", "val_bce"),  # two measures: the usual loss
         ("epoch,MAE,MSE", "MSE", None),  # squared error before absolute error
         ("epoch,train_l1,val_l1,val_l2,val_psnr", "train_l1", "val_l1"),  # an L1 loss, by its name
+        ("epoch,train_loss,eval_val_loss,eval_val_acc", "train_loss", "eval_val_loss"),  # a set named `val`
     ],
 )
 def test_more_loggers_names_for_the_loss(tmp_path, header, loss, val_loss):
@@ -2122,6 +2123,19 @@ def test_a_trainer_state_is_read_one_row_per_evaluation(tmp_path):
     assert "as one row per evaluation (at epochs 1, 2, 3, …): 5 rows from 26 records" in curves.notes[0]
     assert "the summary record at the end (train_runtime, …) is not a period" in curves.notes[0]
     assert "count rows" not in curves.notes[0]
+    # An evaluation set named `val` (`eval_dataset={"val": ...}`) logs `eval_val_loss`: the same
+    # one validation set (a review's run; read as `val_val_loss`, the run had none).
+    renamed = [
+        {
+            key.replace("eval_", "eval_val_") if key.startswith("eval_") else key: value
+            for key, value in record.items()
+        }
+        for record in _trainer_log()
+    ]
+    path.write_text(json.dumps({"global_step": 500, "log_history": renamed}))
+    curves = read_curves(path)
+    assert sorted(curves.values) == ["learning_rate", "loss", "val_accuracy", "val_loss"]
+    np.testing.assert_allclose(curves.values["val_loss"], [2.4 * 0.8**e for e in range(1, 6)])
 
 
 def test_a_trainer_log_dumped_to_csv_evaluated_inside_epochs_counts_rows(tmp_path):

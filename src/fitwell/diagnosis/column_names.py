@@ -154,7 +154,13 @@ def _keras_words(name: str) -> str:
             return _unaveraged(words[len(prefix) :])
     for prefix in _VAL_PREFIXES:
         if words.startswith(prefix) and len(words) > len(prefix):
-            return "val_" + _unaveraged(words[len(prefix) :])
+            rest = words[len(prefix) :]
+            # An evaluation of the set named `val` (Hugging Face's `eval_dataset={"val": ...}`
+            # logs `eval_val_loss`): one validation set, not a set of a set.
+            inner = next(
+                (other for other in _VAL_PREFIXES if rest.startswith(other) and len(rest) > len(other)), ""
+            )
+            return "val_" + _unaveraged(rest[len(inner) :])
     return _unaveraged(words)
 
 

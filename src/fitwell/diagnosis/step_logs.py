@@ -211,10 +211,14 @@ def _bookkeeping(name: str) -> bool:
 
 def _validation_name(name: str, names: list[str]) -> str:
     """The Trainer's `eval_loss`, `eval_accuracy` as Keras's `val_loss`, `val_accuracy` (unless
-    the log has that name already)."""
-    if not name.startswith("eval_") or "val_" + name[len("eval_") :] in names:
+    the log has that name already); an evaluation set named `val` (`eval_dataset={"val": ...}`
+    logs `eval_val_loss`) is the same one validation set."""
+    rest = name[len("eval_") :]
+    if rest.startswith("val_") and len(rest) > len("val_"):
+        rest = rest[len("val_") :]
+    if not name.startswith("eval_") or "val_" + rest in names:
         return name
-    return "val_" + name[len("eval_") :]
+    return "val_" + rest
 
 
 def _filled(records: list[dict], name: str) -> bool:
