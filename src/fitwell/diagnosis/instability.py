@@ -219,7 +219,7 @@ def _ripples_near_the_floor(run: RunView, spikes: np.ndarray) -> np.ndarray:
     th, loss = run.thresholds, run.loss
     if not len(spikes) or float(np.min(loss)) <= 0.0:
         return np.zeros(len(spikes), dtype=bool)
-    lowest_before = np.array([float(np.min(loss[:position])) for position in spikes])
+    lowest_before = np.minimum.accumulate(loss)[spikes - 1]  # (a spike is a rise: never at epoch 0)
     tops = loss[spikes]
     return (tops < th.spike_near_floor * float(loss[0])) & (tops < th.near_floor_rise * lowest_before)
 
