@@ -222,12 +222,13 @@ def diagnose_run(run: PublicRun):
 
 
 def diagnose_kwargs(run: PublicRun) -> dict:
-    """What the user tells `diagnose` of a run: its loss, and the number of classes with it (a
-    count without a known loss, such as one output channel of a segmentation, is left out; so is a
-    count of 1 beside a loss other than binary cross-entropy, which `diagnose` refuses, saying a
-    binary classifier has 2: `cb_007`, a set of one class)."""
+    """What the user tells `diagnose` of a run: its loss, and the number of classes, with a loss or
+    without one (`--num-classes 2` alone: the accuracies are judged against a uniform guess,
+    `co_013`). A count of 1 is left out beside a loss other than binary cross-entropy, which
+    `diagnose` refuses, saying a binary classifier has 2: one output channel of a segmentation,
+    `cb_007`, a set of one class."""
     binary = run.loss == "binary_crossentropy"
-    known = run.loss and run.num_classes is not None and (run.num_classes >= 2 or binary)
+    known = run.num_classes is not None and (run.num_classes >= 2 or binary)
     return {
         "loss": run.loss,
         "num_classes": run.num_classes if known else None,

@@ -762,6 +762,29 @@ def test_an_accuracy_within_its_small_sets_sampling_noise_never_rose_above_chanc
     assert "not_learning" not in diagnose(ranked, **binary).kinds
 
 
+def test_a_class_count_without_a_loss_judges_the_accuracies_against_a_uniform_guess():
+    # A published run (co_013, both readers: clearly not learning): two classes, a loss of its own
+    # scale (5.98 -> 4.0) that no code names, accuracies 0.47-0.62 on 30 validation samples. Told
+    # only the class count (`fitwell diagnose FILE --num-classes 2`), the accuracies are judged
+    # against a coin; nothing is said of the loss's level, which has no chance level.
+    path = PUBLIC_LOGS / "co_013.json"
+    finding = diagnose(str(path), num_classes=2).primary
+    assert finding.kind == "not_learning"
+    assert "accuracy and val_accuracy never got clearly above chance (1/2 = 0.5)" in finding.summary
+    assert "still_improving" in diagnose(str(path)).kinds  # without the count, only the loss speaks
+    # The same loss beside accuracies that rose to 0.9 learned.
+    history = json.loads(path.read_text())
+    n = len(history["loss"])
+    learned = {
+        **history,
+        "accuracy": np.linspace(0.55, 0.92, n).tolist(),
+        "val_accuracy": np.linspace(0.53, 0.9, n).tolist(),
+    }
+    assert "not_learning" not in diagnose(learned, num_classes=2).kinds
+    # A baseline without a loss says nothing of balance: 1/C is not what comes for free.
+    assert "not_learning" not in diagnose(str(path), num_classes=2, baseline=0.4).kinds
+
+
 def test_a_validation_accuracy_above_chance_beside_a_training_side_at_chance_is_not_learning():
     # A published run (bx_011, both readers: clearly not learning): 4 classes, both losses at
     # ln 4 = 1.386, training accuracy 0.24-0.30, validation accuracy 0.18-0.38 (smoothed best 0.3517,

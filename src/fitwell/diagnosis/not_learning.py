@@ -389,10 +389,13 @@ def _held(values: np.ndarray) -> tuple[float, float]:
 def _balanced_chance(run: RunView) -> bool:
     """Whether a uniform guess (`1/C`) is what comes for free: a chance level is known and the
     classes are balanced (no baseline, or one at least `balanced_baseline` × `ln C`); on
-    imbalanced classes the majority's share is."""
+    imbalanced classes the majority's share is. A class count without a cross-entropy (no loss
+    given) has no `ln C` to weigh a baseline against: balanced only without one."""
     context = run.context
-    if context.chance_accuracy is None or context.chance_loss is None:
+    if context.chance_accuracy is None:
         return False
+    if context.chance_loss is None:
+        return context.baseline is None
     balanced = run.thresholds.balanced_baseline * context.chance_loss
     return context.baseline is None or context.baseline >= balanced
 
@@ -461,10 +464,11 @@ def _training_at_chance(run: RunView) -> bool:
 
 def _accuracy_at_chance(run: RunView) -> tuple[dict, str] | None:
     """`(evidence, summary)` when, with a chance level known on balanced classes (no baseline, or
-    one near `ln C`), neither the training nor the validation accuracy (each logged one over at
-    least 4 epochs) rose, smoothed, `not_learning_accuracy_margin` above a uniform guess (`1/C`), at
-    a level not known to be good: a loss can edge below `ln C` by learning the class frequencies
-    alone (7 classes: loss 1.99 → 1.83, ln 7 = 1.95, accuracy 0.15 → 0.20). An accuracy whose
+    one near `ln C`; a class count alone, without a loss, is enough), neither the training nor the
+    validation accuracy (each logged one over at least 4 epochs) rose, smoothed,
+    `not_learning_accuracy_margin` above a uniform guess (`1/C`), at a level not known to be good:
+    a loss can edge below `ln C` by learning the class frequencies alone (7 classes: loss 1.99 →
+    1.83, ln 7 = 1.95, accuracy 0.15 → 0.20). An accuracy whose
     steps count its samples (`stats.exact_sample_count`) must also rise more than
     `not_learning_accuracy_noise` standard errors of an accuracy at chance on that many: on 30
     images of two classes, 18 right (0.6) is 1.1 standard errors above a coin. Not when an AUC or
@@ -492,7 +496,7 @@ def _accuracy_at_chance(run: RunView) -> tuple[dict, str] | None:
             # 18 of 30 on two classes is 1.1 standard errors above a coin.
             samples = stats.exact_sample_count(values)
             watched = run.smooth_val_loss if run.has_val else run.smooth_loss
-            if float(np.min(watched)) < (1 - 2 * th.not_learning_margin) * run.reference:
+            if run.reference and float(np.min(watched)) < (1 - 2 * th.not_learning_margin) * run.reference:
                 return None  # a loss 10% below chance learned, whatever a small set's accuracy says
             if samples is None or bool(np.all(np.abs(np.round(values, 2) - values) < 1e-9)):
                 # No count of samples; or values logged to two decimals, whole hundredths whatever
