@@ -173,6 +173,37 @@ def test_a_dataframe_nan_training_loss_is_diverged():
     assert diagnose(frame).primary.kind == "diverged"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # PyTorch Lightning's metrics.csv: a learning-rate monitor's rows, then each epoch's training
+        # and validation values on rows of their own; a test run after training.
+        "epoch,lr-AdamW,step,train_loss,val_loss,test_loss\n,0.0003,0,,,\n0,,894,,0.0374,\n"
+        "0,,894,0.248,,\n,0.00029,895,,,\n1,,1789,,0.0312,\n1,,1789,0.0402,,\n2,,2683,0.0301,,\n"
+        "2,,2683,,0.0350,\n3,,2683,,,0.0330\n",
+        # A Hugging Face Trainer's log_history: the training loss every half epoch, an evaluation
+        # at each epoch's end.
+        "loss,learning_rate,epoch,step,eval_loss,eval_runtime\n1.2,5e-05,0.5,50,,\n0.9,4e-05,1.0,100,,\n"
+        ",,1.0,100,0.85,3.2\n0.7,3e-05,1.5,150,,\n0.6,2e-05,2.0,200,,\n,,2.0,200,0.75,3.1\n",
+        # A long table, one row per epoch and set.
+        "epoch,split,loss,accuracy\n0,train,0.9,0.5\n0,val,1.0,0.45\n1,train,0.7,0.6\n1,val,0.8,0.55\n",
+    ],
+    ids=["lightning", "trainer", "long"],
+)
+def test_a_dataframe_read_from_a_log_is_read_as_its_file(tmp_path, text):
+    # `pandas.read_csv(path)` passed instead of the path: its rows are merged into epochs as the
+    # file's are (before, each row was an epoch: a Lightning run of 3 epochs read as 9).
+    pandas = pytest.importorskip("pandas")
+    path = tmp_path / "log.csv"
+    path.write_text(text)
+    from_file, from_frame = read_curves(path), read_curves(pandas.read_csv(path))
+    assert len(from_frame) == len(from_file) in (2, 3)
+    assert from_frame.epochs.tolist() == from_file.epochs.tolist()
+    for key in ("loss", "val_loss"):
+        assert from_frame.values[key].tolist() == pytest.approx(from_file.values[key].tolist())
+    assert from_frame.notes[0] == from_file.notes[0]  # the note says how the rows were read
+
+
 def test_a_csv_distinguishes_na_from_nan(tmp_path):
     path = tmp_path / "run.csv"
     path.write_text("epoch,loss,val_loss\n0,1.0,NA\n1,0.5,0.6\n2,nan,nan\n")

@@ -22,8 +22,10 @@ from fitwell.diagnosis.adversarial import is_adversarial
 from fitwell.diagnosis.column_names import keras_named
 from fitwell.diagnosis.column_values import with_values, without_per_sample
 from fitwell.diagnosis.eventlog import is_event_log, is_scalar_export, read_event_log, read_scalar_export
-from fitwell.diagnosis.logfile import counted_from_zero, read_log_file
+from fitwell.diagnosis.logfile import counted_from_zero, read_log_file, read_step_log
 from fitwell.diagnosis.loss_parts import with_summed_parts
+from fitwell.diagnosis.step_logs import is_step_log
+from fitwell.diagnosis.table_layouts import columns_one_row_per_epoch
 
 __all__ = ["Curves", "is_accuracy", "is_auc", "is_mean_average_precision", "is_roc_auc", "read_curves"]
 
@@ -238,10 +240,7 @@ def _read_any(run: Any, columns: Sequence[str] | None = None) -> Curves:
         curves = _from_lists(run.history, epochs or None, source="History")
         return replace(curves, batch_stats=_batch_stats(getattr(run, "batch_stats", None), len(curves)))
     if hasattr(run, "to_dict") and hasattr(run, "columns"):  # a pandas DataFrame, without importing pandas
-        frame, notes = _keras_named(run.to_dict(orient="list"))
-        epochs, notes = _counted_from_zero(frame.pop("epoch", None), notes)
-        curves = _from_lists(frame, epochs, source="DataFrame", nan_means_missing=True)
-        return replace(curves, notes=notes)
+        return _from_frame(run)
     if isinstance(run, Mapping):
         lists, notes = _keras_named(dict(run))
         epochs, notes = _counted_from_zero(lists.pop("epoch", None), notes)
@@ -251,6 +250,29 @@ def _read_any(run: Any, columns: Sequence[str] | None = None) -> Curves:
         f"CSVLogger file. Received: an object of type {type(run).__name__}. For Keras, pass "
         "`history.history`; for a CSV, pass its path."
     )
+
+
+def _from_frame(frame: Any) -> Curves:
+    """A pandas DataFrame's curves, read as the CSV file it was read from would be: a Hugging Face
+    `Trainer`'s records every few steps as one row per evaluation, an epoch over several rows
+    (Lightning's `CSVLogger`) or a row per epoch and set as one row per epoch. pandas reads an empty
+    cell and `nan` alike, as NaN: in such records a NaN is a value not logged on that row."""
+    columns = frame.to_dict(orient="list")
+    records = {
+        str(name): [None if _is_nan(value) else value for value in values] for name, values in columns.items()
+    }
+    if is_step_log(records):
+        log = read_step_log(records, [])
+        return replace(_from_lists(log.columns, log.epochs, source="DataFrame"), notes=tuple(log.notes))
+    merged: list[str] = []
+    lists, notes = _keras_named(columns_one_row_per_epoch(columns, merged))
+    epochs, notes = _counted_from_zero(lists.pop("epoch", None), notes)
+    curves = _from_lists(lists, epochs, source="DataFrame", nan_means_missing=True)
+    return replace(curves, notes=(*merged, *notes))
+
+
+def _is_nan(value: Any) -> bool:
+    return isinstance(value, float) and math.isnan(value)
 
 
 def _read_path(path: str, columns: Sequence[str] | None) -> Curves:

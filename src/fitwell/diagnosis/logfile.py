@@ -68,7 +68,7 @@ from fitwell.diagnosis.table_rows import split_cells, table_rows
 from fitwell.diagnosis.textlog import read_text_records
 from fitwell.diagnosis.yolo_console import read_yolo_console
 
-__all__ = ["LogFile", "counted_from_zero", "read_log_file"]
+__all__ = ["LogFile", "counted_from_zero", "read_log_file", "read_step_log"]
 
 _DELIMITERS = (",", ";", "\t")
 #: How far down a header may be found (title lines, comments).
@@ -202,7 +202,7 @@ def _json_log(data: Any, literal: str | None, path: str, *, one_per_line: bool =
     if one_per_line and literal is not None:
         notes = [literal]  # its records are read one column per key, as a list of them is
     if isinstance(data, Mapping) and is_step_log(data):
-        return _step_log(dict(data), [note for note in notes if note != turned])
+        return read_step_log(dict(data), [note for note in notes if note != turned])
     keras_epochs = isinstance(data, Mapping) and isinstance(data.get("history"), Mapping)
     if keras_epochs:  # a Keras History's `epoch` (counted from 0) beside its `history`
         epochs = data.get("epoch")
@@ -256,7 +256,7 @@ def _epoch_numbers(epochs: Any) -> list[int] | None:
     return [int(e) for e in epochs]
 
 
-def _step_log(columns: dict[str, list], notes: list[str]) -> LogFile:
+def read_step_log(columns: dict[str, list], notes: list[str]) -> LogFile:
     """A log written every few steps with the epoch as a fraction (`step_logs.py`), as one row per
     evaluation under Keras's names."""
     columns, epochs = per_evaluation(columns, notes)
@@ -409,7 +409,7 @@ def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, 
     rows, starts = table_rows(_quoted_cells_joined(lines), path, header_index, delimiter, header, notes)
     raw = _raw_columns(rows, path, header) if starts == [0] else None
     if raw is not None and is_step_log(raw):
-        return _step_log(raw, notes)
+        return read_step_log(raw, notes)
     if starts == [0]:  # an epoch over several rows (Lightning's CSVLogger), or one row per set
         rows, header = one_row_per_epoch(rows, header, notes)
         rows = without_event_rows(rows, header, notes)

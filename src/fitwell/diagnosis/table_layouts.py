@@ -29,6 +29,7 @@ __all__ = [
     "MISSING_CELLS",
     "TENSOR",
     "cell_number",
+    "columns_one_row_per_epoch",
     "is_number",
     "one_row_per_epoch",
     "without_event_rows",
@@ -280,6 +281,38 @@ def without_event_rows(rows: Rows, header: list[str], notes: list[str]) -> Rows:
     where = f"line {events[0]}" if len(events) == 1 else "lines " + ", ".join(map(str, events))
     notes.append(f"skipped {where}, with no epoch number and no loss: a logger's own lines, not epochs.")
     return [(number, cells) for number, cells in rows if number not in events]
+
+
+def columns_one_row_per_epoch(columns: dict[str, list], notes: list[str]) -> dict[str, list]:
+    """A DataFrame's columns (`pandas.read_csv` of a Lightning `metrics.csv`, a long table with a
+    set column) as one row per epoch, as the file would be read; the columns unchanged when they
+    are one row per epoch already. Rows are numbered as the lines of the CSV file pandas read (the
+    header on line 1). Missing cells (NaN, None) come back as None, text as text."""
+    header = [str(name) for name in columns]
+    lists = [list(values) for values in columns.values()]
+    count = max((len(values) for values in lists), default=0)
+    rows = [
+        (position + 2, [_cell_text(values[position] if position < len(values) else None) for values in lists])
+        for position in range(count)
+    ]
+    before = len(notes)
+    merged, header = one_row_per_epoch(rows, header, notes)
+    merged = without_event_rows(merged, header, notes)
+    if len(notes) == before:
+        return columns
+    return {name: [_cell_value(cells[index]) for _, cells in merged] for index, name in enumerate(header)}
+
+
+def _cell_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):  # NaN is pandas' empty cell
+        return ""
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _cell_value(cell: str) -> float | str | None:
+    if cell in MISSING_CELLS:
+        return None
+    return cell_number(cell) if is_number(cell) else cell
 
 
 def _keras_header(header: list[str]) -> list[str]:
