@@ -1486,6 +1486,55 @@ def test_a_test_evaluation_after_early_stopping_is_no_epoch(tmp_path):
     assert len(read_curves(path)) == 12
 
 
+def test_a_reloaded_checkpoints_evaluation_after_the_run_is_no_run(tmp_path):
+    # A published log (cr_006): pre-training, then fine-tuning with each set's metrics after `Tr`
+    # and `Va`, then `Loading weights from epoch 6` (in Vietnamese) and the test set's numbers on
+    # lines of their own. Read as a third run of one epoch, the 60 fine-tuning epochs were lost.
+    path = tmp_path / "training.log"
+    lines = [f"[Pre] Epoch {e:3d}/30 | MSE Loss={0.5 - e / 100:.4f} | LR=1e-04" for e in range(1, 6)]
+    lines += [
+        f"[FT] Ep {e:3d}/60 | Tr Loss={0.6 / e:.4f} Acc={0.6 + e / 50:.4f} F1=0.5 | "
+        f"Va Loss={0.65 / e:.4f} Acc={0.58 + e / 50:.4f} F1=0.4 AUC=0.9 | T=4s"
+        for e in range(1, 9)
+    ]
+    lines += ["Tải trọng số từ epoch 6", "  Accuracy  : 1.0000", "  Loss      : 0.1385"]
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert len(curves) == 8 and curves.values["loss"][-1] == pytest.approx(0.075)
+    assert curves.values["val_loss"][0] == 0.65  # `Va Loss`: the validation set's
+    assert curves.values["val_acc"][0] == pytest.approx(0.6) and curves.values["acc"][0] == pytest.approx(
+        0.62
+    )
+    assert curves.notes[0].endswith(
+        "The numbers printed after them under a line that names epoch 6 are not read: a checkpoint "
+        "reloaded and evaluated."
+    )
+    # A run of one epoch, its metrics on the line that names it, is a run (g_019: a second run
+    # for 1 epoch, appended to the log).
+    lines[-3:] = ["Epoch 1 Training - Loss: 1.0774, Acc: 0.85"]
+    path.write_text("\n".join(lines) + "\n")
+    assert len(read_curves(path)) == 1
+
+
+def test_records_describing_the_data_beside_a_nested_history_are_not_its_epochs(tmp_path):
+    # A published summary (ct_001): the source files as records (`file`, `rows`), the last epochs
+    # of a Keras history under `history_tail`. The records were read as the epochs: no loss.
+    path = tmp_path / "training_metrics.json"
+    summary = {
+        "source_files": [{"file": "a.csv", "rows": 213897, "signal_rows_used": 799}] * 3,
+        "epochs_trained": 3,
+        "history_tail": {"loss": [0.3, 0.29, 0.28], "val_loss": [0.93, 0.9, 0.86]},
+    }
+    path.write_text(json.dumps(summary))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.3, 0.29, 0.28]
+    assert curves.notes[0] == "read the per-epoch lists under 'history_tail' (the rest holds no curves)."
+    # Records that hold a loss, under a container of their own (`metrics`), are the epochs.
+    records = [{"epoch": e, "metrics": {"loss": 1.0 - e / 10, "eval_loss": 1.1 - e / 10}} for e in range(4)]
+    path.write_text(json.dumps({**summary, "epoch_stats": records}))
+    assert read_curves(path).values["loss"].tolist() == [1.0, 0.9, 0.8, 0.7]
+
+
 def test_numbers_saved_as_strings_are_a_curve_not_names(tmp_path):
     # A review's history, dumped with `json.dump(history, default=str)` beside a config.
     path = tmp_path / "history.json"

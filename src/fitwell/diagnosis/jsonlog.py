@@ -289,7 +289,7 @@ def _one_history_inside(data: Mapping) -> str | None:
     """The key of the one nested mapping of per-epoch lists, when nothing else in `data` is a
     list of several values (`{"final_eval": {"val_acc": 0.83}, "training_history": {"epoch":
     [...], "train_loss": [...]}}`); else None (two such mappings are phases, or sets)."""
-    if any(_several(value) for value in data.values()):
+    if any(_several(value) and not _settings_records(data, value) for value in data.values()):
         return None
     found = [
         key
@@ -316,7 +316,11 @@ def _records_of(data: Mapping) -> tuple[Any, str]:
     them (per-epoch curves beside them)."""
     if "history" in data or "log_history" in data:
         return data.get("history", data.get("log_history")), ""
-    lists = {key: value for key, value in data.items() if isinstance(value, list) and value}
+    lists = {
+        key: value
+        for key, value in data.items()
+        if isinstance(value, list) and value and not _settings_records(data, value)
+    }
     found = [key for key, value in lists.items() if all(isinstance(record, Mapping) for record in value)]
     per_epoch = [key for key in found if not _per_batch(lists[key])]
     if per_epoch and len(per_epoch) < len(found):  # epoch summaries beside each batch's records
@@ -327,6 +331,19 @@ def _records_of(data: Mapping) -> tuple[Any, str]:
     ):
         return None, ""
     return lists[found[0]], f" under {found[0]!r}"
+
+
+def _settings_records(data: Mapping, value: Any) -> bool:
+    """Whether `value` is a list of records none of which names a loss, beside a nested history
+    with a training loss (`{"source_files": [{"file": ..., "rows": ...}], "history_tail": {"loss":
+    [...]}}`): a description of the data, not the epochs."""
+    if not (isinstance(value, list) and value and all(isinstance(record, Mapping) for record in value)):
+        return False
+    names = {str(key) for record in value for key in _flattened(record)}  # `{"epoch": 1, "metrics": {...}}`
+    renames = keras_names(names)
+    if any(renames.get(name, name) in ("loss", "val_loss") for name in names):
+        return False
+    return any(isinstance(other, Mapping) and _has_training_loss(other) for other in data.values())
 
 
 #: Keys that number a record within its epoch: a list of such records is the batches', not the epochs'.

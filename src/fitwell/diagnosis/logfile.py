@@ -483,6 +483,7 @@ def _printed_log(
     runs: int,
     first: int | None,
     tensors: bool,
+    alone: int | None,
 ) -> LogFile:
     last = f", of the last of {runs} runs (the epoch count or the fold starts again)" if runs > 1 else ""
     count = len(next(iter(columns.values())))
@@ -490,6 +491,11 @@ def _printed_log(
         f"read as a printed log: {count} epoch{'s' if count != 1 else ''}{last} from its 'name: value' "
         "lines (Keras's progress output, or a script's prints)."
     )
+    if alone is not None:
+        note += (
+            f" The numbers printed after them under a line that names epoch {alone} are not read: a "
+            "checkpoint reloaded and evaluated."
+        )
     epochs, counted = counted_from_zero(epochs, first, own_numbers=True)  # `Epoch 3/10` counts from 1
     named, renamed = keras_named(columns)  # e.g. a test set evaluated every epoch, without validation
     read_tensors = (

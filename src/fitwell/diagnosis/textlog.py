@@ -77,9 +77,9 @@ _VALIDATION = re.compile(r"\b(?:val|valid|validation)\b", re.IGNORECASE)
 #: path or a tag (`gpu-dev-01`, `/home/me/dev/`, `[test run]`).
 _SET_WORD = re.compile(r"(?:^|(?<=[\s:]))(dev|eval|evaluation|test)(?![-/.\w\]])", re.IGNORECASE)
 #: A name that says it is the training set's (`train loss`, `Training accuracy`).
-_TRAINING = re.compile(r"train(?:ing)?(?:\b|_)", re.IGNORECASE)
+_TRAINING = re.compile(r"(?:train(?:ing)?|tr)(?:\b|_)", re.IGNORECASE)
 #: A name that begins with its set (`Val Loss`, `train_acc`, `Validation accuracy`).
-_NAMES_SET = re.compile(r"(?:train|training|val|valid|validation|dev)(?:\b|_)", re.IGNORECASE)
+_NAMES_SET = re.compile(r"(?:train|training|tr|val|valid|validation|va|dev)(?:\b|_)", re.IGNORECASE)
 #: `Epoch 3`, `epoch: 3`, `[Epoch 3/10]`, or its short `ep 3` (not `ep=100`, a setting printed
 #: with the others: `Namespace(bs=32, ep=100)`).
 _EPOCH = re.compile(r"\b(?:epoch\b\s*[:#=]?|ep\b\s*[:#]?)\s*[\[(]?\s*(\d+)", re.IGNORECASE)
@@ -118,18 +118,20 @@ _MESSAGE = re.compile(r"\b(?:improve|improved|decreased|increased|reached|from|t
 _PROGRESS_COUNT = re.compile(r"(?<=%)\s*(?:\|[^|\w:]*\|)?\s*\d+/\d+\s*\[|(?<=\d)it\b")
 
 
-Records = tuple[dict[str, list[float | None]], list[int] | None, int, int | None, bool]
+Records = tuple[dict[str, list[float | None]], list[int] | None, int, int | None, bool, int | None]
 
 
 def read_text_records(text: str) -> Records | None:
-    """`(columns, epochs, runs, first, tensors)` read from a printed training log (of the last run
-    when the epoch count starts again: `runs` says how many there were, `first` is the log's first
-    epoch number; `tensors`, whether a record's line printed a tensor, `loss: tensor(0.52, ...)`,
-    read as its number), or None when the text holds fewer than 2 records with a loss. Where no line names a
-    loss, a line naming what a loss measures (`Epoch 3: MSE = 7.4, MAE = 2.7`) is a record; which
-    of its names is the loss, the column names decide (`column_names.py`). Where neither is found, a
-    line naming a GAN's networks' losses (`Loss_G: 0.14, Loss_D: 0.30`) is one, for the reading to
-    refuse the GAN by name."""
+    """`(columns, epochs, runs, first, tensors, alone)` read from a printed training log (of the last
+    run when the epoch count starts again: `runs` says how many there were, `first` is the log's
+    first epoch number; `tensors`, whether a record's line printed a tensor, `loss: tensor(0.52,
+    ...)`, read as its number; `alone`, the earlier epoch named by one record after the last run, a
+    reloaded checkpoint's evaluation, which is not read, or None), or None when the text holds
+    fewer than 2 records with a loss. Where no line names a loss, a line naming what a loss
+    measures (`Epoch 3: MSE = 7.4, MAE = 2.7`) is a record; which of its names is the loss, the
+    column names decide (`column_names.py`). Where neither is found, a line naming a GAN's
+    networks' losses (`Loss_G: 0.14, Loss_D: 0.30`) is one, for the reading to refuse the GAN by
+    name."""
     return _records(text, _is_loss) or _records(text, is_loss_measure) or _records(text, is_network_loss)
 
 
@@ -141,6 +143,7 @@ def _records(text: str, is_loss: Callable[[str], bool]) -> Records | None:
     unmarked: dict[str, float] | None = None  # the last record before the first epoch marker
     fold, previous = None, None
     stopped = False  # early stopping announced: numbers after it without an epoch are a test's
+    stamped: set[int] = set()  # the last run's records read from a line that names their epoch
     lines = re.split(r"[\r\n]+", text)
     last_epoch_line = max((index for index, line in enumerate(lines) if _starts_an_epoch(line)), default=-1)
     for index, printed in enumerate(lines):
@@ -188,12 +191,21 @@ def _records(text: str, is_loss: Callable[[str], bool]) -> Records | None:
         if records and key < max(records):  # the epoch count started again: a new run
             records = {}
             runs.append(records)
+            stamped = set()
+        if found:
+            stamped.add(key)
         records[key] = _merged(records.get(key, {}), pairs)
     if unmarked is not None and runs[0] and min(runs[0]) == 2 and set(unmarked) == set(runs[0][2]):
         runs[0][1] = unmarked  # `Epoch 1/50` cut off above the first record: that record is epoch 1
     runs = [records for records in runs if records]  # a fold named after the last epoch (a later model's)
     if sum(len(records) for records in runs) < 2:
         return None
+    alone = None
+    if len(runs) > 1 and len(runs[-1]) == 1 and len(runs[-2]) > 1 and not stamped:
+        # One record after a run, under a line that names an earlier epoch and no metric: the best
+        # checkpoint reloaded and evaluated (`Loading weights from epoch 6`, then the test set's
+        # numbers on lines of their own), not a run (`Epoch 1 - Loss: 1.07`, a run of one epoch, is).
+        alone = next(iter(runs.pop()))
     records = runs[-1]
     order = sorted(records)
     names = sorted({name for record in records.values() for name in record})
@@ -202,7 +214,7 @@ def _records(text: str, is_loss: Callable[[str], bool]) -> Records | None:
         if sum(value is not None for value in columns[name]) < 2:
             del columns[name]  # the test set scored once, after training: a result, not a curve
     first = min(runs[0]) if marked and runs[0] else None
-    return columns, (order if marked else None), len(runs), first, tensors
+    return columns, (order if marked else None), len(runs), first, tensors, alone
 
 
 def _starts_an_epoch(line: str) -> bool:
