@@ -1831,6 +1831,10 @@ def test_a_clock_time_printed_beside_the_metrics_is_not_a_value():
         for e in range(1, 4)
     )
     assert sorted(read_text_records(text)[0]) == ["loss", "val_loss"]
+    # An ISO time stamp before each line (cu_004): `T21:37:50` was read as `t21` = 3, the digit
+    # before its colon.
+    text = "".join(f"2025-10-29T21:37:5{e}.757416 Epoch {e}/5 loss={1 / e}\n" for e in range(1, 4))
+    assert sorted(read_text_records(text)[0]) == ["loss"]
 
 
 def test_a_total_of_loss_parts_pairs_with_the_validation_sets_total(tmp_path):

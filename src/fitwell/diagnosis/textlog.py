@@ -50,10 +50,10 @@ _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf"
 #: loss: 0.2`), nor one before a set's name (`Pre-training loss` is the training loss).
 _HYPHEN = r"(?<=[A-Za-z0-9])-(?=[A-Za-z])(?!(?:train|training|val|valid|validation|test)\b)"
 #: `name: value`, `name = value` or `name is value`, the name quoted too (a printed dict, `{'f1':
-#: 0.43}`); not a clock time (`took: 0:00:51`).
+#: 0.43}`); not a clock time (`took: 0:00:51`, an ISO time stamp's `T21:37:50`, nor its first digit).
 _PAIR = re.compile(
     rf"(?P<name>[A-Za-z](?:[A-Za-z0-9_ @.]|{_HYPHEN})*?)['\"]?"
-    rf"(?:\s*[:=]|\s+is)\s*(?P<value>{_NUMBER})(?!:\d)%?",
+    rf"(?:\s*[:=]|\s+is)\s*(?P<value>{_NUMBER})(?!\d*:\d)%?",
     re.IGNORECASE,
 )
 #: `Name number` (or `Name: number`) as a whole field of a line whose fields are set apart by
