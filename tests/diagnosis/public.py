@@ -52,7 +52,10 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: heading that names the loss, two runs one after the other (`cl_003`); a step log of a diffusion
 #: model's `MLoss`/`GLoss` (`cl_016`); a program that prints each name and its value on lines of their
 #: own (`cm_006`); GANs (`cn_001`, `cn_013`); cross-validation folds, each with its records
-#: (`co_005`).
+#: (`co_005`). Batches `cp` to `cu`: a CSV whose last two rows come from other runs, one cell
+#: longer (`cq_002`, refused naming the line); a GAN's table set out with `|` (`cr_005`); ten
+#: autoencoders nested two levels down, by family and by run (`ct_008`); federated rounds saved as
+#: `[round, value]` pairs (`ct_011`).
 #: (Read since they were scored: a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
 #: and `rmse` without a `loss`, two training phases side by side, the tables of numbers without
 #: a header in `NAMED_COLUMNS`, a JSON history that its repository holds cut off, `az_018`,
@@ -100,6 +103,10 @@ REFUSED = (
     "cn_001.csv",
     "cn_013.csv",
     "co_005.json",
+    "cq_002.csv",
+    "cr_005.log",
+    "ct_008.json",
+    "ct_011.json",
     "f_040.csv",
     "m_010.csv",
     "n_019.log",

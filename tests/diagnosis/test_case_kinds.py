@@ -255,6 +255,21 @@ def test_a_three_epoch_run_whose_last_epoch_barely_moved_is_still_too_short_to_j
     assert diagnose({"loss": [2.3, 0.002, 0.001]}, **CE).primary.kind == "healthy"
 
 
+def test_a_two_epoch_run_is_judged_by_its_validation_loss_too():
+    # A published run (cp_020, both readers: clearly still improving): a fine-tuning phase of 2
+    # epochs, the training loss near zero (0.085, under 5% of ln 8) but the validation loss still
+    # falling 41% in the last epoch. Two validation losses are no curve for the other rules; the
+    # run was read as healthy by its training loss alone.
+    run = {"loss": [0.2067, 0.085], "val_loss": [0.1979, 0.1175]}
+    finding = diagnose(run, loss="sparse_categorical_crossentropy", num_classes=8).primary
+    assert finding.kind == "still_improving"
+    assert finding.summary.startswith("only 2 epochs, and val_loss still fell 41% in the last one")
+    assert "EarlyStopping(monitor='val_loss'" in finding.advice
+    # Both near zero: nothing left to judge.
+    done = {"loss": [0.2067, 0.085], "val_loss": [0.09, 0.085]}
+    assert diagnose(done, loss="sparse_categorical_crossentropy", num_classes=8).primary.kind == "healthy"
+
+
 def test_a_run_still_improving_steadily_at_a_high_level_is_still_improving():
     loss = 8.0 + 200.0 * np.exp(-np.arange(20) / 1.5) - 0.15 * np.arange(20)  # 2-3% per epoch at the end
     val = loss * 1.2

@@ -500,8 +500,28 @@ LATER_BATCHES = {
     # both readers: not learning, clear, as found), and a weighted cross-entropy above chance from
     # its first epoch that fell is no divergence (`co_018`, read not learning, as found): 9/19.
     "heldout92": (9, 19, 14),
+    # Batches `cp` to `cu`, collected after the twenty-first revision and scored once before
+    # anything was revised on them, with the reader as it stood once it read their formats (in
+    # brackets: with the rules and reader of the session's start). `cp` (20 JSON histories): 14/20
+    # (14/20). Then a run too short to judge is judged by its validation loss when it logged two
+    # (`cp_020`, a fine-tuning phase of 2 epochs whose training loss was near zero; both readers:
+    # still improving, clear, as found), and a validation loss half as high again as its low while
+    # the training loss held is overfitting (`cp_010`, both readers: overfitting, as found): 16/20.
+    "heldout93": (16, 20, 19),
+    # `cq` (4 CSV tables): 1/4 (1/4); one is refused, naming the line its stray rows start on.
+    "heldout94": (1, 4, 3),
+    # `cr` (7 printed logs; the reader learned `Tr`/`Va` for the sets and a reloaded checkpoint's
+    # evaluation after the run): 4/7 (4/7); a GAN is refused.
+    "heldout95": (4, 7, 5),
+    # `cs` (12 CSV tables): 7/12 (7/12).
+    "heldout96": (7, 12, 10),
+    # `ct` (11 JSON histories; the reader learned a history beside records describing the data):
+    # 6/11 (5/11); two are refused.
+    "heldout97": (6, 11, 7),
+    # `cu` (5 printed logs): 3/5 (3/5).
+    "heldout98": (3, 5, 3),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout92`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout98`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -523,9 +543,9 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (57/109 on the last six batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (37/59 on the last six batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(87, 93))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(93, 99))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
@@ -614,7 +634,7 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_four_k
     # jumps of 59% and 19% at epochs 9 and 11 of 17 at 99% accuracy, calm over the last four
     # (`ck_020`; too few calm epochs to count as settled). And `ad_013` left: its training-loss
     # jumps (0.060 to 0.124 on about 300 images) stay below a quarter of its first loss while the
-    # validation loss is calm: ripples near the floor.
+    # validation loss is calm: ripples near the floor. Batches `cp` to `cu` added none.
     assert flagged == [
         "af_013.json",
         "ag_009.csv",
@@ -720,9 +740,13 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # decline brings over the end window, its halves compared per step) are not still
         # improving: five runs read healthy leave the still-improving verdict for healthy, two of
         # them with the still-improving note (the runs that rule found were ones the note names).
-        "still_improving": (21, 76, 48, 469),
-        "overfitting": (31, 80, 58, 469),
-        "unstable": (8, 31, 33, 469),
+        # Then batches `cp` to `cu`, with this revision's changes: 15 more runs read healthy are
+        # called healthy, with three more false still-improving notes among them; one more read
+        # still improving (noted), five read overfitting (one noted) and two read unstable (not
+        # noted).
+        "still_improving": (22, 77, 51, 484),
+        "overfitting": (32, 85, 58, 484),
+        "unstable": (8, 33, 33, 484),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

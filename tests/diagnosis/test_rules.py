@@ -277,6 +277,27 @@ def test_overfitting_reports_the_epoch_to_keep(n, best):
     assert "EarlyStopping" in finding.advice and "ModelCheckpoint" in finding.advice
 
 
+def test_a_validation_loss_that_doubled_while_the_training_loss_held_is_overfitting():
+    # A published run (cp_010, both readers: overfitting): the validation loss doubled from its
+    # best at epoch 11 while the training loss, at 0.004 from epoch 9 on, did not fall the 5% the
+    # other rules ask of it.
+    loss = [0.0216, 0.01004, 0.00889, 0.00851, 0.00751, 0.00652, 0.00543, 0.00448, 0.00416, 0.00402]
+    loss += [0.00408, 0.00405, 0.00392, 0.00387, 0.0038, 0.00376, 0.00363, 0.00395, 0.00391, 0.004]
+    loss += [0.00402, 0.004, 0.0042]
+    val = [0.00697, 0.00712, 0.0067, 0.00636, 0.00571, 0.00431, 0.00355, 0.00321, 0.00324, 0.00302]
+    val += [0.00284, 0.0033, 0.00289, 0.00319, 0.00311, 0.00353, 0.00327, 0.0043, 0.00499, 0.00477]
+    val += [0.00521, 0.00585, 0.00579]
+    finding = diagnose({"loss": loss, "val_loss": val}).primary
+    assert finding.kind == "overfitting" and finding.epochs[0] == 10  # epoch 11, counted from 0
+    assert "then rose 100%" in finding.summary and "while loss held (smoothed" in finding.summary
+    # The same rise beside a training loss that rose too (a loss whose definition changed) is not.
+    risen = loss[:17] + [value * 1.3 for value in loss[17:]]
+    assert "overfitting" not in diagnose({"loss": risen, "val_loss": val}).kinds
+    # Nor a rise of a third, under half as high again.
+    third = val[:17] + [0.00284 * 1.3] * 6
+    assert "overfitting" not in diagnose({"loss": loss, "val_loss": third}).kinds
+
+
 def test_one_bad_validation_epoch_at_the_end_is_not_overfitting():
     run = synthetic.healthy(40)
     run["val_loss"][-1] *= 1.6
@@ -602,6 +623,7 @@ def test_overfitting_needs_the_training_loss_to_keep_falling():
     run = synthetic.overfitting(n, best=10)
     run["loss"] = [1.0] * n  # flat training loss: the validation rise is not overfitting
     assert "overfitting" not in diagnose(run).kinds
+    # (One that fell before the validation minimum and held since is: see `cp_010` above.)
 
 
 # -- not learning -----------------------------------------------------------------------

@@ -110,12 +110,23 @@ def _worse_after_best(run: RunView, min_rise: float) -> tuple[OverfitEvidence, i
             and evidence.rise >= th.overfit_clean_rise
         )
     )
-    worse = train_fell and (
-        rose
-        or _rose_lastingly(run, evidence, min_rise, train_at_best)
-        or _rising_steadily(run, watched.values, evidence.noise)
-        or _opened_the_gap(run, evidence, needed_after)
-        or _turned_up_from_low(run, watched.values)
+    # A validation loss half as high again as its minimum, while the training loss, which had
+    # fallen before it, ended no higher than it was there: the gap opened by validation alone
+    # (`cp_010`: 0.00284 → 0.0058, the training loss at 0.004 since; one flat from the start never
+    # learned anything to overfit with).
+    learned = train_at_best < (1.0 - th.overfit_train_drop) * float(run.smooth_loss[0])
+    held = learned and run.end_loss <= train_at_best
+    far_worse = not watched.is_metric and held and rose and evidence.rise >= th.overfit_held_train_rise
+    worse = (
+        far_worse
+        or train_fell
+        and (
+            rose
+            or _rose_lastingly(run, evidence, min_rise, train_at_best)
+            or _rising_steadily(run, watched.values, evidence.noise)
+            or _opened_the_gap(run, evidence, needed_after)
+            or _turned_up_from_low(run, watched.values)
+        )
     )
     return (
         evidence,
@@ -574,7 +585,11 @@ def _seen(run: RunView, evidence: OverfitEvidence, best_position: int, *, stalle
             f"{last_epoch}) while loss kept falling ({run.training_fall_text(stalled_position)})"
         )
     lowest = f"val_loss was lowest at {format_epoch(best_epoch)} ({format_number(best_value)})"
-    falling = f"while loss kept falling ({run.training_fall_text(best_position)})"
+    train_at_best = float(run.smooth_loss[best_position])
+    # A training loss that fell under half the drop the rules ask of it held (`far_worse`).
+    held = run.end_loss >= (1.0 - run.thresholds.overfit_train_drop / 2) * train_at_best
+    went = "held" if held else "kept falling"
+    falling = f"while loss {went} ({run.training_fall_text(best_position)})"
     hidden = evidence.rise < run.thresholds.overfit_clean_rise and _turned_up_from_low(run, run.val_loss)
     if evidence.rise <= 0 or evidence.best_value <= 0 or hidden:
         # Found on the raw curve (a climb from a low that smoothing hides, as a first epoch's or a

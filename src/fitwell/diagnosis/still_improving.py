@@ -22,6 +22,12 @@ def check_still_improving(run: RunView) -> Finding | None:
     th, watched = run.thresholds, run.watched
     if run.n <= th.short_run_epochs:
         raw, name = (run.val_loss, "val_loss") if run.has_val else (run.loss, "loss")
+        if not run.has_val and run.curves.has("val_loss"):
+            # Fewer than 3 validation losses are no curve to judge a problem by, but a run this
+            # short is judged by the set it is meant for, as a longer one is.
+            _, values = run.curves.series("val_loss")
+            if len(values) >= 2 and bool(np.isfinite(values).all()):
+                raw, name = values, "val_loss"
         return _too_short(run, raw, name)
     raw, name = watched.values, watched.name
     ended_best = _ended_on_best(run)
@@ -275,15 +281,16 @@ def _accuracy_gain_too_small(run: RunView, earlier: float, later: float) -> bool
     return earlier - later < run.thresholds.still_improving_accuracy_gain
 
 
-def train_longer_advice(run: RunView, last_epoch: int) -> str:
+def train_longer_advice(run: RunView, last_epoch: int, judged: str | None = None) -> str:
     """Advice to train longer: how many epochs, and the EarlyStopping that stops at the best epoch
-    of the watched curve."""
+    of the watched curve (of the loss `judged`, when a run too short to judge names it)."""
     watched = run.watched
-    monitor = (
-        f"monitor='{watched.name}', mode='{watched.mode}'"
-        if watched.is_metric
-        else f"monitor='{run.monitor}'"
-    )
+    if judged is not None:
+        monitor = f"monitor='{judged}'"
+    elif watched.is_metric:
+        monitor = f"monitor='{watched.name}', mode='{watched.mode}'"
+    else:
+        monitor = f"monitor='{run.monitor}'"
     return (
         f"Train longer (e.g. epochs={2 * (last_epoch + 1)}) with EarlyStopping({monitor}, "
         "restore_best_weights=True) to stop at the right time."
@@ -324,6 +331,6 @@ def _too_short(run: RunView, raw: np.ndarray, name: str) -> Finding | None:
         "info",
         [last_epoch],
         {"curve": name, "recent_drop": fall, "recent_epochs": 1, "epochs": run.n},
-        train_longer_advice(run, last_epoch),
+        train_longer_advice(run, last_epoch, name if name == "val_loss" and not run.has_val else None),
         seen,
     )

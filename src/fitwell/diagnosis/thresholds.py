@@ -176,6 +176,13 @@ class Thresholds:
         overfit_clean_noise_multiple: ...by more than this many times its epoch-to-epoch noise:
             on a smooth curve (a long run, a large validation set) a climb of 6% that no noise
             explains is the model getting worse, not chance.
+        overfit_held_train_rise: `overfitting` too, though the training loss did not fall, when the
+            validation loss rose at least this fraction above its minimum (clearly and lastingly,
+            as `overfit_min_rise` asks) while the training loss, which fell `overfit_train_drop`
+            before that minimum, ended no higher than it was there: the gap opened by validation
+            alone. (Measured on all labelled runs: one
+            published run both readers call overfitting gained, none lost; a tolerance of 10% for
+            a training loss that rose lost a run whose loss changed its definition late.)
         overfit_lasting_noise_multiple: `overfitting` too from a rise of `overfit_min_rise` that is
             only this many times the noise, when it lasted `overfit_lasting_epochs` epochs...
         overfit_lasting_epochs: ...after the minimum while the training loss fell
@@ -410,6 +417,7 @@ class Thresholds:
     overfit_gap_alone: float = 0.35
     overfit_min_rise_with_gap: float = 0.05
     overfit_clean_rise: float = 0.05
+    overfit_held_train_rise: float = 0.5
     overfit_clean_noise_multiple: float = 8.0
     overfit_stall_train_drop: float = 0.15
     overfit_lasting_noise_multiple: float = 1.5
