@@ -265,6 +265,10 @@ def test_a_two_epoch_run_is_judged_by_its_validation_loss_too():
     assert finding.kind == "still_improving"
     assert finding.summary.startswith("only 2 epochs, and val_loss still fell 41% in the last one")
     assert "EarlyStopping(monitor='val_loss'" in finding.advice
+    # A validation loss not recorded at the first epoch leaves two to judge by.
+    gap = {"loss": [0.3, 0.2067, 0.085], "val_loss": [float("nan"), 0.1979, 0.1175]}
+    finding = diagnose(gap, loss="sparse_categorical_crossentropy", num_classes=8).primary
+    assert finding.summary.startswith("only 3 epochs, and val_loss still fell 41% in the last one")
     # Both near zero: nothing left to judge.
     done = {"loss": [0.2067, 0.085], "val_loss": [0.09, 0.085]}
     assert diagnose(done, loss="sparse_categorical_crossentropy", num_classes=8).primary.kind == "healthy"

@@ -204,6 +204,34 @@ def test_a_dataframe_read_from_a_log_is_read_as_its_file(tmp_path, text):
     assert from_frame.notes[0] == from_file.notes[0]  # the note says how the rows were read
 
 
+def test_a_dataframe_of_a_log_keeps_the_nan_of_a_diverged_epoch(tmp_path):
+    # pandas reads an empty cell and `nan` alike. A Lightning epoch's training row that holds
+    # nothing but its epoch and step held `nan`; a Trainer's training record without an
+    # evaluation's value held a NaN loss. Both files read `diverged`; their DataFrames must too.
+    pandas = pytest.importorskip("pandas")
+    path = tmp_path / "metrics.csv"
+    rows = [
+        f"{e},{99 + 100 * e},,{0.9 - 0.1 * e},\n{e},{99 + 100 * e},{1.0 - 0.15 * e},,\n" for e in range(5)
+    ]
+    rows += [f"{e},{99 + 100 * e},,nan,\n{e},{99 + 100 * e},nan,,\n" for e in range(5, 8)]
+    path.write_text("epoch,step,train_loss,val_loss,test_loss\n" + "".join(rows))
+    assert diagnose(path).primary.kind == diagnose(pandas.read_csv(path)).primary.kind == "diverged"
+    records = [
+        {"loss": 1.8 - 0.2 * step, "learning_rate": 5e-05, "epoch": step / 2, "step": 50 * step}
+        for step in range(1, 7)
+    ]
+    records += [
+        {"loss": float("nan"), "learning_rate": 5e-05, "epoch": step / 2, "step": 50 * step}
+        for step in range(7, 11)
+    ]
+    records += [
+        {"eval_loss": 1.5 - 0.1 * epoch, "epoch": float(epoch), "step": 100 * epoch} for epoch in range(1, 6)
+    ]
+    records.sort(key=lambda record: (record["step"], "eval_loss" in record))
+    finding = diagnose(pandas.DataFrame(records)).primary
+    assert finding.kind == "diverged" and finding.summary.startswith("loss became NaN at epoch 4")
+
+
 def test_a_csv_distinguishes_na_from_nan(tmp_path):
     path = tmp_path / "run.csv"
     path.write_text("epoch,loss,val_loss\n0,1.0,NA\n1,0.5,0.6\n2,nan,nan\n")

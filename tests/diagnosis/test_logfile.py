@@ -1488,8 +1488,9 @@ def test_a_test_evaluation_after_early_stopping_is_no_epoch(tmp_path):
 
 def test_a_reloaded_checkpoints_evaluation_after_the_run_is_no_run(tmp_path):
     # A published log (cr_006): pre-training, then fine-tuning with each set's metrics after `Tr`
-    # and `Va`, then `Loading weights from epoch 6` (in Vietnamese) and the test set's numbers on
-    # lines of their own. Read as a third run of one epoch, the 60 fine-tuning epochs were lost.
+    # and `Va` (read as the sets on a line that names both), then `Loading weights from epoch 6`
+    # (in Vietnamese) and the test set's numbers on lines of their own. Read as a third run of one
+    # epoch, the 60 fine-tuning epochs were lost.
     path = tmp_path / "training.log"
     lines = [f"[Pre] Epoch {e:3d}/30 | MSE Loss={0.5 - e / 100:.4f} | LR=1e-04" for e in range(1, 6)]
     lines += [
@@ -1510,10 +1511,18 @@ def test_a_reloaded_checkpoints_evaluation_after_the_run_is_no_run(tmp_path):
         "reloaded and evaluated."
     )
     # A run of one epoch, its metrics on the line that names it, is a run (g_019: a second run
-    # for 1 epoch, appended to the log).
+    # for 1 epoch, appended to the log); so is Keras's `Epoch 1/1` above its progress line.
     lines[-3:] = ["Epoch 1 Training - Loss: 1.0774, Acc: 0.85"]
     path.write_text("\n".join(lines) + "\n")
     assert len(read_curves(path)) == 1
+    lines[-1:] = ["Epoch 1/1", "32/32 [====] - 0s - loss: 2.3 - accuracy: 0.1 - val_loss: 2.3"]
+    path.write_text("\n".join(lines) + "\n")
+    assert len(read_curves(path)) == 1
+    # `va_` alone is no validation set (a valence-arousal head's loss, beside the total).
+    path.write_text(
+        "".join(f"Epoch {e}/12 - loss: {1 / e:.3f} - va_loss: {0.2 / e:.3f}\n" for e in range(1, 5))
+    )
+    assert "val_loss" not in read_curves(path).values
 
 
 def test_records_describing_the_data_beside_a_nested_history_are_not_its_epochs(tmp_path):
@@ -1533,6 +1542,12 @@ def test_records_describing_the_data_beside_a_nested_history_are_not_its_epochs(
     records = [{"epoch": e, "metrics": {"loss": 1.0 - e / 10, "eval_loss": 1.1 - e / 10}} for e in range(4)]
     path.write_text(json.dumps({**summary, "epoch_stats": records}))
     assert read_curves(path).values["loss"].tolist() == [1.0, 0.9, 0.8, 0.7]
+    # Records numbered by epoch (a validation set's, kept apart from the history) are curves, not
+    # a description of the data: not left out for the history without a word.
+    scored = [{"epoch": e, "val_accuracy": 0.5 + e / 10} for e in range(3)]
+    path.write_text(json.dumps({"train_history": {"loss": [0.3, 0.29, 0.28]}, "eval_per_epoch": scored}))
+    with pytest.raises(ValueError, match="no 'loss' curve"):
+        read_curves(path)
 
 
 def test_numbers_saved_as_strings_are_a_curve_not_names(tmp_path):

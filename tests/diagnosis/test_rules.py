@@ -296,6 +296,18 @@ def test_a_validation_loss_that_doubled_while_the_training_loss_held_is_overfitt
     # Nor a rise of a third, under half as high again.
     third = val[:17] + [0.00284 * 1.3] * 6
     assert "overfitting" not in diagnose({"loss": loss, "val_loss": third}).kinds
+    # A plateau's last digits (a review's case: 0.4 or 0.4005 after the fall) decide nothing.
+    fell = np.linspace(1.0, 0.4, 10).tolist()
+    climb = np.linspace(0.5, 0.5, 10).tolist() + np.linspace(0.52, 0.8, 20).tolist()
+    for level in (0.4, 0.4005, 0.405):
+        run = {"loss": fell + [level] * 20, "val_loss": np.linspace(1.0, 0.5, 10).tolist()[:-1] + climb[9:]}
+        assert diagnose(run).primary.kind == "overfitting", level
+    # A negative loss has no share of a fall to hold (`learned` asks a positive one).
+    negative = {
+        "loss": [-0.1, -0.2] + [-0.2] * 20,
+        "val_loss": [-0.04, -0.05] + np.linspace(-0.05, 0.0, 20).tolist(),
+    }
+    assert "while loss held" not in diagnose(negative).primary.summary
 
 
 def test_one_bad_validation_epoch_at_the_end_is_not_overfitting():

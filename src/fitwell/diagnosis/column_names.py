@@ -41,8 +41,8 @@ __all__ = [
 
 _EPOCH = ("epoch", "epochs", "epoch#", "epoch_no", "epoch_num", "epoch_number", "epoch_idx", "current_epoch")
 _PANDAS_INDEX = ("", "unnamed:_0", "index")
-_TRAIN_PREFIXES = ("training_", "train_", "trn_", "tr_")
-_VAL_PREFIXES = ("validation_", "valid_", "val_", "va_", "dev_", "eval_")
+_TRAIN_PREFIXES = ("training_", "train_", "trn_")
+_VAL_PREFIXES = ("validation_", "valid_", "val_", "dev_", "eval_")
 _TOTAL_LOSS = ("loss_total", "total_loss")
 _VAL_TOTAL_LOSS = tuple(f"val_{name}" for name in _TOTAL_LOSS)
 _MEAN_PREFIXES = ("avg_", "mean_", "average_")

@@ -262,6 +262,18 @@ def _from_frame(frame: Any) -> Curves:
         str(name): [None if _is_nan(value) else value for value in values] for name, values in columns.items()
     }
     if is_step_log(records):
+        if "loss" in records:
+            # A training record's NaN loss (no evaluation's value on its row) is a diverged value,
+            # as its JSON file writes it, not a value left out.
+            evaluated = [name for name in records if name.startswith("eval_")]
+            records["loss"] = [
+                math.nan
+                if value is None
+                and _is_nan(written)
+                and not any(records[name][row] is not None for name in evaluated)
+                else value
+                for row, (value, written) in enumerate(zip(records["loss"], columns["loss"], strict=True))
+            ]
         log = read_step_log(records, [])
         return replace(_from_lists(log.columns, log.epochs, source="DataFrame"), notes=tuple(log.notes))
     merged: list[str] = []

@@ -341,8 +341,8 @@ def _settings_records(data: Mapping, value: Any) -> bool:
         return False
     names = {str(key) for record in value for key in _flattened(record)}  # `{"epoch": 1, "metrics": {...}}`
     renames = keras_names(names)
-    if any(renames.get(name, name) in ("loss", "val_loss") for name in names):
-        return False
+    if any(renames.get(name, name) in ("loss", "val_loss", "epoch") for name in names):
+        return False  # a loss, or records numbered by epoch: curves (a validation set's, kept apart)
     return any(isinstance(other, Mapping) and _has_training_loss(other) for other in data.values())
 
 

@@ -111,11 +111,11 @@ def _worse_after_best(run: RunView, min_rise: float) -> tuple[OverfitEvidence, i
         )
     )
     # A validation loss half as high again as its minimum, while the training loss, which had
-    # fallen before it, ended no higher than it was there: the gap opened by validation alone
-    # (`cp_010`: 0.00284 → 0.0058, the training loss at 0.004 since; one flat from the start never
-    # learned anything to overfit with).
-    learned = train_at_best < (1.0 - th.overfit_train_drop) * float(run.smooth_loss[0])
-    held = learned and run.end_loss <= train_at_best
+    # fallen before it, ended no higher than it was there (within half the drop asked above): the
+    # gap opened by validation alone (`cp_010`: 0.00284 → 0.0058, the training loss at 0.004
+    # since; one flat from the start never learned anything to overfit with).
+    learned = 0 < train_at_best < (1.0 - th.overfit_train_drop) * float(run.smooth_loss[0])
+    held = learned and _held(run, train_at_best, or_fell=True)
     far_worse = not watched.is_metric and held and rose and evidence.rise >= th.overfit_held_train_rise
     worse = (
         far_worse
@@ -134,6 +134,28 @@ def _worse_after_best(run: RunView, min_rise: float) -> tuple[OverfitEvidence, i
         train_at_best,
         worse or _climbing_unbroken(run, watched.values, train_at_best),
     )
+
+
+def _held(run: RunView, train_at_best: float, *, or_fell: bool = False) -> bool:
+    """Whether the training loss (positive) ended within half of `overfit_train_drop` of its value
+    at the validation minimum (`or_fell`: or lower), both where the rules measure its end (the end
+    window's median) and at its last epoch (smoothed): a plateau's median jitters on either side
+    of its level."""
+    margin = run.thresholds.overfit_train_drop / 2
+    changes = [end / train_at_best - 1.0 for end in (run.end_loss, float(run.smooth_loss[-1]))]
+    return train_at_best > 0 and all(
+        change <= margin and (or_fell or change >= -margin) for change in changes
+    )
+
+
+def _training_went(run: RunView, best_position: int) -> str:
+    """What the training loss did since the validation minimum, as the quoted numbers show it
+    (the end window's median): `kept falling`, `held`, or held there but fell at its last epochs."""
+    at_best = float(run.smooth_loss[best_position])
+    margin = run.thresholds.overfit_train_drop / 2
+    if at_best <= 0 or run.end_loss < (1.0 - margin) * at_best:
+        return "kept falling"
+    return "held" if _held(run, at_best) else "held, falling only over its last epochs"
 
 
 def _turned_up_from_low(run: RunView, values: np.ndarray) -> bool:
@@ -585,11 +607,7 @@ def _seen(run: RunView, evidence: OverfitEvidence, best_position: int, *, stalle
             f"{last_epoch}) while loss kept falling ({run.training_fall_text(stalled_position)})"
         )
     lowest = f"val_loss was lowest at {format_epoch(best_epoch)} ({format_number(best_value)})"
-    train_at_best = float(run.smooth_loss[best_position])
-    # A training loss that fell under half the drop the rules ask of it held (`far_worse`).
-    held = run.end_loss >= (1.0 - run.thresholds.overfit_train_drop / 2) * train_at_best
-    went = "held" if held else "kept falling"
-    falling = f"while loss {went} ({run.training_fall_text(best_position)})"
+    falling = f"while loss {_training_went(run, best_position)} ({run.training_fall_text(best_position)})"
     hidden = evidence.rise < run.thresholds.overfit_clean_rise and _turned_up_from_low(run, run.val_loss)
     if evidence.rise <= 0 or evidence.best_value <= 0 or hidden:
         # Found on the raw curve (a climb from a low that smoothing hides, as a first epoch's or a

@@ -26,8 +26,9 @@ def check_still_improving(run: RunView) -> Finding | None:
             # Fewer than 3 validation losses are no curve to judge a problem by, but a run this
             # short is judged by the set it is meant for, as a longer one is.
             _, values = run.curves.series("val_loss")
-            if len(values) >= 2 and bool(np.isfinite(values).all()):
-                raw, name = values, "val_loss"
+            finite = values[np.isfinite(values)]
+            if len(finite) >= 2 and bool(np.isfinite(values[-1])):
+                raw, name = finite, "val_loss"
         return _too_short(run, raw, name)
     raw, name = watched.values, watched.name
     ended_best = _ended_on_best(run)

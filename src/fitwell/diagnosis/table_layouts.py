@@ -287,13 +287,28 @@ def columns_one_row_per_epoch(columns: dict[str, list], notes: list[str]) -> dic
     """A DataFrame's columns (`pandas.read_csv` of a Lightning `metrics.csv`, a long table with a
     set column) as one row per epoch, as the file would be read; the columns unchanged when they
     are one row per epoch already. Rows are numbered as the lines of the CSV file pandas read (the
-    header on line 1). Missing cells (NaN, None) come back as None, text as text."""
+    header on line 1). Missing cells (NaN, None) come back as None, text as text; pandas reads an
+    empty cell and `nan` alike, and a row that holds nothing but its epoch (and step) is read as
+    the diverged epoch whose `nan` it held."""
     header = [str(name) for name in columns]
     lists = [list(values) for values in columns.values()]
     count = max((len(values) for values in lists), default=0)
     rows = [
         (position + 2, [_cell_text(values[position] if position < len(values) else None) for values in lists])
         for position in range(count)
+    ]
+    # A row with no value but its epoch and step held NaN where its file wrote `nan` (a diverged
+    # epoch's training row): kept as NaN, not as cells left empty.
+    counters = [index for index, name in enumerate(header) if keras_name(name) in ("epoch", "step")]
+    rows = [
+        (
+            number,
+            ["nan" if cell == "" and index not in counters else cell for index, cell in enumerate(cells)],
+        )
+        if all(cell == "" for index, cell in enumerate(cells) if index not in counters)
+        and any(cell != "" for index, cell in enumerate(cells) if index in counters)
+        else (number, cells)
+        for number, cells in rows
     ]
     before = len(notes)
     merged, header = one_row_per_epoch(rows, header, notes)

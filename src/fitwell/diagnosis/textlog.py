@@ -77,9 +77,12 @@ _VALIDATION = re.compile(r"\b(?:val|valid|validation)\b", re.IGNORECASE)
 #: path or a tag (`gpu-dev-01`, `/home/me/dev/`, `[test run]`).
 _SET_WORD = re.compile(r"(?:^|(?<=[\s:]))(dev|eval|evaluation|test)(?![-/.\w\]])", re.IGNORECASE)
 #: A name that says it is the training set's (`train loss`, `Training accuracy`).
-_TRAINING = re.compile(r"(?:train(?:ing)?|tr)(?:\b|_)", re.IGNORECASE)
+_TRAINING = re.compile(r"train(?:ing)?(?:\b|_)", re.IGNORECASE)
 #: A name that begins with its set (`Val Loss`, `train_acc`, `Validation accuracy`).
-_NAMES_SET = re.compile(r"(?:train|training|tr|val|valid|validation|va|dev)(?:\b|_)", re.IGNORECASE)
+_NAMES_SET = re.compile(r"(?:train|training|val|valid|validation|dev)(?:\b|_)", re.IGNORECASE)
+#: The sets abbreviated to `Tr` and `Va` (`Tr Loss=0.63 Acc=0.68 | Va Loss=0.62`): read so only
+#: on a line that names both (alone, `va_loss` may be a valence-arousal head's loss).
+_ABBREVIATED_SET = re.compile(r"^(tr|va)(?=[\s_])", re.IGNORECASE)
 #: `Epoch 3`, `epoch: 3`, `[Epoch 3/10]`, or its short `ep 3` (not `ep=100`, a setting printed
 #: with the others: `Namespace(bs=32, ep=100)`).
 _EPOCH = re.compile(r"\b(?:epoch\b\s*[:#=]?|ep\b\s*[:#]?)\s*[\[(]?\s*(\d+)", re.IGNORECASE)
@@ -144,6 +147,7 @@ def _records(text: str, is_loss: Callable[[str], bool]) -> Records | None:
     fold, previous = None, None
     stopped = False  # early stopping announced: numbers after it without an epoch are a test's
     stamped: set[int] = set()  # the last run's records read from a line that names their epoch
+    in_sentence = opened_in_sentence = False  # the epoch named inside a sentence (`from epoch 6`)
     lines = re.split(r"[\r\n]+", text)
     last_epoch_line = max((index for index, line in enumerate(lines) if _starts_an_epoch(line)), default=-1)
     for index, printed in enumerate(lines):
@@ -166,6 +170,7 @@ def _records(text: str, is_loss: Callable[[str], bool]) -> Records | None:
             continue
         if found:
             epoch, stopped = int(found.group(1)), False
+            in_sentence = _named_in_a_sentence(line, found)
         elif stopped:
             continue
         fold = _next_fold(line, fold, runs)
@@ -191,7 +196,7 @@ def _records(text: str, is_loss: Callable[[str], bool]) -> Records | None:
         if records and key < max(records):  # the epoch count started again: a new run
             records = {}
             runs.append(records)
-            stamped = set()
+            stamped, opened_in_sentence = set(), in_sentence
         if found:
             stamped.add(key)
         records[key] = _merged(records.get(key, {}), pairs)
@@ -201,10 +206,11 @@ def _records(text: str, is_loss: Callable[[str], bool]) -> Records | None:
     if sum(len(records) for records in runs) < 2:
         return None
     alone = None
-    if len(runs) > 1 and len(runs[-1]) == 1 and len(runs[-2]) > 1 and not stamped:
-        # One record after a run, under a line that names an earlier epoch and no metric: the best
-        # checkpoint reloaded and evaluated (`Loading weights from epoch 6`, then the test set's
-        # numbers on lines of their own), not a run (`Epoch 1 - Loss: 1.07`, a run of one epoch, is).
+    if len(runs) > 1 and len(runs[-1]) == 1 and len(runs[-2]) > 1 and opened_in_sentence and not stamped:
+        # One record after a run, under a line that names an earlier epoch inside a sentence and no
+        # metric: the best checkpoint reloaded and evaluated (`Loading weights from epoch 6`, then
+        # the test set's numbers on lines of their own), not a run (`Epoch 1 - Loss: 1.07`, or
+        # Keras's `Epoch 1/1` above its progress line, a run of one epoch, is).
         alone = next(iter(runs.pop()))
     records = runs[-1]
     order = sorted(records)
@@ -215,6 +221,20 @@ def _records(text: str, is_loss: Callable[[str], bool]) -> Records | None:
             del columns[name]  # the test set scored once, after training: a result, not a curve
     first = min(runs[0]) if marked and runs[0] else None
     return columns, (order if marked else None), len(runs), first, tensors, alone
+
+
+#: What sets a log line's message apart from its prefix (`[time] INFO | `, `time - name - INFO - `).
+_PREFIX_END = re.compile(r".*(?:\||\]|\s-\s|>)")
+
+
+def _named_in_a_sentence(line: str, found: re.Match) -> bool:
+    """Whether the epoch `found` names is named inside a sentence of the line's message (`Loading
+    best model from epoch 6`, in any language), not as the epoch the line starts (`Epoch 3/10`,
+    `INFO - Epoch 3`)."""
+    if re.match(r"\s*/\s*\d", line[found.end() :]):
+        return False  # `Epoch 3/10`: the count of a run's epochs
+    before = _PREFIX_END.sub("", line[: found.start()])
+    return any(character.isalpha() for character in before)
 
 
 def _starts_an_epoch(line: str) -> bool:
@@ -268,10 +288,14 @@ def _metrics(line: str) -> dict[str, float]:
     if not set_prefix and named:
         set_prefix = "test_" if named.group(1).lower() == "test" else "val_"
     pairs: dict[str, float] = {}
+    sets = {found.group(1).lower() for found in map(_ABBREVIATED_SET.match, map(_raw_name, found)) if found}
+    abbreviated = sets == {"tr", "va"}
     in_validation = False  # whether the last name that named its set named validation
     labelled = False  # whether a validation label stood between two metrics (`Train: {…} Val: {…}`)
     for previous, match in zip([None, *found], found, strict=False):
         raw = _raw_name(match)
+        if abbreviated:
+            raw = _ABBREVIATED_SET.sub(lambda word: _SPELLED_OUT[word.group(1).lower()], raw)
         name = keras_name(raw)
         if previous is not None and _VALIDATION.search(line[previous.end() : match.start()]):
             labelled = True
@@ -285,6 +309,9 @@ def _metrics(line: str) -> dict[str, float]:
             in_validation = name.startswith("val_")
         pairs[name] = float(match.group("value"))
     return _bare_set_names(line, found, pairs)
+
+
+_SPELLED_OUT = {"tr": "train", "va": "val"}
 
 
 def _raw_name(match: re.Match) -> str:

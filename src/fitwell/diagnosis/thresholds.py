@@ -179,8 +179,9 @@ class Thresholds:
         overfit_held_train_rise: `overfitting` too, though the training loss did not fall, when the
             validation loss rose at least this fraction above its minimum (clearly and lastingly,
             as `overfit_min_rise` asks) while the training loss, which fell `overfit_train_drop`
-            before that minimum, ended no higher than it was there: the gap opened by validation
-            alone. (Measured on all labelled runs: one
+            before that minimum, ended where it was there (within half of `overfit_train_drop`,
+            at the end window's median and at its last epoch) or lower: the gap opened by
+            validation alone. (Measured on all labelled runs: one
             published run both readers call overfitting gained, none lost; a tolerance of 10% for
             a training loss that rose lost a run whose loss changed its definition late.)
         overfit_lasting_noise_multiple: `overfitting` too from a rise of `overfit_min_rise` that is
