@@ -230,6 +230,19 @@ def test_a_dataframe_of_a_log_keeps_the_nan_of_a_diverged_epoch(tmp_path):
     records.sort(key=lambda record: (record["step"], "eval_loss" in record))
     finding = diagnose(pandas.DataFrame(records)).primary
     assert finding.kind == "diverged" and finding.summary.startswith("loss became NaN at epoch 4")
+    # A record of the user's own metrics (`self.log({"train_accuracy": ...})`, no learning rate
+    # beside it) holds no training loss: none, not a NaN.
+    healthy = [record for record in records if not (record.get("loss", 0) != record.get("loss", 0))]
+    healthy += [
+        {"loss": 0.6 - 0.02 * step, "learning_rate": 5e-05, "epoch": step / 2, "step": 50 * step}
+        for step in range(7, 11)
+    ]
+    healthy += [
+        {"train_accuracy": 0.5 + 0.05 * epoch, "epoch": float(epoch), "step": 100 * epoch}
+        for epoch in range(1, 6)
+    ]
+    healthy.sort(key=lambda record: (record["step"], "eval_loss" in record, "train_accuracy" in record))
+    assert "diverged" not in diagnose(pandas.DataFrame(healthy)).kinds
 
 
 def test_a_csv_distinguishes_na_from_nan(tmp_path):

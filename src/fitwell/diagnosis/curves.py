@@ -256,31 +256,35 @@ def _from_frame(frame: Any) -> Curves:
     """A pandas DataFrame's curves, read as the CSV file it was read from would be: a Hugging Face
     `Trainer`'s records every few steps as one row per evaluation, an epoch over several rows
     (Lightning's `CSVLogger`) or a row per epoch and set as one row per epoch. pandas reads an empty
-    cell and `nan` alike, as NaN: in such records a NaN is a value not logged on that row."""
+    cell and `nan` alike, as NaN: in such records a NaN is a value not logged on that row, except
+    on a row that says it was (a Trainer's training record, a Lightning row that holds only its
+    epoch and step): a diverged value."""
     columns = frame.to_dict(orient="list")
     records = {
         str(name): [None if _is_nan(value) else value for value in values] for name, values in columns.items()
     }
     if is_step_log(records):
-        if "loss" in records:
-            # A training record's NaN loss (no evaluation's value on its row) is a diverged value,
-            # as its JSON file writes it, not a value left out.
-            evaluated = [name for name in records if name.startswith("eval_")]
-            records["loss"] = [
-                math.nan
-                if value is None
-                and _is_nan(written)
-                and not any(records[name][row] is not None for name in evaluated)
-                else value
-                for row, (value, written) in enumerate(zip(records["loss"], columns["loss"], strict=True))
-            ]
-        log = read_step_log(records, [])
+        log = read_step_log(_with_training_nans(records), [])
         return replace(_from_lists(log.columns, log.epochs, source="DataFrame"), notes=tuple(log.notes))
     merged: list[str] = []
     lists, notes = _keras_named(columns_one_row_per_epoch(columns, merged))
     epochs, notes = _counted_from_zero(lists.pop("epoch", None), notes)
     curves = _from_lists(lists, epochs, source="DataFrame", nan_means_missing=True)
     return replace(curves, notes=(*merged, *notes))
+
+
+def _with_training_nans(records: dict[str, list]) -> dict[str, list]:
+    """A Trainer's records (missing values as None) with NaN for the training loss of each training
+    record (its learning rate or gradient norm logged beside it, as the Trainer logs them with the
+    loss) whose loss is missing: it was NaN, which its JSON file writes as `NaN`, not left out."""
+    if "loss" not in records:
+        return records
+    beside = [records[name] for name in ("learning_rate", "grad_norm") if name in records]
+    loss = [
+        math.nan if value is None and any(values[row] is not None for values in beside) else value
+        for row, value in enumerate(records["loss"])
+    ]
+    return {**records, "loss": loss}
 
 
 def _is_nan(value: Any) -> bool:

@@ -297,25 +297,27 @@ def columns_one_row_per_epoch(columns: dict[str, list], notes: list[str]) -> dic
         (position + 2, [_cell_text(values[position] if position < len(values) else None) for values in lists])
         for position in range(count)
     ]
-    # A row with no value but its epoch and step held NaN where its file wrote `nan` (a diverged
-    # epoch's training row): kept as NaN, not as cells left empty.
-    counters = [index for index, name in enumerate(header) if keras_name(name) in ("epoch", "step")]
-    rows = [
-        (
-            number,
-            ["nan" if cell == "" and index not in counters else cell for index, cell in enumerate(cells)],
-        )
-        if all(cell == "" for index, cell in enumerate(cells) if index not in counters)
-        and any(cell != "" for index, cell in enumerate(cells) if index in counters)
-        else (number, cells)
-        for number, cells in rows
-    ]
+    rows = _diverged_rows(rows, header)
     before = len(notes)
     merged, header = one_row_per_epoch(rows, header, notes)
     merged = without_event_rows(merged, header, notes)
     if len(notes) == before:
         return columns
     return {name: [_cell_value(cells[index]) for _, cells in merged] for index, name in enumerate(header)}
+
+
+def _diverged_rows(rows: Rows, header: list[str]) -> Rows:
+    """The rows, each that holds no value but its epoch and step read as the `nan` its file wrote
+    there (a diverged epoch's training row), not as cells left empty."""
+    counters = {index for index, name in enumerate(header) if keras_name(name) in ("epoch", "step")}
+
+    def restored(cells: list[str]) -> list[str]:
+        numbered = any(cells[index] for index in counters)
+        if not numbered or any(cell for index, cell in enumerate(cells) if index not in counters):
+            return cells
+        return [cell if index in counters else "nan" for index, cell in enumerate(cells)]
+
+    return [(number, restored(cells)) for number, cells in rows]
 
 
 def _cell_text(value: object) -> str:
