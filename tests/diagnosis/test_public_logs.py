@@ -550,7 +550,7 @@ def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_four_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_two_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -583,7 +583,9 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_four_k
     # that settled by its end (one both readers call clear: 0.0103 to 0.0212 at epochs 4-5 of 35, a
     # segmentation scored 0.99 IoU throughout); readers judge such a run by how it ends. Since
     # `unstable` asks for jumps that go on into the end (a calm last third, at least 9 epochs), two
-    # of them are healthy; `af_013` (calm over its last 14 of 50 epochs) is not. Batches `ag` and
+    # of them are healthy; `af_013` (calm over its last 14 of 50 epochs) was not, until jumps
+    # before as many calm epochs in which the validation loss went on to a new low and stayed near
+    # it counted as settled too (with `ay_018`, below). Batches `ag` and
     # `ah` added two `overfitting` on a validation loss that hardly rose: 1%
     # (smoothed, 0.300 to 0.304) over the last two of 20 epochs, which the readers call flat (their
     # second label is overfitting); and 0.022 to 0.025 on a detector at 99.5% on both sets, which
@@ -634,9 +636,10 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_four_k
     # jumps of 59% and 19% at epochs 9 and 11 of 17 at 99% accuracy, calm over the last four
     # (`ck_020`; too few calm epochs to count as settled). And `ad_013` left: its training-loss
     # jumps (0.060 to 0.124 on about 300 images) stay below a quarter of its first loss while the
-    # validation loss is calm: ripples near the floor. Batches `cp` to `cu` added none.
+    # validation loss is calm: ripples near the floor. Batches `cp` to `cu` added none; two left
+    # since, `af_013` and `ay_018` (jumps stopped 13 and 15 epochs before the end of a 50-epoch run,
+    # the validation loss at a new low over the calm epochs: settled; `ay_018` is still improving).
     assert flagged == [
-        "af_013.json",
         "ag_009.csv",
         "ah_017.json",
         "ak_001.csv",
@@ -644,7 +647,6 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_four_k
         "an_012.json",
         "as_018.csv",
         "aw_015.csv",
-        "ay_018.csv",
         "az_008.json",
         "bb_016.json",
         "cb_016.json",
@@ -743,10 +745,11 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # Then batches `cp` to `cu`, with this revision's changes: 15 more runs read healthy are
         # called healthy, with three more false still-improving notes among them; one more read
         # still improving (noted), five read overfitting (one noted) and two read unstable (not
-        # noted).
-        "still_improving": (22, 77, 51, 484),
-        "overfitting": (32, 85, 58, 484),
-        "unstable": (8, 33, 33, 484),
+        # noted). Then jumps before calm epochs at a new low settled: one run both readers call
+        # healthy leaves `unstable` for healthy, with the unstable close call (`af_013`).
+        "still_improving": (22, 77, 51, 485),
+        "overfitting": (32, 85, 58, 485),
+        "unstable": (8, 33, 34, 485),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -513,6 +513,20 @@ def test_a_validation_accuracy_stalled_within_its_sampling_noise_while_the_gap_o
     assert "overfitting" not in diagnose(history).kinds
 
 
+def test_jumps_that_stopped_before_a_new_low_held_to_the_end_settled():
+    # A published run (af_013, both readers: healthy): validation jumps up to epoch 36 of 50, then
+    # 14 calm epochs (under the calm last third asked alone) in which the validation loss went
+    # on to 0.132, below any value before (0.166), and stayed there.
+    history = json.loads((PUBLIC_LOGS / "af_013.json").read_text())
+    finding = diagnose(history).primary
+    assert finding.kind == "healthy"
+    assert "Close to unstable: val_loss jumped up in 8 of 49 epochs, the last at epoch 36" in finding.summary
+    assert "the last 14 epochs were calm" in finding.summary
+    # Drifting back up 30% above that low over its last epochs, it did not settle.
+    drifted = {**history, "val_loss": history["val_loss"][:-4] + [0.17, 0.175, 0.18, 0.178]}
+    assert diagnose(drifted).primary.kind == "unstable"
+
+
 def test_training_loss_ripples_near_its_floor_beside_a_calm_validation_loss_are_no_jumps():
     # A published log (cm_001, both readers: overfitting, clear): the training loss fell 0.62 ->
     # 0.004 with bumps of 2-3x at 0.02-0.10 while the validation loss climbed 0.58 -> 1.34.

@@ -227,20 +227,47 @@ def _ripples_near_the_floor(run: RunView, spikes: np.ndarray) -> np.ndarray:
 def settled(run: RunView) -> tuple[int, int] | None:
     """`(position of the last jump, calm epochs after it)` when the jumps were frequent enough for
     `unstable` but all came before a calm end: at least `unstable_settled_epochs` epochs and
-    `unstable_settled_share` of the run without one. Readers judge a run by how it ends: jumps
-    early on that a lowered rate (or the training itself) settled leave nothing to fix."""
+    `unstable_settled_share` of the run without one, or as many epochs in which the validation
+    loss went on to a new low and stayed near it (`_new_low_after`). Readers judge a run by how it
+    ends: jumps early on that a lowered rate (or the training itself) settled leave nothing to fix."""
     train, val, sharp = _jumps(run)
     chosen = _frequent_jumps(run, train, val, sharp)
     return None if chosen is None else _calm_end(run, chosen[3])
 
 
 def _calm_end(run: RunView, epoch_positions: np.ndarray) -> tuple[int, int] | None:
+    """`(last jump, calm epochs after it)` when the run settled: a calm last third (at least
+    `unstable_settled_epochs`), or as many calm epochs in which the validation loss came down to
+    a low clearly below every value before the last jump and ended near it (`_new_low_after`)."""
     th = run.thresholds
     last = int(np.max(epoch_positions))
     calm = run.n - 1 - last
     if calm >= max(th.unstable_settled_epochs, th.unstable_settled_share * run.n):
         return last, calm
+    if calm >= th.unstable_settled_epochs and _new_low_after(run, last):
+        return last, calm
     return None
+
+
+def _new_low_after(run: RunView, last: int) -> bool:
+    """Whether the validation loss, after its last jump (epoch position `last`), reached a low at
+    most `unstable_settled_new_low` × the lowest value before it, and ended within
+    `unstable_settled_end` × that low: the jumps stopped and the curve went on down to a level it
+    had never reached, where it stayed (`ay_018`: swings up to epoch 35 of 50 at a high rate, then
+    0.109 → 0.083 as a cosine schedule decayed, its lowest at the last epoch). Not for a loss that
+    reaches 0 or below (no level to measure against)."""
+    th = run.thresholds
+    if not run.has_val:
+        return False
+    values = np.asarray(run.val_loss, dtype=np.float64)
+    before, after = values[run.val_positions <= last], values[run.val_positions > last]
+    if not len(before) or not len(after) or float(np.min(values)) <= 0:
+        return False
+    low = float(np.min(after))
+    return (
+        low <= th.unstable_settled_new_low * float(np.min(before))
+        and float(values[-1]) <= th.unstable_settled_end * low
+    )
 
 
 def check_instability(run: RunView) -> Finding | None:

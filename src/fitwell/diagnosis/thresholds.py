@@ -111,6 +111,13 @@ class Thresholds:
             overfitting by their first reader are right; one published run both readers
             called unstable, ambiguously, and one synthetic run whose jumps ended when its
             training loss reached 0 are lost.)
+        unstable_settled_new_low: ...or `unstable_settled_epochs` calm epochs alone, when in them
+            the validation loss came down to a low at most this fraction of the lowest value
+            before the last jump...
+        unstable_settled_end: ...and ended within this factor of that low: the jumps stopped
+            and the curve went on to a level it had never reached, where it stayed. (Measured
+            on every stored run: two published runs both readers call healthy, `af_013` and
+            `ay_018`, no longer `unstable`; no other finding changed.)
         unstable_stall_noise: `unstable` too, with too few jumps, when the validation loss stopped
             improving while the training loss fell and the metric's gap grew (the only ground
             `overfitting` has there: no rise after its minimum) and its epoch-to-epoch noise (a
@@ -398,6 +405,8 @@ class Thresholds:
     unstable_severe_spikes: int = 3
     unstable_settled_epochs: int = 9
     unstable_settled_share: float = 1 / 3
+    unstable_settled_new_low: float = 0.9
+    unstable_settled_end: float = 1.1
     unstable_stall_noise: float = 0.08
     val_swing_relative: float = 0.15
     val_swing_of_progress: float = 0.3
