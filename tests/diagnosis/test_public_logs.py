@@ -516,10 +516,13 @@ LATER_BATCHES = {
     # `cs` (12 CSV tables): 7/12 (7/12).
     "heldout96": (7, 12, 10),
     # `ct` (11 JSON histories; the reader learned a history beside records describing the data):
-    # 6/11 (5/11); two are refused.
-    "heldout97": (6, 11, 7),
-    # `cu` (5 printed logs): 3/5 (3/5).
-    "heldout98": (3, 5, 3),
+    # 6/11 (5/11); two are refused. Then a noisy rise of a sixth from a low above the training loss
+    # is overfitting (`ct_005`, both readers: overfitting, as found): 7/11.
+    "heldout97": (7, 11, 7),
+    # `cu` (5 printed logs): 3/5 (3/5). Then a validation score that never improved on its first
+    # epoch while the training loss fell a third is overfitting (`cu_002`, a macro-F1 at 0.37-0.40;
+    # both readers: overfitting, clear, as found): 4/5.
+    "heldout98": (4, 5, 4),
 }
 #: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout98`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
@@ -543,7 +546,7 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (37/59 on the last six batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (39/59 on the last six batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     scores = [_right(results, split) for split in (f"heldout{n}" for n in range(93, 99))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
@@ -746,9 +749,12 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # called healthy, with three more false still-improving notes among them; one more read
         # still improving (noted), five read overfitting (one noted) and two read unstable (not
         # noted). Then jumps before calm epochs at a new low settled: one run both readers call
-        # healthy leaves `unstable` for healthy, with the unstable close call (`af_013`).
+        # healthy leaves `unstable` for healthy, with the unstable close call (`af_013`). Then a
+        # validation curve that never improved on its first epoch, and a noisy rise of a sixth from
+        # a low above the training loss, are overfitting: six runs read overfitting and called
+        # healthy are found, five of them noted (the rules took the runs the note named).
         "still_improving": (22, 77, 51, 485),
-        "overfitting": (32, 85, 58, 485),
+        "overfitting": (27, 79, 58, 485),
         "unstable": (8, 33, 34, 485),
     }
     for kind, (noted, missed, false, healthy) in table.items():

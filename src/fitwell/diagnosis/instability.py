@@ -528,8 +528,11 @@ def _swings(run: RunView, train_spikes: int) -> Finding | None:
     if not _enough(len(tops), len(values) - 1, run):
         return None
     epoch_positions = run.val_positions[tops]
-    if _calm_end(run, epoch_positions) is not None or check_overfitting(run) is not None:
-        return None
+    overfitting = check_overfitting(run)
+    if _calm_end(run, epoch_positions) is not None or (
+        overfitting is not None and not overfitting.evidence.get("noisy_rise")
+    ):
+        return None  # (a rise found only beyond one noise deviation is within the swings: `unstable`)
     top = int(tops[np.argmax([rises[int(top)] for top in tops])])
     before = max(0, top - 2) + int(np.argmin(values[max(0, top - 2) : top]))
     return Finding(

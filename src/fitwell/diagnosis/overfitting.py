@@ -6,6 +6,7 @@ import numpy as np
 
 from fitwell.diagnosis import stats
 from fitwell.diagnosis.findings import Finding
+from fitwell.diagnosis.learning_scores import improved
 from fitwell.diagnosis.overfit_evidence import (
     AccuracyStall,
     OverfitEvidence,
@@ -73,7 +74,86 @@ def check_overfitting(run: RunView) -> Finding | None:
     stall = accuracy_stalled(run, key, val_key)
     if key and val_key and stall is not None and val_loss_no_better_since(run, stall.position):
         return _accuracy_stall_finding(run, (key, val_key), stall, evidence, best_position)
+    if _noisy_large_rise(run, evidence) and run.end_loss < (1.0 - th.overfit_train_drop) * train_at_best:
+        found = _finding(run, evidence, best_position, train_at_best, gap)
+        found.evidence["noisy_rise"] = True
+        return found
+    if _never_improved(run):
+        return _never_finding(run)
     return None
+
+
+def _noisy_large_rise(run: RunView, evidence: OverfitEvidence) -> bool:
+    """A rise of at least 1.5 × `overfit_min_rise` (15%) that clears the validation loss's noise
+    once (not twice, as a rise of 10% must), lastingly (`overfit_min_epochs_after` epochs or
+    `recent_fraction` of the run after the minimum), from a minimum where the validation loss
+    already sat above the training loss: a noisy curve that climbed by a sixth or more while the
+    training loss kept falling (`a_031`: 0.136 → 0.220, 0.190 over the last 3 of 9 epochs). A
+    validation loss below the training loss at its minimum (dropout, augmentation) is left to the
+    other tests. Swings found too are named `unstable` (the rise is within twice their noise)."""
+    th = run.thresholds
+    watched = run.watched
+    needed_after = max(th.overfit_min_epochs_after, round(th.recent_fraction * len(watched.values)))
+    if watched.is_metric or evidence.epochs_after < needed_after:
+        return False
+    gap_then = evidence.best_value - float(run.smooth_loss[int(watched.positions[evidence.best])])
+    climb = evidence.end_value - evidence.best_value
+    return evidence.rise >= 1.5 * th.overfit_min_rise and climb > evidence.noise and gap_then > 0
+
+
+def _never_improved(run: RunView) -> bool:
+    """The watched validation curve (the loss, else the metric standing in for it, on its error)
+    never got `not_learning_margin` (5%) below its first epoch's value, over at least 5 epochs,
+    and did not end on its best, while the training loss fell `overfit_lasting_train_drop` (30%)
+    from its first epoch: the training set was learned, and none of it carried over (`cu_002`: a
+    macro-F1 at 0.37–0.40 from the first epoch while the loss fell 1.38 → 0.86; `am_012`: a
+    validation RMSE never 2% below its first 0.452 in 50 epochs while the training RMSE fell
+    0.54 → 0.31). Not when a validation accuracy beside a validation loss improved
+    (`metric_improved`): a loss held up by a few confident mistakes while more answers come out
+    right carried something over."""
+    th = run.thresholds
+    values = run.watched.values
+    if len(values) < 5 or int(np.argmin(values)) == len(values) - 1:
+        return False
+    if not run.watched.is_metric and improved(run, run.val_accuracy_key):
+        return False
+    first, best = float(values[0]), float(np.min(values))
+    if first <= 0 or best < (1.0 - th.not_learning_margin) * first:
+        return False
+    start = float(run.smooth_loss[0])
+    return start > 0 and run.end_loss < (1.0 - th.overfit_lasting_train_drop) * start
+
+
+def _never_finding(run: RunView) -> Finding:
+    """`overfitting` from a validation curve that never improved on its first epoch."""
+    watched = run.watched
+    best_index = int(np.argmin(watched.values))
+    best_epoch = run.epoch_of(int(watched.positions[best_index]))
+    first_position = int(watched.positions[0])
+    advice = (
+        _keep_best_metric(run, best_epoch)
+        if watched.is_metric
+        else f"{_keep_advice(run, best_epoch)} Then regularize: {_REGULARIZE}."
+    )
+    return Finding(
+        "overfitting",
+        "warning",
+        [best_epoch],
+        {
+            "best_epoch": best_epoch,
+            "metric": watched.name,
+            "first_metric": watched.logged(0),
+            "best_metric": watched.logged(best_index),
+            "end_metric": watched.logged(len(watched.values) - 1),
+            "never_improved": True,
+        },
+        advice,
+        f"{watched.name} never got clearly better than at {format_epoch(run.epoch_of(first_position))} "
+        f"({format_number(watched.logged(0))}; best {format_number(watched.logged(best_index))} at "
+        f"{format_epoch(best_epoch)}, {format_number(watched.logged(len(watched.values) - 1))} at the end) "
+        f"while loss kept falling ({run.training_fall_text(first_position)}): what the model learns does "
+        "not carry over to the validation data.",
+    )
 
 
 def stalled_only(run: RunView) -> int | None:
@@ -240,7 +320,7 @@ def _metric_overfitting(run: RunView) -> Finding | None:
         train_key = watched.name.removeprefix("val_")
         stall = None if train_key == watched.name else accuracy_stalled(run, train_key, watched.name)
         if stall is None:
-            return None
+            return _never_finding(run) if _never_improved(run) else None
         return _metric_stall_finding(run, stall.index, stall.gap_then, stall.gap_now, stall)
     evidence, best_index, _, _ = found
     best_position = int(watched.positions[best_index])
