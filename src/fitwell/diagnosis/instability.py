@@ -253,7 +253,9 @@ def _new_low_after(run: RunView, last: int) -> bool:
     """Whether the validation loss, after its last jump (epoch position `last`), reached a low at
     most `unstable_settled_new_low` × the lowest value before it, and ended within
     `unstable_settled_end` × that low: the jumps stopped and the curve went on down to a level it
-    had never reached, where it stayed (`ay_018`: swings up to epoch 35 of 50 at a high rate, then
+    had never reached, where it stayed (the median of the calm epochs' second half and the last
+    value near the low, none of that half above 1.2 × the low: a zigzag that ends on a trough, or
+    one lucky epoch, is no level; `ay_018`: swings up to epoch 35 of 50 at a high rate, then
     0.109 → 0.083 as a cosine schedule decayed, its lowest at the last epoch). Not for a loss that
     reaches 0 or below (no level to measure against)."""
     th = run.thresholds
@@ -264,9 +266,11 @@ def _new_low_after(run: RunView, last: int) -> bool:
     if not len(before) or not len(after) or float(np.min(values)) <= 0:
         return False
     low = float(np.min(after))
+    end = after[len(after) // 2 :]  # the calm epochs' second half: a level, not one lucky low
     return (
         low <= th.unstable_settled_new_low * float(np.min(before))
-        and float(values[-1]) <= th.unstable_settled_end * low
+        and max(float(values[-1]), float(np.median(end))) <= th.unstable_settled_end * low
+        and float(np.max(end)) <= (2 * th.unstable_settled_end - 1) * low  # nor a zigzag (±20%)
     )
 
 
