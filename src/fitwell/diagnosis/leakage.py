@@ -22,7 +22,7 @@ import numpy as np
 
 from fitwell.diagnosis.curves import is_auc, metric_direction
 from fitwell.diagnosis.findings import Finding
-from fitwell.diagnosis.overfitting import metric_gap
+from fitwell.diagnosis.overfit_rises import metric_gap
 from fitwell.diagnosis.run import RunView, format_number
 from fitwell.diagnosis.stats import estimated_samples
 

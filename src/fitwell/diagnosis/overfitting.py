@@ -1,4 +1,8 @@
-"""`overfitting`: validation loss reached its minimum, then rose while the training loss kept falling."""
+"""`overfitting`: validation loss reached its minimum, then rose while the training loss kept falling.
+
+The tests of how the watched curve got worse (or never got better) are `overfit_rises.py`'s; the
+measures they read, `overfit_evidence.py`'s. Here: which of them make the finding, and its message
+and advice."""
 
 from __future__ import annotations
 
@@ -6,34 +10,29 @@ import numpy as np
 
 from fitwell.diagnosis import stats
 from fitwell.diagnosis.findings import Finding
-from fitwell.diagnosis.learning_scores import improved
 from fitwell.diagnosis.overfit_evidence import (
     AccuracyStall,
     OverfitEvidence,
     accuracy_stalled,
     end_level,
-    measure_overfitting,
     val_loss_no_better_since,
+)
+from fitwell.diagnosis.overfit_rises import (
+    held_training,
+    metric_gap,
+    never_improved,
+    noisy_large_rise,
+    turned_up_from_low,
+    worse_after_best,
 )
 from fitwell.diagnosis.run import RunView, format_epoch, format_number, format_percent
 from fitwell.diagnosis.stats import difference_error, estimated_samples
 
-__all__ = ["check_overfitting", "metric_gap", "stalled_only"]
+__all__ = ["check_overfitting", "stalled_only"]
 
 _REGULARIZE = "Dropout, weight decay, data augmentation, a smaller model, or more data"
 #: How much a train/validation gap must have grown over a stall to count as growing.
 _GAP_GROWTH = 0.02
-
-
-def metric_gap(run: RunView) -> tuple[str, float, float] | None:
-    """`(metric, train_end, val_end)` for the accuracy-like metric, when both are recorded."""
-    key, val_key = run.accuracy_key, run.val_accuracy_key
-    if key is None or val_key is None:
-        return None
-    train_end, val_end = run.end_of(key), run.end_of(val_key)
-    if train_end is None or val_end is None:
-        return None
-    return key, train_end, val_end
 
 
 def _gap_at(run: RunView, position: int) -> float | None:
@@ -59,7 +58,7 @@ def check_overfitting(run: RunView) -> Finding | None:
     th = run.thresholds
     gap = metric_gap(run)
     large_gap = gap is not None and gap[1] - gap[2] >= th.overfit_metric_gap
-    found = _worse_after_best(run, th.overfit_min_rise_with_gap if large_gap else th.overfit_min_rise)
+    found = worse_after_best(run, th.overfit_min_rise_with_gap if large_gap else th.overfit_min_rise)
     if found is None:
         return None
     evidence, best_index, train_at_best, worse = found
@@ -74,77 +73,13 @@ def check_overfitting(run: RunView) -> Finding | None:
     stall = accuracy_stalled(run, key, val_key)
     if key and val_key and stall is not None and val_loss_no_better_since(run, stall.position):
         return _accuracy_stall_finding(run, (key, val_key), stall, evidence, best_position)
-    if _noisy_large_rise(run, evidence) and run.end_loss < (1.0 - th.overfit_train_drop) * train_at_best:
+    if noisy_large_rise(run, evidence) and run.end_loss < (1.0 - th.overfit_train_drop) * train_at_best:
         found = _finding(run, evidence, best_position, train_at_best, gap)
         found.evidence["noisy_rise"] = True
         return found
-    if _never_improved(run):
+    if never_improved(run):
         return _never_finding(run)
     return None
-
-
-def _noisy_large_rise(run: RunView, evidence: OverfitEvidence) -> bool:
-    """A rise of at least 1.5 × `overfit_min_rise` (15%) that clears the validation loss's noise
-    once (not twice, as a rise of 10% must), lastingly (`overfit_min_epochs_after` epochs or
-    `recent_fraction` of the run after the minimum), from a minimum where the validation loss
-    already sat above the training loss: a noisy curve that climbed by a sixth or more while the
-    training loss kept falling (`a_031`: 0.136 → 0.220, 0.190 over the last 3 of 9 epochs). A
-    validation loss below the training loss at its minimum (dropout, augmentation) is left to the
-    other tests. Swings found too are named `unstable` (the rise is within twice their noise). The
-    last epoch itself must be `overfit_min_rise` above the low: an end level that is the mean of a
-    spike and its recovery is no rise."""
-    th = run.thresholds
-    watched = run.watched
-    needed_after = max(th.overfit_min_epochs_after, round(th.recent_fraction * len(watched.values)))
-    if watched.is_metric or evidence.epochs_after < needed_after:
-        return False
-    gap_then = evidence.best_value - float(run.smooth_loss[int(watched.positions[evidence.best])])
-    climb = evidence.end_value - evidence.best_value
-    last_up = float(watched.values[-1]) >= (1.0 + th.overfit_min_rise) * float(np.min(watched.values))
-    return evidence.rise >= 1.5 * th.overfit_min_rise and climb > evidence.noise and gap_then > 0 and last_up
-
-
-def _never_improved(run: RunView) -> bool:
-    """The watched validation curve (the loss, else the metric standing in for it, on its error)
-    never got `not_learning_margin` (5%) below its first epoch's value (nor below its median level
-    before its best), over at least 5 epochs, its best before the end window, while the training
-    loss fell `overfit_lasting_train_drop` (30%) from its first epoch: the training set was
-    learned, and none of it carried over (`cu_002`: a macro-F1 at 0.37–0.40 from the first epoch
-    while the loss fell 1.38 → 0.86; `am_012`: a validation RMSE never 2% below its first 0.452 in
-    50 epochs while the training RMSE fell 0.54 → 0.31). Not when a validation accuracy beside a
-    validation loss improved (`_accuracy_improved`), nor when the validation loss's best is at or
-    below where the training loss ended: a loss held up by a few confident mistakes while more
-    answers come out right carried something over, and dropout leaves no gap."""
-    th = run.thresholds
-    values = run.watched.values
-    best_index = int(np.argmin(values))
-    if len(values) < 5 or best_index >= len(values) - stats.tail_window(len(values), th.tail_fraction):
-        return False  # a best in the end window: a curve still edging down, not one that never moved
-    if not run.watched.is_metric and (_accuracy_improved(run) or float(values[best_index]) <= run.end_loss):
-        return False  # more answers right, or a validation loss below the training loss: no gap
-    # Against its first epoch and its typical level before its best (the median): a warm-up's odd
-    # first epoch (0.50, then 0.70 falling to 0.485) sets no level.
-    level = max(float(values[0]), float(np.median(values[: best_index + 1])))
-    if level <= 0 or float(values[best_index]) < (1.0 - th.not_learning_margin) * level:
-        return False
-    start = float(run.smooth_loss[0])
-    return start > 0 and run.end_loss < (1.0 - th.overfit_lasting_train_drop) * start
-
-
-def _accuracy_improved(run: RunView) -> bool:
-    """Whether the validation accuracy improved: by `metric_improved` in absolute terms, or by a
-    quarter of its errors (0.90 → 0.94 is 40% fewer; near the top, a small gain is many answers)."""
-    key = run.any_val_accuracy_key
-    if improved(run, key):
-        return True
-    if key is None:
-        return False
-    _, accuracy = run.curves.series(key)
-    accuracy = accuracy[np.isfinite(accuracy)]
-    if len(accuracy) < 3 or not stats.is_fraction(accuracy):
-        return False
-    smooth = stats.median_smooth(accuracy)
-    return 1.0 - float(np.max(smooth)) <= 0.75 * (1.0 - float(smooth[0]))
 
 
 def _never_finding(run: RunView) -> Finding:
@@ -187,70 +122,6 @@ def stalled_only(run: RunView) -> int | None:
     return _stalled_since(run) if found is not None and found.evidence.get("stalled") else None
 
 
-def _worse_after_best(run: RunView, min_rise: float) -> tuple[OverfitEvidence, int, float, bool] | None:
-    """`(evidence, best index, training loss at the best epoch, worse)` for the watched curve
-    (`RunView.watched`: the validation loss, else a validation metric): `worse` when, while the
-    training loss fell, it rose at least `min_rise` after its minimum, clearly (above its noise)
-    and lastingly (epochs after it), or at least `overfit_clean_rise` on a curve so smooth that
-    no noise explains it, or rose less above its noise but for long (`_rose_lastingly`), or
-    climbed epoch after epoch (`_rising_steadily`), or turned up at every epoch since its raw
-    lowest (`_turned_up_from_low`)."""
-    th, watched = run.thresholds, run.watched
-    evidence = measure_overfitting(watched.values, tail_fraction=th.tail_fraction)
-    if evidence is None:
-        return None
-    needed_after = max(th.overfit_min_epochs_after, round(th.recent_fraction * len(watched.values)))
-    # The epoch to keep is the raw best (what ModelCheckpoint keeps); the rise is measured from
-    # the smoothed minimum, which one lucky epoch cannot pull down.
-    best_index = int(np.argmin(watched.values))
-    train_at_best = float(run.smooth_loss[int(watched.positions[best_index])])
-    train_fell = run.end_loss < (1.0 - th.overfit_train_drop) * train_at_best
-    climb = evidence.end_value - evidence.best_value
-    rose = evidence.epochs_after >= needed_after and (
-        (climb > th.overfit_noise_multiple * evidence.noise and evidence.rise >= min_rise)
-        or (
-            climb > th.overfit_clean_noise_multiple * evidence.noise
-            and evidence.rise >= th.overfit_clean_rise
-        )
-    )
-    # A validation loss half as high again as its minimum, while the training loss, which had
-    # fallen before it, ended no higher than it was there (within half the drop asked above): the
-    # gap opened by validation alone (`cp_010`: 0.00284 → 0.0058, the training loss at 0.004
-    # since; one flat from the start never learned anything to overfit with).
-    learned = 0 < train_at_best < (1.0 - th.overfit_train_drop) * float(run.smooth_loss[0])
-    held = learned and _held(run, train_at_best, or_fell=True)
-    far_worse = not watched.is_metric and held and rose and evidence.rise >= th.overfit_held_train_rise
-    worse = (
-        far_worse
-        or train_fell
-        and (
-            rose
-            or _rose_lastingly(run, evidence, min_rise, train_at_best)
-            or _rising_steadily(run, watched.values, evidence.noise)
-            or _opened_the_gap(run, evidence, needed_after)
-            or _turned_up_from_low(run, watched.values)
-        )
-    )
-    return (
-        evidence,
-        best_index,
-        train_at_best,
-        worse or _climbing_unbroken(run, watched.values, train_at_best),
-    )
-
-
-def _held(run: RunView, train_at_best: float, *, or_fell: bool = False) -> bool:
-    """Whether the training loss (positive) ended within half of `overfit_train_drop` of its value
-    at the validation minimum (`or_fell`: or lower), both where the rules measure its end (the end
-    window's median) and at its last epoch (smoothed): a plateau's median jitters on either side
-    of its level."""
-    margin = run.thresholds.overfit_train_drop / 2
-    changes = [end / train_at_best - 1.0 for end in (run.end_loss, float(run.smooth_loss[-1]))]
-    return train_at_best > 0 and all(
-        change <= margin and (or_fell or change >= -margin) for change in changes
-    )
-
-
 def _training_went(run: RunView, best_position: int) -> str:
     """What the training loss did since the validation minimum, as the quoted numbers show it
     (the end window's median): `kept falling`, `held`, or held there but fell at its last epochs."""
@@ -258,74 +129,7 @@ def _training_went(run: RunView, best_position: int) -> str:
     margin = run.thresholds.overfit_train_drop / 2
     if at_best <= 0 or run.end_loss < (1.0 - margin) * at_best:
         return "kept falling"
-    return "held" if _held(run, at_best) else "held, falling only over its last epochs"
-
-
-def _turned_up_from_low(run: RunView, values: np.ndarray) -> bool:
-    """A short run's turn that the smoothing hides: since its lowest value the validation loss went
-    up at every epoch, for at least `overfit_min_epochs_after` epochs (or `recent_fraction` of the
-    run), to at least `overfit_clean_rise` above that low (the training loss fell
-    `overfit_train_drop` since: asked by the caller). A running median of 3 lifts the low of a V
-    to its higher neighbour (0.283 between 0.45 and 0.312 reads 0.312), and over a few epochs
-    the noise estimate holds the early fall's curvature, so a fall, a low and two epochs up
-    (0.283 → 0.312 → 0.336) read as flat; a reader sees the turn. Not when the training accuracy
-    ends at or below the validation accuracy: a model that fits its training set no better than
-    unseen data has no gap to open, and such a climb is the validation set's noise. Nor when the
-    climb is no larger than a rise the curve made on its way down and less than `overfit_min_rise`
-    (0.55 → 0.58 before a low of 0.50 and a climb to 0.53, 6%: the curve's own wobble, which a
-    lucky low exaggerates; a noisy curve's climb of 16% still counts), nor on a run of at most
-    `short_run_epochs` epochs, too short to judge."""
-    th = run.thresholds
-    needed = max(th.overfit_min_epochs_after, round(th.recent_fraction * len(values)))
-    best = int(np.argmin(values))
-    steps = np.diff(values[best:])
-    if len(values) <= th.short_run_epochs or len(steps) < needed or not bool(np.all(steps > 0)):
-        return False
-    low = float(values[best])
-    wobble = float(np.max(np.diff(values[: best + 1]), initial=0.0))
-    climb = float(values[-1]) - low
-    if climb <= wobble + 1e-12 * abs(low) and climb < th.overfit_min_rise * low:
-        return False  # within the curve's own wobble, and less than the rise that counts alone
-    gap = metric_gap(run)
-    if gap is not None and gap[1] - gap[2] <= 0:
-        return False
-    return low > 0 and float(values[-1]) >= (1.0 + th.overfit_clean_rise) * low
-
-
-def _opened_the_gap(run: RunView, evidence: OverfitEvidence, needed_after: int) -> bool:
-    """A smaller rise told from a converged curve's drift by the gap it opened: the validation loss
-    ended at least `overfit_gap_rise` above its minimum, by more than `overfit_noise_multiple` × its
-    noise and at least `needed_after` epochs after it, and the amount by which it exceeds the
-    training loss — positive already at the minimum — grew by `overfit_gap_growth` of the
-    validation loss since: training kept fitting as validation got worse. A validation loss under
-    the training loss (dropout, augmentation) opens no such gap, nor does a run whose training
-    accuracy ends at or below its validation accuracy."""
-    th = run.thresholds
-    if run.watched.is_metric or evidence.best_value == 0 or evidence.epochs_after < needed_after:
-        return False
-    climb = evidence.end_value - evidence.best_value
-    if evidence.rise < th.overfit_gap_rise or climb <= th.overfit_noise_multiple * evidence.noise:
-        return False
-    gap = metric_gap(run)
-    if gap is not None and gap[1] - gap[2] <= 0:
-        return False
-    gap_then = evidence.best_value - float(run.smooth_loss[int(run.val_positions[evidence.best])])
-    gap_now = evidence.end_value - run.end_loss
-    return gap_then > 0 and gap_now - gap_then >= th.overfit_gap_growth * abs(evidence.best_value)
-
-
-def _rose_lastingly(run: RunView, evidence: OverfitEvidence, min_rise: float, train_at_best: float) -> bool:
-    """A rise of `min_rise` that is less than two noise deviations, told from noise by lasting:
-    `overfit_lasting_epochs` epochs after the minimum, with the training loss down
-    `overfit_lasting_train_drop` since. The end level it is measured to is a median over the
-    end window, steadier than one epoch."""
-    th = run.thresholds
-    return (
-        evidence.epochs_after >= th.overfit_lasting_epochs
-        and evidence.rise >= min_rise
-        and evidence.end_value - evidence.best_value > th.overfit_lasting_noise_multiple * evidence.noise
-        and run.end_loss < (1.0 - th.overfit_lasting_train_drop) * train_at_best
-    )
+    return "held" if held_training(run, at_best) else "held, falling only over its last epochs"
 
 
 def _metric_overfitting(run: RunView) -> Finding | None:
@@ -333,7 +137,7 @@ def _metric_overfitting(run: RunView) -> Finding | None:
     its best epoch, or worse epoch after epoch (by the rules of the validation loss, on its error
     `1 - value` when higher is better), while the training loss kept falling."""
     watched = run.watched
-    found = _worse_after_best(run, run.thresholds.overfit_min_rise)
+    found = worse_after_best(run, run.thresholds.overfit_min_rise)
     if found is None:
         return None
     if not found[3] or _within_sampling_noise(run, found[1]):
@@ -343,7 +147,7 @@ def _metric_overfitting(run: RunView) -> Finding | None:
         train_key = watched.name.removeprefix("val_")
         stall = None if train_key == watched.name else accuracy_stalled(run, train_key, watched.name)
         if stall is None:
-            return _never_finding(run) if _never_improved(run) else None
+            return _never_finding(run) if never_improved(run) else None
         return _metric_stall_finding(run, stall.index, stall.gap_then, stall.gap_now, stall)
     evidence, best_index, _, _ = found
     best_position = int(watched.positions[best_index])
@@ -535,40 +339,6 @@ def _within_sampling_noise(run: RunView, best_index: int) -> bool:
     return best - end <= run.thresholds.overfit_metric_noise * difference_error(best, end, samples)
 
 
-def _rising_steadily(run: RunView, values: np.ndarray, noise: float) -> bool:
-    """A smaller rise that is consistent: since its lowest value, the validation loss went up in at
-    least `overfit_steady_share` of at least `overfit_steady_epochs` steps, to at least
-    `overfit_steady_rise` above that low and by more than `overfit_steady_noise_multiple` times
-    its noise. Noise goes up and down; a curve that climbs epoch after epoch is the model getting
-    worse. (A few steps up from the lowest point of a noisy flat band happen by chance: hence
-    three noise deviations, not two.)"""
-    th = run.thresholds
-    best = int(np.argmin(values))
-    steps = np.diff(values[best:])
-    if len(steps) < th.overfit_steady_epochs or float(np.mean(steps > 0)) < th.overfit_steady_share:
-        return False
-    low, end = float(values[best]), float(values[-1])
-    above_noise = end - low > th.overfit_steady_noise_multiple * noise
-    return end >= (1.0 + th.overfit_steady_rise) * low and above_noise
-
-
-def _climbing_unbroken(run: RunView, values: np.ndarray, train_at_best: float) -> bool:
-    """A rise too small for the other tests that no noise makes: up at every one of at least
-    `overfit_unbroken_epochs` steps since the lowest value, by more than
-    `overfit_steady_noise_multiple` times the noise around that low, while the training loss fell
-    `overfit_train_drop`. The noise is measured from three epochs before the low on (over the whole
-    run it holds the early fall's curvature), and the training loss where it ended (smoothed): the
-    median of an end window lags a curve still falling."""
-    th = run.thresholds
-    best = int(np.argmin(values))
-    steps = np.diff(values[best:])
-    if len(steps) < th.overfit_unbroken_epochs or not bool(np.all(steps > 0)):
-        return False
-    noise = stats.noise_scale(values[max(0, best - 3) :])
-    climbed = float(values[-1] - values[best]) > th.overfit_steady_noise_multiple * noise
-    return climbed and float(run.smooth_loss[-1]) < (1.0 - th.overfit_train_drop) * train_at_best
-
-
 def _stalled_with_growing_gap(run: RunView) -> bool:
     since = _stall_that_lasted(run, run.smooth_val_loss, run.val_positions)
     if since is None:
@@ -711,7 +481,7 @@ def _seen(run: RunView, evidence: OverfitEvidence, best_position: int, *, stalle
         )
     lowest = f"val_loss was lowest at {format_epoch(best_epoch)} ({format_number(best_value)})"
     falling = f"while loss {_training_went(run, best_position)} ({run.training_fall_text(best_position)})"
-    hidden = evidence.rise < run.thresholds.overfit_clean_rise and _turned_up_from_low(run, run.val_loss)
+    hidden = evidence.rise < run.thresholds.overfit_clean_rise and turned_up_from_low(run, run.val_loss)
     if evidence.rise <= 0 or evidence.best_value <= 0 or hidden:
         # Found on the raw curve (a climb from a low that smoothing hides, as a first epoch's or a
         # short run's last), or a loss at or below 0, where a share of it means nothing: the raw
