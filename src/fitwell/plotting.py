@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 
 from fitwell.diagnosis import Diagnosis, diagnose, read_curves
-from fitwell.diagnosis.curves import Curves, metric_direction
+from fitwell.diagnosis.curves import Curves
+from fitwell.diagnosis.metric_names import metric_direction
 
 __all__ = ["plot_history", "plot_lr_sweep"]
 

@@ -10,7 +10,7 @@ import pytest
 import fitwell
 from conftest import make_classifier
 from fitwell.diagnosis import diagnose, read_curves
-from fitwell.diagnosis.curves import is_accuracy, metric_direction
+from fitwell.diagnosis.metric_names import is_accuracy, metric_direction
 
 
 def test_a_dict_becomes_aligned_float_arrays():

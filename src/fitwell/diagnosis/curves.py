@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -24,63 +23,15 @@ from fitwell.diagnosis.column_values import with_values, without_per_sample
 from fitwell.diagnosis.eventlog import is_event_log, is_scalar_export, read_event_log, read_scalar_export
 from fitwell.diagnosis.logfile import counted_from_zero, read_log_file, read_step_log
 from fitwell.diagnosis.loss_parts import with_summed_parts
-from fitwell.diagnosis.step_logs import is_step_log
+from fitwell.diagnosis.metric_names import is_accuracy, metric_direction
+from fitwell.diagnosis.step_logs import frame_records
 from fitwell.diagnosis.table_layouts import columns_one_row_per_epoch
 
-__all__ = ["Curves", "is_accuracy", "is_auc", "is_mean_average_precision", "is_roc_auc", "read_curves"]
+__all__ = ["Curves", "read_curves"]
 
 #: Keys that are bookkeeping, not curves to judge.
 LEARNING_RATE_KEYS = ("learning_rate", "lr")
 _NOT_CURVES = ("epoch", "epochs", "step", "steps", "time", "wall_time")
-
-#: "acc" or "accuracy" as a word of a metric's name ("val_acc", "top1acc", "categorical_accuracy",
-#: "mAcc" or "macc" for a mean accuracy), not inside another word ("jaccard").
-_ACCURACY_WORD = re.compile(r"(?:^|[^a-zA-Z])m?acc|Acc|(?:^|[^A-Z])M?ACC")
-
-#: Name fragments of an area under a curve: "auc", and "auroc"/"auprc" that do not contain it.
-_AUC_FRAGMENTS = ("auc", "auroc", "auprc")
-
-#: Name fragments of metrics where higher is better / lower is better. Dice is left out of the
-#: first: read as a score, it stands in for a missing validation loss and hides a training loss
-#: still falling (measured: 3 runs both readers call still improving read healthy).
-_HIGHER_IS_BETTER = (
-    *_AUC_FRAGMENTS,
-    "acc",
-    "precision",
-    "recall",
-    "f1",
-    "iou",
-    "r2",
-    "top_k",
-    "specificity",
-    "sensitivity",
-    "psnr",
-    "ssim",
-    "bleu",
-    "mrr",
-    "ndcg",
-)
-#: A detector's mean average precision (`map50`, `val_map50_95`, `metrics/mAP50(B)`, `mAP@0.5`), not
-#: `heatmap` or `feature_map_norm`.
-_MEAN_AVERAGE_PRECISION = re.compile(r"(?:^|/)map(?:[^a-z]|$)")
-_LOWER_IS_BETTER = (
-    "loss",
-    "error",
-    "mse",
-    "mae",
-    "mape",
-    "msle",
-    "crossentropy",
-    "hinge",
-    "divergence",
-    "poisson",
-    "perplexity",
-    "lpips",
-    "brier",
-)
-#: Short names that count only as a whole word of a metric's name (`val_wer`, not `power`).
-_HIGHER_IS_BETTER_WORD = re.compile(r"(?:^|[^a-z])(?:mcc|hits\d*|top\d+)(?:[^a-z]|$)")
-_LOWER_IS_BETTER_WORD = re.compile(r"(?:^|[^a-z])(?:wer|cer|fid|ppl)(?:[^a-z]|$)")
 
 
 @dataclass(frozen=True)
@@ -145,65 +96,6 @@ class Curves:
         return (accuracy_like or candidates or [None])[0]
 
 
-def is_accuracy(key: str) -> bool:
-    """Whether a metric is an accuracy: "acc" starts a word of its name.
-
-    Example:
-        >>> is_accuracy("val_categorical_accuracy"), is_accuracy("mAcc"), is_accuracy("jaccard_coef")
-        (True, True, False)
-    """
-    return _ACCURACY_WORD.search(key) is not None
-
-
-def is_auc(key: str) -> bool:
-    """Whether a metric is an area under a ROC or precision-recall curve.
-
-    Example:
-        >>> is_auc("val_auc"), is_auc("val_AUROC"), is_auc("train_auprc"), is_auc("val_accuracy")
-        (True, True, True, False)
-    """
-    name = key.lower()
-    return any(fragment in name for fragment in _AUC_FRAGMENTS)
-
-
-#: A precision-recall AUC's name (`auprc`, `pr_auc`): its chance level is the positives' share, not 0.5.
-_PRECISION_RECALL = re.compile(r"auprc|prauc|(?:^|_)pr(?:_|$)", re.IGNORECASE)
-
-
-def is_roc_auc(key: str) -> bool:
-    """Whether a metric is the area under a ROC curve (0.5 for a coin, 1 for a perfect ranking).
-
-    Example:
-        >>> is_roc_auc("val_auc"), is_roc_auc("val_auroc"), is_roc_auc("val_pr_auc"), is_roc_auc("auprc")
-        (True, True, False, False)
-    """
-    return is_auc(key) and _PRECISION_RECALL.search(key) is None
-
-
-def metric_direction(key: str) -> str | None:
-    """`"max"` or `"min"` from a metric's name, or None when the name does not tell."""
-    name = key.lower().removeprefix("val_")
-    if any(fragment in name for fragment in _LOWER_IS_BETTER) or _LOWER_IS_BETTER_WORD.search(name):
-        return "min"
-    if (
-        any(fragment in name for fragment in _HIGHER_IS_BETTER)
-        or _HIGHER_IS_BETTER_WORD.search(name)
-        or is_mean_average_precision(key)
-    ):
-        return "max"
-    return None
-
-
-def is_mean_average_precision(key: str) -> bool:
-    """Whether `key` is a detector's mean average precision.
-
-    Example:
-        >>> [is_mean_average_precision(key) for key in ("val_map50_95", "metrics/mAP50(B)", "heatmap")]
-        [True, True, False]
-    """
-    return _MEAN_AVERAGE_PRECISION.search(key.lower().removeprefix("val_")) is not None
-
-
 def read_curves(run: Any, columns: Sequence[str] | None = None) -> Curves:
     """Normalise a `History`, dict, DataFrame or CSV path into `Curves`.
 
@@ -254,41 +146,19 @@ def _read_any(run: Any, columns: Sequence[str] | None = None) -> Curves:
 
 def _from_frame(frame: Any) -> Curves:
     """A pandas DataFrame's curves, read as the CSV file it was read from would be: a Hugging Face
-    `Trainer`'s records every few steps as one row per evaluation, an epoch over several rows
-    (Lightning's `CSVLogger`) or a row per epoch and set as one row per epoch. pandas reads an empty
-    cell and `nan` alike, as NaN: in such records a NaN is a value not logged on that row, except
-    on a row that says it was (a Trainer's training record, a Lightning row that holds only its
-    epoch and step): a diverged value."""
+    `Trainer`'s records every few steps as one row per evaluation (`step_logs.frame_records`), an
+    epoch over several rows (Lightning's `CSVLogger`) or a row per epoch and set as one row per
+    epoch (`table_layouts.columns_one_row_per_epoch`)."""
     columns = frame.to_dict(orient="list")
-    records = {
-        str(name): [None if _is_nan(value) else value for value in values] for name, values in columns.items()
-    }
-    if is_step_log(records):
-        log = read_step_log(_with_training_nans(records), [])
+    records = frame_records(columns)
+    if records is not None:
+        log = read_step_log(records, [])
         return replace(_from_lists(log.columns, log.epochs, source="DataFrame"), notes=tuple(log.notes))
     merged: list[str] = []
     lists, notes = _keras_named(columns_one_row_per_epoch(columns, merged))
     epochs, notes = _counted_from_zero(lists.pop("epoch", None), notes)
     curves = _from_lists(lists, epochs, source="DataFrame", nan_means_missing=True)
     return replace(curves, notes=(*merged, *notes))
-
-
-def _with_training_nans(records: dict[str, list]) -> dict[str, list]:
-    """A Trainer's records (missing values as None) with NaN for the training loss of each training
-    record (its learning rate or gradient norm logged beside it, as the Trainer logs them with the
-    loss) whose loss is missing: it was NaN, which its JSON file writes as `NaN`, not left out."""
-    if "loss" not in records:
-        return records
-    beside = [records[name] for name in ("learning_rate", "grad_norm") if name in records]
-    loss = [
-        math.nan if value is None and any(values[row] is not None for values in beside) else value
-        for row, value in enumerate(records["loss"])
-    ]
-    return {**records, "loss": loss}
-
-
-def _is_nan(value: Any) -> bool:
-    return isinstance(value, float) and math.isnan(value)
 
 
 def _read_path(path: str, columns: Sequence[str] | None) -> Curves:

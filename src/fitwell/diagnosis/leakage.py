@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from fitwell.diagnosis.curves import is_auc, metric_direction
 from fitwell.diagnosis.findings import Finding
+from fitwell.diagnosis.metric_names import is_auc, metric_direction
 from fitwell.diagnosis.overfit_rises import metric_gap
 from fitwell.diagnosis.run import RunView, format_number
 from fitwell.diagnosis.stats import estimated_samples

@@ -10,7 +10,7 @@ import re
 import numpy as np
 
 from fitwell.diagnosis import stats
-from fitwell.diagnosis.curves import is_auc, is_roc_auc, metric_direction
+from fitwell.diagnosis.metric_names import is_auc, is_roc_auc, metric_direction
 from fitwell.diagnosis.run import RunView, format_epoch, format_number
 
 __all__ = [

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fitwell.diagnosis import stats
-from fitwell.diagnosis.curves import is_accuracy
+from fitwell.diagnosis.metric_names import is_accuracy
 from fitwell.diagnosis.run import RunView
 from fitwell.diagnosis.stats import difference_error, estimated_samples
 

@@ -11,8 +11,8 @@ import numpy as np
 
 from fitwell.diagnosis import stats
 from fitwell.diagnosis.context import RunContext
-from fitwell.diagnosis.curves import (
-    Curves,
+from fitwell.diagnosis.curves import Curves
+from fitwell.diagnosis.metric_names import (
     is_accuracy,
     is_auc,
     is_mean_average_precision,

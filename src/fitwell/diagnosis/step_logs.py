@@ -20,7 +20,7 @@ import numpy as np
 
 from fitwell.diagnosis.column_names import keras_name
 
-__all__ = ["is_step_log", "per_evaluation"]
+__all__ = ["frame_records", "is_step_log", "per_evaluation"]
 
 #: Keys only the summary record of a Hugging Face `Trainer` log holds.
 _SUMMARY_KEYS = frozenset(
@@ -42,6 +42,30 @@ def is_step_log(columns: dict[str, list[Any]]) -> bool:
     if "step" not in columns:  # the Trainer's records as its console prints them
         return trainer and _fractional(epochs)
     return trainer or _fractional(epochs)
+
+
+def frame_records(columns: dict[Any, list[Any]]) -> dict[str, list[Any]] | None:
+    """A pandas DataFrame's columns (`frame.to_dict(orient="list")`) as a `Trainer`'s records, with
+    missing values as None, when they are a per-step log (`is_step_log`); else None. pandas reads
+    an empty cell and `nan` alike, as NaN: NaN is a value not logged on that row, except the
+    training loss of a training record (its learning rate or gradient norm logged beside it, as
+    the Trainer logs them with the loss), which was NaN, as its JSON file writes it."""
+    records = {
+        str(name): [None if _is_nan(value) else value for value in values] for name, values in columns.items()
+    }
+    if not is_step_log(records):
+        return None
+    if "loss" in records:
+        beside = [records[name] for name in ("learning_rate", "grad_norm") if name in records]
+        records["loss"] = [
+            math.nan if value is None and any(values[row] is not None for values in beside) else value
+            for row, value in enumerate(records["loss"])
+        ]
+    return records
+
+
+def _is_nan(value: Any) -> bool:
+    return isinstance(value, float) and math.isnan(value)
 
 
 def _fractional(epochs: list[Any]) -> bool:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from fitwell.diagnosis import stats
-from fitwell.diagnosis.curves import is_accuracy
 from fitwell.diagnosis.findings import Finding
+from fitwell.diagnosis.metric_names import is_accuracy
 from fitwell.diagnosis.run import RunView, format_epoch, format_number
 
 __all__ = ["check_still_improving", "sets_new_lows", "train_longer_advice"]

@@ -288,7 +288,7 @@ def _metrics(line: str) -> dict[str, float]:
     if not set_prefix and named:
         set_prefix = "test_" if named.group(1).lower() == "test" else "val_"
     pairs: dict[str, float] = {}
-    sets = {found.group(1).lower() for found in map(_ABBREVIATED_SET.match, map(_raw_name, found)) if found}
+    sets = {word.group(1).lower() for word in map(_ABBREVIATED_SET.match, map(_raw_name, found)) if word}
     abbreviated = sets == {"tr", "va"}
     in_validation = False  # whether the last name that named its set named validation
     labelled = False  # whether a validation label stood between two metrics (`Train: {…} Val: {…}`)
