@@ -195,6 +195,31 @@ def test_per_sample_labels_and_outputs_saved_beside_the_curves_are_left_out(tmp_
         read_curves({"loss": [0.9, 0.6], "val_loss": [1.0, 0.8, 0.7]})
 
 
+@pytest.mark.parametrize("as_file", [True, False])
+def test_per_step_values_saved_beside_the_curves_are_left_out_with_a_note(tmp_path, as_file):
+    # A loop that keeps each epoch's mean and every step's value (`train_loss_steps`).
+    history = {"train_loss": [0.43, 0.36, 0.35], "val_loss": [0.41, 0.37, 0.35]}
+    history |= {"train_loss_steps": [0.40, 0.33, 0.34, 0.49, 0.46, 0.43, 0.45, 0.41, 0.51]}
+    history |= {"train_acc_steps": [0.9, 1.0, 1.0, 0.8, 0.9, 1.0, 0.9, 0.9, 1.0], "lr": [0.1, 0.1, 0.01]}
+    path = tmp_path / "history.json"
+    path.write_text(json.dumps(history))
+    curves = read_curves(path if as_file else history)
+    assert sorted(curves.values) == ["loss", "lr", "val_loss"]
+    assert curves.values["loss"].tolist() == [0.43, 0.36, 0.35]
+    assert curves.notes[0] == (
+        "left out 'train_loss_steps' and 'train_acc_steps' (9 values each): per-step values, not "
+        "per-epoch curves."
+    )
+    # Both kinds at once: one note, each kind named.
+    history |= {"val_preds": [0, 1, 1, 0]}
+    assert read_curves(history).notes[0] == (
+        "left out 'train_loss_steps' and 'train_acc_steps' (9 values each): per-step values; "
+        "'val_preds' (4 values): per-sample labels or outputs, not per-epoch curves."
+    )
+    # One value per epoch under a step's name is a curve, kept.
+    assert "loss_per_batch" in read_curves({"loss": [0.9, 0.6], "loss_per_batch": [0.8, 0.5]}).values
+
+
 @pytest.mark.parametrize("cut", [0, 3, 9, 14])
 def test_a_json_history_cut_off_at_its_end_reads_the_lists_it_holds_whole(tmp_path, cut):
     history = {"loss": [1.0, 0.5, 0.4], "val_loss": [1.1, 0.6, 0.5], "lr": [0.001, 0.001, 0.0005]}

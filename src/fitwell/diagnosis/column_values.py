@@ -1,5 +1,6 @@
-"""Which columns of a log hold values: a list of nothing, a list of words (class names) and the
-lists of per-sample labels and outputs saved beside the curves are no curves."""
+"""Which columns of a log hold values: a list of nothing, a list of words (class names), and the
+lists of per-sample labels and outputs or of per-step values saved beside the curves are no
+curves."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Sized
 from fitwell.diagnosis.column_names import name_words
 from fitwell.diagnosis.table_layouts import is_number
 
-__all__ = ["is_text_list", "with_values", "without_per_sample"]
+__all__ = ["is_text_list", "with_values", "without_per_sample_or_step"]
 
 #: The last word of a list that holds one entry per sample (the validation set's labels and the
 #: model's outputs for them, saved beside the curves), not one per epoch.
@@ -28,6 +29,9 @@ _PER_SAMPLE_WORDS = (
     "logits",
     "outputs",
 )
+#: The last word of a list that holds one entry per training step (`train_loss_steps`), saved
+#: beside the per-epoch curves.
+_PER_STEP_WORDS = ("step", "steps", "batch", "batches", "iter", "iters", "iteration", "iterations")
 
 
 def with_values(columns: dict) -> dict:
@@ -47,33 +51,47 @@ def with_values(columns: dict) -> dict:
     }
 
 
-def without_per_sample(columns: dict) -> tuple[dict, str | None]:
-    """The columns without lists of per-sample labels or outputs (`val_labels`, `val_preds`, `y_pred`)
-    saved beside the curves, and the note naming them (or None). Such a list is left out only when
-    it is longer than every other list: one of its length is a per-epoch curve that happens to be
-    named so.
+def without_per_sample_or_step(columns: dict) -> tuple[dict, str | None]:
+    """The columns without lists of per-sample labels or outputs (`val_labels`, `val_preds`,
+    `y_pred`) or of per-step values (`train_loss_steps`) saved beside the curves, and the note
+    naming them (or None). Such a list is left out only when it is longer than every other list:
+    one of their length is a per-epoch curve that happens to be named so.
 
     Example:
         >>> saved = {"loss": [0.9, 0.5], "val_labels": [0, 1, 1], "val_preds": [0, 1, 0]}
-        >>> columns, note = without_per_sample(saved)
+        >>> columns, note = without_per_sample_or_step(saved)
         >>> columns
         {'loss': [0.9, 0.5]}
         >>> print(note)  # doctest: +NORMALIZE_WHITESPACE
         left out 'val_labels' and 'val_preds' (3 values each): per-sample labels or outputs,
         not per-epoch curves.
+        >>> saved = {"train_loss": [0.9, 0.5], "train_loss_steps": [1.1, 0.8, 0.6, 0.4]}
+        >>> print(without_per_sample_or_step(saved)[1])  # doctest: +NORMALIZE_WHITESPACE
+        left out 'train_loss_steps' (4 values): per-step values, not per-epoch curves.
     """
     sized = {key: len(value) for key, value in columns.items() if _is_column(value)}
-    samples = [key for key in sized if name_words(str(key)).rsplit("_", 1)[-1] in _PER_SAMPLE_WORDS]
-    longest_curve = max((length for key, length in sized.items() if key not in samples), default=0)
-    dropped = [key for key in samples if sized[key] > longest_curve > 0]
+    kinds = {
+        key: kind
+        for key in sized
+        for kind, words in (
+            ("per-sample labels or outputs", _PER_SAMPLE_WORDS),
+            ("per-step values", _PER_STEP_WORDS),
+        )
+        if name_words(str(key)).rsplit("_", 1)[-1] in words
+    }
+    longest_curve = max((length for key, length in sized.items() if key not in kinds), default=0)
+    dropped = [key for key in kinds if sized[key] > longest_curve > 0]
     if not dropped:
         return columns, None
-    lengths = sorted({sized[key] for key in dropped})
-    count = (
-        f"{lengths[0]} values{' each' if len(dropped) > 1 else ''}" if len(lengths) == 1 else "more values"
-    )
-    names = " and ".join(", ".join(repr(str(key)) for key in dropped).rsplit(", ", 1))
-    note = f"left out {names} ({count}): per-sample labels or outputs, not per-epoch curves."
+    notes = []
+    for kind in dict.fromkeys(kinds[key] for key in dropped):
+        of_kind = [key for key in dropped if kinds[key] == kind]
+        lengths = sorted({sized[key] for key in of_kind})
+        each = " each" if len(of_kind) > 1 else ""
+        count = f"{lengths[0]} values{each}" if len(lengths) == 1 else "more values"
+        names = " and ".join(", ".join(repr(str(key)) for key in of_kind).rsplit(", ", 1))
+        notes.append(f"{names} ({count}): {kind}")
+    note = "left out " + "; ".join(notes) + ", not per-epoch curves."
     return {key: value for key, value in columns.items() if key not in dropped}, note
 
 

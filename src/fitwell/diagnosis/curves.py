@@ -19,7 +19,7 @@ import numpy as np
 
 from fitwell.diagnosis.adversarial import is_adversarial
 from fitwell.diagnosis.column_names import keras_named
-from fitwell.diagnosis.column_values import with_values, without_per_sample
+from fitwell.diagnosis.column_values import with_values, without_per_sample_or_step
 from fitwell.diagnosis.eventlog import is_event_log, is_scalar_export, read_event_log, read_scalar_export
 from fitwell.diagnosis.logfile import counted_from_zero, read_log_file, read_step_log
 from fitwell.diagnosis.loss_parts import with_summed_parts
@@ -366,7 +366,7 @@ def _counted_from_zero(epochs: Any, notes: tuple[str, ...]) -> tuple[Any, tuple[
 
 def _keras_named(lists: dict[Any, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
     """The columns under Keras's names (`train_loss` → `loss`), with the note saying so."""
-    lists, per_sample = without_per_sample(dict(lists))
+    lists, per_sample = without_per_sample_or_step(dict(lists))
     columns, note = keras_named(with_values(lists))
     columns, summed = with_summed_parts(columns)
     return columns, tuple(filter(None, (per_sample, note, summed)))

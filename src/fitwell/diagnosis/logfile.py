@@ -44,7 +44,7 @@ from typing import Any
 from fitwell.diagnosis.aligned_table import aligned_table
 from fitwell.diagnosis.appended_runs import last_run
 from fitwell.diagnosis.column_names import keras_name, keras_named, keras_names, names_note
-from fitwell.diagnosis.column_values import with_values, without_per_sample
+from fitwell.diagnosis.column_values import with_values, without_per_sample_or_step
 from fitwell.diagnosis.jsonlog import (
     JSON_LINES_NOTE,
     LITERAL_NOTE,
@@ -218,7 +218,7 @@ def _json_log(data: Any, literal: str | None, path: str, *, one_per_line: bool =
             'per-epoch objects). Expected e.g. {"loss": [0.9, 0.5], "val_loss": [1.0, 0.7]}, as '
             "json.dump(history.history, f) writes it."
         )
-    lists, per_sample = without_per_sample(
+    lists, per_sample = without_per_sample_or_step(
         {key: value for key, value in data.items() if isinstance(value, list)}
     )
     columns, note = keras_named(with_values(lists))
