@@ -117,6 +117,7 @@ REFUSED = (
 #: `epoch loss accuracy`; for `bt_005`, the code that writes each side output's loss, the optimized
 #: loss being the sum of the first four). Without it they are refused.
 NAMED_COLUMNS = {
+    "cy_002.csv": ("epoch", "loss"),
     "h_014.csv": ("epoch", "loss", "accuracy", "val_loss", "val_accuracy"),
     "m_009.csv": ("loss", "val_loss"),
     "ak_006.csv": ("epoch", "loss", "val_loss"),

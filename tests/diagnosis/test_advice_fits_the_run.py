@@ -79,6 +79,10 @@ def _quotable(curves, kwargs, diagnosis) -> set[str]:
     margin = Thresholds().not_learning_accuracy_margin
     values.add(format_number(0.5 + margin))  # "val_auc …, under 0.6"
     values.add(format_number(margin))  # "val_mcc never got clearly above 0 …, under 0.1"
+    for finding in diagnosis:  # a class count guessed from the loss: "within 5% of 3.045 (ln 21)"
+        guessed = finding.evidence.get("guessed_classes")
+        if guessed:
+            values.update(format_number(value) for value in (math.log(guessed), 1 / guessed))
     if kwargs.get("num_classes"):  # "never got clearly above chance (1/7 = 0.1429) …, under 0.2429"
         values.update(format_number(1 / kwargs["num_classes"] + extra) for extra in (0.0, margin))
     return values

@@ -889,6 +889,74 @@ def test_comment_lines_and_printed_tensors_in_a_csv_are_read(tmp_path):
         read_log_file(str(path))
 
 
+def test_lists_of_one_number_and_percentages_in_a_csv_are_read_with_a_note(tmp_path):
+    # Published tables: a Keras loop that wrote `history.history["loss"]` of a one-epoch fit (a
+    # list of one) beside its evaluation, and a table of percentages (`99.56%`).
+    path = tmp_path / "training_stats.csv"
+    path.write_text(
+        "test_loss_epochs,train_loss_epochs\n"
+        + "".join(f"{1.1 / e:.4f},[{1 / e:.4f}]\n" for e in range(1, 7))
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [round(1 / e, 4) for e in range(1, 7)]
+    assert "read the lists of one number in 'train_loss_epochs' ('[0.52]') as their numbers." in curves.notes
+    path = tmp_path / "progress.csv"
+    path.write_text(
+        "Epoch,Train_Loss,Val_Accuracy\n" + "".join(f"{e},{1 / (e + 1):.3f},{90 + e}.5%\n" for e in range(6))
+    )
+    curves = read_curves(path)
+    assert curves.values["val_accuracy"].tolist() == [0.905, 0.915, 0.925, 0.935, 0.945, 0.955]
+    assert "read the percentages in 'Val_Accuracy' ('99.5%') as fractions (divided by 100)." in curves.notes
+    # A list of two numbers is no number: the column is refused, naming its line.
+    path.write_text('epoch,loss\n0,[0.5]\n1,"[0.4, 0.3]"\n')
+    with pytest.raises(ValueError, match=r"holds text, not numbers \(line 3: '\[0.4, 0.3\]'\)"):
+        read_log_file(str(path))
+
+
+def test_lists_and_percentages_a_review_found(tmp_path):
+    # A learning rate per parameter group, one group until the backbone is unfrozen: a column of
+    # lists is no curve, and the file is read without it.
+    path = tmp_path / "log.csv"
+    path.write_text(
+        'epoch,loss,val_loss,lr\n0,1.0,1.1,[0.001]\n1,0.8,0.9,[0.001]\n2,0.6,0.7,"[0.0001, 0.001]"\n'
+        '3,0.5,0.6,"[0.0001, 0.001]"\n'
+    )
+    assert sorted(read_curves(path).values) == ["loss", "val_loss"]
+    # `[nan]`, as a loop that logs `[loss]` writes a diverged epoch, is NaN.
+    path.write_text("epoch,loss\n0,[1.0]\n1,[0.8]\n2,[nan]\n3,[0.5]\n")
+    assert np.isnan(read_log_file(str(path)).columns["loss"][2])
+    # A column with some cells written as percentages: its plain numbers are percentages too.
+    path.write_text("epoch,loss,val_acc\n0,1.0,45.5\n1,0.8,55.5%\n2,0.6,60.1%\n3,0.5,70.2%\n")
+    curves = read_curves(path)
+    assert curves.values["val_acc"].tolist() == pytest.approx([0.455, 0.555, 0.601, 0.702])
+    assert curves.notes == ("read the percentages in 'val_acc' ('99.5%') as fractions (divided by 100).",)
+    # A percentage in a table set out with spaces reads as in a CSV: 0.5% is 0.005.
+    path = tmp_path / "log.txt"
+    path.write_text("epoch  loss  err\n  1  0.91  0.5%\n  2  0.62  0.4%\n  3  0.50  0.3%\n")
+    assert read_curves(path).values["err"].tolist() == [0.005, 0.004, 0.003]
+
+
+def test_a_total_of_loss_parts_named_as_the_epochs_mean_is_the_loss(tmp_path):
+    # A published table (a detector's parts, `loss_source_avg`, ..., and `loss_total_avg`).
+    path = tmp_path / "epoch_metrics.csv"
+    path.write_text(
+        "epoch,loss_source_avg,loss_distill_avg,loss_total_avg,mAP50\n"
+        + "".join(f"{e},{2 / e:.3f},{1 / e:.3f},{3 / e:.3f},{0.5 + e / 100:.2f}\n" for e in range(1, 7))
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [round(3 / e, 3) for e in range(1, 7)]
+    assert "read the columns 'loss_total_avg' as 'loss' (Keras's names)." in curves.notes
+    # Beside the plain total, the plain one is the loss, paired with the validation set's total of
+    # the same kind (a sum beside a sum, never beside a mean).
+    totals = {
+        "loss_total_mean": [5.0, 4.0, 3.0],
+        "loss_total": [50.0, 40.0, 30.0],
+        "val_loss_total": [55.0, 45.0, 35.0],
+    }
+    curves = read_curves(totals)
+    assert curves.values["loss"].tolist() == [50.0, 40.0, 30.0] and curves.values["val_loss"][0] == 55.0
+
+
 def test_a_printed_logs_test_set_evaluated_every_epoch_is_its_validation(tmp_path):
     path = tmp_path / "train.log"
     path.write_text(

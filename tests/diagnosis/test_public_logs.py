@@ -523,8 +523,24 @@ LATER_BATCHES = {
     # epoch while the training loss fell a third is overfitting (`cu_002`, a macro-F1 at 0.37-0.40;
     # both readers: overfitting, clear, as found): 4/5.
     "heldout98": (4, 5, 4),
+    # Batches `cv` to `cz`, collected after the twenty-second revision and scored once before
+    # anything was revised on them (in brackets: with the rules and reader of the session's start).
+    # `cv` (3 printed logs): 2/3 (2/3). `cw` (7 CSV tables): 5/7 (5/7).
+    "heldout99": (2, 3, 3),
+    "heldout100": (5, 7, 6),
+    # `cx` (14 JSON histories; the reader learned per-step lists beside the per-epoch ones): 7/14
+    # (7/14, one refused). Then a validation side at a uniform guess twice over, its loss at ln C and
+    # its accuracy at 1/C, is not learning (`cx_012`, both readers: not learning, clear): 8/14.
+    "heldout101": (8, 14, 10),
+    # `cy` (10 CSV tables, scored after the revisions on `cv` to `cx`; the reader learned lists of
+    # one number, percentages and a total named as the epoch's mean): 4/10 (3/10). Then a noisy
+    # loss's one dip is no halving (`cy_009`), and a loss summed over the samples is not judged
+    # against chance (`cy_002`; both runs both readers call healthy, read diverged): 6/10.
+    "heldout102": (6, 10, 10),
+    # `cz` (20 JSON histories, scored with `cy`): 13/20 (13/20).
+    "heldout103": (13, 20, 16),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout98`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout103`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -546,14 +562,14 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (39/59 on the last six batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (34/54 on the last five batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(93, 99))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(99, 104))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_two_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixteen_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -642,20 +658,23 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_two_kn
     # validation loss is calm: ripples near the floor. Batches `cp` to `cu` added none; two left
     # since, `af_013` and `ay_018` (jumps stopped 13 and 15 epochs before the end of a 50-epoch run,
     # the validation loss at a new low over the calm epochs: settled; `ay_018` is still improving).
+    # Then six left with the twenty-third revision: a validation loss 0.0245, 0.0258, 0.0254 and
+    # then 0.0233 against a low of 0.0227 (`ah_017`), and a band whose last epoch sits near its low
+    # (`ak_001`), came back down (overfitting's rises measured to the end level ask the last epoch
+    # to stay up); a lasting rise counts its epochs from the lowest epoch (`an_012`); validation
+    # jumps of at most twice the value before, at 98% accuracy or more, are a few mistakes'
+    # confidence (`d_019`); jumps before a step down to half of every value before settled
+    # (`bb_016`); training-loss ripples near the floor beside a validation accuracy that did not
+    # fall are no jumps (`ci_008`). Batches `cv` to `cz` added two, both read diverged, both fixed
+    # in the same revision (`cy_002`, a loss summed over the samples; `cy_009`, one noisy dip).
     assert flagged == [
         "ag_009.csv",
-        "ah_017.json",
-        "ak_001.csv",
         "am_020.csv",
-        "an_012.json",
         "as_018.csv",
         "aw_015.csv",
         "az_008.json",
-        "bb_016.json",
         "cb_016.json",
-        "ci_008.txt",
         "ck_020.csv",
-        "d_019.csv",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -753,9 +772,13 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # validation curve that never improved on its first epoch, and a noisy rise of a sixth from
         # a low above the training loss, are overfitting: six runs read overfitting and called
         # healthy are found, five of them noted (the rules took the runs the note named).
-        "still_improving": (22, 77, 51, 485),
-        "overfitting": (27, 79, 58, 485),
-        "unstable": (8, 33, 34, 485),
+        # Then batches `cv` to `cz`, with the twenty-third revision's changes: 25 more runs read
+        # healthy are called healthy, with one more false still-improving note and five more
+        # false overfitting notes among them, and two fewer false unstable notes; three more read
+        # still improving (one noted), two read overfitting (both noted).
+        "still_improving": (23, 80, 52, 510),
+        "overfitting": (29, 81, 63, 510),
+        "unstable": (8, 33, 32, 510),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -11,9 +11,13 @@ import pytest
 
 from diagnosis import synthetic
 from fitwell.diagnosis import Thresholds, diagnose
+from fitwell.diagnosis.curves import read_curves
 
 CE = {"loss": "sparse_categorical_crossentropy", "num_classes": 10}
 PUBLIC_LOGS = Path(__file__).parent / "fixtures" / "public" / "logs"
+
+
+CE3 = {"loss": "categorical_crossentropy", "num_classes": 3}
 
 
 def kinds(run, **kwargs):
@@ -508,6 +512,61 @@ def test_a_noisy_rise_that_lasts_while_the_training_loss_collapses_is_overfittin
     assert "overfitting" not in diagnose({"loss": loss, "val_loss": val}).kinds
 
 
+def test_a_rise_the_last_epoch_came_back_down_from_is_not_overfitting():
+    # Published runs both readers call healthy (found by an analyst of the overfitting/healthy
+    # border): `ah_017` (clear), a validation loss of 0.0245, 0.0258, 0.0254 and then 0.0233 against
+    # a smoothed low of 0.0227; `ak_001`, a band of 0.040-0.053 for 50 epochs ending near its low.
+    # The end window's median held a bump the curve had come down from.
+    for name in ("ah_017.json", "ak_001.csv"):
+        found = diagnose(str(PUBLIC_LOGS / name))
+        assert found.primary.kind == "healthy", name
+        strict = Thresholds(overfit_receded_share=0.0)  # without the rule: the rise counted
+        assert diagnose(str(PUBLIC_LOGS / name), thresholds=strict).primary.kind == "overfitting", name
+    # The same run whose last epoch stayed up (at 0.0245, more than half of the rise to the end
+    # level left) is overfitting.
+    run = json.loads((PUBLIC_LOGS / "ah_017.json").read_text())
+    assert diagnose({**run, "val_loss": [*run["val_loss"][:-1], 0.0245]}).primary.kind == "overfitting"
+
+
+def test_one_low_last_epoch_does_not_cancel_a_long_rise():
+    # A review's case: the validation loss rose from 0.41 to about 0.6 over 20 epochs while the
+    # training loss fell 84%; its last epoch, 0.48, is back more than halfway but still 17% above
+    # the low: overfitting.
+    val = [1.0, 0.8, 0.65, 0.55, 0.48, 0.44, 0.42, 0.41, 0.4, 0.41, 0.42, 0.445, 0.438, 0.451, 0.411]
+    val += [
+        0.527,
+        0.522,
+        0.495,
+        0.533,
+        0.532,
+        0.521,
+        0.57,
+        0.549,
+        0.559,
+        0.558,
+        0.6,
+        0.596,
+        0.623,
+        0.605,
+        0.48,
+    ]
+    assert diagnose({"loss": np.geomspace(1.0, 0.05, 30), "val_loss": val}).primary.kind == "overfitting"
+
+
+def test_a_lasting_rise_counts_its_epochs_from_the_lowest_epoch_itself():
+    # A published run both readers call healthy (`an_012`): the validation loss lowest at epoch 4
+    # of 8 (0.0617), then 0.069-0.071; the running median put the low at epoch 3, one more epoch
+    # of "lasting" rise than the run has after the epoch to keep.
+    run = json.loads((PUBLIC_LOGS / "an_012.json").read_text())
+    found = diagnose(run, loss="sparse_categorical_crossentropy", num_classes=13)
+    assert found.primary.kind == "healthy"
+    # One more epoch at that level (five after the lowest) is a lasting rise.
+    longer = {key: [*values, values[-1]] for key, values in run.items()}
+    longer["loss"][-1] *= 0.8
+    found = diagnose(longer, loss="sparse_categorical_crossentropy", num_classes=13)
+    assert found.primary.kind == "overfitting"
+
+
 def test_a_small_rise_that_opened_the_gap_to_the_training_loss_is_overfitting():
     # Published logs both readers call clearly overfitting: a validation loss 4% above its low for
     # 42 epochs while the training loss kept falling (an_020: the gap 0.19 → 0.39), 7% for 8 epochs
@@ -602,6 +661,73 @@ def test_jumps_that_stopped_before_a_new_low_held_to_the_end_settled():
         "val_loss": history["val_loss"][:-8] + [0.15, 0.148, 0.15, 0.12, 0.149, 0.15, 0.148, 0.13],
     }
     assert diagnose(zigzag).primary.kind == diagnose(lucky).primary.kind == "unstable"
+
+
+def test_a_validation_jump_at_whose_top_the_accuracy_stayed_near_perfect_does_not_count():
+    # A published run (d_019, both readers: healthy, clear): digits at 98.4-99.4% validation
+    # accuracy at every jump top while the validation loss went 0.03 -> 0.047 and back.
+    assert diagnose(str(PUBLIC_LOGS / "d_019.csv")).primary.kind == "healthy"
+    off = Thresholds(val_jump_accuracy_held=1.01)
+    assert diagnose(str(PUBLIC_LOGS / "d_019.csv"), thresholds=off).primary.kind == "unstable"
+    # The same jumps with the accuracy at 93% at their tops count.
+    t = np.arange(30)
+    val = 0.05 + 0.4 * np.exp(-t / 3)
+    accuracy = 0.99 - 0.2 * np.exp(-t / 3)
+    for top in (10, 15, 20, 25):
+        val[top] *= 1.8
+    run = {"loss": 0.02 + 0.5 * np.exp(-t / 3), "val_loss": val, "val_accuracy": accuracy}
+    assert diagnose(run).primary.kind == "healthy"
+    dropped = accuracy.copy()
+    dropped[[10, 15, 20, 25]] = 0.93
+    assert diagnose({**run, "val_accuracy": dropped}).primary.kind == "unstable"
+
+
+def test_a_held_accuracy_does_not_excuse_a_large_jump_a_top_k_score_or_a_drop_with_the_training_loss():
+    # A review's cases. A top-5 accuracy sits near 1 whatever the model does: validation jumps
+    # of three times or more beside it are unstable.
+    n = 20
+    val = [1.5, 1.1, 0.9, 2.4, 0.85, 0.8, 2.9, 0.78, 0.76, 2.6, 0.75, 0.74, 3.1, 0.73, 0.72, 2.7]
+    val += [0.72, 0.71, 2.8, 0.70]
+    top5 = np.linspace(0.951, 0.992, n)
+    top5[[3, 6, 9, 12, 15, 18]] -= 0.008
+    run = {"loss": np.geomspace(1.6, 0.5, n), "val_loss": val, "val_top_5_accuracy": top5}
+    assert diagnose(run).primary.kind == "unstable"
+    # A validation loss thrown 24x six times while the accuracy stayed above 0.985 (99% of one
+    # class): more than a few mistakes' confidence.
+    val = [0.15, 0.08, 0.06, 0.60, 0.06, 0.05, 0.90, 0.05, 0.05, 0.70, 0.05, 0.05, 1.20, 0.05]
+    val += [0.045, 0.80, 0.045, 0.045, 0.75, 0.045]
+    val_accuracy = np.linspace(0.989, 0.9917, n)
+    val_accuracy[[3, 6, 9, 12, 15, 18]] = 0.986
+    run = {"loss": np.geomspace(0.3, 0.04, n), "val_loss": val, "val_accuracy": val_accuracy}
+    assert diagnose(run).primary.kind == "unstable"
+    # Training-loss jumps near the floor at which the validation accuracy fell (0.93 to 0.6).
+    loss = [1.0, 0.6, 0.35, 0.2, 0.1, 0.05, 0.03, 0.12, 0.03, 0.025, 0.11, 0.025, 0.02, 0.09, 0.02]
+    loss += [0.02, 0.09, 0.02, 0.018, 0.08, 0.018, 0.017, 0.08, 0.017]
+    val_accuracy = [0.55, 0.7, 0.8, 0.86, 0.9, 0.92, 0.93, 0.61, 0.93, 0.93, 0.58, 0.93, 0.94, 0.55]
+    val_accuracy += [0.94, 0.94, 0.6, 0.94, 0.94, 0.57, 0.94, 0.94, 0.59, 0.94]
+    assert diagnose({"loss": loss, "val_accuracy": val_accuracy}).primary.kind == "unstable"
+
+
+def test_jumps_followed_by_a_step_down_to_half_of_every_value_before_settled():
+    # A published run (bb_016, both readers: healthy): validation swings of +68% and +82% at
+    # 0.06-0.13 at epochs 4 and 7 of 10, then 0.021, 0.019, 0.019 after a learning-rate drop.
+    kwargs = {"loss": "sparse_categorical_crossentropy", "num_classes": 39}
+    assert diagnose(str(PUBLIC_LOGS / "bb_016.json"), **kwargs).primary.kind == "healthy"
+    off = Thresholds(unstable_settled_deep_low=0.0)
+    assert diagnose(str(PUBLIC_LOGS / "bb_016.json"), thresholds=off, **kwargs).primary.kind == "unstable"
+
+
+def test_training_ripples_near_the_floor_beside_a_scored_held_out_accuracy_are_no_jumps():
+    # A published log (ci_008, both readers: healthy): no validation loss; the training loss fell
+    # 1.02 -> 0.011 on about 50 images in batches of 8, rippling at 0.02-0.2, while 4 validation
+    # images were right at 27 of 30 epochs. Without the held-out accuracy, the jumps of the
+    # training loss are all a reader sees.
+    kwargs = {"loss": "sparse_categorical_crossentropy", "num_classes": 2}
+    curves = read_curves(str(PUBLIC_LOGS / "ci_008.txt"))
+    history = {key: curves.series(key)[1].tolist() for key in curves.values}
+    assert diagnose(history, **kwargs).primary.kind == "healthy"
+    alone = {"loss": history["loss"]}
+    assert diagnose(alone, **kwargs).primary.kind == "unstable"
 
 
 def test_training_loss_ripples_near_its_floor_beside_a_calm_validation_loss_are_no_jumps():
@@ -814,6 +940,58 @@ def test_a_loss_that_sits_at_ln_2_without_a_declared_loss_is_not_learning():
     assert "not_learning" not in diagnose(run, num_classes=100).kinds
     learned = {**run, "accuracy": np.linspace(0.5, 0.75, 41), "val_accuracy": np.linspace(0.5, 0.72, 41)}
     assert "not_learning" not in diagnose(learned).kinds
+
+
+def test_a_validation_side_at_a_uniform_guess_over_the_classes_is_not_learning():
+    # A published run (cx_012, both readers: not learning, clear): no loss or class count declared;
+    # val_loss 3.01-3.07 for 70 epochs (ln 20 = 3.00) and val_accuracy 0.025-0.065 (1/20 = 0.05),
+    # while the training accuracy crept to 0.16.
+    finding = diagnose(str(PUBLIC_LOGS / "cx_012.json")).primary
+    assert finding.kind == "not_learning" and finding.evidence["guessed_classes"] == 21
+    assert "val_loss stayed within 5% of 3.045 (ln 21) at every epoch" in finding.summary
+    rng = np.random.default_rng(3)
+    n = 30
+    val = np.log(10) + rng.normal(0, 0.02, n)
+    accuracy = np.linspace(0.1, 0.3, n)
+    val_accuracy = 0.1 + rng.normal(0, 0.01, n)
+    run = {
+        "loss": np.linspace(2.6, 1.9, n),
+        "accuracy": accuracy,
+        "val_loss": val,
+        "val_accuracy": val_accuracy,
+    }
+    found = diagnose(run).primary
+    assert found.kind == "not_learning" and found.evidence["guessed_classes"] == 10
+    # The two measures must agree: an accuracy well above 1/10 (or far below it) beside that loss
+    # is no guess; nor is a loss that left ln 10 by more than 5% at some epoch.
+    for val_accuracy_now in (np.linspace(0.1, 0.35, n), np.full(n, 0.02)):
+        assert diagnose({**run, "val_accuracy": val_accuracy_now}).primary.kind != "not_learning"
+    left = val.copy()
+    left[-5:] = 0.9 * np.log(10)
+    assert diagnose({**run, "val_loss": left}).primary.kind != "not_learning"
+    # A declared loss or class count is judged by the rules that know them, not by this guess.
+    for kwargs in ({"loss": "mse"}, {"num_classes": 3}):
+        found = diagnose(run, **kwargs).get("not_learning")
+        assert found is None or "guessed_classes" not in found.evidence
+
+
+def test_the_uniform_guess_rule_leaves_regressions_and_huge_losses_alone():
+    # A review's cases. `metrics=['accuracy']` on a regression whose loss is in the thousands: no
+    # class count is guessed (and nothing overflows).
+    n, acc = 20, [0.0] * 20
+    huge = {"loss": np.geomspace(5000, 700, n), "val_loss": np.geomspace(4000, 750, n)}
+    assert diagnose({**huge, "accuracy": acc, "val_accuracy": acc}).primary.kind == "still_improving"
+    # A regression's error read as the loss (`train_mse`), or an accuracy a quarter below 1/3,
+    # beside a loss near ln 3: no uniform guess.
+    rng = np.random.default_rng(1)
+    m = 15
+    loss = np.linspace(1.6, 0.75, m) + rng.normal(0, 0.01, m)
+    val = np.linspace(1.135, 1.06, m) + rng.normal(0, 0.008, m)
+    accuracy, val_accuracy = 0.26 + rng.normal(0, 0.01, m), 0.25 + rng.normal(0, 0.01, m)
+    named = {"train_mse": loss, "val_mse": val, "train_accuracy": accuracy, "val_accuracy": val_accuracy}
+    plain = {"loss": loss, "val_loss": val, "accuracy": accuracy, "val_accuracy": val_accuracy}
+    for run in (named, plain):
+        assert "not_learning" not in diagnose(run).kinds
 
 
 def test_a_log_that_begins_later_in_training_is_not_judged_flat_after_its_first_epoch(tmp_path):
@@ -1904,6 +2082,36 @@ def test_a_last_epoch_back_above_the_start_is_diverged():
     }
     finding = diagnose(run).primary
     assert finding.kind == "diverged" and "went back above its start" in finding.summary
+
+
+def test_a_noisy_loss_whose_one_dip_halved_it_lost_nothing_when_its_last_epoch_is_above_the_start():
+    # A published diffusion run (cy_009, both readers: healthy): a training loss in a band of
+    # 0.012-0.037 around 0.028 from its first row (0.0306) to its last (0.0336); one dip to 0.012.
+    assert diagnose(str(PUBLIC_LOGS / "cy_009.csv")).primary.kind == "healthy"
+    rng = np.random.default_rng(4)
+    band = (0.028 + 0.004 * rng.standard_normal(40)).tolist()
+    band[0], band[17], band[-1] = 0.0306, 0.012, 0.0336
+    assert "diverged" not in diagnose({"loss": band}).kinds
+    # Two epochs at half the start (a level, which a running median keeps) are a fall that the last
+    # epoch undid.
+    band[16] = band[18] = 0.013
+    assert diagnose({"loss": band}).primary.kind == "diverged"
+
+
+def test_a_loss_summed_over_the_samples_is_not_judged_against_the_chance_level():
+    # A published run (cy_002, both readers: healthy): a from-scratch MLP on Iris whose loss is the
+    # cross-entropy summed over its ~113 training samples: 124.6 (113 × ln 3) falling smoothly to
+    # 5.75 at epoch 412, then 5.93 at epoch 1,000. Against ln 3 it ended "5.3× chance": diverged.
+    finding = diagnose(str(PUBLIC_LOGS / "cy_002.csv"), columns=("epoch", "loss"), **CE3).primary
+    assert finding.kind == "healthy"
+    # A loss thrown to ten times chance in its first epoch that drops at once, then sits above
+    # chance, is still judged against it (an explosion at once).
+    rng = np.random.default_rng(2)
+    loss = 2.95 + 0.9 * np.exp(-np.arange(31) / 4) + rng.normal(0, 0.05, 31)
+    exploded = {"loss": np.concatenate([[15.0], loss[1:]])}
+    assert (
+        diagnose(exploded, loss="sparse_categorical_crossentropy", num_classes=4).primary.kind == "diverged"
+    )
 
 
 def test_a_jump_above_the_start_that_stays_is_diverged_after_a_fall_of_a_fifth():

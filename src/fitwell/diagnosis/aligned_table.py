@@ -22,8 +22,9 @@ from fitwell.diagnosis.table_layouts import is_number
 
 __all__ = ["aligned_table"]
 
-#: A printed number, with the unit a script may print after it: `17.8%`, `40.9s`.
-_WITH_UNIT = re.compile(r"(.+?)(?:%|s)")
+#: A printed number, with the unit a script may print after it: `40.9s` (a percentage, `17.8%`,
+#: is a number itself: `cell_number` reads it as a fraction).
+_WITH_UNIT = re.compile(r"(.+?)s")
 
 
 def aligned_table(lines: list[str], search: int) -> tuple[list[str], int, str] | None:
@@ -36,7 +37,7 @@ def aligned_table(lines: list[str], search: int) -> tuple[list[str], int, str] |
         >>> lines = ["run 3", "epoch  loss  acc", "  1  0.91  61.0%  * saved", "  2  0.62  70.5%", "done"]
         >>> table, header, note = aligned_table(lines, 20)
         >>> table, header
-        (['run 3', 'epoch,loss,acc', '1,0.91,61.0', '2,0.62,70.5', ''], 1)
+        (['run 3', 'epoch,loss,acc', '1,0.91,61.0%', '2,0.62,70.5%', ''], 1)
     """
     for index, line in enumerate(lines[:search]):
         headers = _headers(line)
@@ -91,7 +92,7 @@ def _numbers(line: str) -> list[str]:
     found = []
     for cell in line.split():
         unit = _WITH_UNIT.fullmatch(cell)
-        bare = unit.group(1) if unit and not is_number(cell) else cell
+        bare = unit.group(1) if unit and is_number(unit.group(1)) else cell
         if not is_number(bare):
             break
         found.append(bare)

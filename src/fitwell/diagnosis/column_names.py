@@ -43,8 +43,11 @@ _EPOCH = ("epoch", "epochs", "epoch#", "epoch_no", "epoch_num", "epoch_number", 
 _PANDAS_INDEX = ("", "unnamed:_0", "index")
 _TRAIN_PREFIXES = ("training_", "train_", "trn_")
 _VAL_PREFIXES = ("validation_", "valid_", "val_", "dev_", "eval_")
-_TOTAL_LOSS = ("loss_total", "total_loss")
-_VAL_TOTAL_LOSS = tuple(f"val_{name}" for name in _TOTAL_LOSS)
+#: A total of logged loss parts; `_avg`/`_mean` name it as the epoch's mean (`loss_total_avg`).
+_TOTAL_BASES = ("loss_total", "total_loss")
+_TOTAL_MEANS = ("", "_avg", "_mean")
+#: In order of preference: a plain total before an epoch's mean of it.
+_TOTAL_LOSS = tuple(f"{base}{mean}" for mean in _TOTAL_MEANS for base in _TOTAL_BASES)
 _MEAN_PREFIXES = ("avg_", "mean_", "average_")
 _SET_NAMES = (*_TRAIN_PREFIXES, *_VAL_PREFIXES, "test_")
 #: The words that name a set, as a whole key or a key's first word (`val`, `val_metrics`,
@@ -285,19 +288,36 @@ def _loss_beside_training_loss(names: list[str]) -> bool:
     return training and not any(keras_name(name) == "val_loss" for name in names)
 
 
+def _val_totals(total: str) -> tuple[str, ...]:
+    """The validation set's names of the total `total` names, either word first, of the same kind
+    (a sum, or an epoch's mean of it).
+
+    Example:
+        >>> _val_totals("loss_total_avg")
+        ('val_loss_total_avg', 'val_total_loss_avg')
+    """
+    mean = total.removeprefix("loss_total").removeprefix("total_loss")
+    return tuple(f"val_{base}{mean}" for base in _TOTAL_BASES)
+
+
 def _losses_named_otherwise(names: list[str], renames: dict[str, str], taken: set[str]) -> None:
     """In a log without a `loss` column, find the loss (and the validation loss) under the other
     names loggers give them, adding to `renames` and `taken`."""
     if "loss" not in taken:
-        for name in names:  # only parts of the loss logged, and their total (`train_loss_total`)
-            if renames.get(name, name) in _TOTAL_LOSS:
-                renames[name] = "loss"
-                taken.add("loss")
-                break
-        for name in names:  # and the validation set's total beside it (`val_loss_total`)
-            if "loss" in taken and "val_loss" not in taken and renames.get(name, name) in _VAL_TOTAL_LOSS:
-                renames[name] = "val_loss"
-                taken.add("val_loss")
+        # Only parts of the loss logged, and their total (`train_loss_total`): the plain total
+        # before an epoch's mean of it (`loss_total_avg`), and the validation set's total of the
+        # same kind beside it (`val_loss_total`), never a sum beside a mean.
+        total = next(
+            ((name, kind) for kind in _TOTAL_LOSS for name in names if renames.get(name, name) == kind),
+            None,
+        )
+        if total is not None:
+            renames[total[0]] = "loss"
+            taken.add("loss")
+            for name in names:
+                if "val_loss" not in taken and renames.get(name, name) in _val_totals(total[1]):
+                    renames[name] = "val_loss"
+                    taken.add("val_loss")
     if "loss" not in taken:
         _one_named_loss(names, renames, taken)
     if "loss" not in taken and {"total", "val_total"} <= {renames.get(n, n) for n in names}:

@@ -53,9 +53,11 @@ def with_values(columns: dict) -> dict:
 
 def without_per_sample_or_step(columns: dict) -> tuple[dict, str | None]:
     """The columns without lists of per-sample labels or outputs (`val_labels`, `val_preds`,
-    `y_pred`) or of per-step values (`train_loss_steps`) saved beside the curves, and the note
-    naming them (or None). Such a list is left out only when it is longer than every other list:
-    one of their length is a per-epoch curve that happens to be named so.
+    `y_pred`) or of per-step values, where one of them sits beside the per-epoch curve of its
+    name (`train_loss_steps` and `train_acc_steps` beside `train_loss`), saved beside the curves,
+    and the note naming them (or None). Such a list is left out only when it is longer than every
+    list not named so: one of their length is a per-epoch curve that happens to be named so, and a
+    per-step list alone is the only training curve there is.
 
     Example:
         >>> saved = {"loss": [0.9, 0.5], "val_labels": [0, 1, 1], "val_preds": [0, 1, 0]}
@@ -70,15 +72,17 @@ def without_per_sample_or_step(columns: dict) -> tuple[dict, str | None]:
         left out 'train_loss_steps' (4 values): per-step values, not per-epoch curves.
     """
     sized = {key: len(value) for key, value in columns.items() if _is_column(value)}
-    kinds = {
-        key: kind
-        for key in sized
-        for kind, words in (
-            ("per-sample labels or outputs", _PER_SAMPLE_WORDS),
-            ("per-step values", _PER_STEP_WORDS),
-        )
-        if name_words(str(key)).rsplit("_", 1)[-1] in words
-    }
+    named = {name_words(str(key)) for key in sized}
+    stems = {key: name_words(str(key)).rpartition("_") for key in sized}
+    stepped = [key for key, (_, _, last) in stems.items() if last in _PER_STEP_WORDS]
+    # Per-step lists where one of them sits beside the per-epoch curve of its name.
+    beside = any(stems[key][0].removesuffix("_per") in named for key in stepped)
+    kinds = {}
+    for key, (_, _, last) in stems.items():  # in the columns' order, for the note
+        if last in _PER_SAMPLE_WORDS:
+            kinds[key] = "per-sample labels or outputs"
+        elif key in stepped and beside:
+            kinds[key] = "per-step values"
     longest_curve = max((length for key, length in sized.items() if key not in kinds), default=0)
     dropped = [key for key in kinds if sized[key] > longest_curve > 0]
     if not dropped:

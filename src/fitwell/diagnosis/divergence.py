@@ -158,8 +158,11 @@ def _accuracy_held(run: RunView) -> bool:
 
 
 def _back_above_start(run: RunView) -> Finding | None:
-    """The last epoch's loss above the first epoch's, after the run had at least halved it: all the
-    progress lost, and more. After a smaller fall (at least `diverge_back_above_start_fall`), only
+    """The last epoch's loss above the first epoch's, after the run had at least halved it (the
+    curve before that last epoch, smoothed by a running median of 3, so that one noisy dip is no
+    level: a diffusion loss in a band of 0.012–0.037 around 0.028 from its first epoch, 0.0306,
+    to its last, 0.0336, never learned anything to lose, `cy_009`): all the progress lost, and
+    more. After a smaller fall (at least `diverge_back_above_start_fall`), only
     when the end level (over the end window) is above the start too: a loss that jumped and stayed
     there (a summed loss 141536 → 90423, then 234150 in one epoch and flat there), not a noisy
     last epoch."""
@@ -168,7 +171,9 @@ def _back_above_start(run: RunView) -> Finding | None:
     low_position = int(np.argmin(loss))
     low = float(loss[low_position])
     fallen = (1.0 - run.thresholds.diverge_back_above_start_fall) * first
-    stayed = low <= 0.5 * first or run.end_loss > first
+    # Halved as a level, not in one noisy dip: the curve before the judged last epoch, smoothed.
+    halved = float(np.min(stats.median_smooth(loss[:-1]))) <= 0.5 * first if run.n >= 3 else False
+    stayed = halved or run.end_loss > first
     if run.n < 3 or not (0 < low <= fallen and last > first and stayed):
         return None
     epoch = run.epoch_of(run.n - 1)

@@ -56,14 +56,17 @@ from fitwell.diagnosis.jsonlog import (
     quoted_history,
 )
 from fitwell.diagnosis.step_logs import is_step_log, per_evaluation
-from fitwell.diagnosis.table_layouts import MISSING_CELLS as _MISSING
 from fitwell.diagnosis.table_layouts import (
+    LIST_CELL,
+    ONE_ITEM_LIST,
+    PERCENT,
     TENSOR,
     cell_number,
     is_number,
     one_row_per_epoch,
     without_event_rows,
 )
+from fitwell.diagnosis.table_layouts import MISSING_CELLS as _MISSING
 from fitwell.diagnosis.table_rows import split_cells, table_rows
 from fitwell.diagnosis.textlog import read_text_records
 from fitwell.diagnosis.yolo_console import read_yolo_console
@@ -453,7 +456,10 @@ def _table_values(
     if "loss" in names and "loss" not in {names[i] for i, _ in numeric}:
         at = names.index("loss")
         column = header[at]
-        number, cells = rows[0]
+        number, cells = next(
+            ((number, cells) for number, cells in rows if len(cells) > at and not is_number(cells[at])),
+            rows[0],
+        )  # the first line whose cell is no number (a list of several among lists of one)
         if all(len(row) <= at or not row[at].strip() for _, row in rows):
             raise ValueError(
                 f"Column {column!r} of {path!r} is empty on every line: the file holds no loss to judge. "
@@ -474,6 +480,13 @@ def _table_values(
     if tensors:
         shown = ", ".join(repr(name) for name in tensors)
         notes.append(f"read the printed tensors in {shown} ('tensor(0.52, device=...)') as their numbers.")
+    for pattern, said in (
+        (ONE_ITEM_LIST, "the lists of one number in {} ('[0.52]') as their numbers"),
+        (PERCENT, "the percentages in {} ('99.5%') as fractions (divided by 100)"),
+    ):
+        written = [name for i, name in numeric if any(pattern.fullmatch(cells[i]) for _, cells in rows)]
+        if written:
+            notes.append(f"read {said.format(', '.join(repr(name) for name in written))}.")
     return values
 
 
@@ -541,14 +554,20 @@ def _numeric_columns(rows: list[tuple[int, list[str]]], header: list[str]) -> li
     unnamed one is an index, e.g. pandas' beside an `epoch` column)."""
     chosen = []
     for index, name in enumerate(header):
-        if name and any(is_number(cells[index]) for _, cells in rows):
+        listed = any(LIST_CELL.fullmatch(cells[index]) and not is_number(cells[index]) for _, cells in rows)
+        if name and not listed and any(is_number(cells[index]) for _, cells in rows):
             chosen.append((index, name))
     return chosen
 
 
 def _column(rows: list[tuple[int, list[str]]], path: str, index: int, name: str) -> list[float | None]:
-    """The numbers of column `index` (named `name` in messages), one per row."""
-    return [_cell(path, number, name, cells[index]) for number, cells in rows]
+    """The numbers of column `index` (named `name` in messages), one per row. In a column that
+    writes some of its cells as percentages (`55.5%`), the plain numbers are percentages too."""
+    values = [_cell(path, number, name, cells[index]) for number, cells in rows]
+    if any(PERCENT.fullmatch(cells[index]) for _, cells in rows):
+        plain = [not PERCENT.fullmatch(cells[index]) for _, cells in rows]
+        values = [v / 100.0 if v is not None and bare else v for v, bare in zip(values, plain, strict=True)]
+    return values
 
 
 def _cell(path: str, number: int, column: str, cell: str) -> float | None:

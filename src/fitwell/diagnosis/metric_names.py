@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["is_accuracy", "is_auc", "is_mean_average_precision", "is_roc_auc", "metric_direction"]
+__all__ = ["is_accuracy", "is_auc", "is_mean_average_precision", "is_roc_auc", "is_top_k", "metric_direction"]
 
 #: "acc" or "accuracy" as a word of a metric's name ("val_acc", "top1acc", "categorical_accuracy",
 #: "mAcc" or "macc" for a mean accuracy), not inside another word ("jaccard").
 _ACCURACY_WORD = re.compile(r"(?:^|[^a-zA-Z])m?acc|Acc|(?:^|[^A-Z])M?ACC")
+
+#: A top-k accuracy (`val_top5_accuracy`, `top_k_categorical_accuracy`): right when the class is
+#: among the k best guesses.
+_TOP_K = re.compile(r"top_?(?:k|[2-9]|\d\d)", re.IGNORECASE)
 
 #: Name fragments of an area under a curve: "auc", and "auroc"/"auprc" that do not contain it.
 _AUC_FRAGMENTS = ("auc", "auroc", "auprc")
@@ -59,6 +63,16 @@ _LOWER_IS_BETTER = (
 _HIGHER_IS_BETTER_WORD = re.compile(r"(?:^|[^a-z])(?:mcc|hits\d*|top\d+)(?:[^a-z]|$)")
 
 _LOWER_IS_BETTER_WORD = re.compile(r"(?:^|[^a-z])(?:wer|cer|fid|ppl)(?:[^a-z]|$)")
+
+
+def is_top_k(key: str) -> bool:
+    """Whether a metric is a top-k accuracy, which reaches 1 long before the model does.
+
+    Example:
+        >>> is_top_k("val_top5_accuracy"), is_top_k("top_k_categorical_accuracy"), is_top_k("val_acc")
+        (True, True, False)
+    """
+    return _TOP_K.search(key) is not None
 
 
 def is_accuracy(key: str) -> bool:

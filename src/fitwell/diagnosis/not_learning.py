@@ -55,6 +55,7 @@ def check_not_learning(run: RunView) -> Finding | None:
                 else _flat_after_first_epoch(run)
             )
             or _at_a_coins_loss(run)
+            or _validation_at_a_uniform_guess(run)
         )
         if found is None:
             return None
@@ -339,6 +340,61 @@ def _at_a_coins_loss(run: RunView) -> tuple[dict, str] | None:
             )
     return None
 
+
+def _validation_at_a_uniform_guess(run: RunView) -> tuple[dict, str] | None:
+    """`(evidence, summary)` when neither a loss nor a class count was declared, and the validation
+    side shows a uniform guess over C classes twice over, C read from the loss (the whole number
+    nearest `exp` of the median validation loss): the validation loss within `not_learning_margin`
+    of `ln C` at every epoch it was recorded (at least 5), and the validation accuracy near `1/C`
+    (its median within a quarter of it, 0.8 to 1.25 × `1/C`; its smoothed best under `1/C` +
+    `not_learning_accuracy_margin` and under twice it). Two measures that agree on the same C are
+    not a coincidence: the model's outputs on unseen data are a guess, whatever the training side
+    memorized (20 classes: `val_loss` 3.01–3.07 for 70 epochs, ln 20 = 3.00, `val_accuracy`
+    0.025–0.065, while the training accuracy crept to 0.16, `cx_012`). Not when the names say
+    regression (a regression's metric logged, or its error read as the loss), a score shows
+    learning, or the loss is too high for a guess over at most `_MOST_GUESSED_CLASSES` classes."""
+    context = run.context
+    if context.loss_name is not None or context.num_classes is not None or run.reference:
+        return None
+    if not run.has_val or run.val_accuracy_key is None or run.n < 5 or score_shows_learning(run):
+        return None
+    if any(_REGRESSION_METRIC.fullmatch(key.removeprefix("val_")) for key in run.curves.values):
+        return None
+    if any("named for what a loss measures" in note for note in run.curves.notes):
+        return None  # `train_mse` read as the loss: a regression's error, not a cross-entropy
+    val_loss = run.val_loss[np.isfinite(run.val_loss)]
+    _, accuracy = run.curves.series(run.val_accuracy_key)
+    accuracy = accuracy[np.isfinite(accuracy)]
+    if len(val_loss) < 5 or len(accuracy) < 5 or not stats.is_fraction(accuracy):
+        return None
+    median = float(np.median(val_loss))
+    if not 0.0 < median <= np.log(_MOST_GUESSED_CLASSES):
+        return None
+    classes = int(round(float(np.exp(median))))
+    if classes < 2:
+        return None
+    chance_loss, chance = float(np.log(classes)), 1.0 / classes
+    th = run.thresholds
+    if not bool(np.all(np.abs(val_loss / chance_loss - 1.0) < th.not_learning_margin)):
+        return None
+    needed = min(chance + th.not_learning_accuracy_margin, 2 * chance)
+    if float(np.max(stats.median_smooth(accuracy))) >= needed:
+        return None
+    if not 0.8 * chance <= float(np.median(accuracy)) <= 1.25 * chance:
+        return None
+    return (
+        {"curve": "val_loss", "chance_loss": chance_loss, "guessed_classes": classes},
+        f"val_loss stayed within {100 * th.not_learning_margin:g}% of {format_number(chance_loss)} "
+        f"(ln {classes}) at every epoch it was logged and {run.val_accuracy_key} near "
+        f"{format_number(chance)} (1/{classes}): both a uniform guess over about {classes} classes "
+        "(no loss or class count was declared; pass loss= and num_classes= to judge against the "
+        "labels' own baseline).",
+    )
+
+
+#: The most classes a validation loss is read as a uniform guess over (`ln 1000` = 6.9): above it,
+#: a loss is more likely a regression's error on its own scale.
+_MOST_GUESSED_CLASSES = 1000
 
 #: Metrics of a regression: beside them, a loss near 0.69 is an error, not a cross-entropy.
 _REGRESSION_METRIC = re.compile(r"mse|mae|rmse|mape|r2|l1|mean_(?:squared|absolute)_error")

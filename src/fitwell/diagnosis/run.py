@@ -17,13 +17,10 @@ from fitwell.diagnosis.metric_names import (
     is_auc,
     is_mean_average_precision,
     is_roc_auc,
+    is_top_k,
     metric_direction,
 )
 from fitwell.diagnosis.thresholds import Thresholds
-
-#: A top-k accuracy (`val_top5_accuracy`, `top_k_categorical_accuracy`): right when the class is
-#: among the k best guesses.
-_TOP_K = re.compile(r"top_?(?:k|[2-9]|\d\d)", re.IGNORECASE)
 
 __all__ = ["RunView", "WatchedCurve", "format_epoch", "format_factor", "format_number", "learning_rate_range"]
 
@@ -259,7 +256,7 @@ class RunView:
         if self.val_accuracy_key is not None:
             return self.val_accuracy_key
         keys = [key for key in self.curves.values if key.startswith("val_") and is_accuracy(key)]
-        return min(keys, key=lambda key: _TOP_K.search(key) is not None, default=None)
+        return min(keys, key=is_top_k, default=None)
 
     @property
     def monitor(self) -> str:
@@ -269,7 +266,29 @@ class RunView:
     @property
     def reference(self) -> float | None:
         """The loss that means "nothing learned": the baseline, else chance; None when unknown."""
-        return self.context.reference_loss
+        reference = self.context.reference_loss
+        if reference and self._on_another_scale(reference):
+            return None
+        return reference
+
+    def _on_another_scale(self, reference: float) -> bool:
+        """Whether the training loss is on another scale than a mean's `reference`: its first
+        epoch `diverge_spike` × it or more, then a steady fall (down in `crawl_min_decreasing` of
+        the steps up to its smoothed low, of `n // 20` epochs on long runs, as `_falling_steadily`
+        counts them) to `other_scale_fall` × that first epoch or less, over at least 5 epochs. A
+        mean cross-entropy starts near `ln C`; one that starts a hundred times above it and falls
+        smoothly by 95% is a sum over the samples (124.6 ≈ 113 × ln 3 → 5.7, `cy_002`), whose
+        level chance does not measure. A model thrown off at once drops in one epoch, or stays
+        up, and is still judged against it (a first epoch of 15 against ln 4, then 3.0)."""
+        th, loss = self.thresholds, self.loss
+        first = float(loss[0])
+        if not np.isfinite(first) or first < th.diverge_spike * reference or self.n < 5:
+            return False
+        smooth = self.smooth_loss
+        low = int(np.argmin(smooth))
+        fell = float(smooth[low]) <= th.other_scale_fall * first
+        steady = stats.decreasing_fraction(loss[: low + 1], max(1, self.n // 20)) >= th.crawl_min_decreasing
+        return fell and steady
 
     def floor_of(self, values: np.ndarray, fraction: float) -> float:
         """`fraction` × the baseline (or chance): "nearly zero" for this curve. Without either,

@@ -27,6 +27,9 @@ from fitwell.diagnosis.column_names import SET_PREFIXES, keras_name, keras_names
 
 __all__ = [
     "MISSING_CELLS",
+    "LIST_CELL",
+    "ONE_ITEM_LIST",
+    "PERCENT",
     "TENSOR",
     "cell_number",
     "columns_one_row_per_epoch",
@@ -44,13 +47,35 @@ _TENSOR_HEAD = r"(?:tf\.)?[Tt]ensor\(\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+
 TENSOR = re.compile(_TENSOR_HEAD + r"[,)]")
 #: The whole of such a scalar printed in a line, its arguments too (`shape=()` holds parentheses).
 TENSOR_REPR = re.compile(_TENSOR_HEAD + r"(?:,(?:[^()\n]|\([^()\n]*\))*)?\)")
+_NUMBER = r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf))"
+#: A list of one number, as `str([loss])` or a one-element array prints it: `[0.0304]`.
+ONE_ITEM_LIST = re.compile(r"\[\s*" + _NUMBER + r"\s*\]", re.IGNORECASE)
+#: A list printed in a cell (`[0.0001, 0.001]`, a rate per parameter group): no number, no curve.
+LIST_CELL = re.compile(r"\[.*\]")
+#: A share written as a percentage: `99.56%`.
+PERCENT = re.compile(_NUMBER + r"\s*%", re.IGNORECASE)
 
 
 def cell_number(cell: str) -> float:
-    """A cell's number: a plain one, or a printed PyTorch scalar (`tensor(0.52, device='cuda:0')`,
-    what `str(loss)` writes when a loop logs the tensor instead of `loss.item()`); ValueError else."""
+    """A cell's number: a plain one, a printed PyTorch scalar (`tensor(0.52, device='cuda:0')`,
+    what `str(loss)` writes when a loop logs the tensor instead of `loss.item()`), a list of one
+    number (`[0.0304]`, a one-element array written as it prints), or a percentage (`99.56%`, read
+    as the fraction 0.9956); ValueError else.
+
+    Example:
+        >>> [cell_number(cell) for cell in ("0.5", "tensor(0.25, device='cuda:0')", "[0.125]", "99.5%")]
+        [0.5, 0.25, 0.125, 0.995]
+    """
     tensor = TENSOR.match(cell)
-    return float(tensor.group(1) if tensor else cell)
+    if tensor:
+        return float(tensor.group(1))
+    listed = ONE_ITEM_LIST.fullmatch(cell)
+    if listed:
+        return float(listed.group(1))
+    percent = PERCENT.fullmatch(cell)
+    if percent:
+        return float(percent.group(1)) / 100.0
+    return float(cell)
 
 
 def is_number(cell: str) -> bool:

@@ -43,6 +43,11 @@ class Thresholds:
         diverge_spike: `diverged` when the training loss of one epoch (or one batch, when
             the batch losses are known) is more than this many times the lowest epoch loss
             before it, and above the first: one catastrophic explosion is enough.
+        other_scale_fall: A training loss whose first epoch is `diverge_spike` × the baseline (or
+            chance) or more and which then fell steadily to this fraction of it or less is on
+            another scale than a mean (a sum over the samples): the baseline is not its
+            reference, for any rule. (Measured on every stored run: one published run both
+            readers call healthy, a loss summed over Iris's training set, gained; none lost.)
         diverge_unbounded_tail: A loss below zero (`diverge_spike` times further from zero than
             its start) is driven without bound only while it still falls over the last third of
             the run by at least this share of its end level; one that settled is a loss with a
@@ -72,7 +77,10 @@ class Thresholds:
             `near_floor_rise` × the lowest loss before it) does not count: a ripple at the
             bottom of a curve that fell fourfold or more, beside a calm validation loss, is not
             what a reader of the plot names unstable (one who sees the validation loss climb
-            meanwhile names the overfitting).
+            meanwhile names the overfitting). Without a validation loss, a validation accuracy
+            that did not fall at the spike (by more than `not_learning_accuracy_margin` below its
+            better neighbour) stands in for the calm validation loss. (Measured on every stored
+            run: `ci_008`, healthy to both readers, gained; none lost.)
         near_floor_rise: See `spike_near_floor`.
         val_spike_relative: A validation spike: a value more than this fraction above
             both its neighbours, or a jump up by more than this fraction that comes back
@@ -92,6 +100,17 @@ class Thresholds:
             accuracy at its top below this (more than a tenth of the set wrong: 10 of 16 images
             right) is not a loss resting on a handful of mistakes, and the jump counts however
             small the set.
+        val_jump_accuracy_held: A validation-loss jump does not count, whatever the set's size,
+            when the validation accuracy at its top is still at least this: a model right on 98
+            of 100 samples at its worst epoch was not thrown off course (as
+            `diverge_accuracy_held`). (Measured on every stored run: `d_019`, healthy to both
+            readers, clear, and `ac_016`, overfitting to both, gained; none lost; at 0.97 a run
+            both readers call unstable is lost, at 0.99 nothing is gained.) Only a jump to at most
+            `val_jump_held_most` × the value before it, on an accuracy that is not a top-k one (a
+            top-5 accuracy sits near 1 whatever the model does): a loss thrown 24× while the
+            accuracy moved by half a point rests on mistakes made with a confidence a model on
+            course does not have.
+        val_jump_held_most: See `val_jump_accuracy_held`.
         val_spike_of_start: ...at a level above this fraction of the baseline (or chance
             level; without either, above a twentieth of it × the first validation loss).
         unstable_spike_share: `unstable` when at least this share of epoch-to-epoch
@@ -118,6 +137,14 @@ class Thresholds:
             and the curve went on to a level it had never reached, where it stayed. (Measured
             on every stored run: two published runs both readers call healthy, `af_013` and
             `ay_018`, no longer `unstable`; no other finding changed.)
+        unstable_settled_deep_low: ...or at least `unstable_settled_deep_epochs` calm epochs and
+            `unstable_settled_deep_share` of the run, when in them the validation loss came down to
+            at most this fraction of every value before the last jump and ended near that low (as
+            `unstable_settled_end` asks): a step down to a level the jumps never came near.
+            (Measured on every stored run: `bb_016`, healthy to both readers, gained; none lost,
+            also at 0.7 or with a share of 0.15.)
+        unstable_settled_deep_epochs: See `unstable_settled_deep_low`.
+        unstable_settled_deep_share: See `unstable_settled_deep_low`.
         unstable_stall_noise: `unstable` too, with too few jumps, when the validation loss stopped
             improving while the training loss fell and the metric's gap grew (the only ground
             `overfitting` has there: no rise after its minimum) and its epoch-to-epoch noise (a
@@ -200,6 +227,13 @@ class Thresholds:
             instead of 1.5, two that both readers call healthy were lost. The next batch, scored
             once, gained one more that both readers call clear.)
         overfit_lasting_train_drop: See `overfit_lasting_epochs`.
+        overfit_receded_share: The rises measured to the end level (a median over the end
+            window: above the noise, lasting, opening the gap) do not count when the last epoch
+            fell back more than this share of the way from that level to the low: the window's
+            median holds a bump the curve has come down from. (Measured on all labelled runs: two
+            published runs both readers call healthy gained, one of them clear, none lost; the
+            margin is thin: at 0.6 a run both call overfitting, whose last epoch fell back 52%, is
+            lost.)
         overfit_metric_noise: Without a validation loss, a validation accuracy-like score
             (between 0 and 1) must fall from its best to its end by more than this many
             standard errors of a difference of two scores on a set of its size (estimated from
@@ -383,6 +417,7 @@ class Thresholds:
     diverge_accuracy_held: float = 0.98
     diverge_above_chance: float = 1.5
     diverge_spike: float = 10.0
+    other_scale_fall: float = 0.1
     diverge_unbounded_tail: float = 0.1
     diverge_val_spike: float = 1000.0
     diverge_val_above: float = 10.0
@@ -398,6 +433,8 @@ class Thresholds:
     val_accuracy_noise: float = 3.0
     val_few_mistakes: int = 30
     val_nearly_perfect: float = 0.9
+    val_jump_accuracy_held: float = 0.98
+    val_jump_held_most: float = 2.0
     val_spike_of_start: float = 0.02
     unstable_spike_share: float = 0.1
     unstable_min_spikes: int = 2
@@ -407,6 +444,9 @@ class Thresholds:
     unstable_settled_share: float = 1 / 3
     unstable_settled_new_low: float = 0.9
     unstable_settled_end: float = 1.1
+    unstable_settled_deep_low: float = 0.5
+    unstable_settled_deep_epochs: int = 3
+    unstable_settled_deep_share: float = 0.25
     unstable_stall_noise: float = 0.08
     val_swing_relative: float = 0.15
     val_swing_of_progress: float = 0.3
@@ -433,6 +473,7 @@ class Thresholds:
     overfit_lasting_noise_multiple: float = 1.5
     overfit_lasting_epochs: int = 5
     overfit_lasting_train_drop: float = 0.3
+    overfit_receded_share: float = 0.5
     overfit_metric_noise: float = 2.0
     overfit_gap_rise: float = 0.03
     overfit_gap_growth: float = 0.1
