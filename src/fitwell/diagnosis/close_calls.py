@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from fitwell.diagnosis import stats
-from fitwell.diagnosis.instability import jumps, settled
+from fitwell.diagnosis.counted_jumps import jumps
+from fitwell.diagnosis.instability import settled
 from fitwell.diagnosis.run import RunView, format_epoch, format_number
 from fitwell.diagnosis.still_improving import train_longer_advice
 
@@ -111,7 +112,7 @@ def _growing_gap(run: RunView) -> CloseCall | None:
 
 def _some_jumps(run: RunView) -> CloseCall | None:
     """At least `close_call_jumps` jumps of the training or validation loss, counted as `unstable`
-    counts them (`instability.jumps`): too few to call the run unstable, or all before a calm end
+    counts them (`counted_jumps.jumps`): too few to call the run unstable, or all before a calm end
     (`instability.settled`)."""
     train, val = jumps(run)
     shown = [(name, positions) for name, positions in (("loss", train), ("val_loss", val)) if len(positions)]
