@@ -172,9 +172,11 @@ def _back_above_start(run: RunView) -> Finding | None:
     low = float(loss[low_position])
     fallen = (1.0 - run.thresholds.diverge_back_above_start_fall) * first
     # Halved as a level, not in one noisy dip: the curve before the judged last epoch, smoothed.
-    halved = float(np.min(stats.median_smooth(loss[:-1]))) <= 0.5 * first if run.n >= 3 else False
+    if run.n < 3:
+        return None
+    halved = float(np.min(stats.median_smooth(loss[:-1]))) <= 0.5 * first
     stayed = halved or run.end_loss > first
-    if run.n < 3 or not (0 < low <= fallen and last > first and stayed):
+    if not (0 < low <= fallen and last > first and stayed):
         return None
     epoch = run.epoch_of(run.n - 1)
     return Finding(

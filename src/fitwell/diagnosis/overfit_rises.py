@@ -59,18 +59,19 @@ def noisy_large_rise(run: RunView, evidence: OverfitEvidence) -> bool:
 def worse_after_best(run: RunView, min_rise: float) -> tuple[OverfitEvidence, int, float, bool] | None:
     """`(evidence, best index, training loss at the best epoch, worse)` for the watched curve
     (`RunView.watched`: the validation loss, else a validation metric): `worse` when, while the
-    training loss fell, it rose at least `min_rise` after its minimum, clearly (above its noise)
-    and lastingly (epochs after it), or at least `overfit_clean_rise` on a curve so smooth that
-    no noise explains it, or rose less above its noise but for long (`_rose_lastingly`), or
-    climbed epoch after epoch (`_rising_steadily`), or turned up at every epoch since its raw
-    lowest (`turned_up_from_low`). The tests measured to the end level (a median over the end
-    window: the rise above its noise, the lasting rise, the rise that opened the gap) do not count
-    when the last epoch has fallen back more than `overfit_receded_share` of the way from that end level
-    to the low: the window's median then holds a bump the curve has come down from, and nothing
-    at the end says the loss is still up (`ah_017`: 0.0245, 0.0258, 0.0254, then 0.0233 against
-    a smoothed low of 0.0227; `ak_001`: a band of 0.040–0.053 for 50 epochs whose last epoch,
-    0.0433, sits near its low of 0.0413). The tests that read the raw curve (a steady climb, a
-    turn up at every epoch) judge the last epoch themselves."""
+    training loss fell, it rose at least `min_rise` after its minimum, clearly (above its noise) and
+    lastingly (epochs after it), or at least `overfit_clean_rise` on a curve so smooth that no noise
+    explains it, or rose less above its noise but for long (`_rose_lastingly`), or climbed epoch
+    after epoch (`_rising_steadily`), or turned up at every epoch since its raw lowest
+    (`turned_up_from_low`). The tests measured to the end level (a median over the end window: the
+    rise above its noise, the lasting rise, the rise that opened the gap) do not count when the last
+    epoch has fallen back more than `overfit_receded_share` of the way from that end level to the
+    low, and to within `min_rise` of the low: the window's median then holds a bump the curve has
+    come down from, and nothing at the end says the loss is still up (`ah_017`: 0.0245, 0.0258,
+    0.0254, then 0.0233 against a smoothed low of 0.0227; `ak_001`: a band of 0.040–0.053 for 50
+    epochs whose last epoch, 0.0433, sits near its low of 0.0413; a last epoch still 17% above the
+    low after a rise of 20 epochs is no recovery). The tests that read the raw curve (a steady
+    climb, a turn up at every epoch) judge the last epoch themselves."""
     th, watched = run.thresholds, run.watched
     evidence = measure_overfitting(watched.values, tail_fraction=th.tail_fraction)
     if evidence is None:

@@ -263,9 +263,10 @@ class RunView:
         """The key advice should monitor: `"val_loss"` with validation, else `"loss"`."""
         return "val_loss" if self.has_val else "loss"
 
-    @property
+    @cached_property
     def reference(self) -> float | None:
-        """The loss that means "nothing learned": the baseline, else chance; None when unknown."""
+        """The loss that means "nothing learned": the baseline, else chance; None when unknown, and
+        for a loss on another scale than a mean (`_on_another_scale`)."""
         reference = self.context.reference_loss
         if reference and self._on_another_scale(reference):
             return None
