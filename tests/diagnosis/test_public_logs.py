@@ -539,8 +539,14 @@ LATER_BATCHES = {
     "heldout102": (6, 10, 10),
     # `cz` (20 JSON histories, scored with `cy`): 13/20 (13/20).
     "heldout103": (13, 20, 16),
+    # Batches `da` and `db`, collected after the twenty-third revision and scored once before
+    # anything was revised on them. `da` (20 JSON histories): 14/20 (14/20). Then a recommender's
+    # ranking metric at a cut-off (`NDCG@10`) is watched for progress where no validation curve is
+    # (`da_004`, both readers: healthy, clear, as found): 15/20. `db` (one JSON history): 0/1.
+    "heldout104": (15, 20, 17),
+    "heldout105": (0, 1, 1),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout103`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout105`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -562,14 +568,14 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (34/54 on the last five batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (49/75 on the last seven batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(99, 104))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(99, 106))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixteen_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_seventeen_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -667,6 +673,10 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixteen_known
     # (`bb_016`); training-loss ripples near the floor beside a validation accuracy that did not
     # fall are no jumps (`ci_008`). Batches `cv` to `cz` added two, both read diverged, both fixed
     # in the same revision (`cy_002`, a loss summed over the samples; `cy_009`, one noisy dip).
+    # Batch `da` added one, `overfitting` (`da_007`, both readers: healthy, clear): a validation
+    # loss at 0.022 at epoch 10 of 15, up to 0.044 at epoch 13 and back to 0.026 at the last, on
+    # about 30 images scored 97-100%; the last epoch is 14% above the low, more than the rise a
+    # recovery may keep (a last epoch still 17% up after a rise of 20 epochs is no recovery).
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -675,6 +685,7 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixteen_known
         "az_008.json",
         "cb_016.json",
         "ck_020.csv",
+        "da_007.json",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -776,9 +787,13 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # healthy are called healthy, with one more false still-improving note and five more
         # false overfitting notes among them, and two fewer false unstable notes; three more read
         # still improving (one noted), two read overfitting (both noted).
-        "still_improving": (23, 80, 52, 510),
-        "overfitting": (29, 81, 63, 510),
-        "unstable": (8, 33, 32, 510),
+        # Then batches `da` and `db`, with the ranking metric watched for progress: six more runs
+        # read healthy are called healthy, with one fewer false still-improving note; one more
+        # read still improving (not noted), two read overfitting (one noted) and one read unstable
+        # (not noted).
+        "still_improving": (23, 81, 51, 516),
+        "overfitting": (30, 83, 63, 516),
+        "unstable": (8, 34, 32, 516),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -2098,6 +2098,16 @@ def test_a_noisy_loss_whose_one_dip_halved_it_lost_nothing_when_its_last_epoch_i
     assert diagnose({"loss": band}).primary.kind == "diverged"
 
 
+def test_a_recommenders_ranking_metric_is_watched_for_progress_where_no_validation_curve_is():
+    # A published run (da_004, both readers: healthy, clear): a BPR loss falling 0.69 -> 0.33 and
+    # still edging down (0.330 at epoch 40, 0.325 at 50) beside its evaluation's Recall@10 and
+    # NDCG@10, flat from epoch 10. The ranking metrics say the model stopped getting better.
+    assert diagnose(str(PUBLIC_LOGS / "da_004.json")).primary.kind == "healthy"
+    # Without them, the training loss's new lows are all there is: still improving.
+    records = json.loads((PUBLIC_LOGS / "da_004.json").read_text())
+    assert diagnose({"loss": [record["loss"] for record in records]}).primary.kind == "still_improving"
+
+
 def test_a_loss_summed_over_the_samples_is_not_judged_against_the_chance_level():
     # A published run (cy_002, both readers: healthy): a from-scratch MLP on Iris whose loss is the
     # cross-entropy summed over its ~113 training samples: 124.6 (113 × ln 3) falling smoothly to
