@@ -2106,6 +2106,11 @@ def test_a_recommenders_ranking_metric_is_watched_for_progress_where_no_validati
     # Without them, the training loss's new lows are all there is: still improving.
     records = json.loads((PUBLIC_LOGS / "da_004.json").read_text())
     assert diagnose({"loss": [record["loss"] for record in records]}).primary.kind == "still_improving"
+    # A spread of the metric (`ndcg@10_std`) is no score to watch: the training loss is read.
+    loss = [record["loss"] for record in records]
+    spread = {"loss": loss, "ndcg@10_std": np.linspace(0.01, 0.05, len(loss)).tolist()}
+    finding = diagnose(spread).primary
+    assert finding.kind == "still_improving" and "ndcg" not in finding.summary
 
 
 def test_a_loss_summed_over_the_samples_is_not_judged_against_the_chance_level():

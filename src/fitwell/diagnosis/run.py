@@ -445,8 +445,8 @@ def _stand_in_rank(key: str) -> int:
     """Which validation metric stands in for a missing `val_loss`, in order of preference: an AUC
     first (it is logged for imbalanced classes, where accuracy rewards predicting the majority),
     then an accuracy, F1, IoU, Dice, a detector's mean average precision (over IoU thresholds, as
-    Ultralytics ranks its weights, before at one), a ranking metric at a cut-off (`NDCG@10`,
-    `Recall@20`: a recommender's evaluation); any other last (`len(_STAND_IN_KINDS)`)."""
+    Ultralytics ranks its weights, before at one), a ranking metric (`NDCG@10`, `Recall@20`,
+    `MRR`: a recommender's evaluation); any other last (`len(_STAND_IN_KINDS)`)."""
     return next((rank for rank, kind in enumerate(_STAND_IN_KINDS) if kind(key)), len(_STAND_IN_KINDS))
 
 
@@ -455,8 +455,9 @@ def _stand_in_rank(key: str) -> int:
 _KERAS_METRIC = re.compile(r"(auc|prc|f1_score|iou|(?:mean_|binary_|one_hot_|one_hot_mean_)?io_u)(_\d+)?$")
 
 
-#: A recommender's or retriever's ranking metric at a cut-off (`NDCG@10`, `Recall@20`, `MRR`).
-_RANKING = re.compile(r"ndcg|mrr|(?:recall|precision)@\d+")
+#: A recommender's or retriever's ranking metric (`NDCG@10`, `Recall@20`, `MRR`), a whole word at
+#: the end of the name: not `ndcg@10_std`, a spread, nor a word that holds the letters.
+_RANKING = re.compile(r"(?:^|[^a-z])(?:ndcg|mrr|(?:recall|precision|hit|hr)@\d+)(?:@\d+)?$")
 
 #: The kinds of metric that stand in for a missing `val_loss`, in `_stand_in_rank`'s order.
 _STAND_IN_KINDS = (
