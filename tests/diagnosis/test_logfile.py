@@ -899,14 +899,17 @@ def test_lists_of_one_number_and_percentages_in_a_csv_are_read_with_a_note(tmp_p
     )
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == [round(1 / e, 4) for e in range(1, 7)]
-    assert "read the lists of one number in 'train_loss_epochs' ('[0.52]') as their numbers." in curves.notes
+    assert (
+        "read the lists of one number in 'train_loss_epochs' as their numbers ('[1.0000]': 1)."
+        in curves.notes
+    )
     path = tmp_path / "progress.csv"
     path.write_text(
         "Epoch,Train_Loss,Val_Accuracy\n" + "".join(f"{e},{1 / (e + 1):.3f},{90 + e}.5%\n" for e in range(6))
     )
     curves = read_curves(path)
     assert curves.values["val_accuracy"].tolist() == [0.905, 0.915, 0.925, 0.935, 0.945, 0.955]
-    assert "read the percentages in 'Val_Accuracy' ('99.5%') as fractions (divided by 100)." in curves.notes
+    assert "read the percentages in 'Val_Accuracy' as fractions ('90.5%': 0.905)." in curves.notes
     # A list of two numbers is no number: the column is refused, naming its line.
     path.write_text('epoch,loss\n0,[0.5]\n1,"[0.4, 0.3]"\n')
     with pytest.raises(ValueError, match=r"holds text, not numbers \(line 3: '\[0.4, 0.3\]'\)"):
@@ -929,7 +932,7 @@ def test_lists_and_percentages_a_review_found(tmp_path):
     path.write_text("epoch,loss,val_acc\n0,1.0,45.5\n1,0.8,55.5%\n2,0.6,60.1%\n3,0.5,70.2%\n")
     curves = read_curves(path)
     assert curves.values["val_acc"].tolist() == pytest.approx([0.455, 0.555, 0.601, 0.702])
-    assert curves.notes == ("read the percentages in 'val_acc' ('99.5%') as fractions (divided by 100).",)
+    assert curves.notes == ("read the percentages in 'val_acc' as fractions ('55.5%': 0.555).",)
     # A percentage in a table set out with spaces reads as in a CSV: 0.5% is 0.005.
     path = tmp_path / "log.txt"
     path.write_text("epoch  loss  err\n  1  0.91  0.5%\n  2  0.62  0.4%\n  3  0.50  0.3%\n")

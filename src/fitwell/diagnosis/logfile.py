@@ -481,12 +481,15 @@ def _table_values(
         shown = ", ".join(repr(name) for name in tensors)
         notes.append(f"read the printed tensors in {shown} ('tensor(0.52, device=...)') as their numbers.")
     for pattern, said in (
-        (ONE_ITEM_LIST, "the lists of one number in {} ('[0.52]') as their numbers"),
-        (PERCENT, "the percentages in {} ('99.5%') as fractions (divided by 100)"),
+        (ONE_ITEM_LIST, "the lists of one number in {names} as their numbers ({cell!r}: {value:g})"),
+        (PERCENT, "the percentages in {names} as fractions ({cell!r}: {value:g})"),
     ):
-        written = [name for i, name in numeric if any(pattern.fullmatch(cells[i]) for _, cells in rows)]
+        written = [(i, name) for i, name in numeric if any(pattern.fullmatch(cells[i]) for _, cells in rows)]
         if written:
-            notes.append(f"read {said.format(', '.join(repr(name) for name in written))}.")
+            # The file's own first such cell, and the number it is read as.
+            cell = next(cells[i] for i, _ in written for _, cells in rows if pattern.fullmatch(cells[i]))
+            names = ", ".join(repr(name) for _, name in written)
+            notes.append(f"read {said.format(names=names, cell=cell, value=cell_number(cell))}.")
     return values
 
 
