@@ -916,6 +916,24 @@ def test_lists_of_one_number_and_percentages_in_a_csv_are_read_with_a_note(tmp_p
         read_log_file(str(path))
 
 
+def test_a_result_repeated_on_every_row_beside_its_list_by_epoch_is_left_out(tmp_path):
+    # A published table (cy_006): `test_loss` holds the final evaluation on all 15 rows, beside
+    # `test_loss_epochs`, the evaluation of each epoch. Read as the validation loss, the repeated
+    # value said the predictions never changed.
+    path = tmp_path / "training_stats.csv"
+    rows = "".join(f"0.0248,{0.035 - 0.0007 * e:.4f},{0.03 - 0.001 * e:.4f}\n" for e in range(6))
+    path.write_text("test_loss,test_loss_epochs,train_loss_epochs\n" + rows)
+    curves = read_curves(path)
+    assert curves.values["val_loss"].tolist() == pytest.approx([0.035 - 0.0007 * e for e in range(6)])
+    assert curves.notes[0] == (
+        "left out 'test_loss': one value on every row (0.0248), a result written beside its list by "
+        "epoch, 'test_loss_epochs', read as 'test_loss'."
+    )
+    # A column that changes, or one without such a sibling, is a curve as before.
+    path.write_text("val_loss,loss\n" + "".join(f"0.5,{1 / (e + 1):.3f}\n" for e in range(6)))
+    assert read_curves(path).values["val_loss"].tolist() == [0.5] * 6
+
+
 def test_lists_and_percentages_a_review_found(tmp_path):
     # A learning rate per parameter group, one group until the backbone is unfrozen: a column of
     # lists is no curve, and the file is read without it.

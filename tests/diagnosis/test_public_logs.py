@@ -535,8 +535,11 @@ LATER_BATCHES = {
     # `cy` (10 CSV tables, scored after the revisions on `cv` to `cx`; the reader learned lists of
     # one number, percentages and a total named as the epoch's mean): 4/10 (3/10). Then a noisy
     # loss's one dip is no halving (`cy_009`), and a loss summed over the samples is not judged
-    # against chance (`cy_002`; both runs both readers call healthy, read diverged): 6/10.
-    "heldout102": (6, 10, 10),
+    # against chance (`cy_002`; both runs both readers call healthy, read diverged): 6/10. Then
+    # a value repeated on every row beside its list by epoch is left out (`cy_006`, read not
+    # learning, one reader's second label, by a final evaluation taken for a validation curve that
+    # never changed; now unstable): 9 defensible, from 10.
+    "heldout102": (6, 10, 9),
     # `cz` (20 JSON histories, scored with `cy`): 13/20 (13/20).
     "heldout103": (13, 20, 16),
     # Batches `da` and `db`, collected after the twenty-third revision and scored once before

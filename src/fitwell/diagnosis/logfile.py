@@ -450,6 +450,7 @@ def _table_values(
     rows: list[tuple[int, list[str]]], path: str, header: list[str], notes: list[str]
 ) -> dict[str, list[float | None]]:
     """The numeric columns under Keras's names; a loss column of text is refused, naming a line."""
+    header = _per_epoch_lists_named(rows, header, notes)
     renames = keras_names(header)
     names = [renames.get(cell, cell) for cell in header]
     numeric = _numeric_columns(rows, header)
@@ -550,6 +551,35 @@ def _raw_columns(rows: list[tuple[int, list[str]]], path: str, header: list[str]
     if not any(is_number(cells[epoch]) and not cell_number(cells[epoch]).is_integer() for _, cells in rows):
         return None
     return {name: _column(rows, path, i, name) for i, name in _numeric_columns(rows, header)}
+
+
+#: What a loop appends to a name for the list of its values by epoch (`test_loss_epochs`).
+_PER_EPOCH_SUFFIXES = ("_epochs", "_per_epoch", "_history")
+
+
+def _per_epoch_lists_named(
+    rows: list[tuple[int, list[str]]], header: list[str], notes: list[str]
+) -> list[str]:
+    """The header with a column that repeats one value on every row (at least 3) left out (named
+    "", as an index is) where its name with a per-epoch suffix (`_PER_EPOCH_SUFFIXES`) names
+    another column, which takes its name: a final evaluation written beside its list by epoch
+    (`test_loss` at 0.0248 on all 15 rows beside `test_loss_epochs`), with a note."""
+    header = list(header)
+    for index, name in enumerate(header):
+        cells = {cells[index] for _, cells in rows if index < len(cells)}
+        if not name or len(rows) < 3 or len(cells) != 1 or not is_number(next(iter(cells))):
+            continue
+        sibling = next(
+            (f"{name}{suffix}" for suffix in _PER_EPOCH_SUFFIXES if f"{name}{suffix}" in header), None
+        )
+        if sibling is None:
+            continue
+        header[header.index(sibling)], header[index] = name, ""
+        notes.append(
+            f"left out {name!r}: one value on every row ({next(iter(cells))}), a result written beside "
+            f"its list by epoch, {sibling!r}, read as {name!r}."
+        )
+    return header
 
 
 def _numeric_columns(rows: list[tuple[int, list[str]]], header: list[str]) -> list[tuple[int, str]]:
