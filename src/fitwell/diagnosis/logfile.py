@@ -43,7 +43,7 @@ from typing import Any
 
 from fitwell.diagnosis.aligned_table import aligned_table
 from fitwell.diagnosis.appended_runs import last_run
-from fitwell.diagnosis.column_names import keras_name, keras_named, keras_names, names_note
+from fitwell.diagnosis.column_names import keras_name, keras_named, keras_names
 from fitwell.diagnosis.column_values import with_values, without_per_sample_or_step
 from fitwell.diagnosis.jsonlog import (
     JSON_LINES_NOTE,
@@ -56,18 +56,14 @@ from fitwell.diagnosis.jsonlog import (
     quoted_history,
 )
 from fitwell.diagnosis.step_logs import is_step_log, per_evaluation
+from fitwell.diagnosis.table_layouts import MISSING_CELLS as _MISSING
 from fitwell.diagnosis.table_layouts import (
-    LIST_CELL,
-    ONE_ITEM_LIST,
-    PERCENT,
-    TENSOR,
-    cell_number,
     is_number,
     one_row_per_epoch,
     without_event_rows,
 )
-from fitwell.diagnosis.table_layouts import MISSING_CELLS as _MISSING
 from fitwell.diagnosis.table_rows import split_cells, table_rows
+from fitwell.diagnosis.table_values import raw_columns, table_values
 from fitwell.diagnosis.textlog import read_text_records
 from fitwell.diagnosis.yolo_console import read_yolo_console
 
@@ -410,13 +406,13 @@ def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, 
         skipped = "line 1" if header_index == 1 else f"lines 1–{header_index}"
         notes.append(f"skipped {skipped} before the header ({lines[0].strip()[:50]!r}).")
     rows, starts = table_rows(_quoted_cells_joined(lines), path, header_index, delimiter, header, notes)
-    raw = _raw_columns(rows, path, header) if starts == [0] else None
+    raw = raw_columns(rows, path, header) if starts == [0] else None
     if raw is not None and is_step_log(raw):
         return read_step_log(raw, notes)
     if starts == [0]:  # an epoch over several rows (Lightning's CSVLogger), or one row per set
         rows, header = one_row_per_epoch(rows, header, notes)
         rows = without_event_rows(rows, header, notes)
-    values = _table_values(rows, path, header, notes)
+    values = table_values(rows, path, header, notes)
     epochs = values.pop("epoch", None)
     first_epoch = epochs[0] if epochs else None  # of the file, not of its last run
     values, epochs = last_run([number for number, _ in rows], starts, values, epochs, notes)
@@ -444,54 +440,6 @@ def _quoted_cells_joined(lines: list[str]) -> list[str]:
         else:
             joined.append(line)
     return joined + row
-
-
-def _table_values(
-    rows: list[tuple[int, list[str]]], path: str, header: list[str], notes: list[str]
-) -> dict[str, list[float | None]]:
-    """The numeric columns under Keras's names; a loss column of text is refused, naming a line."""
-    header = _per_epoch_lists_named(rows, header, notes)
-    renames = keras_names(header)
-    names = [renames.get(cell, cell) for cell in header]
-    numeric = _numeric_columns(rows, header)
-    if "loss" in names and "loss" not in {names[i] for i, _ in numeric}:
-        at = names.index("loss")
-        column = header[at]
-        number, cells = next(
-            ((number, cells) for number, cells in rows if len(cells) > at and not is_number(cells[at])),
-            rows[0],
-        )  # the first line whose cell is no number (a list of several among lists of one)
-        if all(len(row) <= at or not row[at].strip() for _, row in rows):
-            raise ValueError(
-                f"Column {column!r} of {path!r} is empty on every line: the file holds no loss to judge. "
-                "pandas' to_csv() writes NaN as an empty cell, so a loss that was NaN from the first epoch "
-                "looks like this: then training diverged at once (check the inputs and targets for NaN, "
-                "lower the learning rate). Expected one number per epoch: log the loss each epoch."
-            )
-        raise ValueError(
-            f"Column {column!r} of {path!r} holds text, not numbers (line {number}: "
-            f"{cells[at][:60]!r}). Expected one number per epoch: log `loss.item()` "
-            "or `float(loss)`, not the tensor or its text."
-        )
-    values = {names[i]: _column(rows, path, i, name) for i, name in numeric}
-    note = names_note(renames)
-    if note:
-        notes.append(note)
-    tensors = [name for i, name in numeric if any(TENSOR.match(cells[i]) for _, cells in rows)]
-    if tensors:
-        shown = ", ".join(repr(name) for name in tensors)
-        notes.append(f"read the printed tensors in {shown} ('tensor(0.52, device=...)') as their numbers.")
-    for pattern, said in (
-        (ONE_ITEM_LIST, "the lists of one number in {names} as their numbers ({cell!r}: {value:g})"),
-        (PERCENT, "the percentages in {names} as fractions ({cell!r}: {value:g})"),
-    ):
-        written = [(i, name) for i, name in numeric if any(pattern.fullmatch(cells[i]) for _, cells in rows)]
-        if written:
-            # The file's own first such cell, and the number it is read as.
-            cell = next(cells[i] for i, _ in written for _, cells in rows if pattern.fullmatch(cells[i]))
-            names = ", ".join(repr(name) for _, name in written)
-            notes.append(f"read {said.format(names=names, cell=cell, value=cell_number(cell))}.")
-    return values
 
 
 def _printed_log(
@@ -540,76 +488,3 @@ def counted_from_zero(
         return epochs, None
     note = _EPOCHS_FROM_ONE if start == 1 else _EPOCHS_FROM.format(start=int(start))
     return [epoch - 1 if epoch is not None and epoch >= 0 else epoch for epoch in epochs], note
-
-
-def _raw_columns(rows: list[tuple[int, list[str]]], path: str, header: list[str]) -> dict[str, list] | None:
-    """The numeric columns under the file's own names, when it has a `step` column and an `epoch`
-    column holding a fraction (a per-step log); else None."""
-    if "step" not in header or "epoch" not in header:
-        return None
-    epoch = header.index("epoch")
-    if not any(is_number(cells[epoch]) and not cell_number(cells[epoch]).is_integer() for _, cells in rows):
-        return None
-    return {name: _column(rows, path, i, name) for i, name in _numeric_columns(rows, header)}
-
-
-#: What a loop appends to a name for the list of its values by epoch (`test_loss_epochs`).
-_PER_EPOCH_SUFFIXES = ("_epochs", "_per_epoch", "_history")
-
-
-def _per_epoch_lists_named(
-    rows: list[tuple[int, list[str]]], header: list[str], notes: list[str]
-) -> list[str]:
-    """The header with a column that repeats one value on every row (at least 3) left out (named
-    "", as an index is) where its name with a per-epoch suffix (`_PER_EPOCH_SUFFIXES`) names
-    another column, which takes its name: a final evaluation written beside its list by epoch
-    (`test_loss` at 0.0248 on all 15 rows beside `test_loss_epochs`), with a note."""
-    header = list(header)
-    for index, name in enumerate(header):
-        cells = {cells[index] for _, cells in rows if index < len(cells)}
-        if not name or len(rows) < 3 or len(cells) != 1 or not is_number(next(iter(cells))):
-            continue
-        sibling = next(
-            (f"{name}{suffix}" for suffix in _PER_EPOCH_SUFFIXES if f"{name}{suffix}" in header), None
-        )
-        if sibling is None:
-            continue
-        header[header.index(sibling)], header[index] = name, ""
-        notes.append(
-            f"left out {name!r}: one value on every row ({next(iter(cells))}), a result written beside "
-            f"its list by epoch, {sibling!r}, read as {name!r}."
-        )
-    return header
-
-
-def _numeric_columns(rows: list[tuple[int, list[str]]], header: list[str]) -> list[tuple[int, str]]:
-    """Named columns with at least one number (the others, all text or lists, are not curves; an
-    unnamed one is an index, e.g. pandas' beside an `epoch` column)."""
-    chosen = []
-    for index, name in enumerate(header):
-        listed = any(LIST_CELL.fullmatch(cells[index]) and not is_number(cells[index]) for _, cells in rows)
-        if name and not listed and any(is_number(cells[index]) for _, cells in rows):
-            chosen.append((index, name))
-    return chosen
-
-
-def _column(rows: list[tuple[int, list[str]]], path: str, index: int, name: str) -> list[float | None]:
-    """The numbers of column `index` (named `name` in messages), one per row. In a column that
-    writes some of its cells as percentages (`55.5%`), the plain numbers are percentages too."""
-    values = [_cell(path, number, name, cells[index]) for number, cells in rows]
-    if any(PERCENT.fullmatch(cells[index]) for _, cells in rows):
-        plain = [not PERCENT.fullmatch(cells[index]) for _, cells in rows]
-        values = [v / 100.0 if v is not None and bare else v for v, bare in zip(values, plain, strict=True)]
-    return values
-
-
-def _cell(path: str, number: int, column: str, cell: str) -> float | None:
-    if cell in _MISSING:
-        return None
-    try:
-        return cell_number(cell)
-    except ValueError:
-        raise ValueError(
-            f"Line {number} of {path!r}, column '{column}': {cell!r} is not a number. Expected a number, "
-            "or NA (or an empty cell) for a value that was not recorded: fix or delete that line."
-        ) from None

@@ -346,7 +346,7 @@ def _validation_at_a_uniform_guess(run: RunView) -> tuple[dict, str] | None:
     side shows a uniform guess over C classes twice over, C read from the loss (the whole number
     nearest `exp` of the median validation loss): the validation loss within `not_learning_margin`
     of `ln C` at every epoch it was recorded (at least 5), and the validation accuracy near `1/C`
-    (its median within a quarter of it, 0.8 to 1.25 × `1/C`; its smoothed best under `1/C` +
+    (its median between 0.8 and 1.25 × `1/C`; its smoothed best under `1/C` +
     `not_learning_accuracy_margin` and under twice it). Two measures that agree on the same C are
     not a coincidence: the model's outputs on unseen data are a guess, whatever the training side
     memorized (20 classes: `val_loss` 3.01–3.07 for 70 epochs, ln 20 = 3.00, `val_accuracy`

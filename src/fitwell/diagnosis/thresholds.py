@@ -229,8 +229,9 @@ class Thresholds:
         overfit_lasting_train_drop: See `overfit_lasting_epochs`.
         overfit_receded_share: The rises measured to the end level (a median over the end
             window: above the noise, lasting, opening the gap) do not count when the last epoch
-            fell back more than this share of the way from that level to the low: the window's
-            median holds a bump the curve has come down from. (Measured on all labelled runs: two
+            fell back more than this share of the way from that level to the low, and to within
+            the minimum rise of the low: the window's median holds a bump the curve has come
+            down from. (Measured on all labelled runs: two
             published runs both readers call healthy gained, one of them clear, none lost; the
             margin is thin: at 0.6 a run both call overfitting, whose last epoch fell back 52%, is
             lost.)

@@ -1,0 +1,139 @@
+"""The numbers of a table's columns, under Keras's names: which columns hold numbers, how their
+cells read (plain numbers, printed tensors, lists of one number, percentages), a result repeated
+on every row beside its list by epoch, and the refusal, naming a line, of a loss column of text."""
+
+from __future__ import annotations
+
+from fitwell.diagnosis.column_names import keras_names, names_note
+from fitwell.diagnosis.table_layouts import (
+    LIST_CELL,
+    ONE_ITEM_LIST,
+    PERCENT,
+    TENSOR,
+    cell_number,
+    is_number,
+)
+from fitwell.diagnosis.table_layouts import MISSING_CELLS as _MISSING
+
+__all__ = ["raw_columns", "table_values"]
+
+
+def table_values(
+    rows: list[tuple[int, list[str]]], path: str, header: list[str], notes: list[str]
+) -> dict[str, list[float | None]]:
+    """The numeric columns under Keras's names; a loss column of text is refused, naming a line."""
+    header = _per_epoch_lists_named(rows, header, notes)
+    renames = keras_names(header)
+    names = [renames.get(cell, cell) for cell in header]
+    numeric = _numeric_columns(rows, header)
+    if "loss" in names and "loss" not in {names[i] for i, _ in numeric}:
+        at = names.index("loss")
+        column = header[at]
+        number, cells = next(
+            ((number, cells) for number, cells in rows if len(cells) > at and not is_number(cells[at])),
+            rows[0],
+        )  # the first line whose cell is no number (a list of several among lists of one)
+        if all(len(row) <= at or not row[at].strip() for _, row in rows):
+            raise ValueError(
+                f"Column {column!r} of {path!r} is empty on every line: the file holds no loss to judge. "
+                "pandas' to_csv() writes NaN as an empty cell, so a loss that was NaN from the first epoch "
+                "looks like this: then training diverged at once (check the inputs and targets for NaN, "
+                "lower the learning rate). Expected one number per epoch: log the loss each epoch."
+            )
+        raise ValueError(
+            f"Column {column!r} of {path!r} holds text, not numbers (line {number}: "
+            f"{cells[at][:60]!r}). Expected one number per epoch: log `loss.item()` "
+            "or `float(loss)`, not the tensor or its text."
+        )
+    values = {names[i]: _column(rows, path, i, name) for i, name in numeric}
+    note = names_note(renames)
+    if note:
+        notes.append(note)
+    tensors = [name for i, name in numeric if any(TENSOR.match(cells[i]) for _, cells in rows)]
+    if tensors:
+        shown = ", ".join(repr(name) for name in tensors)
+        notes.append(f"read the printed tensors in {shown} ('tensor(0.52, device=...)') as their numbers.")
+    for pattern, said in (
+        (ONE_ITEM_LIST, "the lists of one number in {names} as their numbers ({cell!r}: {value:g})"),
+        (PERCENT, "the percentages in {names} as fractions ({cell!r}: {value:g})"),
+    ):
+        written = [(i, name) for i, name in numeric if any(pattern.fullmatch(cells[i]) for _, cells in rows)]
+        if written:
+            # The file's own first such cell, and the number it is read as.
+            cell = next(cells[i] for i, _ in written for _, cells in rows if pattern.fullmatch(cells[i]))
+            names = ", ".join(repr(name) for _, name in written)
+            notes.append(f"read {said.format(names=names, cell=cell, value=cell_number(cell))}.")
+    return values
+
+
+def raw_columns(rows: list[tuple[int, list[str]]], path: str, header: list[str]) -> dict[str, list] | None:
+    """The numeric columns under the file's own names, when it has a `step` column and an `epoch`
+    column holding a fraction (a per-step log); else None."""
+    if "step" not in header or "epoch" not in header:
+        return None
+    epoch = header.index("epoch")
+    if not any(is_number(cells[epoch]) and not cell_number(cells[epoch]).is_integer() for _, cells in rows):
+        return None
+    return {name: _column(rows, path, i, name) for i, name in _numeric_columns(rows, header)}
+
+
+#: What a loop appends to a name for the list of its values by epoch (`test_loss_epochs`).
+_PER_EPOCH_SUFFIXES = ("_epochs", "_per_epoch", "_history")
+
+
+def _per_epoch_lists_named(
+    rows: list[tuple[int, list[str]]], header: list[str], notes: list[str]
+) -> list[str]:
+    """The header with a column that repeats one value on every row (at least 3) left out (named
+    "", as an index is) where its name with a per-epoch suffix (`_PER_EPOCH_SUFFIXES`) names
+    another column, which takes its name: a final evaluation written beside its list by epoch
+    (`test_loss` at 0.0248 on all 15 rows beside `test_loss_epochs`), with a note."""
+    header = list(header)
+    for index, name in enumerate(header):
+        cells = {cells[index] for _, cells in rows if index < len(cells)}
+        if not name or len(rows) < 3 or len(cells) != 1 or not is_number(next(iter(cells))):
+            continue
+        sibling = next(
+            (f"{name}{suffix}" for suffix in _PER_EPOCH_SUFFIXES if f"{name}{suffix}" in header), None
+        )
+        if sibling is None:
+            continue
+        header[header.index(sibling)], header[index] = name, ""
+        notes.append(
+            f"left out {name!r}: one value on every row ({next(iter(cells))}), a result written beside "
+            f"its list by epoch, {sibling!r}, read as {name!r}."
+        )
+    return header
+
+
+def _numeric_columns(rows: list[tuple[int, list[str]]], header: list[str]) -> list[tuple[int, str]]:
+    """Named columns with at least one number (the others, all text or lists, are not curves; an
+    unnamed one is an index, e.g. pandas' beside an `epoch` column)."""
+    chosen = []
+    for index, name in enumerate(header):
+        listed = any(LIST_CELL.fullmatch(cells[index]) and not is_number(cells[index]) for _, cells in rows)
+        if name and not listed and any(is_number(cells[index]) for _, cells in rows):
+            chosen.append((index, name))
+    return chosen
+
+
+def _column(rows: list[tuple[int, list[str]]], path: str, index: int, name: str) -> list[float | None]:
+    """The numbers of column `index` (named `name` in messages), one per row. In a column that
+    writes some of its cells as percentages (`55.5%`), the plain numbers are percentages too."""
+    values = [_cell(path, number, name, cells[index]) for number, cells in rows]
+    if any(PERCENT.fullmatch(cells[index]) for _, cells in rows):
+        plain = [not PERCENT.fullmatch(cells[index]) for _, cells in rows]
+        values = [v / 100.0 if v is not None and bare else v for v, bare in zip(values, plain, strict=True)]
+    return values
+
+
+def _cell(path: str, number: int, column: str, cell: str) -> float | None:
+    if cell in _MISSING:
+        return None
+    try:
+        return cell_number(cell)
+    except ValueError:
+        raise ValueError(
+            f"Line {number} of {path!r}, column '{column}': {cell!r} is not a number. Expected a number, "
+            "or NA (or an empty cell) for a value that was not recorded: fix or delete that line."
+        ) from None
