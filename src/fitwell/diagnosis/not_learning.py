@@ -319,9 +319,7 @@ def _at_a_coins_loss(run: RunView) -> tuple[dict, str] | None:
     context = run.context
     if context.loss_name is not None or run.reference or score_shows_learning(run) or run.n < 5:
         return None
-    if any("named for what a loss measures" in note for note in run.curves.notes):
-        return None  # `train_mse` read as the loss: a regression's error, not a cross-entropy
-    if any(_REGRESSION_METRIC.fullmatch(key.removeprefix("val_")) for key in run.curves.values):
+    if _named_a_regression(run):
         return None
     curves = [run.loss, run.val_loss] if run.has_val else [run.loss]
     values = np.concatenate([curve[np.isfinite(curve)] for curve in curves])
@@ -358,10 +356,8 @@ def _validation_at_a_uniform_guess(run: RunView) -> tuple[dict, str] | None:
         return None
     if not run.has_val or run.val_accuracy_key is None or run.n < 5 or score_shows_learning(run):
         return None
-    if any(_REGRESSION_METRIC.fullmatch(key.removeprefix("val_")) for key in run.curves.values):
+    if _named_a_regression(run):
         return None
-    if any("named for what a loss measures" in note for note in run.curves.notes):
-        return None  # `train_mse` read as the loss: a regression's error, not a cross-entropy
     val_loss = run.val_loss[np.isfinite(run.val_loss)]
     _, accuracy = run.curves.series(run.val_accuracy_key)
     accuracy = accuracy[np.isfinite(accuracy)]
@@ -395,6 +391,16 @@ def _validation_at_a_uniform_guess(run: RunView) -> tuple[dict, str] | None:
 #: The most classes a validation loss is read as a uniform guess over (`ln 1000` = 6.9): above it,
 #: a loss is more likely a regression's error on its own scale.
 _MOST_GUESSED_CLASSES = 1000
+
+
+def _named_a_regression(run: RunView) -> bool:
+    """Whether the names say the run is a regression: a regression's metric logged (`val_mae`), or
+    its error read as the loss (`train_mse`, with the reader's note): a loss near `ln C` is then an
+    error on its own scale, not a cross-entropy at chance."""
+    if any("named for what a loss measures" in note for note in run.curves.notes):
+        return True
+    return any(_REGRESSION_METRIC.fullmatch(key.removeprefix("val_")) for key in run.curves.values)
+
 
 #: Metrics of a regression: beside them, a loss near 0.69 is an error, not a cross-entropy.
 _REGRESSION_METRIC = re.compile(r"mse|mae|rmse|mape|r2|l1|mean_(?:squared|absolute)_error")

@@ -121,10 +121,10 @@ def _column(rows: list[tuple[int, list[str]]], path: str, index: int, name: str)
     """The numbers of column `index` (named `name` in messages), one per row. In a column that
     writes some of its cells as percentages (`55.5%`), the plain numbers are percentages too."""
     values = [_cell(path, number, name, cells[index]) for number, cells in rows]
-    if any(PERCENT.fullmatch(cells[index]) for _, cells in rows):
-        plain = [not PERCENT.fullmatch(cells[index]) for _, cells in rows]
-        values = [v / 100.0 if v is not None and bare else v for v, bare in zip(values, plain, strict=True)]
-    return values
+    plain = [not PERCENT.fullmatch(cells[index]) for _, cells in rows]
+    if all(plain):
+        return values
+    return [v / 100.0 if v is not None and bare else v for v, bare in zip(values, plain, strict=True)]
 
 
 def _cell(path: str, number: int, column: str, cell: str) -> float | None:

@@ -10,7 +10,7 @@ import torch.nn.functional as F
 
 from fitwell.ops._base import check_axis, to_tensor
 from fitwell.random._arguments import is_number, noise_mask_shape
-from fitwell.random.seeds import Seed, SeedGenerator, check_seed, generator_for
+from fitwell.random.seeds import Seed, check_seed, generator_for, unseeded
 
 
 def dropout(
@@ -47,8 +47,7 @@ def dropout(
         return torch.zeros_like(inputs)
     if rate == 0.0:
         return inputs
-    unseeded = seed is None or (isinstance(seed, SeedGenerator) and seed._initial_seed is None)
-    if noise_shape is None and unseeded:
+    if noise_shape is None and unseeded(seed):
         # torch's fused kernel on the global generator; Keras's torch backend takes this path too.
         return F.dropout(inputs, p=rate, training=True)
     mask_shape = inputs.shape if noise_shape is None else noise_mask_shape(noise_shape, inputs.shape)

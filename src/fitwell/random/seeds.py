@@ -96,6 +96,12 @@ class SeedGenerator:
 Seed = int | SeedGenerator | None
 
 
+def unseeded(seed: Seed) -> bool:
+    """Whether draws with `seed` come from torch's global generator's state: None, or a
+    `SeedGenerator` built without a seed (which picked one from that generator)."""
+    return seed is None or (isinstance(seed, SeedGenerator) and seed._initial_seed is None)
+
+
 def check_seed(seed: Any) -> Seed:
     if seed is None or isinstance(seed, SeedGenerator):
         return seed
