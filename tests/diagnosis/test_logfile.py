@@ -2688,6 +2688,31 @@ def test_a_table_whose_names_hold_spaces_is_read_by_its_wide_gaps(tmp_path):
     assert read_curves(path).values["val_acc"].tolist() == pytest.approx([0.585, 0.66])
 
 
+def test_a_table_printed_through_logging_with_fixed_widths_is_read(tmp_path):
+    # A published log (bs_006): `logging` puts the time, logger and level before each message, and
+    # the names were printed with fixed widths, so `Train Recall` runs into `Val Loss` with one
+    # space: each name is cut where its column's numbers start. A run restarted after an aborted
+    # start; the last run is diagnosed.
+    prefix = "2025-11-30 16:31:56,386 - __main__ - INFO - "
+    header = f"{'Epoch':<7}{'Train Loss':<13}{'Train Recall':<13}{'Val Loss':<13}{'Val Recall':<12}"
+    assert "Train Recall Val Loss" in header
+    rows = [(1, 1.6931, 0.2629, 2.0026, 0.25), (2, 1.6714, 0.3548, 1.97, 0.6667), (3, 1.6, 0.4, 1.84, 0.58)]
+    lines = [f"{prefix}Classes: ['broken', 'good']", prefix + header, prefix + "-" * 58]
+    lines += [prefix + header, prefix + "-" * 58]
+    lines += [f"{prefix}{e:<7}{a:<13.4f}{b:<13.4f}{c:<13.4f}{d:<12.4f}" for e, a, b, c, d in rows]
+    lines += [f"{prefix}Best Val Recall: 0.6667"]
+    path = tmp_path / "training.log"
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.6931, 1.6714, 1.6]
+    assert curves.values["val_loss"].tolist() == [2.0026, 1.97, 1.84]
+    assert curves.values["val_recall"].tolist() == [0.25, 0.6667, 0.58]
+    assert curves.notes[0] == "read a table set out with spaces: 3 rows under the header on line 2."
+    # Without the prefix the same table reads the same.
+    path.write_text("\n".join(line.removeprefix(prefix) for line in lines) + "\n")
+    assert read_curves(path).values["val_loss"].tolist() == [2.0026, 1.97, 1.84]
+
+
 def test_a_quoted_cell_over_several_lines_stays_in_its_row(tmp_path):
     # A published log (cg_012): a confusion matrix printed into a cell by the csv module, which
     # quotes it and keeps its line breaks. Each of its lines was read as a torn row.

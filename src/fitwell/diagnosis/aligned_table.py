@@ -7,10 +7,14 @@
         2     1.8135     21.0%    1.8026    27.4%  1.0e-03  40.9s
 
 A header line of names (one of them an epoch or a loss; names that hold a space, `Train Loss`,
-set apart by two spaces or more) is followed by rows that start with as many numbers; a number
-may carry a unit (`%`, or `s` for seconds), and words after the last column (`* saved` when a
-checkpoint was written) are left out. The lines around the table (a title, a summary) are not
-rows.
+set apart by two spaces or more, or cut where the row under them starts its cells) is followed by
+rows that start with as many numbers; a number may carry a unit (`%`, or `s` for seconds), and
+words after the last column (`* saved` when a checkpoint was written) are left out. The lines
+around the table (a title, a summary) are not rows. A table printed through Python's `logging`
+is read too: the time, logger name and level before each message are left out.
+
+    2025-11-30 16:33:41,104 - __main__ - INFO - Epoch  Train Loss   Train Recall Val Loss
+    2025-11-30 16:33:57,509 - __main__ - INFO - 1      1.6931       0.2629       2.0026
 """
 
 from __future__ import annotations
@@ -39,8 +43,9 @@ def aligned_table(lines: list[str], search: int) -> tuple[list[str], int, str] |
         >>> table, header
         (['run 3', 'epoch,loss,acc', '1,0.91,61.0%', '2,0.62,70.5%', ''], 1)
     """
+    lines = [_message(line) for line in lines]
     for index, line in enumerate(lines[:search]):
-        headers = _headers(line)
+        headers = _headers(line, _first_row(lines[index + 1 : index + 1 + search]))
         if not headers:
             continue
         for header in headers:
@@ -71,20 +76,55 @@ def _table(
     return table, index, note + "."
 
 
-def _headers(line: str) -> list[list[str]]:
+def _headers(line: str, row: str | None) -> list[list[str]]:
     """The ways to read a line as a header of names (one of them an epoch or a loss): set apart by
     spaces; or, when names hold a space themselves, by two spaces or more (`Epoch    Train Loss
-    Val Acc (%)`)."""
+    Val Acc (%)`); or cut where the cells of the `row` under it start, for a table printed with
+    fixed widths whose names run into each other (`Train Recall Val Loss`)."""
     found = []
-    for header in (line.split(), _WIDE_GAP.split(line.strip())):
+    for header in (line.split(), _WIDE_GAP.split(line.strip()), _cut_at_cells(line, row)):
         names = {keras_name(name) for name in header}
         numbered = any(is_number(word) for name in header for word in name.split())
         if len(header) >= 2 and not numbered and names & {"epoch", "loss"} and header not in found:
             found.append(header)
-    return found
+    width = len(_numbers(row)) if row is not None else 0
+    return sorted(found, key=lambda header: len(header) != width)  # a name for every cell first
 
 
 _WIDE_GAP = re.compile(r"\s{2,}")
+
+#: The part of a line that Python's `logging` puts before the message: a date and time, perhaps a
+#: logger's name, and a level (`2025-11-30 16:33:41,104 - __main__ - INFO - `, `[12:01:02] INFO: `).
+_LOG_PREFIX = re.compile(
+    r"\s*\[?(?:\d{4}-\d{2}-\d{2}[ T])?\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\]?"
+    r".{0,80}?\b(?:DEBUG|INFO|WARNING|WARN)\b\s*[-:|\]]?\s?"
+)
+
+
+def _message(line: str) -> str:
+    """The line without the time, logger and level that `logging` wrote before its message."""
+    prefix = _LOG_PREFIX.match(line)
+    return line[prefix.end() :] if prefix else line
+
+
+def _first_row(lines: list[str]) -> str | None:
+    """The first of `lines` (after a header: past a rule of dashes, a message) that starts with a number."""
+    for line in lines:
+        if _numbers(line):
+            return line
+    return None
+
+
+def _cut_at_cells(line: str, row: str | None) -> list[str]:
+    """`line` cut at the columns where the cells of `row` start (each name begins where its
+    column's numbers do); nothing when a cut falls inside a word or a piece is blank."""
+    if row is None:
+        return []
+    starts = [found.start() for found in re.finditer(r"\S+", row)][: len(_numbers(row))]
+    if len(starts) < 2 or any(0 < start < len(line) and not line[start - 1].isspace() for start in starts):
+        return []
+    pieces = [line[start:end].strip() for start, end in zip(starts, [*starts[1:], len(line)], strict=True)]
+    return pieces if all(pieces) and not line[: starts[0]].strip() else []
 
 
 def _numbers(line: str) -> list[str]:
