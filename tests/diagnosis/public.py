@@ -41,8 +41,7 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: network's parts beside a `total` (`bp_010`) and a log in Chinese on one line (`bp_011`).
 #: Batches `br` to `bw`: GANs (`bs_008` printed, `bu_001`, `bv_001`, `bv_003`); two columns of
 #: numbers that no code explains (`br_001`); a batch log of six losses without their total
-#: (`br_006`); a table printed through `logging` under names that hold spaces, runs appended
-#: (`bs_006`); lines written newest first (`bt_001`: read in order, its curves would run backwards);
+#: (`br_006`); lines written newest first (`bt_001`: read in order, its curves would run backwards);
 #: `loss: (epoch, value)` tuples (`bt_004`) and `step tensor(…)`
 #: reprs (`bt_007`), each the last batch's loss.
 #: Batches `bx` to `cc`: a GAN on dummy data (`bx_008`); a VAE's `Recon`, `KL` and `Phys` terms
@@ -56,7 +55,8 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: longer (`cq_002`, refused naming the line); a GAN's table set out with `|` (`cr_005`); ten
 #: autoencoders nested two levels down, by family and by run (`ct_008`); federated rounds saved as
 #: `[round, value]` pairs (`ct_011`).
-#: (Read since they were scored: a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
+#: (Read since they were scored: a table printed through `logging` under names that run into each
+#: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
 #: and `rmse` without a `loss`, two training phases side by side, the tables of numbers without
 #: a header in `NAMED_COLUMNS`, a JSON history that its repository holds cut off, `az_018`,
 #: whose lists before the cut are read, a Rust program's list of floats, `bt_003`, read as
@@ -82,7 +82,6 @@ REFUSED = (
     "bp_011.txt",
     "br_001.txt",
     "br_006.txt",
-    "bs_006.log",
     "bs_008.log",
     "bt_001.txt",
     "bt_004.txt",
