@@ -2713,6 +2713,34 @@ def test_a_table_printed_through_logging_with_fixed_widths_is_read(tmp_path):
     assert read_curves(path).values["val_loss"].tolist() == [2.0026, 1.97, 1.84]
 
 
+def test_a_count_per_epoch_starts_no_epoch_and_a_history_two_levels_down_is_found(tmp_path):
+    # A published log (de_002): `Expected batches per epoch: 312` above a debug line with a loss
+    # opened an "epoch 312", and the run read as two, the last starting at 312.
+    path = tmp_path / "training.log"
+    path.write_text(
+        "Expected batches per epoch: 1562\nsteps/epoch: 312\n  Positive distances: mean=6.95, loss=51.31\n"
+        + "".join(f"Epoch {e}/4 | train_loss={1 / e:.4f} | val_loss={1.2 / e:.4f}\n" for e in range(1, 5))
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.0, 0.5, 0.3333, 0.25]
+    assert not any("runs" in note or "312" in note for note in curves.notes)
+    # A published summary (df_007): the history two levels down, beside settings and results.
+    path = tmp_path / "results.json"
+    history = {"train_loss": [0.19, 0.16, 0.13], "val_f1": [0.44, 0.67, 0.72]}
+    summary = {"config": {"lr": 3e-5, "epochs": 3}, "training": {"epochs_ran": 3, "history": history}}
+    path.write_text(json.dumps({**summary, "test_metrics": {"f1": 0.7}}))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.19, 0.16, 0.13]
+    assert curves.notes[0] == (
+        "read the per-epoch lists under 'training' → 'history' (the rest holds no curves)."
+    )
+    # Two such histories are not told apart: the file is refused as before.
+    twice = {**summary, "fine_tune": {"history": history}}
+    path.write_text(json.dumps(twice))
+    with pytest.raises(ValueError, match="no 'loss' curve"):
+        read_curves(path)
+
+
 def test_a_quoted_cell_over_several_lines_stays_in_its_row(tmp_path):
     # A published log (cg_012): a confusion matrix printed into a cell by the csv module, which
     # quotes it and keeps its line breaks. Each of its lines was read as a torn row.

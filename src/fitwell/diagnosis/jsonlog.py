@@ -222,9 +222,10 @@ def as_columns(data: Any) -> tuple[Any, str | None]:
     if isinstance(data, Mapping) and "history" not in data:
         wrapped = _one_history_inside(data)
         if wrapped is not None:
+            where = " → ".join(repr(key) for key in wrapped)
             return dict(
-                data[wrapped]
-            ), f"read the per-epoch lists under {wrapped!r} (the rest holds no curves)."
+                _at(data, wrapped)
+            ), f"read the per-epoch lists under {where} (the rest holds no curves)."
         phases = _nested_phases(data)
         if phases:  # `{"head": {"loss": [...]}, "fine_tuning": {"loss": [...]}}`: the last is read
             listed = ", ".join(repr(phase) for phase in phases)
@@ -285,20 +286,43 @@ def _one_epoch_histories(records: list[Mapping]) -> bool:
     return all(lists) and all(len(value) == 1 for found in lists for value in found)
 
 
-def _one_history_inside(data: Mapping) -> str | None:
-    """The key of the one nested mapping of per-epoch lists, when nothing else in `data` is a
+def _one_history_inside(data: Mapping) -> tuple[str, ...] | None:
+    """The keys down to the one nested mapping of per-epoch lists, when nothing else in `data` is a
     list of several values (`{"final_eval": {"val_acc": 0.83}, "training_history": {"epoch":
-    [...], "train_loss": [...]}}`); else None (two such mappings are phases, or sets)."""
+    [...], "train_loss": [...]}}`); else None (two such mappings are phases, or sets). When no
+    mapping one level down holds lists, the one found deeper, up to three levels, with a training
+    loss (`{"config": {...}, "training": {"epochs_ran": 8, "history": {"train_loss": [...]}}}`)."""
     if any(_several(value) and not _settings_records(data, value) for value in data.values()):
         return None
-    found = [
-        key
-        for key, value in data.items()
-        if isinstance(value, Mapping)
-        and not _indexed(value)
-        and any(_several(item) for item in value.values())
-    ]
+    found = [(key,) for key, value in data.items() if _holds_lists(value)]
+    if not found:
+        found = [keys for keys in _nested_lists(data, 3) if len(keys) > 1]
+        found = [keys for keys in found if _has_training_loss(_at(data, keys))]
     return found[0] if len(found) == 1 else None
+
+
+def _holds_lists(value: Any) -> bool:
+    """Whether `value` is a mapping (not pandas' table) with a list of several values in it."""
+    return (
+        isinstance(value, Mapping) and not _indexed(value) and any(_several(item) for item in value.values())
+    )
+
+
+def _nested_lists(data: Mapping, depth: int) -> list[tuple[str, ...]]:
+    """The keys down to every mapping within `depth` levels of `data` that holds lists."""
+    found = []
+    for key, value in data.items():
+        if _holds_lists(value):
+            found.append((key,))
+        elif isinstance(value, Mapping) and depth > 1:
+            found += [(key, *keys) for keys in _nested_lists(value, depth - 1)]
+    return found
+
+
+def _at(data: Mapping, keys: tuple[str, ...]) -> Any:
+    for key in keys:
+        data = data[key]
+    return data
 
 
 def _several(value: Any) -> bool:

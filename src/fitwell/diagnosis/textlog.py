@@ -84,8 +84,9 @@ _NAMES_SET = re.compile(r"(?:train|training|val|valid|validation|dev)(?:\b|_)", 
 #: on a line that names both (alone, `va_loss` may be a valence-arousal head's loss).
 _ABBREVIATED_SET = re.compile(r"^(tr|va)(?=[\s_])", re.IGNORECASE)
 #: `Epoch 3`, `epoch: 3`, `[Epoch 3/10]`, or its short `ep 3` (not `ep=100`, a setting printed
-#: with the others: `Namespace(bs=32, ep=100)`).
-_EPOCH = re.compile(r"\b(?:epoch\b\s*[:#=]?|ep\b\s*[:#]?)\s*[\[(]?\s*(\d+)", re.IGNORECASE)
+#: with the others: `Namespace(bs=32, ep=100)`; nor a count per epoch, `Expected batches per
+#: epoch: 312`, `steps/epoch: 100`).
+_EPOCH = re.compile(r"(?<!\bper\s)(?<!/)\b(?:epoch\b\s*[:#=]?|ep\b\s*[:#]?)\s*[\[(]?\s*(\d+)", re.IGNORECASE)
 #: A cross-validation fold's number (`=== Training fold 2 ===`, `[Fold 2]`): a new fold is a new run.
 _FOLD = re.compile(r"\bfold\b\s*[:#=]?\s*(\d+)", re.IGNORECASE)
 #: A best-so-far value (`Best Valid accuracy: 61%`): not a curve.
