@@ -443,6 +443,20 @@ def test_an_error_rate_of_100_percent_at_every_epoch_is_not_learning_though_the_
     spaces = {"loss": loss, "val_loss": val_loss, "val_cer": falling, "val_wer": [1.0] * 9}
     assert "not_learning" not in diagnose(spaces).kinds
     assert "not_learning" not in diagnose({"loss": loss, "val_cer": falling, "cer": [100.0] * 9}).kinds
+    # A published recognizer (dc_016): the character error rate over 100% at first (insertions on
+    # top of every character wrong), then exactly 100% (blanks only), beside a word error rate at
+    # 100% throughout, while the CTC loss halved: nothing was ever right.
+    ctc = {
+        "loss": [10.07, 10.06, 9.61, 5.61, 5.24],
+        "val_loss": [11.76, 11.76, 5.23, 6.31, 5.72],
+        "val_cer": [2.637, 2.637, 1.0, 1.0, 1.0],
+        "val_wer": [1.0] * 5,
+    }
+    finding = diagnose(ctc).primary
+    assert finding.kind == "not_learning" and finding.evidence == {"metric": "val_cer", "best_value": 1.0}
+    assert "val_cer never went under 100% (every unit wrong; 264% → 100%) in its 5 epochs" in finding.summary
+    # One epoch under 100% is a unit right: no such evidence.
+    assert "not_learning" not in diagnose({**ctc, "val_cer": [2.637, 2.637, 1.0, 0.97, 1.0]}).kinds
 
 
 def test_a_validation_iou_or_recall_of_0_at_every_epoch_is_not_learning_whatever_the_loss_did():

@@ -548,8 +548,20 @@ LATER_BATCHES = {
     # (`da_004`, both readers: healthy, clear, as found): 15/20. `db` (one JSON history): 0/1.
     "heldout104": (15, 20, 17),
     "heldout105": (0, 1, 1),
+    # Batches `dc` to `df`, collected after the twenty-fourth revision and scored once before
+    # anything was revised on them, with the reader of the day (which had learned a table printed
+    # through `logging`, a count per epoch that opens no epoch, a history two levels down): 33/57,
+    # as with the rules and reader of the revision before. `dc` (20 JSON histories): 8/20. Then an
+    # error rate never under 100% (a character error rate over it with insertions) is not learning
+    # (`dc_016`, both readers: not learning, clear): 9/20. `dd` (13 CSV tables): 9/13. `de` (4
+    # printed logs): 4/4. `df` (20 JSON histories): 12/20. Then validation swings to the end are
+    # unstable though the training loss's jumps settled (`df_003`, both readers: unstable): 13/20.
+    "heldout106": (9, 20, 15),
+    "heldout107": (9, 13, 10),
+    "heldout108": (4, 4, 4),
+    "heldout109": (13, 20, 16),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout105`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout109`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -571,14 +583,14 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (49/75 on the last seven batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (84/132 on the last eleven batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(99, 106))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(99, 110))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_seventeen_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_eighteen_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -680,6 +692,11 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_seventeen_kno
     # loss at 0.022 at epoch 10 of 15, up to 0.044 at epoch 13 and back to 0.026 at the last, on
     # about 30 images scored 97-100%; the last epoch is 14% above the low, more than the rise a
     # recovery may keep (a last epoch still 17% up after a rise of 20 epochs is no recovery).
+    # Batches `dc` to `df` added one, `overfitting`, which both readers name as their second label
+    # (`df_004`): a summarizer's validation loss at 0.0082 at epoch 12 of 14, then 0.0087 and
+    # 0.0095, up at every epoch since its low (a bump of 12% at epoch 11 came back before it) while
+    # its ROUGE and BLEU were at their best at the last epoch. Allowing a climb up to 1.2 times
+    # such an earlier bump cleared it and lost two runs both readers call overfitting.
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -689,6 +706,7 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_seventeen_kno
         "cb_016.json",
         "ck_020.csv",
         "da_007.json",
+        "df_004.json",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -794,9 +812,12 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # read healthy are called healthy, with one fewer false still-improving note; one more
         # read still improving (not noted), two read overfitting (one noted) and one read unstable
         # (not noted).
-        "still_improving": (23, 81, 51, 516),
-        "overfitting": (30, 83, 63, 516),
-        "unstable": (8, 34, 32, 516),
+        # Then batches `dc` to `df`, with the twenty-fifth revision's changes: eight more runs read
+        # healthy are called healthy, with two more false still-improving notes among them; three
+        # more read still improving (one noted), four read overfitting (none noted).
+        "still_improving": (24, 84, 53, 524),
+        "overfitting": (30, 87, 63, 524),
+        "unstable": (8, 34, 32, 524),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -270,6 +270,19 @@ def test_validation_swings_large_against_its_fall_beside_a_smooth_training_loss_
     assert diagnose(history, loss="binary_crossentropy", num_classes=1).kinds == ["healthy"]
 
 
+def test_validation_swings_to_the_end_are_unstable_though_the_training_loss_jumps_settled():
+    # A published log (df_003, both readers: unstable): the training loss jumped 4 times by epoch
+    # 16 of 30 and was calm since (settled), while the validation loss went on swinging between 3
+    # and 9 to the end. The settled training jumps hid the validation's swings (read: plateau).
+    history = json.loads((PUBLIC_LOGS / "df_003.json").read_text())
+    run = {"loss": history["train_loss"], "val_loss": history["val_loss"]}
+    finding = diagnose(run).primary
+    assert finding.kind == "unstable" and "val_loss swung up by more than 15%" in finding.summary
+    # Training-loss jumps that settled with nothing swinging after them are still no finding.
+    calm = [history["val_loss"][0] * 0.9**e for e in range(30)]
+    assert "unstable" not in diagnose({**run, "val_loss": calm}).kinds
+
+
 # -- overfitting ------------------------------------------------------------------------
 @pytest.mark.parametrize(("n", "best"), [(5, 1), (6, 2), (40, 12), (500, 150)])
 def test_overfitting_reports_the_epoch_to_keep(n, best):

@@ -100,18 +100,19 @@ def _new_low_after(run: RunView, last: int, new_low: float | None = None) -> boo
 
 def check_instability(run: RunView) -> Finding | None:
     """`unstable` when spikes are frequent in the training or validation loss (and went on into
-    the end of the run: see `settled`), or inside epochs."""
+    the end of the run: see `settled`), or inside epochs, or when the validation loss swings to the
+    end (`_swinging_stall`, `_swings`), also after other jumps settled (`df_003`)."""
     th = run.thresholds
     train, val, sharp = counted_jumps(run)
     chosen = _frequent_jumps(run, train, val, sharp)
-    if chosen is None:
+    if chosen is None or _calm_end(run, chosen[3]) is not None:
+        # No frequent jumps, or they settled (a close call of a healthy run, close_calls.py):
+        # the validation loss may still swing to the end while the training loss is calm.
         return (
             _inside_epochs(run, len(train), len(val))
             or _swinging_stall(run, len(train), len(val))
             or _swings(run, len(train))
         )
-    if _calm_end(run, chosen[3]) is not None:
-        return None  # the jumps settled: a close call of a healthy run (close_calls.py)
     shown, count, steps, epoch_positions = chosen
     name, before_index, position = _largest_jump(shown)
     values = run.loss if name == "loss" else run.val_loss
