@@ -42,8 +42,7 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: Batches `br` to `bw`: GANs (`bs_008` printed, `bu_001`, `bv_001`, `bv_003`); two columns of
 #: numbers that no code explains (`br_001`); a batch log of six losses without their total
 #: (`br_006`); lines written newest first (`bt_001`: read in order, its curves would run backwards);
-#: `loss: (epoch, value)` tuples (`bt_004`) and `step tensor(…)`
-#: reprs (`bt_007`), each the last batch's loss.
+#: `loss: (epoch, value)` tuples (`bt_004`), the last batch's loss.
 #: Batches `bx` to `cc`: a GAN on dummy data (`bx_008`); a VAE's `Recon`, `KL` and `Phys` terms
 #: without their total (`ca_006`). Batches `cd` to `ci`: a loss column empty on every line (`ce_014`,
 #: NaN written by pandas); GANs (`cf_002`, `cf_010`, `cf_012`); a self-supervised log whose terms
@@ -57,7 +56,8 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: `[round, value]` pairs (`ct_011`). Batches `dc` to `df`: GANs (`dc_010`, `dd_002`); a CSV
 #: whose second header, with other columns, starts a run of one row (`dd_010`, refused naming the
 #: line).
-#: (Read since they were scored: a table printed through `logging` under names that run into each
+#: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
+#: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
 #: and `rmse` without a `loss`, two training phases side by side, the tables of numbers without
 #: a header in `NAMED_COLUMNS`, a JSON history that its repository holds cut off, `az_018`,
@@ -87,7 +87,6 @@ REFUSED = (
     "bs_008.log",
     "bt_001.txt",
     "bt_004.txt",
-    "bt_007.txt",
     "bu_001.json",
     "bv_001.json",
     "bv_003.json",

@@ -2741,6 +2741,30 @@ def test_a_count_per_epoch_starts_no_epoch_and_a_history_two_levels_down_is_foun
         read_curves(path)
 
 
+def test_printed_epochs_and_loss_tensors_are_read_as_the_training_loss(tmp_path):
+    # A published log (bt_007): a loop's `print(epoch, loss)` of the loss tensor, one line an
+    # epoch from 0, the last line without a line break and a count printed after it.
+    path = tmp_path / "loss.txt"
+    lines = [
+        f"{e} tensor({0.4 / (e + 1):.4f}, device='cuda:0', grad_fn=<MseLossBackward0>)" for e in range(6)
+    ]
+    path.write_text("\n".join(lines) + "500")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.4, 0.2, 0.1333, 0.1, 0.08, 0.0667]
+    assert curves.notes[0] == (
+        "read 6 printed lines of an epoch and a loss tensor (`print(epoch, loss)`) as the training loss: "
+        "their grad_fn, MseLossBackward, names a loss."
+    )
+    assert diagnose(path).epochs == 6
+    # A tensor that no loss made (an output, a weight), or epochs that do not count up, is not read so.
+    path.write_text("\n".join(line.replace("MseLoss", "Addmm") for line in lines))
+    with pytest.raises(ValueError, match="No header row"):
+        read_curves(path)
+    path.write_text("\n".join(lines[::-1]))
+    with pytest.raises(ValueError, match="No header row"):
+        read_curves(path)
+
+
 def test_a_quoted_cell_over_several_lines_stays_in_its_row(tmp_path):
     # A published log (cg_012): a confusion matrix printed into a cell by the csv module, which
     # quotes it and keeps its line breaks. Each of its lines was read as a torn row.

@@ -64,7 +64,7 @@ from fitwell.diagnosis.table_layouts import (
 )
 from fitwell.diagnosis.table_rows import split_cells, table_rows
 from fitwell.diagnosis.table_values import raw_columns, table_values
-from fitwell.diagnosis.textlog import read_text_records
+from fitwell.diagnosis.textlog import printed_loss_tensors, read_text_records
 from fitwell.diagnosis.yolo_console import read_yolo_console
 
 __all__ = ["LogFile", "counted_from_zero", "read_log_file", "read_step_log"]
@@ -383,6 +383,11 @@ def _read_csv(text: str, path: str, named: tuple[str, list[str]] | None = None) 
         printed = read_text_records(text)
         if printed is not None:
             return _printed_log(*printed)
+        tensors = printed_loss_tensors(lines)
+        if tensors is not None:  # `print(epoch, loss)` of the loss tensor, one line an epoch
+            losses, printed_epochs, note = tensors
+            epochs, counted = counted_from_zero(printed_epochs, own_numbers=True)
+            return LogFile({"loss": losses}, epochs, [note, *filter(None, [counted])])
         if _one_number_per_line(lines):  # `numpy.savetxt("loss.txt", losses)`
             log = _read_csv("loss\n" + text, path)
             log.notes.insert(0, "the file has no header: read its one number per line as the training loss.")

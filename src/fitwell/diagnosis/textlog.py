@@ -43,7 +43,7 @@ from fitwell.diagnosis.adversarial import is_network_loss
 from fitwell.diagnosis.column_names import bare_set_losses, is_loss_measure, keras_name
 from fitwell.diagnosis.table_layouts import TENSOR_REPR
 
-__all__ = ["read_text_records"]
+__all__ = ["printed_loss_tensors", "read_text_records"]
 
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf"
 #: A hyphen inside a name (`Multi-class Loss`, `F1-score`), not one that sets fields apart (`3s -
@@ -381,3 +381,37 @@ def _merged(record: dict[str, float], pairs: dict[str, float]) -> dict[str, floa
     if len(pairs) >= len(record):
         return {**record, **pairs}
     return {**pairs, **record}
+
+
+#: `print(epoch, loss)` of a loss tensor: `12 tensor(0.0137, device='cuda:0',
+#: grad_fn=<MseLossBackward0>)`; its `grad_fn` names the loss that made it.
+_EPOCH_AND_LOSS_TENSOR = re.compile(
+    r"\s*(\d+)[\s,:]+tensor\(\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf)\b"
+    r"[^()]*grad_fn=<(\w*Loss\w*?)Backward\d*>\)"
+)
+
+
+def printed_loss_tensors(lines: list[str]) -> tuple[list[float], list[int], str] | None:
+    """`(losses, epochs, note)` when every line (blank ones aside, at least 3) prints an epoch and a
+    loss tensor, `print(epoch, loss)` in a loop: the tensor's `grad_fn` (`MseLossBackward0`)
+    says it is a loss, and the epochs count up one at a time; else None. Text after the tensor
+    (a count printed on the last line without a line break) is left out.
+
+    Example:
+        >>> lines = [f"{e} tensor({1 / (e + 1):.4f}, grad_fn=<NllLossBackward0>)" for e in range(3)]
+        >>> printed_loss_tensors(lines)[:2]
+        ([1.0, 0.5, 0.3333], [0, 1, 2])
+    """
+    found = [_EPOCH_AND_LOSS_TENSOR.match(line) for line in lines if line.strip()]
+    if len(found) < 3 or not all(found):
+        return None
+    epochs = [int(match.group(1)) for match in found]
+    if any(later != earlier + 1 for earlier, later in zip(epochs, epochs[1:], strict=False)):
+        return None
+    losses = [float(match.group(2)) for match in found]
+    made_by = found[0].group(3)
+    note = (
+        f"read {len(found)} printed lines of an epoch and a loss tensor (`print(epoch, loss)`) as the "
+        f"training loss: their grad_fn, {made_by}Backward, names a loss."
+    )
+    return losses, epochs, note
