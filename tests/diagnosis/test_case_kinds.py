@@ -455,8 +455,12 @@ def test_an_error_rate_of_100_percent_at_every_epoch_is_not_learning_though_the_
     finding = diagnose(ctc).primary
     assert finding.kind == "not_learning" and finding.evidence == {"metric": "val_cer", "best_value": 1.0}
     assert "val_cer never went under 100% (every unit wrong; 264% → 100%) in its 5 epochs" in finding.summary
-    # One epoch under 100% is a unit right: no such evidence.
+    # One epoch under 100% is a unit right: no such evidence. Nor is a good rate logged in
+    # percent (8.1% → 3.9%), or a count of errors.
     assert "not_learning" not in diagnose({**ctc, "val_cer": [2.637, 2.637, 1.0, 0.97, 1.0]}).kinds
+    good = {**ctc, "val_loss": [11.7, 9.0, 7.0, 6.0, 5.5], "val_cer": [8.1, 6.5, 5.0, 4.4, 3.9]}
+    assert "not_learning" not in diagnose({**good, "val_wer": [19.0, 15.0, 12.0, 11.0, 10.2]}).kinds
+    assert "not_learning" not in diagnose({**good, "val_wer": [5230.0, 4100.0, 3000.0, 2500.0, 2050.0]}).kinds
 
 
 def test_a_validation_iou_or_recall_of_0_at_every_epoch_is_not_learning_whatever_the_loss_did():

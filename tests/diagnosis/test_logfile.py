@@ -2711,6 +2711,26 @@ def test_a_table_printed_through_logging_with_fixed_widths_is_read(tmp_path):
     # Without the prefix the same table reads the same.
     path.write_text("\n".join(line.removeprefix(prefix) for line in lines) + "\n")
     assert read_curves(path).values["val_loss"].tolist() == [2.0026, 1.97, 1.84]
+    # The comma in the prefix's time (`16:31:56,386`) sets apart no CSV cells, whatever the header
+    # ends with (a review's case: `... Val Loss` read as a CSV column of text).
+    ended = header.rstrip().removesuffix("Val Recall").rstrip()
+    lines = [prefix + ended] + [f"{prefix}{e:<7}{a:<13.4f}{b:<13.4f}{c:.4f}" for e, a, b, c, _ in rows]
+    path.write_text("\n".join(lines) + "\n")
+    assert read_curves(path).values["val_loss"].tolist() == [2.0026, 1.97, 1.84]
+    # A first row that leaves cells out (`-` before validation ran) does not cut the header short.
+    table = "Epoch  Train Loss   Val Loss     Val Acc\n0      2.3000       -            -\n"
+    table += "".join(f"{e}      {1 / e:.4f}       {1.2 / e:.4f}       0.{e}000\n" for e in range(1, 4))
+    path.write_text(table)
+    assert read_curves(path).values["val_acc"].tolist() == [0.1, 0.2, 0.3]
+    # A message `Epoch 1/8` names no columns: such a log, its numbers on lines of their own, is
+    # read as the printed log it is.
+    printed = "".join(
+        f"{prefix}Epoch {e}/4\n{prefix}{1 / e:.4f} {1.1 / e:.4f}\n"
+        f"{prefix}loss: {1 / e:.4f} - val_loss: {1.1 / e:.4f}\n"
+        for e in range(1, 5)
+    )
+    path.write_text(printed)
+    assert read_curves(path).values["val_loss"].tolist() == [1.1, 0.55, 0.3667, 0.275]
 
 
 def test_a_count_per_epoch_starts_no_epoch_and_a_history_two_levels_down_is_found(tmp_path):
@@ -2724,6 +2744,21 @@ def test_a_count_per_epoch_starts_no_epoch_and_a_history_two_levels_down_is_foun
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == [1.0, 0.5, 0.3333, 0.25]
     assert not any("runs" in note or "312" in note for note in curves.notes)
+    # A metric's key with a slash (`train/epoch: 3`) still names the epoch: a count that starts
+    # again is a new run.
+    run = "".join(f"train/epoch: {e} | train/loss: {1 / e:.3f}\n" for e in range(1, 5))
+    path.write_text(run + run.replace("1 /", "2 /"))
+    assert any("the last of 2 runs" in note for note in read_curves(path).notes)
+    # LeRobot's step lines: `ep:40` counts episodes; `epch:1.52` is the epoch.
+    steps = [(40 * k, 1.01 * k / 2 + 0.5, 2.0 / k) for k in range(1, 9)]
+    path.write_text(
+        "".join(
+            f"INFO step:{200 * k} ep:{ep} epch:{epch:.2f} loss:{loss:.3f}\n"
+            for k, (ep, epch, loss) in enumerate(steps, 1)
+        )
+    )
+    curves = read_curves(path)
+    assert len(curves.values["loss"]) == 4 and not any("runs" in note for note in curves.notes)
     # A published summary (df_007): the history two levels down, beside settings and results.
     path = tmp_path / "results.json"
     history = {"train_loss": [0.19, 0.16, 0.13], "val_f1": [0.44, 0.67, 0.72]}
@@ -2734,6 +2769,14 @@ def test_a_count_per_epoch_starts_no_epoch_and_a_history_two_levels_down_is_foun
     assert curves.notes[0] == (
         "read the per-epoch lists under 'training' → 'history' (the rest holds no curves)."
     )
+    # Settings lists beside it (shorter than its curves) are no second history.
+    path.write_text(json.dumps({**summary, "config": {"betas": [0.9, 0.999]}}))
+    assert read_curves(path).values["loss"].tolist() == [0.19, 0.16, 0.13]
+    # A validation history beside it is not left out under "the rest holds no curves": refused.
+    sibling = {**summary, "validation": {"history": {"val_loss": [0.3, 0.25, 0.24]}}}
+    path.write_text(json.dumps(sibling))
+    with pytest.raises(ValueError, match="no 'loss' curve"):
+        read_curves(path)
     # Two such histories are not told apart: the file is refused as before.
     twice = {**summary, "fine_tune": {"history": history}}
     path.write_text(json.dumps(twice))

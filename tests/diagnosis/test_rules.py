@@ -278,6 +278,8 @@ def test_validation_swings_to_the_end_are_unstable_though_the_training_loss_jump
     run = {"loss": history["train_loss"], "val_loss": history["val_loss"]}
     finding = diagnose(run).primary
     assert finding.kind == "unstable" and "val_loss swung up by more than 15%" in finding.summary
+    assert "while the training loss's jumps stopped after epoch 16" in finding.summary
+    assert "largest since: val_loss 5.338 → 9.241 at epoch 19" in finding.summary
     # Training-loss jumps that settled with nothing swinging after them are still no finding.
     calm = [history["val_loss"][0] * 0.9**e for e in range(30)]
     assert "unstable" not in diagnose({**run, "val_loss": calm}).kinds

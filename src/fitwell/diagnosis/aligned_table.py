@@ -24,7 +24,7 @@ import re
 from fitwell.diagnosis.column_names import keras_name
 from fitwell.diagnosis.table_layouts import is_number
 
-__all__ = ["aligned_table"]
+__all__ = ["aligned_table", "has_log_prefix"]
 
 #: A printed number, with the unit a script may print after it: `40.9s` (a percentage, `17.8%`,
 #: is a number itself: `cell_number` reads it as a fraction).
@@ -33,9 +33,9 @@ _WITH_UNIT = re.compile(r"(.+?)s")
 
 def aligned_table(lines: list[str], search: int) -> tuple[list[str], int, str] | None:
     """`(lines, header line index, note)`: the header and rows of a space-aligned table written with
-    commas, the lines before the header as they were, every other line blank (line numbers stay
-    those of the file); None when the first `search` lines hold no such header followed by at
-    least two rows.
+    commas, the lines before the header as they were (without a `logging` prefix), every other
+    line blank (line numbers stay those of the file); None when the first `search` lines hold no
+    such header followed by at least two rows.
 
     Example:
         >>> lines = ["run 3", "epoch  loss  acc", "  1  0.91  61.0%  * saved", "  2  0.62  70.5%", "done"]
@@ -84,10 +84,14 @@ def _headers(line: str, row: str | None) -> list[list[str]]:
     found = []
     for header in (line.split(), _WIDE_GAP.split(line.strip()), _cut_at_cells(line, row)):
         names = {keras_name(name) for name in header}
-        numbered = any(is_number(word) for name in header for word in name.split())
+        # A number, or a name that starts with a digit (`Epoch 1/8`, a message), names no column.
+        numbered = any(is_number(word) or word[:1].isdigit() for name in header for word in name.split())
         if len(header) >= 2 and not numbered and names & {"epoch", "loss"} and header not in found:
             found.append(header)
     width = len(_numbers(row)) if row is not None else 0
+    cut, gaps = _cut_at_cells(line, row), _WIDE_GAP.split(line.strip())
+    if cut in found and len(cut) < len(gaps):
+        found.remove(cut)  # cut at a row that left cells out: fewer names than the wide gaps give
     return sorted(found, key=lambda header: len(header) != width)  # a name for every cell first
 
 
@@ -107,12 +111,17 @@ def _message(line: str) -> str:
     return line[prefix.end() :] if prefix else line
 
 
+def has_log_prefix(line: str) -> bool:
+    """Whether `logging` wrote the line (a time, perhaps a logger, a level before its message): its
+    commas (`16:33:41,104`) set apart no cells of a table."""
+    return _LOG_PREFIX.match(line) is not None
+
+
 def _first_row(lines: list[str]) -> str | None:
-    """The first of `lines` (after a header: past a rule of dashes, a message) that starts with a number."""
-    for line in lines:
-        if _numbers(line):
-            return line
-    return None
+    """The widest of the first five of `lines` (after a header: past a rule of dashes, a message)
+    that start with a number: a first row may leave cells out (`-` before validation ran)."""
+    rows = [line for line in lines if _numbers(line)][:5]
+    return max(rows, key=lambda row: len(_numbers(row))) if rows else None
 
 
 def _cut_at_cells(line: str, row: str | None) -> list[str]:

@@ -101,18 +101,22 @@ def _new_low_after(run: RunView, last: int, new_low: float | None = None) -> boo
 def check_instability(run: RunView) -> Finding | None:
     """`unstable` when spikes are frequent in the training or validation loss (and went on into
     the end of the run: see `settled`), or inside epochs, or when the validation loss swings to the
-    end (`_swinging_stall`, `_swings`), also after other jumps settled (`df_003`)."""
+    end (`_swinging_stall`, `_swings`); after jumps that settled, when the validation loss went on
+    swinging past them (`_swings`, `df_003`)."""
     th = run.thresholds
     train, val, sharp = counted_jumps(run)
     chosen = _frequent_jumps(run, train, val, sharp)
-    if chosen is None or _calm_end(run, chosen[3]) is not None:
-        # No frequent jumps, or they settled (a close call of a healthy run, close_calls.py):
-        # the validation loss may still swing to the end while the training loss is calm.
+    if chosen is None:
         return (
             _inside_epochs(run, len(train), len(val))
             or _swinging_stall(run, len(train), len(val))
             or _swings(run, len(train))
         )
+    calm = _calm_end(run, chosen[3])
+    if calm is not None:
+        # The jumps settled (a close call of a healthy run, close_calls.py), but the validation
+        # loss may have gone on swinging after them, to the end (`df_003`).
+        return _swings(run, len(train), settled_at=calm[0])
     shown, count, steps, epoch_positions = chosen
     name, before_index, position = _largest_jump(shown)
     values = run.loss if name == "loss" else run.val_loss
@@ -320,7 +324,7 @@ def _relative_noise(values: np.ndarray) -> float | None:
     return noise_scale(values) / float(np.median(values))
 
 
-def _swings(run: RunView, train_spikes: int) -> Finding | None:
+def _swings(run: RunView, train_spikes: int, settled_at: int | None = None) -> Finding | None:
     """`unstable` from validation swings too small for a jump (`val_swing_relative` up and back
     within two epochs, not `val_spike_relative`) that are large against the curve's own course:
     each rise at least `val_swing_of_progress` of the validation loss's fall from its first value
@@ -328,7 +332,9 @@ def _swings(run: RunView, train_spikes: int) -> Finding | None:
     (the validation loss's relative epoch-to-epoch noise at least `val_swing_train_noise` times
     the training loss's). As many as jumps need (`_enough`), beyond the validation set's sampling
     noise, not settled before a calm end; and not when `overfitting` is found: a rise that jitters
-    is the gap growing, and it is named first."""
+    is the gap growing, and it is named first. With `settled_at` (the epoch position of the last
+    of the frequent jumps that settled), some swings must come after it, the largest of those is
+    quoted, and the message says the training loss calmed there."""
     if not run.has_val or len(run.val_loss) < 4:
         return None
     th, values = run.thresholds, np.asarray(run.val_loss, dtype=np.float64)
@@ -357,13 +363,23 @@ def _swings(run: RunView, train_spikes: int) -> Finding | None:
     if not _enough(len(tops), len(values) - 1, run):
         return None
     epoch_positions = run.val_positions[tops]
+    later = tops if settled_at is None else tops[epoch_positions > settled_at]
     overfitting = check_overfitting(run)
-    if _calm_end(run, epoch_positions) is not None or (
-        overfitting is not None and not overfitting.evidence.get("noisy_rise")
+    if (
+        not len(later)
+        or _calm_end(run, epoch_positions) is not None
+        or (overfitting is not None and not overfitting.evidence.get("noisy_rise"))
     ):
         return None  # (a rise found only beyond one noise deviation is within the swings: `unstable`)
-    top = int(tops[np.argmax([rises[int(top)] for top in tops])])
+    top = int(later[np.argmax([rises[int(top)] for top in later])])
     before = max(0, top - 2) + int(np.argmin(values[max(0, top - 2) : top]))
+    training = (
+        f"training loss stayed smooth (epoch-to-epoch noise {val_noise:.0%} of its level against "
+        f"{train_noise:.0%}"
+        if settled_at is None
+        else f"training loss's jumps stopped after {format_epoch(run.epoch_of(settled_at))} (epoch-to-epoch "
+        f"noise {val_noise:.0%} of its level against {train_noise:.0%} over the run"
+    )
     return Finding(
         "unstable",
         "warning",
@@ -383,8 +399,7 @@ def _swings(run: RunView, train_spikes: int) -> Finding | None:
         f"val_loss swung up by more than {relative:.0%} and back down in {len(tops)} of {len(values) - 1} "
         f"epochs, each rise at least {th.val_swing_of_progress:.0%} of its fall from "
         f"{format_number(float(values[0]))} to {format_number(float(np.min(values)))}, while the "
-        f"training loss stayed smooth (epoch-to-epoch noise "
-        f"{val_noise:.0%} of its level against {train_noise:.0%}; largest: "
+        f"{training}; largest{' since' if settled_at is not None else ''}: "
         f"{_jump_text(run, 'val_loss', before, top)}).",
     )
 

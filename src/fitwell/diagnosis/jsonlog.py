@@ -289,16 +289,27 @@ def _one_epoch_histories(records: list[Mapping]) -> bool:
 def _one_history_inside(data: Mapping) -> tuple[str, ...] | None:
     """The keys down to the one nested mapping of per-epoch lists, when nothing else in `data` is a
     list of several values (`{"final_eval": {"val_acc": 0.83}, "training_history": {"epoch":
-    [...], "train_loss": [...]}}`); else None (two such mappings are phases, or sets). When no
-    mapping one level down holds lists, the one found deeper, up to three levels, with a training
-    loss (`{"config": {...}, "training": {"epochs_ran": 8, "history": {"train_loss": [...]}}}`)."""
+    [...], "train_loss": [...]}}`); else None (two such mappings are phases, or sets). When the
+    mappings one level down that hold lists have no training loss, the one found deeper, up to
+    three levels, with a training loss (`{"config": {"betas": [0.9, 0.999]}, "training":
+    {"epochs_ran": 8, "history": {"train_loss": [...]}}}`), when every other list is shorter than
+    its loss (settings, per-class results): a validation history beside it is not left out."""
     if any(_several(value) and not _settings_records(data, value) for value in data.values()):
         return None
     found = [(key,) for key, value in data.items() if _holds_lists(value)]
-    if not found:
-        found = [keys for keys in _nested_lists(data, 3) if len(keys) > 1]
-        found = [keys for keys in found if _has_training_loss(_at(data, keys))]
+    if len(found) == 1 and _has_training_loss(data[found[0][0]]):
+        return found[0]
+    nested = _nested_lists(data, 3)
+    histories = [keys for keys in nested if _has_training_loss(_at(data, keys))]
+    if len(histories) == 1 and len(histories[0]) > 1:
+        epochs = _longest_list(_at(data, histories[0]))
+        if all(_longest_list(_at(data, keys)) < epochs for keys in nested if keys != histories[0]):
+            return histories[0]
     return found[0] if len(found) == 1 else None
+
+
+def _longest_list(mapping: Mapping) -> int:
+    return max((len(value) for value in mapping.values() if isinstance(value, list)), default=0)
 
 
 def _holds_lists(value: Any) -> bool:

@@ -179,9 +179,10 @@ def every_output_wrong(run: RunView, needed: int = 4) -> tuple[dict, str] | None
 
 
 def _never_under_all_wrong(values: np.ndarray) -> bool:
-    """Whether an error rate never went under 100% (1.0, or 100 when logged in percent, as a
-    rate above 10 must be): a rate over 100% counts insertions on top of every unit wrong."""
-    return bool(np.all(values >= (100.0 if float(np.max(values)) > 10 else 1.0)))
+    """Whether an error rate was at best exactly 100% (1.0 as a fraction, 100 in percent): a rate
+    over 100% counts insertions on top of every unit wrong. A rate whose best is anything else
+    (3.9 in percent, a count of errors) says nothing of the kind."""
+    return float(np.min(values)) in (1.0, 100.0)
 
 
 def _as_rate(value: float) -> str:

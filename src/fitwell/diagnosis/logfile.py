@@ -41,7 +41,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from fitwell.diagnosis.aligned_table import aligned_table
+from fitwell.diagnosis.aligned_table import aligned_table, has_log_prefix
 from fitwell.diagnosis.appended_runs import last_run
 from fitwell.diagnosis.column_names import keras_name, keras_named, keras_names
 from fitwell.diagnosis.column_values import with_values, without_per_sample_or_step
@@ -272,6 +272,8 @@ def _find_header(lines: list[str]) -> tuple[int, str, list[str]]:
     `Epoch`, `train_loss`, `Training Loss`), with its delimiter and cells; a line of one name
     alone heads a file of one column (`Data_loss`, then one loss per line)."""
     for index, line in enumerate(lines[:_HEADER_SEARCH_LINES]):
+        if has_log_prefix(line):
+            continue  # a message `logging` wrote: a table in it is set out with spaces (aligned_table)
         for delimiter in _DELIMITERS:
             cells = [cell.strip() for cell in split_cells(line, delimiter)]
             named = {keras_name(cell) for cell in cells} | set(keras_names(cells).values())

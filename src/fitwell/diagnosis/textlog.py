@@ -85,8 +85,16 @@ _NAMES_SET = re.compile(r"(?:train|training|val|valid|validation|dev)(?:\b|_)", 
 _ABBREVIATED_SET = re.compile(r"^(tr|va)(?=[\s_])", re.IGNORECASE)
 #: `Epoch 3`, `epoch: 3`, `[Epoch 3/10]`, or its short `ep 3` (not `ep=100`, a setting printed
 #: with the others: `Namespace(bs=32, ep=100)`; nor a count per epoch, `Expected batches per
-#: epoch: 312`, `steps/epoch: 100`).
-_EPOCH = re.compile(r"(?<!\bper\s)(?<!/)\b(?:epoch\b\s*[:#=]?|ep\b\s*[:#]?)\s*[\[(]?\s*(\d+)", re.IGNORECASE)
+#: epoch: 312`, `steps/epoch: 100`). LeRobot's step lines print `ep:40` (episodes) before
+#: `epch:1.01`: there `epch` counts the epochs, and a line's epoch is the whole part of it.
+_COUNT_PER = "".join(  # `steps/epoch: 100`, `s/epoch`; not `train/epoch: 3`, a metric's key
+    f"(?<!\\b{word}/)"
+    for word in ("step", "steps", "batch", "batches", "iter", "iters", "it", "samples", "s")
+)
+_EPOCH = re.compile(
+    r"(?<!\bper\s)" + _COUNT_PER + r"\b(?:epoch\b\s*[:#=]?|epch:|ep\b(?!.*\bepch:)\s*[:#]?)\s*[\[(]?\s*(\d+)",
+    re.IGNORECASE,
+)
 #: A cross-validation fold's number (`=== Training fold 2 ===`, `[Fold 2]`): a new fold is a new run.
 _FOLD = re.compile(r"\bfold\b\s*[:#=]?\s*(\d+)", re.IGNORECASE)
 #: A best-so-far value (`Best Valid accuracy: 61%`): not a curve.
