@@ -53,10 +53,9 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: (`co_005`). Batches `cp` to `cu`: a CSV whose last two rows come from other runs, one cell
 #: longer (`cq_002`, refused naming the line); a GAN's table set out with `|` (`cr_005`); ten
 #: autoencoders nested two levels down, by family and by run (`ct_008`); federated rounds saved as
-#: `[round, value]` pairs (`ct_011`). Batches `dc` to `df`: GANs (`dc_010`, `dd_002`); a CSV
-#: whose second header, with other columns, starts a run of one row (`dd_010`, refused naming the
-#: line).
-#: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
+#: `[round, value]` pairs (`ct_011`). Batches `dc` to `df`: GANs (`dc_010`, `dd_002`).
+#: (Read since they were scored: a run appended under a header with other columns (`dd_010`, its
+#: last run of one row read), `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
 #: and `rmse` without a `loss`, two training phases side by side, the tables of numbers without
@@ -109,7 +108,6 @@ REFUSED = (
     "ct_011.json",
     "dc_010.json",
     "dd_002.csv",
-    "dd_010.csv",
     "f_040.csv",
     "m_010.csv",
     "n_019.log",

@@ -43,6 +43,28 @@ def test_a_repeated_header_starts_a_new_run(tmp_path):
     assert "new runs start at line 5" in curves.notes[0]
 
 
+def test_a_header_with_other_columns_starts_a_new_run_read_under_it(tmp_path):
+    # A published log (dd_010): a segmentation script changed its columns and appended a run under
+    # a header of its own; its first cell was refused as "'epoch' is not a number".
+    path = tmp_path / "metrics.csv"
+    first = "epoch,train_loss,train_iou,val_loss,val_miou\n" + "".join(
+        f"{e},{1 / (e + 1):.3f},0.{e + 3},{1.1 / (e + 1):.3f},0.2\n" for e in range(4)
+    )
+    second = "epoch,train_loss,val_loss,val_miou,pixel_accuracy\n0,1.5,1.4,0.19,0.79\n1,1.2,1.1,0.25,0.81\n"
+    path.write_text(first + second)
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.5, 1.2] and "pixel_accuracy" in curves.values
+    assert curves.notes[0] == (
+        "the file holds runs appended one after another, the last under a header of its own with other "
+        "columns (line 6: 'epoch,train_loss,val_loss,val_miou,pixel_accuracy'); this is the last one "
+        "(lines 6–8)."
+    )
+    # A summary's header below the table (another first cell) is no run: refused naming its line.
+    path.write_text(first + "best_epoch,best_val_loss\n3,0.275\n")
+    with pytest.raises(ValueError, match="Line 6"):
+        read_curves(path)
+
+
 def test_runs_with_a_title_line_each_and_empty_separator_lines_are_split(tmp_path):
     # A hand-written log (published): a title line and the header before every trial, lines of
     # empty cells between them, and a trial that never ran.

@@ -407,7 +407,18 @@ def _read_csv(text: str, path: str, named: tuple[str, list[str]] | None = None) 
 
 
 def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, header: list[str]) -> LogFile:
-    """The rows after the header line `header_index` (-1: no header line, rows from line 1)."""
+    """The rows after the header line `header_index` (-1: no header line, rows from line 1); after
+    the last header line with other columns, when a run in another layout was appended."""
+    later = _later_header(lines, header_index, delimiter, header)
+    if later is not None:
+        index, cells = later
+        log = _read_table(lines, path, index, delimiter, cells)
+        log.notes[0] = (
+            f"the file holds runs appended one after another, the last under a header of its own with "
+            f"other columns (line {index + 1}: {lines[index].strip()[:60]!r}); this is the last one "
+            f"(lines {index + 1}–{len(lines)})."
+        )
+        return log
     notes = []
     if header_index > 0:
         skipped = "line 1" if header_index == 1 else f"lines 1–{header_index}"
@@ -427,6 +438,25 @@ def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, 
     own_numbers = "loss" not in (cell.strip() for cell in header)  # Keras's CSVLogger counts from 0
     epoch_list, counted = counted_from_zero(epoch_list, first_epoch, own_numbers=own_numbers)
     return LogFile(values, epoch_list, [*notes, *filter(None, [counted])])
+
+
+def _later_header(
+    lines: list[str], header_index: int, delimiter: str, header: list[str]
+) -> tuple[int, list[str]] | None:
+    """`(index, cells)` of the last line after the header that is a header itself, with other
+    cells but the same first one (a script that changed its columns appended a run to the file,
+    `epoch,loss,val_iou` after `epoch,loss,val_acc`), followed by a row; not a summary's header
+    (`best_epoch,best_val_loss`)."""
+    if header_index < 0:
+        return None
+    for index in range(len(lines) - 2, header_index, -1):
+        cells = [cell.strip() for cell in split_cells(lines[index], delimiter)]
+        if len(cells) < 2 or cells == header or cells[0] != header[0] or any(map(is_number, cells)):
+            continue
+        named = {keras_name(cell) for cell in cells} | set(keras_names(cells).values())
+        if ("epoch" in named or "loss" in named) and any(line.strip() for line in lines[index + 1 :]):
+            return index, cells
+    return None
 
 
 def _quoted_cells_joined(lines: list[str]) -> list[str]:
