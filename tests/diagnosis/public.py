@@ -53,7 +53,8 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: (`co_005`). Batches `cp` to `cu`: a CSV whose last two rows come from other runs, one cell
 #: longer (`cq_002`, refused naming the line); a GAN's table set out with `|` (`cr_005`); ten
 #: autoencoders nested two levels down, by family and by run (`ct_008`); federated rounds saved as
-#: `[round, value]` pairs (`ct_011`). Batches `dc` to `df`: GANs (`dc_010`, `dd_002`).
+#: `[round, value]` pairs (`ct_011`). Batches `dc` to `dh`: GANs (`dc_010`, `dd_002`, `dg_006`,
+#: `dg_015`).
 #: (Read since they were scored: a run appended under a header with other columns (`dd_010`, its
 #: last run of one row read), `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
@@ -108,6 +109,8 @@ REFUSED = (
     "ct_011.json",
     "dc_010.json",
     "dd_002.csv",
+    "dg_006.json",
+    "dg_015.json",
     "f_040.csv",
     "m_010.csv",
     "n_019.log",

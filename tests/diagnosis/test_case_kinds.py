@@ -463,6 +463,23 @@ def test_an_error_rate_of_100_percent_at_every_epoch_is_not_learning_though_the_
     assert "not_learning" not in diagnose({**good, "val_wer": [5230.0, 4100.0, 3000.0, 2500.0, 2050.0]}).kinds
 
 
+def test_a_validation_r2_never_above_0_is_not_learning():
+    # A published regression (dg_007, both readers: not learning, clear): its validation R² was
+    # -0.23 to -0.01 over 10 epochs, no better than predicting the targets' mean, while both
+    # losses sat at the targets' variance (1.33).
+    r2 = [-0.2323, -0.0098, -0.0196, -0.1077, -0.1156, -0.0468, -0.0151, -0.0174, -0.0128, -0.0372]
+    run = {
+        "loss": [1.924, 1.816, 1.49, 1.272, 1.354, 1.345, 1.32, 1.304, 1.538, 1.342],
+        "val_loss": [1.64, 1.344, 1.357, 1.475, 1.485, 1.393, 1.351, 1.354, 1.348, 1.381],
+        "val_r2": r2,
+    }
+    finding = diagnose(run).primary
+    assert finding.kind == "not_learning" and finding.evidence == {"metric": "val_r2", "best": -0.0151}
+    assert "val_r2 never got clearly above 0, what predicting the targets' mean scores" in finding.summary
+    # An R² that rose above 0.1 learned something.
+    assert "not_learning" not in diagnose({**run, "val_r2": [*r2[:7], 0.05, 0.12, 0.2]}).kinds
+
+
 def test_a_validation_iou_or_recall_of_0_at_every_epoch_is_not_learning_whatever_the_loss_did():
     # A published segmentation run: val_iou 0 at all 25 epochs (background predicted everywhere)
     # while both losses kept creeping down by growing surer of the background.

@@ -560,8 +560,16 @@ LATER_BATCHES = {
     "heldout107": (9, 13, 10),
     "heldout108": (4, 4, 4),
     "heldout109": (13, 20, 16),
+    # Batches `dg` and `dh`, collected after that and scored once before anything was revised on
+    # them, with the reader of the day (which had learned LeRobot's `epch`): 13/23 (12/23 with the
+    # rules and reader of the revision before). `dg` (20 JSON histories): 11/20. Then a first
+    # epoch sets no scale for a loss thrown down in one step (`dg_020`, a VAE's negative ELBO read
+    # diverged; both readers: healthy), and a validation R² never above 0 is not learning
+    # (`dg_007`, both readers: not learning, clear): 13/20. `dh` (3 printed logs): 2/3.
+    "heldout110": (13, 20, 15),
+    "heldout111": (2, 3, 2),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout109`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout111`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -583,9 +591,11 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (84/132 on the last eleven batches)")
+@pytest.mark.xfail(
+    strict=True, reason="95% is not reached on real logs (99/155 on the last thirteen batches)"
+)
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(99, 110))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(99, 112))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
@@ -696,7 +706,10 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_eighteen_know
     # (`df_004`): a summarizer's validation loss at 0.0082 at epoch 12 of 14, then 0.0087 and
     # 0.0095, up at every epoch since its low (a bump of 12% at epoch 11 came back before it) while
     # its ROUGE and BLEU were at their best at the last epoch. Allowing a climb up to 1.2 times
-    # such an earlier bump cleared it and lost two runs both readers call overfitting.
+    # such an earlier bump cleared it and lost two runs both readers call overfitting. Batches `dg`
+    # and `dh` added one, `diverged`, fixed in the same revision (`dg_020`: a VAE's negative ELBO
+    # from -0.40 in its first epoch to -21.9 in its second, then settled at -66; one value sets no
+    # scale for a loss thrown down in one step).
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -815,9 +828,14 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # Then batches `dc` to `df`, with the twenty-fifth revision's changes: eight more runs read
         # healthy are called healthy, with two more false still-improving notes among them; three
         # more read still improving (one noted), four read overfitting (none noted).
-        "still_improving": (24, 84, 53, 524),
-        "overfitting": (30, 87, 63, 524),
-        "unstable": (8, 34, 32, 524),
+        # Then batches `dg` and `dh`, with that revision's further changes: ten more runs read
+        # healthy are called healthy, with one more false still-improving note and one more false
+        # unstable note among them; one more read still improving (not noted), one read
+        # overfitting (not noted); one read unstable leaves the healthy verdicts (`t_001`, its R²
+        # below 0 throughout: not learning, the second reader's second label).
+        "still_improving": (24, 85, 54, 534),
+        "overfitting": (30, 88, 63, 534),
+        "unstable": (8, 33, 33, 534),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -2087,6 +2087,10 @@ def test_a_loss_falling_without_bound_below_zero_is_diverged():
     # however still it then lies (a variance collapsed onto a clamp).
     collapsed = [1.4, 1.1, 0.8, 0.2, -15, -120, -410, -600] + [-638.5 - 0.3 * i for i in range(22)]
     assert diagnose({"loss": collapsed, "val_loss": [v + 5 for v in collapsed]}).primary.kind == "diverged"
+    # A first epoch near zero sets no scale (a published VAE, dg_020: its negative ELBO at -0.40
+    # while its KL weight ramped up, then -21.9, settling at -66): no collapse.
+    elbo = [-0.4, -21.9, -22.3, -21.8, -24.5, -37.6, -50.0, -58.0] + [-64.0 - 0.02 * i for i in range(60)]
+    assert "diverged" not in diagnose({"loss": elbo, "val_loss": [v + 1.0 for v in elbo]}).kinds
 
 
 def test_a_last_epoch_back_above_the_start_is_diverged():

@@ -40,6 +40,9 @@ def improved(run: RunView, key: str | None) -> bool:
 
 #: Scores corrected for chance: 0 for a constant or a random prediction, 1 for a perfect one.
 _CHANCE_CORRECTED = re.compile(r"^(val_)?(\w+_)?(mcc|matthews\w*|kappa|cohen_?kappa)$")
+#: The coefficient of determination: 0 for predicting the targets' mean, 1 for a perfect fit, and
+#: unbounded below (worse than the mean).
+_R_SQUARED = re.compile(r"^(val_)?(\w+_)?(r2|r_2|r_squared|r2_score)$")
 
 
 def chance_corrected_at_zero(run: RunView, needed: int = 4) -> tuple[dict, str] | None:
@@ -76,6 +79,30 @@ def chance_corrected_at_zero(run: RunView, needed: int = 4) -> tuple[dict, str] 
                 "which points at labels or classes swapped between training and scoring."
             )
         return {"metric": name, "best": best}, summary
+    return _r_squared_at_zero(run, needed)
+
+
+def _r_squared_at_zero(run: RunView, needed: int) -> tuple[dict, str] | None:
+    """`(evidence, summary)` when a validation R² (the training one without validation), over at
+    least `needed` epochs, never got, smoothed, `not_learning_accuracy_margin` above 0: the
+    predictions were never better than the targets' mean (`dg_007`: -0.23 to -0.01 over 10
+    epochs while both losses sat at the targets' variance)."""
+    margin = run.thresholds.not_learning_accuracy_margin
+    for name in sorted(run.curves.values, key=lambda name: not name.startswith("val_")):
+        if (run.has_val and not name.startswith("val_")) or not _R_SQUARED.match(name.lower()):
+            continue
+        _, values = run.curves.series(name)
+        values = values[np.isfinite(values)]
+        if len(values) < needed or float(np.max(values)) > 1.0 + 1e-4:
+            continue  # too few epochs, or not a coefficient of determination (at most 1)
+        best = float(np.max(stats.median_smooth(values)))
+        if best >= margin:
+            continue
+        return {"metric": name, "best": best}, (
+            f"{name} never got clearly above 0, what predicting the targets' mean scores: at best "
+            f"{format_number(float(np.max(values)))} (smoothed {format_number(best)}, under "
+            f"{format_number(margin)})."
+        )
     return None
 
 
