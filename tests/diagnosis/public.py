@@ -54,9 +54,9 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: longer (`cq_002`, refused naming the line); a GAN's table set out with `|` (`cr_005`); ten
 #: autoencoders nested two levels down, by family and by run (`ct_008`); federated rounds saved as
 #: `[round, value]` pairs (`ct_011`). Batches `dc` to `dh`: GANs (`dc_010`, `dd_002`, `dg_006`,
-#: `dg_015`).
-#: (Read since they were scored: a run appended under a header with other columns (`dd_010`, its
-#: last run of one row read), `print(epoch, loss)` of a loss tensor (`bt_007`), a table
+#: `dg_015`); a CSV whose second header, with other columns, heads a run of one row (`dd_010`,
+#: refused naming the line: one row under a header is as likely a summary as a run).
+#: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
 #: and `rmse` without a `loss`, two training phases side by side, the tables of numbers without
@@ -109,6 +109,7 @@ REFUSED = (
     "ct_011.json",
     "dc_010.json",
     "dd_002.csv",
+    "dd_010.csv",
     "dg_006.json",
     "dg_015.json",
     "f_040.csv",

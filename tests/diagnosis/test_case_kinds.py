@@ -382,9 +382,15 @@ def test_a_validation_loss_of_exactly_0_at_every_epoch_is_suspicious():
     assert finding.kind == "suspicious_validation" and finding.evidence["epochs"] == 16
     assert "val_loss is exactly 0 at all 16 epochs while loss fell from 0.156 to 0.008" in finding.summary
     assert "EarlyStopping and ModelCheckpoint monitoring val_loss see nothing" in finding.advice
-    # A training loss that did not fall by half: not a model still learning (judged otherwise).
+    # A training loss that did not fall by half, near 0: not a model still learning (judged
+    # otherwise).
     flat = {"loss": [0.02 - 0.0001 * e for e in range(16)], "val_loss": [0.0] * 16}
     assert "suspicious_validation" not in diagnose(flat).kinds
+    # One that stayed far from 0 is no model exact on every validation sample (di_002: a
+    # placeholder 0.0 beside a binary cross-entropy of 0.33 -> 0.26).
+    placeholder = {"loss": [0.3261, 0.2824, 0.2703, 0.262, 0.2607], "val_loss": [0.0] * 5}
+    finding = diagnose(placeholder, loss="binary_crossentropy").primary
+    assert finding.kind == "suspicious_validation" and "loss fell from 0.3261 to 0.2607" in finding.summary
     # A validation loss that reaches 0 later is a model that learned the set.
     later = {"loss": loss, "val_loss": [0.3, 0.1, *[0.0] * 14]}
     assert diagnose(later).primary.evidence.get("epochs") != 16
@@ -458,7 +464,7 @@ def test_an_error_rate_of_100_percent_at_every_epoch_is_not_learning_though_the_
     # One epoch under 100% is a unit right: no such evidence. Nor is a good rate logged in
     # percent (8.1% → 3.9%), or a count of errors.
     assert "not_learning" not in diagnose({**ctc, "val_cer": [2.637, 2.637, 1.0, 0.97, 1.0]}).kinds
-    good = {**ctc, "val_loss": [11.7, 9.0, 7.0, 6.0, 5.5], "val_cer": [8.1, 6.5, 5.0, 4.4, 3.9]}
+    good = {**ctc, "val_loss": [11.7, 9.0, 7.0, 6.0, 5.5], "val_cer": [60.0, 12.0, 4.0, 2.0, 1.0]}
     assert "not_learning" not in diagnose({**good, "val_wer": [19.0, 15.0, 12.0, 11.0, 10.2]}).kinds
     assert "not_learning" not in diagnose({**good, "val_wer": [5230.0, 4100.0, 3000.0, 2500.0, 2050.0]}).kinds
 
@@ -476,8 +482,15 @@ def test_a_validation_r2_never_above_0_is_not_learning():
     finding = diagnose(run).primary
     assert finding.kind == "not_learning" and finding.evidence == {"metric": "val_r2", "best": -0.0151}
     assert "val_r2 never got clearly above 0, what predicting the targets' mean scores" in finding.summary
-    # An R² that rose above 0.1 learned something.
+    # An R² that rose above 0.1 learned something; so did one still climbing at the end (-3 to
+    # 0.085), or a model's other output; a loss named after it is no R² (a review's cases).
     assert "not_learning" not in diagnose({**run, "val_r2": [*r2[:7], 0.05, 0.12, 0.2]}).kinds
+    falling = [4 * 0.9**e for e in range(10)]
+    rising = {"loss": [v * 0.9 for v in falling], "val_loss": falling, "val_r2": [1 - v for v in falling]}
+    assert "not_learning" not in diagnose(rising).kinds
+    assert "not_learning" not in diagnose({**run, "val_a_r2": [0.3 + 0.06 * e for e in range(10)]}).kinds
+    small = [0.08 * 0.8**e for e in range(10)]
+    assert "not_learning" not in diagnose({"loss": small, "val_loss": small, "val_loss_r2": small}).kinds
 
 
 def test_a_validation_iou_or_recall_of_0_at_every_epoch_is_not_learning_whatever_the_loss_did():

@@ -59,10 +59,18 @@ def test_a_header_with_other_columns_starts_a_new_run_read_under_it(tmp_path):
         "columns (line 6: 'epoch,train_loss,val_loss,val_miou,pixel_accuracy'); this is the last one "
         "(lines 6–8)."
     )
-    # A summary's header below the table (another first cell) is no run: refused naming its line.
-    path.write_text(first + "best_epoch,best_val_loss\n3,0.275\n")
-    with pytest.raises(ValueError, match="Line 6"):
-        read_curves(path)
+    # A summary's header below the table (another first cell), a test set's (no training loss), a
+    # validation table after the training one, or one row under a new header: no run, refused
+    # naming the line (a review's cases).
+    for tail in (
+        "best_epoch,best_val_loss\n3,0.275\n",
+        "epoch,test_loss,test_acc\n3,0.25,0.91\n4,0.24,0.92\n",
+        "epoch,val_loss,val_acc\n0,1.2,0.5\n1,0.9,0.6\n",
+        "epoch,train_loss,val_loss,val_miou\n0,1.5,1.4,0.19\n",
+    ):
+        path.write_text(first + tail)
+        with pytest.raises(ValueError, match="Line 6"):
+            read_curves(path)
 
 
 def test_runs_with_a_title_line_each_and_empty_separator_lines_are_split(tmp_path):
@@ -2821,6 +2829,13 @@ def test_printed_epochs_and_loss_tensors_are_read_as_the_training_loss(tmp_path)
         "their grad_fn, MseLossBackward, names a loss."
     )
     assert diagnose(path).epochs == 6
+    # A binary cross-entropy's tensor names no "Loss", and is read too.
+    path.write_text("\n".join(line.replace("MseLoss", "BinaryCrossEntropyWithLogits") for line in lines))
+    assert read_curves(path).values["loss"].tolist()[0] == 0.4
+    # A line with a second number (`print(epoch, loss, val_loss)`) is not read as one loss alone.
+    path.write_text("\n".join(f"{line} tensor(0.3)" for line in lines))
+    with pytest.raises(ValueError, match="No header row"):
+        read_curves(path)
     # A tensor that no loss made (an output, a weight), or epochs that do not count up, is not read so.
     path.write_text("\n".join(line.replace("MseLoss", "Addmm") for line in lines))
     with pytest.raises(ValueError, match="No header row"):

@@ -568,8 +568,13 @@ LATER_BATCHES = {
     # (`dg_007`, both readers: not learning, clear): 13/20. `dh` (3 printed logs): 2/3.
     "heldout110": (13, 20, 15),
     "heldout111": (2, 3, 2),
+    # Batch `di` (20 JSON histories), collected after that and scored once before anything was
+    # revised on it: 14/20 (14/20 with the rules and reader of the twenty-fourth revision). Then a
+    # validation loss of exactly 0 at every epoch beside a training loss that never got under 0.1
+    # measures nothing (`di_002`, a placeholder; both readers: suspicious_validation): 15/20.
+    "heldout112": (15, 20, 18),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout111`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout112`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -592,10 +597,10 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
 
 
 @pytest.mark.xfail(
-    strict=True, reason="95% is not reached on real logs (99/155 on the last thirteen batches)"
+    strict=True, reason="95% is not reached on real logs (114/175 on the last fourteen batches)"
 )
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(99, 112))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(99, 113))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
@@ -833,9 +838,13 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # unstable note among them; one more read still improving (not noted), one read
         # overfitting (not noted); one read unstable leaves the healthy verdicts (`t_001`, its R²
         # below 0 throughout: not learning, the second reader's second label).
-        "still_improving": (24, 85, 54, 534),
-        "overfitting": (30, 88, 63, 534),
-        "unstable": (8, 33, 33, 534),
+        # Then batch `di`, with a validation loss of exactly 0 beside a training loss far from 0
+        # suspicious: six more runs read healthy are called healthy, with one more false
+        # still-improving note and one more false unstable note among them; one more read still
+        # improving (noted), two read overfitting (one noted).
+        "still_improving": (25, 86, 55, 540),
+        "overfitting": (31, 90, 63, 540),
+        "unstable": (8, 33, 34, 540),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

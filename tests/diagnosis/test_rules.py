@@ -2091,6 +2091,9 @@ def test_a_loss_falling_without_bound_below_zero_is_diverged():
     # while its KL weight ramped up, then -21.9, settling at -66): no collapse.
     elbo = [-0.4, -21.9, -22.3, -21.8, -24.5, -37.6, -50.0, -58.0] + [-64.0 - 0.02 * i for i in range(60)]
     assert "diverged" not in diagnose({"loss": elbo, "val_loss": [v + 1.0 for v in elbo]}).kinds
+    # A positive loss thrown through zero at its second epoch collapsed (a review's case).
+    thrown = [1.4, -15.0] + [-15.0 - 0.01 * i for i in range(10)]
+    assert diagnose({"loss": thrown}).primary.kind == "diverged"
 
 
 def test_a_last_epoch_back_above_the_start_is_diverged():

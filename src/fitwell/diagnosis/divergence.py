@@ -88,11 +88,15 @@ def _unbounded_below(run: RunView) -> Finding | None:
 def _collapsed(loss: np.ndarray, spike: float) -> bool:
     """Whether one epoch's fall exceeded `spike` times every value before it (0.2 to -15 after a
     start at 1.4): a loss thrown orders of magnitude down in one step, however still it lies after
-    (a variance collapsed onto a clamp). Not the first step: one value sets no scale (a VAE's
-    negative ELBO at -0.40 in its first epoch, its KL weight ramping up, then -21.9, `dg_020`)."""
+    (a variance collapsed onto a clamp). Not the first step from a first value already below zero:
+    one value there sets no scale (a VAE's negative ELBO at -0.40 in its first epoch, its KL
+    weight ramping up, then -21.9, `dg_020`); a positive loss thrown through zero at once is."""
     scale = np.maximum.accumulate(np.abs(loss))[:-1]
     falls = loss[:-1] - loss[1:]
-    return bool(np.any((falls > spike * np.maximum(scale, 1e-12))[1:]))
+    collapses = falls > spike * np.maximum(scale, 1e-12)
+    if len(collapses) and float(loss[0]) < 0:
+        collapses[0] = False
+    return bool(np.any(collapses))
 
 
 def _non_finite(run: RunView, position: int, nan_batch: int | None) -> Finding:

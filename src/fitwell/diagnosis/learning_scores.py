@@ -41,8 +41,8 @@ def improved(run: RunView, key: str | None) -> bool:
 #: Scores corrected for chance: 0 for a constant or a random prediction, 1 for a perfect one.
 _CHANCE_CORRECTED = re.compile(r"^(val_)?(\w+_)?(mcc|matthews\w*|kappa|cohen_?kappa)$")
 #: The coefficient of determination: 0 for predicting the targets' mean, 1 for a perfect fit, and
-#: unbounded below (worse than the mean).
-_R_SQUARED = re.compile(r"^(val_)?(\w+_)?(r2|r_2|r_squared|r2_score)$")
+#: unbounded below (worse than the mean); not a loss named after it (`val_loss_r2`).
+_R_SQUARED = re.compile(r"^(val_)?(?!\w*(?:loss|mse|mae|err))(\w+_)?(r2|r_2|r_squared?|r2_?score)$")
 
 
 def chance_corrected_at_zero(run: RunView, needed: int = 4) -> tuple[dict, str] | None:
@@ -83,21 +83,31 @@ def chance_corrected_at_zero(run: RunView, needed: int = 4) -> tuple[dict, str] 
 
 
 def _r_squared_at_zero(run: RunView, needed: int) -> tuple[dict, str] | None:
-    """`(evidence, summary)` when a validation R² (the training one without validation), over at
-    least `needed` epochs, never got, smoothed, `not_learning_accuracy_margin` above 0: the
-    predictions were never better than the targets' mean (`dg_007`: -0.23 to -0.01 over 10
-    epochs while both losses sat at the targets' variance)."""
+    """`(evidence, summary)` when every validation R² (the training ones without validation; one
+    per output of a model with several), over at least `needed` epochs, never got, smoothed,
+    `not_learning_accuracy_margin` above 0, and was no longer rising over the last third of the
+    run (by half that margin over its best before): the predictions were never better than the
+    targets' mean (`dg_007`: -0.23 to -0.01 over 10 epochs while both losses sat at the targets'
+    variance). An R² climbing from -3 to 0.08 at the end is a model still learning."""
     margin = run.thresholds.not_learning_accuracy_margin
-    for name in sorted(run.curves.values, key=lambda name: not name.startswith("val_")):
-        if (run.has_val and not name.startswith("val_")) or not _R_SQUARED.match(name.lower()):
-            continue
+    names = [
+        name
+        for name in sorted(run.curves.values, key=lambda name: not name.startswith("val_"))
+        if _R_SQUARED.match(name.lower()) and (name.startswith("val_") or not run.has_val)
+    ]
+    found = None
+    for name in names:
         _, values = run.curves.series(name)
         values = values[np.isfinite(values)]
         if len(values) < needed or float(np.max(values)) > 1.0 + 1e-4:
             continue  # too few epochs, or not a coefficient of determination (at most 1)
-        best = float(np.max(stats.median_smooth(values)))
-        if best >= margin:
-            continue
+        smooth = stats.median_smooth(values)
+        best, late = float(np.max(smooth)), len(values) - max(1, len(values) // 3)
+        if best >= margin or float(np.max(smooth[late:])) > float(np.max(smooth[:late])) + margin / 2:
+            return None  # one output learned, or the score is still rising
+        found = found or (name, values, best)
+    if found is not None:
+        name, values, best = found
         return {"metric": name, "best": best}, (
             f"{name} never got clearly above 0, what predicting the targets' mean scores: at best "
             f"{format_number(float(np.max(values)))} (smoothed {format_number(best)}, under "
@@ -206,10 +216,11 @@ def every_output_wrong(run: RunView, needed: int = 4) -> tuple[dict, str] | None
 
 
 def _never_under_all_wrong(values: np.ndarray) -> bool:
-    """Whether an error rate was at best exactly 100% (1.0 as a fraction, 100 in percent): a rate
-    over 100% counts insertions on top of every unit wrong. A rate whose best is anything else
-    (3.9 in percent, a count of errors) says nothing of the kind."""
-    return float(np.min(values)) in (1.0, 100.0)
+    """Whether an error rate was at best exactly 100%: 1.0 as a fraction, or 100 in percent (a rate
+    above 10 at some epoch is in percent); a rate over 100% counts insertions on top of every
+    unit wrong. A rate whose best is anything else (3.9 in percent, 1.0 in percent after 60, a
+    count of errors) says nothing of the kind."""
+    return float(np.min(values)) == (100.0 if float(np.max(values)) > 10 else 1.0)
 
 
 def _as_rate(value: float) -> str:

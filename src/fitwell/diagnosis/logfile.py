@@ -443,20 +443,37 @@ def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, 
 def _later_header(
     lines: list[str], header_index: int, delimiter: str, header: list[str]
 ) -> tuple[int, list[str]] | None:
-    """`(index, cells)` of the last line after the header that is a header itself, with other
-    cells but the same first one (a script that changed its columns appended a run to the file,
-    `epoch,loss,val_iou` after `epoch,loss,val_acc`), followed by a row; not a summary's header
-    (`best_epoch,best_val_loss`)."""
+    """`(index, cells)` of the last header line of a run appended after the header, when some header
+    line after it has other cells (a script that changed its columns appended a run to the file,
+    `epoch,loss,val_iou` after `epoch,loss,val_acc`): one with the same first cell, a training
+    loss, and at least two rows under it that start with a number. Not a summary's or a test
+    set's header (`best_epoch,best_val_loss`, `epoch,test_loss`), nor a validation table after a
+    training one, nor a header written before every row (pandas' `to_csv(mode="a")` each
+    epoch): those are refused naming their line, as before."""
     if header_index < 0:
         return None
-    for index in range(len(lines) - 2, header_index, -1):
-        cells = [cell.strip() for cell in split_cells(lines[index], delimiter)]
-        if len(cells) < 2 or cells == header or cells[0] != header[0] or any(map(is_number, cells)):
-            continue
-        named = {keras_name(cell) for cell in cells} | set(keras_names(cells).values())
-        if ("epoch" in named or "loss" in named) and any(line.strip() for line in lines[index + 1 :]):
-            return index, cells
-    return None
+    headers = [
+        index
+        for index in range(header_index + 1, len(lines))
+        if _heads_a_run(split_cells(lines[index], delimiter), header, lines[index + 1 : index + 3], delimiter)
+    ]
+    changed = any(
+        [cell.strip() for cell in split_cells(lines[index], delimiter)] != header for index in headers
+    )
+    if not headers or not changed:
+        return None
+    last = headers[-1]
+    return last, [cell.strip() for cell in split_cells(lines[last], delimiter)]
+
+
+def _heads_a_run(cells: list[str], header: list[str], below: list[str], delimiter: str) -> bool:
+    cells = [cell.strip() for cell in cells]
+    if len(cells) < 2 or cells[0] != header[0] or any(map(is_number, cells)):
+        return False
+    if "loss" not in {keras_name(cell) for cell in cells}:
+        return False  # no training loss: a test set's, a validation table's, a summary's header
+    firsts = [split_cells(line, delimiter)[0].strip() for line in below if line.strip()]
+    return len(firsts) == 2 and all(map(is_number, firsts))
 
 
 def _quoted_cells_joined(lines: list[str]) -> list[str]:

@@ -394,16 +394,17 @@ def _merged(record: dict[str, float], pairs: dict[str, float]) -> dict[str, floa
 #: `print(epoch, loss)` of a loss tensor: `12 tensor(0.0137, device='cuda:0',
 #: grad_fn=<MseLossBackward0>)`; its `grad_fn` names the loss that made it.
 _EPOCH_AND_LOSS_TENSOR = re.compile(
-    r"\s*(\d+)[\s,:]+tensor\(\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf)\b"
-    r"[^()]*grad_fn=<(\w*Loss\w*?)Backward\d*>\)"
+    r"\s*(\d+)[\s,:]+tensor\(\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?nan|[-+]?inf)\b"
+    r"[^()]*grad_fn=<(\w*(?:Loss|CrossEntropy|KlDiv)\w*?)Backward\d*>\)\d*\s*$"
 )
 
 
 def printed_loss_tensors(lines: list[str]) -> tuple[list[float], list[int], str] | None:
     """`(losses, epochs, note)` when every line (blank ones aside, at least 3) prints an epoch and a
     loss tensor, `print(epoch, loss)` in a loop: the tensor's `grad_fn` (`MseLossBackward0`)
-    says it is a loss, and the epochs count up one at a time; else None. Text after the tensor
-    (a count printed on the last line without a line break) is left out.
+    says it is a loss, and the epochs count up one at a time; else None. Digits run onto the
+    tensor (a count printed on the last line without a line break) are left out; a line with more
+    after it (`print(epoch, loss, val_loss)`) is no such line: the file is not read so.
 
     Example:
         >>> lines = [f"{e} tensor({1 / (e + 1):.4f}, grad_fn=<NllLossBackward0>)" for e in range(3)]
