@@ -4,14 +4,17 @@ A log that a script appends to keeps every run it was given: runs appended one a
 (the epoch count starts again), one-epoch `fit()` calls in a loop (every row at epoch 0), a run
 resumed from checkpoints (the count goes back, but not to the first epoch, and the loss carries
 on), or runs written into the file at the same time (their epoch numbers interleave). The run a
-user asks about is the last one (or the resumed run, whole); the notes say which rows it is.
+user asks about is the last one (or the resumed run, whole); the notes say which rows it is. A
+script that changed what it logs appends its run under a header of its own (`later_header`).
 """
 
 from __future__ import annotations
 
 from fitwell.diagnosis.column_names import keras_name
+from fitwell.diagnosis.table_layouts import is_number
+from fitwell.diagnosis.table_rows import split_cells
 
-__all__ = ["interleaved_runs", "last_run", "resumed_run"]
+__all__ = ["interleaved_runs", "last_run", "later_header", "resumed_run"]
 
 
 def last_run(
@@ -157,3 +160,39 @@ def _carries_on(loss: list[float | None] | None, before: int, after: int) -> boo
         return True
     low, high = sorted((abs(loss[before]), abs(loss[after])))
     return high <= 2.0 * low
+
+
+def later_header(
+    lines: list[str], header_index: int, delimiter: str, header: list[str]
+) -> tuple[int, list[str]] | None:
+    """`(index, cells)` of the last header line of a run appended after the header, when some header
+    line after it has other cells (a script that changed its columns appended a run to the file,
+    `epoch,loss,val_iou` after `epoch,loss,val_acc`): one with the same first cell, a training
+    loss, and at least two rows under it that start with a number. Not a summary's or a test
+    set's header (`best_epoch,best_val_loss`, `epoch,test_loss`), nor a validation table after a
+    training one, nor a header written before every row (pandas' `to_csv(mode="a")` each
+    epoch): those are refused naming their line, as before."""
+    if header_index < 0:
+        return None
+    headers = [
+        index
+        for index in range(header_index + 1, len(lines))
+        if _heads_a_run(split_cells(lines[index], delimiter), header, lines[index + 1 : index + 3], delimiter)
+    ]
+    changed = any(
+        [cell.strip() for cell in split_cells(lines[index], delimiter)] != header for index in headers
+    )
+    if not headers or not changed:
+        return None
+    last = headers[-1]
+    return last, [cell.strip() for cell in split_cells(lines[last], delimiter)]
+
+
+def _heads_a_run(cells: list[str], header: list[str], below: list[str], delimiter: str) -> bool:
+    cells = [cell.strip() for cell in cells]
+    if len(cells) < 2 or cells[0] != header[0] or any(map(is_number, cells)):
+        return False
+    if "loss" not in {keras_name(cell) for cell in cells}:
+        return False  # no training loss: a test set's, a validation table's, a summary's header
+    firsts = [split_cells(line, delimiter)[0].strip() for line in below if line.strip()]
+    return len(firsts) == 2 and all(map(is_number, firsts))

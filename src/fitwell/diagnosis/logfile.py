@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fitwell.diagnosis.aligned_table import aligned_table, has_log_prefix
-from fitwell.diagnosis.appended_runs import last_run
+from fitwell.diagnosis.appended_runs import last_run, later_header
 from fitwell.diagnosis.column_names import keras_name, keras_named, keras_names
 from fitwell.diagnosis.column_values import with_values, without_per_sample_or_step
 from fitwell.diagnosis.jsonlog import (
@@ -409,7 +409,7 @@ def _read_csv(text: str, path: str, named: tuple[str, list[str]] | None = None) 
 def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, header: list[str]) -> LogFile:
     """The rows after the header line `header_index` (-1: no header line, rows from line 1); after
     the last header line with other columns, when a run in another layout was appended."""
-    later = _later_header(lines, header_index, delimiter, header)
+    later = later_header(lines, header_index, delimiter, header)
     if later is not None:
         index, cells = later
         log = _read_table(lines, path, index, delimiter, cells)
@@ -438,42 +438,6 @@ def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, 
     own_numbers = "loss" not in (cell.strip() for cell in header)  # Keras's CSVLogger counts from 0
     epoch_list, counted = counted_from_zero(epoch_list, first_epoch, own_numbers=own_numbers)
     return LogFile(values, epoch_list, [*notes, *filter(None, [counted])])
-
-
-def _later_header(
-    lines: list[str], header_index: int, delimiter: str, header: list[str]
-) -> tuple[int, list[str]] | None:
-    """`(index, cells)` of the last header line of a run appended after the header, when some header
-    line after it has other cells (a script that changed its columns appended a run to the file,
-    `epoch,loss,val_iou` after `epoch,loss,val_acc`): one with the same first cell, a training
-    loss, and at least two rows under it that start with a number. Not a summary's or a test
-    set's header (`best_epoch,best_val_loss`, `epoch,test_loss`), nor a validation table after a
-    training one, nor a header written before every row (pandas' `to_csv(mode="a")` each
-    epoch): those are refused naming their line, as before."""
-    if header_index < 0:
-        return None
-    headers = [
-        index
-        for index in range(header_index + 1, len(lines))
-        if _heads_a_run(split_cells(lines[index], delimiter), header, lines[index + 1 : index + 3], delimiter)
-    ]
-    changed = any(
-        [cell.strip() for cell in split_cells(lines[index], delimiter)] != header for index in headers
-    )
-    if not headers or not changed:
-        return None
-    last = headers[-1]
-    return last, [cell.strip() for cell in split_cells(lines[last], delimiter)]
-
-
-def _heads_a_run(cells: list[str], header: list[str], below: list[str], delimiter: str) -> bool:
-    cells = [cell.strip() for cell in cells]
-    if len(cells) < 2 or cells[0] != header[0] or any(map(is_number, cells)):
-        return False
-    if "loss" not in {keras_name(cell) for cell in cells}:
-        return False  # no training loss: a test set's, a validation table's, a summary's header
-    firsts = [split_cells(line, delimiter)[0].strip() for line in below if line.strip()]
-    return len(firsts) == 2 and all(map(is_number, firsts))
 
 
 def _quoted_cells_joined(lines: list[str]) -> list[str]:
