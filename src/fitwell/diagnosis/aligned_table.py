@@ -81,17 +81,17 @@ def _headers(line: str, row: str | None) -> list[list[str]]:
     spaces; or, when names hold a space themselves, by two spaces or more (`Epoch    Train Loss
     Val Acc (%)`); or cut where the cells of the `row` under it start, for a table printed with
     fixed widths whose names run into each other (`Train Recall Val Loss`)."""
+    gaps, cut = _WIDE_GAP.split(line.strip()), _cut_at_cells(line, row)
+    if len(cut) < len(gaps):
+        cut = []  # cut at a row that left cells out: fewer names than the wide gaps give
     found = []
-    for header in (line.split(), _WIDE_GAP.split(line.strip()), _cut_at_cells(line, row)):
+    for header in (line.split(), gaps, cut):
         names = {keras_name(name) for name in header}
         # A number, or a name that starts with a digit (`Epoch 1/8`, a message), names no column.
         numbered = any(is_number(word) or word[:1].isdigit() for name in header for word in name.split())
         if len(header) >= 2 and not numbered and names & {"epoch", "loss"} and header not in found:
             found.append(header)
     width = len(_numbers(row)) if row is not None else 0
-    cut, gaps = _cut_at_cells(line, row), _WIDE_GAP.split(line.strip())
-    if cut in found and len(cut) < len(gaps):
-        found.remove(cut)  # cut at a row that left cells out: fewer names than the wide gaps give
     return sorted(found, key=lambda header: len(header) != width)  # a name for every cell first
 
 
