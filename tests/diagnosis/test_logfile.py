@@ -2845,6 +2845,23 @@ def test_printed_epochs_and_loss_tensors_are_read_as_the_training_loss(tmp_path)
         read_curves(path)
 
 
+def test_metrics_nan_at_every_epoch_are_left_out_with_a_note(tmp_path):
+    # A published log (dj_006): every validation score NaN at every epoch (an empty validation set)
+    # was left out without a word.
+    path = tmp_path / "history.json"
+    nan = [float("nan")] * 4
+    path.write_text(json.dumps({"train_loss": [0.66, 0.37, 0.33, 0.29], "val_dice": nan, "val_sens": nan}))
+    curves = read_curves(path)
+    assert list(curves.values) == ["loss"]
+    assert curves.notes[-1] == (
+        "left out 'val_dice', 'val_sens': NaN at every epoch (an empty validation set gives NaN: then the "
+        "validation measured nothing)."
+    )
+    # A training metric NaN throughout is named without the validation's reason.
+    curves = read_curves({"loss": [0.66, 0.37, 0.33, 0.29], "mae": nan})
+    assert curves.notes == ("left out 'mae': NaN at every epoch.",)
+
+
 def test_a_quoted_cell_over_several_lines_stays_in_its_row(tmp_path):
     # A published log (cg_012): a confusion matrix printed into a cell by the csv module, which
     # quotes it and keeps its line breaks. Each of its lines was read as a torn row.

@@ -573,8 +573,11 @@ LATER_BATCHES = {
     # validation loss of exactly 0 at every epoch beside a training loss that never got under 0.1
     # measures nothing (`di_002`, a placeholder; both readers: suspicious_validation): 15/20.
     "heldout112": (15, 20, 18),
+    # Batch `dj` (10 JSON histories, collected last, scored once): 7/10 (7/10 with the rules and
+    # reader of the twenty-fourth revision); all 4 clear.
+    "heldout113": (7, 10, 8),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout112`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout113`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -597,10 +600,10 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
 
 
 @pytest.mark.xfail(
-    strict=True, reason="95% is not reached on real logs (114/175 on the last fourteen batches)"
+    strict=True, reason="95% is not reached on real logs (121/185 on the last fifteen batches)"
 )
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(99, 113))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(99, 114))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
@@ -842,9 +845,11 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # suspicious: six more runs read healthy are called healthy, with one more false
         # still-improving note and one more false unstable note among them; one more read still
         # improving (noted), two read overfitting (one noted).
-        "still_improving": (25, 86, 55, 540),
-        "overfitting": (31, 90, 63, 540),
-        "unstable": (8, 33, 34, 540),
+        # Then batch `dj` (not revised on): two more runs read healthy are called healthy, with one
+        # more false unstable note among them; one more read overfitting (not noted).
+        "still_improving": (25, 86, 55, 542),
+        "overfitting": (31, 91, 63, 542),
+        "unstable": (8, 33, 35, 542),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

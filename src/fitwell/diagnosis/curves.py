@@ -136,7 +136,8 @@ def _read_any(run: Any, columns: Sequence[str] | None = None) -> Curves:
     if isinstance(run, Mapping):
         lists, notes = _keras_named(dict(run))
         epochs, notes = _counted_from_zero(lists.pop("epoch", None), notes)
-        return replace(_from_lists(lists, epochs, source="dict"), notes=notes)
+        curves = _from_lists(lists, epochs, source="dict")
+        return replace(curves, notes=(*notes, *curves.notes))
     raise TypeError(
         "diagnose() reads a History, a dict of per-epoch lists, a pandas DataFrame or the path of a "
         f"CSVLogger file. Received: an object of type {type(run).__name__}. For Keras, pass "
@@ -153,12 +154,13 @@ def _from_frame(frame: Any) -> Curves:
     records = frame_records(columns)
     if records is not None:
         log = read_step_log(records, [])
-        return replace(_from_lists(log.columns, log.epochs, source="DataFrame"), notes=tuple(log.notes))
+        curves = _from_lists(log.columns, log.epochs, source="DataFrame")
+        return replace(curves, notes=(*log.notes, *curves.notes))
     merged: list[str] = []
     lists, notes = _keras_named(columns_one_row_per_epoch(columns, merged))
     epochs, notes = _counted_from_zero(lists.pop("epoch", None), notes)
     curves = _from_lists(lists, epochs, source="DataFrame", nan_means_missing=True)
-    return replace(curves, notes=(*merged, *notes))
+    return replace(curves, notes=(*merged, *notes, *curves.notes))
 
 
 def _read_path(path: str, columns: Sequence[str] | None) -> Curves:
@@ -178,7 +180,7 @@ def _read_path(path: str, columns: Sequence[str] | None) -> Curves:
         curves = _from_lists(log.columns, log.epochs, source=path)
     else:
         curves = _from_columns(log.columns, log.epochs, source=path)
-    return replace(curves, notes=tuple(log.notes))
+    return replace(curves, notes=(*log.notes, *curves.notes))
 
 
 def _only_epochs_with_a_training_loss(curves: Curves) -> Curves:
@@ -460,6 +462,7 @@ def _from_columns(columns: dict[str, list[float | None]], epochs: list[int] | No
         )
     values: dict[str, np.ndarray] = {}
     recorded: dict[str, np.ndarray] = {}
+    all_nan = []  # metrics that hold NaN at every epoch
     for key, column in columns.items():
         if key in _NOT_CURVES:
             continue  # bookkeeping (a table's `step` or `time` column), not a curve
@@ -470,6 +473,8 @@ def _from_columns(columns: dict[str, list[float | None]], epochs: list[int] | No
         if key not in ("loss", "val_loss"):  # a NaN metric (a logger's placeholder) is not a value
             mask &= np.array([value is None or not math.isnan(value) for value in aligned], dtype=bool)
         if not mask.any():
+            if all(value is not None for value in aligned):
+                all_nan.append(key)
             continue  # e.g. Keras's CSVLogger reserves val_ columns filled with NA
         values[key] = np.array([np.nan if value is None else value for value in aligned], dtype=np.float64)
         recorded[key] = mask
@@ -479,7 +484,13 @@ def _from_columns(columns: dict[str, list[float | None]], epochs: list[int] | No
             "null. Pass the training loss of each epoch (history.history['loss'])."
         )
     epoch_axis = np.arange(n) if epochs is None or len(epochs) != n else np.asarray(epochs, dtype=np.int64)
-    return Curves(epochs=epoch_axis, values=values, recorded=recorded)
+    notes = ()
+    if all_nan:
+        why = ""
+        if all(key.startswith("val_") for key in all_nan) and bool(np.all(np.isfinite(values["loss"]))):
+            why = " (an empty validation set gives NaN: then the validation measured nothing)"
+        notes = (f"left out {', '.join(repr(key) for key in all_nan)}: NaN at every epoch{why}.",)
+    return Curves(epochs=epoch_axis, values=values, recorded=recorded, notes=notes)
 
 
 def _align(column: list[float | None], n: int, key: str) -> list[float | None]:
