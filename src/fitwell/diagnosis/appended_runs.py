@@ -174,22 +174,19 @@ def later_header(
     epoch): those are refused naming their line, as before."""
     if header_index < 0:
         return None
-    headers = [
-        index
-        for index in range(header_index + 1, len(lines))
-        if _heads_a_run(split_cells(lines[index], delimiter), header, lines[index + 1 : index + 3], delimiter)
-    ]
-    changed = any(
-        [cell.strip() for cell in split_cells(lines[index], delimiter)] != header for index in headers
-    )
-    if not headers or not changed:
-        return None
-    last = headers[-1]
-    return last, [cell.strip() for cell in split_cells(lines[last], delimiter)]
+    runs = []
+    for index in range(header_index + 1, len(lines)):
+        cells = [cell.strip() for cell in split_cells(lines[index], delimiter)]
+        if _heads_a_run(cells, header, lines[index + 1 : index + 3], delimiter):
+            runs.append((index, cells))
+    if not any(cells != header for _, cells in runs):
+        return None  # none, or the same header repeated: `last_run` splits those runs
+    return runs[-1]
 
 
 def _heads_a_run(cells: list[str], header: list[str], below: list[str], delimiter: str) -> bool:
-    cells = [cell.strip() for cell in cells]
+    """Whether a line's `cells` head a run: the header's first name, a training loss, no number, and
+    two rows `below` that start with a number."""
     if len(cells) < 2 or cells[0] != header[0] or any(map(is_number, cells)):
         return False
     if "loss" not in {keras_name(cell) for cell in cells}:

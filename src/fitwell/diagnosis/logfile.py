@@ -413,7 +413,7 @@ def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, 
     if later is not None:
         index, cells = later
         log = _read_table(lines, path, index, delimiter, cells)
-        log.notes[0] = (
+        log.notes[0] = (  # in place of "skipped lines 1–N before the header": the runs before it
             f"the file holds runs appended one after another, the last under a header of its own with "
             f"other columns (line {index + 1}: {lines[index].strip()[:60]!r}); this is the last one "
             f"(lines {index + 1}–{len(lines)})."
