@@ -2854,8 +2854,8 @@ def test_metrics_nan_at_every_epoch_are_left_out_with_a_note(tmp_path):
     curves = read_curves(path)
     assert list(curves.values) == ["loss"]
     assert curves.notes[-1] == (
-        "left out 'val_dice', 'val_sens': NaN at every epoch (an empty validation set gives NaN: then the "
-        "validation measured nothing)."
+        "left out 'val_dice', 'val_sens': NaN at every epoch (a validation set that is empty, or holds one "
+        "class, gives NaN: then the score measured nothing)."
     )
     # A training metric NaN throughout is named without the validation's reason.
     curves = read_curves({"loss": [0.66, 0.37, 0.33, 0.29], "mae": nan})

@@ -488,7 +488,10 @@ def _from_columns(columns: dict[str, list[float | None]], epochs: list[int] | No
     if all_nan:
         why = ""
         if all(key.startswith("val_") for key in all_nan) and bool(np.all(np.isfinite(values["loss"]))):
-            why = " (an empty validation set gives NaN: then the validation measured nothing)"
+            why = (
+                " (a validation set that is empty, or holds one class, gives NaN: then the score "
+                "measured nothing)"
+            )
         notes = (f"left out {', '.join(repr(key) for key in all_nan)}: NaN at every epoch{why}.",)
     return Curves(epochs=epoch_axis, values=values, recorded=recorded, notes=notes)
 
