@@ -2857,9 +2857,49 @@ def test_metrics_nan_at_every_epoch_are_left_out_with_a_note(tmp_path):
         "left out 'val_dice', 'val_sens': NaN at every epoch (a validation set that is empty, or holds one "
         "class, gives NaN: then the score measured nothing)."
     )
+    assert curves.unmeasured == ("val_dice", "val_sens")
+    # With no validation curve left, the run is told its validation measured nothing.
+    diagnosis = diagnose(path)
+    assert diagnosis.primary.kind == "suspicious_validation"
+    assert diagnosis.primary.summary.startswith("val_dice, val_sens are NaN at all 4 epochs")
+    assert diagnosis.primary.evidence["metrics"] == ["val_dice", "val_sens"]
+    # Beside a validation curve with numbers, a NaN score is one metric that failed, not the set.
+    with_loss = {"loss": [0.66, 0.37, 0.33, 0.29], "val_loss": [0.7, 0.5, 0.45, 0.44], "val_dice": nan}
+    assert "suspicious_validation" not in diagnose(with_loss).kinds
+    # Nor over fewer than 3 epochs.
+    assert "suspicious_validation" not in diagnose({"loss": [0.66, 0.37], "val_dice": nan[:2]}).kinds
     # A training metric NaN throughout is named without the validation's reason.
     curves = read_curves({"loss": [0.66, 0.37, 0.33, 0.29], "mae": nan})
     assert curves.notes == ("left out 'mae': NaN at every epoch.",)
+    assert curves.unmeasured == ()
+    assert "suspicious_validation" not in diagnose({"loss": [0.66, 0.37, 0.33, 0.29], "mae": nan}).kinds
+
+
+def test_a_count_at_the_start_of_each_line_is_the_epoch_and_starts_a_new_run_when_it_starts_again(tmp_path):
+    # A published log (dh_001): several models trained one after another, each printing
+    # `[k/N] Training loss: …` with no word `epoch`; the runs were read as one of 90 epochs, whose
+    # jump from one model's end to the next model's start was called an explosion.
+    path = tmp_path / "train.txt"
+    first = [f"[{k}/6] Training loss: {2.0 / k:.4f}\t Validation loss: {2.5 / k:.4f}" for k in range(1, 7)]
+    second = [
+        f"[{k}/30] Training loss: {20.0 / k:.4f}\t Validation loss: {30.0 / k:.4f}" for k in range(5, 31, 5)
+    ]
+    path.write_text(
+        "model: linear\n" + "\n".join(first) + "\nscore: 8.2\n\nmodel: LSTM\n" + "\n".join(second)
+    )
+    curves = read_curves(path)
+    assert curves.epochs.tolist() == [4, 9, 14, 19, 24, 29]
+    assert curves.values["loss"].tolist() == pytest.approx([20.0 / k for k in range(5, 31, 5)], abs=1e-4)
+    assert "of the last of 2 runs" in curves.notes[0]
+    assert "diverged" not in diagnose(path).kinds
+    # One run: its epochs as counted.
+    path.write_text("\n".join(first))
+    assert read_curves(path).epochs.tolist() == [0, 1, 2, 3, 4, 5]
+    # Beside epoch markers the count counts batches: the epochs are the markers'.
+    steps = [f"Epoch {e}\n[1/2] loss: {1.0 / e:.3f}\n[2/2] loss: {0.9 / e:.3f}" for e in range(1, 4)]
+    path.write_text("\n".join(steps))
+    curves = read_curves(path)
+    assert len(curves) == 3 and not any("runs" in note for note in curves.notes)
 
 
 def test_a_quoted_cell_over_several_lines_stays_in_its_row(tmp_path):

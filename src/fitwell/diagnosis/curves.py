@@ -47,6 +47,8 @@ class Curves:
             file holding several appended runs, of which the last was read).
         batch_stats: Per-epoch statistics from inside the epochs (batch-loss spread,
             gradient norms) when a fitwell `History` recorded them, by name.
+        unmeasured: The validation metrics left out for holding NaN at every epoch (an empty
+            set, or one of one class, scores NaN), by name.
     """
 
     epochs: np.ndarray
@@ -54,6 +56,7 @@ class Curves:
     recorded: dict[str, np.ndarray]
     notes: tuple[str, ...] = ()
     batch_stats: dict[str, np.ndarray] | None = None
+    unmeasured: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.epochs)
@@ -485,6 +488,7 @@ def _from_columns(columns: dict[str, list[float | None]], epochs: list[int] | No
         )
     epoch_axis = np.arange(n) if epochs is None or len(epochs) != n else np.asarray(epochs, dtype=np.int64)
     notes = ()
+    unmeasured: tuple[str, ...] = ()
     if all_nan:
         why = ""
         if all(key.startswith("val_") for key in all_nan) and bool(np.all(np.isfinite(values["loss"]))):
@@ -492,8 +496,9 @@ def _from_columns(columns: dict[str, list[float | None]], epochs: list[int] | No
                 " (a validation set that is empty, or holds one class, gives NaN: then the score "
                 "measured nothing)"
             )
+            unmeasured = tuple(all_nan)
         notes = (f"left out {', '.join(repr(key) for key in all_nan)}: NaN at every epoch{why}.",)
-    return Curves(epochs=epoch_axis, values=values, recorded=recorded, notes=notes)
+    return Curves(epochs=epoch_axis, values=values, recorded=recorded, notes=notes, unmeasured=unmeasured)
 
 
 def _align(column: list[float | None], n: int, key: str) -> list[float | None]:

@@ -40,7 +40,7 @@ def check_leakage(run: RunView) -> Finding | None:
     or on many samples), or a validation loss far below training with far fewer mistakes."""
     th = run.thresholds
     if not run.has_val:
-        return _one_class(run) or _perfect_score_throughout(run)
+        return _one_class(run) or _perfect_score_throughout(run) or _nan_throughout(run)
     found = _one_class(run)
     if found is not None or run.n < 2:
         return found
@@ -282,6 +282,30 @@ def _still_learning(run: RunView) -> bool:
     """Whether the training loss fell by more than half after the first epoch (at least 3): the
     model was still learning, so a validation score that never moved measured nothing."""
     return run.n >= 3 and float(np.min(run.loss[1:])) < 0.5 * float(run.loss[0])
+
+
+def _nan_throughout(run: RunView) -> Finding | None:
+    """Validation scores logged at every epoch, at least 3, all NaN, and no other validation curve:
+    a set scored at every epoch and never once given a number is empty (or holds one class, or
+    lacks the targets its metric needs); the run has no validation at all, while its logs and
+    anything monitoring them suggest it has (`dj_006`: `val_dice` and `val_sens` NaN at all 10
+    epochs while the training loss fell from 0.66 to 0.29)."""
+    unmeasured = run.curves.unmeasured
+    if not unmeasured or run.n < 3 or any(key.startswith("val_") for key in run.curves.values):
+        return None
+    names = ", ".join(unmeasured)
+    return Finding(
+        "suspicious_validation",
+        "warning",
+        [run.epoch_of(0)],
+        {"metrics": list(unmeasured), "epochs": run.n},
+        "Check that the validation data holds samples, of every class, with the targets its metrics "
+        f"need; until then the run has no validation, and anything monitoring {unmeasured[0]} sees "
+        "nothing.",
+        f"{names} {'is' if len(unmeasured) == 1 else 'are'} NaN at all {run.n} epochs: the validation "
+        "set was scored at every epoch and never gave a number, so it measures nothing (an empty set, "
+        "or one of one class).",
+    )
 
 
 def _perfect_score_throughout(run: RunView) -> Finding | None:

@@ -95,6 +95,10 @@ _EPOCH = re.compile(
     r"(?<!\bper\s)" + _COUNT_PER + r"\b(?:epoch\b\s*[:#=]?|epch:|ep\b(?!.*\bepch:)\s*[:#]?)\s*[\[(]?\s*(\d+)",
     re.IGNORECASE,
 )
+#: `[3/30] Training loss: …`: a count at the start of a line, read as the epoch in a log whose lines
+#: name no epoch otherwise (beside epoch markers such a count counts batches or steps); when it starts
+#: again, a new run begins (several models trained one after another, `dh_001`).
+_BRACKETED_COUNT = re.compile(r"^\s*\[\s*(\d+)\s*/\s*\d+\s*\]", re.MULTILINE)
 #: A cross-validation fold's number (`=== Training fold 2 ===`, `[Fold 2]`): a new fold is a new run.
 _FOLD = re.compile(r"\bfold\b\s*[:#=]?\s*(\d+)", re.IGNORECASE)
 #: A best-so-far value (`Best Valid accuracy: 61%`): not a curve.
@@ -151,20 +155,23 @@ def _records(text: str, is_loss: Callable[[str], bool]) -> Records | None:
     runs: list[dict[int, dict[str, float]]] = [{}]
     tensors = False  # whether a line read into a record printed a tensor
     epoch: int | None = None
-    marked = bool(_EPOCH.search(text))
+    marker = _EPOCH if _EPOCH.search(text) else _BRACKETED_COUNT
+    marked = bool(marker.search(text))
     unmarked: dict[str, float] | None = None  # the last record before the first epoch marker
     fold, previous = None, None
     stopped = False  # early stopping announced: numbers after it without an epoch are a test's
     stamped: set[int] = set()  # the last run's records read from a line that names their epoch
     in_sentence = opened_in_sentence = False  # the epoch named inside a sentence (`from epoch 6`)
     lines = re.split(r"[\r\n]+", text)
-    last_epoch_line = max((index for index, line in enumerate(lines) if _starts_an_epoch(line)), default=-1)
+    last_epoch_line = max(
+        (index for index, line in enumerate(lines) if _starts_an_epoch(line, marker)), default=-1
+    )
     for index, printed in enumerate(lines):
         line = TENSOR_REPR.sub(r"\1", printed)  # `loss: tensor(0.52, device='cuda:0')`: 0.52
         if not marked and line.strip() == previous:
             continue  # the line before printed again (with epoch markers, an epoch repeats itself)
         previous = line.strip()
-        found = _EPOCH.search(line)
+        found = marker.search(line)
         if found and _BEST.search(line[: found.start()]):
             # An earlier epoch named as the best (Keras's `Restoring model weights from the end of
             # the best epoch: 6.`, `Best model at epoch 6: val_loss 0.41`): no new epoch, and its
@@ -246,10 +253,10 @@ def _named_in_a_sentence(line: str, found: re.Match) -> bool:
     return any(character.isalpha() for character in before)
 
 
-def _starts_an_epoch(line: str) -> bool:
+def _starts_an_epoch(line: str, marker: re.Pattern = _EPOCH) -> bool:
     """Whether a line names an epoch of its own: not a best epoch's summary (`Restoring model
     weights from the end of the best epoch: 7.`) nor an early-stopping message."""
-    found = _EPOCH.search(line)
+    found = marker.search(line)
     return found is not None and not _BEST.search(line[: found.start()]) and not _STOPPED.search(line)
 
 
