@@ -2902,6 +2902,44 @@ def test_a_count_at_the_start_of_each_line_is_the_epoch_and_starts_a_new_run_whe
     assert len(curves) == 3 and not any("runs" in note for note in curves.notes)
 
 
+def test_a_set_named_by_a_tag_of_its_own_is_read_as_that_set(tmp_path):
+    # A published log (dk_025): `[Train] loss: …` and `[Dev] loss: …` on lines of their own; the
+    # development set's lines were read as training lines and no validation curve was left.
+    path = tmp_path / "train_log.txt"
+    lines = []
+    for epoch in range(4):
+        lines += [
+            f"epoch: {epoch}, iteration: 0",
+            f"[Train] loss: {1.0 / (epoch + 1):.4f}, score: {0.8 + 0.03 * epoch:.4f}",
+            f"[Dev] loss: {1.2 / (epoch + 1):.4f}, score: {0.78 + 0.03 * epoch:.4f}",
+        ]
+    path.write_text("\n".join(lines))
+    curves = read_curves(path)
+    assert curves.values["val_loss"].tolist() == pytest.approx([1.2, 0.6, 0.4, 0.3], abs=1e-4)
+    assert curves.values["loss"].tolist() == pytest.approx([1.0, 0.5, 0.3333, 0.25], abs=1e-4)
+    assert curves.values["val_score"].tolist() == pytest.approx([0.78, 0.81, 0.84, 0.87])
+    # `[Test]` is the test set's (read as validation, with a note, where no validation set is).
+    path.write_text("\n".join(line.replace("[Dev]", "[Test]") for line in lines))
+    curves = read_curves(path)
+    assert curves.values["val_loss"].tolist() == pytest.approx([1.2, 0.6, 0.4, 0.3], abs=1e-4)
+    assert "read the columns 'test_loss' as 'val_loss' (Keras's names)." in curves.notes
+    # A longer tag names no set.
+    path.write_text("\n".join(line.replace("[Dev]", "[dev run]") for line in lines))
+    assert "val_loss" not in read_curves(path).values
+
+
+def test_sets_abbreviated_tr_and_va_are_training_and_validation():
+    # A published log (dk_005): `tr_loss`, `tr_acc`, `va_loss`, `va_acc`; the two losses were summed
+    # as the parts of one training loss, and no validation curve was left.
+    run = {"tr_loss": [0.55, 0.46, 0.43], "tr_acc": [0.76, 0.8, 0.81], "va_loss": [0.48, 0.43, 0.41]}
+    curves = read_curves(run)
+    assert curves.values["loss"].tolist() == [0.55, 0.46, 0.43]
+    assert curves.values["val_loss"].tolist() == [0.48, 0.43, 0.41]
+    assert curves.values["acc"].tolist() == [0.76, 0.8, 0.81]
+    # Alone, `va_loss` may be a valence-arousal head's: not read as validation.
+    assert "val_loss" not in read_curves({"loss": [0.5, 0.4, 0.3], "va_loss": [0.2, 0.1, 0.1]}).values
+
+
 def test_a_quoted_cell_over_several_lines_stays_in_its_row(tmp_path):
     # A published log (cg_012): a confusion matrix printed into a cell by the csv module, which
     # quotes it and keeps its line breaks. Each of its lines was read as a torn row.

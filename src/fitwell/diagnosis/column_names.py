@@ -231,8 +231,15 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         {'loss_train': 'loss', 'loss_val': 'val_loss', 'acc_train': 'acc', 'acc_val': 'val_acc'}
         >>> keras_names(["epoch", "loss", "validation_mae", "validation_macro_f1"])  # Keras's loss
         {'validation_mae': 'val_mae', 'validation_macro_f1': 'val_macro_f1'}
+        >>> keras_names(["epoch", "tr_loss", "tr_acc", "va_loss", "va_acc"])  # the sets abbreviated
+        {'tr_loss': 'loss', 'tr_acc': 'acc', 'va_loss': 'val_loss', 'va_acc': 'val_acc'}
     """
     names = list(names)
+    spelled = _sets_spelled_out(names)
+    if spelled:
+        inner = keras_names([spelled.get(name, name) for name in names])
+        targets = {name: inner.get(spelled.get(name, name), spelled.get(name, name)) for name in names}
+        return {name: target for name, target in targets.items() if target != name}
     evaluated = _loss_beside_training_loss(names)
     keras_style = "loss" in names and not evaluated
     taken = set(names)
@@ -268,6 +275,23 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         if not keras_style:
             _validation_measure(names, renames, taken)  # `train_nll` beside `test_nll`
     return renames
+
+
+_ABBREVIATED_SETS = {"tr": "train", "va": "val"}
+
+
+def _sets_spelled_out(names: list[str]) -> dict[str, str]:
+    """`tr_loss` and `va_loss` spelled out as `train_loss` and `val_loss` (`dk_005`), with every other
+    name that begins with `tr_` or `va_`: read so only where both losses stand (alone, `va_loss`
+    may be a valence-arousal head's loss, and summed with `tr_loss` as the parts of one)."""
+    words = {name: name_words(name) for name in names}
+    if not {"tr_loss", "va_loss"} <= set(words.values()):
+        return {}
+    return {
+        name: _ABBREVIATED_SETS[word[:2]] + word[2:]
+        for name, word in words.items()
+        if word.startswith(("tr_", "va_"))
+    }
 
 
 def _validation_spelled_out(name: str, target: str) -> bool:
@@ -469,7 +493,7 @@ def keras_named(columns: dict) -> tuple[dict[str, object], str | None]:
     # `loss`, `val_loss`, … then `fine_tune_loss`, `fine_tune_val_loss`, … (a list of class names
     # beside them is no column of either).
     later = _later_phase(names)
-    phases = [] if later is not None else _phases(names)
+    phases = [] if later is not None or _sets_spelled_out(names) else _phases(names)  # `tr_`, `va_`: sets
     if later is not None:
         columns = {
             str(key)[len(later) :]: value for key, value in columns.items() if str(key).startswith(later)

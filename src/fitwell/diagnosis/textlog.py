@@ -73,9 +73,12 @@ _SPACED = re.compile(
 )
 _VALIDATION = re.compile(r"\b(?:val|valid|validation)\b", re.IGNORECASE)
 #: Other names of a set, as a word of their own before the metrics (Flair's `DEV : loss 0.61`,
-#: `TEST : loss 0.64`, `INFO:root:Evaluation Epoch 3 - Loss: 0.61`), not inside a host name, a
-#: path or a tag (`gpu-dev-01`, `/home/me/dev/`, `[test run]`).
-_SET_WORD = re.compile(r"(?:^|(?<=[\s:]))(dev|eval|evaluation|test)(?![-/.\w\]])", re.IGNORECASE)
+#: `TEST : loss 0.64`, `INFO:root:Evaluation Epoch 3 - Loss: 0.61`), or as a tag of its own (`[Dev]
+#: loss: 2.19`), not inside a host name, a path or a longer tag (`gpu-dev-01`, `/home/me/dev/`,
+#: `[test run]`).
+_SET_WORD = re.compile(
+    r"(?:^|(?<=[\s:]))(dev|eval|evaluation|test)(?![-/.\w\]])|\[(dev|eval|evaluation|test)\]", re.IGNORECASE
+)
 #: A name that says it is the training set's (`train loss`, `Training accuracy`).
 _TRAINING = re.compile(r"train(?:ing)?(?:\b|_)", re.IGNORECASE)
 #: A name that begins with its set (`Val Loss`, `train_acc`, `Validation accuracy`).
@@ -302,7 +305,7 @@ def _metrics(line: str) -> dict[str, float]:
     named = _SET_WORD.search(before)
     set_prefix = "val_" if _VALIDATION.search(before) else ""
     if not set_prefix and named:
-        set_prefix = "test_" if named.group(1).lower() == "test" else "val_"
+        set_prefix = "test_" if (named.group(1) or named.group(2)).lower() == "test" else "val_"
     pairs: dict[str, float] = {}
     sets = {word.group(1).lower() for word in map(_ABBREVIATED_SET.match, map(_raw_name, found)) if word}
     abbreviated = sets == {"tr", "va"}
