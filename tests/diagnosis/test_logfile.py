@@ -2940,6 +2940,23 @@ def test_sets_abbreviated_tr_and_va_are_training_and_validation():
     assert "val_loss" not in read_curves({"loss": [0.5, 0.4, 0.3], "va_loss": [0.2, 0.1, 0.1]}).values
 
 
+def test_a_summary_row_with_a_word_for_its_epoch_is_left_out_with_a_note(tmp_path):
+    # A published log (dl_021): after 20 epochs, `TEST,,,,test_loss=0.088162,test_acc=0.999461,`;
+    # the file was refused for the word in its epoch column.
+    path = tmp_path / "training_log.csv"
+    rows = [f"{e},{1.0 / e:.4f},{1.1 / e:.4f},0.9" for e in range(1, 6)]
+    path.write_text("epoch,train_loss,val_loss,val_acc\n" + "\n".join(rows) + "\nTEST,,,test_acc=0.99\n")
+    curves = read_curves(path)
+    assert len(curves) == 5 and curves.values["loss"][-1] == pytest.approx(0.2)
+    assert (
+        "skipped line 7, with no epoch number and no loss: a logger's own lines, not epochs." in curves.notes
+    )
+    # A word in the epoch column beside a loss is still refused, naming the line.
+    path.write_text("epoch,train_loss,val_loss,val_acc\n" + "\n".join(rows) + "\nTEST,0.1,,\n")
+    with pytest.raises(ValueError, match="Line 7 .* column 'epoch': 'TEST' is not a number"):
+        read_curves(path)
+
+
 def test_a_quoted_cell_over_several_lines_stays_in_its_row(tmp_path):
     # A published log (cg_012): a confusion matrix printed into a cell by the csv module, which
     # quotes it and keeps its line breaks. Each of its lines was read as a torn row.

@@ -576,8 +576,20 @@ LATER_BATCHES = {
     # Batch `dj` (10 JSON histories, collected last, scored once): 7/10 (7/10 with the rules and
     # reader of the twenty-fourth revision); all 4 clear.
     "heldout113": (7, 10, 8),
+    # Batches `dk` and `dl`, collected after that and scored once before anything was revised on
+    # them, with the rules and reader of the start of the twenty-sixth revision: `dk` (36 logs:
+    # JSON histories, CSV tables, three printed logs) 23/36, all but one of the 12 clear; `dl` (36,
+    # CSV tables and JSON histories) 23/36, 5 of the 9 clear. Then a validation loss that falls
+    # through its jumps, each followed within two epochs by a low 10% under every value before it,
+    # ending on its best, is no instability (`dk_035`, both readers: still improving, clear): 24/36;
+    # a summary row with a word for its epoch is left out (`dl_021`, refused before; both readers:
+    # healthy, clear), and a validation loss whose median since its stall sits 1.5 times its noise
+    # above the low is a rise, not a stall lost in swings (`dl_005`, both readers: overfitting,
+    # clear): 25/36.
+    "heldout114": (24, 36, 27),
+    "heldout115": (25, 36, 28),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout113`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout115`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -600,15 +612,15 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
 
 
 @pytest.mark.xfail(
-    strict=True, reason="95% is not reached on real logs (121/185 on the last fifteen batches)"
+    strict=True, reason="95% is not reached on real logs (164/247 on the last fifteen batches)"
 )
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(99, 114))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(101, 116))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_eighteen_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -717,7 +729,14 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_eighteen_know
     # such an earlier bump cleared it and lost two runs both readers call overfitting. Batches `dg`
     # and `dh` added one, `diverged`, fixed in the same revision (`dg_020`: a VAE's negative ELBO
     # from -0.40 in its first epoch to -21.9 in its second, then settled at -66; one value sets no
-    # scale for a loss thrown down in one step).
+    # scale for a loss thrown down in one step). Batches `dk` and `dl` added two: a validation
+    # accuracy of exactly 1 from epoch 57 of 100 on about 192 samples, its loss at 30% of the
+    # training loss, the training accuracy at 0.996 (`dk_032`, `suspicious_validation`: both
+    # readers call a perfect score reached after a steady climb on a small set plausible; asking
+    # that the training error rate make it unlikely, 0.996**192 = 46%, cleared it and lost a
+    # validation set that was the training data); and a training loss near zero (0.0036 → 0.0131,
+    # +264%, at 99.9% training accuracy) jumping twice while the validation loss fell to its best
+    # (`dl_036`, `unstable`; one reader's second label).
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -728,6 +747,8 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_eighteen_know
         "ck_020.csv",
         "da_007.json",
         "df_004.json",
+        "dk_032.json",
+        "dl_036.json",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -849,9 +870,13 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # more false unstable note among them; one more read overfitting (not noted).
         # Then a count at the start of each line read as the epoch (`dh_001`, read still improving:
         # its last run, not the 90 epochs of fifteen models, is called healthy, not noted).
-        "still_improving": (25, 87, 55, 542),
-        "overfitting": (31, 91, 63, 542),
-        "unstable": (8, 33, 35, 542),
+        # Then batches `dk` and `dl` (revised on: see "heldout114"): fourteen more runs read healthy
+        # are called healthy, with three more false still-improving notes, one more false
+        # overfitting note and two more false unstable notes among them; four more read still
+        # improving (two noted), six read overfitting (one noted), two read unstable (none noted).
+        "still_improving": (27, 91, 58, 556),
+        "overfitting": (32, 97, 64, 556),
+        "unstable": (8, 35, 37, 556),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

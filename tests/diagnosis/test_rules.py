@@ -254,6 +254,40 @@ def test_a_validation_loss_that_stalled_within_large_swings_is_unstable():
     assert diagnose(history).primary.kind == "overfitting"
 
 
+def test_a_validation_loss_that_sits_above_its_low_by_more_than_its_swings_rose():
+    # A published log (dl_005, both readers: overfitting, clear): the validation loss at its lowest
+    # in the first of 4 epochs, then 0.68, 1.09, 0.76 while the training loss fell 0.47 -> 0.06 and
+    # the validation accuracy fell 0.89 -> 0.82; it was read as a stall lost in swings of 32%.
+    run = {
+        "loss": [0.466, 0.162, 0.085, 0.058],
+        "acc": [0.78, 0.94, 0.97, 0.979],
+        "val_loss": [0.2848, 0.6789, 1.093, 0.7561],
+        "val_acc": [0.889, 0.80, 0.766, 0.824],
+    }
+    diagnosis = diagnose(run)
+    assert diagnosis.primary.kind == "overfitting" and "unstable" not in diagnosis.kinds
+    # Swinging about its low, the stall is still told unstable (r_002, above).
+    run["val_loss"] = [0.2848, 0.34, 0.29, 0.33]
+    assert "a stall cannot be told" in diagnose(run).get("unstable").summary
+
+
+def test_a_validation_loss_that_falls_through_its_jumps_is_still_improving_not_unstable():
+    # A published log (dk_035, both readers: still improving, clear): two jumps of +31% and +47%,
+    # each followed within two epochs by a low at least 10% under every value before it, and the
+    # last epoch the best.
+    run = {
+        "loss": [1.4235, 0.4622, 0.2669, 0.1848, 0.1382, 0.1042, 0.0867, 0.0745, 0.0596, 0.0581],
+        "accuracy": [0.581, 0.851, 0.913, 0.940, 0.954, 0.965, 0.972, 0.975, 0.981, 0.981],
+        "val_loss": [0.5447, 0.2972, 0.1567, 0.2060, 0.1603, 0.1284, 0.1890, 0.1437, 0.1149, 0.0969],
+        "val_accuracy": [0.824, 0.906, 0.949, 0.936, 0.949, 0.959, 0.946, 0.958, 0.967, 0.970],
+    }
+    diagnosis = diagnose(run)
+    assert diagnosis.primary.kind == "still_improving" and "unstable" not in diagnosis.kinds
+    # Swinging about a floor instead, coming back to its lows by a hair, it is unstable (al_003).
+    run["val_loss"] = [0.5447, 0.2972, 0.1567, 0.2060, 0.1560, 0.1284, 0.1890, 0.1280, 0.1900, 0.1275]
+    assert "unstable" in diagnose(run).kinds
+
+
 def test_validation_swings_large_against_its_fall_beside_a_smooth_training_loss_are_unstable():
     # A published log (bw_007, both readers: unstable): the training loss falls smoothly 0.264 ->
     # 0.084 while the validation loss swings 20-60% up and back to the end; only one swing goes up
@@ -728,7 +762,9 @@ def test_jumps_followed_by_a_step_down_to_half_of_every_value_before_settled():
     # 0.06-0.13 at epochs 4 and 7 of 10, then 0.021, 0.019, 0.019 after a learning-rate drop.
     kwargs = {"loss": "sparse_categorical_crossentropy", "num_classes": 39}
     assert diagnose(str(PUBLIC_LOGS / "bb_016.json"), **kwargs).primary.kind == "healthy"
-    off = Thresholds(unstable_settled_deep_low=0.0)
+    # Without the step down counted as settled (nor the fall through the jumps, which asks for
+    # lows `unstable_settled_new_low` under every value before them), the jumps are unstable.
+    off = Thresholds(unstable_settled_deep_low=0.0, unstable_settled_new_low=0.0)
     assert diagnose(str(PUBLIC_LOGS / "bb_016.json"), thresholds=off, **kwargs).primary.kind == "unstable"
 
 

@@ -118,6 +118,10 @@ def check_instability(run: RunView) -> Finding | None:
         # loss may have gone on swinging after them, to the end (`df_003`).
         return _swings(run, len(train), settled_at=calm[0])
     shown, count, steps, epoch_positions = chosen
+    if all(
+        name == "val_loss" and _falling_through(run, values, positions) for name, values, positions in shown
+    ):
+        return _swings(run, len(train), settled_at=int(np.max(epoch_positions)))
     name, before_index, position = _largest_jump(shown)
     values = run.loss if name == "loss" else run.val_loss
     worst_position = _epoch_position(run, name, position)
@@ -149,6 +153,26 @@ def check_instability(run: RunView) -> Finding | None:
         evidence,
         _advice(run, worst_position),
         f"{what} (largest: {_jump_text(run, name, before_index, position)}).",
+    )
+
+
+def _falling_through(run: RunView, values: np.ndarray, tops: np.ndarray) -> bool:
+    """Whether a curve fell through its jumps, none of which doubled it: within two epochs after
+    each top (and before the next), it came down to `unstable_settled_new_low` × every value
+    before the jump or lower, and it ends on its lowest value. Noise on a curve still falling
+    fast, not a rate too high for the run (`dk_035`: a validation loss 0.545 → 0.157, up to 0.206,
+    down to 0.128, up to 0.189, then 0.144, 0.115, 0.097 at the last of 10 epochs); a curve that
+    swings about a floor comes back to its lows by a hair (`al_003`: 0.103, 0.188, 0.103, 0.146,
+    0.102)."""
+    if float(values[-1]) > float(np.min(values)):
+        return False
+    ordered = sorted(map(int, tops))
+    return all(
+        top > 0
+        and float(values[top]) < 2 * float(np.min(values[:top]))  # not thrown to double (`_severe_count`)
+        and float(np.min(values[top + 1 : min(end, top + 3)], initial=np.inf))
+        <= run.thresholds.unstable_settled_new_low * float(np.min(values[:top]))
+        for top, end in zip(ordered, [*ordered[1:], len(values)], strict=True)
     )
 
 
@@ -272,6 +296,12 @@ def _inside_epochs(run: RunView, train_spikes: int, val_spikes: int) -> Finding 
     )
 
 
+#: A validation loss whose median since its stall sits this many times its epoch-to-epoch noise
+#: above the stall's low rose, beyond its swings: overfitting, not a stall lost in noise (`dl_005`:
+#: 0.285 at the first of 4 epochs, then 0.679, 1.093, 0.756 at a noise of 0.23; `ck_012`).
+_RISE_NOISES = 1.5
+
+
 def _swinging_stall(run: RunView, train_spikes: int, val_spikes: int) -> Finding | None:
     """`unstable` from a validation loss that stopped improving (no new low of 1%) while the
     training loss fell and the metric's gap grew — `overfitting`'s only ground, without a rise
@@ -281,7 +311,8 @@ def _swinging_stall(run: RunView, train_spikes: int, val_spikes: int) -> Finding
     curves names, even when too few of them reach a jump of `val_spike_relative`. The noise is
     that of the whole validation curve (measured over the stall alone, one run read unstable and
     one of the held-out split read overfitting were lost); not for a validation loss that reaches
-    0 or below (no level to measure against)."""
+    0 or below (no level to measure against), nor for one that since its stall sits above its low
+    by more than its swings (`_RISE_NOISES`): that is a rise, judged by `overfitting`."""
     if not run.has_val or len(run.val_loss) < 4 or float(np.min(run.val_loss)) <= 0:
         return None  # (a loss that reaches 0 or below has no level to measure swings against)
     level, noise = float(np.median(run.val_loss)), noise_scale(run.val_loss)
@@ -293,6 +324,8 @@ def _swinging_stall(run: RunView, train_spikes: int, val_spikes: int) -> Finding
     rises = np.diff(run.val_loss[since:])
     if not len(rises):
         return None
+    if float(np.median(run.val_loss[since + 1 :])) - float(run.val_loss[since]) >= _RISE_NOISES * noise:
+        return None  # the curve since sits above its low by more than its swings: a rise (overfitting)
     top = since + int(np.argmax(rises)) + 1  # the largest epoch-to-epoch rise within the stall
     worst = int(run.val_positions[top])
     stall_epoch = run.epoch_of(int(run.val_positions[since]))

@@ -294,13 +294,20 @@ def _loss_column(header: list[str]) -> int | None:
 def without_event_rows(rows: Rows, header: list[str], notes: list[str]) -> Rows:
     """The rows without those that have neither an epoch number nor a loss (training's or
     validation's) in a table that has both: the lines a logger writes when a run starts or ends
-    (`event` = `start`, `summary`), not epochs. (After a Lightning file's rows are merged into
-    epochs: its learning-rate monitor's rows have neither either.)"""
+    (`event` = `start`, `summary`; a word in the epoch column, `TEST,,,,test_loss=0.088`, `dl_021`),
+    not epochs. (After a Lightning file's rows are merged into epochs: its learning-rate monitor's
+    rows have neither either.)"""
     names = _keras_header(header)
     if "epoch" not in names or "loss" not in names:
         return rows
-    kept = [i for i, name in enumerate(names) if name in ("epoch", "loss", "val_loss")]
-    events = [number for number, cells in rows if all(cells[i] in MISSING_CELLS for i in kept)]
+    epoch = names.index("epoch")
+    losses = [i for i, name in enumerate(names) if name in ("loss", "val_loss")]
+    events = [
+        number
+        for number, cells in rows
+        if all(cells[i] in MISSING_CELLS for i in losses)
+        and (cells[epoch] in MISSING_CELLS or not is_number(cells[epoch]))
+    ]
     if not events or len(events) == len(rows):
         return rows
     where = f"line {events[0]}" if len(events) == 1 else "lines " + ", ".join(map(str, events))
