@@ -2863,6 +2863,10 @@ def test_metrics_nan_at_every_epoch_are_left_out_with_a_note(tmp_path):
     assert diagnosis.primary.kind == "suspicious_validation"
     assert diagnosis.primary.summary.startswith("val_dice, val_sens are NaN at all 4 epochs")
     assert diagnosis.primary.evidence["metrics"] == ["val_dice", "val_sens"]
+    # A validation loss NaN throughout is no validation curve either: it is named with them.
+    diagnosis = diagnose({"loss": [0.66, 0.37, 0.33, 0.29], "val_loss": nan, "val_auc": nan})
+    assert diagnosis.primary.kind == "suspicious_validation"
+    assert diagnosis.primary.evidence["metrics"] == ["val_loss", "val_auc"]
     # Beside a validation curve with numbers, a NaN score is one metric that failed, not the set.
     with_loss = {"loss": [0.66, 0.37, 0.33, 0.29], "val_loss": [0.7, 0.5, 0.45, 0.44], "val_dice": nan}
     assert "suspicious_validation" not in diagnose(with_loss).kinds
@@ -2900,6 +2904,29 @@ def test_a_count_at_the_start_of_each_line_is_the_epoch_and_starts_a_new_run_whe
     path.write_text("\n".join(steps))
     curves = read_curves(path)
     assert len(curves) == 3 and not any("runs" in note for note in curves.notes)
+    # A script's stages counted above loss lines without a count: the loss lines are the epochs.
+    stages = ["[1/3] Loading data", "[2/3] Building model", "[3/3] Training"]
+    losses = [f"Train loss: {1.0 / k:.3f}, Val loss: {1.2 / k:.3f}" for k in range(1, 9)]
+    path.write_text("\n".join(stages + losses))
+    assert len(read_curves(path)) == 8
+    # Steps counted from 100 beside each epoch's summary line are no epochs: as in any log without
+    # epoch markers, every record is one (the counts do not split the log into runs).
+    lines = []
+    for epoch in range(1, 5):
+        lines += [f"[{step}/300] loss: {2.0 / (epoch + step / 300):.3f}" for step in (100, 200, 300)]
+        lines.append(f"Train loss: {1.0 / epoch:.3f}, Val loss: {1.2 / epoch:.3f}")
+    path.write_text("\n".join(lines))
+    curves = read_curves(path)
+    assert len(curves) == 16 and not any("runs" in note for note in curves.notes)
+    # A count that gives one epoch only (a GAN's `[0/5][k/1583]` steps) is read as before: refused
+    # as a GAN's losses.
+    gan = "".join(
+        f"[0/5][{s}/1583]\tLoss_D: {1.5 - s / 2000:.4f}\tLoss_G: {2.0 + s / 1000:.4f}\n"
+        for s in range(0, 1583, 50)
+    )
+    path.write_text("Starting Training Loop...\n" + gan)
+    with pytest.raises(ValueError, match="GAN's generator and discriminator losses"):
+        read_curves(path)
 
 
 def test_a_set_named_by_a_tag_of_its_own_is_read_as_that_set(tmp_path):
@@ -2926,6 +2953,11 @@ def test_a_set_named_by_a_tag_of_its_own_is_read_as_that_set(tmp_path):
     # A longer tag names no set.
     path.write_text("\n".join(line.replace("[Dev]", "[dev run]") for line in lines))
     assert "val_loss" not in read_curves(path).values
+    # Beside names that say their own set, the tag tags the run (an environment), not the set.
+    tagged = [f"[dev] loss: {1.0 / k:.3f} - val_loss: {1.1 / k:.3f}" for k in range(1, 7)]
+    path.write_text("run on host a\n" + "\n".join(tagged))
+    curves = read_curves(path)
+    assert curves.values["loss"][0] == 1.0 and curves.values["val_loss"][0] == 1.1
 
 
 def test_sets_abbreviated_tr_and_va_are_training_and_validation():
@@ -2938,6 +2970,19 @@ def test_sets_abbreviated_tr_and_va_are_training_and_validation():
     assert curves.values["acc"].tolist() == [0.76, 0.8, 0.81]
     # Alone, `va_loss` may be a valence-arousal head's: not read as validation.
     assert "val_loss" not in read_curves({"loss": [0.5, 0.4, 0.3], "va_loss": [0.2, 0.1, 0.1]}).values
+    # Beside a loss of their own, the two are its parts; a real validation loss is kept.
+    parts = {
+        "loss": [2.2, 1.1, 0.7],
+        "val_loss": [2.4, 1.2, 0.8],
+        "tr_loss": [1.0, 0.5, 0.3],
+        "va_loss": [1.2, 0.6, 0.4],
+    }
+    curves = read_curves(parts)
+    assert curves.values["loss"].tolist() == [2.2, 1.1, 0.7] and curves.values["val_loss"].tolist() == [
+        2.4,
+        1.2,
+        0.8,
+    ]
 
 
 def test_a_summary_row_with_a_word_for_its_epoch_is_left_out_with_a_note(tmp_path):
@@ -2955,6 +3000,38 @@ def test_a_summary_row_with_a_word_for_its_epoch_is_left_out_with_a_note(tmp_pat
     path.write_text("epoch,train_loss,val_loss,val_acc\n" + "\n".join(rows) + "\nTEST,0.1,,\n")
     with pytest.raises(ValueError, match="Line 7 .* column 'epoch': 'TEST' is not a number"):
         read_curves(path)
+
+
+def test_a_lone_inf_loss_the_next_epoch_carries_on_from_is_left_out_with_a_note(tmp_path):
+    # A published log (dl_009): `inf` as the training loss at epoch 22 of 28, between 0.0715 and
+    # 0.0683; it was read as a diverged run. Weights a NaN or Inf reached give NaN from then on.
+    path = tmp_path / "training_history.csv"
+    losses = [0.3 * 0.9**e for e in range(8)]
+    cells = [f"{loss:.4f}" if e != 4 else "inf" for e, loss in enumerate(losses)]
+    path.write_text(
+        "epoch,train_loss,val_loss\n" + "\n".join(f"{e + 1},{c},0.2" for e, c in enumerate(cells))
+    )
+    curves = read_curves(path)
+    assert len(curves) == 7 and 4 not in curves.epochs.tolist()
+    assert any(
+        note.startswith("left out epoch 5: the training loss is inf there alone") for note in curves.notes
+    )
+    assert "diverged" not in diagnose(path).kinds
+    # A NaN that stays, or one whose next epoch jumped far above the one before, is a divergence.
+    stays = [*cells[:4], "nan", "nan", "nan", "nan"]
+    path.write_text(
+        "epoch,train_loss,val_loss\n" + "\n".join(f"{e + 1},{c},0.2" for e, c in enumerate(stays))
+    )
+    assert diagnose(path).primary.summary == "loss became NaN at epoch 5."
+    thrown = [*cells[:5], "2.5", *cells[6:]]
+    path.write_text(
+        "epoch,train_loss,val_loss\n" + "\n".join(f"{e + 1},{c},0.2" for e, c in enumerate(thrown))
+    )
+    assert diagnose(path).primary.summary == "loss became Inf at epoch 5."
+    # Nor a last epoch, whose next one is not known.
+    last = [*cells[:4], *cells[5:], "inf"]
+    path.write_text("epoch,train_loss,val_loss\n" + "\n".join(f"{e + 1},{c},0.2" for e, c in enumerate(last)))
+    assert diagnose(path).primary.kind == "diverged"
 
 
 def test_a_quoted_cell_over_several_lines_stays_in_its_row(tmp_path):

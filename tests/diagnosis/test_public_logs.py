@@ -876,7 +876,9 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # improving (two noted), six read overfitting (one noted), two read unstable (none noted).
         "still_improving": (27, 91, 58, 556),
         "overfitting": (32, 97, 64, 556),
-        "unstable": (8, 35, 37, 556),
+        # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
+        # unstable: healthy, not noted, no longer diverged).
+        "unstable": (8, 36, 37, 556),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

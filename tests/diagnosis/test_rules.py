@@ -283,6 +283,12 @@ def test_a_validation_loss_that_falls_through_its_jumps_is_still_improving_not_u
     }
     diagnosis = diagnose(run)
     assert diagnosis.primary.kind == "still_improving" and "unstable" not in diagnosis.kinds
+    # More jumps than `unstable_min_spikes` are a zigzag, however far it falls.
+    zigzag = {
+        "loss": [1.0, 0.918, 0.836, 0.755, 0.673, 0.591, 0.509, 0.427, 0.345, 0.264, 0.182, 0.1],
+        "val_loss": [1.222, 1.763, 0.977, 1.513, 0.739, 0.969, 0.594, 0.841, 0.363, 0.558, 0.197, 0.189],
+    }
+    assert diagnose(zigzag).primary.kind == "unstable"
     # Swinging about a floor instead, coming back to its lows by a hair, it is unstable (al_003).
     run["val_loss"] = [0.5447, 0.2972, 0.1567, 0.2060, 0.1560, 0.1284, 0.1890, 0.1280, 0.1900, 0.1275]
     assert "unstable" in diagnose(run).kinds

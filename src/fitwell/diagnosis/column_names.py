@@ -282,11 +282,14 @@ _ABBREVIATED_SETS = {"tr": "train", "va": "val"}
 
 def _sets_spelled_out(names: list[str]) -> dict[str, str]:
     """`tr_loss` and `va_loss` spelled out as `train_loss` and `val_loss` (`dk_005`), with every other
-    name that begins with `tr_` or `va_`: read so only where both losses stand (alone, `va_loss`
-    may be a valence-arousal head's loss, and summed with `tr_loss` as the parts of one)."""
+    name that begins with `tr_` or `va_`: read so only where both losses stand and no other column
+    is a loss (alone, `va_loss` may be a valence-arousal head's loss; beside a `loss`, the two are
+    its parts)."""
     words = {name: name_words(name) for name in names}
     if not {"tr_loss", "va_loss"} <= set(words.values()):
         return {}
+    if any(keras_name(name) in ("loss", "val_loss") for name in names):
+        return {}  # beside a loss of its own (`loss` = `tr_loss` + `va_loss`), they are its parts
     return {
         name: _ABBREVIATED_SETS[word[:2]] + word[2:]
         for name, word in words.items()

@@ -48,7 +48,8 @@ class Curves:
         batch_stats: Per-epoch statistics from inside the epochs (batch-loss spread,
             gradient norms) when a fitwell `History` recorded them, by name.
         unmeasured: The validation metrics left out for holding NaN at every epoch (an empty
-            set, or one of one class, scores NaN), by name.
+            set, or one of one class, scores NaN), by name, when only validation columns were
+            and the training loss is finite (a DataFrame's NaN reads as not recorded: none there).
     """
 
     epochs: np.ndarray
@@ -115,7 +116,9 @@ def read_curves(run: Any, columns: Sequence[str] | None = None) -> Curves:
             with a run that is not a CSV file without a header.
     """
     read = _without_best_so_far(
-        _without_empty_epochs(_only_epochs_with_a_training_loss(_read_any(run, columns)))
+        _without_empty_epochs(
+            _only_epochs_with_a_training_loss(_without_overflowed_epochs(_read_any(run, columns)))
+        )
     )
     return _fractions_not_percents(_without_placeholder_zeros(_without_unrun_validation(read)))
 
@@ -184,6 +187,51 @@ def _read_path(path: str, columns: Sequence[str] | None) -> Curves:
     else:
         curves = _from_columns(log.columns, log.epochs, source=path)
     return replace(curves, notes=(*log.notes, *curves.notes))
+
+
+#: How far above the epoch before it the epoch after a lone NaN/Inf may carry on for the weights to
+#: count as unharmed.
+_CARRIED_ON = 1.5
+
+
+def _without_overflowed_epochs(curves: Curves) -> Curves:
+    """Epochs whose training loss is NaN or Inf alone, between two finite epochs, the one after
+    carrying on from the one before (at most `_CARRIED_ON` × it), left out with a note: one batch's
+    loss overflowed (a log of 0, float16) or was skipped, and the weights were not harmed, since
+    weights a NaN or Inf reached give NaN from then on (`dl_009`: `inf` at epoch 22 of 28 between
+    0.0715 and 0.0683). Not a first or last epoch, whose other side is not known."""
+    if "loss" not in curves.values or len(curves) < 3:
+        return curves
+    loss, recorded = curves.values["loss"], curves.recorded["loss"]
+    finite = recorded & np.isfinite(loss)
+    bad = np.flatnonzero(recorded & ~np.isfinite(loss))
+    lone = [
+        int(at)
+        for at in bad
+        if 0 < at < len(loss) - 1
+        and finite[at - 1]
+        and finite[at + 1]
+        and abs(float(loss[at + 1])) <= _CARRIED_ON * abs(float(loss[at - 1]))
+    ]
+    if not lone or len(lone) < len(bad):
+        return curves  # a loss that stayed NaN (or went NaN again at the end) is judged as it is
+    keep = np.ones(len(loss), dtype=bool)
+    keep[lone] = False
+    epochs = ", ".join(str(int(curves.epochs[at]) + 1) for at in lone)
+    values = ", ".join(str(float(loss[at])).lower() for at in lone)
+    return replace(
+        curves,
+        epochs=curves.epochs[keep],
+        values={key: column[keep] for key, column in curves.values.items()},
+        recorded={key: column[keep] for key, column in curves.recorded.items()},
+        notes=(
+            *curves.notes,
+            f"left out epoch{'s' if len(lone) > 1 else ''} {epochs}: the training loss is {values} there "
+            "alone, and the next epoch carries on from the one before: one batch's loss overflowed (a log "
+            "of 0, float16) while the weights were not harmed (weights a NaN or Inf reached give NaN from "
+            "then on).",
+        ),
+    )
 
 
 def _only_epochs_with_a_training_loss(curves: Curves) -> Curves:

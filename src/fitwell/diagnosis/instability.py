@@ -118,7 +118,7 @@ def check_instability(run: RunView) -> Finding | None:
         # loss may have gone on swinging after them, to the end (`df_003`).
         return _swings(run, len(train), settled_at=calm[0])
     shown, count, steps, epoch_positions = chosen
-    if all(
+    if count <= run.thresholds.unstable_min_spikes and all(
         name == "val_loss" and _falling_through(run, values, positions) for name, values, positions in shown
     ):
         return _swings(run, len(train), settled_at=int(np.max(epoch_positions)))
@@ -157,8 +157,9 @@ def check_instability(run: RunView) -> Finding | None:
 
 
 def _falling_through(run: RunView, values: np.ndarray, tops: np.ndarray) -> bool:
-    """Whether a curve fell through its jumps, none of which doubled it: within two epochs after
-    each top (and before the next), it came down to `unstable_settled_new_low` × every value
+    """Whether a curve fell through its jumps (asked of at most `unstable_min_spikes` of them; more
+    are a zigzag), none of which doubled it: within two values after each top (and before the
+    next), it came down to `unstable_settled_new_low` × every value
     before the jump or lower, and it ends on its lowest value. Noise on a curve still falling
     fast, not a rate too high for the run (`dk_035`: a validation loss 0.545 → 0.157, up to 0.206,
     down to 0.128, up to 0.189, then 0.144, 0.115, 0.097 at the last of 10 epochs); a curve that

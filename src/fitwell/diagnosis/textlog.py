@@ -17,7 +17,8 @@ printed apart, `Epoch 3 Validation - Loss: 0.61`, `Evaluation Epoch 3 - Loss: 0.
 0.64`, as `test_loss`, never as the training loss; a test set scored once, after training, is no
 curve; a line of validation metrics alone, `Validation accuracy: 51%`, joins the epoch before it;
 a best-so-far value, `Best Valid accuracy: 61%`, is not a curve).
-Without any epoch marker, every record is an epoch (a line printed twice in a row, once: a
+Without any epoch marker (or a count that starts every line with a loss, `[5/30] Training
+loss: …`, read as its epoch), every record is an epoch (a line printed twice in a row, once: a
 frozen loss in a log with epoch markers keeps its every epoch). When the epoch count starts again
 on a line with a training loss, or a line names the next fold of a cross-validation (`=== Training
 fold 2 ===`), a new run began and the last one that logged an epoch is read (a line that names
@@ -99,8 +100,9 @@ _EPOCH = re.compile(
     re.IGNORECASE,
 )
 #: `[3/30] Training loss: …`: a count at the start of a line, read as the epoch in a log whose lines
-#: name no epoch otherwise (beside epoch markers such a count counts batches or steps); when it starts
-#: again, a new run begins (several models trained one after another, `dh_001`).
+#: name no epoch otherwise, where every line with a loss starts with one (`_counted_epochs`; beside
+#: epoch markers such a count counts batches or steps); when it starts again, a new run begins
+#: (several models trained one after another, `dh_001`).
 _BRACKETED_COUNT = re.compile(r"^\s*\[\s*(\d+)\s*/\s*\d+\s*\]", re.MULTILINE)
 #: A cross-validation fold's number (`=== Training fold 2 ===`, `[Fold 2]`): a new fold is a new run.
 _FOLD = re.compile(r"\bfold\b\s*[:#=]?\s*(\d+)", re.IGNORECASE)
@@ -154,11 +156,12 @@ def read_text_records(text: str) -> Records | None:
     return _records(text, _is_loss) or _records(text, is_loss_measure) or _records(text, is_network_loss)
 
 
-def _records(text: str, is_loss: Callable[[str], bool]) -> Records | None:
+def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True) -> Records | None:
     runs: list[dict[int, dict[str, float]]] = [{}]
     tensors = False  # whether a line read into a record printed a tensor
     epoch: int | None = None
-    marker = _EPOCH if _EPOCH.search(text) else _BRACKETED_COUNT
+    counted = counted and not _EPOCH.search(text) and _counted_epochs(text, is_loss)
+    marker = _BRACKETED_COUNT if counted else _EPOCH
     marked = bool(marker.search(text))
     unmarked: dict[str, float] | None = None  # the last record before the first epoch marker
     fold, previous = None, None
@@ -223,7 +226,8 @@ def _records(text: str, is_loss: Callable[[str], bool]) -> Records | None:
         runs[0][1] = unmarked  # `Epoch 1/50` cut off above the first record: that record is epoch 1
     runs = [records for records in runs if records]  # a fold named after the last epoch (a later model's)
     if sum(len(records) for records in runs) < 2:
-        return None
+        # counts read as epochs that give no curve (`[0/5][3/1583] Loss_D: …`, one epoch's steps)
+        return _records(text, is_loss, counted=False) if counted else None
     alone = None
     if len(runs) > 1 and len(runs[-1]) == 1 and len(runs[-2]) > 1 and opened_in_sentence and not stamped:
         # One record after a run, under a line that names an earlier epoch inside a sentence and no
@@ -254,6 +258,23 @@ def _named_in_a_sentence(line: str, found: re.Match) -> bool:
         return False  # `Epoch 3/10`: the count of a run's epochs
     before = _PREFIX_END.sub("", line[: found.start()])
     return any(character.isalpha() for character in before)
+
+
+def _counted_epochs(text: str, is_loss: Callable[[str], bool]) -> bool:
+    """Whether the counts at the start of lines (`[5/30] Training loss: …`) are the epochs: every
+    line that holds a loss starts with one, and the first starts at one of the first few (`[1/6]`,
+    `[5/30]`; a count of steps logged every 100, `[100/1000]`, is none; a count of a script's
+    stages, `[2/3] Building model`, above loss lines without one, neither)."""
+    counted = [
+        _BRACKETED_COUNT.match(line)
+        for line in re.split(r"[\r\n]+", text)
+        if any(is_loss(name) for name in _metrics(line))
+    ]
+    return bool(counted) and all(counted) and int(counted[0].group(1)) <= _FIRST_COUNTED_EPOCH
+
+
+#: The highest first count read as an epoch (a run logged every 5 or 10 epochs starts there).
+_FIRST_COUNTED_EPOCH = 10
 
 
 def _starts_an_epoch(line: str, marker: re.Pattern = _EPOCH) -> bool:
@@ -304,7 +325,12 @@ def _metrics(line: str) -> dict[str, float]:
     before = line[: found[0].end("name")] if found else ""
     named = _SET_WORD.search(before)
     set_prefix = "val_" if _VALIDATION.search(before) else ""
-    if not set_prefix and named:
+    if (
+        not set_prefix
+        and named
+        and (named.group(1) or not any(_NAMES_SET.match(_raw_name(m)) for m in found))
+    ):
+        # a tag (`[dev]`) beside names that say their own set (`loss … val_loss`) tags the run
         set_prefix = "test_" if (named.group(1) or named.group(2)).lower() == "test" else "val_"
     pairs: dict[str, float] = {}
     sets = {word.group(1).lower() for word in map(_ABBREVIATED_SET.match, map(_raw_name, found)) if word}
