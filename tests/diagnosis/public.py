@@ -55,7 +55,10 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: autoencoders nested two levels down, by family and by run (`ct_008`); federated rounds saved as
 #: `[round, value]` pairs (`ct_011`). Batches `dc` to `dh`: GANs (`dc_010`, `dd_002`, `dg_006`,
 #: `dg_015`); a CSV whose second header, with other columns, heads a run of one row (`dd_010`,
-#: refused naming the line: one row under a header is as likely a summary as a run).
+#: refused naming the line: one row under a header is as likely a summary as a run). Batch `dm`: a
+#: dict of two models' training losses under the models' names, none named a loss (`dm_013`); six
+#: runs (three seeds of two models) written into one table row by row, with `train_objective` and
+#: `val_nll` and no loss named (`dm_036`).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
@@ -112,6 +115,8 @@ REFUSED = (
     "dd_010.csv",
     "dg_006.json",
     "dg_015.json",
+    "dm_013.json",
+    "dm_036.csv",
     "f_040.csv",
     "m_010.csv",
     "n_019.log",

@@ -589,8 +589,14 @@ LATER_BATCHES = {
     # (`dl_009`, read diverged; both readers: unstable, healthy second): healthy, 29 defensible.
     "heldout114": (24, 36, 27),
     "heldout115": (25, 36, 29),
+    # Batch `dm` (36 CSV tables and JSON histories), collected after that and scored once before
+    # anything was revised on it, with the rules and reader of the start of the revision: 25/36
+    # (the same with those of the end of its first part), 9 of the 10 clear. Then a validation
+    # loss that ends on its lowest value, at most 0.75 × every value before its first jump, fell
+    # through its jumps (`dm_025`, both readers: still improving): 26/36.
+    "heldout116": (26, 36, 30),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout115`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout116`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -613,10 +619,10 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
 
 
 @pytest.mark.xfail(
-    strict=True, reason="95% is not reached on real logs (164/247 on the last fifteen batches)"
+    strict=True, reason="95% is not reached on real logs (182/269 on the last fifteen batches)"
 )
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(101, 116))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(102, 117))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
@@ -875,11 +881,14 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # are called healthy, with three more false still-improving notes, one more false
         # overfitting note and two more false unstable notes among them; four more read still
         # improving (two noted), six read overfitting (one noted), two read unstable (none noted).
-        "still_improving": (27, 91, 58, 556),
-        "overfitting": (32, 97, 64, 556),
+        "still_improving": (27, 91, 60, 565),
+        "overfitting": (33, 101, 67, 565),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
-        # unstable: healthy, not noted, no longer diverged).
-        "unstable": (8, 36, 37, 556),
+        # unstable: healthy, not noted, no longer diverged). Then batch `dm` (revised on: see
+        # "heldout116"): nine more runs read healthy are called healthy, with two more false
+        # still-improving notes and three more false overfitting notes among them; four more read
+        # overfitting (one noted).
+        "unstable": (8, 36, 37, 565),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

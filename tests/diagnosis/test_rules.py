@@ -768,9 +768,9 @@ def test_jumps_followed_by_a_step_down_to_half_of_every_value_before_settled():
     # 0.06-0.13 at epochs 4 and 7 of 10, then 0.021, 0.019, 0.019 after a learning-rate drop.
     kwargs = {"loss": "sparse_categorical_crossentropy", "num_classes": 39}
     assert diagnose(str(PUBLIC_LOGS / "bb_016.json"), **kwargs).primary.kind == "healthy"
-    # Without the step down counted as settled (nor the fall through the jumps, which asks for
-    # lows `unstable_settled_new_low` under every value before them), the jumps are unstable.
-    off = Thresholds(unstable_settled_deep_low=0.0, unstable_settled_new_low=0.0)
+    # Without the step down counted as settled (nor the fall through the jumps, to an end under
+    # `unstable_fell_through` × every value before them), the jumps are unstable.
+    off = Thresholds(unstable_settled_deep_low=0.0, unstable_fell_through=0.0)
     assert diagnose(str(PUBLIC_LOGS / "bb_016.json"), thresholds=off, **kwargs).primary.kind == "unstable"
 
 

@@ -145,6 +145,11 @@ class Thresholds:
             also at 0.7 or with a share of 0.15.)
         unstable_settled_deep_epochs: See `unstable_settled_deep_low`.
         unstable_settled_deep_share: See `unstable_settled_deep_low`.
+        unstable_fell_through: Not `unstable` either when at most `unstable_min_spikes`
+            validation jumps, none doubling the curve, came before an end at its lowest value and
+            at most this fraction of every value before the first jump: noise on a curve still
+            falling fast (`dk_035`, `dm_025`; measured on every stored run: the same at 0.7 and
+            0.8; 0 turns it off).
         unstable_stall_noise: `unstable` too, with too few jumps, when the validation loss stopped
             improving while the training loss fell and the metric's gap grew (the only ground
             `overfitting` has there: no rise after its minimum) and its epoch-to-epoch noise (a
@@ -448,6 +453,7 @@ class Thresholds:
     unstable_settled_deep_low: float = 0.5
     unstable_settled_deep_epochs: int = 3
     unstable_settled_deep_share: float = 0.25
+    unstable_fell_through: float = 0.75
     unstable_stall_noise: float = 0.08
     val_swing_relative: float = 0.15
     val_swing_of_progress: float = 0.3
