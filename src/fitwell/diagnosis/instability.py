@@ -165,8 +165,8 @@ def _falling_through(run: RunView, values: np.ndarray, tops: np.ndarray) -> bool
     up to 0.328, 0.215, up to 0.291, then down to 0.153 at the last of 15); a curve that swings
     about a floor ends near its lows (`al_003`: 0.103, 0.188, 0.103, 0.146, 0.102)."""
     ordered = sorted(map(int, tops))
-    if float(values[-1]) > float(np.min(values)) or ordered[0] == 0:
-        return False
+    if float(values[-1]) > float(np.min(values)) or float(np.min(values)) <= 0 or ordered[0] == 0:
+        return False  # (a curve at or below 0 has no level to take a share of)
     if any(float(values[top]) >= 2 * float(np.min(values[:top])) for top in ordered):
         return False  # one thrown to double is severe (`_severe_count`)
     return float(values[-1]) <= run.thresholds.unstable_fell_through * float(np.min(values[: ordered[0]]))
