@@ -3028,6 +3028,18 @@ def test_a_lone_inf_loss_the_next_epoch_carries_on_from_is_left_out_with_a_note(
         "epoch,train_loss,val_loss\n" + "\n".join(f"{e + 1},{c},0.2" for e, c in enumerate(thrown))
     )
     assert diagnose(path).primary.summary == "loss became Inf at epoch 5."
+    # A History's per-epoch batch statistics stay aligned with the epochs kept.
+    from fitwell.history import History
+
+    history = History()
+    history.history = {
+        "loss": [0.3 * 0.9**e if e != 4 else float("inf") for e in range(8)],
+        "val_loss": [0.2] * 8,
+    }
+    history.epoch = list(range(8))
+    history.batch_stats = {"loss_max": [float(e) for e in range(8)]}
+    curves = read_curves(history)
+    assert curves.batch_stats["loss_max"].tolist() == [0.0, 1.0, 2.0, 3.0, 5.0, 6.0, 7.0]
     # Nor a last epoch, whose next one is not known.
     last = [*cells[:4], *cells[5:], "inf"]
     path.write_text("epoch,train_loss,val_loss\n" + "\n".join(f"{e + 1},{c},0.2" for e, c in enumerate(last)))

@@ -224,6 +224,7 @@ def _without_overflowed_epochs(curves: Curves) -> Curves:
         epochs=curves.epochs[keep],
         values={key: column[keep] for key, column in curves.values.items()},
         recorded={key: column[keep] for key, column in curves.recorded.items()},
+        batch_stats=None if curves.batch_stats is None else _kept(curves.batch_stats, keep),
         notes=(
             *curves.notes,
             f"left out epoch{'s' if len(lone) > 1 else ''} {epochs}: the training loss is {values} there "
@@ -232,6 +233,11 @@ def _without_overflowed_epochs(curves: Curves) -> Curves:
             "then on).",
         ),
     )
+
+
+def _kept(stats: dict[str, np.ndarray], keep: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-epoch statistics of the epochs kept (those of another length, unaligned, as they were)."""
+    return {name: values[keep] if len(values) == len(keep) else values for name, values in stats.items()}
 
 
 def _only_epochs_with_a_training_loss(curves: Curves) -> Curves:
@@ -254,6 +260,7 @@ def _only_epochs_with_a_training_loss(curves: Curves) -> Curves:
         epochs=curves.epochs[recorded],
         values={key: column[recorded] for key, column in curves.values.items()},
         recorded={key: mask[recorded] for key, mask in curves.recorded.items()},
+        batch_stats=None if curves.batch_stats is None else _kept(curves.batch_stats, recorded),
         notes=(*curves.notes, f"left out {where}: no training loss was recorded there."),
     )
 
