@@ -2863,6 +2863,10 @@ def test_metrics_nan_at_every_epoch_are_left_out_with_a_note(tmp_path):
     assert diagnosis.primary.kind == "suspicious_validation"
     assert diagnosis.primary.summary.startswith("val_dice, val_sens are NaN at all 4 epochs")
     assert diagnosis.primary.evidence["metrics"] == ["val_dice", "val_sens"]
+    # Validation NaN at the epochs it was logged at, every other one (`validation_freq=2`), was not
+    # scored at every epoch: no finding says it was.
+    sparse = diagnose({"loss": [1.0, 0.8, 0.7, 0.6, 0.5, 0.4], "val_loss": [float("nan")] * 3})
+    assert "suspicious_validation" not in sparse.kinds
     # A validation loss NaN throughout is no validation curve either: it is named with them.
     diagnosis = diagnose({"loss": [0.66, 0.37, 0.33, 0.29], "val_loss": nan, "val_auc": nan})
     assert diagnosis.primary.kind == "suspicious_validation"
@@ -2904,6 +2908,12 @@ def test_a_count_at_the_start_of_each_line_is_the_epoch_and_starts_a_new_run_whe
     path.write_text("\n".join(steps))
     curves = read_curves(path)
     assert len(curves) == 3 and not any("runs" in note for note in curves.notes)
+    # Validation on a line of its own after each counted line joins its epoch.
+    lines = [
+        f"[{k}/5] Training loss: {1.0 - k / 10:.2f}\nValidation loss: {1.1 - k / 10:.2f}" for k in range(1, 6)
+    ]
+    path.write_text("\n".join(lines))
+    assert read_curves(path).values["val_loss"].tolist() == pytest.approx([1.0, 0.9, 0.8, 0.7, 0.6])
     # A script's stages counted above loss lines without a count: the loss lines are the epochs.
     stages = ["[1/3] Loading data", "[2/3] Building model", "[3/3] Training"]
     losses = [f"Train loss: {1.0 / k:.3f}, Val loss: {1.2 / k:.3f}" for k in range(1, 9)]
@@ -2953,7 +2963,19 @@ def test_a_set_named_by_a_tag_of_its_own_is_read_as_that_set(tmp_path):
     # A longer tag names no set.
     path.write_text("\n".join(line.replace("[Dev]", "[dev run]") for line in lines))
     assert "val_loss" not in read_curves(path).values
-    # Beside names that say their own set, the tag tags the run (an environment), not the set.
+    # Beside a name of its own set (`dev_acc`), the tag still names the set.
+    lines = []
+    for epoch in range(1, 6):
+        lines += [
+            f"Epoch {epoch}",
+            f"train loss: {2.5 - 0.2 * epoch:.1f}",
+            f"[Dev] loss: {2.2 - 0.1 * epoch:.1f} dev_acc: 0.6",
+        ]
+    path.write_text("\n".join(lines))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([2.3, 2.1, 1.9, 1.7, 1.5])
+    assert curves.values["val_loss"].tolist() == pytest.approx([2.1, 2.0, 1.9, 1.8, 1.7])
+    # Beside names of another set, the tag tags the run (an environment), not the set.
     tagged = [f"[dev] loss: {1.0 / k:.3f} - val_loss: {1.1 / k:.3f}" for k in range(1, 7)]
     path.write_text("run on host a\n" + "\n".join(tagged))
     curves = read_curves(path)
@@ -3028,6 +3050,9 @@ def test_a_lone_inf_loss_the_next_epoch_carries_on_from_is_left_out_with_a_note(
         "epoch,train_loss,val_loss\n" + "\n".join(f"{e + 1},{c},0.2" for e, c in enumerate(thrown))
     )
     assert diagnose(path).primary.summary == "loss became Inf at epoch 5."
+    # Nor an epoch that holds a column's only value (the validation loss logged once, there).
+    once = {"loss": [1.0, 0.8, float("inf"), 0.7, 0.6, 0.55], "val_loss": [None, None, 0.9, None, None, None]}
+    assert read_curves(once).values["val_loss"][2] == 0.9
     # A History's per-epoch batch statistics stay aligned with the epochs kept.
     from fitwell.history import History
 

@@ -215,6 +215,8 @@ def _without_overflowed_epochs(curves: Curves) -> Curves:
     ]
     if not lone or len(lone) < len(bad):
         return curves  # a loss that stayed NaN (or went NaN again at the end) is judged as it is
+    if any(bool(mask.any()) and not bool(np.delete(mask, lone).any()) for mask in curves.recorded.values()):
+        return curves  # a column recorded only there would be lost with the epoch
     keep = np.ones(len(loss), dtype=bool)
     keep[lone] = False
     epochs = ", ".join(str(int(curves.epochs[at]) + 1) for at in lone)

@@ -290,8 +290,12 @@ def _nan_throughout(run: RunView) -> Finding | None:
     lacks the targets its metric needs); the run has no validation at all, while its logs and
     anything monitoring them suggest it has (`dj_006`: `val_dice` and `val_sens` NaN at all 10
     epochs while the training loss fell from 0.66 to 0.29)."""
-    values = run.curves.values
-    never = [key for key in values if key.startswith("val_") and not bool(np.isfinite(values[key]).any())]
+    values, recorded = run.curves.values, run.curves.recorded
+    never = [  # recorded at every epoch, never a number (not: logged every k epochs, or not at all)
+        key
+        for key in values
+        if key.startswith("val_") and bool(recorded[key].all()) and not bool(np.isfinite(values[key]).any())
+    ]
     unmeasured = (*never, *run.curves.unmeasured)  # a validation loss NaN throughout is kept, as a loss
     if not unmeasured or run.n < 3 or any(key.startswith("val_") and key not in never for key in values):
         return None

@@ -260,15 +260,25 @@ def _named_in_a_sentence(line: str, found: re.Match) -> bool:
     return any(character.isalpha() for character in before)
 
 
+def _another_set_named(found: list[re.Match], tag: str) -> bool:
+    """Whether a metric on the line names a set other than the tag's (`[dev] loss … val_loss`; not
+    `[Dev] loss … dev_acc`)."""
+    return any(
+        _NAMES_SET.match(_raw_name(match)) and not _raw_name(match).lower().startswith(tag.lower())
+        for match in found
+    )
+
+
 def _counted_epochs(text: str, is_loss: Callable[[str], bool]) -> bool:
     """Whether the counts at the start of lines (`[5/30] Training loss: …`) are the epochs: every
-    line that holds a loss starts with one, and the first starts at one of the first few (`[1/6]`,
-    `[5/30]`; a count of steps logged every 100, `[100/1000]`, is none; a count of a script's
-    stages, `[2/3] Building model`, above loss lines without one, neither)."""
+    line that holds a training loss starts with one (validation on a line of its own joins it), and
+    the first starts at one of the first few (`[1/6]`, `[5/30]`; a count of steps logged every 100,
+    `[100/1000]`, is none; a count of a script's stages, `[2/3] Building model`, above loss lines
+    without one, neither)."""
     counted = [
         _BRACKETED_COUNT.match(line)
         for line in re.split(r"[\r\n]+", text)
-        if any(is_loss(name) for name in _metrics(line))
+        if any(is_loss(name) and not name.startswith(("val_", "test_")) for name in _metrics(line))
     ]
     return bool(counted) and all(counted) and int(counted[0].group(1)) <= _FIRST_COUNTED_EPOCH
 
@@ -325,12 +335,8 @@ def _metrics(line: str) -> dict[str, float]:
     before = line[: found[0].end("name")] if found else ""
     named = _SET_WORD.search(before)
     set_prefix = "val_" if _VALIDATION.search(before) else ""
-    if (
-        not set_prefix
-        and named
-        and (named.group(1) or not any(_NAMES_SET.match(_raw_name(m)) for m in found))
-    ):
-        # a tag (`[dev]`) beside names that say their own set (`loss … val_loss`) tags the run
+    if not set_prefix and named and (named.group(1) or not _another_set_named(found, named.group(2))):
+        # a tag (`[dev]`) beside names of another set (`loss … val_loss`) tags the run
         set_prefix = "test_" if (named.group(1) or named.group(2)).lower() == "test" else "val_"
     pairs: dict[str, float] = {}
     sets = {word.group(1).lower() for word in map(_ABBREVIATED_SET.match, map(_raw_name, found)) if word}
