@@ -221,25 +221,28 @@ def _without_overflowed_epochs(curves: Curves) -> Curves:
     keep[lone] = False
     epochs = ", ".join(str(int(curves.epochs[at]) + 1) for at in lone)
     values = ", ".join(str(float(loss[at])).lower() for at in lone)
+    return _epochs_kept(
+        curves,
+        keep,
+        f"left out epoch{'s' if len(lone) > 1 else ''} {epochs}: the training loss is {values} there "
+        "alone, and the next epoch carries on from the one before: one batch's loss overflowed (a log "
+        "of 0, float16) while the weights were not harmed (weights a NaN or Inf reached give NaN from "
+        "then on).",
+    )
+
+
+def _epochs_kept(curves: Curves, keep: np.ndarray, note: str) -> Curves:
+    """The curves at the epochs `keep` marks, with a note saying why the others were left out; a
+    History's per-epoch batch statistics go with them."""
+    stats = curves.batch_stats
     return replace(
         curves,
         epochs=curves.epochs[keep],
         values={key: column[keep] for key, column in curves.values.items()},
-        recorded={key: column[keep] for key, column in curves.recorded.items()},
-        batch_stats=None if curves.batch_stats is None else _kept(curves.batch_stats, keep),
-        notes=(
-            *curves.notes,
-            f"left out epoch{'s' if len(lone) > 1 else ''} {epochs}: the training loss is {values} there "
-            "alone, and the next epoch carries on from the one before: one batch's loss overflowed (a log "
-            "of 0, float16) while the weights were not harmed (weights a NaN or Inf reached give NaN from "
-            "then on).",
-        ),
+        recorded={key: mask[keep] for key, mask in curves.recorded.items()},
+        batch_stats=None if stats is None else {name: values[keep] for name, values in stats.items()},
+        notes=(*curves.notes, note),
     )
-
-
-def _kept(stats: dict[str, np.ndarray], keep: np.ndarray) -> dict[str, np.ndarray]:
-    """Per-epoch statistics of the epochs kept (those of another length, unaligned, as they were)."""
-    return {name: values[keep] if len(values) == len(keep) else values for name, values in stats.items()}
 
 
 def _only_epochs_with_a_training_loss(curves: Curves) -> Curves:
@@ -257,14 +260,7 @@ def _only_epochs_with_a_training_loss(curves: Curves) -> Curves:
         where = f"epochs {missing[0]}–{missing[-1]}"
     else:
         where = f"{len(missing)} epochs, from epoch {missing[0]}"
-    return replace(
-        curves,
-        epochs=curves.epochs[recorded],
-        values={key: column[recorded] for key, column in curves.values.items()},
-        recorded={key: mask[recorded] for key, mask in curves.recorded.items()},
-        batch_stats=None if curves.batch_stats is None else _kept(curves.batch_stats, recorded),
-        notes=(*curves.notes, f"left out {where}: no training loss was recorded there."),
-    )
+    return _epochs_kept(curves, recorded, f"left out {where}: no training loss was recorded there.")
 
 
 def _without_empty_epochs(curves: Curves) -> Curves:
@@ -294,13 +290,7 @@ def _without_empty_epochs(curves: Curves) -> Curves:
         f"left out epochs {listed}: loss 0 there and every validation value the same as the epoch "
         "before (no training batch ran)."
     )
-    return replace(
-        curves,
-        epochs=curves.epochs[keep],
-        values={key: column[keep] for key, column in curves.values.items()},
-        recorded={key: mask[keep] for key, mask in curves.recorded.items()},
-        notes=(*curves.notes, note),
-    )
+    return _epochs_kept(curves, keep, note)
 
 
 def _without_best_so_far(curves: Curves) -> Curves:
