@@ -17,8 +17,8 @@ printed apart, `Epoch 3 Validation - Loss: 0.61`, `Evaluation Epoch 3 - Loss: 0.
 0.64`, as `test_loss`, never as the training loss; a test set scored once, after training, is no
 curve; a line of validation metrics alone, `Validation accuracy: 51%`, joins the epoch before it;
 a best-so-far value, `Best Valid accuracy: 61%`, is not a curve).
-Without any epoch marker (or a count that starts every line with a loss, `[5/30] Training
-loss: …`, read as its epoch), every record is an epoch (a line printed twice in a row, once: a
+Without any epoch marker (or a count that starts every line with a training loss, `[5/30]
+Training loss: …`, read as its epoch), every record is an epoch (a line printed twice in a row, once: a
 frozen loss in a log with epoch markers keeps its every epoch). When the epoch count starts again
 on a line with a training loss, or a line names the next fold of a cross-validation (`=== Training
 fold 2 ===`), a new run began and the last one that logged an epoch is read (a line that names
@@ -100,7 +100,7 @@ _EPOCH = re.compile(
     re.IGNORECASE,
 )
 #: `[3/30] Training loss: …`: a count at the start of a line, read as the epoch in a log whose lines
-#: name no epoch otherwise, where every line with a loss starts with one (`_counted_epochs`; beside
+#: name no epoch otherwise, where every line with a training loss starts with one (`_counted_epochs`; beside
 #: epoch markers such a count counts batches or steps); when it starts again, a new run begins
 #: (several models trained one after another, `dh_001`).
 _BRACKETED_COUNT = re.compile(r"^\s*\[\s*(\d+)\s*/\s*\d+\s*\]", re.MULTILINE)
