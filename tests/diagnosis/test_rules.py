@@ -266,6 +266,9 @@ def test_a_validation_loss_that_sits_above_its_low_by_more_than_its_swings_rose(
     }
     diagnosis = diagnose(run)
     assert diagnosis.primary.kind == "overfitting" and "unstable" not in diagnosis.kinds
+    # Asked for a rise of more noises than it has, the stall is told unstable again.
+    strict = Thresholds(unstable_stall_rise=10.0)
+    assert "a stall cannot be told" in diagnose(run, thresholds=strict).get("unstable").summary
     # Swinging about its low, the stall is still told unstable (r_002, above).
     run["val_loss"] = [0.2848, 0.34, 0.29, 0.33]
     assert "a stall cannot be told" in diagnose(run).get("unstable").summary

@@ -292,12 +292,6 @@ def _inside_epochs(run: RunView, train_spikes: int, val_spikes: int) -> Finding 
     )
 
 
-#: A validation loss whose median since its stall sits this many times its epoch-to-epoch noise
-#: above the stall's low rose, beyond its swings: overfitting, not a stall lost in noise (`dl_005`:
-#: 0.285 at the first of 4 epochs, then 0.679, 1.093, 0.756 at a noise of 0.23; `ck_012`).
-_RISE_NOISES = 1.5
-
-
 def _swinging_stall(run: RunView, train_spikes: int, val_spikes: int) -> Finding | None:
     """`unstable` from a validation loss that stopped improving (no new low of 1%) while the
     training loss fell and the metric's gap grew — `overfitting`'s only ground, without a rise
@@ -308,7 +302,8 @@ def _swinging_stall(run: RunView, train_spikes: int, val_spikes: int) -> Finding
     that of the whole validation curve (measured over the stall alone, one run read unstable and
     one of the held-out split read overfitting were lost); not for a validation loss that reaches
     0 or below (no level to measure against), nor for one that since its stall sits above its low
-    by more than its swings (`_RISE_NOISES`): that is a rise, judged by `overfitting`."""
+    by more than its swings (`unstable_stall_rise` × its noise): that is a rise, judged by
+    `overfitting`."""
     if not run.has_val or len(run.val_loss) < 4 or float(np.min(run.val_loss)) <= 0:
         return None  # (a loss that reaches 0 or below has no level to measure swings against)
     level, noise = float(np.median(run.val_loss)), noise_scale(run.val_loss)
@@ -320,7 +315,8 @@ def _swinging_stall(run: RunView, train_spikes: int, val_spikes: int) -> Finding
     rises = np.diff(run.val_loss[since:])
     if not len(rises):
         return None
-    if float(np.median(run.val_loss[since + 1 :])) - float(run.val_loss[since]) >= _RISE_NOISES * noise:
+    rise = float(np.median(run.val_loss[since + 1 :])) - float(run.val_loss[since])
+    if rise >= run.thresholds.unstable_stall_rise * noise:
         return None  # the curve since sits above its low by more than its swings: a rise (overfitting)
     top = since + int(np.argmax(rises)) + 1  # the largest epoch-to-epoch rise within the stall
     worst = int(run.val_positions[top])

@@ -51,7 +51,7 @@ def check_still_improving(run: RunView) -> Finding | None:
             run,
             {"recent_drop": margin, "recent_epochs": 1, "previous_best_epoch": earlier},
             f"{name} was at its best in the last epoch: {last} at "
-            f"{format_epoch(run.epoch_of(int(watched.positions[len(raw) - 1])))} "
+            f"{format_epoch(run.epoch_of(int(watched.positions[-1])))} "
             f"against {format_number(watched.logged(earlier))} at best before "
             f"({format_epoch(run.epoch_of(int(watched.positions[earlier])))}; {margin:.1%} {fewer}): "
             "it was stopped while still improving.",

@@ -159,6 +159,11 @@ class Thresholds:
             both readers call unstable gained, none lost; of the runs found `overfitting` by the
             stall alone, every one both readers call unstable swings by 8.7% or more, every one
             a reader calls overfitting by 6.2% or less.)
+        unstable_stall_rise: ...but not when the validation loss's median since the stall sits
+            this many times that noise (absolute) above the stall's low: a rise beyond its swings,
+            judged by `overfitting` (`dl_005`: 0.285 at the first of 4 epochs, then 0.679, 1.093,
+            0.756 at a noise of 0.23; `ck_012`; measured on every stored run: +2 at 1.5, +2 −1 at
+            1, +1 at 2).
         val_swing_relative: `unstable` too, with too few jumps, from validation swings of more
             than this fraction up and back (within two epochs, beyond the set's sampling noise)...
         val_swing_of_progress: ...each rise at least this share of the validation loss's fall
@@ -455,6 +460,7 @@ class Thresholds:
     unstable_settled_deep_share: float = 0.25
     unstable_fell_through: float = 0.75
     unstable_stall_noise: float = 0.08
+    unstable_stall_rise: float = 1.5
     val_swing_relative: float = 0.15
     val_swing_of_progress: float = 0.3
     val_swing_train_noise: float = 2.0
