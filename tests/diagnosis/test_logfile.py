@@ -1387,12 +1387,13 @@ def test_a_table_set_out_with_spaces_is_read_with_its_units_and_markers_left_out
         "column on 2 rows ('* saved') left out."
     )
     assert "skipped lines 1–2 before the header ('Training on mps" in curves.notes[1]
-    # Names that hold spaces do not split into the columns of the rows: refused, not guessed at.
+    # Names that hold spaces, set apart by two spaces or more, are as many as the rows' cells: read
+    # by the wide gaps (n_019; refused before, its header taken for one column's name).
     path.write_text(
-        "train acc    va_acc  train_loss  val_loss\n 1.25  0.45  0.50  0.45\n 0.57  0.52  0.79  0.52\n"
+        "train acc    va_acc  train_loss  val_loss\n 0.45  0.45  1.25  1.30\n 0.57  0.52  0.79  0.92\n"
     )
-    with pytest.raises(ValueError, match="holds text"):
-        read_curves(path)
+    curves = read_curves(path)
+    assert curves.values["acc"].tolist() == [0.45, 0.57] and curves.values["val_loss"].tolist() == [1.3, 0.92]
 
 
 def test_a_sentence_after_the_table_is_skipped_but_a_torn_row_is_refused(tmp_path):
@@ -1965,6 +1966,37 @@ def test_a_two_headed_models_printed_losses_without_a_total_are_read_as_their_su
     path.write_text("epoch,generator_loss,discriminator_loss\n1,1.0,0.7\n2,1.5,0.5\n")
     with pytest.raises(ValueError):
         read_curves(path)
+
+
+def test_a_variational_autoencoders_two_terms_without_a_total_are_read_as_their_sum(tmp_path):
+    # dn_029: a β warm-up raises the reconstruction term by design (213 → 217 while β goes 0.25 → 1);
+    # read alone as the loss, it was "not learning". The loss is the sum, the negative ELBO, unweighted.
+    path = tmp_path / "training_log.csv"
+    path.write_text(
+        "epoch,beta,recon_loss,kld\n1,0.05,236.0,44.5\n2,0.1,216.4,41.0\n3,0.5,213.6,24.5\n4,1.0,217.0,17.2\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([280.5, 257.4, 238.1, 234.2])
+    assert curves.values["recon_loss"].tolist() == [236.0, 216.4, 213.6, 217.0]  # the terms stay curves
+    assert "read the sum of 'recon_loss' and 'kld' as 'loss' (a variational autoencoder's" in " ".join(
+        curves.notes
+    )
+    # Under other names (j_018: `reconstruction_error`, `kl_loss`, and a `free_energy` not named a loss),
+    # with the validation set's twins summed as its loss.
+    history = {
+        "free_energy": [1234.8, 1127.6, 1034.7],
+        "reconstruction_error": [1206.1, 1101.6, 1010.0],
+        "kl_loss": [28.7, 26.0, 24.7],
+        "val_reconstruction_error": [1210.0, 1110.0, 1020.0],
+        "val_kl_loss": [30.0, 27.0, 25.0],
+    }
+    curves = read_curves(history)
+    assert curves.values["loss"].tolist() == pytest.approx([1234.8, 1127.6, 1034.7])
+    assert curves.values["val_loss"].tolist() == pytest.approx([1240.0, 1137.0, 1045.0])
+    # A total logged beside the terms is the loss, as before; so is one term alone (`dice_loss`).
+    history = {"loss": [3.0, 2.0, 1.5], "recon_loss": [2.0, 1.5, 1.2], "kld": [1.0, 0.5, 0.3]}
+    assert read_curves(history).values["loss"].tolist() == [3.0, 2.0, 1.5]
+    assert read_curves({"recon_loss": [2.0, 1.5, 1.2]}).values["loss"].tolist() == [2.0, 1.5, 1.2]
 
 
 def test_bookkeeping_of_the_best_epoch_is_left_out_with_a_note(tmp_path):
@@ -2718,6 +2750,59 @@ def test_a_table_whose_names_hold_spaces_is_read_by_its_wide_gaps(tmp_path):
     assert read_curves(path).values["val_acc"].tolist() == pytest.approx([0.585, 0.66])
 
 
+def test_a_table_set_out_with_bars_is_read_as_one_set_out_with_spaces(tmp_path):
+    # A published log (dp_031): `Epoch | Loss | Accuracy`, a rule of dashes and pluses, percentages.
+    path = tmp_path / "training_history.txt"
+    path.write_text(
+        "Epoch | Loss    | Accuracy\n------+---------+---------\n"
+        "    1 | 0.7525  | 76.4%\n    2 | 0.6039  | 82.8%\n    3 | 0.5527  | 84.4%\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.7525, 0.6039, 0.5527]
+    assert curves.values["accuracy"].tolist() == pytest.approx([0.764, 0.828, 0.844])
+    assert curves.notes[0] == "read a table set out with bars: 3 rows under the header on line 1."
+    # A Markdown table, bars at both ends.
+    path.write_text(
+        "| epoch | train_loss | val_loss |\n|---|---|---|\n| 1 | 0.9 | 1.0 |\n| 2 | 0.6 | 0.8 |\n"
+    )
+    assert read_curves(path).values["val_loss"].tolist() == [1.0, 0.8]
+
+
+def test_the_header_nearest_a_tables_rows_is_its_header_not_a_title_above_it(tmp_path):
+    # A published report (dp_032): the title `Loss Per Epoch` names a loss and an epoch, as a header
+    # would, and has three words, as the rows have numbers; the header is the line after its rule.
+    path = tmp_path / "training_history.txt"
+    path.write_text(
+        "LoRA Fine-Tuning Training History\n\nEpochs           : 3\n\n"
+        "Loss Per Epoch\n------------------------------\nEpoch    Train Loss      Val Loss\n"
+        "1        2.8988          2.0589\n2        2.7768          1.9943\n3        2.6884          1.9465\n"
+        "\nSummary\nBest val loss    : 1.9465 (epoch 3)\n"
+    )
+    curves = read_curves(path)
+    assert sorted(curves.values) == ["loss", "val_loss"]
+    assert curves.values["val_loss"].tolist() == [2.0589, 1.9943, 1.9465]
+    assert "under the header on line 7" in curves.notes[0]
+
+
+def test_a_file_of_one_named_list_a_line_is_read_as_the_history(tmp_path):
+    # A published file (dp_033): `for key, values in history.history.items(): print(f"{key}: {values}")`.
+    path = tmp_path / "training_history.txt"
+    path.write_text(
+        "accuracy: [0.779, 0.779, 0.788, 0.822]\nloss: [0.559, 0.487, 0.453, 0.407]\n"
+        "val_accuracy: [0.786, 0.786, 0.786, 0.827]\nval_loss: [0.5, 0.502, 0.461, nan]\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.559, 0.487, 0.453, 0.407]
+    assert curves.values["val_loss"][:3].tolist() == [0.5, 0.502, 0.461] and np.isnan(
+        curves.values["val_loss"][3]
+    )
+    assert curves.notes[0] == "read the file's lines as the history's lists, each after its name."
+    # A line that is not a named list of numbers makes it no such file.
+    path.write_text("loss: [0.5, 0.4]\nmodel: resnet\n")
+    with pytest.raises(ValueError):
+        read_curves(path)
+
+
 def test_a_table_printed_through_logging_with_fixed_widths_is_read(tmp_path):
     # A published log (bs_006): `logging` puts the time, logger and level before each message, and
     # the names were printed with fixed widths, so `Train Recall` runs into `Val Loss` with one
@@ -2737,7 +2822,8 @@ def test_a_table_printed_through_logging_with_fixed_widths_is_read(tmp_path):
     assert curves.values["loss"].tolist() == [1.6931, 1.6714, 1.6]
     assert curves.values["val_loss"].tolist() == [2.0026, 1.97, 1.84]
     assert curves.values["val_recall"].tolist() == [0.25, 0.6667, 0.58]
-    assert curves.notes[0] == "read a table set out with spaces: 3 rows under the header on line 2."
+    # The header printed again after the aborted start is the one over the rows.
+    assert curves.notes[0] == "read a table set out with spaces: 3 rows under the header on line 4."
     # Without the prefix the same table reads the same.
     path.write_text("\n".join(line.removeprefix(prefix) for line in lines) + "\n")
     assert read_curves(path).values["val_loss"].tolist() == [2.0026, 1.97, 1.84]

@@ -595,8 +595,15 @@ LATER_BATCHES = {
     # loss that ends on its lowest value, at most 0.75 × every value before its first jump, fell
     # through its jumps (`dm_025`, both readers: still improving): 26/36.
     "heldout116": (26, 36, 30),
+    # Batch `dn` (36 CSV tables and JSON histories), collected after that and scored once before
+    # anything was revised on it, with the rules and reader of the start of the twenty-seventh
+    # revision: 22/36, all 8 clear. Then a variational autoencoder's reconstruction and KL terms
+    # logged without their total are read as their sum, the negative ELBO (`dn_029`: its
+    # reconstruction term alone, rising through a β warm-up, read as not learning; both readers:
+    # healthy): 23/36.
+    "heldout117": (23, 36, 32),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout116`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout117`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -619,15 +626,15 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
 
 
 @pytest.mark.xfail(
-    strict=True, reason="95% is not reached on real logs (182/269 on the last fifteen batches)"
+    strict=True, reason="95% is not reached on real logs (205/305 on the last sixteen batches)"
 )
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(102, 117))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(102, 118))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_one_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -743,7 +750,10 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_known_
     # that the training error rate make it unlikely, 0.996**192 = 46%, cleared it and lost a
     # validation set that was the training data); and a training loss near zero (0.0036 → 0.0131,
     # +264%, at 99.9% training accuracy) jumping twice while the validation loss fell to its best
-    # (`dl_036`, `unstable`; one reader's second label).
+    # (`dl_036`, `unstable`; one reader's second label). Batch `dn` added one, `unstable`, which both
+    # readers name as their second label (`dn_032`): a fire detector's validation loss stuck for six
+    # epochs at one class, then jumping from 0.062 to 0.125 and from 0.099 to 0.198 between epochs 15
+    # and 24 at 99% validation accuracy, calm over the last six of 30 epochs.
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -756,6 +766,7 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_known_
         "df_004.json",
         "dk_032.json",
         "dl_036.json",
+        "dn_032.csv",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -881,14 +892,19 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # are called healthy, with three more false still-improving notes, one more false
         # overfitting note and two more false unstable notes among them; four more read still
         # improving (two noted), six read overfitting (one noted), two read unstable (none noted).
-        "still_improving": (27, 91, 60, 565),
-        "overfitting": (33, 101, 67, 565),
+        # Then batch `dm` (revised on: see "heldout116"): nine more runs read healthy are called
+        # healthy, with two more false still-improving notes and three more false overfitting notes
+        # among them; four more read overfitting (one noted). Then batch `dn` (revised on: see
+        # "heldout117"), with a VAE's two terms summed as its loss: eight more runs read healthy are
+        # called healthy, with two more false overfitting notes among them; two more read still
+        # improving (none noted: `dn_015`, and `bf_016`, whose summed terms fall less at the end than
+        # its reconstruction term alone), five read overfitting (two noted), two read unstable (none
+        # noted).
+        "still_improving": (27, 93, 60, 573),
+        "overfitting": (35, 106, 69, 573),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
-        # unstable: healthy, not noted, no longer diverged). Then batch `dm` (revised on: see
-        # "heldout116"): nine more runs read healthy are called healthy, with two more false
-        # still-improving notes and three more false overfitting notes among them; four more read
-        # overfitting (one noted).
-        "unstable": (8, 36, 37, 565),
+        # unstable: healthy, not noted, no longer diverged).
+        "unstable": (8, 38, 37, 573),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

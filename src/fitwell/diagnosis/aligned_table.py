@@ -7,11 +7,13 @@
         2     1.8135     21.0%    1.8026    27.4%  1.0e-03  40.9s
 
 A header line of names (one of them an epoch or a loss; names that hold a space, `Train Loss`,
-set apart by two spaces or more, or cut where the row under them starts its cells) is followed by
-rows that start with as many numbers; a number may carry a unit (`%`, or `s` for seconds), and
-words after the last column (`* saved` when a checkpoint was written) are left out. The lines
-around the table (a title, a summary) are not rows. A table printed through Python's `logging`
-is read too: the time, logger name and level before each message are left out.
+set apart by two spaces or more, or cut where the row under them starts its cells; the header
+nearest the rows, not a title above it) is followed by rows that start with as many numbers; a
+number may carry a unit (`%`, or `s` for seconds), and words after the last column (`* saved`
+when a checkpoint was written) are left out. The lines around the table (a title, a summary) are
+not rows. A table printed through Python's `logging` is read too: the time, logger name and level
+before each message are left out. So is a table whose columns are set apart by bars (`Epoch |
+Loss | Accuracy`, a Markdown table), its rules of dashes left out as every line that is not a row.
 
     2025-11-30 16:33:41,104 - __main__ - INFO - Epoch  Train Loss   Train Recall Val Loss
     2025-11-30 16:33:57,509 - __main__ - INFO - 1      1.6931       0.2629       2.0026
@@ -44,9 +46,20 @@ def aligned_table(lines: list[str], search: int) -> tuple[list[str], int, str] |
         (['run 3', 'epoch,loss,acc', '1,0.91,61.0%', '2,0.62,70.5%', ''], 1)
     """
     lines = [_message(line) for line in lines]
+    found = _table_in(lines, search)
+    if found is None and any("|" in line for line in lines[:search]):
+        found = _table_in([line.replace("|", "  ") for line in lines], search)
+        if found is not None:
+            table, index, note = found
+            found = table, index, note.replace("set out with spaces", "set out with bars")
+    return found
+
+
+def _table_in(lines: list[str], search: int) -> tuple[list[str], int, str] | None:
+    """`aligned_table` of lines without `logging` prefixes."""
     for index, line in enumerate(lines[:search]):
         headers = _headers(line, _first_row(lines[index + 1 : index + 1 + search]))
-        if not headers:
+        if not headers or _header_nearer(lines, index, search):
             continue
         for header in headers:
             rows = {
@@ -58,6 +71,17 @@ def aligned_table(lines: list[str], search: int) -> tuple[list[str], int, str] |
                 return _table(lines, index, header, rows)
         return None
     return None
+
+
+def _header_nearer(lines: list[str], index: int, search: int) -> bool:
+    """Whether another header stands between line `index` and the first row under it: the line was
+    a title (`Loss Per Epoch`, then a rule, then `Epoch  Train Loss  Val Loss`), not the header."""
+    for line in lines[index + 1 : index + 1 + search]:
+        if _numbers(line):
+            return False
+        if _headers(line, _first_row(lines[index + 1 : index + 1 + search])):
+            return True
+    return False
 
 
 def _table(

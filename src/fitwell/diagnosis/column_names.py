@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from fitwell.diagnosis.adversarial import is_adversarial, is_network_loss
 
 __all__ = [
+    "elbo_terms",
     "SET_PREFIXES",
     "HELD_OUT_WORDS",
     "SET_WORDS",
@@ -376,7 +377,10 @@ def _one_named_loss(names: list[str], renames: dict[str, str], taken: set[str]) 
     """The only training column named after a loss (`dice_loss`, `bce_loss`; else `loss_x`) is the
     loss, and its `val_` twin the validation loss; without one, the only column named for what a loss
     measures (`error`, `mse`, `Mean Squared Error`), or a pair of lists named `train` and `val`
-    (a loop's `losses = {"train": [], "val": []}`)."""
+    (a loop's `losses = {"train": [], "val": []}`). Not a variational autoencoder's two terms: its
+    loss is their sum (`loss_parts.py`), not the reconstruction term named `recon_loss`."""
+    if elbo_terms(renames.get(name, name) for name in names):
+        return
     named = [name for name in names if renames.get(name, name).endswith("_loss")]
     training = [name for name in named if not renames.get(name, name).startswith(("val_", "test_"))]
     if not training:  # the loss's word first: a tracker named `loss_x`
@@ -412,6 +416,27 @@ def _one_named_loss(names: list[str], renames: dict[str, str], taken: set[str]) 
 #: A loss named with its word first (`loss_x`, `loss_recon`), not a name and a number (`loss 0.69`),
 #: nor a statistic of the loss's spread (`loss_std`, `loss_max`).
 _LOSS_FIRST = re.compile(r"loss_(?!(?:std|var|min|max)$)[a-z]+(?:_[a-z]+)*")
+
+
+#: A variational autoencoder's KL-divergence term, under the names loggers give it.
+_KL_TERMS = frozenset(("kl", "kld", "kl_loss", "kld_loss", "kl_div", "kl_divergence", "kl_term"))
+
+
+def elbo_terms(names: Iterable[str]) -> tuple[str, str] | None:
+    """`(reconstruction, kl)`: a variational autoencoder's two loss terms among the training columns
+    `names` (Keras's names), one of each: a name that begins with `recon` (`recon_loss`,
+    `reconstruction_error`) and a KL divergence (`kld`, `kl_loss`); else None.
+
+    Example:
+        >>> elbo_terms(["epoch", "beta", "recon_loss", "kld"])
+        ('recon_loss', 'kld')
+        >>> elbo_terms(["loss", "recon_loss", "val_kld"]) is None  # no training KL term
+        True
+    """
+    training = [name for name in names if not name.startswith(("val_", "test_"))]
+    recon = [name for name in training if name.startswith("recon")]
+    kl = [name for name in training if name in _KL_TERMS]
+    return (recon[0], kl[0]) if len(recon) == 1 and len(kl) == 1 else None
 
 
 def bare_set_losses(names: Iterable[str]) -> dict[str, str]:

@@ -30,6 +30,7 @@ __all__ = [
     "NotJsonError",
     "as_columns",
     "labelled_history",
+    "listed_history",
     "parsed_json",
     "printed_records",
     "quoted_history",
@@ -184,6 +185,41 @@ def labelled_history(text: str) -> tuple[str, str, int] | None:
     if found is None or after > 3:  # a settings dict above a table is a title line, not the history
         return None
     return found.group(1) + ":", found.group(2), after
+
+
+_LISTED = re.compile(r"([A-Za-z][\w/ .-]{0,60}?)\s*[:=]\s*(\[.*\])\s*$")
+
+
+def listed_history(text: str) -> str | None:
+    """The history as JSON for a file of one list a line, each after its name (`loss: [0.55, 0.48]`,
+    `for key, values in history.history.items(): print(f"{key}: {values}")`), else None.
+
+    Example:
+        >>> listed_history("loss: [0.5, 0.4]\\nval_loss: [0.6, 0.5]\\n")
+        '{"loss": [0.5, 0.4], "val_loss": [0.6, 0.5]}'
+    """
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    history = {}
+    for line in lines:
+        found = _LISTED.fullmatch(line)
+        values = _list_of_numbers(found.group(2)) if found else None
+        if values is None:
+            return None
+        history[found.group(1)] = values
+    return json.dumps(history) if history else None
+
+
+def _list_of_numbers(text: str) -> list[float] | None:
+    try:
+        values = ast.literal_eval(text.replace("nan", "None").replace("inf", "1e999"))
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    if not isinstance(values, list):
+        return None
+    numbers = all(
+        value is None or (isinstance(value, int | float) and not isinstance(value, bool)) for value in values
+    )
+    return values if numbers else None
 
 
 def as_columns(data: Any) -> tuple[Any, str | None]:

@@ -51,6 +51,7 @@ from fitwell.diagnosis.jsonlog import (
     NotJsonError,
     as_columns,
     labelled_history,
+    listed_history,
     parsed_json,
     printed_records,
     quoted_history,
@@ -134,6 +135,11 @@ def read_log_file(path: str, columns: Sequence[str] | None = None) -> LogFile:
             rest, f"; the {rest} lines after it are skipped"
         )
         log.notes = [f"read the history printed after {label!r} on line 1{skipped}.", *log.notes]
+        return log
+    listed = listed_history(stripped)
+    if listed is not None:  # `print(f"{key}: {values}")` for each of the history's lists
+        log = _read_json(listed, path)
+        log.notes = ["read the file's lines as the history's lists, each after its name.", *log.notes]
         return log
     if stripped[0] in "{[":
         try:
@@ -270,14 +276,20 @@ def read_step_log(columns: dict[str, list], notes: list[str]) -> LogFile:
 def _find_header(lines: list[str]) -> tuple[int, str, list[str]]:
     """The first line that names `epoch` or `loss` as a cell (under any logger's name for them:
     `Epoch`, `train_loss`, `Training Loss`), with its delimiter and cells; a line of one name
-    alone heads a file of one column (`Data_loss`, then one loss per line)."""
+    alone heads a file of one column (`Data_loss`, then one loss per line), when a number follows
+    it (not a title, `Loss Per Epoch` above a rule of dashes)."""
     for index, line in enumerate(lines[:_HEADER_SEARCH_LINES]):
         if has_log_prefix(line):
             continue  # a message `logging` wrote: a table in it is set out with spaces (aligned_table)
+        following = next((later.strip() for later in lines[index + 1 :] if later.strip()), "")
         for delimiter in _DELIMITERS:
             cells = [cell.strip() for cell in split_cells(line, delimiter)]
             named = {keras_name(cell) for cell in cells} | set(keras_names(cells).values())
-            alone = len(cells) == 1 and re.fullmatch(r"[A-Za-z][\w ]*", cells[0]) is not None
+            alone = (
+                len(cells) == 1
+                and re.fullmatch(r"[A-Za-z][\w ]*", cells[0]) is not None
+                and is_number(following)
+            )
             if (len(cells) >= 2 or alone) and ("epoch" in named or "loss" in named):
                 return index, delimiter, cells
     return -1, ",", []

@@ -8,6 +8,12 @@ head: a two-headed model's `binary_loss` and `multi_class_loss`, not `epoch_loss
 the loss is their sum, as Keras sums a multi-output model's losses, and the validation loss the
 sum of the twins; a note says so. An epoch where a part is missing has no sum. A GAN's generator
 and discriminator losses are not parts of one loss.
+
+A variational autoencoder logged as its two terms, a reconstruction term and a KL divergence
+(`recon_loss` and `kld`, `reconstruction_error` and `kl_loss`), and no total, is read the same way:
+its loss is their sum, the negative ELBO. Unweighted, whatever weight β a warm-up gave the KL term
+in training (`beta` rising from 0 to 1): the reconstruction term alone rises while β does, by
+design, and the sum is what the model is judged by and what the warm-up ends on.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from fitwell.diagnosis.adversarial import is_adversarial
-from fitwell.diagnosis.column_names import is_loss_measure
+from fitwell.diagnosis.column_names import elbo_terms, is_loss_measure
 
 __all__ = ["with_summed_parts"]
 
@@ -36,6 +42,9 @@ def with_summed_parts(columns: dict[str, Any]) -> tuple[dict[str, Any], str | No
     """
     if "loss" in columns:
         return columns, None
+    terms = elbo_terms(columns)
+    if terms is not None:
+        return _elbo(columns, terms)
     parts = [name for name in columns if name.endswith("_loss") and not name.startswith(("val_", "test_"))]
     twins = [f"val_{part}" for part in parts if f"val_{part}" in columns]
     validated = bool(twins) or any(name.startswith("val_") and name.endswith("loss") for name in columns)
@@ -52,6 +61,23 @@ def with_summed_parts(columns: dict[str, Any]) -> tuple[dict[str, Any], str | No
     return summed, (
         f"read the sum of {listed} as 'loss' (the parts of a loss logged without their total, as Keras "
         "sums a model's output losses)" + (", and of their 'val_' twins as 'val_loss'." if twins else ".")
+    )
+
+
+def _elbo(columns: dict[str, Any], terms: tuple[str, str]) -> tuple[dict[str, Any], str | None]:
+    """A variational autoencoder's two terms summed as `loss`, and their `val_` twins (both logged)
+    as `val_loss`, with the note saying so."""
+    twins = [f"val_{term}" for term in terms]
+    if not all(_numbers(columns[name]) for name in terms):
+        return columns, None
+    summed = {**columns, "loss": _sum([columns[term] for term in terms])}
+    validated = all(twin in columns and _numbers(columns[twin]) for twin in twins)
+    if validated:
+        summed["val_loss"] = _sum([columns[twin] for twin in twins])
+    return summed, (
+        f"read the sum of {terms[0]!r} and {terms[1]!r} as 'loss' (a variational autoencoder's "
+        "reconstruction and KL terms, logged without their total: the negative ELBO, unweighted)"
+        + (", and of their 'val_' twins as 'val_loss'." if validated else ".")
     )
 
 
