@@ -57,7 +57,8 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: runs (three seeds of two models) written into one table row by row, with `train_objective` and
 #: `val_nll` and no loss named (`dm_036`). Batch `dn`: a table of `train` and `val` rows whose
 #: validation rows hold twelve unnamed cells under a four-name header (`dn_030`, refused naming the
-#: line).
+#: line). Batch `do`: a table of running sums every 100 batches whose per-epoch summary rows hold
+#: two cells more than the header names (`do_021`, refused naming the line).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
@@ -118,6 +119,7 @@ REFUSED = (
     "dm_013.json",
     "dm_036.csv",
     "dn_030.csv",
+    "do_021.csv",
     "f_040.csv",
     "m_010.csv",
 )
@@ -150,6 +152,10 @@ NAMED_COLUMNS = {
     "by_008.csv": ("cls_loss", "transfer_loss", "loss", "proto_loss"),
     # Batch `ci`: the loop writes the epoch, the training loss and the held-out accuracy.
     "ci_002.txt": ("epoch", "loss", "val_acc"),
+    # Batch `dp`: a Keras history saved without its names, in the history's order (`loss`, then
+    # the compiled metric, then their `val_` twins; the values fit: a loss near 0.6 falling, an
+    # accuracy near 0.9 rising).
+    "dp_034.txt": ("loss", "accuracy", "val_loss", "val_accuracy"),
 }
 _LOSSES = {
     "mse": "mse",

@@ -402,6 +402,35 @@ def test_one_epoch_fits_appended_in_a_loop_are_read_as_one_run(tmp_path):
     assert "restarts on every row" in curves.notes[0]
 
 
+def test_fit_called_again_and_again_on_one_model_is_read_as_one_run(tmp_path):
+    # A published log (do_018): `for _ in range(25): model.fit(x, y, epochs=5)`, Keras's progress
+    # printed each time, `Epoch 1/5` again at each call, the loss carrying on where the last ended.
+    # Read as the last run, its five flat epochs were "not learning"; it is one run of 125 epochs.
+    losses = [2.4 * 0.8**epoch for epoch in range(15)]
+    text = "".join(
+        f"Epoch {epoch % 5 + 1}/5\n10/10 [====] - 1s - loss: {loss:.4f}\n"
+        for epoch, loss in enumerate(losses)
+    )
+    path = tmp_path / "train_output.txt"
+    path.write_text(text)
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx(losses, abs=1e-4)
+    assert curves.epochs.tolist() == list(range(15))  # counted from 0, as Keras's epochs
+    assert "of 3 fit() calls on one model, one after another" in curves.notes[0]
+    # The same run started three times from new weights is three runs: the last is read.
+    path.write_text("".join(text.splitlines(keepends=True)[:10]) * 3)
+    curves = read_curves(path)
+    assert len(curves) == 5 and "of the last of 3 runs" in curves.notes[0]
+    # A CSV table, appended to at each call (CSVLogger(append=True)), is read the same way.
+    path = tmp_path / "log.csv"
+    path.write_text(
+        HEADER + "".join(f"{epoch % 5},{loss},{loss * 1.1}\n" for epoch, loss in enumerate(losses))
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx(losses) and len(curves) == 15
+    assert "3 fit() calls on one model, read as one run" in curves.notes[0]
+
+
 def test_a_table_with_one_row_per_metric_is_turned_back_with_a_note(tmp_path):
     # pandas.DataFrame(history.history).T.to_csv(...): the epochs run across, the metrics down.
     path = tmp_path / "history.csv"
@@ -488,8 +517,9 @@ def test_a_loss_taken_from_a_measures_name_is_said_in_the_note(tmp_path):
 
 
 def test_printed_lines_that_name_no_loss_read_the_measure_a_loss_is_made_of(tmp_path):
-    # A published regression log: three runs appended, `Epoch N: MSE = …, MAE = …`, no loss named.
-    runs = [[7.62, 7.5, 7.4, 7.29], [6.27, 6.1, 5.9, 5.8], [5.5, 5.2, 4.9]]
+    # A published regression log (m_013): three runs appended, `Epoch N: MSE = …, MAE = …`, no loss
+    # named; each run from new weights (the third does not carry on where the second ended).
+    runs = [[7.62, 7.5, 7.4, 7.29], [7.6, 7.1, 6.6, 6.2], [7.5, 5.2, 4.9]]
     text = "".join(
         "New Training Session\n====================\n"
         + "".join(f"Epoch {e + 1}: MSE = {mse}, MAE = {mse / 3:.4f}\n" for e, mse in enumerate(run))
@@ -498,9 +528,7 @@ def test_printed_lines_that_name_no_loss_read_the_measure_a_loss_is_made_of(tmp_
     path = tmp_path / "training_log.txt"
     path.write_text(text)
     curves = read_curves(path)
-    assert curves.values["loss"].tolist() == [5.5, 5.2, 4.9] and curves.values["mae"][0] == pytest.approx(
-        1.8333
-    )
+    assert curves.values["loss"].tolist() == [7.5, 5.2, 4.9] and curves.values["mae"][0] == pytest.approx(2.5)
     assert "of the last of 3 runs" in curves.notes[0] and "'mse' as 'loss'" in curves.notes[1]
     # A printed loss, where there is one, is still the loss.
     path.write_text("Epoch 1: loss = 0.9, MSE = 7.6\nEpoch 2: loss = 0.7, MSE = 7.5\n")

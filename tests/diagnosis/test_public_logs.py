@@ -602,8 +602,24 @@ LATER_BATCHES = {
     # reconstruction term alone, rising through a β warm-up, read as not learning; both readers:
     # healthy): 23/36.
     "heldout117": (23, 36, 32),
+    # Batch `do` (32 logs: JSON histories, CSV tables, five printed logs), collected after that and
+    # scored once before anything was revised on it, with the rules and reader of that point: 19/32,
+    # 9 of the 11 clear. Then `fit()` called again and again on one model, the epoch count starting
+    # again at each call and the loss carrying on where the last ended, is one run (`do_018`: 25
+    # calls of 5 epochs, its last five flat epochs read as not learning; both readers: healthy), and
+    # both accuracies perfect at the first epoch on a validation set of thousands, the loss near 0
+    # already, are suspicious (`do_008`, both readers: suspicious_validation, clear): 21/32.
+    "heldout118": (21, 32, 27),
+    # Batch `dp` (36 logs), collected beside `do`, scored once with the rules and reader of the
+    # start of the revision: 17/36, 8 of the 12 clear (a table set out with bars, a report's table
+    # under a title that names a loss and an epoch, and one named list a line were refused or
+    # misread; read since, 18/36).
+    "heldout119": (18, 36, 27),
+    # Batch `dq` (36 logs, most of them Keras CSVLogger files written on Windows, `\r\r\n`),
+    # collected after that and scored once before anything was revised on it: 21/36, all 10 clear.
+    "heldout120": (21, 36, 30),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout117`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout120`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -626,15 +642,15 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
 
 
 @pytest.mark.xfail(
-    strict=True, reason="95% is not reached on real logs (205/305 on the last sixteen batches)"
+    strict=True, reason="95% is not reached on real logs (265/409 on the last nineteen batches)"
 )
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(102, 118))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(102, 121))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_one_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_five_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -753,7 +769,16 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_one_kn
     # (`dl_036`, `unstable`; one reader's second label). Batch `dn` added one, `unstable`, which both
     # readers name as their second label (`dn_032`): a fire detector's validation loss stuck for six
     # epochs at one class, then jumping from 0.062 to 0.125 and from 0.099 to 0.198 between epochs 15
-    # and 24 at 99% validation accuracy, calm over the last six of 30 epochs.
+    # and 24 at 99% validation accuracy, calm over the last six of 30 epochs. Batches `do` to `dq`
+    # added four, each with the problem as a reader's second label or none: a regression's
+    # validation loss, printed to four decimals, jumping between 0.0003 and 0.0010 in 58 of 500
+    # epochs after falling 150-fold from 0.077 (`do_019`, `unstable`; plain on a log scale, flat on
+    # a linear one; counting only jumps of 2% of the fall or more cleared it and lost as many runs
+    # both readers call unstable); a validation accuracy of exactly 1 from the first epoch of five
+    # while the training accuracy, in steps of 1/120, was 0.725 (`dp_013`, `suspicious_validation`);
+    # a fraud detector's validation loss 17% above its low of epoch 5 (smoothed) at 99.4%
+    # validation accuracy (`dp_019`, `overfitting`); and a validation loss at 20% of a custom cosine
+    # loss over the second half of a 200-epoch run (`dq_035`, `suspicious_validation`).
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -767,6 +792,10 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_one_kn
         "dk_032.json",
         "dl_036.json",
         "dn_032.csv",
+        "do_019.log",
+        "dp_013.json",
+        "dp_019.json",
+        "dq_035.csv",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -899,12 +928,16 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # called healthy, with two more false overfitting notes among them; two more read still
         # improving (none noted: `dn_015`, and `bf_016`, whose summed terms fall less at the end than
         # its reconstruction term alone), five read overfitting (two noted), two read unstable (none
+        # noted). Then batches `do` to `dq` (revised on: see "heldout118" to "heldout120"): 21 more
+        # runs read healthy are called healthy, with three more false still-improving notes, three
+        # more false overfitting notes and one more false unstable note among them; four more read
+        # still improving (two noted), five read overfitting (two noted), one read unstable (not
         # noted).
-        "still_improving": (27, 93, 60, 573),
-        "overfitting": (35, 106, 69, 573),
+        "still_improving": (29, 97, 63, 594),
+        "overfitting": (37, 111, 72, 594),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (8, 38, 37, 573),
+        "unstable": (8, 39, 38, 594),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -1926,6 +1926,31 @@ def test_validation_perfect_from_the_first_epoch_is_suspicious_whatever_its_size
     assert "suspicious_validation" not in diagnose(tiny, loss="binary_crossentropy", num_classes=2).kinds
 
 
+def test_both_accuracies_perfect_after_one_epoch_on_a_large_set_are_suspicious():
+    # A published run (do_008, both readers: suspicious, clear): fake job postings, 100% on both
+    # sets and a loss of 0.0032 after the first epoch, two misses in 3,333 validation samples
+    # later (steps of 0.0003), the loss creeping up: one pass over the data got every sample right.
+    val_accuracy = [1.0] * 18 + [0.9994, 0.9997] * 6
+    run = {
+        "loss": np.linspace(0.0032, 0.0038, 30).tolist(),
+        "acc": [1.0] * 18 + [0.9996] * 12,
+        "val_loss": np.linspace(0.0033, 0.004, 30).tolist(),
+        "val_acc": val_accuracy,
+    }
+    finding = diagnose(run).primary
+    assert finding.kind == "suspicious_validation" and finding.evidence["samples"] == 3333
+    assert "val_acc and acc are 1 at the first epoch, on a validation set of at least 3333" in finding.summary
+    # On a set its steps do not show to be large, an honest easy task may score so: not this.
+    assert "suspicious_validation" not in diagnose({**run, "val_acc": [1.0] * 30}).kinds
+    # Nor with a training loss still far from exact after the first epoch.
+    far = {
+        **run,
+        "loss": np.linspace(0.2, 0.05, 30).tolist(),
+        "val_loss": np.linspace(0.21, 0.06, 30).tolist(),
+    }
+    assert "suspicious_validation" not in diagnose(far).kinds
+
+
 def test_a_perfect_validation_whose_loss_is_often_exactly_0_is_compared_with_training():
     # A published run (bh_012): 100 test images scored 100% at most epochs, the loss exactly 0 at
     # many of them, while the training loss stays far above. Exact zeros used to make the two

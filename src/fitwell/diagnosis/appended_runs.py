@@ -10,11 +10,13 @@ script that changed what it logs appends its run under a header of its own (`lat
 
 from __future__ import annotations
 
+import itertools
+
 from fitwell.diagnosis.column_names import keras_name
 from fitwell.diagnosis.table_layouts import is_number
 from fitwell.diagnosis.table_rows import split_cells
 
-__all__ = ["interleaved_runs", "last_run", "later_header", "resumed_run"]
+__all__ = ["continued_fits", "interleaved_runs", "last_run", "later_header", "resumed_run"]
 
 
 def last_run(
@@ -48,6 +50,15 @@ def last_run(
         return values, None
     if len(starts) == 1:
         return values, epochs
+    if loss is not None:
+        bounds = [*starts, len(numbers)]
+        if continued_fits([loss[begin:end] for begin, end in itertools.pairwise(bounds)]):
+            notes.append(
+                f"the epoch count starts again {len(starts) - 1} times (new runs start at "
+                f"{_where(unit, [numbers[i] for i in starts[1:]])}), the loss carrying on where each "
+                f"run ended: {len(starts)} fit() calls on one model, read as one run."
+            )
+            return values, None
     woven = interleaved_runs(epochs) if epochs is not None else None
     if woven is not None and 2 * len(woven) <= len(starts):  # far fewer runs than restarts
         chosen = woven[-1]
@@ -64,6 +75,32 @@ def last_run(
     )
     values = {name: column[starts[-1] :] for name, column in values.items()}
     return values, None if epochs is None else epochs[starts[-1] :]
+
+
+def continued_fits(losses: list[list[float | None]]) -> bool:
+    """Whether runs whose epoch count started again are one model's `fit()` called again and again
+    (`for _ in range(25): model.fit(x, y, epochs=5)`): at least three runs, every one but the last
+    as long as the first (the last no longer), the first run's training loss falling, and each
+    later run starting nearer where the run before it ended than where the first run began (a run
+    from new weights starts where the first did).
+
+    Example:
+        >>> continued_fits([[2.4, 1.6], [1.4, 0.9], [0.7, 0.4]])
+        True
+        >>> continued_fits([[2.4, 1.6], [2.3, 1.5], [2.4, 1.4]])  # the same run three times
+        False
+    """
+    if len(losses) < 3 or any(None in run or not run for run in losses):
+        return False
+    length = len(losses[0])
+    if length < 2 or any(len(run) != length for run in losses[1:-1]) or len(losses[-1]) > length:
+        return False
+    start = losses[0][0]
+    if not losses[0][-1] < start:
+        return False
+    return all(
+        abs(later[0] - earlier[-1]) < abs(later[0] - start) for earlier, later in itertools.pairwise(losses)
+    )
 
 
 def _where(unit: str, numbers: list[int]) -> str:

@@ -8,7 +8,8 @@ validation loss is below the training loss; a validation accuracy perfect from t
 first epoch on, while the model was still learning, with a validation loss that
 beats the training loss or reaches exactly 0, or an accuracy of exactly 1 at every
 epoch; a validation loss equal to the training loss at every epoch (a copied column);
-a validation AUC of exactly 0 at every epoch (a set of one class); or a validation loss far below the
+a validation AUC of exactly 0 at every epoch (a set of one class); both accuracies perfect after the
+first epoch on a set that is not tiny, the loss near 0 already; or a validation loss far below the
 training loss (more than those explain) while validation makes far fewer mistakes
 than training (a few times fewer is what augmentation and dropout give).
 A validation loss hundreds of times below the training loss with an accuracy no
@@ -165,6 +166,10 @@ def _perfect_from_the_start(run: RunView, end_ratio: float) -> Finding | None:
     if val_key is None:
         return None
     positions, val_accuracy = run.curves.series(val_key)
+    if len(val_accuracy) >= 3 and positions[0] == 0 and key is not None:
+        given_away = _given_away(run, val_accuracy, run.curves.series(key)[1])
+        if given_away is not None:
+            return given_away
     if len(val_accuracy) < 3 or positions[0] != 0 or not np.all(val_accuracy >= th.leak_accuracy):
         return None  # (validated first after some epochs: the model had learned by then)
     exact_zero = bool(np.any(run.val_loss == 0.0))
@@ -184,6 +189,31 @@ def _perfect_from_the_start(run: RunView, end_ratio: float) -> Finding | None:
     if not (exact_zero or exact_one or end_ratio < th.leak_beats_training_ratio):
         return None
     return _trivially_easy(run, float(val_accuracy[0]), float(accuracy[0]), exact_zero, end_ratio)
+
+
+def _given_away(run: RunView, val_accuracy: np.ndarray, accuracy: np.ndarray) -> Finding | None:
+    """Both accuracies perfect at the first epoch, on a validation set that is not tiny (its
+    accuracy's steps over the run show `leak_min_samples` or more; `do_008`: 1/3333 steps) and a
+    training loss already under `_FAR_FROM_EXACT` at the first epoch: one pass over the data got
+    every one of thousands of samples right, which no honest task allows; the inputs give the
+    target away (or the target is constant)."""
+    th = run.thresholds
+    if min(float(val_accuracy[0]), float(accuracy[0])) < th.leak_accuracy:
+        return None
+    samples = estimated_samples(val_accuracy)
+    if samples is None or samples < th.leak_min_samples or float(run.loss[0]) >= _FAR_FROM_EXACT:
+        return None
+    return Finding(
+        "suspicious_validation",
+        "warning",
+        [run.epoch_of(0)],
+        {"val_accuracy": float(val_accuracy[0]), "accuracy": 1.0, "samples": samples},
+        _ADVICE,
+        f"{run.any_val_accuracy_key} and {run.accuracy_key} are {format_number(float(val_accuracy[0]))} "
+        f"at the first epoch, on a validation set of at least {samples} samples, with loss "
+        f"{format_number(float(run.loss[0]))} after one epoch: every sample right after one pass over "
+        "the data, as when the inputs give the target away.",
+    )
 
 
 #: A training loss that never got under this is far from exact on its own data (a cross-entropy of

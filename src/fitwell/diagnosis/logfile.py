@@ -479,8 +479,14 @@ def _printed_log(
     first: int | None,
     tensors: bool,
     alone: int | None,
+    fits: int,
 ) -> LogFile:
     last = f", of the last of {runs} runs (the epoch count or the fold starts again)" if runs > 1 else ""
+    if fits:
+        last = (
+            f", of {fits} fit() calls on one model, one after another (the epoch count starts again at "
+            "each, the loss carrying on where the last ended)"
+        )
     count = len(next(iter(columns.values())))
     note = (
         f"read as a printed log: {count} epoch{'s' if count != 1 else ''}{last} from its 'name: value' "

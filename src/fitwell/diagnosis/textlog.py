@@ -41,6 +41,7 @@ import re
 from collections.abc import Callable
 
 from fitwell.diagnosis.adversarial import is_network_loss
+from fitwell.diagnosis.appended_runs import continued_fits
 from fitwell.diagnosis.column_names import bare_set_losses, is_loss_measure, keras_name
 from fitwell.diagnosis.table_layouts import TENSOR_REPR
 
@@ -139,15 +140,17 @@ _MESSAGE = re.compile(r"\b(?:improve|improved|decreased|increased|reached|from|t
 _PROGRESS_COUNT = re.compile(r"(?<=%)\s*(?:\|[^|\w:]*\|)?\s*\d+/\d+\s*\[|(?<=\d)it\b")
 
 
-Records = tuple[dict[str, list[float | None]], list[int] | None, int, int | None, bool, int | None]
+Records = tuple[dict[str, list[float | None]], list[int] | None, int, int | None, bool, int | None, int]
 
 
 def read_text_records(text: str) -> Records | None:
-    """`(columns, epochs, runs, first, tensors, alone)` read from a printed training log (of the last
-    run when the epoch count starts again: `runs` says how many there were, `first` is the log's
+    """`(columns, epochs, runs, first, tensors, alone, fits)` read from a printed training log (of the
+    last run when the epoch count starts again: `runs` says how many there were, `first` is the log's
     first epoch number; `tensors`, whether a record's line printed a tensor, `loss: tensor(0.52,
     ...)`, read as its number; `alone`, the earlier epoch named by one record after the last run, a
-    reloaded checkpoint's evaluation, which is not read, or None), or None when the text holds
+    reloaded checkpoint's evaluation, which is not read, or None; `fits`, the number of `fit()`
+    calls on one model read as one run, their epochs one after another, when every restart carried
+    on where the last ended (`appended_runs.continued_fits`), else 0), or None when the text holds
     fewer than 2 records with a loss. Where no line names a loss, a line naming what a loss
     measures (`Epoch 3: MSE = 7.4, MAE = 2.7`) is a record; which of its names is the loss, the
     column names decide (`column_names.py`). Where neither is found, a line naming a GAN's
@@ -235,6 +238,11 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
         # the test set's numbers on lines of their own), not a run (`Epoch 1 - Loss: 1.07`, or
         # Keras's `Epoch 1/1` above its progress line, a run of one epoch, is).
         alone = next(iter(runs.pop()))
+    fits = len(runs) if _continued(runs, is_loss) else 0
+    if fits:
+        first_key = min(runs[0])
+        joined = [record for records in runs for _, record in sorted(records.items())]
+        runs = [{first_key + index: record for index, record in enumerate(joined)}]
     records = runs[-1]
     order = sorted(records)
     names = sorted({name for record in records.values() for name in record})
@@ -243,7 +251,19 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
         if sum(value is not None for value in columns[name]) < 2:
             del columns[name]  # the test set scored once, after training: a result, not a curve
     first = min(runs[0]) if marked and runs[0] else None
-    return columns, (order if marked else None), len(runs), first, tensors, alone
+    return columns, (order if marked else None), len(runs), first, tensors, alone, fits
+
+
+def _continued(runs: list[dict[int, dict[str, float]]], is_loss: Callable[[str], bool]) -> bool:
+    """Whether the runs are one model's `fit()` called again and again (`continued_fits`), judged
+    on the training loss that the first record names."""
+    if len(runs) < 2:
+        return False
+    first = runs[0][min(runs[0])]
+    name = next((name for name in first if is_loss(name) and not name.startswith(("val_", "test_"))), None)
+    if name is None:
+        return False
+    return continued_fits([[record.get(name) for _, record in sorted(records.items())] for records in runs])
 
 
 #: What sets a log line's message apart from its prefix (`[time] INFO | `, `time - name - INFO - `).
