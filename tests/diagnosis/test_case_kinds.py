@@ -514,6 +514,13 @@ def test_a_validation_iou_or_recall_of_0_at_every_epoch_is_not_learning_whatever
         assert "not_learning" not in diagnose({"loss": loss, "val_loss": val_loss, name: values}).kinds
     short = {"loss": loss[:3], "val_loss": val_loss[:3], "val_iou": [0.0] * 3}
     assert "not_learning" not in diagnose(short).kinds
+    # A hand-written metric divides by its count plus an epsilon: 7.8e-12 when no positive was found
+    # (dq_028, both readers: not learning); that is 0, and the message says what it was.
+    smoothed = {"loss": loss, "val_loss": val_loss, "val_recall_metric": [7.761865802868861e-12] * 25}
+    finding = diagnose(smoothed).primary
+    assert finding.kind == "not_learning" and finding.evidence["metric"] == "val_recall_metric"
+    assert "val_recall_metric was 0 (to within a metric's epsilon) at each of its 25" in finding.summary
+    assert "not_learning" not in diagnose({**smoothed, "val_recall_metric": [1e-3] * 25}).kinds
     # Keras's Recall() on a softmax of many classes counts outputs above 0.5 only: 0 while the
     # validation accuracy climbs is a model learning, not stuck.
     climbing = {"loss": loss, "val_loss": val_loss, "val_accuracy": np.linspace(0.3, 0.6, 25).tolist()}

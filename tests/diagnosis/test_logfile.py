@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from fitwell.diagnosis import diagnose, read_curves
+from fitwell.diagnosis.jsonlog import listed_history
 from fitwell.diagnosis.logfile import read_log_file
 from fitwell.diagnosis.yolo_console import read_yolo_console
 
@@ -421,6 +422,17 @@ def test_fit_called_again_and_again_on_one_model_is_read_as_one_run(tmp_path):
     path.write_text("".join(text.splitlines(keepends=True)[:10]) * 3)
     curves = read_curves(path)
     assert len(curves) == 5 and "of the last of 3 runs" in curves.notes[0]
+    # A sweep of learning rates, each run from new weights, is not one run even where a faster rate's
+    # first epoch starts below where a slower one ended: one starts above where the last ended.
+    sweep = [[2.3, 2.1, 1.95], [1.8, 1.2, 0.95], [1.1, 0.7, 0.55]]
+    path.write_text(
+        "".join(
+            f"Training with lr={rate}\n"
+            + "".join(f"Epoch {e + 1}/3 - loss: {v}\n" for e, v in enumerate(run))
+            for rate, run in zip(("1e-4", "1e-3", "1e-2"), sweep, strict=True)
+        )
+    )
+    assert read_curves(path).values["loss"].tolist() == [1.1, 0.7, 0.55]
     # A CSV table, appended to at each call (CSVLogger(append=True)), is read the same way.
     path = tmp_path / "log.csv"
     path.write_text(
@@ -517,8 +529,9 @@ def test_a_loss_taken_from_a_measures_name_is_said_in_the_note(tmp_path):
 
 
 def test_printed_lines_that_name_no_loss_read_the_measure_a_loss_is_made_of(tmp_path):
-    # A published regression log (m_013): three runs appended, `Epoch N: MSE = …, MAE = …`, no loss
-    # named; each run from new weights (the third does not carry on where the second ended).
+    # Three runs appended, `Epoch N: MSE = …, MAE = …`, no loss named, as a published regression log
+    # prints them (m_013, whose runs carry on one from another: `continued_fits`); these, made up,
+    # each start from new weights.
     runs = [[7.62, 7.5, 7.4, 7.29], [7.6, 7.1, 6.6, 6.2], [7.5, 5.2, 4.9]]
     text = "".join(
         "New Training Session\n====================\n"
@@ -2025,6 +2038,17 @@ def test_a_variational_autoencoders_two_terms_without_a_total_are_read_as_their_
     history = {"loss": [3.0, 2.0, 1.5], "recon_loss": [2.0, 1.5, 1.2], "kld": [1.0, 0.5, 0.3]}
     assert read_curves(history).values["loss"].tolist() == [3.0, 2.0, 1.5]
     assert read_curves({"recon_loss": [2.0, 1.5, 1.2]}).values["loss"].tolist() == [2.0, 1.5, 1.2]
+    # `recon_loss` and `kl_loss` are two terms, not two phases `recon_` and `kl_` logged side by side;
+    # the Keras VAE example's `total_loss` beside them is the loss.
+    assert read_curves({"recon_loss": [2.0, 1.5], "kl_loss": [1.0, 0.5]}).values["loss"].tolist() == [
+        3.0,
+        2.0,
+    ]
+    keras_example = {"total_loss": [3.1, 2.1], "reconstruction_loss": [2.0, 1.5], "kl_loss": [1.0, 0.5]}
+    assert read_curves(keras_example).values["loss"].tolist() == [3.1, 2.1]
+    # A score of the reconstruction is no term of the loss: not summed.
+    curves = read_curves({"reconstruction_accuracy": [0.5, 0.6], "kl_loss": [1.0, 0.5]})
+    assert curves.values["loss"].tolist() == [1.0, 0.5] and "variational" not in " ".join(curves.notes)
 
 
 def test_bookkeeping_of_the_best_epoch_is_left_out_with_a_note(tmp_path):
@@ -2794,6 +2818,23 @@ def test_a_table_set_out_with_bars_is_read_as_one_set_out_with_spaces(tmp_path):
         "| epoch | train_loss | val_loss |\n|---|---|---|\n| 1 | 0.9 | 1.0 |\n| 2 | 0.6 | 0.8 |\n"
     )
     assert read_curves(path).values["val_loss"].tolist() == [1.0, 0.8]
+    # An empty cell keeps the cells after it in their columns: the value is missing, the row kept.
+    path.write_text(
+        "| epoch | loss | val_loss | acc |\n|---|---|---|---|\n| 1 | 0.9 | 1.0 | 0.5 |\n"
+        "| 2 | 0.6 |  | 0.6 |\n| 3 | 0.5 | 0.7 | 0.7 |\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["acc"].tolist() == [0.5, 0.6, 0.7] and np.isnan(curves.values["val_loss"][1])
+
+
+def test_a_dataframe_printed_by_pandas_is_read_without_its_row_index(tmp_path):
+    # `print(pd.DataFrame(history.history))`: each row starts with its index, which no name heads.
+    path = tmp_path / "history.txt"
+    path.write_text("   loss  val_loss\n0   0.9       1.0\n1   0.7       0.8\n2   0.6       0.75\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.9, 0.7, 0.6]
+    assert curves.values["val_loss"].tolist() == [1.0, 0.8, 0.75]
+    assert "the row's index as pandas prints it, left out" in curves.notes[0]
 
 
 def test_the_header_nearest_a_tables_rows_is_its_header_not_a_title_above_it(tmp_path):
@@ -2810,6 +2851,16 @@ def test_the_header_nearest_a_tables_rows_is_its_header_not_a_title_above_it(tmp
     assert sorted(curves.values) == ["loss", "val_loss"]
     assert curves.values["val_loss"].tolist() == [2.0589, 1.9943, 1.9465]
     assert "under the header on line 7" in curves.notes[0]
+    # A line of prose between the header and its rows that names a loss is no header (it has fewer
+    # names than the rows have numbers).
+    path.write_text(
+        "Epoch  Loss  Accuracy\nLoading data and model\nBest loss epoch marked\n1  0.9  0.5\n2  0.7  0.6\n"
+    )
+    assert read_curves(path).values["accuracy"].tolist() == [0.5, 0.6]
+    # One name alone heads a column whose first value is missing.
+    path = tmp_path / "losses.csv"
+    path.write_text("loss\nNA\n0.5\n0.4\n")
+    assert read_curves(path).values["loss"].tolist() == [0.5, 0.4]  # (an epoch without a loss left out)
 
 
 def test_a_file_of_one_named_list_a_line_is_read_as_the_history(tmp_path):
@@ -2825,10 +2876,14 @@ def test_a_file_of_one_named_list_a_line_is_read_as_the_history(tmp_path):
         curves.values["val_loss"][3]
     )
     assert curves.notes[0] == "read the file's lines as the history's lists, each after its name."
-    # A line that is not a named list of numbers makes it no such file.
-    path.write_text("loss: [0.5, 0.4]\nmodel: resnet\n")
-    with pytest.raises(ValueError):
-        read_curves(path)
+    # A line that is not a named list of numbers makes it no such file; nor do lines named by an
+    # epoch's number (one list per epoch), nor a name printed twice.
+    for text in (
+        "loss: [0.5, 0.4]\nmodel: resnet\n",
+        "Epoch 1 loss: [0.52]\nEpoch 2 loss: [0.48]\nEpoch 3 loss: [0.41]\n",
+        "loss: [0.5, 0.4]\nloss: [0.3, 0.2]\n",
+    ):
+        assert listed_history(text) is None
 
 
 def test_a_table_printed_through_logging_with_fixed_widths_is_read(tmp_path):

@@ -617,7 +617,11 @@ LATER_BATCHES = {
     "heldout119": (18, 36, 27),
     # Batch `dq` (36 logs, most of them Keras CSVLogger files written on Windows, `\r\r\n`),
     # collected after that and scored once before anything was revised on it: 21/36, all 10 clear.
-    "heldout120": (21, 36, 30),
+    # Then a recall of 7.8e-12 at every epoch (a hand-written metric's epsilon) is 0, no positive
+    # found (`dq_028`, both readers: not learning), and an output of three perfect on validation
+    # from the first epoch, its validation loss below its training loss, is suspicious (`dq_017`,
+    # both readers: suspicious_validation): 23/36.
+    "heldout120": (23, 36, 32),
 }
 #: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout120`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
@@ -642,7 +646,7 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
 
 
 @pytest.mark.xfail(
-    strict=True, reason="95% is not reached on real logs (265/409 on the last nineteen batches)"
+    strict=True, reason="95% is not reached on real logs (267/409 on the last nineteen batches)"
 )
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     scores = [_right(results, split) for split in (f"heldout{n}" for n in range(102, 121))]

@@ -1939,7 +1939,11 @@ def test_both_accuracies_perfect_after_one_epoch_on_a_large_set_are_suspicious()
     }
     finding = diagnose(run).primary
     assert finding.kind == "suspicious_validation" and finding.evidence["samples"] == 3333
-    assert "val_acc and acc are 1 at the first epoch, on a validation set of at least 3333" in finding.summary
+    assert (
+        "val_acc was 1 and acc 1 at the first epoch, on a validation set of at least 3333" in finding.summary
+    )
+    # A training accuracy not recorded at the first epoch (NaN) is not a perfect one.
+    assert "suspicious_validation" not in diagnose({**run, "acc": [float("nan")] + run["acc"][1:]}).kinds
     # On a set its steps do not show to be large, an honest easy task may score so: not this.
     assert "suspicious_validation" not in diagnose({**run, "val_acc": [1.0] * 30}).kinds
     # Nor with a training loss still far from exact after the first epoch.
@@ -1949,6 +1953,34 @@ def test_both_accuracies_perfect_after_one_epoch_on_a_large_set_are_suspicious()
         "val_loss": np.linspace(0.21, 0.06, 30).tolist(),
     }
     assert "suspicious_validation" not in diagnose(far).kinds
+
+
+def test_one_head_of_several_perfect_on_validation_from_the_first_epoch_is_suspicious():
+    # A published run (dq_017, both readers: suspicious): a model of three outputs, two of them at
+    # exactly 1.0 on validation from the first epoch (their training accuracy 0.98 there), their
+    # validation losses a quarter of the training ones; the third head learns honestly.
+    run = {
+        "loss": [0.88, 0.57, 0.56, 0.55, 0.55, 0.54],
+        "out_a_accuracy": [0.9845, 1.0, 1.0, 1.0, 1.0, 0.9999],
+        "out_a_loss": [0.096, 0.0012, 0.0007, 0.0005, 0.0005, 0.0004],
+        "out_b_accuracy": [0.65, 0.67, 0.68, 0.685, 0.69, 0.695],
+        "out_b_loss": [0.69, 0.57, 0.56, 0.55, 0.55, 0.54],
+        "val_loss": [0.59, 0.58, 0.57, 0.57, 0.57, 0.57],
+        "val_out_a_accuracy": [1.0] * 6,
+        "val_out_a_loss": [0.0007, 0.0003, 0.0002, 0.0001, 0.0001, 0.0001],
+        "val_out_b_accuracy": [0.655, 0.658, 0.67, 0.657, 0.665, 0.663],
+        "val_out_b_loss": [0.58, 0.58, 0.57, 0.57, 0.57, 0.57],
+    }
+    finding = diagnose(run).primary
+    assert finding.kind == "suspicious_validation" and finding.evidence["metric"] == "val_out_a_accuracy"
+    assert finding.summary.startswith("val_out_a_accuracy is 1 from the first epoch on, when out_a_accuracy")
+    # Not when its validation loss stays above the training one (dropout cannot explain a perfect
+    # score with a worse loss, but nothing here says the set is easy either), nor when the head
+    # reached 1.0 later.
+    above = {**run, "val_out_a_loss": [0.1, 0.05, 0.01, 0.005, 0.005, 0.005]}
+    assert "suspicious_validation" not in diagnose(above).kinds
+    later = {**run, "val_out_a_accuracy": [0.97, 0.99, 1.0, 1.0, 1.0, 1.0]}
+    assert "suspicious_validation" not in diagnose(later).kinds
 
 
 def test_a_perfect_validation_whose_loss_is_often_exactly_0_is_compared_with_training():

@@ -46,56 +46,83 @@ def aligned_table(lines: list[str], search: int) -> tuple[list[str], int, str] |
         (['run 3', 'epoch,loss,acc', '1,0.91,61.0%', '2,0.62,70.5%', ''], 1)
     """
     lines = [_message(line) for line in lines]
-    found = _table_in(lines, search)
+    found = _table_in(lines, search, "spaces")
     if found is None and any("|" in line for line in lines[:search]):
-        found = _table_in([line.replace("|", "  ") for line in lines], search)
-        if found is not None:
-            table, index, note = found
-            found = table, index, note.replace("set out with spaces", "set out with bars")
+        found = _table_in([_unbarred(line) for line in lines], search, "bars")
     return found
 
 
-def _table_in(lines: list[str], search: int) -> tuple[list[str], int, str] | None:
-    """`aligned_table` of lines without `logging` prefixes."""
+def _unbarred(line: str) -> str:
+    """A line of a table set apart by bars (`| 2 | 0.6 |  |`) set apart by spaces instead, an empty
+    cell (or `-`) written `nan` so that the cells after it keep their columns."""
+    if "|" not in line:
+        return line
+    cells = line.split("|")
+    if not cells[0].strip():
+        cells = cells[1:]
+    if cells and not cells[-1].strip():
+        cells = cells[:-1]
+    return "  ".join(cell.strip() if cell.strip() not in ("", "-") else "nan" for cell in cells)
+
+
+def _table_in(lines: list[str], search: int, apart: str) -> tuple[list[str], int, str] | None:
+    """`aligned_table` of lines without `logging` prefixes, their columns set `apart` by spaces or bars."""
     for index, line in enumerate(lines[:search]):
         headers = _headers(line, _first_row(lines[index + 1 : index + 1 + search]))
         if not headers or _header_nearer(lines, index, search):
             continue
         for header in headers:
-            rows = {
-                number: cells[: len(header)]
-                for number, cells in enumerate(map(_numbers, lines[index + 1 :]), start=index + 1)
-                if len(cells) >= len(header)
-            }
+            rows, indexed = _rows(lines, index, len(header))
             if len(rows) >= 2:
-                return _table(lines, index, header, rows)
+                return _table(lines, index, header, rows, apart, indexed)
         return None
     return None
+
+
+def _rows(lines: list[str], index: int, width: int) -> tuple[dict[int, list[str]], bool]:
+    """`(rows, indexed)`: the rows under the header on line `index`, by line number, as many numbers
+    as the header names; or, when no row has that many but rows have one more that counts up from 0
+    or 1, the rows without it (pandas' printed row index: `print(df)`), and True."""
+    numbered = list(enumerate(map(_numbers, lines[index + 1 :]), start=index + 1))
+    rows = {number: cells for number, cells in numbered if len(cells) == width}
+    if len(rows) >= 2:
+        return rows, False
+    wider = {number: cells for number, cells in numbered if len(cells) == width + 1}
+    counts = [cells[0] for cells in wider.values()]
+    start = counts[0] if counts else ""
+    if start in ("0", "1") and counts == [str(int(start) + k) for k in range(len(counts))]:
+        return {number: cells[1:] for number, cells in wider.items()}, True
+    return {}, False
 
 
 def _header_nearer(lines: list[str], index: int, search: int) -> bool:
     """Whether another header stands between line `index` and the first row under it: the line was
     a title (`Loss Per Epoch`, then a rule, then `Epoch  Train Loss  Val Loss`), not the header."""
+    row = _first_row(lines[index + 1 : index + 1 + search])
+    width = len(_numbers(row)) if row is not None else 0
     for line in lines[index + 1 : index + 1 + search]:
         if _numbers(line):
             return False
-        if _headers(line, _first_row(lines[index + 1 : index + 1 + search])):
-            return True
+        if any(len(header) == width for header in _headers(line, row)):
+            return True  # a name for every cell of the rows: that line is their header
     return False
 
 
 def _table(
-    lines: list[str], index: int, header: list[str], rows: dict[int, list[str]]
+    lines: list[str], index: int, header: list[str], rows: dict[int, list[str]], apart: str, indexed: bool
 ) -> tuple[list[str], int, str]:
-    marked = [number for number in rows if len(lines[number].split()) > len(header)]
+    width = len(header) + indexed
+    marked = [number for number in rows if len(lines[number].split()) > width]
     table = [
         *lines[:index],
         ",".join(header),
         *(",".join(rows[number]) if number in rows else "" for number in range(index + 1, len(lines))),
     ]
-    note = f"read a table set out with spaces: {len(rows)} rows under the header on line {index + 1}"
+    note = f"read a table set out with {apart}: {len(rows)} rows under the header on line {index + 1}"
+    if indexed:
+        note += "; the first number of each row, the row's index as pandas prints it, left out"
     if marked:
-        tail = " ".join(lines[marked[0]].split()[len(header) :])
+        tail = " ".join(lines[marked[0]].split()[width:])
         note += f"; the words after its last column on {len(marked)} rows ({tail!r}) left out"
     return table, index, note + "."
 

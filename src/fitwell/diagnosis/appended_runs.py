@@ -82,7 +82,8 @@ def continued_fits(losses: list[list[float | None]]) -> bool:
     (`for _ in range(25): model.fit(x, y, epochs=5)`): at least three runs, every one but the last
     as long as the first (the last no longer), the first run's training loss falling, and each
     later run starting nearer where the run before it ended than where the first run began (a run
-    from new weights starts where the first did).
+    from new weights starts where the first did), and no more than `_CLIMB` above that end (a
+    sweep of learning rates, each run from new weights, starts above where a faster one ended).
 
     Example:
         >>> continued_fits([[2.4, 1.6], [1.4, 0.9], [0.7, 0.4]])
@@ -99,8 +100,15 @@ def continued_fits(losses: list[list[float | None]]) -> bool:
     if not losses[0][-1] < start:
         return False
     return all(
-        abs(later[0] - earlier[-1]) < abs(later[0] - start) for earlier, later in itertools.pairwise(losses)
+        abs(later[0] - earlier[-1]) < abs(later[0] - start)
+        and later[0] <= earlier[-1] + _CLIMB * abs(earlier[-1])
+        for earlier, later in itertools.pairwise(losses)
     )
+
+
+#: How far above where a run ended the next may start and still carry on from it (a first epoch's
+#: mean over a shuffled pass can come out a little above the last epoch's).
+_CLIMB = 0.05
 
 
 def _where(unit: str, numbers: list[int]) -> str:

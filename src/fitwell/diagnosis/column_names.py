@@ -27,11 +27,11 @@ from collections.abc import Iterable
 from fitwell.diagnosis.adversarial import is_adversarial, is_network_loss
 
 __all__ = [
-    "elbo_terms",
     "SET_PREFIXES",
     "HELD_OUT_WORDS",
     "SET_WORDS",
     "bare_set_losses",
+    "elbo_terms",
     "is_loss_measure",
     "keras_name",
     "keras_named",
@@ -418,6 +418,10 @@ def _one_named_loss(names: list[str], renames: dict[str, str], taken: set[str]) 
 _LOSS_FIRST = re.compile(r"loss_(?!(?:std|var|min|max)$)[a-z]+(?:_[a-z]+)*")
 
 
+#: A variational autoencoder's reconstruction term (`recon_loss`, `reconstruction_error`), not a
+#: score of the reconstruction (`reconstruction_accuracy`).
+_RECONSTRUCTION = re.compile(r"recon(?:struction)?(?:_(?:loss|error|err|term|mse|bce|nll))?")
+
 #: A variational autoencoder's KL-divergence term, under the names loggers give it.
 _KL_TERMS = frozenset(("kl", "kld", "kl_loss", "kld_loss", "kl_div", "kl_divergence", "kl_term"))
 
@@ -434,7 +438,7 @@ def elbo_terms(names: Iterable[str]) -> tuple[str, str] | None:
         True
     """
     training = [name for name in names if not name.startswith(("val_", "test_"))]
-    recon = [name for name in training if name.startswith("recon")]
+    recon = [name for name in training if _RECONSTRUCTION.fullmatch(name)]
     kl = [name for name in training if name in _KL_TERMS]
     return (recon[0], kl[0]) if len(recon) == 1 and len(kl) == 1 else None
 
@@ -575,6 +579,8 @@ def _phases_at(names: list[str], depth: int) -> list[str]:
         has_loss[prefix] = has_loss.get(prefix, False) or keras_name(rest) == "loss"
     if len(has_loss) < 2 or _one_run_by_set(list(has_loss)) or is_adversarial(has_loss):
         return []
+    if elbo_terms(keras_name(name) for name in names):
+        return []  # `recon_loss` and `kl_loss`: a VAE's two terms, not two phases (`loss_parts.py`)
     return list(has_loss) if all(has_loss.values()) else []
 
 

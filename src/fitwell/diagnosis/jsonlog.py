@@ -187,7 +187,8 @@ def labelled_history(text: str) -> tuple[str, str, int] | None:
     return found.group(1) + ":", found.group(2), after
 
 
-_LISTED = re.compile(r"([A-Za-z][\w/ .-]{0,60}?)\s*[:=]\s*(\[.*\])\s*$")
+#: A name (of words that start with a letter: not `Epoch 1`), then `:` or `=` and a list.
+_LISTED = re.compile(r"([A-Za-z_][\w/.-]*(?: [A-Za-z_][\w/.-]*){0,5})\s*[:=]\s*(\[.*\])\s*$")
 
 
 def listed_history(text: str) -> str | None:
@@ -203,8 +204,8 @@ def listed_history(text: str) -> str | None:
     for line in lines:
         found = _LISTED.fullmatch(line)
         values = _list_of_numbers(found.group(2)) if found else None
-        if values is None:
-            return None
+        if values is None or found.group(1) in history:
+            return None  # not a named list, or a name printed twice (two histories, or one per epoch)
         history[found.group(1)] = values
     return json.dumps(history) if history else None
 

@@ -53,7 +53,7 @@ def check_leakage(run: RunView) -> Finding | None:
     samples = estimated_samples(run.curves.series(val_key)[1]) if val_key else None
     window = min(run.tail, len(run.val_loss))
     end_ratio = _loss_ratio(run.val_loss[-window:], run.loss[run.val_positions[-window:]])
-    perfect_at_once = _perfect_from_the_start(run, end_ratio)
+    perfect_at_once = _perfect_from_the_start(run, end_ratio) or _a_head_perfect_from_the_start(run)
     if perfect_at_once is not None:
         return perfect_at_once
     tiny = samples is None or samples < th.leak_min_samples
@@ -191,28 +191,69 @@ def _perfect_from_the_start(run: RunView, end_ratio: float) -> Finding | None:
     return _trivially_easy(run, float(val_accuracy[0]), float(accuracy[0]), exact_zero, end_ratio)
 
 
+def _a_head_perfect_from_the_start(run: RunView) -> Finding | None:
+    """An output logged under its own name (`out_a_accuracy`, `out_a_loss` and their `val_` twins,
+    as Keras logs each output of a model of several) whose validation accuracy is exactly 1 at
+    every epoch, at least 3, the first included, while its training accuracy at the first epoch was
+    not perfect, and whose validation loss ends below its training loss (`dq_017`: two of three
+    heads at 1.0 on about 2,000 samples from the first epoch, their validation losses 0.0001
+    against 0.0004): that output's validation is trivially easy, as `_perfect_from_the_start` says
+    of a model's one output."""
+    th = run.thresholds
+    for name in run.curves.values:
+        head = name.removesuffix("accuracy").removesuffix("acc")
+        if name.startswith("val_") or head in ("", name):
+            continue
+        twin, loss, val_loss = f"val_{name}", f"{head}loss", f"val_{head}loss"
+        if not all(key in run.curves.values for key in (twin, loss, val_loss)):
+            continue
+        positions, val_accuracy = run.curves.series(twin)
+        _, accuracy = run.curves.series(name)
+        if len(val_accuracy) < 3 or positions[0] != 0 or not np.all(val_accuracy == 1.0):
+            continue
+        if not len(accuracy) or accuracy[0] >= th.leak_accuracy:
+            continue
+        window = min(run.tail, len(val_accuracy))
+        ratio = _loss_ratio(run.curves.series(val_loss)[1][-window:], run.curves.series(loss)[1][-window:])
+        if not ratio < 1.0:
+            continue
+        return Finding(
+            "suspicious_validation",
+            "warning",
+            [run.epoch_of(0)],
+            {"metric": twin, "val_accuracy": 1.0, "accuracy": float(accuracy[0]), "loss_ratio": ratio},
+            _ADVICE,
+            f"{twin} is 1 from the first epoch on, when {name} was {format_number(float(accuracy[0]))}, "
+            f"and {val_loss} ends at {_share(ratio)} of {loss}: that output's validation is trivially easy.",
+        )
+    return None
+
+
 def _given_away(run: RunView, val_accuracy: np.ndarray, accuracy: np.ndarray) -> Finding | None:
     """Both accuracies perfect at the first epoch, on a validation set that is not tiny (its
     accuracy's steps over the run show `leak_min_samples` or more; `do_008`: 1/3333 steps) and a
     training loss already under `_FAR_FROM_EXACT` at the first epoch: one pass over the data got
-    every one of thousands of samples right, which no honest task allows; the inputs give the
-    target away (or the target is constant)."""
+    every one of at least a hundred held-out samples right (`do_008`: thousands), with a loss near
+    0, which no honest task allows; the inputs give the target away (or the target is constant)."""
     th = run.thresholds
-    if min(float(val_accuracy[0]), float(accuracy[0])) < th.leak_accuracy:
+    positions, _ = run.curves.series(run.accuracy_key)
+    if not len(accuracy) or positions[0] != 0:
         return None
+    if not (float(val_accuracy[0]) >= th.leak_accuracy and float(accuracy[0]) >= th.leak_accuracy):
+        return None  # (NaN fails both)
     samples = estimated_samples(val_accuracy)
-    if samples is None or samples < th.leak_min_samples or float(run.loss[0]) >= _FAR_FROM_EXACT:
+    if samples is None or samples < th.leak_min_samples or not float(run.loss[0]) < _FAR_FROM_EXACT:
         return None
     return Finding(
         "suspicious_validation",
         "warning",
         [run.epoch_of(0)],
-        {"val_accuracy": float(val_accuracy[0]), "accuracy": 1.0, "samples": samples},
+        {"val_accuracy": float(val_accuracy[0]), "accuracy": float(accuracy[0]), "samples": samples},
         _ADVICE,
-        f"{run.any_val_accuracy_key} and {run.accuracy_key} are {format_number(float(val_accuracy[0]))} "
-        f"at the first epoch, on a validation set of at least {samples} samples, with loss "
-        f"{format_number(float(run.loss[0]))} after one epoch: every sample right after one pass over "
-        "the data, as when the inputs give the target away.",
+        f"{run.any_val_accuracy_key} was {format_number(float(val_accuracy[0]))} and {run.accuracy_key} "
+        f"{format_number(float(accuracy[0]))} at the first epoch, on a validation set of at least "
+        f"{samples} samples, with loss {format_number(float(run.loss[0]))} after one epoch: every sample "
+        "right after one pass over the data, as when the inputs give the target away.",
     )
 
 

@@ -157,27 +157,39 @@ _POSITIVE_HIT_SCORE = re.compile(
 )
 
 
+#: A score this small is 0 under the epsilon a hand-written metric adds to its division
+#: (`tp / (tp + fn + K.epsilon())` is 7.8e-12, not 0, when no positive was found: `dq_028`).
+_SMOOTHED_ZERO = 1e-6
+
+
 def never_a_positive(run: RunView) -> tuple[dict, str] | None:
     """`(evidence, summary)` when a validation recall, F1, IoU or Dice score (the training one
     without validation) was exactly 0 at every epoch, at least 4: the model did not find one
     positive (one class, or the background, predicted throughout), whatever the loss did: a loss
-    can keep falling by growing surer of the majority class. The score is read by its name
-    (`val_recall`, `val_iou`, `val_dice_coef`, `val_f1_score`, ...), not by a name that only
-    contains it (`pct_fg_iou_lt_0_05`). Not while the validation accuracy improved: Keras's `Recall()`
-    on a softmax counts only outputs above 0.5, which a learning model of many classes may not reach."""
+    can keep falling by growing surer of the majority class. A score under `_SMOOTHED_ZERO` is 0
+    (a hand-written metric's epsilon). The score is read by its name (`val_recall`, `val_iou`,
+    `val_dice_coef`, `val_f1_score`, ...), not by a name that only contains it
+    (`pct_fg_iou_lt_0_05`). Not while the validation accuracy improved: Keras's `Recall()` on a
+    softmax counts only outputs above 0.5, which a learning model of many classes may not reach."""
     if improved(run, run.any_val_accuracy_key if run.has_val else run.accuracy_key):
         return None
     for name in sorted(run.curves.values, key=lambda name: not name.startswith("val_")):
         if (run.has_val and not name.startswith("val_")) or not _POSITIVE_HIT_SCORE.match(name.lower()):
             continue
         _, values = run.curves.series(name)
-        if len(values) >= 4 and not np.any(values):
+        if len(values) >= 4 and np.all(np.abs(values) < _SMOOTHED_ZERO):
             return (
                 {"metric": name, "constant_value": 0.0},
-                f"{name} was 0 at each of its {len(values)} epochs: the model never found a positive (one "
-                "class, or the background, predicted throughout), or the metric was never computed.",
+                f"{name} was 0{_within_epsilon(values)} at each of its {len(values)} epochs: the model "
+                "never found a positive (one class, or the background, predicted throughout), or the "
+                "metric was never computed.",
             )
     return None
+
+
+def _within_epsilon(values: np.ndarray) -> str:
+    """`""` for scores of exactly 0, else `" (to within a metric's epsilon)"`."""
+    return " (to within a metric's epsilon)" if np.any(values) else ""
 
 
 #: Error rates of a sequence's units (characters, words, phonemes, tokens): 1 when no unit is right.

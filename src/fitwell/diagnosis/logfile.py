@@ -276,8 +276,8 @@ def read_step_log(columns: dict[str, list], notes: list[str]) -> LogFile:
 def _find_header(lines: list[str]) -> tuple[int, str, list[str]]:
     """The first line that names `epoch` or `loss` as a cell (under any logger's name for them:
     `Epoch`, `train_loss`, `Training Loss`), with its delimiter and cells; a line of one name
-    alone heads a file of one column (`Data_loss`, then one loss per line), when a number follows
-    it (not a title, `Loss Per Epoch` above a rule of dashes)."""
+    alone heads a file of one column (`Data_loss`, then one loss per line), when a number (or a
+    missing value) follows it: not a title (`Loss Per Epoch` above a rule of dashes)."""
     for index, line in enumerate(lines[:_HEADER_SEARCH_LINES]):
         if has_log_prefix(line):
             continue  # a message `logging` wrote: a table in it is set out with spaces (aligned_table)
@@ -288,7 +288,7 @@ def _find_header(lines: list[str]) -> tuple[int, str, list[str]]:
             alone = (
                 len(cells) == 1
                 and re.fullmatch(r"[A-Za-z][\w ]*", cells[0]) is not None
-                and is_number(following)
+                and (is_number(following) or following in _MISSING)
             )
             if (len(cells) >= 2 or alone) and ("epoch" in named or "loss" in named):
                 return index, delimiter, cells
