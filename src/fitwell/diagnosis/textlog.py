@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import NamedTuple
 
 from fitwell.diagnosis.adversarial import is_network_loss
 from fitwell.diagnosis.appended_runs import continued_fits
@@ -140,7 +141,16 @@ _MESSAGE = re.compile(r"\b(?:improve|improved|decreased|increased|reached|from|t
 _PROGRESS_COUNT = re.compile(r"(?<=%)\s*(?:\|[^|\w:]*\|)?\s*\d+/\d+\s*\[|(?<=\d)it\b")
 
 
-Records = tuple[dict[str, list[float | None]], list[int] | None, int, int | None, bool, int | None, int]
+class Records(NamedTuple):
+    """What a printed log holds (`read_text_records`)."""
+
+    columns: dict[str, list[float | None]]
+    epochs: list[int] | None
+    runs: int
+    first: int | None
+    tensors: bool
+    alone: int | None
+    fits: int
 
 
 def read_text_records(text: str) -> Records | None:
@@ -251,7 +261,7 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
         if sum(value is not None for value in columns[name]) < 2:
             del columns[name]  # the test set scored once, after training: a result, not a curve
     first = min(runs[0]) if marked and runs[0] else None
-    return columns, (order if marked else None), len(runs), first, tensors, alone, fits
+    return Records(columns, order if marked else None, len(runs), first, tensors, alone, fits)
 
 
 def _continued(runs: list[dict[int, dict[str, float]]], is_loss: Callable[[str], bool]) -> bool:
