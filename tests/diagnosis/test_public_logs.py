@@ -622,8 +622,11 @@ LATER_BATCHES = {
     # from the first epoch, its validation loss below its training loss, is suspicious (`dq_017`,
     # both readers: suspicious_validation): 23/36.
     "heldout120": (23, 36, 32),
+    # Batch `dr` (24 logs: tables under `models/`, one printed log written every 10 epochs),
+    # collected last and scored once, not revised on: 11/24, all 5 clear.
+    "heldout121": (11, 24, 15),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout120`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout121`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -645,11 +648,9 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(
-    strict=True, reason="95% is not reached on real logs (267/409 on the last nineteen batches)"
-)
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (278/433 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(102, 121))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(102, 122))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
@@ -936,12 +937,14 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # runs read healthy are called healthy, with three more false still-improving notes, three
         # more false overfitting notes and one more false unstable note among them; four more read
         # still improving (two noted), five read overfitting (two noted), one read unstable (not
-        # noted).
-        "still_improving": (29, 97, 63, 594),
-        "overfitting": (37, 111, 72, 594),
+        # noted). Then batch `dr` (not revised on): three more runs read healthy are called
+        # healthy, with one more false overfitting note among them; two more read still improving
+        # (none noted), four read overfitting (two noted).
+        "still_improving": (29, 99, 63, 597),
+        "overfitting": (39, 115, 73, 597),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (8, 39, 38, 594),
+        "unstable": (8, 39, 38, 597),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
