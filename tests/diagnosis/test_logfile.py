@@ -2046,6 +2046,9 @@ def test_a_variational_autoencoders_two_terms_without_a_total_are_read_as_their_
     ]
     keras_example = {"total_loss": [3.1, 2.1], "reconstruction_loss": [2.0, 1.5], "kl_loss": [1.0, 0.5]}
     assert read_curves(keras_example).values["loss"].tolist() == [3.1, 2.1]
+    # A dict of NumPy arrays (or a DataFrame) is summed the same way.
+    arrays = {"recon_loss": np.array([2.0, 1.5, 1.2]), "kld": np.array([1.0, 0.5, 0.3])}
+    assert read_curves(arrays).values["loss"].tolist() == [3.0, 2.0, 1.5]
     # A score of the reconstruction is no term of the loss: not summed.
     curves = read_curves({"reconstruction_accuracy": [0.5, 0.6], "kl_loss": [1.0, 0.5]})
     assert curves.values["loss"].tolist() == [1.0, 0.5] and "variational" not in " ".join(curves.notes)

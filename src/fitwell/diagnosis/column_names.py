@@ -428,8 +428,8 @@ _KL_TERMS = frozenset(("kl", "kld", "kl_loss", "kld_loss", "kl_div", "kl_diverge
 
 def elbo_terms(names: Iterable[str]) -> tuple[str, str] | None:
     """`(reconstruction, kl)`: a variational autoencoder's two loss terms among the training columns
-    `names` (Keras's names), one of each: a name that begins with `recon` (`recon_loss`,
-    `reconstruction_error`) and a KL divergence (`kld`, `kl_loss`); else None.
+    `names` (Keras's names), one of each: a reconstruction term (`recon`, `recon_loss`,
+    `reconstruction_error`: `_RECONSTRUCTION`) and a KL divergence (`kld`, `kl_loss`); else None.
 
     Example:
         >>> elbo_terms(["epoch", "beta", "recon_loss", "kld"])

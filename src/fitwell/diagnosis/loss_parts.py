@@ -68,6 +68,7 @@ def _elbo(columns: dict[str, Any], terms: tuple[str, str]) -> tuple[dict[str, An
     """A variational autoencoder's two terms summed as `loss`, and their `val_` twins (both logged)
     as `val_loss`, with the note saying so."""
     twins = [f"val_{term}" for term in terms]
+    columns = {name: _listed(column) for name, column in columns.items()}
     if not all(_numbers(columns[name]) for name in terms):
         return columns, None
     summed = {**columns, "loss": _sum([columns[term] for term in terms])}
@@ -95,6 +96,14 @@ def _names_a_part(part: str) -> bool:
     beside `mse_loss`)."""
     stem = part.removesuffix("_loss")
     return not (set(stem.split("_")) & _NOT_A_PART or is_loss_measure(stem))
+
+
+def _listed(column: Any) -> Any:
+    """A NumPy array or a pandas Series (a dict of them, a DataFrame's columns) as a list of floats,
+    missing values as None; anything else as it is."""
+    if hasattr(column, "tolist") and getattr(column, "ndim", 0) == 1:
+        return [None if value != value else value for value in column.tolist()]
+    return column
 
 
 def _numbers(column: Any) -> bool:
