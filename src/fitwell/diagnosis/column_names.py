@@ -24,25 +24,27 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from fitwell.diagnosis.adversarial import is_adversarial, is_network_loss
+from fitwell.diagnosis.adversarial import is_network_loss
+from fitwell.diagnosis.vae_terms import elbo_terms
 
 __all__ = [
-    "SET_PREFIXES",
     "HELD_OUT_WORDS",
+    "SET_NAMES",
+    "SET_PREFIXES",
     "SET_WORDS",
+    "TRAIN_PREFIXES",
     "bare_set_losses",
-    "elbo_terms",
     "is_loss_measure",
     "keras_name",
-    "keras_named",
     "keras_names",
     "name_words",
     "names_note",
+    "sets_spelled_out",
 ]
 
 _EPOCH = ("epoch", "epochs", "epoch#", "epoch_no", "epoch_num", "epoch_number", "epoch_idx", "current_epoch")
 _PANDAS_INDEX = ("", "unnamed:_0", "index")
-_TRAIN_PREFIXES = ("training_", "train_", "trn_")
+TRAIN_PREFIXES = ("training_", "train_", "trn_")
 _VAL_PREFIXES = ("validation_", "valid_", "val_", "dev_", "eval_")
 #: A total of logged loss parts; `_avg`/`_mean` name it as the epoch's mean (`loss_total_avg`).
 _TOTAL_BASES = ("loss_total", "total_loss")
@@ -50,10 +52,10 @@ _TOTAL_MEANS = ("", "_avg", "_mean")
 #: In order of preference: a plain total before an epoch's mean of it.
 _TOTAL_LOSS = tuple(f"{base}{mean}" for mean in _TOTAL_MEANS for base in _TOTAL_BASES)
 _MEAN_PREFIXES = ("avg_", "mean_", "average_")
-_SET_NAMES = (*_TRAIN_PREFIXES, *_VAL_PREFIXES, "test_")
+SET_NAMES = (*TRAIN_PREFIXES, *_VAL_PREFIXES, "test_")
 #: The words that name a set, as a whole key or a key's first word (`val`, `val_metrics`,
 #: `validate_history`): what nests a set's curves rather than a training phase's.
-SET_WORDS = frozenset({*(prefix.removesuffix("_") for prefix in _SET_NAMES), "validate"})
+SET_WORDS = frozenset({*(prefix.removesuffix("_") for prefix in SET_NAMES), "validate"})
 #: Held-out sets' names spelled out, which name a set's curves nested or prefixed beside the
 #: training set's (`training` and `testing`), though no prefix of Keras's.
 HELD_OUT_WORDS = frozenset({"testing", "holdout", "heldout", "evaluation"})
@@ -148,12 +150,12 @@ def _keras_words(name: str) -> str:
         return "epoch"
     words = words.removesuffix("_history")  # a loop's list named for what it holds: `loss_history`
     for prefix in _MEAN_PREFIXES:  # `Average training loss`, `avg_val_loss`: the set's own mean
-        if words.startswith(prefix) and words[len(prefix) :].startswith(_SET_NAMES):
+        if words.startswith(prefix) and words[len(prefix) :].startswith(SET_NAMES):
             words = words[len(prefix) :]
     stem, _, set_name = words.rpartition("_")
     if stem and set_name in SET_PREFIXES and not words.startswith(("val_", "test_")):
         words = SET_PREFIXES[set_name] + stem
-    for prefix in _TRAIN_PREFIXES:
+    for prefix in TRAIN_PREFIXES:
         if words.startswith(prefix) and len(words) > len(prefix):
             return _unaveraged(words[len(prefix) :])
     for prefix in _VAL_PREFIXES:
@@ -236,7 +238,7 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         {'tr_loss': 'loss', 'tr_acc': 'acc', 'va_loss': 'val_loss', 'va_acc': 'val_acc'}
     """
     names = list(names)
-    spelled = _sets_spelled_out(names)
+    spelled = sets_spelled_out(names)
     if spelled:
         inner = keras_names([spelled.get(name, name) for name in names])
         targets = {name: inner.get(spelled.get(name, name), spelled.get(name, name)) for name in names}
@@ -281,7 +283,7 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
 _ABBREVIATED_SETS = {"tr": "train", "va": "val"}
 
 
-def _sets_spelled_out(names: list[str]) -> dict[str, str]:
+def sets_spelled_out(names: list[str]) -> dict[str, str]:
     """`tr_loss` and `va_loss` spelled out as `train_loss` and `val_loss` (`dk_005`), with every other
     name that begins with `tr_` or `va_`: read so only where both losses stand and no other column
     is a loss (alone, `va_loss` may be a valence-arousal head's loss; beside a `loss`, the two are
@@ -312,7 +314,7 @@ def _loss_beside_training_loss(names: list[str]) -> bool:
     the loop's record (`{"epoch": 3, "train_loss": 0.86, "loss": 0.76, "miou": 0.79}`)."""
     if "loss" not in names:
         return False
-    training = any(name.lower().startswith(_TRAIN_PREFIXES) and keras_name(name) == "loss" for name in names)
+    training = any(name.lower().startswith(TRAIN_PREFIXES) and keras_name(name) == "loss" for name in names)
     return training and not any(keras_name(name) == "val_loss" for name in names)
 
 
@@ -370,17 +372,16 @@ def _validation_measure(names: list[str], renames: dict[str, str], taken: set[st
 def _training_twin(name: str, target: str, names: set[str]) -> bool:
     """Whether `name` is a training metric under a training prefix beside its validation twin
     (`train_acc` beside `val_acc` in a log whose loss is `loss`): they pair as `acc`/`val_acc`."""
-    return name.lower().startswith(_TRAIN_PREFIXES) and f"val_{target}" in names
+    return name.lower().startswith(TRAIN_PREFIXES) and f"val_{target}" in names
 
 
 def _one_named_loss(names: list[str], renames: dict[str, str], taken: set[str]) -> None:
     """The only training column named after a loss (`dice_loss`, `bce_loss`; else `loss_x`) is the
     loss, and its `val_` twin the validation loss; without one, the only column named for what a loss
     measures (`error`, `mse`, `Mean Squared Error`), or a pair of lists named `train` and `val`
-    (a loop's `losses = {"train": [], "val": []}`). Not a variational autoencoder's two terms: its
-    loss is their sum (`loss_parts.py`), not the reconstruction term named `recon_loss`."""
+    (a loop's `losses = {"train": [], "val": []}`)."""
     if elbo_terms(renames.get(name, name) for name in names):
-        return
+        return  # a VAE's two terms: its loss is their sum (`loss_parts.py`), not `recon_loss` alone
     named = [name for name in names if renames.get(name, name).endswith("_loss")]
     training = [name for name in named if not renames.get(name, name).startswith(("val_", "test_"))]
     if not training:  # the loss's word first: a tracker named `loss_x`
@@ -416,31 +417,6 @@ def _one_named_loss(names: list[str], renames: dict[str, str], taken: set[str]) 
 #: A loss named with its word first (`loss_x`, `loss_recon`), not a name and a number (`loss 0.69`),
 #: nor a statistic of the loss's spread (`loss_std`, `loss_max`).
 _LOSS_FIRST = re.compile(r"loss_(?!(?:std|var|min|max)$)[a-z]+(?:_[a-z]+)*")
-
-
-#: A variational autoencoder's reconstruction term (`recon_loss`, `reconstruction_error`), not a
-#: score of the reconstruction (`reconstruction_accuracy`).
-_RECONSTRUCTION = re.compile(r"recon(?:struction)?(?:_(?:loss|error|err|term|mse|bce|nll))?")
-
-#: A variational autoencoder's KL-divergence term, under the names loggers give it.
-_KL_TERMS = frozenset(("kl", "kld", "kl_loss", "kld_loss", "kl_div", "kl_divergence", "kl_term"))
-
-
-def elbo_terms(names: Iterable[str]) -> tuple[str, str] | None:
-    """`(reconstruction, kl)`: a variational autoencoder's two loss terms among the training columns
-    `names` (Keras's names), one of each: a reconstruction term (`recon`, `recon_loss`,
-    `reconstruction_error`: `_RECONSTRUCTION`) and a KL divergence (`kld`, `kl_loss`); else None.
-
-    Example:
-        >>> elbo_terms(["epoch", "beta", "recon_loss", "kld"])
-        ('recon_loss', 'kld')
-        >>> elbo_terms(["loss", "recon_loss", "val_kld"]) is None  # no training KL term
-        True
-    """
-    training = [name for name in names if not name.startswith(("val_", "test_"))]
-    recon = [name for name in training if _RECONSTRUCTION.fullmatch(name)]
-    kl = [name for name in training if name in _KL_TERMS]
-    return (recon[0], kl[0]) if len(recon) == 1 and len(kl) == 1 else None
 
 
 def bare_set_losses(names: Iterable[str]) -> dict[str, str]:
@@ -505,127 +481,3 @@ def names_note(renames: dict[str, str]) -> str | None:
         "what a loss measures, is read as it (of several, cross-entropy before squared error before "
         "absolute error)."
     )
-
-
-def keras_named(columns: dict) -> tuple[dict[str, object], str | None]:
-    """A mapping of columns under Keras's names, and the note saying which were renamed (or None).
-    Training phases logged side by side (`p1_loss`, …, `p2_loss`, …): the last phase is read, as
-    the last of several appended runs is, and the note says so.
-
-    Example:
-        >>> keras_named({"train_loss": [1.0], "valid_loss": [1.1]})[0]
-        {'loss': [1.0], 'val_loss': [1.1]}
-        >>> named, note = keras_named({"p1_loss": [2.0, 1.0], "p2_loss": [0.9], "p2_val_loss": [1.0]})
-        >>> named
-        {'loss': [0.9], 'val_loss': [1.0]}
-        >>> print(note)
-        read the last of 2 training phases logged side by side ('p1_', 'p2_'): the columns of 'p2_', ...
-    """
-    names = [str(key) for key in columns]
-    # `loss`, `val_loss`, … then `fine_tune_loss`, `fine_tune_val_loss`, … (a list of class names
-    # beside them is no column of either).
-    later = _later_phase(names)
-    phases = [] if later is not None or _sets_spelled_out(names) else _phases(names)  # `tr_`, `va_`: sets
-    if later is not None:
-        columns = {
-            str(key)[len(later) :]: value for key, value in columns.items() if str(key).startswith(later)
-        }
-    elif phases:
-        last = phases[-1]
-        columns = {
-            (name_words(str(key))[len(last) :] if name_words(str(key)).startswith(last) else key): value
-            for key, value in columns.items()
-            if _in_phase(str(key), last)
-        }
-    renames = keras_names(str(key) for key in columns)
-    named = {renames.get(str(key), str(key)): value for key, value in columns.items()}
-    if later in _SET_NAMES:  # `eval_loss`, `eval_val_loss`: the run that was validated, whenever it ran
-        return named, (
-            f"read the run logged under {later!r}, with its own validation ({later + 'val_loss'!r}), "
-            "not the one under the same names without the prefix (no validation): its columns, without "
-            "the prefix."
-        )
-    if later is not None:
-        return named, (
-            f"read the last of 2 training phases logged side by side: the columns named with {later!r} "
-            "(after the same names without it), without the prefix."
-        )
-    if not phases:
-        return named, names_note(renames)
-    listed = ", ".join(repr(phase) for phase in phases)
-    return named, (
-        f"read the last of {len(phases)} training phases logged side by side ({listed}): the columns "
-        f"of {phases[-1]!r}, without the prefix."
-    )
-
-
-def _phases(names: list[str]) -> list[str]:
-    """The prefixes of training phases logged side by side (`p1_`, `p2_`; of two words, `phase_a_`,
-    `phase_b_`), in the order they appear, when every column but the epoch belongs to one of at
-    least two, each with its loss."""
-    return _phases_at(names, 1) or _phases_at(names, 2)
-
-
-def _phases_at(names: list[str], depth: int) -> list[str]:
-    """`_phases` with prefixes of `depth` words."""
-    has_loss: dict[str, bool] = {}  # by prefix, in order of appearance
-    for name in names:
-        if keras_name(name) == "epoch":
-            continue
-        words = name_words(name).split("_")
-        if len(words) <= depth:
-            return []
-        prefix, rest = "_".join(words[:depth]) + "_", "_".join(words[depth:])
-        has_loss[prefix] = has_loss.get(prefix, False) or keras_name(rest) == "loss"
-    if len(has_loss) < 2 or _one_run_by_set(list(has_loss)) or is_adversarial(has_loss):
-        return []
-    if elbo_terms(keras_name(name) for name in names):
-        return []  # `recon_loss` and `kl_loss`: a VAE's two terms, not two phases (`loss_parts.py`)
-    return list(has_loss) if all(has_loss.values()) else []
-
-
-def _one_run_by_set(prefixes: list[str]) -> bool:
-    """Whether prefixes name one run's sets, not its phases: two of them the same but for a last
-    word that names a set (`train_` and `val_`; `coil_train_` and `coil_test_`). A phase may end
-    in such a word on its own (`initial_training_` before `fine_tuning_`)."""
-    sets = {*_TRAIN_PREFIXES, *_VAL_PREFIXES, "test_"}
-    split = [prefix.removesuffix("_").rpartition("_") for prefix in prefixes]
-    stems = [stem for stem, _, last in split if last + "_" in sets]
-    if len(stems) != len(set(stems)):
-        return True
-    # Or a set's word first (`train_history_`, `val_history_`; `training_set_`, `validation_set_`).
-    firsts = [prefix.split("_")[0] for prefix in prefixes]
-    training = {prefix.removesuffix("_") for prefix in _TRAIN_PREFIXES}
-    return any(first in training for first in firsts) and any(
-        first in (SET_WORDS | HELD_OUT_WORDS) - training - {"test"} for first in firsts
-    )
-
-
-def _later_phase(names: list[str]) -> str | None:
-    """The prefix of a second training phase logged after the first under the same names
-    (`loss`, `val_loss`, `accuracy`, then `fine_tune_loss`, `fine_tune_val_loss`,
-    `fine_tune_accuracy`): every other column is the prefix and one of the first phase's names.
-    Keras's multi-output names (`loss`, `out_a_loss`, `out_b_loss`, `val_out_a_loss`) are not."""
-    if "loss" not in names:
-        return None
-    first = [name for name in names if "_" not in name or name_words(name).split("_")[0] in ("val", "epoch")]
-    rest = [name for name in names if name not in first]
-    stems = {name[: -len("loss")] for name in rest if name.endswith("_loss")}
-    prefixes = [
-        stem for stem in stems if not any(stem != other and stem.startswith(other) for other in stems)
-    ]
-    if len(prefixes) != 1:
-        return None
-    prefix = prefixes[0]
-    if prefix in _SET_NAMES and prefix + "val_loss" not in names:
-        return None  # `loss` beside `test_loss`: a set scored each epoch, not a later phase
-    later = {name[len(prefix) :] for name in rest if name.startswith(prefix)}
-    earlier = {name for name in first if keras_name(name) != "epoch"}
-    # The later phase may add validation twins of the first's names (`eval_val_loss`).
-    if len(later) != len(rest) or not earlier <= later <= earlier | {f"val_{name}" for name in earlier}:
-        return None
-    return prefix if names.index("loss") < names.index(prefix + "loss") else None
-
-
-def _in_phase(name: str, prefix: str) -> bool:
-    return keras_name(name) == "epoch" or name_words(name).startswith(prefix)

@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 
 from fitwell.diagnosis.adversarial import is_adversarial
-from fitwell.diagnosis.column_names import keras_named
 from fitwell.diagnosis.column_values import with_values, without_per_sample_or_step
 from fitwell.diagnosis.eventlog import is_event_log, is_scalar_export, read_event_log, read_scalar_export
 from fitwell.diagnosis.logfile import counted_from_zero, read_log_file, read_step_log
@@ -26,6 +25,7 @@ from fitwell.diagnosis.loss_parts import with_summed_parts
 from fitwell.diagnosis.metric_names import is_accuracy, metric_direction
 from fitwell.diagnosis.step_logs import frame_records
 from fitwell.diagnosis.table_layouts import columns_one_row_per_epoch
+from fitwell.diagnosis.training_phases import keras_named
 
 __all__ = ["Curves", "read_curves"]
 

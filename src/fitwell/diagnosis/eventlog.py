@@ -27,8 +27,8 @@ import bisect
 import os
 from collections.abc import Callable, Iterable
 
-from fitwell.diagnosis.column_names import keras_named
 from fitwell.diagnosis.logfile import LogFile, counted_from_zero
+from fitwell.diagnosis.training_phases import keras_named
 
 __all__ = ["is_event_log", "is_scalar_export", "read_event_log", "read_scalar_export"]
 

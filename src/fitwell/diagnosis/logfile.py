@@ -43,7 +43,7 @@ from typing import Any
 
 from fitwell.diagnosis.aligned_table import aligned_table, has_log_prefix
 from fitwell.diagnosis.appended_runs import last_run, later_header
-from fitwell.diagnosis.column_names import keras_name, keras_named, keras_names
+from fitwell.diagnosis.column_names import keras_name, keras_names
 from fitwell.diagnosis.column_values import with_values, without_per_sample_or_step
 from fitwell.diagnosis.jsonlog import (
     JSON_LINES_NOTE,
@@ -66,6 +66,7 @@ from fitwell.diagnosis.table_layouts import (
 from fitwell.diagnosis.table_rows import split_cells, table_rows
 from fitwell.diagnosis.table_values import raw_columns, table_values
 from fitwell.diagnosis.textlog import printed_loss_tensors, read_text_records
+from fitwell.diagnosis.training_phases import keras_named
 from fitwell.diagnosis.yolo_console import read_yolo_console
 
 __all__ = ["LogFile", "counted_from_zero", "read_log_file", "read_step_log"]

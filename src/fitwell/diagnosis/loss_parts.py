@@ -21,7 +21,8 @@ from __future__ import annotations
 from typing import Any
 
 from fitwell.diagnosis.adversarial import is_adversarial
-from fitwell.diagnosis.column_names import elbo_terms, is_loss_measure
+from fitwell.diagnosis.column_names import is_loss_measure
+from fitwell.diagnosis.vae_terms import elbo_terms
 
 __all__ = ["with_summed_parts"]
 

@@ -1,0 +1,150 @@
+"""Training phases logged side by side, and a table's columns under Keras's names.
+
+A log may hold two phases of one run in one table: `p1_loss`, `p1_val_loss`, then `p2_loss`,
+`p2_val_loss` (or `loss`, `val_loss`, then `fine_tune_loss`, `fine_tune_val_loss`). The last phase
+is read, as the last of several appended runs is, and the note says so. What looks like phases may
+be one run's sets (`train_`, `val_`), a GAN's two networks, or a VAE's two terms: none of those is.
+The names themselves are read by `column_names.py`.
+"""
+
+from __future__ import annotations
+
+from fitwell.diagnosis.adversarial import is_adversarial
+from fitwell.diagnosis.column_names import (
+    HELD_OUT_WORDS,
+    SET_NAMES,
+    SET_WORDS,
+    TRAIN_PREFIXES,
+    keras_name,
+    keras_names,
+    name_words,
+    names_note,
+    sets_spelled_out,
+)
+from fitwell.diagnosis.vae_terms import elbo_terms
+
+__all__ = ["keras_named"]
+
+
+def keras_named(columns: dict) -> tuple[dict[str, object], str | None]:
+    """A mapping of columns under Keras's names, and the note saying which were renamed (or None).
+    Training phases logged side by side (`p1_loss`, …, `p2_loss`, …): the last phase is read, as
+    the last of several appended runs is, and the note says so.
+
+    Example:
+        >>> keras_named({"train_loss": [1.0], "valid_loss": [1.1]})[0]
+        {'loss': [1.0], 'val_loss': [1.1]}
+        >>> named, note = keras_named({"p1_loss": [2.0, 1.0], "p2_loss": [0.9], "p2_val_loss": [1.0]})
+        >>> named
+        {'loss': [0.9], 'val_loss': [1.0]}
+        >>> print(note)
+        read the last of 2 training phases logged side by side ('p1_', 'p2_'): the columns of 'p2_', ...
+    """
+    names = [str(key) for key in columns]
+    # `loss`, `val_loss`, … then `fine_tune_loss`, `fine_tune_val_loss`, … (a list of class names
+    # beside them is no column of either).
+    later = _later_phase(names)
+    phases = [] if later is not None or sets_spelled_out(names) else _phases(names)  # `tr_`, `va_`: sets
+    if later is not None:
+        columns = {
+            str(key)[len(later) :]: value for key, value in columns.items() if str(key).startswith(later)
+        }
+    elif phases:
+        last = phases[-1]
+        columns = {
+            (name_words(str(key))[len(last) :] if name_words(str(key)).startswith(last) else key): value
+            for key, value in columns.items()
+            if _in_phase(str(key), last)
+        }
+    renames = keras_names(str(key) for key in columns)
+    named = {renames.get(str(key), str(key)): value for key, value in columns.items()}
+    if later in SET_NAMES:  # `eval_loss`, `eval_val_loss`: the run that was validated, whenever it ran
+        return named, (
+            f"read the run logged under {later!r}, with its own validation ({later + 'val_loss'!r}), "
+            "not the one under the same names without the prefix (no validation): its columns, without "
+            "the prefix."
+        )
+    if later is not None:
+        return named, (
+            f"read the last of 2 training phases logged side by side: the columns named with {later!r} "
+            "(after the same names without it), without the prefix."
+        )
+    if not phases:
+        return named, names_note(renames)
+    listed = ", ".join(repr(phase) for phase in phases)
+    return named, (
+        f"read the last of {len(phases)} training phases logged side by side ({listed}): the columns "
+        f"of {phases[-1]!r}, without the prefix."
+    )
+
+
+def _phases(names: list[str]) -> list[str]:
+    """The prefixes of training phases logged side by side (`p1_`, `p2_`; of two words, `phase_a_`,
+    `phase_b_`), in the order they appear, when every column but the epoch belongs to one of at
+    least two, each with its loss."""
+    return _phases_at(names, 1) or _phases_at(names, 2)
+
+
+def _phases_at(names: list[str], depth: int) -> list[str]:
+    """`_phases` with prefixes of `depth` words."""
+    has_loss: dict[str, bool] = {}  # by prefix, in order of appearance
+    for name in names:
+        if keras_name(name) == "epoch":
+            continue
+        words = name_words(name).split("_")
+        if len(words) <= depth:
+            return []
+        prefix, rest = "_".join(words[:depth]) + "_", "_".join(words[depth:])
+        has_loss[prefix] = has_loss.get(prefix, False) or keras_name(rest) == "loss"
+    if len(has_loss) < 2 or _one_run_by_set(list(has_loss)) or is_adversarial(has_loss):
+        return []
+    if elbo_terms(keras_name(name) for name in names):
+        return []  # `recon_loss` and `kl_loss`: a VAE's two terms, not two phases (`loss_parts.py`)
+    return list(has_loss) if all(has_loss.values()) else []
+
+
+def _one_run_by_set(prefixes: list[str]) -> bool:
+    """Whether prefixes name one run's sets, not its phases: two of them the same but for a last
+    word that names a set (`train_` and `val_`; `coil_train_` and `coil_test_`). A phase may end
+    in such a word on its own (`initial_training_` before `fine_tuning_`)."""
+    sets = set(SET_NAMES)
+    split = [prefix.removesuffix("_").rpartition("_") for prefix in prefixes]
+    stems = [stem for stem, _, last in split if last + "_" in sets]
+    if len(stems) != len(set(stems)):
+        return True
+    # Or a set's word first (`train_history_`, `val_history_`; `training_set_`, `validation_set_`).
+    firsts = [prefix.split("_")[0] for prefix in prefixes]
+    training = {prefix.removesuffix("_") for prefix in TRAIN_PREFIXES}
+    return any(first in training for first in firsts) and any(
+        first in (SET_WORDS | HELD_OUT_WORDS) - training - {"test"} for first in firsts
+    )
+
+
+def _later_phase(names: list[str]) -> str | None:
+    """The prefix of a second training phase logged after the first under the same names
+    (`loss`, `val_loss`, `accuracy`, then `fine_tune_loss`, `fine_tune_val_loss`,
+    `fine_tune_accuracy`): every other column is the prefix and one of the first phase's names.
+    Keras's multi-output names (`loss`, `out_a_loss`, `out_b_loss`, `val_out_a_loss`) are not."""
+    if "loss" not in names:
+        return None
+    first = [name for name in names if "_" not in name or name_words(name).split("_")[0] in ("val", "epoch")]
+    rest = [name for name in names if name not in first]
+    stems = {name[: -len("loss")] for name in rest if name.endswith("_loss")}
+    prefixes = [
+        stem for stem in stems if not any(stem != other and stem.startswith(other) for other in stems)
+    ]
+    if len(prefixes) != 1:
+        return None
+    prefix = prefixes[0]
+    if prefix in SET_NAMES and prefix + "val_loss" not in names:
+        return None  # `loss` beside `test_loss`: a set scored each epoch, not a later phase
+    later = {name[len(prefix) :] for name in rest if name.startswith(prefix)}
+    earlier = {name for name in first if keras_name(name) != "epoch"}
+    # The later phase may add validation twins of the first's names (`eval_val_loss`).
+    if len(later) != len(rest) or not earlier <= later <= earlier | {f"val_{name}" for name in earlier}:
+        return None
+    return prefix if names.index("loss") < names.index(prefix + "loss") else None
+
+
+def _in_phase(name: str, prefix: str) -> bool:
+    return keras_name(name) == "epoch" or name_words(name).startswith(prefix)
