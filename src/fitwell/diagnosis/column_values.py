@@ -9,7 +9,7 @@ from collections.abc import Sized
 from fitwell.diagnosis.column_names import name_words
 from fitwell.diagnosis.table_layouts import is_number
 
-__all__ = ["is_text_list", "with_values", "without_per_sample_or_step"]
+__all__ = ["is_number_list", "is_text_list", "with_values", "without_per_sample_or_step"]
 
 #: The last word of a list that holds one entry per sample (the validation set's labels and the
 #: model's outputs for them, saved beside the curves), not one per epoch.
@@ -111,6 +111,18 @@ def is_text_list(values: object) -> bool:
         isinstance(values, list)
         and bool(values)
         and all(isinstance(value, str) and not _numeric_text(value) for value in values)
+    )
+
+
+def is_number_list(values: object) -> bool:
+    """Whether `values` is a list of numbers (None for a missing one; not booleans).
+
+    Example:
+        >>> is_number_list([0.5, None, 1]), is_number_list([0.5, "0.4"]), is_number_list([True])
+        (True, False, False)
+    """
+    return isinstance(values, list) and all(
+        value is None or (isinstance(value, int | float) and not isinstance(value, bool)) for value in values
     )
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from fitwell.diagnosis.adversarial import is_adversarial
 from fitwell.diagnosis.column_names import HELD_OUT_WORDS, SET_WORDS, keras_names
-from fitwell.diagnosis.column_values import is_text_list
+from fitwell.diagnosis.column_values import is_number_list, is_text_list
 
 __all__ = [
     "JSON_LINES_NOTE",
@@ -215,12 +215,7 @@ def _list_of_numbers(text: str) -> list[float] | None:
         values = ast.literal_eval(text.replace("nan", "None").replace("inf", "1e999"))
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return None
-    if not isinstance(values, list):
-        return None
-    numbers = all(
-        value is None or (isinstance(value, int | float) and not isinstance(value, bool)) for value in values
-    )
-    return values if numbers else None
+    return values if is_number_list(values) else None
 
 
 def as_columns(data: Any) -> tuple[Any, str | None]:

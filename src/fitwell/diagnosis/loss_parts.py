@@ -22,6 +22,7 @@ from typing import Any
 
 from fitwell.diagnosis.adversarial import is_adversarial
 from fitwell.diagnosis.column_names import is_loss_measure
+from fitwell.diagnosis.column_values import is_number_list
 from fitwell.diagnosis.vae_terms import elbo_terms
 
 __all__ = ["with_summed_parts"]
@@ -69,7 +70,6 @@ def _elbo(columns: dict[str, Any], terms: tuple[str, str]) -> tuple[dict[str, An
     """A variational autoencoder's two terms summed as `loss`, and their `val_` twins (both logged)
     as `val_loss`, with the note saying so."""
     twins = [f"val_{term}" for term in terms]
-    columns = {name: _listed(column) for name, column in columns.items()}
     if not all(_numbers(columns[name]) for name in terms):
         return columns, None
     summed = {**columns, "loss": _sum([columns[term] for term in terms])}
@@ -100,21 +100,19 @@ def _names_a_part(part: str) -> bool:
 
 
 def _listed(column: Any) -> Any:
-    """A NumPy array or a pandas Series (a dict of them, a DataFrame's columns) as a list of floats,
-    missing values as None; anything else as it is."""
+    """A NumPy array or a pandas Series (a dict of them, a DataFrame's columns) as a list, missing
+    values as None; anything else as it is."""
     if hasattr(column, "tolist") and getattr(column, "ndim", 0) == 1:
         return [None if value != value else value for value in column.tolist()]
     return column
 
 
 def _numbers(column: Any) -> bool:
-    return isinstance(column, list) and all(
-        value is None or (isinstance(value, int | float) and not isinstance(value, bool)) for value in column
-    )
+    return is_number_list(_listed(column))
 
 
-def _sum(columns: list[list[float | None]]) -> list[float | None]:
+def _sum(columns: list[Any]) -> list[float | None]:
     return [
         None if any(value is None for value in values) else float(sum(values))
-        for values in zip(*columns, strict=True)
+        for values in zip(*map(_listed, columns), strict=True)
     ]
