@@ -222,7 +222,7 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
             continue
         records = runs[-1]
         key = epoch if marked and epoch is not None else len(records)
-        if not any(is_loss(name) and not name.startswith(("val_", "test_")) for name in pairs):
+        if not any(_training_loss(name, is_loss) for name in pairs):
             # Validation printed on a line of its own joins its epoch; it starts none (a checkpoint
             # reloaded after training names an earlier epoch and its val_loss).
             if key in records:
@@ -270,7 +270,7 @@ def _continued(runs: list[dict[int, dict[str, float]]], is_loss: Callable[[str],
     if len(runs) < 2:
         return False
     first = runs[0][min(runs[0])]
-    name = next((name for name in first if is_loss(name) and not name.startswith(("val_", "test_"))), None)
+    name = next((name for name in first if _training_loss(name, is_loss)), None)
     if name is None:
         return False
     return continued_fits([[record.get(name) for _, record in sorted(records.items())] for records in runs])
@@ -308,9 +308,14 @@ def _counted_epochs(text: str, is_loss: Callable[[str], bool]) -> bool:
     counted = [
         _BRACKETED_COUNT.match(line)
         for line in re.split(r"[\r\n]+", text)
-        if any(is_loss(name) and not name.startswith(("val_", "test_")) for name in _metrics(line))
+        if any(_training_loss(name, is_loss) for name in _metrics(line))
     ]
     return bool(counted) and all(counted) and int(counted[0].group(1)) <= _FIRST_COUNTED_EPOCH
+
+
+def _training_loss(name: str, is_loss: Callable[[str], bool]) -> bool:
+    """Whether `name` is a loss of the training set (not `val_` or `test_`)."""
+    return is_loss(name) and not name.startswith(("val_", "test_"))
 
 
 #: The highest first count read as an epoch (a run logged every 5 or 10 epochs starts there).
