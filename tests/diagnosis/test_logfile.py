@@ -1983,7 +1983,7 @@ def test_a_two_headed_models_printed_losses_without_a_total_are_read_as_their_su
     assert "read the sum of 'binary_loss' and 'multi_class_loss' as 'loss'" in " ".join(curves.notes)
     # A dict of NumPy arrays of the parts is summed the same way.
     heads = {"binary_loss": np.array([0.5, 0.3]), "multi_class_loss": np.array([1.0, 0.6])}
-    assert read_curves(heads).values["loss"].tolist() == [1.5, 0.9]
+    assert read_curves(heads).values["loss"].tolist() == pytest.approx([1.5, 0.9])
     # Keras's progress line sets its fields apart with hyphens between spaces: not part of a name.
     path.write_text(
         "Epoch 1/2\n10/10 [====] - 3s 2ms/step - loss: 0.5 - val_loss: 0.6\n"
