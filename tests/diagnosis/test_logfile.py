@@ -3182,6 +3182,108 @@ def test_sets_abbreviated_tr_and_va_are_training_and_validation():
     ]
 
 
+def test_sets_abbreviated_tr_and_vl_are_training_and_validation(tmp_path):
+    # A published log (ds_015): `tr_loss`, `vl_loss`, `tr_auc`, `vl_auc`, `vl_f1`; the two losses
+    # were summed as the parts of one training loss, and no validation curve was left.
+    path = tmp_path / "history.csv"
+    rows = [f"{e},{1.0 / e:.4f},{1.2 / e:.4f},0.{80 + e},0.{70 + e}" for e in range(1, 6)]
+    path.write_text("epoch,tr_loss,vl_loss,tr_auc,vl_auc\n" + "\n".join(rows) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([1.0, 0.5, 0.3333, 0.25, 0.2])
+    assert curves.values["val_loss"].tolist() == pytest.approx([1.2, 0.6, 0.4, 0.3, 0.24])
+    assert curves.values["val_auc"][0] == pytest.approx(0.71) and "auc" in curves.values
+    assert "read the columns 'tr_loss' as 'loss', 'vl_loss' as 'val_loss'" in curves.notes[0]
+
+
+def test_epochs_written_as_labels_are_read_by_their_number_and_a_phase_column_is_no_curve(tmp_path):
+    # A published log (ds_015): `phase,epoch,…` with epochs `P1-1` … `P1-10`, then `P2-1` …: the
+    # labels were dropped as text, the two phases read as one run and `phase` drawn as a metric.
+    path = tmp_path / "history.csv"
+    first = [f"1,P1-{e},{1.0 / e:.4f},{1.1 / e:.4f}" for e in range(1, 6)]
+    second = [f"2,P2-{e},{0.5 / e:.4f},{0.6 / e:.4f}" for e in range(1, 5)]
+    path.write_text("phase,epoch,train_loss,val_loss\n" + "\n".join(first + second) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([0.5, 0.25, 0.1667, 0.125])
+    assert "phase" not in curves.values
+    assert "read the epoch labels in 'epoch' ('P1-1', …) by the number each ends in." in curves.notes
+    assert any("this is the last one (lines 7–10)" in note for note in curves.notes)
+    # An epoch column of words that end in no number is still left out (the rows are counted).
+    path.write_text("epoch,loss\n" + "\n".join(f"first,{1.0 / e}" for e in range(1, 5)) + "\n")
+    assert len(read_curves(path)) == 4
+
+
+def test_a_second_run_in_a_table_without_epochs_is_told_by_its_rate_and_loss_starting_over(tmp_path):
+    # A published log (ds_011): two `history.history` frames written one after another, no epoch
+    # column; the second starts at another learning rate with the loss back near its first value.
+    # The 27 rows were read as one run (healthy); the second run's 7 are overfitting.
+    path = tmp_path / "history.csv"
+    losses = [1.21, 0.75, 0.65, 0.58, 0.49, 0.44, 0.38, 0.30, 0.25, 0.19, 1.01, 0.64, 0.49, 0.42, 0.40]
+    rates = [1e-3] * 10 + [1e-5] * 5
+    path.write_text(
+        "loss,learning_rate\n" + "\n".join(f"{x},{r}" for x, r in zip(losses, rates, strict=True)) + "\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([1.01, 0.64, 0.49, 0.42, 0.40])
+    assert curves.notes[0].startswith("the file has no epoch numbers: a new run is read where the learning")
+    # A spike at a rate the run already had is a spike in one run, not a new one.
+    same_rate = [1e-3] * 15
+    path.write_text(
+        "loss,learning_rate\n" + "\n".join(f"{x},{r}" for x, r in zip(losses, same_rate, strict=True)) + "\n"
+    )
+    assert len(read_curves(path)) == 15
+    # A change of rate where the loss carries on (ReduceLROnPlateau) starts no run.
+    calm = [*losses[:10], 0.18, 0.17, 0.17, 0.16, 0.16]
+    path.write_text(
+        "loss,learning_rate\n" + "\n".join(f"{x},{r}" for x, r in zip(calm, rates, strict=True)) + "\n"
+    )
+    assert len(read_curves(path)) == 15
+
+
+def test_an_epoch_printed_again_is_left_out_and_a_run_started_again_from_the_same_seed_is_a_run(tmp_path):
+    # A published Keras log (dt_022): a console redrawn printed epochs 73–79 again, word for word,
+    # below epoch 79 (three times); the log was read as the last of 6 runs, 24 epochs of 100.
+    def line(epoch: int) -> str:
+        return f"Epoch {epoch}/12\n40/40 - 2s - loss: {1.0 / epoch:.4f} - val_loss: {1.1 / epoch:.4f}"
+
+    path = tmp_path / "train.log"
+    order = [*range(1, 9), *range(5, 9), *range(6, 9), *range(9, 13)]
+    path.write_text("\n".join(line(epoch) for epoch in order) + "\n")
+    curves = read_curves(path)
+    assert len(curves) == 12 and curves.values["loss"][-1] == pytest.approx(1 / 12, abs=1e-4)
+    assert "Left out 7 records that print an earlier epoch again" in curves.notes[0]
+    # Every line written twice (two logging handlers): each epoch once, the first included.
+    path.write_text("\n".join(line(epoch) for epoch in range(1, 6) for _ in range(2)) + "\n")
+    curves = read_curves(path)
+    assert len(curves) == 5 and "Left out 5 records" in curves.notes[0]
+    # A run started again from the same seed prints its first epochs as they were: a new run, the
+    # last one read (bl_009: a rerun stopped after 3 epochs).
+    path.write_text("\n".join(line(epoch) for epoch in [*range(1, 9), 1, 2, 3]) + "\n")
+    curves = read_curves(path)
+    assert len(curves) == 3 and "of the last of 2 runs" in curves.notes[0]
+    # The same epoch with other numbers is a new run too (the count went back).
+    rerun = [
+        *(line(epoch) for epoch in range(1, 9)),
+        *(line(epoch).replace("loss: ", "loss: 1") for epoch in (5, 6)),
+    ]
+    path.write_text("\n".join(rerun) + "\n")
+    assert "of the last of 2 runs" in read_curves(path).notes[0]
+
+
+def test_epoch_words_of_other_languages_mark_epochs(tmp_path):
+    # A published log (dt_002), in Russian: `Эпоха [1/100] | Train Loss: 1.1009, …` for three models
+    # one after another; the three were read as one run of 48 rows.
+    path = tmp_path / "train.log"
+    lines = [f"Эпоха [{e}/5] | Train Loss: {1.0 / e:.4f}, Test Loss: {1.1 / e:.4f}" for e in range(1, 6)]
+    lines += [f"Эпоха [{e}/4] | Train Loss: {2.0 / e:.4f}, Test Loss: {2.1 / e:.4f}" for e in range(1, 5)]
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([2.0, 1.0, 0.6667, 0.5])
+    assert "of the last of 2 runs" in curves.notes[0]
+    for word in ("Época", "Epoche", "epoca", "Epoka"):
+        path.write_text("\n".join(f"{word} {e}: loss={1.0 / e:.3f}" for e in (1, 2, 3, 1, 2)) + "\n")
+        assert len(read_curves(path)) == 2, word
+
+
 def test_a_summary_row_with_a_word_for_its_epoch_is_left_out_with_a_note(tmp_path):
     # A published log (dl_021): after 20 epochs, `TEST,,,,test_loss=0.088162,test_acc=0.999461,`;
     # the file was refused for the word in its epoch column.

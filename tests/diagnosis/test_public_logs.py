@@ -625,8 +625,27 @@ LATER_BATCHES = {
     # Batch `dr` (24 logs: tables under `models/`, one printed log written every 10 epochs),
     # collected last and scored once, not revised on: 11/24, all 5 clear.
     "heldout121": (11, 24, 15),
+    # Batch `ds` (29 CSV tables, most under `models/`), collected after that and scored once with
+    # the rules and reader of the start of the revision: 12/29, 8 of the 10 clear. Then `vl_`
+    # abbreviates the validation set as `va_` does, an epoch written as a label (`P2-7`) is read by
+    # the number it ends in (`ds_015`: the two losses summed as one, the two phases as one run;
+    # both readers: healthy, clear), a table without epoch numbers starts a second run where the
+    # learning rate changes and the loss jumps back near its first value (`ds_011`), and a
+    # validation accuracy of exactly 0 at every epoch beside a training accuracy that counts right
+    # answers is not learning (`ds_025`): 15/29.
+    "heldout122": (15, 29, 23),
+    # Batch `dt` (16 printed logs), scored once with the rules and reader of the start of the
+    # revision: 8/16, 6 of the 7 clear. Since: an epoch printed again word for word (a console
+    # redrawn, `dt_022`) is left out, not read as a new run, and `Эпоха` (with other languages'
+    # words for epoch) marks epochs (`dt_002`: three models one after another read as one run; its
+    # last is called still improving, where both readers call it healthy): 8/16.
+    "heldout123": (8, 16, 10),
+    # Batch `du` (10 CSVLogger files of one course exercise, each from another student's
+    # repository; ten more were collected and left out, to keep one exercise from weighing on the
+    # round), scored once with the rules of the start of the revision: 10/10, all clear.
+    "heldout124": (10, 10, 10),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout121`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout124`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -648,14 +667,14 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (278/433 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (277/438 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(102, 122))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(105, 125))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_five_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_six_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -783,7 +802,11 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_five_k
     # while the training accuracy, in steps of 1/120, was 0.725 (`dp_013`, `suspicious_validation`);
     # a fraud detector's validation loss 17% above its low of epoch 5 (smoothed) at 99.4%
     # validation accuracy (`dp_019`, `overfitting`); and a validation loss at 20% of a custom cosine
-    # loss over the second half of a 200-epoch run (`dq_035`, `suspicious_validation`).
+    # loss over the second half of a 200-epoch run (`dq_035`, `suspicious_validation`). Batches `ds`
+    # to `du` added one, `suspicious_validation` (`ds_019`; one reader names a check as worth it): a
+    # validation accuracy of exactly 1 over the last 5 of 20 epochs on about 7,200 images, reached
+    # after the rate was cut, with the training accuracy at 0.999 (an honest model at that error
+    # rate misses none of 7,200 with a chance under 1%, if its training accuracy is its error).
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -801,6 +824,7 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_five_k
         "dp_013.json",
         "dp_019.json",
         "dq_035.csv",
+        "ds_019.csv",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -939,12 +963,16 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # still improving (two noted), five read overfitting (two noted), one read unstable (not
         # noted). Then batch `dr` (not revised on): three more runs read healthy are called
         # healthy, with one more false overfitting note among them; two more read still improving
-        # (none noted), four read overfitting (two noted).
-        "still_improving": (29, 99, 63, 597),
-        "overfitting": (39, 115, 73, 597),
+        # (none noted), four read overfitting (two noted). Then batches `ds` to `du` (revised on:
+        # see "heldout122" to "heldout124"): five more runs read healthy are called healthy, with
+        # two more false still-improving notes, one more false overfitting note and two more false
+        # unstable notes among them; two more read still improving (one noted), one read
+        # overfitting (noted), one read unstable (not noted).
+        "still_improving": (30, 101, 65, 602),
+        "overfitting": (40, 116, 74, 602),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (8, 39, 38, 597),
+        "unstable": (8, 40, 40, 602),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -1467,6 +1467,26 @@ def test_validation_loss_at_chance_with_accuracy_well_above_it_is_overfitting_no
     assert "val_loss never got clearly below the chance level ln(2)" in frozen.primary.summary
 
 
+def test_a_validation_accuracy_of_0_at_every_epoch_beside_a_training_accuracy_is_not_learning():
+    # A published log (ds_025): val_accuracy exactly 0.0 at all 5 epochs of a many-class model
+    # while its training accuracy crept up to 0.047; read healthy.
+    run = {
+        "accuracy": [0.0008, 0.0092, 0.0192, 0.0325, 0.0467],
+        "loss": [6.592, 6.522, 6.386, 6.111, 5.699],
+        "val_accuracy": [0.0] * 5,
+        "val_loss": [6.544, 6.541, 6.518, 6.566, 6.705],
+    }
+    finding = diagnose(run).primary
+    assert finding.kind == "not_learning"
+    assert "val_accuracy was 0 at every epoch while accuracy reached 0.0467: not one" in finding.summary
+    # An accuracy of 0 with no training accuracy that counts right answers is a metric that does not
+    # fit the task (accuracy on regression targets): not this.
+    regression = {"loss": run["loss"], "val_loss": run["val_loss"], "val_accuracy": [0.0] * 5}
+    assert diagnose(regression).primary.kind != "not_learning"
+    zero_both = {**run, "accuracy": [0.0] * 5}
+    assert diagnose(zero_both).primary.kind != "not_learning"
+
+
 def test_predictions_that_never_change_are_not_learning_without_a_chance_level():
     # Published logs: a validation accuracy of exactly 0.2 at every epoch (5 classes, one predicted)
     # while the loss falls a little; an AUC stuck at 0.5. No loss or class count is given.

@@ -40,6 +40,14 @@ def last_run(
         return _picked(values, epochs, chosen)
     if epochs is not None:
         starts = starts + [i for i in range(1, len(epochs)) if _restarts(epochs[i - 1], epochs[i])]
+    elif loss is not None and starts == [0]:
+        again = _schedules_started_again(values, loss)
+        if again:
+            notes.append(
+                "the file has no epoch numbers: a new run is read where the learning rate changes and the "
+                f"loss jumps back near its first value ({_where(unit, [numbers[i] for i in again])})."
+            )
+        starts = starts + again
     starts = sorted(set(starts) - {len(numbers)})
     if len(numbers) > 2 and len(starts) == len(numbers):
         # Every row restarts: one-epoch fit() calls in a loop, appended (the epoch is always 0).
@@ -75,6 +83,33 @@ def last_run(
     )
     values = {name: column[starts[-1] :] for name, column in values.items()}
     return values, None if epochs is None else epochs[starts[-1] :]
+
+
+def _schedules_started_again(values: dict[str, list[float | None]], loss: list[float | None]) -> list[int]:
+    """The rows where a table without epoch numbers starts a second run: the learning rate changes
+    there, and the training loss, after falling below `_FALLEN` of its first value, jumps back to
+    `_BACK` of it, more than `_JUMP` times the row before (two `history.history` frames written one
+    after another: a model trained, then trained again from new weights at another rate, `ds_011`).
+    A spike in one run comes with the rate it had."""
+    rate = next((column for name, column in values.items() if name in ("learning_rate", "lr")), None)
+    if rate is None or None in loss or len(loss) < 6:
+        return []
+    first = loss[0]
+    return [
+        i
+        for i in range(2, len(loss) - 1)
+        if rate[i] != rate[i - 1]
+        and rate[i] is not None
+        and loss[i - 1] <= _FALLEN * first
+        and loss[i] >= _BACK * first
+        and loss[i] > _JUMP * loss[i - 1]
+    ]
+
+
+#: How a second run shows in a table without epoch numbers (`_schedules_started_again`): the loss
+#: had fallen below this share of its first value, jumps back to `_BACK` of it, `_JUMP` times the row
+#: before.
+_FALLEN, _BACK, _JUMP = 0.4, 0.6, 3.0
 
 
 def continued_fits(losses: list[list[float | None]]) -> bool:

@@ -280,23 +280,24 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
     return renames
 
 
-_ABBREVIATED_SETS = {"tr": "train", "va": "val"}
+_ABBREVIATED_SETS = {"tr_": "train_", "va_": "val_", "vl_": "val_"}
 
 
 def sets_spelled_out(names: list[str]) -> dict[str, str]:
-    """`tr_loss` and `va_loss` spelled out as `train_loss` and `val_loss` (`dk_005`), with every other
-    name that begins with `tr_` or `va_`: read so only where both losses stand and no other column
-    is a loss (alone, `va_loss` may be a valence-arousal head's loss; beside a `loss`, the two are
-    its parts)."""
+    """`tr_loss` and `va_loss` (or `vl_loss`) spelled out as `train_loss` and `val_loss` (`dk_005`,
+    `ds_015`), with every other name that begins with `tr_` or that validation prefix: read so only
+    where both losses stand and no other column is a loss (alone, `va_loss` may be a
+    valence-arousal head's loss; beside a `loss`, the two are its parts)."""
     words = {name: name_words(name) for name in names}
-    if not {"tr_loss", "va_loss"} <= set(words.values()):
+    validation = next((prefix for prefix in ("va_", "vl_") if f"{prefix}loss" in words.values()), None)
+    if "tr_loss" not in words.values() or validation is None:
         return {}
     if any(keras_name(name) in ("loss", "val_loss") for name in names):
         return {}  # beside a loss of its own (`loss` = `tr_loss` + `va_loss`), they are its parts
     return {
-        name: _ABBREVIATED_SETS[word[:2]] + word[2:]
+        name: _ABBREVIATED_SETS[word[:3]] + word[3:]
         for name, word in words.items()
-        if word.startswith(("tr_", "va_"))
+        if word.startswith(("tr_", validation))
     }
 
 

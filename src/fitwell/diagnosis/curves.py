@@ -31,7 +31,7 @@ __all__ = ["Curves", "read_curves"]
 
 #: Keys that are bookkeeping, not curves to judge.
 LEARNING_RATE_KEYS = ("learning_rate", "lr")
-_NOT_CURVES = ("epoch", "epochs", "step", "steps", "time", "wall_time")
+_NOT_CURVES = ("epoch", "epochs", "step", "steps", "time", "wall_time", "phase", "stage")
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ from fitwell.diagnosis.table_layouts import (
     without_event_rows,
 )
 from fitwell.diagnosis.table_rows import split_cells, table_rows
-from fitwell.diagnosis.table_values import raw_columns, table_values
+from fitwell.diagnosis.table_values import labelled_epochs, raw_columns, table_values
 from fitwell.diagnosis.textlog import printed_loss_tensors, read_text_records
 from fitwell.diagnosis.training_phases import keras_named
 from fitwell.diagnosis.yolo_console import read_yolo_console
@@ -445,6 +445,8 @@ def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, 
         rows = without_event_rows(rows, header, notes)
     values = table_values(rows, path, header, notes)
     epochs = values.pop("epoch", None)
+    if epochs is None:
+        epochs = labelled_epochs(rows, header, notes)  # `P2-7`: epoch 7 of phase 2
     first_epoch = epochs[0] if epochs else None  # of the file, not of its last run
     values, epochs = last_run([number for number, _ in rows], starts, values, epochs, notes)
     epoch_list = None if epochs is None else [int(e) if e is not None else -1 for e in epochs]
@@ -481,6 +483,7 @@ def _printed_log(
     tensors: bool,
     alone: int | None,
     fits: int,
+    repeats: int,
 ) -> LogFile:
     last = f", of the last of {runs} runs (the epoch count or the fold starts again)" if runs > 1 else ""
     if fits:
@@ -497,6 +500,12 @@ def _printed_log(
         note += (
             f" The numbers printed after them under a line that names epoch {alone} are not read: a "
             "checkpoint reloaded and evaluated."
+        )
+    if repeats:
+        note += (
+            f" Left out {repeats} record{'s' if repeats != 1 else ''} that "
+            f"print{'' if repeats != 1 else 's'} an earlier epoch again, its number and values alike (a "
+            "console redrawn, or lines pasted twice)."
         )
     epochs, counted = counted_from_zero(epochs, first, own_numbers=True)  # `Epoch 3/10` counts from 1
     named, renamed = keras_named(columns)  # e.g. a test set evaluated every epoch, without validation

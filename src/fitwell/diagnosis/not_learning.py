@@ -199,20 +199,30 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
         _, values = run.curves.series(key)
         _, training = run.curves.series(run.accuracy_key)
         # An accuracy of exactly 0 throughout is a metric that does not fit the task (accuracy on
-        # regression targets), not a frozen prediction.
+        # regression targets), not a frozen prediction; unless the training accuracy, beside it,
+        # counts right answers: then not one validation sample was right at any epoch (`ds_025`).
+        fits_the_task = float(values[0]) > 0 or (key != run.accuracy_key and float(np.max(training)) > 0)
         constant = (
             len(values) >= needed
             and float(np.ptp(values)) <= 1e-6
-            and 0 < float(values[0]) < th.leak_accuracy
+            and fits_the_task
+            and float(values[0]) < th.leak_accuracy
         )
         caught_up = float(np.max(training)) - float(values[0]) < th.not_learning_accuracy_margin
         if constant and caught_up and not score_shows_learning(run, validation_only=run.has_val):
             value = format_number(float(values[0]))
-            return (
-                {"metric": key, "constant_value": float(values[0])},
-                f"{key} was {value} at every epoch: the predictions never changed class (one class, "
-                "or the same answers, predicted throughout).",
-            )
+            if float(values[0]) == 0.0:
+                seen = (
+                    f"{key} was 0 at every epoch while {run.accuracy_key} reached "
+                    f"{format_number(float(np.max(training)))}: not one validation sample was right (what "
+                    "the model learned does not carry over, or the validation labels do not match)."
+                )
+            else:
+                seen = (
+                    f"{key} was {value} at every epoch: the predictions never changed class (one class, "
+                    "or the same answers, predicted throughout)."
+                )
+            return {"metric": key, "constant_value": float(values[0])}, seen
     return ranks_like_a_coin(run, needed)
 
 

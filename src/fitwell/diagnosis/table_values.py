@@ -4,7 +4,9 @@ on every row beside its list by epoch, and the refusal, naming a line, of a loss
 
 from __future__ import annotations
 
-from fitwell.diagnosis.column_names import keras_names, names_note
+import re
+
+from fitwell.diagnosis.column_names import keras_name, keras_names, names_note
 from fitwell.diagnosis.table_layouts import (
     LIST_CELL,
     ONE_ITEM_LIST,
@@ -15,7 +17,7 @@ from fitwell.diagnosis.table_layouts import (
 )
 from fitwell.diagnosis.table_layouts import MISSING_CELLS as _MISSING
 
-__all__ = ["raw_columns", "table_values"]
+__all__ = ["labelled_epochs", "raw_columns", "table_values"]
 
 
 def table_values(
@@ -64,6 +66,29 @@ def table_values(
             names = ", ".join(repr(name) for _, name in written)
             notes.append(f"read {said.format(names=names, cell=cell, value=cell_number(cell))}.")
     return values
+
+
+#: An epoch written as a label that ends in its number (`P2-7`: epoch 7 of phase 2; `ep_12`).
+_EPOCH_LABEL = re.compile(r"[A-Za-z][\w.]*?[-_:/ ]?(\d+)")
+
+
+def labelled_epochs(
+    rows: list[tuple[int, list[str]]], header: list[str], notes: list[str]
+) -> list[float] | None:
+    """The epoch numbers of an epoch column written as labels that end in the number (`P1-1` …
+    `P1-10`, then `P2-1` …: a second phase of training that counts its epochs again), with a note;
+    None when the table has no such column (one of numbers is read as a curve is)."""
+    index = next((i for i, name in enumerate(header) if keras_name(name) == "epoch"), None)
+    if index is None or any(len(cells) <= index for _, cells in rows):
+        return None
+    matches = [_EPOCH_LABEL.fullmatch(cells[index].strip()) for _, cells in rows]
+    if not rows or not all(matches):
+        return None
+    notes.append(
+        f"read the epoch labels in {header[index]!r} ({rows[0][1][index].strip()!r}, …) by the number "
+        "each ends in."
+    )
+    return [float(match[1]) for match in matches if match]
 
 
 def raw_columns(rows: list[tuple[int, list[str]]], path: str, header: list[str]) -> dict[str, list] | None:

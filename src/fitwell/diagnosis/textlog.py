@@ -98,7 +98,10 @@ _COUNT_PER = "".join(  # `steps/epoch: 100`, `s/epoch`; not `train/epoch: 3`, a 
     for word in ("step", "steps", "batch", "batches", "iter", "iters", "it", "samples", "s")
 )
 _EPOCH = re.compile(
-    r"(?<!\bper\s)" + _COUNT_PER + r"\b(?:epoch\b\s*[:#=]?|epch:|ep\b(?!.*\bepch:)\s*[:#]?)\s*[\[(]?\s*(\d+)",
+    r"(?<!\bper\s)"
+    + _COUNT_PER
+    + r"\b(?:(?:epoch|epoche|époque|[eé]poca|epoka|эпоха)\b\s*[:#=]?|epch:|ep\b(?!.*\bepch:)\s*[:#]?)"
+    + r"\s*[\[(]?\s*(\d+)",
     re.IGNORECASE,
 )
 #: `[3/30] Training loss: …`: a count at the start of a line, read as the epoch in a log whose lines
@@ -151,21 +154,22 @@ class Records(NamedTuple):
     tensors: bool
     alone: int | None
     fits: int
+    repeats: int
 
 
 def read_text_records(text: str) -> Records | None:
-    """`(columns, epochs, runs, first, tensors, alone, fits)` read from a printed training log (of the
-    last run when the epoch count starts again: `runs` says how many there were, `first` is the log's
-    first epoch number; `tensors`, whether a record's line printed a tensor, `loss: tensor(0.52,
-    ...)`, read as its number; `alone`, the earlier epoch named by one record after the last run, a
-    reloaded checkpoint's evaluation, which is not read, or None; `fits`, the number of `fit()`
-    calls on one model read as one run, their epochs one after another, when every restart carried
-    on where the last ended (`appended_runs.continued_fits`), else 0), or None when the text holds
-    fewer than 2 records with a loss. Where no line names a loss, a line naming what a loss
-    measures (`Epoch 3: MSE = 7.4, MAE = 2.7`) is a record; which of its names is the loss, the
-    column names decide (`column_names.py`). Where neither is found, a line naming a GAN's
-    networks' losses (`Loss_G: 0.14, Loss_D: 0.30`) is one, for the reading to refuse the GAN by
-    name."""
+    """`(columns, epochs, runs, first, tensors, alone, fits, repeats)` read from a printed training log
+    (of the last run when the epoch count starts again: `runs` says how many there were, `first` is
+    the log's first epoch number; `tensors`, whether a record's line printed a tensor, `loss:
+    tensor(0.52, ...)`, read as its number; `alone`, the earlier epoch named by one record after the
+    last run, a reloaded checkpoint's evaluation, which is not read, or None; `fits`, the number of
+    `fit()` calls on one model read as one run, their epochs one after another, when every restart
+    carried on where the last ended (`appended_runs.continued_fits`), else 0; `repeats`, the records
+    left out as an earlier record printed again, its epoch and numbers alike), or None when the text
+    holds fewer than 2 records with a loss. Where no line names a loss, a line naming what a loss
+    measures (`Epoch 3: MSE = 7.4, MAE = 2.7`) is a record; which of its names is the loss, the column
+    names decide (`column_names.py`). Where neither is found, a line naming a GAN's networks' losses
+    (`Loss_G: 0.14, Loss_D: 0.30`) is one, for the reading to refuse the GAN by name."""
     return _records(text, _is_loss) or _records(text, is_loss_measure) or _records(text, is_network_loss)
 
 
@@ -180,6 +184,7 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
     fold, previous = None, None
     stopped = False  # early stopping announced: numbers after it without an epoch are a test's
     stamped: set[int] = set()  # the last run's records read from a line that names their epoch
+    repeats = 0  # records that print an earlier epoch again, number and values alike
     in_sentence = opened_in_sentence = False  # the epoch named inside a sentence (`from epoch 6`)
     lines = re.split(r"[\r\n]+", text)
     last_epoch_line = max(
@@ -228,6 +233,10 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
             if key in records:
                 records[key] = _merged(records[key], pairs)
             continue
+        again = key in records and (key == max(records) or key != min(records))
+        if again and _printed_again(records[key], pairs):
+            repeats += 1  # a console redrawn, or lines pasted twice: the epoch as it was, not a new run
+            continue
         if records and key < max(records):  # the epoch count started again: a new run
             records = {}
             runs.append(records)
@@ -261,7 +270,16 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
         if sum(value is not None for value in columns[name]) < 2:
             del columns[name]  # the test set scored once, after training: a result, not a curve
     first = min(runs[0]) if marked and runs[0] else None
-    return Records(columns, order if marked else None, len(runs), first, tensors, alone, fits)
+    return Records(columns, order if marked else None, len(runs), first, tensors, alone, fits, repeats)
+
+
+def _printed_again(record: dict[str, float], pairs: dict[str, float]) -> bool:
+    """Whether `pairs`, read under an epoch that the run already holds (not its first, unless the
+    last: a run started again from the same seed prints its first epochs as they were), is that
+    epoch's record
+    printed again: the same names (at least two) with the same numbers, to the last digit
+    (`Epoch 73/100` and its progress line, printed again below `Epoch 79/100`, `dt_022`)."""
+    return len(pairs) >= 2 and all(record.get(name) == value for name, value in pairs.items())
 
 
 def _continued(runs: list[dict[int, dict[str, float]]], is_loss: Callable[[str], bool]) -> bool:
