@@ -3210,6 +3210,20 @@ def test_epochs_written_as_labels_are_read_by_their_number_and_a_phase_column_is
     # An epoch column of words that end in no number is still left out (the rows are counted).
     path.write_text("epoch,loss\n" + "\n".join(f"first,{1.0 / e}" for e in range(1, 5)) + "\n")
     assert len(read_curves(path)) == 4
+    # Labels whose last number is not the epoch are no epoch numbers: `ep3/10` ends in the run's
+    # length, `ep1.5` in a fraction, `model_ep3.h5` in a file type.
+    for labels in (
+        [f"ep{e}/10" for e in range(1, 7)],
+        [f"ep{e / 2:g}" for e in range(2, 14)],
+        [f"model_ep{e}.h5" for e in range(1, 7)],
+    ):
+        rows = (f"{label},{1.0 / (i + 1)}" for i, label in enumerate(labels))
+        path.write_text("epoch,loss\n" + "\n".join(rows) + "\n")
+        curves = read_curves(path)
+        assert len(curves) == len(labels) and not any("epoch labels" in note for note in curves.notes), labels
+    # A phase column named in capitals is no curve either.
+    path.write_text("Phase,loss\n" + "\n".join(f"1,{1.0 / e}" for e in range(1, 5)) + "\n")
+    assert "Phase" not in read_curves(path).values
 
 
 def test_a_second_run_in_a_table_without_epochs_is_told_by_its_rate_and_loss_starting_over(tmp_path):
@@ -3217,26 +3231,26 @@ def test_a_second_run_in_a_table_without_epochs_is_told_by_its_rate_and_loss_sta
     # column; the second starts at another learning rate with the loss back near its first value.
     # The 27 rows were read as one run (healthy); the second run's 7 are overfitting.
     path = tmp_path / "history.csv"
+
+    def table(losses: list[float], rates: list[float]):  # the file read back
+        rows = (f"{loss},{rate}" for loss, rate in zip(losses, rates, strict=True))
+        path.write_text("loss,learning_rate\n" + "\n".join(rows) + "\n")
+        return read_curves(path)
+
     losses = [1.21, 0.75, 0.65, 0.58, 0.49, 0.44, 0.38, 0.30, 0.25, 0.19, 1.01, 0.64, 0.49, 0.42, 0.40]
     rates = [1e-3] * 10 + [1e-5] * 5
-    path.write_text(
-        "loss,learning_rate\n" + "\n".join(f"{x},{r}" for x, r in zip(losses, rates, strict=True)) + "\n"
-    )
-    curves = read_curves(path)
+    curves = table(losses, rates)
     assert curves.values["loss"].tolist() == pytest.approx([1.01, 0.64, 0.49, 0.42, 0.40])
     assert curves.notes[0].startswith("the file has no epoch numbers: a new run is read where the learning")
     # A spike at a rate the run already had is a spike in one run, not a new one.
-    same_rate = [1e-3] * 15
-    path.write_text(
-        "loss,learning_rate\n" + "\n".join(f"{x},{r}" for x, r in zip(losses, same_rate, strict=True)) + "\n"
-    )
-    assert len(read_curves(path)) == 15
+    assert len(table(losses, [1e-3] * 15)) == 15
     # A change of rate where the loss carries on (ReduceLROnPlateau) starts no run.
-    calm = [*losses[:10], 0.18, 0.17, 0.17, 0.16, 0.16]
-    path.write_text(
-        "loss,learning_rate\n" + "\n".join(f"{x},{r}" for x, r in zip(calm, rates, strict=True)) + "\n"
-    )
-    assert len(read_curves(path)) == 15
+    assert len(table([*losses[:10], 0.18, 0.17, 0.17, 0.16, 0.16], rates)) == 15
+    # A rate raised, the loss jumping and staying up: one run that diverged, not a second run.
+    blown = [2.3, 1.5, 1.0, 0.7, 0.5, *(2.2 + 0.01 * i for i in range(10))]
+    assert len(table(blown, [1e-4] * 5 + [1e-2] * 10)) == 15
+    # A rate decayed at every epoch: a spike within the run starts no run, though it falls again.
+    assert len(table(losses, [1e-3 * 0.9**i for i in range(15)])) == 15
 
 
 def test_an_epoch_printed_again_is_left_out_and_a_run_started_again_from_the_same_seed_is_a_run(tmp_path):
@@ -3279,9 +3293,13 @@ def test_epoch_words_of_other_languages_mark_epochs(tmp_path):
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == pytest.approx([2.0, 1.0, 0.6667, 0.5])
     assert "of the last of 2 runs" in curves.notes[0]
-    for word in ("Época", "Epoche", "epoca", "Epoka"):
+    for word in ("Época", "epoca", "Epoka", "époque"):
         path.write_text("\n".join(f"{word} {e}: loss={1.0 / e:.3f}" for e in (1, 2, 3, 1, 2)) + "\n")
         assert len(read_curves(path)) == 2, word
+    # A plural is no epoch marker: Italian's `epoche` (German's singular) names a setting.
+    records = (f"loss: {1 / e:.4f} - accuracy: {0.5 + e / 100:.4f}" for e in range(1, 11))
+    path.write_text("Numero di epoche: 20\n" + "\n".join(records) + "\n")
+    assert len(read_curves(path)) == 10
 
 
 def test_a_summary_row_with_a_word_for_its_epoch_is_left_out_with_a_note(tmp_path):

@@ -1485,6 +1485,16 @@ def test_a_validation_accuracy_of_0_at_every_epoch_beside_a_training_accuracy_is
     assert diagnose(regression).primary.kind != "not_learning"
     zero_both = {**run, "accuracy": [0.0] * 5}
     assert diagnose(zero_both).primary.kind != "not_learning"
+    # Nor is a regression's accuracy (Keras's `metrics=["accuracy"]` on an MSE model): a few exact
+    # hits in training, none in validation, while the validation loss fell 90%.
+    n = 30
+    fitted = {
+        "loss": [40 * 0.6**i + 5 + 0.05 * (i % 3) for i in range(n)],
+        "val_loss": [44 * 0.6**i + 6 + 0.05 * (i % 2) for i in range(n)],
+        "accuracy": [0.0012 if i % 4 else 0.0 for i in range(n)],
+        "val_accuracy": [0.0] * n,
+    }
+    assert diagnose(fitted).primary.kind != "not_learning"
 
 
 def test_predictions_that_never_change_are_not_learning_without_a_chance_level():

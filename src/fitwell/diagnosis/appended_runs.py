@@ -86,30 +86,38 @@ def last_run(
 
 
 def _schedules_started_again(values: dict[str, list[float | None]], loss: list[float | None]) -> list[int]:
-    """The rows where a table without epoch numbers starts a second run: the learning rate changes
-    there, and the training loss, after falling below `_FALLEN` of its first value, jumps back to
-    `_BACK` of it, more than `_JUMP` times the row before (two `history.history` frames written one
-    after another: a model trained, then trained again from new weights at another rate, `ds_011`).
-    A spike in one run comes with the rate it had."""
+    """The rows where a table without epoch numbers starts a second run: the learning rate, the same
+    over the two rows before, changes there, and the training loss, after falling below `_FALLEN`
+    of its first value, jumps back to `_BACK` of it, more than `_JUMP` times the row before, and
+    then falls again, to `_FALLS_AGAIN` of that jump by the run's end (two `history.history`
+    frames written one after another: a model trained, then trained again from new weights at
+    another rate, `ds_011`). A loss that jumps when the rate was raised and stays up diverged
+    (one run), and a rate that changes at every row (a decay per epoch, warm restarts) starts no
+    run; nor does a loss at or below 0 (a likelihood), which no share of it measures."""
     rate = next((column for name, column in values.items() if name in ("learning_rate", "lr")), None)
-    if rate is None or None in loss or len(loss) < 6:
+    if rate is None or None in loss or None in rate or len(loss) < 6 or min(loss) <= 0:
         return []
     first = loss[0]
-    return [
+    starts = [
         i
-        for i in range(2, len(loss) - 1)
-        if rate[i] != rate[i - 1]
-        and rate[i] is not None
+        for i in range(2, len(loss) - 2)
+        if rate[i] != rate[i - 1] == rate[i - 2]
         and loss[i - 1] <= _FALLEN * first
         and loss[i] >= _BACK * first
         and loss[i] > _JUMP * loss[i - 1]
+    ]
+    bounds = [*starts, len(loss)]
+    return [
+        start
+        for start, end in zip(bounds, bounds[1:], strict=False)
+        if min(loss[start + 1 : end]) <= _FALLS_AGAIN * loss[start]
     ]
 
 
 #: How a second run shows in a table without epoch numbers (`_schedules_started_again`): the loss
 #: had fallen below this share of its first value, jumps back to `_BACK` of it, `_JUMP` times the row
-#: before.
-_FALLEN, _BACK, _JUMP = 0.4, 0.6, 3.0
+#: before, and falls again to `_FALLS_AGAIN` of where it jumped.
+_FALLEN, _BACK, _JUMP, _FALLS_AGAIN = 0.4, 0.6, 3.0, 0.7
 
 
 def continued_fits(losses: list[list[float | None]]) -> bool:

@@ -514,7 +514,7 @@ def _from_columns(columns: dict[str, list[float | None]], epochs: list[int] | No
     recorded: dict[str, np.ndarray] = {}
     all_nan = []  # metrics that hold NaN at every epoch
     for key, column in columns.items():
-        if key in _NOT_CURVES:
+        if key.strip().lower() in _NOT_CURVES:
             continue  # bookkeeping (a table's `step` or `time` column), not a curve
         if not column:
             continue  # an empty list (`val_loss: []` of a run that never validated): nothing recorded

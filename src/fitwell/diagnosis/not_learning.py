@@ -200,8 +200,15 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
         _, training = run.curves.series(run.accuracy_key)
         # An accuracy of exactly 0 throughout is a metric that does not fit the task (accuracy on
         # regression targets), not a frozen prediction; unless the training accuracy, beside it,
-        # counts right answers: then not one validation sample was right at any epoch (`ds_025`).
-        fits_the_task = float(values[0]) > 0 or (key != run.accuracy_key and float(np.max(training)) > 0)
+        # counts right answers and the validation loss never fell `not_learning_margin` below its
+        # first value: then not one validation sample was right at any epoch (`ds_025`; a
+        # regression's exact hits in training, its validation loss falling, are no such thing).
+        fits_the_task = float(values[0]) > 0 or (
+            key != run.accuracy_key
+            and float(np.max(training)) > 0
+            and stats.relative_drop(float(run.val_loss[0]), float(np.min(run.val_loss)))
+            < th.not_learning_margin
+        )
         constant = (
             len(values) >= needed
             and float(np.ptp(values)) <= 1e-6

@@ -69,7 +69,7 @@ def table_values(
 
 
 #: An epoch written as a label that ends in its number (`P2-7`: epoch 7 of phase 2; `ep_12`).
-_EPOCH_LABEL = re.compile(r"[A-Za-z][\w.]*?[-_:/ ]?(\d+)")
+_EPOCH_LABEL = re.compile(r"[A-Za-z]\w*?[-_:/ ]?(\d+)")
 
 
 def labelled_epochs(
@@ -77,18 +77,25 @@ def labelled_epochs(
 ) -> list[float] | None:
     """The epoch numbers of an epoch column written as labels that end in the number (`P1-1` …
     `P1-10`, then `P2-1` …: a second phase of training that counts its epochs again), with a note;
-    None when the table has no such column (one of numbers is read as a curve is)."""
+    None when the table has no such column (one of numbers is read as a curve is), or when the
+    numbers do not count the epochs: each must rise above the one before, or start again at 0 or 1
+    (`ep1/10`, `epoch_3_of_10` end in the run's length)."""
     index = next((i for i, name in enumerate(header) if keras_name(name) == "epoch"), None)
     if index is None or any(len(cells) <= index for _, cells in rows):
         return None
     matches = [_EPOCH_LABEL.fullmatch(cells[index].strip()) for _, cells in rows]
     if not rows or not all(matches):
         return None
+    numbers = [int(match[1]) for match in matches if match]
+    if not all(later > earlier or later <= 1 for earlier, later in zip(numbers, numbers[1:], strict=False)):
+        return None
+    if len(set(numbers)) < 2:
+        return None
     notes.append(
         f"read the epoch labels in {header[index]!r} ({rows[0][1][index].strip()!r}, …) by the number "
         "each ends in."
     )
-    return [float(match[1]) for match in matches if match]
+    return [float(number) for number in numbers]
 
 
 def raw_columns(rows: list[tuple[int, list[str]]], path: str, header: list[str]) -> dict[str, list] | None:

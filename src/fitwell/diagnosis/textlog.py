@@ -100,7 +100,7 @@ _COUNT_PER = "".join(  # `steps/epoch: 100`, `s/epoch`; not `train/epoch: 3`, a 
 _EPOCH = re.compile(
     r"(?<!\bper\s)"
     + _COUNT_PER
-    + r"\b(?:(?:epoch|epoche|époque|[eé]poca|epoka|эпоха)\b\s*[:#=]?|epch:|ep\b(?!.*\bepch:)\s*[:#]?)"
+    + r"\b(?:(?:epoch|époque|[eé]poca|epoka|эпоха)\b\s*[:#=]?|epch:|ep\b(?!.*\bepch:)\s*[:#]?)"
     + r"\s*[\[(]?\s*(\d+)",
     re.IGNORECASE,
 )
