@@ -644,8 +644,17 @@ LATER_BATCHES = {
     # repository; ten more were collected and left out, to keep one exercise from weighing on the
     # round), scored once with the rules of the start of the revision: 10/10, all clear.
     "heldout124": (10, 10, 10),
+    # Batch `dv` (26 tables: `models/training_history.csv`, `checkpoints/training_log.csv`),
+    # collected after that and scored once before anything was revised on it: 15/26, all 8 clear.
+    # Then a crawl that left both accuracies at one value each at every epoch is not learning
+    # (`dv_016`: the majority class throughout while the loss crept from ln 2 to 0.62; both
+    # readers): 16/26.
+    "heldout125": (16, 26, 22),
+    # Batch `dw` (8 printed logs and JSON lines under `output_dir/`), collected beside `dv`,
+    # scored once: 6/8, all 5 clear.
+    "heldout126": (6, 8, 7),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout124`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout126`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -667,14 +676,14 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (277/438 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (290/451 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(105, 125))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(107, 127))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_six_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_eight_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -807,6 +816,12 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_six_kn
     # validation accuracy of exactly 1 over the last 5 of 20 epochs on about 7,200 images, reached
     # after the rate was cut, with the training accuracy at 0.999 (an honest model at that error
     # rate misses none of 7,200 with a chance under 1%, if its training accuracy is its error).
+    # Batches `dv` and `dw` added two, each with the problem as both readers' second label or
+    # none: a validation loss drifting 3.5% above its low of epoch 67 over the last 30 of 97 epochs
+    # at an unchanged 98.6% validation accuracy, after a stepped rate had calmed its early swings
+    # (`dv_005`, `overfitting`; asking a small rise to cost validation accuracy cleared it and lost
+    # nine runs both readers call overfitting); a validation loss at a seventh of the training
+    # loss at every epoch, no accuracy logged (`dv_006`, `suspicious_validation`).
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -825,6 +840,8 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_six_kn
         "dp_019.json",
         "dq_035.csv",
         "ds_019.csv",
+        "dv_005.csv",
+        "dv_006.csv",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -967,12 +984,15 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # see "heldout122" to "heldout124"): five more runs read healthy are called healthy, with
         # two more false still-improving notes, one more false overfitting note and two more false
         # unstable notes among them; two more read still improving (one noted), one read
-        # overfitting (noted), one read unstable (not noted).
-        "still_improving": (30, 101, 65, 602),
-        "overfitting": (40, 116, 74, 602),
+        # overfitting (noted), one read unstable (not noted). Then batches `dv` and `dw` (revised
+        # on: see "heldout125"): six more runs read healthy are called healthy, with one more false
+        # still-improving note among them; three more read still improving (none noted), one read
+        # overfitting (not noted), one read unstable (not noted).
+        "still_improving": (30, 104, 66, 608),
+        "overfitting": (40, 117, 74, 608),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (8, 40, 40, 602),
+        "unstable": (8, 41, 40, 608),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -1497,6 +1497,24 @@ def test_a_validation_accuracy_of_0_at_every_epoch_beside_a_training_accuracy_is
     assert diagnose(fitted).primary.kind != "not_learning"
 
 
+def test_a_crawl_that_leaves_both_accuracies_where_they_were_is_not_learning():
+    # A published log (dv_016): accuracy 0.93125 and val_accuracy 0.925 at all 20 epochs (the
+    # majority class) while the loss crawled in a straight line from ln 2 to 0.62; read as still
+    # improving (a crawl is slow progress). Both readers: not learning.
+    n = 20
+    run = {
+        "loss": np.linspace(0.691, 0.617, n).tolist(),
+        "accuracy": [0.93125] * n,
+        "val_loss": np.linspace(0.690, 0.616, n).tolist(),
+        "val_accuracy": [0.925] * n,
+    }
+    finding = diagnose(run).primary
+    assert finding.kind == "not_learning" and "val_accuracy was 0.925 at every epoch" in finding.summary
+    # A crawl whose training accuracy moves is still slow progress, not this.
+    moving = {**run, "accuracy": np.linspace(0.90, 0.93125, n).tolist()}
+    assert diagnose(moving).primary.kind != "not_learning"
+
+
 def test_predictions_that_never_change_are_not_learning_without_a_chance_level():
     # Published logs: a validation accuracy of exactly 0.2 at every epoch (5 classes, one predicted)
     # while the loss falls a little; an AUC stuck at 0.5. No loss or class count is given.

@@ -36,10 +36,12 @@ def check_not_learning(run: RunView) -> Finding | None:
     if is_crawl(run) and not (stuck and reference and _fell_under(run, th.crawl_min_total_drop)):
         # Slow but steady progress is lr_too_low; not a line at the chance level that fell less than
         # 1% in the whole run (0.6938 → 0.6888 in 50 epochs, ln 2 = 0.693), nor a loss that falls
-        # while a Matthews correlation or kappa stays at 0 (the predictions are no better for it).
-        if chance_corrected is None:
+        # while a Matthews correlation or kappa stays at 0 (the predictions are no better for it),
+        # nor one that left both accuracies where they were at every epoch.
+        unchanged = chance_corrected or (_frozen_predictions(run) if _every_accuracy_frozen(run) else None)
+        if unchanged is None:
             return None
-        stuck, (evidence, seen) = False, chance_corrected
+        stuck, (evidence, seen) = False, unchanged
     if not stuck:
         found = (
             _zero_from_the_start(run)
@@ -231,6 +233,21 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
                 )
             return {"metric": key, "constant_value": float(values[0])}, seen
     return ranks_like_a_coin(run, needed)
+
+
+def _every_accuracy_frozen(run: RunView) -> bool:
+    """Whether the training accuracy and the validation accuracy each held one value at every
+    epoch (at least 4): a loss that crept down meanwhile changed no prediction on either set
+    (`dv_016`: 0.93125 and 0.925 throughout, the majority class, while the loss crawled from
+    ln 2 to 0.62); the crawl is no progress yet."""
+    keys = [key for key in (run.accuracy_key, run.val_accuracy_key) if key is not None]
+    if len(keys) < 2:
+        return False
+    for key in keys:
+        _, values = run.curves.series(key)
+        if len(values) < 4 or float(np.ptp(values)) > 1e-6:
+            return False
+    return True
 
 
 def _frozen_validation(run: RunView) -> tuple[dict, str] | None:
