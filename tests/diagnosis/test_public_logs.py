@@ -653,8 +653,14 @@ LATER_BATCHES = {
     # Batch `dw` (8 printed logs and JSON lines under `output_dir/`), collected beside `dv`,
     # scored once: 6/8, all 5 clear.
     "heldout126": (6, 8, 7),
+    # Batch `dx` (31: tables under `models/` and `artifacts/`, printed logs and JSON lines under
+    # `output/` and `outputs/`), collected last and scored once with the rules of the end of the
+    # revision, not revised on: 16/31, 6 of the 11 clear.
+    "heldout127": (16, 31, 22),
+    # Batch `dy` (2 printed logs), collected beside `dx`, scored once, not revised on: 2/2, 1/1 clear.
+    "heldout128": (2, 2, 2),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout126`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout128`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -676,14 +682,14 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (290/451 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (295/467 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(107, 127))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(109, 129))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_eight_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_thirty_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -821,7 +827,14 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_eight_
     # at an unchanged 98.6% validation accuracy, after a stepped rate had calmed its early swings
     # (`dv_005`, `overfitting`; asking a small rise to cost validation accuracy cleared it and lost
     # nine runs both readers call overfitting); a validation loss at a seventh of the training
-    # loss at every epoch, no accuracy logged (`dv_006`, `suspicious_validation`).
+    # loss at every epoch, no accuracy logged (`dv_006`, `suspicious_validation`). Batch `dx` added
+    # two: validation-loss jumps of 0.06 to 0.12 and 0.04 to 0.12 at epochs 11 and 22 of 26 at
+    # 98% validation accuracy (`dx_005`, `unstable`; both readers' second label), and a vision
+    # transformer fine-tuned with the regularization that raises its training loss (the test loss
+    # at 29% of it over the second half, no training accuracy logged: `dx_022`,
+    # `suspicious_validation`, both readers clearly healthy; without a training accuracy the
+    # ratio alone decides, and no bar between 0.15 and 0.3 parts the runs readers call suspicious
+    # from the ones they call healthy).
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -842,6 +855,8 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_twenty_eight_
         "ds_019.csv",
         "dv_005.csv",
         "dv_006.csv",
+        "dx_005.csv",
+        "dx_022.txt",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -987,12 +1002,15 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # overfitting (noted), one read unstable (not noted). Then batches `dv` and `dw` (revised
         # on: see "heldout125"): six more runs read healthy are called healthy, with one more false
         # still-improving note among them; three more read still improving (none noted), one read
-        # overfitting (not noted), one read unstable (not noted).
-        "still_improving": (30, 104, 66, 608),
-        "overfitting": (40, 117, 74, 608),
+        # overfitting (not noted), one read unstable (not noted). Then batches `dx` and `dy` (not
+        # revised on): eleven more runs read healthy are called healthy, with two more false
+        # still-improving notes, two more false overfitting notes and one more false unstable
+        # note among them; two more read overfitting (not noted), one read unstable (not noted).
+        "still_improving": (30, 104, 68, 619),
+        "overfitting": (40, 119, 76, 619),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (8, 41, 40, 608),
+        "unstable": (8, 42, 41, 619),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -1495,6 +1495,13 @@ def test_a_validation_accuracy_of_0_at_every_epoch_beside_a_training_accuracy_is
         "val_accuracy": [0.0] * n,
     }
     assert diagnose(fitted).primary.kind != "not_learning"
+    # Nor where the names say regression, whatever the validation loss did (here 3% in all).
+    slow = {
+        **fitted,
+        "val_loss": np.linspace(6.2, 6.0, n).tolist(),
+        "val_mae": np.linspace(2.0, 1.9, n).tolist(),
+    }
+    assert "not one validation sample" not in diagnose(slow).primary.summary
 
 
 def test_a_crawl_that_leaves_both_accuracies_where_they_were_is_not_learning():
@@ -1513,6 +1520,23 @@ def test_a_crawl_that_leaves_both_accuracies_where_they_were_is_not_learning():
     # A crawl whose training accuracy moves is still slow progress, not this.
     moving = {**run, "accuracy": np.linspace(0.90, 0.93125, n).tolist()}
     assert diagnose(moving).primary.kind != "not_learning"
+    # Nor is a model whose accuracies stopped moving near the top: a validation loss below the
+    # cross-entropy of a constant guess at its accuracy (0.098 at 98%) beats every constant guess.
+    top = {
+        "loss": np.linspace(0.012, 0.010, n).tolist(),
+        "accuracy": [0.9996] * n,
+        "val_loss": np.linspace(0.060, 0.058, n).tolist(),
+        "val_accuracy": [0.98] * n,
+    }
+    assert diagnose(top).primary.kind != "not_learning"
+    # Nor accuracies printed in hundredths (a slow rise hides in them), nor four epochs of them.
+    rounded = {**run, "accuracy": [0.93] * n, "val_accuracy": [0.92] * n}
+    assert diagnose(rounded).primary.kind != "not_learning"
+    short = {key: values[:4] for key, values in run.items()}
+    assert diagnose(short).primary.kind != "not_learning"
+    # Nor while another score shows predictions changing (a precision-recall AUC, an F1).
+    for name, values in (("val_pr_auc", np.linspace(0.08, 0.35, n)), ("val_f1", np.linspace(0.0, 0.3, n))):
+        assert diagnose({**run, name: values.tolist()}).primary.kind != "not_learning", name
 
 
 def test_predictions_that_never_change_are_not_learning_without_a_chance_level():

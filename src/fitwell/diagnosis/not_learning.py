@@ -17,6 +17,7 @@ from fitwell.diagnosis.learning_scores import (
     ranks_like_a_coin,
     score_shows_learning,
 )
+from fitwell.diagnosis.metric_names import metric_direction
 from fitwell.diagnosis.progress import is_crawl
 from fitwell.diagnosis.run import RunView, format_number
 
@@ -41,7 +42,7 @@ def check_not_learning(run: RunView) -> Finding | None:
         unchanged = chance_corrected or (_frozen_predictions(run) if _every_accuracy_frozen(run) else None)
         if unchanged is None:
             return None
-        stuck, (evidence, seen) = False, unchanged
+        stuck = False  # the checks below say what stayed unchanged
     if not stuck:
         found = (
             _zero_from_the_start(run)
@@ -208,6 +209,7 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
         fits_the_task = float(values[0]) > 0 or (
             key != run.accuracy_key
             and float(np.max(training)) > 0
+            and not _named_a_regression(run)
             and stats.relative_drop(float(run.val_loss[0]), float(np.min(run.val_loss)))
             < th.not_learning_margin
         )
@@ -236,18 +238,37 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
 
 
 def _every_accuracy_frozen(run: RunView) -> bool:
-    """Whether the training accuracy and the validation accuracy each held one value at every
-    epoch (at least 4): a loss that crept down meanwhile changed no prediction on either set
-    (`dv_016`: 0.93125 and 0.925 throughout, the majority class, while the loss crawled from
-    ln 2 to 0.62); the crawl is no progress yet."""
+    """Whether a loss that crept down changed no prediction: the training accuracy and the
+    validation accuracy each held one value (below 1, logged finer than in hundredths, which would
+    hide a slow rise) at every epoch, at least `_FROZEN_CRAWL_EPOCHS`, no other score the run logs
+    (a precision-recall AUC, an F1, a recall) moved, the names do not say regression, and the
+    validation loss never got below the cross-entropy of a constant guess at that accuracy (the
+    binary entropy of its share: a loss under it beats every constant prediction, so the model
+    learned from its inputs; a near-perfect model's accuracies stop moving too). `dv_016`:
+    0.93125 and 0.925 throughout, the majority class, while the loss crawled from ln 2 to 0.62,
+    above the 0.27 of a constant guess at 92.5%."""
     keys = [key for key in (run.accuracy_key, run.val_accuracy_key) if key is not None]
-    if len(keys) < 2:
+    if len(keys) < 2 or _named_a_regression(run):
         return False
     for key in keys:
         _, values = run.curves.series(key)
-        if len(values) < 4 or float(np.ptp(values)) > 1e-6:
+        if len(values) < _FROZEN_CRAWL_EPOCHS or float(np.ptp(values)) > 1e-6:
             return False
-    return True
+        if not 0.0 < float(values[0]) < 1.0 or _logged_step(float(values[0])) * float(values[0]) >= 0.01:
+            return False
+    for key in run.curves.values:
+        if key not in keys and metric_direction(key) == "max" and run.curves.has(key):
+            _, values = run.curves.series(key)
+            if len(values) and float(np.ptp(values)) > 1e-6:
+                return False  # a score that moved: some prediction changed
+    _, validation = run.curves.series(run.val_accuracy_key)
+    share = float(validation[0])
+    constant_guess = -(share * np.log(share) + (1.0 - share) * np.log(1.0 - share))
+    return bool(run.has_val) and float(np.nanmin(run.val_loss)) >= constant_guess
+
+
+#: The epochs a crawl must leave both accuracies unchanged for to count as learning nothing.
+_FROZEN_CRAWL_EPOCHS = 6
 
 
 def _frozen_validation(run: RunView) -> tuple[dict, str] | None:

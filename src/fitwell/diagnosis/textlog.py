@@ -233,6 +233,8 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
             if key in records:
                 records[key] = _merged(records[key], pairs)
             continue
+        # An epoch the run holds, printed again (not its first, unless also its last: a run started
+        # again from the same seed prints its first epoch as it was).
         again = key in records and (key == max(records) or key != min(records))
         if again and _printed_again(records[key], pairs):
             repeats += 1  # a console redrawn, or lines pasted twice: the epoch as it was, not a new run
@@ -274,11 +276,9 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
 
 
 def _printed_again(record: dict[str, float], pairs: dict[str, float]) -> bool:
-    """Whether `pairs`, read under an epoch that the run already holds (not its first, unless the
-    last: a run started again from the same seed prints its first epochs as they were), is that
-    epoch's record
-    printed again: the same names (at least two) with the same numbers, to the last digit
-    (`Epoch 73/100` and its progress line, printed again below `Epoch 79/100`, `dt_022`)."""
+    """Whether `pairs` is `record` printed again: the same names (at least two) with the same
+    numbers, to the last digit (`Epoch 73/100` and its progress line, printed again below
+    `Epoch 79/100`, `dt_022`)."""
     return len(pairs) >= 2 and all(record.get(name) == value for name, value in pairs.items())
 
 
