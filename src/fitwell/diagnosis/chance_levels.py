@@ -1,0 +1,282 @@
+"""Whether a run sits at a guess's level: the cross-entropy of a uniform guess over C classes
+(`ln C`) with no loss declared, or a uniform guess's accuracy (`1/C`) on balanced classes, and
+whether the names say regression, where neither level means anything. `not_learning` asks these."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from fitwell.diagnosis import stats
+from fitwell.diagnosis.learning_scores import score_shows_learning
+from fitwell.diagnosis.run import RunView, format_number
+
+__all__ = [
+    "accuracy_at_chance",
+    "accuracy_rose_above_chance",
+    "at_a_coins_loss",
+    "named_a_regression",
+    "swing_around_chance",
+    "training_at_chance",
+    "validation_at_a_uniform_guess",
+]
+
+
+#: The class counts whose uniform guess (`ln C`) marks a loss of no declared kind as a cross-entropy
+#: at chance: above 4 classes, the values within `not_learning_margin` of some `ln C` cover nearly
+#: every value from 1.0 to 2.4, which says nothing.
+_GUESSED_CLASS_COUNTS = (2, 3, 4)
+
+
+def at_a_coins_loss(run: RunView) -> tuple[dict, str] | None:
+    """`(evidence, summary)` when no loss was declared, and the training loss and the validation
+    loss stayed within `not_learning_margin` of `ln C` (C of 2 to 4; 0.693 for two classes) at
+    every epoch, at least 5: the cross-entropy of a uniform guess, which a run that learned leaves
+    (a binary classifier at 0.67–0.71 for 41 epochs, `cj_019`). Not when the names say regression
+    (a loss read from `train_mse`, a `val_mae` beside it), another class count was given, a score
+    shows learning, or an accuracy rose beyond the guessed chance (`_accuracy_beyond_chance`)."""
+    context = run.context
+    if context.loss_name is not None or run.reference or score_shows_learning(run) or run.n < 5:
+        return None
+    if named_a_regression(run):
+        return None
+    curves = [run.loss, run.val_loss] if run.has_val else [run.loss]
+    values = np.concatenate([curve[np.isfinite(curve)] for curve in curves])
+    margin = run.thresholds.not_learning_margin
+    for classes in _GUESSED_CLASS_COUNTS:
+        chance = float(np.log(classes))
+        if context.num_classes not in (None, classes) or _accuracy_beyond_chance(run, 1.0 / classes):
+            continue
+        if len(values) and bool(np.all(np.abs(values / chance - 1.0) < margin)):
+            names = " and ".join(["loss", "val_loss"][: len(curves)])
+            return (
+                {"curve": "loss", "chance_loss": chance, "guessed_classes": classes},
+                f"{names} stayed within {100 * margin:g}% of {chance:.4f} at every epoch: ln {classes}, the "
+                f"cross-entropy of a uniform guess over {classes} classes (no loss was declared; pass loss= "
+                "and num_classes= to judge against the labels' own baseline).",
+            )
+    return None
+
+
+def validation_at_a_uniform_guess(run: RunView) -> tuple[dict, str] | None:
+    """`(evidence, summary)` when neither a loss nor a class count was declared, and the validation
+    side shows a uniform guess over C classes twice over, C read from the loss (the whole number
+    nearest `exp` of the median validation loss): the validation loss within `not_learning_margin`
+    of `ln C` at every epoch it was recorded (at least 5), and the validation accuracy near `1/C`
+    (its median between 0.8 and 1.25 × `1/C`; its smoothed best under `1/C` +
+    `not_learning_accuracy_margin` and under twice it). Two measures that agree on the same C are
+    not a coincidence: the model's outputs on unseen data are a guess, whatever the training side
+    memorized (20 classes: `val_loss` 3.01–3.07 for 70 epochs, ln 20 = 3.00, `val_accuracy`
+    0.025–0.065, while the training accuracy crept to 0.16, `cx_012`). Not when the names say
+    regression (a regression's metric logged, or its error read as the loss), a score shows
+    learning, or the loss is too high for a guess over at most `_MOST_GUESSED_CLASSES` classes."""
+    context = run.context
+    if context.loss_name is not None or context.num_classes is not None or run.reference:
+        return None
+    if not run.has_val or run.val_accuracy_key is None or run.n < 5 or score_shows_learning(run):
+        return None
+    if named_a_regression(run):
+        return None
+    val_loss = run.val_loss[np.isfinite(run.val_loss)]
+    _, accuracy = run.curves.series(run.val_accuracy_key)
+    accuracy = accuracy[np.isfinite(accuracy)]
+    if len(val_loss) < 5 or len(accuracy) < 5 or not stats.is_fraction(accuracy):
+        return None
+    median = float(np.median(val_loss))
+    if not 0.0 < median <= np.log(_MOST_GUESSED_CLASSES):
+        return None
+    classes = int(round(float(np.exp(median))))
+    if classes < 2:
+        return None
+    chance_loss, chance = float(np.log(classes)), 1.0 / classes
+    th = run.thresholds
+    if not bool(np.all(np.abs(val_loss / chance_loss - 1.0) < th.not_learning_margin)):
+        return None
+    needed = min(chance + th.not_learning_accuracy_margin, 2 * chance)
+    if float(np.max(stats.median_smooth(accuracy))) >= needed:
+        return None
+    if not 0.8 * chance <= float(np.median(accuracy)) <= 1.25 * chance:
+        return None
+    return (
+        {"curve": "val_loss", "chance_loss": chance_loss, "guessed_classes": classes},
+        f"val_loss stayed within {100 * th.not_learning_margin:g}% of {format_number(chance_loss)} "
+        f"(ln {classes}) at every epoch it was logged and {run.val_accuracy_key} near "
+        f"{format_number(chance)} (1/{classes}): both a uniform guess over about {classes} classes "
+        "(no loss or class count was declared; pass loss= and num_classes= to judge against the "
+        "labels' own baseline).",
+    )
+
+
+#: The most classes a validation loss is read as a uniform guess over (`ln 1000` = 6.9): above it,
+#: a loss is more likely a regression's error on its own scale.
+_MOST_GUESSED_CLASSES = 1000
+
+
+def named_a_regression(run: RunView) -> bool:
+    """Whether the names say the run is a regression: a regression's metric logged (`val_mae`), or
+    its error read as the loss (`train_mse`, with the reader's note): a loss near `ln C` is then an
+    error on its own scale, not a cross-entropy at chance."""
+    if any("named for what a loss measures" in note for note in run.curves.notes):
+        return True
+    return any(_REGRESSION_METRIC.fullmatch(key.removeprefix("val_")) for key in run.curves.values)
+
+
+#: Metrics of a regression: beside them, a loss near 0.69 is an error, not a cross-entropy.
+_REGRESSION_METRIC = re.compile(r"mse|mae|rmse|mape|r2|l1|mean_(?:squared|absolute)_error")
+
+
+def _accuracy_beyond_chance(run: RunView, chance: float) -> bool:
+    """Whether a logged accuracy (training or validation) rose, smoothed, `not_learning_accuracy_margin`
+    above `chance` by more than its set's sampling noise (`not_learning_accuracy_noise` standard
+    errors where its steps count its samples): the model told the classes apart."""
+    th = run.thresholds
+    for key in filter(None, {run.accuracy_key, run.any_val_accuracy_key}):
+        _, values = run.curves.series(key)
+        values = values[np.isfinite(values)]
+        if not len(values) or not stats.is_fraction(values):
+            continue
+        best = float(np.max(stats.median_smooth(values)))
+        samples = stats.exact_sample_count(values)
+        if samples is not None and not stats.printed_to_two_decimals(values):
+            noise = th.not_learning_accuracy_noise * float(np.sqrt(chance * (1.0 - chance) / samples))
+        else:
+            noise = 0.0
+        if best >= chance + max(th.not_learning_accuracy_margin, noise):
+            return True
+    return False
+
+
+def _balanced_chance(run: RunView) -> bool:
+    """Whether a uniform guess (`1/C`) is what comes for free: a chance level is known and the
+    classes are balanced (no baseline, or one at least `balanced_baseline` × `ln C`); on
+    imbalanced classes the majority's share is. A class count without a cross-entropy (no loss
+    given) has no `ln C` to weigh a baseline against: balanced only without one."""
+    context = run.context
+    if context.chance_accuracy is None:
+        return False
+    if context.chance_loss is None:
+        return context.baseline is None
+    balanced = run.thresholds.balanced_baseline * context.chance_loss
+    return context.baseline is None or context.baseline >= balanced
+
+
+def accuracy_rose_above_chance(run: RunView) -> bool:
+    """Whether the validation accuracy (training accuracy without validation), smoothed, rose
+    `not_learning_accuracy_margin` above a uniform guess at its best, on classes that are
+    balanced (no baseline, or one near `ln C`): on imbalanced classes the majority share, not
+    `1/C`, is what a model learns for free. An accuracy with one value at every epoch (at least 4)
+    never rose: it is the share of the one class predicted throughout, whatever the training
+    accuracy did."""
+    context = run.context
+    key = run.val_accuracy_key if run.has_val else run.accuracy_key
+    if key is None or not _balanced_chance(run):
+        return False
+    _, accuracy = run.curves.series(key)
+    if len(accuracy) >= 4 and float(np.ptp(accuracy)) <= 1e-6:
+        return False  # one value at every epoch: the predictions never changed class
+    best = float(np.max(stats.median_smooth(accuracy)))
+    return best >= context.chance_accuracy + run.thresholds.not_learning_accuracy_margin
+
+
+def swing_around_chance(run: RunView) -> str:
+    """What a validation accuracy that rose above chance beside a training side at chance
+    (`training_at_chance`) shows, said after a loss stuck at the reference."""
+    best = float(np.max(stats.median_smooth(run.curves.series(run.val_accuracy_key)[1])))
+    training = float(np.max(stats.median_smooth(run.curves.series(run.accuracy_key)[1])))
+    return (
+        f" {run.val_accuracy_key} reached smoothed {format_number(best)}, but {run.accuracy_key} never got "
+        f"clearly above chance (at best smoothed {format_number(training)}) and the training loss stayed "
+        "at it: a small set's swings around chance, not learning."
+    )
+
+
+def training_at_chance(run: RunView) -> bool:
+    """Whether the training side learned nothing: a training accuracy (a fraction, over at least 4
+    epochs) whose smoothed best never rose `not_learning_accuracy_margin` above a uniform guess (nor
+    to twice it), beside a training loss whose smoothed best never got `not_learning_margin` below
+    the reference. A model whose outputs stay that close to a uniform guess on the data it trains on
+    makes no confident mistakes elsewhere: a validation accuracy that peaked above `1/C` is then
+    the swing of a small set around chance (4 classes: training 0.24–0.30 at 0.99 × ln 4,
+    validation 0.18–0.38). Not when the validation accuracy ends clearly above chance (the median
+    of its last quarter, at least 3 epochs, `not_learning_accuracy_margin` above `1/C`): that is a
+    level, not a peak, and a model held at chance in training by mixup or dropout learns so."""
+    context, th, reference = run.context, run.thresholds, run.reference
+    if run.accuracy_key is None or context.chance_accuracy is None or not reference:
+        return False
+    _, accuracy = run.curves.series(run.accuracy_key)
+    accuracy = accuracy[np.isfinite(accuracy)]
+    if len(accuracy) < 4 or not stats.is_fraction(accuracy):
+        return False
+    needed = min(context.chance_accuracy + th.not_learning_accuracy_margin, 2 * context.chance_accuracy)
+    if float(np.max(stats.median_smooth(accuracy))) >= needed:
+        return False
+    if run.val_accuracy_key:
+        _, val = run.curves.series(run.val_accuracy_key)
+        val = val[np.isfinite(val)]
+        if (
+            len(val)
+            and float(np.median(val[-max(3, len(val) // 4) :]))
+            >= context.chance_accuracy + th.not_learning_accuracy_margin
+        ):
+            return False  # validation ends clearly above chance: a level, not a peak
+    return float(np.min(run.smooth_loss)) >= (1.0 - th.not_learning_margin) * reference
+
+
+def accuracy_at_chance(run: RunView) -> tuple[dict, str] | None:
+    """`(evidence, summary)` when, with a chance level known on balanced classes (no baseline, or
+    one near `ln C`; a class count alone, without a loss, is enough), neither the training nor the
+    validation accuracy (each logged one over at least 4 epochs) rose, smoothed,
+    `not_learning_accuracy_margin` above a uniform guess (`1/C`), at a level not known to be good:
+    a loss can edge below `ln C` by learning the class frequencies alone (7 classes: loss 1.99 →
+    1.83, ln 7 = 1.95, accuracy 0.15 → 0.20). An accuracy whose
+    steps count its samples (`stats.exact_sample_count`) must also rise more than
+    `not_learning_accuracy_noise` standard errors of an accuracy at chance on that many: on 30
+    images of two classes, 18 right (0.6) is 1.1 standard errors above a coin. Not when an AUC or
+    an overlap score shows learning (`_score_shows_learning`). The converse of
+    `accuracy_rose_above_chance`."""
+    context, th = run.context, run.thresholds
+    if not _balanced_chance(run) or run.level_is_poor is False:
+        return None
+    keys = sorted({key for key in (run.accuracy_key, run.any_val_accuracy_key) if key is not None})
+    if not keys or score_shows_learning(run):
+        return None  # an AUC clearly above 0.5 shows a ranking learned, whatever the accuracy
+    chance = context.chance_accuracy
+    # 0.1 above a guess, and no more than twice it (1/100: 0.09 is nine times chance, learning).
+    needed = min(chance + th.not_learning_accuracy_margin, 2 * chance)
+    bests, noisy = [], []
+    for key in keys:
+        _, values = run.curves.series(key)
+        values = values[np.isfinite(values)]
+        if len(values) < 4 or not stats.is_fraction(values):
+            return None
+        best = float(np.max(stats.median_smooth(values)))
+        if best >= needed:
+            # On a set so small that its steps count its samples, a rise within its sampling noise
+            # (`not_learning_accuracy_noise` standard errors of an accuracy at chance) is no rise:
+            # 18 of 30 on two classes is 1.1 standard errors above a coin.
+            samples = stats.exact_sample_count(values)
+            watched = run.smooth_val_loss if run.has_val else run.smooth_loss
+            if run.reference and float(np.min(watched)) < (1 - 2 * th.not_learning_margin) * run.reference:
+                return None  # a loss 10% below chance learned, whatever a small set's accuracy says
+            if samples is None or bool(np.all(np.abs(np.round(values, 2) - values) < 1e-9)):
+                # No count of samples; or values logged to two decimals, whole hundredths whatever
+                # the set's size.
+                return None
+            error = float(np.sqrt(chance * (1.0 - chance) / samples))
+            if best >= chance + th.not_learning_accuracy_noise * error:
+                return None
+            noisy.append(f"{key}'s {samples} samples")
+        bests.append(best)
+    if noisy:
+        under = (
+            f"less than {th.not_learning_accuracy_noise:g} standard errors above it on "
+            f"{' and '.join(noisy)} (as its steps count them)"
+        )
+    else:
+        under = f"under {format_number(needed)}"
+    return (
+        {"metrics": keys, "best": max(bests), "chance_accuracy": chance},
+        f"{' and '.join(keys)} never got clearly above chance (1/{context.num_classes} = "
+        f"{format_number(chance)}): at best smoothed {format_number(max(bests))}, {under}.",
+    )
