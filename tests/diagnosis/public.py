@@ -58,7 +58,10 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: `val_nll` and no loss named (`dm_036`). Batch `dn`: a table of `train` and `val` rows whose
 #: validation rows hold twelve unnamed cells under a four-name header (`dn_030`, refused naming the
 #: line). Batch `do`: a table of running sums every 100 batches whose per-epoch summary rows hold
-#: two cells more than the header names (`do_021`, refused naming the line).
+#: two cells more than the header names (`do_021`, refused naming the line). Batch `dz`: a table
+#: of two rows whose cells hold whole curves as lists, which row is which set said nowhere
+#: (`dz_002`, refused as a loss column of text); a CSVLogger file committed with git's merge
+#: conflict markers around two versions of the run (`dz_018`, refused naming the markers' lines).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
@@ -120,6 +123,8 @@ REFUSED = (
     "dm_036.csv",
     "dn_030.csv",
     "do_021.csv",
+    "dz_002.csv",
+    "dz_018.csv",
     "f_040.csv",
     "m_010.csv",
 )

@@ -3302,6 +3302,49 @@ def test_epoch_words_of_other_languages_mark_epochs(tmp_path):
     assert len(read_curves(path)) == 10
 
 
+def test_a_banner_naming_the_validation_set_names_the_record_below_it(tmp_path):
+    # A published log (dz_007): `=====training epoch 1=====`, `Epoch 0 | loss = 0.033 | current =
+    # 0.915`, then `=====validate epoch 1=====` over a line of the same names; the validation line
+    # replaced the training one, and the validation loss was read as the training loss.
+    path = tmp_path / "log.txt"
+    blocks = []
+    for e in range(6):
+        blocks += [
+            f"{'=' * 20}training epoch {e + 1}{'=' * 20}",
+            f"Epoch {e} | loss = {0.5 / (e + 1):.4f} | current = 0.9",
+            "Training consumes 53.71 second",
+            f"{'=' * 20}validate epoch {e + 1}{'=' * 20}",
+            f"Epoch {e} | loss = {0.3 + 0.02 * e:.4f} | current = 0.8",
+        ]
+    path.write_text("\n".join(blocks) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([0.5 / (e + 1) for e in range(6)], abs=1e-4)
+    assert curves.values["val_loss"].tolist() == pytest.approx([0.3 + 0.02 * e for e in range(6)])
+    assert not any("tensors" in note for note in curves.notes)
+
+
+def test_a_file_with_an_unresolved_merge_conflict_is_refused_naming_its_lines(tmp_path):
+    # A published log (dz_018): a CSVLogger file committed with git's conflict markers around two
+    # versions of the run (760 epochs, then 2); it was refused as a torn line.
+    path = tmp_path / "training_log.csv"
+    ours = [f"{e},{1.0 / (e + 1):.4f},{1.1 / (e + 1):.4f}" for e in range(6)]
+    theirs = [f"{e},{2.0 / (e + 1):.4f},{2.1 / (e + 1):.4f}" for e in range(2)]
+    lines = [
+        "epoch,loss,val_loss",
+        "<<<<<<< HEAD",
+        *ours,
+        "=======",
+        *theirs,
+        ">>>>>>> 1a2b3c4 (smaller model)",
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(ValueError, match=r"unresolved git merge conflict \(lines 2–12: '<<<<<<< HEAD'"):
+        read_curves(path)
+    # A line of seven `<` without the rest of the markers is no conflict (a logger's own line).
+    path.write_text("epoch,loss\n" + "\n".join(f"{e},{1.0 / e}" for e in range(1, 5)) + "\n<<<<<<< note\n")
+    assert len(read_curves(path)) == 4
+
+
 def test_a_summary_row_with_a_word_for_its_epoch_is_left_out_with_a_note(tmp_path):
     # A published log (dl_021): after 20 epochs, `TEST,,,,test_loss=0.088162,test_acc=0.999461,`;
     # the file was refused for the word in its epoch column.

@@ -117,6 +117,7 @@ def read_log_file(path: str, columns: Sequence[str] | None = None) -> LogFile:
     stripped = text.lstrip("\ufeff \t\r\n")
     if not stripped:
         raise ValueError(f"The log file {path!r} is empty. Expected a header row and one row per epoch.")
+    _refuse_a_merge_conflict(text, path)
     if columns is not None:
         return _read_named(text, path, columns)
     quoted = quoted_history(stripped)
@@ -154,6 +155,32 @@ def read_log_file(path: str, columns: Sequence[str] | None = None) -> LogFile:
             except ValueError:
                 raise ValueError(str(error)) from None
     return _printed_dicts(stripped, path) or _read_csv(text, path)
+
+
+def _refuse_a_merge_conflict(text: str, path: str) -> None:
+    """Refuse, naming its lines, a file that holds an unresolved git merge conflict (`<<<<<<<`, then
+    `=======` and `>>>>>>>` on lines of their own): two versions of the log, one after the other,
+    with the markers between them (`dz_018`: 760 epochs on one side, 2 on the other). Which one is
+    the run is the user's to say."""
+    lines = text.splitlines()
+    opened = next(
+        (i for i, line in enumerate(lines) if line.startswith("<<<<<<< ") or line == "<<<<<<<"), None
+    )
+    if opened is None:
+        return
+    middle = next((i for i in range(opened + 1, len(lines)) if lines[i].rstrip() == "======="), None)
+    closed = next(
+        (i for i in range(opened + 1, len(lines)) if lines[i].startswith((">>>>>>> ", ">>>>>>>"))),
+        None,
+    )
+    if middle is None or closed is None or not opened < middle < closed:
+        return
+    raise ValueError(
+        f"{path!r} holds an unresolved git merge conflict (lines {opened + 1}–{closed + 1}: "
+        f"{lines[opened].strip()[:40]!r} … {lines[closed].strip()[:40]!r}): two versions of the log with "
+        "git's markers between them. Expected one version: delete the markers and the other version's "
+        "lines (or `git checkout --ours`/`--theirs` the file), then diagnose it."
+    )
 
 
 def _printed_dicts(text: str, path: str) -> LogFile | None:

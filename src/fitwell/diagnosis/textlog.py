@@ -115,6 +115,12 @@ _FOLD = re.compile(r"\bfold\b\s*[:#=]?\s*(\d+)", re.IGNORECASE)
 _BEST = re.compile(r"\bbest\b", re.IGNORECASE)
 #: Training stopped before its last epoch (`Early stopping at epoch 76`, Keras's `Epoch 12: early
 #: stopping`): what the log prints after it, without a new epoch, is an evaluation, not an epoch.
+#: A banner over an epoch's record that names its set, alone on its line (`=====validate epoch 3=====`,
+#: `--- Training epoch 3 ---`): the record below it, `Epoch 2 | loss = 0.04`, names no set itself.
+_SET_BANNER = re.compile(
+    r"[=\-#*~\s]*(train(?:ing)?|valid(?:ate|ation)?|val|eval(?:uate|uation)?)\s+epoch\s*\d+[=\-#*~\s]*",
+    re.IGNORECASE,
+)
 _STOPPED = re.compile(r"\bearly[\s_-]?stop|\bstopp(?:ed|ing)\b", re.IGNORECASE)
 #: `best` as the word just before a name (`best val acc 0.9`, `Best: loss 0.41`).
 _BEST_BEFORE = re.compile(r"\bbest\W*$", re.IGNORECASE)
@@ -186,15 +192,22 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
     stamped: set[int] = set()  # the last run's records read from a line that names their epoch
     repeats = 0  # records that print an earlier epoch again, number and values alike
     in_sentence = opened_in_sentence = False  # the epoch named inside a sentence (`from epoch 6`)
+    heading = ""  # a banner naming the validation set (`===validate epoch 3===`) over the next record
     lines = re.split(r"[\r\n]+", text)
     last_epoch_line = max(
         (index for index, line in enumerate(lines) if _starts_an_epoch(line, marker)), default=-1
     )
     for index, printed in enumerate(lines):
         line = TENSOR_REPR.sub(r"\1", printed)  # `loss: tensor(0.52, device='cuda:0')`: 0.52
+        had_tensor = line != printed
         if not marked and line.strip() == previous:
             continue  # the line before printed again (with epoch markers, an epoch repeats itself)
         previous = line.strip()
+        banner = _SET_BANNER.fullmatch(line.strip())
+        if banner is not None:
+            heading = "Validation: " if banner[1].lower().startswith(("val", "eval")) else ""
+        elif heading and _metrics(line):
+            line, heading = heading + line, ""  # the banner's set names the record's values
         found = marker.search(line)
         if found and _BEST.search(line[: found.start()]):
             # An earlier epoch named as the best (Keras's `Restoring model weights from the end of
@@ -217,11 +230,11 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
         pairs = _metrics(line)
         if pairs and all(name.startswith("val_") for name in pairs) and epoch in runs[-1]:
             runs[-1][epoch] = _merged(runs[-1][epoch], pairs)  # `Validation accuracy: 51%` after its epoch
-            tensors |= line != printed
+            tensors |= had_tensor
             continue
         if not any(is_loss(name) for name in pairs):
             continue
-        tensors |= line != printed
+        tensors |= had_tensor
         if marked and epoch is None:
             unmarked = pairs  # metrics printed before the first epoch (a summary, an evaluation)
             continue
