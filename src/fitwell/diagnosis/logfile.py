@@ -163,16 +163,11 @@ def _refuse_a_merge_conflict(text: str, path: str) -> None:
     with the markers between them (`dz_018`: 760 epochs on one side, 2 on the other). Which one is
     the run is the user's to say."""
     lines = text.splitlines()
-    opened = next(
-        (i for i, line in enumerate(lines) if line.startswith("<<<<<<< ") or line == "<<<<<<<"), None
-    )
+    opened = next((i for i, line in enumerate(lines) if line.startswith("<<<<<<<")), None)
     if opened is None:
         return
     middle = next((i for i in range(opened + 1, len(lines)) if lines[i].rstrip() == "======="), None)
-    closed = next(
-        (i for i in range(opened + 1, len(lines)) if lines[i].startswith((">>>>>>> ", ">>>>>>>"))),
-        None,
-    )
+    closed = next((i for i in range(opened + 1, len(lines)) if lines[i].startswith(">>>>>>>")), None)
     if middle is None or closed is None or not opened < middle < closed:
         return
     raise ValueError(

@@ -113,14 +113,14 @@ _BRACKETED_COUNT = re.compile(r"^\s*\[\s*(\d+)\s*/\s*\d+\s*\]", re.MULTILINE)
 _FOLD = re.compile(r"\bfold\b\s*[:#=]?\s*(\d+)", re.IGNORECASE)
 #: A best-so-far value (`Best Valid accuracy: 61%`): not a curve.
 _BEST = re.compile(r"\bbest\b", re.IGNORECASE)
-#: Training stopped before its last epoch (`Early stopping at epoch 76`, Keras's `Epoch 12: early
-#: stopping`): what the log prints after it, without a new epoch, is an evaluation, not an epoch.
 #: A banner over an epoch's record that names its set, alone on its line (`=====validate epoch 3=====`,
 #: `--- Training epoch 3 ---`): the record below it, `Epoch 2 | loss = 0.04`, names no set itself.
 _SET_BANNER = re.compile(
     r"[=\-#*~\s]*(train(?:ing)?|valid(?:ate|ation)?|val|eval(?:uate|uation)?)\s+epoch\s*\d+[=\-#*~\s]*",
     re.IGNORECASE,
 )
+#: Training stopped before its last epoch (`Early stopping at epoch 76`, Keras's `Epoch 12: early
+#: stopping`): what the log prints after it, without a new epoch, is an evaluation, not an epoch.
 _STOPPED = re.compile(r"\bearly[\s_-]?stop|\bstopp(?:ed|ing)\b", re.IGNORECASE)
 #: `best` as the word just before a name (`best val acc 0.9`, `Best: loss 0.41`).
 _BEST_BEFORE = re.compile(r"\bbest\W*$", re.IGNORECASE)
