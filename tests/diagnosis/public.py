@@ -60,7 +60,7 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: line). Batch `do`: a table of running sums every 100 batches whose per-epoch summary rows hold
 #: two cells more than the header names (`do_021`, refused naming the line). Batch `dz`: a table
 #: of two rows whose cells hold whole curves as lists, which row is which set said nowhere
-#: (`dz_002`, refused as a loss column of text); a CSVLogger file committed with git's merge
+#: (`dz_002`, refused naming the list in a cell); a CSVLogger file committed with git's merge
 #: conflict markers around two versions of the run (`dz_018`, refused naming the markers' lines).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each

@@ -3323,6 +3323,17 @@ def test_a_banner_naming_the_validation_set_names_the_record_below_it(tmp_path):
     assert not any("tensors" in note for note in curves.notes)
 
 
+def test_a_table_whose_cells_hold_whole_curves_is_refused_saying_so(tmp_path):
+    # A published log (dz_002): `accuracy,loss`, then two rows whose cells each hold a list of 18
+    # values (the training curves, then presumably the validation ones); it was refused as a loss
+    # column of text, with advice about `loss.item()`.
+    path = tmp_path / "history.csv"
+    curve = ", ".join(f"{1.0 / e:.4f}" for e in range(1, 19))
+    path.write_text(f'accuracy,loss\n"[{curve}]","[{curve}]"\n"[{curve}]","[{curve}]"\n')
+    with pytest.raises(ValueError, match=r"Column 'loss' .* holds a list of 18 numbers in one cell \(line 2"):
+        read_curves(path)
+
+
 def test_a_file_with_an_unresolved_merge_conflict_is_refused_naming_its_lines(tmp_path):
     # A published log (dz_018): a CSVLogger file committed with git's conflict markers around two
     # versions of the run (760 epochs, then 2); it was refused as a torn line.

@@ -42,6 +42,14 @@ def table_values(
                 "looks like this: then training diverged at once (check the inputs and targets for NaN, "
                 "lower the learning rate). Expected one number per epoch: log the loss each epoch."
             )
+        listed = _numbers_listed(cells[at])
+        if listed >= 3:
+            raise ValueError(
+                f"Column {column!r} of {path!r} holds a list of {listed} numbers in one cell (line {number}: "
+                f"{cells[at][:40]!r}…): whole curves, not one epoch a row, and nothing says which set each "
+                "row is. Expected one row per epoch: `pandas.DataFrame(history.history).to_csv(path)`, "
+                "or pass the history itself: diagnose(history)."
+            )
         raise ValueError(
             f"Column {column!r} of {path!r} holds text, not numbers (line {number}: "
             f"{cells[at][:60]!r}). Expected one number per epoch: log `loss.item()` "
@@ -96,6 +104,15 @@ def labelled_epochs(
         "each ends in."
     )
     return [float(number) for number in numbers]
+
+
+def _numbers_listed(cell: str) -> int:
+    """How many numbers a cell written as a list holds (`"[0.70, 0.43, 0.35]"`: 3); 0 for any
+    other cell."""
+    if not LIST_CELL.fullmatch(cell.strip()):
+        return 0
+    items = [item.strip() for item in cell.strip()[1:-1].split(",")]
+    return len(items) if items and all(is_number(item) for item in items) else 0
 
 
 def raw_columns(rows: list[tuple[int, list[str]]], path: str, header: list[str]) -> dict[str, list] | None:
