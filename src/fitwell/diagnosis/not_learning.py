@@ -255,7 +255,7 @@ def _every_accuracy_frozen(run: RunView) -> bool:
     0.93125 and 0.925 throughout, the majority class, while the loss crawled from ln 2 to 0.62,
     above the 0.27 of a constant guess at 92.5%."""
     keys = [key for key in (run.accuracy_key, run.val_accuracy_key) if key is not None]
-    if len(keys) < 2 or named_a_regression(run):
+    if len(keys) < 2 or not run.has_val or named_a_regression(run):
         return False
     for key in keys:
         _, values = run.curves.series(key)
@@ -271,7 +271,7 @@ def _every_accuracy_frozen(run: RunView) -> bool:
     _, validation = run.curves.series(run.val_accuracy_key)
     share = float(validation[0])
     constant_guess = -(share * np.log(share) + (1.0 - share) * np.log(1.0 - share))
-    return bool(run.has_val) and float(np.nanmin(run.val_loss)) >= constant_guess
+    return float(np.nanmin(run.val_loss)) >= constant_guess
 
 
 #: The epochs a crawl must leave both accuracies unchanged for to count as learning nothing.
