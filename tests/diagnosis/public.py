@@ -62,6 +62,8 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: of two rows whose cells hold whole curves as lists, which row is which set said nowhere
 #: (`dz_002`, refused naming the list in a cell); a CSVLogger file committed with git's merge
 #: conflict markers around two versions of the run (`dz_018`, refused naming the markers' lines).
+#: Batch `ef`: a printed log whose only numbers are `trlast = 0.34, val = 0.48`, no loss named
+#: (`ef_001`, refused saying no line names a loss).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
@@ -125,6 +127,7 @@ REFUSED = (
     "do_021.csv",
     "dz_002.csv",
     "dz_018.csv",
+    "ef_001.txt",
     "f_040.csv",
     "m_010.csv",
 )

@@ -2833,6 +2833,66 @@ def test_a_table_set_out_with_bars_is_read_as_one_set_out_with_spaces(tmp_path):
     assert curves.values["acc"].tolist() == [0.5, 0.6, 0.7] and np.isnan(curves.values["val_loss"][1])
 
 
+def test_a_barred_tables_groups_name_the_set_of_the_columns_under_them(tmp_path):
+    # A published log (eg_001): `|--- VALID ---|--- TRAIN ---|` over `loss top-1` twice; the first
+    # `loss` is validation's. Read without the groups, both were one `loss`, and no validation.
+    path = tmp_path / "log_train.txt"
+    groups = "                    |------ VALID ------|------ TRAIN ------|--- Accuracy ---|\n"
+    header = "lr       epoch      | loss   top-1      | loss   top-1      |  Current Best  |\n"
+    rows = "".join(
+        f"0.0001   {epoch}.0        | {val:.3f}  {80 + epoch:.3f}     "
+        f"| {train:.3f}  {75 + epoch:.3f}     |  85.0  |\n"
+        for epoch, (val, train) in enumerate([(0.45, 0.84), (0.42, 0.66), (0.41, 0.58)])
+    )
+    path.write_text("** start training here! **\n" + groups + header + "-" * 80 + "\n" + rows)
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.84, 0.66, 0.58]
+    assert curves.values["val_loss"].tolist() == [0.45, 0.42, 0.41]
+    assert curves.values["val_top_1"].tolist() == [80.0, 81.0, 82.0]
+    assert (
+        "read the columns 'VALID_loss' as 'val_loss', 'TRAIN_loss' as 'loss' (Keras's names)." in curves.notes
+    )
+    # A group that names no set (`Accuracy`) leaves its names as they are; without the groups, no
+    # set is named: no validation loss is made up.
+    assert "current_best" not in curves.values and "Accuracy_Current_Best" not in curves.values
+    path.write_text(header + rows)
+    assert "val_loss" not in read_curves(path).values
+
+
+def test_an_epoch_named_after_a_metric_is_no_part_of_its_name(tmp_path):
+    # A published log (ed_007): `Average loss for epoch 1: 0.3625`, then the test set's accuracy
+    # `after epoch 1` on a line of its own: read as the run's loss and its held-out accuracy.
+    path = tmp_path / "training.log"
+    lines = []
+    for epoch, (loss, acc) in enumerate([(0.3625, 90.36), (0.3320, 90.11), (0.3238, 90.01)], start=1):
+        lines += [
+            f"2024-11-28 15:01:2{epoch},773 - INFO - Epoch {epoch}/50 started",
+            f"2024-11-28 15:01:2{epoch},774 - INFO - Average loss for epoch {epoch}: {loss}",
+            f"2024-11-28 15:01:2{epoch},775 - INFO - Test accuracy after epoch {epoch}: {acc}%",
+        ]
+    lines.append("2024-11-28 15:02:00,000 - INFO - Test -> accuracy: 95.0%")  # a summary: no epoch
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.3625, 0.3320, 0.3238]
+    assert curves.values["val_accuracy"].tolist() == pytest.approx([0.9036, 0.9011, 0.9001])
+
+
+def test_a_printed_log_that_starts_like_json_is_refused_as_a_printed_log(tmp_path):
+    # A published log (ef_001): lines start `[{3667621017.py:45} INFO -`, not JSON at its second
+    # character; what the reading as text found is the error, not JSON's `property name`.
+    path = tmp_path / "log.txt"
+    path.write_text(
+        "".join(f"[{{36.py:45}} INFO - Epoch {e}, trlast = 0.3{e}, val = 0.4{e}\n" for e in range(5))
+    )
+    with pytest.raises(ValueError, match="No header row") as raised:
+        read_curves(path)
+    assert "JSON" not in str(raised.value)
+    # A JSON file broken further on is still refused as JSON, naming where.
+    path.write_text('{"loss": [0.5, 0.4,, 0.3]}')
+    with pytest.raises(ValueError, match="looks like JSON but cannot be read"):
+        read_curves(path)
+
+
 def test_a_dataframe_printed_by_pandas_is_read_without_its_row_index(tmp_path):
     # `print(pd.DataFrame(history.history))`: each row starts with its index, which no name heads.
     path = tmp_path / "history.txt"

@@ -668,8 +668,23 @@ LATER_BATCHES = {
     # 3=====`) names that record's values (`dz_007`: the validation loss read as the training
     # loss, called not learning; both readers: overfitting, clear): 9/18.
     "heldout129": (9, 18, 11),
+    # Batches `ea` to `eg` (52: tables under `models/`, `results/`, `logs/`, printed logs and JSON
+    # lines under `output/`, `checkpoint/` and `logs/`), collected together and scored once with
+    # the rules of the day before: ea 7/15, eb 4/4, ec 2/6, ed 5/7, ee 1/6, ef 3/5, eg 4/9, 26/52,
+    # 10 of the 12 clear. Then revised on: a barred table's groups name their columns' sets
+    # (`eg_003`: its validation loss had been read as the training loss), an epoch named after a
+    # metric is no part of its name (`ed_007`, refused before), a stall measured from the
+    # validation loss's low (`ec_004`: unstable, read overfitting), both accuracies at a coin
+    # beside losses never under ln 2 (`ea_011`).
+    "heldout130": (8, 15, 13),
+    "heldout131": (4, 4, 4),
+    "heldout132": (3, 6, 6),
+    "heldout133": (6, 7, 7),
+    "heldout134": (1, 6, 2),
+    "heldout135": (3, 5, 4),
+    "heldout136": (4, 9, 6),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout129`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout136`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -698,7 +713,7 @@ def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_thirty_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_thirty_one_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -843,7 +858,10 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_thirty_known_
     # at 29% of it over the second half, no training accuracy logged: `dx_022`,
     # `suspicious_validation`, both readers clearly healthy; without a training accuracy the
     # ratio alone decides, and no bar between 0.15 and 0.3 parts the runs readers call suspicious
-    # from the ones they call healthy).
+    # from the ones they call healthy). Batch `ee` added one: validation-loss swings of 15-31%
+    # about 0.11-0.15 on a set of 10,000 images while its accuracy rose 95% -> 98% (`ee_004`,
+    # `unstable`; both readers' second label overfitting); asking the accuracy to confirm such
+    # swings on large sets too lost twenty-three runs readers call unstable.
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -866,6 +884,7 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_thirty_known_
         "dv_006.csv",
         "dx_005.csv",
         "dx_022.txt",
+        "ee_004.txt",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -1017,12 +1036,17 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # note among them; two more read overfitting (not noted), one read unstable (not noted).
         # Then batch `dz` (revised on: see "heldout129"): one more run read healthy is called
         # healthy, with one more false still-improving note; three more read still improving (one
-        # noted), three read overfitting (none noted).
-        "still_improving": (31, 107, 69, 620),
-        "overfitting": (40, 122, 76, 620),
+        # noted), three read overfitting (none noted). Then batches `ea` to `eg` (revised on: see
+        # "heldout130"): eight more runs read healthy are called healthy, with two more false
+        # still-improving notes and one more false unstable note among them; three more read still
+        # improving (one noted), five read overfitting (one noted), one read unstable (not noted).
+        # With their revision, a barred table read by its groups moves one run read overfitting to
+        # healthy, not noted (`eg_003`), and one read unstable leaves healthy for not learning.
+        "still_improving": (32, 110, 71, 628),
+        "overfitting": (41, 128, 76, 628),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (8, 42, 41, 620),
+        "unstable": (8, 42, 42, 628),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -274,6 +274,21 @@ def test_a_validation_loss_that_sits_above_its_low_by_more_than_its_swings_rose(
     assert "a stall cannot be told" in diagnose(run).get("unstable").summary
 
 
+def test_a_stall_is_measured_from_the_validation_losss_low_not_from_where_it_began():
+    # A published log (ec_004, both readers: overfitting, clear): the validation loss at its low of
+    # 0.4226 at epoch 6, then 0.50, 0.46, 0.55, 0.55 while the training loss fell 0.18 -> 0.12 and
+    # the validation accuracy fell 0.884 -> 0.853. The stall begins at epoch 7's swing up (0.50):
+    # measured from there, the curve since sat within its swings and was read unstable.
+    run = {
+        "loss": [1.2691, 0.3939, 0.2533, 0.2151, 0.2003, 0.1789, 0.1538, 0.1537, 0.1325, 0.1246],
+        "accuracy": [0.546, 0.8799, 0.9272, 0.9369, 0.9419, 0.9491, 0.9533, 0.9553, 0.959, 0.9632],
+        "val_loss": [0.7841, 0.5459, 0.5178, 0.6004, 0.4835, 0.4226, 0.5017, 0.46, 0.5541, 0.5508],
+        "val_accuracy": [0.7462, 0.8417, 0.8531, 0.8359, 0.8611, 0.8836, 0.8673, 0.8617, 0.8565, 0.8531],
+    }
+    diagnosis = diagnose(run)
+    assert diagnosis.primary.kind == "overfitting" and "unstable" not in diagnosis.kinds
+
+
 def test_a_validation_loss_that_falls_through_its_jumps_is_still_improving_not_unstable():
     # A published log (dk_035, both readers: still improving, clear): two jumps of +31% and +47%,
     # each followed within two epochs by a low at least 10% under every value before it, and the
@@ -1093,6 +1108,31 @@ def test_the_uniform_guess_rule_leaves_regressions_and_huge_losses_alone():
     plain = {"loss": loss, "val_loss": val, "accuracy": accuracy, "val_accuracy": val_accuracy}
     for run in (named, plain):
         assert "not_learning" not in diagnose(run).kinds
+
+
+def test_both_accuracies_at_a_coin_beside_losses_that_never_got_under_its_loss_is_not_learning():
+    # A published log (ea_011, both readers: not learning, clear): a binary classifier, no loss or
+    # class count declared; both accuracies at 0.44-0.61 for 29 epochs, the validation loss at its
+    # lowest 0.689 (ln 2 = 0.693) and the training loss falling 1.37 -> 0.82, never under it. The
+    # validation loss swung up to 1.09, too far from ln 2 for `validation_at_a_uniform_guess`.
+    rng = np.random.default_rng(3)
+    n = 29
+    run = {
+        "loss": np.linspace(1.37, 0.82, n) + rng.normal(0, 0.03, n),
+        "acc": 0.52 + rng.normal(0, 0.02, n),
+        "val_loss": np.concatenate([np.linspace(0.689, 1.04, 9), np.linspace(0.97, 0.71, n - 9)]),
+        "val_acc": 0.50 + rng.normal(0, 0.02, n),
+    }
+    finding = diagnose(run).primary
+    assert finding.kind == "not_learning" and finding.evidence["guessed_classes"] == 2
+    assert "a uniform guess over 2 classes on both sets" in finding.summary
+    # One accuracy clearly above the coin (0.65 at the end) learned something: no such finding.
+    run["val_acc"] = np.concatenate([run["val_acc"][:20], np.full(n - 20, 0.65)])
+    assert "not_learning" not in diagnose(run).kinds
+    # A loss far above ln 2 beside accuracies near 1/2 is a task of more classes, not a coin.
+    far = {**run, "val_acc": 0.50 + rng.normal(0, 0.02, n), "val_loss": np.linspace(1.3, 1.2, n)}
+    far["loss"] = np.linspace(1.5, 1.25, n)
+    assert "not_learning" not in diagnose(far).kinds
 
 
 def test_a_log_that_begins_later_in_training_is_not_judged_flat_after_its_first_epoch(tmp_path):

@@ -48,8 +48,47 @@ def aligned_table(lines: list[str], search: int) -> tuple[list[str], int, str] |
     lines = [_message(line) for line in lines]
     found = _table_in(lines, search, "spaces")
     if found is None and any("|" in line for line in lines[:search]):
-        found = _table_in([_unbarred(line) for line in lines], search, "bars")
+        found = _table_in([_unbarred(line) for line in _grouped(lines)], search, "bars")
     return found
+
+
+#: A set's name over a group of a barred table's columns, in a rule of dashes (`|--- VALID ---|`).
+_GROUP_SET = re.compile(r"[-=\s]*(train|training|val|valid|validation|test|dev)[-=\s]*", re.IGNORECASE)
+#: A group's title in a rule over a barred table's columns (`|--- Accuracy ---|`, `|--------|`).
+_GROUP_TITLE = re.compile(r"[-=\s]*(?:[A-Za-z][\w ]*?)?[-=\s]*")
+
+
+def _grouped(lines: list[str]) -> list[str]:
+    """Lines of a table set apart by bars whose header stands under a line naming each group's set
+    (`|--- VALID ---|--- TRAIN ---|` over `epoch | loss  top-1 | loss  top-1 |`): every name under
+    a set's group takes its set's name first (`VALID_loss`, `TRAIN_loss`); the line of groups is
+    left blank (line numbers stay those of the file).
+
+    Example:
+        >>> groups, header = "      |-- VALID --|-- TRAIN --|", "epoch | loss  acc | loss  acc |"
+        >>> _grouped([groups, header, "1 | 0.5  60 | 0.4  70 |"])[:2]
+        ['', 'epoch | VALID_loss  VALID_acc | TRAIN_loss  TRAIN_acc |']
+    """
+    grouped = list(lines)
+    for index, (line, header) in enumerate(zip(lines, lines[1:], strict=False)):
+        groups, cells = line.split("|"), header.split("|")
+        if len(groups) < 3 or len(groups) != len(cells) or not all(map(_GROUP_TITLE.fullmatch, groups)):
+            continue
+        sets = [_GROUP_SET.fullmatch(group) for group in groups]
+        if not any(sets):
+            continue
+        grouped[index] = ""
+        grouped[index + 1] = "|".join(
+            re.sub(
+                r"\S+(?: \S+)*",
+                lambda name, set_name=found[1]: f"{set_name}_{name[0].replace(' ', '_')}",
+                cell,
+            )
+            if found
+            else cell
+            for found, cell in zip(sets, cells, strict=True)
+        )
+    return grouped
 
 
 def _unbarred(line: str) -> str:

@@ -16,6 +16,7 @@ __all__ = [
     "accuracy_at_chance",
     "accuracy_rose_above_chance",
     "at_a_coins_loss",
+    "guessing_on_both_sides",
     "named_a_regression",
     "swing_around_chance",
     "training_at_chance",
@@ -105,6 +106,57 @@ def validation_at_a_uniform_guess(run: RunView) -> tuple[dict, str] | None:
         f"{format_number(chance)} (1/{classes}): both a uniform guess over about {classes} classes "
         "(no loss or class count was declared; pass loss= and num_classes= to judge against the "
         "labels' own baseline).",
+    )
+
+
+def guessing_on_both_sides(run: RunView) -> tuple[dict, str] | None:
+    """`(evidence, summary)` when neither a loss nor a class count was declared, and every logged
+    accuracy (training and validation, each a fraction over at least 5 epochs) sat at a uniform
+    guess over C classes (C of 2 to 4, read from their median: between 0.8 and 1.25 × `1/C`, the
+    smoothed best under `1/C` + `not_learning_accuracy_margin`), while neither loss got, smoothed,
+    `not_learning_margin` below `ln C`: a binary classifier at 0.44–0.61 accuracy in both sets
+    whose losses never went under ln 2 (`ea_011`). A loss that sits above the guess's is no
+    better than it. Not when the names say regression, or a score shows learning."""
+    context = run.context
+    if context.loss_name is not None or context.num_classes is not None or run.reference:
+        return None
+    if not run.has_val or run.accuracy_key is None or run.val_accuracy_key is None or run.n < 5:
+        return None
+    if named_a_regression(run) or score_shows_learning(run):
+        return None
+    th = run.thresholds
+    accuracies = []
+    for key in (run.accuracy_key, run.val_accuracy_key):
+        _, values = run.curves.series(key)
+        values = values[np.isfinite(values)]
+        if len(values) < 5 or not stats.is_fraction(values):
+            return None
+        accuracies.append(values)
+    median = float(np.median(np.concatenate(accuracies)))
+    if median <= 0:
+        return None
+    classes = int(round(1.0 / median))
+    if classes not in _GUESSED_CLASS_COUNTS:
+        return None
+    chance, chance_loss = 1.0 / classes, float(np.log(classes))
+    for values in accuracies:
+        if not 0.8 * chance <= float(np.median(values)) <= 1.25 * chance:
+            return None
+        if float(np.max(stats.median_smooth(values))) >= chance + th.not_learning_accuracy_margin:
+            return None
+    lowest = min(float(np.min(run.smooth_loss)), float(np.min(run.smooth_val_loss)))
+    if (
+        not (1.0 - th.not_learning_margin) * chance_loss
+        <= lowest
+        <= (1.0 + 2 * th.not_learning_margin) * chance_loss
+    ):
+        return None  # learned something; or a loss far above `ln C`, of more classes than C
+    return (
+        {"curve": "val_loss", "chance_loss": chance_loss, "guessed_classes": classes},
+        f"{run.accuracy_key} and {run.val_accuracy_key} stayed near {format_number(chance)} (1/{classes}) "
+        f"and neither loss got below {format_number(chance_loss)} (ln {classes}): a uniform guess over "
+        f"{classes} classes on both sets (no loss or class count was declared; pass loss= and "
+        "num_classes= to judge against the labels' own baseline).",
     )
 
 

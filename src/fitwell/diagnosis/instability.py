@@ -315,7 +315,7 @@ def _swinging_stall(run: RunView, train_spikes: int, val_spikes: int) -> Finding
     rises = np.diff(run.val_loss[since:])
     if not len(rises):
         return None
-    rise = float(np.median(run.val_loss[since + 1 :])) - float(run.val_loss[since])
+    rise = float(np.median(run.val_loss[since + 1 :])) - float(np.min(run.val_loss[: since + 1]))
     if rise >= run.thresholds.unstable_stall_rise * noise:
         return None  # the curve since sits above its low by more than its swings: a rise (overfitting)
     top = since + int(np.argmax(rises)) + 1  # the largest epoch-to-epoch rise within the stall

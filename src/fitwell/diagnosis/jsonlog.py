@@ -41,7 +41,13 @@ JSON_LINES_NOTE = "read as JSON Lines"
 
 
 class NotJsonError(ValueError):
-    """Text that starts like JSON and is neither JSON nor a Python literal."""
+    """Text that starts like JSON and is neither JSON nor a Python literal; `at_start`, whether the
+    JSON reading failed on its first few characters (`[{3667621017.py:45} INFO - Epoch 1`: a
+    printed log, not JSON gone wrong)."""
+
+    def __init__(self, message: str, *, at_start: bool = False) -> None:
+        super().__init__(message)
+        self.at_start = at_start
 
 
 def parsed_json(text: str, path: str) -> tuple[Any, str | None]:
@@ -63,8 +69,15 @@ def parsed_json(text: str, path: str) -> tuple[Any, str | None]:
             raise NotJsonError(
                 f"{path!r} looks like JSON but cannot be read: {error.msg} at line {error.lineno}, "
                 f"column {error.colno}. Expected a JSON object of per-epoch lists, as "
-                "json.dump(history.history, f) writes it."
+                "json.dump(history.history, f) writes it.",
+                at_start=_not_json_at_all(text, error.pos),
             ) from None
+
+
+def _not_json_at_all(text: str, position: int) -> bool:
+    """Whether JSON's reading failed within the text's first characters, not on a name in quotes
+    (`[{3667621017.py:45} INFO - Epoch 1`, a printed log; not `{'loss': …}`, a dict gone wrong)."""
+    return position <= len(text) - len(text.lstrip()) + 2 and text[position : position + 1] not in "'\""
 
 
 def _cut_off(text: str, error: json.JSONDecodeError) -> tuple[dict, str] | None:

@@ -152,8 +152,9 @@ def read_log_file(path: str, columns: Sequence[str] | None = None) -> LogFile:
                 return printed
             try:  # a printed log whose lines start with `[2024-10-31 22:45:12]`
                 return _read_csv(text, path)
-            except ValueError:
-                raise ValueError(str(error)) from None
+            except ValueError as text_error:
+                # Not JSON from its first characters on: what the reading as text found says more.
+                raise ValueError(str(text_error if error.at_start else error)) from None
     return _printed_dicts(stripped, path) or _read_csv(text, path)
 
 

@@ -10,6 +10,7 @@ from fitwell.diagnosis.chance_levels import (
     accuracy_at_chance,
     accuracy_rose_above_chance,
     at_a_coins_loss,
+    guessing_on_both_sides,
     named_a_regression,
     swing_around_chance,
     training_at_chance,
@@ -66,6 +67,7 @@ def check_not_learning(run: RunView) -> Finding | None:
             )
             or at_a_coins_loss(run)
             or validation_at_a_uniform_guess(run)
+            or guessing_on_both_sides(run)
         )
         if found is None:
             return None

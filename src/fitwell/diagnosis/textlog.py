@@ -126,6 +126,8 @@ _STOPPED = re.compile(r"\bearly[\s_-]?stop|\bstopp(?:ed|ing)\b", re.IGNORECASE)
 _BEST_BEFORE = re.compile(r"\bbest\W*$", re.IGNORECASE)
 #: An epoch's number that starts a name (`Epoch 1 Train Loss: 0.62`): the name follows it.
 _LEADING_EPOCH = re.compile(r"^(?:epoch|ep)\s*[:#=]?\s*\d+\s+(?=[a-z])", re.IGNORECASE)
+#: An epoch's number that ends a name (`Average loss for epoch 1: 0.36`, `Test accuracy after epoch 1`).
+_TRAILING_EPOCH = re.compile(r"\s+(?:for|after|of|at|in)\s+(?:the\s+)?epoch\s*\d+$", re.IGNORECASE)
 #: Names in progress lines that are not curves.
 _NOT_METRICS = (
     "eta",
@@ -228,8 +230,11 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
             continue
         fold = _next_fold(line, fold, runs)
         pairs = _metrics(line)
-        if pairs and all(name.startswith("val_") for name in pairs) and epoch in runs[-1]:
-            runs[-1][epoch] = _merged(runs[-1][epoch], pairs)  # `Validation accuracy: 51%` after its epoch
+        # `Validation accuracy: 51%` after its epoch; a test set's numbers only on a line naming the
+        # epoch (`Test accuracy after epoch 1: 90.36%`; not a summary after training, `Test -> MSE: 0.37`)
+        held_out = ("val_", "test_") if found else ("val_",)
+        if pairs and all(name.startswith(held_out) for name in pairs) and epoch in runs[-1]:
+            runs[-1][epoch] = _merged(runs[-1][epoch], pairs)
             tensors |= had_tensor
             continue
         if not any(is_loss(name) for name in pairs):
@@ -432,8 +437,10 @@ _SPELLED_OUT = {"tr": "train", "va": "val"}
 
 
 def _raw_name(match: re.Match) -> str:
-    """A match's name as printed, without an epoch's number before it (`Epoch 1 Train Loss`)."""
-    return _LEADING_EPOCH.sub("", match.group("name").replace(".", " ").strip())
+    """A match's name as printed, without an epoch's number before it (`Epoch 1 Train Loss`) or
+    after it (`Average loss for epoch 1`)."""
+    name = _LEADING_EPOCH.sub("", match.group("name").replace(".", " ").strip())
+    return _TRAILING_EPOCH.sub("", name)
 
 
 def _is_metric(line: str, match: re.Match) -> bool:
