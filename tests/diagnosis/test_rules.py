@@ -1993,6 +1993,19 @@ def test_validation_loss_far_below_training_loss_is_suspicious():
     )
 
 
+def test_a_validation_loss_far_below_training_beside_a_poor_validation_accuracy_is_not_a_leak():
+    # A published log (ee_005, both readers: not learning): the test loss averaged per sample at 5%
+    # of the training loss averaged per batch, while the test accuracy stayed at 10-17% on ten
+    # classes. A set far easier than training is not answered wrongly five times in six; it was
+    # called `suspicious_validation`, which the accuracy beside it contradicts.
+    loss = synthetic.decay(12, 2.7, 0.65)
+    run = {"loss": loss.tolist(), "val_loss": (loss * 0.05).tolist(), "val_accuracy": [0.1, 0.12, 0.17] * 4}
+    assert "suspicious_validation" not in diagnose(run).kinds
+    # The same losses beside a validation accuracy of 95%: validation far easier, as before.
+    run["val_accuracy"] = [0.93, 0.95, 0.96] * 4
+    assert diagnose(run).primary.kind == "suspicious_validation"
+
+
 def test_a_training_loss_with_a_penalty_validation_lacks_is_not_a_leak_when_the_mae_says_so():
     # A regression whose training total adds a weight penalty (46 → 0.86) that the validation total
     # lacks: val_loss ends at an eighth of loss, but validation's MAE is no better than training's.

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from fitwell.diagnosis import stats
 from fitwell.diagnosis.findings import Finding
 from fitwell.diagnosis.metric_names import is_auc, metric_direction
 from fitwell.diagnosis.overfit_rises import metric_gap
@@ -452,11 +453,20 @@ def _errors_far_fewer(run: RunView) -> bool:
     dropout raise the training error by a factor; leaked samples make validation nearly perfect.
     Not when a metric where lower is better, logged for both sets (`mae`, `val_mae`), ends no
     lower on validation: the losses differ by what the training loss adds (a weight penalty),
-    not by how easy the sets are."""
+    not by how easy the sets are; nor when a validation accuracy logged without a training one
+    ends under `leak_val_accuracy_least`."""
     errors = _error_metric(run)
     if errors is not None and errors[1] >= errors[0]:
         return False  # the same measure on both sets (`mae`), no better on validation: not easier
     gap = metric_gap(run)
+    if gap is None and run.any_val_accuracy_key is not None:
+        _, values = run.curves.series(run.any_val_accuracy_key)
+        values = values[np.isfinite(values)]
+        if len(values) and stats.is_fraction(values):
+            # No training accuracy to compare: a set far easier than training is not answered
+            # wrongly half of the time (its last quarter's median).
+            end = float(np.median(values[-max(1, len(values) // 4) :]))
+            return end >= run.thresholds.leak_val_accuracy_least
     if gap is None or _several_outputs(run):
         return True  # no accuracy, or one output's: the loss speaks for all outputs
     _, train_end, val_end = gap

@@ -408,6 +408,10 @@ class Thresholds:
         leak_error_ratio: ...and, when accuracy is recorded, with a validation error rate at
             most this fraction of the training error rate (augmentation and dropout leave
             honest runs near a third of it; leaked samples far below).
+        leak_val_accuracy_least: ...and, with a validation accuracy but no training one, with the
+            validation accuracy ending at least this high: a set far easier than training is not
+            answered wrongly half of the time (`ee_005`: 10-17% on 10 classes beside a test
+            loss averaged over samples, not batches, at 5% of the training loss).
         close_call_new_low: A healthy run is close to `still_improving` when the watched
             curve's best in the end window is this fraction below its best before it (and the
             smoothed curve fell by more than twice its noise).
@@ -537,6 +541,7 @@ class Thresholds:
     leak_beats_training_ratio: float = 0.7
     leak_loss_ratio: float = 0.3
     leak_error_ratio: float = 0.2
+    leak_val_accuracy_least: float = 0.5
     close_call_new_low: float = 0.02
     close_call_stall: float = 0.25
     close_call_train_drop: float = 0.2
