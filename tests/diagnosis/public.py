@@ -63,7 +63,9 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: (`dz_002`, refused naming the list in a cell); a CSVLogger file committed with git's merge
 #: conflict markers around two versions of the run (`dz_018`, refused naming the markers' lines).
 #: Batch `ef`: a printed log whose only numbers are `trlast = 0.34, val = 0.48`, no loss named
-#: (`ef_001`, refused saying no line names a loss).
+#: (`ef_001`, refused saying no line names a loss). Batch `ej`: rounds of federated learning, a
+#: training and a validation loss for each of three clients and none for the model (`ej_008`,
+#: refused: no column is the loss).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
@@ -128,6 +130,7 @@ REFUSED = (
     "dz_002.csv",
     "dz_018.csv",
     "ef_001.txt",
+    "ej_008.csv",
     "f_040.csv",
     "m_010.csv",
 )

@@ -1186,6 +1186,27 @@ def test_printed_set_names_and_epoch_markers_are_read_only_where_they_mean_it(tm
     assert curves.values["val_loss"].tolist()[-1] == last
 
 
+def test_an_epoch_glued_to_ep_is_an_epoch_marker_and_its_restart_a_new_run(tmp_path):
+    # A published log (eh_008): `Load file: None, EP0, avg_loss=0.0010`, three runs appended (1, 2
+    # and 37 epochs). Without the marker every line was an epoch: one run of 40 whose first
+    # epochs (another run's) made a later loss look like an explosion.
+    path = tmp_path / "train.txt"
+    losses = [[0.0010], [0.0013, 0.0012], [0.0154, 0.0030, 0.0032, 0.0043, 0.0041]]
+    path.write_text(
+        "".join(
+            f"Load file: None, EP{e}, avg_loss={loss:.4f}\n" for run in losses for e, loss in enumerate(run)
+        )
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == losses[-1]
+    # (The one-epoch first run and the second's first epoch share the number 0: read as one epoch
+    # printed twice, two runs counted.)
+    assert any("of the last of 2 runs" in note for note in curves.notes)
+    # Inside a word it marks nothing (`STEP5` is no epoch).
+    path.write_text("".join(f"STEP{e}, avg_loss={loss:.4f}\n" for e, loss in enumerate(losses[-1])))
+    assert len(read_curves(path)) == 5
+
+
 @pytest.mark.parametrize(
     "line",
     [
@@ -2891,6 +2912,20 @@ def test_a_printed_log_that_starts_like_json_is_refused_as_a_printed_log(tmp_pat
     path.write_text('{"loss": [0.5, 0.4,, 0.3]}')
     with pytest.raises(ValueError, match="looks like JSON but cannot be read"):
         read_curves(path)
+
+
+def test_a_dash_in_a_csv_cell_is_a_value_not_recorded(tmp_path):
+    # A published log (ej_006): a validation score written every fifth epoch, `-` in the rows
+    # between; the file was refused at its first `-` as a cell that is no number.
+    path = tmp_path / "training_metrics.csv"
+    rows = [
+        f"{epoch},{3.0 - 0.1 * epoch:.2f},{'0.64' if epoch % 5 == 0 else '-'},NO" for epoch in range(1, 11)
+    ]
+    path.write_text("Epoch Number,[Train] Seg Loss,Mean Dice,Best\n" + "\n".join(rows) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([3.0 - 0.1 * epoch for epoch in range(1, 11)])
+    dice = curves.values["mean_dice"]
+    assert np.isnan(dice[0]) and dice[4] == 0.64 and dice[9] == 0.64 and int(np.isfinite(dice).sum()) == 2
 
 
 def test_a_dataframe_printed_by_pandas_is_read_without_its_row_index(tmp_path):

@@ -683,8 +683,17 @@ LATER_BATCHES = {
     "heldout134": (1, 6, 2),
     "heldout135": (3, 5, 4),
     "heldout136": (4, 9, 6),
+    # Batches `eh` to `ek` (28: tables under `logs/` and `results/`, JSON lines, printed logs),
+    # collected beside `ea` to `eg` and scored once with the rules after that revision: eh 4/8,
+    # ei 2/4, ej 3/8, ek 5/8, 14/28, all 5 clear. Then revised on: `-` in a CSV cell is a value not
+    # recorded (`ej_006`, refused before); `EP0` marks an epoch (`eh_008`: three appended runs read
+    # as one, now its last, called not learning; both readers: unstable).
+    "heldout137": (4, 8, 4),
+    "heldout138": (2, 4, 4),
+    "heldout139": (4, 8, 6),
+    "heldout140": (5, 8, 8),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout136`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout140`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -713,7 +722,7 @@ def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_thirty_one_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_thirty_two_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -861,7 +870,9 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_thirty_one_kn
     # from the ones they call healthy). Batch `ee` added one: validation-loss swings of 15-31%
     # about 0.11-0.15 on a set of 10,000 images while its accuracy rose 95% -> 98% (`ee_004`,
     # `unstable`; both readers' second label overfitting); asking the accuracy to confirm such
-    # swings on large sets too lost twenty-three runs readers call unstable.
+    # swings on large sets too lost twenty-three runs readers call unstable. Batch `ek` added one
+    # of `dx_022`'s kind: a test loss at a twentieth of the training loss over 400 epochs, no
+    # accuracy logged (`ek_008`, `suspicious_validation`; both readers' second label).
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -885,6 +896,7 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_thirty_one_kn
         "dx_005.csv",
         "dx_022.txt",
         "ee_004.txt",
+        "ek_008.csv",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -1042,11 +1054,15 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # improving (one noted), five read overfitting (one noted), one read unstable (not noted).
         # With their revision, a barred table read by its groups moves one run read overfitting to
         # healthy, not noted (`eg_003`), and one read unstable leaves healthy for not learning.
-        "still_improving": (32, 110, 71, 628),
-        "overfitting": (41, 128, 76, 628),
+        # Then batches `eh` to `ek` (revised on: see "heldout137"): nine more runs read healthy are
+        # called healthy, with one more false still-improving note and two more false unstable
+        # notes among them; two more read still improving (both noted), four read overfitting (one
+        # noted). With their revision, one more run read healthy is read at all (`ej_006`).
+        "still_improving": (34, 112, 72, 638),
+        "overfitting": (42, 132, 76, 638),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (8, 42, 42, 628),
+        "unstable": (8, 42, 44, 638),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

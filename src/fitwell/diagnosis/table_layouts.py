@@ -40,8 +40,9 @@ __all__ = [
 
 Rows = list[tuple[int, list[str]]]
 
-#: Cells that mean "not recorded" (`logfile.py` reads them so too).
-MISSING_CELLS = ("", "NA", "N/A", "None", "null")
+#: Cells that mean "not recorded" (`logfile.py` reads them so too): `-` where a score was computed
+#: only every few epochs (`ej_006`).
+MISSING_CELLS = ("", "NA", "N/A", "None", "null", "-")
 #: A printed PyTorch or TensorFlow scalar: `tensor(0.52, device='cuda:0')`, `tf.Tensor(0.52, ...)`.
 _TENSOR_HEAD = r"(?:tf\.)?[Tt]ensor\(\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf)\s*"
 TENSOR = re.compile(_TENSOR_HEAD + r"[,)]")

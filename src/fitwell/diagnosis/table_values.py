@@ -184,5 +184,5 @@ def _cell(path: str, number: int, column: str, cell: str) -> float | None:
     except ValueError:
         raise ValueError(
             f"Line {number} of {path!r}, column '{column}': {cell!r} is not a number. Expected a number, "
-            "or NA (or an empty cell) for a value that was not recorded: fix or delete that line."
+            "or NA (or an empty cell, or -) for a value that was not recorded: fix or delete that line."
         ) from None

@@ -89,7 +89,7 @@ _NAMES_SET = re.compile(r"(?:train|training|val|valid|validation|dev)(?:\b|_)", 
 #: The sets abbreviated to `Tr` and `Va` (`Tr Loss=0.63 Acc=0.68 | Va Loss=0.62`): read so only
 #: on a line that names both (alone, `va_loss` may be a valence-arousal head's loss).
 _ABBREVIATED_SET = re.compile(r"^(tr|va)(?=[\s_])", re.IGNORECASE)
-#: `Epoch 3`, `epoch: 3`, `[Epoch 3/10]`, or its short `ep 3` (not `ep=100`, a setting printed
+#: `Epoch 3`, `epoch: 3`, `[Epoch 3/10]`, or its short `ep 3` or `EP3` (not `ep=100`, a setting printed
 #: with the others: `Namespace(bs=32, ep=100)`; nor a count per epoch, `Expected batches per
 #: epoch: 312`, `steps/epoch: 100`). LeRobot's step lines print `ep:40` (episodes) before
 #: `epch:1.01`: there `epch` counts the epochs, and a line's epoch is the whole part of it.
@@ -100,7 +100,7 @@ _COUNT_PER = "".join(  # `steps/epoch: 100`, `s/epoch`; not `train/epoch: 3`, a 
 _EPOCH = re.compile(
     r"(?<!\bper\s)"
     + _COUNT_PER
-    + r"\b(?:(?:epoch|époque|[eé]poca|epoka|эпоха)\b\s*[:#=]?|epch:|ep\b(?!.*\bepch:)\s*[:#]?)"
+    + r"\b(?:(?:epoch|époque|[eé]poca|epoka|эпоха)\b\s*[:#=]?|epch:|ep\b(?!.*\bepch:)\s*[:#]?|EP(?=\d+\b))"
     + r"\s*[\[(]?\s*(\d+)",
     re.IGNORECASE,
 )
