@@ -65,7 +65,8 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: Batch `ef`: a printed log whose only numbers are `trlast = 0.34, val = 0.48`, no loss named
 #: (`ef_001`, refused saying no line names a loss). Batch `ej`: rounds of federated learning, a
 #: training and a validation loss for each of three clients and none for the model (`ej_008`,
-#: refused: no column is the loss).
+#: refused: no column is the loss). Batch `el`: dicts of models' names and their lists, none
+#: named a loss, as `dm_013` (`el_007`, `el_011`).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
@@ -131,6 +132,8 @@ REFUSED = (
     "dz_018.csv",
     "ef_001.txt",
     "ej_008.csv",
+    "el_007.json",
+    "el_011.json",
     "f_040.csv",
     "m_010.csv",
 )

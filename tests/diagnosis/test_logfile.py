@@ -2928,6 +2928,49 @@ def test_a_dash_in_a_csv_cell_is_a_value_not_recorded(tmp_path):
     assert np.isnan(dice[0]) and dice[4] == 0.64 and dice[9] == 0.64 and int(np.isfinite(dice).sum()) == 2
 
 
+def test_a_physics_informed_networks_total_beside_its_parts_is_the_loss(tmp_path):
+    # A published log (el_001): `Epoch,total,pde,ic,bc`, no column named a loss; refused before.
+    path = tmp_path / "loss_history.csv"
+    rows = [
+        f"{e},{1.0 / (e + 1):.4f},{0.6 / (e + 1):.4f},{0.3 / (e + 1):.4f},{0.1 / (e + 1):.4f}"
+        for e in range(6)
+    ]
+    path.write_text("Epoch,total,pde,ic,bc\n" + "\n".join(rows) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([1.0 / (e + 1) for e in range(6)], abs=1e-4)
+    assert "read the columns 'total' as 'loss' (Keras's names)." in curves.notes
+    assert sorted(curves.values) == ["bc", "ic", "loss", "pde"]
+
+
+def test_a_history_written_to_csv_sideways_is_read_one_list_a_line(tmp_path):
+    # A published log (el_006): `pd.DataFrame.from_dict(history, orient="index").to_csv(...)`
+    # without its index header: each line a name, then its list in quotes. Refused before.
+    path = tmp_path / "loss_history.csv"
+    path.write_text('loss,"[0.45, 0.09, 0.04]"\nval_loss,"[0.11, 0.04, 0.03]"\nlr,"[0.01, 0.01, 0.001]"\n')
+    curves = read_curves(path)
+    assert curves.values["val_loss"].tolist() == [0.11, 0.04, 0.03] and len(curves) == 3
+    assert curves.notes[0] == "read the file's lines as the history's lists, each after its name."
+
+
+def test_a_trainers_training_and_evaluation_rows_at_one_step_are_one_row(tmp_path):
+    # A published log (em_002): Hugging Face's `Trainer` history written as a table, a training row
+    # and an evaluation row at each step. Read row by row, the evaluation rows (no training loss)
+    # were left out, and with them every validation value.
+    path = tmp_path / "train_history.csv"
+    pairs = [(14, 1.271, 1.0106, 0.71), (28, 0.8502, 0.5763, 0.96), (42, 0.4652, 0.2786, 0.98)]
+    path.write_text(
+        "step,val_f1,eval_loss,train_loss\n"
+        + "".join(f"{step},,,{train}\n{step},{f1},{val},\n" for step, train, val, f1 in pairs)
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.271, 0.8502, 0.4652]
+    assert curves.values["val_loss"].tolist() == [1.0106, 0.5763, 0.2786]
+    assert curves.notes[0].startswith("read the 6 rows as 3: each step's values stand on two rows")
+    # Rows of one step each (a step log) are left as they are.
+    path.write_text("step,loss\n10,0.9\n20,0.7\n30,0.6\n")
+    assert read_curves(path).values["loss"].tolist() == [0.9, 0.7, 0.6]
+
+
 def test_a_dataframe_printed_by_pandas_is_read_without_its_row_index(tmp_path):
     # `print(pd.DataFrame(history.history))`: each row starts with its index, which no name heads.
     path = tmp_path / "history.txt"

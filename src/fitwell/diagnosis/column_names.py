@@ -228,6 +228,8 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         {'loss': 'val_loss', 'train_loss': 'loss'}
         >>> keras_names(["total", "keypoint", "val_total", "val_keypoint"])  # a multi-task total
         {'total': 'loss', 'val_total': 'val_loss'}
+        >>> keras_names(["Epoch", "total", "pde", "ic", "bc"])  # the total of a loss's parts
+        {'Epoch': 'epoch', 'total': 'loss'}
         >>> keras_names(["loss_history", "val_loss_history"])  # a loop's lists of them
         {'loss_history': 'loss', 'val_loss_history': 'val_loss'}
         >>> keras_names(["loss_train", "loss_val", "acc_train", "acc_val"])  # the set named after
@@ -351,11 +353,13 @@ def _losses_named_otherwise(names: list[str], renames: dict[str, str], taken: se
                     taken.add("val_loss")
     if "loss" not in taken:
         _one_named_loss(names, renames, taken)
-    if "loss" not in taken and {"total", "val_total"} <= {renames.get(n, n) for n in names}:
-        for name in names:  # the parts of a multi-task loss and their `total`, for both sets
+    if "loss" not in taken and "total" in {renames.get(n, n) for n in names}:
+        # The parts of a loss and their `total`, for the training set (`total,pde,ic,bc`: a
+        # physics-informed network's) and the validation set's `val_total` beside it.
+        for name in names:
             if renames.get(name, name) in ("total", "val_total"):
                 renames[name] = renames.get(name, name).replace("total", "loss")
-        taken.update(("loss", "val_loss"))
+                taken.add(renames[name])
     _validation_measure(names, renames, taken)
 
 

@@ -200,8 +200,13 @@ def labelled_history(text: str) -> tuple[str, str, int] | None:
     return found.group(1) + ":", found.group(2), after
 
 
-#: A name (of words that start with a letter: not `Epoch 1`), then `:` or `=` and a list.
-_LISTED = re.compile(r"([A-Za-z_][\w/.-]*(?: [A-Za-z_][\w/.-]*){0,5})\s*[:=]\s*(\[.*\])\s*$")
+#: A name (of words that start with a letter: not `Epoch 1`), then `:` or `=` and a list; or, a
+#: history written to CSV sideways (`pd.DataFrame.from_dict(history, orient="index")`), the
+#: name, a comma and the list in quotes (`loss,"[0.45, 0.09]"`).
+_LISTED = re.compile(
+    r"(?P<name>[A-Za-z_][\w/.-]*(?: [A-Za-z_][\w/.-]*){0,5})\s*(?:[:=]\s*|,(?=\s*\"))"
+    r"(?P<quote>\"?)(?P<list>\[.*\])(?P=quote)\s*$"
+)
 
 
 def listed_history(text: str) -> str | None:
@@ -211,15 +216,17 @@ def listed_history(text: str) -> str | None:
     Example:
         >>> listed_history("loss: [0.5, 0.4]\\nval_loss: [0.6, 0.5]\\n")
         '{"loss": [0.5, 0.4], "val_loss": [0.6, 0.5]}'
+        >>> listed_history('loss,"[0.5, 0.4]"\\nval_loss,"[0.6, 0.5]"\\n')  # a CSV written sideways
+        '{"loss": [0.5, 0.4], "val_loss": [0.6, 0.5]}'
     """
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     history = {}
     for line in lines:
         found = _LISTED.fullmatch(line)
-        values = _list_of_numbers(found.group(2)) if found else None
-        if values is None or found.group(1) in history:
+        values = _list_of_numbers(found["list"]) if found else None
+        if values is None or found["name"] in history:
             return None  # not a named list, or a name printed twice (two histories, or one per epoch)
-        history[found.group(1)] = values
+        history[found["name"]] = values
     return json.dumps(history) if history else None
 
 

@@ -93,7 +93,7 @@ def one_row_per_epoch(rows: Rows, header: list[str], notes: list[str]) -> tuple[
     and header unchanged for any other table."""
     names = [keras_name(cell) for cell in header]
     if "epoch" not in names:
-        return rows, header
+        return _merged_by_step(rows, header, names, notes)
     epoch = names.index("epoch")
     rows, header = _widened(rows, header, epoch, notes)
     epoch = [keras_name(cell) for cell in header].index("epoch")
@@ -182,6 +182,29 @@ def _pivoted(
         "with val_ columns for the validation rows."
     )
     return new_rows, new_header
+
+
+def _merged_by_step(
+    rows: Rows, header: list[str], names: list[str], notes: list[str]
+) -> tuple[Rows, list[str]]:
+    """A table without an epoch column whose rows come in pairs at one `step`, each filling what
+    the other leaves empty (Hugging Face's `Trainer` history: a training row, then an evaluation
+    row at the same step): one row per step; the rows unchanged otherwise."""
+    if "step" not in names:
+        return rows, header
+    step = names.index("step")
+    groups = _epoch_groups(rows, step)
+    if not any(len(group) > 1 for group in groups):
+        return rows, header
+    counted = [index for index in range(len(header)) if index != step]
+    if any(_filled_count(group, index) > 1 for group in groups for index in counted):
+        return rows, header  # a column filled twice at one step: not one step's rows
+    merged = [_filled(group, step, []) for group in groups]
+    notes.append(
+        f"read the {len(rows)} rows as {len(merged)}: each step's values stand on two rows (a training "
+        "row and an evaluation row, as Hugging Face's Trainer logs them), one row per evaluation."
+    )
+    return merged, header
 
 
 def _merged(rows: Rows, header: list[str], epoch: int, notes: list[str]) -> tuple[Rows, list[str]]:
