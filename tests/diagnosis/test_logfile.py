@@ -1191,7 +1191,7 @@ def test_an_epoch_glued_to_ep_is_an_epoch_marker_and_its_restart_a_new_run(tmp_p
     # and 37 epochs). Without the marker every line was an epoch: one run of 40 whose first
     # epochs (another run's) made a later loss look like an explosion.
     path = tmp_path / "train.txt"
-    losses = [[0.0010], [0.0013, 0.0012], [0.0154, 0.0030, 0.0032, 0.0043, 0.0041]]
+    losses = [[0.0010, 0.0011], [0.0013, 0.0012], [0.0154, 0.0030, 0.0032, 0.0043, 0.0041]]
     path.write_text(
         "".join(
             f"Load file: None, EP{e}, avg_loss={loss:.4f}\n" for run in losses for e, loss in enumerate(run)
@@ -1199,12 +1199,13 @@ def test_an_epoch_glued_to_ep_is_an_epoch_marker_and_its_restart_a_new_run(tmp_p
     )
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == losses[-1]
-    # (The one-epoch first run and the second's first epoch share the number 0: read as one epoch
-    # printed twice, two runs counted.)
-    assert any("of the last of 2 runs" in note for note in curves.notes)
-    # Inside a word it marks nothing (`STEP5` is no epoch).
+    assert any("of the last of 3 runs" in note for note in curves.notes)
+    # Inside a word it marks nothing (`STEP5` is no epoch), nor in a checkpoint's path above lines
+    # that name no epoch: every line is then an epoch.
     path.write_text("".join(f"STEP{e}, avg_loss={loss:.4f}\n" for e, loss in enumerate(losses[-1])))
     assert len(read_curves(path)) == 5
+    path.write_text("resume from ckpt/ep50.pth\n" + "".join(f"loss: {loss}\n" for loss in losses[-1]))
+    assert read_curves(path).values["loss"].tolist() == losses[-1]
 
 
 @pytest.mark.parametrize(
@@ -2873,6 +2874,11 @@ def test_a_barred_tables_groups_name_the_set_of_the_columns_under_them(tmp_path)
     assert (
         "read the columns 'VALID_loss' as 'val_loss', 'TRAIN_loss' as 'loss' (Keras's names)." in curves.notes
     )
+    # A Markdown table whose header names sets alone, over its rule of dashes, is no group line:
+    # its header stays its header (`Train` and `Val` are the two losses).
+    markdown = tmp_path / "results.md.txt"
+    markdown.write_text("| Epoch | Train | Val |\n|---|---|---|\n| 1 | 0.5 | 0.6 |\n| 2 | 0.4 | 0.5 |\n")
+    assert read_curves(markdown).values["val_loss"].tolist() == [0.6, 0.5]
     # A group that names no set (`Accuracy`) leaves its names as they are; without the groups, no
     # set is named: no validation loss is made up.
     assert "current_best" not in curves.values and "Accuracy_Current_Best" not in curves.values
@@ -2908,10 +2914,12 @@ def test_a_printed_log_that_starts_like_json_is_refused_as_a_printed_log(tmp_pat
     with pytest.raises(ValueError, match="No header row") as raised:
         read_curves(path)
     assert "JSON" not in str(raised.value)
-    # A JSON file broken further on is still refused as JSON, naming where.
-    path.write_text('{"loss": [0.5, 0.4,, 0.3]}')
-    with pytest.raises(ValueError, match="looks like JSON but cannot be read"):
-        read_curves(path)
+    # A JSON file broken further on, or a dict whose names lack JSON's quotes, is still refused as
+    # JSON, naming where.
+    for broken in ('{"loss": [0.5, 0.4,, 0.3]}', "{loss: [0.5, 0.4, 0.3]}"):
+        path.write_text(broken)
+        with pytest.raises(ValueError, match="looks like JSON but cannot be read"):
+            read_curves(path)
 
 
 def test_a_dash_in_a_csv_cell_is_a_value_not_recorded(tmp_path):
@@ -2940,6 +2948,10 @@ def test_a_physics_informed_networks_total_beside_its_parts_is_the_loss(tmp_path
     assert curves.values["loss"].tolist() == pytest.approx([1.0 / (e + 1) for e in range(6)], abs=1e-4)
     assert "read the columns 'total' as 'loss' (Keras's names)." in curves.notes
     assert sorted(curves.values) == ["bc", "ic", "loss", "pde"]
+    # A `total` beside the right answers and an accuracy counts samples: no loss is made of it.
+    path.write_text("epoch,correct,total,accuracy\n1,510,1000,0.51\n2,600,1000,0.6\n3,700,1000,0.7\n")
+    with pytest.raises(ValueError, match="no 'loss' curve"):
+        read_curves(path)
 
 
 def test_a_history_written_to_csv_sideways_is_read_one_list_a_line(tmp_path):
@@ -2965,7 +2977,7 @@ def test_a_trainers_training_and_evaluation_rows_at_one_step_are_one_row(tmp_pat
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == [1.271, 0.8502, 0.4652]
     assert curves.values["val_loss"].tolist() == [1.0106, 0.5763, 0.2786]
-    assert curves.notes[0].startswith("read the 6 rows as 3: each step's values stand on two rows")
+    assert curves.notes[0].startswith("read the 6 rows as 3: rows at one step stand together")
     # Rows of one step each (a step log) are left as they are.
     path.write_text("step,loss\n10,0.9\n20,0.7\n30,0.6\n")
     assert read_curves(path).values["loss"].tolist() == [0.9, 0.7, 0.6]

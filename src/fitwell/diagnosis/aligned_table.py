@@ -52,10 +52,15 @@ def aligned_table(lines: list[str], search: int) -> tuple[list[str], int, str] |
     return found
 
 
-#: A set's name over a group of a barred table's columns, in a rule of dashes (`|--- VALID ---|`).
-_GROUP_SET = re.compile(r"[-=\s]*(train|training|val|valid|validation|test|dev)[-=\s]*", re.IGNORECASE)
+#: A set's name over a group of a barred table's columns, in a rule of dashes (`|--- VALID ---|`; a
+#: Markdown header's bare `| Val |` is no group).
+_GROUP_SET = re.compile(
+    r"\s*[-=]+\s*(train|training|val|valid|validation|test|dev)\s*[-=]+\s*", re.IGNORECASE
+)
 #: A group's title in a rule over a barred table's columns (`|--- Accuracy ---|`, `|--------|`).
 _GROUP_TITLE = re.compile(r"[-=\s]*(?:[A-Za-z][\w ]*?)?[-=\s]*")
+#: A rule of dashes under a header (`|---|:---:|`).
+_RULE = re.compile(r"[-=:|+\s]*")
 
 
 def _grouped(lines: list[str]) -> list[str]:
@@ -74,6 +79,8 @@ def _grouped(lines: list[str]) -> list[str]:
         groups, cells = line.split("|"), header.split("|")
         if len(groups) < 3 or len(groups) != len(cells) or not all(map(_GROUP_TITLE.fullmatch, groups)):
             continue
+        if _RULE.fullmatch(header):
+            continue  # a header over its rule of dashes (Markdown's `|---|---|`), not groups over a header
         sets = [_GROUP_SET.fullmatch(group) for group in groups]
         if not any(sets):
             continue

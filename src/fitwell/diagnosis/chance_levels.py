@@ -113,10 +113,12 @@ def guessing_on_both_sides(run: RunView) -> tuple[dict, str] | None:
     """`(evidence, summary)` when neither a loss nor a class count was declared, and every logged
     accuracy (training and validation, each a fraction over at least 5 epochs) sat at a uniform
     guess over C classes (C of 2 to 4, read from their median: between 0.8 and 1.25 × `1/C`, the
-    smoothed best under `1/C` + `not_learning_accuracy_margin`), while neither loss got, smoothed,
-    `not_learning_margin` below `ln C`: a binary classifier at 0.44–0.61 accuracy in both sets
-    whose losses never went under ln 2 (`ea_011`). A loss that sits above the guess's is no
-    better than it. Not when the names say regression, or a score shows learning."""
+    smoothed best under `1/C` + `not_learning_accuracy_margin`), while the lower of the two losses'
+    smoothed minima stayed between `1 - not_learning_margin` and `1 + 2 × not_learning_margin` ×
+    `ln C`: a binary classifier at 0.44–0.61 accuracy in both sets whose losses never went under
+    ln 2 (`ea_011`). Below that band the model learned something; far above it, the loss is of a
+    task with more classes than C (accuracies near 1/2 on many classes are no coin). Not when the
+    names say regression, or a score shows learning."""
     context = run.context
     if context.loss_name is not None or context.num_classes is not None or run.reference:
         return None

@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable
 
 from fitwell.diagnosis.adversarial import is_network_loss
+from fitwell.diagnosis.metric_names import is_accuracy
 from fitwell.diagnosis.vae_terms import elbo_terms
 
 __all__ = [
@@ -230,6 +231,8 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         {'total': 'loss', 'val_total': 'val_loss'}
         >>> keras_names(["Epoch", "total", "pde", "ic", "bc"])  # the total of a loss's parts
         {'Epoch': 'epoch', 'total': 'loss'}
+        >>> keras_names(["epoch", "correct", "total", "accuracy"])  # a count of samples: no loss
+        {}
         >>> keras_names(["loss_history", "val_loss_history"])  # a loop's lists of them
         {'loss_history': 'loss', 'val_loss_history': 'val_loss'}
         >>> keras_names(["loss_train", "loss_val", "acc_train", "acc_val"])  # the set named after
@@ -353,14 +356,22 @@ def _losses_named_otherwise(names: list[str], renames: dict[str, str], taken: se
                     taken.add("val_loss")
     if "loss" not in taken:
         _one_named_loss(names, renames, taken)
-    if "loss" not in taken and "total" in {renames.get(n, n) for n in names}:
+    kept = {renames.get(n, n) for n in names}
+    if "loss" not in taken and "total" in kept and ("val_total" in kept or not _counts_answers(kept)):
         # The parts of a loss and their `total`, for the training set (`total,pde,ic,bc`: a
-        # physics-informed network's) and the validation set's `val_total` beside it.
+        # physics-informed network's) and the validation set's `val_total` beside it; not a count
+        # of samples beside the right answers (`correct,total,accuracy`).
         for name in names:
             if renames.get(name, name) in ("total", "val_total"):
                 renames[name] = renames.get(name, name).replace("total", "loss")
                 taken.add(renames[name])
     _validation_measure(names, renames, taken)
+
+
+def _counts_answers(names: set[str]) -> bool:
+    """Whether the columns count right answers (`correct`, an accuracy): a `total` beside them is the
+    number of samples, not a loss."""
+    return any(name.removeprefix("val_") in ("correct", "right") or is_accuracy(name) for name in names)
 
 
 def _validation_measure(names: list[str], renames: dict[str, str], taken: set[str]) -> None:

@@ -41,13 +41,14 @@ JSON_LINES_NOTE = "read as JSON Lines"
 
 
 class NotJsonError(ValueError):
-    """Text that starts like JSON and is neither JSON nor a Python literal; `at_start`, whether the
-    JSON reading failed on its first few characters (`[{3667621017.py:45} INFO - Epoch 1`: a
-    printed log, not JSON gone wrong)."""
+    """Text that starts like JSON and is neither JSON nor a Python literal; `looks_like_text`,
+    whether the JSON reading failed at once, on a character no JSON or dict puts there
+    (`[{3667621017.py:45} INFO - Epoch 1`, `[2024-10-31 22:45:10] loss: …`: a printed log, not
+    JSON gone wrong)."""
 
-    def __init__(self, message: str, *, at_start: bool = False) -> None:
+    def __init__(self, message: str, *, looks_like_text: bool = False) -> None:
         super().__init__(message)
-        self.at_start = at_start
+        self.looks_like_text = looks_like_text
 
 
 def parsed_json(text: str, path: str) -> tuple[Any, str | None]:
@@ -70,14 +71,23 @@ def parsed_json(text: str, path: str) -> tuple[Any, str | None]:
                 f"{path!r} looks like JSON but cannot be read: {error.msg} at line {error.lineno}, "
                 f"column {error.colno}. Expected a JSON object of per-epoch lists, as "
                 "json.dump(history.history, f) writes it.",
-                at_start=_not_json_at_all(text, error.pos),
+                looks_like_text=_not_json_at_all(text, error.pos),
             ) from None
 
 
 def _not_json_at_all(text: str, position: int) -> bool:
-    """Whether JSON's reading failed within the text's first characters, not on a name in quotes
-    (`[{3667621017.py:45} INFO - Epoch 1`, a printed log; not `{'loss': …}`, a dict gone wrong)."""
-    return position <= len(text) - len(text.lstrip()) + 2 and text[position : position + 1] not in "'\""
+    """Whether JSON's reading failed within the text's first few characters, on neither a quote nor
+    a letter (`[{3667621017.py:45}`, `[2024-10-31 22:45:10]`: a printed log's prefix; not `{'loss':
+    …}` or `{loss: …}`, a dict whose names JSON wants in double quotes)."""
+    start = len(text) - len(text.lstrip())
+    failed_on = text[position : position + 1]
+    return (
+        position - start <= _FIRST_CHARACTERS and failed_on not in ("", "'", '"') and not failed_on.isalpha()
+    )
+
+
+#: How far into a text JSON's reading may fail for the text to be read as a printed log instead.
+_FIRST_CHARACTERS = 8
 
 
 def _cut_off(text: str, error: json.JSONDecodeError) -> tuple[dict, str] | None:
@@ -201,10 +211,10 @@ def labelled_history(text: str) -> tuple[str, str, int] | None:
 
 
 #: A name (of words that start with a letter: not `Epoch 1`), then `:` or `=` and a list; or, a
-#: history written to CSV sideways (`pd.DataFrame.from_dict(history, orient="index")`), the
+#: history written to CSV sideways (`pd.Series(history.history).to_csv(path, header=False)`), the
 #: name, a comma and the list in quotes (`loss,"[0.45, 0.09]"`).
 _LISTED = re.compile(
-    r"(?P<name>[A-Za-z_][\w/.-]*(?: [A-Za-z_][\w/.-]*){0,5})\s*(?:[:=]\s*|,(?=\s*\"))"
+    r"(?P<name>[A-Za-z_][\w/.-]*(?: [A-Za-z_][\w/.-]*){0,5})\s*(?:[:=]\s*|,\s*(?=\"))"
     r"(?P<quote>\"?)(?P<list>\[.*\])(?P=quote)\s*$"
 )
 

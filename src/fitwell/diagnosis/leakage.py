@@ -453,19 +453,18 @@ def _errors_far_fewer(run: RunView) -> bool:
     dropout raise the training error by a factor; leaked samples make validation nearly perfect.
     Not when a metric where lower is better, logged for both sets (`mae`, `val_mae`), ends no
     lower on validation: the losses differ by what the training loss adds (a weight penalty),
-    not by how easy the sets are; nor when a validation accuracy logged without a training one
-    ends under `leak_val_accuracy_least`."""
+    not by how easy the sets are; nor when a validation accuracy (a fraction) logged without a
+    training one paired with it ends under `leak_val_accuracy_least`."""
     errors = _error_metric(run)
     if errors is not None and errors[1] >= errors[0]:
         return False  # the same measure on both sets (`mae`), no better on validation: not easier
     gap = metric_gap(run)
     if gap is None and run.any_val_accuracy_key is not None:
-        _, values = run.curves.series(run.any_val_accuracy_key)
-        values = values[np.isfinite(values)]
-        if len(values) and stats.is_fraction(values):
-            # No training accuracy to compare: a set far easier than training is not answered
-            # wrongly half of the time (its last quarter's median).
-            end = float(np.median(values[-max(1, len(values) // 4) :]))
+        key = run.any_val_accuracy_key
+        end = run.end_of(key)
+        if end is not None and stats.is_fraction(run.curves.series(key)[1]):
+            # No training accuracy paired with it: a set far easier than training is not answered
+            # wrongly half of the time.
             return end >= run.thresholds.leak_val_accuracy_least
     if gap is None or _several_outputs(run):
         return True  # no accuracy, or one output's: the loss speaks for all outputs

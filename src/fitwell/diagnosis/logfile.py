@@ -154,7 +154,7 @@ def read_log_file(path: str, columns: Sequence[str] | None = None) -> LogFile:
                 return _read_csv(text, path)
             except ValueError as text_error:
                 # Not JSON from its first characters on: what the reading as text found says more.
-                raise ValueError(str(text_error if error.at_start else error)) from None
+                raise ValueError(str(text_error if error.looks_like_text else error)) from None
     return _printed_dicts(stripped, path) or _read_csv(text, path)
 
 

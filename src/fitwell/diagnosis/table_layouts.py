@@ -187,9 +187,10 @@ def _pivoted(
 def _merged_by_step(
     rows: Rows, header: list[str], names: list[str], notes: list[str]
 ) -> tuple[Rows, list[str]]:
-    """A table without an epoch column whose rows come in pairs at one `step`, each filling what
-    the other leaves empty (Hugging Face's `Trainer` history: a training row, then an evaluation
-    row at the same step): one row per step; the rows unchanged otherwise."""
+    """A table without an epoch column whose consecutive rows at one `step` each fill what the
+    others leave empty (Hugging Face's `Trainer` history: a training row, then an evaluation row
+    at the same step): one row per step; the rows unchanged when no step has two rows, or when a
+    step's rows fill one column twice."""
     if "step" not in names:
         return rows, header
     step = names.index("step")
@@ -201,8 +202,8 @@ def _merged_by_step(
         return rows, header  # a column filled twice at one step: not one step's rows
     merged = [_filled(group, step, []) for group in groups]
     notes.append(
-        f"read the {len(rows)} rows as {len(merged)}: each step's values stand on two rows (a training "
-        "row and an evaluation row, as Hugging Face's Trainer logs them), one row per evaluation."
+        f"read the {len(rows)} rows as {len(merged)}: rows at one step stand together (a training row "
+        "and an evaluation row, as Hugging Face's Trainer logs them), one row per step."
     )
     return merged, header
 

@@ -9,7 +9,8 @@ metrics; so is a line of `Name number` fields set apart by `|`, `,` or `;`
 0.55 val 0.50`) or the line names the sets twice; so is a set named alone beside the other set's
 loss (`train=0.36 | val_loss=0.54`). An `Epoch N` (`Epoch 3/10`, `epoch: 3`, `ep 3`;
 not a setting, `ep=100`) on its line or on a line before names the epoch it belongs to (and is no
-part of a name after it: `Epoch 1 Train Loss: 0.62`). Several records of one epoch make one:
+part of a name after it, `Epoch 1 Train Loss: 0.62`, nor before it, `Average loss for epoch 1: 0.62`;
+`EP3` marks one too). Several records of one epoch make one:
 Keras rewrites its progress line during the epoch and ends it with the validation metrics, so the
 epoch's last full record gives the values, and a line of other names adds its own (validation
 printed apart, `Epoch 3 Validation - Loss: 0.61`, `Evaluation Epoch 3 - Loss: 0.61`, `Val. Loss:
@@ -89,7 +90,8 @@ _NAMES_SET = re.compile(r"(?:train|training|val|valid|validation|dev)(?:\b|_)", 
 #: The sets abbreviated to `Tr` and `Va` (`Tr Loss=0.63 Acc=0.68 | Va Loss=0.62`): read so only
 #: on a line that names both (alone, `va_loss` may be a valence-arousal head's loss).
 _ABBREVIATED_SET = re.compile(r"^(tr|va)(?=[\s_])", re.IGNORECASE)
-#: `Epoch 3`, `epoch: 3`, `[Epoch 3/10]`, or its short `ep 3` or `EP3` (not `ep=100`, a setting printed
+#: `Epoch 3`, `epoch: 3`, `[Epoch 3/10]`, or its short `ep 3` or `EP3` (in capitals; not in a path,
+#: `ckpt/ep50.pth`; not `ep=100`, a setting printed
 #: with the others: `Namespace(bs=32, ep=100)`; nor a count per epoch, `Expected batches per
 #: epoch: 312`, `steps/epoch: 100`). LeRobot's step lines print `ep:40` (episodes) before
 #: `epch:1.01`: there `epch` counts the epochs, and a line's epoch is the whole part of it.
@@ -100,7 +102,8 @@ _COUNT_PER = "".join(  # `steps/epoch: 100`, `s/epoch`; not `train/epoch: 3`, a 
 _EPOCH = re.compile(
     r"(?<!\bper\s)"
     + _COUNT_PER
-    + r"\b(?:(?:epoch|époque|[eé]poca|epoka|эпоха)\b\s*[:#=]?|epch:|ep\b(?!.*\bepch:)\s*[:#]?|EP(?=\d+\b))"
+    + r"\b(?:(?:epoch|époque|[eé]poca|epoka|эпоха)\b\s*[:#=]?|epch:|ep\b(?!.*\bepch:)\s*[:#]?"
+    + r"|(?<![/.\\-])(?-i:EP)(?=\d+(?![\w.])))"
     + r"\s*[\[(]?\s*(\d+)",
     re.IGNORECASE,
 )
@@ -127,7 +130,7 @@ _BEST_BEFORE = re.compile(r"\bbest\W*$", re.IGNORECASE)
 #: An epoch's number that starts a name (`Epoch 1 Train Loss: 0.62`): the name follows it.
 _LEADING_EPOCH = re.compile(r"^(?:epoch|ep)\s*[:#=]?\s*\d+\s+(?=[a-z])", re.IGNORECASE)
 #: An epoch's number that ends a name (`Average loss for epoch 1: 0.36`, `Test accuracy after epoch 1`).
-_TRAILING_EPOCH = re.compile(r"\s+(?:for|after|of|at|in)\s+(?:the\s+)?epoch\s*\d+$", re.IGNORECASE)
+_TRAILING_EPOCH = re.compile(r"\s+(?:for|after|of|at|in)\s+(?:the\s+)?(?:epoch|ep)\s*\d+$", re.IGNORECASE)
 #: Names in progress lines that are not curves.
 _NOT_METRICS = (
     "eta",
