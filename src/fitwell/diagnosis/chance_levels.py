@@ -72,17 +72,11 @@ def validation_at_a_uniform_guess(run: RunView) -> tuple[dict, str] | None:
     0.025–0.065, while the training accuracy crept to 0.16, `cx_012`). Not when the names say
     regression (a regression's metric logged, or its error read as the loss), a score shows
     learning, or the loss is too high for a guess over at most `_MOST_GUESSED_CLASSES` classes."""
-    context = run.context
-    if context.loss_name is not None or context.num_classes is not None or run.reference:
-        return None
-    if not run.has_val or run.val_accuracy_key is None or run.n < 5 or score_shows_learning(run):
-        return None
-    if named_a_regression(run):
+    if not _judged_against_a_guess(run) or run.val_accuracy_key is None:
         return None
     val_loss = run.val_loss[np.isfinite(run.val_loss)]
-    _, accuracy = run.curves.series(run.val_accuracy_key)
-    accuracy = accuracy[np.isfinite(accuracy)]
-    if len(val_loss) < 5 or len(accuracy) < 5 or not stats.is_fraction(accuracy):
+    accuracy = _accuracy(run, run.val_accuracy_key)
+    if len(val_loss) < 5 or accuracy is None:
         return None
     median = float(np.median(val_loss))
     if not 0.0 < median <= np.log(_MOST_GUESSED_CLASSES):
@@ -94,10 +88,7 @@ def validation_at_a_uniform_guess(run: RunView) -> tuple[dict, str] | None:
     th = run.thresholds
     if not bool(np.all(np.abs(val_loss / chance_loss - 1.0) < th.not_learning_margin)):
         return None
-    needed = min(chance + th.not_learning_accuracy_margin, 2 * chance)
-    if float(np.max(stats.median_smooth(accuracy))) >= needed:
-        return None
-    if not 0.8 * chance <= float(np.median(accuracy)) <= 1.25 * chance:
+    if not _near_a_guess(run, accuracy, chance):
         return None
     return (
         {"curve": "val_loss", "chance_loss": chance_loss, "guessed_classes": classes},
@@ -119,21 +110,11 @@ def guessing_on_both_sides(run: RunView) -> tuple[dict, str] | None:
     ln 2 (`ea_011`). Below that band the model learned something; far above it, the loss is of a
     task with more classes than C (accuracies near 1/2 on many classes are no coin). Not when the
     names say regression, or a score shows learning."""
-    context = run.context
-    if context.loss_name is not None or context.num_classes is not None or run.reference:
+    if not _judged_against_a_guess(run) or run.accuracy_key is None or run.val_accuracy_key is None:
         return None
-    if not run.has_val or run.accuracy_key is None or run.val_accuracy_key is None or run.n < 5:
+    accuracies = [_accuracy(run, key) for key in (run.accuracy_key, run.val_accuracy_key)]
+    if any(values is None for values in accuracies):
         return None
-    if named_a_regression(run) or score_shows_learning(run):
-        return None
-    th = run.thresholds
-    accuracies = []
-    for key in (run.accuracy_key, run.val_accuracy_key):
-        _, values = run.curves.series(key)
-        values = values[np.isfinite(values)]
-        if len(values) < 5 or not stats.is_fraction(values):
-            return None
-        accuracies.append(values)
     median = float(np.median(np.concatenate(accuracies)))
     if median <= 0:
         return None
@@ -141,11 +122,9 @@ def guessing_on_both_sides(run: RunView) -> tuple[dict, str] | None:
     if classes not in _GUESSED_CLASS_COUNTS:
         return None
     chance, chance_loss = 1.0 / classes, float(np.log(classes))
-    for values in accuracies:
-        if not 0.8 * chance <= float(np.median(values)) <= 1.25 * chance:
-            return None
-        if float(np.max(stats.median_smooth(values))) >= chance + th.not_learning_accuracy_margin:
-            return None
+    if not all(_near_a_guess(run, values, chance) for values in accuracies):
+        return None
+    th = run.thresholds
     lowest = min(float(np.min(run.smooth_loss)), float(np.min(run.smooth_val_loss)))
     if (
         not (1.0 - th.not_learning_margin) * chance_loss
@@ -159,6 +138,40 @@ def guessing_on_both_sides(run: RunView) -> tuple[dict, str] | None:
         f"and neither loss got below {format_number(chance_loss)} (ln {classes}): a uniform guess over "
         f"{classes} classes on both sets (no loss or class count was declared; pass loss= and "
         "num_classes= to judge against the labels' own baseline).",
+    )
+
+
+def _judged_against_a_guess(run: RunView) -> bool:
+    """Whether a run may be judged against a uniform guess guessed from its own numbers: no loss,
+    class count or baseline declared, a validation set, at least 5 epochs, no regression named and
+    no score that shows learning."""
+    context = run.context
+    if context.loss_name is not None or context.num_classes is not None or run.reference:
+        return False
+    if not run.has_val or run.n < 5:
+        return False
+    return not named_a_regression(run) and not score_shows_learning(run)
+
+
+def _accuracy(run: RunView, key: str) -> np.ndarray | None:
+    """An accuracy's recorded values, when they are at least 5 fractions."""
+    _, values = run.curves.series(key)
+    values = values[np.isfinite(values)]
+    return values if len(values) >= 5 and stats.is_fraction(values) else None
+
+
+#: How far an accuracy's median may sit from a uniform guess's `1/C` and still be that guess's.
+_NEAR_CHANCE = (0.8, 1.25)
+
+
+def _near_a_guess(run: RunView, accuracy: np.ndarray, chance: float) -> bool:
+    """Whether an accuracy sits at a uniform guess's `chance`: its median within `_NEAR_CHANCE` of
+    it, its smoothed best under `chance` + `not_learning_accuracy_margin` (and under twice it)."""
+    low, high = _NEAR_CHANCE
+    needed = min(chance + run.thresholds.not_learning_accuracy_margin, 2 * chance)
+    return (
+        low * chance <= float(np.median(accuracy)) <= high * chance
+        and float(np.max(stats.median_smooth(accuracy))) < needed
     )
 
 
