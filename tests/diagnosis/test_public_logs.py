@@ -700,8 +700,12 @@ LATER_BATCHES = {
     # (`em_002`: its validation values had been left out).
     "heldout141": (8, 14, 11),
     "heldout142": (4, 7, 6),
+    # Batch `en` (2 tables; a third, whose first row looked typed by hand, was left out before
+    # scoring), collected last and scored once with the rules of the end of the revision: 2/2,
+    # 1/1 clear.
+    "heldout143": (2, 2, 2),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout142`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout143`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -723,9 +727,9 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (124/212 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (118/198 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(123, 143))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(124, 144))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
@@ -1070,12 +1074,13 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # are called healthy, with one more false overfitting note among them; one more read
         # overfitting (noted), one read unstable (not noted). With their revision, two more runs
         # read healthy are read at all or read right (`el_006`, `em_002`), one read still
-        # improving (noted) and one read unstable (not noted) are read at all.
-        "still_improving": (35, 113, 72, 645),
-        "overfitting": (43, 133, 77, 645),
+        # improving (noted) and one read unstable (not noted) are read at all. Then batch `en`
+        # (not revised on): one more run read healthy is called healthy, without a note.
+        "still_improving": (35, 113, 72, 646),
+        "overfitting": (43, 133, 77, 646),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (8, 44, 44, 645),
+        "unstable": (8, 44, 44, 646),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
