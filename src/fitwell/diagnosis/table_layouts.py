@@ -1,6 +1,6 @@
 """Tables whose epochs span several rows, turned back to one row per epoch.
 
-Three layouts that loggers write:
+Four layouts that loggers write:
 
 - **PyTorch Lightning's `CSVLogger`** (`metrics.csv`): each `log()` call that runs at its own
   moment writes its own row, so an epoch's training values, its validation values and a learning
@@ -12,6 +12,9 @@ Three layouts that loggers write:
   one row per epoch and set, turned to one row per epoch with `val_` (and `test_`) columns.
 - **a long table with a metric column** (`epoch,mode,metric,result` with `metric` = `loss`,
   `accuracy`, …): one row per epoch, set and metric, turned to a column per metric first.
+- **Hugging Face's `Trainer` history written as a table** (`step,eval_loss,train_loss`, no epoch
+  column): a training row and an evaluation row at each step, merged when they never fill the
+  same column.
 
 And rows that are not epochs of the run read: a logger's `start` and `summary` rows
 (`without_event_rows`); the rows of other runs in the file are `appended_runs.py`'s.
@@ -89,8 +92,8 @@ def is_number(cell: str) -> bool:
 
 
 def one_row_per_epoch(rows: Rows, header: list[str], notes: list[str]) -> tuple[Rows, list[str]]:
-    """`(rows, header)` with one row per epoch, and a note, for the two layouts above; the rows
-    and header unchanged for any other table."""
+    """`(rows, header)` with one row per epoch (per step, for a `Trainer`'s table), and a note, for
+    the layouts above; the rows and header unchanged for any other table."""
     names = [keras_name(cell) for cell in header]
     if "epoch" not in names:
         return _merged_by_step(rows, header, names, notes)
