@@ -31,6 +31,7 @@ __all__ = [
     "as_columns",
     "labelled_history",
     "listed_history",
+    "listed_numbers",
     "parsed_json",
     "printed_records",
     "quoted_history",
@@ -233,14 +234,16 @@ def listed_history(text: str) -> str | None:
     history = {}
     for line in lines:
         found = _LISTED.fullmatch(line)
-        values = _list_of_numbers(found["list"]) if found else None
+        values = listed_numbers(found["list"]) if found else None
         if values is None or found["name"] in history:
             return None  # not a named list, or a name printed twice (two histories, or one per epoch)
         history[found["name"]] = values
     return json.dumps(history) if history else None
 
 
-def _list_of_numbers(text: str) -> list[float] | None:
+def listed_numbers(text: str) -> list[float] | None:
+    """The numbers of a list written as text (`"[0.70, 0.43, nan]"`), read as a literal, never run;
+    None for text that is no list of numbers."""
     try:
         values = ast.literal_eval(text.replace("nan", "None").replace("inf", "1e999"))
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from fitwell.diagnosis.column_names import keras_name, keras_names, names_note
+from fitwell.diagnosis.jsonlog import listed_numbers
 from fitwell.diagnosis.table_layouts import (
     LIST_CELL,
     ONE_ITEM_LIST,
@@ -111,8 +112,7 @@ def _numbers_listed(cell: str) -> int:
     other cell."""
     if not LIST_CELL.fullmatch(cell.strip()):
         return 0
-    items = [item.strip() for item in cell.strip()[1:-1].split(",")]
-    return len(items) if items and all(is_number(item) for item in items) else 0
+    return len(listed_numbers(cell.strip()) or [])
 
 
 def raw_columns(rows: list[tuple[int, list[str]]], path: str, header: list[str]) -> dict[str, list] | None:
