@@ -40,33 +40,31 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: numbers that no code explains (`br_001`); a batch log of six losses without their total
 #: (`br_006`); lines written newest first (`bt_001`: read in order, its curves would run backwards);
 #: `loss: (epoch, value)` tuples (`bt_004`), the last batch's loss.
-#: Batches `bx` to `cc`: a GAN on dummy data (`bx_008`); a VAE's `Recon`, `KL` and `Phys` terms
-#: without their total (`ca_006`). Batches `cd` to `ci`: a loss column empty on every line (`ce_014`,
-#: NaN written by pandas); GANs (`cf_002`, `cf_010`, `cf_012`); a self-supervised log whose terms
-#: name no loss (`ci_013`, `tr_ssl`, `va_full`). Batches `cj` to `co`: `Epoch N: value` lines under a
-#: heading that names the loss, two runs one after the other (`cl_003`); a step log of a diffusion
-#: model's `MLoss`/`GLoss` (`cl_016`); a program that prints each name and its value on lines of their
-#: own (`cm_006`); GANs (`cn_001`, `cn_013`); cross-validation folds, each with its records
-#: (`co_005`). Batches `cp` to `cu`: a CSV whose last two rows come from other runs, one cell
-#: longer (`cq_002`, refused naming the line); a GAN's table set out with `|` (`cr_005`); ten
-#: autoencoders nested two levels down, by family and by run (`ct_008`); federated rounds saved as
-#: `[round, value]` pairs (`ct_011`). Batches `dc` to `dh`: GANs (`dc_010`, `dd_002`, `dg_006`,
-#: `dg_015`); a CSV whose second header, with other columns, heads a run of one row (`dd_010`,
-#: refused naming the line: one row under a header is as likely a summary as a run). Batch `dm`: a
-#: dict of two models' training losses under the models' names, none named a loss (`dm_013`); six
-#: runs (three seeds of two models) written into one table row by row, with `train_objective` and
-#: `val_nll` and no loss named (`dm_036`). Batch `dn`: a table of `train` and `val` rows whose
-#: validation rows hold twelve unnamed cells under a four-name header (`dn_030`, refused naming the
-#: line). Batch `do`: a table of running sums every 100 batches whose per-epoch summary rows hold
-#: two cells more than the header names (`do_021`, refused naming the line). Batch `dz`: a table
-#: of two rows whose cells hold whole curves as lists, which row is which set said nowhere
-#: (`dz_002`, refused naming the list in a cell); a CSVLogger file committed with git's merge
-#: conflict markers around two versions of the run (`dz_018`, refused naming the markers' lines).
-#: Batch `ef`: a printed log whose only numbers are `trlast = 0.34, val = 0.48`, no loss named
-#: (`ef_001`, refused saying no line names a loss). Batch `ej`: rounds of federated learning, a
-#: training and a validation loss for each of three clients and none for the model (`ej_008`,
-#: refused: no column is the loss). Batch `el`: dicts of models' names and their lists, none
-#: named a loss, as `dm_013` (`el_007`, `el_011`).
+#: Batches `bx` to `cc`: a GAN on dummy data (`bx_008`); a VAE's `Recon`, `KL` and `Phys` terms without their
+#: total (`ca_006`). Batches `cd` to `ci`: GANs (`cf_002`, `cf_010`, `cf_012`); a self-supervised log whose
+#: terms name no loss (`ci_013`, `tr_ssl`, `va_full`). Batches `cj` to `co`: `Epoch N: value` lines under a
+#: heading that names the loss, two runs one after the other (`cl_003`); a step log of a diffusion model's
+#: `MLoss`/`GLoss` (`cl_016`); a program that prints each name and its value on lines of their own (`cm_006`);
+#: GANs (`cn_001`, `cn_013`); cross-validation folds, each with its records (`co_005`). Batches `cp` to `cu`:
+#: a CSV whose last two rows come from other runs, one cell longer (`cq_002`, refused naming the line); a
+#: GAN's table set out with `|` (`cr_005`); ten autoencoders nested two levels down, by family and by run
+#: (`ct_008`); federated rounds saved as `[round, value]` pairs (`ct_011`). Batches `dc` to `dh`: GANs
+#: (`dc_010`, `dd_002`, `dg_006`, `dg_015`); a CSV whose second header, with other columns, heads a run of one
+#: row (`dd_010`, refused naming the line: one row under a header is as likely a summary as a run). Batch
+#: `dm`: a dict of two models' training losses under the models' names, none named a loss (`dm_013`); six runs
+#: (three seeds of two models) written into one table row by row, with `train_objective` and `val_nll` and no
+#: loss named (`dm_036`). Batch `dn`: a table of `train` and `val` rows whose validation rows hold twelve
+#: unnamed cells under a four-name header (`dn_030`, refused naming the line). Batch `do`: a table of running
+#: sums every 100 batches whose per-epoch summary rows hold two cells more than the header names (`do_021`,
+#: refused naming the line). Batch `dz`: a table of two rows whose cells hold whole curves as lists, which row
+#: is which set said nowhere (`dz_002`, refused naming the list in a cell); a CSVLogger file committed with
+#: git's merge conflict markers around two versions of the run (`dz_018`, refused naming the markers' lines).
+#: Batch `ef`: a printed log whose only numbers are `trlast = 0.34, val = 0.48`, no loss named (`ef_001`,
+#: refused saying no line names a loss). Batch `ej`: rounds of federated learning, a training and a validation
+#: loss for each of three clients and none for the model (`ej_008`, refused: no column is the loss). Batch
+#: `el`: dicts of models' names and their lists, none named a loss, as `dm_013` (`el_007`, `el_011`). Batch
+#: `es`: a CSVLogger file whose rows of epochs 17 to 19 run together on one line (`es_005`, refused naming the
+#: line).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
@@ -76,7 +74,9 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: the training loss as a JSON list of numbers is, and a stock forecaster's summary whose one
 #: history sits beside lists of names, `co_019`; a VAE's `train_recon` and `train_kl` without their
 #: total, `bf_010`, read as their sum; a table set out with spaces under names that hold spaces,
-#: `n_019`, read as named, though its author's names sit over the wrong columns.)
+#: `n_019`, read as named, though its author's names sit over the wrong columns; a loss column
+#: empty on every line beside accuracies frozen after the first epoch, `ce_014`, read as NaN,
+#: which pandas writes as an empty cell.)
 REFUSED = (
     "aa_016.csv",
     "ac_004.txt",
@@ -104,7 +104,6 @@ REFUSED = (
     "bv_003.json",
     "bx_008.json",
     "ca_006.txt",
-    "ce_014.csv",
     "cf_002.log",
     "cf_010.log",
     "cf_012.log",
@@ -134,6 +133,7 @@ REFUSED = (
     "ej_008.csv",
     "el_007.json",
     "el_011.json",
+    "es_005.csv",
     "f_040.csv",
     "m_010.csv",
 )

@@ -542,3 +542,52 @@ def test_a_score_logged_without_a_set_is_watched_for_progress_when_no_validation
     # gives its other metrics: the training loss is watched.
     for name in ("accuracy", "auc", "auc_1", "f1_score", "mean_io_u"):
         assert diagnose({"loss": loss, name: f1}).primary.kind == "still_improving", name
+
+
+def test_a_roc_auc_below_what_a_coin_scores_at_every_epoch_is_not_learning_whatever_the_loss_did():
+    # A published log (`eo_003`): the training loss fell 96% while the ROC AUC on 185 held-out
+    # samples stayed between 0.0 and 0.19: the model ranks them against their labels.
+    loss = [0.465 * 0.82**epoch for epoch in range(20)]
+    auc = [0.0, 0.03, 0.17, 0.19, 0.11, 0.15, 0.07, 0.06, 0.12, 0.07] * 2
+    found = diagnose({"loss": loss, "roc_auc": auc})
+    assert found.primary.kind == "not_learning"
+    assert "roc_auc stayed below what a coin scores" in found.primary.summary
+    assert "`1 - p`" in found.primary.summary
+    # Near a coin (0.45), or at 0.6, it is no evidence of learning backwards.
+    assert (
+        "not_learning"
+        not in diagnose({"loss": loss, "roc_auc": [0.45 + 0.01 * (e % 3) for e in range(20)]}).kinds
+    )
+    # Beside an accuracy of 0.999, an AUC near 0 is the metric given the other class's column
+    # (`do_011`), not a model that learned backwards.
+    accuracy = [0.975 + 0.0012 * epoch for epoch in range(20)]
+    assert "not_learning" not in diagnose({"loss": loss, "accuracy": accuracy, "auc_roc": [1e-4] * 20}).kinds
+
+
+def test_an_accuracy_held_at_one_value_after_its_first_epochs_is_predictions_that_never_change():
+    # A published log (`ep_009`): three epochs of huge losses, then 0.58 and an accuracy of
+    # 0.6667 (the majority class of a tiny set) from epoch 4 to 50.
+    rng = np.random.default_rng(3)
+    loss = [55.2, 48.0, 24.5, *(0.58 + 0.004 * rng.standard_normal(47))]
+    accuracy = [0.3333, 0.6667, 0.3333, *[0.6667] * 47]
+    found = diagnose({"loss": loss, "accuracy": accuracy})
+    assert found.primary.kind == "not_learning"
+    assert "accuracy was 0.6667 from epoch 4 on" in found.primary.summary
+    # Held over fewer than three quarters of the run, it may be a model that learned first.
+    late = [0.3 + 0.01 * epoch for epoch in range(30)] + [0.6667] * 20
+    assert "not_learning" not in diagnose({"loss": loss, "accuracy": late}).kinds
+    # At a good value, one held accuracy is a converged model on a small set.
+    assert "not_learning" not in diagnose({"loss": loss, "accuracy": [0.6, 0.8, 0.9, *[0.96] * 47]}).kinds
+
+
+def test_a_training_loss_that_fell_at_its_last_epoch_is_no_plateau():
+    # A published log (`es_004`): the median of three holds the end at 0.0045 while the last
+    # epoch fell to 0.0031, the run's lowest by far.
+    run = {
+        "loss": [0.0198, 0.0144, 0.0112, 0.009, 0.0071, 0.0053, 0.0041, 0.0048, 0.0045, 0.0031],
+        "val_loss": [0.0161, 0.0126, 0.0102, 0.0082, 0.0074, 0.0071, 0.0068, 0.0069, 0.0068, 0.0068],
+        "f1_macro": [0.1587, 0.3827, 0.4632, 0.519, 0.6116, 0.6972, 0.7472, 0.759, 0.756, 0.7675],
+    }
+    assert "plateau" not in diagnose(run).kinds
+    # Ending where it was, the same curve is flat and jittering short of a good value.
+    assert diagnose({**run, "loss": [*run["loss"][:-1], 0.0046]}).primary.kind == "plateau"

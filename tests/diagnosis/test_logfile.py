@@ -563,7 +563,7 @@ def test_training_phases_logged_side_by_side_read_the_last(tmp_path):
     curves = read_curves(path)
     assert sorted(curves.values) == ["acc", "loss", "val_loss"]
     assert curves.values["loss"].tolist() == [1.0, 0.92, 0.88]
-    assert "last of 2 training phases logged side by side ('p1_', 'p2_')" in curves.notes[0]
+    assert "last of 2 training phases (or models) logged side by side ('p1_', 'p2_')" in curves.notes[0]
     # `train_` and `val_` are one run's curves, not phases.
     assert read_curves({"train_loss": [1.0, 0.5], "val_loss": [1.1, 0.7]}).values["val_loss"].tolist() == [
         1.1,
@@ -601,6 +601,39 @@ def test_an_evaluation_run_under_a_set_word_with_its_own_validation_is_a_later_r
     assert read_curves(path).values["val_loss"].tolist() == [3.7, 1.5, 0.3, 0.2]
 
 
+def test_models_or_phases_side_by_side_in_a_table_are_read_as_a_dicts_are(tmp_path):
+    # A published table (`eq_017`): a CNN's columns to epoch 18, then a physics-informed network's
+    # to epoch 22; its loss named for what it measures (`cnn_train_mse`). The sum of every loss
+    # column, validation ones too, had been read as the loss.
+    path = tmp_path / "history.csv"
+    rows = [
+        f"{e},{100 / e:.3f},{40 / e:.3f},{90 / e:.3f},{80 / e:.3f},{10 / e:.3f},{30 - e / 2:.3f}"
+        for e in range(1, 19)
+    ]
+    rows += [f"{e},,,{90 / e:.3f},{80 / e:.3f},{10 / e:.3f},{30 - e / 2:.3f}" for e in range(19, 23)]
+    header = "epoch,cnn_train_mse,cnn_val_rmse,pinn_total_loss,pinn_data_loss,pinn_physics_loss,pinn_val_rmse"
+    path.write_text("\n".join([header, *rows]) + "\n")
+    curves = read_curves(path)
+    assert sorted(curves.values) == ["data_loss", "loss", "physics_loss", "val_rmse"]
+    assert len(curves.values["loss"]) == 22 and curves.values["loss"][-1] == pytest.approx(90 / 22, abs=1e-3)
+    assert "last of 2 training phases (or models) logged side by side ('cnn_', 'pinn_')" in " ".join(
+        curves.notes
+    )
+    # A root mean squared error is no validation loss beside a loss it is not the root of.
+    assert "val_loss" not in curves.values
+    rows = [
+        "epoch,p1_loss,p1_val_loss,p2_loss,p2_val_loss",
+        "1,1,1.1,0.5,0.6",
+        "2,0.9,1.0,0.4,0.5",
+        "3,0.8,0.9,0.3,0.45",
+    ]
+    path.write_text("\n".join(rows) + "\n")
+    assert read_curves(path).values["val_loss"].tolist() == [0.6, 0.5, 0.45]
+    # A training and a held-out set's loss under two names are one run (`dn_007`), not two phases.
+    path.write_text("epoch,training_loss,calibration_loss\n1,2.0,1.7\n2,1.6,1.5\n3,1.3,1.4\n")
+    assert read_curves(path).values["loss"].tolist() == [2.0, 1.6, 1.3]
+
+
 def test_a_second_phase_under_a_prefix_after_the_first_is_read(tmp_path):
     # A published history: `loss`, `val_loss`, … of training, then the same names under
     # `fine_tune_` for the fine-tuning that followed, and the test scores as single numbers.
@@ -635,6 +668,30 @@ def test_a_second_phase_under_a_prefix_after_the_first_is_read(tmp_path):
     assert "aux_loss" in read_curves({"loss": [1.0], "val_loss": [1.1], "aux_loss": [0.2]}).values
     partial = {"loss": [1.0], "val_loss": [1.1], "accuracy": [0.5], "ft_loss": [0.9], "ft_val_loss": [1.0]}
     assert read_curves(partial).values["loss"].tolist() == [1.0]
+
+
+def test_a_summary_below_a_table_after_a_blank_line_is_no_row(tmp_path):
+    # A published table (`eq_018`): ten epochs, a blank line, then `Best Model Information`,
+    # `Best Test Accuracy (%),64.50`, `Hidden Layers,3`, … (refused before, naming line 14).
+    path = tmp_path / "history.csv"
+    epochs = "".join(
+        f"{e},{2 - 0.1 * e:.2f},{25 + 4 * e},{2.1 - 0.1 * e:.2f},{30 + 3 * e}\n" for e in range(1, 11)
+    )
+    summary = "\nBest Model Information\nBest Test Accuracy (%),64.50\n\nModel Parameters\nHidden Layers,3\n"
+    path.write_text("Epoch,Train Loss,Train Accuracy (%),Test Loss,Test Accuracy (%)\n" + epochs + summary)
+    curves = read_curves(path)
+    assert len(curves.values["loss"]) == 10 and curves.values["val_loss"][-1] == pytest.approx(1.1)
+    assert "skipped 4 lines, from line 13, below the table: a summary after a blank line" in curves.notes[0]
+    # Without the blank line, a row of another width is refused, naming its line.
+    path.write_text(
+        "Epoch,Train Loss,Train Accuracy (%),Test Loss,Test Accuracy (%)\n" + epochs + "Hidden Layers,3\n"
+    )
+    with pytest.raises(ValueError, match="Line 12 of .* has 2 cells"):
+        read_curves(path)
+    # Nor is a row of the table's width after a blank line a summary: the table goes on.
+    path.write_text("epoch,loss\n1,0.9\n2,0.8\n\n3,0.7\nbest,0.7,2\n")
+    with pytest.raises(ValueError, match="Line 6 of .* has 3 cells"):
+        read_curves(path)
 
 
 def test_a_row_written_twice_is_one_epoch_not_a_new_run(tmp_path):
@@ -1402,6 +1459,17 @@ def test_a_long_table_with_a_set_column_is_one_row_per_epoch(tmp_path):
     assert curves.values["val_accuracy"].tolist() == [0.76, 0.80, 0.81]
     assert "one row per epoch and set (column 'split')" in curves.notes[0]
     assert "2 runs appended" in curves.notes[1]
+    # A column only the validation rows fill, already named for its set (`eo_004`), is named once.
+    path.write_text(
+        "epoch,phase,loss,acc,val_macro_f1\n"
+        + "".join(
+            f"{e},train,{1 / e:.3f},{0.5 + e / 20:.3f},\n{e},val,{1.1 / e:.3f},{0.5 + e / 25:.3f},0.{e}\n"
+            for e in range(1, 5)
+        )
+    )
+    curves = read_curves(path)
+    assert sorted(curves.values) == ["acc", "loss", "val_acc", "val_loss", "val_macro_f1"]
+    assert curves.values["val_macro_f1"].tolist() == [0.1, 0.2, 0.3, 0.4]
 
 
 def test_a_long_table_with_a_metric_column_is_one_column_per_metric(tmp_path):
@@ -3607,13 +3675,29 @@ def test_a_set_named_alone_beside_the_other_sets_loss_is_its_loss(tmp_path):
         read_curves(path)
 
 
-def test_a_loss_column_empty_on_every_line_is_refused_saying_why(tmp_path):
-    # A published log (ce_014): pandas wrote the NaN loss of every epoch as an empty cell.
+def test_a_loss_column_empty_on_every_line_beside_frozen_accuracies_is_a_nan_loss(tmp_path):
+    # Published logs (ce_014, eq_016): pandas wrote the NaN loss of every epoch as an empty cell,
+    # and the NaN outputs picked one class from the second epoch on (0.6464 and 0.5905 for 50).
     path = tmp_path / "history.csv"
-    path.write_text("accuracy,loss,val_accuracy,val_loss\n" + "0.6487,,0.5905,\n" * 6)
+    path.write_text("accuracy,loss,val_accuracy,val_loss\n0.6487,,0.5905,\n" + "0.6464,,0.5905,\n" * 5)
+    curves = read_curves(path)
+    assert np.isnan(curves.values["loss"]).all() and "val_loss" not in curves.values
+    assert "'loss' is empty on every line while every accuracy stays at one value" in curves.notes[0]
+    assert diagnose(path).primary.kind == "diverged"
+
+
+def test_a_loss_column_empty_on_every_line_is_refused_saying_why(tmp_path):
+    # Without accuracies that froze, nothing says the loss was NaN rather than never logged.
+    path = tmp_path / "history.csv"
+    path.write_text(
+        "accuracy,loss,val_accuracy,val_loss\n" + "".join(f"0.{60 + i},,0.5905,\n" for i in range(6))
+    )
     with pytest.raises(ValueError, match="'loss' of .* is empty on every line") as error:
         read_curves(path)
     assert "NaN from the first epoch" in str(error.value)
+    path.write_text("epoch,loss,lr\n" + "".join(f"{i},,0.001\n" for i in range(6)))  # no accuracy at all
+    with pytest.raises(ValueError, match="'loss' of .* is empty on every line"):
+        read_curves(path)
 
 
 def test_a_json_list_of_numbers_is_the_training_loss(tmp_path):

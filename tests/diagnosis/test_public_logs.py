@@ -704,8 +704,24 @@ LATER_BATCHES = {
     # scoring), collected last and scored once with the rules of the end of the revision: 2/2,
     # 1/1 clear.
     "heldout143": (2, 2, 2),
+    # Batches `eo` to `et` (61: tables under `results/`, `result/`, `checkpoints/`, `outputs/`,
+    # Keras histories, printed logs), scored once with the rules of the end of the last revision:
+    # eo 7/10, ep 6/10, eq 8/21, es 3/5, et 9/15, 33/61, 15 of the 17 clear. Then revised on: a ROC
+    # AUC below what a coin scores at every epoch is not learning (`eo_003`, labels or scores
+    # swapped); an accuracy held at one value after the first epochs, over most of a run at a poor
+    # level, is predictions that never change (`ep_009`, `eo_008`); a training loss whose last
+    # epoch fell clearly below every other is no plateau (`es_004`); a table's models side by side
+    # are read as a dict's phases are (`eq_017`, refused before); a loss column empty beside
+    # accuracies frozen is a NaN loss (`eq_016`, refused before; so is `ce_014`); a summary below a
+    # table after a blank line is no row (`eq_018`, refused before); `es_005`, two epochs' rows run
+    # together on one line, stays refused.
+    "heldout144": (9, 10, 10),
+    "heldout145": (7, 10, 8),
+    "heldout146": (10, 21, 18),
+    "heldout147": (4, 5, 4),
+    "heldout148": (9, 15, 13),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout143`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout148`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -727,9 +743,9 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (118/198 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (107/182 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(124, 144))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(129, 149))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
@@ -1075,12 +1091,16 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # overfitting (noted), one read unstable (not noted). With their revision, two more runs
         # read healthy are read at all or read right (`el_006`, `em_002`), one read still
         # improving (noted) and one read unstable (not noted) are read at all. Then batch `en`
-        # (not revised on): one more run read healthy is called healthy, without a note.
-        "still_improving": (35, 113, 72, 646),
-        "overfitting": (43, 133, 77, 646),
+        # (not revised on): one more run read healthy is called healthy, without a note. Then
+        # batches `eo` to `et` with their revision (see "heldout144"): sixteen more runs read
+        # healthy are called healthy, with one more false still-improving note and two more false
+        # overfitting notes among them; four more read still improving (one noted) and eight read
+        # overfitting (none noted).
+        "still_improving": (36, 117, 73, 662),
+        "overfitting": (43, 141, 79, 662),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (8, 44, 44, 646),
+        "unstable": (8, 44, 44, 662),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

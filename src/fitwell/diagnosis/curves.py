@@ -25,7 +25,7 @@ from fitwell.diagnosis.loss_parts import with_summed_parts
 from fitwell.diagnosis.metric_names import is_accuracy, metric_direction
 from fitwell.diagnosis.step_logs import frame_records
 from fitwell.diagnosis.table_layouts import columns_one_row_per_epoch
-from fitwell.diagnosis.training_phases import keras_named
+from fitwell.diagnosis.training_phases import has_phases_side_by_side, keras_named
 
 __all__ = ["Curves", "read_curves"]
 
@@ -179,6 +179,10 @@ def _read_path(path: str, columns: Sequence[str] | None) -> Curves:
         log = read_scalar_export(path)
     else:
         log = read_log_file(path)
+    if not log.is_json and has_phases_side_by_side([str(name) for name in log.columns]):
+        log.columns, note = keras_named(log.columns)  # the last phase (or model), as a dict's
+        if note:
+            log.notes.append(note)
     log.columns, note = with_summed_parts(log.columns)
     if note:
         log.notes.append(note)

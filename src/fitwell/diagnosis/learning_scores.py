@@ -18,6 +18,7 @@ __all__ = [
     "every_output_wrong",
     "improved",
     "never_a_positive",
+    "ranks_against_the_labels",
     "ranks_like_a_coin",
     "score_shows_learning",
 ]
@@ -147,6 +148,40 @@ def ranks_like_a_coin(run: RunView, needed: int) -> tuple[dict, str] | None:
                 f"({format_epoch(run.epoch_of(int(positions[top])))}), smoothed {format_number(best)}, under "
                 f"{format_number(needed_best)}: the model ranks the validation samples hardly "
                 "better than a coin.",
+            )
+    return None
+
+
+def ranks_against_the_labels(run: RunView, needed: int = 4) -> tuple[dict, str] | None:
+    """`(evidence, summary)` when a validation ROC AUC (the one logged without validation), over at
+    least `needed` epochs, stayed, smoothed, `not_learning_accuracy_margin` below 0.5 at its best:
+    the model ranks the negatives above the positives more often than a coin would, whatever the
+    loss did (`eo_003`: 0.0 to 0.19 for 20 epochs while the training loss fell 96%). A model that
+    learned nothing ranks near 0.5; one that learned the task backwards points at labels or
+    scores swapped between training and scoring (the positive class's column, `1 - p`). Not beside
+    an accuracy at a good value (`good_accuracy`): next to 0.999 right, an AUC of 0.0001 is the
+    metric given the other class's column, not a model that learned backwards (`do_011`)."""
+    th = run.thresholds
+    accuracies = (run.end_of(key) for key in (run.val_accuracy_key, run.accuracy_key) if key)
+    if any(level is not None and level >= th.good_accuracy for level in accuracies):
+        return None
+    margin = th.not_learning_accuracy_margin
+    for name in sorted(run.curves.values, key=lambda name: not name.startswith("val_")):
+        if not is_roc_auc(name) or (run.has_val and not name.startswith("val_")):
+            continue
+        positions, values = run.curves.series(name)
+        if len(values) < needed or not stats.is_fraction(values) or bool(np.all(values == 0.0)):
+            continue  # too few epochs, not a score between 0 and 1, or a set of one class
+        best = float(np.max(stats.median_smooth(values)))
+        if best < 0.5 - margin:
+            top = int(np.argmax(values))
+            return (
+                {"metric": name, "best": best},
+                f"{name} stayed below what a coin scores at every epoch: at best "
+                f"{format_number(float(values[top]))} ({format_epoch(run.epoch_of(int(positions[top])))}), "
+                f"smoothed {format_number(best)}, under {format_number(0.5 - margin)}. The model ranks the "
+                "samples against their labels: labels or scores are swapped between training and scoring "
+                "(the other class's probability, `1 - p`).",
             )
     return None
 

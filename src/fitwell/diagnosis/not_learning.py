@@ -22,12 +22,13 @@ from fitwell.diagnosis.learning_scores import (
     every_output_wrong,
     improved,
     never_a_positive,
+    ranks_against_the_labels,
     ranks_like_a_coin,
     score_shows_learning,
 )
 from fitwell.diagnosis.metric_names import metric_direction
 from fitwell.diagnosis.progress import is_crawl
-from fitwell.diagnosis.run import RunView, format_number
+from fitwell.diagnosis.run import RunView, format_epoch, format_number
 
 __all__ = ["check_not_learning"]
 
@@ -41,7 +42,9 @@ def check_not_learning(run: RunView) -> Finding | None:
     if _both_zero(run):
         return None  # neither loss measures anything: `suspicious_validation` says so
     stuck, evidence, seen = _never_left_the_start(run)
-    chance_corrected = chance_corrected_at_zero(run) or every_output_wrong(run)
+    chance_corrected = (
+        chance_corrected_at_zero(run) or every_output_wrong(run) or ranks_against_the_labels(run)
+    )
     if is_crawl(run) and not (stuck and reference and _fell_under(run, th.crawl_min_total_drop)):
         # Slow but steady progress is lr_too_low; not a line at the chance level that fell less than
         # 1% in the whole run (0.6938 → 0.6888 in 50 epochs, ln 2 = 0.693), nor a loss that falls
@@ -183,7 +186,9 @@ def _at_most(drop: float) -> str:
 def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
     """`(evidence, summary)` when the predictions never changed, whatever the loss did: the
     validation accuracy (the training accuracy without validation) took one and the same value
-    at every epoch (at least 4, below perfect) while the training accuracy never got
+    at every epoch (at least 4, below perfect; or, at a level not known to be good, at every epoch
+    after its first few, at least `not_learning_frozen_epochs` and three quarters of the run:
+    `ep_009`, 0.6667 from epoch 4 to 50 on a tiny set) while the training accuracy never got
     `not_learning_accuracy_margin` above that value (one class predicted throughout; a model that
     fits its training data and not the validation data is overfitting instead; nor while an AUC
     shows the model ranks the classes apart: 189 of 190 right at every epoch at an AUC of 1 is a
@@ -208,8 +213,17 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
             return None
     key = run.val_accuracy_key if run.has_val else run.accuracy_key
     if key is not None:
-        _, values = run.curves.series(key)
+        positions, values = run.curves.series(key)
         _, training = run.curves.series(run.accuracy_key)
+        since = _held_since(values)
+        if (
+            since
+            and run.level_is_poor
+            and len(values) - since >= max(th.not_learning_frozen_epochs, 3 * len(values) // 4)
+        ):
+            values = values[since:]  # at one value after its first epochs, over most of the run
+        else:
+            since = 0
         # An accuracy of exactly 0 throughout is a metric that does not fit the task (accuracy on
         # regression targets), not a frozen prediction; unless the training accuracy, beside it,
         # counts right answers and the validation loss never fell `not_learning_margin` below its
@@ -231,19 +245,28 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
         caught_up = float(np.max(training)) - float(values[0]) < th.not_learning_accuracy_margin
         if constant and caught_up and not score_shows_learning(run, validation_only=run.has_val):
             value = format_number(float(values[0]))
+            held = (
+                f"from {format_epoch(run.epoch_of(int(positions[since])))} on" if since else "at every epoch"
+            )
             if float(values[0]) == 0.0:
                 seen = (
-                    f"{key} was 0 at every epoch while {run.accuracy_key} reached "
+                    f"{key} was 0 {held} while {run.accuracy_key} reached "
                     f"{format_number(float(np.max(training)))}: not one validation sample was right (what "
                     "the model learned does not carry over, or the validation labels do not match)."
                 )
             else:
                 seen = (
-                    f"{key} was {value} at every epoch: the predictions never changed class (one class, "
-                    "or the same answers, predicted throughout)."
+                    f"{key} was {value} {held}: the predictions never changed class (one class, or the "
+                    "same answers, predicted throughout)."
                 )
             return {"metric": key, "constant_value": float(values[0])}, seen
     return ranks_like_a_coin(run, needed)
+
+
+def _held_since(values: np.ndarray) -> int:
+    """The position from which every value equals the last (0: one value throughout)."""
+    changed = np.flatnonzero(np.abs(values - values[-1]) > 1e-6)
+    return int(changed[-1]) + 1 if len(changed) else 0
 
 
 def _every_accuracy_frozen(run: RunView) -> bool:

@@ -171,13 +171,20 @@ def _pivoted(
             groups[-1][2][prefix] = cells
         else:  # a new epoch, or the same set again: a run starting over
             groups.append((number, cells[epoch], {prefix: cells}))
-    new_header = [header[epoch]] + [prefix + header[index] for prefix in prefixes for index in data]
+    # A column only one set fills (`val_macro_f1`, empty on the training rows) is that set's alone:
+    # named once, without the set's prefix again (`val_val_macro_f1`).
+    kept = [
+        (prefix, index)
+        for prefix in prefixes
+        for index in data
+        if any(prefix in by_set and by_set[prefix][index].strip() for _, _, by_set in groups)
+    ]
+    new_header = [header[epoch]] + [
+        header[index] if prefix and header[index].lower().startswith(prefix) else prefix + header[index]
+        for prefix, index in kept
+    ]
     new_rows = [
-        (
-            number,
-            [value]
-            + [by_set[prefix][index] if prefix in by_set else "" for prefix in prefixes for index in data],
-        )
+        (number, [value] + [by_set[prefix][index] if prefix in by_set else "" for prefix, index in kept])
         for number, value, by_set in groups
     ]
     notes.append(

@@ -37,6 +37,7 @@ def table_rows(
         for number, line in enumerate(lines[header_index + 1 :], start=header_index + 2)
         if line.strip()
     ]
+    body = _without_summary_below(lines, body, header, notes)
     comments = [number for number, cells in body if cells and cells[0].startswith("#")]
     if comments:  # notes a script wrote beside its table (`# best_epoch=12`), as pandas' comment="#"
         body = [(number, cells) for number, cells in body if not (cells and cells[0].startswith("#"))]
@@ -76,6 +77,28 @@ def table_rows(
     if not rows:
         raise ValueError(f"{path!r} has a header but no rows. Train for at least one epoch.")
     return rows, starts
+
+
+def _without_summary_below(
+    lines: list[str], body: list[tuple[int, list[str]]], header: list[str], notes: list[str]
+) -> list[tuple[int, list[str]]]:
+    """The rows above a summary that a script wrote below its table after a blank line (`Best Model
+    Information`, `Hidden Layers,3`, …: `eq_018`), with a note: from the first blank line after
+    two rows of the header's width, when no line below it has that width (a run appended under a
+    header of its own has); the rows as they are otherwise."""
+    width = [number for number, cells in body if len(cells) == len(header)]
+    if len(width) < 2:
+        return body
+    blank = next(
+        (number for number in range(width[1] + 1, len(lines) + 1) if not lines[number - 1].strip()), None
+    )
+    if blank is None or any(number > blank for number in width):
+        return body
+    below = [number for number, cells in body if number > blank]
+    if not any(len(cells) > 1 for number, cells in body if number > blank):
+        return body  # no line below, or lines of text alone: printed text (below), quoted in its note
+    notes.append(f"skipped {_lines_text(below)} below the table: a summary after a blank line, not epochs.")
+    return [(number, cells) for number, cells in body if number < blank]
 
 
 def _without_empty_extra_cell(

@@ -8,6 +8,7 @@ import re
 
 from fitwell.diagnosis.column_names import keras_name, keras_names, names_note
 from fitwell.diagnosis.jsonlog import listed_numbers
+from fitwell.diagnosis.metric_names import is_accuracy
 from fitwell.diagnosis.table_layouts import (
     LIST_CELL,
     ONE_ITEM_LIST,
@@ -37,6 +38,15 @@ def table_values(
             rows[0],
         )  # the first line whose cell is no number (a list of several among lists of one)
         if all(len(row) <= at or not row[at].strip() for _, row in rows):
+            if _predictions_frozen(rows, names, numeric):
+                notes.append(
+                    f"column {column!r} is empty on every line while every accuracy stays at one value "
+                    "after the first epoch: "
+                    "read as NaN (pandas' to_csv() writes NaN as an empty cell; NaN weights predict one "
+                    "class throughout)."
+                )
+                rows = [(number, [*cells[:at], "nan", *cells[at + 1 :]]) for number, cells in rows]
+                return table_values(rows, path, header, notes)
             raise ValueError(
                 f"Column {column!r} of {path!r} is empty on every line: the file holds no loss to judge. "
                 "pandas' to_csv() writes NaN as an empty cell, so a loss that was NaN from the first epoch "
@@ -153,6 +163,22 @@ def _per_epoch_lists_named(
             f"its list by epoch, {sibling!r}, read as {name!r}."
         )
     return header
+
+
+def _predictions_frozen(
+    rows: list[tuple[int, list[str]]], names: list[str], numeric: list[tuple[int, str]]
+) -> bool:
+    """Whether the table logs an accuracy (one at least) and every accuracy holds one and the same
+    value on every row after the first, three at least: what a model whose loss went NaN scores
+    (its NaN outputs pick one class), beside a loss column left empty (`eq_016`: 0.6464 and 0.5905
+    for 50 epochs; `ce_014`: the same after a first epoch at 0.6487, averaged over its batches
+    before the NaN)."""
+    accuracies = [index for index, _ in numeric if is_accuracy(names[index])]
+    return (
+        len(rows) >= 4
+        and bool(accuracies)
+        and all(len({cells[index] for _, cells in rows[1:]}) == 1 for index in accuracies)
+    )
 
 
 def _numeric_columns(rows: list[tuple[int, list[str]]], header: list[str]) -> list[tuple[int, str]]:

@@ -15,6 +15,7 @@ from fitwell.diagnosis.column_names import (
     SET_NAMES,
     SET_WORDS,
     TRAIN_PREFIXES,
+    is_loss_measure,
     keras_name,
     keras_names,
     name_words,
@@ -23,7 +24,7 @@ from fitwell.diagnosis.column_names import (
 )
 from fitwell.diagnosis.vae_terms import elbo_terms
 
-__all__ = ["keras_named"]
+__all__ = ["has_phases_side_by_side", "keras_named"]
 
 
 def keras_named(columns: dict) -> tuple[dict[str, object], str | None]:
@@ -38,7 +39,7 @@ def keras_named(columns: dict) -> tuple[dict[str, object], str | None]:
         >>> named
         {'loss': [0.9], 'val_loss': [1.0]}
         >>> print(note)
-        read the last of 2 training phases logged side by side ('p1_', 'p2_'): the columns of 'p2_', ...
+        read the last of 2 training phases (or models) logged side by side ('p1_', 'p2_'): the columns ...
     """
     names = [str(key) for key in columns]
     # `loss`, `val_loss`, … then `fine_tune_loss`, `fine_tune_val_loss`, … (a list of class names
@@ -73,9 +74,16 @@ def keras_named(columns: dict) -> tuple[dict[str, object], str | None]:
         return named, names_note(renames)
     listed = ", ".join(repr(phase) for phase in phases)
     return named, (
-        f"read the last of {len(phases)} training phases logged side by side ({listed}): the columns "
-        f"of {phases[-1]!r}, without the prefix."
+        f"read the last of {len(phases)} training phases (or models) logged side by side ({listed}): "
+        f"the columns of {phases[-1]!r}, without the prefix."
     )
+
+
+def has_phases_side_by_side(names: list[str]) -> bool:
+    """Whether every column but the epoch belongs to one of several training phases (or models)
+    logged side by side, each with its loss (`p1_loss`, …, `p2_loss`, …; `cnn_train_mse`, …,
+    `pinn_total_loss`, …): a table's columns, named by its reader, are then read as a dict's are."""
+    return not sets_spelled_out(names) and bool(_phases(names))
 
 
 def _phases(names: list[str]) -> list[str]:
@@ -95,7 +103,10 @@ def _phases_at(names: list[str], depth: int) -> list[str]:
         if len(words) <= depth:
             return []
         prefix, rest = "_".join(words[:depth]) + "_", "_".join(words[depth:])
-        has_loss[prefix] = has_loss.get(prefix, False) or keras_name(rest) == "loss"
+        # A phase's loss named for what it measures (`cnn_train_mse` beside `pinn_total_loss`).
+        has_loss[prefix] = (
+            has_loss.get(prefix, False) or keras_name(rest) == "loss" or is_loss_measure(keras_name(rest))
+        )
     if len(has_loss) < 2 or _one_run_by_set(list(has_loss)) or is_adversarial(has_loss):
         return []
     if elbo_terms(keras_name(name) for name in names):
