@@ -846,6 +846,23 @@ def test_printed_name_value_fields_without_a_colon_are_read(tmp_path):
     assert curves.values["lr"].tolist() == [5e-05] * 6
 
 
+def test_a_percentage_after_a_name_set_out_with_spaces_is_read(tmp_path):
+    # A published log (`ev_001`): each segment's set named once, its accuracy in percent after a
+    # space; only the losses had been read.
+    path = tmp_path / "training_log.txt"
+    path.write_text(
+        "".join(
+            f"Epoch {e:3d} | Train Loss {1 / e:.4f} Acc {50 + 5 * e:.2f}% "
+            f"| Val Loss {1.2 / e:.4f} Acc {45 + 4 * e:.2f}% | 50s\n"
+            for e in range(1, 7)
+        )
+    )
+    curves = read_curves(path)
+    assert sorted(curves.values) == ["acc", "loss", "val_acc", "val_loss"]
+    assert curves.values["val_acc"].tolist() == pytest.approx([(45 + 4 * e) / 100 for e in range(1, 7)])
+    assert "read 'acc' as a percentage (it reaches 80): divided by 100." in curves.notes
+
+
 def test_a_sets_word_before_a_spaced_name_and_a_printed_dict_are_read(tmp_path):
     # `train loss 0.77 val loss 0.56` names two losses; the second was read as the training loss.
     path = tmp_path / "log.txt"

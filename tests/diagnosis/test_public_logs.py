@@ -720,8 +720,16 @@ LATER_BATCHES = {
     "heldout146": (10, 21, 18),
     "heldout147": (4, 5, 4),
     "heldout148": (9, 15, 13),
+    # Batches `eu` to `ew` (18: Keras and PyTorch histories as JSON under `models/`, `artifacts/`
+    # and `logs/`, printed logs under `models/`), collected after `eo` to `et` and scored once
+    # with the rules after that revision: eu 5/10, ev 1/4, ew 2/4, 8/18, 4 of the 5 clear. Then
+    # revised on: a percentage after a name set out with spaces (`Train Loss 1.41 Acc 20.31% |
+    # Val Loss 2.19 Acc 3.34%`, `ev_001`) is read; no first label moved.
+    "heldout149": (5, 10, 8),
+    "heldout150": (1, 4, 3),
+    "heldout151": (2, 4, 4),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout148`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout151`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -743,9 +751,9 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (107/182 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (94/163 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(129, 149))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(132, 152))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
@@ -1095,12 +1103,13 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # batches `eo` to `et` with their revision (see "heldout144"): sixteen more runs read
         # healthy are called healthy, with one more false still-improving note and two more false
         # overfitting notes among them; four more read still improving (one noted) and eight read
-        # overfitting (none noted).
-        "still_improving": (36, 117, 73, 662),
-        "overfitting": (43, 141, 79, 662),
+        # overfitting (none noted). Then batches `eu` to `ew` (see "heldout149"): three more runs
+        # read healthy are called healthy, without a note; five more read overfitting (two noted).
+        "still_improving": (36, 117, 73, 665),
+        "overfitting": (45, 146, 79, 665),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (8, 44, 44, 662),
+        "unstable": (8, 44, 44, 665),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -68,11 +68,11 @@ _FIELD = re.compile(
     re.IGNORECASE,
 )
 #: `name number` tokens of a line set out with spaces only (`epoch 1  train_loss 0.18  val_loss 0.19`),
-#: a set's word before the name too (`train loss 0.77 val loss 0.56`).
+#: a set's word before the name too (`train loss 0.77 val loss 0.56`), a percentage too (`Acc 20.31%`).
 _SPACED = re.compile(
     r"(?<!\S)(?P<name>(?:(?:train|training|val|valid|validation|dev|eval|evaluation|test)\s+)?"
     r"[A-Za-z][A-Za-z0-9_@.]*)"
-    rf"\s+(?P<value>{_NUMBER})(?=\s|$)",
+    rf"\s+(?P<value>{_NUMBER})%?(?=\s|$)",
     re.IGNORECASE,
 )
 _VALIDATION = re.compile(r"\b(?:val|valid|validation)\b", re.IGNORECASE)

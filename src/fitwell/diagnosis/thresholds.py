@@ -271,8 +271,12 @@ class Thresholds:
             reference: a model near a uniform guess on its own data makes no confident mistakes).
         not_learning_accuracy_margin: See `not_learning_margin`. Also: `not_learning` when the
             validation accuracy (training accuracy without validation) is one and the same value
-            at every epoch (at least 4) while the training accuracy never got this much above
-            it: the predictions never changed class...
+            at every epoch (at least 4; at a level not known to be good, at every epoch after
+            the first few, over at least `not_learning_frozen_epochs` and three quarters of the
+            run) while the training accuracy never got this much above it: the predictions never
+            changed class; and when a ROC AUC stays, smoothed, this much below 0.5 at every epoch
+            (at least 4) beside no accuracy at a good value: the model ranks the samples against
+            their labels...
         not_learning_auc_margin: ...or when an AUC stays within this of 0.5 at every epoch;
             either over at least 4 epochs, or `not_learning_frozen_epochs` when the training loss
             fell `not_learning_frozen_drop` below its first value (learning the class frequencies
@@ -335,7 +339,9 @@ class Thresholds:
             than this fraction over the end window. Flat and far from a good value is
             `plateau` when the training loss still jitters from epoch to epoch (the rate
             keeps it from settling) and `underfitting` when it is smooth (converged: a
-            high-bias model), or when the rate was already lowered without effect.
+            high-bias model), or when the rate was already lowered without effect. Not flat when
+            the raw last epoch is the lowest by more than this fraction below every epoch before
+            (the smoothing holds the end at the epoch before).
         flat_per_10_epochs: A long end window is flat too when the smoothed training loss
             fell less than this fraction per 10 epochs over it (a 125-epoch window that fell
             5% is converged for all it matters).
