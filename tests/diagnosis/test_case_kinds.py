@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fitwell.diagnosis import diagnose
+from fitwell.diagnosis import diagnose, stats
 
 from . import synthetic
 
@@ -562,6 +562,19 @@ def test_a_roc_auc_below_what_a_coin_scores_at_every_epoch_is_not_learning_whate
     # (`do_011`), not a model that learned backwards.
     accuracy = [0.975 + 0.0012 * epoch for epoch in range(20)]
     assert "not_learning" not in diagnose({"loss": loss, "accuracy": accuracy, "auc_roc": [1e-4] * 20}).kinds
+    # Keras names an `AUC(curve="PR")` `auc_1` beside a ROC `auc`: a low precision-recall AUC on
+    # rare positives beside a ROC AUC that learned, or one rising from 0.09 to 0.33, is no ranking
+    # against the labels.
+    pr = [0.09 + 0.012 * epoch for epoch in range(20)]
+    roc = [0.74 + 0.009 * epoch for epoch in range(20)]
+    val_loss = [0.6 * 0.9**epoch for epoch in range(20)]
+    assert (
+        "not_learning"
+        not in diagnose({"loss": loss, "val_loss": val_loss, "val_auc": roc, "val_auc_1": pr}).kinds
+    )
+    assert "not_learning" not in diagnose({"loss": loss, "val_loss": val_loss, "val_auc": pr}).kinds
+    advice = found.primary.advice
+    assert "`1 - p`" in advice and "label frequencies" not in advice
 
 
 def test_an_accuracy_held_at_one_value_after_its_first_epochs_is_predictions_that_never_change():
@@ -576,6 +589,16 @@ def test_an_accuracy_held_at_one_value_after_its_first_epochs_is_predictions_tha
     # Held over fewer than three quarters of the run, it may be a model that learned first.
     late = [0.3 + 0.01 * epoch for epoch in range(30)] + [0.6667] * 20
     assert "not_learning" not in diagnose({"loss": loss, "accuracy": late}).kinds
+    # An accuracy that rose for epochs, then held while the loss went on falling, is a model still
+    # learning on a set too small to show it (20 images: steps of 0.05).
+    n = 40
+    run = {
+        "loss": np.linspace(0.69, 0.26, n).tolist(),
+        "accuracy": np.linspace(0.5, 0.84, n).tolist(),
+        "val_loss": np.linspace(0.7, 0.45, n).tolist(),
+        "val_accuracy": [0.55, 0.65, 0.70, 0.75, *[0.8] * (n - 4)],
+    }
+    assert "not_learning" not in diagnose(run).kinds
     # At a good value, one held accuracy is a converged model on a small set.
     assert "not_learning" not in diagnose({"loss": loss, "accuracy": [0.6, 0.8, 0.9, *[0.96] * 47]}).kinds
 
@@ -591,3 +614,6 @@ def test_a_training_loss_that_fell_at_its_last_epoch_is_no_plateau():
     assert "plateau" not in diagnose(run).kinds
     # Ending where it was, the same curve is flat and jittering short of a good value.
     assert diagnose({**run, "loss": [*run["loss"][:-1], 0.0046]}).primary.kind == "plateau"
+    # Below zero, a last epoch above the lowest is no fall (-2.963 after -3.0 is higher).
+    assert not stats.new_low_at_the_end(np.array([-2.0, -2.9, -3.0, -2.963]), 0.025)
+    assert stats.new_low_at_the_end(np.array([-2.0, -2.9, -3.0, -3.2]), 0.025)

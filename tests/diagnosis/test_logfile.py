@@ -603,8 +603,8 @@ def test_an_evaluation_run_under_a_set_word_with_its_own_validation_is_a_later_r
 
 def test_models_or_phases_side_by_side_in_a_table_are_read_as_a_dicts_are(tmp_path):
     # A published table (`eq_017`): a CNN's columns to epoch 18, then a physics-informed network's
-    # to epoch 22; its loss named for what it measures (`cnn_train_mse`). The sum of every loss
-    # column, validation ones too, had been read as the loss.
+    # to epoch 22; its loss named for what it measures (`cnn_train_mse`); refused before, as no
+    # column is named the loss. (A dict of these lists was read so already.)
     path = tmp_path / "history.csv"
     rows = [
         f"{e},{100 / e:.3f},{40 / e:.3f},{90 / e:.3f},{80 / e:.3f},{10 / e:.3f},{30 - e / 2:.3f}"
@@ -632,6 +632,16 @@ def test_models_or_phases_side_by_side_in_a_table_are_read_as_a_dicts_are(tmp_pa
     # A training and a held-out set's loss under two names are one run (`dn_007`), not two phases.
     path.write_text("epoch,training_loss,calibration_loss\n1,2.0,1.7\n2,1.6,1.5\n3,1.3,1.4\n")
     assert read_curves(path).values["loss"].tolist() == [2.0, 1.6, 1.3]
+    # Prefixes of one column each are the parts of one loss, summed as before, not phases.
+    path.write_text("epoch,data_loss,physics_loss,bc_loss\n1,1.0,0.5,0.2\n2,0.8,0.4,0.1\n3,0.6,0.3,0.1\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([1.7, 1.3, 1.0])
+    assert "read the sum of 'data_loss', 'physics_loss' and 'bc_loss' as 'loss'" in " ".join(curves.notes)
+    # Nor is a held-out set's prefix a phase (`test_total_loss` beside `total_loss`).
+    path.write_text(
+        "epoch,bbox_loss,total_loss,test_bbox_loss,test_total_loss\n1,1,2,1.1,2.1\n2,0.8,1.6,0.9,1.8\n"
+    )
+    assert read_curves(path).values["loss"].tolist() == [2, 1.6]
 
 
 def test_a_second_phase_under_a_prefix_after_the_first_is_read(tmp_path):
@@ -691,6 +701,13 @@ def test_a_summary_below_a_table_after_a_blank_line_is_no_row(tmp_path):
     # Nor is a row of the table's width after a blank line a summary: the table goes on.
     path.write_text("epoch,loss\n1,0.9\n2,0.8\n\n3,0.7\nbest,0.7,2\n")
     with pytest.raises(ValueError, match="Line 6 of .* has 3 cells"):
+        read_curves(path)
+    # Rows with a trailing separator are the table's too, and rows of numbers alone below a blank
+    # line are a torn table, refused naming the line.
+    path.write_text("epoch,loss\n1,0.9\n2,0.8\n\n" + "".join(f"{e},{1 / e:.2f},\n" for e in range(3, 7)))
+    assert len(read_curves(path).values["loss"]) == 6
+    path.write_text("epoch,loss\n1,0.9\n2,0.8\n\n3,0.7,0.1\n4,0.6,0.1\n")
+    with pytest.raises(ValueError, match="Line 5 of .* has 3 cells"):
         read_curves(path)
 
 
@@ -1487,6 +1504,14 @@ def test_a_long_table_with_a_set_column_is_one_row_per_epoch(tmp_path):
     curves = read_curves(path)
     assert sorted(curves.values) == ["acc", "loss", "val_acc", "val_loss", "val_macro_f1"]
     assert curves.values["val_macro_f1"].tolist() == [0.1, 0.2, 0.3, 0.4]
+    # Filled by both sets, it is each set's: two columns, not one name twice.
+    path.write_text(
+        "epoch,phase,loss,val_f1\n"
+        + "".join(f"{e},train,{1 / e:.3f},0.{e}\n{e},val,{1.1 / e:.3f},0.{e + 1}\n" for e in range(1, 5))
+    )
+    curves = read_curves(path)
+    assert curves.values["val_f1"].tolist() == [0.1, 0.2, 0.3, 0.4]
+    assert curves.values["val_val_f1"].tolist() == [0.2, 0.3, 0.4, 0.5]
 
 
 def test_a_long_table_with_a_metric_column_is_one_column_per_metric(tmp_path):
@@ -1589,6 +1614,60 @@ def test_json_lines_one_record_per_epoch_are_read(tmp_path):
     path.write_text(json.dumps(records[0]) + "\n[1, 2]\n")  # not a record on every line
     with pytest.raises(ValueError, match="looks like JSON but cannot be read"):
         read_curves(path)
+
+
+def test_json_objects_written_one_after_another_over_several_lines_are_records(tmp_path):
+    # A published log (`ey_004`): `json.dump(record, f, indent=4)` once per epoch; read as a printed
+    # log, only its training loss had been found.
+    path = tmp_path / "training_log.json"
+    records = [
+        {
+            "Train at": "03/02/2024",
+            "epoch": e,
+            "train_loss": 0.6 / e,
+            "val_loss": 0.7 / e,
+            "val_acc": 0.5 + e / 20,
+        }
+        for e in range(1, 5)
+    ]
+    path.write_text("\n".join(json.dumps(record, indent=4) for record in records))
+    curves = read_curves(path)
+    assert sorted(curves.values) == ["loss", "val_acc", "val_loss"]
+    assert curves.values["val_loss"].tolist() == [0.7 / e for e in range(1, 5)]
+    assert curves.notes[0] == "read as JSON Lines: 4 records, written one after another over several lines."
+    # Objects and lists in turn are no records.
+    path.write_text(json.dumps(records[0], indent=2) + "\n[1, 2]\n")
+    with pytest.raises(ValueError, match="looks like JSON but cannot be read"):
+        read_curves(path)
+
+
+def test_lists_named_for_their_unit_per_epoch_are_read_under_keras_names():
+    # A published file (`ey_006`): `loss_per_epoch` was read as the loss, `accuracy_per_epoch` not as
+    # the accuracy; `time per epoch` is bookkeeping.
+    run = {
+        "loss_per_epoch": [0.44, 0.26, 0.12],
+        "accuracy_per_epoch": [0.8, 0.9, 0.93],
+        "time_per_epoch": [9, 8, 9],
+    }
+    assert sorted(read_curves(run).values) == ["accuracy", "loss"]
+
+
+def test_a_keras_history_beside_a_list_of_the_models_layers_is_read(tmp_path):
+    # A published file (`ez_004`): `history.history` with the model's `architecture`, one record per
+    # layer; the 15 layers had been read as the epochs, and the file refused.
+    history = {
+        "loss": [0.087, 0.027, 0.018, 0.015],
+        "val_loss": [0.025, 0.016, 0.013, 0.012],
+        "architecture": [{"name": f"dense_{i}", "type": "Dense", "params": 100 * i} for i in range(6)],
+        "best_epoch": 2,
+    }
+    path = tmp_path / "training_history.json"
+    path.write_text(json.dumps(history))
+    assert sorted(read_curves(path).values) == ["loss", "val_loss"]
+    # Records as many as the epochs beside the history are curves (a score per class, each epoch).
+    per_class = {**history, "per_class": [{"cat": 0.5 + e / 10, "dog": 0.6 + e / 10} for e in range(4)]}
+    path.write_text(json.dumps(per_class))
+    assert {"per_class_cat", "per_class_dog"} <= set(read_curves(path).values)
 
 
 def test_a_history_saved_as_one_json_string_is_read_inside_the_string(tmp_path):
@@ -3715,6 +3794,11 @@ def test_a_loss_column_empty_on_every_line_is_refused_saying_why(tmp_path):
     path.write_text("epoch,loss,lr\n" + "".join(f"{i},,0.001\n" for i in range(6)))  # no accuracy at all
     with pytest.raises(ValueError, match="'loss' of .* is empty on every line"):
         read_curves(path)
+    # Accuracies held at 1 (or 0, or left blank) are no class picked by NaN outputs.
+    for cell in ("1.0", "0", ""):
+        path.write_text("accuracy,loss,val_accuracy,val_loss\n" + f"0.5,,0.5,\n{cell},,0.5,\n" * 4)
+        with pytest.raises(ValueError, match="'loss' of .* is empty on every line"):
+            read_curves(path)
 
 
 def test_a_json_list_of_numbers_is_the_training_loss(tmp_path):

@@ -728,8 +728,20 @@ LATER_BATCHES = {
     "heldout149": (5, 10, 8),
     "heldout150": (1, 4, 3),
     "heldout151": (2, 4, 4),
+    # Batches `ey` to `fa` (37: JSON histories and records under `logs/`, `results/`, `outputs/`,
+    # Keras tables under `model/`), collected after `eu` to `ew` and scored once with the rules
+    # after that revision: ey 8/11, ez 2/4, fa 12/22, 22/37, all 9 clear (`fa_005`, a loss column
+    # empty beside frozen accuracies, was read as the NaN the last revision taught). Then revised
+    # on: Keras's history beside a list of the model's layers (`ez_004`, refused before: the layers
+    # had been read as the epochs), JSON objects written one after another over several lines
+    # (`ey_004`: only its training loss had been read), `accuracy_per_epoch` as `accuracy`, a loss
+    # far above a mean's chance level that falls nearly unbroken as on another scale (`fa_021`: a
+    # binary cross-entropy summed over pixels had been called diverged); no first label moved.
+    "heldout152": (8, 11, 10),
+    "heldout153": (2, 4, 2),
+    "heldout154": (12, 22, 20),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout151`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout154`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -751,9 +763,9 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (94/163 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (106/181 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(132, 152))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(135, 155))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
@@ -1105,11 +1117,14 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # overfitting notes among them; four more read still improving (one noted) and eight read
         # overfitting (none noted). Then batches `eu` to `ew` (see "heldout149"): three more runs
         # read healthy are called healthy, without a note; five more read overfitting (two noted).
-        "still_improving": (36, 117, 73, 665),
-        "overfitting": (45, 146, 79, 665),
+        # Then batches `ey` to `fa` (see "heldout152"): nine more runs read healthy are called
+        # healthy, with one more false still-improving note among them; six more read overfitting
+        # (one noted).
+        "still_improving": (36, 117, 74, 674),
+        "overfitting": (46, 152, 79, 674),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (8, 44, 44, 665),
+        "unstable": (8, 44, 44, 674),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -2419,6 +2419,23 @@ def test_a_loss_summed_over_the_samples_is_not_judged_against_the_chance_level()
     )
 
 
+def test_a_loss_far_above_chance_that_falls_nearly_unbroken_is_on_another_scale():
+    # A published run (`fa_021`, both readers: overfitting): a binary cross-entropy summed over an
+    # image's pixels, 310 → 276 in 17 epochs (down at all but one step), its validation loss
+    # 316-324; against ln 2 its validation loss "ended 462× the chance level": diverged.
+    train = [309.7, 288.7, 285.3, 283.4, 281.7, 280.6, 279.8, 279.2, 279.1, 278.4, 277.8, 278.5, 277.6]
+    val = [329.7, 322.4, 320.4, 318.2, 317.3, 320.2, 320.1, 319.3, 315.6, 319.7, 319.0, 323.7, 319.1]
+    run = {"loss": train, "val_loss": val}
+    assert "diverged" not in diagnose(run, loss="binary_crossentropy").kinds
+    # Over fewer epochs, or with a broken fall, it is still judged against the chance level.
+    assert (
+        diagnose({"loss": train[:6], "val_loss": val[:6]}, loss="binary_crossentropy").primary.kind
+        == "diverged"
+    )
+    broken = [train[0], *[value * (1.02 if i % 2 else 1.0) for i, value in enumerate(train[1:])]]
+    assert diagnose({"loss": broken, "val_loss": val}, loss="binary_crossentropy").primary.kind == "diverged"
+
+
 def test_a_jump_above_the_start_that_stays_is_diverged_after_a_fall_of_a_fifth():
     # A published log of a loss summed over batches: 141536 → 90423 (36% down), then 234150 in one
     # epoch and flat there to the end.

@@ -150,6 +150,7 @@ def _keras_words(name: str) -> str:
     if words in _EPOCH:
         return "epoch"
     words = words.removesuffix("_history")  # a loop's list named for what it holds: `loss_history`
+    words = words.removesuffix("_per_epoch")  # or for its unit: `accuracy_per_epoch`
     for prefix in _MEAN_PREFIXES:  # `Average training loss`, `avg_val_loss`: the set's own mean
         if words.startswith(prefix) and words[len(prefix) :].startswith(SET_NAMES):
             words = words[len(prefix) :]
@@ -376,9 +377,10 @@ def _counts_answers(names: set[str]) -> bool:
 
 def _validation_measure(names: list[str], renames: dict[str, str], taken: set[str]) -> None:
     """The validation loss logged under what it measures (`val_mean_ce`, `val_nll`), when the loss
-    is known and it is the only validation column named so. Not a root mean squared error: in the
-    units of the targets, not of the squared error or the loss it is a root of (`pinn_val_rmse`
-    at 17.7 beside a training loss of 74, a mean squared error and a physics term)."""
+    is known and it is the only validation column named so. Not a root mean squared error: no
+    loss is trained on a root (its square is), and beside a loss named otherwise it is in other
+    units (`pinn_val_rmse` at 17.7 beside a training loss of 74, a mean squared error and a physics
+    term), where an absolute error may be the loss itself (an L1 loss)."""
     if "loss" in taken and "val_loss" not in taken:
         measured = [name for name in names if is_loss_measure(renames.get(name, name))]
         validation = [name for name in measured if renames.get(name, name).startswith("val_")]

@@ -38,6 +38,7 @@ __all__ = [
 ]
 
 LITERAL_NOTE = "read as a Python literal (str(history.history)), not JSON."
+#: The start of the note on records read one JSON value at a time (one a line, or one after another).
 JSON_LINES_NOTE = "read as JSON Lines"
 
 
@@ -62,6 +63,12 @@ def parsed_json(text: str, path: str) -> tuple[Any, str | None]:
         records = _json_lines(text)
         if records is not None:
             return records, f"{JSON_LINES_NOTE}: {len(records)} records, one per line."
+        records = _json_objects_in_turn(text)
+        if records is not None:
+            return (
+                records,
+                f"{JSON_LINES_NOTE}: {len(records)} records, written one after another over several lines.",
+            )
         cut = _cut_off(text, error)
         if cut is not None:
             return cut
@@ -148,6 +155,25 @@ def _json_lines(text: str) -> list[dict] | None:
     except json.JSONDecodeError:
         return None
     return records if all(isinstance(record, dict) for record in records) else None
+
+
+def _json_objects_in_turn(text: str) -> list[dict] | None:
+    """The records of a file of JSON objects written one after another, each over several lines
+    (`json.dump(record, f, indent=4)` once per epoch: `ey_004`), at least two; else None."""
+    decoder, records, position = json.JSONDecoder(), [], 0
+    while True:
+        while position < len(text) and text[position].isspace():
+            position += 1
+        if position == len(text):
+            break
+        try:
+            record, position = decoder.raw_decode(text, position)
+        except json.JSONDecodeError:
+            return None
+        if not isinstance(record, dict):
+            return None
+        records.append(record)
+    return records if len(records) >= 2 else None
 
 
 def printed_records(text: str) -> tuple[list[dict], int] | None:
@@ -434,16 +460,33 @@ def _records_of(data: Mapping) -> tuple[Any, str]:
 
 
 def _settings_records(data: Mapping, value: Any) -> bool:
-    """Whether `value` is a list of records none of which names a loss, beside a nested history
-    with a training loss (`{"source_files": [{"file": ..., "rows": ...}], "history_tail": {"loss":
-    [...]}}`): a description of the data, not the epochs."""
+    """Whether `value` is a list of records none of which names a loss, beside a history with a
+    training loss, nested (`{"source_files": [{"file": ..., "rows": ...}], "history_tail": {"loss":
+    [...]}}`) or at the top (Keras's `history.history` saved with the model's `architecture`, a
+    list of its layers: `ez_004`): a description of the data or the model, not the epochs."""
     if not (isinstance(value, list) and value and all(isinstance(record, Mapping) for record in value)):
         return False
     names = {str(key) for record in value for key in _flattened(record)}  # `{"epoch": 1, "metrics": {...}}`
     renames = keras_names(names)
     if any(renames.get(name, name) in ("loss", "val_loss", "epoch") for name in names):
         return False  # a loss, or records numbered by epoch: curves (a validation set's, kept apart)
+    renames = keras_names(str(key) for key in data)
+    curves = [other for key, other in data.items() if _list_of_numbers_at_least(other)]
+    if any(
+        renames.get(str(key), str(key)) == "loss" and _list_of_numbers_at_least(other)
+        for key, other in data.items()
+    ):
+        return all(len(value) != len(other) for other in curves)  # as many as the epochs: curves
     return any(isinstance(other, Mapping) and _has_training_loss(other) for other in data.values())
+
+
+def _list_of_numbers_at_least(value: Any) -> bool:
+    """Whether `value` is a list of two numbers or more (a curve beside records)."""
+    return (
+        isinstance(value, list)
+        and len(value) > 1
+        and all(isinstance(item, (int, float)) and not isinstance(item, bool) for item in value)
+    )
 
 
 #: Keys that number a record within its epoch: a list of such records is the batches', not the epochs'.
@@ -472,9 +515,12 @@ def _flattened(data: Mapping) -> dict:
     """The mapping with its nested mappings' items (or its lists of records, as columns) lifted one
     level, under `outer_inner` names (under their own names from a container such as `metrics`,
     when the mapping has none of them already; under the set's from a set's container,
-    `val_metrics`, unless the mapping names one of them already)."""
+    `val_metrics`, unless the mapping names one of them already); a list of records that describes
+    the data or the model (`_settings_records`) is left out."""
     flat = {}
     for outer, value in data.items():
+        if _settings_records(data, value):
+            continue
         if isinstance(value, list) and value and all(isinstance(record, Mapping) for record in value):
             keys = dict.fromkeys(key for record in value for key in record)
             value = {key: [record.get(key) for record in value] for key in keys}

@@ -6,6 +6,7 @@ against the loss."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -117,6 +118,26 @@ def _r_squared_at_zero(run: RunView, needed: int) -> tuple[dict, str] | None:
     return None
 
 
+def _aucs(
+    run: RunView, needed: int, named: Callable[[str], bool]
+) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
+    """`(name, positions, values)` of each AUC `named` so (validation ones first) that is a score
+    between 0 and 1 over at least `needed` epochs, and not exactly 0 throughout (a set of one
+    class, not a ranking: `leakage._one_class`)."""
+    for name in sorted(run.curves.values, key=lambda name: not name.startswith("val_")):
+        if not named(name):
+            continue
+        positions, values = run.curves.series(name)
+        if len(values) >= needed and stats.is_fraction(values) and not bool(np.all(values == 0.0)):
+            yield name, positions, values
+
+
+def _best_epoch_text(run: RunView, positions: np.ndarray, values: np.ndarray) -> str:
+    """`"0.1925 (epoch 4)"`: a score's best value as logged, and its epoch."""
+    top = int(np.argmax(values))
+    return f"{format_number(float(values[top]))} ({format_epoch(run.epoch_of(int(positions[top])))})"
+
+
 def ranks_like_a_coin(run: RunView, needed: int) -> tuple[dict, str] | None:
     """`(evidence, summary)` when an AUC (over at least `needed` epochs) stayed within
     `not_learning_auc_margin` of 0.5 at every epoch, or a validation ROC AUC never got, smoothed,
@@ -125,14 +146,7 @@ def ranks_like_a_coin(run: RunView, needed: int) -> tuple[dict, str] | None:
     whatever the loss did. A precision-recall AUC's chance level is the positives' share, so only
     a ROC AUC counts for the second."""
     th = run.thresholds
-    for name in sorted(run.curves.values, key=lambda name: not name.startswith("val_")):
-        if not is_auc(name):
-            continue
-        positions, values = run.curves.series(name)
-        if len(values) < needed or not stats.is_fraction(values):
-            continue  # too few epochs, or not a score between 0 and 1
-        if bool(np.all(values == 0.0)):
-            continue  # exactly 0 throughout: a set of one class, not a coin (`leakage._one_class`)
+    for name, positions, values in _aucs(run, needed, is_auc):
         if float(np.max(np.abs(values - 0.5))) <= th.not_learning_auc_margin:
             return (
                 {"metric": name, "constant_value": 0.5},
@@ -141,47 +155,51 @@ def ranks_like_a_coin(run: RunView, needed: int) -> tuple[dict, str] | None:
             )
         best, needed_best = float(np.max(stats.median_smooth(values))), 0.5 + th.not_learning_accuracy_margin
         if name.startswith("val_") and is_roc_auc(name) and best < needed_best:
-            top = int(np.argmax(values))
             return (
                 {"metric": name, "best": best},
-                f"{name} never got clearly above chance: at best {format_number(float(values[top]))} "
-                f"({format_epoch(run.epoch_of(int(positions[top])))}), smoothed {format_number(best)}, under "
-                f"{format_number(needed_best)}: the model ranks the validation samples hardly "
-                "better than a coin.",
+                f"{name} never got clearly above chance: at best {_best_epoch_text(run, positions, values)}, "
+                f"smoothed {format_number(best)}, under {format_number(needed_best)}: the model ranks the "
+                "validation samples hardly better than a coin.",
             )
     return None
 
 
 def ranks_against_the_labels(run: RunView, needed: int = 4) -> tuple[dict, str] | None:
     """`(evidence, summary)` when a validation ROC AUC (the one logged without validation), over at
-    least `needed` epochs, stayed, smoothed, `not_learning_accuracy_margin` below 0.5 at its best:
-    the model ranks the negatives above the positives more often than a coin would, whatever the
-    loss did (`eo_003`: 0.0 to 0.19 for 20 epochs while the training loss fell 96%). A model that
-    learned nothing ranks near 0.5; one that learned the task backwards points at labels or
-    scores swapped between training and scoring (the positive class's column, `1 - p`). Not beside
-    an accuracy at a good value (`good_accuracy`): next to 0.999 right, an AUC of 0.0001 is the
-    metric given the other class's column, not a model that learned backwards (`do_011`)."""
+    least `needed` epochs, stayed, smoothed, `not_learning_accuracy_margin` below 0.5 at its best
+    and did not rise (the median of its last third no higher than of its first third), while no
+    other ROC AUC of that set got as far above 0.5: the model ranks the negatives above the
+    positives more often than a coin would, whatever the loss did (`eo_003`: 0.0 to 0.19 for 20
+    epochs while the training loss fell 96%). A model that learned nothing ranks near 0.5; one that
+    learned the task backwards points at labels or scores swapped between training and scoring
+    (the other class's column, `1 - p`). Not beside an accuracy at a good value (`good_accuracy`):
+    next to 0.999 right, an AUC of 0.0001 is the metric given the other class's column
+    (`do_011`); nor for a second AUC beside one that shows learning, nor for one rising from 0.09
+    to 0.33: Keras names an `AUC(curve="PR")` `auc` or `auc_1` as it names a ROC AUC, and a
+    precision-recall AUC sits near the positives' share."""
     th = run.thresholds
     accuracies = (run.end_of(key) for key in (run.val_accuracy_key, run.accuracy_key) if key)
     if any(level is not None and level >= th.good_accuracy for level in accuracies):
         return None
     margin = th.not_learning_accuracy_margin
-    for name in sorted(run.curves.values, key=lambda name: not name.startswith("val_")):
-        if not is_roc_auc(name) or (run.has_val and not name.startswith("val_")):
-            continue
-        positions, values = run.curves.series(name)
-        if len(values) < needed or not stats.is_fraction(values) or bool(np.all(values == 0.0)):
-            continue  # too few epochs, not a score between 0 and 1, or a set of one class
-        best = float(np.max(stats.median_smooth(values)))
-        if best < 0.5 - margin:
-            top = int(np.argmax(values))
+    aucs = [
+        (name, positions, values)
+        for name, positions, values in _aucs(run, needed, is_roc_auc)
+        if name.startswith("val_") or not run.has_val
+    ]
+    if any(float(np.max(stats.median_smooth(values))) > 0.5 + margin for _, _, values in aucs):
+        return None  # another ROC AUC of the set shows learning: the low one is no ROC AUC
+    for name, positions, values in aucs:
+        best, third = float(np.max(stats.median_smooth(values))), max(1, len(values) // 3)
+        rose = float(np.median(values[-third:])) > float(np.median(values[:third])) + margin
+        if best < 0.5 - margin and not rose:
             return (
-                {"metric": name, "best": best},
+                {"metric": name, "best": best, "against_the_labels": True},
                 f"{name} stayed below what a coin scores at every epoch: at best "
-                f"{format_number(float(values[top]))} ({format_epoch(run.epoch_of(int(positions[top])))}), "
-                f"smoothed {format_number(best)}, under {format_number(0.5 - margin)}. The model ranks the "
-                "samples against their labels: labels or scores are swapped between training and scoring "
-                "(the other class's probability, `1 - p`).",
+                f"{_best_epoch_text(run, positions, values)}, smoothed {format_number(best)}, under "
+                f"{format_number(0.5 - margin)}. The model ranks the samples against their labels: labels "
+                "or scores are swapped between training and scoring (the other class's probability, "
+                "`1 - p`).",
             )
     return None
 

@@ -93,6 +93,12 @@ def _advice(run: RunView, evidence: dict) -> str:
             "one class or one value throughout?) and that the loss is computed from the model's outputs "
             "on them."
         )
+    if evidence.get("against_the_labels"):
+        return (
+            "The model learned, but backwards: check that the score is the positive class's probability "
+            "(not `1 - p`, nor the other column of a softmax) and that training and scoring encode the "
+            "labels the same way (0/1 not swapped)."
+        )
     learning_rate = run.learning_rate()
     if learning_rate is None:
         rate_text = ""
@@ -187,8 +193,12 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
     """`(evidence, summary)` when the predictions never changed, whatever the loss did: the
     validation accuracy (the training accuracy without validation) took one and the same value
     at every epoch (at least 4, below perfect; or, at a level not known to be good, at every epoch
-    after its first few, at least `not_learning_frozen_epochs` and three quarters of the run:
-    `ep_009`, 0.6667 from epoch 4 to 50 on a tiny set) while the training accuracy never got
+    after its first few, at least `not_learning_frozen_epochs` and three quarters of the run, a
+    value it took within its first 3 epochs or held while the training loss fell less than
+    `not_learning_margin` (`_fell_over`): `ep_009`, 0.6667 at epoch 2 and from epoch 4 to 50 on
+    a tiny set; `eo_008`, the majority's 0.1504 from epoch 2 to 100 while the loss crept 9% down;
+    an accuracy that rose for epochs, then held while the loss went on falling, is a model still
+    learning on a set too small to show it) while the training accuracy never got
     `not_learning_accuracy_margin` above that value (one class predicted throughout; a model that
     fits its training data and not the validation data is overfitting instead; nor while an AUC
     shows the model ranks the classes apart: 189 of 190 right at every epoch at an AUC of 1 is a
@@ -201,7 +211,7 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
     epoch, `not_learning_margin` below its best before (a validation accuracy of 15/16 at every
     epoch of a small set while the validation loss fell to its lowest)."""
     th = run.thresholds
-    if _new_low_at_the_end(run.val_loss if run.has_val else run.loss, th.not_learning_margin):
+    if stats.new_low_at_the_end(run.val_loss if run.has_val else run.loss, th.not_learning_margin):
         return None
     needed = 4
     if stats.relative_drop(float(run.loss[0]), float(np.min(run.loss))) >= th.not_learning_frozen_drop:
@@ -220,6 +230,10 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
             since
             and run.level_is_poor
             and len(values) - since >= max(th.not_learning_frozen_epochs, 3 * len(values) // 4)
+            and (
+                bool(np.any(np.abs(values[:3] - values[-1]) <= 1e-6))
+                or not _fell_over(run.loss[int(positions[since]) :], th.not_learning_margin)
+            )
         ):
             values = values[since:]  # at one value after its first epochs, over most of the run
         else:
@@ -255,12 +269,21 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
                     "the model learned does not carry over, or the validation labels do not match)."
                 )
             else:
+                changed = "stopped changing" if since else "never changed class"
                 seen = (
-                    f"{key} was {value} {held}: the predictions never changed class (one class, or the "
-                    "same answers, predicted throughout)."
+                    f"{key} was {value} {held}: the predictions {changed} (one class, or the same "
+                    f"answers, predicted {'from then on' if since else 'throughout'})."
                 )
             return {"metric": key, "constant_value": float(values[0])}, seen
     return ranks_like_a_coin(run, needed)
+
+
+def _fell_over(loss: np.ndarray, fraction: float) -> bool:
+    """Whether a stretch of the loss ended `fraction` or more below where it began, each end the
+    median of its first or last few epochs (3, or a tenth of the stretch): a loss still falling."""
+    window = max(3, len(loss) // 10)
+    start, end = float(np.median(loss[:window])), float(np.median(loss[-window:]))
+    return stats.relative_drop(start, end) >= fraction
 
 
 def _held_since(values: np.ndarray) -> int:
@@ -409,9 +432,3 @@ def _held(values: np.ndarray) -> tuple[float, float]:
     level of 0, where no relative spread can be told)."""
     level = float(np.median(values))
     return level, float(np.ptp(values)) / abs(level) if level != 0.0 else np.inf
-
-
-def _new_low_at_the_end(loss: np.ndarray, margin: float) -> bool:
-    """Whether the last recorded value of `loss` is more than `margin` below all before it."""
-    values = loss[np.isfinite(loss)]
-    return len(values) >= 3 and float(values[-1]) < (1.0 - margin) * float(np.min(values[:-1]))

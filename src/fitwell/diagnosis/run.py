@@ -59,6 +59,12 @@ class WatchedCurve:
         return 1.0 - value if self.higher_is_better else value
 
 
+#: A loss far above a mean's chance level from its first epoch that falls in this share of its
+#: steps at least, over `_UNBROKEN_FALL_EPOCHS` at least, is on another scale (`_on_another_scale`).
+_UNBROKEN_FALL_SHARE = 0.9
+_UNBROKEN_FALL_EPOCHS = 10
+
+
 @dataclass
 class RunView:
     """What the rules look at: one run, read once.
@@ -280,7 +286,10 @@ class RunView:
         mean cross-entropy starts near `ln C`; one that starts a hundred times above it and falls
         smoothly by 95% is a sum over the samples (124.6 ≈ 113 × ln 3 → 5.7, `cy_002`), whose
         level chance does not measure. A model thrown off at once drops in one epoch, or stays
-        up, and is still judged against it (a first epoch of 15 against ln 4, then 3.0)."""
+        up, and is still judged against it (a first epoch of 15 against ln 4, then 3.0). A smaller
+        fall counts when it is nearly unbroken, down in `_UNBROKEN_FALL_SHARE` of the steps over
+        `_UNBROKEN_FALL_EPOCHS` epochs or more (a binary cross-entropy summed over pixels, 310 → 276
+        against ln 2 in 17 epochs, `fa_021`): a model thrown off does not creep back so evenly."""
         th, loss = self.thresholds, self.loss
         first = float(loss[0])
         if not np.isfinite(first) or first < th.diverge_spike * reference or self.n < 5:
@@ -288,8 +297,10 @@ class RunView:
         smooth = self.smooth_loss
         low = int(np.argmin(smooth))
         fell = float(smooth[low]) <= th.other_scale_fall * first
-        steady = stats.decreasing_fraction(loss[: low + 1], max(1, self.n // 20)) >= th.crawl_min_decreasing
-        return fell and steady
+        steady = stats.decreasing_fraction(loss[: low + 1], max(1, self.n // 20))
+        if fell:
+            return steady >= th.crawl_min_decreasing
+        return low + 1 >= _UNBROKEN_FALL_EPOCHS and steady >= _UNBROKEN_FALL_SHARE
 
     def floor_of(self, values: np.ndarray, fraction: float) -> float:
         """`fraction` × the baseline (or chance): "nearly zero" for this curve. Without either,

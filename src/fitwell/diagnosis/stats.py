@@ -108,6 +108,17 @@ def relative_drop(before: float, after: float) -> float:
     return (before - after) / abs(before)
 
 
+def new_low_at_the_end(values: np.ndarray, margin: float) -> bool:
+    """Whether the last finite value is below every finite one before it (at least 2) by more than
+    `margin` of the lowest of them, measured on its size (`min - margin × |min|`: a negative loss
+    must go further below zero, not less far)."""
+    finite = values[np.isfinite(values)]
+    if len(finite) < 3:
+        return False
+    low = float(np.min(finite[:-1]))
+    return float(finite[-1]) < low - margin * abs(low)
+
+
 def decreasing_fraction(values: np.ndarray, stride: int = 1) -> float:
     """Share of steps of `stride` epochs that go down (1.0 for a strictly falling curve).
 

@@ -177,10 +177,15 @@ def _pivoted(
         (prefix, index)
         for prefix in prefixes
         for index in data
-        if any(prefix in by_set and by_set[prefix][index].strip() for _, _, by_set in groups)
+        if any(
+            prefix in by_set and by_set[prefix][index].strip() not in MISSING_CELLS for _, _, by_set in groups
+        )
     ]
+    alone = {index for index in data if sum(index == other for _, other in kept) == 1}
     new_header = [header[epoch]] + [
-        header[index] if prefix and header[index].lower().startswith(prefix) else prefix + header[index]
+        header[index]
+        if prefix and index in alone and header[index].lower().startswith(prefix)
+        else prefix + header[index]
         for prefix, index in kept
     ]
     new_rows = [

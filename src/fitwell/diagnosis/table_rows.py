@@ -85,8 +85,13 @@ def _without_summary_below(
     """The rows above a summary that a script wrote below its table after a blank line (`Best Model
     Information`, `Hidden Layers,3`, …: `eq_018`), with a note: from the first blank line after
     two rows of the header's width, when no line below it has that width (a run appended under a
-    header of its own has); the rows as they are otherwise."""
-    width = [number for number, cells in body if len(cells) == len(header)]
+    header of its own has; a trailing separator counts as the table's) and words stand below it (a
+    torn table of numbers stays refused); the rows as they are otherwise."""
+    width = [
+        number
+        for number, cells in body
+        if len(cells) == len(header) or (len(cells) == len(header) + 1 and cells[-1] == "")
+    ]
     if len(width) < 2:
         return body
     blank = next(
@@ -94,9 +99,12 @@ def _without_summary_below(
     )
     if blank is None or any(number > blank for number in width):
         return body
-    below = [number for number, cells in body if number > blank]
-    if not any(len(cells) > 1 for number, cells in body if number > blank):
+    below = [cells for number, cells in body if number > blank]
+    if not any(len(cells) > 1 for cells in below):
         return body  # no line below, or lines of text alone: printed text (below), quoted in its note
+    if not any(re.search(r"[A-Za-z]{2}", cell) for cells in below for cell in cells):
+        return body  # rows of numbers alone: a torn table, refused naming the line
+    below = [number for number, _ in body if number > blank]
     notes.append(f"skipped {_lines_text(below)} below the table: a summary after a blank line, not epochs.")
     return [(number, cells) for number, cells in body if number < blank]
 

@@ -170,15 +170,17 @@ def _predictions_frozen(
 ) -> bool:
     """Whether the table logs an accuracy (one at least) and every accuracy holds one and the same
     value on every row after the first, three at least: what a model whose loss went NaN scores
-    (its NaN outputs pick one class), beside a loss column left empty (`eq_016`: 0.6464 and 0.5905
-    for 50 epochs; `ce_014`: the same after a first epoch at 0.6487, averaged over its batches
-    before the NaN)."""
+    (its NaN outputs pick one class: a share of the samples, not 0 nor 1), beside a loss column left
+    empty (`eq_016`: 0.6464 and 0.5905 for 50 epochs; `ce_014`: the same after a first epoch at
+    0.6487, averaged over its batches before the NaN)."""
     accuracies = [index for index, _ in numeric if is_accuracy(names[index])]
-    return (
-        len(rows) >= 4
-        and bool(accuracies)
-        and all(len({cells[index] for _, cells in rows[1:]}) == 1 for index in accuracies)
-    )
+    if len(rows) < 4 or not accuracies:
+        return False
+    for index in accuracies:
+        held = {cells[index] for _, cells in rows[1:]}
+        if len(held) != 1 or not is_number(cell := held.pop()) or cell_number(cell) in (0.0, 1.0):
+            return False  # not one number held (a blank, or perfect or none right: no one class)
+    return True
 
 
 def _numeric_columns(rows: list[tuple[int, list[str]]], header: list[str]) -> list[tuple[int, str]]:

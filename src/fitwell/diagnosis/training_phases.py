@@ -81,9 +81,15 @@ def keras_named(columns: dict) -> tuple[dict[str, object], str | None]:
 
 def has_phases_side_by_side(names: list[str]) -> bool:
     """Whether every column but the epoch belongs to one of several training phases (or models)
-    logged side by side, each with its loss (`p1_loss`, …, `p2_loss`, …; `cnn_train_mse`, …,
-    `pinn_total_loss`, …): a table's columns, named by its reader, are then read as a dict's are."""
-    return not sets_spelled_out(names) and bool(_phases(names))
+    logged side by side, each with its loss and more (`p1_loss`, `p1_val_loss`, …, `p2_loss`, …;
+    `cnn_train_mse`, …, `pinn_total_loss`, …): a table's columns, named by its reader, are then
+    read as a dict's are. Prefixes of one column each are the parts of one loss (`data_loss`,
+    `physics_loss`, `bc_loss`), which a table sums (`loss_parts.py`)."""
+    if sets_spelled_out(names):
+        return False
+    phases = _phases(names)
+    columns = [sum(name_words(name).startswith(phase) for name in names) for phase in phases]
+    return bool(phases) and any(count > 1 for count in columns)
 
 
 def _phases(names: list[str]) -> list[str]:
@@ -102,11 +108,16 @@ def _phases_at(names: list[str], depth: int) -> list[str]:
         words = name_words(name).split("_")
         if len(words) <= depth:
             return []
-        prefix, rest = "_".join(words[:depth]) + "_", "_".join(words[depth:])
-        # A phase's loss named for what it measures (`cnn_train_mse` beside `pinn_total_loss`).
-        has_loss[prefix] = (
-            has_loss.get(prefix, False) or keras_name(rest) == "loss" or is_loss_measure(keras_name(rest))
+        prefix, rest = "_".join(words[:depth]) + "_", keras_name("_".join(words[depth:]))
+        # A phase's training loss, a named one (`pinn_total_loss`) or one named for what it
+        # measures (`cnn_train_mse`); not a validation measure alone (`x_val_rmse`).
+        loss = not rest.startswith(("val_", "test_")) and (
+            rest in ("loss", "total_loss", "loss_total") or is_loss_measure(rest)
         )
+        has_loss[prefix] = has_loss.get(prefix, False) or loss
+    held_out = (SET_WORDS | HELD_OUT_WORDS) - {prefix.removesuffix("_") for prefix in TRAIN_PREFIXES}
+    if any(prefix.removesuffix("_") in held_out for prefix in has_loss):
+        return []  # `test_total_loss` beside `total_loss`: a held-out set's curves, not a phase
     if len(has_loss) < 2 or _one_run_by_set(list(has_loss)) or is_adversarial(has_loss):
         return []
     if elbo_terms(keras_name(name) for name in names):
