@@ -740,8 +740,11 @@ LATER_BATCHES = {
     "heldout152": (8, 11, 10),
     "heldout153": (2, 4, 2),
     "heldout154": (12, 22, 20),
+    # Batch `fb` (6: tables under `checkpoints/`, printed logs under `model/`), collected last and
+    # scored once with the rules of the end of the revision: 3/6, 1/1 clear, 6 defensible.
+    "heldout155": (3, 6, 6),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout154`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout155`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -763,9 +766,9 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (106/181 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (106/182 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(135, 155))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(136, 156))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
@@ -1119,12 +1122,14 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # read healthy are called healthy, without a note; five more read overfitting (two noted).
         # Then batches `ey` to `fa` (see "heldout152"): nine more runs read healthy are called
         # healthy, with one more false still-improving note among them; six more read overfitting
-        # (one noted).
-        "still_improving": (36, 117, 74, 674),
-        "overfitting": (46, 152, 79, 674),
+        # (one noted). Then batch `fb` (not revised on: see "heldout155"): two more runs read
+        # healthy are called healthy, one with a false still-improving note; one more read still
+        # improving and one read overfitting, neither noted.
+        "still_improving": (36, 118, 75, 676),
+        "overfitting": (46, 153, 79, 676),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (8, 44, 44, 674),
+        "unstable": (8, 44, 44, 676),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
