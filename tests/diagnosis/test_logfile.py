@@ -880,6 +880,20 @@ def test_a_percentage_after_a_name_set_out_with_spaces_is_read(tmp_path):
     assert "read 'acc' as a percentage (it reaches 80): divided by 100." in curves.notes
 
 
+def test_an_accuracy_printed_in_percent_under_one_percent_is_a_fraction(tmp_path):
+    # `acc 0.10%` on 1,000 classes is 0.001, chance; read by its size alone it was 0.10, a hundred
+    # times chance. One printed with `%` that reaches past 1 is read by its size, as before.
+    path = tmp_path / "train.log"
+    path.write_text("".join(f"Epoch {e} | loss 6.90 | acc 0.{10 + e % 2}%\n" for e in range(1, 7)))
+    curves = read_curves(path)
+    assert curves.values["acc"].tolist() == pytest.approx([0.0011, 0.001] * 3)
+    assert "read the percentages in 'acc' (printed with '%', all under 1%) as fractions." in curves.notes
+    path.write_text("".join(f"Epoch {e} | loss {1 / e:.2f} | acc {0.5 + 10 * e}%\n" for e in range(1, 7)))
+    assert read_curves(path).values["acc"].tolist() == pytest.approx(
+        [(0.5 + 10 * e) / 100 for e in range(1, 7)]
+    )
+
+
 def test_a_sets_word_before_a_spaced_name_and_a_printed_dict_are_read(tmp_path):
     # `train loss 0.77 val loss 0.56` names two losses; the second was read as the training loss.
     path = tmp_path / "log.txt"

@@ -56,6 +56,7 @@ from fitwell.diagnosis.jsonlog import (
     printed_records,
     quoted_history,
 )
+from fitwell.diagnosis.metric_names import is_accuracy
 from fitwell.diagnosis.step_logs import is_step_log, per_evaluation
 from fitwell.diagnosis.table_layouts import MISSING_CELLS as _MISSING
 from fitwell.diagnosis.table_layouts import (
@@ -507,6 +508,7 @@ def _printed_log(
     alone: int | None,
     fits: int,
     repeats: int,
+    percent: frozenset[str] = frozenset(),
 ) -> LogFile:
     last = f", of the last of {runs} runs (the epoch count or the fold starts again)" if runs > 1 else ""
     if fits:
@@ -531,11 +533,35 @@ def _printed_log(
             "console redrawn, or lines pasted twice)."
         )
     epochs, counted = counted_from_zero(epochs, first, own_numbers=True)  # `Epoch 3/10` counts from 1
+    columns, fractions = _printed_percentages(columns, percent)
     named, renamed = keras_named(columns)  # e.g. a test set evaluated every epoch, without validation
     read_tensors = (
         "read the printed tensors ('tensor(0.52, device=...)') as their numbers." if tensors else None
     )
-    return LogFile(named, epochs, [note, *filter(None, [renamed, counted, read_tensors])])
+    return LogFile(named, epochs, [note, *filter(None, [renamed, counted, read_tensors, fractions])])
+
+
+def _printed_percentages(
+    columns: dict[str, list[float | None]], percent: frozenset[str]
+) -> tuple[dict[str, list[float | None]], str | None]:
+    """The columns with an accuracy printed with `%` that never reaches 1 read as a fraction, and the
+    note saying so (`Acc 0.14%` at 1,000 classes is 0.0014, not 0.14). One that reaches above 1 is
+    read as a percentage by its size later, as an accuracy printed without `%` is."""
+    small = [
+        name
+        for name in sorted(percent)
+        if name in columns
+        and is_accuracy(name)
+        and max((value for value in columns[name] if value is not None), default=2.0) <= 1.0
+    ]
+    if not small:
+        return columns, None
+    fixed = {
+        name: [None if value is None else value / 100.0 for value in column] if name in small else column
+        for name, column in columns.items()
+    }
+    shown = ", ".join(repr(name) for name in small)
+    return fixed, f"read the percentages in {shown} (printed with '%', all under 1%) as fractions."
 
 
 def counted_from_zero(

@@ -166,17 +166,19 @@ class Records(NamedTuple):
     alone: int | None
     fits: int
     repeats: int
+    percent: frozenset[str] = frozenset()
 
 
 def read_text_records(text: str) -> Records | None:
-    """`(columns, epochs, runs, first, tensors, alone, fits, repeats)` read from a printed training log
+    """`(columns, epochs, runs, first, tensors, alone, fits, repeats, percent)` read from a printed log
     (of the last run when the epoch count starts again: `runs` says how many there were, `first` is
     the log's first epoch number; `tensors`, whether a record's line printed a tensor, `loss:
     tensor(0.52, ...)`, read as its number; `alone`, the earlier epoch named by one record after the
     last run, a reloaded checkpoint's evaluation, which is not read, or None; `fits`, the number of
     `fit()` calls on one model read as one run, their epochs one after another, when every restart
     carried on where the last ended (`appended_runs.continued_fits`), else 0; `repeats`, the records
-    left out as an earlier record printed again, its epoch and numbers alike), or None when the text
+    left out as an earlier record printed again, its epoch and numbers alike; `percent`, the names
+    printed with `%` after their values), or None when the text
     holds fewer than 2 records with a loss. Where no line names a loss, a line naming what a loss
     measures (`Epoch 3: MSE = 7.4, MAE = 2.7`) is a record; which of its names is the loss, the column
     names decide (`column_names.py`). Where neither is found, a line naming a GAN's networks' losses
@@ -198,6 +200,7 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
     repeats = 0  # records that print an earlier epoch again, number and values alike
     in_sentence = opened_in_sentence = False  # the epoch named inside a sentence (`from epoch 6`)
     heading = ""  # a banner naming the validation set (`===validate epoch 3===`) over the next record
+    percents: set[str] = set()  # the names whose values a line printed with `%`
     lines = re.split(r"[\r\n]+", text)
     last_epoch_line = max(
         (index for index, line in enumerate(lines) if _starts_an_epoch(line, marker)), default=-1
@@ -232,7 +235,7 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
         elif stopped:
             continue
         fold = _next_fold(line, fold, runs)
-        pairs = _metrics(line)
+        pairs = _metrics(line, percents)
         # `Validation accuracy: 51%` after its epoch; a test set's numbers only on a line naming the
         # epoch (`Test accuracy after epoch 1: 90.36%`; not a summary after training, `Test -> MSE: 0.37`)
         held_out = ("val_", "test_") if found else ("val_",)
@@ -293,7 +296,17 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
         if sum(value is not None for value in columns[name]) < 2:
             del columns[name]  # the test set scored once, after training: a result, not a curve
     first = min(runs[0]) if marked and runs[0] else None
-    return Records(columns, order if marked else None, len(runs), first, tensors, alone, fits, repeats)
+    return Records(
+        columns,
+        order if marked else None,
+        len(runs),
+        first,
+        tensors,
+        alone,
+        fits,
+        repeats,
+        frozenset(percents),
+    )
 
 
 def _printed_again(record: dict[str, float], pairs: dict[str, float]) -> bool:
@@ -382,9 +395,10 @@ def _is_loss(name: str) -> bool:
     return name == "loss" or name.endswith("_loss")
 
 
-def _metrics(line: str) -> dict[str, float]:
+def _metrics(line: str, percents: set[str] | None = None) -> dict[str, float]:
     """The `name: number` pairs of a line, its `Name number` fields or its `name number` tokens
-    (whichever finds a loss, then the most metrics), by Keras's names; on a line that says it reports
+    (whichever finds a loss, then the most metrics), by Keras's names (added to `percents`, when
+    given, for a value printed with `%`); on a line that says it reports
     validation before its first number (`Epoch 3 Validation - Loss: 0.61`), the names are
     validation names. A line that is one dict (`{'loss': 0.5, 'epoch': 1.0}`) is left to the
     reader of printed dicts (`jsonlog.printed_records`): its names are read only after a label
@@ -433,6 +447,8 @@ def _metrics(line: str) -> dict[str, float]:
         elif _NAMES_SET.match(raw):
             in_validation = name.startswith("val_")
         pairs[name] = float(match.group("value"))
+        if percents is not None and line.startswith("%", match.end("value")):
+            percents.add(name)
     return _bare_set_names(line, found, pairs)
 
 
