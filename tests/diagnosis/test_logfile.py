@@ -888,10 +888,11 @@ def test_an_accuracy_printed_in_percent_under_one_percent_is_a_fraction(tmp_path
     curves = read_curves(path)
     assert curves.values["acc"].tolist() == pytest.approx([0.0011, 0.001] * 3)
     assert "read the percentages in 'acc' (printed with '%', all under 1%) as fractions." in curves.notes
-    path.write_text("".join(f"Epoch {e} | loss {1 / e:.2f} | acc {0.5 + 10 * e}%\n" for e in range(1, 7)))
-    assert read_curves(path).values["acc"].tolist() == pytest.approx(
-        [(0.5 + 10 * e) / 100 for e in range(1, 7)]
-    )
+    lines = [f"Epoch {e} | loss {1 / e:.2f} | acc {0.5 + 10 * e}% | done 100%\n" for e in range(1, 7)]
+    path.write_text("".join(lines))
+    curves = read_curves(path)
+    assert curves.values["acc"].tolist() == pytest.approx([(0.5 + 10 * e) / 100 for e in range(1, 7)])
+    assert sorted(curves.values) == ["acc", "loss"]  # a progress count printed in percent is no score
 
 
 def test_a_sets_word_before_a_spaced_name_and_a_printed_dict_are_read(tmp_path):

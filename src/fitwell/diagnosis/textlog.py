@@ -145,6 +145,8 @@ _NOT_METRICS = (
     "time",
     "lr_step",
     "v_num",  # PyTorch Lightning's run version, in its progress bar
+    "done",  # a progress count (`done 100%`), not a score
+    "progress",
 )
 #: A checkpoint's or early stopping's message about a metric, not a metric (`Validation loss
 #: decreased 0.62 -> 0.61`, `val_loss did not improve from 0.44`, `'val/CER' reached 100.0`), and the
