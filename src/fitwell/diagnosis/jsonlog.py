@@ -29,6 +29,7 @@ __all__ = [
     "LITERAL_NOTE",
     "NotJsonError",
     "as_columns",
+    "is_list_of_numbers",
     "labelled_history",
     "listed_history",
     "listed_numbers",
@@ -471,21 +472,22 @@ def _settings_records(data: Mapping, value: Any) -> bool:
     if any(renames.get(name, name) in ("loss", "val_loss", "epoch") for name in names):
         return False  # a loss, or records numbered by epoch: curves (a validation set's, kept apart)
     renames = keras_names(str(key) for key in data)
-    curves = [other for key, other in data.items() if _list_of_numbers_at_least(other)]
+    curves = [other for key, other in data.items() if is_list_of_numbers(other)]
     if any(
-        renames.get(str(key), str(key)) == "loss" and _list_of_numbers_at_least(other)
-        for key, other in data.items()
+        renames.get(str(key), str(key)) == "loss" and is_list_of_numbers(other) for key, other in data.items()
     ):
         return all(len(value) != len(other) for other in curves)  # as many as the epochs: curves
     return any(isinstance(other, Mapping) and _has_training_loss(other) for other in data.values())
 
 
-def _list_of_numbers_at_least(value: Any) -> bool:
-    """Whether `value` is a list of two numbers or more (a curve beside records)."""
+def is_list_of_numbers(data: Any) -> bool:
+    """Whether parsed JSON is a list of numbers (at least 3, not all whole: `[1, 2, 3]` counts
+    something else), as `json.dump(losses, f)` writes a list of losses, or a history a curve."""
     return (
-        isinstance(value, list)
-        and len(value) > 1
-        and all(isinstance(item, (int, float)) and not isinstance(item, bool) for item in value)
+        isinstance(data, list)
+        and len(data) >= 3
+        and all(isinstance(value, int | float) and not isinstance(value, bool) for value in data)
+        and not all(float(value).is_integer() for value in data)
     )
 
 

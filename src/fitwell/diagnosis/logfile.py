@@ -50,6 +50,7 @@ from fitwell.diagnosis.jsonlog import (
     LITERAL_NOTE,
     NotJsonError,
     as_columns,
+    is_list_of_numbers,
     labelled_history,
     listed_history,
     parsed_json,
@@ -239,7 +240,7 @@ def _json_log(data: Any, literal: str | None, path: str, *, one_per_line: bool =
         data = data["history"]
     else:
         epochs = data.get("epoch") if isinstance(data, Mapping) else None
-    if _list_of_numbers(data):  # `json.dump(losses, f)`: the training loss, one number per epoch
+    if is_list_of_numbers(data):  # `json.dump(losses, f)`: the training loss, one number per epoch
         data = {"loss": data}
         notes.append("the file holds one list of numbers: read as the training loss, one per epoch.")
     if not isinstance(data, Mapping):
@@ -263,17 +264,6 @@ def _json_log(data: Any, literal: str | None, path: str, *, one_per_line: bool =
     if not keras_epochs:  # an epoch count a loop wrote means its own numbers
         epoch_list, counted = counted_from_zero(epoch_list, own_numbers="loss" not in data)
     return LogFile(columns, epoch_list, [*notes, *filter(None, [per_sample, note, counted])], is_json=True)
-
-
-def _list_of_numbers(data: Any) -> bool:
-    """Whether parsed JSON is a list of numbers (at least 3, not all whole: `[1, 2, 3]` counts
-    something else), as `json.dump(losses, f)` writes a list of losses."""
-    return (
-        isinstance(data, list)
-        and len(data) >= 3
-        and all(isinstance(value, int | float) and not isinstance(value, bool) for value in data)
-        and not all(float(value).is_integer() for value in data)
-    )
 
 
 def _epoch_numbers(epochs: Any) -> list[int] | None:

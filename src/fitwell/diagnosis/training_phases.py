@@ -99,6 +99,10 @@ def _phases(names: list[str]) -> list[str]:
     return _phases_at(names, 1) or _phases_at(names, 2)
 
 
+#: The words of a held-out set, which as a prefix name that set's curves (`test_total_loss`), never a phase.
+_HELD_OUT_SETS = (SET_WORDS | HELD_OUT_WORDS) - {prefix.removesuffix("_") for prefix in TRAIN_PREFIXES}
+
+
 def _phases_at(names: list[str], depth: int) -> list[str]:
     """`_phases` with prefixes of `depth` words."""
     has_loss: dict[str, bool] = {}  # by prefix, in order of appearance
@@ -115,8 +119,7 @@ def _phases_at(names: list[str], depth: int) -> list[str]:
             rest in ("loss", "total_loss", "loss_total") or is_loss_measure(rest)
         )
         has_loss[prefix] = has_loss.get(prefix, False) or loss
-    held_out = (SET_WORDS | HELD_OUT_WORDS) - {prefix.removesuffix("_") for prefix in TRAIN_PREFIXES}
-    if any(prefix.removesuffix("_") in held_out for prefix in has_loss):
+    if any(prefix.removesuffix("_") in _HELD_OUT_SETS for prefix in has_loss):
         return []  # `test_total_loss` beside `total_loss`: a held-out set's curves, not a phase
     if len(has_loss) < 2 or _one_run_by_set(list(has_loss)) or is_adversarial(has_loss):
         return []
