@@ -64,7 +64,9 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: loss for each of three clients and none for the model (`ej_008`, refused: no column is the loss). Batch
 #: `el`: dicts of models' names and their lists, none named a loss, as `dm_013` (`el_007`, `el_011`). Batch
 #: `es`: a CSVLogger file whose rows of epochs 17 to 19 run together on one line (`es_005`, refused naming the
-#: line).
+#: line). Batch `fc`: a training `total` beside three named parts of it (`lm_loss`, `keep_loss`,
+#: `support_loss`) and a `val_loss` on the scale of one part, not of the total (`fc_004`, refused: read as
+#: the loss, the total at 227 times the validation loss was called a leak).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
@@ -135,6 +137,7 @@ REFUSED = (
     "el_011.json",
     "es_005.csv",
     "f_040.csv",
+    "fc_004.csv",
     "m_010.csv",
 )
 #: Tables of numbers without a header row, read as their user reads them: with `columns=` naming

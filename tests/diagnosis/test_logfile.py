@@ -3311,11 +3311,14 @@ def test_a_count_per_epoch_starts_no_epoch_and_a_history_two_levels_down_is_foun
     path.write_text(json.dumps(sibling))
     with pytest.raises(ValueError, match="no 'loss' curve"):
         read_curves(path)
-    # Two such histories are not told apart: the file is refused as before.
-    twice = {**summary, "fine_tune": {"history": history}}
+    # Two such histories are two phases (or runs): the last is read, and the note says so
+    # (refused until runs nested deeper than phases were read: `fe_040`).
+    later = {"train_loss": [0.12, 0.11, 0.1], "val_f1": [0.73, 0.74, 0.74]}
+    twice = {**summary, "fine_tune": {"history": later}}
     path.write_text(json.dumps(twice))
-    with pytest.raises(ValueError, match="no 'loss' curve"):
-        read_curves(path)
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.12, 0.11, 0.1]
+    assert "nested in the file ('training', 'fine_tune'): the history under 'fine_tune'" in curves.notes[0]
 
 
 def test_printed_epochs_and_loss_tensors_are_read_as_the_training_loss(tmp_path):
@@ -3871,3 +3874,80 @@ def test_a_printed_table_is_found_below_a_long_preamble(tmp_path):
     assert curves.values["loss"].tolist() == [1.0, 0.1818, 0.0952]
     assert curves.values["val_acc"].tolist() == pytest.approx([0.251, 0.26, 0.27])
     assert curves.notes[0].startswith("read a table set out with spaces: 3 rows under the header on line 40")
+
+
+def test_runs_nested_deeper_than_phases_read_the_last(tmp_path):
+    # `fe_002`: two models' histories under `results` → `model_a`/`model_b` → `training_history`
+    # beside their summaries; `fe_040`: two models, each `{"epochs_ran": ..., "history": [records]}`.
+    # Both were refused (no key read at all).
+    def model(start):
+        losses = [start, start * 0.6, start * 0.5]
+        return {"final_accuracy": 98.4, "training_history": {"train_loss": losses, "test_loss": losses}}
+
+    path = tmp_path / "results.json"
+    config = {"epochs": 3, "betas": [0.9, 0.999]}
+    path.write_text(json.dumps({"config": config, "results": {"model_a": model(2.0), "model_b": model(1.0)}}))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([1.0, 0.6, 0.5])
+    assert curves.values["val_loss"].tolist() == pytest.approx([1.0, 0.6, 0.5])
+    assert curves.notes[0].startswith(
+        "read the last of 2 runs (or models) nested in the file ('model_a', 'model_b'): "
+        "the history under 'results' → 'model_b'."
+    )
+
+    def records(start):
+        rows = [
+            {"epoch": i + 1, "train_loss": start / (i + 1), "val_loss": start / (i + 1) + 0.1}
+            for i in range(4)
+        ]
+        return {"epochs_ran": 4, "best_val_loss": start / 4 + 0.1, "history": rows}
+
+    path.write_text(json.dumps({"symptoms": records(1.5), "medicine": records(0.09)}))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([0.09, 0.045, 0.03, 0.0225])
+    assert "the history under 'medicine'" in curves.notes[0]
+    # Sets nested so are one run's (`train`, `val`), and a GAN's networks are no runs either.
+    path.write_text(json.dumps({"run": {"train": records(1.0), "val": records(1.2)}}))
+    assert not _reads(path) or "runs (or models) nested" not in " ".join(read_curves(path).notes)
+    path.write_text(json.dumps({"generator": records(1.0), "discriminator": records(0.7)}))
+    with pytest.raises(ValueError):
+        read_curves(path)
+
+
+def test_an_error_on_normalized_targets_stands_for_the_loss(tmp_path):
+    # `fc_002`: `train_mae_norm` and `val_mae_norm`, no column named a loss (refused before).
+    path = tmp_path / "history.csv"
+    path.write_text("epoch,train_mae_norm,val_mae_norm\n1,0.45,0.47\n2,0.42,0.466\n3,0.418,0.465\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([0.45, 0.42, 0.418])
+    assert curves.values["val_loss"].tolist() == pytest.approx([0.47, 0.466, 0.465])
+
+
+def test_models_side_by_side_named_by_a_last_letter_read_the_last(tmp_path):
+    # `fe_023`: two models trained together, `train_loss_a`, `train_accuracy_a`, … beside the
+    # same names ending in `_b`, a step count and an ensemble's accuracy (refused before).
+    path = tmp_path / "log.csv"
+    header = "epoch,global_step,train_loss_a,train_accuracy_a,train_loss_b,train_accuracy_b,"
+    header += "val_accuracy_a,val_accuracy_b,val_ensemble_accuracy\n"
+    rows = ["0,100,1.8,0.65,2.0,0.6,0.75,0.71,0.76", "1,200,1.4,0.75,1.5,0.71,0.78,0.75,0.78"]
+    rows.append("2,300,1.3,0.78,1.37,0.76,0.80,0.78,0.80")
+    path.write_text(header + "\n".join(rows) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([2.0, 1.5, 1.37])
+    assert curves.values["val_accuracy"].tolist() == pytest.approx([0.71, 0.75, 0.78])
+    assert "val_ensemble_accuracy" not in curves.values
+    assert any(
+        "read the last of 2 models (or phases) logged side by side ('_a', '_b')" in n for n in curves.notes
+    )
+    # A GAN's two networks named so (`loss_g`, `acc_g`, `loss_d`, `acc_d`) are no such models.
+    path.write_text("epoch,loss_g,acc_g,loss_d,acc_d\n1,2.0,0.1,0.7,0.5\n2,2.2,0.1,0.6,0.6\n")
+    notes = " ".join(read_curves(path).notes) if _reads(path) else ""
+    assert "side by side" not in notes
+
+
+def _reads(path) -> bool:
+    try:
+        read_curves(path)
+    except ValueError:
+        return False
+    return True

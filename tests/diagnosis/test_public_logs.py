@@ -743,8 +743,23 @@ LATER_BATCHES = {
     # Batch `fb` (6: tables under `checkpoints/`, printed logs under `model/`), collected last and
     # scored once with the rules of the end of the revision: 3/6, 1/1 clear, 6 defensible.
     "heldout155": (3, 6, 6),
+    # Batches `fe`, `fc`, `fd`, `ff` (160: Keras tables and JSON histories under `reports/`,
+    # `outputs/logs/`, `output/`, `checkpoints/`, `saved_models/`, `weights/`), collected after `fb`
+    # and scored once with the rules of its revision: fe 21/40, fc 26/40, fd 20/40, ff 23/40,
+    # 90/160, 39 of the 49 clear. Then revised on: two or more runs nested a level deeper than
+    # phases (`fe_002`, `fe_040`: refused before) read the last; an absolute error on normalized
+    # targets (`mae_norm`, `fc_002`) stands for the loss; a validation accuracy frozen at one value
+    # beside no training accuracy, an AUC back at a coin's at the end (`fd_004`), is not_learning;
+    # the training loss's fall since the validation loss's best is measured to its last epoch when
+    # it fell at every epoch since and the end window's median lags (`fd_008`); models side by side
+    # named by a last letter (`fe_023`) read the last; a training `total` beside its parts and a
+    # validation loss on another scale is refused (`fc_004`).
+    "heldout156": (21, 40, 31),
+    "heldout157": (26, 40, 36),
+    "heldout158": (20, 40, 33),
+    "heldout159": (23, 40, 32),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout155`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout159`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -766,14 +781,14 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (106/182 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (185/313 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(136, 156))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(140, 160))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_thirty_two_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_thirty_eight_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -923,7 +938,17 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_thirty_two_kn
     # `unstable`; both readers' second label overfitting); asking the accuracy to confirm such
     # swings on large sets too lost twenty-three runs readers call unstable. Batch `ek` added one
     # of `dx_022`'s kind: a test loss at a twentieth of the training loss over 400 epochs, no
-    # accuracy logged (`ek_008`, `suspicious_validation`; both readers' second label).
+    # accuracy logged (`ek_008`, `suspicious_validation`; both readers' second label). Batches `fc`
+    # to `ff` added six, each with the problem as a reader's second label: four found when first
+    # scored (`fd_025`, validation jumps of 50% at a loss of 0.0003 on a regression scored R² 0.998,
+    # `unstable`; `fe_004`, a validation accuracy of 0.998-1 on about 940 samples beside a loss at
+    # 4% of the training loss, `suspicious_validation`; `fe_007`, validation jumps up to 301% until
+    # epoch 41 of 60, calm after the rate drop at 48, too few calm epochs to count as settled,
+    # `unstable`; `fe_039`, a validation loss flat at 0.50-0.56 from epoch 3 of 15 while the
+    # training loss fell 0.74 -> 0.51 and the accuracies parted 0.94/0.85, `overfitting`), two read
+    # once nested histories were (`fe_002`, a lucky low at epoch 12 of 15 and a climb of 12% from
+    # it; `fe_040`, a validation loss up 2% over the last seven of 27 epochs at every step,
+    # `overfitting`).
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -948,6 +973,12 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_thirty_two_kn
         "dx_022.txt",
         "ee_004.txt",
         "ek_008.csv",
+        "fd_025.json",
+        "fe_002.json",
+        "fe_004.csv",
+        "fe_007.csv",
+        "fe_039.json",
+        "fe_040.json",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -1124,12 +1155,16 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # healthy, with one more false still-improving note among them; six more read overfitting
         # (one noted). Then batch `fb` (not revised on: see "heldout155"): two more runs read
         # healthy are called healthy, one with a false still-improving note; one more read still
-        # improving and one read overfitting, neither noted.
-        "still_improving": (36, 118, 75, 676),
-        "overfitting": (46, 153, 79, 676),
+        # improving and one read overfitting, neither noted. Then batches `fc` to `ff` with their
+        # revision (see "heldout156"): 30 more runs read healthy are called healthy, with two more
+        # false still-improving notes and four more false overfitting notes among them; six more
+        # read still improving are called healthy (none noted), fourteen more read overfitting
+        # (eight more noted) and four more read unstable (none noted).
+        "still_improving": (36, 124, 77, 706),
+        "overfitting": (54, 167, 83, 706),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (8, 44, 44, 676),
+        "unstable": (8, 48, 44, 706),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -2835,3 +2835,49 @@ def test_a_loss_converged_to_zero_that_logs_float_noise_below_it_is_still_near_z
     assert diagnose({"loss": (val * 1.1).tolist(), "val_loss": val.tolist()}).primary.kind == "healthy"
     # Two epochs of a negative loss are as short as two of a positive one.
     assert diagnose({"loss": [-0.105, -0.21], "val_loss": [-0.1, -0.2]}).primary.kind == "still_improving"
+
+
+# -- the thirty-first revision (batches `fc` to `ff`) -----------------------------------
+def test_a_validation_accuracy_frozen_beside_no_training_accuracy_is_not_learning():
+    # `fd_004`: a binary classifier whose validation accuracy is the majority's 0.749 at all 100
+    # epochs, no training accuracy logged, its validation AUC 0.61 at first and back at 0.52; the
+    # validation loss rose, so it had been called overfitting.
+    epochs = 40
+    loss = list(0.57 - 0.06 * (1 - np.exp(-np.arange(epochs) / 10)))
+    run = {
+        "loss": loss,
+        "val_loss": list(0.565 + 0.14 * (1 - np.exp(-np.arange(epochs) / 12))),
+        "val_acc": [0.749] * epochs,
+        "val_auc": list(0.605 - 0.085 * (1 - np.exp(-np.arange(epochs) / 8))),
+    }
+    diagnosis = diagnose(run, loss="binary_crossentropy")
+    assert diagnosis.primary.kind == "not_learning"
+    assert diagnosis.primary.evidence["constant_value"] == pytest.approx(0.749)
+    # A ranking that stayed better than a coin's to the end learned something: not frozen.
+    learned = {**run, "val_auc": list(0.605 + 0.1 * (1 - np.exp(-np.arange(epochs) / 8)))}
+    assert "not_learning" not in diagnose(learned, loss="binary_crossentropy").kinds
+    # Nor is a training loss that fell far: it fitted the training set, whatever validation shows.
+    fitted = {**run, "loss": list(0.57 * np.exp(-np.arange(epochs) / 8))}
+    assert "not_learning" not in diagnose(fitted, loss="binary_crossentropy").kinds
+
+
+def test_the_training_fall_since_a_late_best_is_measured_to_the_last_epoch_of_an_unbroken_fall():
+    # `fd_008`: the validation loss lowest at epoch 35 of 40, then 4% up over the last three
+    # epochs, while the training loss went on falling at every epoch, 0.386 -> 0.331; the median of
+    # the last four epochs (0.380) lagged, and the fall since the best read as 1.7%.
+    train = [3.8461, 2.0491, 1.7273, 1.6022, 1.5264, 1.3202, 1.1637, 1.0769, 1.0173, 0.9723, 0.9346]
+    train += [0.9029, 0.8758, 0.8514, 0.829, 0.7917, 0.7463, 0.7121, 0.6836, 0.6569, 0.6326, 0.6101]
+    train += [0.5891, 0.5685, 0.5491, 0.5303, 0.5124, 0.495, 0.4774, 0.4609, 0.4445, 0.4294, 0.414]
+    train += [0.4, 0.3863, 0.373, 0.3612, 0.3495, 0.3395, 0.3306]
+    val = [1.9624, 1.4828, 1.3203, 1.248, 1.1846, 1.129, 1.0803, 1.0376, 1.0002, 0.9674, 0.9387]
+    val += [0.9135, 0.8915, 0.8721, 0.8552, 0.8403, 0.8273, 0.8096, 0.7975, 0.7865, 0.7767, 0.7688]
+    val += [0.7612, 0.7587, 0.7521, 0.7464, 0.7408, 0.7364, 0.733, 0.7296, 0.7275, 0.726, 0.7227]
+    val += [0.7108, 0.7084, 0.7106, 0.7088, 0.7218, 0.7235, 0.7385]
+    finding = diagnose({"loss": train, "val_loss": val}, loss="categorical_crossentropy").primary
+    assert finding.kind == "overfitting"
+    # The message quotes the fall it measured: to the smoothed last epoch, named as such.
+    assert "while loss kept falling (smoothed 0.3863 at epoch 35 → 0.3306, at epoch 40)" in finding.summary
+    # A noisy training loss is measured by the window: one that rose once since is not read so.
+    noisy = train[:36] + [0.3612, 0.3695, 0.3395, 0.3306]
+    summary = diagnose({"loss": noisy, "val_loss": val}, loss="categorical_crossentropy").primary.summary
+    assert "at epoch 40)" not in summary

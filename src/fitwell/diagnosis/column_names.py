@@ -416,7 +416,8 @@ def _one_named_loss(names: list[str], renames: dict[str, str], taken: set[str]) 
         named = [name for name in names if is_loss_measure(renames.get(name, name))]
         training = [name for name in named if not renames.get(name, name).startswith("val_")]
         # Of several (`bce` and `rmse`), the one losses are usually made of: the rest are metrics.
-        training = sorted(training, key=lambda name: _LOSS_MEASURES.index(renames.get(name, name)))[:1]
+        order = [_LOSS_MEASURES.index(_measure(renames.get(name, name))) for name in training]
+        training = [name for _, name in sorted(zip(order, training, strict=True))][:1]
     if not training:
         losses = bare_set_losses(names)
         if losses and "val_loss" not in taken:
@@ -455,7 +456,17 @@ def bare_set_losses(names: Iterable[str]) -> dict[str, str]:
 
 def is_loss_measure(name: str) -> bool:
     """Whether a Keras-style name is named for what a loss measures (`mse`, `val_bce`, `error`)."""
-    return name.removeprefix("val_") in _LOSS_MEASURES
+    return _measure(name.removeprefix("val_")) in _LOSS_MEASURES
+
+
+#: Words after a measure that say how its values were scaled, not what they measure (`mae_norm`:
+#: an absolute error on normalized targets, `fc_002`).
+_SCALED = re.compile(r"_(?:norm|normalized|normalised|scaled)$")
+
+
+def _measure(name: str) -> str:
+    """The measure a name is named for, without a word saying how its values were scaled."""
+    return _SCALED.sub("", name)
 
 
 def _without_shared_prefix(names: list[str], renames: dict[str, str], taken: set[str]) -> list[str]:

@@ -325,6 +325,21 @@ def as_columns(data: Any) -> tuple[Any, str | None]:
                 f"read the last of {len(phases)} training phases nested in the file ({listed}): "
                 f"the lists under {phases[-1]!r}."
             )
+        deeper = _runs_nested_deeper(data)
+        if deeper is not None:  # `{"results": {"model_a": {"training_history": {...}}, "model_b": ...}}`
+            parent, runs = deeper
+            columns, note = as_columns(_at(data, (*parent, runs[-1])))
+            where = " → ".join(repr(key) for key in (*parent, runs[-1]))
+            listed = ", ".join(repr(run) for run in runs)
+            return columns, " ".join(
+                part
+                for part in (
+                    f"read the last of {len(runs)} runs (or models) nested in the file ({listed}): "
+                    f"the history under {where}.",
+                    note,
+                )
+                if part
+            )
         # Histories nested one level down by set (`{"train": {"loss": ...}, "val": {"loss": ...}}`,
         # or per-epoch records under each set: `{"train": [{"loss": ...}, ...], "val": [...]}`, read
         # as `train_loss`, `val_loss`), or by network (a GAN's, refused by name later).
@@ -350,6 +365,36 @@ def _nested_phases(data: Mapping) -> list[str]:
     if len(phases) < 2 or named_for_sets > 1 or is_adversarial(phases):
         return []  # `train_metrics` and `val_metrics`, `train_history` and `val_history`: sets
     return phases
+
+
+def _runs_nested_deeper(data: Mapping) -> tuple[tuple[str, ...], list[str]] | None:
+    """`(parent, runs)`: the keys down to a mapping (`data` itself, or one mapping in it) whose
+    mappings are two or more runs or models, each holding its own history deeper than `_nested_phases`
+    looks (`{"symptoms": {"epochs_ran": 9, "history": [{"epoch": 1, "train_loss": ...}, ...]},
+    "medicine": {...}}`; `{"config": {...}, "results": {"model_a": {"final_accuracy": 98.4,
+    "training_history": {"train_loss": [...]}}, "model_b": {...}}}`), in the file's order, with the
+    same exclusions (sets, a GAN's networks); else None, also when two mappings hold such runs."""
+    found = []
+    for parent in [(), *((key,) for key, value in data.items() if isinstance(value, Mapping))]:
+        within = _at(data, parent)
+        runs = [str(key) for key, value in within.items() if _holds_a_history(value)]
+        named_for_sets = sum(
+            run.lower().replace("-", "_").split("_")[0] in SET_WORDS | HELD_OUT_WORDS for run in runs
+        )
+        if len(runs) >= 2 and named_for_sets <= 1 and not is_adversarial(runs):
+            found.append((parent, runs))
+    return found[0] if len(found) == 1 else None
+
+
+def _holds_a_history(value: Any) -> bool:
+    """Whether `value` is a mapping whose per-epoch curves, as `as_columns` reads them, hold a
+    training loss of several epochs."""
+    if not isinstance(value, Mapping) or _indexed(value):
+        return False
+    columns, _ = as_columns(value)
+    if isinstance(columns, Mapping) and isinstance(columns.get("history"), Mapping):
+        columns = columns["history"]  # Keras's History saved whole
+    return isinstance(columns, Mapping) and _has_training_loss(columns)
 
 
 def _history_in_a_list(value: Any) -> bool:
@@ -397,7 +442,8 @@ def _one_history_inside(data: Mapping) -> tuple[str, ...] | None:
         epochs = _longest_list(_at(data, histories[0]))
         if all(_longest_list(_at(data, keys)) < epochs for keys in nested if keys != histories[0]):
             return histories[0]
-    return found[0] if len(found) == 1 else None
+    # Not the one mapping of lists when two histories lie deeper (runs or models: `_runs_nested_deeper`).
+    return found[0] if len(found) == 1 and len(histories) < 2 else None
 
 
 def _longest_list(mapping: Mapping) -> int:

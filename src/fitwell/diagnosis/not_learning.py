@@ -214,17 +214,21 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
     if stats.new_low_at_the_end(run.val_loss if run.has_val else run.loss, th.not_learning_margin):
         return None
     needed = 4
-    if stats.relative_drop(float(run.loss[0]), float(np.min(run.loss))) >= th.not_learning_frozen_drop:
+    if _fell_far(run):
         needed = th.not_learning_frozen_epochs
         watched = run.smooth_val_loss if run.has_val else run.smooth_loss
         if len(watched) < needed or stats.relative_drop(float(watched[-needed]), float(watched[-1])) >= (
             th.not_learning_margin
         ):
             return None
-    key = run.val_accuracy_key if run.has_val else run.accuracy_key
-    if key is not None:
+    key = run.any_val_accuracy_key if run.has_val else run.accuracy_key
+    if key is not None and not run.curves.has(key):
+        key = None  # named, never recorded
+    if key is not None and (run.accuracy_key is not None or not _fell_far(run)):
         positions, values = run.curves.series(key)
-        _, training = run.curves.series(run.accuracy_key)
+        # Without a training accuracy, its loss stands in for it (`_fell_far`): one that fell less
+        # than `not_learning_frozen_drop` did not fit the training set much either (`fd_004`).
+        _, training = run.curves.series(run.accuracy_key) if run.accuracy_key else (None, values[:1])
         since = _held_since(values)
         if (
             since
@@ -276,6 +280,12 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
                 )
             return {"metric": key, "constant_value": float(values[0])}, seen
     return ranks_like_a_coin(run, needed)
+
+
+def _fell_far(run: RunView) -> bool:
+    """Whether the training loss's lowest value is `not_learning_frozen_drop` below its first."""
+    drop = stats.relative_drop(float(run.loss[0]), float(np.min(run.loss)))
+    return drop >= run.thresholds.not_learning_frozen_drop
 
 
 def _fell_over(loss: np.ndarray, fraction: float) -> bool:

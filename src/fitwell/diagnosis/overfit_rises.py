@@ -81,7 +81,8 @@ def worse_after_best(run: RunView, min_rise: float) -> tuple[OverfitEvidence, in
     # the smoothed minimum, which one lucky epoch cannot pull down.
     best_index = int(np.argmin(watched.values))
     train_at_best = float(run.smooth_loss[int(watched.positions[best_index])])
-    train_fell = run.end_loss < (1.0 - th.overfit_train_drop) * train_at_best
+    train_end = run.training_end(int(watched.positions[best_index]))
+    train_fell = train_end < (1.0 - th.overfit_train_drop) * train_at_best
     climb = evidence.end_value - evidence.best_value
     last = float(watched.values[-1])
     # The last epoch fell back most of the way to the low, to no rise worth the name itself.

@@ -124,10 +124,10 @@ def stalled_only(run: RunView) -> int | None:
 
 def _training_went(run: RunView, best_position: int) -> str:
     """What the training loss did since the validation minimum, as the quoted numbers show it
-    (the end window's median): `kept falling`, `held`, or held there but fell at its last epochs."""
+    (`RunView.training_end`): `kept falling`, `held`, or held there but fell at its last epochs."""
     at_best = float(run.smooth_loss[best_position])
     margin = run.thresholds.overfit_train_drop / 2
-    if at_best <= 0 or run.end_loss < (1.0 - margin) * at_best:
+    if at_best <= 0 or run.training_end(best_position) < (1.0 - margin) * at_best:
         return "kept falling"
     return "held" if held_training(run, at_best) else "held, falling only over its last epochs"
 

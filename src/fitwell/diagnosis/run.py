@@ -107,15 +107,29 @@ class RunView:
         """Median training loss of the end window."""
         return stats.end_level(self.loss, self.tail)
 
+    def training_end(self, position: int) -> float:
+        """The training loss where it ended, as a fall since `position` is measured: `end_loss`, or
+        the last epoch's when the end window reaches back to `position` and the loss fell at every
+        epoch since (at least 3): the window's median then lags a loss still falling (`fd_008`: 0.386
+        at the validation loss's best, 0.373, 0.361, 0.350, 0.340, 0.331 after it, the median of the
+        last 4 epochs 0.380). A noisy loss is measured by the window, not by one epoch."""
+        since = self.loss[position:]
+        if position < self.n - self.tail or len(since) < 4 or not bool(np.all(np.diff(since) < 0)):
+            return self.end_loss
+        return min(self.end_loss, float(since[-1]))
+
     def training_fall_text(self, position: int) -> str:
         """`"smoothed 0.05 at epoch 38 → 0.03, the median of its last 14 epochs"`: the training loss
-        from `position` to the end as the rules measure a fall (`smooth_loss` there, `end_loss`), not
-        two raw epochs, which a last-epoch spike can turn into a rise."""
-        return (
-            f"smoothed {format_number(float(self.smooth_loss[position]))} at "
-            f"{format_epoch(self.epoch_of(position))} → {format_number(self.end_loss)}, the median of its "
-            f"last {self.tail} epochs"
-        )
+        from `position` to the end as the rules measure a fall (`smooth_loss` there, `end_loss`; the
+        last epoch of an unbroken fall, `training_end`, when only it shows the fall), not two raw
+        epochs, which a last-epoch spike can turn into a rise."""
+        start, end_level = float(self.smooth_loss[position]), self.training_end(position)
+        window_shows_it = self.end_loss < (1.0 - self.thresholds.overfit_train_drop) * start
+        if window_shows_it or end_level == self.end_loss:
+            end = f"{format_number(self.end_loss)}, the median of its last {self.tail} epochs"
+        else:  # only the last epoch of an unbroken fall shows the fall the rules measured
+            end = f"{format_number(end_level)}, at {format_epoch(self.epoch_of(self.n - 1))}"
+        return f"smoothed {format_number(start)} at {format_epoch(self.epoch_of(position))} → {end}"
 
     # -- validation loss -----------------------------------------------------------
     @cached_property

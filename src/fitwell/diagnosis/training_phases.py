@@ -46,6 +46,20 @@ def keras_named(columns: dict) -> tuple[dict[str, object], str | None]:
     # beside them is no column of either).
     later = _later_phase(names)
     phases = [] if later is not None or sets_spelled_out(names) else _phases(names)  # `tr_`, `va_`: sets
+    suffixes = [] if later is not None or phases else _models_by_suffix(names)
+    if suffixes:
+        last = suffixes[-1]
+        columns = {
+            (key if keras_name(str(key)) == "epoch" else name_words(str(key))[: -len(last)]): value
+            for key, value in columns.items()
+            if keras_name(str(key)) == "epoch" or name_words(str(key)).endswith(last)
+        }
+        renames = keras_names(str(key) for key in columns)
+        listed = ", ".join(repr(suffix) for suffix in suffixes)
+        return {renames.get(str(key), str(key)): value for key, value in columns.items()}, (
+            f"read the last of {len(suffixes)} models (or phases) logged side by side ({listed}): the "
+            f"columns ending in {last!r}, without the suffix; the columns of none of them are left out."
+        )
     if later is not None:
         columns = {
             str(key)[len(later) :]: value for key, value in columns.items() if str(key).startswith(later)
@@ -87,9 +101,37 @@ def has_phases_side_by_side(names: list[str]) -> bool:
     `physics_loss`, `bc_loss`), which a table sums (`loss_parts.py`)."""
     if sets_spelled_out(names):
         return False
+    if _models_by_suffix(names):
+        return True
     phases = _phases(names)
     columns = [sum(name_words(name).startswith(phase) for name in names) for phase in phases]
     return bool(phases) and any(count > 1 for count in columns)
+
+
+def _models_by_suffix(names: list[str]) -> list[str]:
+    """The suffixes of models (or phases) logged side by side with a one-letter or one-digit last
+    word (`train_loss_a`, `val_accuracy_a`, …, `train_loss_b`, …; `fe_023`), in the order they
+    appear: at least two, each on more than one column and with a training loss, and no column
+    outside them named a loss (a run's time, step or an ensemble's score may stand beside them).
+    Parts of one loss (`loss_1`, `loss_2`: one column each) are none, nor are a GAN's networks."""
+    groups: dict[str, list[str]] = {}
+    others = []
+    for name in names:
+        words = name_words(name)
+        stem, _, last = words.rpartition("_")
+        if stem and len(last) == 1 and last.isalnum() and keras_name(name) != "epoch":
+            groups.setdefault(f"_{last}", []).append(stem)
+        else:
+            others.append(name)
+    if len(groups) < 2 or any(len(stems) < 2 for stems in groups.values()) or is_adversarial(groups):
+        return []  # `loss_g`, `loss_d`: a GAN's two networks
+    if any(keras_name(name).endswith("loss") for name in others):
+        return []
+    for stems in groups.values():
+        renames = keras_names(stems)
+        if "loss" not in {renames.get(stem, stem) for stem in stems}:
+            return []
+    return list(groups)
 
 
 def _phases(names: list[str]) -> list[str]:
