@@ -3527,6 +3527,22 @@ def test_sets_abbreviated_tr_and_vl_are_training_and_validation(tmp_path):
     assert "read the columns 'tr_loss' as 'loss', 'vl_loss' as 'val_loss'" in curves.notes[0]
 
 
+def test_sets_abbreviated_t_and_v_are_training_and_validation():
+    # A published log (ff_009): `t_loss`, `t_acc`, `t_median_km`, then the same under `v_`; read
+    # as two models side by side, only the `v_` columns were drawn, the validation loss as the loss.
+    run = {
+        "t_loss": [3.2, 3.1, 3.0],
+        "t_acc": [0.39, 0.4, 0.41],
+        "v_loss": [3.9, 3.8, 3.7],
+        "v_acc": [0.2, 0.21, 0.22],
+    }
+    curves = read_curves(run)
+    assert curves.values["loss"].tolist() == [3.2, 3.1, 3.0]
+    assert curves.values["val_loss"].tolist() == [3.9, 3.8, 3.7]
+    assert curves.values["val_acc"].tolist() == [0.2, 0.21, 0.22]
+    assert not any("side by side" in note for note in curves.notes)
+
+
 def test_epochs_written_as_labels_are_read_by_their_number_and_a_phase_column_is_no_curve(tmp_path):
     # A published log (ds_015): `phase,epoch,…` with epochs `P1-1` … `P1-10`, then `P2-1` …: the
     # labels were dropped as text, the two phases read as one run and `phase` drawn as a metric.

@@ -286,25 +286,31 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
     return renames
 
 
-_ABBREVIATED_SETS = {"tr_": "train_", "va_": "val_", "vl_": "val_"}
+_ABBREVIATED_SETS = {"tr_": "train_", "va_": "val_", "vl_": "val_", "t_": "train_", "v_": "val_"}
+#: The training set's abbreviation and the validation set's that go with it.
+_ABBREVIATED_PAIRS = (("tr_", ("va_", "vl_")), ("t_", ("v_",)))
 
 
 def sets_spelled_out(names: list[str]) -> dict[str, str]:
-    """`tr_loss` and `va_loss` (or `vl_loss`) spelled out as `train_loss` and `val_loss` (`dk_005`,
-    `ds_015`), with every other name that begins with `tr_` or that validation prefix: read so only
-    where both losses stand and no other column is a loss (alone, `va_loss` may be a
-    valence-arousal head's loss; beside a `loss`, the two are its parts)."""
+    """`tr_loss` and `va_loss` (or `vl_loss`; or `t_loss` and `v_loss`, `ff_009`) spelled out as
+    `train_loss` and `val_loss` (`dk_005`, `ds_015`), with every other name that begins with that
+    training or validation prefix: read so only where both losses stand and no other column is a
+    loss (alone, `va_loss` may be a valence-arousal head's loss; beside a `loss`, the two are its
+    parts)."""
     words = {name: name_words(name) for name in names}
-    validation = next((prefix for prefix in ("va_", "vl_") if f"{prefix}loss" in words.values()), None)
-    if "tr_loss" not in words.values() or validation is None:
-        return {}
-    if any(keras_name(name) in ("loss", "val_loss") for name in names):
-        return {}  # beside a loss of its own (`loss` = `tr_loss` + `va_loss`), they are its parts
-    return {
-        name: _ABBREVIATED_SETS[word[:3]] + word[3:]
-        for name, word in words.items()
-        if word.startswith(("tr_", validation))
-    }
+    for training, validations in _ABBREVIATED_PAIRS:
+        validation = next((prefix for prefix in validations if f"{prefix}loss" in words.values()), None)
+        if f"{training}loss" not in words.values() or validation is None:
+            continue
+        if any(keras_name(name) in ("loss", "val_loss") for name in names):
+            return {}  # beside a loss of its own (`loss` = `tr_loss` + `va_loss`), they are its parts
+        return {
+            name: _ABBREVIATED_SETS[prefix] + word[len(prefix) :]
+            for name, word in words.items()
+            for prefix in (training, validation)
+            if word.startswith(prefix)
+        }
+    return {}
 
 
 def _validation_spelled_out(name: str, target: str) -> bool:
