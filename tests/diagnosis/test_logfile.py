@@ -3967,3 +3967,26 @@ def _reads(path) -> bool:
     except ValueError:
         return False
     return True
+
+
+def test_histories_listed_one_per_fold_read_the_last(tmp_path):
+    # `fh_004`: three cross-validation folds' histories in a list under `fold_histories`, beside
+    # each fold's results (refused before: the results' names were the only keys read).
+    def fold(start, epochs):
+        return {"train_loss": [start / (e + 1) for e in range(epochs)], "val_loss": [0.1] * epochs}
+
+    path = tmp_path / "cv.json"
+    results = [{"fold": k, "best_auc": 0.99} for k in (1, 2, 3)]
+    folds = [fold(1.0, 11), fold(2.0, 15), fold(3.0, 15)]
+    path.write_text(json.dumps({"n_folds": 3, "fold_results": results, "fold_histories": folds}))
+    curves = read_curves(path)
+    assert len(curves.values["loss"]) == 15 and curves.values["loss"][0] == 3.0
+    assert (
+        curves.notes[0]
+        == "read the last of 3 histories (folds, seeds or models) listed under 'fold_histories'."
+    )
+    # A list of them alone, too; a list of per-epoch records is read as before.
+    path.write_text(json.dumps(folds))
+    assert read_curves(path).values["loss"][0] == 3.0
+    path.write_text(json.dumps([{"loss": 1.0 / (e + 1), "val_loss": 1.1 / (e + 1)} for e in range(4)]))
+    assert read_curves(path).values["loss"].tolist() == pytest.approx([1.0, 0.5, 1 / 3, 0.25])

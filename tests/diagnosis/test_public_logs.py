@@ -758,8 +758,15 @@ LATER_BATCHES = {
     "heldout157": (26, 40, 36),
     "heldout158": (20, 40, 33),
     "heldout159": (23, 40, 32),
+    # Batches `fg` and `fh` (73: JSON histories and tables under `reports/`, `models/`,
+    # `weights/`, `artifacts/`, `outputs/logs/`), collected after `fc` to `ff` and scored once with
+    # the rules after that revision: fg 26/40, fh 22/33, 48/73, 22 of the 23 clear. Then revised
+    # on: histories listed one per cross-validation fold (`fh_004`, refused before) read the last;
+    # no first label moved.
+    "heldout160": (26, 40, 33),
+    "heldout161": (22, 33, 28),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout159`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout161`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -781,14 +788,14 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (185/313 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (220/364 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(140, 160))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(142, 162))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_thirty_eight_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_thirty_nine_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -948,7 +955,9 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_thirty_eight_
     # training loss fell 0.74 -> 0.51 and the accuracies parted 0.94/0.85, `overfitting`), two read
     # once nested histories were (`fe_002`, a lucky low at epoch 12 of 15 and a climb of 12% from
     # it; `fe_040`, a validation loss up 2% over the last seven of 27 epochs at every step,
-    # `overfitting`).
+    # `overfitting`). Batches `fg` and `fh` added one, found when first scored (`fg_027`, a
+    # validation accuracy of 0.993-1 on about 135 leaf images over the last 12 epochs, its loss at
+    # 31% of the training loss, `suspicious_validation`; both readers' second label).
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -979,6 +988,7 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_thirty_eight_
         "fe_007.csv",
         "fe_039.json",
         "fe_040.json",
+        "fg_027.json",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -1159,12 +1169,15 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # revision (see "heldout156"): 30 more runs read healthy are called healthy, with two more
         # false still-improving notes and four more false overfitting notes among them; six more
         # read still improving are called healthy (none noted), fourteen more read overfitting
-        # (eight more noted) and four more read unstable (none noted).
-        "still_improving": (36, 124, 77, 706),
-        "overfitting": (54, 167, 83, 706),
+        # (eight more noted) and four more read unstable (none noted). Then batches `fg` and `fh`
+        # (see "heldout160"): 20 more runs read healthy are called healthy, with one more false
+        # still-improving note among them; two more read still improving (none noted) and seven
+        # more read overfitting (one more noted).
+        "still_improving": (36, 126, 78, 726),
+        "overfitting": (55, 174, 83, 726),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (8, 48, 44, 706),
+        "unstable": (8, 48, 44, 726),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -284,6 +284,12 @@ def as_columns(data: Any) -> tuple[Any, str | None]:
     from pandas' `to_json()` (`{"loss": {"0": 0.9, ...}}`)."""
     if isinstance(data, Mapping):  # `{"head": [{"loss": [...]}], ...}`: a history saved in a list of one
         data = {key: value[0] if _history_in_a_list(value) else value for key, value in data.items()}
+    listed = _histories_listed(data)
+    if listed is not None:  # `{"fold_histories": [{"train_loss": [...]}, ...]}`: folds, seeds or models
+        runs, where = listed
+        columns, note = as_columns(runs[-1])
+        first = f"read the last of {len(runs)} histories (folds, seeds or models) listed{where}."
+        return columns, " ".join(part for part in (first, note) if part)
     records, where = _records_of(data) if isinstance(data, Mapping) else (data, "")
     if isinstance(records, list) and records and all(isinstance(record, Mapping) for record in records):
         records = [_flattened(record) for record in records]  # `{"epoch": 1, "train": {"loss": ...}}`
@@ -395,6 +401,27 @@ def _holds_a_history(value: Any) -> bool:
     if isinstance(columns, Mapping) and isinstance(columns.get("history"), Mapping):
         columns = columns["history"]  # Keras's History saved whole
     return isinstance(columns, Mapping) and _has_training_loss(columns)
+
+
+def _histories_listed(data: Any) -> tuple[list, str] | None:
+    """`(histories, where)` when `data` is a list of several histories of several epochs each, each a
+    mapping of per-epoch lists with a training loss (one per cross-validation fold, seed or model:
+    `fh_004`, three folds of 11 to 15 epochs), or holds one such list beside its summaries (`where`:
+    under which key); else None. A list of per-epoch records is no such list: its values are numbers."""
+    if isinstance(data, list):
+        return (data, " in the file") if _several_histories(data) else None
+    if not isinstance(data, Mapping):
+        return None
+    keys = [key for key, value in data.items() if _several_histories(value)]
+    return (data[keys[0]], f" under {keys[0]!r}") if len(keys) == 1 else None
+
+
+def _several_histories(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) > 1
+        and all(_holds_lists(item) and _has_training_loss(item) for item in value)
+    )
 
 
 def _history_in_a_list(value: Any) -> bool:
