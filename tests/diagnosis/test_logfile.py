@@ -3990,3 +3990,34 @@ def test_histories_listed_one_per_fold_read_the_last(tmp_path):
     assert read_curves(path).values["loss"][0] == 3.0
     path.write_text(json.dumps([{"loss": 1.0 / (e + 1), "val_loss": 1.1 / (e + 1)} for e in range(4)]))
     assert read_curves(path).values["loss"].tolist() == pytest.approx([1.0, 0.5, 1 / 3, 0.25])
+
+
+def test_reading_deep_or_ambiguous_nesting_is_quick_and_reads_no_sets_or_parts_as_runs(tmp_path):
+    # A chain of mappings 400 deep is refused at once (the search for runs nested deeper than
+    # phases had repeated itself at every level: 18 s at 24 deep, a RecursionError at 300).
+    path = tmp_path / "deep.json"
+    path.write_text('{"a":' * 400 + '{"x": 1}' + "}" * 400)
+    with pytest.raises(ValueError, match="no 'loss' curve"):
+        read_curves(path)
+    # Sets named by a word after the first (`model_train`, `model_val`) are no two runs.
+    sets = {
+        "model_train": {"history": {"loss": [1.0, 0.8, 0.7]}},
+        "model_val": {"history": {"loss": [1.2, 1.0, 0.9]}},
+    }
+    path.write_text(json.dumps(sets))
+    assert not _reads(path) or read_curves(path).values["loss"].tolist() == [1.0, 0.8, 0.7]
+    # Losses alone under one-letter or one-digit suffixes are parts of one loss, not models; nor are
+    # sets (`_t`, `_v`) or coordinates (`_x`, `_y`).
+    for names in (
+        ["dice_loss_1", "val_dice_loss_1", "dice_loss_2", "val_dice_loss_2"],
+        ["loss_t", "acc_t", "loss_v", "acc_v"],
+        ["loss_x", "val_loss_x", "loss_y", "val_loss_y"],
+    ):
+        run = {name: [1.0 + k, 0.8 + k, 0.7 + k] for k, name in enumerate(names)}
+        assert not _reads(run) or not any("side by side" in note for note in read_curves(run).notes), names
+    # `t_loss` and `v_loss` beside another head's `a_loss` are three heads, not two sets.
+    heads = {"t_loss": [1.0, 0.8, 0.7], "v_loss": [0.03, 0.02, 0.02], "a_loss": [0.5, 0.4, 0.3]}
+    assert "val_loss" not in read_curves(heads).values
+    # A norm's name is what it is: `l1_norm` is no absolute error, so no loss.
+    with pytest.raises(ValueError, match="no 'loss' curve"):
+        read_curves({"l1_norm": [10.0, 12.0, 16.0], "accuracy": [0.5, 0.6, 0.7]})

@@ -294,9 +294,10 @@ _ABBREVIATED_PAIRS = (("tr_", ("va_", "vl_")), ("t_", ("v_",)))
 def sets_spelled_out(names: list[str]) -> dict[str, str]:
     """`tr_loss` and `va_loss` (or `vl_loss`; or `t_loss` and `v_loss`, `ff_009`) spelled out as
     `train_loss` and `val_loss` (`dk_005`, `ds_015`), with every other name that begins with that
-    training or validation prefix: read so only where both losses stand and no other column is a
-    loss (alone, `va_loss` may be a valence-arousal head's loss; beside a `loss`, the two are its
-    parts)."""
+    training or validation prefix: read so only where both losses stand and no `loss` or
+    `val_loss` beside them (alone, `va_loss` may be a valence-arousal head's loss; beside a `loss`,
+    the two are its parts); the one-letter pair also only where no other column is named a loss
+    (`t_loss`, `v_loss` and `a_loss`: a text, a vision and an audio head's)."""
     words = {name: name_words(name) for name in names}
     for training, validations in _ABBREVIATED_PAIRS:
         validation = next((prefix for prefix in validations if f"{prefix}loss" in words.values()), None)
@@ -304,6 +305,9 @@ def sets_spelled_out(names: list[str]) -> dict[str, str]:
             continue
         if any(keras_name(name) in ("loss", "val_loss") for name in names):
             return {}  # beside a loss of its own (`loss` = `tr_loss` + `va_loss`), they are its parts
+        others = [word for word in words.values() if not word.startswith((training, validation))]
+        if len(training) == 2 and any(keras_name(word).endswith("loss") for word in others):
+            return {}  # `t_loss`, `v_loss` beside `a_loss` or a `total_loss`: a text and a vision head's
         return {
             name: _ABBREVIATED_SETS[prefix] + word[len(prefix) :]
             for name, word in words.items()
@@ -465,14 +469,15 @@ def is_loss_measure(name: str) -> bool:
     return _measure(name.removeprefix("val_")) in _LOSS_MEASURES
 
 
-#: Words after a measure that say how its values were scaled, not what they measure (`mae_norm`:
-#: an absolute error on normalized targets, `fc_002`).
-_SCALED = re.compile(r"_(?:norm|normalized|normalised|scaled)$")
+#: Words after an error that say how its values were scaled, not what they measure (`mae_norm`: an
+#: absolute error on normalized targets, `fc_002`); after a norm's name (`l1_norm`, a weight norm)
+#: they are what it is.
+_SCALED = re.compile(r"^((?:val_)?(?:mae|mse|rmse|error))_(?:norm|normalized|normalised|scaled)$")
 
 
 def _measure(name: str) -> str:
-    """The measure a name is named for, without a word saying how its values were scaled."""
-    return _SCALED.sub("", name)
+    """The measure a name is named for, without a word saying how an error's values were scaled."""
+    return _SCALED.sub(r"\1", name)
 
 
 def _without_shared_prefix(names: list[str], renames: dict[str, str], taken: set[str]) -> list[str]:

@@ -278,16 +278,18 @@ def listed_numbers(text: str) -> list[float] | None:
     return values if is_number_list(values) else None
 
 
-def as_columns(data: Any) -> tuple[Any, str | None]:
+def as_columns(data: Any, *, deeper: bool = True) -> tuple[Any, str | None]:
     """Per-epoch lists from a list of per-epoch objects (a loop appending its metrics dict each
     epoch, alone or under `history`; Hugging Face `Trainer`'s records under `log_history`) or
-    from pandas' `to_json()` (`{"loss": {"0": 0.9, ...}}`)."""
+    from pandas' `to_json()` (`{"loss": {"0": 0.9, ...}}`). Runs nested deeper than phases are
+    looked for only when `deeper` (not again within a run: each level would repeat the search of
+    the levels below it)."""
     if isinstance(data, Mapping):  # `{"head": [{"loss": [...]}], ...}`: a history saved in a list of one
         data = {key: value[0] if _history_in_a_list(value) else value for key, value in data.items()}
     listed = _histories_listed(data)
     if listed is not None:  # `{"fold_histories": [{"train_loss": [...]}, ...]}`: folds, seeds or models
         runs, where = listed
-        columns, note = as_columns(runs[-1])
+        columns, note = as_columns(runs[-1], deeper=False)
         first = f"read the last of {len(runs)} histories (folds, seeds or models) listed{where}."
         return columns, " ".join(part for part in (first, note) if part)
     records, where = _records_of(data) if isinstance(data, Mapping) else (data, "")
@@ -331,10 +333,10 @@ def as_columns(data: Any) -> tuple[Any, str | None]:
                 f"read the last of {len(phases)} training phases nested in the file ({listed}): "
                 f"the lists under {phases[-1]!r}."
             )
-        deeper = _runs_nested_deeper(data)
-        if deeper is not None:  # `{"results": {"model_a": {"training_history": {...}}, "model_b": ...}}`
-            parent, runs = deeper
-            columns, note = as_columns(_at(data, (*parent, runs[-1])))
+        nested = _runs_nested_deeper(data) if deeper else None
+        if nested is not None:  # `{"results": {"model_a": {"training_history": {...}}, "model_b": ...}}`
+            parent, runs = nested
+            columns, note = as_columns(_at(data, (*parent, runs[-1])), deeper=False)
             where = " → ".join(repr(key) for key in (*parent, runs[-1]))
             listed = ", ".join(repr(run) for run in runs)
             return columns, " ".join(
@@ -379,13 +381,15 @@ def _runs_nested_deeper(data: Mapping) -> tuple[tuple[str, ...], list[str]] | No
     looks (`{"symptoms": {"epochs_ran": 9, "history": [{"epoch": 1, "train_loss": ...}, ...]},
     "medicine": {...}}`; `{"config": {...}, "results": {"model_a": {"final_accuracy": 98.4,
     "training_history": {"train_loss": [...]}}, "model_b": {...}}}`), in the file's order, with the
-    same exclusions (sets, a GAN's networks); else None, also when two mappings hold such runs."""
+    same exclusions (sets, named by any word of their keys; a GAN's networks); else None, also when
+    two mappings hold such runs."""
     found = []
     for parent in [(), *((key,) for key, value in data.items() if isinstance(value, Mapping))]:
         within = _at(data, parent)
         runs = [str(key) for key, value in within.items() if _holds_a_history(value)]
+        # A set's word anywhere in the key (`model_train`, `model_val`): sets, not runs.
         named_for_sets = sum(
-            run.lower().replace("-", "_").split("_")[0] in SET_WORDS | HELD_OUT_WORDS for run in runs
+            bool(set(run.lower().replace("-", "_").split("_")) & (SET_WORDS | HELD_OUT_WORDS)) for run in runs
         )
         if len(runs) >= 2 and named_for_sets <= 1 and not is_adversarial(runs):
             found.append((parent, runs))
@@ -397,7 +401,7 @@ def _holds_a_history(value: Any) -> bool:
     training loss of several epochs."""
     if not isinstance(value, Mapping) or _indexed(value):
         return False
-    columns, _ = as_columns(value)
+    columns, _ = as_columns(value, deeper=False)
     if isinstance(columns, Mapping) and isinstance(columns.get("history"), Mapping):
         columns = columns["history"]  # Keras's History saved whole
     return isinstance(columns, Mapping) and _has_training_loss(columns)

@@ -310,6 +310,13 @@ def _learning_bar(run: RunView, key: str) -> float | None:
     return None
 
 
+def _validation_loss_never_fell(run: RunView) -> bool:
+    if not run.has_val:
+        return True
+    lowest = float(np.nanmin(run.val_loss))
+    return stats.relative_drop(float(run.val_loss[0]), lowest) < run.thresholds.not_learning_margin
+
+
 def score_shows_learning(run: RunView, *, validation_only: bool = False) -> bool:
     """Whether a score that a constant prediction cannot raise shows the model learned from its
     inputs: an AUC (ranking) or a balanced accuracy (a constant prediction scores `1/C`, at most
@@ -320,10 +327,12 @@ def score_shows_learning(run: RunView, *, validation_only: bool = False) -> bool
     classifier flat from its second epoch at a balanced accuracy of 0.80). Where such a score is
     logged for validation (or `validation_only`, asked of a frozen validation accuracy), only the
     validation ones count: a training AUC that rose says nothing of a validation accuracy frozen at
-    the majority class; asked so, the score must also end there (the median of its end window):
-    a ranking a little better than a coin's in the first epochs, back at chance while the
-    accuracy never moved, learned nothing that lasted (`fd_004`: a validation AUC from 0.61 to
-    0.52 beside an accuracy at 0.749 in all 100 epochs)."""
+    the majority class; asked so, where the validation loss never fell `not_learning_margin` below
+    its first value, the score must also end there (the median of its end window): a ranking a
+    little better than a coin's in the first epochs, back at chance while the accuracy never
+    moved, learned nothing that lasted (`fd_004`: a validation AUC from 0.61 to 0.52 beside an
+    accuracy at 0.749 in all 100 epochs and a validation loss that only rose); one that rose with a
+    falling validation loss, then fell back as it overfit, did learn."""
     keys = list(run.curves.values)
     if validation_only or any(key.startswith("val_") and _learning_bar(run, key) is not None for key in keys):
         keys = [key for key in keys if key.startswith("val_")]  # the validation scores say it
@@ -334,6 +343,6 @@ def score_shows_learning(run: RunView, *, validation_only: bool = False) -> bool
         _, values = run.curves.series(key)
         if len(values) and float(np.min(values)) >= 0.0:  # a score in [0, 1], not a loss named so
             if needed <= float(np.max(stats.median_smooth(values))) <= 1.0:
-                if not validation_only or run.end_of(key) >= needed:
+                if not (validation_only and _validation_loss_never_fell(run)) or run.end_of(key) >= needed:
                     return True
     return False

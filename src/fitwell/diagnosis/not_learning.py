@@ -221,7 +221,12 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
             th.not_learning_margin
         ):
             return None
-    key = run.any_val_accuracy_key if run.has_val else run.accuracy_key
+    # A validation accuracy beside no training one stands alone (`fd_004`); beside one, its twin.
+    key = (
+        run.accuracy_key
+        if not run.has_val
+        else run.val_accuracy_key or (run.any_val_accuracy_key if run.accuracy_key is None else None)
+    )
     if key is not None and not run.curves.has(key):
         key = None  # named, never recorded
     if key is not None and (run.accuracy_key is not None or not _fell_far(run)):
@@ -248,7 +253,8 @@ def _frozen_predictions(run: RunView) -> tuple[dict, str] | None:
         # first value: then not one validation sample was right at any epoch (`ds_025`; a
         # regression's exact hits in training, its validation loss falling, are no such thing).
         fits_the_task = float(values[0]) > 0 or (
-            key != run.accuracy_key
+            run.accuracy_key is not None
+            and key != run.accuracy_key
             and float(np.max(training)) > 0
             and not named_a_regression(run)
             and stats.relative_drop(float(run.val_loss[0]), float(np.min(run.val_loss)))

@@ -56,9 +56,13 @@ def keras_named(columns: dict) -> tuple[dict[str, object], str | None]:
         }
         renames = keras_names(str(key) for key in columns)
         listed = ", ".join(repr(suffix) for suffix in suffixes)
+        apart = [
+            name for name in names if keras_name(name) != "epoch" and name_words(name)[-2:] not in suffixes
+        ]
+        left_out = f"; left out: {', '.join(repr(name) for name in apart)}" if apart else ""
         return {renames.get(str(key), str(key)): value for key, value in columns.items()}, (
             f"read the last of {len(suffixes)} models (or phases) logged side by side ({listed}): the "
-            f"columns ending in {last!r}, without the suffix; the columns of none of them are left out."
+            f"columns ending in {last!r}, without the suffix{left_out}."
         )
     if later is not None:
         columns = {
@@ -111,9 +115,10 @@ def has_phases_side_by_side(names: list[str]) -> bool:
 def _models_by_suffix(names: list[str]) -> list[str]:
     """The suffixes of models (or phases) logged side by side with a one-letter or one-digit last
     word (`train_loss_a`, `val_accuracy_a`, …, `train_loss_b`, …; `fe_023`), in the order they
-    appear: at least two, each on more than one column and with a training loss, and no column
-    outside them named a loss (a run's time, step or an ensemble's score may stand beside them).
-    Parts of one loss (`loss_1`, `loss_2`: one column each) are none, nor are a GAN's networks."""
+    appear: at least two, each on more than one column, with a training loss and a measure that is
+    no loss (an accuracy, a score), and no column outside them named a loss (a run's time, step or
+    an ensemble's score may stand beside them). Parts of one loss (`loss_1`, `val_loss_1`, `loss_2`,
+    …: losses alone) are none, nor are a GAN's networks, sets (`_t`, `_v`) or coordinates (`_x`)."""
     groups: dict[str, list[str]] = {}
     others = []
     for name in names:
@@ -125,13 +130,18 @@ def _models_by_suffix(names: list[str]) -> list[str]:
             others.append(name)
     if len(groups) < 2 or any(len(stems) < 2 for stems in groups.values()) or is_adversarial(groups):
         return []  # `loss_g`, `loss_d`: a GAN's two networks
-    if any(keras_name(name).endswith("loss") for name in others):
+    if set(groups) & _NOT_MODELS or any(keras_name(name).endswith("loss") for name in others):
         return []
     for stems in groups.values():
         renames = keras_names(stems)
-        if "loss" not in {renames.get(stem, stem) for stem in stems}:
-            return []
+        named = {renames.get(stem, stem) for stem in stems}
+        if "loss" not in named or all(name.endswith("loss") for name in named):
+            return []  # each model logs its loss and a score; losses alone are parts of one loss
     return list(groups)
+
+
+#: Last letters that name sets (`loss_t`, `loss_v`) or coordinates (`loss_x`, `loss_y`), not models.
+_NOT_MODELS = frozenset({"_t", "_v", "_x", "_y", "_z"})
 
 
 def _phases(names: list[str]) -> list[str]:
