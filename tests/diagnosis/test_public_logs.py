@@ -762,7 +762,8 @@ LATER_BATCHES = {
     # `weights/`, `artifacts/`, `outputs/logs/`), collected after `fc` to `ff` and scored once with
     # the rules after that revision: fg 26/40, fh 22/33, 48/73, 22 of the 23 clear. Then revised
     # on: histories listed one per cross-validation fold (`fh_004`, refused before) read the last;
-    # no first label moved.
+    # a validation accuracy that fell from its best while the training accuracy rose lets a rise
+    # of 5% count, as a gap does (`fh_025`, clear to both: overfitting).
     "heldout160": (26, 40, 33),
     "heldout161": (22, 33, 28),
 }
@@ -788,7 +789,7 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (220/364 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (221/364 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     scores = [_right(results, split) for split in (f"heldout{n}" for n in range(142, 162))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
@@ -1172,9 +1173,10 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # (eight more noted) and four more read unstable (none noted). Then batches `fg` and `fh`
         # (see "heldout160"): 20 more runs read healthy are called healthy, with one more false
         # still-improving note among them; two more read still improving (none noted) and seven
-        # more read overfitting (one more noted).
+        # more read overfitting (one more noted). With their revision, one of those noted is found
+        # (`fh_025`: a validation accuracy that fell while the training accuracy rose).
         "still_improving": (36, 126, 78, 726),
-        "overfitting": (55, 174, 83, 726),
+        "overfitting": (54, 173, 83, 726),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
         "unstable": (8, 48, 44, 726),

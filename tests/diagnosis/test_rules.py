@@ -2900,3 +2900,17 @@ def test_the_training_fall_since_a_late_best_is_measured_to_the_last_epoch_of_an
     noisy = train[:36] + [0.3612, 0.3695, 0.3395, 0.3306]
     summary = diagnose({"loss": noisy, "val_loss": val}, loss="categorical_crossentropy").primary.summary
     assert "at epoch 40)" not in summary
+
+
+def test_a_validation_accuracy_that_fell_while_the_training_accuracy_rose_lets_a_smaller_rise_count():
+    # `fh_025` (clear to both readers: overfitting): the validation loss 6.6% above its low of
+    # epoch 8 over the last 22 of 30 epochs, while the validation accuracy slid 0.78 -> 0.73 and
+    # the training accuracy rose 0.74 -> 0.76; the gap at the end (0.027) is under the 0.05 that
+    # lets a 5% rise count, so it had been called healthy.
+    history = json.loads((PUBLIC_LOGS / "fh_025.json").read_text())
+    keys = ("loss", "val_loss", "accuracy", "val_accuracy")
+    run = {key: history[key] for key in keys}
+    assert diagnose(run, loss="binary_crossentropy").primary.kind == "overfitting"
+    # The same losses with the validation accuracy level (no parting) stay below the bar.
+    level = {**run, "val_accuracy": [0.74] * len(run["val_accuracy"])}
+    assert diagnose(level, loss="binary_crossentropy").primary.kind != "overfitting"

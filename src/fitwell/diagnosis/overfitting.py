@@ -49,6 +49,25 @@ def _stalled_since(run: RunView) -> int | None:
     return stats.reached_low_at(smooth, 0.01 * abs(float(np.min(smooth)))) if len(smooth) else None
 
 
+def _accuracies_parted(run: RunView) -> bool:
+    """Whether the validation accuracy fell `overfit_accuracy_fall` from a best in the first half of
+    the run (smoothed, to its end level) while the training accuracy rose since and ended ahead
+    of it, over at least `overfit_steady_epochs` × 3 epochs: the two parted, as a gap opening does."""
+    key, val_key = run.accuracy_key, run.val_accuracy_key
+    if key is None or val_key is None:
+        return False
+    val, train = run.curves.series(val_key)[1], run.curves.series(key)[1]
+    if min(len(val), len(train)) < 3 * run.thresholds.overfit_steady_epochs or len(val) != len(train):
+        return False
+    smooth_val, smooth_train = stats.median_smooth(val), stats.median_smooth(train)
+    best = int(np.argmax(smooth_val))
+    end_val, end_train = run.end_of(val_key), run.end_of(key)
+    if end_val is None or end_train is None or best >= len(val) // 2:
+        return False
+    fell = float(smooth_val[best]) - end_val >= run.thresholds.overfit_accuracy_fall
+    return fell and end_train > float(smooth_train[best]) and end_train > end_val
+
+
 def check_overfitting(run: RunView) -> Finding | None:
     """`overfitting` when the validation loss rose clearly and lastingly after its minimum, or rose a
     little / stopped improving while the metric's train/validation gap is large and growing, or
@@ -57,7 +76,7 @@ def check_overfitting(run: RunView) -> Finding | None:
         return _metric_overfitting(run) if run.watched.is_metric else None
     th = run.thresholds
     gap = metric_gap(run)
-    large_gap = gap is not None and gap[1] - gap[2] >= th.overfit_metric_gap
+    large_gap = (gap is not None and gap[1] - gap[2] >= th.overfit_metric_gap) or _accuracies_parted(run)
     found = worse_after_best(run, th.overfit_min_rise_with_gap if large_gap else th.overfit_min_rise)
     if found is None:
         return None

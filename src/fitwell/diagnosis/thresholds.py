@@ -205,6 +205,10 @@ class Thresholds:
         overfit_metric_gap: The train/validation gap of the metric (e.g. accuracy 0.98 vs
             0.93) that is evidence of overfitting on its own terms (healthy runs of the corpora
             with such a gap have a validation loss within 2% of its low)...
+        overfit_accuracy_fall: A validation accuracy that fell this far from a best in the first
+            half of the run (smoothed, to its end level) while the training accuracy rose and
+            ended ahead of it parts the two as the gap does: a smaller rise of the validation
+            loss is enough then too (`fh_025`: 0.78 → 0.73 while training went 0.74 → 0.76).
         overfit_min_rise_with_gap: ...with which a smaller rise of the validation loss is
             enough; or, with the gap grown since, validation that stopped improving
             (no new low of 1% over the last `tail_fraction` of the run) while the
@@ -489,6 +493,7 @@ class Thresholds:
     overfit_steady_noise_multiple: float = 3.0
     overfit_unbroken_epochs: int = 5
     overfit_metric_gap: float = 0.05
+    overfit_accuracy_fall: float = 0.03
     overfit_gap_alone: float = 0.35
     overfit_min_rise_with_gap: float = 0.05
     overfit_clean_rise: float = 0.05
