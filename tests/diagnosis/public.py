@@ -66,7 +66,8 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: `es`: a CSVLogger file whose rows of epochs 17 to 19 run together on one line (`es_005`, refused naming the
 #: line). Batch `fc`: a training `total` beside three named parts of it (`lm_loss`, `keep_loss`,
 #: `support_loss`) and a `val_loss` on the scale of one part, not of the total (`fc_004`, refused: read as
-#: the loss, the total at 227 times the validation loss was called a leak).
+#: the loss, the total at 227 times the validation loss was called a leak). Batch `fi`: lists of a
+#: history of different lengths, each value written twice (`fi_003`, refused naming the two lengths).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
@@ -138,6 +139,7 @@ REFUSED = (
     "es_005.csv",
     "f_040.csv",
     "fc_004.csv",
+    "fi_003.json",
     "m_010.csv",
 )
 #: Tables of numbers without a header row, read as their user reads them: with `columns=` naming

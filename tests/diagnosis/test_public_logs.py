@@ -68,6 +68,7 @@ def test_every_file_is_read_or_refused_saying_what_was_expected():
                 or ("looks like JSON but cannot be read" in message and "column" in message)  # cut off
                 or "holds a JSON list, not" in message  # a list of bare numbers, named by nothing
                 or "unresolved git merge conflict" in message  # two versions of the log, with markers
+                or "values but" in message  # lists of unequal lengths, each named with its length
             )
             assert said and ("Expected" in message or "Pass the" in message), (path.name, error)
             refused.append(path.name)
@@ -766,8 +767,13 @@ LATER_BATCHES = {
     # of 5% count, as a gap does (`fh_025`, clear to both: overfitting).
     "heldout160": (26, 40, 33),
     "heldout161": (22, 33, 28),
+    # Batch `fi` (30: JSON histories under `checkpoints/` and `reports/`, tables under
+    # `reports/`), collected last and scored once with the rules after the revision on `fg` and
+    # `fh`: 14/30, 10 of the 13 clear. Then revised on: a loss that settled within 0.5% of ln 2 (or
+    # ln 3, ln 4) over its last epochs, no loss declared, is not learning (`fi_019`, clear to both).
+    "heldout162": (14, 30, 22),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout161`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout162`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -789,9 +795,9 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (221/364 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (232/387 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(142, 162))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(143, 163))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
@@ -1174,12 +1180,14 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # (see "heldout160"): 20 more runs read healthy are called healthy, with one more false
         # still-improving note among them; two more read still improving (none noted) and seven
         # more read overfitting (one more noted). With their revision, one of those noted is found
-        # (`fh_025`: a validation accuracy that fell while the training accuracy rose).
-        "still_improving": (36, 126, 78, 726),
-        "overfitting": (54, 173, 83, 726),
+        # (`fh_025`: a validation accuracy that fell while the training accuracy rose). Then batch
+        # `fi` (see "heldout162"): eight more runs read healthy are called healthy, without a note;
+        # five more read overfitting (one noted).
+        "still_improving": (36, 126, 78, 734),
+        "overfitting": (55, 178, 83, 734),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (8, 48, 44, 726),
+        "unstable": (8, 48, 44, 734),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

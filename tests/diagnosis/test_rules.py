@@ -2914,3 +2914,15 @@ def test_a_validation_accuracy_that_fell_while_the_training_accuracy_rose_lets_a
     # The same losses with the validation accuracy level (no parting) stay below the bar.
     level = {**run, "val_accuracy": [0.74] * len(run["val_accuracy"])}
     assert diagnose(level, loss="binary_crossentropy").primary.kind != "overfitting"
+
+
+def test_a_loss_that_settled_on_a_coins_cross_entropy_is_not_learning():
+    # `fi_019` (clear to both readers: not learning): a training loss from 3.35 to 0.745 in four
+    # epochs, then 0.6935-0.6940 over the last four of ten, ln 2 = 0.6931, no loss declared.
+    run = {"loss": [3.3539, 1.8573, 0.9684, 0.7453, 0.7074, 0.6978, 0.6948, 0.6935, 0.6934, 0.694]}
+    finding = diagnose(run).primary
+    assert finding.kind == "not_learning"
+    assert "settled within 0.5% of 0.6931 over the last 4 epochs" in finding.summary
+    # A loss that passes ln 2 on its way down is no such thing.
+    falling = {"loss": [3.3539, 1.8573, 0.9684, 0.7453, 0.7074, 0.6978, 0.66, 0.6, 0.55, 0.5]}
+    assert diagnose(falling).primary.kind != "not_learning"
