@@ -45,12 +45,11 @@ from fitwell.diagnosis.aligned_table import aligned_table, has_log_prefix
 from fitwell.diagnosis.appended_runs import last_run, later_header
 from fitwell.diagnosis.column_names import keras_name, keras_names
 from fitwell.diagnosis.column_values import with_values, without_per_sample_or_step
+from fitwell.diagnosis.json_shapes import as_columns, is_list_of_numbers
 from fitwell.diagnosis.jsonlog import (
     JSON_LINES_NOTE,
     LITERAL_NOTE,
     NotJsonError,
-    as_columns,
-    is_list_of_numbers,
     labelled_history,
     listed_history,
     parsed_json,
