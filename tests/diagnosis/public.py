@@ -67,7 +67,9 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: line). Batch `fc`: a training `total` beside three named parts of it (`lm_loss`, `keep_loss`,
 #: `support_loss`) and a `val_loss` on the scale of one part, not of the total (`fc_004`, refused: read as
 #: the loss, the total at 227 times the validation loss was called a leak). Batch `fi`: lists of a
-#: history of different lengths, each value written twice (`fi_003`, refused naming the two lengths).
+#: history of different lengths, each value written twice (`fi_003`, refused naming the two lengths). Batch
+#: `fl`: a table of three columns without a header, named nowhere in its repository (`fl_027`, refused: no
+#: header row).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
@@ -140,6 +142,7 @@ REFUSED = (
     "f_040.csv",
     "fc_004.csv",
     "fi_003.json",
+    "fl_027.csv",
     "m_010.csv",
 )
 #: Tables of numbers without a header row, read as their user reads them: with `columns=` naming

@@ -3930,6 +3930,88 @@ def test_runs_nested_deeper_than_phases_read_the_last(tmp_path):
         read_curves(path)
 
 
+def test_runs_saved_as_lists_of_records_under_their_names_read_the_last(tmp_path):
+    # `fk_031`: nine runs, each a list of per-epoch records under its name; read as one history
+    # whose summed `*_loss` parts were of different lengths, it failed inside `zip()`.
+    def rows(start, epochs):
+        return [
+            {"epoch": i + 1, "train_loss": start / (i + 1), "val_loss": start / (i + 1) + 0.1, "lr": 1e-4}
+            for i in range(epochs)
+        ]
+
+    path = tmp_path / "training_log.json"
+    path.write_text(
+        json.dumps({"cnn_est0": rows(1.0, 5), "gru_est0": rows(2.0, 2), "cnn_est1": rows(0.5, 4)})
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([0.5, 0.25, 0.5 / 3, 0.125])
+    assert curves.values["val_loss"][0] == pytest.approx(0.6)
+    assert curves.notes[0].startswith(
+        "read the last of 3 runs (or models) nested in the file ('cnn_est0', 'gru_est0', 'cnn_est1')"
+    )
+    # A training and a validation list of records are one run's sets, not two runs.
+    path.write_text(json.dumps({"train": rows(1.0, 3), "val": rows(1.2, 3)}))
+    assert "runs (or models) nested" not in " ".join(read_curves(path).notes)
+
+
+def test_means_written_with_their_spread_are_read_as_the_means(tmp_path):
+    # `fk_024`: every cell `mean ± std` over the epoch's batches (refused: "holds text").
+    path = tmp_path / "training_metrics.csv"
+    path.write_text(
+        "Epoch,Loss,FG Acc\n1,1.46 ± 0.24,0.71 ± 0.05\n2,0.93 +/- 0.2,0.80 ± 0.04\n3,0.68 ± 0.1,0.85 ± 0.03\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([1.46, 0.93, 0.68])
+    assert curves.values["fg_acc"].tolist() == pytest.approx([0.71, 0.80, 0.85])
+    assert (
+        "read the means written with their spread in 'Loss', 'FG Acc' as the means ('1.46 ± 0.24': 1.46)."
+        in (curves.notes)
+    )
+    # Text that is no mean and spread is still refused, naming the line.
+    path.write_text("Epoch,Loss\n1,1.46 ± high\n2,0.93\n")
+    with pytest.raises(ValueError, match="Line 2 of .*, column 'Loss': '1.46 ± high' is not a number"):
+        read_curves(path)
+
+
+def test_loss_parts_of_different_lengths_are_not_summed(tmp_path):
+    # Summing them failed inside `zip()` (`fk_031`, read as one history of nine runs' records).
+    path = tmp_path / "parts.json"
+    path.write_text(json.dumps({"box_loss": [1.0, 0.5, 0.3], "cls_loss": [2.0, 1.0]}))
+    assert not any("read the sum" in note for note in read_curves(path).notes)
+
+
+def test_one_list_of_records_nested_under_a_model_name_is_read(tmp_path):
+    # `fj_025`: `{"args": {...}, "eval_results": {...}, "training_history": {"autoregressive":
+    # [{"epoch": 1, "loss": ..., "accuracy": ...}, ...]}}` was refused with no key read at all.
+    path = tmp_path / "results.json"
+    records = [{"epoch": i + 1, "loss": 3.0 / (i + 1), "accuracy": 0.4 + 0.05 * i} for i in range(4)]
+    path.write_text(
+        json.dumps(
+            {
+                "args": {"epochs": 4, "lr": 0.001},
+                "eval_results": {"autoregressive": {"mse": 0.07}},
+                "training_history": {"autoregressive": records},
+            }
+        )
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([3.0, 1.5, 1.0, 0.75])
+    assert curves.values["accuracy"][-1] == pytest.approx(0.55)
+    assert curves.notes[0] == (
+        "read the per-epoch records under 'training_history' → 'autoregressive' (the rest holds no curves)."
+    )
+
+
+def test_a_training_and_an_eval_list_are_the_two_losses(tmp_path):
+    # `fj_016`: `{"epoch": [...], "train": [...], "eval": [...]}`, the held-out loss named `eval`
+    # (refused: no key named a loss).
+    path = tmp_path / "metrics.json"
+    path.write_text(json.dumps({"epoch": [1, 2, 3], "train": [1.6, 0.97, 0.81], "eval": [1.1, 0.9, 0.85]}))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([1.6, 0.97, 0.81])
+    assert curves.values["val_loss"].tolist() == pytest.approx([1.1, 0.9, 0.85])
+
+
 def test_an_error_on_normalized_targets_stands_for_the_loss(tmp_path):
     # `fc_002`: `train_mae_norm` and `val_mae_norm`, no column named a loss (refused before).
     path = tmp_path / "history.csv"

@@ -772,8 +772,24 @@ LATER_BATCHES = {
     # `fh`: 14/30, 10 of the 13 clear. Then revised on: a loss that settled within 0.5% of ln 2 (or
     # ln 3, ln 4) over its last epochs, no loss declared, is not learning (`fi_019`, clear to both).
     "heldout162": (14, 30, 22),
+    # Batches `fl`, `fm`, `fj`, `fk` (160: Keras tables and JSON histories under `results/`,
+    # `saved_models/`, `plots/`, `assets/`, `training/`, `saved_model/`, `trained_model/`,
+    # `checkpoints/`, `reports/`, `models/`), collected last and scored once with the rules after
+    # the revision on `fi`: fl 25/40, fm 27/40, fj 20/40, fk 20/40, 92/160, 33 of the 39 clear.
+    # Then revised on: a stall within swings is no `unstable` when the training metric ended 15
+    # points or more ahead of the validation one (`fl_009`, clear to both: overfitting); a
+    # watched score flat from its first epoch is no `overfitting` when another validation score
+    # rose 0.1 or more (`fl_022`); a mean written with its spread (`1.46 ± 0.24`) reads as the
+    # mean (`fk_024`); `train` beside `eval` are the two losses (`fj_016`); one list of records
+    # nested under a model's name (`fj_025`) and runs saved as lists of records under their names
+    # (`fk_031`, failed inside `zip()`) are read; a table without a header, named nowhere, is
+    # refused (`fl_027`).
+    "heldout163": (25, 40, 36),
+    "heldout164": (27, 40, 36),
+    "heldout165": (20, 40, 32),
+    "heldout166": (20, 40, 30),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout162`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout166`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -795,14 +811,14 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (232/387 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (301/504 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(143, 163))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(147, 167))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_thirty_nine_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_forty_two_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -964,7 +980,15 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_thirty_nine_k
     # it; `fe_040`, a validation loss up 2% over the last seven of 27 epochs at every step,
     # `overfitting`). Batches `fg` and `fh` added one, found when first scored (`fg_027`, a
     # validation accuracy of 0.993-1 on about 135 leaf images over the last 12 epochs, its loss at
-    # 31% of the training loss, `suspicious_validation`; both readers' second label).
+    # 31% of the training loss, `suspicious_validation`; both readers' second label). Batches `fl`,
+    # `fm`, `fj`, `fk` added four when first scored; one left with their revision (`fl_022`, a
+    # multi-label task's hamming accuracy best at its first epoch while its macro-F1 rose 0.44 ->
+    # 0.61). Three are left, each with the problem as a reader's second label: a validation
+    # accuracy of exactly 1 over the last five of 10 epochs on about 208 images, its loss at 29% of
+    # the training loss, the training accuracy at 0.9996 (`fj_022`, `suspicious_validation`);
+    # validation swings of 15-32% about 0.07-0.10 at 97% accuracy (`fk_011`, `unstable`); and one
+    # validation jump of 116% at epoch 12 of 20 of a fine-tune at 96% accuracy, with a second swing
+    # of 27% (`fm_018`, `unstable`).
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -996,6 +1020,9 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_thirty_nine_k
         "fe_039.json",
         "fe_040.json",
         "fg_027.json",
+        "fj_022.json",
+        "fk_011.json",
+        "fm_018.csv",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -1182,12 +1209,16 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # more read overfitting (one more noted). With their revision, one of those noted is found
         # (`fh_025`: a validation accuracy that fell while the training accuracy rose). Then batch
         # `fi` (see "heldout162"): eight more runs read healthy are called healthy, without a note;
-        # five more read overfitting (one noted).
-        "still_improving": (36, 126, 78, 734),
-        "overfitting": (55, 178, 83, 734),
+        # five more read overfitting (one noted). Then batches `fl`, `fm`, `fj` and `fk` with their
+        # revision (see "heldout163"): 34 more runs read healthy are called healthy, with six more
+        # false still-improving notes, three more false overfitting notes and one more false
+        # unstable note among them; five more read still improving (one noted), 21 read
+        # overfitting (seven noted) and two read unstable (one noted).
+        "still_improving": (37, 131, 84, 768),
+        "overfitting": (62, 199, 86, 768),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (8, 48, 44, 734),
+        "unstable": (9, 50, 45, 768),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -266,12 +266,117 @@ def test_a_validation_loss_that_sits_above_its_low_by_more_than_its_swings_rose(
     }
     diagnosis = diagnose(run)
     assert diagnosis.primary.kind == "overfitting" and "unstable" not in diagnosis.kinds
-    # Asked for a rise of more noises than it has, the stall is told unstable again.
-    strict = Thresholds(unstable_stall_rise=10.0)
+    # Asked for a rise of more noises than it has (and for a wider gap than its 15.5 points), the
+    # stall is told unstable again.
+    strict = Thresholds(unstable_stall_rise=10.0, unstable_stall_gap=1.0)
     assert "a stall cannot be told" in diagnose(run, thresholds=strict).get("unstable").summary
-    # Swinging about its low, the stall is still told unstable (r_002, above).
+    # Swinging about its low, the stall is still told unstable (r_002, above), while the accuracies
+    # stay within 15 points (`unstable_stall_gap`); 0.979 against 0.824 is overfitting to a reader.
     run["val_loss"] = [0.2848, 0.34, 0.29, 0.33]
+    assert diagnose(run).kinds == ["overfitting"]
+    run["val_acc"] = [0.889, 0.86, 0.85, 0.86]
     assert "a stall cannot be told" in diagnose(run).get("unstable").summary
+
+
+def test_a_stall_within_swings_of_a_model_far_ahead_on_its_training_data_is_overfitting():
+    # A published log (fl_009, both readers: overfitting, clear): the validation loss at its low of
+    # 0.878 at epoch 6, then 0.90-1.04 with swings of 8% of its level, while the training loss
+    # fell 0.52 -> 0.21 and the accuracy ended 0.93 against 0.75 on the validation data. Read as a
+    # stall lost in its swings, it was called unstable first.
+    run = {
+        "accuracy": [
+            0.34,
+            0.677,
+            0.751,
+            0.788,
+            0.810,
+            0.822,
+            0.836,
+            0.845,
+            0.853,
+            0.860,
+            0.894,
+            0.901,
+            0.905,
+            0.909,
+            0.927,
+            0.931,
+        ],
+        "loss": [
+            2.361,
+            0.989,
+            0.730,
+            0.623,
+            0.563,
+            0.522,
+            0.485,
+            0.460,
+            0.435,
+            0.419,
+            0.319,
+            0.296,
+            0.283,
+            0.271,
+            0.221,
+            0.210,
+        ],
+        "val_accuracy": [
+            0.508,
+            0.628,
+            0.683,
+            0.690,
+            0.691,
+            0.713,
+            0.701,
+            0.712,
+            0.723,
+            0.708,
+            0.740,
+            0.733,
+            0.734,
+            0.740,
+            0.739,
+            0.749,
+        ],
+        "val_loss": [
+            1.545,
+            1.100,
+            0.944,
+            0.962,
+            0.976,
+            0.878,
+            0.981,
+            0.926,
+            0.904,
+            0.944,
+            0.901,
+            0.952,
+            1.011,
+            0.948,
+            1.036,
+            0.994,
+        ],
+    }
+    diagnosis = diagnose(run)
+    assert diagnosis.primary.kind == "overfitting" and "unstable" not in diagnosis.kinds
+    # Asked for a wider gap than its 18 points, the stall is told unstable again.
+    wide = Thresholds(unstable_stall_gap=0.25)
+    assert "a stall cannot be told" in diagnose(run, thresholds=wide).primary.summary
+
+
+def test_a_flat_watched_score_is_no_overfitting_when_another_validation_score_rose_far():
+    # A published log (fl_022, both readers: healthy): a multi-label task without a validation loss;
+    # its hamming accuracy best at the first epoch (0.962, then 0.951-0.958) while the macro-F1
+    # rose 0.44 -> 0.61 and held. Read on the hamming accuracy alone, it "never got better".
+    run = {
+        "loss": [0.017, 0.0084, 0.0071, 0.0063, 0.0058, 0.0055, 0.0053, 0.0052],
+        "val_hamming_acc": [0.9621, 0.9543, 0.9514, 0.9579, 0.9562, 0.9579, 0.9568, 0.9572],
+        "val_f1_macro": [0.4402, 0.6105, 0.5948, 0.615, 0.601, 0.6075, 0.6032, 0.6114],
+    }
+    assert "overfitting" not in diagnose(run).kinds
+    # Without the macro-F1, the hamming accuracy that never improved is still overfitting.
+    del run["val_f1_macro"]
+    assert diagnose(run).primary.kind == "overfitting"
 
 
 def test_a_stall_is_measured_from_the_validation_losss_low_not_from_where_it_began():

@@ -452,7 +452,8 @@ _LOSS_FIRST = re.compile(r"loss_(?!(?:std|var|min|max)$)[a-z]+(?:_[a-z]+)*")
 
 def bare_set_losses(names: Iterable[str]) -> dict[str, str]:
     """`{training: "loss", validation: "val_loss"}` for two curves named by their set alone (a loop's
-    `losses = {"train": [], "val": []}`, a printed `train 0.52  val 0.61`), else `{}`.
+    `losses = {"train": [], "val": []}`, `{"train": [...], "eval": [...]}`, a printed `train 0.52  val
+    0.61`), else `{}`.
 
     Example:
         >>> bare_set_losses(["epoch", "Train", "valid", "lr"])
@@ -460,7 +461,9 @@ def bare_set_losses(names: Iterable[str]) -> dict[str, str]:
     """
     bare = {name_words(name): name for name in names}
     training = next((bare[word] for word in ("train", "training") if word in bare), None)
-    validation = next((bare[word] for word in ("val", "valid", "validation") if word in bare), None)
+    validation = next(
+        (bare[word] for word in ("val", "valid", "validation", "eval", "evaluation") if word in bare), None
+    )
     return {} if training is None or validation is None else {training: "loss", validation: "val_loss"}
 
 

@@ -13,6 +13,7 @@ from fitwell.diagnosis.counted_jumps import (
     peaks,
 )
 from fitwell.diagnosis.findings import Finding
+from fitwell.diagnosis.overfit_rises import metric_gap
 from fitwell.diagnosis.overfitting import check_overfitting, stalled_only
 from fitwell.diagnosis.run import RunView, format_epoch, format_factor, format_number, learning_rate_range
 from fitwell.diagnosis.stats import (
@@ -303,7 +304,8 @@ def _swinging_stall(run: RunView, train_spikes: int, val_spikes: int) -> Finding
     one of the held-out split read overfitting were lost); not for a validation loss that reaches
     0 or below (no level to measure against), nor for one that since its stall sits above its low
     by more than its swings (`unstable_stall_rise` × its noise): that is a rise, judged by
-    `overfitting`."""
+    `overfitting`; nor when the training metric ended `unstable_stall_gap` or more ahead of the
+    validation one: a gap that wide is what a reader sees first, and it names the stall."""
     if not run.has_val or len(run.val_loss) < 4 or float(np.min(run.val_loss)) <= 0:
         return None  # (a loss that reaches 0 or below has no level to measure swings against)
     level, noise = float(np.median(run.val_loss)), noise_scale(run.val_loss)
@@ -318,6 +320,9 @@ def _swinging_stall(run: RunView, train_spikes: int, val_spikes: int) -> Finding
     rise = float(np.median(run.val_loss[since + 1 :])) - float(np.min(run.val_loss[: since + 1]))
     if rise >= run.thresholds.unstable_stall_rise * noise:
         return None  # the curve since sits above its low by more than its swings: a rise (overfitting)
+    gap = metric_gap(run)
+    if gap is not None and gap[1] - gap[2] >= run.thresholds.unstable_stall_gap:
+        return None  # the training metric far ahead of the validation one: the gap names the stall
     top = since + int(np.argmax(rises)) + 1  # the largest epoch-to-epoch rise within the stall
     worst = int(run.val_positions[top])
     stall_epoch = run.epoch_of(int(run.val_positions[since]))

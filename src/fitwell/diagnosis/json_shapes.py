@@ -66,9 +66,17 @@ def as_columns(data: Any, *, deeper: bool = True) -> tuple[Any, str | None]:
         wrapped = _one_history_inside(data)
         if wrapped is not None:
             where = " → ".join(repr(key) for key in wrapped)
-            return dict(
-                _at(data, wrapped)
-            ), f"read the per-epoch lists under {where} (the rest holds no curves)."
+            inner = dict(_at(data, wrapped))
+            records, under = _records_of(inner)
+            if not _has_training_loss(inner) and isinstance(records, list):
+                # `{"args": {...}, "training_history": {"autoregressive": [{"epoch": 1, "loss": ...}]}}`
+                columns, note = as_columns(inner, deeper=False)
+                inside = under.replace(" under ", " → ")
+                return (
+                    columns,
+                    f"read the per-epoch records under {where}{inside} (the rest holds no curves).",
+                )
+            return inner, f"read the per-epoch lists under {where} (the rest holds no curves)."
         phases = _nested_phases(data)
         if phases:  # `{"head": {"loss": [...]}, "fine_tuning": {"loss": [...]}}`: the last is read
             listed = ", ".join(repr(phase) for phase in phases)
@@ -142,7 +150,11 @@ def _named_for_sets(keys: list[str]) -> int:
 
 def _holds_a_history(value: Any) -> bool:
     """Whether `value` is a mapping whose per-epoch curves, as `as_columns` reads them, hold a
-    training loss of several epochs."""
+    training loss of several epochs; or a list of per-epoch records with one (`{"model_a": [{"epoch":
+    1, "train_loss": ...}, ...], "model_b": [...]}`)."""
+    if isinstance(value, list) and len(value) > 1 and all(isinstance(item, Mapping) for item in value):
+        columns, _ = as_columns(value, deeper=False)
+        return isinstance(columns, Mapping) and _has_training_loss(columns)
     if not isinstance(value, Mapping) or _indexed(value):
         return False
     columns, _ = as_columns(value, deeper=False)

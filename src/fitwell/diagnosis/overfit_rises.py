@@ -11,6 +11,7 @@ import numpy as np
 
 from fitwell.diagnosis import stats
 from fitwell.diagnosis.learning_scores import improved
+from fitwell.diagnosis.metric_names import metric_direction
 from fitwell.diagnosis.overfit_evidence import OverfitEvidence, measure_overfitting
 from fitwell.diagnosis.run import RunView
 
@@ -263,6 +264,8 @@ def never_improved(run: RunView) -> bool:
         return False  # a best in the end window: a curve still edging down, not one that never moved
     if not run.watched.is_metric and (_accuracy_improved(run) or float(values[best_index]) <= run.end_loss):
         return False  # more answers right, or a validation loss below the training loss: no gap
+    if run.watched.is_metric and _another_score_improved(run):
+        return False  # a hamming accuracy flat on a multi-label task while its macro-F1 rose: it learned
     # Against its first epoch and its typical level before its best (the median): a warm-up's odd
     # first epoch (0.50, then 0.70 falling to 0.485) sets no level.
     level = max(float(values[0]), float(np.median(values[: best_index + 1])))
@@ -270,6 +273,26 @@ def never_improved(run: RunView) -> bool:
         return False
     start = float(run.smooth_loss[0])
     return start > 0 and run.end_loss < (1.0 - th.overfit_lasting_train_drop) * start
+
+
+def _another_score_improved(run: RunView) -> bool:
+    """Whether a validation score other than the watched one, higher-is-better, ended (the median
+    of its last 3 epochs) above its first epoch's value by twice `metric_improved`, 0.1 (`fl_022`:
+    a multi-label task's hamming accuracy best at its first epoch, 0.962, while its macro-F1 rose
+    0.44 -> 0.61 at the second epoch and held there). Measured on every stored run: at once
+    `metric_improved` it also lost `as_020`, whose macro-F1 rose 0.52 -> 0.58 and fell back from
+    its best while its other scores got worse."""
+    for key in run.curves.values:
+        if not key.startswith("val_") or key == run.watched.name or metric_direction(key) != "max":
+            continue
+        _, values = run.curves.series(key)
+        values = values[np.isfinite(values)]
+        if (
+            len(values) >= 5
+            and float(np.median(values[-3:])) - float(values[0]) >= 2 * run.thresholds.metric_improved
+        ):
+            return True
+    return False
 
 
 def _accuracy_improved(run: RunView) -> bool:

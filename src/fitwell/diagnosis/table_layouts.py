@@ -31,6 +31,7 @@ from fitwell.diagnosis.column_names import SET_PREFIXES, keras_name, keras_names
 __all__ = [
     "MISSING_CELLS",
     "LIST_CELL",
+    "MEAN_SPREAD",
     "ONE_ITEM_LIST",
     "PERCENT",
     "TENSOR",
@@ -58,13 +59,16 @@ ONE_ITEM_LIST = re.compile(r"\[\s*" + _NUMBER + r"\s*\]", re.IGNORECASE)
 LIST_CELL = re.compile(r"\[.*\]")
 #: A share written as a percentage: `99.56%`.
 PERCENT = re.compile(_NUMBER + r"\s*%", re.IGNORECASE)
+#: A mean written with its spread over the batches, seeds or folds it averages: `1.46 ± 0.24`.
+MEAN_SPREAD = re.compile(_NUMBER + r"\s*(?:±|\+/-|\+-)\s*(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", re.IGNORECASE)
 
 
 def cell_number(cell: str) -> float:
     """A cell's number: a plain one, a printed PyTorch scalar (`tensor(0.52, device='cuda:0')`,
     what `str(loss)` writes when a loop logs the tensor instead of `loss.item()`), a list of one
-    number (`[0.0304]`, a one-element array written as it prints), or a percentage (`99.56%`, read
-    as the fraction 0.9956); ValueError else.
+    number (`[0.0304]`, a one-element array written as it prints), a percentage (`99.56%`, read
+    as the fraction 0.9956), or a mean with its spread (`1.46 ± 0.24`, read as the mean);
+    ValueError else.
 
     Example:
         >>> [cell_number(cell) for cell in ("0.5", "tensor(0.25, device='cuda:0')", "[0.125]", "99.5%")]
@@ -79,6 +83,9 @@ def cell_number(cell: str) -> float:
     percent = PERCENT.fullmatch(cell)
     if percent:
         return float(percent.group(1)) / 100.0
+    spread = MEAN_SPREAD.fullmatch(cell.strip())
+    if spread:
+        return float(spread.group(1))
     return float(cell)
 
 

@@ -11,6 +11,7 @@ from fitwell.diagnosis.jsonlog import listed_numbers
 from fitwell.diagnosis.metric_names import is_accuracy
 from fitwell.diagnosis.table_layouts import (
     LIST_CELL,
+    MEAN_SPREAD,
     ONE_ITEM_LIST,
     PERCENT,
     TENSOR,
@@ -77,6 +78,7 @@ def table_values(
     for pattern, said in (
         (ONE_ITEM_LIST, "the lists of one number in {names} as their numbers ({cell!r}: {value:g})"),
         (PERCENT, "the percentages in {names} as fractions ({cell!r}: {value:g})"),
+        (MEAN_SPREAD, "the means written with their spread in {names} as the means ({cell!r}: {value:g})"),
     ):
         written = [(i, name) for i, name in numeric if any(pattern.fullmatch(cells[i]) for _, cells in rows)]
         if written:

@@ -164,6 +164,11 @@ class Thresholds:
             judged by `overfitting` (`dl_005`: 0.285 at the first of 4 epochs, then 0.679, 1.093,
             0.756 at a noise of 0.23; `ck_012`; measured on every stored run: +2 at 1.5, +2 −1 at
             1, +1 at 2).
+        unstable_stall_gap: ...nor when the accuracy-like metric ended at least this much (absolute)
+            higher on the training data than on the validation data: the stall of a model that
+            fits its training data so far beyond the validation data is overfitting to a reader,
+            swings or not (`fl_009`: 0.93 against 0.75, clear to both; measured on every stored
+            run: +3 −0 at 0.15, +3 −2 at 0.1, +2 at 0.2).
         val_swing_relative: `unstable` too, with too few jumps, from validation swings of more
             than this fraction up and back (within two epochs, beyond the set's sampling noise)...
         val_swing_of_progress: ...each rise at least this share of the validation loss's fall
@@ -477,6 +482,7 @@ class Thresholds:
     unstable_fell_through: float = 0.75
     unstable_stall_noise: float = 0.08
     unstable_stall_rise: float = 1.5
+    unstable_stall_gap: float = 0.15
     val_swing_relative: float = 0.15
     val_swing_of_progress: float = 0.3
     val_swing_train_noise: float = 2.0
