@@ -783,7 +783,9 @@ LATER_BATCHES = {
     # mean (`fk_024`); `train` beside `eval` are the two losses (`fj_016`); one list of records
     # nested under a model's name (`fj_025`) and runs saved as lists of records under their names
     # (`fk_031`, failed inside `zip()`) are read; a table without a header, named nowhere, is
-    # refused (`fl_027`).
+    # refused (`fl_027`); a balanced accuracy at 1/C at every epoch is one class predicted
+    # (`fl_030`, clear to both: not learning); a guess's accuracy on a few samples may stray by
+    # two standard errors (`fk_028`).
     "heldout163": (25, 40, 36),
     "heldout164": (27, 40, 36),
     "heldout165": (20, 40, 32),

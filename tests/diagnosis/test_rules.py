@@ -1196,6 +1196,45 @@ def test_a_validation_side_at_a_uniform_guess_over_the_classes_is_not_learning()
         assert found is None or "guessed_classes" not in found.evidence
 
 
+def test_a_guess_on_a_few_validation_samples_strays_by_their_sampling_noise():
+    # A published run (fk_028, both readers: not learning): losses at ln 2 for 50 epochs, the
+    # validation accuracy between 0.41 and 0.68 on 22 images (steps of 1/22). A margin of 0.1 above
+    # a coin's 0.5 took its smoothed best, 0.636, for learning (underfitting); two standard errors
+    # of a coin on 22 images (0.21) do not.
+    history = json.loads((PUBLIC_LOGS / "fk_028.json").read_text())
+    run = {
+        "loss": history["train_loss"],
+        "accuracy": history["train_accuracy"],
+        "val_loss": history["val_loss"],
+        "val_accuracy": history["val_accuracy"],
+    }
+    found = diagnose(run).primary
+    assert found.kind == "not_learning" and found.evidence["guessed_classes"] == 2
+    # On a set of 1,000 samples (steps of 0.001) the same accuracies are learning: no coin strays
+    # so far from 0.5 there.
+    large = [round(value + 0.0005 * (i % 2), 4) for i, value in enumerate(run["val_accuracy"])]
+    assert "guessed_classes" not in diagnose({**run, "val_accuracy": large}).primary.evidence
+
+
+def test_a_balanced_accuracy_at_one_over_the_classes_is_one_class_predicted():
+    # A published run (fl_030, both readers: not learning, clear): the validation balanced accuracy
+    # 0.1429-0.1432 (1/7) over 5 epochs while the plain accuracy sat at 0.793, one class's share,
+    # with a few images moving (so no accuracy was frozen at one value); called healthy.
+    run = {
+        "loss": [1.0761, 1.0515, 1.0717, 1.0666, 1.0542],
+        "acc": [0.8785, 0.8791, 0.8797, 0.8787, 0.8796],
+        "val_loss": [3.5012, 3.5747, 3.5254, 3.4616, 3.5812],
+        "val_acc": [0.7936, 0.7937, 0.7933, 0.7933, 0.7933],
+        "val_bal_acc": [0.1432, 0.1432, 0.1429, 0.143, 0.1432],
+    }
+    found = diagnose(run).primary
+    assert found.kind == "not_learning" and found.evidence["one_class_of"] == 7
+    assert "val_bal_acc stayed at 1/7 (0.1429) at every epoch" in found.summary
+    # A balanced accuracy off every 1/C (0.30), or one that moved, tells the classes apart.
+    for values in ([0.30, 0.301, 0.299, 0.30, 0.30], [0.1432, 0.16, 0.18, 0.2, 0.22]):
+        assert "one_class_of" not in diagnose({**run, "val_bal_acc": values}).primary.evidence
+
+
 def test_the_uniform_guess_rule_leaves_regressions_and_huge_losses_alone():
     # A review's cases. `metrics=['accuracy']` on a regression whose loss is in the thousands: no
     # class count is guessed (and nothing overflows).

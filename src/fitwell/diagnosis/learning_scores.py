@@ -81,7 +81,41 @@ def chance_corrected_at_zero(run: RunView, needed: int = 4) -> tuple[dict, str] 
                 "which points at labels or classes swapped between training and scoring."
             )
         return {"metric": name, "best": best}, summary
-    return _r_squared_at_zero(run, needed)
+    return _r_squared_at_zero(run, needed) or _balanced_at_one_class(run, needed)
+
+
+#: The macro-averaged recall, which a balanced accuracy (`_BALANCED_ACCURACY`) is: `1/C` for a
+#: model that predicts one class, whichever.
+_MEAN_RECALL = re.compile(r"(?:^|_)(?:recall_macro|macro_recall|mean_class_acc(?:uracy)?)$")
+#: How close to `1/C` at every epoch a balanced accuracy sits when one class is predicted.
+_ONE_CLASS_MARGIN = 0.01
+
+
+def _balanced_at_one_class(run: RunView, needed: int) -> tuple[dict, str] | None:
+    """`(evidence, summary)` when a validation balanced accuracy (the training one without
+    validation), over at least `needed` epochs, sat within `_ONE_CLASS_MARGIN` (relative) of
+    `1/C` at every epoch, C from 2 to 100: what a model that predicts one class scores, whichever
+    the class and however imbalanced the set, while the plain accuracy sits at that class's share
+    (`fl_030`: 0.1429–0.1432 = 1/7 over 5 epochs, the validation accuracy at 0.793)."""
+    for name in sorted(run.curves.values, key=lambda name: not name.startswith("val_")):
+        if (run.has_val and not name.startswith("val_")) or not (
+            _BALANCED_ACCURACY.search(name.lower()) or _MEAN_RECALL.search(name.lower())
+        ):
+            continue
+        _, values = run.curves.series(name)
+        values = values[np.isfinite(values)]
+        if len(values) < needed or not stats.is_fraction(values) or float(np.median(values)) <= 0:
+            continue
+        classes = int(round(1.0 / float(np.median(values))))
+        if not 2 <= classes <= 100:
+            continue
+        if float(np.max(np.abs(values * classes - 1.0))) <= _ONE_CLASS_MARGIN:
+            return {"metric": name, "one_class_of": classes}, (
+                f"{name} stayed at 1/{classes} ({format_number(1.0 / classes)}) at every epoch, what a "
+                f"model that predicts one class scores on {classes} classes: the predictions never "
+                "told the classes apart."
+            )
+    return None
 
 
 def _r_squared_at_zero(run: RunView, needed: int) -> tuple[dict, str] | None:
