@@ -48,7 +48,8 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: GANs (`cn_001`, `cn_013`); cross-validation folds, each with its records (`co_005`). Batches `cp` to `cu`:
 #: a CSV whose last two rows come from other runs, one cell longer (`cq_002`, refused naming the line); a
 #: GAN's table set out with `|` (`cr_005`); ten autoencoders nested two levels down, by family and by run
-#: (`ct_008`); federated rounds saved as `[round, value]` pairs (`ct_011`). Batches `dc` to `dh`: GANs
+#: (`ct_008`, read since as a grid: the last family's last run); federated rounds saved as `[round, value]`
+#: pairs (`ct_011`). Batches `dc` to `dh`: GANs
 #: (`dc_010`, `dd_002`, `dg_006`, `dg_015`); a CSV whose second header, with other columns, heads a run of one
 #: row (`dd_010`, refused naming the line: one row under a header is as likely a summary as a run). Batch
 #: `dm`: a dict of two models' training losses under the models' names, none named a loss (`dm_013`); six runs
@@ -69,7 +70,8 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: the loss, the total at 227 times the validation loss was called a leak). Batch `fi`: lists of a
 #: history of different lengths, each value written twice (`fi_003`, refused naming the two lengths). Batch
 #: `fl`: a table of three columns without a header, named nowhere in its repository (`fl_027`, refused: no
-#: header row).
+#: header row). Batch `fp`: three runs' curves saved as `[epoch, train, val]` triples that nothing names
+#: (`fp_009`, refused: no key read).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
@@ -121,7 +123,6 @@ REFUSED = (
     "co_005.json",
     "cq_002.csv",
     "cr_005.log",
-    "ct_008.json",
     "ct_011.json",
     "dc_010.json",
     "dd_002.csv",
@@ -143,6 +144,7 @@ REFUSED = (
     "fc_004.csv",
     "fi_003.json",
     "fl_027.csv",
+    "fp_009.json",
     "m_010.csv",
 )
 #: Tables of numbers without a header row, read as their user reads them: with `columns=` naming

@@ -3949,16 +3949,24 @@ def test_runs_saved_as_lists_of_records_under_their_names_read_the_last(tmp_path
     assert curves.notes[0].startswith(
         "read the last of 3 runs (or models) nested in the file ('cnn_est0', 'gru_est0', 'cnn_est1')"
     )
-    # A training and a validation list of records are one run's sets, not two runs.
+    # A training and a validation list of records are one run's sets, not two runs; nor is a
+    # held-out set's list beside the epochs' (the epochs are read), nor per-sample records.
     path.write_text(json.dumps({"train": rows(1.0, 3), "val": rows(1.2, 3)}))
     assert "runs (or models) nested" not in " ".join(read_curves(path).notes)
+    held_out = [{"epoch": 5, "loss": 0.35, "accuracy": 0.81}, {"epoch": 10, "loss": 0.3, "accuracy": 0.85}]
+    path.write_text(json.dumps({"metrics": rows(1.0, 10), "test_metrics": held_out}))
+    assert not any("runs (or models) nested" in note for note in _notes(path))
+    samples = [{"id": i, "loss": 3.0 - 0.1 * i} for i in range(10)]
+    path.write_text(json.dumps({"epochs": rows(1.0, 6), "worst_samples": samples}))
+    assert not any("runs (or models) nested" in note for note in _notes(path))
 
 
 def test_means_written_with_their_spread_are_read_as_the_means(tmp_path):
     # `fk_024`: every cell `mean ± std` over the epoch's batches (refused: "holds text").
     path = tmp_path / "training_metrics.csv"
     path.write_text(
-        "Epoch,Loss,FG Acc\n1,1.46 ± 0.24,0.71 ± 0.05\n2,0.93 +/- 0.2,0.80 ± 0.04\n3,0.68 ± 0.1,0.85 ± 0.03\n"
+        "Epoch,Loss,FG Acc\n1,1.46 ± 0.24,0.71 ± 0.05\n"
+        "2,0.93 +/- 0.2,0.80 ± 0.04\n3,0.68 +- 0.1,0.85 ± 0.03\n"
     )
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == pytest.approx([1.46, 0.93, 0.68])
@@ -3978,6 +3986,21 @@ def test_loss_parts_of_different_lengths_are_not_summed(tmp_path):
     path = tmp_path / "parts.json"
     path.write_text(json.dumps({"box_loss": [1.0, 0.5, 0.3], "cls_loss": [2.0, 1.0]}))
     assert not any("read the sum" in note for note in read_curves(path).notes)
+    # Validation parts logged every other epoch are summed apart from the training parts, as before.
+    path.write_text(
+        json.dumps(
+            {
+                "epoch": [1, 2, 3, 4],
+                "box_loss": [1.0, 0.8, 0.6, 0.5],
+                "cls_loss": [2.0, 1.6, 1.2, 1.0],
+                "val_box_loss": [0.9, 0.6],
+                "val_cls_loss": [1.8, 1.2],
+            }
+        )
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([3.0, 2.4, 1.8, 1.5])
+    assert any("read the sum" in note for note in curves.notes)
 
 
 def test_one_list_of_records_nested_under_a_model_name_is_read(tmp_path):
@@ -4002,6 +4025,14 @@ def test_one_list_of_records_nested_under_a_model_name_is_read(tmp_path):
     )
 
 
+def _notes(path) -> tuple[str, ...]:
+    """The notes of a file's reading, or none when it is refused."""
+    try:
+        return read_curves(path).notes
+    except ValueError:
+        return ()
+
+
 def test_a_training_and_an_eval_list_are_the_two_losses(tmp_path):
     # `fj_016`: `{"epoch": [...], "train": [...], "eval": [...]}`, the held-out loss named `eval`
     # (refused: no key named a loss).
@@ -4010,6 +4041,124 @@ def test_a_training_and_an_eval_list_are_the_two_losses(tmp_path):
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == pytest.approx([1.6, 0.97, 0.81])
     assert curves.values["val_loss"].tolist() == pytest.approx([1.1, 0.9, 0.85])
+    # Printed, a set named alone beside the other set's loss is its loss too.
+    path = tmp_path / "train.log"
+    path.write_text("".join(f"epoch {e} loss {1.0 / e:.3f} eval {1.1 / e:.3f}\n" for e in range(1, 5)))
+    assert read_curves(path).values["val_loss"].tolist() == pytest.approx([1.1, 0.55, 0.367, 0.275])
+
+
+def test_one_run_saved_in_a_list_of_one_is_read(tmp_path):
+    # `fn_007`: `[{"run_id": ..., "configuration": {...}, "training": {"loss_history": [...]},
+    # "validation": {...}}]`, read as one per-epoch record whose keys held lists (refused).
+    path = tmp_path / "runs.json"
+    run = {
+        "run_id": "2026-09-13",
+        "configuration": {"epochs": 3, "learning_rate": 0.1},
+        "training": {"loss_history": [0.31, 0.26, 0.22], "accuracy_history": [0.91, 0.93, 0.94]},
+        "validation": {"loss_history": [0.28, 0.25, 0.24], "accuracy_history": [0.92, 0.93, 0.93]},
+    }
+    path.write_text(json.dumps([run]))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([0.31, 0.26, 0.22])
+    assert curves.values["val_accuracy"].tolist() == pytest.approx([0.92, 0.93, 0.93])
+    assert curves.notes[0] == "read the one run saved in a list of one."
+    # One per-epoch record of numbers in a list is still one epoch, not a run.
+    path.write_text(json.dumps([{"epoch": 1, "loss": 0.5}]))
+    assert read_curves(path).values["loss"].tolist() == [0.5]
+
+
+def test_a_plot_saved_as_its_traces_is_read_one_column_per_trace(tmp_path):
+    # `fo_011`: Plotly's traces, `{"x": epochs, "y": values, "type": "scatter", "name": ...}`, named
+    # `validate_loss` for the validation set (refused: no key read at all).
+    path = tmp_path / "history.json"
+    epochs = [0, 1, 2, 3]
+    traces = [
+        {"x": epochs, "y": [21.0, 51.6, 66.2, 73.4], "type": "scatter", "name": "train_acc"},
+        {"x": epochs, "y": [2.81, 1.57, 1.07, 0.85], "type": "scatter", "name": "train_loss"},
+        {"x": epochs, "y": [40.1, 60.2, 70.3, 75.0], "type": "scatter", "name": "validate_acc"},
+        {"x": epochs, "y": [1.9, 1.2, 0.95, 0.8], "type": "scatter", "name": "validate_loss"},
+    ]
+    path.write_text(json.dumps(traces))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([2.81, 1.57, 1.07, 0.85])
+    assert curves.values["val_loss"].tolist() == pytest.approx([1.9, 1.2, 0.95, 0.8])
+    assert curves.values["val_acc"][-1] == pytest.approx(0.75)  # percentages, as fractions
+    assert curves.notes[0] == "read a plot's traces (their 'name', 'x' and 'y') as one column per trace."
+    # A whole figure, its traces under `data` beside its `layout`, reads the same.
+    path.write_text(json.dumps({"data": traces, "layout": {"title": "history"}}))
+    assert read_curves(path).values["val_loss"].tolist() == pytest.approx([1.9, 1.2, 0.95, 0.8])
+
+
+def test_a_total_named_l_total_and_a_targets_measure_stand_for_the_loss(tmp_path):
+    # `fn_025`: records of `train: {L_total, L_diff, L_kd}` and `val: {...}`, the total beside its
+    # parts as a paper writes it; `fp_006`: `train_rul_mse` beside `val_rul_mse` and other scores,
+    # a remaining-useful-life regression's error. Both were refused: no column named a loss.
+    path = tmp_path / "log.json"
+    records = [
+        {
+            "epoch": e,
+            "train": {"L_total": 1.2 / e, "L_diff": 0.9 / e},
+            "val": {"L_total": 1.1 / e, "L_diff": 0.8 / e},
+        }
+        for e in range(1, 4)
+    ]
+    path.write_text(json.dumps(records))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([1.2, 0.6, 0.4])
+    assert curves.values["val_loss"].tolist() == pytest.approx([1.1, 0.55, 1.1 / 3])
+    rows = [
+        {
+            "epoch": e,
+            "train_rul_mse": 30.0 / e,
+            "val_rul_rmse": 11.0,
+            "val_rul_mse": 120.0 / e,
+            "val_auprc": 0.97,
+        }
+        for e in range(1, 4)
+    ]
+    path.write_text(json.dumps(rows))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([30.0, 15.0, 10.0])
+    assert curves.values["val_loss"].tolist() == pytest.approx([120.0, 60.0, 40.0])
+    # A term of a named loss is none (`loss_G_l1`: a GAN generator's L1 term), nor is a target's
+    # measure without its validation twin.
+    path.write_text(
+        json.dumps({"train_loss_G_l1": [5.2, 5.0], "val_loss_G_l1": [5.1, 5.6], "loss_D": [0.3, 0.2]})
+    )
+    assert "loss" not in _columns_read(path) or "train_loss_G_l1" not in " ".join(_notes(path))
+    path.write_text(
+        json.dumps([{"epoch": e, "train_rul_mse": 30.0 / e, "val_auprc": 0.9} for e in range(1, 4)])
+    )
+    assert "train_rul_mse" not in " ".join(_notes(path))
+
+
+def test_runs_of_a_grid_read_the_last_groups_last_run(tmp_path):
+    # `fp_011`: two datasets, seven models each, every model's `loss` and `test_macro_f1`; each
+    # group alone is runs nested deeper, but two groups were refused.
+    def model(start):
+        return {"loss": [start, start / 2, start / 4], "test_macro_f1": [50.0, 70.0, 80.0]}
+
+    path = tmp_path / "curves.json"
+    grid = {
+        "epochs": 3,
+        "seed": 0,
+        "cwru": {"cnn": model(1.0), "wdcnn": model(2.0)},
+        "pu": {"cnn": model(3.0), "wdcnn": model(4.0)},
+    }
+    path.write_text(json.dumps(grid))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([4.0, 2.0, 1.0])
+    assert curves.notes[0] == (
+        "read the last of 2 runs (or models) nested in the file ('cnn', 'wdcnn') (the last of 2 groups of "
+        "runs: 'cwru', 'pu'): the history under 'pu' → 'wdcnn'."
+    )
+
+
+def _columns_read(path) -> tuple[str, ...]:
+    try:
+        return tuple(read_curves(path).values)
+    except ValueError:
+        return ()
 
 
 def test_an_error_on_normalized_targets_stands_for_the_loss(tmp_path):

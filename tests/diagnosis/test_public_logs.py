@@ -790,8 +790,20 @@ LATER_BATCHES = {
     "heldout164": (27, 40, 36),
     "heldout165": (20, 40, 32),
     "heldout166": (20, 40, 30),
+    # Batches `fn`, `fp`, `fo` (81: JSON histories under `models/`, `artifacts/`, `logs/`,
+    # `results/`, `checkpoints/`, `training/`, `figures/`, `assets/`, `backend/models/`), collected
+    # last and scored once with the rules after the revision on `fl` to `fk`: fn 15/30, fp 6/11,
+    # fo 27/40, 48/81, 17 of the 25 clear. Then revised on: one run's record saved in a list of one
+    # (`fn_007`), a plot saved as its traces (`fo_011`, with `validate_` for the validation set),
+    # `L_total` beside its parts (`fn_025`), a target's measure beside its validation twin
+    # (`fp_006`: `train_rul_mse`) and the runs of a grid (`fp_011`; `ct_008`, refused before) are
+    # read; losses that took one value at every epoch are not learning, whatever a score says
+    # (`fp_006`, clear to both); `[epoch, train, val]` triples nothing names are refused (`fp_009`).
+    "heldout167": (15, 30, 22),
+    "heldout168": (6, 11, 6),
+    "heldout169": (27, 40, 34),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout166`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout169`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -813,14 +825,14 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (301/504 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (336/555 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(147, 167))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(150, 170))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_forty_two_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_forty_four_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -990,7 +1002,10 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_forty_two_kno
     # the training loss, the training accuracy at 0.9996 (`fj_022`, `suspicious_validation`);
     # validation swings of 15-32% about 0.07-0.10 at 97% accuracy (`fk_011`, `unstable`); and one
     # validation jump of 116% at epoch 12 of 20 of a fine-tune at 96% accuracy, with a second swing
-    # of 27% (`fm_018`, `unstable`).
+    # of 27% (`fm_018`, `unstable`). Batches `fn`, `fp`, `fo` added two, `overfitting`, each with
+    # it as both readers' second label: a fine-tuning phase's validation loss up from 0.053 to
+    # 0.084 over four of seven epochs on 26 images scored 25/26 throughout (`fo_020`), and one up
+    # 26% over the last two of 10 epochs after a spike (`fo_024`).
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -1025,6 +1040,8 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_forty_two_kno
         "fj_022.json",
         "fk_011.json",
         "fm_018.csv",
+        "fo_020.json",
+        "fo_024.json",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -1215,12 +1232,16 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # revision (see "heldout163"): 34 more runs read healthy are called healthy, with six more
         # false still-improving notes, three more false overfitting notes and one more false
         # unstable note among them; five more read still improving (one noted), 21 read
-        # overfitting (seven noted) and two read unstable (one noted).
-        "still_improving": (37, 131, 84, 768),
-        "overfitting": (62, 199, 86, 768),
+        # overfitting (seven noted) and two read unstable (one noted). Then batches `fn`, `fp` and
+        # `fo` with their revision (see "heldout167"): 15 more runs read healthy are called
+        # healthy, with two more false still-improving notes, one more false overfitting note and
+        # three more false unstable notes among them; three more read still improving, six read
+        # overfitting and one read unstable, none noted.
+        "still_improving": (37, 134, 86, 783),
+        "overfitting": (62, 205, 87, 783),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (9, 50, 45, 768),
+        "unstable": (9, 51, 48, 783),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

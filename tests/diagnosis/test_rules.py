@@ -374,9 +374,19 @@ def test_a_flat_watched_score_is_no_overfitting_when_another_validation_score_ro
         "val_f1_macro": [0.4402, 0.6105, 0.5948, 0.615, 0.601, 0.6075, 0.6032, 0.6114],
     }
     assert "overfitting" not in diagnose(run).kinds
-    # Without the macro-F1, the hamming accuracy that never improved is still overfitting.
+    # Without the macro-F1, the hamming accuracy that never improved is still overfitting; and so
+    # it is beside a score that rose and collapsed, one in percent or in decibels, a top-5
+    # accuracy, or a recall bought with precision.
     del run["val_f1_macro"]
     assert diagnose(run).primary.kind == "overfitting"
+    for others in (
+        {"val_f1": [0.30, 0.80, 0.70, 0.60, 0.50, 0.45, 0.42, 0.41]},
+        {"val_f1_macro": [60.10, 60.0, 60.2, 60.25, 60.2, 60.3, 60.25, 60.25]},
+        {"val_psnr": [25.0, 25.02, 25.05, 25.07, 25.09, 25.1, 25.11, 25.12]},
+        {"val_top5_acc": [0.5, 0.6, 0.65, 0.7, 0.72, 0.73, 0.74, 0.75]},
+        {"val_recall": [0.4, 0.45, 0.5, 0.55, 0.58, 0.6, 0.61, 0.61]},
+    ):
+        assert diagnose({**run, **others}).primary.kind == "overfitting", others
 
 
 def test_a_stall_is_measured_from_the_validation_losss_low_not_from_where_it_began():
@@ -1214,6 +1224,14 @@ def test_a_guess_on_a_few_validation_samples_strays_by_their_sampling_noise():
     # so far from 0.5 there.
     large = [round(value + 0.0005 * (i % 2), 4) for i, value in enumerate(run["val_accuracy"])]
     assert "guessed_classes" not in diagnose({**run, "val_accuracy": large}).primary.evidence
+    # Printed to two decimals, an accuracy's steps count no samples: 0.52 to 0.64 is learning.
+    printed = {
+        "loss": [0.69, 0.62, 0.58, 0.56, 0.55, 0.545, 0.54, 0.538],
+        "val_loss": [0.69, 0.68, 0.675, 0.67, 0.67, 0.668, 0.67, 0.669],
+        "acc": [0.52, 0.66, 0.70, 0.72, 0.73, 0.735, 0.74, 0.741],
+        "val_acc": [0.52, 0.55, 0.58, 0.60, 0.62, 0.64, 0.62, 0.64],
+    }
+    assert "guessed_classes" not in diagnose(printed).primary.evidence
 
 
 def test_a_balanced_accuracy_at_one_over_the_classes_is_one_class_predicted():
@@ -1230,9 +1248,38 @@ def test_a_balanced_accuracy_at_one_over_the_classes_is_one_class_predicted():
     found = diagnose(run).primary
     assert found.kind == "not_learning" and found.evidence["one_class_of"] == 7
     assert "val_bal_acc stayed at 1/7 (0.1429) at every epoch" in found.summary
-    # A balanced accuracy off every 1/C (0.30), or one that moved, tells the classes apart.
+    # A balanced accuracy off every 1/C (0.30), or one that moved, tells the classes apart; one
+    # flat near 0.5 beside a validation loss still falling is a model learning slowly.
     for values in ([0.30, 0.301, 0.299, 0.30, 0.30], [0.1432, 0.16, 0.18, 0.2, 0.22]):
         assert "one_class_of" not in diagnose({**run, "val_bal_acc": values}).primary.evidence
+    falling = {
+        **run,
+        "val_loss": [1.20, 1.18, 1.16, 1.15, 1.139],
+        "val_bal_acc": [0.4987, 0.5012, 0.5003, 0.4991, 0.5008],
+    }
+    assert "one_class_of" not in diagnose(falling).primary.evidence
+
+
+def test_losses_that_never_moved_are_not_learning_whatever_the_score():
+    # A published run (fp_006, both readers: not learning, clear): a training MSE of 29.836 and a
+    # validation MSE of 123.2918 at all 43 epochs, a validation AUPRC at 0.9714 throughout, while a
+    # domain classifier's accuracy moved as its weight ramped; the AUPRC read as learning (healthy).
+    n = 43
+    run = {
+        "loss": [29.836] * n,
+        "val_loss": [123.2918] * n,
+        "val_failure_auprc": [0.9714] * n,
+        "val_domain_accuracy": list(np.linspace(0.98, 0.43, n)),
+    }
+    found = diagnose(run).primary
+    assert found.kind == "not_learning" and found.evidence["nothing_moved"]
+    assert (
+        "every loss took one value at every epoch (29.84 in training, 123.3 in validation, all 43"
+        in found.summary
+    )
+    # A loss that moved in its last digit is a model still changing its outputs.
+    moved = [29.836] * (n - 1) + [29.835]
+    assert "nothing_moved" not in diagnose({**run, "loss": moved}).primary.evidence
 
 
 def test_the_uniform_guess_rule_leaves_regressions_and_huge_losses_alone():

@@ -115,7 +115,7 @@ def validation_at_a_uniform_guess(run: RunView) -> tuple[dict, str] | None:
     th = run.thresholds
     if not bool(np.all(np.abs(val_loss / chance_loss - 1.0) < th.not_learning_margin)):
         return None
-    if not _near_a_guess(run, accuracy, chance):
+    if not _near_a_guess(run, accuracy, chance, noisy=True):
         return None
     return (
         {"curve": "val_loss", "chance_loss": chance_loss, "guessed_classes": classes},
@@ -191,16 +191,19 @@ def _accuracy(run: RunView, key: str) -> np.ndarray | None:
 _NEAR_CHANCE = (0.8, 1.25)
 
 
-def _near_a_guess(run: RunView, accuracy: np.ndarray, chance: float) -> bool:
+def _near_a_guess(run: RunView, accuracy: np.ndarray, chance: float, *, noisy: bool = False) -> bool:
     """Whether an accuracy sits at a uniform guess's `chance`: its median within `_NEAR_CHANCE` of
-    it, its smoothed best under `chance` + `not_learning_accuracy_margin` (and under twice it), or
-    + two standard errors of a guess's accuracy on the set's size as the accuracy's steps show it,
-    when more (`fk_028`: 0.41–0.68 on 22 images, a binary guess's spread, beside losses at ln 2;
-    measured on every stored run: +2, none lost)."""
+    it, its smoothed best under `chance` + `not_learning_accuracy_margin` (and under twice it); when
+    `noisy` (a validation set, often a few dozen samples), + two standard errors of a guess's
+    accuracy on the set's size when more, the size counted by `stats.exact_sample_count` (not an
+    accuracy printed to two decimals: its steps count no samples) (`fk_028`: 0.41–0.68 on 22
+    images, a binary guess's spread, beside losses at ln 2; measured on every stored run: +2, none
+    lost)."""
     low, high = _NEAR_CHANCE
     margin = run.thresholds.not_learning_accuracy_margin
-    samples = stats.estimated_samples(accuracy)
-    if samples is not None:  # a guess's accuracy on a few samples strays by its sampling noise
+    samples = stats.exact_sample_count(accuracy) if noisy else None
+    if samples is not None and not stats.printed_to_two_decimals(accuracy):
+        # A guess's accuracy on a few samples strays by its sampling noise.
         margin = max(margin, 2.0 * float(np.sqrt(chance * (1.0 - chance) / samples)))
     needed = min(chance + margin, 2 * chance)
     return (

@@ -46,9 +46,10 @@ __all__ = [
 _EPOCH = ("epoch", "epochs", "epoch#", "epoch_no", "epoch_num", "epoch_number", "epoch_idx", "current_epoch")
 _PANDAS_INDEX = ("", "unnamed:_0", "index")
 TRAIN_PREFIXES = ("training_", "train_", "trn_")
-_VAL_PREFIXES = ("validation_", "valid_", "val_", "dev_", "eval_")
-#: A total of logged loss parts; `_avg`/`_mean` name it as the epoch's mean (`loss_total_avg`).
-_TOTAL_BASES = ("loss_total", "total_loss")
+_VAL_PREFIXES = ("validation_", "validate_", "valid_", "val_", "dev_", "eval_")
+#: A total of logged loss parts (`L_total`, as a paper writes it beside `L_recon`, `L_kd`); `_avg`/`_mean`
+#: name it as the epoch's mean (`loss_total_avg`).
+_TOTAL_BASES = ("loss_total", "total_loss", "l_total")
 _TOTAL_MEANS = ("", "_avg", "_mean")
 #: In order of preference: a plain total before an epoch's mean of it.
 _TOTAL_LOSS = tuple(f"{base}{mean}" for mean in _TOTAL_MEANS for base in _TOTAL_BASES)
@@ -341,9 +342,9 @@ def _val_totals(total: str) -> tuple[str, ...]:
 
     Example:
         >>> _val_totals("loss_total_avg")
-        ('val_loss_total_avg', 'val_total_loss_avg')
+        ('val_loss_total_avg', 'val_total_loss_avg', 'val_l_total_avg')
     """
-    mean = total.removeprefix("loss_total").removeprefix("total_loss")
+    mean = next(total.removeprefix(base) for base in _TOTAL_BASES if total.startswith(base))
     return tuple(f"val_{base}{mean}" for base in _TOTAL_BASES)
 
 
@@ -408,8 +409,9 @@ def _training_twin(name: str, target: str, names: set[str]) -> bool:
 def _one_named_loss(names: list[str], renames: dict[str, str], taken: set[str]) -> None:
     """The only training column named after a loss (`dice_loss`, `bce_loss`; else `loss_x`) is the
     loss, and its `val_` twin the validation loss; without one, the only column named for what a loss
-    measures (`error`, `mse`, `Mean Squared Error`), or a pair of lists named `train` and `val`
-    (a loop's `losses = {"train": [], "val": []}`)."""
+    measures (`error`, `mse`, `Mean Squared Error`), or the one such measure of a named target under
+    a training prefix beside its validation twin (`train_rul_mse`, `val_rul_mse`), or a pair of
+    lists named `train` and `val` (a loop's `losses = {"train": [], "val": []}`)."""
     if elbo_terms(renames.get(name, name) for name in names):
         return  # a VAE's two terms: its loss is their sum (`loss_parts.py`), not `recon_loss` alone
     named = [name for name in names if renames.get(name, name).endswith("_loss")]
@@ -428,6 +430,14 @@ def _one_named_loss(names: list[str], renames: dict[str, str], taken: set[str]) 
         # Of several (`bce` and `rmse`), the one losses are usually made of: the rest are metrics.
         order = [_LOSS_MEASURES.index(_measure(renames.get(name, name))) for name in training]
         training = [name for _, name in sorted(zip(order, training, strict=True))][:1]
+    if not training:  # a measure named after its target, a training and a validation one
+        named = [name for name in names if _measure_of_a_target(renames.get(name, name))]
+        kept = {renames.get(name, name) for name in names}
+        training = [
+            name
+            for name in named
+            if name.lower().startswith(TRAIN_PREFIXES) and f"val_{renames.get(name, name)}" in kept
+        ]
     if not training:
         losses = bare_set_losses(names)
         if losses and "val_loss" not in taken:
@@ -443,6 +453,15 @@ def _one_named_loss(names: list[str], renames: dict[str, str], taken: set[str]) 
     if twin and "val_loss" not in taken:
         renames[twin[0]] = "val_loss"
         taken.add("val_loss")
+
+
+def _measure_of_a_target(name: str) -> bool:
+    """Whether a name is a target's name and the measure of a loss on it (`rul_mse`, `val_rul_mse`:
+    a remaining-useful-life regression's mean squared error); not a root mean squared error, which
+    no loss is trained on."""
+    *target, measure = name.removeprefix("val_").split("_")
+    # Not a term of a named loss (`loss_g_l1`: a GAN generator's L1 term).
+    return bool(target) and "loss" not in target and measure != "rmse" and is_loss_measure(measure)
 
 
 #: A loss named with its word first (`loss_x`, `loss_recon`), not a name and a number (`loss 0.69`),

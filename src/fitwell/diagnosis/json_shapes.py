@@ -27,6 +27,14 @@ def as_columns(data: Any, *, deeper: bool = True) -> tuple[Any, str | None]:
     from pandas' `to_json()` (`{"loss": {"0": 0.9, ...}}`). Runs nested deeper than phases are
     looked for only when `deeper` (not again within a run: each level would repeat the search of
     the levels below it)."""
+    traces = _plot_traces(data)
+    if (
+        traces is not None
+    ):  # a Plotly figure's traces: `[{"x": [0, 1, ...], "y": [...], "name": "train_loss"}]`
+        return traces, "read a plot's traces (their 'name', 'x' and 'y') as one column per trace."
+    if _run_in_a_list(data):  # `[{"run_id": ..., "training": {"loss_history": [...]}, ...}]`
+        columns, note = as_columns(data[0], deeper=deeper)
+        return columns, " ".join(part for part in ("read the one run saved in a list of one.", note) if part)
     if isinstance(data, Mapping):  # `{"head": [{"loss": [...]}], ...}`: a history saved in a list of one
         data = {key: value[0] if _history_in_a_list(value) else value for key, value in data.items()}
     listed = _histories_listed(data)
@@ -86,14 +94,19 @@ def as_columns(data: Any, *, deeper: bool = True) -> tuple[Any, str | None]:
             )
         nested = _runs_nested_deeper(data) if deeper else None
         if nested is not None:  # `{"results": {"model_a": {"training_history": {...}}, "model_b": ...}}`
-            parent, runs = nested
+            parent, runs, groups = nested
             columns, note = as_columns(_at(data, (*parent, runs[-1])), deeper=False)
             where = " → ".join(repr(key) for key in (*parent, runs[-1]))
             listed = ", ".join(repr(run) for run in runs)
+            grouped = (
+                f" (the last of {len(groups)} groups of runs: {', '.join(repr(group) for group in groups)})"
+                if len(groups) > 1
+                else ""
+            )
             return columns, " ".join(
                 part
                 for part in (
-                    f"read the last of {len(runs)} runs (or models) nested in the file ({listed}): "
+                    f"read the last of {len(runs)} runs (or models) nested in the file ({listed}){grouped}: "
                     f"the history under {where}.",
                     note,
                 )
@@ -123,21 +136,42 @@ def _nested_phases(data: Mapping) -> list[str]:
     return phases
 
 
-def _runs_nested_deeper(data: Mapping) -> tuple[tuple[str, ...], list[str]] | None:
+def _runs_nested_deeper(data: Mapping) -> tuple[tuple[str, ...], list[str], list[str]] | None:
     """`(parent, runs)`: the keys down to a mapping (`data` itself, or one mapping in it) whose
     mappings are two or more runs or models, each holding its own history deeper than `_nested_phases`
     looks (`{"symptoms": {"epochs_ran": 9, "history": [{"epoch": 1, "train_loss": ...}, ...]},
     "medicine": {...}}`; `{"config": {...}, "results": {"model_a": {"final_accuracy": 98.4,
     "training_history": {"train_loss": [...]}}, "model_b": {...}}}`), in the file's order, with the
-    same exclusions (sets, named by any word of their keys; a GAN's networks); else None, also when
-    two mappings hold such runs."""
+    same exclusions (sets, named by any word of their keys; a GAN's networks); and the keys of the
+    groups that hold runs so. Of several groups side by side (`{"dataset_a": {"cnn": {...}, "mlp":
+    {...}}, "dataset_b": {...}}`: the runs of a grid), the last; else None, also when the file
+    itself and a mapping in it both hold such runs."""
     found = []
     for parent in [(), *((key,) for key, value in data.items() if isinstance(value, Mapping))]:
         within = _at(data, parent)
         runs = [str(key) for key, value in within.items() if _holds_a_history(value)]
         if len(runs) >= 2 and _named_for_sets(runs) <= 1 and not is_adversarial(runs):
+            if not _alike_if_records([within[run] for run in runs], runs):
+                continue
             found.append((parent, runs))
-    return found[0] if len(found) == 1 else None
+    grouped = [(parent, runs) for parent, runs in found if parent]
+    groups = [str(parent[0]) for parent, _ in grouped]
+    # The groups' flattened runs read as runs of the file itself too: the same grid, once.
+    if len(grouped) > 1 and (len(grouped) == len(found) or found[0][1] == groups):
+        return (*grouped[-1], groups)
+    return (*found[0], [str(key) for key in found[0][0]]) if len(found) == 1 else None
+
+
+def _alike_if_records(values: list[Any], names: list[str]) -> bool:
+    """Whether runs saved as lists of per-epoch records are runs alike: none named for a set (a
+    `test_metrics` list beside the epochs' `metrics` is the held-out set's), and every one's
+    records with the same keys (per-sample records beside the epochs' are no run). Runs saved as
+    mappings pass."""
+    records = [value for value in values if isinstance(value, list)]
+    if not records:
+        return True
+    keys = {frozenset(key for record in value for key in record) for value in records}
+    return len(keys) == 1 and _named_for_sets(names) == 0
 
 
 def _named_for_sets(keys: list[str]) -> int:
@@ -191,6 +225,44 @@ def _history_in_a_list(value: Any) -> bool:
         and len(value) == 1
         and isinstance(value[0], Mapping)
         and any(isinstance(item, list) and len(item) > 1 for item in value[0].values())
+    )
+
+
+def _plot_traces(data: Any) -> dict[str, list] | None:
+    """The columns of a plot saved as its traces (Plotly's figure JSON, `{"data": [...], "layout":
+    {...}}`, or its list of traces): each trace a mapping with a `name` and a `y` list of several
+    numbers, named apart; their `x` (the epochs), when every trace has the same one, as `epoch`.
+    None for anything else."""
+    if isinstance(data, Mapping) and isinstance(data.get("data"), list) and "layout" in data:
+        data = data["data"]
+    if not isinstance(data, list) or len(data) < 2:
+        return None
+    if not all(
+        isinstance(trace, Mapping) and isinstance(trace.get("name"), str) and _several(trace.get("y"))
+        for trace in data
+    ):
+        return None
+    names = [trace["name"] for trace in data]
+    if len(set(names)) != len(names):
+        return None
+    columns: dict[str, list] = {}
+    steps = data[0].get("x")
+    shared = all(trace.get("x") == steps and len(trace["y"]) == len(steps) for trace in data)
+    if isinstance(steps, list) and shared:
+        columns["epoch"] = steps
+    columns.update({trace["name"]: trace["y"] for trace in data})
+    return columns
+
+
+def _run_in_a_list(data: Any) -> bool:
+    """Whether `data` is a list of one mapping that holds per-epoch lists, at its top or up to two
+    levels down (a run's record, `[{"configuration": {...}, "training": {"loss_history": [...]}}]`),
+    not one per-epoch record of numbers."""
+    return (
+        isinstance(data, list)
+        and len(data) == 1
+        and isinstance(data[0], Mapping)
+        and (_holds_lists(data[0]) or bool(_nested_lists(data[0], 2)))
     )
 
 

@@ -89,14 +89,19 @@ def chance_corrected_at_zero(run: RunView, needed: int = 4) -> tuple[dict, str] 
 _MEAN_RECALL = re.compile(r"(?:^|_)(?:recall_macro|macro_recall|mean_class_acc(?:uracy)?)$")
 #: How close to `1/C` at every epoch a balanced accuracy sits when one class is predicted.
 _ONE_CLASS_MARGIN = 0.01
+#: The most classes such a value is read against: 1/50 and 1/51 lie 2% apart, beyond that margin.
+_MOST_CLASSES_TOLD = 50
 
 
 def _balanced_at_one_class(run: RunView, needed: int) -> tuple[dict, str] | None:
     """`(evidence, summary)` when a validation balanced accuracy (the training one without
     validation), over at least `needed` epochs, sat within `_ONE_CLASS_MARGIN` (relative) of
-    `1/C` at every epoch, C from 2 to 100: what a model that predicts one class scores, whichever
-    the class and however imbalanced the set, while the plain accuracy sits at that class's share
-    (`fl_030`: 0.1429–0.1432 = 1/7 over 5 epochs, the validation accuracy at 0.793)."""
+    `1/C` at every epoch, C from 2 to 50, while the validation loss never fell
+    `not_learning_margin` below its first value: what a model that predicts one class scores,
+    whichever the class and however imbalanced the set, while the plain accuracy sits at that
+    class's share (`fl_030`: 0.1429–0.1432 = 1/7 over 5 epochs, the validation accuracy at 0.793,
+    the validation loss 3.50 → 3.58). A balanced accuracy flat at 0.5 on ten classes beside a
+    falling validation loss is a model learning slowly, not one class."""
     for name in sorted(run.curves.values, key=lambda name: not name.startswith("val_")):
         if (run.has_val and not name.startswith("val_")) or not (
             _BALANCED_ACCURACY.search(name.lower()) or _MEAN_RECALL.search(name.lower())
@@ -107,8 +112,8 @@ def _balanced_at_one_class(run: RunView, needed: int) -> tuple[dict, str] | None
         if len(values) < needed or not stats.is_fraction(values) or float(np.median(values)) <= 0:
             continue
         classes = int(round(1.0 / float(np.median(values))))
-        if not 2 <= classes <= 100:
-            continue
+        if not 2 <= classes <= _MOST_CLASSES_TOLD or not _validation_loss_never_fell(run):
+            continue  # past 50 classes, 1% tells no 1/C from the next; a falling loss learned
         if float(np.max(np.abs(values * classes - 1.0))) <= _ONE_CLASS_MARGIN:
             return {"metric": name, "one_class_of": classes}, (
                 f"{name} stayed at 1/{classes} ({format_number(1.0 / classes)}) at every epoch, what a "

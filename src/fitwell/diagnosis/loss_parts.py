@@ -56,8 +56,8 @@ def with_summed_parts(columns: dict[str, Any]) -> tuple[dict[str, Any], str | No
         return columns, None  # `epoch_loss` and `batch_loss`, `mse_loss` and `mae_loss`: one loss twice
     if not all(_numbers(columns[name]) for name in (*parts, *twins)):
         return columns, None
-    if len({len(_listed(columns[name])) for name in (*parts, *twins)}) > 1:
-        return columns, None  # parts of different lengths: no one loss per epoch to sum (said later)
+    if any(len({len(_listed(columns[name])) for name in group}) > 1 for group in (parts, twins)):
+        return columns, None  # parts of different lengths: no one loss per epoch to sum
     summed = {**columns, "loss": _sum([columns[part] for part in parts])}
     if twins:
         summed["val_loss"] = _sum([columns[twin] for twin in twins])

@@ -75,6 +75,16 @@ def check_not_learning(run: RunView) -> Finding | None:
         if found is None:
             return None
         evidence, seen = found
+    elif _nothing_moved(run):
+        evidence, seen = (
+            {**evidence, "nothing_moved": True},
+            (
+                f"every loss took one value at every epoch ({format_number(float(run.loss[0]))} in training"
+                + (f", {format_number(float(run.val_loss[0]))} in validation" if run.has_val else "")
+                + f", all {run.n} epochs): the outputs never changed, whatever level they started at "
+                "(a learning rate of 0, frozen parameters, or no optimizer step)."
+            ),
+        )
     elif score_shows_learning(run):
         return None
     elif accuracy_rose_above_chance(run):
@@ -441,6 +451,25 @@ def _logged_step(value: float) -> float:
         if abs(round(value, decimals) - value) <= 1e-12 * max(1.0, abs(value)):
             return 10.0**-decimals / abs(value)
     return 1e-13 / abs(value)
+
+
+def _nothing_moved(run: RunView) -> bool:
+    """Whether the training loss and the validation loss (when logged) each took exactly one value
+    at every epoch, over at least 5, logged finely enough to show a change of
+    `not_learning_frozen_val`: the outputs never changed, so a good score there was there from the
+    start (a pretrained model never updated: `fp_006`, its losses and its AUPRC identical to the
+    digit over 43 epochs, 29.836 and 123.2918). A loss printed too coarsely to move (0.002 in steps
+    of 0.001) says nothing of the kind."""
+    if run.n < 5:
+        return False
+    curves = [run.loss, *([run.val_loss] if run.has_val else [])]
+    for values in curves:
+        values = values[np.isfinite(values)]
+        if len(values) < 5 or float(np.ptp(values)) != 0.0 or float(values[0]) == 0.0:
+            return False
+        if _logged_step(float(values[0])) > run.thresholds.not_learning_frozen_val:
+            return False
+    return True
 
 
 def _held(values: np.ndarray) -> tuple[float, float]:

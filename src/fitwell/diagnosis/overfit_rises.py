@@ -276,21 +276,28 @@ def never_improved(run: RunView) -> bool:
 
 
 def _another_score_improved(run: RunView) -> bool:
-    """Whether a validation score other than the watched one, higher-is-better, ended (the median
-    of its last 3 epochs) above its first epoch's value by twice `metric_improved`, 0.1 (`fl_022`:
-    a multi-label task's hamming accuracy best at its first epoch, 0.962, while its macro-F1 rose
-    0.44 -> 0.61 at the second epoch and held there). Measured on every stored run: at once
-    `metric_improved` it also lost `as_020`, whose macro-F1 rose 0.52 -> 0.58 and fell back from
-    its best while its other scores got worse."""
+    """Whether a validation score other than the watched one, higher-is-better and between 0 and 1,
+    ended (the median of its last 3 epochs) above its first epoch's value by twice
+    `metric_improved`, 0.1, and held near its best (within `metric_improved`) (`fl_022`: a
+    multi-label task's hamming accuracy best at its first epoch, 0.962, while its macro-F1 rose
+    0.44 -> 0.61 at the second epoch and held there). Not a top-k accuracy (it rises while the
+    answers get worse), nor a precision or a recall alone (one rises as the other falls when the
+    threshold moves). Measured on every stored run: at once `metric_improved` it also lost
+    `as_020`, whose macro-F1 rose 0.52 -> 0.58 and fell back from its best while its other scores
+    got worse."""
+    needed = run.thresholds.metric_improved
     for key in run.curves.values:
+        name = key.lower()
         if not key.startswith("val_") or key == run.watched.name or metric_direction(key) != "max":
+            continue
+        if "top" in name or "precision" in name or "recall" in name:
             continue
         _, values = run.curves.series(key)
         values = values[np.isfinite(values)]
-        if (
-            len(values) >= 5
-            and float(np.median(values[-3:])) - float(values[0]) >= 2 * run.thresholds.metric_improved
-        ):
+        if len(values) < 5 or not stats.is_fraction(values):
+            continue
+        end = float(np.median(values[-3:]))
+        if end - float(values[0]) >= 2 * needed and end >= float(np.max(values)) - needed:
             return True
     return False
 

@@ -506,7 +506,7 @@ def _one_set_bare(found: list[re.Match], pairs: dict[str, float]) -> dict[str, f
     `loss 0.41  val 0.52`): the set alone is its loss. Not when its number is whole (a size)."""
     for bare, loss, other in (
         (("train", "training"), "loss", "val_loss"),
-        (("val", "valid"), "val_loss", "loss"),
+        (("val", "valid", "eval"), "val_loss", "loss"),
     ):
         name = next((name for name in pairs if name in bare), None)
         if name is None or loss in pairs or other not in pairs:
