@@ -229,6 +229,68 @@ def test_a_single_spike_is_not_unstable():
     assert "unstable" not in kinds(run)
 
 
+def test_spikes_are_measured_against_the_run_not_an_outlying_first_epoch():
+    # A published run (fn_027, both readers: unstable, clear): a first epoch at 50,598 from random
+    # weights, then a training loss swinging 5-20x between epochs (31 -> 493, 12.5 -> 40.9 -> 3.8,
+    # 3.0 -> 59.3 -> 10.5); 2% of the first epoch (1,012) hid every spike: healthy.
+    loss = [
+        50598.1,
+        504.8,
+        156.1,
+        52.4,
+        71.9,
+        151.0,
+        307.2,
+        31.0,
+        493.3,
+        39.0,
+        16.2,
+        34.1,
+        16.6,
+        17.5,
+        249.4,
+        12.9,
+        46.0,
+        190.8,
+        83.2,
+        75.0,
+        14.8,
+        90.1,
+        213.0,
+        34.4,
+        67.2,
+        49.9,
+        66.1,
+        12.5,
+        40.9,
+        3.83,
+        13.9,
+        3.53,
+        4.05,
+        5.62,
+        22.8,
+        9.13,
+        6.76,
+        45.1,
+        19.1,
+        9.36,
+        60.5,
+        10.9,
+        11.6,
+        10.1,
+        5.09,
+        3.78,
+        3.03,
+        59.3,
+        10.5,
+        4.13,
+    ]
+    assert diagnose({"loss": loss}).primary.kind == "unstable"
+    # The same first epoch before a calm descent is no instability.
+    calm = [50598.1, *(500.0 * 0.9**i for i in range(49))]
+    assert "unstable" not in diagnose({"loss": calm}).kinds
+
+
 def test_erratic_validation_alone_is_unstable():
     run = synthetic.healthy(30)
     for epoch in range(5, 30, 4):

@@ -17,6 +17,7 @@ __all__ = [
     "excursions",
     "jumps",
     "peaks",
+    "spike_scale",
     "spikes",
 ]
 
@@ -178,6 +179,23 @@ def confirmed_by_validation(run: RunView, positions: np.ndarray, *, strict: bool
     return positions[seen[positions] | large]
 
 
+def spike_scale(run: RunView) -> float:
+    """The scale a training-loss spike must clear a share of (`spike_of_start`): the baseline (or
+    chance), else the first epoch's loss; its second's when the first was `_OUTLYING_FIRST` times
+    that or more (a first epoch's mean from random weights, `fn_027`: 50,598 and then 505, which
+    left every later spike of 30 to 490 under 2% of it)."""
+    if run.reference:
+        return run.reference
+    first = float(abs(run.loss[0]))
+    if len(run.loss) > 2 and first >= _OUTLYING_FIRST * float(abs(run.loss[1])) > 0:
+        return float(abs(run.loss[1]))
+    return first
+
+
+#: How many times the second epoch's loss a first one stands apart from the run's scale.
+_OUTLYING_FIRST = 10.0
+
+
 def jumps(run: RunView) -> tuple[np.ndarray, np.ndarray]:
     """`(training, validation)`: the positions of the training loss's spikes (that validation
     confirms, or too large for noise) and the validation positions of the validation loss's
@@ -189,7 +207,7 @@ def jumps(run: RunView) -> tuple[np.ndarray, np.ndarray]:
 def counted_jumps(run: RunView) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """`jumps`, and the validation peaks among them (one-epoch jumps up and back)."""
     th = run.thresholds
-    train_scale = run.reference or float(abs(run.loss[0]))
+    train_scale = spike_scale(run)
     train = confirmed_by_validation(
         run, spikes(run.loss, relative=th.spike_relative, floor=th.spike_of_start * train_scale)
     )

@@ -11,6 +11,7 @@ from fitwell.diagnosis.counted_jumps import (
     counted_jumps,
     excursions,
     peaks,
+    spike_scale,
 )
 from fitwell.diagnosis.findings import Finding
 from fitwell.diagnosis.overfit_rises import metric_gap
@@ -225,7 +226,7 @@ def _frequent_jumps(
         or _enough(len(val), len(run.val_loss) - 1, run)
     ):
         return [("val_loss", run.val_loss, val)], len(val), len(run.val_loss) - 1, val_epochs
-    severe = _severe_count(run, run.reference or float(abs(run.loss[0])))
+    severe = _severe_count(run, spike_scale(run))
     if len(both) and (
         (run.has_val and _enough(len(both), run.n - 1, run)) or severe >= th.unstable_severe_spikes
     ):

@@ -64,7 +64,8 @@ class Thresholds:
         spike_relative: A training-loss spike is a rise by more than this fraction
             of the previous epoch's value...
         spike_of_start: ...and by more than this fraction of the baseline (or chance
-            level, else the first epoch's loss), so that wiggles of an already tiny
+            level, else the first epoch's loss; the second's when the first was ten times
+            it or more, `counted_jumps.spike_scale`), so that wiggles of an already tiny
             loss do not count.
         val_confirms_spike: With validation recorded, a training-loss spike counts only
             when the validation loss rose more than this fraction at that epoch or the
