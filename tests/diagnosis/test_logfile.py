@@ -3950,7 +3950,8 @@ def test_runs_saved_as_lists_of_records_under_their_names_read_the_last(tmp_path
         "read the last of 3 runs (or models) nested in the file ('cnn_est0', 'gru_est0', 'cnn_est1')"
     )
     # A training and a validation list of records are one run's sets, not two runs; nor is a
-    # held-out set's list beside the epochs' (the epochs are read), nor per-sample records.
+    # held-out set's list beside the epochs' (the epochs are read), nor per-sample records (the
+    # file is refused, as before).
     path.write_text(json.dumps({"train": rows(1.0, 3), "val": rows(1.2, 3)}))
     assert "runs (or models) nested" not in " ".join(read_curves(path).notes)
     held_out = [{"epoch": 5, "loss": 0.35, "accuracy": 0.81}, {"epoch": 10, "loss": 0.3, "accuracy": 0.85}]
@@ -4062,9 +4063,14 @@ def test_one_run_saved_in_a_list_of_one_is_read(tmp_path):
     assert curves.values["loss"].tolist() == pytest.approx([0.31, 0.26, 0.22])
     assert curves.values["val_accuracy"].tolist() == pytest.approx([0.92, 0.93, 0.93])
     assert curves.notes[0] == "read the one run saved in a list of one."
-    # One per-epoch record of numbers in a list is still one epoch, not a run.
+    # One per-epoch record of numbers in a list is still one epoch, not a run; so is one beside a
+    # list of per-class values.
     path.write_text(json.dumps([{"epoch": 1, "loss": 0.5}]))
     assert read_curves(path).values["loss"].tolist() == [0.5]
+    path.write_text(
+        json.dumps([{"epoch": 1, "loss": 0.52, "val_loss": 0.61, "per_class_acc": [0.9, 0.8, 0.7]}])
+    )
+    assert read_curves(path).values["loss"].tolist() == [0.52]
 
 
 def test_a_plot_saved_as_its_traces_is_read_one_column_per_trace(tmp_path):
@@ -4087,6 +4093,22 @@ def test_a_plot_saved_as_its_traces_is_read_one_column_per_trace(tmp_path):
     # A whole figure, its traces under `data` beside its `layout`, reads the same.
     path.write_text(json.dumps({"data": traces, "layout": {"title": "history"}}))
     assert read_curves(path).values["val_loss"].tolist() == pytest.approx([1.9, 1.2, 0.95, 0.8])
+    # Each trace's values at its own epochs: a validation trace every other epoch stays there.
+    sparse = [
+        {"x": [0, 1, 2, 3, 4], "y": [2.0, 1.5, 1.2, 1.0, 0.9], "name": "train_loss"},
+        {"x": [0, 2, 4], "y": [2.1, 1.3, 1.1], "name": "val_loss"},
+    ]
+    path.write_text(json.dumps({"data": sparse, "layout": {}}))
+    curves = read_curves(path)
+    assert curves.recorded["val_loss"].tolist() == [True, False, True, False, True]
+    assert curves.values["val_loss"][curves.recorded["val_loss"]].tolist() == pytest.approx([2.1, 1.3, 1.1])
+    # Traces without `x` (Plotly allows `y` alone) are read epoch by epoch (this failed inside len()).
+    path.write_text(
+        json.dumps(
+            [{"y": [1.0, 0.8, 0.6, 0.5], "name": "loss"}, {"y": [1.1, 0.9, 0.7, 0.6], "name": "val_loss"}]
+        )
+    )
+    assert read_curves(path).values["val_loss"].tolist() == pytest.approx([1.1, 0.9, 0.7, 0.6])
 
 
 def test_a_total_named_l_total_and_a_targets_measure_stand_for_the_loss(tmp_path):
@@ -4120,8 +4142,13 @@ def test_a_total_named_l_total_and_a_targets_measure_stand_for_the_loss(tmp_path
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == pytest.approx([30.0, 15.0, 10.0])
     assert curves.values["val_loss"].tolist() == pytest.approx([120.0, 60.0, 40.0])
-    # A term of a named loss is none (`loss_G_l1`: a GAN generator's L1 term), nor is a target's
-    # measure without its validation twin.
+    # A term of a named loss is none (`loss_G_l1`: a GAN generator's L1 term), nor a GAN's terms
+    # named by network (pix2pix's `G_L1` beside `D_real`), nor a target's measure without its
+    # validation twin.
+    path.write_text(
+        json.dumps({"train_G_L1": [5.2, 5.0], "train_D_real": [0.3, 0.2], "val_G_L1": [5.1, 5.6]})
+    )
+    assert "train_G_L1" not in " ".join(_notes(path))
     path.write_text(
         json.dumps({"train_loss_G_l1": [5.2, 5.0], "val_loss_G_l1": [5.1, 5.6], "loss_D": [0.3, 0.2]})
     )
@@ -4152,6 +4179,14 @@ def test_runs_of_a_grid_read_the_last_groups_last_run(tmp_path):
         "read the last of 2 runs (or models) nested in the file ('cnn', 'wdcnn') (the last of 2 groups of "
         "runs: 'cwru', 'pu'): the history under 'pu' → 'wdcnn'."
     )
+    # Groups named for sets are one grid's training and validation curves, not two groups of runs:
+    # the validation set's last model was read as the training loss.
+    path.write_text(
+        json.dumps(
+            {"train": {"cnn": model(1.0), "mlp": model(2.0)}, "val": {"cnn": model(1.5), "mlp": model(2.5)}}
+        )
+    )
+    assert not any("groups of runs" in note for note in _notes(path))
 
 
 def _columns_read(path) -> tuple[str, ...]:

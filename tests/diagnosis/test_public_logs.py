@@ -804,8 +804,17 @@ LATER_BATCHES = {
     "heldout167": (15, 30, 22),
     "heldout168": (6, 11, 6),
     "heldout169": (27, 40, 34),
+    # Batch `fq` (23: Keras histories and tables under `backend/models/`, `backend/model/`,
+    # `api/models/`, `backend/`), collected last and scored once with the rules after the
+    # revision on `fn` to `fp`: 16/23, 8 of the 9 clear. Then revised on: a matrix beside a
+    # history (`confusion_matrix`) no longer hides it, nor does a mapping of settings one level
+    # down (`fj_034`); `history_val_loss` is no part of a summed loss (`fq_006`, whose `loss` had
+    # been its two losses' sum); an accuracy's collapse is measured from its smoothed best
+    # (`fq_006`: one lucky epoch at 1.0), and a near-perfect model's accuracy counts as held from
+    # the loss's best on (`fq_004`); both read unstable, as both readers do.
+    "heldout170": (16, 23, 19),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout169`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout170`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -827,9 +836,9 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (336/555 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (354/574 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(150, 170))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(151, 171))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
@@ -1239,12 +1248,15 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # healthy, with two more false still-improving notes, one more false overfitting note and
         # three more false unstable notes among them; three more read still improving, six read
         # overfitting and one read unstable, none noted; with it, a spike measured against the
-        # second epoch after an outlying first moves two runs read unstable out of healthy.
-        "still_improving": (37, 134, 86, 783),
-        "overfitting": (62, 205, 87, 783),
+        # second epoch after an outlying first moves two runs read unstable out of healthy. Then
+        # batch `fq` with its revision (see "heldout170"): five more runs read healthy are called
+        # healthy, with two more false still-improving notes among them; one more read overfitting
+        # is called healthy (not noted).
+        "still_improving": (37, 134, 88, 788),
+        "overfitting": (62, 206, 87, 788),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (9, 49, 48, 783),
+        "unstable": (9, 49, 48, 788),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

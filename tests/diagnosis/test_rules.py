@@ -286,9 +286,167 @@ def test_spikes_are_measured_against_the_run_not_an_outlying_first_epoch():
         4.13,
     ]
     assert diagnose({"loss": loss}).primary.kind == "unstable"
-    # The same first epoch before a calm descent is no instability.
+    # The same first epoch before a calm descent is no instability, nor a fine-tune's first drop
+    # (0.6 to 0.052) before wiggles of a quarter near its floor.
     calm = [50598.1, *(500.0 * 0.9**i for i in range(49))]
     assert "unstable" not in diagnose({"loss": calm}).kinds
+    fine_tune = [
+        0.6,
+        0.052,
+        0.037,
+        0.025,
+        0.018,
+        0.013,
+        0.010,
+        0.0085,
+        0.0072,
+        0.0063,
+        0.0058,
+        0.0054,
+        0.0051,
+        0.0049,
+        0.0047,
+        0.0042,
+        0.0055,
+        0.0044,
+        0.0041,
+        0.0052,
+        0.0043,
+        0.0040,
+        0.0051,
+        0.0042,
+        0.0044,
+        0.0039,
+        0.0050,
+        0.0041,
+        0.0043,
+        0.0040,
+    ]
+    assert "unstable" not in diagnose({"loss": fine_tune}).kinds
+
+
+def test_one_lucky_epoch_of_a_jittering_accuracy_sets_no_level_to_collapse_from():
+    # A published run (fq_006, both readers: unstable): a training accuracy jittering between 0.63
+    # and 0.94 on a few batches, 1.0 at one epoch (32 of 41), 0.75 at the end, was read as a model
+    # that stopped fitting its data (diverged).
+    acc = [
+        0.667,
+        0.688,
+        0.722,
+        0.75,
+        0.778,
+        0.625,
+        0.778,
+        0.875,
+        0.802,
+        0.625,
+        0.794,
+        0.813,
+        0.77,
+        0.813,
+        0.778,
+        0.688,
+        0.825,
+        0.813,
+        0.841,
+        0.938,
+        0.683,
+        0.75,
+        0.651,
+        0.813,
+        0.69,
+        0.688,
+        0.667,
+        0.875,
+        0.68,
+        0.714,
+        0.703,
+        1.0,
+        0.738,
+        0.875,
+        0.714,
+        0.813,
+        0.73,
+        0.75,
+        0.706,
+        0.813,
+        0.746,
+    ]
+    loss = [
+        0.768,
+        0.838,
+        0.687,
+        0.762,
+        0.557,
+        0.77,
+        0.464,
+        0.302,
+        0.434,
+        0.82,
+        0.53,
+        0.372,
+        0.62,
+        0.25,
+        0.457,
+        0.652,
+        0.41,
+        0.48,
+        0.358,
+        0.314,
+        0.649,
+        0.502,
+        0.772,
+        0.412,
+        0.621,
+        0.654,
+        0.672,
+        0.397,
+        0.672,
+        0.584,
+        0.583,
+        0.195,
+        0.573,
+        0.336,
+        0.606,
+        0.575,
+        0.549,
+        0.582,
+        0.691,
+        0.578,
+        0.542,
+    ]
+    assert "diverged" not in diagnose({"loss": loss, "accuracy": acc}).kinds
+    # An accuracy that held 0.95 for epochs and fell to 0.5 has collapsed, as before.
+    held = [
+        0.6,
+        0.8,
+        0.9,
+        *(0.95 + 0.003 * (i % 2) for i in range(20)),
+        *(0.3 + 0.01 * (i % 3) for i in range(8)),
+    ]
+    rose = [
+        1.0,
+        0.5,
+        0.3,
+        *(0.15 + 0.002 * (i % 3) for i in range(20)),
+        *(0.6 + 0.01 * (i % 2) for i in range(8)),
+    ]
+    assert diagnose({"loss": rose, "accuracy": held}).primary.kind == "diverged"
+
+
+def test_a_first_epochs_accuracy_below_the_bar_is_no_fall_of_a_near_perfect_model():
+    # A published run (fq_004, both readers: unstable): 5 epochs, a training loss near zero from
+    # 0.0035 at epoch 3 to 0.022 at epoch 5 while the accuracy stayed 0.994-0.999 since; its first
+    # epoch's 0.976, before the loss's best, kept it from counting as held (diverged).
+    run = {
+        "loss": [0.0659, 0.0277, 0.0035, 0.0049, 0.0219],
+        "accuracy": [0.9757, 0.9919, 0.9988, 0.9987, 0.9941],
+        "val_loss": [0.0086, 0.0041, 0.0018, 0.0398, 0.002],
+        "val_accuracy": [0.9972, 0.9986, 0.9995, 0.992, 0.9981],
+    }
+    assert "diverged" not in diagnose(run).kinds
+    # Accuracy lost after the best (0.95 at the end) is still a divergence of that loss.
+    assert diagnose({**run, "accuracy": [0.9757, 0.9919, 0.9988, 0.97, 0.95]}).primary.kind == "diverged"
 
 
 def test_erratic_validation_alone_is_unstable():
@@ -449,6 +607,15 @@ def test_a_flat_watched_score_is_no_overfitting_when_another_validation_score_ro
         {"val_recall": [0.4, 0.45, 0.5, 0.55, 0.58, 0.6, 0.61, 0.61]},
     ):
         assert diagnose({**run, **others}).primary.kind == "overfitting", others
+    # An average precision (over thresholds), a macro-F1 in percent, or a macro recall that rose is
+    # learning, as the macro-F1 is.
+    rose = [0.4402, 0.6105, 0.5948, 0.615, 0.601, 0.6075, 0.6032, 0.6114]
+    for name, values in (
+        ("val_average_precision", rose),
+        ("val_f1_macro", [100 * value for value in rose]),
+        ("val_macro_recall", rose),
+    ):
+        assert "overfitting" not in diagnose({**run, name: values}).kinds, name
 
 
 def test_a_stall_is_measured_from_the_validation_losss_low_not_from_where_it_began():
@@ -1291,7 +1458,7 @@ def test_a_guess_on_a_few_validation_samples_strays_by_their_sampling_noise():
         "loss": [0.69, 0.62, 0.58, 0.56, 0.55, 0.545, 0.54, 0.538],
         "val_loss": [0.69, 0.68, 0.675, 0.67, 0.67, 0.668, 0.67, 0.669],
         "acc": [0.52, 0.66, 0.70, 0.72, 0.73, 0.735, 0.74, 0.741],
-        "val_acc": [0.52, 0.55, 0.58, 0.60, 0.62, 0.64, 0.62, 0.64],
+        "val_acc": [0.52, 0.54, 0.58, 0.60, 0.62, 0.64, 0.62, 0.64],  # whole fiftieths, as printed
     }
     assert "guessed_classes" not in diagnose(printed).primary.evidence
 
@@ -1317,9 +1484,14 @@ def test_a_balanced_accuracy_at_one_over_the_classes_is_one_class_predicted():
     falling = {
         **run,
         "val_loss": [1.20, 1.18, 1.16, 1.15, 1.139],
+        "val_acc": [0.612, 0.615, 0.618, 0.62, 0.624],
         "val_bal_acc": [0.4987, 0.5012, 0.5003, 0.4991, 0.5008],
     }
     assert "one_class_of" not in diagnose(falling).primary.evidence
+    # A validation loss that fell by learning the class frequencies, the answers unchanged, is one
+    # class still.
+    priors = {**run, "val_loss": [1.60, 1.3, 1.1, 0.95, 0.865]}
+    assert diagnose(priors).primary.evidence["one_class_of"] == 7
 
 
 def test_losses_that_never_moved_are_not_learning_whatever_the_score():

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from fitwell.diagnosis.adversarial import is_network_loss
+from fitwell.diagnosis.adversarial import is_adversarial, is_network_loss
 from fitwell.diagnosis.metric_names import is_accuracy
 from fitwell.diagnosis.vae_terms import elbo_terms
 
@@ -430,7 +430,7 @@ def _one_named_loss(names: list[str], renames: dict[str, str], taken: set[str]) 
         # Of several (`bce` and `rmse`), the one losses are usually made of: the rest are metrics.
         order = [_LOSS_MEASURES.index(_measure(renames.get(name, name))) for name in training]
         training = [name for _, name in sorted(zip(order, training, strict=True))][:1]
-    if not training:  # a measure named after its target, a training and a validation one
+    if not training and not is_adversarial(names):  # a target's measure, training and validation
         named = [name for name in names if _measure_of_a_target(renames.get(name, name))]
         kept = {renames.get(name, name) for name in names}
         training = [

@@ -17,6 +17,7 @@ __all__ = [
     "excursions",
     "jumps",
     "peaks",
+    "spike_relative",
     "spike_scale",
     "spikes",
 ]
@@ -183,13 +184,23 @@ def spike_scale(run: RunView) -> float:
     """The scale a training-loss spike must clear a share of (`spike_of_start`): the baseline (or
     chance), else the first epoch's loss; its second's when the first was `_OUTLYING_FIRST` times
     that or more (a first epoch's mean from random weights, `fn_027`: 50,598 and then 505, which
-    left every later spike of 30 to 490 under 2% of it)."""
+    left every later spike of 30 to 490 under 2% of it), a spike then asked to double
+    (`spike_relative`)."""
     if run.reference:
         return run.reference
     first = float(abs(run.loss[0]))
     if len(run.loss) > 2 and first >= _OUTLYING_FIRST * float(abs(run.loss[1])) > 0:
         return float(abs(run.loss[1]))
     return first
+
+
+def spike_relative(run: RunView) -> float:
+    """How far above the epoch before it a training-loss spike must rise: `spike_relative`, or, on
+    the second epoch's scale (`spike_scale`), a doubling: measured against a level a hundred times
+    below the first epoch's, only swings that plain count (`fn_027`: 31 → 493, 3.0 → 59.3), not a
+    fine-tuned loss wiggling by a quarter near its floor."""
+    outlying = not run.reference and spike_scale(run) < float(abs(run.loss[0]))
+    return max(run.thresholds.spike_relative, 1.0) if outlying else run.thresholds.spike_relative
 
 
 #: How many times the second epoch's loss a first one stands apart from the run's scale.
@@ -209,7 +220,7 @@ def counted_jumps(run: RunView) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     th = run.thresholds
     train_scale = spike_scale(run)
     train = confirmed_by_validation(
-        run, spikes(run.loss, relative=th.spike_relative, floor=th.spike_of_start * train_scale)
+        run, spikes(run.loss, relative=spike_relative(run), floor=th.spike_of_start * train_scale)
     )
     val = sharp = np.zeros(0, dtype=int)
     if run.has_val:

@@ -133,7 +133,7 @@ def _exploded(run: RunView) -> Finding | None:
     lost = climbing and end - best > th.diverge_lost_share * (first - best)
     if not (best > 0 and end > growth * best and (end > first or lost)):
         return _back_above_start(run)
-    if _accuracy_held(run):
+    if _accuracy_held(run, best_position):
         return None  # the loss of a near-perfect model swinging by thousandths: nothing was lost
     grown = best_position + int(np.argmax(run.loss[best_position:] > growth * best))
     epoch = run.epoch_of(grown)
@@ -151,15 +151,16 @@ def _exploded(run: RunView) -> Finding | None:
     )
 
 
-def _accuracy_held(run: RunView) -> bool:
-    """Whether the training accuracy, recorded at every epoch, never fell below
-    `diverge_accuracy_held`: a model that stayed that accurate has not diverged, whatever a loss
-    near zero did (0.002 to 0.015 and back at 99-100% accuracy)."""
+def _accuracy_held(run: RunView, since: int = 0) -> bool:
+    """Whether the training accuracy, recorded at every epoch, stayed at `diverge_accuracy_held` or
+    above from epoch position `since` (the loss's best) on: a model that stayed that accurate has
+    not diverged, whatever a loss near zero did (0.002 to 0.015 and back at 99-100% accuracy; a
+    first epoch's 0.976 before the best, `fq_004`, is no fall)."""
     key = run.accuracy_key
     if key is None:
         return False
     _, values = run.curves.series(key)
-    return len(values) == run.n and float(np.min(values)) >= run.thresholds.diverge_accuracy_held
+    return len(values) == run.n and float(np.min(values[since:])) >= run.thresholds.diverge_accuracy_held
 
 
 def _back_above_start(run: RunView) -> Finding | None:
@@ -413,6 +414,11 @@ def _accuracy_collapsed(run: RunView) -> Finding | None:
     # The last epoch too: one that climbed back to the best is no collapse, whatever the window.
     lost = best - max(end, float(accuracy[-1]))
     if gained < th.diverge_accuracy_gain or lost < th.diverge_accuracy_lost * gained:
+        return None
+    # Nor from one lucky epoch of a jittering accuracy (`fq_006`: 0.63-0.94 on a few batches, 1.0
+    # once): measured from its smoothed best, the level it held, the loss must be as plain.
+    held = float(np.max(stats.median_smooth(accuracy))) if len(accuracy) >= 3 else best
+    if held - max(end, float(accuracy[-1])) < th.diverge_accuracy_lost * (held - floor):
         return None
     position = int(positions[best_index])
     epoch = run.epoch_of(position)

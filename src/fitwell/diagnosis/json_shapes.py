@@ -156,9 +156,10 @@ def _runs_nested_deeper(data: Mapping) -> tuple[tuple[str, ...], list[str], list
             found.append((parent, runs))
     grouped = [(parent, runs) for parent, runs in found if parent]
     groups = [str(parent[0]) for parent, _ in grouped]
-    # The groups' flattened runs read as runs of the file itself too: the same grid, once.
+    # The groups' flattened runs read as runs of the file itself too: the same grid, once. Groups
+    # named for sets (`{"train": {"cnn": ...}, "val": {"cnn": ...}}`) are one grid's sets: refused.
     if len(grouped) > 1 and (len(grouped) == len(found) or found[0][1] == groups):
-        return (*grouped[-1], groups)
+        return (*grouped[-1], groups) if _named_for_sets(groups) == 0 else None
     return (*found[0], [str(key) for key in found[0][0]]) if len(found) == 1 else None
 
 
@@ -231,8 +232,9 @@ def _history_in_a_list(value: Any) -> bool:
 def _plot_traces(data: Any) -> dict[str, list] | None:
     """The columns of a plot saved as its traces (Plotly's figure JSON, `{"data": [...], "layout":
     {...}}`, or its list of traces): each trace a mapping with a `name` and a `y` list of several
-    numbers, named apart; their `x` (the epochs), when every trace has the same one, as `epoch`.
-    None for anything else."""
+    numbers, named apart. Their `x` (the epochs), when every trace has one as long as its `y`,
+    is the `epoch` column, each trace's values placed at its own epochs (a validation trace at
+    every fifth one); without it, the traces are read epoch by epoch. None for anything else."""
     if isinstance(data, Mapping) and isinstance(data.get("data"), list) and "layout" in data:
         data = data["data"]
     if not isinstance(data, list) or len(data) < 2:
@@ -245,12 +247,19 @@ def _plot_traces(data: Any) -> dict[str, list] | None:
     names = [trace["name"] for trace in data]
     if len(set(names)) != len(names):
         return None
-    columns: dict[str, list] = {}
-    steps = data[0].get("x")
-    shared = all(trace.get("x") == steps and len(trace["y"]) == len(steps) for trace in data)
-    if isinstance(steps, list) and shared:
-        columns["epoch"] = steps
-    columns.update({trace["name"]: trace["y"] for trace in data})
+    steps = [trace.get("x") for trace in data]
+    placed = all(
+        isinstance(x, list) and len(x) == len(trace["y"]) for x, trace in zip(steps, data, strict=True)
+    )
+    if not placed:  # no `x` (Plotly allows `y` alone), or one of another length: by position
+        return {trace["name"]: trace["y"] for trace in data}
+    epochs = sorted({step for x in steps for step in x if isinstance(step, (int, float))})
+    if len(epochs) != len({step for x in steps for step in x}):
+        return {trace["name"]: trace["y"] for trace in data}  # `x` that is no number: read by position
+    columns: dict[str, list] = {"epoch": epochs}
+    for x, trace in zip(steps, data, strict=True):
+        at = dict(zip(x, trace["y"], strict=True))
+        columns[trace["name"]] = [at.get(epoch) for epoch in epochs]
     return columns
 
 
@@ -263,6 +272,7 @@ def _run_in_a_list(data: Any) -> bool:
         and len(data) == 1
         and isinstance(data[0], Mapping)
         and (_holds_lists(data[0]) or bool(_nested_lists(data[0], 2)))
+        and _holds_a_history(data[0])
     )
 
 
@@ -289,7 +299,8 @@ def _one_history_inside(data: Mapping) -> tuple[str, ...] | None:
     mappings one level down that hold lists have no training loss, the one found deeper, up to
     three levels, with a training loss (`{"config": {"betas": [0.9, 0.999]}, "training":
     {"epochs_ran": 8, "history": {"train_loss": [...]}}}`), when every other list is shorter than
-    its loss (settings, per-class results): a validation history beside it is not left out."""
+    its loss (settings, per-class results): a validation history beside it is not left out; and
+    so one level down beside a mapping of such settings."""
     if any(_several(value) and not _settings_records(data, value) for value in data.values()):
         return None
     found = [(key,) for key, value in data.items() if _holds_lists(value)]
@@ -297,7 +308,9 @@ def _one_history_inside(data: Mapping) -> tuple[str, ...] | None:
         return found[0]
     nested = _nested_lists(data, 3)
     histories = [keys for keys in nested if _has_training_loss(_at(data, keys))]
-    if len(histories) == 1 and len(histories[0]) > 1:
+    # One level down too, beside a mapping of settings whose lists are shorter (`{"config":
+    # {"conv_filters": [32, 64, 128]}, "training_history": {"train_loss": [...], ...}}`, `fj_034`).
+    if len(histories) == 1 and (len(histories[0]) > 1 or len(found) > 1):
         epochs = _longest_list(_at(data, histories[0]))
         if all(_longest_list(_at(data, keys)) < epochs for keys in nested if keys != histories[0]):
             return histories[0]
@@ -335,8 +348,13 @@ def _at(data: Mapping, keys: tuple[str, ...]) -> Any:
 
 def _several(value: Any) -> bool:
     """Whether `value` is a list of several values that may be a curve (not names: `tickers`,
-    `feature_names`)."""
-    return isinstance(value, list) and len(value) > 1 and not is_text_list(value)
+    `feature_names`; nor a matrix, a list of rows: a `confusion_matrix` beside the history)."""
+    return (
+        isinstance(value, list)
+        and len(value) > 1
+        and not is_text_list(value)
+        and not all(isinstance(item, list) for item in value)
+    )
 
 
 def _records_of(data: Mapping) -> tuple[Any, str]:

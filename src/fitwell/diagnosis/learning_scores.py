@@ -97,7 +97,8 @@ def _balanced_at_one_class(run: RunView, needed: int) -> tuple[dict, str] | None
     """`(evidence, summary)` when a validation balanced accuracy (the training one without
     validation), over at least `needed` epochs, sat within `_ONE_CLASS_MARGIN` (relative) of
     `1/C` at every epoch, C from 2 to 50, while the validation loss never fell
-    `not_learning_margin` below its first value: what a model that predicts one class scores,
+    `not_learning_margin` below its first value or the plain validation accuracy held within 0.001
+    (a loss that fell by learning the class frequencies alone): what a model that predicts one class scores,
     whichever the class and however imbalanced the set, while the plain accuracy sits at that
     class's share (`fl_030`: 0.1429–0.1432 = 1/7 over 5 epochs, the validation accuracy at 0.793,
     the validation loss 3.50 → 3.58). A balanced accuracy flat at 0.5 on ten classes beside a
@@ -112,8 +113,10 @@ def _balanced_at_one_class(run: RunView, needed: int) -> tuple[dict, str] | None
         if len(values) < needed or not stats.is_fraction(values) or float(np.median(values)) <= 0:
             continue
         classes = int(round(1.0 / float(np.median(values))))
-        if not 2 <= classes <= _MOST_CLASSES_TOLD or not _validation_loss_never_fell(run):
-            continue  # past 50 classes, 1% tells no 1/C from the next; a falling loss learned
+        if not 2 <= classes <= _MOST_CLASSES_TOLD:
+            continue  # past 50 classes, 1% tells no 1/C from the next
+        if not (_validation_loss_never_fell(run) or _plain_accuracy_frozen(run)):
+            continue  # a falling loss beside answers that changed: learning, slowly
         if float(np.max(np.abs(values * classes - 1.0))) <= _ONE_CLASS_MARGIN:
             return {"metric": name, "one_class_of": classes}, (
                 f"{name} stayed at 1/{classes} ({format_number(1.0 / classes)}) at every epoch, what a "
@@ -121,6 +124,17 @@ def _balanced_at_one_class(run: RunView, needed: int) -> tuple[dict, str] | None
                 "told the classes apart."
             )
     return None
+
+
+def _plain_accuracy_frozen(run: RunView) -> bool:
+    """Whether the validation accuracy moved by at most 0.001 over the run: the answers held, so a
+    validation loss that fell learned the class frequencies, not the classes."""
+    key = run.val_accuracy_key
+    if key is None or not run.curves.has(key):
+        return False
+    _, values = run.curves.series(key)
+    values = values[np.isfinite(values)]
+    return len(values) >= 3 and float(np.ptp(values)) <= 0.001
 
 
 def _r_squared_at_zero(run: RunView, needed: int) -> tuple[dict, str] | None:

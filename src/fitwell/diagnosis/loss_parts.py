@@ -47,7 +47,11 @@ def with_summed_parts(columns: dict[str, Any]) -> tuple[dict[str, Any], str | No
     terms = elbo_terms(columns)
     if terms is not None:
         return _elbo(columns, terms)
-    parts = [name for name in columns if name.endswith("_loss") and not name.startswith(("val_", "test_"))]
+    parts = [
+        name
+        for name in columns
+        if name.endswith("_loss") and not name.startswith(("val_", "test_")) and not _names_a_set(name)
+    ]
     twins = [f"val_{part}" for part in parts if f"val_{part}" in columns]
     validated = bool(twins) or any(name.startswith("val_") and name.endswith("loss") for name in columns)
     if len(parts) < 2 or (validated and len(twins) != len(parts)) or is_adversarial(parts):
@@ -91,6 +95,12 @@ _NOT_A_PART = frozenset(
     "epoch batch step iter iteration running smooth smoothed raw avg mean average ema min max median "
     "std total last best teacher student".split()
 )
+
+
+def _names_a_set(name: str) -> bool:
+    """Whether a name holds a held-out set's word after a prefix (`history_val_loss`): the
+    validation set's loss, not a part of the training loss."""
+    return bool({"val", "valid", "validation", "test", "eval"} & set(name.split("_")[1:]))
 
 
 def _names_a_part(part: str) -> bool:

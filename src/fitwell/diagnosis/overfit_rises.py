@@ -7,6 +7,8 @@ validation metric on its error) against the training loss; `worse_after_best` co
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from fitwell.diagnosis import stats
@@ -275,6 +277,11 @@ def never_improved(run: RunView) -> bool:
     return start > 0 and run.end_loss < (1.0 - th.overfit_lasting_train_drop) * start
 
 
+#: A precision or a recall at one threshold (`val_precision`, `val_recall_1`): one rises as the other
+#: falls when the threshold moves. Not an average precision (over thresholds), nor a macro recall.
+_THRESHOLD_SCORE = re.compile(r"(?:^|(?<!average)(?<!macro)_)(?:precision|recall)(?:_\d+)?$")
+
+
 def _another_score_improved(run: RunView) -> bool:
     """Whether a validation score other than the watched one, higher-is-better and between 0 and 1,
     ended (the median of its last 3 epochs) above its first epoch's value by twice
@@ -290,10 +297,12 @@ def _another_score_improved(run: RunView) -> bool:
         name = key.lower()
         if not key.startswith("val_") or key == run.watched.name or metric_direction(key) != "max":
             continue
-        if "top" in name or "precision" in name or "recall" in name:
+        if "top" in name or _THRESHOLD_SCORE.search(name):
             continue
         _, values = run.curves.series(key)
         values = values[np.isfinite(values)]
+        if len(values) >= 5 and float(np.max(values)) > 1.0 and float(np.min(values)) >= 0.0:
+            values = values / 100.0 if float(np.max(values)) <= 100.0 else values  # in percent
         if len(values) < 5 or not stats.is_fraction(values):
             continue
         end = float(np.median(values[-3:]))
