@@ -4089,7 +4089,9 @@ def test_a_plot_saved_as_its_traces_is_read_one_column_per_trace(tmp_path):
     assert curves.values["loss"].tolist() == pytest.approx([2.81, 1.57, 1.07, 0.85])
     assert curves.values["val_loss"].tolist() == pytest.approx([1.9, 1.2, 0.95, 0.8])
     assert curves.values["val_acc"][-1] == pytest.approx(0.75)  # percentages, as fractions
-    assert curves.notes[0] == "read a plot's traces (their 'name', 'x' and 'y') as one column per trace."
+    assert (
+        curves.notes[0] == "read a plot's traces as one column per trace's 'name' (their 'x' as the epochs)."
+    )
     # A whole figure, its traces under `data` beside its `layout`, reads the same.
     path.write_text(json.dumps({"data": traces, "layout": {"title": "history"}}))
     assert read_curves(path).values["val_loss"].tolist() == pytest.approx([1.9, 1.2, 0.95, 0.8])
@@ -4108,7 +4110,12 @@ def test_a_plot_saved_as_its_traces_is_read_one_column_per_trace(tmp_path):
             [{"y": [1.0, 0.8, 0.6, 0.5], "name": "loss"}, {"y": [1.1, 0.9, 0.7, 0.6], "name": "val_loss"}]
         )
     )
-    assert read_curves(path).values["val_loss"].tolist() == pytest.approx([1.1, 0.9, 0.7, 0.6])
+    curves = read_curves(path)
+    assert curves.values["val_loss"].tolist() == pytest.approx([1.1, 0.9, 0.7, 0.6])
+    assert (
+        curves.notes[0]
+        == "read a plot's traces as one column per trace's 'name' (epoch by epoch, no 'x' to place them)."
+    )
 
 
 def test_a_total_named_l_total_and_a_targets_measure_stand_for_the_loss(tmp_path):

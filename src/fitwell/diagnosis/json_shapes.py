@@ -27,11 +27,11 @@ def as_columns(data: Any, *, deeper: bool = True) -> tuple[Any, str | None]:
     from pandas' `to_json()` (`{"loss": {"0": 0.9, ...}}`). Runs nested deeper than phases are
     looked for only when `deeper` (not again within a run: each level would repeat the search of
     the levels below it)."""
+    # A Plotly figure's traces: `[{"x": [0, 1, ...], "y": [...], "name": "train_loss"}, ...]`.
     traces = _plot_traces(data)
-    if (
-        traces is not None
-    ):  # a Plotly figure's traces: `[{"x": [0, 1, ...], "y": [...], "name": "train_loss"}]`
-        return traces, "read a plot's traces (their 'name', 'x' and 'y') as one column per trace."
+    if traces is not None:
+        placed = "their 'x' as the epochs" if "epoch" in traces else "epoch by epoch, no 'x' to place them"
+        return traces, f"read a plot's traces as one column per trace's 'name' ({placed})."
     if _run_in_a_list(data):  # `[{"run_id": ..., "training": {"loss_history": [...]}, ...}]`
         columns, note = as_columns(data[0], deeper=deeper)
         return columns, " ".join(part for part in ("read the one run saved in a list of one.", note) if part)
@@ -137,7 +137,7 @@ def _nested_phases(data: Mapping) -> list[str]:
 
 
 def _runs_nested_deeper(data: Mapping) -> tuple[tuple[str, ...], list[str], list[str]] | None:
-    """`(parent, runs)`: the keys down to a mapping (`data` itself, or one mapping in it) whose
+    """`(parent, runs, groups)`: the keys down to a mapping (`data` itself, or one mapping in it) whose
     mappings are two or more runs or models, each holding its own history deeper than `_nested_phases`
     looks (`{"symptoms": {"epochs_ran": 9, "history": [{"epoch": 1, "train_loss": ...}, ...]},
     "medicine": {...}}`; `{"config": {...}, "results": {"model_a": {"final_accuracy": 98.4,
