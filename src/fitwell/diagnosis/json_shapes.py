@@ -271,7 +271,6 @@ def _run_in_a_list(data: Any) -> bool:
         isinstance(data, list)
         and len(data) == 1
         and isinstance(data[0], Mapping)
-        and (_holds_lists(data[0]) or bool(_nested_lists(data[0], 2)))
         and _holds_a_history(data[0])
     )
 

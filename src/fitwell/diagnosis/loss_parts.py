@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from fitwell.diagnosis.adversarial import is_adversarial
-from fitwell.diagnosis.column_names import is_loss_measure
+from fitwell.diagnosis.column_names import HELD_OUT_WORDS, SET_WORDS, TRAIN_PREFIXES, is_loss_measure
 from fitwell.diagnosis.column_values import is_number_list
 from fitwell.diagnosis.vae_terms import elbo_terms
 
@@ -97,10 +97,15 @@ _NOT_A_PART = frozenset(
 )
 
 
+#: The words that name a held-out set (`val`, `eval`, `test`, `holdout`, …): the sets' words but
+#: the training set's.
+_HELD_OUT = (SET_WORDS | HELD_OUT_WORDS) - {prefix.removesuffix("_") for prefix in TRAIN_PREFIXES}
+
+
 def _names_a_set(name: str) -> bool:
     """Whether a name holds a held-out set's word after a prefix (`history_val_loss`): the
     validation set's loss, not a part of the training loss."""
-    return bool({"val", "valid", "validation", "test", "eval"} & set(name.split("_")[1:]))
+    return bool(_HELD_OUT & set(name.split("_")[1:]))
 
 
 def _names_a_part(part: str) -> bool:

@@ -13,7 +13,7 @@ import numpy as np
 
 from fitwell.diagnosis import stats
 from fitwell.diagnosis.learning_scores import improved
-from fitwell.diagnosis.metric_names import metric_direction
+from fitwell.diagnosis.metric_names import is_top_k, metric_direction
 from fitwell.diagnosis.overfit_evidence import OverfitEvidence, measure_overfitting
 from fitwell.diagnosis.run import RunView
 
@@ -297,7 +297,7 @@ def _another_score_improved(run: RunView) -> bool:
         name = key.lower()
         if not key.startswith("val_") or key == run.watched.name or metric_direction(key) != "max":
             continue
-        if "top" in name or _THRESHOLD_SCORE.search(name):
+        if is_top_k(key) or _THRESHOLD_SCORE.search(name):
             continue
         _, values = run.curves.series(key)
         values = values[np.isfinite(values)]
