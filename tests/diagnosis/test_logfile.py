@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from fitwell.diagnosis import diagnose, read_curves
+from fitwell.diagnosis.column_names import keras_name
 from fitwell.diagnosis.jsonlog import listed_history
 from fitwell.diagnosis.logfile import read_log_file
 from fitwell.diagnosis.yolo_console import read_yolo_console
@@ -166,6 +167,22 @@ def test_abbreviated_column_names_and_a_printed_name_is_value(tmp_path):
     path.write_text("".join(f"Epoch:{e}, mask loss is {loss} \n" for e, loss in enumerate([0.14, 0.1, 0.09])))
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == [0.14, 0.1, 0.09] and curves.epochs.tolist() == [0, 1, 2]
+
+
+def test_a_set_named_in_parentheses_after_the_curve(tmp_path):
+    # A published table (fs_011): `Loss (Training),Loss (Validation),Accuracy (Training),...` with
+    # no epoch column had been refused as having no header.
+    path = tmp_path / "loss.csv"
+    path.write_text(
+        "Model version,Time [s],Loss (Training),Loss (Validation),Accuracy (Training),Accuracy (Validation)\n"
+        "1,720.4,0.44,0.28,0.84,0.95\n2,1442.0,0.32,0.24,0.93,0.98\n3,2163.4,0.28,0.22,0.95,0.99\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.44, 0.32, 0.28]
+    assert curves.values["val_loss"].tolist() == [0.28, 0.24, 0.22]
+    assert curves.values["val_accuracy"].tolist() == [0.95, 0.98, 0.99]
+    assert keras_name("accuracy(train)") == "accuracy" and keras_name("Loss (test)") == "test_loss"
+    assert keras_name("mAP (B)") == "map_(b)"  # a group in parentheses that names no set stays
 
 
 def test_title_lines_before_the_header_are_skipped_with_a_note(tmp_path):
@@ -2700,6 +2717,17 @@ def test_a_trainer_log_written_once_per_epoch_is_read_one_row_per_evaluation(tmp
     assert curves.values["loss"].tolist() == [0.3 / e for e in range(1, 5)]
     np.testing.assert_allclose(curves.values["val_loss"], [0.2 - 0.01 * e for e in range(1, 5)])
     assert "read a log written as training and evaluation records (Hugging Face Trainer's" in curves.notes[0]
+    # The same records dumped to CSV without their `step` column (fs_006: `epoch,loss,eval_loss`,
+    # the training rows at 0.51, 1.03, 1.54, the evaluations at 1.0, 2.0) had been read one row
+    # per cell of the epoch's whole part, the evaluations lost.
+    dumped = tmp_path / "epoch_metrics.csv"
+    dumped.write_text(
+        "epoch,loss,eval_loss\n0.5,4.8,\n1.0,,0.58\n1.5,0.77,\n1.75,0.55,\n2.0,,0.32\n2.5,0.43,\n3.0,,0.21\n"
+    )
+    curves = read_curves(dumped)
+    assert curves.values["loss"].tolist() == pytest.approx([4.8, 0.66, 0.43])
+    assert curves.values["val_loss"].tolist() == [0.58, 0.32, 0.21]
+    assert curves.epochs.tolist() == [0, 1, 2] and "one row per evaluation" in curves.notes[0]
     # Lightning's CSVLogger also writes `step` beside whole epochs, but neither `eval_loss` nor a
     # summary record: it is read one row per epoch as before, its sets' rows merged.
     lightning = tmp_path / "metrics.csv"

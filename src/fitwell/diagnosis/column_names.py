@@ -109,12 +109,16 @@ _LIGHTNING_RATE = re.compile(r"lr-[a-z]+(?:/pg1)?", re.IGNORECASE)
 def name_words(name: str) -> str:
     """Lower-case words joined by `_`; `-`, `/` and spaces separate words (`train/box_loss`), a
     word's abbreviating period is dropped (`Valid. Loss`), and so is a percent sign that names the
-    unit (`Val Acc (%)`: the values say whether they are percentages)."""
+    unit (`Val Acc (%)`: the values say whether they are percentages); a set named in parentheses
+    after the curve is a word of its own (`Loss (Training)` → `loss_training`)."""
     bare = _PERCENT_UNIT.sub("", name.strip().lower())
+    bare = _SET_IN_PARENTHESES.sub(r" \1", bare)
     spaced = re.sub(r"\.(?=\s|$)", " ", bare.replace("-", " ").replace("/", " "))
     return "_".join(spaced.split())
 
 
+#: A set's name in parentheses after a curve's: `Loss (Validation)`, `accuracy(train)`.
+_SET_IN_PARENTHESES = re.compile(r"\s*\((train|training|val|valid|validation|eval|test)\)$")
 #: A unit after a name: `Val Acc (%)`, `accuracy [%]`, `acc%`.
 _PERCENT_UNIT = re.compile(r"[\s_]*(?:\(%\)|\[%\]|%)$")
 

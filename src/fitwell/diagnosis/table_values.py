@@ -128,9 +128,10 @@ def _numbers_listed(cell: str) -> int:
 
 
 def raw_columns(rows: list[tuple[int, list[str]]], path: str, header: list[str]) -> dict[str, list] | None:
-    """The numeric columns under the file's own names, when it has a `step` column and an `epoch`
-    column holding a fraction (a per-step log); else None."""
-    if "step" not in header or "epoch" not in header:
+    """The numeric columns under the file's own names, when it has an `epoch` column holding a
+    fraction (a per-step log, with its `step` column or without: Hugging Face `Trainer`'s records
+    dumped to CSV as the console prints them, `step_logs.is_step_log` tells); else None."""
+    if "epoch" not in header:
         return None
     epoch = header.index("epoch")
     if not any(is_number(cells[epoch]) and not cell_number(cells[epoch]).is_integer() for _, cells in rows):
