@@ -71,7 +71,10 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: history of different lengths, each value written twice (`fi_003`, refused naming the two lengths). Batch
 #: `fl`: a table of three columns without a header, named nowhere in its repository (`fl_027`, refused: no
 #: header row). Batch `fp`: three runs' curves saved as `[epoch, train, val]` triples that nothing names
-#: (`fp_009`, refused: no key read).
+#: (`fp_009`, refused: no key read). Batch `fs`: a pandas Series of the training loss saved with its index,
+#: its one column named `0` (`fs_010`, refused saying numbered columns name no curve). Batch `fu`: one row
+#: whose cell holds a list of 250 printed lines `Epoch: 0, Train Loss: …, Val Loss: …` (`fu_004`, refused
+#: naming the cell).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
@@ -145,6 +148,8 @@ REFUSED = (
     "fi_003.json",
     "fl_027.csv",
     "fp_009.json",
+    "fs_010.csv",
+    "fu_004.csv",
     "m_010.csv",
 )
 #: Tables of numbers without a header row, read as their user reads them: with `columns=` naming

@@ -185,6 +185,22 @@ def test_a_set_named_in_parentheses_after_the_curve(tmp_path):
     assert keras_name("mAP (B)") == "map_(b)"  # a group in parentheses that names no set stays
 
 
+def test_curves_printed_into_a_cell_or_saved_without_names_are_refused_saying_so(tmp_path):
+    # Two published files: one row whose `epochs` cell is a list of printed lines (fu_004), and a
+    # pandas Series of the training loss saved with its index, its column named `0` (fs_010).
+    printed = tmp_path / "epoch_metrics.csv"
+    lines = [f"Epoch: {e}, Train Loss: {0.1 / (e + 1):.6f}, Val Loss: {0.06:.6f}" for e in range(4)]
+    printed.write_text(f'trial,combination,epochs\ntrial_1,knn,"{lines}"\n')
+    with pytest.raises(
+        ValueError, match=r"Column 'epochs' of .* holds text, not numbers: printed lines \(line 2: "
+    ):
+        read_curves(printed)
+    unnamed = tmp_path / "loss.csv"
+    unnamed.write_text(",0\n0,0.0726\n1,0.0648\n2,0.0597\n")
+    with pytest.raises(ValueError, match=r"keys .*\['0'\]\. Columns named by numbers are pandas' names"):
+        read_curves(unnamed)
+
+
 def test_title_lines_before_the_header_are_skipped_with_a_note(tmp_path):
     path = tmp_path / "log.csv"
     path.write_text("Training log of my model\n# lr=0.01\n" + HEADER + _rows([1.0, 0.5]))

@@ -813,8 +813,24 @@ LATER_BATCHES = {
     # (`fq_006`: one lucky epoch at 1.0), and a near-perfect model's accuracy counts as held from
     # the loss's best on (`fq_004`); both read unstable, as both readers do.
     "heldout170": (16, 23, 19),
+    # Batches `fr`, `fs`, `ft`, `fu` (126: Keras and PyTorch histories under `backend/`,
+    # `ml/models/`, `metrics/`, `results/`, `logs/`, Ultralytics YOLO `results.csv` files, a
+    # Trainer's records dumped to CSV), collected last and scored once with the rules after the
+    # revision on `fq`: fr 26/40, fs 14/27, ft 27/36, fu 14/23, 81/126, 33 of the 39 clear. Then
+    # revised on: a set named in parentheses (`Loss (Training)`, `fs_011`) and a Trainer's
+    # records without their `step` column (`fs_006`, clear to both: healthy) are read; a loss's
+    # last rise within its own earlier swings is no divergence (`fs_007`, clear to both:
+    # unstable); a one-epoch explosion must reach twice the first epoch's loss (`fs_009`); a loss
+    # 10,000 x a mean, down at 8 of 9 steps, is on another scale (`fs_008`); both sets at one
+    # guess over 15 classes are not learning (`fs_012`, clear to both); a validation loss frozen
+    # while the training loss fell by half is no measure of the model (`fu_008`, `fu_009`: both
+    # readers, suspicious validation).
+    "heldout171": (26, 40, 37),
+    "heldout172": (17, 27, 23),
+    "heldout173": (27, 36, 32),
+    "heldout174": (16, 23, 16),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout170`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout174`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -836,14 +852,14 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (354/574 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (416/659 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(151, 171))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(155, 175))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_forty_four_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_forty_nine_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -1016,7 +1032,15 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_forty_four_kn
     # of 27% (`fm_018`, `unstable`). Batches `fn`, `fp`, `fo` added two, `overfitting`, each with
     # it as both readers' second label: a fine-tuning phase's validation loss up from 0.053 to
     # 0.084 over four of seven epochs on 26 images scored 25/26 throughout (`fo_020`), and one up
-    # 26% over the last two of 10 epochs after a spike (`fo_024`).
+    # 26% over the last two of 10 epochs after a spike (`fo_024`). Batches `fr` to `fu` added five
+    # when first scored and kept them: three with the problem as a reader's second label (a
+    # regression's validation loss at 16% of the training loss over the second half, `fr_015`,
+    # `suspicious_validation`; validation jumps of 88% at epoch 4 of 14 at 97% accuracy, `fs_019`,
+    # `unstable`; a validation accuracy of 0.992-1 over the last ten of 40 rows on about 2,700
+    # images, `fs_011`, `suspicious_validation`) and two without: training-loss rises of 35-40%
+    # on 80 images whose validation loss rose beside them (`ft_007`, `unstable`), and a
+    # validation accuracy of 0.9985-1 over the last 16 of 64 epochs on about 18,000 windows, its
+    # loss at 10% of the training loss (`fu_002`, `suspicious_validation`).
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -1053,6 +1077,11 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_forty_four_kn
         "fm_018.csv",
         "fo_020.json",
         "fo_024.json",
+        "fr_015.csv",
+        "fs_011.csv",
+        "fs_019.csv",
+        "ft_007.json",
+        "fu_002.csv",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -1251,12 +1280,16 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # second epoch after an outlying first moves two runs read unstable out of healthy. Then
         # batch `fq` with its revision (see "heldout170"): five more runs read healthy are called
         # healthy, with two more false still-improving notes among them; one more read overfitting
-        # is called healthy (not noted).
-        "still_improving": (37, 134, 88, 788),
-        "overfitting": (62, 206, 87, 788),
+        # is called healthy (not noted). Then batches `fr` to `fu` with their revision (see
+        # "heldout174"): 36 more runs read healthy are called healthy, with one more false
+        # still-improving note, four more false overfitting notes and two more false unstable notes
+        # among them; four more read still improving (none noted), five read overfitting (two
+        # noted) and two read unstable (none noted).
+        "still_improving": (37, 138, 89, 824),
+        "overfitting": (64, 211, 91, 824),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (9, 49, 48, 788),
+        "unstable": (9, 51, 50, 824),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

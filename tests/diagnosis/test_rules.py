@@ -93,6 +93,42 @@ def test_a_validation_loss_thrown_far_above_its_start_and_the_training_loss_is_d
     assert "no chance level is known" not in str(both)
 
 
+def test_losses_approaching_from_far_above_chance_on_another_scale_are_not_diverged():
+    # A published log (fs_008): a 2-class cross-entropy multiplied by 10,000 in the code, both
+    # losses falling steadily from about 7,000 (10,000 x ln 2) - far above the chance level, but
+    # approaching, not thrown off. Both readers: still improving.
+    loss = [7064.3, 6961.1, 6938.6, 6938.4, 6967.2, 6892.7, 6889.7, 6735.1, 6670.8, 6323.9]
+    val_loss = [6963.0, 6929.2, 6927.0, 6919.7, 6927.6, 6863.7, 6803.3, 6745.8, 6489.3, 6193.0]
+    declared = {"loss": "cross_entropy", "num_classes": 2}
+    assert diagnose({"loss": loss, "val_loss": val_loss}, **declared).primary.kind != "diverged"
+    # Down at 8 of its 9 steps (one rise, 6938 to 6967); at 7 of 9 it is judged against chance.
+    broken = [*loss[:6], 6950.0, *loss[7:]]
+    assert diagnose({"loss": broken, "val_loss": val_loss}, **declared).primary.kind == "diverged"
+
+
+def test_a_last_rise_within_the_runs_own_earlier_swings_is_not_divergence():
+    # A published log (fs_007, both readers: unstable, clear): a loss that swung to 2.92 at its
+    # second epoch and to 1.35 at its fifth, then rose from 0.074 to 0.56 at the end.
+    loss = [0.8262, 2.9209, 0.1923, 0.6969, 1.3488, 0.6811, 0.0738, 0.1029, 0.4248, 0.5586]
+    val_loss = [1.4779, 0.7303, 3.0257, 4.2695, 3.2078, 1.7599, 0.932, 0.6913, 0.6498, 0.6651]
+    assert diagnose({"loss": loss, "val_loss": val_loss}).primary.kind == "unstable"
+    # Without the earlier swing up, the same end is a climb away from the best: diverged.
+    falling = [0.8262, 0.62, 0.45, 0.33, 0.25, 0.15, 0.0738, 0.1029, 0.4248, 0.5586]
+    assert diagnose({"loss": falling, "val_loss": val_loss}).primary.kind == "diverged"
+
+
+def test_a_one_epoch_spike_back_to_where_training_began_is_no_explosion():
+    # A published log (fs_009, readers: overfitting / unstable): 300 epochs, the loss 0.37 at the
+    # start and 0.027 at epoch 22, then 0.47 for one epoch and down again: 18x the epoch before,
+    # but barely above the first epoch. An explosion must reach twice the first epoch's loss.
+    rng = np.random.default_rng(9)
+    loss = list(0.37 * np.exp(-np.arange(60) / 8) + 0.02 + rng.uniform(0.0, 0.005, 60))
+    loss[22] = 0.47
+    assert diagnose({"loss": loss}).primary.kind != "diverged"
+    loss[22] = 0.8  # over twice the first: one catastrophic epoch
+    assert diagnose({"loss": loss}).primary.kind == "diverged"
+
+
 def test_a_diverged_run_reports_nothing_else():
     diagnosis = diagnose({"loss": [2.0, 1.0, float("nan")], "val_loss": [2.0, 3.0, float("nan")]})
     assert diagnosis.kinds == ["diverged"]
@@ -1435,6 +1471,28 @@ def test_a_validation_side_at_a_uniform_guess_over_the_classes_is_not_learning()
         assert found is None or "guessed_classes" not in found.evidence
 
 
+def test_both_sides_at_a_guess_over_many_classes_need_no_accuracy_right_at_one_in_c():
+    # A published log (fs_012, both readers: not learning, clear): no loss or class count given;
+    # both losses sit at ln 15 (2.69-2.76) for 43 epochs after a first epoch at 3.38, and both
+    # accuracies near 0.09 (1/15 = 0.067, the validation median 1.4 x it: a guess that leans to
+    # the larger classes). Two sets at one guess agree on it: not learning.
+    rng = np.random.default_rng(12)
+    n = 43
+    loss = np.concatenate([[3.38, 2.97, 2.83], np.log(15) - 0.01 + rng.normal(0, 0.01, n - 3)])
+    run = {
+        "loss": loss,
+        "accuracy": 0.08 + rng.normal(0, 0.008, n),
+        "val_loss": np.log(15) + 0.005 + rng.normal(0, 0.006, n),
+        "val_accuracy": 0.095 + rng.normal(0, 0.006, n),
+    }
+    finding = diagnose(run).primary
+    assert finding.kind == "not_learning" and finding.evidence["guessed_classes"] == 15
+    # A training side that learned (its loss well below ln 15) leaves the validation accuracy's
+    # median to be near 1/C itself.
+    learned = {**run, "loss": np.linspace(2.7, 1.2, n)}
+    assert diagnose(learned).primary.kind != "not_learning"
+
+
 def test_a_guess_on_a_few_validation_samples_strays_by_their_sampling_noise():
     # A published run (fk_028, both readers: not learning): losses at ln 2 for 50 epochs, the
     # validation accuracy between 0.41 and 0.68 on 22 images (steps of 1/22). A margin of 0.1 above
@@ -2620,6 +2678,26 @@ def test_a_perfect_validation_accuracy_on_many_samples_is_suspicious_without_a_t
     assert "suspicious_validation" not in diagnose(small).kinds
 
 
+def test_a_validation_loss_that_stopped_moving_while_training_went_on_does_not_measure_the_model():
+    # A published log (fu_008, both readers: suspicious validation): YOLO classification, the
+    # validation loss 3.979-3.983 from its second epoch to its 22nd (top-1 and top-5 accuracy 0
+    # throughout) while the training loss fell 0.63 -> 0.05.
+    loss = [2.5183, 0.6321, 0.2872, 0.2173, 0.1585, 0.1556, 0.1168, 0.1076, 0.1024, 0.0924, 0.0909]
+    loss += [0.0801, 0.0773, 0.0765, 0.0669, 0.0667, 0.0603, 0.0583, 0.0528, 0.0474, 0.0529, 0.0496]
+    val_loss = [3.9723, 3.9786, 3.98, 3.9798, 3.9803, 3.9805, 3.9815, 3.9806, 3.982, 3.9826, 3.9815]
+    val_loss += [3.9809, 3.9807, 3.9818, 3.9825, 3.9819, 3.9816, 3.9809, 3.9819, 3.9817, 3.9816, 3.9815]
+    finding = diagnose({"loss": loss, "val_loss": val_loss}).primary
+    assert finding.kind == "suspicious_validation" and finding.epochs == [1]
+    assert "val_loss held at 3.979–3.983 (within 0.2%) over the last 21 epochs" in finding.summary
+    assert "while loss fell from 0.6321 to 0.0496" in finding.summary
+    # Both losses frozen (a dead model, `p_012`) is not learning; a validation loss that moves by
+    # more than 0.2% is read by the other rules.
+    frozen = {"loss": [26.4, *[0.0281] * 21], "val_loss": val_loss}
+    assert diagnose(frozen).primary.kind != "suspicious_validation"
+    moving = np.array(val_loss) * (1 + 0.01 * np.sin(np.arange(22)))
+    assert diagnose({"loss": loss, "val_loss": moving}).primary.kind != "suspicious_validation"
+
+
 def test_a_validation_loss_equal_to_the_training_loss_at_every_epoch_was_copied():
     loss = synthetic.decay(10, 1.2, 0.3).tolist()
     finding = diagnose({"loss": loss, "val_loss": list(loss)}).primary
@@ -3103,10 +3181,10 @@ def test_a_loss_near_zero_jumping_while_the_accuracy_held_is_not_diverged():
 
 
 def test_a_diverged_run_that_recovered_is_told_so_and_one_that_did_not_is_not():
-    loss = [0.9, 0.3, 0.07, 1.21, 0.4, 0.1, 0.05, 0.02, 0.0092]
+    loss = [0.5, 0.3, 0.07, 1.21, 0.4, 0.1, 0.05, 0.02, 0.0092]
     finding = diagnose({"loss": loss}).get("diverged")
     assert finding is not None and finding.advice.startswith("The run recovered")
-    finding = diagnose({"loss": [0.9, 0.3, 0.07, 1.21, 0.9, 0.8, 0.7, 0.6, 0.5]}).get("diverged")
+    finding = diagnose({"loss": [0.5, 0.3, 0.07, 1.21, 0.9, 0.8, 0.7, 0.6, 0.5]}).get("diverged")
     assert finding is not None and not finding.advice.startswith("The run recovered")
 
 

@@ -115,7 +115,9 @@ def validation_at_a_uniform_guess(run: RunView) -> tuple[dict, str] | None:
     th = run.thresholds
     if not bool(np.all(np.abs(val_loss / chance_loss - 1.0) < th.not_learning_margin)):
         return None
-    if not _near_a_guess(run, accuracy, chance, noisy=True):
+    if not _near_a_guess(
+        run, accuracy, chance, noisy=True, above=_training_at_the_guess(run, chance_loss, chance)
+    ):
         return None
     return (
         {"curve": "val_loss", "chance_loss": chance_loss, "guessed_classes": classes},
@@ -191,7 +193,24 @@ def _accuracy(run: RunView, key: str) -> np.ndarray | None:
 _NEAR_CHANCE = (0.8, 1.25)
 
 
-def _near_a_guess(run: RunView, accuracy: np.ndarray, chance: float, *, noisy: bool = False) -> bool:
+def _training_at_the_guess(run: RunView, chance_loss: float, chance: float) -> bool:
+    """Whether the training side sits at the same guess: its loss never `not_learning_margin` below
+    `chance_loss` (smoothed) and ending within it (an untrained model starts above it and falls
+    onto it), and its accuracy (when logged) never above `1/C` + `not_learning_accuracy_margin`,
+    smoothed."""
+    margin = run.thresholds.not_learning_margin
+    if float(np.min(run.smooth_loss)) < (1.0 - margin) * chance_loss:
+        return False
+    if abs(run.end_loss / chance_loss - 1.0) >= margin:
+        return False
+    accuracy = None if run.accuracy_key is None else _accuracy(run, run.accuracy_key)
+    rise = run.thresholds.not_learning_accuracy_margin
+    return accuracy is None or float(np.max(stats.median_smooth(accuracy))) < chance + rise
+
+
+def _near_a_guess(
+    run: RunView, accuracy: np.ndarray, chance: float, *, noisy: bool = False, above: bool = False
+) -> bool:
     """Whether an accuracy sits at a uniform guess's `chance`: its median within `_NEAR_CHANCE` of
     it, its smoothed best under `chance` + `not_learning_accuracy_margin` (and under twice it); when
     `noisy` (a validation set, often a few dozen samples), + two standard errors of a guess's
@@ -206,8 +225,10 @@ def _near_a_guess(run: RunView, accuracy: np.ndarray, chance: float, *, noisy: b
         # A guess's accuracy on a few samples strays by its sampling noise.
         margin = max(margin, 2.0 * float(np.sqrt(chance * (1.0 - chance) / samples)))
     needed = min(chance + margin, 2 * chance)
+    median = float(np.median(accuracy))
     return (
-        low * chance <= float(np.median(accuracy)) <= high * chance
+        low * chance <= median
+        and (above or median <= high * chance)
         and float(np.max(stats.median_smooth(accuracy))) < needed
     )
 

@@ -492,6 +492,12 @@ def _nan_to_missing(columns: dict[str, list[float | None]]) -> dict[str, list[fl
 
 
 _PASS_FIT_LOGS = "Pass the per-epoch logs of fit() (History, history.history, or a CSVLogger file)."
+_UNNAMED = (
+    "Columns named by numbers are pandas' names for values saved without a name "
+    "(`pandas.Series(history.history['loss']).to_csv(path)`): nothing says which curve each is. "
+    "Expected columns named for their curves: `pandas.DataFrame(history.history).to_csv(path)`, or "
+    "pass the history itself."
+)
 _ADVERSARIAL = (
     "These look like a GAN's generator and discriminator losses, which pull against each other by "
     "design: neither falling means the model learned, so the rules do not judge them. Pass the one "
@@ -506,6 +512,8 @@ def _from_columns(columns: dict[str, list[float | None]], epochs: list[int] | No
             + (
                 _ADVERSARIAL
                 if is_adversarial(key for key in columns if "loss" in str(key).lower())
+                else _UNNAMED
+                if columns and all(str(key).isdigit() for key in columns)
                 else _PASS_FIT_LOGS
             )
         )

@@ -131,6 +131,11 @@ def _exploded(run: RunView) -> Finding | None:
     steps_since = np.diff(run.loss[best_position:])
     climbing = len(steps_since) > 0 and float(np.mean(steps_since > 0)) >= th.diverge_steady_share
     lost = climbing and end - best > th.diverge_lost_share * (first - best)
+    # Nor when the loss rose as high before its best: the end's rise is one more of the run's
+    # swings (`fs_007`: 0.83, 2.92, 0.19, 1.35, 0.07, then up to 0.56).
+    before = run.loss[: best_position + 1]
+    rises = before[1:][np.diff(before) > 0]
+    lost = lost and not (len(rises) and float(np.max(rises)) >= end)
     if not (best > 0 and end > growth * best and (end > first or lost)):
         return _back_above_start(run)
     if _accuracy_held(run, best_position):
@@ -205,8 +210,16 @@ def _spike(run: RunView) -> Finding | None:
     jump while the training accuracy held (`_accuracy_held`: 4.5e-05 to 0.074 at 99-100%), nor the
     validation loss's jump at an epoch whose validation accuracy held (`_val_accuracy_held`)."""
     found = None
+    th = run.thresholds
     if not _accuracy_held(run):
-        found = _spike_in(run, np.arange(run.n), run.loss, "loss", run.thresholds.diverge_spike)
+        found = _spike_in(
+            run,
+            np.arange(run.n),
+            run.loss,
+            "loss",
+            th.diverge_spike,
+            above_first=th.diverge_spike_above_first,
+        )
     if found is None and run.has_val:
         factor = run.thresholds.diverge_val_spike
         held = _val_accuracy_held(run, run.val_positions)
@@ -236,6 +249,7 @@ def _spike_in(
     *,
     smoothed: bool = False,
     held: np.ndarray | None = None,
+    above_first: float = 1.0,
 ) -> Finding | None:
     """The largest jump of `loss` to `factor` × its lowest before, and above its first value, at a
     position that `held` (one flag per value) does not excuse. With `smoothed`, the lowest is that
@@ -247,7 +261,10 @@ def _spike_in(
     lowest_before = np.minimum.accumulate(basis)[:-1]
     ratio = np.where(lowest_before > 0, loss[1:] / np.where(lowest_before > 0, lowest_before, 1.0), 0.0)
     excused = held[1:] if held is not None else np.zeros(len(loss) - 1, dtype=bool)
-    exploded = np.flatnonzero((ratio > factor) & (loss[1:] > loss[0]) & ~excused)
+    # A jump within one epoch must reach `above_first` × the first value; a climb, the first.
+    in_one_epoch = loss[1:] > factor * loss[:-1]
+    above = loss[1:] > np.where(in_one_epoch, above_first, 1.0) * loss[0]
+    exploded = np.flatnonzero((ratio > factor) & above & ~excused)
     if not len(exploded):
         return None
     index = int(exploded[np.argmax(ratio[exploded])]) + 1

@@ -46,7 +46,7 @@ def check_leakage(run: RunView) -> Finding | None:
     found = _one_class(run)
     if found is not None or run.n < 2:
         return found
-    found = _zero_throughout(run) or _copied_from_training(run)
+    found = _zero_throughout(run) or _copied_from_training(run) or _frozen_while_training_moved(run)
     if found is not None:
         return found
     # A validation accuracy logged beside a training one, else one logged alone.
@@ -298,6 +298,55 @@ def _zero_throughout(run: RunView) -> Finding | None:
         f"{format_number(float(run.loss[0]))} to {format_number(float(run.loss[-1]))}: the validation "
         "measures nothing.",
     )
+
+
+def _frozen_while_training_moved(run: RunView) -> Finding | None:
+    """A validation loss held within `not_learning_frozen_val` of one level over its last epochs (at
+    least `not_learning_frozen_epochs` and three quarters of them) while the training loss fell by
+    `not_learning_frozen_drop` or more over the same epochs: the model kept changing and its
+    validation loss did not move, so the validation does not measure this model (a copy taken
+    before training, predictions computed once, or labels it never predicts: `fu_008`, 3.979–3.983
+    for 21 epochs at a validation accuracy of 0 while the training loss fell 0.63 → 0.05). A
+    model whose outputs froze (`not_learning`) freezes both losses."""
+    val_loss, th = run.val_loss, run.thresholds
+    count = len(val_loss)
+    shortest = max(th.not_learning_frozen_epochs, int(np.ceil(0.75 * count)))
+    if count < shortest or not bool(np.all(np.isfinite(val_loss))):
+        return None
+    start = next(
+        (k for k in range(count - shortest + 1) if _spread(val_loss[k:]) < th.not_learning_frozen_val), None
+    )
+    if start is None:
+        return None
+    since = float(run.loss[run.val_positions[start]])
+    if not since > 0 or run.end_loss > (1.0 - th.not_learning_frozen_drop) * since:
+        return None
+    held = val_loss[start:]
+    low, high = float(np.min(held)), float(np.max(held))
+    level = format_number(low) if low == high else f"{format_number(low)}–{format_number(high)}"
+    return Finding(
+        "suspicious_validation",
+        "warning",
+        [run.epoch_of(int(run.val_positions[start]))],
+        {
+            "val_loss": float(np.median(held)),
+            "epochs": count - start,
+            "loss_since": since,
+            "loss_end": run.end_loss,
+        },
+        "Check that the validation runs the model being trained (not a copy made before fit), that its "
+        "predictions are computed anew each epoch, and that its labels are classes the model predicts.",
+        f"val_loss held at {level} (within {100 * th.not_learning_frozen_val:g}%) over the "
+        f"last {count - start} epochs it was logged while loss fell from {format_number(since)} to "
+        f"{format_number(float(run.loss[-1]))}: the model changed, its validation loss did not; the "
+        "validation does not measure this model.",
+    )
+
+
+def _spread(values: np.ndarray) -> float:
+    """The range of a loss's values relative to their median (`inf` at a median of 0)."""
+    level = float(np.median(values))
+    return float(np.ptp(values)) / abs(level) if level != 0.0 else float("inf")
 
 
 def _copied_from_training(run: RunView) -> Finding | None:

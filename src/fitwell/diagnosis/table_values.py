@@ -67,6 +67,8 @@ def table_values(
             f"{cells[at][:60]!r}). Expected one number per epoch: log `loss.item()` "
             "or `float(loss)`, not the tensor or its text."
         )
+    if not numeric:
+        _refuse_printed_lines_in_cells(rows, path, header)
     values = {names[i]: _column(rows, path, i, name) for i, name in numeric}
     note = names_note(renames)
     if note:
@@ -138,6 +140,24 @@ def raw_columns(rows: list[tuple[int, list[str]]], path: str, header: list[str])
         return None
     return {name: _column(rows, path, i, name) for i, name in _numeric_columns(rows, header)}
 
+
+def _refuse_printed_lines_in_cells(rows: list[tuple[int, list[str]]], path: str, header: list[str]) -> None:
+    """Raise, naming the cell, when a table without a numeric column holds a printed loss in a
+    cell (`fu_004`: one row whose `epochs` cell is a list of 250 strings `'Epoch: 0, Train Loss:
+    0.1497, Val Loss: 0.0624'`): the curves are text, which the table has no column for."""
+    for number, cells in rows:
+        for name, cell in zip(header, cells, strict=False):
+            if _PRINTED_LOSS.search(cell):
+                raise ValueError(
+                    f"Column {name!r} of {path!r} holds text, not numbers: printed lines (line {number}: "
+                    f"{cell[:60]!r}…): the curves are in the text, not one epoch a row. Expected one "
+                    "number per column and epoch; or save the printed lines one per line in a text "
+                    "file and pass that file, which is read as a printed log."
+                )
+
+
+#: A loss printed with its value, as a training loop's line shows it (`Train Loss: 0.149728`).
+_PRINTED_LOSS = re.compile(r"loss\s*[:=]\s*[-+]?\d", re.IGNORECASE)
 
 #: What a loop appends to a name for the list of its values by epoch (`test_loss_epochs`).
 _PER_EPOCH_SUFFIXES = ("_epochs", "_per_epoch", "_history")

@@ -42,7 +42,12 @@ class Thresholds:
             many times above the baseline (or chance level): a confidently wrong model.
         diverge_spike: `diverged` when the training loss of one epoch (or one batch, when
             the batch losses are known) is more than this many times the lowest epoch loss
-            before it, and above the first: one catastrophic explosion is enough.
+            before it, and `diverge_spike_above_first` × the first: one catastrophic explosion
+            is enough.
+        diverge_spike_above_first: ...how far above the first epoch's loss that explosion must
+            reach: a spike back to about where training began, after the loss fell to a tenth of
+            it, is one more swing of an unstable run (0.37 at the start, 0.027, then 0.47 for one
+            epoch of 300, `fs_009`).
         other_scale_fall: A training loss whose first epoch is `diverge_spike` × the baseline (or
             chance) or more and which then fell steadily to this fraction of it or less is on
             another scale than a mean (a sum over the samples): the baseline is not its
@@ -450,6 +455,7 @@ class Thresholds:
     diverge_accuracy_held: float = 0.98
     diverge_above_chance: float = 1.5
     diverge_spike: float = 10.0
+    diverge_spike_above_first: float = 2.0
     other_scale_fall: float = 0.1
     diverge_unbounded_tail: float = 0.1
     diverge_val_spike: float = 1000.0
