@@ -74,7 +74,8 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: (`fp_009`, refused: no key read). Batch `fs`: a pandas Series of the training loss saved with its index,
 #: its one column named `0` (`fs_010`, refused saying numbered columns name no curve). Batch `fu`: one row
 #: whose cell holds a list of 250 printed lines `Epoch: 0, Train Loss: …, Val Loss: …` (`fu_004`, refused
-#: naming the cell).
+#: naming the cell). Batch `fw`: three runs in a long table of `#Model,Step,Value` rows, the value named
+#: nowhere (`fw_001`, refused: no header row names a loss).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
@@ -150,6 +151,7 @@ REFUSED = (
     "fp_009.json",
     "fs_010.csv",
     "fu_004.csv",
+    "fw_001.csv",
     "m_010.csv",
 )
 #: Tables of numbers without a header row, read as their user reads them: with `columns=` naming

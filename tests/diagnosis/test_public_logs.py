@@ -829,8 +829,15 @@ LATER_BATCHES = {
     "heldout172": (17, 27, 23),
     "heldout173": (27, 36, 32),
     "heldout174": (16, 23, 16),
+    # Batches `fv`, `fw` (44: JSON histories under `ml/artifacts/`, `ml/results/`, `ml/reports/`,
+    # `backend/ml/models/`, and tables under `results/`, `lightning_logs/`), collected last and
+    # scored once with the rules after the revision on `fr` to `fu`: fv 29/39, fw 1/5, 30/44, 15
+    # of the 17 clear. Not revised on: a long table of `#Model,Step,Value` rows, its value named
+    # nowhere, is refused (`fw_001`).
+    "heldout175": (29, 39, 33),
+    "heldout176": (1, 5, 3),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout174`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout176`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -852,9 +859,9 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (416/659 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (422/657 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(155, 175))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(157, 177))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
@@ -1284,12 +1291,15 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # "heldout174"): 36 more runs read healthy are called healthy, with one more false
         # still-improving note, four more false overfitting notes and two more false unstable notes
         # among them; four more read still improving (none noted), five read overfitting (two
-        # noted) and two read unstable (none noted).
-        "still_improving": (37, 138, 89, 824),
-        "overfitting": (64, 211, 91, 824),
+        # noted) and two read unstable (none noted). Then batches `fv` and `fw` (not revised on):
+        # 11 more runs read healthy are called healthy, with two more false still-improving notes
+        # and two more false overfitting notes among them; one more read still improving (noted),
+        # four read overfitting and two read unstable (none noted).
+        "still_improving": (38, 139, 91, 835),
+        "overfitting": (64, 215, 93, 835),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (9, 51, 50, 824),
+        "unstable": (9, 53, 50, 835),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
