@@ -195,6 +195,16 @@ def test_curves_printed_into_a_cell_or_saved_without_names_are_refused_saying_so
         ValueError, match=r"Column 'epochs' of .* holds text, not numbers: printed lines \(line 2: "
     ):
         read_curves(printed)
+    # A numeric column beside it (the trial's number) does not hide the printed lines.
+    printed.write_text('trial,epochs\n1,"Epoch: 0, Train Loss: 0.1"\n')
+    with pytest.raises(
+        ValueError, match=r"holds text, not numbers: printed lines \(line 2: 'Epoch: 0, Train Loss: 0.1'\)"
+    ):
+        read_curves(printed)
+    bare = tmp_path / "series.csv"  # the same Series saved with index=False: its name `0` is no loss
+    bare.write_text("0\n0.0726\n0.0648\n0.0597\n")
+    with pytest.raises(ValueError, match=r"Line 1 of .* is '0' above numbers written with decimals"):
+        read_curves(bare)
     unnamed = tmp_path / "loss.csv"
     unnamed.write_text(",0\n0,0.0726\n1,0.0648\n2,0.0597\n")
     with pytest.raises(ValueError, match=r"keys .*\['0'\]\. Columns named by numbers are pandas' names"):

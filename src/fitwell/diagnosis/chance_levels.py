@@ -92,8 +92,10 @@ def validation_at_a_uniform_guess(run: RunView) -> tuple[dict, str] | None:
     side shows a uniform guess over C classes twice over, C read from the loss (the whole number
     nearest `exp` of the median validation loss): the validation loss within `not_learning_margin`
     of `ln C` at every epoch it was recorded (at least 5), and the validation accuracy near `1/C`
-    (its median between 0.8 and 1.25 × `1/C`; its smoothed best under `1/C` +
-    `not_learning_accuracy_margin` and under twice it). Two measures that agree on the same C are
+    (its median between 0.8 and 1.25 × `1/C`, or at least 0.8 × it when the training side sits
+    at the same guess, `_training_at_the_guess`: a guess leaning to the larger classes, agreed on
+    by both sets, `fs_012`; its smoothed best under `1/C` + `not_learning_accuracy_margin` and
+    under twice it). Two measures that agree on the same C are
     not a coincidence: the model's outputs on unseen data are a guess, whatever the training side
     memorized (20 classes: `val_loss` 3.01–3.07 for 70 epochs, ln 20 = 3.00, `val_accuracy`
     0.025–0.065, while the training accuracy crept to 0.16, `cx_012`). Not when the names say
@@ -211,13 +213,13 @@ def _training_at_the_guess(run: RunView, chance_loss: float, chance: float) -> b
 def _near_a_guess(
     run: RunView, accuracy: np.ndarray, chance: float, *, noisy: bool = False, above: bool = False
 ) -> bool:
-    """Whether an accuracy sits at a uniform guess's `chance`: its median within `_NEAR_CHANCE` of
-    it, its smoothed best under `chance` + `not_learning_accuracy_margin` (and under twice it); when
-    `noisy` (a validation set, often a few dozen samples), + two standard errors of a guess's
-    accuracy on the set's size when more, the size counted by `stats.exact_sample_count` (not an
-    accuracy printed to two decimals: its steps count no samples) (`fk_028`: 0.41–0.68 on 22
-    images, a binary guess's spread, beside losses at ln 2; measured on every stored run: +2, none
-    lost)."""
+    """Whether an accuracy sits at a uniform guess's `chance`: its median within `_NEAR_CHANCE` of it
+    (with `above`, anywhere above its lower end), its smoothed best under `chance` +
+    `not_learning_accuracy_margin` (and under twice it); when `noisy` (a validation set, often a few dozen
+    samples), + two standard errors of a guess's accuracy on the set's size when more, the size counted by
+    `stats.exact_sample_count` (not an accuracy printed to two decimals: its steps count no samples)
+    (`fk_028`: 0.41–0.68 on 22 images, a binary guess's spread, beside losses at ln 2; measured on every
+    stored run: +2, none lost)."""
     low, high = _NEAR_CHANCE
     margin = run.thresholds.not_learning_accuracy_margin
     samples = stats.exact_sample_count(accuracy) if noisy else None

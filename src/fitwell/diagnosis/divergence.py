@@ -131,11 +131,11 @@ def _exploded(run: RunView) -> Finding | None:
     steps_since = np.diff(run.loss[best_position:])
     climbing = len(steps_since) > 0 and float(np.mean(steps_since > 0)) >= th.diverge_steady_share
     lost = climbing and end - best > th.diverge_lost_share * (first - best)
-    # Nor when the loss rose as high before its best: the end's rise is one more of the run's
-    # swings (`fs_007`: 0.83, 2.92, 0.19, 1.35, 0.07, then up to 0.56).
+    # Nor when the loss rose as far above its lowest before its best: the end's rise is one more
+    # of the run's swings (`fs_007`: 0.83, 2.92, 0.19, 1.35, 0.07, then up to 0.56).
     before = run.loss[: best_position + 1]
-    rises = before[1:][np.diff(before) > 0]
-    lost = lost and not (len(rises) and float(np.max(rises)) >= end)
+    swing = float(np.max(before - np.minimum.accumulate(before)))
+    lost = lost and swing < end - best
     if not (best > 0 and end > growth * best and (end > first or lost)):
         return _back_above_start(run)
     if _accuracy_held(run, best_position):
@@ -154,6 +154,21 @@ def _exploded(run: RunView) -> Finding | None:
         f"{format_number(float(run.loss[grown]))} at {format_epoch(epoch)} and ended at "
         f"{format_number(float(run.loss[-1]))}.",
     )
+
+
+def _answers_lost(run: RunView) -> np.ndarray:
+    """At each epoch position, whether the training accuracy recorded there fell by
+    `diverge_spike_answers_lost` of its best before or more: a loss's jump that cost answers (a
+    third of them, 0.99 to 0.62, not 1.0 to 0.88, `ap_010`: one more swing)."""
+    lost = np.zeros(run.n, dtype=bool)
+    if run.accuracy_key is None:
+        return lost
+    positions, values = run.curves.series(run.accuracy_key)
+    best_before = np.maximum.accumulate(values)
+    fell = np.zeros(len(values), dtype=bool)
+    fell[1:] = values[1:] <= (1.0 - run.thresholds.diverge_spike_answers_lost) * best_before[:-1]
+    lost[positions[fell]] = True
+    return lost
 
 
 def _accuracy_held(run: RunView, since: int = 0) -> bool:
@@ -203,12 +218,14 @@ def _back_above_start(run: RunView) -> Finding | None:
 
 
 def _spike(run: RunView) -> Finding | None:
-    """One epoch whose loss is `diverge_spike` × the lowest before it, and above the first; or whose
-    validation loss is `diverge_val_spike` × its lowest before it, and above its first (a model
-    thrown so far that new data is scored a thousand times worse, even if it recovers; smaller
-    jumps of a validation loss, on a small set above all, are instability). Not the training loss's
-    jump while the training accuracy held (`_accuracy_held`: 4.5e-05 to 0.074 at 99-100%), nor the
-    validation loss's jump at an epoch whose validation accuracy held (`_val_accuracy_held`)."""
+    """One epoch whose loss is `diverge_spike` × the lowest before it, and above the first (a sudden jump,
+    within `_SUDDEN_EPOCHS`, `diverge_spike_above_first` × the first, unless it cost answers: the training
+    accuracy there `diverge_spike_answers_lost` of its best before or more below it; `fs_009`); or whose
+    validation loss is `diverge_val_spike` × its lowest before it, and above its first (a model thrown so
+    far that new data is scored a thousand times worse, even if it recovers; smaller jumps of a validation
+    loss, on a small set above all, are instability). Not the training loss's jump while the training
+    accuracy held (`_accuracy_held`: 4.5e-05 to 0.074 at 99-100%), nor the validation loss's jump at an
+    epoch whose validation accuracy held (`_val_accuracy_held`)."""
     found = None
     th = run.thresholds
     if not _accuracy_held(run):
@@ -219,6 +236,7 @@ def _spike(run: RunView) -> Finding | None:
             "loss",
             th.diverge_spike,
             above_first=th.diverge_spike_above_first,
+            costly=_answers_lost(run),
         )
     if found is None and run.has_val:
         factor = run.thresholds.diverge_val_spike
@@ -240,6 +258,10 @@ def _val_accuracy_held(run: RunView, positions: np.ndarray) -> np.ndarray:
     return recorded & (np.nan_to_num(values, nan=0.0) >= run.thresholds.diverge_accuracy_held)
 
 
+#: The epochs within which a jump is sudden, an explosion rather than a climb (`_spike_in`).
+_SUDDEN_EPOCHS = 3
+
+
 def _spike_in(
     run: RunView,
     positions: np.ndarray,
@@ -250,20 +272,27 @@ def _spike_in(
     smoothed: bool = False,
     held: np.ndarray | None = None,
     above_first: float = 1.0,
+    costly: np.ndarray | None = None,
 ) -> Finding | None:
-    """The largest jump of `loss` to `factor` × its lowest before, and above its first value, at a
-    position that `held` (one flag per value) does not excuse. With `smoothed`, the lowest is that
-    of its 3-epoch running median: a validation loss of 0.0001 on one near-perfect epoch of a small
-    set is not the level a thousandfold jump is measured from. The message quotes the raw values."""
+    """The largest jump of `loss` to `factor` × its lowest before, and above its first value (a
+    sudden one, `factor` × the lowest of the `_SUDDEN_EPOCHS` before it, `above_first` × it, unless
+    `costly` flags it), at a position that `held` (one flag per value) does not excuse. With
+    `smoothed`, the lowest is that of its 3-epoch running median: a validation loss of 0.0001 on one
+    near-perfect epoch of a small set is not the level a thousandfold jump is measured from. The
+    message quotes the raw values."""
     if len(loss) < 2:
         return None
     basis = stats.median_smooth(loss) if smoothed else loss
     lowest_before = np.minimum.accumulate(basis)[:-1]
     ratio = np.where(lowest_before > 0, loss[1:] / np.where(lowest_before > 0, lowest_before, 1.0), 0.0)
     excused = held[1:] if held is not None else np.zeros(len(loss) - 1, dtype=bool)
-    # A jump within one epoch must reach `above_first` × the first value; a climb, the first.
-    in_one_epoch = loss[1:] > factor * loss[:-1]
-    above = loss[1:] > np.where(in_one_epoch, above_first, 1.0) * loss[0]
+    # A sudden jump (`factor` × the lowest of the few epochs before it) must reach `above_first`
+    # × the first value; a climb over more epochs, the first.
+    recent_low = np.array([float(np.min(loss[max(0, i - _SUDDEN_EPOCHS) : i])) for i in range(1, len(loss))])
+    sudden = loss[1:] > factor * recent_low
+    if costly is not None:
+        sudden &= ~costly[1:]  # a jump that cost answers is an explosion wherever it reached
+    above = loss[1:] > np.where(sudden, above_first, 1.0) * loss[0]
     exploded = np.flatnonzero((ratio > factor) & above & ~excused)
     if not len(exploded):
         return None

@@ -25,10 +25,10 @@ from fitwell.diagnosis import stats
 from fitwell.diagnosis.findings import Finding
 from fitwell.diagnosis.metric_names import is_auc, metric_direction
 from fitwell.diagnosis.overfit_rises import metric_gap
-from fitwell.diagnosis.run import RunView, format_number
+from fitwell.diagnosis.run import RunView, format_epoch, format_number
 from fitwell.diagnosis.stats import estimated_samples
 
-__all__ = ["check_leakage", "scale_mismatch_note"]
+__all__ = ["check_leakage", "frozen_while_training_moved", "scale_mismatch_note"]
 
 _ADVICE = (
     "Check that no sample (or near-duplicate) is both in the training and the validation data, that "
@@ -300,53 +300,63 @@ def _zero_throughout(run: RunView) -> Finding | None:
     )
 
 
-def _frozen_while_training_moved(run: RunView) -> Finding | None:
-    """A validation loss held within `not_learning_frozen_val` of one level over its last epochs (at
-    least `not_learning_frozen_epochs` and three quarters of them) while the training loss fell by
-    `not_learning_frozen_drop` or more over the same epochs: the model kept changing and its
-    validation loss did not move, so the validation does not measure this model (a copy taken
-    before training, predictions computed once, or labels it never predicts: `fu_008`, 3.979–3.983
-    for 21 epochs at a validation accuracy of 0 while the training loss fell 0.63 → 0.05). A
-    model whose outputs froze (`not_learning`) freezes both losses."""
+def frozen_while_training_moved(run: RunView) -> int | None:
+    """The validation index from which the validation loss held within `not_learning_frozen_val` of
+    one level (its last epochs, at least `not_learning_frozen_epochs` and three quarters of them,
+    logged finely enough to show such a change) while the training loss fell by
+    `not_learning_frozen_drop` or more over the same epochs (to its end level); else None."""
     val_loss, th = run.val_loss, run.thresholds
     count = len(val_loss)
     shortest = max(th.not_learning_frozen_epochs, int(np.ceil(0.75 * count)))
-    if count < shortest or not bool(np.all(np.isfinite(val_loss))):
+    if count < shortest:
         return None
     start = next(
-        (k for k in range(count - shortest + 1) if _spread(val_loss[k:]) < th.not_learning_frozen_val), None
+        (
+            k
+            for k in range(count - shortest + 1)
+            if stats.held_level(val_loss[k:])[1] < th.not_learning_frozen_val
+        ),
+        None,
     )
     if start is None:
         return None
-    since = float(run.loss[run.val_positions[start]])
+    level = stats.held_level(val_loss[start:])[0]
+    if stats.logged_step(level) > th.not_learning_frozen_val:
+        return None  # printed too coarsely to show a change that small (0.42 in hundredths)
+    since = float(run.smooth_loss[run.val_positions[start]])
     if not since > 0 or run.end_loss > (1.0 - th.not_learning_frozen_drop) * since:
         return None
-    held = val_loss[start:]
+    return start
+
+
+def _frozen_while_training_moved(run: RunView) -> Finding | None:
+    """A validation loss that stopped moving while the training loss fell by half
+    (`frozen_while_training_moved`): the model kept changing and its validation loss did not, so
+    the validation does not measure this model (a copy taken before training, predictions computed
+    once, or labels it never predicts: `fu_008`, 3.979–3.983 for 21 epochs at a validation
+    accuracy of 0 while the training loss fell 0.63 → 0.05). A model whose outputs froze
+    (`not_learning`) freezes both losses."""
+    start = frozen_while_training_moved(run)
+    if start is None:
+        return None
+    held, th = run.val_loss[start:], run.thresholds
     low, high = float(np.min(held)), float(np.max(held))
     level = format_number(low) if low == high else f"{format_number(low)}–{format_number(high)}"
+    position, end = int(run.val_positions[start]), run.end_loss
+    since = float(run.smooth_loss[position])
+    window = f", the median of its last {run.tail} epochs" if run.tail > 1 else ""
     return Finding(
         "suspicious_validation",
         "warning",
         [run.epoch_of(int(run.val_positions[start]))],
-        {
-            "val_loss": float(np.median(held)),
-            "epochs": count - start,
-            "loss_since": since,
-            "loss_end": run.end_loss,
-        },
+        {"val_loss": float(np.median(held)), "epochs": len(held), "loss_since": since, "loss_end": end},
         "Check that the validation runs the model being trained (not a copy made before fit), that its "
         "predictions are computed anew each epoch, and that its labels are classes the model predicts.",
-        f"val_loss held at {level} (within {100 * th.not_learning_frozen_val:g}%) over the "
-        f"last {count - start} epochs it was logged while loss fell from {format_number(since)} to "
-        f"{format_number(float(run.loss[-1]))}: the model changed, its validation loss did not; the "
-        "validation does not measure this model.",
+        f"val_loss held at {level} (within {100 * th.not_learning_frozen_val:g}%) over the last "
+        f"{len(held)} epochs it was logged while loss fell (smoothed {format_number(since)} at "
+        f"{format_epoch(run.epoch_of(position))} → {format_number(end)}{window}): "
+        "the model changed, its validation loss did not; the validation does not measure this model.",
     )
-
-
-def _spread(values: np.ndarray) -> float:
-    """The range of a loss's values relative to their median (`inf` at a median of 0)."""
-    level = float(np.median(values))
-    return float(np.ptp(values)) / abs(level) if level != 0.0 else float("inf")
 
 
 def _copied_from_training(run: RunView) -> Finding | None:

@@ -309,6 +309,17 @@ def _find_header(lines: list[str]) -> tuple[int, str, list[str]]:
     return -1, ",", []
 
 
+def _numbered_header(lines: list[str]) -> bool:
+    """Whether a file of one number per line starts with a bare `0` above values that all show
+    decimals: the column name pandas gives a Series without one, not a first value."""
+    values = [line.strip() for line in lines if line.strip()]
+    return (
+        len(values) >= 3
+        and values[0] == "0"
+        and all("." in value or "e" in value.lower() for value in values[1:])
+    )
+
+
 def _one_number_per_line(lines: list[str]) -> bool:
     """Whether the file is a bare column of numbers (at least 3), one per line, with no header:
     what `numpy.savetxt` writes for a list of losses."""
@@ -417,6 +428,13 @@ def _read_csv(text: str, path: str, named: tuple[str, list[str]] | None = None) 
             epochs, counted = counted_from_zero(printed_epochs, own_numbers=True)
             return LogFile({"loss": losses}, epochs, [note, *filter(None, [counted])])
         if _one_number_per_line(lines):  # `numpy.savetxt("loss.txt", losses)`
+            if _numbered_header(lines):
+                raise ValueError(
+                    f"Line 1 of {path!r} is '0' above numbers written with decimals: pandas' name for a "
+                    "Series saved without one (`pandas.Series(losses).to_csv(path, index=False)`), not "
+                    "a loss of 0. Expected a header naming the curve: save it with "
+                    "`pandas.DataFrame(history.history).to_csv(path)`, or pass the history itself."
+                )
             log = _read_csv("loss\n" + text, path)
             log.notes.insert(0, "the file has no header: read its one number per line as the training loss.")
             return log

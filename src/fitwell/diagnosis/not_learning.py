@@ -17,6 +17,7 @@ from fitwell.diagnosis.chance_levels import (
     validation_at_a_uniform_guess,
 )
 from fitwell.diagnosis.findings import Finding
+from fitwell.diagnosis.leakage import frozen_while_training_moved
 from fitwell.diagnosis.learning_scores import (
     chance_corrected_at_zero,
     every_output_wrong,
@@ -335,7 +336,7 @@ def _every_accuracy_frozen(run: RunView) -> bool:
         _, values = run.curves.series(key)
         if len(values) < _FROZEN_CRAWL_EPOCHS or float(np.ptp(values)) > 1e-6:
             return False
-        if not 0.0 < float(values[0]) < 1.0 or _logged_step(float(values[0])) * float(values[0]) >= 0.01:
+        if not 0.0 < float(values[0]) < 1.0 or stats.logged_step(float(values[0])) * float(values[0]) >= 0.01:
             return False
     for key in run.curves.values:
         if key not in keys and metric_direction(key) == "max" and run.curves.has(key):
@@ -355,11 +356,13 @@ _FROZEN_CRAWL_EPOCHS = 6
 def _frozen_validation(run: RunView) -> tuple[dict, str] | None:
     """`(evidence, summary)` when the validation loss stayed within `not_learning_frozen_val` of its
     level at every epoch (at least 4): the predictions on the validation set never changed, from
-    the first epoch on, whatever the training loss did (a regressor collapsed to one value; a
-    learning model's validation loss moves by more than that from epoch to epoch, if only by noise)."""
-    if not run.has_val or len(run.val_loss) < 4:
-        return None
-    level, spread = _held(run.val_loss)  # a loss of exactly 0 (no spread to measure) is the leak checks'
+    the first epoch on (a regressor collapsed to one value; a learning model's validation loss moves
+    by more than that from epoch to epoch, if only by noise); not beside a training loss that fell
+    by half meanwhile, which `suspicious_validation` reads (`leakage.frozen_while_training_moved`)."""
+    if not run.has_val or len(run.val_loss) < 4 or frozen_while_training_moved(run) is not None:
+        return None  # (beside a training loss that fell by half: the validation's fault, `leakage.py`)
+    # (A loss of exactly 0, no spread to measure, is the leak checks'.)
+    level, spread = stats.held_level(run.val_loss)
     if spread >= run.thresholds.not_learning_frozen_val:
         return None
     epochs = len(run.val_loss)
@@ -403,7 +406,7 @@ def _frozen_loss(run: RunView) -> tuple[dict, str] | None:
     frozen = max(5, round(0.1 * run.n))
     if run.n < frozen + 2:
         return None
-    value, spread = _held(run.loss[-frozen:])
+    value, spread = stats.held_level(run.loss[-frozen:])
     before = float(np.min(run.loss[:-frozen]))
     if spread >= run.thresholds.not_learning_frozen_val or value <= 0.0:
         return None
@@ -415,7 +418,7 @@ def _frozen_loss(run: RunView) -> tuple[dict, str] | None:
         if (
             spread > 0.0
             or run.level_is_poor is False
-            or _logged_step(value) > run.thresholds.not_learning_frozen_val
+            or stats.logged_step(value) > run.thresholds.not_learning_frozen_val
             or stats.relative_drop(float(run.loss[0]), value) >= run.thresholds.not_learning_frozen_drop
         ):
             return None
@@ -439,20 +442,6 @@ def _frozen_loss(run: RunView) -> tuple[dict, str] | None:
     )
 
 
-def _logged_step(value: float) -> float:
-    """The step in which `value` was logged, relative to it: the last decimal it shows (189.04:
-    0.01 / 189.04; 0.002: 0.001 / 0.002, half of it; a value written in full: about 1e-12).
-
-    Example:
-        >>> round(_logged_step(189.04), 7), _logged_step(0.002)
-        (5.29e-05, 0.5)
-    """
-    for decimals in range(13):
-        if abs(round(value, decimals) - value) <= 1e-12 * max(1.0, abs(value)):
-            return 10.0**-decimals / abs(value)
-    return 1e-13 / abs(value)
-
-
 def _nothing_moved(run: RunView) -> bool:
     """Whether the training loss and the validation loss (when logged) each took exactly one value
     at every epoch, over at least 5, logged finely enough to show a change of
@@ -467,13 +456,6 @@ def _nothing_moved(run: RunView) -> bool:
         values = values[np.isfinite(values)]
         if len(values) < 5 or float(np.ptp(values)) != 0.0 or float(values[0]) == 0.0:
             return False
-        if _logged_step(float(values[0])) > run.thresholds.not_learning_frozen_val:
+        if stats.logged_step(float(values[0])) > run.thresholds.not_learning_frozen_val:
             return False
     return True
-
-
-def _held(values: np.ndarray) -> tuple[float, float]:
-    """`(level, spread)`: the median of a loss's values and their range relative to it (`inf` at a
-    level of 0, where no relative spread can be told)."""
-    level = float(np.median(values))
-    return level, float(np.ptp(values)) / abs(level) if level != 0.0 else np.inf

@@ -14,6 +14,8 @@ __all__ = [
     "difference_error",
     "end_level",
     "estimated_samples",
+    "held_level",
+    "logged_step",
     "median_smooth",
     "noise_scale",
     "relative_drop",
@@ -217,3 +219,24 @@ def difference_error(first: float, second: float, samples: int) -> float:
     """
     pooled = min(max((first + second) / 2, 1.0 / samples), 1.0 - 1.0 / samples)
     return float(np.sqrt(2.0 * pooled * (1.0 - pooled) / samples))
+
+
+def held_level(values: np.ndarray) -> tuple[float, float]:
+    """`(level, spread)`: the median of a loss's values and their range relative to it (`inf` at a
+    level of 0, where no relative spread can be told)."""
+    level = float(np.median(values))
+    return level, float(np.ptp(values)) / abs(level) if level != 0.0 else np.inf
+
+
+def logged_step(value: float) -> float:
+    """The step in which `value` was logged, relative to it: the last decimal it shows (189.04:
+    0.01 / 189.04; 0.002: 0.001 / 0.002, half of it; a value written in full: about 1e-12).
+
+    Example:
+        >>> round(logged_step(189.04), 7), logged_step(0.002)
+        (5.29e-05, 0.5)
+    """
+    for decimals in range(13):
+        if abs(round(value, decimals) - value) <= 1e-12 * max(1.0, abs(value)):
+            return 10.0**-decimals / abs(value)
+    return 1e-13 / abs(value)

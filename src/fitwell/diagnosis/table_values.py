@@ -67,7 +67,7 @@ def table_values(
             f"{cells[at][:60]!r}). Expected one number per epoch: log `loss.item()` "
             "or `float(loss)`, not the tensor or its text."
         )
-    if not numeric:
+    if "loss" not in {names[i] for i, _ in numeric}:
         _refuse_printed_lines_in_cells(rows, path, header)
     values = {names[i]: _column(rows, path, i, name) for i, name in numeric}
     note = names_note(renames)
@@ -142,7 +142,7 @@ def raw_columns(rows: list[tuple[int, list[str]]], path: str, header: list[str])
 
 
 def _refuse_printed_lines_in_cells(rows: list[tuple[int, list[str]]], path: str, header: list[str]) -> None:
-    """Raise, naming the cell, when a table without a numeric column holds a printed loss in a
+    """Raise, naming the cell, when a table without a loss column holds a printed loss in a
     cell (`fu_004`: one row whose `epochs` cell is a list of 250 strings `'Epoch: 0, Train Loss:
     0.1497, Val Loss: 0.0624'`): the curves are text, which the table has no column for."""
     for number, cells in rows:
@@ -150,7 +150,8 @@ def _refuse_printed_lines_in_cells(rows: list[tuple[int, list[str]]], path: str,
             if _PRINTED_LOSS.search(cell):
                 raise ValueError(
                     f"Column {name!r} of {path!r} holds text, not numbers: printed lines (line {number}: "
-                    f"{cell[:60]!r}…): the curves are in the text, not one epoch a row. Expected one "
+                    f"{cell[:60]!r}{'…' if len(cell) > 60 else ''}): the curves are in the text, not one "
+                    "epoch a row. Expected one "
                     "number per column and epoch; or save the printed lines one per line in a text "
                     "file and pass that file, which is read as a printed log."
                 )

@@ -42,12 +42,15 @@ class Thresholds:
             many times above the baseline (or chance level): a confidently wrong model.
         diverge_spike: `diverged` when the training loss of one epoch (or one batch, when
             the batch losses are known) is more than this many times the lowest epoch loss
-            before it, and `diverge_spike_above_first` × the first: one catastrophic explosion
-            is enough.
-        diverge_spike_above_first: ...how far above the first epoch's loss that explosion must
-            reach: a spike back to about where training began, after the loss fell to a tenth of
+            before it, and above the first: one catastrophic explosion is enough.
+        diverge_spike_above_first: ...how far above the first epoch's loss such an epoch must
+            reach when its jump was sudden (this many times the lowest of the three epochs before
+            it): a spike back to about where training began, after the loss fell to a tenth of
             it, is one more swing of an unstable run (0.37 at the start, 0.027, then 0.47 for one
-            epoch of 300, `fs_009`).
+            epoch of 300, `fs_009`); a climb over more epochs need only pass the first, and so
+            need a sudden jump that cost answers.
+        diverge_spike_answers_lost: ...a jump costs answers when the training accuracy at it
+            fell by this share of its best before or more (0.99 to 0.62; not 1.0 to 0.88).
         other_scale_fall: A training loss whose first epoch is `diverge_spike` × the baseline (or
             chance) or more and which then fell steadily to this fraction of it or less is on
             another scale than a mean (a sum over the samples): the baseline is not its
@@ -306,7 +309,10 @@ class Thresholds:
             digit logged, a digit fine enough to show a change of this size: the outputs stopped
             changing. A learning model's loss moves more than that from epoch to epoch, if only by
             noise: no run of any labelled set that a reader calls anything but not learning,
-            diverged or leaking stays within 0.5%.
+            diverged or leaking stays within 0.5%. A validation loss held so over its last epochs
+            (at least `not_learning_frozen_epochs` and three quarters of them) while the training
+            loss fell `not_learning_frozen_drop` over the same epochs is `suspicious_validation`
+            instead: the model changed and its validation loss did not.
         not_learning_accuracy_noise: An accuracy measured on a set so small that its steps
             count its samples (`stats.exact_sample_count`) rose above chance only by more than
             this many standard errors of an accuracy at chance on that many samples, when that
@@ -456,6 +462,7 @@ class Thresholds:
     diverge_above_chance: float = 1.5
     diverge_spike: float = 10.0
     diverge_spike_above_first: float = 2.0
+    diverge_spike_answers_lost: float = 0.25
     other_scale_fall: float = 0.1
     diverge_unbounded_tail: float = 0.1
     diverge_val_spike: float = 1000.0
