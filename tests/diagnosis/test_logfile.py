@@ -211,6 +211,27 @@ def test_curves_printed_into_a_cell_or_saved_without_names_are_refused_saying_so
         read_curves(unnamed)
 
 
+def test_a_learning_rate_written_per_parameter_group_is_read_as_the_largest(tmp_path):
+    # A published table (fx_002): a fine-tuning phase logs the backbone's rate and the head's in one
+    # cell, `0.00001000|0.00010000`; the file had been refused at that line.
+    path = tmp_path / "training_history.csv"
+    path.write_text(
+        "epoch,phase,train_loss,validation_loss,learning_rates\n1,head,1.28,1.08,0.001\n"
+        "2,head,0.98,0.88,0.001\n3,fine_tune,0.46,0.56,0.00001|0.0001\n4,fine_tune,0.40,0.54,0.00001;0.0001\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["learning_rate"].tolist() == [0.001, 0.001, 0.0001, 0.0001]
+    assert curves.values["val_loss"].tolist() == [1.08, 0.88, 0.56, 0.54]
+    assert curves.notes[0] == (
+        "read 'learning_rates' as the largest of the rates written per parameter group on 2 rows "
+        "(line 4: one rate a group, joined by '|' or ';')."
+    )
+    # A loss written so is no rate: still refused, naming the line.
+    path.write_text("epoch,loss\n1,0.5|0.6\n2,0.4\n")
+    with pytest.raises(ValueError, match="Line 2 of .*, column 'loss'"):
+        read_curves(path)
+
+
 def test_title_lines_before_the_header_are_skipped_with_a_note(tmp_path):
     path = tmp_path / "log.csv"
     path.write_text("Training log of my model\n# lr=0.01\n" + HEADER + _rows([1.0, 0.5]))

@@ -836,8 +836,13 @@ LATER_BATCHES = {
     # nowhere, is refused (`fw_001`).
     "heldout175": (29, 39, 33),
     "heldout176": (1, 5, 3),
+    # Batch `fx` (9: tables and JSON histories under `ml/reports/`, `ml/results/`, `ml/logs/`),
+    # collected last and scored once with the rules after the review of the revision on `fr` to
+    # `fu`: 3/9, 3 of the 5 clear. Then revised on: a learning rate written per parameter group
+    # (`0.00001|0.0001`) is read as the largest (`fx_002`, refused before naming the line).
+    "heldout177": (4, 9, 6),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout176`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout177`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -859,9 +864,9 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (422/657 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (399/626 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(157, 177))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(158, 178))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
@@ -1295,11 +1300,13 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # 11 more runs read healthy are called healthy, with two more false still-improving notes
         # and two more false overfitting notes among them; one more read still improving (noted),
         # four read overfitting and two read unstable (none noted).
-        "still_improving": (38, 139, 91, 835),
-        "overfitting": (64, 215, 93, 835),
+        # Then batch `fx` with its revision: three more runs read healthy are called healthy, with
+        # one more false still-improving note among them; one more read overfitting is noted.
+        "still_improving": (38, 139, 92, 838),
+        "overfitting": (65, 216, 93, 838),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (9, 53, 50, 835),
+        "unstable": (9, 53, 50, 838),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -30,6 +30,7 @@ def table_values(
     header = _per_epoch_lists_named(rows, header, notes)
     renames = keras_names(header)
     names = [renames.get(cell, cell) for cell in header]
+    rows = _rates_per_group_read_as_largest(rows, header, names, notes)
     numeric = _numeric_columns(rows, header)
     if "loss" in names and "loss" not in {names[i] for i, _ in numeric}:
         at = names.index("loss")
@@ -139,6 +140,43 @@ def raw_columns(rows: list[tuple[int, list[str]]], path: str, header: list[str])
     if not any(is_number(cells[epoch]) and not cell_number(cells[epoch]).is_integer() for _, cells in rows):
         return None
     return {name: _column(rows, path, i, name) for i, name in _numeric_columns(rows, header)}
+
+
+def _rates_per_group_read_as_largest(
+    rows: list[tuple[int, list[str]]], header: list[str], names: list[str], notes: list[str]
+) -> list[tuple[int, list[str]]]:
+    """The rows with a learning rate's cells that hold one rate per parameter group, joined by `|`
+    or `;` (`0.00001|0.0001`: a fine-tuned backbone's rate and its head's), read as the largest,
+    with a note (`fx_002`: refused before as no number at line 10)."""
+    for index, name in enumerate(names):
+        if name not in ("learning_rate", "lr"):
+            continue
+        joined = [
+            number
+            for number, cells in rows
+            if index < len(cells) and _RATES_PER_GROUP.fullmatch(cells[index])
+        ]
+        if not joined:
+            continue
+        rows = [
+            (number, [*cells[:index], _largest(cells[index]), *cells[index + 1 :]])
+            if number in joined
+            else (number, cells)
+            for number, cells in rows
+        ]
+        notes.append(
+            f"read {header[index]!r} as the largest of the rates written per parameter group on "
+            f"{len(joined)} rows (line {joined[0]}: one rate a group, joined by '|' or ';')."
+        )
+    return rows
+
+
+def _largest(cell: str) -> str:
+    return repr(max(float(part) for part in re.split(r"[|;]", cell)))
+
+
+#: Several numbers joined by `|` or `;` in one cell: a rate per parameter group.
+_RATES_PER_GROUP = re.compile(r"\s*[-+.\deE]+(?:\s*[|;]\s*[-+.\deE]+)+\s*")
 
 
 def _refuse_printed_lines_in_cells(rows: list[tuple[int, list[str]]], path: str, header: list[str]) -> None:
