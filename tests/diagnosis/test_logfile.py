@@ -205,6 +205,9 @@ def test_curves_printed_into_a_cell_or_saved_without_names_are_refused_saying_so
     bare.write_text("0\n0.0726\n0.0648\n0.0597\n")
     with pytest.raises(ValueError, match=r"Line 1 of .* is '0' above numbers written with decimals"):
         read_curves(bare)
+    bare.write_text("\n\n0\n0.0726\nnan\n0.0597\n")  # after blank lines, beside a NaN
+    with pytest.raises(ValueError, match=r"Line 3 of .* is '0' above numbers written with decimals"):
+        read_curves(bare)
     unnamed = tmp_path / "loss.csv"
     unnamed.write_text(",0\n0,0.0726\n1,0.0648\n2,0.0597\n")
     with pytest.raises(ValueError, match=r"keys .*\['0'\]\. Columns named by numbers are pandas' names"):
@@ -226,6 +229,10 @@ def test_a_learning_rate_written_per_parameter_group_is_read_as_the_largest(tmp_
         "read 'learning_rates' as the largest of the rates written per parameter group on 2 rows "
         "(line 4: one rate a group, joined by '|' or ';')."
     )
+    # Parts that are no numbers (`-` marks a value not recorded) are refused as before, by line.
+    path.write_text("epoch,loss,lr\n1,0.5,0.001\n2,0.4,-|0.001\n")
+    with pytest.raises(ValueError, match="Line 3 of .*, column 'lr'"):
+        read_curves(path)
     # A loss written so is no rate: still refused, naming the line.
     path.write_text("epoch,loss\n1,0.5|0.6\n2,0.4\n")
     with pytest.raises(ValueError, match="Line 2 of .*, column 'loss'"):

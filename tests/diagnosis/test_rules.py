@@ -146,6 +146,8 @@ def test_a_one_epoch_spike_back_to_where_training_began_is_no_explosion():
     tail = [0.026, 0.025, 0.024, 0.023, 0.022, 0.021, 0.02, 0.02, 0.019, 0.019]
     assert diagnose({"loss": [*base, 0.47, *tail]}).primary.kind != "diverged"
     assert diagnose({"loss": [*base, 0.8, *tail]}).primary.kind == "diverged"  # over twice the first
+    # An accuracy at 0 throughout (a regression's) lost no answers at the jump.
+    assert diagnose({"loss": [*base, 0.47, *tail], "accuracy": [0.0] * 18}).primary.kind != "diverged"
     # A jump over two epochs is as sudden (the lowest of the three epochs before it is the scale).
     assert diagnose({"loss": [*base, 0.05, 0.40, *tail]}).primary.kind != "diverged"
     # A climb over many epochs to above the first is still divergence.
@@ -2726,6 +2728,13 @@ def test_a_validation_loss_that_stopped_moving_while_training_went_on_does_not_m
     # Nor is a validation loss printed in hundredths, too coarse to show a change of 0.2%.
     coarse = {"loss": loss, "val_loss": [0.62, 0.5, 0.45, 0.43, 0.42, *[0.42] * 17]}
     assert diagnose(coarse).primary.kind != "suspicious_validation"
+    # Held at full precision, one epoch of it a round number (the median 0.7 alone is no sign of a
+    # loss printed in tenths): the same finding.
+    t = np.arange(12)
+    rounded = [0.7003, 0.6998, 0.7001, 0.7, 0.6999, 0.7002, 0.6997, 0.7004, 0.7, 0.6996, 0.7005, 0.7]
+    assert (
+        diagnose({"loss": np.exp(-t / 3) + 0.05, "val_loss": rounded}).primary.kind == "suspicious_validation"
+    )
     # Frozen from the first epoch beside a training loss that fell by half: the same finding, and no
     # `not_learning` beside it giving other advice.
     t = np.arange(30)

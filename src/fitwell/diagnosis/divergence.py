@@ -166,7 +166,9 @@ def _answers_lost(run: RunView) -> np.ndarray:
     positions, values = run.curves.series(run.accuracy_key)
     best_before = np.maximum.accumulate(values)
     fell = np.zeros(len(values), dtype=bool)
-    fell[1:] = values[1:] <= (1.0 - run.thresholds.diverge_spike_answers_lost) * best_before[:-1]
+    # (An accuracy never above 0 had no answers to lose: a regression's `accuracy` at 0 throughout.)
+    share = 1.0 - run.thresholds.diverge_spike_answers_lost
+    fell[1:] = (best_before[:-1] > 0.0) & (values[1:] <= share * best_before[:-1])
     lost[positions[fell]] = True
     return lost
 

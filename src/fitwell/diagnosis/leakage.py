@@ -320,8 +320,8 @@ def frozen_while_training_moved(run: RunView) -> int | None:
     )
     if start is None:
         return None
-    level = stats.held_level(val_loss[start:])[0]
-    if stats.logged_step(level) > th.not_learning_frozen_val:
+    finest = min(stats.logged_step(float(value)) for value in val_loss[start:] if value != 0.0)
+    if finest > th.not_learning_frozen_val:
         return None  # printed too coarsely to show a change that small (0.42 in hundredths)
     since = float(run.smooth_loss[run.val_positions[start]])
     if not since > 0 or run.end_loss > (1.0 - th.not_learning_frozen_drop) * since:

@@ -316,8 +316,15 @@ def _numbered_header(lines: list[str]) -> bool:
     return (
         len(values) >= 3
         and values[0] == "0"
-        and all("." in value or "e" in value.lower() for value in values[1:])
+        and all(
+            "." in value or value.lower().lstrip("+-") in _NOT_A_NUMBER or "e" in value.lower()
+            for value in values[1:]
+        )
     )
+
+
+#: Cells that hold no value a decimal point would show (`nan`, `inf`).
+_NOT_A_NUMBER = frozenset({"nan", "inf", "infinity"})
 
 
 def _one_number_per_line(lines: list[str]) -> bool:
@@ -429,8 +436,9 @@ def _read_csv(text: str, path: str, named: tuple[str, list[str]] | None = None) 
             return LogFile({"loss": losses}, epochs, [note, *filter(None, [counted])])
         if _one_number_per_line(lines):  # `numpy.savetxt("loss.txt", losses)`
             if _numbered_header(lines):
+                line = next(index for index, text in enumerate(lines, start=1) if text.strip())
                 raise ValueError(
-                    f"Line 1 of {path!r} is '0' above numbers written with decimals: pandas' name for a "
+                    f"Line {line} of {path!r} is '0' above numbers written with decimals: pandas' name for a "
                     "Series saved without one (`pandas.Series(losses).to_csv(path, index=False)`), not "
                     "a loss of 0. Expected a header naming the curve: save it with "
                     "`pandas.DataFrame(history.history).to_csv(path)`, or pass the history itself."

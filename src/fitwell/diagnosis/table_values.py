@@ -151,15 +151,11 @@ def _rates_per_group_read_as_largest(
     for index, name in enumerate(names):
         if name not in ("learning_rate", "lr"):
             continue
-        joined = [
-            number
-            for number, cells in rows
-            if index < len(cells) and _RATES_PER_GROUP.fullmatch(cells[index])
-        ]
+        joined = [number for number, cells in rows if index < len(cells) and _rates(cells[index])]
         if not joined:
             continue
         rows = [
-            (number, [*cells[:index], _largest(cells[index]), *cells[index + 1 :]])
+            (number, [*cells[:index], repr(max(_rates(cells[index]))), *cells[index + 1 :]])
             if number in joined
             else (number, cells)
             for number, cells in rows
@@ -171,12 +167,12 @@ def _rates_per_group_read_as_largest(
     return rows
 
 
-def _largest(cell: str) -> str:
-    return repr(max(float(part) for part in re.split(r"[|;]", cell)))
-
-
-#: Several numbers joined by `|` or `;` in one cell: a rate per parameter group.
-_RATES_PER_GROUP = re.compile(r"\s*[-+.\deE]+(?:\s*[|;]\s*[-+.\deE]+)+\s*")
+def _rates(cell: str) -> list[float]:
+    """The numbers of a cell that holds several joined by `|` or `;` (else none): a rate per group."""
+    parts = re.split(r"[|;]", cell)
+    if len(parts) < 2 or not all(is_number(part.strip()) for part in parts):
+        return []
+    return [float(part) for part in parts]
 
 
 def _refuse_printed_lines_in_cells(rows: list[tuple[int, list[str]]], path: str, header: list[str]) -> None:
