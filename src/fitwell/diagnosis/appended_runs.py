@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 
-from fitwell.diagnosis.column_names import keras_name
+from fitwell.diagnosis.column_names import LEARNING_RATE_KEYS, keras_name
 from fitwell.diagnosis.table_layouts import is_number
 from fitwell.diagnosis.table_rows import split_cells
 
@@ -94,7 +94,7 @@ def _schedules_started_again(values: dict[str, list[float | None]], loss: list[f
     another rate, `ds_011`). A loss that jumps when the rate was raised and stays up diverged
     (one run), and a rate that changes at every row (a decay per epoch, warm restarts) starts no
     run; nor does a loss at or below 0 (a likelihood), which no share of it measures."""
-    rate = next((column for name, column in values.items() if name in ("learning_rate", "lr")), None)
+    rate = next((column for name, column in values.items() if name in LEARNING_RATE_KEYS), None)
     if rate is None or None in loss or None in rate or len(loss) < 6 or min(loss) <= 0:
         return []
     first = loss[0]

@@ -30,6 +30,7 @@ from fitwell.diagnosis.vae_terms import elbo_terms
 
 __all__ = [
     "HELD_OUT_WORDS",
+    "LEARNING_RATE_KEYS",
     "SET_NAMES",
     "SET_PREFIXES",
     "SET_WORDS",
@@ -46,6 +47,8 @@ __all__ = [
 _EPOCH = ("epoch", "epochs", "epoch#", "epoch_no", "epoch_num", "epoch_number", "epoch_idx", "current_epoch")
 _PANDAS_INDEX = ("", "unnamed:_0", "index")
 TRAIN_PREFIXES = ("training_", "train_", "trn_")
+#: Keras's names for the learning rate (Keras 2 logged `lr`).
+LEARNING_RATE_KEYS = ("learning_rate", "lr")
 _VAL_PREFIXES = ("validation_", "validate_", "valid_", "val_", "dev_", "eval_")
 #: A total of logged loss parts (`L_total`, as a paper writes it beside `L_recon`, `L_kd`); `_avg`/`_mean`
 #: name it as the epoch's mean (`loss_total_avg`).

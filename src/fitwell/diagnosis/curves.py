@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from fitwell.diagnosis.adversarial import is_adversarial
+from fitwell.diagnosis.column_names import LEARNING_RATE_KEYS
 from fitwell.diagnosis.column_values import with_values, without_per_sample_or_step
 from fitwell.diagnosis.eventlog import is_event_log, is_scalar_export, read_event_log, read_scalar_export
 from fitwell.diagnosis.logfile import counted_from_zero, read_log_file, read_step_log
@@ -30,7 +31,6 @@ from fitwell.diagnosis.training_phases import has_phases_side_by_side, keras_nam
 __all__ = ["Curves", "read_curves"]
 
 #: Keys that are bookkeeping, not curves to judge.
-LEARNING_RATE_KEYS = ("learning_rate", "lr")
 _NOT_CURVES = ("epoch", "epochs", "step", "steps", "time", "wall_time", "phase", "stage")
 
 

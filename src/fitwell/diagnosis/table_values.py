@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from fitwell.diagnosis.column_names import keras_name, keras_names, names_note
+from fitwell.diagnosis.column_names import LEARNING_RATE_KEYS, keras_name, keras_names, names_note
 from fitwell.diagnosis.jsonlog import listed_numbers
 from fitwell.diagnosis.metric_names import is_accuracy
 from fitwell.diagnosis.table_layouts import (
@@ -149,7 +149,7 @@ def _rates_per_group_read_as_largest(
     or `;` (`0.00001|0.0001`: a fine-tuned backbone's rate and its head's), read as the largest,
     with a note (`fx_002`: refused before as no number at line 10)."""
     for index, name in enumerate(names):
-        if name not in ("learning_rate", "lr"):
+        if name not in LEARNING_RATE_KEYS:
             continue
         joined = [number for number, cells in rows if index < len(cells) and _rates(cells[index])]
         if not joined:
@@ -172,7 +172,7 @@ def _rates(cell: str) -> list[float]:
     parts = re.split(r"[|;]", cell)
     if len(parts) < 2 or not all(is_number(part.strip()) for part in parts):
         return []
-    return [float(part) for part in parts]
+    return [cell_number(part.strip()) for part in parts]
 
 
 def _refuse_printed_lines_in_cells(rows: list[tuple[int, list[str]]], path: str, header: list[str]) -> None:
@@ -185,9 +185,8 @@ def _refuse_printed_lines_in_cells(rows: list[tuple[int, list[str]]], path: str,
                 raise ValueError(
                     f"Column {name!r} of {path!r} holds text, not numbers: printed lines (line {number}: "
                     f"{cell[:60]!r}{'…' if len(cell) > 60 else ''}): the curves are in the text, not one "
-                    "epoch a row. Expected one "
-                    "number per column and epoch; or save the printed lines one per line in a text "
-                    "file and pass that file, which is read as a printed log."
+                    "epoch a row. Expected one number per column and epoch; or save the printed lines "
+                    "one per line in a text file and pass that file, which is read as a printed log."
                 )
 
 
