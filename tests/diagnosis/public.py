@@ -152,6 +152,9 @@ REFUSED = (
     "fs_010.csv",
     "fu_004.csv",
     "fw_001.csv",
+    "fy_037.txt",
+    "fy_048.csv",
+    "fy_058.csv",
     "m_010.csv",
 )
 #: Tables of numbers without a header row, read as their user reads them: with `columns=` naming

@@ -841,8 +841,12 @@ LATER_BATCHES = {
     # `fu`: 3/9, 3 of the 5 clear. Then revised on: a learning rate written per parameter group
     # (`0.00001|0.0001`) is read as the largest (`fx_002`, refused before naming the line).
     "heldout177": (4, 9, 6),
+    # Batch `fy` (59: Hugging Face Trainer states, PyTorch Lightning CSVLogger files, console output
+    # saved as `.out`, tables under `results/` and `history_<model>.csv`), scored once with the rules
+    # of the day: 36/59, 14 of the 17 clear.
+    "heldout178": (36, 59, 44),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout177`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout178`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -864,14 +868,14 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (399/626 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (413/645 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(158, 178))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(159, 179))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_forty_nine_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_fifty_one_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -1052,7 +1056,10 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_forty_nine_kn
     # images, `fs_011`, `suspicious_validation`) and two without: training-loss rises of 35-40%
     # on 80 images whose validation loss rose beside them (`ft_007`, `unstable`), and a
     # validation accuracy of 0.9985-1 over the last 16 of 64 epochs on about 18,000 windows, its
-    # loss at 10% of the training loss (`fu_002`, `suspicious_validation`).
+    # loss at 10% of the training loss (`fu_002`, `suspicious_validation`). Batch `fy` added two when
+    # first scored: a validation loss above its low by 12-43% over the last five of ten epochs while
+    # its accuracy held (`fy_020`, `overfitting`, both readers' second label); and a minibatch loss
+    # logged every 2% of an epoch, read as 50 runs written at once (`fy_059`, `unstable`).
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -1094,6 +1101,8 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_forty_nine_kn
         "fs_019.csv",
         "ft_007.json",
         "fu_002.csv",
+        "fy_020.csv",
+        "fy_059.csv",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -1302,11 +1311,14 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # four read overfitting and two read unstable (none noted).
         # Then batch `fx` with its revision: three more runs read healthy are called healthy, with
         # one more false still-improving note among them; one more read overfitting is noted.
-        "still_improving": (38, 139, 92, 838),
-        "overfitting": (65, 216, 93, 838),
+        # Then batch `fy` (first scored): 13 more runs read healthy are called healthy, with one more
+        # false still-improving note and one more false unstable note among them; two more read still
+        # improving (one noted) and four read overfitting (none noted).
+        "still_improving": (39, 141, 93, 851),
+        "overfitting": (65, 220, 93, 851),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (9, 53, 50, 838),
+        "unstable": (9, 53, 51, 851),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
