@@ -16,18 +16,25 @@ revised on its misses) or `heldout`, and each later batch in a split of its own 
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import functools
+import shutil
 import sys
+import tempfile
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fitwell.diagnosis import KINDS, diagnose
+from fitwell.diagnosis.eventlog import is_scalar_export
 
 PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: Files the reader refuses, saying what it expected: damaged rows named by line and column (text marker lines
-#: among the rows, `%` after the numbers, rows with one cell under a two-column header); a TensorBoard export
-#: of one unnamed scalar (`m_010`), columns named `loss0`/`loss1` that no code explains (`aa_016`), and a
+#: among the rows, `%` after the numbers, rows with one cell under a two-column header); columns named
+#: `loss0`/`loss1` that no code explains (`aa_016`), and a
 #: console log whose training and test lines carry the same names (`ac_004`: `epoch: 0,  loss is: …`, the test
 #: line told only by the line before it), and a console log of bare numbers between accuracy lines (`ag_008`:
 #: nothing names the number a loss). Never guessed at. A GAN's generator and discriminator losses (`ba_003`,
@@ -75,7 +82,9 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: its one column named `0` (`fs_010`, refused saying numbered columns name no curve). Batch `fu`: one row
 #: whose cell holds a list of 250 printed lines `Epoch: 0, Train Loss: …, Val Loss: …` (`fu_004`, refused
 #: naming the cell). Batch `fw`: three runs in a long table of `#Model,Step,Value` rows, the value named
-#: nowhere (`fw_001`, refused: no header row names a loss).
+#: nowhere (`fw_001`, refused: no header row names a loss). Batch `fy`: a chess network's two heads,
+#: `val eval`, `val mate`, `train eval`, `train mate`, none named a loss (`fy_048`, refused:
+#: no column is named a loss).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
@@ -87,7 +96,9 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: total, `bf_010`, read as their sum; a table set out with spaces under names that hold spaces,
 #: `n_019`, read as named, though its author's names sit over the wrong columns; a loss column
 #: empty on every line beside accuracies frozen after the first epoch, `ce_014`, read as NaN,
-#: which pandas writes as an empty cell.)
+#: which pandas writes as an empty cell; TensorBoard exports of one scalar, `m_010` and `fy_058`,
+#: read under the names their repositories give them, `train_loss.csv` and `loss.csv`, as their
+#: users read them: the stored copies are renamed by batch.)
 REFUSED = (
     "aa_016.csv",
     "ac_004.txt",
@@ -152,10 +163,7 @@ REFUSED = (
     "fs_010.csv",
     "fu_004.csv",
     "fw_001.csv",
-    "fy_037.txt",
     "fy_048.csv",
-    "fy_058.csv",
-    "m_010.csv",
 )
 #: Tables of numbers without a header row, read as their user reads them: with `columns=` naming
 #: what the repository's code writes (sources_*.csv notes; for `h_014`, `m_009` and `y_010` the collector's
@@ -276,7 +284,37 @@ def load() -> list[PublicRun]:
 def diagnose_run(run: PublicRun):
     """The diagnosis a user of `fitwell diagnose FILE --loss L --num-classes C` gets (where known;
     `--columns` for a table without a header)."""
-    return diagnose(str(run.path), **diagnose_kwargs(run))
+    return diagnose_file(run.path, **diagnose_kwargs(run))
+
+
+def diagnose_file(path: Path, **kwargs):
+    """`diagnose` of a stored file as its user runs it (`as_published`)."""
+    with as_published(path) as published:
+        return diagnose(str(published), **kwargs)
+
+
+@contextlib.contextmanager
+def as_published(run: Any) -> Iterator[Any]:
+    """The stored file as its user reads it: a TensorBoard export of one scalar, which its file's
+    name names (`train_loss.csv`), under the name its repository gives it (the stored files are
+    renamed by batch: `m_010.csv`); any other file, or a run that is no file, as it is."""
+    if not isinstance(run, str | Path) or not is_scalar_export(str(run)):
+        yield run
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        published = Path(folder) / _published_names()[Path(run).name]
+        shutil.copyfile(run, published)
+        yield published if isinstance(run, Path) else str(published)
+
+
+@functools.cache
+def _published_names() -> dict[str, str]:
+    """`{stored name: the file's name in its repository}`."""
+    return {
+        row["file"]: Path(row["path"]).name
+        for name in batches()
+        for row in read_rows(PUBLIC / f"sources_{name}.csv")
+    }
 
 
 def diagnose_kwargs(run: PublicRun) -> dict:

@@ -2444,6 +2444,58 @@ def test_a_yolo_console_log_is_read_with_its_losses_summed_and_its_map_watched(t
     assert read_yolo_console(loop) is None
 
 
+def test_a_yolov5_console_log_of_the_older_releases_is_read_by_its_parts_and_its_total(tmp_path):
+    # Before 6.1, YOLOv5 printed the losses by their part alone (`box obj cls`, and a `total` in
+    # older releases) and the scores at `mAP@.5` (`fy_037`, refused before).
+    def printed(rows, *, total):
+        names = "box       obj       cls" + ("     total" if total else "")
+        lines = ["Starting training for 3 epochs...", ""]
+        for epoch, (box, obj, cls, map50, map95) in enumerate(rows):
+            parts = f"{box}   {obj}   {cls}" + (f"   {box + obj + cls:.5f}" if total else "")
+            lines += [
+                f"     Epoch   gpu_mem       {names}    labels  img_size",
+                f"       {epoch}/{len(rows) - 1}        0G   {parts}        54       640: 100%|###| 401/401",
+                "        Class     Images     Labels          P          R     mAP@.5 mAP@.5:.95: 100%|#|",
+                f"                 all       3796       4416      0.6      0.5     {map50}    {map95}",
+                "",
+            ]
+        return "\n".join(lines) + "\n"
+
+    rows = [
+        (0.058, 0.024, 0.098, 0.017, 0.008),
+        (0.05, 0.021, 0.08, 0.09, 0.04),
+        (0.045, 0.02, 0.07, 0.15, 0.08),
+    ]
+    path = tmp_path / "training_output.txt"
+    for total in (False, True):
+        path.write_text(printed(rows, total=total))
+        curves = read_curves(path)
+        assert np.allclose(curves.values["loss"], [sum(row[:3]) for row in rows], atol=1e-5)
+        assert np.allclose(curves.values["val_map50"], [row[3] for row in rows])
+        assert np.allclose(curves.values["val_map50_95"], [row[4] for row in rows])
+        assert curves.epochs.tolist() == [0, 1, 2]
+
+
+def test_rows_logged_within_each_epoch_by_a_position_column_are_that_epochs_steps(tmp_path):
+    # `Epoch,Percentage,Loss`: the minibatch loss every quarter of an epoch (`fy_059`, every 2%, was
+    # read as 50 runs written at once, the last of them one row per epoch).
+    losses = [[2.3, 1.9, 1.4, 1.2], [0.9, 0.8, 0.85, 0.7], [0.6, 0.65, 0.5, 0.55]]
+    rows = [f"{epoch},{25.0 * i},{loss}" for epoch, run in enumerate(losses, 1) for i, loss in enumerate(run)]
+    path = tmp_path / "losses.csv"
+    path.write_text("Epoch,Percentage,Loss\n" + "\n".join(rows) + "\n")
+    curves = read_curves(path)
+    assert np.allclose(curves.values["loss"], [sum(run) / 4 for run in losses])
+    assert "at the points its 'Percentage' column counts" in " ".join(curves.notes)
+    # Not when the column does not rise within an epoch: then it counts nothing of the epoch.
+    shuffled = [
+        f"{epoch},{[50.0, 0.0, 75.0, 25.0][i]},{loss}"
+        for epoch, run in enumerate(losses, 1)
+        for i, loss in enumerate(run)
+    ]
+    path.write_text("Epoch,Percentage,Loss\n" + "\n".join(shuffled) + "\n")
+    assert "Percentage" not in " ".join(read_curves(path).notes)
+
+
 def test_a_test_sets_loss_logged_under_what_it_measures_is_the_validation_loss(tmp_path):
     path = tmp_path / "history.json"
     path.write_text(

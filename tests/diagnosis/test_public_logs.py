@@ -8,7 +8,7 @@ import csv
 
 import pytest
 
-from fitwell.diagnosis import KINDS, diagnose
+from fitwell.diagnosis import KINDS
 
 from . import public
 from .unseen import FORBIDDEN_FOR_HEALTHY
@@ -54,7 +54,7 @@ def test_every_file_is_read_or_refused_saying_what_was_expected():
     refused = []
     for path in sorted((public.PUBLIC / "logs").iterdir()):
         try:
-            diagnose(str(path), columns=public.NAMED_COLUMNS.get(path.name))
+            public.diagnose_file(path, columns=public.NAMED_COLUMNS.get(path.name))
         except ValueError as error:
             message = str(error)
             said = (
@@ -841,12 +841,21 @@ LATER_BATCHES = {
     # `fu`: 3/9, 3 of the 5 clear. Then revised on: a learning rate written per parameter group
     # (`0.00001|0.0001`) is read as the largest (`fx_002`, refused before naming the line).
     "heldout177": (4, 9, 6),
-    # Batch `fy` (59: Hugging Face Trainer states, PyTorch Lightning CSVLogger files, console output
-    # saved as `.out`, tables under `results/` and `history_<model>.csv`), scored once with the rules
-    # of the day: 36/59, 14 of the 17 clear.
-    "heldout178": (36, 59, 44),
+    # Batches `fy`, `fz` (131: Hugging Face Trainer states, PyTorch Lightning CSVLogger files,
+    # console output saved as `.out`, tables under `results/<model>/` and `history_<model>.csv`),
+    # each scored once with the rules of the day before anything was revised on either: fy 36/59,
+    # fz 48/72 (84/131, 41 of the 49 clear). Then revised on `fy` alone: a TensorBoard export is
+    # read under its repository's name (`fy_058`, `loss.csv`); YOLOv5's older console print
+    # (`box obj cls`, `mAP@.5`) is read (`fy_037`, clear to both: still improving); a `cost` is the
+    # loss (`fy_036`, read as diverged from its accuracies before); rows logged within an epoch at
+    # the points a `Percentage` column counts are that epoch's steps (`fy_059`); a declared
+    # cross-entropy without its class count, and a validation accuracy alone, may show a guess
+    # (`fy_022`, both: not learning); a loss at ln 2 is judged smoothed (`fy_029`, clear to both:
+    # not learning). `fz` did not move.
+    "heldout178": (39, 59, 48),
+    "heldout179": (48, 72, 59),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout178`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout179`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -868,14 +877,14 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (413/645 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (440/677 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(159, 179))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(160, 180))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_fifty_one_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_fifty_four_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -1056,10 +1065,16 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_fifty_one_kno
     # images, `fs_011`, `suspicious_validation`) and two without: training-loss rises of 35-40%
     # on 80 images whose validation loss rose beside them (`ft_007`, `unstable`), and a
     # validation accuracy of 0.9985-1 over the last 16 of 64 epochs on about 18,000 windows, its
-    # loss at 10% of the training loss (`fu_002`, `suspicious_validation`). Batch `fy` added two when
-    # first scored: a validation loss above its low by 12-43% over the last five of ten epochs while
-    # its accuracy held (`fy_020`, `overfitting`, both readers' second label); and a minibatch loss
-    # logged every 2% of an epoch, read as 50 runs written at once (`fy_059`, `unstable`).
+    # loss at 10% of the training loss (`fu_002`, `suspicious_validation`). Batches `fy` and `fz`
+    # added six when first scored; one left with the revision on `fy` (`fy_059`, `unstable`: a
+    # minibatch loss logged every 2% of an epoch, read as 50 runs written at once). Five are left,
+    # each with the problem as a reader's second label: a validation loss above its low by 12-43%
+    # over the last five of ten epochs while its accuracy held (`fy_020`, `overfitting`); MNIST's
+    # validation loss up 9% from its low over the last five of 15 epochs while the training loss
+    # fell to 0.0013 (`fz_059`, `overfitting`); five epochs of a converged model whose training
+    # loss is 15 x below the validation loss (`fz_061`, `overfitting`); validation jumps of 20-40%
+    # about 0.1 at 96% accuracy (`fz_029`, `unstable`) and isolated validation spikes of 45-65% in
+    # 100 epochs (`fz_062`, `unstable`).
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -1102,7 +1117,10 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_fifty_one_kno
         "ft_007.json",
         "fu_002.csv",
         "fy_020.csv",
-        "fy_059.csv",
+        "fz_029.csv",
+        "fz_059.csv",
+        "fz_061.csv",
+        "fz_062.csv",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -1311,14 +1329,15 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # four read overfitting and two read unstable (none noted).
         # Then batch `fx` with its revision: three more runs read healthy are called healthy, with
         # one more false still-improving note among them; one more read overfitting is noted.
-        # Then batch `fy` (first scored): 13 more runs read healthy are called healthy, with one more
-        # false still-improving note and one more false unstable note among them; two more read still
-        # improving (one noted) and four read overfitting (none noted).
-        "still_improving": (39, 141, 93, 851),
-        "overfitting": (65, 220, 93, 851),
+        # Then batches `fy` and `fz` with the revision on `fy`: 33 more runs read healthy are called
+        # healthy, with four more false still-improving notes, three more false overfitting notes and
+        # one more false unstable note among them; six more read still improving (three noted) and
+        # seven read overfitting (two noted).
+        "still_improving": (41, 145, 96, 871),
+        "overfitting": (67, 223, 96, 871),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (9, 53, 51, 851),
+        "unstable": (9, 53, 51, 871),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -1462,6 +1462,11 @@ def test_a_loss_that_sits_at_ln_2_without_a_declared_loss_is_not_learning():
     assert "not_learning" not in diagnose(run, num_classes=100).kinds
     learned = {**run, "accuracy": np.linspace(0.5, 0.75, 41), "val_accuracy": np.linspace(0.5, 0.72, 41)}
     assert "not_learning" not in diagnose(learned).kinds
+    # A training loss whose epochs stray 7-8% off ln 2 and back, one at a time (a small set's
+    # batches: `fy_029`, both readers: not learning, clear: 0.64-0.76 for 32 epochs beside a
+    # validation loss at 0.6935-0.7074, its second epoch the highest), sits at the guess smoothed.
+    published = diagnose(str(PUBLIC_LOGS / "fy_029.csv")).primary
+    assert published.kind == "not_learning" and published.evidence["guessed_classes"] == 2
 
 
 def test_a_validation_side_at_a_uniform_guess_over_the_classes_is_not_learning():
@@ -1495,6 +1500,14 @@ def test_a_validation_side_at_a_uniform_guess_over_the_classes_is_not_learning()
     for kwargs in ({"loss": "mse"}, {"num_classes": 3}):
         found = diagnose(run, **kwargs).get("not_learning")
         assert found is None or "guessed_classes" not in found.evidence
+    # A declared cross-entropy without its class count leaves only C unknown: its guess is ln C
+    # (`fy_022`, both readers: not learning); and a validation accuracy logged without a training
+    # one beside it is that guess's accuracy all the same.
+    found = diagnose(run, loss="sparse_categorical_crossentropy").primary
+    assert found.kind == "not_learning" and found.evidence["guessed_classes"] == 10
+    assert "no class count was declared; pass num_classes=" in found.summary
+    alone = {key: value for key, value in run.items() if key != "accuracy"}
+    assert diagnose(alone, loss="categorical_crossentropy").primary.kind == "not_learning"
 
 
 def test_both_sides_at_a_guess_over_many_classes_need_no_accuracy_right_at_one_in_c():

@@ -42,7 +42,9 @@ def at_a_coins_loss(run: RunView) -> tuple[dict, str] | None:
         return None
     if named_a_regression(run):
         return None
-    curves = [run.loss, run.val_loss] if run.has_val else [run.loss]
+    # Smoothed (a running median of 3): a batch's luck moves one epoch's mean of a small set off a
+    # guess's level and back (`fy_029`: 0.64–0.76 about ln 2 while the validation loss sat at it).
+    curves = [run.smooth_loss, run.smooth_val_loss] if run.has_val else [run.smooth_loss]
     values = np.concatenate([curve[np.isfinite(curve)] for curve in curves])
     margin = run.thresholds.not_learning_margin
     for classes in _GUESSED_CLASS_COUNTS:
@@ -101,10 +103,11 @@ def validation_at_a_uniform_guess(run: RunView) -> tuple[dict, str] | None:
     0.025–0.065, while the training accuracy crept to 0.16, `cx_012`). Not when the names say
     regression (a regression's metric logged, or its error read as the loss), a score shows
     learning, or the loss is too high for a guess over at most `_MOST_GUESSED_CLASSES` classes."""
-    if not _judged_against_a_guess(run) or run.val_accuracy_key is None:
+    key = run.any_val_accuracy_key  # also without a training accuracy beside it (`fy_022`)
+    if not _judged_against_a_guess(run) or key is None:
         return None
     val_loss = run.val_loss[np.isfinite(run.val_loss)]
-    accuracy = _accuracy(run, run.val_accuracy_key)
+    accuracy = _accuracy(run, key)
     if len(val_loss) < 5 or accuracy is None:
         return None
     median = float(np.median(val_loss))
@@ -124,10 +127,9 @@ def validation_at_a_uniform_guess(run: RunView) -> tuple[dict, str] | None:
     return (
         {"curve": "val_loss", "chance_loss": chance_loss, "guessed_classes": classes},
         f"val_loss stayed within {100 * th.not_learning_margin:g}% of {format_number(chance_loss)} "
-        f"(ln {classes}) at every epoch it was logged and {run.val_accuracy_key} near "
+        f"(ln {classes}) at every epoch it was logged and {key} near "
         f"{format_number(chance)} (1/{classes}): both a uniform guess over about {classes} classes "
-        "(no loss or class count was declared; pass loss= and num_classes= to judge against the "
-        "labels' own baseline).",
+        f"({_undeclared(run)} to judge against the labels' own baseline).",
     )
 
 
@@ -167,21 +169,32 @@ def guessing_on_both_sides(run: RunView) -> tuple[dict, str] | None:
         {"curve": "val_loss", "chance_loss": chance_loss, "guessed_classes": classes},
         f"{run.accuracy_key} and {run.val_accuracy_key} stayed near {format_number(chance)} (1/{classes}) "
         f"and neither loss got below {format_number(chance_loss)} (ln {classes}): a uniform guess over "
-        f"{classes} classes on both sets (no loss or class count was declared; pass loss= and "
-        "num_classes= to judge against the labels' own baseline).",
+        f"{classes} classes on both sets ({_undeclared(run)} to judge against the labels' own baseline).",
     )
 
 
 def _judged_against_a_guess(run: RunView) -> bool:
-    """Whether a run may be judged against a uniform guess guessed from its own numbers: no loss,
-    class count or baseline declared, a validation set, at least 5 epochs, no regression named and
-    no score that shows learning."""
+    """Whether a run may be judged against a uniform guess guessed from its own numbers: no class
+    count or baseline declared, and no loss or a cross-entropy over classes (whose uniform guess is
+    `ln C`: only C is unknown, `fy_022`), a validation set, at least 5 epochs, no regression named
+    and no score that shows learning."""
     context = run.context
-    if context.loss_name is not None or context.num_classes is not None or run.reference:
+    if context.loss_name not in (None, *_OVER_CLASSES) or context.num_classes is not None or run.reference:
         return False
     if not run.has_val or run.n < 5:
         return False
     return not named_a_regression(run) and not score_shows_learning(run)
+
+
+#: The declared losses whose uniform guess over C classes is `ln C`, C not declared with them.
+_OVER_CLASSES = ("categorical_crossentropy", "sparse_categorical_crossentropy")
+
+
+def _undeclared(run: RunView) -> str:
+    """What the user did not declare, and may pass, in a guess's message."""
+    if run.context.loss_name is None:
+        return "no loss or class count was declared; pass loss= and num_classes="
+    return "no class count was declared; pass num_classes="
 
 
 def _accuracy(run: RunView, key: str) -> np.ndarray | None:

@@ -77,6 +77,7 @@ _SINGULAR = {
 #: usually chosen: of several such columns (`bce` and `rmse`; `mse` and `mae`), the first is the
 #: loss and the others are metrics.
 _LOSS_MEASURES = (
+    "cost",  # the loss by its other name in courses (`cost 2.31, train: 0.08, val 0.09`, `fy_036`)
     "bce",
     "ce",
     "mean_ce",

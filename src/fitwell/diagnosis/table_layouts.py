@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from fitwell.diagnosis.column_names import SET_PREFIXES, keras_name, keras_names
+from fitwell.diagnosis.column_names import SET_PREFIXES, keras_name, keras_names, name_words
 
 __all__ = [
     "MISSING_CELLS",
@@ -247,10 +247,15 @@ def _merged(rows: Rows, header: list[str], epoch: int, notes: list[str]) -> tupl
     rows = [(number, [cells[index] for index in kept]) for number, cells in rows]
     epoch = kept.index(epoch)
     groups = _epoch_groups(rows, epoch)
-    counted = [index for index, name in enumerate(header) if keras_name(name) not in ("epoch", "step")]
+    position = _position_in_epoch(groups, header)
+    counted = [
+        index
+        for index, name in enumerate(header)
+        if keras_name(name) not in ("epoch", "step") and index != position
+    ]
     per_step = [index for index in counted if any(_filled_count(group, index) > 1 for group in groups)]
     has_step = any(keras_name(name) == "step" for name in header)  # Lightning's own column
-    if not any(len(group) > 1 for group in groups) or (per_step and not has_step):
+    if not any(len(group) > 1 for group in groups) or (per_step and not has_step and position is None):
         return rows, header
     merged = [_filled(group, epoch, per_step) for group in groups]
     loss = _loss_column(header)
@@ -264,11 +269,39 @@ def _merged(rows: Rows, header: list[str], epoch: int, notes: list[str]) -> tupl
     if per_step:
         listed = ", ".join(repr(header[index]) for index in per_step)
         means += f"; {listed} logged per step: each epoch's value is the mean of its steps"
+    writer = "as PyTorch Lightning's CSVLogger writes them"
+    if position is not None and not has_step:
+        writer = f"logged within each epoch, at the points its {header[position]!r} column counts"
     notes.append(
         f"read the {len(rows)} rows as {len(merged)} epochs: each epoch's values stand on several rows "
-        f"(as PyTorch Lightning's CSVLogger writes them){means}{dropped}."
+        f"({writer}){means}{dropped}."
     )
     return merged, header
+
+
+#: Names of a column that counts where in its epoch a row was logged (`Epoch,Percentage,Loss`: the
+#: minibatch loss every 2% of an epoch, `fy_059`).
+_POSITIONS = frozenset(
+    {"batch", "batch_idx", "batch_id", "iter", "iteration", "it", "percentage", "percent", "progress"}
+)
+
+
+def _position_in_epoch(groups: list[Rows], header: list[str]) -> int | None:
+    """The column that counts where in its epoch each row was logged: named for a batch, an iteration
+    or a share of the epoch (`_POSITIONS`), its numbers rising within every epoch of several rows.
+    Several rows of one epoch in such a table are that epoch's steps, not several runs written at
+    once."""
+    several = [group for group in groups if len(group) > 1]
+    for index, name in enumerate(header):
+        if name_words(name) not in _POSITIONS or not several:
+            continue
+        cells = [[row[index] for _, row in group] for group in several]
+        if all(is_number(cell) for group in cells for cell in group) and all(
+            all(cell_number(a) < cell_number(b) for a, b in zip(group, group[1:], strict=False))
+            for group in cells
+        ):
+            return index
+    return None
 
 
 def _epoch_groups(rows: Rows, epoch: int) -> list[Rows]:

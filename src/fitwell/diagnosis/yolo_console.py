@@ -16,6 +16,16 @@ top5_acc`: `val_accuracy` and `val_top5_accuracy`): no validation loss is printe
 again as the epoch runs (a console saved with its carriage returns) gives the epoch's last row.
 What follows the last epoch (the best weights validated again, per-class rows) is not an epoch;
 a segmenter's mask scores, after its box scores under the same names, are left out.
+
+YOLOv5's releases before 6.1 print the losses by their part alone, and the scores at IoU `@.5`:
+
+         Epoch   gpu_mem       box       obj       cls    labels  img_size
+           0/9        0G   0.05812   0.02423   0.09789        54       640: 100%|███| 401/401
+                 Class     Images     Labels          P          R     mAP@.5 mAP@.5:.95: 100%|███|
+                   all       3796       4416      0.006      0.793     0.0166    0.00834
+
+read the same way (`box` as `box_loss`; a `total` printed beside the parts, in older releases, is
+their sum: the loss).
 """
 
 from __future__ import annotations
@@ -34,6 +44,8 @@ _SCORES = {
     "r": "val_recall",
     "map50": "val_map50",
     "map50-95": "val_map50_95",
+    "map@.5": "val_map50",
+    "map@.5:.95": "val_map50_95",
     "top1_acc": "val_accuracy",
     "top5_acc": "val_top5_accuracy",
 }
@@ -64,10 +76,12 @@ def read_yolo_console(lines: list[str]) -> tuple[dict[str, list[float | None]], 
         cells = line.split()
         if not cells:
             continue
-        if cells[:2] == ["Epoch", "GPU_mem"] and any(cell.endswith("loss") for cell in cells):
-            losses = cells
-            continue
-        if cells[0] in ("Class", "classes") and ("mAP50" in line or "top1_acc" in line):
+        if [cell.lower() for cell in cells[:2]] == ["epoch", "gpu_mem"]:
+            named = [_PARTS.get(cell, cell) for cell in cells]
+            if any(cell.endswith("loss") for cell in named):
+                losses = named
+                continue
+        if cells[0] in ("Class", "classes") and ("mAP50" in line or "mAP@.5" in line or "top1_acc" in line):
             scores = [cell.strip("():").removeprefix("Box(").lower() for cell in cells]
             continue
         epoch = _EPOCH_OF.fullmatch(cells[0])
@@ -100,6 +114,10 @@ def read_yolo_console(lines: list[str]) -> tuple[dict[str, list[float | None]], 
         "progress line and the validation's scores (no validation loss is printed)."
     )
     return columns, epochs, note
+
+
+#: The losses' names in YOLOv5's releases before 6.1: the parts by their names alone, and their sum.
+_PARTS = {"box": "box_loss", "obj": "obj_loss", "cls": "cls_loss", "total": "loss"}
 
 
 def _unscored(row: dict[str, float]) -> bool:
