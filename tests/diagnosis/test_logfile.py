@@ -2496,6 +2496,21 @@ def test_rows_logged_within_each_epoch_by_a_position_column_are_that_epochs_step
     assert "Percentage" not in " ".join(read_curves(path).notes)
 
 
+def test_an_early_lightning_log_with_its_rows_times_instead_of_steps_is_read_by_epoch(tmp_path):
+    # PyTorch Lightning before 0.7 wrote `created_at` where it now writes `step` (`fz_016`: read as
+    # nine runs written at once, the last of them one row every two epochs).
+    lines = ["train_loss,accuracy,epoch,created_at,val_loss"]
+    for epoch, (losses, val) in enumerate([([0.7, 0.15, 0.06], 0.04), ([0.02, 0.01, 0.012], 0.05)]):
+        lines += [f"{loss},0.5,{epoch},2019-12-09 02:3{epoch}:{10 + i}.10,," for i, loss in enumerate(losses)]
+        lines.append(f",,{epoch},2019-12-09 02:3{epoch}:20.50,{val}")
+    path = tmp_path / "metrics.csv"
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert np.allclose(curves.values["loss"], [0.91 / 3, 0.042 / 3])
+    assert curves.values["val_loss"].tolist() == [0.04, 0.05]
+    assert "read the 8 rows as 2 epochs" in " ".join(curves.notes)
+
+
 def test_a_test_sets_loss_logged_under_what_it_measures_is_the_validation_loss(tmp_path):
     path = tmp_path / "history.json"
     path.write_text(
@@ -3646,6 +3661,18 @@ def test_sets_abbreviated_tr_and_va_are_training_and_validation():
         1.2,
         0.8,
     ]
+
+
+def test_sets_abbreviated_tr_and_va_without_a_validation_loss_are_named_by_a_pair_of_curves():
+    # A published log (fz_066): `tr_loss`, `tr_acc`, `va_acc`; the accuracies were left unread, and
+    # a validation accuracy that fell for 25 epochs went unseen.
+    run = {"tr_loss": [0.8, 0.38, 0.33], "tr_acc": [0.88, 0.9, 0.91], "va_acc": [0.8, 0.82, 0.83]}
+    curves = read_curves(run)
+    assert curves.values["loss"].tolist() == [0.8, 0.38, 0.33]
+    assert curves.values["acc"].tolist() == [0.88, 0.9, 0.91]
+    assert curves.values["val_acc"].tolist() == [0.8, 0.82, 0.83]
+    # A `va_` curve without its `tr_` twin names no set (a valence-arousal head's accuracy).
+    assert "val_acc" not in read_curves({"tr_loss": [0.8, 0.4, 0.3], "va_acc": [0.5, 0.6, 0.7]}).values
 
 
 def test_sets_abbreviated_tr_and_vl_are_training_and_validation(tmp_path):

@@ -85,3 +85,14 @@ def test_a_loss_that_never_moved_says_it_never_fell_even_a_tenth_of_a_percent():
     finding = diagnose({"loss": [0.487434 - 1e-6 * i for i in range(10)]}).get("not_learning")
     assert finding is not None
     assert finding.summary == "the loss did not move: it never fell even 0.1% below its first value."
+
+
+def test_an_overfitting_summary_quotes_the_validation_loss_at_its_own_last_epoch(tmp_path):
+    # A last epoch cut off before its evaluation (`fz_016`) has no validation loss: the last one
+    # quoted is the epoch before's, and named so.
+    val = [0.5, 0.42, 0.4, 0.43, 0.47, 0.5, 0.54, 0.57, 0.6, ""]
+    rows = [f"{epoch},{1.0 / (1 + epoch):.4f},{v}" for epoch, v in enumerate(val)]
+    path = tmp_path / "history.csv"
+    path.write_text("epoch,loss,val_loss\n" + "\n".join(rows) + "\n")
+    finding = diagnose(str(path)).get("overfitting")
+    assert finding is not None and "last 0.6 at epoch 9)" in finding.summary

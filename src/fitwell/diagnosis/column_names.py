@@ -306,10 +306,16 @@ def sets_spelled_out(names: list[str]) -> dict[str, str]:
     training or validation prefix: read so only where both losses stand and no `loss` or
     `val_loss` beside them (alone, `va_loss` may be a valence-arousal head's loss; beside a `loss`,
     the two are its parts); the one-letter pair also only where no other column is named a loss
-    (`t_loss`, `v_loss` and `a_loss`: a text, a vision and an audio head's)."""
+    (`t_loss`, `v_loss` and `a_loss`: a text, a vision and an audio head's). Without a validation
+    loss, the two-letter pair is read so where the training loss stands beside another curve under
+    both prefixes (`tr_loss`, `tr_acc`, `va_acc`: `fz_066`): the pair names the two sets."""
     words = {name: name_words(name) for name in names}
     for training, validations in _ABBREVIATED_PAIRS:
         validation = next((prefix for prefix in validations if f"{prefix}loss" in words.values()), None)
+        if validation is None and len(training) > 2:
+            validation = next(
+                (prefix for prefix in validations if _paired(set(words.values()), training, prefix)), None
+            )
         if f"{training}loss" not in words.values() or validation is None:
             continue
         if any(keras_name(name) in ("loss", "val_loss") for name in names):
@@ -324,6 +330,16 @@ def sets_spelled_out(names: list[str]) -> dict[str, str]:
             if word.startswith(prefix)
         }
     return {}
+
+
+def _paired(words: set[str], training: str, validation: str) -> bool:
+    """Whether a curve other than the loss stands under both sets' prefixes (`tr_acc`, `va_acc`)."""
+    return any(
+        word.startswith(training)
+        and word != f"{training}loss"
+        and validation + word[len(training) :] in words
+        for word in words
+    )
 
 
 def _validation_spelled_out(name: str, target: str) -> bool:

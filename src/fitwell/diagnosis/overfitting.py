@@ -486,7 +486,9 @@ def _seen(run: RunView, evidence: OverfitEvidence, best_position: int, *, stalle
     best_epoch = run.epoch_of(best_position)
     best_value, last_val = float(np.min(run.val_loss)), float(run.val_loss[-1])
     onset_epoch = run.epoch_of(int(run.val_positions[evidence.onset]))
-    last_epoch = format_epoch(run.epoch_of(run.n - 1))
+    # The validation loss's own last epoch: a last epoch cut off before its evaluation has none
+    # (`fz_016`).
+    last_epoch = format_epoch(run.epoch_of(int(run.val_positions[-1])))
     if stalled:
         # The stall rule measures the training loss's fall from where validation stopped improving,
         # which can come before its raw lowest epoch (later lows by less than 1%).

@@ -251,10 +251,11 @@ def _merged(rows: Rows, header: list[str], epoch: int, notes: list[str]) -> tupl
     counted = [
         index
         for index, name in enumerate(header)
-        if keras_name(name) not in ("epoch", "step") and index != position
+        if keras_name(name) not in ("epoch", "step", *_LIGHTNING_TIMES) and index != position
     ]
     per_step = [index for index in counted if any(_filled_count(group, index) > 1 for group in groups)]
-    has_step = any(keras_name(name) == "step" for name in header)  # Lightning's own column
+    # Lightning's own column: its step, or the time each row was written (`created_at`, before 0.7).
+    has_step = any(keras_name(name) in ("step", *_LIGHTNING_TIMES) for name in header)
     if not any(len(group) > 1 for group in groups) or (per_step and not has_step and position is None):
         return rows, header
     merged = [_filled(group, epoch, per_step) for group in groups]
@@ -279,6 +280,9 @@ def _merged(rows: Rows, header: list[str], epoch: int, notes: list[str]) -> tupl
     return merged, header
 
 
+#: The column PyTorch Lightning's loggers wrote before its 0.7 instead of the step: the row's time
+#: (`train_loss,accuracy,f1,epoch,created_at,val_loss`, `fz_016`).
+_LIGHTNING_TIMES = ("created_at",)
 #: Names of a column that counts where in its epoch a row was logged (`Epoch,Percentage,Loss`: the
 #: minibatch loss every 2% of an epoch, `fy_059`).
 _POSITIONS = frozenset(
