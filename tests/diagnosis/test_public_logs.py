@@ -851,11 +851,18 @@ LATER_BATCHES = {
     # the points a `Percentage` column counts are that epoch's steps (`fy_059`); a declared
     # cross-entropy without its class count, and a validation accuracy alone, may show a guess
     # (`fy_022`, both: not learning); a loss at ln 2 is judged smoothed (`fy_029`, clear to both:
-    # not learning). `fz` did not move.
+    # not learning). `fz` did not move. Then revised on `fz`: `tr_loss` beside a `tr_`/`va_` pair
+    # of accuracies names the sets (`fz_066`, clear to both: overfitting, its validation accuracy
+    # falling for 25 epochs); Lightning's early `created_at` column stands for its step (`fz_016`,
+    # read as nine runs written at once before).
     "heldout178": (39, 59, 48),
-    "heldout179": (48, 72, 59),
+    "heldout179": (49, 72, 61),
+    # Batch `ga` (16: Trainer states under `checkpoint-*/`, Lightning CSVLogger files), collected
+    # last and scored once with the rules after the revision on `fy` and `fz`: 15/16, 7 of the 7
+    # clear. Not revised on.
+    "heldout180": (15, 16, 15),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout179`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout180`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -877,9 +884,9 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (440/677 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (430/653 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(160, 180))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(161, 181))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
@@ -1332,12 +1339,13 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # Then batches `fy` and `fz` with the revision on `fy`: 33 more runs read healthy are called
         # healthy, with four more false still-improving notes, three more false overfitting notes and
         # one more false unstable note among them; six more read still improving (three noted) and
-        # seven read overfitting (two noted).
-        "still_improving": (41, 145, 96, 871),
-        "overfitting": (67, 223, 96, 871),
+        # seven read overfitting (two noted). Then batch `ga` (not revised on): five more runs read
+        # healthy are called healthy, with two more false still-improving notes among them.
+        "still_improving": (41, 145, 98, 876),
+        "overfitting": (67, 223, 96, 876),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (9, 53, 51, 871),
+        "unstable": (9, 53, 51, 876),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
