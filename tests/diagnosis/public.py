@@ -84,7 +84,9 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: naming the cell). Batch `fw`: three runs in a long table of `#Model,Step,Value` rows, the value named
 #: nowhere (`fw_001`, refused: no header row names a loss). Batch `fy`: a chess network's two heads,
 #: `val eval`, `val mate`, `train eval`, `train mate`, none named a loss (`fy_048`, refused:
-#: no column is named a loss).
+#: no column is named a loss); a course's solver printing `cost 2.31, train: 0.08, val 0.09` (`fy_036`,
+#: refused naming its keys: beside a cost, which may be the loss or the epoch's seconds, the sets named
+#: alone are its accuracies, read before as the losses and called diverged).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
@@ -163,6 +165,7 @@ REFUSED = (
     "fs_010.csv",
     "fu_004.csv",
     "fw_001.csv",
+    "fy_036.txt",
     "fy_048.csv",
 )
 #: Tables of numbers without a header row, read as their user reads them: with `columns=` naming

@@ -2486,6 +2486,28 @@ def test_rows_logged_within_each_epoch_by_a_position_column_are_that_epochs_step
     curves = read_curves(path)
     assert np.allclose(curves.values["loss"], [sum(run) / 4 for run in losses])
     assert "at the points its 'Percentage' column counts" in " ".join(curves.notes)
+    # A validation's row without a position of its own is the epoch's too.
+    with_val = [
+        row
+        for epoch, run in enumerate(losses, 1)
+        for row in [
+            *(f"{epoch},{25.0 * i},{loss}," for i, loss in enumerate(run)),
+            f"{epoch},,,{1.0 / epoch}",
+        ]
+    ]
+    path.write_text("Epoch,Percentage,Loss,val_loss\n" + "\n".join(with_val) + "\n")
+    curves = read_curves(path)
+    assert np.allclose(curves.values["loss"], [sum(run) / 4 for run in losses])
+    assert np.allclose(curves.values["val_loss"], [1.0, 0.5, 1 / 3])
+    # A log of one epoch counted by iteration is read by its rows (its epoch column says little),
+    # and a second row at an epoch's end (a last evaluation) merges nothing (a review's inputs).
+    iterations = [f"0,{100 * i},{2.0 / i:.4f},{2.2 / i:.4f}" for i in range(1, 31)]
+    path.write_text("epoch,iter,loss,val_loss\n" + "\n".join(iterations) + "\n")
+    assert len(read_curves(path).values["loss"]) == 30
+    evaluated = [f"{e},{100 * (e + 1)},{1.0 / (e + 1):.4f},{1.1 / (e + 1):.4f}" for e in range(5)]
+    path.write_text("epoch,iteration,loss,val_loss\n" + "\n".join([*evaluated, "4,501,,0.75"]) + "\n")
+    logged = {round(1.1 / (e + 1), 4) for e in range(5)} | {0.75}
+    assert {round(v, 4) for v in read_curves(path).values["val_loss"]} <= logged  # no mean of two rows
     # Not when the column does not rise within an epoch: then it counts nothing of the epoch.
     shuffled = [
         f"{epoch},{[50.0, 0.0, 75.0, 25.0][i]},{loss}"
@@ -2494,6 +2516,28 @@ def test_rows_logged_within_each_epoch_by_a_position_column_are_that_epochs_step
     ]
     path.write_text("Epoch,Percentage,Loss\n" + "\n".join(shuffled) + "\n")
     assert "Percentage" not in " ".join(read_curves(path).notes)
+
+
+def test_sets_named_alone_beside_a_cost_are_not_read_as_losses(tmp_path):
+    # `cost 2.31, train: 0.08, val 0.09` (`fy_036`): a course's solver prints the loss as a cost
+    # and the sets' accuracies by their names alone; read as the losses, they called the run
+    # diverged. Nor is a cost the loss by its name: printed logs also call an epoch's seconds so.
+    path = tmp_path / "out.txt"
+    lines = [
+        f"Finished epoch {e} / 10: cost {2.3 / (e + 1):.4f}, train: {0.1 + 0.08 * e:.3f}, "
+        f"val {0.1 + 0.06 * e:.3f}"
+        for e in range(10)
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(ValueError, match="no 'loss' curve.*'cost'"):
+        diagnose(str(path))
+    timed = [
+        f"epoch: {e}, train_acc: {0.6 + 0.02 * e:.2f}, val_acc: {0.6 + 0.02 * e:.2f}, cost: {34 + 2 * e}.00"
+        for e in range(15)
+    ]
+    path.write_text("\n".join(timed) + "\n")
+    with pytest.raises(ValueError, match="no 'loss' curve"):
+        diagnose(str(path))
 
 
 def test_an_early_lightning_log_with_its_rows_times_instead_of_steps_is_read_by_epoch(tmp_path):
@@ -2509,6 +2553,18 @@ def test_an_early_lightning_log_with_its_rows_times_instead_of_steps_is_read_by_
     assert np.allclose(curves.values["loss"], [0.91 / 3, 0.042 / 3])
     assert curves.values["val_loss"].tolist() == [0.04, 0.05]
     assert "read the 8 rows as 2 epochs" in " ".join(curves.notes)
+    # Beside rows that each fill the loss, the time is a resumed run's: its epochs replace the
+    # earlier ones (a review's input), not averaged with them.
+    rows = [
+        f"{e},{1.0 / (e + 1):.4f},{1.2 / (e + 1):.4f},2019-12-09 0{e // 10}:{e % 10}0:00" for e in range(6)
+    ]
+    rows += [
+        f"{e},{0.9 / (e + 1):.4f},{1.1 / (e + 1):.4f},2019-12-10 0{e // 10}:{e % 10}0:00"
+        for e in range(5, 12)
+    ]
+    path.write_text("epoch,loss,val_loss,created_at\n" + "\n".join(rows) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"][5] == pytest.approx(0.15) and "resumed" in " ".join(curves.notes)
 
 
 def test_a_test_sets_loss_logged_under_what_it_measures_is_the_validation_loss(tmp_path):

@@ -846,8 +846,9 @@ LATER_BATCHES = {
     # each scored once with the rules of the day before anything was revised on either: fy 36/59,
     # fz 48/72 (84/131, 41 of the 49 clear). Then revised on `fy` alone: a TensorBoard export is
     # read under its repository's name (`fy_058`, `loss.csv`); YOLOv5's older console print
-    # (`box obj cls`, `mAP@.5`) is read (`fy_037`, clear to both: still improving); a `cost` is the
-    # loss (`fy_036`, read as diverged from its accuracies before); rows logged within an epoch at
+    # (`box obj cls`, `mAP@.5`) is read (`fy_037`, clear to both: still improving); the sets named
+    # alone beside a `cost` are no losses (`fy_036`, called diverged from its accuracies before, now
+    # refused naming its keys: a cost may be an epoch's seconds); rows logged within an epoch at
     # the points a `Percentage` column counts are that epoch's steps (`fy_059`); a declared
     # cross-entropy without its class count, and a validation accuracy alone, may show a guess
     # (`fy_022`, both: not learning); a loss at ln 2 is judged smoothed (`fy_029`, clear to both:

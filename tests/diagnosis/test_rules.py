@@ -1508,6 +1508,16 @@ def test_a_validation_side_at_a_uniform_guess_over_the_classes_is_not_learning()
     assert "no class count was declared; pass num_classes=" in found.summary
     alone = {key: value for key, value in run.items() if key != "accuracy"}
     assert diagnose(alone, loss="categorical_crossentropy").primary.kind == "not_learning"
+    # Both accuracies near one half beside a loss near ln 2 are no guess of a declared cross-entropy:
+    # a three-class model that learned passes there (a review's input).
+    learning = {
+        "loss": [1.10, 1.02, 0.95, 0.89, 0.84, 0.80, 0.77, 0.75, 0.73, 0.72, 0.71, 0.70],
+        "val_loss": [1.10, 1.04, 0.98, 0.93, 0.88, 0.85, 0.82, 0.80, 0.78, 0.77, 0.76, 0.75],
+        "accuracy": [0.34, 0.38, 0.42, 0.45, 0.48, 0.50, 0.52, 0.54, 0.55, 0.56, 0.57, 0.58],
+        "val_accuracy": [0.33, 0.37, 0.40, 0.43, 0.46, 0.48, 0.50, 0.52, 0.53, 0.54, 0.55, 0.56],
+    }
+    for loss in ("categorical_crossentropy", "sparse_categorical_crossentropy"):
+        assert diagnose(learning, loss=loss).primary.kind != "not_learning"
 
 
 def test_both_sides_at_a_guess_over_many_classes_need_no_accuracy_right_at_one_in_c():

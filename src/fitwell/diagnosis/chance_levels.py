@@ -104,7 +104,7 @@ def validation_at_a_uniform_guess(run: RunView) -> tuple[dict, str] | None:
     regression (a regression's metric logged, or its error read as the loss), a score shows
     learning, or the loss is too high for a guess over at most `_MOST_GUESSED_CLASSES` classes."""
     key = run.any_val_accuracy_key  # also without a training accuracy beside it (`fy_022`)
-    if not _judged_against_a_guess(run) or key is None:
+    if not _judged_against_a_guess(run, declared=_OVER_CLASSES) or key is None:
         return None
     val_loss = run.val_loss[np.isfinite(run.val_loss)]
     accuracy = _accuracy(run, key)
@@ -173,13 +173,13 @@ def guessing_on_both_sides(run: RunView) -> tuple[dict, str] | None:
     )
 
 
-def _judged_against_a_guess(run: RunView) -> bool:
+def _judged_against_a_guess(run: RunView, *, declared: tuple[str, ...] = ()) -> bool:
     """Whether a run may be judged against a uniform guess guessed from its own numbers: no class
-    count or baseline declared, and no loss or a cross-entropy over classes (whose uniform guess is
-    `ln C`: only C is unknown, `fy_022`), a validation set, at least 5 epochs, no regression named
-    and no score that shows learning."""
+    count or baseline declared, and no loss or one of the `declared` (a cross-entropy over classes,
+    whose uniform guess is `ln C`: only C is unknown, `fy_022`), a validation set, at least 5
+    epochs, no regression named and no score that shows learning."""
     context = run.context
-    if context.loss_name not in (None, *_OVER_CLASSES) or context.num_classes is not None or run.reference:
+    if context.loss_name not in (None, *declared) or context.num_classes is not None or run.reference:
         return False
     if not run.has_val or run.n < 5:
         return False

@@ -77,7 +77,6 @@ _SINGULAR = {
 #: usually chosen: of several such columns (`bce` and `rmse`; `mse` and `mae`), the first is the
 #: loss and the others are metrics.
 _LOSS_MEASURES = (
-    "cost",  # the loss by its other name in courses (`cost 2.31, train: 0.08, val 0.09`, `fy_036`)
     "bce",
     "ce",
     "mean_ce",
@@ -464,7 +463,10 @@ def _one_named_loss(names: list[str], renames: dict[str, str], taken: set[str]) 
         ]
     if not training:
         losses = bare_set_losses(names)
-        if losses and "val_loss" not in taken:
+        # Beside a cost (a course's name for the loss; or an epoch's seconds), the sets named alone
+        # are another measure's (`cost 2.31, train: 0.08, val 0.09`: accuracies, `fy_036`).
+        costed = any(name_words(name).removeprefix("val_") == "cost" for name in names)
+        if losses and "val_loss" not in taken and not costed:
             renames.update(losses)
             taken.update(("loss", "val_loss"))
         return

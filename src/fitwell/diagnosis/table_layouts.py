@@ -254,8 +254,12 @@ def _merged(rows: Rows, header: list[str], epoch: int, notes: list[str]) -> tupl
         if keras_name(name) not in ("epoch", "step", *_LIGHTNING_TIMES) and index != position
     ]
     per_step = [index for index in counted if any(_filled_count(group, index) > 1 for group in groups)]
-    # Lightning's own column: its step, or the time each row was written (`created_at`, before 0.7).
-    has_step = any(keras_name(name) in ("step", *_LIGHTNING_TIMES) for name in header)
+    # Lightning's own column: its step, or the time each row was written (`created_at`, before 0.7),
+    # that only where an epoch's rows leave the training loss out of one (its validation's row): a
+    # time beside rows that each fill it is a resumed run's (`appended_runs.py`).
+    has_step = any(keras_name(name) == "step" for name in header) or (
+        any(keras_name(name) in _LIGHTNING_TIMES for name in header) and _rows_apart(groups, header)
+    )
     if not any(len(group) > 1 for group in groups) or (per_step and not has_step and position is None):
         return rows, header
     merged = [_filled(group, epoch, per_step) for group in groups]
@@ -292,20 +296,41 @@ _POSITIONS = frozenset(
 
 def _position_in_epoch(groups: list[Rows], header: list[str]) -> int | None:
     """The column that counts where in its epoch each row was logged: named for a batch, an iteration
-    or a share of the epoch (`_POSITIONS`), its numbers rising within every epoch of several rows.
-    Several rows of one epoch in such a table are that epoch's steps, not several runs written at
-    once."""
+    or a share of the epoch (`_POSITIONS`), its numbers rising within every epoch of several rows
+    (a row without one, a validation's, aside), at least `_LEAST_STEPS` in one of them, over at
+    least `_LEAST_EPOCHS` epochs. Several rows of one epoch in such a table are that epoch's steps,
+    not several runs written at once; a log of one or two epochs counted by iteration is read by
+    its rows, and a second row at an epoch's end (a last evaluation) merges nothing."""
     several = [group for group in groups if len(group) > 1]
+    if len(groups) < _LEAST_EPOCHS or not several:
+        return None
     for index, name in enumerate(header):
-        if name_words(name) not in _POSITIONS or not several:
+        if name_words(name) not in _POSITIONS:
             continue
-        cells = [[row[index] for _, row in group] for group in several]
-        if all(is_number(cell) for group in cells for cell in group) and all(
-            all(cell_number(a) < cell_number(b) for a, b in zip(group, group[1:], strict=False))
-            for group in cells
+        cells = [[row[index] for _, row in group if row[index] not in MISSING_CELLS] for group in several]
+        if (
+            all(is_number(cell) for group in cells for cell in group)
+            and max(len(group) for group in cells) >= _LEAST_STEPS
+            and all(
+                all(cell_number(a) < cell_number(b) for a, b in zip(group, group[1:], strict=False))
+                for group in cells
+            )
         ):
             return index
     return None
+
+
+#: How many epochs, and steps in one of them, a position column must count to merge rows by it.
+_LEAST_EPOCHS, _LEAST_STEPS = 3, 3
+
+
+def _rows_apart(groups: list[Rows], header: list[str]) -> bool:
+    """Whether some epoch of several rows has a row without the training loss (Lightning writes its
+    validation's values on a row of their own)."""
+    loss = _loss_column(header)
+    return loss is not None and any(
+        len(group) > 1 and any(row[loss] in MISSING_CELLS for _, row in group) for group in groups
+    )
 
 
 def _epoch_groups(rows: Rows, epoch: int) -> list[Rows]:

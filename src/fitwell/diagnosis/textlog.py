@@ -396,7 +396,8 @@ def _next_fold(line: str, fold: int | None, runs: list[dict[int, dict[str, float
 def _is_loss(name: str) -> bool:
     """Whether a Keras-style name is a loss: `loss`, `val_loss`, `box_loss`; or a cost, the loss by
     its other name in courses (`cost 2.31, train: 0.08, val 0.09`: the sets' accuracies beside it,
-    `fy_036`)."""
+    `fy_036`, not their losses). A cost is not read as the loss by its name alone: printed logs
+    also call an epoch's seconds its cost."""
     return name == "loss" or name.endswith("_loss") or name.removeprefix("val_") == "cost"
 
 
