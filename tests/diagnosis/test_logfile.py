@@ -2518,6 +2518,31 @@ def test_rows_logged_within_each_epoch_by_a_position_column_are_that_epochs_step
     assert "Percentage" not in " ".join(read_curves(path).notes)
 
 
+def test_an_epochs_scores_on_a_line_of_their_own_after_its_loss_lines_are_read(tmp_path):
+    # `Epoch 1 | Batch 4900/4906 | Loss 0.0554`, then `Epoch 1 complete | Train AUC: 0.7543 | Val
+    # AUC: 0.7673` (`fz_072`): the scores' lines name no loss, and were left out.
+    lines = []
+    for epoch, (auc, val_auc) in enumerate([(0.75, 0.77), (0.82, 0.78), (0.84, 0.80), (0.86, 0.80)], 1):
+        lines += [
+            f"[17625] Epoch {epoch} | Batch {b}/300 | Loss {0.1 / epoch + b / 1e4:.4f}" for b in (0, 100, 200)
+        ]
+        lines.append(f"[17626] Epoch {epoch} complete | Train AUC: {auc} | Val AUC: {val_auc}")
+    path = tmp_path / "train.log"
+    path.write_text("Training started\n" + "\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert curves.values["auc"].tolist() == [0.75, 0.82, 0.84, 0.86]
+    assert curves.values["val_auc"].tolist() == [0.77, 0.78, 0.80, 0.80]
+    # A message that names its epoch brings no numbers of its own (`EPOCH 1 of 30`, `reducing
+    # learning rate of group 0`).
+    messages = [
+        f"EPOCH {e} of 30\nEpoch {e}: loss {1.0 / e:.3f}\n"
+        f"Epoch {e}: reducing learning rate of group 0 to 0.01."
+        for e in range(1, 5)
+    ]
+    path.write_text("\n".join(messages) + "\n")
+    assert set(read_curves(path).values) == {"loss"}
+
+
 def test_sets_named_alone_beside_a_cost_are_not_read_as_losses(tmp_path):
     # `cost 2.31, train: 0.08, val 0.09` (`fy_036`): a course's solver prints the loss as a cost
     # and the sets' accuracies by their names alone; read as the losses, they called the run

@@ -855,9 +855,11 @@ LATER_BATCHES = {
     # not learning). `fz` did not move. Then revised on `fz`: `tr_loss` beside a `tr_`/`va_` pair
     # of accuracies names the sets (`fz_066`, clear to both: overfitting, its validation accuracy
     # falling for 25 epochs); Lightning's early `created_at` column stands for its step (`fz_016`,
-    # read as nine runs written at once before).
+    # read as nine runs written at once before); an epoch's scores on a line of their own that names
+    # it, after its loss's lines, are read (`fz_072`, clear to both: overfitting, a training AUC
+    # rising away from a flat validation AUC, now found).
     "heldout178": (39, 59, 48),
-    "heldout179": (49, 72, 61),
+    "heldout179": (50, 72, 62),
     # Batch `ga` (16: Trainer states under `checkpoint-*/`, Lightning CSVLogger files), collected
     # last and scored once with the rules after the revision on `fy` and `fz`: 15/16, 7 of the 7
     # clear. Not revised on.
@@ -885,7 +887,7 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (430/653 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (431/653 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     scores = [_right(results, split) for split in (f"heldout{n}" for n in range(161, 181))]
     right, total = (sum(column) for column in zip(*scores, strict=True))

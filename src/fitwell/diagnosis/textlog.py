@@ -45,6 +45,7 @@ from typing import NamedTuple
 from fitwell.diagnosis.adversarial import is_network_loss
 from fitwell.diagnosis.appended_runs import continued_fits
 from fitwell.diagnosis.column_names import bare_set_losses, is_loss_measure, keras_name
+from fitwell.diagnosis.metric_names import metric_direction
 from fitwell.diagnosis.table_layouts import TENSOR_REPR
 
 __all__ = ["printed_loss_tensors", "read_text_records"]
@@ -244,6 +245,14 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
         if pairs and all(name.startswith(held_out) for name in pairs) and epoch in runs[-1]:
             runs[-1][epoch] = _merged(runs[-1][epoch], pairs)
             tensors |= had_tensor
+            continue
+        scores = {name: value for name, value in pairs.items() if metric_direction(name) is not None}
+        if scores and found and epoch in runs[-1] and not any(is_loss(name) for name in pairs):
+            # The epoch's scores on a line of their own that names it, after its loss's lines
+            # (`Epoch 1 complete | Train AUC: 0.7543 | Val AUC: 0.7673`, `fz_072`); only names that
+            # say which way is better: a message's words are none (`EPOCH 1 of 30`, `reducing
+            # learning rate of group 0`).
+            runs[-1][epoch] = _merged(runs[-1][epoch], scores)
             continue
         if not any(is_loss(name) for name in pairs):
             continue
