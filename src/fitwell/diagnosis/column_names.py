@@ -463,10 +463,7 @@ def _one_named_loss(names: list[str], renames: dict[str, str], taken: set[str]) 
         ]
     if not training:
         losses = bare_set_losses(names)
-        # Beside a cost (a course's name for the loss; or an epoch's seconds), the sets named alone
-        # are another measure's (`cost 2.31, train: 0.08, val 0.09`: accuracies, `fy_036`).
-        costed = any(name_words(name).removeprefix("val_") == "cost" for name in names)
-        if losses and "val_loss" not in taken and not costed:
+        if losses and "val_loss" not in taken:
             renames.update(losses)
             taken.update(("loss", "val_loss"))
         return
@@ -498,13 +495,19 @@ _LOSS_FIRST = re.compile(r"loss_(?!(?:std|var|min|max)$)[a-z]+(?:_[a-z]+)*")
 def bare_set_losses(names: Iterable[str]) -> dict[str, str]:
     """`{training: "loss", validation: "val_loss"}` for two curves named by their set alone (a loop's
     `losses = {"train": [], "val": []}`, `{"train": [...], "eval": [...]}`, a printed `train 0.52  val
-    0.61`), else `{}`.
+    0.61`), else `{}`. Not beside a cost (a course's name for the loss, or an epoch's seconds): there
+    the sets named alone are another measure's (`cost 2.31, train: 0.08, val 0.09`: the sets'
+    accuracies, `fy_036`).
 
     Example:
         >>> bare_set_losses(["epoch", "Train", "valid", "lr"])
         {'Train': 'loss', 'valid': 'val_loss'}
+        >>> bare_set_losses(["cost", "train", "val", "lr"])
+        {}
     """
     bare = {name_words(name): name for name in names}
+    if any(word.removeprefix("val_") == "cost" for word in bare):
+        return {}
     training = next((bare[word] for word in ("train", "training") if word in bare), None)
     validation = next(
         (bare[word] for word in ("val", "valid", "validation", "eval", "evaluation") if word in bare), None

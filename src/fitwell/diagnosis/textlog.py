@@ -404,9 +404,9 @@ def _next_fold(line: str, fold: int | None, runs: list[dict[int, dict[str, float
 
 def _is_loss(name: str) -> bool:
     """Whether a Keras-style name is a loss: `loss`, `val_loss`, `box_loss`; or a cost, the loss by
-    its other name in courses (`cost 2.31, train: 0.08, val 0.09`: the sets' accuracies beside it,
-    `fy_036`, not their losses). A cost is not read as the loss by its name alone: printed logs
-    also call an epoch's seconds its cost."""
+    its other name in courses, so that its lines are records (`cost 2.31, train: 0.08, val 0.09`,
+    `fy_036`) and a log of them is refused naming its keys. The column names decide whether the
+    cost is the loss: never by its name alone, as printed logs also call an epoch's seconds so."""
     return name == "loss" or name.endswith("_loss") or name.removeprefix("val_") == "cost"
 
 
