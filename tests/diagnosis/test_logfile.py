@@ -2958,9 +2958,29 @@ def test_a_trainer_log_whose_training_loss_is_logged_less_often_than_its_evaluat
     np.testing.assert_allclose(curves.values["val_loss"], [0.6 / e for e in range(1, 7)])
     np.testing.assert_allclose(curves.values["loss"], [4000.0, 2004.0, 8.0, 8.0 - 4 / 3, 8.0 - 8 / 3, 4.0])
     assert (
-        "at 3 rows it is interpolated by step between the logged ones; the evaluation before the first "
-        "or after the last logged one is left out" in curves.notes[1]
+        "at 3 rows it is interpolated by step between the logged ones; the evaluation after the last "
+        "logged one is left out." in curves.notes[1]
     )
+
+
+def test_evaluations_before_the_first_logged_training_loss_take_that_loss(tmp_path):
+    # Whisper fine-tuned with an evaluation every 125 steps and the loss logged every 500 (`fy_011`):
+    # the Trainer logs the mean since its last log, so the loss at step 500 is the mean over steps
+    # 1–500, the three evaluations before it included. Their validation values are kept: here the
+    # lowest of the run, which then rises.
+    records = [{"epoch": s / 125, "step": s, "loss": value} for s, value in ((500, 1.2), (1000, 2.0), (1500, 1.8))]
+    validation = [2.5, 2.6, 2.9, 3.6, 4.4, 4.1, 3.9, 3.7, 3.6, 3.5, 3.4, 3.4, 3.3]
+    records += [{"epoch": float(e), "step": 125 * e, "eval_loss": v} for e, v in enumerate(validation, 1)]
+    records.sort(key=lambda record: (record["step"], "eval_loss" in record))
+    path = tmp_path / "trainer_state.json"
+    path.write_text(json.dumps({"log_history": records}))
+    curves = read_curves(path)
+    assert curves.values["val_loss"].tolist() == validation[:12]  # the last, at step 1625, is past any log
+    np.testing.assert_allclose(curves.values["loss"][:4], [1.2] * 4)
+    np.testing.assert_allclose(curves.values["loss"][7], 2.0)
+    note = curves.notes[1]
+    assert "the 3 rows before the first logged one take its value, the mean over every step since the start" in note
+    assert "the evaluation after the last logged one is left out" in note
 
 
 def test_per_epoch_records_nesting_their_numbers_under_metrics_are_read_by_their_own_names(tmp_path):

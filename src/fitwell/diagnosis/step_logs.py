@@ -155,8 +155,11 @@ def _sparse_training_loss(
 ) -> tuple[list[dict], list[list[dict]]]:
     """Rows whose period logged no training loss (`logging_steps` longer than the evaluations'
     interval: the Trainer's default 500 steps against an evaluation each epoch of 195) get it
-    interpolated by step between the rows around them, with a note; the rows before the first
-    logged value and after the last are left out, as nothing brackets them."""
+    interpolated by step between the rows around them, with a note. The rows before the first
+    logged value get that value: the Trainer logs the mean since its last log, so the first one
+    is the mean over every step from the start, theirs included (`fy_011`: the four evaluations
+    before step 500 held the lowest validation loss of a run that then rose). The rows after the
+    last logged value are left out: no logged value covers their steps."""
     logged = [index for index, row in enumerate(rows) if loss in row]
     if not logged or len(logged) == len(rows):
         return rows, periods
@@ -170,18 +173,22 @@ def _sparse_training_loss(
         rows[index][loss] = float(
             np.interp(steps[index - first], known_steps, [rows[i][loss] for i in logged])
         )
-    filled = len(missing)
-    dropped = first + len(rows) - 1 - last
+    for index in range(first):
+        rows[index][loss] = rows[first][loss]
     text = (
-        f"the training loss was logged less often than the evaluations: at {filled} rows it is "
-        "interpolated by step between the logged ones"
+        "the training loss was logged less often than the evaluations: at "
+        f"{len(missing)} rows it is interpolated by step between the logged ones"
     )
-    if dropped:
-        which = "the evaluation" if dropped == 1 else f"the {dropped} evaluations"
-        verb = "is" if dropped == 1 else "are"
-        text += f"; {which} before the first or after the last logged one {verb} left out"
+    if first:
+        rows_before = "the row" if first == 1 else f"the {first} rows"
+        text += f"; {rows_before} before the first logged one take{'s' if first == 1 else ''} its value, "
+        text += "the mean over every step since the start"
+    after = len(rows) - 1 - last
+    if after:
+        which = "the evaluation" if after == 1 else f"the {after} evaluations"
+        text += f"; {which} after the last logged one {'is' if after == 1 else 'are'} left out"
     notes.append(text + ".")
-    return rows[first : last + 1], periods[first : last + 1]
+    return rows[: last + 1], periods[: last + 1]
 
 
 def _merged(period: list[dict], evaluated: list[str]) -> dict:
