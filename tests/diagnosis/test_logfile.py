@@ -247,6 +247,37 @@ def test_title_lines_before_the_header_are_skipped_with_a_note(tmp_path):
     assert curves.notes == ("skipped lines 1–2 before the header ('Training log of my model').",)
 
 
+def test_lines_of_names_and_values_in_turns_between_commas_are_read_as_pairs(tmp_path):
+    # `gb_035`: print(..., sep=", ") of each name and its value, no header.
+    path = tmp_path / "log.csv"
+    path.write_text(
+        "".join(
+            f"Epoch, {e}/5, train loss, {1 / e:.4f}, train acc, {40 + 5 * e:.2f}%, test acc, {50 + e:.2f}%, eta, 2{e}.5s\n"
+            for e in range(1, 6)
+        )
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([1 / e for e in range(1, 6)], abs=1e-4)
+    assert curves.values["val_acc"].tolist() == pytest.approx([(50 + e) / 100 for e in range(1, 6)])
+    assert curves.epochs.tolist() == [0, 1, 2, 3, 4]
+    assert "a name and a value in turns between commas" in curves.notes[0]
+    # A table whose rows hold text beside numbers is no such log: its header names the columns.
+    path.write_text("model,loss,set,acc\n" + "".join(f"cnn,{1 / e},train,0.{e}\n" for e in range(1, 6)))
+    assert read_curves(path).values["loss"].tolist() == [1 / e for e in range(1, 6)]
+
+
+def test_one_line_of_numbers_without_a_header_is_refused_saying_so(tmp_path):
+    # `f.write(",".join(map(str, losses)))` (`gb_003`): 67 values, no name; read as a header, it was
+    # called a header without rows.
+    path = tmp_path / "losses.csv"
+    path.write_text("," + ",".join(str(1 / (e + 1)) for e in range(6)))
+    with pytest.raises(ValueError, match=r"one line of 6 numbers without a header: nothing says which curve"):
+        read_curves(path)
+    path.write_text("epoch,loss,val_loss\n")
+    with pytest.raises(ValueError, match="has a header but no rows"):
+        read_curves(path)
+
+
 def test_semicolons_trailing_separators_and_text_columns(tmp_path):
     path = tmp_path / "log.csv"
     path.write_text("epoch;loss;note;\n0;1,0;start;\n".replace("1,0", "1.0") + "1;0.5;NA;\n")
@@ -1615,6 +1646,17 @@ def test_a_long_table_with_a_metric_column_is_one_column_per_metric(tmp_path):
         "one row per epoch and metric (the metric named in column 'metric', its value in 'result')"
         in (curves.notes[0])
     )
+    # `pd.melt(history_frame)` saved with its index, for seaborn: every epoch's loss first, then
+    # every epoch's accuracy (`gb_085`).
+    curves = {"loss": [0.9, 0.5, 0.4], "accuracy": [0.5, 0.7, 0.8], "val_loss": [1.0, 0.8, 0.9]}
+    melted = [(e + 1, name, value) for name, curve in curves.items() for e, value in enumerate(curve)]
+    rows = [f"{index},{e},{name},{value}" for index, (e, name, value) in enumerate(melted)]
+    path.write_text(",epoch,variable,value\n" + "\n".join(rows) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.9, 0.5, 0.4]
+    assert curves.values["accuracy"].tolist() == [0.5, 0.7, 0.8]
+    assert curves.values["val_loss"].tolist() == [1.0, 0.8, 0.9]
+    assert curves.epochs.tolist() == [0, 1, 2] and "column 'variable', its value in 'value'" in curves.notes[0]
     # Without a set column: the training run's metrics only.
     path.write_text(
         "epoch,name,value\n" + "".join(f"{e},loss,{1 / (e + 1)}\n{e},mae,{0.5 / (e + 1)}\n" for e in range(3))

@@ -21,6 +21,7 @@ What real files hold, and how it is read:
 - a table of numbers without a header, once the caller names its columns (`columns=`);
 - a log printed as text (Keras's progress output saved from the console, a script's
   `Epoch 3, Train Loss: 0.52` lines), read from its `name: value` pairs (`textlog.py`), with a note;
+  also lines of a name and a value in turns between commas (`Epoch, 1/20, train loss, 1.114`);
 - what Ultralytics YOLO prints while it trains, its table printed again before every epoch
   (`yolo_console.py`), with a note;
 - other loggers' column names (`Epoch`, `train_loss`, `Valid Loss`, `train_acc`) read as
@@ -66,7 +67,7 @@ from fitwell.diagnosis.table_layouts import (
 )
 from fitwell.diagnosis.table_rows import split_cells, table_rows
 from fitwell.diagnosis.table_values import labelled_epochs, raw_columns, table_values
-from fitwell.diagnosis.textlog import printed_loss_tensors, read_text_records
+from fitwell.diagnosis.textlog import name_value_cells, printed_loss_tensors, read_text_records
 from fitwell.diagnosis.training_phases import keras_named
 from fitwell.diagnosis.yolo_console import read_yolo_console
 
@@ -418,6 +419,14 @@ def _read_csv(text: str, path: str, named: tuple[str, list[str]] | None = None) 
         columns, printed_epochs, note = yolo
         epochs, counted = counted_from_zero(printed_epochs, own_numbers=True)  # YOLOv8 counts from 1
         return LogFile(columns, epochs, [note, *filter(None, [counted])])
+    paired = name_value_cells(lines)
+    printed = None if paired is None else read_text_records(paired)
+    if printed is not None:
+        log = _printed_log(*printed)
+        log.notes.insert(
+            0, "each line names its values, a name and a value in turns between commas: read as 'name: value' pairs."
+        )
+        return log
     header_index, delimiter, header = _find_header(lines)
     aligned = aligned_table(lines, _TABLE_SEARCH_LINES) if header_index < 0 else None
     if aligned is not None:

@@ -116,8 +116,10 @@ def one_row_per_epoch(rows: Rows, header: list[str], notes: list[str]) -> tuple[
 def _widened(rows: Rows, header: list[str], epoch: int, notes: list[str]) -> tuple[Rows, list[str]]:
     """A table in long form, one row per epoch (set) and metric (`epoch,mode,metric,result` with
     `metric` = `loss`, `accuracy`, …), as one row per epoch (and set) with a column per metric;
-    any other table unchanged."""
-    others = [index for index in range(len(header)) if index != epoch]
+    any other table unchanged. The rows may come epoch by epoch or metric by metric (`pd.melt` of
+    a history for seaborn: every epoch's loss, then every epoch's accuracy, …, `gb_085`), and
+    pandas' unnamed index column beside them is no value."""
+    others = [index for index in range(len(header)) if index != epoch and not _row_index(rows, header, index)]
     if not rows or not 2 <= len(others) <= 3:
         return rows, header
     numeric = [index for index in others if all(is_number(cells[index]) for _, cells in rows)]
@@ -134,13 +136,20 @@ def _widened(rows: Rows, header: list[str], epoch: int, notes: list[str]) -> tup
         return rows, header
     keys = [epoch, *split]
     metrics = list(dict.fromkeys(cells[metric].strip() for _, cells in rows))
+    pairs = [(tuple(cells[index].strip() for index in keys), cells[metric].strip()) for _, cells in rows]
     groups: list[tuple[int, list[str], dict[str, str]]] = []
-    for number, cells in rows:
-        key, name = [cells[index] for index in keys], cells[metric].strip()
-        if groups and groups[-1][1] == key and name not in groups[-1][2]:
-            groups[-1][2][name] = cells[value]
-        else:  # the next epoch (or set), or the same metric again: a run starting over
-            groups.append((number, key, {name: cells[value]}))
+    if len(set(pairs)) == len(pairs):  # each epoch's metric once, in whichever order
+        by_key: dict[tuple[str, ...], tuple[int, list[str], dict[str, str]]] = {}
+        for (number, cells), (key, name) in zip(rows, pairs):
+            by_key.setdefault(key, (number, [cells[index] for index in keys], {}))[2][name] = cells[value]
+        groups = sorted(by_key.values(), key=lambda group: group[0])
+    else:
+        for number, cells in rows:
+            key, name = [cells[index] for index in keys], cells[metric].strip()
+            if groups and groups[-1][1] == key and name not in groups[-1][2]:
+                groups[-1][2][name] = cells[value]
+            else:  # the next epoch (or set), or the same metric again: a run starting over
+                groups.append((number, key, {name: cells[value]}))
     notes.append(
         f"the table has one row per epoch and metric (the metric named in column {header[metric]!r}, "
         f"its value in {header[value]!r}): read as one column per metric."
@@ -149,6 +158,13 @@ def _widened(rows: Rows, header: list[str], epoch: int, notes: list[str]) -> tup
         (number, [*key, *(by_name.get(name, "") for name in metrics)]) for number, key, by_name in groups
     ]
     return new_rows, [header[index] for index in keys] + metrics
+
+
+def _row_index(rows: Rows, header: list[str], index: int) -> bool:
+    """Whether a column without a name counts the rows 0, 1, 2, … (pandas' index, `to_csv`)."""
+    return not header[index].strip() and all(
+        cells[index].strip() == str(position) for position, (_, cells) in enumerate(rows)
+    )
 
 
 def _names_sets(values: set[str]) -> bool:

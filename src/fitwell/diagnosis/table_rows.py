@@ -74,6 +74,13 @@ def table_rows(
         if len(cells) != len(header):
             _ragged(path, number, cells, header)
         rows.append((number, cells))
+    if not rows and sum(map(is_number, header)) >= 3:  # `f.write(",".join(map(str, losses)))`
+        raise ValueError(
+            f"{path!r} is one line of {sum(map(is_number, header))} numbers without a header: nothing says "
+            "which curve they are. Expected a header row and one row per epoch: write the curve as a "
+            "column under its name (`loss`, `val_loss`), or read the file yourself and pass "
+            "`{'loss': values}` to diagnose()."
+        )
     if not rows:
         raise ValueError(f"{path!r} has a header but no rows. Train for at least one epoch.")
     return rows, starts

@@ -48,7 +48,7 @@ from fitwell.diagnosis.column_names import bare_set_losses, is_loss_measure, ker
 from fitwell.diagnosis.metric_names import metric_direction
 from fitwell.diagnosis.table_layouts import TENSOR_REPR
 
-__all__ = ["printed_loss_tensors", "read_text_records"]
+__all__ = ["name_value_cells", "printed_loss_tensors", "read_text_records"]
 
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf"
 #: A hyphen inside a name (`Multi-class Loss`, `F1-score`), not one that sets fields apart (`3s -
@@ -187,6 +187,33 @@ def read_text_records(text: str) -> Records | None:
     names decide (`column_names.py`). Where neither is found, a line naming a GAN's networks' losses
     (`Loss_G: 0.14, Loss_D: 0.30`) is one, for the reading to refuse the GAN by name."""
     return _records(text, _is_loss) or _records(text, is_loss_measure) or _records(text, is_network_loss)
+
+
+#: A cell that holds a value: a number, maybe with a unit or a count after it (`1/20`, `41.7%`, `23.66s`).
+_VALUE_CELL = re.compile(rf"(?:{_NUMBER})(?:/\d+|%|s)?", re.IGNORECASE)
+
+
+def name_value_cells(lines: list[str]) -> str | None:
+    """The lines of a file written a name and a value in turns, cells set apart by commas
+    (`print("Epoch", f"{e}/20", "train loss", loss, sep=", ")`, `gb_035`: `Epoch, 1/20, train loss,
+    1.1140, train acc, 41.71%`), as `name: value` text for `read_text_records`; None unless at least
+    3 lines, and 4 of every 5 that are not blank, name the same things in that order."""
+    written = [line for line in lines if line.strip()]
+    names: list[tuple[str, ...]] = []
+    pairs: list[str] = []
+    for line in written:
+        cells = [cell.strip() for cell in line.split(",")]
+        if len(cells) < 4 or len(cells) % 2:
+            continue
+        keys, values = cells[0::2], cells[1::2]
+        if all(re.search("[A-Za-z]", key) and not _VALUE_CELL.fullmatch(key) for key in keys) and all(
+            _VALUE_CELL.fullmatch(value) for value in values
+        ):
+            names.append(tuple(keys))
+            pairs.append(", ".join(f"{key}: {value}" for key, value in zip(keys, values)))
+    if len(pairs) < 3 or 5 * len(pairs) < 4 * len(written) or len(set(names)) > 1:
+        return None
+    return "\n".join(pairs)
 
 
 def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True) -> Records | None:
