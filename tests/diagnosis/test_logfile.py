@@ -1430,6 +1430,21 @@ def test_sets_named_alone_after_another_name_or_twice_are_not_taken_for_the_loss
         read_curves(path)
 
 
+def test_sets_named_alone_with_percentages_are_their_accuracies(tmp_path):
+    # `gb_093`: batches' losses every 50 steps, then each set's accuracy named by the set alone.
+    lines = []
+    for e in range(1, 6):
+        lines += [f"Epoch: {e:03d}/005 | Batch {b:04d}/0422 | Loss: {1 / (e + b / 400):.4f}" for b in (0, 200, 400)]
+        lines.append(f"Epoch: {e:03d}/005 | Train: {90 + e:.2f}% | Validation: {91 + e / 2:.2f}%")
+    path = tmp_path / "train.log"
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert curves.values["acc"].tolist() == pytest.approx([(90 + e) / 100 for e in range(1, 6)])
+    assert curves.values["val_acc"].tolist() == pytest.approx([(91 + e / 2) / 100 for e in range(1, 6)])
+    assert curves.values["loss"].tolist() == pytest.approx([1 / (e + 1) for e in range(1, 6)], abs=1e-4)
+    assert "val_loss" not in curves.values
+
+
 def test_a_repeated_row_under_a_step_or_index_column_is_written_twice(tmp_path):
     path = tmp_path / "log.csv"
     for header in ("step", "", "iteration"):

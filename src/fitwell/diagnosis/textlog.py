@@ -522,7 +522,9 @@ def _bare_set_names(line: str, found: list[re.Match], pairs: dict[str, float]) -
     """A line that names each set's loss by the set alone (`epoch 3/300  train 0.52  val 0.61`),
     under Keras's names (`loss`, `val_loss`). Not a line that names a loss otherwise; nor one whose
     sets come after another name (`acc: train 0.55 val 0.50`: an accuracy) or twice (a loss pair and
-    an accuracy pair); nor one whose numbers are whole (the sets' sizes, `Train=3667 | Val=786`)."""
+    an accuracy pair); nor one whose numbers are whole (the sets' sizes, `Train=3667 | Val=786`).
+    Numbers printed as percentages are the sets' accuracies (`Train: 90.36% | Validation: 92.77%`,
+    `gb_093`), named `acc` and `val_acc`."""
     renames = bare_set_losses(pairs)
     if not renames:
         return _one_set_bare(found, pairs)
@@ -534,6 +536,8 @@ def _bare_set_names(line: str, found: list[re.Match], pairs: dict[str, float]) -
     words = re.findall(r"[^\s:|,;=-]+", line[: min(match.start() for match in named)])
     if words and words[-1].isalpha() and keras_name(words[-1]) not in _NOT_METRICS:
         return pairs  # `acc: train 0.55 val 0.50`: the sets of another metric
+    if all(line.startswith("%", match.end("value")) for match in named):
+        renames = {name: renamed.replace("loss", "acc") for name, renamed in renames.items()}
     return {renames.get(name, name): value for name, value in pairs.items()}
 
 
