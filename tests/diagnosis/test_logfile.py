@@ -1430,6 +1430,25 @@ def test_sets_named_alone_after_another_name_or_twice_are_not_taken_for_the_loss
         read_curves(path)
 
 
+def test_epoch_lines_that_close_their_epoch_with_its_validation(tmp_path):
+    # `gb_095`: training steps name no epoch; `epoch N val_loss …` ends epoch N. The steps before it
+    # are epoch N's, not epoch N-1's; the steps after the last epoch line start the next one.
+    lines = []
+    for e in range(4):
+        lines += [f"2026-09-05 20:5{e}:00,256 step {500 * (2 * e + k)} loss {3 - e - k / 2:.2f} acc 0.{e}" for k in (0, 1)]
+        lines.append(f"2026-09-05 20:5{e}:30,533 epoch {e} val_loss {2.9 - e:.2f} val_acc 0.{e + 1}")
+    lines.append("2026-09-05 21:00:00,001 step 4000 loss 0.25 acc 0.9")
+    path = tmp_path / "train.log"
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist()[:4] == pytest.approx([2.5, 1.5, 0.5, -0.5])
+    assert curves.values["val_loss"].tolist()[:4] == pytest.approx([2.9, 1.9, 0.9, -0.1])
+    assert curves.values["loss"].tolist()[4] == 0.25 and not curves.recorded["val_loss"][4]
+    # A log whose epoch lines carry the training loss is read as before: they open their epochs.
+    path.write_text("".join(f"Epoch {e}\nstep 10 loss {1 / e}\nval_loss {1.1 / e}\n" for e in range(1, 5)))
+    assert read_curves(path).values["val_loss"].tolist() == pytest.approx([1.1 / e for e in range(1, 5)])
+
+
 def test_sets_named_alone_with_percentages_are_their_accuracies(tmp_path):
     # `gb_093`: batches' losses every 50 steps, then each set's accuracy named by the set alone.
     lines = []

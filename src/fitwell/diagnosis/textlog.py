@@ -18,6 +18,9 @@ printed apart, `Epoch 3 Validation - Loss: 0.61`, `Evaluation Epoch 3 - Loss: 0.
 0.64`, as `test_loss`, never as the training loss; a test set scored once, after training, is no
 curve; a line of validation metrics alone, `Validation accuracy: 51%`, joins the epoch before it;
 a best-so-far value, `Best Valid accuracy: 61%`, is not a curve).
+Where every line that names an epoch holds validation metrics only, after training lines that
+name none (`step 500 loss 4.08`, then `epoch 0 val_loss 3.43`), the epoch line closes its epoch:
+the training lines before it are that epoch's.
 Without any epoch marker (or a count that starts every line with a training loss, `[5/30]
 Training loss: …`, read as its epoch), every record is an epoch (a line printed twice in a row, once: a
 frozen loss in a log with epoch markers keeps its every epoch). When the epoch count starts again
@@ -232,6 +235,8 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
     heading = ""  # a banner naming the validation set (`===validate epoch 3===`) over the next record
     percents: set[str] = set()  # the names whose values a line printed with `%`
     lines = re.split(r"[\r\n]+", text)
+    if marker is _EPOCH:
+        lines = _closing_epochs_first(lines, is_loss)
     last_epoch_line = max(
         (index for index, line in enumerate(lines) if _starts_an_epoch(line, marker)), default=-1
     )
@@ -401,6 +406,36 @@ def _counted_epochs(text: str, is_loss: Callable[[str], bool]) -> bool:
         if any(_training_loss(name, is_loss) for name in _metrics(line))
     ]
     return bool(counted) and all(counted) and int(counted[0].group(1)) <= _FIRST_COUNTED_EPOCH
+
+
+def _closing_epochs_first(lines: list[str], is_loss: Callable[[str], bool]) -> list[str]:
+    """The lines of a log whose epoch lines close their epochs (`step 500 loss 4.08 acc 0.17` lines
+    name no epoch, then `epoch 0 val_loss 3.43 val_acc 0.22` ends it, `gb_095`) with an `Epoch N`
+    line put before each epoch's training lines, so that they join the epoch they belong to, not
+    the one after it; training lines after the last epoch line start the next epoch. Any other log
+    unchanged: one where a training line names an epoch, or none comes before the first epoch line."""
+    marked = [index for index, line in enumerate(lines) if _starts_an_epoch(line)]
+    training = [
+        index for index, line in enumerate(lines) if any(_training_loss(name, is_loss) for name in _metrics(line))
+    ]
+    closing = [set(_metrics(lines[index])) for index in marked]
+    if (
+        len(marked) < 2
+        or not training
+        or training[0] > marked[0]
+        or set(marked) & set(training)
+        or not all(names and all(name.startswith(("val_", "test_")) for name in names) for names in closing)
+    ):
+        return lines
+    ordered: list[str] = []
+    start = 0
+    for index in marked:
+        number = int(_EPOCH.search(lines[index]).group(1))
+        ordered += [f"Epoch {number}", *lines[start:index], lines[index]]
+        start = index + 1
+    if any(index >= start for index in training):
+        ordered.append(f"Epoch {number + 1}")
+    return ordered + lines[start:]
 
 
 def _training_loss(name: str, is_loss: Callable[[str], bool]) -> bool:
