@@ -70,6 +70,30 @@ def test_a_metric_logged_as_nan_is_not_recorded_there():
     assert "dice" not in curves.values  # never recorded: a placeholder column
 
 
+def test_a_loss_empty_to_the_end_beside_a_recorded_accuracy_went_nan(tmp_path):
+    # `gb_027`: pandas wrote the NaN losses of epochs 15 to 50 as empty cells, the accuracy on.
+    path = tmp_path / "history.csv"
+    rows = [f"{e}.0,0.18,{51 - 2 * e},0.17,{49 - 2 * e},125.1" for e in range(1, 8)]
+    rows += [f"{e}.0,0.3306,,0.3355,,124.1" for e in range(8, 12)]
+    path.write_text("epoch,train_acc,train_loss,test_acc,test_loss,time\n" + "\n".join(rows) + "\n")
+    curves = read_curves(path)
+    assert len(curves) == 11 and np.isnan(curves.values["loss"][7:]).all()
+    assert np.isnan(curves.values["val_loss"][7:]).all() and curves.recorded["loss"].all()
+    assert (
+        "'loss' and 'val_loss' are empty from epoch 8 to the end while 'acc' is still recorded"
+        in curves.notes[-1]
+    )
+    assert diagnose(str(path)).primary.kind == "diverged"
+    # Only the time still written (no score): the epochs are left out, as before; so is a last
+    # epoch alone without its loss (a test run after training).
+    path.write_text(
+        "epoch,loss,time\n" + "".join(f"{e},{1 / e},3.1\n" for e in range(1, 6)) + "6,,3.0\n7,,3.2\n"
+    )
+    assert len(read_curves(path)) == 5
+    path.write_text("epoch,loss,acc\n" + "".join(f"{e},{1 / e},0.{e}\n" for e in range(1, 6)) + "6,,0.7\n")
+    assert len(read_curves(path)) == 5
+
+
 def test_epochs_before_the_first_training_loss_are_left_out_and_a_written_nan_is_kept(tmp_path):
     # A published Trainer log (cn_010): the training loss logged every so many steps, empty in the
     # first three rows; read as NaN, the run "diverged at epoch 1".

@@ -252,7 +252,8 @@ def test_lines_of_names_and_values_in_turns_between_commas_are_read_as_pairs(tmp
     path = tmp_path / "log.csv"
     path.write_text(
         "".join(
-            f"Epoch, {e}/5, train loss, {1 / e:.4f}, train acc, {40 + 5 * e:.2f}%, test acc, {50 + e:.2f}%, eta, 2{e}.5s\n"
+            f"Epoch, {e}/5, train loss, {1 / e:.4f}, train acc, {40 + 5 * e:.2f}%, "
+            f"test acc, {50 + e:.2f}%, eta, 2{e}.5s\n"
             for e in range(1, 6)
         )
     )
@@ -1435,7 +1436,10 @@ def test_epoch_lines_that_close_their_epoch_with_its_validation(tmp_path):
     # are epoch N's, not epoch N-1's; the steps after the last epoch line start the next one.
     lines = []
     for e in range(4):
-        lines += [f"2026-09-05 20:5{e}:00,256 step {500 * (2 * e + k)} loss {3 - e - k / 2:.2f} acc 0.{e}" for k in (0, 1)]
+        for k in (0, 1):
+            lines.append(
+                f"2026-09-05 20:5{e}:00,256 step {500 * (2 * e + k)} loss {3 - e - k / 2:.2f} acc 0.{e}"
+            )
         lines.append(f"2026-09-05 20:5{e}:30,533 epoch {e} val_loss {2.9 - e:.2f} val_acc 0.{e + 1}")
     lines.append("2026-09-05 21:00:00,001 step 4000 loss 0.25 acc 0.9")
     path = tmp_path / "train.log"
@@ -1453,7 +1457,8 @@ def test_sets_named_alone_with_percentages_are_their_accuracies(tmp_path):
     # `gb_093`: batches' losses every 50 steps, then each set's accuracy named by the set alone.
     lines = []
     for e in range(1, 6):
-        lines += [f"Epoch: {e:03d}/005 | Batch {b:04d}/0422 | Loss: {1 / (e + b / 400):.4f}" for b in (0, 200, 400)]
+        for b in (0, 200, 400):
+            lines.append(f"Epoch: {e:03d}/005 | Batch {b:04d}/0422 | Loss: {1 / (e + b / 400):.4f}")
         lines.append(f"Epoch: {e:03d}/005 | Train: {90 + e:.2f}% | Validation: {91 + e / 2:.2f}%")
     path = tmp_path / "train.log"
     path.write_text("\n".join(lines) + "\n")
@@ -1690,7 +1695,8 @@ def test_a_long_table_with_a_metric_column_is_one_column_per_metric(tmp_path):
     assert curves.values["loss"].tolist() == [0.9, 0.5, 0.4]
     assert curves.values["accuracy"].tolist() == [0.5, 0.7, 0.8]
     assert curves.values["val_loss"].tolist() == [1.0, 0.8, 0.9]
-    assert curves.epochs.tolist() == [0, 1, 2] and "column 'variable', its value in 'value'" in curves.notes[0]
+    assert curves.epochs.tolist() == [0, 1, 2]
+    assert "column 'variable', its value in 'value'" in curves.notes[0]
     # Without a set column: the training run's metrics only.
     path.write_text(
         "epoch,name,value\n" + "".join(f"{e},loss,{1 / (e + 1)}\n{e},mae,{0.5 / (e + 1)}\n" for e in range(3))
@@ -3044,7 +3050,8 @@ def test_evaluations_before_the_first_logged_training_loss_take_that_loss(tmp_pa
     # the Trainer logs the mean since its last log, so the loss at step 500 is the mean over steps
     # 1–500, the three evaluations before it included. Their validation values are kept: here the
     # lowest of the run, which then rises.
-    records = [{"epoch": s / 125, "step": s, "loss": value} for s, value in ((500, 1.2), (1000, 2.0), (1500, 1.8))]
+    logged = ((500, 1.2), (1000, 2.0), (1500, 1.8))
+    records = [{"epoch": s / 125, "step": s, "loss": value} for s, value in logged]
     validation = [2.5, 2.6, 2.9, 3.6, 4.4, 4.1, 3.9, 3.7, 3.6, 3.5, 3.4, 3.4, 3.3]
     records += [{"epoch": float(e), "step": 125 * e, "eval_loss": v} for e, v in enumerate(validation, 1)]
     records.sort(key=lambda record: (record["step"], "eval_loss" in record))
@@ -3055,7 +3062,7 @@ def test_evaluations_before_the_first_logged_training_loss_take_that_loss(tmp_pa
     np.testing.assert_allclose(curves.values["loss"][:4], [1.2] * 4)
     np.testing.assert_allclose(curves.values["loss"][7], 2.0)
     note = curves.notes[1]
-    assert "the 3 rows before the first logged one take its value, the mean over every step since the start" in note
+    assert "the 3 rows before the first logged one take its value, the mean over every step since" in note
     assert "the evaluation after the last logged one is left out" in note
 
 

@@ -257,6 +257,10 @@ def _only_epochs_with_a_training_loss(curves: Curves) -> Curves:
     recorded = curves.recorded["loss"]
     if bool(recorded.all()):
         return curves
+    curves = _empty_after_the_loss_went_nan(curves)
+    recorded = curves.recorded["loss"]
+    if bool(recorded.all()):
+        return curves
     missing = [int(epoch) + 1 for epoch in curves.epochs[~recorded]]
     if len(missing) == 1:
         where = f"epoch {missing[0]}"
@@ -265,6 +269,47 @@ def _only_epochs_with_a_training_loss(curves: Curves) -> Curves:
     else:
         where = f"{len(missing)} epochs, from epoch {missing[0]}"
     return _epochs_kept(curves, recorded, f"left out {where}: no training loss was recorded there.")
+
+
+def _empty_after_the_loss_went_nan(curves: Curves) -> Curves:
+    """A training loss recorded up to an epoch and empty at every epoch after it (2 at least),
+    while a score (accuracy, …) is still recorded at each of them, read as NaN from there, with a
+    note: a loop does not stop logging its loss while it logs its accuracy, and pandas writes NaN
+    as an empty cell (`DataFrame.to_csv`; `gb_027`: the loss empty from epoch 15 to 50, the
+    accuracy frozen at one value). The validation loss, empty on the same epochs, goes with it."""
+    recorded = curves.recorded["loss"]
+    last = int(np.flatnonzero(recorded)[-1]) if recorded.any() else -1
+    tail = np.arange(last + 1, len(curves))
+    if last < 1 or len(tail) < 2 or not recorded[: last + 1].all():
+        return curves
+    scores = [
+        key
+        for key in curves.values
+        if key not in _NOT_CURVES
+        and metric_direction(key) is not None
+        and "loss" not in key
+        and curves.recorded[key][tail].all()
+    ]
+    if not scores:
+        return curves
+    values, masks = dict(curves.values), dict(curves.recorded)
+    went = ["loss"] + [
+        key
+        for key in ("val_loss",)
+        if key in masks and masks[key][: last + 1].any() and not masks[key][tail].any()
+    ]
+    for key in went:
+        values[key] = values[key].copy()
+        values[key][tail] = np.nan
+        masks[key] = masks[key].copy()
+        masks[key][tail] = True
+    names = " and ".join(repr(key) for key in went)
+    note = (
+        f"{names} {'are' if len(went) > 1 else 'is'} empty from epoch {int(curves.epochs[tail[0]]) + 1} to "
+        f"the end while {scores[0]!r} is still recorded: read as NaN there (pandas writes NaN as an empty "
+        "cell)."
+    )
+    return replace(curves, values=values, recorded=masks, notes=(*curves.notes, note))
 
 
 def _without_empty_epochs(curves: Curves) -> Curves:

@@ -424,7 +424,9 @@ def _read_csv(text: str, path: str, named: tuple[str, list[str]] | None = None) 
     if printed is not None:
         log = _printed_log(*printed)
         log.notes.insert(
-            0, "each line names its values, a name and a value in turns between commas: read as 'name: value' pairs."
+            0,
+            "each line names its values, a name and a value in turns between commas: read as "
+            "'name: value' pairs.",
         )
         return log
     header_index, delimiter, header = _find_header(lines)

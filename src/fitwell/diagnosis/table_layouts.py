@@ -140,7 +140,7 @@ def _widened(rows: Rows, header: list[str], epoch: int, notes: list[str]) -> tup
     groups: list[tuple[int, list[str], dict[str, str]]] = []
     if len(set(pairs)) == len(pairs):  # each epoch's metric once, in whichever order
         by_key: dict[tuple[str, ...], tuple[int, list[str], dict[str, str]]] = {}
-        for (number, cells), (key, name) in zip(rows, pairs):
+        for (number, cells), (key, name) in zip(rows, pairs, strict=True):
             by_key.setdefault(key, (number, [cells[index] for index in keys], {}))[2][name] = cells[value]
         groups = sorted(by_key.values(), key=lambda group: group[0])
     else:

@@ -213,7 +213,7 @@ def name_value_cells(lines: list[str]) -> str | None:
             _VALUE_CELL.fullmatch(value) for value in values
         ):
             names.append(tuple(keys))
-            pairs.append(", ".join(f"{key}: {value}" for key, value in zip(keys, values)))
+            pairs.append(", ".join(f"{key}: {value}" for key, value in zip(keys, values, strict=True)))
     if len(pairs) < 3 or 5 * len(pairs) < 4 * len(written) or len(set(names)) > 1:
         return None
     return "\n".join(pairs)
@@ -416,7 +416,9 @@ def _closing_epochs_first(lines: list[str], is_loss: Callable[[str], bool]) -> l
     unchanged: one where a training line names an epoch, or none comes before the first epoch line."""
     marked = [index for index, line in enumerate(lines) if _starts_an_epoch(line)]
     training = [
-        index for index, line in enumerate(lines) if any(_training_loss(name, is_loss) for name in _metrics(line))
+        index
+        for index, line in enumerate(lines)
+        if any(_training_loss(name, is_loss) for name in _metrics(line))
     ]
     closing = [set(_metrics(lines[index])) for index in marked]
     if (
