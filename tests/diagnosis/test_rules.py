@@ -857,6 +857,30 @@ def test_a_validation_loss_that_doubled_while_the_training_loss_held_is_overfitt
     assert "while loss held" not in diagnose(negative).primary.summary
 
 
+def test_a_validation_score_that_never_improved_while_its_training_twin_rose_is_overfitting():
+    # `gb_047`: a U-Net's training Dice 0.005 → 0.19 while the validation Dice stayed under 0.013;
+    # the validation loss eased on the background pixels, lowest at epoch 40 of 60.
+    n = 60
+    epochs = np.arange(n)
+    run = {
+        "loss": (1.24 - 0.6 * (1 - np.exp(-epochs / 25))).tolist(),
+        "dice": (0.005 + 0.19 * (1 - np.exp(-epochs / 20))).tolist(),
+        "val_loss": (
+            1.0 + 0.2 * np.exp(-epochs / 8) + 0.003 * np.sin(2.5 * epochs) - 0.02 * (epochs == 30)
+        ).tolist(),
+        "val_dice": (0.004 + 0.004 * np.sin(epochs)).tolist(),
+    }
+    finding = diagnose(run).primary
+    assert finding.kind == "overfitting" and finding.evidence["metric"] == "val_dice"
+    assert "val_dice never got clearly better than at epoch 1" in finding.summary
+    # The validation Dice rose as the training one did: it carried over.
+    learned = {**run, "val_dice": (0.004 + 0.15 * (1 - np.exp(-epochs / 20))).tolist()}
+    assert diagnose(learned).primary.kind != "overfitting"
+    # A validation loss still at its lowest in the end window: still improving, not this.
+    falling = {**run, "val_loss": (1.0 + 0.2 * np.exp(-epochs / 8) - 0.001 * epochs).tolist()}
+    assert "overfitting" not in diagnose(falling).kinds
+
+
 def test_a_validation_curve_that_never_improved_on_its_first_epoch_is_overfitting():
     # Published runs (found by an analyst of the overfitting/healthy border; both readers:
     # overfitting): `cu_002`, a validation macro-F1 at 0.37-0.40 from its first epoch (no validation

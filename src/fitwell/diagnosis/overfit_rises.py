@@ -22,6 +22,7 @@ __all__ = [
     "metric_gap",
     "never_improved",
     "noisy_large_rise",
+    "score_never_carried_over",
     "turned_up_from_low",
     "worse_after_best",
 ]
@@ -275,6 +276,44 @@ def never_improved(run: RunView) -> bool:
         return False
     start = float(run.smooth_loss[0])
     return start > 0 and run.end_loss < (1.0 - th.overfit_lasting_train_drop) * start
+
+
+def score_never_carried_over(run: RunView) -> str | None:
+    """The validation score (higher is better, a fraction, not a top-k one nor a precision or a
+    recall alone) that never rose `metric_improved` (0.05) above its first epoch's value over at
+    least 5 epochs, while its training twin rose 3 × that from its first and ended that far above
+    it, and the training loss fell `overfit_lasting_train_drop` (30%): the training set was learned
+    and none of it carried over, whatever the validation loss did (`gb_047`: a lung-nodule U-Net's
+    training Dice 0.005 → 0.19 over 222 epochs, the validation Dice 0.004–0.008 throughout, while
+    the validation loss eased 1.22 → 1.00 on the background pixels). A Dice score counts here
+    (higher is better), though not elsewhere (`metric_names`). Not while the validation loss still
+    made its best in the end window: a run still improving there (`fz_031`: 5 epochs, a new low
+    at each). None when there is no such score."""
+    th = run.thresholds
+    needed = th.metric_improved
+    start = float(run.smooth_loss[0])
+    if start <= 0 or run.end_loss >= (1.0 - th.overfit_lasting_train_drop) * start:
+        return None
+    val_loss = run.val_loss
+    if int(np.argmin(val_loss)) >= len(val_loss) - stats.tail_window(len(val_loss), th.tail_fraction):
+        return None
+    for val_key in run.curves.values:
+        key = val_key[len("val_") :]
+        score = metric_direction(key) == "max" or ("dice" in key.lower() and "loss" not in key.lower())
+        if not val_key.startswith("val_") or key not in run.curves.values or not score:
+            continue
+        if is_top_k(key) or _THRESHOLD_SCORE.search(key.lower()):
+            continue
+        val, train = run.curves.series(val_key)[1], run.curves.series(key)[1]
+        val, train = val[np.isfinite(val)], train[np.isfinite(train)]
+        if min(len(val), len(train)) < 5 or not (stats.is_fraction(val) and stats.is_fraction(train)):
+            continue
+        train_end = float(np.median(train[-3:]))
+        never = float(np.max(val)) < float(val[0]) + needed
+        learned = train_end >= float(train[0]) + 3 * needed and train_end >= float(np.max(val)) + 3 * needed
+        if never and learned:
+            return val_key
+    return None
 
 
 #: A precision or a recall at one threshold (`val_precision`, `val_recall_1`): one rises as the other

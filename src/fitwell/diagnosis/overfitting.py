@@ -22,6 +22,7 @@ from fitwell.diagnosis.overfit_rises import (
     metric_gap,
     never_improved,
     noisy_large_rise,
+    score_never_carried_over,
     turned_up_from_low,
     worse_after_best,
 )
@@ -79,7 +80,8 @@ def check_overfitting(run: RunView) -> Finding | None:
     large_gap = (gap is not None and gap[1] - gap[2] >= th.overfit_metric_gap) or _accuracies_parted(run)
     found = worse_after_best(run, th.overfit_min_rise_with_gap if large_gap else th.overfit_min_rise)
     if found is None:
-        return None
+        score = score_never_carried_over(run)
+        return None if score is None else _score_never_finding(run, score)
     evidence, best_index, train_at_best, worse = found
     best_position = int(run.val_positions[best_index])
     if worse:
@@ -98,7 +100,41 @@ def check_overfitting(run: RunView) -> Finding | None:
         return found
     if never_improved(run):
         return _never_finding(run)
-    return None
+    score = score_never_carried_over(run)
+    return None if score is None else _score_never_finding(run, score)
+
+
+def _score_never_finding(run: RunView, val_key: str) -> Finding:
+    """`overfitting` from a validation score that never improved while its training twin rose."""
+    key = val_key[len("val_") :]
+    positions, values = run.curves.series(val_key)
+    best_index = int(np.argmax(values))
+    best_epoch = run.epoch_of(int(positions[best_index]))
+    train_positions, train = run.curves.series(key)
+    patience = max(2, round(0.1 * len(values)))
+    return Finding(
+        "overfitting",
+        "warning",
+        [best_epoch],
+        {
+            "best_epoch": best_epoch,
+            "metric": val_key,
+            "first_metric": float(values[0]),
+            "best_metric": float(values[best_index]),
+            "end_metric": float(values[-1]),
+            "never_improved": True,
+        },
+        f"Keep the weights of {format_epoch(best_epoch)} (best {val_key}): "
+        f"EarlyStopping(monitor='{val_key}', mode='max', patience={patience}, restore_best_weights=True). "
+        f"Then regularize: {_REGULARIZE}; "
+        "and check that the validation data are prepared as the training data are.",
+        f"{val_key} never got clearly better than at {format_epoch(run.epoch_of(int(positions[0])))} "
+        f"({format_number(float(values[0]))}; best {format_number(float(values[best_index]))} at "
+        f"{format_epoch(best_epoch)}, {format_number(float(values[-1]))} at the end) while {key} rose "
+        f"{format_number(float(train[0]))} → {format_number(float(train[-1]))} and loss kept falling "
+        f"({run.training_fall_text(int(train_positions[0]))}): what the model learns does not carry over "
+        "to the validation data.",
+    )
 
 
 def _never_finding(run: RunView) -> Finding:
