@@ -86,7 +86,11 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: `val eval`, `val mate`, `train eval`, `train mate`, none named a loss (`fy_048`, refused:
 #: no column is named a loss); a course's solver printing `cost 2.31, train: 0.08, val 0.09` (`fy_036`,
 #: refused naming its keys: beside a cost, which may be the loss or the epoch's seconds, the sets named
-#: alone are its accuracies, read before as the losses and called diverged).
+#: alone are its accuracies, read before as the losses and called diverged). Batch `gb`: one line of 67
+#: numbers without a header (`gb_003`, refused saying nothing names the curve); three runs side by side
+#: named by their data (`gb_009`, `all data`, `only half data`: no column is named a loss). Batch `gc`:
+#: one line of 10 numbers (`gc_037`, as `gb_003`); `Loss after num_examples_seen=N epoch=E: value`
+#: lines (`gc_023`, refused: the loss's name runs into the count's).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
@@ -167,6 +171,10 @@ REFUSED = (
     "fw_001.csv",
     "fy_036.txt",
     "fy_048.csv",
+    "gb_003.csv",
+    "gb_009.csv",
+    "gc_023.log",
+    "gc_037.csv",
 )
 #: Tables of numbers without a header row, read as their user reads them: with `columns=` naming
 #: what the repository's code writes (sources_*.csv notes; for `h_014`, `m_009` and `y_010` the collector's
@@ -201,6 +209,13 @@ NAMED_COLUMNS = {
     # the compiled metric, then their `val_` twins; the values fit: a loss near 0.6 falling, an
     # accuracy near 0.9 rising).
     "dp_034.txt": ("loss", "accuracy", "val_loss", "val_accuracy"),
+    # Batch `gc`: loops that write `epoch<TAB>loss` per logged batch (`gc_033`), `step<TAB>loss`
+    # (`gc_036`), `epoch loss` (`gc_038`), and every 100 batches the count, the learning rate, that
+    # batch's loss, the test set's loss and its MAE (`gc_048`).
+    "gc_033.csv": ("epoch", "loss"),
+    "gc_036.txt": ("step", "loss"),
+    "gc_038.txt": ("epoch", "loss"),
+    "gc_048.txt": ("step", "learning_rate", "loss", "val_loss", "val_mae"),
 }
 _LOSSES = {
     "mse": "mse",

@@ -3554,6 +3554,42 @@ def test_a_file_of_one_named_list_a_line_is_read_as_the_history(tmp_path):
         assert listed_history(text) is None
 
 
+def test_a_barred_table_under_a_logging_format_with_the_functions_name(tmp_path):
+    # `gc_019`: `(%(asctime)s %(levelname)s) - %(funcName)s: %(message)s`, the epoch as `1   / 200`.
+    lines = [
+        "(2023-06-04 21:01:17.033 INFO) - download_dataset: Dataset already exists.",
+        "(2023-06-04 21:01:17.216 INFO) - main:     Epoch | Train loss | Validation loss | Time (seconds)",
+    ]
+    lines += [
+        f"(2023-06-04 21:0{e}:08.016 INFO) - train: {e}   / 200 |   {1 / e:.6f} |  {1.2 / e:.6f} |  49.01"
+        for e in range(1, 6)
+    ]
+    lines.append("(2023-06-04 21:20:09.800 INFO) - save_results: Results saved to ../results/resnet.h5")
+    path = tmp_path / "resnet.log"
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([1 / e for e in range(1, 6)], abs=1e-6)
+    assert curves.values["val_loss"].tolist() == pytest.approx([1.2 / e for e in range(1, 6)], abs=1e-6)
+    assert curves.epochs.tolist() == [0, 1, 2, 3, 4] and "set out with bars" in curves.notes[0]
+
+
+def test_testing_lines_are_the_test_sets_and_a_best_lines_numbers_no_curve(tmp_path):
+    # `gc_021`: `Testing  - Loss: …` after `Training - Loss: …` is the test set's, not the epoch's
+    # training record; `gc_027`: `The best score on DEV 1 :9.723%` is no `val_dev` curve.
+    path = tmp_path / "transformer_training.log"
+    path.write_text(
+        "".join(
+            f"Epoch {e}/5\nTraining - Loss: {2 / e:.4f}, Accuracy: 0.{e}\nTesting  - Loss: {2.1 / e:.4f}, "
+            f"Accuracy: 0.{e}5\n*************** The best score on DEV {e} :9.{e}%\n"
+            for e in range(1, 6)
+        )
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([2 / e for e in range(1, 6)], abs=1e-4)
+    assert curves.values["val_loss"].tolist() == pytest.approx([2.1 / e for e in range(1, 6)], abs=1e-4)
+    assert not any("dev" in key for key in curves.values)
+
+
 def test_a_table_printed_through_logging_with_fixed_widths_is_read(tmp_path):
     # A published log (bs_006): `logging` puts the time, logger and level before each message, and
     # the names were printed with fixed widths, so `Train Recall` runs into `Val Loss` with one

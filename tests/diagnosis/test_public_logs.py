@@ -69,6 +69,7 @@ def test_every_file_is_read_or_refused_saying_what_was_expected():
                 or "holds a JSON list, not" in message  # a list of bare numbers, named by nothing
                 or "unresolved git merge conflict" in message  # two versions of the log, with markers
                 or "values but" in message  # lists of unequal lengths, each named with its length
+                or "numbers without a header" in message  # one line of numbers, named by nothing
             )
             assert said and ("Expected" in message or "Pass the" in message), (path.name, error)
             refused.append(path.name)
@@ -864,8 +865,25 @@ LATER_BATCHES = {
     # last and scored once with the rules after the revision on `fy` and `fz`: 15/16, 7 of the 7
     # clear. Not revised on.
     "heldout180": (15, 16, 15),
+    # Batch `gb` (95: Keras histories with numbered names, fastai and Keras `history.csv` files
+    # under other folders, U-Net++ `log.csv` files, Trainer states, Lightning CSVLogger files,
+    # loss tables of hand-written loops), scored once with the rules of the day: 59/95, 24 of the
+    # 28 clear. Revised on it: a melted history (`gb_085`), lines of a name and a value in turns
+    # (`gb_035`), percentages beside sets named alone are accuracies (`gb_093`), epoch lines that
+    # close their epoch (`gb_095`), a loss empty to the end beside a recorded accuracy went NaN
+    # (`gb_027`, both: diverged), a training-loss jump that left the validation loss unmoved is no
+    # explosion (`gb_067`), a validation score that never improved while its training twin rose is
+    # overfitting (`gb_047`, both: overfitting).
+    "heldout181": (64, 95, 85),
+    # Batch `gc` (51: Trainer states and Lightning files, Keras logs with numbered names, loss
+    # tables of loops), scored once with the rules after the revision on `gb`: 25/51, 8 of the 10
+    # clear; seven files refused. Then read, not revised on by its rules: a barred table under a
+    # `logging` format that names the function (`gc_019`), `Testing - Loss` lines as the test set's
+    # (`gc_021`), a best line's numbers as no curve (`gc_027`), and four tables without a header
+    # named by what their repositories' code writes (`NAMED_COLUMNS`).
+    "heldout182": (28, 51, 41),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout180`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout182`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -887,14 +905,14 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (431/653 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (485/736 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(161, 181))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(163, 183))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_fifty_four_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_fifty_nine_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -1084,7 +1102,15 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_fifty_four_kn
     # fell to 0.0013 (`fz_059`, `overfitting`); five epochs of a converged model whose training
     # loss is 15 x below the validation loss (`fz_061`, `overfitting`); validation jumps of 20-40%
     # about 0.1 at 96% accuracy (`fz_029`, `unstable`) and isolated validation spikes of 45-65% in
-    # 100 epochs (`fz_062`, `unstable`).
+    # 100 epochs (`fz_062`, `unstable`). Batches `gb` and `gc` added five: a training-loss jump
+    # logged one step an epoch beside a falling validation loss (`gb_067`, `unstable`, a reader's
+    # second label; `diverged` before the revision); a validation loss that stopped improving at
+    # epoch 7 of 26 while the training loss fell 40% more (`gc_019`, `overfitting`, both readers'
+    # second label); and three without: a validation loss at 0.004 that rose to 0.014 over the last
+    # two of 10 epochs at a validation AUC of 0.9999 (`gb_028`, `overfitting`); validation jumps of
+    # 30-125% at 0.003 in 30 of 500 epochs of a regression (`gb_038`, `unstable`); validation jumps
+    # of up to 197% in 19 of 99 epochs of a siamese head near 0.02 (`gc_031`, `unstable`). The
+    # last two are what the issue that set the target calls erratic validation; the readers, noise.
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -1131,6 +1157,11 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_fifty_four_kn
         "fz_059.csv",
         "fz_061.csv",
         "fz_062.csv",
+        "gb_028.csv",
+        "gb_038.csv",
+        "gb_067.csv",
+        "gc_019.log",
+        "gc_031.csv",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -1344,11 +1375,15 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # one more false unstable note among them; six more read still improving (three noted) and
         # seven read overfitting (two noted). Then batch `ga` (not revised on): five more runs read
         # healthy are called healthy, with two more false still-improving notes among them.
-        "still_improving": (41, 145, 98, 876),
-        "overfitting": (67, 223, 96, 876),
+        # Then batches `gb` and `gc` with the revision on `gb`: 41 more runs read healthy are called
+        # healthy, with four more false still-improving notes, two more false overfitting notes and
+        # six more false unstable notes among them; four more read still improving (one noted),
+        # eight read overfitting (two noted) and one read unstable (none noted).
+        "still_improving": (42, 149, 102, 917),
+        "overfitting": (69, 231, 98, 917),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (9, 53, 51, 876),
+        "unstable": (9, 54, 57, 917),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -108,7 +108,12 @@ def _unbarred(line: str) -> str:
         cells = cells[1:]
     if cells and not cells[-1].strip():
         cells = cells[:-1]
-    return "  ".join(cell.strip() if cell.strip() not in ("", "-") else "nan" for cell in cells)
+    cells = [_COUNT_OF.sub(r"\1", cell.strip()) for cell in cells]  # `1 / 200`: the epoch 1 of 200
+    return "  ".join(cell if cell not in ("", "-") else "nan" for cell in cells)
+
+
+#: A count out of a total in a cell of its own (`1   / 200`): the count.
+_COUNT_OF = re.compile(r"^(\d+)\s*/\s*\d+$")
 
 
 def _table_in(lines: list[str], search: int, apart: str) -> tuple[list[str], int, str] | None:
@@ -195,17 +200,23 @@ def _headers(line: str, row: str | None) -> list[list[str]]:
 _WIDE_GAP = re.compile(r"\s{2,}")
 
 #: The part of a line that Python's `logging` puts before the message: a date and time, perhaps a
-#: logger's name, and a level (`2025-11-30 16:33:41,104 - __main__ - INFO - `, `[12:01:02] INFO: `).
+#: logger's name, and a level (`2025-11-30 16:33:41,104 - __main__ - INFO - `, `[12:01:02] INFO: `,
+#: `(2023-06-04 21:01:17.216 INFO) - `), and a function's name after it (`%(funcName)s: `, `train: `).
 _LOG_PREFIX = re.compile(
-    r"\s*\[?(?:\d{4}-\d{2}-\d{2}[ T])?\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\]?"
-    r".{0,80}?\b(?:DEBUG|INFO|WARNING|WARN)\b\s*[-:|\]]?\s?"
+    r"\s*[\[(]?(?:\d{4}-\d{2}-\d{2}[ T])?\d{2}:\d{2}:\d{2}(?:[.,]\d+)?[\])]?"
+    r".{0,80}?\b(?:DEBUG|INFO|WARNING|WARN)\b[\])]?\s*[-:|\]]?\s?"
 )
+_FUNCTION_NAME = re.compile(r"[a-z_][a-z0-9_]*:\s+(?=\S)")
 
 
 def _message(line: str) -> str:
     """The line without the time, logger and level that `logging` wrote before its message."""
     prefix = _LOG_PREFIX.match(line)
-    return line[prefix.end() :] if prefix else line
+    if prefix is None:
+        return line
+    message = line[prefix.end() :]
+    function = _FUNCTION_NAME.match(message)
+    return message[function.end() :] if function else message
 
 
 def has_log_prefix(line: str) -> bool:

@@ -65,7 +65,7 @@ from fitwell.diagnosis.table_layouts import (
     one_row_per_epoch,
     without_event_rows,
 )
-from fitwell.diagnosis.table_rows import split_cells, table_rows
+from fitwell.diagnosis.table_rows import refuse_one_line_of_numbers, split_cells, table_rows
 from fitwell.diagnosis.table_values import labelled_epochs, raw_columns, table_values
 from fitwell.diagnosis.textlog import name_value_cells, printed_loss_tensors, read_text_records
 from fitwell.diagnosis.training_phases import keras_named
@@ -457,6 +457,9 @@ def _read_csv(text: str, path: str, named: tuple[str, list[str]] | None = None) 
             log = _read_csv("loss\n" + text, path)
             log.notes.insert(0, "the file has no header: read its one number per line as the training loss.")
             return log
+        written = [line for line in lines if line.strip()]
+        if len(written) == 1:
+            refuse_one_line_of_numbers(split_cells(written[0], ","), path)
         first = lines[0] if lines else ""
         raise ValueError(
             f"No header row in {path!r}: none of its first {_HEADER_SEARCH_LINES} lines names an 'epoch' or "

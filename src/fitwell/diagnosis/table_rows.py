@@ -74,16 +74,23 @@ def table_rows(
         if len(cells) != len(header):
             _ragged(path, number, cells, header)
         rows.append((number, cells))
-    if not rows and sum(map(is_number, header)) >= 3:  # `f.write(",".join(map(str, losses)))`
-        raise ValueError(
-            f"{path!r} is one line of {sum(map(is_number, header))} numbers without a header: nothing says "
-            "which curve they are. Expected a header row and one row per epoch: write the curve as a "
-            "column under its name (`loss`, `val_loss`), or read the file yourself and pass "
-            "`{'loss': values}` to diagnose()."
-        )
+    if not rows:
+        refuse_one_line_of_numbers(header, path)
     if not rows:
         raise ValueError(f"{path!r} has a header but no rows. Train for at least one epoch.")
     return rows, starts
+
+
+def refuse_one_line_of_numbers(cells: list[str], path: str) -> None:
+    """Refuse a file that is one line of numbers (`f.write(",".join(map(str, losses)))`, `gb_003`,
+    `gc_037`): nothing names the curve they make."""
+    numbers = sum(map(is_number, cells))
+    if numbers >= 3 and numbers >= len([cell for cell in cells if cell.strip()]):
+        raise ValueError(
+            f"{path!r} is one line of {numbers} numbers without a header: nothing says which curve they "
+            "are. Expected a header row and one row per epoch: write the curve as a column under its name "
+            "(`loss`, `val_loss`), or read the file yourself and pass `{'loss': values}` to diagnose()."
+        )
 
 
 def _without_summary_below(

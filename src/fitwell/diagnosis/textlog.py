@@ -81,11 +81,12 @@ _SPACED = re.compile(
 )
 _VALIDATION = re.compile(r"\b(?:val|valid|validation)\b", re.IGNORECASE)
 #: Other names of a set, as a word of their own before the metrics (Flair's `DEV : loss 0.61`,
-#: `TEST : loss 0.64`, `INFO:root:Evaluation Epoch 3 - Loss: 0.61`), or as a tag of its own (`[Dev]
-#: loss: 2.19`), not inside a host name, a path or a longer tag (`gpu-dev-01`, `/home/me/dev/`,
-#: `[test run]`).
+#: `TEST : loss 0.64`, `Testing - Loss: 2.15`, `INFO:root:Evaluation Epoch 3 - Loss: 0.61`), or as
+#: a tag of its own (`[Dev] loss: 2.19`), not inside a host name, a path or a longer tag
+#: (`gpu-dev-01`, `/home/me/dev/`, `[test run]`).
 _SET_WORD = re.compile(
-    r"(?:^|(?<=[\s:]))(dev|eval|evaluation|test)(?![-/.\w\]])|\[(dev|eval|evaluation|test)\]", re.IGNORECASE
+    r"(?:^|(?<=[\s:]))(dev|eval|evaluation|test|testing)(?![-/.\w\]])|\[(dev|eval|evaluation|test)\]",
+    re.IGNORECASE,
 )
 #: A name that says it is the training set's (`train loss`, `Training accuracy`).
 _TRAINING = re.compile(r"train(?:ing)?(?:\b|_)", re.IGNORECASE)
@@ -129,8 +130,9 @@ _SET_BANNER = re.compile(
 #: Training stopped before its last epoch (`Early stopping at epoch 76`, Keras's `Epoch 12: early
 #: stopping`): what the log prints after it, without a new epoch, is an evaluation, not an epoch.
 _STOPPED = re.compile(r"\bearly[\s_-]?stop|\bstopp(?:ed|ing)\b", re.IGNORECASE)
-#: `best` as the word just before a name (`best val acc 0.9`, `Best: loss 0.41`).
-_BEST_BEFORE = re.compile(r"\bbest\W*$", re.IGNORECASE)
+#: `best` before a name in its clause (`best val acc 0.9`, `Best: loss 0.41`, `The best score on DEV
+#: 1 :9.723%`: the best so far, and its epoch).
+_BEST_BEFORE = re.compile(r"\bbest\b[^|,;]*$", re.IGNORECASE)
 #: An epoch's number that starts a name (`Epoch 1 Train Loss: 0.62`): the name follows it.
 _LEADING_EPOCH = re.compile(r"^(?:epoch|ep)\s*[:#=]?\s*\d+\s+(?=[a-z])", re.IGNORECASE)
 #: An epoch's number that ends a name (`Average loss for epoch 1: 0.36`, `Test accuracy after epoch 1`).
@@ -504,7 +506,7 @@ def _metrics(line: str, percents: set[str] | None = None) -> dict[str, float]:
     set_prefix = "val_" if _VALIDATION.search(before) else ""
     if not set_prefix and named and (named.group(1) or not _another_set_named(found, named.group(2))):
         # a tag (`[dev]`) beside names of another set (`loss … val_loss`) tags the run
-        set_prefix = "test_" if (named.group(1) or named.group(2)).lower() == "test" else "val_"
+        set_prefix = "test_" if (named.group(1) or named.group(2)).lower().startswith("test") else "val_"
     pairs: dict[str, float] = {}
     sets = {word.group(1).lower() for word in map(_ABBREVIATED_SET.match, map(_raw_name, found)) if word}
     abbreviated = sets == {"tr", "va"}
