@@ -882,8 +882,13 @@ LATER_BATCHES = {
     # (`gc_021`), a best line's numbers as no curve (`gc_027`), and four tables without a header
     # named by what their repositories' code writes (`NAMED_COLUMNS`).
     "heldout182": (28, 51, 41),
+    # Batch `gd` (6: Lightning CSVLogger files, a loop's table, Keras histories as JSON; the
+    # session's look-ups ran out), scored once with the rules and reader of the day: 4/6, 0 of
+    # the 1 clear. Not revised on (`gd_003`, clear to both: unstable; its training loss, logged
+    # every 50 steps, stands on 6 of 100 epochs, and the other 94 are left out).
+    "heldout183": (4, 6, 5),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout182`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout183`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -905,9 +910,9 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (485/736 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (461/702 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(163, 183))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(164, 184))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
@@ -1378,12 +1383,14 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # Then batches `gb` and `gc` with the revision on `gb`: 41 more runs read healthy are called
         # healthy, with four more false still-improving notes, two more false overfitting notes and
         # six more false unstable notes among them; four more read still improving (one noted),
-        # eight read overfitting (two noted) and one read unstable (none noted).
-        "still_improving": (42, 149, 102, 917),
-        "overfitting": (69, 231, 98, 917),
+        # eight read overfitting (two noted) and one read unstable (none noted). Then batch `gd`
+        # (not revised on): two more runs read healthy, with one more false still-improving note;
+        # one more read overfitting (noted) and one read unstable (none noted).
+        "still_improving": (42, 149, 103, 919),
+        "overfitting": (70, 232, 98, 919),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (9, 54, 57, 917),
+        "unstable": (9, 55, 57, 919),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

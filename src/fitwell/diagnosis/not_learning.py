@@ -369,7 +369,10 @@ def _frozen_validation(run: RunView) -> tuple[dict, str] | None:
     moved = (
         f"was {format_number(level)} at all {epochs} epochs"
         if spread == 0.0
-        else f"moved by {100 * spread:.2g}% at most over all {epochs} epochs (around {format_number(level)})"
+        else (
+            f"moved by {100 * spread:.2g}% at most over all {epochs} epochs (between "
+            f"{format_number(float(np.min(run.val_loss)))} and {format_number(float(np.max(run.val_loss)))})"
+        )
     )
     return (
         {"curve": "val_loss", "level": level, "relative_range": spread, "epochs": epochs},
