@@ -2024,7 +2024,8 @@ def test_a_validation_loss_that_never_moves_is_not_learning():
     assert finding.kind == "not_learning" and finding.evidence["relative_range"] == pytest.approx(
         1.6e-4, rel=0.1
     )
-    assert "val_loss moved by 0.016% at most over all 4 epochs (between 0.003678 and 0.003679)" in finding.summary
+    moved = "val_loss moved by 0.016% at most over all 4 epochs (between 0.003678 and 0.003679)"
+    assert moved in finding.summary
     assert "not_learning" not in diagnose(run, thresholds=Thresholds(not_learning_frozen_val=1e-4)).kinds
     # A converged model's validation loss still moves by its noise: 0.5% here.
     calm = {**run, "val_loss": [0.0036791, 0.0036812, 0.0036698, 0.0036750]}
