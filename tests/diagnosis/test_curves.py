@@ -70,6 +70,26 @@ def test_a_metric_logged_as_nan_is_not_recorded_there():
     assert "dice" not in curves.values  # never recorded: a placeholder column
 
 
+def test_a_training_loss_logged_every_few_epochs_beside_every_epochs_validation_is_interpolated(tmp_path):
+    # `gd_003`: Lightning logged the training loss every 50 steps of epochs of 3: 6 of 100 epochs
+    # hold one; the validation loss, at every epoch, swings. Left out, the swings were unseen.
+    path = tmp_path / "metrics.csv"
+    rows = []
+    for e in range(30):
+        rows.append(f"{e},{3 * e + 2},,{500 + (900 if e % 4 == 1 else 0) - 5 * e}")
+        if e % 6 == 2:
+            rows.append(f"{e},{3 * e + 1},{400 - 10 * e},")
+    path.write_text("epoch,step,train_loss,val_loss\n" + "\n".join(rows) + "\n")
+    curves = read_curves(path)
+    assert curves.epochs.tolist() == list(range(2, 27))  # from the first record to the last
+    assert curves.values["loss"].tolist()[:7] == pytest.approx([380, 370, 360, 350, 340, 330, 320])
+    assert "the training loss was recorded at 5 of the 25 epochs" in " ".join(curves.notes)
+    assert diagnose(str(path)).primary.kind == "unstable"
+    # Logged every other epoch: left out, as before (the test below).
+    every_other = {"loss": [1.0, None, 0.6, None, 0.45], "val_loss": [1.1, 0.9, 0.75, 0.65, 0.6]}
+    assert read_curves(every_other).epochs.tolist() == [0, 2, 4]
+
+
 def test_a_loss_empty_to_the_end_beside_a_recorded_accuracy_went_nan(tmp_path):
     # `gb_027`: pandas wrote the NaN losses of epochs 15 to 50 as empty cells, the accuracy on.
     path = tmp_path / "history.csv"

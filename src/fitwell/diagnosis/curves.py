@@ -257,7 +257,7 @@ def _only_epochs_with_a_training_loss(curves: Curves) -> Curves:
     recorded = curves.recorded["loss"]
     if bool(recorded.all()):
         return curves
-    curves = _empty_after_the_loss_went_nan(curves)
+    curves = _sparse_loss_interpolated(_empty_after_the_loss_went_nan(curves))
     recorded = curves.recorded["loss"]
     if bool(recorded.all()):
         return curves
@@ -269,6 +269,37 @@ def _only_epochs_with_a_training_loss(curves: Curves) -> Curves:
     else:
         where = f"{len(missing)} epochs, from epoch {missing[0]}"
     return _epochs_kept(curves, recorded, f"left out {where}: no training loss was recorded there.")
+
+
+#: At most this share of the epochs from its first record to its last hold a training loss for it to be
+#: read as logged every few steps (`_sparse_loss_interpolated`).
+_SPARSE_SHARE = 1 / 3
+
+
+def _sparse_loss_interpolated(curves: Curves) -> Curves:
+    """A training loss recorded at 3 epochs or more but at most `_SPARSE_SHARE` of those from its
+    first record to its last, beside a validation loss recorded at each of them, interpolated
+    between its records (by epoch), with a note: a logger that writes it every so many steps,
+    more than an epoch holds (Lightning's `log_every_n_steps=50` on epochs of 3 steps, `gd_003`:
+    6 of 100 epochs, whose validation swings were left out with the other 94). The epochs before
+    its first record and after its last are left out as before."""
+    recorded = curves.recorded["loss"]
+    at = np.flatnonzero(recorded)
+    if len(at) < 3 or "val_loss" not in curves.recorded:
+        return curves
+    span = np.arange(at[0], at[-1] + 1)
+    if len(at) > _SPARSE_SHARE * len(span) or not curves.recorded["val_loss"][span].all():
+        return curves
+    values, masks = dict(curves.values), dict(curves.recorded)
+    values["loss"] = curves.values["loss"].copy()
+    values["loss"][span] = np.interp(span, at, curves.values["loss"][at])
+    masks["loss"] = recorded.copy()
+    masks["loss"][span] = True
+    note = (
+        f"the training loss was recorded at {len(at)} of the {len(span)} epochs from its first record "
+        f"to its last (logged every few steps, more than an epoch holds): interpolated between them."
+    )
+    return replace(curves, values=values, recorded=masks, notes=(*curves.notes, note))
 
 
 def _empty_after_the_loss_went_nan(curves: Curves) -> Curves:
