@@ -112,6 +112,14 @@ def test_a_loss_empty_to_the_end_beside_a_recorded_accuracy_went_nan(tmp_path):
     assert len(read_curves(path)) == 5
     path.write_text("epoch,loss,acc\n" + "".join(f"{e},{1 / e},0.{e}\n" for e in range(1, 6)) + "6,,0.7\n")
     assert len(read_curves(path)) == 5
+    # Nor beside a validation loss still scored there (weights gone NaN score nothing), nor when only
+    # a validation score is (rows of an evaluation after training).
+    head = "epoch,loss,accuracy,val_loss,val_accuracy\n0,0.9,0.6,0.85,0.62\n1,0.7,0.7,0.72,0.69\n"
+    head += "2,0.55,0.78,0.63,0.74\n"
+    path.write_text(head + "3,,0.83,0.58,0.77\n4,,0.85,0.56,0.78\n")
+    assert len(read_curves(path)) == 3 and diagnose(str(path)).primary.kind != "diverged"
+    path.write_text(head + "3,,,0.58,0.77\n4,,,0.56,0.78\n")
+    assert len(read_curves(path)) == 3 and diagnose(str(path)).primary.kind != "diverged"
 
 
 def test_epochs_before_the_first_training_loss_are_left_out_and_a_written_nan_is_kept(tmp_path):

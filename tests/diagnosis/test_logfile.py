@@ -3588,6 +3588,15 @@ def test_testing_lines_are_the_test_sets_and_a_best_lines_numbers_no_curve(tmp_p
     assert curves.values["loss"].tolist() == pytest.approx([2 / e for e in range(1, 6)], abs=1e-4)
     assert curves.values["val_loss"].tolist() == pytest.approx([2.1 / e for e in range(1, 6)], abs=1e-4)
     assert not any("dev" in key for key in curves.values)
+    # A clause ends at ` - `: `saving best model - train loss: …` is the epoch's own record.
+    path.write_text(
+        "".join(
+            f"Epoch {e} - {'saving best model - ' if e % 2 else ''}train loss: {1 / e:.4f} - "
+            f"val loss: {1.1 / e:.4f}\n"
+            for e in range(1, 7)
+        )
+    )
+    assert read_curves(path).values["loss"].tolist() == pytest.approx([1 / e for e in range(1, 7)], abs=1e-4)
 
 
 def test_a_table_printed_through_logging_with_fixed_widths_is_read(tmp_path):

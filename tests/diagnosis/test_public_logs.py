@@ -871,10 +871,9 @@ LATER_BATCHES = {
     # 28 clear. Revised on it: a melted history (`gb_085`), lines of a name and a value in turns
     # (`gb_035`), percentages beside sets named alone are accuracies (`gb_093`), epoch lines that
     # close their epoch (`gb_095`), a loss empty to the end beside a recorded accuracy went NaN
-    # (`gb_027`, both: diverged), a training-loss jump that left the validation loss unmoved is no
-    # explosion (`gb_067`), a validation score that never improved while its training twin rose is
-    # overfitting (`gb_047`, both: overfitting).
-    "heldout181": (64, 95, 85),
+    # (`gb_027`, both: diverged), a validation score that never improved while its training twin
+    # rose is overfitting (`gb_047`, both: overfitting).
+    "heldout181": (64, 95, 84),
     # Batch `gc` (51: Trainer states and Lightning files, Keras logs with numbered names, loss
     # tables of loops), scored once with the rules after the revision on `gb`: 25/51, 8 of the 10
     # clear; seven files refused. Then read, not revised on by its rules: a barred table under a
@@ -1108,15 +1107,17 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_fifty_nine_kn
     # fell to 0.0013 (`fz_059`, `overfitting`); five epochs of a converged model whose training
     # loss is 15 x below the validation loss (`fz_061`, `overfitting`); validation jumps of 20-40%
     # about 0.1 at 96% accuracy (`fz_029`, `unstable`) and isolated validation spikes of 45-65% in
-    # 100 epochs (`fz_062`, `unstable`). Batches `gb` and `gc` added five: a training-loss jump
-    # logged one step an epoch beside a falling validation loss (`gb_067`, `unstable`, a reader's
-    # second label; `diverged` before the revision); a validation loss that stopped improving at
-    # epoch 7 of 26 while the training loss fell 40% more (`gc_019`, `overfitting`, both readers'
-    # second label); and three without: a validation loss at 0.004 that rose to 0.014 over the last
-    # two of 10 epochs at a validation AUC of 0.9999 (`gb_028`, `overfitting`); validation jumps of
-    # 30-125% at 0.003 in 30 of 500 epochs of a regression (`gb_038`, `unstable`); validation jumps
-    # of up to 197% in 19 of 99 epochs of a siamese head near 0.02 (`gc_031`, `unstable`). The
-    # last two are what the issue that set the target calls erratic validation; the readers, noise.
+    # 100 epochs (`fz_062`, `unstable`). Batches `gb` and `gc` added five: a validation loss that
+    # stopped improving at epoch 7 of 26 while the training loss fell 40% more (`gc_019`,
+    # `overfitting`, both readers' second label); and four without: a training-loss jump of 11x,
+    # logged one step an epoch, beside a falling validation loss (`gb_067`, `diverged`: an
+    # exemption for a jump the validation loss did not show was measured and not kept, as a
+    # review showed it hid an epoch mean's real explosion); a validation loss at 0.004 that rose
+    # to 0.014 over the last two of 10 epochs at a validation AUC of 0.9999 (`gb_028`,
+    # `overfitting`); validation jumps of 30-125% at 0.003 in 30 of 500 epochs of a regression
+    # (`gb_038`, `unstable`); validation jumps of up to 197% in 19 of 99 epochs of a siamese head
+    # near 0.02 (`gc_031`, `unstable`). The last two are what the issue that set the target calls
+    # erratic validation; the readers, noise.
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",

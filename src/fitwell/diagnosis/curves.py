@@ -307,16 +307,21 @@ def _empty_after_the_loss_went_nan(curves: Curves) -> Curves:
     while a score (accuracy, …) is still recorded at each of them, read as NaN from there, with a
     note: a loop does not stop logging its loss while it logs its accuracy, and pandas writes NaN
     as an empty cell (`DataFrame.to_csv`; `gb_027`: the loss empty from epoch 15 to 50, the
-    accuracy frozen at one value). The validation loss, empty on the same epochs, goes with it."""
+    accuracy frozen at one value). The validation loss, empty on the same epochs, goes with it.
+    Not when the score is a validation one only (rows of an evaluation after training), nor beside
+    a validation loss still recorded there: weights gone NaN score nothing."""
     recorded = curves.recorded["loss"]
     last = int(np.flatnonzero(recorded)[-1]) if recorded.any() else -1
     tail = np.arange(last + 1, len(curves))
     if last < 1 or len(tail) < 2 or not recorded[: last + 1].all():
         return curves
+    if "val_loss" in curves.recorded and curves.recorded["val_loss"][tail].any():
+        return curves
     scores = [
         key
         for key in curves.values
         if key not in _NOT_CURVES
+        and not key.startswith(("val_", "test_"))
         and metric_direction(key) is not None
         and "loss" not in key
         and curves.recorded[key][tail].all()

@@ -239,35 +239,12 @@ def _spike(run: RunView) -> Finding | None:
             th.diverge_spike,
             above_first=th.diverge_spike_above_first,
             costly=_answers_lost(run),
-            held=_validation_unmoved(run),
         )
     if found is None and run.has_val:
         factor = run.thresholds.diverge_val_spike
         held = _val_accuracy_held(run, run.val_positions)
         found = _spike_in(run, run.val_positions, run.val_loss, "val_loss", factor, smoothed=True, held=held)
     return found
-
-
-def _validation_unmoved(run: RunView) -> np.ndarray:
-    """At each epoch, whether a jump of the training loss there left no trace: the validation loss
-    was scored at that epoch and the one before, and did not rise by `diverge_val_unmoved` of
-    itself, nor ever reach `diverge_spike` × its lowest up to there; and the training loss ended
-    below its lowest before the jump. Weights an epoch wrecked score new data worse at its end; a
-    logged training loss that jumps alone is one batch's value (a loss logged every 50 steps, one
-    step an epoch, `gb_067`: 0.0063 to 0.067 while the validation loss fell 0.0147 → 0.0088), but
-    not beside a validation loss that exploded itself an epoch before (`u_009`: 8008, then 230)."""
-    unmoved = np.zeros(run.n, dtype=bool)
-    if not run.has_val:
-        return unmoved
-    positions, values = run.val_positions, run.val_loss
-    loss, th = run.loss, run.thresholds
-    for index in range(1, len(positions)):
-        before, at = int(positions[index - 1]), int(positions[index])
-        calm = values[index] <= (1 + th.diverge_val_unmoved) * values[index - 1]
-        orderly = float(np.max(values[: index + 1])) <= th.diverge_spike * float(np.min(values[: index + 1]))
-        if at == before + 1 and calm and orderly:
-            unmoved[at] = float(loss[-1]) < float(np.min(loss[:at]))
-    return unmoved
 
 
 def _val_accuracy_held(run: RunView, positions: np.ndarray) -> np.ndarray:

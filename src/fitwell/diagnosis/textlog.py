@@ -131,8 +131,9 @@ _SET_BANNER = re.compile(
 #: stopping`): what the log prints after it, without a new epoch, is an evaluation, not an epoch.
 _STOPPED = re.compile(r"\bearly[\s_-]?stop|\bstopp(?:ed|ing)\b", re.IGNORECASE)
 #: `best` before a name in its clause, no number between (`best val acc 0.9`, `Best: loss 0.41`, `The
-#: best score on DEV 1 :9.723%`: the best so far, and its epoch; not `val acc` after `best val acc 0.9`).
-_BEST_BEFORE = re.compile(r"\bbest\b[^|,;0-9]*$", re.IGNORECASE)
+#: best score on DEV 1 :9.723%`: the best so far, and its epoch; not `val acc` after `best val acc 0.9`,
+#: nor `train loss` after `saving best model - `: a clause ends at ` - `, `|`, `,`, `;`, `!` or `.`).
+_BEST_BEFORE = re.compile(r"\bbest\b(?:(?!\s-\s)[^|,;!.0-9])*$", re.IGNORECASE)
 #: An epoch's number that starts a name (`Epoch 1 Train Loss: 0.62`): the name follows it.
 _LEADING_EPOCH = re.compile(r"^(?:epoch|ep)\s*[:#=]?\s*\d+\s+(?=[a-z])", re.IGNORECASE)
 #: An epoch's number that ends a name (`Average loss for epoch 1: 0.36`, `Test accuracy after epoch 1`).

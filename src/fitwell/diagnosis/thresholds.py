@@ -51,10 +51,6 @@ class Thresholds:
             need a sudden jump that cost answers.
         diverge_spike_answers_lost: ...a jump costs answers when the training accuracy at it
             fell by this share of its best before or more (0.99 to 0.62; not 1.0 to 0.88).
-        diverge_val_unmoved: ...nor is a jump of the training loss one when the validation loss,
-            scored at that epoch and the one before, rose by less than this share and the
-            training loss ended below its lowest before the jump: it left no trace (a loss
-            logged one step an epoch, `gb_067`).
         other_scale_fall: A training loss whose first epoch is `diverge_spike` × the baseline (or
             chance) or more and which then fell steadily to this fraction of it or less is on
             another scale than a mean (a sum over the samples): the baseline is not its
@@ -467,7 +463,6 @@ class Thresholds:
     diverge_spike: float = 10.0
     diverge_spike_above_first: float = 2.0
     diverge_spike_answers_lost: float = 0.25
-    diverge_val_unmoved: float = 0.1
     other_scale_fall: float = 0.1
     diverge_unbounded_tail: float = 0.1
     diverge_val_spike: float = 1000.0
