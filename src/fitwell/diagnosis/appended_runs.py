@@ -16,7 +16,14 @@ from fitwell.diagnosis.column_names import LEARNING_RATE_KEYS, keras_name
 from fitwell.diagnosis.table_layouts import is_number
 from fitwell.diagnosis.table_rows import split_cells
 
-__all__ = ["continued_fits", "interleaved_runs", "last_run", "later_header", "resumed_run"]
+__all__ = [
+    "continued_fits",
+    "interleaved_runs",
+    "last_run",
+    "later_header",
+    "refuse_a_merge_conflict",
+    "resumed_run",
+]
 
 
 def last_run(
@@ -281,3 +288,24 @@ def _heads_a_run(cells: list[str], header: list[str], below: list[str], delimite
         return False  # no training loss: a test set's, a validation table's, a summary's header
     firsts = [split_cells(line, delimiter)[0].strip() for line in below if line.strip()]
     return len(firsts) == 2 and all(map(is_number, firsts))
+
+
+def refuse_a_merge_conflict(text: str, path: str) -> None:
+    """Refuse, naming its lines, a file that holds an unresolved git merge conflict (`<<<<<<<`, then
+    `=======` and `>>>>>>>` on lines of their own): two versions of the log, one after the other,
+    with the markers between them (`dz_018`: 760 epochs on one side, 2 on the other). Which one is
+    the run is the user's to say."""
+    lines = text.splitlines()
+    opened = next((i for i, line in enumerate(lines) if line.startswith("<<<<<<<")), None)
+    if opened is None:
+        return
+    middle = next((i for i in range(opened + 1, len(lines)) if lines[i].rstrip() == "======="), None)
+    closed = next((i for i in range(opened + 1, len(lines)) if lines[i].startswith(">>>>>>>")), None)
+    if middle is None or closed is None or not opened < middle < closed:
+        return
+    raise ValueError(
+        f"{path!r} holds an unresolved git merge conflict (lines {opened + 1}–{closed + 1}: "
+        f"{lines[opened].strip()[:40]!r} … {lines[closed].strip()[:40]!r}): two versions of the log with "
+        "git's markers between them. Expected one version: delete the markers and the other version's "
+        "lines (or `git checkout --ours`/`--theirs` the file), then diagnose it."
+    )

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fitwell.diagnosis.aligned_table import aligned_table, has_log_prefix
-from fitwell.diagnosis.appended_runs import last_run, later_header
+from fitwell.diagnosis.appended_runs import last_run, later_header, refuse_a_merge_conflict
 from fitwell.diagnosis.column_names import keras_name, keras_names
 from fitwell.diagnosis.column_values import with_values, without_per_sample_or_step
 from fitwell.diagnosis.json_shapes import as_columns, is_list_of_numbers
@@ -58,6 +58,7 @@ from fitwell.diagnosis.jsonlog import (
     quoted_history,
 )
 from fitwell.diagnosis.metric_names import is_accuracy
+from fitwell.diagnosis.printed_layouts import name_value_cells, printed_loss_tensors
 from fitwell.diagnosis.step_logs import is_step_log, per_evaluation
 from fitwell.diagnosis.table_layouts import MISSING_CELLS as _MISSING
 from fitwell.diagnosis.table_layouts import (
@@ -67,7 +68,7 @@ from fitwell.diagnosis.table_layouts import (
 )
 from fitwell.diagnosis.table_rows import refuse_one_line_of_numbers, split_cells, table_rows
 from fitwell.diagnosis.table_values import labelled_epochs, raw_columns, table_values
-from fitwell.diagnosis.textlog import name_value_cells, printed_loss_tensors, read_text_records
+from fitwell.diagnosis.textlog import read_text_records
 from fitwell.diagnosis.training_phases import keras_named
 from fitwell.diagnosis.yolo_console import read_yolo_console
 
@@ -119,7 +120,7 @@ def read_log_file(path: str, columns: Sequence[str] | None = None) -> LogFile:
     stripped = text.lstrip("\ufeff \t\r\n")
     if not stripped:
         raise ValueError(f"The log file {path!r} is empty. Expected a header row and one row per epoch.")
-    _refuse_a_merge_conflict(text, path)
+    refuse_a_merge_conflict(text, path)
     if columns is not None:
         return _read_named(text, path, columns)
     quoted = quoted_history(stripped)
@@ -158,27 +159,6 @@ def read_log_file(path: str, columns: Sequence[str] | None = None) -> LogFile:
                 # Not JSON from its first characters on: what the reading as text found says more.
                 raise ValueError(str(text_error if error.looks_like_text else error)) from None
     return _printed_dicts(stripped, path) or _read_csv(text, path)
-
-
-def _refuse_a_merge_conflict(text: str, path: str) -> None:
-    """Refuse, naming its lines, a file that holds an unresolved git merge conflict (`<<<<<<<`, then
-    `=======` and `>>>>>>>` on lines of their own): two versions of the log, one after the other,
-    with the markers between them (`dz_018`: 760 epochs on one side, 2 on the other). Which one is
-    the run is the user's to say."""
-    lines = text.splitlines()
-    opened = next((i for i, line in enumerate(lines) if line.startswith("<<<<<<<")), None)
-    if opened is None:
-        return
-    middle = next((i for i in range(opened + 1, len(lines)) if lines[i].rstrip() == "======="), None)
-    closed = next((i for i in range(opened + 1, len(lines)) if lines[i].startswith(">>>>>>>")), None)
-    if middle is None or closed is None or not opened < middle < closed:
-        return
-    raise ValueError(
-        f"{path!r} holds an unresolved git merge conflict (lines {opened + 1}–{closed + 1}: "
-        f"{lines[opened].strip()[:40]!r} … {lines[closed].strip()[:40]!r}): two versions of the log with "
-        "git's markers between them. Expected one version: delete the markers and the other version's "
-        "lines (or `git checkout --ours`/`--theirs` the file), then diagnose it."
-    )
 
 
 def _printed_dicts(text: str, path: str) -> LogFile | None:
