@@ -90,7 +90,13 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: numbers without a header (`gb_003`, refused saying nothing names the curve); three runs side by side
 #: named by their data (`gb_009`, `all data`, `only half data`: no column is named a loss). Batch `gc`:
 #: one line of 10 numbers (`gc_037`, as `gb_003`); `Loss after num_examples_seen=N epoch=E: value`
-#: lines (`gc_023`, refused: the loss's name runs into the count's).
+#: lines (`gc_023`, refused: the loss's name runs into the count's). Batch `ge`: an old Lightning file's
+#: `train_epoch_average` and `validation_epoch_average`, no loss named for its training set (`ge_019`); a
+#: pickle of the curves, never unpickled (`ge_044`); one epoch's steps as `train_loss 2.30 train_acc 0.0`
+#: after 20 lines of a library's messages (`ge_074`); `[Avg. Loss, Loss]: [10.44, 7.17]`, a list of names
+#: and one of values (`ge_077`); perplexities every tenth of an epoch beside each epoch's (`ge_079`). Batch
+#: `gf`: `train_patch_rmse` beside `val_rmse`, no loss named and no twin to say which measure is the loss
+#: (`gf_052`).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
@@ -175,6 +181,12 @@ REFUSED = (
     "gb_009.csv",
     "gc_023.log",
     "gc_037.csv",
+    "ge_019.csv",
+    "ge_044.txt",
+    "ge_074.out",
+    "ge_077.out",
+    "ge_079.out",
+    "gf_052.csv",
 )
 #: Tables of numbers without a header row, read as their user reads them: with `columns=` naming
 #: what the repository's code writes (sources_*.csv notes; for `h_014`, `m_009` and `y_010` the collector's

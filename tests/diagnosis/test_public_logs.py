@@ -70,6 +70,7 @@ def test_every_file_is_read_or_refused_saying_what_was_expected():
                 or "unresolved git merge conflict" in message  # two versions of the log, with markers
                 or "values but" in message  # lists of unequal lengths, each named with its length
                 or "numbers without a header" in message  # one line of numbers, named by nothing
+                or "is a Python pickle" in message  # never unpickled: loading runs no code
             )
             assert said and ("Expected" in message or "Pass the" in message), (path.name, error)
             refused.append(path.name)
@@ -887,8 +888,22 @@ LATER_BATCHES = {
     # of 100 epochs beside a validation loss of every epoch, is interpolated between its records
     # (`gd_003`, clear to both: unstable, its validation swings left out with 94 epochs before).
     "heldout183": (5, 6, 6),
+    # Batch `ge` (89: Trainer states, Lightning CSVLogger files, Keras histories as JSON, console
+    # logs of loops and jobs, Markdown reports; four more left out, from repositories `gd` holds),
+    # scored once with the rules of the day: 52/89, 16 of the 21 clear. Revised on it: a report of
+    # several tables reads its last run (`ge_082`), a barred table's cells without a value
+    # (`ge_087`, `ge_088`, `ge_091`), a set named on a line of its own (`ge_083`, PyTorch's
+    # tutorial's `Test Error:`), validation scores printed before their epoch's loss (`ge_056`),
+    # `Accuracy: 5551/10000` as a share (`ge_057`), a summary after `EARLY STOP` as no epoch
+    # (`ge_078`), a pickle refused (`ge_044`), and no `lr_too_low` where the validation loss bent
+    # towards its level (`ge_087`).
+    "heldout184": (54, 89, 73),
+    # Batch `gf` (54: Trainer states at other paths, console logs of loops, Keras histories named
+    # for their models), scored once with the rules after the revision on `ge`: 36/54, 17 of the
+    # 19 clear; one file refused (`gf_052`: no loss named). Not revised on.
+    "heldout185": (36, 54, 46),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout183`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout185`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -910,14 +925,14 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (462/702 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (505/765 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(164, 184))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(166, 186))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_fifty_nine_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_three_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -1117,7 +1132,13 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_fifty_nine_kn
     # `overfitting`); validation jumps of 30-125% at 0.003 in 30 of 500 epochs of a regression
     # (`gb_038`, `unstable`); validation jumps of up to 197% in 19 of 99 epochs of a siamese head
     # near 0.02 (`gc_031`, `unstable`). The last two are what the issue that set the target calls
-    # erratic validation; the readers, noise.
+    # erratic validation; the readers, noise. Batch `ge` added four: three training losses that are
+    # one batch's (or two batches') each epoch, not the epoch's mean, whose jumps of 60-300% the
+    # readers call that batch's noise: Lightning's `train_loss` logged every 50 steps, one or two
+    # rows an epoch, beside a validation AUC (`ge_018`), or alone (`ge_030`), and a loop's last
+    # printed batch loss of each epoch (`ge_076`, `unstable`: the reader does not know a batch's
+    # loss from an epoch's mean); and a validation loss 6% up from its low over 38 epochs while
+    # the gap in accuracy held (`ge_020`, `overfitting`, both readers' second label).
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -1169,6 +1190,10 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_fifty_nine_kn
         "gb_067.csv",
         "gc_019.log",
         "gc_031.csv",
+        "ge_018.csv",
+        "ge_020.csv",
+        "ge_030.csv",
+        "ge_076.out",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -1388,12 +1413,15 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # eight read overfitting (two noted) and one read unstable (none noted). Then batch `gd`
         # (not revised on): two more runs read healthy, with one more false still-improving note;
         # one more read overfitting (noted); one read unstable is found since its sparse training
-        # loss is interpolated.
-        "still_improving": (42, 149, 103, 919),
-        "overfitting": (70, 232, 98, 919),
+        # loss is interpolated. Then batches `ge` (revised on) and `gf` (not revised on): 30 more
+        # runs read healthy are called healthy, with six more false still-improving notes and three
+        # more false overfitting notes among them; four more read still improving (one noted),
+        # seven read overfitting (two noted) and three read unstable (none noted).
+        "still_improving": (43, 153, 109, 949),
+        "overfitting": (72, 239, 101, 949),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (9, 54, 57, 919),
+        "unstable": (9, 57, 57, 949),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -2269,6 +2269,18 @@ def test_a_slow_training_loss_while_validation_stalled_long_ago_is_not_lr_too_lo
     assert diagnose({"loss": loss.tolist(), "val_loss": falling.tolist()}).primary.kind == "lr_too_low"
 
 
+def test_a_slow_training_loss_beside_a_validation_loss_that_bent_is_not_lr_too_low():
+    # A published LoRA fine-tune (ge_087): the training loss fell slowly over eight evaluations,
+    # while the validation loss fell 0.487 -> 0.469 in the first half and only to 0.464 in the
+    # second: it bent towards its level. A rate too low bends neither curve.
+    loss = np.linspace(0.497, 0.411, 8).tolist()
+    bent = [0.487, 0.476, 0.472, 0.469, 0.467, 0.466, 0.465, 0.464]
+    assert "lr_too_low" not in diagnose({"loss": loss, "val_loss": bent}).kinds
+    # The same training loss beside a validation loss falling as straight is a crawl.
+    straight = np.linspace(0.487, 0.425, 8).tolist()
+    assert diagnose({"loss": loss, "val_loss": straight}).primary.kind == "lr_too_low"
+
+
 def test_a_straight_line_at_the_chance_level_that_hardly_fell_is_not_learning():
     # A published stock-movement log: binary cross-entropy 0.6938 → 0.6888 over 50 epochs in a
     # straight line, the validation accuracy at 50–52% throughout. Under 1% in the whole run at

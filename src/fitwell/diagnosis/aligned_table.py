@@ -99,8 +99,11 @@ def _grouped(lines: list[str]) -> list[str]:
 
 
 def _unbarred(line: str) -> str:
-    """A line of a table set apart by bars (`| 2 | 0.6 |  |`) set apart by spaces instead, an empty
-    cell (or `-`) written `nan` so that the cells after it keep their columns."""
+    """A line of a table set apart by bars (`| 2 | 0.6 |  |`) set apart by spaces instead, a cell
+    that holds no value written `None` (a missing value, not a NaN) so that the cells after it keep
+    their columns: an empty cell, a dash (`-`, `—`), `N/A`, the `No log` of a Trainer's table, a
+    date and time (`2025-01-18 04:14:11`: when the row was written), and the words a row of numbers
+    ends with (a `Notes` column's `New best`). A minus sign written as such (`−0.011`) is a minus."""
     if "|" not in line:
         return line
     cells = line.split("|")
@@ -108,16 +111,34 @@ def _unbarred(line: str) -> str:
         cells = cells[1:]
     if cells and not cells[-1].strip():
         cells = cells[:-1]
-    cells = [_COUNT_OF.sub(r"\1", cell.strip()) for cell in cells]  # `1 / 200`: the epoch 1 of 200
-    return "  ".join(cell if cell not in ("", "-") else "nan" for cell in cells)
+    cells = [_COUNT_OF.sub(r"\1", cell.strip()).replace("\u2212", "-") for cell in cells]  # `1 / 200`: 1
+    cells = [_NO_CELL if cell.lower() in _NO_VALUE or _DATE_TIME.fullmatch(cell) else cell for cell in cells]
+    valued = [index for index, cell in enumerate(cells) if cell != _NO_CELL]
+    if valued and _is_value(cells[valued[0]]):
+        last = max(index for index in valued if _is_value(cells[index]))
+        cells = [*cells[: last + 1], *(_NO_CELL for _ in cells[last + 1 :])]  # notes after the numbers
+    return "  ".join(cells)
+
+
+def _is_value(cell: str) -> bool:
+    return len(cell.split()) == 1 and bool(_numbers(cell))
 
 
 #: A count out of a total in a cell of its own (`1   / 200`): the count.
 _COUNT_OF = re.compile(r"^(\d+)\s*/\s*\d+$")
+#: A cell that holds no value, as the table written with commas says it (`MISSING_CELLS`).
+_NO_CELL = "None"
+#: Cells of a barred table that hold no value.
+_NO_VALUE = frozenset({"", "-", "\u2014", "\u2013", "n/a", "na", "none", "no log"})
+#: A date and time in a cell of its own: when the row was written, not a value of the run.
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?")
 
 
 def _table_in(lines: list[str], search: int, apart: str) -> tuple[list[str], int, str] | None:
-    """`aligned_table` of lines without `logging` prefixes, their columns set `apart` by spaces or bars."""
+    """`aligned_table` of lines without `logging` prefixes, their columns set `apart` by spaces or
+    bars. Of several barred tables (a Markdown report: a pre-training table, then the runs), the
+    last is read, from the first table under the same header (runs one after another)."""
+    tables = []
     for index, line in enumerate(lines[:search]):
         headers = _headers(line, _first_row(lines[index + 1 : index + 1 + search]))
         if not headers or _header_nearer(lines, index, search):
@@ -125,9 +146,18 @@ def _table_in(lines: list[str], search: int, apart: str) -> tuple[list[str], int
         for header in headers:
             rows, indexed = _rows(lines, index, len(header))
             if len(rows) >= 2:
-                return _table(lines, index, header, rows, apart, indexed)
+                tables.append((index, header, rows, indexed))
+                break
+        if apart == "spaces":
+            break  # the first header of a printed table is its header
+    if not tables:
         return None
-    return None
+    index, header, rows, indexed = next(table for table in tables if table[1] == tables[-1][1])
+    table, index, note = _table(lines, index, header, rows, apart, indexed)
+    others = [str(table_index + 1) for table_index, other, _, _ in tables if other != header]
+    if others:
+        note = f"{note[:-1]}; the tables under other headers (on lines {', '.join(others)}) left out."
+    return table, index, note
 
 
 def _rows(lines: list[str], index: int, width: int) -> tuple[dict[int, list[str]], bool]:
@@ -245,12 +275,16 @@ def _cut_at_cells(line: str, row: str | None) -> list[str]:
 
 
 def _numbers(line: str) -> list[str]:
-    """The numbers a row starts with (a unit after one dropped), up to the first cell that is not one."""
+    """The numbers a row starts with (a unit after one dropped; a missing value, `None`, among them),
+    up to the first cell that is not one."""
     found = []
     for cell in line.split():
+        if cell == _NO_CELL:
+            found.append(cell)
+            continue
         unit = _WITH_UNIT.fullmatch(cell)
         bare = unit.group(1) if unit and is_number(unit.group(1)) else cell
         if not is_number(bare):
             break
         found.append(bare)
-    return found
+    return found if any(cell != _NO_CELL for cell in found) else []

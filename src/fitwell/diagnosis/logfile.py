@@ -172,6 +172,11 @@ def _printed_dicts(text: str, path: str) -> LogFile | None:
     return _json_log(records, said, path, one_per_line=True)
 
 
+#: The start of a pickle: a binary protocol's mark and number (`\x80\x04`), or protocol 0's text,
+#: which opens a dict or a list and memoizes it (`(dp0`, `(lp1`).
+_PICKLE = re.compile(rb"\x80[\x02-\x05]|\((?:dp|lp)\d+\r?\n")
+
+
 def _read_text(path: str) -> str:
     try:
         with open(path, "rb") as handle:
@@ -187,6 +192,12 @@ def _read_text(path: str) -> str:
             f"{path!r} is a directory without TensorBoard event files. Expected a CSVLogger file, a JSON "
             "log, or a TensorBoard log folder (with events.out.tfevents.* files)."
         ) from None
+    if _PICKLE.match(raw):
+        raise ValueError(
+            f"{path!r} is a Python pickle (of history.history, perhaps): fitwell does not unpickle files, "
+            "since unpickling can run any code. Expected a CSVLogger file or a JSON dump of the history: "
+            "save it with json.dump(history.history, open('history.json', 'w')) and diagnose that."
+        )
     if b"\0" in raw[:4096]:
         raise ValueError(
             f"{path!r} is not a text file (it holds binary data). Expected a CSVLogger file or a JSON "
@@ -280,6 +291,12 @@ def _find_header(lines: list[str]) -> tuple[int, str, list[str]]:
         for delimiter in _DELIMITERS:
             cells = [cell.strip() for cell in split_cells(line, delimiter)]
             named = {keras_name(cell) for cell in cells} | set(keras_names(cells).values())
+            if (
+                cells[:1] == [""]
+                and line[:1].isspace()
+                and not {"epoch", "loss"} & set(map(keras_name, cells))
+            ):
+                continue  # an indented line (`\tnonzero()`): its blank first cell is no pandas index
             alone = (
                 len(cells) == 1
                 and re.fullmatch(r"[A-Za-z][\w ]*", cells[0]) is not None

@@ -127,6 +127,14 @@ _SET_BANNER = re.compile(
     r"[=\-#*~\s]*(train(?:ing)?|valid(?:ate|ation)?|val|eval(?:uate|uation)?)\s+epoch\s*\d+[=\-#*~\s]*",
     re.IGNORECASE,
 )
+#: A line that names a set alone, over the lines of its values (`- Validation:`, then `  - Loss:
+#: 4.0663` and `  - Accuracy: 8.62%`; PyTorch's tutorial prints `Test Error:`, then ` Accuracy:
+#: 45.1%, Avg loss: 2.150770`), up to the next such line, an epoch or a line of no values.
+_SET_ALONE = re.compile(
+    r"[-*#>\s]*(train(?:ing)?|valid(?:ation)?|val|eval(?:uation)?|test(?:ing)?)"
+    r"(?:\s+(?:set|error))?\s*:",
+    re.IGNORECASE,
+)
 #: Training stopped before its last epoch (`Early stopping at epoch 76`, Keras's `Epoch 12: early
 #: stopping`): what the log prints after it, without a new epoch, is an evaluation, not an epoch.
 _STOPPED = re.compile(r"\bearly[\s_-]?stop|\bstopp(?:ed|ing)\b", re.IGNORECASE)
@@ -136,6 +144,10 @@ _STOPPED = re.compile(r"\bearly[\s_-]?stop|\bstopp(?:ed|ing)\b", re.IGNORECASE)
 _BEST_BEFORE = re.compile(r"\bbest\b(?:(?!\s-\s)[^|,;!.0-9])*$", re.IGNORECASE)
 #: An epoch's number that starts a name (`Epoch 1 Train Loss: 0.62`): the name follows it.
 _LEADING_EPOCH = re.compile(r"^(?:epoch|ep)\s*[:#=]?\s*\d+\s+(?=[a-z])", re.IGNORECASE)
+#: A count out of a total after a metric's value (`Accuracy: 9838/10000`, PyTorch's MNIST example).
+_OUT_OF = re.compile(r"\s*/\s*(\d+)\b(?![./])")
+#: A batch's or a step's number that starts a name (`Batch   10. loss: 2.302610`).
+_LEADING_COUNT = re.compile(r"^(?:batch|step|iter(?:ation)?)\s*\d+\s+(?=[a-z])", re.IGNORECASE)
 #: An epoch's number that ends a name (`Average loss for epoch 1: 0.36`, `Test accuracy after epoch 1`).
 _TRAILING_EPOCH = re.compile(r"\s+(?:for|after|of|at|in)\s+(?:the\s+)?(?:epoch|ep)\s*\d+$", re.IGNORECASE)
 #: Names in progress lines that are not curves.
@@ -147,6 +159,8 @@ _NOT_METRICS = (
     "step",
     "steps",
     "batch",
+    "batch_id",  # the last batch's index (`Loss=0.82 Batch_id=390 Accuracy=61.28`)
+    "batch_idx",
     "iter",
     "iteration",
     "time",
@@ -209,7 +223,9 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
     repeats = 0  # records that print an earlier epoch again, number and values alike
     in_sentence = opened_in_sentence = False  # the epoch named inside a sentence (`from epoch 6`)
     heading = ""  # a banner naming the validation set (`===validate epoch 3===`) over the next record
+    section: re.Match[str] | None = None  # a line naming a set alone (`- Validation:`) over its lines
     percents: set[str] = set()  # the names whose values a line printed with `%`
+    ahead: dict[int, dict[str, float]] = {}  # validation scores printed before their epoch's loss
     lines = re.split(r"[\r\n]+", text)
     if marker is _EPOCH:
         lines = _closing_epochs_first(lines, is_loss)
@@ -223,10 +239,16 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
             continue  # the line before printed again (with epoch markers, an epoch repeats itself)
         previous = line.strip()
         banner = _SET_BANNER.fullmatch(line.strip())
+        if _SET_ALONE.fullmatch(line.strip()) or marker.search(line) or line.strip() and not _metrics(line):
+            section = _SET_ALONE.fullmatch(line.strip())
         if banner is not None:
             heading = "Validation: " if banner[1].lower().startswith(("val", "eval")) else ""
         elif heading and _metrics(line):
             line, heading = heading + line, ""  # the banner's set names the record's values
+        elif (
+            section is not None and section[1].lower().startswith(("val", "eval", "test")) and _metrics(line)
+        ):
+            line = f"{section[1]}: {line.strip()}"  # under `- Validation:`, each line's values are its
         found = marker.search(line)
         if found and _BEST.search(line[: found.start()]):
             # An earlier epoch named as the best (Keras's `Restoring model weights from the end of
@@ -239,6 +261,16 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
             # since epoch 7`, `stopping at epoch 11 if no improvement`) or before more epochs is
             # no epoch of its own either.
             stopped = index > last_epoch_line and epoch is not None and int(found.group(1)) >= epoch
+            continue
+        if (
+            not found
+            and index > last_epoch_line
+            and epoch is not None
+            and _STOPPED.search(line)
+            and not _metrics(line)
+        ):
+            # `EARLY STOP` alone after the last epoch: what follows is the run's summary, no epoch.
+            stopped = True
             continue
         if found:
             epoch, stopped = int(found.group(1)), False
@@ -263,6 +295,10 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
             runs[-1][epoch] = _merged(runs[-1][epoch], scores)
             continue
         if not any(is_loss(name) for name in pairs):
+            if scores and marked and epoch is not None and all(name.startswith("val_") for name in pairs):
+                # Validation scores printed before their epoch's loss (`Validation Set: - Accuracy:
+                # 0.75`, then `Train Loss: 0.50  Val Loss: 0.52`): they join it when it comes.
+                ahead[epoch] = _merged(ahead.get(epoch, {}), scores)
             continue
         tensors |= had_tensor
         if marked and epoch is None:
@@ -288,7 +324,7 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
             stamped, opened_in_sentence = set(), in_sentence
         if found:
             stamped.add(key)
-        records[key] = _merged(records.get(key, {}), pairs)
+        records[key] = _merged(records.get(key, ahead.pop(key, {})), pairs)
     if unmarked is not None and runs[0] and min(runs[0]) == 2 and set(unmarked) == set(runs[0][2]):
         runs[0][1] = unmarked  # `Epoch 1/50` cut off above the first record: that record is epoch 1
     runs = [records for records in runs if records]  # a fold named after the last epoch (a later model's)
@@ -502,7 +538,10 @@ def _metrics(line: str, percents: set[str] | None = None) -> dict[str, float]:
         elif _NAMES_SET.match(raw):
             in_validation = name.startswith("val_")
         pairs[name] = float(match.group("value"))
-        if percents is not None and line.startswith("%", match.end("value")):
+        counted = _OUT_OF.match(line, match.end("value"))
+        if counted is not None and int(counted.group(1)) > 0:
+            pairs[name] /= int(counted.group(1))  # `Accuracy: 9838/10000 (98.38%)`: 0.9838
+        elif percents is not None and line.startswith("%", match.end("value")):
             percents.add(name)
     return _bare_set_names(line, found, pairs)
 
@@ -512,9 +551,9 @@ _SPELLED_OUT = {"tr": "train", "va": "val"}
 
 def _raw_name(match: re.Match) -> str:
     """A match's name as printed, without an epoch's number before it (`Epoch 1 Train Loss`) or
-    after it (`Average loss for epoch 1`)."""
+    after it (`Average loss for epoch 1`), or a batch's before it (`Batch  10. loss`)."""
     name = _LEADING_EPOCH.sub("", match.group("name").replace(".", " ").strip())
-    return _TRAILING_EPOCH.sub("", name)
+    return _TRAILING_EPOCH.sub("", _LEADING_COUNT.sub("", name))
 
 
 def _is_metric(line: str, match: re.Match) -> bool:

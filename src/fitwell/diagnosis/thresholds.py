@@ -340,6 +340,9 @@ class Thresholds:
             small to move the loss draws a straight line however short).
         crawl_monotone: See `crawl_min_total_drop`.
         crawl_straight_line: See `crawl_min_total_drop`.
+        crawl_val_bent: Not `lr_too_low` when the validation loss (smoothed) fell less than this
+            fraction as much in the second half of the run as in the first: it bent towards its
+            level (it converges), which a rate too low would not let it do.
         good_chance_fraction: A training loss above this fraction of the baseline (or
             chance level) is not a good value (for `plateau` and `underfitting`).
         off_scale_chance: A training loss that never came within this many times the chance
@@ -543,6 +546,7 @@ class Thresholds:
     crawl_min_decreasing: float = 0.8
     crawl_min_total_drop: float = 0.01
     crawl_monotone: float = 0.95
+    crawl_val_bent: float = 1 / 3
     crawl_straight_line: float = 0.7
     good_chance_fraction: float = 0.3
     off_scale_chance: float = 3.0

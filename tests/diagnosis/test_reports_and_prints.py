@@ -1,0 +1,193 @@
+"""Reading logs people publish as Markdown reports and saved console prints: several tables in one
+report, cells that hold no value, a set named on a line of its own, and files fitwell refuses."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+
+from fitwell.diagnosis import diagnose, read_curves
+
+
+def _table(header, rows):
+    cells = header.split("|")
+    lines = [f"| {header} |", "|" + "---|" * len(cells)]
+    return "\n".join(lines + [f"| {row} |" for row in rows]) + "\n"
+
+
+def test_a_report_of_several_tables_reads_its_last_run(tmp_path):
+    # A published report (ge_082): a pre-training table `Epoch | Loss` first, tuning trials, then
+    # four runs under one header. The pre-training table is not the run; the last run is.
+    pretraining = _table("Epoch | Loss", [f"{epoch} | 0.00{5 - epoch}" for epoch in range(1, 5)])
+    trials = _table("Trial | Val Acc | Val F1", ["1 | 0.96 | 0.97", "2 | 0.95 | 0.96"])
+    runs = [
+        _table(
+            "Epoch | Train Loss | Test Loss | Test Acc",
+            [f"{epoch} | {first / epoch:.3f} | {first / epoch + 0.1:.3f} | 0.9" for epoch in range(1, 5)],
+        )
+        for first in (0.4, 0.3)
+    ]
+    path = tmp_path / "training_log.md"
+    path.write_text(
+        "# Full Training Log\n\n## Pre-training\n\n"
+        + pretraining
+        + "\n## Tuning\n\n"
+        + trials
+        + "\n## Main runs\n\n### Run 1\n\n"
+        + runs[0]
+        + "\n### Run 2\n\n"
+        + runs[1]
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.3, 0.15, 0.1, 0.075]
+    assert curves.values["val_loss"].tolist() == pytest.approx([0.4, 0.25, 0.2, 0.175])
+    assert "the tables under other headers (on lines 5) left out" in curves.notes[0]
+    assert any("2 runs appended" in note for note in curves.notes)
+
+
+def test_a_barred_tables_cells_without_a_value_keep_their_rows(tmp_path):
+    # Published reports: a `Notes` column written on some rows only (ge_088: `New best`), the
+    # Trainer's `No log` (ge_089), em dashes and minus signs (ge_087), and the time each row was
+    # written (ge_091). Those rows were left out, or the whole table was not found.
+    path = tmp_path / "training_log.md"
+    path.write_text(
+        _table(
+            "Epoch | Train Loss | Val Loss | Notes",
+            [
+                "1 | 1.71 | 1.48 | New best",
+                "2 | 1.42 | 1.36 | New best",
+                "3 | 1.20 | 1.38 |",
+                "4 | 1.07 | 1.33 | New best",
+            ],
+        )
+    )
+    assert read_curves(path).values["val_loss"].tolist() == [1.48, 1.36, 1.38, 1.33]
+    path.write_text(
+        "# Training Log\n\n"
+        + _table(
+            "Step | Training Loss | Validation Loss | Δ Val Loss",
+            [
+                "75 | 0.497 | 0.487 | —",
+                "150 | 0.472 | 0.476 | −0.011",
+                "225 | 0.455 | No log | −0.004",
+                "300 | 0.435 | 0.469 | −0.003",
+            ],
+        )
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.497, 0.472, 0.455, 0.435]
+    assert np.isnan(curves.values["val_loss"][2]) and curves.values["val_loss"][3] == 0.469
+    path.write_text(
+        _table(
+            "Timestamp | Iteration | Training Loss | Learning Rate",
+            [f"2025-01-18 04:14:{10 * k:02d} | {10 * k} | {4.5 - k * 0.3:.2f} | 1e-5" for k in range(6)],
+        )
+    )
+    assert read_curves(path).values["loss"].tolist() == pytest.approx([4.5, 4.2, 3.9, 3.6, 3.3, 3.0])
+
+
+def test_a_set_named_on_a_line_of_its_own_names_the_values_under_it(tmp_path):
+    # A published report (ge_083): `- Training:` and `- Validation:` over bullets of `Loss:` and
+    # `Accuracy:`. Without the sets, the validation loss was read as the training loss.
+    path = tmp_path / "TRAINING_LOG.md"
+    blocks = [
+        f"### Epoch {epoch}/15\n- Training:\n  - Loss: {train}\n  - Accuracy: {acc}%\n"
+        f"- Validation:\n  - Loss: {val}\n  - Accuracy: {acc + 4}%\n"
+        for epoch, (train, val, acc) in enumerate(
+            [(4.44, 4.07, 4.0), (3.77, 3.39, 12.4), (3.36, 3.12, 19.5)], 1
+        )
+    ]
+    path.write_text("# ResNet50 Training Log\n\n" + "\n".join(blocks))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [4.44, 3.77, 3.36]
+    assert curves.values["val_loss"].tolist() == [4.07, 3.39, 3.12]
+    assert curves.values["val_accuracy"].tolist() == pytest.approx([0.08, 0.164, 0.235])
+
+
+def test_pytorchs_tutorial_output_reads_its_test_set_as_held_out(tmp_path):
+    # PyTorch's quickstart prints `Test Error:`, then ` Accuracy: 45.1%, Avg loss: 2.150770`, after
+    # each epoch's `loss: 2.27  [12864/60000]` lines (ge_081 prints `Batch  10. loss: …` instead).
+    # The test set's numbers were read as the training loss and accuracy.
+    epochs = [(2.270653, 45.1, 2.150770), (2.092004, 57.3, 1.875982), (1.780123, 61.2, 1.502112)]
+    text = "".join(
+        f"Epoch {epoch}\n-------------------------------\nloss: 2.303278  [   64/60000]\n"
+        f"loss: {loss:f}  [12864/60000]\nTest Error: \n Accuracy: {acc}%, Avg loss: {test:f} \n\n"
+        for epoch, (loss, acc, test) in enumerate(epochs, 1)
+    )
+    path = tmp_path / "output.txt"
+    path.write_text(text + "Done!\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [2.270653, 2.092004, 1.780123]
+    assert curves.values["val_loss"].tolist() == [2.15077, 1.875982, 1.502112]
+    assert curves.values["val_accuracy"].tolist() == pytest.approx([0.451, 0.573, 0.612])
+    path.write_text(
+        text.replace("loss: 2.303278", "Batch    0. loss: 2.303278").replace("\nloss:", "\nBatch  100. loss:")
+    )
+    assert sorted(read_curves(path).values) == ["loss", "val_accuracy", "val_loss"]
+
+
+def test_validation_scores_printed_before_their_epochs_loss_join_that_epoch(tmp_path):
+    # A published console (ge_056): each epoch prints `Validation Set: - Accuracy: …` before its
+    # `Train Loss: …  Val Loss: …` line. Only the last epoch kept its validation accuracy.
+    path = tmp_path / "train_logs.txt"
+    lines = []
+    for epoch, (acc, loss, val) in enumerate(
+        [(0.6667, 0.646, 0.595), (0.75, 0.500, 0.523), (0.9167, 0.333, 0.338)], 1
+    ):
+        lines += [
+            f"Train Epoch {epoch}: 100%|█████| 25/25 [00:51<00:00,  2.07s/Train batch]",
+            f"VAL Epoch {epoch}: 100%|█████| 4/4 [00:01<00:00,  2.12VAL batch/s]",
+            f"Validation Set: - Accuracy: {acc} Precision: 1.0000, Recall: 0.3333, F1 Score: 0.5000",
+            f"Train Loss:  {loss}  Val Loss:  {val}",
+            "",
+        ]
+    path.write_text("\n".join(lines))
+    curves = read_curves(path)
+    assert curves.values["val_accuracy"].tolist() == [0.6667, 0.75, 0.9167]
+    assert curves.values["loss"].tolist() == [0.646, 0.5, 0.333]
+
+
+@pytest.mark.parametrize("protocol", [0, 2, 4])
+def test_a_pickled_history_is_refused_without_unpickling_it(tmp_path, protocol):
+    # A published file (ge_044): `pickle.dump` of the curves, protocol 0's text. Loading never runs
+    # code: the file is refused, saying how to save the history instead.
+    path = tmp_path / "training_history.txt"
+    path.write_bytes(pickle.dumps({"loss": [1.0, 0.5, 0.3]}, protocol=protocol))
+    with pytest.raises(
+        ValueError,
+        match=r"is a Python pickle .* does not unpickle .*Expected .* json\.dump\(history\.history",
+    ):
+        diagnose(path)
+
+
+def test_an_indented_line_after_a_warning_is_no_header(tmp_path):
+    # A published job log (ge_077): a warning's indented second line, `\tnonzero()`, was read as a
+    # header whose blank first cell is pandas' index, and the refusal said `keys: []`.
+    path = tmp_path / "job.out"
+    path.write_text(
+        "2021-08-08 15:22:41,994 - train - INFO - Device: cuda:0\n"
+        "/home/me/train.py:253: UserWarning: This overload of nonzero is deprecated:\n\tnonzero()\n"
+        "2021-08-08 15:24:33,421 - train - INFO - Epoch 10    [Avg. Loss, Loss]: [10.4449, 7.1693], 0\n"
+    )
+    with pytest.raises(ValueError, match=r"No header row in .*none of its first 20 lines names"):
+        diagnose(path)
+
+
+def test_the_summary_after_an_early_stop_is_no_epoch(tmp_path):
+    # A published job log (ge_078): `EARLY STOP` on a line of its own after the last epoch, then the
+    # folds' averages (`Avg Best Epoch: 25.25`, `Avg Train CE: 0.0024`). Read into the last epoch,
+    # the averages' `CE` became the training loss and left one value of it.
+    blocks = [
+        f"################### EPOCH {epoch} #####################\n\n"
+        f"TRAIN CROSS ENTROPY: {train}\nVALID CROSS ENTROPY: {val}\nVALIDATION CLASSIFICATION RATE:0.8\n"
+        for epoch, (train, val) in enumerate([(0.48, 0.66), (0.07, 0.58), (0.03, 0.54), (0.01, 0.55)])
+    ]
+    path = tmp_path / "job.out"
+    path.write_text(
+        "".join(blocks) + "EARLY STOP\nAvg Best Epoch: 25.25\nAvg Valid CE: 0.2953\nAvg Train CE: 0.0024\n"
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.48, 0.07, 0.03, 0.01]
+    assert curves.values["val_loss"].tolist() == [0.66, 0.58, 0.54, 0.55]
