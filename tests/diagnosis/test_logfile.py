@@ -4684,3 +4684,39 @@ def test_reading_deep_or_ambiguous_nesting_is_quick_and_reads_no_sets_or_parts_a
     # A norm's name is what it is: `l1_norm` is no absolute error, so no loss.
     with pytest.raises(ValueError, match="no 'loss' curve"):
         read_curves({"l1_norm": [10.0, 12.0, 16.0], "accuracy": [0.5, 0.6, 0.7]})
+
+
+def _lightning_steps(losses_by_epoch, every=50):
+    """A Lightning `metrics.csv` whose `train_loss` is logged every `every` steps and whose
+    validation AUC is logged at each epoch's end."""
+    lines, step = ["epoch,step,train_loss,val_auc"], -1
+    for epoch, losses in enumerate(losses_by_epoch):
+        for loss in losses:
+            step += every
+            lines.append(f"{epoch},{step},{loss},")
+        lines.append(f"{epoch},{step + 1},,0.83")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_training_loss_logged_on_a_step_or_two_an_epoch_is_a_batchs_and_jumps_as_one(tmp_path):
+    # A published Lightning log (ge_018): `train_loss` every 50 steps on epochs of 88 steps, one or
+    # two rows an epoch, beside a validation AUC. Each epoch's value is one or two batches' losses,
+    # and jumps of 60% between them are a batch's noise: not `unstable` (both readers: healthy).
+    losses = [[0.0104], [0.0111, 0.0082], [0.0088, 0.0111], [0.0089, 0.0083], [0.0073], [0.0099, 0.0070]]
+    losses += [[0.0062, 0.0109], [0.0058], [0.0094, 0.0061], [0.0057], [0.0091, 0.0060], [0.0056]]
+    path = tmp_path / "metrics.csv"
+    path.write_text(_lightning_steps(losses))
+    curves = read_curves(path)
+    assert curves.sampled_loss and any("logged on one or two steps in most epochs" in n for n in curves.notes)
+    assert "unstable" not in diagnose(path).kinds
+    # A jump of the batch's loss of more than 75%, with nothing to confirm or deny it, still counts.
+    losses = [[0.0104], [0.0111, 0.0082], [0.018], [0.0089, 0.0083], [0.018], [0.0099, 0.0070]]
+    losses += [[0.0062, 0.0109], [0.018], [0.0094, 0.0061], [0.018], [0.0091, 0.0060], [0.0056]]
+    path.write_text(_lightning_steps(losses))
+    assert "unstable" in diagnose(path).kinds
+    # The same table with the loss on every row of its epochs' steps is an epoch's mean.
+    path.write_text(_lightning_steps([[0.01, 0.011, 0.009, 0.012, 0.01]] * 6))
+    assert not read_curves(path).sampled_loss
+    # So is a loss logged at every step of epochs of two steps.
+    path.write_text(_lightning_steps([[0.01, 0.011], [0.009, 0.012], [0.01, 0.008]] * 2, every=1))
+    assert not read_curves(path).sampled_loss

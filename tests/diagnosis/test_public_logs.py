@@ -895,9 +895,10 @@ LATER_BATCHES = {
     # (`ge_087`, `ge_088`, `ge_091`), a set named on a line of its own (`ge_083`, PyTorch's
     # tutorial's `Test Error:`), validation scores printed before their epoch's loss (`ge_056`),
     # `Accuracy: 5551/10000` as a share (`ge_057`), a summary after `EARLY STOP` as no epoch
-    # (`ge_078`), a pickle refused (`ge_044`), and no `lr_too_low` where the validation loss bent
-    # towards its level (`ge_087`).
-    "heldout184": (54, 89, 73),
+    # (`ge_078`), a pickle refused (`ge_044`), no `lr_too_low` where the validation loss bent
+    # towards its level (`ge_087`), and a training loss logged on a step or two an epoch judged as
+    # a batch's (`ge_018`, both: healthy, called unstable before).
+    "heldout184": (55, 89, 74),
     # Batch `gf` (54: Trainer states at other paths, console logs of loops, Keras histories named
     # for their models), scored once with the rules after the revision on `ge`: 36/54, 17 of the
     # 19 clear; one file refused (`gf_052`: no loss named). Not revised on.
@@ -932,7 +933,7 @@ def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_three_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_two_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -1132,13 +1133,13 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_three_k
     # `overfitting`); validation jumps of 30-125% at 0.003 in 30 of 500 epochs of a regression
     # (`gb_038`, `unstable`); validation jumps of up to 197% in 19 of 99 epochs of a siamese head
     # near 0.02 (`gc_031`, `unstable`). The last two are what the issue that set the target calls
-    # erratic validation; the readers, noise. Batch `ge` added four: three training losses that are
-    # one batch's (or two batches') each epoch, not the epoch's mean, whose jumps of 60-300% the
-    # readers call that batch's noise: Lightning's `train_loss` logged every 50 steps, one or two
-    # rows an epoch, beside a validation AUC (`ge_018`), or alone (`ge_030`), and a loop's last
-    # printed batch loss of each epoch (`ge_076`, `unstable`: the reader does not know a batch's
-    # loss from an epoch's mean); and a validation loss 6% up from its low over 38 epochs while
-    # the gap in accuracy held (`ge_020`, `overfitting`, both readers' second label).
+    # erratic validation; the readers, noise. Batch `ge` added three: two training losses that are
+    # one batch's each epoch, not the epoch's mean, whose jumps of 200-300% the readers call that
+    # batch's noise: Lightning's `train_loss` logged every 50 steps, one row every other epoch and
+    # alone (`ge_030`), and a loop's last printed batch loss of each epoch (`ge_076`, `unstable`:
+    # the reader cannot tell either from an epoch's mean; `ge_018`, one or two rows an epoch, is
+    # told so); and a validation loss 6% up from its low over 38 epochs while the gap in accuracy
+    # held (`ge_020`, `overfitting`, both readers' second label).
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -1190,7 +1191,6 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_three_k
         "gb_067.csv",
         "gc_019.log",
         "gc_031.csv",
-        "ge_018.csv",
         "ge_020.csv",
         "ge_030.csv",
         "ge_076.out",
@@ -1413,15 +1413,15 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # eight read overfitting (two noted) and one read unstable (none noted). Then batch `gd`
         # (not revised on): two more runs read healthy, with one more false still-improving note;
         # one more read overfitting (noted); one read unstable is found since its sparse training
-        # loss is interpolated. Then batches `ge` (revised on) and `gf` (not revised on): 30 more
+        # loss is interpolated. Then batches `ge` (revised on) and `gf` (not revised on): 31 more
         # runs read healthy are called healthy, with six more false still-improving notes and three
         # more false overfitting notes among them; four more read still improving (one noted),
         # seven read overfitting (two noted) and three read unstable (none noted).
-        "still_improving": (43, 153, 109, 949),
-        "overfitting": (72, 239, 101, 949),
+        "still_improving": (43, 153, 109, 950),
+        "overfitting": (72, 239, 101, 950),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (9, 57, 57, 949),
+        "unstable": (9, 57, 57, 950),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

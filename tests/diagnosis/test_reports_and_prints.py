@@ -191,3 +191,142 @@ def test_the_summary_after_an_early_stop_is_no_epoch(tmp_path):
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == [0.48, 0.07, 0.03, 0.01]
     assert curves.values["val_loss"].tolist() == [0.66, 0.58, 0.54, 0.55]
+
+
+def test_a_test_table_after_the_training_table_is_not_the_run(tmp_path):
+    # A review's report: the training table, then a small table of the test set at two saved
+    # checkpoints (`Epoch | Test Loss | Test Acc`). The last table that names a training loss is
+    # the run; the test table is no training loss.
+    training = _table(
+        "Epoch | Train Loss | Val Loss",
+        [
+            f"{epoch} | {train} | {val}"
+            for epoch, (train, val) in enumerate([(0.9, 0.95), (0.7, 0.8), (0.5, 0.7)], 1)
+        ],
+    )
+    test = _table("Epoch | Test Loss | Test Acc", ["2 | 0.68 | 0.77", "3 | 0.72 | 0.77"])
+    path = tmp_path / "report.md"
+    path.write_text("## Training\n\n" + training + "\n## Test set\n\n" + test)
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.9, 0.7, 0.5]
+    assert curves.values["val_loss"].tolist() == [0.95, 0.8, 0.7]
+
+
+@pytest.mark.parametrize("mark", ["{} (best)", "{} *", "{} ± 0.01", "{}"])
+def test_a_barred_value_with_a_mark_after_it_is_that_value(tmp_path, mark):
+    # A value's cell may carry a mark, a spread or a percent sign written apart: the value stays.
+    rows = [
+        f"{epoch} | {train} | {mark.format(val)} | {acc} %"
+        for epoch, train, val, acc in [(1, 0.9, 0.95, 61), (2, 0.7, 0.8, 66), (3, 0.5, 0.7, 70)]
+    ]
+    path = tmp_path / "log.md"
+    path.write_text(_table("Epoch | Train Loss | Val Loss | Val Acc", rows))
+    curves = read_curves(path)
+    assert curves.values["val_loss"].tolist() == [0.95, 0.8, 0.7]
+    assert curves.values["val_acc"].tolist() == pytest.approx([0.61, 0.66, 0.70])
+
+
+def test_a_trainers_table_with_no_training_loss_logged_says_the_column_is_empty(tmp_path):
+    # A short Trainer run logs `No log` for the training loss at every evaluation: the column is
+    # empty, as a CSV's empty cells say, not text.
+    path = tmp_path / "results.md"
+    path.write_text(
+        _table(
+            "Epoch | Training Loss | Validation Loss | Accuracy",
+            [f"{epoch} | No log | {0.65 - 0.05 * epoch:.2f} | 0.{6 + epoch}" for epoch in range(1, 5)],
+        )
+    )
+    with pytest.raises(ValueError, match=r"Column 'Training Loss' .* is empty on every line"):
+        read_curves(path)
+
+
+def test_a_tab_separated_table_with_pandas_index_is_read(tmp_path):
+    # `df.to_csv(sep="\t")`: the header starts with a tab, its first cell blank above the index.
+    path = tmp_path / "history.tsv"
+    path.write_text("\ttotal_loss\tval_total_loss\n0\t0.9\t0.95\n1\t0.7\t0.8\n2\t0.5\t0.7\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.9, 0.7, 0.5]
+    assert curves.values["val_loss"].tolist() == [0.95, 0.8, 0.7]
+
+
+def test_a_sets_lines_end_where_the_indent_does(tmp_path):
+    # `Validation:` over its indented line, then the epoch's batch losses at the heading's own
+    # indent: those are the training loss, not the validation set's.
+    path = tmp_path / "log.txt"
+    path.write_text(
+        "".join(
+            f"Epoch {epoch}\nValidation:\n  val loss: {val}\n"
+            f"loss: {first} [ 6400/60000]\nloss: {last} [60000/60000]\n"
+            for epoch, (val, first, last) in enumerate(
+                [(0.95, 0.9, 0.85), (0.8, 0.7, 0.65), (0.7, 0.5, 0.45)], 1
+            )
+        )
+    )
+    assert read_curves(path).values["loss"].tolist() == [0.85, 0.65, 0.45]
+
+
+def test_scores_printed_before_an_epochs_batch_losses_leave_its_last_loss(tmp_path):
+    # `Validation accuracy:` first, then the epoch's batch losses: the last batch's stands for the
+    # epoch, as without the accuracy line.
+    path = tmp_path / "log.txt"
+    path.write_text(
+        "".join(
+            f"Epoch {epoch}\nValidation accuracy: {acc}\n"
+            f"loss: {first} [   64/60000]\nloss: {last} [59968/60000]\n"
+            for epoch, (acc, first, last) in enumerate(
+                [(0.1, 2.3, 1.9), (0.45, 1.85, 1.4), (0.6, 1.35, 1.0)], 1
+            )
+        )
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.9, 1.4, 1.0]
+    assert curves.values["val_accuracy"].tolist() == [0.1, 0.45, 0.6]
+
+
+def test_step_lines_do_not_hide_the_epochs_own_loss(tmp_path):
+    # `Step 100 loss: … lr: …` lines, then `Epoch 1 train loss: 1.70`: the epoch's line is its loss.
+    path = tmp_path / "train.log"
+    path.write_text(
+        "".join(
+            f"Epoch {epoch}\nStep 100 loss: {step} lr: 0.001000\n"
+            f"Step 200 loss: {step * 1.4:.4f} lr: 0.001000\n"
+            f"Epoch {epoch} train loss: {train}\nEpoch {epoch} val loss: {val}\n"
+            for epoch, (step, train, val) in enumerate(
+                [(1.25, 1.7, 1.87), (1.5, 1.445, 1.6), (0.9, 1.2282, 1.4)], 1
+            )
+        )
+    )
+    assert read_curves(path).values["loss"].tolist() == [1.7, 1.445, 1.2282]
+
+
+def test_a_warning_that_names_early_stopping_inside_an_epoch_ends_nothing(tmp_path):
+    # Keras warns `Early stopping conditioned on metric ... which is not available.` inside each
+    # epoch, before its last progress line: the last epoch keeps its values.
+    epochs = []
+    for epoch, (loss, val) in enumerate([(0.8, 0.785), (0.64, 0.69), (0.51, 0.61), (0.41, 0.55)], 1):
+        epochs.append(
+            f"Epoch {epoch}/4\n 90/100 [=====>..] - ETA: 0s - loss: {loss + 0.01:.2f}\n"
+            "WARNING:tensorflow:Early stopping conditioned on metric `val_acc` which is not available.\n"
+            f"100/100 [========] - 1s 9ms/step - loss: {loss} - val_loss: {val}\n"
+        )
+    path = tmp_path / "out.txt"
+    path.write_text("".join(epochs))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.8, 0.64, 0.51, 0.41]
+    assert curves.values["val_loss"].tolist() == [0.785, 0.69, 0.61, 0.55]
+
+
+@pytest.mark.parametrize("kind", ["protocol 1", "an OrderedDict in protocol 0"])
+def test_other_pickles_are_refused_as_pickles(tmp_path, kind):
+    import collections
+
+    history = {"loss": [1.0, 0.5, 0.3]}
+    data = (
+        pickle.dumps(history, protocol=1)
+        if kind == "protocol 1"
+        else pickle.dumps(collections.OrderedDict(history), protocol=0)
+    )
+    path = tmp_path / "history.pkl"
+    path.write_bytes(data)
+    with pytest.raises(ValueError, match=r"is a Python pickle"):
+        diagnose(path)

@@ -3534,3 +3534,12 @@ def test_a_loss_that_settled_on_a_coins_cross_entropy_is_not_learning():
     # A loss that passes ln 2 on its way down is no such thing.
     falling = {"loss": [3.3539, 1.8573, 0.9684, 0.7453, 0.7074, 0.6978, 0.66, 0.6, 0.55, 0.5]}
     assert diagnose(falling).primary.kind != "not_learning"
+
+
+def test_a_crawl_beside_a_validation_loss_that_fell_only_later_is_lr_too_low():
+    # A validation loss flat through the first half, falling in the second, bent nowhere: the
+    # training loss's straight slow line stays a crawl (the bend test asks a first half that fell).
+    n = 40
+    loss = np.linspace(2.30, 2.01, n)
+    val = np.concatenate([np.full(n // 2, 2.341), np.linspace(2.341, 2.27, n // 2)])
+    assert diagnose({"loss": loss.tolist(), "val_loss": val.tolist()}).primary.kind == "lr_too_low"

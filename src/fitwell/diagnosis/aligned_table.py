@@ -114,14 +114,21 @@ def _unbarred(line: str) -> str:
     cells = [_COUNT_OF.sub(r"\1", cell.strip()).replace("\u2212", "-") for cell in cells]  # `1 / 200`: 1
     cells = [_NO_CELL if cell.lower() in _NO_VALUE or _DATE_TIME.fullmatch(cell) else cell for cell in cells]
     valued = [index for index, cell in enumerate(cells) if cell != _NO_CELL]
-    if valued and _is_value(cells[valued[0]]):
-        last = max(index for index in valued if _is_value(cells[index]))
+    if valued and _numbers(cells[valued[0]]):
+        last = max(index for index in valued if _numbers(cells[index]))
         cells = [*cells[: last + 1], *(_NO_CELL for _ in cells[last + 1 :])]  # notes after the numbers
+        cells = [_value(cell) if _numbers(cell) else cell for cell in cells]
     return "  ".join(cells)
 
 
-def _is_value(cell: str) -> bool:
-    return len(cell.split()) == 1 and bool(_numbers(cell))
+def _value(cell: str) -> str:
+    """A cell that starts with numbers (one, or a group's several: `0.450  80.000`), as those
+    numbers: a mark or a spread after them left out (`0.65 (best)`, `0.65 *`, `0.95 ± 0.01`), a
+    percent sign written apart kept (`61 %`)."""
+    numbers, words = _numbers(cell), cell.split()
+    if len(words) > len(numbers) and words[len(numbers)] == "%":
+        numbers[-1] += "%"
+    return "  ".join(numbers)
 
 
 #: A count out of a total in a cell of its own (`1   / 200`): the count.
@@ -137,14 +144,17 @@ _DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+
 def _table_in(lines: list[str], search: int, apart: str) -> tuple[list[str], int, str] | None:
     """`aligned_table` of lines without `logging` prefixes, their columns set `apart` by spaces or
     bars. Of several barred tables (a Markdown report: a pre-training table, then the runs), the
-    last is read, from the first table under the same header (runs one after another)."""
-    tables = []
+    last that names a training loss is read (not a test table after it, `Epoch | Test Loss`), from
+    the first table under the same header (runs one after another)."""
+    tables, heads = [], []
+    numbers = [_numbers(line) for line in lines]
     for index, line in enumerate(lines[:search]):
         headers = _headers(line, _first_row(lines[index + 1 : index + 1 + search]))
         if not headers or _header_nearer(lines, index, search):
             continue
+        heads.append((index, headers))
         for header in headers:
-            rows, indexed = _rows(lines, index, len(header))
+            rows, indexed = _rows(numbers, index, len(header))
             if len(rows) >= 2:
                 tables.append((index, header, rows, indexed))
                 break
@@ -152,7 +162,12 @@ def _table_in(lines: list[str], search: int, apart: str) -> tuple[list[str], int
             break  # the first header of a printed table is its header
     if not tables:
         return None
-    index, header, rows, indexed = next(table for table in tables if table[1] == tables[-1][1])
+    training = [table for table in tables if "loss" in map(keras_name, table[1])]
+    last = (training or tables)[-1]
+    index, header, rows, indexed = next(table for table in tables if table[1] == last[1])
+    # Its rows end at the next header of another table (a test table of as many columns after it).
+    end = next((at for at, headers in heads if at > last[0] and header not in headers), len(lines))
+    rows = {number: cells for number, cells in rows.items() if number < end}
     table, index, note = _table(lines, index, header, rows, apart, indexed)
     others = [str(table_index + 1) for table_index, other, _, _ in tables if other != header]
     if others:
@@ -160,11 +175,12 @@ def _table_in(lines: list[str], search: int, apart: str) -> tuple[list[str], int
     return table, index, note
 
 
-def _rows(lines: list[str], index: int, width: int) -> tuple[dict[int, list[str]], bool]:
+def _rows(numbers: list[list[str]], index: int, width: int) -> tuple[dict[int, list[str]], bool]:
     """`(rows, indexed)`: the rows under the header on line `index`, by line number, as many numbers
-    as the header names; or, when no row has that many but rows have one more that counts up from 0
-    or 1, the rows without it (pandas' printed row index: `print(df)`), and True."""
-    numbered = list(enumerate(map(_numbers, lines[index + 1 :]), start=index + 1))
+    (`_numbers` of each line) as the header names; or, when no row has that many but rows have one
+    more that counts up from 0 or 1, the rows without it (pandas' printed row index: `print(df)`),
+    and True."""
+    numbered = list(enumerate(numbers[index + 1 :], start=index + 1))
     rows = {number: cells for number, cells in numbered if len(cells) == width}
     if len(rows) >= 2:
         return rows, False
@@ -197,7 +213,10 @@ def _table(
     table = [
         *lines[:index],
         ",".join(header),
-        *(",".join(rows[number]) if number in rows else "" for number in range(index + 1, len(lines))),
+        *(
+            ",".join("" if cell == _NO_CELL else cell for cell in rows[number]) if number in rows else ""
+            for number in range(index + 1, len(lines))
+        ),
     ]
     note = f"read a table set out with {apart}: {len(rows)} rows under the header on line {index + 1}"
     if indexed:

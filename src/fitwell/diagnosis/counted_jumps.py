@@ -222,6 +222,8 @@ def counted_jumps(run: RunView) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     train = confirmed_by_validation(
         run, spikes(run.loss, relative=spike_relative(run), floor=th.spike_of_start * train_scale)
     )
+    if run.curves.sampled_loss:
+        train = _beyond_a_batchs_noise(run, train)
     val = sharp = np.zeros(0, dtype=int)
     if run.has_val:
         floor = run.floor_of(run.val_loss, th.val_spike_of_start)
@@ -235,6 +237,17 @@ def counted_jumps(run: RunView) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     elif not run.has_val and run.any_val_accuracy_key is not None:
         train = train[~(_ripples_near_the_floor(run, train) & _held_out_accuracy_held(run, train))]
     return train, val, sharp
+
+
+def _beyond_a_batchs_noise(run: RunView, spikes: np.ndarray) -> np.ndarray:
+    """The spikes of a training loss that is one or two batches' losses each epoch
+    (`Curves.sampled_loss`) that are more than a batch's noise: those the validation loss shows too
+    (`confirmed_by_validation`, strict), or without a validation loss those above
+    `spike_unconfirmed` (75%). A batch's loss jumps by half, or doubles, between two batches of a
+    run going well (`ge_018`: 60%, beside a flat validation AUC)."""
+    if run.has_val:
+        return confirmed_by_validation(run, spikes, strict=True)
+    return spikes[run.loss[spikes] > (1.0 + run.thresholds.spike_unconfirmed) * run.loss[spikes - 1]]
 
 
 def _held_out_accuracy_held(run: RunView, spikes: np.ndarray) -> np.ndarray:

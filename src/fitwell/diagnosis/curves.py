@@ -55,6 +55,9 @@ class Curves:
         unmeasured: The validation metrics left out for holding NaN at every epoch (an empty
             set, or one of one class, scores NaN), by name, when only validation columns were
             and the training loss is finite (a DataFrame's NaN reads as not recorded: none there).
+        sampled_loss: Whether each epoch's training loss is one or two logged batches' losses (a
+            log file's training loss logged every few steps), not the epoch's mean: it jumps as
+            a batch's loss does.
     """
 
     epochs: np.ndarray
@@ -63,6 +66,7 @@ class Curves:
     notes: tuple[str, ...] = ()
     batch_stats: dict[str, np.ndarray] | None = None
     unmeasured: tuple[str, ...] = ()
+    sampled_loss: bool = False
 
     def __len__(self) -> int:
         return len(self.epochs)
@@ -195,7 +199,7 @@ def _read_path(path: str, columns: Sequence[str] | None) -> Curves:
         curves = _from_lists(log.columns, log.epochs, source=path)
     else:
         curves = _from_columns(log.columns, log.epochs, source=path)
-    return replace(curves, notes=(*log.notes, *curves.notes))
+    return replace(curves, notes=(*log.notes, *curves.notes), sampled_loss=log.sampled_loss)
 
 
 def _without_best_so_far(curves: Curves) -> Curves:

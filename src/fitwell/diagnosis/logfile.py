@@ -64,6 +64,7 @@ from fitwell.diagnosis.table_layouts import MISSING_CELLS as _MISSING
 from fitwell.diagnosis.table_layouts import (
     is_number,
     one_row_per_epoch,
+    sampled_loss,
     without_event_rows,
 )
 from fitwell.diagnosis.table_rows import refuse_one_line_of_numbers, split_cells, table_rows
@@ -79,6 +80,10 @@ _DELIMITERS = (",", ";", "\t")
 _HEADER_SEARCH_LINES = 20
 #: A table printed by a script often follows a long preamble (the data set, the model, the settings).
 _TABLE_SEARCH_LINES = 200
+_SAMPLED_LOSS = (
+    "the training loss was logged on one or two steps in most epochs: each epoch's value is those "
+    "batches' loss, not the epoch's mean, and its jumps are judged as a batch's."
+)
 _EPOCHS_FROM_ONE = "the log counts epochs from 1: the messages name epochs by its numbers."
 _EPOCHS_FROM = "the log's epochs start at {start}: the messages name epochs by its numbers."
 
@@ -92,12 +97,15 @@ class LogFile:
         epochs: The epoch column, when there is one.
         notes: What the reader did that the user should know (skipped lines, split runs).
         is_json: Whether the file was JSON (its values still need converting).
+        sampled_loss: Whether each epoch's training loss is one or two logged batches' losses, not
+            the epoch's mean (`table_layouts.sampled_loss`).
     """
 
     columns: dict[str, list[Any]]
     epochs: list[int] | None = None
     notes: list[str] = field(default_factory=list)
     is_json: bool = False
+    sampled_loss: bool = False
 
 
 def read_log_file(path: str, columns: Sequence[str] | None = None) -> LogFile:
@@ -172,9 +180,14 @@ def _printed_dicts(text: str, path: str) -> LogFile | None:
     return _json_log(records, said, path, one_per_line=True)
 
 
-#: The start of a pickle: a binary protocol's mark and number (`\x80\x04`), or protocol 0's text,
-#: which opens a dict or a list and memoizes it (`(dp0`, `(lp1`).
-_PICKLE = re.compile(rb"\x80[\x02-\x05]|\((?:dp|lp)\d+\r?\n")
+#: The start of a pickle: a binary protocol's mark and number (`\x80\x04`); protocol 1's empty
+#: dict or list memoized (`}q\x00`); or protocol 0's text, which opens a dict or a list and
+#: memoizes it (`(dp0`, `(lp1`), or names a class of the standard library or numpy first
+#: (`ccollections\nOrderedDict\n`).
+_PICKLE = re.compile(
+    rb"\x80[\x02-\x05]|\((?:dp|lp)\d+\r?\n|[\]}]q\x00"
+    rb"|c(?:collections|numpy[\w.]*|__builtin__|builtins|copy_reg|copyreg)\r?\n\w+\r?\n"
+)
 
 
 def _read_text(path: str) -> str:
@@ -294,7 +307,8 @@ def _find_header(lines: list[str]) -> tuple[int, str, list[str]]:
             if (
                 cells[:1] == [""]
                 and line[:1].isspace()
-                and not {"epoch", "loss"} & set(map(keras_name, cells))
+                and "loss" not in named
+                and "epoch" not in map(keras_name, cells[1:])
             ):
                 continue  # an indented line (`\tnonzero()`): its blank first cell is no pandas index
             alone = (
@@ -490,9 +504,12 @@ def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, 
     raw = raw_columns(rows, path, header) if starts == [0] else None
     if raw is not None and is_step_log(raw):
         return read_step_log(raw, notes)
+    sampled = starts == [0] and sampled_loss(rows, header)
     if starts == [0]:  # an epoch over several rows (Lightning's CSVLogger), or one row per set
         rows, header = one_row_per_epoch(rows, header, notes)
         rows = without_event_rows(rows, header, notes)
+    if sampled:
+        notes.append(_SAMPLED_LOSS)
     values = table_values(rows, path, header, notes)
     epochs = values.pop("epoch", None)
     if epochs is None:
@@ -502,7 +519,7 @@ def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, 
     epoch_list = None if epochs is None else [int(e) if e is not None else -1 for e in epochs]
     own_numbers = "loss" not in (cell.strip() for cell in header)  # Keras's CSVLogger counts from 0
     epoch_list, counted = counted_from_zero(epoch_list, first_epoch, own_numbers=own_numbers)
-    return LogFile(values, epoch_list, [*notes, *filter(None, [counted])])
+    return LogFile(values, epoch_list, [*notes, *filter(None, [counted])], sampled_loss=sampled)
 
 
 def _quoted_cells_joined(lines: list[str]) -> list[str]:

@@ -64,7 +64,7 @@ def is_crawl(run: RunView) -> bool:
             return False  # validation stopped improving long ago: the gap grows, no faster rate helps
         if _mean_rate(val) >= th.crawl_max_rate:
             return False  # validation falls at no crawl's pace: the rate is not what holds the model back
-        if straightness(val) < th.crawl_val_bent:
+        if val[0] > val[len(val) // 2] and straightness(val) < th.crawl_val_bent:
             return False  # validation bent towards its level: it converges, no faster rate is needed
     # Whether the line bent is judged from the first epoch as logged: the smoothing's end rule
     # extends the slope of the next epochs back to it, which hides a first step far larger than

@@ -39,6 +39,7 @@ __all__ = [
     "columns_one_row_per_epoch",
     "is_number",
     "one_row_per_epoch",
+    "sampled_loss",
     "without_event_rows",
 ]
 
@@ -409,6 +410,36 @@ def _filled(group: Rows, epoch: int, per_step: list[int]) -> tuple[int, list[str
             cells[index] = repr(sum(cell_number(step) for _, step in steps) / len(steps))
     cells[epoch] = next(row[epoch] for _, row in group if row[epoch] not in MISSING_CELLS)
     return line, cells
+
+
+def sampled_loss(rows: Rows, header: list[str]) -> bool:
+    """Whether a table logged by steps (a `step` column; Lightning's `CSVLogger`) logged its
+    training loss per step (twice in one epoch at least) yet on at most `_FEW_STEPS` rows in most
+    of its epochs: each epoch's value is then one or two batches' losses (`train_loss` every 50
+    steps on epochs of 30 to 100 steps), not the epoch's mean, and jumps as a batch's loss does."""
+    names = _keras_header(header)
+    if not {"epoch", "step", "loss"} <= set(names):
+        return False
+    loss, step = names.index("loss"), names.index("step")
+    counts = [_filled_count(group, loss) for group in _epoch_groups(rows, names.index("epoch"))]
+    logged = sorted(count for count in counts if count)
+    if len(logged) < _LEAST_EPOCHS or logged[-1] < 2 or logged[len(logged) // 2] > _FEW_STEPS:
+        return False
+    # Logged every few steps, not at each (a run of two steps an epoch logs all of its steps).
+    steps = [
+        cell_number(cells[step])
+        for _, cells in rows
+        if cells[loss] not in MISSING_CELLS and is_number(cells[step])
+    ]
+    gaps = sorted(
+        later - earlier for earlier, later in zip(steps, steps[1:], strict=False) if later > earlier
+    )
+    return bool(gaps) and gaps[len(gaps) // 2] >= _STEPS_APART
+
+
+#: At most this many logged steps in most epochs make a training loss a batch's, not an epoch's,
+#: when they are at least `_STEPS_APART` steps apart.
+_FEW_STEPS, _STEPS_APART = 2, 5
 
 
 def _loss_column(header: list[str]) -> int | None:

@@ -129,15 +129,17 @@ _SET_BANNER = re.compile(
 )
 #: A line that names a set alone, over the lines of its values (`- Validation:`, then `  - Loss:
 #: 4.0663` and `  - Accuracy: 8.62%`; PyTorch's tutorial prints `Test Error:`, then ` Accuracy:
-#: 45.1%, Avg loss: 2.150770`), up to the next such line, an epoch or a line of no values.
+#: 45.1%, Avg loss: 2.150770`): the lines indented deeper than it, up to an epoch or a line of no
+#: values. (Not `Evaluation:` or `Test:`, which name the evaluation after training as often.)
 _SET_ALONE = re.compile(
-    r"[-*#>\s]*(train(?:ing)?|valid(?:ation)?|val|eval(?:uation)?|test(?:ing)?)"
-    r"(?:\s+(?:set|error))?\s*:",
+    r"[-*#>\s]*(?:(train(?:ing)?|valid(?:ation)?|val)(?:\s+set)?|(test)\s+error)\s*:",
     re.IGNORECASE,
 )
 #: Training stopped before its last epoch (`Early stopping at epoch 76`, Keras's `Epoch 12: early
 #: stopping`): what the log prints after it, without a new epoch, is an evaluation, not an epoch.
 _STOPPED = re.compile(r"\bearly[\s_-]?stop|\bstopp(?:ed|ing)\b", re.IGNORECASE)
+#: The announcement alone on its line (`EARLY STOP`, `Early stopping!`).
+_STOPPED_ALONE = re.compile(r"\W*early[\s_-]?stop(?:ped|ping)?\W*", re.IGNORECASE)
 #: `best` before a name in its clause, no number between (`best val acc 0.9`, `Best: loss 0.41`, `The
 #: best score on DEV 1 :9.723%`: the best so far, and its epoch; not `val acc` after `best val acc 0.9`,
 #: nor `train loss` after `saving best model - `: a clause ends at ` - `, `|`, `,`, `;`, `!` or `.`).
@@ -146,8 +148,8 @@ _BEST_BEFORE = re.compile(r"\bbest\b(?:(?!\s-\s)[^|,;!.0-9])*$", re.IGNORECASE)
 _LEADING_EPOCH = re.compile(r"^(?:epoch|ep)\s*[:#=]?\s*\d+\s+(?=[a-z])", re.IGNORECASE)
 #: A count out of a total after a metric's value (`Accuracy: 9838/10000`, PyTorch's MNIST example).
 _OUT_OF = re.compile(r"\s*/\s*(\d+)\b(?![./])")
-#: A batch's or a step's number that starts a name (`Batch   10. loss: 2.302610`).
-_LEADING_COUNT = re.compile(r"^(?:batch|step|iter(?:ation)?)\s*\d+\s+(?=[a-z])", re.IGNORECASE)
+#: A batch's number that starts a name, with its period (`Batch   10. loss: 2.302610`).
+_LEADING_COUNT = re.compile(r"^batch\s*\d+\.\s+(?=[a-z])", re.IGNORECASE)
 #: An epoch's number that ends a name (`Average loss for epoch 1: 0.36`, `Test accuracy after epoch 1`).
 _TRAILING_EPOCH = re.compile(r"\s+(?:for|after|of|at|in)\s+(?:the\s+)?(?:epoch|ep)\s*\d+$", re.IGNORECASE)
 #: Names in progress lines that are not curves.
@@ -224,8 +226,10 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
     in_sentence = opened_in_sentence = False  # the epoch named inside a sentence (`from epoch 6`)
     heading = ""  # a banner naming the validation set (`===validate epoch 3===`) over the next record
     section: re.Match[str] | None = None  # a line naming a set alone (`- Validation:`) over its lines
+    depth = 0  # that line's indent: the lines indented deeper are its set's
     percents: set[str] = set()  # the names whose values a line printed with `%`
     ahead: dict[int, dict[str, float]] = {}  # validation scores printed before their epoch's loss
+    joined: dict[int, dict[str, float]] = {}  # those scores, by the epoch of the last run they join
     lines = re.split(r"[\r\n]+", text)
     if marker is _EPOCH:
         lines = _closing_epochs_first(lines, is_loss)
@@ -239,16 +243,15 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
             continue  # the line before printed again (with epoch markers, an epoch repeats itself)
         previous = line.strip()
         banner = _SET_BANNER.fullmatch(line.strip())
-        if _SET_ALONE.fullmatch(line.strip()) or marker.search(line) or line.strip() and not _metrics(line):
-            section = _SET_ALONE.fullmatch(line.strip())
+        indent = len(line) - len(line.lstrip())
+        if _SET_ALONE.fullmatch(line.strip()) or marker.search(line) or not _metrics(line) or indent <= depth:
+            section, depth = _SET_ALONE.fullmatch(line.strip()), indent
         if banner is not None:
             heading = "Validation: " if banner[1].lower().startswith(("val", "eval")) else ""
         elif heading and _metrics(line):
             line, heading = heading + line, ""  # the banner's set names the record's values
-        elif (
-            section is not None and section[1].lower().startswith(("val", "eval", "test")) and _metrics(line)
-        ):
-            line = f"{section[1]}: {line.strip()}"  # under `- Validation:`, each line's values are its
+        elif section is not None and (section[2] or section[1].lower().startswith("val")) and _metrics(line):
+            line = f"{section[1] or section[2]} - {line.strip()}"  # `- Validation:` names the lines' set
         found = marker.search(line)
         if found and _BEST.search(line[: found.start()]):
             # An earlier epoch named as the best (Keras's `Restoring model weights from the end of
@@ -262,13 +265,7 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
             # no epoch of its own either.
             stopped = index > last_epoch_line and epoch is not None and int(found.group(1)) >= epoch
             continue
-        if (
-            not found
-            and index > last_epoch_line
-            and epoch is not None
-            and _STOPPED.search(line)
-            and not _metrics(line)
-        ):
+        if not found and index > last_epoch_line and epoch is not None and _STOPPED_ALONE.fullmatch(line):
             # `EARLY STOP` alone after the last epoch: what follows is the run's summary, no epoch.
             stopped = True
             continue
@@ -319,12 +316,17 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
             repeats += 1  # a console redrawn, or lines pasted twice: the epoch as it was, not a new run
             continue
         if records and key < max(records):  # the epoch count started again: a new run
-            records = {}
+            records, joined = {}, {}
             runs.append(records)
             stamped, opened_in_sentence = set(), in_sentence
         if found:
             stamped.add(key)
-        records[key] = _merged(records.get(key, ahead.pop(key, {})), pairs)
+        if key not in records and key in ahead:
+            joined[key] = ahead.pop(key)
+        records[key] = _merged(records.get(key, {}), pairs)
+    for key, scores in joined.items():
+        if key in runs[-1]:
+            runs[-1][key] = {**scores, **runs[-1][key]}
     if unmarked is not None and runs[0] and min(runs[0]) == 2 and set(unmarked) == set(runs[0][2]):
         runs[0][1] = unmarked  # `Epoch 1/50` cut off above the first record: that record is epoch 1
     runs = [records for records in runs if records]  # a fold named after the last epoch (a later model's)
@@ -552,8 +554,10 @@ _SPELLED_OUT = {"tr": "train", "va": "val"}
 def _raw_name(match: re.Match) -> str:
     """A match's name as printed, without an epoch's number before it (`Epoch 1 Train Loss`) or
     after it (`Average loss for epoch 1`), or a batch's before it (`Batch  10. loss`)."""
-    name = _LEADING_EPOCH.sub("", match.group("name").replace(".", " ").strip())
-    return _TRAILING_EPOCH.sub("", _LEADING_COUNT.sub("", name))
+    name = _LEADING_EPOCH.sub(
+        "", _LEADING_COUNT.sub("", match.group("name").strip()).replace(".", " ").strip()
+    )
+    return _TRAILING_EPOCH.sub("", name)
 
 
 def _is_metric(line: str, match: re.Match) -> bool:
