@@ -249,35 +249,37 @@ def test_a_tab_separated_table_with_pandas_index_is_read(tmp_path):
     assert curves.values["val_loss"].tolist() == [0.95, 0.8, 0.7]
 
 
+def _epochs(path, block, values):
+    """`path` written with `block` (a format naming `epoch`, `before`, `first` and `last`) for each
+    epoch's `(before, first, last)` in `values`, counted from 1."""
+    path.write_text(
+        "".join(
+            block.format(epoch=epoch, before=before, first=first, last=last)
+            for epoch, (before, first, last) in enumerate(values, 1)
+        )
+    )
+    return path
+
+
 def test_a_sets_lines_end_where_the_indent_does(tmp_path):
     # `Validation:` over its indented line, then the epoch's batch losses at the heading's own
     # indent: those are the training loss, not the validation set's.
-    path = tmp_path / "log.txt"
-    path.write_text(
-        "".join(
-            f"Epoch {epoch}\nValidation:\n  val loss: {val}\n"
-            f"loss: {first} [ 6400/60000]\nloss: {last} [60000/60000]\n"
-            for epoch, (val, first, last) in enumerate(
-                [(0.95, 0.9, 0.85), (0.8, 0.7, 0.65), (0.7, 0.5, 0.45)], 1
-            )
-        )
+    block = (
+        "Epoch {epoch}\nValidation:\n  val loss: {before}\n"
+        "loss: {first} [ 6400/60000]\nloss: {last} [60000/60000]\n"
     )
+    path = _epochs(tmp_path / "log.txt", block, [(0.95, 0.9, 0.85), (0.8, 0.7, 0.65), (0.7, 0.5, 0.45)])
     assert read_curves(path).values["loss"].tolist() == [0.85, 0.65, 0.45]
 
 
 def test_scores_printed_before_an_epochs_batch_losses_leave_its_last_loss(tmp_path):
     # `Validation accuracy:` first, then the epoch's batch losses: the last batch's stands for the
     # epoch, as without the accuracy line.
-    path = tmp_path / "log.txt"
-    path.write_text(
-        "".join(
-            f"Epoch {epoch}\nValidation accuracy: {acc}\n"
-            f"loss: {first} [   64/60000]\nloss: {last} [59968/60000]\n"
-            for epoch, (acc, first, last) in enumerate(
-                [(0.1, 2.3, 1.9), (0.45, 1.85, 1.4), (0.6, 1.35, 1.0)], 1
-            )
-        )
+    block = (
+        "Epoch {epoch}\nValidation accuracy: {before}\n"
+        "loss: {first} [   64/60000]\nloss: {last} [59968/60000]\n"
     )
+    path = _epochs(tmp_path / "log.txt", block, [(0.1, 2.3, 1.9), (0.45, 1.85, 1.4), (0.6, 1.35, 1.0)])
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == [1.9, 1.4, 1.0]
     assert curves.values["val_accuracy"].tolist() == [0.1, 0.45, 0.6]
@@ -285,17 +287,11 @@ def test_scores_printed_before_an_epochs_batch_losses_leave_its_last_loss(tmp_pa
 
 def test_step_lines_do_not_hide_the_epochs_own_loss(tmp_path):
     # `Step 100 loss: … lr: …` lines, then `Epoch 1 train loss: 1.70`: the epoch's line is its loss.
-    path = tmp_path / "train.log"
-    path.write_text(
-        "".join(
-            f"Epoch {epoch}\nStep 100 loss: {step} lr: 0.001000\n"
-            f"Step 200 loss: {step * 1.4:.4f} lr: 0.001000\n"
-            f"Epoch {epoch} train loss: {train}\nEpoch {epoch} val loss: {val}\n"
-            for epoch, (step, train, val) in enumerate(
-                [(1.25, 1.7, 1.87), (1.5, 1.445, 1.6), (0.9, 1.2282, 1.4)], 1
-            )
-        )
+    block = (
+        "Epoch {epoch}\nStep 100 loss: {before} lr: 0.001000\nStep 200 loss: 2.1 lr: 0.001000\n"
+        "Epoch {epoch} train loss: {first}\nEpoch {epoch} val loss: {last}\n"
     )
+    path = _epochs(tmp_path / "train.log", block, [(1.25, 1.7, 1.87), (1.5, 1.445, 1.6), (0.9, 1.2282, 1.4)])
     assert read_curves(path).values["loss"].tolist() == [1.7, 1.445, 1.2282]
 
 
