@@ -244,8 +244,11 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
         previous = line.strip()
         banner = _SET_BANNER.fullmatch(line.strip())
         indent = len(line) - len(line.lstrip())
-        if _SET_ALONE.fullmatch(line.strip()) or marker.search(line) or not _metrics(line) or indent <= depth:
-            section, depth = _SET_ALONE.fullmatch(line.strip()), indent
+        if section is not None and (indent <= depth or marker.search(line) or not _metrics(line)):
+            section = None
+        alone = _SET_ALONE.fullmatch(line.strip())
+        if alone is not None:
+            section, depth = alone, indent
         if banner is not None:
             heading = "Validation: " if banner[1].lower().startswith(("val", "eval")) else ""
         elif heading and _metrics(line):
