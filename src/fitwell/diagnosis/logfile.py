@@ -57,6 +57,7 @@ from fitwell.diagnosis.jsonlog import (
     printed_records,
     quoted_history,
 )
+from fitwell.diagnosis.log_text import log_text
 from fitwell.diagnosis.metric_names import is_accuracy
 from fitwell.diagnosis.printed_layouts import name_value_cells, printed_loss_tensors
 from fitwell.diagnosis.step_logs import is_step_log, per_evaluation
@@ -124,7 +125,7 @@ def read_log_file(path: str, columns: Sequence[str] | None = None) -> LogFile:
         ValueError: For an empty, binary or damaged file (naming the line and column); for `columns`
             given for a file with a header, or naming another number of columns than its rows have.
     """
-    text = _read_text(path)
+    text = log_text(path)
     stripped = text.lstrip("\ufeff \t\r\n")
     if not stripped:
         raise ValueError(f"The log file {path!r} is empty. Expected a header row and one row per epoch.")
@@ -178,48 +179,6 @@ def _printed_dicts(text: str, path: str) -> LogFile | None:
     said = f"read the {len(records)} lines that print a dict of metrics as records ({other} other lines "
     said += "skipped)."
     return _json_log(records, said, path, one_per_line=True)
-
-
-#: The start of a pickle: a binary protocol's mark and number (`\x80\x04`); protocol 1's empty
-#: dict or list memoized (`}q\x00`); or protocol 0's text, which opens a dict or a list and
-#: memoizes it (`(dp0`, `(lp1`), or names a class of the standard library or numpy first
-#: (`ccollections\nOrderedDict\n`).
-_PICKLE = re.compile(
-    rb"\x80[\x02-\x05]|\((?:dp|lp)\d+\r?\n|[\]}]q\x00"
-    rb"|c(?:collections|numpy[\w.]*|__builtin__|builtins|copy_reg|copyreg)\r?\n\w+\r?\n"
-)
-
-
-def _read_text(path: str) -> str:
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except FileNotFoundError:
-        kind = "JSON" if path.lower().endswith(".json") else "CSV"
-        raise FileNotFoundError(
-            f"No {kind} file at {path!r}. Expected the file written by CSVLogger(filename), or a JSON "
-            "dump of history.history. Check the path (it is relative to the current directory)."
-        ) from None
-    except IsADirectoryError:
-        raise ValueError(
-            f"{path!r} is a directory without TensorBoard event files. Expected a CSVLogger file, a JSON "
-            "log, or a TensorBoard log folder (with events.out.tfevents.* files)."
-        ) from None
-    if _PICKLE.match(raw):
-        raise ValueError(
-            f"{path!r} is a Python pickle (of history.history, perhaps): fitwell does not unpickle files, "
-            "since unpickling can run any code. Expected a CSVLogger file or a JSON dump of the history: "
-            "save it with json.dump(history.history, open('history.json', 'w')) and diagnose that."
-        )
-    if b"\0" in raw[:4096]:
-        raise ValueError(
-            f"{path!r} is not a text file (it holds binary data). Expected a CSVLogger file or a JSON "
-            "dump of history.history; weights (.h5, .keras) cannot be diagnosed."
-        )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
 
 
 # -- JSON --------------------------------------------------------------------------------------
