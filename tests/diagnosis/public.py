@@ -96,7 +96,10 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: after 20 lines of a library's messages (`ge_074`); `[Avg. Loss, Loss]: [10.44, 7.17]`, a list of names
 #: and one of values (`ge_077`); perplexities every tenth of an epoch beside each epoch's (`ge_079`). Batch
 #: `gf`: `train_patch_rmse` beside `val_rmse`, no loss named and no twin to say which measure is the loss
-#: (`gf_052`).
+#: (`gf_052`). Batch `gg`: a table without a header of 1,000 numbers under their epochs, which its
+#: repository does not name (`gg_058`); a captcha model's steps printed with Chinese names,
+#: `第0步，训练损失：0.694` (`gg_072`). Batch `gh`: two lines of 30 numbers without names, the training and
+#: the validation loss by epoch across each line (`gh_038`).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
@@ -187,6 +190,9 @@ REFUSED = (
     "ge_077.out",
     "ge_079.out",
     "gf_052.csv",
+    "gg_058.csv",
+    "gg_072.md",
+    "gh_038.csv",
 )
 #: Tables of numbers without a header row, read as their user reads them: with `columns=` naming
 #: what the repository's code writes (sources_*.csv notes; for `h_014`, `m_009` and `y_010` the collector's
@@ -228,6 +234,9 @@ NAMED_COLUMNS = {
     "gc_036.txt": ("step", "loss"),
     "gc_038.txt": ("epoch", "loss"),
     "gc_048.txt": ("step", "learning_rate", "loss", "val_loss", "val_mae"),
+    # Batch `gg`: a segmentation loop that writes `epoch train_loss` (its validation loss to
+    # another file).
+    "gg_045.txt": ("epoch", "loss"),
 }
 _LOSSES = {
     "mse": "mse",

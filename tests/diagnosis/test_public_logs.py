@@ -349,8 +349,11 @@ LATER_BATCHES = {
     "heldout57": (7, 18, 12),
     # Collected with it (`bg`: 20 JSON histories; before it was scored the reader learned a list of
     # one-epoch histories, `bg_020`): 14/20 when first scored (13/20 with the rules and reader of
-    # the session's start); two GANs are refused. Not revised on.
-    "heldout58": (14, 20, 17),
+    # the session's start); two GANs are refused. Not revised on. 13/20 since an `acc` that falls
+    # in step with the loss is read as an error rate and left out (`bg_009`, a regression's `acc`
+    # 0.043 → 0.009, meaningless to both readers: now healthy, one reader's label; underfitting
+    # before, the other's).
+    "heldout58": (13, 20, 17),
     # Collected after the fifteenth revision (`bh`: 20 JSON histories; before it was scored the
     # reader learned the direction of ranking and image scores, `val_mrr`, `val_ssim`): 16/20 when
     # first scored (15/20 with the rules and reader of the session's start, which failed on a
@@ -903,8 +906,21 @@ LATER_BATCHES = {
     # for their models), scored once with the rules after the revision on `ge`: 36/54, 17 of the
     # 19 clear; one file refused (`gf_052`: no loss named). Not revised on.
     "heldout185": (36, 54, 46),
+    # Batch `gg` (74: Keras histories as JSON, Trainer states, Lightning CSVLogger files, CSVLogger
+    # files named for their models, console logs, Markdown reports), scored once with the rules of
+    # the day: 42/74, 18 of the 23 clear. Revised on it: an F1 score that stands for the accuracy
+    # says a loss floored by label smoothing or a softmax before the cross-entropy is no high bias
+    # (`gg_018`, `gg_036`, clear to both: healthy, underfitting before), and an `acc` that falls in
+    # step with the loss is an error rate (`gg_052`, healthy, diverged before); then read: a loop's
+    # `epoch loss` table without a header named by its code (`gg_045`). Two files refused.
+    "heldout186": (46, 74, 62),
+    # Batch `gh` (52: Keras histories as JSON in other folders, Lightning CSVLogger files there,
+    # CSVLogger files named for their models), scored once with the rules after the revision on
+    # `gg`: 42/52, 19 of the 20 clear; one file refused (`gh_038`: two lines of numbers without
+    # names). Not revised on.
+    "heldout187": (42, 52, 50),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout185`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout187`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -926,14 +942,14 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (506/765 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (556/821 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(166, 186))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(168, 188))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_two_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_three_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -1139,7 +1155,12 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_two_kno
     # alone (`ge_030`), and a loop's last printed batch loss of each epoch (`ge_076`, `unstable`:
     # the reader cannot tell either from an epoch's mean; `ge_018`, one or two rows an epoch, is
     # told so); and a validation loss 6% up from its low over 38 epochs while the gap in accuracy
-    # held (`ge_020`, `overfitting`, both readers' second label).
+    # held (`ge_020`, `overfitting`, both readers' second label). The revision on `gg` read a loop's
+    # printed batch losses as their epoch's mean, and `ge_076` is healthy; `gg` added one: an intent
+    # classifier's training loss on 49 samples, jumping from 0.03 to 0.16 in 23 of its last epochs
+    # (`gg_004`, `unstable`, one reader's second label); `gh` one (not revised on): validation
+    # jumps of 30-122% at a low level (0.07 to 0.27) in 7 of 49 epochs at 97% accuracy (`gh_003`,
+    # `unstable`, both readers' second label).
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -1193,7 +1214,8 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_two_kno
         "gc_031.csv",
         "ge_020.csv",
         "ge_030.csv",
-        "ge_076.out",
+        "gg_004.json",
+        "gh_003.json",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -1416,12 +1438,16 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # loss is interpolated. Then batches `ge` (revised on) and `gf` (not revised on): 31 more
         # runs read healthy are called healthy, with six more false still-improving notes and three
         # more false overfitting notes among them; four more read still improving (one noted),
-        # seven read overfitting (two noted) and three read unstable (none noted).
-        "still_improving": (43, 153, 109, 950),
-        "overfitting": (72, 239, 101, 950),
+        # seven read overfitting (two noted) and three read unstable (none noted). Then batches
+        # `gg` (revised on) and `gh` (not revised on): 27 more runs read healthy are called healthy,
+        # with two more false still-improving notes and two more false overfitting notes among them;
+        # four more read still improving (none noted), four read overfitting (one noted) and one
+        # read unstable (none noted); one more false unstable note.
+        "still_improving": (43, 157, 111, 977),
+        "overfitting": (73, 243, 103, 977),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (9, 57, 57, 950),
+        "unstable": (9, 58, 58, 977),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

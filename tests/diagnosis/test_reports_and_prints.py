@@ -326,3 +326,133 @@ def test_other_pickles_are_refused_as_pickles(tmp_path, kind):
     path.write_bytes(data)
     with pytest.raises(ValueError, match=r"is a Python pickle"):
         diagnose(path)
+
+
+def _mnist_example_log(batch_losses, val_losses):
+    """PyTorch's MNIST example prints: a `Train Epoch:` line every few batches, then the
+    validation set's average loss (ge_058, with `Validation set:` for `Test set:`)."""
+    lines = []
+    for epoch, (losses, val) in enumerate(zip(batch_losses, val_losses, strict=True)):
+        for index, loss in enumerate(losses):
+            seen = index * 2560
+            lines.append(f"Train Epoch: {epoch} [{seen}/30250 ({seen * 100 // 30250}%)]\tLoss: {loss:.6f}")
+        lines.append(f"\nValidation set: Average loss: {val:.4f}, Accuracy: 5495/6300 (87%)\n")
+    return "\n".join(lines) + "\n"
+
+
+def test_an_epochs_batch_lines_are_averaged_where_each_prints_one_batch(tmp_path):
+    # A loop that prints one batch's loss every few steps (ge_058, ge_076) was read as its last
+    # line: one batch's loss, noisy as a batch (ge_076 called unstable for it). Values that turn up
+    # and down inside the epoch are a batch's each: the epoch's loss is their mean.
+    rng = np.random.default_rng(0)
+    batch_losses = [0.45 - 0.01 * epoch + 0.02 * rng.standard_normal(10) for epoch in range(6)]
+    path = tmp_path / "train.out"
+    path.write_text(_mnist_example_log(batch_losses, [0.41 - 0.01 * epoch for epoch in range(6)]))
+    curves = read_curves(path)
+    assert curves.values["loss"] == pytest.approx([float(np.mean(np.round(b, 6))) for b in batch_losses])
+    assert curves.values["val_loss"].tolist() == pytest.approx([0.41 - 0.01 * epoch for epoch in range(6)])
+    assert any(
+        "The training metrics of 6 epochs are the mean of their printed lines" in n for n in curves.notes
+    )
+    # Ten batches at ±0.02 around 0.4: their mean is known to ±2%, no sample to weigh as noisy.
+    assert not curves.sampled_loss
+
+
+def test_a_mean_of_a_few_noisy_batches_is_weighed_as_a_sample(tmp_path):
+    # ge_076: twelve batches of ten images out of 1,200 an epoch, their losses 0.03 to 0.16: the
+    # mean is known to ±12%, and a jump of 61% between two epochs' means is no instability.
+    rng = np.random.default_rng(1)
+    batch_losses = [np.clip(0.07 + 0.035 * rng.standard_normal(12), 0.01, None) for _ in range(20)]
+    batch_losses[12] = batch_losses[12] * 1.6
+    path = tmp_path / "train.out"
+    path.write_text(
+        "".join(
+            f"[{epoch + 1}/20] {step}), Loss: {loss:.3f}, mAP 90.00%\n"
+            for epoch, losses in enumerate(batch_losses)
+            for step, loss in enumerate(losses, start=epoch * 12)
+        )
+    )
+    curves = read_curves(path)
+    assert curves.sampled_loss
+    assert any("noisy by ±" in n and "(their standard error)" in n for n in curves.notes)
+    assert "unstable" not in diagnose(path).kinds
+
+
+def test_a_running_mean_printed_through_the_epoch_keeps_its_last_value(tmp_path):
+    # Keras's progress bar, and loops that print `running_loss / (i + 1)`, print the mean so far:
+    # printed often, it settles, each step smaller than the last, and its last value is the epoch's.
+    rng = np.random.default_rng(2)
+    batch_losses = [0.45 - 0.02 * epoch + 0.05 * rng.standard_normal(40) for epoch in range(6)]
+    running = [np.cumsum(losses) / np.arange(1, 41) for losses in batch_losses]
+    path = tmp_path / "train.out"
+    path.write_text(_mnist_example_log(running, [0.4] * 6))
+    curves = read_curves(path)
+    assert curves.values["loss"] == pytest.approx([round(float(r[-1]), 6) for r in running])
+    assert not any("mean of their printed lines" in n for n in curves.notes)
+
+
+def test_an_epochs_summary_line_after_its_batch_lines_gives_its_value(tmp_path):
+    # Batch lines, then the epoch's own line with other names: that line is the epoch's value.
+    rng = np.random.default_rng(3)
+    lines = []
+    for epoch in range(1, 6):
+        lines += [
+            f"Epoch {epoch} step {step} loss: {0.5 + 0.05 * rng.standard_normal():.4f}" for step in range(8)
+        ]
+        lines.append(f"Epoch {epoch} loss: {0.5 - 0.02 * epoch:.4f} val_loss: {0.55 - 0.02 * epoch:.4f}")
+    path = tmp_path / "train.log"
+    path.write_text("\n".join(lines) + "\n")
+    assert read_curves(path).values["loss"].tolist() == pytest.approx([0.5 - 0.02 * e for e in range(1, 6)])
+
+
+def test_batch_lines_that_are_not_all_alike_finite_or_training_keep_the_epochs_read_value(tmp_path):
+    # A review's cases: an epoch's summary line naming the same loss (`Train Epoch: 1 average
+    # loss: 0.80`, the VAE example's `====> Epoch: 1 Average loss:`) gives the epoch's value; a NaN
+    # among the lines is for the divergence rules (it crashed the mean); a progress bar's
+    # validation loss, the last epoch's until the epoch ends, is not averaged.
+    rng = np.random.default_rng(4)
+    lines = []
+    for epoch in range(1, 6):
+        lines += [
+            f"Train Epoch: {epoch} [{step * 100}/600 ({step * 16}%)]\tLoss: {loss:.4f}"
+            for step, loss in enumerate(1.0 + 0.3 * rng.standard_normal(6))
+        ]
+        lines.append(f"Train Epoch: {epoch} average loss: {1.0 - 0.1 * epoch:.2f}")
+    path = tmp_path / "summary.log"
+    path.write_text("\n".join(lines) + "\n")
+    assert read_curves(path).values["loss"].tolist() == pytest.approx([0.9, 0.8, 0.7, 0.6, 0.5])
+    nan = [line for line in lines if "average" not in line]
+    nan[-3:] = [line.split("Loss:")[0] + "Loss: nan" for line in nan[-3:]]
+    path.write_text("\n".join(nan) + "\n")
+    assert diagnose(path).primary.kind == "diverged"
+    bar = []
+    for epoch in range(1, 6):
+        before = f", val_loss={0.8 - 0.1 * (epoch - 1):.3f}" if epoch > 1 else ""
+        bar += [
+            f"Epoch {epoch}: {step * 10}%| {step * 30}/300 [00:0{step}<00:09, loss={loss:.3f}{before}]"
+            for step, loss in enumerate(0.6 + 0.2 * rng.standard_normal(8), start=1)
+        ]
+        bar.append(
+            f"Epoch {epoch}: 100%| 300/300 [00:10<00:00, loss=0.500, val_loss={0.8 - 0.1 * epoch:.3f}]"
+        )
+    path.write_text("\n".join(bar) + "\n")
+    assert read_curves(path).values["val_loss"].tolist() == pytest.approx([0.7, 0.6, 0.5, 0.4, 0.3])
+
+
+def test_keras_progress_lines_keep_the_epochs_last_line(tmp_path):
+    # Keras redraws its bar with `\r`: the lines before the last print `ETA`, the last its time per
+    # step and the validation metrics. The running mean's last value is the epoch's.
+    rng = np.random.default_rng(5)
+    epochs = []
+    for epoch in range(1, 5):
+        losses = 0.6 - 0.1 * epoch + 0.3 * rng.standard_normal(60)
+        running = np.cumsum(losses) / np.arange(1, 61)
+        bars = [
+            f"{step}/60 [==>...] - ETA: 3s - loss: {running[step - 1]:.4f}" for step in (1, 12, 24, 36, 48)
+        ]
+        bars.append(f"60/60 [==============================] - 5s 80ms/step - loss: {running[-1]:.4f}")
+        epochs.append(f"Epoch {epoch}/4\n" + "\r".join(bars) + "\n")
+    path = tmp_path / "keras.log"
+    path.write_text("".join(epochs))
+    curves = read_curves(path)
+    assert not any("mean of their printed lines" in note for note in curves.notes)

@@ -3543,3 +3543,69 @@ def test_a_crawl_beside_a_validation_loss_that_fell_only_later_is_lr_too_low():
     loss = np.linspace(2.30, 2.01, n)
     val = np.concatenate([np.full(n // 2, 2.341), np.linspace(2.341, 2.27, n // 2)])
     assert diagnose({"loss": loss.tolist(), "val_loss": val.tolist()}).primary.kind == "lr_too_low"
+
+
+def test_flat_at_half_of_chance_beside_a_good_validation_accuracy_is_no_underfitting():
+    # A published wildfire classifier (ge_058): a softmax before the cross-entropy floors the
+    # loss near half of chance (0.36 of 0.69), flat and smooth beside a flat validation loss, while
+    # the validation accuracy, logged without a training accuracy, sits at 93%: the model
+    # generalizes, no high bias. The same curves with a validation accuracy of 70% are underfitting.
+    n = 10
+    loss = 0.35 + 0.09 * np.exp(-np.arange(n) / 1.5)
+    history = {"loss": loss.tolist(), "val_loss": (loss + 0.005).tolist()}
+    binary = {"loss": "sparse_categorical_crossentropy", "num_classes": 2}
+    good = {**history, "val_accuracy": (0.93 - 0.06 * np.exp(-np.arange(n) / 1.5)).tolist()}
+    assert diagnose(good, **binary).primary.kind == "healthy"
+    poor = {**history, "val_accuracy": (0.70 - 0.06 * np.exp(-np.arange(n) / 1.5)).tolist()}
+    assert diagnose(poor, **binary).primary.kind == "underfitting"
+    # A training accuracy as poor as the loss says the model fits its own data no better, whatever
+    # its validation split scored (a logistic regression on two moons: 83%, validation 91%).
+    below = {**good, "accuracy": (np.asarray(good["val_accuracy"]) - 0.08).tolist()}
+    assert diagnose(below, **binary).primary.kind == "underfitting"
+    # An F1 score stands for the accuracy where none was logged (label smoothing floors the loss).
+    scored = {**history, "val_f1": (0.99 - 0.06 * np.exp(-np.arange(n) / 1.5)).tolist()}
+    assert diagnose(scored, **binary).primary.kind == "healthy"
+
+
+def test_an_accuracy_that_rose_then_fell_is_no_error_rate_and_a_negative_loss_that_worsened_still_fits():
+    # Read as an error rate only from its first epoch, its highest (a review's case: .80 → .86 →
+    # .10 beside a falling loss is an accuracy, kept). A negative loss that went from -1.55 up to
+    # -1.25 did not fall: the accuracy's collapse is `diverged`.
+    loss = [2.0, 1.9, 1.8, 1.7, 1.62, 1.55, 1.5, 1.45, 1.41, 1.37, 1.34, 1.31, 1.29, 1.27, 1.25]
+    accuracy = [0.80, 0.85, 0.86, 0.80, 0.70, 0.55, 0.40, 0.30, 0.22, 0.16, 0.12, 0.11, 0.10, 0.10, 0.10]
+    assert "accuracy" in read_curves({"loss": loss, "accuracy": accuracy}).values
+    falling = [0.86, 0.80, *accuracy[4:]]
+    curves = read_curves({"loss": loss[2:], "accuracy": falling})
+    assert "accuracy" not in curves.values and any("as an error rate does" in note for note in curves.notes)
+    negative = [
+        -1.0,
+        -1.2,
+        -1.4,
+        -1.5,
+        -1.55,
+        -1.5,
+        -1.45,
+        -1.4,
+        -1.35,
+        -1.3,
+        -1.28,
+        -1.27,
+        -1.26,
+        -1.25,
+        -1.25,
+    ]
+    collapsed = [0.3, 0.5, 0.7, 0.8, 0.86, 0.86, 0.7, 0.5, 0.3, 0.15, 0.1, 0.1, 0.1, 0.1, 0.1]
+    assert diagnose({"loss": negative, "accuracy": collapsed}).primary.kind == "diverged"
+
+
+def test_a_top_k_accuracy_is_no_evidence_against_underfitting(recwarn):
+    # A top-5 accuracy of 87% on ten classes says little: the flat loss is still high bias.
+    loss = [2.3, 2.0, 1.8, 1.7, 1.68, 1.67, 1.67, 1.66, 1.67, 1.66, 1.66, 1.66]
+    top5 = [0.5, 0.7, 0.8, 0.85, 0.86, 0.86, 0.87, 0.87, 0.87, 0.87, 0.87, 0.87]
+    history = {"loss": loss, "val_loss": [x * 1.01 for x in loss], "val_top5_accuracy": top5}
+    assert diagnose(history, loss="categorical_crossentropy", num_classes=10).primary.kind == "underfitting"
+    assert (
+        diagnose({"loss": loss}, loss="categorical_crossentropy", num_classes=10).primary.kind
+        == "underfitting"
+    )
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]

@@ -56,8 +56,8 @@ class Curves:
             set, or one of one class, scores NaN), by name, when only validation columns were
             and the training loss is finite (a DataFrame's NaN reads as not recorded: none there).
         sampled_loss: Whether each epoch's training loss is one or two logged batches' losses (a
-            log file's training loss logged every few steps), not the epoch's mean: it jumps as
-            a batch's loss does.
+            log file's training loss logged every few steps), not the epoch's mean, or the mean of
+            a few printed batches' losses noisy by 5% or more: it jumps as a batch's loss does.
     """
 
     epochs: np.ndarray
@@ -129,7 +129,9 @@ def read_curves(run: Any, columns: Sequence[str] | None = None) -> Curves:
             only_epochs_with_a_training_loss(without_overflowed_epochs(_read_any(run, columns)))
         )
     )
-    return _fractions_not_percents(_without_placeholder_zeros(_without_unrun_validation(read)))
+    return _without_error_rates(
+        _fractions_not_percents(_without_placeholder_zeros(_without_unrun_validation(read)))
+    )
 
 
 def _read_any(run: Any, columns: Sequence[str] | None = None) -> Curves:
@@ -317,6 +319,55 @@ def _fractions_not_percents(curves: Curves) -> Curves:
     if len(notes) == len(curves.notes):
         return curves
     return replace(curves, values=values, notes=tuple(notes))
+
+
+def _without_error_rates(curves: Curves) -> Curves:
+    """A training accuracy that falls as the training loss falls, in step with it (rank correlation
+    at least `_IN_STEP` over 5 epochs or more), from its first epoch, its highest, to at most 3/4 of
+    that value, left out with
+    its `val_` and `test_` twins, with a note: a column named an accuracy that measures the errors
+    (`gg_052`: `train acc` 82 → 23 beside a loss 3.11 → 0.65) would read as a collapse or a poor
+    level. A learning model's accuracy rises as its loss falls; one that rose first and then fell
+    is judged as an accuracy (a collapse, `diverged`)."""
+    key = curves.metric_key
+    if key is None or not is_accuracy(key):
+        return curves
+    both = curves.recorded[key] & curves.recorded["loss"]
+    accuracy, loss = curves.values[key][both], curves.values["loss"][both]
+    if len(accuracy) < 5 or not np.all(np.isfinite(accuracy)) or not np.all(np.isfinite(loss)):
+        return curves
+    if (
+        float(np.max(accuracy)) > accuracy[0]
+        or not accuracy[-1] <= 0.75 * accuracy[0]
+        or _rank_correlation(accuracy, loss) < _IN_STEP
+    ):
+        return curves
+    twins = [name for name in (key, f"val_{key}", f"test_{key}") if name in curves.values]
+    return replace(
+        curves,
+        values={name: column for name, column in curves.values.items() if name not in twins},
+        recorded={name: column for name, column in curves.recorded.items() if name not in twins},
+        notes=(
+            *curves.notes,
+            f"left out {', '.join(repr(name) for name in twins)}: {key!r} falls as the loss falls "
+            f"({float(accuracy[0]):.4g} → {float(accuracy[-1]):.4g}), in step with it, "
+            "as an error rate does, not an accuracy.",
+        ),
+    )
+
+
+#: The rank correlation of a training accuracy with the training loss from which it is read as an
+#: error rate (`_without_error_rates`).
+_IN_STEP = 0.9
+
+
+def _rank_correlation(first: np.ndarray, second: np.ndarray) -> float:
+    """Spearman's rank correlation of two series of one length (ties ranked by order: exact
+    enough for curves of floats)."""
+    ranks = [np.argsort(np.argsort(values, kind="stable")).astype(float) for values in (first, second)]
+    if np.ptp(ranks[0]) == 0 or np.ptp(ranks[1]) == 0:
+        return 0.0
+    return float(np.corrcoef(ranks[0], ranks[1])[0, 1])
 
 
 def _counted_from_zero(epochs: Any, notes: tuple[str, ...]) -> tuple[Any, tuple[str, ...]]:

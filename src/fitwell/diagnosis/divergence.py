@@ -445,11 +445,16 @@ def _val_above(run: RunView) -> Finding | None:
     )
 
 
+#: How far below its level at the accuracy's best the training loss must end for a fallen accuracy
+#: to be no collapse: the model still fits its training data better.
+_STILL_FITTING = 0.2
+
+
 def _accuracy_collapsed(run: RunView) -> Finding | None:
     """The training accuracy fell from its best by at least `diverge_accuracy_lost` of what it had
     gained over chance (over 0 when chance is unknown) and stayed there over the end window and at
     the last epoch: the model can no longer fit the data it once fitted, whatever the loss's epoch
-    means show."""
+    means show; not while the training loss ends `_STILL_FITTING` below its level at the best."""
     th, key = run.thresholds, run.accuracy_key
     if key is None or run.n < 4:
         return None
@@ -469,6 +474,12 @@ def _accuracy_collapsed(run: RunView) -> Finding | None:
     if held - max(end, float(accuracy[-1])) < th.diverge_accuracy_lost * (held - floor):
         return None
     position = int(positions[best_index])
+    at_best = float(run.smooth_loss[position])
+    if run.end_loss < at_best - _STILL_FITTING * abs(at_best):
+        # The training loss fell well below where it stood at the accuracy's best: the model did not
+        # stop fitting its data; a metric named an accuracy that falls with the loss is an error
+        # rate (`gg_052`: `train acc` 82 → 23 beside a loss 3.11 → 0.65, both in percent).
+        return None
     epoch = run.epoch_of(position)
     return Finding(
         "diverged",

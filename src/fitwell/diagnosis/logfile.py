@@ -99,7 +99,8 @@ class LogFile:
         notes: What the reader did that the user should know (skipped lines, split runs).
         is_json: Whether the file was JSON (its values still need converting).
         sampled_loss: Whether each epoch's training loss is one or two logged batches' losses, not
-            the epoch's mean (`table_layouts.sampled_loss`).
+            the epoch's mean (`table_layouts.sampled_loss`), or the mean of a few printed batches'
+            losses, noisy by `_SAMPLED_NOISE` or more (`batch_lines.batch_means`).
     """
 
     columns: dict[str, list[Any]]
@@ -511,6 +512,8 @@ def _printed_log(
     fits: int,
     repeats: int,
     percent: frozenset[str] = frozenset(),
+    averaged: int = 0,
+    batch_noise: float = 0.0,
 ) -> LogFile:
     last = f", of the last of {runs} runs (the epoch count or the fold starts again)" if runs > 1 else ""
     if fits:
@@ -534,13 +537,37 @@ def _printed_log(
             f"print{'' if repeats != 1 else 's'} an earlier epoch again, its number and values alike (a "
             "console redrawn, or lines pasted twice)."
         )
+    if averaged:
+        note += (
+            f" The training metrics of {averaged} epoch{'s' if averaged != 1 else ''} are the mean of "
+            f"{'their' if averaged != 1 else 'its'} printed lines: each line prints one batch's values "
+            "(they move as far late in the epoch as early, where a mean so far would settle), and the "
+            "last batch alone is not the epoch's."
+        )
+    sampled = averaged > 0 and batch_noise >= _SAMPLED_NOISE
+    if sampled:
+        note += (
+            f" Those means are of a few batches each, noisy by ±{batch_noise:.0%} (their standard "
+            "error): a jump of the training loss counts only where the validation loss shows it too, "
+            "or above 75% without one."
+        )
     epochs, counted = counted_from_zero(epochs, first, own_numbers=True)  # `Epoch 3/10` counts from 1
     columns, fractions = _printed_percentages(columns, percent)
     named, renamed = keras_named(columns)  # e.g. a test set evaluated every epoch, without validation
     read_tensors = (
         "read the printed tensors ('tensor(0.52, device=...)') as their numbers." if tensors else None
     )
-    return LogFile(named, epochs, [note, *filter(None, [renamed, counted, read_tensors, fractions])])
+    return LogFile(
+        named,
+        epochs,
+        [note, *filter(None, [renamed, counted, read_tensors, fractions])],
+        sampled_loss=sampled,
+    )
+
+
+#: The relative standard error of an epoch's mean of printed batch losses from which it is read as
+#: a sample of the epoch's batches, noisy as they are (`LogFile.sampled_loss`).
+_SAMPLED_NOISE = 0.05
 
 
 def _printed_percentages(

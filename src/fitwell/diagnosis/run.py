@@ -369,7 +369,7 @@ class RunView:
             )
         # Only the validation accuracy logged: training scores at least as well. Without an
         # accuracy, an F1 score stands for it (a log of precision, recall and F1 alone).
-        key = self.accuracy_key or self.any_val_accuracy_key or self._f1_key
+        key = self.accuracy_key or self.any_val_accuracy_key or self.f1_key
         accuracy = self.end_of(key) if key else None
         if accuracy is not None:
             verdicts.append(
@@ -391,7 +391,7 @@ class RunView:
         return "loss", self.end_loss
 
     @cached_property
-    def _f1_key(self) -> str | None:
+    def f1_key(self) -> str | None:
         """An F1 score's key, the validation one first (a score between 0 and 1 only)."""
         return self._score_key(lambda key: "f1" in key.lower() and "loss" not in key.lower())
 

@@ -17,7 +17,9 @@ printed apart, `Epoch 3 Validation - Loss: 0.61`, `Evaluation Epoch 3 - Loss: 0.
 0.61` or Flair's `DEV : loss 0.61`, is read as `val_loss`, and a test set's line, `TEST : loss
 0.64`, as `test_loss`, never as the training loss; a test set scored once, after training, is no
 curve; a line of validation metrics alone, `Validation accuracy: 51%`, joins the epoch before it;
-a best-so-far value, `Best Valid accuracy: 61%`, is not a curve).
+a best-so-far value, `Best Valid accuracy: 61%`, is not a curve); where an epoch's lines print one
+batch's loss each (`Train Epoch: 3 [2560/30250 (8%)]  Loss: 0.41`, every few steps), the epoch's
+value is their mean (`batch_lines.py`).
 Where every line that names an epoch holds validation metrics only, after training lines that
 name none (`step 500 loss 4.08`, then `epoch 0 val_loss 3.43`), the epoch line closes its epoch:
 the training lines before it are that epoch's.
@@ -47,6 +49,7 @@ from typing import NamedTuple
 
 from fitwell.diagnosis.adversarial import is_network_loss
 from fitwell.diagnosis.appended_runs import continued_fits
+from fitwell.diagnosis.batch_lines import batch_means
 from fitwell.diagnosis.column_names import is_loss_measure
 from fitwell.diagnosis.metric_names import metric_direction
 from fitwell.diagnosis.printed_metrics import BEST, is_printed_loss, line_metrics
@@ -111,10 +114,13 @@ class Records(NamedTuple):
     fits: int
     repeats: int
     percent: frozenset[str] = frozenset()
+    averaged: int = 0
+    batch_noise: float = 0.0
 
 
 def read_text_records(text: str) -> Records | None:
-    """`(columns, epochs, runs, first, tensors, alone, fits, repeats, percent)` read from a printed log
+    """`Records(columns, epochs, runs, first, tensors, alone, fits, repeats, percent, averaged,
+    batch_noise)` read from a printed log
     (of the last run when the epoch count starts again: `runs` says how many there were, `first` is
     the log's first epoch number; `tensors`, whether a record's line printed a tensor, `loss:
     tensor(0.52, ...)`, read as its number; `alone`, the earlier epoch named by one record after the
@@ -122,7 +128,9 @@ def read_text_records(text: str) -> Records | None:
     `fit()` calls on one model read as one run, their epochs one after another, when every restart
     carried on where the last ended (`appended_runs.continued_fits`), else 0; `repeats`, the records
     left out as an earlier record printed again, its epoch and numbers alike; `percent`, the names
-    printed with `%` after their values), or None when the text
+    printed with `%` after their values; `averaged`, the epochs read as the mean of their lines, each
+    a batch's values, and `batch_noise`, those means' median relative standard error
+    (`batch_lines.batch_means`)), or None when the text
     holds fewer than 2 records with a loss. Where no line names a loss, a line naming what a loss
     measures (`Epoch 3: MSE = 7.4, MAE = 2.7`) is a record; which of its names is the loss, the column
     names decide (`column_names.py`). Where neither is found, a line naming a GAN's networks' losses
@@ -151,6 +159,7 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
     percents: set[str] = set()  # the names whose values a line printed with `%`
     ahead: dict[int, dict[str, float]] = {}  # validation scores printed before their epoch's loss
     joined: dict[int, dict[str, float]] = {}  # those scores, by the epoch of the last run they join
+    batches: dict[int, dict[int, list[tuple[str, dict[str, float]]]]] = {}  # a run's loss lines, by epoch
     lines = re.split(r"[\r\n]+", text)
     if marker is _EPOCH:
         lines = _closing_epochs_first(lines, is_loss)
@@ -252,6 +261,9 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
         if key not in records and key in ahead:
             joined[key] = ahead.pop(key)
         records[key] = _merged(records.get(key, {}), pairs)
+        lines_of_epoch = batches.setdefault(id(records), {}).setdefault(key, [])
+        if not lines_of_epoch or lines_of_epoch[-1] != (line, pairs):  # a bar's last state printed twice
+            lines_of_epoch.append((line, pairs))
     for key, scores in joined.items():
         if key in runs[-1]:
             runs[-1][key] = {**scores, **runs[-1][key]}
@@ -268,6 +280,14 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
         # the test set's numbers on lines of their own), not a run (`Epoch 1 - Loss: 1.07`, or
         # Keras's `Epoch 1/1` above its progress line, a run of one epoch, is).
         alone = next(iter(runs.pop()))
+    counts, noise = [0], [0.0]  # the epochs read as their batch lines' mean, by run, and its noise
+    if marked:
+        averaged = [
+            batch_means(records, batches.get(id(records), {}), lambda name: _training_loss(name, is_loss))
+            for records in runs
+        ]
+        runs = [records for records, _, _ in averaged]
+        counts, noise = [count for _, count, _ in averaged], [error for _, _, error in averaged]
     fits = len(runs) if _continued(runs, is_loss) else 0
     if fits:
         first_key = min(runs[0])
@@ -291,6 +311,8 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
         fits,
         repeats,
         frozenset(percents),
+        sum(counts) if fits else counts[-1],
+        max(noise) if fits else noise[-1],
     )
 
 

@@ -1,0 +1,121 @@
+"""An epoch printed as several lines of its training loss: one batch's value on each, or the mean
+so far.
+
+A loop that prints every N steps (`[3/41] 2500), Loss: 0.059`) prints one batch's loss on each
+line, and the epoch's last line is one batch's, as noisy as a batch; Keras's progress bar, and a
+loop that prints `running_loss / (i + 1)`, print the mean so far, whose last value is the epoch's.
+The two are told apart by how the printed values move inside the epochs: how far each line moves
+from the one before, against how far the epoch's lines spread (von Neumann's ratio, the mean
+squared step over the variance: about 2 for values drawn apart, as batches' are, near 0 for a mean
+so far printed often, each step moving it by 1/k of a batch's deviation), and how far the lines of
+the epoch's second half spread against those of its first (about 1 for batches' values; a mean
+so far settles, its late lines close together). A mean so far printed only a few times an epoch
+can look like drawn values, and is averaged then: the mean of its lines is the loss about a
+quarter into the epoch, not its end, a shift too small to change a finding, while a batch's loss
+read as the epoch's can make a calm run look unstable. Only an epoch whose lines all read alike
+(the same words, the numbers aside) is averaged: a summary line after the batches' (`Epoch 1
+average loss: 0.80`), or Keras's last progress line (its time per step where the others print
+`ETA`), gives the epoch's value as before; so does an epoch with a NaN or an infinite line, which
+the divergence rules judge. Where the lines are batches', an epoch's
+value is the mean of its lines, which is what an epoch's training loss is; a mean of a few
+batches out of many is still noisy, by its standard error, which the caller weighs (`Curves.sampled_loss`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import statistics
+from collections.abc import Callable
+
+from fitwell.diagnosis.metric_names import metric_direction
+
+__all__ = ["batch_means"]
+
+#: The fewest lines of one epoch whose values say how they move.
+_LINES = 4
+#: The fewest steps between lines, over all such epochs, to judge by.
+_STEPS = 8
+#: The epochs' median von Neumann ratio (mean squared step over variance) from which the lines are
+#: read as batches' values: about 2 for values drawn apart, and for a mean so far printed 10 times
+#: an epoch in most runs, below 1 for one printed 50 times in most.
+_DRAWN_APART = 1.0
+#: The epochs' median spread of the second half's lines against the first half's (their
+#: variances' ratio) from which the lines are read as batches' values: about 1 for values drawn
+#: apart, near 0 for a mean so far, which settles (simulated: 99% of batches' lines and 2% of means
+#: so far printed 10 times an epoch pass both tests).
+_LATE_SPREAD = 0.3
+
+#: The words of a line, its numbers aside: lines that read alike print the same thing.
+_WORDS = re.compile(r"[A-Za-z_]+")
+
+
+def batch_means(
+    records: dict[int, dict[str, float]],
+    printed: dict[int, list[tuple[str, dict[str, float]]]],
+    is_training_loss: Callable[[str], bool],
+) -> tuple[dict[int, dict[str, float]], int, float]:
+    """`records` (an epoch's values by its key) with the training metrics of the epochs printed as
+    several lines of one training loss's batches (`printed`: the lines with a training loss and
+    their values, by the epoch they belong to) replaced by their lines' means, how many epochs were,
+    and the median of those means' relative standard errors (the lines' spread over the square root
+    of their count, over the mean, where the lines are all above 0); `records` as given, 0 and 0.0,
+    unless the lines are batches' values (`_DRAWN_APART`, `_LATE_SPREAD`) and at least half the
+    epochs, and two, were printed so. An epoch whose lines do not all read alike and name the same
+    metrics, or hold a value that is not finite, keeps the value it was read with. Validation and
+    test values printed on the lines (a progress bar's last epoch's `val_loss`) are not averaged."""
+    several: dict[int, list[dict[str, float]]] = {}
+    errors: list[float] = []
+    steps, ratios, late = 0, [], []  # the steps between lines, and each epoch's two measures
+    for key, lines in printed.items():
+        values_of = [pairs for _, pairs in lines]
+        if key not in records or not _alike(lines):
+            continue
+        loss = next((name for name in sorted(values_of[0]) if is_training_loss(name)), None)
+        if loss is None:
+            continue
+        values = [pairs[loss] for pairs in values_of]
+        steps += len(values) - 1
+        spread = statistics.pvariance(values)
+        half = len(values) // 2
+        first = statistics.pvariance(values[:half])
+        if spread:
+            squared = [(after - before) ** 2 for before, after in zip(values, values[1:], strict=False)]
+            ratios.append(statistics.fmean(squared) / spread)
+        if first:
+            late.append(statistics.pvariance(values[-half:]) / first)
+        several[key] = values_of
+        if min(values) > 0:
+            errors.append(statistics.stdev(values) / len(values) ** 0.5 / statistics.fmean(values))
+    if (
+        len(several) < max(2, len(records) / 2)
+        or steps < _STEPS
+        or not ratios
+        or not late
+        or statistics.median(ratios) < _DRAWN_APART
+        or statistics.median(late) < _LATE_SPREAD
+    ):
+        return records, 0, 0.0
+    averaged = dict(records)
+    for key, lines in several.items():
+        means = {
+            name: statistics.fmean(line[name] for line in lines)
+            for name in lines[0]
+            if metric_direction(name) is not None and not name.startswith(("val_", "test_"))
+        }
+        averaged[key] = {**records[key], **means}
+    return averaged, len(several), statistics.median(errors) if errors else 0.0
+
+
+def _alike(lines: list[tuple[str, dict[str, float]]]) -> bool:
+    """Whether an epoch's lines are enough (`_LINES`), all finite, and read alike: the same words
+    and the same names of metrics."""
+    if len(lines) < _LINES:
+        return False
+    words, names = _WORDS.findall(lines[0][0]), set(lines[0][1])
+    return all(
+        _WORDS.findall(text) == words
+        and set(pairs) == names
+        and all(math.isfinite(value) for value in pairs.values())
+        for text, pairs in lines
+    )
