@@ -3609,3 +3609,17 @@ def test_a_top_k_accuracy_is_no_evidence_against_underfitting(recwarn):
         == "underfitting"
     )
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_a_validation_loss_never_10_percent_under_its_first_beside_a_memorised_training_loss_is_overfitting():
+    # A published forecaster (`an_013`): a validation MSE on a standardised target 1.000, a best of
+    # 0.934 (7% under) at epoch 4, then flat about it, while the training MSE fell 0.187 → 0.019:
+    # the training years memorised, nothing carried over (both readers: overfitting). With a
+    # training loss that fell only by a third, a best 7% under the first is learning that carried
+    # over (healthy, with its close call).
+    val = [1.0, 0.97, 0.95, 0.934, 0.96, 0.95, 0.97, 0.945, 0.96, 0.95, 0.97, 0.95, 0.96, 0.955]
+    memorised = np.geomspace(0.187, 0.019, len(val)).tolist()
+    finding = diagnose({"loss": memorised, "val_loss": val}, loss="mse").primary
+    assert finding.kind == "overfitting" and finding.evidence.get("never_improved")
+    slower = np.geomspace(0.187, 0.12, len(val)).tolist()
+    assert diagnose({"loss": slower, "val_loss": val}, loss="mse").primary.kind == "healthy"

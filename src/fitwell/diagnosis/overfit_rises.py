@@ -252,8 +252,9 @@ def _climbing_unbroken(run: RunView, values: np.ndarray, train_at_best: float) -
 def never_improved(run: RunView) -> bool:
     """The watched validation curve (the loss, else the metric standing in for it, on its error)
     never got `not_learning_margin` (5%) below its first epoch's value (nor below its median level
-    before its best), over at least 5 epochs, its best before the end window, while the training
-    loss fell `overfit_lasting_train_drop` (30%) from its first epoch: the training set was
+    before its best; 10%, `never_improved_memorised_margin`, where the training loss halved), over
+    at least 5 epochs, its best before the end window, while the training loss fell
+    `overfit_lasting_train_drop` (30%) from its first epoch: the training set was
     learned, and none of it carried over (`cu_002`: a macro-F1 at 0.37–0.40 from the first epoch
     while the loss fell 1.38 → 0.86; `am_012`: a validation RMSE never 2% below its first 0.452 in
     50 epochs while the training RMSE fell 0.54 → 0.31). Not when a validation accuracy beside a
@@ -272,9 +273,15 @@ def never_improved(run: RunView) -> bool:
     # Against its first epoch and its typical level before its best (the median): a warm-up's odd
     # first epoch (0.50, then 0.70 falling to 0.485) sets no level.
     level = max(float(values[0]), float(np.median(values[: best_index + 1])))
-    if level <= 0 or float(values[best_index]) < (1.0 - th.not_learning_margin) * level:
-        return False
     start = float(run.smooth_loss[0])
+    margin = th.not_learning_margin
+    if start > 0 and run.end_loss < (1.0 - th.never_improved_memorised_drop) * start:
+        # The training data memorised (the loss halved): a best 10% under the first is no learning
+        # that carried over (`an_013`: a validation MSE 1.000 → 0.934 → 1.039 on a standardised
+        # target while the training MSE fell 0.187 → 0.019).
+        margin = th.never_improved_memorised_margin
+    if level <= 0 or float(values[best_index]) < (1.0 - margin) * level:
+        return False
     return start > 0 and run.end_loss < (1.0 - th.overfit_lasting_train_drop) * start
 
 
