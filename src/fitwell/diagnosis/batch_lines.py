@@ -30,7 +30,7 @@ from collections.abc import Callable
 
 from fitwell.diagnosis.metric_names import metric_direction
 
-__all__ = ["batch_means"]
+__all__ = ["averaged_note", "batch_means"]
 
 #: The fewest lines of one epoch whose values say how they move.
 _LINES = 4
@@ -119,3 +119,30 @@ def _alike(lines: list[tuple[str, dict[str, float]]]) -> bool:
         and all(math.isfinite(value) for value in pairs.values())
         for text, pairs in lines
     )
+
+
+#: The relative standard error of an epoch's mean of printed batch losses from which it is read as
+#: a sample of the epoch's batches, noisy as they are (`LogFile.sampled_loss`).
+_SAMPLED_NOISE = 0.05
+
+
+def averaged_note(averaged: int, noise: float) -> tuple[str, bool]:
+    """What the reader says of `averaged` epochs read as their batch lines' mean (`batch_means`),
+    to go after its note, and whether those means are a sample, noisy by `_SAMPLED_NOISE` or more
+    (their median relative standard error, `noise`): `("", False)` when none was."""
+    if not averaged:
+        return "", False
+    text = (
+        f" The training metrics of {averaged} epoch{'s' if averaged != 1 else ''} are the mean of "
+        f"{'their' if averaged != 1 else 'its'} printed lines: each line prints one batch's values "
+        "(they move as far late in the epoch as early, where a mean so far would settle), and the "
+        "last batch alone is not the epoch's."
+    )
+    sampled = noise >= _SAMPLED_NOISE
+    if sampled:
+        text += (
+            f" Those means are of a few batches each, noisy by ±{noise:.0%} (their standard error): a "
+            "jump of the training loss counts only where the validation loss shows it too, or above 75% "
+            "without one."
+        )
+    return text, sampled

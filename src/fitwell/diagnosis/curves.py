@@ -324,8 +324,8 @@ def _fractions_not_percents(curves: Curves) -> Curves:
 def _without_error_rates(curves: Curves) -> Curves:
     """A training accuracy that falls as the training loss falls, in step with it (rank correlation
     at least `_IN_STEP` over 5 epochs or more), from its first epoch, its highest, to at most 3/4 of
-    that value, left out with
-    its `val_` and `test_` twins, with a note: a column named an accuracy that measures the errors
+    that value, left out with its `val_` and `test_` twins, with a note: a column named an accuracy
+    that measures the errors
     (`gg_052`: `train acc` 82 → 23 beside a loss 3.11 → 0.65) would read as a collapse or a poor
     level. A learning model's accuracy rises as its loss falls; one that rose first and then fell
     is judged as an accuracy (a collapse, `diverged`)."""

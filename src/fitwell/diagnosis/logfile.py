@@ -44,6 +44,7 @@ from typing import Any
 
 from fitwell.diagnosis.aligned_table import aligned_table, has_log_prefix
 from fitwell.diagnosis.appended_runs import last_run, later_header, refuse_a_merge_conflict
+from fitwell.diagnosis.batch_lines import averaged_note
 from fitwell.diagnosis.column_names import keras_name, keras_names
 from fitwell.diagnosis.column_values import with_values, without_per_sample_or_step
 from fitwell.diagnosis.json_shapes import as_columns, is_list_of_numbers
@@ -100,7 +101,7 @@ class LogFile:
         is_json: Whether the file was JSON (its values still need converting).
         sampled_loss: Whether each epoch's training loss is one or two logged batches' losses, not
             the epoch's mean (`table_layouts.sampled_loss`), or the mean of a few printed batches'
-            losses, noisy by `_SAMPLED_NOISE` or more (`batch_lines.batch_means`).
+            losses, noisy by 5% or more (`batch_lines.averaged_note`).
     """
 
     columns: dict[str, list[Any]]
@@ -537,20 +538,8 @@ def _printed_log(
             f"print{'' if repeats != 1 else 's'} an earlier epoch again, its number and values alike (a "
             "console redrawn, or lines pasted twice)."
         )
-    if averaged:
-        note += (
-            f" The training metrics of {averaged} epoch{'s' if averaged != 1 else ''} are the mean of "
-            f"{'their' if averaged != 1 else 'its'} printed lines: each line prints one batch's values "
-            "(they move as far late in the epoch as early, where a mean so far would settle), and the "
-            "last batch alone is not the epoch's."
-        )
-    sampled = averaged > 0 and batch_noise >= _SAMPLED_NOISE
-    if sampled:
-        note += (
-            f" Those means are of a few batches each, noisy by ±{batch_noise:.0%} (their standard "
-            "error): a jump of the training loss counts only where the validation loss shows it too, "
-            "or above 75% without one."
-        )
+    averaged_text, sampled = averaged_note(averaged, batch_noise)
+    note += averaged_text
     epochs, counted = counted_from_zero(epochs, first, own_numbers=True)  # `Epoch 3/10` counts from 1
     columns, fractions = _printed_percentages(columns, percent)
     named, renamed = keras_named(columns)  # e.g. a test set evaluated every epoch, without validation
@@ -563,11 +552,6 @@ def _printed_log(
         [note, *filter(None, [renamed, counted, read_tensors, fractions])],
         sampled_loss=sampled,
     )
-
-
-#: The relative standard error of an epoch's mean of printed batch losses from which it is read as
-#: a sample of the epoch's batches, noisy as they are (`LogFile.sampled_loss`).
-_SAMPLED_NOISE = 0.05
 
 
 def _printed_percentages(

@@ -257,9 +257,9 @@ def _creeping_without_a_gap(run: RunView, evidence: dict, level: str) -> Finding
 
 def _generalizes(run: RunView) -> bool:
     """Whether the validation accuracy (with or without a training accuracy beside it; without one,
-    an F1 score, the validation one first: a model that scores 0.99 fits its data) ends at a good
-    value (`good_accuracy`), or the validation
-    loss sits under `leak_loss_ratio` × the training loss (two losses on different scales): the
+    an F1 score, the validation one first: a model that scores 0.99 fits its data; not a top-k
+    accuracy) ends at a good value (`good_accuracy`), or the validation loss sits under
+    `leak_loss_ratio` × the training loss (two losses on different scales): the
     training loss above the validation loss is then no sign of high bias. (A validation accuracy a
     little above the training accuracy is what such a model shows: dropout is off on validation.)"""
     th = run.thresholds
