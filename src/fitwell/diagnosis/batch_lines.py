@@ -16,9 +16,9 @@ read as the epoch's can make a calm run look unstable. Only an epoch whose lines
 (the same words, the numbers aside) is averaged: a summary line after the batches' (`Epoch 1
 average loss: 0.80`), or Keras's last progress line (its time per step where the others print
 `ETA`), gives the epoch's value as before; so does an epoch with a NaN or an infinite line, which
-the divergence rules judge. Where the lines are batches', an epoch's
-value is the mean of its lines, which is what an epoch's training loss is; a mean of a few
-batches out of many is still noisy, by its standard error, which the caller weighs (`Curves.sampled_loss`).
+the divergence rules judge. Where the lines are batches', an epoch's value is the mean of its
+lines, which is what an epoch's training loss is; a mean of a few batches out of many is still
+noisy, by its standard error, which the caller weighs (`Curves.sampled_loss`).
 """
 
 from __future__ import annotations

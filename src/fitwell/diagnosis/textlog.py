@@ -280,14 +280,14 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
         # the test set's numbers on lines of their own), not a run (`Epoch 1 - Loss: 1.07`, or
         # Keras's `Epoch 1/1` above its progress line, a run of one epoch, is).
         alone = next(iter(runs.pop()))
-    counts, noise = [0], [0.0]  # the epochs read as their batch lines' mean, by run, and its noise
-    if marked:
-        averaged = [
-            batch_means(records, batches.get(id(records), {}), lambda name: _training_loss(name, is_loss))
-            for records in runs
-        ]
-        runs = [records for records, _, _ in averaged]
-        counts, noise = [count for _, count, _ in averaged], [error for _, _, error in averaged]
+    # Each run's epochs read as their batch lines' mean, how many, and those means' noise (without
+    # epoch markers every line is an epoch of its own: none is).
+    averaged = [
+        batch_means(records, batches.get(id(records), {}), lambda name: _training_loss(name, is_loss))
+        for records in runs
+    ]
+    runs = [records for records, _, _ in averaged]
+    counts, noise = [count for _, count, _ in averaged], [error for _, _, error in averaged]
     fits = len(runs) if _continued(runs, is_loss) else 0
     if fits:
         first_key = min(runs[0])
