@@ -99,7 +99,12 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: (`gf_052`). Batch `gg`: a table without a header of 1,000 numbers under their epochs, which its
 #: repository does not name (`gg_058`); a captcha model's steps printed with Chinese names,
 #: `第0步，训练损失：0.694` (`gg_072`). Batch `gh`: two lines of 30 numbers without names, the training and
-#: the validation loss by epoch across each line (`gh_038`).
+#: the validation loss by epoch across each line (`gh_038`). Batch `gi`: four Lightning files that
+#: logged a validation loss and no training loss (`gi_028`, `gi_029`, `gi_030`, `gi_032`, refused
+#: saying so, with the way to log it and the way to judge the validation curve anyway); two dicts of
+#: losses keyed by epoch numbers, which set each holds named nowhere (`gi_076`); a table of a
+#: run and its rerun between git's merge-conflict markers (`gi_085`, as `dz_018`); a table without a
+#: header of 124 batches' losses, every row under epoch 1 (`gi_091`).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
@@ -193,6 +198,13 @@ REFUSED = (
     "gg_058.csv",
     "gg_072.md",
     "gh_038.csv",
+    "gi_028.csv",
+    "gi_029.csv",
+    "gi_030.csv",
+    "gi_032.csv",
+    "gi_076.json",
+    "gi_085.csv",
+    "gi_091.csv",
 )
 #: Tables of numbers without a header row, read as their user reads them: with `columns=` naming
 #: what the repository's code writes (sources_*.csv notes; for `h_014`, `m_009` and `y_010` the collector's

@@ -80,6 +80,7 @@ def _quotable(curves, kwargs, diagnosis) -> set[str]:
     values.add(format_number(0.5 + margin))  # "val_auc …, under 0.6"
     values.add(format_number(0.5 - margin))  # "roc_auc stayed below what a coin scores …, under 0.4"
     values.add(format_number(margin))  # "val_mcc never got clearly above 0 …, under 0.1"
+    values.add(format_number(0.5))  # a coin's AUC: "val_auc stayed at 0.5 (between 0.5007 and 0.5057)"
     for finding in diagnosis:  # a class count guessed from the loss: "within 5% of 3.045 (ln 21)"
         guessed = finding.evidence.get("guessed_classes")
         if guessed:

@@ -362,6 +362,19 @@ def test_missing_loss_wrong_type_missing_file_and_misaligned_lists_are_explained
     with pytest.raises(ValueError, match="no 'loss' curve.*Received keys") as refused:
         read_curves({"accuracy": [0.5]})
     assert "GAN" not in str(refused.value)
+    assert "validation loss but no training loss" not in str(refused.value)
+    # A Lightning file that logged only the validation loss (published `gi_029`): said, with the
+    # way to log the training loss and the way to judge the validation curve anyway.
+    csv_file = tmp_path / "metrics.csv"
+    csv_file.write_text("val_loss,epoch,step\n0.27,0,310\n0.17,1,621\n0.15,2,932\n")
+    with pytest.raises(ValueError, match="validation loss but no training loss") as refused:
+        read_curves(csv_file)
+    assert "self.log('train_loss', loss, on_epoch=True)" in str(refused.value)
+    assert "diagnose({'loss': history['val_loss']})" in str(refused.value)
+    # Not where a training curve stands beside it (a loss under a name not read as one, `fc_004`).
+    with pytest.raises(ValueError, match="no 'loss' curve") as refused:
+        read_curves({"train_objective": [3.0, 2.5], "val_loss": [3.07, 2.6]})
+    assert "validation loss but no training loss" not in str(refused.value)
     # A GAN's two losses (published logs ba_003, ba_015): said, not only listed.
     for gan in (
         {"loss_g": [2.1, 1.7], "loss_d": [0.6, 0.8]},

@@ -4262,6 +4262,26 @@ def test_the_only_loss_named_with_its_word_first_is_the_loss(tmp_path):
     assert read_curves(path).values["loss"].tolist() == [0.9, 0.5, 0.4]
 
 
+def test_spacys_losses_of_one_component_are_the_loss(tmp_path):
+    # A published spaCy history (gi_001): `losses` and `scores` by component, nested, whose keys
+    # join as `losses_ner` and `scores_ents_f`; the one component's loss is the loss.
+    path = tmp_path / "training_history.json"
+    history = {
+        "epochs": [0, 1, 2],
+        "losses": {"ner": [120.5, 40.2, 21.7]},
+        "scores": {"ents_f": [0.2, 0.6, 0.7]},
+    }
+    path.write_text(json.dumps(history))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [120.5, 40.2, 21.7]
+    assert "read the columns 'losses_ner' as 'loss'" in " ".join(curves.notes)
+    # Two components' losses are parts of the loss, neither of them the loss.
+    history["losses"]["tagger"] = [9.0, 5.0, 4.0]
+    path.write_text(json.dumps(history))
+    with pytest.raises(ValueError, match="no 'loss' curve"):
+        read_curves(path)
+
+
 def test_a_printed_table_is_found_below_a_long_preamble(tmp_path):
     # A published log (cm_004): 39 lines of data set, model and settings before the table, which
     # is printed at epoch 1 and every tenth epoch after.
@@ -4719,4 +4739,29 @@ def test_a_training_loss_logged_on_a_step_or_two_an_epoch_is_a_batchs_and_jumps_
     assert not read_curves(path).sampled_loss
     # So is a loss logged at every step of epochs of two steps.
     path.write_text(_lightning_steps([[0.01, 0.011], [0.009, 0.012], [0.01, 0.008]] * 2, every=1))
+    assert not read_curves(path).sampled_loss
+
+
+def test_a_mean_of_a_few_logged_steps_as_noisy_as_a_sample_is_judged_as_one(tmp_path):
+    # A published Lightning log (`gi_090`, healthy to both readers): MNIST's loss every 100 steps,
+    # 19 rows an epoch, most near 0.005 and one or two outlier batches at 0.1-0.2, which move an
+    # epoch's mean by half (its standard error): the means' jumps of 43-175% are that sample's
+    # noise, not `unstable`.
+    rng = np.random.default_rng(0)
+    typical = [rng.uniform(0.001, 0.01, 19).tolist() for _ in range(10)]
+    outliers = [0.25, 0.98, 0.39, 0.7, 0.37, 0.19, 0.19, 0.3, 0.05, 0.32]
+    noisy = [[*epoch[:-1], top] for epoch, top in zip(typical, outliers, strict=True)]
+    noisy[0][0] = 2.3
+    path = tmp_path / "metrics.csv"
+    path.write_text(_lightning_steps(noisy, every=100))
+    curves = read_curves(path)
+    assert curves.sampled_loss
+    note = next(note for note in curves.notes if "logged every few steps (19 in most epochs)" in note)
+    assert "noisy by ±" in note
+    assert "unstable" not in diagnose(path).kinds
+    # The same means logged as each epoch's own are unstable.
+    assert "unstable" in diagnose({"loss": [float(np.mean(epoch)) for epoch in noisy]}).kinds
+    # Batches alike within a few percent make a mean to trust.
+    alike = [rng.uniform(0.0050, 0.0056, 19).tolist() for _ in range(10)]
+    path.write_text(_lightning_steps(alike, every=100))
     assert not read_curves(path).sampled_loss

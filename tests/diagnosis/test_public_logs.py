@@ -919,8 +919,19 @@ LATER_BATCHES = {
     # `gg`: 42/52, 19 of the 20 clear; one file refused (`gh_038`: two lines of numbers without
     # names). Not revised on.
     "heldout187": (42, 52, 50),
+    # Batch `gi` (102: Keras histories as JSON named for their models, Lightning CSVLogger files in
+    # other folders, per-epoch CSV and JSON tables of hand-written loops, Trainer states beside the
+    # final model), scored once with the rules of the day: 55/102, 23 of the 31 clear; eight files
+    # refused (four Lightning files with a validation loss and no training loss, among them).
+    # Revised on it: spaCy's `losses.ner` read as the loss (`gi_001`), a language model's token
+    # accuracy sets no good level (`gi_098`, clear: healthy, underfitting before; `fz_014` too), a
+    # loss climbing steadily to ten times its best is diverged whatever its first epoch (`gi_037`,
+    # clear), one low epoch in an erratic start is no level to explode from (`gi_094`), a training
+    # loss grown beside a validation loss at its low wrecked nothing (`gi_038`), and a mean of a few
+    # logged steps as noisy as a sample jumps as one (`gi_090`): all healthy before but `gi_037`.
+    "heldout188": (60, 102, 81),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout187`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout188`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -942,14 +953,14 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (556/821 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (611/912 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(168, 188))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(169, 189))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_three_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_four_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -1160,7 +1171,9 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_three_k
     # classifier's training loss on 49 samples, jumping from 0.03 to 0.16 in 23 of its last epochs
     # (`gg_004`, `unstable`, one reader's second label); `gh` one (not revised on): validation
     # jumps of 30-122% at a low level (0.07 to 0.27) in 7 of 49 epochs at 97% accuracy (`gh_003`,
-    # `unstable`, both readers' second label).
+    # `unstable`, both readers' second label). `gi` added one: spaCy's named-entity loss, summed over
+    # each evaluation's interval, jumping by more than 25% in 49 of 200 intervals while its F-score
+    # levelled off (`gi_001`, `unstable`, one reader's second label; refused before it was read).
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -1216,6 +1229,7 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_three_k
         "ge_030.csv",
         "gg_004.json",
         "gh_003.json",
+        "gi_001.json",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -1444,12 +1458,15 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # four more read still improving (none noted), four read overfitting (one noted) and one
         # read unstable (none noted); one more false unstable note. Then a validation loss never
         # 10% under its first beside a training loss that halved is overfitting: six runs read
-        # overfitting and called healthy are found, five of them noted.
-        "still_improving": (43, 157, 111, 977),
-        "overfitting": (68, 237, 103, 977),
+        # overfitting and called healthy are found, five of them noted. Then batch `gi` with its
+        # revision: 23 more runs read healthy are called healthy, with two more false overfitting
+        # notes and one more false unstable note among them; four more read still improving (two
+        # noted), four read overfitting (two noted) and one read unstable (noted).
+        "still_improving": (45, 161, 111, 1000),
+        "overfitting": (70, 241, 105, 1000),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (9, 58, 58, 977),
+        "unstable": (10, 59, 59, 1000),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

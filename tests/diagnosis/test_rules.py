@@ -49,6 +49,60 @@ def test_exploding_loss_is_diverged_at_the_epoch_it_passed_three_times_its_best(
     assert finding.epochs == [4] and finding.evidence["best_epoch"] == 2
 
 
+def test_a_loss_climbing_steadily_to_ten_times_its_best_is_diverged_whatever_its_first_epoch():
+    # A published regression (`gi_037`, diverged and clear to both readers): a first epoch at 1e13,
+    # a best of 1.6e8 at epoch 4, then up at nearly every epoch to 1.2e10. Its climb is a sliver of
+    # the fall from that first epoch, but 78 times its best: the run went away. A climb to 5 times
+    # the best is still measured against the progress made.
+    climb = [
+        1.03e13,
+        2e10,
+        9e8,
+        3e8,
+        1.56e8,
+        1.72e8,
+        2.27e8,
+        1.92e8,
+        3.85e8,
+        1.71e9,
+        5.42e9,
+        1.14e10,
+        1.21e10,
+    ]
+    finding = diagnose({"loss": climb}).primary
+    assert finding.kind == "diverged" and finding.evidence["best_epoch"] == 4
+    modest = [1.03e13, 2e10, 9e8, 3e8, 1.56e8, 1.72e8, 2.27e8, 1.92e8, 3.85e8, 5.1e8, 6.2e8, 7.1e8, 7.8e8]
+    assert diagnose({"loss": modest}).primary.kind != "diverged"
+
+
+def test_a_sampled_training_loss_grown_beside_a_validation_loss_at_its_low_is_not_diverged():
+    # A published Lightning run (`gi_038`, healthy to both readers): four logged steps of the
+    # training loss over 22 epochs, the last 4.6 times the best, beside a validation loss flat near
+    # its low. Those are batches' losses (interpolated between), and unseen data scored as well as
+    # ever: nothing was wrecked. With the validation loss grown as well, the run diverged; so it
+    # did where the training loss is each epoch's own.
+    loss = [None] * 3 + [0.0097] + [None] * 5 + [0.0071] + [None] * 6 + [0.0042] + [None] * 5 + [0.0191]
+    flat = [0.0087, 0.0045, 0.0039] + [0.0037, 0.0041, 0.0038, 0.0044, 0.0039, 0.0042, 0.004] * 2
+    flat += [0.0041, 0.0038, 0.0044, 0.0039, 0.0042, 0.0040]
+    assert diagnose({"loss": loss, "val_loss": flat}).primary.kind != "diverged"
+    grown = flat[:17] + [0.006, 0.008, 0.011, 0.014, 0.016, 0.018]
+    assert diagnose({"loss": loss, "val_loss": grown}).primary.kind == "diverged"
+    every = np.interp(np.arange(23), [3, 9, 16, 22], [0.0097, 0.0071, 0.0042, 0.0191]).tolist()
+    assert diagnose({"loss": every[3:], "val_loss": flat[3:]}).primary.kind == "diverged"
+
+
+def test_one_low_epoch_in_an_erratic_start_is_no_level_to_explode_from():
+    # A published run (`gi_094`, healthy to both readers): ten erratic epochs between 21.8 and 56,
+    # one of them at 4.5, then a smooth fall to 0.003 over 90 epochs. The jump from that one epoch
+    # to 51 is the start's erratic band, not weights thrown from a fit; the same jump after three
+    # epochs held at 4.5 is an explosion.
+    converged = np.geomspace(0.4, 0.0033, 90).tolist()
+    erratic = [21.8, 31.0, 34.1, 47.8, 31.2, 34.0, 41.0, 4.5, 51.0, 56.3]
+    assert diagnose({"loss": erratic + converged}).primary.kind != "diverged"
+    held = [21.8, 31.0, 34.1, 4.6, 4.5, 4.5, 41.0, 48.0, 51.0, 56.3]
+    assert diagnose({"loss": held + converged}).primary.kind == "diverged"
+
+
 def test_loss_far_above_chance_is_diverged():
     assert kinds({"loss": [14.2, 14.6, 14.6, 14.6, 14.6], "val_loss": [14.5] * 5})[0] == "diverged"
 
@@ -3609,6 +3663,21 @@ def test_a_top_k_accuracy_is_no_evidence_against_underfitting(recwarn):
         == "underfitting"
     )
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_a_language_models_token_accuracy_sets_no_good_level_for_underfitting():
+    # Published fine-tunes of language models (`gi_098`, `fz_014`, healthy to both readers): the
+    # losses fell and flattened as the rate decayed, with a small gap; TRL's `mean_token_accuracy`
+    # ended at 0.76 (0.42 on poetry), the ceiling of next-token guessing on that text, not a model
+    # short of a good value. The same curves under a classifier's accuracy at 0.76 are underfitting.
+    n = 14
+    loss = (1.04 + 0.9 * np.exp(-np.arange(n) / 1.2)).tolist()
+    val = (1.12 + 0.5 * np.exp(-np.arange(n) / 1.2)).tolist()
+    accuracy = (0.76 - 0.1 * np.exp(-np.arange(n) / 1.2)).tolist()
+    tokens = {"loss": loss, "val_loss": val, "mean_token_accuracy": accuracy}
+    assert diagnose(tokens).primary.kind == "healthy"
+    classes = {"loss": loss, "val_loss": val, "accuracy": accuracy}
+    assert diagnose(classes).primary.kind == "underfitting"
 
 
 def test_a_validation_loss_never_10_percent_under_its_first_beside_a_memorised_training_loss_is_overfitting():

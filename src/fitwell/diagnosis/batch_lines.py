@@ -29,6 +29,7 @@ import statistics
 from collections.abc import Callable
 
 from fitwell.diagnosis.metric_names import metric_direction
+from fitwell.diagnosis.table_layouts import SAMPLED_NOISE
 
 __all__ = ["averaged_note", "batch_means"]
 
@@ -121,14 +122,9 @@ def _alike(lines: list[tuple[str, dict[str, float]]]) -> bool:
     )
 
 
-#: The relative standard error of an epoch's mean of printed batch losses from which it is read as
-#: a sample of the epoch's batches, noisy as they are (`LogFile.sampled_loss`).
-_SAMPLED_NOISE = 0.05
-
-
 def averaged_note(averaged: int, noise: float) -> tuple[str, bool]:
     """What the reader says of `averaged` epochs read as their batch lines' mean (`batch_means`),
-    to go after its note, and whether those means are a sample, noisy by `_SAMPLED_NOISE` or more
+    to go after its note, and whether those means are a sample, noisy by `SAMPLED_NOISE` or more
     (their median relative standard error, `noise`): `("", False)` when none was."""
     if not averaged:
         return "", False
@@ -138,7 +134,7 @@ def averaged_note(averaged: int, noise: float) -> tuple[str, bool]:
         "(they move as far late in the epoch as early, where a mean so far would settle), and the "
         "last batch alone is not the epoch's."
     )
-    sampled = noise >= _SAMPLED_NOISE
+    sampled = noise >= SAMPLED_NOISE
     if sampled:
         text += (
             f" Those means are of a few batches each, noisy by ±{noise:.0%} (their standard error): a "

@@ -487,9 +487,10 @@ def _measure_of_a_target(name: str) -> bool:
     return bool(target) and "loss" not in target and measure != "rmse" and is_loss_measure(measure)
 
 
-#: A loss named with its word first (`loss_x`, `loss_recon`), not a name and a number (`loss 0.69`),
-#: nor a statistic of the loss's spread (`loss_std`, `loss_max`).
-_LOSS_FIRST = re.compile(r"loss_(?!(?:std|var|min|max)$)[a-z]+(?:_[a-z]+)*")
+#: A loss named with its word first (`loss_x`, `loss_recon`; spaCy's `losses.ner`, which a nested
+#: dict's keys join as `losses_ner`), not a name and a number (`loss 0.69`), nor a statistic of the
+#: loss's spread (`loss_std`, `loss_max`).
+_LOSS_FIRST = re.compile(r"loss(?:es)?_(?!(?:std|var|min|max)$)[a-z]+(?:_[a-z]+)*")
 
 
 def bare_set_losses(names: Iterable[str]) -> dict[str, str]:

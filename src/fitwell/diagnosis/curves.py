@@ -57,7 +57,8 @@ class Curves:
             and the training loss is finite (a DataFrame's NaN reads as not recorded: none there).
         sampled_loss: Whether each epoch's training loss is one or two logged batches' losses (a
             log file's training loss logged every few steps), not the epoch's mean, or the mean of
-            a few printed batches' losses noisy by 5% or more: it jumps as a batch's loss does.
+            a few logged or printed batches' losses noisy by 5% or more: it jumps as a batch's loss
+            does.
     """
 
     epochs: np.ndarray
@@ -454,6 +455,15 @@ _UNNAMED = (
     "Expected columns named for their curves: `pandas.DataFrame(history.history).to_csv(path)`, or "
     "pass the history itself."
 )
+_VALIDATION_ONLY = (
+    "It holds a validation loss but no training loss, and the rules judge a run by its training "
+    "loss (its fall, divergence, instability) and by the two side by side (overfitting, a leak). Log "
+    "the training loss each epoch too (PyTorch Lightning: self.log('train_loss', loss, on_epoch=True)). "
+    "Pass the validation loss as the curve to judge to see it anyway: "
+    "diagnose({'loss': history['val_loss']})."
+)
+#: Columns beside held-out curves that are no curve of the training set.
+_BOOKKEEPING = frozenset({"epoch", "step", "lr", "learning_rate", "time"})
 _ADVERSARIAL = (
     "These look like a GAN's generator and discriminator losses, which pull against each other by "
     "design: neither falling means the model learned, so the rules do not judge them. Pass the one "
@@ -470,6 +480,9 @@ def _from_columns(columns: dict[str, list[float | None]], epochs: list[int] | No
                 if is_adversarial(key for key in columns if "loss" in str(key).lower())
                 else _UNNAMED
                 if columns and all(str(key).isdigit() for key in columns)
+                else _VALIDATION_ONLY
+                if "val_loss" in columns
+                and all(str(key).startswith(("val_", "test_")) or key in _BOOKKEEPING for key in columns)
                 else _PASS_FIT_LOGS
             )
         )

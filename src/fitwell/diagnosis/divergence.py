@@ -127,10 +127,10 @@ def _exploded(run: RunView) -> Finding | None:
     best, end, first = float(run.loss[best_position]), run.end_loss, float(run.loss[0])
     # Grown far above its best, and either above its start or, climbing steadily since the best
     # (erratic swings are instability), by a real share of the progress made (a loss near zero
-    # that wiggles from 1e-4 to 5e-4 has lost nothing).
+    # that wiggles from 1e-4 to 5e-4 has lost nothing) or to `diverge_spike` × its best.
     steps_since = np.diff(run.loss[best_position:])
     climbing = len(steps_since) > 0 and float(np.mean(steps_since > 0)) >= th.diverge_steady_share
-    lost = climbing and end - best > th.diverge_lost_share * (first - best)
+    lost = climbing and (end - best > th.diverge_lost_share * (first - best) or end > th.diverge_spike * best)
     # Nor when the loss rose as far above its lowest before its best: the end's rise is one more
     # of the run's swings (`fs_007`: 0.83, 2.92, 0.19, 1.35, 0.07, then up to 0.56).
     before = run.loss[: best_position + 1]
@@ -140,6 +140,8 @@ def _exploded(run: RunView) -> Finding | None:
         return _back_above_start(run)
     if _accuracy_held(run, best_position):
         return None  # the loss of a near-perfect model swinging by thousandths: nothing was lost
+    if run.curves.sampled_loss and _validation_held(run):
+        return None  # batches' losses grown while unseen data scored as well as ever: nothing wrecked
     grown = best_position + int(np.argmax(run.loss[best_position:] > growth * best))
     epoch = run.epoch_of(grown)
     return Finding(
@@ -154,6 +156,15 @@ def _exploded(run: RunView) -> Finding | None:
         f"{format_number(float(run.loss[grown]))} at {format_epoch(epoch)} and ended at "
         f"{format_number(float(run.loss[-1]))}.",
     )
+
+
+def _validation_held(run: RunView) -> bool:
+    """Whether the validation loss (three or more) ended within `diverge_val_held` × its lowest:
+    the model scores unseen data as well as ever, whatever a sampled training loss's growth says."""
+    if not run.has_val or len(run.val_loss) < 3:
+        return False
+    low = float(np.min(run.val_loss))
+    return low > 0 and float(run.val_loss[-1]) <= run.thresholds.diverge_val_held * low
 
 
 def _answers_lost(run: RunView) -> np.ndarray:
@@ -227,7 +238,8 @@ def _spike(run: RunView) -> Finding | None:
     far that new data is scored a thousand times worse, even if it recovers; smaller jumps of a validation
     loss, on a small set above all, are instability). Not the training loss's jump while the training
     accuracy held (`_accuracy_held`: 4.5e-05 to 0.074 at 99-100%), nor the validation loss's jump at an
-    epoch whose validation accuracy held (`_val_accuracy_held`)."""
+    epoch whose validation accuracy held (`_val_accuracy_held`). Nor a training loss's jump from one
+    epoch's dip in an erratic band back into that band (`_ERRATIC_BAND`)."""
     found = None
     th = run.thresholds
     if not _accuracy_held(run):
@@ -239,6 +251,7 @@ def _spike(run: RunView) -> Finding | None:
             th.diverge_spike,
             above_first=th.diverge_spike_above_first,
             costly=_answers_lost(run),
+            band=_ERRATIC_BAND,
         )
     if found is None and run.has_val:
         factor = run.thresholds.diverge_val_spike
@@ -262,6 +275,11 @@ def _val_accuracy_held(run: RunView, positions: np.ndarray) -> np.ndarray:
 
 #: The epochs within which a jump is sudden, an explosion rather than a climb (`_spike_in`).
 _SUDDEN_EPOCHS = 3
+#: A jump from a low that one epoch alone reached (the 3-epoch running median never came near it)
+#: to at most this many times the highest value before that low is a return to an erratic band,
+#: not an explosion from a fit (`gi_094`: ten epochs between 21.8 and 56, one of them at 4.5, then
+#: a smooth fall to 0.003; a fall 0.5, 0.3, 0.07 and a jump to 1.21 is an explosion).
+_ERRATIC_BAND = 1.5
 
 
 def _spike_in(
@@ -275,13 +293,15 @@ def _spike_in(
     held: np.ndarray | None = None,
     above_first: float = 1.0,
     costly: np.ndarray | None = None,
+    band: float | None = None,
 ) -> Finding | None:
     """The largest jump of `loss` to `factor` × its lowest before, and above its first value (a
     sudden one, `factor` × the lowest of the `_SUDDEN_EPOCHS` before it, `above_first` × it, unless
     `costly` flags it), at a position that `held` (one flag per value) does not excuse. With
     `smoothed`, the lowest is that of its 3-epoch running median: a validation loss of 0.0001 on one
-    near-perfect epoch of a small set is not the level a thousandfold jump is measured from. The
-    message quotes the raw values."""
+    near-perfect epoch of a small set is not the level a thousandfold jump is measured from. With
+    `band`, not a jump from a low that only one epoch reached (by the running median, no jump) to
+    at most `band` × the highest value before that low. The message quotes the raw values."""
     if len(loss) < 2:
         return None
     basis = stats.median_smooth(loss) if smoothed else loss
@@ -296,6 +316,10 @@ def _spike_in(
         sudden &= ~costly[1:]  # a jump that cost answers is an explosion wherever it reached
     above = loss[1:] > np.where(sudden, above_first, 1.0) * loss[0]
     exploded = np.flatnonzero((ratio > factor) & above & ~excused)
+    if band is not None:
+        exploded = np.asarray(
+            [i for i in exploded if not _back_into_band(loss, i + 1, factor, band)], dtype=int
+        )
     if not len(exploded):
         return None
     index = int(exploded[np.argmax(ratio[exploded])]) + 1
@@ -325,6 +349,17 @@ def _spike_in(
         f"({format_epoch(run.epoch_of(int(positions[start])))}) to {format_number(peak)} at "
         f"{format_epoch(epoch)}{after}.",
     )
+
+
+def _back_into_band(loss: np.ndarray, index: int, factor: float, band: float) -> bool:
+    """Whether the jump to `loss[index]` starts from a low that one epoch alone reached (measured from
+    the lowest of the 3-epoch running median before it, it is no `factor` jump) and climbs to at most
+    `band` × the highest value before that low: back into the band the loss held before its dip."""
+    smooth_low = float(np.min(stats.median_smooth(loss)[:index]))
+    low_index = int(np.argmin(loss[:index]))
+    if low_index == 0 or (smooth_low > 0 and float(loss[index]) > factor * smooth_low):
+        return False
+    return float(loss[index]) <= band * float(np.max(loss[:low_index]))
 
 
 def _spike_cause(run: RunView, position: int, one_epoch: bool, *, recovered: bool) -> str:

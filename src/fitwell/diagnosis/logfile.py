@@ -82,10 +82,6 @@ _DELIMITERS = (",", ";", "\t")
 _HEADER_SEARCH_LINES = 20
 #: A table printed by a script often follows a long preamble (the data set, the model, the settings).
 _TABLE_SEARCH_LINES = 200
-_SAMPLED_LOSS = (
-    "the training loss was logged on one or two steps in most epochs: each epoch's value is those "
-    "batches' loss, not the epoch's mean, and its jumps are judged as a batch's."
-)
 _EPOCHS_FROM_ONE = "the log counts epochs from 1: the messages name epochs by its numbers."
 _EPOCHS_FROM = "the log's epochs start at {start}: the messages name epochs by its numbers."
 
@@ -100,8 +96,9 @@ class LogFile:
         notes: What the reader did that the user should know (skipped lines, split runs).
         is_json: Whether the file was JSON (its values still need converting).
         sampled_loss: Whether each epoch's training loss is one or two logged batches' losses, not
-            the epoch's mean (`table_layouts.sampled_loss`), or the mean of a few printed batches'
-            losses, noisy by 5% or more (`batch_lines.averaged_note`).
+            the epoch's mean, or the mean of a few logged ones noisy by 5% or more
+            (`table_layouts.sampled_loss`), or of a few printed batches' losses as noisy
+            (`batch_lines.averaged_note`).
     """
 
     columns: dict[str, list[Any]]
@@ -465,12 +462,12 @@ def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, 
     raw = raw_columns(rows, path, header) if starts == [0] else None
     if raw is not None and is_step_log(raw):
         return read_step_log(raw, notes)
-    sampled = starts == [0] and sampled_loss(rows, header)
+    sampled = sampled_loss(rows, header) if starts == [0] else None
     if starts == [0]:  # an epoch over several rows (Lightning's CSVLogger), or one row per set
         rows, header = one_row_per_epoch(rows, header, notes)
         rows = without_event_rows(rows, header, notes)
     if sampled:
-        notes.append(_SAMPLED_LOSS)
+        notes.append(sampled)
     values = table_values(rows, path, header, notes)
     epochs = values.pop("epoch", None)
     if epochs is None:
@@ -480,7 +477,7 @@ def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, 
     epoch_list = None if epochs is None else [int(e) if e is not None else -1 for e in epochs]
     own_numbers = "loss" not in (cell.strip() for cell in header)  # Keras's CSVLogger counts from 0
     epoch_list, counted = counted_from_zero(epoch_list, first_epoch, own_numbers=own_numbers)
-    return LogFile(values, epoch_list, [*notes, *filter(None, [counted])], sampled_loss=sampled)
+    return LogFile(values, epoch_list, [*notes, *filter(None, [counted])], sampled_loss=sampled is not None)
 
 
 def _quoted_cells_joined(lines: list[str]) -> list[str]:

@@ -17,6 +17,7 @@ from fitwell.diagnosis.metric_names import (
     is_auc,
     is_mean_average_precision,
     is_roc_auc,
+    is_token_accuracy,
     is_top_k,
     metric_direction,
 )
@@ -370,8 +371,8 @@ class RunView:
         # Only the validation accuracy logged: training scores at least as well. Without an
         # accuracy, an F1 score stands for it (a log of precision, recall and F1 alone).
         key = self.accuracy_key or self.any_val_accuracy_key or self.f1_key
-        accuracy = self.end_of(key) if key else None
-        if accuracy is not None:
+        accuracy = self.end_of(key) if key and not is_token_accuracy(key) else None
+        if accuracy is not None:  # (a language model's token accuracy has no good value to fall short of)
             verdicts.append(
                 (
                     accuracy < th.good_accuracy,

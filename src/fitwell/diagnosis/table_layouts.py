@@ -24,7 +24,9 @@ Rows are `(1-based line number, cells)`, as `logfile.py` reads them.
 
 from __future__ import annotations
 
+import math
 import re
+import statistics
 
 from fitwell.diagnosis.column_names import SET_PREFIXES, keras_name, keras_names, name_words
 
@@ -34,6 +36,7 @@ __all__ = [
     "MEAN_SPREAD",
     "ONE_ITEM_LIST",
     "PERCENT",
+    "SAMPLED_NOISE",
     "TENSOR",
     "cell_number",
     "columns_one_row_per_epoch",
@@ -412,19 +415,22 @@ def _filled(group: Rows, epoch: int, per_step: list[int]) -> tuple[int, list[str
     return line, cells
 
 
-def sampled_loss(rows: Rows, header: list[str]) -> bool:
-    """Whether a table logged by steps (a `step` column; Lightning's `CSVLogger`) logged its
-    training loss per step (twice in one epoch at least) yet on at most `_FEW_STEPS` rows in most
-    of its epochs: each epoch's value is then one or two batches' losses (`train_loss` every 50
-    steps on epochs of 30 to 100 steps), not the epoch's mean, and jumps as a batch's loss does."""
+def sampled_loss(rows: Rows, header: list[str]) -> str | None:
+    """The reader's note when a table logged by steps (a `step` column; Lightning's `CSVLogger`)
+    logged its training loss per step (twice in one epoch at least), every few steps, so that each
+    epoch's value, the mean of those steps, is a sample of the epoch's batches: on at most
+    `_FEW_STEPS` rows in most of its epochs (`train_loss` every 50 steps on epochs of 30 to 100
+    steps: one or two batches' losses, which jump as a batch's loss does), or on more, whose mean
+    is as noisy as `SAMPLED_NOISE` (its median relative standard error over the epochs: one outlier
+    batch among 19 logged moves an epoch's mean by half, `gi_090`); else None."""
     names = _keras_header(header)
     if not {"epoch", "step", "loss"} <= set(names):
-        return False
+        return None
     loss, step = names.index("loss"), names.index("step")
-    counts = [_filled_count(group, loss) for group in _epoch_groups(rows, names.index("epoch"))]
-    logged = sorted(count for count in counts if count)
-    if len(logged) < _LEAST_EPOCHS or logged[-1] < 2 or logged[len(logged) // 2] > _FEW_STEPS:
-        return False
+    groups = _epoch_groups(rows, names.index("epoch"))
+    logged = sorted(count for count in (_filled_count(group, loss) for group in groups) if count)
+    if len(logged) < _LEAST_EPOCHS or logged[-1] < 2:
+        return None
     # Logged every few steps, not at each (a run of two steps an epoch logs all of its steps).
     steps = [
         cell_number(cells[step])
@@ -434,12 +440,46 @@ def sampled_loss(rows: Rows, header: list[str]) -> bool:
     gaps = sorted(
         later - earlier for earlier, later in zip(steps, steps[1:], strict=False) if later > earlier
     )
-    return bool(gaps) and gaps[len(gaps) // 2] >= _STEPS_APART
+    if not gaps or gaps[len(gaps) // 2] < _STEPS_APART:
+        return None
+    typical = logged[len(logged) // 2]
+    if typical <= _FEW_STEPS:
+        return (
+            "the training loss was logged on one or two steps in most epochs: each epoch's value is "
+            "those batches' loss, not the epoch's mean, and its jumps are judged as a batch's."
+        )
+    noise = _mean_noise(groups, loss)
+    if noise < SAMPLED_NOISE:
+        return None
+    return (
+        f"the training loss was logged every few steps ({typical} in most epochs): each epoch's value "
+        f"is the mean of those batches' losses, noisy by ±{noise:.0%} (their standard error), and its "
+        "jumps are judged as a batch's."
+    )
 
 
 #: At most this many logged steps in most epochs make a training loss a batch's, not an epoch's,
 #: when they are at least `_STEPS_APART` steps apart.
 _FEW_STEPS, _STEPS_APART = 2, 5
+#: The relative standard error of an epoch's mean of logged batch losses from which it is read as
+#: a sample of the epoch's batches, noisy as they are (`sampled_loss`; `batch_lines` for printed logs).
+SAMPLED_NOISE = 0.05
+
+
+def _mean_noise(groups: list[Rows], index: int) -> float:
+    """The median, over the epochs that logged a column on two rows or more, of its mean's relative
+    standard error (the values' standard deviation over the square root of their count, as a share
+    of their mean); 0 when none did or a mean is not positive."""
+    errors = []
+    for group in groups:
+        values = [cell_number(cells[index]) for _, cells in group if is_number(cells[index])]
+        if len(values) < 2:
+            continue
+        mean = statistics.fmean(values)
+        if not mean > 0:
+            return 0.0
+        errors.append(statistics.stdev(values) / math.sqrt(len(values)) / mean)
+    return statistics.median(errors) if errors else 0.0
 
 
 def _loss_column(header: list[str]) -> int | None:
