@@ -370,7 +370,7 @@ def test_missing_loss_wrong_type_missing_file_and_misaligned_lists_are_explained
     with pytest.raises(ValueError, match="validation loss but no training loss") as refused:
         read_curves(csv_file)
     assert "self.log('train_loss', loss, on_epoch=True)" in str(refused.value)
-    assert "diagnose({'loss': history['val_loss']})" in str(refused.value)
+    assert "diagnose({'loss': val_losses})" in str(refused.value)
     # Not where a training curve stands beside it (a loss under a name not read as one, `fc_004`).
     with pytest.raises(ValueError, match="no 'loss' curve") as refused:
         read_curves({"train_objective": [3.0, 2.5], "val_loss": [3.07, 2.6]})

@@ -4742,6 +4742,22 @@ def test_a_training_loss_logged_on_a_step_or_two_an_epoch_is_a_batchs_and_jumps_
     assert not read_curves(path).sampled_loss
 
 
+def test_a_flat_sampled_training_loss_that_jitters_is_no_plateau(tmp_path):
+    # A flat training loss far from a good value that jitters 4% from epoch to epoch: a rate too
+    # high to settle where each epoch's value is its own mean (`plateau`), but the noise of one
+    # or two batches where it is logged every 50 steps (`ge_021`): the level alone says high bias.
+    rng = np.random.default_rng(1)
+    flat = (0.9 * (1 + 0.04 * rng.standard_normal(30))).tolist()
+    flat[:5] = [2.2, 1.6, 1.2, 1.0, 0.95]
+    assert diagnose({"loss": flat}, loss="categorical_crossentropy", num_classes=3).primary.kind == "plateau"
+    path = tmp_path / "metrics.csv"
+    steps = [[value] if epoch % 2 else [value * 1.01, value * 0.99] for epoch, value in enumerate(flat)]
+    path.write_text(_lightning_steps(steps).replace("val_auc", "val_x"))
+    assert read_curves(path).sampled_loss
+    found = diagnose(path, loss="categorical_crossentropy", num_classes=3).primary.kind
+    assert found == "underfitting"
+
+
 def test_a_mean_of_a_few_logged_steps_as_noisy_as_a_sample_is_judged_as_one(tmp_path):
     # A published Lightning log (`gi_090`, healthy to both readers): MNIST's loss every 100 steps,
     # 19 rows an epoch, most near 0.005 and one or two outlier batches at 0.1-0.2, which move an
@@ -4756,11 +4772,15 @@ def test_a_mean_of_a_few_logged_steps_as_noisy_as_a_sample_is_judged_as_one(tmp_
     path.write_text(_lightning_steps(noisy, every=100))
     curves = read_curves(path)
     assert curves.sampled_loss
-    note = next(note for note in curves.notes if "logged every few steps (19 in most epochs)" in note)
+    note = next(note for note in curves.notes if "logged every few steps (a median of 19 an epoch)" in note)
     assert "noisy by ±" in note
     assert "unstable" not in diagnose(path).kinds
     # The same means logged as each epoch's own are unstable.
     assert "unstable" in diagnose({"loss": [float(np.mean(epoch)) for epoch in noisy]}).kinds
+    # A step logged as inf (or an epoch of one finite step) leaves the other epochs' noise measured.
+    noisy[3][2] = float("inf")
+    path.write_text(_lightning_steps(noisy, every=100))
+    assert read_curves(path).sampled_loss
     # Batches alike within a few percent make a mean to trust.
     alike = [rng.uniform(0.0050, 0.0056, 19).tolist() for _ in range(10)]
     path.write_text(_lightning_steps(alike, every=100))

@@ -925,11 +925,12 @@ LATER_BATCHES = {
     # refused (four Lightning files with a validation loss and no training loss, among them).
     # Revised on it: spaCy's `losses.ner` read as the loss (`gi_001`), a language model's token
     # accuracy sets no good level (`gi_098`, clear: healthy, underfitting before; `fz_014` too), a
-    # loss climbing steadily to ten times its best is diverged whatever its first epoch (`gi_037`,
-    # clear), one low epoch in an erratic start is no level to explode from (`gi_094`), a training
-    # loss grown beside a validation loss at its low wrecked nothing (`gi_038`), and a mean of a few
-    # logged steps as noisy as a sample jumps as one (`gi_090`): all healthy before but `gi_037`.
-    "heldout188": (60, 102, 81),
+    # loss climbing away from its best is measured from its second epoch where the first stood
+    # orders of magnitude above the run (`gi_037`, clear: diverged, unstable before), a dip of one
+    # epoch in an erratic start is no level to explode from (`gi_094`: healthy, diverged before),
+    # and a mean of a few logged steps as noisy as a sample jumps as one (`gi_090`: healthy,
+    # unstable before).
+    "heldout188": (59, 102, 80),
 }
 #: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout188`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
@@ -953,14 +954,14 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (611/912 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (610/912 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     scores = [_right(results, split) for split in (f"heldout{n}" for n in range(169, 189))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_four_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_five_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -1171,9 +1172,12 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_four_kn
     # classifier's training loss on 49 samples, jumping from 0.03 to 0.16 in 23 of its last epochs
     # (`gg_004`, `unstable`, one reader's second label); `gh` one (not revised on): validation
     # jumps of 30-122% at a low level (0.07 to 0.27) in 7 of 49 epochs at 97% accuracy (`gh_003`,
-    # `unstable`, both readers' second label). `gi` added one: spaCy's named-entity loss, summed over
+    # `unstable`, both readers' second label). `gi` added two: spaCy's named-entity loss, summed over
     # each evaluation's interval, jumping by more than 25% in 49 of 200 intervals while its F-score
-    # levelled off (`gi_001`, `unstable`, one reader's second label; refused before it was read).
+    # levelled off (`gi_001`, `unstable`, one reader's second label; refused before it was read);
+    # a Lightning run's training loss logged on four steps of 22 epochs, the last 4.6 times the
+    # best, beside a validation loss flat at its low (`gi_038`, `diverged`: four batches' losses,
+    # interpolated, are all the rules have of the training loss).
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -1230,6 +1234,7 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_four_kn
         "gg_004.json",
         "gh_003.json",
         "gi_001.json",
+        "gi_038.csv",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -1459,14 +1464,14 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # read unstable (none noted); one more false unstable note. Then a validation loss never
         # 10% under its first beside a training loss that halved is overfitting: six runs read
         # overfitting and called healthy are found, five of them noted. Then batch `gi` with its
-        # revision: 23 more runs read healthy are called healthy, with two more false overfitting
+        # revision: 22 more runs read healthy are called healthy, with two more false overfitting
         # notes and one more false unstable note among them; four more read still improving (two
         # noted), four read overfitting (two noted) and one read unstable (noted).
-        "still_improving": (45, 161, 111, 1000),
-        "overfitting": (70, 241, 105, 1000),
+        "still_improving": (45, 161, 111, 999),
+        "overfitting": (70, 241, 105, 999),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (10, 59, 59, 1000),
+        "unstable": (10, 59, 59, 999),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

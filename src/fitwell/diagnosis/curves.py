@@ -459,11 +459,9 @@ _VALIDATION_ONLY = (
     "It holds a validation loss but no training loss, and the rules judge a run by its training "
     "loss (its fall, divergence, instability) and by the two side by side (overfitting, a leak). Log "
     "the training loss each epoch too (PyTorch Lightning: self.log('train_loss', loss, on_epoch=True)). "
-    "Pass the validation loss as the curve to judge to see it anyway: "
-    "diagnose({'loss': history['val_loss']})."
+    "Pass the validation loss's values as the curve to judge to see it anyway: "
+    "diagnose({'loss': val_losses})."
 )
-#: Columns beside held-out curves that are no curve of the training set.
-_BOOKKEEPING = frozenset({"epoch", "step", "lr", "learning_rate", "time"})
 _ADVERSARIAL = (
     "These look like a GAN's generator and discriminator losses, which pull against each other by "
     "design: neither falling means the model learned, so the rules do not judge them. Pass the one "
@@ -482,7 +480,10 @@ def _from_columns(columns: dict[str, list[float | None]], epochs: list[int] | No
                 if columns and all(str(key).isdigit() for key in columns)
                 else _VALIDATION_ONLY
                 if "val_loss" in columns
-                and all(str(key).startswith(("val_", "test_")) or key in _BOOKKEEPING for key in columns)
+                and all(
+                    str(key).startswith(("val_", "test_")) or str(key).strip().lower() in _NOT_CURVES
+                    for key in columns
+                )
                 else _PASS_FIT_LOGS
             )
         )

@@ -124,13 +124,13 @@ def _exploded(run: RunView) -> Finding | None:
     th = run.thresholds
     growth = th.diverge_growth
     best_position = int(np.argmin(run.loss))
-    best, end, first = float(run.loss[best_position]), run.end_loss, float(run.loss[0])
+    best, end, first = float(run.loss[best_position]), run.end_loss, _start(run.loss)
     # Grown far above its best, and either above its start or, climbing steadily since the best
     # (erratic swings are instability), by a real share of the progress made (a loss near zero
-    # that wiggles from 1e-4 to 5e-4 has lost nothing) or to `diverge_spike` × its best.
+    # that wiggles from 1e-4 to 5e-4 has lost nothing), from where the run started (`_start`).
     steps_since = np.diff(run.loss[best_position:])
     climbing = len(steps_since) > 0 and float(np.mean(steps_since > 0)) >= th.diverge_steady_share
-    lost = climbing and (end - best > th.diverge_lost_share * (first - best) or end > th.diverge_spike * best)
+    lost = climbing and end - best > th.diverge_lost_share * (first - best)
     # Nor when the loss rose as far above its lowest before its best: the end's rise is one more
     # of the run's swings (`fs_007`: 0.83, 2.92, 0.19, 1.35, 0.07, then up to 0.56).
     before = run.loss[: best_position + 1]
@@ -140,8 +140,6 @@ def _exploded(run: RunView) -> Finding | None:
         return _back_above_start(run)
     if _accuracy_held(run, best_position):
         return None  # the loss of a near-perfect model swinging by thousandths: nothing was lost
-    if run.curves.sampled_loss and _validation_held(run):
-        return None  # batches' losses grown while unseen data scored as well as ever: nothing wrecked
     grown = best_position + int(np.argmax(run.loss[best_position:] > growth * best))
     epoch = run.epoch_of(grown)
     return Finding(
@@ -158,13 +156,25 @@ def _exploded(run: RunView) -> Finding | None:
     )
 
 
-def _validation_held(run: RunView) -> bool:
-    """Whether the validation loss (three or more) ended within `diverge_val_held` × its lowest:
-    the model scores unseen data as well as ever, whatever a sampled training loss's growth says."""
-    if not run.has_val or len(run.val_loss) < 3:
-        return False
-    low = float(np.min(run.val_loss))
-    return low > 0 and float(run.val_loss[-1]) <= run.thresholds.diverge_val_held * low
+def _start(loss: np.ndarray) -> float:
+    """Where the loss started: its first epoch, or its second where the first stands
+    `_OUTLYING_FIRST` times above every later epoch (a first epoch's mean from random weights on
+    an unscaled target: `gi_037`, 1.03e13, then 2.2e9 and nothing above 1.2e10 since), against
+    which any later climb would be a sliver of the progress made. A fast first fall of one or two
+    orders of magnitude is the run's own (`gi_013`: 0.124, then 0.0049 to 0.0002).
+
+    Example:
+        >>> _start(np.array([1.03e13, 2.2e9, 1.6e8, 1.2e10])), _start(np.array([0.124, 0.0049, 0.0002]))
+        (2200000000.0, 0.124)
+    """
+    first = float(loss[0])
+    if len(loss) > 2 and abs(first) >= _OUTLYING_FIRST * float(np.max(np.abs(loss[1:]))) > 0:
+        return float(loss[1])
+    return first
+
+
+#: How many times every later epoch's loss a first one stands apart from the run (`_start`).
+_OUTLYING_FIRST = 100.0
 
 
 def _answers_lost(run: RunView) -> np.ndarray:
@@ -239,7 +249,7 @@ def _spike(run: RunView) -> Finding | None:
     loss, on a small set above all, are instability). Not the training loss's jump while the training
     accuracy held (`_accuracy_held`: 4.5e-05 to 0.074 at 99-100%), nor the validation loss's jump at an
     epoch whose validation accuracy held (`_val_accuracy_held`). Nor a training loss's jump from one
-    epoch's dip in an erratic band back into that band (`_ERRATIC_BAND`)."""
+    epoch's dip back to where it stood before it (`_ERRATIC_BAND`), unless it cost answers."""
     found = None
     th = run.thresholds
     if not _accuracy_held(run):
@@ -275,10 +285,10 @@ def _val_accuracy_held(run: RunView, positions: np.ndarray) -> np.ndarray:
 
 #: The epochs within which a jump is sudden, an explosion rather than a climb (`_spike_in`).
 _SUDDEN_EPOCHS = 3
-#: A jump from a low that one epoch alone reached (the 3-epoch running median never came near it)
-#: to at most this many times the highest value before that low is a return to an erratic band,
-#: not an explosion from a fit (`gi_094`: ten epochs between 21.8 and 56, one of them at 4.5, then
-#: a smooth fall to 0.003; a fall 0.5, 0.3, 0.07 and a jump to 1.21 is an explosion).
+#: A jump from a dip of one epoch back to at most this many times the epoch before the dip, in a
+#: stretch not falling into it, is a return to where the loss stood, not an explosion from a fit
+#: (`_back_into_band`; `gi_094`: ten epochs between 21.8 and 56, one of them at 4.5 between 41 and
+#: 51, then a smooth fall to 0.003; a fall 0.5, 0.3, 0.07 and a jump to 1.21 is an explosion).
 _ERRATIC_BAND = 1.5
 
 
@@ -300,8 +310,8 @@ def _spike_in(
     `costly` flags it), at a position that `held` (one flag per value) does not excuse. With
     `smoothed`, the lowest is that of its 3-epoch running median: a validation loss of 0.0001 on one
     near-perfect epoch of a small set is not the level a thousandfold jump is measured from. With
-    `band`, not a jump from a low that only one epoch reached (by the running median, no jump) to
-    at most `band` × the highest value before that low. The message quotes the raw values."""
+    `band`, not a jump from a dip of one epoch back to where the loss stood (`_back_into_band`),
+    unless `costly` flags it. The message quotes the raw values."""
     if len(loss) < 2:
         return None
     basis = stats.median_smooth(loss) if smoothed else loss
@@ -316,9 +326,14 @@ def _spike_in(
         sudden &= ~costly[1:]  # a jump that cost answers is an explosion wherever it reached
     above = loss[1:] > np.where(sudden, above_first, 1.0) * loss[0]
     exploded = np.flatnonzero((ratio > factor) & above & ~excused)
-    if band is not None:
+    if band is not None:  # (a jump that cost answers is an explosion wherever it landed)
         exploded = np.asarray(
-            [i for i in exploded if not _back_into_band(loss, i + 1, factor, band)], dtype=int
+            [
+                i
+                for i in exploded
+                if (costly is not None and costly[i + 1]) or not _back_into_band(loss, i + 1, band)
+            ],
+            dtype=int,
         )
     if not len(exploded):
         return None
@@ -351,15 +366,17 @@ def _spike_in(
     )
 
 
-def _back_into_band(loss: np.ndarray, index: int, factor: float, band: float) -> bool:
-    """Whether the jump to `loss[index]` starts from a low that one epoch alone reached (measured from
-    the lowest of the 3-epoch running median before it, it is no `factor` jump) and climbs to at most
-    `band` × the highest value before that low: back into the band the loss held before its dip."""
-    smooth_low = float(np.min(stats.median_smooth(loss)[:index]))
-    low_index = int(np.argmin(loss[:index]))
-    if low_index == 0 or (smooth_low > 0 and float(loss[index]) > factor * smooth_low):
+def _back_into_band(loss: np.ndarray, index: int, band: float) -> bool:
+    """Whether the jump to `loss[index]` climbs from a dip of one epoch, its lowest before, back
+    to at most `band` × the epoch before that dip, in a stretch that was not falling into it:
+    the epoch before the dip stood more than `band` × above it and no lower than the one before
+    it over `band`. A loss that fell to its low (0.5, 0.3, 0.07) reached a level; one that stood
+    at 34, 41, then 4.5, then 51 did not (`gi_094`)."""
+    low = int(np.argmin(loss[:index]))
+    if low < 2:
         return False
-    return float(loss[index]) <= band * float(np.max(loss[:low_index]))
+    before, earlier, dip = float(loss[low - 1]), float(loss[low - 2]), float(loss[low])
+    return before > band * dip and before >= earlier / band and float(loss[index]) <= band * before
 
 
 def _spike_cause(run: RunView, position: int, one_epoch: bool, *, recovered: bool) -> str:

@@ -105,9 +105,8 @@ def _sparse_loss_interpolated(curves: Curves) -> Curves:
     first record to its last, beside a validation loss recorded at each of them, interpolated
     between its records (by epoch), with a note: a logger that writes it every so many steps,
     more than an epoch holds (Lightning's `log_every_n_steps=50` on epochs of 3 steps, `gd_003`:
-    6 of 100 epochs, whose validation swings were left out with the other 94); each record is then
-    a batch's loss (`Curves.sampled_loss`). The epochs before its first record and after its last
-    are left out as before."""
+    6 of 100 epochs, whose validation swings were left out with the other 94). The epochs before
+    its first record and after its last are left out as before."""
     recorded = curves.recorded["loss"]
     at = np.flatnonzero(recorded)
     if len(at) < 3 or "val_loss" not in curves.recorded:
@@ -124,7 +123,7 @@ def _sparse_loss_interpolated(curves: Curves) -> Curves:
         f"the training loss was recorded at {len(at)} of the {len(span)} epochs from its first record "
         f"to its last (logged every few steps, more than an epoch holds): interpolated between them."
     )
-    return replace(curves, values=values, recorded=masks, notes=(*curves.notes, note), sampled_loss=True)
+    return replace(curves, values=values, recorded=masks, notes=(*curves.notes, note))
 
 
 def _empty_after_the_loss_went_nan(curves: Curves) -> Curves:

@@ -274,14 +274,15 @@ def _generalizes(run: RunView) -> bool:
 
 def _flat_far_from_good(run: RunView, evidence: dict, level: str) -> Finding | None:
     """A flat training loss far from a good value: `plateau` when it jitters and the rate was never
-    lowered, `underfitting` when smooth (or after the rate was lowered) with no real gap; None with
+    lowered (a sampled loss's jitter is its sample's: `Curves.sampled_loss`), `underfitting` when
+    smooth (or after the rate was lowered, or sampled) with no real gap; None with
     a large gap (that is for the overfitting rules), or where no training accuracy was logged and
     the model generalizes (`_generalizes`: a good validation accuracy or F1 score, `ge_058`'s 93%
     beside a loss floored at half of chance by a softmax before the cross-entropy; or a validation
     loss on another scale)."""
     th, tail_drop, jitter = run.thresholds, evidence["tail_drop"], evidence["jitter"]
     epochs = [run.epoch_of(run.n - 1 - run.tail if run.n > run.tail else 0), run.epoch_of(run.n - 1)]
-    if jitter >= th.plateau_noise and not _rate_was_lowered(run):
+    if jitter >= th.plateau_noise and not _rate_was_lowered(run) and not run.curves.sampled_loss:
         return Finding(
             "plateau",
             "warning",

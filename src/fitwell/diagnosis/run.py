@@ -334,8 +334,9 @@ class RunView:
         chance; the validation loss when it ends lower: regularization raises the training loss),
         or the training accuracy below `good_accuracy` (the validation
         accuracy when only it was logged; an F1 score, the validation one first, when no
-        accuracy was); with a ROC AUC logged, poor when it is below `good_auc` instead of by the
-        loss.
+        accuracy was; not a language model's token accuracy, which has no good value:
+        `is_token_accuracy`); with a ROC AUC logged, poor when it is below `good_auc` instead of
+        by the loss.
         """
         verdicts = self._level_verdicts
         return any(poor for poor, _ in verdicts) if verdicts else None

@@ -452,7 +452,7 @@ def sampled_loss(rows: Rows, header: list[str]) -> str | None:
     if noise < SAMPLED_NOISE:
         return None
     return (
-        f"the training loss was logged every few steps ({typical} in most epochs): each epoch's value "
+        f"the training loss was logged every few steps (a median of {typical} an epoch): each epoch's value "
         f"is the mean of those batches' losses, noisy by ±{noise:.0%} (their standard error), and its "
         "jumps are judged as a batch's."
     )
@@ -467,18 +467,16 @@ SAMPLED_NOISE = 0.05
 
 
 def _mean_noise(groups: list[Rows], index: int) -> float:
-    """The median, over the epochs that logged a column on two rows or more, of its mean's relative
-    standard error (the values' standard deviation over the square root of their count, as a share
-    of their mean); 0 when none did or a mean is not positive."""
+    """The median, over the epochs that logged a column on two finite rows or more with a positive
+    mean, of that mean's relative standard error (the values' standard deviation over the square
+    root of their count, as a share of their mean); 0 when none did."""
     errors = []
     for group in groups:
         values = [cell_number(cells[index]) for _, cells in group if is_number(cells[index])]
-        if len(values) < 2:
-            continue
-        mean = statistics.fmean(values)
-        if not mean > 0:
-            return 0.0
-        errors.append(statistics.stdev(values) / math.sqrt(len(values)) / mean)
+        values = [value for value in values if math.isfinite(value)]
+        mean = statistics.fmean(values) if len(values) >= 2 else 0.0
+        if mean > 0:
+            errors.append(statistics.stdev(values) / math.sqrt(len(values)) / mean)
     return statistics.median(errors) if errors else 0.0
 
 

@@ -26,10 +26,10 @@ class Thresholds:
             than this many times its best value...
         diverge_lost_share: ...and above its first value, or, climbing steadily since its best
             (up in `diverge_steady_share` of the steps; erratic swings are `unstable`), risen by
-            more than this share of the progress made (first value − best), or to more than
-            `diverge_spike` × its best (a first epoch at 1e13 makes any climb a sliver of the
-            progress: `gi_037`, 1.6e8 up to 1.2e10): a loss near zero that wiggles from 1e-4 to
-            5e-4 has lost nothing. A last epoch back above the
+            more than this share of the progress made (first value − best; the second epoch's
+            where the first stands 100 times above every later one, `divergence._start`:
+            `gi_037`, 1.03e13, then 2.2e9, a best of 1.6e8 and a climb to 1.2e10): a loss near
+            zero that wiggles from 1e-4 to 5e-4 has lost nothing. A last epoch back above the
             first is `diverged` too, after the loss had at least halved.
         diverge_back_above_start_fall: After a smaller fall, of at least this fraction, a last
             epoch above the first is `diverged` when the end level is above the first too: a
@@ -40,12 +40,6 @@ class Thresholds:
             recorded at every epoch, never fell below this: a near-perfect model's loss swinging
             by thousandths (0.002 to 0.015 at 99-100% accuracy) lost nothing. Nor is a
             validation loss's jump `diverged` at an epoch whose validation accuracy held at this.
-        diverge_val_held: Nor by that growth of a training loss that is a few batches' losses
-            (`Curves.sampled_loss`) when a validation loss (three or more) ended within this many
-            times its lowest: a model whose unseen data scored as well as ever was not wrecked
-            (`gi_038`: four logged steps, the last 4.6× the best, beside a validation loss flat at
-            its low). (Measured on all 4,257 labelled public runs: one both readers call healthy
-            gained, none lost.)
         diverge_above_chance: `diverged` when the training loss ends more than this
             many times above the baseline (or chance level): a confidently wrong model.
         diverge_spike: `diverged` when the training loss of one epoch (or one batch, when
@@ -385,7 +379,10 @@ class Thresholds:
             fell less than this fraction per 10 epochs over it (a 125-epoch window that fell
             5% is converged for all it matters).
         plateau_noise: The jitter that makes a flat curve a `plateau`: the training
-            loss's epoch-to-epoch noise over the end window, relative to its level.
+            loss's epoch-to-epoch noise over the end window, relative to its level. Not a
+            training loss that is a few batches' losses (`Curves.sampled_loss`): its jitter is
+            the sample's, not a rate too high to settle (`ge_021`: both readers healthy, plateau
+            before, underfitting, one's second label, since).
         underfit_max_rate: `underfitting` from a curve still creeping down needs a slow
             fall: at most this fraction per epoch over the end window (faster is
             `still_improving`).
@@ -477,7 +474,6 @@ class Thresholds:
     diverge_back_above_start_fall: float = 0.2
     diverge_steady_share: float = 0.75
     diverge_accuracy_held: float = 0.98
-    diverge_val_held: float = 1.5
     diverge_above_chance: float = 1.5
     diverge_spike: float = 10.0
     diverge_spike_above_first: float = 2.0
