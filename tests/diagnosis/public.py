@@ -118,7 +118,8 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: empty on every line beside accuracies frozen after the first epoch, `ce_014`, read as NaN,
 #: which pandas writes as an empty cell; TensorBoard exports of one scalar, `m_010` and `fy_058`,
 #: read under the names their repositories give them, `train_loss.csv` and `loss.csv`, as their
-#: users read them: the stored copies are renamed by batch.)
+#: users read them: the stored copies are renamed by batch; a JSON object of per-epoch records keyed
+#: by their epochs' numbers, `gj_019`.)
 REFUSED = (
     "aa_016.csv",
     "ac_004.txt",

@@ -4262,6 +4262,24 @@ def test_the_only_loss_named_with_its_word_first_is_the_loss(tmp_path):
     assert read_curves(path).values["loss"].tolist() == [0.9, 0.5, 0.4]
 
 
+def test_records_keyed_by_their_epochs_numbers_are_read_as_epochs(tmp_path):
+    # A published sound-event detector (`gj_019`): `{"1": {"train_loss": 292.8, "val_loss":
+    # 269.0}, "2": ...}`, a loop's `history[epoch] = {...}` (pandas' `to_json(orient="index")`
+    # writes the same); the keys are the epochs, in their order, not the file's.
+    path = tmp_path / "losses.json"
+    records = {str(epoch): {"train_loss": 3.0 / epoch, "val_loss": 3.2 / epoch} for epoch in (2, 1, 3)}
+    path.write_text(json.dumps(records))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [3.0, 1.5, 1.0]
+    assert curves.values["val_loss"].tolist() == [3.2, 1.6, 3.2 / 3]
+    assert any("keyed by their epochs' numbers" in note for note in curves.notes)
+    assert diagnose(path).epochs == 3
+    # Numbers under numbered keys name no curve (`gi_076`): still refused.
+    path.write_text(json.dumps({"0": 0.08, "1": 0.05, "2": 0.04}))
+    with pytest.raises(ValueError):
+        read_curves(path)
+
+
 def test_spacys_losses_of_one_component_are_the_loss(tmp_path):
     # A published spaCy history (gi_001): `losses` and `scores` by component, nested, whose keys
     # join as `losses_ner` and `scores_ents_f`; the one component's loss is the loss.

@@ -931,8 +931,13 @@ LATER_BATCHES = {
     # and a mean of a few logged steps as noisy as a sample jumps as one (`gi_090`: healthy,
     # unstable before).
     "heldout188": (59, 102, 80),
+    # Batch `gj` (19: Keras histories named for their models in other folders, CSV logs named for
+    # the experiment, JSON loss histories of loops), scored once with the rules after the revision
+    # on `gi`: 11/19, 3 of the 3 clear; one file refused then (`gj_019`). Not revised on; read
+    # since it was scored: `gj_019`, records keyed by their epochs' numbers (unstable, as both say).
+    "heldout189": (12, 19, 16),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout188`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout189`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -954,14 +959,14 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (610/912 on the last twenty batches)")
+@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (594/891 on the last twenty batches)")
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(169, 189))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(170, 190))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_five_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_six_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -1177,7 +1182,9 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_five_kn
     # levelled off (`gi_001`, `unstable`, one reader's second label; refused before it was read);
     # a Lightning run's training loss logged on four steps of 22 epochs, the last 4.6 times the
     # best, beside a validation loss flat at its low (`gi_038`, `diverged`: four batches' losses,
-    # interpolated, are all the rules have of the training loss).
+    # interpolated, are all the rules have of the training loss). `gj` added one: a fine-tune's L1
+    # term read as its loss beside a `total` no name says is the loss, flat within 1% after its
+    # first epoch (`gj_006`, `not_learning`; the readers judged the total, which fell 11%).
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -1235,6 +1242,7 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_five_kn
         "gh_003.json",
         "gi_001.json",
         "gi_038.csv",
+        "gj_006.csv",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -1466,12 +1474,14 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # overfitting and called healthy are found, five of them noted. Then batch `gi` with its
         # revision: 22 more runs read healthy are called healthy, with two more false overfitting
         # notes and one more false unstable note among them; four more read still improving (two
-        # noted), four read overfitting (two noted) and one read unstable (noted).
-        "still_improving": (45, 161, 111, 999),
-        "overfitting": (70, 241, 105, 999),
+        # noted), four read overfitting (two noted) and one read unstable (noted). Then batch `gj`
+        # (not revised on): six more runs read healthy are called healthy, with one more false
+        # still-improving note among them; one more read still improving (noted).
+        "still_improving": (46, 162, 112, 1005),
+        "overfitting": (70, 241, 105, 1005),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (10, 59, 59, 999),
+        "unstable": (10, 59, 59, 1005),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

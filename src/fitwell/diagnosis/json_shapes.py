@@ -43,6 +43,16 @@ def as_columns(data: Any, *, deeper: bool = True) -> tuple[Any, str | None]:
         columns, note = as_columns(runs[-1], deeper=False)
         first = f"read the last of {len(runs)} histories (folds, seeds or models) listed{where}."
         return columns, " ".join(part for part in (first, note) if part)
+    by_epoch = _records_by_epoch(data)
+    if by_epoch is not None:  # `{"1": {"train_loss": ..., "val_loss": ...}, "2": ...}`
+        epochs, records = by_epoch
+        keys = list(dict.fromkeys(key for record in records for key in record))
+        columns = {"epoch": epochs, **{key: [record.get(key) for record in records] for key in keys}}
+        return (
+            columns,
+            f"read a JSON object of {len(records)} per-epoch records keyed by their epochs' numbers "
+            "(pandas' to_json(orient='index')) as one column per key.",
+        )
     records, where = _records_of(data) if isinstance(data, Mapping) else (data, "")
     if isinstance(records, list) and records and all(isinstance(record, Mapping) for record in records):
         records = [_flattened(record) for record in records]  # `{"epoch": 1, "train": {"loss": ...}}`
@@ -461,6 +471,27 @@ def _flattened(data: Mapping) -> dict:
         else:
             flat[outer] = value
     return flat
+
+
+def _records_by_epoch(data: Any) -> tuple[list[int], list[dict]] | None:
+    """`(epochs, records)` from an object whose keys are all whole numbers (the epochs) and whose
+    values are all records of numbers (`{"1": {"train_loss": 292.8, "val_loss": 269.0}, ...}`: a
+    loop's `history[epoch] = {...}`, or pandas' `to_json(orient="index")`), in the epochs' order;
+    None for any other shape (numbers under numbered keys name no curve)."""
+    if not isinstance(data, Mapping) or not data or not all(str(key).isdigit() for key in data):
+        return None
+    if not all(isinstance(value, Mapping) and value for value in data.values()):
+        return None
+    records = {int(key): _flattened(value) for key, value in data.items()}
+    numbers = (int, float, type(None))
+    if "epoch" in {key for record in records.values() for key in record} or not all(
+        isinstance(item, numbers) and not isinstance(item, bool)
+        for record in records.values()
+        for item in record.values()
+    ):
+        return None
+    epochs = sorted(records)
+    return epochs, [records[epoch] for epoch in epochs]
 
 
 def _indexed(value: Any) -> bool:
