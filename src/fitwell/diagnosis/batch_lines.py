@@ -29,7 +29,7 @@ import statistics
 from collections.abc import Callable
 
 from fitwell.diagnosis.metric_names import metric_direction
-from fitwell.diagnosis.table_layouts import SAMPLED_NOISE
+from fitwell.diagnosis.table_layouts import SAMPLED_NOISE, relative_standard_error
 
 __all__ = ["averaged_note", "batch_means"]
 
@@ -86,8 +86,9 @@ def batch_means(
         if first:
             late.append(statistics.pvariance(values[-half:]) / first)
         several[key] = values_of
-        if min(values) > 0:
-            errors.append(statistics.stdev(values) / len(values) ** 0.5 / statistics.fmean(values))
+        error = relative_standard_error(values) if min(values) > 0 else None
+        if error is not None:
+            errors.append(error)
     if (
         len(several) < max(2, len(records) / 2)
         or steps < _STEPS

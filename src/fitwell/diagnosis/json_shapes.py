@@ -478,9 +478,7 @@ def _records_by_epoch(data: Any) -> tuple[list[int], list[dict]] | None:
     values are all records of numbers (`{"1": {"train_loss": 292.8, "val_loss": 269.0}, ...}`: a
     loop's `history[epoch] = {...}`, or pandas' `to_json(orient="index")`), in the epochs' order;
     None for any other shape (numbers under numbered keys name no curve)."""
-    if not isinstance(data, Mapping) or not data or not all(str(key).isdigit() for key in data):
-        return None
-    if not all(isinstance(value, Mapping) and value for value in data.values()):
+    if not _indexed(data) or not all(isinstance(value, Mapping) and value for value in data.values()):
         return None
     records = {int(key): _flattened(value) for key, value in data.items()}
     numbers = (int, float, type(None))

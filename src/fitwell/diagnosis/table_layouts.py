@@ -42,6 +42,7 @@ __all__ = [
     "columns_one_row_per_epoch",
     "is_number",
     "one_row_per_epoch",
+    "relative_standard_error",
     "sampled_loss",
     "without_event_rows",
 ]
@@ -466,18 +467,30 @@ _FEW_STEPS, _STEPS_APART = 2, 5
 SAMPLED_NOISE = 0.05
 
 
+def relative_standard_error(values: list[float]) -> float | None:
+    """The standard error of the mean of a few batches' values as a share of that mean (their
+    standard deviation over the square root of their count, over their mean): how far a mean of
+    a sample of the epoch's batches may lie from the epoch's own; None for fewer than two finite
+    values or a mean not above 0.
+
+    Example:
+        >>> round(relative_standard_error([0.9, 1.1, 1.0, 1.0]), 3), relative_standard_error([1.0])
+        (0.041, None)
+    """
+    finite = [value for value in values if math.isfinite(value)]
+    mean = statistics.fmean(finite) if len(finite) >= 2 else 0.0
+    return statistics.stdev(finite) / math.sqrt(len(finite)) / mean if mean > 0 else None
+
+
 def _mean_noise(groups: list[Rows], index: int) -> float:
-    """The median, over the epochs that logged a column on two finite rows or more with a positive
-    mean, of that mean's relative standard error (the values' standard deviation over the square
-    root of their count, as a share of their mean); 0 when none did."""
-    errors = []
-    for group in groups:
-        values = [cell_number(cells[index]) for _, cells in group if is_number(cells[index])]
-        values = [value for value in values if math.isfinite(value)]
-        mean = statistics.fmean(values) if len(values) >= 2 else 0.0
-        if mean > 0:
-            errors.append(statistics.stdev(values) / math.sqrt(len(values)) / mean)
-    return statistics.median(errors) if errors else 0.0
+    """The median over the epochs of their means' `relative_standard_error` in a column logged on
+    several rows an epoch; 0 when no epoch has one."""
+    errors = [
+        relative_standard_error([cell_number(cells[index]) for _, cells in group if is_number(cells[index])])
+        for group in groups
+    ]
+    known = [error for error in errors if error is not None]
+    return statistics.median(known) if known else 0.0
 
 
 def _loss_column(header: list[str]) -> int | None:

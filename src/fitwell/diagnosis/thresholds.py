@@ -379,10 +379,8 @@ class Thresholds:
             fell less than this fraction per 10 epochs over it (a 125-epoch window that fell
             5% is converged for all it matters).
         plateau_noise: The jitter that makes a flat curve a `plateau`: the training
-            loss's epoch-to-epoch noise over the end window, relative to its level. Not a
-            training loss that is a few batches' losses (`Curves.sampled_loss`): its jitter is
-            the sample's, not a rate too high to settle (`ge_021`: both readers healthy, plateau
-            before, underfitting, one's second label, since).
+            loss's epoch-to-epoch noise over the end window, relative to its level; not of a
+            loss that is a few batches' (`Curves.sampled_loss`): its jitter is the sample's.
         underfit_max_rate: `underfitting` from a curve still creeping down needs a slow
             fall: at most this fraction per epoch over the end window (faster is
             `still_improving`).
