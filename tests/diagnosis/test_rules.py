@@ -1186,6 +1186,23 @@ def test_a_validation_accuracy_that_stalled_while_training_pulled_away_is_overfi
     assert "overfitting" not in diagnose(history).kinds
 
 
+def test_a_stalled_validation_accuracy_counts_training_accuracy_that_rose_while_the_loss_barely_fell():
+    # fw_002 (no validation loss; both readers: overfitting, clear): training accuracy 0.84 -> 0.91
+    # from epoch 23 while its loss fell only 1.07 -> 1.01; validation accuracy
+    # peaked at 0.663 at epoch 27 and ended at 0.635.
+    finding = diagnose(str(PUBLIC_LOGS / "fw_002.csv")).primary
+    assert finding.kind == "overfitting" and "best 0.6634 at epoch 27" in finding.summary
+    n = 60
+    loss = np.concatenate([np.linspace(1.6, 1.1, 20), np.linspace(1.1, 1.03, n - 20)])
+    val_accuracy = np.minimum(np.linspace(0.3, 0.9, n), 0.65)
+    accuracy = np.minimum(np.linspace(0.3, 1.0, n), 0.95)
+    history = {"loss": loss.tolist(), "accuracy": accuracy.tolist(), "val_accuracy": val_accuracy.tolist()}
+    assert diagnose(history).primary.kind == "overfitting"
+    # The same loss with a training accuracy that stopped where validation did: no evidence.
+    history["accuracy"] = np.minimum(np.linspace(0.3, 1.0, n), 0.72).tolist()
+    assert "overfitting" not in diagnose(history).kinds
+
+
 def test_a_validation_accuracy_stalled_within_its_sampling_noise_while_the_gap_opened_is_overfitting():
     # ci_009 (no validation loss; both readers: overfitting, clear): training accuracy 38.9% -> 97.3%
     # while validation accuracy peaked at 57.9% and stayed at 54-58% from epoch 5 on about 2,500

@@ -246,9 +246,10 @@ def _keep_best_metric(run: RunView, best_epoch: int) -> str:
 def _metric_stalled_with_growing_gap(run: RunView) -> tuple[int, float, float] | None:
     """`(stall index, gap then, gap now)` when a validation score between 0 and 1 (higher is better)
     that stands in for the validation loss made no new best of 1% of its error over the last
-    `tail_fraction` of the run while the training loss fell `overfit_stall_train_drop` and the
-    same score on the training set pulled away: its lead at least `overfit_metric_gap` at the end
-    and grown by more than 0.02 since (the rule for a stalled validation loss, on the metric)."""
+    `tail_fraction` of the run while the training loss (or the training score's error) fell
+    `overfit_stall_train_drop` and the same score on the training set pulled away: its lead at
+    least `overfit_metric_gap` at the end and grown by more than 0.02 since (the rule for a
+    stalled validation loss, on the metric)."""
     th, watched = run.thresholds, run.watched
     train_key = watched.name.removeprefix("val_")
     if not watched.higher_is_better or train_key == watched.name or not run.curves.has(train_key):
@@ -257,7 +258,9 @@ def _metric_stalled_with_growing_gap(run: RunView) -> tuple[int, float, float] |
     if not stats.is_fraction(train):
         return None
     by_position = dict(zip(positions.tolist(), train.tolist(), strict=True))
-    since = _stall_that_lasted(run, stats.median_smooth(watched.values), watched.positions)
+    since = _stall_that_lasted(
+        run, stats.median_smooth(watched.values), watched.positions, train_scores=(positions, train)
+    )
     if since is None:
         return None
 
@@ -403,20 +406,39 @@ def _stalled_with_growing_gap(run: RunView) -> bool:
     return gap_then is not None and gap_now is not None and gap_now > gap_then + _GAP_GROWTH
 
 
-def _stall_that_lasted(run: RunView, smooth: np.ndarray, positions: np.ndarray) -> int | None:
+def _stall_that_lasted(
+    run: RunView,
+    smooth: np.ndarray,
+    positions: np.ndarray,
+    train_scores: tuple[np.ndarray, np.ndarray] | None = None,
+) -> int | None:
     """The index from which a smoothed validation curve (lower is better) made no new low of 1%,
     when that stall covers at least the last `tail_fraction` of it (3 points or more) and the
-    training loss fell `overfit_stall_train_drop` since; else None."""
+    training loss fell `overfit_stall_train_drop` since, or, given `train_scores` (the positions
+    and values of a training score between 0 and 1), that score's error fell as much: a model
+    still fitting its training set while its loss barely moves (a regularized or smoothed loss);
+    else None."""
     th = run.thresholds
     if not len(smooth):
         return None
     since = stats.reached_low_at(smooth, 0.01 * abs(float(np.min(smooth))))
     if len(smooth) - 1 - since < max(3, round(th.tail_fraction * len(smooth))):
         return None
-    train_then = float(run.smooth_loss[int(positions[since])])
-    if train_then <= 0 or 1.0 - run.end_loss / train_then < th.overfit_stall_train_drop:
-        return None
-    return since
+    if _fell_since(run.smooth_loss, run.end_loss, int(positions[since]), th.overfit_stall_train_drop):
+        return since
+    if train_scores is not None:
+        at, scores = train_scores
+        errors = 1.0 - stats.median_smooth(scores)
+        after = np.flatnonzero(at >= positions[since])
+        if len(after) and _fell_since(errors, float(errors[-1]), int(after[0]), th.overfit_stall_train_drop):
+            return since
+    return None
+
+
+def _fell_since(curve: np.ndarray, end: float, index: int, share: float) -> bool:
+    """Whether a positive curve ended at least `share` below its value at `index`."""
+    then = float(curve[index])
+    return then > 0 and 1.0 - end / then >= share
 
 
 def _best_metric_epoch(run: RunView) -> tuple[str, int, float] | None:
