@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from fitwell.diagnosis import diagnose, read_curves
-from fitwell.diagnosis.column_names import keras_name
+from fitwell.diagnosis.column_names import keras_name, keras_names
 from fitwell.diagnosis.jsonlog import listed_history
 from fitwell.diagnosis.logfile import read_log_file
 from fitwell.diagnosis.yolo_console import read_yolo_console
@@ -1820,6 +1820,23 @@ def test_lists_named_for_their_unit_per_epoch_are_read_under_keras_names():
     assert sorted(read_curves(run).values) == ["accuracy", "loss"]
 
 
+def test_curves_named_with_the_word_epoch_first_are_read_under_keras_names():
+    # TensorBoard's scalars from Keras (`epoch_loss`, `epoch_accuracy`) and a loop's JSON of one
+    # list (`gk_122`: `{"epoch_losses": [...]}`) name a per-epoch curve with `epoch` first.
+    renames = keras_names(["epoch", "epoch_loss", "epoch_val_loss", "epoch_accuracy", "epoch_lr"])
+    assert renames == {
+        "epoch_loss": "loss",
+        "epoch_val_loss": "val_loss",
+        "epoch_accuracy": "accuracy",
+        "epoch_lr": "lr",
+    }
+    assert keras_names(["train_epoch_loss", "val_epoch_loss"]) == {
+        "train_epoch_loss": "loss",
+        "val_epoch_loss": "val_loss",
+    }
+    assert read_curves({"epoch_losses": [0.26, 0.21, 0.18]}).values["loss"].tolist() == [0.26, 0.21, 0.18]
+
+
 def test_a_keras_history_beside_a_list_of_the_models_layers_is_read(tmp_path):
     # A published file (`ez_004`): `history.history` with the model's `architecture`, one record per
     # layer; the 15 layers had been read as the epochs, and the file refused.
@@ -2344,11 +2361,10 @@ def test_a_two_headed_models_printed_losses_without_a_total_are_read_as_their_su
         "Epoch 2/2\n10/10 [====] - 2s 2ms/step - loss: 0.4 - val_loss: 0.55\n"
     )
     assert read_curves(path).values["loss"].tolist() == [0.5, 0.4]
-    # Two ways of averaging one loss are not its parts: not summed.
+    # Two ways of averaging one loss are not its parts: not summed; the epoch's is the loss.
     path = tmp_path / "averaged.csv"
     path.write_text("epoch,epoch_loss,batch_loss,val_accuracy\n1,1.0,1.1,0.5\n2,0.8,0.7,0.6\n")
-    with pytest.raises(ValueError, match="no 'loss' curve"):
-        read_curves(path)
+    assert read_curves(path).values["loss"].tolist() == [1.0, 0.8]
     # A hyphen before a set's name is not part of the name: `Pre-training loss` is the training loss.
     path = tmp_path / "pretraining.txt"
     path.write_text(
@@ -4274,9 +4290,15 @@ def test_records_keyed_by_their_epochs_numbers_are_read_as_epochs(tmp_path):
     assert curves.values["val_loss"].tolist() == [3.2, 1.6, 3.2 / 3]
     assert any("keyed by their epochs' numbers" in note for note in curves.notes)
     assert diagnose(path).epochs == 3
-    # Numbers under numbered keys name no curve (`gi_076`): still refused.
-    path.write_text(json.dumps({"0": 0.08, "1": 0.05, "2": 0.04}))
-    with pytest.raises(ValueError):
+    # Numbers under numbered keys (`gk_123`: `{"001": 0.349, "002": 0.3102, ...}`) are one list
+    # of numbers with its epochs: the training loss, as a bare list is read, in the epochs' order.
+    path.write_text(json.dumps({"002": 0.05, "001": 0.08, "003": 0.04}))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.08, 0.05, 0.04]
+    assert curves.notes[0] == "the file holds one number per epoch number: read as the training loss."
+    # Two such objects in a list (`gi_076`), whose sets nothing names, are still refused.
+    path.write_text(json.dumps([{"0": 0.08, "1": 0.05, "2": 0.04}, {"0": 0.09, "1": 0.07, "2": 0.06}]))
+    with pytest.raises(ValueError, match="no 'loss' curve"):
         read_curves(path)
 
 

@@ -46,6 +46,8 @@ __all__ = [
 
 _EPOCH = ("epoch", "epochs", "epoch#", "epoch_no", "epoch_num", "epoch_number", "epoch_idx", "current_epoch")
 _PANDAS_INDEX = ("", "unnamed:_0", "index")
+#: The word `epoch` before a curve's name, which says that the curve is per epoch.
+_EPOCH_WORD = re.compile(r"(?:^|(?<=_))epoch_(?=[a-z])")
 TRAIN_PREFIXES = ("training_", "train_", "trn_")
 #: Keras's names for the learning rate (Keras 2 logged `lr`).
 LEARNING_RATE_KEYS = ("learning_rate", "lr")
@@ -159,6 +161,7 @@ def _keras_words(name: str) -> str:
         return "epoch"
     words = words.removesuffix("_history")  # a loop's list named for what it holds: `loss_history`
     words = words.removesuffix("_per_epoch")  # or for its unit: `accuracy_per_epoch`
+    words = _EPOCH_WORD.sub("", words)  # or with it: TensorBoard's `epoch_loss`, `train_epoch_loss`
     for prefix in _MEAN_PREFIXES:  # `Average training loss`, `avg_val_loss`: the set's own mean
         if words.startswith(prefix) and words[len(prefix) :].startswith(SET_NAMES):
             words = words[len(prefix) :]

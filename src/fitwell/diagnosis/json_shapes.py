@@ -18,7 +18,7 @@ from fitwell.diagnosis.adversarial import is_adversarial
 from fitwell.diagnosis.column_names import HELD_OUT_WORDS, SET_WORDS, keras_names
 from fitwell.diagnosis.column_values import is_text_list
 
-__all__ = ["as_columns", "is_list_of_numbers"]
+__all__ = ["as_columns", "is_list_of_numbers", "numbers_by_epoch"]
 
 
 def as_columns(data: Any, *, deeper: bool = True) -> tuple[Any, str | None]:
@@ -477,7 +477,7 @@ def _records_by_epoch(data: Any) -> tuple[list[int], list[dict]] | None:
     """`(epochs, records)` from an object whose keys are all whole numbers (the epochs) and whose
     values are all records of numbers (`{"1": {"train_loss": 292.8, "val_loss": 269.0}, ...}`: a
     loop's `history[epoch] = {...}`, or pandas' `to_json(orient="index")`), in the epochs' order;
-    None for any other shape (numbers under numbered keys name no curve)."""
+    None for any other shape (numbers under numbered keys are `numbers_by_epoch`'s)."""
     if not _indexed(data) or not all(isinstance(value, Mapping) and value for value in data.values()):
         return None
     records = {int(key): _flattened(value) for key, value in data.items()}
@@ -490,6 +490,17 @@ def _records_by_epoch(data: Any) -> tuple[list[int], list[dict]] | None:
         return None
     epochs = sorted(records)
     return epochs, [records[epoch] for epoch in epochs]
+
+
+def numbers_by_epoch(data: Any) -> tuple[list[int], list[Any]] | None:
+    """`(epochs, values)` from an object whose keys are all whole numbers and whose values are
+    numbers, as a list of numbers would be (`{"001": 0.349, "002": 0.310, ...}`: a loop's
+    `losses[f"{epoch:03d}"] = loss`), in the epochs' order; None for any other shape."""
+    if not _indexed(data) or not is_list_of_numbers(list(data.values())):
+        return None
+    by_epoch = {int(key): value for key, value in data.items()}
+    epochs = sorted(by_epoch)
+    return epochs, [by_epoch[epoch] for epoch in epochs]
 
 
 def _indexed(value: Any) -> bool:

@@ -47,7 +47,7 @@ from fitwell.diagnosis.appended_runs import last_run, later_header, refuse_a_mer
 from fitwell.diagnosis.batch_lines import averaged_note
 from fitwell.diagnosis.column_names import keras_name, keras_names
 from fitwell.diagnosis.column_values import with_values, without_per_sample_or_step
-from fitwell.diagnosis.json_shapes import as_columns, is_list_of_numbers
+from fitwell.diagnosis.json_shapes import as_columns, is_list_of_numbers, numbers_by_epoch
 from fitwell.diagnosis.jsonlog import (
     JSON_LINES_NOTE,
     LITERAL_NOTE,
@@ -196,6 +196,10 @@ def _json_log(data: Any, literal: str | None, path: str, *, one_per_line: bool =
         notes = [literal]  # its records are read one column per key, as a list of them is
     if isinstance(data, Mapping) and is_step_log(data):
         return read_step_log(dict(data), [note for note in notes if note != turned])
+    numbered = numbers_by_epoch(data)
+    if numbered is not None:  # `{"001": 0.349, "002": 0.310, ...}`
+        data = {"epoch": numbered[0], "loss": numbered[1]}
+        notes.append("the file holds one number per epoch number: read as the training loss.")
     keras_epochs = isinstance(data, Mapping) and isinstance(data.get("history"), Mapping)
     if keras_epochs:  # a Keras History's `epoch` (counted from 0) beside its `history`
         epochs = data.get("epoch")
