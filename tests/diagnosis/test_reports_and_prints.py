@@ -128,6 +128,24 @@ def test_pytorchs_tutorial_output_reads_its_test_set_as_held_out(tmp_path):
     assert sorted(read_curves(path).values) == ["loss", "val_accuracy", "val_loss"]
 
 
+def test_a_batchs_number_before_an_ellipsis_is_no_part_of_the_name(tmp_path):
+    # A published segmentation project's prints (gk_073): `Epoch 1/50... Batch 1... Training Loss:
+    # 1.5847... processing_time: 4.6 sec`, ten batches an epoch; each batch's number was read into
+    # the name (`batch_1_training_loss`) and the log refused for want of a loss.
+    path = tmp_path / "training_history.txt"
+    losses = {1: [1.6, 1.2, 1.0], 2: [0.8, 0.7, 0.6]}
+    path.write_text(
+        "".join(
+            f"Epoch {epoch}/2... Batch {batch}... Training Loss: {loss:.4f}... processing_time: 1.2 sec \n"
+            for epoch, values in losses.items()
+            for batch, loss in enumerate(values, 1)
+        )
+    )
+    curves = read_curves(path)
+    assert not [name for name in curves.values if "batch" in name] and len(curves.values["loss"]) == 2
+    assert 1.0 <= curves.values["loss"][0] <= 1.6 and 0.6 <= curves.values["loss"][1] <= 0.8
+
+
 def test_validation_scores_printed_before_their_epochs_loss_join_that_epoch(tmp_path):
     # A published console (ge_056): each epoch prints `Validation Set: - Accuracy: …` before its
     # `Train Loss: …  Val Loss: …` line. Only the last epoch kept its validation accuracy.

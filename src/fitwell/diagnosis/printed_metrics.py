@@ -65,8 +65,9 @@ _BEST_BEFORE = re.compile(r"\bbest\b(?:(?!\s-\s)[^|,;!.0-9])*$", re.IGNORECASE)
 _LEADING_EPOCH = re.compile(r"^(?:epoch|ep)\s*[:#=]?\s*\d+\s+(?=[a-z])", re.IGNORECASE)
 #: A count out of a total after a metric's value (`Accuracy: 9838/10000`, PyTorch's MNIST example).
 _OUT_OF = re.compile(r"\s*/\s*(\d+)\b(?![./])")
-#: A batch's number that starts a name, with its period (`Batch   10. loss: 2.302610`).
-_LEADING_COUNT = re.compile(r"^batch\s*\d+\.\s+(?=[a-z])", re.IGNORECASE)
+#: A batch's number that starts a name, with its period (`Batch   10. loss: 2.302610`) or an
+#: ellipsis (`Epoch 1/50... Batch 1... Training Loss: 1.5847...`).
+_LEADING_COUNT = re.compile(r"^batch\s*\d+\.+\s+(?=[a-z])", re.IGNORECASE)
 #: An epoch's number that ends a name (`Average loss for epoch 1: 0.36`, `Test accuracy after epoch 1`).
 _TRAILING_EPOCH = re.compile(r"\s+(?:for|after|of|at|in)\s+(?:the\s+)?(?:epoch|ep)\s*\d+$", re.IGNORECASE)
 #: Names in progress lines that are not curves.
