@@ -104,7 +104,11 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: saying so, with the way to log it and the way to judge the validation curve anyway); two dicts of
 #: losses keyed by epoch numbers, which set each holds named nowhere (`gi_076`); a table of a
 #: run and its rerun between git's merge-conflict markers (`gi_085`, as `dz_018`); a table without a
-#: header of 124 batches' losses, every row under epoch 1 (`gi_091`).
+#: header of 124 batches' losses, every row under epoch 1 (`gi_091`). Batch `gk`: a table of a
+#: language model's steps whose one summary row, `epoch_1,summary,4.39,3.75`, stands where a step
+#: number should (`gk_082`, refused naming the line and the cell); two frameworks' runs of one
+#: model appended, their epochs under `epoch_zero_based` and `epoch_one_based` and their losses
+#: under `loss_mean` beside its median, minimum and maximum (`gk_098`).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
@@ -119,7 +123,10 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: which pandas writes as an empty cell; TensorBoard exports of one scalar, `m_010` and `fy_058`,
 #: read under the names their repositories give them, `train_loss.csv` and `loss.csv`, as their
 #: users read them: the stored copies are renamed by batch; a JSON object of per-epoch records keyed
-#: by their epochs' numbers, `gj_019`.)
+#: by their epochs' numbers, `gj_019`; a loop's `{"epoch_losses": [...]}`, `gk_122`, and its
+#: numbers keyed by epoch numbers, `gk_123`, read as the training loss; a project's prints
+#: `Epoch 1/50... Batch 1... Training Loss: 1.58...`, `gk_073`, whose batch numbers were read
+#: into the metric's name.)
 REFUSED = (
     "aa_016.csv",
     "ac_004.txt",
@@ -206,14 +213,18 @@ REFUSED = (
     "gi_076.json",
     "gi_085.csv",
     "gi_091.csv",
+    "gk_082.txt",
+    "gk_098.csv",
 )
 #: Tables of numbers without a header row, read as their user reads them: with `columns=` naming
-#: what the repository's code writes (sources_*.csv notes; for `h_014`, `m_009` and `y_010` the collector's
-#: reading of the repository, which the labels' reasons share; for `bk_013`, the code that writes
-#: `epoch loss accuracy`; for `bt_005`, the code that writes each side output's loss, the optimized
-#: loss being the sum of the first four). Without it they are refused.
+#: what the repository's code writes (sources_*.csv notes; for `h_014`, `m_009`, `y_010` and
+#: `gk_094` the collector's reading of the repository, which the labels' reasons share; for
+#: `bk_013`, the code that writes `epoch loss accuracy`; for `bt_005`, the code that writes each
+#: side output's loss, the optimized loss being the sum of the first four). Without it they are
+#: refused.
 NAMED_COLUMNS = {
     "cy_002.csv": ("epoch", "loss"),
+    "gk_094.csv": ("epoch", "loss"),
     "h_014.csv": ("epoch", "loss", "accuracy", "val_loss", "val_accuracy"),
     "m_009.csv": ("loss", "val_loss"),
     "ak_006.csv": ("epoch", "loss", "val_loss"),

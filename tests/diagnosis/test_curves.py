@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,6 +12,8 @@ import fitwell
 from conftest import make_classifier
 from fitwell.diagnosis import diagnose, read_curves
 from fitwell.diagnosis.metric_names import is_accuracy, metric_direction
+
+PUBLIC_LOGS = Path(__file__).parent / "fixtures" / "public" / "logs"
 
 
 def test_a_dict_becomes_aligned_float_arrays():
@@ -181,6 +184,29 @@ def test_a_validation_loss_held_at_0_until_validation_ran_is_not_recorded_there(
     # A validation loss of 0 at every epoch, or one that reaches 0 after its start, is a measurement.
     assert read_curves({**history, "val_loss": [0.0] * 10}).recorded["val_loss"].all()
     assert read_curves({**history, "val_loss": [0.5, 0.2] + [0.0] * 8}).recorded["val_loss"].all()
+
+
+def test_a_validation_loss_held_at_0_between_its_validations_is_not_recorded_there():
+    # Published SSD logs (gk_090, gk_092, gk_096): validation every tenth epoch, 0.0 written at the
+    # others; read as measured, the loss "at 0% of the training loss" was suspicious and unstable.
+    loss = np.geomspace(1800.0, 620.0, 30)
+    val_loss = [0.0] * 30
+    val_loss[9], val_loss[19], val_loss[29] = 994.8, 831.9, 755.6
+    curves = read_curves({"loss": loss.tolist(), "val_loss": val_loss})
+    assert np.flatnonzero(curves.recorded["val_loss"]).tolist() == [9, 19, 29]
+    assert curves.notes[-1] == (
+        "read 'val_loss' as not recorded at the 27 epochs where the log holds 0 between values above 0 "
+        "(validation ran at 3 epochs only)."
+    )
+    kinds = diagnose({"loss": loss.tolist(), "val_loss": val_loss}).kinds
+    assert "suspicious_validation" not in kinds and "unstable" not in kinds
+    assert diagnose(str(PUBLIC_LOGS / "gk_090.csv")).primary.kind == "still_improving"
+    # A loss that does reach 0 (bh_012: 0.0 beside 9.3e-10 on a set it classifies perfectly), or
+    # one printed too coarsely to show a small value (0.02, 0.0, 0.01), is measured where it is 0.
+    tiny = [0.31, 0.02, 9.3e-10, 0.0, 0.0, 1.2e-09, 0.0, 0.004]
+    assert read_curves({"loss": [0.5] * 8, "val_loss": tiny}).recorded["val_loss"].all()
+    coarse = [0.31, 0.02, 0.0, 0.01, 0.0, 0.02]
+    assert read_curves({"loss": [0.5] * 6, "val_loss": coarse}).recorded["val_loss"].all()
 
 
 def test_keras_2_lr_key_is_read_as_the_learning_rate():

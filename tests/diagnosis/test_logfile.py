@@ -2852,6 +2852,15 @@ def test_a_bare_loss_beside_a_training_loss_is_the_validation_loss(tmp_path):
     # With a validation loss of its own, `loss` stays the training loss (`train_loss` a copy).
     path.write_text(json.dumps([{**r, "val_loss": 1.0} for r in records]))
     assert read_log_file(str(path)).columns["loss"] == [1.09, 0.92]
+    # So is the one bare measure a loss is made of (`gk_014`: `train_loss` beside an evaluation's
+    # `cross_entropy`, whose rise from epoch 13 on both readers call overfitting).
+    path.write_text(
+        json.dumps([{"epoch": r["epoch"], "train_loss": r["train_loss"], "nll": r["loss"]} for r in records])
+    )
+    log = read_log_file(str(path))
+    assert log.columns["val_loss"] == [1.09, 0.92]
+    assert any("a bare 'nll' beside a training loss is the other set's" in note for note in log.notes)
+    assert diagnose(str(PUBLIC_LOGS / "gk_014.json")).primary.kind == "overfitting"
 
 
 def test_runs_written_into_one_file_at_once_are_told_apart(tmp_path):
@@ -3775,6 +3784,16 @@ def test_metrics_nan_at_every_epoch_are_left_out_with_a_note(tmp_path):
     # Beside a validation curve with numbers, a NaN score is one metric that failed, not the set.
     with_loss = {"loss": [0.66, 0.37, 0.33, 0.29], "val_loss": [0.7, 0.5, 0.45, 0.44], "val_dice": nan}
     assert "suspicious_validation" not in diagnose(with_loss).kinds
+    # But a validation loss NaN at every epoch beside scores with numbers (`gk_034`: val_acc 52% at
+    # every epoch) is a loss never computed on the model's predictions: whatever monitors it is blind.
+    scored = {"loss": [0.66, 0.37, 0.33, 0.29], "val_loss": nan, "val_acc": [0.52, 0.52, 0.53, 0.52]}
+    diagnosis = diagnose(scored)
+    assert diagnosis.primary.kind == "suspicious_validation"
+    assert diagnosis.primary.summary == (
+        "val_loss is NaN at all 4 epochs while val_acc gave numbers: the validation loss was never "
+        "computed on this model's validation predictions."
+    )
+    assert diagnose(str(PUBLIC_LOGS / "gk_034.json")).primary.kind == "suspicious_validation"
     # Nor over fewer than 3 epochs.
     assert "suspicious_validation" not in diagnose({"loss": [0.66, 0.37], "val_dice": nan[:2]}).kinds
     # A training metric NaN throughout is named without the validation's reason.

@@ -936,8 +936,21 @@ LATER_BATCHES = {
     # on `gi`: 11/19, 3 of the 3 clear; one file refused then (`gj_019`). Not revised on; read
     # since it was scored: `gj_019`, records keyed by their epochs' numbers (unstable, as both say).
     "heldout189": (12, 19, 16),
+    # Batch `gk` (142: Keras histories as JSON named for their models and experiments, per-epoch
+    # CSVs named for the model, Keras console output and loop prints saved as text, JSON loss
+    # histories in run folders), scored once with the rules of the day: 95/142, 34 of the 43
+    # clear; six files refused. Revised on it: a validation loss of 0 between its validations read
+    # as not run (`gk_090`, clear: still improving, suspicious before), a validation accuracy of 0
+    # at every epoch beside a learning model is suspicious (`gk_026`, clear; `gk_062`), a
+    # validation loss NaN at every epoch beside validation scores with numbers too (`gk_034`,
+    # clear), an evaluation's bare `cross_entropy` beside `train_loss` is the validation loss
+    # (`gk_014`, clear: overfitting, healthy before), a training loss that climbed and then fell
+    # after its first epoch moved (`gk_131`, `gk_018`); read since: `epoch_losses` (`gk_122`,
+    # clear), numbers keyed by epoch numbers (`gk_123`), a batch's number before an ellipsis
+    # (`gk_073`), a table without a header of epochs and losses given its columns (`gk_094`, clear).
+    "heldout190": (104, 142, 124),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout189`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout190`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -959,14 +972,16 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
     assert public.summary(chosen)["defensible"][0] >= least
 
 
-@pytest.mark.xfail(strict=True, reason="95% is not reached on real logs (594/891 on the last twenty batches)")
+@pytest.mark.xfail(
+    strict=True, reason="95% is not reached on real logs (680/1010 on the last twenty batches)"
+)
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(170, 190))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(171, 191))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_six_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_eight_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -1184,7 +1199,11 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_six_kno
     # best, beside a validation loss flat at its low (`gi_038`, `diverged`: four batches' losses,
     # interpolated, are all the rules have of the training loss). `gj` added one: a fine-tune's L1
     # term read as its loss beside a `total` no name says is the loss, flat within 1% after its
-    # first epoch (`gj_006`, `not_learning`; the readers judged the total, which fell 11%).
+    # first epoch (`gj_006`, `not_learning`; the readers judged the total, which fell 11%). `gk`
+    # added two: a validation loss 7% above its low of epoch 3 at epoch 5, on a classifier at an F1
+    # of 0.997 (`gk_004`, `overfitting`, one reader's second label); validation jumps of 42% and
+    # 30% in the first half of a pneumonia CNN's 20 epochs, calm after its rate was cut (`gk_102`,
+    # `unstable`, both readers' second label).
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -1243,6 +1262,8 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_six_kno
         "gi_001.json",
         "gi_038.csv",
         "gj_006.csv",
+        "gk_004.json",
+        "gk_102.csv",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -1476,12 +1497,16 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # notes and one more false unstable note among them; four more read still improving (two
         # noted), four read overfitting (two noted) and one read unstable (noted). Then batch `gj`
         # (not revised on): six more runs read healthy are called healthy, with one more false
-        # still-improving note among them; one more read still improving (noted).
-        "still_improving": (46, 162, 112, 1005),
-        "overfitting": (70, 241, 105, 1005),
+        # still-improving note among them; one more read still improving (noted). Then batch `gk`
+        # with its revision: 37 more runs read healthy are called healthy, with seven more false
+        # still-improving notes and eight more false overfitting notes among them; four more read
+        # still improving (none noted), two read overfitting (two noted) and two read unstable
+        # (one noted); one more false unstable note.
+        "still_improving": (46, 166, 119, 1042),
+        "overfitting": (72, 243, 113, 1042),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (10, 59, 59, 1005),
+        "unstable": (11, 61, 60, 1042),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]

@@ -1186,6 +1186,33 @@ def test_a_validation_accuracy_that_stalled_while_training_pulled_away_is_overfi
     assert "overfitting" not in diagnose(history).kinds
 
 
+def test_a_validation_accuracy_of_0_at_every_epoch_beside_a_learning_model_is_suspicious():
+    # Published runs (gk_026, gk_062; both readers: suspicious_validation): val_accuracy exactly 0
+    # at all 15 epochs while training accuracy was 0.82-0.90 (gk_062: 0.15 -> 0.29); read as the
+    # gap of overfitting, and as nothing.
+    for name in ("gk_026.json", "gk_062.json"):
+        finding = diagnose(str(PUBLIC_LOGS / name)).primary
+        assert finding.kind == "suspicious_validation", name
+        assert finding.summary.startswith("val_accuracy is exactly 0 at all 15 epochs while accuracy reached")
+    n = 12
+    rng = np.random.default_rng(3)
+    history = {
+        "loss": np.geomspace(1.2, 0.4, n).tolist(),
+        "val_loss": np.geomspace(1.3, 0.9, n).tolist(),
+        "accuracy": (np.linspace(0.4, 0.85, n) + 0.001 * rng.standard_normal(n)).tolist(),
+        "val_accuracy": [0.0] * n,
+    }
+    assert diagnose(history).primary.kind == "suspicious_validation"
+    # A training accuracy that never reached a quarter, or one measured on a few samples (dq_026:
+    # 4, so its validation set holds one or two), leaves 0 an honest score.
+    low = {**history, "accuracy": np.linspace(0.05, 0.2, n).tolist()}
+    assert "suspicious_validation" not in diagnose(low).kinds
+    few = {**history, "accuracy": [0.25, 0.5, 0.5, 0.75, 1.0, 1.0, 1.0, 0.75, 1.0, 1.0, 1.0, 1.0]}
+    assert "suspicious_validation" not in diagnose(few).kinds
+    two = {**history, "accuracy": [0.2] + [1.0] * (n - 1)}  # dj_005: 0.2, then 1.0 on five samples
+    assert "suspicious_validation" not in diagnose(two).kinds
+
+
 def test_a_stalled_validation_accuracy_counts_training_accuracy_that_rose_while_the_loss_barely_fell():
     # fw_002 (no validation loss; both readers: overfitting, clear): training accuracy 0.84 -> 0.91
     # from epoch 23 while its loss fell only 1.07 -> 1.01; validation accuracy
@@ -1503,6 +1530,11 @@ def test_a_loss_flat_after_its_first_epoch_with_no_metric_gain_is_not_learning()
     # A loss that fell 6% after its first epoch is moving (slowly: judged by the other rules).
     moving = {"loss": [2.49 - 0.015 * i - (0.2 if i else 0) for i in range(10)], "val_loss": run["val_loss"]}
     assert "not_learning" not in diagnose(moving).kinds
+    # So is one that climbed first and fell 8% after (gk_131: a VAE's loss rising with its KL
+    # weight's warm-up, 13.3 -> 17.5, then down to 16.1, never below its second epoch).
+    warming = [19.96, 13.8, 13.29, 14.37, 15.67, 16.91, 17.51, 17.3, 17.08, 16.89, 16.68, 16.47, 16.26, 16.14]
+    assert "not_learning" not in diagnose({"loss": warming}).kinds
+    assert diagnose(str(PUBLIC_LOGS / "gk_131.json")).primary.kind == "still_improving"
 
 
 def test_a_loss_that_sits_at_ln_2_without_a_declared_loss_is_not_learning():

@@ -239,6 +239,8 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
         {'train_acc': 'acc'}
         >>> keras_names(["epoch", "train_loss", "loss", "miou"])  # an evaluation's `loss` beside it
         {'loss': 'val_loss', 'train_loss': 'loss'}
+        >>> keras_names(["epoch", "train_loss", "top1_acc", "cross_entropy"])  # or its measure
+        {'cross_entropy': 'val_loss', 'train_loss': 'loss'}
         >>> keras_names(["total", "keypoint", "val_total", "val_keypoint"])  # a multi-task total
         {'total': 'loss', 'val_total': 'val_loss'}
         >>> keras_names(["Epoch", "total", "pde", "ic", "bc"])  # the total of a loss's parts
@@ -265,8 +267,8 @@ def keras_names(names: Iterable[str]) -> dict[str, str]:
     taken = set(names)
     renames: dict[str, str] = {}
     if evaluated:  # an evaluation's dict (`loss`, metrics) merged with the loop's `train_loss`
-        renames["loss"] = "val_loss"
-        taken = (taken - {"loss"}) | {"val_loss"}
+        renames[evaluated] = "val_loss"
+        taken = (taken - {evaluated}) | {"val_loss"}
     has_epoch = any(keras_name(name) == "epoch" for name in names)
     if names and not has_epoch and name_words(names[0]) in _PANDAS_INDEX:
         renames[names[0]] = "epoch"  # pandas' to_csv writes the row index first, unnamed
@@ -352,14 +354,19 @@ def _validation_spelled_out(name: str, target: str) -> bool:
     )
 
 
-def _loss_beside_training_loss(names: list[str]) -> bool:
-    """Whether a bare `loss` stands beside a training loss under a training prefix (`train_loss`)
-    and no validation loss: the bare one is the other set's, an evaluation's result merged into
-    the loop's record (`{"epoch": 3, "train_loss": 0.86, "loss": 0.76, "miou": 0.79}`)."""
-    if "loss" not in names:
-        return False
+def _loss_beside_training_loss(names: list[str]) -> str | None:
+    """The bare `loss` that stands beside a training loss under a training prefix (`train_loss`)
+    and no validation loss, or else the one bare measure a loss is made of there (`cross_entropy`,
+    `nll`): the bare one is the other set's, an evaluation's result merged into the loop's record
+    (`{"epoch": 3, "train_loss": 0.86, "loss": 0.76, "miou": 0.79}`; `gk_014`: `train_loss`,
+    `cross_entropy`, `top1_acc`); else None."""
     training = any(name.lower().startswith(TRAIN_PREFIXES) and keras_name(name) == "loss" for name in names)
-    return training and not any(keras_name(name) == "val_loss" for name in names)
+    if not training or any(keras_name(name) == "val_loss" for name in names):
+        return None
+    if "loss" in names:
+        return "loss"
+    measures = [name for name in names if name in _LOSS_MEASURES and name != "error"]
+    return measures[0] if len(measures) == 1 else None
 
 
 def _val_totals(total: str) -> tuple[str, ...]:
@@ -566,9 +573,12 @@ def names_note(renames: dict[str, str]) -> str | None:
     measure = next(
         (old for old, new in shown.items() if new == "loss" and is_loss_measure(keras_name(old))), None
     )
-    if renames.get("loss") == "val_loss":
+    bare = next(
+        (old for old, new in renames.items() if new == "val_loss" and old in ("loss", *_LOSS_MEASURES)), None
+    )
+    if bare is not None:
         return (
-            f"read the columns {pairs} (Keras's names): a bare 'loss' beside a training loss is the "
+            f"read the columns {pairs} (Keras's names): a bare {bare!r} beside a training loss is the "
             "other set's."
         )
     if measure is None:

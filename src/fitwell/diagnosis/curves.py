@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from fitwell.diagnosis import stats
 from fitwell.diagnosis.adversarial import is_adversarial
 from fitwell.diagnosis.column_names import LEARNING_RATE_KEYS
 from fitwell.diagnosis.column_values import with_values, without_per_sample_or_step
@@ -231,34 +232,53 @@ def _is_best_so_far(key: str) -> bool:
 
 
 def _without_unrun_validation(curves: Curves) -> Curves:
-    """A validation loss of exactly 0 at its first epochs, above 0 at every one after, read as not
-    recorded there, with a note: the placeholder of a trainer whose validation was switched off
-    until the last epoch (Ultralytics writes 0 for every validation column then). No model's
-    validation loss is exactly 0 before it is above 0 for the rest of the run."""
+    """A validation loss of exactly 0 where validation did not run, read as not recorded there,
+    with a note: at its first epochs, above 0 at every one after (Ultralytics writes 0 for every
+    validation column until its validation runs), or between values above 0 that the log prints
+    finely enough (to 1% or finer) that a true loss near 0 would show, none of them under 1% of
+    their median (`gk_090`: 0 at nine epochs of every ten, a loop that validates every tenth
+    epoch, beside 994.8, 831.9, ...). No model's validation loss is exactly 0 before it is far
+    above 0 again."""
     if not curves.has("val_loss"):
         return curves
     positions = np.flatnonzero(curves.recorded["val_loss"])
     values = curves.values["val_loss"][positions]
-    zeros = int(np.argmax(values != 0.0)) if bool(np.any(values != 0.0)) else 0
-    if zeros == 0 or not bool(np.all(values[zeros:] > 0.0)):
+    measured = values != 0.0
+    if measured.all() or not measured.any() or not bool(np.all(values[measured] > 0.0)):
         return curves
-    unrun = positions[:zeros]
+    first = int(np.argmax(measured))
+    if measured[first:].all():
+        unrun = positions[:first]
+        shown = [int(epoch) + 1 for epoch in curves.epochs[unrun]]
+        where = f"epoch {shown[0]}" if len(shown) == 1 else f"epochs {shown[0]}–{shown[-1]}"
+        note = f"at {where}, where the log holds 0 before its first value above 0 (validation did not run)."
+    else:
+        resumed = np.flatnonzero(measured[1:] & ~measured[:-1])  # a 0, then a value above it
+        kept = values[measured]
+        coarsest = max(stats.logged_step(float(value)) for value in kept)
+        near_zero = float(np.min(kept)) < _PRINTED_FINELY * float(np.median(kept))
+        if not len(resumed) or resumed[-1] + 1 <= first or coarsest > _PRINTED_FINELY or near_zero:
+            return curves  # (`bh_012`: 0 beside 9.3e-10, a loss that does reach 0 in float32)
+        unrun = positions[~measured]
+        note = (
+            f"at the {len(unrun)} epochs where the log holds 0 between values above 0 (validation ran at "
+            f"{int(measured.sum())} epochs only)."
+        )
     recorded = curves.recorded["val_loss"].copy()
     recorded[unrun] = False
     column = curves.values["val_loss"].copy()
     column[unrun] = np.nan
-    shown = [int(epoch) + 1 for epoch in curves.epochs[unrun]]
-    where = f"epoch {shown[0]}" if len(shown) == 1 else f"epochs {shown[0]}–{shown[-1]}"
     return replace(
         curves,
         values={**curves.values, "val_loss": column},
         recorded={**curves.recorded, "val_loss": recorded},
-        notes=(
-            *curves.notes,
-            f"read 'val_loss' as not recorded at {where}, where the log holds 0 before its first value above "
-            "0 (validation did not run).",
-        ),
+        notes=(*curves.notes, f"read 'val_loss' as not recorded {note}"),
     )
+
+
+#: The coarsest step (relative to the value) in which a validation loss printed beside placeholder
+#: zeros may be printed: one printed that finely would not round a true loss to 0.
+_PRINTED_FINELY = 0.01
 
 
 def _without_placeholder_zeros(curves: Curves) -> Curves:

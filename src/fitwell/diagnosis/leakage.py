@@ -30,6 +30,9 @@ from fitwell.diagnosis.stats import estimated_samples
 
 __all__ = ["check_leakage", "frozen_while_training_moved", "scale_mismatch_note"]
 
+#: The training accuracy beside which a validation accuracy of exactly 0 at every epoch is no
+#: model's honest score (`_never_right`).
+_NEVER_RIGHT_TRAINING = 0.25
 _ADVICE = (
     "Check that no sample (or near-duplicate) is both in the training and the validation data, that "
     "validation_data is not a slice of x, and that no feature is computed from the target."
@@ -42,8 +45,8 @@ def check_leakage(run: RunView) -> Finding | None:
     or on many samples), or a validation loss far below training with far fewer mistakes."""
     th = run.thresholds
     if not run.has_val:
-        return _one_class(run) or _perfect_score_throughout(run) or _nan_throughout(run)
-    found = _one_class(run)
+        return _one_class(run) or _perfect_score_throughout(run) or _nan_throughout(run) or _never_right(run)
+    found = _one_class(run) or _never_right(run)
     if found is not None or run.n < 2:
         return found
     found = _zero_throughout(run) or _copied_from_training(run) or _frozen_while_training_moved(run)
@@ -300,6 +303,43 @@ def _zero_throughout(run: RunView) -> Finding | None:
     )
 
 
+def _never_right(run: RunView) -> Finding | None:
+    """A validation accuracy of exactly 0 at every epoch, at least 3, beside a training accuracy
+    that reached `_NEVER_RIGHT_TRAINING`: a model right on a quarter of its training samples is
+    not wrong on every validation sample epoch after epoch; the validation labels are not the
+    classes the model predicts (`gk_026`: 0 for 15 epochs against 0.82–0.90 in training;
+    `gk_062`: against 0.15 → 0.29, while both losses fell). Not when the training accuracy took
+    fewer than three values (`dj_005`: 0.2, then 1.0, on five samples) or counts fewer than
+    `leak_min_samples` samples (`dq_026`: 4): the validation set of so few is one or two samples,
+    which a model gets all wrong often enough."""
+    val_key = run.val_accuracy_key
+    if val_key is None:
+        return None
+    positions, scores = run.curves.series(val_key)
+    if len(scores) < 3 or not bool(np.all(scores == 0.0)):
+        return None
+    training = run.curves.series(val_key.removeprefix("val_"))[1]
+    training = training[np.isfinite(training)]
+    if not len(training) or float(np.max(training)) < _NEVER_RIGHT_TRAINING:
+        return None
+    samples = stats.exact_sample_count(training)
+    if len(np.unique(training)) < 3 or (samples is not None and samples < run.thresholds.leak_min_samples):
+        return None
+    best = float(np.max(training))
+    return Finding(
+        "suspicious_validation",
+        "warning",
+        [run.epoch_of(int(positions[0]))],
+        {"metric": val_key, "epochs": len(scores), "best_training": best},
+        "Check that the validation labels are encoded as the training labels are (the same classes, "
+        "the same order, one-hot or not as the loss expects) and that the metric compares them with "
+        "the model's predictions; until then the validation accuracy says nothing.",
+        f"{val_key} is exactly 0 at all {len(scores)} epochs while {val_key.removeprefix('val_')} "
+        f"reached {format_number(best)}: a model right that often on its training data is not wrong "
+        "on every validation sample; the validation labels do not match what the model predicts.",
+    )
+
+
 def frozen_while_training_moved(run: RunView) -> int | None:
     """The validation index from which the validation loss held within `not_learning_frozen_val` of
     one level (its last epochs, at least `not_learning_frozen_epochs` and three quarters of them,
@@ -416,7 +456,8 @@ def _still_learning(run: RunView) -> bool:
 
 
 def _nan_throughout(run: RunView) -> Finding | None:
-    """Validation scores logged at every epoch, at least 3, all NaN, and no other validation curve:
+    """Validation scores logged at every epoch, at least 3, all NaN, and no other validation curve
+    (or the validation loss so, whatever else validation gave):
     a set scored at every epoch and never once given a number is empty (or holds one class, or
     lacks the targets its metric needs); the run has no validation at all, while its logs and
     anything monitoring them suggest it has (`dj_006`: `val_dice` and `val_sens` NaN at all 10
@@ -428,9 +469,23 @@ def _nan_throughout(run: RunView) -> Finding | None:
         if key.startswith("val_") and bool(recorded[key].all()) and not bool(np.isfinite(values[key]).any())
     ]
     unmeasured = (*never, *run.curves.unmeasured)  # a validation loss NaN throughout is kept, as a loss
-    if not unmeasured or run.n < 3 or any(key.startswith("val_") and key not in never for key in values):
+    scored = [key for key in values if key.startswith("val_") and key not in never]
+    if not unmeasured or run.n < 3 or (scored and "val_loss" not in never):
         return None
     names = ", ".join(unmeasured)
+    if scored:  # the set gave numbers to its metrics, never to its loss (`gk_034`)
+        return Finding(
+            "suspicious_validation",
+            "warning",
+            [run.epoch_of(0)],
+            {"metrics": list(unmeasured), "epochs": run.n},
+            "Check the validation loss's inputs: a target outside the model's classes or range, or a "
+            "log of 0, makes it NaN; until then anything monitoring val_loss (EarlyStopping, "
+            "ReduceLROnPlateau, ModelCheckpoint) sees nothing.",
+            f"{names} {'is' if len(unmeasured) == 1 else 'are'} NaN at all {run.n} epochs while "
+            f"{', '.join(scored)} gave numbers: the validation loss was never computed on this model's "
+            "validation predictions.",
+        )
     return Finding(
         "suspicious_validation",
         "warning",

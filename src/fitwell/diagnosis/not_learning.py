@@ -159,8 +159,9 @@ def _fell_under(run: RunView, fraction: float) -> bool:
 
 def _flat_after_first_epoch(run: RunView) -> tuple[dict, str] | None:
     """`(evidence, summary)` when the largest fall of the training loss after the first epoch
-    (smoothed) stays under `flat_after_first_drop` over at least 5 epochs and no accuracy-like
-    metric rose `metric_improved` over the run, at a level not known to be good: a model that
+    (smoothed, from any level it reached since its second epoch) stays under
+    `flat_after_first_drop` over at least 5 epochs and no accuracy-like metric rose
+    `metric_improved` over the run, at a level not known to be good: a model that
     learned the label frequencies in its first epoch and nothing after. The validation loss is
     not asked: what the model did not learn on its training data it cannot have learned for
     validation, and a validation loss that swings while the training loss sits still is noise
@@ -174,7 +175,13 @@ def _flat_after_first_epoch(run: RunView) -> tuple[dict, str] | None:
         return None  # at a good value, a loss flat after one epoch is a fast learner, converged
     if run.epoch_of(0) > 1:
         return None  # the log begins later (a resumed run, a row every 20 epochs): it learned before
-    flat = stats.relative_drop(float(run.smooth_loss[1]), float(np.min(run.smooth_loss[1:])))
+    after = run.smooth_loss[1:]
+    peaks = np.maximum.accumulate(after)
+    # The largest fall from a high before it: a loss that climbed first (a KL weight warming up,
+    # `gk_131`: 13.3 → 17.5, then down to 16.1) moved, though never below its second epoch.
+    flat = max(
+        stats.relative_drop(float(peak), float(value)) for peak, value in zip(peaks, after, strict=True)
+    )
     if flat >= th.flat_after_first_drop:
         return None
     metric = run.curves.metric_key
@@ -185,8 +192,8 @@ def _flat_after_first_epoch(run: RunView) -> tuple[dict, str] | None:
         return None
     return (
         {"curve": "loss", "largest_drop_after_first_epoch": flat},
-        f"after its first epoch the loss hardly moved: it never fell {_at_most(flat)} below its second "
-        "epoch, and the metrics did not improve.",
+        f"after its first epoch the loss hardly moved: it never fell {_at_most(flat)} below a level it "
+        "had reached since its second epoch, and the metrics did not improve.",
     )
 
 
