@@ -472,31 +472,35 @@ def _nan_throughout(run: RunView) -> Finding | None:
     scored = [key for key in values if key.startswith("val_") and key not in never]
     if not unmeasured or run.n < 3 or (scored and "val_loss" not in never):
         return None
-    names = ", ".join(unmeasured)
+    verb = "is" if len(unmeasured) == 1 else "are"
     if scored:  # the set gave numbers to its metrics, never to its loss (`gk_034`)
-        return Finding(
-            "suspicious_validation",
-            "warning",
-            [run.epoch_of(0)],
-            {"metrics": list(unmeasured), "epochs": run.n},
+        advice = (
             "Check the validation loss's inputs: a target outside the model's classes or range, or a "
             "log of 0, makes it NaN; until then anything monitoring val_loss (EarlyStopping, "
-            "ReduceLROnPlateau, ModelCheckpoint) sees nothing.",
-            f"{names} {'is' if len(unmeasured) == 1 else 'are'} NaN at all {run.n} epochs while "
-            f"{', '.join(scored)} gave numbers: the validation loss was never computed on this model's "
-            "validation predictions.",
+            "ReduceLROnPlateau, ModelCheckpoint) sees nothing."
         )
+        seen = (
+            f"while {', '.join(scored)} gave numbers: the validation loss was never computed on this "
+            "model's validation predictions."
+        )
+    else:
+        advice = (
+            "Check that the validation data holds samples, of every class, with the targets its metrics "
+            f"need; until then the run has no validation, and anything monitoring {unmeasured[0]} sees "
+            "nothing."
+        )
+        seen = (
+            ": the validation set was scored at every epoch and never gave a number, so it measures "
+            "nothing (an empty set, or one of one class)."
+        )
+    summary = f"{', '.join(unmeasured)} {verb} NaN at all {run.n} epochs"
     return Finding(
         "suspicious_validation",
         "warning",
         [run.epoch_of(0)],
         {"metrics": list(unmeasured), "epochs": run.n},
-        "Check that the validation data holds samples, of every class, with the targets its metrics "
-        f"need; until then the run has no validation, and anything monitoring {unmeasured[0]} sees "
-        "nothing.",
-        f"{names} {'is' if len(unmeasured) == 1 else 'are'} NaN at all {run.n} epochs: the validation "
-        "set was scored at every epoch and never gave a number, so it measures nothing (an empty set, "
-        "or one of one class).",
+        advice,
+        summary + (" " if scored else "") + seen,
     )
 
 
