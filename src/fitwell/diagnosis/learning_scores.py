@@ -176,7 +176,7 @@ def _aucs(
 ) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
     """`(name, positions, values)` of each AUC `named` so (validation ones first) that is a score
     between 0 and 1 over at least `needed` epochs, and not exactly 0 throughout (a set of one
-    class, not a ranking: `leakage._one_class`)."""
+    class, not a ranking: `blind_validation.one_class`)."""
     for name in sorted(run.curves.values, key=lambda name: not name.startswith("val_")):
         if not named(name):
             continue

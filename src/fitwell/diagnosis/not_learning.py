@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from fitwell.diagnosis import stats
+from fitwell.diagnosis.blind_validation import frozen_while_training_moved
 from fitwell.diagnosis.chance_levels import (
     accuracy_at_chance,
     accuracy_rose_above_chance,
@@ -17,7 +18,6 @@ from fitwell.diagnosis.chance_levels import (
     validation_at_a_uniform_guess,
 )
 from fitwell.diagnosis.findings import Finding
-from fitwell.diagnosis.leakage import frozen_while_training_moved
 from fitwell.diagnosis.learning_scores import (
     chance_corrected_at_zero,
     every_output_wrong,
@@ -365,9 +365,12 @@ def _frozen_validation(run: RunView) -> tuple[dict, str] | None:
     level at every epoch (at least 4): the predictions on the validation set never changed, from
     the first epoch on (a regressor collapsed to one value; a learning model's validation loss moves
     by more than that from epoch to epoch, if only by noise); not beside a training loss that fell
-    by half meanwhile, which `suspicious_validation` reads (`leakage.frozen_while_training_moved`)."""
+    by half meanwhile, which `suspicious_validation` reads
+    (`blind_validation.frozen_while_training_moved`)."""
     if not run.has_val or len(run.val_loss) < 4 or frozen_while_training_moved(run) is not None:
-        return None  # (beside a training loss that fell by half: the validation's fault, `leakage.py`)
+        return (
+            None  # (beside a training loss that fell by half: the validation's fault, `blind_validation.py`)
+        )
     # (A loss of exactly 0, no spread to measure, is the leak checks'.)
     level, spread = stats.held_level(run.val_loss)
     if spread >= run.thresholds.not_learning_frozen_val:
