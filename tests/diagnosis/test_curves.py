@@ -195,8 +195,8 @@ def test_a_validation_loss_held_at_0_between_its_validations_is_not_recorded_the
     curves = read_curves({"loss": loss.tolist(), "val_loss": val_loss})
     assert np.flatnonzero(curves.recorded["val_loss"]).tolist() == [9, 19, 29]
     assert curves.notes[-1] == (
-        "read 'val_loss' as not recorded at the 27 epochs where the log holds 0 between values above 0 "
-        "(validation ran at 3 epochs only)."
+        "read 'val_loss' as not recorded at the 27 epochs where the log holds 0 (validation ran every 10 "
+        "epochs, 3 times)."
     )
     kinds = diagnose({"loss": loss.tolist(), "val_loss": val_loss}).kinds
     assert "suspicious_validation" not in kinds and "unstable" not in kinds
@@ -207,6 +207,9 @@ def test_a_validation_loss_held_at_0_between_its_validations_is_not_recorded_the
     assert read_curves({"loss": [0.5] * 8, "val_loss": tiny}).recorded["val_loss"].all()
     coarse = [0.31, 0.02, 0.0, 0.01, 0.0, 0.02]
     assert read_curves({"loss": [0.5] * 6, "val_loss": coarse}).recorded["val_loss"].all()
+    # Nor a loss that reaches 0 now and then at no fixed interval (a hinge or margin loss).
+    hinge = [0.35123, 0.12456, 0.0, 0.02345, 0.0, 0.0, 0.01234, 0.0, 0.0, 0.0]
+    assert read_curves({"loss": [0.5] * 10, "val_loss": hinge}).recorded["val_loss"].all()
 
 
 def test_keras_2_lr_key_is_read_as_the_learning_rate():

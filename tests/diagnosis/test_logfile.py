@@ -2860,6 +2860,10 @@ def test_a_bare_loss_beside_a_training_loss_is_the_validation_loss(tmp_path):
     log = read_log_file(str(path))
     assert log.columns["val_loss"] == [1.09, 0.92]
     assert any("a bare 'nll' beside a training loss is the other set's" in note for note in log.notes)
+    # Not where the validation set has names of its own, nor a measure a loss is a part of or a
+    # metric of: beside `val_mae`, a bare `mae` is the training set's; `bce` beside `dice` is a part.
+    assert keras_names(["epoch", "train_loss", "mae", "val_mae"]).get("mae") != "val_loss"
+    assert "val_loss" not in keras_names(["epoch", "train_loss", "bce", "dice"]).values()
     assert diagnose(str(PUBLIC_LOGS / "gk_014.json")).primary.kind == "overfitting"
 
 
@@ -3790,10 +3794,15 @@ def test_metrics_nan_at_every_epoch_are_left_out_with_a_note(tmp_path):
     diagnosis = diagnose(scored)
     assert diagnosis.primary.kind == "suspicious_validation"
     assert diagnosis.primary.summary == (
-        "val_loss is NaN at all 4 epochs while val_acc gave numbers: the validation loss was never "
-        "computed on this model's validation predictions."
+        "val_loss is NaN at all 4 epochs while val_acc gave numbers: on the predictions those scored, "
+        "the validation loss never gave one, so it measures nothing."
     )
     assert diagnose(str(PUBLIC_LOGS / "gk_034.json")).primary.kind == "suspicious_validation"
+    # An infinite one is named so; a Trainer's timings beside it are no scores.
+    infinite = diagnose({**scored, "val_loss": [float("inf")] * 4}).primary.summary
+    assert infinite.startswith("val_loss is infinite at all 4 epochs while val_acc gave numbers")
+    timed = {"loss": scored["loss"], "eval_loss": nan, "eval_runtime": [1.2, 1.1, 1.3, 1.2]}
+    assert "suspicious_validation" not in diagnose(timed).kinds
     # Nor over fewer than 3 epochs.
     assert "suspicious_validation" not in diagnose({"loss": [0.66, 0.37], "val_dice": nan[:2]}).kinds
     # A training metric NaN throughout is named without the validation's reason.

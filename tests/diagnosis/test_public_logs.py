@@ -945,10 +945,10 @@ LATER_BATCHES = {
     # validation loss NaN at every epoch beside validation scores with numbers too (`gk_034`,
     # clear), an evaluation's bare `cross_entropy` beside `train_loss` is the validation loss
     # (`gk_014`, clear: overfitting, healthy before), a training loss that climbed and then fell
-    # after its first epoch moved (`gk_131`, `gk_018`); read since: `epoch_losses` (`gk_122`,
+    # steadily after its first epoch moved (`gk_131`); read since: `epoch_losses` (`gk_122`,
     # clear), numbers keyed by epoch numbers (`gk_123`), a batch's number before an ellipsis
     # (`gk_073`), a table without a header of epochs and losses given its columns (`gk_094`, clear).
-    "heldout190": (104, 142, 124),
+    "heldout190": (103, 142, 123),
 }
 #: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout190`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
@@ -973,7 +973,7 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
 
 
 @pytest.mark.xfail(
-    strict=True, reason="95% is not reached on real logs (680/1010 on the last twenty batches)"
+    strict=True, reason="95% is not reached on real logs (679/1010 on the last twenty batches)"
 )
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     scores = [_right(results, split) for split in (f"heldout{n}" for n in range(171, 191))]

@@ -1211,6 +1211,9 @@ def test_a_validation_accuracy_of_0_at_every_epoch_beside_a_learning_model_is_su
     assert "suspicious_validation" not in diagnose(few).kinds
     two = {**history, "accuracy": [0.2] + [1.0] * (n - 1)}  # dj_005: 0.2, then 1.0 on five samples
     assert "suspicious_validation" not in diagnose(two).kinds
+    # A validation loss of 0 at every epoch beside it says more: the validation never ran.
+    unrun = diagnose({**history, "val_loss": [0.0] * n}).primary
+    assert unrun.summary.startswith("val_loss is exactly 0 at all 12 epochs")
 
 
 def test_a_stalled_validation_accuracy_counts_training_accuracy_that_rose_while_the_loss_barely_fell():
@@ -1534,6 +1537,9 @@ def test_a_loss_flat_after_its_first_epoch_with_no_metric_gain_is_not_learning()
     # weight's warm-up, 13.3 -> 17.5, then down to 16.1, never below its second epoch).
     warming = [19.96, 13.8, 13.29, 14.37, 15.67, 16.91, 17.51, 17.3, 17.08, 16.89, 16.68, 16.47, 16.26, 16.14]
     assert "not_learning" not in diagnose({"loss": warming}).kinds
+    # A bump that drops back to where the loss sat, in an epoch or two, is no such fall.
+    bump = [2.5, 2.302, 2.301, 2.302, 2.301, 2.302, 2.9, 2.95, 2.91, 2.93, 2.302, 2.301]
+    assert diagnose({"loss": bump, "accuracy": [0.1, 0.1, 0.11] + [0.1] * 9}).primary.kind == "not_learning"
     assert diagnose(str(PUBLIC_LOGS / "gk_131.json")).primary.kind == "still_improving"
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from fitwell.diagnosis import stats
 from fitwell.diagnosis.findings import Finding
-from fitwell.diagnosis.metric_names import is_auc
+from fitwell.diagnosis.metric_names import is_auc, metric_direction
 from fitwell.diagnosis.run import RunView, format_epoch, format_number
 
 __all__ = [
@@ -241,10 +241,19 @@ def nan_throughout(run: RunView) -> Finding | None:
         if key.startswith("val_") and bool(recorded[key].all()) and not bool(np.isfinite(values[key]).any())
     ]
     unmeasured = (*never, *run.curves.unmeasured)  # a validation loss NaN throughout is kept, as a loss
-    scored = [key for key in values if key.startswith("val_") and key not in never]
-    if not unmeasured or run.n < 3 or (scored and "val_loss" not in never):
+    others = [key for key in values if key.startswith("val_") and key not in never]
+    scored = [key for key in others if metric_direction(key) is not None]  # not its timings
+    if not unmeasured or run.n < 3 or (others and not ("val_loss" in never and scored)):
         return None
     verb = "is" if len(unmeasured) == 1 else "are"
+    logged = np.concatenate([values[key] for key in never]) if never else np.array([np.nan])
+    what = (
+        "NaN"
+        if bool(np.isnan(logged).all())
+        else "infinite"
+        if bool(np.isinf(logged).all())
+        else "NaN or infinite"
+    )
     if scored:  # the set gave numbers to its metrics, never to its loss (`gk_034`)
         advice = (
             "Check the validation loss's inputs: a target outside the model's classes or range, or a "
@@ -252,8 +261,8 @@ def nan_throughout(run: RunView) -> Finding | None:
             "ReduceLROnPlateau, ModelCheckpoint) sees nothing."
         )
         seen = (
-            f"while {', '.join(scored)} gave numbers: the validation loss was never computed on this "
-            "model's validation predictions."
+            f"while {', '.join(scored)} gave numbers: on the predictions those scored, the validation "
+            "loss never gave one, so it measures nothing."
         )
     else:
         advice = (
@@ -265,7 +274,7 @@ def nan_throughout(run: RunView) -> Finding | None:
             ": the validation set was scored at every epoch and never gave a number, so it measures "
             "nothing (an empty set, or one of one class)."
         )
-    summary = f"{', '.join(unmeasured)} {verb} NaN at all {run.n} epochs"
+    summary = f"{', '.join(unmeasured)} {verb} {what} at all {run.n} epochs"
     return Finding(
         "suspicious_validation",
         "warning",

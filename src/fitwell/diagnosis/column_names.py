@@ -359,14 +359,21 @@ def _loss_beside_training_loss(names: list[str]) -> str | None:
     and no validation loss, or else the one bare measure a loss is made of there (`cross_entropy`,
     `nll`): the bare one is the other set's, an evaluation's result merged into the loop's record
     (`{"epoch": 3, "train_loss": 0.86, "loss": 0.76, "miou": 0.79}`; `gk_014`: `train_loss`,
-    `cross_entropy`, `top1_acc`); else None."""
+    `cross_entropy`, `top1_acc`), the measure only where no name is the validation set's (beside
+    `val_mae`, a bare `mae` is the training set's); else None."""
     training = any(name.lower().startswith(TRAIN_PREFIXES) and keras_name(name) == "loss" for name in names)
     if not training or any(keras_name(name) == "val_loss" for name in names):
         return None
     if "loss" in names:
         return "loss"
-    measures = [name for name in names if name in _LOSS_MEASURES and name != "error"]
+    if any(keras_name(name).startswith(("val_", "test_")) for name in names):
+        return None  # the validation set has names of its own: a bare measure is the training's
+    measures = [name for name in names if name in _CROSS_ENTROPIES]
     return measures[0] if len(measures) == 1 else None
+
+
+#: The names of a whole classification loss (not a part of one, as `bce` beside `dice` is).
+_CROSS_ENTROPIES = ("cross_entropy", "crossentropy", "nll", "log_loss", "logloss")
 
 
 def _val_totals(total: str) -> tuple[str, ...]:
@@ -574,7 +581,8 @@ def names_note(renames: dict[str, str]) -> str | None:
         (old for old, new in shown.items() if new == "loss" and is_loss_measure(keras_name(old))), None
     )
     bare = next(
-        (old for old, new in renames.items() if new == "val_loss" and old in ("loss", *_LOSS_MEASURES)), None
+        (old for old, new in renames.items() if new == "val_loss" and old in ("loss", *_CROSS_ENTROPIES)),
+        None,
     )
     if bare is not None:
         return (

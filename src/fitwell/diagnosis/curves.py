@@ -234,10 +234,11 @@ def _is_best_so_far(key: str) -> bool:
 def _without_unrun_validation(curves: Curves) -> Curves:
     """A validation loss of exactly 0 where validation did not run, read as not recorded there,
     with a note: at its first epochs, above 0 at every one after (Ultralytics writes 0 for every
-    validation column until its validation runs), or between values above 0 that the log prints
-    finely enough (to 1% or finer) that a true loss near 0 would show, none of them under 1% of
-    their median (`gk_090`: 0 at nine epochs of every ten, a loop that validates every tenth
-    epoch, beside 994.8, 831.9, ...). No model's validation loss is exactly 0 before it is far
+    validation column until its validation runs), or around values above 0 at a fixed interval,
+    at least two, that the log prints finely enough (to 1% or finer) that a true loss near 0
+    would show, none of them under 1% of their median (`gk_090`: 0 at nine epochs of every ten,
+    a loop that validates every tenth epoch, beside 994.8, 831.9, ...; a hinge loss that reaches 0
+    now and then keeps no fixed interval). No model's validation loss is exactly 0 before it is far
     above 0 again."""
     if not curves.has("val_loss"):
         return curves
@@ -257,12 +258,13 @@ def _without_unrun_validation(curves: Curves) -> Curves:
         kept = values[measured]
         coarsest = max(stats.logged_step(float(value)) for value in kept)
         near_zero = float(np.min(kept)) < _PRINTED_FINELY * float(np.median(kept))
-        if not len(resumed) or resumed[-1] + 1 <= first or coarsest > _PRINTED_FINELY or near_zero:
+        steps = np.unique(np.diff(np.flatnonzero(measured)))
+        if not len(resumed) or len(steps) != 1 or steps[0] < 2 or coarsest > _PRINTED_FINELY or near_zero:
             return curves  # (`bh_012`: 0 beside 9.3e-10, a loss that does reach 0 in float32)
         unrun = positions[~measured]
         note = (
-            f"at the {len(unrun)} epochs where the log holds 0 between values above 0 (validation ran at "
-            f"{int(measured.sum())} epochs only)."
+            f"at the {len(unrun)} epochs where the log holds 0 (validation ran every {int(steps[0])} "
+            f"epochs, {int(measured.sum())} times)."
         )
     recorded = curves.recorded["val_loss"].copy()
     recorded[unrun] = False

@@ -53,10 +53,10 @@ def check_leakage(run: RunView) -> Finding | None:
     th = run.thresholds
     if not run.has_val:
         return one_class(run) or _perfect_score_throughout(run) or nan_throughout(run) or never_right(run)
-    found = one_class(run) or never_right(run)
+    found = one_class(run)
     if found is not None or run.n < 2:
         return found
-    found = zero_throughout(run) or copied_from_training(run) or frozen_finding(run)
+    found = zero_throughout(run) or never_right(run) or copied_from_training(run) or frozen_finding(run)
     if found is not None:
         return found
     # A validation accuracy logged beside a training one, else one logged alone.

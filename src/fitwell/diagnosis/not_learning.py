@@ -158,8 +158,8 @@ def _fell_under(run: RunView, fraction: float) -> bool:
 
 
 def _flat_after_first_epoch(run: RunView) -> tuple[dict, str] | None:
-    """`(evidence, summary)` when the largest fall of the training loss after the first epoch
-    (smoothed, from any level it reached since its second epoch) stays under
+    """`(evidence, summary)` when the fall of the training loss after the first epoch (smoothed:
+    below its second epoch, or over an unbroken fall of `_STEADY_EPOCHS`) stays under
     `flat_after_first_drop` over at least 5 epochs and no accuracy-like metric rose
     `metric_improved` over the run, at a level not known to be good: a model that
     learned the label frequencies in its first epoch and nothing after. The validation loss is
@@ -176,12 +176,10 @@ def _flat_after_first_epoch(run: RunView) -> tuple[dict, str] | None:
     if run.epoch_of(0) > 1:
         return None  # the log begins later (a resumed run, a row every 20 epochs): it learned before
     after = run.smooth_loss[1:]
-    peaks = np.maximum.accumulate(after)
-    # The largest fall from a high before it: a loss that climbed first (a KL weight warming up,
-    # `gk_131`: 13.3 → 17.5, then down to 16.1) moved, though never below its second epoch.
-    flat = max(
-        stats.relative_drop(float(peak), float(value)) for peak, value in zip(peaks, after, strict=True)
-    )
+    # Or a steady fall after a climb: a loss that rose first (a KL weight warming up, `gk_131`:
+    # 13.3 → 17.5, then down to 16.1 epoch after epoch) moved, though never below its second epoch;
+    # a bump that drops back to where it sat in an epoch or two did not.
+    flat = max(stats.relative_drop(float(after[0]), float(np.min(after))), _steady_fall(after))
     if flat >= th.flat_after_first_drop:
         return None
     metric = run.curves.metric_key
@@ -192,9 +190,25 @@ def _flat_after_first_epoch(run: RunView) -> tuple[dict, str] | None:
         return None
     return (
         {"curve": "loss", "largest_drop_after_first_epoch": flat},
-        f"after its first epoch the loss hardly moved: it never fell {_at_most(flat)} below a level it "
-        "had reached since its second epoch, and the metrics did not improve.",
+        f"after its first epoch the loss hardly moved: it never fell {_at_most(flat)} below its second "
+        "epoch, nor as far in a steady fall, and the metrics did not improve.",
     )
+
+
+def _steady_fall(curve: np.ndarray) -> float:
+    """The largest relative fall of `curve` over a stretch of at least `_STEADY_EPOCHS` epochs in
+    which it never rose (0 without one)."""
+    largest, start = 0.0, 0
+    for index in range(1, len(curve) + 1):
+        if index == len(curve) or curve[index] > curve[index - 1]:
+            if index - 1 - start >= _STEADY_EPOCHS:
+                largest = max(largest, stats.relative_drop(float(curve[start]), float(curve[index - 1])))
+            start = index
+    return largest
+
+
+#: The epochs of an unbroken fall that count as the loss moving (`_steady_fall`).
+_STEADY_EPOCHS = 5
 
 
 def _at_most(drop: float) -> str:

@@ -325,9 +325,24 @@ def _metric_stall_finding(
         },
         _keep_best_metric(run, best_epoch),
         f"{key} made no new best of note after {format_epoch(run.epoch_of(stall_position))} {how} "
-        f"{format_number(watched.logged(best_index))} at {format_epoch(best_epoch)}) while loss kept falling "
-        f"({run.training_fall_text(stall_position)}) and the training score pulled away: {pair(since)}, "
-        f"{pair(last)}.",
+        f"{format_number(watched.logged(best_index))} at {format_epoch(best_epoch)}) while "
+        f"{_training_went_on(run, stall_position, train_key)} and the training score pulled away: "
+        f"{pair(since)}, {pair(last)}.",
+    )
+
+
+def _training_went_on(run: RunView, position: int, train_key: str) -> str:
+    """How the training set went on from `position`: its loss kept falling, or (a loss that barely
+    moved: `_stall_that_lasted` took the training score's error instead) its score kept rising."""
+    share = run.thresholds.overfit_stall_train_drop
+    if _fell_since(run.smooth_loss, run.end_loss, position, share):
+        return f"loss kept falling ({run.training_fall_text(position)})"
+    at, scores = run.curves.series(train_key)
+    smooth = stats.median_smooth(scores)
+    start = int(np.searchsorted(at, position))
+    return (
+        f"{train_key} kept rising (smoothed {format_number(float(smooth[start]))} at "
+        f"{format_epoch(run.epoch_of(int(at[start])))} → {format_number(float(smooth[-1]))} at the end)"
     )
 
 
