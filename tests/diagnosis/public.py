@@ -108,7 +108,10 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: language model's steps whose one summary row, `epoch_1,summary,4.39,3.75`, stands where a step
 #: number should (`gk_082`, refused naming the line and the cell); two frameworks' runs of one
 #: model appended, their epochs under `epoch_zero_based` and `epoch_one_based` and their losses
-#: under `loss_mean` beside its median, minimum and maximum (`gk_098`).
+#: under `loss_mean` beside its median, minimum and maximum (`gk_098`). Batch `gl`: six runs of
+#: cross-validation appended, the last one's folds named `Final` where numbers stand before it
+#: (`gl_023`, refused naming the line and the cell); a detector's `loss_det`, `loss_odam` and
+#: `loss_total_objective`, which no name says is the loss (`gl_026`).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
@@ -215,6 +218,8 @@ REFUSED = (
     "gi_091.csv",
     "gk_082.txt",
     "gk_098.csv",
+    "gl_023.csv",
+    "gl_026.csv",
 )
 #: Tables of numbers without a header row, read as their user reads them: with `columns=` naming
 #: what the repository's code writes (sources_*.csv notes; for `h_014`, `m_009`, `y_010` and
