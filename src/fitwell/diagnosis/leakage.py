@@ -47,9 +47,10 @@ _ADVICE = (
 
 
 def check_leakage(run: RunView) -> Finding | None:
-    """A validation set that measures nothing or is too easy: an AUC of exactly 0 (one class), a
-    loss of exactly 0 or copied from the training loss, a perfect accuracy (from the first epoch,
-    or on many samples), or a validation loss far below training with far fewer mistakes."""
+    """A validation set that measures nothing (`blind_validation.py`: an AUC or an accuracy of
+    exactly 0, a loss of exactly 0, NaN, frozen or copied from the training loss) or is too easy: a
+    perfect accuracy (from the first epoch, or on many samples), or a validation loss far below
+    training with far fewer mistakes."""
     th = run.thresholds
     if not run.has_val:
         return one_class(run) or _perfect_score_throughout(run) or nan_throughout(run) or never_right(run)
