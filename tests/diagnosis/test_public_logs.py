@@ -945,10 +945,12 @@ LATER_BATCHES = {
     # validation loss NaN at every epoch beside validation scores with numbers too (`gk_034`,
     # clear), an evaluation's bare `cross_entropy` beside `train_loss` is the validation loss
     # (`gk_014`, clear: overfitting, healthy before), a training loss that climbed and then fell
-    # steadily after its first epoch moved (`gk_131`); read since: `epoch_losses` (`gk_122`,
-    # clear), numbers keyed by epoch numbers (`gk_123`), a batch's number before an ellipsis
-    # (`gk_073`), a table without a header of epochs and losses given its columns (`gk_094`, clear).
-    "heldout190": (103, 142, 123),
+    # steadily after its first epoch moved (`gk_131`), a validation recall of 1 beside one
+    # precision at every epoch is one class predicted (`gk_111`: overfitting before); read
+    # since: `epoch_losses` (`gk_122`, clear), numbers keyed by epoch numbers (`gk_123`), a
+    # batch's number before an ellipsis (`gk_073`), a table without a header of epochs and losses
+    # given its columns (`gk_094`, clear).
+    "heldout190": (104, 142, 124),
     # Batch `gl` (56: Keras histories named for their models and datasets, loops' metrics in run
     # folders, `CSVLogger` files under other names and folders), scored once with the rules after
     # the revision on `gk` and its review: 37/56, 21 of the 22 clear; two files refused. Not
@@ -978,7 +980,7 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
 
 
 @pytest.mark.xfail(
-    strict=True, reason="95% is not reached on real logs (690/1026 on the last twenty batches)"
+    strict=True, reason="95% is not reached on real logs (691/1026 on the last twenty batches)"
 )
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     scores = [_right(results, split) for split in (f"heldout{n}" for n in range(172, 192))]

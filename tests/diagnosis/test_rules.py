@@ -1186,6 +1186,30 @@ def test_a_validation_accuracy_that_stalled_while_training_pulled_away_is_overfi
     assert "overfitting" not in diagnose(history).kinds
 
 
+def test_a_validation_recall_of_1_beside_one_precision_at_every_epoch_is_not_learning():
+    # A published pneumonia classifier (gk_111; both readers: not_learning): val_recall 1.0 and
+    # val_precision 0.5 at all 5 epochs, val_accuracy 0.5 on a balanced set; read as overfitting's
+    # gap to a training accuracy that sat at its majority class's share (0.745).
+    finding = diagnose(str(PUBLIC_LOGS / "gk_111.csv")).primary
+    assert finding.kind == "not_learning"
+    assert finding.summary.startswith("val_recall was 1 and val_precision 0.5 at each of its 5 epochs")
+    n = 6
+    history = {
+        "loss": np.geomspace(0.7, 0.5, n).tolist(),
+        "val_loss": np.geomspace(0.8, 0.75, n).tolist(),
+        "val_accuracy": [0.3] * n,
+        "val_recall": [1.0] * n,
+        "val_precision": [0.3] * n,
+    }
+    assert diagnose(history).primary.kind == "not_learning"
+    # A precision that moves (whatever else a frozen accuracy says), or a validation accuracy that
+    # improved, is no such evidence.
+    moving = {**history, "val_precision": [0.3, 0.35, 0.4, 0.45, 0.5, 0.55]}
+    assert not diagnose(moving).primary.summary.startswith("val_recall was 1")
+    better = {**history, "val_accuracy": [0.3, 0.45, 0.6, 0.7, 0.75, 0.8]}
+    assert "not_learning" not in diagnose(better).kinds
+
+
 def test_a_validation_accuracy_of_0_at_every_epoch_beside_a_learning_model_is_suspicious():
     # Published runs (gk_026, gk_062; both readers: suspicious_validation): val_accuracy exactly 0
     # at all 15 epochs while training accuracy was 0.82-0.90 (gk_062: 0.15 -> 0.29); read as the

@@ -16,6 +16,7 @@ from fitwell.diagnosis.run import RunView, format_epoch, format_number
 
 __all__ = [
     "chance_corrected_at_zero",
+    "every_one_positive",
     "every_output_wrong",
     "improved",
     "never_a_positive",
@@ -291,6 +292,32 @@ def never_a_positive(run: RunView) -> tuple[dict, str] | None:
                 "metric was never computed.",
             )
     return None
+
+
+def every_one_positive(run: RunView) -> tuple[dict, str] | None:
+    """`(evidence, summary)` when a validation recall was exactly 1 at every epoch, at least 4,
+    beside a validation precision at one value below 1 at every epoch (the positives' share of the
+    set), while the validation accuracy did not improve: the model called every validation sample
+    positive, epoch after epoch (`gk_111`: recall 1.0, precision and accuracy 0.5 at all five
+    epochs on a balanced set, while the training accuracy sat at its majority class's share)."""
+    if not run.has_val or improved(run, run.any_val_accuracy_key):
+        return None
+    series = {name.lower(): name for name in run.curves.values if name.startswith("val_")}
+    recall, precision = series.get("val_recall"), series.get("val_precision")
+    if recall is None or precision is None:
+        return None
+    recalls, precisions = run.curves.series(recall)[1], run.curves.series(precision)[1]
+    if len(recalls) < 4 or not bool(np.all(recalls == 1.0)):
+        return None
+    if len(precisions) != len(recalls) or not (np.all(precisions == precisions[0]) and precisions[0] < 1.0):
+        return None
+    share = float(precisions[0])
+    return (
+        {"metric": recall, "constant_value": 1.0, "positives_share": share},
+        f"{recall} was 1 and {precision} {format_number(share)} at each of its {len(recalls)} epochs: the "
+        f"model called every validation sample positive ({format_number(share)} is the positives' share "
+        "of the set), one class predicted throughout.",
+    )
 
 
 def _within_epsilon(values: np.ndarray) -> str:

@@ -20,6 +20,7 @@ from fitwell.diagnosis.chance_levels import (
 from fitwell.diagnosis.findings import Finding
 from fitwell.diagnosis.learning_scores import (
     chance_corrected_at_zero,
+    every_one_positive,
     every_output_wrong,
     improved,
     never_a_positive,
@@ -59,6 +60,7 @@ def check_not_learning(run: RunView) -> Finding | None:
         found = (
             _zero_from_the_start(run)
             or never_a_positive(run)
+            or every_one_positive(run)
             or _frozen_predictions(run)
             or chance_corrected
             or _frozen_validation(run)
