@@ -247,13 +247,7 @@ def nan_throughout(run: RunView) -> Finding | None:
         return None
     verb = "is" if len(unmeasured) == 1 else "are"
     logged = np.concatenate([values[key] for key in never]) if never else np.array([np.nan])
-    what = (
-        "NaN"
-        if bool(np.isnan(logged).all())
-        else "infinite"
-        if bool(np.isinf(logged).all())
-        else "NaN or infinite"
-    )
+    what = " or ".join(sorted({"NaN" if np.isnan(value) else "infinite" for value in logged}))
     if scored:  # the set gave numbers to its metrics, never to its loss (`gk_034`)
         advice = (
             "Check the validation loss's inputs: a target outside the model's classes or range, or a "

@@ -254,12 +254,12 @@ def _without_unrun_validation(curves: Curves) -> Curves:
         where = f"epoch {shown[0]}" if len(shown) == 1 else f"epochs {shown[0]}–{shown[-1]}"
         note = f"at {where}, where the log holds 0 before its first value above 0 (validation did not run)."
     else:
-        resumed = np.flatnonzero(measured[1:] & ~measured[:-1])  # a 0, then a value above it
         kept = values[measured]
         coarsest = max(stats.logged_step(float(value)) for value in kept)
         near_zero = float(np.min(kept)) < _PRINTED_FINELY * float(np.median(kept))
         steps = np.unique(np.diff(np.flatnonzero(measured)))
-        if not len(resumed) or len(steps) != 1 or steps[0] < 2 or coarsest > _PRINTED_FINELY or near_zero:
+        # (one step of 2 or more between two values or more: a 0 between each two, resumed after)
+        if len(steps) != 1 or steps[0] < 2 or coarsest > _PRINTED_FINELY or near_zero:
             return curves  # (`bh_012`: 0 beside 9.3e-10, a loss that does reach 0 in float32)
         unrun = positions[~measured]
         note = (

@@ -480,16 +480,15 @@ def _records_by_epoch(data: Any) -> tuple[list[int], list[dict]] | None:
     None for any other shape (numbers under numbered keys are `numbers_by_epoch`'s)."""
     if not _indexed(data) or not all(isinstance(value, Mapping) and value for value in data.values()):
         return None
-    records = {int(key): _flattened(value) for key, value in data.items()}
+    epochs, records = _in_epoch_order({key: _flattened(value) for key, value in data.items()})
     numbers = (int, float, type(None))
-    if "epoch" in {key for record in records.values() for key in record} or not all(
+    if "epoch" in {key for record in records for key in record} or not all(
         isinstance(item, numbers) and not isinstance(item, bool)
-        for record in records.values()
+        for record in records
         for item in record.values()
     ):
         return None
-    epochs = sorted(records)
-    return epochs, [records[epoch] for epoch in epochs]
+    return epochs, records
 
 
 def numbers_by_epoch(data: Any) -> tuple[list[int], list[Any]] | None:
@@ -498,6 +497,11 @@ def numbers_by_epoch(data: Any) -> tuple[list[int], list[Any]] | None:
     `losses[f"{epoch:03d}"] = loss`), in the epochs' order; None for any other shape."""
     if not _indexed(data) or not is_list_of_numbers(list(data.values())):
         return None
+    return _in_epoch_order(data)
+
+
+def _in_epoch_order(data: Mapping) -> tuple[list[int], list[Any]]:
+    """The whole-number keys of `data` as epochs, in order, and their values in that order."""
     by_epoch = {int(key): value for key, value in data.items()}
     epochs = sorted(by_epoch)
     return epochs, [by_epoch[epoch] for epoch in epochs]

@@ -384,9 +384,7 @@ def _frozen_validation(run: RunView) -> tuple[dict, str] | None:
     by half meanwhile, which `suspicious_validation` reads
     (`blind_validation.frozen_while_training_moved`)."""
     if not run.has_val or len(run.val_loss) < 4 or frozen_while_training_moved(run) is not None:
-        return (
-            None  # (beside a training loss that fell by half: the validation's fault, `blind_validation.py`)
-        )
+        return None  # (beside a training loss that fell by half: the validation's fault)
     # (A loss of exactly 0, no spread to measure, is the leak checks'.)
     level, spread = stats.held_level(run.val_loss)
     if spread >= run.thresholds.not_learning_frozen_val:

@@ -453,7 +453,7 @@ def _stall_that_lasted(
 def _fell_since(curve: np.ndarray, end: float, index: int, share: float) -> bool:
     """Whether a positive curve ended at least `share` below its value at `index`."""
     then = float(curve[index])
-    return then > 0 and 1.0 - end / then >= share
+    return then > 0 and stats.relative_drop(then, end) >= share
 
 
 def _best_metric_epoch(run: RunView) -> tuple[str, int, float] | None:
