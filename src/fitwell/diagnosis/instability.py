@@ -355,6 +355,25 @@ def _relative_noise(values: np.ndarray) -> float | None:
     return noise_scale(values) / float(np.median(values))
 
 
+def _rougher_than_training(run: RunView, values: np.ndarray) -> tuple[float, float] | None:
+    """`(validation noise, training noise)`, each `_relative_noise`, when the validation loss's is
+    at least `val_swing_min_noise` and `val_swing_train_noise` times the training loss's, over the
+    whole run or over its second half (each curve's own, of at least 8 values); else None. A
+    validation loss that sat calm at chance for half the run and swings since has the noise of
+    its swings, which the whole run's median hides."""
+    th, train = run.thresholds, np.asarray(run.loss, dtype=np.float64)
+    spans = [(values, train)]
+    if min(len(values), len(train)) >= 16:
+        spans.append((values[len(values) // 2 :], train[len(train) // 2 :]))
+    for val_part, train_part in spans:
+        val_noise, train_noise = _relative_noise(val_part), _relative_noise(train_part)
+        if val_noise is None or train_noise is None:
+            return None
+        if val_noise >= max(th.val_swing_min_noise, th.val_swing_train_noise * train_noise):
+            return val_noise, train_noise
+    return None
+
+
 def _swings(run: RunView, train_spikes: int, settled_at: int | None = None) -> Finding | None:
     """`unstable` from validation swings too small for a jump (`val_swing_relative` up and back
     within two epochs, not `val_spike_relative`) that are large against the curve's own course:
@@ -369,14 +388,11 @@ def _swings(run: RunView, train_spikes: int, settled_at: int | None = None) -> F
     if not run.has_val or len(run.val_loss) < 4:
         return None
     th, values = run.thresholds, np.asarray(run.val_loss, dtype=np.float64)
-    val_noise, train_noise = _relative_noise(values), _relative_noise(np.asarray(run.loss, dtype=np.float64))
+    noises = _rougher_than_training(run, values)
     progress = float(values[0] - np.min(values))
-    if val_noise is None or train_noise is None:
-        return None
-    if val_noise < max(th.val_swing_min_noise, th.val_swing_train_noise * train_noise):
+    if noises is None or progress <= 0:
         return None  # a validation loss smoother than swings are, or no rougher than training's
-    if progress <= 0:
-        return None
+    val_noise, train_noise = noises
     floor = run.floor_of(values, th.val_spike_of_start)
     relative = th.val_swing_relative
     tops = np.union1d(
