@@ -323,8 +323,13 @@ def _one_history_inside(data: Mapping) -> tuple[str, ...] | None:
         epochs = _longest_list(_at(data, histories[0]))
         if all(_longest_list(_at(data, keys)) < epochs for keys in nested if keys != histories[0]):
             return histories[0]
-    # Not the one mapping of lists when two histories lie deeper (runs or models: `_runs_nested_deeper`).
-    return found[0] if len(found) == 1 and len(histories) < 2 else None
+    # Not the one mapping of lists when two histories lie deeper, or when its lists are runs of
+    # per-epoch records (`{"config": {...}, "curves": {"dense": [{"step": 250, "train": ...}, ...],
+    # "sparse": [...]}}`): runs or models, `_runs_nested_deeper`.
+    if len(found) != 1 or len(histories) >= 2:
+        return None
+    runs = [value for value in _at(data, found[0]).values() if isinstance(value, list) and _holds_a_history(value)]
+    return found[0] if len(runs) < 2 else None
 
 
 def _longest_list(mapping: Mapping) -> int:
