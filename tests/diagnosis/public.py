@@ -106,12 +106,10 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: run and its rerun between git's merge-conflict markers (`gi_085`, as `dz_018`); a table without a
 #: header of 124 batches' losses, every row under epoch 1 (`gi_091`). Batch `gk`: a table of a
 #: language model's steps whose one summary row, `epoch_1,summary,4.39,3.75`, stands where a step
-#: number should (`gk_082`, refused naming the line and the cell); two frameworks' runs of one
-#: model appended, their epochs under `epoch_zero_based` and `epoch_one_based` and their losses
-#: under `loss_mean` beside its median, minimum and maximum (`gk_098`). Batch `gl`: six runs of
-#: cross-validation appended, the last one's folds named `Final` where numbers stand before it
-#: (`gl_023`, refused naming the line and the cell); a detector's `loss_det`, `loss_odam` and
-#: `loss_total_objective`, which no name says is the loss (`gl_026`).
+#: number should (`gk_082`, refused naming the line and the cell). Batch `gl`: a detector's
+#: `loss_det`, `loss_odam` and `loss_total_objective`, which no name says is the loss (`gl_026`).
+#: Batch `gm`: six runs of a language model, each a list of `[step, value]` pairs under the run's
+#: name, which set's loss nothing says (`gm_033`, refused naming the runs).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
@@ -127,7 +125,11 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: read under the names their repositories give them, `train_loss.csv` and `loss.csv`, as their
 #: users read them: the stored copies are renamed by batch; a JSON object of per-epoch records keyed
 #: by their epochs' numbers, `gj_019`; a loop's `{"epoch_losses": [...]}`, `gk_122`, and its
-#: numbers keyed by epoch numbers, `gk_123`, read as the training loss; a project's prints
+#: numbers keyed by epoch numbers, `gk_123`, read as the training loss; two frameworks' runs of
+#: one model appended, their epochs under `epoch_zero_based` and `epoch_one_based` and their
+#: losses under `loss_mean` beside its median, minimum and maximum, `gk_098`; six runs of
+#: cross-validation appended, the last one's folds named `Final`, `gl_023`; four runs of
+#: per-epoch records under `curves` beside the run's `config`, `gm_029`; a project's prints
 #: `Epoch 1/50... Batch 1... Training Loss: 1.58...`, `gk_073`, whose batch numbers were read
 #: into the metric's name.)
 REFUSED = (
@@ -217,9 +219,8 @@ REFUSED = (
     "gi_085.csv",
     "gi_091.csv",
     "gk_082.txt",
-    "gk_098.csv",
-    "gl_023.csv",
     "gl_026.csv",
+    "gm_033.json",
 )
 #: Tables of numbers without a header row, read as their user reads them: with `columns=` naming
 #: what the repository's code writes (sources_*.csv notes; for `h_014`, `m_009`, `y_010` and

@@ -4853,3 +4853,107 @@ def test_a_mean_of_a_few_logged_steps_as_noisy_as_a_sample_is_judged_as_one(tmp_
     alike = [rng.uniform(0.0050, 0.0056, 19).tolist() for _ in range(10)]
     path.write_text(_lightning_steps(alike, every=100))
     assert not read_curves(path).sampled_loss
+
+
+def test_runs_under_one_key_beside_the_settings_read_the_last(tmp_path):
+    # `gm_029`: a sparse-attention study's `{"config": {...}, "curves": {"dense": [{"step": 250,
+    # "train": ..., "val": ...}, ...], "bigbird": [...]}}` (read before as one run with no loss).
+    def run(start):
+        return [
+            {"step": 250 * (k + 1), "train": start / (k + 1), "val": start / (k + 1) + 0.1} for k in range(6)
+        ]
+
+    path = tmp_path / "loss_curves.json"
+    path.write_text(
+        json.dumps(
+            {"config": {"steps": 1500, "heads": [4, 4]}, "curves": {"dense": run(2.0), "bigbird": run(3.0)}}
+        )
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"][0] == 3.0 and curves.values["val_loss"][0] == pytest.approx(3.1)
+    assert curves.notes[0].startswith(
+        "read the last of 2 runs (or models) nested in the file ('dense', 'bigbird'): the history under "
+        "'curves' → 'bigbird'."
+    )
+    # One run under the key beside the settings is that run, as before.
+    path.write_text(json.dumps({"config": {"steps": 1500}, "curves": {"train_loss": [1.0, 0.5, 0.25]}}))
+    assert read_curves(path).values["loss"].tolist() == [1.0, 0.5, 0.25]
+
+
+def test_an_epochs_mean_batch_loss_beside_its_spread_is_the_loss_and_runs_named_in_words_split(tmp_path):
+    # `gk_098`: two frameworks' runs appended, under `framework`, `epoch_zero_based`,
+    # `epoch_one_based`, `loss_mean` beside `loss_median`, `loss_min`, `loss_max` (refused: no
+    # column named the epoch or the loss).
+    renames = keras_names(
+        ["framework", "epoch_zero_based", "epoch_one_based", "loss_mean", "loss_min", "loss_max"]
+    )
+    assert renames == {"epoch_one_based": "epoch", "loss_mean": "loss"}
+    lines = ["framework,epoch_zero_based,epoch_one_based,loss_mean,loss_median,loss_min,loss_max"]
+    for framework, start in (("Jittor", 1.0), ("PyTorch", 2.0)):
+        lines += [f"{framework},{e},{e + 1},{start / (e + 1)},{start / (e + 1)},0.01,9.0" for e in range(5)]
+    path = tmp_path / "log.csv"
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([2.0, 1.0, 2 / 3, 0.5, 0.4])
+    assert "epoch_zero_based" not in curves.values
+    assert "the log counts epochs from 1: the messages name epochs by its numbers." in curves.notes
+    assert any("the file holds 2 runs appended" in note for note in curves.notes)
+    # `gl_023`: cross-validation folds 1 and 2, then the last run's fold named `Final` (refused:
+    # 'Final' is not a number).
+    lines = ["fold,epoch,total,val_f1"]
+    for fold, start in (("1", 1.0), ("2", 1.5), ("Final", 2.0)):
+        lines += [f"{fold},{e + 1},{start / (e + 1)},0.5" for e in range(4)]
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert (
+        curves.values["loss"].tolist() == pytest.approx([2.0, 1.0, 2 / 3, 0.5])
+        and "fold" not in curves.values
+    )
+    # A text cell in a column that names no run is still refused, naming the line and the cell.
+    path.write_text("epoch,loss,lr\n1,0.9,0.1\n2,0.5,high\n3,0.4,0.1\n")
+    with pytest.raises(ValueError, match="Line 3 of .*column 'lr': 'high' is not a number"):
+        read_curves(path)
+
+
+def test_a_loss_logged_at_one_step_every_few_epochs_is_a_batchs_and_one_outlier_is_no_explosion(tmp_path):
+    # `gm_052`: Lightning's `train_loss` every 50 steps of epochs of 18 (rows at epochs 2, 5, 8,
+    # ...), one batch 16x its neighbours and the next back at once (read: diverged).
+    losses = [0.005 / (1 + 0.3 * k) + 0.001 for k in range(40)]
+    losses[12] = 16 * losses[11]
+    lines = ["epoch,step,train_loss"] + [
+        f"{2 + (50 * (k + 1) - 1) // 18},{50 * (k + 1) - 1},{v}" for k, v in enumerate(losses)
+    ]
+    path = tmp_path / "metrics.csv"
+    path.write_text("\n".join(lines) + "\n")
+    result = diagnose(path)
+    assert result.kinds[0] != "diverged" and "diverged" not in result.kinds
+    assert (
+        "the training loss was logged at one step every few epochs: each value is that batch's loss, not an "
+        "epoch's mean, and its jumps are judged as a batch's."
+    ) in result.notes
+    # The same jump that stays up is an explosion still.
+    for k in range(12, 40):
+        losses[k] = 16 * losses[11] * (1 + 0.01 * k)
+    lines = ["epoch,step,train_loss"] + [
+        f"{2 + (50 * (k + 1) - 1) // 18},{50 * (k + 1) - 1},{v}" for k, v in enumerate(losses)
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    assert diagnose(path).kinds[0] == "diverged"
+    # Logged at every epoch's end (a row each epoch), the outlier is judged as an epoch's mean.
+    losses = [0.005 / (1 + 0.3 * k) + 0.001 for k in range(40)]
+    losses[12] = 16 * losses[11]
+    lines = ["epoch,step,train_loss"] + [f"{k},{18 * (k + 1) - 1},{v}" for k, v in enumerate(losses)]
+    path.write_text("\n".join(lines) + "\n")
+    assert diagnose(path).kinds[0] == "diverged"
+
+
+def test_a_json_of_unnamed_step_value_pairs_is_refused_naming_its_keys(tmp_path):
+    # `gm_033`: six runs, each a list of [step, loss] pairs under the run's name; nothing says
+    # which set's loss they are (refused before with "Received keys ...: []").
+    path = tmp_path / "loss_curves.json"
+    path.write_text(json.dumps({"hybrid": [[50, 2.0], [100, 1.5]], "routed": [[50, 2.1], [100, 1.7]]}))
+    with pytest.raises(ValueError) as raised:
+        diagnose(path)
+    assert "['hybrid', 'routed'], whose lists hold no one number per epoch (lists or words in them)" in str(
+        raised.value
+    )

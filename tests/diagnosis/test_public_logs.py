@@ -949,15 +949,25 @@ LATER_BATCHES = {
     # precision at every epoch is one class predicted (`gk_111`: overfitting before); read
     # since: `epoch_losses` (`gk_122`, clear), numbers keyed by epoch numbers (`gk_123`), a
     # batch's number before an ellipsis (`gk_073`), a table without a header of epochs and losses
-    # given its columns (`gk_094`, clear).
-    "heldout190": (104, 142, 124),
+    # given its columns (`gk_094`, clear); later, two frameworks' runs appended under
+    # `epoch_one_based` and `loss_mean` beside its spread (`gk_098`).
+    "heldout190": (105, 142, 125),
     # Batch `gl` (56: Keras histories named for their models and datasets, loops' metrics in run
     # folders, `CSVLogger` files under other names and folders), scored once with the rules after
-    # the revision on `gk` and its review: 37/56, 21 of the 22 clear; two files refused. Not
-    # revised on.
-    "heldout191": (37, 56, 46),
+    # the revision on `gk` and its review: 37/56, 21 of the 22 clear; two files refused. Later:
+    # validation swings in the second half of a run calm at chance for its first (`gl_056`, clear:
+    # unstable, healthy before); folds appended, the last one named `Final` (`gl_023`, read).
+    "heldout191": (38, 56, 48),
+    # Batch `gm` (65: Keras CSVs named for their models, Markdown and text reports, cluster job
+    # outputs, loops' loss histories, Lightning `metrics.csv` files, Trainer states), scored once
+    # with the rules of the session's start: 33/65, 13 of the 15 clear; two files refused. Revised
+    # on it: runs saved under one key beside the settings (`gm_029`, read), a training loss logged
+    # at one step every few epochs is a batch's and one outlier batch no explosion (`gm_052`:
+    # healthy, diverged before), a validation recall of 1 beside one precision from the second of
+    # 12 epochs on (`gm_050`, clear: not_learning, healthy before).
+    "heldout192": (35, 65, 51),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout191`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout192`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -980,15 +990,15 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
 
 
 @pytest.mark.xfail(
-    strict=True, reason="95% is not reached on real logs (691/1026 on the last twenty batches)"
+    strict=True, reason="95% is not reached on real logs (711/1064 on the last twenty batches)"
 )
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(172, 192))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(173, 193))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_eight_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_nine_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -1210,7 +1220,12 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_eight_k
     # added two: a validation loss 7% above its low of epoch 3 at epoch 5, on a classifier at an F1
     # of 0.997 (`gk_004`, `overfitting`, one reader's second label); validation jumps of 42% and
     # 30% in the first half of a pneumonia CNN's 20 epochs, calm after its rate was cut (`gk_102`,
-    # `unstable`, both readers' second label).
+    # `unstable`, both readers' second label). `gm` added two: a validation loss 9% above its low of
+    # epoch 7, flat at 0.0024 for the last 60 of 100 epochs as the rate decayed (`gm_045`,
+    # `overfitting`); a Trainer's training loss 9 times its validation loss throughout, summed over
+    # accumulated steps as the readers think, at 82% validation accuracy (`gm_065`,
+    # `suspicious_validation`, both readers' second label). `gb_067` left: its training loss, one
+    # step every few epochs, is a batch's, and its jump of 11x one batch's.
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -1259,7 +1274,6 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_eight_k
         "fz_062.csv",
         "gb_028.csv",
         "gb_038.csv",
-        "gb_067.csv",
         "gc_019.log",
         "gc_031.csv",
         "ge_020.csv",
@@ -1271,6 +1285,8 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_eight_k
         "gj_006.csv",
         "gk_004.json",
         "gk_102.csv",
+        "gm_045.csv",
+        "gm_065.json",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -1511,16 +1527,20 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # (one noted); one more false unstable note. Then batch `gl` (not revised on): 15 more
         # runs read healthy are called healthy, with four more false still-improving notes and
         # three more false overfitting notes among them; one more read still improving (none
-        # noted), five read overfitting (one noted) and three read unstable (none noted).
-        "still_improving": (46, 167, 123, 1057),
-        "overfitting": (73, 248, 116, 1057),
+        # noted), five read overfitting (one noted) and three read unstable (none noted). Then
+        # batch `gm` with its revision (and the swings of a run's second half, `gl_056`): 15 more
+        # runs read healthy are called healthy, with two more false still-improving notes and
+        # three more false unstable notes among them; two more read still improving (none noted)
+        # and seven read overfitting (one noted); one read unstable is found.
+        "still_improving": (46, 169, 125, 1072),
+        "overfitting": (74, 255, 116, 1072),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (11, 64, 60, 1057),
+        "unstable": (11, 63, 63, 1072),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
         assert noted / missed >= was_noted / was_missed and false / healthy <= was_false / was_healthy
-        # A still-improving note is 2.37 times as likely where a reader saw it (2.4 before batch
+        # A still-improving note is 2.33 times as likely where a reader saw it (2.4 before batch
         # `gl`, which was not revised on).
         assert noted / missed >= (2.3 if kind == "still_improving" else 2.5) * false / healthy

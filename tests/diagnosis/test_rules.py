@@ -822,6 +822,28 @@ def test_validation_swings_to_the_end_are_unstable_though_the_training_loss_jump
     assert "unstable" not in diagnose({**run, "val_loss": calm}).kinds
 
 
+def test_validation_swings_in_the_second_half_after_a_calm_start_at_chance_are_unstable():
+    # A published log (gl_056, both readers: unstable, clear): three classes, both losses at chance
+    # (1.10) for 30 epochs, then the training loss falls to 0.79 while the validation loss swings
+    # 0.88 <-> 1.34 every few epochs to the end. The calm first half held the whole run's robust
+    # noise at 2.5% of its level, under the 5% a swinging curve needs (read: healthy).
+    path = PUBLIC_LOGS / "gl_056.csv"
+    rows = [line.split(",") for line in path.read_text().splitlines()]
+    columns = {name: [float(row[i]) for row in rows[1:]] for i, name in enumerate(rows[0]) if name}
+    run = {"loss": columns["loss"], "val_loss": columns["val_loss"]}
+    finding = diagnose(run).primary
+    assert finding.kind == "unstable" and "val_loss swung up by more than 15%" in finding.summary
+    assert (
+        finding.evidence["val_noise"] >= 0.05
+        and finding.evidence["val_noise"] >= 2 * finding.evidence["train_noise"]
+    )
+    # The same second half as calm as the first (every swing a tenth of its size): no swinging.
+    val = np.asarray(columns["val_loss"])
+    smooth = np.convolve(val, np.ones(9) / 9, mode="same")
+    calmed = (smooth + (val - smooth) / 10)[4:-4].tolist()
+    assert "unstable" not in diagnose({"loss": columns["loss"][4:-4], "val_loss": calmed}).kinds
+
+
 # -- overfitting ------------------------------------------------------------------------
 @pytest.mark.parametrize(("n", "best"), [(5, 1), (6, 2), (40, 12), (500, 150)])
 def test_overfitting_reports_the_epoch_to_keep(n, best):
@@ -1208,6 +1230,24 @@ def test_a_validation_recall_of_1_beside_one_precision_at_every_epoch_is_not_lea
     assert not diagnose(moving).primary.summary.startswith("val_recall was 1")
     better = {**history, "val_accuracy": [0.3, 0.45, 0.6, 0.7, 0.75, 0.8]}
     assert "not_learning" not in diagnose(better).kinds
+    # So from the second of 12 epochs on (gm_050, both readers: not_learning, clear; healthy before):
+    # one class predicted since, its first epoch aside.
+    finding = diagnose(str(PUBLIC_LOGS / "gm_050.csv")).primary
+    assert finding.kind == "not_learning"
+    assert finding.summary.startswith(
+        "val_recall was 1 and val_precision 0.8428 at each of its last 11 epochs"
+    )
+    assert finding.summary.endswith("one class predicted since.")
+    # Not when it held over only half of the run.
+    n = 8
+    late = {
+        "loss": np.geomspace(0.7, 0.5, n).tolist(),
+        "val_loss": np.geomspace(0.8, 0.75, n).tolist(),
+        "val_accuracy": [0.3] * n,
+        "val_recall": [0.6, 0.7, 0.8, 0.9, 1.0, 1.0, 1.0, 1.0],
+        "val_precision": [0.4, 0.38, 0.35, 0.33, 0.3, 0.3, 0.3, 0.3],
+    }
+    assert not diagnose(late).primary.summary.startswith("val_recall was 1")
 
 
 def test_a_validation_accuracy_of_0_at_every_epoch_beside_a_learning_model_is_suspicious():

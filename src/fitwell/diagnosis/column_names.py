@@ -44,10 +44,25 @@ __all__ = [
     "sets_spelled_out",
 ]
 
-_EPOCH = ("epoch", "epochs", "epoch#", "epoch_no", "epoch_num", "epoch_number", "epoch_idx", "current_epoch")
+_EPOCH = (
+    "epoch",
+    "epochs",
+    "epoch#",
+    "epoch_no",
+    "epoch_num",
+    "epoch_number",
+    "epoch_idx",
+    "current_epoch",
+    "epoch_one_based",
+    "epoch_1_based",
+)
 _PANDAS_INDEX = ("", "unnamed:_0", "index")
 #: The word `epoch` before a curve's name, which says that the curve is per epoch.
-_EPOCH_WORD = re.compile(r"(?:^|(?<=_))epoch_(?=[a-z])")
+_EPOCH_WORD = re.compile(r"(?:^|(?<=_))epoch_(?=[a-z])(?!(?:zero|one)_based$)")
+#: An epoch's statistics of its batch losses (`loss_mean` beside `loss_min`, `loss_max`): the mean
+#: is the loss Keras reports.
+_LOSS_MEANS = ("loss_mean", "loss_avg", "loss_average")
+_LOSS_SPREAD = ("loss_min", "loss_max", "loss_median", "loss_std", "loss_first", "loss_last")
 TRAIN_PREFIXES = ("training_", "train_", "trn_")
 #: Keras's names for the learning rate (Keras 2 logged `lr`).
 LEARNING_RATE_KEYS = ("learning_rate", "lr")
@@ -407,6 +422,8 @@ def _losses_named_otherwise(names: list[str], renames: dict[str, str], taken: se
                     renames[name] = "val_loss"
                     taken.add("val_loss")
     if "loss" not in taken:
+        _mean_of_batch_losses(names, renames, taken)
+    if "loss" not in taken:
         _one_named_loss(names, renames, taken)
     kept = {renames.get(n, n) for n in names}
     if "loss" not in taken and "total" in kept and ("val_total" in kept or not _counts_answers(kept)):
@@ -418,6 +435,16 @@ def _losses_named_otherwise(names: list[str], renames: dict[str, str], taken: se
                 renames[name] = renames.get(name, name).replace("total", "loss")
                 taken.add(renames[name])
     _validation_measure(names, renames, taken)
+
+
+def _mean_of_batch_losses(names: list[str], renames: dict[str, str], taken: set[str]) -> None:
+    """An epoch's mean batch loss (`loss_mean`) beside other statistics of its batch losses
+    (`loss_min`, `loss_max`, `loss_median`) is the loss: the one Keras reports."""
+    words = {name_words(name): name for name in names}
+    mean = next((words[word] for word in _LOSS_MEANS if word in words), None)
+    if mean is not None and any(word in words for word in _LOSS_SPREAD):
+        renames[mean] = "loss"
+        taken.add("loss")
 
 
 def _counts_answers(names: set[str]) -> bool:

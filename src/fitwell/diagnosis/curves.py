@@ -37,7 +37,17 @@ from fitwell.diagnosis.training_phases import has_phases_side_by_side, keras_nam
 __all__ = ["Curves", "read_curves"]
 
 #: Keys that are bookkeeping, not curves to judge.
-_NOT_CURVES = ("epoch", "epochs", "step", "steps", "time", "wall_time", "phase", "stage")
+_NOT_CURVES = (
+    "epoch",
+    "epochs",
+    "epoch_zero_based",
+    "step",
+    "steps",
+    "time",
+    "wall_time",
+    "phase",
+    "stage",
+)
 
 
 @dataclass(frozen=True)
@@ -420,15 +430,18 @@ def _from_lists(
     lists: Mapping[str, Any], epochs: Any, *, source: str, nan_means_missing: bool = False
 ) -> Curves:
     columns: dict[str, list[float | None]] = {}
+    skipped = []
     for key, values in lists.items():
         try:
             column = [None if value is None else float(value) for value in list(values)]
         except (TypeError, ValueError):
-            continue  # a non-numeric log (e.g. a per-class array): not a curve
+            skipped.append(str(key))  # a non-numeric log (e.g. a per-class array): not a curve
+            continue
         columns[str(key)] = column
     if nan_means_missing:
         columns = _nan_to_missing(columns)
-    return _from_columns(columns, None if epochs is None else [int(e) for e in epochs], source=source)
+    epoch_list = None if epochs is None else [int(e) for e in epochs]
+    return _from_columns(columns, epoch_list, source=source, skipped=skipped)
 
 
 def _nan_to_missing(columns: dict[str, list[float | None]]) -> dict[str, list[float | None]]:
@@ -491,10 +504,23 @@ _ADVERSARIAL = (
 )
 
 
-def _from_columns(columns: dict[str, list[float | None]], epochs: list[int] | None, *, source: str) -> Curves:
+def _from_columns(
+    columns: dict[str, list[float | None]],
+    epochs: list[int] | None,
+    *,
+    source: str,
+    skipped: Sequence[str] = (),
+) -> Curves:
+    """The curves of `columns` (Keras's names); `skipped`: the keys left out for holding no number
+    per epoch (lists of pairs or of words), which the error for a missing loss names too."""
     if "loss" not in columns:
+        others = (
+            f", and {sorted(skipped)}, whose lists hold no one number per epoch (lists or words in them)"
+            if skipped
+            else ""
+        )
         raise ValueError(
-            f"The run has no 'loss' curve. Received keys from the {source}: {sorted(columns)}. "
+            f"The run has no 'loss' curve. Received keys from the {source}: {sorted(columns)}{others}. "
             + (
                 _ADVERSARIAL
                 if is_adversarial(key for key in columns if "loss" in str(key).lower())

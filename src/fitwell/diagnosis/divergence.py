@@ -262,6 +262,7 @@ def _spike(run: RunView) -> Finding | None:
             above_first=th.diverge_spike_above_first,
             costly=_answers_lost(run),
             band=_ERRATIC_BAND,
+            lone=run.curves.sampled_loss,
         )
     if found is None and run.has_val:
         factor = run.thresholds.diverge_val_spike
@@ -304,6 +305,7 @@ def _spike_in(
     above_first: float = 1.0,
     costly: np.ndarray | None = None,
     band: float | None = None,
+    lone: bool = False,
 ) -> Finding | None:
     """The largest jump of `loss` to `factor` × its lowest before, and above its first value (a
     sudden one, `factor` × the lowest of the `_SUDDEN_EPOCHS` before it, `above_first` × it, unless
@@ -311,7 +313,9 @@ def _spike_in(
     `smoothed`, the lowest is that of its 3-epoch running median: a validation loss of 0.0001 on one
     near-perfect epoch of a small set is not the level a thousandfold jump is measured from. With
     `band`, not a jump from a dip of one epoch back to where the loss stood (`_back_into_band`),
-    unless `costly` flags it. The message quotes the raw values."""
+    unless `costly` flags it. With `lone` (each value one batch's loss: `Curves.sampled_loss`),
+    not a jump whose next value is back under `factor` × the lowest before it: one outlier batch,
+    not a model thrown off. The message quotes the raw values."""
     if len(loss) < 2:
         return None
     basis = stats.median_smooth(loss) if smoothed else loss
@@ -334,6 +338,10 @@ def _spike_in(
                 if (costly is not None and costly[i + 1]) or not _back_into_band(loss, i + 1, band)
             ],
             dtype=int,
+        )
+    if lone:
+        exploded = np.asarray(
+            [i for i in exploded if i + 2 >= len(loss) or loss[i + 2] > factor * lowest_before[i]], dtype=int
         )
     if not len(exploded):
         return None

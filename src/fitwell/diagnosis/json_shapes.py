@@ -328,7 +328,9 @@ def _one_history_inside(data: Mapping) -> tuple[str, ...] | None:
     # "sparse": [...]}}`): runs or models, `_runs_nested_deeper`.
     if len(found) != 1 or len(histories) >= 2:
         return None
-    runs = [value for value in _at(data, found[0]).values() if isinstance(value, list) and _holds_a_history(value)]
+    runs = [
+        value for value in _at(data, found[0]).values() if isinstance(value, list) and _holds_a_history(value)
+    ]
     return found[0] if len(runs) < 2 else None
 
 

@@ -295,11 +295,13 @@ def never_a_positive(run: RunView) -> tuple[dict, str] | None:
 
 
 def every_one_positive(run: RunView) -> tuple[dict, str] | None:
-    """`(evidence, summary)` when a validation recall was exactly 1 at every epoch, at least 4,
-    beside a validation precision at one value below 1 at every epoch (the positives' share of the
-    set), while the validation accuracy did not improve: the model called every validation sample
-    positive, epoch after epoch (`gk_111`: recall 1.0, precision and accuracy 0.5 at all five
-    epochs on a balanced set, while the training accuracy sat at its majority class's share)."""
+    """`(evidence, summary)` when a validation recall was exactly 1 at every epoch from one on to
+    the last, at least 4 and three quarters of the run, beside a validation precision at one value
+    below 1 at each of them (the positives' share of the set), while the validation accuracy did
+    not improve: the model called every validation sample positive, epoch after epoch (`gk_111`:
+    recall 1.0, precision and accuracy 0.5 at all five epochs on a balanced set, while the
+    training accuracy sat at its majority class's share; `gm_050`: so from its second epoch of
+    12, the balanced accuracy at 0.5)."""
     if not run.has_val or improved(run, run.any_val_accuracy_key):
         return None
     series = {name.lower(): name for name in run.curves.values if name.startswith("val_")}
@@ -307,16 +309,21 @@ def every_one_positive(run: RunView) -> tuple[dict, str] | None:
     if recall is None or precision is None:
         return None
     recalls, precisions = run.curves.series(recall)[1], run.curves.series(precision)[1]
-    if len(recalls) < 4 or not bool(np.all(recalls == 1.0)):
+    if len(precisions) != len(recalls) or not len(recalls) or not precisions[-1] < 1.0:
         return None
-    if len(precisions) != len(recalls) or not (np.all(precisions == precisions[0]) and precisions[0] < 1.0):
+    start = len(recalls)
+    while start and recalls[start - 1] == 1.0 and precisions[start - 1] == precisions[-1]:
+        start -= 1
+    epochs = len(recalls) - start
+    if epochs < 4 or 4 * epochs < 3 * len(recalls):
         return None
-    share = float(precisions[0])
+    share = float(precisions[-1])
+    at, since = ("each of its", "throughout") if start == 0 else ("each of its last", "since")
     return (
         {"metric": recall, "constant_value": 1.0, "positives_share": share},
-        f"{recall} was 1 and {precision} {format_number(share)} at each of its {len(recalls)} epochs: the "
+        f"{recall} was 1 and {precision} {format_number(share)} at {at} {epochs} epochs: the "
         f"model called every validation sample positive ({format_number(share)} is the positives' share "
-        "of the set), one class predicted throughout.",
+        f"of the set), one class predicted {since}.",
     )
 
 

@@ -418,7 +418,8 @@ def _filled(group: Rows, epoch: int, per_step: list[int]) -> tuple[int, list[str
 
 def sampled_loss(rows: Rows, header: list[str]) -> str | None:
     """The reader's note when a table logged by steps (a `step` column; Lightning's `CSVLogger`)
-    logged its training loss per step (twice in one epoch at least), every few steps, so that each
+    logged its training loss per step (twice in one epoch at least, or once every few epochs:
+    `_epochs_skipped`), every few steps, so that each
     epoch's value, the mean of those steps, is a sample of the epoch's batches: on at most
     `_FEW_STEPS` rows in most of its epochs (`train_loss` every 50 steps on epochs of 30 to 100
     steps: one or two batches' losses, which jump as a batch's loss does), or on more, whose mean
@@ -430,7 +431,7 @@ def sampled_loss(rows: Rows, header: list[str]) -> str | None:
     loss, step = names.index("loss"), names.index("step")
     groups = _epoch_groups(rows, names.index("epoch"))
     logged = sorted(count for count in (_filled_count(group, loss) for group in groups) if count)
-    if len(logged) < _LEAST_EPOCHS or logged[-1] < 2:
+    if len(logged) < _LEAST_EPOCHS or (logged[-1] < 2 and not _epochs_skipped(groups, names, loss)):
         return None
     # Logged every few steps, not at each (a run of two steps an epoch logs all of its steps).
     steps = [
@@ -444,6 +445,11 @@ def sampled_loss(rows: Rows, header: list[str]) -> str | None:
     if not gaps or gaps[len(gaps) // 2] < _STEPS_APART:
         return None
     typical = logged[len(logged) // 2]
+    if logged[-1] < 2:
+        return (
+            "the training loss was logged at one step every few epochs: each value is that batch's loss, "
+            "not an epoch's mean, and its jumps are judged as a batch's."
+        )
     if typical <= _FEW_STEPS:
         return (
             "the training loss was logged on one or two steps in most epochs: each epoch's value is "
@@ -457,6 +463,20 @@ def sampled_loss(rows: Rows, header: list[str]) -> str | None:
         f"is the mean of those batches' losses, noisy by ±{noise:.0%} (their standard error), and its "
         "jumps are judged as a batch's."
     )
+
+
+def _epochs_skipped(groups: list[Rows], names: list[str], loss: int) -> bool:
+    """Whether the training loss, logged once in an epoch at most, skips epochs between its rows in
+    most of them (`train_loss` every 50 steps of epochs of 18: at epochs 2, 5, 8, 11): logged by
+    steps, not at each epoch's end, so each row is one batch's loss."""
+    epoch = names.index("epoch")
+    logged = [
+        cell_number(group[0][1][epoch])
+        for group in groups
+        if _filled_count(group, loss) and is_number(group[0][1][epoch])
+    ]
+    gaps = sorted(later - earlier for earlier, later in zip(logged, logged[1:], strict=False))
+    return bool(gaps) and gaps[len(gaps) // 2] >= 2
 
 
 #: At most this many logged steps in most epochs make a training loss a batch's, not an epoch's,

@@ -240,13 +240,22 @@ def _predictions_frozen(
     return True
 
 
+#: Columns that name the run a row belongs to: appended runs told apart by them (`fold` 1 to 5,
+#: then `Final`), never a curve.
+_RUN_LABELS = ("fold", "seed", "run", "run_id", "trial", "framework", "model", "experiment")
+
+
 def _numeric_columns(rows: list[tuple[int, list[str]]], header: list[str]) -> list[tuple[int, str]]:
     """Named columns with at least one number (the others, all text or lists, are not curves; an
-    unnamed one is an index, e.g. pandas' beside an `epoch` column)."""
+    unnamed one is an index, e.g. pandas' beside an `epoch` column); not a column naming runs
+    (`_RUN_LABELS`) that writes some of them as words."""
     chosen = []
     for index, name in enumerate(header):
         listed = any(LIST_CELL.fullmatch(cells[index]) and not is_number(cells[index]) for _, cells in rows)
-        if name and not listed and any(is_number(cells[index]) for _, cells in rows):
+        worded = name.strip().lower() in _RUN_LABELS and any(
+            not is_number(cells[index]) and cells[index] not in _MISSING for _, cells in rows
+        )
+        if name and not listed and not worded and any(is_number(cells[index]) for _, cells in rows):
             chosen.append((index, name))
     return chosen
 
