@@ -4957,3 +4957,60 @@ def test_a_json_of_unnamed_step_value_pairs_is_refused_naming_its_keys(tmp_path)
     assert "['hybrid', 'routed'], whose lists hold no one number per epoch (lists or words in them)" in str(
         raised.value
     )
+
+
+def _openmmlab_lines(epochs, *, mmcv=False):
+    """An OpenMMLab log of `epochs` epochs: two training records an epoch, then an evaluation."""
+    lines = [{"env_info": "sys.platform: linux", "config": "model = dict(...)"}] if mmcv else []
+    step = 0
+    for epoch in range(1, epochs + 1):
+        for half in (0.9, 1.1):
+            step += 50
+            record = {
+                "lr": 0.01,
+                "data_time": 0.01,
+                "loss": half / epoch,
+                "time": 0.2,
+                "epoch": epoch,
+                "iter": step,
+                "memory": 3000,
+            }
+            lines.append({**record, "mode": "train"} if mmcv else {**record, "step": step})
+        metrics = (
+            {"accuracy_top-1": 50.0 + 4 * epoch, "accuracy_top-5": 100.0}
+            if mmcv
+            else {"accuracy/top1": 50.0 + 4 * epoch}
+        )
+        lines.append(
+            {"mode": "val", "epoch": epoch, "iter": 20, **metrics}
+            if mmcv
+            else {**metrics, "data_time": 0.05, "time": 0.1, "step": epoch}
+        )
+    return "\n".join(json.dumps(line) for line in lines) + "\n"
+
+
+def test_openmmlab_logs_read_one_row_per_evaluation(tmp_path):
+    # `gn_029` … `gn_042`: mmengine's `vis_data/scalars.json` and mmcv's `*.log.json` (refused
+    # before: no epochs of a loss, or read as records with no validation).
+    path = tmp_path / "scalars.json"
+    path.write_text(_openmmlab_lines(6))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([1.0 / e for e in range(1, 7)])
+    assert curves.values["val_accuracy_top1"].tolist() == pytest.approx([0.5 + 0.04 * e for e in range(1, 7)])
+    assert curves.notes[0].startswith(
+        "read a log written as training and evaluation records (OpenMMLab's scalars.json or log.json), "
+        "as one row per evaluation (at epochs 1, 2, 3, …): 6 rows from 18 records"
+    )
+    assert "learning_rate" in curves.values and "data_time" not in curves.values
+    # mmcv's, with its setup record first and its modes; its top-5 accuracy of 100% from the
+    # first epoch (five classes or fewer) is no perfect score to distrust.
+    path = tmp_path / "20230101_120000.log.json"
+    path.write_text(_openmmlab_lines(8, mmcv=True))
+    assert read_curves(path).values["loss"].tolist() == pytest.approx([1.0 / e for e in range(1, 9)])
+    assert "suspicious_validation" not in diagnose(path).kinds
+    # Records of a loop that also logs `data_time` but no learning rate or evaluations beside its
+    # per-epoch loss are read as before, one record per epoch.
+    path.write_text(
+        "\n".join(json.dumps({"epoch": e, "loss": 1.0 / e, "data_time": 0.1}) for e in range(1, 6)) + "\n"
+    )
+    assert read_curves(path).values["loss"].tolist() == pytest.approx([1.0 / e for e in range(1, 6)])

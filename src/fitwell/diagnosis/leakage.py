@@ -33,7 +33,7 @@ from fitwell.diagnosis.blind_validation import (
     zero_throughout,
 )
 from fitwell.diagnosis.findings import Finding
-from fitwell.diagnosis.metric_names import metric_direction
+from fitwell.diagnosis.metric_names import is_top_k, metric_direction
 from fitwell.diagnosis.overfit_rises import metric_gap
 from fitwell.diagnosis.run import RunView, format_number
 from fitwell.diagnosis.stats import estimated_samples
@@ -277,8 +277,8 @@ def _perfect_score_throughout(run: RunView) -> Finding | None:
     if not still_learning(run):
         return None
     for key in run.curves.values:
-        if not key.startswith("val_") or metric_direction(key) == "min":
-            continue
+        if not key.startswith("val_") or metric_direction(key) == "min" or is_top_k(key):
+            continue  # (a top-5 accuracy of five classes or fewer is 1 whatever the model does)
         positions, values = run.curves.series(key)
         if len(values) >= 3 and positions[0] == 0 and bool(np.all(values == 1.0)):
             return Finding(

@@ -22,6 +22,7 @@ from fitwell.diagnosis.column_names import keras_name
 
 __all__ = ["frame_records", "is_step_log", "per_evaluation"]
 
+_TRAINER = "Hugging Face Trainer's log_history"
 #: Keys only the summary record of a Hugging Face `Trainer` log holds.
 _SUMMARY_KEYS = frozenset(
     {"train_runtime", "total_flos", "train_samples_per_second", "train_steps_per_second"}
@@ -73,11 +74,11 @@ def _fractional(epochs: list[Any]) -> bool:
 
 
 def per_evaluation(
-    columns: dict[str, list[Any]], notes: list[str]
+    columns: dict[str, list[Any]], notes: list[str], *, written_by: str = _TRAINER
 ) -> tuple[dict[str, list[Any]], list[int] | None]:
     """`(columns, epochs)`: one row per evaluation (per epoch without evaluations), under the log's
     own names, and the epoch numbers when every period ends on a whole epoch (else None: the rows
-    are counted). Appends a note saying how the rows were read.
+    are counted). Appends a note saying how the rows were read, and by what (`written_by`).
 
     Example:
         >>> log = [  # trainer_state.json's "log_history": two logged steps, then an evaluation
@@ -112,7 +113,7 @@ def per_evaluation(
     whole = all(end is not None and float(end).is_integer() for end in ends)
     epochs = [int(end) for end in ends if end is not None] if whole else None
     fraction = _fractional(columns["epoch"])
-    notes.append(_note(len(records), periods, ends, evaluated, whole, len(summaries), fraction))
+    notes.append(_note(len(records), periods, ends, evaluated, whole, len(summaries), fraction, written_by))
     notes.extend(sparse)
     return merged, epochs
 
@@ -214,6 +215,7 @@ def _note(
     whole: bool,
     summaries: int,
     fraction: bool,
+    written_by: str,
 ) -> str:
     shown = ", ".join(_epoch_text(end) for end in ends[:3]) + (", …" if len(ends) > 3 else "")
     what = f"one row per evaluation (at epochs {shown})" if evaluated else f"one row per epoch ({shown})"
@@ -223,7 +225,7 @@ def _note(
     if fraction:
         written = "every few steps, with the epoch as a fraction"
     return (
-        f"read a log written {written} (Hugging Face Trainer's log_history), as {what}: {len(periods)} "
+        f"read a log written {written} ({written_by}), as {what}: {len(periods)} "
         f"rows from {records} records, each training value the mean of those logged since the row "
         f"before (the learning rate: the last){summary}{counted}."
     )
