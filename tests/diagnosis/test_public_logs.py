@@ -966,8 +966,14 @@ LATER_BATCHES = {
     # healthy, diverged before), a validation recall of 1 beside one precision from the second of
     # 12 epochs on (`gm_050`, clear: not_learning, healthy before).
     "heldout192": (35, 65, 51),
+    # Batch `gn` (55: histories named for their models under `history/` and `results/`,
+    # OpenMMLab's JSON logs, per-epoch logs of PyTorch templates), scored once with the rules of
+    # the session's start: 32/55, 15 of the 22 clear; six files refused. Revised on it: OpenMMLab's
+    # logs read one row per evaluation (`gn_029`, `gn_037`, `gn_042`, clear: healthy; three more),
+    # a top-k accuracy at 100% from the first epoch is no perfect score (`gn_037`).
+    "heldout193": (40, 55, 47),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout192`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout193`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -990,10 +996,10 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
 
 
 @pytest.mark.xfail(
-    strict=True, reason="95% is not reached on real logs (711/1064 on the last twenty batches)"
+    strict=True, reason="95% is not reached on real logs (723/1083 on the last twenty batches)"
 )
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(173, 193))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(174, 194))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
@@ -1531,16 +1537,19 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # batch `gm` with its revision (and the swings of a run's second half, `gl_056`): 15 more
         # runs read healthy are called healthy, with two more false still-improving notes and
         # three more false unstable notes among them; two more read still improving (none noted)
-        # and seven read overfitting (one noted); one read unstable is found.
-        "still_improving": (46, 169, 125, 1072),
-        "overfitting": (74, 255, 116, 1072),
+        # and seven read overfitting (one noted); one read unstable is found. Then batch `gn` with
+        # its revision: 16 more runs read healthy are called healthy, with two more false
+        # still-improving notes, three more false overfitting notes and two more false unstable
+        # notes among them; one more read still improving and one read overfitting (neither noted).
+        "still_improving": (46, 170, 127, 1088),
+        "overfitting": (74, 256, 119, 1088),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (11, 63, 63, 1072),
+        "unstable": (11, 63, 65, 1088),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
         assert noted / missed >= was_noted / was_missed and false / healthy <= was_false / was_healthy
-        # A still-improving note is 2.33 times as likely where a reader saw it (2.4 before batch
+        # A still-improving note is 2.32 times as likely where a reader saw it (2.4 before batch
         # `gl`, which was not revised on).
         assert noted / missed >= (2.3 if kind == "still_improving" else 2.5) * false / healthy
