@@ -972,8 +972,13 @@ LATER_BATCHES = {
     # logs read one row per evaluation (`gn_029`, `gn_037`, `gn_042`, clear: healthy; three more),
     # a top-k accuracy at 100% from the first epoch is no perfect score (`gn_037`).
     "heldout193": (40, 55, 47),
+    # Batch `go` (12: OpenMMLab logs, a course template's `train.log`, histories in run folders;
+    # small, the search budget spent), scored once with the rules of the session's start: 7/12, 3
+    # of the 4 clear. Revised on it: a validation loss that repeats a validation score value for
+    # value is no loss (`go_005`: suspicious_validation, overfitting before).
+    "heldout194": (8, 12, 9),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout193`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout194`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -996,10 +1001,10 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
 
 
 @pytest.mark.xfail(
-    strict=True, reason="95% is not reached on real logs (723/1083 on the last twenty batches)"
+    strict=True, reason="95% is not reached on real logs (715/1072 on the last twenty batches)"
 )
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(174, 194))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(175, 195))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
@@ -1541,15 +1546,17 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # its revision: 16 more runs read healthy are called healthy, with two more false
         # still-improving notes, three more false overfitting notes and two more false unstable
         # notes among them; one more read still improving and one read overfitting (neither noted).
-        "still_improving": (46, 170, 127, 1088),
-        "overfitting": (74, 256, 119, 1088),
+        # Then batch `go`: two more runs read healthy are called healthy, with one more false
+        # still-improving note and one more false overfitting note; one more read overfitting.
+        "still_improving": (46, 170, 128, 1090),
+        "overfitting": (74, 257, 120, 1090),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (11, 63, 65, 1088),
+        "unstable": (11, 63, 65, 1090),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
         assert noted / missed >= was_noted / was_missed and false / healthy <= was_false / was_healthy
-        # A still-improving note is 2.32 times as likely where a reader saw it (2.4 before batch
+        # A still-improving note is 2.30 times as likely where a reader saw it (2.4 before batch
         # `gl`, which was not revised on).
         assert noted / missed >= (2.3 if kind == "still_improving" else 2.5) * false / healthy

@@ -2606,6 +2606,11 @@ def test_a_training_loss_creeping_above_a_flat_validation_loss_at_a_poor_level_i
     # With the training loss below the validation loss, the creep opens a gap: not high bias.
     below = {**run, "loss": (0.66 - 0.004 * np.arange(n)).tolist()}
     assert "underfitting" not in diagnose(below, **binary).kinds
+    # A validation loss whose last epoch is a new low has not stopped improving, whatever its
+    # smoothed end says (gn_051, both readers: still improving; 0.666 at epoch 7, then 0.759,
+    # 0.673 and 0.565 at the last of 10; underfitting before, "val_loss stopped improving").
+    found = diagnose(str(PUBLIC_LOGS / "gn_051.log"), loss="sparse_categorical_crossentropy", num_classes=12)
+    assert found.primary.kind == "still_improving" and "underfitting" not in found.kinds
 
 
 def test_without_a_chance_level_or_accuracy_a_flat_curve_is_not_a_plateau():
@@ -2962,6 +2967,25 @@ def test_a_validation_loss_equal_to_the_training_loss_at_every_epoch_was_copied(
     # Equal at a few epochs only is a coincidence of rounding, not a copy.
     some = [*loss[:5], *(value * 1.05 for value in loss[5:])]
     assert "suspicious_validation" not in diagnose({"loss": loss, "val_loss": some}).kinds
+
+
+def test_a_validation_loss_equal_to_a_validation_score_at_every_epoch_was_copied():
+    # A published run (go_005, both readers: suspicious_validation): its `val_loss` column holds
+    # `val_acc`'s values, 0.554 ... 0.943; read as overfitting, the "loss" rising 62%.
+    finding = diagnose(str(PUBLIC_LOGS / "go_005.csv")).primary
+    assert finding.kind == "suspicious_validation" and finding.evidence["copied_from"] == "val_acc"
+    assert finding.summary.startswith("val_loss equals val_acc at all 20 epochs it was logged at")
+    # A measure the loss is logged under too (`val_mse` beside an MSE loss) is no copy to distrust.
+    loss = synthetic.decay(10, 1.2, 0.3).tolist()
+    val = [value * 1.1 for value in loss]
+    assert "suspicious_validation" not in diagnose({"loss": loss, "val_loss": val, "val_mse": val}).kinds
+    accuracy = np.linspace(0.5, 0.9, 10).round(4).tolist()
+    copied = {
+        "loss": loss,
+        "val_loss": [a + 0.00001 for a in accuracy],
+        "val_accuracy": [a + 0.00001 for a in accuracy],
+    }
+    assert diagnose(copied).primary.evidence.get("copied_from") == "val_accuracy"
 
 
 def test_a_validation_auc_of_exactly_0_throughout_is_a_set_of_one_class_not_a_coin():

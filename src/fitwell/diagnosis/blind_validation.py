@@ -175,25 +175,52 @@ def copied_from_training(run: RunView) -> Finding | None:
     """A validation loss equal to the training loss, value for value, at every epoch (at least 3)
     while the training loss changed: no two sets give the same mean loss to every digit; the
     training loss was copied into the validation column (or the training data evaluated with the
-    same batches), and the validation measures nothing. Not for losses printed to two decimals,
-    which two sets can share by rounding."""
+    same batches), and the validation measures nothing. So too a validation loss equal to a
+    validation score (`val_acc`, `go_005`): the score was written into the loss's column. Not for
+    values printed to two decimals, which two curves can share by rounding."""
     if len(run.val_loss) < 3:
         return None
-    train = run.loss[run.val_positions]
-    if not bool(np.all(run.val_loss == train)) or float(np.max(train)) == float(np.min(train)):
+    copied = _copied_column(run)
+    if copied is None:
         return None
-    if bool(np.all(np.round(train, 2) == train)):
-        return None
+    if copied == "loss":
+        advice = (
+            "Check that the validation loss is computed on held-out data, not copied from the training "
+            "loss; EarlyStopping and ModelCheckpoint monitoring val_loss follow the training loss until then."
+        )
+        seen = "the validation column repeats the training loss and measures nothing."
+    else:
+        advice = (
+            f"Check the code that logs val_loss: it writes {copied} there. EarlyStopping and "
+            f"ModelCheckpoint monitoring val_loss follow {copied} (in the wrong direction) until then."
+        )
+        seen = f"the validation loss's column repeats {copied}, a score, and says nothing of the loss."
     return Finding(
         "suspicious_validation",
         "warning",
         [run.epoch_of(0)],
-        {"epochs": len(run.val_loss)},
-        "Check that the validation loss is computed on held-out data, not copied from the training "
-        "loss; EarlyStopping and ModelCheckpoint monitoring val_loss follow the training loss until then.",
-        f"val_loss equals loss at all {len(run.val_loss)} epochs it was logged at, value for value: the "
-        "validation column repeats the training loss and measures nothing.",
+        {"epochs": len(run.val_loss), "copied_from": copied},
+        advice,
+        f"val_loss equals {copied} at all {len(run.val_loss)} epochs it was logged at, value for value: "
+        + seen,
     )
+
+
+def _copied_column(run: RunView) -> str | None:
+    """The curve the validation loss repeats value for value at every epoch it was logged at (the
+    training loss, else a validation score where higher is better: not a measure a loss may be
+    logged under too, `val_mse`), when that curve changed and is not
+    printed to two decimals; else None."""
+    candidates = ["loss"] + [
+        key for key in run.curves.values if key.startswith("val_") and metric_direction(key) == "max"
+    ]
+    for key in candidates:
+        values = run.curves.values[key][run.val_positions]
+        if not bool(np.all(run.val_loss == values)) or float(np.max(values)) == float(np.min(values)):
+            continue
+        if not bool(np.all(np.round(values, 2) == values)):
+            return key
+    return None
 
 
 def one_class(run: RunView) -> Finding | None:

@@ -232,10 +232,15 @@ def _creeping_without_a_gap(run: RunView, evidence: dict, level: str) -> Finding
     saw, so its creep is no progress a longer run would show on validation (high bias; often
     regularization holding the training loss up, which the advice names). Not when the validation
     accuracy is good (augmentation or dropout holding the training loss up on a model that
-    generalizes), nor when the two losses are on different scales."""
+    generalizes), nor when the two losses are on different scales, nor when the validation loss's
+    last epoch is its best by `last_epoch_best` (its smoothed end hides a new low: `gn_051`, 0.666
+    at epoch 7, then 0.759, 0.673 and 0.565 at the last)."""
     th, gap = run.thresholds, evidence.get("gap")
     if gap is None or gap > 0 or evidence["tail_rate_per_epoch"] > th.underfit_max_rate:
         return None
+    raw = run.val_loss
+    if len(raw) >= 2 and float(raw[-1]) < (1.0 - th.last_epoch_best) * float(np.min(raw[:-1])):
+        return None  # a new low at the last epoch: the validation loss has not stopped
     val = run.smooth_val_loss
     tail = stats.tail_window(len(val), th.tail_fraction)
     start = float(val[-1 - tail] if len(val) > tail else val[0])
