@@ -4888,6 +4888,15 @@ def test_an_epochs_mean_batch_loss_beside_its_spread_is_the_loss_and_runs_named_
         ["framework", "epoch_zero_based", "epoch_one_based", "loss_mean", "loss_min", "loss_max"]
     )
     assert renames == {"epoch_one_based": "epoch", "loss_mean": "loss"}
+    # Its validation twin is the validation loss; beside another loss, the statistics are no loss.
+    assert keras_names(["epoch", "loss_mean", "loss_max", "val_loss_mean"]) == {
+        "loss_mean": "loss",
+        "val_loss_mean": "val_loss",
+    }
+    assert keras_names(["loss_mean", "loss_min", "dice_loss", "val_dice_loss"]) == {
+        "dice_loss": "loss",
+        "val_dice_loss": "val_loss",
+    }
     lines = ["framework,epoch_zero_based,epoch_one_based,loss_mean,loss_median,loss_min,loss_max"]
     for framework, start in (("Jittor", 1.0), ("PyTorch", 2.0)):
         lines += [f"{framework},{e},{e + 1},{start / (e + 1)},{start / (e + 1)},0.01,9.0" for e in range(5)]
@@ -4931,6 +4940,13 @@ def test_a_loss_logged_at_one_step_every_few_epochs_is_a_batchs_and_one_outlier_
         "the training loss was logged at one step every few epochs: each value is that batch's loss, not an "
         "epoch's mean, and its jumps are judged as a batch's."
     ) in result.notes
+    # A jump of 100x the batch before is an explosion however briefly it lasted.
+    lines = ["epoch,step,train_loss"] + [
+        f"{3 * (k + 1)},{50 * (k + 1) - 1},{v}"
+        for k, v in enumerate([1, 0.8, 0.6, 0.5, 0.45, 0.4, 0.38, 40, 0.36, 0.35])
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    assert diagnose(path).kinds[0] == "diverged"
     # The same jump that stays up is an explosion still.
     for k in range(12, 40):
         losses[k] = 16 * losses[11] * (1 + 0.01 * k)
@@ -4954,9 +4970,7 @@ def test_a_json_of_unnamed_step_value_pairs_is_refused_naming_its_keys(tmp_path)
     path.write_text(json.dumps({"hybrid": [[50, 2.0], [100, 1.5]], "routed": [[50, 2.1], [100, 1.7]]}))
     with pytest.raises(ValueError) as raised:
         diagnose(path)
-    assert "['hybrid', 'routed'], whose lists hold no one number per epoch (lists or words in them)" in str(
-        raised.value
-    )
+    assert "['hybrid', 'routed'] hold no number per epoch (lists, words or one value)" in str(raised.value)
 
 
 def _openmmlab_lines(epochs, *, mmcv=False):
@@ -5008,9 +5022,22 @@ def test_openmmlab_logs_read_one_row_per_evaluation(tmp_path):
     path.write_text(_openmmlab_lines(8, mmcv=True))
     assert read_curves(path).values["loss"].tolist() == pytest.approx([1.0 / e for e in range(1, 9)])
     assert "suspicious_validation" not in diagnose(path).kinds
+    # mmcv writes the learning rate on its evaluation records too: no validation curve.
+    path.write_text(_openmmlab_lines(8, mmcv=True))
+    assert "val_lr" not in read_curves(path).values
     # Records of a loop that also logs `data_time` but no learning rate or evaluations beside its
-    # per-epoch loss are read as before, one record per epoch.
+    # per-epoch loss are read as before, one record per epoch; so are its own `val_` records.
     path.write_text(
         "\n".join(json.dumps({"epoch": e, "loss": 1.0 / e, "data_time": 0.1}) for e in range(1, 6)) + "\n"
     )
-    assert read_curves(path).values["loss"].tolist() == pytest.approx([1.0 / e for e in range(1, 6)])
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([1.0 / e for e in range(1, 6)])
+    assert not any("OpenMMLab" in note for note in curves.notes)
+    records = [
+        {"epoch": e, "step": 10 * e, "loss": 1.0 / e, "lr": 0.1, "data_time": 0.1, "val_loss": 1.2 / e}
+        for e in range(1, 6)
+    ]
+    path.write_text("\n".join(json.dumps(record) for record in records) + "\n")
+    curves = read_curves(path)
+    assert curves.values["val_loss"].tolist() == pytest.approx([1.2 / e for e in range(1, 6)])
+    assert not any("OpenMMLab" in note for note in curves.notes)

@@ -970,8 +970,9 @@ LATER_BATCHES = {
     # OpenMMLab's JSON logs, per-epoch logs of PyTorch templates), scored once with the rules of
     # the session's start: 32/55, 15 of the 22 clear; six files refused. Revised on it: OpenMMLab's
     # logs read one row per evaluation (`gn_029`, `gn_037`, `gn_042`, clear: healthy; three more),
-    # a top-k accuracy at 100% from the first epoch is no perfect score (`gn_037`).
-    "heldout193": (40, 55, 47),
+    # a top-k accuracy at 100% from the first epoch is no perfect score (`gn_037`); a validation
+    # loss whose last epoch is a new low has not stopped improving (`gn_051`: underfitting before).
+    "heldout193": (41, 55, 48),
     # Batch `go` (12: OpenMMLab logs, a course template's `train.log`, histories in run folders;
     # small, the search budget spent), scored once with the rules of the session's start: 7/12, 3
     # of the 4 clear. Revised on it: a validation loss that repeats a validation score value for
@@ -1001,7 +1002,7 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
 
 
 @pytest.mark.xfail(
-    strict=True, reason="95% is not reached on real logs (715/1072 on the last twenty batches)"
+    strict=True, reason="95% is not reached on real logs (716/1072 on the last twenty batches)"
 )
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     scores = [_right(results, split) for split in (f"heldout{n}" for n in range(175, 195))]

@@ -833,6 +833,7 @@ def test_validation_swings_in_the_second_half_after_a_calm_start_at_chance_are_u
     run = {"loss": columns["loss"], "val_loss": columns["val_loss"]}
     finding = diagnose(run).primary
     assert finding.kind == "unstable" and "val_loss swung up by more than 15%" in finding.summary
+    assert "(epoch-to-epoch noise 10% of its level against 2% over the run's second half;" in finding.summary
     assert (
         finding.evidence["val_noise"] >= 0.05
         and finding.evidence["val_noise"] >= 2 * finding.evidence["train_noise"]
@@ -1248,6 +1249,14 @@ def test_a_validation_recall_of_1_beside_one_precision_at_every_epoch_is_not_lea
         "val_precision": [0.4, 0.38, 0.35, 0.33, 0.3, 0.3, 0.3, 0.3],
     }
     assert not diagnose(late).primary.summary.startswith("val_recall was 1")
+    # Nor when the validation loss still fell over the held stretch: the model learned.
+    learning = {
+        "loss": np.geomspace(0.7, 0.1, 12).tolist(),
+        "val_loss": np.geomspace(0.7, 0.2, 12).tolist(),
+        "val_recall": [0.6, 0.9] + [1.0] * 10,
+        "val_precision": [0.7, 0.85] + [0.95] * 10,
+    }
+    assert "not_learning" not in diagnose(learning).kinds
 
 
 def test_a_validation_accuracy_of_0_at_every_epoch_beside_a_learning_model_is_suspicious():

@@ -439,12 +439,19 @@ def _losses_named_otherwise(names: list[str], renames: dict[str, str], taken: se
 
 def _mean_of_batch_losses(names: list[str], renames: dict[str, str], taken: set[str]) -> None:
     """An epoch's mean batch loss (`loss_mean`) beside other statistics of its batch losses
-    (`loss_min`, `loss_max`, `loss_median`) is the loss: the one Keras reports."""
+    (`loss_min`, `loss_max`, `loss_median`) is the loss: the one Keras reports; its `val_` twin
+    the validation loss. Not beside another loss (`dice_loss`)."""
     words = {name_words(name): name for name in names}
-    mean = next((words[word] for word in _LOSS_MEANS if word in words), None)
-    if mean is not None and any(word in words for word in _LOSS_SPREAD):
-        renames[mean] = "loss"
-        taken.add("loss")
+    mean = next((word for word in _LOSS_MEANS if word in words), None)
+    family = {*_LOSS_MEANS, *_LOSS_SPREAD}
+    others = [word for word in words if "loss" in word and word.removeprefix("val_") not in family]
+    if mean is None or others or not any(word in words for word in _LOSS_SPREAD):
+        return  # (beside a `dice_loss`, the statistics may be another loss's)
+    renames[words[mean]] = "loss"
+    taken.add("loss")
+    if f"val_{mean}" in words and "val_loss" not in taken:
+        renames[words[f"val_{mean}"]] = "val_loss"
+        taken.add("val_loss")
 
 
 def _counts_answers(names: set[str]) -> bool:

@@ -41,6 +41,8 @@ _NOT_CURVES = (
     "epoch",
     "epochs",
     "epoch_zero_based",
+    "epoch_one_based",
+    "epoch_1_based",
     "step",
     "steps",
     "time",
@@ -515,9 +517,7 @@ def _from_columns(
     per epoch (lists of pairs or of words), which the error for a missing loss names too."""
     if "loss" not in columns:
         others = (
-            f", and {sorted(skipped)}, whose lists hold no one number per epoch (lists or words in them)"
-            if skipped
-            else ""
+            f"; {sorted(skipped)} hold no number per epoch (lists, words or one value)" if skipped else ""
         )
         raise ValueError(
             f"The run has no 'loss' curve. Received keys from the {source}: {sorted(columns)}{others}. "

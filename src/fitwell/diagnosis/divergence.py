@@ -284,6 +284,9 @@ def _val_accuracy_held(run: RunView, positions: np.ndarray) -> np.ndarray:
     return recorded & (np.nan_to_num(values, nan=0.0) >= run.thresholds.diverge_accuracy_held)
 
 
+#: A one-batch loss's jump back at once is one outlier batch below this many times `factor` (16×
+#: in `gm_052`); beyond it, an explosion however briefly it lasted.
+_LONE_BOUND = 3.0
 #: The epochs within which a jump is sudden, an explosion rather than a climb (`_spike_in`).
 _SUDDEN_EPOCHS = 3
 #: A jump from a dip of one epoch back to at most this many times the epoch before the dip, in a
@@ -314,8 +317,9 @@ def _spike_in(
     near-perfect epoch of a small set is not the level a thousandfold jump is measured from. With
     `band`, not a jump from a dip of one epoch back to where the loss stood (`_back_into_band`),
     unless `costly` flags it. With `lone` (each value one batch's loss: `Curves.sampled_loss`),
-    not a jump whose next value is back under `factor` × the lowest before it: one outlier batch,
-    not a model thrown off. The message quotes the raw values."""
+    not a jump to under `_LONE_BOUND` × `factor` × the value before it whose next value is back
+    under `factor` × the lowest before it: one outlier batch, not a model thrown off. The message
+    quotes the raw values."""
     if len(loss) < 2:
         return None
     basis = stats.median_smooth(loss) if smoothed else loss
@@ -341,7 +345,14 @@ def _spike_in(
         )
     if lone:
         exploded = np.asarray(
-            [i for i in exploded if i + 2 >= len(loss) or loss[i + 2] > factor * lowest_before[i]], dtype=int
+            [
+                i
+                for i in exploded
+                if i + 2 >= len(loss)
+                or loss[i + 2] > factor * lowest_before[i]
+                or loss[i + 1] >= _LONE_BOUND * factor * loss[i]
+            ],
+            dtype=int,
         )
     if not len(exploded):
         return None

@@ -317,6 +317,8 @@ def every_one_positive(run: RunView) -> tuple[dict, str] | None:
     epochs = len(recalls) - start
     if epochs < 4 or 4 * epochs < 3 * len(recalls):
         return None
+    if start and _fell_over(run, start):
+        return None  # the validation loss still fell over the held stretch: the model learned
     share = float(precisions[-1])
     at, since = ("each of its", "throughout") if start == 0 else ("each of its last", "since")
     return (
@@ -325,6 +327,15 @@ def every_one_positive(run: RunView) -> tuple[dict, str] | None:
         f"model called every validation sample positive ({format_number(share)} is the positives' share "
         f"of the set), one class predicted {since}.",
     )
+
+
+def _fell_over(run: RunView, start: int) -> bool:
+    """Whether the validation loss, from the `start`-th validation epoch to the last, ended
+    `not_learning_margin` (5%) or more below where it stood."""
+    values = run.val_loss
+    if start >= len(values) or float(values[start]) <= 0:
+        return False
+    return stats.relative_drop(float(values[start]), float(values[-1])) >= run.thresholds.not_learning_margin
 
 
 def _within_epsilon(values: np.ndarray) -> str:

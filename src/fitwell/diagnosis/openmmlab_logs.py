@@ -30,13 +30,18 @@ _SETUP = frozenset({"env_info", "config", "seed", "exp_name", "hook_msgs"})
 def openmmlab_records(data: Any) -> list[dict] | None:
     """The records of an OpenMMLab log as a Trainer's log holds them (`epoch`, `step`, `loss`,
     `learning_rate`, and `val_`-named metrics on the evaluation records), or None when `data` is
-    no such log: a list of records, besides a setup record, each with a `data_time` (mmengine) or
-    a `mode` of `train` or `val` (mmcv), at least two of them training records with a `loss`."""
+    no such log: a list of records, besides a setup record, each with a `mode` of `train` or
+    `val` (mmcv), or each with a `data_time` and a `step` and some with a learning rate
+    (mmengine); none with a `val_` name (a loop's own records); at least two of them training
+    records with a `loss`. Evaluation records' learning rate (mmcv writes it) is no metric."""
     if not isinstance(data, list) or not all(isinstance(record, Mapping) for record in data):
         return None
     records = [record for record in data if not _SETUP & set(record)]
-    written = all("data_time" in record or record.get("mode") in ("train", "val") for record in records)
-    if not records or not written:
+    mmcv = bool(records) and all(record.get("mode") in ("train", "val") for record in records)
+    mmengine = bool(records) and all("data_time" in record and "step" in record for record in records)
+    if not (mmcv or mmengine) or any(str(key).startswith("val_") for record in records for key in record):
+        return None  # (a loop's own records, `val_loss` beside a `data_time`, are read as records)
+    if mmengine and not any(key in ("lr", "base_lr") for record in records for key in record):
         return None
     if sum(_is_training(record) and "loss" in record for record in records) < 2:
         return None
@@ -52,7 +57,10 @@ def openmmlab_records(data: Any) -> list[dict] | None:
             metrics = {
                 f"val_{_plain(key)}": value
                 for key, value in record.items()
-                if key not in _BOOKKEEPING and isinstance(value, (int, float)) and not isinstance(value, bool)
+                if key not in _BOOKKEEPING
+                and key not in ("lr", "base_lr")
+                and isinstance(value, (int, float))
+                and not isinstance(value, bool)
             }
             if metrics:
                 converted.append({"epoch": record.get("epoch", epoch), "step": step, **metrics})
