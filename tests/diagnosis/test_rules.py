@@ -1216,14 +1216,18 @@ def test_a_validation_recall_of_1_beside_one_precision_at_every_epoch_is_not_lea
     finding = diagnose(str(PUBLIC_LOGS / "gk_111.csv")).primary
     assert finding.kind == "not_learning"
     assert finding.summary.startswith("val_recall was 1 and val_precision 0.5 at each of its 5 epochs")
-    n = 6
-    history = {
-        "loss": np.geomspace(0.7, 0.5, n).tolist(),
-        "val_loss": np.geomspace(0.8, 0.75, n).tolist(),
-        "val_accuracy": [0.3] * n,
-        "val_recall": [1.0] * n,
-        "val_precision": [0.3] * n,
-    }
+
+    def scored(recall, precision):
+        n = len(recall)
+        return {
+            "loss": np.geomspace(0.7, 0.5, n).tolist(),
+            "val_loss": np.geomspace(0.8, 0.75, n).tolist(),
+            "val_accuracy": [0.3] * n,
+            "val_recall": recall,
+            "val_precision": precision,
+        }
+
+    history = scored([1.0] * 6, [0.3] * 6)
     assert diagnose(history).primary.kind == "not_learning"
     # A precision that moves (whatever else a frozen accuracy says), or a validation accuracy that
     # improved, is no such evidence.
@@ -1240,14 +1244,7 @@ def test_a_validation_recall_of_1_beside_one_precision_at_every_epoch_is_not_lea
     )
     assert finding.summary.endswith("one class predicted since.")
     # Not when it held over only half of the run.
-    n = 8
-    late = {
-        "loss": np.geomspace(0.7, 0.5, n).tolist(),
-        "val_loss": np.geomspace(0.8, 0.75, n).tolist(),
-        "val_accuracy": [0.3] * n,
-        "val_recall": [0.6, 0.7, 0.8, 0.9, 1.0, 1.0, 1.0, 1.0],
-        "val_precision": [0.4, 0.38, 0.35, 0.33, 0.3, 0.3, 0.3, 0.3],
-    }
+    late = scored([0.6, 0.7, 0.8, 0.9, 1.0, 1.0, 1.0, 1.0], [0.4, 0.38, 0.35, 0.33, 0.3, 0.3, 0.3, 0.3])
     assert not diagnose(late).primary.summary.startswith("val_recall was 1")
     # Nor when the validation loss still fell over the held stretch: the model learned.
     learning = {
