@@ -19,7 +19,7 @@ import numpy as np
 
 from fitwell.diagnosis import stats
 from fitwell.diagnosis.adversarial import is_adversarial
-from fitwell.diagnosis.column_names import LEARNING_RATE_KEYS
+from fitwell.diagnosis.column_names import LEARNING_RATE_KEYS, keras_name
 from fitwell.diagnosis.column_values import with_values, without_per_sample_or_step
 from fitwell.diagnosis.epoch_filters import (
     only_epochs_with_a_training_loss,
@@ -36,20 +36,14 @@ from fitwell.diagnosis.training_phases import has_phases_side_by_side, keras_nam
 
 __all__ = ["Curves", "read_curves"]
 
-#: Keys that are bookkeeping, not curves to judge.
-_NOT_CURVES = (
-    "epoch",
-    "epochs",
-    "epoch_zero_based",
-    "epoch_one_based",
-    "epoch_1_based",
-    "step",
-    "steps",
-    "time",
-    "wall_time",
-    "phase",
-    "stage",
-)
+#: Keys that are bookkeeping, not curves to judge (besides any name of the epoch: `_bookkeeping`).
+_NOT_CURVES = ("epoch_zero_based", "step", "steps", "time", "wall_time", "phase", "stage")
+
+
+def _bookkeeping(key: str) -> bool:
+    """Whether a column is bookkeeping (`_NOT_CURVES`, or named for the epoch under any of the
+    names `keras_name` reads so: a second epoch column, `epoch_one_based` beside `epoch`)."""
+    return key.strip().lower() in _NOT_CURVES or keras_name(key) == "epoch"
 
 
 @dataclass(frozen=True)
@@ -528,10 +522,7 @@ def _from_columns(
                 if columns and all(str(key).isdigit() for key in columns)
                 else _VALIDATION_ONLY
                 if "val_loss" in columns
-                and all(
-                    str(key).startswith(("val_", "test_")) or str(key).strip().lower() in _NOT_CURVES
-                    for key in columns
-                )
+                and all(str(key).startswith(("val_", "test_")) or _bookkeeping(str(key)) for key in columns)
                 else _PASS_FIT_LOGS
             )
         )
@@ -544,7 +535,7 @@ def _from_columns(
     recorded: dict[str, np.ndarray] = {}
     all_nan = []  # metrics that hold NaN at every epoch
     for key, column in columns.items():
-        if key.strip().lower() in _NOT_CURVES:
+        if _bookkeeping(key):
             continue  # bookkeeping (a table's `step` or `time` column), not a curve
         if not column:
             continue  # an empty list (`val_loss: []` of a run that never validated): nothing recorded

@@ -356,15 +356,16 @@ def _relative_noise(values: np.ndarray) -> float | None:
 
 
 def _rougher_than_training(run: RunView, values: np.ndarray) -> tuple[float, float, str] | None:
-    """`(validation noise, training noise, over what)`, each `_relative_noise`, when the validation loss's is
-    at least `val_swing_min_noise` and `val_swing_train_noise` times the training loss's, over the
-    whole run or over its second half (each curve's own, of at least 8 values); else None. A
+    """`(validation noise, training noise, over what: "" for the whole run)`, each
+    `_relative_noise`, when the validation loss's is at least `val_swing_min_noise` and
+    `val_swing_train_noise` times the training loss's, over the whole run or over its second half
+    (each curve's own, of at least 8 values); else None. A
     validation loss that sat calm at chance for half the run and swings since has the noise of
     its swings, which the whole run's median hides."""
     th, train = run.thresholds, np.asarray(run.loss, dtype=np.float64)
-    spans = [(values, train, "over the run")]
+    spans = [(values, train, "")]
     if min(len(values), len(train)) >= 16:
-        spans.append((values[len(values) // 2 :], train[len(train) // 2 :], "over the run's second half"))
+        spans.append((values[len(values) // 2 :], train[len(train) // 2 :], " over the run's second half"))
     for val_part, train_part, over in spans:
         val_noise, train_noise = _relative_noise(val_part), _relative_noise(train_part)
         if val_noise is None or train_noise is None:
@@ -421,11 +422,11 @@ def _swings(run: RunView, train_spikes: int, settled_at: int | None = None) -> F
     top = int(later[np.argmax([rises[int(top)] for top in later])])
     before = max(0, top - 2) + int(np.argmin(values[max(0, top - 2) : top]))
     noise = f"epoch-to-epoch noise {val_noise:.0%} of its level against {train_noise:.0%}"
-    half = "" if over == "over the run" else f" {over}"
     training = (
-        f"training loss stayed smooth ({noise}{half}"
+        f"training loss stayed smooth ({noise}{over}"
         if settled_at is None
-        else f"training loss's jumps stopped after {format_epoch(run.epoch_of(settled_at))} ({noise} {over}"
+        else f"training loss's jumps stopped after {format_epoch(run.epoch_of(settled_at))} ({noise}"
+        f"{over or ' over the run'}"
     )
     return Finding(
         "unstable",

@@ -46,8 +46,7 @@ def as_columns(data: Any, *, deeper: bool = True) -> tuple[Any, str | None]:
     by_epoch = _records_by_epoch(data)
     if by_epoch is not None:  # `{"1": {"train_loss": ..., "val_loss": ...}, "2": ...}`
         epochs, records = by_epoch
-        keys = list(dict.fromkeys(key for record in records for key in record))
-        columns = {"epoch": epochs, **{key: [record.get(key) for record in records] for key in keys}}
+        columns = {"epoch": epochs, **records_as_columns(records)}
         return (
             columns,
             f"read a JSON object of {len(records)} per-epoch records keyed by their epochs' numbers "
@@ -62,8 +61,7 @@ def as_columns(data: Any, *, deeper: bool = True) -> tuple[Any, str | None]:
                 {key: value[0] if isinstance(value, list) else value for key, value in record.items()}
                 for record in records
             ]
-        keys = list(dict.fromkeys(key for record in records for key in record))
-        columns = {key: [record.get(key) for record in records] for key in keys}
+        columns = records_as_columns(records)
         what = " (each the history of a one-epoch fit, its values lists of one)" if one_epoch else ""
         return (
             columns,
@@ -127,6 +125,13 @@ def as_columns(data: Any, *, deeper: bool = True) -> tuple[Any, str | None]:
         # as `train_loss`, `val_loss`), or by network (a GAN's, refused by name later).
         return _flattened(data), None
     return data, None
+
+
+def records_as_columns(records: list[Mapping]) -> dict[str, list]:
+    """One column per key of the records, in the order the keys first appear; None where a record
+    lacks the key."""
+    keys = dict.fromkeys(key for record in records for key in record)
+    return {key: [record.get(key) for record in records] for key in keys}
 
 
 def _nested_phases(data: Mapping) -> list[str]:

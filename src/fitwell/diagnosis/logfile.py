@@ -47,7 +47,7 @@ from fitwell.diagnosis.appended_runs import last_run, later_header, refuse_a_mer
 from fitwell.diagnosis.batch_lines import averaged_note
 from fitwell.diagnosis.column_names import keras_name, keras_names
 from fitwell.diagnosis.column_values import with_values, without_per_sample_or_step
-from fitwell.diagnosis.json_shapes import as_columns, is_list_of_numbers, numbers_by_epoch
+from fitwell.diagnosis.json_shapes import as_columns, is_list_of_numbers, numbers_by_epoch, records_as_columns
 from fitwell.diagnosis.jsonlog import (
     JSON_LINES_NOTE,
     LITERAL_NOTE,
@@ -193,9 +193,7 @@ def _json_log(data: Any, literal: str | None, path: str, *, one_per_line: bool =
     per line (`one_per_line`) are said by that note alone, not again as a list of records."""
     openmmlab = openmmlab_records(data)
     if openmmlab is not None:
-        keys = list(dict.fromkeys(key for record in openmmlab for key in record))
-        columns = {key: [record.get(key) for record in openmmlab] for key in keys}
-        return read_step_log(columns, [], written_by=WRITTEN_BY)
+        return read_step_log(records_as_columns(openmmlab), [], written_by=WRITTEN_BY)
     data, turned = as_columns(data)
     notes = [note for note in (literal, turned) if note]
     if one_per_line and literal is not None:

@@ -23,6 +23,8 @@ __all__ = ["WRITTEN_BY", "openmmlab_records"]
 WRITTEN_BY = "OpenMMLab's scalars.json or log.json"
 #: Keys of a record that time or size the step, not curves.
 _BOOKKEEPING = frozenset({"data_time", "time", "memory", "eta", "mode", "iter", "step", "epoch"})
+#: Its names for the learning rate.
+_RATES = ("lr", "base_lr")
 #: Keys only mmcv's first record holds: the environment and the config.
 _SETUP = frozenset({"env_info", "config", "seed", "exp_name", "hook_msgs"})
 
@@ -41,7 +43,7 @@ def openmmlab_records(data: Any) -> list[dict] | None:
     mmengine = bool(records) and all("data_time" in record and "step" in record for record in records)
     if not (mmcv or mmengine) or any(str(key).startswith("val_") for record in records for key in record):
         return None  # (a loop's own records, `val_loss` beside a `data_time`, are read as records)
-    if mmengine and not any(key in ("lr", "base_lr") for record in records for key in record):
+    if mmengine and not any(key in _RATES for record in records for key in record):
         return None
     if sum(_is_training(record) and "loss" in record for record in records) < 2:
         return None
@@ -58,7 +60,7 @@ def openmmlab_records(data: Any) -> list[dict] | None:
                 f"val_{_plain(key)}": value
                 for key, value in record.items()
                 if key not in _BOOKKEEPING
-                and key not in ("lr", "base_lr")
+                and key not in _RATES
                 and isinstance(value, (int, float))
                 and not isinstance(value, bool)
             }
@@ -72,13 +74,13 @@ def _is_training(record: Mapping) -> bool:
     `base_lr`) or a loss, which its evaluation records never do."""
     if "mode" in record:
         return record["mode"] == "train"
-    return any(key == "loss" or key.startswith("loss_") or key in ("lr", "base_lr") for key in record)
+    return any(key == "loss" or key.startswith("loss_") or key in _RATES for key in record)
 
 
 def _training_name(key: str) -> str:
     """`lr` as the Trainer's `learning_rate` (the learning-rate column the reader knows), the rest as
     written."""
-    return "learning_rate" if key in ("lr", "base_lr") else key
+    return "learning_rate" if key in _RATES else key
 
 
 def _plain(key: str) -> str:

@@ -219,11 +219,9 @@ def _note(
 ) -> str:
     shown = ", ".join(_epoch_text(end) for end in ends[:3]) + (", …" if len(ends) > 3 else "")
     what = f"one row per evaluation (at epochs {shown})" if evaluated else f"one row per epoch ({shown})"
-    if evaluated and all(end is None for end in ends):
-        what = "one row per evaluation (no epoch logged)"
     counted = "" if whole else "; the evaluations fall inside epochs, so the messages count rows, not epochs"
-    if not whole and all(end is None for end in ends):
-        counted = "; the messages count rows, not epochs"
+    if evaluated and all(end is None for end in ends):  # iterations only (OpenMMLab's iteration runner)
+        what, counted = "one row per evaluation (no epoch logged)", "; the messages count rows, not epochs"
     summary = "" if not summaries else "; the summary record at the end (train_runtime, …) is not a period"
     written = "as training and evaluation records"
     if fraction:
