@@ -47,7 +47,7 @@ from fitwell.diagnosis.appended_runs import last_run, later_header, refuse_a_mer
 from fitwell.diagnosis.batch_lines import averaged_note
 from fitwell.diagnosis.column_names import keras_name, keras_names
 from fitwell.diagnosis.column_values import with_values, without_per_sample_or_step
-from fitwell.diagnosis.json_shapes import as_columns, is_list_of_numbers, numbers_by_epoch, records_as_columns
+from fitwell.diagnosis.json_shapes import as_columns, is_list_of_numbers, numbers_by_epoch
 from fitwell.diagnosis.jsonlog import (
     JSON_LINES_NOTE,
     LITERAL_NOTE,
@@ -60,9 +60,9 @@ from fitwell.diagnosis.jsonlog import (
 )
 from fitwell.diagnosis.log_text import log_text
 from fitwell.diagnosis.metric_names import is_accuracy
-from fitwell.diagnosis.openmmlab_logs import WRITTEN_BY, openmmlab_records
+from fitwell.diagnosis.openmmlab_logs import WRITTEN_BY, openmmlab_columns
 from fitwell.diagnosis.printed_layouts import name_value_cells, printed_loss_tensors
-from fitwell.diagnosis.step_logs import is_step_log, per_evaluation
+from fitwell.diagnosis.step_logs import TRAINER_LOG, is_step_log, per_evaluation
 from fitwell.diagnosis.table_layouts import MISSING_CELLS as _MISSING
 from fitwell.diagnosis.table_layouts import (
     is_number,
@@ -191,9 +191,9 @@ def _read_json(text: str, path: str) -> LogFile:
 def _json_log(data: Any, literal: str | None, path: str, *, one_per_line: bool = False) -> LogFile:
     """The log of parsed JSON (`literal`: the note on how it was parsed, if any). Records read one
     per line (`one_per_line`) are said by that note alone, not again as a list of records."""
-    openmmlab = openmmlab_records(data)
+    openmmlab = openmmlab_columns(data)
     if openmmlab is not None:
-        return read_step_log(records_as_columns(openmmlab), [], written_by=WRITTEN_BY)
+        return read_step_log(openmmlab, [], written_by=WRITTEN_BY)
     data, turned = as_columns(data)
     notes = [note for note in (literal, turned) if note]
     if one_per_line and literal is not None:
@@ -246,11 +246,11 @@ def _epoch_numbers(epochs: Any) -> list[int] | None:
     return [int(e) for e in epochs]
 
 
-def read_step_log(columns: dict[str, list], notes: list[str], **written_by: str) -> LogFile:
+def read_step_log(columns: dict[str, list], notes: list[str], *, written_by: str = TRAINER_LOG) -> LogFile:
     """A log written every few steps with the epoch as a fraction (`step_logs.py`; or by
     OpenMMLab's runners, `openmmlab_logs.py`, said by `written_by`), as one row per evaluation
     under Keras's names."""
-    columns, epochs = per_evaluation(columns, notes, **written_by)
+    columns, epochs = per_evaluation(columns, notes, written_by=written_by)
     columns.pop("epoch", None)
     columns, renamed = keras_named(columns)
     epochs, counted = counted_from_zero(epochs, own_numbers=True)

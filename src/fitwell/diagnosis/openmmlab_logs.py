@@ -18,7 +18,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["WRITTEN_BY", "openmmlab_records"]
+from fitwell.diagnosis.json_shapes import records_as_columns
+
+__all__ = ["WRITTEN_BY", "openmmlab_columns"]
 
 WRITTEN_BY = "OpenMMLab's scalars.json or log.json"
 #: Keys of a record that time or size the step, not curves.
@@ -29,7 +31,14 @@ _RATES = ("lr", "base_lr")
 _SETUP = frozenset({"env_info", "config", "seed", "exp_name", "hook_msgs"})
 
 
-def openmmlab_records(data: Any) -> list[dict] | None:
+def openmmlab_columns(data: Any) -> dict[str, list] | None:
+    """The columns of an OpenMMLab log's records (`_records`), one per key, for
+    `step_logs.per_evaluation`; None when `data` is no such log."""
+    records = _records(data)
+    return None if records is None else records_as_columns(records)
+
+
+def _records(data: Any) -> list[dict] | None:
     """The records of an OpenMMLab log as a Trainer's log holds them (`epoch`, `step`, `loss`,
     `learning_rate`, and `val_`-named metrics on the evaluation records), or None when `data` is
     no such log: a list of records, besides a setup record, each with a `mode` of `train` or

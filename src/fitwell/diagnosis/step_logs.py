@@ -20,9 +20,10 @@ import numpy as np
 
 from fitwell.diagnosis.column_names import keras_name
 
-__all__ = ["frame_records", "is_step_log", "per_evaluation"]
+__all__ = ["TRAINER_LOG", "frame_records", "is_step_log", "per_evaluation"]
 
-_TRAINER = "Hugging Face Trainer's log_history"
+#: What writes the logs this module reads, as its note names it.
+TRAINER_LOG = "Hugging Face Trainer's log_history"
 #: Keys only the summary record of a Hugging Face `Trainer` log holds.
 _SUMMARY_KEYS = frozenset(
     {"train_runtime", "total_flos", "train_samples_per_second", "train_steps_per_second"}
@@ -74,7 +75,7 @@ def _fractional(epochs: list[Any]) -> bool:
 
 
 def per_evaluation(
-    columns: dict[str, list[Any]], notes: list[str], *, written_by: str = _TRAINER
+    columns: dict[str, list[Any]], notes: list[str], *, written_by: str = TRAINER_LOG
 ) -> tuple[dict[str, list[Any]], list[int] | None]:
     """`(columns, epochs)`: one row per evaluation (per epoch without evaluations), under the log's
     own names, and the epoch numbers when every period ends on a whole epoch (else None: the rows
