@@ -5041,3 +5041,29 @@ def test_openmmlab_logs_read_one_row_per_evaluation(tmp_path):
     curves = read_curves(path)
     assert curves.values["val_loss"].tolist() == pytest.approx([1.2 / e for e in range(1, 6)])
     assert not any("OpenMMLab" in note for note in curves.notes)
+
+
+def test_a_score_logged_in_percent_for_both_sets_is_read_as_a_fraction(tmp_path):
+    # A published log (`go_003`): F1, precision and recall in percent for the training and the
+    # evaluation set, no validation loss. Read by its size the validation F1 could not stand in
+    # for the missing loss, and the advice watched the training loss.
+    path = tmp_path / "history.csv"
+    rows = ["epoch,loss,f1,val_f1"]
+    rows += [f"{e},{2.0 / e:.4f},{60 + 3 * e:.2f},{58 + 2 * e:.2f}" for e in range(1, 11)]
+    path.write_text("\n".join(rows) + "\n")
+    curves = read_curves(path)
+    assert curves.values["val_f1"].tolist() == pytest.approx([(58 + 2 * e) / 100 for e in range(1, 11)])
+    assert curves.values["f1"][-1] == pytest.approx(0.90)
+    assert "read 'val_f1' as a percentage (it reaches 78): divided by 100." in curves.notes
+    advice = " ".join(finding.advice for finding in diagnose(path).findings)
+    assert "monitor='val_f1', mode='max'" in advice
+
+
+def test_a_score_in_percent_without_its_twin_keeps_its_values(tmp_path):
+    # A lone `f1` beside the loss may be any scale's score: only an accuracy, or a score logged
+    # for both sets, is read as a percentage by its size.
+    path = tmp_path / "history.csv"
+    path.write_text("epoch,loss,f1\n" + "".join(f"{e},{2.0 / e:.4f},{60 + 3 * e}\n" for e in range(1, 11)))
+    curves = read_curves(path)
+    assert curves.values["f1"][-1] == 90
+    assert not any("percentage" in note for note in curves.notes)

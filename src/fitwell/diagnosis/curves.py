@@ -334,10 +334,12 @@ def _without_placeholder_zeros(curves: Curves) -> Curves:
 
 def _fractions_not_percents(curves: Curves) -> Curves:
     """Accuracy logged in percent (a hand-written loop's `100 * correct / total`) read as a fraction,
-    with a note: the rules compare accuracy with fractions (0.85 is a good value, 0.9995 perfect)."""
+    with a note: the rules compare accuracy with fractions (0.85 is a good value, 0.9995 perfect).
+    So is a score that grows as the model improves logged for both sets (`f1` beside `val_f1`):
+    such a pair is two sets' measures of one score, not a count; a lone one keeps its values."""
     values, notes = dict(curves.values), list(curves.notes)
     for key, column in curves.values.items():
-        if not is_accuracy(key) or metric_direction(key) != "max":
+        if metric_direction(key) != "max" or not (is_accuracy(key) or _paired_score(curves, key)):
             continue
         finite = column[np.isfinite(column)]
         # Beyond 1 by more than float rounding (a perfect 1.0000001 is a fraction).
@@ -348,6 +350,12 @@ def _fractions_not_percents(curves: Curves) -> Curves:
     if len(notes) == len(curves.notes):
         return curves
     return replace(curves, values=values, notes=tuple(notes))
+
+
+def _paired_score(curves: Curves, key: str) -> bool:
+    """Whether a score is logged for both sets, `f1` beside `val_f1`."""
+    plain = key.removeprefix("val_")
+    return plain != key and plain in curves.values or f"val_{key}" in curves.values
 
 
 def _without_error_rates(curves: Curves) -> Curves:
