@@ -5067,3 +5067,37 @@ def test_a_score_in_percent_without_its_twin_keeps_its_values(tmp_path):
     curves = read_curves(path)
     assert curves.values["f1"][-1] == 90
     assert not any("percentage" in note for note in curves.notes)
+
+
+def test_a_step_log_without_evaluations_within_one_epoch_is_read_one_row_per_record(tmp_path):
+    # `gp_047`, `gp_048`, `gp_050`: OpenMMLab's iteration runner logs its loss every 50 steps, no
+    # evaluation, no epoch (or epoch 1 throughout). Grouped by epoch it was one row, "only one
+    # epoch: too short to judge" of a run of hundreds of steps.
+    def records(steps, epoch):
+        return [
+            {"lr": 0.01, "data_time": 0.01, "loss": 2.0 / (1 + i), "time": 0.3, "memory": 900, "step": step}
+            | ({} if epoch is None else {"epoch": epoch})
+            for i, step in enumerate(steps)
+        ]
+
+    path = tmp_path / "scalars.json"
+    path.write_text("\n".join(json.dumps(r) for r in records(range(50, 450, 50), None)) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([2.0 / (1 + i) for i in range(8)])
+    assert curves.notes[0] == (
+        "read a log written as training records (OpenMMLab's scalars.json or log.json) that logged no "
+        "evaluation and names no epoch: 8 rows, one per record of the training loss (at steps 50, 100, "
+        "150, …); the messages count rows, not epochs."
+    )
+    # Two runs written one after another (the step starts again): the last one, said.
+    first, last = records(range(50, 350, 50), 1), records(range(50, 450, 50), 1)
+    for record in last:
+        record["loss"] += 10.0
+    path.write_text("\n".join(json.dumps(r) for r in first + last) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([10.0 + 2.0 / (1 + i) for i in range(8)])
+    assert "8 rows of the last of 2 runs (the step count starts again)" in curves.notes[0]
+    # Records over several epochs are still read one row per epoch.
+    several = [r | {"epoch": 1 + i // 3} for i, r in enumerate(records(range(50, 650, 50), None))]
+    path.write_text("\n".join(json.dumps(r) for r in several) + "\n")
+    assert len(read_curves(path).values["loss"]) == 4

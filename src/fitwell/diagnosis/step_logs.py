@@ -103,6 +103,8 @@ def per_evaluation(
     records = [record for i, record in enumerate(records) if i not in summaries]
     loss = next((name for name in columns if keras_name(name) == "loss" and _filled(records, name)), None)
     evaluated = [name for name in columns if keras_name(name).startswith("val_") and _filled(records, name)]
+    if not evaluated and loss is not None and _within_one_epoch(records):
+        return _per_record(columns, records, loss, notes, written_by), None
     periods = _periods(records, loss, evaluated)
     rows = [_merged(period, evaluated) for period in periods]
     sparse: list[str] = []
@@ -117,6 +119,53 @@ def per_evaluation(
     notes.append(_note(len(records), periods, ends, evaluated, whole, len(summaries), fraction, written_by))
     notes.extend(sparse)
     return merged, epochs
+
+
+def _within_one_epoch(records: list[dict]) -> bool:
+    """Whether the records all lie within one epoch (0.2, ..., 1.0), or name none (an iteration
+    runner's): grouped by epoch they would make one row, which says nothing of the run's course."""
+    epochs = {
+        math.ceil(value - 1e-9) for record in records if (value := _number(record.get("epoch"))) is not None
+    }
+    return len(epochs) <= 1
+
+
+def _per_record(
+    columns: dict[str, list[Any]], records: list[dict], loss: str, notes: list[str], written_by: str
+) -> dict[str, list[Any]]:
+    """The training records of a log without evaluations that lies within one epoch, one row each;
+    of several runs written one after another (the step starts again), the last, with a note."""
+    steps = [_number(record.get("step")) for record in records]
+    starts = [0] + [
+        index
+        for index in range(1, len(records))
+        if steps[index] is not None and steps[index - 1] is not None and steps[index] <= steps[index - 1]
+    ]
+    rows = [record for record in records[starts[-1] :] if loss in record]
+    names = [name for name in columns if any(name in row for row in rows) and not _bookkeeping(name)]
+    runs = "" if len(starts) == 1 else f" of the last of {len(starts)} runs (the step count starts again)"
+    within = (
+        "names no epoch"
+        if all(record.get("epoch") is None for record in records)
+        else "lies within one epoch"
+    )
+    notes.append(
+        f"read a log written as training records ({written_by}) that logged no evaluation and {within}: "
+        f"{_count(len(rows), 'row')}{runs}, one per record of the training loss (at steps "
+        f"{_steps_text(rows)}); the messages count rows, not epochs."
+    )
+    return {name: [row.get(name) for row in rows] for name in names}
+
+
+def _steps_text(rows: list[dict]) -> str:
+    shown = [_number(row.get("step")) for row in rows[:3]]
+    if any(step is None for step in shown):
+        return "not logged"
+    return ", ".join(f"{step:g}" for step in shown) + (", …" if len(rows) > 3 else "")
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}" if number == 1 else f"{number} {word}s"
 
 
 def _periods(records: list[dict], loss: str | None, evaluated: list[str]) -> list[list[dict]]:
@@ -228,8 +277,8 @@ def _note(
     if fraction:
         written = "every few steps, with the epoch as a fraction"
     return (
-        f"read a log written {written} ({written_by}), as {what}: {len(periods)} "
-        f"rows from {records} records, each training value the mean of those logged since the row "
+        f"read a log written {written} ({written_by}), as {what}: {_count(len(periods), 'row')} "
+        f"from {records} records, each training value the mean of those logged since the row "
         f"before (the learning rate: the last){summary}{counted}."
     )
 
