@@ -5101,3 +5101,59 @@ def test_a_step_log_without_evaluations_within_one_epoch_is_read_one_row_per_rec
     several = [r | {"epoch": 1 + i // 3} for i, r in enumerate(records(range(50, 650, 50), None))]
     path.write_text("\n".join(json.dumps(r) for r in several) + "\n")
     assert len(read_curves(path).values["loss"]) == 4
+
+
+def _detectron2_lines(iterations, *, evaluate_every=None, loss_offset=0.0):
+    """detectron2's metrics.json: a training record every 20 iterations, the evaluator's results
+    written on the record of their iteration."""
+    lines = []
+    for i, iteration in enumerate(iterations):
+        record = {
+            "data_time": 0.01,
+            "eta_seconds": 100.0,
+            "fast_rcnn/cls_accuracy": 0.9,
+            "iteration": iteration,
+            "loss_box_reg": 0.2,
+            "loss_cls": 0.3,
+            "lr": 0.00025,
+            "rpn/num_pos_anchors": 12.5,
+            "time": 0.4,
+            "total_loss": loss_offset + 2.0 / (1 + i),
+        }
+        if evaluate_every and (i + 1) % evaluate_every == 0:
+            record |= {"bbox/AP": 20.0 + i, "bbox/AP50": 40.0 + i, "bbox/APs": float("nan")}
+        lines.append(json.dumps(record))
+    return "\n".join(lines) + "\n"
+
+
+def test_detectron2_metrics_json_is_read_by_its_iterations_and_evaluations(tmp_path):
+    # `gp_051` … `gp_061`: detectron2's output/metrics.json. Read as records before, every
+    # training record an epoch, runs appended to the file as one run (a restart read as an
+    # explosion: "diverged"), the evaluator's AP a training column.
+    path = tmp_path / "metrics.json"
+    path.write_text(_detectron2_lines(range(19, 400, 20), evaluate_every=5))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx(
+        [sum(2.0 / (1 + i) for i in range(start, start + 5)) / 5 for start in (0, 5, 10, 15)]
+    )
+    assert curves.values["val_bbox_AP"].tolist() == pytest.approx([24.0, 29.0, 34.0, 39.0])
+    assert curves.notes[0].startswith(
+        "read a log written as training and evaluation records (detectron2's metrics.json), as one row "
+        "per evaluation (no epoch logged): 4 rows from 20 records"
+    )
+    # Two runs appended, no evaluation: the last one, one row per training record.
+    path.write_text(
+        _detectron2_lines(range(19, 200, 20), loss_offset=5.0) + _detectron2_lines(range(19, 300, 20))
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([2.0 / (1 + i) for i in range(15)])
+    assert curves.notes[0] == (
+        "the file holds 2 runs written one after another (the iteration count starts again at records "
+        "11): read the last, 15 records from record 11."
+    )
+    assert "diverged" not in diagnose(path).kinds
+    # A lone record after a restart is no run to judge.
+    path.write_text(_detectron2_lines(range(19, 300, 20)) + _detectron2_lines([19]))
+    curves = read_curves(path)
+    assert len(curves.values["loss"]) == 15
+    assert "read the last with more than one training record, 15 records from record 1." in curves.notes[0]

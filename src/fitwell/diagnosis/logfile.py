@@ -47,6 +47,8 @@ from fitwell.diagnosis.appended_runs import last_run, later_header, refuse_a_mer
 from fitwell.diagnosis.batch_lines import averaged_note
 from fitwell.diagnosis.column_names import keras_name, keras_names
 from fitwell.diagnosis.column_values import with_values, without_per_sample_or_step
+from fitwell.diagnosis.detectron2_logs import WRITTEN_BY as DETECTRON2
+from fitwell.diagnosis.detectron2_logs import detectron2_columns
 from fitwell.diagnosis.json_shapes import as_columns, is_list_of_numbers, numbers_by_epoch
 from fitwell.diagnosis.jsonlog import (
     JSON_LINES_NOTE,
@@ -60,7 +62,8 @@ from fitwell.diagnosis.jsonlog import (
 )
 from fitwell.diagnosis.log_text import log_text
 from fitwell.diagnosis.metric_names import is_accuracy
-from fitwell.diagnosis.openmmlab_logs import WRITTEN_BY, openmmlab_columns
+from fitwell.diagnosis.openmmlab_logs import WRITTEN_BY as OPENMMLAB
+from fitwell.diagnosis.openmmlab_logs import openmmlab_columns
 from fitwell.diagnosis.printed_layouts import name_value_cells, printed_loss_tensors
 from fitwell.diagnosis.step_logs import TRAINER_LOG, is_step_log, per_evaluation
 from fitwell.diagnosis.table_layouts import MISSING_CELLS as _MISSING
@@ -193,7 +196,11 @@ def _json_log(data: Any, literal: str | None, path: str, *, one_per_line: bool =
     per line (`one_per_line`) are said by that note alone, not again as a list of records."""
     openmmlab = openmmlab_columns(data)
     if openmmlab is not None:
-        return read_step_log(openmmlab, [], written_by=WRITTEN_BY)
+        return read_step_log(openmmlab, [], written_by=OPENMMLAB)
+    appended: list[str] = []
+    detectron2 = detectron2_columns(data, appended)
+    if detectron2 is not None:
+        return read_step_log(detectron2, appended, written_by=DETECTRON2)
     data, turned = as_columns(data)
     notes = [note for note in (literal, turned) if note]
     if one_per_line and literal is not None:
