@@ -3819,3 +3819,33 @@ def test_a_validation_loss_never_10_percent_under_its_first_beside_a_memorised_t
     assert finding.kind == "overfitting" and finding.evidence.get("never_improved")
     slower = np.geomspace(0.187, 0.12, len(val)).tolist()
     assert diagnose({"loss": slower, "val_loss": val}, loss="mse").primary.kind == "healthy"
+
+
+def _memorised_f1_run(epochs=31):
+    """`gp_003`: the training F1 at 1.0 from epoch 4 and the training loss at 0, a validation F1
+    stalled near 0.27 from the middle of the run, no validation loss."""
+    loss = [max(0.0, 3.0 * 0.2**e) for e in range(epochs)]
+    f1 = [min(1.0, 0.5 + 0.17 * e) for e in range(epochs)]
+    val_f1 = [min(0.27, 0.03 + 0.02 * e) + 0.003 * (e % 3) for e in range(epochs)]
+    return {"loss": loss, "f1": f1, "val_f1": val_f1}
+
+
+def test_a_validation_f1_far_below_a_perfect_training_f1_is_overfitting_not_underfitting():
+    # The level was judged on the validation F1 (0.27, "short of a good value": underfitting, of a
+    # model whose training F1 is 1.0); the stall without a growing gap was nothing, however wide.
+    diagnosis = diagnose(_memorised_f1_run())
+    assert "underfitting" not in diagnosis.kinds
+    finding = diagnosis.primary
+    assert finding.kind == "overfitting"
+    assert finding.evidence["metric"] == "val_f1"
+    assert finding.evidence["gap_now"] >= 0.7
+    assert "the training score stood far above it throughout" in finding.summary
+    assert "monitor='val_f1', mode='max'" in finding.advice
+
+
+def test_a_stalled_validation_f1_a_little_below_the_training_f1_is_no_overfitting_by_the_gap_alone():
+    # The same stall under a lead of 0.10 that did not grow: no evidence of overfitting.
+    run = _memorised_f1_run()
+    run["f1"] = [min(0.37, 0.1 + 0.03 * e) + 0.003 * (e % 3) for e in range(31)]
+    run["loss"] = [1.0 / (1 + 0.2 * e) for e in range(31)]
+    assert "overfitting" not in diagnose(run).kinds

@@ -249,7 +249,8 @@ def _metric_stalled_with_growing_gap(run: RunView) -> tuple[int, float, float] |
     `tail_fraction` of the run while the training loss (or the training score's error) fell
     `overfit_stall_train_drop` and the same score on the training set pulled away: its lead at
     least `overfit_metric_gap` at the end and grown by more than 0.02 since (the rule for a
-    stalled validation loss, on the metric)."""
+    stalled validation loss, on the metric), or, grown or not, at least `overfit_gap_alone`
+    (a training F1 of 1.0 against 0.27: the model fits what it saw and not what it did not)."""
     th, watched = run.thresholds, run.watched
     train_key = watched.name.removeprefix("val_")
     if not watched.higher_is_better or train_key == watched.name or not run.curves.has(train_key):
@@ -273,7 +274,7 @@ def _metric_stalled_with_growing_gap(run: RunView) -> tuple[int, float, float] |
         then is None
         or now is None
         or now < th.overfit_metric_gap
-        or now <= then + _gap_growth(watched.values)
+        or (now <= then + _gap_growth(watched.values) and now < th.overfit_gap_alone)
     ):
         return None
     return since, then, now
@@ -326,7 +327,8 @@ def _metric_stall_finding(
         _keep_best_metric(run, best_epoch),
         f"{key} made no new best of note after {format_epoch(run.epoch_of(stall_position))} {how} "
         f"{format_number(watched.logged(best_index))} at {format_epoch(best_epoch)}) while "
-        f"{_training_went_on(run, stall_position, train_key)} and the training score pulled away: "
+        f"{_training_went_on(run, stall_position, train_key)} and the training score "
+        f"{'pulled away' if now > then + _GAP_GROWTH else 'stood far above it throughout'}: "
         f"{pair(since)}, {pair(last)}.",
     )
 

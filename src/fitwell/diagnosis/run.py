@@ -371,7 +371,7 @@ class RunView:
             )
         # Only the validation accuracy logged: training scores at least as well. Without an
         # accuracy, an F1 score stands for it (a log of precision, recall and F1 alone).
-        key = self.accuracy_key or self.any_val_accuracy_key or self.f1_key
+        key = self.accuracy_key or self.any_val_accuracy_key or self._training_f1_key
         accuracy = self.end_of(key) if key and not is_token_accuracy(key) else None
         if accuracy is not None:  # (a language model's token accuracy has no good value to fall short of)
             verdicts.append(
@@ -396,6 +396,17 @@ class RunView:
     def f1_key(self) -> str | None:
         """An F1 score's key, the validation one first (a score between 0 and 1 only)."""
         return self._score_key(lambda key: "f1" in key.lower() and "loss" not in key.lower())
+
+    @property
+    def _training_f1_key(self) -> str | None:
+        """The F1 score a level is judged by: the training one when both sets logged it, as the
+        training accuracy is (a model that fits its training set perfectly lacks no capacity,
+        however poor its validation score); else `f1_key`."""
+        key = self.f1_key
+        twin = None if key is None else key.removeprefix("val_")
+        if twin != key and twin in self.curves.values and stats.is_fraction(self.curves.values[twin]):
+            return twin
+        return key
 
     @cached_property
     def _roc_auc_key(self) -> str | None:
