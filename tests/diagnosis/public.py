@@ -109,7 +109,10 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: number should (`gk_082`, refused naming the line and the cell). Batch `gl`: a detector's
 #: `loss_det`, `loss_odam` and `loss_total_objective`, which no name says is the loss (`gl_026`).
 #: Batch `gm`: six runs of a language model, each a list of `[step, value]` pairs under the run's
-#: name, which set's loss nothing says (`gm_033`, refused naming the runs).
+#: name, which set's loss nothing says (`gm_033`, refused naming the runs). Batch `gp`: a course
+#: template's `- Training metrics: 9.255 ; 0.0097` lines, two numbers named nowhere (`gp_007`); a
+#: console log whose only number per batch is `total: 0.82` beside `Validation accuracy: 0.585` per
+#: epoch, no loss named (`gp_023`).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
@@ -221,6 +224,8 @@ REFUSED = (
     "gk_082.txt",
     "gl_026.csv",
     "gm_033.json",
+    "gp_007.log",
+    "gp_023.txt",
 )
 #: Tables of numbers without a header row, read as their user reads them: with `columns=` naming
 #: what the repository's code writes (sources_*.csv notes; for `h_014`, `m_009`, `y_010` and

@@ -5096,7 +5096,7 @@ def test_a_step_log_without_evaluations_within_one_epoch_is_read_one_row_per_rec
     path.write_text("\n".join(json.dumps(r) for r in first + last) + "\n")
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == pytest.approx([10.0 + 2.0 / (1 + i) for i in range(8)])
-    assert "8 rows of the last of 2 runs (the step count starts again)" in curves.notes[0]
+    assert "8 rows of the last of 2 runs (the step count goes back)" in curves.notes[0]
     # Records over several epochs are still read one row per epoch.
     several = [r | {"epoch": 1 + i // 3} for i, r in enumerate(records(range(50, 650, 50), None))]
     path.write_text("\n".join(json.dumps(r) for r in several) + "\n")
@@ -5148,7 +5148,7 @@ def test_detectron2_metrics_json_is_read_by_its_iterations_and_evaluations(tmp_p
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == pytest.approx([2.0 / (1 + i) for i in range(15)])
     assert curves.notes[0] == (
-        "the file holds 2 runs written one after another (the iteration count starts again at records "
+        "the file holds 2 runs written one after another (the iteration count goes back at records "
         "11): read the last, 15 records from record 11."
     )
     assert "diverged" not in diagnose(path).kinds
@@ -5157,3 +5157,28 @@ def test_detectron2_metrics_json_is_read_by_its_iterations_and_evaluations(tmp_p
     curves = read_curves(path)
     assert len(curves.values["loss"]) == 15
     assert "read the last with more than one training record, 15 records from record 1." in curves.notes[0]
+
+
+def test_a_trainer_log_within_one_epoch_keeps_its_rows_past_a_record_at_the_same_step(tmp_path):
+    # A one-epoch fine-tune, then `trainer.evaluate(test_ds, metric_key_prefix="test")` at the last
+    # step: a record at the step of the one before is no second run. The first record at epoch 0.0
+    # (`logging_first_step`, the epoch rounded) lies in the first epoch.
+    history = [{"epoch": 0.0, "step": 1, "loss": 3.0}]
+    history += [{"epoch": k / 40, "step": 10 * k, "loss": 2.0 / (1 + 0.1 * k)} for k in range(1, 41)]
+    history += [{"epoch": 1.0, "step": 400, "train_runtime": 10.0, "train_loss": 1.2, "total_flos": 1.0}]
+    history += [{"epoch": 1.0, "step": 400, "test_loss": 0.9, "test_runtime": 3.0}]
+    path = tmp_path / "trainer_state.json"
+    path.write_text(json.dumps({"log_history": history}))
+    curves = read_curves(path)
+    assert len(curves.values["loss"]) == 41
+    assert not any("runs" in note for note in curves.notes)
+
+
+def test_a_score_on_another_scale_logged_for_both_sets_keeps_its_values(tmp_path):
+    # A PSNR in dB (or a count) beside its validation twin is no percentage.
+    path = tmp_path / "history.csv"
+    rows = ["epoch,loss,psnr,val_psnr"] + [f"{e},{1.0 / e:.4f},{20 + e},{19 + e}" for e in range(1, 16)]
+    path.write_text("\n".join(rows) + "\n")
+    curves = read_curves(path)
+    assert curves.values["val_psnr"][-1] == 34
+    assert not any("percentage" in note for note in curves.notes)

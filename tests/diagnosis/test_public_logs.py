@@ -978,8 +978,21 @@ LATER_BATCHES = {
     # of the 4 clear. Revised on it: a validation loss that repeats a validation score value for
     # value is no loss (`go_005`: suspicious_validation, overfitting before).
     "heldout194": (8, 12, 9),
+    # Batch `gp` (62: a course template's `train.log` files, Keras CSVs, cluster job outputs,
+    # histories in `results/<model>/`, Lightning `metrics.csv` files, detectron2's `metrics.json`
+    # and OpenMMLab's logs), scored once with the rules of the session's start: 35/62, 13 of the 19
+    # clear; two files refused. Revised on it: detectron2's logs read by their iterations and
+    # evaluations, the last of the runs appended (`gp_051` … `gp_061`: one run read as records
+    # before, a restart called diverged); a step log without evaluations within one epoch read one
+    # row per record (`gp_047`, `gp_048`, `gp_050`); a validation F1 stalled far below a perfect
+    # training F1 (`gp_003`, clear: overfitting, underfitting after the F1 pair was read in percent).
+    "heldout195": (37, 62, 49),
+    # Batch `gq` (26: plain-text logs of loops, Keras console output saved to files, histories
+    # exported from notebooks), scored once with the rules of the session's start: 16/26, 9 of the
+    # 11 clear. Not revised on.
+    "heldout196": (16, 26, 24),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout194`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout196`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -1002,15 +1015,15 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
 
 
 @pytest.mark.xfail(
-    strict=True, reason="95% is not reached on real logs (716/1072 on the last twenty batches)"
+    strict=True, reason="95% is not reached on real logs (739/1116 on the last twenty batches)"
 )
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(175, 195))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(177, 197))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_nine_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_seventy_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -1237,7 +1250,10 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_nine_kn
     # `overfitting`); a Trainer's training loss 9 times its validation loss throughout, summed over
     # accumulated steps as the readers think, at 82% validation accuracy (`gm_065`,
     # `suspicious_validation`, both readers' second label). `gb_067` left: its training loss, one
-    # step every few epochs, is a batch's, and its jump of 11x one batch's.
+    # step every few epochs, is a batch's, and its jump of 11x one batch's. `gp` added one: a
+    # Lightning regression log whose training loss stands on one or two batches an epoch, a
+    # batch's 0.085 to 0.361 at epoch 9 of 10 read as an explosion (`gp_043`, `diverged`; both
+    # readers' second label is still_improving).
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -1299,6 +1315,7 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_nine_kn
         "gk_102.csv",
         "gm_045.csv",
         "gm_065.json",
+        "gp_043.csv",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -1549,15 +1566,19 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # notes among them; one more read still improving and one read overfitting (neither noted).
         # Then batch `go`: two more runs read healthy are called healthy, with one more false
         # still-improving note and one more false overfitting note; one more read overfitting.
-        "still_improving": (46, 170, 128, 1090),
-        "overfitting": (74, 257, 120, 1090),
+        # Then batches `gp` and `gq` with the revision on `gp`: 22 more runs read healthy are called
+        # healthy, with one more false still-improving note and one more false overfitting note
+        # among them; two more read still improving (none noted), five read overfitting (three
+        # noted) and one read unstable (noted); one more false unstable note.
+        "still_improving": (46, 172, 129, 1112),
+        "overfitting": (77, 262, 121, 1112),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (11, 63, 65, 1090),
+        "unstable": (12, 64, 66, 1112),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
         assert noted / missed >= was_noted / was_missed and false / healthy <= was_false / was_healthy
-        # A still-improving note is 2.30 times as likely where a reader saw it (2.4 before batch
+        # A still-improving note is 2.31 times as likely where a reader saw it (2.4 before batch
         # `gl`, which was not revised on).
         assert noted / missed >= (2.3 if kind == "still_improving" else 2.5) * false / healthy

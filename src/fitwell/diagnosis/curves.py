@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -353,9 +354,16 @@ def _fractions_not_percents(curves: Curves) -> Curves:
 
 
 def _paired_score(curves: Curves, key: str) -> bool:
-    """Whether a score is logged for both sets, `f1` beside `val_f1`."""
+    """Whether a score of 0 to 100% (an F1, precision, recall, IoU, Dice or AUC: not a PSNR in dB,
+    nor a count) is logged for both sets, `f1` beside `val_f1`."""
     plain = key.removeprefix("val_")
-    return plain != key and plain in curves.values or f"val_{key}" in curves.values
+    paired = plain != key and plain in curves.values or f"val_{key}" in curves.values
+    return paired and _SHARE_SCORE.search(plain.lower()) is not None
+
+
+#: The scores that are shares: a whole word at the end of the name (`f1`, `macro_f1`, `precision`,
+#: `mean_iou`, `dice`, `auc`; the misspelled `precison` a published log holds).
+_SHARE_SCORE = re.compile(r"(?:^|[^a-z0-9])(?:f1|f1_score|precision|precison|recall|iou|miou|dice|auc)$")
 
 
 def _without_error_rates(curves: Curves) -> Curves:

@@ -53,8 +53,8 @@ def detectron2_columns(data: Any, notes: list[str]) -> dict[str, list] | None:
     if len(runs) > 1:
         which = "the last" if chosen == len(runs) - 1 else "the last with more than one training record"
         notes.append(
-            f"the file holds {len(runs)} runs written one after another (the iteration count starts "
-            f"again at records {', '.join(str(start + 1) for start in starts[1:])}): read {which}, "
+            f"the file holds {len(runs)} runs written one after another (the iteration count goes "
+            f"back at records {', '.join(str(start + 1) for start in starts[1:])}): read {which}, "
             f"{len(runs[chosen])} records from record {starts[chosen] + 1}."
         )
     return records_as_columns([_converted(record) for record in runs[chosen]])

@@ -328,7 +328,7 @@ def _metric_stall_finding(
         f"{key} made no new best of note after {format_epoch(run.epoch_of(stall_position))} {how} "
         f"{format_number(watched.logged(best_index))} at {format_epoch(best_epoch)}) while "
         f"{_training_went_on(run, stall_position, train_key)} and the training score "
-        f"{'pulled away' if now > then + _GAP_GROWTH else 'stood far above it throughout'}: "
+        f"{'pulled away' if now > then + _gap_growth(watched.values) else 'stood far above it throughout'}: "
         f"{pair(since)}, {pair(last)}.",
     )
 

@@ -8,7 +8,8 @@ every `eval_steps` or at each epoch's end (`{"epoch": 1.0, "step": 328, "eval_lo
 
 Read as the rest of the diagnosis reads an epoch: each evaluation closes a period whose training
 loss is the mean of the values logged since the evaluation before (the learning rate: the last
-one); without evaluations, each epoch is one period. The summary record is not a period.
+one); without evaluations, each epoch is one period, or, when the records lie within one epoch
+or name none, each training record. The summary record is not a period.
 """
 
 from __future__ import annotations
@@ -77,9 +78,10 @@ def _fractional(epochs: list[Any]) -> bool:
 def per_evaluation(
     columns: dict[str, list[Any]], notes: list[str], *, written_by: str = TRAINER_LOG
 ) -> tuple[dict[str, list[Any]], list[int] | None]:
-    """`(columns, epochs)`: one row per evaluation (per epoch without evaluations), under the log's
-    own names, and the epoch numbers when every period ends on a whole epoch (else None: the rows
-    are counted). Appends a note saying how the rows were read, and by what (`written_by`).
+    """`(columns, epochs)`: one row per evaluation (per epoch without evaluations; per training
+    record without evaluations within one epoch, `_per_record`), under the log's own names, and
+    the epoch numbers when every period ends on a whole epoch (else None: the rows are counted).
+    Appends a note saying how the rows were read, and by what (`written_by`).
 
     Example:
         >>> log = [  # trainer_state.json's "log_history": two logged steps, then an evaluation
@@ -123,9 +125,12 @@ def per_evaluation(
 
 def _within_one_epoch(records: list[dict]) -> bool:
     """Whether the records all lie within one epoch (0.2, ..., 1.0), or name none (an iteration
-    runner's): grouped by epoch they would make one row, which says nothing of the run's course."""
+    runner's): grouped by epoch they would make one row, which says nothing of the run's course.
+    A first record at epoch 0.0 (a Trainer's `logging_first_step`, its epoch rounded) is in the first."""
     epochs = {
-        math.ceil(value - 1e-9) for record in records if (value := _number(record.get("epoch"))) is not None
+        max(1, math.ceil(value - 1e-9))
+        for record in records
+        if (value := _number(record.get("epoch"))) is not None
     }
     return len(epochs) <= 1
 
@@ -139,11 +144,18 @@ def _per_record(
     starts = [0] + [
         index
         for index in range(1, len(records))
-        if steps[index] is not None and steps[index - 1] is not None and steps[index] <= steps[index - 1]
+        if steps[index] is not None and steps[index - 1] is not None and steps[index] < steps[index - 1]
     ]
-    rows = [record for record in records[starts[-1] :] if loss in record]
+    runs = [
+        [record for record in records[start:end] if loss in record]
+        for start, end in zip(starts, [*starts[1:], len(records)], strict=True)
+    ]
+    # The last run that logged its loss more than once (a lone record after a restart says nothing).
+    chosen = max(index for index, run in enumerate(runs) if index == 0 or len(run) > 1)
+    rows = runs[chosen]
     names = [name for name in columns if any(name in row for row in rows) and not _bookkeeping(name)]
-    runs = "" if len(starts) == 1 else f" of the last of {len(starts)} runs (the step count starts again)"
+    which = "the last" if chosen == len(runs) - 1 else "the last with more than one record of the loss"
+    runs_text = "" if len(runs) == 1 else f" of {which} of {len(runs)} runs (the step count goes back)"
     within = (
         "names no epoch"
         if all(record.get("epoch") is None for record in records)
@@ -151,7 +163,7 @@ def _per_record(
     )
     notes.append(
         f"read a log written as training records ({written_by}) that logged no evaluation and {within}: "
-        f"{_count(len(rows), 'row')}{runs}, one per record of the training loss (at steps "
+        f"{_count(len(rows), 'row')}{runs_text}, one per record of the training loss (at steps "
         f"{_steps_text(rows)}); the messages count rows, not epochs."
     )
     return {name: [row.get(name) for row in rows] for name in names}
