@@ -3849,3 +3849,30 @@ def test_a_stalled_validation_f1_a_little_below_the_training_f1_is_no_overfittin
     run["f1"] = [min(0.37, 0.1 + 0.03 * e) + 0.003 * (e % 3) for e in range(31)]
     run["loss"] = [1.0 / (1 + 0.2 * e) for e in range(31)]
     assert "overfitting" not in diagnose(run).kinds
+
+
+def _perfect_validation_run(samples=474, epochs=18):
+    """`gq_007`: no validation loss; a validation accuracy on `samples` images that misses none
+    from epoch 3 on but twice, above the training accuracy throughout."""
+    misses = [38, 5, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 36, 0, 0, 0][:epochs]
+    val_acc = [1.0 - m / samples for m in misses]
+    acc = [min(0.993, 0.8 + 0.05 * e) for e in range(epochs)]
+    loss = [0.2 / (1 + e) for e in range(epochs)]
+    return {"loss": loss, "acc": acc, "val_acc": val_acc}
+
+
+def test_a_validation_accuracy_without_a_miss_at_most_epochs_on_hundreds_of_samples_is_suspicious():
+    finding = diagnose(_perfect_validation_run()).primary
+    assert finding.kind == "suspicious_validation"
+    assert finding.evidence["perfect_epochs"] == 14
+    assert finding.evidence["val_samples_at_least"] >= 100
+    assert "missed no sample at 14 of 18 epochs" in finding.summary
+
+
+def test_a_perfect_validation_accuracy_on_a_few_dozen_samples_or_below_training_is_not_suspicious():
+    # A few dozen samples: honest sets that small often score 100%.
+    assert "suspicious_validation" not in diagnose(_perfect_validation_run(samples=40)).kinds
+    # A training accuracy as perfect: an easy task, not a set easier than training.
+    run = _perfect_validation_run()
+    run["acc"] = [min(1.0, 0.8 + 0.05 * e) for e in range(18)]
+    assert "suspicious_validation" not in diagnose(run).kinds

@@ -53,7 +53,13 @@ def check_leakage(run: RunView) -> Finding | None:
     training with far fewer mistakes."""
     th = run.thresholds
     if not run.has_val:
-        return one_class(run) or _perfect_score_throughout(run) or nan_throughout(run) or never_right(run)
+        return (
+            one_class(run)
+            or _perfect_score_throughout(run)
+            or _perfect_without_a_loss(run)
+            or nan_throughout(run)
+            or never_right(run)
+        )
     found = one_class(run)
     if found is not None or run.n < 2:
         return found
@@ -128,6 +134,42 @@ def _perfect_on_many(
         f"{val_key} is {_raw_range(run, val_key, window, val_accuracy)} over the last {window} epochs "
         f"on at least {samples} samples{ratio_text}: a perfect score on that many samples usually means "
         "leaked or duplicated samples.",
+    )
+
+
+def _perfect_without_a_loss(run: RunView) -> Finding | None:
+    """Without a validation loss: a validation accuracy that missed no sample (within half a
+    sample of 1) at three quarters of its epochs or more, the last included, on at least
+    `leak_min_samples` samples (its steps tell), and above the training accuracy at three
+    quarters of the epochs both were logged (a task the model also fits without a miss is easy,
+    not leaked): an honest model with 0.5% error misses none of 474 samples at one epoch in
+    eleven, not at most of them."""
+    th, val_key = run.thresholds, run.any_val_accuracy_key
+    if val_key is None:
+        return None
+    positions, values = run.curves.series(val_key)
+    samples = estimated_samples(values)
+    if samples is None or samples < th.leak_min_samples or len(values) < 4:
+        return None
+    perfect = values >= 1.0 - 0.5 / samples
+    if not perfect[-1] or perfect.sum() < 0.75 * len(values):
+        return None
+    key = run.accuracy_key
+    if key is not None:
+        train_positions, train = run.curves.series(key)
+        both = np.isin(positions, train_positions)
+        at = np.searchsorted(train_positions, positions[both])
+        if np.sum(values[both] > train[at]) < 0.75 * np.sum(both):
+            return None
+    return Finding(
+        "suspicious_validation",
+        "warning",
+        [run.epoch_of(int(p)) for p in positions[perfect]],
+        {"val_accuracy": 1.0, "perfect_epochs": int(perfect.sum()), "val_samples_at_least": samples},
+        _ADVICE,
+        f"{val_key} missed no sample at {int(perfect.sum())} of {len(values)} epochs, the last included, "
+        f"on at least {samples} samples, above the training accuracy: a perfect score that often "
+        "on that many samples usually means leaked or duplicated samples.",
     )
 
 
