@@ -5136,10 +5136,23 @@ def test_detectron2_metrics_json_is_read_by_its_iterations_and_evaluations(tmp_p
     assert curves.values["loss"].tolist() == pytest.approx(
         [sum(2.0 / (1 + i) for i in range(start, start + 5)) / 5 for start in (0, 5, 10, 15)]
     )
-    assert curves.values["val_bbox_AP"].tolist() == pytest.approx([24.0, 29.0, 34.0, 39.0])
-    assert curves.notes[0].startswith(
+    # detectron2's evaluators write percentages: AP read as a fraction, a score the rules watch.
+    assert curves.values["val_bbox_AP"].tolist() == pytest.approx([0.24, 0.29, 0.34, 0.39])
+    assert (
+        curves.notes[0]
+        == "read the evaluator's results (bbox/AP, bbox/AP50, bbox/APs), written in percent, as fractions."
+    )
+    assert "val_bbox_AP" in diagnose(path).primary.advice
+    assert curves.notes[1].startswith(
         "read a log written as training and evaluation records (detectron2's metrics.json), as one row "
         "per evaluation (no epoch logged): 4 rows from 20 records"
+    )
+    # With several test sets, their results are named after each set first.
+    path.write_text(
+        _detectron2_lines(range(19, 400, 20), evaluate_every=5).replace('"bbox/', '"coco_val/bbox/')
+    )
+    assert read_curves(path).values["val_coco_val_bbox_AP"].tolist() == pytest.approx(
+        [0.24, 0.29, 0.34, 0.39]
     )
     # Two runs appended, no evaluation: the last one, one row per training record.
     path.write_text(

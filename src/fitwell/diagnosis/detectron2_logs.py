@@ -26,7 +26,7 @@ WRITTEN_BY = "detectron2's metrics.json"
 #: Keys of a record that time the step or count where it stands, not curves.
 _BOOKKEEPING = frozenset({"iteration", "data_time", "time", "eta_seconds", "rank_data_time"})
 #: The groups detectron2's evaluators name their results by (`bbox/AP`, `segm/AP50`, `sem_seg/mIoU`).
-_EVALUATIONS = frozenset({"bbox", "segm", "keypoints", "sem_seg", "panoptic_seg", "classification"})
+_EVALUATIONS = frozenset({"bbox", "segm", "keypoints", "sem_seg", "panoptic_seg"})
 #: Its training values under the names the reader knows.
 _RENAMED = {"total_loss": "loss", "lr": "learning_rate"}
 
@@ -57,11 +57,20 @@ def detectron2_columns(data: Any, notes: list[str]) -> dict[str, list] | None:
             f"back at records {', '.join(str(start + 1) for start in starts[1:])}): read {which}, "
             f"{len(runs[chosen])} records from record {starts[chosen] + 1}."
         )
+    evaluated = sorted({key for record in runs[chosen] for key in record if _is_evaluation(key)})
+    if evaluated:
+        shown = ", ".join(evaluated[:3]) + (", …" if len(evaluated) > 3 else "")
+        notes.append(f"read the evaluator's results ({shown}), written in percent, as fractions.")
     return records_as_columns([_converted(record) for record in runs[chosen]])
 
 
 def _trained(run: list) -> bool:
     return sum("total_loss" in record for record in run) > 1
+
+
+def _is_evaluation(key: str) -> bool:
+    """An evaluator's result: `bbox/AP`, or `coco_val/bbox/AP` with several test sets."""
+    return bool(_EVALUATIONS & set(key.split("/")[:-1]))
 
 
 def _iteration(record: Mapping) -> float:
@@ -78,8 +87,8 @@ def _converted(record: Mapping) -> dict:
     for key, value in record.items():
         if key in _BOOKKEEPING or not isinstance(value, (int, float)) or isinstance(value, bool):
             continue
-        if key.split("/")[0] in _EVALUATIONS:
-            converted["val_" + re.sub(r"[^0-9A-Za-z]+", "_", key).strip("_")] = value
+        if _is_evaluation(key):  # (in percent, as its evaluators write them)
+            converted["val_" + re.sub(r"[^0-9A-Za-z]+", "_", key).strip("_")] = value / 100.0
         else:
             converted[_RENAMED.get(key, key)] = value
     return converted

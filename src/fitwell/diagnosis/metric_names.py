@@ -50,6 +50,10 @@ _HIGHER_IS_BETTER = (
 #: A detector's mean average precision (`map50`, `val_map50_95`, `metrics/mAP50(B)`, `mAP@0.5`), not
 #: `heatmap` or `feature_map_norm`.
 _MEAN_AVERAGE_PRECISION = re.compile(r"(?:^|/)map(?:[^a-z]|$)")
+#: A COCO evaluator's average precision of boxes, masks or keypoints, over IoU thresholds, at one
+#: (`50`, `75`) or by object size (`s`, `m`, `l`): detectron2's `bbox/AP`, `segm/AP50`, OpenMMLab's
+#: `coco/bbox_mAP`; not one class's (`bbox/AP-date`).
+_COCO_AVERAGE_PRECISION = re.compile(r"(?:^|[/_])(?:bbox|segm|keypoints?)[/_]m?ap(?:\d+|_?[sml])?$")
 
 _LOWER_IS_BETTER = (
     "loss",
@@ -152,5 +156,10 @@ def is_mean_average_precision(key: str) -> bool:
     Example:
         >>> [is_mean_average_precision(key) for key in ("val_map50_95", "metrics/mAP50(B)", "heatmap")]
         [True, True, False]
+        >>> [is_mean_average_precision(key) for key in ("val_bbox_AP", "val_segm_AP50", "val_bbox_AP_date")]
+        [True, True, False]
     """
-    return _MEAN_AVERAGE_PRECISION.search(key.lower().removeprefix("val_")) is not None
+    name = key.lower().removeprefix("val_")
+    return (
+        _MEAN_AVERAGE_PRECISION.search(name) is not None or _COCO_AVERAGE_PRECISION.search(name) is not None
+    )
