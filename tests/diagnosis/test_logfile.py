@@ -5161,15 +5161,31 @@ def test_detectron2_metrics_json_is_read_by_its_iterations_and_evaluations(tmp_p
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == pytest.approx([2.0 / (1 + i) for i in range(15)])
     assert curves.notes[0] == (
-        "the file holds 2 runs written one after another (the iteration count goes back at records "
-        "11): read the last, 15 records from record 11."
+        "the file holds 2 runs written one after another (the iteration count starts again): read the "
+        "last, 15 records."
     )
     assert "diverged" not in diagnose(path).kinds
     # A lone record after a restart is no run to judge.
     path.write_text(_detectron2_lines(range(19, 300, 20)) + _detectron2_lines([19]))
     curves = read_curves(path)
     assert len(curves.values["loss"]) == 15
-    assert "read the last with more than one training record, 15 records from record 1." in curves.notes[0]
+    assert "read the last with more than one training record, 15 records." in curves.notes[0]
+    # A leftover record of an earlier run at the iteration the next one starts at (`gp_056`).
+    path.write_text(_detectron2_lines([19], loss_offset=5.0) + _detectron2_lines(range(19, 300, 20)))
+    assert read_curves(path).values["loss"].tolist() == pytest.approx([2.0 / (1 + i) for i in range(15)])
+    # A run resumed from its checkpoint at iteration 219 (`--resume`): joined, the records written
+    # after the checkpoint and before the stop replaced by the resumed ones.
+    path.write_text(
+        _detectron2_lines(range(19, 300, 20), loss_offset=5.0) + _detectron2_lines(range(219, 400, 20))
+    )
+    curves = read_curves(path)
+    assert len(curves.values["loss"]) == 20
+    assert curves.values["loss"][:10].tolist() == pytest.approx([5.0 + 2.0 / (1 + i) for i in range(10)])
+    assert curves.values["loss"][10] == pytest.approx(2.0)
+    assert curves.notes[0] == (
+        "the run was resumed from a checkpoint (its iteration goes back to 219): the records from "
+        "there on replace those written before them."
+    )
 
 
 def test_a_trainer_log_within_one_epoch_keeps_its_rows_past_a_record_at_the_same_step(tmp_path):

@@ -44,24 +44,53 @@ def detectron2_columns(data: Any, notes: list[str]) -> dict[str, list] | None:
         return None
     if sum("total_loss" in record for record in data) < 2:
         return None
-    starts = [0] + [
-        index for index in range(1, len(data)) if _iteration(data[index]) < _iteration(data[index - 1])
-    ]
-    runs = [data[start:end] for start, end in zip(starts, [*starts[1:], len(data)], strict=True)]
+    starts = [0] + [index for index in range(1, len(data)) if _goes_back(data[index - 1], data[index])]
+    pieces = [data[start:end] for start, end in zip(starts, [*starts[1:], len(data)], strict=True)]
+    runs, resumed = _joined(pieces)
     # The last run that logged its loss more than once (a lone record after a restart says nothing).
     chosen = max(index for index, run in enumerate(runs) if index == 0 or _trained(run))
+    if resumed:
+        notes.append(
+            f"the run was resumed from a checkpoint (its iteration goes back to "
+            f"{', '.join(f'{iteration:g}' for iteration in resumed)}): the records from there on "
+            "replace those written before them."
+        )
     if len(runs) > 1:
         which = "the last" if chosen == len(runs) - 1 else "the last with more than one training record"
         notes.append(
-            f"the file holds {len(runs)} runs written one after another (the iteration count goes "
-            f"back at records {', '.join(str(start + 1) for start in starts[1:])}): read {which}, "
-            f"{len(runs[chosen])} records from record {starts[chosen] + 1}."
+            f"the file holds {len(runs)} runs written one after another (the iteration count starts "
+            f"again): read {which}, {len(runs[chosen])} records."
         )
     evaluated = sorted({key for record in runs[chosen] for key in record if _is_evaluation(key)})
     if evaluated:
         shown = ", ".join(evaluated[:3]) + (", …" if len(evaluated) > 3 else "")
         notes.append(f"read the evaluator's results ({shown}), written in percent, as fractions.")
     return records_as_columns([_converted(record) for record in runs[chosen]])
+
+
+def _goes_back(before: Mapping, record: Mapping) -> bool:
+    """Whether a record starts a piece: its iteration is before the last one's, or the same with a
+    training loss on both (the evaluator's results of an iteration may stand on their own record
+    after its training one; a second training record of one iteration is another run's)."""
+    now, then = _iteration(record), _iteration(before)
+    return now < then or (now == then and "total_loss" in record and "total_loss" in before)
+
+
+def _joined(pieces: list[list]) -> tuple[list[list], list[float]]:
+    """The runs the pieces of a file make (a piece ends where the iteration goes back), and the
+    iterations runs were resumed at: a piece that starts later than the run before it started
+    was resumed from that run's checkpoint (`--resume`), and replaces its records from there on;
+    one that starts as early or earlier is a new run."""
+    runs: list[list] = []
+    resumed: list[float] = []
+    for piece in pieces:
+        start = _iteration(piece[0])
+        if runs and start > _iteration(runs[-1][0]):
+            runs[-1] = [record for record in runs[-1] if _iteration(record) < start] + piece
+            resumed.append(start)
+        else:
+            runs.append(piece)
+    return runs, resumed
 
 
 def _trained(run: list) -> bool:
