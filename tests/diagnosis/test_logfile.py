@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -5211,3 +5212,51 @@ def test_a_score_on_another_scale_logged_for_both_sets_keeps_its_values(tmp_path
     curves = read_curves(path)
     assert curves.values["val_psnr"][-1] == 34
     assert not any("percentage" in note for note in curves.notes)
+
+
+def _opennmt_lines(reports, *, valid_every=4, restart_after=None):
+    """OpenNMT-py's log: a training report every 50 steps, the validation every `valid_every`."""
+    lines = [
+        "[2024-05-08 04:06:12,127 INFO]  * src vocab size = 50",
+        "[2024-05-08 04:06:12,128 INFO] Building model...",
+    ]
+    step = 0
+    for i in range(reports):
+        if restart_after is not None and i == restart_after:
+            step = 0
+        step += 50
+        xent = 3.0 / (1 + 0.5 * i)
+        lines.append(
+            f"[2024-05-08 04:06:17,722 INFO] Step {step}/100000; acc: {40 + 2 * i:6.2f}; "
+            f"ppl: {math.exp(xent):6.2f}; xent: {xent:.2f}; lr: 1.00000; 11270/8704 tok/s;      4 sec"
+        )
+        if (i + 1) % valid_every == 0:
+            lines.append(f"[2024-05-08 04:06:28,463 INFO] Validation perplexity: {math.exp(1.2 * xent):.5f}")
+            lines.append(f"[2024-05-08 04:06:28,463 INFO] Validation accuracy: {38 + 2 * i:.4f}")
+    return "\n".join(lines) + "\n"
+
+
+def test_opennmt_logs_read_one_row_per_validation(tmp_path):
+    # `gr_001`: OpenNMT-py's `Step N/M; acc: ...; ppl: ...; xent: ...` reports and its validation's
+    # perplexity and accuracy on lines of their own (refused before: no header row).
+    path = tmp_path / "train.log"
+    path.write_text(_opennmt_lines(16))
+    curves = read_curves(path)
+    xents = [float(f"{3.0 / (1 + 0.5 * i):.2f}") for i in range(16)]
+    assert curves.values["loss"].tolist() == pytest.approx([sum(xents[k : k + 4]) / 4 for k in (0, 4, 8, 12)])
+    assert curves.values["val_loss"].tolist() == pytest.approx(
+        [1.2 * 3.0 / (1 + 0.5 * i) for i in (3, 7, 11, 15)], abs=1e-5
+    )
+    assert curves.values["val_acc"].tolist() == pytest.approx([0.44, 0.52, 0.60, 0.68])
+    assert curves.notes[0] == "read the validation perplexity as its cross-entropy, the loss: its logarithm."
+    assert (
+        "(OpenNMT-py's training log), as one row per evaluation (no epoch logged): 4 rows" in curves.notes[1]
+    )
+    # A second run after the first in one file (the step starts again): the last.
+    path.write_text(_opennmt_lines(24, restart_after=8))
+    curves = read_curves(path)
+    assert len(curves.values["loss"]) == 4
+    assert (
+        "the log holds 2 runs written one after another (the step starts again): read the last."
+        in curves.notes
+    )

@@ -64,6 +64,8 @@ from fitwell.diagnosis.log_text import log_text
 from fitwell.diagnosis.metric_names import is_accuracy
 from fitwell.diagnosis.openmmlab_logs import WRITTEN_BY as OPENMMLAB
 from fitwell.diagnosis.openmmlab_logs import openmmlab_columns
+from fitwell.diagnosis.opennmt_logs import WRITTEN_BY as OPENNMT
+from fitwell.diagnosis.opennmt_logs import opennmt_columns
 from fitwell.diagnosis.printed_layouts import name_value_cells, printed_loss_tensors
 from fitwell.diagnosis.step_logs import TRAINER_LOG, is_step_log, per_evaluation
 from fitwell.diagnosis.table_layouts import MISSING_CELLS as _MISSING
@@ -399,6 +401,10 @@ def _read_csv(text: str, path: str, named: tuple[str, list[str]] | None = None) 
             0, "the file holds one row per metric (a transposed table): read as one column per metric."
         )
         return log
+    reported: list[str] = []
+    opennmt = opennmt_columns(lines, reported)
+    if opennmt is not None:
+        return read_step_log(opennmt, reported, written_by=OPENNMT)
     yolo = read_yolo_console(lines)
     if yolo is not None:
         columns, printed_epochs, note = yolo
