@@ -112,7 +112,9 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: name, which set's loss nothing says (`gm_033`, refused naming the runs). Batch `gp`: a course
 #: template's `- Training metrics: 9.255 ; 0.0097` lines, two numbers named nowhere (`gp_007`); a
 #: console log whose only number per batch is `total: 0.82` beside `Validation accuracy: 0.585` per
-#: epoch, no loss named (`gp_023`).
+#: epoch, no loss named (`gp_023`). Batch `gr`: a character model's log in Romanian, `pas 20 |
+#: pierdere 3.01` and `-> validare 0.56 nats` (`gr_004`, refused: no name says which number is
+#: the loss).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
@@ -226,6 +228,7 @@ REFUSED = (
     "gm_033.json",
     "gp_007.log",
     "gp_023.txt",
+    "gr_004.log",
 )
 #: Tables of numbers without a header row, read as their user reads them: with `columns=` naming
 #: what the repository's code writes (sources_*.csv notes; for `h_014`, `m_009`, `y_010` and

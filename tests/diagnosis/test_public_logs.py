@@ -985,14 +985,20 @@ LATER_BATCHES = {
     # evaluations, the last of the runs appended (`gp_051` … `gp_061`: one run read as records
     # before, a restart called diverged); a step log without evaluations within one epoch read one
     # row per record (`gp_047`, `gp_048`, `gp_050`); a validation F1 stalled far below a perfect
-    # training F1 (`gp_003`, clear: overfitting, underfitting after the F1 pair was read in percent).
-    "heldout195": (37, 62, 49),
+    # training F1 (`gp_003`, clear: overfitting, underfitting after the F1 pair was read in percent);
+    # detectron2's AP a score the rules watch (`gp_052`, clear: healthy, still improving before).
+    "heldout195": (38, 62, 50),
     # Batch `gq` (26: plain-text logs of loops, Keras console output saved to files, histories
     # exported from notebooks), scored once with the rules of the session's start: 16/26, 9 of the
-    # 11 clear. Not revised on.
-    "heldout196": (16, 26, 24),
+    # 11 clear. Revised on it: a validation accuracy without a miss at most epochs on hundreds of
+    # samples, no validation loss logged (`gq_007`, clear: suspicious_validation, healthy before).
+    "heldout196": (17, 26, 24),
+    # Batch `gr` (7: logs of language and translation models; small, the searches spent), scored
+    # once with the rules of the session's start: 3/7, 1 of the 2 clear; two files refused. Later:
+    # OpenNMT-py's log read (`gr_001`: healthy); one refused (`gr_004`, in Romanian).
+    "heldout197": (4, 7, 5),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout196`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout197`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -1015,10 +1021,10 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
 
 
 @pytest.mark.xfail(
-    strict=True, reason="95% is not reached on real logs (739/1116 on the last twenty batches)"
+    strict=True, reason="95% is not reached on real logs (740/1114 on the last twenty batches)"
 )
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(177, 197))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(178, 198))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
@@ -1566,19 +1572,19 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # notes among them; one more read still improving and one read overfitting (neither noted).
         # Then batch `go`: two more runs read healthy are called healthy, with one more false
         # still-improving note and one more false overfitting note; one more read overfitting.
-        # Then batches `gp` and `gq` with the revision on `gp`: 22 more runs read healthy are called
-        # healthy, with one more false still-improving note and one more false overfitting note
-        # among them; two more read still improving (none noted), five read overfitting (three
-        # noted) and one read unstable (noted); one more false unstable note.
-        "still_improving": (46, 172, 129, 1112),
-        "overfitting": (77, 262, 121, 1112),
+        # Then batches `gp`, `gq` and `gr` with the revision on them: 25 more runs read healthy are
+        # called healthy, with one more false overfitting note among them; two more read still
+        # improving (none noted), five read overfitting (three noted) and one read unstable
+        # (noted); one more false unstable note.
+        "still_improving": (46, 172, 128, 1115),
+        "overfitting": (77, 262, 121, 1115),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (12, 64, 66, 1112),
+        "unstable": (12, 64, 66, 1115),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
         assert noted / missed >= was_noted / was_missed and false / healthy <= was_false / was_healthy
-        # A still-improving note is 2.31 times as likely where a reader saw it (2.4 before batch
+        # A still-improving note is 2.33 times as likely where a reader saw it (2.4 before batch
         # `gl`, which was not revised on).
         assert noted / missed >= (2.3 if kind == "still_improving" else 2.5) * false / healthy
