@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -30,7 +29,7 @@ from fitwell.diagnosis.epoch_filters import (
 from fitwell.diagnosis.eventlog import is_event_log, is_scalar_export, read_event_log, read_scalar_export
 from fitwell.diagnosis.logfile import counted_from_zero, read_log_file, read_step_log
 from fitwell.diagnosis.loss_parts import with_summed_parts
-from fitwell.diagnosis.metric_names import is_accuracy, metric_direction
+from fitwell.diagnosis.metric_names import is_accuracy, is_share_score, metric_direction
 from fitwell.diagnosis.step_logs import frame_records
 from fitwell.diagnosis.table_layouts import columns_one_row_per_epoch
 from fitwell.diagnosis.training_phases import has_phases_side_by_side, keras_named
@@ -354,16 +353,10 @@ def _fractions_not_percents(curves: Curves) -> Curves:
 
 
 def _paired_score(curves: Curves, key: str) -> bool:
-    """Whether a score of 0 to 100% (an F1, precision, recall, IoU, Dice or AUC: not a PSNR in dB,
-    nor a count) is logged for both sets, `f1` beside `val_f1`."""
+    """Whether a score of 0 to 100% (`is_share_score`) is logged for both sets, `f1` beside `val_f1`."""
     plain = key.removeprefix("val_")
     paired = plain != key and plain in curves.values or f"val_{key}" in curves.values
-    return paired and _SHARE_SCORE.search(plain.lower()) is not None
-
-
-#: The scores that are shares: a whole word at the end of the name (`f1`, `macro_f1`, `precision`,
-#: `mean_iou`, `dice`, `auc`; the misspelled `precison` a published log holds).
-_SHARE_SCORE = re.compile(r"(?:^|[^a-z0-9])(?:f1|f1_score|precision|precison|recall|iou|miou|dice|auc)$")
+    return paired and is_share_score(key)
 
 
 def _without_error_rates(curves: Curves) -> Curves:

@@ -10,6 +10,7 @@ __all__ = [
     "is_auc",
     "is_mean_average_precision",
     "is_roc_auc",
+    "is_share_score",
     "is_token_accuracy",
     "is_top_k",
     "metric_direction",
@@ -54,6 +55,9 @@ _MEAN_AVERAGE_PRECISION = re.compile(r"(?:^|/)map(?:[^a-z]|$)")
 #: (`50`, `75`) or by object size (`s`, `m`, `l`): detectron2's `bbox/AP`, `segm/AP50`, OpenMMLab's
 #: `coco/bbox_mAP`; not one class's (`bbox/AP-date`).
 _COCO_AVERAGE_PRECISION = re.compile(r"(?:^|[/_])(?:bbox|segm|keypoints?)[/_]m?ap(?:\d+|_?[sml])?$")
+
+#: The scores that are shares (`is_share_score`; `precison` as a published log misspells it).
+_SHARE_SCORE = re.compile(r"(?:^|[^a-z0-9])(?:f1|f1_score|precision|precison|recall|iou|miou|dice|auc)$")
 
 _LOWER_IS_BETTER = (
     "loss",
@@ -148,6 +152,17 @@ def metric_direction(key: str) -> str | None:
     ):
         return "max"
     return None
+
+
+def is_share_score(key: str) -> bool:
+    """Whether `key` names a score that is a share, 0 to 1 or 0 to 100%: an F1, precision, recall,
+    IoU, Dice or AUC (not a PSNR in dB, nor a count, `recall_count`), a whole word at the end.
+
+    Example:
+        >>> [is_share_score(key) for key in ("val_macro_f1", "precison", "mean_iou", "psnr", "hits10")]
+        [True, True, True, False, False]
+    """
+    return _SHARE_SCORE.search(key.lower().removeprefix("val_")) is not None
 
 
 def is_mean_average_precision(key: str) -> bool:
