@@ -5187,6 +5187,11 @@ def test_detectron2_metrics_json_is_read_by_its_iterations_and_evaluations(tmp_p
         "the run was resumed from a checkpoint (its iteration goes back to 219): the records from "
         "there on replace those written before them."
     )
+    # A new run after the resumed one: read, and no word of the earlier run's resume.
+    path.write_text(path.read_text() + _detectron2_lines(range(19, 200, 20)))
+    curves = read_curves(path)
+    assert len(curves.values["loss"]) == 10
+    assert not any("resumed" in note for note in curves.notes)
 
 
 def test_a_trainer_log_within_one_epoch_keeps_its_rows_past_a_record_at_the_same_step(tmp_path):
@@ -5248,7 +5253,11 @@ def test_opennmt_logs_read_one_row_per_validation(tmp_path):
         [1.2 * 3.0 / (1 + 0.5 * i) for i in (3, 7, 11, 15)], abs=1e-5
     )
     assert curves.values["val_acc"].tolist() == pytest.approx([0.44, 0.52, 0.60, 0.68])
-    assert curves.notes[0] == "read the validation perplexity as its cross-entropy, the loss: its logarithm."
+    assert curves.values["acc"][-1] == pytest.approx(0.67)  # the mean of the last four reports
+    assert curves.notes[0] == (
+        "read the accuracies, printed in percent, as fractions; the validation perplexity as its "
+        "cross-entropy, the loss: its logarithm."
+    )
     assert (
         "(OpenNMT-py's training log), as one row per evaluation (no epoch logged): 4 rows" in curves.notes[1]
     )
@@ -5260,3 +5269,52 @@ def test_opennmt_logs_read_one_row_per_validation(tmp_path):
         "the log holds 2 runs written one after another (the step starts again): read the last."
         in curves.notes
     )
+    # A run resumed from its checkpoint at step 250 (`-train_from`): joined, not a new run.
+    resumed = _opennmt_lines(16).split("\n")
+    start = next(i for i, line in enumerate(resumed) if "Step 250/" in line)
+    path.write_text(_opennmt_lines(8) + "\n".join(resumed[start:]))
+    curves = read_curves(path)
+    assert len(curves.values["loss"]) == 4
+    assert not any("runs written" in note for note in curves.notes)
+    assert "the run was resumed from a checkpoint (its step goes back to 250)" in curves.notes[0]
+    # An accuracy under 1% stays under 1% (the reports print percentages), and a report of a step
+    # under 10 is printed with two spaces (`Step  5/ 1000;`).
+    path.write_text(
+        "".join(
+            f"[x INFO] Step {step:2d}/ 1000; acc: {0.3 + 0.01 * step:.2f}; ppl: 30.0; "
+            f"xent: {3.4 - 0.01 * step:.2f}; lr: 1.0; 100/90 tok/s; 1 sec\n"
+            for step in range(5, 40, 5)
+        )
+    )
+    curves = read_curves(path)
+    assert len(curves.values["loss"]) == 7
+    assert curves.values["acc"][0] == pytest.approx(0.0035)
+
+
+def test_one_batchs_loss_up_at_the_end_while_the_validation_loss_holds_is_no_explosion(tmp_path):
+    # `gp_043`: Lightning's `train_loss` logged on one step an epoch of a regression, 0.085 then
+    # 0.361 and 0.207 at its last two epochs, while `val_loss` held at its low (read: diverged;
+    # both readers: healthy).
+    train = [0.201, 0.1909, 0.2212, 0.1429, 0.1559, 0.1606, 0.1008, 0.0852, 0.3611, 0.2071]
+    val = [0.1855, 0.1902, 0.2392, 0.1985, 0.1763, 0.1787, 0.1679, 0.1652, 0.1567, 0.1577]
+
+    def write(val_losses):
+        # `train_loss` every 50 steps on epochs of 62: two rows in epochs 4 and 8 (the second
+        # batch's value 10% under the first), one in the others.
+        lines, step = ["epoch,step,train_loss,val_loss"], 49
+        for epoch, (loss, val_loss) in enumerate(zip(train, val_losses, strict=True)):
+            while step < 62 * (epoch + 1):
+                lines.append(
+                    f"{epoch},{step},{loss if step == 49 or (step - 49) % 62 >= 12 else 0.9 * loss},"
+                )
+                step += 50
+            lines.append(f"{epoch},{62 * (epoch + 1) - 1},,{val_loss}")
+        path = tmp_path / "metrics.csv"
+        path.write_text("\n".join(lines) + "\n")
+        return path
+
+    path = write(val)
+    assert read_curves(path).sampled_loss
+    assert "diverged" not in diagnose(path).kinds
+    # The same batches with the validation loss thrown up with them: an explosion.
+    assert diagnose(write([*val[:8], 0.42, 0.39])).kinds[0] == "diverged"

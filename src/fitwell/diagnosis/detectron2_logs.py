@@ -46,9 +46,10 @@ def detectron2_columns(data: Any, notes: list[str]) -> dict[str, list] | None:
         return None
     starts = [0] + [index for index in range(1, len(data)) if _goes_back(data[index - 1], data[index])]
     pieces = [data[start:end] for start, end in zip(starts, [*starts[1:], len(data)], strict=True)]
-    runs, resumed = _joined(pieces)
+    runs, resumed_at = _joined(pieces)
     # The last run that logged its loss more than once (a lone record after a restart says nothing).
     chosen = max(index for index, run in enumerate(runs) if index == 0 or _trained(run))
+    resumed = resumed_at[chosen]
     if resumed:
         notes.append(
             f"the run was resumed from a checkpoint (its iteration goes back to "
@@ -76,20 +77,21 @@ def _goes_back(before: Mapping, record: Mapping) -> bool:
     return now < then or (now == then and "total_loss" in record and "total_loss" in before)
 
 
-def _joined(pieces: list[list]) -> tuple[list[list], list[float]]:
+def _joined(pieces: list[list]) -> tuple[list[list], list[list[float]]]:
     """The runs the pieces of a file make (a piece ends where the iteration goes back), and the
-    iterations runs were resumed at: a piece that starts later than the run before it started
+    iterations each run was resumed at: a piece that starts later than the run before it started
     was resumed from that run's checkpoint (`--resume`), and replaces its records from there on;
     one that starts as early or earlier is a new run."""
     runs: list[list] = []
-    resumed: list[float] = []
+    resumed: list[list[float]] = []
     for piece in pieces:
         start = _iteration(piece[0])
         if runs and start > _iteration(runs[-1][0]):
             runs[-1] = [record for record in runs[-1] if _iteration(record) < start] + piece
-            resumed.append(start)
+            resumed[-1].append(start)
         else:
             runs.append(piece)
+            resumed.append([])
     return runs, resumed
 
 

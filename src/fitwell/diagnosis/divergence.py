@@ -141,6 +141,9 @@ def _exploded(run: RunView) -> Finding | None:
     if _accuracy_held(run, best_position):
         return None  # the loss of a near-perfect model swinging by thousandths: nothing was lost
     grown = best_position + int(np.argmax(run.loss[best_position:] > growth * best))
+    held = _val_loss_held(run) if run.curves.sampled_loss else None
+    if held is not None and bool(np.all(held[grown:])):
+        return None  # one batch's loss an epoch, up while the validation loss held: outlier batches
     epoch = run.epoch_of(grown)
     return Finding(
         "diverged",
@@ -263,12 +266,31 @@ def _spike(run: RunView) -> Finding | None:
             costly=_answers_lost(run),
             band=_ERRATIC_BAND,
             lone=run.curves.sampled_loss,
+            held=_val_loss_held(run) if run.curves.sampled_loss else None,
         )
     if found is None and run.has_val:
         factor = run.thresholds.diverge_val_spike
         held = _val_accuracy_held(run, run.val_positions)
         found = _spike_in(run, run.val_positions, run.val_loss, "val_loss", factor, smoothed=True, held=held)
     return found
+
+
+def _val_loss_held(run: RunView) -> np.ndarray | None:
+    """At each epoch position, whether the validation loss there stayed within
+    `_HELD_VAL_RISE` of its lowest before it: a training loss of one batch an epoch
+    (`Curves.sampled_loss`) that jumps while the validation loss holds is one outlier batch, not a
+    model thrown off. None without a validation loss."""
+    if not run.has_val:
+        return None
+    held = np.zeros(run.n, dtype=bool)
+    values = run.val_loss
+    for index in range(1, len(values)):
+        held[int(run.val_positions[index])] = values[index] <= _HELD_VAL_RISE * float(np.min(values[:index]))
+    return held
+
+
+#: How far above its lowest before a validation loss may stand at a one-batch jump and hold.
+_HELD_VAL_RISE = 1.1
 
 
 def _val_accuracy_held(run: RunView, positions: np.ndarray) -> np.ndarray:

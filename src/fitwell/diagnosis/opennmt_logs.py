@@ -8,9 +8,9 @@ Every `report_every` steps a line of the training statistics since the last repo
     [2024-05-08 04:06:28,463 INFO] Validation accuracy: 44.6274
 
 `xent` is the training cross-entropy per token, the loss; the validation's is given as its
-perplexity, whose logarithm it is. Read as Hugging Face Trainer's records are
-(`step_logs.per_evaluation`): each validation closes a period whose training loss is the mean of
-those reported since; the accuracies are in percent.
+perplexity, whose logarithm it is; the accuracies are in percent. Read as Hugging Face Trainer's
+records are (`step_logs.per_evaluation`): each validation closes a period whose training loss is
+the mean of those reported since.
 """
 
 from __future__ import annotations
@@ -22,55 +22,85 @@ __all__ = ["WRITTEN_BY", "opennmt_columns"]
 
 WRITTEN_BY = "OpenNMT-py's training log"
 
-_STEP = re.compile(
-    r"\bStep (?P<step>\d+)(?:/\s*\d+)?;\s*acc:\s*(?P<acc>[-+.\deE]+);\s*ppl:\s*(?P<ppl>[-+.\deE]+|inf|nan);"
-    r"\s*xent:\s*(?P<xent>[-+.\deE]+|inf|nan);\s*lr:\s*(?P<lr>[-+.\deE]+)"
+_STEP = re.compile(r"\bStep\s+(?P<step>\d+)(?:\s*/\s*\d+)?;(?P<fields>.*)")
+_FIELD = re.compile(
+    r"(?P<name>[a-z_]+):\s*(?P<value>[-+]?(?:\d+\.?\d*(?:e[-+]?\d+)?|inf|nan))", re.IGNORECASE
 )
 _VALIDATION = re.compile(r"\bValidation (?P<name>perplexity|accuracy|xent):\s*(?P<value>[-+.\deE]+|inf|nan)")
+#: A report's fields under the names the reader knows (the accuracy in percent, divided by 100).
+_FIELDS = {"xent": "loss", "acc": "acc", "lr": "learning_rate"}
 
 
 def opennmt_columns(lines: list[str], notes: list[str]) -> dict[str, list] | None:
-    """The columns of an OpenNMT-py log's reports, for `step_logs.per_evaluation` (the last run's,
-    with a note in `notes`, when the step starts again); None for any other text: at least two
-    training reports needed."""
+    """The columns of an OpenNMT-py log's reports, for `step_logs.per_evaluation`, with notes in
+    `notes`: of runs written one after another (the step starts again), the last; a run resumed
+    from a checkpoint (`-train_from`: the step goes back, not to the start) joined, the resumed
+    reports replacing those after the checkpoint. None for any other text: at least two training
+    reports needed."""
     records: list[dict] = []
     for line in lines:
         step = _STEP.search(line)
-        if step is not None:
-            records.append(
-                {
-                    "epoch": None,
-                    "step": int(step["step"]),
-                    "loss": float(step["xent"]),
-                    "acc": float(step["acc"]),
-                    "learning_rate": float(step["lr"]),
-                }
-            )
+        fields = {} if step is None else _fields(step["fields"])
+        if step is not None and "xent" in fields:
+            record = {"epoch": None, "step": int(step["step"])}
+            record |= {_FIELDS[name]: value for name, value in fields.items() if name in _FIELDS}
+            if "acc" in record:
+                record["acc"] /= 100.0
+            records.append(record)
             continue
         validation = _VALIDATION.search(line)
         if validation is None or not records:
             continue
         value = float(validation["value"])
-        name = validation["name"]
-        if records[-1].get("validation") is not True:
+        if "validation" not in records[-1]:
             records.append({"epoch": None, "step": records[-1]["step"], "validation": True})
-        if name == "accuracy":
-            records[-1]["val_acc"] = value
+        if validation["name"] == "accuracy":
+            records[-1]["val_acc"] = value / 100.0
         else:  # the validation's cross-entropy, given as its perplexity or as itself
-            records[-1]["val_loss"] = math.log(value) if name == "perplexity" and value > 0 else value
-    training = [index for index, record in enumerate(records) if "loss" in record]
-    if len(training) < 2:
+            records[-1]["val_loss"] = (
+                math.log(value) if validation["name"] == "perplexity" and value > 0 else value
+            )
+    if sum("loss" in record for record in records) < 2:
         return None
-    starts = [index for index in training[1:] if records[index]["step"] < records[index - 1]["step"]]
-    if starts:
-        notes.append(
-            f"the log holds {len(starts) + 1} runs written one after another (the step starts again): "
-            "read the last."
-        )
-        records = records[starts[-1] :]
+    records = _last_run(records, notes)
     for record in records:
         record.pop("validation", None)
+    said = "read the accuracies, printed in percent, as fractions"
     if any("val_loss" in record for record in records):
-        notes.append("read the validation perplexity as its cross-entropy, the loss: its logarithm.")
+        said += "; the validation perplexity as its cross-entropy, the loss: its logarithm"
+    notes.append(said + ".")
     names = list(dict.fromkeys(name for record in records for name in record))
     return {name: [record.get(name) for record in records] for name in names}
+
+
+def _fields(text: str) -> dict[str, float]:
+    """A report's `name: value` fields, by lowercase name (`acc: 12.00; ppl: 26.87; xent: 3.29`)."""
+    return {match["name"].lower(): float(match["value"]) for match in _FIELD.finditer(text)}
+
+
+def _last_run(records: list[dict], notes: list[str]) -> list[dict]:
+    """The last run's reports: a report whose step goes back to the first run's first step or
+    before starts a new run; one that goes back less resumes the run from a checkpoint."""
+    runs: list[list[dict]] = [[]]
+    resumed: list[int] = []
+    for record in records:
+        run = runs[-1]
+        if run and "loss" in record and record["step"] < run[-1]["step"]:
+            if record["step"] <= run[0]["step"]:
+                runs.append([record])
+                resumed = []
+                continue
+            runs[-1] = [earlier for earlier in run if earlier["step"] < record["step"]]
+            resumed.append(record["step"])
+        runs[-1].append(record)
+    if len(runs) > 1:
+        notes.append(
+            f"the log holds {len(runs)} runs written one after another (the step starts again): "
+            "read the last."
+        )
+    if resumed:
+        notes.append(
+            f"the run was resumed from a checkpoint (its step goes back to {', '.join(map(str, resumed))}): "
+            "the reports from there on replace those written before them."
+        )
+    return runs[-1]
