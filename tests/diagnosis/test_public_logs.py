@@ -986,8 +986,9 @@ LATER_BATCHES = {
     # before, a restart called diverged); a step log without evaluations within one epoch read one
     # row per record (`gp_047`, `gp_048`, `gp_050`); a validation F1 stalled far below a perfect
     # training F1 (`gp_003`, clear: overfitting, underfitting after the F1 pair was read in percent);
-    # detectron2's AP a score the rules watch (`gp_052`, clear: healthy, still improving before).
-    "heldout195": (38, 62, 50),
+    # detectron2's AP a score the rules watch (`gp_052`, clear: healthy, still improving before);
+    # one batch's loss an epoch up while the validation loss held (`gp_043`: healthy, diverged).
+    "heldout195": (39, 62, 51),
     # Batch `gq` (26: plain-text logs of loops, Keras console output saved to files, histories
     # exported from notebooks), scored once with the rules of the session's start: 16/26, 9 of the
     # 11 clear. Revised on it: a validation accuracy without a miss at most epochs on hundreds of
@@ -1021,7 +1022,7 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
 
 
 @pytest.mark.xfail(
-    strict=True, reason="95% is not reached on real logs (740/1114 on the last twenty batches)"
+    strict=True, reason="95% is not reached on real logs (741/1114 on the last twenty batches)"
 )
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     scores = [_right(results, split) for split in (f"heldout{n}" for n in range(178, 198))]
@@ -1029,7 +1030,7 @@ def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_seventy_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_nine_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -1256,10 +1257,7 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_seventy_known
     # `overfitting`); a Trainer's training loss 9 times its validation loss throughout, summed over
     # accumulated steps as the readers think, at 82% validation accuracy (`gm_065`,
     # `suspicious_validation`, both readers' second label). `gb_067` left: its training loss, one
-    # step every few epochs, is a batch's, and its jump of 11x one batch's. `gp` added one: a
-    # Lightning regression log whose training loss stands on one or two batches an epoch, a
-    # batch's 0.085 to 0.361 at epoch 9 of 10 read as an explosion (`gp_043`, `diverged`; both
-    # readers' second label is still_improving).
+    # step every few epochs, is a batch's, and its jump of 11x one batch's.
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -1321,7 +1319,6 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_seventy_known
         "gk_102.csv",
         "gm_045.csv",
         "gm_065.json",
-        "gp_043.csv",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -1572,15 +1569,15 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # notes among them; one more read still improving and one read overfitting (neither noted).
         # Then batch `go`: two more runs read healthy are called healthy, with one more false
         # still-improving note and one more false overfitting note; one more read overfitting.
-        # Then batches `gp`, `gq` and `gr` with the revision on them: 25 more runs read healthy are
+        # Then batches `gp`, `gq` and `gr` with the revision on them: 26 more runs read healthy are
         # called healthy, with one more false overfitting note among them; two more read still
         # improving (none noted), five read overfitting (three noted) and one read unstable
         # (noted); one more false unstable note.
-        "still_improving": (46, 172, 128, 1115),
-        "overfitting": (77, 262, 121, 1115),
+        "still_improving": (46, 172, 128, 1116),
+        "overfitting": (77, 262, 121, 1116),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (12, 64, 66, 1115),
+        "unstable": (12, 64, 66, 1116),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
