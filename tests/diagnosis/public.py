@@ -136,7 +136,8 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: cross-validation appended, the last one's folds named `Final`, `gl_023`; four runs of
 #: per-epoch records under `curves` beside the run's `config`, `gm_029`; a project's prints
 #: `Epoch 1/50... Batch 1... Training Loss: 1.58...`, `gk_073`, whose batch numbers were read
-#: into the metric's name.)
+#: into the metric's name; OpenNMT-py's `Step 50/100000; acc: ...; xent: ...` reports and its
+#: `Validation perplexity:` lines, `gr_001`.)
 REFUSED = (
     "aa_016.csv",
     "ac_004.txt",
