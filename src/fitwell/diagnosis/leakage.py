@@ -145,7 +145,7 @@ def _perfect_without_a_loss(run: RunView) -> Finding | None:
     not leaked): an honest model with 0.5% error misses none of 474 samples at one epoch in
     eleven, not at most of them. A model of 0.1% error on an easy task, its training accuracy held
     down by dropout or augmentation, does it more often (0.999^474 = 0.62): the rule can misfire
-    there, as the measured runs have not shown it doing."""
+    there, though none of the stored runs shows it."""
     th, val_key = run.thresholds, run.any_val_accuracy_key
     if val_key is None:
         return None
