@@ -5097,7 +5097,10 @@ def test_a_step_log_without_evaluations_within_one_epoch_is_read_one_row_per_rec
     path.write_text("\n".join(json.dumps(r) for r in first + last) + "\n")
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == pytest.approx([10.0 + 2.0 / (1 + i) for i in range(8)])
-    assert "8 rows of the last of 2 runs (the step count goes back)" in curves.notes[0]
+    assert curves.notes[0] == (
+        "the file holds 2 runs written one after another (the step starts again): read the last, 8 records."
+    )
+    assert curves.notes[1].startswith("read a log written as training records (OpenMMLab's scalars.json")
     # Records over several epochs are still read one row per epoch.
     several = [r | {"epoch": 1 + i // 3} for i, r in enumerate(records(range(50, 650, 50), None))]
     path.write_text("\n".join(json.dumps(r) for r in several) + "\n")
@@ -5184,7 +5187,7 @@ def test_detectron2_metrics_json_is_read_by_its_iterations_and_evaluations(tmp_p
     assert curves.values["loss"][:10].tolist() == pytest.approx([5.0 + 2.0 / (1 + i) for i in range(10)])
     assert curves.values["loss"][10] == pytest.approx(2.0)
     assert curves.notes[0] == (
-        "the run was resumed from a checkpoint (its iteration goes back to 219): the records from "
+        "the run was resumed from a checkpoint (its iteration count goes back to 219): the records from "
         "there on replace those written before them."
     )
     # A new run after the resumed one: read, and no word of the earlier run's resume.
@@ -5266,7 +5269,7 @@ def test_opennmt_logs_read_one_row_per_validation(tmp_path):
     curves = read_curves(path)
     assert len(curves.values["loss"]) == 4
     assert (
-        "the log holds 2 runs written one after another (the step starts again): read the last."
+        "the file holds 2 runs written one after another (the step starts again): read the last, 20 records."
         in curves.notes
     )
     # A run resumed from its checkpoint at step 250 (`-train_from`): joined, not a new run.

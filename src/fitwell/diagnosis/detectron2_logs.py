@@ -5,7 +5,8 @@ iterations, `{"iteration": 19, "total_loss": 2.05, "loss_cls": 1.6, "loss_box_re
 5e-06, "data_time": 0.01, "time": 0.4, "eta_seconds": 310, "fast_rcnn/cls_accuracy": 0.23, ...}`,
 and, when the config asks for periodic evaluation, a record of the evaluator's results at that
 iteration, `{"iteration": 999, "bbox/AP": 41.2, "bbox/AP50": 63.0, ...}`. A run started again in
-the same folder appends to the file: its iterations start again.
+the same folder appends to the file: its iterations start again (or go back to the checkpoint
+it resumed from: `step_logs.last_run_by_step`).
 
 Read as Hugging Face Trainer's records are (`step_logs.per_evaluation`): each evaluation closes
 a period whose training loss is the mean of those logged since the one before; without
@@ -19,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from fitwell.diagnosis.json_shapes import records_as_columns
+from fitwell.diagnosis.step_logs import last_run_by_step
 
 __all__ = ["WRITTEN_BY", "detectron2_columns"]
 
@@ -32,8 +34,8 @@ _RENAMED = {"total_loss": "loss", "lr": "learning_rate"}
 
 
 def detectron2_columns(data: Any, notes: list[str]) -> dict[str, list] | None:
-    """The columns of a detectron2 log's records (the last run's, with a note in `notes` when
-    several were appended), one per key, for `step_logs.per_evaluation`; None when `data` is no
+    """The columns of a detectron2 log's records (the last run's, `last_run_by_step`, with notes in
+    `notes`), one per key, for `step_logs.per_evaluation`; None when `data` is no
     such log: a list of records, each with an `iteration`, none with an `epoch` or a `val_` name,
     at least two of them training records (with a `total_loss`)."""
     if not isinstance(data, list) or not data or not all(isinstance(record, Mapping) for record in data):
@@ -42,71 +44,23 @@ def detectron2_columns(data: Any, notes: list[str]) -> dict[str, list] | None:
         return None
     if any(str(key).startswith("val_") for record in data for key in record):
         return None
-    if sum("total_loss" in record for record in data) < 2:
+    if sum(map(_trained, data)) < 2:
         return None
-    starts = [0] + [index for index in range(1, len(data)) if _goes_back(data[index - 1], data[index])]
-    pieces = [data[start:end] for start, end in zip(starts, [*starts[1:], len(data)], strict=True)]
-    runs, resumed_at = _joined(pieces)
-    # The last run that logged its loss more than once (a lone record after a restart says nothing).
-    chosen = max(index for index, run in enumerate(runs) if index == 0 or _trained(run))
-    resumed = resumed_at[chosen]
-    if resumed:
-        notes.append(
-            f"the run was resumed from a checkpoint (its iteration goes back to "
-            f"{', '.join(f'{iteration:g}' for iteration in resumed)}): the records from there on "
-            "replace those written before them."
-        )
-    if len(runs) > 1:
-        which = "the last" if chosen == len(runs) - 1 else "the last with more than one training record"
-        notes.append(
-            f"the file holds {len(runs)} runs written one after another (the iteration count starts "
-            f"again): read {which}, {len(runs[chosen])} records."
-        )
-    evaluated = sorted({key for record in runs[chosen] for key in record if _is_evaluation(key)})
+    run = last_run_by_step(data, lambda record: record.get("iteration"), _trained, notes, "iteration count")
+    evaluated = sorted({key for record in run for key in record if _is_evaluation(key)})
     if evaluated:
         shown = ", ".join(evaluated[:3]) + (", …" if len(evaluated) > 3 else "")
         notes.append(f"read the evaluator's results ({shown}), written in percent, as fractions.")
-    return records_as_columns([_converted(record) for record in runs[chosen]])
+    return records_as_columns([_converted(record) for record in run])
 
 
-def _goes_back(before: Mapping, record: Mapping) -> bool:
-    """Whether a record starts a piece: its iteration is before the last one's, or the same with a
-    training loss on both (the evaluator's results of an iteration may stand on their own record
-    after its training one; a second training record of one iteration is another run's)."""
-    now, then = _iteration(record), _iteration(before)
-    return now < then or (now == then and "total_loss" in record and "total_loss" in before)
-
-
-def _joined(pieces: list[list]) -> tuple[list[list], list[list[float]]]:
-    """The runs the pieces of a file make (a piece ends where the iteration goes back), and the
-    iterations each run was resumed at: a piece that starts later than the run before it started
-    was resumed from that run's checkpoint (`--resume`), and replaces its records from there on;
-    one that starts as early or earlier is a new run."""
-    runs: list[list] = []
-    resumed: list[list[float]] = []
-    for piece in pieces:
-        start = _iteration(piece[0])
-        if runs and start > _iteration(runs[-1][0]):
-            runs[-1] = [record for record in runs[-1] if _iteration(record) < start] + piece
-            resumed[-1].append(start)
-        else:
-            runs.append(piece)
-            resumed.append([])
-    return runs, resumed
-
-
-def _trained(run: list) -> bool:
-    return sum("total_loss" in record for record in run) > 1
+def _trained(record: Mapping) -> bool:
+    return "total_loss" in record
 
 
 def _is_evaluation(key: str) -> bool:
     """An evaluator's result: `bbox/AP`, or `coco_val/bbox/AP` with several test sets."""
     return bool(_EVALUATIONS & set(key.split("/")[:-1]))
-
-
-def _iteration(record: Mapping) -> float:
-    value = record.get("iteration")
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else float("nan")
 
 
 def _converted(record: Mapping) -> dict:

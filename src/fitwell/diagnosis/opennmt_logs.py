@@ -18,6 +18,9 @@ from __future__ import annotations
 import math
 import re
 
+from fitwell.diagnosis.json_shapes import records_as_columns
+from fitwell.diagnosis.step_logs import last_run_by_step
+
 __all__ = ["WRITTEN_BY", "opennmt_columns"]
 
 WRITTEN_BY = "OpenNMT-py's training log"
@@ -33,10 +36,9 @@ _FIELDS = {"xent": "loss", "acc": "acc", "lr": "learning_rate"}
 
 def opennmt_columns(lines: list[str], notes: list[str]) -> dict[str, list] | None:
     """The columns of an OpenNMT-py log's reports, for `step_logs.per_evaluation`, with notes in
-    `notes`: of runs written one after another (the step starts again), the last; a run resumed
-    from a checkpoint (`-train_from`: the step goes back, not to the start) joined, the resumed
-    reports replacing those after the checkpoint. None for any other text: at least two training
-    reports needed."""
+    `notes`: of runs written one after another, the last, and a run resumed from a checkpoint
+    (`-train_from`) joined (`step_logs.last_run_by_step`). None for any other text: at least two
+    training reports needed."""
     records: list[dict] = []
     for line in lines:
         step = _STEP.search(line)
@@ -62,45 +64,16 @@ def opennmt_columns(lines: list[str], notes: list[str]) -> dict[str, list] | Non
             )
     if sum("loss" in record for record in records) < 2:
         return None
-    records = _last_run(records, notes)
+    records = last_run_by_step(records, lambda record: record["step"], lambda record: "loss" in record, notes)
     for record in records:
         record.pop("validation", None)
     said = "read the accuracies, printed in percent, as fractions"
     if any("val_loss" in record for record in records):
         said += "; the validation perplexity as its cross-entropy, the loss: its logarithm"
     notes.append(said + ".")
-    names = list(dict.fromkeys(name for record in records for name in record))
-    return {name: [record.get(name) for record in records] for name in names}
+    return records_as_columns(records)
 
 
 def _fields(text: str) -> dict[str, float]:
     """A report's `name: value` fields, by lowercase name (`acc: 12.00; ppl: 26.87; xent: 3.29`)."""
     return {match["name"].lower(): float(match["value"]) for match in _FIELD.finditer(text)}
-
-
-def _last_run(records: list[dict], notes: list[str]) -> list[dict]:
-    """The last run's reports: a report whose step goes back to the first run's first step or
-    before starts a new run; one that goes back less resumes the run from a checkpoint."""
-    runs: list[list[dict]] = [[]]
-    resumed: list[int] = []
-    for record in records:
-        run = runs[-1]
-        if run and "loss" in record and record["step"] < run[-1]["step"]:
-            if record["step"] <= run[0]["step"]:
-                runs.append([record])
-                resumed = []
-                continue
-            runs[-1] = [earlier for earlier in run if earlier["step"] < record["step"]]
-            resumed.append(record["step"])
-        runs[-1].append(record)
-    if len(runs) > 1:
-        notes.append(
-            f"the log holds {len(runs)} runs written one after another (the step starts again): "
-            "read the last."
-        )
-    if resumed:
-        notes.append(
-            f"the run was resumed from a checkpoint (its step goes back to {', '.join(map(str, resumed))}): "
-            "the reports from there on replace those written before them."
-        )
-    return runs[-1]

@@ -15,13 +15,14 @@ or name none, each training record. The summary record is not a period.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from fitwell.diagnosis.column_names import keras_name
 
-__all__ = ["TRAINER_LOG", "frame_records", "is_step_log", "per_evaluation"]
+__all__ = ["TRAINER_LOG", "frame_records", "is_step_log", "last_run_by_step", "per_evaluation"]
 
 #: What writes the logs this module reads, as its note names it.
 TRAINER_LOG = "Hugging Face Trainer's log_history"
@@ -139,23 +140,10 @@ def _per_record(
     columns: dict[str, list[Any]], records: list[dict], loss: str, notes: list[str], written_by: str
 ) -> dict[str, list[Any]]:
     """The training records of a log without evaluations that lies within one epoch, one row each;
-    of several runs written one after another (the step starts again), the last, with a note."""
-    steps = [_number(record.get("step")) for record in records]
-    starts = [0] + [
-        index
-        for index in range(1, len(records))
-        if steps[index] is not None and steps[index - 1] is not None and steps[index] < steps[index - 1]
-    ]
-    runs = [
-        [record for record in records[start:end] if loss in record]
-        for start, end in zip(starts, [*starts[1:], len(records)], strict=True)
-    ]
-    # The last run that logged its loss more than once (a lone record after a restart says nothing).
-    chosen = max(index for index, run in enumerate(runs) if index == 0 or len(run) > 1)
-    rows = runs[chosen]
+    of several runs written one after another, the last (`last_run_by_step`), with a note."""
+    run = last_run_by_step(records, lambda record: record.get("step"), lambda record: loss in record, notes)
+    rows = [record for record in run if loss in record]
     names = [name for name in columns if any(name in row for row in rows) and not _bookkeeping(name)]
-    which = "the last" if chosen == len(runs) - 1 else "the last with more than one record of the loss"
-    runs_text = "" if len(runs) == 1 else f" of {which} of {len(runs)} runs (the step count goes back)"
     within = (
         "names no epoch"
         if all(record.get("epoch") is None for record in records)
@@ -163,10 +151,73 @@ def _per_record(
     )
     notes.append(
         f"read a log written as training records ({written_by}) that logged no evaluation and {within}: "
-        f"{_count(len(rows), 'row')}{runs_text}, one per record of the training loss (at steps "
+        f"{_count(len(rows), 'row')}, one per record of the training loss (at steps "
         f"{_steps_text(rows)}); the messages count rows, not epochs."
     )
     return {name: [row.get(name) for row in rows] for name in names}
+
+
+def last_run_by_step(
+    records: list[Any],
+    step_of: Callable[[Any], Any],
+    trained: Callable[[Any], bool],
+    notes: list[str],
+    counter: str = "step",
+) -> list[Any]:
+    """The records of the last run in a log of runs written one after another by their step (or
+    iteration: `counter` names it in the notes), with notes when there were several or the run was
+    resumed. A record starts a new piece where its step goes back, or stands at the step of the
+    record before with training values on both (`trained`: an evaluation of that step may follow
+    its training record). A piece that starts later than the run before it started was resumed
+    from that run's checkpoint and replaces its records from there on; one that starts as early
+    or earlier is a new run. The last run that trained on more than one record is read: a lone
+    record after a restart says nothing.
+
+    Example:
+        >>> steps = [10, 20, 30, 20, 30, 40, 10, 20]  # resumed from step 20, then started again
+        >>> notes = []
+        >>> last_run_by_step(steps, lambda step: step, lambda step: True, notes)
+        [10, 20]
+        >>> notes[0]
+        'the file holds 2 runs written one after another (the step starts again): read the last, 2 records.'
+    """
+
+    def step(record: Any) -> float:
+        value = _value(step_of(record))
+        return math.nan if value is None else value
+
+    if not records:
+        return []
+    runs: list[list[Any]] = []
+    resumed: list[list[float]] = []
+    for index, record in enumerate(records):
+        before = records[index - 1] if index else None
+        goes_back = before is not None and (
+            step(record) < step(before)
+            or (step(record) == step(before) and trained(record) and trained(before))
+        )
+        if runs and not goes_back:
+            runs[-1].append(record)
+        elif runs and step(record) > step(runs[-1][0]):  # resumed from a checkpoint of that run
+            runs[-1] = [earlier for earlier in runs[-1] if step(earlier) < step(record)] + [record]
+            resumed[-1].append(step(record))
+        else:
+            runs.append([record])
+            resumed.append([])
+    chosen = max(index for index, run in enumerate(runs) if index == 0 or sum(map(trained, run)) > 1)
+    if resumed[chosen]:
+        notes.append(
+            f"the run was resumed from a checkpoint (its {counter} goes back to "
+            f"{', '.join(f'{at:g}' for at in resumed[chosen])}): the records from there on replace "
+            "those written before them."
+        )
+    if len(runs) > 1:
+        which = "the last" if chosen == len(runs) - 1 else "the last with more than one training record"
+        notes.append(
+            f"the file holds {len(runs)} runs written one after another (the {counter} starts again): "
+            f"read {which}, {len(runs[chosen])} records."
+        )
+    return runs[chosen]
 
 
 def _steps_text(rows: list[dict]) -> str:
