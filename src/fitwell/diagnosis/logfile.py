@@ -25,7 +25,7 @@ What real files hold, and how it is read:
 - what Ultralytics YOLO prints while it trains, its table printed again before every epoch
   (`yolo_console.py`), with a note;
 - other loggers' column names (`Epoch`, `train_loss`, `Valid Loss`, `train_acc`) read as
-  Keras's (`epoch`, `loss`, `val_loss`, `acc`), with a note (`column_names.py`);
+  Keras's (`epoch`, `loss`, `val_loss`, `acc`), with a note (`column_names.py`, `column_renames.py`);
 - `NA` or an empty cell: a value that was not recorded; `nan`/`inf`: a value
   that was; a column with no number at all (text, lists): not a curve.
 
@@ -45,7 +45,8 @@ from typing import Any
 from fitwell.diagnosis.aligned_table import aligned_table, has_log_prefix
 from fitwell.diagnosis.appended_runs import last_run, later_header, refuse_a_merge_conflict
 from fitwell.diagnosis.batch_lines import averaged_note
-from fitwell.diagnosis.column_names import keras_name, keras_names
+from fitwell.diagnosis.column_names import keras_name
+from fitwell.diagnosis.column_renames import keras_names
 from fitwell.diagnosis.column_values import with_values, without_per_sample_or_step
 from fitwell.diagnosis.detectron2_logs import WRITTEN_BY as DETECTRON2
 from fitwell.diagnosis.detectron2_logs import detectron2_columns

@@ -28,7 +28,8 @@ import math
 import re
 import statistics
 
-from fitwell.diagnosis.column_names import SET_PREFIXES, keras_name, keras_names, name_words
+from fitwell.diagnosis.column_names import SET_PREFIXES, keras_name, name_words
+from fitwell.diagnosis.column_renames import keras_names
 
 __all__ = [
     "MISSING_CELLS",

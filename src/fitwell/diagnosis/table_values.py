@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from fitwell.diagnosis.column_names import LEARNING_RATE_KEYS, keras_name, keras_names, names_note
+from fitwell.diagnosis.column_names import LEARNING_RATE_KEYS, keras_name
+from fitwell.diagnosis.column_renames import keras_names, names_note
 from fitwell.diagnosis.jsonlog import listed_numbers
 from fitwell.diagnosis.metric_names import is_accuracy
 from fitwell.diagnosis.table_layouts import (

@@ -133,7 +133,7 @@ def read_text_records(text: str) -> Records | None:
     (`batch_lines.batch_means`)), or None when the text
     holds fewer than 2 records with a loss. Where no line names a loss, a line naming what a loss
     measures (`Epoch 3: MSE = 7.4, MAE = 2.7`) is a record; which of its names is the loss, the column
-    names decide (`column_names.py`). Where neither is found, a line naming a GAN's networks' losses
+    names decide (`column_renames.py`). Where neither is found, a line naming a GAN's networks' losses
     (`Loss_G: 0.14, Loss_D: 0.30`) is one, for the reading to refuse the GAN by name."""
     return (
         _records(text, is_printed_loss) or _records(text, is_loss_measure) or _records(text, is_network_loss)

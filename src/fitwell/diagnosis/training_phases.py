@@ -17,11 +17,9 @@ from fitwell.diagnosis.column_names import (
     TRAIN_PREFIXES,
     is_loss_measure,
     keras_name,
-    keras_names,
     name_words,
-    names_note,
-    sets_spelled_out,
 )
+from fitwell.diagnosis.column_renames import keras_names, names_note, sets_spelled_out
 from fitwell.diagnosis.vae_terms import elbo_terms
 
 __all__ = ["has_phases_side_by_side", "keras_named"]
