@@ -114,7 +114,10 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: console log whose only number per batch is `total: 0.82` beside `Validation accuracy: 0.585` per
 #: epoch, no loss named (`gp_023`). Batch `gr`: a character model's log in Romanian, `pas 20 |
 #: pierdere 3.01` and `-> validare 0.56 nats` (`gr_004`, refused: no name says which number is
-#: the loss).
+#: the loss). Batch `gs`: Flair's older `loss.tsv` without its header, its second cell a time of
+#: day (`gs_034`); a header whose names stand in braces, `{epoch}\t{lr}\t{train_loss}`, the
+#: template of the line the loop writes (`gs_048`); a console log whose `Train loss:` and `Test
+#: loss:` stand on lines of their own below each `Step N of 469:` (`gs_050`).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
@@ -137,7 +140,10 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: per-epoch records under `curves` beside the run's `config`, `gm_029`; a project's prints
 #: `Epoch 1/50... Batch 1... Training Loss: 1.58...`, `gk_073`, whose batch numbers were read
 #: into the metric's name; OpenNMT-py's `Step 50/100000; acc: ...; xent: ...` reports and its
-#: `Validation perplexity:` lines, `gr_001`.)
+#: `Validation perplexity:` lines, `gr_001`; Chainer's `LogReport` (`gs_001` … `gs_030`, `gt_001`
+#: … `gt_006`) and Sacred's `metrics.json` (`gs_068`, `gs_069`), a tracker's metrics exported one
+#: row per metric and step (`gs_035`), a printed log under a comment that names a loss
+#: (`gt_008`).)
 REFUSED = (
     "aa_016.csv",
     "ac_004.txt",
@@ -230,6 +236,9 @@ REFUSED = (
     "gp_007.log",
     "gp_023.txt",
     "gr_004.log",
+    "gs_034.tsv",
+    "gs_048.txt",
+    "gs_050.log",
 )
 #: Tables of numbers without a header row, read as their user reads them: with `columns=` naming
 #: what the repository's code writes (sources_*.csv notes; for `h_014`, `m_009`, `y_010` and
@@ -276,6 +285,8 @@ NAMED_COLUMNS = {
     # Batch `gg`: a segmentation loop that writes `epoch train_loss` (its validation loss to
     # another file).
     "gg_045.txt": ("epoch", "loss"),
+    # Batch `gs`: a text generator's loop that writes `epoch,loss` (two runs appended).
+    "gs_057.txt": ("epoch", "loss"),
 }
 _LOSSES = {
     "mse": "mse",

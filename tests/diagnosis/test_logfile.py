@@ -466,61 +466,6 @@ def test_other_loggers_column_names_are_read_as_keras_names_with_a_note(tmp_path
     assert read_curves(json_path).values["loss"].tolist() == [1.0, 0.6]
 
 
-def test_chainers_log_report_is_read_without_its_main_link(tmp_path):
-    # Chainer's `LogReport` writes a JSON list to a file named `log`, each curve named by the link
-    # that reported it (`main`, the model trained) and the evaluator's set before it.
-    records = [
-        {
-            "main/loss": loss,
-            "main/accuracy": accuracy,
-            "validation/main/loss": val_loss,
-            "validation/main/accuracy": val_accuracy,
-            "epoch": epoch,
-            "iteration": 600 * epoch,
-            "elapsed_time": 9.5 * epoch,
-        }
-        for epoch, loss, accuracy, val_loss, val_accuracy in (
-            (1, 0.9, 0.7, 0.8, 0.72),
-            (2, 0.5, 0.85, 0.55, 0.83),
-            (3, 0.3, 0.9, 0.45, 0.86),
-        )
-    ]
-    path = tmp_path / "log"
-    path.write_text(json.dumps(records, indent=4))
-    curves = read_curves(path)
-    assert curves.values["loss"].tolist() == [0.9, 0.5, 0.3]
-    assert curves.values["val_loss"].tolist() == [0.8, 0.55, 0.45]
-    assert curves.values["accuracy"].tolist() == [0.7, 0.85, 0.9]
-    assert curves.values["val_accuracy"].tolist() == [0.72, 0.83, 0.86]
-    assert keras_name("main/cls_loss") == "cls_loss"
-    assert keras_name("TaskA/main/loss") == "TaskA/main/loss"  # another link's: not the model's
-
-
-def test_sacreds_metrics_json_is_read_one_column_per_metric_on_its_steps(tmp_path):
-    # Sacred's FileStorageObserver: each `log_scalar` metric with its steps, values and times;
-    # the validation logged at every other step only.
-    def series(steps, values):
-        return {"steps": steps, "timestamps": ["2019-06-17T08:27:31.5"] * len(steps), "values": values}
-
-    metrics = {
-        "Train.loss": series([0, 1, 2, 3], [0.9, 0.6, 0.45, 0.4]),
-        "Validation.loss": series([1, 3], [0.7, 0.55]),
-        "Validation.accuracy": series([1, 3], [0.7, 0.78]),
-    }
-    path = tmp_path / "metrics.json"
-    path.write_text(json.dumps(metrics, indent=2))
-    curves = read_curves(path)
-    assert curves.values["loss"].tolist() == [0.9, 0.6, 0.45, 0.4]
-    assert curves.recorded["val_loss"].tolist() == [False, True, False, True]
-    assert curves.values["val_loss"][curves.recorded["val_loss"]].tolist() == [0.7, 0.55]
-    assert curves.values["val_accuracy"][curves.recorded["val_accuracy"]].tolist() == [0.7, 0.78]
-    assert curves.notes[0] == (
-        "read Sacred's metrics.json (each metric's steps and values) as one column per metric, "
-        "the steps as the epochs."
-    )
-    assert "'Train.loss' as 'loss', 'Validation.loss' as 'val_loss'" in curves.notes[1]
-
-
 def test_a_keras_log_keeps_its_names_even_with_train_prefixed_columns(tmp_path):
     path = tmp_path / "log.csv"
     path.write_text("epoch,loss,train_time,val_loss\n0,1.0,3.2,1.1\n1,0.5,3.1,0.6\n")

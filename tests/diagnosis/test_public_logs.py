@@ -972,7 +972,10 @@ LATER_BATCHES = {
     # logs read one row per evaluation (`gn_029`, `gn_037`, `gn_042`, clear: healthy; three more),
     # a top-k accuracy at 100% from the first epoch is no perfect score (`gn_037`); a validation
     # loss whose last epoch is a new low has not stopped improving (`gn_051`: underfitting before).
-    "heldout193": (41, 55, 48),
+    # Later 40: a validation loss flat at 0.82-0.83 over the second half of its end window, the
+    # training loss still falling, is no longer still improving (`gn_007`; the revision on `gs`
+    # that made it so gained six runs and lost two, docs/diagnosis_revisions.md).
+    "heldout193": (40, 55, 48),
     # Batch `go` (12: OpenMMLab logs, a course template's `train.log`, histories in run folders;
     # small, the search budget spent), scored once with the rules of the session's start: 7/12, 3
     # of the 4 clear. Revised on it: a validation loss that repeats a validation score value for
@@ -998,8 +1001,22 @@ LATER_BATCHES = {
     # once with the rules of the session's start: 3/7, 1 of the 2 clear; two files refused. Later:
     # OpenNMT-py's log read (`gr_001`: healthy); one refused (`gr_004`, in Romanian).
     "heldout197": (4, 7, 5),
+    # Batch `gs` (70: Chainer's `LogReport` files, Flair's `loss.tsv`, JSON-line logs of
+    # facebookresearch-style trainers, SpeechBrain's `train_log.txt`, Weights & Biases' console
+    # copies, Sacred's `metrics.json`, loops' printed logs), scored once with the rules of the
+    # session's start: 17/70, 7 of the 16 clear (Chainer's 30 logs and Sacred's were refused then).
+    # Revised on it: Chainer's and Sacred's logs read; a tracker's export one row per metric and
+    # step (`gs_035`); a report within an epoch left out (`gs_015`); `Train Loss:
+    # 2.53 Validate Loss 2.77` read as both (`gs_063`); `Validate:` lines are validation's
+    # (`gs_064`); `TrAcc` and `VaAcc` (`gs_061`); a drop early in the end window, jitter since, no
+    # curve still falling (`gs_040`, clear: healthy, still improving before).
+    "heldout198": (36, 70, 56),
+    # Batch `gt` (8: more of Chainer's logs and two plain-text logs named `log`), scored once with
+    # the rules of the session's start: 0/8, 0 of the 2 clear (six refused). Later: read (`gt_006`,
+    # Chainer's `main/main/loss`; `gt_008`, a printed log under a comment naming a loss).
+    "heldout199": (5, 8, 5),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout197`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout199`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -1022,15 +1039,15 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
 
 
 @pytest.mark.xfail(
-    strict=True, reason="95% is not reached on real logs (741/1114 on the last twenty batches)"
+    strict=True, reason="95% is not reached on real logs (692/1061 on the last twenty batches)"
 )
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(178, 198))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(180, 200))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_nine_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_seventy_one_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -1257,7 +1274,12 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_nine_kn
     # `overfitting`); a Trainer's training loss 9 times its validation loss throughout, summed over
     # accumulated steps as the readers think, at 82% validation accuracy (`gm_065`,
     # `suspicious_validation`, both readers' second label). `gb_067` left: its training loss, one
-    # step every few epochs, is a batch's, and its jump of 11x one batch's.
+    # step every few epochs, is a batch's, and its jump of 11x one batch's. `gs` added two, each
+    # with the problem or its neighbour as both readers' second label: a regression's MSE flat at
+    # 0.044 from its second epoch of six, beside a training loss at the same level (`gs_003`,
+    # `not_learning`; the readers: healthy, underfitting second, no level given to judge it by);
+    # a speech recognizer's validation loss 8% above its low of epoch 31 (smoothed) over the last
+    # half of 100 epochs while its word error rate kept improving (`gs_044`, `overfitting`).
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -1319,6 +1341,8 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_sixty_nine_kn
         "gk_102.csv",
         "gm_045.csv",
         "gm_065.json",
+        "gs_003.txt",
+        "gs_044.txt",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -1573,15 +1597,19 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # called healthy, with one more false overfitting note among them; two more read still
         # improving (none noted), five read overfitting (three noted) and one read unstable
         # (noted); one more false unstable note.
-        "still_improving": (46, 172, 128, 1116),
-        "overfitting": (77, 262, 121, 1116),
+        # Then batches `gs` and `gt` with the revision on them: 17 more runs read healthy are called
+        # healthy, with five more false still-improving notes, one more false overfitting note and
+        # two more false unstable notes among them; five more read still improving (three noted),
+        # four read overfitting (two noted) and five read unstable (two noted).
+        "still_improving": (49, 177, 133, 1133),
+        "overfitting": (79, 266, 122, 1133),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (12, 64, 66, 1116),
+        "unstable": (14, 69, 68, 1133),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
         assert noted / missed >= was_noted / was_missed and false / healthy <= was_false / was_healthy
-        # A still-improving note is 2.33 times as likely where a reader saw it (2.4 before batch
+        # A still-improving note is 2.36 times as likely where a reader saw it (2.4 before batch
         # `gl`, which was not revised on).
         assert noted / missed >= (2.3 if kind == "still_improving" else 2.5) * false / healthy

@@ -2052,6 +2052,35 @@ def test_a_drop_at_a_rate_step_or_a_hairs_fall_is_no_curve_still_falling():
     assert diagnose(hair).primary.kind == "healthy"
 
 
+def test_a_drop_early_in_the_end_window_then_jitter_about_one_level_is_no_curve_still_falling():
+    # A speaker classifier's last nine epochs (a published log): the validation loss dropped from
+    # 0.034 to 0.019 at epoch 28 and jittered between 0.018 and 0.023 since, its smoothed end a
+    # hair below the level it reached there, far less than its noise.
+    val_loss = [1.31, 0.616, 0.413, 0.178, 0.18, 0.175, 0.104, 0.1, 0.0663, 0.0698, 0.0887, 0.0591]
+    val_loss += [0.055, 0.0343, 0.0396, 0.0595, 0.0353, 0.0444, 0.031, 0.0377, 0.0404, 0.0364, 0.0342]
+    val_loss += [
+        0.0336,
+        0.0322,
+        0.0376,
+        0.0273,
+        0.0191,
+        0.0198,
+        0.0204,
+        0.018,
+        0.0234,
+        0.0217,
+        0.0206,
+        0.0185,
+    ]
+    loss = [3.01, 1.19, 0.744, 0.531, 0.412, 0.339, 0.301, 0.245, 0.214, 0.206, 0.173, 0.153, 0.147]
+    loss += [0.129, 0.111, 0.106, 0.0965, 0.0924, 0.0837, 0.0757, 0.0678, 0.0581, 0.0592, 0.0526, 0.048]
+    loss += [0.0469, 0.0394, 0.0365, 0.0312, 0.0303, 0.0291, 0.0237, 0.0236, 0.0181, 0.0191]
+    assert diagnose({"loss": loss, "val_loss": val_loss}).primary.kind == "healthy"
+    # Had it gone on falling over the window's second half, it would still be improving.
+    falling = val_loss[:-5] + [0.0172, 0.0161, 0.0150, 0.0141, 0.0132]
+    assert diagnose({"loss": loss, "val_loss": falling}).primary.kind == "still_improving"
+
+
 def test_an_accuracys_new_bests_by_hundredths_of_a_point_are_no_progress():
     # Without a validation loss the watched curve is the validation accuracy: 0.9792 to 0.9798 on
     # 10,000 images is six answers changing (a relative fall of its error, not half a point).

@@ -20,6 +20,7 @@ __all__ = [
     "continued_fits",
     "interleaved_runs",
     "last_run",
+    "without_reports_within_an_epoch",
     "later_header",
     "refuse_a_merge_conflict",
     "resumed_run",
@@ -45,6 +46,15 @@ def last_run(
         where = _where(unit, [numbers[i] for i in resumes])
         notes.append(_resumed_note([epochs[i] for i in resumes], where))
         return _picked(values, epochs, chosen)
+    counter = _counting_on(values)
+    if counter is not None and epochs is not None and starts == [0] and _repeats_never_back(epochs):
+        # Reports every N iterations: the epoch repeats while the iteration counts on.
+        repeated = "on every row" if len(set(epochs)) == 1 else "on several rows"
+        notes.append(
+            f"the epoch repeats {repeated} while {counter!r} counts on: the rows are reports every few "
+            "steps, read in order."
+        )
+        return values, None
     if epochs is not None:
         starts = starts + [i for i in range(1, len(epochs)) if _restarts(epochs[i - 1], epochs[i])]
     elif loss is not None and starts == [0]:
@@ -90,6 +100,27 @@ def last_run(
     )
     values = {name: column[starts[-1] :] for name, column in values.items()}
     return values, None if epochs is None else epochs[starts[-1] :]
+
+
+#: The names of a count of steps, which goes on within an epoch.
+_STEP_COUNTS = ("iteration", "iterations", "iter", "step", "global_step")
+
+
+def _counting_on(values: dict[str, list[float | None]]) -> str | None:
+    """The column that counts the steps (`iteration`, `step`), when it rises at every row."""
+    for name, column in values.items():
+        if keras_name(name) in _STEP_COUNTS and None not in column:
+            if all(later > earlier for earlier, later in itertools.pairwise(column)):
+                return name
+    return None
+
+
+def _repeats_never_back(epochs: list[float | None]) -> bool:
+    """Whether an epoch count repeats at some row and never goes back."""
+    if any(epoch is None for epoch in epochs):
+        return False
+    steps = [later - earlier for earlier, later in itertools.pairwise(epochs)]
+    return bool(steps) and min(steps) == 0 and all(step >= 0 for step in steps)
 
 
 def _schedules_started_again(values: dict[str, list[float | None]], loss: list[float | None]) -> list[int]:
@@ -159,6 +190,54 @@ def continued_fits(losses: list[list[float | None]]) -> bool:
 #: How far above where a run ended the next may start and still carry on from it (a first epoch's
 #: mean over a shuffled pass can come out a little above the last epoch's).
 _CLIMB = 0.05
+
+
+def without_reports_within_an_epoch(
+    values: dict[str, list[float | None]],
+    epochs: list,
+    numbers: list[int],
+    notes: list[str],
+    unit: str = "record",
+) -> tuple[dict[str, list[float | None]], list, list[int]]:
+    """The values, epochs and row numbers without the rows that repeat the epoch of the last row
+    kept while recording its training curves only, without the validation's it has: reports made
+    within the next epoch, not an epoch's end (Chainer's `LogReport` one iteration after a run
+    resumed from its snapshot: `epoch` 2 again, a training loss of one batch, no validation), with
+    a note naming them by `numbers`. A row that repeats an epoch with its validation curves is a
+    resume's, which `last_run` reads; a row of another set's curves (`phase: val`) is no report.
+
+    Example:
+        >>> without_reports_within_an_epoch(
+        ...     {"loss": [0.9, 0.5, 0.4, 0.3], "val_loss": [1.0, 0.6, None, 0.5]},
+        ...     [1, 2, 2, 3],
+        ...     [1, 2, 3, 4],
+        ...     [],
+        ... )
+        ({'loss': [0.9, 0.5, 0.3], 'val_loss': [1.0, 0.6, 0.5]}, [1, 2, 3], [1, 2, 4])
+    """
+
+    def filled(row: int) -> set[str]:
+        return {name for name, column in values.items() if column[row] is not None}
+
+    kept: list[int] = []
+    partial: list[int] = []
+    for row in range(len(epochs)):
+        if kept and epochs[row] is not None and epochs[row] == epochs[kept[-1]]:
+            before, now = filled(kept[-1]), filled(row)
+            lost = before - now
+            if now < before and lost and all(name.startswith("val_") for name in lost):
+                partial.append(row)
+                continue
+        kept.append(row)
+    if not partial:
+        return values, epochs, numbers
+    reports = [numbers[row] for row in partial]
+    notes.append(
+        f"left out {_where(unit, reports)}: {'each' if len(partial) > 1 else 'it'} repeats the epoch before "
+        "it without its validation values (a report within the next epoch, not an epoch's end)."
+    )
+    picked, kept_epochs = _picked(values, epochs, kept)
+    return picked, kept_epochs, [numbers[row] for row in kept]
 
 
 def _where(unit: str, numbers: list[int]) -> str:

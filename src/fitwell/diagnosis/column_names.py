@@ -87,10 +87,17 @@ LOSS_MEASURES = (
     "rmse",
     "error",
 )
-#: Words written without a separator (`TrainLoss`, `ValAcc`).
+#: Words written without a separator (`TrainLoss`, `ValAcc`; the sets abbreviated, `TrAcc`, `VaAcc`).
 _GLUED = {
     f"{prefix}{curve}": f"{target}{curve}"
-    for prefix, target in (("train", ""), ("val", "val_"), ("valid", "val_"), ("test", "test_"))
+    for prefix, target in (
+        ("train", ""),
+        ("val", "val_"),
+        ("valid", "val_"),
+        ("test", "test_"),
+        ("tr", ""),
+        ("va", "val_"),
+    )
     for curve in ("loss", "acc", "accuracy")
 }
 #: Names that one logger gives its columns, read as Keras's: Ultralytics' `results.csv` (its
@@ -102,11 +109,11 @@ _LIGHTNING_RATE = re.compile(r"lr-[a-z]+(?:/pg1)?", re.IGNORECASE)
 
 
 def name_words(name: str) -> str:
-    """Lower-case words joined by `_`; `-`, `/` and spaces separate words (`train/box_loss`), a
-    word's abbreviating period is dropped (`Valid. Loss`), a period between words separates them
-    (`Train.loss`), and so is a percent sign that names the
-    unit (`Val Acc (%)`: the values say whether they are percentages); a set named in parentheses
-    after the curve is a word of its own (`Loss (Training)` → `loss_training`)."""
+    """Lower-case words joined by `_`; `-`, `/`, spaces and a period between two words separate
+    words (`train/box_loss`, Sacred's `Train.loss`); a word's abbreviating period is dropped
+    (`Valid. Loss`), and so is a percent sign that names the unit (`Val Acc (%)`: the values say
+    whether they are percentages); a set named in parentheses after the curve is a word of its own
+    (`Loss (Training)` → `loss_training`)."""
     bare = _PERCENT_UNIT.sub("", name.strip().lower())
     bare = _SET_IN_PARENTHESES.sub(r" \1", bare)
     bare = _DOTTED.sub(" ", bare)
@@ -142,23 +149,28 @@ def keras_name(name: str) -> str:
     if _LIGHTNING_RATE.fullmatch(name.strip()):
         return "learning_rate"
     name = _without_chainer_main(name)
-    group, slash, _ = name.strip().lower().partition("/")
-    if slash and group not in SET_PREFIXES:
+    group, slash, rest = name.strip().lower().partition("/")
+    if slash and group not in SET_PREFIXES and rest not in SET_PREFIXES:
         return name  # `metrics/mAP50(B)`, `lr/pg1`: named by a group other than a set
+    # (A set after the curve, `Loss/train`, `Accuracy/test`, as PyTorch's tutorial tags them, is
+    # the set named after the curve, as `loss_train` is.)
     return _keras_words(name)
 
 
 def _without_chainer_main(name: str) -> str:
     """A name without Chainer's `main/`: its `LogReport` names a curve by the link that reported
-    it, the model being trained `main` (`main/loss`, `main/accuracy`), and its `Evaluator` puts
-    the set before that (`validation/main/loss`). A link of another name (`TaskA/main/loss`) is
-    left to name its own curve."""
+    it, the model being trained `main` (`main/loss`, `main/accuracy`; a classifier wrapping a model
+    of that name, `main/main/loss`), and its `Evaluator` puts the set before that
+    (`validation/main/loss`). A link of another name (`TaskA/main/loss`) is left to name its own
+    curve."""
     parts = name.strip().split("/")
-    if len(parts) == 2 and parts[0].lower() == "main":
-        return parts[1]
-    if len(parts) == 3 and parts[1].lower() == "main" and parts[0].lower() in SET_PREFIXES:
-        return f"{parts[0]}/{parts[2]}"
-    return name
+    head = parts[:1] if len(parts) > 2 and parts[0].lower() in SET_PREFIXES else []
+    rest = parts[len(head) :]
+    while len(rest) > 1 and rest[0].lower() == "main":
+        rest = rest[1:]
+    if len(rest) != 1 or len(head) + len(rest) == len(parts):
+        return name
+    return "/".join(head + rest)
 
 
 def _keras_words(name: str) -> str:

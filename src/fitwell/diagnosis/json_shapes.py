@@ -44,12 +44,6 @@ def as_columns(data: Any, *, deeper: bool = True) -> tuple[Any, str | None]:
         columns, note = as_columns(runs[-1], deeper=False)
         first = f"read the last of {len(runs)} histories (folds, seeds or models) listed{where}."
         return columns, " ".join(part for part in (first, note) if part)
-    logged = _logged_series(data)
-    if logged is not None:  # Sacred's `{"train.loss": {"steps": [...], "values": [...]}, ...}`
-        return logged, (
-            "read Sacred's metrics.json (each metric's steps and values) as one column per metric, "
-            "the steps as the epochs."
-        )
     by_epoch = _records_by_epoch(data)
     if by_epoch is not None:  # `{"1": {"train_loss": ..., "val_loss": ...}, "2": ...}`
         epochs, records = by_epoch
@@ -132,29 +126,6 @@ def as_columns(data: Any, *, deeper: bool = True) -> tuple[Any, str | None]:
         # as `train_loss`, `val_loss`), or by network (a GAN's, refused by name later).
         return _flattened(data), None
     return data, None
-
-
-def _logged_series(data: Any) -> dict[str, list] | None:
-    """The columns of Sacred's `metrics.json` (its `FileStorageObserver`: each metric that
-    `log_scalar` logged as `{"steps": [...], "values": [...], "timestamps": [...]}`) on the steps
-    of all of them, None where a metric was not logged at a step; the steps as the `epoch`
-    column. None for any other shape."""
-    if not isinstance(data, Mapping) or not data or "epoch" in data:
-        return None
-    series = {}
-    for key, value in data.items():
-        if not isinstance(value, Mapping):
-            return None
-        steps, values = value.get("steps"), value.get("values")
-        if not isinstance(steps, list) or not isinstance(values, list) or len(steps) != len(values):
-            return None
-        if not all(isinstance(step, int) and not isinstance(step, bool) for step in steps):
-            return None
-        series[key] = dict(zip(steps, values, strict=True))
-    steps = sorted({step for by_step in series.values() for step in by_step})
-    if not steps:
-        return None
-    return {"epoch": steps, **{key: [by_step.get(step) for step in steps] for key, by_step in series.items()}}
 
 
 def records_as_columns(records: list[Mapping]) -> dict[str, list]:

@@ -18,6 +18,11 @@ What real files hold, and how it is read:
   `log_history`, in `trainer_state.json` or dumped to CSV, or printed to the console one dict a
   line among warnings and progress bars), read one row per evaluation (`step_logs.py`), with a
   note;
+- trainers' and trackers' own logs: detectron2's `metrics.json`, OpenMMLab's JSON logs,
+  OpenNMT-py's reports, Chainer's `LogReport` (records that repeat an epoch without its
+  validation values are reports within the next, left out with a note), Sacred's
+  `metrics.json` (`sacred_logs.py`), a tracker's metrics exported one row per metric and step
+  (`Name,Value,Timestamp,Step`, `table_layouts.py`);
 - a table of numbers without a header, once the caller names its columns (`columns=`);
 - a log printed as text (Keras's progress output saved from the console, a script's
   `Epoch 3, Train Loss: 0.52` lines), read from its `name: value` pairs (`textlog.py`), with a note;
@@ -37,16 +42,18 @@ the header, or a cell that is not a number in a column of numbers, raises a
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from fitwell.diagnosis.aligned_table import aligned_table, has_log_prefix
-from fitwell.diagnosis.appended_runs import last_run, later_header, refuse_a_merge_conflict
+from fitwell.diagnosis.aligned_table import aligned_table
+from fitwell.diagnosis.appended_runs import (
+    last_run,
+    later_header,
+    refuse_a_merge_conflict,
+    without_reports_within_an_epoch,
+)
 from fitwell.diagnosis.batch_lines import averaged_note
-from fitwell.diagnosis.column_names import keras_name
-from fitwell.diagnosis.column_renames import keras_names
 from fitwell.diagnosis.column_values import with_values, without_per_sample_or_step
 from fitwell.diagnosis.detectron2_logs import WRITTEN_BY as DETECTRON2
 from fitwell.diagnosis.detectron2_logs import detectron2_columns
@@ -68,7 +75,16 @@ from fitwell.diagnosis.openmmlab_logs import openmmlab_columns
 from fitwell.diagnosis.opennmt_logs import WRITTEN_BY as OPENNMT
 from fitwell.diagnosis.opennmt_logs import opennmt_columns
 from fitwell.diagnosis.printed_layouts import name_value_cells, printed_loss_tensors
+from fitwell.diagnosis.sacred_logs import sacred_columns
 from fitwell.diagnosis.step_logs import TRAINER_LOG, is_step_log, per_evaluation
+from fitwell.diagnosis.table_header import (
+    DELIMITERS,
+    HEADER_SEARCH_LINES,
+    find_header,
+    numbered_header,
+    one_number_per_line,
+    transposed,
+)
 from fitwell.diagnosis.table_layouts import MISSING_CELLS as _MISSING
 from fitwell.diagnosis.table_layouts import (
     is_number,
@@ -84,9 +100,6 @@ from fitwell.diagnosis.yolo_console import read_yolo_console
 
 __all__ = ["LogFile", "counted_from_zero", "read_log_file", "read_step_log"]
 
-_DELIMITERS = (",", ";", "\t")
-#: How far down a header may be found (title lines, comments).
-_HEADER_SEARCH_LINES = 20
 #: A table printed by a script often follows a long preamble (the data set, the model, the settings).
 _TABLE_SEARCH_LINES = 200
 _EPOCHS_FROM_ONE = "the log counts epochs from 1: the messages name epochs by its numbers."
@@ -204,7 +217,8 @@ def _json_log(data: Any, literal: str | None, path: str, *, one_per_line: bool =
     detectron2 = detectron2_columns(data, appended)
     if detectron2 is not None:
         return read_step_log(detectron2, appended, written_by=DETECTRON2)
-    data, turned = as_columns(data)
+    sacred = sacred_columns(data, path)
+    data, turned = sacred if sacred is not None else as_columns(data)
     notes = [note for note in (literal, turned) if note]
     if one_per_line and literal is not None:
         notes = [literal]  # its records are read one column per key, as a list of them is
@@ -239,6 +253,7 @@ def _json_log(data: Any, literal: str | None, path: str, *, one_per_line: bool =
     epoch_list = _epoch_numbers(epochs)
     if epoch_list is not None and all(len(column) == len(epoch_list) for column in columns.values()):
         numbers = list(range(1, len(epoch_list) + 1))
+        columns, epoch_list, numbers = without_reports_within_an_epoch(columns, epoch_list, numbers, notes)
         columns, epoch_list = last_run(numbers, [0], columns, epoch_list, notes, unit="record")
     counted = None
     if not keras_epochs:  # an epoch count a loop wrote means its own numbers
@@ -269,80 +284,6 @@ def read_step_log(columns: dict[str, list], notes: list[str], *, written_by: str
 
 
 # -- CSV ---------------------------------------------------------------------------------------
-def _find_header(lines: list[str]) -> tuple[int, str, list[str]]:
-    """The first line that names `epoch` or `loss` as a cell (under any logger's name for them:
-    `Epoch`, `train_loss`, `Training Loss`), with its delimiter and cells; a line of one name
-    alone heads a file of one column (`Data_loss`, then one loss per line), when a number (or a
-    missing value) follows it: not a title (`Loss Per Epoch` above a rule of dashes)."""
-    for index, line in enumerate(lines[:_HEADER_SEARCH_LINES]):
-        if has_log_prefix(line):
-            continue  # a message `logging` wrote: a table in it is set out with spaces (aligned_table)
-        following = next((later.strip() for later in lines[index + 1 :] if later.strip()), "")
-        for delimiter in _DELIMITERS:
-            cells = [cell.strip() for cell in split_cells(line, delimiter)]
-            named = {keras_name(cell) for cell in cells} | set(keras_names(cells).values())
-            if (
-                cells[:1] == [""]
-                and line[:1].isspace()
-                and "loss" not in named
-                and "epoch" not in map(keras_name, cells[1:])
-            ):
-                continue  # an indented line (`\tnonzero()`): its blank first cell is no pandas index
-            alone = (
-                len(cells) == 1
-                and re.fullmatch(r"[A-Za-z][\w ]*", cells[0]) is not None
-                and (is_number(following) or following in _MISSING)
-            )
-            if (len(cells) >= 2 or alone) and ("epoch" in named or "loss" in named):
-                return index, delimiter, cells
-    return -1, ",", []
-
-
-def _numbered_header(lines: list[str]) -> bool:
-    """Whether a file of one number per line starts with a bare `0` above values that all show
-    decimals: the column name pandas gives a Series without one, not a first value."""
-    values = [line.strip() for line in lines if line.strip()]
-    return (
-        len(values) >= 3
-        and values[0] == "0"
-        and all(
-            "." in value or value.lower().lstrip("+-") in _NOT_A_NUMBER or "e" in value.lower()
-            for value in values[1:]
-        )
-    )
-
-
-#: Cells that hold no value a decimal point would show (`nan`, `inf`).
-_NOT_A_NUMBER = frozenset({"nan", "inf", "infinity"})
-
-
-def _one_number_per_line(lines: list[str]) -> bool:
-    """Whether the file is a bare column of numbers (at least 3), one per line, with no header:
-    what `numpy.savetxt` writes for a list of losses."""
-    numbers = [line.strip() for line in lines if line.strip()]
-    return len(numbers) >= 3 and all(is_number(line) for line in numbers)
-
-
-def _transposed(lines: list[str]) -> list[str] | None:
-    """The lines of a table written one row per metric (`pandas.DataFrame(history.history).T`:
-    a first column of names, `loss` among them, then one number per epoch), turned to one column
-    per metric; None for any other table."""
-    for delimiter in _DELIMITERS:
-        rows = [[cell.strip() for cell in split_cells(line, delimiter)] for line in lines if line.strip()]
-        names = [keras_name(row[0]) for row in rows if row]
-        if "loss" not in names or "epoch" in names:
-            continue
-        body = [row for row in rows if row and row[0] and keras_name(row[0]) != "epoch"]
-        width = len(body[0])
-        if width < 3 or any(len(row) != width for row in body):
-            continue
-        if not all(is_number(cell) or cell in _MISSING for row in body for cell in row[1:]):
-            continue
-        columns = list(zip(*body, strict=True))
-        return [delimiter.join(cells) for cells in columns]
-    return None
-
-
 def _read_named(text: str, path: str, columns: Sequence[str]) -> LogFile:
     """A table of numbers without a header row, its columns named by the caller; cells separated
     by commas, semicolons, tabs, colons or spaces."""
@@ -353,7 +294,7 @@ def _read_named(text: str, path: str, columns: Sequence[str]) -> LogFile:
         )
     names = [name.strip() for name in columns]
     lines = text.splitlines()
-    header_index, _, header = _find_header(lines)
+    header_index, _, header = find_header(lines)
     if header_index >= 0:
         raise ValueError(
             f"{path!r} has a header row (line {header_index + 1}: {','.join(header)[:60]!r}), so its columns "
@@ -364,7 +305,7 @@ def _read_named(text: str, path: str, columns: Sequence[str]) -> LogFile:
     def fits(cells: list[str]) -> bool:
         return len(cells) == len(names) and all(is_number(cell.strip()) or cell in _MISSING for cell in cells)
 
-    for delimiter in _DELIMITERS:
+    for delimiter in DELIMITERS:
         if fits(split_cells(first, delimiter)):
             return _read_csv(text, path, named=(delimiter, names))
     # `numpy.savetxt`'s default: numbers separated by spaces; or printed `epoch: loss` lines.
@@ -395,7 +336,7 @@ def _read_csv(text: str, path: str, named: tuple[str, list[str]] | None = None) 
             0, f"the file has no header: its columns were read as {', '.join(header)}, as given."
         )
         return log
-    turned = _transposed(lines)
+    turned = transposed(lines)
     if turned is not None:
         log = _read_csv("\n".join(turned), path)
         log.notes.insert(
@@ -421,7 +362,7 @@ def _read_csv(text: str, path: str, named: tuple[str, list[str]] | None = None) 
             "'name: value' pairs.",
         )
         return log
-    header_index, delimiter, header = _find_header(lines)
+    header_index, delimiter, header = find_header(lines)
     aligned = aligned_table(lines, _TABLE_SEARCH_LINES) if header_index < 0 else None
     if aligned is not None:
         table, header_index, note = aligned
@@ -437,8 +378,8 @@ def _read_csv(text: str, path: str, named: tuple[str, list[str]] | None = None) 
             losses, printed_epochs, note = tensors
             epochs, counted = counted_from_zero(printed_epochs, own_numbers=True)
             return LogFile({"loss": losses}, epochs, [note, *filter(None, [counted])])
-        if _one_number_per_line(lines):  # `numpy.savetxt("loss.txt", losses)`
-            if _numbered_header(lines):
+        if one_number_per_line(lines):  # `numpy.savetxt("loss.txt", losses)`
+            if numbered_header(lines):
                 line = next(index for index, text in enumerate(lines, start=1) if text.strip())
                 raise ValueError(
                     f"Line {line} of {path!r} is '0' above numbers written with decimals: pandas' name for a "
@@ -454,7 +395,7 @@ def _read_csv(text: str, path: str, named: tuple[str, list[str]] | None = None) 
             refuse_one_line_of_numbers(split_cells(written[0], ","), path)
         first = lines[0] if lines else ""
         raise ValueError(
-            f"No header row in {path!r}: none of its first {_HEADER_SEARCH_LINES} lines names an 'epoch' or "
+            f"No header row in {path!r}: none of its first {HEADER_SEARCH_LINES} lines names an 'epoch' or "
             f"'loss' column (line 1 is {first[:60]!r}), and it is not a printed log with 'loss: value' on "
             "its epoch lines either. Expected a CSVLogger file: a header such as 'epoch,loss,val_loss', "
             "then one row per epoch; or Keras's progress output. For a table of numbers without a header, "

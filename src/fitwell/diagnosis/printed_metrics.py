@@ -36,12 +36,12 @@ _FIELD = re.compile(
 #: `name number` tokens of a line set out with spaces only (`epoch 1  train_loss 0.18  val_loss 0.19`),
 #: a set's word before the name too (`train loss 0.77 val loss 0.56`), a percentage too (`Acc 20.31%`).
 _SPACED = re.compile(
-    r"(?<!\S)(?P<name>(?:(?:train|training|val|valid|validation|dev|eval|evaluation|test)\s+)?"
+    r"(?<!\S)(?P<name>(?:(?:train|training|val|valid|validate|validation|dev|eval|evaluation|test)\s+)?"
     r"[A-Za-z][A-Za-z0-9_@.]*)"
     rf"\s+(?P<value>{_NUMBER})%?(?=\s|$)",
     re.IGNORECASE,
 )
-_VALIDATION = re.compile(r"\b(?:val|valid|validation)\b", re.IGNORECASE)
+_VALIDATION = re.compile(r"\b(?:val|valid|validate|validation)\b", re.IGNORECASE)
 #: Other names of a set, as a word of their own before the metrics (Flair's `DEV : loss 0.61`,
 #: `TEST : loss 0.64`, `Testing - Loss: 2.15`, `INFO:root:Evaluation Epoch 3 - Loss: 0.61`), or as
 #: a tag of its own (`[Dev] loss: 2.19`), not inside a host name, a path or a longer tag
@@ -131,16 +131,21 @@ def line_metrics(line: str, percents: set[str] | None = None) -> dict[str, float
     # metric does not count (`epoch   1 loss: 2.83 time 0.56` is one `loss`, not the tokens `epoch
     # 1` and `time 0.56`; a progress bar glued to a checkpoint's message, `…loss=3.48]Epoch 1:
     # 'val/CER' reached 100.0 … top 1`, is its `loss`).
-    found = max(
-        (
-            [match for match in pattern.finditer(line) if _is_metric(line, match)]
-            for pattern in (_PAIR, _FIELD, _SPACED)
-        ),
-        key=lambda matches: (
-            sum(is_printed_loss(keras_name(_raw_name(match))) for match in matches),
-            len(matches),
-        ),
-    )
+    ways = [
+        [match for match in pattern.finditer(line) if _is_metric(line, match)]
+        for pattern in (_PAIR, _FIELD, _SPACED)
+    ]
+
+    def losses(matches: list[re.Match]) -> int:
+        return sum(is_printed_loss(keras_name(_raw_name(match))) for match in matches)
+
+    found = max(ways, key=lambda matches: (losses(matches), len(matches)))
+    # A line that prints a pair with a colon first and then one without (`Train Loss: 2.53
+    # Validate Loss 2.77`): its pairs and the tokens after them, where together they name more
+    # losses.
+    mixed = _pairs_and_tokens(ways[0], ways[2])
+    if losses(mixed) > losses(found):
+        found = mixed
     # Whether the line says it reports validation before its first metric (an `[Epoch: 05]` marker
     # before it is not one: `[Epoch: 05] Valid acc: 0.30 | loss: 2.05` is validation).
     before = line[: found[0].end("name")] if found else ""
@@ -179,6 +184,22 @@ def line_metrics(line: str, percents: set[str] | None = None) -> dict[str, float
 
 
 _SPELLED_OUT = {"tr": "train", "va": "val"}
+
+
+def _pairs_and_tokens(pairs: list[re.Match], tokens: list[re.Match]) -> list[re.Match]:
+    """The `name: number` pairs of a line and its `name number` tokens that overlap none of them
+    and name a curve none of them names (not `loss 0.63` in `Loss: 0.90 (CE loss 0.63 Dice loss
+    0.27)`, nor `loss 0.45` in `loss: 0.52 ema loss 0.45`: a part or a variant of the loss
+    printed), in the order of the line."""
+    spans = [match.span() for match in pairs]
+    named = {keras_name(_raw_name(match)) for match in pairs}
+    apart = [
+        token
+        for token in tokens
+        if all(token.end() <= start or token.start() >= end for start, end in spans)
+        and keras_name(_raw_name(token)) not in named
+    ]
+    return sorted([*pairs, *apart], key=lambda match: match.start())
 
 
 def _raw_name(match: re.Match) -> str:

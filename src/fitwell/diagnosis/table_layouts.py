@@ -108,6 +108,10 @@ def one_row_per_epoch(rows: Rows, header: list[str], notes: list[str]) -> tuple[
     """`(rows, header)` with one row per epoch (per step, for a `Trainer`'s table), and a note, for
     the layouts above; the rows and header unchanged for any other table."""
     names = [keras_name(cell) for cell in header]
+    if "epoch" not in names and "step" in names:  # `Name,Value,Timestamp,Step`: a long table by step
+        wide_rows, wide_header = _widened(rows, header, names.index("step"), notes, by_step=True)
+        if wide_header != header:
+            return wide_rows, wide_header
     if "epoch" not in names:
         return _merged_by_step(rows, header, names, notes)
     epoch = names.index("epoch")
@@ -119,13 +123,20 @@ def one_row_per_epoch(rows: Rows, header: list[str], notes: list[str]) -> tuple[
     return _merged(rows, header, epoch, notes)
 
 
-def _widened(rows: Rows, header: list[str], epoch: int, notes: list[str]) -> tuple[Rows, list[str]]:
+def _widened(
+    rows: Rows, header: list[str], epoch: int, notes: list[str], *, by_step: bool = False
+) -> tuple[Rows, list[str]]:
     """A table in long form, one row per epoch (set) and metric (`epoch,mode,metric,result` with
     `metric` = `loss`, `accuracy`, …), as one row per epoch (and set) with a column per metric;
     any other table unchanged. The rows may come epoch by epoch or metric by metric (`pd.melt` of
     a history for seaborn: every epoch's loss, then every epoch's accuracy, …, `gb_085`), and
-    pandas' unnamed index column beside them is no value."""
-    others = [index for index in range(len(header)) if index != epoch and not _row_index(rows, header, index)]
+    pandas' unnamed index column beside them is no value, nor the time a value was logged (an
+    export of tracked metrics: `Name,Value,Timestamp,Step`, the step in place of the epoch)."""
+    others = [
+        index
+        for index in range(len(header))
+        if index != epoch and not _row_index(rows, header, index) and keras_name(header[index]) not in _TIMES
+    ]
     if not rows or not 2 <= len(others) <= 3:
         return rows, header
     numeric = [index for index in others if all(is_number(cells[index]) for _, cells in rows)]
@@ -144,6 +155,8 @@ def _widened(rows: Rows, header: list[str], epoch: int, notes: list[str]) -> tup
     metrics = list(dict.fromkeys(cells[metric].strip() for _, cells in rows))
     pairs = [(tuple(cells[index].strip() for index in keys), cells[metric].strip()) for _, cells in rows]
     groups: list[tuple[int, list[str], dict[str, str]]] = []
+    if by_step and len(set(pairs)) < len(pairs):
+        return rows, header  # a metric twice at one step (a tracker's default step 0): no order to read
     if len(set(pairs)) == len(pairs):  # each epoch's metric once, in whichever order
         by_key: dict[tuple[str, ...], tuple[int, list[str], dict[str, str]]] = {}
         for (number, cells), (key, name) in zip(rows, pairs, strict=True):
@@ -156,14 +169,20 @@ def _widened(rows: Rows, header: list[str], epoch: int, notes: list[str]) -> tup
                 groups[-1][2][name] = cells[value]
             else:  # the next epoch (or set), or the same metric again: a run starting over
                 groups.append((number, key, {name: cells[value]}))
+    unit = "step" if by_step else "epoch"
     notes.append(
-        f"the table has one row per epoch and metric (the metric named in column {header[metric]!r}, "
-        f"its value in {header[value]!r}): read as one column per metric."
+        f"the table has one row per {unit} and metric (the metric named in column {header[metric]!r}, "
+        f"its value in {header[value]!r}): read as one column per metric"
+        + (", a row per step." if by_step else ".")
     )
     new_rows = [
         (number, [*key, *(by_name.get(name, "") for name in metrics)]) for number, key, by_name in groups
     ]
     return new_rows, [header[index] for index in keys] + metrics
+
+
+#: The names of a column that holds when a value was logged, not a value.
+_TIMES = ("timestamp", "time", "wall_time", "walltime", "relative_time")
 
 
 def _row_index(rows: Rows, header: list[str], index: int) -> bool:

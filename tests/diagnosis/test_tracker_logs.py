@@ -1,0 +1,274 @@
+"""Logs that trainers and experiment trackers write, read under Keras's names: Chainer's
+`LogReport`, Sacred's `metrics.json`, a tracker's metrics exported one row per metric and step,
+and the lines of scripts that print some values with a colon and some without."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from fitwell.diagnosis import read_curves
+from fitwell.diagnosis.column_names import keras_name
+from fitwell.diagnosis.printed_metrics import line_metrics
+
+
+def test_chainers_log_report_is_read_without_its_main_link(tmp_path):
+    # Chainer's `LogReport` writes a JSON list to a file named `log`, each curve named by the link
+    # that reported it (`main`, the model trained) and the evaluator's set before it.
+    records = [
+        {
+            "main/loss": loss,
+            "main/accuracy": accuracy,
+            "validation/main/loss": val_loss,
+            "validation/main/accuracy": val_accuracy,
+            "epoch": epoch,
+            "iteration": 600 * epoch,
+            "elapsed_time": 9.5 * epoch,
+        }
+        for epoch, loss, accuracy, val_loss, val_accuracy in (
+            (1, 0.9, 0.7, 0.8, 0.72),
+            (2, 0.5, 0.85, 0.55, 0.83),
+            (3, 0.3, 0.9, 0.45, 0.86),
+        )
+    ]
+    path = tmp_path / "log"
+    path.write_text(json.dumps(records, indent=4))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.9, 0.5, 0.3]
+    assert curves.values["val_loss"].tolist() == [0.8, 0.55, 0.45]
+    assert curves.values["accuracy"].tolist() == [0.7, 0.85, 0.9]
+    assert curves.values["val_accuracy"].tolist() == [0.72, 0.83, 0.86]
+    assert keras_name("main/cls_loss") == "cls_loss"
+    assert keras_name("TaskA/main/loss") == "TaskA/main/loss"  # another link's: not the model's
+
+
+def test_sacreds_metrics_json_is_read_one_column_per_metric_on_its_steps(tmp_path):
+    # Sacred's FileStorageObserver: each `log_scalar` metric with its steps, values and times;
+    # the validation logged at every other step only.
+    def series(steps, values):
+        return {"steps": steps, "timestamps": ["2019-06-17T08:27:31.5"] * len(steps), "values": values}
+
+    metrics = {
+        "Train.loss": series([0, 1, 2, 3], [0.9, 0.6, 0.45, 0.4]),
+        "Validation.loss": series([1, 3], [0.7, 0.55]),
+        "Validation.accuracy": series([1, 3], [0.7, 0.78]),
+    }
+    path = tmp_path / "metrics.json"
+    path.write_text(json.dumps(metrics, indent=2))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.9, 0.6, 0.45, 0.4]
+    assert curves.recorded["val_loss"].tolist() == [False, True, False, True]
+    assert curves.values["val_loss"][curves.recorded["val_loss"]].tolist() == [0.7, 0.55]
+    assert curves.values["val_accuracy"][curves.recorded["val_accuracy"]].tolist() == [0.7, 0.78]
+    assert curves.notes[0] == (
+        "read Sacred's metrics.json (each metric's steps and values) as one column per metric, "
+        "the steps as the epochs."
+    )
+    assert "'Train.loss' as 'loss', 'Validation.loss' as 'val_loss'" in curves.notes[1]
+
+
+def test_chainers_report_within_an_epoch_is_left_out(tmp_path):
+    # Resumed from its snapshot, the trainer reported once one iteration in: `epoch` 2 again, one
+    # batch's loss and no validation. The epoch's own record is read, not replaced by it.
+    records = [
+        {"main/loss": 0.067, "validation/main/loss": 0.030, "epoch": 1, "iteration": 1875},
+        {"main/loss": 0.026, "validation/main/loss": 0.021, "epoch": 2, "iteration": 3750},
+        {"main/loss": 0.017, "epoch": 2, "iteration": 3751},
+        {"main/loss": 0.018, "validation/main/loss": 0.020, "epoch": 3, "iteration": 5625},
+    ]
+    path = tmp_path / "log"
+    path.write_text(json.dumps(records))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.067, 0.026, 0.018]
+    assert curves.values["val_loss"].tolist() == [0.030, 0.021, 0.020]
+    assert (
+        "left out record 3: it repeats the epoch before it without its validation values (a report "
+        "within the next epoch, not an epoch's end)." in curves.notes
+    )
+    # Two such reports: both left out (the second is judged against the epoch's record, not the
+    # first report), and named by their records in the file.
+    records.insert(3, {"main/loss": 0.019, "epoch": 2, "iteration": 3752})
+    path.write_text(json.dumps(records))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.067, 0.026, 0.018]
+    assert any(note.startswith("left out records 3 and 4:") for note in curves.notes)
+
+
+def test_a_classifier_wrapping_a_model_named_main_is_read_too():
+    assert keras_name("main/main/loss") == "loss"
+    assert keras_name("validation/main/main/loss") == "val_loss"
+    assert keras_name("main") == "main"
+
+
+def test_tracked_metrics_exported_one_row_per_metric_and_step(tmp_path):
+    # `Name,Value,Timestamp,Step`: each row one metric's value at one step (no epoch column).
+    rows = ["Name,Value,Timestamp,Step"]
+    for step, (loss, accuracy, val_loss) in enumerate(
+        ((0.35, 0.90, 0.16), (0.14, 0.96, 0.11), (0.10, 0.97, 0.09))
+    ):
+        rows += [f'"loss",{loss},16271122{step},{step}', f'"accuracy",{accuracy},16271122{step},{step}']
+        rows.append(f'"val_loss",{val_loss},16271122{step},{step}')
+    path = tmp_path / "metrics.csv"
+    path.write_text("\n".join(rows) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.35, 0.14, 0.10]
+    assert curves.values["val_loss"].tolist() == [0.16, 0.11, 0.09]
+    assert curves.values["accuracy"].tolist() == [0.90, 0.96, 0.97]
+    assert "timestamp" not in {name.lower() for name in curves.values}
+
+
+def test_a_comment_above_a_printed_log_is_no_header(tmp_path):
+    path = tmp_path / "log"
+    lines = [
+        "# This part serves only as an example",
+        "# 384 input_dim  # focal L2 loss, continued from Epoch 15",
+    ]
+    lines += [
+        f"Epoch {epoch}\ttrain_loss: {2.0 / (epoch + 1)}\tval_loss: {2.2 / (epoch + 1)}" for epoch in range(4)
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [2.0, 1.0, 2.0 / 3, 0.5]
+    assert curves.values["val_loss"].tolist() == [2.2, 1.1, 2.2 / 3, 0.55]
+
+
+def test_a_line_of_pairs_with_and_without_a_colon_reads_both():
+    assert line_metrics("Train Loss: 2.5371 Validate Loss 2.7741") == {"loss": 2.5371, "val_loss": 2.7741}
+    # A validation line named `Validate:` names validation values.
+    assert line_metrics("INFO Validate: \tTime 0.102 (0.162)\tLoss 1.2919 (1.2955)") == {"val_loss": 1.2919}
+    # Not a message's words after the loss (`'val/CER' was not in top 1`): one loss is all it names.
+    assert line_metrics(
+        "Epoch 2: 100% 127/127 [00:26<00:00, loss=3.37]Epoch 2: 'val/CER' was not in top 1"
+    ) == {"loss": 3.37}
+
+
+def test_the_sets_abbreviated_and_glued_to_the_metric():
+    assert line_metrics("[BIM] Ep 20 | Loss 0.0003 | TrAcc 99.99% | VaAcc 99.64%") == {
+        "loss": 0.0003,
+        "acc": 99.99,
+        "val_acc": 99.64,
+    }
+
+
+def test_reports_every_few_iterations_within_one_epoch_are_read_in_order(tmp_path):
+    # Chainer's `LogReport(trigger=(20, "iteration"))` in a run shorter than an epoch: the epoch
+    # is 0 on every record while the iteration counts on; not one-epoch fits appended.
+    losses = [21.9, 1.75, 0.87, 0.71, 1.06, 0.52]
+    records = [{"main/loss": loss, "iteration": 20 * (i + 1), "epoch": 0} for i, loss in enumerate(losses)]
+    path = tmp_path / "log"
+    path.write_text(json.dumps(records))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == losses
+    assert (
+        "the epoch repeats on every row while 'iteration' counts on: the rows are reports every few "
+        "steps, read in order." in curves.notes
+    )
+
+
+def _sacred(path, **metrics):
+    def series(steps, values):
+        return {"steps": list(steps), "timestamps": ["2019-06-17T08:27:31.5"] * len(values), "values": values}
+
+    path.write_text(json.dumps({name.replace("_", "."): series(*pair) for name, pair in metrics.items()}))
+    return path
+
+
+def test_sacred_metrics_counted_by_their_own_calls_on_different_scales_are_refused(tmp_path):
+    # A loss logged every batch and its validation every epoch, neither given a step: Sacred counts
+    # each from 0, and step 3 of one is not step 3 of the other.
+    path = _sacred(
+        tmp_path / "metrics.json",
+        train_loss=(range(100), [1.0 / (1 + i) for i in range(100)]),
+        val_loss=(range(10), [1.0 / (1 + i) for i in range(10)]),
+    )
+    with pytest.raises(
+        ValueError, match=r"each counted by their own calls \('train.loss' 100 times, 'val.loss' 10\)"
+    ):
+        read_curves(path)
+
+
+def test_sacred_metrics_whose_steps_start_again_are_read_from_their_last_start(tmp_path):
+    # Two folds logged into one run: the second stopped early.
+    path = _sacred(
+        tmp_path / "metrics.json",
+        train_loss=(
+            [*range(10), *range(5)],
+            [0.9 - 0.06 * i for i in range(10)] + [2.0, 1.8, 1.7, 1.65, 1.6],
+        ),
+        val_loss=([*range(10), *range(5)], [1.0 - 0.05 * i for i in range(10)] + [2.1, 1.9, 1.8, 1.75, 1.7]),
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [2.0, 1.8, 1.7, 1.65, 1.6]
+    assert curves.values["val_loss"].tolist() == [2.1, 1.9, 1.8, 1.75, 1.7]
+    assert (
+        "The steps of 'train.loss' and 'val.loss' start again (2 runs or folds logged into one)"
+        in curves.notes[0]
+    )
+
+
+def test_a_sacred_metric_named_epoch_gives_the_epochs(tmp_path):
+    path = _sacred(
+        tmp_path / "metrics.json",
+        epoch=(range(4), [1, 2, 3, 4]),
+        train_loss=(range(4), [0.9, 0.7, 0.55, 0.45]),
+        val_loss=(range(4), [1.0, 0.8, 0.66, 0.58]),
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.9, 0.7, 0.55, 0.45]
+    assert curves.epochs.tolist() == [0, 1, 2, 3] and "the metric 'epoch' as the epochs" in curves.notes[0]
+
+
+def test_a_printed_part_or_variant_of_the_loss_does_not_replace_it():
+    line = "Epoch 1 Loss: 0.900 (CE loss 0.630 Dice loss 0.270) Val Loss: 1.000"
+    assert line_metrics(line) == {"loss": 0.9, "val_loss": 1.0}
+    assert line_metrics("Epoch 3: loss: 0.52 ema loss 0.45") == {"loss": 0.52}
+    assert line_metrics("Epoch 3/10 train_loss: 0.52 val_loss: 0.61 min val_loss 0.55") == {
+        "loss": 0.52,
+        "val_loss": 0.61,
+    }
+
+
+def test_savetxts_commented_header_is_still_a_header(tmp_path):
+    path = tmp_path / "history.csv"
+    path.write_text("# epoch,train loss,val loss,top 5 acc\n1,0.9,1.0,0.5\n2,0.7,0.8,0.6\n3,0.55,0.66,0.7\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.9, 0.7, 0.55]
+    assert curves.values["val_loss"].tolist() == [1.0, 0.8, 0.66]
+
+
+def test_a_sets_records_at_one_epoch_are_no_reports_within_it(tmp_path):
+    # A loop that writes the training phase's record and then the validation phase's, at each epoch:
+    # the second holds fewer keys (no learning rate) but no validation curve is missing from it.
+    lines = []
+    for epoch in range(1, 5):
+        lines.append(json.dumps({"epoch": epoch, "phase": "train", "loss": 1.0 / epoch, "lr": 0.01}))
+        lines.append(json.dumps({"epoch": epoch, "phase": "val", "loss": 1.1 / epoch}))
+    path = tmp_path / "log.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert not any(note.startswith("left out record") for note in curves.notes)
+
+
+def test_tensorboard_tags_exported_as_a_long_table_by_step(tmp_path):
+    # tbparse's export of the PyTorch tutorial's tags: `Loss/train`, `Loss/test`, one row per step and tag.
+    rows = ["step,tag,value"]
+    for step, (loss, val_loss) in enumerate(((0.9, 1.0), (0.7, 0.8), (0.55, 0.66))):
+        rows += [f"{step},Loss/train,{loss}", f"{step},Loss/test,{val_loss}"]
+    path = tmp_path / "scalars.csv"
+    path.write_text("\n".join(rows) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.9, 0.7, 0.55]
+    assert curves.values["val_loss"].tolist() == [1.0, 0.8, 0.66]
+    assert keras_name("Accuracy/val") == "val_accuracy" and keras_name("lr/pg1") == "lr/pg1"
+
+
+def test_a_long_table_whose_step_never_changes_is_not_read_as_one(tmp_path):
+    # MLflow's step is 0 when none is given: every metric at one step, nothing to order them by.
+    rows = ["key,value,timestamp,step"]
+    rows += [f"loss,{1.0 / (i + 1)},{1600000000 + i},0" for i in range(5)]
+    rows += [f"val_loss,{1.1 / (i + 1)},{1600000000 + i},0" for i in range(5)]
+    path = tmp_path / "metrics.csv"
+    path.write_text("\n".join(rows) + "\n")
+    with pytest.raises(ValueError, match="no 'loss' curve"):
+        read_curves(path)
