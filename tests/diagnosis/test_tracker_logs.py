@@ -182,10 +182,25 @@ def test_sacred_metrics_counted_by_their_own_calls_on_different_scales_are_refus
         train_loss=(range(100), [1.0 / (1 + i) for i in range(100)]),
         val_loss=(range(10), [1.0 / (1 + i) for i in range(10)]),
     )
-    with pytest.raises(
-        ValueError, match=r"each counted by their own calls \('train.loss' 100 times, 'val.loss' 10\)"
-    ):
+    with pytest.raises(ValueError, match=r"'train.loss' was counted by its own calls \(steps 0 to 99\)"):
         read_curves(path)
+    # Its validation logged with the epoch as the step, the training loss still every batch: refused too.
+    path = _sacred(
+        tmp_path / "metrics.json",
+        train_loss=(range(100), [1.0 / (1 + i) for i in range(100)]),
+        val_loss=(range(1, 11), [1.0 / (1 + i) for i in range(10)]),
+    )
+    with pytest.raises(ValueError, match="stops at step 10"):
+        read_curves(path)
+    # A test score logged once beside per-epoch curves is no curve: left out, not refused.
+    path = _sacred(
+        tmp_path / "metrics.json",
+        train_loss=(range(6), [0.9, 0.7, 0.6, 0.5, 0.45, 0.4]),
+        test_accuracy=([0], [0.91]),
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.9, 0.7, 0.6, 0.5, 0.45, 0.4]
+    assert "'test.accuracy' logged once: no curve, left out." in curves.notes[0]
 
 
 def test_sacred_metrics_whose_steps_start_again_are_read_from_their_last_start(tmp_path):
@@ -202,7 +217,7 @@ def test_sacred_metrics_whose_steps_start_again_are_read_from_their_last_start(t
     assert curves.values["loss"].tolist() == [2.0, 1.8, 1.7, 1.65, 1.6]
     assert curves.values["val_loss"].tolist() == [2.1, 1.9, 1.8, 1.75, 1.7]
     assert (
-        "The steps of 'train.loss' and 'val.loss' start again (2 runs or folds logged into one)"
+        "The steps of 'train.loss' and 'val.loss' go back (2 runs or folds logged into one)"
         in curves.notes[0]
     )
 
@@ -270,5 +285,55 @@ def test_a_long_table_whose_step_never_changes_is_not_read_as_one(tmp_path):
     rows += [f"val_loss,{1.1 / (i + 1)},{1600000000 + i},0" for i in range(5)]
     path = tmp_path / "metrics.csv"
     path.write_text("\n".join(rows) + "\n")
-    with pytest.raises(ValueError, match="no 'loss' curve"):
+    with pytest.raises(
+        ValueError, match="whose steps do not tell its rows apart: a metric stands twice at one step"
+    ):
         read_curves(path)
+
+
+def test_tensorboard_runs_exported_by_step_with_their_sets_folder(tmp_path):
+    # tbparse's export of Keras's TensorBoard logs: `train/` and `validation/` folders, every
+    # training row first, then every validation row.
+    rows = ["step,tag,value,dir_name"]
+    rows += [f"{step},epoch_loss,{1.0 / (step + 1)},train" for step in range(4)]
+    rows += [f"{step},epoch_loss,{1.1 / (step + 1)},validation" for step in range(4)]
+    path = tmp_path / "scalars.csv"
+    path.write_text("\n".join(rows) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.0, 0.5, 1.0 / 3, 0.25]
+    assert curves.values["val_loss"].tolist() == [1.1, 0.55, 1.1 / 3, 0.275]
+
+
+def test_reports_every_few_iterations_beside_an_evaluation_each_epoch_read_one_row_per_evaluation(tmp_path):
+    # Chainer's `LogReport(trigger=(100, "iteration"))`, 300 iterations an epoch: the record that
+    # holds the validation carries the new epoch's number; the others are reports between them.
+    records, iteration = [], 0
+    for epoch in range(4):
+        for report in range(3):
+            iteration += 100
+            record = {"main/loss": round(1.0 / (iteration / 100), 4), "epoch": epoch, "iteration": iteration}
+            if report == 2:
+                record.update({"epoch": epoch + 1, "validation/main/loss": round(1.2 / (epoch + 1), 4)})
+            records.append(record)
+    path = tmp_path / "log"
+    path.write_text(json.dumps(records))
+    curves = read_curves(path)
+    assert curves.values["val_loss"].tolist() == [1.2, 0.6, 0.4, 0.3]
+    assert curves.values["loss"].tolist() == [
+        round(1 / 3, 4),
+        round(1 / 6, 4),
+        round(1 / 9, 4),
+        round(1 / 12, 4),
+    ]
+    assert any("read one row per evaluation" in note for note in curves.notes)
+
+
+def test_a_counted_pair_does_not_join_the_tokens_of_its_line():
+    # `Iter 200 loss: 0.42` names the iteration in the pair: the line's fields read it, as before.
+    assert line_metrics("Iter 200 loss: 0.42 | eval loss 0.50 acc 0.8") == {"loss": 0.42, "acc": 0.8}
+
+
+def test_a_commented_header_with_a_comment_after_it_is_a_header(tmp_path):
+    path = tmp_path / "history.csv"
+    path.write_text("# epoch,loss,val_loss  # run 3\n1,0.9,1.0\n2,0.7,0.8\n3,0.55,0.66\n")
+    assert read_curves(path).values["loss"].tolist() == [0.9, 0.7, 0.55]

@@ -18,6 +18,7 @@ from fitwell.diagnosis.table_rows import split_cells
 
 __all__ = [
     "continued_fits",
+    "evaluations_of_reports",
     "interleaved_runs",
     "last_run",
     "without_reports_within_an_epoch",
@@ -190,6 +191,47 @@ def continued_fits(losses: list[list[float | None]]) -> bool:
 #: How far above where a run ended the next may start and still carry on from it (a first epoch's
 #: mean over a shuffled pass can come out a little above the last epoch's).
 _CLIMB = 0.05
+
+
+def evaluations_of_reports(
+    values: dict[str, list[float | None]],
+    epochs: list,
+    numbers: list[int],
+    notes: list[str],
+    unit: str = "record",
+) -> tuple[dict[str, list[float | None]], list, list[int]]:
+    """The rows that hold validation values, when the rows are reports every few steps (a step
+    count rises at every row, the epoch repeats and never goes back) and at least half of them
+    hold none: one row per evaluation, each with the training values reported with it (Chainer's
+    `LogReport(trigger=(100, "iteration"))` beside an evaluator run once an epoch), with a note;
+    the values, epochs and row numbers unchanged otherwise.
+
+    Example:
+        >>> evaluations_of_reports(
+        ...     {"loss": [0.9, 0.8, 0.7, 0.6, 0.5], "iteration": [1, 2, 3, 4, 5],
+        ...      "val_loss": [None, None, 0.75, None, 0.55]},
+        ...     [0, 0, 1, 1, 2],
+        ...     [1, 2, 3, 4, 5],
+        ...     [],
+        ... )
+        ({'loss': [0.7, 0.5], 'iteration': [3, 5], 'val_loss': [0.75, 0.55]}, [1, 2], [3, 5])
+    """
+    counter = _counting_on(values)
+    validation = [name for name in values if name.startswith("val_")]
+    if counter is None or not validation or epochs is None or not _repeats_never_back(epochs):
+        return values, epochs, numbers
+    evaluated = [
+        row for row in range(len(epochs)) if any(values[name][row] is not None for name in validation)
+    ]
+    if not evaluated or 2 * len(evaluated) > len(epochs):
+        return values, epochs, numbers
+    notes.append(
+        f"the {unit}s are reports every few steps ({counter!r} counts on), {len(evaluated)} of the "
+        f"{len(epochs)} with validation values: read one row per evaluation, with the training values "
+        "reported with it."
+    )
+    picked, kept_epochs = _picked(values, epochs, evaluated)
+    return picked, kept_epochs, [numbers[row] for row in evaluated]
 
 
 def without_reports_within_an_epoch(

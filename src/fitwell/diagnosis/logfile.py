@@ -48,12 +48,14 @@ from typing import Any
 
 from fitwell.diagnosis.aligned_table import aligned_table
 from fitwell.diagnosis.appended_runs import (
+    evaluations_of_reports,
     last_run,
     later_header,
     refuse_a_merge_conflict,
     without_reports_within_an_epoch,
 )
 from fitwell.diagnosis.batch_lines import averaged_note
+from fitwell.diagnosis.column_names import keras_name
 from fitwell.diagnosis.column_values import with_values, without_per_sample_or_step
 from fitwell.diagnosis.detectron2_logs import WRITTEN_BY as DETECTRON2
 from fitwell.diagnosis.detectron2_logs import detectron2_columns
@@ -81,6 +83,7 @@ from fitwell.diagnosis.table_header import (
     DELIMITERS,
     HEADER_SEARCH_LINES,
     find_header,
+    long_by_step,
     numbered_header,
     one_number_per_line,
     transposed,
@@ -253,6 +256,7 @@ def _json_log(data: Any, literal: str | None, path: str, *, one_per_line: bool =
     epoch_list = _epoch_numbers(epochs)
     if epoch_list is not None and all(len(column) == len(epoch_list) for column in columns.values()):
         numbers = list(range(1, len(epoch_list) + 1))
+        columns, epoch_list, numbers = evaluations_of_reports(columns, epoch_list, numbers, notes)
         columns, epoch_list, numbers = without_reports_within_an_epoch(columns, epoch_list, numbers, notes)
         columns, epoch_list = last_run(numbers, [0], columns, epoch_list, notes, unit="record")
     counted = None
@@ -429,6 +433,13 @@ def _read_table(lines: list[str], path: str, header_index: int, delimiter: str, 
     sampled = sampled_loss(rows, header) if starts == [0] else None
     if starts == [0]:  # an epoch over several rows (Lightning's CSVLogger), or one row per set
         rows, header = one_row_per_epoch(rows, header, notes)
+        if long_by_step({keras_name(cell) for cell in header}):
+            raise ValueError(
+                f"{path!r} is a table of one row per metric and step ({', '.join(header)}) whose steps do "
+                "not tell its rows apart: a metric stands twice at one step (a tracker's step left at 0, or "
+                "several runs). "
+                "Log each metric with the epoch as its step, or export one row per epoch."
+            )
         rows = without_event_rows(rows, header, notes)
     if sampled:
         notes.append(sampled)

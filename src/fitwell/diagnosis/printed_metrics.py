@@ -144,7 +144,8 @@ def line_metrics(line: str, percents: set[str] | None = None) -> dict[str, float
     # Validate Loss 2.77`): its pairs and the tokens after them, where together they name more
     # losses.
     mixed = _pairs_and_tokens(ways[0], ways[2])
-    if losses(mixed) > losses(found):
+    counted = any(re.search(r"\d", _raw_name(match)) for match in ways[0])  # `Iter 200 loss: 0.42`
+    if not counted and losses(mixed) > losses(found):
         found = mixed
     # Whether the line says it reports validation before its first metric (an `[Epoch: 05]` marker
     # before it is not one: `[Epoch: 05] Valid acc: 0.30 | loss: 2.05` is validation).

@@ -18,6 +18,7 @@ __all__ = [
     "DELIMITERS",
     "HEADER_SEARCH_LINES",
     "find_header",
+    "long_by_step",
     "numbered_header",
     "one_number_per_line",
     "transposed",
@@ -56,21 +57,25 @@ def find_header(lines: list[str]) -> tuple[int, str, list[str]]:
             )
             if _a_comment(line, cells):
                 continue  # a comment that says what the run was (`# 384 input_dim  # L2 loss`)
-            if (len(cells) >= 2 or alone) and ("epoch" in named or "loss" in named or _long_by_step(named)):
+            if (len(cells) >= 2 or alone) and ("epoch" in named or "loss" in named or long_by_step(named)):
                 return index, delimiter, cells
     return -1, ",", []
 
 
 def _a_comment(line: str, cells: list[str]) -> bool:
-    """Whether a line after `#` is a comment on the run, no header: it holds a second `#`
-    (`# 384 input_dim  # L2 loss`) or a cell of a sentence, six words or more (`# continue to
-    train from Epoch 15`); `np.savetxt`'s header (`# epoch,train loss,val loss,top 5 acc`) is
-    neither."""
+    """Whether a line after `#` is a comment on the run, no header: a number stands as a word
+    before a second `#` (`# 384 input_dim  # L2 loss`), or a cell is a sentence, six words or more
+    (`# continue to train from Epoch 15`); `np.savetxt`'s header (`# epoch,train loss,val loss,top
+    5 acc`, with a comment after it: `# epoch,loss,val_loss  # run 3`) is neither."""
     body = line.lstrip()
-    return body.startswith("#") and ("#" in body[1:] or any(len(cell.split()) >= 6 for cell in cells))
+    if not body.startswith("#"):
+        return False
+    before, second, _ = body[1:].partition("#")
+    numbered = bool(second) and re.search(r"(?:^|\s)\d+(?:\s|$)", before) is not None
+    return numbered or any(len(cell.split()) >= 6 for cell in cells)
 
 
-def _long_by_step(named: set[str]) -> bool:
+def long_by_step(named: set[str]) -> bool:
     """Whether a header's names are a long table's by step (tracked metrics exported as
     `Name,Value,Timestamp,Step`: each row one metric's value at one step)."""
     return {"value", "step"} <= named and bool(named & {"name", "metric", "key", "tag"})

@@ -111,6 +111,11 @@ def one_row_per_epoch(rows: Rows, header: list[str], notes: list[str]) -> tuple[
     if "epoch" not in names and "step" in names:  # `Name,Value,Timestamp,Step`: a long table by step
         wide_rows, wide_header = _widened(rows, header, names.index("step"), notes, by_step=True)
         if wide_header != header:
+            split = _set_column(wide_rows, wide_header, 0)  # `dir_name`: `train`, `validation`
+            if split is not None:  # each set's rows may come one set after the other: by step
+                if all(is_number(cells[0]) for _, cells in wide_rows):
+                    wide_rows = sorted(wide_rows, key=lambda row: cell_number(row[1][0]))
+                return _pivoted(wide_rows, wide_header, 0, split, notes)
             return wide_rows, wide_header
     if "epoch" not in names:
         return _merged_by_step(rows, header, names, notes)
