@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 
 from fitwell.diagnosis.column_names import keras_name
-from fitwell.diagnosis.table_layouts import is_number
+from fitwell.diagnosis.table_cells import is_number
 
 __all__ = ["aligned_table", "has_log_prefix"]
 

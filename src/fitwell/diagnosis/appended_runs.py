@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 
 from fitwell.diagnosis.column_names import LEARNING_RATE_KEYS, keras_name
-from fitwell.diagnosis.table_layouts import is_number
+from fitwell.diagnosis.table_cells import is_number
 from fitwell.diagnosis.table_rows import split_cells
 
 __all__ = [

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sized
 
 from fitwell.diagnosis.column_names import name_words
-from fitwell.diagnosis.table_layouts import is_number
+from fitwell.diagnosis.table_cells import is_number
 
 __all__ = ["is_number_list", "is_text_list", "with_values", "without_per_sample_or_step"]
 

@@ -79,6 +79,8 @@ from fitwell.diagnosis.opennmt_logs import opennmt_columns
 from fitwell.diagnosis.printed_layouts import name_value_cells, printed_loss_tensors
 from fitwell.diagnosis.sacred_logs import sacred_columns
 from fitwell.diagnosis.step_logs import TRAINER_LOG, is_step_log, per_evaluation
+from fitwell.diagnosis.table_cells import MISSING_CELLS as _MISSING
+from fitwell.diagnosis.table_cells import is_number
 from fitwell.diagnosis.table_header import (
     DELIMITERS,
     HEADER_SEARCH_LINES,
@@ -88,13 +90,7 @@ from fitwell.diagnosis.table_header import (
     one_number_per_line,
     transposed,
 )
-from fitwell.diagnosis.table_layouts import MISSING_CELLS as _MISSING
-from fitwell.diagnosis.table_layouts import (
-    is_number,
-    one_row_per_epoch,
-    sampled_loss,
-    without_event_rows,
-)
+from fitwell.diagnosis.table_layouts import one_row_per_epoch, sampled_loss, without_event_rows
 from fitwell.diagnosis.table_rows import refuse_one_line_of_numbers, split_cells, table_rows
 from fitwell.diagnosis.table_values import labelled_epochs, raw_columns, table_values
 from fitwell.diagnosis.textlog import read_text_records

@@ -10,8 +10,8 @@ import re
 from fitwell.diagnosis.aligned_table import has_log_prefix
 from fitwell.diagnosis.column_names import keras_name
 from fitwell.diagnosis.column_renames import keras_names
-from fitwell.diagnosis.table_layouts import MISSING_CELLS as _MISSING
-from fitwell.diagnosis.table_layouts import is_number
+from fitwell.diagnosis.table_cells import MISSING_CELLS as _MISSING
+from fitwell.diagnosis.table_cells import is_number
 from fitwell.diagnosis.table_rows import split_cells
 
 __all__ = [

@@ -14,7 +14,7 @@ import csv
 import re
 
 from fitwell.diagnosis.column_names import keras_name
-from fitwell.diagnosis.table_layouts import MISSING_CELLS, is_number
+from fitwell.diagnosis.table_cells import MISSING_CELLS, is_number
 
 __all__ = ["split_cells", "table_rows"]
 

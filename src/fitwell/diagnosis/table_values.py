@@ -10,7 +10,7 @@ from fitwell.diagnosis.column_names import LEARNING_RATE_KEYS, keras_name
 from fitwell.diagnosis.column_renames import keras_names, names_note
 from fitwell.diagnosis.jsonlog import listed_numbers
 from fitwell.diagnosis.metric_names import is_accuracy
-from fitwell.diagnosis.table_layouts import (
+from fitwell.diagnosis.table_cells import (
     LIST_CELL,
     MEAN_SPREAD,
     ONE_ITEM_LIST,
@@ -19,7 +19,7 @@ from fitwell.diagnosis.table_layouts import (
     cell_number,
     is_number,
 )
-from fitwell.diagnosis.table_layouts import MISSING_CELLS as _MISSING
+from fitwell.diagnosis.table_cells import MISSING_CELLS as _MISSING
 
 __all__ = ["labelled_epochs", "raw_columns", "table_values"]
 

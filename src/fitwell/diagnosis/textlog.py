@@ -53,7 +53,7 @@ from fitwell.diagnosis.batch_lines import batch_means
 from fitwell.diagnosis.column_names import is_loss_measure
 from fitwell.diagnosis.metric_names import metric_direction
 from fitwell.diagnosis.printed_metrics import BEST, is_printed_loss, line_metrics
-from fitwell.diagnosis.table_layouts import TENSOR_REPR
+from fitwell.diagnosis.table_cells import TENSOR_REPR
 
 __all__ = ["read_text_records"]
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 
-from fitwell.diagnosis.table_layouts import is_number
+from fitwell.diagnosis.table_cells import is_number
 
 __all__ = ["read_yolo_console"]
 
