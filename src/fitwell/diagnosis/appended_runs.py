@@ -21,10 +21,10 @@ __all__ = [
     "evaluations_of_reports",
     "interleaved_runs",
     "last_run",
-    "without_reports_within_an_epoch",
     "later_header",
     "refuse_a_merge_conflict",
     "resumed_run",
+    "without_reports_within_an_epoch",
 ]
 
 

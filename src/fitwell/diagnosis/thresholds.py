@@ -401,11 +401,8 @@ class Thresholds:
             what its first half fell (ever smaller steps at the end of a long fall).
         still_improving_noise_multiple: ...by more than this many times the curve's
             epoch-to-epoch noise...
-        still_improving_late_noise: ...and, over an end window of 8 epochs or more, its end is
-            below the best before the window's second half by more than this many times that
-            noise: a drop early in the window, jittering about one level since, is no curve still
-            falling. (Measured on all labelled runs: six published runs gained, two both readers
-            call still improving lost; the whole noise gained eleven and lost nine.)
+        still_improving_late_noise: ...and, on an end window of 8 epochs or more, ends below the
+            best before its second half by this many times that noise (not a drop early in it).
         last_epoch_best: `still_improving` too when the run's last epoch is its best by at
             least this fraction (below the lowest value before it): a run that ends on a clear
             new best was stopped while it still improved, however noisy the epochs before.
