@@ -15,16 +15,16 @@ import itertools
 from fitwell.diagnosis.column_names import LEARNING_RATE_KEYS, keras_name
 from fitwell.diagnosis.table_cells import is_number
 from fitwell.diagnosis.table_rows import split_cells
+from fitwell.diagnosis.wording import joined
 
 __all__ = [
     "continued_fits",
-    "evaluations_of_reports",
     "interleaved_runs",
     "last_run",
     "later_header",
     "refuse_a_merge_conflict",
     "resumed_run",
-    "without_reports_within_an_epoch",
+    "without_reports",
 ]
 
 
@@ -193,12 +193,23 @@ def continued_fits(losses: list[list[float | None]]) -> bool:
 _CLIMB = 0.05
 
 
-def evaluations_of_reports(
+def without_reports(
+    values: dict[str, list[float | None]], epochs: list, numbers: list[int], notes: list[str]
+) -> tuple[dict[str, list[float | None]], list, list[int]]:
+    """The records of a JSON log that are epochs, without the reports a trainer wrote between
+    them: with a step count rising at every record and most records without validation values,
+    the evaluations alone (`_evaluations_of_reports`); else without the records that repeat an
+    epoch without its validation values (`_within_an_epoch_left_out`). With notes naming the
+    records by `numbers`."""
+    values, epochs, numbers = _evaluations_of_reports(values, epochs, numbers, notes)
+    return _within_an_epoch_left_out(values, epochs, numbers, notes)
+
+
+def _evaluations_of_reports(
     values: dict[str, list[float | None]],
     epochs: list,
     numbers: list[int],
     notes: list[str],
-    unit: str = "record",
 ) -> tuple[dict[str, list[float | None]], list, list[int]]:
     """The rows that hold validation values, when the rows are reports every few steps (a step
     count rises at every row, the epoch repeats and never goes back) and at least half of them
@@ -207,7 +218,7 @@ def evaluations_of_reports(
     the values, epochs and row numbers unchanged otherwise.
 
     Example:
-        >>> evaluations_of_reports(
+        >>> _evaluations_of_reports(
         ...     {"loss": [0.9, 0.8, 0.7, 0.6, 0.5], "iteration": [1, 2, 3, 4, 5],
         ...      "val_loss": [None, None, 0.75, None, 0.55]},
         ...     [0, 0, 1, 1, 2],
@@ -226,7 +237,7 @@ def evaluations_of_reports(
     if not evaluated or 2 * len(evaluated) > len(epochs):
         return values, epochs, numbers
     notes.append(
-        f"the {unit}s are reports every few steps ({counter!r} counts on), {len(evaluated)} of the "
+        f"the records are reports every few steps ({counter!r} counts on), {len(evaluated)} of the "
         f"{len(epochs)} with validation values: read one row per evaluation, with the training values "
         "reported with it."
     )
@@ -234,12 +245,11 @@ def evaluations_of_reports(
     return picked, kept_epochs, [numbers[row] for row in evaluated]
 
 
-def without_reports_within_an_epoch(
+def _within_an_epoch_left_out(
     values: dict[str, list[float | None]],
     epochs: list,
     numbers: list[int],
     notes: list[str],
-    unit: str = "record",
 ) -> tuple[dict[str, list[float | None]], list, list[int]]:
     """The values, epochs and row numbers without the rows that repeat the epoch of the last row
     kept while recording its training curves only, without the validation's it has: reports made
@@ -249,7 +259,7 @@ def without_reports_within_an_epoch(
     resume's, which `last_run` reads; a row of another set's curves (`phase: val`) is no report.
 
     Example:
-        >>> without_reports_within_an_epoch(
+        >>> _within_an_epoch_left_out(
         ...     {"loss": [0.9, 0.5, 0.4, 0.3], "val_loss": [1.0, 0.6, None, 0.5]},
         ...     [1, 2, 2, 3],
         ...     [1, 2, 3, 4],
@@ -275,8 +285,8 @@ def without_reports_within_an_epoch(
         return values, epochs, numbers
     reports = [numbers[row] for row in partial]
     notes.append(
-        f"left out {_where(unit, reports)}: {'each' if len(partial) > 1 else 'it'} repeats the epoch before "
-        "it without its validation values (a report within the next epoch, not an epoch's end)."
+        f"left out {_where('record', reports)}: {'each' if len(partial) > 1 else 'it'} repeats the epoch "
+        "before it without its validation values (a report within the next epoch, not an epoch's end)."
     )
     picked, kept_epochs = _picked(values, epochs, kept)
     return picked, kept_epochs, [numbers[row] for row in kept]
@@ -289,8 +299,7 @@ def _where(unit: str, numbers: list[int]) -> str:
 
 def _joined(numbers: list) -> str:
     """`"7"`, `"7 and 9"`, `"7, 9 and 12"`."""
-    text = [str(int(number)) for number in numbers]
-    return text[0] if len(text) == 1 else f"{', '.join(text[:-1])} and {text[-1]}"
+    return joined(str(int(number)) for number in numbers)
 
 
 def _resumed_note(epochs: list, where: str) -> str:

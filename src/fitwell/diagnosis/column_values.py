@@ -8,6 +8,7 @@ from collections.abc import Sized
 
 from fitwell.diagnosis.column_names import name_words
 from fitwell.diagnosis.table_cells import is_number
+from fitwell.diagnosis.wording import joined
 
 __all__ = ["is_number_list", "is_text_list", "with_values", "without_per_sample_or_step"]
 
@@ -93,7 +94,7 @@ def without_per_sample_or_step(columns: dict) -> tuple[dict, str | None]:
         lengths = sorted({sized[key] for key in of_kind})
         each = " each" if len(of_kind) > 1 else ""
         count = f"{lengths[0]} values{each}" if len(lengths) == 1 else "more values"
-        names = " and ".join(", ".join(repr(str(key)) for key in of_kind).rsplit(", ", 1))
+        names = joined(repr(str(key)) for key in of_kind)
         notes.append(f"{names} ({count}): {kind}")
     note = "left out " + "; ".join(notes) + ", not per-epoch curves."
     return {key: value for key, value in columns.items() if key not in dropped}, note

@@ -48,11 +48,10 @@ from typing import Any
 
 from fitwell.diagnosis.aligned_table import aligned_table
 from fitwell.diagnosis.appended_runs import (
-    evaluations_of_reports,
     last_run,
     later_header,
     refuse_a_merge_conflict,
-    without_reports_within_an_epoch,
+    without_reports,
 )
 from fitwell.diagnosis.batch_lines import averaged_note
 from fitwell.diagnosis.column_names import keras_name
@@ -252,8 +251,7 @@ def _json_log(data: Any, literal: str | None, path: str, *, one_per_line: bool =
     epoch_list = _epoch_numbers(epochs)
     if epoch_list is not None and all(len(column) == len(epoch_list) for column in columns.values()):
         numbers = list(range(1, len(epoch_list) + 1))
-        columns, epoch_list, numbers = evaluations_of_reports(columns, epoch_list, numbers, notes)
-        columns, epoch_list, numbers = without_reports_within_an_epoch(columns, epoch_list, numbers, notes)
+        columns, epoch_list, numbers = without_reports(columns, epoch_list, numbers, notes)
         columns, epoch_list = last_run(numbers, [0], columns, epoch_list, notes, unit="record")
     counted = None
     if not keras_epochs:  # an epoch count a loop wrote means its own numbers

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from fitwell.diagnosis.column_names import keras_name
+from fitwell.diagnosis.wording import joined
 
 __all__ = ["sacred_columns"]
 
@@ -35,7 +36,7 @@ def sacred_columns(data: Any, path: str) -> tuple[dict[str, list], str] | None:
     once = [key for key, (steps, _) in series.items() if len(steps) == 1 and len(series) > 1]
     if once and len(once) < len(series):
         series = {key: pair for key, pair in series.items() if key not in once}
-        notes.append(f"{_names(once)} logged once: no curve, left out.")
+        notes.append(f"{joined(map(repr, once))} logged once: no curve, left out.")
     restarted: dict[str, int] = {}
     for key, (steps, values) in series.items():
         starts = [i for i in range(1, len(steps)) if steps[i] < steps[i - 1]]
@@ -44,7 +45,7 @@ def sacred_columns(data: Any, path: str) -> tuple[dict[str, list], str] | None:
             series[key] = (steps[starts[-1] :], values[starts[-1] :])
     if restarted:
         notes.append(
-            f"The steps of {_names(list(restarted))} go back ({max(restarted.values())} runs or folds "
+            f"The steps of {joined(map(repr, restarted))} go back ({max(restarted.values())} runs or folds "
             "logged into one): each is read from its last start."
         )
     _refuse_scales_apart(series, path)
@@ -65,12 +66,6 @@ def sacred_columns(data: Any, path: str) -> tuple[dict[str, list], str] | None:
     columns.update({key: [logged.get(step) for step in steps] for key, logged in by_step.items()})
     first = f"read Sacred's metrics.json (each metric's steps and values) as one column per metric, {placed}."
     return columns, " ".join([first, *notes])
-
-
-def _names(keys: list[str]) -> str:
-    """`'a'`, `'a' and 'b'`, `'a', 'b' and 'c'`."""
-    quoted = [repr(key) for key in keys]
-    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
 
 
 def _series(data: Any) -> dict[str, tuple[list[int], list[Any]]] | None:
