@@ -117,7 +117,17 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: the loss). Batch `gs`: Flair's older `loss.tsv` without its header, its second cell a time of
 #: day (`gs_034`); a header whose names stand in braces, `{epoch}\t{lr}\t{train_loss}`, the
 #: template of the line the loop writes (`gs_048`); a console log whose `Train loss:` and `Test
-#: loss:` stand on lines of their own below each `Step N of 469:` (`gs_050`).
+#: loss:` stand on lines of their own below each `Step N of 469:` (`gs_050`). Batch `gu`: an InfoGAN's
+#: table through `logging`, `loss_gen`, `loss_dis` and its information terms (`gu_012`, a GAN, refused
+#: by name); a report whose lines mix `epoch 1, phase train, step 10, loss_train, 0.838` with `epoch 1 |
+#: val_loss: 0.659` (`gu_019`, refused naming the line that breaks the table); CatBoost's `0: learn:
+#: 2.42 test: 2.40 best: …` iterations in a tracker's console copy (`gu_049`, no name says a loss);
+#: Python 2's tuples, `('Losses', {u'ner': 0.186})` under `('Epoch : ', 0, …)` (`gu_060`). Batch `gv`:
+#: Chainer's log of a conditional InfoGAN, `gen/loss` and `dis/loss` (`gv_030`, a GAN); logs of one
+#: epoch's batches only, `epoch: 1, iter: 100, …, tr_loss: 2.11` (`gv_036`) and `Batch [3/858], Loss:
+#: 0.2992` under one `Epoch 1` in Korean (`gv_040`): no second epoch, no curve by epoch; lists of
+#: printed tensors, `loss_log: [tensor(2.3294, grad_fn=<AddBackward0>), …]` (`gv_041`); rows of
+#: `epoch loss, error` without a header, which the repository's code was not read to name (`gv_043`).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
@@ -143,7 +153,9 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: `Validation perplexity:` lines, `gr_001`; Chainer's `LogReport` (`gs_001` … `gs_030`, `gt_001`
 #: … `gt_006`) and Sacred's `metrics.json` (`gs_068`, `gs_069`), a tracker's metrics exported one
 #: row per metric and step (`gs_035`), a printed log under a comment that names a loss
-#: (`gt_008`).)
+#: (`gt_008`); Ludwig's training statistics (`gu_035`, `gu_036`, `gu_041`, `gu_042`, `gu_047`,
+#: `gv_011` … `gv_019`), YOLOv5's `results.txt` without a header (`gu_038`, `gu_045`; `gv_050` …
+#: `gv_059`, YOLOv7-pose's `gv_054`).)
 REFUSED = (
     "aa_016.csv",
     "ac_004.txt",
@@ -239,6 +251,15 @@ REFUSED = (
     "gs_034.tsv",
     "gs_048.txt",
     "gs_050.log",
+    "gu_012.txt",
+    "gu_019.md",
+    "gu_049.log",
+    "gu_060.txt",
+    "gv_030.txt",
+    "gv_036.txt",
+    "gv_040.txt",
+    "gv_041.txt",
+    "gv_043.txt",
 )
 #: Tables of numbers without a header row, read as their user reads them: with `columns=` naming
 #: what the repository's code writes (sources_*.csv notes; for `h_014`, `m_009`, `y_010` and

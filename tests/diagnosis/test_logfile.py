@@ -1672,6 +1672,38 @@ def test_a_long_table_with_a_set_column_is_one_row_per_epoch(tmp_path):
     assert curves.values["val_val_f1"].tolist() == [0.2, 0.3, 0.4, 0.5]
 
 
+@pytest.mark.parametrize("name", ["log.jsonl", "log.json"])
+def test_json_records_with_a_set_key_are_one_row_per_epoch(tmp_path, name):
+    # `{"epoch": 1, "phase": "train", ...}` then `{"epoch": 1, "phase": "val", ...}`: one epoch, read
+    # with val_ columns, not as two runs whose epochs interleave.
+    records = [
+        {"epoch": epoch, "phase": phase, "loss": loss, "acc": acc}
+        for epoch, (train, val, train_acc, val_acc) in enumerate(
+            zip(
+                [1.0, 0.5, 0.33, 0.25, 0.2, 0.17, 0.14, 0.12],
+                [1.2, 0.6, 0.4, 0.3, 0.24, 0.5, 0.52, 0.55],
+                [0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9],
+                [0.49, 0.53, 0.57, 0.61, 0.65, 0.69, 0.73, 0.77],
+                strict=True,
+            ),
+            start=1,
+        )
+        for phase, loss, acc in (("train", train, train_acc), ("val", val, val_acc))
+    ]
+    path = tmp_path / name
+    if name.endswith(".jsonl"):
+        path.write_text("".join(json.dumps(record) + "\n" for record in records))
+    else:
+        path.write_text(json.dumps(records))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.0, 0.5, 0.33, 0.25, 0.2, 0.17, 0.14, 0.12]
+    assert curves.values["val_loss"].tolist() == [1.2, 0.6, 0.4, 0.3, 0.24, 0.5, 0.52, 0.55]
+    assert curves.values["val_acc"].tolist()[-1] == 0.77
+    assert any("one row per epoch and set (column 'phase')" in note for note in curves.notes)
+    assert not any("at the same time" in note for note in curves.notes)
+    assert diagnose(str(path)).primary.kind == "overfitting"
+
+
 def test_a_long_table_with_a_metric_column_is_one_column_per_metric(tmp_path):
     path = tmp_path / "epoch_metrics.csv"
     lines = ["mode,epoch,metric,result"]

@@ -912,8 +912,11 @@ LATER_BATCHES = {
     # says a loss floored by label smoothing or a softmax before the cross-entropy is no high bias
     # (`gg_018`, `gg_036`, clear to both: healthy, underfitting before), and an `acc` that falls in
     # step with the loss is an error rate (`gg_052`, healthy, diverged before); then read: a loop's
-    # `epoch loss` table without a header named by its code (`gg_045`). Two files refused.
-    "heldout186": (46, 74, 62),
+    # `epoch loss` table without a header named by its code (`gg_045`). Two files refused. (62
+    # defensible until an accuracy gap of 0.25 at the end counted as overfitting on its own:
+    # `gg_030`, plateau to both readers, underfitting the second's second label, a loss that barely
+    # fell beside training accuracy 0.69 against 0.39 on imbalanced classes, is called overfitting.)
+    "heldout186": (46, 74, 61),
     # Batch `gh` (52: Keras histories as JSON in other folders, Lightning CSVLogger files there,
     # CSVLogger files named for their models), scored once with the rules after the revision on
     # `gg`: 42/52, 19 of the 20 clear; one file refused (`gh_038`: two lines of numbers without
@@ -1015,8 +1018,24 @@ LATER_BATCHES = {
     # the rules of the session's start: 0/8, 0 of the 2 clear (six refused). Later: read (`gt_006`,
     # Chainer's `main/main/loss`; `gt_008`, a printed log under a comment naming a loss).
     "heldout199": (5, 8, 5),
+    # Batch `gu` (61: more of Chainer's logs, Ludwig's training statistics, YOLOv5's `results.txt`
+    # and Ultralytics' `results.csv`, Trainer states and LLaMA-Factory's `trainer_log.jsonl`,
+    # SpeechBrain's and other loops' `train_log.txt`, consoles saved as `log_train.txt`), scored once
+    # with the rules of the session's start: 26/61, 11 of the 17 clear (eleven refused). Revised
+    # on it: Ludwig's statistics read (`gu_035`, `gu_036`, `gu_041`, `gu_042`, `gu_047`), YOLOv5's
+    # `results.txt` (`gu_038`, `gu_045`), LLaMA-Factory's log as the Trainer's records (`gu_030`,
+    # `gu_031`); an InfoGAN's table through `logging` refused as a GAN (`gu_012`); and, measured
+    # on every labelled run, an accuracy gap of 0.25 at the end is overfitting on its own.
+    "heldout200": (31, 61, 49),
+    # Batch `gv` (59: Ultralytics' `results.csv` of five tasks, Ludwig's statistics, Trainer states,
+    # Chainer's logs, YOLOv5's and YOLOv7's `results.txt`, loops' `train_log.txt`, Markdown reports),
+    # scored once with the rules of the session's start: 24/59, 8 of the 17 clear (nineteen
+    # refused, Ludwig's and `results.txt` among them). Later: read with the formats learned on `gu`
+    # (and Ludwig's `evaluation_frequency`, `gv_015`; YOLOv7-pose's rows, `gv_054`); a Chainer
+    # GAN's `gen/loss` and `dis/loss` refused as one (`gv_030`).
+    "heldout201": (34, 59, 44),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout199`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout201`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -1039,10 +1058,10 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
 
 
 @pytest.mark.xfail(
-    strict=True, reason="95% is not reached on real logs (692/1061 on the last twenty batches)"
+    strict=True, reason="95% is not reached on real logs (678/1070 on the last twenty batches)"
 )
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(180, 200))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(182, 202))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
@@ -1601,15 +1620,21 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # healthy, with five more false still-improving notes, one more false overfitting note and
         # two more false unstable notes among them; five more read still improving (three noted),
         # four read overfitting (two noted) and five read unstable (two noted).
-        "still_improving": (49, 177, 133, 1133),
-        "overfitting": (79, 266, 122, 1133),
+        # Then an accuracy gap of 0.25 at the end is overfitting on its own: four runs read
+        # overfitting and called healthy are found (two noted). Then batch `gu` with the revision on
+        # it: nine runs read healthy are called healthy, two with a false still-improving note; four
+        # read still improving (three noted) and eight read overfitting (two noted). Then batch `gv`:
+        # seven runs read healthy are called healthy, none with a false note; three read still
+        # improving (one noted) and four read overfitting (two noted).
+        "still_improving": (53, 184, 135, 1149),
+        "overfitting": (81, 274, 122, 1149),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (14, 69, 68, 1133),
+        "unstable": (14, 69, 68, 1149),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
         assert noted / missed >= was_noted / was_missed and false / healthy <= was_false / was_healthy
-        # A still-improving note is 2.36 times as likely where a reader saw it (2.4 before batch
+        # A still-improving note is 2.45 times as likely where a reader saw it (2.4 before batch
         # `gl`, which was not revised on).
         assert noted / missed >= (2.3 if kind == "still_improving" else 2.5) * false / healthy

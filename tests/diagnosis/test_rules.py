@@ -1530,8 +1530,19 @@ def test_a_huge_accuracy_gap_is_overfitting_even_while_the_validation_loss_still
     assert "accuracy 0.9995 against val_accuracy 0.565 at the end" in finding.summary
     assert finding.advice.startswith("Regularize: Dropout")
     assert "overfitting" not in diagnose(history, thresholds=Thresholds(overfit_gap_alone=0.5)).kinds
-    history["val_accuracy"] = np.linspace(0.05, 0.70, n).tolist()  # a gap of 0.30: not on its own
+    history["val_accuracy"] = np.linspace(0.05, 0.70, n).tolist()  # a gap of 0.30: on its own too
+    finding = diagnose(history).primary
+    assert finding.kind == "overfitting" and finding.evidence["gap_alone"]
+    history["val_accuracy"] = np.linspace(0.05, 0.80, n).tolist()  # a gap of 0.20: not on its own
     assert "overfitting" not in diagnose(history).kinds
+    # A validation loss still at its lowest at the end: no earlier epoch to keep.
+    history["val_accuracy"] = np.linspace(0.05, 0.70, n).tolist()
+    history["val_loss"] = np.geomspace(5.0, 1.0, n).tolist()
+    finding = diagnose(history).get("overfitting")
+    assert finding is not None and finding.evidence["gap_alone"]
+    assert "Keep the weights" not in finding.advice
+    assert "no earlier epoch is better to keep" in finding.advice
+    history["val_loss"] = val.tolist()
     history["val_accuracy"] = np.linspace(0.05, 0.565, n).tolist()
     history["val_loss"] = (val * (1 + 0.45 * (np.arange(n) % 3 == 1))).tolist()  # swinging
     assert diagnose(history).kinds[:2] == ["unstable", "overfitting"]  # the swings first

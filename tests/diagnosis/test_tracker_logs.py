@@ -1,5 +1,6 @@
 """Logs that trainers and experiment trackers write, read under Keras's names: Chainer's
-`LogReport`, Sacred's `metrics.json`, a tracker's metrics exported one row per metric and step,
+`LogReport`, Sacred's `metrics.json`, Ludwig's training statistics, YOLOv5's `results.txt`,
+LLaMA-Factory's `trainer_log.jsonl`, a tracker's metrics exported one row per metric and step,
 and the lines of scripts that print some values with a colon and some without."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ import json
 
 import pytest
 
-from fitwell.diagnosis import read_curves
+from fitwell.diagnosis import diagnose, read_curves
 from fitwell.diagnosis.column_names import keras_name
 from fitwell.diagnosis.printed_metrics import line_metrics
 
@@ -337,3 +338,253 @@ def test_a_commented_header_with_a_comment_after_it_is_a_header(tmp_path):
     path = tmp_path / "history.csv"
     path.write_text("# epoch,loss,val_loss  # run 3\n1,0.9,1.0\n2,0.7,0.8\n3,0.55,0.66\n")
     assert read_curves(path).values["loss"].tolist() == [0.9, 0.7, 0.55]
+
+
+def _ludwig_set(loss: list[float], accuracy: list[float], *, feature: str = "label") -> dict:
+    return {
+        "combined": {"loss": loss},
+        feature: {"loss": loss, "accuracy": accuracy, "error": [0.0] * len(loss)},
+    }
+
+
+def test_ludwigs_training_statistics_are_read_one_column_per_set_and_metric(tmp_path):
+    # `results/experiment_run/training_statistics.json`: each set's combined loss and its output
+    # feature's metrics, one value per epoch.
+    loss, val_loss = [0.9, 0.5, 0.3, 0.2, 0.1, 0.05], [0.8, 0.55, 0.5, 0.6, 0.75, 0.9]
+    statistics = {
+        "training": _ludwig_set(loss, [0.6, 0.8, 0.9, 0.95, 0.98, 0.99]),
+        "validation": _ludwig_set(val_loss, [0.62, 0.75, 0.78, 0.77, 0.76, 0.75]),
+        "test": _ludwig_set([0.81, 0.56, 0.52, 0.61, 0.74, 0.92], [0.6, 0.74, 0.77, 0.76, 0.75, 0.74]),
+    }
+    path = tmp_path / "training_statistics.json"
+    path.write_text(json.dumps(statistics, indent=4))
+    curves = read_curves(path)
+    assert sorted(curves.values) == [
+        "accuracy",
+        "loss",
+        "test_accuracy",
+        "test_loss",
+        "val_accuracy",
+        "val_loss",
+    ]
+    assert curves.values["loss"].tolist() == loss
+    assert curves.values["val_loss"].tolist() == val_loss
+    assert curves.values["val_accuracy"][-1] == 0.75
+    assert curves.notes[0] == (
+        "read Ludwig's training statistics: the combined loss of each set, and the metrics of its "
+        "output feature ('label')."
+    )
+    assert diagnose(str(path)).primary.kind == "overfitting"
+    # Older versions name the training set `train`; a model of two outputs names each one's metrics.
+    statistics = {
+        "train": {
+            **_ludwig_set(loss, [0.6] * 6, feature="genre"),
+            "year": {"mae": [3.0, 2.0, 1.5, 1.2, 1.1, 1.0]},
+        },
+        "validation": {**_ludwig_set(val_loss, [0.5] * 6, feature="genre"), "year": {"mae": [3.1] * 6}},
+    }
+    path.write_text(json.dumps(statistics))
+    curves = read_curves(path)
+    assert sorted(curves.values) == [
+        "genre_accuracy", "loss", "val_genre_accuracy", "val_loss", "val_year_mae", "year_mae",
+    ]  # fmt: skip
+    assert "output features ('genre' and 'year')" in curves.notes[0]
+
+
+def test_a_json_object_of_sets_without_a_combined_loss_is_not_read_as_ludwigs(tmp_path):
+    path = tmp_path / "stats.json"
+    path.write_text(
+        json.dumps({"training": {"label": {"loss": [0.9, 0.5, 0.4]}}, "validation": {"label": {}}})
+    )
+    assert not any("Ludwig" in note for note in read_curves(path).notes)
+
+
+def test_yolov5_results_txt_is_read_with_both_losses_summed_from_their_parts(tmp_path):
+    # YOLOv5 before 6.1 (and YOLOv7) write `results.txt` without a header: epoch, memory, the
+    # training losses box obj cls total, labels, image size, P R mAP@.5 mAP@.5:.95, then the
+    # validation losses box obj cls.
+    rows = [
+        (
+            "0/4",
+            "1.86G",
+            0.0985,
+            0.0932,
+            0.0,
+            0.1917,
+            24,
+            416,
+            0.0,
+            0.0,
+            0.0049,
+            0.00095,
+            0.0918,
+            0.0553,
+            0.0,
+        ),
+        (
+            "1/4",
+            "1.93G",
+            0.0930,
+            0.1009,
+            0.0,
+            0.1939,
+            37,
+            416,
+            0.048,
+            0.015,
+            0.0076,
+            0.0014,
+            0.0922,
+            0.0553,
+            0.0,
+        ),
+        (
+            "2/4",
+            "1.93G",
+            0.0913,
+            0.1026,
+            0.0,
+            0.1939,
+            39,
+            416,
+            0.058,
+            0.049,
+            0.0195,
+            0.0041,
+            0.0968,
+            0.0515,
+            0.0,
+        ),
+        (
+            "3/4",
+            "1.93G",
+            0.0850,
+            0.0950,
+            0.0,
+            0.1800,
+            30,
+            416,
+            0.210,
+            0.150,
+            0.0900,
+            0.0300,
+            0.0900,
+            0.0500,
+            0.0,
+        ),
+    ]
+    path = tmp_path / "results.txt"
+    path.write_text("".join("".join(f"{cell:>10}" for cell in row) + "\n" for row in rows))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([0.1917, 0.1939, 0.1939, 0.18])
+    assert curves.values["val_loss"].tolist() == pytest.approx([0.1471, 0.1475, 0.1483, 0.14])
+    assert curves.values["val_map50_95"].tolist() == [0.00095, 0.0014, 0.0041, 0.03]
+    assert curves.notes[0].startswith("read as YOLOv5's results.txt (no header): 4 epochs")
+    # A row of another width is no such file.
+    path.write_text(path.read_text() + "      4/4     1.93G   0.08\n")
+    with pytest.raises(ValueError):
+        read_curves(path)
+
+
+def test_a_table_through_logging_with_a_clock_for_its_time_is_read(tmp_path):
+    # `%(asctime)s - %(message)s` before every line, and the time elapsed as `0:03:07`.
+    lines = ["2019-07-12 15:00:52,446 - Start training, device: cuda:0"]
+    lines.append(
+        "2019-07-12 15:00:52,446 -         epoch     iteration          loss      val_loss  elapsed_time "
+    )
+    for epoch, (loss, val) in enumerate([(1.69, 1.8), (1.37, 1.5), (1.26, 1.41), (1.21, 1.38)], start=1):
+        lines.append(
+            f"2019-07-12 15:0{epoch}:57,340 - {epoch:>13} {1000 * epoch:>13} {loss:>13} {val:>13}"
+            f"       0:0{epoch}:07 "
+        )
+    path = tmp_path / "log.txt"
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.69, 1.37, 1.26, 1.21]
+    assert curves.values["val_loss"].tolist() == [1.8, 1.5, 1.41, 1.38]
+    assert curves.values["elapsed_time"].tolist() == [67.0, 127.0, 187.0, 247.0]
+
+
+def test_a_gans_losses_named_gen_and_dis_are_refused_with_the_others_beside_them(tmp_path):
+    # InfoGAN: the generator's and discriminator's losses beside its information terms, none the
+    # loss of one model.
+    path = tmp_path / "log.csv"
+    path.write_text("epoch,loss_gen,loss_dis,loss_q\n1,1.69,1.05,0.40\n2,1.37,1.12,0.22\n3,1.26,1.15,0.15\n")
+    with pytest.raises(ValueError, match="GAN's generator and discriminator losses"):
+        read_curves(path)
+
+
+def test_llama_factorys_trainer_log_is_read_as_the_trainers_records(tmp_path):
+    # `trainer_log.jsonl`: the Trainer's records every few steps, the step named `current_steps`
+    # beside the run's length, the epoch a fraction.
+    records = [
+        {
+            "current_steps": step,
+            "total_steps": 9,
+            "loss": loss,
+            "lr": 1e-4,
+            "epoch": step / 3,
+            "percentage": round(100 * step / 9, 2),
+            "elapsed_time": f"0:0{step}:00",
+            "remaining_time": "0:01:00",
+        }
+        for step, loss in enumerate([3.34, 3.16, 2.96, 2.80, 2.71, 2.64, 2.45, 2.43, 2.40], start=1)
+    ]
+    path = tmp_path / "trainer_log.jsonl"
+    path.write_text("".join(json.dumps(record) + "\n" for record in records))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == pytest.approx([3.1533, 2.7167, 2.4267], abs=1e-4)
+    assert not any("at the same time" in note for note in curves.notes)
+
+
+def test_ludwigs_newer_statistics_with_their_evaluation_frequency_and_an_empty_set(tmp_path):
+    loss, val_loss = [0.9, 0.5, 0.3, 0.2], [0.8, 0.55, 0.5, 0.45]
+    statistics = {
+        "evaluation_frequency": {"frequency": 1, "period": "epoch"},
+        "training": _ludwig_set(loss, [0.6, 0.8, 0.9, 0.95]),
+        "validation": _ludwig_set(val_loss, [0.62, 0.75, 0.78, 0.8]),
+        "test": {},
+    }
+    path = tmp_path / "training_statistics.json"
+    path.write_text(json.dumps(statistics))
+    curves = read_curves(path)
+    assert sorted(curves.values) == ["accuracy", "loss", "val_accuracy", "val_loss"]
+    assert curves.values["val_loss"].tolist() == val_loss
+    # Evaluated every so many steps: no epoch's curves, not read as Ludwig's.
+    statistics["evaluation_frequency"] = {"frequency": 500, "period": "step"}
+    path.write_text(json.dumps(statistics))
+    with pytest.raises(ValueError):
+        read_curves(path)
+
+
+def test_a_clock_after_a_tables_last_column_stays_words_after_it(tmp_path):
+    # Not a column the header names: left out, not read as one (the epoch would be taken for
+    # pandas' index and every column moved).
+    rows = [(1, 0.9, 0.95), (2, 0.6, 0.7), (3, 0.5, 0.62), (4, 0.4, 0.6)]
+    path = tmp_path / "log.txt"
+    path.write_text(
+        "epoch  loss    val_loss\n"
+        + "".join(f"{epoch:<6} {loss:<7} {val:<7} 0:0{epoch}:07\n" for epoch, loss, val in rows)
+    )
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.9, 0.6, 0.5, 0.4]
+    assert curves.values["val_loss"].tolist() == [0.95, 0.7, 0.62, 0.6]
+    assert "('0:01:07') left out" in curves.notes[0]
+
+
+def test_records_one_per_epoch_with_a_text_field_naming_a_set_are_not_pivoted(tmp_path):
+    records = [
+        {"epoch": epoch, "loss": loss, "val_loss": val, "source": "train" if epoch % 2 else "val"}
+        for epoch, loss, val in [(1, 0.9, 0.95), (2, 0.6, 0.7), (3, 0.5, 0.62), (4, 0.4, 0.6)]
+    ]
+    path = tmp_path / "log.json"
+    path.write_text(json.dumps(records))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [0.9, 0.6, 0.5, 0.4]
+    assert curves.values["val_loss"].tolist() == [0.95, 0.7, 0.62, 0.6]
+
+
+def test_a_distillation_term_named_dis_is_no_discriminator(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("epoch,loss_dis,val_loss_dis\n1,0.9,0.95\n2,0.6,0.7\n3,0.5,0.62\n")
+    assert read_curves(path).values["val_loss"].tolist() == [0.95, 0.7, 0.62]

@@ -11,7 +11,8 @@ __all__ = ["is_adversarial", "is_network_loss"]
 
 def is_adversarial(names: Iterable[str]) -> bool:
     """Whether the names (or prefixes) are a GAN's two networks' (`loss_g`, `loss_d`;
-    `generator_loss`, `discriminator_loss`; `generator_`, `discriminator_`): trained at the same
+    `generator_loss`, `discriminator_loss`; `loss_gen`, `loss_dis`; `generator_`,
+    `discriminator_`): trained at the same
     time against each other, not one after the other, and neither loss falling means learning.
 
     Example:
@@ -19,6 +20,8 @@ def is_adversarial(names: Iterable[str]) -> bool:
         (True, False)
     """
     words = [_name_words(name) for name in names]
+    if any("gen" in word for word in words) and any("dis" in word for word in words):
+        return True  # `loss_gen`, `loss_dis` (alone, `dis` may be a distillation term)
     return any(word & _GENERATOR for word in words) and any(word & _DISCRIMINATOR for word in words)
 
 
@@ -33,4 +36,4 @@ _DISCRIMINATOR = frozenset({"d", "disc", "discriminator", "critic"})
 
 
 def _name_words(name: object) -> set[str]:
-    return set(str(name).lower().replace("-", "_").split("_"))
+    return set(str(name).lower().replace("-", "_").replace("/", "_").split("_"))  # Chainer's `gen/loss`

@@ -6,14 +6,16 @@
         1     1.9387     17.8%    1.9355    19.2%  1.0e-03  40.9s  * saved
         2     1.8135     21.0%    1.8026    27.4%  1.0e-03  40.9s
 
-A header line of names (one of them an epoch or a loss; names that hold a space, `Train Loss`,
-set apart by two spaces or more, or cut where the row under them starts its cells; the header
-nearest the rows, not a title above it) is followed by rows that start with as many numbers; a
-number may carry a unit (`%`, or `s` for seconds), and words after the last column (`* saved`
-when a checkpoint was written) are left out. The lines around the table (a title, a summary) are
-not rows. A table printed through Python's `logging` is read too: the time, logger name and level
-before each message are left out. So is a table whose columns are set apart by bars (`Epoch |
-Loss | Accuracy`, a Markdown table), its rules of dashes left out as every line that is not a row.
+A header line of names (one of them an epoch or a loss; names that hold a space, `Train Loss`, set
+apart by two spaces or more, or cut where the row under them starts its cells; the header nearest
+the rows, not a title above it) is followed by rows that start with as many numbers; a number may
+carry a unit (`%`, or `s` for seconds; a column of time elapsed printed as a clock, `0:03:07`, where
+no table is found otherwise, is read as its seconds), and words after the last column (`* saved`
+when a checkpoint was written) are left out. The lines around the table (a title, a summary) are not
+rows. A table printed through Python's `logging` is read too: the time, logger name and level before
+each message are left out (or a date and time alone, `2019-07-12 15:03:57,340 - `). So is a table
+whose columns are set apart by bars (`Epoch | Loss | Accuracy`, a Markdown table), its rules of
+dashes left out as every line that is not a row.
 
     2025-11-30 16:33:41,104 - __main__ - INFO - Epoch  Train Loss   Train Recall Val Loss
     2025-11-30 16:33:57,509 - __main__ - INFO - 1      1.6931       0.2629       2.0026
@@ -47,6 +49,9 @@ def aligned_table(lines: list[str], search: int) -> tuple[list[str], int, str] |
     """
     lines = [_message(line) for line in lines]
     found = _table_in(lines, search, "spaces")
+    if found is None:  # a column of time elapsed printed as a clock, `0:03:07`: its seconds
+        timed = [_DURATION.sub(_seconds, line) for line in lines]
+        found = _table_in(timed, search, "spaces") if timed != lines else None
     if found is None and any("|" in line for line in lines[:search]):
         found = _table_in([_unbarred(line) for line in _grouped(lines)], search, "bars")
     return found
@@ -254,6 +259,8 @@ _WIDE_GAP = re.compile(r"\s{2,}")
 _LOG_PREFIX = re.compile(
     r"\s*[\[(]?(?:\d{4}-\d{2}-\d{2}[ T])?\d{2}:\d{2}:\d{2}(?:[.,]\d+)?[\])]?"
     r".{0,80}?\b(?:DEBUG|INFO|WARNING|WARN)\b[\])]?\s*[-:|\]]?\s?"
+    # `%(asctime)s - %(message)s`: a date and time alone, then a dash
+    r"|\s*\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d+)? - "
 )
 _FUNCTION_NAME = re.compile(r"[a-z_][a-z0-9_]*:\s+(?=\S)")
 
@@ -266,6 +273,15 @@ def _message(line: str) -> str:
     message = line[prefix.end() :]
     function = _FUNCTION_NAME.match(message)
     return message[function.end() :] if function else message
+
+
+#: A duration printed as a clock, `H:MM:SS` (`0:03:07`, `12:45:09.5`), a cell of its own.
+_DURATION = re.compile(r"(?<!\S)(\d+):([0-5]\d):([0-5]\d(?:\.\d+)?)(?!\S)")
+
+
+def _seconds(clock: re.Match) -> str:
+    hours, minutes, seconds = clock.groups()
+    return repr(int(hours) * 3600 + int(minutes) * 60 + float(seconds))
 
 
 def has_log_prefix(line: str) -> bool:

@@ -327,6 +327,8 @@ def _one_named_loss(names: list[str], renames: dict[str, str], taken: set[str]) 
     lists named `train` and `val` (a loop's `losses = {"train": [], "val": []}`)."""
     if elbo_terms(renames.get(name, name) for name in names):
         return  # a VAE's two terms: its loss is their sum (`loss_parts.py`), not `recon_loss` alone
+    if is_adversarial(name for name in names if "loss" in name.lower()):
+        return  # a GAN's (`loss_gen`, `loss_dis` and InfoGAN's `loss_q`): refused by name
     named = [name for name in names if renames.get(name, name).endswith("_loss")]
     training = [name for name in named if not renames.get(name, name).startswith(("val_", "test_"))]
     if not training:  # the loss's word first: a tracker named `loss_x`

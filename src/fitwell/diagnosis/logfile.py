@@ -70,6 +70,7 @@ from fitwell.diagnosis.jsonlog import (
     quoted_history,
 )
 from fitwell.diagnosis.log_text import log_text
+from fitwell.diagnosis.ludwig_logs import ludwig_columns
 from fitwell.diagnosis.metric_names import is_accuracy
 from fitwell.diagnosis.openmmlab_logs import WRITTEN_BY as OPENMMLAB
 from fitwell.diagnosis.openmmlab_logs import openmmlab_columns
@@ -89,12 +90,18 @@ from fitwell.diagnosis.table_header import (
     one_number_per_line,
     transposed,
 )
-from fitwell.diagnosis.table_layouts import one_row_per_epoch, sampled_loss, without_event_rows
+from fitwell.diagnosis.table_layouts import (
+    columns_one_row_per_epoch,
+    names_each_rows_set,
+    one_row_per_epoch,
+    sampled_loss,
+    without_event_rows,
+)
 from fitwell.diagnosis.table_rows import refuse_one_line_of_numbers, split_cells, table_rows
 from fitwell.diagnosis.table_values import labelled_epochs, raw_columns, table_values
 from fitwell.diagnosis.textlog import read_text_records
 from fitwell.diagnosis.training_phases import keras_named
-from fitwell.diagnosis.yolo_console import read_yolo_console
+from fitwell.diagnosis.yolo_console import read_yolo_console, read_yolo_results
 
 __all__ = ["LogFile", "counted_from_zero", "read_log_file", "read_step_log"]
 
@@ -215,11 +222,22 @@ def _json_log(data: Any, literal: str | None, path: str, *, one_per_line: bool =
     detectron2 = detectron2_columns(data, appended)
     if detectron2 is not None:
         return read_step_log(detectron2, appended, written_by=DETECTRON2)
-    sacred = sacred_columns(data, path)
-    data, turned = sacred if sacred is not None else as_columns(data)
+    shaped = sacred_columns(data, path) or ludwig_columns(data)
+    data, turned = shaped if shaped is not None else as_columns(data)
     notes = [note for note in (literal, turned) if note]
     if one_per_line and literal is not None:
         notes = [literal]  # its records are read one column per key, as a list of them is
+    if isinstance(data, Mapping) and names_each_rows_set(data) and not is_step_log(data):
+        # `{"epoch": 1, "phase": "val", …}`: two records an epoch
+        data = columns_one_row_per_epoch(dict(data), notes)
+    if isinstance(data, Mapping) and {"current_steps", "total_steps"} <= set(data) and "step" not in data:
+        # LLaMA-Factory's `trainer_log.jsonl`: the Trainer's records, its step named `current_steps`
+        # beside the run's length and share done (no curves)
+        data = {
+            "step" if key == "current_steps" else key: values
+            for key, values in data.items()
+            if key not in ("total_steps", "percentage")
+        }
     if isinstance(data, Mapping) and is_step_log(data):
         return read_step_log(dict(data), [note for note in notes if note != turned])
     numbered = numbers_by_epoch(data)
@@ -345,7 +363,7 @@ def _read_csv(text: str, path: str, named: tuple[str, list[str]] | None = None) 
     opennmt = opennmt_columns(lines, reported)
     if opennmt is not None:
         return read_step_log(opennmt, reported, written_by=OPENNMT)
-    yolo = read_yolo_console(lines)
+    yolo = read_yolo_console(lines) or read_yolo_results(lines)
     if yolo is not None:
         columns, printed_epochs, note = yolo
         epochs, counted = counted_from_zero(printed_epochs, own_numbers=True)  # YOLOv8 counts from 1

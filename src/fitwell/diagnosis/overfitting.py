@@ -543,12 +543,19 @@ def _gap_finding(run: RunView, facts: dict, best_epoch: int, gap_text: str) -> F
     """Overfitting told by the metric's gap alone: regularizing comes first, since the validation
     loss has no better epoch to go back to (or hardly)."""
     best_value, last_val = float(np.min(run.val_loss)), float(run.val_loss[-1])
+    keep = (
+        _keep_advice(run, best_epoch)
+        if last_val > best_value
+        else "val_loss is at its lowest at the end, so no earlier epoch is better to keep; "
+        "ModelCheckpoint(..., monitor='val_loss', save_best_only=True) keeps the best one as "
+        "training goes on."
+    )
     return Finding(
         "overfitting",
         "warning",
         [run.epoch_of(run.n - 1)],
         facts,
-        f"Regularize: {_REGULARIZE}. {_keep_advice(run, best_epoch)}",
+        f"Regularize: {_REGULARIZE}. {keep}",
         f"the model fits its training set far better than the validation set{gap_text} (val_loss "
         f"lowest {format_number(best_value)} at {format_epoch(best_epoch)}, {format_number(last_val)} "
         "at the end).",

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Mapping
 
 from fitwell.diagnosis.column_names import SET_PREFIXES, keras_name, name_words
 from fitwell.diagnosis.column_renames import keras_names
@@ -34,6 +35,7 @@ from fitwell.diagnosis.table_cells import MISSING_CELLS, cell_number, is_number
 __all__ = [
     "SAMPLED_NOISE",
     "columns_one_row_per_epoch",
+    "names_each_rows_set",
     "one_row_per_epoch",
     "relative_standard_error",
     "sampled_loss",
@@ -541,6 +543,27 @@ def _diverged_rows(rows: Rows, header: list[str]) -> Rows:
         return [cell if index in counters else "nan" for index, cell in enumerate(cells)]
 
     return [(number, restored(cells)) for number, cells in rows]
+
+
+def names_each_rows_set(columns: Mapping[str, list]) -> bool:
+    """Whether per-epoch records name each record's set in a column of their own (`{"epoch": 1,
+    "phase": "val", "loss": …}`), one record per epoch and set, most epochs logged by two sets or
+    more, for `columns_one_row_per_epoch` to pivot: not records one per epoch whose text field
+    happens to hold a set's name, nor several records of one set within an epoch."""
+    epochs = next((values for name, values in columns.items() if keras_name(str(name)) == "epoch"), None)
+    if not isinstance(epochs, list) or not epochs:
+        return False
+    for values in columns.values():
+        if not isinstance(values, list) or len(values) != len(epochs):
+            continue
+        if not all(isinstance(value, str) for value in values):
+            continue
+        if not _names_sets({value.strip() for value in values}):
+            continue
+        pairs = [(str(epoch), value.strip().lower()) for epoch, value in zip(epochs, values, strict=True)]
+        if len(set(pairs)) == len(pairs) and len({str(epoch) for epoch in epochs}) <= 0.75 * len(epochs):
+            return True
+    return False
 
 
 def _cell_text(value: object) -> str:

@@ -26,15 +26,26 @@ YOLOv5's releases before 6.1 print the losses by their part alone, and the score
 
 read the same way (`box` as `box_loss`; a `total` printed beside the parts, in older releases, is
 their sum: the loss).
+
+Those releases (and YOLOv7) also write each epoch's row to `results.txt`, without a header: the
+epoch, the memory, the training losses `box obj cls total`, the labels and the image size, then
+the validation's `P R mAP@.5 mAP@.5:.95` and its losses `box obj cls`:
+
+      0/29     1.86G   0.09854   0.09318         0    0.1917        24       416         0 ...
+      1/29     1.93G   0.09296    0.1009         0    0.1939        37       416   0.04823 ...
+
+read as the parts of both losses (summed as the loss and the validation loss, `loss_parts.py`) and
+the four scores (`read_yolo_results`); YOLOv7-pose's rows, two keypoint losses longer, as the
+training loss's total and the scores.
 """
 
 from __future__ import annotations
 
 import re
 
-from fitwell.diagnosis.table_cells import is_number
+from fitwell.diagnosis.table_cells import cell_number, is_number
 
-__all__ = ["read_yolo_console"]
+__all__ = ["read_yolo_console", "read_yolo_results"]
 
 #: The first cell of an epoch's row: `3/14` (YOLOv5 counts from 0, YOLOv8 from 1).
 _EPOCH_OF = re.compile(r"(\d+)/(\d+)")
@@ -114,6 +125,71 @@ def read_yolo_console(lines: list[str]) -> tuple[dict[str, list[float | None]], 
         "progress line and the validation's scores (no validation loss is printed)."
     )
     return columns, epochs, note
+
+
+#: The columns of `results.txt` after the epoch and the memory, by their names here (None: no
+#: curve), by the row's width: a detector's; YOLOv7-pose's, whose two keypoint losses stand before
+#: the total and whose validation prints no keypoint loss (its parts make no validation loss of the
+#: same sum: only the total is read, as the loss).
+_RESULTS_TXT = {
+    15: (
+        "box_loss", "obj_loss", "cls_loss", None, None, None,
+        "val_precision", "val_recall", "val_map50", "val_map50_95",
+        "val_box_loss", "val_obj_loss", "val_cls_loss",
+    ),
+    17: (
+        None, None, None, None, None, "loss", None, None,
+        "val_precision", "val_recall", "val_map50", "val_map50_95",
+        None, None, None,
+    ),
+}  # fmt: skip
+#: The memory a row of `results.txt` names (`1.86G`, `0`: no GPU).
+_MEMORY = re.compile(r"\d+(?:\.\d+)?[GM]?")
+
+
+def read_yolo_results(lines: list[str]) -> tuple[dict[str, list[float | None]], list[int], str] | None:
+    """`(columns, epochs as printed, note)` for the `results.txt` of YOLOv5 before 6.1 (or YOLOv7),
+    every line of which is an epoch's row as above; None for any other text.
+
+    Example:
+        >>> columns, epochs, note = read_yolo_results([
+        ...     "0/29 1.86G 0.0985 0.0932 0 0.1917 24 416 0 0 0.0049 0.0010 0.0918 0.0553 0",
+        ...     "1/29 1.93G 0.0930 0.1009 0 0.1939 37 416 0.048 0.015 0.0076 0.0014 0.0922 0.0553 0",
+        ... ])
+        >>> columns["box_loss"], columns["val_map50"], epochs
+        ([0.0985, 0.093], [0.0049, 0.0076], [0, 1])
+    """
+    rows = [line.split() for line in lines if line.strip()]
+    layout = _RESULTS_TXT.get(len(rows[0])) if rows else None
+    if len(rows) < 2 or layout is None or not all(_a_results_row(cells, len(layout)) for cells in rows):
+        return None
+    by_epoch = {int(_EPOCH_OF.fullmatch(cells[0]).group(1)): cells[2:] for cells in rows}  # type: ignore[union-attr]
+    epochs = sorted(by_epoch)
+    columns = {
+        name: [cell_number(by_epoch[epoch][index]) for epoch in epochs]
+        for index, name in enumerate(layout)
+        if name is not None
+    }
+    losses = (
+        "the training and validation losses by their parts (box, obj, cls)"
+        if "box_loss" in columns
+        else "the training loss's total (a pose model's: its validation prints no keypoint loss)"
+    )
+    note = (
+        f"read as YOLOv5's results.txt (no header): {len(epochs)} epochs, {losses} and the "
+        "validation's precision, recall, mAP@.5 and mAP@.5:.95 (YOLOv3's file, of the same layout, "
+        "holds its mAP and F1 there)."
+    )
+    return columns, epochs, note
+
+
+def _a_results_row(cells: list[str], width: int) -> bool:
+    return (
+        len(cells) == 2 + width
+        and _EPOCH_OF.fullmatch(cells[0]) is not None
+        and _MEMORY.fullmatch(cells[1]) is not None
+        and all(is_number(cell) for cell in cells[2:])
+    )
 
 
 #: The losses' names in YOLOv5's releases before 6.1: the parts by their names alone, and their sum.
