@@ -31,8 +31,10 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
+# `--dist loadfile`: a module's tests on one worker, so a module's costly setup (every stored log
+# diagnosed once, a notebook executed once, terminals driven once) is done once.
 test: $(STAMP) lint
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -m "not slow"
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q -m "not slow"
 
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q -m slow

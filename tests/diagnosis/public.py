@@ -450,16 +450,20 @@ def score(runs: list[PublicRun]) -> list[tuple[PublicRun, str]]:
 def _judged(runs: list[PublicRun]) -> list[tuple[PublicRun, list[str]]]:
     """`(run, finding kinds)`, or `(run, ["error"])` when the file is refused; a healthy verdict's
     close calls follow it as `close:<kind>`."""
-    judged = []
-    for run in runs:
-        try:
-            diagnosis = diagnose_run(run)
-        except (ValueError, TypeError):
-            judged.append((run, ["error"]))
-            continue
-        close = diagnosis.primary.evidence.get("close_to", [])
-        judged.append((run, [*diagnosis.kinds, *(f"close:{kind}" for kind in close)]))
-    return judged
+    return [(run, list(judgement(run)[0])) for run in runs]
+
+
+@functools.cache
+def judgement(run: PublicRun) -> tuple[tuple[str, ...], str | None]:
+    """`(finding kinds with the close calls after them, None)` of `diagnose_run(run)`, or
+    `(("error",), its message)` when the file is refused; worked out once per run, for every test
+    that asks (each diagnosis of the thousands of stored files takes a while)."""
+    try:
+        diagnosis = diagnose_run(run)
+    except (ValueError, TypeError) as error:
+        return ("error",), str(error)
+    close = diagnosis.primary.evidence.get("close_to", [])
+    return (*diagnosis.kinds, *(f"close:{kind}" for kind in close)), None
 
 
 def close_calls(runs: list[PublicRun]) -> dict[str, tuple[int, int, int, int]]:

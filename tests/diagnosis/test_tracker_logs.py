@@ -588,3 +588,21 @@ def test_a_distillation_term_named_dis_is_no_discriminator(tmp_path):
     path = tmp_path / "log.csv"
     path.write_text("epoch,loss_dis,val_loss_dis\n1,0.9,0.95\n2,0.6,0.7\n3,0.5,0.62\n")
     assert read_curves(path).values["val_loss"].tolist() == [0.95, 0.7, 0.62]
+
+
+def test_validation_scores_on_lines_of_their_own_join_the_step_before_them(tmp_path):
+    # No epoch markers: every line with a loss is a record; an evaluation's scores printed on a line
+    # of their own after one score the model that record left.
+    lines = []
+    for step in range(1, 9):
+        lines.append(f"  step {100 * step:>6}/800  loss {1 / step:.4f}  charb {0.8 / step:.4f}  lr 2.00e-04")
+        if step % 2 == 0:
+            lines.append(f"  VAL step {100 * step}: PSNR {24 + step / 4:.4f}  SSIM {0.5 + step / 50:.4f}")
+            lines.append(f"  saved best.pt (PSNR {24 + step / 4:.4f})")
+    path = tmp_path / "train.log"
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert len(curves) == 8
+    assert curves.series("val_psnr")[0].tolist() == [1, 3, 5, 7]
+    assert curves.series("val_psnr")[1].tolist() == [24.5, 25.0, 25.5, 26.0]
+    assert curves.series("val_ssim")[1].tolist() == [0.54, 0.58, 0.62, 0.66]

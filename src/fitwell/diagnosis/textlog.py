@@ -16,7 +16,8 @@ epoch's last full record gives the values, and a line of other names adds its ow
 printed apart, `Epoch 3 Validation - Loss: 0.61`, `Evaluation Epoch 3 - Loss: 0.61`, `Val. Loss:
 0.61` or Flair's `DEV : loss 0.61`, is read as `val_loss`, and a test set's line, `TEST : loss
 0.64`, as `test_loss`, never as the training loss; a test set scored once, after training, is no
-curve; a line of validation metrics alone, `Validation accuracy: 51%`, joins the epoch before it;
+curve; a line of validation metrics alone, `Validation accuracy: 51%`, joins the epoch before it,
+or, without epoch markers, the record before it (`VAL step 1000: PSNR 24.54  SSIM 0.58`);
 a best-so-far value, `Best Valid accuracy: 61%`, is not a curve); where an epoch's lines print one
 batch's loss each (`Train Epoch: 3 [2560/30250 (8%)]  Loss: 0.41`, every few steps), the epoch's
 value is their mean (`batch_lines.py`).
@@ -233,6 +234,13 @@ def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True)
                 # Validation scores printed before their epoch's loss (`Validation Set: - Accuracy:
                 # 0.75`, then `Train Loss: 0.50  Val Loss: 0.52`): they join it when it comes.
                 ahead[epoch] = _merged(ahead.get(epoch, {}), scores)
+            elif scores and not marked and runs[-1] and all(name.startswith("val_") for name in pairs):
+                # Without epoch markers, validation scores on a line of their own after a record
+                # score the model that record left (`step 1000  loss 0.039`, then `VAL step 1000:
+                # PSNR 24.54  SSIM 0.58`): they join it.
+                last = max(runs[-1])
+                if not set(scores) & set(runs[-1][last]):
+                    runs[-1][last] = _merged(runs[-1][last], scores)
             continue
         tensors |= had_tensor
         if marked and epoch is None:
