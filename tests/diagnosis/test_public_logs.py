@@ -1045,8 +1045,13 @@ LATER_BATCHES = {
     # (and Ludwig's `evaluation_frequency`, `gv_015`; YOLOv7-pose's rows, `gv_054`); a Chainer
     # GAN's `gen/loss` and `dis/loss` refused as one (`gv_030`).
     "heldout201": (34, 59, 44),
+    # Batch `gw` (15: Ultralytics' `results.csv`, Trainer states saved with checkpoints, YOLOv5's
+    # `results.txt`, loops' `log_train.txt`), scored once with the rules of the session's start:
+    # 5/15, 1 of the 3 clear (two refused: YOLOv5's `results.txt`). Not revised on; read since
+    # with the formats learned on `gu`.
+    "heldout202": (6, 15, 11),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout201`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout202`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -1069,10 +1074,10 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
 
 
 @pytest.mark.xfail(
-    strict=True, reason="95% is not reached on real logs (678/1070 on the last twenty batches)"
+    strict=True, reason="95% is not reached on real logs (656/1034 on the last twenty batches)"
 )
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(182, 202))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(183, 203))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
@@ -1636,9 +1641,10 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # it: nine runs read healthy are called healthy, two with a false still-improving note; four
         # read still improving (three noted) and eight read overfitting (two noted). Then batch `gv`:
         # seven runs read healthy are called healthy, none with a false note; three read still
-        # improving (one noted) and four read overfitting (two noted).
-        "still_improving": (53, 184, 135, 1149),
-        "overfitting": (81, 274, 122, 1149),
+        # improving (one noted) and four read overfitting (two noted). Then batch `gw`: five read
+        # still improving (two noted) and two read overfitting (none noted) are called healthy.
+        "still_improving": (55, 189, 135, 1149),
+        "overfitting": (81, 276, 122, 1149),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
         "unstable": (14, 69, 68, 1149),
@@ -1646,6 +1652,6 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
         assert noted / missed >= was_noted / was_missed and false / healthy <= was_false / was_healthy
-        # A still-improving note is 2.45 times as likely where a reader saw it (2.4 before batch
+        # A still-improving note is 2.48 times as likely where a reader saw it (2.4 before batch
         # `gl`, which was not revised on).
         assert noted / missed >= (2.3 if kind == "still_improving" else 2.5) * false / healthy

@@ -12,8 +12,8 @@ __all__ = ["is_adversarial", "is_network_loss"]
 def is_adversarial(names: Iterable[str]) -> bool:
     """Whether the names (or prefixes) are a GAN's two networks' (`loss_g`, `loss_d`;
     `generator_loss`, `discriminator_loss`; `loss_gen`, `loss_dis`; `generator_`,
-    `discriminator_`): trained at the same
-    time against each other, not one after the other, and neither loss falling means learning.
+    `discriminator_`): trained at the same time against each other, not one after the other, and
+    neither loss falling means learning.
 
     Example:
         >>> is_adversarial(["loss_G", "loss_D"]), is_adversarial(["train_loss", "dice_loss"])
