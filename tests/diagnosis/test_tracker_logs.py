@@ -606,3 +606,20 @@ def test_validation_scores_on_lines_of_their_own_join_the_step_before_them(tmp_p
     assert curves.series("val_psnr")[0].tolist() == [1, 3, 5, 7]
     assert curves.series("val_psnr")[1].tolist() == [24.5, 25.0, 25.5, 26.0]
     assert curves.series("val_ssim")[1].tolist() == [0.54, 0.58, 0.62, 0.66]
+
+
+def test_a_trainer_state_saved_mid_run_says_the_run_went_on(tmp_path):
+    # A checkpoint's `trainer_state.json`: its `global_step` short of `max_steps`.
+    state = {
+        "global_step": 150,
+        "max_steps": 1294,
+        "log_history": [
+            {"epoch": 0.02 * step, "loss": 2.0 - 0.1 * step, "step": 25 * step} for step in range(1, 7)
+        ],
+    }
+    path = tmp_path / "trainer_state.json"
+    path.write_text(json.dumps(state))
+    assert "saved at step 150 of 1294" in read_curves(path).notes[0]
+    state["global_step"] = 1294  # the run's last state: nothing to say
+    path.write_text(json.dumps(state))
+    assert not any("saved at step" in note for note in read_curves(path).notes)

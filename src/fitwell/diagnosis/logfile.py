@@ -212,6 +212,22 @@ def _read_json(text: str, path: str) -> LogFile:
     return _json_log(data, literal, path, one_per_line=lines)
 
 
+def _saved_mid_run(data: Any) -> str | None:
+    """The note on a Hugging Face `Trainer` state saved before its run ended (`global_step` short
+    of `max_steps`: a checkpoint's `trainer_state.json`): the findings judge the steps it logged,
+    not the run; else None."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("log_history"), list):
+        return None
+    step, last = data.get("global_step"), data.get("max_steps")
+    if not isinstance(step, int) or not isinstance(last, int) or not 0 < step < last:
+        return None
+    return (
+        f"the Trainer's state was saved at step {step} of {last} (a checkpoint's): the run went on "
+        "after it, so what follows judges the steps it logged, not how the run ended; a later "
+        "checkpoint's trainer_state.json holds more."
+    )
+
+
 def _json_log(data: Any, literal: str | None, path: str, *, one_per_line: bool = False) -> LogFile:
     """The log of parsed JSON (`literal`: the note on how it was parsed, if any). Records read one
     per line (`one_per_line`) are said by that note alone, not again as a list of records."""
@@ -222,9 +238,10 @@ def _json_log(data: Any, literal: str | None, path: str, *, one_per_line: bool =
     detectron2 = detectron2_columns(data, appended)
     if detectron2 is not None:
         return read_step_log(detectron2, appended, written_by=DETECTRON2)
+    saved_mid_run = _saved_mid_run(data)
     shaped = sacred_columns(data, path) or ludwig_columns(data)
     data, turned = shaped if shaped is not None else as_columns(data)
-    notes = [note for note in (literal, turned) if note]
+    notes = [note for note in (literal, turned, saved_mid_run) if note]
     if one_per_line and literal is not None:
         notes = [literal]  # its records are read one column per key, as a list of them is
     if isinstance(data, Mapping) and names_each_rows_set(data) and not is_step_log(data):
