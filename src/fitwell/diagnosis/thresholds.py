@@ -231,11 +231,9 @@ class Thresholds:
             training loss fell `overfit_stall_train_drop` over that window.
         overfit_stall_train_drop: See `overfit_min_rise_with_gap`.
         overfit_gap_alone: `overfitting` from the metric's gap alone, however the validation loss
-            moved, when training ends this far above validation (0.999 against 0.565): the model
-            fits what it saw and not what it did not (0.25: 0.99 against 0.74). (Measured on all
-            labelled runs: at 0.35 three published runs both readers call overfitting gained; 0.25,
-            over 4,779 published runs, gained seven more and lost one the readers call unstable, where
-            the training loss swings too; 0.2 gained eleven and lost four, one labelled healthy.)
+            moved, when training ends this far above validation (0.99 against 0.74): the model fits
+            what it saw and not what it did not. (Measured on 4,779 published runs: 0.25 gained
+            seven over 0.35 and lost one the readers call unstable; 0.2 gained eleven, lost four.)
         overfit_clean_rise: `overfitting` too, whatever the gap, when the validation loss rose at
             least this fraction from its minimum...
         overfit_clean_noise_multiple: ...by more than this many times its epoch-to-epoch noise:
