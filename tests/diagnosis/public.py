@@ -124,10 +124,14 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: 2.42 test: 2.40 best: …` iterations in a tracker's console copy (`gu_049`, no name says a loss);
 #: Python 2's tuples, `('Losses', {u'ner': 0.186})` under `('Epoch : ', 0, …)` (`gu_060`). Batch `gv`:
 #: Chainer's log of a conditional InfoGAN, `gen/loss` and `dis/loss` (`gv_030`, a GAN); logs of one
-#: epoch's batches only, `epoch: 1, iter: 100, …, tr_loss: 2.11` (`gv_036`) and `Batch [3/858], Loss:
-#: 0.2992` under one `Epoch 1` in Korean (`gv_040`): no second epoch, no curve by epoch; lists of
-#: printed tensors, `loss_log: [tensor(2.3294, grad_fn=<AddBackward0>), …]` (`gv_041`); rows of
+#: lists of printed tensors, `loss_log: [tensor(2.3294, grad_fn=<AddBackward0>), …]` (`gv_041`); rows of
 #: `epoch loss, error` without a header, which the repository's code was not read to name (`gv_043`).
+#: Batch `gx`: a detector's batches of one epoch, `[Epoch 0/30, Batch 1/7329] [Losses: x 0.29, …,
+#: total 22.3, …]`, whose loss is named `total` (`gx_021`); JDE's table through `logging`, `Epoch
+#: Batch box conf id total nTargets time` over rows `0/29 0/165 …`, its cells counts out of a
+#: total and its `total` (gone below zero by uncertainty weighting) named the loss nowhere
+#: (`gx_023`); an image restorer's `UNetR`, `UNetG` and `Discriminator` losses, no one of them the
+#: model's (`gx_059`, a GAN's).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
@@ -155,7 +159,9 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: row per metric and step (`gs_035`), a printed log under a comment that names a loss
 #: (`gt_008`); Ludwig's training statistics (`gu_035`, `gu_036`, `gu_041`, `gu_042`, `gu_047`,
 #: `gv_011` … `gv_019`), YOLOv5's `results.txt` without a header (`gu_038`, `gu_045`; `gv_050` …
-#: `gv_059`, YOLOv7-pose's `gv_054`).)
+#: `gv_059`, YOLOv7-pose's `gv_054`); logs of one epoch's batches stopped inside it, `epoch: 1,
+#: iter: 100, …, tr_loss: 2.11` (`gv_036`) and `Batch [3/858], Loss: 0.2992` under one `Epoch 1`
+#: in Korean (`gv_040`), read one row a batch and judged too short.)
 REFUSED = (
     "aa_016.csv",
     "ac_004.txt",
@@ -256,10 +262,11 @@ REFUSED = (
     "gu_049.log",
     "gu_060.txt",
     "gv_030.txt",
-    "gv_036.txt",
-    "gv_040.txt",
     "gv_041.txt",
     "gv_043.txt",
+    "gx_021.txt",
+    "gx_023.txt",
+    "gx_059.csv",
 )
 #: Tables of numbers without a header row, read as their user reads them: with `columns=` naming
 #: what the repository's code writes (sources_*.csv notes; for `h_014`, `m_009`, `y_010` and
@@ -296,6 +303,9 @@ NAMED_COLUMNS = {
     # the compiled metric, then their `val_` twins; the values fit: a loss near 0.6 falling, an
     # accuracy near 0.9 rising).
     "dp_034.txt": ("loss", "accuracy", "val_loss", "val_accuracy"),
+    # Batch `gx`: a summarizer's loop writes the training loss, the evaluation loss and the epoch,
+    # tab-separated (its `train.py`).
+    "gx_062.txt": ("loss", "val_loss", "epoch"),
     # Batch `gc`: loops that write `epoch<TAB>loss` per logged batch (`gc_033`), `step<TAB>loss`
     # (`gc_036`), `epoch loss` (`gc_038`), and every 100 batches the count, the learning rate, that
     # batch's loss, the test set's loss and its MAE (`gc_048`).

@@ -1050,8 +1050,17 @@ LATER_BATCHES = {
     # 5/15, 1 of the 3 clear (two refused: YOLOv5's `results.txt`). Not revised on; read since
     # with the formats learned on `gu`.
     "heldout202": (6, 15, 11),
+    # Batch `gx` (64: Ultralytics' `results.csv` of five tasks, YOLOv5's and YOLOv7's `results.txt`,
+    # Trainer states, Lightning's `metrics.csv`, Chainer's logs, Keras's `CSVLogger` files, course
+    # reports in Markdown, scripts' own `train_loss.csv` and `loss.json`), scored once with the
+    # rules of the session's start: 31/64, 11 of the 17 clear (eight refused). Revised on it:
+    # `results.txt` of yolov5-face (a landmark loss) and of a detector with a heading loss
+    # (`gx_011`, `gx_015`), a log stopped inside its first epoch read by its batches and too short
+    # to judge (`gx_022`), a loss printed beside its batch's index judged as a batch's (`gx_026`),
+    # a Trainer state logged at every step judged as batches (`gx_039`); `gx_062`'s columns named.
+    "heldout203": (37, 64, 46),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout202`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout203`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -1074,10 +1083,10 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
 
 
 @pytest.mark.xfail(
-    strict=True, reason="95% is not reached on real logs (656/1034 on the last twenty batches)"
+    strict=True, reason="95% is not reached on real logs (690/1092 on the last twenty batches)"
 )
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(183, 203))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(184, 204))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
@@ -1643,15 +1652,21 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # seven runs read healthy are called healthy, none with a false note; three read still
         # improving (one noted) and four read overfitting (two noted). Then batch `gw`: five read
         # still improving (two noted) and two read overfitting (none noted) are called healthy.
-        "still_improving": (55, 189, 135, 1149),
-        "overfitting": (81, 276, 122, 1149),
+        # Then batch `gx` with the revision on it: twenty runs read healthy are called healthy, four
+        # with a false still-improving note and one with a false overfitting note; three read still
+        # improving (two noted), three read overfitting (two noted) and one read unstable (noted);
+        # a batch's loss jumping where the validation loss did not jump too (30%) calls two more read
+        # still improving healthy (`ge_057`, a loss beside its batch's index; `fy_023`, one step an
+        # epoch of a Lightning log; not noted).
+        "still_improving": (57, 194, 139, 1169),
+        "overfitting": (83, 279, 123, 1169),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (14, 69, 68, 1149),
+        "unstable": (15, 70, 68, 1169),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
         assert noted / missed >= was_noted / was_missed and false / healthy <= was_false / was_healthy
-        # A still-improving note is 2.48 times as likely where a reader saw it (2.4 before batch
+        # A still-improving note is 2.47 times as likely where a reader saw it (2.4 before batch
         # `gl`, which was not revised on).
         assert noted / missed >= (2.3 if kind == "still_improving" else 2.5) * false / healthy

@@ -474,3 +474,93 @@ def test_keras_progress_lines_keep_the_epochs_last_line(tmp_path):
     path.write_text("".join(epochs))
     curves = read_curves(path)
     assert not any("mean of their printed lines" in note for note in curves.notes)
+
+
+@pytest.mark.parametrize(
+    ("header", "line", "part"),
+    [
+        ("Epoch 1 start", "Batch [{i}/858], Loss: {loss:.4f}", "batches 1–40 of 858 of epoch 1"),
+        ("", "epoch: 1, iter: {i}, lr=0.1, spent 12.3 s, tr_loss: {loss:.3f}", "batches 1–40 of epoch 1"),
+        (
+            "begin training",
+            "Epoch is [1/600], mini-batch is [{i}/1600], time consumption is 0.8, batch_loss is {loss:.5f}",
+            "batches 1–40 of 1600 of epoch 1",
+        ),
+    ],
+)
+def test_a_log_stopped_inside_its_first_epoch_is_too_short_to_judge(tmp_path, header, line, part):
+    # A loop's prints of its first epoch's batches, copied before the epoch ended (`gv_040`,
+    # `gv_036`, `gx_022`): read one row a batch, and judged too short, whichever way they moved.
+    rng = np.random.default_rng(0)
+    losses = 0.2 + 0.5 * np.exp(-np.arange(1, 41) / 5) + 0.05 * rng.random(40)
+    losses[20] = 3.0  # one bad batch is no instability, and no divergence
+    lines = [header] if header else []
+    for i, loss in enumerate(losses, start=1):
+        lines += [line.format(i=i, loss=loss), "classify loss is 0.9, angle loss is 0.6"]
+    path = tmp_path / "train.log"
+    path.write_text("\n".join(lines) + "\n")
+    diagnosis = diagnose(str(path))
+    assert diagnosis.kinds == ["still_improving"]
+    assert diagnosis.primary.evidence["part_of_epoch"] == part
+    assert str(diagnosis).startswith("Diagnosis of 40 batches:")
+    assert read_curves(path).values["loss"].tolist() == pytest.approx(
+        [float(f"{loss:.5f}") for loss in losses], abs=1e-3
+    )
+    # The epoch's summary after its batches ends the epoch: not a log stopped inside it, but one
+    # epoch, no curve by epoch (refused as before).
+    path.write_text("\n".join([*lines, "Epoch 1 average loss: 0.31"]) + "\n")
+    with pytest.raises(ValueError, match="No header row"):
+        read_curves(path)
+
+
+def test_a_loss_printed_beside_its_batch_index_is_judged_as_a_batchs(tmp_path):
+    # The EVA courses' progress bars (`gx_026`): each epoch's `loss=` is its last batch's, beside
+    # `batch_id=937`; a batch's loss jumping 600× while the test loss holds at 99.3% is one batch.
+    losses = [
+        0.083,
+        0.014,
+        0.023,
+        0.001,
+        0.034,
+        0.081,
+        0.041,
+        0.053,
+        0.003,
+        0.012,
+        0.0004,
+        0.22,
+        0.0004,
+        0.004,
+    ]
+    tests = [
+        0.049,
+        0.034,
+        0.039,
+        0.030,
+        0.023,
+        0.022,
+        0.028,
+        0.021,
+        0.026,
+        0.023,
+        0.0194,
+        0.0225,
+        0.0205,
+        0.0202,
+    ]
+    lines = []
+    for epoch, (loss, test) in enumerate(zip(losses, tests, strict=True), start=1):
+        lines += [
+            f"epoch= {epoch} loss={loss} batch_id=937: 100%|██████████| 938/938 [00:16<00:00, 55.32it/s]",
+            "",
+            f"Test set: Average loss: {test}, Accuracy: {9930 + epoch}/10000 ({99.30 + epoch / 100:.2f}%)",
+            "",
+        ]
+    path = tmp_path / "README.md"
+    path.write_text("\n".join(lines) + "\n")
+    diagnosis = diagnose(str(path))
+    assert diagnosis.primary.kind == "healthy"
+    assert "beside the batch it was at ('batch_id=937')" in diagnosis.notes[0]
+    # Printed as the epoch's mean (no batch named), the same jump wrecked the run.
+    path.write_text("\n".join(lines).replace(" batch_id=937", "") + "\n")
+    assert diagnose(str(path)).primary.kind == "diverged"

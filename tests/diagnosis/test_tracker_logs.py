@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from fitwell.diagnosis import diagnose, read_curves
@@ -486,6 +487,48 @@ def test_yolov5_results_txt_is_read_with_both_losses_summed_from_their_parts(tmp
         read_curves(path)
 
 
+@pytest.mark.parametrize(
+    ("rows", "val_loss", "what"),
+    [
+        # yolov5-face: box obj cls landmark total, labels, size, P R mAP@.5 mAP@.5:.95, then the
+        # validation's box obj cls: no landmark loss, so no validation loss of the same sum.
+        (
+            [
+                "0/29 1.55G 0.1157 0.07347 0 0.3198 0.509 50 640 0 0 0.00093 0.00016 0.1007 0.0967 0",
+                "1/29 1.74G 0.1091 0.0822 0 0.2926 0.4839 20 640 0.0002 0.0006 0.00055 0.00009 0.108 0.09 0",
+                "2/29 1.74G 0.1064 0.08022 0 0.262 0.4486 5 640 0 0 0.00079 0.00013 0.1002 0.0996 0",
+            ],
+            None,
+            "the training loss's total (a face model's",
+        ),
+        # A fourth loss (a heading's) whose validation prints its parts and their total too.
+        (
+            [
+                "0/299 0.47G 0.1197 0.02792 0.05732 0.5631 0.768 20 416 0.42 0.085 0.0137 0.0025 "
+                "0.1032 0.0315 0.0417 0.222 0.3985",
+                "1/299 0.47G 0.0991 0.033 0.03381 0.166 0.3319 20 416 0.22 0.092 0.0173 0.0033 "
+                "0.0979 0.0386 0.0317 0.1252 0.2933",
+                "2/299 0.47G 0.0847 0.04204 0.02954 0.105 0.2613 16 416 0.17 0.109 0.0676 0.0163 "
+                "0.0803 0.04 0.0298 0.1197 0.2698",
+            ],
+            [0.3985, 0.2933, 0.2698],
+            "the training and validation losses' totals",
+        ),
+    ],
+)
+def test_results_txt_of_yolov5s_with_another_loss_reads_the_totals(tmp_path, rows, val_loss, what):
+    path = tmp_path / "results.txt"
+    path.write_text("".join("".join(f"{cell:>10}" for cell in row.split()) + "\n" for row in rows))
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [float(row.split()[6]) for row in rows]
+    assert curves.values["val_map50"].tolist() == [float(row.split()[11]) for row in rows]
+    if val_loss is None:
+        assert "val_loss" not in curves.values
+    else:
+        assert curves.values["val_loss"].tolist() == val_loss
+    assert what in curves.notes[0]
+
+
 def test_a_table_through_logging_with_a_clock_for_its_time_is_read(tmp_path):
     # `%(asctime)s - %(message)s` before every line, and the time elapsed as `0:03:07`.
     lines = ["2019-07-12 15:00:52,446 - Start training, device: cuda:0"]
@@ -623,3 +666,35 @@ def test_a_trainer_state_saved_mid_run_says_the_run_went_on(tmp_path):
     state["global_step"] = 1294  # the run's last state: nothing to say
     path.write_text(json.dumps(state))
     assert not any("saved at step" in note for note in read_curves(path).notes)
+
+
+def test_a_trainer_state_logged_at_every_step_is_judged_as_batches(tmp_path):
+    # `logging_steps=1` (`gx_039`): each record is one batch's loss, whose jumps of half are a
+    # batch's noise; the same values logged every 10 steps are means of 10 batches, and jump.
+    rng = np.random.default_rng(1)
+    losses = 0.2 + 0.2 * np.exp(-np.arange(60) / 4) + 0.02 * rng.random(60)
+    losses[8::6] *= 1.6
+
+    def state(every):
+        records = [
+            {
+                "epoch": round(0.001 * every * (i + 1), 4),
+                "step": every * (i + 1),
+                "loss": round(float(loss), 4),
+            }
+            for i, loss in enumerate(losses)
+        ]
+        return {
+            "global_step": every * 60,
+            "max_steps": every * 60,
+            "logging_steps": every,
+            "log_history": records,
+        }
+
+    path = tmp_path / "trainer_state.json"
+    path.write_text(json.dumps(state(1)))
+    diagnosis = diagnose(str(path))
+    assert diagnosis.primary.kind == "healthy"
+    assert any("one step's loss (logged at every step)" in note for note in diagnosis.notes)
+    path.write_text(json.dumps(state(10)))
+    assert diagnose(str(path)).primary.kind == "unstable"

@@ -31,7 +31,7 @@ from collections.abc import Callable
 from fitwell.diagnosis.metric_names import metric_direction
 from fitwell.diagnosis.table_layouts import SAMPLED_NOISE, relative_standard_error
 
-__all__ = ["averaged_note", "batch_means"]
+__all__ = ["averaged_note", "batch_means", "batch_named", "named_batch_note"]
 
 #: The fewest lines of one epoch whose values say how they move.
 _LINES = 4
@@ -46,6 +46,12 @@ _DRAWN_APART = 1.0
 #: apart, near 0 for a mean so far, which settles (simulated: 99% of batches' lines and 2% of means
 #: so far printed 10 times an epoch pass both tests).
 _LATE_SPREAD = 0.3
+
+#: A progress bar's description that names the batch it was set at (`loss=0.08 batch_id=937: 100%|`,
+#: the EVA courses' `Loss=1.26 Batch_id=390 Accuracy=41.37`): the loss beside it is that batch's.
+_BATCH_NAMED = re.compile(r"\bbatch(?:_?id|_?idx)?\s*=\s*\d+\b", re.IGNORECASE)
+#: A training loss printed as `name=value` (a progress bar's description).
+_LOSS_SET = re.compile(r"\b(?:train(?:ing)?_?)?loss\s*=\s*[-+]?(?:\d|\.\d)", re.IGNORECASE)
 
 #: The words of a line, its numbers aside: lines that read alike print the same thing.
 _WORDS = re.compile(r"[A-Za-z_]+")
@@ -120,6 +126,27 @@ def _alike(lines: list[tuple[str, dict[str, float]]]) -> bool:
         and set(pairs) == names
         and all(math.isfinite(value) for value in pairs.values())
         for text, pairs in lines
+    )
+
+
+def batch_named(text: str) -> str:
+    """The words naming the batch (`batch_id=937`) when the training loss is printed as a progress
+    bar's description beside the batch it was set at (`epoch= 3 loss=0.0232 batch_id=937: 100%|█|
+    938/938`): on two lines at least, and on at least half of the lines that print a loss so; else
+    "". The epoch's value read from such a line is its last batch's loss, as noisy as one batch
+    (`named_batch_note`)."""
+    set_lines = [line for line in text.splitlines() if _LOSS_SET.search(line)]
+    named = [found for found in map(_BATCH_NAMED.search, set_lines) if found]
+    return named[0][0] if len(named) >= 2 and 2 * len(named) >= len(set_lines) else ""
+
+
+def named_batch_note(named: str) -> str:
+    """What the reader says of a log whose training loss is printed beside a batch's index, `named`
+    (`batch_named`)."""
+    return (
+        f" Its training loss is the one each epoch's progress line printed beside the batch it was at "
+        f"({named!r}): that batch's loss, not the epoch's mean, so its jumps are judged as a batch's "
+        "(a jump counts where the validation loss shows it too)."
     )
 
 

@@ -66,6 +66,8 @@ class Curves:
             log file's training loss logged every few steps), not the epoch's mean, or the mean of
             a few logged or printed batches' losses noisy by 5% or more: it jumps as a batch's loss
             does.
+        part_of_epoch: Which part of one epoch a log stopped inside its first epoch holds, its
+            rows the batches (`batches 1–90 of 858 of epoch 1`): too short to judge; "" otherwise.
     """
 
     epochs: np.ndarray
@@ -75,6 +77,7 @@ class Curves:
     batch_stats: dict[str, np.ndarray] | None = None
     unmeasured: tuple[str, ...] = ()
     sampled_loss: bool = False
+    part_of_epoch: str = ""
 
     def __len__(self) -> int:
         return len(self.epochs)
@@ -209,7 +212,12 @@ def _read_path(path: str, columns: Sequence[str] | None) -> Curves:
         curves = _from_lists(log.columns, log.epochs, source=path)
     else:
         curves = _from_columns(log.columns, log.epochs, source=path)
-    return replace(curves, notes=(*log.notes, *curves.notes), sampled_loss=log.sampled_loss)
+    return replace(
+        curves,
+        notes=(*log.notes, *curves.notes),
+        sampled_loss=log.sampled_loss,
+        part_of_epoch=log.part_of_epoch,
+    )
 
 
 def _without_best_so_far(curves: Curves) -> Curves:

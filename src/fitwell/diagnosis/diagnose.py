@@ -101,7 +101,13 @@ def diagnose(
         *curves.notes,
         *filter(None, [off_scale, _stride_note(view), _val_nan_note(view), scale_mismatch_note(view)]),
     ]
-    return Diagnosis(findings=findings, epochs=len(curves), keys=list(curves.values), notes=notes)
+    return Diagnosis(
+        findings=findings,
+        epochs=len(curves),
+        keys=list(curves.values),
+        notes=notes,
+        rows="batch" if curves.part_of_epoch else "epoch",
+    )
 
 
 def _context(run: Any, loss: Any, num_classes: int | None, baseline: float | None) -> RunContext:
@@ -171,6 +177,8 @@ def _findings(view: RunView, nan_batch: int | None) -> list[Finding]:
     diverged = check_divergence(view, nan_batch=nan_batch)
     if diverged is not None:
         return [diverged]  # the rest of a diverged run says nothing reliable
+    if view.curves.part_of_epoch:  # a log stopped inside its first epoch: too short to judge
+        return [check_still_improving(view)]  # type: ignore[list-item]
     found = [
         check_leakage(view),
         check_not_learning(view),

@@ -117,10 +117,13 @@ class Diagnosis(Sequence[Finding]):
 
     Attributes:
         findings: The findings, sorted by `KINDS` priority.
-        epochs: Number of epochs analysed.
+        epochs: Number of epochs analysed (of rows: of batches, for a log stopped inside its first
+            epoch, said by `rows`).
         keys: The log keys that were read.
         notes: What reading the run involved (e.g. "the file holds 2 runs appended
             one after another ...; this is the last one"), printed first.
+        rows: What a row of the run is: "epoch", or "batch" for a log stopped inside its first
+            epoch (`Curves.part_of_epoch`).
 
     Example:
         >>> from fitwell.diagnosis import diagnose
@@ -133,6 +136,7 @@ class Diagnosis(Sequence[Finding]):
     epochs: int = 0
     keys: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    rows: str = "epoch"
 
     @overload
     def __getitem__(self, index: int) -> Finding: ...
@@ -192,7 +196,8 @@ class Diagnosis(Sequence[Finding]):
                 0.1.
                   → Nothing to change.
         """
-        lines = [f"Diagnosis of {self.epochs} epoch{'s' if self.epochs != 1 else ''}:"]
+        plural = "batches" if self.rows == "batch" else f"{self.rows}s"
+        lines = [f"Diagnosis of {self.epochs} {self.rows if self.epochs == 1 else plural}:"]
         for note in self.notes:
             lines += _wrapped(note, width, "  note: ", "        ")
         for finding in self.findings:

@@ -53,7 +53,7 @@ from fitwell.diagnosis.appended_runs import (
     refuse_a_merge_conflict,
     without_reports,
 )
-from fitwell.diagnosis.batch_lines import averaged_note
+from fitwell.diagnosis.batch_lines import averaged_note, named_batch_note
 from fitwell.diagnosis.column_names import keras_name
 from fitwell.diagnosis.column_values import with_values, without_per_sample_or_step
 from fitwell.diagnosis.detectron2_logs import WRITTEN_BY as DETECTRON2
@@ -76,6 +76,7 @@ from fitwell.diagnosis.openmmlab_logs import WRITTEN_BY as OPENMMLAB
 from fitwell.diagnosis.openmmlab_logs import openmmlab_columns
 from fitwell.diagnosis.opennmt_logs import WRITTEN_BY as OPENNMT
 from fitwell.diagnosis.opennmt_logs import opennmt_columns
+from fitwell.diagnosis.partial_epoch import read_first_epoch_batches
 from fitwell.diagnosis.printed_layouts import name_value_cells, printed_loss_tensors
 from fitwell.diagnosis.sacred_logs import sacred_columns
 from fitwell.diagnosis.step_logs import TRAINER_LOG, is_step_log, per_evaluation
@@ -124,6 +125,8 @@ class LogFile:
             the epoch's mean, or the mean of a few logged ones noisy by 5% or more
             (`table_layouts.sampled_loss`), or of a few printed batches' losses as noisy
             (`batch_lines.averaged_note`).
+        part_of_epoch: Which part of one epoch a log stopped inside its first epoch holds, its
+            rows the batches (`partial_epoch.py`: `batches 1–90 of 858 of epoch 1`); "" otherwise.
     """
 
     columns: dict[str, list[Any]]
@@ -131,6 +134,7 @@ class LogFile:
     notes: list[str] = field(default_factory=list)
     is_json: bool = False
     sampled_loss: bool = False
+    part_of_epoch: str = ""
 
 
 def read_log_file(path: str, columns: Sequence[str] | None = None) -> LogFile:
@@ -308,12 +312,33 @@ def read_step_log(columns: dict[str, list], notes: list[str], *, written_by: str
     """A log written every few steps with the epoch as a fraction (`step_logs.py`; or by
     OpenMMLab's runners, `openmmlab_logs.py`, said by `written_by`), as one row per evaluation
     under Keras's names."""
+    single = _single_steps(columns)
     columns, epochs = per_evaluation(columns, notes, written_by=written_by)
     columns.pop("epoch", None)
     columns, renamed = keras_named(columns)
     epochs, counted = counted_from_zero(epochs, own_numbers=True)
+    batch = single is not None and len(columns.get("loss", ())) == single
+    if batch:
+        notes = [
+            *notes,
+            "each training record is one step's loss (logged at every step): one batch's, so its jumps are "
+            "judged as a batch's.",
+        ]
     # Per-key lists, read as a JSON history's are (the `step` column is not a curve).
-    return LogFile(columns, epochs, [*notes, *filter(None, [renamed, counted])], is_json=True)
+    return LogFile(
+        columns, epochs, [*notes, *filter(None, [renamed, counted])], is_json=True, sampled_loss=batch
+    )
+
+
+def _single_steps(columns: dict[str, list]) -> int | None:
+    """The count of the training loss's records when they were logged at every step (`logging_steps=1`:
+    most steps 1 after the one before), each one batch's loss; else None."""
+    steps, losses = columns.get("step"), columns.get("loss")
+    if not isinstance(steps, list) or not isinstance(losses, list) or len(steps) != len(losses):
+        return None
+    logged = [step for step, loss in zip(steps, losses, strict=True) if loss is not None and step is not None]
+    gaps = sorted(later - earlier for earlier, later in zip(logged, logged[1:], strict=False))
+    return len(logged) if len(gaps) >= 3 and gaps[len(gaps) // 2] == 1 else None
 
 
 # -- CSV ---------------------------------------------------------------------------------------
@@ -403,6 +428,10 @@ def _read_csv(text: str, path: str, named: tuple[str, list[str]] | None = None) 
         log.notes.insert(0, note)
         return log
     if header_index < 0:
+        partial = read_first_epoch_batches(lines)
+        if partial is not None:
+            columns, note, part = partial
+            return LogFile(columns, None, [note], sampled_loss=True, part_of_epoch=part)
         printed = read_text_records(text)
         if printed is not None:
             return _printed_log(*printed)
@@ -516,6 +545,7 @@ def _printed_log(
     percent: frozenset[str] = frozenset(),
     averaged: int = 0,
     batch_noise: float = 0.0,
+    named_batch: str = "",
 ) -> LogFile:
     last = f", of the last of {runs} runs (the epoch count or the fold starts again)" if runs > 1 else ""
     if fits:
@@ -541,6 +571,9 @@ def _printed_log(
         )
     averaged_text, sampled = averaged_note(averaged, batch_noise)
     note += averaged_text
+    if named_batch:
+        note += named_batch_note(named_batch)
+        sampled = True
     epochs, counted = counted_from_zero(epochs, first, own_numbers=True)  # `Epoch 3/10` counts from 1
     columns, fractions = _printed_percentages(columns, percent)
     named, renamed = keras_named(columns)  # e.g. a test set evaluated every epoch, without validation

@@ -18,6 +18,8 @@ def check_still_improving(run: RunView) -> Finding | None:
     without either, see `RunView.watched`; a score logged without a set's name before the
     training loss, see `RunView.progress`) is still reaching new bests at the end of the run, or
     the run is too short to judge."""
+    if run.curves.part_of_epoch:
+        return _inside_one_epoch(run)
     run = run.progress
     th, watched = run.thresholds, run.watched
     if run.n <= th.short_run_epochs:
@@ -306,6 +308,30 @@ def _near_zero(raw: np.ndarray, floor: float) -> bool:
     may log -1e-8, while one that went below zero by more than the floor (a negated correlation)
     has no zero to be near."""
     return abs(float(raw[-1])) < floor and float(np.min(raw)) >= -floor
+
+
+#: The batches at each end of a log of one epoch's batches whose median the message quotes (one
+#: batch's loss is as noisy as a batch).
+_END_BATCHES = 5
+
+
+def _inside_one_epoch(run: RunView) -> Finding:
+    """A log that stopped inside its first epoch (`Curves.part_of_epoch`): its batches say how the
+    loss began, not how the run goes, whichever way they moved: too short to judge."""
+    loss = run.loss
+    ends = min(_END_BATCHES, max(1, len(loss) // 3))
+    first, last = float(np.median(loss[:ends])), float(np.median(loss[-ends:]))
+    which = "its first and last batch's" if ends == 1 else f"the medians of the first and last {ends}"
+    return Finding(
+        "still_improving",
+        "info",
+        [run.n - 1],
+        {"curve": "loss", "part_of_epoch": run.curves.part_of_epoch, "batches": run.n},
+        "Let the run go on through its epochs, and judge it by each epoch's mean loss and a validation "
+        "loss: fit(..., validation_split=0.2) with CSVLogger('log.csv') writes both (one row an epoch).",
+        f"the log holds only {run.curves.part_of_epoch} ({run.n} logged batches; loss "
+        f"{format_number(first)} → {format_number(last)}, {which}): too short to judge.",
+    )
 
 
 def _too_short(run: RunView, raw: np.ndarray, name: str) -> Finding | None:

@@ -50,7 +50,7 @@ from typing import NamedTuple
 
 from fitwell.diagnosis.adversarial import is_network_loss
 from fitwell.diagnosis.appended_runs import continued_fits
-from fitwell.diagnosis.batch_lines import batch_means
+from fitwell.diagnosis.batch_lines import batch_means, batch_named
 from fitwell.diagnosis.column_names import is_loss_measure
 from fitwell.diagnosis.metric_names import metric_direction
 from fitwell.diagnosis.printed_metrics import BEST, is_printed_loss, line_metrics
@@ -117,6 +117,7 @@ class Records(NamedTuple):
     percent: frozenset[str] = frozenset()
     averaged: int = 0
     batch_noise: float = 0.0
+    named_batch: str = ""
 
 
 def read_text_records(text: str) -> Records | None:
@@ -131,14 +132,19 @@ def read_text_records(text: str) -> Records | None:
     left out as an earlier record printed again, its epoch and numbers alike; `percent`, the names
     printed with `%` after their values; `averaged`, the epochs read as the mean of their lines, each
     a batch's values, and `batch_noise`, those means' median relative standard error
-    (`batch_lines.batch_means`)), or None when the text
+    (`batch_lines.batch_means`); `named_batch`, the words naming the batch (`batch_id=937`) when
+    each epoch's training loss is one batch's, printed beside its index on a progress bar
+    (`batch_lines.batch_named`)), or None when the text
     holds fewer than 2 records with a loss. Where no line names a loss, a line naming what a loss
     measures (`Epoch 3: MSE = 7.4, MAE = 2.7`) is a record; which of its names is the loss, the column
     names decide (`column_renames.py`). Where neither is found, a line naming a GAN's networks' losses
     (`Loss_G: 0.14, Loss_D: 0.30`) is one, for the reading to refuse the GAN by name."""
-    return (
+    records = (
         _records(text, is_printed_loss) or _records(text, is_loss_measure) or _records(text, is_network_loss)
     )
+    if records is not None and not records.averaged:
+        records = records._replace(named_batch=batch_named(text))
+    return records
 
 
 def _records(text: str, is_loss: Callable[[str], bool], *, counted: bool = True) -> Records | None:

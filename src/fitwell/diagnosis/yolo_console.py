@@ -128,19 +128,43 @@ def read_yolo_console(lines: list[str]) -> tuple[dict[str, list[float | None]], 
 
 
 #: The columns of `results.txt` after the epoch and the memory, by their names here (None: no
-#: curve), by the row's width: a detector's; YOLOv7-pose's, whose two keypoint losses stand before
-#: the total and whose validation prints no keypoint loss (its parts make no validation loss of the
-#: same sum: only the total is read, as the loss).
+#: curve), by the row's width, with what the note says of its losses: a detector's; yolov5-face's,
+#: whose landmark loss stands before the total and has no validation part, and YOLOv7-pose's, whose
+#: two keypoint losses do the same (the validation's parts make no loss of the same sum: only the
+#: training total is read, as the loss); a detector's with a fourth loss (a heading's) that prints
+#: the validation's total too (both totals read).
 _RESULTS_TXT = {
     15: (
-        "box_loss", "obj_loss", "cls_loss", None, None, None,
-        "val_precision", "val_recall", "val_map50", "val_map50_95",
-        "val_box_loss", "val_obj_loss", "val_cls_loss",
+        (
+            "box_loss", "obj_loss", "cls_loss", None, None, None,
+            "val_precision", "val_recall", "val_map50", "val_map50_95",
+            "val_box_loss", "val_obj_loss", "val_cls_loss",
+        ),
+        "the training and validation losses by their parts (box, obj, cls)",
+    ),
+    16: (
+        (
+            None, None, None, None, "loss", None, None,
+            "val_precision", "val_recall", "val_map50", "val_map50_95",
+            None, None, None,
+        ),
+        "the training loss's total (a face model's: its validation prints no landmark loss)",
     ),
     17: (
-        None, None, None, None, None, "loss", None, None,
-        "val_precision", "val_recall", "val_map50", "val_map50_95",
-        None, None, None,
+        (
+            None, None, None, None, None, "loss", None, None,
+            "val_precision", "val_recall", "val_map50", "val_map50_95",
+            None, None, None,
+        ),
+        "the training loss's total (a pose model's: its validation prints no keypoint loss)",
+    ),
+    18: (
+        (
+            None, None, None, None, "loss", None, None,
+            "val_precision", "val_recall", "val_map50", "val_map50_95",
+            None, None, None, None, "val_loss",
+        ),
+        "the training and validation losses' totals (of four parts each)",
     ),
 }  # fmt: skip
 #: The memory a row of `results.txt` names (`1.86G`, `0`: no GPU).
@@ -160,8 +184,8 @@ def read_yolo_results(lines: list[str]) -> tuple[dict[str, list[float | None]], 
         ([0.0985, 0.093], [0.0049, 0.0076], [0, 1])
     """
     rows = [line.split() for line in lines if line.strip()]
-    layout = _RESULTS_TXT.get(len(rows[0])) if rows else None
-    if len(rows) < 2 or layout is None or not all(_a_results_row(cells, len(layout)) for cells in rows):
+    layout, losses = _RESULTS_TXT.get(len(rows[0]), ((), "")) if rows else ((), "")
+    if len(rows) < 2 or not layout or not all(_a_results_row(cells, len(layout)) for cells in rows):
         return None
     by_epoch = {int(_EPOCH_OF.fullmatch(cells[0]).group(1)): cells[2:] for cells in rows}  # type: ignore[union-attr]
     epochs = sorted(by_epoch)
@@ -170,11 +194,6 @@ def read_yolo_results(lines: list[str]) -> tuple[dict[str, list[float | None]], 
         for index, name in enumerate(layout)
         if name is not None
     }
-    losses = (
-        "the training and validation losses by their parts (box, obj, cls)"
-        if "box_loss" in columns
-        else "the training loss's total (a pose model's: its validation prints no keypoint loss)"
-    )
     note = (
         f"read as YOLOv5's results.txt (no header): {len(epochs)} epochs, {losses} and the "
         "validation's precision, recall, mAP@.5 and mAP@.5:.95 (YOLOv3's file, of the same layout, "
