@@ -30,6 +30,7 @@ from typing import Any
 
 from fitwell.diagnosis import KINDS, diagnose
 from fitwell.diagnosis.eventlog import is_scalar_export
+from fitwell.diagnosis.unnamed_curve import one_unnamed_curve
 
 PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: Files the reader refuses, saying what it expected: damaged rows named by line and column (text marker lines
@@ -78,20 +79,18 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: history of different lengths, each value written twice (`fi_003`, refused naming the two lengths). Batch
 #: `fl`: a table of three columns without a header, named nowhere in its repository (`fl_027`, refused: no
 #: header row). Batch `fp`: three runs' curves saved as `[epoch, train, val]` triples that nothing names
-#: (`fp_009`, refused: no key read). Batch `fs`: a pandas Series of the training loss saved with its index,
-#: its one column named `0` (`fs_010`, refused saying numbered columns name no curve). Batch `fu`: one row
+#: (`fp_009`, refused: no key read). Batch `fu`: one row
 #: whose cell holds a list of 250 printed lines `Epoch: 0, Train Loss: …, Val Loss: …` (`fu_004`, refused
 #: naming the cell). Batch `fw`: three runs in a long table of `#Model,Step,Value` rows, the value named
 #: nowhere (`fw_001`, refused: no header row names a loss). Batch `fy`: a chess network's two heads,
 #: `val eval`, `val mate`, `train eval`, `train mate`, none named a loss (`fy_048`, refused:
 #: no column is named a loss); a course's solver printing `cost 2.31, train: 0.08, val 0.09` (`fy_036`,
 #: refused naming its keys: beside a cost, which may be the loss or the epoch's seconds, the sets named
-#: alone are its accuracies, read before as the losses and called diverged). Batch `gb`: one line of 67
-#: numbers without a header (`gb_003`, refused saying nothing names the curve); three runs side by side
-#: named by their data (`gb_009`, `all data`, `only half data`: no column is named a loss). Batch `gc`:
-#: one line of 10 numbers (`gc_037`, as `gb_003`); `Loss after num_examples_seen=N epoch=E: value`
-#: lines (`gc_023`, refused: the loss's name runs into the count's). Batch `ge`: an old Lightning file's
-#: `train_epoch_average` and `validation_epoch_average`, no loss named for its training set (`ge_019`); a
+#: alone are its accuracies, read before as the losses and called diverged). Batch `gb`: three runs
+#: side by side named by their data (`gb_009`, `all data`, `only half data`: no column is named a
+#: loss). Batch `gc`: `Loss after num_examples_seen=N epoch=E: value` lines (`gc_023`, refused: the
+#: loss's name runs into the count's). Batch `ge`: an old Lightning file's `train_epoch_average`
+#: and `validation_epoch_average`, no loss named for its training set (`ge_019`); a
 #: pickle of the curves, never unpickled (`ge_044`); one epoch's steps as `train_loss 2.30 train_acc 0.0`
 #: after 20 lines of a library's messages (`ge_074`); `[Avg. Loss, Loss]: [10.44, 7.17]`, a list of names
 #: and one of values (`ge_077`); perplexities every tenth of an epoch beside each epoch's (`ge_079`). Batch
@@ -161,7 +160,10 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: `gv_011` … `gv_019`), YOLOv5's `results.txt` without a header (`gu_038`, `gu_045`; `gv_050` …
 #: `gv_059`, YOLOv7-pose's `gv_054`); logs of one epoch's batches stopped inside it, `epoch: 1,
 #: iter: 100, …, tr_loss: 2.11` (`gv_036`) and `Batch [3/858], Loss: 0.2992` under one `Epoch 1`
-#: in Korean (`gv_040`), read one row a batch and judged too short.)
+#: in Korean (`gv_040`), read one row a batch and judged too short; one curve saved without its
+#: name in a file whose name names the training loss, a pandas Series with its index under `0`
+#: (`fs_010`, `loss.csv`) and one line of numbers (`gb_003`, `losses.csv`; `gc_037`,
+#: `train_losses.csv`), read as the training loss, as a TensorBoard export's name is read.)
 REFUSED = (
     "aa_016.csv",
     "ac_004.txt",
@@ -223,15 +225,12 @@ REFUSED = (
     "fi_003.json",
     "fl_027.csv",
     "fp_009.json",
-    "fs_010.csv",
     "fu_004.csv",
     "fw_001.csv",
     "fy_036.txt",
     "fy_048.csv",
-    "gb_003.csv",
     "gb_009.csv",
     "gc_023.log",
-    "gc_037.csv",
     "ge_019.csv",
     "ge_044.txt",
     "ge_074.out",
@@ -415,10 +414,11 @@ def diagnose_file(path: Path, **kwargs):
 
 @contextlib.contextmanager
 def as_published(run: Any) -> Iterator[Any]:
-    """The stored file as its user reads it: a TensorBoard export of one scalar, which its file's
-    name names (`train_loss.csv`), under the name its repository gives it (the stored files are
-    renamed by batch: `m_010.csv`); any other file, or a run that is no file, as it is."""
-    if not isinstance(run, str | Path) or not is_scalar_export(str(run)):
+    """The stored file as its user reads it: a TensorBoard export of one scalar, or one curve saved
+    without its name (`unnamed_curve.py`), which its file's name names (`train_loss.csv`), under
+    the name its repository gives it (the stored files are renamed by batch: `m_010.csv`); any
+    other file, or a run that is no file, as it is."""
+    if not isinstance(run, str | Path) or not (is_scalar_export(str(run)) or one_unnamed_curve(str(run))):
         yield run
         return
     with tempfile.TemporaryDirectory() as folder:

@@ -210,7 +210,7 @@ def test_curves_printed_into_a_cell_or_saved_without_names_are_refused_saying_so
     bare.write_text("\n\n0\n0.0726\nnan\n0.0597\n")  # after blank lines, beside a NaN
     with pytest.raises(ValueError, match=r"Line 3 of .* is '0' above numbers written with decimals"):
         read_curves(bare)
-    unnamed = tmp_path / "loss.csv"
+    unnamed = tmp_path / "values.csv"
     unnamed.write_text(",0\n0,0.0726\n1,0.0648\n2,0.0597\n")
     with pytest.raises(ValueError, match=r"keys .*\['0'\]\. Columns named by numbers are pandas' names"):
         read_curves(unnamed)
@@ -269,10 +269,34 @@ def test_lines_of_names_and_values_in_turns_between_commas_are_read_as_pairs(tmp
     assert read_curves(path).values["loss"].tolist() == [1 / e for e in range(1, 6)]
 
 
+@pytest.mark.parametrize(
+    ("text", "how"),
+    [
+        ("0\n1.66\n1.60\n1.41\n1.35\n", "under the name '0'"),
+        (",0\n0,1.66\n1,1.60\n2,1.41\n3,1.35\n", "beside their index under the name '0'"),
+        (",1.66,1.60,1.41,1.35", "on one line"),
+    ],
+)
+def test_one_unnamed_curve_is_read_as_the_loss_its_files_name_names(tmp_path, text, how):
+    # `pandas.Series(losses).to_csv("train_loss.csv")` (`gy_034`, `gy_040`) and one line of
+    # numbers in `losses.csv` (`gb_003`): the file's name names the curve, as a TensorBoard
+    # export's does; under another name, or naming another curve, the file is refused as before.
+    path = tmp_path / "train_loss.csv"
+    path.write_text(text)
+    curves = read_curves(path)
+    assert curves.values["loss"].tolist() == [1.66, 1.60, 1.41, 1.35]
+    assert how in curves.notes[0] and "'train_loss.csv', names the training loss" in curves.notes[0]
+    for other in ("series.csv", "val_loss.csv"):
+        path.rename(tmp_path / other)
+        path = tmp_path / other
+        with pytest.raises(ValueError):
+            read_curves(path)
+
+
 def test_one_line_of_numbers_without_a_header_is_refused_saying_so(tmp_path):
     # `f.write(",".join(map(str, losses)))` (`gb_003`): 67 values, no name; read as a header, it was
     # called a header without rows.
-    path = tmp_path / "losses.csv"
+    path = tmp_path / "values.csv"
     path.write_text("," + ",".join(str(1 / (e + 1)) for e in range(6)))
     with pytest.raises(ValueError, match=r"one line of 6 numbers without a header: nothing says which curve"):
         read_curves(path)

@@ -1059,8 +1059,15 @@ LATER_BATCHES = {
     # to judge (`gx_022`), a loss printed beside its batch's index judged as a batch's (`gx_026`),
     # a Trainer state logged at every step judged as batches (`gx_039`); `gx_062`'s columns named.
     "heldout203": (37, 64, 46),
+    # Batch `gy` (41: Ultralytics' `results.csv`, YOLOv5's and YOLOv7's `results.txt`, course
+    # reports, Lightning's `metrics.csv` of versions 1 and 2, Keras's `CSVLogger` files, Trainer
+    # states, scripts' own `train_loss.csv`), scored once with the rules as revised on `gx`: 17/41,
+    # 9 of the 11 clear (three refused: pandas Series and one line of numbers in files named
+    # `train_loss.csv`). Revised on it: such files read as the loss their name names (`gy_034`,
+    # `gy_038`, `gy_040`); a one-batch loss measured from its running median (`gy_026`).
+    "heldout204": (18, 41, 27),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout203`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout204`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -1083,15 +1090,15 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
 
 
 @pytest.mark.xfail(
-    strict=True, reason="95% is not reached on real logs (690/1092 on the last twenty batches)"
+    strict=True, reason="95% is not reached on real logs (652/1044 on the last twenty batches)"
 )
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(184, 204))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(185, 205))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
 
-def test_runs_both_readers_call_healthy_get_no_problem_finding_but_seventy_one_known_ones():
+def test_runs_both_readers_call_healthy_get_no_problem_finding_but_seventy_five_known_ones():
     flagged = [
         run.name
         for run in public.load()
@@ -1323,7 +1330,14 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_seventy_one_k
     # 0.044 from its second epoch of six, beside a training loss at the same level (`gs_003`,
     # `not_learning`; the readers: healthy, underfitting second, no level given to judge it by);
     # a speech recognizer's validation loss 8% above its low of epoch 31 (smoothed) over the last
-    # half of 100 epochs while its word error rate kept improving (`gs_044`, `overfitting`).
+    # half of 100 epochs while its word error rate kept improving (`gs_044`, `overfitting`). `gy`
+    # added four: a Keras ResNet's validation loss swinging by 8% of its level around a stall after
+    # epoch 35 (`gy_015`, `unstable`; overfitting both readers' second label); a neural ODE's
+    # validation accuracy exactly 1 over its last 50 epochs on 1,000 samples beside a validation loss
+    # at 96% of the training loss (`gy_021`, `suspicious_validation`, one reader's second label);
+    # a DPO run's and a fine-tune's training losses with two jumps of 30% and 61% near their floors
+    # (`gy_031`, `gy_036`, `unstable`). Counting such ripples out without a validation curve, as
+    # beside a calm one, was measured: two gained, five lost, all five read unstable: not kept.
     assert flagged == [
         "ag_009.csv",
         "am_020.csv",
@@ -1387,6 +1401,10 @@ def test_runs_both_readers_call_healthy_get_no_problem_finding_but_seventy_one_k
         "gm_065.json",
         "gs_003.txt",
         "gs_044.txt",
+        "gy_015.md",
+        "gy_021.csv",
+        "gy_031.json",
+        "gy_036.csv",
         "n_016.json",
         "n_017.json",
         "q_002.csv",
@@ -1657,16 +1675,20 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # improving (two noted), three read overfitting (two noted) and one read unstable (noted);
         # a batch's loss jumping where the validation loss did not jump too (30%) calls two more read
         # still improving healthy (`ge_057`, a loss beside its batch's index; `fy_023`, one step an
-        # epoch of a Lightning log; not noted).
-        "still_improving": (57, 194, 139, 1169),
-        "overfitting": (83, 279, 123, 1169),
+        # epoch of a Lightning log; not noted). Then batch `gy` with the revision on it: six runs
+        # read healthy are called healthy, one with a false overfitting note and one with a false
+        # unstable note; six read still improving (two noted) and one read unstable (noted); and a
+        # file named for the loss it holds, read now, adds one run read healthy and called so
+        # (`gb_003`, no note).
+        "still_improving": (59, 200, 139, 1176),
+        "overfitting": (83, 279, 124, 1176),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (15, 70, 68, 1169),
+        "unstable": (16, 71, 69, 1176),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
         assert noted / missed >= was_noted / was_missed and false / healthy <= was_false / was_healthy
-        # A still-improving note is 2.47 times as likely where a reader saw it (2.4 before batch
+        # A still-improving note is 2.50 times as likely where a reader saw it (2.4 before batch
         # `gl`, which was not revised on).
         assert noted / missed >= (2.3 if kind == "still_improving" else 2.5) * false / healthy

@@ -33,6 +33,7 @@ from fitwell.diagnosis.metric_names import is_accuracy, is_share_score, metric_d
 from fitwell.diagnosis.step_logs import frame_records
 from fitwell.diagnosis.table_layouts import columns_one_row_per_epoch
 from fitwell.diagnosis.training_phases import has_phases_side_by_side, keras_named
+from fitwell.diagnosis.unnamed_curve import read_unnamed_curve
 
 __all__ = ["Curves", "read_curves"]
 
@@ -192,7 +193,8 @@ def _from_frame(frame: Any) -> Curves:
 
 
 def _read_path(path: str, columns: Sequence[str] | None) -> Curves:
-    """The curves of a log file (CSV, JSON, printed log), a TensorBoard folder or an exported scalar."""
+    """The curves of a log file (CSV, JSON, printed log), a TensorBoard folder, an exported scalar,
+    or a file of one curve without its name that the file's name names (`unnamed_curve.py`)."""
     if columns is not None:
         log = read_log_file(path, columns)
     elif is_event_log(path):
@@ -200,7 +202,7 @@ def _read_path(path: str, columns: Sequence[str] | None) -> Curves:
     elif is_scalar_export(path):
         log = read_scalar_export(path)
     else:
-        log = read_log_file(path)
+        log = read_unnamed_curve(path) or read_log_file(path)
     if not log.is_json and has_phases_side_by_side([str(name) for name in log.columns]):
         log.columns, note = keras_named(log.columns)  # the last phase (or model), as a dict's
         if note:

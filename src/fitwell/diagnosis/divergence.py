@@ -267,6 +267,9 @@ def _spike(run: RunView) -> Finding | None:
             band=_ERRATIC_BAND,
             lone=run.curves.sampled_loss,
             held=_val_loss_held(run) if run.curves.sampled_loss else None,
+            # One batch's loss an epoch: measured from its running median, not from its luckiest
+            # batch, which is no level the loss reached (`gy_026`).
+            smoothed=run.curves.sampled_loss,
         )
     if found is None and run.has_val:
         factor = run.thresholds.diverge_val_spike

@@ -1,0 +1,73 @@
+"""One curve saved without its name, in a file whose name names it.
+
+A script that saves its training losses as `pandas.Series(losses).to_csv("train_loss.csv")` writes
+the Series' name, `0`, over them (and its index beside them); `numpy.savetxt("train_loss.csv",
+[losses], delimiter=",")` or `f.write(",".join(map(str, losses)))` writes them on one line.
+Nothing in the file says which curve the numbers are, but its name does, as the name of a
+TensorBoard export does (`eventlog.read_scalar_export`): such a file is read as the curve its name
+names when that is the training loss, and refused as before otherwise (a file named `series.csv`,
+or `val_loss.csv` alone, is no run to judge).
+"""
+
+from __future__ import annotations
+
+import os
+
+from fitwell.diagnosis.logfile import LogFile
+from fitwell.diagnosis.table_cells import is_number
+from fitwell.diagnosis.training_phases import keras_named
+
+__all__ = ["one_unnamed_curve", "read_unnamed_curve"]
+
+#: The fewest values that make a curve.
+_LEAST_VALUES = 4
+
+
+def one_unnamed_curve(path: str) -> tuple[list[float], str] | None:
+    """`(values, how they were written)` of a file that holds one curve and no name for it: a
+    Series' name `0` over one number a line (`index=False`), or `,0` over `index,value` rows
+    counting from 0, or one line of numbers set apart by commas (a leading comma allowed); None
+    for any other file, or fewer than `_LEAST_VALUES` numbers."""
+    if not os.path.isfile(path):
+        return None
+    with open(path, encoding="utf-8-sig", errors="replace") as handle:
+        lines = [line.strip() for line in handle if line.strip()]
+    if not lines:
+        return None
+    first, rows = lines[0].replace(" ", ""), lines[1:]
+    values: list[str] = []
+    how = ""
+    if first == "0" and rows and all(is_number(row) for row in rows):
+        values, how = rows, "one a line under the name '0' (pandas' `Series.to_csv(index=False)`)"
+    elif first == ",0" and rows:
+        cells = [row.split(",") for row in rows]
+        counted = [cell[0].strip() for cell in cells] == [str(index) for index in range(len(cells))]
+        if counted and all(len(cell) == 2 and is_number(cell[1]) for cell in cells):
+            values = [cell[1] for cell in cells]
+            how = "beside their index under the name '0' (pandas' `Series.to_csv()`)"
+    elif not rows:
+        cells = [cell.strip() for cell in first.split(",")]
+        if cells and not cells[0]:
+            cells = cells[1:]
+        if cells and all(is_number(cell) for cell in cells):
+            values, how = cells, "on one line, set apart by commas"
+    if len(values) < _LEAST_VALUES:
+        return None
+    return [float(value) for value in values], how
+
+
+def read_unnamed_curve(path: str) -> LogFile | None:
+    """The training loss of a file that holds one curve without a name (`one_unnamed_curve`),
+    one value an epoch, when the file's name names the training loss (`train_loss.csv`,
+    `losses.csv`); else None."""
+    found = one_unnamed_curve(path)
+    stem = os.path.splitext(os.path.basename(path))[0]
+    named, _ = keras_named({stem: []})
+    if found is None or list(named) != ["loss"]:
+        return None
+    values, how = found
+    note = (
+        f"read the file's {len(values)} numbers, {how}, as the training loss by epoch: nothing in the file "
+        f"names them, and its name, {os.path.basename(path)!r}, names the training loss."
+    )
+    return LogFile({"loss": list(values)}, None, [note])
