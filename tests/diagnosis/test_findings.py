@@ -43,7 +43,7 @@ def test_str_reads_as_a_short_report():
 def test_to_dict_is_json_ready_even_with_nan_evidence():
     diagnosis = diagnose({"loss": [1.0, 0.5, float("nan")], "learning_rate": [0.1] * 3})
     data = json.loads(json.dumps(diagnosis.to_dict()))
-    assert data["primary"] == "diverged" and data["epochs"] == 3
+    assert data["primary"] == "diverged" and data["epochs"] == 3 and data["rows"] == "epoch"
     assert data["findings"][0]["evidence"] == {
         "epoch": 2,
         "value": "nan",

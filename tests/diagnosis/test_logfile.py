@@ -275,6 +275,7 @@ def test_lines_of_names_and_values_in_turns_between_commas_are_read_as_pairs(tmp
         ("0\n1.66\n1.60\n1.41\n1.35\n", "under the name '0'"),
         (",0\n0,1.66\n1,1.60\n2,1.41\n3,1.35\n", "beside their index under the name '0'"),
         (",1.66,1.60,1.41,1.35", "on one line"),
+        ("1.66,1.60,1.41,1.35,", "on one line"),
     ],
 )
 def test_one_unnamed_curve_is_read_as_the_loss_its_files_name_names(tmp_path, text, how):
@@ -286,11 +287,28 @@ def test_one_unnamed_curve_is_read_as_the_loss_its_files_name_names(tmp_path, te
     curves = read_curves(path)
     assert curves.values["loss"].tolist() == [1.66, 1.60, 1.41, 1.35]
     assert how in curves.notes[0] and "'train_loss.csv', names the training loss" in curves.notes[0]
-    for other in ("series.csv", "val_loss.csv"):
+    # Named for batches, steps or a term, or for another measure, it is no training loss by epoch.
+    for other in ("series.csv", "val_loss.csv", "batch_loss.csv", "iter_loss.csv", "kl_loss.csv", "mae.csv"):
         path.rename(tmp_path / other)
         path = tmp_path / other
         with pytest.raises(ValueError):
             read_curves(path)
+
+
+def test_an_unnamed_series_reads_its_empty_lines_as_nan_as_pandas_writes_them(tmp_path):
+    # `pd.Series([0.9, 0.7, 0.5, 0.4, 0.35, nan, nan]).to_csv("train_loss.csv", index=False)`:
+    # pandas writes each NaN as an empty line, the last ones too.
+    path = tmp_path / "train_loss.csv"
+    path.write_text("0\n0.9\n0.7\n0.5\n0.4\n0.35\n\n\n")
+    diagnosis = diagnose(str(path))
+    assert diagnosis.primary.kind == "diverged" and "became NaN at epoch 6" in diagnosis.primary.summary
+    path.write_text(",0\n0,0.9\n1,0.7\n2,\n3,0.5\n4,0.4\n")
+    # A lone NaN the next epoch carries on from is left out, saying so, as in any log.
+    assert any(
+        "left out epoch 3: the training loss is nan there alone" in note for note in read_curves(path).notes
+    )
+    path.write_text("0\n1\n2\n3\n4\n5\n")  # whole numbers under `0`: counts, read as before
+    assert "under the name '0'" not in " ".join(read_curves(path).notes)
 
 
 def test_one_line_of_numbers_without_a_header_is_refused_saying_so(tmp_path):

@@ -502,7 +502,7 @@ def test_a_log_stopped_inside_its_first_epoch_is_too_short_to_judge(tmp_path, he
     diagnosis = diagnose(str(path))
     assert diagnosis.kinds == ["still_improving"]
     assert diagnosis.primary.evidence["part_of_epoch"] == part
-    assert str(diagnosis).startswith("Diagnosis of 40 batches:")
+    assert str(diagnosis).startswith("Diagnosis of 40 batches:") and diagnosis.to_dict()["rows"] == "batch"
     assert read_curves(path).values["loss"].tolist() == pytest.approx(
         [float(f"{loss:.5f}") for loss in losses], abs=1e-3
     )
@@ -561,6 +561,73 @@ def test_a_loss_printed_beside_its_batch_index_is_judged_as_a_batchs(tmp_path):
     diagnosis = diagnose(str(path))
     assert diagnosis.primary.kind == "healthy"
     assert "beside the batch it was at ('batch_id=937')" in diagnosis.notes[0]
-    # Printed as the epoch's mean (no batch named), the same jump wrecked the run.
+    # Printed as the epoch's mean (no batch named), the same jump wrecked the run; so it did beside
+    # a batch size, `batch=64`, on a line that draws no progress bar.
     path.write_text("\n".join(lines).replace(" batch_id=937", "") + "\n")
     assert diagnose(str(path)).primary.kind == "diverged"
+    sized = [
+        line.replace(" batch_id=937: 100%|██████████| 938/938 [00:16<00:00, 55.32it/s]", " batch=64")
+        for line in lines
+    ]
+    path.write_text("\n".join(sized) + "\n")
+    assert diagnose(str(path)).primary.kind == "diverged"
+
+
+@pytest.mark.parametrize(
+    ("lines", "why"),
+    [
+        (
+            ["Epoch 1"] + [f"iter {i}00 loss: {1 / i:.3f}" for i in range(1, 12)],
+            "a loss named afresh on each line",
+        ),
+        (
+            ["Epoch 1"]
+            + [
+                f"step {i}00, loss: {1 / i:.3f}" + ("\nValidation loss: 0.9" if i % 2 else "")
+                for i in range(1, 9)
+            ],
+            "validation between the batches",
+        ),
+        (
+            ["Epoch 1/1"] + [f"Batch {i}00/469, loss: {1 / i:.3f}" for i in range(1, 5)],
+            "the run's one epoch",
+        ),
+        (
+            [f"Batch {i}00/469, loss: {1 / i:.3f}" for i in range(1, 5)] + ["Test set: Average loss: 0.21"],
+            "a test set scored after the batches",
+        ),
+        (
+            ["Resuming from epoch 5", "", "config: lr 0.1", "data: 5000 images", ""]
+            + [f"iter {i}00: loss {1 / i:.3f}" for i in range(1, 9)],
+            "an epoch named far above the batches",
+        ),
+        (
+            [
+                f"[Epoch 0/200] [Batch {i}/938] [D loss: 0.70] [G loss: {0.7 - i / 100:.2f}]"
+                for i in range(12)
+            ],
+            "a GAN's two losses",
+        ),
+    ],
+)
+def test_only_a_log_stopped_inside_its_first_epoch_is_read_as_one(tmp_path, lines, why):
+    # Logs that are something else (`read_first_epoch_batches` returns None for each): read as
+    # before, or refused as before, never called a run stopped inside its first epoch.
+    path = tmp_path / "train.log"
+    path.write_text("\n".join(lines) + "\n")
+    try:
+        curves = read_curves(path)
+    except ValueError:
+        return
+    assert not curves.part_of_epoch, why
+
+
+def test_a_log_stopped_inside_its_first_epoch_reads_the_total_of_its_losses(tmp_path):
+    lines = ["Epoch 1"] + [
+        f"iter {i}0, cls_loss: 0.200, box_loss: 0.1, total_loss: {1.4 - i / 20:.3f}" for i in range(1, 9)
+    ]
+    path = tmp_path / "train.log"
+    path.write_text("\n".join(lines) + "\n")
+    curves = read_curves(path)
+    assert curves.part_of_epoch == "batches 10–80 of epoch 1"
+    assert curves.values["loss"].tolist() == pytest.approx([1.4 - i / 20 for i in range(1, 9)])

@@ -696,6 +696,9 @@ def test_a_trainer_state_logged_at_every_step_is_judged_as_batches(tmp_path):
     diagnosis = diagnose(str(path))
     assert diagnosis.primary.kind == "healthy"
     assert any("one step's loss (logged at every step)" in note for note in diagnosis.notes)
+    # The same records as a DataFrame (`pd.DataFrame(state["log_history"])`) are read alike.
+    pandas = pytest.importorskip("pandas")
+    assert read_curves(pandas.DataFrame(state(1)["log_history"])).sampled_loss
     path.write_text(json.dumps(state(10)))
     assert diagnose(str(path)).primary.kind == "unstable"
 

@@ -50,6 +50,9 @@ _LATE_SPREAD = 0.3
 #: A progress bar's description that names the batch it was set at (`loss=0.08 batch_id=937: 100%|`,
 #: the EVA courses' `Loss=1.26 Batch_id=390 Accuracy=41.37`): the loss beside it is that batch's.
 _BATCH_NAMED = re.compile(r"\bbatch(?:_?id|_?idx)?\s*=\s*\d+\b", re.IGNORECASE)
+#: A progress bar drawn on the line (`100%|█████| 938/938`): beside it, a bare `batch=937` is the
+#: batch the bar was at; elsewhere a bare `batch=64` may be the batch size.
+_BAR = re.compile(r"\d+%\|")
 #: A training loss printed as `name=value` (a progress bar's description).
 _LOSS_SET = re.compile(r"\b(?:train(?:ing)?_?)?loss\s*=\s*[-+]?(?:\d|\.\d)", re.IGNORECASE)
 
@@ -132,11 +135,16 @@ def _alike(lines: list[tuple[str, dict[str, float]]]) -> bool:
 def batch_named(text: str) -> str:
     """The words naming the batch (`batch_id=937`) when the training loss is printed as a progress
     bar's description beside the batch it was set at (`epoch= 3 loss=0.0232 batch_id=937: 100%|█|
-    938/938`): on two lines at least, and on at least half of the lines that print a loss so; else
+    938/938`; a bare `batch=937` only on a line with the bar: elsewhere it may be the batch size,
+    `batch=64`): on two lines at least, and on at least half of the lines that print a loss so; else
     "". The epoch's value read from such a line is its last batch's loss, as noisy as one batch
     (`named_batch_note`)."""
     set_lines = [line for line in text.splitlines() if _LOSS_SET.search(line)]
-    named = [found for found in map(_BATCH_NAMED.search, set_lines) if found]
+    named = [
+        found
+        for found in map(_BATCH_NAMED.search, set_lines)
+        if found and ("id" in found[0].lower() or _BAR.search(found.string))
+    ]
     return named[0][0] if len(named) >= 2 and 2 * len(named) >= len(set_lines) else ""
 
 
@@ -146,7 +154,7 @@ def named_batch_note(named: str) -> str:
     return (
         f" Its training loss is the one each epoch's progress line printed beside the batch it was at "
         f"({named!r}): that batch's loss, not the epoch's mean, so its jumps are judged as a batch's "
-        "(a jump counts where the validation loss shows it too)."
+        "(a jump counts where the validation loss jumps too, or, without one, above 75%)."
     )
 
 

@@ -184,7 +184,7 @@ def _from_frame(frame: Any) -> Curves:
     if records is not None:
         log = read_step_log(records, [])
         curves = _from_lists(log.columns, log.epochs, source="DataFrame")
-        return replace(curves, notes=(*log.notes, *curves.notes))
+        return replace(curves, notes=(*log.notes, *curves.notes), sampled_loss=log.sampled_loss)
     merged: list[str] = []
     lists, notes = _keras_named(columns_one_row_per_epoch(columns, merged))
     epochs, notes = _counted_from_zero(lists.pop("epoch", None), notes)

@@ -8,6 +8,7 @@ import numpy as np
 
 from fitwell.diagnosis import stats
 from fitwell.diagnosis.findings import Finding
+from fitwell.diagnosis.metric_names import is_top_k
 from fitwell.diagnosis.run import RunView, format_epoch, format_factor, format_number, learning_rate_range
 
 __all__ = ["check_divergence"]
@@ -284,14 +285,16 @@ def _val_loss_held(run: RunView) -> np.ndarray | None:
     (`_val_accuracy_held`): a training loss of one batch an epoch (`Curves.sampled_loss`) that
     jumps while the model still scores new data as before is one outlier batch, not a model thrown
     off (`gx_026`: one batch's loss 0.0004 → 0.22 at 99.3% on MNIST's test set, its loss 16% above
-    its lowest). None without a validation loss."""
+    its lowest; a top-5 accuracy, near 1 long before the model is, does not count). None without a
+    validation loss."""
     if not run.has_val:
         return None
     held = np.zeros(run.n, dtype=bool)
     values = run.val_loss
     for index in range(1, len(values)):
         held[int(run.val_positions[index])] = values[index] <= _HELD_VAL_RISE * float(np.min(values[:index]))
-    scored = _val_accuracy_held(run, np.arange(run.n))
+    key = run.any_val_accuracy_key
+    scored = _val_accuracy_held(run, np.arange(run.n)) if key and not is_top_k(key) else False
     return held | scored
 
 

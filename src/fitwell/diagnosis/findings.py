@@ -209,10 +209,11 @@ class Diagnosis(Sequence[Finding]):
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict: `{"primary", "epochs", "keys", "notes", "findings"}`."""
+        """A JSON-ready dict: `{"primary", "epochs", "rows", "keys", "notes", "findings"}`."""
         return {
             "primary": self.primary.kind,
             "epochs": self.epochs,
+            "rows": self.rows,
             "keys": list(self.keys),
             "notes": list(self.notes),
             "findings": [finding.to_dict() for finding in self.findings],

@@ -196,8 +196,8 @@ def read_yolo_results(lines: list[str]) -> tuple[dict[str, list[float | None]], 
     }
     note = (
         f"read as YOLOv5's results.txt (no header): {len(epochs)} epochs, {losses} and the "
-        "validation's precision, recall, mAP@.5 and mAP@.5:.95 (YOLOv3's file, of the same layout, "
-        "holds its mAP and F1 there)."
+        "validation's precision, recall, mAP@.5 and mAP@.5:.95"
+        + (" (YOLOv3's file, of the same layout, holds its mAP and F1 there)." if len(layout) == 13 else ".")
     )
     return columns, epochs, note
 
