@@ -336,7 +336,11 @@ def _single_steps(columns: dict[str, list]) -> int | None:
     steps, losses = columns.get("step"), columns.get("loss")
     if not isinstance(steps, list) or not isinstance(losses, list) or len(steps) != len(losses):
         return None
-    logged = [step for step, loss in zip(steps, losses, strict=True) if loss is not None and step is not None]
+    logged = [
+        step
+        for step, loss in zip(steps, losses, strict=True)
+        if loss is not None and isinstance(step, int | float) and not isinstance(step, bool)
+    ]
     gaps = sorted(later - earlier for earlier, later in zip(logged, logged[1:], strict=False))
     return len(logged) if len(gaps) >= 3 and gaps[len(gaps) // 2] == 1 else None
 
