@@ -130,7 +130,8 @@ PUBLIC = Path(__file__).parent / "fixtures" / "public"
 #: Batch box conf id total nTargets time` over rows `0/29 0/165 …`, its cells counts out of a
 #: total and its `total` (gone below zero by uncertainty weighting) named the loss nowhere
 #: (`gx_023`); an image restorer's `UNetR`, `UNetG` and `Discriminator` losses, no one of them the
-#: model's (`gx_059`, a GAN's).
+#: model's (`gx_059`, a GAN's). Batch `gz`: a trajectory model's `loss_ph` and `loss_w` beside their
+#: reconstruction and sparsity terms, two models' losses and no one loss named (`gz_002`).
 #: (Read since they were scored: `print(epoch, loss)` of a loss tensor (`bt_007`), a table
 #: printed through `logging` under names that run into each
 #: other, runs appended (`bs_006`), a YOLOv5 console log (`bc_003`), `MSE = …, MAE = …` lines, `bce`
@@ -266,6 +267,7 @@ REFUSED = (
     "gx_021.txt",
     "gx_023.txt",
     "gx_059.csv",
+    "gz_002.csv",
 )
 #: Tables of numbers without a header row, read as their user reads them: with `columns=` naming
 #: what the repository's code writes (sources_*.csv notes; for `h_014`, `m_009`, `y_010` and

@@ -1066,8 +1066,12 @@ LATER_BATCHES = {
     # `train_loss.csv`). Revised on it: such files read as the loss their name names (`gy_034`,
     # `gy_038`, `gy_040`); a one-batch loss measured from its running median (`gy_026`).
     "heldout204": (18, 41, 27),
+    # Batch `gz` (15: Lightning's `metrics.csv`, Trainer states, YOLOv5's `results.txt`, Keras's
+    # `CSVLogger` files), scored once with the rules as revised on `gx` and `gy` and reviewed:
+    # 9/15, 3 of the 4 clear (one refused: two networks' losses). Not revised on.
+    "heldout205": (9, 15, 10),
 }
-#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout204`: later batches,
+#: `dev`/`heldout`: the first 103 files, split at random; `heldout2` … `heldout205`: later batches,
 #: each scored once with the rules of the day before anything was revised on it
 #: (docs/diagnosis_revisions.md).
 SPLITS = ("dev", "heldout", *LATER_BATCHES)
@@ -1090,10 +1094,10 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
 
 
 @pytest.mark.xfail(
-    strict=True, reason="95% is not reached on real logs (652/1044 on the last twenty batches)"
+    strict=True, reason="95% is not reached on real logs (625/1005 on the last twenty batches)"
 )
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
-    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(185, 205))]
+    scores = [_right(results, split) for split in (f"heldout{n}" for n in range(186, 206))]
     right, total = (sum(column) for column in zip(*scores, strict=True))
     assert right / total >= 0.95
 
@@ -1679,16 +1683,18 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # read healthy are called healthy, one with a false overfitting note and one with a false
         # unstable note; six read still improving (two noted) and one read unstable (noted); and a
         # file named for the loss it holds, read now, adds one run read healthy and called so
-        # (`gb_003`, no note).
-        "still_improving": (59, 200, 139, 1176),
-        "overfitting": (83, 279, 124, 1176),
+        # (`gb_003`, no note). Then batch `gz`, not revised on: two runs read healthy are called
+        # healthy, none with a false note; one read still improving and two read overfitting, none
+        # noted.
+        "still_improving": (59, 201, 139, 1178),
+        "overfitting": (83, 281, 124, 1178),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (16, 71, 69, 1176),
+        "unstable": (16, 71, 69, 1178),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
         assert noted / missed >= was_noted / was_missed and false / healthy <= was_false / was_healthy
-        # A still-improving note is 2.50 times as likely where a reader saw it (2.4 before batch
+        # A still-improving note is 2.49 times as likely where a reader saw it (2.4 before batch
         # `gl`, which was not revised on).
         assert noted / missed >= (2.3 if kind == "still_improving" else 2.5) * false / healthy
