@@ -79,7 +79,14 @@ from fitwell.diagnosis.opennmt_logs import opennmt_columns
 from fitwell.diagnosis.partial_epoch import read_first_epoch_batches
 from fitwell.diagnosis.printed_layouts import name_value_cells, printed_loss_tensors
 from fitwell.diagnosis.sacred_logs import sacred_columns
-from fitwell.diagnosis.step_logs import TRAINER_LOG, is_step_log, per_evaluation
+from fitwell.diagnosis.step_logs import (
+    EVERY_STEP_NOTE,
+    TRAINER_LOG,
+    is_step_log,
+    logged_every_step,
+    per_evaluation,
+    saved_mid_run_note,
+)
 from fitwell.diagnosis.table_cells import MISSING_CELLS as _MISSING
 from fitwell.diagnosis.table_cells import is_number
 from fitwell.diagnosis.table_header import (
@@ -216,22 +223,6 @@ def _read_json(text: str, path: str) -> LogFile:
     return _json_log(data, literal, path, one_per_line=lines)
 
 
-def _saved_mid_run(data: Any) -> str | None:
-    """The note on a Hugging Face `Trainer` state saved before its run ended (`global_step` short
-    of `max_steps`: a checkpoint's `trainer_state.json`): the findings judge the steps it logged,
-    not the run; else None."""
-    if not isinstance(data, Mapping) or not isinstance(data.get("log_history"), list):
-        return None
-    step, last = data.get("global_step"), data.get("max_steps")
-    if not isinstance(step, int) or not isinstance(last, int) or not 0 < step < last:
-        return None
-    return (
-        f"the Trainer's state was saved at step {step} of {last} (a checkpoint's): the run went on "
-        "after it, so what follows judges the steps it logged, not how the run ended; a later "
-        "checkpoint's trainer_state.json holds more."
-    )
-
-
 def _json_log(data: Any, literal: str | None, path: str, *, one_per_line: bool = False) -> LogFile:
     """The log of parsed JSON (`literal`: the note on how it was parsed, if any). Records read one
     per line (`one_per_line`) are said by that note alone, not again as a list of records."""
@@ -242,7 +233,7 @@ def _json_log(data: Any, literal: str | None, path: str, *, one_per_line: bool =
     detectron2 = detectron2_columns(data, appended)
     if detectron2 is not None:
         return read_step_log(detectron2, appended, written_by=DETECTRON2)
-    saved_mid_run = _saved_mid_run(data)
+    saved_mid_run = saved_mid_run_note(data)
     shaped = sacred_columns(data, path) or ludwig_columns(data)
     data, turned = shaped if shaped is not None else as_columns(data)
     notes = [note for note in (literal, turned, saved_mid_run) if note]
@@ -312,37 +303,17 @@ def read_step_log(columns: dict[str, list], notes: list[str], *, written_by: str
     """A log written every few steps with the epoch as a fraction (`step_logs.py`; or by
     OpenMMLab's runners, `openmmlab_logs.py`, said by `written_by`), as one row per evaluation
     under Keras's names."""
-    single = _single_steps(columns)
+    single = logged_every_step(columns)
     columns, epochs = per_evaluation(columns, notes, written_by=written_by)
     columns.pop("epoch", None)
     columns, renamed = keras_named(columns)
     epochs, counted = counted_from_zero(epochs, own_numbers=True)
-    batch = single is not None and len(columns.get("loss", ())) == single
-    if batch:
-        notes = [
-            *notes,
-            "each training record is one step's loss (logged at every step): one batch's, so its jumps are "
-            "judged as a batch's.",
-        ]
+    batch = single is not None and len(columns.get("loss", ())) == single  # a row a record
+    notes = [*notes, EVERY_STEP_NOTE] if batch else notes
     # Per-key lists, read as a JSON history's are (the `step` column is not a curve).
     return LogFile(
         columns, epochs, [*notes, *filter(None, [renamed, counted])], is_json=True, sampled_loss=batch
     )
-
-
-def _single_steps(columns: dict[str, list]) -> int | None:
-    """The count of the training loss's records when they were logged at every step (`logging_steps=1`:
-    most steps 1 after the one before), each one batch's loss; else None."""
-    steps, losses = columns.get("step"), columns.get("loss")
-    if not isinstance(steps, list) or not isinstance(losses, list) or len(steps) != len(losses):
-        return None
-    logged = [
-        step
-        for step, loss in zip(steps, losses, strict=True)
-        if loss is not None and isinstance(step, int | float) and not isinstance(step, bool)
-    ]
-    gaps = sorted(later - earlier for earlier, later in zip(logged, logged[1:], strict=False))
-    return len(logged) if len(gaps) >= 3 and gaps[len(gaps) // 2] == 1 else None
 
 
 # -- CSV ---------------------------------------------------------------------------------------

@@ -15,14 +15,23 @@ or name none, each training record. The summary record is not a period.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
 from fitwell.diagnosis.column_names import keras_name
 
-__all__ = ["TRAINER_LOG", "frame_records", "is_step_log", "last_run_by_step", "per_evaluation"]
+__all__ = [
+    "EVERY_STEP_NOTE",
+    "TRAINER_LOG",
+    "frame_records",
+    "is_step_log",
+    "last_run_by_step",
+    "logged_every_step",
+    "per_evaluation",
+    "saved_mid_run_note",
+]
 
 #: What writes the logs this module reads, as its note names it.
 TRAINER_LOG = "Hugging Face Trainer's log_history"
@@ -382,3 +391,41 @@ def _number(value: Any) -> float | None:
     """A finite logged number, else None."""
     number = _value(value)
     return number if number is not None and math.isfinite(number) else None
+
+
+def saved_mid_run_note(data: Any) -> str | None:
+    """The note on a Hugging Face `Trainer` state saved before its run ended (`global_step` short
+    of `max_steps`: a checkpoint's `trainer_state.json`): the findings judge the steps it logged,
+    not the run; else None."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("log_history"), list):
+        return None
+    step, last = data.get("global_step"), data.get("max_steps")
+    if not isinstance(step, int) or not isinstance(last, int) or not 0 < step < last:
+        return None
+    return (
+        f"the Trainer's state was saved at step {step} of {last} (a checkpoint's): the run went on "
+        "after it, so what follows judges the steps it logged, not how the run ended; a later "
+        "checkpoint's trainer_state.json holds more."
+    )
+
+
+#: What the reader says of a log whose training records each hold one step's loss (`logged_every_step`).
+EVERY_STEP_NOTE = (
+    "each training record is one step's loss (logged at every step): one batch's, so its jumps are judged "
+    "as a batch's."
+)
+
+
+def logged_every_step(columns: dict[str, list]) -> int | None:
+    """The count of the training loss's records when they were logged at every step (`logging_steps=1`:
+    most steps 1 after the one before), each one batch's loss; else None."""
+    steps, losses = columns.get("step"), columns.get("loss")
+    if not isinstance(steps, list) or not isinstance(losses, list) or len(steps) != len(losses):
+        return None
+    logged = [
+        step
+        for step, loss in zip(steps, losses, strict=True)
+        if loss is not None and isinstance(step, int | float) and not isinstance(step, bool)
+    ]
+    gaps = sorted(later - earlier for earlier, later in zip(logged, logged[1:], strict=False))
+    return len(logged) if len(gaps) >= 3 and gaps[len(gaps) // 2] == 1 else None
