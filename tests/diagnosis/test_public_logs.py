@@ -1064,8 +1064,9 @@ LATER_BATCHES = {
     # states, scripts' own `train_loss.csv`), scored once with the rules as revised on `gx`: 17/41,
     # 9 of the 11 clear (three refused: pandas Series and one line of numbers in files named
     # `train_loss.csv`). Revised on it: such files read as the loss their name names (`gy_034`,
-    # `gy_038`, `gy_040`); a one-batch loss measured from its running median (`gy_026`).
-    "heldout204": (18, 41, 27),
+    # `gy_038`, `gy_040`); a one-batch loss measured from its running median (`gy_026`); a
+    # validation loss NaN at several epochs and finite again after them is unstable (`gy_010`).
+    "heldout204": (19, 41, 28),
     # Batch `gz` (15: Lightning's `metrics.csv`, Trainer states, YOLOv5's `results.txt`, Keras's
     # `CSVLogger` files), scored once with the rules as revised on `gx` and `gy` and reviewed:
     # 9/15, 3 of the 4 clear (one refused: two networks' losses). Not revised on.
@@ -1094,7 +1095,7 @@ def test_the_primary_finding_is_one_a_reader_named_on_most_files(results, split,
 
 
 @pytest.mark.xfail(
-    strict=True, reason="95% is not reached on real logs (625/1005 on the last twenty batches)"
+    strict=True, reason="95% is not reached on real logs (626/1005 on the last twenty batches)"
 )
 def test_the_target_of_95_percent_on_the_last_batches_of_real_logs(results):
     scores = [_right(results, split) for split in (f"heldout{n}" for n in range(186, 206))]
@@ -1685,16 +1686,18 @@ def test_a_healthy_verdict_names_the_finding_it_came_close_to_more_often_where_a
         # file named for the loss it holds, read now, adds one run read healthy and called so
         # (`gb_003`, no note). Then batch `gz`, not revised on: two runs read healthy are called
         # healthy, none with a false note; one read still improving and two read overfitting, none
-        # noted.
-        "still_improving": (59, 201, 139, 1178),
+        # noted. Then a validation loss NaN at several epochs and finite again after them is
+        # unstable: `cz_010` (read still improving, noted) and `gy_010` (read unstable, noted) are no
+        # longer called healthy.
+        "still_improving": (58, 200, 139, 1178),
         "overfitting": (83, 281, 124, 1178),
         # Then a lone Inf training loss the next epoch carries on from is left out (`dl_009`, read
         # unstable: healthy, not noted, no longer diverged).
-        "unstable": (16, 71, 69, 1178),
+        "unstable": (15, 70, 69, 1178),
     }
     for kind, (noted, missed, false, healthy) in table.items():
         was_noted, was_missed, was_false, was_healthy = measured[kind]
         assert noted / missed >= was_noted / was_missed and false / healthy <= was_false / was_healthy
-        # A still-improving note is 2.49 times as likely where a reader saw it (2.4 before batch
+        # A still-improving note is 2.46 times as likely where a reader saw it (2.4 before batch
         # `gl`, which was not revised on).
         assert noted / missed >= (2.3 if kind == "still_improving" else 2.5) * false / healthy

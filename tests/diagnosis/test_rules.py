@@ -3916,3 +3916,21 @@ def test_a_perfect_validation_accuracy_on_a_few_dozen_samples_or_below_training_
     run = _perfect_validation_run()
     run["acc"] = [min(1.0, 0.8 + 0.05 * e) for e in range(18)]
     assert "suspicious_validation" not in diagnose(run).kinds
+
+
+def test_a_validation_loss_that_turns_nan_and_back_is_unstable():
+    # `gy_010`: a detector's validation losses NaN at six of 150 epochs, finite again after each,
+    # beside a smooth training loss; a first epoch's NaN alone, or NaN to the end, is not this.
+    nan = float("nan")
+    loss = [1.0, 0.8, 0.65, 0.55, 0.48, 0.43, 0.39, 0.36, 0.34, 0.32, 0.31, 0.30]
+    val = [1.05, 0.85, 0.7, nan, 0.6, 0.55, nan, 0.5, 0.48, 0.47, 0.46, 0.45]
+    diagnosis = diagnose({"loss": loss, "val_loss": val})
+    assert diagnosis.primary.kind == "unstable"
+    assert diagnosis.primary.evidence["nan_validations"] == 2
+    assert "NaN or infinite at 2 epochs (epoch 4, epoch 7)" in diagnosis.primary.summary
+    assert "evaluate in float32" in diagnosis.primary.advice
+    for other in (
+        [nan, *val[1:3], 0.65, 0.6, 0.55, 0.52, *val[7:]],
+        [*val[:3], 0.65, 0.6, 0.55, 0.52, *val[7:10], nan, nan],
+    ):
+        assert "unstable" not in diagnose({"loss": loss, "val_loss": other}).kinds

@@ -106,6 +106,9 @@ def check_instability(run: RunView) -> Finding | None:
     end (`_swinging_stall`, `_swings`); after jumps that settled, when the validation loss went on
     swinging past them (`_swings`, `df_003`)."""
     th = run.thresholds
+    broken = _validation_breaking_down(run)
+    if broken is not None:
+        return broken
     train, val, sharp = counted_jumps(run)
     chosen = _frequent_jumps(run, train, val, sharp)
     if chosen is None:
@@ -155,6 +158,36 @@ def check_instability(run: RunView) -> Finding | None:
         evidence,
         _advice(run, worst_position),
         f"{what} (largest: {_jump_text(run, name, before_index, position)}).",
+    )
+
+
+#: The fewest epochs with a NaN validation loss, between finite ones, that make a pattern.
+_NAN_VALIDATIONS = 2
+
+
+def _validation_breaking_down(run: RunView) -> Finding | None:
+    """`unstable` when the validation loss was NaN or infinite at `_NAN_VALIDATIONS` epochs or
+    more after the first, finite again after them, while the training loss stayed finite
+    throughout: the model (or its evaluation, under float16) breaks down on held-out data again
+    and again and recovers (`gy_010`: a detector's validation losses NaN at six of 150 epochs,
+    its scores 0 there, beside a smooth training loss). A first epoch's NaN alone is an untrained
+    model's, and a NaN to the end is divergence's."""
+    if not run.has_val or not bool(np.all(np.isfinite(run.loss))):
+        return None
+    nan = [epoch for epoch in run.val_nan_epochs if epoch > run.epoch_of(0)]
+    if len(nan) < _NAN_VALIDATIONS or run.epoch_of(int(run.val_positions[-1])) < nan[-1]:
+        return None
+    where = ", ".join(format_epoch(epoch) for epoch in nan[:6]) + (" …" if len(nan) > 6 else "")
+    return Finding(
+        "unstable",
+        "warning",
+        nan,
+        {"curve": "val_loss", "nan_validations": len(nan), "train_spikes": 0, "val_spikes": len(nan)},
+        "Find what breaks the evaluation: run it on the validation data alone and look for NaN or Inf "
+        "in its inputs and outputs (float16 overflow: evaluate in float32). "
+        + _advice(run, int(run.val_positions[-1])),
+        f"val_loss was NaN or infinite at {len(nan)} epochs ({where}) and finite again after them, "
+        "while the training loss stayed finite: the model breaks down on held-out data and recovers.",
     )
 
 
