@@ -20,7 +20,7 @@ from fitwell.diagnosis.not_learning import check_not_learning
 from fitwell.diagnosis.overfitting import check_overfitting
 from fitwell.diagnosis.progress import check_crawl, check_plateau_or_underfitting
 from fitwell.diagnosis.run import RunView, format_epoch, format_number
-from fitwell.diagnosis.still_improving import check_still_improving
+from fitwell.diagnosis.still_improving import check_still_improving, inside_one_epoch
 from fitwell.diagnosis.thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 __all__ = ["diagnose"]
@@ -178,7 +178,7 @@ def _findings(view: RunView, nan_batch: int | None) -> list[Finding]:
     if diverged is not None:
         return [diverged]  # the rest of a diverged run says nothing reliable
     if view.curves.part_of_epoch:  # a log stopped inside its first epoch: too short to judge
-        return [check_still_improving(view)]  # type: ignore[list-item]
+        return [inside_one_epoch(view)]
     found = [
         check_leakage(view),
         check_not_learning(view),

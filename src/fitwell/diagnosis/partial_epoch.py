@@ -58,9 +58,12 @@ def read_first_epoch_batches(lines: list[str]) -> tuple[dict[str, list[float | N
     rows: list[tuple[int, dict[str, float]]] = []
     counts: list[int] = []
     total: int | None = None
+    near: set[int] = set()  # the epoch named near the first batch line, once there is one
     for number, line in enumerate(lines):
         for found in _EPOCH.finditer(line):
             epochs[number] = (int(found[1]), int(found[2]) if found[2] else None)
+            if rows and int(found[1]) not in near:
+                return None  # another epoch after the batches: a log of several epochs
         metrics = line_metrics(line)
         if any(keras_name(name).startswith(("val_", "test_")) for name in metrics):
             return None  # held-out data scored: a curve the rules can judge, or an epoch that ended
@@ -74,17 +77,20 @@ def read_first_epoch_batches(lines: list[str]) -> tuple[dict[str, list[float | N
             continue  # the parts of the batch's loss on a line of their own (`classify loss is 0.92, …`)
         if batch is None:
             return None  # an epoch's summary (`Epoch 1 average loss: 0.8`): the epoch ended
+        if not rows:
+            near = {epoch for at, (epoch, _) in epochs.items() if at >= number - _EPOCH_ABOVE}
+            if len(near) != 1:
+                return None  # no epoch named near the batches (or two)
         counts.append(int(batch[1]))
         total = int(batch[2]) if batch[2] else total
         rows.append((number, metrics))
     if len(rows) < _LEAST_BATCHES or counts != sorted(set(counts)):
         return None
-    first_row = rows[0][0]
-    named = [epoch for at, epoch in epochs.items() if at >= first_row - _EPOCH_ABOVE]
-    if len({epoch for epoch, _ in named}) != 1:
-        return None  # no epoch named near the batches, or another one after them
-    epoch = named[0][0]
-    planned = max((count for _, count in named if count is not None), default=None)
+    (epoch,) = near
+    planned = max(
+        (count for at, (_, count) in epochs.items() if at >= rows[0][0] - _EPOCH_ABOVE and count),
+        default=None,
+    )
     if planned == 1 or (total is not None and counts[-1] >= total - 1):
         return None  # the run's one epoch, or one that ran to its end
     names = [frozenset(name for name in metrics if is_printed_loss(name)) for _, metrics in rows]

@@ -10,7 +10,7 @@ from fitwell.diagnosis.findings import Finding
 from fitwell.diagnosis.metric_names import is_accuracy
 from fitwell.diagnosis.run import RunView, format_epoch, format_number
 
-__all__ = ["check_still_improving", "sets_new_lows", "train_longer_advice"]
+__all__ = ["check_still_improving", "inside_one_epoch", "sets_new_lows", "train_longer_advice"]
 
 
 def check_still_improving(run: RunView) -> Finding | None:
@@ -18,8 +18,6 @@ def check_still_improving(run: RunView) -> Finding | None:
     without either, see `RunView.watched`; a score logged without a set's name before the
     training loss, see `RunView.progress`) is still reaching new bests at the end of the run, or
     the run is too short to judge."""
-    if run.curves.part_of_epoch:
-        return _inside_one_epoch(run)
     run = run.progress
     th, watched = run.thresholds, run.watched
     if run.n <= th.short_run_epochs:
@@ -315,7 +313,7 @@ def _near_zero(raw: np.ndarray, floor: float) -> bool:
 _END_BATCHES = 5
 
 
-def _inside_one_epoch(run: RunView) -> Finding:
+def inside_one_epoch(run: RunView) -> Finding:
     """A log that stopped inside its first epoch (`Curves.part_of_epoch`): its batches say how the
     loss began, not how the run goes, whichever way they moved: too short to judge."""
     loss = run.loss

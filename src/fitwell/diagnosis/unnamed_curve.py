@@ -16,6 +16,7 @@ import re
 
 from fitwell.diagnosis.logfile import LogFile
 from fitwell.diagnosis.table_cells import is_number
+from fitwell.diagnosis.table_header import numbered_header
 
 __all__ = ["one_unnamed_curve", "read_unnamed_curve"]
 
@@ -32,10 +33,10 @@ def one_unnamed_curve(path: str) -> tuple[list[float], str] | None:
     """`(values, how they were written)` of a file that holds one curve and no name for it: a
     Series' name `0` over one number a line (`index=False`; an empty line is a NaN, as pandas
     writes it, at the end too: the file's last line break ends its last row), or `,0` over
-    `index,value` rows counting from 0 (an empty value a NaN), at least one of them written with
-    decimals (a column of whole numbers under `0` is counts), or one line of numbers set apart by
-    commas (a leading or trailing comma allowed); None for any other file, or fewer than
-    `_LEAST_VALUES` numbers."""
+    `index,value` rows counting from 0 (an empty value a NaN), their values all written with
+    decimals as `table_header.numbered_header` asks (whole numbers under `0` are counts), or one
+    line of numbers set apart by commas (a leading or trailing comma allowed); None for any other
+    file, or fewer than `_LEAST_VALUES` numbers."""
     if not os.path.isfile(path):
         return None
     with open(path, encoding="utf-8-sig", errors="replace") as handle:
@@ -46,9 +47,9 @@ def one_unnamed_curve(path: str) -> tuple[list[float], str] | None:
     first, rows = lines[start].replace(" ", ""), [line.strip() for line in lines[start + 1 :]]
     values: list[str] = []
     how = ""
-    if first == "0" and rows and all(is_number(row) or not row for row in rows):
+    if first == "0" and all(is_number(row) or not row for row in rows):
         values, how = rows, "one a line under the name '0' (pandas' `Series.to_csv(index=False)`)"
-    elif first == ",0" and rows:
+    elif first == ",0":
         cells = [row.split(",") for row in rows]
         counted = [cell[0].strip() for cell in cells] == [str(index) for index in range(len(cells))]
         if counted and all(len(cell) == 2 and (is_number(cell[1]) or not cell[1].strip()) for cell in cells):
@@ -60,13 +61,10 @@ def one_unnamed_curve(path: str) -> tuple[list[float], str] | None:
         cells = cells[:-1] if cells and not cells[-1] else cells
         if cells and all(is_number(cell) for cell in cells):
             values, how = cells, "on one line, set apart by commas"
-    written = [value for value in values if value]
-    if (
-        len(written) < _LEAST_VALUES
-        or (how.endswith("to_csv()`)") or "index=False" in how)
-        and not any("." in value or "e" in value.lower() for value in written)
-    ):
+    if sum(1 for value in values if value) < _LEAST_VALUES:
         return None
+    if first in ("0", ",0") and not numbered_header(["0", *values]):
+        return None  # whole numbers under `0`: counts, not a Series' name over its values
     return [float(value) if value else float("nan") for value in values], how
 
 
@@ -74,9 +72,9 @@ def read_unnamed_curve(path: str) -> LogFile | None:
     """The training loss of a file that holds one curve without a name (`one_unnamed_curve`),
     one value an epoch, when the file's name names the training loss and nothing else
     (`_LOSS_FILE`: `train_loss.csv`, `losses.csv`); else None."""
-    found = one_unnamed_curve(path)
     stem = os.path.splitext(os.path.basename(path))[0]
-    if found is None or _LOSS_FILE.fullmatch(stem) is None:
+    found = one_unnamed_curve(path) if _LOSS_FILE.fullmatch(stem) else None  # the name first: no read
+    if found is None:
         return None
     values, how = found
     missing = sum(value != value for value in values)
